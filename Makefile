@@ -1,0 +1,49 @@
+# Every target creates the virtualenv it needs; nothing is installed globally.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: venv spec generate pin test check-generated lint typecheck clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## Fetch the pinned spec (from $$SPEC_MIRROR when set) into build/spec/.
+spec: $(STAMP)
+	$(PY) -m generator.spec
+
+## Regenerate together_generated/ from the pinned spec (or SPEC=path/to/other.yaml).
+generate: $(STAMP)
+	$(PY) -m generator $(SPEC)
+
+## Move the pin to another upstream commit: make pin COMMIT=<40-hex id>
+pin: $(STAMP)
+	$(PY) -m generator.spec pin $(COMMIT)
+
+## Fail when together_generated/ differs from what `make generate` produces.
+check-generated: generate
+	@git diff --exit-code --stat -- together_generated || \
+	  (echo "together_generated/ is not what 'make generate' produces: regenerate and commit" && exit 1)
+	@test -z "$$(git status --porcelain -- together_generated)" || \
+	  (echo "untracked files in together_generated/: regenerate and commit" && git status --short -- together_generated && exit 1)
+
+lint: $(STAMP)
+	$(BIN)/ruff check together tests generator
+	$(BIN)/ruff format --check together tests generator
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) spec
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) build

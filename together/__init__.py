@@ -1,0 +1,1 @@
+"""together: a Python client for the Together AI API."""
