@@ -1,0 +1,177 @@
+"""``Together`` and ``AsyncTogether``: one constructor, settings resolved once, resources
+built eagerly over one shared transport."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from . import _config
+from ._resource import M
+from ._transport import AsyncTransport, SyncTransport, configure_logging
+from .resources.inference import Chat, Completions, Embeddings, Images, Rerank
+from .resources.media import Audio, Models, Videos
+
+_Self = TypeVar("_Self", bound="_BaseClient[Any]")
+_UNSET: Any = object()
+
+
+class _BaseClient(Generic[M]):
+    _transport: M
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: _config.TimeoutTypes | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        supplied_headers: Mapping[str, str] | None = None,
+        http_client: Any = None,
+    ) -> None:
+        """Settings not passed come from the environment (see the README's table):
+        ``TOGETHER_API_KEY``, ``TOGETHER_BASE_URL``, ``TOGETHER_TIMEOUT``,
+        ``TOGETHER_MAX_RETRIES``. ``supplied_headers`` is the 1.x name of
+        ``default_headers``. Raises AuthenticationError when no API key is found and
+        ValueError/TypeError naming any malformed setting."""
+        if supplied_headers is not None:
+            if default_headers is not None:
+                raise TypeError("pass default_headers or supplied_headers, not both")
+            default_headers = supplied_headers
+        settings = _config.resolve(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        configure_logging()
+        if http_client is not None and not isinstance(http_client, self._http_client_class):
+            raise TypeError(
+                f"http_client must be an {self._http_client_class.__module__}."
+                f"{self._http_client_class.__name__}, got {type(http_client).__name__}"
+            )
+        self._owns_http_client = http_client is None
+        self._setup(settings, http_client if http_client is not None else self._new_http_client(settings))
+
+    def _setup(self, settings: _config.Settings, http_client: Any) -> None:
+        self._settings = settings
+        self._transport = self._transport_class(settings, http_client)
+        transport = self._transport
+        self.chat = Chat(transport)
+        self.completions = Completions(transport)
+        self.embeddings = Embeddings(transport)
+        self.images = Images(transport)
+        self.rerank = Rerank(transport)
+        self.models = Models(transport)
+        self.audio = Audio(transport)
+        self.videos = Videos(transport)
+
+    # -- settings -------------------------------------------------------------
+    @property
+    def api_key(self) -> str:
+        return self._settings.api_key
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._settings.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._settings.max_retries
+
+    def with_options(
+        self: _Self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: _config.TimeoutTypes | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> _Self:
+        """A client with some settings changed that shares this one's connection pool
+        (closing it does not close the pool)."""
+        old = self._settings
+        settings = _config.Settings(
+            api_key=old.api_key
+            if api_key is None
+            else _config.no_line_breaks("the API key", api_key),
+            base_url=old.base_url if base_url is None else _config.parse_base_url(base_url, "base_url"),
+            timeout=old.timeout if timeout is None else _config.parse_timeout(timeout, "timeout"),
+            max_retries=old.max_retries
+            if max_retries is None
+            else _config.parse_max_retries(max_retries, "max_retries"),
+            default_headers=old.default_headers
+            + _config.parse_headers(default_headers, "default_headers"),
+        )
+        clone = object.__new__(type(self))
+        clone._owns_http_client = False
+        clone._setup(settings, self._transport.client)
+        return clone
+
+    copy = with_options
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key='***')"
+
+    _transport_class: Any
+    _http_client_class: type
+
+    @staticmethod
+    def _new_http_client(settings: _config.Settings) -> Any:
+        raise NotImplementedError
+
+
+class Together(_BaseClient[SyncTransport]):
+    """The synchronous client. ``with Together() as client: ...`` closes it at the end."""
+
+    _transport_class = SyncTransport
+    _http_client_class = httpx.Client
+
+    @staticmethod
+    def _new_http_client(settings: _config.Settings) -> httpx.Client:
+        return httpx.Client(timeout=settings.timeout, follow_redirects=True)
+
+    def close(self) -> None:
+        """Close the connection pool (not a user-supplied ``http_client``)."""
+        if self._owns_http_client:
+            self._transport.client.close()
+
+    def __enter__(self) -> Together:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncTogether(_BaseClient[AsyncTransport]):
+    """The asyncio client: the same resources, whose methods are awaited."""
+
+    _transport_class = AsyncTransport
+    _http_client_class = httpx.AsyncClient
+
+    @staticmethod
+    def _new_http_client(settings: _config.Settings) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=settings.timeout, follow_redirects=True)
+
+    async def close(self) -> None:
+        if self._owns_http_client:
+            await self._transport.client.aclose()
+
+    async def __aenter__(self) -> AsyncTogether:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()

@@ -1,0 +1,178 @@
+"""Client settings and where each comes from.
+
+| setting     | 1. argument     | 2. environment         | 3. then                         |
+|-------------|-----------------|------------------------|---------------------------------|
+| api_key     | ``api_key``     | ``TOGETHER_API_KEY``   | Colab secret, else an error     |
+| base_url    | ``base_url``    | ``TOGETHER_BASE_URL``  | ``https://api.together.ai/v1``  |
+| timeout     | ``timeout``     | ``TOGETHER_TIMEOUT``   | 600 s (connect: 10 s)           |
+| max_retries | ``max_retries`` | ``TOGETHER_MAX_RETRIES``| 2                              |
+
+An empty environment variable counts as unset.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any, Union
+
+import attrs
+import httpx
+
+from ._errors import AuthenticationError
+from ._version import __version__
+
+DEFAULT_BASE_URL = "https://api.together.ai/v1"
+# Generations of long outputs can take minutes before the first byte; connecting should not.
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+DEFAULT_MAX_RETRIES = 2
+
+TimeoutTypes = Union[float, int, httpx.Timeout]
+
+_MISSING_KEY = (
+    "No API key found. Pass api_key=... to the client, set the TOGETHER_API_KEY "
+    "environment variable, or (in Colab) add a TOGETHER_API_KEY secret. "
+    "Keys are at https://api.together.ai/settings/api-keys"
+)
+
+
+@attrs.frozen(repr=False)
+class Settings:
+    """Everything a client resolved at construction; shared by all of its resources."""
+
+    api_key: str
+    base_url: str
+    timeout: httpx.Timeout
+    max_retries: int
+    default_headers: tuple[tuple[str, str], ...] = ()
+
+    def __repr__(self) -> str:  # never show the key
+        return (
+            f"Settings(base_url={self.base_url!r}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries}, api_key='***')"
+        )
+
+    def headers(self) -> dict[str, str]:
+        """The headers every request carries."""
+        headers = {
+            "Authorization": f"Bearer {self.api_key}",
+            "User-Agent": f"together-client/{__version__} (python; httpx {httpx.__version__})",
+            "Accept": "application/json",
+        }
+        headers.update(self.default_headers)
+        return headers
+
+
+def _env(name: str, environ: Mapping[str, str]) -> str | None:
+    value = environ.get(name)
+    return value if value else None
+
+
+def _colab_secret(name: str) -> str | None:
+    # Only when the user is in Colab already: importing google.colab elsewhere is slow or fails.
+    if "google.colab" not in sys.modules:
+        return None
+    try:
+        from google.colab import userdata  # type: ignore[import-not-found]
+
+        value = userdata.get(name)
+    except Exception:  # a missing secret or denied notebook access means "not set"
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def no_line_breaks(what: str, value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError(f"{what} contains a line break, which would corrupt the HTTP request")
+    return value
+
+
+def parse_timeout(value: object, source: str) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"{source} must be a number of seconds or an httpx.Timeout, got {value!r}")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{source} must be a number of seconds, got {value!r}") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"{source} must be a positive number of seconds, got {value!r}")
+    return httpx.Timeout(seconds)
+
+
+def parse_max_retries(value: object, source: str) -> int:
+    if isinstance(value, bool):
+        raise TypeError(f"{source} must be a whole number >= 0, got {value!r}")
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            raise ValueError(f"{source} must be a whole number >= 0, got {value!r}")
+        value = int(value)
+    if not isinstance(value, int):
+        raise TypeError(f"{source} must be a whole number >= 0, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{source} must be a whole number >= 0, got {value!r}")
+    return value
+
+
+def parse_base_url(value: object, source: str) -> str:
+    if not isinstance(value, (str, httpx.URL)):
+        raise TypeError(f"{source} must be a URL string, got {value!r}")
+    url = str(value).rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"{source} must start with http:// or https://, got {value!r}")
+    return no_line_breaks(source, url)
+
+
+def parse_headers(value: Mapping[str, str] | None, source: str) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{source} must be a mapping of header names to values")
+    for name, header_value in value.items():
+        if not isinstance(name, str) or not isinstance(header_value, str):
+            raise TypeError(f"{source}: header {name!r} must map a str to a str")
+        no_line_breaks(f"{source}[{name!r}]", name + header_value)
+    return tuple(value.items())
+
+
+def resolve(
+    *,
+    api_key: str | None = None,
+    base_url: str | httpx.URL | None = None,
+    timeout: TimeoutTypes | None = None,
+    max_retries: int | None = None,
+    default_headers: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve every setting (argument → environment → Colab/default) and validate it.
+
+    Raises AuthenticationError when no API key is found, ValueError/TypeError naming the
+    argument or environment variable whose value is malformed.
+    """
+    env = os.environ if environ is None else environ
+
+    if api_key is not None and not isinstance(api_key, str):
+        raise TypeError("api_key must be a str")
+    key = api_key or _env("TOGETHER_API_KEY", env) or _colab_secret("TOGETHER_API_KEY")
+    if not key:
+        raise AuthenticationError(_MISSING_KEY)
+    key = no_line_breaks("the API key", key)
+
+    def pick(arg: Any, var: str, default: Any, parse: Any) -> Any:
+        if arg is not None:
+            return parse(arg, var.lower().removeprefix("together_"))
+        raw = _env(var, env)
+        if raw is not None:
+            return parse(raw, f"environment variable {var}")
+        return default
+
+    return Settings(
+        api_key=key,
+        base_url=pick(base_url, "TOGETHER_BASE_URL", DEFAULT_BASE_URL, parse_base_url),
+        timeout=pick(timeout, "TOGETHER_TIMEOUT", DEFAULT_TIMEOUT, parse_timeout),
+        max_retries=pick(max_retries, "TOGETHER_MAX_RETRIES", DEFAULT_MAX_RETRIES, parse_max_retries),
+        default_headers=parse_headers(default_headers, "default_headers"),
+    )

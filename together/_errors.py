@@ -1,0 +1,182 @@
+"""The exception tree. Names match Together's official SDK, so existing ``except`` clauses work.
+
+    TogetherError
+    ├── APIError
+    │   ├── APIStatusError (status_code, body, headers, request_id)
+    │   │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+    │   │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+    │   │   └── RateLimitError 429, InternalServerError >= 500
+    │   ├── APIConnectionError
+    │   │   └── APITimeoutError
+    │   └── APIResponseValidationError (a 2xx body that does not fit its model)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "TogetherError",
+    "UnprocessableEntityError",
+]
+
+
+class TogetherError(Exception):
+    """Base of every error this library raises on purpose."""
+
+
+class APIError(TogetherError):
+    """A request to the API failed. ``request`` is the httpx request, when there was one."""
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, body: object = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The API answered with a 4xx or 5xx status."""
+
+    status_code: int
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, request=response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.request_id: str | None = response.headers.get("x-request-id") or response.headers.get(
+            "request-id"
+        )
+
+
+class BadRequestError(APIStatusError):
+    status_code = 400
+
+
+class AuthenticationError(APIStatusError):
+    """401 from the API, or no API key could be found when the client was built."""
+
+    status_code = 401
+
+    def __init__(
+        self, message: str, *, response: httpx.Response | None = None, body: object = None
+    ) -> None:
+        if response is not None:
+            super().__init__(message, response=response, body=body)
+        else:  # raised at construction: there is no response
+            APIError.__init__(self, message, body=body)
+            self.response = None  # type: ignore[assignment]
+            self.headers = httpx.Headers()
+            self.request_id = None
+
+
+class PermissionDeniedError(APIStatusError):
+    status_code = 403
+
+
+class NotFoundError(APIStatusError):
+    status_code = 404
+
+
+class ConflictError(APIStatusError):
+    status_code = 409
+
+
+class UnprocessableEntityError(APIStatusError):
+    status_code = 422
+
+
+class RateLimitError(APIStatusError):
+    status_code = 429
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+class APIConnectionError(APIError):
+    """The request did not get a complete answer: connection refused or reset, a body cut
+    short, a stream that ended before ``[DONE]``."""
+
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    def __init__(self, request: httpx.Request | None = None) -> None:
+        super().__init__("Request timed out.", request=request)
+
+
+class APIResponseValidationError(APIError):
+    """A successful response whose body does not fit the model the spec gives it.
+
+    ``body`` holds the raw body (parsed JSON where possible), ``response`` the response.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, request=response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def response_body(response: httpx.Response) -> Any:
+    """The body as JSON when it is JSON, else as text."""
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return response.text
+
+
+def _message_of(body: object) -> str | None:
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict):
+            message = error.get("message") or error.get("detail")
+            return str(message) if message else None
+        if isinstance(error, str):
+            return error
+    return None
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """The error for a 4xx/5xx response, carrying the server's message in ``str(error)``."""
+    body = response_body(response)
+    detail = _message_of(body)
+    if detail is None:
+        text = body if isinstance(body, str) else json.dumps(body)
+        detail = " ".join(text.split())[:500] or response.reason_phrase
+    message = f"Error code: {response.status_code} - {detail}"
+    status = response.status_code
+    cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    return cls(message, response=response, body=body)

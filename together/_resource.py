@@ -1,0 +1,167 @@
+"""What every namespace (``client.chat.completions``, ``client.files``, ...) is made of.
+
+A resource method is written once, as a function that returns a ``Call`` (the request
+and how to parse its answer, no I/O). ``@operation`` turns it into a method that sends
+the call through the client's transport: on ``Together`` it returns the result, on
+``AsyncTogether`` an awaitable of it. Generated modules are imported inside the method
+bodies, so constructing a client imports none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
+
+import httpx
+
+from ._streaming import ByteStream, Stream
+from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
+
+if TYPE_CHECKING:
+    from typing_extensions import Concatenate, ParamSpec, Self
+
+    P = ParamSpec("P")
+else:  # keep typing_extensions out of the import path
+    P = TypeVar("P")
+
+T = TypeVar("T")
+M = TypeVar("M", SyncTransport, AsyncTransport)
+
+
+class Resource(Generic[M]):
+    """A namespace of API methods bound to one client's transport."""
+
+    def __init__(self, transport: M) -> None:
+        self._transport = transport
+
+
+class operation(Generic[P, T]):  # noqa: N801 - used as a decorator
+    def __init__(self, build: Callable[Concatenate[Any, P], Call[T]]) -> None:
+        self._build = build
+        self.__doc__ = build.__doc__
+        self.__name__ = build.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[SyncTransport], owner: type) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, obj: Resource[AsyncTransport], owner: type) -> Callable[P, Awaitable[T]]: ...
+    def __get__(self, obj: Resource[Any] | None, owner: type) -> Any:
+        if obj is None:
+            return self
+        build, send = self._build, obj._transport.send
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return send(build(obj, *args, **kwargs))
+
+        method.__doc__ = self.__doc__
+        method.__name__ = self.__name__
+        # Cache on the instance: later look-ups skip the descriptor entirely.
+        obj.__dict__[self._name] = method
+        return method
+
+
+class _Model(Protocol):
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def plain(value: Any) -> Any:
+    """Generated model instances (anywhere inside ``value``) as the JSON they stand for."""
+    if hasattr(value, "to_dict") and hasattr(type(value), "from_dict"):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def build_model(model: type[Any], fields: Mapping[str, Any], where: str) -> Any:
+    """Check ``fields`` against a generated model before anything is sent.
+
+    Raises ValueError naming a missing required field and TypeError naming a field
+    whose value has the wrong type or shape.
+    """
+    try:
+        return model.from_dict(fields)
+    except KeyError as exc:
+        raise ValueError(f"{where}: missing required argument {exc.args[0]!r}") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise TypeError(f"{where}: invalid arguments: {exc}") from None
+
+
+def parse_with(endpoint: ModuleType) -> Callable[[httpx.Response], Any]:
+    """Parse a 2xx response with the generated endpoint's own parser."""
+
+    def parse(response: httpx.Response) -> Any:
+        result = endpoint._parse_response(client=_PARSE_CLIENT, response=response)
+        if result is None and response.content:
+            raise ValueError("no model parsed the body")
+        return result
+
+    return parse
+
+
+class _ParseClient:
+    """What generated ``_parse_response`` functions read from a client."""
+
+    raise_on_unexpected_status = True
+
+
+_PARSE_CLIENT = _ParseClient()
+
+
+def json_call(
+    endpoint: ModuleType,
+    params: dict[str, Any],
+    *,
+    body: type[Any] | None = None,
+    where: str,
+    path: Mapping[str, Any] | None = None,
+    stream_chunk: type[Any] | None = None,
+    byte_stream: bool = False,
+) -> Call[Any]:
+    """The usual call: ``params`` minus per-call options is the body (checked against the
+    ``body`` model) or the query; ``path`` holds path parameters."""
+    fields, options = split_options(params)
+    fields = plain(fields)
+    kwargs: dict[str, Any] = dict(path or {})
+    if body is not None:
+        kwargs["body"] = build_model(body, fields, where)
+    else:
+        kwargs.update(fields)
+    try:
+        request = endpoint._get_kwargs(**kwargs)
+    except TypeError as exc:
+        raise TypeError(f"{where}: {exc}") from None
+    if "json" in request:
+        # Send what the caller gave, once checked: the model's to_dict() would also send
+        # every default the spec lists, which is the server's to apply.
+        request["json"] = fields
+    stream = None
+    if stream_chunk is not None and fields.get("stream"):
+        request.setdefault("headers", {})["Accept"] = "text/event-stream"
+        chunk_model = stream_chunk
+        stream = lambda response: Stream(response, chunk_model.from_dict)  # noqa: E731
+    elif byte_stream and fields.get("stream"):
+        stream = ByteStream
+    return Call(request=request, parse=parse_with(endpoint), options=options, stream=stream)
+
+
+__all__ = [
+    "Call",
+    "CallOptions",
+    "Resource",
+    "build_model",
+    "json_call",
+    "operation",
+    "parse_with",
+    "plain",
+]

@@ -1,0 +1,266 @@
+"""Server-sent events: one decoder (WHATWG rules) and one stream type for both clients.
+
+A ``Stream`` wraps a streaming httpx response. Iterate it with ``for`` (sync client) or
+``async for`` (async client); it is a context manager either way and closes its
+connection on exit, on ``break`` (via ``close()``/garbage collection) and at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
+
+from ._errors import APIConnectionError, APIError
+
+T = TypeVar("T")
+
+DONE = "[DONE]"
+
+
+@attrs.define(slots=True)
+class ServerSentEvent:
+    event: str = "message"
+    data: str = ""
+    id: str | None = None
+    retry: int | None = None
+
+
+class SSEDecoder:
+    """Incremental decoder: feed bytes, get complete events (per the WHATWG SSE rules:
+    CR, LF or CRLF line ends; ``:`` comments; multi-line ``data`` joined by ``\\n``;
+    an event is dispatched at a blank line)."""
+
+    __slots__ = ("_buffer", "_data", "_event", "_id", "_retry", "_seen_field")
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._reset()
+        self._id: str | None = None
+
+    def _reset(self) -> None:
+        self._data: list[str] = []
+        self._event = ""
+        self._retry: int | None = None
+        self._seen_field = False
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        buffer = self._buffer + chunk
+        if b"\r" in buffer:
+            # A trailing CR may be the first half of CRLF: keep it for the next chunk.
+            keep_cr = buffer.endswith(b"\r")
+            if keep_cr:
+                buffer = buffer[:-1]
+            buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if keep_cr:
+                buffer += b"\r"
+        lines = buffer.split(b"\n")
+        self._buffer = lines.pop()
+        events = []
+        for raw in lines:
+            event = self._line(raw.decode("utf-8"))
+            if event is not None:
+                events.append(event)
+        return events
+
+    def flush(self) -> tuple[list[ServerSentEvent], bool]:
+        """End of input: (events still pending, whether a partial event was dropped)."""
+        events = self.feed(b"\n") if self._buffer.rstrip(b"\r") else []
+        partial = self._seen_field
+        self._reset()
+        return events, partial
+
+    def _line(self, line: str) -> ServerSentEvent | None:
+        if not line:
+            if not self._seen_field:
+                return None
+            event = ServerSentEvent(
+                event=self._event or "message",
+                data="\n".join(self._data),
+                id=self._id,
+                retry=self._retry,
+            )
+            self._reset()
+            return event
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id":
+            if "\0" not in value:
+                self._id = value
+        elif name == "retry":
+            if value.isdigit():
+                self._retry = int(value)
+        else:
+            return None
+        self._seen_field = True
+        return None
+
+
+def _error_message(payload: Any, event: ServerSentEvent) -> str | None:
+    if event.event == "error":
+        if isinstance(payload, dict):
+            error = payload.get("error", payload)
+            if isinstance(error, dict):
+                return str(error.get("message") or error)
+            return str(error)
+        return str(payload or event.data or "error event")
+    if isinstance(payload, dict) and payload.get("error"):
+        error = payload["error"]
+        return str(error.get("message") or error) if isinstance(error, dict) else str(error)
+    return None
+
+
+class Stream(Generic[T]):
+    """Typed chunks from a streaming response (``[DONE]`` ends it).
+
+    Raises APIError when the server sends an error event or error payload, and
+    APIConnectionError when the stream ends or is cut before ``[DONE]``.
+    """
+
+    def __init__(self, response: httpx.Response, parse: Callable[[Any], T]) -> None:
+        self.response = response
+        self._parse = parse
+        self._decoder = SSEDecoder()
+        self._done = False
+
+    # -- shared event handling --------------------------------------------------
+    def _chunks(self, events: Iterable[ServerSentEvent]) -> Iterator[T]:
+        for event in events:
+            if self._done:
+                return
+            if event.data == DONE:
+                self._done = True
+                return
+            if not event.data:
+                continue
+            try:
+                payload = json.loads(event.data)
+            except ValueError:
+                raise APIError(
+                    f"Stream sent an event that is not JSON: {event.data[:200]!r}",
+                    request=self.response.request,
+                    body=event.data,
+                ) from None
+            message = _error_message(payload, event)
+            if message is not None:
+                raise APIError(message, request=self.response.request, body=payload)
+            yield self._parse(payload)
+
+    def _end(self, partial: bool) -> APIConnectionError:
+        what = "in the middle of an event" if partial else "before [DONE]"
+        return APIConnectionError(
+            f"The stream ended {what}: the response is incomplete", request=self.response.request
+        )
+
+    # -- sync ---------------------------------------------------------------------
+    def __iter__(self) -> Iterator[T]:
+        try:
+            for raw in self.response.iter_bytes():
+                yield from self._chunks(self._decoder.feed(raw))
+                if self._done:
+                    return
+            events, partial = self._decoder.flush()
+            yield from self._chunks(events)
+            if not self._done:
+                raise self._end(partial)
+        except httpx.TransportError as exc:
+            raise APIConnectionError(
+                f"The stream was cut: {type(exc).__name__}", request=self.response.request
+            ) from exc
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.response.close()
+
+    def __enter__(self) -> Stream[T]:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- async --------------------------------------------------------------------
+    async def __aiter__(self) -> AsyncIterator[T]:
+        try:
+            async for raw in self.response.aiter_bytes():
+                for chunk in self._chunks(self._decoder.feed(raw)):
+                    yield chunk
+                if self._done:
+                    return
+            events, partial = self._decoder.flush()
+            for chunk in self._chunks(events):
+                yield chunk
+            if not self._done:
+                raise self._end(partial)
+        except httpx.TransportError as exc:
+            raise APIConnectionError(
+                f"The stream was cut: {type(exc).__name__}", request=self.response.request
+            ) from exc
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+    async def __aenter__(self) -> Stream[T]:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+class ByteStream:
+    """Raw bytes of a streaming response (e.g. audio), for both clients."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self.response.iter_bytes()
+        except httpx.TransportError as exc:
+            raise APIConnectionError(f"The stream was cut: {type(exc).__name__}") from exc
+        finally:
+            self.response.close()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.response.aiter_bytes():
+                yield chunk
+        except httpx.TransportError as exc:
+            raise APIConnectionError(f"The stream was cut: {type(exc).__name__}") from exc
+        finally:
+            await self.response.aclose()
+
+    def close(self) -> None:
+        self.response.close()
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+    def __enter__(self) -> ByteStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> ByteStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()

@@ -1,0 +1,276 @@
+"""The one path every request takes: build → send with retries → check status → parse.
+
+Everything here is sans-I/O except ``SyncTransport.send`` / ``AsyncTransport.send``, the
+only two functions that differ between the clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypedDict, TypeVar
+
+import attrs
+import httpx
+
+from ._config import Settings, TimeoutTypes, parse_max_retries, parse_timeout
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    response_body,
+    status_error,
+)
+
+T = TypeVar("T")
+
+log = logging.getLogger("together")
+
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A server asking for a longer pause than this is not waited for (it is retried after
+# MAX_RETRY_DELAY-style backoff instead): nobody wants a call to hang for minutes.
+MAX_RETRY_AFTER = 60.0
+RETRY_STATUSES = frozenset({408, 409, 429})
+
+
+class CallOptions(TypedDict, total=False):
+    """Per-call options every method accepts."""
+
+    timeout: TimeoutTypes | None
+    max_retries: int | None
+    extra_headers: Mapping[str, str] | None
+    extra_query: Mapping[str, object] | None
+    extra_body: Mapping[str, object] | None
+
+
+OPTION_NAMES = frozenset(CallOptions.__annotations__)
+
+
+def split_options(params: dict[str, Any]) -> tuple[dict[str, Any], CallOptions]:
+    """Separate per-call options from API fields (in place: ``params`` keeps the fields)."""
+    options: CallOptions = {}
+    for name in OPTION_NAMES.intersection(params):
+        options[name] = params.pop(name)  # type: ignore[literal-required]
+    return params, options
+
+
+@attrs.frozen
+class Call(Generic[T]):
+    """What one method call will do: the request (from the generated endpoint's
+    ``_get_kwargs``) and how to turn the response into the result."""
+
+    request: dict[str, Any]
+    parse: Callable[[httpx.Response], T]
+    options: CallOptions = attrs.field(factory=dict)
+    # For streaming calls: wraps the still-open successful response (SSE or raw bytes).
+    stream: Callable[[httpx.Response], Any] | None = None
+
+    def evolve(self, **changes: Any) -> Call[Any]:
+        return attrs.evolve(self, **changes)
+
+
+def build_request(client: httpx.Client | httpx.AsyncClient, settings: Settings, call: Call[Any]) -> httpx.Request:
+    kwargs = dict(call.request)
+    options = call.options
+    headers = settings.headers()
+    headers.update(kwargs.pop("headers", None) or {})
+    if options.get("extra_headers"):
+        headers.update(options["extra_headers"] or {})
+    if "files" in kwargs:  # multipart: httpx sets the boundary itself
+        headers.pop("Content-Type", None)
+    params = kwargs.pop("params", None)
+    if options.get("extra_query"):
+        params = {**(params or {}), **(options["extra_query"] or {})}
+    if params:
+        params = {k: v for k, v in params.items() if v is not None}
+    if options.get("extra_body"):
+        body = kwargs.get("json")
+        if body is not None and not isinstance(body, dict):
+            raise TypeError("extra_body can only be used with a JSON object body")
+        kwargs["json"] = {**(body or {}), **(options["extra_body"] or {})}
+    timeout = options.get("timeout")
+    return client.build_request(
+        kwargs.pop("method"),
+        settings.base_url + kwargs.pop("url"),
+        params=params or None,
+        headers=headers,
+        timeout=settings.timeout if timeout is None else parse_timeout(timeout, "timeout"),
+        **kwargs,
+    )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """The pause the server asked for, in seconds (retry-after-ms, then Retry-After)."""
+    headers = response.headers
+    try:
+        if "retry-after-ms" in headers:
+            return float(headers["retry-after-ms"]) / 1000
+    except ValueError:
+        pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        date = email.utils.parsedate_to_datetime(value) if value else None
+        return None if date is None else date.timestamp() - time.time()
+
+
+def should_retry(response: httpx.Response) -> bool:
+    header = response.headers.get("x-should-retry")
+    if header in ("true", "false"):
+        return header == "true"
+    return response.status_code in RETRY_STATUSES or response.status_code >= 500
+
+
+def retry_delay(attempt: int, response: httpx.Response | None) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based)."""
+    if response is not None:
+        asked = _retry_after(response)
+        if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
+            return asked
+    delay = min(INITIAL_RETRY_DELAY * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+    return delay * (1 - 0.25 * random.random())  # jitter: spread out clients that failed together
+
+
+def connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(f"Connection error: {type(exc).__name__}", request=request)
+
+
+def max_retries_for(settings: Settings, call: Call[Any]) -> int:
+    override = call.options.get("max_retries")
+    return settings.max_retries if override is None else parse_max_retries(override, "max_retries")
+
+
+class _Attempts:
+    """Retry bookkeeping shared by both transports: decides, they sleep and send."""
+
+    def __init__(self, settings: Settings, call: Call[Any], request: httpx.Request) -> None:
+        self.request = request
+        self.limit = max_retries_for(settings, call)
+        self.retries = 0
+        self.started = time.monotonic()
+
+    def after_error(self, exc: Exception) -> float:
+        """Delay before retrying a transport error; raises when retries are used up."""
+        if not isinstance(exc, httpx.TransportError) or self.retries >= self.limit:
+            self._log(None)
+            raise connection_error(exc, self.request) from exc
+        self.retries += 1
+        return retry_delay(self.retries, None)
+
+    def after_response(self, response: httpx.Response) -> float | None:
+        """Delay before retrying ``response``, or None when it is the final answer."""
+        if response.is_success or self.retries >= self.limit or not should_retry(response):
+            self._log(response)
+            return None
+        self.retries += 1
+        delay = retry_delay(self.retries, response)
+        log.info("retrying %s %s after %s in %.2fs", self.request.method, self.request.url, response.status_code, delay)
+        return delay
+
+    def _log(self, response: httpx.Response | None) -> None:
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%s %s %s %.3fs retries=%d",
+                self.request.method,
+                self.request.url,
+                response.status_code if response is not None else "failed",
+                time.monotonic() - self.started,
+                self.retries,
+            )
+
+
+def finish(call: Call[T], response: httpx.Response) -> T:
+    """Raise for an error status, else parse (a validation error names the raw body)."""
+    if response.status_code >= 400:
+        raise status_error(response)
+    try:
+        return call.parse(response)
+    except Exception as exc:
+        body = response_body(response)
+        raise APIResponseValidationError(
+            f"The {response.status_code} response does not fit the expected model: "
+            f"{type(exc).__name__}: {exc}",
+            response=response,
+            body=body,
+        ) from exc
+
+
+class SyncTransport:
+    def __init__(self, settings: Settings, client: httpx.Client) -> None:
+        self.settings = settings
+        self.client = client
+
+    def send(self, call: Call[T]) -> T:
+        request = build_request(self.client, self.settings, call)
+        attempts = _Attempts(self.settings, call, request)
+        while True:
+            try:
+                response = self.client.send(request, stream=True)
+            except Exception as exc:
+                time.sleep(attempts.after_error(exc))
+                continue
+            delay = attempts.after_response(response)
+            if delay is None:
+                break
+            response.close()
+            time.sleep(delay)
+        if call.stream is not None and response.is_success:
+            return call.stream(response)  # type: ignore[no-any-return]
+        try:
+            response.read()
+        except httpx.TransportError as exc:
+            raise connection_error(exc, request) from exc
+        finally:
+            response.close()
+        return finish(call, response)
+
+
+class AsyncTransport:
+    def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
+        self.settings = settings
+        self.client = client
+
+    async def send(self, call: Call[T]) -> T:
+        request = build_request(self.client, self.settings, call)
+        attempts = _Attempts(self.settings, call, request)
+        while True:
+            try:
+                response = await self.client.send(request, stream=True)
+            except Exception as exc:
+                await asyncio.sleep(attempts.after_error(exc))
+                continue
+            delay = attempts.after_response(response)
+            if delay is None:
+                break
+            await response.aclose()
+            await asyncio.sleep(delay)
+        if call.stream is not None and response.is_success:
+            return call.stream(response)  # type: ignore[no-any-return]
+        try:
+            await response.aread()
+        except httpx.TransportError as exc:
+            raise connection_error(exc, request) from exc
+        finally:
+            await response.aclose()
+        return finish(call, response)
+
+
+def configure_logging() -> None:
+    """``TOGETHER_LOG=info|debug`` turns on this library's log lines (never the API key)."""
+    level = os.environ.get("TOGETHER_LOG", "").lower()
+    if level in ("info", "debug") and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
