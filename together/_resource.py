@@ -109,6 +109,18 @@ def parse_with(endpoint: ModuleType) -> Callable[[httpx.Response], Any]:
     return parse
 
 
+class _Checked:
+    """A JSON body already checked against its model, handed to a generated endpoint."""
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self._fields = fields
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._fields
+
+
 class _ParseClient:
     """What generated ``_parse_response`` functions read from a client."""
 
@@ -134,17 +146,16 @@ def json_call(
     fields = plain(fields)
     kwargs: dict[str, Any] = dict(path or {})
     if body is not None:
-        kwargs["body"] = build_model(body, fields, where)
+        model = build_model(body, fields, where)
+        # JSON bodies: send what the caller gave, once checked (the model's to_dict() would
+        # also send every default the spec lists, which is the server's to apply).
+        kwargs["body"] = model if hasattr(model, "to_multipart") else _Checked(fields)
     else:
         kwargs.update(fields)
     try:
         request = endpoint._get_kwargs(**kwargs)
     except TypeError as exc:
         raise TypeError(f"{where}: {exc}") from None
-    if "json" in request:
-        # Send what the caller gave, once checked: the model's to_dict() would also send
-        # every default the spec lists, which is the server's to apply.
-        request["json"] = fields
     stream = None
     if stream_chunk is not None and fields.get("stream"):
         request.setdefault("headers", {})["Accept"] = "text/event-stream"

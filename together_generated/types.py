@@ -54,3 +54,48 @@ class Response(Generic[T]):
 
 
 __all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+
+
+# Added by this project's templates: checks that `from_dict` applies to what it is given, so
+# that a wrong value is refused where it enters (arguments before a request is sent, a
+# response that does not fit its model) with the name of the field, not deep inside.
+_SCALAR_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+}
+
+
+def check_value(value: object, expected: type, where: str) -> None:
+    """Raise TypeError unless ``value`` is UNSET or of the ``expected`` JSON type.
+
+    (Nullable fields are unions with None and are checked by their union parser.)
+    """
+    if isinstance(value, Unset):
+        return
+    if expected is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif expected is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, expected)
+    if not ok:
+        raise TypeError(
+            f"{where}: expected {_SCALAR_NAMES[expected]}, got {type(value).__name__} {value!r:.60}"
+        )
+
+
+def field_error(exc: Exception, where: str) -> Exception:
+    """The error to raise when parsing field ``where`` failed with ``exc``."""
+    if isinstance(exc, KeyError):
+        return ValueError(f"{where}: missing required field {exc.args[0]!r}")
+    message = str(exc) or f"invalid value ({type(exc).__name__})"
+    if message.startswith(where):
+        return (
+            type(exc)(message)
+            if isinstance(exc, (TypeError, ValueError))
+            else TypeError(message)
+        )
+    cls = ValueError if isinstance(exc, ValueError) else TypeError
+    return cls(f"{where}: {message}")

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.audio_type import AudioType, check_audio_type
+from ..types import field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_audio_url import (
@@ -54,11 +55,19 @@ class Audio:
         )
 
         d = dict(src_dict)
-        type_ = check_audio_type(d.pop("type"))
+        try:
+            type_ = check_audio_type(d.pop("type"))
 
-        audio_url = ChatCompletionUserMessageContentAudioUrl.from_dict(
-            d.pop("audio_url")
-        )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "Audio.type") from None
+
+        try:
+            audio_url = ChatCompletionUserMessageContentAudioUrl.from_dict(
+                d.pop("audio_url")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "Audio.audio_url") from None
 
         audio = cls(
             type_=type_,

@@ -24,7 +24,7 @@ from ..models.audio_speech_request_response_format import (
     AudioSpeechRequestResponseFormat,
     check_audio_speech_request_response_format,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="AudioSpeechRequest")
 
@@ -117,52 +117,72 @@ class AudioSpeechRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        try:
 
-        def _parse_model(data: object) -> AudioSpeechRequestModelType0 | str:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_0 = check_audio_speech_request_model_type_0(data)
+            def _parse_model(data: object) -> AudioSpeechRequestModelType0 | str:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_0 = check_audio_speech_request_model_type_0(data)
 
-                return model_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AudioSpeechRequestModelType0 | str, data)
+                    return model_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(AudioSpeechRequestModelType0 | str, data)
 
-        model = _parse_model(d.pop("model"))
+            model = _parse_model(d.pop("model"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioSpeechRequest.model") from None
 
         input_ = d.pop("input")
+        check_value(input_, str, "AudioSpeechRequest.input")
 
         voice = d.pop("voice")
+        check_value(voice, str, "AudioSpeechRequest.voice")
 
-        _response_format = d.pop("response_format", UNSET)
-        response_format: AudioSpeechRequestResponseFormat | Unset
-        if isinstance(_response_format, Unset):
-            response_format = UNSET
-        else:
-            response_format = check_audio_speech_request_response_format(
-                _response_format
-            )
+        try:
+            _response_format = d.pop("response_format", UNSET)
+            response_format: AudioSpeechRequestResponseFormat | Unset
+            if isinstance(_response_format, Unset):
+                response_format = UNSET
+            else:
+                response_format = check_audio_speech_request_response_format(
+                    _response_format
+                )
 
-        _language = d.pop("language", UNSET)
-        language: AudioSpeechRequestLanguage | Unset
-        if isinstance(_language, Unset):
-            language = UNSET
-        else:
-            language = check_audio_speech_request_language(_language)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioSpeechRequest.response_format") from None
 
-        _response_encoding = d.pop("response_encoding", UNSET)
-        response_encoding: AudioSpeechRequestResponseEncoding | Unset
-        if isinstance(_response_encoding, Unset):
-            response_encoding = UNSET
-        else:
-            response_encoding = check_audio_speech_request_response_encoding(
-                _response_encoding
-            )
+        try:
+            _language = d.pop("language", UNSET)
+            language: AudioSpeechRequestLanguage | Unset
+            if isinstance(_language, Unset):
+                language = UNSET
+            else:
+                language = check_audio_speech_request_language(_language)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioSpeechRequest.language") from None
+
+        try:
+            _response_encoding = d.pop("response_encoding", UNSET)
+            response_encoding: AudioSpeechRequestResponseEncoding | Unset
+            if isinstance(_response_encoding, Unset):
+                response_encoding = UNSET
+            else:
+                response_encoding = check_audio_speech_request_response_encoding(
+                    _response_encoding
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioSpeechRequest.response_encoding") from None
 
         sample_rate = d.pop("sample_rate", UNSET)
+        check_value(sample_rate, int, "AudioSpeechRequest.sample_rate")
 
         stream = d.pop("stream", UNSET)
+        check_value(stream, bool, "AudioSpeechRequest.stream")
 
         audio_speech_request = cls(
             model=model,

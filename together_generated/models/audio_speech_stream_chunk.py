@@ -13,6 +13,8 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value, field_error
+
 T = TypeVar("T", bound="AudioSpeechStreamChunk")
 
 
@@ -52,15 +54,20 @@ class AudioSpeechStreamChunk:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        object_ = cast(Literal["audio.tts.chunk"], d.pop("object"))
-        if object_ != "audio.tts.chunk":
-            raise ValueError(
-                f"object must match const 'audio.tts.chunk', got '{object_}'"
-            )
+        try:
+            object_ = cast(Literal["audio.tts.chunk"], d.pop("object"))
+            if object_ != "audio.tts.chunk":
+                raise ValueError(
+                    f"object must match const 'audio.tts.chunk', got '{object_}'"
+                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioSpeechStreamChunk.object") from None
 
         model = d.pop("model")
+        check_value(model, str, "AudioSpeechStreamChunk.model")
 
         b64 = d.pop("b64")
+        check_value(b64, str, "AudioSpeechStreamChunk.b64")
 
         audio_speech_stream_chunk = cls(
             object_=object_,

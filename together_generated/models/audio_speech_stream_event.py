@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.audio_speech_stream_chunk import AudioSpeechStreamChunk
 
@@ -43,7 +45,11 @@ class AudioSpeechStreamEvent:
         from ..models.audio_speech_stream_chunk import AudioSpeechStreamChunk  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = AudioSpeechStreamChunk.from_dict(d.pop("data"))
+        try:
+            data = AudioSpeechStreamChunk.from_dict(d.pop("data"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioSpeechStreamEvent.data") from None
 
         audio_speech_stream_event = cls(
             data=data,

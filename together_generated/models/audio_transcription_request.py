@@ -26,7 +26,7 @@ from ..models.audio_transcription_request_timestamp_granularities_type_1_item im
     AudioTranscriptionRequestTimestampGranularitiesType1Item,
     check_audio_transcription_request_timestamp_granularities_type_1_item,
 )
-from ..types import UNSET, File, FileTypes, Unset
+from ..types import UNSET, File, FileTypes, Unset, check_value, field_error
 
 T = TypeVar("T", bound="AudioTranscriptionRequest")
 
@@ -240,89 +240,118 @@ class AudioTranscriptionRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        try:
 
-        def _parse_file(data: object) -> File | str:
-            try:
-                if not isinstance(data, bytes):
-                    raise TypeError()
-                file_type_0 = File(payload=BytesIO(data))
+            def _parse_file(data: object) -> File | str:
+                try:
+                    if not isinstance(data, bytes):
+                        raise TypeError()
+                    file_type_0 = File(payload=BytesIO(data))
 
-                return file_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(File | str, data)
+                    return file_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(File | str, data)
 
-        file = _parse_file(d.pop("file"))
+            file = _parse_file(d.pop("file"))
 
-        _model = d.pop("model", UNSET)
-        model: AudioTranscriptionRequestModel | Unset
-        if isinstance(_model, Unset):
-            model = UNSET
-        else:
-            model = check_audio_transcription_request_model(_model)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioTranscriptionRequest.file") from None
+
+        try:
+            _model = d.pop("model", UNSET)
+            model: AudioTranscriptionRequestModel | Unset
+            if isinstance(_model, Unset):
+                model = UNSET
+            else:
+                model = check_audio_transcription_request_model(_model)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioTranscriptionRequest.model") from None
 
         language = d.pop("language", UNSET)
+        check_value(language, str, "AudioTranscriptionRequest.language")
 
         prompt = d.pop("prompt", UNSET)
+        check_value(prompt, str, "AudioTranscriptionRequest.prompt")
 
-        _response_format = d.pop("response_format", UNSET)
-        response_format: AudioTranscriptionRequestResponseFormat | Unset
-        if isinstance(_response_format, Unset):
-            response_format = UNSET
-        else:
-            response_format = check_audio_transcription_request_response_format(
-                _response_format
-            )
+        try:
+            _response_format = d.pop("response_format", UNSET)
+            response_format: AudioTranscriptionRequestResponseFormat | Unset
+            if isinstance(_response_format, Unset):
+                response_format = UNSET
+            else:
+                response_format = check_audio_transcription_request_response_format(
+                    _response_format
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "AudioTranscriptionRequest.response_format"
+            ) from None
 
         temperature = d.pop("temperature", UNSET)
+        check_value(temperature, float, "AudioTranscriptionRequest.temperature")
 
-        def _parse_timestamp_granularities(
-            data: object,
-        ) -> (
-            AudioTranscriptionRequestTimestampGranularitiesType0
-            | list[AudioTranscriptionRequestTimestampGranularitiesType1Item]
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_granularities_type_0 = (
-                    check_audio_transcription_request_timestamp_granularities_type_0(
+        try:
+
+            def _parse_timestamp_granularities(
+                data: object,
+            ) -> (
+                AudioTranscriptionRequestTimestampGranularitiesType0
+                | list[AudioTranscriptionRequestTimestampGranularitiesType1Item]
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    timestamp_granularities_type_0 = check_audio_transcription_request_timestamp_granularities_type_0(
                         data
                     )
-                )
 
-                return timestamp_granularities_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            timestamp_granularities_type_1 = []
-            _timestamp_granularities_type_1 = data
-            for (
-                timestamp_granularities_type_1_item_data
-            ) in _timestamp_granularities_type_1:
-                timestamp_granularities_type_1_item = check_audio_transcription_request_timestamp_granularities_type_1_item(
+                    return timestamp_granularities_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, list):
+                    raise TypeError()
+                timestamp_granularities_type_1 = []
+                _timestamp_granularities_type_1 = data
+                if not isinstance(_timestamp_granularities_type_1, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_timestamp_granularities_type_1).__name__}"
+                    )
+                for (
                     timestamp_granularities_type_1_item_data
-                )
+                ) in _timestamp_granularities_type_1:
+                    timestamp_granularities_type_1_item = check_audio_transcription_request_timestamp_granularities_type_1_item(
+                        timestamp_granularities_type_1_item_data
+                    )
 
-                timestamp_granularities_type_1.append(
-                    timestamp_granularities_type_1_item
-                )
+                    timestamp_granularities_type_1.append(
+                        timestamp_granularities_type_1_item
+                    )
 
-            return timestamp_granularities_type_1
+                return timestamp_granularities_type_1
 
-        timestamp_granularities = _parse_timestamp_granularities(
-            d.pop("timestamp_granularities", UNSET)
-        )
+            timestamp_granularities = _parse_timestamp_granularities(
+                d.pop("timestamp_granularities", UNSET)
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "AudioTranscriptionRequest.timestamp_granularities"
+            ) from None
 
         diarize = d.pop("diarize", UNSET)
+        check_value(diarize, bool, "AudioTranscriptionRequest.diarize")
 
         min_speakers = d.pop("min_speakers", UNSET)
+        check_value(min_speakers, int, "AudioTranscriptionRequest.min_speakers")
 
         max_speakers = d.pop("max_speakers", UNSET)
+        check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
 
         audio_transcription_request = cls(
             file=file,

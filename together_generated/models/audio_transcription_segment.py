@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="AudioTranscriptionSegment")
 
 
@@ -53,12 +55,16 @@ class AudioTranscriptionSegment:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, int, "AudioTranscriptionSegment.id")
 
         start = d.pop("start")
+        check_value(start, float, "AudioTranscriptionSegment.start")
 
         end = d.pop("end")
+        check_value(end, float, "AudioTranscriptionSegment.end")
 
         text = d.pop("text")
+        check_value(text, str, "AudioTranscriptionSegment.text")
 
         audio_transcription_segment = cls(
             id=id,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value, field_error
+
 if TYPE_CHECKING:
     from ..models.audio_transcription_word import AudioTranscriptionWord
 
@@ -72,21 +74,32 @@ class AudioTranscriptionSpeakerSegment:
 
         d = dict(src_dict)
         speaker_id = d.pop("speaker_id")
+        check_value(speaker_id, str, "AudioTranscriptionSpeakerSegment.speaker_id")
 
         start = d.pop("start")
+        check_value(start, float, "AudioTranscriptionSpeakerSegment.start")
 
         end = d.pop("end")
+        check_value(end, float, "AudioTranscriptionSpeakerSegment.end")
 
-        words = []
-        _words = d.pop("words")
-        for words_item_data in _words:
-            words_item = AudioTranscriptionWord.from_dict(words_item_data)
+        try:
+            words = []
+            _words = d.pop("words")
+            if not isinstance(_words, list):
+                raise TypeError(f"expected a list, got {type(_words).__name__}")
+            for words_item_data in _words:
+                words_item = AudioTranscriptionWord.from_dict(words_item_data)
 
-            words.append(words_item)
+                words.append(words_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioTranscriptionSpeakerSegment.words") from None
 
         text = d.pop("text")
+        check_value(text, str, "AudioTranscriptionSpeakerSegment.text")
 
         id = d.pop("id")
+        check_value(id, int, "AudioTranscriptionSpeakerSegment.id")
 
         audio_transcription_speaker_segment = cls(
             speaker_id=speaker_id,

@@ -12,7 +12,7 @@ from ..models.audio_transcription_verbose_json_response_task import (
     AudioTranscriptionVerboseJsonResponseTask,
     check_audio_transcription_verbose_json_response_task,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_segment import AudioTranscriptionSegment
@@ -104,40 +104,75 @@ class AudioTranscriptionVerboseJsonResponse:
         from ..models.audio_transcription_word import AudioTranscriptionWord  # noqa: PLC0415
 
         d = dict(src_dict)
-        task = check_audio_transcription_verbose_json_response_task(d.pop("task"))
+        try:
+            task = check_audio_transcription_verbose_json_response_task(d.pop("task"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "AudioTranscriptionVerboseJsonResponse.task"
+            ) from None
 
         language = d.pop("language")
+        check_value(language, str, "AudioTranscriptionVerboseJsonResponse.language")
 
         duration = d.pop("duration")
+        check_value(duration, float, "AudioTranscriptionVerboseJsonResponse.duration")
 
         text = d.pop("text")
+        check_value(text, str, "AudioTranscriptionVerboseJsonResponse.text")
 
-        segments = []
-        _segments = d.pop("segments")
-        for segments_item_data in _segments:
-            segments_item = AudioTranscriptionSegment.from_dict(segments_item_data)
+        try:
+            segments = []
+            _segments = d.pop("segments")
+            if not isinstance(_segments, list):
+                raise TypeError(f"expected a list, got {type(_segments).__name__}")
+            for segments_item_data in _segments:
+                segments_item = AudioTranscriptionSegment.from_dict(segments_item_data)
 
-            segments.append(segments_item)
+                segments.append(segments_item)
 
-        _words = d.pop("words", UNSET)
-        words: list[AudioTranscriptionWord] | Unset = UNSET
-        if _words is not UNSET:
-            words = []
-            for words_item_data in _words:
-                words_item = AudioTranscriptionWord.from_dict(words_item_data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "AudioTranscriptionVerboseJsonResponse.segments"
+            ) from None
 
-                words.append(words_item)
+        try:
+            _words = d.pop("words", UNSET)
+            words: list[AudioTranscriptionWord] | Unset = UNSET
+            if _words is not UNSET:
+                if not isinstance(_words, list):
+                    raise TypeError(f"expected a list, got {type(_words).__name__}")
+                words = []
+                for words_item_data in _words:
+                    words_item = AudioTranscriptionWord.from_dict(words_item_data)
 
-        _speaker_segments = d.pop("speaker_segments", UNSET)
-        speaker_segments: list[AudioTranscriptionSpeakerSegment] | Unset = UNSET
-        if _speaker_segments is not UNSET:
-            speaker_segments = []
-            for speaker_segments_item_data in _speaker_segments:
-                speaker_segments_item = AudioTranscriptionSpeakerSegment.from_dict(
-                    speaker_segments_item_data
-                )
+                    words.append(words_item)
 
-                speaker_segments.append(speaker_segments_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "AudioTranscriptionVerboseJsonResponse.words"
+            ) from None
+
+        try:
+            _speaker_segments = d.pop("speaker_segments", UNSET)
+            speaker_segments: list[AudioTranscriptionSpeakerSegment] | Unset = UNSET
+            if _speaker_segments is not UNSET:
+                if not isinstance(_speaker_segments, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_speaker_segments).__name__}"
+                    )
+                speaker_segments = []
+                for speaker_segments_item_data in _speaker_segments:
+                    speaker_segments_item = AudioTranscriptionSpeakerSegment.from_dict(
+                        speaker_segments_item_data
+                    )
+
+                    speaker_segments.append(speaker_segments_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "AudioTranscriptionVerboseJsonResponse.speaker_segments"
+            ) from None
 
         audio_transcription_verbose_json_response = cls(
             task=task,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="AudioTranscriptionWord")
 
@@ -56,12 +56,16 @@ class AudioTranscriptionWord:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         word = d.pop("word")
+        check_value(word, str, "AudioTranscriptionWord.word")
 
         start = d.pop("start")
+        check_value(start, float, "AudioTranscriptionWord.start")
 
         end = d.pop("end")
+        check_value(end, float, "AudioTranscriptionWord.end")
 
         speaker_id = d.pop("speaker_id", UNSET)
+        check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
 
         audio_transcription_word = cls(
             word=word,

@@ -12,7 +12,7 @@ from ..models.audio_translation_verbose_json_response_task import (
     AudioTranslationVerboseJsonResponseTask,
     check_audio_translation_verbose_json_response_task,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_segment import AudioTranscriptionSegment
@@ -86,29 +86,52 @@ class AudioTranslationVerboseJsonResponse:
         from ..models.audio_transcription_word import AudioTranscriptionWord  # noqa: PLC0415
 
         d = dict(src_dict)
-        task = check_audio_translation_verbose_json_response_task(d.pop("task"))
+        try:
+            task = check_audio_translation_verbose_json_response_task(d.pop("task"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioTranslationVerboseJsonResponse.task") from None
 
         language = d.pop("language")
+        check_value(language, str, "AudioTranslationVerboseJsonResponse.language")
 
         duration = d.pop("duration")
+        check_value(duration, float, "AudioTranslationVerboseJsonResponse.duration")
 
         text = d.pop("text")
+        check_value(text, str, "AudioTranslationVerboseJsonResponse.text")
 
-        segments = []
-        _segments = d.pop("segments")
-        for segments_item_data in _segments:
-            segments_item = AudioTranscriptionSegment.from_dict(segments_item_data)
+        try:
+            segments = []
+            _segments = d.pop("segments")
+            if not isinstance(_segments, list):
+                raise TypeError(f"expected a list, got {type(_segments).__name__}")
+            for segments_item_data in _segments:
+                segments_item = AudioTranscriptionSegment.from_dict(segments_item_data)
 
-            segments.append(segments_item)
+                segments.append(segments_item)
 
-        _words = d.pop("words", UNSET)
-        words: list[AudioTranscriptionWord] | Unset = UNSET
-        if _words is not UNSET:
-            words = []
-            for words_item_data in _words:
-                words_item = AudioTranscriptionWord.from_dict(words_item_data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "AudioTranslationVerboseJsonResponse.segments"
+            ) from None
 
-                words.append(words_item)
+        try:
+            _words = d.pop("words", UNSET)
+            words: list[AudioTranscriptionWord] | Unset = UNSET
+            if _words is not UNSET:
+                if not isinstance(_words, list):
+                    raise TypeError(f"expected a list, got {type(_words).__name__}")
+                words = []
+                for words_item_data in _words:
+                    words_item = AudioTranscriptionWord.from_dict(words_item_data)
+
+                    words.append(words_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "AudioTranslationVerboseJsonResponse.words"
+            ) from None
 
         audio_translation_verbose_json_response = cls(
             task=task,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="BatchErrorResponse")
 
@@ -38,6 +38,7 @@ class BatchErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         error = d.pop("error", UNSET)
+        check_value(error, str, "BatchErrorResponse.error")
 
         batch_error_response = cls(
             error=error,

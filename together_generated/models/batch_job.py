@@ -11,7 +11,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_job_status import BatchJobStatus, check_batch_job_status
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="BatchJob")
 
@@ -128,58 +128,87 @@ class BatchJob:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _id = d.pop("id", UNSET)
-        id: UUID | Unset
-        if isinstance(_id, Unset):
-            id = UNSET
-        else:
-            id = UUID(_id)
+        try:
+            _id = d.pop("id", UNSET)
+            id: UUID | Unset
+            if isinstance(_id, Unset):
+                id = UNSET
+            else:
+                id = UUID(_id)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "BatchJob.id") from None
 
         user_id = d.pop("user_id", UNSET)
+        check_value(user_id, str, "BatchJob.user_id")
 
         input_file_id = d.pop("input_file_id", UNSET)
+        check_value(input_file_id, str, "BatchJob.input_file_id")
 
         file_size_bytes = d.pop("file_size_bytes", UNSET)
+        check_value(file_size_bytes, int, "BatchJob.file_size_bytes")
 
-        _status = d.pop("status", UNSET)
-        status: BatchJobStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_batch_job_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: BatchJobStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_batch_job_status(_status)
 
-        _job_deadline = d.pop("job_deadline", UNSET)
-        job_deadline: datetime.datetime | Unset
-        if isinstance(_job_deadline, Unset):
-            job_deadline = UNSET
-        else:
-            job_deadline = datetime.datetime.fromisoformat(_job_deadline)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "BatchJob.status") from None
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        try:
+            _job_deadline = d.pop("job_deadline", UNSET)
+            job_deadline: datetime.datetime | Unset
+            if isinstance(_job_deadline, Unset):
+                job_deadline = UNSET
+            else:
+                job_deadline = datetime.datetime.fromisoformat(_job_deadline)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "BatchJob.job_deadline") from None
+
+        try:
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime.datetime.fromisoformat(_created_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "BatchJob.created_at") from None
 
         endpoint = d.pop("endpoint", UNSET)
+        check_value(endpoint, str, "BatchJob.endpoint")
 
         progress = d.pop("progress", UNSET)
+        check_value(progress, float, "BatchJob.progress")
 
         model_id = d.pop("model_id", UNSET)
+        check_value(model_id, str, "BatchJob.model_id")
 
         output_file_id = d.pop("output_file_id", UNSET)
+        check_value(output_file_id, str, "BatchJob.output_file_id")
 
         error_file_id = d.pop("error_file_id", UNSET)
+        check_value(error_file_id, str, "BatchJob.error_file_id")
 
         error = d.pop("error", UNSET)
+        check_value(error, str, "BatchJob.error")
 
-        _completed_at = d.pop("completed_at", UNSET)
-        completed_at: datetime.datetime | Unset
-        if isinstance(_completed_at, Unset):
-            completed_at = UNSET
-        else:
-            completed_at = datetime.datetime.fromisoformat(_completed_at)
+        try:
+            _completed_at = d.pop("completed_at", UNSET)
+            completed_at: datetime.datetime | Unset
+            if isinstance(_completed_at, Unset):
+                completed_at = UNSET
+            else:
+                completed_at = datetime.datetime.fromisoformat(_completed_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "BatchJob.completed_at") from None
 
         batch_job = cls(
             id=id,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.batch_job import BatchJob
@@ -51,14 +51,19 @@ class BatchJobWithWarning:
         from ..models.batch_job import BatchJob  # noqa: PLC0415
 
         d = dict(src_dict)
-        _job = d.pop("job", UNSET)
-        job: BatchJob | Unset
-        if isinstance(_job, Unset):
-            job = UNSET
-        else:
-            job = BatchJob.from_dict(_job)
+        try:
+            _job = d.pop("job", UNSET)
+            job: BatchJob | Unset
+            if isinstance(_job, Unset):
+                job = UNSET
+            else:
+                job = BatchJob.from_dict(_job)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "BatchJobWithWarning.job") from None
 
         warning = d.pop("warning", UNSET)
+        check_value(warning, str, "BatchJobWithWarning.warning")
 
         batch_job_with_warning = cls(
             job=job,

@@ -12,7 +12,7 @@ from ..models.chat_completion_assistant_message_param_role import (
     ChatCompletionAssistantMessageParamRole,
     check_chat_completion_assistant_message_param_role,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_assistant_message_param_function_call import (
@@ -90,36 +90,66 @@ class ChatCompletionAssistantMessageParam:
         from ..models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
-        role = check_chat_completion_assistant_message_param_role(d.pop("role"))
+        try:
+            role = check_chat_completion_assistant_message_param_role(d.pop("role"))
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionAssistantMessageParam.role") from None
 
-        content = _parse_content(d.pop("content", UNSET))
+        try:
+
+            def _parse_content(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
+
+            content = _parse_content(d.pop("content", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionAssistantMessageParam.content"
+            ) from None
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "ChatCompletionAssistantMessageParam.name")
 
-        _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls: list[ToolChoice] | Unset = UNSET
-        if _tool_calls is not UNSET:
-            tool_calls = []
-            for tool_calls_item_data in _tool_calls:
-                tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+        try:
+            _tool_calls = d.pop("tool_calls", UNSET)
+            tool_calls: list[ToolChoice] | Unset = UNSET
+            if _tool_calls is not UNSET:
+                if not isinstance(_tool_calls, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_tool_calls).__name__}"
+                    )
+                tool_calls = []
+                for tool_calls_item_data in _tool_calls:
+                    tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
-                tool_calls.append(tool_calls_item)
+                    tool_calls.append(tool_calls_item)
 
-        _function_call = d.pop("function_call", UNSET)
-        function_call: ChatCompletionAssistantMessageParamFunctionCall | Unset
-        if isinstance(_function_call, Unset):
-            function_call = UNSET
-        else:
-            function_call = ChatCompletionAssistantMessageParamFunctionCall.from_dict(
-                _function_call
-            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionAssistantMessageParam.tool_calls"
+            ) from None
+
+        try:
+            _function_call = d.pop("function_call", UNSET)
+            function_call: ChatCompletionAssistantMessageParamFunctionCall | Unset
+            if isinstance(_function_call, Unset):
+                function_call = UNSET
+            else:
+                function_call = (
+                    ChatCompletionAssistantMessageParamFunctionCall.from_dict(
+                        _function_call
+                    )
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionAssistantMessageParam.function_call"
+            ) from None
 
         chat_completion_assistant_message_param = cls(
             role=role,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_choice_chat_completion_choice_delta import (
@@ -71,17 +71,32 @@ class ChatCompletionChoice:
 
         d = dict(src_dict)
         index = d.pop("index")
+        check_value(index, int, "ChatCompletionChoice.index")
 
-        finish_reason = check_finish_reason(d.pop("finish_reason"))
+        try:
+            finish_reason = check_finish_reason(d.pop("finish_reason"))
 
-        delta = ChatCompletionChoiceChatCompletionChoiceDelta.from_dict(d.pop("delta"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChoice.finish_reason") from None
 
-        _logprobs = d.pop("logprobs", UNSET)
-        logprobs: LogprobsPart | Unset
-        if isinstance(_logprobs, Unset):
-            logprobs = UNSET
-        else:
-            logprobs = LogprobsPart.from_dict(_logprobs)
+        try:
+            delta = ChatCompletionChoiceChatCompletionChoiceDelta.from_dict(
+                d.pop("delta")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChoice.delta") from None
+
+        try:
+            _logprobs = d.pop("logprobs", UNSET)
+            logprobs: LogprobsPart | Unset
+            if isinstance(_logprobs, Unset):
+                logprobs = UNSET
+            else:
+                logprobs = LogprobsPart.from_dict(_logprobs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChoice.logprobs") from None
 
         chat_completion_choice = cls(
             index=index,

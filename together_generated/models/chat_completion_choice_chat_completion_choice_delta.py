@@ -12,7 +12,7 @@ from ..models.chat_completion_choice_chat_completion_choice_delta_role import (
     ChatCompletionChoiceChatCompletionChoiceDeltaRole,
     check_chat_completion_choice_chat_completion_choice_delta_role,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_choice_chat_completion_choice_delta_function_call_type_0 import (
@@ -113,68 +113,108 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
         from ..models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
-        role = check_chat_completion_choice_chat_completion_choice_delta_role(
-            d.pop("role")
-        )
-
-        token_id = d.pop("token_id", UNSET)
-
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        content = _parse_content(d.pop("content", UNSET))
-
-        _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls: list[ToolChoice] | Unset = UNSET
-        if _tool_calls is not UNSET:
-            tool_calls = []
-            for tool_calls_item_data in _tool_calls:
-                tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
-
-                tool_calls.append(tool_calls_item)
-
-        def _parse_function_call(
-            data: object,
-        ) -> (
-            ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                function_call_type_0 = ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0.from_dict(
-                    data
-                )
-
-                return function_call_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0
-                | None
-                | Unset,
-                data,
+        try:
+            role = check_chat_completion_choice_chat_completion_choice_delta_role(
+                d.pop("role")
             )
 
-        function_call = _parse_function_call(d.pop("function_call", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.role"
+            ) from None
 
-        def _parse_reasoning(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        token_id = d.pop("token_id", UNSET)
+        check_value(
+            token_id, int, "ChatCompletionChoiceChatCompletionChoiceDelta.token_id"
+        )
 
-        reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+        try:
+
+            def _parse_content(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
+
+            content = _parse_content(d.pop("content", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.content"
+            ) from None
+
+        try:
+            _tool_calls = d.pop("tool_calls", UNSET)
+            tool_calls: list[ToolChoice] | Unset = UNSET
+            if _tool_calls is not UNSET:
+                if not isinstance(_tool_calls, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_tool_calls).__name__}"
+                    )
+                tool_calls = []
+                for tool_calls_item_data in _tool_calls:
+                    tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+
+                    tool_calls.append(tool_calls_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.tool_calls"
+            ) from None
+
+        try:
+
+            def _parse_function_call(
+                data: object,
+            ) -> (
+                ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0
+                | None
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    function_call_type_0 = ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0.from_dict(
+                        data
+                    )
+
+                    return function_call_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            function_call = _parse_function_call(d.pop("function_call", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.function_call"
+            ) from None
+
+        try:
+
+            def _parse_reasoning(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
+
+            reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning"
+            ) from None
 
         chat_completion_choice_chat_completion_choice_delta = cls(
             role=role,

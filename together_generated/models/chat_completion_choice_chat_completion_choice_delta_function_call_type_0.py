@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0")
 
 
@@ -43,8 +45,18 @@ class ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         arguments = d.pop("arguments")
+        check_value(
+            arguments,
+            str,
+            "ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0.arguments",
+        )
 
         name = d.pop("name")
+        check_value(
+            name,
+            str,
+            "ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0.name",
+        )
 
         chat_completion_choice_chat_completion_choice_delta_function_call_type_0 = cls(
             arguments=arguments,

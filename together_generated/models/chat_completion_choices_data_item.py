@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_message import ChatCompletionMessage
@@ -99,48 +99,72 @@ class ChatCompletionChoicesDataItem:
 
         d = dict(src_dict)
         text = d.pop("text", UNSET)
+        check_value(text, str, "ChatCompletionChoicesDataItem.text")
 
         index = d.pop("index", UNSET)
+        check_value(index, int, "ChatCompletionChoicesDataItem.index")
 
         seed = d.pop("seed", UNSET)
+        check_value(seed, int, "ChatCompletionChoicesDataItem.seed")
 
-        _finish_reason = d.pop("finish_reason", UNSET)
-        finish_reason: FinishReason | Unset
-        if isinstance(_finish_reason, Unset):
-            finish_reason = UNSET
-        else:
-            finish_reason = check_finish_reason(_finish_reason)
+        try:
+            _finish_reason = d.pop("finish_reason", UNSET)
+            finish_reason: FinishReason | Unset
+            if isinstance(_finish_reason, Unset):
+                finish_reason = UNSET
+            else:
+                finish_reason = check_finish_reason(_finish_reason)
 
-        _message = d.pop("message", UNSET)
-        message: ChatCompletionMessage | Unset
-        if isinstance(_message, Unset):
-            message = UNSET
-        else:
-            message = ChatCompletionMessage.from_dict(_message)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChoicesDataItem.finish_reason"
+            ) from None
 
-        def _parse_logprobs(data: object) -> LogprobsPart | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                logprobs_type_0 = LogprobsPart.from_dict(data)
+        try:
+            _message = d.pop("message", UNSET)
+            message: ChatCompletionMessage | Unset
+            if isinstance(_message, Unset):
+                message = UNSET
+            else:
+                message = ChatCompletionMessage.from_dict(_message)
 
-                return logprobs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(LogprobsPart | None | Unset, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChoicesDataItem.message") from None
 
-        logprobs = _parse_logprobs(d.pop("logprobs", UNSET))
+        try:
 
-        _top_logprobs = d.pop("top_logprobs", UNSET)
-        top_logprobs: TopLogprobs | Unset
-        if isinstance(_top_logprobs, Unset):
-            top_logprobs = UNSET
-        else:
-            top_logprobs = TopLogprobs.from_dict(_top_logprobs)
+            def _parse_logprobs(data: object) -> LogprobsPart | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    logprobs_type_0 = LogprobsPart.from_dict(data)
+
+                    return logprobs_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(LogprobsPart | None | Unset, data)
+
+            logprobs = _parse_logprobs(d.pop("logprobs", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChoicesDataItem.logprobs") from None
+
+        try:
+            _top_logprobs = d.pop("top_logprobs", UNSET)
+            top_logprobs: TopLogprobs | Unset
+            if isinstance(_top_logprobs, Unset):
+                top_logprobs = UNSET
+            else:
+                top_logprobs = TopLogprobs.from_dict(_top_logprobs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChoicesDataItem.top_logprobs"
+            ) from None
 
         chat_completion_choices_data_item = cls(
             text=text,

@@ -14,7 +14,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_chunk_choices_item import (
@@ -114,51 +114,77 @@ class ChatCompletionChunk:
 
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "ChatCompletionChunk.id")
 
-        object_ = cast(Literal["chat.completion.chunk"], d.pop("object"))
-        if object_ != "chat.completion.chunk":
-            raise ValueError(
-                f"object must match const 'chat.completion.chunk', got '{object_}'"
-            )
+        try:
+            object_ = cast(Literal["chat.completion.chunk"], d.pop("object"))
+            if object_ != "chat.completion.chunk":
+                raise ValueError(
+                    f"object must match const 'chat.completion.chunk', got '{object_}'"
+                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChunk.object") from None
 
         created = d.pop("created")
+        check_value(created, int, "ChatCompletionChunk.created")
 
         model = d.pop("model")
+        check_value(model, str, "ChatCompletionChunk.model")
 
-        choices = []
-        _choices = d.pop("choices")
-        for choices_item_data in _choices:
-            choices_item = ChatCompletionChunkChoicesItem.from_dict(choices_item_data)
+        try:
+            choices = []
+            _choices = d.pop("choices")
+            if not isinstance(_choices, list):
+                raise TypeError(f"expected a list, got {type(_choices).__name__}")
+            for choices_item_data in _choices:
+                choices_item = ChatCompletionChunkChoicesItem.from_dict(
+                    choices_item_data
+                )
 
-            choices.append(choices_item)
+                choices.append(choices_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChunk.choices") from None
 
         system_fingerprint = d.pop("system_fingerprint", UNSET)
+        check_value(system_fingerprint, str, "ChatCompletionChunk.system_fingerprint")
 
-        def _parse_usage(data: object) -> None | Unset | UsageData:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                usage_type_0_type_0 = UsageData.from_dict(data)
+        try:
 
-                return usage_type_0_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UsageData, data)
+            def _parse_usage(data: object) -> None | Unset | UsageData:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    usage_type_0_type_0 = UsageData.from_dict(data)
 
-        usage = _parse_usage(d.pop("usage", UNSET))
+                    return usage_type_0_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | Unset | UsageData, data)
 
-        _warnings = d.pop("warnings", UNSET)
-        warnings: list[InferenceWarning] | Unset = UNSET
-        if _warnings is not UNSET:
-            warnings = []
-            for warnings_item_data in _warnings:
-                warnings_item = InferenceWarning.from_dict(warnings_item_data)
+            usage = _parse_usage(d.pop("usage", UNSET))
 
-                warnings.append(warnings_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChunk.usage") from None
+
+        try:
+            _warnings = d.pop("warnings", UNSET)
+            warnings: list[InferenceWarning] | Unset = UNSET
+            if _warnings is not UNSET:
+                if not isinstance(_warnings, list):
+                    raise TypeError(f"expected a list, got {type(_warnings).__name__}")
+                warnings = []
+                for warnings_item_data in _warnings:
+                    warnings_item = InferenceWarning.from_dict(warnings_item_data)
+
+                    warnings.append(warnings_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChunk.warnings") from None
 
         chat_completion_chunk = cls(
             id=id,

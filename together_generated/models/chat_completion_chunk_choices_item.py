@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_chunk_choices_item_chat_completion_choice_delta import (
@@ -95,50 +95,78 @@ class ChatCompletionChunkChoicesItem:
 
         d = dict(src_dict)
         index = d.pop("index")
+        check_value(index, int, "ChatCompletionChunkChoicesItem.index")
 
-        def _parse_finish_reason(data: object) -> FinishReason | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                finish_reason_type_0 = check_finish_reason(data)
+        try:
 
-                return finish_reason_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FinishReason | None, data)
+            def _parse_finish_reason(data: object) -> FinishReason | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    finish_reason_type_0 = check_finish_reason(data)
 
-        finish_reason = _parse_finish_reason(d.pop("finish_reason"))
+                    return finish_reason_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FinishReason | None, data)
 
-        delta = ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.from_dict(
-            d.pop("delta")
-        )
+            finish_reason = _parse_finish_reason(d.pop("finish_reason"))
 
-        def _parse_logprobs(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChunkChoicesItem.finish_reason"
+            ) from None
 
-        logprobs = _parse_logprobs(d.pop("logprobs", UNSET))
+        try:
+            delta = ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.from_dict(
+                d.pop("delta")
+            )
 
-        _top_logprobs = d.pop("top_logprobs", UNSET)
-        top_logprobs: TopLogprobs | Unset
-        if isinstance(_top_logprobs, Unset):
-            top_logprobs = UNSET
-        else:
-            top_logprobs = TopLogprobs.from_dict(_top_logprobs)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChunkChoicesItem.delta") from None
 
-        def _parse_seed(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        try:
 
-        seed = _parse_seed(d.pop("seed", UNSET))
+            def _parse_logprobs(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
+
+            logprobs = _parse_logprobs(d.pop("logprobs", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChunkChoicesItem.logprobs") from None
+
+        try:
+            _top_logprobs = d.pop("top_logprobs", UNSET)
+            top_logprobs: TopLogprobs | Unset
+            if isinstance(_top_logprobs, Unset):
+                top_logprobs = UNSET
+            else:
+                top_logprobs = TopLogprobs.from_dict(_top_logprobs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChunkChoicesItem.top_logprobs"
+            ) from None
+
+        try:
+
+            def _parse_seed(data: object) -> int | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(int | None | Unset, data)
+
+            seed = _parse_seed(d.pop("seed", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
 
         chat_completion_chunk_choices_item = cls(
             index=index,

@@ -12,7 +12,7 @@ from ..models.chat_completion_chunk_choices_item_chat_completion_choice_delta_ro
     ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaRole,
     check_chat_completion_chunk_choices_item_chat_completion_choice_delta_role,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 import (
@@ -115,70 +115,112 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
         from ..models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
-        role = (
-            check_chat_completion_chunk_choices_item_chat_completion_choice_delta_role(
+        try:
+            role = check_chat_completion_chunk_choices_item_chat_completion_choice_delta_role(
                 d.pop("role")
             )
-        )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.role"
+            ) from None
 
         token_id = d.pop("token_id", UNSET)
+        check_value(
+            token_id,
+            int,
+            "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.token_id",
+        )
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        try:
 
-        content = _parse_content(d.pop("content", UNSET))
+            def _parse_content(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        def _parse_reasoning(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            content = _parse_content(d.pop("content", UNSET))
 
-        reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.content"
+            ) from None
 
-        _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls: list[ToolChoice] | Unset = UNSET
-        if _tool_calls is not UNSET:
-            tool_calls = []
-            for tool_calls_item_data in _tool_calls:
-                tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+        try:
 
-                tool_calls.append(tool_calls_item)
+            def _parse_reasoning(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        def _parse_function_call(
-            data: object,
-        ) -> (
-            ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                function_call_type_0 = ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0.from_dict(
-                    data
-                )
+            reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
 
-                return function_call_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.reasoning"
+            ) from None
+
+        try:
+            _tool_calls = d.pop("tool_calls", UNSET)
+            tool_calls: list[ToolChoice] | Unset = UNSET
+            if _tool_calls is not UNSET:
+                if not isinstance(_tool_calls, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_tool_calls).__name__}"
+                    )
+                tool_calls = []
+                for tool_calls_item_data in _tool_calls:
+                    tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+
+                    tool_calls.append(tool_calls_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc,
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.tool_calls",
+            ) from None
+
+        try:
+
+            def _parse_function_call(
+                data: object,
+            ) -> (
                 ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    function_call_type_0 = ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0.from_dict(
+                        data
+                    )
 
-        function_call = _parse_function_call(d.pop("function_call", UNSET))
+                    return function_call_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            function_call = _parse_function_call(d.pop("function_call", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc,
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.function_call",
+            ) from None
 
         chat_completion_chunk_choices_item_chat_completion_choice_delta = cls(
             role=role,

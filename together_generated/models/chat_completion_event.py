@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.chat_completion_chunk import ChatCompletionChunk
 
@@ -43,7 +45,11 @@ class ChatCompletionEvent:
         from ..models.chat_completion_chunk import ChatCompletionChunk  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = ChatCompletionChunk.from_dict(d.pop("data"))
+        try:
+            data = ChatCompletionChunk.from_dict(d.pop("data"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionEvent.data") from None
 
         chat_completion_event = cls(
             data=data,

@@ -12,6 +12,7 @@ from ..models.chat_completion_function_message_param_role import (
     ChatCompletionFunctionMessageParamRole,
     check_chat_completion_function_message_param_role,
 )
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionFunctionMessageParam")
 
@@ -52,11 +53,17 @@ class ChatCompletionFunctionMessageParam:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        role = check_chat_completion_function_message_param_role(d.pop("role"))
+        try:
+            role = check_chat_completion_function_message_param_role(d.pop("role"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionFunctionMessageParam.role") from None
 
         content = d.pop("content")
+        check_value(content, str, "ChatCompletionFunctionMessageParam.content")
 
         name = d.pop("name")
+        check_value(name, str, "ChatCompletionFunctionMessageParam.name")
 
         chat_completion_function_message_param = cls(
             role=role,

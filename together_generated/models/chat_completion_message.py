@@ -12,7 +12,7 @@ from ..models.chat_completion_message_role import (
     ChatCompletionMessageRole,
     check_chat_completion_message_role,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_message_function_call import (
@@ -90,40 +90,67 @@ class ChatCompletionMessage:
         from ..models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
+        try:
 
-        def _parse_content(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_content(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        content = _parse_content(d.pop("content"))
+            content = _parse_content(d.pop("content"))
 
-        role = check_chat_completion_message_role(d.pop("role"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionMessage.content") from None
 
-        _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls: list[ToolChoice] | Unset = UNSET
-        if _tool_calls is not UNSET:
-            tool_calls = []
-            for tool_calls_item_data in _tool_calls:
-                tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+        try:
+            role = check_chat_completion_message_role(d.pop("role"))
 
-                tool_calls.append(tool_calls_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionMessage.role") from None
 
-        _function_call = d.pop("function_call", UNSET)
-        function_call: ChatCompletionMessageFunctionCall | Unset
-        if isinstance(_function_call, Unset):
-            function_call = UNSET
-        else:
-            function_call = ChatCompletionMessageFunctionCall.from_dict(_function_call)
+        try:
+            _tool_calls = d.pop("tool_calls", UNSET)
+            tool_calls: list[ToolChoice] | Unset = UNSET
+            if _tool_calls is not UNSET:
+                if not isinstance(_tool_calls, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_tool_calls).__name__}"
+                    )
+                tool_calls = []
+                for tool_calls_item_data in _tool_calls:
+                    tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
-        def _parse_reasoning(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    tool_calls.append(tool_calls_item)
 
-        reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionMessage.tool_calls") from None
+
+        try:
+            _function_call = d.pop("function_call", UNSET)
+            function_call: ChatCompletionMessageFunctionCall | Unset
+            if isinstance(_function_call, Unset):
+                function_call = UNSET
+            else:
+                function_call = ChatCompletionMessageFunctionCall.from_dict(
+                    _function_call
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionMessage.function_call") from None
+
+        try:
+
+            def _parse_reasoning(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
+
+            reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionMessage.reasoning") from None
 
         chat_completion_message = cls(
             content=content,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="ChatCompletionMessageFunctionCall")
 
 
@@ -43,8 +45,10 @@ class ChatCompletionMessageFunctionCall:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         arguments = d.pop("arguments")
+        check_value(arguments, str, "ChatCompletionMessageFunctionCall.arguments")
 
         name = d.pop("name")
+        check_value(name, str, "ChatCompletionMessageFunctionCall.name")
 
         chat_completion_message_function_call = cls(
             arguments=arguments,

@@ -26,7 +26,7 @@ from ..models.chat_completion_request_reasoning_effort import (
     ChatCompletionRequestReasoningEffort,
     check_chat_completion_request_reasoning_effort,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_assistant_message_param import (
@@ -405,240 +405,321 @@ class ChatCompletionRequest:
         from ..models.tools_part import ToolsPart  # noqa: PLC0415
 
         d = dict(src_dict)
-        messages = []
-        _messages = d.pop("messages")
-        for messages_item_data in _messages:
+        try:
+            messages = []
+            _messages = d.pop("messages")
+            if not isinstance(_messages, list):
+                raise TypeError(f"expected a list, got {type(_messages).__name__}")
+            for messages_item_data in _messages:
 
-            def _parse_messages_item(
-                data: object,
-            ) -> (
-                ChatCompletionAssistantMessageParam
-                | ChatCompletionFunctionMessageParam
-                | ChatCompletionSystemMessageParam
-                | ChatCompletionToolMessageParam
-                | ChatCompletionUserMessageParam
-            ):
-                try:
+                def _parse_messages_item(
+                    data: object,
+                ) -> (
+                    ChatCompletionAssistantMessageParam
+                    | ChatCompletionFunctionMessageParam
+                    | ChatCompletionSystemMessageParam
+                    | ChatCompletionToolMessageParam
+                    | ChatCompletionUserMessageParam
+                ):
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_chat_completion_message_param_type_0 = (
+                            ChatCompletionSystemMessageParam.from_dict(data)
+                        )
+
+                        return componentsschemas_chat_completion_message_param_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_chat_completion_message_param_type_1 = (
+                            ChatCompletionUserMessageParam.from_dict(data)
+                        )
+
+                        return componentsschemas_chat_completion_message_param_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_chat_completion_message_param_type_2 = (
+                            ChatCompletionAssistantMessageParam.from_dict(data)
+                        )
+
+                        return componentsschemas_chat_completion_message_param_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_chat_completion_message_param_type_3 = (
+                            ChatCompletionToolMessageParam.from_dict(data)
+                        )
+
+                        return componentsschemas_chat_completion_message_param_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    componentsschemas_chat_completion_message_param_type_0 = (
-                        ChatCompletionSystemMessageParam.from_dict(data)
+                    componentsschemas_chat_completion_message_param_type_4 = (
+                        ChatCompletionFunctionMessageParam.from_dict(data)
                     )
 
-                    return componentsschemas_chat_completion_message_param_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_chat_completion_message_param_type_1 = (
-                        ChatCompletionUserMessageParam.from_dict(data)
-                    )
+                    return componentsschemas_chat_completion_message_param_type_4
 
-                    return componentsschemas_chat_completion_message_param_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_chat_completion_message_param_type_2 = (
-                        ChatCompletionAssistantMessageParam.from_dict(data)
-                    )
+                messages_item = _parse_messages_item(messages_item_data)
 
-                    return componentsschemas_chat_completion_message_param_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_chat_completion_message_param_type_3 = (
-                        ChatCompletionToolMessageParam.from_dict(data)
-                    )
+                messages.append(messages_item)
 
-                    return componentsschemas_chat_completion_message_param_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_chat_completion_message_param_type_4 = (
-                    ChatCompletionFunctionMessageParam.from_dict(data)
-                )
-
-                return componentsschemas_chat_completion_message_param_type_4
-
-            messages_item = _parse_messages_item(messages_item_data)
-
-            messages.append(messages_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.messages") from None
 
         model = d.pop("model")
+        check_value(model, str, "ChatCompletionRequest.model")
 
         max_tokens = d.pop("max_tokens", UNSET)
+        check_value(max_tokens, int, "ChatCompletionRequest.max_tokens")
 
-        stop = cast(list[str], d.pop("stop", UNSET))
+        try:
+            stop = cast(list[str], d.pop("stop", UNSET))
+            if not isinstance(stop, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(stop).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.stop") from None
 
         temperature = d.pop("temperature", UNSET)
+        check_value(temperature, float, "ChatCompletionRequest.temperature")
 
         top_p = d.pop("top_p", UNSET)
+        check_value(top_p, float, "ChatCompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
+        check_value(top_k, int, "ChatCompletionRequest.top_k")
 
-        _context_length_exceeded_behavior = d.pop(
-            "context_length_exceeded_behavior", UNSET
-        )
-        context_length_exceeded_behavior: (
-            ChatCompletionRequestContextLengthExceededBehavior | Unset
-        )
-        if isinstance(_context_length_exceeded_behavior, Unset):
-            context_length_exceeded_behavior = UNSET
-        else:
-            context_length_exceeded_behavior = (
-                check_chat_completion_request_context_length_exceeded_behavior(
-                    _context_length_exceeded_behavior
-                )
+        try:
+            _context_length_exceeded_behavior = d.pop(
+                "context_length_exceeded_behavior", UNSET
             )
+            context_length_exceeded_behavior: (
+                ChatCompletionRequestContextLengthExceededBehavior | Unset
+            )
+            if isinstance(_context_length_exceeded_behavior, Unset):
+                context_length_exceeded_behavior = UNSET
+            else:
+                context_length_exceeded_behavior = (
+                    check_chat_completion_request_context_length_exceeded_behavior(
+                        _context_length_exceeded_behavior
+                    )
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionRequest.context_length_exceeded_behavior"
+            ) from None
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
+        check_value(
+            repetition_penalty, float, "ChatCompletionRequest.repetition_penalty"
+        )
 
         stream = d.pop("stream", UNSET)
+        check_value(stream, bool, "ChatCompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
+        check_value(logprobs, int, "ChatCompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
+        check_value(echo, bool, "ChatCompletionRequest.echo")
 
         n = d.pop("n", UNSET)
+        check_value(n, int, "ChatCompletionRequest.n")
 
         min_p = d.pop("min_p", UNSET)
+        check_value(min_p, float, "ChatCompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
+        check_value(presence_penalty, float, "ChatCompletionRequest.presence_penalty")
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
+        check_value(frequency_penalty, float, "ChatCompletionRequest.frequency_penalty")
 
-        _logit_bias = d.pop("logit_bias", UNSET)
-        logit_bias: ChatCompletionRequestLogitBias | Unset
-        if isinstance(_logit_bias, Unset):
-            logit_bias = UNSET
-        else:
-            logit_bias = ChatCompletionRequestLogitBias.from_dict(_logit_bias)
+        try:
+            _logit_bias = d.pop("logit_bias", UNSET)
+            logit_bias: ChatCompletionRequestLogitBias | Unset
+            if isinstance(_logit_bias, Unset):
+                logit_bias = UNSET
+            else:
+                logit_bias = ChatCompletionRequestLogitBias.from_dict(_logit_bias)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
 
         seed = d.pop("seed", UNSET)
+        check_value(seed, int, "ChatCompletionRequest.seed")
 
-        def _parse_function_call(
-            data: object,
-        ) -> (
-            ChatCompletionRequestFunctionCallType0
-            | ChatCompletionRequestFunctionCallType1
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
+        try:
+
+            def _parse_function_call(
+                data: object,
+            ) -> (
+                ChatCompletionRequestFunctionCallType0
+                | ChatCompletionRequestFunctionCallType1
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    function_call_type_0 = (
+                        check_chat_completion_request_function_call_type_0(data)
+                    )
+
+                    return function_call_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
                     raise TypeError()
-                function_call_type_0 = (
-                    check_chat_completion_request_function_call_type_0(data)
+                function_call_type_1 = ChatCompletionRequestFunctionCallType1.from_dict(
+                    data
                 )
 
-                return function_call_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            function_call_type_1 = ChatCompletionRequestFunctionCallType1.from_dict(
-                data
-            )
+                return function_call_type_1
 
-            return function_call_type_1
+            function_call = _parse_function_call(d.pop("function_call", UNSET))
 
-        function_call = _parse_function_call(d.pop("function_call", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.function_call") from None
 
-        def _parse_response_format(
-            data: object,
-        ) -> (
-            ResponseFormatJsonObject
-            | ResponseFormatJsonSchema
-            | ResponseFormatText
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
+        try:
+
+            def _parse_response_format(
+                data: object,
+            ) -> (
+                ResponseFormatJsonObject
+                | ResponseFormatJsonSchema
+                | ResponseFormatText
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    response_format_type_0 = ResponseFormatText.from_dict(data)
+
+                    return response_format_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    response_format_type_1 = ResponseFormatJsonSchema.from_dict(data)
+
+                    return response_format_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_format_type_0 = ResponseFormatText.from_dict(data)
+                response_format_type_2 = ResponseFormatJsonObject.from_dict(data)
 
-                return response_format_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_format_type_1 = ResponseFormatJsonSchema.from_dict(data)
+                return response_format_type_2
 
-                return response_format_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            response_format_type_2 = ResponseFormatJsonObject.from_dict(data)
+            response_format = _parse_response_format(d.pop("response_format", UNSET))
 
-            return response_format_type_2
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.response_format") from None
 
-        response_format = _parse_response_format(d.pop("response_format", UNSET))
+        try:
+            _tools = d.pop("tools", UNSET)
+            tools: list[ToolsPart] | Unset = UNSET
+            if _tools is not UNSET:
+                if not isinstance(_tools, list):
+                    raise TypeError(f"expected a list, got {type(_tools).__name__}")
+                tools = []
+                for tools_item_data in _tools:
+                    tools_item = ToolsPart.from_dict(tools_item_data)
 
-        _tools = d.pop("tools", UNSET)
-        tools: list[ToolsPart] | Unset = UNSET
-        if _tools is not UNSET:
-            tools = []
-            for tools_item_data in _tools:
-                tools_item = ToolsPart.from_dict(tools_item_data)
+                    tools.append(tools_item)
 
-                tools.append(tools_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.tools") from None
 
-        def _parse_tool_choice(data: object) -> str | ToolChoice | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tool_choice_type_1 = ToolChoice.from_dict(data)
+        try:
 
-                return tool_choice_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | ToolChoice | Unset, data)
+            def _parse_tool_choice(data: object) -> str | ToolChoice | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    tool_choice_type_1 = ToolChoice.from_dict(data)
 
-        tool_choice = _parse_tool_choice(d.pop("tool_choice", UNSET))
+                    return tool_choice_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(str | ToolChoice | Unset, data)
 
-        compliance = cast(Literal["hipaa"] | Unset, d.pop("compliance", UNSET))
-        if compliance != "hipaa" and not isinstance(compliance, Unset):
-            raise ValueError(f"compliance must match const 'hipaa', got '{compliance}'")
+            tool_choice = _parse_tool_choice(d.pop("tool_choice", UNSET))
 
-        _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
-        chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Unset
-        if isinstance(_chat_template_kwargs, Unset):
-            chat_template_kwargs = UNSET
-        else:
-            chat_template_kwargs = ChatCompletionRequestChatTemplateKwargs.from_dict(
-                _chat_template_kwargs
-            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.tool_choice") from None
+
+        try:
+            compliance = cast(Literal["hipaa"] | Unset, d.pop("compliance", UNSET))
+            if compliance != "hipaa" and not isinstance(compliance, Unset):
+                raise ValueError(
+                    f"compliance must match const 'hipaa', got '{compliance}'"
+                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.compliance") from None
+
+        try:
+            _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
+            chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Unset
+            if isinstance(_chat_template_kwargs, Unset):
+                chat_template_kwargs = UNSET
+            else:
+                chat_template_kwargs = (
+                    ChatCompletionRequestChatTemplateKwargs.from_dict(
+                        _chat_template_kwargs
+                    )
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionRequest.chat_template_kwargs"
+            ) from None
 
         safety_model = d.pop("safety_model", UNSET)
+        check_value(safety_model, str, "ChatCompletionRequest.safety_model")
 
-        _reasoning_effort = d.pop("reasoning_effort", UNSET)
-        reasoning_effort: ChatCompletionRequestReasoningEffort | Unset
-        if isinstance(_reasoning_effort, Unset):
-            reasoning_effort = UNSET
-        else:
-            reasoning_effort = check_chat_completion_request_reasoning_effort(
-                _reasoning_effort
-            )
+        try:
+            _reasoning_effort = d.pop("reasoning_effort", UNSET)
+            reasoning_effort: ChatCompletionRequestReasoningEffort | Unset
+            if isinstance(_reasoning_effort, Unset):
+                reasoning_effort = UNSET
+            else:
+                reasoning_effort = check_chat_completion_request_reasoning_effort(
+                    _reasoning_effort
+                )
 
-        _reasoning = d.pop("reasoning", UNSET)
-        reasoning: ChatCompletionRequestReasoning | Unset
-        if isinstance(_reasoning, Unset):
-            reasoning = UNSET
-        else:
-            reasoning = ChatCompletionRequestReasoning.from_dict(_reasoning)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.reasoning_effort") from None
+
+        try:
+            _reasoning = d.pop("reasoning", UNSET)
+            reasoning: ChatCompletionRequestReasoning | Unset
+            if isinstance(_reasoning, Unset):
+                reasoning = UNSET
+            else:
+                reasoning = ChatCompletionRequestReasoning.from_dict(_reasoning)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionRequest.reasoning") from None
 
         chat_completion_request = cls(
             messages=messages,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="ChatCompletionRequestReasoning")
 
@@ -39,6 +39,7 @@ class ChatCompletionRequestReasoning:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         enabled = d.pop("enabled", UNSET)
+        check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
 
         chat_completion_request_reasoning = cls(
             enabled=enabled,

@@ -14,7 +14,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_choices_data_item import ChatCompletionChoicesDataItem
@@ -123,64 +123,93 @@ class ChatCompletionResponse:
 
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "ChatCompletionResponse.id")
 
-        choices = []
-        _choices = d.pop("choices")
-        for componentsschemas_chat_completion_choices_data_item_data in _choices:
-            componentsschemas_chat_completion_choices_data_item = (
-                ChatCompletionChoicesDataItem.from_dict(
-                    componentsschemas_chat_completion_choices_data_item_data
+        try:
+            choices = []
+            _choices = d.pop("choices")
+            if not isinstance(_choices, list):
+                raise TypeError(f"expected a list, got {type(_choices).__name__}")
+            for componentsschemas_chat_completion_choices_data_item_data in _choices:
+                componentsschemas_chat_completion_choices_data_item = (
+                    ChatCompletionChoicesDataItem.from_dict(
+                        componentsschemas_chat_completion_choices_data_item_data
+                    )
                 )
-            )
 
-            choices.append(componentsschemas_chat_completion_choices_data_item)
+                choices.append(componentsschemas_chat_completion_choices_data_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionResponse.choices") from None
 
         created = d.pop("created")
+        check_value(created, int, "ChatCompletionResponse.created")
 
         model = d.pop("model")
+        check_value(model, str, "ChatCompletionResponse.model")
 
-        object_ = cast(Literal["chat.completion"], d.pop("object"))
-        if object_ != "chat.completion":
-            raise ValueError(
-                f"object must match const 'chat.completion', got '{object_}'"
-            )
-
-        def _parse_usage(data: object) -> None | Unset | UsageData:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                usage_type_0 = UsageData.from_dict(data)
-
-                return usage_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UsageData, data)
-
-        usage = _parse_usage(d.pop("usage", UNSET))
-
-        _prompt = d.pop("prompt", UNSET)
-        prompt: list[PromptPartItem] | Unset = UNSET
-        if _prompt is not UNSET:
-            prompt = []
-            for componentsschemas_prompt_part_item_data in _prompt:
-                componentsschemas_prompt_part_item = PromptPartItem.from_dict(
-                    componentsschemas_prompt_part_item_data
+        try:
+            object_ = cast(Literal["chat.completion"], d.pop("object"))
+            if object_ != "chat.completion":
+                raise ValueError(
+                    f"object must match const 'chat.completion', got '{object_}'"
                 )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionResponse.object") from None
 
-                prompt.append(componentsschemas_prompt_part_item)
+        try:
 
-        _warnings = d.pop("warnings", UNSET)
-        warnings: list[InferenceWarning] | Unset = UNSET
-        if _warnings is not UNSET:
-            warnings = []
-            for warnings_item_data in _warnings:
-                warnings_item = InferenceWarning.from_dict(warnings_item_data)
+            def _parse_usage(data: object) -> None | Unset | UsageData:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    usage_type_0 = UsageData.from_dict(data)
 
-                warnings.append(warnings_item)
+                    return usage_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | Unset | UsageData, data)
+
+            usage = _parse_usage(d.pop("usage", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionResponse.usage") from None
+
+        try:
+            _prompt = d.pop("prompt", UNSET)
+            prompt: list[PromptPartItem] | Unset = UNSET
+            if _prompt is not UNSET:
+                if not isinstance(_prompt, list):
+                    raise TypeError(f"expected a list, got {type(_prompt).__name__}")
+                prompt = []
+                for componentsschemas_prompt_part_item_data in _prompt:
+                    componentsschemas_prompt_part_item = PromptPartItem.from_dict(
+                        componentsschemas_prompt_part_item_data
+                    )
+
+                    prompt.append(componentsschemas_prompt_part_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionResponse.prompt") from None
+
+        try:
+            _warnings = d.pop("warnings", UNSET)
+            warnings: list[InferenceWarning] | Unset = UNSET
+            if _warnings is not UNSET:
+                if not isinstance(_warnings, list):
+                    raise TypeError(f"expected a list, got {type(_warnings).__name__}")
+                warnings = []
+                for warnings_item_data in _warnings:
+                    warnings_item = InferenceWarning.from_dict(warnings_item_data)
+
+                    warnings.append(warnings_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionResponse.warnings") from None
 
         chat_completion_response = cls(
             id=id,

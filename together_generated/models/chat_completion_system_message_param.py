@@ -12,7 +12,7 @@ from ..models.chat_completion_system_message_param_role import (
     ChatCompletionSystemMessageParamRole,
     check_chat_completion_system_message_param_role,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionSystemMessageParam")
 
@@ -55,10 +55,16 @@ class ChatCompletionSystemMessageParam:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         content = d.pop("content")
+        check_value(content, str, "ChatCompletionSystemMessageParam.content")
 
-        role = check_chat_completion_system_message_param_role(d.pop("role"))
+        try:
+            role = check_chat_completion_system_message_param_role(d.pop("role"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionSystemMessageParam.role") from None
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "ChatCompletionSystemMessageParam.name")
 
         chat_completion_system_message_param = cls(
             content=content,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="ChatCompletionToken")
 
 
@@ -53,12 +55,16 @@ class ChatCompletionToken:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, int, "ChatCompletionToken.id")
 
         text = d.pop("text")
+        check_value(text, str, "ChatCompletionToken.text")
 
         logprob = d.pop("logprob")
+        check_value(logprob, float, "ChatCompletionToken.logprob")
 
         special = d.pop("special")
+        check_value(special, bool, "ChatCompletionToken.special")
 
         chat_completion_token = cls(
             id=id,

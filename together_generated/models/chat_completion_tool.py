@@ -12,6 +12,7 @@ from ..models.chat_completion_tool_type import (
     ChatCompletionToolType,
     check_chat_completion_tool_type,
 )
+from ..types import field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_tool_function import ChatCompletionToolFunction
@@ -53,9 +54,17 @@ class ChatCompletionTool:
         from ..models.chat_completion_tool_function import ChatCompletionToolFunction  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_chat_completion_tool_type(d.pop("type"))
+        try:
+            type_ = check_chat_completion_tool_type(d.pop("type"))
 
-        function = ChatCompletionToolFunction.from_dict(d.pop("function"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionTool.type") from None
+
+        try:
+            function = ChatCompletionToolFunction.from_dict(d.pop("function"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionTool.function") from None
 
         chat_completion_tool = cls(
             type_=type_,

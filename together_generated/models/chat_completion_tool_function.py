@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_tool_function_parameters import (
@@ -64,15 +64,21 @@ class ChatCompletionToolFunction:
 
         d = dict(src_dict)
         name = d.pop("name")
+        check_value(name, str, "ChatCompletionToolFunction.name")
 
         description = d.pop("description", UNSET)
+        check_value(description, str, "ChatCompletionToolFunction.description")
 
-        _parameters = d.pop("parameters", UNSET)
-        parameters: ChatCompletionToolFunctionParameters | Unset
-        if isinstance(_parameters, Unset):
-            parameters = UNSET
-        else:
-            parameters = ChatCompletionToolFunctionParameters.from_dict(_parameters)
+        try:
+            _parameters = d.pop("parameters", UNSET)
+            parameters: ChatCompletionToolFunctionParameters | Unset
+            if isinstance(_parameters, Unset):
+                parameters = UNSET
+            else:
+                parameters = ChatCompletionToolFunctionParameters.from_dict(_parameters)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionToolFunction.parameters") from None
 
         chat_completion_tool_function = cls(
             name=name,

@@ -12,7 +12,7 @@ from ..models.chat_completion_tool_message_param_role import (
     ChatCompletionToolMessageParamRole,
     check_chat_completion_tool_message_param_role,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionToolMessageParam")
 
@@ -59,13 +59,20 @@ class ChatCompletionToolMessageParam:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        role = check_chat_completion_tool_message_param_role(d.pop("role"))
+        try:
+            role = check_chat_completion_tool_message_param_role(d.pop("role"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionToolMessageParam.role") from None
 
         content = d.pop("content")
+        check_value(content, str, "ChatCompletionToolMessageParam.content")
 
         tool_call_id = d.pop("tool_call_id")
+        check_value(tool_call_id, str, "ChatCompletionToolMessageParam.tool_call_id")
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "ChatCompletionToolMessageParam.name")
 
         chat_completion_tool_message_param = cls(
             role=role,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="ChatCompletionUserMessageContentImageUrl")
 
 
@@ -38,6 +40,7 @@ class ChatCompletionUserMessageContentImageUrl:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         url = d.pop("url")
+        check_value(url, str, "ChatCompletionUserMessageContentImageUrl.url")
 
         chat_completion_user_message_content_image_url = cls(
             url=url,

@@ -12,6 +12,7 @@ from ..models.chat_completion_user_message_content_input_audio_format import (
     ChatCompletionUserMessageContentInputAudioFormat,
     check_chat_completion_user_message_content_input_audio_format,
 )
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentInputAudio")
 
@@ -48,10 +49,17 @@ class ChatCompletionUserMessageContentInputAudio:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         data = d.pop("data")
+        check_value(data, str, "ChatCompletionUserMessageContentInputAudio.data")
 
-        format_ = check_chat_completion_user_message_content_input_audio_format(
-            d.pop("format")
-        )
+        try:
+            format_ = check_chat_completion_user_message_content_input_audio_format(
+                d.pop("format")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionUserMessageContentInputAudio.format"
+            ) from None
 
         chat_completion_user_message_content_input_audio = cls(
             data=data,

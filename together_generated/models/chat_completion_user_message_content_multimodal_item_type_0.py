@@ -12,6 +12,7 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_0_type i
     ChatCompletionUserMessageContentMultimodalItemType0Type,
     check_chat_completion_user_message_content_multimodal_item_type_0_type,
 )
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentMultimodalItemType0")
 
@@ -47,11 +48,22 @@ class ChatCompletionUserMessageContentMultimodalItemType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = check_chat_completion_user_message_content_multimodal_item_type_0_type(
-            d.pop("type")
-        )
+        try:
+            type_ = (
+                check_chat_completion_user_message_content_multimodal_item_type_0_type(
+                    d.pop("type")
+                )
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionUserMessageContentMultimodalItemType0.type"
+            ) from None
 
         text = d.pop("text")
+        check_value(
+            text, str, "ChatCompletionUserMessageContentMultimodalItemType0.text"
+        )
 
         chat_completion_user_message_content_multimodal_item_type_0 = cls(
             type_=type_,

@@ -12,7 +12,7 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_1_type i
     ChatCompletionUserMessageContentMultimodalItemType1Type,
     check_chat_completion_user_message_content_multimodal_item_type_1_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_image_url import (
@@ -61,23 +61,35 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
         )
 
         d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
-        type_: ChatCompletionUserMessageContentMultimodalItemType1Type | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = (
-                check_chat_completion_user_message_content_multimodal_item_type_1_type(
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: ChatCompletionUserMessageContentMultimodalItemType1Type | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_chat_completion_user_message_content_multimodal_item_type_1_type(
                     _type_
                 )
-            )
 
-        _image_url = d.pop("image_url", UNSET)
-        image_url: ChatCompletionUserMessageContentImageUrl | Unset
-        if isinstance(_image_url, Unset):
-            image_url = UNSET
-        else:
-            image_url = ChatCompletionUserMessageContentImageUrl.from_dict(_image_url)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionUserMessageContentMultimodalItemType1.type"
+            ) from None
+
+        try:
+            _image_url = d.pop("image_url", UNSET)
+            image_url: ChatCompletionUserMessageContentImageUrl | Unset
+            if isinstance(_image_url, Unset):
+                image_url = UNSET
+            else:
+                image_url = ChatCompletionUserMessageContentImageUrl.from_dict(
+                    _image_url
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ChatCompletionUserMessageContentMultimodalItemType1.image_url"
+            ) from None
 
         chat_completion_user_message_content_multimodal_item_type_1 = cls(
             type_=type_,

@@ -12,7 +12,7 @@ from ..models.chat_completion_user_message_param_role import (
     ChatCompletionUserMessageParamRole,
     check_chat_completion_user_message_param_role,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.audio import Audio
@@ -131,95 +131,11 @@ class ChatCompletionUserMessageParam:
         from ..models.video import Video  # noqa: PLC0415
 
         d = dict(src_dict)
+        try:
 
-        def _parse_content(
-            data: object,
-        ) -> (
-            list[
-                Audio
-                | ChatCompletionUserMessageContentMultimodalItemType0
-                | ChatCompletionUserMessageContentMultimodalItemType1
-                | InputAudio
-                | Video
-            ]
-            | str
-        ):
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                componentsschemas_chat_completion_user_message_content_type_1 = []
-                _componentsschemas_chat_completion_user_message_content_type_1 = data
-                for componentsschemas_chat_completion_user_message_content_multimodal_item_data in _componentsschemas_chat_completion_user_message_content_type_1:
-
-                    def _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
-                        data: object,
-                    ) -> (
-                        Audio
-                        | ChatCompletionUserMessageContentMultimodalItemType0
-                        | ChatCompletionUserMessageContentMultimodalItemType1
-                        | InputAudio
-                        | Video
-                    ):
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            componentsschemas_chat_completion_user_message_content_multimodal_item_type_0 = ChatCompletionUserMessageContentMultimodalItemType0.from_dict(
-                                data
-                            )
-
-                            return componentsschemas_chat_completion_user_message_content_multimodal_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            componentsschemas_chat_completion_user_message_content_multimodal_item_type_1 = ChatCompletionUserMessageContentMultimodalItemType1.from_dict(
-                                data
-                            )
-
-                            return componentsschemas_chat_completion_user_message_content_multimodal_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            componentsschemas_chat_completion_user_message_content_multimodal_item_video = Video.from_dict(
-                                data
-                            )
-
-                            return componentsschemas_chat_completion_user_message_content_multimodal_item_video
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            componentsschemas_chat_completion_user_message_content_multimodal_item_audio = Audio.from_dict(
-                                data
-                            )
-
-                            return componentsschemas_chat_completion_user_message_content_multimodal_item_audio
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio = InputAudio.from_dict(
-                            data
-                        )
-
-                        return componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio
-
-                    componentsschemas_chat_completion_user_message_content_multimodal_item = _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
-                        componentsschemas_chat_completion_user_message_content_multimodal_item_data
-                    )
-
-                    componentsschemas_chat_completion_user_message_content_type_1.append(
-                        componentsschemas_chat_completion_user_message_content_multimodal_item
-                    )
-
-                return componentsschemas_chat_completion_user_message_content_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+            def _parse_content(
+                data: object,
+            ) -> (
                 list[
                     Audio
                     | ChatCompletionUserMessageContentMultimodalItemType0
@@ -227,15 +143,117 @@ class ChatCompletionUserMessageParam:
                     | InputAudio
                     | Video
                 ]
-                | str,
-                data,
-            )
+                | str
+            ):
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    componentsschemas_chat_completion_user_message_content_type_1 = []
+                    _componentsschemas_chat_completion_user_message_content_type_1 = (
+                        data
+                    )
+                    if not isinstance(
+                        _componentsschemas_chat_completion_user_message_content_type_1,
+                        list,
+                    ):
+                        raise TypeError(
+                            f"expected a list, got {type(_componentsschemas_chat_completion_user_message_content_type_1).__name__}"
+                        )
+                    for componentsschemas_chat_completion_user_message_content_multimodal_item_data in _componentsschemas_chat_completion_user_message_content_type_1:
 
-        content = _parse_content(d.pop("content"))
+                        def _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
+                            data: object,
+                        ) -> (
+                            Audio
+                            | ChatCompletionUserMessageContentMultimodalItemType0
+                            | ChatCompletionUserMessageContentMultimodalItemType1
+                            | InputAudio
+                            | Video
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                componentsschemas_chat_completion_user_message_content_multimodal_item_type_0 = ChatCompletionUserMessageContentMultimodalItemType0.from_dict(
+                                    data
+                                )
 
-        role = check_chat_completion_user_message_param_role(d.pop("role"))
+                                return componentsschemas_chat_completion_user_message_content_multimodal_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                componentsschemas_chat_completion_user_message_content_multimodal_item_type_1 = ChatCompletionUserMessageContentMultimodalItemType1.from_dict(
+                                    data
+                                )
+
+                                return componentsschemas_chat_completion_user_message_content_multimodal_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                componentsschemas_chat_completion_user_message_content_multimodal_item_video = Video.from_dict(
+                                    data
+                                )
+
+                                return componentsschemas_chat_completion_user_message_content_multimodal_item_video
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                componentsschemas_chat_completion_user_message_content_multimodal_item_audio = Audio.from_dict(
+                                    data
+                                )
+
+                                return componentsschemas_chat_completion_user_message_content_multimodal_item_audio
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio = InputAudio.from_dict(
+                                data
+                            )
+
+                            return componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio
+
+                        componentsschemas_chat_completion_user_message_content_multimodal_item = _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
+                            componentsschemas_chat_completion_user_message_content_multimodal_item_data
+                        )
+
+                        componentsschemas_chat_completion_user_message_content_type_1.append(
+                            componentsschemas_chat_completion_user_message_content_multimodal_item
+                        )
+
+                    return componentsschemas_chat_completion_user_message_content_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    list[
+                        Audio
+                        | ChatCompletionUserMessageContentMultimodalItemType0
+                        | ChatCompletionUserMessageContentMultimodalItemType1
+                        | InputAudio
+                        | Video
+                    ]
+                    | str,
+                    data,
+                )
+
+            content = _parse_content(d.pop("content"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionUserMessageParam.content") from None
+
+        try:
+            role = check_chat_completion_user_message_param_role(d.pop("role"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionUserMessageParam.role") from None
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "ChatCompletionUserMessageParam.name")
 
         chat_completion_user_message_param = cls(
             content=content,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.completion_choice_completion_choice_delta import (
@@ -64,15 +64,21 @@ class CompletionChoice:
 
         d = dict(src_dict)
         index = d.pop("index")
+        check_value(index, int, "CompletionChoice.index")
 
         text = d.pop("text", UNSET)
+        check_value(text, str, "CompletionChoice.text")
 
-        _delta = d.pop("delta", UNSET)
-        delta: CompletionChoiceCompletionChoiceDelta | Unset
-        if isinstance(_delta, Unset):
-            delta = UNSET
-        else:
-            delta = CompletionChoiceCompletionChoiceDelta.from_dict(_delta)
+        try:
+            _delta = d.pop("delta", UNSET)
+            delta: CompletionChoiceCompletionChoiceDelta | Unset
+            if isinstance(_delta, Unset):
+                delta = UNSET
+            else:
+                delta = CompletionChoiceCompletionChoiceDelta.from_dict(_delta)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionChoice.delta") from None
 
         completion_choice = cls(
             index=index,

@@ -12,7 +12,7 @@ from ..models.completion_choice_completion_choice_delta_role import (
     CompletionChoiceCompletionChoiceDeltaRole,
     check_completion_choice_completion_choice_delta_role,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.completion_choice_completion_choice_delta_function_call_type_0 import (
@@ -112,62 +112,100 @@ class CompletionChoiceCompletionChoiceDelta:
         from ..models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
-        role = check_completion_choice_completion_choice_delta_role(d.pop("role"))
+        try:
+            role = check_completion_choice_completion_choice_delta_role(d.pop("role"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "CompletionChoiceCompletionChoiceDelta.role"
+            ) from None
 
         token_id = d.pop("token_id", UNSET)
+        check_value(token_id, int, "CompletionChoiceCompletionChoiceDelta.token_id")
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        try:
 
-        content = _parse_content(d.pop("content", UNSET))
+            def _parse_content(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        def _parse_reasoning(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            content = _parse_content(d.pop("content", UNSET))
 
-        reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "CompletionChoiceCompletionChoiceDelta.content"
+            ) from None
 
-        _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls: list[ToolChoice] | Unset = UNSET
-        if _tool_calls is not UNSET:
-            tool_calls = []
-            for tool_calls_item_data in _tool_calls:
-                tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+        try:
 
-                tool_calls.append(tool_calls_item)
+            def _parse_reasoning(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        def _parse_function_call(
-            data: object,
-        ) -> CompletionChoiceCompletionChoiceDeltaFunctionCallType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                function_call_type_0 = (
-                    CompletionChoiceCompletionChoiceDeltaFunctionCallType0.from_dict(
+            reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "CompletionChoiceCompletionChoiceDelta.reasoning"
+            ) from None
+
+        try:
+            _tool_calls = d.pop("tool_calls", UNSET)
+            tool_calls: list[ToolChoice] | Unset = UNSET
+            if _tool_calls is not UNSET:
+                if not isinstance(_tool_calls, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_tool_calls).__name__}"
+                    )
+                tool_calls = []
+                for tool_calls_item_data in _tool_calls:
+                    tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+
+                    tool_calls.append(tool_calls_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "CompletionChoiceCompletionChoiceDelta.tool_calls"
+            ) from None
+
+        try:
+
+            def _parse_function_call(
+                data: object,
+            ) -> CompletionChoiceCompletionChoiceDeltaFunctionCallType0 | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    function_call_type_0 = CompletionChoiceCompletionChoiceDeltaFunctionCallType0.from_dict(
                         data
                     )
+
+                    return function_call_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    CompletionChoiceCompletionChoiceDeltaFunctionCallType0
+                    | None
+                    | Unset,
+                    data,
                 )
 
-                return function_call_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                CompletionChoiceCompletionChoiceDeltaFunctionCallType0 | None | Unset,
-                data,
-            )
+            function_call = _parse_function_call(d.pop("function_call", UNSET))
 
-        function_call = _parse_function_call(d.pop("function_call", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "CompletionChoiceCompletionChoiceDelta.function_call"
+            ) from None
 
         completion_choice_completion_choice_delta = cls(
             role=role,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.logprobs_part import LogprobsPart
@@ -70,22 +70,32 @@ class CompletionChoicesDataItem:
 
         d = dict(src_dict)
         text = d.pop("text", UNSET)
+        check_value(text, str, "CompletionChoicesDataItem.text")
 
         seed = d.pop("seed", UNSET)
+        check_value(seed, int, "CompletionChoicesDataItem.seed")
 
-        _finish_reason = d.pop("finish_reason", UNSET)
-        finish_reason: FinishReason | Unset
-        if isinstance(_finish_reason, Unset):
-            finish_reason = UNSET
-        else:
-            finish_reason = check_finish_reason(_finish_reason)
+        try:
+            _finish_reason = d.pop("finish_reason", UNSET)
+            finish_reason: FinishReason | Unset
+            if isinstance(_finish_reason, Unset):
+                finish_reason = UNSET
+            else:
+                finish_reason = check_finish_reason(_finish_reason)
 
-        _logprobs = d.pop("logprobs", UNSET)
-        logprobs: LogprobsPart | Unset
-        if isinstance(_logprobs, Unset):
-            logprobs = UNSET
-        else:
-            logprobs = LogprobsPart.from_dict(_logprobs)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionChoicesDataItem.finish_reason") from None
+
+        try:
+            _logprobs = d.pop("logprobs", UNSET)
+            logprobs: LogprobsPart | Unset
+            if isinstance(_logprobs, Unset):
+                logprobs = UNSET
+            else:
+                logprobs = LogprobsPart.from_dict(_logprobs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionChoicesDataItem.logprobs") from None
 
         completion_choices_data_item = cls(
             text=text,

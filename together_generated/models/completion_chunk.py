@@ -15,7 +15,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.completion_choice import CompletionChoice
@@ -108,55 +108,81 @@ class CompletionChunk:
 
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "CompletionChunk.id")
 
-        token = CompletionToken.from_dict(d.pop("token"))
+        try:
+            token = CompletionToken.from_dict(d.pop("token"))
 
-        choices = []
-        _choices = d.pop("choices")
-        for choices_item_data in _choices:
-            choices_item = CompletionChoice.from_dict(choices_item_data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionChunk.token") from None
 
-            choices.append(choices_item)
+        try:
+            choices = []
+            _choices = d.pop("choices")
+            if not isinstance(_choices, list):
+                raise TypeError(f"expected a list, got {type(_choices).__name__}")
+            for choices_item_data in _choices:
+                choices_item = CompletionChoice.from_dict(choices_item_data)
 
-        def _parse_usage(data: object) -> None | UsageData:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                usage_type_0_type_0 = UsageData.from_dict(data)
+                choices.append(choices_item)
 
-                return usage_type_0_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UsageData, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionChunk.choices") from None
 
-        usage = _parse_usage(d.pop("usage"))
+        try:
 
-        def _parse_finish_reason(data: object) -> FinishReason | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                finish_reason_type_0 = check_finish_reason(data)
+            def _parse_usage(data: object) -> None | UsageData:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    usage_type_0_type_0 = UsageData.from_dict(data)
 
-                return finish_reason_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FinishReason | None, data)
+                    return usage_type_0_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | UsageData, data)
 
-        finish_reason = _parse_finish_reason(d.pop("finish_reason"))
+            usage = _parse_usage(d.pop("usage"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionChunk.usage") from None
+
+        try:
+
+            def _parse_finish_reason(data: object) -> FinishReason | None:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    finish_reason_type_0 = check_finish_reason(data)
+
+                    return finish_reason_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FinishReason | None, data)
+
+            finish_reason = _parse_finish_reason(d.pop("finish_reason"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionChunk.finish_reason") from None
 
         created = d.pop("created", UNSET)
+        check_value(created, int, "CompletionChunk.created")
 
-        object_ = cast(Literal["completion.chunk"] | Unset, d.pop("object", UNSET))
-        if object_ != "completion.chunk" and not isinstance(object_, Unset):
-            raise ValueError(
-                f"object must match const 'completion.chunk', got '{object_}'"
-            )
+        try:
+            object_ = cast(Literal["completion.chunk"] | Unset, d.pop("object", UNSET))
+            if object_ != "completion.chunk" and not isinstance(object_, Unset):
+                raise ValueError(
+                    f"object must match const 'completion.chunk', got '{object_}'"
+                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionChunk.object") from None
 
         seed = d.pop("seed", UNSET)
+        check_value(seed, int, "CompletionChunk.seed")
 
         completion_chunk = cls(
             id=id,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.completion_chunk import CompletionChunk
 
@@ -43,7 +45,11 @@ class CompletionEvent:
         from ..models.completion_chunk import CompletionChunk  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = CompletionChunk.from_dict(d.pop("data"))
+        try:
+            data = CompletionChunk.from_dict(d.pop("data"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionEvent.data") from None
 
         completion_event = cls(
             data=data,

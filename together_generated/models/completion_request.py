@@ -16,7 +16,7 @@ from ..models.completion_request_safety_model_type_0 import (
     CompletionRequestSafetyModelType0,
     check_completion_request_safety_model_type_0,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.completion_request_logit_bias import CompletionRequestLogitBias
@@ -192,71 +192,107 @@ class CompletionRequest:
 
         d = dict(src_dict)
         prompt = d.pop("prompt")
+        check_value(prompt, str, "CompletionRequest.prompt")
 
-        def _parse_model(data: object) -> CompletionRequestModelType0 | str:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_0 = check_completion_request_model_type_0(data)
+        try:
 
-                return model_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CompletionRequestModelType0 | str, data)
+            def _parse_model(data: object) -> CompletionRequestModelType0 | str:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_0 = check_completion_request_model_type_0(data)
 
-        model = _parse_model(d.pop("model"))
+                    return model_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CompletionRequestModelType0 | str, data)
+
+            model = _parse_model(d.pop("model"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionRequest.model") from None
 
         max_tokens = d.pop("max_tokens", UNSET)
+        check_value(max_tokens, int, "CompletionRequest.max_tokens")
 
-        stop = cast(list[str], d.pop("stop", UNSET))
+        try:
+            stop = cast(list[str], d.pop("stop", UNSET))
+            if not isinstance(stop, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(stop).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionRequest.stop") from None
 
         temperature = d.pop("temperature", UNSET)
+        check_value(temperature, float, "CompletionRequest.temperature")
 
         top_p = d.pop("top_p", UNSET)
+        check_value(top_p, float, "CompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
+        check_value(top_k, int, "CompletionRequest.top_k")
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
+        check_value(repetition_penalty, float, "CompletionRequest.repetition_penalty")
 
         stream = d.pop("stream", UNSET)
+        check_value(stream, bool, "CompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
+        check_value(logprobs, int, "CompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
+        check_value(echo, bool, "CompletionRequest.echo")
 
         n = d.pop("n", UNSET)
+        check_value(n, int, "CompletionRequest.n")
 
-        def _parse_safety_model(
-            data: object,
-        ) -> CompletionRequestSafetyModelType0 | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                safety_model_type_0 = check_completion_request_safety_model_type_0(data)
+        try:
 
-                return safety_model_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CompletionRequestSafetyModelType0 | str | Unset, data)
+            def _parse_safety_model(
+                data: object,
+            ) -> CompletionRequestSafetyModelType0 | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    safety_model_type_0 = check_completion_request_safety_model_type_0(
+                        data
+                    )
 
-        safety_model = _parse_safety_model(d.pop("safety_model", UNSET))
+                    return safety_model_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(CompletionRequestSafetyModelType0 | str | Unset, data)
+
+            safety_model = _parse_safety_model(d.pop("safety_model", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionRequest.safety_model") from None
 
         min_p = d.pop("min_p", UNSET)
+        check_value(min_p, float, "CompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
+        check_value(presence_penalty, float, "CompletionRequest.presence_penalty")
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
+        check_value(frequency_penalty, float, "CompletionRequest.frequency_penalty")
 
-        _logit_bias = d.pop("logit_bias", UNSET)
-        logit_bias: CompletionRequestLogitBias | Unset
-        if isinstance(_logit_bias, Unset):
-            logit_bias = UNSET
-        else:
-            logit_bias = CompletionRequestLogitBias.from_dict(_logit_bias)
+        try:
+            _logit_bias = d.pop("logit_bias", UNSET)
+            logit_bias: CompletionRequestLogitBias | Unset
+            if isinstance(_logit_bias, Unset):
+                logit_bias = UNSET
+            else:
+                logit_bias = CompletionRequestLogitBias.from_dict(_logit_bias)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionRequest.logit_bias") from None
 
         seed = d.pop("seed", UNSET)
+        check_value(seed, int, "CompletionRequest.seed")
 
         completion_request = cls(
             prompt=prompt,

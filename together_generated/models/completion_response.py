@@ -14,6 +14,8 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset, check_value, field_error
+
 if TYPE_CHECKING:
     from ..models.completion_choices_data_item import CompletionChoicesDataItem
     from ..models.prompt_part_item import PromptPartItem
@@ -29,20 +31,20 @@ class CompletionResponse:
     Attributes:
         id (str):
         choices (list[CompletionChoicesDataItem]):
-        prompt (list[PromptPartItem]):
         usage (None | UsageData):
         created (int):
         model (str):
         object_ (Literal['text.completion']): The object type, which is always `text.completion`.
+        prompt (list[PromptPartItem] | Unset):
     """
 
     id: str
     choices: list[CompletionChoicesDataItem]
-    prompt: list[PromptPartItem]
     usage: None | UsageData
     created: int
     model: str
     object_: Literal["text.completion"]
+    prompt: list[PromptPartItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,13 +59,6 @@ class CompletionResponse:
             )
             choices.append(componentsschemas_completion_choices_data_item)
 
-        prompt = []
-        for componentsschemas_prompt_part_item_data in self.prompt:
-            componentsschemas_prompt_part_item = (
-                componentsschemas_prompt_part_item_data.to_dict()
-            )
-            prompt.append(componentsschemas_prompt_part_item)
-
         usage: dict[str, Any] | None
         if isinstance(self.usage, UsageData):
             usage = self.usage.to_dict()
@@ -76,19 +71,29 @@ class CompletionResponse:
 
         object_ = self.object_
 
+        prompt: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.prompt, Unset):
+            prompt = []
+            for componentsschemas_prompt_part_item_data in self.prompt:
+                componentsschemas_prompt_part_item = (
+                    componentsschemas_prompt_part_item_data.to_dict()
+                )
+                prompt.append(componentsschemas_prompt_part_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "choices": choices,
-                "prompt": prompt,
                 "usage": usage,
                 "created": created,
                 "model": model,
                 "object": object_,
             }
         )
+        if prompt is not UNSET:
+            field_dict["prompt"] = prompt
 
         return field_dict
 
@@ -100,60 +105,85 @@ class CompletionResponse:
 
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "CompletionResponse.id")
 
-        choices = []
-        _choices = d.pop("choices")
-        for componentsschemas_completion_choices_data_item_data in _choices:
-            componentsschemas_completion_choices_data_item = (
-                CompletionChoicesDataItem.from_dict(
-                    componentsschemas_completion_choices_data_item_data
+        try:
+            choices = []
+            _choices = d.pop("choices")
+            if not isinstance(_choices, list):
+                raise TypeError(f"expected a list, got {type(_choices).__name__}")
+            for componentsschemas_completion_choices_data_item_data in _choices:
+                componentsschemas_completion_choices_data_item = (
+                    CompletionChoicesDataItem.from_dict(
+                        componentsschemas_completion_choices_data_item_data
+                    )
                 )
-            )
 
-            choices.append(componentsschemas_completion_choices_data_item)
+                choices.append(componentsschemas_completion_choices_data_item)
 
-        prompt = []
-        _prompt = d.pop("prompt")
-        for componentsschemas_prompt_part_item_data in _prompt:
-            componentsschemas_prompt_part_item = PromptPartItem.from_dict(
-                componentsschemas_prompt_part_item_data
-            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionResponse.choices") from None
 
-            prompt.append(componentsschemas_prompt_part_item)
+        try:
 
-        def _parse_usage(data: object) -> None | UsageData:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                usage_type_0 = UsageData.from_dict(data)
+            def _parse_usage(data: object) -> None | UsageData:
+                if data is None:
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    usage_type_0 = UsageData.from_dict(data)
 
-                return usage_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UsageData, data)
+                    return usage_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | UsageData, data)
 
-        usage = _parse_usage(d.pop("usage"))
+            usage = _parse_usage(d.pop("usage"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionResponse.usage") from None
 
         created = d.pop("created")
+        check_value(created, int, "CompletionResponse.created")
 
         model = d.pop("model")
+        check_value(model, str, "CompletionResponse.model")
 
-        object_ = cast(Literal["text.completion"], d.pop("object"))
-        if object_ != "text.completion":
-            raise ValueError(
-                f"object must match const 'text.completion', got '{object_}'"
-            )
+        try:
+            object_ = cast(Literal["text.completion"], d.pop("object"))
+            if object_ != "text.completion":
+                raise ValueError(
+                    f"object must match const 'text.completion', got '{object_}'"
+                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionResponse.object") from None
+
+        try:
+            _prompt = d.pop("prompt", UNSET)
+            prompt: list[PromptPartItem] | Unset = UNSET
+            if _prompt is not UNSET:
+                if not isinstance(_prompt, list):
+                    raise TypeError(f"expected a list, got {type(_prompt).__name__}")
+                prompt = []
+                for componentsschemas_prompt_part_item_data in _prompt:
+                    componentsschemas_prompt_part_item = PromptPartItem.from_dict(
+                        componentsschemas_prompt_part_item_data
+                    )
+
+                    prompt.append(componentsschemas_prompt_part_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CompletionResponse.prompt") from None
 
         completion_response = cls(
             id=id,
             choices=choices,
-            prompt=prompt,
             usage=usage,
             created=created,
             model=model,
             object_=object_,
+            prompt=prompt,
         )
 
         completion_response.additional_properties = d

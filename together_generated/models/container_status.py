@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="ContainerStatus")
 
@@ -68,16 +68,22 @@ class ContainerStatus:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         finished_at = d.pop("finishedAt", UNSET)
+        check_value(finished_at, str, "ContainerStatus.finishedAt")
 
         message = d.pop("message", UNSET)
+        check_value(message, str, "ContainerStatus.message")
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "ContainerStatus.name")
 
         reason = d.pop("reason", UNSET)
+        check_value(reason, str, "ContainerStatus.reason")
 
         started_at = d.pop("startedAt", UNSET)
+        check_value(started_at, str, "ContainerStatus.startedAt")
 
         status = d.pop("status", UNSET)
+        check_value(status, str, "ContainerStatus.status")
 
         container_status = cls(
             finished_at=finished_at,

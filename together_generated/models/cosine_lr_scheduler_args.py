@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="CosineLRSchedulerArgs")
 
 
@@ -43,8 +45,10 @@ class CosineLRSchedulerArgs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         min_lr_ratio = d.pop("min_lr_ratio")
+        check_value(min_lr_ratio, float, "CosineLRSchedulerArgs.min_lr_ratio")
 
         num_cycles = d.pop("num_cycles")
+        check_value(num_cycles, float, "CosineLRSchedulerArgs.num_cycles")
 
         cosine_lr_scheduler_args = cls(
             min_lr_ratio=min_lr_ratio,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="CreateBatchRequest")
 
@@ -63,14 +63,19 @@ class CreateBatchRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         endpoint = d.pop("endpoint")
+        check_value(endpoint, str, "CreateBatchRequest.endpoint")
 
         input_file_id = d.pop("input_file_id")
+        check_value(input_file_id, str, "CreateBatchRequest.input_file_id")
 
         completion_window = d.pop("completion_window", UNSET)
+        check_value(completion_window, str, "CreateBatchRequest.completion_window")
 
         priority = d.pop("priority", UNSET)
+        check_value(priority, int, "CreateBatchRequest.priority")
 
         model_id = d.pop("model_id", UNSET)
+        check_value(model_id, str, "CreateBatchRequest.model_id")
 
         create_batch_request = cls(
             endpoint=endpoint,

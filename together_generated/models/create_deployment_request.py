@@ -12,7 +12,7 @@ from ..models.create_deployment_request_gpu_type import (
     CreateDeploymentRequestGpuType,
     check_create_deployment_request_gpu_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.custom_metric_autoscaling_config import CustomMetricAutoscalingConfig
@@ -207,91 +207,144 @@ class CreateDeploymentRequest:
         from ..models.volume_mount import VolumeMount  # noqa: PLC0415
 
         d = dict(src_dict)
-        gpu_type = check_create_deployment_request_gpu_type(d.pop("gpu_type"))
+        try:
+            gpu_type = check_create_deployment_request_gpu_type(d.pop("gpu_type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateDeploymentRequest.gpu_type") from None
 
         image = d.pop("image")
+        check_value(image, str, "CreateDeploymentRequest.image")
 
         name = d.pop("name")
+        check_value(name, str, "CreateDeploymentRequest.name")
 
-        args = cast(list[str], d.pop("args", UNSET))
+        try:
+            args = cast(list[str], d.pop("args", UNSET))
+            if not isinstance(args, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(args).__name__}")
 
-        def _parse_autoscaling(
-            data: object,
-        ) -> (
-            CustomMetricAutoscalingConfig
-            | HTTPAutoscalingConfig
-            | QueueAutoscalingConfig
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateDeploymentRequest.args") from None
+
+        try:
+
+            def _parse_autoscaling(
+                data: object,
+            ) -> (
+                CustomMetricAutoscalingConfig
+                | HTTPAutoscalingConfig
+                | QueueAutoscalingConfig
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    autoscaling_type_0 = HTTPAutoscalingConfig.from_dict(data)
+
+                    return autoscaling_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    autoscaling_type_1 = QueueAutoscalingConfig.from_dict(data)
+
+                    return autoscaling_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                autoscaling_type_0 = HTTPAutoscalingConfig.from_dict(data)
+                autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
 
-                return autoscaling_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                autoscaling_type_1 = QueueAutoscalingConfig.from_dict(data)
+                return autoscaling_type_2
 
-                return autoscaling_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
+            autoscaling = _parse_autoscaling(d.pop("autoscaling", UNSET))
 
-            return autoscaling_type_2
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateDeploymentRequest.autoscaling") from None
 
-        autoscaling = _parse_autoscaling(d.pop("autoscaling", UNSET))
+        try:
+            command = cast(list[str], d.pop("command", UNSET))
+            if not isinstance(command, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(command).__name__}")
 
-        command = cast(list[str], d.pop("command", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateDeploymentRequest.command") from None
 
         cpu = d.pop("cpu", UNSET)
+        check_value(cpu, float, "CreateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
+        check_value(description, str, "CreateDeploymentRequest.description")
 
-        _environment_variables = d.pop("environment_variables", UNSET)
-        environment_variables: list[EnvironmentVariable] | Unset = UNSET
-        if _environment_variables is not UNSET:
-            environment_variables = []
-            for environment_variables_item_data in _environment_variables:
-                environment_variables_item = EnvironmentVariable.from_dict(
-                    environment_variables_item_data
-                )
+        try:
+            _environment_variables = d.pop("environment_variables", UNSET)
+            environment_variables: list[EnvironmentVariable] | Unset = UNSET
+            if _environment_variables is not UNSET:
+                if not isinstance(_environment_variables, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_environment_variables).__name__}"
+                    )
+                environment_variables = []
+                for environment_variables_item_data in _environment_variables:
+                    environment_variables_item = EnvironmentVariable.from_dict(
+                        environment_variables_item_data
+                    )
 
-                environment_variables.append(environment_variables_item)
+                    environment_variables.append(environment_variables_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "CreateDeploymentRequest.environment_variables"
+            ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
+        check_value(gpu_count, int, "CreateDeploymentRequest.gpu_count")
 
         health_check_path = d.pop("health_check_path", UNSET)
+        check_value(health_check_path, str, "CreateDeploymentRequest.health_check_path")
 
         max_replicas = d.pop("max_replicas", UNSET)
+        check_value(max_replicas, int, "CreateDeploymentRequest.max_replicas")
 
         memory = d.pop("memory", UNSET)
+        check_value(memory, float, "CreateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
+        check_value(min_replicas, int, "CreateDeploymentRequest.min_replicas")
 
         port = d.pop("port", UNSET)
+        check_value(port, int, "CreateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
+        check_value(storage, int, "CreateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
         )
+        check_value(
+            termination_grace_period_seconds,
+            int,
+            "CreateDeploymentRequest.termination_grace_period_seconds",
+        )
 
-        _volumes = d.pop("volumes", UNSET)
-        volumes: list[VolumeMount] | Unset = UNSET
-        if _volumes is not UNSET:
-            volumes = []
-            for volumes_item_data in _volumes:
-                volumes_item = VolumeMount.from_dict(volumes_item_data)
+        try:
+            _volumes = d.pop("volumes", UNSET)
+            volumes: list[VolumeMount] | Unset = UNSET
+            if _volumes is not UNSET:
+                if not isinstance(_volumes, list):
+                    raise TypeError(f"expected a list, got {type(_volumes).__name__}")
+                volumes = []
+                for volumes_item_data in _volumes:
+                    volumes_item = VolumeMount.from_dict(volumes_item_data)
 
-                volumes.append(volumes_item)
+                    volumes.append(volumes_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateDeploymentRequest.volumes") from None
 
         create_deployment_request = cls(
             gpu_type=gpu_type,

@@ -12,7 +12,7 @@ from ..models.create_endpoint_request_state import (
     CreateEndpointRequestState,
     check_create_endpoint_request_state,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -105,34 +105,59 @@ class CreateEndpointRequest:
 
         d = dict(src_dict)
         model = d.pop("model")
+        check_value(model, str, "CreateEndpointRequest.model")
 
         hardware = d.pop("hardware")
+        check_value(hardware, str, "CreateEndpointRequest.hardware")
 
-        autoscaling = Autoscaling.from_dict(d.pop("autoscaling"))
+        try:
+            autoscaling = Autoscaling.from_dict(d.pop("autoscaling"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateEndpointRequest.autoscaling") from None
 
         display_name = d.pop("display_name", UNSET)
+        check_value(display_name, str, "CreateEndpointRequest.display_name")
 
         disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
+        check_value(
+            disable_prompt_cache, bool, "CreateEndpointRequest.disable_prompt_cache"
+        )
 
         disable_speculative_decoding = d.pop("disable_speculative_decoding", UNSET)
+        check_value(
+            disable_speculative_decoding,
+            bool,
+            "CreateEndpointRequest.disable_speculative_decoding",
+        )
 
-        _state = d.pop("state", UNSET)
-        state: CreateEndpointRequestState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
-        else:
-            state = check_create_endpoint_request_state(_state)
+        try:
+            _state = d.pop("state", UNSET)
+            state: CreateEndpointRequestState | Unset
+            if isinstance(_state, Unset):
+                state = UNSET
+            else:
+                state = check_create_endpoint_request_state(_state)
 
-        def _parse_inactive_timeout(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateEndpointRequest.state") from None
 
-        inactive_timeout = _parse_inactive_timeout(d.pop("inactive_timeout", UNSET))
+        try:
+
+            def _parse_inactive_timeout(data: object) -> int | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(int | None | Unset, data)
+
+            inactive_timeout = _parse_inactive_timeout(d.pop("inactive_timeout", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateEndpointRequest.inactive_timeout") from None
 
         availability_zone = d.pop("availability_zone", UNSET)
+        check_value(availability_zone, str, "CreateEndpointRequest.availability_zone")
 
         create_endpoint_request = cls(
             model=model,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="CreateSecretRequest")
 
@@ -61,12 +61,16 @@ class CreateSecretRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
+        check_value(name, str, "CreateSecretRequest.name")
 
         value = d.pop("value")
+        check_value(value, str, "CreateSecretRequest.value")
 
         description = d.pop("description", UNSET)
+        check_value(description, str, "CreateSecretRequest.description")
 
         project_id = d.pop("project_id", UNSET)
+        check_value(project_id, str, "CreateSecretRequest.project_id")
 
         create_secret_request = cls(
             name=name,

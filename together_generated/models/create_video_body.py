@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.video_output_format import VideoOutputFormat, check_video_output_format
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.video_frame_image_input import VideoFrameImageInput
@@ -41,9 +41,9 @@ class CreateVideoBody:
         output_quality (int | Unset): Compression quality. Defaults to 20.
         negative_prompt (str | Unset): Similar to prompt, but specifies what to avoid instead of what to include
         frame_images (list[VideoFrameImageInput] | Unset): Array of images to guide video generation, similar to
-            keyframes. Example: [[{'input_image': 'aac49721-1964-481a-ae78-8a4e29b91402', 'frame': 0}, {'input_image':
+            keyframes. Example: [{'input_image': 'aac49721-1964-481a-ae78-8a4e29b91402', 'frame': 0}, {'input_image':
             'c00abf5f-6cdb-4642-a01d-1bfff7bc3cf7', 'frame': 48}, {'input_image': '3ad204c3-a9de-4963-8a1a-c3911e3afafe',
-            'frame': 'last'}]].
+            'frame': 'last'}].
         reference_images (list[str] | Unset): Unlike frame_images which constrain specific timeline positions, reference
             images guide the general appearance that should appear consistently across the video.
     """
@@ -144,46 +144,77 @@ class CreateVideoBody:
 
         d = dict(src_dict)
         model = d.pop("model")
+        check_value(model, str, "CreateVideoBody.model")
 
         prompt = d.pop("prompt", UNSET)
+        check_value(prompt, str, "CreateVideoBody.prompt")
 
         height = d.pop("height", UNSET)
+        check_value(height, int, "CreateVideoBody.height")
 
         width = d.pop("width", UNSET)
+        check_value(width, int, "CreateVideoBody.width")
 
         seconds = d.pop("seconds", UNSET)
+        check_value(seconds, str, "CreateVideoBody.seconds")
 
         fps = d.pop("fps", UNSET)
+        check_value(fps, int, "CreateVideoBody.fps")
 
         steps = d.pop("steps", UNSET)
+        check_value(steps, int, "CreateVideoBody.steps")
 
         seed = d.pop("seed", UNSET)
+        check_value(seed, int, "CreateVideoBody.seed")
 
         guidance_scale = d.pop("guidance_scale", UNSET)
+        check_value(guidance_scale, int, "CreateVideoBody.guidance_scale")
 
-        _output_format = d.pop("output_format", UNSET)
-        output_format: VideoOutputFormat | Unset
-        if isinstance(_output_format, Unset):
-            output_format = UNSET
-        else:
-            output_format = check_video_output_format(_output_format)
+        try:
+            _output_format = d.pop("output_format", UNSET)
+            output_format: VideoOutputFormat | Unset
+            if isinstance(_output_format, Unset):
+                output_format = UNSET
+            else:
+                output_format = check_video_output_format(_output_format)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateVideoBody.output_format") from None
 
         output_quality = d.pop("output_quality", UNSET)
+        check_value(output_quality, int, "CreateVideoBody.output_quality")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
+        check_value(negative_prompt, str, "CreateVideoBody.negative_prompt")
 
-        _frame_images = d.pop("frame_images", UNSET)
-        frame_images: list[VideoFrameImageInput] | Unset = UNSET
-        if _frame_images is not UNSET:
-            frame_images = []
-            for frame_images_item_data in _frame_images:
-                frame_images_item = VideoFrameImageInput.from_dict(
-                    frame_images_item_data
+        try:
+            _frame_images = d.pop("frame_images", UNSET)
+            frame_images: list[VideoFrameImageInput] | Unset = UNSET
+            if _frame_images is not UNSET:
+                if not isinstance(_frame_images, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_frame_images).__name__}"
+                    )
+                frame_images = []
+                for frame_images_item_data in _frame_images:
+                    frame_images_item = VideoFrameImageInput.from_dict(
+                        frame_images_item_data
+                    )
+
+                    frame_images.append(frame_images_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateVideoBody.frame_images") from None
+
+        try:
+            reference_images = cast(list[str], d.pop("reference_images", UNSET))
+            if not isinstance(reference_images, (list, Unset)):
+                raise TypeError(
+                    f"expected a list, got {type(reference_images).__name__}"
                 )
 
-                frame_images.append(frame_images_item)
-
-        reference_images = cast(list[str], d.pop("reference_images", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateVideoBody.reference_images") from None
 
         create_video_body = cls(
             model=model,

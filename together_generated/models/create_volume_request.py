@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.volume_content_request import VolumeContentRequest
@@ -55,11 +56,20 @@ class CreateVolumeRequest:
         from ..models.volume_content_request import VolumeContentRequest  # noqa: PLC0415
 
         d = dict(src_dict)
-        content = VolumeContentRequest.from_dict(d.pop("content"))
+        try:
+            content = VolumeContentRequest.from_dict(d.pop("content"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateVolumeRequest.content") from None
 
         name = d.pop("name")
+        check_value(name, str, "CreateVolumeRequest.name")
 
-        type_ = check_volume_type(d.pop("type"))
+        try:
+            type_ = check_volume_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateVolumeRequest.type") from None
 
         create_volume_request = cls(
             content=content,

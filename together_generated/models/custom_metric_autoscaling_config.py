@@ -12,7 +12,7 @@ from ..models.custom_metric_autoscaling_config_metric import (
     CustomMetricAutoscalingConfigMetric,
     check_custom_metric_autoscaling_config_metric,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="CustomMetricAutoscalingConfig")
 
@@ -58,15 +58,23 @@ class CustomMetricAutoscalingConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         custom_metric_name = d.pop("custom_metric_name", UNSET)
+        check_value(
+            custom_metric_name, str, "CustomMetricAutoscalingConfig.custom_metric_name"
+        )
 
-        _metric = d.pop("metric", UNSET)
-        metric: CustomMetricAutoscalingConfigMetric | Unset
-        if isinstance(_metric, Unset):
-            metric = UNSET
-        else:
-            metric = check_custom_metric_autoscaling_config_metric(_metric)
+        try:
+            _metric = d.pop("metric", UNSET)
+            metric: CustomMetricAutoscalingConfigMetric | Unset
+            if isinstance(_metric, Unset):
+                metric = UNSET
+            else:
+                metric = check_custom_metric_autoscaling_config_metric(_metric)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CustomMetricAutoscalingConfig.metric") from None
 
         target = d.pop("target", UNSET)
+        check_value(target, float, "CustomMetricAutoscalingConfig.target")
 
         custom_metric_autoscaling_config = cls(
             custom_metric_name=custom_metric_name,

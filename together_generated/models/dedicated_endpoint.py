@@ -23,6 +23,7 @@ from ..models.dedicated_endpoint_type import (
     DedicatedEndpointType,
     check_dedicated_endpoint_type,
 )
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -46,8 +47,7 @@ class DedicatedEndpoint:
         owner (str): The owner of this endpoint Example: devuser.
         state (DedicatedEndpointState): Current state of the endpoint Example: STARTED.
         autoscaling (Autoscaling): Configuration for automatic scaling of replicas based on demand.
-        created_at (datetime.datetime): Timestamp when the endpoint was created Example: 2025-02-04
-            10:43:55.405000+00:00.
+        created_at (datetime.datetime): Timestamp when the endpoint was created Example: 2025-02-04T10:43:55.405Z.
     """
 
     object_: Literal["endpoint"]
@@ -111,29 +111,54 @@ class DedicatedEndpoint:
         from ..models.autoscaling import Autoscaling  # noqa: PLC0415
 
         d = dict(src_dict)
-        object_ = cast(Literal["endpoint"], d.pop("object"))
-        if object_ != "endpoint":
-            raise ValueError(f"object must match const 'endpoint', got '{object_}'")
+        try:
+            object_ = cast(Literal["endpoint"], d.pop("object"))
+            if object_ != "endpoint":
+                raise ValueError(f"object must match const 'endpoint', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DedicatedEndpoint.object") from None
 
         id = d.pop("id")
+        check_value(id, str, "DedicatedEndpoint.id")
 
         name = d.pop("name")
+        check_value(name, str, "DedicatedEndpoint.name")
 
         display_name = d.pop("display_name")
+        check_value(display_name, str, "DedicatedEndpoint.display_name")
 
         model = d.pop("model")
+        check_value(model, str, "DedicatedEndpoint.model")
 
         hardware = d.pop("hardware")
+        check_value(hardware, str, "DedicatedEndpoint.hardware")
 
-        type_ = check_dedicated_endpoint_type(d.pop("type"))
+        try:
+            type_ = check_dedicated_endpoint_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DedicatedEndpoint.type") from None
 
         owner = d.pop("owner")
+        check_value(owner, str, "DedicatedEndpoint.owner")
 
-        state = check_dedicated_endpoint_state(d.pop("state"))
+        try:
+            state = check_dedicated_endpoint_state(d.pop("state"))
 
-        autoscaling = Autoscaling.from_dict(d.pop("autoscaling"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DedicatedEndpoint.state") from None
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        try:
+            autoscaling = Autoscaling.from_dict(d.pop("autoscaling"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DedicatedEndpoint.autoscaling") from None
+
+        try:
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DedicatedEndpoint.created_at") from None
 
         dedicated_endpoint = cls(
             object_=object_,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 T = TypeVar("T", bound="DeploymentLogs")
 
@@ -39,7 +39,13 @@ class DeploymentLogs:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        lines = cast(list[str], d.pop("lines", UNSET))
+        try:
+            lines = cast(list[str], d.pop("lines", UNSET))
+            if not isinstance(lines, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(lines).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentLogs.lines") from None
 
         deployment_logs = cls(
             lines=lines,

@@ -19,7 +19,7 @@ from ..models.deployment_response_item_gpu_type import (
     check_deployment_response_item_gpu_type,
 )
 from ..models.deployment_status import DeploymentStatus, check_deployment_status
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.custom_metric_autoscaling_config import CustomMetricAutoscalingConfig
@@ -259,122 +259,188 @@ class DeploymentResponseItem:
         from ..models.volume_mount import VolumeMount  # noqa: PLC0415
 
         d = dict(src_dict)
-        args = cast(list[str], d.pop("args", UNSET))
+        try:
+            args = cast(list[str], d.pop("args", UNSET))
+            if not isinstance(args, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(args).__name__}")
 
-        def _parse_autoscaling(
-            data: object,
-        ) -> (
-            CustomMetricAutoscalingConfig
-            | HTTPAutoscalingConfig
-            | QueueAutoscalingConfig
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.args") from None
+
+        try:
+
+            def _parse_autoscaling(
+                data: object,
+            ) -> (
+                CustomMetricAutoscalingConfig
+                | HTTPAutoscalingConfig
+                | QueueAutoscalingConfig
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    autoscaling_type_0 = HTTPAutoscalingConfig.from_dict(data)
+
+                    return autoscaling_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    autoscaling_type_1 = QueueAutoscalingConfig.from_dict(data)
+
+                    return autoscaling_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                autoscaling_type_0 = HTTPAutoscalingConfig.from_dict(data)
+                autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
 
-                return autoscaling_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                autoscaling_type_1 = QueueAutoscalingConfig.from_dict(data)
+                return autoscaling_type_2
 
-                return autoscaling_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
+            autoscaling = _parse_autoscaling(d.pop("autoscaling", UNSET))
 
-            return autoscaling_type_2
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.autoscaling") from None
 
-        autoscaling = _parse_autoscaling(d.pop("autoscaling", UNSET))
+        try:
+            command = cast(list[str], d.pop("command", UNSET))
+            if not isinstance(command, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(command).__name__}")
 
-        command = cast(list[str], d.pop("command", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.command") from None
 
         cpu = d.pop("cpu", UNSET)
+        check_value(cpu, float, "DeploymentResponseItem.cpu")
 
         created_at = d.pop("created_at", UNSET)
+        check_value(created_at, str, "DeploymentResponseItem.created_at")
 
         description = d.pop("description", UNSET)
+        check_value(description, str, "DeploymentResponseItem.description")
 
         desired_replicas = d.pop("desired_replicas", UNSET)
+        check_value(desired_replicas, int, "DeploymentResponseItem.desired_replicas")
 
-        _environment_variables = d.pop("environment_variables", UNSET)
-        environment_variables: list[EnvironmentVariable] | Unset = UNSET
-        if _environment_variables is not UNSET:
-            environment_variables = []
-            for environment_variables_item_data in _environment_variables:
-                environment_variables_item = EnvironmentVariable.from_dict(
-                    environment_variables_item_data
-                )
+        try:
+            _environment_variables = d.pop("environment_variables", UNSET)
+            environment_variables: list[EnvironmentVariable] | Unset = UNSET
+            if _environment_variables is not UNSET:
+                if not isinstance(_environment_variables, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_environment_variables).__name__}"
+                    )
+                environment_variables = []
+                for environment_variables_item_data in _environment_variables:
+                    environment_variables_item = EnvironmentVariable.from_dict(
+                        environment_variables_item_data
+                    )
 
-                environment_variables.append(environment_variables_item)
+                    environment_variables.append(environment_variables_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "DeploymentResponseItem.environment_variables"
+            ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
+        check_value(gpu_count, int, "DeploymentResponseItem.gpu_count")
 
-        _gpu_type = d.pop("gpu_type", UNSET)
-        gpu_type: DeploymentResponseItemGpuType | Unset
-        if isinstance(_gpu_type, Unset):
-            gpu_type = UNSET
-        else:
-            gpu_type = check_deployment_response_item_gpu_type(_gpu_type)
+        try:
+            _gpu_type = d.pop("gpu_type", UNSET)
+            gpu_type: DeploymentResponseItemGpuType | Unset
+            if isinstance(_gpu_type, Unset):
+                gpu_type = UNSET
+            else:
+                gpu_type = check_deployment_response_item_gpu_type(_gpu_type)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
 
         health_check_path = d.pop("health_check_path", UNSET)
+        check_value(health_check_path, str, "DeploymentResponseItem.health_check_path")
 
         id = d.pop("id", UNSET)
+        check_value(id, str, "DeploymentResponseItem.id")
 
         image = d.pop("image", UNSET)
+        check_value(image, str, "DeploymentResponseItem.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
+        check_value(max_replicas, int, "DeploymentResponseItem.max_replicas")
 
         memory = d.pop("memory", UNSET)
+        check_value(memory, float, "DeploymentResponseItem.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
+        check_value(min_replicas, int, "DeploymentResponseItem.min_replicas")
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "DeploymentResponseItem.name")
 
-        object_ = cast(Literal["deployment"] | Unset, d.pop("object", UNSET))
-        if object_ != "deployment" and not isinstance(object_, Unset):
-            raise ValueError(f"object must match const 'deployment', got '{object_}'")
+        try:
+            object_ = cast(Literal["deployment"] | Unset, d.pop("object", UNSET))
+            if object_ != "deployment" and not isinstance(object_, Unset):
+                raise ValueError(
+                    f"object must match const 'deployment', got '{object_}'"
+                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.object") from None
 
         port = d.pop("port", UNSET)
+        check_value(port, int, "DeploymentResponseItem.port")
 
         ready_replicas = d.pop("ready_replicas", UNSET)
+        check_value(ready_replicas, int, "DeploymentResponseItem.ready_replicas")
 
-        _replica_events = d.pop("replica_events", UNSET)
-        replica_events: DeploymentResponseItemReplicaEvents | Unset
-        if isinstance(_replica_events, Unset):
-            replica_events = UNSET
-        else:
-            replica_events = DeploymentResponseItemReplicaEvents.from_dict(
-                _replica_events
-            )
+        try:
+            _replica_events = d.pop("replica_events", UNSET)
+            replica_events: DeploymentResponseItemReplicaEvents | Unset
+            if isinstance(_replica_events, Unset):
+                replica_events = UNSET
+            else:
+                replica_events = DeploymentResponseItemReplicaEvents.from_dict(
+                    _replica_events
+                )
 
-        _status = d.pop("status", UNSET)
-        status: DeploymentStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_deployment_status(_status)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.replica_events") from None
+
+        try:
+            _status = d.pop("status", UNSET)
+            status: DeploymentStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_deployment_status(_status)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.status") from None
 
         storage = d.pop("storage", UNSET)
+        check_value(storage, int, "DeploymentResponseItem.storage")
 
         updated_at = d.pop("updated_at", UNSET)
+        check_value(updated_at, str, "DeploymentResponseItem.updated_at")
 
-        _volumes = d.pop("volumes", UNSET)
-        volumes: list[VolumeMount] | Unset = UNSET
-        if _volumes is not UNSET:
-            volumes = []
-            for volumes_item_data in _volumes:
-                volumes_item = VolumeMount.from_dict(volumes_item_data)
+        try:
+            _volumes = d.pop("volumes", UNSET)
+            volumes: list[VolumeMount] | Unset = UNSET
+            if _volumes is not UNSET:
+                if not isinstance(_volumes, list):
+                    raise TypeError(f"expected a list, got {type(_volumes).__name__}")
+                volumes = []
+                for volumes_item_data in _volumes:
+                    volumes_item = VolumeMount.from_dict(volumes_item_data)
 
-                volumes.append(volumes_item)
+                    volumes.append(volumes_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.volumes") from None
 
         deployment_response_item = cls(
             args=args,

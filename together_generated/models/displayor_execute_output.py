@@ -12,6 +12,7 @@ from ..models.displayor_execute_output_type import (
     DisplayorExecuteOutputType,
     check_displayor_execute_output_type,
 )
+from ..types import field_error
 
 if TYPE_CHECKING:
     from ..models.displayor_execute_output_data import DisplayorExecuteOutputData
@@ -53,9 +54,17 @@ class DisplayorExecuteOutput:
         from ..models.displayor_execute_output_data import DisplayorExecuteOutputData  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = DisplayorExecuteOutputData.from_dict(d.pop("data"))
+        try:
+            data = DisplayorExecuteOutputData.from_dict(d.pop("data"))
 
-        type_ = check_displayor_execute_output_type(d.pop("type"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DisplayorExecuteOutput.data") from None
+
+        try:
+            type_ = check_displayor_execute_output_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DisplayorExecuteOutput.type") from None
 
         displayor_execute_output = cls(
             data=data,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.displayor_execute_output_data_applicationgeojson import (
@@ -159,71 +159,111 @@ class DisplayorExecuteOutputData:
         )
 
         d = dict(src_dict)
-        _applicationgeojson = d.pop("application/geo+json", UNSET)
-        applicationgeojson: DisplayorExecuteOutputDataApplicationgeojson | Unset
-        if isinstance(_applicationgeojson, Unset):
-            applicationgeojson = UNSET
-        else:
-            applicationgeojson = DisplayorExecuteOutputDataApplicationgeojson.from_dict(
-                _applicationgeojson
-            )
+        try:
+            _applicationgeojson = d.pop("application/geo+json", UNSET)
+            applicationgeojson: DisplayorExecuteOutputDataApplicationgeojson | Unset
+            if isinstance(_applicationgeojson, Unset):
+                applicationgeojson = UNSET
+            else:
+                applicationgeojson = (
+                    DisplayorExecuteOutputDataApplicationgeojson.from_dict(
+                        _applicationgeojson
+                    )
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "DisplayorExecuteOutputData.application/geo+json"
+            ) from None
 
         applicationjavascript = d.pop("application/javascript", UNSET)
+        check_value(
+            applicationjavascript,
+            str,
+            "DisplayorExecuteOutputData.application/javascript",
+        )
 
-        _applicationjson = d.pop("application/json", UNSET)
-        applicationjson: DisplayorExecuteOutputDataApplicationjson | Unset
-        if isinstance(_applicationjson, Unset):
-            applicationjson = UNSET
-        else:
-            applicationjson = DisplayorExecuteOutputDataApplicationjson.from_dict(
-                _applicationjson
-            )
+        try:
+            _applicationjson = d.pop("application/json", UNSET)
+            applicationjson: DisplayorExecuteOutputDataApplicationjson | Unset
+            if isinstance(_applicationjson, Unset):
+                applicationjson = UNSET
+            else:
+                applicationjson = DisplayorExecuteOutputDataApplicationjson.from_dict(
+                    _applicationjson
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "DisplayorExecuteOutputData.application/json"
+            ) from None
 
         applicationpdf = d.pop("application/pdf", UNSET)
+        check_value(applicationpdf, str, "DisplayorExecuteOutputData.application/pdf")
 
-        _applicationvnd_vega_v5json = d.pop("application/vnd.vega.v5+json", UNSET)
-        applicationvnd_vega_v5json: (
-            DisplayorExecuteOutputDataApplicationvndVegaV5Json | Unset
-        )
-        if isinstance(_applicationvnd_vega_v5json, Unset):
-            applicationvnd_vega_v5json = UNSET
-        else:
-            applicationvnd_vega_v5json = (
-                DisplayorExecuteOutputDataApplicationvndVegaV5Json.from_dict(
-                    _applicationvnd_vega_v5json
-                )
+        try:
+            _applicationvnd_vega_v5json = d.pop("application/vnd.vega.v5+json", UNSET)
+            applicationvnd_vega_v5json: (
+                DisplayorExecuteOutputDataApplicationvndVegaV5Json | Unset
             )
+            if isinstance(_applicationvnd_vega_v5json, Unset):
+                applicationvnd_vega_v5json = UNSET
+            else:
+                applicationvnd_vega_v5json = (
+                    DisplayorExecuteOutputDataApplicationvndVegaV5Json.from_dict(
+                        _applicationvnd_vega_v5json
+                    )
+                )
 
-        _applicationvnd_vegalite_v4json = d.pop(
-            "application/vnd.vegalite.v4+json", UNSET
-        )
-        applicationvnd_vegalite_v4json: (
-            DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | Unset
-        )
-        if isinstance(_applicationvnd_vegalite_v4json, Unset):
-            applicationvnd_vegalite_v4json = UNSET
-        else:
-            applicationvnd_vegalite_v4json = (
-                DisplayorExecuteOutputDataApplicationvndVegaliteV4Json.from_dict(
-                    _applicationvnd_vegalite_v4json
-                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "DisplayorExecuteOutputData.application/vnd.vega.v5+json"
+            ) from None
+
+        try:
+            _applicationvnd_vegalite_v4json = d.pop(
+                "application/vnd.vegalite.v4+json", UNSET
             )
+            applicationvnd_vegalite_v4json: (
+                DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | Unset
+            )
+            if isinstance(_applicationvnd_vegalite_v4json, Unset):
+                applicationvnd_vegalite_v4json = UNSET
+            else:
+                applicationvnd_vegalite_v4json = (
+                    DisplayorExecuteOutputDataApplicationvndVegaliteV4Json.from_dict(
+                        _applicationvnd_vegalite_v4json
+                    )
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "DisplayorExecuteOutputData.application/vnd.vegalite.v4+json"
+            ) from None
 
         imagegif = d.pop("image/gif", UNSET)
+        check_value(imagegif, str, "DisplayorExecuteOutputData.image/gif")
 
         imagejpeg = d.pop("image/jpeg", UNSET)
+        check_value(imagejpeg, str, "DisplayorExecuteOutputData.image/jpeg")
 
         imagepng = d.pop("image/png", UNSET)
+        check_value(imagepng, str, "DisplayorExecuteOutputData.image/png")
 
         imagesvgxml = d.pop("image/svg+xml", UNSET)
+        check_value(imagesvgxml, str, "DisplayorExecuteOutputData.image/svg+xml")
 
         texthtml = d.pop("text/html", UNSET)
+        check_value(texthtml, str, "DisplayorExecuteOutputData.text/html")
 
         textlatex = d.pop("text/latex", UNSET)
+        check_value(textlatex, str, "DisplayorExecuteOutputData.text/latex")
 
         textmarkdown = d.pop("text/markdown", UNSET)
+        check_value(textmarkdown, str, "DisplayorExecuteOutputData.text/markdown")
 
         textplain = d.pop("text/plain", UNSET)
+        check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
 
         displayor_execute_output_data = cls(
             applicationgeojson=applicationgeojson,

@@ -12,6 +12,7 @@ from ..models.embeddings_request_model_type_0 import (
     EmbeddingsRequestModelType0,
     check_embeddings_request_model_type_0,
 )
+from ..types import Unset, field_error
 
 T = TypeVar("T", bound="EmbeddingsRequest")
 
@@ -58,32 +59,45 @@ class EmbeddingsRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        try:
 
-        def _parse_model(data: object) -> EmbeddingsRequestModelType0 | str:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_0 = check_embeddings_request_model_type_0(data)
+            def _parse_model(data: object) -> EmbeddingsRequestModelType0 | str:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_0 = check_embeddings_request_model_type_0(data)
 
-                return model_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EmbeddingsRequestModelType0 | str, data)
+                    return model_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(EmbeddingsRequestModelType0 | str, data)
 
-        model = _parse_model(d.pop("model"))
+            model = _parse_model(d.pop("model"))
 
-        def _parse_input_(data: object) -> list[str] | str:
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                input_type_1 = cast(list[str], data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EmbeddingsRequest.model") from None
 
-                return input_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | str, data)
+        try:
 
-        input_ = _parse_input_(d.pop("input"))
+            def _parse_input_(data: object) -> list[str] | str:
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    input_type_1 = cast(list[str], data)
+                    if not isinstance(input_type_1, (list, Unset)):
+                        raise TypeError(
+                            f"expected a list, got {type(input_type_1).__name__}"
+                        )
+
+                    return input_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(list[str] | str, data)
+
+            input_ = _parse_input_(d.pop("input"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EmbeddingsRequest.input") from None
 
         embeddings_request = cls(
             model=model,

@@ -13,6 +13,8 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Unset, check_value, field_error
+
 T = TypeVar("T", bound="EmbeddingsResponseDataItem")
 
 
@@ -52,13 +54,25 @@ class EmbeddingsResponseDataItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        object_ = cast(Literal["embedding"], d.pop("object"))
-        if object_ != "embedding":
-            raise ValueError(f"object must match const 'embedding', got '{object_}'")
+        try:
+            object_ = cast(Literal["embedding"], d.pop("object"))
+            if object_ != "embedding":
+                raise ValueError(
+                    f"object must match const 'embedding', got '{object_}'"
+                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EmbeddingsResponseDataItem.object") from None
 
-        embedding = cast(list[float], d.pop("embedding"))
+        try:
+            embedding = cast(list[float], d.pop("embedding"))
+            if not isinstance(embedding, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(embedding).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EmbeddingsResponseDataItem.embedding") from None
 
         index = d.pop("index")
+        check_value(index, int, "EmbeddingsResponseDataItem.index")
 
         embeddings_response_data_item = cls(
             object_=object_,

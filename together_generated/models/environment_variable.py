@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="EnvironmentVariable")
 
@@ -55,10 +55,13 @@ class EnvironmentVariable:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
+        check_value(name, str, "EnvironmentVariable.name")
 
         value = d.pop("value", UNSET)
+        check_value(value, str, "EnvironmentVariable.value")
 
         value_from_secret = d.pop("value_from_secret", UNSET)
+        check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
 
         environment_variable = cls(
             name=name,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.error_data_error import ErrorDataError
 
@@ -43,7 +45,11 @@ class ErrorData:
         from ..models.error_data_error import ErrorDataError  # noqa: PLC0415
 
         d = dict(src_dict)
-        error = ErrorDataError.from_dict(d.pop("error"))
+        try:
+            error = ErrorDataError.from_dict(d.pop("error"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ErrorData.error") from None
 
         error_data = cls(
             error=error,

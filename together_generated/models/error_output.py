@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_output_type import ErrorOutputType, check_error_output_type
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ErrorOutput")
 
@@ -46,8 +47,13 @@ class ErrorOutput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         data = d.pop("data")
+        check_value(data, str, "ErrorOutput.data")
 
-        type_ = check_error_output_type(d.pop("type"))
+        try:
+            type_ = check_error_output_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ErrorOutput.type") from None
 
         error_output = cls(
             data=data,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="ErrorResponse")
 
@@ -44,8 +44,10 @@ class ErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
+        check_value(code, int, "ErrorResponse.code")
 
         message = d.pop("message", UNSET)
+        check_value(message, str, "ErrorResponse.message")
 
         error_response = cls(
             code=code,

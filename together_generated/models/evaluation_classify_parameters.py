@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.evaluation_judge_model_config import EvaluationJudgeModelConfig
@@ -76,32 +76,62 @@ class EvaluationClassifyParameters:
         from ..models.evaluation_model_request import EvaluationModelRequest  # noqa: PLC0415
 
         d = dict(src_dict)
-        judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
+        try:
+            judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
 
-        labels = cast(list[str], d.pop("labels"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationClassifyParameters.judge") from None
 
-        pass_labels = cast(list[str], d.pop("pass_labels"))
+        try:
+            labels = cast(list[str], d.pop("labels"))
+            if not isinstance(labels, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(labels).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationClassifyParameters.labels") from None
+
+        try:
+            pass_labels = cast(list[str], d.pop("pass_labels"))
+            if not isinstance(pass_labels, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(pass_labels).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationClassifyParameters.pass_labels") from None
 
         input_data_file_path = d.pop("input_data_file_path")
+        check_value(
+            input_data_file_path,
+            str,
+            "EvaluationClassifyParameters.input_data_file_path",
+        )
 
-        def _parse_model_to_evaluate(
-            data: object,
-        ) -> EvaluationModelRequest | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_evaluation_model_or_string_type_1 = (
-                    EvaluationModelRequest.from_dict(data)
-                )
+        try:
 
-                return componentsschemas_evaluation_model_or_string_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EvaluationModelRequest | str | Unset, data)
+            def _parse_model_to_evaluate(
+                data: object,
+            ) -> EvaluationModelRequest | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_evaluation_model_or_string_type_1 = (
+                        EvaluationModelRequest.from_dict(data)
+                    )
 
-        model_to_evaluate = _parse_model_to_evaluate(d.pop("model_to_evaluate", UNSET))
+                    return componentsschemas_evaluation_model_or_string_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(EvaluationModelRequest | str | Unset, data)
+
+            model_to_evaluate = _parse_model_to_evaluate(
+                d.pop("model_to_evaluate", UNSET)
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationClassifyParameters.model_to_evaluate"
+            ) from None
 
         evaluation_classify_parameters = cls(
             judge=judge,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="EvaluationClassifyResults")
 
@@ -83,50 +83,79 @@ class EvaluationClassifyResults:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        try:
 
-        def _parse_generation_fail_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            def _parse_generation_fail_count(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
 
-        generation_fail_count = _parse_generation_fail_count(
-            d.pop("generation_fail_count", UNSET)
-        )
+            generation_fail_count = _parse_generation_fail_count(
+                d.pop("generation_fail_count", UNSET)
+            )
 
-        def _parse_judge_fail_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationClassifyResults.generation_fail_count"
+            ) from None
 
-        judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+        try:
 
-        def _parse_invalid_label_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            def _parse_judge_fail_count(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
 
-        invalid_label_count = _parse_invalid_label_count(
-            d.pop("invalid_label_count", UNSET)
-        )
+            judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationClassifyResults.judge_fail_count"
+            ) from None
+
+        try:
+
+            def _parse_invalid_label_count(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
+
+            invalid_label_count = _parse_invalid_label_count(
+                d.pop("invalid_label_count", UNSET)
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationClassifyResults.invalid_label_count"
+            ) from None
 
         result_file_id = d.pop("result_file_id", UNSET)
+        check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
 
-        def _parse_pass_percentage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        try:
 
-        pass_percentage = _parse_pass_percentage(d.pop("pass_percentage", UNSET))
+            def _parse_pass_percentage(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
+
+            pass_percentage = _parse_pass_percentage(d.pop("pass_percentage", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationClassifyResults.pass_percentage"
+            ) from None
 
         label_counts = d.pop("label_counts", UNSET)
+        check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
 
         evaluation_classify_results = cls(
             generation_fail_count=generation_fail_count,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.evaluation_judge_model_config import EvaluationJudgeModelConfig
@@ -78,43 +78,62 @@ class EvaluationCompareParameters:
         from ..models.evaluation_model_request import EvaluationModelRequest  # noqa: PLC0415
 
         d = dict(src_dict)
-        judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
+        try:
+            judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationCompareParameters.judge") from None
 
         input_data_file_path = d.pop("input_data_file_path")
+        check_value(
+            input_data_file_path,
+            str,
+            "EvaluationCompareParameters.input_data_file_path",
+        )
 
-        def _parse_model_a(data: object) -> EvaluationModelRequest | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_evaluation_model_or_string_type_1 = (
-                    EvaluationModelRequest.from_dict(data)
-                )
+        try:
 
-                return componentsschemas_evaluation_model_or_string_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EvaluationModelRequest | str | Unset, data)
+            def _parse_model_a(data: object) -> EvaluationModelRequest | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_evaluation_model_or_string_type_1 = (
+                        EvaluationModelRequest.from_dict(data)
+                    )
 
-        model_a = _parse_model_a(d.pop("model_a", UNSET))
+                    return componentsschemas_evaluation_model_or_string_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(EvaluationModelRequest | str | Unset, data)
 
-        def _parse_model_b(data: object) -> EvaluationModelRequest | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_evaluation_model_or_string_type_1 = (
-                    EvaluationModelRequest.from_dict(data)
-                )
+            model_a = _parse_model_a(d.pop("model_a", UNSET))
 
-                return componentsschemas_evaluation_model_or_string_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EvaluationModelRequest | str | Unset, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationCompareParameters.model_a") from None
 
-        model_b = _parse_model_b(d.pop("model_b", UNSET))
+        try:
+
+            def _parse_model_b(data: object) -> EvaluationModelRequest | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_evaluation_model_or_string_type_1 = (
+                        EvaluationModelRequest.from_dict(data)
+                    )
+
+                    return componentsschemas_evaluation_model_or_string_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(EvaluationModelRequest | str | Unset, data)
+
+            model_b = _parse_model_b(d.pop("model_b", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationCompareParameters.model_b") from None
 
         evaluation_compare_parameters = cls(
             judge=judge,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="EvaluationCompareResults")
 
@@ -82,34 +82,53 @@ class EvaluationCompareResults:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         num_samples = d.pop("num_samples", UNSET)
+        check_value(num_samples, int, "EvaluationCompareResults.num_samples")
 
         a_wins = d.pop("A_wins", UNSET)
+        check_value(a_wins, int, "EvaluationCompareResults.A_wins")
 
         b_wins = d.pop("B_wins", UNSET)
+        check_value(b_wins, int, "EvaluationCompareResults.B_wins")
 
         ties = d.pop("Ties", UNSET)
+        check_value(ties, int, "EvaluationCompareResults.Ties")
 
-        def _parse_generation_fail_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        try:
 
-        generation_fail_count = _parse_generation_fail_count(
-            d.pop("generation_fail_count", UNSET)
-        )
+            def _parse_generation_fail_count(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
 
-        def _parse_judge_fail_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            generation_fail_count = _parse_generation_fail_count(
+                d.pop("generation_fail_count", UNSET)
+            )
 
-        judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationCompareResults.generation_fail_count"
+            ) from None
+
+        try:
+
+            def _parse_judge_fail_count(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
+
+            judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationCompareResults.judge_fail_count"
+            ) from None
 
         result_file_id = d.pop("result_file_id", UNSET)
+        check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
 
         evaluation_compare_results = cls(
             num_samples=num_samples,

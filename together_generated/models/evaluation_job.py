@@ -14,7 +14,7 @@ from ..models.evaluation_job_status import (
     check_evaluation_job_status,
 )
 from ..models.evaluation_job_type import EvaluationJobType, check_evaluation_job_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.evaluation_classify_results import EvaluationClassifyResults
@@ -148,112 +148,147 @@ class EvaluationJob:
 
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
+        check_value(workflow_id, str, "EvaluationJob.workflow_id")
 
-        _type_ = d.pop("type", UNSET)
-        type_: EvaluationJobType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_evaluation_job_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: EvaluationJobType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_evaluation_job_type(_type_)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationJob.type") from None
 
         owner_id = d.pop("owner_id", UNSET)
+        check_value(owner_id, str, "EvaluationJob.owner_id")
 
-        _status = d.pop("status", UNSET)
-        status: EvaluationJobStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_evaluation_job_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: EvaluationJobStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_evaluation_job_status(_status)
 
-        _status_updates = d.pop("status_updates", UNSET)
-        status_updates: list[EvaluationJobStatusUpdate] | Unset = UNSET
-        if _status_updates is not UNSET:
-            status_updates = []
-            for status_updates_item_data in _status_updates:
-                status_updates_item = EvaluationJobStatusUpdate.from_dict(
-                    status_updates_item_data
-                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationJob.status") from None
 
-                status_updates.append(status_updates_item)
+        try:
+            _status_updates = d.pop("status_updates", UNSET)
+            status_updates: list[EvaluationJobStatusUpdate] | Unset = UNSET
+            if _status_updates is not UNSET:
+                if not isinstance(_status_updates, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_status_updates).__name__}"
+                    )
+                status_updates = []
+                for status_updates_item_data in _status_updates:
+                    status_updates_item = EvaluationJobStatusUpdate.from_dict(
+                        status_updates_item_data
+                    )
 
-        _parameters = d.pop("parameters", UNSET)
-        parameters: EvaluationJobParameters | Unset
-        if isinstance(_parameters, Unset):
-            parameters = UNSET
-        else:
-            parameters = EvaluationJobParameters.from_dict(_parameters)
+                    status_updates.append(status_updates_item)
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationJob.status_updates") from None
 
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+        try:
+            _parameters = d.pop("parameters", UNSET)
+            parameters: EvaluationJobParameters | Unset
+            if isinstance(_parameters, Unset):
+                parameters = UNSET
+            else:
+                parameters = EvaluationJobParameters.from_dict(_parameters)
 
-        def _parse_results(
-            data: object,
-        ) -> (
-            EvaluationClassifyResults
-            | EvaluationCompareResults
-            | EvaluationJobResultsType3
-            | EvaluationScoreResults
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                results_type_0 = EvaluationClassifyResults.from_dict(data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationJob.parameters") from None
 
-                return results_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                results_type_1 = EvaluationScoreResults.from_dict(data)
+        try:
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime.datetime.fromisoformat(_created_at)
 
-                return results_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                results_type_2 = EvaluationCompareResults.from_dict(data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationJob.created_at") from None
 
-                return results_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                results_type_3 = EvaluationJobResultsType3.from_dict(data)
+        try:
+            _updated_at = d.pop("updated_at", UNSET)
+            updated_at: datetime.datetime | Unset
+            if isinstance(_updated_at, Unset):
+                updated_at = UNSET
+            else:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-                return results_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationJob.updated_at") from None
+
+        try:
+
+            def _parse_results(
+                data: object,
+            ) -> (
                 EvaluationClassifyResults
                 | EvaluationCompareResults
                 | EvaluationJobResultsType3
                 | EvaluationScoreResults
                 | None
-                | Unset,
-                data,
-            )
+                | Unset
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    results_type_0 = EvaluationClassifyResults.from_dict(data)
 
-        results = _parse_results(d.pop("results", UNSET))
+                    return results_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    results_type_1 = EvaluationScoreResults.from_dict(data)
+
+                    return results_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    results_type_2 = EvaluationCompareResults.from_dict(data)
+
+                    return results_type_2
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    results_type_3 = EvaluationJobResultsType3.from_dict(data)
+
+                    return results_type_3
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(
+                    EvaluationClassifyResults
+                    | EvaluationCompareResults
+                    | EvaluationJobResultsType3
+                    | EvaluationScoreResults
+                    | None
+                    | Unset,
+                    data,
+                )
+
+            results = _parse_results(d.pop("results", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationJob.results") from None
 
         evaluation_job = cls(
             workflow_id=workflow_id,

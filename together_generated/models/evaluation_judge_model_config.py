@@ -12,7 +12,7 @@ from ..models.evaluation_judge_model_config_model_source import (
     EvaluationJudgeModelConfigModelSource,
     check_evaluation_judge_model_config_model_source,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="EvaluationJudgeModelConfig")
 
@@ -66,16 +66,28 @@ class EvaluationJudgeModelConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
+        check_value(model, str, "EvaluationJudgeModelConfig.model")
 
         system_template = d.pop("system_template")
+        check_value(system_template, str, "EvaluationJudgeModelConfig.system_template")
 
-        model_source = check_evaluation_judge_model_config_model_source(
-            d.pop("model_source")
-        )
+        try:
+            model_source = check_evaluation_judge_model_config_model_source(
+                d.pop("model_source")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationJudgeModelConfig.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
+        check_value(
+            external_api_token, str, "EvaluationJudgeModelConfig.external_api_token"
+        )
 
         external_base_url = d.pop("external_base_url", UNSET)
+        check_value(
+            external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
+        )
 
         evaluation_judge_model_config = cls(
             model=model,

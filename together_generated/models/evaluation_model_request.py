@@ -12,7 +12,7 @@ from ..models.evaluation_model_request_model_source import (
     EvaluationModelRequestModelSource,
     check_evaluation_model_request_model_source,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="EvaluationModelRequest")
 
@@ -81,22 +81,35 @@ class EvaluationModelRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
+        check_value(model, str, "EvaluationModelRequest.model")
 
         max_tokens = d.pop("max_tokens")
+        check_value(max_tokens, int, "EvaluationModelRequest.max_tokens")
 
         temperature = d.pop("temperature")
+        check_value(temperature, float, "EvaluationModelRequest.temperature")
 
         system_template = d.pop("system_template")
+        check_value(system_template, str, "EvaluationModelRequest.system_template")
 
         input_template = d.pop("input_template")
+        check_value(input_template, str, "EvaluationModelRequest.input_template")
 
-        model_source = check_evaluation_model_request_model_source(
-            d.pop("model_source")
-        )
+        try:
+            model_source = check_evaluation_model_request_model_source(
+                d.pop("model_source")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationModelRequest.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
+        check_value(
+            external_api_token, str, "EvaluationModelRequest.external_api_token"
+        )
 
         external_base_url = d.pop("external_base_url", UNSET)
+        check_value(external_base_url, str, "EvaluationModelRequest.external_base_url")
 
         evaluation_model_request = cls(
             model=model,

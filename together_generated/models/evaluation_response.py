@@ -12,7 +12,7 @@ from ..models.evaluation_response_status import (
     EvaluationResponseStatus,
     check_evaluation_response_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="EvaluationResponse")
 
@@ -50,13 +50,18 @@ class EvaluationResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
+        check_value(workflow_id, str, "EvaluationResponse.workflow_id")
 
-        _status = d.pop("status", UNSET)
-        status: EvaluationResponseStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_evaluation_response_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: EvaluationResponseStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_evaluation_response_status(_status)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationResponse.status") from None
 
         evaluation_response = cls(
             workflow_id=workflow_id,

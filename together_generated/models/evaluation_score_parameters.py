@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.evaluation_judge_model_config import EvaluationJudgeModelConfig
@@ -81,34 +81,53 @@ class EvaluationScoreParameters:
         from ..models.evaluation_model_request import EvaluationModelRequest  # noqa: PLC0415
 
         d = dict(src_dict)
-        judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
+        try:
+            judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationScoreParameters.judge") from None
 
         min_score = d.pop("min_score")
+        check_value(min_score, float, "EvaluationScoreParameters.min_score")
 
         max_score = d.pop("max_score")
+        check_value(max_score, float, "EvaluationScoreParameters.max_score")
 
         pass_threshold = d.pop("pass_threshold")
+        check_value(pass_threshold, float, "EvaluationScoreParameters.pass_threshold")
 
         input_data_file_path = d.pop("input_data_file_path")
+        check_value(
+            input_data_file_path, str, "EvaluationScoreParameters.input_data_file_path"
+        )
 
-        def _parse_model_to_evaluate(
-            data: object,
-        ) -> EvaluationModelRequest | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_evaluation_model_or_string_type_1 = (
-                    EvaluationModelRequest.from_dict(data)
-                )
+        try:
 
-                return componentsschemas_evaluation_model_or_string_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EvaluationModelRequest | str | Unset, data)
+            def _parse_model_to_evaluate(
+                data: object,
+            ) -> EvaluationModelRequest | str | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_evaluation_model_or_string_type_1 = (
+                        EvaluationModelRequest.from_dict(data)
+                    )
 
-        model_to_evaluate = _parse_model_to_evaluate(d.pop("model_to_evaluate", UNSET))
+                    return componentsschemas_evaluation_model_or_string_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(EvaluationModelRequest | str | Unset, data)
+
+            model_to_evaluate = _parse_model_to_evaluate(
+                d.pop("model_to_evaluate", UNSET)
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationScoreParameters.model_to_evaluate"
+            ) from None
 
         evaluation_score_parameters = cls(
             judge=judge,

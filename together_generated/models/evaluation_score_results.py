@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.evaluation_score_results_aggregated_scores import (
@@ -87,40 +87,61 @@ class EvaluationScoreResults:
         )
 
         d = dict(src_dict)
-        _aggregated_scores = d.pop("aggregated_scores", UNSET)
-        aggregated_scores: EvaluationScoreResultsAggregatedScores | Unset
-        if isinstance(_aggregated_scores, Unset):
-            aggregated_scores = UNSET
-        else:
-            aggregated_scores = EvaluationScoreResultsAggregatedScores.from_dict(
-                _aggregated_scores
+        try:
+            _aggregated_scores = d.pop("aggregated_scores", UNSET)
+            aggregated_scores: EvaluationScoreResultsAggregatedScores | Unset
+            if isinstance(_aggregated_scores, Unset):
+                aggregated_scores = UNSET
+            else:
+                aggregated_scores = EvaluationScoreResultsAggregatedScores.from_dict(
+                    _aggregated_scores
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationScoreResults.aggregated_scores") from None
+
+        try:
+
+            def _parse_generation_fail_count(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
+
+            generation_fail_count = _parse_generation_fail_count(
+                d.pop("generation_fail_count", UNSET)
             )
 
-        def _parse_generation_fail_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "EvaluationScoreResults.generation_fail_count"
+            ) from None
 
-        generation_fail_count = _parse_generation_fail_count(
-            d.pop("generation_fail_count", UNSET)
-        )
+        try:
 
-        def _parse_judge_fail_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            def _parse_judge_fail_count(data: object) -> float | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(float | None | Unset, data)
 
-        judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+            judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationScoreResults.judge_fail_count") from None
 
         invalid_score_count = d.pop("invalid_score_count", UNSET)
+        check_value(
+            invalid_score_count, float, "EvaluationScoreResults.invalid_score_count"
+        )
 
         failed_samples = d.pop("failed_samples", UNSET)
+        check_value(failed_samples, float, "EvaluationScoreResults.failed_samples")
 
         result_file_id = d.pop("result_file_id", UNSET)
+        check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
 
         evaluation_score_results = cls(
             aggregated_scores=aggregated_scores,

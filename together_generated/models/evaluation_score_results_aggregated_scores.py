@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="EvaluationScoreResultsAggregatedScores")
 
@@ -50,10 +50,21 @@ class EvaluationScoreResultsAggregatedScores:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         mean_score = d.pop("mean_score", UNSET)
+        check_value(
+            mean_score, float, "EvaluationScoreResultsAggregatedScores.mean_score"
+        )
 
         std_score = d.pop("std_score", UNSET)
+        check_value(
+            std_score, float, "EvaluationScoreResultsAggregatedScores.std_score"
+        )
 
         pass_percentage = d.pop("pass_percentage", UNSET)
+        check_value(
+            pass_percentage,
+            float,
+            "EvaluationScoreResultsAggregatedScores.pass_percentage",
+        )
 
         evaluation_score_results_aggregated_scores = cls(
             mean_score=mean_score,

@@ -12,6 +12,7 @@ from ..models.evaluation_typed_request_type import (
     EvaluationTypedRequestType,
     check_evaluation_typed_request_type,
 )
+from ..types import field_error
 
 if TYPE_CHECKING:
     from ..models.evaluation_classify_parameters import EvaluationClassifyParameters
@@ -71,38 +72,47 @@ class EvaluationTypedRequest:
         from ..models.evaluation_score_parameters import EvaluationScoreParameters  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_evaluation_typed_request_type(d.pop("type"))
+        try:
+            type_ = check_evaluation_typed_request_type(d.pop("type"))
 
-        def _parse_parameters(
-            data: object,
-        ) -> (
-            EvaluationClassifyParameters
-            | EvaluationCompareParameters
-            | EvaluationScoreParameters
-        ):
-            try:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationTypedRequest.type") from None
+
+        try:
+
+            def _parse_parameters(
+                data: object,
+            ) -> (
+                EvaluationClassifyParameters
+                | EvaluationCompareParameters
+                | EvaluationScoreParameters
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    parameters_type_0 = EvaluationClassifyParameters.from_dict(data)
+
+                    return parameters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    parameters_type_1 = EvaluationScoreParameters.from_dict(data)
+
+                    return parameters_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                parameters_type_0 = EvaluationClassifyParameters.from_dict(data)
+                parameters_type_2 = EvaluationCompareParameters.from_dict(data)
 
-                return parameters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                parameters_type_1 = EvaluationScoreParameters.from_dict(data)
+                return parameters_type_2
 
-                return parameters_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            parameters_type_2 = EvaluationCompareParameters.from_dict(data)
+            parameters = _parse_parameters(d.pop("parameters"))
 
-            return parameters_type_2
-
-        parameters = _parse_parameters(d.pop("parameters"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "EvaluationTypedRequest.parameters") from None
 
         evaluation_typed_request = cls(
             type_=type_,

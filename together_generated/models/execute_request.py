@@ -12,7 +12,7 @@ from ..models.execute_request_language import (
     ExecuteRequestLanguage,
     check_execute_request_language,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.execute_request_files_item import ExecuteRequestFilesItem
@@ -75,19 +75,31 @@ class ExecuteRequest:
 
         d = dict(src_dict)
         code = d.pop("code")
+        check_value(code, str, "ExecuteRequest.code")
 
-        language = check_execute_request_language(d.pop("language"))
+        try:
+            language = check_execute_request_language(d.pop("language"))
 
-        _files = d.pop("files", UNSET)
-        files: list[ExecuteRequestFilesItem] | Unset = UNSET
-        if _files is not UNSET:
-            files = []
-            for files_item_data in _files:
-                files_item = ExecuteRequestFilesItem.from_dict(files_item_data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ExecuteRequest.language") from None
 
-                files.append(files_item)
+        try:
+            _files = d.pop("files", UNSET)
+            files: list[ExecuteRequestFilesItem] | Unset = UNSET
+            if _files is not UNSET:
+                if not isinstance(_files, list):
+                    raise TypeError(f"expected a list, got {type(_files).__name__}")
+                files = []
+                for files_item_data in _files:
+                    files_item = ExecuteRequestFilesItem.from_dict(files_item_data)
+
+                    files.append(files_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ExecuteRequest.files") from None
 
         session_id = d.pop("session_id", UNSET)
+        check_value(session_id, str, "ExecuteRequest.session_id")
 
         execute_request = cls(
             code=code,

@@ -12,6 +12,7 @@ from ..models.execute_request_files_item_encoding import (
     ExecuteRequestFilesItemEncoding,
     check_execute_request_files_item_encoding,
 )
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ExecuteRequestFilesItem")
 
@@ -54,10 +55,16 @@ class ExecuteRequestFilesItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         content = d.pop("content")
+        check_value(content, str, "ExecuteRequestFilesItem.content")
 
-        encoding = check_execute_request_files_item_encoding(d.pop("encoding"))
+        try:
+            encoding = check_execute_request_files_item_encoding(d.pop("encoding"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ExecuteRequestFilesItem.encoding") from None
 
         name = d.pop("name")
+        check_value(name, str, "ExecuteRequestFilesItem.name")
 
         execute_request_files_item = cls(
             content=content,

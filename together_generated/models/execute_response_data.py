@@ -12,7 +12,7 @@ from ..models.execute_response_data_status import (
     ExecuteResponseDataStatus,
     check_execute_response_data_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.displayor_execute_output import DisplayorExecuteOutput
@@ -79,53 +79,64 @@ class ExecuteResponseData:
         from ..models.stream_output import StreamOutput  # noqa: PLC0415
 
         d = dict(src_dict)
-        outputs = []
-        _outputs = d.pop("outputs")
-        for outputs_item_data in _outputs:
+        try:
+            outputs = []
+            _outputs = d.pop("outputs")
+            if not isinstance(_outputs, list):
+                raise TypeError(f"expected a list, got {type(_outputs).__name__}")
+            for outputs_item_data in _outputs:
 
-            def _parse_outputs_item(
-                data: object,
-            ) -> DisplayorExecuteOutput | ErrorOutput | StreamOutput:
-                try:
+                def _parse_outputs_item(
+                    data: object,
+                ) -> DisplayorExecuteOutput | ErrorOutput | StreamOutput:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_interpreter_output_type_0 = (
+                            StreamOutput.from_dict(data)
+                        )
+
+                        return componentsschemas_interpreter_output_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_interpreter_output_type_1 = (
+                            ErrorOutput.from_dict(data)
+                        )
+
+                        return componentsschemas_interpreter_output_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    componentsschemas_interpreter_output_type_0 = (
-                        StreamOutput.from_dict(data)
+                    componentsschemas_interpreter_output_type_2 = (
+                        DisplayorExecuteOutput.from_dict(data)
                     )
 
-                    return componentsschemas_interpreter_output_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_interpreter_output_type_1 = ErrorOutput.from_dict(
-                        data
-                    )
+                    return componentsschemas_interpreter_output_type_2
 
-                    return componentsschemas_interpreter_output_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_interpreter_output_type_2 = (
-                    DisplayorExecuteOutput.from_dict(data)
-                )
+                outputs_item = _parse_outputs_item(outputs_item_data)
 
-                return componentsschemas_interpreter_output_type_2
+                outputs.append(outputs_item)
 
-            outputs_item = _parse_outputs_item(outputs_item_data)
-
-            outputs.append(outputs_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ExecuteResponseData.outputs") from None
 
         session_id = d.pop("session_id")
+        check_value(session_id, str, "ExecuteResponseData.session_id")
 
-        _status = d.pop("status", UNSET)
-        status: ExecuteResponseDataStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_execute_response_data_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: ExecuteResponseDataStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_execute_response_data_status(_status)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ExecuteResponseData.status") from None
 
         execute_response_data = cls(
             outputs=outputs,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.error_type_1 import ErrorType1
 
@@ -59,24 +61,30 @@ class FailedExecution:
         d = dict(src_dict)
         data = d.pop("data")
 
-        errors = []
-        _errors = d.pop("errors")
-        for errors_item_data in _errors:
+        try:
+            errors = []
+            _errors = d.pop("errors")
+            if not isinstance(_errors, list):
+                raise TypeError(f"expected a list, got {type(_errors).__name__}")
+            for errors_item_data in _errors:
 
-            def _parse_errors_item(data: object) -> ErrorType1 | str:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_error_type_1 = ErrorType1.from_dict(data)
+                def _parse_errors_item(data: object) -> ErrorType1 | str:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_error_type_1 = ErrorType1.from_dict(data)
 
-                    return componentsschemas_error_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(ErrorType1 | str, data)
+                        return componentsschemas_error_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    return cast(ErrorType1 | str, data)
 
-            errors_item = _parse_errors_item(errors_item_data)
+                errors_item = _parse_errors_item(errors_item_data)
 
-            errors.append(errors_item)
+                errors.append(errors_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FailedExecution.errors") from None
 
         failed_execution = cls(
             data=data,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="FileDeleteResponse")
 
@@ -44,8 +44,10 @@ class FileDeleteResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
+        check_value(id, str, "FileDeleteResponse.id")
 
         deleted = d.pop("deleted", UNSET)
+        check_value(deleted, bool, "FileDeleteResponse.deleted")
 
         file_delete_response = cls(
             id=id,

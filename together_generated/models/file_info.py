@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="FileInfo")
 
@@ -50,10 +50,13 @@ class FileInfo:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         last_modified = d.pop("last_modified", UNSET)
+        check_value(last_modified, str, "FileInfo.last_modified")
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "FileInfo.name")
 
         size = d.pop("size", UNSET)
+        check_value(size, int, "FileInfo.size")
 
         file_info = cls(
             last_modified=last_modified,

@@ -15,6 +15,7 @@ from attrs import field as _attrs_field
 
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="FileResponse")
 
@@ -82,22 +83,38 @@ class FileResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "FileResponse.id")
 
-        object_ = cast(Literal["file"], d.pop("object"))
-        if object_ != "file":
-            raise ValueError(f"object must match const 'file', got '{object_}'")
+        try:
+            object_ = cast(Literal["file"], d.pop("object"))
+            if object_ != "file":
+                raise ValueError(f"object must match const 'file', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FileResponse.object") from None
 
         created_at = d.pop("created_at")
+        check_value(created_at, int, "FileResponse.created_at")
 
         filename = d.pop("filename")
+        check_value(filename, str, "FileResponse.filename")
 
         bytes_ = d.pop("bytes")
+        check_value(bytes_, int, "FileResponse.bytes")
 
-        purpose = check_file_purpose(d.pop("purpose"))
+        try:
+            purpose = check_file_purpose(d.pop("purpose"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FileResponse.purpose") from None
 
         processed = d.pop("Processed")
+        check_value(processed, bool, "FileResponse.Processed")
 
-        file_type = check_file_type(d.pop("FileType"))
+        try:
+            file_type = check_file_type(d.pop("FileType"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FileResponse.FileType") from None
 
         file_response = cls(
             id=id,

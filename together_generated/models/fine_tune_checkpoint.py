@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="FineTuneCheckpoint")
 
 
@@ -53,12 +55,16 @@ class FineTuneCheckpoint:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         step = d.pop("step")
+        check_value(step, int, "FineTuneCheckpoint.step")
 
         created_at = d.pop("created_at")
+        check_value(created_at, str, "FineTuneCheckpoint.created_at")
 
         path = d.pop("path")
+        check_value(path, str, "FineTuneCheckpoint.path")
 
         checkpoint_type = d.pop("checkpoint_type")
+        check_value(checkpoint_type, str, "FineTuneCheckpoint.checkpoint_type")
 
         fine_tune_checkpoint = cls(
             step=step,

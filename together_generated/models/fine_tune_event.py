@@ -18,7 +18,7 @@ from ..models.finetune_event_levels import (
     check_finetune_event_levels,
 )
 from ..models.finetune_event_type import FinetuneEventType, check_finetune_event_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="FineTuneEvent")
 
@@ -121,52 +121,75 @@ class FineTuneEvent:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        object_ = cast(Literal["fine-tune-event"], d.pop("object"))
-        if object_ != "fine-tune-event":
-            raise ValueError(
-                f"object must match const 'fine-tune-event', got '{object_}'"
-            )
+        try:
+            object_ = cast(Literal["fine-tune-event"], d.pop("object"))
+            if object_ != "fine-tune-event":
+                raise ValueError(
+                    f"object must match const 'fine-tune-event', got '{object_}'"
+                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FineTuneEvent.object") from None
 
         created_at = d.pop("created_at")
+        check_value(created_at, str, "FineTuneEvent.created_at")
 
         message = d.pop("message")
+        check_value(message, str, "FineTuneEvent.message")
 
-        type_ = check_finetune_event_type(d.pop("type"))
+        try:
+            type_ = check_finetune_event_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FineTuneEvent.type") from None
 
         param_count = d.pop("param_count")
+        check_value(param_count, int, "FineTuneEvent.param_count")
 
         token_count = d.pop("token_count")
+        check_value(token_count, int, "FineTuneEvent.token_count")
 
         total_steps = d.pop("total_steps")
+        check_value(total_steps, int, "FineTuneEvent.total_steps")
 
         wandb_url = d.pop("wandb_url")
+        check_value(wandb_url, str, "FineTuneEvent.wandb_url")
 
         step = d.pop("step")
+        check_value(step, int, "FineTuneEvent.step")
 
         checkpoint_path = d.pop("checkpoint_path")
+        check_value(checkpoint_path, str, "FineTuneEvent.checkpoint_path")
 
         model_path = d.pop("model_path")
+        check_value(model_path, str, "FineTuneEvent.model_path")
 
         training_offset = d.pop("training_offset")
+        check_value(training_offset, int, "FineTuneEvent.training_offset")
 
         hash_ = d.pop("hash")
+        check_value(hash_, str, "FineTuneEvent.hash")
 
-        def _parse_level(data: object) -> FinetuneEventLevels | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                level_type_0 = check_finetune_event_levels(data)
+        try:
 
-                return level_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FinetuneEventLevels | None | Unset, data)
+            def _parse_level(data: object) -> FinetuneEventLevels | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    level_type_0 = check_finetune_event_levels(data)
 
-        level = _parse_level(d.pop("level", UNSET))
+                    return level_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FinetuneEventLevels | None | Unset, data)
+
+            level = _parse_level(d.pop("level", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FineTuneEvent.level") from None
 
         fine_tune_event = cls(
             object_=object_,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.fine_tune_model_limits_full_training import (
@@ -113,36 +113,57 @@ class FineTuneModelLimits:
 
         d = dict(src_dict)
         model_name = d.pop("model_name")
+        check_value(model_name, str, "FineTuneModelLimits.model_name")
 
         max_num_epochs = d.pop("max_num_epochs")
+        check_value(max_num_epochs, int, "FineTuneModelLimits.max_num_epochs")
 
         max_num_evals = d.pop("max_num_evals")
+        check_value(max_num_evals, int, "FineTuneModelLimits.max_num_evals")
 
         max_learning_rate = d.pop("max_learning_rate")
+        check_value(max_learning_rate, float, "FineTuneModelLimits.max_learning_rate")
 
         min_learning_rate = d.pop("min_learning_rate")
+        check_value(min_learning_rate, float, "FineTuneModelLimits.min_learning_rate")
 
         supports_vision = d.pop("supports_vision")
+        check_value(supports_vision, bool, "FineTuneModelLimits.supports_vision")
 
         supports_tools = d.pop("supports_tools")
+        check_value(supports_tools, bool, "FineTuneModelLimits.supports_tools")
 
         supports_reasoning = d.pop("supports_reasoning")
+        check_value(supports_reasoning, bool, "FineTuneModelLimits.supports_reasoning")
 
         merge_output_lora = d.pop("merge_output_lora")
+        check_value(merge_output_lora, bool, "FineTuneModelLimits.merge_output_lora")
 
-        _full_training = d.pop("full_training", UNSET)
-        full_training: FineTuneModelLimitsFullTraining | Unset
-        if isinstance(_full_training, Unset):
-            full_training = UNSET
-        else:
-            full_training = FineTuneModelLimitsFullTraining.from_dict(_full_training)
+        try:
+            _full_training = d.pop("full_training", UNSET)
+            full_training: FineTuneModelLimitsFullTraining | Unset
+            if isinstance(_full_training, Unset):
+                full_training = UNSET
+            else:
+                full_training = FineTuneModelLimitsFullTraining.from_dict(
+                    _full_training
+                )
 
-        _lora_training = d.pop("lora_training", UNSET)
-        lora_training: FineTuneModelLimitsLoraTraining | Unset
-        if isinstance(_lora_training, Unset):
-            lora_training = UNSET
-        else:
-            lora_training = FineTuneModelLimitsLoraTraining.from_dict(_lora_training)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FineTuneModelLimits.full_training") from None
+
+        try:
+            _lora_training = d.pop("lora_training", UNSET)
+            lora_training: FineTuneModelLimitsLoraTraining | Unset
+            if isinstance(_lora_training, Unset):
+                lora_training = UNSET
+            else:
+                lora_training = FineTuneModelLimitsLoraTraining.from_dict(
+                    _lora_training
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FineTuneModelLimits.lora_training") from None
 
         fine_tune_model_limits = cls(
             model_name=model_name,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Unset, check_value, field_error
+
 T = TypeVar("T", bound="FineTuneModelLimitsLoraTraining")
 
 
@@ -59,14 +61,34 @@ class FineTuneModelLimitsLoraTraining:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_batch_size = d.pop("max_batch_size")
+        check_value(
+            max_batch_size, int, "FineTuneModelLimitsLoraTraining.max_batch_size"
+        )
 
         max_batch_size_dpo = d.pop("max_batch_size_dpo")
+        check_value(
+            max_batch_size_dpo,
+            int,
+            "FineTuneModelLimitsLoraTraining.max_batch_size_dpo",
+        )
 
         min_batch_size = d.pop("min_batch_size")
+        check_value(
+            min_batch_size, int, "FineTuneModelLimitsLoraTraining.min_batch_size"
+        )
 
         max_rank = d.pop("max_rank")
+        check_value(max_rank, int, "FineTuneModelLimitsLoraTraining.max_rank")
 
-        target_modules = cast(list[str], d.pop("target_modules"))
+        try:
+            target_modules = cast(list[str], d.pop("target_modules"))
+            if not isinstance(target_modules, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(target_modules).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "FineTuneModelLimitsLoraTraining.target_modules"
+            ) from None
 
         fine_tune_model_limits_lora_training = cls(
             max_batch_size=max_batch_size,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="FinetuneDeleteResponse")
 
@@ -38,6 +38,7 @@ class FinetuneDeleteResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message", UNSET)
+        check_value(message, str, "FinetuneDeleteResponse.message")
 
         finetune_delete_response = cls(
             message=message,

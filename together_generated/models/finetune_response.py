@@ -19,7 +19,7 @@ from ..models.finetune_response_train_on_inputs_type_1 import (
     FinetuneResponseTrainOnInputsType1,
     check_finetune_response_train_on_inputs_type_1,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.fine_tune_event import FineTuneEvent
@@ -341,190 +341,276 @@ class FinetuneResponse:
         from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        try:
+            id = UUID(d.pop("id"))
 
-        status = check_finetune_job_status(d.pop("status"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.id") from None
+
+        try:
+            status = check_finetune_job_status(d.pop("status"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.status") from None
 
         training_file = d.pop("training_file", UNSET)
+        check_value(training_file, str, "FinetuneResponse.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
+        check_value(validation_file, str, "FinetuneResponse.validation_file")
 
         model = d.pop("model", UNSET)
+        check_value(model, str, "FinetuneResponse.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
+        check_value(model_output_name, str, "FinetuneResponse.model_output_name")
 
         model_output_path = d.pop("model_output_path", UNSET)
+        check_value(model_output_path, str, "FinetuneResponse.model_output_path")
 
         trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
+        check_value(
+            trainingfile_numlines, int, "FinetuneResponse.trainingfile_numlines"
+        )
 
         trainingfile_size = d.pop("trainingfile_size", UNSET)
+        check_value(trainingfile_size, int, "FinetuneResponse.trainingfile_size")
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        try:
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.created_at") from None
 
-        _started_at = d.pop("started_at", UNSET)
-        started_at: datetime.datetime | Unset
-        if isinstance(_started_at, Unset):
-            started_at = UNSET
-        else:
-            started_at = datetime.datetime.fromisoformat(_started_at)
+        try:
+            _updated_at = d.pop("updated_at", UNSET)
+            updated_at: datetime.datetime | Unset
+            if isinstance(_updated_at, Unset):
+                updated_at = UNSET
+            else:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.updated_at") from None
+
+        try:
+            _started_at = d.pop("started_at", UNSET)
+            started_at: datetime.datetime | Unset
+            if isinstance(_started_at, Unset):
+                started_at = UNSET
+            else:
+                started_at = datetime.datetime.fromisoformat(_started_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.started_at") from None
 
         n_epochs = d.pop("n_epochs", UNSET)
+        check_value(n_epochs, int, "FinetuneResponse.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
+        check_value(n_checkpoints, int, "FinetuneResponse.n_checkpoints")
 
         n_evals = d.pop("n_evals", UNSET)
+        check_value(n_evals, int, "FinetuneResponse.n_evals")
 
-        def _parse_batch_size(
-            data: object,
-        ) -> FinetuneResponseBatchSizeType1 | int | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                batch_size_type_1 = check_finetune_response_batch_size_type_1(data)
+        try:
 
-                return batch_size_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FinetuneResponseBatchSizeType1 | int | Unset, data)
+            def _parse_batch_size(
+                data: object,
+            ) -> FinetuneResponseBatchSizeType1 | int | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    batch_size_type_1 = check_finetune_response_batch_size_type_1(data)
 
-        batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
+                    return batch_size_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FinetuneResponseBatchSizeType1 | int | Unset, data)
+
+            batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.batch_size") from None
 
         learning_rate = d.pop("learning_rate", UNSET)
+        check_value(learning_rate, float, "FinetuneResponse.learning_rate")
 
-        _lr_scheduler = d.pop("lr_scheduler", UNSET)
-        lr_scheduler: LRScheduler | Unset
-        if isinstance(_lr_scheduler, Unset):
-            lr_scheduler = UNSET
-        else:
-            lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
+        try:
+            _lr_scheduler = d.pop("lr_scheduler", UNSET)
+            lr_scheduler: LRScheduler | Unset
+            if isinstance(_lr_scheduler, Unset):
+                lr_scheduler = UNSET
+            else:
+                lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
+        check_value(warmup_ratio, float, "FinetuneResponse.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
+        check_value(max_grad_norm, float, "FinetuneResponse.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
+        check_value(weight_decay, float, "FinetuneResponse.weight_decay")
 
         eval_steps = d.pop("eval_steps", UNSET)
+        check_value(eval_steps, int, "FinetuneResponse.eval_steps")
 
-        def _parse_train_on_inputs(
-            data: object,
-        ) -> bool | FinetuneResponseTrainOnInputsType1 | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                train_on_inputs_type_1 = check_finetune_response_train_on_inputs_type_1(
-                    data
-                )
+        try:
 
-                return train_on_inputs_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(bool | FinetuneResponseTrainOnInputsType1 | Unset, data)
+            def _parse_train_on_inputs(
+                data: object,
+            ) -> bool | FinetuneResponseTrainOnInputsType1 | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    train_on_inputs_type_1 = (
+                        check_finetune_response_train_on_inputs_type_1(data)
+                    )
 
-        train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs", UNSET))
+                    return train_on_inputs_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(bool | FinetuneResponseTrainOnInputsType1 | Unset, data)
 
-        def _parse_training_method(
-            data: object,
-        ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+            train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.train_on_inputs") from None
+
+        try:
+
+            def _parse_training_method(
+                data: object,
+            ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_method_type_0 = TrainingMethodSFT.from_dict(data)
+
+                    return training_method_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                training_method_type_0 = TrainingMethodSFT.from_dict(data)
+                training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                return training_method_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                return training_method_type_1
 
-            return training_method_type_1
+            training_method = _parse_training_method(d.pop("training_method", UNSET))
 
-        training_method = _parse_training_method(d.pop("training_method", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.training_method") from None
 
-        def _parse_training_type(
-            data: object,
-        ) -> FullTrainingType | LoRATrainingType | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+        try:
+
+            def _parse_training_type(
+                data: object,
+            ) -> FullTrainingType | LoRATrainingType | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_type_type_0 = FullTrainingType.from_dict(data)
+
+                    return training_type_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                training_type_type_0 = FullTrainingType.from_dict(data)
+                training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                return training_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            training_type_type_1 = LoRATrainingType.from_dict(data)
+                return training_type_type_1
 
-            return training_type_type_1
+            training_type = _parse_training_type(d.pop("training_type", UNSET))
 
-        training_type = _parse_training_type(d.pop("training_type", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.training_type") from None
 
-        _multimodal_params = d.pop("multimodal_params", UNSET)
-        multimodal_params: MultimodalParams | Unset
-        if isinstance(_multimodal_params, Unset):
-            multimodal_params = UNSET
-        else:
-            multimodal_params = MultimodalParams.from_dict(_multimodal_params)
+        try:
+            _multimodal_params = d.pop("multimodal_params", UNSET)
+            multimodal_params: MultimodalParams | Unset
+            if isinstance(_multimodal_params, Unset):
+                multimodal_params = UNSET
+            else:
+                multimodal_params = MultimodalParams.from_dict(_multimodal_params)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.multimodal_params") from None
 
         job_id = d.pop("job_id", UNSET)
+        check_value(job_id, str, "FinetuneResponse.job_id")
 
-        _events = d.pop("events", UNSET)
-        events: list[FineTuneEvent] | Unset = UNSET
-        if _events is not UNSET:
-            events = []
-            for events_item_data in _events:
-                events_item = FineTuneEvent.from_dict(events_item_data)
+        try:
+            _events = d.pop("events", UNSET)
+            events: list[FineTuneEvent] | Unset = UNSET
+            if _events is not UNSET:
+                if not isinstance(_events, list):
+                    raise TypeError(f"expected a list, got {type(_events).__name__}")
+                events = []
+                for events_item_data in _events:
+                    events_item = FineTuneEvent.from_dict(events_item_data)
 
-                events.append(events_item)
+                    events.append(events_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.events") from None
 
         token_count = d.pop("token_count", UNSET)
+        check_value(token_count, int, "FinetuneResponse.token_count")
 
         param_count = d.pop("param_count", UNSET)
+        check_value(param_count, int, "FinetuneResponse.param_count")
 
         total_price = d.pop("total_price", UNSET)
+        check_value(total_price, int, "FinetuneResponse.total_price")
 
         epochs_completed = d.pop("epochs_completed", UNSET)
+        check_value(epochs_completed, int, "FinetuneResponse.epochs_completed")
 
         queue_depth = d.pop("queue_depth", UNSET)
+        check_value(queue_depth, int, "FinetuneResponse.queue_depth")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
+        check_value(wandb_project_name, str, "FinetuneResponse.wandb_project_name")
 
         wandb_url = d.pop("wandb_url", UNSET)
+        check_value(wandb_url, str, "FinetuneResponse.wandb_url")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
+        check_value(from_checkpoint, str, "FinetuneResponse.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
+        check_value(from_hf_model, str, "FinetuneResponse.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
+        check_value(hf_model_revision, str, "FinetuneResponse.hf_model_revision")
 
-        _progress = d.pop("progress", UNSET)
-        progress: FineTuneProgress | Unset
-        if isinstance(_progress, Unset):
-            progress = UNSET
-        else:
-            progress = FineTuneProgress.from_dict(_progress)
+        try:
+            _progress = d.pop("progress", UNSET)
+            progress: FineTuneProgress | Unset
+            if isinstance(_progress, Unset):
+                progress = UNSET
+            else:
+                progress = FineTuneProgress.from_dict(_progress)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponse.progress") from None
 
         finetune_response = cls(
             id=id,

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finetune_job_status import FinetuneJobStatus, check_finetune_job_status
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.fine_tune_event import FineTuneEvent
@@ -289,137 +289,213 @@ class FinetuneResponseTruncated:
 
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "FinetuneResponseTruncated.id")
 
-        status = check_finetune_job_status(d.pop("status"))
+        try:
+            status = check_finetune_job_status(d.pop("status"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.status") from None
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        try:
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        _started_at = d.pop("started_at", UNSET)
-        started_at: datetime.datetime | Unset
-        if isinstance(_started_at, Unset):
-            started_at = UNSET
-        else:
-            started_at = datetime.datetime.fromisoformat(_started_at)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.created_at") from None
+
+        try:
+            updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.updated_at") from None
+
+        try:
+            _started_at = d.pop("started_at", UNSET)
+            started_at: datetime.datetime | Unset
+            if isinstance(_started_at, Unset):
+                started_at = UNSET
+            else:
+                started_at = datetime.datetime.fromisoformat(_started_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.started_at") from None
 
         user_id = d.pop("user_id", UNSET)
+        check_value(user_id, str, "FinetuneResponseTruncated.user_id")
 
         owner_address = d.pop("owner_address", UNSET)
+        check_value(owner_address, str, "FinetuneResponseTruncated.owner_address")
 
         total_price = d.pop("total_price", UNSET)
+        check_value(total_price, int, "FinetuneResponseTruncated.total_price")
 
         token_count = d.pop("token_count", UNSET)
+        check_value(token_count, int, "FinetuneResponseTruncated.token_count")
 
-        _events = d.pop("events", UNSET)
-        events: list[FineTuneEvent] | Unset = UNSET
-        if _events is not UNSET:
-            events = []
-            for events_item_data in _events:
-                events_item = FineTuneEvent.from_dict(events_item_data)
+        try:
+            _events = d.pop("events", UNSET)
+            events: list[FineTuneEvent] | Unset = UNSET
+            if _events is not UNSET:
+                if not isinstance(_events, list):
+                    raise TypeError(f"expected a list, got {type(_events).__name__}")
+                events = []
+                for events_item_data in _events:
+                    events_item = FineTuneEvent.from_dict(events_item_data)
 
-                events.append(events_item)
+                    events.append(events_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.events") from None
 
         training_file = d.pop("training_file", UNSET)
+        check_value(training_file, str, "FinetuneResponseTruncated.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
+        check_value(validation_file, str, "FinetuneResponseTruncated.validation_file")
 
         model = d.pop("model", UNSET)
+        check_value(model, str, "FinetuneResponseTruncated.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
+        check_value(
+            model_output_name, str, "FinetuneResponseTruncated.model_output_name"
+        )
 
         suffix = d.pop("suffix", UNSET)
+        check_value(suffix, str, "FinetuneResponseTruncated.suffix")
 
         n_epochs = d.pop("n_epochs", UNSET)
+        check_value(n_epochs, int, "FinetuneResponseTruncated.n_epochs")
 
         n_evals = d.pop("n_evals", UNSET)
+        check_value(n_evals, int, "FinetuneResponseTruncated.n_evals")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
+        check_value(n_checkpoints, int, "FinetuneResponseTruncated.n_checkpoints")
 
         batch_size = d.pop("batch_size", UNSET)
+        check_value(batch_size, int, "FinetuneResponseTruncated.batch_size")
 
-        def _parse_training_type(
-            data: object,
-        ) -> FullTrainingType | LoRATrainingType | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+        try:
+
+            def _parse_training_type(
+                data: object,
+            ) -> FullTrainingType | LoRATrainingType | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_type_type_0 = FullTrainingType.from_dict(data)
+
+                    return training_type_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                training_type_type_0 = FullTrainingType.from_dict(data)
+                training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                return training_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            training_type_type_1 = LoRATrainingType.from_dict(data)
+                return training_type_type_1
 
-            return training_type_type_1
+            training_type = _parse_training_type(d.pop("training_type", UNSET))
 
-        training_type = _parse_training_type(d.pop("training_type", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.training_type") from None
 
-        def _parse_training_method(
-            data: object,
-        ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+        try:
+
+            def _parse_training_method(
+                data: object,
+            ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_method_type_0 = TrainingMethodSFT.from_dict(data)
+
+                    return training_method_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                training_method_type_0 = TrainingMethodSFT.from_dict(data)
+                training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                return training_method_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                return training_method_type_1
 
-            return training_method_type_1
+            training_method = _parse_training_method(d.pop("training_method", UNSET))
 
-        training_method = _parse_training_method(d.pop("training_method", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "FinetuneResponseTruncated.training_method"
+            ) from None
 
         learning_rate = d.pop("learning_rate", UNSET)
+        check_value(learning_rate, float, "FinetuneResponseTruncated.learning_rate")
 
-        _lr_scheduler = d.pop("lr_scheduler", UNSET)
-        lr_scheduler: LRScheduler | Unset
-        if isinstance(_lr_scheduler, Unset):
-            lr_scheduler = UNSET
-        else:
-            lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
+        try:
+            _lr_scheduler = d.pop("lr_scheduler", UNSET)
+            lr_scheduler: LRScheduler | Unset
+            if isinstance(_lr_scheduler, Unset):
+                lr_scheduler = UNSET
+            else:
+                lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
+        check_value(warmup_ratio, float, "FinetuneResponseTruncated.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
+        check_value(max_grad_norm, float, "FinetuneResponseTruncated.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
+        check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
 
-        def _parse_random_seed(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        try:
 
-        random_seed = _parse_random_seed(d.pop("random_seed", UNSET))
+            def _parse_random_seed(data: object) -> int | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(int | None | Unset, data)
+
+            random_seed = _parse_random_seed(d.pop("random_seed", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.random_seed") from None
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
+        check_value(
+            wandb_project_name, str, "FinetuneResponseTruncated.wandb_project_name"
+        )
 
         wandb_name = d.pop("wandb_name", UNSET)
+        check_value(wandb_name, str, "FinetuneResponseTruncated.wandb_name")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
+        check_value(from_checkpoint, str, "FinetuneResponseTruncated.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
+        check_value(from_hf_model, str, "FinetuneResponseTruncated.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
+        check_value(
+            hf_model_revision, str, "FinetuneResponseTruncated.hf_model_revision"
+        )
 
-        _progress = d.pop("progress", UNSET)
-        progress: FineTuneProgress | Unset
-        if isinstance(_progress, Unset):
-            progress = UNSET
-        else:
-            progress = FineTuneProgress.from_dict(_progress)
+        try:
+            _progress = d.pop("progress", UNSET)
+            progress: FineTuneProgress | Unset
+            if isinstance(_progress, Unset):
+                progress = UNSET
+            else:
+                progress = FineTuneProgress.from_dict(_progress)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FinetuneResponseTruncated.progress") from None
 
         finetune_response_truncated = cls(
             id=id,

@@ -12,6 +12,7 @@ from ..models.full_training_type_type import (
     FullTrainingTypeType,
     check_full_training_type_type,
 )
+from ..types import field_error
 
 T = TypeVar("T", bound="FullTrainingType")
 
@@ -42,7 +43,11 @@ class FullTrainingType:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = check_full_training_type_type(d.pop("type"))
+        try:
+            type_ = check_full_training_type_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "FullTrainingType.type") from None
 
         full_training_type = cls(
             type_=type_,

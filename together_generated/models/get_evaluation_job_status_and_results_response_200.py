@@ -12,7 +12,7 @@ from ..models.get_evaluation_job_status_and_results_response_200_status import (
     GetEvaluationJobStatusAndResultsResponse200Status,
     check_get_evaluation_job_status_and_results_response_200_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.evaluation_classify_results import EvaluationClassifyResults
@@ -76,48 +76,63 @@ class GetEvaluationJobStatusAndResultsResponse200:
         from ..models.evaluation_score_results import EvaluationScoreResults  # noqa: PLC0415
 
         d = dict(src_dict)
-        _status = d.pop("status", UNSET)
-        status: GetEvaluationJobStatusAndResultsResponse200Status | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_get_evaluation_job_status_and_results_response_200_status(
-                _status
-            )
+        try:
+            _status = d.pop("status", UNSET)
+            status: GetEvaluationJobStatusAndResultsResponse200Status | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = (
+                    check_get_evaluation_job_status_and_results_response_200_status(
+                        _status
+                    )
+                )
 
-        def _parse_results(
-            data: object,
-        ) -> (
-            EvaluationClassifyResults
-            | EvaluationCompareResults
-            | EvaluationScoreResults
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "GetEvaluationJobStatusAndResultsResponse200.status"
+            ) from None
+
+        try:
+
+            def _parse_results(
+                data: object,
+            ) -> (
+                EvaluationClassifyResults
+                | EvaluationCompareResults
+                | EvaluationScoreResults
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    results_type_0 = EvaluationClassifyResults.from_dict(data)
+
+                    return results_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    results_type_1 = EvaluationScoreResults.from_dict(data)
+
+                    return results_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                results_type_0 = EvaluationClassifyResults.from_dict(data)
+                results_type_2 = EvaluationCompareResults.from_dict(data)
 
-                return results_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                results_type_1 = EvaluationScoreResults.from_dict(data)
+                return results_type_2
 
-                return results_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            results_type_2 = EvaluationCompareResults.from_dict(data)
+            results = _parse_results(d.pop("results", UNSET))
 
-            return results_type_2
-
-        results = _parse_results(d.pop("results", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "GetEvaluationJobStatusAndResultsResponse200.results"
+            ) from None
 
         get_evaluation_job_status_and_results_response_200 = cls(
             status=status,

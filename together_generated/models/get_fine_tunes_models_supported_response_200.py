@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Unset, field_error
+
 T = TypeVar("T", bound="GetFineTunesModelsSupportedResponse200")
 
 
@@ -37,7 +39,15 @@ class GetFineTunesModelsSupportedResponse200:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        models = cast(list[str], d.pop("models"))
+        try:
+            models = cast(list[str], d.pop("models"))
+            if not isinstance(models, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(models).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "GetFineTunesModelsSupportedResponse200.models"
+            ) from None
 
         get_fine_tunes_models_supported_response_200 = cls(
             models=models,

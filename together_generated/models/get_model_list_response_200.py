@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 T = TypeVar("T", bound="GetModelListResponse200")
 
@@ -39,7 +39,13 @@ class GetModelListResponse200:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        model_list = cast(list[str], d.pop("model_list", UNSET))
+        try:
+            model_list = cast(list[str], d.pop("model_list", UNSET))
+            if not isinstance(model_list, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(model_list).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GetModelListResponse200.model_list") from None
 
         get_model_list_response_200 = cls(
             model_list=model_list,

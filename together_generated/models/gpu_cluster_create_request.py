@@ -24,7 +24,7 @@ from ..models.gpu_cluster_create_request_gpu_type import (
     GPUClusterCreateRequestGpuType,
     check_gpu_cluster_create_request_gpu_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.gpu_clusters_shared_volume_create_request import (
@@ -123,40 +123,67 @@ class GPUClusterCreateRequest:
 
         d = dict(src_dict)
         region = d.pop("region")
+        check_value(region, str, "GPUClusterCreateRequest.region")
 
-        gpu_type = check_gpu_cluster_create_request_gpu_type(d.pop("gpu_type"))
+        try:
+            gpu_type = check_gpu_cluster_create_request_gpu_type(d.pop("gpu_type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterCreateRequest.gpu_type") from None
 
         num_gpus = d.pop("num_gpus")
+        check_value(num_gpus, int, "GPUClusterCreateRequest.num_gpus")
 
         cluster_name = d.pop("cluster_name")
+        check_value(cluster_name, str, "GPUClusterCreateRequest.cluster_name")
 
-        driver_version = check_gpu_cluster_create_request_driver_version(
-            d.pop("driver_version")
-        )
-
-        billing_type = check_gpu_cluster_create_request_billing_type(
-            d.pop("billing_type")
-        )
-
-        _cluster_type = d.pop("cluster_type", UNSET)
-        cluster_type: GPUClusterCreateRequestClusterType | Unset
-        if isinstance(_cluster_type, Unset):
-            cluster_type = UNSET
-        else:
-            cluster_type = check_gpu_cluster_create_request_cluster_type(_cluster_type)
-
-        duration_days = d.pop("duration_days", UNSET)
-
-        _shared_volume = d.pop("shared_volume", UNSET)
-        shared_volume: GPUClustersSharedVolumeCreateRequest | Unset
-        if isinstance(_shared_volume, Unset):
-            shared_volume = UNSET
-        else:
-            shared_volume = GPUClustersSharedVolumeCreateRequest.from_dict(
-                _shared_volume
+        try:
+            driver_version = check_gpu_cluster_create_request_driver_version(
+                d.pop("driver_version")
             )
 
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterCreateRequest.driver_version") from None
+
+        try:
+            billing_type = check_gpu_cluster_create_request_billing_type(
+                d.pop("billing_type")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterCreateRequest.billing_type") from None
+
+        try:
+            _cluster_type = d.pop("cluster_type", UNSET)
+            cluster_type: GPUClusterCreateRequestClusterType | Unset
+            if isinstance(_cluster_type, Unset):
+                cluster_type = UNSET
+            else:
+                cluster_type = check_gpu_cluster_create_request_cluster_type(
+                    _cluster_type
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterCreateRequest.cluster_type") from None
+
+        duration_days = d.pop("duration_days", UNSET)
+        check_value(duration_days, int, "GPUClusterCreateRequest.duration_days")
+
+        try:
+            _shared_volume = d.pop("shared_volume", UNSET)
+            shared_volume: GPUClustersSharedVolumeCreateRequest | Unset
+            if isinstance(_shared_volume, Unset):
+                shared_volume = UNSET
+            else:
+                shared_volume = GPUClustersSharedVolumeCreateRequest.from_dict(
+                    _shared_volume
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterCreateRequest.shared_volume") from None
+
         volume_id = d.pop("volume_id", UNSET)
+        check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
 
         gpu_cluster_create_request = cls(
             region=region,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Unset, check_value, field_error
+
 T = TypeVar("T", bound="GPUClusterGPUWorkerNode")
 
 
@@ -73,20 +75,33 @@ class GPUClusterGPUWorkerNode:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         node_id = d.pop("node_id")
+        check_value(node_id, str, "GPUClusterGPUWorkerNode.node_id")
 
         node_name = d.pop("node_name")
+        check_value(node_name, str, "GPUClusterGPUWorkerNode.node_name")
 
         status = d.pop("status")
+        check_value(status, str, "GPUClusterGPUWorkerNode.status")
 
         host_name = d.pop("host_name")
+        check_value(host_name, str, "GPUClusterGPUWorkerNode.host_name")
 
         num_cpu_cores = d.pop("num_cpu_cores")
+        check_value(num_cpu_cores, int, "GPUClusterGPUWorkerNode.num_cpu_cores")
 
         num_gpus = d.pop("num_gpus")
+        check_value(num_gpus, int, "GPUClusterGPUWorkerNode.num_gpus")
 
         memory_gib = d.pop("memory_gib")
+        check_value(memory_gib, float, "GPUClusterGPUWorkerNode.memory_gib")
 
-        networks = cast(list[str], d.pop("networks"))
+        try:
+            networks = cast(list[str], d.pop("networks"))
+            if not isinstance(networks, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(networks).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterGPUWorkerNode.networks") from None
 
         gpu_cluster_gpu_worker_node = cls(
             node_id=node_id,

@@ -24,6 +24,7 @@ from ..models.gpu_cluster_info_status import (
     GPUClusterInfoStatus,
     check_gpu_cluster_info_status,
 )
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.gpu_cluster_control_plane_node import GPUClusterControlPlaneNode
@@ -134,49 +135,95 @@ class GPUClusterInfo:
 
         d = dict(src_dict)
         cluster_id = d.pop("cluster_id")
+        check_value(cluster_id, str, "GPUClusterInfo.cluster_id")
 
-        cluster_type = check_gpu_cluster_info_cluster_type(d.pop("cluster_type"))
+        try:
+            cluster_type = check_gpu_cluster_info_cluster_type(d.pop("cluster_type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.cluster_type") from None
 
         region = d.pop("region")
+        check_value(region, str, "GPUClusterInfo.region")
 
-        gpu_type = check_gpu_cluster_info_gpu_type(d.pop("gpu_type"))
+        try:
+            gpu_type = check_gpu_cluster_info_gpu_type(d.pop("gpu_type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.gpu_type") from None
 
         cluster_name = d.pop("cluster_name")
+        check_value(cluster_name, str, "GPUClusterInfo.cluster_name")
 
         duration_hours = d.pop("duration_hours")
+        check_value(duration_hours, int, "GPUClusterInfo.duration_hours")
 
-        driver_version = check_gpu_cluster_info_driver_version(d.pop("driver_version"))
-
-        volumes = []
-        _volumes = d.pop("volumes")
-        for volumes_item_data in _volumes:
-            volumes_item = GPUClusterVolume.from_dict(volumes_item_data)
-
-            volumes.append(volumes_item)
-
-        status = check_gpu_cluster_info_status(d.pop("status"))
-
-        control_plane_nodes = []
-        _control_plane_nodes = d.pop("control_plane_nodes")
-        for control_plane_nodes_item_data in _control_plane_nodes:
-            control_plane_nodes_item = GPUClusterControlPlaneNode.from_dict(
-                control_plane_nodes_item_data
+        try:
+            driver_version = check_gpu_cluster_info_driver_version(
+                d.pop("driver_version")
             )
 
-            control_plane_nodes.append(control_plane_nodes_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.driver_version") from None
 
-        gpu_worker_nodes = []
-        _gpu_worker_nodes = d.pop("gpu_worker_nodes")
-        for gpu_worker_nodes_item_data in _gpu_worker_nodes:
-            gpu_worker_nodes_item = GPUClusterGPUWorkerNode.from_dict(
-                gpu_worker_nodes_item_data
-            )
+        try:
+            volumes = []
+            _volumes = d.pop("volumes")
+            if not isinstance(_volumes, list):
+                raise TypeError(f"expected a list, got {type(_volumes).__name__}")
+            for volumes_item_data in _volumes:
+                volumes_item = GPUClusterVolume.from_dict(volumes_item_data)
 
-            gpu_worker_nodes.append(gpu_worker_nodes_item)
+                volumes.append(volumes_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.volumes") from None
+
+        try:
+            status = check_gpu_cluster_info_status(d.pop("status"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.status") from None
+
+        try:
+            control_plane_nodes = []
+            _control_plane_nodes = d.pop("control_plane_nodes")
+            if not isinstance(_control_plane_nodes, list):
+                raise TypeError(
+                    f"expected a list, got {type(_control_plane_nodes).__name__}"
+                )
+            for control_plane_nodes_item_data in _control_plane_nodes:
+                control_plane_nodes_item = GPUClusterControlPlaneNode.from_dict(
+                    control_plane_nodes_item_data
+                )
+
+                control_plane_nodes.append(control_plane_nodes_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.control_plane_nodes") from None
+
+        try:
+            gpu_worker_nodes = []
+            _gpu_worker_nodes = d.pop("gpu_worker_nodes")
+            if not isinstance(_gpu_worker_nodes, list):
+                raise TypeError(
+                    f"expected a list, got {type(_gpu_worker_nodes).__name__}"
+                )
+            for gpu_worker_nodes_item_data in _gpu_worker_nodes:
+                gpu_worker_nodes_item = GPUClusterGPUWorkerNode.from_dict(
+                    gpu_worker_nodes_item_data
+                )
+
+                gpu_worker_nodes.append(gpu_worker_nodes_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.gpu_worker_nodes") from None
 
         kube_config = d.pop("kube_config")
+        check_value(kube_config, str, "GPUClusterInfo.kube_config")
 
         num_gpus = d.pop("num_gpus")
+        check_value(num_gpus, int, "GPUClusterInfo.num_gpus")
 
         gpu_cluster_info = cls(
             cluster_id=cluster_id,

@@ -12,7 +12,7 @@ from ..models.gpu_cluster_update_request_cluster_type import (
     GPUClusterUpdateRequestClusterType,
     check_gpu_cluster_update_request_cluster_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="GPUClusterUpdateRequest")
 
@@ -50,14 +50,21 @@ class GPUClusterUpdateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _cluster_type = d.pop("cluster_type", UNSET)
-        cluster_type: GPUClusterUpdateRequestClusterType | Unset
-        if isinstance(_cluster_type, Unset):
-            cluster_type = UNSET
-        else:
-            cluster_type = check_gpu_cluster_update_request_cluster_type(_cluster_type)
+        try:
+            _cluster_type = d.pop("cluster_type", UNSET)
+            cluster_type: GPUClusterUpdateRequestClusterType | Unset
+            if isinstance(_cluster_type, Unset):
+                cluster_type = UNSET
+            else:
+                cluster_type = check_gpu_cluster_update_request_cluster_type(
+                    _cluster_type
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
 
         num_gpus = d.pop("num_gpus", UNSET)
+        check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
         gpu_cluster_update_request = cls(
             cluster_type=cluster_type,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="GPUClusterVolume")
 
 
@@ -53,12 +55,16 @@ class GPUClusterVolume:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_id = d.pop("volume_id")
+        check_value(volume_id, str, "GPUClusterVolume.volume_id")
 
         volume_name = d.pop("volume_name")
+        check_value(volume_name, str, "GPUClusterVolume.volume_name")
 
         size_tib = d.pop("size_tib")
+        check_value(size_tib, int, "GPUClusterVolume.size_tib")
 
         status = d.pop("status")
+        check_value(status, str, "GPUClusterVolume.status")
 
         gpu_cluster_volume = cls(
             volume_id=volume_id,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.gpu_cluster_info import GPUClusterInfo
 
@@ -46,12 +48,18 @@ class GPUClusters:
         from ..models.gpu_cluster_info import GPUClusterInfo  # noqa: PLC0415
 
         d = dict(src_dict)
-        clusters = []
-        _clusters = d.pop("clusters")
-        for clusters_item_data in _clusters:
-            clusters_item = GPUClusterInfo.from_dict(clusters_item_data)
+        try:
+            clusters = []
+            _clusters = d.pop("clusters")
+            if not isinstance(_clusters, list):
+                raise TypeError(f"expected a list, got {type(_clusters).__name__}")
+            for clusters_item_data in _clusters:
+                clusters_item = GPUClusterInfo.from_dict(clusters_item_data)
 
-            clusters.append(clusters_item)
+                clusters.append(clusters_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusters.clusters") from None
 
         gpu_clusters = cls(
             clusters=clusters,

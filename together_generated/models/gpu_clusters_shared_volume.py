@@ -12,6 +12,7 @@ from ..models.gpu_clusters_shared_volume_status import (
     GPUClustersSharedVolumeStatus,
     check_gpu_clusters_shared_volume_status,
 )
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="GPUClustersSharedVolume")
 
@@ -58,12 +59,19 @@ class GPUClustersSharedVolume:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_id = d.pop("volume_id")
+        check_value(volume_id, str, "GPUClustersSharedVolume.volume_id")
 
         volume_name = d.pop("volume_name")
+        check_value(volume_name, str, "GPUClustersSharedVolume.volume_name")
 
         size_tib = d.pop("size_tib")
+        check_value(size_tib, int, "GPUClustersSharedVolume.size_tib")
 
-        status = check_gpu_clusters_shared_volume_status(d.pop("status"))
+        try:
+            status = check_gpu_clusters_shared_volume_status(d.pop("status"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClustersSharedVolume.status") from None
 
         gpu_clusters_shared_volume = cls(
             volume_id=volume_id,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="GPUClustersSharedVolumeDeleteResponse")
 
 
@@ -38,6 +40,7 @@ class GPUClustersSharedVolumeDeleteResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         success = d.pop("success")
+        check_value(success, bool, "GPUClustersSharedVolumeDeleteResponse.success")
 
         gpu_clusters_shared_volume_delete_response = cls(
             success=success,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="GPUClustersSharedVolumeUpdateRequest")
 
@@ -44,8 +44,10 @@ class GPUClustersSharedVolumeUpdateRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_id = d.pop("volume_id", UNSET)
+        check_value(volume_id, str, "GPUClustersSharedVolumeUpdateRequest.volume_id")
 
         size_tib = d.pop("size_tib", UNSET)
+        check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
 
         gpu_clusters_shared_volume_update_request = cls(
             volume_id=volume_id,

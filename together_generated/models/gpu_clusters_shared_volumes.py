@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.gpu_clusters_shared_volume import GPUClustersSharedVolume
 
@@ -46,12 +48,18 @@ class GPUClustersSharedVolumes:
         from ..models.gpu_clusters_shared_volume import GPUClustersSharedVolume  # noqa: PLC0415
 
         d = dict(src_dict)
-        volumes = []
-        _volumes = d.pop("volumes")
-        for volumes_item_data in _volumes:
-            volumes_item = GPUClustersSharedVolume.from_dict(volumes_item_data)
+        try:
+            volumes = []
+            _volumes = d.pop("volumes")
+            if not isinstance(_volumes, list):
+                raise TypeError(f"expected a list, got {type(_volumes).__name__}")
+            for volumes_item_data in _volumes:
+                volumes_item = GPUClustersSharedVolume.from_dict(volumes_item_data)
 
-            volumes.append(volumes_item)
+                volumes.append(volumes_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClustersSharedVolumes.volumes") from None
 
         gpu_clusters_shared_volumes = cls(
             volumes=volumes,

@@ -12,6 +12,7 @@ from ..models.hardware_availability_status import (
     HardwareAvailabilityStatus,
     check_hardware_availability_status,
 )
+from ..types import field_error
 
 T = TypeVar("T", bound="HardwareAvailability")
 
@@ -43,7 +44,11 @@ class HardwareAvailability:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = check_hardware_availability_status(d.pop("status"))
+        try:
+            status = check_hardware_availability_status(d.pop("status"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "HardwareAvailability.status") from None
 
         hardware_availability = cls(
             status=status,

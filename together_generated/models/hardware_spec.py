@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="HardwareSpec")
 
 
@@ -54,12 +56,16 @@ class HardwareSpec:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         gpu_type = d.pop("gpu_type")
+        check_value(gpu_type, str, "HardwareSpec.gpu_type")
 
         gpu_link = d.pop("gpu_link")
+        check_value(gpu_link, str, "HardwareSpec.gpu_link")
 
         gpu_memory = d.pop("gpu_memory")
+        check_value(gpu_memory, float, "HardwareSpec.gpu_memory")
 
         gpu_count = d.pop("gpu_count")
+        check_value(gpu_count, int, "HardwareSpec.gpu_count")
 
         hardware_spec = cls(
             gpu_type=gpu_type,

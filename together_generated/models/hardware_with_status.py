@@ -15,7 +15,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.endpoint_pricing import EndpointPricing
@@ -86,24 +86,44 @@ class HardwareWithStatus:
         from ..models.hardware_spec import HardwareSpec  # noqa: PLC0415
 
         d = dict(src_dict)
-        object_ = cast(Literal["hardware"], d.pop("object"))
-        if object_ != "hardware":
-            raise ValueError(f"object must match const 'hardware', got '{object_}'")
+        try:
+            object_ = cast(Literal["hardware"], d.pop("object"))
+            if object_ != "hardware":
+                raise ValueError(f"object must match const 'hardware', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "HardwareWithStatus.object") from None
 
         id = d.pop("id")
+        check_value(id, str, "HardwareWithStatus.id")
 
-        pricing = EndpointPricing.from_dict(d.pop("pricing"))
+        try:
+            pricing = EndpointPricing.from_dict(d.pop("pricing"))
 
-        specs = HardwareSpec.from_dict(d.pop("specs"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "HardwareWithStatus.pricing") from None
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        try:
+            specs = HardwareSpec.from_dict(d.pop("specs"))
 
-        _availability = d.pop("availability", UNSET)
-        availability: HardwareAvailability | Unset
-        if isinstance(_availability, Unset):
-            availability = UNSET
-        else:
-            availability = HardwareAvailability.from_dict(_availability)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "HardwareWithStatus.specs") from None
+
+        try:
+            updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "HardwareWithStatus.updated_at") from None
+
+        try:
+            _availability = d.pop("availability", UNSET)
+            availability: HardwareAvailability | Unset
+            if isinstance(_availability, Unset):
+                availability = UNSET
+            else:
+                availability = HardwareAvailability.from_dict(_availability)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "HardwareWithStatus.availability") from None
 
         hardware_with_status = cls(
             object_=object_,

@@ -12,7 +12,7 @@ from ..models.http_autoscaling_config_metric import (
     HTTPAutoscalingConfigMetric,
     check_http_autoscaling_config_metric,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="HTTPAutoscalingConfig")
 
@@ -58,16 +58,24 @@ class HTTPAutoscalingConfig:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _metric = d.pop("metric", UNSET)
-        metric: HTTPAutoscalingConfigMetric | Unset
-        if isinstance(_metric, Unset):
-            metric = UNSET
-        else:
-            metric = check_http_autoscaling_config_metric(_metric)
+        try:
+            _metric = d.pop("metric", UNSET)
+            metric: HTTPAutoscalingConfigMetric | Unset
+            if isinstance(_metric, Unset):
+                metric = UNSET
+            else:
+                metric = check_http_autoscaling_config_metric(_metric)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "HTTPAutoscalingConfig.metric") from None
 
         target = d.pop("target", UNSET)
+        check_value(target, float, "HTTPAutoscalingConfig.target")
 
         time_interval_minutes = d.pop("time_interval_minutes", UNSET)
+        check_value(
+            time_interval_minutes, int, "HTTPAutoscalingConfig.time_interval_minutes"
+        )
 
         http_autoscaling_config = cls(
             metric=metric,

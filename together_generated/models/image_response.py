@@ -14,6 +14,8 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value, field_error
+
 if TYPE_CHECKING:
     from ..models.image_response_data_b64 import ImageResponseDataB64
     from ..models.image_response_data_url import ImageResponseDataUrl
@@ -77,37 +79,48 @@ class ImageResponse:
 
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "ImageResponse.id")
 
         model = d.pop("model")
+        check_value(model, str, "ImageResponse.model")
 
-        object_ = cast(Literal["list"], d.pop("object"))
-        if object_ != "list":
-            raise ValueError(f"object must match const 'list', got '{object_}'")
+        try:
+            object_ = cast(Literal["list"], d.pop("object"))
+            if object_ != "list":
+                raise ValueError(f"object must match const 'list', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ImageResponse.object") from None
 
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
+        try:
+            data = []
+            _data = d.pop("data")
+            if not isinstance(_data, list):
+                raise TypeError(f"expected a list, got {type(_data).__name__}")
+            for data_item_data in _data:
 
-            def _parse_data_item(
-                data: object,
-            ) -> ImageResponseDataB64 | ImageResponseDataUrl:
-                try:
+                def _parse_data_item(
+                    data: object,
+                ) -> ImageResponseDataB64 | ImageResponseDataUrl:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        data_item_type_0 = ImageResponseDataB64.from_dict(data)
+
+                        return data_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    data_item_type_0 = ImageResponseDataB64.from_dict(data)
+                    data_item_type_1 = ImageResponseDataUrl.from_dict(data)
 
-                    return data_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_item_type_1 = ImageResponseDataUrl.from_dict(data)
+                    return data_item_type_1
 
-                return data_item_type_1
+                data_item = _parse_data_item(data_item_data)
 
-            data_item = _parse_data_item(data_item_data)
+                data.append(data_item)
 
-            data.append(data_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ImageResponse.data") from None
 
         image_response = cls(
             id=id,

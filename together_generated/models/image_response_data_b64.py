@@ -12,6 +12,7 @@ from ..models.image_response_data_b64_type import (
     ImageResponseDataB64Type,
     check_image_response_data_b64_type,
 )
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ImageResponseDataB64")
 
@@ -53,10 +54,16 @@ class ImageResponseDataB64:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         index = d.pop("index")
+        check_value(index, int, "ImageResponseDataB64.index")
 
         b64_json = d.pop("b64_json")
+        check_value(b64_json, str, "ImageResponseDataB64.b64_json")
 
-        type_ = check_image_response_data_b64_type(d.pop("type"))
+        try:
+            type_ = check_image_response_data_b64_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ImageResponseDataB64.type") from None
 
         image_response_data_b64 = cls(
             index=index,

@@ -12,6 +12,7 @@ from ..models.image_response_data_url_type import (
     ImageResponseDataUrlType,
     check_image_response_data_url_type,
 )
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ImageResponseDataUrl")
 
@@ -53,10 +54,16 @@ class ImageResponseDataUrl:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         index = d.pop("index")
+        check_value(index, int, "ImageResponseDataUrl.index")
 
         url = d.pop("url")
+        check_value(url, str, "ImageResponseDataUrl.url")
 
-        type_ = check_image_response_data_url_type(d.pop("type"))
+        try:
+            type_ = check_image_response_data_url_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ImageResponseDataUrl.type") from None
 
         image_response_data_url = cls(
             index=index,

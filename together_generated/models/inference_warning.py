@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="InferenceWarning")
 
 
@@ -38,6 +40,7 @@ class InferenceWarning:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message")
+        check_value(message, str, "InferenceWarning.message")
 
         inference_warning = cls(
             message=message,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_audio_type import InputAudioType, check_input_audio_type
+from ..types import field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_input_audio import (
@@ -54,11 +55,19 @@ class InputAudio:
         )
 
         d = dict(src_dict)
-        type_ = check_input_audio_type(d.pop("type"))
+        try:
+            type_ = check_input_audio_type(d.pop("type"))
 
-        input_audio = ChatCompletionUserMessageContentInputAudio.from_dict(
-            d.pop("input_audio")
-        )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "InputAudio.type") from None
+
+        try:
+            input_audio = ChatCompletionUserMessageContentInputAudio.from_dict(
+                d.pop("input_audio")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "InputAudio.input_audio") from None
 
         input_audio = cls(
             type_=type_,

@@ -12,7 +12,7 @@ from ..models.instance_types_response_types_item import (
     InstanceTypesResponseTypesItem,
     check_instance_types_response_types_item,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 T = TypeVar("T", bound="InstanceTypesResponse")
 
@@ -46,14 +46,22 @@ class InstanceTypesResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _types = d.pop("types", UNSET)
-        types: list[InstanceTypesResponseTypesItem] | Unset = UNSET
-        if _types is not UNSET:
-            types = []
-            for types_item_data in _types:
-                types_item = check_instance_types_response_types_item(types_item_data)
+        try:
+            _types = d.pop("types", UNSET)
+            types: list[InstanceTypesResponseTypesItem] | Unset = UNSET
+            if _types is not UNSET:
+                if not isinstance(_types, list):
+                    raise TypeError(f"expected a list, got {type(_types).__name__}")
+                types = []
+                for types_item_data in _types:
+                    types_item = check_instance_types_response_types_item(
+                        types_item_data
+                    )
 
-                types.append(types_item)
+                    types.append(types_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "InstanceTypesResponse.types") from None
 
         instance_types_response = cls(
             types=types,

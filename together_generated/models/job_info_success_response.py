@@ -13,6 +13,7 @@ from ..models.job_info_success_response_status import (
     JobInfoSuccessResponseStatus,
     check_job_info_success_response_status,
 )
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.job_info_success_response_args import JobInfoSuccessResponseArgs
@@ -89,25 +90,51 @@ class JobInfoSuccessResponse:
 
         d = dict(src_dict)
         type_ = d.pop("type")
+        check_value(type_, str, "JobInfoSuccessResponse.type")
 
         job_id = d.pop("job_id")
+        check_value(job_id, str, "JobInfoSuccessResponse.job_id")
 
-        status = check_job_info_success_response_status(d.pop("status"))
+        try:
+            status = check_job_info_success_response_status(d.pop("status"))
 
-        status_updates = []
-        _status_updates = d.pop("status_updates")
-        for status_updates_item_data in _status_updates:
-            status_updates_item = JobInfoSuccessResponseStatusUpdatesItem.from_dict(
-                status_updates_item_data
-            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "JobInfoSuccessResponse.status") from None
 
-            status_updates.append(status_updates_item)
+        try:
+            status_updates = []
+            _status_updates = d.pop("status_updates")
+            if not isinstance(_status_updates, list):
+                raise TypeError(
+                    f"expected a list, got {type(_status_updates).__name__}"
+                )
+            for status_updates_item_data in _status_updates:
+                status_updates_item = JobInfoSuccessResponseStatusUpdatesItem.from_dict(
+                    status_updates_item_data
+                )
 
-        args = JobInfoSuccessResponseArgs.from_dict(d.pop("args"))
+                status_updates.append(status_updates_item)
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "JobInfoSuccessResponse.status_updates") from None
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        try:
+            args = JobInfoSuccessResponseArgs.from_dict(d.pop("args"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "JobInfoSuccessResponse.args") from None
+
+        try:
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "JobInfoSuccessResponse.created_at") from None
+
+        try:
+            updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "JobInfoSuccessResponse.updated_at") from None
 
         job_info_success_response = cls(
             type_=type_,

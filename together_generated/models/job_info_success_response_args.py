@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="JobInfoSuccessResponseArgs")
 
@@ -50,10 +50,13 @@ class JobInfoSuccessResponseArgs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         description = d.pop("description", UNSET)
+        check_value(description, str, "JobInfoSuccessResponseArgs.description")
 
         model_name = d.pop("modelName", UNSET)
+        check_value(model_name, str, "JobInfoSuccessResponseArgs.modelName")
 
         model_source = d.pop("modelSource", UNSET)
+        check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
 
         job_info_success_response_args = cls(
             description=description,

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value, field_error
+
 T = TypeVar("T", bound="JobInfoSuccessResponseStatusUpdatesItem")
 
 
@@ -49,10 +51,18 @@ class JobInfoSuccessResponseStatusUpdatesItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         status = d.pop("status")
+        check_value(status, str, "JobInfoSuccessResponseStatusUpdatesItem.status")
 
         message = d.pop("message")
+        check_value(message, str, "JobInfoSuccessResponseStatusUpdatesItem.message")
 
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+        try:
+            timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "JobInfoSuccessResponseStatusUpdatesItem.timestamp"
+            ) from None
 
         job_info_success_response_status_updates_item = cls(
             status=status,

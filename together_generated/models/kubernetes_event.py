@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="KubernetesEvent")
 
@@ -69,16 +69,22 @@ class KubernetesEvent:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         action = d.pop("action", UNSET)
+        check_value(action, str, "KubernetesEvent.action")
 
         count = d.pop("count", UNSET)
+        check_value(count, int, "KubernetesEvent.count")
 
         first_seen = d.pop("first_seen", UNSET)
+        check_value(first_seen, str, "KubernetesEvent.first_seen")
 
         last_seen = d.pop("last_seen", UNSET)
+        check_value(last_seen, str, "KubernetesEvent.last_seen")
 
         message = d.pop("message", UNSET)
+        check_value(message, str, "KubernetesEvent.message")
 
         reason = d.pop("reason", UNSET)
+        check_value(reason, str, "KubernetesEvent.reason")
 
         kubernetes_event = cls(
             action=action,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="LinearLRSchedulerArgs")
 
@@ -38,6 +38,7 @@ class LinearLRSchedulerArgs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         min_lr_ratio = d.pop("min_lr_ratio", UNSET)
+        check_value(min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio")
 
         linear_lr_scheduler_args = cls(
             min_lr_ratio=min_lr_ratio,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Unset, field_error
+
 T = TypeVar("T", bound="ListAvailibilityZonesResponse")
 
 
@@ -38,7 +40,13 @@ class ListAvailibilityZonesResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        avzones = cast(list[str], d.pop("avzones"))
+        try:
+            avzones = cast(list[str], d.pop("avzones"))
+            if not isinstance(avzones, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(avzones).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListAvailibilityZonesResponse.avzones") from None
 
         list_availibility_zones_response = cls(
             avzones=avzones,

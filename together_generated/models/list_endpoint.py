@@ -16,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..models.list_endpoint_state import ListEndpointState, check_list_endpoint_state
 from ..models.list_endpoint_type import ListEndpointType, check_list_endpoint_type
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ListEndpoint")
 
@@ -32,8 +33,7 @@ class ListEndpoint:
         type_ (ListEndpointType): The type of endpoint Example: serverless.
         owner (str): The owner of this endpoint Example: together.
         state (ListEndpointState): Current state of the endpoint Example: STARTED.
-        created_at (datetime.datetime): Timestamp when the endpoint was created Example: 2024-02-28
-            21:34:35.444000+00:00.
+        created_at (datetime.datetime): Timestamp when the endpoint was created Example: 2024-02-28T21:34:35.444Z.
     """
 
     object_: Literal["endpoint"]
@@ -83,23 +83,42 @@ class ListEndpoint:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        object_ = cast(Literal["endpoint"], d.pop("object"))
-        if object_ != "endpoint":
-            raise ValueError(f"object must match const 'endpoint', got '{object_}'")
+        try:
+            object_ = cast(Literal["endpoint"], d.pop("object"))
+            if object_ != "endpoint":
+                raise ValueError(f"object must match const 'endpoint', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListEndpoint.object") from None
 
         id = d.pop("id")
+        check_value(id, str, "ListEndpoint.id")
 
         name = d.pop("name")
+        check_value(name, str, "ListEndpoint.name")
 
         model = d.pop("model")
+        check_value(model, str, "ListEndpoint.model")
 
-        type_ = check_list_endpoint_type(d.pop("type"))
+        try:
+            type_ = check_list_endpoint_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListEndpoint.type") from None
 
         owner = d.pop("owner")
+        check_value(owner, str, "ListEndpoint.owner")
 
-        state = check_list_endpoint_state(d.pop("state"))
+        try:
+            state = check_list_endpoint_state(d.pop("state"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListEndpoint.state") from None
+
+        try:
+            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListEndpoint.created_at") from None
 
         list_endpoint = cls(
             object_=object_,

@@ -14,6 +14,8 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.list_endpoint import ListEndpoint
 
@@ -62,16 +64,25 @@ class ListEndpointsResponse200:
         from ..models.list_endpoint import ListEndpoint  # noqa: PLC0415
 
         d = dict(src_dict)
-        object_ = cast(Literal["list"], d.pop("object"))
-        if object_ != "list":
-            raise ValueError(f"object must match const 'list', got '{object_}'")
+        try:
+            object_ = cast(Literal["list"], d.pop("object"))
+            if object_ != "list":
+                raise ValueError(f"object must match const 'list', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListEndpointsResponse200.object") from None
 
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ListEndpoint.from_dict(data_item_data)
+        try:
+            data = []
+            _data = d.pop("data")
+            if not isinstance(_data, list):
+                raise TypeError(f"expected a list, got {type(_data).__name__}")
+            for data_item_data in _data:
+                data_item = ListEndpoint.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListEndpointsResponse200.data") from None
 
         list_endpoints_response_200 = cls(
             object_=object_,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.model_voices import ModelVoices
 
@@ -47,12 +49,18 @@ class ListVoicesResponse:
         from ..models.model_voices import ModelVoices  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ModelVoices.from_dict(data_item_data)
+        try:
+            data = []
+            _data = d.pop("data")
+            if not isinstance(_data, list):
+                raise TypeError(f"expected a list, got {type(_data).__name__}")
+            for data_item_data in _data:
+                data_item = ModelVoices.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListVoicesResponse.data") from None
 
         list_voices_response = cls(
             data=data,

@@ -14,7 +14,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.volume_response_item import VolumeResponseItem
@@ -60,18 +60,27 @@ class ListVolumesResponse:
         from ..models.volume_response_item import VolumeResponseItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: list[VolumeResponseItem] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = VolumeResponseItem.from_dict(data_item_data)
+        try:
+            _data = d.pop("data", UNSET)
+            data: list[VolumeResponseItem] | Unset = UNSET
+            if _data is not UNSET:
+                if not isinstance(_data, list):
+                    raise TypeError(f"expected a list, got {type(_data).__name__}")
+                data = []
+                for data_item_data in _data:
+                    data_item = VolumeResponseItem.from_dict(data_item_data)
 
-                data.append(data_item)
+                    data.append(data_item)
 
-        object_ = cast(Literal["list"] | Unset, d.pop("object", UNSET))
-        if object_ != "list" and not isinstance(object_, Unset):
-            raise ValueError(f"object must match const 'list', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListVolumesResponse.data") from None
+
+        try:
+            object_ = cast(Literal["list"] | Unset, d.pop("object", UNSET))
+            if object_ != "list" and not isinstance(object_, Unset):
+                raise ValueError(f"object must match const 'list', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ListVolumesResponse.object") from None
 
         list_volumes_response = cls(
             data=data,

@@ -12,7 +12,7 @@ from ..models.lo_ra_training_type_type import (
     LoRATrainingTypeType,
     check_lo_ra_training_type_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="LoRATrainingType")
 
@@ -65,15 +65,25 @@ class LoRATrainingType:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = check_lo_ra_training_type_type(d.pop("type"))
+        try:
+            type_ = check_lo_ra_training_type_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "LoRATrainingType.type") from None
 
         lora_r = d.pop("lora_r")
+        check_value(lora_r, int, "LoRATrainingType.lora_r")
 
         lora_alpha = d.pop("lora_alpha")
+        check_value(lora_alpha, int, "LoRATrainingType.lora_alpha")
 
         lora_dropout = d.pop("lora_dropout", UNSET)
+        check_value(lora_dropout, float, "LoRATrainingType.lora_dropout")
 
         lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
+        check_value(
+            lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"
+        )
 
         lo_ra_training_type = cls(
             type_=type_,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.top_logprobs import TopLogprobs
@@ -69,18 +69,40 @@ class LogprobsPart:
         from ..models.top_logprobs import TopLogprobs  # noqa: PLC0415
 
         d = dict(src_dict)
-        token_ids = cast(list[float], d.pop("token_ids", UNSET))
+        try:
+            token_ids = cast(list[float], d.pop("token_ids", UNSET))
+            if not isinstance(token_ids, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(token_ids).__name__}")
 
-        tokens = cast(list[str], d.pop("tokens", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "LogprobsPart.token_ids") from None
 
-        token_logprobs = cast(list[float], d.pop("token_logprobs", UNSET))
+        try:
+            tokens = cast(list[str], d.pop("tokens", UNSET))
+            if not isinstance(tokens, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(tokens).__name__}")
 
-        _top_logprobs = d.pop("top_logprobs", UNSET)
-        top_logprobs: TopLogprobs | Unset
-        if isinstance(_top_logprobs, Unset):
-            top_logprobs = UNSET
-        else:
-            top_logprobs = TopLogprobs.from_dict(_top_logprobs)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "LogprobsPart.tokens") from None
+
+        try:
+            token_logprobs = cast(list[float], d.pop("token_logprobs", UNSET))
+            if not isinstance(token_logprobs, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(token_logprobs).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "LogprobsPart.token_logprobs") from None
+
+        try:
+            _top_logprobs = d.pop("top_logprobs", UNSET)
+            top_logprobs: TopLogprobs | Unset
+            if isinstance(_top_logprobs, Unset):
+                top_logprobs = UNSET
+            else:
+                top_logprobs = TopLogprobs.from_dict(_top_logprobs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "LogprobsPart.top_logprobs") from None
 
         logprobs_part = cls(
             token_ids=token_ids,

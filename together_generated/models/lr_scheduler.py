@@ -12,7 +12,7 @@ from ..models.lr_scheduler_lr_scheduler_type import (
     LRSchedulerLrSchedulerType,
     check_lr_scheduler_lr_scheduler_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.cosine_lr_scheduler_args import CosineLRSchedulerArgs
@@ -65,30 +65,41 @@ class LRScheduler:
         from ..models.linear_lr_scheduler_args import LinearLRSchedulerArgs  # noqa: PLC0415
 
         d = dict(src_dict)
-        lr_scheduler_type = check_lr_scheduler_lr_scheduler_type(
-            d.pop("lr_scheduler_type")
-        )
+        try:
+            lr_scheduler_type = check_lr_scheduler_lr_scheduler_type(
+                d.pop("lr_scheduler_type")
+            )
 
-        def _parse_lr_scheduler_args(
-            data: object,
-        ) -> CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "LRScheduler.lr_scheduler_type") from None
+
+        try:
+
+            def _parse_lr_scheduler_args(
+                data: object,
+            ) -> CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    lr_scheduler_args_type_0 = LinearLRSchedulerArgs.from_dict(data)
+
+                    return lr_scheduler_args_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                lr_scheduler_args_type_0 = LinearLRSchedulerArgs.from_dict(data)
+                lr_scheduler_args_type_1 = CosineLRSchedulerArgs.from_dict(data)
 
-                return lr_scheduler_args_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            lr_scheduler_args_type_1 = CosineLRSchedulerArgs.from_dict(data)
+                return lr_scheduler_args_type_1
 
-            return lr_scheduler_args_type_1
+            lr_scheduler_args = _parse_lr_scheduler_args(
+                d.pop("lr_scheduler_args", UNSET)
+            )
 
-        lr_scheduler_args = _parse_lr_scheduler_args(d.pop("lr_scheduler_args", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "LRScheduler.lr_scheduler_args") from None
 
         lr_scheduler = cls(
             lr_scheduler_type=lr_scheduler_type,

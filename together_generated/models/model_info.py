@@ -15,7 +15,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.model_info_type import ModelInfoType, check_model_info_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.pricing import Pricing
@@ -106,31 +106,49 @@ class ModelInfo:
 
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "ModelInfo.id")
 
-        object_ = cast(Literal["model"], d.pop("object"))
-        if object_ != "model":
-            raise ValueError(f"object must match const 'model', got '{object_}'")
+        try:
+            object_ = cast(Literal["model"], d.pop("object"))
+            if object_ != "model":
+                raise ValueError(f"object must match const 'model', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ModelInfo.object") from None
 
         created = d.pop("created")
+        check_value(created, int, "ModelInfo.created")
 
-        type_ = check_model_info_type(d.pop("type"))
+        try:
+            type_ = check_model_info_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ModelInfo.type") from None
 
         display_name = d.pop("display_name", UNSET)
+        check_value(display_name, str, "ModelInfo.display_name")
 
         organization = d.pop("organization", UNSET)
+        check_value(organization, str, "ModelInfo.organization")
 
         link = d.pop("link", UNSET)
+        check_value(link, str, "ModelInfo.link")
 
         license_ = d.pop("license", UNSET)
+        check_value(license_, str, "ModelInfo.license")
 
         context_length = d.pop("context_length", UNSET)
+        check_value(context_length, int, "ModelInfo.context_length")
 
-        _pricing = d.pop("pricing", UNSET)
-        pricing: Pricing | Unset
-        if isinstance(_pricing, Unset):
-            pricing = UNSET
-        else:
-            pricing = Pricing.from_dict(_pricing)
+        try:
+            _pricing = d.pop("pricing", UNSET)
+            pricing: Pricing | Unset
+            if isinstance(_pricing, Unset):
+                pricing = UNSET
+            else:
+                pricing = Pricing.from_dict(_pricing)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ModelInfo.pricing") from None
 
         model_info = cls(
             id=id,

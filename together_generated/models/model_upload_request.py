@@ -12,7 +12,7 @@ from ..models.model_upload_request_model_type import (
     ModelUploadRequestModelType,
     check_model_upload_request_model_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="ModelUploadRequest")
 
@@ -85,23 +85,33 @@ class ModelUploadRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name")
+        check_value(model_name, str, "ModelUploadRequest.model_name")
 
         model_source = d.pop("model_source")
+        check_value(model_source, str, "ModelUploadRequest.model_source")
 
-        _model_type = d.pop("model_type", UNSET)
-        model_type: ModelUploadRequestModelType | Unset
-        if isinstance(_model_type, Unset):
-            model_type = UNSET
-        else:
-            model_type = check_model_upload_request_model_type(_model_type)
+        try:
+            _model_type = d.pop("model_type", UNSET)
+            model_type: ModelUploadRequestModelType | Unset
+            if isinstance(_model_type, Unset):
+                model_type = UNSET
+            else:
+                model_type = check_model_upload_request_model_type(_model_type)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ModelUploadRequest.model_type") from None
 
         hf_token = d.pop("hf_token", UNSET)
+        check_value(hf_token, str, "ModelUploadRequest.hf_token")
 
         description = d.pop("description", UNSET)
+        check_value(description, str, "ModelUploadRequest.description")
 
         base_model = d.pop("base_model", UNSET)
+        check_value(base_model, str, "ModelUploadRequest.base_model")
 
         lora_model = d.pop("lora_model", UNSET)
+        check_value(lora_model, str, "ModelUploadRequest.lora_model")
 
         model_upload_request = cls(
             model_name=model_name,

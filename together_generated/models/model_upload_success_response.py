@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value, field_error
+
 if TYPE_CHECKING:
     from ..models.model_upload_success_response_data import (
         ModelUploadSuccessResponseData,
@@ -52,9 +54,14 @@ class ModelUploadSuccessResponse:
         )
 
         d = dict(src_dict)
-        data = ModelUploadSuccessResponseData.from_dict(d.pop("data"))
+        try:
+            data = ModelUploadSuccessResponseData.from_dict(d.pop("data"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ModelUploadSuccessResponse.data") from None
 
         message = d.pop("message")
+        check_value(message, str, "ModelUploadSuccessResponse.message")
 
         model_upload_success_response = cls(
             data=data,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="ModelUploadSuccessResponseData")
 
 
@@ -53,12 +55,16 @@ class ModelUploadSuccessResponseData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         job_id = d.pop("job_id")
+        check_value(job_id, str, "ModelUploadSuccessResponseData.job_id")
 
         model_name = d.pop("model_name")
+        check_value(model_name, str, "ModelUploadSuccessResponseData.model_name")
 
         model_id = d.pop("model_id")
+        check_value(model_id, str, "ModelUploadSuccessResponseData.model_id")
 
         model_source = d.pop("model_source")
+        check_value(model_source, str, "ModelUploadSuccessResponseData.model_source")
 
         model_upload_success_response_data = cls(
             job_id=job_id,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value, field_error
+
 if TYPE_CHECKING:
     from ..models.model_voices_voices_item import ModelVoicesVoicesItem
 
@@ -53,13 +55,20 @@ class ModelVoices:
 
         d = dict(src_dict)
         model = d.pop("model")
+        check_value(model, str, "ModelVoices.model")
 
-        voices = []
-        _voices = d.pop("voices")
-        for voices_item_data in _voices:
-            voices_item = ModelVoicesVoicesItem.from_dict(voices_item_data)
+        try:
+            voices = []
+            _voices = d.pop("voices")
+            if not isinstance(_voices, list):
+                raise TypeError(f"expected a list, got {type(_voices).__name__}")
+            for voices_item_data in _voices:
+                voices_item = ModelVoicesVoicesItem.from_dict(voices_item_data)
 
-            voices.append(voices_item)
+                voices.append(voices_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ModelVoices.voices") from None
 
         model_voices = cls(
             model=model,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="ModelVoicesVoicesItem")
 
 
@@ -43,8 +45,10 @@ class ModelVoicesVoicesItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "ModelVoicesVoicesItem.id")
 
         name = d.pop("name")
+        check_value(name, str, "ModelVoicesVoicesItem.name")
 
         model_voices_voices_item = cls(
             id=id,

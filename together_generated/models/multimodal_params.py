@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="MultimodalParams")
 
@@ -39,6 +39,7 @@ class MultimodalParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         train_vision = d.pop("train_vision", UNSET)
+        check_value(train_vision, bool, "MultimodalParams.train_vision")
 
         multimodal_params = cls(
             train_vision=train_vision,

@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from .. import types
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
-from ..types import UNSET, File, Unset
+from ..types import UNSET, File, Unset, check_value, field_error
 
 T = TypeVar("T", bound="PostFilesUploadBody")
 
@@ -80,18 +80,31 @@ class PostFilesUploadBody:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        purpose = check_file_purpose(d.pop("purpose"))
+        try:
+            purpose = check_file_purpose(d.pop("purpose"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFilesUploadBody.purpose") from None
 
         file_name = d.pop("file_name")
+        check_value(file_name, str, "PostFilesUploadBody.file_name")
 
-        file = File(payload=BytesIO(d.pop("file")))
+        try:
+            file = File(payload=BytesIO(d.pop("file")))
 
-        _file_type = d.pop("file_type", UNSET)
-        file_type: FileType | Unset
-        if isinstance(_file_type, Unset):
-            file_type = UNSET
-        else:
-            file_type = check_file_type(_file_type)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFilesUploadBody.file") from None
+
+        try:
+            _file_type = d.pop("file_type", UNSET)
+            file_type: FileType | Unset
+            if isinstance(_file_type, Unset):
+                file_type = UNSET
+            else:
+                file_type = check_file_type(_file_type)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFilesUploadBody.file_type") from None
 
         post_files_upload_body = cls(
             purpose=purpose,

@@ -16,7 +16,7 @@ from ..models.post_fine_tunes_body_train_on_inputs_type_1 import (
     PostFineTunesBodyTrainOnInputsType1,
     check_post_fine_tunes_body_train_on_inputs_type_1,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.full_training_type import FullTrainingType
@@ -283,149 +283,206 @@ class PostFineTunesBody:
 
         d = dict(src_dict)
         training_file = d.pop("training_file")
+        check_value(training_file, str, "PostFineTunesBody.training_file")
 
         model = d.pop("model")
+        check_value(model, str, "PostFineTunesBody.model")
 
         validation_file = d.pop("validation_file", UNSET)
+        check_value(validation_file, str, "PostFineTunesBody.validation_file")
 
         packing = d.pop("packing", UNSET)
+        check_value(packing, bool, "PostFineTunesBody.packing")
 
         n_epochs = d.pop("n_epochs", UNSET)
+        check_value(n_epochs, int, "PostFineTunesBody.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
+        check_value(n_checkpoints, int, "PostFineTunesBody.n_checkpoints")
 
         n_evals = d.pop("n_evals", UNSET)
+        check_value(n_evals, int, "PostFineTunesBody.n_evals")
 
-        def _parse_batch_size(
-            data: object,
-        ) -> int | PostFineTunesBodyBatchSizeType1 | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                batch_size_type_1 = check_post_fine_tunes_body_batch_size_type_1(data)
+        try:
 
-                return batch_size_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(int | PostFineTunesBodyBatchSizeType1 | Unset, data)
+            def _parse_batch_size(
+                data: object,
+            ) -> int | PostFineTunesBodyBatchSizeType1 | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    batch_size_type_1 = check_post_fine_tunes_body_batch_size_type_1(
+                        data
+                    )
 
-        batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
+                    return batch_size_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(int | PostFineTunesBodyBatchSizeType1 | Unset, data)
+
+            batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFineTunesBody.batch_size") from None
 
         learning_rate = d.pop("learning_rate", UNSET)
+        check_value(learning_rate, float, "PostFineTunesBody.learning_rate")
 
-        _lr_scheduler = d.pop("lr_scheduler", UNSET)
-        lr_scheduler: LRScheduler | Unset
-        if isinstance(_lr_scheduler, Unset):
-            lr_scheduler = UNSET
-        else:
-            lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
+        try:
+            _lr_scheduler = d.pop("lr_scheduler", UNSET)
+            lr_scheduler: LRScheduler | Unset
+            if isinstance(_lr_scheduler, Unset):
+                lr_scheduler = UNSET
+            else:
+                lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFineTunesBody.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
+        check_value(warmup_ratio, float, "PostFineTunesBody.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
+        check_value(max_grad_norm, float, "PostFineTunesBody.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
+        check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
 
-        def _parse_random_seed(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        try:
 
-        random_seed = _parse_random_seed(d.pop("random_seed", UNSET))
+            def _parse_random_seed(data: object) -> int | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(int | None | Unset, data)
+
+            random_seed = _parse_random_seed(d.pop("random_seed", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFineTunesBody.random_seed") from None
 
         suffix = d.pop("suffix", UNSET)
+        check_value(suffix, str, "PostFineTunesBody.suffix")
 
         wandb_api_key = d.pop("wandb_api_key", UNSET)
+        check_value(wandb_api_key, str, "PostFineTunesBody.wandb_api_key")
 
         wandb_base_url = d.pop("wandb_base_url", UNSET)
+        check_value(wandb_base_url, str, "PostFineTunesBody.wandb_base_url")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
+        check_value(wandb_project_name, str, "PostFineTunesBody.wandb_project_name")
 
         wandb_name = d.pop("wandb_name", UNSET)
+        check_value(wandb_name, str, "PostFineTunesBody.wandb_name")
 
         wandb_entity = d.pop("wandb_entity", UNSET)
+        check_value(wandb_entity, str, "PostFineTunesBody.wandb_entity")
 
-        def _parse_train_on_inputs(
-            data: object,
-        ) -> bool | PostFineTunesBodyTrainOnInputsType1 | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                train_on_inputs_type_1 = (
-                    check_post_fine_tunes_body_train_on_inputs_type_1(data)
-                )
+        try:
 
-                return train_on_inputs_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(bool | PostFineTunesBodyTrainOnInputsType1 | Unset, data)
+            def _parse_train_on_inputs(
+                data: object,
+            ) -> bool | PostFineTunesBodyTrainOnInputsType1 | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    train_on_inputs_type_1 = (
+                        check_post_fine_tunes_body_train_on_inputs_type_1(data)
+                    )
 
-        train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs", UNSET))
+                    return train_on_inputs_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(bool | PostFineTunesBodyTrainOnInputsType1 | Unset, data)
 
-        def _parse_training_method(
-            data: object,
-        ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+            train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFineTunesBody.train_on_inputs") from None
+
+        try:
+
+            def _parse_training_method(
+                data: object,
+            ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_method_type_0 = TrainingMethodSFT.from_dict(data)
+
+                    return training_method_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                training_method_type_0 = TrainingMethodSFT.from_dict(data)
+                training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                return training_method_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                return training_method_type_1
 
-            return training_method_type_1
+            training_method = _parse_training_method(d.pop("training_method", UNSET))
 
-        training_method = _parse_training_method(d.pop("training_method", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFineTunesBody.training_method") from None
 
-        def _parse_training_type(
-            data: object,
-        ) -> FullTrainingType | LoRATrainingType | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+        try:
+
+            def _parse_training_type(
+                data: object,
+            ) -> FullTrainingType | LoRATrainingType | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_type_type_0 = FullTrainingType.from_dict(data)
+
+                    return training_type_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                training_type_type_0 = FullTrainingType.from_dict(data)
+                training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                return training_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            training_type_type_1 = LoRATrainingType.from_dict(data)
+                return training_type_type_1
 
-            return training_type_type_1
+            training_type = _parse_training_type(d.pop("training_type", UNSET))
 
-        training_type = _parse_training_type(d.pop("training_type", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFineTunesBody.training_type") from None
 
-        _multimodal_params = d.pop("multimodal_params", UNSET)
-        multimodal_params: MultimodalParams | Unset
-        if isinstance(_multimodal_params, Unset):
-            multimodal_params = UNSET
-        else:
-            multimodal_params = MultimodalParams.from_dict(_multimodal_params)
+        try:
+            _multimodal_params = d.pop("multimodal_params", UNSET)
+            multimodal_params: MultimodalParams | Unset
+            if isinstance(_multimodal_params, Unset):
+                multimodal_params = UNSET
+            else:
+                multimodal_params = MultimodalParams.from_dict(_multimodal_params)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostFineTunesBody.multimodal_params") from None
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
+        check_value(from_checkpoint, str, "PostFineTunesBody.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
+        check_value(from_hf_model, str, "PostFineTunesBody.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
+        check_value(hf_model_revision, str, "PostFineTunesBody.hf_model_revision")
 
         hf_api_token = d.pop("hf_api_token", UNSET)
+        check_value(hf_api_token, str, "PostFineTunesBody.hf_api_token")
 
         hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
+        check_value(hf_output_repo_name, str, "PostFineTunesBody.hf_output_repo_name")
 
         post_fine_tunes_body = cls(
             training_file=training_file,

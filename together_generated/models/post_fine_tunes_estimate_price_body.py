@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.full_training_type import FullTrainingType
@@ -114,58 +114,82 @@ class PostFineTunesEstimatePriceBody:
 
         d = dict(src_dict)
         training_file = d.pop("training_file")
+        check_value(training_file, str, "PostFineTunesEstimatePriceBody.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
+        check_value(
+            validation_file, str, "PostFineTunesEstimatePriceBody.validation_file"
+        )
 
         model = d.pop("model", UNSET)
+        check_value(model, str, "PostFineTunesEstimatePriceBody.model")
 
         n_epochs = d.pop("n_epochs", UNSET)
+        check_value(n_epochs, int, "PostFineTunesEstimatePriceBody.n_epochs")
 
         n_evals = d.pop("n_evals", UNSET)
+        check_value(n_evals, int, "PostFineTunesEstimatePriceBody.n_evals")
 
-        def _parse_training_method(
-            data: object,
-        ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+        try:
+
+            def _parse_training_method(
+                data: object,
+            ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_method_type_0 = TrainingMethodSFT.from_dict(data)
+
+                    return training_method_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                training_method_type_0 = TrainingMethodSFT.from_dict(data)
+                training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                return training_method_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                return training_method_type_1
 
-            return training_method_type_1
+            training_method = _parse_training_method(d.pop("training_method", UNSET))
 
-        training_method = _parse_training_method(d.pop("training_method", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "PostFineTunesEstimatePriceBody.training_method"
+            ) from None
 
-        def _parse_training_type(
-            data: object,
-        ) -> FullTrainingType | LoRATrainingType | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
+        try:
+
+            def _parse_training_type(
+                data: object,
+            ) -> FullTrainingType | LoRATrainingType | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_type_type_0 = FullTrainingType.from_dict(data)
+
+                    return training_type_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                training_type_type_0 = FullTrainingType.from_dict(data)
+                training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                return training_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            training_type_type_1 = LoRATrainingType.from_dict(data)
+                return training_type_type_1
 
-            return training_type_type_1
+            training_type = _parse_training_type(d.pop("training_type", UNSET))
 
-        training_type = _parse_training_type(d.pop("training_type", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "PostFineTunesEstimatePriceBody.training_type"
+            ) from None
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
+        check_value(
+            from_checkpoint, str, "PostFineTunesEstimatePriceBody.from_checkpoint"
+        )
 
         post_fine_tunes_estimate_price_body = cls(
             training_file=training_file,

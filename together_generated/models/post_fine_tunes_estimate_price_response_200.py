@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="PostFineTunesEstimatePriceResponse200")
 
@@ -63,14 +63,37 @@ class PostFineTunesEstimatePriceResponse200:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         estimated_total_price = d.pop("estimated_total_price", UNSET)
+        check_value(
+            estimated_total_price,
+            float,
+            "PostFineTunesEstimatePriceResponse200.estimated_total_price",
+        )
 
         allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
+        check_value(
+            allowed_to_proceed,
+            bool,
+            "PostFineTunesEstimatePriceResponse200.allowed_to_proceed",
+        )
 
         user_limit = d.pop("user_limit", UNSET)
+        check_value(
+            user_limit, float, "PostFineTunesEstimatePriceResponse200.user_limit"
+        )
 
         estimated_train_token_count = d.pop("estimated_train_token_count", UNSET)
+        check_value(
+            estimated_train_token_count,
+            float,
+            "PostFineTunesEstimatePriceResponse200.estimated_train_token_count",
+        )
 
         estimated_eval_token_count = d.pop("estimated_eval_token_count", UNSET)
+        check_value(
+            estimated_eval_token_count,
+            float,
+            "PostFineTunesEstimatePriceResponse200.estimated_eval_token_count",
+        )
 
         post_fine_tunes_estimate_price_response_200 = cls(
             estimated_total_price=estimated_total_price,

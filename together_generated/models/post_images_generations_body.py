@@ -20,7 +20,7 @@ from ..models.post_images_generations_body_response_format import (
     PostImagesGenerationsBodyResponseFormat,
     check_post_images_generations_body_response_format,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.post_images_generations_body_image_loras_item import (
@@ -169,68 +169,117 @@ class PostImagesGenerationsBody:
 
         d = dict(src_dict)
         prompt = d.pop("prompt")
+        check_value(prompt, str, "PostImagesGenerationsBody.prompt")
 
-        def _parse_model(data: object) -> PostImagesGenerationsBodyModelType0 | str:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_0 = check_post_images_generations_body_model_type_0(data)
+        try:
 
-                return model_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(PostImagesGenerationsBodyModelType0 | str, data)
+            def _parse_model(data: object) -> PostImagesGenerationsBodyModelType0 | str:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_0 = check_post_images_generations_body_model_type_0(data)
 
-        model = _parse_model(d.pop("model"))
+                    return model_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(PostImagesGenerationsBodyModelType0 | str, data)
+
+            model = _parse_model(d.pop("model"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostImagesGenerationsBody.model") from None
 
         steps = d.pop("steps", UNSET)
+        check_value(steps, int, "PostImagesGenerationsBody.steps")
 
         image_url = d.pop("image_url", UNSET)
+        check_value(image_url, str, "PostImagesGenerationsBody.image_url")
 
         seed = d.pop("seed", UNSET)
+        check_value(seed, int, "PostImagesGenerationsBody.seed")
 
         n = d.pop("n", UNSET)
+        check_value(n, int, "PostImagesGenerationsBody.n")
 
         height = d.pop("height", UNSET)
+        check_value(height, int, "PostImagesGenerationsBody.height")
 
         width = d.pop("width", UNSET)
+        check_value(width, int, "PostImagesGenerationsBody.width")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
+        check_value(negative_prompt, str, "PostImagesGenerationsBody.negative_prompt")
 
-        _response_format = d.pop("response_format", UNSET)
-        response_format: PostImagesGenerationsBodyResponseFormat | Unset
-        if isinstance(_response_format, Unset):
-            response_format = UNSET
-        else:
-            response_format = check_post_images_generations_body_response_format(
-                _response_format
-            )
-
-        guidance_scale = d.pop("guidance_scale", UNSET)
-
-        _output_format = d.pop("output_format", UNSET)
-        output_format: PostImagesGenerationsBodyOutputFormat | Unset
-        if isinstance(_output_format, Unset):
-            output_format = UNSET
-        else:
-            output_format = check_post_images_generations_body_output_format(
-                _output_format
-            )
-
-        _image_loras = d.pop("image_loras", UNSET)
-        image_loras: list[PostImagesGenerationsBodyImageLorasItem] | Unset = UNSET
-        if _image_loras is not UNSET:
-            image_loras = []
-            for image_loras_item_data in _image_loras:
-                image_loras_item = PostImagesGenerationsBodyImageLorasItem.from_dict(
-                    image_loras_item_data
+        try:
+            _response_format = d.pop("response_format", UNSET)
+            response_format: PostImagesGenerationsBodyResponseFormat | Unset
+            if isinstance(_response_format, Unset):
+                response_format = UNSET
+            else:
+                response_format = check_post_images_generations_body_response_format(
+                    _response_format
                 )
 
-                image_loras.append(image_loras_item)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "PostImagesGenerationsBody.response_format"
+            ) from None
 
-        reference_images = cast(list[str], d.pop("reference_images", UNSET))
+        guidance_scale = d.pop("guidance_scale", UNSET)
+        check_value(guidance_scale, float, "PostImagesGenerationsBody.guidance_scale")
+
+        try:
+            _output_format = d.pop("output_format", UNSET)
+            output_format: PostImagesGenerationsBodyOutputFormat | Unset
+            if isinstance(_output_format, Unset):
+                output_format = UNSET
+            else:
+                output_format = check_post_images_generations_body_output_format(
+                    _output_format
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostImagesGenerationsBody.output_format") from None
+
+        try:
+            _image_loras = d.pop("image_loras", UNSET)
+            image_loras: list[PostImagesGenerationsBodyImageLorasItem] | Unset = UNSET
+            if _image_loras is not UNSET:
+                if not isinstance(_image_loras, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_image_loras).__name__}"
+                    )
+                image_loras = []
+                for image_loras_item_data in _image_loras:
+                    image_loras_item = (
+                        PostImagesGenerationsBodyImageLorasItem.from_dict(
+                            image_loras_item_data
+                        )
+                    )
+
+                    image_loras.append(image_loras_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PostImagesGenerationsBody.image_loras") from None
+
+        try:
+            reference_images = cast(list[str], d.pop("reference_images", UNSET))
+            if not isinstance(reference_images, (list, Unset)):
+                raise TypeError(
+                    f"expected a list, got {type(reference_images).__name__}"
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "PostImagesGenerationsBody.reference_images"
+            ) from None
 
         disable_safety_checker = d.pop("disable_safety_checker", UNSET)
+        check_value(
+            disable_safety_checker,
+            bool,
+            "PostImagesGenerationsBody.disable_safety_checker",
+        )
 
         post_images_generations_body = cls(
             prompt=prompt,

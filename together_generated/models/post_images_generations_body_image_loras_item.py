@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="PostImagesGenerationsBodyImageLorasItem")
 
 
@@ -43,8 +45,10 @@ class PostImagesGenerationsBodyImageLorasItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         path = d.pop("path")
+        check_value(path, str, "PostImagesGenerationsBodyImageLorasItem.path")
 
         scale = d.pop("scale")
+        check_value(scale, float, "PostImagesGenerationsBodyImageLorasItem.scale")
 
         post_images_generations_body_image_loras_item = cls(
             path=path,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="Pricing")
 
 
@@ -58,14 +60,19 @@ class Pricing:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         hourly = d.pop("hourly")
+        check_value(hourly, float, "Pricing.hourly")
 
         input_ = d.pop("input")
+        check_value(input_, float, "Pricing.input")
 
         output = d.pop("output")
+        check_value(output, float, "Pricing.output")
 
         base = d.pop("base")
+        check_value(base, float, "Pricing.base")
 
         finetune = d.pop("finetune")
+        check_value(finetune, float, "Pricing.finetune")
 
         pricing = cls(
             hourly=hourly,

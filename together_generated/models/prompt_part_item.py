@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.logprobs_part import LogprobsPart
@@ -52,13 +52,18 @@ class PromptPartItem:
 
         d = dict(src_dict)
         text = d.pop("text", UNSET)
+        check_value(text, str, "PromptPartItem.text")
 
-        _logprobs = d.pop("logprobs", UNSET)
-        logprobs: LogprobsPart | Unset
-        if isinstance(_logprobs, Unset):
-            logprobs = UNSET
-        else:
-            logprobs = LogprobsPart.from_dict(_logprobs)
+        try:
+            _logprobs = d.pop("logprobs", UNSET)
+            logprobs: LogprobsPart | Unset
+            if isinstance(_logprobs, Unset):
+                logprobs = UNSET
+            else:
+                logprobs = LogprobsPart.from_dict(_logprobs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "PromptPartItem.logprobs") from None
 
         prompt_part_item = cls(
             text=text,

@@ -12,7 +12,7 @@ from ..models.queue_autoscaling_config_metric import (
     QueueAutoscalingConfigMetric,
     check_queue_autoscaling_config_metric,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="QueueAutoscalingConfig")
 
@@ -57,16 +57,22 @@ class QueueAutoscalingConfig:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _metric = d.pop("metric", UNSET)
-        metric: QueueAutoscalingConfigMetric | Unset
-        if isinstance(_metric, Unset):
-            metric = UNSET
-        else:
-            metric = check_queue_autoscaling_config_metric(_metric)
+        try:
+            _metric = d.pop("metric", UNSET)
+            metric: QueueAutoscalingConfigMetric | Unset
+            if isinstance(_metric, Unset):
+                metric = UNSET
+            else:
+                metric = check_queue_autoscaling_config_metric(_metric)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueAutoscalingConfig.metric") from None
 
         model = d.pop("model", UNSET)
+        check_value(model, str, "QueueAutoscalingConfig.model")
 
         target = d.pop("target", UNSET)
+        check_value(target, float, "QueueAutoscalingConfig.target")
 
         queue_autoscaling_config = cls(
             metric=metric,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="QueueCancelRequest")
 
 
@@ -43,8 +45,10 @@ class QueueCancelRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
+        check_value(model, str, "QueueCancelRequest.model")
 
         request_id = d.pop("request_id")
+        check_value(request_id, str, "QueueCancelRequest.request_id")
 
         queue_cancel_request = cls(
             model=model,

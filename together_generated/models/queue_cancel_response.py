@@ -12,6 +12,7 @@ from ..models.queue_cancel_response_status import (
     QueueCancelResponseStatus,
     check_queue_cancel_response_status,
 )
+from ..types import field_error
 
 T = TypeVar("T", bound="QueueCancelResponse")
 
@@ -44,7 +45,11 @@ class QueueCancelResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = check_queue_cancel_response_status(d.pop("status"))
+        try:
+            status = check_queue_cancel_response_status(d.pop("status"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueCancelResponse.status") from None
 
         queue_cancel_response = cls(
             status=status,

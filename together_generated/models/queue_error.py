@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="QueueError")
 
@@ -56,12 +56,16 @@ class QueueError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
+        check_value(code, str, "QueueError.code")
 
         message = d.pop("message", UNSET)
+        check_value(message, str, "QueueError.message")
 
         param = d.pop("param", UNSET)
+        check_value(param, str, "QueueError.param")
 
         type_ = d.pop("type", UNSET)
+        check_value(type_, str, "QueueError.type")
 
         queue_error = cls(
             code=code,

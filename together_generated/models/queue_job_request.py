@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.queue_job_request_info import QueueJobRequestInfo
@@ -73,17 +73,27 @@ class QueueJobRequest:
 
         d = dict(src_dict)
         model = d.pop("model")
+        check_value(model, str, "QueueJobRequest.model")
 
-        payload = QueueJobRequestPayload.from_dict(d.pop("payload"))
+        try:
+            payload = QueueJobRequestPayload.from_dict(d.pop("payload"))
 
-        _info = d.pop("info", UNSET)
-        info: QueueJobRequestInfo | Unset
-        if isinstance(_info, Unset):
-            info = UNSET
-        else:
-            info = QueueJobRequestInfo.from_dict(_info)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobRequest.payload") from None
+
+        try:
+            _info = d.pop("info", UNSET)
+            info: QueueJobRequestInfo | Unset
+            if isinstance(_info, Unset):
+                info = UNSET
+            else:
+                info = QueueJobRequestInfo.from_dict(_info)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobRequest.info") from None
 
         priority = d.pop("priority", UNSET)
+        check_value(priority, int, "QueueJobRequest.priority")
 
         queue_job_request = cls(
             model=model,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.queue_error import QueueError
@@ -51,14 +51,19 @@ class QueueJobResponse:
         from ..models.queue_error import QueueError  # noqa: PLC0415
 
         d = dict(src_dict)
-        _error = d.pop("error", UNSET)
-        error: QueueError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
-            error = QueueError.from_dict(_error)
+        try:
+            _error = d.pop("error", UNSET)
+            error: QueueError | Unset
+            if isinstance(_error, Unset):
+                error = UNSET
+            else:
+                error = QueueError.from_dict(_error)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobResponse.error") from None
 
         request_id = d.pop("requestId", UNSET)
+        check_value(request_id, str, "QueueJobResponse.requestId")
 
         queue_job_response = cls(
             error=error,

@@ -13,7 +13,7 @@ from ..models.queue_job_status_response_status import (
     QueueJobStatusResponseStatus,
     check_queue_job_status_response_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.queue_job_status_response_info import QueueJobStatusResponseInfo
@@ -145,58 +145,96 @@ class QueueJobStatusResponse:
 
         d = dict(src_dict)
         model = d.pop("model")
+        check_value(model, str, "QueueJobStatusResponse.model")
 
         request_id = d.pop("request_id")
+        check_value(request_id, str, "QueueJobStatusResponse.request_id")
 
-        status = check_queue_job_status_response_status(d.pop("status"))
+        try:
+            status = check_queue_job_status_response_status(d.pop("status"))
 
-        _claimed_at = d.pop("claimed_at", UNSET)
-        claimed_at: datetime.datetime | Unset
-        if isinstance(_claimed_at, Unset):
-            claimed_at = UNSET
-        else:
-            claimed_at = datetime.datetime.fromisoformat(_claimed_at)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobStatusResponse.status") from None
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        try:
+            _claimed_at = d.pop("claimed_at", UNSET)
+            claimed_at: datetime.datetime | Unset
+            if isinstance(_claimed_at, Unset):
+                claimed_at = UNSET
+            else:
+                claimed_at = datetime.datetime.fromisoformat(_claimed_at)
 
-        _done_at = d.pop("done_at", UNSET)
-        done_at: datetime.datetime | Unset
-        if isinstance(_done_at, Unset):
-            done_at = UNSET
-        else:
-            done_at = datetime.datetime.fromisoformat(_done_at)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobStatusResponse.claimed_at") from None
 
-        _info = d.pop("info", UNSET)
-        info: QueueJobStatusResponseInfo | Unset
-        if isinstance(_info, Unset):
-            info = UNSET
-        else:
-            info = QueueJobStatusResponseInfo.from_dict(_info)
+        try:
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _inputs = d.pop("inputs", UNSET)
-        inputs: QueueJobStatusResponseInputs | Unset
-        if isinstance(_inputs, Unset):
-            inputs = UNSET
-        else:
-            inputs = QueueJobStatusResponseInputs.from_dict(_inputs)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobStatusResponse.created_at") from None
 
-        _outputs = d.pop("outputs", UNSET)
-        outputs: QueueJobStatusResponseOutputs | Unset
-        if isinstance(_outputs, Unset):
-            outputs = UNSET
-        else:
-            outputs = QueueJobStatusResponseOutputs.from_dict(_outputs)
+        try:
+            _done_at = d.pop("done_at", UNSET)
+            done_at: datetime.datetime | Unset
+            if isinstance(_done_at, Unset):
+                done_at = UNSET
+            else:
+                done_at = datetime.datetime.fromisoformat(_done_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobStatusResponse.done_at") from None
+
+        try:
+            _info = d.pop("info", UNSET)
+            info: QueueJobStatusResponseInfo | Unset
+            if isinstance(_info, Unset):
+                info = UNSET
+            else:
+                info = QueueJobStatusResponseInfo.from_dict(_info)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobStatusResponse.info") from None
+
+        try:
+            _inputs = d.pop("inputs", UNSET)
+            inputs: QueueJobStatusResponseInputs | Unset
+            if isinstance(_inputs, Unset):
+                inputs = UNSET
+            else:
+                inputs = QueueJobStatusResponseInputs.from_dict(_inputs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobStatusResponse.inputs") from None
+
+        try:
+            _outputs = d.pop("outputs", UNSET)
+            outputs: QueueJobStatusResponseOutputs | Unset
+            if isinstance(_outputs, Unset):
+                outputs = UNSET
+            else:
+                outputs = QueueJobStatusResponseOutputs.from_dict(_outputs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobStatusResponse.outputs") from None
 
         priority = d.pop("priority", UNSET)
+        check_value(priority, int, "QueueJobStatusResponse.priority")
 
         retries = d.pop("retries", UNSET)
+        check_value(retries, int, "QueueJobStatusResponse.retries")
 
-        warnings = cast(list[str], d.pop("warnings", UNSET))
+        try:
+            warnings = cast(list[str], d.pop("warnings", UNSET))
+            if not isinstance(warnings, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(warnings).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "QueueJobStatusResponse.warnings") from None
 
         queue_job_status_response = cls(
             model=model,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.region_list_response_regions_item import RegionListResponseRegionsItem
 
@@ -48,12 +50,20 @@ class RegionListResponse:
         )
 
         d = dict(src_dict)
-        regions = []
-        _regions = d.pop("regions")
-        for regions_item_data in _regions:
-            regions_item = RegionListResponseRegionsItem.from_dict(regions_item_data)
+        try:
+            regions = []
+            _regions = d.pop("regions")
+            if not isinstance(_regions, list):
+                raise TypeError(f"expected a list, got {type(_regions).__name__}")
+            for regions_item_data in _regions:
+                regions_item = RegionListResponseRegionsItem.from_dict(
+                    regions_item_data
+                )
 
-            regions.append(regions_item)
+                regions.append(regions_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RegionListResponse.regions") from None
 
         region_list_response = cls(
             regions=regions,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="RegionListResponseRegionsItem")
 
@@ -53,12 +53,33 @@ class RegionListResponseRegionsItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
+        check_value(name, str, "RegionListResponseRegionsItem.name")
 
-        driver_versions = cast(list[str], d.pop("driver_versions"))
+        try:
+            driver_versions = cast(list[str], d.pop("driver_versions"))
+            if not isinstance(driver_versions, (list, Unset)):
+                raise TypeError(
+                    f"expected a list, got {type(driver_versions).__name__}"
+                )
 
-        supported_instance_types = cast(
-            list[str], d.pop("supported_instance_types", UNSET)
-        )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "RegionListResponseRegionsItem.driver_versions"
+            ) from None
+
+        try:
+            supported_instance_types = cast(
+                list[str], d.pop("supported_instance_types", UNSET)
+            )
+            if not isinstance(supported_instance_types, (list, Unset)):
+                raise TypeError(
+                    f"expected a list, got {type(supported_instance_types).__name__}"
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "RegionListResponseRegionsItem.supported_instance_types"
+            ) from None
 
         region_list_response_regions_item = cls(
             name=name,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="ReplicaEvent")
 
@@ -92,22 +92,35 @@ class ReplicaEvent:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         image = d.pop("image", UNSET)
+        check_value(image, str, "ReplicaEvent.image")
 
         replica_ready_since = d.pop("replica_ready_since", UNSET)
+        check_value(replica_ready_since, str, "ReplicaEvent.replica_ready_since")
 
         replica_status = d.pop("replica_status", UNSET)
+        check_value(replica_status, str, "ReplicaEvent.replica_status")
 
         replica_status_message = d.pop("replica_status_message", UNSET)
+        check_value(replica_status_message, str, "ReplicaEvent.replica_status_message")
 
         replica_status_reason = d.pop("replica_status_reason", UNSET)
+        check_value(replica_status_reason, str, "ReplicaEvent.replica_status_reason")
 
         revision_id = d.pop("revision_id", UNSET)
+        check_value(revision_id, str, "ReplicaEvent.revision_id")
 
         volume_preload_completed_at = d.pop("volume_preload_completed_at", UNSET)
+        check_value(
+            volume_preload_completed_at, str, "ReplicaEvent.volume_preload_completed_at"
+        )
 
         volume_preload_started_at = d.pop("volume_preload_started_at", UNSET)
+        check_value(
+            volume_preload_started_at, str, "ReplicaEvent.volume_preload_started_at"
+        )
 
         volume_preload_status = d.pop("volume_preload_status", UNSET)
+        check_value(volume_preload_status, str, "ReplicaEvent.volume_preload_status")
 
         replica_event = cls(
             image=image,

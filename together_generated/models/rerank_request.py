@@ -11,7 +11,7 @@ from ..models.rerank_request_model_type_0 import (
     RerankRequestModelType0,
     check_rerank_request_model_type_0,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rerank_request_documents_type_0_item import (
@@ -103,53 +103,81 @@ class RerankRequest:
         )
 
         d = dict(src_dict)
+        try:
 
-        def _parse_model(data: object) -> RerankRequestModelType0 | str:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                model_type_0 = check_rerank_request_model_type_0(data)
+            def _parse_model(data: object) -> RerankRequestModelType0 | str:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    model_type_0 = check_rerank_request_model_type_0(data)
 
-                return model_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(RerankRequestModelType0 | str, data)
+                    return model_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(RerankRequestModelType0 | str, data)
 
-        model = _parse_model(d.pop("model"))
+            model = _parse_model(d.pop("model"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RerankRequest.model") from None
 
         query = d.pop("query")
+        check_value(query, str, "RerankRequest.query")
 
-        def _parse_documents(
-            data: object,
-        ) -> list[RerankRequestDocumentsType0Item] | list[str]:
-            try:
+        try:
+
+            def _parse_documents(
+                data: object,
+            ) -> list[RerankRequestDocumentsType0Item] | list[str]:
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    documents_type_0 = []
+                    _documents_type_0 = data
+                    if not isinstance(_documents_type_0, list):
+                        raise TypeError(
+                            f"expected a list, got {type(_documents_type_0).__name__}"
+                        )
+                    for documents_type_0_item_data in _documents_type_0:
+                        documents_type_0_item = (
+                            RerankRequestDocumentsType0Item.from_dict(
+                                documents_type_0_item_data
+                            )
+                        )
+
+                        documents_type_0.append(documents_type_0_item)
+
+                    return documents_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, list):
                     raise TypeError()
-                documents_type_0 = []
-                _documents_type_0 = data
-                for documents_type_0_item_data in _documents_type_0:
-                    documents_type_0_item = RerankRequestDocumentsType0Item.from_dict(
-                        documents_type_0_item_data
+                documents_type_1 = cast(list[str], data)
+                if not isinstance(documents_type_1, (list, Unset)):
+                    raise TypeError(
+                        f"expected a list, got {type(documents_type_1).__name__}"
                     )
 
-                    documents_type_0.append(documents_type_0_item)
+                return documents_type_1
 
-                return documents_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, list):
-                raise TypeError()
-            documents_type_1 = cast(list[str], data)
+            documents = _parse_documents(d.pop("documents"))
 
-            return documents_type_1
-
-        documents = _parse_documents(d.pop("documents"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RerankRequest.documents") from None
 
         top_n = d.pop("top_n", UNSET)
+        check_value(top_n, int, "RerankRequest.top_n")
 
         return_documents = d.pop("return_documents", UNSET)
+        check_value(return_documents, bool, "RerankRequest.return_documents")
 
-        rank_fields = cast(list[str], d.pop("rank_fields", UNSET))
+        try:
+            rank_fields = cast(list[str], d.pop("rank_fields", UNSET))
+            if not isinstance(rank_fields, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(rank_fields).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RerankRequest.rank_fields") from None
 
         rerank_request = cls(
             model=model,

@@ -14,7 +14,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rerank_response_results_item import RerankResponseResultsItem
@@ -92,37 +92,53 @@ class RerankResponse:
         from ..models.usage_data import UsageData  # noqa: PLC0415
 
         d = dict(src_dict)
-        object_ = cast(Literal["rerank"], d.pop("object"))
-        if object_ != "rerank":
-            raise ValueError(f"object must match const 'rerank', got '{object_}'")
+        try:
+            object_ = cast(Literal["rerank"], d.pop("object"))
+            if object_ != "rerank":
+                raise ValueError(f"object must match const 'rerank', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RerankResponse.object") from None
 
         model = d.pop("model")
+        check_value(model, str, "RerankResponse.model")
 
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = RerankResponseResultsItem.from_dict(results_item_data)
+        try:
+            results = []
+            _results = d.pop("results")
+            if not isinstance(_results, list):
+                raise TypeError(f"expected a list, got {type(_results).__name__}")
+            for results_item_data in _results:
+                results_item = RerankResponseResultsItem.from_dict(results_item_data)
 
-            results.append(results_item)
+                results.append(results_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RerankResponse.results") from None
 
         id = d.pop("id", UNSET)
+        check_value(id, str, "RerankResponse.id")
 
-        def _parse_usage(data: object) -> None | Unset | UsageData:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                usage_type_0 = UsageData.from_dict(data)
+        try:
 
-                return usage_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UsageData, data)
+            def _parse_usage(data: object) -> None | Unset | UsageData:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    usage_type_0 = UsageData.from_dict(data)
 
-        usage = _parse_usage(d.pop("usage", UNSET))
+                    return usage_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(None | Unset | UsageData, data)
+
+            usage = _parse_usage(d.pop("usage", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RerankResponse.usage") from None
 
         rerank_response = cls(
             object_=object_,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value, field_error
+
 if TYPE_CHECKING:
     from ..models.rerank_response_results_item_document import (
         RerankResponseResultsItemDocument,
@@ -58,10 +60,16 @@ class RerankResponseResultsItem:
 
         d = dict(src_dict)
         index = d.pop("index")
+        check_value(index, int, "RerankResponseResultsItem.index")
 
         relevance_score = d.pop("relevance_score")
+        check_value(relevance_score, float, "RerankResponseResultsItem.relevance_score")
 
-        document = RerankResponseResultsItemDocument.from_dict(d.pop("document"))
+        try:
+            document = RerankResponseResultsItemDocument.from_dict(d.pop("document"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RerankResponseResultsItem.document") from None
 
         rerank_response_results_item = cls(
             index=index,

@@ -12,6 +12,7 @@ from ..models.response_format_json_object_type import (
     ResponseFormatJsonObjectType,
     check_response_format_json_object_type,
 )
+from ..types import field_error
 
 T = TypeVar("T", bound="ResponseFormatJsonObject")
 
@@ -46,7 +47,11 @@ class ResponseFormatJsonObject:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = check_response_format_json_object_type(d.pop("type"))
+        try:
+            type_ = check_response_format_json_object_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ResponseFormatJsonObject.type") from None
 
         response_format_json_object = cls(
             type_=type_,

@@ -12,6 +12,7 @@ from ..models.response_format_json_schema_type import (
     ResponseFormatJsonSchemaType,
     check_response_format_json_schema_type,
 )
+from ..types import field_error
 
 if TYPE_CHECKING:
     from ..models.response_format_json_schema_json_schema import (
@@ -60,9 +61,19 @@ class ResponseFormatJsonSchema:
         )
 
         d = dict(src_dict)
-        type_ = check_response_format_json_schema_type(d.pop("type"))
+        try:
+            type_ = check_response_format_json_schema_type(d.pop("type"))
 
-        json_schema = ResponseFormatJsonSchemaJSONSchema.from_dict(d.pop("json_schema"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ResponseFormatJsonSchema.type") from None
+
+        try:
+            json_schema = ResponseFormatJsonSchemaJSONSchema.from_dict(
+                d.pop("json_schema")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ResponseFormatJsonSchema.json_schema") from None
 
         response_format_json_schema = cls(
             type_=type_,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.response_format_json_schema_schema import (
@@ -79,24 +79,39 @@ class ResponseFormatJsonSchemaJSONSchema:
 
         d = dict(src_dict)
         name = d.pop("name")
+        check_value(name, str, "ResponseFormatJsonSchemaJSONSchema.name")
 
         description = d.pop("description", UNSET)
+        check_value(description, str, "ResponseFormatJsonSchemaJSONSchema.description")
 
-        _schema = d.pop("schema", UNSET)
-        schema: ResponseFormatJsonSchemaSchema | Unset
-        if isinstance(_schema, Unset):
-            schema = UNSET
-        else:
-            schema = ResponseFormatJsonSchemaSchema.from_dict(_schema)
+        try:
+            _schema = d.pop("schema", UNSET)
+            schema: ResponseFormatJsonSchemaSchema | Unset
+            if isinstance(_schema, Unset):
+                schema = UNSET
+            else:
+                schema = ResponseFormatJsonSchemaSchema.from_dict(_schema)
 
-        def _parse_strict(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ResponseFormatJsonSchemaJSONSchema.schema"
+            ) from None
 
-        strict = _parse_strict(d.pop("strict", UNSET))
+        try:
+
+            def _parse_strict(data: object) -> bool | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(bool | None | Unset, data)
+
+            strict = _parse_strict(d.pop("strict", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "ResponseFormatJsonSchemaJSONSchema.strict"
+            ) from None
 
         response_format_json_schema_json_schema = cls(
             name=name,

@@ -12,6 +12,7 @@ from ..models.response_format_text_type import (
     ResponseFormatTextType,
     check_response_format_text_type,
 )
+from ..types import field_error
 
 T = TypeVar("T", bound="ResponseFormatText")
 
@@ -43,7 +44,11 @@ class ResponseFormatText:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = check_response_format_text_type(d.pop("type"))
+        try:
+            type_ = check_response_format_text_type(d.pop("type"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ResponseFormatText.type") from None
 
         response_format_text = cls(
             type_=type_,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="RLAdamWOptimizerParams")
 
@@ -57,12 +57,16 @@ class RLAdamWOptimizerParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         beta1 = d.pop("beta1", UNSET)
+        check_value(beta1, float, "RLAdamWOptimizerParams.beta1")
 
         beta2 = d.pop("beta2", UNSET)
+        check_value(beta2, float, "RLAdamWOptimizerParams.beta2")
 
         eps = d.pop("eps", UNSET)
+        check_value(eps, float, "RLAdamWOptimizerParams.eps")
 
         weight_decay = d.pop("weight_decay", UNSET)
+        check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
 
         rl_adam_w_optimizer_params = cls(
             beta1=beta1,

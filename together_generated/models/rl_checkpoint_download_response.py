@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_checkpoint_file import RLCheckpointFile
@@ -48,14 +48,20 @@ class RLCheckpointDownloadResponse:
         from ..models.rl_checkpoint_file import RLCheckpointFile  # noqa: PLC0415
 
         d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: list[RLCheckpointFile] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = RLCheckpointFile.from_dict(data_item_data)
+        try:
+            _data = d.pop("data", UNSET)
+            data: list[RLCheckpointFile] | Unset = UNSET
+            if _data is not UNSET:
+                if not isinstance(_data, list):
+                    raise TypeError(f"expected a list, got {type(_data).__name__}")
+                data = []
+                for data_item_data in _data:
+                    data_item = RLCheckpointFile.from_dict(data_item_data)
 
-                data.append(data_item)
+                    data.append(data_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLCheckpointDownloadResponse.data") from None
 
         rl_checkpoint_download_response = cls(
             data=data,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="RLCheckpointFile")
 
@@ -51,10 +51,13 @@ class RLCheckpointFile:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         filename = d.pop("filename", UNSET)
+        check_value(filename, str, "RLCheckpointFile.filename")
 
         url = d.pop("url", UNSET)
+        check_value(url, str, "RLCheckpointFile.url")
 
         size = d.pop("size", UNSET)
+        check_value(size, str, "RLCheckpointFile.size")
 
         rl_checkpoint_file = cls(
             filename=filename,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 T = TypeVar("T", bound="RLEncodedText")
 
@@ -17,7 +17,7 @@ T = TypeVar("T", bound="RLEncodedText")
 class RLEncodedText:
     """
     Attributes:
-        tokens (list[str] | Unset): Pre-tokenized text input Example: [123, 456, 789].
+        tokens (list[str] | Unset): Pre-tokenized text input Example: ['123', '456', '789'].
     """
 
     tokens: list[str] | Unset = UNSET
@@ -39,7 +39,13 @@ class RLEncodedText:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        tokens = cast(list[str], d.pop("tokens", UNSET))
+        try:
+            tokens = cast(list[str], d.pop("tokens", UNSET))
+            if not isinstance(tokens, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(tokens).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLEncodedText.tokens") from None
 
         rl_encoded_text = cls(
             tokens=tokens,

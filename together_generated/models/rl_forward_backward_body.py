@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.rl_loss_config import RLLossConfig
     from ..models.rl_training_sample import RLTrainingSample
@@ -53,14 +55,24 @@ class RLForwardBackwardBody:
         from ..models.rl_training_sample import RLTrainingSample  # noqa: PLC0415
 
         d = dict(src_dict)
-        samples = []
-        _samples = d.pop("samples")
-        for samples_item_data in _samples:
-            samples_item = RLTrainingSample.from_dict(samples_item_data)
+        try:
+            samples = []
+            _samples = d.pop("samples")
+            if not isinstance(_samples, list):
+                raise TypeError(f"expected a list, got {type(_samples).__name__}")
+            for samples_item_data in _samples:
+                samples_item = RLTrainingSample.from_dict(samples_item_data)
 
-            samples.append(samples_item)
+                samples.append(samples_item)
 
-        loss = RLLossConfig.from_dict(d.pop("loss"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLForwardBackwardBody.samples") from None
+
+        try:
+            loss = RLLossConfig.from_dict(d.pop("loss"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLForwardBackwardBody.loss") from None
 
         rl_forward_backward_body = cls(
             samples=samples,

@@ -12,7 +12,7 @@ from ..models.rl_training_operation_status import (
     RLTrainingOperationStatus,
     check_rl_training_operation_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_forward_backward_result import RLForwardBackwardResult
@@ -74,27 +74,40 @@ class RLForwardBackwardOperation:
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
+        check_value(id, str, "RLForwardBackwardOperation.id")
 
-        _status = d.pop("status", UNSET)
-        status: RLTrainingOperationStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_rl_training_operation_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: RLTrainingOperationStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_rl_training_operation_status(_status)
 
-        _output = d.pop("output", UNSET)
-        output: RLForwardBackwardResult | Unset
-        if isinstance(_output, Unset):
-            output = UNSET
-        else:
-            output = RLForwardBackwardResult.from_dict(_output)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLForwardBackwardOperation.status") from None
 
-        _error = d.pop("error", UNSET)
-        error: RLTrainingOperationError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
-            error = RLTrainingOperationError.from_dict(_error)
+        try:
+            _output = d.pop("output", UNSET)
+            output: RLForwardBackwardResult | Unset
+            if isinstance(_output, Unset):
+                output = UNSET
+            else:
+                output = RLForwardBackwardResult.from_dict(_output)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLForwardBackwardOperation.output") from None
+
+        try:
+            _error = d.pop("error", UNSET)
+            error: RLTrainingOperationError | Unset
+            if isinstance(_error, Unset):
+                error = UNSET
+            else:
+                error = RLTrainingOperationError.from_dict(_error)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLForwardBackwardOperation.error") from None
 
         rl_forward_backward_operation = cls(
             id=id,

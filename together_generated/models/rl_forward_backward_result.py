@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_forward_backward_result_metrics import (
@@ -57,13 +57,18 @@ class RLForwardBackwardResult:
 
         d = dict(src_dict)
         loss = d.pop("loss", UNSET)
+        check_value(loss, float, "RLForwardBackwardResult.loss")
 
-        _metrics = d.pop("metrics", UNSET)
-        metrics: RLForwardBackwardResultMetrics | Unset
-        if isinstance(_metrics, Unset):
-            metrics = UNSET
-        else:
-            metrics = RLForwardBackwardResultMetrics.from_dict(_metrics)
+        try:
+            _metrics = d.pop("metrics", UNSET)
+            metrics: RLForwardBackwardResultMetrics | Unset
+            if isinstance(_metrics, Unset):
+                metrics = UNSET
+            else:
+                metrics = RLForwardBackwardResultMetrics.from_dict(_metrics)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLForwardBackwardResult.metrics") from None
 
         rl_forward_backward_result = cls(
             loss=loss,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_inference_checkpoint_registration import (
@@ -72,22 +72,34 @@ class RLInferenceCheckpoint:
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
+        check_value(id, str, "RLInferenceCheckpoint.id")
 
         step = d.pop("step", UNSET)
+        check_value(step, str, "RLInferenceCheckpoint.step")
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        try:
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _registration = d.pop("registration", UNSET)
-        registration: RLInferenceCheckpointRegistration | Unset
-        if isinstance(_registration, Unset):
-            registration = UNSET
-        else:
-            registration = RLInferenceCheckpointRegistration.from_dict(_registration)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLInferenceCheckpoint.created_at") from None
+
+        try:
+            _registration = d.pop("registration", UNSET)
+            registration: RLInferenceCheckpointRegistration | Unset
+            if isinstance(_registration, Unset):
+                registration = UNSET
+            else:
+                registration = RLInferenceCheckpointRegistration.from_dict(
+                    _registration
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLInferenceCheckpoint.registration") from None
 
         rl_inference_checkpoint = cls(
             id=id,

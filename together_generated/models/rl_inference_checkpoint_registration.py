@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="RLInferenceCheckpointRegistration")
 
@@ -50,13 +50,20 @@ class RLInferenceCheckpointRegistration:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name", UNSET)
+        check_value(model_name, str, "RLInferenceCheckpointRegistration.model_name")
 
-        _registered_at = d.pop("registered_at", UNSET)
-        registered_at: datetime.datetime | Unset
-        if isinstance(_registered_at, Unset):
-            registered_at = UNSET
-        else:
-            registered_at = datetime.datetime.fromisoformat(_registered_at)
+        try:
+            _registered_at = d.pop("registered_at", UNSET)
+            registered_at: datetime.datetime | Unset
+            if isinstance(_registered_at, Unset):
+                registered_at = UNSET
+            else:
+                registered_at = datetime.datetime.fromisoformat(_registered_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "RLInferenceCheckpointRegistration.registered_at"
+            ) from None
 
         rl_inference_checkpoint_registration = cls(
             model_name=model_name,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="RLInferenceCheckpointResult")
 
@@ -39,6 +39,7 @@ class RLInferenceCheckpointResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name", UNSET)
+        check_value(model_name, str, "RLInferenceCheckpointResult.model_name")
 
         rl_inference_checkpoint_result = cls(
             model_name=model_name,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_encoded_text import RLEncodedText
@@ -45,12 +45,16 @@ class RLInputChunk:
         from ..models.rl_encoded_text import RLEncodedText  # noqa: PLC0415
 
         d = dict(src_dict)
-        _encoded_text = d.pop("encoded_text", UNSET)
-        encoded_text: RLEncodedText | Unset
-        if isinstance(_encoded_text, Unset):
-            encoded_text = UNSET
-        else:
-            encoded_text = RLEncodedText.from_dict(_encoded_text)
+        try:
+            _encoded_text = d.pop("encoded_text", UNSET)
+            encoded_text: RLEncodedText | Unset
+            if isinstance(_encoded_text, Unset):
+                encoded_text = UNSET
+            else:
+                encoded_text = RLEncodedText.from_dict(_encoded_text)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLInputChunk.encoded_text") from None
 
         rl_input_chunk = cls(
             encoded_text=encoded_text,

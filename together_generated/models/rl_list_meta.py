@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="RLListMeta")
 
@@ -44,8 +44,10 @@ class RLListMeta:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         limit = d.pop("limit", UNSET)
+        check_value(limit, int, "RLListMeta.limit")
 
         has_more = d.pop("has_more", UNSET)
+        check_value(has_more, bool, "RLListMeta.has_more")
 
         rl_list_meta = cls(
             limit=limit,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="RLLoraConfig")
 
@@ -51,10 +51,13 @@ class RLLoraConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         rank = d.pop("rank", UNSET)
+        check_value(rank, int, "RLLoraConfig.rank")
 
         alpha = d.pop("alpha", UNSET)
+        check_value(alpha, int, "RLLoraConfig.alpha")
 
         dropout = d.pop("dropout", UNSET)
+        check_value(dropout, float, "RLLoraConfig.dropout")
 
         rl_lora_config = cls(
             rank=rank,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rl_loss_type import RLLossType, check_rl_loss_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_cross_entropy_loss_params import RLCrossEntropyLossParams
@@ -64,23 +64,35 @@ class RLLossConfig:
         from ..models.rlgrpo_loss_params import RLGRPOLossParams  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_rl_loss_type(d.pop("type"))
+        try:
+            type_ = check_rl_loss_type(d.pop("type"))
 
-        _cross_entropy_params = d.pop("cross_entropy_params", UNSET)
-        cross_entropy_params: RLCrossEntropyLossParams | Unset
-        if isinstance(_cross_entropy_params, Unset):
-            cross_entropy_params = UNSET
-        else:
-            cross_entropy_params = RLCrossEntropyLossParams.from_dict(
-                _cross_entropy_params
-            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossConfig.type") from None
 
-        _grpo_params = d.pop("grpo_params", UNSET)
-        grpo_params: RLGRPOLossParams | Unset
-        if isinstance(_grpo_params, Unset):
-            grpo_params = UNSET
-        else:
-            grpo_params = RLGRPOLossParams.from_dict(_grpo_params)
+        try:
+            _cross_entropy_params = d.pop("cross_entropy_params", UNSET)
+            cross_entropy_params: RLCrossEntropyLossParams | Unset
+            if isinstance(_cross_entropy_params, Unset):
+                cross_entropy_params = UNSET
+            else:
+                cross_entropy_params = RLCrossEntropyLossParams.from_dict(
+                    _cross_entropy_params
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossConfig.cross_entropy_params") from None
+
+        try:
+            _grpo_params = d.pop("grpo_params", UNSET)
+            grpo_params: RLGRPOLossParams | Unset
+            if isinstance(_grpo_params, Unset):
+                grpo_params = UNSET
+            else:
+                grpo_params = RLGRPOLossParams.from_dict(_grpo_params)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossConfig.grpo_params") from None
 
         rl_loss_config = cls(
             type_=type_,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_loss_mask import RLLossMask
@@ -65,26 +65,38 @@ class RLLossInputs:
         from ..models.rlgrpo_loss_inputs import RLGRPOLossInputs  # noqa: PLC0415
 
         d = dict(src_dict)
-        _target_tokens = d.pop("target_tokens", UNSET)
-        target_tokens: RLLossTargetTokens | Unset
-        if isinstance(_target_tokens, Unset):
-            target_tokens = UNSET
-        else:
-            target_tokens = RLLossTargetTokens.from_dict(_target_tokens)
+        try:
+            _target_tokens = d.pop("target_tokens", UNSET)
+            target_tokens: RLLossTargetTokens | Unset
+            if isinstance(_target_tokens, Unset):
+                target_tokens = UNSET
+            else:
+                target_tokens = RLLossTargetTokens.from_dict(_target_tokens)
 
-        _loss_mask = d.pop("loss_mask", UNSET)
-        loss_mask: RLLossMask | Unset
-        if isinstance(_loss_mask, Unset):
-            loss_mask = UNSET
-        else:
-            loss_mask = RLLossMask.from_dict(_loss_mask)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossInputs.target_tokens") from None
 
-        _grpo_inputs = d.pop("grpo_inputs", UNSET)
-        grpo_inputs: RLGRPOLossInputs | Unset
-        if isinstance(_grpo_inputs, Unset):
-            grpo_inputs = UNSET
-        else:
-            grpo_inputs = RLGRPOLossInputs.from_dict(_grpo_inputs)
+        try:
+            _loss_mask = d.pop("loss_mask", UNSET)
+            loss_mask: RLLossMask | Unset
+            if isinstance(_loss_mask, Unset):
+                loss_mask = UNSET
+            else:
+                loss_mask = RLLossMask.from_dict(_loss_mask)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossInputs.loss_mask") from None
+
+        try:
+            _grpo_inputs = d.pop("grpo_inputs", UNSET)
+            grpo_inputs: RLGRPOLossInputs | Unset
+            if isinstance(_grpo_inputs, Unset):
+                grpo_inputs = UNSET
+            else:
+                grpo_inputs = RLGRPOLossInputs.from_dict(_grpo_inputs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossInputs.grpo_inputs") from None
 
         rl_loss_inputs = cls(
             target_tokens=target_tokens,

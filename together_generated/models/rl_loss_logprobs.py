@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rld_type import RLDType, check_rld_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 T = TypeVar("T", bound="RLLossLogprobs")
 
@@ -48,14 +48,24 @@ class RLLossLogprobs:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = cast(list[float], d.pop("data"))
+        try:
+            data = cast(list[float], d.pop("data"))
+            if not isinstance(data, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(data).__name__}")
 
-        _dtype = d.pop("dtype", UNSET)
-        dtype: RLDType | Unset
-        if isinstance(_dtype, Unset):
-            dtype = UNSET
-        else:
-            dtype = check_rld_type(_dtype)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossLogprobs.data") from None
+
+        try:
+            _dtype = d.pop("dtype", UNSET)
+            dtype: RLDType | Unset
+            if isinstance(_dtype, Unset):
+                dtype = UNSET
+            else:
+                dtype = check_rld_type(_dtype)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossLogprobs.dtype") from None
 
         rl_loss_logprobs = cls(
             data=data,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rld_type import RLDType, check_rld_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 T = TypeVar("T", bound="RLLossMask")
 
@@ -19,7 +19,7 @@ class RLLossMask:
     """Per-token loss mask (1=compute loss, 0=ignore)
 
     Attributes:
-        data (list[str]): Integer array of per-token mask values (0s and 1s) Example: [0, 0, 1].
+        data (list[str]): Integer array of per-token mask values (0s and 1s) Example: ['0', '0', '1'].
         dtype (RLDType | Unset):
     """
 
@@ -49,14 +49,24 @@ class RLLossMask:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = cast(list[str], d.pop("data"))
+        try:
+            data = cast(list[str], d.pop("data"))
+            if not isinstance(data, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(data).__name__}")
 
-        _dtype = d.pop("dtype", UNSET)
-        dtype: RLDType | Unset
-        if isinstance(_dtype, Unset):
-            dtype = UNSET
-        else:
-            dtype = check_rld_type(_dtype)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossMask.data") from None
+
+        try:
+            _dtype = d.pop("dtype", UNSET)
+            dtype: RLDType | Unset
+            if isinstance(_dtype, Unset):
+                dtype = UNSET
+            else:
+                dtype = check_rld_type(_dtype)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossMask.dtype") from None
 
         rl_loss_mask = cls(
             data=data,

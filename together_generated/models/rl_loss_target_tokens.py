@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rld_type import RLDType, check_rld_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 T = TypeVar("T", bound="RLLossTargetTokens")
 
@@ -18,7 +18,7 @@ T = TypeVar("T", bound="RLLossTargetTokens")
 class RLLossTargetTokens:
     """
     Attributes:
-        data (list[str]): Integer array of target tokens Example: [123, 456, 789].
+        data (list[str]): Integer array of target tokens Example: ['123', '456', '789'].
         dtype (RLDType | Unset):
     """
 
@@ -48,14 +48,24 @@ class RLLossTargetTokens:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = cast(list[str], d.pop("data"))
+        try:
+            data = cast(list[str], d.pop("data"))
+            if not isinstance(data, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(data).__name__}")
 
-        _dtype = d.pop("dtype", UNSET)
-        dtype: RLDType | Unset
-        if isinstance(_dtype, Unset):
-            dtype = UNSET
-        else:
-            dtype = check_rld_type(_dtype)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossTargetTokens.data") from None
+
+        try:
+            _dtype = d.pop("dtype", UNSET)
+            dtype: RLDType | Unset
+            if isinstance(_dtype, Unset):
+                dtype = UNSET
+            else:
+                dtype = check_rld_type(_dtype)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLLossTargetTokens.dtype") from None
 
         rl_loss_target_tokens = cls(
             data=data,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.rl_input_chunk import RLInputChunk
 
@@ -46,12 +48,18 @@ class RLModelInput:
         from ..models.rl_input_chunk import RLInputChunk  # noqa: PLC0415
 
         d = dict(src_dict)
-        chunks = []
-        _chunks = d.pop("chunks")
-        for chunks_item_data in _chunks:
-            chunks_item = RLInputChunk.from_dict(chunks_item_data)
+        try:
+            chunks = []
+            _chunks = d.pop("chunks")
+            if not isinstance(_chunks, list):
+                raise TypeError(f"expected a list, got {type(_chunks).__name__}")
+            for chunks_item_data in _chunks:
+                chunks_item = RLInputChunk.from_dict(chunks_item_data)
 
-            chunks.append(chunks_item)
+                chunks.append(chunks_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLModelInput.chunks") from None
 
         rl_model_input = cls(
             chunks=chunks,

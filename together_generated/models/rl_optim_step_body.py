@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_adam_w_optimizer_params import RLAdamWOptimizerParams
@@ -52,13 +52,18 @@ class RLOptimStepBody:
 
         d = dict(src_dict)
         learning_rate = d.pop("learning_rate", UNSET)
+        check_value(learning_rate, float, "RLOptimStepBody.learning_rate")
 
-        _adamw_params = d.pop("adamw_params", UNSET)
-        adamw_params: RLAdamWOptimizerParams | Unset
-        if isinstance(_adamw_params, Unset):
-            adamw_params = UNSET
-        else:
-            adamw_params = RLAdamWOptimizerParams.from_dict(_adamw_params)
+        try:
+            _adamw_params = d.pop("adamw_params", UNSET)
+            adamw_params: RLAdamWOptimizerParams | Unset
+            if isinstance(_adamw_params, Unset):
+                adamw_params = UNSET
+            else:
+                adamw_params = RLAdamWOptimizerParams.from_dict(_adamw_params)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLOptimStepBody.adamw_params") from None
 
         rl_optim_step_body = cls(
             learning_rate=learning_rate,

@@ -12,7 +12,7 @@ from ..models.rl_training_operation_status import (
     RLTrainingOperationStatus,
     check_rl_training_operation_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_optim_step_result import RLOptimStepResult
@@ -74,27 +74,40 @@ class RLOptimStepOperation:
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
+        check_value(id, str, "RLOptimStepOperation.id")
 
-        _status = d.pop("status", UNSET)
-        status: RLTrainingOperationStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_rl_training_operation_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: RLTrainingOperationStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_rl_training_operation_status(_status)
 
-        _output = d.pop("output", UNSET)
-        output: RLOptimStepResult | Unset
-        if isinstance(_output, Unset):
-            output = UNSET
-        else:
-            output = RLOptimStepResult.from_dict(_output)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLOptimStepOperation.status") from None
 
-        _error = d.pop("error", UNSET)
-        error: RLTrainingOperationError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
-            error = RLTrainingOperationError.from_dict(_error)
+        try:
+            _output = d.pop("output", UNSET)
+            output: RLOptimStepResult | Unset
+            if isinstance(_output, Unset):
+                output = UNSET
+            else:
+                output = RLOptimStepResult.from_dict(_output)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLOptimStepOperation.output") from None
+
+        try:
+            _error = d.pop("error", UNSET)
+            error: RLTrainingOperationError | Unset
+            if isinstance(_error, Unset):
+                error = UNSET
+            else:
+                error = RLTrainingOperationError.from_dict(_error)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLOptimStepOperation.error") from None
 
         rl_optim_step_operation = cls(
             id=id,

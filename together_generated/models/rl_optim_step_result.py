@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="RLOptimStepResult")
 
@@ -38,6 +38,7 @@ class RLOptimStepResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         step = d.pop("step", UNSET)
+        check_value(step, str, "RLOptimStepResult.step")
 
         rl_optim_step_result = cls(
             step=step,

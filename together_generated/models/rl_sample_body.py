@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_model_input import RLModelInput
@@ -61,16 +61,25 @@ class RLSampleBody:
         from ..models.rl_sampling_params import RLSamplingParams  # noqa: PLC0415
 
         d = dict(src_dict)
-        prompt = RLModelInput.from_dict(d.pop("prompt"))
+        try:
+            prompt = RLModelInput.from_dict(d.pop("prompt"))
 
-        _sampling_params = d.pop("sampling_params", UNSET)
-        sampling_params: RLSamplingParams | Unset
-        if isinstance(_sampling_params, Unset):
-            sampling_params = UNSET
-        else:
-            sampling_params = RLSamplingParams.from_dict(_sampling_params)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSampleBody.prompt") from None
+
+        try:
+            _sampling_params = d.pop("sampling_params", UNSET)
+            sampling_params: RLSamplingParams | Unset
+            if isinstance(_sampling_params, Unset):
+                sampling_params = UNSET
+            else:
+                sampling_params = RLSamplingParams.from_dict(_sampling_params)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSampleBody.sampling_params") from None
 
         num_samples = d.pop("num_samples", UNSET)
+        check_value(num_samples, int, "RLSampleBody.num_samples")
 
         rl_sample_body = cls(
             prompt=prompt,

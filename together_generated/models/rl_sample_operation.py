@@ -12,7 +12,7 @@ from ..models.rl_training_operation_status import (
     RLTrainingOperationStatus,
     check_rl_training_operation_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_sample_result import RLSampleResult
@@ -74,27 +74,40 @@ class RLSampleOperation:
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
+        check_value(id, str, "RLSampleOperation.id")
 
-        _status = d.pop("status", UNSET)
-        status: RLTrainingOperationStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_rl_training_operation_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: RLTrainingOperationStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_rl_training_operation_status(_status)
 
-        _output = d.pop("output", UNSET)
-        output: RLSampleResult | Unset
-        if isinstance(_output, Unset):
-            output = UNSET
-        else:
-            output = RLSampleResult.from_dict(_output)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSampleOperation.status") from None
 
-        _error = d.pop("error", UNSET)
-        error: RLTrainingOperationError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
-            error = RLTrainingOperationError.from_dict(_error)
+        try:
+            _output = d.pop("output", UNSET)
+            output: RLSampleResult | Unset
+            if isinstance(_output, Unset):
+                output = UNSET
+            else:
+                output = RLSampleResult.from_dict(_output)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSampleOperation.output") from None
+
+        try:
+            _error = d.pop("error", UNSET)
+            error: RLTrainingOperationError | Unset
+            if isinstance(_error, Unset):
+                error = UNSET
+            else:
+                error = RLTrainingOperationError.from_dict(_error)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSampleOperation.error") from None
 
         rl_sample_operation = cls(
             id=id,

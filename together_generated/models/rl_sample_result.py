@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_sample_sequence import RLSampleSequence
@@ -48,14 +48,20 @@ class RLSampleResult:
         from ..models.rl_sample_sequence import RLSampleSequence  # noqa: PLC0415
 
         d = dict(src_dict)
-        _sequences = d.pop("sequences", UNSET)
-        sequences: list[RLSampleSequence] | Unset = UNSET
-        if _sequences is not UNSET:
-            sequences = []
-            for sequences_item_data in _sequences:
-                sequences_item = RLSampleSequence.from_dict(sequences_item_data)
+        try:
+            _sequences = d.pop("sequences", UNSET)
+            sequences: list[RLSampleSequence] | Unset = UNSET
+            if _sequences is not UNSET:
+                if not isinstance(_sequences, list):
+                    raise TypeError(f"expected a list, got {type(_sequences).__name__}")
+                sequences = []
+                for sequences_item_data in _sequences:
+                    sequences_item = RLSampleSequence.from_dict(sequences_item_data)
 
-                sequences.append(sequences_item)
+                    sequences.append(sequences_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSampleResult.sequences") from None
 
         rl_sample_result = cls(
             sequences=sequences,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="RLSampleSequence")
 
@@ -17,7 +17,7 @@ T = TypeVar("T", bound="RLSampleSequence")
 class RLSampleSequence:
     """
     Attributes:
-        tokens (list[str] | Unset): Generated token IDs Example: [123, 456, 789].
+        tokens (list[str] | Unset): Generated token IDs Example: ['123', '456', '789'].
         logprobs (list[float] | Unset): Log probabilities for each generated token Example: [-0.5, -1.2, -0.3].
         stop_reason (str | Unset): Reason for stopping generation Example: length.
     """
@@ -53,11 +53,24 @@ class RLSampleSequence:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        tokens = cast(list[str], d.pop("tokens", UNSET))
+        try:
+            tokens = cast(list[str], d.pop("tokens", UNSET))
+            if not isinstance(tokens, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(tokens).__name__}")
 
-        logprobs = cast(list[float], d.pop("logprobs", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSampleSequence.tokens") from None
+
+        try:
+            logprobs = cast(list[float], d.pop("logprobs", UNSET))
+            if not isinstance(logprobs, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(logprobs).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSampleSequence.logprobs") from None
 
         stop_reason = d.pop("stop_reason", UNSET)
+        check_value(stop_reason, str, "RLSampleSequence.stop_reason")
 
         rl_sample_sequence = cls(
             tokens=tokens,

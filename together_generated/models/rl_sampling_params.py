@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="RLSamplingParams")
 
@@ -70,16 +70,27 @@ class RLSamplingParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_tokens = d.pop("max_tokens", UNSET)
+        check_value(max_tokens, int, "RLSamplingParams.max_tokens")
 
         temperature = d.pop("temperature", UNSET)
+        check_value(temperature, float, "RLSamplingParams.temperature")
 
         top_p = d.pop("top_p", UNSET)
+        check_value(top_p, float, "RLSamplingParams.top_p")
 
         top_k = d.pop("top_k", UNSET)
+        check_value(top_k, int, "RLSamplingParams.top_k")
 
-        stop = cast(list[str], d.pop("stop", UNSET))
+        try:
+            stop = cast(list[str], d.pop("stop", UNSET))
+            if not isinstance(stop, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(stop).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLSamplingParams.stop") from None
 
         seed = d.pop("seed", UNSET)
+        check_value(seed, str, "RLSamplingParams.seed")
 
         rl_sampling_params = cls(
             max_tokens=max_tokens,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_lora_config import RLLoraConfig
@@ -61,15 +61,27 @@ class RLStartTrainingSessionRequest:
 
         d = dict(src_dict)
         base_model = d.pop("base_model")
+        check_value(base_model, str, "RLStartTrainingSessionRequest.base_model")
 
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
+        check_value(
+            resume_from_checkpoint_id,
+            str,
+            "RLStartTrainingSessionRequest.resume_from_checkpoint_id",
+        )
 
-        _lora_config = d.pop("lora_config", UNSET)
-        lora_config: RLLoraConfig | Unset
-        if isinstance(_lora_config, Unset):
-            lora_config = UNSET
-        else:
-            lora_config = RLLoraConfig.from_dict(_lora_config)
+        try:
+            _lora_config = d.pop("lora_config", UNSET)
+            lora_config: RLLoraConfig | Unset
+            if isinstance(_lora_config, Unset):
+                lora_config = UNSET
+            else:
+                lora_config = RLLoraConfig.from_dict(_lora_config)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "RLStartTrainingSessionRequest.lora_config"
+            ) from None
 
         rl_start_training_session_request = cls(
             base_model=base_model,

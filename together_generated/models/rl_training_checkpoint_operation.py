@@ -12,7 +12,7 @@ from ..models.rl_training_operation_status import (
     RLTrainingOperationStatus,
     check_rl_training_operation_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_training_checkpoint_result import RLTrainingCheckpointResult
@@ -74,27 +74,40 @@ class RLTrainingCheckpointOperation:
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
+        check_value(id, str, "RLTrainingCheckpointOperation.id")
 
-        _status = d.pop("status", UNSET)
-        status: RLTrainingOperationStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_rl_training_operation_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: RLTrainingOperationStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_rl_training_operation_status(_status)
 
-        _output = d.pop("output", UNSET)
-        output: RLTrainingCheckpointResult | Unset
-        if isinstance(_output, Unset):
-            output = UNSET
-        else:
-            output = RLTrainingCheckpointResult.from_dict(_output)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingCheckpointOperation.status") from None
 
-        _error = d.pop("error", UNSET)
-        error: RLTrainingOperationError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
-            error = RLTrainingOperationError.from_dict(_error)
+        try:
+            _output = d.pop("output", UNSET)
+            output: RLTrainingCheckpointResult | Unset
+            if isinstance(_output, Unset):
+                output = UNSET
+            else:
+                output = RLTrainingCheckpointResult.from_dict(_output)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingCheckpointOperation.output") from None
+
+        try:
+            _error = d.pop("error", UNSET)
+            error: RLTrainingOperationError | Unset
+            if isinstance(_error, Unset):
+                error = UNSET
+            else:
+                error = RLTrainingOperationError.from_dict(_error)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingCheckpointOperation.error") from None
 
         rl_training_checkpoint_operation = cls(
             id=id,

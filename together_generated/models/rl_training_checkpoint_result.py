@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="RLTrainingCheckpointResult")
 
@@ -39,6 +39,7 @@ class RLTrainingCheckpointResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         checkpoint_id = d.pop("checkpoint_id", UNSET)
+        check_value(checkpoint_id, str, "RLTrainingCheckpointResult.checkpoint_id")
 
         rl_training_checkpoint_result = cls(
             checkpoint_id=checkpoint_id,

@@ -12,7 +12,7 @@ from ..models.rl_training_operation_error_code import (
     RLTrainingOperationErrorCode,
     check_rl_training_operation_error_code,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="RLTrainingOperationError")
 
@@ -49,14 +49,19 @@ class RLTrainingOperationError:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _code = d.pop("code", UNSET)
-        code: RLTrainingOperationErrorCode | Unset
-        if isinstance(_code, Unset):
-            code = UNSET
-        else:
-            code = check_rl_training_operation_error_code(_code)
+        try:
+            _code = d.pop("code", UNSET)
+            code: RLTrainingOperationErrorCode | Unset
+            if isinstance(_code, Unset):
+                code = UNSET
+            else:
+                code = check_rl_training_operation_error_code(_code)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingOperationError.code") from None
 
         message = d.pop("message", UNSET)
+        check_value(message, str, "RLTrainingOperationError.message")
 
         rl_training_operation_error = cls(
             code=code,

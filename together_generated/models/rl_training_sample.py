@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.rl_loss_inputs import RLLossInputs
     from ..models.rl_model_input import RLModelInput
@@ -50,9 +52,17 @@ class RLTrainingSample:
         from ..models.rl_model_input import RLModelInput  # noqa: PLC0415
 
         d = dict(src_dict)
-        model_input = RLModelInput.from_dict(d.pop("model_input"))
+        try:
+            model_input = RLModelInput.from_dict(d.pop("model_input"))
 
-        loss_inputs = RLLossInputs.from_dict(d.pop("loss_inputs"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSample.model_input") from None
+
+        try:
+            loss_inputs = RLLossInputs.from_dict(d.pop("loss_inputs"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSample.loss_inputs") from None
 
         rl_training_sample = cls(
             model_input=model_input,

@@ -13,7 +13,7 @@ from ..models.rl_training_session_status import (
     RLTrainingSessionStatus,
     check_rl_training_session_status,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_inference_checkpoint import RLInferenceCheckpoint
@@ -129,62 +129,102 @@ class RLTrainingSession:
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
+        check_value(id, str, "RLTrainingSession.id")
 
-        _status = d.pop("status", UNSET)
-        status: RLTrainingSessionStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = check_rl_training_session_status(_status)
+        try:
+            _status = d.pop("status", UNSET)
+            status: RLTrainingSessionStatus | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = check_rl_training_session_status(_status)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.status") from None
 
         base_model = d.pop("base_model", UNSET)
+        check_value(base_model, str, "RLTrainingSession.base_model")
 
-        _inference_checkpoints = d.pop("inference_checkpoints", UNSET)
-        inference_checkpoints: list[RLInferenceCheckpoint] | Unset = UNSET
-        if _inference_checkpoints is not UNSET:
-            inference_checkpoints = []
-            for inference_checkpoints_item_data in _inference_checkpoints:
-                inference_checkpoints_item = RLInferenceCheckpoint.from_dict(
-                    inference_checkpoints_item_data
-                )
+        try:
+            _inference_checkpoints = d.pop("inference_checkpoints", UNSET)
+            inference_checkpoints: list[RLInferenceCheckpoint] | Unset = UNSET
+            if _inference_checkpoints is not UNSET:
+                if not isinstance(_inference_checkpoints, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_inference_checkpoints).__name__}"
+                    )
+                inference_checkpoints = []
+                for inference_checkpoints_item_data in _inference_checkpoints:
+                    inference_checkpoints_item = RLInferenceCheckpoint.from_dict(
+                        inference_checkpoints_item_data
+                    )
 
-                inference_checkpoints.append(inference_checkpoints_item)
+                    inference_checkpoints.append(inference_checkpoints_item)
 
-        _training_checkpoints = d.pop("training_checkpoints", UNSET)
-        training_checkpoints: list[RLTrainingCheckpoint] | Unset = UNSET
-        if _training_checkpoints is not UNSET:
-            training_checkpoints = []
-            for training_checkpoints_item_data in _training_checkpoints:
-                training_checkpoints_item = RLTrainingCheckpoint.from_dict(
-                    training_checkpoints_item_data
-                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.inference_checkpoints") from None
 
-                training_checkpoints.append(training_checkpoints_item)
+        try:
+            _training_checkpoints = d.pop("training_checkpoints", UNSET)
+            training_checkpoints: list[RLTrainingCheckpoint] | Unset = UNSET
+            if _training_checkpoints is not UNSET:
+                if not isinstance(_training_checkpoints, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_training_checkpoints).__name__}"
+                    )
+                training_checkpoints = []
+                for training_checkpoints_item_data in _training_checkpoints:
+                    training_checkpoints_item = RLTrainingCheckpoint.from_dict(
+                        training_checkpoints_item_data
+                    )
+
+                    training_checkpoints.append(training_checkpoints_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.training_checkpoints") from None
 
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
+        check_value(
+            resume_from_checkpoint_id,
+            str,
+            "RLTrainingSession.resume_from_checkpoint_id",
+        )
 
         step = d.pop("step", UNSET)
+        check_value(step, str, "RLTrainingSession.step")
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+        try:
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.created_at") from None
 
-        _lora_config = d.pop("lora_config", UNSET)
-        lora_config: RLLoraConfig | Unset
-        if isinstance(_lora_config, Unset):
-            lora_config = UNSET
-        else:
-            lora_config = RLLoraConfig.from_dict(_lora_config)
+        try:
+            _updated_at = d.pop("updated_at", UNSET)
+            updated_at: datetime.datetime | Unset
+            if isinstance(_updated_at, Unset):
+                updated_at = UNSET
+            else:
+                updated_at = datetime.datetime.fromisoformat(_updated_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.updated_at") from None
+
+        try:
+            _lora_config = d.pop("lora_config", UNSET)
+            lora_config: RLLoraConfig | Unset
+            if isinstance(_lora_config, Unset):
+                lora_config = UNSET
+            else:
+                lora_config = RLLoraConfig.from_dict(_lora_config)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.lora_config") from None
 
         rl_training_session = cls(
             id=id,

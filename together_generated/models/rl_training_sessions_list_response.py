@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_list_meta import RLListMeta
@@ -58,21 +58,31 @@ class RLTrainingSessionsListResponse:
         from ..models.rl_training_session import RLTrainingSession  # noqa: PLC0415
 
         d = dict(src_dict)
-        _data = d.pop("data", UNSET)
-        data: list[RLTrainingSession] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = RLTrainingSession.from_dict(data_item_data)
+        try:
+            _data = d.pop("data", UNSET)
+            data: list[RLTrainingSession] | Unset = UNSET
+            if _data is not UNSET:
+                if not isinstance(_data, list):
+                    raise TypeError(f"expected a list, got {type(_data).__name__}")
+                data = []
+                for data_item_data in _data:
+                    data_item = RLTrainingSession.from_dict(data_item_data)
 
-                data.append(data_item)
+                    data.append(data_item)
 
-        _meta = d.pop("meta", UNSET)
-        meta: RLListMeta | Unset
-        if isinstance(_meta, Unset):
-            meta = UNSET
-        else:
-            meta = RLListMeta.from_dict(_meta)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSessionsListResponse.data") from None
+
+        try:
+            _meta = d.pop("meta", UNSET)
+            meta: RLListMeta | Unset
+            if isinstance(_meta, Unset):
+                meta = UNSET
+            else:
+                meta = RLListMeta.from_dict(_meta)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSessionsListResponse.meta") from None
 
         rl_training_sessions_list_response = cls(
             data=data,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.rl_loss_advantages import RLLossAdvantages
@@ -60,16 +60,28 @@ class RLGRPOLossInputs:
         from ..models.rl_loss_logprobs import RLLossLogprobs  # noqa: PLC0415
 
         d = dict(src_dict)
-        advantages = RLLossAdvantages.from_dict(d.pop("advantages"))
+        try:
+            advantages = RLLossAdvantages.from_dict(d.pop("advantages"))
 
-        generator_logprobs = RLLossLogprobs.from_dict(d.pop("generator_logprobs"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLGRPOLossInputs.advantages") from None
 
-        _reference_logprobs = d.pop("reference_logprobs", UNSET)
-        reference_logprobs: RLLossLogprobs | Unset
-        if isinstance(_reference_logprobs, Unset):
-            reference_logprobs = UNSET
-        else:
-            reference_logprobs = RLLossLogprobs.from_dict(_reference_logprobs)
+        try:
+            generator_logprobs = RLLossLogprobs.from_dict(d.pop("generator_logprobs"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLGRPOLossInputs.generator_logprobs") from None
+
+        try:
+            _reference_logprobs = d.pop("reference_logprobs", UNSET)
+            reference_logprobs: RLLossLogprobs | Unset
+            if isinstance(_reference_logprobs, Unset):
+                reference_logprobs = UNSET
+            else:
+                reference_logprobs = RLLossLogprobs.from_dict(_reference_logprobs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
 
         rlgrpo_loss_inputs = cls(
             advantages=advantages,

@@ -12,7 +12,7 @@ from ..models.rlgrpo_loss_aggregation_type import (
     RLGRPOLossAggregationType,
     check_rlgrpo_loss_aggregation_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="RLGRPOLossParams")
 
@@ -62,17 +62,24 @@ class RLGRPOLossParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         clip_low = d.pop("clip_low", UNSET)
+        check_value(clip_low, float, "RLGRPOLossParams.clip_low")
 
         clip_high = d.pop("clip_high", UNSET)
+        check_value(clip_high, float, "RLGRPOLossParams.clip_high")
 
         beta = d.pop("beta", UNSET)
+        check_value(beta, float, "RLGRPOLossParams.beta")
 
-        _agg_type = d.pop("agg_type", UNSET)
-        agg_type: RLGRPOLossAggregationType | Unset
-        if isinstance(_agg_type, Unset):
-            agg_type = UNSET
-        else:
-            agg_type = check_rlgrpo_loss_aggregation_type(_agg_type)
+        try:
+            _agg_type = d.pop("agg_type", UNSET)
+            agg_type: RLGRPOLossAggregationType | Unset
+            if isinstance(_agg_type, Unset):
+                agg_type = UNSET
+            else:
+                agg_type = check_rlgrpo_loss_aggregation_type(_agg_type)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLGRPOLossParams.agg_type") from None
 
         rlgrpo_loss_params = cls(
             clip_low=clip_low,

@@ -13,7 +13,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="SecretResponseItem")
 
@@ -85,22 +85,32 @@ class SecretResponseItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         created_at = d.pop("created_at", UNSET)
+        check_value(created_at, str, "SecretResponseItem.created_at")
 
         created_by = d.pop("created_by", UNSET)
+        check_value(created_by, str, "SecretResponseItem.created_by")
 
         description = d.pop("description", UNSET)
+        check_value(description, str, "SecretResponseItem.description")
 
         id = d.pop("id", UNSET)
+        check_value(id, str, "SecretResponseItem.id")
 
         last_updated_by = d.pop("last_updated_by", UNSET)
+        check_value(last_updated_by, str, "SecretResponseItem.last_updated_by")
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "SecretResponseItem.name")
 
-        object_ = cast(Literal["secret"] | Unset, d.pop("object", UNSET))
-        if object_ != "secret" and not isinstance(object_, Unset):
-            raise ValueError(f"object must match const 'secret', got '{object_}'")
+        try:
+            object_ = cast(Literal["secret"] | Unset, d.pop("object", UNSET))
+            if object_ != "secret" and not isinstance(object_, Unset):
+                raise ValueError(f"object must match const 'secret', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "SecretResponseItem.object") from None
 
         updated_at = d.pop("updated_at", UNSET)
+        check_value(updated_at, str, "SecretResponseItem.updated_at")
 
         secret_response_item = cls(
             created_at=created_at,

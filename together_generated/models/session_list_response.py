@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, field_error
 
 if TYPE_CHECKING:
     from ..models.session_list_response_data import SessionListResponseData
@@ -70,37 +70,47 @@ class SessionListResponse:
         )
 
         d = dict(src_dict)
-        _errors = d.pop("errors", UNSET)
-        errors: list[SessionListResponseErrorsItemType1 | str] | Unset = UNSET
-        if _errors is not UNSET:
-            errors = []
-            for errors_item_data in _errors:
+        try:
+            _errors = d.pop("errors", UNSET)
+            errors: list[SessionListResponseErrorsItemType1 | str] | Unset = UNSET
+            if _errors is not UNSET:
+                if not isinstance(_errors, list):
+                    raise TypeError(f"expected a list, got {type(_errors).__name__}")
+                errors = []
+                for errors_item_data in _errors:
 
-                def _parse_errors_item(
-                    data: object,
-                ) -> SessionListResponseErrorsItemType1 | str:
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        errors_item_type_1 = (
-                            SessionListResponseErrorsItemType1.from_dict(data)
-                        )
+                    def _parse_errors_item(
+                        data: object,
+                    ) -> SessionListResponseErrorsItemType1 | str:
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            errors_item_type_1 = (
+                                SessionListResponseErrorsItemType1.from_dict(data)
+                            )
 
-                        return errors_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    return cast(SessionListResponseErrorsItemType1 | str, data)
+                            return errors_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        return cast(SessionListResponseErrorsItemType1 | str, data)
 
-                errors_item = _parse_errors_item(errors_item_data)
+                    errors_item = _parse_errors_item(errors_item_data)
 
-                errors.append(errors_item)
+                    errors.append(errors_item)
 
-        _data = d.pop("data", UNSET)
-        data: SessionListResponseData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = SessionListResponseData.from_dict(_data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "SessionListResponse.errors") from None
+
+        try:
+            _data = d.pop("data", UNSET)
+            data: SessionListResponseData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = SessionListResponseData.from_dict(_data)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "SessionListResponse.data") from None
 
         session_list_response = cls(
             errors=errors,

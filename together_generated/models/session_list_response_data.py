@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.session_list_response_data_sessions_item import (
         SessionListResponseDataSessionsItem,
@@ -50,14 +52,20 @@ class SessionListResponseData:
         )
 
         d = dict(src_dict)
-        sessions = []
-        _sessions = d.pop("sessions")
-        for sessions_item_data in _sessions:
-            sessions_item = SessionListResponseDataSessionsItem.from_dict(
-                sessions_item_data
-            )
+        try:
+            sessions = []
+            _sessions = d.pop("sessions")
+            if not isinstance(_sessions, list):
+                raise TypeError(f"expected a list, got {type(_sessions).__name__}")
+            for sessions_item_data in _sessions:
+                sessions_item = SessionListResponseDataSessionsItem.from_dict(
+                    sessions_item_data
+                )
 
-            sessions.append(sessions_item)
+                sessions.append(sessions_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "SessionListResponseData.sessions") from None
 
         session_list_response_data = cls(
             sessions=sessions,

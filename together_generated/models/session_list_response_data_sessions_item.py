@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value, field_error
+
 T = TypeVar("T", bound="SessionListResponseDataSessionsItem")
 
 
@@ -59,14 +61,36 @@ class SessionListResponseDataSessionsItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         execute_count = d.pop("execute_count")
+        check_value(
+            execute_count, int, "SessionListResponseDataSessionsItem.execute_count"
+        )
 
-        expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
+        try:
+            expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "SessionListResponseDataSessionsItem.expires_at"
+            ) from None
 
         id = d.pop("id")
+        check_value(id, str, "SessionListResponseDataSessionsItem.id")
 
-        last_execute_at = datetime.datetime.fromisoformat(d.pop("last_execute_at"))
+        try:
+            last_execute_at = datetime.datetime.fromisoformat(d.pop("last_execute_at"))
 
-        started_at = datetime.datetime.fromisoformat(d.pop("started_at"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "SessionListResponseDataSessionsItem.last_execute_at"
+            ) from None
+
+        try:
+            started_at = datetime.datetime.fromisoformat(d.pop("started_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "SessionListResponseDataSessionsItem.started_at"
+            ) from None
 
         session_list_response_data_sessions_item = cls(
             execute_count=execute_count,

@@ -12,6 +12,7 @@ from ..models.stream_sentinel_stream_signal import (
     StreamSentinelStreamSignal,
     check_stream_sentinel_stream_signal,
 )
+from ..types import field_error
 
 T = TypeVar("T", bound="StreamSentinel")
 
@@ -42,7 +43,11 @@ class StreamSentinel:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = check_stream_sentinel_stream_signal(d.pop("data"))
+        try:
+            data = check_stream_sentinel_stream_signal(d.pop("data"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "StreamSentinel.data") from None
 
         stream_sentinel = cls(
             data=data,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import field_error
+
 if TYPE_CHECKING:
     from ..models.execute_response_data import ExecuteResponseData
 
@@ -50,7 +52,11 @@ class SuccessfulExecution:
         d = dict(src_dict)
         errors = d.pop("errors")
 
-        data = ExecuteResponseData.from_dict(d.pop("data"))
+        try:
+            data = ExecuteResponseData.from_dict(d.pop("data"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "SuccessfulExecution.data") from None
 
         successful_execution = cls(
             errors=errors,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tool_choice_type import ToolChoiceType, check_tool_choice_type
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.tool_choice_function import ToolChoiceFunction
@@ -61,12 +62,22 @@ class ToolChoice:
 
         d = dict(src_dict)
         index = d.pop("index")
+        check_value(index, float, "ToolChoice.index")
 
         id = d.pop("id")
+        check_value(id, str, "ToolChoice.id")
 
-        type_ = check_tool_choice_type(d.pop("type"))
+        try:
+            type_ = check_tool_choice_type(d.pop("type"))
 
-        function = ToolChoiceFunction.from_dict(d.pop("function"))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ToolChoice.type") from None
+
+        try:
+            function = ToolChoiceFunction.from_dict(d.pop("function"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ToolChoice.function") from None
 
         tool_choice = cls(
             index=index,

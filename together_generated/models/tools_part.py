@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.tools_part_function import ToolsPartFunction
@@ -52,13 +52,18 @@ class ToolsPart:
 
         d = dict(src_dict)
         type_ = d.pop("type", UNSET)
+        check_value(type_, str, "ToolsPart.type")
 
-        _function = d.pop("function", UNSET)
-        function: ToolsPartFunction | Unset
-        if isinstance(_function, Unset):
-            function = UNSET
-        else:
-            function = ToolsPartFunction.from_dict(_function)
+        try:
+            _function = d.pop("function", UNSET)
+            function: ToolsPartFunction | Unset
+            if isinstance(_function, Unset):
+                function = UNSET
+            else:
+                function = ToolsPartFunction.from_dict(_function)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ToolsPart.function") from None
 
         tools_part = cls(
             type_=type_,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.tools_part_function_parameters import ToolsPartFunctionParameters
@@ -58,15 +58,21 @@ class ToolsPartFunction:
 
         d = dict(src_dict)
         description = d.pop("description", UNSET)
+        check_value(description, str, "ToolsPartFunction.description")
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "ToolsPartFunction.name")
 
-        _parameters = d.pop("parameters", UNSET)
-        parameters: ToolsPartFunctionParameters | Unset
-        if isinstance(_parameters, Unset):
-            parameters = UNSET
-        else:
-            parameters = ToolsPartFunctionParameters.from_dict(_parameters)
+        try:
+            _parameters = d.pop("parameters", UNSET)
+            parameters: ToolsPartFunctionParameters | Unset
+            if isinstance(_parameters, Unset):
+                parameters = UNSET
+            else:
+                parameters = ToolsPartFunctionParameters.from_dict(_parameters)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ToolsPartFunction.parameters") from None
 
         tools_part_function = cls(
             description=description,

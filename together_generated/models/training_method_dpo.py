@@ -12,7 +12,7 @@ from ..models.training_method_dpo_method import (
     TrainingMethodDPOMethod,
     check_training_method_dpo_method,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="TrainingMethodDPO")
 
@@ -75,19 +75,32 @@ class TrainingMethodDPO:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        method = check_training_method_dpo_method(d.pop("method"))
+        try:
+            method = check_training_method_dpo_method(d.pop("method"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "TrainingMethodDPO.method") from None
 
         dpo_beta = d.pop("dpo_beta", UNSET)
+        check_value(dpo_beta, float, "TrainingMethodDPO.dpo_beta")
 
         rpo_alpha = d.pop("rpo_alpha", UNSET)
+        check_value(rpo_alpha, float, "TrainingMethodDPO.rpo_alpha")
 
         dpo_normalize_logratios_by_length = d.pop(
             "dpo_normalize_logratios_by_length", UNSET
         )
+        check_value(
+            dpo_normalize_logratios_by_length,
+            bool,
+            "TrainingMethodDPO.dpo_normalize_logratios_by_length",
+        )
 
         dpo_reference_free = d.pop("dpo_reference_free", UNSET)
+        check_value(dpo_reference_free, bool, "TrainingMethodDPO.dpo_reference_free")
 
         simpo_gamma = d.pop("simpo_gamma", UNSET)
+        check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
 
         training_method_dpo = cls(
             method=method,

@@ -16,6 +16,7 @@ from ..models.training_method_sft_train_on_inputs_type_1 import (
     TrainingMethodSFTTrainOnInputsType1,
     check_training_method_sft_train_on_inputs_type_1,
 )
+from ..types import field_error
 
 T = TypeVar("T", bound="TrainingMethodSFT")
 
@@ -56,24 +57,33 @@ class TrainingMethodSFT:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        method = check_training_method_sft_method(d.pop("method"))
+        try:
+            method = check_training_method_sft_method(d.pop("method"))
 
-        def _parse_train_on_inputs(
-            data: object,
-        ) -> bool | TrainingMethodSFTTrainOnInputsType1:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                train_on_inputs_type_1 = (
-                    check_training_method_sft_train_on_inputs_type_1(data)
-                )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "TrainingMethodSFT.method") from None
 
-                return train_on_inputs_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(bool | TrainingMethodSFTTrainOnInputsType1, data)
+        try:
 
-        train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs"))
+            def _parse_train_on_inputs(
+                data: object,
+            ) -> bool | TrainingMethodSFTTrainOnInputsType1:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    train_on_inputs_type_1 = (
+                        check_training_method_sft_train_on_inputs_type_1(data)
+                    )
+
+                    return train_on_inputs_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(bool | TrainingMethodSFTTrainOnInputsType1, data)
+
+            train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "TrainingMethodSFT.train_on_inputs") from None
 
         training_method_sft = cls(
             method=method,

@@ -12,7 +12,7 @@ from ..models.update_deployment_request_gpu_type import (
     UpdateDeploymentRequestGpuType,
     check_update_deployment_request_gpu_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.custom_metric_autoscaling_config import CustomMetricAutoscalingConfig
@@ -204,96 +204,149 @@ class UpdateDeploymentRequest:
         from ..models.volume_mount import VolumeMount  # noqa: PLC0415
 
         d = dict(src_dict)
-        args = cast(list[str], d.pop("args", UNSET))
+        try:
+            args = cast(list[str], d.pop("args", UNSET))
+            if not isinstance(args, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(args).__name__}")
 
-        def _parse_autoscaling(
-            data: object,
-        ) -> (
-            CustomMetricAutoscalingConfig
-            | HTTPAutoscalingConfig
-            | QueueAutoscalingConfig
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateDeploymentRequest.args") from None
+
+        try:
+
+            def _parse_autoscaling(
+                data: object,
+            ) -> (
+                CustomMetricAutoscalingConfig
+                | HTTPAutoscalingConfig
+                | QueueAutoscalingConfig
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    autoscaling_type_0 = HTTPAutoscalingConfig.from_dict(data)
+
+                    return autoscaling_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    autoscaling_type_1 = QueueAutoscalingConfig.from_dict(data)
+
+                    return autoscaling_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                autoscaling_type_0 = HTTPAutoscalingConfig.from_dict(data)
+                autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
 
-                return autoscaling_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                autoscaling_type_1 = QueueAutoscalingConfig.from_dict(data)
+                return autoscaling_type_2
 
-                return autoscaling_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
+            autoscaling = _parse_autoscaling(d.pop("autoscaling", UNSET))
 
-            return autoscaling_type_2
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateDeploymentRequest.autoscaling") from None
 
-        autoscaling = _parse_autoscaling(d.pop("autoscaling", UNSET))
+        try:
+            command = cast(list[str], d.pop("command", UNSET))
+            if not isinstance(command, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(command).__name__}")
 
-        command = cast(list[str], d.pop("command", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateDeploymentRequest.command") from None
 
         cpu = d.pop("cpu", UNSET)
+        check_value(cpu, float, "UpdateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
+        check_value(description, str, "UpdateDeploymentRequest.description")
 
-        _environment_variables = d.pop("environment_variables", UNSET)
-        environment_variables: list[EnvironmentVariable] | Unset = UNSET
-        if _environment_variables is not UNSET:
-            environment_variables = []
-            for environment_variables_item_data in _environment_variables:
-                environment_variables_item = EnvironmentVariable.from_dict(
-                    environment_variables_item_data
-                )
+        try:
+            _environment_variables = d.pop("environment_variables", UNSET)
+            environment_variables: list[EnvironmentVariable] | Unset = UNSET
+            if _environment_variables is not UNSET:
+                if not isinstance(_environment_variables, list):
+                    raise TypeError(
+                        f"expected a list, got {type(_environment_variables).__name__}"
+                    )
+                environment_variables = []
+                for environment_variables_item_data in _environment_variables:
+                    environment_variables_item = EnvironmentVariable.from_dict(
+                        environment_variables_item_data
+                    )
 
-                environment_variables.append(environment_variables_item)
+                    environment_variables.append(environment_variables_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "UpdateDeploymentRequest.environment_variables"
+            ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
+        check_value(gpu_count, int, "UpdateDeploymentRequest.gpu_count")
 
-        _gpu_type = d.pop("gpu_type", UNSET)
-        gpu_type: UpdateDeploymentRequestGpuType | Unset
-        if isinstance(_gpu_type, Unset):
-            gpu_type = UNSET
-        else:
-            gpu_type = check_update_deployment_request_gpu_type(_gpu_type)
+        try:
+            _gpu_type = d.pop("gpu_type", UNSET)
+            gpu_type: UpdateDeploymentRequestGpuType | Unset
+            if isinstance(_gpu_type, Unset):
+                gpu_type = UNSET
+            else:
+                gpu_type = check_update_deployment_request_gpu_type(_gpu_type)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateDeploymentRequest.gpu_type") from None
 
         health_check_path = d.pop("health_check_path", UNSET)
+        check_value(health_check_path, str, "UpdateDeploymentRequest.health_check_path")
 
         image = d.pop("image", UNSET)
+        check_value(image, str, "UpdateDeploymentRequest.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
+        check_value(max_replicas, int, "UpdateDeploymentRequest.max_replicas")
 
         memory = d.pop("memory", UNSET)
+        check_value(memory, float, "UpdateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
+        check_value(min_replicas, int, "UpdateDeploymentRequest.min_replicas")
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "UpdateDeploymentRequest.name")
 
         port = d.pop("port", UNSET)
+        check_value(port, int, "UpdateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
+        check_value(storage, int, "UpdateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
         )
+        check_value(
+            termination_grace_period_seconds,
+            int,
+            "UpdateDeploymentRequest.termination_grace_period_seconds",
+        )
 
-        _volumes = d.pop("volumes", UNSET)
-        volumes: list[VolumeMount] | Unset = UNSET
-        if _volumes is not UNSET:
-            volumes = []
-            for volumes_item_data in _volumes:
-                volumes_item = VolumeMount.from_dict(volumes_item_data)
+        try:
+            _volumes = d.pop("volumes", UNSET)
+            volumes: list[VolumeMount] | Unset = UNSET
+            if _volumes is not UNSET:
+                if not isinstance(_volumes, list):
+                    raise TypeError(f"expected a list, got {type(_volumes).__name__}")
+                volumes = []
+                for volumes_item_data in _volumes:
+                    volumes_item = VolumeMount.from_dict(volumes_item_data)
 
-                volumes.append(volumes_item)
+                    volumes.append(volumes_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateDeploymentRequest.volumes") from None
 
         update_deployment_request = cls(
             args=args,

@@ -12,7 +12,7 @@ from ..models.update_endpoint_body_state import (
     UpdateEndpointBodyState,
     check_update_endpoint_body_state,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -75,29 +75,43 @@ class UpdateEndpointBody:
 
         d = dict(src_dict)
         display_name = d.pop("display_name", UNSET)
+        check_value(display_name, str, "UpdateEndpointBody.display_name")
 
-        _state = d.pop("state", UNSET)
-        state: UpdateEndpointBodyState | Unset
-        if isinstance(_state, Unset):
-            state = UNSET
-        else:
-            state = check_update_endpoint_body_state(_state)
+        try:
+            _state = d.pop("state", UNSET)
+            state: UpdateEndpointBodyState | Unset
+            if isinstance(_state, Unset):
+                state = UNSET
+            else:
+                state = check_update_endpoint_body_state(_state)
 
-        _autoscaling = d.pop("autoscaling", UNSET)
-        autoscaling: Autoscaling | Unset
-        if isinstance(_autoscaling, Unset):
-            autoscaling = UNSET
-        else:
-            autoscaling = Autoscaling.from_dict(_autoscaling)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateEndpointBody.state") from None
 
-        def _parse_inactive_timeout(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        try:
+            _autoscaling = d.pop("autoscaling", UNSET)
+            autoscaling: Autoscaling | Unset
+            if isinstance(_autoscaling, Unset):
+                autoscaling = UNSET
+            else:
+                autoscaling = Autoscaling.from_dict(_autoscaling)
 
-        inactive_timeout = _parse_inactive_timeout(d.pop("inactive_timeout", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateEndpointBody.autoscaling") from None
+
+        try:
+
+            def _parse_inactive_timeout(data: object) -> int | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(int | None | Unset, data)
+
+            inactive_timeout = _parse_inactive_timeout(d.pop("inactive_timeout", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None
 
         update_endpoint_body = cls(
             display_name=display_name,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="UpdateSecretRequest")
 
@@ -60,12 +60,16 @@ class UpdateSecretRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         description = d.pop("description", UNSET)
+        check_value(description, str, "UpdateSecretRequest.description")
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "UpdateSecretRequest.name")
 
         project_id = d.pop("project_id", UNSET)
+        check_value(project_id, str, "UpdateSecretRequest.project_id")
 
         value = d.pop("value", UNSET)
+        check_value(value, str, "UpdateSecretRequest.value")
 
         update_secret_request = cls(
             description=description,

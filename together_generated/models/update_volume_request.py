@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.volume_content_request import VolumeContentRequest
@@ -60,21 +60,30 @@ class UpdateVolumeRequest:
         from ..models.volume_content_request import VolumeContentRequest  # noqa: PLC0415
 
         d = dict(src_dict)
-        _content = d.pop("content", UNSET)
-        content: VolumeContentRequest | Unset
-        if isinstance(_content, Unset):
-            content = UNSET
-        else:
-            content = VolumeContentRequest.from_dict(_content)
+        try:
+            _content = d.pop("content", UNSET)
+            content: VolumeContentRequest | Unset
+            if isinstance(_content, Unset):
+                content = UNSET
+            else:
+                content = VolumeContentRequest.from_dict(_content)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateVolumeRequest.content") from None
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "UpdateVolumeRequest.name")
 
-        _type_ = d.pop("type", UNSET)
-        type_: VolumeType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_volume_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: VolumeType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_volume_type(_type_)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "UpdateVolumeRequest.type") from None
 
         update_volume_request = cls(
             content=content,

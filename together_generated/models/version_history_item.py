@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.volume_content_request import VolumeContentRequest
@@ -59,16 +59,27 @@ class VersionHistoryItem:
         from ..models.volume_content_request import VolumeContentRequest  # noqa: PLC0415
 
         d = dict(src_dict)
-        _content = d.pop("content", UNSET)
-        content: VolumeContentRequest | Unset
-        if isinstance(_content, Unset):
-            content = UNSET
-        else:
-            content = VolumeContentRequest.from_dict(_content)
+        try:
+            _content = d.pop("content", UNSET)
+            content: VolumeContentRequest | Unset
+            if isinstance(_content, Unset):
+                content = UNSET
+            else:
+                content = VolumeContentRequest.from_dict(_content)
 
-        mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VersionHistoryItem.content") from None
+
+        try:
+            mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
+            if not isinstance(mounted_by, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(mounted_by).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VersionHistoryItem.mounted_by") from None
 
         version = d.pop("version", UNSET)
+        check_value(version, int, "VersionHistoryItem.version")
 
         version_history_item = cls(
             content=content,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.video_type import VideoType, check_video_type
+from ..types import field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_video_url import (
@@ -54,11 +55,19 @@ class Video:
         )
 
         d = dict(src_dict)
-        type_ = check_video_type(d.pop("type"))
+        try:
+            type_ = check_video_type(d.pop("type"))
 
-        video_url = ChatCompletionUserMessageContentVideoUrl.from_dict(
-            d.pop("video_url")
-        )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "Video.type") from None
+
+        try:
+            video_url = ChatCompletionUserMessageContentVideoUrl.from_dict(
+                d.pop("video_url")
+            )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "Video.video_url") from None
 
         video = cls(
             type_=type_,

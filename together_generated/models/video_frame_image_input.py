@@ -12,7 +12,7 @@ from ..models.video_frame_image_input_frame_type_1 import (
     VideoFrameImageInputFrameType1,
     check_video_frame_image_input_frame_type_1,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="VideoFrameImageInput")
 
@@ -60,23 +60,29 @@ class VideoFrameImageInput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         input_image = d.pop("input_image")
+        check_value(input_image, str, "VideoFrameImageInput.input_image")
 
-        def _parse_frame(
-            data: object,
-        ) -> float | Unset | VideoFrameImageInputFrameType1:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                frame_type_1 = check_video_frame_image_input_frame_type_1(data)
+        try:
 
-                return frame_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(float | Unset | VideoFrameImageInputFrameType1, data)
+            def _parse_frame(
+                data: object,
+            ) -> float | Unset | VideoFrameImageInputFrameType1:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    frame_type_1 = check_video_frame_image_input_frame_type_1(data)
 
-        frame = _parse_frame(d.pop("frame", UNSET))
+                    return frame_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(float | Unset | VideoFrameImageInputFrameType1, data)
+
+            frame = _parse_frame(d.pop("frame", UNSET))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VideoFrameImageInput.frame") from None
 
         video_frame_image_input = cls(
             input_image=input_image,

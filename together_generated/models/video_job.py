@@ -15,7 +15,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.video_status import VideoStatus, check_video_status
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.video_job_error import VideoJobError
@@ -110,36 +110,57 @@ class VideoJob:
 
         d = dict(src_dict)
         id = d.pop("id")
+        check_value(id, str, "VideoJob.id")
 
         model = d.pop("model")
+        check_value(model, str, "VideoJob.model")
 
-        status = check_video_status(d.pop("status"))
+        try:
+            status = check_video_status(d.pop("status"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VideoJob.status") from None
 
         created_at = d.pop("created_at")
+        check_value(created_at, float, "VideoJob.created_at")
 
         size = d.pop("size")
+        check_value(size, str, "VideoJob.size")
 
         seconds = d.pop("seconds")
+        check_value(seconds, str, "VideoJob.seconds")
 
-        object_ = cast(Literal["video"] | Unset, d.pop("object", UNSET))
-        if object_ != "video" and not isinstance(object_, Unset):
-            raise ValueError(f"object must match const 'video', got '{object_}'")
+        try:
+            object_ = cast(Literal["video"] | Unset, d.pop("object", UNSET))
+            if object_ != "video" and not isinstance(object_, Unset):
+                raise ValueError(f"object must match const 'video', got '{object_}'")
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VideoJob.object") from None
 
         completed_at = d.pop("completed_at", UNSET)
+        check_value(completed_at, float, "VideoJob.completed_at")
 
-        _error = d.pop("error", UNSET)
-        error: VideoJobError | Unset
-        if isinstance(_error, Unset):
-            error = UNSET
-        else:
-            error = VideoJobError.from_dict(_error)
+        try:
+            _error = d.pop("error", UNSET)
+            error: VideoJobError | Unset
+            if isinstance(_error, Unset):
+                error = UNSET
+            else:
+                error = VideoJobError.from_dict(_error)
 
-        _outputs = d.pop("outputs", UNSET)
-        outputs: VideoJobOutputs | Unset
-        if isinstance(_outputs, Unset):
-            outputs = UNSET
-        else:
-            outputs = VideoJobOutputs.from_dict(_outputs)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VideoJob.error") from None
+
+        try:
+            _outputs = d.pop("outputs", UNSET)
+            outputs: VideoJobOutputs | Unset
+            if isinstance(_outputs, Unset):
+                outputs = UNSET
+            else:
+                outputs = VideoJobOutputs.from_dict(_outputs)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VideoJob.outputs") from None
 
         video_job = cls(
             id=id,

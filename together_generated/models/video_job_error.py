@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="VideoJobError")
 
@@ -47,8 +47,10 @@ class VideoJobError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message")
+        check_value(message, str, "VideoJobError.message")
 
         code = d.pop("code", UNSET)
+        check_value(code, str, "VideoJobError.code")
 
         video_job_error = cls(
             message=message,

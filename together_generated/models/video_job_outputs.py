@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import check_value
+
 T = TypeVar("T", bound="VideoJobOutputs")
 
 
@@ -44,8 +46,10 @@ class VideoJobOutputs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         cost = d.pop("cost")
+        check_value(cost, int, "VideoJobOutputs.cost")
 
         video_url = d.pop("video_url")
+        check_value(video_url, str, "VideoJobOutputs.video_url")
 
         video_job_outputs = cls(
             cost=cost,

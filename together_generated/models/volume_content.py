@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_content_type import VolumeContentType, check_volume_content_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.file_info import FileInfo
@@ -66,23 +66,34 @@ class VolumeContent:
         from ..models.file_info import FileInfo  # noqa: PLC0415
 
         d = dict(src_dict)
-        _files = d.pop("files", UNSET)
-        files: list[FileInfo] | Unset = UNSET
-        if _files is not UNSET:
-            files = []
-            for files_item_data in _files:
-                files_item = FileInfo.from_dict(files_item_data)
+        try:
+            _files = d.pop("files", UNSET)
+            files: list[FileInfo] | Unset = UNSET
+            if _files is not UNSET:
+                if not isinstance(_files, list):
+                    raise TypeError(f"expected a list, got {type(_files).__name__}")
+                files = []
+                for files_item_data in _files:
+                    files_item = FileInfo.from_dict(files_item_data)
 
-                files.append(files_item)
+                    files.append(files_item)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VolumeContent.files") from None
 
         source_prefix = d.pop("source_prefix", UNSET)
+        check_value(source_prefix, str, "VolumeContent.source_prefix")
 
-        _type_ = d.pop("type", UNSET)
-        type_: VolumeContentType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_volume_content_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: VolumeContentType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_volume_content_type(_type_)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VolumeContent.type") from None
 
         volume_content = cls(
             files=files,

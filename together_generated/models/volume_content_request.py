@@ -12,7 +12,7 @@ from ..models.volume_content_request_type import (
     VolumeContentRequestType,
     check_volume_content_request_type,
 )
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 T = TypeVar("T", bound="VolumeContentRequest")
 
@@ -53,13 +53,18 @@ class VolumeContentRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         source_prefix = d.pop("source_prefix", UNSET)
+        check_value(source_prefix, str, "VolumeContentRequest.source_prefix")
 
-        _type_ = d.pop("type", UNSET)
-        type_: VolumeContentRequestType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_volume_content_request_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: VolumeContentRequestType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_volume_content_request_type(_type_)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VolumeContentRequest.type") from None
 
         volume_content_request = cls(
             source_prefix=source_prefix,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value
 
 T = TypeVar("T", bound="VolumeMount")
 
@@ -52,10 +52,13 @@ class VolumeMount:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         mount_path = d.pop("mount_path")
+        check_value(mount_path, str, "VolumeMount.mount_path")
 
         name = d.pop("name")
+        check_value(name, str, "VolumeMount.name")
 
         version = d.pop("version", UNSET)
+        check_value(version, int, "VolumeMount.version")
 
         volume_mount = cls(
             mount_path=mount_path,

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.volume_content import VolumeContent
@@ -114,42 +114,66 @@ class VolumeResponseItem:
         )
 
         d = dict(src_dict)
-        _content = d.pop("content", UNSET)
-        content: VolumeContent | Unset
-        if isinstance(_content, Unset):
-            content = UNSET
-        else:
-            content = VolumeContent.from_dict(_content)
+        try:
+            _content = d.pop("content", UNSET)
+            content: VolumeContent | Unset
+            if isinstance(_content, Unset):
+                content = UNSET
+            else:
+                content = VolumeContent.from_dict(_content)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VolumeResponseItem.content") from None
 
         created_at = d.pop("created_at", UNSET)
+        check_value(created_at, str, "VolumeResponseItem.created_at")
 
         current_version = d.pop("current_version", UNSET)
+        check_value(current_version, int, "VolumeResponseItem.current_version")
 
         id = d.pop("id", UNSET)
+        check_value(id, str, "VolumeResponseItem.id")
 
-        mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
+        try:
+            mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
+            if not isinstance(mounted_by, (list, Unset)):
+                raise TypeError(f"expected a list, got {type(mounted_by).__name__}")
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VolumeResponseItem.mounted_by") from None
 
         name = d.pop("name", UNSET)
+        check_value(name, str, "VolumeResponseItem.name")
 
         object_ = d.pop("object", UNSET)
+        check_value(object_, str, "VolumeResponseItem.object")
 
-        _type_ = d.pop("type", UNSET)
-        type_: VolumeType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = check_volume_type(_type_)
+        try:
+            _type_ = d.pop("type", UNSET)
+            type_: VolumeType | Unset
+            if isinstance(_type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = check_volume_type(_type_)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VolumeResponseItem.type") from None
 
         updated_at = d.pop("updated_at", UNSET)
+        check_value(updated_at, str, "VolumeResponseItem.updated_at")
 
-        _version_history = d.pop("version_history", UNSET)
-        version_history: VolumeResponseItemVersionHistory | Unset
-        if isinstance(_version_history, Unset):
-            version_history = UNSET
-        else:
-            version_history = VolumeResponseItemVersionHistory.from_dict(
-                _version_history
-            )
+        try:
+            _version_history = d.pop("version_history", UNSET)
+            version_history: VolumeResponseItemVersionHistory | Unset
+            if isinstance(_version_history, Unset):
+                version_history = UNSET
+            else:
+                version_history = VolumeResponseItemVersionHistory.from_dict(
+                    _version_history
+                )
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "VolumeResponseItem.version_history") from None
 
         volume_response_item = cls(
             content=content,

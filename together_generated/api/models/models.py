@@ -38,6 +38,8 @@ def _parse_response(
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
+        if not isinstance(_response_200, list):
+            raise TypeError(f"expected a list, got {type(_response_200).__name__}")
         for componentsschemas_model_info_list_item_data in _response_200:
             componentsschemas_model_info_list_item = ModelInfo.from_dict(
                 componentsschemas_model_info_list_item_data

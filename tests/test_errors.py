@@ -1,0 +1,68 @@
+"""Error statuses map to the official SDK's exception classes, with the server's message."""
+
+from __future__ import annotations
+
+import pytest
+
+import together
+
+CASES = [
+    (400, together.BadRequestError),
+    (401, together.AuthenticationError),
+    (403, together.PermissionDeniedError),
+    (404, together.NotFoundError),
+    (409, together.ConflictError),
+    (422, together.UnprocessableEntityError),
+    (429, together.RateLimitError),
+    (500, together.InternalServerError),
+    (503, together.InternalServerError),
+    (418, together.APIStatusError),
+]
+
+
+@pytest.mark.parametrize(("status", "cls"), CASES)
+def test_status_maps_to_class_with_message_body_and_request_id(client, httpserver, status, cls):
+    body = {"error": {"message": f"went wrong {status}", "type": "x"}}
+    httpserver.expect_request("/v1/models").respond_with_json(
+        body, status=status, headers={"x-request-id": "req-123"}
+    )
+    with pytest.raises(cls) as info:
+        client.models.list()
+    error = info.value
+    assert type(error) is cls
+    assert isinstance(error, together.APIStatusError) and isinstance(error, together.APIError)
+    assert error.status_code == status
+    assert error.body == body
+    assert error.request_id == "req-123"
+    assert error.headers["x-request-id"] == "req-123"
+    assert f"went wrong {status}" in str(error)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("status", "cls"), CASES[:3])
+async def test_async_client_raises_the_same_classes(aclient, httpserver, status, cls):
+    httpserver.expect_request("/v1/models").respond_with_json({"message": "nope"}, status=status)
+    with pytest.raises(cls, match="nope"):
+        await aclient.models.list()
+
+
+def test_plain_text_error_body_is_in_the_message(client, httpserver):
+    httpserver.expect_request("/v1/models").respond_with_data("upstream exploded", status=500)
+    with pytest.raises(together.InternalServerError, match="upstream exploded"):
+        client.models.list()
+
+
+def test_hierarchy_lets_users_catch_at_any_level():
+    assert issubclass(together.APITimeoutError, together.APIConnectionError)
+    assert issubclass(together.APIConnectionError, together.APIError)
+    assert issubclass(together.APIResponseValidationError, together.APIError)
+    assert issubclass(together.APIError, together.TogetherError)
+    assert issubclass(together.TogetherError, Exception)
+
+
+def test_response_that_does_not_fit_the_model_is_a_validation_error(client, httpserver):
+    httpserver.expect_request("/v1/videos/v1").respond_with_json({"unexpected": True})
+    with pytest.raises(together.APIResponseValidationError) as info:
+        client.videos.retrieve("v1")
+    assert info.value.body == {"unexpected": True}
+    assert info.value.status_code == 200
