@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv spec generate pin test check-generated lint typecheck clean
+.PHONY: venv spec generate pin test check-generated lint typecheck clean import-time
 
 venv: $(STAMP)
 
@@ -47,3 +47,7 @@ test: $(STAMP) spec
 
 clean:
 	rm -rf $(VENV) build
+
+## Import time of one generated endpoint against `import httpx` (wall time, medians).
+import-time: $(STAMP)
+	$(PY) -m tests.bench.import_time

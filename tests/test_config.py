@@ -217,6 +217,7 @@ def test_with_options_shares_the_pool_and_keeps_other_settings():
     assert other._transport.client is client._transport.client
     assert (other.max_retries, other.timeout, other.api_key) == (4, httpx.Timeout(7), "k")
     assert other._settings.headers()["X-A"] == "1"
+    assert other._transport.pool is client._transport.pool
     other.close()  # a derived client does not own the pool
     assert not client._transport.client.is_closed
     client.close()

@@ -1,8 +1,8 @@
 """together: a typed, fast Python client for the Together AI API.
 
-    from together import Together
-    client = Together()  # reads TOGETHER_API_KEY
-    reply = client.chat.completions.create(model=..., messages=[{"role": "user", "content": "Hi"}])
+from together import Together
+client = Together()  # reads TOGETHER_API_KEY
+reply = client.chat.completions.create(model=..., messages=[{"role": "user", "content": "Hi"}])
 """
 
 from ._client import AsyncTogether, Together

@@ -11,7 +11,7 @@ import httpx
 
 from . import _config
 from ._resource import M
-from ._transport import AsyncTransport, SyncTransport, configure_logging
+from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
 from .resources.inference import Chat, Completions, Embeddings, Images, Rerank
 from .resources.media import Audio, Models, Videos
 
@@ -56,20 +56,24 @@ class _BaseClient(Generic[M]):
                 f"{self._http_client_class.__name__}, got {type(http_client).__name__}"
             )
         self._owns_http_client = http_client is None
-        self._setup(settings, http_client if http_client is not None else self._new_http_client(settings))
+        if http_client is None:
+            pool = Pool(lambda: self._new_http_client(settings))
+        else:
+            pool = Pool(lambda: http_client)
+        self._setup(settings, pool)
 
-    def _setup(self, settings: _config.Settings, http_client: Any) -> None:
+    def _setup(self, settings: _config.Settings, pool: Pool[Any]) -> None:
         self._settings = settings
-        self._transport = self._transport_class(settings, http_client)
+        self._transport = self._transport_class(settings, pool)
         transport = self._transport
-        self.chat = Chat(transport)
-        self.completions = Completions(transport)
-        self.embeddings = Embeddings(transport)
-        self.images = Images(transport)
-        self.rerank = Rerank(transport)
-        self.models = Models(transport)
-        self.audio = Audio(transport)
-        self.videos = Videos(transport)
+        self.chat: Chat[M] = Chat(transport)
+        self.completions: Completions[M] = Completions(transport)
+        self.embeddings: Embeddings[M] = Embeddings(transport)
+        self.images: Images[M] = Images(transport)
+        self.rerank: Rerank[M] = Rerank(transport)
+        self.models: Models[M] = Models(transport)
+        self.audio: Audio[M] = Audio(transport)
+        self.videos: Videos[M] = Videos(transport)
 
     # -- settings -------------------------------------------------------------
     @property
@@ -104,7 +108,9 @@ class _BaseClient(Generic[M]):
             api_key=old.api_key
             if api_key is None
             else _config.no_line_breaks("the API key", api_key),
-            base_url=old.base_url if base_url is None else _config.parse_base_url(base_url, "base_url"),
+            base_url=old.base_url
+            if base_url is None
+            else _config.parse_base_url(base_url, "base_url"),
             timeout=old.timeout if timeout is None else _config.parse_timeout(timeout, "timeout"),
             max_retries=old.max_retries
             if max_retries is None
@@ -114,7 +120,7 @@ class _BaseClient(Generic[M]):
         )
         clone = object.__new__(type(self))
         clone._owns_http_client = False
-        clone._setup(settings, self._transport.client)
+        clone._setup(settings, self._transport.pool)
         return clone
 
     copy = with_options
@@ -142,14 +148,17 @@ class Together(_BaseClient[SyncTransport]):
 
     def close(self) -> None:
         """Close the connection pool (not a user-supplied ``http_client``)."""
-        if self._owns_http_client:
+        if self._owns_http_client and self._transport.pool.created:
             self._transport.client.close()
 
     def __enter__(self) -> Together:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -165,13 +174,16 @@ class AsyncTogether(_BaseClient[AsyncTransport]):
         return httpx.AsyncClient(timeout=settings.timeout, follow_redirects=True)
 
     async def close(self) -> None:
-        if self._owns_http_client:
+        if self._owns_http_client and self._transport.pool.created:
             await self._transport.client.aclose()
 
     async def __aenter__(self) -> AsyncTogether:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()

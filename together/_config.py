@@ -29,7 +29,7 @@ DEFAULT_BASE_URL = "https://api.together.ai/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 
-TimeoutTypes = Union[float, int, httpx.Timeout]
+TimeoutTypes = Union[float, int, httpx.Timeout]  # noqa: UP007 - evaluated at runtime on 3.10
 
 _MISSING_KEY = (
     "No API key found. Pass api_key=... to the client, set the TOGETHER_API_KEY "
@@ -173,6 +173,8 @@ def resolve(
         api_key=key,
         base_url=pick(base_url, "TOGETHER_BASE_URL", DEFAULT_BASE_URL, parse_base_url),
         timeout=pick(timeout, "TOGETHER_TIMEOUT", DEFAULT_TIMEOUT, parse_timeout),
-        max_retries=pick(max_retries, "TOGETHER_MAX_RETRIES", DEFAULT_MAX_RETRIES, parse_max_retries),
+        max_retries=pick(
+            max_retries, "TOGETHER_MAX_RETRIES", DEFAULT_MAX_RETRIES, parse_max_retries
+        ),
         default_headers=parse_headers(default_headers, "default_headers"),
     )

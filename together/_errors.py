@@ -1,14 +1,14 @@
 """The exception tree. Names match Together's official SDK, so existing ``except`` clauses work.
 
-    TogetherError
-    ├── APIError
-    │   ├── APIStatusError (status_code, body, headers, request_id)
-    │   │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
-    │   │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
-    │   │   └── RateLimitError 429, InternalServerError >= 500
-    │   ├── APIConnectionError
-    │   │   └── APITimeoutError
-    │   └── APIResponseValidationError (a 2xx body that does not fit its model)
+TogetherError
+├── APIError
+│   ├── APIStatusError (status_code, body, headers, request_id)
+│   │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+│   │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+│   │   └── RateLimitError 429, InternalServerError >= 500
+│   ├── APIConnectionError
+│   │   └── APITimeoutError
+│   └── APIResponseValidationError (a 2xx body that does not fit its model)
 """
 
 from __future__ import annotations

@@ -19,14 +19,16 @@ from ._streaming import ByteStream, Stream
 from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
 
 if TYPE_CHECKING:
-    from typing_extensions import Concatenate, ParamSpec, Self
+    from typing import Concatenate
+
+    from typing_extensions import ParamSpec, Self
 
     P = ParamSpec("P")
 else:  # keep typing_extensions out of the import path
     P = TypeVar("P")
 
 T = TypeVar("T")
-M = TypeVar("M", SyncTransport, AsyncTransport)
+M = TypeVar("M", bound="SyncTransport | AsyncTransport")
 
 
 class Resource(Generic[M]):
@@ -36,7 +38,7 @@ class Resource(Generic[M]):
         self._transport = transport
 
 
-class operation(Generic[P, T]):  # noqa: N801 - used as a decorator
+class operation(Generic[P, T]):
     def __init__(self, build: Callable[Concatenate[Any, P], Call[T]]) -> None:
         self._build = build
         self.__doc__ = build.__doc__
@@ -156,11 +158,14 @@ def json_call(
         request = endpoint._get_kwargs(**kwargs)
     except TypeError as exc:
         raise TypeError(f"{where}: {exc}") from None
-    stream = None
+    stream: Callable[[httpx.Response], Any] | None = None
     if stream_chunk is not None and fields.get("stream"):
         request.setdefault("headers", {})["Accept"] = "text/event-stream"
-        chunk_model = stream_chunk
-        stream = lambda response: Stream(response, chunk_model.from_dict)  # noqa: E731
+        parse_chunk = stream_chunk.from_dict
+
+        def stream(response: httpx.Response) -> Stream[Any]:
+            return Stream(response, parse_chunk)
+
     elif byte_stream and fields.get("stream"):
         stream = ByteStream
     return Call(request=request, parse=parse_with(endpoint), options=options, stream=stream)

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
-from ._errors import APIConnectionError, APIError
+from ._errors import APIConnectionError, APIError, APITimeoutError
 
 T = TypeVar("T")
 
@@ -35,10 +35,11 @@ class SSEDecoder:
     CR, LF or CRLF line ends; ``:`` comments; multi-line ``data`` joined by ``\\n``;
     an event is dispatched at a blank line)."""
 
-    __slots__ = ("_buffer", "_data", "_event", "_id", "_retry", "_seen_field")
+    __slots__ = ("_buffer", "_data", "_event", "_id", "_retry", "_seen_field", "_skip_lf")
 
     def __init__(self) -> None:
         self._buffer = b""
+        self._skip_lf = False
         self._reset()
         self._id: str | None = None
 
@@ -49,15 +50,16 @@ class SSEDecoder:
         self._seen_field = False
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        if not chunk:
+            return []
+        # A CR ends its line at once (a CR-only server must not wait for the next byte);
+        # if it was the first half of a CRLF split across chunks, skip the LF that follows.
+        if self._skip_lf and chunk.startswith(b"\n"):
+            chunk = chunk[1:]
+        self._skip_lf = chunk.endswith(b"\r")
         buffer = self._buffer + chunk
         if b"\r" in buffer:
-            # A trailing CR may be the first half of CRLF: keep it for the next chunk.
-            keep_cr = buffer.endswith(b"\r")
-            if keep_cr:
-                buffer = buffer[:-1]
             buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            if keep_cr:
-                buffer += b"\r"
         lines = buffer.split(b"\n")
         self._buffer = lines.pop()
         events = []
@@ -69,7 +71,8 @@ class SSEDecoder:
 
     def flush(self) -> tuple[list[ServerSentEvent], bool]:
         """End of input: (events still pending, whether a partial event was dropped)."""
-        events = self.feed(b"\n") if self._buffer.rstrip(b"\r") else []
+        self._skip_lf = False
+        events = self.feed(b"\n") if self._buffer else []
         partial = self._seen_field
         self._reset()
         return events, partial
@@ -105,6 +108,13 @@ class SSEDecoder:
             return None
         self._seen_field = True
         return None
+
+
+def _cut(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    """The error for a stream whose transport failed mid-body (a stall is a timeout)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(f"The stream was cut: {type(exc).__name__}", request=request)
 
 
 def _error_message(payload: Any, event: ServerSentEvent) -> str | None:
@@ -175,9 +185,7 @@ class Stream(Generic[T]):
             if not self._done:
                 raise self._end(partial)
         except httpx.TransportError as exc:
-            raise APIConnectionError(
-                f"The stream was cut: {type(exc).__name__}", request=self.response.request
-            ) from exc
+            raise _cut(exc, self.response.request) from exc
         finally:
             self.close()
 
@@ -188,7 +196,10 @@ class Stream(Generic[T]):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -206,9 +217,7 @@ class Stream(Generic[T]):
             if not self._done:
                 raise self._end(partial)
         except httpx.TransportError as exc:
-            raise APIConnectionError(
-                f"The stream was cut: {type(exc).__name__}", request=self.response.request
-            ) from exc
+            raise _cut(exc, self.response.request) from exc
         finally:
             await self.aclose()
 
@@ -219,7 +228,10 @@ class Stream(Generic[T]):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 
@@ -234,7 +246,7 @@ class ByteStream:
         try:
             yield from self.response.iter_bytes()
         except httpx.TransportError as exc:
-            raise APIConnectionError(f"The stream was cut: {type(exc).__name__}") from exc
+            raise _cut(exc, self.response.request) from exc
         finally:
             self.response.close()
 
@@ -243,7 +255,7 @@ class ByteStream:
             async for chunk in self.response.aiter_bytes():
                 yield chunk
         except httpx.TransportError as exc:
-            raise APIConnectionError(f"The stream was cut: {type(exc).__name__}") from exc
+            raise _cut(exc, self.response.request) from exc
         finally:
             await self.response.aclose()
 

@@ -67,7 +67,7 @@ class Call(Generic[T]):
 
     request: dict[str, Any]
     parse: Callable[[httpx.Response], T]
-    options: CallOptions = attrs.field(factory=dict)
+    options: CallOptions = attrs.field(factory=lambda: CallOptions())
     # For streaming calls: wraps the still-open successful response (SSE or raw bytes).
     stream: Callable[[httpx.Response], Any] | None = None
 
@@ -75,7 +75,9 @@ class Call(Generic[T]):
         return attrs.evolve(self, **changes)
 
 
-def build_request(client: httpx.Client | httpx.AsyncClient, settings: Settings, call: Call[Any]) -> httpx.Request:
+def build_request(
+    client: httpx.Client | httpx.AsyncClient, settings: Settings, call: Call[Any]
+) -> httpx.Request:
     kwargs = dict(call.request)
     options = call.options
     headers = settings.headers()
@@ -124,10 +126,11 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def should_retry(response: httpx.Response) -> bool:
-    header = response.headers.get("x-should-retry")
+    header: str | None = response.headers.get("x-should-retry")
     if header in ("true", "false"):
         return header == "true"
-    return response.status_code in RETRY_STATUSES or response.status_code >= 500
+    status: int = response.status_code
+    return status in RETRY_STATUSES or status >= 500
 
 
 def retry_delay(attempt: int, response: httpx.Response | None) -> float:
@@ -136,7 +139,7 @@ def retry_delay(attempt: int, response: httpx.Response | None) -> float:
         asked = _retry_after(response)
         if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
             return asked
-    delay = min(INITIAL_RETRY_DELAY * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+    delay: float = min(INITIAL_RETRY_DELAY * 2 ** (attempt - 1), MAX_RETRY_DELAY)
     return delay * (1 - 0.25 * random.random())  # jitter: spread out clients that failed together
 
 
@@ -175,7 +178,13 @@ class _Attempts:
             return None
         self.retries += 1
         delay = retry_delay(self.retries, response)
-        log.info("retrying %s %s after %s in %.2fs", self.request.method, self.request.url, response.status_code, delay)
+        log.info(
+            "retrying %s %s after %s in %.2fs",
+            self.request.method,
+            self.request.url,
+            response.status_code,
+            delay,
+        )
         return delay
 
     def _log(self, response: httpx.Response | None) -> None:
@@ -206,10 +215,36 @@ def finish(call: Call[T], response: httpx.Response) -> T:
         ) from exc
 
 
+C = TypeVar("C", httpx.Client, httpx.AsyncClient)
+
+
+class Pool(Generic[C]):
+    """A client's connection pool, created on first use: building an httpx client loads the
+    TLS certificates, which would otherwise dominate the cost of constructing a client."""
+
+    def __init__(self, factory: Callable[[], C]) -> None:
+        self._factory: Callable[[], C] = factory
+        self._client: C | None = None
+
+    @property
+    def client(self) -> C:
+        if self._client is None:
+            self._client = self._factory()
+        return self._client
+
+    @property
+    def created(self) -> bool:
+        return self._client is not None
+
+
 class SyncTransport:
-    def __init__(self, settings: Settings, client: httpx.Client) -> None:
+    def __init__(self, settings: Settings, pool: Pool[httpx.Client]) -> None:
         self.settings = settings
-        self.client = client
+        self.pool = pool
+
+    @property
+    def client(self) -> httpx.Client:
+        return self.pool.client
 
     def send(self, call: Call[T]) -> T:
         request = build_request(self.client, self.settings, call)
@@ -222,24 +257,30 @@ class SyncTransport:
                 continue
             delay = attempts.after_response(response)
             if delay is None:
-                break
-            response.close()
+                if call.stream is not None and response.is_success:
+                    return call.stream(response)  # type: ignore[no-any-return]
+                try:
+                    response.read()
+                except httpx.TransportError as exc:
+                    # A body cut short is a connection error like a reset: retried the same way.
+                    delay = attempts.after_error(exc)
+                else:
+                    return finish(call, response)
+                finally:
+                    response.close()
+            else:
+                response.close()
             time.sleep(delay)
-        if call.stream is not None and response.is_success:
-            return call.stream(response)  # type: ignore[no-any-return]
-        try:
-            response.read()
-        except httpx.TransportError as exc:
-            raise connection_error(exc, request) from exc
-        finally:
-            response.close()
-        return finish(call, response)
 
 
 class AsyncTransport:
-    def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
+    def __init__(self, settings: Settings, pool: Pool[httpx.AsyncClient]) -> None:
         self.settings = settings
-        self.client = client
+        self.pool = pool
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self.pool.client
 
     async def send(self, call: Call[T]) -> T:
         request = build_request(self.client, self.settings, call)
@@ -252,18 +293,20 @@ class AsyncTransport:
                 continue
             delay = attempts.after_response(response)
             if delay is None:
-                break
-            await response.aclose()
+                if call.stream is not None and response.is_success:
+                    return call.stream(response)  # type: ignore[no-any-return]
+                try:
+                    await response.aread()
+                except httpx.TransportError as exc:
+                    # A body cut short is a connection error like a reset: retried the same way.
+                    delay = attempts.after_error(exc)
+                else:
+                    return finish(call, response)
+                finally:
+                    await response.aclose()
+            else:
+                await response.aclose()
             await asyncio.sleep(delay)
-        if call.stream is not None and response.is_success:
-            return call.stream(response)  # type: ignore[no-any-return]
-        try:
-            await response.aread()
-        except httpx.TransportError as exc:
-            raise connection_error(exc, request) from exc
-        finally:
-            await response.aclose()
-        return finish(call, response)
 
 
 def configure_logging() -> None:

@@ -30,7 +30,7 @@ def _with_stream(stream: bool, params: dict[str, Any]) -> dict[str, Any]:
 class ChatCompletions(Resource[M]):
     @operation
     def create(
-        self, *, model: str, messages: list[Any], stream: bool = False, **params: Any
+        self, /, *, model: str, messages: list[Any], stream: bool = False, **params: Any
     ) -> Call[ChatCompletionResponse | Stream[ChatCompletionChunk]]:
         """POST /chat/completions. Keyword arguments are the request's fields
         (``max_tokens``, ``temperature``, ``tools``, ``response_format``, ...).
@@ -54,13 +54,13 @@ class ChatCompletions(Resource[M]):
 class Chat(Resource[M]):
     def __init__(self, transport: M) -> None:
         super().__init__(transport)
-        self.completions = ChatCompletions(transport)
+        self.completions: ChatCompletions[M] = ChatCompletions(transport)
 
 
 class Completions(Resource[M]):
     @operation
     def create(
-        self, *, model: str, prompt: str, stream: bool = False, **params: Any
+        self, /, *, model: str, prompt: str, stream: bool = False, **params: Any
     ) -> Call[CompletionResponse | Stream[CompletionChunk]]:
         """POST /completions (raw text completion). With ``stream=True`` returns a Stream
         of CompletionChunk."""
@@ -79,7 +79,9 @@ class Completions(Resource[M]):
 
 class Embeddings(Resource[M]):
     @operation
-    def create(self, *, model: str, input: str | list[str], **params: Any) -> Call[EmbeddingsResponse]:
+    def create(
+        self, /, *, model: str, input: str | list[str], **params: Any
+    ) -> Call[EmbeddingsResponse]:
         """POST /embeddings: one vector per input string."""
         from together_generated.api.embeddings import embeddings
         from together_generated.models.embeddings_request import EmbeddingsRequest
@@ -94,7 +96,7 @@ class Embeddings(Resource[M]):
 
 class Images(Resource[M]):
     @operation
-    def generate(self, *, model: str, prompt: str, **params: Any) -> Call[ImageResponse]:
+    def generate(self, /, *, model: str, prompt: str, **params: Any) -> Call[ImageResponse]:
         """POST /images/generations."""
         from together_generated.api.images import post_images_generations as endpoint
         from together_generated.models.post_images_generations_body import (
@@ -114,7 +116,7 @@ class Images(Resource[M]):
 class Rerank(Resource[M]):
     @operation
     def create(
-        self, *, model: str, query: str, documents: list[Any], **params: Any
+        self, /, *, model: str, query: str, documents: list[Any], **params: Any
     ) -> Call[RerankResponse]:
         """POST /rerank: documents ordered by relevance to ``query``."""
         from together_generated.api.rerank import rerank

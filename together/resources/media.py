@@ -10,6 +10,7 @@ import httpx
 from .._files import file_input
 from .._resource import M, Resource, json_call, operation
 from .._streaming import ByteStream, Stream
+from .._transport import Call
 
 if TYPE_CHECKING:
     from together_generated.models import (
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
         ModelUploadSuccessResponse,
         VideoJob,
     )
-
-    from .._transport import Call
 
 
 def _audio_stream(response: httpx.Response) -> Stream[bytes] | ByteStream:
@@ -34,7 +33,7 @@ def _audio_stream(response: httpx.Response) -> Stream[bytes] | ByteStream:
 class Speech(Resource[M]):
     @operation
     def create(
-        self, *, model: str, input: str, voice: str, stream: bool = False, **params: Any
+        self, /, *, model: str, input: str, voice: str, stream: bool = False, **params: Any
     ) -> Call[Any]:
         """POST /audio/speech: the audio as bytes, or with ``stream=True`` an iterable of
         audio byte chunks (a context manager; close it to stop early)."""
@@ -50,7 +49,9 @@ class Speech(Resource[M]):
         )
 
 
-def _transcribe(endpoint: Any, model_cls: Any, file: Any, params: dict[str, Any], where: str) -> Any:
+def _transcribe(
+    endpoint: Any, model_cls: Any, file: Any, params: dict[str, Any], where: str
+) -> Call[Any]:
     return json_call(
         endpoint,
         {"file": file_input(file, f"{where}: file", urls=True), **params},
@@ -61,7 +62,7 @@ def _transcribe(endpoint: Any, model_cls: Any, file: Any, params: dict[str, Any]
 
 class Transcriptions(Resource[M]):
     @operation
-    def create(self, *, file: Any, **params: Any) -> Call[Any]:
+    def create(self, /, *, file: Any, **params: Any) -> Call[Any]:
         """POST /audio/transcriptions (multipart): ``file`` is a path, bytes, a binary file
         object or an audio URL."""
         from together_generated.api.audio import audio_transcriptions
@@ -70,13 +71,17 @@ class Transcriptions(Resource[M]):
         )
 
         return _transcribe(
-            audio_transcriptions, AudioTranscriptionRequest, file, params, "audio.transcriptions.create"
+            audio_transcriptions,
+            AudioTranscriptionRequest,
+            file,
+            params,
+            "audio.transcriptions.create",
         )
 
 
 class Translations(Resource[M]):
     @operation
-    def create(self, *, file: Any, **params: Any) -> Call[Any]:
+    def create(self, /, *, file: Any, **params: Any) -> Call[Any]:
         """POST /audio/translations (multipart): like transcriptions, into English."""
         from together_generated.api.audio import audio_translations
         from together_generated.models.audio_translation_request import AudioTranslationRequest
@@ -88,7 +93,7 @@ class Translations(Resource[M]):
 
 class Voices(Resource[M]):
     @operation
-    def list(self, **options: Any) -> Call[ListVoicesResponse]:
+    def list(self, /, **options: Any) -> Call[ListVoicesResponse]:
         """GET /voices: the voices each speech model offers."""
         from together_generated.api.voices import fetch_voices
 
@@ -98,15 +103,15 @@ class Voices(Resource[M]):
 class Audio(Resource[M]):
     def __init__(self, transport: M) -> None:
         super().__init__(transport)
-        self.speech = Speech(transport)
-        self.transcriptions = Transcriptions(transport)
-        self.translations = Translations(transport)
-        self.voices = Voices(transport)
+        self.speech: Speech[M] = Speech(transport)
+        self.transcriptions: Transcriptions[M] = Transcriptions(transport)
+        self.translations: Translations[M] = Translations(transport)
+        self.voices: Voices[M] = Voices(transport)
 
 
 class Videos(Resource[M]):
     @operation
-    def create(self, *, model: str, **params: Any) -> Call[VideoJob]:
+    def create(self, /, *, model: str, **params: Any) -> Call[VideoJob]:
         """POST /videos: starts a generation job; poll it with ``retrieve``."""
         from together_generated.api.video import create_video
         from together_generated.models.create_video_body import CreateVideoBody
@@ -116,7 +121,7 @@ class Videos(Resource[M]):
         )
 
     @operation
-    def retrieve(self, id: str, **options: Any) -> Call[VideoJob]:
+    def retrieve(self, /, id: str, **options: Any) -> Call[VideoJob]:
         """GET /videos/{id}."""
         from together_generated.api.video import retrieve_video
 
@@ -125,14 +130,16 @@ class Videos(Resource[M]):
 
 class Models(Resource[M]):
     @operation
-    def list(self, **params: Any) -> Call[list[ModelInfo]]:
+    def list(self, /, **params: Any) -> Call[list[ModelInfo]]:
         """GET /models (``dedicated=True`` lists dedicated-endpoint models only)."""
         from together_generated.api.models import models
 
         return json_call(models, params, where="models.list")
 
     @operation
-    def upload(self, *, model_name: str, model_source: str, **params: Any) -> Call[ModelUploadSuccessResponse]:
+    def upload(
+        self, /, *, model_name: str, model_source: str, **params: Any
+    ) -> Call[ModelUploadSuccessResponse]:
         """POST /models: import a model from Hugging Face or S3."""
         from together_generated.api.models import upload_model
         from together_generated.models.model_upload_request import ModelUploadRequest
