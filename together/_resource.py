@@ -9,13 +9,15 @@ bodies, so constructing a client imports none of them.
 
 from __future__ import annotations
 
+import importlib
+import typing
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 import httpx
 
-from ._streaming import ByteStream, Stream
+from ._streaming import Stream
 from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
 
 if TYPE_CHECKING:
@@ -132,21 +134,42 @@ class _ParseClient:
 _PARSE_CLIENT = _ParseClient()
 
 
-def json_call(
-    endpoint: ModuleType,
+_BODY_MODELS: dict[str, type[Any] | None] = {}
+
+
+def body_model(endpoint: ModuleType) -> type[Any] | None:
+    """The generated model of an endpoint's request body (None when it takes no body)."""
+    name = endpoint.__name__
+    if name not in _BODY_MODELS:
+        hint = typing.get_type_hints(endpoint._get_kwargs).get("body")
+        candidates = [hint, *typing.get_args(hint)]
+        _BODY_MODELS[name] = next((c for c in candidates if hasattr(c, "from_dict")), None)
+    return _BODY_MODELS[name]
+
+
+def endpoint_module(name: str) -> ModuleType:
+    """``"batches.post_batches"`` → the generated module, imported on first use."""
+    return importlib.import_module(f"together_generated.api.{name}")
+
+
+def api_call(
+    endpoint: ModuleType | str,
     params: dict[str, Any],
     *,
-    body: type[Any] | None = None,
-    where: str,
     path: Mapping[str, Any] | None = None,
+    where: str | None = None,
     stream_chunk: type[Any] | None = None,
-    byte_stream: bool = False,
 ) -> Call[Any]:
-    """The usual call: ``params`` minus per-call options is the body (checked against the
-    ``body`` model) or the query; ``path`` holds path parameters."""
+    """The usual call. ``params`` (keyword arguments, less per-call options) is the request
+    body, checked against the endpoint's body model, or else its query; ``path`` holds
+    path parameters. With ``stream_chunk`` and ``stream=True`` the result is a Stream."""
+    if isinstance(endpoint, str):
+        endpoint = endpoint_module(endpoint)
+    where = where or endpoint.__name__.rpartition(".api.")[2]
     fields, options = split_options(params)
     fields = plain(fields)
     kwargs: dict[str, Any] = dict(path or {})
+    body = body_model(endpoint)
     if body is not None:
         model = build_model(body, fields, where)
         # JSON bodies: send what the caller gave, once checked (the model's to_dict() would
@@ -166,8 +189,6 @@ def json_call(
         def stream(response: httpx.Response) -> Stream[Any]:
             return Stream(response, parse_chunk)
 
-    elif byte_stream and fields.get("stream"):
-        stream = ByteStream
     return Call(request=request, parse=parse_with(endpoint), options=options, stream=stream)
 
 
@@ -175,8 +196,10 @@ __all__ = [
     "Call",
     "CallOptions",
     "Resource",
+    "api_call",
+    "body_model",
     "build_model",
-    "json_call",
+    "endpoint_module",
     "operation",
     "parse_with",
     "plain",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._resource import M, Resource, json_call, operation
+from .._resource import M, Resource, api_call, operation
 
 if TYPE_CHECKING:
     from together_generated.models import (
@@ -38,14 +38,11 @@ class ChatCompletions(Resource[M]):
         Returns a ChatCompletionResponse, or with ``stream=True`` a Stream of
         ChatCompletionChunk (iterate it; use it as a context manager to close early).
         """
-        from together_generated.api.chat import chat_completions
         from together_generated.models.chat_completion_chunk import ChatCompletionChunk
-        from together_generated.models.chat_completion_request import ChatCompletionRequest
 
-        return json_call(
-            chat_completions,
+        return api_call(
+            "chat.chat_completions",
             _with_stream(stream, {"model": model, "messages": messages, **params}),
-            body=ChatCompletionRequest,
             where="chat.completions.create",
             stream_chunk=ChatCompletionChunk,
         )
@@ -64,14 +61,11 @@ class Completions(Resource[M]):
     ) -> Call[CompletionResponse | Stream[CompletionChunk]]:
         """POST /completions (raw text completion). With ``stream=True`` returns a Stream
         of CompletionChunk."""
-        from together_generated.api.completion import completions
         from together_generated.models.completion_chunk import CompletionChunk
-        from together_generated.models.completion_request import CompletionRequest
 
-        return json_call(
-            completions,
+        return api_call(
+            "completion.completions",
             _with_stream(stream, {"model": model, "prompt": prompt, **params}),
-            body=CompletionRequest,
             where="completions.create",
             stream_chunk=CompletionChunk,
         )
@@ -83,13 +77,9 @@ class Embeddings(Resource[M]):
         self, /, *, model: str, input: str | list[str], **params: Any
     ) -> Call[EmbeddingsResponse]:
         """POST /embeddings: one vector per input string."""
-        from together_generated.api.embeddings import embeddings
-        from together_generated.models.embeddings_request import EmbeddingsRequest
-
-        return json_call(
-            embeddings,
+        return api_call(
+            "embeddings.embeddings",
             {"model": model, "input": input, **params},
-            body=EmbeddingsRequest,
             where="embeddings.create",
         )
 
@@ -98,15 +88,9 @@ class Images(Resource[M]):
     @operation
     def generate(self, /, *, model: str, prompt: str, **params: Any) -> Call[ImageResponse]:
         """POST /images/generations."""
-        from together_generated.api.images import post_images_generations as endpoint
-        from together_generated.models.post_images_generations_body import (
-            PostImagesGenerationsBody,
-        )
-
-        return json_call(
-            endpoint,
+        return api_call(
+            "images.post_images_generations",
             {"model": model, "prompt": prompt, **params},
-            body=PostImagesGenerationsBody,
             where="images.generate",
         )
 
@@ -119,12 +103,8 @@ class Rerank(Resource[M]):
         self, /, *, model: str, query: str, documents: list[Any], **params: Any
     ) -> Call[RerankResponse]:
         """POST /rerank: documents ordered by relevance to ``query``."""
-        from together_generated.api.rerank import rerank
-        from together_generated.models.rerank_request import RerankRequest
-
-        return json_call(
-            rerank,
+        return api_call(
+            "rerank.rerank",
             {"model": model, "query": query, "documents": documents, **params},
-            body=RerankRequest,
             where="rerank.create",
         )
