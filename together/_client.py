@@ -12,8 +12,19 @@ import httpx
 from . import _config
 from ._resource import M
 from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
+from .resources.batches import Batches
+from .resources.clusters import Clusters
+from .resources.code_interpreter import CodeInterpreter
+from .resources.deployments import Deployments
+from .resources.endpoints import Endpoints
+from .resources.evaluation import Evaluation
+from .resources.files import Files
+from .resources.fine_tuning import FineTuning
 from .resources.inference import Chat, Completions, Embeddings, Images, Rerank
+from .resources.jobs import Jobs
 from .resources.media import Audio, Models, Videos
+from .resources.queue import Queue
+from .resources.rl import RL
 
 _Self = TypeVar("_Self", bound="_BaseClient[Any]")
 _UNSET: Any = object()
@@ -74,6 +85,18 @@ class _BaseClient(Generic[M]):
         self.models: Models[M] = Models(transport)
         self.audio: Audio[M] = Audio(transport)
         self.videos: Videos[M] = Videos(transport)
+        self.files: Files[M] = Files(transport)
+        self.fine_tuning: FineTuning[M] = FineTuning(transport)
+        self.batches: Batches[M] = Batches(transport)
+        self.endpoints: Endpoints[M] = Endpoints(transport)
+        self.code_interpreter: CodeInterpreter[M] = CodeInterpreter(transport)
+        self.evaluation: Evaluation[M] = Evaluation(transport)
+        self.evals = self.evaluation  # the 3.x name
+        self.jobs: Jobs[M] = Jobs(transport)
+        self.queue: Queue[M] = Queue(transport)
+        self.clusters: Clusters[M] = Clusters(transport)
+        self.deployments: Deployments[M] = Deployments(transport)
+        self.rl: RL[M] = RL(transport)
 
     # -- settings -------------------------------------------------------------
     @property
