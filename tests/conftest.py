@@ -10,6 +10,11 @@ from together import AsyncTogether, Together
 API_KEY = "sk-test-0123456789abcdef"
 
 
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    return ("127.0.0.1", 0)  # loopback by address, not a name that might resolve elsewhere
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

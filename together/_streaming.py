@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
-from ._errors import APIConnectionError, APIError, APITimeoutError
+from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
 
 T = TypeVar("T")
 
@@ -64,7 +64,8 @@ class SSEDecoder:
         self._buffer = lines.pop()
         events = []
         for raw in lines:
-            event = self._line(raw.decode("utf-8"))
+            # WHATWG: decode as UTF-8, replacing invalid sequences rather than failing.
+            event = self._line(raw.decode("utf-8", "replace"))
             if event is not None:
                 events.append(event)
         return events
@@ -165,7 +166,15 @@ class Stream(Generic[T]):
             message = _error_message(payload, event)
             if message is not None:
                 raise APIError(message, request=self.response.request, body=payload)
-            yield self._parse(payload)
+            try:
+                chunk = self._parse(payload)
+            except Exception as exc:
+                raise APIResponseValidationError(
+                    f"A stream chunk does not fit its model: {type(exc).__name__}: {exc}",
+                    response=self.response,
+                    body=payload,
+                ) from exc
+            yield chunk
 
     def _end(self, partial: bool) -> APIConnectionError:
         what = "in the middle of an event" if partial else "before [DONE]"
