@@ -98,11 +98,15 @@ def replace_tree(new: Path, dest: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n")[0])
     parser.add_argument("spec", nargs="?", type=Path, help="spec file (default: the pinned spec)")
-    parser.add_argument("--output", type=Path, default=ROOT / PACKAGE, help="package folder to write")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / PACKAGE, help="package folder to write"
+    )
     args = parser.parse_args(argv)
     try:
         spec_path = args.spec or fetch()
-        overlaid = OVERLAID if args.spec is None else OVERLAID.with_name(f"{args.spec.stem}.overlaid.json")
+        overlaid = (
+            OVERLAID if args.spec is None else OVERLAID.with_name(f"{args.spec.stem}.overlaid.json")
+        )
         spec, report = overlaid_spec(spec_path, overlaid)
         with tempfile.TemporaryDirectory(prefix="together-generate-") as tmp:
             package = run_openapi_python_client(overlaid, Path(tmp))

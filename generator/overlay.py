@@ -55,7 +55,9 @@ def apply_overlay(spec: dict[str, Any], overlay: dict[str, Any]) -> OverlayRepor
         try:
             matches = list(jsonpath.finditer(action["target"], spec))
         except jsonpath.JSONPathError as exc:
-            raise OverlayError(f"action {number}: bad JSONPath {action['target']!r}: {exc}")
+            raise OverlayError(
+                f"action {number}: bad JSONPath {action['target']!r}: {exc}"
+            ) from exc
         if not matches:
             report.not_applicable.append(_label(action))
             continue

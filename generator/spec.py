@@ -14,9 +14,10 @@ import hashlib
 import os
 import re
 import sys
-import tomllib
 import urllib.request
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 PIN_FILE = ROOT / "openapi" / "pin.toml"

@@ -203,9 +203,9 @@ def test_supplied_headers_is_the_1x_name_of_default_headers():
         Together(api_key="k", supplied_headers={"A": "b"}, default_headers={"A": "c"})
 
 
-def test_resources_are_built_eagerly_without_importing_generated_modules():
+def test_resources_are_built_eagerly_without_importing_generated_modules(monkeypatch):
     for name in [m for m in sys.modules if m.startswith("together_generated")]:
-        del sys.modules[name]
+        monkeypatch.delitem(sys.modules, name)  # restored afterwards: later tests share classes
     client = Together(api_key="k")
     assert client.chat.completions is not None and client.audio.speech is not None
     assert not [m for m in sys.modules if m.startswith("together_generated")]

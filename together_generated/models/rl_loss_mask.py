@@ -2,7 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
@@ -91,3 +91,11 @@ class RLLossMask:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    # Added by this project's templates: a list response is iterable over `data` and has
+    # its length, so `for x in client.things.list()` and `.list().data` both work.
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
