@@ -66,3 +66,12 @@ def test_response_that_does_not_fit_the_model_is_a_validation_error(client, http
         client.videos.retrieve("v1")
     assert info.value.body == {"unexpected": True}
     assert info.value.status_code == 200
+
+
+def test_success_status_the_spec_does_not_list_is_still_parsed(client, httpserver):
+    # The spec says POST /batches answers 201; a 200 with the same body is still a success.
+    job = {"id": "5f1b6c2e-8a4d-4f7e-9c3b-2d1e0f9a8b7c", "status": "VALIDATING"}
+    httpserver.expect_request("/v1/batches/b1").respond_with_json(job, status=203)
+    result = client.batches.retrieve("b1")
+    assert type(result).__name__ == "BatchJob"
+    assert result.status == "VALIDATING"

@@ -105,12 +105,35 @@ def parse_with(endpoint: ModuleType) -> Callable[[httpx.Response], Any]:
     """Parse a 2xx response with the generated endpoint's own parser."""
 
     def parse(response: httpx.Response) -> Any:
-        result = endpoint._parse_response(client=_PARSE_CLIENT, response=response)
+        from together_generated.errors import UnexpectedStatus
+
+        try:
+            result = endpoint._parse_response(client=_PARSE_CLIENT, response=response)
+        except UnexpectedStatus:
+            # A success code the spec does not list for this operation (200 where it says
+            # 201, say): the server has acted, so read the body as the listed success.
+            result = _parse_as_declared_success(endpoint, response)
         if result is None and response.content:
             raise ValueError("no model parsed the body")
         return result
 
     return parse
+
+
+def _parse_as_declared_success(endpoint: ModuleType, response: httpx.Response) -> Any:
+    from together_generated.errors import UnexpectedStatus
+
+    for status in (200, 201, 202, 204):
+        if status == response.status_code:
+            continue
+        stand_in = httpx.Response(
+            status, headers=response.headers, content=response.content, request=response.request
+        )
+        try:
+            return endpoint._parse_response(client=_PARSE_CLIENT, response=stand_in)
+        except UnexpectedStatus:
+            continue
+    raise ValueError(f"the spec lists no success response like {response.status_code}")
 
 
 class _Checked:
@@ -168,6 +191,12 @@ def api_call(
     where = where or endpoint.__name__.rpartition(".api.")[2]
     fields, options = split_options(params)
     fields = plain(fields)
+    for name, value in (path or {}).items():
+        # An empty id would address another route (``GET /batches/`` is the list).
+        if value is None:
+            raise TypeError(f"{where}: {name} must be a string, not None")
+        if str(value) == "":
+            raise ValueError(f"{where}: {name} must be a non-empty string")
     kwargs: dict[str, Any] = dict(path or {})
     body = body_model(endpoint)
     if body is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -39,7 +38,7 @@ T = TypeVar("T", bound="FinetuneResponse")
 class FinetuneResponse:
     """
     Attributes:
-        id (UUID):
+        id (str):
         status (FinetuneJobStatus):
         training_file (str | Unset):
         validation_file (str | Unset):
@@ -80,7 +79,7 @@ class FinetuneResponse:
         progress (FineTuneProgress | Unset): Progress information for a fine-tuning job
     """
 
-    id: UUID
+    id: str
     status: FinetuneJobStatus
     training_file: str | Unset = UNSET
     validation_file: str | Unset = UNSET
@@ -125,7 +124,7 @@ class FinetuneResponse:
         from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
         from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
-        id = str(self.id)
+        id = self.id
 
         status: str = self.status
 
@@ -341,11 +340,8 @@ class FinetuneResponse:
         from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         d = dict(src_dict)
-        try:
-            id = UUID(d.pop("id"))
-
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.id") from None
+        id = d.pop("id")
+        check_value(id, str, "FinetuneResponse.id")
 
         try:
             status = check_finetune_job_status(d.pop("status"))
