@@ -6,6 +6,7 @@ reply = client.chat.completions.create(model=..., messages=[{"role": "user", "co
 """
 
 from ._client import AsyncTogether, Together
+from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -36,13 +37,21 @@ __all__ = [
     "BadRequestError",
     "ByteStream",
     "ConflictError",
+    "DatasetReport",
+    "DatasetValidationError",
+    "FileTypeError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
+    "Problem",
     "RateLimitError",
     "Stream",
     "Together",
     "TogetherError",
     "UnprocessableEntityError",
     "__version__",
+    "check_dataset",
 ]
+
+# A clearer name for the dataset error; FileTypeError is the official SDK's.
+DatasetValidationError = FileTypeError

@@ -2,8 +2,150 @@
 
 from __future__ import annotations
 
-from .._resource import M, Resource
+import os
+import warnings
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import attrs
+
+from .._resource import M, Resource, api_call, build_model, endpoint_module, operation, parse_with
+from .._transport import Call, split_options
+from .._upload import (
+    AsyncOnly,
+    LocalFile,
+    MultipartBody,
+    file_operation,
+    is_async,
+    local_method,
+)
+
+if TYPE_CHECKING:
+    from together_generated.models import FileDeleteResponse, FileList, FileResponse
+
+    from .._dataset_check import DatasetReport
 
 
 class Files(Resource[M]):
-    pass
+    @file_operation
+    def upload(
+        self,
+        /,
+        file: str | os.PathLike[str] | bytes | IO[bytes],
+        *,
+        purpose: str = "fine-tune",
+        check: bool = True,
+        file_name: str | None = None,
+        progress: bool | None = None,
+        **options: Any,
+    ) -> Call[FileResponse]:
+        """POST /files/upload (multipart: ``purpose``, ``file_name``, ``file_type``, ``file``).
+
+        ``file`` is a path, bytes or a seekable binary file object; it is streamed from
+        disk with its size announced, never read into memory whole. ``file_name`` is the
+        name sent (default: the file's own name). With ``check=True`` (the default) a
+        fine-tuning dataset is checked locally first (see ``check``) and an invalid one
+        raises FileTypeError, with each problem and its line number, before anything is
+        sent. A progress bar is drawn on stderr when it is a terminal (needs tqdm);
+        ``progress=True`` / ``False`` forces it on or off. Returns a FileResponse.
+        """
+        from together_generated.models.post_files_upload_body import PostFilesUploadBody
+
+        from .._dataset_check import FileTypeError, check_dataset, file_type_of
+
+        endpoint = endpoint_module("files.post_files_upload")
+        where = "files.upload"
+        fields, call_options = split_options(dict(options))
+        if fields:
+            raise TypeError(f"{where}: unexpected arguments: {', '.join(sorted(fields))}")
+        source = LocalFile.of(file, f"{where}: file", name=file_name)
+        file_type = file_type_of(source)
+        if not source.name:  # bytes, or a file object without a name
+            source = attrs.evolve(source, name=f"data.{file_type}")
+        extra = dict(call_options.pop("extra_body", None) or {})
+        model = build_model(
+            PostFilesUploadBody,
+            {
+                "purpose": purpose,
+                "file_name": source.name,
+                "file_type": file_type,
+                "file": b"",
+                **extra,
+            },
+            where,
+        )
+        if check:
+            report = check_dataset(source, purpose=purpose)
+            if not report.ok:
+                raise FileTypeError(report)
+            if not report.checked and purpose == "fine-tune":
+                warnings.warn(f"{source.name}: not checked: {report.note}", stacklevel=3)
+        # The spec's form fields as the generated model encodes them; the file goes last
+        # so the server has every field before the data.
+        form = [
+            (name, value[1].decode())
+            for name, value in model.to_multipart()
+            if name != "file" and isinstance(value[1], bytes)
+        ]
+        body = MultipartBody(form, "file", source, progress)
+        request = {
+            "method": "post",
+            "url": "/files/upload",
+            "content": AsyncOnly(body) if is_async(self) else body,
+            "headers": {"Content-Type": body.content_type, "Content-Length": str(body.length)},
+        }
+        return Call(request=request, parse=parse_with(endpoint), options=call_options)
+
+    @local_method
+    def check(self, file: Any, *, purpose: str = "fine-tune") -> DatasetReport:
+        """Check a fine-tuning dataset locally, as ``upload(check=True)`` does, without
+        uploading it: JSONL in the text, conversation, instruction or preference format,
+        or tokenized Parquet (checked only when pyarrow is installed). Returns a
+        DatasetReport (``.ok``, ``.problems`` with line numbers, ``.format``, ``.rows``)."""
+        from .._dataset_check import check_dataset
+
+        return check_dataset(file, purpose=purpose)
+
+    @operation
+    def list(self, /, **options: Any) -> Call[FileList]:
+        """GET /files: every uploaded file (iterate it or use ``.data``)."""
+        return api_call("files.get_files", options, where="files.list")
+
+    @operation
+    def retrieve(self, /, id: str, **options: Any) -> Call[FileResponse]:
+        """GET /files/{id}: one file's metadata."""
+        return api_call("files.get_files_id", options, path={"id": id}, where="files.retrieve")
+
+    @operation
+    def delete(self, /, id: str, **options: Any) -> Call[FileDeleteResponse]:
+        """DELETE /files/{id}."""
+        return api_call("files.delete_files_id", options, path={"id": id}, where="files.delete")
+
+    @file_operation
+    def content(
+        self,
+        /,
+        id: str,
+        *,
+        output: str | os.PathLike[str] | None = None,
+        progress: bool | None = None,
+        **options: Any,
+    ) -> Call[bytes | Path]:
+        """GET /files/{id}/content. Without ``output``: the file's bytes. With ``output``
+        (a file path, or an existing folder to save under the served name): streamed to
+        disk with a progress bar, under a temporary name until complete; returns the Path.
+        """
+        from .._download import BINARY_ACCEPT, content_of, destination, saver
+
+        call = api_call(
+            "files.get_files_id_content", options, path={"id": id}, where="files.content"
+        )
+        path = None if output is None else destination(output, "files.content")
+        call.request.setdefault("headers", {}).update(BINARY_ACCEPT)
+        if path is None:
+            return call.evolve(parse=content_of)
+        return call.evolve(
+            parse=content_of, stream=saver(path, id, progress, is_async=is_async(self))
+        )
+
+    retrieve_content = content  # the 1.x name

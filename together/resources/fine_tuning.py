@@ -1,9 +1,250 @@
-"""Fine-tuning jobs: create, list, retrieve, cancel, delete, events, checkpoints, price estimates, downloads."""
+"""Fine-tuning jobs: create, list, retrieve, cancel, delete, events, checkpoints, price
+estimates, model limits, downloads."""
 
 from __future__ import annotations
 
-from .._resource import M, Resource
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._resource import M, Resource, api_call, operation
+from .._upload import file_operation, is_async
+
+if TYPE_CHECKING:
+    from together_generated.models import (
+        FinetuneDeleteResponse,
+        FinetuneListCheckpoints,
+        FinetuneListEvents,
+        FineTuneModelLimits,
+        FinetuneResponse,
+        FinetuneResponseTruncated,
+        FinetuneTruncatedList,
+        GetFineTunesModelsSupportedResponse200,
+        PostFineTunesEstimatePriceResponse200,
+    )
+
+    from .._transport import Call
+
+
+def require_id(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{where}: expected a non-empty id, got {value!r}")
+    return value
+
+
+# The 1.x SDK's checkpoint_type values: "default" lets the server choose.
+_CHECKPOINT_TYPES = {"default": None, "merged": "merged", "adapter": "adapter"}
+
+
+def _download_call(
+    endpoint: str,
+    resource: Resource[Any],
+    ft_id: str,
+    checkpoint: str | None,
+    checkpoint_step: int | None,
+    output: str | os.PathLike[str] | None,
+    progress: bool | None,
+    options: dict[str, Any],
+    where: str,
+) -> Call[bytes | Path]:
+    from together_generated.models.get_finetune_download_checkpoint import (
+        check_get_finetune_download_checkpoint,
+    )
+
+    from .._download import BINARY_ACCEPT, content_of, destination, saver
+
+    require_id(ft_id, where)
+    if checkpoint is not None:
+        try:
+            check_get_finetune_download_checkpoint(checkpoint)
+        except TypeError as exc:
+            raise ValueError(f"{where}: checkpoint: {exc}") from None
+    if checkpoint_step is not None and (
+        not isinstance(checkpoint_step, int) or isinstance(checkpoint_step, bool)
+    ):
+        raise TypeError(f"{where}: checkpoint_step must be an integer, got {checkpoint_step!r}")
+    path = None if output is None else destination(output, where)
+    params = {"ft_id": ft_id, "checkpoint": checkpoint, "checkpoint_step": checkpoint_step}
+    call = api_call(endpoint, {**params, **options}, where=where)
+    call.request.setdefault("headers", {}).update(BINARY_ACCEPT)
+    if path is None:
+        return call.evolve(parse=content_of)
+    name = ft_id if checkpoint_step is None else f"{ft_id}-step-{checkpoint_step}"
+    return call.evolve(
+        parse=content_of, stream=saver(path, name, progress, is_async=is_async(resource))
+    )
 
 
 class FineTuning(Resource[M]):
-    pass
+    @operation
+    def create(
+        self, /, *, training_file: str, model: str, **params: Any
+    ) -> Call[FinetuneResponseTruncated]:
+        """POST /fine-tunes: start a job. Keyword arguments are the request's fields
+        (``n_epochs``, ``learning_rate``, ``validation_file``, ``suffix``,
+        ``training_type={"type": "Lora", "lora_r": 8, ...}``,
+        ``training_method={"method": "dpo", ...}``, ...)."""
+        return api_call(
+            "fine_tuning.post_fine_tunes",
+            {"training_file": training_file, "model": model, **params},
+            where="fine_tuning.create",
+        )
+
+    @operation
+    def list(self, /, **options: Any) -> Call[FinetuneTruncatedList]:
+        """GET /fine-tunes: every job (iterate it or use ``.data``)."""
+        return api_call("fine_tuning.get_fine_tunes", options, where="fine_tuning.list")
+
+    @operation
+    def retrieve(self, /, id: str, **options: Any) -> Call[FinetuneResponse]:
+        """GET /fine-tunes/{id}."""
+        return api_call(
+            "fine_tuning.get_fine_tunes_id",
+            options,
+            path={"id": id},
+            where="fine_tuning.retrieve",
+        )
+
+    @operation
+    def cancel(self, /, id: str, **options: Any) -> Call[FinetuneResponseTruncated]:
+        """POST /fine-tunes/{id}/cancel."""
+        return api_call(
+            "fine_tuning.post_fine_tunes_id_cancel",
+            options,
+            path={"id": id},
+            where="fine_tuning.cancel",
+        )
+
+    @operation
+    def delete(self, /, id: str, **params: Any) -> Call[FinetuneDeleteResponse]:
+        """DELETE /fine-tunes/{id} (the spec's deprecated ``force`` is sent only if given)."""
+        params.setdefault("force", None)
+        return api_call(
+            "fine_tuning.delete_fine_tunes_id", params, path={"id": id}, where="fine_tuning.delete"
+        )
+
+    @operation
+    def list_events(self, /, id: str, **options: Any) -> Call[FinetuneListEvents]:
+        """GET /fine-tunes/{id}/events."""
+        return api_call(
+            "fine_tuning.get_fine_tunes_id_events",
+            options,
+            path={"id": id},
+            where="fine_tuning.list_events",
+        )
+
+    @operation
+    def list_checkpoints(self, /, id: str, **options: Any) -> Call[FinetuneListCheckpoints]:
+        """GET /fine-tunes/{id}/checkpoints."""
+        return api_call(
+            "fine_tuning.get_fine_tunes_id_checkpoints",
+            options,
+            path={"id": id},
+            where="fine_tuning.list_checkpoints",
+        )
+
+    @operation
+    def estimate_price(
+        self, /, *, training_file: str, **params: Any
+    ) -> Call[PostFineTunesEstimatePriceResponse200]:
+        """POST /fine-tunes/estimate-price (``model``, ``n_epochs``, ``training_method``, ...)."""
+        return api_call(
+            "fine_tuning.post_fine_tunes_estimate_price",
+            {"training_file": training_file, **params},
+            where="fine_tuning.estimate_price",
+        )
+
+    @operation
+    def model_limits(self, /, *, model_name: str, **options: Any) -> Call[FineTuneModelLimits]:
+        """GET /fine-tunes/models/limits?model_name=...: what a model allows for fine-tuning."""
+        return api_call(
+            "fine_tuning.get_fine_tunes_models_limits",
+            {"model_name": model_name, **options},
+            where="fine_tuning.model_limits",
+        )
+
+    @operation
+    def get_model_limits(self, /, *, model: str, **options: Any) -> Call[FineTuneModelLimits]:
+        """The 1.x name of ``model_limits`` (its argument was ``model``)."""
+        return api_call(
+            "fine_tuning.get_fine_tunes_models_limits",
+            {"model_name": model, **options},
+            where="fine_tuning.get_model_limits",
+        )
+
+    @operation
+    def supported_models(self, /, **options: Any) -> Call[GetFineTunesModelsSupportedResponse200]:
+        """GET /fine-tunes/models/supported: the models that can be fine-tuned (``.models``)."""
+        return api_call(
+            "fine_tuning.get_fine_tunes_models_supported",
+            options,
+            where="fine_tuning.supported_models",
+        )
+
+    @file_operation
+    def content(
+        self,
+        /,
+        *,
+        ft_id: str,
+        checkpoint: str | None = None,
+        checkpoint_step: int | None = None,
+        output: str | os.PathLike[str] | None = None,
+        progress: bool | None = None,
+        **options: Any,
+    ) -> Call[bytes | Path]:
+        """GET /finetune/download: the fine-tuned model or a checkpoint (``checkpoint``:
+        "merged", "adapter" or "model_output_path"; ``checkpoint_step``: a step from
+        ``list_checkpoints``). Without ``output``: the bytes. With ``output`` (a file path,
+        or an existing folder to save under the served name): streamed to disk with a
+        progress bar, under a temporary name until complete; returns the Path."""
+        return _download_call(
+            "fine_tuning.get_finetune_download",
+            self,
+            ft_id,
+            checkpoint,
+            checkpoint_step,
+            output,
+            progress,
+            options,
+            "fine_tuning.content",
+        )
+
+    @file_operation
+    def download(
+        self,
+        /,
+        id: str,
+        *,
+        output: str | os.PathLike[str] | None = None,
+        checkpoint_step: int | None = None,
+        checkpoint_type: str | None = None,
+        checkpoint: str | None = None,
+        progress: bool | None = None,
+        **options: Any,
+    ) -> Call[bytes | Path]:
+        """The 1.x form of ``content``: ``download("ft-...", output=..., checkpoint_step=...)``.
+        ``id`` may name the step itself (``"ft-...:10"``); ``checkpoint_type`` is the 1.x
+        name of ``checkpoint`` ("default", "merged" or "adapter")."""
+        endpoint = "fine_tuning.get_finetune_download"
+        where = "fine_tuning.download"
+        require_id(id, where)
+        job, _, step = id.rpartition(":")
+        if job and step.isdigit():
+            if checkpoint_step is not None:
+                raise ValueError(
+                    f"{where}: {id!r} names a step and checkpoint_step is given too; pass one"
+                )
+            id, checkpoint_step = job, int(step)
+        if checkpoint_type is not None:
+            if checkpoint is not None:
+                raise TypeError(f"{where}: pass checkpoint or checkpoint_type, not both")
+            if checkpoint_type not in _CHECKPOINT_TYPES:
+                raise ValueError(
+                    f"{where}: checkpoint_type must be one of {sorted(_CHECKPOINT_TYPES)}, "
+                    f"got {checkpoint_type!r}"
+                )
+            checkpoint = _CHECKPOINT_TYPES[checkpoint_type]
+        return _download_call(
+            endpoint, self, id, checkpoint, checkpoint_step, output, progress, options, where
+        )

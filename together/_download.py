@@ -1,0 +1,142 @@
+"""Downloads written to disk as they arrive, never whole in memory, never half under their name.
+
+The body goes to a hidden temporary file in the destination folder and is renamed onto the
+destination only once complete: an interrupted download leaves nothing under the final
+name, and its temporary file is removed. The sync and async writers differ only in how
+they iterate the response.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Coroutine
+from email.message import Message
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from ._streaming import _cut
+from ._upload import Progress
+
+BINARY_ACCEPT = {"Accept": "application/octet-stream, */*"}
+
+
+def destination(output: str | os.PathLike[str], where: str) -> Path:
+    """The path asked for, checked before any request: its folder must exist."""
+    path = Path(output)
+    folder = path if path.is_dir() else path.parent
+    if not folder.is_dir():
+        raise ValueError(f"{where}: no such folder: {str(folder)!r}")
+    return path
+
+
+def _plain_name(name: str | None) -> str | None:
+    """A name reduced to its last part, so it cannot point into another folder."""
+    name = re.split(r"[\\/]", name or "")[-1].strip()
+    return None if name in ("", ".", "..") else name
+
+
+def _served_name(response: httpx.Response) -> str | None:
+    """The file name from Content-Disposition, if any."""
+    header = response.headers.get("content-disposition")
+    if not header:
+        return None
+    message = Message()
+    message["content-disposition"] = header
+    return _plain_name(message.get_filename())
+
+
+class _Writer:
+    """One download in progress: the temporary file, the bar, and how it ends."""
+
+    def __init__(
+        self, response: httpx.Response, output: Path, default_name: str, progress: bool | None
+    ) -> None:
+        self.response = response
+        if output.is_dir():
+            output = output / (_served_name(response) or _plain_name(default_name) or "download")
+        self.path = output
+        length = response.headers.get("content-length")
+        total = int(length) if length and length.isdigit() else None
+        self.bar = Progress(total, output.name, progress)
+        self.seen = 0
+        self.temp = output.with_name(f".{output.name}.{os.urandom(4).hex()}.part")
+        try:
+            # "x": never clobber anything; opened normally so it gets the usual permissions.
+            self.file: IO[bytes] = self.temp.open("xb")
+        except BaseException:
+            self.bar.close()
+            raise
+
+    def write(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+        # Count bytes off the wire (what Content-Length counts), also for encoded bodies.
+        now = self.response.num_bytes_downloaded
+        self.bar.update(now - self.seen)
+        self.seen = now
+
+    def finish(self) -> Path:
+        self.file.close()
+        os.replace(self.temp, self.path)
+        return self.path
+
+    def abandon(self) -> None:
+        self.file.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def saver(
+    output: Path, default_name: str, progress: bool | None, *, is_async: bool
+) -> Callable[[httpx.Response], Path | Coroutine[Any, Any, Path]]:
+    """A ``Call.stream`` factory that writes the open response to ``output`` (a file, or a
+    folder to put the served file name in) and gives back the path. With ``is_async`` it
+    gives a coroutine, awaited by ``file_operation``."""
+
+    def save(response: httpx.Response) -> Path:
+        try:
+            writer = _Writer(response, output, default_name, progress)
+        except BaseException:
+            response.close()
+            raise
+        try:
+            for chunk in response.iter_bytes():
+                writer.write(chunk)
+            return writer.finish()
+        except httpx.TransportError as exc:  # cut mid-body: nothing is kept
+            writer.abandon()
+            raise _cut(exc, response.request) from exc
+        except BaseException:
+            writer.abandon()
+            raise
+        finally:
+            writer.bar.close()
+            response.close()
+
+    async def asave(response: httpx.Response) -> Path:
+        try:
+            writer = _Writer(response, output, default_name, progress)
+        except BaseException:
+            await response.aclose()
+            raise
+        try:
+            async for chunk in response.aiter_bytes():
+                writer.write(chunk)
+            return writer.finish()
+        except httpx.TransportError as exc:  # cut mid-body: nothing is kept
+            writer.abandon()
+            raise _cut(exc, response.request) from exc
+        except BaseException:
+            writer.abandon()
+            raise
+        finally:
+            writer.bar.close()
+            await response.aclose()
+
+    return asave if is_async else save
+
+
+def content_of(response: httpx.Response) -> bytes:
+    """A binary body as it came (never parsed as JSON)."""
+    return response.content
