@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv spec generate pin test check-generated lint typecheck clean import-time
+.PHONY: venv spec generate pin test contract check-generated lint typecheck clean import-time
 
 venv: $(STAMP)
 
@@ -45,9 +45,21 @@ typecheck: $(STAMP)
 test: $(STAMP) spec
 	$(BIN)/pytest -q
 
+## Contract tests alone (part of `make test` too): every HTTP operation through the public
+## client against the Prism mock server (Node.js + npm needed; Prism comes from `npm ci`
+## in tests/contract). Ends with `contract: N/M operations`.
+contract: $(STAMP) spec
+	CONTRACT_SUMMARY_LAST=1 $(BIN)/pytest -q tests/contract
+
 clean:
 	rm -rf $(VENV) build
 
 ## Import time of one generated endpoint against `import httpx` (wall time, medians).
 import-time: $(STAMP)
 	$(PY) -m tests.bench.import_time
+
+## Benchmarks against the official SDK (in build/bench-venv-official, made when missing) and
+## raw httpx on a loopback server: a table, and build/bench/results.json. Not a test.
+.PHONY: bench
+bench: $(STAMP) spec
+	$(PY) -m tests.bench.run $(BENCH_ARGS)

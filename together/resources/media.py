@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .._download import BINARY_ACCEPT
 from .._files import file_input
 from .._resource import M, Resource, api_call, operation
 from .._streaming import ByteStream, Stream
@@ -41,6 +42,11 @@ class Speech(Resource[M]):
         if stream:
             fields["stream"] = True
         call = api_call("audio.audio_speech", fields, where="audio.speech.create")
+        # The answer is audio (or SSE chunks of it), never JSON: ask for what will come.
+        accept = (
+            "text/event-stream, application/octet-stream" if stream else BINARY_ACCEPT["Accept"]
+        )
+        call.request.setdefault("headers", {})["Accept"] = accept
         return call.evolve(
             parse=lambda response: response.content, stream=_audio_stream if stream else None
         )

@@ -220,7 +220,9 @@ class AudioTranscriptionRequest:
                     )
 
         if not isinstance(self.diarize, Unset):
-            files.append(("diarize", (None, str(self.diarize).encode(), "text/plain")))
+            files.append(
+                ("diarize", (None, b"true" if self.diarize else b"false", "text/plain"))
+            )
 
         if not isinstance(self.min_speakers, Unset):
             files.append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -32,8 +32,8 @@ class PostFineTunesEstimatePriceBody:
         n_evals (int | Unset): Number of evaluations to be run on a given validation set during training Default: 0.
         training_method (TrainingMethodDPO | TrainingMethodSFT | Unset): The training method to use. 'sft' for
             Supervised Fine-Tuning or 'dpo' for Direct Preference Optimization.
-        training_type (FullTrainingType | LoRATrainingType | Unset): The training type to use. If not provided, the job
-            will default to LoRA training type.
+        training_type (FullTrainingType | LoRATrainingType | None | Unset): The training type to use. If not provided,
+            the job will default to LoRA training type.
         from_checkpoint (str | Unset): The checkpoint identifier to continue training from a previous fine-tuning job.
             Format is `{$JOB_ID}` or `{$OUTPUT_MODEL_NAME}` or `{$JOB_ID}:{$STEP}` or `{$OUTPUT_MODEL_NAME}:{$STEP}`. The
             step value is optional; without it, the final checkpoint will be used.
@@ -45,12 +45,13 @@ class PostFineTunesEstimatePriceBody:
     n_epochs: int | Unset = 1
     n_evals: int | Unset = 0
     training_method: TrainingMethodDPO | TrainingMethodSFT | Unset = UNSET
-    training_type: FullTrainingType | LoRATrainingType | Unset = UNSET
+    training_type: FullTrainingType | LoRATrainingType | None | Unset = UNSET
     from_checkpoint: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from ..models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
         from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         training_file = self.training_file
@@ -71,13 +72,15 @@ class PostFineTunesEstimatePriceBody:
         else:
             training_method = self.training_method.to_dict()
 
-        training_type: dict[str, Any] | Unset
+        training_type: dict[str, Any] | None | Unset
         if isinstance(self.training_type, Unset):
             training_type = UNSET
         elif isinstance(self.training_type, FullTrainingType):
             training_type = self.training_type.to_dict()
-        else:
+        elif isinstance(self.training_type, LoRATrainingType):
             training_type = self.training_type.to_dict()
+        else:
+            training_type = self.training_type
 
         from_checkpoint = self.from_checkpoint
 
@@ -162,7 +165,9 @@ class PostFineTunesEstimatePriceBody:
 
             def _parse_training_type(
                 data: object,
-            ) -> FullTrainingType | LoRATrainingType | Unset:
+            ) -> FullTrainingType | LoRATrainingType | None | Unset:
+                if data is None:
+                    return data
                 if isinstance(data, Unset):
                     return data
                 try:
@@ -173,11 +178,15 @@ class PostFineTunesEstimatePriceBody:
                     return training_type_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                training_type_type_1 = LoRATrainingType.from_dict(data)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                return training_type_type_1
+                    return training_type_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(FullTrainingType | LoRATrainingType | None | Unset, data)
 
             training_type = _parse_training_type(d.pop("training_type", UNSET))
 
