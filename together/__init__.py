@@ -5,8 +5,9 @@ client = Together()  # reads TOGETHER_API_KEY
 reply = client.chat.completions.create(model=..., messages=[{"role": "user", "content": "Hi"}])
 """
 
+from typing import TYPE_CHECKING
+
 from ._client import AsyncTogether, Together
-from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -53,5 +54,27 @@ __all__ = [
     "check_dataset",
 ]
 
-# A clearer name for the dataset error; FileTypeError is the official SDK's.
-DatasetValidationError = FileTypeError
+# The dataset checker loads on first use: most programs never call it.
+_LAZY = {
+    "DatasetReport": "DatasetReport",
+    "DatasetValidationError": "FileTypeError",  # a clearer name; FileTypeError is the SDK's
+    "FileTypeError": "FileTypeError",
+    "Problem": "Problem",
+    "check_dataset": "check_dataset",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from . import _dataset_check
+
+        value = getattr(_dataset_check, _LAZY[name])
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'together' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
+
+    DatasetValidationError = FileTypeError

@@ -16,9 +16,8 @@ import math
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
-import attrs
 import httpx
 
 from ._errors import AuthenticationError
@@ -38,8 +37,7 @@ _MISSING_KEY = (
 )
 
 
-@attrs.frozen(repr=False)
-class Settings:
+class Settings(NamedTuple):
     """Everything a client resolved at construction; shared by all of its resources."""
 
     api_key: str

@@ -32,9 +32,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
-
-import attrs
+from typing import IO, Any, NamedTuple
 
 from ._errors import TogetherError
 from ._upload import LocalFile
@@ -61,8 +59,7 @@ PARQUET_COLUMNS = ("input_ids", "attention_mask", "labels", "position_ids")
 PARQUET_MAGIC = b"PAR1"
 
 
-@attrs.frozen
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a dataset: where (a JSONL line or a Parquet row, 1-based; both
     None for the file as a whole) and what was expected."""
 
@@ -78,7 +75,6 @@ class Problem:
         return self.message
 
 
-@attrs.define
 class DatasetReport:
     """What ``check_dataset`` found.
 
@@ -89,13 +85,30 @@ class DatasetReport:
     pyarrow installed, a purpose other than fine-tuning); ``note`` then says why.
     """
 
-    name: str
-    file_type: str
-    format: str | None = None
-    rows: int = 0
-    problems: list[Problem] = attrs.field(factory=list)
-    checked: bool = True
-    note: str | None = None
+    def __init__(
+        self,
+        name: str,
+        file_type: str,
+        format: str | None = None,
+        rows: int = 0,
+        problems: list[Problem] | None = None,
+        checked: bool = True,
+        note: str | None = None,
+    ) -> None:
+        self.name = name
+        self.file_type = file_type
+        self.format = format
+        self.rows = rows
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.checked = checked
+        self.note = note
+
+    def __repr__(self) -> str:
+        return (
+            f"DatasetReport(name={self.name!r}, file_type={self.file_type!r}, "
+            f"format={self.format!r}, rows={self.rows}, problems={len(self.problems)}, "
+            f"checked={self.checked})"
+        )
 
     @property
     def ok(self) -> bool:

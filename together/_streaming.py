@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
-import attrs
 import httpx
 
 from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
@@ -22,8 +21,7 @@ T = TypeVar("T")
 DONE = "[DONE]"
 
 
-@attrs.define(slots=True)
-class ServerSentEvent:
+class ServerSentEvent(NamedTuple):
     event: str = "message"
     data: str = ""
     id: str | None = None

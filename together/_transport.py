@@ -6,7 +6,6 @@ only two functions that differ between the clients.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import os
@@ -15,7 +14,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypedDict, TypeVar
 
-import attrs
 import httpx
 
 from ._config import Settings, TimeoutTypes, parse_max_retries, parse_timeout
@@ -60,19 +58,30 @@ def split_options(params: dict[str, Any]) -> tuple[dict[str, Any], CallOptions]:
     return params, options
 
 
-@attrs.frozen
 class Call(Generic[T]):
     """What one method call will do: the request (from the generated endpoint's
     ``_get_kwargs``) and how to turn the response into the result."""
 
-    request: dict[str, Any]
-    parse: Callable[[httpx.Response], T]
-    options: CallOptions = attrs.field(factory=lambda: CallOptions())
-    # For streaming calls: wraps the still-open successful response (SSE or raw bytes).
-    stream: Callable[[httpx.Response], Any] | None = None
+    __slots__ = ("options", "parse", "request", "stream")
+
+    def __init__(
+        self,
+        request: dict[str, Any],
+        parse: Callable[[httpx.Response], T],
+        options: CallOptions | None = None,
+        stream: Callable[[httpx.Response], Any] | None = None,
+    ) -> None:
+        self.request = request
+        self.parse = parse
+        self.options: CallOptions = {} if options is None else options
+        # For streaming calls: wraps the still-open successful response (SSE or raw bytes).
+        self.stream = stream
 
     def evolve(self, **changes: Any) -> Call[Any]:
-        return attrs.evolve(self, **changes)
+        """A copy with some attributes changed."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return Call(**fields)
 
 
 def build_request(
@@ -283,6 +292,8 @@ class AsyncTransport:
         return self.pool.client
 
     async def send(self, call: Call[T]) -> T:
+        import asyncio  # not at module level: the sync client should not pay for it
+
         request = build_request(self.client, self.settings, call)
         attempts = _Attempts(self.settings, call, request)
         while True:

@@ -13,7 +13,6 @@ stderr (where it is drawn) is a terminal.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import io
 import os
@@ -22,9 +21,7 @@ import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, overload
-
-import attrs
+from typing import IO, TYPE_CHECKING, Any, Generic, NamedTuple, overload
 
 from ._resource import P, Resource, T, operation
 from ._transport import AsyncTransport, SyncTransport
@@ -40,8 +37,7 @@ CHUNK_SIZE = 1 << 20  # bytes read from disk at a time: large enough for speed, 
 # -- what users pass as a file ---------------------------------------------------------
 
 
-@attrs.frozen
-class LocalFile:
+class LocalFile(NamedTuple):
     """A file to check or upload: a path, bytes, or a seekable binary file object.
 
     ``open()`` gives a binary stream at the file's start each time, so the file can be read
@@ -225,7 +221,7 @@ class MultipartBody:
         with self.source.open() as stream, closing(self._bar()) as bar:
             sent = 0
             while sent < self.source.size:
-                chunk = self._sized(await asyncio.to_thread(stream.read, CHUNK_SIZE), sent)
+                chunk = self._sized(await _to_thread(stream.read, CHUNK_SIZE), sent)
                 sent += len(chunk)
                 bar.update(len(chunk))
                 yield chunk
@@ -269,7 +265,7 @@ class file_operation(operation[P, T]):
         build, send = self._build, obj._transport.send
 
         async def method(*args: Any, **kwargs: Any) -> Any:
-            call = await asyncio.to_thread(build, obj, *args, **kwargs)
+            call = await _to_thread(build, obj, *args, **kwargs)
             result = await send(call)
             if isinstance(result, Awaitable):
                 result = await result
@@ -308,7 +304,7 @@ class local_method(Generic[P, T]):
             return function(obj, *args, **kwargs)
 
         async def amethod(*args: Any, **kwargs: Any) -> Any:
-            return await asyncio.to_thread(function, obj, *args, **kwargs)
+            return await _to_thread(function, obj, *args, **kwargs)
 
         if is_async(obj):
             method = amethod
@@ -316,3 +312,9 @@ class local_method(Generic[P, T]):
         method.__name__ = self.__name__
         obj.__dict__[self._name] = method
         return method
+
+
+async def _to_thread(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    import asyncio  # only the async client needs it; keep it off the import path
+
+    return await asyncio.to_thread(function, *args, **kwargs)

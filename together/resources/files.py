@@ -7,8 +7,6 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-import attrs
-
 from .._resource import M, Resource, api_call, build_model, endpoint_module, operation, parse_with
 from .._transport import Call, split_options
 from .._upload import (
@@ -61,7 +59,7 @@ class Files(Resource[M]):
         source = LocalFile.of(file, f"{where}: file", name=file_name)
         file_type = file_type_of(source)
         if not source.name:  # bytes, or a file object without a name
-            source = attrs.evolve(source, name=f"data.{file_type}")
+            source = source._replace(name=f"data.{file_type}")
         extra = dict(call_options.pop("extra_body", None) or {})
         model = build_model(
             PostFilesUploadBody,

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._download import BINARY_ACCEPT
 from .._files import file_input
 from .._resource import M, Resource, api_call, operation
 from .._streaming import ByteStream, Stream
@@ -42,6 +41,8 @@ class Speech(Resource[M]):
         if stream:
             fields["stream"] = True
         call = api_call("audio.audio_speech", fields, where="audio.speech.create")
+        from .._download import BINARY_ACCEPT
+
         # The answer is audio (or SSE chunks of it), never JSON: ask for what will come.
         accept = (
             "text/event-stream, application/octet-stream" if stream else BINARY_ACCEPT["Accept"]

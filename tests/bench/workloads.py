@@ -1,0 +1,355 @@
+"""One benchmark workload in this (fresh) process; prints ``RESULT {json}`` as its last line.
+
+    python tests/bench/workloads.py SCENARIO VARIANT BASE [--count N]
+
+Run by tests/bench/run.py with the right interpreter: the project's for ``ours`` and
+``httpx``, build/bench-venv-official's for ``official`` (both packages import as
+``together``, so this file is run by path and imports nothing from the project).
+
+VARIANT is ``LIB`` or ``LIB-async`` with LIB one of ``ours``, ``official``, ``httpx``
+(raw httpx plus json.loads: the floor). BASE is the server's origin (http://127.0.0.1:N).
+Every loop runs a fixed number of times.
+"""
+
+# Only what the cold-start measurements must not count is imported up here.
+import sys
+import time
+
+MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+EMBEDDING_MODEL = "BAAI/bge-base-en-v1.5"
+MESSAGES = [{"role": "user", "content": "Say hello"}]
+REPLY = "Hello! How can I help you today?"
+STREAM_CHUNKS = 4000
+EMBEDDINGS = 512
+EMBEDDING_DIMS = 1024
+EMBED_INPUT = ["the quick brown fox jumps over the lazy dog"] * EMBEDDINGS
+CONCURRENCY = 200
+
+
+def import_lib(lib):
+    if lib == "httpx":
+        import httpx
+
+        return httpx
+    import together
+
+    return together
+
+
+def make_client(lib, mod, is_async, base):
+    """A client of ``lib`` against the server. Ours takes the base URL with /v1 (its
+    default is https://api.together.ai/v1); the official SDK's default has no /v1 (its
+    paths start with /v1), so it gets the bare origin. Both read TOGETHER_API_KEY."""
+    if lib == "ours":
+        return (mod.AsyncTogether if is_async else mod.Together)(base_url=base + "/v1")
+    if lib == "official":
+        return (mod.AsyncTogether if is_async else mod.Together)(base_url=base)
+    import os
+
+    headers = {"Authorization": "Bearer " + os.environ["TOGETHER_API_KEY"]}
+    cls = mod.AsyncClient if is_async else mod.Client
+    return cls(base_url=base + "/v1", headers=headers)
+
+
+# -- one call of each kind, per library; each returns something checkable -------------------
+def chat_sync(lib, client):
+    if lib == "httpx":
+        import json
+
+        body = {"model": MODEL, "messages": MESSAGES, "max_tokens": 32}
+        r = client.post("/chat/completions", json=body)
+        if r.status_code != 200:
+            raise RuntimeError(r.status_code)
+        return json.loads(r.content)["choices"][0]["message"]["content"]
+    reply = client.chat.completions.create(model=MODEL, messages=MESSAGES, max_tokens=32)
+    return reply.choices[0].message.content
+
+
+async def chat_async(lib, client):
+    if lib == "httpx":
+        import json
+
+        r = await client.post(
+            "/chat/completions", json={"model": MODEL, "messages": MESSAGES, "max_tokens": 32}
+        )
+        if r.status_code != 200:
+            raise RuntimeError(r.status_code)
+        return json.loads(r.content)["choices"][0]["message"]["content"]
+    reply = await client.chat.completions.create(model=MODEL, messages=MESSAGES, max_tokens=32)
+    return reply.choices[0].message.content
+
+
+def stream_sync(lib, client):
+    """Chunks received; each chunk's content is read, as a user would (0 when no content
+    came through at all: a parse that dropped it)."""
+    n = chars = 0
+    if lib == "httpx":
+        import json
+
+        body = {"model": MODEL, "messages": MESSAGES, "stream": True}
+        with client.stream("POST", "/chat/completions", json=body) as r:
+            for line in r.iter_lines():
+                if line.startswith("data: "):
+                    data = line[6:]
+                    if data == "[DONE]":
+                        break
+                    chars += len(json.loads(data)["choices"][0]["delta"]["content"] or "")
+                    n += 1
+        return n if chars else 0
+    with client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True) as stream:
+        for chunk in stream:
+            chars += len(chunk.choices[0].delta.content or "")
+            n += 1
+    return n if chars else 0
+
+
+async def stream_async(lib, client):
+    n = chars = 0
+    if lib == "httpx":
+        import json
+
+        body = {"model": MODEL, "messages": MESSAGES, "stream": True}
+        async with client.stream("POST", "/chat/completions", json=body) as r:
+            async for line in r.aiter_lines():
+                if line.startswith("data: "):
+                    data = line[6:]
+                    if data == "[DONE]":
+                        break
+                    chars += len(json.loads(data)["choices"][0]["delta"]["content"] or "")
+                    n += 1
+        return n if chars else 0
+    stream = await client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
+    async with stream:
+        async for chunk in stream:
+            chars += len(chunk.choices[0].delta.content or "")
+            n += 1
+    return n if chars else 0
+
+
+def embed_sync(lib, client):
+    """(vectors, dimensions) of the answer."""
+    if lib == "httpx":
+        import json
+
+        r = client.post("/embeddings", json={"model": EMBEDDING_MODEL, "input": EMBED_INPUT})
+        if r.status_code != 200:
+            raise RuntimeError(r.status_code)
+        data = json.loads(r.content)["data"]
+        return len(data), len(data[-1]["embedding"])
+    reply = client.embeddings.create(model=EMBEDDING_MODEL, input=EMBED_INPUT)
+    return len(reply.data), len(reply.data[-1].embedding)
+
+
+async def embed_async(lib, client):
+    if lib == "httpx":
+        import json
+
+        r = await client.post("/embeddings", json={"model": EMBEDDING_MODEL, "input": EMBED_INPUT})
+        if r.status_code != 200:
+            raise RuntimeError(r.status_code)
+        data = json.loads(r.content)["data"]
+        return len(data), len(data[-1]["embedding"])
+    reply = await client.embeddings.create(model=EMBEDDING_MODEL, input=EMBED_INPUT)
+    return len(reply.data), len(reply.data[-1].embedding)
+
+
+def expect(got, wanted, what):
+    if got != wanted:
+        raise AssertionError(f"{what}: got {got!r}, expected {wanted!r}")
+
+
+# -- scenarios ------------------------------------------------------------------------------
+def cold(lib, is_async, base, count):
+    """Seconds to import the library and construct a client (``import httpx`` alone for
+    raw httpx: the issue's yardstick)."""
+    start = time.perf_counter()
+    mod = import_lib(lib)
+    if lib != "httpx":
+        make_client(lib, mod, is_async, base)
+    return {"value": time.perf_counter() - start, "unit": "s"}, mod
+
+
+def first(lib, is_async, base, count):
+    """Seconds from a cold start to the first chat completion's parsed answer."""
+    start = time.perf_counter()
+    mod = import_lib(lib)
+    client = make_client(lib, mod, is_async, base)
+    if is_async:
+        import asyncio
+
+        reply = asyncio.run(chat_async(lib, client))
+    else:
+        reply = chat_sync(lib, client)
+    elapsed = time.perf_counter() - start
+    expect(reply, REPLY, "reply")
+    return {"value": elapsed, "unit": "s"}, mod
+
+
+def sequential(lib, is_async, base, count):
+    """Client CPU seconds per small chat completion, over ``count`` calls after warm-up."""
+    mod = import_lib(lib)
+    client = make_client(lib, mod, is_async, base)
+    warmup = max(count // 10, 5)
+    if is_async:
+        import asyncio
+
+        async def go():
+            for _ in range(warmup):
+                expect(await chat_async(lib, client), REPLY, "reply")
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(count):
+                await chat_async(lib, client)
+            return time.process_time() - cpu, time.perf_counter() - wall
+
+        cpu, wall = asyncio.run(go())
+    else:
+        for _ in range(warmup):
+            expect(chat_sync(lib, client), REPLY, "reply")
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(count):
+            chat_sync(lib, client)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"value": cpu / count, "unit": "s", "wall_per_call": wall / count}, mod
+
+
+def concurrent(lib, is_async, base, count):
+    """Completed calls per second with CONCURRENCY in flight (``count`` rounds, after one
+    warm-up round that also opens the connections)."""
+    if not is_async:
+        raise SystemExit("concurrent runs async variants only")
+    import asyncio
+
+    mod = import_lib(lib)
+    client = make_client(lib, mod, is_async, base)
+
+    async def go():
+        replies = await asyncio.gather(*(chat_async(lib, client) for _ in range(CONCURRENCY)))
+        expect(set(replies), {REPLY}, "replies")
+        start = time.perf_counter()
+        for _ in range(count):
+            await asyncio.gather(*(chat_async(lib, client) for _ in range(CONCURRENCY)))
+        return time.perf_counter() - start
+
+    wall = asyncio.run(go())
+    return {"value": CONCURRENCY * count / wall, "unit": "calls/s"}, mod
+
+
+def streaming(lib, is_async, base, count):
+    """Chunks per second over ``count`` streams of STREAM_CHUNKS (after one warm-up)."""
+    mod = import_lib(lib)
+    client = make_client(lib, mod, is_async, base)
+    if is_async:
+        import asyncio
+
+        async def go():
+            expect(await stream_async(lib, client), STREAM_CHUNKS, "chunks")
+            start = time.perf_counter()
+            n = 0
+            for _ in range(count):
+                n += await stream_async(lib, client)
+            return n, time.perf_counter() - start
+
+        n, wall = asyncio.run(go())
+    else:
+        expect(stream_sync(lib, client), STREAM_CHUNKS, "chunks")
+        start = time.perf_counter()
+        n = 0
+        for _ in range(count):
+            n += stream_sync(lib, client)
+        wall = time.perf_counter() - start
+    expect(n, STREAM_CHUNKS * count, "chunks")
+    return {"value": n / wall, "unit": "chunks/s"}, mod
+
+
+def embed(lib, is_async, base, count):
+    """Client CPU seconds per embeddings call (receiving and decoding 512 x 1024 floats)."""
+    mod = import_lib(lib)
+    client = make_client(lib, mod, is_async, base)
+    if is_async:
+        import asyncio
+
+        async def go():
+            expect(await embed_async(lib, client), (EMBEDDINGS, EMBEDDING_DIMS), "shape")
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(count):
+                await embed_async(lib, client)
+            return time.process_time() - cpu, time.perf_counter() - wall
+
+        cpu, wall = asyncio.run(go())
+    else:
+        expect(embed_sync(lib, client), (EMBEDDINGS, EMBEDDING_DIMS), "shape")
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(count):
+            embed_sync(lib, client)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"value": cpu / count, "unit": "s", "wall_per_call": wall / count}, mod
+
+
+def _rss_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def upload(lib, is_async, base, count):
+    """Peak RSS growth (MB) while ``client.files.upload`` sends the file in
+    BENCH_UPLOAD_FILE (after a small warm-up upload that loads the code)."""
+    import os
+
+    if lib != "ours" or is_async:
+        raise SystemExit("upload runs the sync client of this project only")
+    mod = import_lib(lib)
+    client = make_client(lib, mod, is_async, base)
+    path = os.environ["BENCH_UPLOAD_FILE"]
+    small = path + ".small.jsonl"
+    with open(small, "w") as f:
+        f.write('{"text": "warm-up"}\n')
+    client.files.upload(small, purpose="fine-tune")
+    os.unlink(small)
+    try:  # reset the peak (Linux >= 4.0) so that VmHWM is this upload's peak
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        reset = True
+    except OSError:
+        reset = False
+    before = _rss_kib("VmRSS")
+    start = time.perf_counter()
+    client.files.upload(path, purpose="fine-tune")
+    wall = time.perf_counter() - start
+    peak = _rss_kib("VmHWM")
+    return {
+        "value": (peak - before) * 1024 / 1e6,
+        "unit": "MB",
+        "peak_reset": reset,
+        "seconds": wall,
+        "size": os.path.getsize(path),
+    }, mod
+
+
+SCENARIOS = {
+    "cold": cold,
+    "first": first,
+    "sequential": sequential,
+    "concurrent": concurrent,
+    "streaming": streaming,
+    "embed": embed,
+    "upload": upload,
+}
+
+
+def main():
+    scenario, variant, base = sys.argv[1:4]
+    count = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    lib, _, mode = variant.partition("-")
+    result, mod = SCENARIOS[scenario](lib, mode == "async", base, count)
+    import json
+
+    result["module"] = getattr(mod, "__file__", None)
+    result["version"] = getattr(mod, "__version__", None)
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
