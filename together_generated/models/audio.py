@@ -50,7 +50,7 @@ class Audio:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_user_message_content_audio_url import (
+        from together_generated.models.chat_completion_user_message_content_audio_url import (
             ChatCompletionUserMessageContentAudioUrl,  # noqa: PLC0415
         )
 

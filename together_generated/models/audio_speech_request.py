@@ -136,10 +136,12 @@ class AudioSpeechRequest:
             raise field_error(exc, "AudioSpeechRequest.model") from None
 
         input_ = d.pop("input")
-        check_value(input_, str, "AudioSpeechRequest.input")
+        if type(input_) is not str and input_ is not UNSET:
+            check_value(input_, str, "AudioSpeechRequest.input")
 
         voice = d.pop("voice")
-        check_value(voice, str, "AudioSpeechRequest.voice")
+        if type(voice) is not str and voice is not UNSET:
+            check_value(voice, str, "AudioSpeechRequest.voice")
 
         try:
             _response_format = d.pop("response_format", UNSET)
@@ -179,10 +181,12 @@ class AudioSpeechRequest:
             raise field_error(exc, "AudioSpeechRequest.response_encoding") from None
 
         sample_rate = d.pop("sample_rate", UNSET)
-        check_value(sample_rate, int, "AudioSpeechRequest.sample_rate")
+        if type(sample_rate) is not int and sample_rate is not UNSET:
+            check_value(sample_rate, int, "AudioSpeechRequest.sample_rate")
 
         stream = d.pop("stream", UNSET)
-        check_value(stream, bool, "AudioSpeechRequest.stream")
+        if type(stream) is not bool and stream is not UNSET:
+            check_value(stream, bool, "AudioSpeechRequest.stream")
 
         audio_speech_request = cls(
             model=model,

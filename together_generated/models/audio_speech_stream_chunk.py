@@ -13,7 +13,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 T = TypeVar("T", bound="AudioSpeechStreamChunk")
 
@@ -64,10 +64,12 @@ class AudioSpeechStreamChunk:
             raise field_error(exc, "AudioSpeechStreamChunk.object") from None
 
         model = d.pop("model")
-        check_value(model, str, "AudioSpeechStreamChunk.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "AudioSpeechStreamChunk.model")
 
         b64 = d.pop("b64")
-        check_value(b64, str, "AudioSpeechStreamChunk.b64")
+        if type(b64) is not str and b64 is not UNSET:
+            check_value(b64, str, "AudioSpeechStreamChunk.b64")
 
         audio_speech_stream_chunk = cls(
             object_=object_,

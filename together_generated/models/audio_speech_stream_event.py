@@ -42,7 +42,9 @@ class AudioSpeechStreamEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audio_speech_stream_chunk import AudioSpeechStreamChunk  # noqa: PLC0415
+        from together_generated.models.audio_speech_stream_chunk import (
+            AudioSpeechStreamChunk,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="AudioTranscriptionJsonResponse")
 
@@ -40,7 +40,8 @@ class AudioTranscriptionJsonResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         text = d.pop("text")
-        check_value(text, str, "AudioTranscriptionJsonResponse.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "AudioTranscriptionJsonResponse.text")
 
         audio_transcription_json_response = cls(
             text=text,

@@ -272,10 +272,12 @@ class AudioTranscriptionRequest:
             raise field_error(exc, "AudioTranscriptionRequest.model") from None
 
         language = d.pop("language", UNSET)
-        check_value(language, str, "AudioTranscriptionRequest.language")
+        if type(language) is not str and language is not UNSET:
+            check_value(language, str, "AudioTranscriptionRequest.language")
 
         prompt = d.pop("prompt", UNSET)
-        check_value(prompt, str, "AudioTranscriptionRequest.prompt")
+        if type(prompt) is not str and prompt is not UNSET:
+            check_value(prompt, str, "AudioTranscriptionRequest.prompt")
 
         try:
             _response_format = d.pop("response_format", UNSET)
@@ -293,7 +295,8 @@ class AudioTranscriptionRequest:
             ) from None
 
         temperature = d.pop("temperature", UNSET)
-        check_value(temperature, float, "AudioTranscriptionRequest.temperature")
+        if type(temperature) not in (float, int) and temperature is not UNSET:
+            check_value(temperature, float, "AudioTranscriptionRequest.temperature")
 
         try:
 
@@ -347,13 +350,16 @@ class AudioTranscriptionRequest:
             ) from None
 
         diarize = d.pop("diarize", UNSET)
-        check_value(diarize, bool, "AudioTranscriptionRequest.diarize")
+        if type(diarize) is not bool and diarize is not UNSET:
+            check_value(diarize, bool, "AudioTranscriptionRequest.diarize")
 
         min_speakers = d.pop("min_speakers", UNSET)
-        check_value(min_speakers, int, "AudioTranscriptionRequest.min_speakers")
+        if type(min_speakers) is not int and min_speakers is not UNSET:
+            check_value(min_speakers, int, "AudioTranscriptionRequest.min_speakers")
 
         max_speakers = d.pop("max_speakers", UNSET)
-        check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
+        if type(max_speakers) is not int and max_speakers is not UNSET:
+            check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
 
         audio_transcription_request = cls(
             file=file,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="AudioTranscriptionSegment")
 
@@ -55,16 +55,20 @@ class AudioTranscriptionSegment:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, int, "AudioTranscriptionSegment.id")
+        if type(id) is not int and id is not UNSET:
+            check_value(id, int, "AudioTranscriptionSegment.id")
 
         start = d.pop("start")
-        check_value(start, float, "AudioTranscriptionSegment.start")
+        if type(start) not in (float, int) and start is not UNSET:
+            check_value(start, float, "AudioTranscriptionSegment.start")
 
         end = d.pop("end")
-        check_value(end, float, "AudioTranscriptionSegment.end")
+        if type(end) not in (float, int) and end is not UNSET:
+            check_value(end, float, "AudioTranscriptionSegment.end")
 
         text = d.pop("text")
-        check_value(text, str, "AudioTranscriptionSegment.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "AudioTranscriptionSegment.text")
 
         audio_transcription_segment = cls(
             id=id,

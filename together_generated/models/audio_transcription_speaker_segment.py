@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_word import AudioTranscriptionWord
@@ -70,17 +70,22 @@ class AudioTranscriptionSpeakerSegment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audio_transcription_word import AudioTranscriptionWord  # noqa: PLC0415
+        from together_generated.models.audio_transcription_word import (
+            AudioTranscriptionWord,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         speaker_id = d.pop("speaker_id")
-        check_value(speaker_id, str, "AudioTranscriptionSpeakerSegment.speaker_id")
+        if type(speaker_id) is not str and speaker_id is not UNSET:
+            check_value(speaker_id, str, "AudioTranscriptionSpeakerSegment.speaker_id")
 
         start = d.pop("start")
-        check_value(start, float, "AudioTranscriptionSpeakerSegment.start")
+        if type(start) not in (float, int) and start is not UNSET:
+            check_value(start, float, "AudioTranscriptionSpeakerSegment.start")
 
         end = d.pop("end")
-        check_value(end, float, "AudioTranscriptionSpeakerSegment.end")
+        if type(end) not in (float, int) and end is not UNSET:
+            check_value(end, float, "AudioTranscriptionSpeakerSegment.end")
 
         try:
             words = []
@@ -96,10 +101,12 @@ class AudioTranscriptionSpeakerSegment:
             raise field_error(exc, "AudioTranscriptionSpeakerSegment.words") from None
 
         text = d.pop("text")
-        check_value(text, str, "AudioTranscriptionSpeakerSegment.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "AudioTranscriptionSpeakerSegment.text")
 
         id = d.pop("id")
-        check_value(id, int, "AudioTranscriptionSpeakerSegment.id")
+        if type(id) is not int and id is not UNSET:
+            check_value(id, int, "AudioTranscriptionSpeakerSegment.id")
 
         audio_transcription_speaker_segment = cls(
             speaker_id=speaker_id,

@@ -97,11 +97,15 @@ class AudioTranscriptionVerboseJsonResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audio_transcription_segment import AudioTranscriptionSegment  # noqa: PLC0415
-        from ..models.audio_transcription_speaker_segment import (
+        from together_generated.models.audio_transcription_segment import (
+            AudioTranscriptionSegment,  # noqa: PLC0415
+        )
+        from together_generated.models.audio_transcription_speaker_segment import (
             AudioTranscriptionSpeakerSegment,  # noqa: PLC0415
         )
-        from ..models.audio_transcription_word import AudioTranscriptionWord  # noqa: PLC0415
+        from together_generated.models.audio_transcription_word import (
+            AudioTranscriptionWord,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:
@@ -113,13 +117,18 @@ class AudioTranscriptionVerboseJsonResponse:
             ) from None
 
         language = d.pop("language")
-        check_value(language, str, "AudioTranscriptionVerboseJsonResponse.language")
+        if type(language) is not str and language is not UNSET:
+            check_value(language, str, "AudioTranscriptionVerboseJsonResponse.language")
 
         duration = d.pop("duration")
-        check_value(duration, float, "AudioTranscriptionVerboseJsonResponse.duration")
+        if type(duration) not in (float, int) and duration is not UNSET:
+            check_value(
+                duration, float, "AudioTranscriptionVerboseJsonResponse.duration"
+            )
 
         text = d.pop("text")
-        check_value(text, str, "AudioTranscriptionVerboseJsonResponse.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "AudioTranscriptionVerboseJsonResponse.text")
 
         try:
             segments = []

@@ -56,16 +56,20 @@ class AudioTranscriptionWord:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         word = d.pop("word")
-        check_value(word, str, "AudioTranscriptionWord.word")
+        if type(word) is not str and word is not UNSET:
+            check_value(word, str, "AudioTranscriptionWord.word")
 
         start = d.pop("start")
-        check_value(start, float, "AudioTranscriptionWord.start")
+        if type(start) not in (float, int) and start is not UNSET:
+            check_value(start, float, "AudioTranscriptionWord.start")
 
         end = d.pop("end")
-        check_value(end, float, "AudioTranscriptionWord.end")
+        if type(end) not in (float, int) and end is not UNSET:
+            check_value(end, float, "AudioTranscriptionWord.end")
 
         speaker_id = d.pop("speaker_id", UNSET)
-        check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
+        if type(speaker_id) is not str and speaker_id is not UNSET:
+            check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
 
         audio_transcription_word = cls(
             word=word,

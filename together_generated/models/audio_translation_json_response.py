@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="AudioTranslationJsonResponse")
 
@@ -40,7 +40,8 @@ class AudioTranslationJsonResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         text = d.pop("text")
-        check_value(text, str, "AudioTranslationJsonResponse.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "AudioTranslationJsonResponse.text")
 
         audio_translation_json_response = cls(
             text=text,

@@ -219,10 +219,12 @@ class AudioTranslationRequest:
             raise field_error(exc, "AudioTranslationRequest.model") from None
 
         language = d.pop("language", UNSET)
-        check_value(language, str, "AudioTranslationRequest.language")
+        if type(language) is not str and language is not UNSET:
+            check_value(language, str, "AudioTranslationRequest.language")
 
         prompt = d.pop("prompt", UNSET)
-        check_value(prompt, str, "AudioTranslationRequest.prompt")
+        if type(prompt) is not str and prompt is not UNSET:
+            check_value(prompt, str, "AudioTranslationRequest.prompt")
 
         try:
             _response_format = d.pop("response_format", UNSET)
@@ -238,7 +240,8 @@ class AudioTranslationRequest:
             raise field_error(exc, "AudioTranslationRequest.response_format") from None
 
         temperature = d.pop("temperature", UNSET)
-        check_value(temperature, float, "AudioTranslationRequest.temperature")
+        if type(temperature) not in (float, int) and temperature is not UNSET:
+            check_value(temperature, float, "AudioTranslationRequest.temperature")
 
         try:
 

@@ -82,8 +82,12 @@ class AudioTranslationVerboseJsonResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audio_transcription_segment import AudioTranscriptionSegment  # noqa: PLC0415
-        from ..models.audio_transcription_word import AudioTranscriptionWord  # noqa: PLC0415
+        from together_generated.models.audio_transcription_segment import (
+            AudioTranscriptionSegment,  # noqa: PLC0415
+        )
+        from together_generated.models.audio_transcription_word import (
+            AudioTranscriptionWord,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:
@@ -93,13 +97,16 @@ class AudioTranslationVerboseJsonResponse:
             raise field_error(exc, "AudioTranslationVerboseJsonResponse.task") from None
 
         language = d.pop("language")
-        check_value(language, str, "AudioTranslationVerboseJsonResponse.language")
+        if type(language) is not str and language is not UNSET:
+            check_value(language, str, "AudioTranslationVerboseJsonResponse.language")
 
         duration = d.pop("duration")
-        check_value(duration, float, "AudioTranslationVerboseJsonResponse.duration")
+        if type(duration) not in (float, int) and duration is not UNSET:
+            check_value(duration, float, "AudioTranslationVerboseJsonResponse.duration")
 
         text = d.pop("text")
-        check_value(text, str, "AudioTranslationVerboseJsonResponse.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "AudioTranslationVerboseJsonResponse.text")
 
         try:
             segments = []

@@ -38,7 +38,8 @@ class BatchErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         error = d.pop("error", UNSET)
-        check_value(error, str, "BatchErrorResponse.error")
+        if type(error) is not str and error is not UNSET:
+            check_value(error, str, "BatchErrorResponse.error")
 
         batch_error_response = cls(
             error=error,

@@ -140,13 +140,16 @@ class BatchJob:
             raise field_error(exc, "BatchJob.id") from None
 
         user_id = d.pop("user_id", UNSET)
-        check_value(user_id, str, "BatchJob.user_id")
+        if type(user_id) is not str and user_id is not UNSET:
+            check_value(user_id, str, "BatchJob.user_id")
 
         input_file_id = d.pop("input_file_id", UNSET)
-        check_value(input_file_id, str, "BatchJob.input_file_id")
+        if type(input_file_id) is not str and input_file_id is not UNSET:
+            check_value(input_file_id, str, "BatchJob.input_file_id")
 
         file_size_bytes = d.pop("file_size_bytes", UNSET)
-        check_value(file_size_bytes, int, "BatchJob.file_size_bytes")
+        if type(file_size_bytes) is not int and file_size_bytes is not UNSET:
+            check_value(file_size_bytes, int, "BatchJob.file_size_bytes")
 
         try:
             _status = d.pop("status", UNSET)
@@ -182,22 +185,28 @@ class BatchJob:
             raise field_error(exc, "BatchJob.created_at") from None
 
         endpoint = d.pop("endpoint", UNSET)
-        check_value(endpoint, str, "BatchJob.endpoint")
+        if type(endpoint) is not str and endpoint is not UNSET:
+            check_value(endpoint, str, "BatchJob.endpoint")
 
         progress = d.pop("progress", UNSET)
-        check_value(progress, float, "BatchJob.progress")
+        if type(progress) not in (float, int) and progress is not UNSET:
+            check_value(progress, float, "BatchJob.progress")
 
         model_id = d.pop("model_id", UNSET)
-        check_value(model_id, str, "BatchJob.model_id")
+        if type(model_id) is not str and model_id is not UNSET:
+            check_value(model_id, str, "BatchJob.model_id")
 
         output_file_id = d.pop("output_file_id", UNSET)
-        check_value(output_file_id, str, "BatchJob.output_file_id")
+        if type(output_file_id) is not str and output_file_id is not UNSET:
+            check_value(output_file_id, str, "BatchJob.output_file_id")
 
         error_file_id = d.pop("error_file_id", UNSET)
-        check_value(error_file_id, str, "BatchJob.error_file_id")
+        if type(error_file_id) is not str and error_file_id is not UNSET:
+            check_value(error_file_id, str, "BatchJob.error_file_id")
 
         error = d.pop("error", UNSET)
-        check_value(error, str, "BatchJob.error")
+        if type(error) is not str and error is not UNSET:
+            check_value(error, str, "BatchJob.error")
 
         try:
             _completed_at = d.pop("completed_at", UNSET)

@@ -48,7 +48,7 @@ class BatchJobWithWarning:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.batch_job import BatchJob  # noqa: PLC0415
+        from together_generated.models.batch_job import BatchJob  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -63,7 +63,8 @@ class BatchJobWithWarning:
             raise field_error(exc, "BatchJobWithWarning.job") from None
 
         warning = d.pop("warning", UNSET)
-        check_value(warning, str, "BatchJobWithWarning.warning")
+        if type(warning) is not str and warning is not UNSET:
+            check_value(warning, str, "BatchJobWithWarning.warning")
 
         batch_job_with_warning = cls(
             job=job,

@@ -84,10 +84,10 @@ class ChatCompletionAssistantMessageParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_assistant_message_param_function_call import (
+        from together_generated.models.chat_completion_assistant_message_param_function_call import (
             ChatCompletionAssistantMessageParamFunctionCall,  # noqa: PLC0415
         )
-        from ..models.tool_choice import ToolChoice  # noqa: PLC0415
+        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -113,7 +113,8 @@ class ChatCompletionAssistantMessageParam:
             ) from None
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "ChatCompletionAssistantMessageParam.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ChatCompletionAssistantMessageParam.name")
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)

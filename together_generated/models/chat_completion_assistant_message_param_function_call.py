@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="ChatCompletionAssistantMessageParamFunctionCall")
 
@@ -45,12 +45,18 @@ class ChatCompletionAssistantMessageParamFunctionCall:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         arguments = d.pop("arguments")
-        check_value(
-            arguments, str, "ChatCompletionAssistantMessageParamFunctionCall.arguments"
-        )
+        if type(arguments) is not str and arguments is not UNSET:
+            check_value(
+                arguments,
+                str,
+                "ChatCompletionAssistantMessageParamFunctionCall.arguments",
+            )
 
         name = d.pop("name")
-        check_value(name, str, "ChatCompletionAssistantMessageParamFunctionCall.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(
+                name, str, "ChatCompletionAssistantMessageParamFunctionCall.name"
+            )
 
         chat_completion_assistant_message_param_function_call = cls(
             arguments=arguments,

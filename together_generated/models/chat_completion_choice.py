@@ -64,14 +64,15 @@ class ChatCompletionChoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_choice_chat_completion_choice_delta import (
+        from together_generated.models.chat_completion_choice_chat_completion_choice_delta import (
             ChatCompletionChoiceChatCompletionChoiceDelta,  # noqa: PLC0415
         )
-        from ..models.logprobs_part import LogprobsPart  # noqa: PLC0415
+        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
 
         d = dict(src_dict)
         index = d.pop("index")
-        check_value(index, int, "ChatCompletionChoice.index")
+        if type(index) is not int and index is not UNSET:
+            check_value(index, int, "ChatCompletionChoice.index")
 
         try:
             finish_reason = check_finish_reason(d.pop("finish_reason"))

@@ -47,7 +47,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.chat_completion_choice_chat_completion_choice_delta_function_call_type_0 import (
+        from together_generated.models.chat_completion_choice_chat_completion_choice_delta_function_call_type_0 import (
             ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
         )
 
@@ -107,10 +107,10 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_choice_chat_completion_choice_delta_function_call_type_0 import (
+        from together_generated.models.chat_completion_choice_chat_completion_choice_delta_function_call_type_0 import (
             ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
         )
-        from ..models.tool_choice import ToolChoice  # noqa: PLC0415
+        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -124,9 +124,10 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
             ) from None
 
         token_id = d.pop("token_id", UNSET)
-        check_value(
-            token_id, int, "ChatCompletionChoiceChatCompletionChoiceDelta.token_id"
-        )
+        if type(token_id) is not int and token_id is not UNSET:
+            check_value(
+                token_id, int, "ChatCompletionChoiceChatCompletionChoiceDelta.token_id"
+            )
 
         try:
 

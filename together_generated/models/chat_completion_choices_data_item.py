@@ -43,7 +43,7 @@ class ChatCompletionChoicesDataItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.logprobs_part import LogprobsPart  # noqa: PLC0415
+        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
 
         text = self.text
 
@@ -93,19 +93,24 @@ class ChatCompletionChoicesDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_message import ChatCompletionMessage  # noqa: PLC0415
-        from ..models.logprobs_part import LogprobsPart  # noqa: PLC0415
-        from ..models.top_logprobs import TopLogprobs  # noqa: PLC0415
+        from together_generated.models.chat_completion_message import (
+            ChatCompletionMessage,  # noqa: PLC0415
+        )
+        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
+        from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
 
         d = dict(src_dict)
         text = d.pop("text", UNSET)
-        check_value(text, str, "ChatCompletionChoicesDataItem.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "ChatCompletionChoicesDataItem.text")
 
         index = d.pop("index", UNSET)
-        check_value(index, int, "ChatCompletionChoicesDataItem.index")
+        if type(index) is not int and index is not UNSET:
+            check_value(index, int, "ChatCompletionChoicesDataItem.index")
 
         seed = d.pop("seed", UNSET)
-        check_value(seed, int, "ChatCompletionChoicesDataItem.seed")
+        if type(seed) is not int and seed is not UNSET:
+            check_value(seed, int, "ChatCompletionChoicesDataItem.seed")
 
         try:
             _finish_reason = d.pop("finish_reason", UNSET)

@@ -52,7 +52,7 @@ class ChatCompletionChunk:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         id = self.id
 
@@ -106,15 +106,16 @@ class ChatCompletionChunk:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_chunk_choices_item import (
+        from together_generated.models.chat_completion_chunk_choices_item import (
             ChatCompletionChunkChoicesItem,  # noqa: PLC0415
         )
-        from ..models.inference_warning import InferenceWarning  # noqa: PLC0415
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.inference_warning import InferenceWarning  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "ChatCompletionChunk.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "ChatCompletionChunk.id")
 
         try:
             object_ = cast(Literal["chat.completion.chunk"], d.pop("object"))
@@ -126,10 +127,12 @@ class ChatCompletionChunk:
             raise field_error(exc, "ChatCompletionChunk.object") from None
 
         created = d.pop("created")
-        check_value(created, int, "ChatCompletionChunk.created")
+        if type(created) is not int and created is not UNSET:
+            check_value(created, int, "ChatCompletionChunk.created")
 
         model = d.pop("model")
-        check_value(model, str, "ChatCompletionChunk.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "ChatCompletionChunk.model")
 
         try:
             choices = []
@@ -147,7 +150,10 @@ class ChatCompletionChunk:
             raise field_error(exc, "ChatCompletionChunk.choices") from None
 
         system_fingerprint = d.pop("system_fingerprint", UNSET)
-        check_value(system_fingerprint, str, "ChatCompletionChunk.system_fingerprint")
+        if type(system_fingerprint) is not str and system_fingerprint is not UNSET:
+            check_value(
+                system_fingerprint, str, "ChatCompletionChunk.system_fingerprint"
+            )
 
         try:
 

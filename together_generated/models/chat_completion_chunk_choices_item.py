@@ -88,14 +88,15 @@ class ChatCompletionChunkChoicesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_chunk_choices_item_chat_completion_choice_delta import (
+        from together_generated.models.chat_completion_chunk_choices_item_chat_completion_choice_delta import (
             ChatCompletionChunkChoicesItemChatCompletionChoiceDelta,  # noqa: PLC0415
         )
-        from ..models.top_logprobs import TopLogprobs  # noqa: PLC0415
+        from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
 
         d = dict(src_dict)
         index = d.pop("index")
-        check_value(index, int, "ChatCompletionChunkChoicesItem.index")
+        if type(index) is not int and index is not UNSET:
+            check_value(index, int, "ChatCompletionChunkChoicesItem.index")
 
         try:
 

@@ -49,7 +49,7 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 import (
+        from together_generated.models.chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 import (
             ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
         )
 
@@ -109,10 +109,10 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 import (
+        from together_generated.models.chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 import (
             ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
         )
-        from ..models.tool_choice import ToolChoice  # noqa: PLC0415
+        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -126,11 +126,12 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
             ) from None
 
         token_id = d.pop("token_id", UNSET)
-        check_value(
-            token_id,
-            int,
-            "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.token_id",
-        )
+        if type(token_id) is not int and token_id is not UNSET:
+            check_value(
+                token_id,
+                int,
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.token_id",
+            )
 
         try:
 

@@ -42,7 +42,7 @@ class ChatCompletionEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_chunk import ChatCompletionChunk  # noqa: PLC0415
+        from together_generated.models.chat_completion_chunk import ChatCompletionChunk  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -12,7 +12,7 @@ from ..models.chat_completion_function_message_param_role import (
     ChatCompletionFunctionMessageParamRole,
     check_chat_completion_function_message_param_role,
 )
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionFunctionMessageParam")
 
@@ -60,10 +60,12 @@ class ChatCompletionFunctionMessageParam:
             raise field_error(exc, "ChatCompletionFunctionMessageParam.role") from None
 
         content = d.pop("content")
-        check_value(content, str, "ChatCompletionFunctionMessageParam.content")
+        if type(content) is not str and content is not UNSET:
+            check_value(content, str, "ChatCompletionFunctionMessageParam.content")
 
         name = d.pop("name")
-        check_value(name, str, "ChatCompletionFunctionMessageParam.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ChatCompletionFunctionMessageParam.name")
 
         chat_completion_function_message_param = cls(
             role=role,

@@ -84,10 +84,10 @@ class ChatCompletionMessage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_message_function_call import (
+        from together_generated.models.chat_completion_message_function_call import (
             ChatCompletionMessageFunctionCall,  # noqa: PLC0415
         )
-        from ..models.tool_choice import ToolChoice  # noqa: PLC0415
+        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

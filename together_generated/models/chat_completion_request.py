@@ -185,21 +185,23 @@ class ChatCompletionRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.chat_completion_assistant_message_param import (
+        from together_generated.models.chat_completion_assistant_message_param import (
             ChatCompletionAssistantMessageParam,  # noqa: PLC0415
         )
-        from ..models.chat_completion_system_message_param import (
+        from together_generated.models.chat_completion_system_message_param import (
             ChatCompletionSystemMessageParam,  # noqa: PLC0415
         )
-        from ..models.chat_completion_tool_message_param import (
+        from together_generated.models.chat_completion_tool_message_param import (
             ChatCompletionToolMessageParam,  # noqa: PLC0415
         )
-        from ..models.chat_completion_user_message_param import (
+        from together_generated.models.chat_completion_user_message_param import (
             ChatCompletionUserMessageParam,  # noqa: PLC0415
         )
-        from ..models.response_format_json_schema import ResponseFormatJsonSchema  # noqa: PLC0415
-        from ..models.response_format_text import ResponseFormatText  # noqa: PLC0415
-        from ..models.tool_choice import ToolChoice  # noqa: PLC0415
+        from together_generated.models.response_format_json_schema import (
+            ResponseFormatJsonSchema,  # noqa: PLC0415
+        )
+        from together_generated.models.response_format_text import ResponseFormatText  # noqa: PLC0415
+        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
 
         messages = []
         for messages_item_data in self.messages:
@@ -371,38 +373,42 @@ class ChatCompletionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_assistant_message_param import (
+        from together_generated.models.chat_completion_assistant_message_param import (
             ChatCompletionAssistantMessageParam,  # noqa: PLC0415
         )
-        from ..models.chat_completion_function_message_param import (
+        from together_generated.models.chat_completion_function_message_param import (
             ChatCompletionFunctionMessageParam,  # noqa: PLC0415
         )
-        from ..models.chat_completion_request_chat_template_kwargs import (
+        from together_generated.models.chat_completion_request_chat_template_kwargs import (
             ChatCompletionRequestChatTemplateKwargs,  # noqa: PLC0415
         )
-        from ..models.chat_completion_request_function_call_type_1 import (
+        from together_generated.models.chat_completion_request_function_call_type_1 import (
             ChatCompletionRequestFunctionCallType1,  # noqa: PLC0415
         )
-        from ..models.chat_completion_request_logit_bias import (
+        from together_generated.models.chat_completion_request_logit_bias import (
             ChatCompletionRequestLogitBias,  # noqa: PLC0415
         )
-        from ..models.chat_completion_request_reasoning import (
+        from together_generated.models.chat_completion_request_reasoning import (
             ChatCompletionRequestReasoning,  # noqa: PLC0415
         )
-        from ..models.chat_completion_system_message_param import (
+        from together_generated.models.chat_completion_system_message_param import (
             ChatCompletionSystemMessageParam,  # noqa: PLC0415
         )
-        from ..models.chat_completion_tool_message_param import (
+        from together_generated.models.chat_completion_tool_message_param import (
             ChatCompletionToolMessageParam,  # noqa: PLC0415
         )
-        from ..models.chat_completion_user_message_param import (
+        from together_generated.models.chat_completion_user_message_param import (
             ChatCompletionUserMessageParam,  # noqa: PLC0415
         )
-        from ..models.response_format_json_object import ResponseFormatJsonObject  # noqa: PLC0415
-        from ..models.response_format_json_schema import ResponseFormatJsonSchema  # noqa: PLC0415
-        from ..models.response_format_text import ResponseFormatText  # noqa: PLC0415
-        from ..models.tool_choice import ToolChoice  # noqa: PLC0415
-        from ..models.tools_part import ToolsPart  # noqa: PLC0415
+        from together_generated.models.response_format_json_object import (
+            ResponseFormatJsonObject,  # noqa: PLC0415
+        )
+        from together_generated.models.response_format_json_schema import (
+            ResponseFormatJsonSchema,  # noqa: PLC0415
+        )
+        from together_generated.models.response_format_text import ResponseFormatText  # noqa: PLC0415
+        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+        from together_generated.models.tools_part import ToolsPart  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -477,10 +483,12 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.messages") from None
 
         model = d.pop("model")
-        check_value(model, str, "ChatCompletionRequest.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "ChatCompletionRequest.model")
 
         max_tokens = d.pop("max_tokens", UNSET)
-        check_value(max_tokens, int, "ChatCompletionRequest.max_tokens")
+        if type(max_tokens) is not int and max_tokens is not UNSET:
+            check_value(max_tokens, int, "ChatCompletionRequest.max_tokens")
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
@@ -491,13 +499,16 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.stop") from None
 
         temperature = d.pop("temperature", UNSET)
-        check_value(temperature, float, "ChatCompletionRequest.temperature")
+        if type(temperature) not in (float, int) and temperature is not UNSET:
+            check_value(temperature, float, "ChatCompletionRequest.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        check_value(top_p, float, "ChatCompletionRequest.top_p")
+        if type(top_p) not in (float, int) and top_p is not UNSET:
+            check_value(top_p, float, "ChatCompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        check_value(top_k, int, "ChatCompletionRequest.top_k")
+        if type(top_k) is not int and top_k is not UNSET:
+            check_value(top_k, int, "ChatCompletionRequest.top_k")
 
         try:
             _context_length_exceeded_behavior = d.pop(
@@ -521,30 +532,48 @@ class ChatCompletionRequest:
             ) from None
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
-        check_value(
-            repetition_penalty, float, "ChatCompletionRequest.repetition_penalty"
-        )
+        if (
+            type(repetition_penalty) not in (float, int)
+            and repetition_penalty is not UNSET
+        ):
+            check_value(
+                repetition_penalty, float, "ChatCompletionRequest.repetition_penalty"
+            )
 
         stream = d.pop("stream", UNSET)
-        check_value(stream, bool, "ChatCompletionRequest.stream")
+        if type(stream) is not bool and stream is not UNSET:
+            check_value(stream, bool, "ChatCompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
-        check_value(logprobs, int, "ChatCompletionRequest.logprobs")
+        if type(logprobs) is not int and logprobs is not UNSET:
+            check_value(logprobs, int, "ChatCompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
-        check_value(echo, bool, "ChatCompletionRequest.echo")
+        if type(echo) is not bool and echo is not UNSET:
+            check_value(echo, bool, "ChatCompletionRequest.echo")
 
         n = d.pop("n", UNSET)
-        check_value(n, int, "ChatCompletionRequest.n")
+        if type(n) is not int and n is not UNSET:
+            check_value(n, int, "ChatCompletionRequest.n")
 
         min_p = d.pop("min_p", UNSET)
-        check_value(min_p, float, "ChatCompletionRequest.min_p")
+        if type(min_p) not in (float, int) and min_p is not UNSET:
+            check_value(min_p, float, "ChatCompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
-        check_value(presence_penalty, float, "ChatCompletionRequest.presence_penalty")
+        if type(presence_penalty) not in (float, int) and presence_penalty is not UNSET:
+            check_value(
+                presence_penalty, float, "ChatCompletionRequest.presence_penalty"
+            )
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
-        check_value(frequency_penalty, float, "ChatCompletionRequest.frequency_penalty")
+        if (
+            type(frequency_penalty) not in (float, int)
+            and frequency_penalty is not UNSET
+        ):
+            check_value(
+                frequency_penalty, float, "ChatCompletionRequest.frequency_penalty"
+            )
 
         try:
             _logit_bias = d.pop("logit_bias", UNSET)
@@ -558,7 +587,8 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
 
         seed = d.pop("seed", UNSET)
-        check_value(seed, int, "ChatCompletionRequest.seed")
+        if type(seed) is not int and seed is not UNSET:
+            check_value(seed, int, "ChatCompletionRequest.seed")
 
         try:
 
@@ -695,7 +725,8 @@ class ChatCompletionRequest:
             ) from None
 
         safety_model = d.pop("safety_model", UNSET)
-        check_value(safety_model, str, "ChatCompletionRequest.safety_model")
+        if type(safety_model) is not str and safety_model is not UNSET:
+            check_value(safety_model, str, "ChatCompletionRequest.safety_model")
 
         try:
             _reasoning_effort = d.pop("reasoning_effort", UNSET)

@@ -39,7 +39,8 @@ class ChatCompletionRequestReasoning:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         enabled = d.pop("enabled", UNSET)
-        check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
+        if type(enabled) is not bool and enabled is not UNSET:
+            check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
 
         chat_completion_request_reasoning = cls(
             enabled=enabled,

@@ -51,7 +51,7 @@ class ChatCompletionResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         id = self.id
 
@@ -114,16 +114,17 @@ class ChatCompletionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_choices_data_item import (
+        from together_generated.models.chat_completion_choices_data_item import (
             ChatCompletionChoicesDataItem,  # noqa: PLC0415
         )
-        from ..models.inference_warning import InferenceWarning  # noqa: PLC0415
-        from ..models.prompt_part_item import PromptPartItem  # noqa: PLC0415
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.inference_warning import InferenceWarning  # noqa: PLC0415
+        from together_generated.models.prompt_part_item import PromptPartItem  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "ChatCompletionResponse.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "ChatCompletionResponse.id")
 
         try:
             choices = []
@@ -143,10 +144,12 @@ class ChatCompletionResponse:
             raise field_error(exc, "ChatCompletionResponse.choices") from None
 
         created = d.pop("created")
-        check_value(created, int, "ChatCompletionResponse.created")
+        if type(created) is not int and created is not UNSET:
+            check_value(created, int, "ChatCompletionResponse.created")
 
         model = d.pop("model")
-        check_value(model, str, "ChatCompletionResponse.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "ChatCompletionResponse.model")
 
         try:
             object_ = cast(Literal["chat.completion"], d.pop("object"))

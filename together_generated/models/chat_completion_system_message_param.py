@@ -55,7 +55,8 @@ class ChatCompletionSystemMessageParam:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         content = d.pop("content")
-        check_value(content, str, "ChatCompletionSystemMessageParam.content")
+        if type(content) is not str and content is not UNSET:
+            check_value(content, str, "ChatCompletionSystemMessageParam.content")
 
         try:
             role = check_chat_completion_system_message_param_role(d.pop("role"))
@@ -64,7 +65,8 @@ class ChatCompletionSystemMessageParam:
             raise field_error(exc, "ChatCompletionSystemMessageParam.role") from None
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "ChatCompletionSystemMessageParam.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ChatCompletionSystemMessageParam.name")
 
         chat_completion_system_message_param = cls(
             content=content,

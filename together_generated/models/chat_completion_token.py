@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="ChatCompletionToken")
 
@@ -55,16 +55,20 @@ class ChatCompletionToken:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, int, "ChatCompletionToken.id")
+        if type(id) is not int and id is not UNSET:
+            check_value(id, int, "ChatCompletionToken.id")
 
         text = d.pop("text")
-        check_value(text, str, "ChatCompletionToken.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "ChatCompletionToken.text")
 
         logprob = d.pop("logprob")
-        check_value(logprob, float, "ChatCompletionToken.logprob")
+        if type(logprob) not in (float, int) and logprob is not UNSET:
+            check_value(logprob, float, "ChatCompletionToken.logprob")
 
         special = d.pop("special")
-        check_value(special, bool, "ChatCompletionToken.special")
+        if type(special) is not bool and special is not UNSET:
+            check_value(special, bool, "ChatCompletionToken.special")
 
         chat_completion_token = cls(
             id=id,

@@ -51,7 +51,9 @@ class ChatCompletionTool:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_tool_function import ChatCompletionToolFunction  # noqa: PLC0415
+        from together_generated.models.chat_completion_tool_function import (
+            ChatCompletionToolFunction,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

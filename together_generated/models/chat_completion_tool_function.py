@@ -58,16 +58,18 @@ class ChatCompletionToolFunction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_tool_function_parameters import (
+        from together_generated.models.chat_completion_tool_function_parameters import (
             ChatCompletionToolFunctionParameters,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         name = d.pop("name")
-        check_value(name, str, "ChatCompletionToolFunction.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ChatCompletionToolFunction.name")
 
         description = d.pop("description", UNSET)
-        check_value(description, str, "ChatCompletionToolFunction.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "ChatCompletionToolFunction.description")
 
         try:
             _parameters = d.pop("parameters", UNSET)

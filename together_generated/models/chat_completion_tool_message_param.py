@@ -66,13 +66,18 @@ class ChatCompletionToolMessageParam:
             raise field_error(exc, "ChatCompletionToolMessageParam.role") from None
 
         content = d.pop("content")
-        check_value(content, str, "ChatCompletionToolMessageParam.content")
+        if type(content) is not str and content is not UNSET:
+            check_value(content, str, "ChatCompletionToolMessageParam.content")
 
         tool_call_id = d.pop("tool_call_id")
-        check_value(tool_call_id, str, "ChatCompletionToolMessageParam.tool_call_id")
+        if type(tool_call_id) is not str and tool_call_id is not UNSET:
+            check_value(
+                tool_call_id, str, "ChatCompletionToolMessageParam.tool_call_id"
+            )
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "ChatCompletionToolMessageParam.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ChatCompletionToolMessageParam.name")
 
         chat_completion_tool_message_param = cls(
             role=role,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentImageUrl")
 
@@ -40,7 +40,8 @@ class ChatCompletionUserMessageContentImageUrl:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         url = d.pop("url")
-        check_value(url, str, "ChatCompletionUserMessageContentImageUrl.url")
+        if type(url) is not str and url is not UNSET:
+            check_value(url, str, "ChatCompletionUserMessageContentImageUrl.url")
 
         chat_completion_user_message_content_image_url = cls(
             url=url,

@@ -12,7 +12,7 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_0_type i
     ChatCompletionUserMessageContentMultimodalItemType0Type,
     check_chat_completion_user_message_content_multimodal_item_type_0_type,
 )
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentMultimodalItemType0")
 
@@ -61,9 +61,10 @@ class ChatCompletionUserMessageContentMultimodalItemType0:
             ) from None
 
         text = d.pop("text")
-        check_value(
-            text, str, "ChatCompletionUserMessageContentMultimodalItemType0.text"
-        )
+        if type(text) is not str and text is not UNSET:
+            check_value(
+                text, str, "ChatCompletionUserMessageContentMultimodalItemType0.text"
+            )
 
         chat_completion_user_message_content_multimodal_item_type_0 = cls(
             type_=type_,

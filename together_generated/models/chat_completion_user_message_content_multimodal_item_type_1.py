@@ -56,7 +56,7 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_user_message_content_image_url import (
+        from together_generated.models.chat_completion_user_message_content_image_url import (
             ChatCompletionUserMessageContentImageUrl,  # noqa: PLC0415
         )
 

@@ -55,14 +55,14 @@ class ChatCompletionUserMessageParam:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.audio import Audio  # noqa: PLC0415
-        from ..models.chat_completion_user_message_content_multimodal_item_type_0 import (
+        from together_generated.models.audio import Audio  # noqa: PLC0415
+        from together_generated.models.chat_completion_user_message_content_multimodal_item_type_0 import (
             ChatCompletionUserMessageContentMultimodalItemType0,  # noqa: PLC0415
         )
-        from ..models.chat_completion_user_message_content_multimodal_item_type_1 import (
+        from together_generated.models.chat_completion_user_message_content_multimodal_item_type_1 import (
             ChatCompletionUserMessageContentMultimodalItemType1,  # noqa: PLC0415
         )
-        from ..models.video import Video  # noqa: PLC0415
+        from together_generated.models.video import Video  # noqa: PLC0415
 
         content: list[dict[str, Any]] | str
         if isinstance(self.content, list):
@@ -120,15 +120,15 @@ class ChatCompletionUserMessageParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audio import Audio  # noqa: PLC0415
-        from ..models.chat_completion_user_message_content_multimodal_item_type_0 import (
+        from together_generated.models.audio import Audio  # noqa: PLC0415
+        from together_generated.models.chat_completion_user_message_content_multimodal_item_type_0 import (
             ChatCompletionUserMessageContentMultimodalItemType0,  # noqa: PLC0415
         )
-        from ..models.chat_completion_user_message_content_multimodal_item_type_1 import (
+        from together_generated.models.chat_completion_user_message_content_multimodal_item_type_1 import (
             ChatCompletionUserMessageContentMultimodalItemType1,  # noqa: PLC0415
         )
-        from ..models.input_audio import InputAudio  # noqa: PLC0415
-        from ..models.video import Video  # noqa: PLC0415
+        from together_generated.models.input_audio import InputAudio  # noqa: PLC0415
+        from together_generated.models.video import Video  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -253,7 +253,8 @@ class ChatCompletionUserMessageParam:
             raise field_error(exc, "ChatCompletionUserMessageParam.role") from None
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "ChatCompletionUserMessageParam.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ChatCompletionUserMessageParam.name")
 
         chat_completion_user_message_param = cls(
             content=content,

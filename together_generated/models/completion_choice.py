@@ -58,16 +58,18 @@ class CompletionChoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.completion_choice_completion_choice_delta import (
+        from together_generated.models.completion_choice_completion_choice_delta import (
             CompletionChoiceCompletionChoiceDelta,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         index = d.pop("index")
-        check_value(index, int, "CompletionChoice.index")
+        if type(index) is not int and index is not UNSET:
+            check_value(index, int, "CompletionChoice.index")
 
         text = d.pop("text", UNSET)
-        check_value(text, str, "CompletionChoice.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "CompletionChoice.text")
 
         try:
             _delta = d.pop("delta", UNSET)

@@ -47,7 +47,7 @@ class CompletionChoiceCompletionChoiceDelta:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.completion_choice_completion_choice_delta_function_call_type_0 import (
+        from together_generated.models.completion_choice_completion_choice_delta_function_call_type_0 import (
             CompletionChoiceCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
         )
 
@@ -106,10 +106,10 @@ class CompletionChoiceCompletionChoiceDelta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.completion_choice_completion_choice_delta_function_call_type_0 import (
+        from together_generated.models.completion_choice_completion_choice_delta_function_call_type_0 import (
             CompletionChoiceCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
         )
-        from ..models.tool_choice import ToolChoice  # noqa: PLC0415
+        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -121,7 +121,8 @@ class CompletionChoiceCompletionChoiceDelta:
             ) from None
 
         token_id = d.pop("token_id", UNSET)
-        check_value(token_id, int, "CompletionChoiceCompletionChoiceDelta.token_id")
+        if type(token_id) is not int and token_id is not UNSET:
+            check_value(token_id, int, "CompletionChoiceCompletionChoiceDelta.token_id")
 
         try:
 

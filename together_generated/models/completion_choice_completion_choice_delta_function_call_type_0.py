@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="CompletionChoiceCompletionChoiceDeltaFunctionCallType0")
 
@@ -45,16 +45,18 @@ class CompletionChoiceCompletionChoiceDeltaFunctionCallType0:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         arguments = d.pop("arguments")
-        check_value(
-            arguments,
-            str,
-            "CompletionChoiceCompletionChoiceDeltaFunctionCallType0.arguments",
-        )
+        if type(arguments) is not str and arguments is not UNSET:
+            check_value(
+                arguments,
+                str,
+                "CompletionChoiceCompletionChoiceDeltaFunctionCallType0.arguments",
+            )
 
         name = d.pop("name")
-        check_value(
-            name, str, "CompletionChoiceCompletionChoiceDeltaFunctionCallType0.name"
-        )
+        if type(name) is not str and name is not UNSET:
+            check_value(
+                name, str, "CompletionChoiceCompletionChoiceDeltaFunctionCallType0.name"
+            )
 
         completion_choice_completion_choice_delta_function_call_type_0 = cls(
             arguments=arguments,

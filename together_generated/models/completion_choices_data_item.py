@@ -66,14 +66,16 @@ class CompletionChoicesDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.logprobs_part import LogprobsPart  # noqa: PLC0415
+        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
 
         d = dict(src_dict)
         text = d.pop("text", UNSET)
-        check_value(text, str, "CompletionChoicesDataItem.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "CompletionChoicesDataItem.text")
 
         seed = d.pop("seed", UNSET)
-        check_value(seed, int, "CompletionChoicesDataItem.seed")
+        if type(seed) is not int and seed is not UNSET:
+            check_value(seed, int, "CompletionChoicesDataItem.seed")
 
         try:
             _finish_reason = d.pop("finish_reason", UNSET)

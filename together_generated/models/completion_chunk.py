@@ -51,7 +51,7 @@ class CompletionChunk:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         id = self.id
 
@@ -102,13 +102,14 @@ class CompletionChunk:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.completion_choice import CompletionChoice  # noqa: PLC0415
-        from ..models.completion_token import CompletionToken  # noqa: PLC0415
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.completion_choice import CompletionChoice  # noqa: PLC0415
+        from together_generated.models.completion_token import CompletionToken  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "CompletionChunk.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "CompletionChunk.id")
 
         try:
             token = CompletionToken.from_dict(d.pop("token"))
@@ -170,7 +171,8 @@ class CompletionChunk:
             raise field_error(exc, "CompletionChunk.finish_reason") from None
 
         created = d.pop("created", UNSET)
-        check_value(created, int, "CompletionChunk.created")
+        if type(created) is not int and created is not UNSET:
+            check_value(created, int, "CompletionChunk.created")
 
         try:
             object_ = cast(Literal["completion.chunk"] | Unset, d.pop("object", UNSET))
@@ -182,7 +184,8 @@ class CompletionChunk:
             raise field_error(exc, "CompletionChunk.object") from None
 
         seed = d.pop("seed", UNSET)
-        check_value(seed, int, "CompletionChunk.seed")
+        if type(seed) is not int and seed is not UNSET:
+            check_value(seed, int, "CompletionChunk.seed")
 
         completion_chunk = cls(
             id=id,

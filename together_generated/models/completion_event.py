@@ -42,7 +42,7 @@ class CompletionEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.completion_chunk import CompletionChunk  # noqa: PLC0415
+        from together_generated.models.completion_chunk import CompletionChunk  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -188,11 +188,14 @@ class CompletionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.completion_request_logit_bias import CompletionRequestLogitBias  # noqa: PLC0415
+        from together_generated.models.completion_request_logit_bias import (
+            CompletionRequestLogitBias,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         prompt = d.pop("prompt")
-        check_value(prompt, str, "CompletionRequest.prompt")
+        if type(prompt) is not str and prompt is not UNSET:
+            check_value(prompt, str, "CompletionRequest.prompt")
 
         try:
 
@@ -213,7 +216,8 @@ class CompletionRequest:
             raise field_error(exc, "CompletionRequest.model") from None
 
         max_tokens = d.pop("max_tokens", UNSET)
-        check_value(max_tokens, int, "CompletionRequest.max_tokens")
+        if type(max_tokens) is not int and max_tokens is not UNSET:
+            check_value(max_tokens, int, "CompletionRequest.max_tokens")
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
@@ -224,28 +228,41 @@ class CompletionRequest:
             raise field_error(exc, "CompletionRequest.stop") from None
 
         temperature = d.pop("temperature", UNSET)
-        check_value(temperature, float, "CompletionRequest.temperature")
+        if type(temperature) not in (float, int) and temperature is not UNSET:
+            check_value(temperature, float, "CompletionRequest.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        check_value(top_p, float, "CompletionRequest.top_p")
+        if type(top_p) not in (float, int) and top_p is not UNSET:
+            check_value(top_p, float, "CompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        check_value(top_k, int, "CompletionRequest.top_k")
+        if type(top_k) is not int and top_k is not UNSET:
+            check_value(top_k, int, "CompletionRequest.top_k")
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
-        check_value(repetition_penalty, float, "CompletionRequest.repetition_penalty")
+        if (
+            type(repetition_penalty) not in (float, int)
+            and repetition_penalty is not UNSET
+        ):
+            check_value(
+                repetition_penalty, float, "CompletionRequest.repetition_penalty"
+            )
 
         stream = d.pop("stream", UNSET)
-        check_value(stream, bool, "CompletionRequest.stream")
+        if type(stream) is not bool and stream is not UNSET:
+            check_value(stream, bool, "CompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
-        check_value(logprobs, int, "CompletionRequest.logprobs")
+        if type(logprobs) is not int and logprobs is not UNSET:
+            check_value(logprobs, int, "CompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
-        check_value(echo, bool, "CompletionRequest.echo")
+        if type(echo) is not bool and echo is not UNSET:
+            check_value(echo, bool, "CompletionRequest.echo")
 
         n = d.pop("n", UNSET)
-        check_value(n, int, "CompletionRequest.n")
+        if type(n) is not int and n is not UNSET:
+            check_value(n, int, "CompletionRequest.n")
 
         try:
 
@@ -272,13 +289,19 @@ class CompletionRequest:
             raise field_error(exc, "CompletionRequest.safety_model") from None
 
         min_p = d.pop("min_p", UNSET)
-        check_value(min_p, float, "CompletionRequest.min_p")
+        if type(min_p) not in (float, int) and min_p is not UNSET:
+            check_value(min_p, float, "CompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
-        check_value(presence_penalty, float, "CompletionRequest.presence_penalty")
+        if type(presence_penalty) not in (float, int) and presence_penalty is not UNSET:
+            check_value(presence_penalty, float, "CompletionRequest.presence_penalty")
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
-        check_value(frequency_penalty, float, "CompletionRequest.frequency_penalty")
+        if (
+            type(frequency_penalty) not in (float, int)
+            and frequency_penalty is not UNSET
+        ):
+            check_value(frequency_penalty, float, "CompletionRequest.frequency_penalty")
 
         try:
             _logit_bias = d.pop("logit_bias", UNSET)
@@ -292,7 +315,8 @@ class CompletionRequest:
             raise field_error(exc, "CompletionRequest.logit_bias") from None
 
         seed = d.pop("seed", UNSET)
-        check_value(seed, int, "CompletionRequest.seed")
+        if type(seed) is not int and seed is not UNSET:
+            check_value(seed, int, "CompletionRequest.seed")
 
         completion_request = cls(
             prompt=prompt,

@@ -48,7 +48,7 @@ class CompletionResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         id = self.id
 
@@ -99,13 +99,16 @@ class CompletionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.completion_choices_data_item import CompletionChoicesDataItem  # noqa: PLC0415
-        from ..models.prompt_part_item import PromptPartItem  # noqa: PLC0415
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.completion_choices_data_item import (
+            CompletionChoicesDataItem,  # noqa: PLC0415
+        )
+        from together_generated.models.prompt_part_item import PromptPartItem  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "CompletionResponse.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "CompletionResponse.id")
 
         try:
             choices = []
@@ -145,10 +148,12 @@ class CompletionResponse:
             raise field_error(exc, "CompletionResponse.usage") from None
 
         created = d.pop("created")
-        check_value(created, int, "CompletionResponse.created")
+        if type(created) is not int and created is not UNSET:
+            check_value(created, int, "CompletionResponse.created")
 
         model = d.pop("model")
-        check_value(model, str, "CompletionResponse.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "CompletionResponse.model")
 
         try:
             object_ = cast(Literal["text.completion"], d.pop("object"))

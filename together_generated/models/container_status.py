@@ -68,22 +68,28 @@ class ContainerStatus:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         finished_at = d.pop("finishedAt", UNSET)
-        check_value(finished_at, str, "ContainerStatus.finishedAt")
+        if type(finished_at) is not str and finished_at is not UNSET:
+            check_value(finished_at, str, "ContainerStatus.finishedAt")
 
         message = d.pop("message", UNSET)
-        check_value(message, str, "ContainerStatus.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "ContainerStatus.message")
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "ContainerStatus.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ContainerStatus.name")
 
         reason = d.pop("reason", UNSET)
-        check_value(reason, str, "ContainerStatus.reason")
+        if type(reason) is not str and reason is not UNSET:
+            check_value(reason, str, "ContainerStatus.reason")
 
         started_at = d.pop("startedAt", UNSET)
-        check_value(started_at, str, "ContainerStatus.startedAt")
+        if type(started_at) is not str and started_at is not UNSET:
+            check_value(started_at, str, "ContainerStatus.startedAt")
 
         status = d.pop("status", UNSET)
-        check_value(status, str, "ContainerStatus.status")
+        if type(status) is not str and status is not UNSET:
+            check_value(status, str, "ContainerStatus.status")
 
         container_status = cls(
             finished_at=finished_at,

@@ -91,8 +91,12 @@ class CreateDeploymentRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.http_autoscaling_config import HTTPAutoscalingConfig  # noqa: PLC0415
-        from ..models.queue_autoscaling_config import QueueAutoscalingConfig  # noqa: PLC0415
+        from together_generated.models.http_autoscaling_config import (
+            HTTPAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.queue_autoscaling_config import (
+            QueueAutoscalingConfig,  # noqa: PLC0415
+        )
 
         gpu_type: str = self.gpu_type
 
@@ -198,13 +202,17 @@ class CreateDeploymentRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_metric_autoscaling_config import (
+        from together_generated.models.custom_metric_autoscaling_config import (
             CustomMetricAutoscalingConfig,  # noqa: PLC0415
         )
-        from ..models.environment_variable import EnvironmentVariable  # noqa: PLC0415
-        from ..models.http_autoscaling_config import HTTPAutoscalingConfig  # noqa: PLC0415
-        from ..models.queue_autoscaling_config import QueueAutoscalingConfig  # noqa: PLC0415
-        from ..models.volume_mount import VolumeMount  # noqa: PLC0415
+        from together_generated.models.environment_variable import EnvironmentVariable  # noqa: PLC0415
+        from together_generated.models.http_autoscaling_config import (
+            HTTPAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.queue_autoscaling_config import (
+            QueueAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.volume_mount import VolumeMount  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -214,10 +222,12 @@ class CreateDeploymentRequest:
             raise field_error(exc, "CreateDeploymentRequest.gpu_type") from None
 
         image = d.pop("image")
-        check_value(image, str, "CreateDeploymentRequest.image")
+        if type(image) is not str and image is not UNSET:
+            check_value(image, str, "CreateDeploymentRequest.image")
 
         name = d.pop("name")
-        check_value(name, str, "CreateDeploymentRequest.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "CreateDeploymentRequest.name")
 
         try:
             args = cast(list[str], d.pop("args", UNSET))
@@ -275,10 +285,12 @@ class CreateDeploymentRequest:
             raise field_error(exc, "CreateDeploymentRequest.command") from None
 
         cpu = d.pop("cpu", UNSET)
-        check_value(cpu, float, "CreateDeploymentRequest.cpu")
+        if type(cpu) not in (float, int) and cpu is not UNSET:
+            check_value(cpu, float, "CreateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
-        check_value(description, str, "CreateDeploymentRequest.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "CreateDeploymentRequest.description")
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
@@ -302,34 +314,47 @@ class CreateDeploymentRequest:
             ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
-        check_value(gpu_count, int, "CreateDeploymentRequest.gpu_count")
+        if type(gpu_count) is not int and gpu_count is not UNSET:
+            check_value(gpu_count, int, "CreateDeploymentRequest.gpu_count")
 
         health_check_path = d.pop("health_check_path", UNSET)
-        check_value(health_check_path, str, "CreateDeploymentRequest.health_check_path")
+        if type(health_check_path) is not str and health_check_path is not UNSET:
+            check_value(
+                health_check_path, str, "CreateDeploymentRequest.health_check_path"
+            )
 
         max_replicas = d.pop("max_replicas", UNSET)
-        check_value(max_replicas, int, "CreateDeploymentRequest.max_replicas")
+        if type(max_replicas) is not int and max_replicas is not UNSET:
+            check_value(max_replicas, int, "CreateDeploymentRequest.max_replicas")
 
         memory = d.pop("memory", UNSET)
-        check_value(memory, float, "CreateDeploymentRequest.memory")
+        if type(memory) not in (float, int) and memory is not UNSET:
+            check_value(memory, float, "CreateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
-        check_value(min_replicas, int, "CreateDeploymentRequest.min_replicas")
+        if type(min_replicas) is not int and min_replicas is not UNSET:
+            check_value(min_replicas, int, "CreateDeploymentRequest.min_replicas")
 
         port = d.pop("port", UNSET)
-        check_value(port, int, "CreateDeploymentRequest.port")
+        if type(port) is not int and port is not UNSET:
+            check_value(port, int, "CreateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
-        check_value(storage, int, "CreateDeploymentRequest.storage")
+        if type(storage) is not int and storage is not UNSET:
+            check_value(storage, int, "CreateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
         )
-        check_value(
-            termination_grace_period_seconds,
-            int,
-            "CreateDeploymentRequest.termination_grace_period_seconds",
-        )
+        if (
+            type(termination_grace_period_seconds) is not int
+            and termination_grace_period_seconds is not UNSET
+        ):
+            check_value(
+                termination_grace_period_seconds,
+                int,
+                "CreateDeploymentRequest.termination_grace_period_seconds",
+            )
 
         try:
             _volumes = d.pop("volumes", UNSET)

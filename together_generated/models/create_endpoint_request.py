@@ -101,14 +101,16 @@ class CreateEndpointRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.autoscaling import Autoscaling  # noqa: PLC0415
+        from together_generated.models.autoscaling import Autoscaling  # noqa: PLC0415
 
         d = dict(src_dict)
         model = d.pop("model")
-        check_value(model, str, "CreateEndpointRequest.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "CreateEndpointRequest.model")
 
         hardware = d.pop("hardware")
-        check_value(hardware, str, "CreateEndpointRequest.hardware")
+        if type(hardware) is not str and hardware is not UNSET:
+            check_value(hardware, str, "CreateEndpointRequest.hardware")
 
         try:
             autoscaling = Autoscaling.from_dict(d.pop("autoscaling"))
@@ -117,19 +119,25 @@ class CreateEndpointRequest:
             raise field_error(exc, "CreateEndpointRequest.autoscaling") from None
 
         display_name = d.pop("display_name", UNSET)
-        check_value(display_name, str, "CreateEndpointRequest.display_name")
+        if type(display_name) is not str and display_name is not UNSET:
+            check_value(display_name, str, "CreateEndpointRequest.display_name")
 
         disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
-        check_value(
-            disable_prompt_cache, bool, "CreateEndpointRequest.disable_prompt_cache"
-        )
+        if type(disable_prompt_cache) is not bool and disable_prompt_cache is not UNSET:
+            check_value(
+                disable_prompt_cache, bool, "CreateEndpointRequest.disable_prompt_cache"
+            )
 
         disable_speculative_decoding = d.pop("disable_speculative_decoding", UNSET)
-        check_value(
-            disable_speculative_decoding,
-            bool,
-            "CreateEndpointRequest.disable_speculative_decoding",
-        )
+        if (
+            type(disable_speculative_decoding) is not bool
+            and disable_speculative_decoding is not UNSET
+        ):
+            check_value(
+                disable_speculative_decoding,
+                bool,
+                "CreateEndpointRequest.disable_speculative_decoding",
+            )
 
         try:
             _state = d.pop("state", UNSET)
@@ -157,7 +165,10 @@ class CreateEndpointRequest:
             raise field_error(exc, "CreateEndpointRequest.inactive_timeout") from None
 
         availability_zone = d.pop("availability_zone", UNSET)
-        check_value(availability_zone, str, "CreateEndpointRequest.availability_zone")
+        if type(availability_zone) is not str and availability_zone is not UNSET:
+            check_value(
+                availability_zone, str, "CreateEndpointRequest.availability_zone"
+            )
 
         create_endpoint_request = cls(
             model=model,

@@ -61,16 +61,20 @@ class CreateSecretRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
-        check_value(name, str, "CreateSecretRequest.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "CreateSecretRequest.name")
 
         value = d.pop("value")
-        check_value(value, str, "CreateSecretRequest.value")
+        if type(value) is not str and value is not UNSET:
+            check_value(value, str, "CreateSecretRequest.value")
 
         description = d.pop("description", UNSET)
-        check_value(description, str, "CreateSecretRequest.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "CreateSecretRequest.description")
 
         project_id = d.pop("project_id", UNSET)
-        check_value(project_id, str, "CreateSecretRequest.project_id")
+        if type(project_id) is not str and project_id is not UNSET:
+            check_value(project_id, str, "CreateSecretRequest.project_id")
 
         create_secret_request = cls(
             name=name,

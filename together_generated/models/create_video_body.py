@@ -140,35 +140,46 @@ class CreateVideoBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.video_frame_image_input import VideoFrameImageInput  # noqa: PLC0415
+        from together_generated.models.video_frame_image_input import (
+            VideoFrameImageInput,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         model = d.pop("model")
-        check_value(model, str, "CreateVideoBody.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "CreateVideoBody.model")
 
         prompt = d.pop("prompt", UNSET)
-        check_value(prompt, str, "CreateVideoBody.prompt")
+        if type(prompt) is not str and prompt is not UNSET:
+            check_value(prompt, str, "CreateVideoBody.prompt")
 
         height = d.pop("height", UNSET)
-        check_value(height, int, "CreateVideoBody.height")
+        if type(height) is not int and height is not UNSET:
+            check_value(height, int, "CreateVideoBody.height")
 
         width = d.pop("width", UNSET)
-        check_value(width, int, "CreateVideoBody.width")
+        if type(width) is not int and width is not UNSET:
+            check_value(width, int, "CreateVideoBody.width")
 
         seconds = d.pop("seconds", UNSET)
-        check_value(seconds, str, "CreateVideoBody.seconds")
+        if type(seconds) is not str and seconds is not UNSET:
+            check_value(seconds, str, "CreateVideoBody.seconds")
 
         fps = d.pop("fps", UNSET)
-        check_value(fps, int, "CreateVideoBody.fps")
+        if type(fps) is not int and fps is not UNSET:
+            check_value(fps, int, "CreateVideoBody.fps")
 
         steps = d.pop("steps", UNSET)
-        check_value(steps, int, "CreateVideoBody.steps")
+        if type(steps) is not int and steps is not UNSET:
+            check_value(steps, int, "CreateVideoBody.steps")
 
         seed = d.pop("seed", UNSET)
-        check_value(seed, int, "CreateVideoBody.seed")
+        if type(seed) is not int and seed is not UNSET:
+            check_value(seed, int, "CreateVideoBody.seed")
 
         guidance_scale = d.pop("guidance_scale", UNSET)
-        check_value(guidance_scale, int, "CreateVideoBody.guidance_scale")
+        if type(guidance_scale) is not int and guidance_scale is not UNSET:
+            check_value(guidance_scale, int, "CreateVideoBody.guidance_scale")
 
         try:
             _output_format = d.pop("output_format", UNSET)
@@ -182,10 +193,12 @@ class CreateVideoBody:
             raise field_error(exc, "CreateVideoBody.output_format") from None
 
         output_quality = d.pop("output_quality", UNSET)
-        check_value(output_quality, int, "CreateVideoBody.output_quality")
+        if type(output_quality) is not int and output_quality is not UNSET:
+            check_value(output_quality, int, "CreateVideoBody.output_quality")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
-        check_value(negative_prompt, str, "CreateVideoBody.negative_prompt")
+        if type(negative_prompt) is not str and negative_prompt is not UNSET:
+            check_value(negative_prompt, str, "CreateVideoBody.negative_prompt")
 
         try:
             _frame_images = d.pop("frame_images", UNSET)

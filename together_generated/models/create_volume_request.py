@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.volume_content_request import VolumeContentRequest
@@ -53,7 +53,9 @@ class CreateVolumeRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.volume_content_request import VolumeContentRequest  # noqa: PLC0415
+        from together_generated.models.volume_content_request import (
+            VolumeContentRequest,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:
@@ -63,7 +65,8 @@ class CreateVolumeRequest:
             raise field_error(exc, "CreateVolumeRequest.content") from None
 
         name = d.pop("name")
-        check_value(name, str, "CreateVolumeRequest.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "CreateVolumeRequest.name")
 
         try:
             type_ = check_volume_type(d.pop("type"))

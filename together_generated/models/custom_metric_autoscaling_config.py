@@ -58,9 +58,12 @@ class CustomMetricAutoscalingConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         custom_metric_name = d.pop("custom_metric_name", UNSET)
-        check_value(
-            custom_metric_name, str, "CustomMetricAutoscalingConfig.custom_metric_name"
-        )
+        if type(custom_metric_name) is not str and custom_metric_name is not UNSET:
+            check_value(
+                custom_metric_name,
+                str,
+                "CustomMetricAutoscalingConfig.custom_metric_name",
+            )
 
         try:
             _metric = d.pop("metric", UNSET)
@@ -74,7 +77,8 @@ class CustomMetricAutoscalingConfig:
             raise field_error(exc, "CustomMetricAutoscalingConfig.metric") from None
 
         target = d.pop("target", UNSET)
-        check_value(target, float, "CustomMetricAutoscalingConfig.target")
+        if type(target) not in (float, int) and target is not UNSET:
+            check_value(target, float, "CustomMetricAutoscalingConfig.target")
 
         custom_metric_autoscaling_config = cls(
             custom_metric_name=custom_metric_name,

@@ -23,7 +23,7 @@ from ..models.dedicated_endpoint_type import (
     DedicatedEndpointType,
     check_dedicated_endpoint_type,
 )
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -108,7 +108,7 @@ class DedicatedEndpoint:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.autoscaling import Autoscaling  # noqa: PLC0415
+        from together_generated.models.autoscaling import Autoscaling  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -119,19 +119,24 @@ class DedicatedEndpoint:
             raise field_error(exc, "DedicatedEndpoint.object") from None
 
         id = d.pop("id")
-        check_value(id, str, "DedicatedEndpoint.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "DedicatedEndpoint.id")
 
         name = d.pop("name")
-        check_value(name, str, "DedicatedEndpoint.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "DedicatedEndpoint.name")
 
         display_name = d.pop("display_name")
-        check_value(display_name, str, "DedicatedEndpoint.display_name")
+        if type(display_name) is not str and display_name is not UNSET:
+            check_value(display_name, str, "DedicatedEndpoint.display_name")
 
         model = d.pop("model")
-        check_value(model, str, "DedicatedEndpoint.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "DedicatedEndpoint.model")
 
         hardware = d.pop("hardware")
-        check_value(hardware, str, "DedicatedEndpoint.hardware")
+        if type(hardware) is not str and hardware is not UNSET:
+            check_value(hardware, str, "DedicatedEndpoint.hardware")
 
         try:
             type_ = check_dedicated_endpoint_type(d.pop("type"))
@@ -140,7 +145,8 @@ class DedicatedEndpoint:
             raise field_error(exc, "DedicatedEndpoint.type") from None
 
         owner = d.pop("owner")
-        check_value(owner, str, "DedicatedEndpoint.owner")
+        if type(owner) is not str and owner is not UNSET:
+            check_value(owner, str, "DedicatedEndpoint.owner")
 
         try:
             state = check_dedicated_endpoint_state(d.pop("state"))

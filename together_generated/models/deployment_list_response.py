@@ -57,7 +57,9 @@ class DeploymentListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.deployment_response_item import DeploymentResponseItem  # noqa: PLC0415
+        from together_generated.models.deployment_response_item import (
+            DeploymentResponseItem,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

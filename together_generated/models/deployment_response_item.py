@@ -108,8 +108,12 @@ class DeploymentResponseItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.http_autoscaling_config import HTTPAutoscalingConfig  # noqa: PLC0415
-        from ..models.queue_autoscaling_config import QueueAutoscalingConfig  # noqa: PLC0415
+        from together_generated.models.http_autoscaling_config import (
+            HTTPAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.queue_autoscaling_config import (
+            QueueAutoscalingConfig,  # noqa: PLC0415
+        )
 
         args: list[str] | Unset = UNSET
         if not isinstance(self.args, Unset):
@@ -247,16 +251,20 @@ class DeploymentResponseItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_metric_autoscaling_config import (
+        from together_generated.models.custom_metric_autoscaling_config import (
             CustomMetricAutoscalingConfig,  # noqa: PLC0415
         )
-        from ..models.deployment_response_item_replica_events import (
+        from together_generated.models.deployment_response_item_replica_events import (
             DeploymentResponseItemReplicaEvents,  # noqa: PLC0415
         )
-        from ..models.environment_variable import EnvironmentVariable  # noqa: PLC0415
-        from ..models.http_autoscaling_config import HTTPAutoscalingConfig  # noqa: PLC0415
-        from ..models.queue_autoscaling_config import QueueAutoscalingConfig  # noqa: PLC0415
-        from ..models.volume_mount import VolumeMount  # noqa: PLC0415
+        from together_generated.models.environment_variable import EnvironmentVariable  # noqa: PLC0415
+        from together_generated.models.http_autoscaling_config import (
+            HTTPAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.queue_autoscaling_config import (
+            QueueAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.volume_mount import VolumeMount  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -315,16 +323,22 @@ class DeploymentResponseItem:
             raise field_error(exc, "DeploymentResponseItem.command") from None
 
         cpu = d.pop("cpu", UNSET)
-        check_value(cpu, float, "DeploymentResponseItem.cpu")
+        if type(cpu) not in (float, int) and cpu is not UNSET:
+            check_value(cpu, float, "DeploymentResponseItem.cpu")
 
         created_at = d.pop("created_at", UNSET)
-        check_value(created_at, str, "DeploymentResponseItem.created_at")
+        if type(created_at) is not str and created_at is not UNSET:
+            check_value(created_at, str, "DeploymentResponseItem.created_at")
 
         description = d.pop("description", UNSET)
-        check_value(description, str, "DeploymentResponseItem.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "DeploymentResponseItem.description")
 
         desired_replicas = d.pop("desired_replicas", UNSET)
-        check_value(desired_replicas, int, "DeploymentResponseItem.desired_replicas")
+        if type(desired_replicas) is not int and desired_replicas is not UNSET:
+            check_value(
+                desired_replicas, int, "DeploymentResponseItem.desired_replicas"
+            )
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
@@ -348,7 +362,8 @@ class DeploymentResponseItem:
             ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
-        check_value(gpu_count, int, "DeploymentResponseItem.gpu_count")
+        if type(gpu_count) is not int and gpu_count is not UNSET:
+            check_value(gpu_count, int, "DeploymentResponseItem.gpu_count")
 
         try:
             _gpu_type = d.pop("gpu_type", UNSET)
@@ -362,25 +377,34 @@ class DeploymentResponseItem:
             raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
 
         health_check_path = d.pop("health_check_path", UNSET)
-        check_value(health_check_path, str, "DeploymentResponseItem.health_check_path")
+        if type(health_check_path) is not str and health_check_path is not UNSET:
+            check_value(
+                health_check_path, str, "DeploymentResponseItem.health_check_path"
+            )
 
         id = d.pop("id", UNSET)
-        check_value(id, str, "DeploymentResponseItem.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "DeploymentResponseItem.id")
 
         image = d.pop("image", UNSET)
-        check_value(image, str, "DeploymentResponseItem.image")
+        if type(image) is not str and image is not UNSET:
+            check_value(image, str, "DeploymentResponseItem.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
-        check_value(max_replicas, int, "DeploymentResponseItem.max_replicas")
+        if type(max_replicas) is not int and max_replicas is not UNSET:
+            check_value(max_replicas, int, "DeploymentResponseItem.max_replicas")
 
         memory = d.pop("memory", UNSET)
-        check_value(memory, float, "DeploymentResponseItem.memory")
+        if type(memory) not in (float, int) and memory is not UNSET:
+            check_value(memory, float, "DeploymentResponseItem.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
-        check_value(min_replicas, int, "DeploymentResponseItem.min_replicas")
+        if type(min_replicas) is not int and min_replicas is not UNSET:
+            check_value(min_replicas, int, "DeploymentResponseItem.min_replicas")
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "DeploymentResponseItem.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "DeploymentResponseItem.name")
 
         try:
             object_ = cast(Literal["deployment"] | Unset, d.pop("object", UNSET))
@@ -392,10 +416,12 @@ class DeploymentResponseItem:
             raise field_error(exc, "DeploymentResponseItem.object") from None
 
         port = d.pop("port", UNSET)
-        check_value(port, int, "DeploymentResponseItem.port")
+        if type(port) is not int and port is not UNSET:
+            check_value(port, int, "DeploymentResponseItem.port")
 
         ready_replicas = d.pop("ready_replicas", UNSET)
-        check_value(ready_replicas, int, "DeploymentResponseItem.ready_replicas")
+        if type(ready_replicas) is not int and ready_replicas is not UNSET:
+            check_value(ready_replicas, int, "DeploymentResponseItem.ready_replicas")
 
         try:
             _replica_events = d.pop("replica_events", UNSET)
@@ -422,10 +448,12 @@ class DeploymentResponseItem:
             raise field_error(exc, "DeploymentResponseItem.status") from None
 
         storage = d.pop("storage", UNSET)
-        check_value(storage, int, "DeploymentResponseItem.storage")
+        if type(storage) is not int and storage is not UNSET:
+            check_value(storage, int, "DeploymentResponseItem.storage")
 
         updated_at = d.pop("updated_at", UNSET)
-        check_value(updated_at, str, "DeploymentResponseItem.updated_at")
+        if type(updated_at) is not str and updated_at is not UNSET:
+            check_value(updated_at, str, "DeploymentResponseItem.updated_at")
 
         try:
             _volumes = d.pop("volumes", UNSET)

@@ -33,7 +33,7 @@ class DeploymentResponseItemReplicaEvents:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.replica_event import ReplicaEvent  # noqa: PLC0415
+        from together_generated.models.replica_event import ReplicaEvent  # noqa: PLC0415
 
         d = dict(src_dict)
         deployment_response_item_replica_events = cls()

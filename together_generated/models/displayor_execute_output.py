@@ -51,7 +51,9 @@ class DisplayorExecuteOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.displayor_execute_output_data import DisplayorExecuteOutputData  # noqa: PLC0415
+        from together_generated.models.displayor_execute_output_data import (
+            DisplayorExecuteOutputData,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

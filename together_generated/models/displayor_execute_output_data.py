@@ -145,16 +145,16 @@ class DisplayorExecuteOutputData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.displayor_execute_output_data_applicationgeojson import (
+        from together_generated.models.displayor_execute_output_data_applicationgeojson import (
             DisplayorExecuteOutputDataApplicationgeojson,  # noqa: PLC0415
         )
-        from ..models.displayor_execute_output_data_applicationjson import (
+        from together_generated.models.displayor_execute_output_data_applicationjson import (
             DisplayorExecuteOutputDataApplicationjson,  # noqa: PLC0415
         )
-        from ..models.displayor_execute_output_data_applicationvnd_vega_v5_json import (
+        from together_generated.models.displayor_execute_output_data_applicationvnd_vega_v5_json import (
             DisplayorExecuteOutputDataApplicationvndVegaV5Json,  # noqa: PLC0415
         )
-        from ..models.displayor_execute_output_data_applicationvnd_vegalite_v4_json import (
+        from together_generated.models.displayor_execute_output_data_applicationvnd_vegalite_v4_json import (
             DisplayorExecuteOutputDataApplicationvndVegaliteV4Json,  # noqa: PLC0415
         )
 
@@ -177,11 +177,15 @@ class DisplayorExecuteOutputData:
             ) from None
 
         applicationjavascript = d.pop("application/javascript", UNSET)
-        check_value(
-            applicationjavascript,
-            str,
-            "DisplayorExecuteOutputData.application/javascript",
-        )
+        if (
+            type(applicationjavascript) is not str
+            and applicationjavascript is not UNSET
+        ):
+            check_value(
+                applicationjavascript,
+                str,
+                "DisplayorExecuteOutputData.application/javascript",
+            )
 
         try:
             _applicationjson = d.pop("application/json", UNSET)
@@ -199,7 +203,10 @@ class DisplayorExecuteOutputData:
             ) from None
 
         applicationpdf = d.pop("application/pdf", UNSET)
-        check_value(applicationpdf, str, "DisplayorExecuteOutputData.application/pdf")
+        if type(applicationpdf) is not str and applicationpdf is not UNSET:
+            check_value(
+                applicationpdf, str, "DisplayorExecuteOutputData.application/pdf"
+            )
 
         try:
             _applicationvnd_vega_v5json = d.pop("application/vnd.vega.v5+json", UNSET)
@@ -242,28 +249,36 @@ class DisplayorExecuteOutputData:
             ) from None
 
         imagegif = d.pop("image/gif", UNSET)
-        check_value(imagegif, str, "DisplayorExecuteOutputData.image/gif")
+        if type(imagegif) is not str and imagegif is not UNSET:
+            check_value(imagegif, str, "DisplayorExecuteOutputData.image/gif")
 
         imagejpeg = d.pop("image/jpeg", UNSET)
-        check_value(imagejpeg, str, "DisplayorExecuteOutputData.image/jpeg")
+        if type(imagejpeg) is not str and imagejpeg is not UNSET:
+            check_value(imagejpeg, str, "DisplayorExecuteOutputData.image/jpeg")
 
         imagepng = d.pop("image/png", UNSET)
-        check_value(imagepng, str, "DisplayorExecuteOutputData.image/png")
+        if type(imagepng) is not str and imagepng is not UNSET:
+            check_value(imagepng, str, "DisplayorExecuteOutputData.image/png")
 
         imagesvgxml = d.pop("image/svg+xml", UNSET)
-        check_value(imagesvgxml, str, "DisplayorExecuteOutputData.image/svg+xml")
+        if type(imagesvgxml) is not str and imagesvgxml is not UNSET:
+            check_value(imagesvgxml, str, "DisplayorExecuteOutputData.image/svg+xml")
 
         texthtml = d.pop("text/html", UNSET)
-        check_value(texthtml, str, "DisplayorExecuteOutputData.text/html")
+        if type(texthtml) is not str and texthtml is not UNSET:
+            check_value(texthtml, str, "DisplayorExecuteOutputData.text/html")
 
         textlatex = d.pop("text/latex", UNSET)
-        check_value(textlatex, str, "DisplayorExecuteOutputData.text/latex")
+        if type(textlatex) is not str and textlatex is not UNSET:
+            check_value(textlatex, str, "DisplayorExecuteOutputData.text/latex")
 
         textmarkdown = d.pop("text/markdown", UNSET)
-        check_value(textmarkdown, str, "DisplayorExecuteOutputData.text/markdown")
+        if type(textmarkdown) is not str and textmarkdown is not UNSET:
+            check_value(textmarkdown, str, "DisplayorExecuteOutputData.text/markdown")
 
         textplain = d.pop("text/plain", UNSET)
-        check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
+        if type(textplain) is not str and textplain is not UNSET:
+            check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
 
         displayor_execute_output_data = cls(
             applicationgeojson=applicationgeojson,

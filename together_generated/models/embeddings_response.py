@@ -14,7 +14,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.embeddings_response_data_item import EmbeddingsResponseDataItem
@@ -61,7 +61,9 @@ class EmbeddingsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.embeddings_response_data_item import EmbeddingsResponseDataItem  # noqa: PLC0415
+        from together_generated.models.embeddings_response_data_item import (
+            EmbeddingsResponseDataItem,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:
@@ -72,7 +74,8 @@ class EmbeddingsResponse:
             raise field_error(exc, "EmbeddingsResponse.object") from None
 
         model = d.pop("model")
-        check_value(model, str, "EmbeddingsResponse.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "EmbeddingsResponse.model")
 
         try:
             data = []

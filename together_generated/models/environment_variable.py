@@ -55,13 +55,16 @@ class EnvironmentVariable:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
-        check_value(name, str, "EnvironmentVariable.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "EnvironmentVariable.name")
 
         value = d.pop("value", UNSET)
-        check_value(value, str, "EnvironmentVariable.value")
+        if type(value) is not str and value is not UNSET:
+            check_value(value, str, "EnvironmentVariable.value")
 
         value_from_secret = d.pop("value_from_secret", UNSET)
-        check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
+        if type(value_from_secret) is not str and value_from_secret is not UNSET:
+            check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
 
         environment_variable = cls(
             name=name,

@@ -42,7 +42,7 @@ class ErrorData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_data_error import ErrorDataError  # noqa: PLC0415
+        from together_generated.models.error_data_error import ErrorDataError  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -65,10 +65,12 @@ class ErrorDataError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message")
-        check_value(message, str, "ErrorDataError.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "ErrorDataError.message")
 
         type_ = d.pop("type")
-        check_value(type_, str, "ErrorDataError.type")
+        if type(type_) is not str and type_ is not UNSET:
+            check_value(type_, str, "ErrorDataError.type")
 
         try:
 

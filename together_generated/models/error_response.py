@@ -44,10 +44,12 @@ class ErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
-        check_value(code, int, "ErrorResponse.code")
+        if type(code) is not int and code is not UNSET:
+            check_value(code, int, "ErrorResponse.code")
 
         message = d.pop("message", UNSET)
-        check_value(message, str, "ErrorResponse.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "ErrorResponse.message")
 
         error_response = cls(
             code=code,

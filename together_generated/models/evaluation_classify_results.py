@@ -136,7 +136,8 @@ class EvaluationClassifyResults:
             ) from None
 
         result_file_id = d.pop("result_file_id", UNSET)
-        check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
+        if type(result_file_id) is not str and result_file_id is not UNSET:
+            check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
 
         try:
 
@@ -155,7 +156,8 @@ class EvaluationClassifyResults:
             ) from None
 
         label_counts = d.pop("label_counts", UNSET)
-        check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
+        if type(label_counts) is not str and label_counts is not UNSET:
+            check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
 
         evaluation_classify_results = cls(
             generation_fail_count=generation_fail_count,

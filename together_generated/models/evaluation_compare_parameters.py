@@ -35,7 +35,9 @@ class EvaluationCompareParameters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.evaluation_model_request import EvaluationModelRequest  # noqa: PLC0415
+        from together_generated.models.evaluation_model_request import (
+            EvaluationModelRequest,  # noqa: PLC0415
+        )
 
         judge = self.judge.to_dict()
 
@@ -74,8 +76,12 @@ class EvaluationCompareParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.evaluation_judge_model_config import EvaluationJudgeModelConfig  # noqa: PLC0415
-        from ..models.evaluation_model_request import EvaluationModelRequest  # noqa: PLC0415
+        from together_generated.models.evaluation_judge_model_config import (
+            EvaluationJudgeModelConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_model_request import (
+            EvaluationModelRequest,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:
@@ -85,11 +91,12 @@ class EvaluationCompareParameters:
             raise field_error(exc, "EvaluationCompareParameters.judge") from None
 
         input_data_file_path = d.pop("input_data_file_path")
-        check_value(
-            input_data_file_path,
-            str,
-            "EvaluationCompareParameters.input_data_file_path",
-        )
+        if type(input_data_file_path) is not str and input_data_file_path is not UNSET:
+            check_value(
+                input_data_file_path,
+                str,
+                "EvaluationCompareParameters.input_data_file_path",
+            )
 
         try:
 

@@ -82,16 +82,20 @@ class EvaluationCompareResults:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         num_samples = d.pop("num_samples", UNSET)
-        check_value(num_samples, int, "EvaluationCompareResults.num_samples")
+        if type(num_samples) is not int and num_samples is not UNSET:
+            check_value(num_samples, int, "EvaluationCompareResults.num_samples")
 
         a_wins = d.pop("A_wins", UNSET)
-        check_value(a_wins, int, "EvaluationCompareResults.A_wins")
+        if type(a_wins) is not int and a_wins is not UNSET:
+            check_value(a_wins, int, "EvaluationCompareResults.A_wins")
 
         b_wins = d.pop("B_wins", UNSET)
-        check_value(b_wins, int, "EvaluationCompareResults.B_wins")
+        if type(b_wins) is not int and b_wins is not UNSET:
+            check_value(b_wins, int, "EvaluationCompareResults.B_wins")
 
         ties = d.pop("Ties", UNSET)
-        check_value(ties, int, "EvaluationCompareResults.Ties")
+        if type(ties) is not int and ties is not UNSET:
+            check_value(ties, int, "EvaluationCompareResults.Ties")
 
         try:
 
@@ -128,7 +132,8 @@ class EvaluationCompareResults:
             ) from None
 
         result_file_id = d.pop("result_file_id", UNSET)
-        check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
+        if type(result_file_id) is not str and result_file_id is not UNSET:
+            check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
 
         evaluation_compare_results = cls(
             num_samples=num_samples,

@@ -63,10 +63,18 @@ class EvaluationJob:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.evaluation_classify_results import EvaluationClassifyResults  # noqa: PLC0415
-        from ..models.evaluation_compare_results import EvaluationCompareResults  # noqa: PLC0415
-        from ..models.evaluation_job_results_type_3 import EvaluationJobResultsType3  # noqa: PLC0415
-        from ..models.evaluation_score_results import EvaluationScoreResults  # noqa: PLC0415
+        from together_generated.models.evaluation_classify_results import (
+            EvaluationClassifyResults,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_compare_results import (
+            EvaluationCompareResults,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_job_results_type_3 import (
+            EvaluationJobResultsType3,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_score_results import (
+            EvaluationScoreResults,  # noqa: PLC0415
+        )
 
         workflow_id = self.workflow_id
 
@@ -139,16 +147,29 @@ class EvaluationJob:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.evaluation_classify_results import EvaluationClassifyResults  # noqa: PLC0415
-        from ..models.evaluation_compare_results import EvaluationCompareResults  # noqa: PLC0415
-        from ..models.evaluation_job_parameters import EvaluationJobParameters  # noqa: PLC0415
-        from ..models.evaluation_job_results_type_3 import EvaluationJobResultsType3  # noqa: PLC0415
-        from ..models.evaluation_job_status_update import EvaluationJobStatusUpdate  # noqa: PLC0415
-        from ..models.evaluation_score_results import EvaluationScoreResults  # noqa: PLC0415
+        from together_generated.models.evaluation_classify_results import (
+            EvaluationClassifyResults,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_compare_results import (
+            EvaluationCompareResults,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_job_parameters import (
+            EvaluationJobParameters,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_job_results_type_3 import (
+            EvaluationJobResultsType3,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_job_status_update import (
+            EvaluationJobStatusUpdate,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_score_results import (
+            EvaluationScoreResults,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
-        check_value(workflow_id, str, "EvaluationJob.workflow_id")
+        if type(workflow_id) is not str and workflow_id is not UNSET:
+            check_value(workflow_id, str, "EvaluationJob.workflow_id")
 
         try:
             _type_ = d.pop("type", UNSET)
@@ -162,7 +183,8 @@ class EvaluationJob:
             raise field_error(exc, "EvaluationJob.type") from None
 
         owner_id = d.pop("owner_id", UNSET)
-        check_value(owner_id, str, "EvaluationJob.owner_id")
+        if type(owner_id) is not str and owner_id is not UNSET:
+            check_value(owner_id, str, "EvaluationJob.owner_id")
 
         try:
             _status = d.pop("status", UNSET)

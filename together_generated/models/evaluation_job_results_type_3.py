@@ -38,7 +38,8 @@ class EvaluationJobResultsType3:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         error = d.pop("error", UNSET)
-        check_value(error, str, "EvaluationJobResultsType3.error")
+        if type(error) is not str and error is not UNSET:
+            check_value(error, str, "EvaluationJobResultsType3.error")
 
         evaluation_job_results_type_3 = cls(
             error=error,

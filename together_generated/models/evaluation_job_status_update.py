@@ -53,10 +53,12 @@ class EvaluationJobStatusUpdate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         status = d.pop("status", UNSET)
-        check_value(status, str, "EvaluationJobStatusUpdate.status")
+        if type(status) is not str and status is not UNSET:
+            check_value(status, str, "EvaluationJobStatusUpdate.status")
 
         message = d.pop("message", UNSET)
-        check_value(message, str, "EvaluationJobStatusUpdate.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "EvaluationJobStatusUpdate.message")
 
         try:
             _timestamp = d.pop("timestamp", UNSET)

@@ -66,10 +66,14 @@ class EvaluationJudgeModelConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
-        check_value(model, str, "EvaluationJudgeModelConfig.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "EvaluationJudgeModelConfig.model")
 
         system_template = d.pop("system_template")
-        check_value(system_template, str, "EvaluationJudgeModelConfig.system_template")
+        if type(system_template) is not str and system_template is not UNSET:
+            check_value(
+                system_template, str, "EvaluationJudgeModelConfig.system_template"
+            )
 
         try:
             model_source = check_evaluation_judge_model_config_model_source(
@@ -80,14 +84,16 @@ class EvaluationJudgeModelConfig:
             raise field_error(exc, "EvaluationJudgeModelConfig.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
-        check_value(
-            external_api_token, str, "EvaluationJudgeModelConfig.external_api_token"
-        )
+        if type(external_api_token) is not str and external_api_token is not UNSET:
+            check_value(
+                external_api_token, str, "EvaluationJudgeModelConfig.external_api_token"
+            )
 
         external_base_url = d.pop("external_base_url", UNSET)
-        check_value(
-            external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
-        )
+        if type(external_base_url) is not str and external_base_url is not UNSET:
+            check_value(
+                external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
+            )
 
         evaluation_judge_model_config = cls(
             model=model,

@@ -39,7 +39,9 @@ class EvaluationScoreParameters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.evaluation_model_request import EvaluationModelRequest  # noqa: PLC0415
+        from together_generated.models.evaluation_model_request import (
+            EvaluationModelRequest,  # noqa: PLC0415
+        )
 
         judge = self.judge.to_dict()
 
@@ -77,8 +79,12 @@ class EvaluationScoreParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.evaluation_judge_model_config import EvaluationJudgeModelConfig  # noqa: PLC0415
-        from ..models.evaluation_model_request import EvaluationModelRequest  # noqa: PLC0415
+        from together_generated.models.evaluation_judge_model_config import (
+            EvaluationJudgeModelConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_model_request import (
+            EvaluationModelRequest,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:
@@ -88,18 +94,26 @@ class EvaluationScoreParameters:
             raise field_error(exc, "EvaluationScoreParameters.judge") from None
 
         min_score = d.pop("min_score")
-        check_value(min_score, float, "EvaluationScoreParameters.min_score")
+        if type(min_score) not in (float, int) and min_score is not UNSET:
+            check_value(min_score, float, "EvaluationScoreParameters.min_score")
 
         max_score = d.pop("max_score")
-        check_value(max_score, float, "EvaluationScoreParameters.max_score")
+        if type(max_score) not in (float, int) and max_score is not UNSET:
+            check_value(max_score, float, "EvaluationScoreParameters.max_score")
 
         pass_threshold = d.pop("pass_threshold")
-        check_value(pass_threshold, float, "EvaluationScoreParameters.pass_threshold")
+        if type(pass_threshold) not in (float, int) and pass_threshold is not UNSET:
+            check_value(
+                pass_threshold, float, "EvaluationScoreParameters.pass_threshold"
+            )
 
         input_data_file_path = d.pop("input_data_file_path")
-        check_value(
-            input_data_file_path, str, "EvaluationScoreParameters.input_data_file_path"
-        )
+        if type(input_data_file_path) is not str and input_data_file_path is not UNSET:
+            check_value(
+                input_data_file_path,
+                str,
+                "EvaluationScoreParameters.input_data_file_path",
+            )
 
         try:
 

@@ -82,7 +82,7 @@ class EvaluationScoreResults:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.evaluation_score_results_aggregated_scores import (
+        from together_generated.models.evaluation_score_results_aggregated_scores import (
             EvaluationScoreResultsAggregatedScores,  # noqa: PLC0415
         )
 
@@ -133,15 +133,21 @@ class EvaluationScoreResults:
             raise field_error(exc, "EvaluationScoreResults.judge_fail_count") from None
 
         invalid_score_count = d.pop("invalid_score_count", UNSET)
-        check_value(
-            invalid_score_count, float, "EvaluationScoreResults.invalid_score_count"
-        )
+        if (
+            type(invalid_score_count) not in (float, int)
+            and invalid_score_count is not UNSET
+        ):
+            check_value(
+                invalid_score_count, float, "EvaluationScoreResults.invalid_score_count"
+            )
 
         failed_samples = d.pop("failed_samples", UNSET)
-        check_value(failed_samples, float, "EvaluationScoreResults.failed_samples")
+        if type(failed_samples) not in (float, int) and failed_samples is not UNSET:
+            check_value(failed_samples, float, "EvaluationScoreResults.failed_samples")
 
         result_file_id = d.pop("result_file_id", UNSET)
-        check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
+        if type(result_file_id) is not str and result_file_id is not UNSET:
+            check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
 
         evaluation_score_results = cls(
             aggregated_scores=aggregated_scores,

@@ -50,21 +50,24 @@ class EvaluationScoreResultsAggregatedScores:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         mean_score = d.pop("mean_score", UNSET)
-        check_value(
-            mean_score, float, "EvaluationScoreResultsAggregatedScores.mean_score"
-        )
+        if type(mean_score) not in (float, int) and mean_score is not UNSET:
+            check_value(
+                mean_score, float, "EvaluationScoreResultsAggregatedScores.mean_score"
+            )
 
         std_score = d.pop("std_score", UNSET)
-        check_value(
-            std_score, float, "EvaluationScoreResultsAggregatedScores.std_score"
-        )
+        if type(std_score) not in (float, int) and std_score is not UNSET:
+            check_value(
+                std_score, float, "EvaluationScoreResultsAggregatedScores.std_score"
+            )
 
         pass_percentage = d.pop("pass_percentage", UNSET)
-        check_value(
-            pass_percentage,
-            float,
-            "EvaluationScoreResultsAggregatedScores.pass_percentage",
-        )
+        if type(pass_percentage) not in (float, int) and pass_percentage is not UNSET:
+            check_value(
+                pass_percentage,
+                float,
+                "EvaluationScoreResultsAggregatedScores.pass_percentage",
+            )
 
         evaluation_score_results_aggregated_scores = cls(
             mean_score=mean_score,

@@ -41,8 +41,12 @@ class EvaluationTypedRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.evaluation_classify_parameters import EvaluationClassifyParameters  # noqa: PLC0415
-        from ..models.evaluation_score_parameters import EvaluationScoreParameters  # noqa: PLC0415
+        from together_generated.models.evaluation_classify_parameters import (
+            EvaluationClassifyParameters,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_score_parameters import (
+            EvaluationScoreParameters,  # noqa: PLC0415
+        )
 
         type_: str = self.type_
 
@@ -67,9 +71,15 @@ class EvaluationTypedRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.evaluation_classify_parameters import EvaluationClassifyParameters  # noqa: PLC0415
-        from ..models.evaluation_compare_parameters import EvaluationCompareParameters  # noqa: PLC0415
-        from ..models.evaluation_score_parameters import EvaluationScoreParameters  # noqa: PLC0415
+        from together_generated.models.evaluation_classify_parameters import (
+            EvaluationClassifyParameters,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_compare_parameters import (
+            EvaluationCompareParameters,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_score_parameters import (
+            EvaluationScoreParameters,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

@@ -71,11 +71,14 @@ class ExecuteRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.execute_request_files_item import ExecuteRequestFilesItem  # noqa: PLC0415
+        from together_generated.models.execute_request_files_item import (
+            ExecuteRequestFilesItem,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         code = d.pop("code")
-        check_value(code, str, "ExecuteRequest.code")
+        if type(code) is not str and code is not UNSET:
+            check_value(code, str, "ExecuteRequest.code")
 
         try:
             language = check_execute_request_language(d.pop("language"))
@@ -99,7 +102,8 @@ class ExecuteRequest:
             raise field_error(exc, "ExecuteRequest.files") from None
 
         session_id = d.pop("session_id", UNSET)
-        check_value(session_id, str, "ExecuteRequest.session_id")
+        if type(session_id) is not str and session_id is not UNSET:
+            check_value(session_id, str, "ExecuteRequest.session_id")
 
         execute_request = cls(
             code=code,

@@ -38,8 +38,8 @@ class ExecuteResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_output import ErrorOutput  # noqa: PLC0415
-        from ..models.stream_output import StreamOutput  # noqa: PLC0415
+        from together_generated.models.error_output import ErrorOutput  # noqa: PLC0415
+        from together_generated.models.stream_output import StreamOutput  # noqa: PLC0415
 
         outputs = []
         for outputs_item_data in self.outputs:
@@ -74,9 +74,11 @@ class ExecuteResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.displayor_execute_output import DisplayorExecuteOutput  # noqa: PLC0415
-        from ..models.error_output import ErrorOutput  # noqa: PLC0415
-        from ..models.stream_output import StreamOutput  # noqa: PLC0415
+        from together_generated.models.displayor_execute_output import (
+            DisplayorExecuteOutput,  # noqa: PLC0415
+        )
+        from together_generated.models.error_output import ErrorOutput  # noqa: PLC0415
+        from together_generated.models.stream_output import StreamOutput  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -125,7 +127,8 @@ class ExecuteResponseData:
             raise field_error(exc, "ExecuteResponseData.outputs") from None
 
         session_id = d.pop("session_id")
-        check_value(session_id, str, "ExecuteResponseData.session_id")
+        if type(session_id) is not str and session_id is not UNSET:
+            check_value(session_id, str, "ExecuteResponseData.session_id")
 
         try:
             _status = d.pop("status", UNSET)

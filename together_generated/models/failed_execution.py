@@ -30,7 +30,7 @@ class FailedExecution:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_type_1 import ErrorType1  # noqa: PLC0415
+        from together_generated.models.error_type_1 import ErrorType1  # noqa: PLC0415
 
         data = self.data
 
@@ -56,7 +56,7 @@ class FailedExecution:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_type_1 import ErrorType1  # noqa: PLC0415
+        from together_generated.models.error_type_1 import ErrorType1  # noqa: PLC0415
 
         d = dict(src_dict)
         data = d.pop("data")

@@ -44,10 +44,12 @@ class FileDeleteResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        check_value(id, str, "FileDeleteResponse.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "FileDeleteResponse.id")
 
         deleted = d.pop("deleted", UNSET)
-        check_value(deleted, bool, "FileDeleteResponse.deleted")
+        if type(deleted) is not bool and deleted is not UNSET:
+            check_value(deleted, bool, "FileDeleteResponse.deleted")
 
         file_delete_response = cls(
             id=id,

@@ -50,13 +50,16 @@ class FileInfo:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         last_modified = d.pop("last_modified", UNSET)
-        check_value(last_modified, str, "FileInfo.last_modified")
+        if type(last_modified) is not str and last_modified is not UNSET:
+            check_value(last_modified, str, "FileInfo.last_modified")
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "FileInfo.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "FileInfo.name")
 
         size = d.pop("size", UNSET)
-        check_value(size, int, "FileInfo.size")
+        if type(size) is not int and size is not UNSET:
+            check_value(size, int, "FileInfo.size")
 
         file_info = cls(
             last_modified=last_modified,

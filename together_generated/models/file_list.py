@@ -45,7 +45,7 @@ class FileList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.file_response import FileResponse  # noqa: PLC0415
+        from together_generated.models.file_response import FileResponse  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -15,7 +15,7 @@ from attrs import field as _attrs_field
 
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 T = TypeVar("T", bound="FileResponse")
 
@@ -83,7 +83,8 @@ class FileResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "FileResponse.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "FileResponse.id")
 
         try:
             object_ = cast(Literal["file"], d.pop("object"))
@@ -93,13 +94,16 @@ class FileResponse:
             raise field_error(exc, "FileResponse.object") from None
 
         created_at = d.pop("created_at")
-        check_value(created_at, int, "FileResponse.created_at")
+        if type(created_at) is not int and created_at is not UNSET:
+            check_value(created_at, int, "FileResponse.created_at")
 
         filename = d.pop("filename")
-        check_value(filename, str, "FileResponse.filename")
+        if type(filename) is not str and filename is not UNSET:
+            check_value(filename, str, "FileResponse.filename")
 
         bytes_ = d.pop("bytes")
-        check_value(bytes_, int, "FileResponse.bytes")
+        if type(bytes_) is not int and bytes_ is not UNSET:
+            check_value(bytes_, int, "FileResponse.bytes")
 
         try:
             purpose = check_file_purpose(d.pop("purpose"))
@@ -108,7 +112,8 @@ class FileResponse:
             raise field_error(exc, "FileResponse.purpose") from None
 
         processed = d.pop("Processed")
-        check_value(processed, bool, "FileResponse.Processed")
+        if type(processed) is not bool and processed is not UNSET:
+            check_value(processed, bool, "FileResponse.Processed")
 
         try:
             file_type = check_file_type(d.pop("FileType"))

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="FineTuneCheckpoint")
 
@@ -55,16 +55,20 @@ class FineTuneCheckpoint:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         step = d.pop("step")
-        check_value(step, int, "FineTuneCheckpoint.step")
+        if type(step) is not int and step is not UNSET:
+            check_value(step, int, "FineTuneCheckpoint.step")
 
         created_at = d.pop("created_at")
-        check_value(created_at, str, "FineTuneCheckpoint.created_at")
+        if type(created_at) is not str and created_at is not UNSET:
+            check_value(created_at, str, "FineTuneCheckpoint.created_at")
 
         path = d.pop("path")
-        check_value(path, str, "FineTuneCheckpoint.path")
+        if type(path) is not str and path is not UNSET:
+            check_value(path, str, "FineTuneCheckpoint.path")
 
         checkpoint_type = d.pop("checkpoint_type")
-        check_value(checkpoint_type, str, "FineTuneCheckpoint.checkpoint_type")
+        if type(checkpoint_type) is not str and checkpoint_type is not UNSET:
+            check_value(checkpoint_type, str, "FineTuneCheckpoint.checkpoint_type")
 
         fine_tune_checkpoint = cls(
             step=step,

@@ -38,7 +38,8 @@ class FinetuneDeleteResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message", UNSET)
-        check_value(message, str, "FinetuneDeleteResponse.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "FinetuneDeleteResponse.message")
 
         finetune_delete_response = cls(
             message=message,

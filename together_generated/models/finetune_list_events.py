@@ -45,7 +45,7 @@ class FinetuneListEvents:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
+        from together_generated.models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

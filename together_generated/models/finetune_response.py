@@ -121,8 +121,8 @@ class FinetuneResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         id = self.id
 
@@ -330,18 +330,19 @@ class FinetuneResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
-        from ..models.fine_tune_progress import FineTuneProgress  # noqa: PLC0415
-        from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from ..models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from ..models.lr_scheduler import LRScheduler  # noqa: PLC0415
-        from ..models.multimodal_params import MultimodalParams  # noqa: PLC0415
-        from ..models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
-        from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+        from together_generated.models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
+        from together_generated.models.fine_tune_progress import FineTuneProgress  # noqa: PLC0415
+        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+        from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
+        from together_generated.models.multimodal_params import MultimodalParams  # noqa: PLC0415
+        from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
+        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "FinetuneResponse.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "FinetuneResponse.id")
 
         try:
             status = check_finetune_job_status(d.pop("status"))
@@ -350,27 +351,37 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.status") from None
 
         training_file = d.pop("training_file", UNSET)
-        check_value(training_file, str, "FinetuneResponse.training_file")
+        if type(training_file) is not str and training_file is not UNSET:
+            check_value(training_file, str, "FinetuneResponse.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
-        check_value(validation_file, str, "FinetuneResponse.validation_file")
+        if type(validation_file) is not str and validation_file is not UNSET:
+            check_value(validation_file, str, "FinetuneResponse.validation_file")
 
         model = d.pop("model", UNSET)
-        check_value(model, str, "FinetuneResponse.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "FinetuneResponse.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
-        check_value(model_output_name, str, "FinetuneResponse.model_output_name")
+        if type(model_output_name) is not str and model_output_name is not UNSET:
+            check_value(model_output_name, str, "FinetuneResponse.model_output_name")
 
         model_output_path = d.pop("model_output_path", UNSET)
-        check_value(model_output_path, str, "FinetuneResponse.model_output_path")
+        if type(model_output_path) is not str and model_output_path is not UNSET:
+            check_value(model_output_path, str, "FinetuneResponse.model_output_path")
 
         trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
-        check_value(
-            trainingfile_numlines, int, "FinetuneResponse.trainingfile_numlines"
-        )
+        if (
+            type(trainingfile_numlines) is not int
+            and trainingfile_numlines is not UNSET
+        ):
+            check_value(
+                trainingfile_numlines, int, "FinetuneResponse.trainingfile_numlines"
+            )
 
         trainingfile_size = d.pop("trainingfile_size", UNSET)
-        check_value(trainingfile_size, int, "FinetuneResponse.trainingfile_size")
+        if type(trainingfile_size) is not int and trainingfile_size is not UNSET:
+            check_value(trainingfile_size, int, "FinetuneResponse.trainingfile_size")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -406,13 +417,16 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.started_at") from None
 
         n_epochs = d.pop("n_epochs", UNSET)
-        check_value(n_epochs, int, "FinetuneResponse.n_epochs")
+        if type(n_epochs) is not int and n_epochs is not UNSET:
+            check_value(n_epochs, int, "FinetuneResponse.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        check_value(n_checkpoints, int, "FinetuneResponse.n_checkpoints")
+        if type(n_checkpoints) is not int and n_checkpoints is not UNSET:
+            check_value(n_checkpoints, int, "FinetuneResponse.n_checkpoints")
 
         n_evals = d.pop("n_evals", UNSET)
-        check_value(n_evals, int, "FinetuneResponse.n_evals")
+        if type(n_evals) is not int and n_evals is not UNSET:
+            check_value(n_evals, int, "FinetuneResponse.n_evals")
 
         try:
 
@@ -437,7 +451,8 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.batch_size") from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        check_value(learning_rate, float, "FinetuneResponse.learning_rate")
+        if type(learning_rate) not in (float, int) and learning_rate is not UNSET:
+            check_value(learning_rate, float, "FinetuneResponse.learning_rate")
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
@@ -451,16 +466,20 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        check_value(warmup_ratio, float, "FinetuneResponse.warmup_ratio")
+        if type(warmup_ratio) not in (float, int) and warmup_ratio is not UNSET:
+            check_value(warmup_ratio, float, "FinetuneResponse.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        check_value(max_grad_norm, float, "FinetuneResponse.max_grad_norm")
+        if type(max_grad_norm) not in (float, int) and max_grad_norm is not UNSET:
+            check_value(max_grad_norm, float, "FinetuneResponse.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        check_value(weight_decay, float, "FinetuneResponse.weight_decay")
+        if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
+            check_value(weight_decay, float, "FinetuneResponse.weight_decay")
 
         eval_steps = d.pop("eval_steps", UNSET)
-        check_value(eval_steps, int, "FinetuneResponse.eval_steps")
+        if type(eval_steps) is not int and eval_steps is not UNSET:
+            check_value(eval_steps, int, "FinetuneResponse.eval_steps")
 
         try:
 
@@ -550,7 +569,8 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.multimodal_params") from None
 
         job_id = d.pop("job_id", UNSET)
-        check_value(job_id, str, "FinetuneResponse.job_id")
+        if type(job_id) is not str and job_id is not UNSET:
+            check_value(job_id, str, "FinetuneResponse.job_id")
 
         try:
             _events = d.pop("events", UNSET)
@@ -568,34 +588,44 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.events") from None
 
         token_count = d.pop("token_count", UNSET)
-        check_value(token_count, int, "FinetuneResponse.token_count")
+        if type(token_count) is not int and token_count is not UNSET:
+            check_value(token_count, int, "FinetuneResponse.token_count")
 
         param_count = d.pop("param_count", UNSET)
-        check_value(param_count, int, "FinetuneResponse.param_count")
+        if type(param_count) is not int and param_count is not UNSET:
+            check_value(param_count, int, "FinetuneResponse.param_count")
 
         total_price = d.pop("total_price", UNSET)
-        check_value(total_price, int, "FinetuneResponse.total_price")
+        if type(total_price) is not int and total_price is not UNSET:
+            check_value(total_price, int, "FinetuneResponse.total_price")
 
         epochs_completed = d.pop("epochs_completed", UNSET)
-        check_value(epochs_completed, int, "FinetuneResponse.epochs_completed")
+        if type(epochs_completed) is not int and epochs_completed is not UNSET:
+            check_value(epochs_completed, int, "FinetuneResponse.epochs_completed")
 
         queue_depth = d.pop("queue_depth", UNSET)
-        check_value(queue_depth, int, "FinetuneResponse.queue_depth")
+        if type(queue_depth) is not int and queue_depth is not UNSET:
+            check_value(queue_depth, int, "FinetuneResponse.queue_depth")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        check_value(wandb_project_name, str, "FinetuneResponse.wandb_project_name")
+        if type(wandb_project_name) is not str and wandb_project_name is not UNSET:
+            check_value(wandb_project_name, str, "FinetuneResponse.wandb_project_name")
 
         wandb_url = d.pop("wandb_url", UNSET)
-        check_value(wandb_url, str, "FinetuneResponse.wandb_url")
+        if type(wandb_url) is not str and wandb_url is not UNSET:
+            check_value(wandb_url, str, "FinetuneResponse.wandb_url")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        check_value(from_checkpoint, str, "FinetuneResponse.from_checkpoint")
+        if type(from_checkpoint) is not str and from_checkpoint is not UNSET:
+            check_value(from_checkpoint, str, "FinetuneResponse.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        check_value(from_hf_model, str, "FinetuneResponse.from_hf_model")
+        if type(from_hf_model) is not str and from_hf_model is not UNSET:
+            check_value(from_hf_model, str, "FinetuneResponse.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        check_value(hf_model_revision, str, "FinetuneResponse.hf_model_revision")
+        if type(hf_model_revision) is not str and hf_model_revision is not UNSET:
+            check_value(hf_model_revision, str, "FinetuneResponse.hf_model_revision")
 
         try:
             _progress = d.pop("progress", UNSET)

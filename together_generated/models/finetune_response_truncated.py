@@ -110,8 +110,8 @@ class FinetuneResponseTruncated:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         id = self.id
 
@@ -279,17 +279,18 @@ class FinetuneResponseTruncated:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
-        from ..models.fine_tune_progress import FineTuneProgress  # noqa: PLC0415
-        from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from ..models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from ..models.lr_scheduler import LRScheduler  # noqa: PLC0415
-        from ..models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
-        from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+        from together_generated.models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
+        from together_generated.models.fine_tune_progress import FineTuneProgress  # noqa: PLC0415
+        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+        from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
+        from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
+        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "FinetuneResponseTruncated.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "FinetuneResponseTruncated.id")
 
         try:
             status = check_finetune_job_status(d.pop("status"))
@@ -321,16 +322,20 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.started_at") from None
 
         user_id = d.pop("user_id", UNSET)
-        check_value(user_id, str, "FinetuneResponseTruncated.user_id")
+        if type(user_id) is not str and user_id is not UNSET:
+            check_value(user_id, str, "FinetuneResponseTruncated.user_id")
 
         owner_address = d.pop("owner_address", UNSET)
-        check_value(owner_address, str, "FinetuneResponseTruncated.owner_address")
+        if type(owner_address) is not str and owner_address is not UNSET:
+            check_value(owner_address, str, "FinetuneResponseTruncated.owner_address")
 
         total_price = d.pop("total_price", UNSET)
-        check_value(total_price, int, "FinetuneResponseTruncated.total_price")
+        if type(total_price) is not int and total_price is not UNSET:
+            check_value(total_price, int, "FinetuneResponseTruncated.total_price")
 
         token_count = d.pop("token_count", UNSET)
-        check_value(token_count, int, "FinetuneResponseTruncated.token_count")
+        if type(token_count) is not int and token_count is not UNSET:
+            check_value(token_count, int, "FinetuneResponseTruncated.token_count")
 
         try:
             _events = d.pop("events", UNSET)
@@ -348,33 +353,44 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.events") from None
 
         training_file = d.pop("training_file", UNSET)
-        check_value(training_file, str, "FinetuneResponseTruncated.training_file")
+        if type(training_file) is not str and training_file is not UNSET:
+            check_value(training_file, str, "FinetuneResponseTruncated.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
-        check_value(validation_file, str, "FinetuneResponseTruncated.validation_file")
+        if type(validation_file) is not str and validation_file is not UNSET:
+            check_value(
+                validation_file, str, "FinetuneResponseTruncated.validation_file"
+            )
 
         model = d.pop("model", UNSET)
-        check_value(model, str, "FinetuneResponseTruncated.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "FinetuneResponseTruncated.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
-        check_value(
-            model_output_name, str, "FinetuneResponseTruncated.model_output_name"
-        )
+        if type(model_output_name) is not str and model_output_name is not UNSET:
+            check_value(
+                model_output_name, str, "FinetuneResponseTruncated.model_output_name"
+            )
 
         suffix = d.pop("suffix", UNSET)
-        check_value(suffix, str, "FinetuneResponseTruncated.suffix")
+        if type(suffix) is not str and suffix is not UNSET:
+            check_value(suffix, str, "FinetuneResponseTruncated.suffix")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        check_value(n_epochs, int, "FinetuneResponseTruncated.n_epochs")
+        if type(n_epochs) is not int and n_epochs is not UNSET:
+            check_value(n_epochs, int, "FinetuneResponseTruncated.n_epochs")
 
         n_evals = d.pop("n_evals", UNSET)
-        check_value(n_evals, int, "FinetuneResponseTruncated.n_evals")
+        if type(n_evals) is not int and n_evals is not UNSET:
+            check_value(n_evals, int, "FinetuneResponseTruncated.n_evals")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        check_value(n_checkpoints, int, "FinetuneResponseTruncated.n_checkpoints")
+        if type(n_checkpoints) is not int and n_checkpoints is not UNSET:
+            check_value(n_checkpoints, int, "FinetuneResponseTruncated.n_checkpoints")
 
         batch_size = d.pop("batch_size", UNSET)
-        check_value(batch_size, int, "FinetuneResponseTruncated.batch_size")
+        if type(batch_size) is not int and batch_size is not UNSET:
+            check_value(batch_size, int, "FinetuneResponseTruncated.batch_size")
 
         try:
 
@@ -431,7 +447,8 @@ class FinetuneResponseTruncated:
             ) from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        check_value(learning_rate, float, "FinetuneResponseTruncated.learning_rate")
+        if type(learning_rate) not in (float, int) and learning_rate is not UNSET:
+            check_value(learning_rate, float, "FinetuneResponseTruncated.learning_rate")
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
@@ -445,13 +462,16 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        check_value(warmup_ratio, float, "FinetuneResponseTruncated.warmup_ratio")
+        if type(warmup_ratio) not in (float, int) and warmup_ratio is not UNSET:
+            check_value(warmup_ratio, float, "FinetuneResponseTruncated.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        check_value(max_grad_norm, float, "FinetuneResponseTruncated.max_grad_norm")
+        if type(max_grad_norm) not in (float, int) and max_grad_norm is not UNSET:
+            check_value(max_grad_norm, float, "FinetuneResponseTruncated.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
+        if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
+            check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
 
         try:
 
@@ -468,23 +488,30 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.random_seed") from None
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        check_value(
-            wandb_project_name, str, "FinetuneResponseTruncated.wandb_project_name"
-        )
+        if type(wandb_project_name) is not str and wandb_project_name is not UNSET:
+            check_value(
+                wandb_project_name, str, "FinetuneResponseTruncated.wandb_project_name"
+            )
 
         wandb_name = d.pop("wandb_name", UNSET)
-        check_value(wandb_name, str, "FinetuneResponseTruncated.wandb_name")
+        if type(wandb_name) is not str and wandb_name is not UNSET:
+            check_value(wandb_name, str, "FinetuneResponseTruncated.wandb_name")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        check_value(from_checkpoint, str, "FinetuneResponseTruncated.from_checkpoint")
+        if type(from_checkpoint) is not str and from_checkpoint is not UNSET:
+            check_value(
+                from_checkpoint, str, "FinetuneResponseTruncated.from_checkpoint"
+            )
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        check_value(from_hf_model, str, "FinetuneResponseTruncated.from_hf_model")
+        if type(from_hf_model) is not str and from_hf_model is not UNSET:
+            check_value(from_hf_model, str, "FinetuneResponseTruncated.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        check_value(
-            hf_model_revision, str, "FinetuneResponseTruncated.hf_model_revision"
-        )
+        if type(hf_model_revision) is not str and hf_model_revision is not UNSET:
+            check_value(
+                hf_model_revision, str, "FinetuneResponseTruncated.hf_model_revision"
+            )
 
         try:
             _progress = d.pop("progress", UNSET)

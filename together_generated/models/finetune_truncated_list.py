@@ -45,7 +45,9 @@ class FinetuneTruncatedList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.finetune_response_truncated import FinetuneResponseTruncated  # noqa: PLC0415
+        from together_generated.models.finetune_response_truncated import (
+            FinetuneResponseTruncated,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

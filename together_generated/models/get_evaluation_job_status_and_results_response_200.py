@@ -42,8 +42,12 @@ class GetEvaluationJobStatusAndResultsResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.evaluation_classify_results import EvaluationClassifyResults  # noqa: PLC0415
-        from ..models.evaluation_score_results import EvaluationScoreResults  # noqa: PLC0415
+        from together_generated.models.evaluation_classify_results import (
+            EvaluationClassifyResults,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_score_results import (
+            EvaluationScoreResults,  # noqa: PLC0415
+        )
 
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -71,9 +75,15 @@ class GetEvaluationJobStatusAndResultsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.evaluation_classify_results import EvaluationClassifyResults  # noqa: PLC0415
-        from ..models.evaluation_compare_results import EvaluationCompareResults  # noqa: PLC0415
-        from ..models.evaluation_score_results import EvaluationScoreResults  # noqa: PLC0415
+        from together_generated.models.evaluation_classify_results import (
+            EvaluationClassifyResults,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_compare_results import (
+            EvaluationCompareResults,  # noqa: PLC0415
+        )
+        from together_generated.models.evaluation_score_results import (
+            EvaluationScoreResults,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

@@ -38,7 +38,8 @@ class GetFineTunesModelsLimitsResponse404:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message", UNSET)
-        check_value(message, str, "GetFineTunesModelsLimitsResponse404.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "GetFineTunesModelsLimitsResponse404.message")
 
         get_fine_tunes_models_limits_response_404 = cls(
             message=message,

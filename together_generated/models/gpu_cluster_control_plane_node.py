@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="GPUClusterControlPlaneNode")
 
@@ -70,25 +70,32 @@ class GPUClusterControlPlaneNode:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         node_id = d.pop("node_id")
-        check_value(node_id, str, "GPUClusterControlPlaneNode.node_id")
+        if type(node_id) is not str and node_id is not UNSET:
+            check_value(node_id, str, "GPUClusterControlPlaneNode.node_id")
 
         node_name = d.pop("node_name")
-        check_value(node_name, str, "GPUClusterControlPlaneNode.node_name")
+        if type(node_name) is not str and node_name is not UNSET:
+            check_value(node_name, str, "GPUClusterControlPlaneNode.node_name")
 
         status = d.pop("status")
-        check_value(status, str, "GPUClusterControlPlaneNode.status")
+        if type(status) is not str and status is not UNSET:
+            check_value(status, str, "GPUClusterControlPlaneNode.status")
 
         host_name = d.pop("host_name")
-        check_value(host_name, str, "GPUClusterControlPlaneNode.host_name")
+        if type(host_name) is not str and host_name is not UNSET:
+            check_value(host_name, str, "GPUClusterControlPlaneNode.host_name")
 
         num_cpu_cores = d.pop("num_cpu_cores")
-        check_value(num_cpu_cores, int, "GPUClusterControlPlaneNode.num_cpu_cores")
+        if type(num_cpu_cores) is not int and num_cpu_cores is not UNSET:
+            check_value(num_cpu_cores, int, "GPUClusterControlPlaneNode.num_cpu_cores")
 
         memory_gib = d.pop("memory_gib")
-        check_value(memory_gib, float, "GPUClusterControlPlaneNode.memory_gib")
+        if type(memory_gib) not in (float, int) and memory_gib is not UNSET:
+            check_value(memory_gib, float, "GPUClusterControlPlaneNode.memory_gib")
 
         network = d.pop("network")
-        check_value(network, str, "GPUClusterControlPlaneNode.network")
+        if type(network) is not str and network is not UNSET:
+            check_value(network, str, "GPUClusterControlPlaneNode.network")
 
         gpu_cluster_control_plane_node = cls(
             node_id=node_id,

@@ -117,13 +117,14 @@ class GPUClusterCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.gpu_clusters_shared_volume_create_request import (
+        from together_generated.models.gpu_clusters_shared_volume_create_request import (
             GPUClustersSharedVolumeCreateRequest,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         region = d.pop("region")
-        check_value(region, str, "GPUClusterCreateRequest.region")
+        if type(region) is not str and region is not UNSET:
+            check_value(region, str, "GPUClusterCreateRequest.region")
 
         try:
             gpu_type = check_gpu_cluster_create_request_gpu_type(d.pop("gpu_type"))
@@ -132,10 +133,12 @@ class GPUClusterCreateRequest:
             raise field_error(exc, "GPUClusterCreateRequest.gpu_type") from None
 
         num_gpus = d.pop("num_gpus")
-        check_value(num_gpus, int, "GPUClusterCreateRequest.num_gpus")
+        if type(num_gpus) is not int and num_gpus is not UNSET:
+            check_value(num_gpus, int, "GPUClusterCreateRequest.num_gpus")
 
         cluster_name = d.pop("cluster_name")
-        check_value(cluster_name, str, "GPUClusterCreateRequest.cluster_name")
+        if type(cluster_name) is not str and cluster_name is not UNSET:
+            check_value(cluster_name, str, "GPUClusterCreateRequest.cluster_name")
 
         try:
             driver_version = check_gpu_cluster_create_request_driver_version(
@@ -167,7 +170,8 @@ class GPUClusterCreateRequest:
             raise field_error(exc, "GPUClusterCreateRequest.cluster_type") from None
 
         duration_days = d.pop("duration_days", UNSET)
-        check_value(duration_days, int, "GPUClusterCreateRequest.duration_days")
+        if type(duration_days) is not int and duration_days is not UNSET:
+            check_value(duration_days, int, "GPUClusterCreateRequest.duration_days")
 
         try:
             _shared_volume = d.pop("shared_volume", UNSET)
@@ -183,7 +187,8 @@ class GPUClusterCreateRequest:
             raise field_error(exc, "GPUClusterCreateRequest.shared_volume") from None
 
         volume_id = d.pop("volume_id", UNSET)
-        check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
+        if type(volume_id) is not str and volume_id is not UNSET:
+            check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
 
         gpu_cluster_create_request = cls(
             region=region,

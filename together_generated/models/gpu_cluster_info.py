@@ -24,7 +24,7 @@ from ..models.gpu_cluster_info_status import (
     GPUClusterInfoStatus,
     check_gpu_cluster_info_status,
 )
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.gpu_cluster_control_plane_node import GPUClusterControlPlaneNode
@@ -129,13 +129,18 @@ class GPUClusterInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.gpu_cluster_control_plane_node import GPUClusterControlPlaneNode  # noqa: PLC0415
-        from ..models.gpu_cluster_gpu_worker_node import GPUClusterGPUWorkerNode  # noqa: PLC0415
-        from ..models.gpu_cluster_volume import GPUClusterVolume  # noqa: PLC0415
+        from together_generated.models.gpu_cluster_control_plane_node import (
+            GPUClusterControlPlaneNode,  # noqa: PLC0415
+        )
+        from together_generated.models.gpu_cluster_gpu_worker_node import (
+            GPUClusterGPUWorkerNode,  # noqa: PLC0415
+        )
+        from together_generated.models.gpu_cluster_volume import GPUClusterVolume  # noqa: PLC0415
 
         d = dict(src_dict)
         cluster_id = d.pop("cluster_id")
-        check_value(cluster_id, str, "GPUClusterInfo.cluster_id")
+        if type(cluster_id) is not str and cluster_id is not UNSET:
+            check_value(cluster_id, str, "GPUClusterInfo.cluster_id")
 
         try:
             cluster_type = check_gpu_cluster_info_cluster_type(d.pop("cluster_type"))
@@ -144,7 +149,8 @@ class GPUClusterInfo:
             raise field_error(exc, "GPUClusterInfo.cluster_type") from None
 
         region = d.pop("region")
-        check_value(region, str, "GPUClusterInfo.region")
+        if type(region) is not str and region is not UNSET:
+            check_value(region, str, "GPUClusterInfo.region")
 
         try:
             gpu_type = check_gpu_cluster_info_gpu_type(d.pop("gpu_type"))
@@ -153,10 +159,12 @@ class GPUClusterInfo:
             raise field_error(exc, "GPUClusterInfo.gpu_type") from None
 
         cluster_name = d.pop("cluster_name")
-        check_value(cluster_name, str, "GPUClusterInfo.cluster_name")
+        if type(cluster_name) is not str and cluster_name is not UNSET:
+            check_value(cluster_name, str, "GPUClusterInfo.cluster_name")
 
         duration_hours = d.pop("duration_hours")
-        check_value(duration_hours, int, "GPUClusterInfo.duration_hours")
+        if type(duration_hours) is not int and duration_hours is not UNSET:
+            check_value(duration_hours, int, "GPUClusterInfo.duration_hours")
 
         try:
             driver_version = check_gpu_cluster_info_driver_version(
@@ -220,10 +228,12 @@ class GPUClusterInfo:
             raise field_error(exc, "GPUClusterInfo.gpu_worker_nodes") from None
 
         kube_config = d.pop("kube_config")
-        check_value(kube_config, str, "GPUClusterInfo.kube_config")
+        if type(kube_config) is not str and kube_config is not UNSET:
+            check_value(kube_config, str, "GPUClusterInfo.kube_config")
 
         num_gpus = d.pop("num_gpus")
-        check_value(num_gpus, int, "GPUClusterInfo.num_gpus")
+        if type(num_gpus) is not int and num_gpus is not UNSET:
+            check_value(num_gpus, int, "GPUClusterInfo.num_gpus")
 
         gpu_cluster_info = cls(
             cluster_id=cluster_id,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="GpuClusterServiceDeleteResponse200")
 
@@ -40,7 +40,10 @@ class GpuClusterServiceDeleteResponse200:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         cluster_id = d.pop("cluster_id")
-        check_value(cluster_id, str, "GpuClusterServiceDeleteResponse200.cluster_id")
+        if type(cluster_id) is not str and cluster_id is not UNSET:
+            check_value(
+                cluster_id, str, "GpuClusterServiceDeleteResponse200.cluster_id"
+            )
 
         gpu_cluster_service_delete_response_200 = cls(
             cluster_id=cluster_id,

@@ -64,7 +64,8 @@ class GPUClusterUpdateRequest:
             raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
 
         num_gpus = d.pop("num_gpus", UNSET)
-        check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
+        if type(num_gpus) is not int and num_gpus is not UNSET:
+            check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
         gpu_cluster_update_request = cls(
             cluster_type=cluster_type,

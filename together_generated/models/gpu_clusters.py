@@ -45,7 +45,7 @@ class GPUClusters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.gpu_cluster_info import GPUClusterInfo  # noqa: PLC0415
+        from together_generated.models.gpu_cluster_info import GPUClusterInfo  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

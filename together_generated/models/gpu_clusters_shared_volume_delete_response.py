@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="GPUClustersSharedVolumeDeleteResponse")
 
@@ -40,7 +40,8 @@ class GPUClustersSharedVolumeDeleteResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         success = d.pop("success")
-        check_value(success, bool, "GPUClustersSharedVolumeDeleteResponse.success")
+        if type(success) is not bool and success is not UNSET:
+            check_value(success, bool, "GPUClustersSharedVolumeDeleteResponse.success")
 
         gpu_clusters_shared_volume_delete_response = cls(
             success=success,

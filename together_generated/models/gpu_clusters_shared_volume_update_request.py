@@ -44,10 +44,14 @@ class GPUClustersSharedVolumeUpdateRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_id = d.pop("volume_id", UNSET)
-        check_value(volume_id, str, "GPUClustersSharedVolumeUpdateRequest.volume_id")
+        if type(volume_id) is not str and volume_id is not UNSET:
+            check_value(
+                volume_id, str, "GPUClustersSharedVolumeUpdateRequest.volume_id"
+            )
 
         size_tib = d.pop("size_tib", UNSET)
-        check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
+        if type(size_tib) is not int and size_tib is not UNSET:
+            check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
 
         gpu_clusters_shared_volume_update_request = cls(
             volume_id=volume_id,

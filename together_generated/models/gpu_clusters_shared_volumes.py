@@ -45,7 +45,9 @@ class GPUClustersSharedVolumes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.gpu_clusters_shared_volume import GPUClustersSharedVolume  # noqa: PLC0415
+        from together_generated.models.gpu_clusters_shared_volume import (
+            GPUClustersSharedVolume,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

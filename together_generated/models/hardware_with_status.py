@@ -81,9 +81,9 @@ class HardwareWithStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.endpoint_pricing import EndpointPricing  # noqa: PLC0415
-        from ..models.hardware_availability import HardwareAvailability  # noqa: PLC0415
-        from ..models.hardware_spec import HardwareSpec  # noqa: PLC0415
+        from together_generated.models.endpoint_pricing import EndpointPricing  # noqa: PLC0415
+        from together_generated.models.hardware_availability import HardwareAvailability  # noqa: PLC0415
+        from together_generated.models.hardware_spec import HardwareSpec  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -94,7 +94,8 @@ class HardwareWithStatus:
             raise field_error(exc, "HardwareWithStatus.object") from None
 
         id = d.pop("id")
-        check_value(id, str, "HardwareWithStatus.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "HardwareWithStatus.id")
 
         try:
             pricing = EndpointPricing.from_dict(d.pop("pricing"))

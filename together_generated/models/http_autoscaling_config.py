@@ -70,12 +70,19 @@ class HTTPAutoscalingConfig:
             raise field_error(exc, "HTTPAutoscalingConfig.metric") from None
 
         target = d.pop("target", UNSET)
-        check_value(target, float, "HTTPAutoscalingConfig.target")
+        if type(target) not in (float, int) and target is not UNSET:
+            check_value(target, float, "HTTPAutoscalingConfig.target")
 
         time_interval_minutes = d.pop("time_interval_minutes", UNSET)
-        check_value(
-            time_interval_minutes, int, "HTTPAutoscalingConfig.time_interval_minutes"
-        )
+        if (
+            type(time_interval_minutes) is not int
+            and time_interval_minutes is not UNSET
+        ):
+            check_value(
+                time_interval_minutes,
+                int,
+                "HTTPAutoscalingConfig.time_interval_minutes",
+            )
 
         http_autoscaling_config = cls(
             metric=metric,

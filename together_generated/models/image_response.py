@@ -14,7 +14,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.image_response_data_b64 import ImageResponseDataB64
@@ -41,7 +41,9 @@ class ImageResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.image_response_data_b64 import ImageResponseDataB64  # noqa: PLC0415
+        from together_generated.models.image_response_data_b64 import (
+            ImageResponseDataB64,  # noqa: PLC0415
+        )
 
         id = self.id
 
@@ -74,15 +76,21 @@ class ImageResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.image_response_data_b64 import ImageResponseDataB64  # noqa: PLC0415
-        from ..models.image_response_data_url import ImageResponseDataUrl  # noqa: PLC0415
+        from together_generated.models.image_response_data_b64 import (
+            ImageResponseDataB64,  # noqa: PLC0415
+        )
+        from together_generated.models.image_response_data_url import (
+            ImageResponseDataUrl,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "ImageResponse.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "ImageResponse.id")
 
         model = d.pop("model")
-        check_value(model, str, "ImageResponse.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "ImageResponse.model")
 
         try:
             object_ = cast(Literal["list"], d.pop("object"))

@@ -12,7 +12,7 @@ from ..models.image_response_data_url_type import (
     ImageResponseDataUrlType,
     check_image_response_data_url_type,
 )
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 T = TypeVar("T", bound="ImageResponseDataUrl")
 
@@ -54,10 +54,12 @@ class ImageResponseDataUrl:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         index = d.pop("index")
-        check_value(index, int, "ImageResponseDataUrl.index")
+        if type(index) is not int and index is not UNSET:
+            check_value(index, int, "ImageResponseDataUrl.index")
 
         url = d.pop("url")
-        check_value(url, str, "ImageResponseDataUrl.url")
+        if type(url) is not str and url is not UNSET:
+            check_value(url, str, "ImageResponseDataUrl.url")
 
         try:
             type_ = check_image_response_data_url_type(d.pop("type"))

@@ -50,7 +50,7 @@ class InputAudio:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_user_message_content_input_audio import (
+        from together_generated.models.chat_completion_user_message_content_input_audio import (
             ChatCompletionUserMessageContentInputAudio,  # noqa: PLC0415
         )
 

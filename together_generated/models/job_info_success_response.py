@@ -13,7 +13,7 @@ from ..models.job_info_success_response_status import (
     JobInfoSuccessResponseStatus,
     check_job_info_success_response_status,
 )
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.job_info_success_response_args import JobInfoSuccessResponseArgs
@@ -83,17 +83,21 @@ class JobInfoSuccessResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job_info_success_response_args import JobInfoSuccessResponseArgs  # noqa: PLC0415
-        from ..models.job_info_success_response_status_updates_item import (
+        from together_generated.models.job_info_success_response_args import (
+            JobInfoSuccessResponseArgs,  # noqa: PLC0415
+        )
+        from together_generated.models.job_info_success_response_status_updates_item import (
             JobInfoSuccessResponseStatusUpdatesItem,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         type_ = d.pop("type")
-        check_value(type_, str, "JobInfoSuccessResponse.type")
+        if type(type_) is not str and type_ is not UNSET:
+            check_value(type_, str, "JobInfoSuccessResponse.type")
 
         job_id = d.pop("job_id")
-        check_value(job_id, str, "JobInfoSuccessResponse.job_id")
+        if type(job_id) is not str and job_id is not UNSET:
+            check_value(job_id, str, "JobInfoSuccessResponse.job_id")
 
         try:
             status = check_job_info_success_response_status(d.pop("status"))

@@ -50,13 +50,16 @@ class JobInfoSuccessResponseArgs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         description = d.pop("description", UNSET)
-        check_value(description, str, "JobInfoSuccessResponseArgs.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "JobInfoSuccessResponseArgs.description")
 
         model_name = d.pop("modelName", UNSET)
-        check_value(model_name, str, "JobInfoSuccessResponseArgs.modelName")
+        if type(model_name) is not str and model_name is not UNSET:
+            check_value(model_name, str, "JobInfoSuccessResponseArgs.modelName")
 
         model_source = d.pop("modelSource", UNSET)
-        check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
+        if type(model_source) is not str and model_source is not UNSET:
+            check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
 
         job_info_success_response_args = cls(
             description=description,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 T = TypeVar("T", bound="JobInfoSuccessResponseStatusUpdatesItem")
 
@@ -51,10 +51,12 @@ class JobInfoSuccessResponseStatusUpdatesItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         status = d.pop("status")
-        check_value(status, str, "JobInfoSuccessResponseStatusUpdatesItem.status")
+        if type(status) is not str and status is not UNSET:
+            check_value(status, str, "JobInfoSuccessResponseStatusUpdatesItem.status")
 
         message = d.pop("message")
-        check_value(message, str, "JobInfoSuccessResponseStatusUpdatesItem.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "JobInfoSuccessResponseStatusUpdatesItem.message")
 
         try:
             timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))

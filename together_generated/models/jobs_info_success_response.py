@@ -45,7 +45,9 @@ class JobsInfoSuccessResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.job_info_success_response import JobInfoSuccessResponse  # noqa: PLC0415
+        from together_generated.models.job_info_success_response import (
+            JobInfoSuccessResponse,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

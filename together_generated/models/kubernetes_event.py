@@ -69,22 +69,28 @@ class KubernetesEvent:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         action = d.pop("action", UNSET)
-        check_value(action, str, "KubernetesEvent.action")
+        if type(action) is not str and action is not UNSET:
+            check_value(action, str, "KubernetesEvent.action")
 
         count = d.pop("count", UNSET)
-        check_value(count, int, "KubernetesEvent.count")
+        if type(count) is not int and count is not UNSET:
+            check_value(count, int, "KubernetesEvent.count")
 
         first_seen = d.pop("first_seen", UNSET)
-        check_value(first_seen, str, "KubernetesEvent.first_seen")
+        if type(first_seen) is not str and first_seen is not UNSET:
+            check_value(first_seen, str, "KubernetesEvent.first_seen")
 
         last_seen = d.pop("last_seen", UNSET)
-        check_value(last_seen, str, "KubernetesEvent.last_seen")
+        if type(last_seen) is not str and last_seen is not UNSET:
+            check_value(last_seen, str, "KubernetesEvent.last_seen")
 
         message = d.pop("message", UNSET)
-        check_value(message, str, "KubernetesEvent.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "KubernetesEvent.message")
 
         reason = d.pop("reason", UNSET)
-        check_value(reason, str, "KubernetesEvent.reason")
+        if type(reason) is not str and reason is not UNSET:
+            check_value(reason, str, "KubernetesEvent.reason")
 
         kubernetes_event = cls(
             action=action,

@@ -38,7 +38,8 @@ class LinearLRSchedulerArgs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         min_lr_ratio = d.pop("min_lr_ratio", UNSET)
-        check_value(min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio")
+        if type(min_lr_ratio) not in (float, int) and min_lr_ratio is not UNSET:
+            check_value(min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio")
 
         linear_lr_scheduler_args = cls(
             min_lr_ratio=min_lr_ratio,

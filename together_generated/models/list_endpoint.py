@@ -16,7 +16,7 @@ from attrs import field as _attrs_field
 
 from ..models.list_endpoint_state import ListEndpointState, check_list_endpoint_state
 from ..models.list_endpoint_type import ListEndpointType, check_list_endpoint_type
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 T = TypeVar("T", bound="ListEndpoint")
 
@@ -91,13 +91,16 @@ class ListEndpoint:
             raise field_error(exc, "ListEndpoint.object") from None
 
         id = d.pop("id")
-        check_value(id, str, "ListEndpoint.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "ListEndpoint.id")
 
         name = d.pop("name")
-        check_value(name, str, "ListEndpoint.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ListEndpoint.name")
 
         model = d.pop("model")
-        check_value(model, str, "ListEndpoint.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "ListEndpoint.model")
 
         try:
             type_ = check_list_endpoint_type(d.pop("type"))
@@ -106,7 +109,8 @@ class ListEndpoint:
             raise field_error(exc, "ListEndpoint.type") from None
 
         owner = d.pop("owner")
-        check_value(owner, str, "ListEndpoint.owner")
+        if type(owner) is not str and owner is not UNSET:
+            check_value(owner, str, "ListEndpoint.owner")
 
         try:
             state = check_list_endpoint_state(d.pop("state"))

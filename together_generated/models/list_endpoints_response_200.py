@@ -61,7 +61,7 @@ class ListEndpointsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.list_endpoint import ListEndpoint  # noqa: PLC0415
+        from together_generated.models.list_endpoint import ListEndpoint  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

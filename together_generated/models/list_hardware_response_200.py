@@ -56,7 +56,7 @@ class ListHardwareResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.hardware_with_status import HardwareWithStatus  # noqa: PLC0415
+        from together_generated.models.hardware_with_status import HardwareWithStatus  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -57,7 +57,7 @@ class ListSecretsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.secret_response_item import SecretResponseItem  # noqa: PLC0415
+        from together_generated.models.secret_response_item import SecretResponseItem  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

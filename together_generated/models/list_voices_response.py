@@ -46,7 +46,7 @@ class ListVoicesResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.model_voices import ModelVoices  # noqa: PLC0415
+        from together_generated.models.model_voices import ModelVoices  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -57,7 +57,7 @@ class ListVolumesResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.volume_response_item import VolumeResponseItem  # noqa: PLC0415
+        from together_generated.models.volume_response_item import VolumeResponseItem  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -72,18 +72,25 @@ class LoRATrainingType:
             raise field_error(exc, "LoRATrainingType.type") from None
 
         lora_r = d.pop("lora_r")
-        check_value(lora_r, int, "LoRATrainingType.lora_r")
+        if type(lora_r) is not int and lora_r is not UNSET:
+            check_value(lora_r, int, "LoRATrainingType.lora_r")
 
         lora_alpha = d.pop("lora_alpha")
-        check_value(lora_alpha, int, "LoRATrainingType.lora_alpha")
+        if type(lora_alpha) is not int and lora_alpha is not UNSET:
+            check_value(lora_alpha, int, "LoRATrainingType.lora_alpha")
 
         lora_dropout = d.pop("lora_dropout", UNSET)
-        check_value(lora_dropout, float, "LoRATrainingType.lora_dropout")
+        if type(lora_dropout) not in (float, int) and lora_dropout is not UNSET:
+            check_value(lora_dropout, float, "LoRATrainingType.lora_dropout")
 
         lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
-        check_value(
-            lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"
-        )
+        if (
+            type(lora_trainable_modules) is not str
+            and lora_trainable_modules is not UNSET
+        ):
+            check_value(
+                lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"
+            )
 
         lo_ra_training_type = cls(
             type_=type_,

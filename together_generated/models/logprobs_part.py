@@ -66,7 +66,7 @@ class LogprobsPart:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.top_logprobs import TopLogprobs  # noqa: PLC0415
+        from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

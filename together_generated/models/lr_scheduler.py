@@ -35,7 +35,9 @@ class LRScheduler:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.linear_lr_scheduler_args import LinearLRSchedulerArgs  # noqa: PLC0415
+        from together_generated.models.linear_lr_scheduler_args import (
+            LinearLRSchedulerArgs,  # noqa: PLC0415
+        )
 
         lr_scheduler_type: str = self.lr_scheduler_type
 
@@ -61,8 +63,12 @@ class LRScheduler:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cosine_lr_scheduler_args import CosineLRSchedulerArgs  # noqa: PLC0415
-        from ..models.linear_lr_scheduler_args import LinearLRSchedulerArgs  # noqa: PLC0415
+        from together_generated.models.cosine_lr_scheduler_args import (
+            CosineLRSchedulerArgs,  # noqa: PLC0415
+        )
+        from together_generated.models.linear_lr_scheduler_args import (
+            LinearLRSchedulerArgs,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

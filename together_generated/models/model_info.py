@@ -102,11 +102,12 @@ class ModelInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.pricing import Pricing  # noqa: PLC0415
+        from together_generated.models.pricing import Pricing  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "ModelInfo.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "ModelInfo.id")
 
         try:
             object_ = cast(Literal["model"], d.pop("object"))
@@ -116,7 +117,8 @@ class ModelInfo:
             raise field_error(exc, "ModelInfo.object") from None
 
         created = d.pop("created")
-        check_value(created, int, "ModelInfo.created")
+        if type(created) is not int and created is not UNSET:
+            check_value(created, int, "ModelInfo.created")
 
         try:
             type_ = check_model_info_type(d.pop("type"))
@@ -125,19 +127,24 @@ class ModelInfo:
             raise field_error(exc, "ModelInfo.type") from None
 
         display_name = d.pop("display_name", UNSET)
-        check_value(display_name, str, "ModelInfo.display_name")
+        if type(display_name) is not str and display_name is not UNSET:
+            check_value(display_name, str, "ModelInfo.display_name")
 
         organization = d.pop("organization", UNSET)
-        check_value(organization, str, "ModelInfo.organization")
+        if type(organization) is not str and organization is not UNSET:
+            check_value(organization, str, "ModelInfo.organization")
 
         link = d.pop("link", UNSET)
-        check_value(link, str, "ModelInfo.link")
+        if type(link) is not str and link is not UNSET:
+            check_value(link, str, "ModelInfo.link")
 
         license_ = d.pop("license", UNSET)
-        check_value(license_, str, "ModelInfo.license")
+        if type(license_) is not str and license_ is not UNSET:
+            check_value(license_, str, "ModelInfo.license")
 
         context_length = d.pop("context_length", UNSET)
-        check_value(context_length, int, "ModelInfo.context_length")
+        if type(context_length) is not int and context_length is not UNSET:
+            check_value(context_length, int, "ModelInfo.context_length")
 
         try:
             _pricing = d.pop("pricing", UNSET)

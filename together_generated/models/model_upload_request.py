@@ -85,10 +85,12 @@ class ModelUploadRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name")
-        check_value(model_name, str, "ModelUploadRequest.model_name")
+        if type(model_name) is not str and model_name is not UNSET:
+            check_value(model_name, str, "ModelUploadRequest.model_name")
 
         model_source = d.pop("model_source")
-        check_value(model_source, str, "ModelUploadRequest.model_source")
+        if type(model_source) is not str and model_source is not UNSET:
+            check_value(model_source, str, "ModelUploadRequest.model_source")
 
         try:
             _model_type = d.pop("model_type", UNSET)
@@ -102,16 +104,20 @@ class ModelUploadRequest:
             raise field_error(exc, "ModelUploadRequest.model_type") from None
 
         hf_token = d.pop("hf_token", UNSET)
-        check_value(hf_token, str, "ModelUploadRequest.hf_token")
+        if type(hf_token) is not str and hf_token is not UNSET:
+            check_value(hf_token, str, "ModelUploadRequest.hf_token")
 
         description = d.pop("description", UNSET)
-        check_value(description, str, "ModelUploadRequest.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "ModelUploadRequest.description")
 
         base_model = d.pop("base_model", UNSET)
-        check_value(base_model, str, "ModelUploadRequest.base_model")
+        if type(base_model) is not str and base_model is not UNSET:
+            check_value(base_model, str, "ModelUploadRequest.base_model")
 
         lora_model = d.pop("lora_model", UNSET)
-        check_value(lora_model, str, "ModelUploadRequest.lora_model")
+        if type(lora_model) is not str and lora_model is not UNSET:
+            check_value(lora_model, str, "ModelUploadRequest.lora_model")
 
         model_upload_request = cls(
             model_name=model_name,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.model_upload_success_response_data import (
@@ -49,7 +49,7 @@ class ModelUploadSuccessResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.model_upload_success_response_data import (
+        from together_generated.models.model_upload_success_response_data import (
             ModelUploadSuccessResponseData,  # noqa: PLC0415
         )
 
@@ -61,7 +61,8 @@ class ModelUploadSuccessResponse:
             raise field_error(exc, "ModelUploadSuccessResponse.data") from None
 
         message = d.pop("message")
-        check_value(message, str, "ModelUploadSuccessResponse.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "ModelUploadSuccessResponse.message")
 
         model_upload_success_response = cls(
             data=data,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.model_voices_voices_item import ModelVoicesVoicesItem
@@ -51,11 +51,14 @@ class ModelVoices:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.model_voices_voices_item import ModelVoicesVoicesItem  # noqa: PLC0415
+        from together_generated.models.model_voices_voices_item import (
+            ModelVoicesVoicesItem,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         model = d.pop("model")
-        check_value(model, str, "ModelVoices.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "ModelVoices.model")
 
         try:
             voices = []

@@ -39,7 +39,8 @@ class MultimodalParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         train_vision = d.pop("train_vision", UNSET)
-        check_value(train_vision, bool, "MultimodalParams.train_vision")
+        if type(train_vision) is not bool and train_vision is not UNSET:
+            check_value(train_vision, bool, "MultimodalParams.train_vision")
 
         multimodal_params = cls(
             train_vision=train_vision,

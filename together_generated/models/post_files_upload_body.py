@@ -87,7 +87,8 @@ class PostFilesUploadBody:
             raise field_error(exc, "PostFilesUploadBody.purpose") from None
 
         file_name = d.pop("file_name")
-        check_value(file_name, str, "PostFilesUploadBody.file_name")
+        if type(file_name) is not str and file_name is not UNSET:
+            check_value(file_name, str, "PostFilesUploadBody.file_name")
 
         try:
             file = File(payload=BytesIO(d.pop("file")))

@@ -114,8 +114,8 @@ class PostFineTunesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         training_file = self.training_file
 
@@ -274,34 +274,41 @@ class PostFineTunesBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from ..models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from ..models.lr_scheduler import LRScheduler  # noqa: PLC0415
-        from ..models.multimodal_params import MultimodalParams  # noqa: PLC0415
-        from ..models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
-        from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+        from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
+        from together_generated.models.multimodal_params import MultimodalParams  # noqa: PLC0415
+        from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
+        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         d = dict(src_dict)
         training_file = d.pop("training_file")
-        check_value(training_file, str, "PostFineTunesBody.training_file")
+        if type(training_file) is not str and training_file is not UNSET:
+            check_value(training_file, str, "PostFineTunesBody.training_file")
 
         model = d.pop("model")
-        check_value(model, str, "PostFineTunesBody.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "PostFineTunesBody.model")
 
         validation_file = d.pop("validation_file", UNSET)
-        check_value(validation_file, str, "PostFineTunesBody.validation_file")
+        if type(validation_file) is not str and validation_file is not UNSET:
+            check_value(validation_file, str, "PostFineTunesBody.validation_file")
 
         packing = d.pop("packing", UNSET)
-        check_value(packing, bool, "PostFineTunesBody.packing")
+        if type(packing) is not bool and packing is not UNSET:
+            check_value(packing, bool, "PostFineTunesBody.packing")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        check_value(n_epochs, int, "PostFineTunesBody.n_epochs")
+        if type(n_epochs) is not int and n_epochs is not UNSET:
+            check_value(n_epochs, int, "PostFineTunesBody.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        check_value(n_checkpoints, int, "PostFineTunesBody.n_checkpoints")
+        if type(n_checkpoints) is not int and n_checkpoints is not UNSET:
+            check_value(n_checkpoints, int, "PostFineTunesBody.n_checkpoints")
 
         n_evals = d.pop("n_evals", UNSET)
-        check_value(n_evals, int, "PostFineTunesBody.n_evals")
+        if type(n_evals) is not int and n_evals is not UNSET:
+            check_value(n_evals, int, "PostFineTunesBody.n_evals")
 
         try:
 
@@ -328,7 +335,8 @@ class PostFineTunesBody:
             raise field_error(exc, "PostFineTunesBody.batch_size") from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        check_value(learning_rate, float, "PostFineTunesBody.learning_rate")
+        if type(learning_rate) not in (float, int) and learning_rate is not UNSET:
+            check_value(learning_rate, float, "PostFineTunesBody.learning_rate")
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
@@ -342,13 +350,16 @@ class PostFineTunesBody:
             raise field_error(exc, "PostFineTunesBody.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        check_value(warmup_ratio, float, "PostFineTunesBody.warmup_ratio")
+        if type(warmup_ratio) not in (float, int) and warmup_ratio is not UNSET:
+            check_value(warmup_ratio, float, "PostFineTunesBody.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        check_value(max_grad_norm, float, "PostFineTunesBody.max_grad_norm")
+        if type(max_grad_norm) not in (float, int) and max_grad_norm is not UNSET:
+            check_value(max_grad_norm, float, "PostFineTunesBody.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
+        if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
+            check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
 
         try:
 
@@ -365,22 +376,28 @@ class PostFineTunesBody:
             raise field_error(exc, "PostFineTunesBody.random_seed") from None
 
         suffix = d.pop("suffix", UNSET)
-        check_value(suffix, str, "PostFineTunesBody.suffix")
+        if type(suffix) is not str and suffix is not UNSET:
+            check_value(suffix, str, "PostFineTunesBody.suffix")
 
         wandb_api_key = d.pop("wandb_api_key", UNSET)
-        check_value(wandb_api_key, str, "PostFineTunesBody.wandb_api_key")
+        if type(wandb_api_key) is not str and wandb_api_key is not UNSET:
+            check_value(wandb_api_key, str, "PostFineTunesBody.wandb_api_key")
 
         wandb_base_url = d.pop("wandb_base_url", UNSET)
-        check_value(wandb_base_url, str, "PostFineTunesBody.wandb_base_url")
+        if type(wandb_base_url) is not str and wandb_base_url is not UNSET:
+            check_value(wandb_base_url, str, "PostFineTunesBody.wandb_base_url")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        check_value(wandb_project_name, str, "PostFineTunesBody.wandb_project_name")
+        if type(wandb_project_name) is not str and wandb_project_name is not UNSET:
+            check_value(wandb_project_name, str, "PostFineTunesBody.wandb_project_name")
 
         wandb_name = d.pop("wandb_name", UNSET)
-        check_value(wandb_name, str, "PostFineTunesBody.wandb_name")
+        if type(wandb_name) is not str and wandb_name is not UNSET:
+            check_value(wandb_name, str, "PostFineTunesBody.wandb_name")
 
         wandb_entity = d.pop("wandb_entity", UNSET)
-        check_value(wandb_entity, str, "PostFineTunesBody.wandb_entity")
+        if type(wandb_entity) is not str and wandb_entity is not UNSET:
+            check_value(wandb_entity, str, "PostFineTunesBody.wandb_entity")
 
         try:
 
@@ -470,19 +487,26 @@ class PostFineTunesBody:
             raise field_error(exc, "PostFineTunesBody.multimodal_params") from None
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        check_value(from_checkpoint, str, "PostFineTunesBody.from_checkpoint")
+        if type(from_checkpoint) is not str and from_checkpoint is not UNSET:
+            check_value(from_checkpoint, str, "PostFineTunesBody.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        check_value(from_hf_model, str, "PostFineTunesBody.from_hf_model")
+        if type(from_hf_model) is not str and from_hf_model is not UNSET:
+            check_value(from_hf_model, str, "PostFineTunesBody.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        check_value(hf_model_revision, str, "PostFineTunesBody.hf_model_revision")
+        if type(hf_model_revision) is not str and hf_model_revision is not UNSET:
+            check_value(hf_model_revision, str, "PostFineTunesBody.hf_model_revision")
 
         hf_api_token = d.pop("hf_api_token", UNSET)
-        check_value(hf_api_token, str, "PostFineTunesBody.hf_api_token")
+        if type(hf_api_token) is not str and hf_api_token is not UNSET:
+            check_value(hf_api_token, str, "PostFineTunesBody.hf_api_token")
 
         hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
-        check_value(hf_output_repo_name, str, "PostFineTunesBody.hf_output_repo_name")
+        if type(hf_output_repo_name) is not str and hf_output_repo_name is not UNSET:
+            check_value(
+                hf_output_repo_name, str, "PostFineTunesBody.hf_output_repo_name"
+            )
 
         post_fine_tunes_body = cls(
             training_file=training_file,

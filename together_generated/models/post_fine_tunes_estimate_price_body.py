@@ -50,9 +50,9 @@ class PostFineTunesEstimatePriceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from ..models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         training_file = self.training_file
 
@@ -110,28 +110,35 @@ class PostFineTunesEstimatePriceBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from ..models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from ..models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
-        from ..models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+        from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
+        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
         d = dict(src_dict)
         training_file = d.pop("training_file")
-        check_value(training_file, str, "PostFineTunesEstimatePriceBody.training_file")
+        if type(training_file) is not str and training_file is not UNSET:
+            check_value(
+                training_file, str, "PostFineTunesEstimatePriceBody.training_file"
+            )
 
         validation_file = d.pop("validation_file", UNSET)
-        check_value(
-            validation_file, str, "PostFineTunesEstimatePriceBody.validation_file"
-        )
+        if type(validation_file) is not str and validation_file is not UNSET:
+            check_value(
+                validation_file, str, "PostFineTunesEstimatePriceBody.validation_file"
+            )
 
         model = d.pop("model", UNSET)
-        check_value(model, str, "PostFineTunesEstimatePriceBody.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "PostFineTunesEstimatePriceBody.model")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        check_value(n_epochs, int, "PostFineTunesEstimatePriceBody.n_epochs")
+        if type(n_epochs) is not int and n_epochs is not UNSET:
+            check_value(n_epochs, int, "PostFineTunesEstimatePriceBody.n_epochs")
 
         n_evals = d.pop("n_evals", UNSET)
-        check_value(n_evals, int, "PostFineTunesEstimatePriceBody.n_evals")
+        if type(n_evals) is not int and n_evals is not UNSET:
+            check_value(n_evals, int, "PostFineTunesEstimatePriceBody.n_evals")
 
         try:
 
@@ -196,9 +203,10 @@ class PostFineTunesEstimatePriceBody:
             ) from None
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        check_value(
-            from_checkpoint, str, "PostFineTunesEstimatePriceBody.from_checkpoint"
-        )
+        if type(from_checkpoint) is not str and from_checkpoint is not UNSET:
+            check_value(
+                from_checkpoint, str, "PostFineTunesEstimatePriceBody.from_checkpoint"
+            )
 
         post_fine_tunes_estimate_price_body = cls(
             training_file=training_file,

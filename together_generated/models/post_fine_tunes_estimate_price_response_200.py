@@ -63,37 +63,51 @@ class PostFineTunesEstimatePriceResponse200:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         estimated_total_price = d.pop("estimated_total_price", UNSET)
-        check_value(
-            estimated_total_price,
-            float,
-            "PostFineTunesEstimatePriceResponse200.estimated_total_price",
-        )
+        if (
+            type(estimated_total_price) not in (float, int)
+            and estimated_total_price is not UNSET
+        ):
+            check_value(
+                estimated_total_price,
+                float,
+                "PostFineTunesEstimatePriceResponse200.estimated_total_price",
+            )
 
         allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
-        check_value(
-            allowed_to_proceed,
-            bool,
-            "PostFineTunesEstimatePriceResponse200.allowed_to_proceed",
-        )
+        if type(allowed_to_proceed) is not bool and allowed_to_proceed is not UNSET:
+            check_value(
+                allowed_to_proceed,
+                bool,
+                "PostFineTunesEstimatePriceResponse200.allowed_to_proceed",
+            )
 
         user_limit = d.pop("user_limit", UNSET)
-        check_value(
-            user_limit, float, "PostFineTunesEstimatePriceResponse200.user_limit"
-        )
+        if type(user_limit) not in (float, int) and user_limit is not UNSET:
+            check_value(
+                user_limit, float, "PostFineTunesEstimatePriceResponse200.user_limit"
+            )
 
         estimated_train_token_count = d.pop("estimated_train_token_count", UNSET)
-        check_value(
-            estimated_train_token_count,
-            float,
-            "PostFineTunesEstimatePriceResponse200.estimated_train_token_count",
-        )
+        if (
+            type(estimated_train_token_count) not in (float, int)
+            and estimated_train_token_count is not UNSET
+        ):
+            check_value(
+                estimated_train_token_count,
+                float,
+                "PostFineTunesEstimatePriceResponse200.estimated_train_token_count",
+            )
 
         estimated_eval_token_count = d.pop("estimated_eval_token_count", UNSET)
-        check_value(
-            estimated_eval_token_count,
-            float,
-            "PostFineTunesEstimatePriceResponse200.estimated_eval_token_count",
-        )
+        if (
+            type(estimated_eval_token_count) not in (float, int)
+            and estimated_eval_token_count is not UNSET
+        ):
+            check_value(
+                estimated_eval_token_count,
+                float,
+                "PostFineTunesEstimatePriceResponse200.estimated_eval_token_count",
+            )
 
         post_fine_tunes_estimate_price_response_200 = cls(
             estimated_total_price=estimated_total_price,

@@ -163,13 +163,14 @@ class PostImagesGenerationsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.post_images_generations_body_image_loras_item import (
+        from together_generated.models.post_images_generations_body_image_loras_item import (
             PostImagesGenerationsBodyImageLorasItem,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         prompt = d.pop("prompt")
-        check_value(prompt, str, "PostImagesGenerationsBody.prompt")
+        if type(prompt) is not str and prompt is not UNSET:
+            check_value(prompt, str, "PostImagesGenerationsBody.prompt")
 
         try:
 
@@ -190,25 +191,34 @@ class PostImagesGenerationsBody:
             raise field_error(exc, "PostImagesGenerationsBody.model") from None
 
         steps = d.pop("steps", UNSET)
-        check_value(steps, int, "PostImagesGenerationsBody.steps")
+        if type(steps) is not int and steps is not UNSET:
+            check_value(steps, int, "PostImagesGenerationsBody.steps")
 
         image_url = d.pop("image_url", UNSET)
-        check_value(image_url, str, "PostImagesGenerationsBody.image_url")
+        if type(image_url) is not str and image_url is not UNSET:
+            check_value(image_url, str, "PostImagesGenerationsBody.image_url")
 
         seed = d.pop("seed", UNSET)
-        check_value(seed, int, "PostImagesGenerationsBody.seed")
+        if type(seed) is not int and seed is not UNSET:
+            check_value(seed, int, "PostImagesGenerationsBody.seed")
 
         n = d.pop("n", UNSET)
-        check_value(n, int, "PostImagesGenerationsBody.n")
+        if type(n) is not int and n is not UNSET:
+            check_value(n, int, "PostImagesGenerationsBody.n")
 
         height = d.pop("height", UNSET)
-        check_value(height, int, "PostImagesGenerationsBody.height")
+        if type(height) is not int and height is not UNSET:
+            check_value(height, int, "PostImagesGenerationsBody.height")
 
         width = d.pop("width", UNSET)
-        check_value(width, int, "PostImagesGenerationsBody.width")
+        if type(width) is not int and width is not UNSET:
+            check_value(width, int, "PostImagesGenerationsBody.width")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
-        check_value(negative_prompt, str, "PostImagesGenerationsBody.negative_prompt")
+        if type(negative_prompt) is not str and negative_prompt is not UNSET:
+            check_value(
+                negative_prompt, str, "PostImagesGenerationsBody.negative_prompt"
+            )
 
         try:
             _response_format = d.pop("response_format", UNSET)
@@ -226,7 +236,10 @@ class PostImagesGenerationsBody:
             ) from None
 
         guidance_scale = d.pop("guidance_scale", UNSET)
-        check_value(guidance_scale, float, "PostImagesGenerationsBody.guidance_scale")
+        if type(guidance_scale) not in (float, int) and guidance_scale is not UNSET:
+            check_value(
+                guidance_scale, float, "PostImagesGenerationsBody.guidance_scale"
+            )
 
         try:
             _output_format = d.pop("output_format", UNSET)
@@ -275,11 +288,15 @@ class PostImagesGenerationsBody:
             ) from None
 
         disable_safety_checker = d.pop("disable_safety_checker", UNSET)
-        check_value(
-            disable_safety_checker,
-            bool,
-            "PostImagesGenerationsBody.disable_safety_checker",
-        )
+        if (
+            type(disable_safety_checker) is not bool
+            and disable_safety_checker is not UNSET
+        ):
+            check_value(
+                disable_safety_checker,
+                bool,
+                "PostImagesGenerationsBody.disable_safety_checker",
+            )
 
         post_images_generations_body = cls(
             prompt=prompt,

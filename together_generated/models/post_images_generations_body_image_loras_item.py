@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="PostImagesGenerationsBodyImageLorasItem")
 
@@ -45,10 +45,12 @@ class PostImagesGenerationsBodyImageLorasItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         path = d.pop("path")
-        check_value(path, str, "PostImagesGenerationsBodyImageLorasItem.path")
+        if type(path) is not str and path is not UNSET:
+            check_value(path, str, "PostImagesGenerationsBodyImageLorasItem.path")
 
         scale = d.pop("scale")
-        check_value(scale, float, "PostImagesGenerationsBodyImageLorasItem.scale")
+        if type(scale) not in (float, int) and scale is not UNSET:
+            check_value(scale, float, "PostImagesGenerationsBodyImageLorasItem.scale")
 
         post_images_generations_body_image_loras_item = cls(
             path=path,

@@ -48,11 +48,12 @@ class PromptPartItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.logprobs_part import LogprobsPart  # noqa: PLC0415
+        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
 
         d = dict(src_dict)
         text = d.pop("text", UNSET)
-        check_value(text, str, "PromptPartItem.text")
+        if type(text) is not str and text is not UNSET:
+            check_value(text, str, "PromptPartItem.text")
 
         try:
             _logprobs = d.pop("logprobs", UNSET)

@@ -69,10 +69,12 @@ class QueueAutoscalingConfig:
             raise field_error(exc, "QueueAutoscalingConfig.metric") from None
 
         model = d.pop("model", UNSET)
-        check_value(model, str, "QueueAutoscalingConfig.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "QueueAutoscalingConfig.model")
 
         target = d.pop("target", UNSET)
-        check_value(target, float, "QueueAutoscalingConfig.target")
+        if type(target) not in (float, int) and target is not UNSET:
+            check_value(target, float, "QueueAutoscalingConfig.target")
 
         queue_autoscaling_config = cls(
             metric=metric,

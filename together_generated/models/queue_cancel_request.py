@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import UNSET, check_value
 
 T = TypeVar("T", bound="QueueCancelRequest")
 
@@ -45,10 +45,12 @@ class QueueCancelRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
-        check_value(model, str, "QueueCancelRequest.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "QueueCancelRequest.model")
 
         request_id = d.pop("request_id")
-        check_value(request_id, str, "QueueCancelRequest.request_id")
+        if type(request_id) is not str and request_id is not UNSET:
+            check_value(request_id, str, "QueueCancelRequest.request_id")
 
         queue_cancel_request = cls(
             model=model,

@@ -56,16 +56,20 @@ class QueueError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
-        check_value(code, str, "QueueError.code")
+        if type(code) is not str and code is not UNSET:
+            check_value(code, str, "QueueError.code")
 
         message = d.pop("message", UNSET)
-        check_value(message, str, "QueueError.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "QueueError.message")
 
         param = d.pop("param", UNSET)
-        check_value(param, str, "QueueError.param")
+        if type(param) is not str and param is not UNSET:
+            check_value(param, str, "QueueError.param")
 
         type_ = d.pop("type", UNSET)
-        check_value(type_, str, "QueueError.type")
+        if type(type_) is not str and type_ is not UNSET:
+            check_value(type_, str, "QueueError.type")
 
         queue_error = cls(
             code=code,

@@ -68,12 +68,15 @@ class QueueJobRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.queue_job_request_info import QueueJobRequestInfo  # noqa: PLC0415
-        from ..models.queue_job_request_payload import QueueJobRequestPayload  # noqa: PLC0415
+        from together_generated.models.queue_job_request_info import QueueJobRequestInfo  # noqa: PLC0415
+        from together_generated.models.queue_job_request_payload import (
+            QueueJobRequestPayload,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         model = d.pop("model")
-        check_value(model, str, "QueueJobRequest.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "QueueJobRequest.model")
 
         try:
             payload = QueueJobRequestPayload.from_dict(d.pop("payload"))
@@ -93,7 +96,8 @@ class QueueJobRequest:
             raise field_error(exc, "QueueJobRequest.info") from None
 
         priority = d.pop("priority", UNSET)
-        check_value(priority, int, "QueueJobRequest.priority")
+        if type(priority) is not int and priority is not UNSET:
+            check_value(priority, int, "QueueJobRequest.priority")
 
         queue_job_request = cls(
             model=model,

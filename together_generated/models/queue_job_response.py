@@ -48,7 +48,7 @@ class QueueJobResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.queue_error import QueueError  # noqa: PLC0415
+        from together_generated.models.queue_error import QueueError  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -63,7 +63,8 @@ class QueueJobResponse:
             raise field_error(exc, "QueueJobResponse.error") from None
 
         request_id = d.pop("requestId", UNSET)
-        check_value(request_id, str, "QueueJobResponse.requestId")
+        if type(request_id) is not str and request_id is not UNSET:
+            check_value(request_id, str, "QueueJobResponse.requestId")
 
         queue_job_response = cls(
             error=error,

@@ -135,20 +135,24 @@ class QueueJobStatusResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.queue_job_status_response_info import QueueJobStatusResponseInfo  # noqa: PLC0415
-        from ..models.queue_job_status_response_inputs import (
+        from together_generated.models.queue_job_status_response_info import (
+            QueueJobStatusResponseInfo,  # noqa: PLC0415
+        )
+        from together_generated.models.queue_job_status_response_inputs import (
             QueueJobStatusResponseInputs,  # noqa: PLC0415
         )
-        from ..models.queue_job_status_response_outputs import (
+        from together_generated.models.queue_job_status_response_outputs import (
             QueueJobStatusResponseOutputs,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         model = d.pop("model")
-        check_value(model, str, "QueueJobStatusResponse.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "QueueJobStatusResponse.model")
 
         request_id = d.pop("request_id")
-        check_value(request_id, str, "QueueJobStatusResponse.request_id")
+        if type(request_id) is not str and request_id is not UNSET:
+            check_value(request_id, str, "QueueJobStatusResponse.request_id")
 
         try:
             status = check_queue_job_status_response_status(d.pop("status"))
@@ -223,10 +227,12 @@ class QueueJobStatusResponse:
             raise field_error(exc, "QueueJobStatusResponse.outputs") from None
 
         priority = d.pop("priority", UNSET)
-        check_value(priority, int, "QueueJobStatusResponse.priority")
+        if type(priority) is not int and priority is not UNSET:
+            check_value(priority, int, "QueueJobStatusResponse.priority")
 
         retries = d.pop("retries", UNSET)
-        check_value(retries, int, "QueueJobStatusResponse.retries")
+        if type(retries) is not int and retries is not UNSET:
+            check_value(retries, int, "QueueJobStatusResponse.retries")
 
         try:
             warnings = cast(list[str], d.pop("warnings", UNSET))

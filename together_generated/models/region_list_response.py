@@ -45,7 +45,7 @@ class RegionListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.region_list_response_regions_item import (
+        from together_generated.models.region_list_response_regions_item import (
             RegionListResponseRegionsItem,  # noqa: PLC0415
         )
 

@@ -53,7 +53,8 @@ class RegionListResponseRegionsItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
-        check_value(name, str, "RegionListResponseRegionsItem.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "RegionListResponseRegionsItem.name")
 
         try:
             driver_versions = cast(list[str], d.pop("driver_versions"))

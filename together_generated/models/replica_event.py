@@ -92,35 +92,67 @@ class ReplicaEvent:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         image = d.pop("image", UNSET)
-        check_value(image, str, "ReplicaEvent.image")
+        if type(image) is not str and image is not UNSET:
+            check_value(image, str, "ReplicaEvent.image")
 
         replica_ready_since = d.pop("replica_ready_since", UNSET)
-        check_value(replica_ready_since, str, "ReplicaEvent.replica_ready_since")
+        if type(replica_ready_since) is not str and replica_ready_since is not UNSET:
+            check_value(replica_ready_since, str, "ReplicaEvent.replica_ready_since")
 
         replica_status = d.pop("replica_status", UNSET)
-        check_value(replica_status, str, "ReplicaEvent.replica_status")
+        if type(replica_status) is not str and replica_status is not UNSET:
+            check_value(replica_status, str, "ReplicaEvent.replica_status")
 
         replica_status_message = d.pop("replica_status_message", UNSET)
-        check_value(replica_status_message, str, "ReplicaEvent.replica_status_message")
+        if (
+            type(replica_status_message) is not str
+            and replica_status_message is not UNSET
+        ):
+            check_value(
+                replica_status_message, str, "ReplicaEvent.replica_status_message"
+            )
 
         replica_status_reason = d.pop("replica_status_reason", UNSET)
-        check_value(replica_status_reason, str, "ReplicaEvent.replica_status_reason")
+        if (
+            type(replica_status_reason) is not str
+            and replica_status_reason is not UNSET
+        ):
+            check_value(
+                replica_status_reason, str, "ReplicaEvent.replica_status_reason"
+            )
 
         revision_id = d.pop("revision_id", UNSET)
-        check_value(revision_id, str, "ReplicaEvent.revision_id")
+        if type(revision_id) is not str and revision_id is not UNSET:
+            check_value(revision_id, str, "ReplicaEvent.revision_id")
 
         volume_preload_completed_at = d.pop("volume_preload_completed_at", UNSET)
-        check_value(
-            volume_preload_completed_at, str, "ReplicaEvent.volume_preload_completed_at"
-        )
+        if (
+            type(volume_preload_completed_at) is not str
+            and volume_preload_completed_at is not UNSET
+        ):
+            check_value(
+                volume_preload_completed_at,
+                str,
+                "ReplicaEvent.volume_preload_completed_at",
+            )
 
         volume_preload_started_at = d.pop("volume_preload_started_at", UNSET)
-        check_value(
-            volume_preload_started_at, str, "ReplicaEvent.volume_preload_started_at"
-        )
+        if (
+            type(volume_preload_started_at) is not str
+            and volume_preload_started_at is not UNSET
+        ):
+            check_value(
+                volume_preload_started_at, str, "ReplicaEvent.volume_preload_started_at"
+            )
 
         volume_preload_status = d.pop("volume_preload_status", UNSET)
-        check_value(volume_preload_status, str, "ReplicaEvent.volume_preload_status")
+        if (
+            type(volume_preload_status) is not str
+            and volume_preload_status is not UNSET
+        ):
+            check_value(
+                volume_preload_status, str, "ReplicaEvent.volume_preload_status"
+            )
 
         replica_event = cls(
             image=image,

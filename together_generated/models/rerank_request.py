@@ -98,7 +98,7 @@ class RerankRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rerank_request_documents_type_0_item import (
+        from together_generated.models.rerank_request_documents_type_0_item import (
             RerankRequestDocumentsType0Item,  # noqa: PLC0415
         )
 
@@ -122,7 +122,8 @@ class RerankRequest:
             raise field_error(exc, "RerankRequest.model") from None
 
         query = d.pop("query")
-        check_value(query, str, "RerankRequest.query")
+        if type(query) is not str and query is not UNSET:
+            check_value(query, str, "RerankRequest.query")
 
         try:
 
@@ -166,10 +167,12 @@ class RerankRequest:
             raise field_error(exc, "RerankRequest.documents") from None
 
         top_n = d.pop("top_n", UNSET)
-        check_value(top_n, int, "RerankRequest.top_n")
+        if type(top_n) is not int and top_n is not UNSET:
+            check_value(top_n, int, "RerankRequest.top_n")
 
         return_documents = d.pop("return_documents", UNSET)
-        check_value(return_documents, bool, "RerankRequest.return_documents")
+        if type(return_documents) is not bool and return_documents is not UNSET:
+            check_value(return_documents, bool, "RerankRequest.return_documents")
 
         try:
             rank_fields = cast(list[str], d.pop("rank_fields", UNSET))

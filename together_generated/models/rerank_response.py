@@ -49,7 +49,7 @@ class RerankResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         object_ = self.object_
 
@@ -88,8 +88,10 @@ class RerankResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rerank_response_results_item import RerankResponseResultsItem  # noqa: PLC0415
-        from ..models.usage_data import UsageData  # noqa: PLC0415
+        from together_generated.models.rerank_response_results_item import (
+            RerankResponseResultsItem,  # noqa: PLC0415
+        )
+        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -100,7 +102,8 @@ class RerankResponse:
             raise field_error(exc, "RerankResponse.object") from None
 
         model = d.pop("model")
-        check_value(model, str, "RerankResponse.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "RerankResponse.model")
 
         try:
             results = []
@@ -116,7 +119,8 @@ class RerankResponse:
             raise field_error(exc, "RerankResponse.results") from None
 
         id = d.pop("id", UNSET)
-        check_value(id, str, "RerankResponse.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "RerankResponse.id")
 
         try:
 

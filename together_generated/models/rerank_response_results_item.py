@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rerank_response_results_item_document import (
@@ -54,16 +54,20 @@ class RerankResponseResultsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rerank_response_results_item_document import (
+        from together_generated.models.rerank_response_results_item_document import (
             RerankResponseResultsItemDocument,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         index = d.pop("index")
-        check_value(index, int, "RerankResponseResultsItem.index")
+        if type(index) is not int and index is not UNSET:
+            check_value(index, int, "RerankResponseResultsItem.index")
 
         relevance_score = d.pop("relevance_score")
-        check_value(relevance_score, float, "RerankResponseResultsItem.relevance_score")
+        if type(relevance_score) not in (float, int) and relevance_score is not UNSET:
+            check_value(
+                relevance_score, float, "RerankResponseResultsItem.relevance_score"
+            )
 
         try:
             document = RerankResponseResultsItemDocument.from_dict(d.pop("document"))

@@ -28,7 +28,9 @@ class Response:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.response_errors_item_type_1 import ResponseErrorsItemType1  # noqa: PLC0415
+        from together_generated.models.response_errors_item_type_1 import (
+            ResponseErrorsItemType1,  # noqa: PLC0415
+        )
 
         errors: list[dict[str, Any] | str] | Unset = UNSET
         if not isinstance(self.errors, Unset):
@@ -51,7 +53,9 @@ class Response:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.response_errors_item_type_1 import ResponseErrorsItemType1  # noqa: PLC0415
+        from together_generated.models.response_errors_item_type_1 import (
+            ResponseErrorsItemType1,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:

@@ -56,7 +56,7 @@ class ResponseFormatJsonSchema:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.response_format_json_schema_json_schema import (
+        from together_generated.models.response_format_json_schema_json_schema import (
             ResponseFormatJsonSchemaJSONSchema,  # noqa: PLC0415
         )
 

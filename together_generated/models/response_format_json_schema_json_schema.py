@@ -73,16 +73,20 @@ class ResponseFormatJsonSchemaJSONSchema:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.response_format_json_schema_schema import (
+        from together_generated.models.response_format_json_schema_schema import (
             ResponseFormatJsonSchemaSchema,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         name = d.pop("name")
-        check_value(name, str, "ResponseFormatJsonSchemaJSONSchema.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ResponseFormatJsonSchemaJSONSchema.name")
 
         description = d.pop("description", UNSET)
-        check_value(description, str, "ResponseFormatJsonSchemaJSONSchema.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(
+                description, str, "ResponseFormatJsonSchemaJSONSchema.description"
+            )
 
         try:
             _schema = d.pop("schema", UNSET)

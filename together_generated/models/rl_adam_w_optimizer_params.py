@@ -57,16 +57,20 @@ class RLAdamWOptimizerParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         beta1 = d.pop("beta1", UNSET)
-        check_value(beta1, float, "RLAdamWOptimizerParams.beta1")
+        if type(beta1) not in (float, int) and beta1 is not UNSET:
+            check_value(beta1, float, "RLAdamWOptimizerParams.beta1")
 
         beta2 = d.pop("beta2", UNSET)
-        check_value(beta2, float, "RLAdamWOptimizerParams.beta2")
+        if type(beta2) not in (float, int) and beta2 is not UNSET:
+            check_value(beta2, float, "RLAdamWOptimizerParams.beta2")
 
         eps = d.pop("eps", UNSET)
-        check_value(eps, float, "RLAdamWOptimizerParams.eps")
+        if type(eps) not in (float, int) and eps is not UNSET:
+            check_value(eps, float, "RLAdamWOptimizerParams.eps")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
+        if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
+            check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
 
         rl_adam_w_optimizer_params = cls(
             beta1=beta1,

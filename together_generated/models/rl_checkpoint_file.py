@@ -51,13 +51,16 @@ class RLCheckpointFile:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         filename = d.pop("filename", UNSET)
-        check_value(filename, str, "RLCheckpointFile.filename")
+        if type(filename) is not str and filename is not UNSET:
+            check_value(filename, str, "RLCheckpointFile.filename")
 
         url = d.pop("url", UNSET)
-        check_value(url, str, "RLCheckpointFile.url")
+        if type(url) is not str and url is not UNSET:
+            check_value(url, str, "RLCheckpointFile.url")
 
         size = d.pop("size", UNSET)
-        check_value(size, str, "RLCheckpointFile.size")
+        if type(size) is not str and size is not UNSET:
+            check_value(size, str, "RLCheckpointFile.size")
 
         rl_checkpoint_file = cls(
             filename=filename,

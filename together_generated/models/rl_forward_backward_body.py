@@ -51,8 +51,8 @@ class RLForwardBackwardBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_loss_config import RLLossConfig  # noqa: PLC0415
-        from ..models.rl_training_sample import RLTrainingSample  # noqa: PLC0415
+        from together_generated.models.rl_loss_config import RLLossConfig  # noqa: PLC0415
+        from together_generated.models.rl_training_sample import RLTrainingSample  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -69,12 +69,17 @@ class RLForwardBackwardOperation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_forward_backward_result import RLForwardBackwardResult  # noqa: PLC0415
-        from ..models.rl_training_operation_error import RLTrainingOperationError  # noqa: PLC0415
+        from together_generated.models.rl_forward_backward_result import (
+            RLForwardBackwardResult,  # noqa: PLC0415
+        )
+        from together_generated.models.rl_training_operation_error import (
+            RLTrainingOperationError,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        check_value(id, str, "RLForwardBackwardOperation.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "RLForwardBackwardOperation.id")
 
         try:
             _status = d.pop("status", UNSET)

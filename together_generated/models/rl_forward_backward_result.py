@@ -51,13 +51,14 @@ class RLForwardBackwardResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_forward_backward_result_metrics import (
+        from together_generated.models.rl_forward_backward_result_metrics import (
             RLForwardBackwardResultMetrics,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         loss = d.pop("loss", UNSET)
-        check_value(loss, float, "RLForwardBackwardResult.loss")
+        if type(loss) not in (float, int) and loss is not UNSET:
+            check_value(loss, float, "RLForwardBackwardResult.loss")
 
         try:
             _metrics = d.pop("metrics", UNSET)

@@ -66,16 +66,18 @@ class RLInferenceCheckpoint:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_inference_checkpoint_registration import (
+        from together_generated.models.rl_inference_checkpoint_registration import (
             RLInferenceCheckpointRegistration,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        check_value(id, str, "RLInferenceCheckpoint.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "RLInferenceCheckpoint.id")
 
         step = d.pop("step", UNSET)
-        check_value(step, str, "RLInferenceCheckpoint.step")
+        if type(step) is not str and step is not UNSET:
+            check_value(step, str, "RLInferenceCheckpoint.step")
 
         try:
             _created_at = d.pop("created_at", UNSET)

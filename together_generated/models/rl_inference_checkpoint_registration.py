@@ -50,7 +50,8 @@ class RLInferenceCheckpointRegistration:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name", UNSET)
-        check_value(model_name, str, "RLInferenceCheckpointRegistration.model_name")
+        if type(model_name) is not str and model_name is not UNSET:
+            check_value(model_name, str, "RLInferenceCheckpointRegistration.model_name")
 
         try:
             _registered_at = d.pop("registered_at", UNSET)

@@ -39,7 +39,8 @@ class RLInferenceCheckpointResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name", UNSET)
-        check_value(model_name, str, "RLInferenceCheckpointResult.model_name")
+        if type(model_name) is not str and model_name is not UNSET:
+            check_value(model_name, str, "RLInferenceCheckpointResult.model_name")
 
         rl_inference_checkpoint_result = cls(
             model_name=model_name,

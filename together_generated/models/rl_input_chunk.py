@@ -42,7 +42,7 @@ class RLInputChunk:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_encoded_text import RLEncodedText  # noqa: PLC0415
+        from together_generated.models.rl_encoded_text import RLEncodedText  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

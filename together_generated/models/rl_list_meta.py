@@ -44,10 +44,12 @@ class RLListMeta:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         limit = d.pop("limit", UNSET)
-        check_value(limit, int, "RLListMeta.limit")
+        if type(limit) is not int and limit is not UNSET:
+            check_value(limit, int, "RLListMeta.limit")
 
         has_more = d.pop("has_more", UNSET)
-        check_value(has_more, bool, "RLListMeta.has_more")
+        if type(has_more) is not bool and has_more is not UNSET:
+            check_value(has_more, bool, "RLListMeta.has_more")
 
         rl_list_meta = cls(
             limit=limit,

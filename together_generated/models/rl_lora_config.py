@@ -51,13 +51,16 @@ class RLLoraConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         rank = d.pop("rank", UNSET)
-        check_value(rank, int, "RLLoraConfig.rank")
+        if type(rank) is not int and rank is not UNSET:
+            check_value(rank, int, "RLLoraConfig.rank")
 
         alpha = d.pop("alpha", UNSET)
-        check_value(alpha, int, "RLLoraConfig.alpha")
+        if type(alpha) is not int and alpha is not UNSET:
+            check_value(alpha, int, "RLLoraConfig.alpha")
 
         dropout = d.pop("dropout", UNSET)
-        check_value(dropout, float, "RLLoraConfig.dropout")
+        if type(dropout) not in (float, int) and dropout is not UNSET:
+            check_value(dropout, float, "RLLoraConfig.dropout")
 
         rl_lora_config = cls(
             rank=rank,

@@ -60,8 +60,10 @@ class RLLossConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_cross_entropy_loss_params import RLCrossEntropyLossParams  # noqa: PLC0415
-        from ..models.rlgrpo_loss_params import RLGRPOLossParams  # noqa: PLC0415
+        from together_generated.models.rl_cross_entropy_loss_params import (
+            RLCrossEntropyLossParams,  # noqa: PLC0415
+        )
+        from together_generated.models.rlgrpo_loss_params import RLGRPOLossParams  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -60,9 +60,9 @@ class RLLossInputs:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_loss_mask import RLLossMask  # noqa: PLC0415
-        from ..models.rl_loss_target_tokens import RLLossTargetTokens  # noqa: PLC0415
-        from ..models.rlgrpo_loss_inputs import RLGRPOLossInputs  # noqa: PLC0415
+        from together_generated.models.rl_loss_mask import RLLossMask  # noqa: PLC0415
+        from together_generated.models.rl_loss_target_tokens import RLLossTargetTokens  # noqa: PLC0415
+        from together_generated.models.rlgrpo_loss_inputs import RLGRPOLossInputs  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -45,7 +45,7 @@ class RLModelInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_input_chunk import RLInputChunk  # noqa: PLC0415
+        from together_generated.models.rl_input_chunk import RLInputChunk  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

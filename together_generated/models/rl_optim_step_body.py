@@ -48,11 +48,14 @@ class RLOptimStepBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_adam_w_optimizer_params import RLAdamWOptimizerParams  # noqa: PLC0415
+        from together_generated.models.rl_adam_w_optimizer_params import (
+            RLAdamWOptimizerParams,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         learning_rate = d.pop("learning_rate", UNSET)
-        check_value(learning_rate, float, "RLOptimStepBody.learning_rate")
+        if type(learning_rate) not in (float, int) and learning_rate is not UNSET:
+            check_value(learning_rate, float, "RLOptimStepBody.learning_rate")
 
         try:
             _adamw_params = d.pop("adamw_params", UNSET)

@@ -69,12 +69,15 @@ class RLOptimStepOperation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_optim_step_result import RLOptimStepResult  # noqa: PLC0415
-        from ..models.rl_training_operation_error import RLTrainingOperationError  # noqa: PLC0415
+        from together_generated.models.rl_optim_step_result import RLOptimStepResult  # noqa: PLC0415
+        from together_generated.models.rl_training_operation_error import (
+            RLTrainingOperationError,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        check_value(id, str, "RLOptimStepOperation.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "RLOptimStepOperation.id")
 
         try:
             _status = d.pop("status", UNSET)

@@ -38,7 +38,8 @@ class RLOptimStepResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         step = d.pop("step", UNSET)
-        check_value(step, str, "RLOptimStepResult.step")
+        if type(step) is not str and step is not UNSET:
+            check_value(step, str, "RLOptimStepResult.step")
 
         rl_optim_step_result = cls(
             step=step,

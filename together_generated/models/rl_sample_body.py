@@ -57,8 +57,8 @@ class RLSampleBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_model_input import RLModelInput  # noqa: PLC0415
-        from ..models.rl_sampling_params import RLSamplingParams  # noqa: PLC0415
+        from together_generated.models.rl_model_input import RLModelInput  # noqa: PLC0415
+        from together_generated.models.rl_sampling_params import RLSamplingParams  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -79,7 +79,8 @@ class RLSampleBody:
             raise field_error(exc, "RLSampleBody.sampling_params") from None
 
         num_samples = d.pop("num_samples", UNSET)
-        check_value(num_samples, int, "RLSampleBody.num_samples")
+        if type(num_samples) is not int and num_samples is not UNSET:
+            check_value(num_samples, int, "RLSampleBody.num_samples")
 
         rl_sample_body = cls(
             prompt=prompt,

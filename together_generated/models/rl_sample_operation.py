@@ -69,12 +69,15 @@ class RLSampleOperation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_sample_result import RLSampleResult  # noqa: PLC0415
-        from ..models.rl_training_operation_error import RLTrainingOperationError  # noqa: PLC0415
+        from together_generated.models.rl_sample_result import RLSampleResult  # noqa: PLC0415
+        from together_generated.models.rl_training_operation_error import (
+            RLTrainingOperationError,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        check_value(id, str, "RLSampleOperation.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "RLSampleOperation.id")
 
         try:
             _status = d.pop("status", UNSET)

@@ -45,7 +45,7 @@ class RLSampleResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_sample_sequence import RLSampleSequence  # noqa: PLC0415
+        from together_generated.models.rl_sample_sequence import RLSampleSequence  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

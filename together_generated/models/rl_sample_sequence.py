@@ -70,7 +70,8 @@ class RLSampleSequence:
             raise field_error(exc, "RLSampleSequence.logprobs") from None
 
         stop_reason = d.pop("stop_reason", UNSET)
-        check_value(stop_reason, str, "RLSampleSequence.stop_reason")
+        if type(stop_reason) is not str and stop_reason is not UNSET:
+            check_value(stop_reason, str, "RLSampleSequence.stop_reason")
 
         rl_sample_sequence = cls(
             tokens=tokens,

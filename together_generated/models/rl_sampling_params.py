@@ -70,16 +70,20 @@ class RLSamplingParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_tokens = d.pop("max_tokens", UNSET)
-        check_value(max_tokens, int, "RLSamplingParams.max_tokens")
+        if type(max_tokens) is not int and max_tokens is not UNSET:
+            check_value(max_tokens, int, "RLSamplingParams.max_tokens")
 
         temperature = d.pop("temperature", UNSET)
-        check_value(temperature, float, "RLSamplingParams.temperature")
+        if type(temperature) not in (float, int) and temperature is not UNSET:
+            check_value(temperature, float, "RLSamplingParams.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        check_value(top_p, float, "RLSamplingParams.top_p")
+        if type(top_p) not in (float, int) and top_p is not UNSET:
+            check_value(top_p, float, "RLSamplingParams.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        check_value(top_k, int, "RLSamplingParams.top_k")
+        if type(top_k) is not int and top_k is not UNSET:
+            check_value(top_k, int, "RLSamplingParams.top_k")
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
@@ -90,7 +94,8 @@ class RLSamplingParams:
             raise field_error(exc, "RLSamplingParams.stop") from None
 
         seed = d.pop("seed", UNSET)
-        check_value(seed, str, "RLSamplingParams.seed")
+        if type(seed) is not str and seed is not UNSET:
+            check_value(seed, str, "RLSamplingParams.seed")
 
         rl_sampling_params = cls(
             max_tokens=max_tokens,

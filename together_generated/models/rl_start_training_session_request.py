@@ -57,18 +57,23 @@ class RLStartTrainingSessionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_lora_config import RLLoraConfig  # noqa: PLC0415
+        from together_generated.models.rl_lora_config import RLLoraConfig  # noqa: PLC0415
 
         d = dict(src_dict)
         base_model = d.pop("base_model")
-        check_value(base_model, str, "RLStartTrainingSessionRequest.base_model")
+        if type(base_model) is not str and base_model is not UNSET:
+            check_value(base_model, str, "RLStartTrainingSessionRequest.base_model")
 
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
-        check_value(
-            resume_from_checkpoint_id,
-            str,
-            "RLStartTrainingSessionRequest.resume_from_checkpoint_id",
-        )
+        if (
+            type(resume_from_checkpoint_id) is not str
+            and resume_from_checkpoint_id is not UNSET
+        ):
+            check_value(
+                resume_from_checkpoint_id,
+                str,
+                "RLStartTrainingSessionRequest.resume_from_checkpoint_id",
+            )
 
         try:
             _lora_config = d.pop("lora_config", UNSET)

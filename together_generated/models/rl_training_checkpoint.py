@@ -54,10 +54,12 @@ class RLTrainingCheckpoint:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        check_value(id, str, "RLTrainingCheckpoint.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "RLTrainingCheckpoint.id")
 
         step = d.pop("step", UNSET)
-        check_value(step, str, "RLTrainingCheckpoint.step")
+        if type(step) is not str and step is not UNSET:
+            check_value(step, str, "RLTrainingCheckpoint.step")
 
         try:
             _created_at = d.pop("created_at", UNSET)

@@ -39,7 +39,8 @@ class RLTrainingCheckpointResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         checkpoint_id = d.pop("checkpoint_id", UNSET)
-        check_value(checkpoint_id, str, "RLTrainingCheckpointResult.checkpoint_id")
+        if type(checkpoint_id) is not str and checkpoint_id is not UNSET:
+            check_value(checkpoint_id, str, "RLTrainingCheckpointResult.checkpoint_id")
 
         rl_training_checkpoint_result = cls(
             checkpoint_id=checkpoint_id,

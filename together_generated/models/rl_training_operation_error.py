@@ -61,7 +61,8 @@ class RLTrainingOperationError:
             raise field_error(exc, "RLTrainingOperationError.code") from None
 
         message = d.pop("message", UNSET)
-        check_value(message, str, "RLTrainingOperationError.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "RLTrainingOperationError.message")
 
         rl_training_operation_error = cls(
             code=code,

@@ -48,8 +48,8 @@ class RLTrainingSample:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_loss_inputs import RLLossInputs  # noqa: PLC0415
-        from ..models.rl_model_input import RLModelInput  # noqa: PLC0415
+        from together_generated.models.rl_loss_inputs import RLLossInputs  # noqa: PLC0415
+        from together_generated.models.rl_model_input import RLModelInput  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

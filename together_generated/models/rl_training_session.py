@@ -123,13 +123,18 @@ class RLTrainingSession:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_inference_checkpoint import RLInferenceCheckpoint  # noqa: PLC0415
-        from ..models.rl_lora_config import RLLoraConfig  # noqa: PLC0415
-        from ..models.rl_training_checkpoint import RLTrainingCheckpoint  # noqa: PLC0415
+        from together_generated.models.rl_inference_checkpoint import (
+            RLInferenceCheckpoint,  # noqa: PLC0415
+        )
+        from together_generated.models.rl_lora_config import RLLoraConfig  # noqa: PLC0415
+        from together_generated.models.rl_training_checkpoint import (
+            RLTrainingCheckpoint,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        check_value(id, str, "RLTrainingSession.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "RLTrainingSession.id")
 
         try:
             _status = d.pop("status", UNSET)
@@ -143,7 +148,8 @@ class RLTrainingSession:
             raise field_error(exc, "RLTrainingSession.status") from None
 
         base_model = d.pop("base_model", UNSET)
-        check_value(base_model, str, "RLTrainingSession.base_model")
+        if type(base_model) is not str and base_model is not UNSET:
+            check_value(base_model, str, "RLTrainingSession.base_model")
 
         try:
             _inference_checkpoints = d.pop("inference_checkpoints", UNSET)
@@ -184,14 +190,19 @@ class RLTrainingSession:
             raise field_error(exc, "RLTrainingSession.training_checkpoints") from None
 
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
-        check_value(
-            resume_from_checkpoint_id,
-            str,
-            "RLTrainingSession.resume_from_checkpoint_id",
-        )
+        if (
+            type(resume_from_checkpoint_id) is not str
+            and resume_from_checkpoint_id is not UNSET
+        ):
+            check_value(
+                resume_from_checkpoint_id,
+                str,
+                "RLTrainingSession.resume_from_checkpoint_id",
+            )
 
         step = d.pop("step", UNSET)
-        check_value(step, str, "RLTrainingSession.step")
+        if type(step) is not str and step is not UNSET:
+            check_value(step, str, "RLTrainingSession.step")
 
         try:
             _created_at = d.pop("created_at", UNSET)

@@ -54,8 +54,8 @@ class RLTrainingSessionsListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_list_meta import RLListMeta  # noqa: PLC0415
-        from ..models.rl_training_session import RLTrainingSession  # noqa: PLC0415
+        from together_generated.models.rl_list_meta import RLListMeta  # noqa: PLC0415
+        from together_generated.models.rl_training_session import RLTrainingSession  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

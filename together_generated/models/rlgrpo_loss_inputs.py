@@ -56,8 +56,8 @@ class RLGRPOLossInputs:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rl_loss_advantages import RLLossAdvantages  # noqa: PLC0415
-        from ..models.rl_loss_logprobs import RLLossLogprobs  # noqa: PLC0415
+        from together_generated.models.rl_loss_advantages import RLLossAdvantages  # noqa: PLC0415
+        from together_generated.models.rl_loss_logprobs import RLLossLogprobs  # noqa: PLC0415
 
         d = dict(src_dict)
         try:

@@ -62,13 +62,16 @@ class RLGRPOLossParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         clip_low = d.pop("clip_low", UNSET)
-        check_value(clip_low, float, "RLGRPOLossParams.clip_low")
+        if type(clip_low) not in (float, int) and clip_low is not UNSET:
+            check_value(clip_low, float, "RLGRPOLossParams.clip_low")
 
         clip_high = d.pop("clip_high", UNSET)
-        check_value(clip_high, float, "RLGRPOLossParams.clip_high")
+        if type(clip_high) not in (float, int) and clip_high is not UNSET:
+            check_value(clip_high, float, "RLGRPOLossParams.clip_high")
 
         beta = d.pop("beta", UNSET)
-        check_value(beta, float, "RLGRPOLossParams.beta")
+        if type(beta) not in (float, int) and beta is not UNSET:
+            check_value(beta, float, "RLGRPOLossParams.beta")
 
         try:
             _agg_type = d.pop("agg_type", UNSET)

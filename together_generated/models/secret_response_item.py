@@ -85,22 +85,28 @@ class SecretResponseItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         created_at = d.pop("created_at", UNSET)
-        check_value(created_at, str, "SecretResponseItem.created_at")
+        if type(created_at) is not str and created_at is not UNSET:
+            check_value(created_at, str, "SecretResponseItem.created_at")
 
         created_by = d.pop("created_by", UNSET)
-        check_value(created_by, str, "SecretResponseItem.created_by")
+        if type(created_by) is not str and created_by is not UNSET:
+            check_value(created_by, str, "SecretResponseItem.created_by")
 
         description = d.pop("description", UNSET)
-        check_value(description, str, "SecretResponseItem.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "SecretResponseItem.description")
 
         id = d.pop("id", UNSET)
-        check_value(id, str, "SecretResponseItem.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "SecretResponseItem.id")
 
         last_updated_by = d.pop("last_updated_by", UNSET)
-        check_value(last_updated_by, str, "SecretResponseItem.last_updated_by")
+        if type(last_updated_by) is not str and last_updated_by is not UNSET:
+            check_value(last_updated_by, str, "SecretResponseItem.last_updated_by")
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "SecretResponseItem.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "SecretResponseItem.name")
 
         try:
             object_ = cast(Literal["secret"] | Unset, d.pop("object", UNSET))
@@ -110,7 +116,8 @@ class SecretResponseItem:
             raise field_error(exc, "SecretResponseItem.object") from None
 
         updated_at = d.pop("updated_at", UNSET)
-        check_value(updated_at, str, "SecretResponseItem.updated_at")
+        if type(updated_at) is not str and updated_at is not UNSET:
+            check_value(updated_at, str, "SecretResponseItem.updated_at")
 
         secret_response_item = cls(
             created_at=created_at,

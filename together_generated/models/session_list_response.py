@@ -33,7 +33,7 @@ class SessionListResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.session_list_response_errors_item_type_1 import (
+        from together_generated.models.session_list_response_errors_item_type_1 import (
             SessionListResponseErrorsItemType1,  # noqa: PLC0415
         )
 
@@ -64,8 +64,10 @@ class SessionListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.session_list_response_data import SessionListResponseData  # noqa: PLC0415
-        from ..models.session_list_response_errors_item_type_1 import (
+        from together_generated.models.session_list_response_data import (
+            SessionListResponseData,  # noqa: PLC0415
+        )
+        from together_generated.models.session_list_response_errors_item_type_1 import (
             SessionListResponseErrorsItemType1,  # noqa: PLC0415
         )
 

@@ -47,7 +47,7 @@ class SessionListResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.session_list_response_data_sessions_item import (
+        from together_generated.models.session_list_response_data_sessions_item import (
             SessionListResponseDataSessionsItem,  # noqa: PLC0415
         )
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 T = TypeVar("T", bound="SessionListResponseDataSessionsItem")
 
@@ -61,9 +61,10 @@ class SessionListResponseDataSessionsItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         execute_count = d.pop("execute_count")
-        check_value(
-            execute_count, int, "SessionListResponseDataSessionsItem.execute_count"
-        )
+        if type(execute_count) is not int and execute_count is not UNSET:
+            check_value(
+                execute_count, int, "SessionListResponseDataSessionsItem.execute_count"
+            )
 
         try:
             expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
@@ -74,7 +75,8 @@ class SessionListResponseDataSessionsItem:
             ) from None
 
         id = d.pop("id")
-        check_value(id, str, "SessionListResponseDataSessionsItem.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "SessionListResponseDataSessionsItem.id")
 
         try:
             last_execute_at = datetime.datetime.fromisoformat(d.pop("last_execute_at"))

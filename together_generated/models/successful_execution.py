@@ -47,7 +47,7 @@ class SuccessfulExecution:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.execute_response_data import ExecuteResponseData  # noqa: PLC0415
+        from together_generated.models.execute_response_data import ExecuteResponseData  # noqa: PLC0415
 
         d = dict(src_dict)
         errors = d.pop("errors")

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tool_choice_type import ToolChoiceType, check_tool_choice_type
-from ..types import check_value, field_error
+from ..types import UNSET, check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.tool_choice_function import ToolChoiceFunction
@@ -58,14 +58,16 @@ class ToolChoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tool_choice_function import ToolChoiceFunction  # noqa: PLC0415
+        from together_generated.models.tool_choice_function import ToolChoiceFunction  # noqa: PLC0415
 
         d = dict(src_dict)
         index = d.pop("index")
-        check_value(index, float, "ToolChoice.index")
+        if type(index) not in (float, int) and index is not UNSET:
+            check_value(index, float, "ToolChoice.index")
 
         id = d.pop("id")
-        check_value(id, str, "ToolChoice.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "ToolChoice.id")
 
         try:
             type_ = check_tool_choice_type(d.pop("type"))

@@ -48,11 +48,12 @@ class ToolsPart:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tools_part_function import ToolsPartFunction  # noqa: PLC0415
+        from together_generated.models.tools_part_function import ToolsPartFunction  # noqa: PLC0415
 
         d = dict(src_dict)
         type_ = d.pop("type", UNSET)
-        check_value(type_, str, "ToolsPart.type")
+        if type(type_) is not str and type_ is not UNSET:
+            check_value(type_, str, "ToolsPart.type")
 
         try:
             _function = d.pop("function", UNSET)

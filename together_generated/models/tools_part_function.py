@@ -54,14 +54,18 @@ class ToolsPartFunction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tools_part_function_parameters import ToolsPartFunctionParameters  # noqa: PLC0415
+        from together_generated.models.tools_part_function_parameters import (
+            ToolsPartFunctionParameters,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         description = d.pop("description", UNSET)
-        check_value(description, str, "ToolsPartFunction.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "ToolsPartFunction.description")
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "ToolsPartFunction.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "ToolsPartFunction.name")
 
         try:
             _parameters = d.pop("parameters", UNSET)

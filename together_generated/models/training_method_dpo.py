@@ -82,25 +82,35 @@ class TrainingMethodDPO:
             raise field_error(exc, "TrainingMethodDPO.method") from None
 
         dpo_beta = d.pop("dpo_beta", UNSET)
-        check_value(dpo_beta, float, "TrainingMethodDPO.dpo_beta")
+        if type(dpo_beta) not in (float, int) and dpo_beta is not UNSET:
+            check_value(dpo_beta, float, "TrainingMethodDPO.dpo_beta")
 
         rpo_alpha = d.pop("rpo_alpha", UNSET)
-        check_value(rpo_alpha, float, "TrainingMethodDPO.rpo_alpha")
+        if type(rpo_alpha) not in (float, int) and rpo_alpha is not UNSET:
+            check_value(rpo_alpha, float, "TrainingMethodDPO.rpo_alpha")
 
         dpo_normalize_logratios_by_length = d.pop(
             "dpo_normalize_logratios_by_length", UNSET
         )
-        check_value(
-            dpo_normalize_logratios_by_length,
-            bool,
-            "TrainingMethodDPO.dpo_normalize_logratios_by_length",
-        )
+        if (
+            type(dpo_normalize_logratios_by_length) is not bool
+            and dpo_normalize_logratios_by_length is not UNSET
+        ):
+            check_value(
+                dpo_normalize_logratios_by_length,
+                bool,
+                "TrainingMethodDPO.dpo_normalize_logratios_by_length",
+            )
 
         dpo_reference_free = d.pop("dpo_reference_free", UNSET)
-        check_value(dpo_reference_free, bool, "TrainingMethodDPO.dpo_reference_free")
+        if type(dpo_reference_free) is not bool and dpo_reference_free is not UNSET:
+            check_value(
+                dpo_reference_free, bool, "TrainingMethodDPO.dpo_reference_free"
+            )
 
         simpo_gamma = d.pop("simpo_gamma", UNSET)
-        check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
+        if type(simpo_gamma) not in (float, int) and simpo_gamma is not UNSET:
+            check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
 
         training_method_dpo = cls(
             method=method,

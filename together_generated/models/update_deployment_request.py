@@ -86,8 +86,12 @@ class UpdateDeploymentRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.http_autoscaling_config import HTTPAutoscalingConfig  # noqa: PLC0415
-        from ..models.queue_autoscaling_config import QueueAutoscalingConfig  # noqa: PLC0415
+        from together_generated.models.http_autoscaling_config import (
+            HTTPAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.queue_autoscaling_config import (
+            QueueAutoscalingConfig,  # noqa: PLC0415
+        )
 
         args: list[str] | Unset = UNSET
         if not isinstance(self.args, Unset):
@@ -195,13 +199,17 @@ class UpdateDeploymentRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_metric_autoscaling_config import (
+        from together_generated.models.custom_metric_autoscaling_config import (
             CustomMetricAutoscalingConfig,  # noqa: PLC0415
         )
-        from ..models.environment_variable import EnvironmentVariable  # noqa: PLC0415
-        from ..models.http_autoscaling_config import HTTPAutoscalingConfig  # noqa: PLC0415
-        from ..models.queue_autoscaling_config import QueueAutoscalingConfig  # noqa: PLC0415
-        from ..models.volume_mount import VolumeMount  # noqa: PLC0415
+        from together_generated.models.environment_variable import EnvironmentVariable  # noqa: PLC0415
+        from together_generated.models.http_autoscaling_config import (
+            HTTPAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.queue_autoscaling_config import (
+            QueueAutoscalingConfig,  # noqa: PLC0415
+        )
+        from together_generated.models.volume_mount import VolumeMount  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -260,10 +268,12 @@ class UpdateDeploymentRequest:
             raise field_error(exc, "UpdateDeploymentRequest.command") from None
 
         cpu = d.pop("cpu", UNSET)
-        check_value(cpu, float, "UpdateDeploymentRequest.cpu")
+        if type(cpu) not in (float, int) and cpu is not UNSET:
+            check_value(cpu, float, "UpdateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
-        check_value(description, str, "UpdateDeploymentRequest.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "UpdateDeploymentRequest.description")
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
@@ -287,7 +297,8 @@ class UpdateDeploymentRequest:
             ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
-        check_value(gpu_count, int, "UpdateDeploymentRequest.gpu_count")
+        if type(gpu_count) is not int and gpu_count is not UNSET:
+            check_value(gpu_count, int, "UpdateDeploymentRequest.gpu_count")
 
         try:
             _gpu_type = d.pop("gpu_type", UNSET)
@@ -301,37 +312,51 @@ class UpdateDeploymentRequest:
             raise field_error(exc, "UpdateDeploymentRequest.gpu_type") from None
 
         health_check_path = d.pop("health_check_path", UNSET)
-        check_value(health_check_path, str, "UpdateDeploymentRequest.health_check_path")
+        if type(health_check_path) is not str and health_check_path is not UNSET:
+            check_value(
+                health_check_path, str, "UpdateDeploymentRequest.health_check_path"
+            )
 
         image = d.pop("image", UNSET)
-        check_value(image, str, "UpdateDeploymentRequest.image")
+        if type(image) is not str and image is not UNSET:
+            check_value(image, str, "UpdateDeploymentRequest.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
-        check_value(max_replicas, int, "UpdateDeploymentRequest.max_replicas")
+        if type(max_replicas) is not int and max_replicas is not UNSET:
+            check_value(max_replicas, int, "UpdateDeploymentRequest.max_replicas")
 
         memory = d.pop("memory", UNSET)
-        check_value(memory, float, "UpdateDeploymentRequest.memory")
+        if type(memory) not in (float, int) and memory is not UNSET:
+            check_value(memory, float, "UpdateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
-        check_value(min_replicas, int, "UpdateDeploymentRequest.min_replicas")
+        if type(min_replicas) is not int and min_replicas is not UNSET:
+            check_value(min_replicas, int, "UpdateDeploymentRequest.min_replicas")
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "UpdateDeploymentRequest.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "UpdateDeploymentRequest.name")
 
         port = d.pop("port", UNSET)
-        check_value(port, int, "UpdateDeploymentRequest.port")
+        if type(port) is not int and port is not UNSET:
+            check_value(port, int, "UpdateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
-        check_value(storage, int, "UpdateDeploymentRequest.storage")
+        if type(storage) is not int and storage is not UNSET:
+            check_value(storage, int, "UpdateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
         )
-        check_value(
-            termination_grace_period_seconds,
-            int,
-            "UpdateDeploymentRequest.termination_grace_period_seconds",
-        )
+        if (
+            type(termination_grace_period_seconds) is not int
+            and termination_grace_period_seconds is not UNSET
+        ):
+            check_value(
+                termination_grace_period_seconds,
+                int,
+                "UpdateDeploymentRequest.termination_grace_period_seconds",
+            )
 
         try:
             _volumes = d.pop("volumes", UNSET)

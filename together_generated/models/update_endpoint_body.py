@@ -71,11 +71,12 @@ class UpdateEndpointBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.autoscaling import Autoscaling  # noqa: PLC0415
+        from together_generated.models.autoscaling import Autoscaling  # noqa: PLC0415
 
         d = dict(src_dict)
         display_name = d.pop("display_name", UNSET)
-        check_value(display_name, str, "UpdateEndpointBody.display_name")
+        if type(display_name) is not str and display_name is not UNSET:
+            check_value(display_name, str, "UpdateEndpointBody.display_name")
 
         try:
             _state = d.pop("state", UNSET)

@@ -60,16 +60,20 @@ class UpdateSecretRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         description = d.pop("description", UNSET)
-        check_value(description, str, "UpdateSecretRequest.description")
+        if type(description) is not str and description is not UNSET:
+            check_value(description, str, "UpdateSecretRequest.description")
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "UpdateSecretRequest.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "UpdateSecretRequest.name")
 
         project_id = d.pop("project_id", UNSET)
-        check_value(project_id, str, "UpdateSecretRequest.project_id")
+        if type(project_id) is not str and project_id is not UNSET:
+            check_value(project_id, str, "UpdateSecretRequest.project_id")
 
         value = d.pop("value", UNSET)
-        check_value(value, str, "UpdateSecretRequest.value")
+        if type(value) is not str and value is not UNSET:
+            check_value(value, str, "UpdateSecretRequest.value")
 
         update_secret_request = cls(
             description=description,

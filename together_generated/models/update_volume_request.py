@@ -57,7 +57,9 @@ class UpdateVolumeRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.volume_content_request import VolumeContentRequest  # noqa: PLC0415
+        from together_generated.models.volume_content_request import (
+            VolumeContentRequest,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:
@@ -72,7 +74,8 @@ class UpdateVolumeRequest:
             raise field_error(exc, "UpdateVolumeRequest.content") from None
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "UpdateVolumeRequest.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "UpdateVolumeRequest.name")
 
         try:
             _type_ = d.pop("type", UNSET)

@@ -56,7 +56,9 @@ class VersionHistoryItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.volume_content_request import VolumeContentRequest  # noqa: PLC0415
+        from together_generated.models.volume_content_request import (
+            VolumeContentRequest,  # noqa: PLC0415
+        )
 
         d = dict(src_dict)
         try:
@@ -79,7 +81,8 @@ class VersionHistoryItem:
             raise field_error(exc, "VersionHistoryItem.mounted_by") from None
 
         version = d.pop("version", UNSET)
-        check_value(version, int, "VersionHistoryItem.version")
+        if type(version) is not int and version is not UNSET:
+            check_value(version, int, "VersionHistoryItem.version")
 
         version_history_item = cls(
             content=content,

@@ -50,7 +50,7 @@ class Video:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.chat_completion_user_message_content_video_url import (
+        from together_generated.models.chat_completion_user_message_content_video_url import (
             ChatCompletionUserMessageContentVideoUrl,  # noqa: PLC0415
         )
 

@@ -105,15 +105,17 @@ class VideoJob:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.video_job_error import VideoJobError  # noqa: PLC0415
-        from ..models.video_job_outputs import VideoJobOutputs  # noqa: PLC0415
+        from together_generated.models.video_job_error import VideoJobError  # noqa: PLC0415
+        from together_generated.models.video_job_outputs import VideoJobOutputs  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
-        check_value(id, str, "VideoJob.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "VideoJob.id")
 
         model = d.pop("model")
-        check_value(model, str, "VideoJob.model")
+        if type(model) is not str and model is not UNSET:
+            check_value(model, str, "VideoJob.model")
 
         try:
             status = check_video_status(d.pop("status"))
@@ -122,13 +124,16 @@ class VideoJob:
             raise field_error(exc, "VideoJob.status") from None
 
         created_at = d.pop("created_at")
-        check_value(created_at, float, "VideoJob.created_at")
+        if type(created_at) not in (float, int) and created_at is not UNSET:
+            check_value(created_at, float, "VideoJob.created_at")
 
         size = d.pop("size")
-        check_value(size, str, "VideoJob.size")
+        if type(size) is not str and size is not UNSET:
+            check_value(size, str, "VideoJob.size")
 
         seconds = d.pop("seconds")
-        check_value(seconds, str, "VideoJob.seconds")
+        if type(seconds) is not str and seconds is not UNSET:
+            check_value(seconds, str, "VideoJob.seconds")
 
         try:
             object_ = cast(Literal["video"] | Unset, d.pop("object", UNSET))
@@ -138,7 +143,8 @@ class VideoJob:
             raise field_error(exc, "VideoJob.object") from None
 
         completed_at = d.pop("completed_at", UNSET)
-        check_value(completed_at, float, "VideoJob.completed_at")
+        if type(completed_at) not in (float, int) and completed_at is not UNSET:
+            check_value(completed_at, float, "VideoJob.completed_at")
 
         try:
             _error = d.pop("error", UNSET)

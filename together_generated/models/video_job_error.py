@@ -47,10 +47,12 @@ class VideoJobError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message")
-        check_value(message, str, "VideoJobError.message")
+        if type(message) is not str and message is not UNSET:
+            check_value(message, str, "VideoJobError.message")
 
         code = d.pop("code", UNSET)
-        check_value(code, str, "VideoJobError.code")
+        if type(code) is not str and code is not UNSET:
+            check_value(code, str, "VideoJobError.code")
 
         video_job_error = cls(
             message=message,

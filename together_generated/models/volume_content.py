@@ -63,7 +63,7 @@ class VolumeContent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.file_info import FileInfo  # noqa: PLC0415
+        from together_generated.models.file_info import FileInfo  # noqa: PLC0415
 
         d = dict(src_dict)
         try:
@@ -82,7 +82,8 @@ class VolumeContent:
             raise field_error(exc, "VolumeContent.files") from None
 
         source_prefix = d.pop("source_prefix", UNSET)
-        check_value(source_prefix, str, "VolumeContent.source_prefix")
+        if type(source_prefix) is not str and source_prefix is not UNSET:
+            check_value(source_prefix, str, "VolumeContent.source_prefix")
 
         try:
             _type_ = d.pop("type", UNSET)

@@ -53,7 +53,8 @@ class VolumeContentRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         source_prefix = d.pop("source_prefix", UNSET)
-        check_value(source_prefix, str, "VolumeContentRequest.source_prefix")
+        if type(source_prefix) is not str and source_prefix is not UNSET:
+            check_value(source_prefix, str, "VolumeContentRequest.source_prefix")
 
         try:
             _type_ = d.pop("type", UNSET)

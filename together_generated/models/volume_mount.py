@@ -52,13 +52,16 @@ class VolumeMount:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         mount_path = d.pop("mount_path")
-        check_value(mount_path, str, "VolumeMount.mount_path")
+        if type(mount_path) is not str and mount_path is not UNSET:
+            check_value(mount_path, str, "VolumeMount.mount_path")
 
         name = d.pop("name")
-        check_value(name, str, "VolumeMount.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "VolumeMount.name")
 
         version = d.pop("version", UNSET)
-        check_value(version, int, "VolumeMount.version")
+        if type(version) is not int and version is not UNSET:
+            check_value(version, int, "VolumeMount.version")
 
         volume_mount = cls(
             mount_path=mount_path,

@@ -108,8 +108,8 @@ class VolumeResponseItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.volume_content import VolumeContent  # noqa: PLC0415
-        from ..models.volume_response_item_version_history import (
+        from together_generated.models.volume_content import VolumeContent  # noqa: PLC0415
+        from together_generated.models.volume_response_item_version_history import (
             VolumeResponseItemVersionHistory,  # noqa: PLC0415
         )
 
@@ -126,13 +126,16 @@ class VolumeResponseItem:
             raise field_error(exc, "VolumeResponseItem.content") from None
 
         created_at = d.pop("created_at", UNSET)
-        check_value(created_at, str, "VolumeResponseItem.created_at")
+        if type(created_at) is not str and created_at is not UNSET:
+            check_value(created_at, str, "VolumeResponseItem.created_at")
 
         current_version = d.pop("current_version", UNSET)
-        check_value(current_version, int, "VolumeResponseItem.current_version")
+        if type(current_version) is not int and current_version is not UNSET:
+            check_value(current_version, int, "VolumeResponseItem.current_version")
 
         id = d.pop("id", UNSET)
-        check_value(id, str, "VolumeResponseItem.id")
+        if type(id) is not str and id is not UNSET:
+            check_value(id, str, "VolumeResponseItem.id")
 
         try:
             mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
@@ -143,10 +146,12 @@ class VolumeResponseItem:
             raise field_error(exc, "VolumeResponseItem.mounted_by") from None
 
         name = d.pop("name", UNSET)
-        check_value(name, str, "VolumeResponseItem.name")
+        if type(name) is not str and name is not UNSET:
+            check_value(name, str, "VolumeResponseItem.name")
 
         object_ = d.pop("object", UNSET)
-        check_value(object_, str, "VolumeResponseItem.object")
+        if type(object_) is not str and object_ is not UNSET:
+            check_value(object_, str, "VolumeResponseItem.object")
 
         try:
             _type_ = d.pop("type", UNSET)
@@ -160,7 +165,8 @@ class VolumeResponseItem:
             raise field_error(exc, "VolumeResponseItem.type") from None
 
         updated_at = d.pop("updated_at", UNSET)
-        check_value(updated_at, str, "VolumeResponseItem.updated_at")
+        if type(updated_at) is not str and updated_at is not UNSET:
+            check_value(updated_at, str, "VolumeResponseItem.updated_at")
 
         try:
             _version_history = d.pop("version_history", UNSET)

@@ -33,7 +33,7 @@ class VolumeResponseItemVersionHistory:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.version_history_item import VersionHistoryItem  # noqa: PLC0415
+        from together_generated.models.version_history_item import VersionHistoryItem  # noqa: PLC0415
 
         d = dict(src_dict)
         volume_response_item_version_history = cls()
