@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -128,7 +128,9 @@ class AudioSpeechRequest:
                     return model_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(AudioSpeechRequestModelType0 | str, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             model = _parse_model(d.pop("model"))
 

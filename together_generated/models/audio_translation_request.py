@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from io import BytesIO
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -200,7 +200,15 @@ class AudioTranslationRequest:
                     return file_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(File | str, data)
+                if isinstance(
+                    data,
+                    (
+                        File,
+                        str,
+                    ),
+                ) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected File or str, got {type(data).__name__}")
 
             file = _parse_file(d.pop("file"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -151,7 +151,7 @@ class ChatCompletionChoicesDataItem:
                     return logprobs_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(LogprobsPart | None | Unset, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             logprobs = _parse_logprobs(d.pop("logprobs", UNSET))
 

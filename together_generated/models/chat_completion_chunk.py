@@ -170,7 +170,7 @@ class ChatCompletionChunk:
                     return usage_type_0_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | Unset | UsageData, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             usage = _parse_usage(d.pop("usage", UNSET))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -111,7 +111,7 @@ class ChatCompletionChunkChoicesItem:
                     return finish_reason_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FinishReason | None, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             finish_reason = _parse_finish_reason(d.pop("finish_reason"))
 
@@ -135,7 +135,15 @@ class ChatCompletionChunkChoicesItem:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(float | None | Unset, data)
+                if isinstance(
+                    data,
+                    (
+                        float,
+                        int,
+                    ),
+                ) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected float or null, got {type(data).__name__}")
 
             logprobs = _parse_logprobs(d.pop("logprobs", UNSET))
 
@@ -162,7 +170,9 @@ class ChatCompletionChunkChoicesItem:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(int | None | Unset, data)
+                if isinstance(data, (int,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected int or null, got {type(data).__name__}")
 
             seed = _parse_seed(d.pop("seed", UNSET))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -140,7 +140,9 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(None | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str or null, got {type(data).__name__}")
 
             content = _parse_content(d.pop("content", UNSET))
 
@@ -156,7 +158,9 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(None | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str or null, got {type(data).__name__}")
 
             reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
 
@@ -208,12 +212,7 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
                     return function_call_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             function_call = _parse_function_call(d.pop("function_call", UNSET))
 

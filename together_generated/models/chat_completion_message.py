@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -95,7 +95,9 @@ class ChatCompletionMessage:
             def _parse_content(data: object) -> None | str:
                 if data is None:
                     return data
-                return cast(None | str, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str or null, got {type(data).__name__}")
 
             content = _parse_content(d.pop("content"))
 
@@ -145,7 +147,9 @@ class ChatCompletionMessage:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(None | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str or null, got {type(data).__name__}")
 
             reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
 

@@ -691,7 +691,9 @@ class ChatCompletionRequest:
                     return tool_choice_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(str | ToolChoice | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             tool_choice = _parse_tool_choice(d.pop("tool_choice", UNSET))
 

@@ -175,7 +175,7 @@ class ChatCompletionResponse:
                     return usage_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | Unset | UsageData, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             usage = _parse_usage(d.pop("usage", UNSET))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -229,17 +229,9 @@ class ChatCompletionUserMessageParam:
                     return componentsschemas_chat_completion_user_message_content_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    list[
-                        Audio
-                        | ChatCompletionUserMessageContentMultimodalItemType0
-                        | ChatCompletionUserMessageContentMultimodalItemType1
-                        | InputAudio
-                        | Video
-                    ]
-                    | str,
-                    data,
-                )
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             content = _parse_content(d.pop("content"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -131,7 +131,9 @@ class CompletionChoiceCompletionChoiceDelta:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(None | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str or null, got {type(data).__name__}")
 
             content = _parse_content(d.pop("content", UNSET))
 
@@ -147,7 +149,9 @@ class CompletionChoiceCompletionChoiceDelta:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(None | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str or null, got {type(data).__name__}")
 
             reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
 
@@ -194,12 +198,7 @@ class CompletionChoiceCompletionChoiceDelta:
                     return function_call_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    CompletionChoiceCompletionChoiceDeltaFunctionCallType0
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             function_call = _parse_function_call(d.pop("function_call", UNSET))
 

@@ -143,7 +143,7 @@ class CompletionChunk:
                     return usage_type_0_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | UsageData, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             usage = _parse_usage(d.pop("usage"))
 
@@ -163,7 +163,7 @@ class CompletionChunk:
                     return finish_reason_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FinishReason | None, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             finish_reason = _parse_finish_reason(d.pop("finish_reason"))
 

@@ -208,7 +208,9 @@ class CompletionRequest:
                     return model_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CompletionRequestModelType0 | str, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             model = _parse_model(d.pop("model"))
 
@@ -281,7 +283,9 @@ class CompletionRequest:
                     return safety_model_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(CompletionRequestSafetyModelType0 | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             safety_model = _parse_safety_model(d.pop("safety_model", UNSET))
 

@@ -140,7 +140,7 @@ class CompletionResponse:
                     return usage_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(None | UsageData, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             usage = _parse_usage(d.pop("usage"))
 

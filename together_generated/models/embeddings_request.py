@@ -70,7 +70,9 @@ class EmbeddingsRequest:
                     return model_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(EmbeddingsRequestModelType0 | str, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             model = _parse_model(d.pop("model"))
 
@@ -92,7 +94,9 @@ class EmbeddingsRequest:
                     return input_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(list[str] | str, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             input_ = _parse_input_(d.pop("input"))
 

@@ -129,7 +129,9 @@ class EvaluationClassifyParameters:
                     return componentsschemas_evaluation_model_or_string_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(EvaluationModelRequest | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             model_to_evaluate = _parse_model_to_evaluate(
                 d.pop("model_to_evaluate", UNSET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -90,7 +90,15 @@ class EvaluationClassifyResults:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(float | None | Unset, data)
+                if isinstance(
+                    data,
+                    (
+                        float,
+                        int,
+                    ),
+                ) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected float or null, got {type(data).__name__}")
 
             generation_fail_count = _parse_generation_fail_count(
                 d.pop("generation_fail_count", UNSET)
@@ -108,7 +116,15 @@ class EvaluationClassifyResults:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(float | None | Unset, data)
+                if isinstance(
+                    data,
+                    (
+                        float,
+                        int,
+                    ),
+                ) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected float or null, got {type(data).__name__}")
 
             judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
 
@@ -124,7 +140,15 @@ class EvaluationClassifyResults:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(float | None | Unset, data)
+                if isinstance(
+                    data,
+                    (
+                        float,
+                        int,
+                    ),
+                ) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected float or null, got {type(data).__name__}")
 
             invalid_label_count = _parse_invalid_label_count(
                 d.pop("invalid_label_count", UNSET)
@@ -146,7 +170,15 @@ class EvaluationClassifyResults:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(float | None | Unset, data)
+                if isinstance(
+                    data,
+                    (
+                        float,
+                        int,
+                    ),
+                ) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected float or null, got {type(data).__name__}")
 
             pass_percentage = _parse_pass_percentage(d.pop("pass_percentage", UNSET))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -297,15 +297,7 @@ class EvaluationJob:
                     return results_type_3
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    EvaluationClassifyResults
-                    | EvaluationCompareResults
-                    | EvaluationJobResultsType3
-                    | EvaluationScoreResults
-                    | None
-                    | Unset,
-                    data,
-                )
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             results = _parse_results(d.pop("results", UNSET))
 

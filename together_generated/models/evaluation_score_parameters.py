@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -132,7 +132,9 @@ class EvaluationScoreParameters:
                     return componentsschemas_evaluation_model_or_string_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(EvaluationModelRequest | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             model_to_evaluate = _parse_model_to_evaluate(
                 d.pop("model_to_evaluate", UNSET)

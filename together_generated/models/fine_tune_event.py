@@ -195,7 +195,7 @@ class FineTuneEvent:
                     return level_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FinetuneEventLevels | None | Unset, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             level = _parse_level(d.pop("level", UNSET))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -443,7 +443,9 @@ class FinetuneResponse:
                     return batch_size_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FinetuneResponseBatchSizeType1 | int | Unset, data)
+                if isinstance(data, (int,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected int, got {type(data).__name__}")
 
             batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
 
@@ -498,7 +500,9 @@ class FinetuneResponse:
                     return train_on_inputs_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(bool | FinetuneResponseTrainOnInputsType1 | Unset, data)
+                if isinstance(data, (bool,)):
+                    return data
+                raise TypeError(f"expected bool, got {type(data).__name__}")
 
             train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs", UNSET))
 

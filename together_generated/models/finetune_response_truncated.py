@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -480,7 +480,9 @@ class FinetuneResponseTruncated:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(int | None | Unset, data)
+                if isinstance(data, (int,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected int or null, got {type(data).__name__}")
 
             random_seed = _parse_random_seed(d.pop("random_seed", UNSET))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -327,7 +327,9 @@ class PostFineTunesBody:
                     return batch_size_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(int | PostFineTunesBodyBatchSizeType1 | Unset, data)
+                if isinstance(data, (int,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected int, got {type(data).__name__}")
 
             batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
 
@@ -368,7 +370,9 @@ class PostFineTunesBody:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(int | None | Unset, data)
+                if isinstance(data, (int,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected int or null, got {type(data).__name__}")
 
             random_seed = _parse_random_seed(d.pop("random_seed", UNSET))
 
@@ -416,7 +420,9 @@ class PostFineTunesBody:
                     return train_on_inputs_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(bool | PostFineTunesBodyTrainOnInputsType1 | Unset, data)
+                if isinstance(data, (bool,)):
+                    return data
+                raise TypeError(f"expected bool, got {type(data).__name__}")
 
             train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs", UNSET))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -193,7 +193,7 @@ class PostFineTunesEstimatePriceBody:
                     return training_type_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(FullTrainingType | LoRATrainingType | None | Unset, data)
+                raise TypeError(f"unexpected {type(data).__name__} value")
 
             training_type = _parse_training_type(d.pop("training_type", UNSET))
 

@@ -114,7 +114,9 @@ class RerankRequest:
                     return model_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(RerankRequestModelType0 | str, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str, got {type(data).__name__}")
 
             model = _parse_model(d.pop("model"))
 

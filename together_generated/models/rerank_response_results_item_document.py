@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -48,7 +48,9 @@ class RerankResponseResultsItemDocument:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(None | str | Unset, data)
+                if isinstance(data, (str,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected str or null, got {type(data).__name__}")
 
             text = _parse_text(d.pop("text", UNSET))
 

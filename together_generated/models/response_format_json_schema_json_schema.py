@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -108,7 +108,9 @@ class ResponseFormatJsonSchemaJSONSchema:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(bool | None | Unset, data)
+                if isinstance(data, (bool,)):
+                    return data
+                raise TypeError(f"expected bool or null, got {type(data).__name__}")
 
             strict = _parse_strict(d.pop("strict", UNSET))
 

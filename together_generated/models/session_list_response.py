@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -94,7 +94,9 @@ class SessionListResponse:
                             return errors_item_type_1
                         except (TypeError, ValueError, AttributeError, KeyError):
                             pass
-                        return cast(SessionListResponseErrorsItemType1 | str, data)
+                        if isinstance(data, (str,)) and not isinstance(data, bool):
+                            return data
+                        raise TypeError(f"expected str, got {type(data).__name__}")
 
                     errors_item = _parse_errors_item(errors_item_data)
 

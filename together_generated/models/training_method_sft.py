@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -78,7 +78,9 @@ class TrainingMethodSFT:
                     return train_on_inputs_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(bool | TrainingMethodSFTTrainOnInputsType1, data)
+                if isinstance(data, (bool,)):
+                    return data
+                raise TypeError(f"expected bool, got {type(data).__name__}")
 
             train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -107,7 +107,9 @@ class UpdateEndpointBody:
                     return data
                 if isinstance(data, Unset):
                     return data
-                return cast(int | None | Unset, data)
+                if isinstance(data, (int,)) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected int or null, got {type(data).__name__}")
 
             inactive_timeout = _parse_inactive_timeout(d.pop("inactive_timeout", UNSET))
 

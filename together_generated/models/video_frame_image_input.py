@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -78,7 +78,15 @@ class VideoFrameImageInput:
                     return frame_type_1
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(float | Unset | VideoFrameImageInputFrameType1, data)
+                if isinstance(
+                    data,
+                    (
+                        float,
+                        int,
+                    ),
+                ) and not isinstance(data, bool):
+                    return data
+                raise TypeError(f"expected float, got {type(data).__name__}")
 
             frame = _parse_frame(d.pop("frame", UNSET))
 
