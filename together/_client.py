@@ -13,6 +13,7 @@ from . import _config
 from ._resource import M
 from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
 from .resources.batches import Batches
+from .resources.beta import Beta
 from .resources.clusters import Clusters
 from .resources.code_interpreter import CodeInterpreter
 from .resources.deployments import Deployments
@@ -97,6 +98,7 @@ class _BaseClient(Generic[M]):
         self.clusters: Clusters[M] = Clusters(transport)
         self.deployments: Deployments[M] = Deployments(transport)
         self.rl: RL[M] = RL(transport)
+        self.beta: Beta[M] = Beta(transport)  # 3.x: beta.jig (deployments), beta.clusters
 
     # -- settings -------------------------------------------------------------
     @property

@@ -85,11 +85,14 @@ class Call(Generic[T]):
 
 
 def build_request(
-    client: httpx.Client | httpx.AsyncClient, settings: Settings, call: Call[Any]
+    client: httpx.Client | httpx.AsyncClient,
+    settings: Settings,
+    base_headers: dict[str, str],
+    call: Call[Any],
 ) -> httpx.Request:
     kwargs = dict(call.request)
     options = call.options
-    headers = settings.headers()
+    headers = dict(base_headers)
     headers.update(kwargs.pop("headers", None) or {})
     if options.get("extra_headers"):
         headers.update(options["extra_headers"] or {})
@@ -246,77 +249,62 @@ class Pool(Generic[C]):
         return self._client is not None
 
 
-class SyncTransport:
-    def __init__(self, settings: Settings, pool: Pool[httpx.Client]) -> None:
+class _Transport(Generic[C]):
+    def __init__(self, settings: Settings, pool: Pool[C]) -> None:
         self.settings = settings
-        self.pool = pool
+        self.pool: Pool[C] = pool
+        self.headers = settings.headers()  # built once; each request copies it
 
     @property
-    def client(self) -> httpx.Client:
+    def client(self) -> C:
         return self.pool.client
 
+
+class SyncTransport(_Transport[httpx.Client]):
     def send(self, call: Call[T]) -> T:
-        request = build_request(self.client, self.settings, call)
+        request = build_request(self.client, self.settings, self.headers, call)
         attempts = _Attempts(self.settings, call, request)
+        streaming = call.stream is not None
         while True:
             try:
-                response = self.client.send(request, stream=True)
+                # Unless streaming, httpx reads the whole body here: a body cut short is then
+                # a transport error like a reset, and is retried the same way.
+                response = self.client.send(request, stream=streaming)
+                delay = attempts.after_response(response)
+                if delay is None and streaming and not response.is_success:
+                    response.read()  # the error's body, for its message
             except Exception as exc:
                 time.sleep(attempts.after_error(exc))
                 continue
-            delay = attempts.after_response(response)
             if delay is None:
-                if call.stream is not None and response.is_success:
-                    return call.stream(response)  # type: ignore[no-any-return]
-                try:
-                    response.read()
-                except httpx.TransportError as exc:
-                    # A body cut short is a connection error like a reset: retried the same way.
-                    delay = attempts.after_error(exc)
-                else:
-                    return finish(call, response)
-                finally:
-                    response.close()
-            else:
-                response.close()
+                if streaming and response.is_success:
+                    return call.stream(response)  # type: ignore[misc, no-any-return]
+                return finish(call, response)
+            response.close()
             time.sleep(delay)
 
 
-class AsyncTransport:
-    def __init__(self, settings: Settings, pool: Pool[httpx.AsyncClient]) -> None:
-        self.settings = settings
-        self.pool = pool
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self.pool.client
-
+class AsyncTransport(_Transport[httpx.AsyncClient]):
     async def send(self, call: Call[T]) -> T:
         import asyncio  # not at module level: the sync client should not pay for it
 
-        request = build_request(self.client, self.settings, call)
+        request = build_request(self.client, self.settings, self.headers, call)
         attempts = _Attempts(self.settings, call, request)
+        streaming = call.stream is not None
         while True:
             try:
-                response = await self.client.send(request, stream=True)
+                response = await self.client.send(request, stream=streaming)
+                delay = attempts.after_response(response)
+                if delay is None and streaming and not response.is_success:
+                    await response.aread()
             except Exception as exc:
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
-            delay = attempts.after_response(response)
             if delay is None:
-                if call.stream is not None and response.is_success:
-                    return call.stream(response)  # type: ignore[no-any-return]
-                try:
-                    await response.aread()
-                except httpx.TransportError as exc:
-                    # A body cut short is a connection error like a reset: retried the same way.
-                    delay = attempts.after_error(exc)
-                else:
-                    return finish(call, response)
-                finally:
-                    await response.aclose()
-            else:
-                await response.aclose()
+                if streaming and response.is_success:
+                    return call.stream(response)  # type: ignore[misc, no-any-return]
+                return finish(call, response)
+            await response.aclose()
             await asyncio.sleep(delay)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._resource import M, Resource, api_call, operation
+from ._compat import inner_view
 
 if TYPE_CHECKING:
     from together_generated.models import BatchJob, BatchJobWithWarning
@@ -15,15 +16,20 @@ if TYPE_CHECKING:
 class Batches(Resource[M]):
     @operation
     def create(
-        self, /, *, endpoint: str, input_file_id: str, **params: Any
+        self, /, input_file_id: str, endpoint: str, **params: Any
     ) -> Call[BatchJobWithWarning]:
         """POST /batches: starts a batch over an uploaded JSONL file. Returns the job and
-        any warning (``.job``, ``.warning``)."""
-        return api_call(
+        any warning (``.job``, ``.warning``); the job's fields can also be read on the
+        result itself (``.id``), as on the job 1.x's ``create_batch(file_id, endpoint)``
+        returned."""
+        from together_generated.models.batch_job_with_warning import BatchJobWithWarning
+
+        call = api_call(
             "batches.post_batches",
             {"endpoint": endpoint, "input_file_id": input_file_id, **params},
             where="batches.create",
         )
+        return inner_view(call, BatchJobWithWarning, "job")
 
     @operation
     def list(self, /, **options: Any) -> Call[list[BatchJob]]:

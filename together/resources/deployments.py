@@ -146,6 +146,8 @@ def _file_content(response: httpx.Response) -> bytes:
 
 
 class Storage(Resource[M]):
+    volumes: Volumes[M]  # the deployment's volumes, set by Deployments
+
     @operation
     def download(self, /, filename: str, **options: Any) -> Call[bytes]:
         """GET /deployments/storage/{filename}: the file's bytes (the API redirects to a
@@ -167,6 +169,9 @@ class Deployments(Resource[M]):
         self.secrets: Secrets[M] = Secrets(transport)
         self.volumes: Volumes[M] = Volumes(transport)
         self.storage: Storage[M] = Storage(transport)
+        # The volumes' URL is /deployments/storage/volumes, and the spec's samples reach
+        # them as storage.volumes too.
+        self.storage.volumes = self.volumes
 
     @operation
     def create(

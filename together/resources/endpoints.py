@@ -20,10 +20,29 @@ if TYPE_CHECKING:
 class Endpoints(Resource[M]):
     @operation
     def create(
-        self, /, *, model: str, hardware: str, autoscaling: Any, **params: Any
+        self,
+        /,
+        *,
+        model: str,
+        hardware: str,
+        autoscaling: Any = None,
+        min_replicas: int | None = None,
+        max_replicas: int | None = None,
+        **params: Any,
     ) -> Call[DedicatedEndpoint]:
         """POST /endpoints: deploys ``model`` on ``hardware``; ``autoscaling`` is
-        ``{"min_replicas": ..., "max_replicas": ...}``. Returns the new endpoint."""
+        ``{"min_replicas": ..., "max_replicas": ...}`` (1.x took ``min_replicas=`` and
+        ``max_replicas=`` instead, which make the same field). Returns the new endpoint."""
+        replicas = {"min_replicas": min_replicas, "max_replicas": max_replicas}
+        replicas = {k: v for k, v in replicas.items() if v is not None}
+        if replicas:
+            if autoscaling is not None:
+                raise TypeError(
+                    "endpoints.create: pass autoscaling or min_replicas/max_replicas, not both"
+                )
+            autoscaling = replicas
+        if autoscaling is None:
+            raise TypeError("endpoints.create: missing required argument 'autoscaling'")
         return api_call(
             "endpoints.create_endpoint",
             {"model": model, "hardware": hardware, "autoscaling": autoscaling, **params},

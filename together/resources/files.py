@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .._resource import M, Resource, api_call, build_model, endpoint_module, operation, parse_with
+from .._resource import M, api_call, build_model, endpoint_module, operation, parse_with
 from .._transport import Call, split_options
 from .._upload import (
     AsyncOnly,
@@ -17,6 +17,7 @@ from .._upload import (
     is_async,
     local_method,
 )
+from ._compat import StreamableResource
 
 if TYPE_CHECKING:
     from together_generated.models import FileDeleteResponse, FileList, FileResponse
@@ -24,7 +25,10 @@ if TYPE_CHECKING:
     from .._dataset_check import DatasetReport
 
 
-class Files(Resource[M]):
+class Files(StreamableResource[M]):
+    """``with_streaming_response.content(id)`` (3.x) gives the open response to read as
+    it arrives."""
+
     @file_operation
     def upload(
         self,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._resource import M, Resource, api_call, operation
 from .._upload import file_operation, is_async
+from ._compat import StreamableResource
 
 if TYPE_CHECKING:
     from together_generated.models import (
@@ -75,7 +76,10 @@ def _download_call(
     )
 
 
-class FineTuning(Resource[M]):
+class FineTuning(StreamableResource[M]):
+    """``with_streaming_response.content(ft_id=...)`` (3.x) gives the open response to
+    read as it arrives."""
+
     @operation
     def create(
         self, /, *, training_file: str, model: str, **params: Any

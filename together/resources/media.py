@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -11,6 +13,7 @@ from .._files import file_input
 from .._resource import M, Resource, api_call, operation
 from .._streaming import ByteStream, Stream
 from .._transport import Call
+from ._compat import StreamableResource, inner_view
 
 if TYPE_CHECKING:
     from together_generated.models import (
@@ -30,13 +33,25 @@ def _audio_stream(response: httpx.Response) -> Stream[bytes] | ByteStream:
     return ByteStream(response)
 
 
-class Speech(Resource[M]):
+class AudioBytes(bytes):
+    """The audio of a speech request: bytes, which (as in 1.x) can also save themselves."""
+
+    def stream_to_file(self, file: str | os.PathLike[str]) -> None:
+        """Write the audio to ``file`` (the 1.x name)."""
+        Path(file).write_bytes(self)
+
+    write_to_file = stream_to_file
+
+
+class Speech(StreamableResource[M]):
     @operation
     def create(
         self, /, *, model: str, input: str, voice: str, stream: bool = False, **params: Any
     ) -> Call[Any]:
-        """POST /audio/speech: the audio as bytes, or with ``stream=True`` an iterable of
-        audio byte chunks (a context manager; close it to stop early)."""
+        """POST /audio/speech: the audio as bytes (AudioBytes, with 1.x's
+        ``stream_to_file(path)``), or with ``stream=True`` an iterable of audio byte chunks
+        (a context manager; close it to stop early). ``with_streaming_response.create``
+        (3.x) gives the open response instead."""
         fields = {"model": model, "input": input, "voice": voice, **params}
         if stream:
             fields["stream"] = True
@@ -49,7 +64,8 @@ class Speech(Resource[M]):
         )
         call.request.setdefault("headers", {})["Accept"] = accept
         return call.evolve(
-            parse=lambda response: response.content, stream=_audio_stream if stream else None
+            parse=lambda response: AudioBytes(response.content),
+            stream=_audio_stream if stream else None,
         )
 
 
@@ -112,11 +128,17 @@ class Models(Resource[M]):
 
     @operation
     def upload(
-        self, /, *, model_name: str, model_source: str, **params: Any
+        self, /, model_name: str, model_source: str, **params: Any
     ) -> Call[ModelUploadSuccessResponse]:
-        """POST /models: import a model from Hugging Face or S3."""
-        return api_call(
+        """POST /models: import a model from Hugging Face or S3. The job's fields are in
+        ``.data``, and (as 1.x had them) on the result itself: ``.job_id``."""
+        from together_generated.models.model_upload_success_response import (
+            ModelUploadSuccessResponse,
+        )
+
+        call = api_call(
             "models.upload_model",
             {"model_name": model_name, "model_source": model_source, **params},
             where="models.upload",
         )
+        return inner_view(call, ModelUploadSuccessResponse, "data")
