@@ -51,6 +51,14 @@ test: $(STAMP) spec
 contract: $(STAMP) spec
 	CONTRACT_SUMMARY_LAST=1 $(BIN)/pytest -q tests/contract
 
+## The spec's own Python code samples (x-codeSamples, "Together AI SDK (v2)" and "(v1)"),
+## each run unchanged in a fresh interpreter against the Prism mock (Node.js + npm needed,
+## as for `make contract`). Ends with `samples: v2 A/67, v1 B/42`; tests/samples/README.md
+## says why the others fail. SAMPLES_ARGS="--verbose" shows their tracebacks.
+.PHONY: samples
+samples: $(STAMP) spec
+	$(PY) -m tests.samples.run $(SAMPLES_ARGS)
+
 clean:
 	rm -rf $(VENV) build
 

@@ -119,7 +119,9 @@ def test_defaults():
 def test_base_url_argument_then_environment(monkeypatch):
     monkeypatch.setenv("TOGETHER_BASE_URL", "http://env.example/v1/")
     assert Together(api_key="k").base_url == "http://env.example/v1"
-    assert Together(api_key="k", base_url="http://arg.example/v2").base_url == "http://arg.example/v2"
+    assert (
+        Together(api_key="k", base_url="http://arg.example/v2").base_url == "http://arg.example/v2"
+    )
 
 
 def test_timeout_argument_then_environment(monkeypatch):

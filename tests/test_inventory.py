@@ -34,7 +34,7 @@ def method_map(client: object) -> dict[str, str]:
         for name in dir(type(obj)):
             attr = inspect.getattr_static(type(obj), name)
             if isinstance(attr, operation):
-                source = inspect.getsource(attr._build)
+                source = inspect.getsource(attr._function)
                 for module in _ENDPOINT_NAME.findall(source):
                     found.setdefault(f"{prefix}{name}", f"together_generated.api.{module}")
         for name, value in vars(obj).items():
@@ -58,7 +58,9 @@ def reached_operations(client: object) -> dict[tuple[str, str], list[str]]:
 def http_operations() -> list[tuple[str, str]]:
     spec = load_yaml(SPEC)
     return sorted(
-        (method, path) for (method, path), op in spec_operations(spec).items() if not is_websocket(op)
+        (method, path)
+        for (method, path), op in spec_operations(spec).items()
+        if not is_websocket(op)
     )
 
 

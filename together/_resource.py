@@ -40,11 +40,15 @@ class Resource(Generic[M]):
         self._transport = transport
 
 
-class operation(Generic[P, T]):
-    def __init__(self, build: Callable[Concatenate[Any, P], Call[T]]) -> None:
-        self._build = build
-        self.__doc__ = build.__doc__
-        self.__name__ = build.__name__
+class bound_method(Generic[P, T]):
+    """A method of a resource, written once for both clients: each subclass says in
+    ``bind`` what calling it does on a given resource. The bound function is cached on the
+    instance, so later look-ups skip the descriptor entirely."""
+
+    def __init__(self, function: Callable[Concatenate[Any, P], Any]) -> None:
+        self._function = function
+        self.__doc__ = function.__doc__
+        self.__name__ = function.__name__
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
@@ -58,15 +62,29 @@ class operation(Generic[P, T]):
     def __get__(self, obj: Resource[Any] | None, owner: type) -> Any:
         if obj is None:
             return self
-        build, send = self._build, obj._transport.send
+        method = self.bind(obj)
+        method.__doc__ = self.__doc__
+        method.__name__ = self.__name__
+        obj.__dict__[self._name] = method
+        return method
+
+    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
+        raise NotImplementedError
+
+
+class operation(bound_method[P, T]):
+    """A method that sends one request: the function returns its ``Call``; on ``Together``
+    the method returns the result, on ``AsyncTogether`` an awaitable of it."""
+
+    def __init__(self, function: Callable[Concatenate[Any, P], Call[T]]) -> None:
+        super().__init__(function)
+
+    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
+        build, send = self._function, obj._transport.send
 
         def method(*args: Any, **kwargs: Any) -> Any:
             return send(build(obj, *args, **kwargs))
 
-        method.__doc__ = self.__doc__
-        method.__name__ = self.__name__
-        # Cache on the instance: later look-ups skip the descriptor entirely.
-        obj.__dict__[self._name] = method
         return method
 
 
@@ -227,6 +245,7 @@ __all__ = [
     "Resource",
     "api_call",
     "body_model",
+    "bound_method",
     "build_model",
     "endpoint_module",
     "operation",

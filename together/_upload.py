@@ -21,15 +21,13 @@ import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, NamedTuple, overload
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from ._resource import P, Resource, T, operation
-from ._transport import AsyncTransport, SyncTransport
+from ._resource import P, Resource, T, bound_method, operation
+from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
-    from typing import Concatenate
-
-    from typing_extensions import Self
+    pass
 
 CHUNK_SIZE = 1 << 20  # bytes read from disk at a time: large enough for speed, small in memory
 
@@ -253,16 +251,10 @@ class file_operation(operation[P, T]):
     the event loop, and a result that is itself awaitable (a download being written) is
     awaited before it is returned."""
 
-    @overload
-    def __get__(self, obj: None, owner: type) -> Self: ...
-    @overload
-    def __get__(self, obj: Resource[SyncTransport], owner: type) -> Callable[P, T]: ...
-    @overload
-    def __get__(self, obj: Resource[AsyncTransport], owner: type) -> Callable[P, Awaitable[T]]: ...
-    def __get__(self, obj: Resource[Any] | None, owner: type) -> Any:
-        if obj is None or not is_async(obj):
-            return super().__get__(obj, owner)
-        build, send = self._build, obj._transport.send
+    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
+        if not is_async(obj):
+            return super().bind(obj)
+        build, send = self._function, obj._transport.send
 
         async def method(*args: Any, **kwargs: Any) -> Any:
             call = await _to_thread(build, obj, *args, **kwargs)
@@ -271,46 +263,25 @@ class file_operation(operation[P, T]):
                 result = await result
             return result
 
-        method.__doc__ = self.__doc__
-        method.__name__ = self.__name__
-        obj.__dict__[self._name] = method
         return method
 
 
-class local_method(Generic[P, T]):
+class local_method(bound_method[P, T]):
     """A method that only does local work (no request): a plain call on ``Together``, run
     in a worker thread and awaited on ``AsyncTogether``, like every other method there."""
 
-    def __init__(self, function: Callable[Concatenate[Any, P], T]) -> None:
-        self._function = function
-        self.__doc__ = function.__doc__
-        self.__name__ = function.__name__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> Self: ...
-    @overload
-    def __get__(self, obj: Resource[SyncTransport], owner: type) -> Callable[P, T]: ...
-    @overload
-    def __get__(self, obj: Resource[AsyncTransport], owner: type) -> Callable[P, Awaitable[T]]: ...
-    def __get__(self, obj: Resource[Any] | None, owner: type) -> Any:
-        if obj is None:
-            return self
+    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
         function = self._function
+        if is_async(obj):
+
+            async def amethod(*args: Any, **kwargs: Any) -> Any:
+                return await _to_thread(function, obj, *args, **kwargs)
+
+            return amethod
 
         def method(*args: Any, **kwargs: Any) -> Any:
             return function(obj, *args, **kwargs)
 
-        async def amethod(*args: Any, **kwargs: Any) -> Any:
-            return await _to_thread(function, obj, *args, **kwargs)
-
-        if is_async(obj):
-            method = amethod
-        method.__doc__ = self.__doc__
-        method.__name__ = self.__name__
-        obj.__dict__[self._name] = method
         return method
 
 

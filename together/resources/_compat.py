@@ -151,7 +151,7 @@ class StreamingResponses(Generic[M]):
             raise AttributeError(
                 f"{type(self._resource).__name__}.with_streaming_response has no method {name!r}"
             )
-        build, resource = method._build, self._resource
+        build, resource = method._function, self._resource
 
         def opened(*args: Any, **kwargs: Any) -> _OpenedResponse:
             return _OpenedResponse(resource, lambda: build(resource, *args, **kwargs))
