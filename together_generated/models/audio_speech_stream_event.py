@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AudioSpeechStreamEvent")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global AudioSpeechStreamChunk
+    from together_generated.models.audio_speech_stream_chunk import (
+        AudioSpeechStreamChunk,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class AudioSpeechStreamEvent:
     """
@@ -28,6 +43,8 @@ class AudioSpeechStreamEvent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -42,10 +59,8 @@ class AudioSpeechStreamEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.audio_speech_stream_chunk import (
-            AudioSpeechStreamChunk,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             data = AudioSpeechStreamChunk.from_dict(d.pop("data"))

@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AudioTranscriptionSpeakerSegment")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global AudioTranscriptionWord
+    from together_generated.models.audio_transcription_word import (
+        AudioTranscriptionWord,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class AudioTranscriptionSpeakerSegment:
     """
@@ -38,6 +53,8 @@ class AudioTranscriptionSpeakerSegment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         speaker_id = self.speaker_id
 
         start = self.start
@@ -70,10 +87,8 @@ class AudioTranscriptionSpeakerSegment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.audio_transcription_word import (
-            AudioTranscriptionWord,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         speaker_id = d.pop("speaker_id")
         if type(speaker_id) is not str and speaker_id is not UNSET:

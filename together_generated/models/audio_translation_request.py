@@ -252,52 +252,59 @@ class AudioTranslationRequest:
             check_value(temperature, float, "AudioTranslationRequest.temperature")
 
         try:
-
-            def _parse_timestamp_granularities(
-                data: object,
-            ) -> (
+            _timestamp_granularities_data = d.pop("timestamp_granularities", UNSET)
+            timestamp_granularities: (
                 AudioTranslationRequestTimestampGranularitiesType0
                 | list[AudioTranslationRequestTimestampGranularitiesType1Item]
                 | Unset
-            ):
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    timestamp_granularities_type_0 = (
-                        check_audio_translation_request_timestamp_granularities_type_0(
+            )
+            if _timestamp_granularities_data is UNSET:
+                timestamp_granularities = UNSET
+            else:
+
+                def _parse_timestamp_granularities(
+                    data: object,
+                ) -> (
+                    AudioTranslationRequestTimestampGranularitiesType0
+                    | list[AudioTranslationRequestTimestampGranularitiesType1Item]
+                    | Unset
+                ):
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        timestamp_granularities_type_0 = check_audio_translation_request_timestamp_granularities_type_0(
                             data
                         )
-                    )
 
-                    return timestamp_granularities_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, list):
-                    raise TypeError()
-                timestamp_granularities_type_1 = []
-                _timestamp_granularities_type_1 = data
-                if not isinstance(_timestamp_granularities_type_1, list):
-                    raise TypeError(
-                        f"expected a list, got {type(_timestamp_granularities_type_1).__name__}"
-                    )
-                for (
-                    timestamp_granularities_type_1_item_data
-                ) in _timestamp_granularities_type_1:
-                    timestamp_granularities_type_1_item = check_audio_translation_request_timestamp_granularities_type_1_item(
+                        return timestamp_granularities_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    timestamp_granularities_type_1 = []
+                    _timestamp_granularities_type_1 = data
+                    if not isinstance(_timestamp_granularities_type_1, list):
+                        raise TypeError(
+                            f"expected a list, got {type(_timestamp_granularities_type_1).__name__}"
+                        )
+                    for (
                         timestamp_granularities_type_1_item_data
-                    )
+                    ) in _timestamp_granularities_type_1:
+                        timestamp_granularities_type_1_item = check_audio_translation_request_timestamp_granularities_type_1_item(
+                            timestamp_granularities_type_1_item_data
+                        )
 
-                    timestamp_granularities_type_1.append(
-                        timestamp_granularities_type_1_item
-                    )
+                        timestamp_granularities_type_1.append(
+                            timestamp_granularities_type_1_item
+                        )
 
-                return timestamp_granularities_type_1
+                    return timestamp_granularities_type_1
 
-            timestamp_granularities = _parse_timestamp_granularities(
-                d.pop("timestamp_granularities", UNSET)
-            )
+                timestamp_granularities = _parse_timestamp_granularities(
+                    _timestamp_granularities_data
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

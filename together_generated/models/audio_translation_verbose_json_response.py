@@ -22,6 +22,26 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="AudioTranslationVerboseJsonResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global AudioTranscriptionSegment
+    from together_generated.models.audio_transcription_segment import (
+        AudioTranscriptionSegment,  # noqa: PLC0415
+    )
+
+    global AudioTranscriptionWord
+    from together_generated.models.audio_transcription_word import (
+        AudioTranscriptionWord,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class AudioTranslationVerboseJsonResponse:
     """
@@ -44,6 +64,8 @@ class AudioTranslationVerboseJsonResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         task: str = self.task
 
         language = self.language
@@ -82,13 +104,8 @@ class AudioTranslationVerboseJsonResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.audio_transcription_segment import (
-            AudioTranscriptionSegment,  # noqa: PLC0415
-        )
-        from together_generated.models.audio_transcription_word import (
-            AudioTranscriptionWord,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             task = check_audio_translation_verbose_json_response_task(d.pop("task"))

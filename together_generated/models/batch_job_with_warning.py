@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BatchJobWithWarning")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global BatchJob
+    from together_generated.models.batch_job import BatchJob  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class BatchJobWithWarning:
     """
@@ -30,6 +43,8 @@ class BatchJobWithWarning:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         job: dict[str, Any] | Unset = UNSET
         if not isinstance(self.job, Unset):
             job = self.job.to_dict()
@@ -48,8 +63,8 @@ class BatchJobWithWarning:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.batch_job import BatchJob  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _job = d.pop("job", UNSET)

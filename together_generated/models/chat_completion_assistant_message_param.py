@@ -24,6 +24,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionAssistantMessageParam")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionAssistantMessageParamFunctionCall
+    from together_generated.models.chat_completion_assistant_message_param_function_call import (
+        ChatCompletionAssistantMessageParamFunctionCall,  # noqa: PLC0415
+    )
+
+    global ToolChoice
+    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionAssistantMessageParam:
     """
@@ -43,6 +61,8 @@ class ChatCompletionAssistantMessageParam:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         role: str = self.role
 
         content: None | str | Unset
@@ -84,11 +104,8 @@ class ChatCompletionAssistantMessageParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_assistant_message_param_function_call import (
-            ChatCompletionAssistantMessageParamFunctionCall,  # noqa: PLC0415
-        )
-        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             role = check_chat_completion_assistant_message_param_role(d.pop("role"))
@@ -97,17 +114,22 @@ class ChatCompletionAssistantMessageParam:
             raise field_error(exc, "ChatCompletionAssistantMessageParam.role") from None
 
         try:
+            _content_data = d.pop("content", UNSET)
+            content: None | str | Unset
+            if _content_data is UNSET:
+                content = UNSET
+            else:
 
-            def _parse_content(data: object) -> None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
+                def _parse_content(data: object) -> None | str | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str or null, got {type(data).__name__}")
 
-            content = _parse_content(d.pop("content", UNSET))
+                content = _parse_content(_content_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

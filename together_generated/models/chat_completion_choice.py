@@ -21,6 +21,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionChoice")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionChoiceChatCompletionChoiceDelta
+    from together_generated.models.chat_completion_choice_chat_completion_choice_delta import (
+        ChatCompletionChoiceChatCompletionChoiceDelta,  # noqa: PLC0415
+    )
+
+    global LogprobsPart
+    from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionChoice:
     """
@@ -38,6 +56,8 @@ class ChatCompletionChoice:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         index = self.index
 
         finish_reason: str = self.finish_reason
@@ -64,11 +84,8 @@ class ChatCompletionChoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_choice_chat_completion_choice_delta import (
-            ChatCompletionChoiceChatCompletionChoiceDelta,  # noqa: PLC0415
-        )
-        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
         if type(index) is not int and index is not UNSET:

@@ -20,6 +20,25 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionChoicesDataItem")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionMessage
+    from together_generated.models.chat_completion_message import ChatCompletionMessage  # noqa: PLC0415
+
+    global LogprobsPart
+    from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
+
+    global TopLogprobs
+    from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionChoicesDataItem:
     """
@@ -43,8 +62,8 @@ class ChatCompletionChoicesDataItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         text = self.text
 
         index = self.index
@@ -93,12 +112,8 @@ class ChatCompletionChoicesDataItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_message import (
-            ChatCompletionMessage,  # noqa: PLC0415
-        )
-        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
-        from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         text = d.pop("text", UNSET)
         if type(text) is not str and text is not UNSET:
@@ -137,23 +152,28 @@ class ChatCompletionChoicesDataItem:
             raise field_error(exc, "ChatCompletionChoicesDataItem.message") from None
 
         try:
+            _logprobs_data = d.pop("logprobs", UNSET)
+            logprobs: LogprobsPart | None | Unset
+            if _logprobs_data is UNSET:
+                logprobs = UNSET
+            else:
 
-            def _parse_logprobs(data: object) -> LogprobsPart | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    logprobs_type_0 = LogprobsPart.from_dict(data)
+                def _parse_logprobs(data: object) -> LogprobsPart | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        logprobs_type_0 = LogprobsPart.from_dict(data)
 
-                    return logprobs_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                        return logprobs_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
 
-            logprobs = _parse_logprobs(d.pop("logprobs", UNSET))
+                logprobs = _parse_logprobs(_logprobs_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChoicesDataItem.logprobs") from None

@@ -27,6 +27,27 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionChunk")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionChunkChoicesItem
+    from together_generated.models.chat_completion_chunk_choices_item import (
+        ChatCompletionChunkChoicesItem,  # noqa: PLC0415
+    )
+
+    global InferenceWarning
+    from together_generated.models.inference_warning import InferenceWarning  # noqa: PLC0415
+
+    global UsageData
+    from together_generated.models.usage_data import UsageData  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionChunk:
     """
@@ -52,8 +73,8 @@ class ChatCompletionChunk:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         object_ = self.object_
@@ -106,12 +127,8 @@ class ChatCompletionChunk:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_chunk_choices_item import (
-            ChatCompletionChunkChoicesItem,  # noqa: PLC0415
-        )
-        from together_generated.models.inference_warning import InferenceWarning  # noqa: PLC0415
-        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str and id is not UNSET:
@@ -156,23 +173,28 @@ class ChatCompletionChunk:
             )
 
         try:
+            _usage_data = d.pop("usage", UNSET)
+            usage: None | Unset | UsageData
+            if _usage_data is UNSET:
+                usage = UNSET
+            else:
 
-            def _parse_usage(data: object) -> None | Unset | UsageData:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    usage_type_0_type_0 = UsageData.from_dict(data)
+                def _parse_usage(data: object) -> None | Unset | UsageData:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        usage_type_0_type_0 = UsageData.from_dict(data)
 
-                    return usage_type_0_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                        return usage_type_0_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
 
-            usage = _parse_usage(d.pop("usage", UNSET))
+                usage = _parse_usage(_usage_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunk.usage") from None

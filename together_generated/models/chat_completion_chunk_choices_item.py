@@ -21,6 +21,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionChunkChoicesItem")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionChunkChoicesItemChatCompletionChoiceDelta
+    from together_generated.models.chat_completion_chunk_choices_item_chat_completion_choice_delta import (
+        ChatCompletionChunkChoicesItemChatCompletionChoiceDelta,  # noqa: PLC0415
+    )
+
+    global TopLogprobs
+    from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionChunkChoicesItem:
     """
@@ -42,6 +60,8 @@ class ChatCompletionChunkChoicesItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         index = self.index
 
         finish_reason: None | str
@@ -88,11 +108,8 @@ class ChatCompletionChunkChoicesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_chunk_choices_item_chat_completion_choice_delta import (
-            ChatCompletionChunkChoicesItemChatCompletionChoiceDelta,  # noqa: PLC0415
-        )
-        from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
         if type(index) is not int and index is not UNSET:
@@ -129,23 +146,30 @@ class ChatCompletionChunkChoicesItem:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.delta") from None
 
         try:
+            _logprobs_data = d.pop("logprobs", UNSET)
+            logprobs: float | None | Unset
+            if _logprobs_data is UNSET:
+                logprobs = UNSET
+            else:
 
-            def _parse_logprobs(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_logprobs(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            logprobs = _parse_logprobs(d.pop("logprobs", UNSET))
+                logprobs = _parse_logprobs(_logprobs_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.logprobs") from None
@@ -164,17 +188,22 @@ class ChatCompletionChunkChoicesItem:
             ) from None
 
         try:
+            _seed_data = d.pop("seed", UNSET)
+            seed: int | None | Unset
+            if _seed_data is UNSET:
+                seed = UNSET
+            else:
 
-            def _parse_seed(data: object) -> int | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (int,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected int or null, got {type(data).__name__}")
+                def _parse_seed(data: object) -> int | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (int,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected int or null, got {type(data).__name__}")
 
-            seed = _parse_seed(d.pop("seed", UNSET))
+                seed = _parse_seed(_seed_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None

@@ -24,6 +24,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionChunkChoicesItemChatCompletionChoiceDelta")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0
+    from together_generated.models.chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 import (
+        ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
+    )
+
+    global ToolChoice
+    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
     """
@@ -49,10 +67,8 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 import (
-            ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         role: str = self.role
 
         token_id = self.token_id
@@ -109,11 +125,8 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 import (
-            ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
-        )
-        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             role = check_chat_completion_chunk_choices_item_chat_completion_choice_delta_role(
@@ -134,17 +147,22 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
             )
 
         try:
+            _content_data = d.pop("content", UNSET)
+            content: None | str | Unset
+            if _content_data is UNSET:
+                content = UNSET
+            else:
 
-            def _parse_content(data: object) -> None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
+                def _parse_content(data: object) -> None | str | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str or null, got {type(data).__name__}")
 
-            content = _parse_content(d.pop("content", UNSET))
+                content = _parse_content(_content_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -152,17 +170,22 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
             ) from None
 
         try:
+            _reasoning_data = d.pop("reasoning", UNSET)
+            reasoning: None | str | Unset
+            if _reasoning_data is UNSET:
+                reasoning = UNSET
+            else:
 
-            def _parse_reasoning(data: object) -> None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
+                def _parse_reasoning(data: object) -> None | str | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str or null, got {type(data).__name__}")
 
-            reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+                reasoning = _parse_reasoning(_reasoning_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -190,31 +213,40 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
             ) from None
 
         try:
-
-            def _parse_function_call(
-                data: object,
-            ) -> (
+            _function_call_data = d.pop("function_call", UNSET)
+            function_call: (
                 ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0
                 | None
                 | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    function_call_type_0 = ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0.from_dict(
-                        data
-                    )
+            )
+            if _function_call_data is UNSET:
+                function_call = UNSET
+            else:
 
-                    return function_call_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                def _parse_function_call(
+                    data: object,
+                ) -> (
+                    ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0
+                    | None
+                    | Unset
+                ):
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        function_call_type_0 = ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0.from_dict(
+                            data
+                        )
 
-            function_call = _parse_function_call(d.pop("function_call", UNSET))
+                        return function_call_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
+
+                function_call = _parse_function_call(_function_call_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

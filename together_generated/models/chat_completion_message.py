@@ -24,6 +24,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionMessage")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionMessageFunctionCall
+    from together_generated.models.chat_completion_message_function_call import (
+        ChatCompletionMessageFunctionCall,  # noqa: PLC0415
+    )
+
+    global ToolChoice
+    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionMessage:
     """
@@ -43,6 +61,8 @@ class ChatCompletionMessage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         content: None | str
         content = self.content
 
@@ -84,11 +104,8 @@ class ChatCompletionMessage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_message_function_call import (
-            ChatCompletionMessageFunctionCall,  # noqa: PLC0415
-        )
-        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
 
@@ -141,17 +158,22 @@ class ChatCompletionMessage:
             raise field_error(exc, "ChatCompletionMessage.function_call") from None
 
         try:
+            _reasoning_data = d.pop("reasoning", UNSET)
+            reasoning: None | str | Unset
+            if _reasoning_data is UNSET:
+                reasoning = UNSET
+            else:
 
-            def _parse_reasoning(data: object) -> None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
+                def _parse_reasoning(data: object) -> None | str | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str or null, got {type(data).__name__}")
 
-            reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+                reasoning = _parse_reasoning(_reasoning_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionMessage.reasoning") from None

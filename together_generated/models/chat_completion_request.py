@@ -66,6 +66,80 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionAssistantMessageParam
+    from together_generated.models.chat_completion_assistant_message_param import (
+        ChatCompletionAssistantMessageParam,  # noqa: PLC0415
+    )
+
+    global ChatCompletionFunctionMessageParam
+    from together_generated.models.chat_completion_function_message_param import (
+        ChatCompletionFunctionMessageParam,  # noqa: PLC0415
+    )
+
+    global ChatCompletionRequestChatTemplateKwargs
+    from together_generated.models.chat_completion_request_chat_template_kwargs import (
+        ChatCompletionRequestChatTemplateKwargs,  # noqa: PLC0415
+    )
+
+    global ChatCompletionRequestFunctionCallType1
+    from together_generated.models.chat_completion_request_function_call_type_1 import (
+        ChatCompletionRequestFunctionCallType1,  # noqa: PLC0415
+    )
+
+    global ChatCompletionRequestLogitBias
+    from together_generated.models.chat_completion_request_logit_bias import (
+        ChatCompletionRequestLogitBias,  # noqa: PLC0415
+    )
+
+    global ChatCompletionRequestReasoning
+    from together_generated.models.chat_completion_request_reasoning import (
+        ChatCompletionRequestReasoning,  # noqa: PLC0415
+    )
+
+    global ChatCompletionSystemMessageParam
+    from together_generated.models.chat_completion_system_message_param import (
+        ChatCompletionSystemMessageParam,  # noqa: PLC0415
+    )
+
+    global ChatCompletionToolMessageParam
+    from together_generated.models.chat_completion_tool_message_param import (
+        ChatCompletionToolMessageParam,  # noqa: PLC0415
+    )
+
+    global ChatCompletionUserMessageParam
+    from together_generated.models.chat_completion_user_message_param import (
+        ChatCompletionUserMessageParam,  # noqa: PLC0415
+    )
+
+    global ResponseFormatJsonObject
+    from together_generated.models.response_format_json_object import (
+        ResponseFormatJsonObject,  # noqa: PLC0415
+    )
+
+    global ResponseFormatJsonSchema
+    from together_generated.models.response_format_json_schema import (
+        ResponseFormatJsonSchema,  # noqa: PLC0415
+    )
+
+    global ResponseFormatText
+    from together_generated.models.response_format_text import ResponseFormatText  # noqa: PLC0415
+
+    global ToolChoice
+    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+
+    global ToolsPart
+    from together_generated.models.tools_part import ToolsPart  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionRequest:
     """
@@ -185,24 +259,8 @@ class ChatCompletionRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.chat_completion_assistant_message_param import (
-            ChatCompletionAssistantMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_system_message_param import (
-            ChatCompletionSystemMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_tool_message_param import (
-            ChatCompletionToolMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_user_message_param import (
-            ChatCompletionUserMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.response_format_json_schema import (
-            ResponseFormatJsonSchema,  # noqa: PLC0415
-        )
-        from together_generated.models.response_format_text import ResponseFormatText  # noqa: PLC0415
-        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         messages = []
         for messages_item_data in self.messages:
             messages_item: dict[str, Any]
@@ -373,43 +431,8 @@ class ChatCompletionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_assistant_message_param import (
-            ChatCompletionAssistantMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_function_message_param import (
-            ChatCompletionFunctionMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_request_chat_template_kwargs import (
-            ChatCompletionRequestChatTemplateKwargs,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_request_function_call_type_1 import (
-            ChatCompletionRequestFunctionCallType1,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_request_logit_bias import (
-            ChatCompletionRequestLogitBias,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_request_reasoning import (
-            ChatCompletionRequestReasoning,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_system_message_param import (
-            ChatCompletionSystemMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_tool_message_param import (
-            ChatCompletionToolMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_user_message_param import (
-            ChatCompletionUserMessageParam,  # noqa: PLC0415
-        )
-        from together_generated.models.response_format_json_object import (
-            ResponseFormatJsonObject,  # noqa: PLC0415
-        )
-        from together_generated.models.response_format_json_schema import (
-            ResponseFormatJsonSchema,  # noqa: PLC0415
-        )
-        from together_generated.models.response_format_text import ResponseFormatText  # noqa: PLC0415
-        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
-        from together_generated.models.tools_part import ToolsPart  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             messages = []
@@ -591,74 +614,95 @@ class ChatCompletionRequest:
             check_value(seed, int, "ChatCompletionRequest.seed")
 
         try:
-
-            def _parse_function_call(
-                data: object,
-            ) -> (
+            _function_call_data = d.pop("function_call", UNSET)
+            function_call: (
                 ChatCompletionRequestFunctionCallType0
                 | ChatCompletionRequestFunctionCallType1
                 | Unset
-            ):
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
+            )
+            if _function_call_data is UNSET:
+                function_call = UNSET
+            else:
+
+                def _parse_function_call(
+                    data: object,
+                ) -> (
+                    ChatCompletionRequestFunctionCallType0
+                    | ChatCompletionRequestFunctionCallType1
+                    | Unset
+                ):
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        function_call_type_0 = (
+                            check_chat_completion_request_function_call_type_0(data)
+                        )
+
+                        return function_call_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if not isinstance(data, dict):
                         raise TypeError()
-                    function_call_type_0 = (
-                        check_chat_completion_request_function_call_type_0(data)
+                    function_call_type_1 = (
+                        ChatCompletionRequestFunctionCallType1.from_dict(data)
                     )
 
-                    return function_call_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                function_call_type_1 = ChatCompletionRequestFunctionCallType1.from_dict(
-                    data
-                )
+                    return function_call_type_1
 
-                return function_call_type_1
-
-            function_call = _parse_function_call(d.pop("function_call", UNSET))
+                function_call = _parse_function_call(_function_call_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.function_call") from None
 
         try:
-
-            def _parse_response_format(
-                data: object,
-            ) -> (
+            _response_format_data = d.pop("response_format", UNSET)
+            response_format: (
                 ResponseFormatJsonObject
                 | ResponseFormatJsonSchema
                 | ResponseFormatText
                 | Unset
-            ):
-                if isinstance(data, Unset):
-                    return data
-                try:
+            )
+            if _response_format_data is UNSET:
+                response_format = UNSET
+            else:
+
+                def _parse_response_format(
+                    data: object,
+                ) -> (
+                    ResponseFormatJsonObject
+                    | ResponseFormatJsonSchema
+                    | ResponseFormatText
+                    | Unset
+                ):
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        response_format_type_0 = ResponseFormatText.from_dict(data)
+
+                        return response_format_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        response_format_type_1 = ResponseFormatJsonSchema.from_dict(
+                            data
+                        )
+
+                        return response_format_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    response_format_type_0 = ResponseFormatText.from_dict(data)
+                    response_format_type_2 = ResponseFormatJsonObject.from_dict(data)
 
-                    return response_format_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    response_format_type_1 = ResponseFormatJsonSchema.from_dict(data)
+                    return response_format_type_2
 
-                    return response_format_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_format_type_2 = ResponseFormatJsonObject.from_dict(data)
-
-                return response_format_type_2
-
-            response_format = _parse_response_format(d.pop("response_format", UNSET))
+                response_format = _parse_response_format(_response_format_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.response_format") from None
@@ -679,23 +723,28 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.tools") from None
 
         try:
+            _tool_choice_data = d.pop("tool_choice", UNSET)
+            tool_choice: str | ToolChoice | Unset
+            if _tool_choice_data is UNSET:
+                tool_choice = UNSET
+            else:
 
-            def _parse_tool_choice(data: object) -> str | ToolChoice | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    tool_choice_type_1 = ToolChoice.from_dict(data)
+                def _parse_tool_choice(data: object) -> str | ToolChoice | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        tool_choice_type_1 = ToolChoice.from_dict(data)
 
-                    return tool_choice_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                        return tool_choice_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str, got {type(data).__name__}")
 
-            tool_choice = _parse_tool_choice(d.pop("tool_choice", UNSET))
+                tool_choice = _parse_tool_choice(_tool_choice_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.tool_choice") from None

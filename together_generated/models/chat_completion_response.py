@@ -26,6 +26,30 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionChoicesDataItem
+    from together_generated.models.chat_completion_choices_data_item import (
+        ChatCompletionChoicesDataItem,  # noqa: PLC0415
+    )
+
+    global InferenceWarning
+    from together_generated.models.inference_warning import InferenceWarning  # noqa: PLC0415
+
+    global PromptPartItem
+    from together_generated.models.prompt_part_item import PromptPartItem  # noqa: PLC0415
+
+    global UsageData
+    from together_generated.models.usage_data import UsageData  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionResponse:
     """
@@ -51,8 +75,8 @@ class ChatCompletionResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         choices = []
@@ -114,13 +138,8 @@ class ChatCompletionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_choices_data_item import (
-            ChatCompletionChoicesDataItem,  # noqa: PLC0415
-        )
-        from together_generated.models.inference_warning import InferenceWarning  # noqa: PLC0415
-        from together_generated.models.prompt_part_item import PromptPartItem  # noqa: PLC0415
-        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str and id is not UNSET:
@@ -161,23 +180,28 @@ class ChatCompletionResponse:
             raise field_error(exc, "ChatCompletionResponse.object") from None
 
         try:
+            _usage_data = d.pop("usage", UNSET)
+            usage: None | Unset | UsageData
+            if _usage_data is UNSET:
+                usage = UNSET
+            else:
 
-            def _parse_usage(data: object) -> None | Unset | UsageData:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    usage_type_0 = UsageData.from_dict(data)
+                def _parse_usage(data: object) -> None | Unset | UsageData:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        usage_type_0 = UsageData.from_dict(data)
 
-                    return usage_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                        return usage_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
 
-            usage = _parse_usage(d.pop("usage", UNSET))
+                usage = _parse_usage(_usage_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionResponse.usage") from None

@@ -21,6 +21,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionTool")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionToolFunction
+    from together_generated.models.chat_completion_tool_function import (
+        ChatCompletionToolFunction,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionTool:
     """
@@ -34,6 +49,8 @@ class ChatCompletionTool:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         type_: str = self.type_
 
         function = self.function.to_dict()
@@ -51,10 +68,8 @@ class ChatCompletionTool:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_tool_function import (
-            ChatCompletionToolFunction,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             type_ = check_chat_completion_tool_type(d.pop("type"))

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionToolFunction")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionToolFunctionParameters
+    from together_generated.models.chat_completion_tool_function_parameters import (
+        ChatCompletionToolFunctionParameters,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionToolFunction:
     """
@@ -34,6 +49,8 @@ class ChatCompletionToolFunction:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         name = self.name
 
         description = self.description
@@ -58,10 +75,8 @@ class ChatCompletionToolFunction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_tool_function_parameters import (
-            ChatCompletionToolFunctionParameters,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         name = d.pop("name")
         if type(name) is not str and name is not UNSET:

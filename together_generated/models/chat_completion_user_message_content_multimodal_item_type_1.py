@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionUserMessageContentMultimodalItemType1")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionUserMessageContentImageUrl
+    from together_generated.models.chat_completion_user_message_content_image_url import (
+        ChatCompletionUserMessageContentImageUrl,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionUserMessageContentMultimodalItemType1:
     """
@@ -36,6 +51,8 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         type_: str | Unset = UNSET
         if not isinstance(self.type_, Unset):
             type_ = self.type_
@@ -56,10 +73,8 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_user_message_content_image_url import (
-            ChatCompletionUserMessageContentImageUrl,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _type_ = d.pop("type", UNSET)

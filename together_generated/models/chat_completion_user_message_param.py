@@ -29,6 +29,35 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ChatCompletionUserMessageParam")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global Audio
+    from together_generated.models.audio import Audio  # noqa: PLC0415
+
+    global ChatCompletionUserMessageContentMultimodalItemType0
+    from together_generated.models.chat_completion_user_message_content_multimodal_item_type_0 import (
+        ChatCompletionUserMessageContentMultimodalItemType0,  # noqa: PLC0415
+    )
+
+    global ChatCompletionUserMessageContentMultimodalItemType1
+    from together_generated.models.chat_completion_user_message_content_multimodal_item_type_1 import (
+        ChatCompletionUserMessageContentMultimodalItemType1,  # noqa: PLC0415
+    )
+
+    global InputAudio
+    from together_generated.models.input_audio import InputAudio  # noqa: PLC0415
+
+    global Video
+    from together_generated.models.video import Video  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ChatCompletionUserMessageParam:
     """
@@ -55,15 +84,8 @@ class ChatCompletionUserMessageParam:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.audio import Audio  # noqa: PLC0415
-        from together_generated.models.chat_completion_user_message_content_multimodal_item_type_0 import (
-            ChatCompletionUserMessageContentMultimodalItemType0,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_user_message_content_multimodal_item_type_1 import (
-            ChatCompletionUserMessageContentMultimodalItemType1,  # noqa: PLC0415
-        )
-        from together_generated.models.video import Video  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         content: list[dict[str, Any]] | str
         if isinstance(self.content, list):
             content = []
@@ -120,16 +142,8 @@ class ChatCompletionUserMessageParam:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.audio import Audio  # noqa: PLC0415
-        from together_generated.models.chat_completion_user_message_content_multimodal_item_type_0 import (
-            ChatCompletionUserMessageContentMultimodalItemType0,  # noqa: PLC0415
-        )
-        from together_generated.models.chat_completion_user_message_content_multimodal_item_type_1 import (
-            ChatCompletionUserMessageContentMultimodalItemType1,  # noqa: PLC0415
-        )
-        from together_generated.models.input_audio import InputAudio  # noqa: PLC0415
-        from together_generated.models.video import Video  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
 

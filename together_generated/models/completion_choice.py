@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CompletionChoice")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global CompletionChoiceCompletionChoiceDelta
+    from together_generated.models.completion_choice_completion_choice_delta import (
+        CompletionChoiceCompletionChoiceDelta,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class CompletionChoice:
     """
@@ -34,6 +49,8 @@ class CompletionChoice:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         index = self.index
 
         text = self.text
@@ -58,10 +75,8 @@ class CompletionChoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.completion_choice_completion_choice_delta import (
-            CompletionChoiceCompletionChoiceDelta,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
         if type(index) is not int and index is not UNSET:

@@ -24,6 +24,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CompletionChoiceCompletionChoiceDelta")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global CompletionChoiceCompletionChoiceDeltaFunctionCallType0
+    from together_generated.models.completion_choice_completion_choice_delta_function_call_type_0 import (
+        CompletionChoiceCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
+    )
+
+    global ToolChoice
+    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class CompletionChoiceCompletionChoiceDelta:
     """
@@ -47,10 +65,8 @@ class CompletionChoiceCompletionChoiceDelta:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.completion_choice_completion_choice_delta_function_call_type_0 import (
-            CompletionChoiceCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         role: str = self.role
 
         token_id = self.token_id
@@ -106,11 +122,8 @@ class CompletionChoiceCompletionChoiceDelta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.completion_choice_completion_choice_delta_function_call_type_0 import (
-            CompletionChoiceCompletionChoiceDeltaFunctionCallType0,  # noqa: PLC0415
-        )
-        from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             role = check_completion_choice_completion_choice_delta_role(d.pop("role"))
@@ -125,17 +138,22 @@ class CompletionChoiceCompletionChoiceDelta:
             check_value(token_id, int, "CompletionChoiceCompletionChoiceDelta.token_id")
 
         try:
+            _content_data = d.pop("content", UNSET)
+            content: None | str | Unset
+            if _content_data is UNSET:
+                content = UNSET
+            else:
 
-            def _parse_content(data: object) -> None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
+                def _parse_content(data: object) -> None | str | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str or null, got {type(data).__name__}")
 
-            content = _parse_content(d.pop("content", UNSET))
+                content = _parse_content(_content_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -143,17 +161,22 @@ class CompletionChoiceCompletionChoiceDelta:
             ) from None
 
         try:
+            _reasoning_data = d.pop("reasoning", UNSET)
+            reasoning: None | str | Unset
+            if _reasoning_data is UNSET:
+                reasoning = UNSET
+            else:
 
-            def _parse_reasoning(data: object) -> None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
+                def _parse_reasoning(data: object) -> None | str | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str or null, got {type(data).__name__}")
 
-            reasoning = _parse_reasoning(d.pop("reasoning", UNSET))
+                reasoning = _parse_reasoning(_reasoning_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -180,27 +203,38 @@ class CompletionChoiceCompletionChoiceDelta:
             ) from None
 
         try:
+            _function_call_data = d.pop("function_call", UNSET)
+            function_call: (
+                CompletionChoiceCompletionChoiceDeltaFunctionCallType0 | None | Unset
+            )
+            if _function_call_data is UNSET:
+                function_call = UNSET
+            else:
 
-            def _parse_function_call(
-                data: object,
-            ) -> CompletionChoiceCompletionChoiceDeltaFunctionCallType0 | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    function_call_type_0 = CompletionChoiceCompletionChoiceDeltaFunctionCallType0.from_dict(
-                        data
-                    )
+                def _parse_function_call(
+                    data: object,
+                ) -> (
+                    CompletionChoiceCompletionChoiceDeltaFunctionCallType0
+                    | None
+                    | Unset
+                ):
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        function_call_type_0 = CompletionChoiceCompletionChoiceDeltaFunctionCallType0.from_dict(
+                            data
+                        )
 
-                    return function_call_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                        return function_call_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
 
-            function_call = _parse_function_call(d.pop("function_call", UNSET))
+                function_call = _parse_function_call(_function_call_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

@@ -26,6 +26,25 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CompletionChunk")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global CompletionChoice
+    from together_generated.models.completion_choice import CompletionChoice  # noqa: PLC0415
+
+    global CompletionToken
+    from together_generated.models.completion_token import CompletionToken  # noqa: PLC0415
+
+    global UsageData
+    from together_generated.models.usage_data import UsageData  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class CompletionChunk:
     """
@@ -51,8 +70,8 @@ class CompletionChunk:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         token = self.token.to_dict()
@@ -102,10 +121,8 @@ class CompletionChunk:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.completion_choice import CompletionChoice  # noqa: PLC0415
-        from together_generated.models.completion_token import CompletionToken  # noqa: PLC0415
-        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str and id is not UNSET:

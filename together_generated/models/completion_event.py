@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CompletionEvent")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global CompletionChunk
+    from together_generated.models.completion_chunk import CompletionChunk  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class CompletionEvent:
     """
@@ -28,6 +41,8 @@ class CompletionEvent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -42,8 +57,8 @@ class CompletionEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.completion_chunk import CompletionChunk  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             data = CompletionChunk.from_dict(d.pop("data"))

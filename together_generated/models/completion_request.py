@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CompletionRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global CompletionRequestLogitBias
+    from together_generated.models.completion_request_logit_bias import (
+        CompletionRequestLogitBias,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class CompletionRequest:
     """
@@ -93,6 +108,8 @@ class CompletionRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         prompt = self.prompt
 
         model: str
@@ -188,10 +205,8 @@ class CompletionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.completion_request_logit_bias import (
-            CompletionRequestLogitBias,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         prompt = d.pop("prompt")
         if type(prompt) is not str and prompt is not UNSET:
@@ -267,27 +282,32 @@ class CompletionRequest:
             check_value(n, int, "CompletionRequest.n")
 
         try:
+            _safety_model_data = d.pop("safety_model", UNSET)
+            safety_model: CompletionRequestSafetyModelType0 | str | Unset
+            if _safety_model_data is UNSET:
+                safety_model = UNSET
+            else:
 
-            def _parse_safety_model(
-                data: object,
-            ) -> CompletionRequestSafetyModelType0 | str | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    safety_model_type_0 = check_completion_request_safety_model_type_0(
-                        data
-                    )
+                def _parse_safety_model(
+                    data: object,
+                ) -> CompletionRequestSafetyModelType0 | str | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        safety_model_type_0 = (
+                            check_completion_request_safety_model_type_0(data)
+                        )
 
-                    return safety_model_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                        return safety_model_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str, got {type(data).__name__}")
 
-            safety_model = _parse_safety_model(d.pop("safety_model", UNSET))
+                safety_model = _parse_safety_model(_safety_model_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionRequest.safety_model") from None

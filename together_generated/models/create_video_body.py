@@ -18,6 +18,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CreateVideoBody")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global VideoFrameImageInput
+    from together_generated.models.video_frame_image_input import VideoFrameImageInput  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class CreateVideoBody:
     """Parameters for creating a new video generation job.
@@ -65,6 +78,8 @@ class CreateVideoBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         model = self.model
 
         prompt = self.prompt
@@ -140,10 +155,8 @@ class CreateVideoBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.video_frame_image_input import (
-            VideoFrameImageInput,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
         if type(model) is not str and model is not UNSET:

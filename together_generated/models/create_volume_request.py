@@ -18,6 +18,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CreateVolumeRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global VolumeContentRequest
+    from together_generated.models.volume_content_request import VolumeContentRequest  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class CreateVolumeRequest:
     """
@@ -33,6 +46,8 @@ class CreateVolumeRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         content = self.content.to_dict()
 
         name = self.name
@@ -53,10 +68,8 @@ class CreateVolumeRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.volume_content_request import (
-            VolumeContentRequest,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             content = VolumeContentRequest.from_dict(d.pop("content"))

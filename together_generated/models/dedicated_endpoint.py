@@ -32,6 +32,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DedicatedEndpoint")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global Autoscaling
+    from together_generated.models.autoscaling import Autoscaling  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class DedicatedEndpoint:
     """Details about a dedicated endpoint deployment
@@ -64,6 +77,8 @@ class DedicatedEndpoint:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         object_ = self.object_
 
         id = self.id
@@ -108,8 +123,8 @@ class DedicatedEndpoint:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.autoscaling import Autoscaling  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             object_ = cast(Literal["endpoint"], d.pop("object"))

@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DeploymentListResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global DeploymentResponseItem
+    from together_generated.models.deployment_response_item import (
+        DeploymentResponseItem,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class DeploymentListResponse:
     """
@@ -36,6 +51,8 @@ class DeploymentListResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.data, Unset):
             data = []
@@ -57,10 +74,8 @@ class DeploymentListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.deployment_response_item import (
-            DeploymentResponseItem,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _data = d.pop("data", UNSET)

@@ -15,6 +15,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DeploymentResponseItemReplicaEvents")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ReplicaEvent
+    from together_generated.models.replica_event import ReplicaEvent  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class DeploymentResponseItemReplicaEvents:
     """ReplicaEvents is a mapping of replica names or IDs to their status events"""
@@ -24,6 +37,8 @@ class DeploymentResponseItemReplicaEvents:
     )
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
@@ -33,8 +48,8 @@ class DeploymentResponseItemReplicaEvents:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.replica_event import ReplicaEvent  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         deployment_response_item_replica_events = cls()
 

@@ -21,6 +21,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DisplayorExecuteOutput")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global DisplayorExecuteOutputData
+    from together_generated.models.displayor_execute_output_data import (
+        DisplayorExecuteOutputData,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class DisplayorExecuteOutput:
     """
@@ -34,6 +49,8 @@ class DisplayorExecuteOutput:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data = self.data.to_dict()
 
         type_: str = self.type_
@@ -51,10 +68,8 @@ class DisplayorExecuteOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.displayor_execute_output_data import (
-            DisplayorExecuteOutputData,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             data = DisplayorExecuteOutputData.from_dict(d.pop("data"))

@@ -28,6 +28,36 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="DisplayorExecuteOutputData")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global DisplayorExecuteOutputDataApplicationgeojson
+    from together_generated.models.displayor_execute_output_data_applicationgeojson import (
+        DisplayorExecuteOutputDataApplicationgeojson,  # noqa: PLC0415
+    )
+
+    global DisplayorExecuteOutputDataApplicationjson
+    from together_generated.models.displayor_execute_output_data_applicationjson import (
+        DisplayorExecuteOutputDataApplicationjson,  # noqa: PLC0415
+    )
+
+    global DisplayorExecuteOutputDataApplicationvndVegaV5Json
+    from together_generated.models.displayor_execute_output_data_applicationvnd_vega_v5_json import (
+        DisplayorExecuteOutputDataApplicationvndVegaV5Json,  # noqa: PLC0415
+    )
+
+    global DisplayorExecuteOutputDataApplicationvndVegaliteV4Json
+    from together_generated.models.displayor_execute_output_data_applicationvnd_vegalite_v4_json import (
+        DisplayorExecuteOutputDataApplicationvndVegaliteV4Json,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class DisplayorExecuteOutputData:
     """
@@ -69,6 +99,8 @@ class DisplayorExecuteOutputData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         applicationgeojson: dict[str, Any] | Unset = UNSET
         if not isinstance(self.applicationgeojson, Unset):
             applicationgeojson = self.applicationgeojson.to_dict()
@@ -145,19 +177,8 @@ class DisplayorExecuteOutputData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.displayor_execute_output_data_applicationgeojson import (
-            DisplayorExecuteOutputDataApplicationgeojson,  # noqa: PLC0415
-        )
-        from together_generated.models.displayor_execute_output_data_applicationjson import (
-            DisplayorExecuteOutputDataApplicationjson,  # noqa: PLC0415
-        )
-        from together_generated.models.displayor_execute_output_data_applicationvnd_vega_v5_json import (
-            DisplayorExecuteOutputDataApplicationvndVegaV5Json,  # noqa: PLC0415
-        )
-        from together_generated.models.displayor_execute_output_data_applicationvnd_vegalite_v4_json import (
-            DisplayorExecuteOutputDataApplicationvndVegaliteV4Json,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _applicationgeojson = d.pop("application/geo+json", UNSET)

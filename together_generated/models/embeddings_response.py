@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EmbeddingsResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global EmbeddingsResponseDataItem
+    from together_generated.models.embeddings_response_data_item import (
+        EmbeddingsResponseDataItem,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class EmbeddingsResponse:
     """
@@ -38,6 +53,8 @@ class EmbeddingsResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         object_ = self.object_
 
         model = self.model
@@ -61,10 +78,8 @@ class EmbeddingsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.embeddings_response_data_item import (
-            EmbeddingsResponseDataItem,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             object_ = cast(Literal["list"], d.pop("object"))

@@ -73,33 +73,43 @@ class ErrorDataError:
             check_value(type_, str, "ErrorDataError.type")
 
         try:
+            _param_data = d.pop("param", UNSET)
+            param: None | str | Unset
+            if _param_data is UNSET:
+                param = UNSET
+            else:
 
-            def _parse_param(data: object) -> None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
+                def _parse_param(data: object) -> None | str | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str or null, got {type(data).__name__}")
 
-            param = _parse_param(d.pop("param", UNSET))
+                param = _parse_param(_param_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorDataError.param") from None
 
         try:
+            _code_data = d.pop("code", UNSET)
+            code: None | str | Unset
+            if _code_data is UNSET:
+                code = UNSET
+            else:
 
-            def _parse_code(data: object) -> None | str | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
+                def _parse_code(data: object) -> None | str | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str or null, got {type(data).__name__}")
 
-            code = _parse_code(d.pop("code", UNSET))
+                code = _parse_code(_code_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorDataError.code") from None

@@ -18,6 +18,26 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EvaluationClassifyParameters")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global EvaluationJudgeModelConfig
+    from together_generated.models.evaluation_judge_model_config import (
+        EvaluationJudgeModelConfig,  # noqa: PLC0415
+    )
+
+    global EvaluationModelRequest
+    from together_generated.models.evaluation_model_request import (
+        EvaluationModelRequest,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class EvaluationClassifyParameters:
     """
@@ -37,10 +57,8 @@ class EvaluationClassifyParameters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.evaluation_model_request import (
-            EvaluationModelRequest,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         judge = self.judge.to_dict()
 
         labels = self.labels
@@ -74,13 +92,8 @@ class EvaluationClassifyParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.evaluation_judge_model_config import (
-            EvaluationJudgeModelConfig,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_model_request import (
-            EvaluationModelRequest,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
@@ -113,29 +126,32 @@ class EvaluationClassifyParameters:
             )
 
         try:
+            _model_to_evaluate_data = d.pop("model_to_evaluate", UNSET)
+            model_to_evaluate: EvaluationModelRequest | str | Unset
+            if _model_to_evaluate_data is UNSET:
+                model_to_evaluate = UNSET
+            else:
 
-            def _parse_model_to_evaluate(
-                data: object,
-            ) -> EvaluationModelRequest | str | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_evaluation_model_or_string_type_1 = (
-                        EvaluationModelRequest.from_dict(data)
-                    )
+                def _parse_model_to_evaluate(
+                    data: object,
+                ) -> EvaluationModelRequest | str | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_evaluation_model_or_string_type_1 = (
+                            EvaluationModelRequest.from_dict(data)
+                        )
 
-                    return componentsschemas_evaluation_model_or_string_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                        return componentsschemas_evaluation_model_or_string_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str, got {type(data).__name__}")
 
-            model_to_evaluate = _parse_model_to_evaluate(
-                d.pop("model_to_evaluate", UNSET)
-            )
+                model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

@@ -84,25 +84,32 @@ class EvaluationClassifyResults:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
+            _generation_fail_count_data = d.pop("generation_fail_count", UNSET)
+            generation_fail_count: float | None | Unset
+            if _generation_fail_count_data is UNSET:
+                generation_fail_count = UNSET
+            else:
 
-            def _parse_generation_fail_count(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_generation_fail_count(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            generation_fail_count = _parse_generation_fail_count(
-                d.pop("generation_fail_count", UNSET)
-            )
+                generation_fail_count = _parse_generation_fail_count(
+                    _generation_fail_count_data
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -110,23 +117,30 @@ class EvaluationClassifyResults:
             ) from None
 
         try:
+            _judge_fail_count_data = d.pop("judge_fail_count", UNSET)
+            judge_fail_count: float | None | Unset
+            if _judge_fail_count_data is UNSET:
+                judge_fail_count = UNSET
+            else:
 
-            def _parse_judge_fail_count(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_judge_fail_count(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+                judge_fail_count = _parse_judge_fail_count(_judge_fail_count_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -134,25 +148,32 @@ class EvaluationClassifyResults:
             ) from None
 
         try:
+            _invalid_label_count_data = d.pop("invalid_label_count", UNSET)
+            invalid_label_count: float | None | Unset
+            if _invalid_label_count_data is UNSET:
+                invalid_label_count = UNSET
+            else:
 
-            def _parse_invalid_label_count(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_invalid_label_count(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            invalid_label_count = _parse_invalid_label_count(
-                d.pop("invalid_label_count", UNSET)
-            )
+                invalid_label_count = _parse_invalid_label_count(
+                    _invalid_label_count_data
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -164,23 +185,30 @@ class EvaluationClassifyResults:
             check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
 
         try:
+            _pass_percentage_data = d.pop("pass_percentage", UNSET)
+            pass_percentage: float | None | Unset
+            if _pass_percentage_data is UNSET:
+                pass_percentage = UNSET
+            else:
 
-            def _parse_pass_percentage(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_pass_percentage(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            pass_percentage = _parse_pass_percentage(d.pop("pass_percentage", UNSET))
+                pass_percentage = _parse_pass_percentage(_pass_percentage_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

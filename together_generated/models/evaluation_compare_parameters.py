@@ -18,6 +18,26 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EvaluationCompareParameters")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global EvaluationJudgeModelConfig
+    from together_generated.models.evaluation_judge_model_config import (
+        EvaluationJudgeModelConfig,  # noqa: PLC0415
+    )
+
+    global EvaluationModelRequest
+    from together_generated.models.evaluation_model_request import (
+        EvaluationModelRequest,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class EvaluationCompareParameters:
     """
@@ -35,10 +55,8 @@ class EvaluationCompareParameters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.evaluation_model_request import (
-            EvaluationModelRequest,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         judge = self.judge.to_dict()
 
         input_data_file_path = self.input_data_file_path
@@ -76,13 +94,8 @@ class EvaluationCompareParameters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.evaluation_judge_model_config import (
-            EvaluationJudgeModelConfig,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_model_request import (
-            EvaluationModelRequest,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
@@ -99,49 +112,63 @@ class EvaluationCompareParameters:
             )
 
         try:
+            _model_a_data = d.pop("model_a", UNSET)
+            model_a: EvaluationModelRequest | str | Unset
+            if _model_a_data is UNSET:
+                model_a = UNSET
+            else:
 
-            def _parse_model_a(data: object) -> EvaluationModelRequest | str | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_evaluation_model_or_string_type_1 = (
-                        EvaluationModelRequest.from_dict(data)
-                    )
+                def _parse_model_a(
+                    data: object,
+                ) -> EvaluationModelRequest | str | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_evaluation_model_or_string_type_1 = (
+                            EvaluationModelRequest.from_dict(data)
+                        )
 
-                    return componentsschemas_evaluation_model_or_string_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                        return componentsschemas_evaluation_model_or_string_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str, got {type(data).__name__}")
 
-            model_a = _parse_model_a(d.pop("model_a", UNSET))
+                model_a = _parse_model_a(_model_a_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationCompareParameters.model_a") from None
 
         try:
+            _model_b_data = d.pop("model_b", UNSET)
+            model_b: EvaluationModelRequest | str | Unset
+            if _model_b_data is UNSET:
+                model_b = UNSET
+            else:
 
-            def _parse_model_b(data: object) -> EvaluationModelRequest | str | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_evaluation_model_or_string_type_1 = (
-                        EvaluationModelRequest.from_dict(data)
-                    )
+                def _parse_model_b(
+                    data: object,
+                ) -> EvaluationModelRequest | str | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_evaluation_model_or_string_type_1 = (
+                            EvaluationModelRequest.from_dict(data)
+                        )
 
-                    return componentsschemas_evaluation_model_or_string_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                        return componentsschemas_evaluation_model_or_string_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (str,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected str, got {type(data).__name__}")
 
-            model_b = _parse_model_b(d.pop("model_b", UNSET))
+                model_b = _parse_model_b(_model_b_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationCompareParameters.model_b") from None

@@ -98,25 +98,32 @@ class EvaluationCompareResults:
             check_value(ties, int, "EvaluationCompareResults.Ties")
 
         try:
+            _generation_fail_count_data = d.pop("generation_fail_count", UNSET)
+            generation_fail_count: float | None | Unset
+            if _generation_fail_count_data is UNSET:
+                generation_fail_count = UNSET
+            else:
 
-            def _parse_generation_fail_count(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_generation_fail_count(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            generation_fail_count = _parse_generation_fail_count(
-                d.pop("generation_fail_count", UNSET)
-            )
+                generation_fail_count = _parse_generation_fail_count(
+                    _generation_fail_count_data
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -124,23 +131,30 @@ class EvaluationCompareResults:
             ) from None
 
         try:
+            _judge_fail_count_data = d.pop("judge_fail_count", UNSET)
+            judge_fail_count: float | None | Unset
+            if _judge_fail_count_data is UNSET:
+                judge_fail_count = UNSET
+            else:
 
-            def _parse_judge_fail_count(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_judge_fail_count(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+                judge_fail_count = _parse_judge_fail_count(_judge_fail_count_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

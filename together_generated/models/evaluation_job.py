@@ -28,6 +28,46 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EvaluationJob")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global EvaluationClassifyResults
+    from together_generated.models.evaluation_classify_results import (
+        EvaluationClassifyResults,  # noqa: PLC0415
+    )
+
+    global EvaluationCompareResults
+    from together_generated.models.evaluation_compare_results import (
+        EvaluationCompareResults,  # noqa: PLC0415
+    )
+
+    global EvaluationJobParameters
+    from together_generated.models.evaluation_job_parameters import (
+        EvaluationJobParameters,  # noqa: PLC0415
+    )
+
+    global EvaluationJobResultsType3
+    from together_generated.models.evaluation_job_results_type_3 import (
+        EvaluationJobResultsType3,  # noqa: PLC0415
+    )
+
+    global EvaluationJobStatusUpdate
+    from together_generated.models.evaluation_job_status_update import (
+        EvaluationJobStatusUpdate,  # noqa: PLC0415
+    )
+
+    global EvaluationScoreResults
+    from together_generated.models.evaluation_score_results import (
+        EvaluationScoreResults,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class EvaluationJob:
     """
@@ -63,19 +103,8 @@ class EvaluationJob:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.evaluation_classify_results import (
-            EvaluationClassifyResults,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_compare_results import (
-            EvaluationCompareResults,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_job_results_type_3 import (
-            EvaluationJobResultsType3,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_score_results import (
-            EvaluationScoreResults,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         workflow_id = self.workflow_id
 
         type_: str | Unset = UNSET
@@ -147,25 +176,8 @@ class EvaluationJob:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.evaluation_classify_results import (
-            EvaluationClassifyResults,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_compare_results import (
-            EvaluationCompareResults,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_job_parameters import (
-            EvaluationJobParameters,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_job_results_type_3 import (
-            EvaluationJobResultsType3,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_job_status_update import (
-            EvaluationJobStatusUpdate,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_score_results import (
-            EvaluationScoreResults,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
         if type(workflow_id) is not str and workflow_id is not UNSET:
@@ -250,56 +262,68 @@ class EvaluationJob:
             raise field_error(exc, "EvaluationJob.updated_at") from None
 
         try:
-
-            def _parse_results(
-                data: object,
-            ) -> (
+            _results_data = d.pop("results", UNSET)
+            results: (
                 EvaluationClassifyResults
                 | EvaluationCompareResults
                 | EvaluationJobResultsType3
                 | EvaluationScoreResults
                 | None
                 | Unset
-            ):
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    results_type_0 = EvaluationClassifyResults.from_dict(data)
+            )
+            if _results_data is UNSET:
+                results = UNSET
+            else:
 
-                    return results_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    results_type_1 = EvaluationScoreResults.from_dict(data)
+                def _parse_results(
+                    data: object,
+                ) -> (
+                    EvaluationClassifyResults
+                    | EvaluationCompareResults
+                    | EvaluationJobResultsType3
+                    | EvaluationScoreResults
+                    | None
+                    | Unset
+                ):
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        results_type_0 = EvaluationClassifyResults.from_dict(data)
 
-                    return results_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    results_type_2 = EvaluationCompareResults.from_dict(data)
+                        return results_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        results_type_1 = EvaluationScoreResults.from_dict(data)
 
-                    return results_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    results_type_3 = EvaluationJobResultsType3.from_dict(data)
+                        return results_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        results_type_2 = EvaluationCompareResults.from_dict(data)
 
-                    return results_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                        return results_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        results_type_3 = EvaluationJobResultsType3.from_dict(data)
 
-            results = _parse_results(d.pop("results", UNSET))
+                        return results_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
+
+                results = _parse_results(_results_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJob.results") from None

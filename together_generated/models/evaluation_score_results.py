@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EvaluationScoreResults")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global EvaluationScoreResultsAggregatedScores
+    from together_generated.models.evaluation_score_results_aggregated_scores import (
+        EvaluationScoreResultsAggregatedScores,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class EvaluationScoreResults:
     """
@@ -40,6 +55,8 @@ class EvaluationScoreResults:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         aggregated_scores: dict[str, Any] | Unset = UNSET
         if not isinstance(self.aggregated_scores, Unset):
             aggregated_scores = self.aggregated_scores.to_dict()
@@ -82,10 +99,8 @@ class EvaluationScoreResults:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.evaluation_score_results_aggregated_scores import (
-            EvaluationScoreResultsAggregatedScores,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _aggregated_scores = d.pop("aggregated_scores", UNSET)
@@ -101,25 +116,32 @@ class EvaluationScoreResults:
             raise field_error(exc, "EvaluationScoreResults.aggregated_scores") from None
 
         try:
+            _generation_fail_count_data = d.pop("generation_fail_count", UNSET)
+            generation_fail_count: float | None | Unset
+            if _generation_fail_count_data is UNSET:
+                generation_fail_count = UNSET
+            else:
 
-            def _parse_generation_fail_count(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_generation_fail_count(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            generation_fail_count = _parse_generation_fail_count(
-                d.pop("generation_fail_count", UNSET)
-            )
+                generation_fail_count = _parse_generation_fail_count(
+                    _generation_fail_count_data
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -127,23 +149,30 @@ class EvaluationScoreResults:
             ) from None
 
         try:
+            _judge_fail_count_data = d.pop("judge_fail_count", UNSET)
+            judge_fail_count: float | None | Unset
+            if _judge_fail_count_data is UNSET:
+                judge_fail_count = UNSET
+            else:
 
-            def _parse_judge_fail_count(data: object) -> float | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float or null, got {type(data).__name__}")
+                def _parse_judge_fail_count(data: object) -> float | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(
+                        f"expected float or null, got {type(data).__name__}"
+                    )
 
-            judge_fail_count = _parse_judge_fail_count(d.pop("judge_fail_count", UNSET))
+                judge_fail_count = _parse_judge_fail_count(_judge_fail_count_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationScoreResults.judge_fail_count") from None

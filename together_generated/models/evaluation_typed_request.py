@@ -23,6 +23,31 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="EvaluationTypedRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global EvaluationClassifyParameters
+    from together_generated.models.evaluation_classify_parameters import (
+        EvaluationClassifyParameters,  # noqa: PLC0415
+    )
+
+    global EvaluationCompareParameters
+    from together_generated.models.evaluation_compare_parameters import (
+        EvaluationCompareParameters,  # noqa: PLC0415
+    )
+
+    global EvaluationScoreParameters
+    from together_generated.models.evaluation_score_parameters import (
+        EvaluationScoreParameters,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class EvaluationTypedRequest:
     """
@@ -41,13 +66,8 @@ class EvaluationTypedRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.evaluation_classify_parameters import (
-            EvaluationClassifyParameters,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_score_parameters import (
-            EvaluationScoreParameters,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         type_: str = self.type_
 
         parameters: dict[str, Any]
@@ -71,16 +91,8 @@ class EvaluationTypedRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.evaluation_classify_parameters import (
-            EvaluationClassifyParameters,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_compare_parameters import (
-            EvaluationCompareParameters,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_score_parameters import (
-            EvaluationScoreParameters,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             type_ = check_evaluation_typed_request_type(d.pop("type"))

@@ -21,6 +21,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ExecuteRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ExecuteRequestFilesItem
+    from together_generated.models.execute_request_files_item import (
+        ExecuteRequestFilesItem,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ExecuteRequest:
     """
@@ -41,6 +56,8 @@ class ExecuteRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         code = self.code
 
         language: str = self.language
@@ -71,10 +88,8 @@ class ExecuteRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.execute_request_files_item import (
-            ExecuteRequestFilesItem,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         code = d.pop("code")
         if type(code) is not str and code is not UNSET:

@@ -23,6 +23,27 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ExecuteResponseData")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global DisplayorExecuteOutput
+    from together_generated.models.displayor_execute_output import (
+        DisplayorExecuteOutput,  # noqa: PLC0415
+    )
+
+    global ErrorOutput
+    from together_generated.models.error_output import ErrorOutput  # noqa: PLC0415
+
+    global StreamOutput
+    from together_generated.models.stream_output import StreamOutput  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ExecuteResponseData:
     """
@@ -38,9 +59,8 @@ class ExecuteResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.error_output import ErrorOutput  # noqa: PLC0415
-        from together_generated.models.stream_output import StreamOutput  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         outputs = []
         for outputs_item_data in self.outputs:
             outputs_item: dict[str, Any]
@@ -74,12 +94,8 @@ class ExecuteResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.displayor_execute_output import (
-            DisplayorExecuteOutput,  # noqa: PLC0415
-        )
-        from together_generated.models.error_output import ErrorOutput  # noqa: PLC0415
-        from together_generated.models.stream_output import StreamOutput  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             outputs = []

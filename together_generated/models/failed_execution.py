@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FailedExecution")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ErrorType1
+    from together_generated.models.error_type_1 import ErrorType1  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class FailedExecution:
     """
@@ -30,8 +43,8 @@ class FailedExecution:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.error_type_1 import ErrorType1  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         data = self.data
 
         errors = []
@@ -56,8 +69,8 @@ class FailedExecution:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.error_type_1 import ErrorType1  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         data = d.pop("data")
 

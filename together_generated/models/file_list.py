@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FileList")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global FileResponse
+    from together_generated.models.file_response import FileResponse  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class FileList:
     """
@@ -28,6 +41,8 @@ class FileList:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -45,8 +60,8 @@ class FileList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.file_response import FileResponse  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             data = []

@@ -181,23 +181,28 @@ class FineTuneEvent:
             check_value(hash_, str, "FineTuneEvent.hash")
 
         try:
+            _level_data = d.pop("level", UNSET)
+            level: FinetuneEventLevels | None | Unset
+            if _level_data is UNSET:
+                level = UNSET
+            else:
 
-            def _parse_level(data: object) -> FinetuneEventLevels | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    level_type_0 = check_finetune_event_levels(data)
+                def _parse_level(data: object) -> FinetuneEventLevels | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        level_type_0 = check_finetune_event_levels(data)
 
-                    return level_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                        return level_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
 
-            level = _parse_level(d.pop("level", UNSET))
+                level = _parse_level(_level_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.level") from None

@@ -22,6 +22,26 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FineTuneModelLimits")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global FineTuneModelLimitsFullTraining
+    from together_generated.models.fine_tune_model_limits_full_training import (
+        FineTuneModelLimitsFullTraining,  # noqa: PLC0415
+    )
+
+    global FineTuneModelLimitsLoraTraining
+    from together_generated.models.fine_tune_model_limits_lora_training import (
+        FineTuneModelLimitsLoraTraining,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class FineTuneModelLimits:
     """Model limits for fine-tuning.
@@ -54,6 +74,8 @@ class FineTuneModelLimits:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         model_name = self.model_name
 
         max_num_epochs = self.max_num_epochs
@@ -104,13 +126,8 @@ class FineTuneModelLimits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.fine_tune_model_limits_full_training import (
-            FineTuneModelLimitsFullTraining,  # noqa: PLC0415
-        )
-        from together_generated.models.fine_tune_model_limits_lora_training import (
-            FineTuneModelLimitsLoraTraining,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         model_name = d.pop("model_name")
         if type(model_name) is not str and model_name is not UNSET:

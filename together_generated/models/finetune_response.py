@@ -34,6 +34,40 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FinetuneResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global FineTuneEvent
+    from together_generated.models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
+
+    global FineTuneProgress
+    from together_generated.models.fine_tune_progress import FineTuneProgress  # noqa: PLC0415
+
+    global FullTrainingType
+    from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+
+    global LoRATrainingType
+    from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+
+    global LRScheduler
+    from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
+
+    global MultimodalParams
+    from together_generated.models.multimodal_params import MultimodalParams  # noqa: PLC0415
+
+    global TrainingMethodDPO
+    from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
+
+    global TrainingMethodSFT
+    from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class FinetuneResponse:
     """
@@ -121,9 +155,8 @@ class FinetuneResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         status: str = self.status
@@ -330,15 +363,8 @@ class FinetuneResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
-        from together_generated.models.fine_tune_progress import FineTuneProgress  # noqa: PLC0415
-        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
-        from together_generated.models.multimodal_params import MultimodalParams  # noqa: PLC0415
-        from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
-        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str and id is not UNSET:
@@ -429,25 +455,32 @@ class FinetuneResponse:
             check_value(n_evals, int, "FinetuneResponse.n_evals")
 
         try:
+            _batch_size_data = d.pop("batch_size", UNSET)
+            batch_size: FinetuneResponseBatchSizeType1 | int | Unset
+            if _batch_size_data is UNSET:
+                batch_size = UNSET
+            else:
 
-            def _parse_batch_size(
-                data: object,
-            ) -> FinetuneResponseBatchSizeType1 | int | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    batch_size_type_1 = check_finetune_response_batch_size_type_1(data)
+                def _parse_batch_size(
+                    data: object,
+                ) -> FinetuneResponseBatchSizeType1 | int | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        batch_size_type_1 = check_finetune_response_batch_size_type_1(
+                            data
+                        )
 
-                    return batch_size_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (int,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected int, got {type(data).__name__}")
+                        return batch_size_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (int,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected int, got {type(data).__name__}")
 
-            batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
+                batch_size = _parse_batch_size(_batch_size_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.batch_size") from None
@@ -484,79 +517,94 @@ class FinetuneResponse:
             check_value(eval_steps, int, "FinetuneResponse.eval_steps")
 
         try:
+            _train_on_inputs_data = d.pop("train_on_inputs", UNSET)
+            train_on_inputs: bool | FinetuneResponseTrainOnInputsType1 | Unset
+            if _train_on_inputs_data is UNSET:
+                train_on_inputs = UNSET
+            else:
 
-            def _parse_train_on_inputs(
-                data: object,
-            ) -> bool | FinetuneResponseTrainOnInputsType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    train_on_inputs_type_1 = (
-                        check_finetune_response_train_on_inputs_type_1(data)
-                    )
+                def _parse_train_on_inputs(
+                    data: object,
+                ) -> bool | FinetuneResponseTrainOnInputsType1 | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        train_on_inputs_type_1 = (
+                            check_finetune_response_train_on_inputs_type_1(data)
+                        )
 
-                    return train_on_inputs_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (bool,)):
-                    return data
-                raise TypeError(f"expected bool, got {type(data).__name__}")
+                        return train_on_inputs_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (bool,)):
+                        return data
+                    raise TypeError(f"expected bool, got {type(data).__name__}")
 
-            train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs", UNSET))
+                train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.train_on_inputs") from None
 
         try:
+            _training_method_data = d.pop("training_method", UNSET)
+            training_method: TrainingMethodDPO | TrainingMethodSFT | Unset
+            if _training_method_data is UNSET:
+                training_method = UNSET
+            else:
 
-            def _parse_training_method(
-                data: object,
-            ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
+                def _parse_training_method(
+                    data: object,
+                ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_method_type_0 = TrainingMethodSFT.from_dict(data)
+
+                        return training_method_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    training_method_type_0 = TrainingMethodSFT.from_dict(data)
+                    training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                    return training_method_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                    return training_method_type_1
 
-                return training_method_type_1
-
-            training_method = _parse_training_method(d.pop("training_method", UNSET))
+                training_method = _parse_training_method(_training_method_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.training_method") from None
 
         try:
+            _training_type_data = d.pop("training_type", UNSET)
+            training_type: FullTrainingType | LoRATrainingType | Unset
+            if _training_type_data is UNSET:
+                training_type = UNSET
+            else:
 
-            def _parse_training_type(
-                data: object,
-            ) -> FullTrainingType | LoRATrainingType | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
+                def _parse_training_type(
+                    data: object,
+                ) -> FullTrainingType | LoRATrainingType | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_type_type_0 = FullTrainingType.from_dict(data)
+
+                        return training_type_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    training_type_type_0 = FullTrainingType.from_dict(data)
+                    training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                    return training_type_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                training_type_type_1 = LoRATrainingType.from_dict(data)
+                    return training_type_type_1
 
-                return training_type_type_1
-
-            training_type = _parse_training_type(d.pop("training_type", UNSET))
+                training_type = _parse_training_type(_training_type_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.training_type") from None

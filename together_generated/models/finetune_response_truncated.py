@@ -25,6 +25,37 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="FinetuneResponseTruncated")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global FineTuneEvent
+    from together_generated.models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
+
+    global FineTuneProgress
+    from together_generated.models.fine_tune_progress import FineTuneProgress  # noqa: PLC0415
+
+    global FullTrainingType
+    from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+
+    global LoRATrainingType
+    from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+
+    global LRScheduler
+    from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
+
+    global TrainingMethodDPO
+    from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
+
+    global TrainingMethodSFT
+    from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class FinetuneResponseTruncated:
     """A truncated version of the fine-tune response, used for POST /fine-tunes, GET /fine-tunes and POST /fine-
@@ -110,9 +141,8 @@ class FinetuneResponseTruncated:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         status: str = self.status
@@ -279,14 +309,8 @@ class FinetuneResponseTruncated:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.fine_tune_event import FineTuneEvent  # noqa: PLC0415
-        from together_generated.models.fine_tune_progress import FineTuneProgress  # noqa: PLC0415
-        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
-        from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
-        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str and id is not UNSET:
@@ -393,53 +417,63 @@ class FinetuneResponseTruncated:
             check_value(batch_size, int, "FinetuneResponseTruncated.batch_size")
 
         try:
+            _training_type_data = d.pop("training_type", UNSET)
+            training_type: FullTrainingType | LoRATrainingType | Unset
+            if _training_type_data is UNSET:
+                training_type = UNSET
+            else:
 
-            def _parse_training_type(
-                data: object,
-            ) -> FullTrainingType | LoRATrainingType | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
+                def _parse_training_type(
+                    data: object,
+                ) -> FullTrainingType | LoRATrainingType | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_type_type_0 = FullTrainingType.from_dict(data)
+
+                        return training_type_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    training_type_type_0 = FullTrainingType.from_dict(data)
+                    training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                    return training_type_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                training_type_type_1 = LoRATrainingType.from_dict(data)
+                    return training_type_type_1
 
-                return training_type_type_1
-
-            training_type = _parse_training_type(d.pop("training_type", UNSET))
+                training_type = _parse_training_type(_training_type_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.training_type") from None
 
         try:
+            _training_method_data = d.pop("training_method", UNSET)
+            training_method: TrainingMethodDPO | TrainingMethodSFT | Unset
+            if _training_method_data is UNSET:
+                training_method = UNSET
+            else:
 
-            def _parse_training_method(
-                data: object,
-            ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
+                def _parse_training_method(
+                    data: object,
+                ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_method_type_0 = TrainingMethodSFT.from_dict(data)
+
+                        return training_method_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    training_method_type_0 = TrainingMethodSFT.from_dict(data)
+                    training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                    return training_method_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                    return training_method_type_1
 
-                return training_method_type_1
-
-            training_method = _parse_training_method(d.pop("training_method", UNSET))
+                training_method = _parse_training_method(_training_method_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -474,17 +508,22 @@ class FinetuneResponseTruncated:
             check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
 
         try:
+            _random_seed_data = d.pop("random_seed", UNSET)
+            random_seed: int | None | Unset
+            if _random_seed_data is UNSET:
+                random_seed = UNSET
+            else:
 
-            def _parse_random_seed(data: object) -> int | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (int,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected int or null, got {type(data).__name__}")
+                def _parse_random_seed(data: object) -> int | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (int,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected int or null, got {type(data).__name__}")
 
-            random_seed = _parse_random_seed(d.pop("random_seed", UNSET))
+                random_seed = _parse_random_seed(_random_seed_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.random_seed") from None

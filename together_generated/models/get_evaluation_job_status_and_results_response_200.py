@@ -23,6 +23,31 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GetEvaluationJobStatusAndResultsResponse200")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global EvaluationClassifyResults
+    from together_generated.models.evaluation_classify_results import (
+        EvaluationClassifyResults,  # noqa: PLC0415
+    )
+
+    global EvaluationCompareResults
+    from together_generated.models.evaluation_compare_results import (
+        EvaluationCompareResults,  # noqa: PLC0415
+    )
+
+    global EvaluationScoreResults
+    from together_generated.models.evaluation_score_results import (
+        EvaluationScoreResults,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class GetEvaluationJobStatusAndResultsResponse200:
     """
@@ -42,13 +67,8 @@ class GetEvaluationJobStatusAndResultsResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.evaluation_classify_results import (
-            EvaluationClassifyResults,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_score_results import (
-            EvaluationScoreResults,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
             status = self.status
@@ -75,16 +95,8 @@ class GetEvaluationJobStatusAndResultsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.evaluation_classify_results import (
-            EvaluationClassifyResults,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_compare_results import (
-            EvaluationCompareResults,  # noqa: PLC0415
-        )
-        from together_generated.models.evaluation_score_results import (
-            EvaluationScoreResults,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _status = d.pop("status", UNSET)
@@ -104,40 +116,50 @@ class GetEvaluationJobStatusAndResultsResponse200:
             ) from None
 
         try:
-
-            def _parse_results(
-                data: object,
-            ) -> (
+            _results_data = d.pop("results", UNSET)
+            results: (
                 EvaluationClassifyResults
                 | EvaluationCompareResults
                 | EvaluationScoreResults
                 | Unset
-            ):
-                if isinstance(data, Unset):
-                    return data
-                try:
+            )
+            if _results_data is UNSET:
+                results = UNSET
+            else:
+
+                def _parse_results(
+                    data: object,
+                ) -> (
+                    EvaluationClassifyResults
+                    | EvaluationCompareResults
+                    | EvaluationScoreResults
+                    | Unset
+                ):
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        results_type_0 = EvaluationClassifyResults.from_dict(data)
+
+                        return results_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        results_type_1 = EvaluationScoreResults.from_dict(data)
+
+                        return results_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    results_type_0 = EvaluationClassifyResults.from_dict(data)
+                    results_type_2 = EvaluationCompareResults.from_dict(data)
 
-                    return results_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    results_type_1 = EvaluationScoreResults.from_dict(data)
+                    return results_type_2
 
-                    return results_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                results_type_2 = EvaluationCompareResults.from_dict(data)
-
-                return results_type_2
-
-            results = _parse_results(d.pop("results", UNSET))
+                results = _parse_results(_results_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

@@ -35,6 +35,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GPUClusterCreateRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global GPUClustersSharedVolumeCreateRequest
+    from together_generated.models.gpu_clusters_shared_volume_create_request import (
+        GPUClustersSharedVolumeCreateRequest,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class GPUClusterCreateRequest:
     """GPU Cluster create request
@@ -68,6 +83,8 @@ class GPUClusterCreateRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         region = self.region
 
         gpu_type: str = self.gpu_type
@@ -117,10 +134,8 @@ class GPUClusterCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.gpu_clusters_shared_volume_create_request import (
-            GPUClustersSharedVolumeCreateRequest,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         region = d.pop("region")
         if type(region) is not str and region is not UNSET:

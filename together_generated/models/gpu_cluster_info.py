@@ -35,6 +35,29 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GPUClusterInfo")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global GPUClusterControlPlaneNode
+    from together_generated.models.gpu_cluster_control_plane_node import (
+        GPUClusterControlPlaneNode,  # noqa: PLC0415
+    )
+
+    global GPUClusterGPUWorkerNode
+    from together_generated.models.gpu_cluster_gpu_worker_node import (
+        GPUClusterGPUWorkerNode,  # noqa: PLC0415
+    )
+
+    global GPUClusterVolume
+    from together_generated.models.gpu_cluster_volume import GPUClusterVolume  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class GPUClusterInfo:
     """
@@ -70,6 +93,8 @@ class GPUClusterInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         cluster_id = self.cluster_id
 
         cluster_type: str = self.cluster_type
@@ -129,14 +154,8 @@ class GPUClusterInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.gpu_cluster_control_plane_node import (
-            GPUClusterControlPlaneNode,  # noqa: PLC0415
-        )
-        from together_generated.models.gpu_cluster_gpu_worker_node import (
-            GPUClusterGPUWorkerNode,  # noqa: PLC0415
-        )
-        from together_generated.models.gpu_cluster_volume import GPUClusterVolume  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         cluster_id = d.pop("cluster_id")
         if type(cluster_id) is not str and cluster_id is not UNSET:

@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GPUClusters")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global GPUClusterInfo
+    from together_generated.models.gpu_cluster_info import GPUClusterInfo  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class GPUClusters:
     """
@@ -28,6 +41,8 @@ class GPUClusters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         clusters = []
         for clusters_item_data in self.clusters:
             clusters_item = clusters_item_data.to_dict()
@@ -45,8 +60,8 @@ class GPUClusters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.gpu_cluster_info import GPUClusterInfo  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             clusters = []

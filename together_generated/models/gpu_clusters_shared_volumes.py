@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="GPUClustersSharedVolumes")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global GPUClustersSharedVolume
+    from together_generated.models.gpu_clusters_shared_volume import (
+        GPUClustersSharedVolume,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class GPUClustersSharedVolumes:
     """
@@ -28,6 +43,8 @@ class GPUClustersSharedVolumes:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         volumes = []
         for volumes_item_data in self.volumes:
             volumes_item = volumes_item_data.to_dict()
@@ -45,10 +62,8 @@ class GPUClustersSharedVolumes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.gpu_clusters_shared_volume import (
-            GPUClustersSharedVolume,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             volumes = []

@@ -26,6 +26,25 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="HardwareWithStatus")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global EndpointPricing
+    from together_generated.models.endpoint_pricing import EndpointPricing  # noqa: PLC0415
+
+    global HardwareAvailability
+    from together_generated.models.hardware_availability import HardwareAvailability  # noqa: PLC0415
+
+    global HardwareSpec
+    from together_generated.models.hardware_spec import HardwareSpec  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class HardwareWithStatus:
     """Hardware configuration details with optional availability status
@@ -49,6 +68,8 @@ class HardwareWithStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         object_ = self.object_
 
         id = self.id
@@ -81,10 +102,8 @@ class HardwareWithStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.endpoint_pricing import EndpointPricing  # noqa: PLC0415
-        from together_generated.models.hardware_availability import HardwareAvailability  # noqa: PLC0415
-        from together_generated.models.hardware_spec import HardwareSpec  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             object_ = cast(Literal["hardware"], d.pop("object"))

@@ -24,6 +24,22 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ImageResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ImageResponseDataB64
+    from together_generated.models.image_response_data_b64 import ImageResponseDataB64  # noqa: PLC0415
+
+    global ImageResponseDataUrl
+    from together_generated.models.image_response_data_url import ImageResponseDataUrl  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ImageResponse:
     """
@@ -41,10 +57,8 @@ class ImageResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.image_response_data_b64 import (
-            ImageResponseDataB64,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         model = self.model
@@ -76,13 +90,8 @@ class ImageResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.image_response_data_b64 import (
-            ImageResponseDataB64,  # noqa: PLC0415
-        )
-        from together_generated.models.image_response_data_url import (
-            ImageResponseDataUrl,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str and id is not UNSET:

@@ -25,6 +25,26 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="JobInfoSuccessResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global JobInfoSuccessResponseArgs
+    from together_generated.models.job_info_success_response_args import (
+        JobInfoSuccessResponseArgs,  # noqa: PLC0415
+    )
+
+    global JobInfoSuccessResponseStatusUpdatesItem
+    from together_generated.models.job_info_success_response_status_updates_item import (
+        JobInfoSuccessResponseStatusUpdatesItem,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class JobInfoSuccessResponse:
     """
@@ -48,6 +68,8 @@ class JobInfoSuccessResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         type_ = self.type_
 
         job_id = self.job_id
@@ -83,13 +105,8 @@ class JobInfoSuccessResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.job_info_success_response_args import (
-            JobInfoSuccessResponseArgs,  # noqa: PLC0415
-        )
-        from together_generated.models.job_info_success_response_status_updates_item import (
-            JobInfoSuccessResponseStatusUpdatesItem,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         type_ = d.pop("type")
         if type(type_) is not str and type_ is not UNSET:

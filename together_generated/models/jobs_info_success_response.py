@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="JobsInfoSuccessResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global JobInfoSuccessResponse
+    from together_generated.models.job_info_success_response import (
+        JobInfoSuccessResponse,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class JobsInfoSuccessResponse:
     """
@@ -28,6 +43,8 @@ class JobsInfoSuccessResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -45,10 +62,8 @@ class JobsInfoSuccessResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.job_info_success_response import (
-            JobInfoSuccessResponse,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             data = []

@@ -23,6 +23,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ListEndpointsResponse200")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ListEndpoint
+    from together_generated.models.list_endpoint import ListEndpoint  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ListEndpointsResponse200:
     """
@@ -41,6 +54,8 @@ class ListEndpointsResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         object_ = self.object_
 
         data = []
@@ -61,8 +76,8 @@ class ListEndpointsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.list_endpoint import ListEndpoint  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             object_ = cast(Literal["list"], d.pop("object"))

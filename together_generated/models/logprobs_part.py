@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LogprobsPart")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global TopLogprobs
+    from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class LogprobsPart:
     """
@@ -34,6 +47,8 @@ class LogprobsPart:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         token_ids: list[float] | Unset = UNSET
         if not isinstance(self.token_ids, Unset):
             token_ids = self.token_ids
@@ -66,8 +81,8 @@ class LogprobsPart:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.top_logprobs import TopLogprobs  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             token_ids = cast(list[float], d.pop("token_ids", UNSET))

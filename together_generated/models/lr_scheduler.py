@@ -22,6 +22,22 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LRScheduler")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global CosineLRSchedulerArgs
+    from together_generated.models.cosine_lr_scheduler_args import CosineLRSchedulerArgs  # noqa: PLC0415
+
+    global LinearLRSchedulerArgs
+    from together_generated.models.linear_lr_scheduler_args import LinearLRSchedulerArgs  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class LRScheduler:
     """
@@ -35,10 +51,8 @@ class LRScheduler:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.linear_lr_scheduler_args import (
-            LinearLRSchedulerArgs,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         lr_scheduler_type: str = self.lr_scheduler_type
 
         lr_scheduler_args: dict[str, Any] | Unset
@@ -63,13 +77,8 @@ class LRScheduler:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.cosine_lr_scheduler_args import (
-            CosineLRSchedulerArgs,  # noqa: PLC0415
-        )
-        from together_generated.models.linear_lr_scheduler_args import (
-            LinearLRSchedulerArgs,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             lr_scheduler_type = check_lr_scheduler_lr_scheduler_type(
@@ -80,29 +89,32 @@ class LRScheduler:
             raise field_error(exc, "LRScheduler.lr_scheduler_type") from None
 
         try:
+            _lr_scheduler_args_data = d.pop("lr_scheduler_args", UNSET)
+            lr_scheduler_args: CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset
+            if _lr_scheduler_args_data is UNSET:
+                lr_scheduler_args = UNSET
+            else:
 
-            def _parse_lr_scheduler_args(
-                data: object,
-            ) -> CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
+                def _parse_lr_scheduler_args(
+                    data: object,
+                ) -> CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        lr_scheduler_args_type_0 = LinearLRSchedulerArgs.from_dict(data)
+
+                        return lr_scheduler_args_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    lr_scheduler_args_type_0 = LinearLRSchedulerArgs.from_dict(data)
+                    lr_scheduler_args_type_1 = CosineLRSchedulerArgs.from_dict(data)
 
-                    return lr_scheduler_args_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                lr_scheduler_args_type_1 = CosineLRSchedulerArgs.from_dict(data)
+                    return lr_scheduler_args_type_1
 
-                return lr_scheduler_args_type_1
-
-            lr_scheduler_args = _parse_lr_scheduler_args(
-                d.pop("lr_scheduler_args", UNSET)
-            )
+                lr_scheduler_args = _parse_lr_scheduler_args(_lr_scheduler_args_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LRScheduler.lr_scheduler_args") from None

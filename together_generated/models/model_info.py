@@ -24,6 +24,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ModelInfo")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global Pricing
+    from together_generated.models.pricing import Pricing  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ModelInfo:
     """
@@ -53,6 +66,8 @@ class ModelInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         object_ = self.object_
@@ -102,8 +117,8 @@ class ModelInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.pricing import Pricing  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str and id is not UNSET:

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ModelUploadSuccessResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ModelUploadSuccessResponseData
+    from together_generated.models.model_upload_success_response_data import (
+        ModelUploadSuccessResponseData,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ModelUploadSuccessResponse:
     """
@@ -32,6 +47,8 @@ class ModelUploadSuccessResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data = self.data.to_dict()
 
         message = self.message
@@ -49,10 +66,8 @@ class ModelUploadSuccessResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.model_upload_success_response_data import (
-            ModelUploadSuccessResponseData,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             data = ModelUploadSuccessResponseData.from_dict(d.pop("data"))

@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ModelVoices")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ModelVoicesVoicesItem
+    from together_generated.models.model_voices_voices_item import ModelVoicesVoicesItem  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ModelVoices:
     """Represents a model with its available voices.
@@ -31,6 +44,8 @@ class ModelVoices:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         model = self.model
 
         voices = []
@@ -51,10 +66,8 @@ class ModelVoices:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.model_voices_voices_item import (
-            ModelVoicesVoicesItem,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
         if type(model) is not str and model is not UNSET:

@@ -30,6 +30,34 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFineTunesBody")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global FullTrainingType
+    from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+
+    global LoRATrainingType
+    from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+
+    global LRScheduler
+    from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
+
+    global MultimodalParams
+    from together_generated.models.multimodal_params import MultimodalParams  # noqa: PLC0415
+
+    global TrainingMethodDPO
+    from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
+
+    global TrainingMethodSFT
+    from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class PostFineTunesBody:
     """
@@ -114,9 +142,8 @@ class PostFineTunesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         training_file = self.training_file
 
         model = self.model
@@ -274,13 +301,8 @@ class PostFineTunesBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from together_generated.models.lr_scheduler import LRScheduler  # noqa: PLC0415
-        from together_generated.models.multimodal_params import MultimodalParams  # noqa: PLC0415
-        from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
-        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         training_file = d.pop("training_file")
         if type(training_file) is not str and training_file is not UNSET:
@@ -311,27 +333,32 @@ class PostFineTunesBody:
             check_value(n_evals, int, "PostFineTunesBody.n_evals")
 
         try:
+            _batch_size_data = d.pop("batch_size", UNSET)
+            batch_size: int | PostFineTunesBodyBatchSizeType1 | Unset
+            if _batch_size_data is UNSET:
+                batch_size = UNSET
+            else:
 
-            def _parse_batch_size(
-                data: object,
-            ) -> int | PostFineTunesBodyBatchSizeType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    batch_size_type_1 = check_post_fine_tunes_body_batch_size_type_1(
-                        data
-                    )
+                def _parse_batch_size(
+                    data: object,
+                ) -> int | PostFineTunesBodyBatchSizeType1 | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        batch_size_type_1 = (
+                            check_post_fine_tunes_body_batch_size_type_1(data)
+                        )
 
-                    return batch_size_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (int,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected int, got {type(data).__name__}")
+                        return batch_size_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (int,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected int, got {type(data).__name__}")
 
-            batch_size = _parse_batch_size(d.pop("batch_size", UNSET))
+                batch_size = _parse_batch_size(_batch_size_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFineTunesBody.batch_size") from None
@@ -364,17 +391,22 @@ class PostFineTunesBody:
             check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
 
         try:
+            _random_seed_data = d.pop("random_seed", UNSET)
+            random_seed: int | None | Unset
+            if _random_seed_data is UNSET:
+                random_seed = UNSET
+            else:
 
-            def _parse_random_seed(data: object) -> int | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (int,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected int or null, got {type(data).__name__}")
+                def _parse_random_seed(data: object) -> int | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (int,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected int or null, got {type(data).__name__}")
 
-            random_seed = _parse_random_seed(d.pop("random_seed", UNSET))
+                random_seed = _parse_random_seed(_random_seed_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFineTunesBody.random_seed") from None
@@ -404,79 +436,94 @@ class PostFineTunesBody:
             check_value(wandb_entity, str, "PostFineTunesBody.wandb_entity")
 
         try:
+            _train_on_inputs_data = d.pop("train_on_inputs", UNSET)
+            train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | Unset
+            if _train_on_inputs_data is UNSET:
+                train_on_inputs = UNSET
+            else:
 
-            def _parse_train_on_inputs(
-                data: object,
-            ) -> bool | PostFineTunesBodyTrainOnInputsType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    train_on_inputs_type_1 = (
-                        check_post_fine_tunes_body_train_on_inputs_type_1(data)
-                    )
+                def _parse_train_on_inputs(
+                    data: object,
+                ) -> bool | PostFineTunesBodyTrainOnInputsType1 | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        train_on_inputs_type_1 = (
+                            check_post_fine_tunes_body_train_on_inputs_type_1(data)
+                        )
 
-                    return train_on_inputs_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (bool,)):
-                    return data
-                raise TypeError(f"expected bool, got {type(data).__name__}")
+                        return train_on_inputs_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(data, (bool,)):
+                        return data
+                    raise TypeError(f"expected bool, got {type(data).__name__}")
 
-            train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs", UNSET))
+                train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFineTunesBody.train_on_inputs") from None
 
         try:
+            _training_method_data = d.pop("training_method", UNSET)
+            training_method: TrainingMethodDPO | TrainingMethodSFT | Unset
+            if _training_method_data is UNSET:
+                training_method = UNSET
+            else:
 
-            def _parse_training_method(
-                data: object,
-            ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
+                def _parse_training_method(
+                    data: object,
+                ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_method_type_0 = TrainingMethodSFT.from_dict(data)
+
+                        return training_method_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    training_method_type_0 = TrainingMethodSFT.from_dict(data)
+                    training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                    return training_method_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                    return training_method_type_1
 
-                return training_method_type_1
-
-            training_method = _parse_training_method(d.pop("training_method", UNSET))
+                training_method = _parse_training_method(_training_method_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFineTunesBody.training_method") from None
 
         try:
+            _training_type_data = d.pop("training_type", UNSET)
+            training_type: FullTrainingType | LoRATrainingType | Unset
+            if _training_type_data is UNSET:
+                training_type = UNSET
+            else:
 
-            def _parse_training_type(
-                data: object,
-            ) -> FullTrainingType | LoRATrainingType | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
+                def _parse_training_type(
+                    data: object,
+                ) -> FullTrainingType | LoRATrainingType | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_type_type_0 = FullTrainingType.from_dict(data)
+
+                        return training_type_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    training_type_type_0 = FullTrainingType.from_dict(data)
+                    training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                    return training_type_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                training_type_type_1 = LoRATrainingType.from_dict(data)
+                    return training_type_type_1
 
-                return training_type_type_1
-
-            training_type = _parse_training_type(d.pop("training_type", UNSET))
+                training_type = _parse_training_type(_training_type_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFineTunesBody.training_type") from None

@@ -20,6 +20,28 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostFineTunesEstimatePriceBody")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global FullTrainingType
+    from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
+
+    global LoRATrainingType
+    from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
+
+    global TrainingMethodDPO
+    from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
+
+    global TrainingMethodSFT
+    from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class PostFineTunesEstimatePriceBody:
     """
@@ -50,10 +72,8 @@ class PostFineTunesEstimatePriceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         training_file = self.training_file
 
         validation_file = self.validation_file
@@ -110,11 +130,8 @@ class PostFineTunesEstimatePriceBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.full_training_type import FullTrainingType  # noqa: PLC0415
-        from together_generated.models.lo_ra_training_type import LoRATrainingType  # noqa: PLC0415
-        from together_generated.models.training_method_dpo import TrainingMethodDPO  # noqa: PLC0415
-        from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         training_file = d.pop("training_file")
         if type(training_file) is not str and training_file is not UNSET:
@@ -141,27 +158,32 @@ class PostFineTunesEstimatePriceBody:
             check_value(n_evals, int, "PostFineTunesEstimatePriceBody.n_evals")
 
         try:
+            _training_method_data = d.pop("training_method", UNSET)
+            training_method: TrainingMethodDPO | TrainingMethodSFT | Unset
+            if _training_method_data is UNSET:
+                training_method = UNSET
+            else:
 
-            def _parse_training_method(
-                data: object,
-            ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
+                def _parse_training_method(
+                    data: object,
+                ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_method_type_0 = TrainingMethodSFT.from_dict(data)
+
+                        return training_method_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    training_method_type_0 = TrainingMethodSFT.from_dict(data)
+                    training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                    return training_method_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                    return training_method_type_1
 
-                return training_method_type_1
-
-            training_method = _parse_training_method(d.pop("training_method", UNSET))
+                training_method = _parse_training_method(_training_method_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -169,33 +191,38 @@ class PostFineTunesEstimatePriceBody:
             ) from None
 
         try:
+            _training_type_data = d.pop("training_type", UNSET)
+            training_type: FullTrainingType | LoRATrainingType | None | Unset
+            if _training_type_data is UNSET:
+                training_type = UNSET
+            else:
 
-            def _parse_training_type(
-                data: object,
-            ) -> FullTrainingType | LoRATrainingType | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    training_type_type_0 = FullTrainingType.from_dict(data)
+                def _parse_training_type(
+                    data: object,
+                ) -> FullTrainingType | LoRATrainingType | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_type_type_0 = FullTrainingType.from_dict(data)
 
-                    return training_type_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    training_type_type_1 = LoRATrainingType.from_dict(data)
+                        return training_type_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                    return training_type_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                        return training_type_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
 
-            training_type = _parse_training_type(d.pop("training_type", UNSET))
+                training_type = _parse_training_type(_training_type_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

@@ -31,6 +31,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PostImagesGenerationsBody")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global PostImagesGenerationsBodyImageLorasItem
+    from together_generated.models.post_images_generations_body_image_loras_item import (
+        PostImagesGenerationsBodyImageLorasItem,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class PostImagesGenerationsBody:
     """
@@ -79,6 +94,8 @@ class PostImagesGenerationsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         prompt = self.prompt
 
         model: str
@@ -163,10 +180,8 @@ class PostImagesGenerationsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.post_images_generations_body_image_loras_item import (
-            PostImagesGenerationsBodyImageLorasItem,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         prompt = d.pop("prompt")
         if type(prompt) is not str and prompt is not UNSET:

@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="PromptPartItem")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global LogprobsPart
+    from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class PromptPartItem:
     """
@@ -30,6 +43,8 @@ class PromptPartItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         text = self.text
 
         logprobs: dict[str, Any] | Unset = UNSET
@@ -48,8 +63,8 @@ class PromptPartItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.logprobs_part import LogprobsPart  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         text = d.pop("text", UNSET)
         if type(text) is not str and text is not UNSET:

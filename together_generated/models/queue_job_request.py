@@ -18,6 +18,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="QueueJobRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global QueueJobRequestInfo
+    from together_generated.models.queue_job_request_info import QueueJobRequestInfo  # noqa: PLC0415
+
+    global QueueJobRequestPayload
+    from together_generated.models.queue_job_request_payload import (
+        QueueJobRequestPayload,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class QueueJobRequest:
     """
@@ -41,6 +59,8 @@ class QueueJobRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         model = self.model
 
         payload = self.payload.to_dict()
@@ -68,11 +88,8 @@ class QueueJobRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.queue_job_request_info import QueueJobRequestInfo  # noqa: PLC0415
-        from together_generated.models.queue_job_request_payload import (
-            QueueJobRequestPayload,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
         if type(model) is not str and model is not UNSET:

@@ -24,6 +24,31 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="QueueJobStatusResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global QueueJobStatusResponseInfo
+    from together_generated.models.queue_job_status_response_info import (
+        QueueJobStatusResponseInfo,  # noqa: PLC0415
+    )
+
+    global QueueJobStatusResponseInputs
+    from together_generated.models.queue_job_status_response_inputs import (
+        QueueJobStatusResponseInputs,  # noqa: PLC0415
+    )
+
+    global QueueJobStatusResponseOutputs
+    from together_generated.models.queue_job_status_response_outputs import (
+        QueueJobStatusResponseOutputs,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class QueueJobStatusResponse:
     """
@@ -65,6 +90,8 @@ class QueueJobStatusResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         model = self.model
 
         request_id = self.request_id
@@ -135,16 +162,8 @@ class QueueJobStatusResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.queue_job_status_response_info import (
-            QueueJobStatusResponseInfo,  # noqa: PLC0415
-        )
-        from together_generated.models.queue_job_status_response_inputs import (
-            QueueJobStatusResponseInputs,  # noqa: PLC0415
-        )
-        from together_generated.models.queue_job_status_response_outputs import (
-            QueueJobStatusResponseOutputs,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
         if type(model) is not str and model is not UNSET:

@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RegionListResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RegionListResponseRegionsItem
+    from together_generated.models.region_list_response_regions_item import (
+        RegionListResponseRegionsItem,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RegionListResponse:
     """
@@ -28,6 +43,8 @@ class RegionListResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         regions = []
         for regions_item_data in self.regions:
             regions_item = regions_item_data.to_dict()
@@ -45,10 +62,8 @@ class RegionListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.region_list_response_regions_item import (
-            RegionListResponseRegionsItem,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             regions = []

@@ -22,6 +22,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RerankRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RerankRequestDocumentsType0Item
+    from together_generated.models.rerank_request_documents_type_0_item import (
+        RerankRequestDocumentsType0Item,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RerankRequest:
     """
@@ -52,6 +67,8 @@ class RerankRequest:
     rank_fields: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         model: str
         if isinstance(self.model, str):
             model = self.model
@@ -98,10 +115,8 @@ class RerankRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rerank_request_documents_type_0_item import (
-            RerankRequestDocumentsType0Item,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
 

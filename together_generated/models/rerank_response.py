@@ -24,6 +24,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RerankResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RerankResponseResultsItem
+    from together_generated.models.rerank_response_results_item import (
+        RerankResponseResultsItem,  # noqa: PLC0415
+    )
+
+    global UsageData
+    from together_generated.models.usage_data import UsageData  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RerankResponse:
     """
@@ -49,8 +67,8 @@ class RerankResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         object_ = self.object_
 
         model = self.model
@@ -88,11 +106,8 @@ class RerankResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rerank_response_results_item import (
-            RerankResponseResultsItem,  # noqa: PLC0415
-        )
-        from together_generated.models.usage_data import UsageData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             object_ = cast(Literal["rerank"], d.pop("object"))
@@ -123,23 +138,28 @@ class RerankResponse:
             check_value(id, str, "RerankResponse.id")
 
         try:
+            _usage_data = d.pop("usage", UNSET)
+            usage: None | Unset | UsageData
+            if _usage_data is UNSET:
+                usage = UNSET
+            else:
 
-            def _parse_usage(data: object) -> None | Unset | UsageData:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    usage_type_0 = UsageData.from_dict(data)
+                def _parse_usage(data: object) -> None | Unset | UsageData:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        usage_type_0 = UsageData.from_dict(data)
 
-                    return usage_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
+                        return usage_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    raise TypeError(f"unexpected {type(data).__name__} value")
 
-            usage = _parse_usage(d.pop("usage", UNSET))
+                usage = _parse_usage(_usage_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.usage") from None

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RerankResponseResultsItem")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RerankResponseResultsItemDocument
+    from together_generated.models.rerank_response_results_item_document import (
+        RerankResponseResultsItemDocument,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RerankResponseResultsItem:
     """
@@ -34,6 +49,8 @@ class RerankResponseResultsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         index = self.index
 
         relevance_score = self.relevance_score
@@ -54,10 +71,8 @@ class RerankResponseResultsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rerank_response_results_item_document import (
-            RerankResponseResultsItemDocument,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
         if type(index) is not int and index is not UNSET:

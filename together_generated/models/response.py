@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Response")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ResponseErrorsItemType1
+    from together_generated.models.response_errors_item_type_1 import (
+        ResponseErrorsItemType1,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class Response:
     """
@@ -28,10 +43,8 @@ class Response:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.response_errors_item_type_1 import (
-            ResponseErrorsItemType1,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         errors: list[dict[str, Any] | str] | Unset = UNSET
         if not isinstance(self.errors, Unset):
             errors = []
@@ -53,10 +66,8 @@ class Response:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.response_errors_item_type_1 import (
-            ResponseErrorsItemType1,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _errors = d.pop("errors", UNSET)

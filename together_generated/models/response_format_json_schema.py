@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ResponseFormatJsonSchema")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ResponseFormatJsonSchemaJSONSchema
+    from together_generated.models.response_format_json_schema_json_schema import (
+        ResponseFormatJsonSchemaJSONSchema,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ResponseFormatJsonSchema:
     """JSON Schema response format. Used to generate structured JSON responses.
@@ -39,6 +54,8 @@ class ResponseFormatJsonSchema:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         type_: str = self.type_
 
         json_schema = self.json_schema.to_dict()
@@ -56,10 +73,8 @@ class ResponseFormatJsonSchema:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.response_format_json_schema_json_schema import (
-            ResponseFormatJsonSchemaJSONSchema,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             type_ = check_response_format_json_schema_type(d.pop("type"))

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ResponseFormatJsonSchemaJSONSchema")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ResponseFormatJsonSchemaSchema
+    from together_generated.models.response_format_json_schema_schema import (
+        ResponseFormatJsonSchemaSchema,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ResponseFormatJsonSchemaJSONSchema:
     """Structured Outputs configuration options, including a JSON Schema.
@@ -41,6 +56,8 @@ class ResponseFormatJsonSchemaJSONSchema:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         name = self.name
 
         description = self.description
@@ -73,10 +90,8 @@ class ResponseFormatJsonSchemaJSONSchema:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.response_format_json_schema_schema import (
-            ResponseFormatJsonSchemaSchema,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         name = d.pop("name")
         if type(name) is not str and name is not UNSET:
@@ -102,17 +117,22 @@ class ResponseFormatJsonSchemaJSONSchema:
             ) from None
 
         try:
+            _strict_data = d.pop("strict", UNSET)
+            strict: bool | None | Unset
+            if _strict_data is UNSET:
+                strict = UNSET
+            else:
 
-            def _parse_strict(data: object) -> bool | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (bool,)):
-                    return data
-                raise TypeError(f"expected bool or null, got {type(data).__name__}")
+                def _parse_strict(data: object) -> bool | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (bool,)):
+                        return data
+                    raise TypeError(f"expected bool or null, got {type(data).__name__}")
 
-            strict = _parse_strict(d.pop("strict", UNSET))
+                strict = _parse_strict(_strict_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

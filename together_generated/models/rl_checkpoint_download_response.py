@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLCheckpointDownloadResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLCheckpointFile
+    from together_generated.models.rl_checkpoint_file import RLCheckpointFile  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLCheckpointDownloadResponse:
     """
@@ -28,6 +41,8 @@ class RLCheckpointDownloadResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.data, Unset):
             data = []
@@ -45,8 +60,8 @@ class RLCheckpointDownloadResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_checkpoint_file import RLCheckpointFile  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _data = d.pop("data", UNSET)

@@ -18,6 +18,22 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLForwardBackwardBody")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLLossConfig
+    from together_generated.models.rl_loss_config import RLLossConfig  # noqa: PLC0415
+
+    global RLTrainingSample
+    from together_generated.models.rl_training_sample import RLTrainingSample  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLForwardBackwardBody:
     """
@@ -31,6 +47,8 @@ class RLForwardBackwardBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         samples = []
         for samples_item_data in self.samples:
             samples_item = samples_item_data.to_dict()
@@ -51,9 +69,8 @@ class RLForwardBackwardBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_loss_config import RLLossConfig  # noqa: PLC0415
-        from together_generated.models.rl_training_sample import RLTrainingSample  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             samples = []

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLForwardBackwardResult")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLForwardBackwardResultMetrics
+    from together_generated.models.rl_forward_backward_result_metrics import (
+        RLForwardBackwardResultMetrics,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLForwardBackwardResult:
     """
@@ -33,6 +48,8 @@ class RLForwardBackwardResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         loss = self.loss
 
         metrics: dict[str, Any] | Unset = UNSET
@@ -51,10 +68,8 @@ class RLForwardBackwardResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_forward_backward_result_metrics import (
-            RLForwardBackwardResultMetrics,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         loss = d.pop("loss", UNSET)
         if type(loss) not in (float, int) and loss is not UNSET:

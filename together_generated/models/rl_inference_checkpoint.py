@@ -20,6 +20,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLInferenceCheckpoint")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLInferenceCheckpointRegistration
+    from together_generated.models.rl_inference_checkpoint_registration import (
+        RLInferenceCheckpointRegistration,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLInferenceCheckpoint:
     """Saved inference checkpoint
@@ -38,6 +53,8 @@ class RLInferenceCheckpoint:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         step = self.step
@@ -66,10 +83,8 @@ class RLInferenceCheckpoint:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_inference_checkpoint_registration import (
-            RLInferenceCheckpointRegistration,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id", UNSET)
         if type(id) is not str and id is not UNSET:

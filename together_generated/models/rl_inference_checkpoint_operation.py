@@ -22,6 +22,26 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLInferenceCheckpointOperation")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLInferenceCheckpointResult
+    from together_generated.models.rl_inference_checkpoint_result import (
+        RLInferenceCheckpointResult,  # noqa: PLC0415
+    )
+
+    global RLTrainingOperationError
+    from together_generated.models.rl_training_operation_error import (
+        RLTrainingOperationError,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLInferenceCheckpointOperation:
     """
@@ -39,6 +59,8 @@ class RLInferenceCheckpointOperation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         status: str | Unset = UNSET
@@ -69,13 +91,8 @@ class RLInferenceCheckpointOperation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_inference_checkpoint_result import (
-            RLInferenceCheckpointResult,  # noqa: PLC0415
-        )
-        from together_generated.models.rl_training_operation_error import (
-            RLTrainingOperationError,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id", UNSET)
         if type(id) is not str and id is not UNSET:

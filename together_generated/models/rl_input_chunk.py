@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLInputChunk")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLEncodedText
+    from together_generated.models.rl_encoded_text import RLEncodedText  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLInputChunk:
     """
@@ -28,6 +41,8 @@ class RLInputChunk:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         encoded_text: dict[str, Any] | Unset = UNSET
         if not isinstance(self.encoded_text, Unset):
             encoded_text = self.encoded_text.to_dict()
@@ -42,8 +57,8 @@ class RLInputChunk:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_encoded_text import RLEncodedText  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _encoded_text = d.pop("encoded_text", UNSET)

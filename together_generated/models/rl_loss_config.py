@@ -19,6 +19,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLLossConfig")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLCrossEntropyLossParams
+    from together_generated.models.rl_cross_entropy_loss_params import (
+        RLCrossEntropyLossParams,  # noqa: PLC0415
+    )
+
+    global RLGRPOLossParams
+    from together_generated.models.rlgrpo_loss_params import RLGRPOLossParams  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLLossConfig:
     """
@@ -34,6 +52,8 @@ class RLLossConfig:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         type_: str = self.type_
 
         cross_entropy_params: dict[str, Any] | Unset = UNSET
@@ -60,11 +80,8 @@ class RLLossConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_cross_entropy_loss_params import (
-            RLCrossEntropyLossParams,  # noqa: PLC0415
-        )
-        from together_generated.models.rlgrpo_loss_params import RLGRPOLossParams  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             type_ = check_rl_loss_type(d.pop("type"))

@@ -19,6 +19,25 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLLossInputs")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLLossMask
+    from together_generated.models.rl_loss_mask import RLLossMask  # noqa: PLC0415
+
+    global RLLossTargetTokens
+    from together_generated.models.rl_loss_target_tokens import RLLossTargetTokens  # noqa: PLC0415
+
+    global RLGRPOLossInputs
+    from together_generated.models.rlgrpo_loss_inputs import RLGRPOLossInputs  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLLossInputs:
     """
@@ -34,6 +53,8 @@ class RLLossInputs:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         target_tokens: dict[str, Any] | Unset = UNSET
         if not isinstance(self.target_tokens, Unset):
             target_tokens = self.target_tokens.to_dict()
@@ -60,10 +81,8 @@ class RLLossInputs:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_loss_mask import RLLossMask  # noqa: PLC0415
-        from together_generated.models.rl_loss_target_tokens import RLLossTargetTokens  # noqa: PLC0415
-        from together_generated.models.rlgrpo_loss_inputs import RLGRPOLossInputs  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _target_tokens = d.pop("target_tokens", UNSET)

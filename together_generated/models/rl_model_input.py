@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLModelInput")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLInputChunk
+    from together_generated.models.rl_input_chunk import RLInputChunk  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLModelInput:
     """
@@ -28,6 +41,8 @@ class RLModelInput:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         chunks = []
         for chunks_item_data in self.chunks:
             chunks_item = chunks_item_data.to_dict()
@@ -45,8 +60,8 @@ class RLModelInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_input_chunk import RLInputChunk  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             chunks = []

@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLOptimStepBody")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLAdamWOptimizerParams
+    from together_generated.models.rl_adam_w_optimizer_params import (
+        RLAdamWOptimizerParams,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLOptimStepBody:
     """
@@ -30,6 +45,8 @@ class RLOptimStepBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         learning_rate = self.learning_rate
 
         adamw_params: dict[str, Any] | Unset = UNSET
@@ -48,10 +65,8 @@ class RLOptimStepBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_adam_w_optimizer_params import (
-            RLAdamWOptimizerParams,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         learning_rate = d.pop("learning_rate", UNSET)
         if type(learning_rate) not in (float, int) and learning_rate is not UNSET:

@@ -18,6 +18,22 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLSampleBody")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLModelInput
+    from together_generated.models.rl_model_input import RLModelInput  # noqa: PLC0415
+
+    global RLSamplingParams
+    from together_generated.models.rl_sampling_params import RLSamplingParams  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLSampleBody:
     """
@@ -33,6 +49,8 @@ class RLSampleBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         prompt = self.prompt.to_dict()
 
         sampling_params: dict[str, Any] | Unset = UNSET
@@ -57,9 +75,8 @@ class RLSampleBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_model_input import RLModelInput  # noqa: PLC0415
-        from together_generated.models.rl_sampling_params import RLSamplingParams  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             prompt = RLModelInput.from_dict(d.pop("prompt"))

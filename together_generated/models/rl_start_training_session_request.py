@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLStartTrainingSessionRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLLoraConfig
+    from together_generated.models.rl_lora_config import RLLoraConfig  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLStartTrainingSessionRequest:
     """
@@ -33,6 +46,8 @@ class RLStartTrainingSessionRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         base_model = self.base_model
 
         resume_from_checkpoint_id = self.resume_from_checkpoint_id
@@ -57,8 +72,8 @@ class RLStartTrainingSessionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_lora_config import RLLoraConfig  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         base_model = d.pop("base_model")
         if type(base_model) is not str and base_model is not UNSET:

@@ -18,6 +18,22 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLTrainingSample")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLLossInputs
+    from together_generated.models.rl_loss_inputs import RLLossInputs  # noqa: PLC0415
+
+    global RLModelInput
+    from together_generated.models.rl_model_input import RLModelInput  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLTrainingSample:
     """
@@ -31,6 +47,8 @@ class RLTrainingSample:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         model_input = self.model_input.to_dict()
 
         loss_inputs = self.loss_inputs.to_dict()
@@ -48,9 +66,8 @@ class RLTrainingSample:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_loss_inputs import RLLossInputs  # noqa: PLC0415
-        from together_generated.models.rl_model_input import RLModelInput  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             model_input = RLModelInput.from_dict(d.pop("model_input"))

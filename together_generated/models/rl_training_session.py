@@ -24,6 +24,25 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLTrainingSession")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLInferenceCheckpoint
+    from together_generated.models.rl_inference_checkpoint import RLInferenceCheckpoint  # noqa: PLC0415
+
+    global RLLoraConfig
+    from together_generated.models.rl_lora_config import RLLoraConfig  # noqa: PLC0415
+
+    global RLTrainingCheckpoint
+    from together_generated.models.rl_training_checkpoint import RLTrainingCheckpoint  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLTrainingSession:
     """
@@ -57,6 +76,8 @@ class RLTrainingSession:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         status: str | Unset = UNSET
@@ -123,14 +144,8 @@ class RLTrainingSession:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_inference_checkpoint import (
-            RLInferenceCheckpoint,  # noqa: PLC0415
-        )
-        from together_generated.models.rl_lora_config import RLLoraConfig  # noqa: PLC0415
-        from together_generated.models.rl_training_checkpoint import (
-            RLTrainingCheckpoint,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id", UNSET)
         if type(id) is not str and id is not UNSET:

@@ -18,6 +18,22 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLTrainingSessionsListResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLListMeta
+    from together_generated.models.rl_list_meta import RLListMeta  # noqa: PLC0415
+
+    global RLTrainingSession
+    from together_generated.models.rl_training_session import RLTrainingSession  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLTrainingSessionsListResponse:
     """
@@ -31,6 +47,8 @@ class RLTrainingSessionsListResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         data: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.data, Unset):
             data = []
@@ -54,9 +72,8 @@ class RLTrainingSessionsListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_list_meta import RLListMeta  # noqa: PLC0415
-        from together_generated.models.rl_training_session import RLTrainingSession  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _data = d.pop("data", UNSET)

@@ -18,6 +18,22 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="RLGRPOLossInputs")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global RLLossAdvantages
+    from together_generated.models.rl_loss_advantages import RLLossAdvantages  # noqa: PLC0415
+
+    global RLLossLogprobs
+    from together_generated.models.rl_loss_logprobs import RLLossLogprobs  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class RLGRPOLossInputs:
     """
@@ -33,6 +49,8 @@ class RLGRPOLossInputs:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         advantages = self.advantages.to_dict()
 
         generator_logprobs = self.generator_logprobs.to_dict()
@@ -56,9 +74,8 @@ class RLGRPOLossInputs:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.rl_loss_advantages import RLLossAdvantages  # noqa: PLC0415
-        from together_generated.models.rl_loss_logprobs import RLLossLogprobs  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             advantages = RLLossAdvantages.from_dict(d.pop("advantages"))

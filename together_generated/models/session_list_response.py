@@ -20,6 +20,26 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SessionListResponse")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global SessionListResponseData
+    from together_generated.models.session_list_response_data import (
+        SessionListResponseData,  # noqa: PLC0415
+    )
+
+    global SessionListResponseErrorsItemType1
+    from together_generated.models.session_list_response_errors_item_type_1 import (
+        SessionListResponseErrorsItemType1,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class SessionListResponse:
     """
@@ -33,10 +53,8 @@ class SessionListResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.session_list_response_errors_item_type_1 import (
-            SessionListResponseErrorsItemType1,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         errors: list[dict[str, Any] | str] | Unset = UNSET
         if not isinstance(self.errors, Unset):
             errors = []
@@ -64,13 +82,8 @@ class SessionListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.session_list_response_data import (
-            SessionListResponseData,  # noqa: PLC0415
-        )
-        from together_generated.models.session_list_response_errors_item_type_1 import (
-            SessionListResponseErrorsItemType1,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _errors = d.pop("errors", UNSET)

@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SessionListResponseData")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global SessionListResponseDataSessionsItem
+    from together_generated.models.session_list_response_data_sessions_item import (
+        SessionListResponseDataSessionsItem,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class SessionListResponseData:
     """
@@ -30,6 +45,8 @@ class SessionListResponseData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         sessions = []
         for sessions_item_data in self.sessions:
             sessions_item = sessions_item_data.to_dict()
@@ -47,10 +64,8 @@ class SessionListResponseData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.session_list_response_data_sessions_item import (
-            SessionListResponseDataSessionsItem,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             sessions = []

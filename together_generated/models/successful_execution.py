@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="SuccessfulExecution")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ExecuteResponseData
+    from together_generated.models.execute_response_data import ExecuteResponseData  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class SuccessfulExecution:
     """
@@ -30,6 +43,8 @@ class SuccessfulExecution:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         errors = self.errors
 
         data = self.data.to_dict()
@@ -47,8 +62,8 @@ class SuccessfulExecution:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.execute_response_data import ExecuteResponseData  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         errors = d.pop("errors")
 

@@ -18,6 +18,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ToolChoice")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ToolChoiceFunction
+    from together_generated.models.tool_choice_function import ToolChoiceFunction  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ToolChoice:
     """
@@ -35,6 +48,8 @@ class ToolChoice:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         index = self.index
 
         id = self.id
@@ -58,8 +73,8 @@ class ToolChoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.tool_choice_function import ToolChoiceFunction  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
         if type(index) not in (float, int) and index is not UNSET:

@@ -17,6 +17,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ToolsPart")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ToolsPartFunction
+    from together_generated.models.tools_part_function import ToolsPartFunction  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ToolsPart:
     """
@@ -30,6 +43,8 @@ class ToolsPart:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         type_ = self.type_
 
         function: dict[str, Any] | Unset = UNSET
@@ -48,8 +63,8 @@ class ToolsPart:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.tools_part_function import ToolsPartFunction  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         type_ = d.pop("type", UNSET)
         if type(type_) is not str and type_ is not UNSET:

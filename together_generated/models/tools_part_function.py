@@ -17,6 +17,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ToolsPartFunction")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ToolsPartFunctionParameters
+    from together_generated.models.tools_part_function_parameters import (
+        ToolsPartFunctionParameters,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class ToolsPartFunction:
     """
@@ -32,6 +47,8 @@ class ToolsPartFunction:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         description = self.description
 
         name = self.name
@@ -54,10 +71,8 @@ class ToolsPartFunction:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.tools_part_function_parameters import (
-            ToolsPartFunctionParameters,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         description = d.pop("description", UNSET)
         if type(description) is not str and description is not UNSET:

@@ -25,6 +25,35 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UpdateDeploymentRequest")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global CustomMetricAutoscalingConfig
+    from together_generated.models.custom_metric_autoscaling_config import (
+        CustomMetricAutoscalingConfig,  # noqa: PLC0415
+    )
+
+    global EnvironmentVariable
+    from together_generated.models.environment_variable import EnvironmentVariable  # noqa: PLC0415
+
+    global HTTPAutoscalingConfig
+    from together_generated.models.http_autoscaling_config import HTTPAutoscalingConfig  # noqa: PLC0415
+
+    global QueueAutoscalingConfig
+    from together_generated.models.queue_autoscaling_config import (
+        QueueAutoscalingConfig,  # noqa: PLC0415
+    )
+
+    global VolumeMount
+    from together_generated.models.volume_mount import VolumeMount  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class UpdateDeploymentRequest:
     """
@@ -86,13 +115,8 @@ class UpdateDeploymentRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from together_generated.models.http_autoscaling_config import (
-            HTTPAutoscalingConfig,  # noqa: PLC0415
-        )
-        from together_generated.models.queue_autoscaling_config import (
-            QueueAutoscalingConfig,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         args: list[str] | Unset = UNSET
         if not isinstance(self.args, Unset):
             args = self.args
@@ -199,18 +223,8 @@ class UpdateDeploymentRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.custom_metric_autoscaling_config import (
-            CustomMetricAutoscalingConfig,  # noqa: PLC0415
-        )
-        from together_generated.models.environment_variable import EnvironmentVariable  # noqa: PLC0415
-        from together_generated.models.http_autoscaling_config import (
-            HTTPAutoscalingConfig,  # noqa: PLC0415
-        )
-        from together_generated.models.queue_autoscaling_config import (
-            QueueAutoscalingConfig,  # noqa: PLC0415
-        )
-        from together_generated.models.volume_mount import VolumeMount  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             args = cast(list[str], d.pop("args", UNSET))
@@ -221,40 +235,50 @@ class UpdateDeploymentRequest:
             raise field_error(exc, "UpdateDeploymentRequest.args") from None
 
         try:
-
-            def _parse_autoscaling(
-                data: object,
-            ) -> (
+            _autoscaling_data = d.pop("autoscaling", UNSET)
+            autoscaling: (
                 CustomMetricAutoscalingConfig
                 | HTTPAutoscalingConfig
                 | QueueAutoscalingConfig
                 | Unset
-            ):
-                if isinstance(data, Unset):
-                    return data
-                try:
+            )
+            if _autoscaling_data is UNSET:
+                autoscaling = UNSET
+            else:
+
+                def _parse_autoscaling(
+                    data: object,
+                ) -> (
+                    CustomMetricAutoscalingConfig
+                    | HTTPAutoscalingConfig
+                    | QueueAutoscalingConfig
+                    | Unset
+                ):
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        autoscaling_type_0 = HTTPAutoscalingConfig.from_dict(data)
+
+                        return autoscaling_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        autoscaling_type_1 = QueueAutoscalingConfig.from_dict(data)
+
+                        return autoscaling_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    autoscaling_type_0 = HTTPAutoscalingConfig.from_dict(data)
+                    autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
 
-                    return autoscaling_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    autoscaling_type_1 = QueueAutoscalingConfig.from_dict(data)
+                    return autoscaling_type_2
 
-                    return autoscaling_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
-
-                return autoscaling_type_2
-
-            autoscaling = _parse_autoscaling(d.pop("autoscaling", UNSET))
+                autoscaling = _parse_autoscaling(_autoscaling_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateDeploymentRequest.autoscaling") from None

@@ -21,6 +21,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="UpdateEndpointBody")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global Autoscaling
+    from together_generated.models.autoscaling import Autoscaling  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class UpdateEndpointBody:
     """
@@ -39,6 +52,8 @@ class UpdateEndpointBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         display_name = self.display_name
 
         state: str | Unset = UNSET
@@ -71,8 +86,8 @@ class UpdateEndpointBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.autoscaling import Autoscaling  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         display_name = d.pop("display_name", UNSET)
         if type(display_name) is not str and display_name is not UNSET:
@@ -101,17 +116,22 @@ class UpdateEndpointBody:
             raise field_error(exc, "UpdateEndpointBody.autoscaling") from None
 
         try:
+            _inactive_timeout_data = d.pop("inactive_timeout", UNSET)
+            inactive_timeout: int | None | Unset
+            if _inactive_timeout_data is UNSET:
+                inactive_timeout = UNSET
+            else:
 
-            def _parse_inactive_timeout(data: object) -> int | None | Unset:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                if isinstance(data, (int,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected int or null, got {type(data).__name__}")
+                def _parse_inactive_timeout(data: object) -> int | None | Unset:
+                    if data is None:
+                        return data
+                    if isinstance(data, Unset):
+                        return data
+                    if isinstance(data, (int,)) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected int or null, got {type(data).__name__}")
 
-            inactive_timeout = _parse_inactive_timeout(d.pop("inactive_timeout", UNSET))
+                inactive_timeout = _parse_inactive_timeout(_inactive_timeout_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None

@@ -20,6 +20,21 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Video")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ChatCompletionUserMessageContentVideoUrl
+    from together_generated.models.chat_completion_user_message_content_video_url import (
+        ChatCompletionUserMessageContentVideoUrl,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class Video:
     """
@@ -33,6 +48,8 @@ class Video:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         type_: str = self.type_
 
         video_url = self.video_url.to_dict()
@@ -50,10 +67,8 @@ class Video:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.chat_completion_user_message_content_video_url import (
-            ChatCompletionUserMessageContentVideoUrl,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             type_ = check_video_type(d.pop("type"))

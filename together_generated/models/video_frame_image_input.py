@@ -64,31 +64,36 @@ class VideoFrameImageInput:
             check_value(input_image, str, "VideoFrameImageInput.input_image")
 
         try:
+            _frame_data = d.pop("frame", UNSET)
+            frame: float | Unset | VideoFrameImageInputFrameType1
+            if _frame_data is UNSET:
+                frame = UNSET
+            else:
 
-            def _parse_frame(
-                data: object,
-            ) -> float | Unset | VideoFrameImageInputFrameType1:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    frame_type_1 = check_video_frame_image_input_frame_type_1(data)
+                def _parse_frame(
+                    data: object,
+                ) -> float | Unset | VideoFrameImageInputFrameType1:
+                    if isinstance(data, Unset):
+                        return data
+                    try:
+                        if not isinstance(data, str):
+                            raise TypeError()
+                        frame_type_1 = check_video_frame_image_input_frame_type_1(data)
 
-                    return frame_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(
-                    data,
-                    (
-                        float,
-                        int,
-                    ),
-                ) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected float, got {type(data).__name__}")
+                        return frame_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if isinstance(
+                        data,
+                        (
+                            float,
+                            int,
+                        ),
+                    ) and not isinstance(data, bool):
+                        return data
+                    raise TypeError(f"expected float, got {type(data).__name__}")
 
-            frame = _parse_frame(d.pop("frame", UNSET))
+                frame = _parse_frame(_frame_data)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoFrameImageInput.frame") from None

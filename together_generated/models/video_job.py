@@ -25,6 +25,22 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="VideoJob")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global VideoJobError
+    from together_generated.models.video_job_error import VideoJobError  # noqa: PLC0415
+
+    global VideoJobOutputs
+    from together_generated.models.video_job_outputs import VideoJobOutputs  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class VideoJob:
     """Structured information describing a generated video job.
@@ -56,6 +72,8 @@ class VideoJob:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         id = self.id
 
         model = self.model
@@ -105,9 +123,8 @@ class VideoJob:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.video_job_error import VideoJobError  # noqa: PLC0415
-        from together_generated.models.video_job_outputs import VideoJobOutputs  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
         if type(id) is not str and id is not UNSET:

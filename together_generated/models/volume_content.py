@@ -18,6 +18,19 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="VolumeContent")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global FileInfo
+    from together_generated.models.file_info import FileInfo  # noqa: PLC0415
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class VolumeContent:
     """
@@ -36,6 +49,8 @@ class VolumeContent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         files: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.files, Unset):
             files = []
@@ -63,8 +78,8 @@ class VolumeContent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.file_info import FileInfo  # noqa: PLC0415
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _files = d.pop("files", UNSET)

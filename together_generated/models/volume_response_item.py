@@ -21,6 +21,24 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="VolumeResponseItem")
 
 
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global VolumeContent
+    from together_generated.models.volume_content import VolumeContent  # noqa: PLC0415
+
+    global VolumeResponseItemVersionHistory
+    from together_generated.models.volume_response_item_version_history import (
+        VolumeResponseItemVersionHistory,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
+
+
 @_attrs_define
 class VolumeResponseItem:
     """
@@ -52,6 +70,8 @@ class VolumeResponseItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         content: dict[str, Any] | Unset = UNSET
         if not isinstance(self.content, Unset):
             content = self.content.to_dict()
@@ -108,11 +128,8 @@ class VolumeResponseItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from together_generated.models.volume_content import VolumeContent  # noqa: PLC0415
-        from together_generated.models.volume_response_item_version_history import (
-            VolumeResponseItemVersionHistory,  # noqa: PLC0415
-        )
-
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         try:
             _content = d.pop("content", UNSET)
