@@ -61,9 +61,21 @@ class SSEDecoder:
         lines = buffer.split(b"\n")
         self._buffer = lines.pop()
         events = []
+        data = self._data
         for raw in lines:
+            # The two lines nearly every event is made of, handled inline for speed.
+            if raw.startswith(b"data: "):
+                data.append(raw[6:].decode("utf-8", "replace"))
+                self._seen_field = True
+                continue
+            if not raw and self._seen_field and not self._event and self._retry is None:
+                events.append(ServerSentEvent("message", "\n".join(data), self._id))
+                data = self._data = []
+                self._seen_field = False
+                continue
             # WHATWG: decode as UTF-8, replacing invalid sequences rather than failing.
             event = self._line(raw.decode("utf-8", "replace"))
+            data = self._data
             if event is not None:
                 events.append(event)
         return events
