@@ -69,7 +69,7 @@ class _BaseClient(Generic[M]):
             )
         self._owns_http_client = http_client is None
         if http_client is None:
-            pool = Pool(lambda: self._new_http_client(settings))
+            pool = Pool(lambda: self._new_http_client(settings), defaults=settings)
         else:
             pool = Pool(lambda: http_client)
         self._setup(settings, pool)
@@ -169,7 +169,9 @@ class Together(_BaseClient[SyncTransport]):
 
     @staticmethod
     def _new_http_client(settings: _config.Settings) -> httpx.Client:
-        return httpx.Client(timeout=settings.timeout, follow_redirects=True)
+        return httpx.Client(
+            timeout=settings.timeout, headers=settings.headers(), follow_redirects=True
+        )
 
     def close(self) -> None:
         """Close the connection pool (not a user-supplied ``http_client``)."""
@@ -196,7 +198,9 @@ class AsyncTogether(_BaseClient[AsyncTransport]):
 
     @staticmethod
     def _new_http_client(settings: _config.Settings) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=settings.timeout, follow_redirects=True)
+        return httpx.AsyncClient(
+            timeout=settings.timeout, headers=settings.headers(), follow_redirects=True
+        )
 
     async def close(self) -> None:
         if self._owns_http_client and self._transport.pool.created:

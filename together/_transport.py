@@ -88,6 +88,7 @@ def build_request(
     client: httpx.Client | httpx.AsyncClient,
     settings: Settings,
     base_headers: dict[str, str],
+    default_timeout: Any,
     call: Call[Any],
 ) -> httpx.Request:
     kwargs = dict(call.request)
@@ -114,7 +115,7 @@ def build_request(
         settings.base_url + kwargs.pop("url"),
         params=params or None,
         headers=headers,
-        timeout=settings.timeout if timeout is None else parse_timeout(timeout, "timeout"),
+        timeout=default_timeout if timeout is None else parse_timeout(timeout, "timeout"),
         **kwargs,
     )
 
@@ -234,9 +235,12 @@ class Pool(Generic[C]):
     """A client's connection pool, created on first use: building an httpx client loads the
     TLS certificates, which would otherwise dominate the cost of constructing a client."""
 
-    def __init__(self, factory: Callable[[], C]) -> None:
+    def __init__(self, factory: Callable[[], C], defaults: Settings | None = None) -> None:
         self._factory: Callable[[], C] = factory
         self._client: C | None = None
+        # The settings whose headers and timeout the client was built with, when this
+        # library built it (None for a user's own client).
+        self.defaults = defaults
 
     @property
     def client(self) -> C:
@@ -253,7 +257,11 @@ class _Transport(Generic[C]):
     def __init__(self, settings: Settings, pool: Pool[C]) -> None:
         self.settings = settings
         self.pool: Pool[C] = pool
-        self.headers = settings.headers()  # built once; each request copies it
+        # Headers and timeout go on each request unless the client already carries them
+        # (sending them again makes httpx replace its own on every request).
+        on_client = pool.defaults is settings
+        self.headers = {} if on_client else settings.headers()
+        self.timeout: Any = httpx.USE_CLIENT_DEFAULT if on_client else settings.timeout
 
     @property
     def client(self) -> C:
@@ -262,7 +270,7 @@ class _Transport(Generic[C]):
 
 class SyncTransport(_Transport[httpx.Client]):
     def send(self, call: Call[T]) -> T:
-        request = build_request(self.client, self.settings, self.headers, call)
+        request = build_request(self.client, self.settings, self.headers, self.timeout, call)
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         while True:
@@ -288,7 +296,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
     async def send(self, call: Call[T]) -> T:
         import asyncio  # not at module level: the sync client should not pay for it
 
-        request = build_request(self.client, self.settings, self.headers, call)
+        request = build_request(self.client, self.settings, self.headers, self.timeout, call)
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         while True:

@@ -7,7 +7,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -55,7 +54,7 @@ class AudioSpeechStreamChunk:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            object_ = cast(Literal["audio.tts.chunk"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "audio.tts.chunk":
                 raise ValueError(
                     f"object must match const 'audio.tts.chunk', got '{object_}'"

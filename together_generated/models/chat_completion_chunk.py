@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -135,7 +134,7 @@ class ChatCompletionChunk:
             check_value(id, str, "ChatCompletionChunk.id")
 
         try:
-            object_ = cast(Literal["chat.completion.chunk"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "chat.completion.chunk":
                 raise ValueError(
                     f"object must match const 'chat.completion.chunk', got '{object_}'"

@@ -750,7 +750,7 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.tool_choice") from None
 
         try:
-            compliance = cast(Literal["hipaa"] | Unset, d.pop("compliance", UNSET))
+            compliance = d.pop("compliance", UNSET)
             if compliance != "hipaa" and not isinstance(compliance, Unset):
                 raise ValueError(
                     f"compliance must match const 'hipaa', got '{compliance}'"

@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -171,7 +170,7 @@ class ChatCompletionResponse:
             check_value(model, str, "ChatCompletionResponse.model")
 
         try:
-            object_ = cast(Literal["chat.completion"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "chat.completion":
                 raise ValueError(
                     f"object must match const 'chat.completion', got '{object_}'"

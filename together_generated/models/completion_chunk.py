@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -192,7 +191,7 @@ class CompletionChunk:
             check_value(created, int, "CompletionChunk.created")
 
         try:
-            object_ = cast(Literal["completion.chunk"] | Unset, d.pop("object", UNSET))
+            object_ = d.pop("object", UNSET)
             if object_ != "completion.chunk" and not isinstance(object_, Unset):
                 raise ValueError(
                     f"object must match const 'completion.chunk', got '{object_}'"

@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -173,7 +172,7 @@ class CompletionResponse:
             check_value(model, str, "CompletionResponse.model")
 
         try:
-            object_ = cast(Literal["text.completion"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "text.completion":
                 raise ValueError(
                     f"object must match const 'text.completion', got '{object_}'"

@@ -9,7 +9,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -127,7 +126,7 @@ class DedicatedEndpoint:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            object_ = cast(Literal["endpoint"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "endpoint":
                 raise ValueError(f"object must match const 'endpoint', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

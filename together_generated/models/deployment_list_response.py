@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -93,7 +92,7 @@ class DeploymentListResponse:
             raise field_error(exc, "DeploymentListResponse.data") from None
 
         try:
-            object_ = cast(Literal["list"] | Unset, d.pop("object", UNSET))
+            object_ = d.pop("object", UNSET)
             if object_ != "list" and not isinstance(object_, Unset):
                 raise ValueError(f"object must match const 'list', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -433,7 +433,7 @@ class DeploymentResponseItem:
             check_value(name, str, "DeploymentResponseItem.name")
 
         try:
-            object_ = cast(Literal["deployment"] | Unset, d.pop("object", UNSET))
+            object_ = d.pop("object", UNSET)
             if object_ != "deployment" and not isinstance(object_, Unset):
                 raise ValueError(
                     f"object must match const 'deployment', got '{object_}'"

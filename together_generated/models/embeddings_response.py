@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -82,7 +81,7 @@ class EmbeddingsResponse:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            object_ = cast(Literal["list"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "list":
                 raise ValueError(f"object must match const 'list', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -55,7 +55,7 @@ class EmbeddingsResponseDataItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            object_ = cast(Literal["embedding"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "embedding":
                 raise ValueError(
                     f"object must match const 'embedding', got '{object_}'"

@@ -7,7 +7,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -87,7 +86,7 @@ class FileResponse:
             check_value(id, str, "FileResponse.id")
 
         try:
-            object_ = cast(Literal["file"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "file":
                 raise ValueError(f"object must match const 'file', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -7,7 +7,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -122,7 +121,7 @@ class FineTuneEvent:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            object_ = cast(Literal["fine-tune-event"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "fine-tune-event":
                 raise ValueError(
                     f"object must match const 'fine-tune-event', got '{object_}'"

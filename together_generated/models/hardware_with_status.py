@@ -9,7 +9,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -106,7 +105,7 @@ class HardwareWithStatus:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            object_ = cast(Literal["hardware"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "hardware":
                 raise ValueError(f"object must match const 'hardware', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -102,7 +101,7 @@ class ImageResponse:
             check_value(model, str, "ImageResponse.model")
 
         try:
-            object_ = cast(Literal["list"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "list":
                 raise ValueError(f"object must match const 'list', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

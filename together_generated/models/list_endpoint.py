@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -84,7 +83,7 @@ class ListEndpoint:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            object_ = cast(Literal["endpoint"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "endpoint":
                 raise ValueError(f"object must match const 'endpoint', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

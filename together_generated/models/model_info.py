@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -125,7 +124,7 @@ class ModelInfo:
             check_value(id, str, "ModelInfo.id")
 
         try:
-            object_ = cast(Literal["model"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "model":
                 raise ValueError(f"object must match const 'model', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

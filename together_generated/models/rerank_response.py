@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -110,7 +109,7 @@ class RerankResponse:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            object_ = cast(Literal["rerank"], d.pop("object"))
+            object_ = d.pop("object")
             if object_ != "rerank":
                 raise ValueError(f"object must match const 'rerank', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -7,7 +7,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -109,7 +108,7 @@ class SecretResponseItem:
             check_value(name, str, "SecretResponseItem.name")
 
         try:
-            object_ = cast(Literal["secret"] | Unset, d.pop("object", UNSET))
+            object_ = d.pop("object", UNSET)
             if object_ != "secret" and not isinstance(object_, Unset):
                 raise ValueError(f"object must match const 'secret', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -8,7 +8,6 @@ from typing import (
     Any,
     Literal,
     TypeVar,
-    cast,
 )
 
 from attrs import define as _attrs_define
@@ -153,7 +152,7 @@ class VideoJob:
             check_value(seconds, str, "VideoJob.seconds")
 
         try:
-            object_ = cast(Literal["video"] | Unset, d.pop("object", UNSET))
+            object_ = d.pop("object", UNSET)
             if object_ != "video" and not isinstance(object_, Unset):
                 raise ValueError(f"object must match const 'video', got '{object_}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
