@@ -86,6 +86,20 @@ class _Writer:
         self.file.close()
         self.temp.unlink(missing_ok=True)
 
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        """On any error nothing is kept; a transport error is a cut download."""
+        self.bar.close()
+        if exc is None:
+            return
+        self.abandon()
+        if isinstance(exc, httpx.TransportError):
+            raise _cut(exc, self.response.request) from exc
+
 
 def saver(
     output: Path, default_name: str, progress: bool | None, *, is_async: bool
@@ -96,42 +110,20 @@ def saver(
 
     def save(response: httpx.Response) -> Path:
         try:
-            writer = _Writer(response, output, default_name, progress)
-        except BaseException:
-            response.close()
-            raise
-        try:
-            for chunk in response.iter_bytes():
-                writer.write(chunk)
-            return writer.finish()
-        except httpx.TransportError as exc:  # cut mid-body: nothing is kept
-            writer.abandon()
-            raise _cut(exc, response.request) from exc
-        except BaseException:
-            writer.abandon()
-            raise
+            with _Writer(response, output, default_name, progress) as writer:
+                for chunk in response.iter_bytes():
+                    writer.write(chunk)
+                return writer.finish()
         finally:
-            writer.bar.close()
             response.close()
 
     async def asave(response: httpx.Response) -> Path:
         try:
-            writer = _Writer(response, output, default_name, progress)
-        except BaseException:
-            await response.aclose()
-            raise
-        try:
-            async for chunk in response.aiter_bytes():
-                writer.write(chunk)
-            return writer.finish()
-        except httpx.TransportError as exc:  # cut mid-body: nothing is kept
-            writer.abandon()
-            raise _cut(exc, response.request) from exc
-        except BaseException:
-            writer.abandon()
-            raise
+            with _Writer(response, output, default_name, progress) as writer:
+                async for chunk in response.aiter_bytes():
+                    writer.write(chunk)
+                return writer.finish()
         finally:
-            writer.bar.close()
             await response.aclose()
 
     return asave if is_async else save
