@@ -156,35 +156,41 @@ class Stream(Generic[T]):
         self._done = False
 
     # -- shared event handling --------------------------------------------------
-    def _chunks(self, events: Iterable[ServerSentEvent]) -> Iterator[T]:
+    def _chunks(self, events: Iterable[ServerSentEvent]) -> tuple[list[T], Exception | None]:
+        """The typed chunks of ``events``, and the error that stopped them if one did (the
+        chunks before it are still delivered). A plain function, not a generator: it runs
+        once per network read in the hot loop of both iterators."""
+        chunks: list[T] = []
+        parse = self._parse
         for event in events:
-            if self._done:
-                return
-            if event.data == DONE:
+            data = event.data
+            if data == DONE or self._done:
                 self._done = True
-                return
-            if not event.data:
+                break
+            if not data:
                 continue
             try:
-                payload = json.loads(event.data)
+                payload = json.loads(data)
             except ValueError:
-                raise APIError(
-                    f"Stream sent an event that is not JSON: {event.data[:200]!r}",
+                return chunks, APIError(
+                    f"Stream sent an event that is not JSON: {data[:200]!r}",
                     request=self.response.request,
-                    body=event.data,
-                ) from None
+                    body=data,
+                )
             message = _error_message(payload, event)
             if message is not None:
-                raise APIError(message, request=self.response.request, body=payload)
+                return chunks, APIError(message, request=self.response.request, body=payload)
             try:
-                chunk = self._parse(payload)
+                chunks.append(parse(payload))
             except Exception as exc:
-                raise APIResponseValidationError(
+                error = APIResponseValidationError(
                     f"A stream chunk does not fit its model: {type(exc).__name__}: {exc}",
                     response=self.response,
                     body=payload,
-                ) from exc
-            yield chunk
+                )
+                error.__cause__ = exc
+                return chunks, error
+        return chunks, None
 
     def _end(self, partial: bool) -> APIConnectionError:
         what = "in the middle of an event" if partial else "before [DONE]"
@@ -196,11 +202,17 @@ class Stream(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         try:
             for raw in self.response.iter_bytes():
-                yield from self._chunks(self._decoder.feed(raw))
+                chunks, error = self._chunks(self._decoder.feed(raw))
+                yield from chunks
+                if error is not None:
+                    raise error
                 if self._done:
                     return
             events, partial = self._decoder.flush()
-            yield from self._chunks(events)
+            chunks, error = self._chunks(events)
+            yield from chunks
+            if error is not None:
+                raise error
             if not self._done:
                 raise self._end(partial)
         except httpx.TransportError as exc:
@@ -226,13 +238,19 @@ class Stream(Generic[T]):
     async def __aiter__(self) -> AsyncIterator[T]:
         try:
             async for raw in self.response.aiter_bytes():
-                for chunk in self._chunks(self._decoder.feed(raw)):
+                chunks, error = self._chunks(self._decoder.feed(raw))
+                for chunk in chunks:
                     yield chunk
+                if error is not None:
+                    raise error
                 if self._done:
                     return
             events, partial = self._decoder.flush()
-            for chunk in self._chunks(events):
+            chunks, error = self._chunks(events)
+            for chunk in chunks:
                 yield chunk
+            if error is not None:
+                raise error
             if not self._done:
                 raise self._end(partial)
         except httpx.TransportError as exc:
