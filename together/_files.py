@@ -1,36 +1,31 @@
-"""Turning what users pass as a file (a path, bytes, a binary file object) into an upload."""
+"""Turning what users pass as a file into a multipart part of a generated model."""
 
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
+
+from ._upload import LocalFile
 
 
 def file_input(value: Any, field: str, *, urls: bool = False) -> Any:
-    """A generated ``File`` for ``value`` (or the URL itself, where ``urls`` are allowed).
-
-    Raises ValueError when a path does not exist, TypeError for anything else.
-    """
+    """A generated ``File`` for a path, bytes or a binary file object (or the URL itself,
+    where ``urls`` are allowed). What counts as a file is LocalFile's rule, the same as
+    for uploads: ValueError when a path is not a file, TypeError for anything else."""
     from together_generated.types import File
 
     if isinstance(value, File):
         return value
-    if isinstance(value, str) and urls and value.startswith(("http://", "https://")):
+    if urls and isinstance(value, str) and value.startswith(("http://", "https://")):
         return value
-    if isinstance(value, (str, os.PathLike)):
-        path = Path(value)
-        if not path.is_file():
-            raise ValueError(f"{field}: no such file: {str(path)!r}")
-        return File(payload=path.open("rb"), file_name=path.name)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return File(payload=io.BytesIO(bytes(value)), file_name=field)
-    if hasattr(value, "read"):
-        if isinstance(value, io.TextIOBase):
-            raise TypeError(f"{field}: open the file in binary mode ('rb')")
-        name = getattr(value, "name", None)
-        return File(payload=value, file_name=Path(name).name if isinstance(name, str) else field)
-    raise TypeError(
-        f"{field}: expected a path, bytes or a binary file object, got {type(value).__name__}"
-    )
+    source = LocalFile.of(value, field)
+    payload: BinaryIO
+    if source.path is not None:
+        payload = source.path.open("rb")  # read by httpx when the request is sent
+    elif source.data is not None:
+        payload = io.BytesIO(source.data)
+    else:
+        assert source.fileobj is not None
+        payload = cast(BinaryIO, source.fileobj)
+        payload.seek(source.start)
+    return File(payload=payload, file_name=source.name or field.rpartition(" ")[2])
