@@ -13,7 +13,7 @@ import importlib
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 
@@ -86,12 +86,6 @@ class operation(bound_method[P, T]):
             return send(build(obj, *args, **kwargs))
 
         return method
-
-
-class _Model(Protocol):
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
-    def to_dict(self) -> dict[str, Any]: ...
 
 
 def plain(value: Any) -> Any:
