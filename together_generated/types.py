@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 """Contains some shared types for properties"""
 
+import datetime
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
@@ -99,3 +100,24 @@ def field_error(exc: Exception, where: str) -> Exception:
         )
     cls = ValueError if isinstance(exc, ValueError) else TypeError
     return cls(f"{where}: {message}")
+
+
+def parse_datetime(value: str) -> datetime.datetime:
+    """An ISO 8601 date-time. Python 3.11's fromisoformat reads what the API sends; on
+    3.10 it refuses a trailing "Z" or a 3-digit fraction, so dateutil reads those."""
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        from dateutil.parser import isoparse
+
+        return isoparse(value)
+
+
+def parse_date(value: str) -> datetime.date:
+    """An ISO 8601 date (see parse_datetime)."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        from dateutil.parser import isoparse
+
+        return isoparse(value).date()

@@ -26,7 +26,14 @@ from ..models.audio_transcription_request_timestamp_granularities_type_1_item im
     AudioTranscriptionRequestTimestampGranularitiesType1Item,
     check_audio_transcription_request_timestamp_granularities_type_1_item,
 )
-from ..types import UNSET, File, FileTypes, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    File,
+    FileTypes,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="AudioTranscriptionRequest")
 

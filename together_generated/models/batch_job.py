@@ -11,7 +11,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_job_status import BatchJobStatus, check_batch_job_status
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="BatchJob")
 
@@ -168,7 +168,7 @@ class BatchJob:
             if isinstance(_job_deadline, Unset):
                 job_deadline = UNSET
             else:
-                job_deadline = datetime.datetime.fromisoformat(_job_deadline)
+                job_deadline = parse_datetime(_job_deadline)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "BatchJob.job_deadline") from None
@@ -179,7 +179,7 @@ class BatchJob:
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
-                created_at = datetime.datetime.fromisoformat(_created_at)
+                created_at = parse_datetime(_created_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "BatchJob.created_at") from None
@@ -214,7 +214,7 @@ class BatchJob:
             if isinstance(_completed_at, Unset):
                 completed_at = UNSET
             else:
-                completed_at = datetime.datetime.fromisoformat(_completed_at)
+                completed_at = parse_datetime(_completed_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "BatchJob.completed_at") from None

@@ -22,7 +22,7 @@ from ..models.dedicated_endpoint_type import (
     DedicatedEndpointType,
     check_dedicated_endpoint_type,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import UNSET, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -175,7 +175,7 @@ class DedicatedEndpoint:
             raise field_error(exc, "DedicatedEndpoint.autoscaling") from None
 
         try:
-            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            created_at = parse_datetime(d.pop("created_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.created_at") from None

@@ -14,7 +14,7 @@ from ..models.evaluation_job_status import (
     check_evaluation_job_status,
 )
 from ..models.evaluation_job_type import EvaluationJobType, check_evaluation_job_type
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.evaluation_classify_results import EvaluationClassifyResults
@@ -245,7 +245,7 @@ class EvaluationJob:
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
-                created_at = datetime.datetime.fromisoformat(_created_at)
+                created_at = parse_datetime(_created_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJob.created_at") from None
@@ -256,7 +256,7 @@ class EvaluationJob:
             if isinstance(_updated_at, Unset):
                 updated_at = UNSET
             else:
-                updated_at = datetime.datetime.fromisoformat(_updated_at)
+                updated_at = parse_datetime(_updated_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJob.updated_at") from None

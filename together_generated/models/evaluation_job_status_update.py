@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="EvaluationJobStatusUpdate")
 
@@ -66,7 +66,7 @@ class EvaluationJobStatusUpdate:
             if isinstance(_timestamp, Unset):
                 timestamp = UNSET
             else:
-                timestamp = datetime.datetime.fromisoformat(_timestamp)
+                timestamp = parse_datetime(_timestamp)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None

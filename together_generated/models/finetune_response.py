@@ -18,7 +18,7 @@ from ..models.finetune_response_train_on_inputs_type_1 import (
     FinetuneResponseTrainOnInputsType1,
     check_finetune_response_train_on_inputs_type_1,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.fine_tune_event import FineTuneEvent
@@ -415,7 +415,7 @@ class FinetuneResponse:
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
-                created_at = datetime.datetime.fromisoformat(_created_at)
+                created_at = parse_datetime(_created_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.created_at") from None
@@ -426,7 +426,7 @@ class FinetuneResponse:
             if isinstance(_updated_at, Unset):
                 updated_at = UNSET
             else:
-                updated_at = datetime.datetime.fromisoformat(_updated_at)
+                updated_at = parse_datetime(_updated_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.updated_at") from None
@@ -437,7 +437,7 @@ class FinetuneResponse:
             if isinstance(_started_at, Unset):
                 started_at = UNSET
             else:
-                started_at = datetime.datetime.fromisoformat(_started_at)
+                started_at = parse_datetime(_started_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.started_at") from None

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finetune_job_status import FinetuneJobStatus, check_finetune_job_status
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.fine_tune_event import FineTuneEvent
@@ -323,13 +323,13 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.status") from None
 
         try:
-            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            created_at = parse_datetime(d.pop("created_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.created_at") from None
 
         try:
-            updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+            updated_at = parse_datetime(d.pop("updated_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.updated_at") from None
@@ -340,7 +340,7 @@ class FinetuneResponseTruncated:
             if isinstance(_started_at, Unset):
                 started_at = UNSET
             else:
-                started_at = datetime.datetime.fromisoformat(_started_at)
+                started_at = parse_datetime(_started_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.started_at") from None

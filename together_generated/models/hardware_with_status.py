@@ -14,7 +14,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.endpoint_pricing import EndpointPricing
@@ -128,7 +128,7 @@ class HardwareWithStatus:
             raise field_error(exc, "HardwareWithStatus.specs") from None
 
         try:
-            updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+            updated_at = parse_datetime(d.pop("updated_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.updated_at") from None

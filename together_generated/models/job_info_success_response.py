@@ -13,7 +13,7 @@ from ..models.job_info_success_response_status import (
     JobInfoSuccessResponseStatus,
     check_job_info_success_response_status,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import UNSET, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.job_info_success_response_args import JobInfoSuccessResponseArgs
@@ -146,13 +146,13 @@ class JobInfoSuccessResponse:
             raise field_error(exc, "JobInfoSuccessResponse.args") from None
 
         try:
-            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            created_at = parse_datetime(d.pop("created_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.created_at") from None
 
         try:
-            updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+            updated_at = parse_datetime(d.pop("updated_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.updated_at") from None

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error
+from ..types import UNSET, check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="JobInfoSuccessResponseStatusUpdatesItem")
 
@@ -59,7 +59,7 @@ class JobInfoSuccessResponseStatusUpdatesItem:
             check_value(message, str, "JobInfoSuccessResponseStatusUpdatesItem.message")
 
         try:
-            timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+            timestamp = parse_datetime(d.pop("timestamp"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

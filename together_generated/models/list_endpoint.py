@@ -15,7 +15,7 @@ from attrs import field as _attrs_field
 
 from ..models.list_endpoint_state import ListEndpointState, check_list_endpoint_state
 from ..models.list_endpoint_type import ListEndpointType, check_list_endpoint_type
-from ..types import UNSET, check_value, field_error
+from ..types import UNSET, check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="ListEndpoint")
 
@@ -118,7 +118,7 @@ class ListEndpoint:
             raise field_error(exc, "ListEndpoint.state") from None
 
         try:
-            created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+            created_at = parse_datetime(d.pop("created_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.created_at") from None

@@ -12,7 +12,13 @@ from attrs import field as _attrs_field
 from .. import types
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
-from ..types import UNSET, File, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    File,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="PostFilesUploadBody")
 

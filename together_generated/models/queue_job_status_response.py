@@ -13,7 +13,7 @@ from ..models.queue_job_status_response_status import (
     QueueJobStatusResponseStatus,
     check_queue_job_status_response_status,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.queue_job_status_response_info import QueueJobStatusResponseInfo
@@ -185,7 +185,7 @@ class QueueJobStatusResponse:
             if isinstance(_claimed_at, Unset):
                 claimed_at = UNSET
             else:
-                claimed_at = datetime.datetime.fromisoformat(_claimed_at)
+                claimed_at = parse_datetime(_claimed_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobStatusResponse.claimed_at") from None
@@ -196,7 +196,7 @@ class QueueJobStatusResponse:
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
-                created_at = datetime.datetime.fromisoformat(_created_at)
+                created_at = parse_datetime(_created_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobStatusResponse.created_at") from None
@@ -207,7 +207,7 @@ class QueueJobStatusResponse:
             if isinstance(_done_at, Unset):
                 done_at = UNSET
             else:
-                done_at = datetime.datetime.fromisoformat(_done_at)
+                done_at = parse_datetime(_done_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobStatusResponse.done_at") from None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.rl_inference_checkpoint_registration import (
@@ -100,7 +100,7 @@ class RLInferenceCheckpoint:
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
-                created_at = datetime.datetime.fromisoformat(_created_at)
+                created_at = parse_datetime(_created_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInferenceCheckpoint.created_at") from None

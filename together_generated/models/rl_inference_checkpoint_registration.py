@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="RLInferenceCheckpointRegistration")
 
@@ -59,7 +59,7 @@ class RLInferenceCheckpointRegistration:
             if isinstance(_registered_at, Unset):
                 registered_at = UNSET
             else:
-                registered_at = datetime.datetime.fromisoformat(_registered_at)
+                registered_at = parse_datetime(_registered_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

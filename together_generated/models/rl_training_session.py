@@ -13,7 +13,7 @@ from ..models.rl_training_session_status import (
     RLTrainingSessionStatus,
     check_rl_training_session_status,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import UNSET, Unset, check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.rl_inference_checkpoint import RLInferenceCheckpoint
@@ -225,7 +225,7 @@ class RLTrainingSession:
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
-                created_at = datetime.datetime.fromisoformat(_created_at)
+                created_at = parse_datetime(_created_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.created_at") from None
@@ -236,7 +236,7 @@ class RLTrainingSession:
             if isinstance(_updated_at, Unset):
                 updated_at = UNSET
             else:
-                updated_at = datetime.datetime.fromisoformat(_updated_at)
+                updated_at = parse_datetime(_updated_at)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.updated_at") from None

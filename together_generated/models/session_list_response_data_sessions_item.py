@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error
+from ..types import UNSET, check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="SessionListResponseDataSessionsItem")
 
@@ -67,7 +67,7 @@ class SessionListResponseDataSessionsItem:
             )
 
         try:
-            expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
+            expires_at = parse_datetime(d.pop("expires_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -79,7 +79,7 @@ class SessionListResponseDataSessionsItem:
             check_value(id, str, "SessionListResponseDataSessionsItem.id")
 
         try:
-            last_execute_at = datetime.datetime.fromisoformat(d.pop("last_execute_at"))
+            last_execute_at = parse_datetime(d.pop("last_execute_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -87,7 +87,7 @@ class SessionListResponseDataSessionsItem:
             ) from None
 
         try:
-            started_at = datetime.datetime.fromisoformat(d.pop("started_at"))
+            started_at = parse_datetime(d.pop("started_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
