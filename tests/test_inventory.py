@@ -79,8 +79,10 @@ def test_sync_and_async_clients_have_the_same_methods():
 
 def print_table() -> None:  # pragma: no cover - `python -m tests.test_inventory` for the docs
     reached = reached_operations(Together(api_key="k"))
+    spec_paths = {(m, normalize(p)): p for m, p in spec_operations(load_yaml(SPEC))}
     for (method, path), names in sorted(reached.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        print(f"| `{method} {path}` | {', '.join(f'`{n}`' for n in sorted(names))} |")
+        shown = spec_paths.get((method, path), path)
+        print(f"| `{method} {shown}` | {', '.join(f'`{n}`' for n in sorted(names))} |")
 
 
 if __name__ == "__main__":
