@@ -7,6 +7,7 @@ connection on exit, on ``break`` (via ``close()``/garbage collection) and at the
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from types import TracebackType
@@ -198,23 +199,28 @@ class Stream(Generic[T]):
             f"The stream ended {what}: the response is incomplete", request=self.response.request
         )
 
+    def _step(self, raw: bytes | None) -> tuple[list[T], Exception | None, bool]:
+        """One network read (None: the end of the body) → the chunks it completes, the
+        error to raise once they are delivered, and whether the stream is over."""
+        if raw is not None:
+            chunks, error = self._chunks(self._decoder.feed(raw))
+            return chunks, error, self._done
+        events, partial = self._decoder.flush()
+        chunks, error = self._chunks(events)
+        if error is None and not self._done:
+            error = self._end(partial)
+        return chunks, error, True
+
     # -- sync ---------------------------------------------------------------------
     def __iter__(self) -> Iterator[T]:
         try:
-            for raw in self.response.iter_bytes():
-                chunks, error = self._chunks(self._decoder.feed(raw))
+            for raw in itertools.chain(self.response.iter_bytes(), [None]):
+                chunks, error, over = self._step(raw)
                 yield from chunks
                 if error is not None:
                     raise error
-                if self._done:
+                if over:
                     return
-            events, partial = self._decoder.flush()
-            chunks, error = self._chunks(events)
-            yield from chunks
-            if error is not None:
-                raise error
-            if not self._done:
-                raise self._end(partial)
         except httpx.TransportError as exc:
             raise _cut(exc, self.response.request) from exc
         finally:
@@ -237,22 +243,16 @@ class Stream(Generic[T]):
     # -- async --------------------------------------------------------------------
     async def __aiter__(self) -> AsyncIterator[T]:
         try:
-            async for raw in self.response.aiter_bytes():
-                chunks, error = self._chunks(self._decoder.feed(raw))
+            reads = self.response.aiter_bytes()
+            while True:
+                raw = await anext(reads, None)
+                chunks, error, over = self._step(raw)
                 for chunk in chunks:
                     yield chunk
                 if error is not None:
                     raise error
-                if self._done:
+                if over:
                     return
-            events, partial = self._decoder.flush()
-            chunks, error = self._chunks(events)
-            for chunk in chunks:
-                yield chunk
-            if error is not None:
-                raise error
-            if not self._done:
-                raise self._end(partial)
         except httpx.TransportError as exc:
             raise _cut(exc, self.response.request) from exc
         finally:
