@@ -184,6 +184,38 @@ def test_decoder_keeps_the_last_event_id_and_reads_retry() -> None:
     assert [(e.id, e.retry) for e in events] == [("7", 1500), ("7", None)]
 
 
+def test_decoder_reads_one_event_per_read_as_it_reads_them_together() -> None:
+    """The API sends each chunk as its own read of one ``data:`` line and a blank line; the
+    decoder's shortcut for such reads must agree with its general rules, whatever came
+    before (an id, a half-read line, an open event, a CR)."""
+    reads = [
+        b"data: a\n\n",
+        b"id: 7\n\n",
+        b"data: b\n\n",
+        b"data: c",
+        b"\n\n",
+        b"event: update\n",
+        b"data: d\n\n",
+        b"data: e\r",
+        b"\n\n",
+        b"data: f\r\n",
+        b"data: g\n\n",
+        b"data: h\n\n",
+    ]
+    decoder = SSEDecoder()
+    one_by_one = [event for read in reads for event in decoder.feed(read)]
+    assert one_by_one == decode_in_pieces(b"".join(reads), size=10_000)
+    assert [(e.event, e.data, e.id) for e in one_by_one] == [
+        ("message", "a", None),
+        ("message", "b", "7"),
+        ("message", "c", "7"),
+        ("update", "d", "7"),
+        ("message", "e", "7"),
+        ("message", "f\ng", "7"),
+        ("message", "h", "7"),
+    ]
+
+
 def test_decoder_reassembles_utf8_split_inside_a_character() -> None:
     data = "data: héllo € 🎉\n\n".encode()
     assert decode_in_pieces(data, size=1) == [ServerSentEvent(data="héllo € 🎉")]

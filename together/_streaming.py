@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from functools import partial
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -27,6 +28,11 @@ class ServerSentEvent(NamedTuple):
     data: str = ""
     id: str | None = None
     retry: int | None = None
+
+
+# Builds a ServerSentEvent from a 4-tuple without NamedTuple's Python-level __new__ (the
+# decoder's hot path makes one per chunk).
+_event = partial(tuple.__new__, ServerSentEvent)
 
 
 class SSEDecoder:
@@ -51,13 +57,25 @@ class SSEDecoder:
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         if not chunk:
             return []
+        # Fast path: at an event boundary, a read that is exactly one ``data:`` line and
+        # the blank line ending it (how the API sends each streamed chunk).
+        if (
+            not self._buffer
+            and not self._seen_field
+            and chunk.startswith(b"data: ")
+            and chunk.find(b"\n") == len(chunk) - 2
+            and chunk.endswith(b"\n\n")
+            and chunk.find(b"\r") < 0  # (faster than `in` for bytes)
+        ):
+            self._skip_lf = False
+            return [_event(("message", chunk[6:-2].decode("utf-8", "replace"), self._id, None))]
         # A CR ends its line at once (a CR-only server must not wait for the next byte);
         # if it was the first half of a CRLF split across chunks, skip the LF that follows.
         if self._skip_lf and chunk.startswith(b"\n"):
             chunk = chunk[1:]
         self._skip_lf = chunk.endswith(b"\r")
         buffer = self._buffer + chunk
-        if b"\r" in buffer:
+        if buffer.find(b"\r") >= 0:
             buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         lines = buffer.split(b"\n")
         self._buffer = lines.pop()
@@ -69,8 +87,8 @@ class SSEDecoder:
                 data.append(raw[6:].decode("utf-8", "replace"))
                 self._seen_field = True
                 continue
-            if not raw and self._seen_field and not self._event and self._retry is None:
-                events.append(ServerSentEvent("message", "\n".join(data), self._id))
+            if not raw and data and not self._event and self._retry is None:
+                events.append(_event(("message", "\n".join(data), self._id, None)))
                 data = self._data = []
                 self._seen_field = False
                 continue
@@ -91,7 +109,9 @@ class SSEDecoder:
 
     def _line(self, line: str) -> ServerSentEvent | None:
         if not line:
-            if not self._seen_field:
+            if not self._data:
+                # WHATWG: a block without data lines dispatches nothing (its id is kept).
+                self._reset()
                 return None
             event = ServerSentEvent(
                 event=self._event or "message",
@@ -157,10 +177,11 @@ class Stream(Generic[T]):
         self._done = False
 
     # -- shared event handling --------------------------------------------------
-    def _chunks(self, events: Iterable[ServerSentEvent]) -> tuple[list[T], Exception | None]:
-        """The typed chunks of ``events``, and the error that stopped them if one did (the
-        chunks before it are still delivered). A plain function, not a generator: it runs
-        once per network read in the hot loop of both iterators."""
+    def _chunks(self, events: Iterable[ServerSentEvent]) -> tuple[list[T], Exception | None, bool]:
+        """The typed chunks of ``events``, the error that stopped them if one did (the
+        chunks before it are still delivered), and whether ``[DONE]`` was reached. A plain
+        function, not a generator: it runs once per network read in the hot loop of both
+        iterators."""
         chunks: list[T] = []
         parse = self._parse
         for event in events:
@@ -173,25 +194,33 @@ class Stream(Generic[T]):
             try:
                 payload = json.loads(data)
             except ValueError:
-                return chunks, APIError(
-                    f"Stream sent an event that is not JSON: {data[:200]!r}",
-                    request=self.response.request,
-                    body=data,
-                )
-            message = _error_message(payload, event)
-            if message is not None:
-                return chunks, APIError(message, request=self.response.request, body=payload)
+                return chunks, self._not_json(data), True
+            if event.event != "message" or (type(payload) is dict and payload.get("error")):
+                message = _error_message(payload, event)
+                if message is not None:
+                    error = APIError(message, request=self.response.request, body=payload)
+                    return chunks, error, True
             try:
                 chunks.append(parse(payload))
             except Exception as exc:
-                error = APIResponseValidationError(
-                    f"A stream chunk does not fit its model: {type(exc).__name__}: {exc}",
-                    response=self.response,
-                    body=payload,
-                )
-                error.__cause__ = exc
-                return chunks, error
-        return chunks, None
+                return chunks, self._invalid(exc, payload), True
+        return chunks, None, self._done
+
+    def _not_json(self, data: str) -> APIError:
+        return APIError(
+            f"Stream sent an event that is not JSON: {data[:200]!r}",
+            request=self.response.request,
+            body=data,
+        )
+
+    def _invalid(self, exc: Exception, payload: Any) -> APIResponseValidationError:
+        error = APIResponseValidationError(
+            f"A stream chunk does not fit its model: {type(exc).__name__}: {exc}",
+            response=self.response,
+            body=payload,
+        )
+        error.__cause__ = exc
+        return error
 
     def _end(self, partial: bool) -> APIConnectionError:
         what = "in the middle of an event" if partial else "before [DONE]"
@@ -203,11 +232,10 @@ class Stream(Generic[T]):
         """One network read (None: the end of the body) → the chunks it completes, the
         error to raise once they are delivered, and whether the stream is over."""
         if raw is not None:
-            chunks, error = self._chunks(self._decoder.feed(raw))
-            return chunks, error, self._done
+            return self._chunks(self._decoder.feed(raw))
         events, partial = self._decoder.flush()
-        chunks, error = self._chunks(events)
-        if error is None and not self._done:
+        chunks, error, done = self._chunks(events)
+        if error is None and not done:
             error = self._end(partial)
         return chunks, error, True
 
