@@ -85,8 +85,8 @@ class Audio:
             raise field_error(exc, "Audio.audio_url") from None
 
         audio = cls(
-            type_=type_,
-            audio_url=audio_url,
+            type_,
+            audio_url,
         )
 
         audio.additional_properties = d

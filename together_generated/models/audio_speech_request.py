@@ -130,7 +130,9 @@ class AudioSpeechRequest:
                     pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             model = _parse_model(d.pop("model"))
 
@@ -191,14 +193,14 @@ class AudioSpeechRequest:
             check_value(stream, bool, "AudioSpeechRequest.stream")
 
         audio_speech_request = cls(
-            model=model,
-            input_=input_,
-            voice=voice,
-            response_format=response_format,
-            language=language,
-            response_encoding=response_encoding,
-            sample_rate=sample_rate,
-            stream=stream,
+            model,
+            input_,
+            voice,
+            response_format,
+            language,
+            response_encoding,
+            sample_rate,
+            stream,
         )
 
         audio_speech_request.additional_properties = d

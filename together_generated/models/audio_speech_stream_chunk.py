@@ -71,9 +71,9 @@ class AudioSpeechStreamChunk:
             check_value(b64, str, "AudioSpeechStreamChunk.b64")
 
         audio_speech_stream_chunk = cls(
-            object_=object_,
-            model=model,
-            b64=b64,
+            object_,
+            model,
+            b64,
         )
 
         audio_speech_stream_chunk.additional_properties = d

@@ -69,7 +69,7 @@ class AudioSpeechStreamEvent:
             raise field_error(exc, "AudioSpeechStreamEvent.data") from None
 
         audio_speech_stream_event = cls(
-            data=data,
+            data,
         )
 
         audio_speech_stream_event.additional_properties = d

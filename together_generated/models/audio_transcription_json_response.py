@@ -44,7 +44,7 @@ class AudioTranscriptionJsonResponse:
             check_value(text, str, "AudioTranscriptionJsonResponse.text")
 
         audio_transcription_json_response = cls(
-            text=text,
+            text,
         )
 
         audio_transcription_json_response.additional_properties = d

@@ -268,7 +268,9 @@ class AudioTranscriptionRequest:
                     ),
                 ) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected File or str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected File or a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             file = _parse_file(d.pop("file"))
 
@@ -386,16 +388,16 @@ class AudioTranscriptionRequest:
             check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
 
         audio_transcription_request = cls(
-            file=file,
-            model=model,
-            language=language,
-            prompt=prompt,
-            response_format=response_format,
-            temperature=temperature,
-            timestamp_granularities=timestamp_granularities,
-            diarize=diarize,
-            min_speakers=min_speakers,
-            max_speakers=max_speakers,
+            file,
+            model,
+            language,
+            prompt,
+            response_format,
+            temperature,
+            timestamp_granularities,
+            diarize,
+            min_speakers,
+            max_speakers,
         )
 
         audio_transcription_request.additional_properties = d

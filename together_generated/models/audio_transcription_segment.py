@@ -71,10 +71,10 @@ class AudioTranscriptionSegment:
             check_value(text, str, "AudioTranscriptionSegment.text")
 
         audio_transcription_segment = cls(
-            id=id,
-            start=start,
-            end=end,
-            text=text,
+            id,
+            start,
+            end,
+            text,
         )
 
         audio_transcription_segment.additional_properties = d

@@ -124,12 +124,12 @@ class AudioTranscriptionSpeakerSegment:
             check_value(id, int, "AudioTranscriptionSpeakerSegment.id")
 
         audio_transcription_speaker_segment = cls(
-            speaker_id=speaker_id,
-            start=start,
-            end=end,
-            words=words,
-            text=text,
-            id=id,
+            speaker_id,
+            start,
+            end,
+            words,
+            text,
+            id,
         )
 
         audio_transcription_speaker_segment.additional_properties = d

@@ -203,13 +203,13 @@ class AudioTranscriptionVerboseJsonResponse:
             ) from None
 
         audio_transcription_verbose_json_response = cls(
-            task=task,
-            language=language,
-            duration=duration,
-            text=text,
-            segments=segments,
-            words=words,
-            speaker_segments=speaker_segments,
+            task,
+            language,
+            duration,
+            text,
+            segments,
+            words,
+            speaker_segments,
         )
 
         audio_transcription_verbose_json_response.additional_properties = d

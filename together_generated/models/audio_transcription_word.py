@@ -72,10 +72,10 @@ class AudioTranscriptionWord:
             check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
 
         audio_transcription_word = cls(
-            word=word,
-            start=start,
-            end=end,
-            speaker_id=speaker_id,
+            word,
+            start,
+            end,
+            speaker_id,
         )
 
         audio_transcription_word.additional_properties = d

@@ -44,7 +44,7 @@ class AudioTranslationJsonResponse:
             check_value(text, str, "AudioTranslationJsonResponse.text")
 
         audio_translation_json_response = cls(
-            text=text,
+            text,
         )
 
         audio_translation_json_response.additional_properties = d

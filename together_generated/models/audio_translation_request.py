@@ -215,7 +215,9 @@ class AudioTranslationRequest:
                     ),
                 ) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected File or str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected File or a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             file = _parse_file(d.pop("file"))
 
@@ -319,13 +321,13 @@ class AudioTranslationRequest:
             ) from None
 
         audio_translation_request = cls(
-            file=file,
-            model=model,
-            language=language,
-            prompt=prompt,
-            response_format=response_format,
-            temperature=temperature,
-            timestamp_granularities=timestamp_granularities,
+            file,
+            model,
+            language,
+            prompt,
+            response_format,
+            temperature,
+            timestamp_granularities,
         )
 
         audio_translation_request.additional_properties = d

@@ -158,12 +158,12 @@ class AudioTranslationVerboseJsonResponse:
             ) from None
 
         audio_translation_verbose_json_response = cls(
-            task=task,
-            language=language,
-            duration=duration,
-            text=text,
-            segments=segments,
-            words=words,
+            task,
+            language,
+            duration,
+            text,
+            segments,
+            words,
         )
 
         audio_translation_verbose_json_response.additional_properties = d

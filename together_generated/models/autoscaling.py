@@ -54,8 +54,8 @@ class Autoscaling:
             check_value(max_replicas, int, "Autoscaling.max_replicas")
 
         autoscaling = cls(
-            min_replicas=min_replicas,
-            max_replicas=max_replicas,
+            min_replicas,
+            max_replicas,
         )
 
         autoscaling.additional_properties = d

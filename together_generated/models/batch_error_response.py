@@ -42,7 +42,7 @@ class BatchErrorResponse:
             check_value(error, str, "BatchErrorResponse.error")
 
         batch_error_response = cls(
-            error=error,
+            error,
         )
 
         batch_error_response.additional_properties = d

@@ -220,20 +220,20 @@ class BatchJob:
             raise field_error(exc, "BatchJob.completed_at") from None
 
         batch_job = cls(
-            id=id,
-            user_id=user_id,
-            input_file_id=input_file_id,
-            file_size_bytes=file_size_bytes,
-            status=status,
-            job_deadline=job_deadline,
-            created_at=created_at,
-            endpoint=endpoint,
-            progress=progress,
-            model_id=model_id,
-            output_file_id=output_file_id,
-            error_file_id=error_file_id,
-            error=error,
-            completed_at=completed_at,
+            id,
+            user_id,
+            input_file_id,
+            file_size_bytes,
+            status,
+            job_deadline,
+            created_at,
+            endpoint,
+            progress,
+            model_id,
+            output_file_id,
+            error_file_id,
+            error,
+            completed_at,
         )
 
         batch_job.additional_properties = d

@@ -82,8 +82,8 @@ class BatchJobWithWarning:
             check_value(warning, str, "BatchJobWithWarning.warning")
 
         batch_job_with_warning = cls(
-            job=job,
-            warning=warning,
+            job,
+            warning,
         )
 
         batch_job_with_warning.additional_properties = d

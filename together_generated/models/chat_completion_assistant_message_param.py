@@ -114,22 +114,16 @@ class ChatCompletionAssistantMessageParam:
             raise field_error(exc, "ChatCompletionAssistantMessageParam.role") from None
 
         try:
-            _content_data = d.pop("content", UNSET)
-            content: None | str | Unset
-            if _content_data is UNSET:
-                content = UNSET
-            else:
-
-                def _parse_content(data: object) -> None | str | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (str,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected str or null, got {type(data).__name__}")
-
-                content = _parse_content(_content_data)
+            content: None | str | Unset = d.pop("content", UNSET)
+            if (
+                type(content) is not str
+                and content is not None
+                and content is not UNSET
+                and not (isinstance(content, str) and not isinstance(content, bool))
+            ):
+                raise TypeError(
+                    f"expected a string or null, got {type(content).__name__} {content!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -177,11 +171,11 @@ class ChatCompletionAssistantMessageParam:
             ) from None
 
         chat_completion_assistant_message_param = cls(
-            role=role,
-            content=content,
-            name=name,
-            tool_calls=tool_calls,
-            function_call=function_call,
+            role,
+            content,
+            name,
+            tool_calls,
+            function_call,
         )
 
         chat_completion_assistant_message_param.additional_properties = d

@@ -59,8 +59,8 @@ class ChatCompletionAssistantMessageParamFunctionCall:
             )
 
         chat_completion_assistant_message_param_function_call = cls(
-            arguments=arguments,
-            name=name,
+            arguments,
+            name,
         )
 
         chat_completion_assistant_message_param_function_call.additional_properties = d

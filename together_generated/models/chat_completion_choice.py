@@ -117,10 +117,10 @@ class ChatCompletionChoice:
             raise field_error(exc, "ChatCompletionChoice.logprobs") from None
 
         chat_completion_choice = cls(
-            index=index,
-            finish_reason=finish_reason,
-            delta=delta,
-            logprobs=logprobs,
+            index,
+            finish_reason,
+            delta,
+            logprobs,
         )
 
         chat_completion_choice.additional_properties = d

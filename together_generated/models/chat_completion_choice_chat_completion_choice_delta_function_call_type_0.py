@@ -61,8 +61,8 @@ class ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0:
             )
 
         chat_completion_choice_chat_completion_choice_delta_function_call_type_0 = cls(
-            arguments=arguments,
-            name=name,
+            arguments,
+            name,
         )
 
         chat_completion_choice_chat_completion_choice_delta_function_call_type_0.additional_properties = d

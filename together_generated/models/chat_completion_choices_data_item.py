@@ -154,26 +154,18 @@ class ChatCompletionChoicesDataItem:
         try:
             _logprobs_data = d.pop("logprobs", UNSET)
             logprobs: LogprobsPart | None | Unset
-            if _logprobs_data is UNSET:
+            if _logprobs_data is None:
+                logprobs = None
+            elif _logprobs_data is UNSET:
                 logprobs = UNSET
             else:
+                if not isinstance(_logprobs_data, dict):
+                    raise TypeError(
+                        f"expected an object or null, got {type(_logprobs_data).__name__} {_logprobs_data!r:.60}"
+                    )
+                logprobs_type_0 = LogprobsPart.from_dict(_logprobs_data)
 
-                def _parse_logprobs(data: object) -> LogprobsPart | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        logprobs_type_0 = LogprobsPart.from_dict(data)
-
-                        return logprobs_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    raise TypeError(f"unexpected {type(data).__name__} value")
-
-                logprobs = _parse_logprobs(_logprobs_data)
+                logprobs = logprobs_type_0
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChoicesDataItem.logprobs") from None
@@ -192,13 +184,13 @@ class ChatCompletionChoicesDataItem:
             ) from None
 
         chat_completion_choices_data_item = cls(
-            text=text,
-            index=index,
-            seed=seed,
-            finish_reason=finish_reason,
-            message=message,
-            logprobs=logprobs,
-            top_logprobs=top_logprobs,
+            text,
+            index,
+            seed,
+            finish_reason,
+            message,
+            logprobs,
+            top_logprobs,
         )
 
         chat_completion_choices_data_item.additional_properties = d

@@ -116,21 +116,18 @@ class ChatCompletionChunkChoicesItem:
             check_value(index, int, "ChatCompletionChunkChoicesItem.index")
 
         try:
+            _finish_reason_data = d.pop("finish_reason")
+            finish_reason: FinishReason | None
+            if _finish_reason_data is None:
+                finish_reason = None
+            else:
+                if not isinstance(_finish_reason_data, str):
+                    raise TypeError(
+                        f"expected a string or null, got {type(_finish_reason_data).__name__} {_finish_reason_data!r:.60}"
+                    )
+                finish_reason_type_0 = check_finish_reason(_finish_reason_data)
 
-            def _parse_finish_reason(data: object) -> FinishReason | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    finish_reason_type_0 = check_finish_reason(data)
-
-                    return finish_reason_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
-
-            finish_reason = _parse_finish_reason(d.pop("finish_reason"))
+                finish_reason = finish_reason_type_0
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -146,30 +143,19 @@ class ChatCompletionChunkChoicesItem:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.delta") from None
 
         try:
-            _logprobs_data = d.pop("logprobs", UNSET)
-            logprobs: float | None | Unset
-            if _logprobs_data is UNSET:
-                logprobs = UNSET
-            else:
-
-                def _parse_logprobs(data: object) -> float | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(
-                        data,
-                        (
-                            float,
-                            int,
-                        ),
-                    ) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(
-                        f"expected float or null, got {type(data).__name__}"
-                    )
-
-                logprobs = _parse_logprobs(_logprobs_data)
+            logprobs: float | None | Unset = d.pop("logprobs", UNSET)
+            if (
+                type(logprobs) not in (float, int)
+                and logprobs is not None
+                and logprobs is not UNSET
+                and not (
+                    isinstance(logprobs, (float, int))
+                    and not isinstance(logprobs, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected a number or null, got {type(logprobs).__name__} {logprobs!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.logprobs") from None
@@ -188,33 +174,27 @@ class ChatCompletionChunkChoicesItem:
             ) from None
 
         try:
-            _seed_data = d.pop("seed", UNSET)
-            seed: int | None | Unset
-            if _seed_data is UNSET:
-                seed = UNSET
-            else:
-
-                def _parse_seed(data: object) -> int | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (int,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected int or null, got {type(data).__name__}")
-
-                seed = _parse_seed(_seed_data)
+            seed: int | None | Unset = d.pop("seed", UNSET)
+            if (
+                type(seed) is not int
+                and seed is not None
+                and seed is not UNSET
+                and not (isinstance(seed, int) and not isinstance(seed, bool))
+            ):
+                raise TypeError(
+                    f"expected an integer or null, got {type(seed).__name__} {seed!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
 
         chat_completion_chunk_choices_item = cls(
-            index=index,
-            finish_reason=finish_reason,
-            delta=delta,
-            logprobs=logprobs,
-            top_logprobs=top_logprobs,
-            seed=seed,
+            index,
+            finish_reason,
+            delta,
+            logprobs,
+            top_logprobs,
+            seed,
         )
 
         chat_completion_chunk_choices_item.additional_properties = d

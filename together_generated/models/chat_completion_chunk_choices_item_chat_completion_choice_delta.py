@@ -147,22 +147,16 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
             )
 
         try:
-            _content_data = d.pop("content", UNSET)
-            content: None | str | Unset
-            if _content_data is UNSET:
-                content = UNSET
-            else:
-
-                def _parse_content(data: object) -> None | str | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (str,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected str or null, got {type(data).__name__}")
-
-                content = _parse_content(_content_data)
+            content: None | str | Unset = d.pop("content", UNSET)
+            if (
+                type(content) is not str
+                and content is not None
+                and content is not UNSET
+                and not (isinstance(content, str) and not isinstance(content, bool))
+            ):
+                raise TypeError(
+                    f"expected a string or null, got {type(content).__name__} {content!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -170,22 +164,16 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
             ) from None
 
         try:
-            _reasoning_data = d.pop("reasoning", UNSET)
-            reasoning: None | str | Unset
-            if _reasoning_data is UNSET:
-                reasoning = UNSET
-            else:
-
-                def _parse_reasoning(data: object) -> None | str | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (str,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected str or null, got {type(data).__name__}")
-
-                reasoning = _parse_reasoning(_reasoning_data)
+            reasoning: None | str | Unset = d.pop("reasoning", UNSET)
+            if (
+                type(reasoning) is not str
+                and reasoning is not None
+                and reasoning is not UNSET
+                and not (isinstance(reasoning, str) and not isinstance(reasoning, bool))
+            ):
+                raise TypeError(
+                    f"expected a string or null, got {type(reasoning).__name__} {reasoning!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -219,34 +207,20 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
                 | None
                 | Unset
             )
-            if _function_call_data is UNSET:
+            if _function_call_data is None:
+                function_call = None
+            elif _function_call_data is UNSET:
                 function_call = UNSET
             else:
+                if not isinstance(_function_call_data, dict):
+                    raise TypeError(
+                        f"expected an object or null, got {type(_function_call_data).__name__} {_function_call_data!r:.60}"
+                    )
+                function_call_type_0 = ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0.from_dict(
+                    _function_call_data
+                )
 
-                def _parse_function_call(
-                    data: object,
-                ) -> (
-                    ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0
-                    | None
-                    | Unset
-                ):
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        function_call_type_0 = ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0.from_dict(
-                            data
-                        )
-
-                        return function_call_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    raise TypeError(f"unexpected {type(data).__name__} value")
-
-                function_call = _parse_function_call(_function_call_data)
+                function_call = function_call_type_0
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -255,12 +229,12 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
             ) from None
 
         chat_completion_chunk_choices_item_chat_completion_choice_delta = cls(
-            role=role,
-            token_id=token_id,
-            content=content,
-            reasoning=reasoning,
-            tool_calls=tool_calls,
-            function_call=function_call,
+            role,
+            token_id,
+            content,
+            reasoning,
+            tool_calls,
+            function_call,
         )
 
         chat_completion_chunk_choices_item_chat_completion_choice_delta.additional_properties = d

@@ -64,8 +64,8 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0:
             )
 
         chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 = cls(
-            arguments=arguments,
-            name=name,
+            arguments,
+            name,
         )
 
         chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0.additional_properties = d

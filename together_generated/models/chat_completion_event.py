@@ -67,7 +67,7 @@ class ChatCompletionEvent:
             raise field_error(exc, "ChatCompletionEvent.data") from None
 
         chat_completion_event = cls(
-            data=data,
+            data,
         )
 
         chat_completion_event.additional_properties = d

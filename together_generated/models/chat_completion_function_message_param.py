@@ -68,9 +68,9 @@ class ChatCompletionFunctionMessageParam:
             check_value(name, str, "ChatCompletionFunctionMessageParam.name")
 
         chat_completion_function_message_param = cls(
-            role=role,
-            content=content,
-            name=name,
+            role,
+            content,
+            name,
         )
 
         chat_completion_function_message_param.additional_properties = d

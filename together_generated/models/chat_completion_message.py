@@ -108,15 +108,15 @@ class ChatCompletionMessage:
             _lazy_imports()
         d = dict(src_dict)
         try:
-
-            def _parse_content(data: object) -> None | str:
-                if data is None:
-                    return data
-                if isinstance(data, (str,)) and not isinstance(data, bool):
-                    return data
-                raise TypeError(f"expected str or null, got {type(data).__name__}")
-
-            content = _parse_content(d.pop("content"))
+            content: None | str = d.pop("content")
+            if (
+                type(content) is not str
+                and content is not None
+                and not (isinstance(content, str) and not isinstance(content, bool))
+            ):
+                raise TypeError(
+                    f"expected a string or null, got {type(content).__name__} {content!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionMessage.content") from None
@@ -158,32 +158,26 @@ class ChatCompletionMessage:
             raise field_error(exc, "ChatCompletionMessage.function_call") from None
 
         try:
-            _reasoning_data = d.pop("reasoning", UNSET)
-            reasoning: None | str | Unset
-            if _reasoning_data is UNSET:
-                reasoning = UNSET
-            else:
-
-                def _parse_reasoning(data: object) -> None | str | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (str,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected str or null, got {type(data).__name__}")
-
-                reasoning = _parse_reasoning(_reasoning_data)
+            reasoning: None | str | Unset = d.pop("reasoning", UNSET)
+            if (
+                type(reasoning) is not str
+                and reasoning is not None
+                and reasoning is not UNSET
+                and not (isinstance(reasoning, str) and not isinstance(reasoning, bool))
+            ):
+                raise TypeError(
+                    f"expected a string or null, got {type(reasoning).__name__} {reasoning!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionMessage.reasoning") from None
 
         chat_completion_message = cls(
-            content=content,
-            role=role,
-            tool_calls=tool_calls,
-            function_call=function_call,
-            reasoning=reasoning,
+            content,
+            role,
+            tool_calls,
+            function_call,
+            reasoning,
         )
 
         chat_completion_message.additional_properties = d

@@ -53,8 +53,8 @@ class ChatCompletionMessageFunctionCall:
             check_value(name, str, "ChatCompletionMessageFunctionCall.name")
 
         chat_completion_message_function_call = cls(
-            arguments=arguments,
-            name=name,
+            arguments,
+            name,
         )
 
         chat_completion_message_function_call.additional_properties = d

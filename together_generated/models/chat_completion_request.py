@@ -742,7 +742,9 @@ class ChatCompletionRequest:
                         pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected str, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 tool_choice = _parse_tool_choice(_tool_choice_data)
 
@@ -804,33 +806,33 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.reasoning") from None
 
         chat_completion_request = cls(
-            messages=messages,
-            model=model,
-            max_tokens=max_tokens,
-            stop=stop,
-            temperature=temperature,
-            top_p=top_p,
-            top_k=top_k,
-            context_length_exceeded_behavior=context_length_exceeded_behavior,
-            repetition_penalty=repetition_penalty,
-            stream=stream,
-            logprobs=logprobs,
-            echo=echo,
-            n=n,
-            min_p=min_p,
-            presence_penalty=presence_penalty,
-            frequency_penalty=frequency_penalty,
-            logit_bias=logit_bias,
-            seed=seed,
-            function_call=function_call,
-            response_format=response_format,
-            tools=tools,
-            tool_choice=tool_choice,
-            compliance=compliance,
-            chat_template_kwargs=chat_template_kwargs,
-            safety_model=safety_model,
-            reasoning_effort=reasoning_effort,
-            reasoning=reasoning,
+            messages,
+            model,
+            max_tokens,
+            stop,
+            temperature,
+            top_p,
+            top_k,
+            context_length_exceeded_behavior,
+            repetition_penalty,
+            stream,
+            logprobs,
+            echo,
+            n,
+            min_p,
+            presence_penalty,
+            frequency_penalty,
+            logit_bias,
+            seed,
+            function_call,
+            response_format,
+            tools,
+            tool_choice,
+            compliance,
+            chat_template_kwargs,
+            safety_model,
+            reasoning_effort,
+            reasoning,
         )
 
         chat_completion_request.additional_properties = d

@@ -44,7 +44,7 @@ class ChatCompletionRequestFunctionCallType1:
             check_value(name, str, "ChatCompletionRequestFunctionCallType1.name")
 
         chat_completion_request_function_call_type_1 = cls(
-            name=name,
+            name,
         )
 
         chat_completion_request_function_call_type_1.additional_properties = d

@@ -43,7 +43,7 @@ class ChatCompletionRequestReasoning:
             check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
 
         chat_completion_request_reasoning = cls(
-            enabled=enabled,
+            enabled,
         )
 
         chat_completion_request_reasoning.additional_properties = d

@@ -69,9 +69,9 @@ class ChatCompletionSystemMessageParam:
             check_value(name, str, "ChatCompletionSystemMessageParam.name")
 
         chat_completion_system_message_param = cls(
-            content=content,
-            role=role,
-            name=name,
+            content,
+            role,
+            name,
         )
 
         chat_completion_system_message_param.additional_properties = d

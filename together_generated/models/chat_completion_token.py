@@ -71,10 +71,10 @@ class ChatCompletionToken:
             check_value(special, bool, "ChatCompletionToken.special")
 
         chat_completion_token = cls(
-            id=id,
-            text=text,
-            logprob=logprob,
-            special=special,
+            id,
+            text,
+            logprob,
+            special,
         )
 
         chat_completion_token.additional_properties = d

@@ -84,8 +84,8 @@ class ChatCompletionTool:
             raise field_error(exc, "ChatCompletionTool.function") from None
 
         chat_completion_tool = cls(
-            type_=type_,
-            function=function,
+            type_,
+            function,
         )
 
         chat_completion_tool.additional_properties = d

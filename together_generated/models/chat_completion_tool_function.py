@@ -98,9 +98,9 @@ class ChatCompletionToolFunction:
             raise field_error(exc, "ChatCompletionToolFunction.parameters") from None
 
         chat_completion_tool_function = cls(
-            name=name,
-            description=description,
-            parameters=parameters,
+            name,
+            description,
+            parameters,
         )
 
         chat_completion_tool_function.additional_properties = d

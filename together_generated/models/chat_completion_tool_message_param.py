@@ -80,10 +80,10 @@ class ChatCompletionToolMessageParam:
             check_value(name, str, "ChatCompletionToolMessageParam.name")
 
         chat_completion_tool_message_param = cls(
-            role=role,
-            content=content,
-            tool_call_id=tool_call_id,
-            name=name,
+            role,
+            content,
+            tool_call_id,
+            name,
         )
 
         chat_completion_tool_message_param.additional_properties = d

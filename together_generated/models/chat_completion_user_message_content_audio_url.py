@@ -44,7 +44,7 @@ class ChatCompletionUserMessageContentAudioUrl:
             check_value(url, str, "ChatCompletionUserMessageContentAudioUrl.url")
 
         chat_completion_user_message_content_audio_url = cls(
-            url=url,
+            url,
         )
 
         chat_completion_user_message_content_audio_url.additional_properties = d

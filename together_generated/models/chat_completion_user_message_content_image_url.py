@@ -44,7 +44,7 @@ class ChatCompletionUserMessageContentImageUrl:
             check_value(url, str, "ChatCompletionUserMessageContentImageUrl.url")
 
         chat_completion_user_message_content_image_url = cls(
-            url=url,
+            url,
         )
 
         chat_completion_user_message_content_image_url.additional_properties = d

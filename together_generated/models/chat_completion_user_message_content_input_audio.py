@@ -63,8 +63,8 @@ class ChatCompletionUserMessageContentInputAudio:
             ) from None
 
         chat_completion_user_message_content_input_audio = cls(
-            data=data,
-            format_=format_,
+            data,
+            format_,
         )
 
         chat_completion_user_message_content_input_audio.additional_properties = d

@@ -67,8 +67,8 @@ class ChatCompletionUserMessageContentMultimodalItemType0:
             )
 
         chat_completion_user_message_content_multimodal_item_type_0 = cls(
-            type_=type_,
-            text=text,
+            type_,
+            text,
         )
 
         chat_completion_user_message_content_multimodal_item_type_0.additional_properties = d

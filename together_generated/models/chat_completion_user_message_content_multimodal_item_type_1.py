@@ -107,8 +107,8 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
             ) from None
 
         chat_completion_user_message_content_multimodal_item_type_1 = cls(
-            type_=type_,
-            image_url=image_url,
+            type_,
+            image_url,
         )
 
         chat_completion_user_message_content_multimodal_item_type_1.additional_properties = d

@@ -44,7 +44,7 @@ class ChatCompletionUserMessageContentVideoUrl:
             check_value(url, str, "ChatCompletionUserMessageContentVideoUrl.url")
 
         chat_completion_user_message_content_video_url = cls(
-            url=url,
+            url,
         )
 
         chat_completion_user_message_content_video_url.additional_properties = d

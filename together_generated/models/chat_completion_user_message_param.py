@@ -245,7 +245,9 @@ class ChatCompletionUserMessageParam:
                     pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             content = _parse_content(d.pop("content"))
 
@@ -263,9 +265,9 @@ class ChatCompletionUserMessageParam:
             check_value(name, str, "ChatCompletionUserMessageParam.name")
 
         chat_completion_user_message_param = cls(
-            content=content,
-            role=role,
-            name=name,
+            content,
+            role,
+            name,
         )
 
         chat_completion_user_message_param.additional_properties = d

@@ -98,9 +98,9 @@ class CompletionChoice:
             raise field_error(exc, "CompletionChoice.delta") from None
 
         completion_choice = cls(
-            index=index,
-            text=text,
-            delta=delta,
+            index,
+            text,
+            delta,
         )
 
         completion_choice.additional_properties = d

@@ -59,8 +59,8 @@ class CompletionChoiceCompletionChoiceDeltaFunctionCallType0:
             )
 
         completion_choice_completion_choice_delta_function_call_type_0 = cls(
-            arguments=arguments,
-            name=name,
+            arguments,
+            name,
         )
 
         completion_choice_completion_choice_delta_function_call_type_0.additional_properties = d

@@ -115,10 +115,10 @@ class CompletionChoicesDataItem:
             raise field_error(exc, "CompletionChoicesDataItem.logprobs") from None
 
         completion_choices_data_item = cls(
-            text=text,
-            seed=seed,
-            finish_reason=finish_reason,
-            logprobs=logprobs,
+            text,
+            seed,
+            finish_reason,
+            logprobs,
         )
 
         completion_choices_data_item.additional_properties = d

@@ -147,41 +147,35 @@ class CompletionChunk:
             raise field_error(exc, "CompletionChunk.choices") from None
 
         try:
+            _usage_data = d.pop("usage")
+            usage: None | UsageData
+            if _usage_data is None:
+                usage = None
+            else:
+                if not isinstance(_usage_data, dict):
+                    raise TypeError(
+                        f"expected an object or null, got {type(_usage_data).__name__} {_usage_data!r:.60}"
+                    )
+                usage_type_0_type_0 = UsageData.from_dict(_usage_data)
 
-            def _parse_usage(data: object) -> None | UsageData:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    usage_type_0_type_0 = UsageData.from_dict(data)
-
-                    return usage_type_0_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
-
-            usage = _parse_usage(d.pop("usage"))
+                usage = usage_type_0_type_0
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.usage") from None
 
         try:
+            _finish_reason_data = d.pop("finish_reason")
+            finish_reason: FinishReason | None
+            if _finish_reason_data is None:
+                finish_reason = None
+            else:
+                if not isinstance(_finish_reason_data, str):
+                    raise TypeError(
+                        f"expected a string or null, got {type(_finish_reason_data).__name__} {_finish_reason_data!r:.60}"
+                    )
+                finish_reason_type_0 = check_finish_reason(_finish_reason_data)
 
-            def _parse_finish_reason(data: object) -> FinishReason | None:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    finish_reason_type_0 = check_finish_reason(data)
-
-                    return finish_reason_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
-
-            finish_reason = _parse_finish_reason(d.pop("finish_reason"))
+                finish_reason = finish_reason_type_0
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.finish_reason") from None
@@ -204,14 +198,14 @@ class CompletionChunk:
             check_value(seed, int, "CompletionChunk.seed")
 
         completion_chunk = cls(
-            id=id,
-            token=token,
-            choices=choices,
-            usage=usage,
-            finish_reason=finish_reason,
-            created=created,
-            object_=object_,
-            seed=seed,
+            id,
+            token,
+            choices,
+            usage,
+            finish_reason,
+            created,
+            object_,
+            seed,
         )
 
         completion_chunk.additional_properties = d

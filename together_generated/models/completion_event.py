@@ -67,7 +67,7 @@ class CompletionEvent:
             raise field_error(exc, "CompletionEvent.data") from None
 
         completion_event = cls(
-            data=data,
+            data,
         )
 
         completion_event.additional_properties = d

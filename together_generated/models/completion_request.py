@@ -225,7 +225,9 @@ class CompletionRequest:
                     pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             model = _parse_model(d.pop("model"))
 
@@ -305,7 +307,9 @@ class CompletionRequest:
                         pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected str, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 safety_model = _parse_safety_model(_safety_model_data)
 
@@ -343,24 +347,24 @@ class CompletionRequest:
             check_value(seed, int, "CompletionRequest.seed")
 
         completion_request = cls(
-            prompt=prompt,
-            model=model,
-            max_tokens=max_tokens,
-            stop=stop,
-            temperature=temperature,
-            top_p=top_p,
-            top_k=top_k,
-            repetition_penalty=repetition_penalty,
-            stream=stream,
-            logprobs=logprobs,
-            echo=echo,
-            n=n,
-            safety_model=safety_model,
-            min_p=min_p,
-            presence_penalty=presence_penalty,
-            frequency_penalty=frequency_penalty,
-            logit_bias=logit_bias,
-            seed=seed,
+            prompt,
+            model,
+            max_tokens,
+            stop,
+            temperature,
+            top_p,
+            top_k,
+            repetition_penalty,
+            stream,
+            logprobs,
+            echo,
+            n,
+            safety_model,
+            min_p,
+            presence_penalty,
+            frequency_penalty,
+            logit_bias,
+            seed,
         )
 
         completion_request.additional_properties = d

@@ -144,21 +144,18 @@ class CompletionResponse:
             raise field_error(exc, "CompletionResponse.choices") from None
 
         try:
+            _usage_data = d.pop("usage")
+            usage: None | UsageData
+            if _usage_data is None:
+                usage = None
+            else:
+                if not isinstance(_usage_data, dict):
+                    raise TypeError(
+                        f"expected an object or null, got {type(_usage_data).__name__} {_usage_data!r:.60}"
+                    )
+                usage_type_0 = UsageData.from_dict(_usage_data)
 
-            def _parse_usage(data: object) -> None | UsageData:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    usage_type_0 = UsageData.from_dict(data)
-
-                    return usage_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                raise TypeError(f"unexpected {type(data).__name__} value")
-
-            usage = _parse_usage(d.pop("usage"))
+                usage = usage_type_0
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.usage") from None
@@ -198,13 +195,13 @@ class CompletionResponse:
             raise field_error(exc, "CompletionResponse.prompt") from None
 
         completion_response = cls(
-            id=id,
-            choices=choices,
-            usage=usage,
-            created=created,
-            model=model,
-            object_=object_,
-            prompt=prompt,
+            id,
+            choices,
+            usage,
+            created,
+            model,
+            object_,
+            prompt,
         )
 
         completion_response.additional_properties = d

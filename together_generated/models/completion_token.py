@@ -71,10 +71,10 @@ class CompletionToken:
             check_value(special, bool, "CompletionToken.special")
 
         completion_token = cls(
-            id=id,
-            text=text,
-            logprob=logprob,
-            special=special,
+            id,
+            text,
+            logprob,
+            special,
         )
 
         completion_token.additional_properties = d

@@ -92,12 +92,12 @@ class ContainerStatus:
             check_value(status, str, "ContainerStatus.status")
 
         container_status = cls(
-            finished_at=finished_at,
-            message=message,
-            name=name,
-            reason=reason,
-            started_at=started_at,
-            status=status,
+            finished_at,
+            message,
+            name,
+            reason,
+            started_at,
+            status,
         )
 
         container_status.additional_properties = d

@@ -53,8 +53,8 @@ class CosineLRSchedulerArgs:
             check_value(num_cycles, float, "CosineLRSchedulerArgs.num_cycles")
 
         cosine_lr_scheduler_args = cls(
-            min_lr_ratio=min_lr_ratio,
-            num_cycles=num_cycles,
+            min_lr_ratio,
+            num_cycles,
         )
 
         cosine_lr_scheduler_args.additional_properties = d

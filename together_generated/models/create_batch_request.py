@@ -83,11 +83,11 @@ class CreateBatchRequest:
             check_value(model_id, str, "CreateBatchRequest.model_id")
 
         create_batch_request = cls(
-            endpoint=endpoint,
-            input_file_id=input_file_id,
-            completion_window=completion_window,
-            priority=priority,
-            model_id=model_id,
+            endpoint,
+            input_file_id,
+            completion_window,
+            priority,
+            model_id,
         )
 
         create_batch_request.additional_properties = d

@@ -166,22 +166,19 @@ class CreateEndpointRequest:
             raise field_error(exc, "CreateEndpointRequest.state") from None
 
         try:
-            _inactive_timeout_data = d.pop("inactive_timeout", UNSET)
-            inactive_timeout: int | None | Unset
-            if _inactive_timeout_data is UNSET:
-                inactive_timeout = UNSET
-            else:
-
-                def _parse_inactive_timeout(data: object) -> int | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (int,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected int or null, got {type(data).__name__}")
-
-                inactive_timeout = _parse_inactive_timeout(_inactive_timeout_data)
+            inactive_timeout: int | None | Unset = d.pop("inactive_timeout", UNSET)
+            if (
+                type(inactive_timeout) is not int
+                and inactive_timeout is not None
+                and inactive_timeout is not UNSET
+                and not (
+                    isinstance(inactive_timeout, int)
+                    and not isinstance(inactive_timeout, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected an integer or null, got {type(inactive_timeout).__name__} {inactive_timeout!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateEndpointRequest.inactive_timeout") from None
@@ -193,15 +190,15 @@ class CreateEndpointRequest:
             )
 
         create_endpoint_request = cls(
-            model=model,
-            hardware=hardware,
-            autoscaling=autoscaling,
-            display_name=display_name,
-            disable_prompt_cache=disable_prompt_cache,
-            disable_speculative_decoding=disable_speculative_decoding,
-            state=state,
-            inactive_timeout=inactive_timeout,
-            availability_zone=availability_zone,
+            model,
+            hardware,
+            autoscaling,
+            display_name,
+            disable_prompt_cache,
+            disable_speculative_decoding,
+            state,
+            inactive_timeout,
+            availability_zone,
         )
 
         create_endpoint_request.additional_properties = d

@@ -77,10 +77,10 @@ class CreateSecretRequest:
             check_value(project_id, str, "CreateSecretRequest.project_id")
 
         create_secret_request = cls(
-            name=name,
-            value=value,
-            description=description,
-            project_id=project_id,
+            name,
+            value,
+            description,
+            project_id,
         )
 
         create_secret_request.additional_properties = d

@@ -243,20 +243,20 @@ class CreateVideoBody:
             raise field_error(exc, "CreateVideoBody.reference_images") from None
 
         create_video_body = cls(
-            model=model,
-            prompt=prompt,
-            height=height,
-            width=width,
-            seconds=seconds,
-            fps=fps,
-            steps=steps,
-            seed=seed,
-            guidance_scale=guidance_scale,
-            output_format=output_format,
-            output_quality=output_quality,
-            negative_prompt=negative_prompt,
-            frame_images=frame_images,
-            reference_images=reference_images,
+            model,
+            prompt,
+            height,
+            width,
+            seconds,
+            fps,
+            steps,
+            seed,
+            guidance_scale,
+            output_format,
+            output_quality,
+            negative_prompt,
+            frame_images,
+            reference_images,
         )
 
         create_video_body.additional_properties = d

@@ -88,9 +88,9 @@ class CreateVolumeRequest:
             raise field_error(exc, "CreateVolumeRequest.type") from None
 
         create_volume_request = cls(
-            content=content,
-            name=name,
-            type_=type_,
+            content,
+            name,
+            type_,
         )
 
         create_volume_request.additional_properties = d

@@ -81,9 +81,9 @@ class CustomMetricAutoscalingConfig:
             check_value(target, float, "CustomMetricAutoscalingConfig.target")
 
         custom_metric_autoscaling_config = cls(
-            custom_metric_name=custom_metric_name,
-            metric=metric,
-            target=target,
+            custom_metric_name,
+            metric,
+            target,
         )
 
         custom_metric_autoscaling_config.additional_properties = d

@@ -181,17 +181,17 @@ class DedicatedEndpoint:
             raise field_error(exc, "DedicatedEndpoint.created_at") from None
 
         dedicated_endpoint = cls(
-            object_=object_,
-            id=id,
-            name=name,
-            display_name=display_name,
-            model=model,
-            hardware=hardware,
-            type_=type_,
-            owner=owner,
-            state=state,
-            autoscaling=autoscaling,
-            created_at=created_at,
+            object_,
+            id,
+            name,
+            display_name,
+            model,
+            hardware,
+            type_,
+            owner,
+            state,
+            autoscaling,
+            created_at,
         )
 
         dedicated_endpoint.additional_properties = d

@@ -99,8 +99,8 @@ class DeploymentListResponse:
             raise field_error(exc, "DeploymentListResponse.object") from None
 
         deployment_list_response = cls(
-            data=data,
-            object_=object_,
+            data,
+            object_,
         )
 
         deployment_list_response.additional_properties = d

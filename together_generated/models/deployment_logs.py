@@ -48,7 +48,7 @@ class DeploymentLogs:
             raise field_error(exc, "DeploymentLogs.lines") from None
 
         deployment_logs = cls(
-            lines=lines,
+            lines,
         )
 
         deployment_logs.additional_properties = d

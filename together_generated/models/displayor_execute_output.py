@@ -84,8 +84,8 @@ class DisplayorExecuteOutput:
             raise field_error(exc, "DisplayorExecuteOutput.type") from None
 
         displayor_execute_output = cls(
-            data=data,
-            type_=type_,
+            data,
+            type_,
         )
 
         displayor_execute_output.additional_properties = d

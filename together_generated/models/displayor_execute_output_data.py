@@ -302,20 +302,20 @@ class DisplayorExecuteOutputData:
             check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
 
         displayor_execute_output_data = cls(
-            applicationgeojson=applicationgeojson,
-            applicationjavascript=applicationjavascript,
-            applicationjson=applicationjson,
-            applicationpdf=applicationpdf,
-            applicationvnd_vega_v5json=applicationvnd_vega_v5json,
-            applicationvnd_vegalite_v4json=applicationvnd_vegalite_v4json,
-            imagegif=imagegif,
-            imagejpeg=imagejpeg,
-            imagepng=imagepng,
-            imagesvgxml=imagesvgxml,
-            texthtml=texthtml,
-            textlatex=textlatex,
-            textmarkdown=textmarkdown,
-            textplain=textplain,
+            applicationgeojson,
+            applicationjavascript,
+            applicationjson,
+            applicationpdf,
+            applicationvnd_vega_v5json,
+            applicationvnd_vegalite_v4json,
+            imagegif,
+            imagejpeg,
+            imagepng,
+            imagesvgxml,
+            texthtml,
+            textlatex,
+            textmarkdown,
+            textplain,
         )
 
         displayor_execute_output_data.additional_properties = d

@@ -72,7 +72,9 @@ class EmbeddingsRequest:
                     pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             model = _parse_model(d.pop("model"))
 
@@ -96,7 +98,9 @@ class EmbeddingsRequest:
                     pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             input_ = _parse_input_(d.pop("input"))
 
@@ -104,8 +108,8 @@ class EmbeddingsRequest:
             raise field_error(exc, "EmbeddingsRequest.input") from None
 
         embeddings_request = cls(
-            model=model,
-            input_=input_,
+            model,
+            input_,
         )
 
         embeddings_request.additional_properties = d

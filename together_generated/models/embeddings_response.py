@@ -105,9 +105,9 @@ class EmbeddingsResponse:
             raise field_error(exc, "EmbeddingsResponse.data") from None
 
         embeddings_response = cls(
-            object_=object_,
-            model=model,
-            data=data,
+            object_,
+            model,
+            data,
         )
 
         embeddings_response.additional_properties = d

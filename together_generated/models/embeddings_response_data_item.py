@@ -76,9 +76,9 @@ class EmbeddingsResponseDataItem:
             check_value(index, int, "EmbeddingsResponseDataItem.index")
 
         embeddings_response_data_item = cls(
-            object_=object_,
-            embedding=embedding,
-            index=index,
+            object_,
+            embedding,
+            index,
         )
 
         embeddings_response_data_item.additional_properties = d

@@ -45,7 +45,7 @@ class EndpointPricing:
             check_value(cents_per_minute, float, "EndpointPricing.cents_per_minute")
 
         endpoint_pricing = cls(
-            cents_per_minute=cents_per_minute,
+            cents_per_minute,
         )
 
         endpoint_pricing.additional_properties = d

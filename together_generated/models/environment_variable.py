@@ -67,9 +67,9 @@ class EnvironmentVariable:
             check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
 
         environment_variable = cls(
-            name=name,
-            value=value,
-            value_from_secret=value_from_secret,
+            name,
+            value,
+            value_from_secret,
         )
 
         environment_variable.additional_properties = d

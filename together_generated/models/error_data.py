@@ -67,7 +67,7 @@ class ErrorData:
             raise field_error(exc, "ErrorData.error") from None
 
         error_data = cls(
-            error=error,
+            error,
         )
 
         error_data.additional_properties = d

@@ -73,52 +73,40 @@ class ErrorDataError:
             check_value(type_, str, "ErrorDataError.type")
 
         try:
-            _param_data = d.pop("param", UNSET)
-            param: None | str | Unset
-            if _param_data is UNSET:
-                param = UNSET
-            else:
-
-                def _parse_param(data: object) -> None | str | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (str,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected str or null, got {type(data).__name__}")
-
-                param = _parse_param(_param_data)
+            param: None | str | Unset = d.pop("param", UNSET)
+            if (
+                type(param) is not str
+                and param is not None
+                and param is not UNSET
+                and not (isinstance(param, str) and not isinstance(param, bool))
+            ):
+                raise TypeError(
+                    f"expected a string or null, got {type(param).__name__} {param!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorDataError.param") from None
 
         try:
-            _code_data = d.pop("code", UNSET)
-            code: None | str | Unset
-            if _code_data is UNSET:
-                code = UNSET
-            else:
-
-                def _parse_code(data: object) -> None | str | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (str,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected str or null, got {type(data).__name__}")
-
-                code = _parse_code(_code_data)
+            code: None | str | Unset = d.pop("code", UNSET)
+            if (
+                type(code) is not str
+                and code is not None
+                and code is not UNSET
+                and not (isinstance(code, str) and not isinstance(code, bool))
+            ):
+                raise TypeError(
+                    f"expected a string or null, got {type(code).__name__} {code!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorDataError.code") from None
 
         error_data_error = cls(
-            message=message,
-            type_=type_,
-            param=param,
-            code=code,
+            message,
+            type_,
+            param,
+            code,
         )
 
         error_data_error.additional_properties = d

@@ -57,8 +57,8 @@ class ErrorOutput:
             raise field_error(exc, "ErrorOutput.type") from None
 
         error_output = cls(
-            data=data,
-            type_=type_,
+            data,
+            type_,
         )
 
         error_output.additional_properties = d

@@ -52,8 +52,8 @@ class ErrorResponse:
             check_value(message, str, "ErrorResponse.message")
 
         error_response = cls(
-            code=code,
-            message=message,
+            code,
+            message,
         )
 
         error_response.additional_properties = d

@@ -149,7 +149,9 @@ class EvaluationClassifyParameters:
                         pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected str, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)
 
@@ -159,11 +161,11 @@ class EvaluationClassifyParameters:
             ) from None
 
         evaluation_classify_parameters = cls(
-            judge=judge,
-            labels=labels,
-            pass_labels=pass_labels,
-            input_data_file_path=input_data_file_path,
-            model_to_evaluate=model_to_evaluate,
+            judge,
+            labels,
+            pass_labels,
+            input_data_file_path,
+            model_to_evaluate,
         )
 
         evaluation_classify_parameters.additional_properties = d

@@ -84,31 +84,20 @@ class EvaluationClassifyResults:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            _generation_fail_count_data = d.pop("generation_fail_count", UNSET)
-            generation_fail_count: float | None | Unset
-            if _generation_fail_count_data is UNSET:
-                generation_fail_count = UNSET
-            else:
-
-                def _parse_generation_fail_count(data: object) -> float | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(
-                        data,
-                        (
-                            float,
-                            int,
-                        ),
-                    ) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(
-                        f"expected float or null, got {type(data).__name__}"
-                    )
-
-                generation_fail_count = _parse_generation_fail_count(
-                    _generation_fail_count_data
+            generation_fail_count: float | None | Unset = d.pop(
+                "generation_fail_count", UNSET
+            )
+            if (
+                type(generation_fail_count) not in (float, int)
+                and generation_fail_count is not None
+                and generation_fail_count is not UNSET
+                and not (
+                    isinstance(generation_fail_count, (float, int))
+                    and not isinstance(generation_fail_count, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected a number or null, got {type(generation_fail_count).__name__} {generation_fail_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -117,30 +106,19 @@ class EvaluationClassifyResults:
             ) from None
 
         try:
-            _judge_fail_count_data = d.pop("judge_fail_count", UNSET)
-            judge_fail_count: float | None | Unset
-            if _judge_fail_count_data is UNSET:
-                judge_fail_count = UNSET
-            else:
-
-                def _parse_judge_fail_count(data: object) -> float | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(
-                        data,
-                        (
-                            float,
-                            int,
-                        ),
-                    ) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(
-                        f"expected float or null, got {type(data).__name__}"
-                    )
-
-                judge_fail_count = _parse_judge_fail_count(_judge_fail_count_data)
+            judge_fail_count: float | None | Unset = d.pop("judge_fail_count", UNSET)
+            if (
+                type(judge_fail_count) not in (float, int)
+                and judge_fail_count is not None
+                and judge_fail_count is not UNSET
+                and not (
+                    isinstance(judge_fail_count, (float, int))
+                    and not isinstance(judge_fail_count, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected a number or null, got {type(judge_fail_count).__name__} {judge_fail_count!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -148,31 +126,20 @@ class EvaluationClassifyResults:
             ) from None
 
         try:
-            _invalid_label_count_data = d.pop("invalid_label_count", UNSET)
-            invalid_label_count: float | None | Unset
-            if _invalid_label_count_data is UNSET:
-                invalid_label_count = UNSET
-            else:
-
-                def _parse_invalid_label_count(data: object) -> float | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(
-                        data,
-                        (
-                            float,
-                            int,
-                        ),
-                    ) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(
-                        f"expected float or null, got {type(data).__name__}"
-                    )
-
-                invalid_label_count = _parse_invalid_label_count(
-                    _invalid_label_count_data
+            invalid_label_count: float | None | Unset = d.pop(
+                "invalid_label_count", UNSET
+            )
+            if (
+                type(invalid_label_count) not in (float, int)
+                and invalid_label_count is not None
+                and invalid_label_count is not UNSET
+                and not (
+                    isinstance(invalid_label_count, (float, int))
+                    and not isinstance(invalid_label_count, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected a number or null, got {type(invalid_label_count).__name__} {invalid_label_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -185,30 +152,19 @@ class EvaluationClassifyResults:
             check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
 
         try:
-            _pass_percentage_data = d.pop("pass_percentage", UNSET)
-            pass_percentage: float | None | Unset
-            if _pass_percentage_data is UNSET:
-                pass_percentage = UNSET
-            else:
-
-                def _parse_pass_percentage(data: object) -> float | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(
-                        data,
-                        (
-                            float,
-                            int,
-                        ),
-                    ) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(
-                        f"expected float or null, got {type(data).__name__}"
-                    )
-
-                pass_percentage = _parse_pass_percentage(_pass_percentage_data)
+            pass_percentage: float | None | Unset = d.pop("pass_percentage", UNSET)
+            if (
+                type(pass_percentage) not in (float, int)
+                and pass_percentage is not None
+                and pass_percentage is not UNSET
+                and not (
+                    isinstance(pass_percentage, (float, int))
+                    and not isinstance(pass_percentage, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected a number or null, got {type(pass_percentage).__name__} {pass_percentage!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -220,12 +176,12 @@ class EvaluationClassifyResults:
             check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
 
         evaluation_classify_results = cls(
-            generation_fail_count=generation_fail_count,
-            judge_fail_count=judge_fail_count,
-            invalid_label_count=invalid_label_count,
-            result_file_id=result_file_id,
-            pass_percentage=pass_percentage,
-            label_counts=label_counts,
+            generation_fail_count,
+            judge_fail_count,
+            invalid_label_count,
+            result_file_id,
+            pass_percentage,
+            label_counts,
         )
 
         evaluation_classify_results.additional_properties = d

@@ -135,7 +135,9 @@ class EvaluationCompareParameters:
                         pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected str, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 model_a = _parse_model_a(_model_a_data)
 
@@ -166,7 +168,9 @@ class EvaluationCompareParameters:
                         pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected str, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 model_b = _parse_model_b(_model_b_data)
 
@@ -174,10 +178,10 @@ class EvaluationCompareParameters:
             raise field_error(exc, "EvaluationCompareParameters.model_b") from None
 
         evaluation_compare_parameters = cls(
-            judge=judge,
-            input_data_file_path=input_data_file_path,
-            model_a=model_a,
-            model_b=model_b,
+            judge,
+            input_data_file_path,
+            model_a,
+            model_b,
         )
 
         evaluation_compare_parameters.additional_properties = d

@@ -98,31 +98,20 @@ class EvaluationCompareResults:
             check_value(ties, int, "EvaluationCompareResults.Ties")
 
         try:
-            _generation_fail_count_data = d.pop("generation_fail_count", UNSET)
-            generation_fail_count: float | None | Unset
-            if _generation_fail_count_data is UNSET:
-                generation_fail_count = UNSET
-            else:
-
-                def _parse_generation_fail_count(data: object) -> float | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(
-                        data,
-                        (
-                            float,
-                            int,
-                        ),
-                    ) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(
-                        f"expected float or null, got {type(data).__name__}"
-                    )
-
-                generation_fail_count = _parse_generation_fail_count(
-                    _generation_fail_count_data
+            generation_fail_count: float | None | Unset = d.pop(
+                "generation_fail_count", UNSET
+            )
+            if (
+                type(generation_fail_count) not in (float, int)
+                and generation_fail_count is not None
+                and generation_fail_count is not UNSET
+                and not (
+                    isinstance(generation_fail_count, (float, int))
+                    and not isinstance(generation_fail_count, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected a number or null, got {type(generation_fail_count).__name__} {generation_fail_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -131,30 +120,19 @@ class EvaluationCompareResults:
             ) from None
 
         try:
-            _judge_fail_count_data = d.pop("judge_fail_count", UNSET)
-            judge_fail_count: float | None | Unset
-            if _judge_fail_count_data is UNSET:
-                judge_fail_count = UNSET
-            else:
-
-                def _parse_judge_fail_count(data: object) -> float | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(
-                        data,
-                        (
-                            float,
-                            int,
-                        ),
-                    ) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(
-                        f"expected float or null, got {type(data).__name__}"
-                    )
-
-                judge_fail_count = _parse_judge_fail_count(_judge_fail_count_data)
+            judge_fail_count: float | None | Unset = d.pop("judge_fail_count", UNSET)
+            if (
+                type(judge_fail_count) not in (float, int)
+                and judge_fail_count is not None
+                and judge_fail_count is not UNSET
+                and not (
+                    isinstance(judge_fail_count, (float, int))
+                    and not isinstance(judge_fail_count, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected a number or null, got {type(judge_fail_count).__name__} {judge_fail_count!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -166,13 +144,13 @@ class EvaluationCompareResults:
             check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
 
         evaluation_compare_results = cls(
-            num_samples=num_samples,
-            a_wins=a_wins,
-            b_wins=b_wins,
-            ties=ties,
-            generation_fail_count=generation_fail_count,
-            judge_fail_count=judge_fail_count,
-            result_file_id=result_file_id,
+            num_samples,
+            a_wins,
+            b_wins,
+            ties,
+            generation_fail_count,
+            judge_fail_count,
+            result_file_id,
         )
 
         evaluation_compare_results.additional_properties = d

@@ -329,15 +329,15 @@ class EvaluationJob:
             raise field_error(exc, "EvaluationJob.results") from None
 
         evaluation_job = cls(
-            workflow_id=workflow_id,
-            type_=type_,
-            owner_id=owner_id,
-            status=status,
-            status_updates=status_updates,
-            parameters=parameters,
-            created_at=created_at,
-            updated_at=updated_at,
-            results=results,
+            workflow_id,
+            type_,
+            owner_id,
+            status,
+            status_updates,
+            parameters,
+            created_at,
+            updated_at,
+            results,
         )
 
         evaluation_job.additional_properties = d

@@ -42,7 +42,7 @@ class EvaluationJobResultsType3:
             check_value(error, str, "EvaluationJobResultsType3.error")
 
         evaluation_job_results_type_3 = cls(
-            error=error,
+            error,
         )
 
         evaluation_job_results_type_3.additional_properties = d

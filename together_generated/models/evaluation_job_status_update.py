@@ -72,9 +72,9 @@ class EvaluationJobStatusUpdate:
             raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None
 
         evaluation_job_status_update = cls(
-            status=status,
-            message=message,
-            timestamp=timestamp,
+            status,
+            message,
+            timestamp,
         )
 
         evaluation_job_status_update.additional_properties = d

@@ -96,11 +96,11 @@ class EvaluationJudgeModelConfig:
             )
 
         evaluation_judge_model_config = cls(
-            model=model,
-            system_template=system_template,
-            model_source=model_source,
-            external_api_token=external_api_token,
-            external_base_url=external_base_url,
+            model,
+            system_template,
+            model_source,
+            external_api_token,
+            external_base_url,
         )
 
         evaluation_judge_model_config.additional_properties = d

@@ -121,14 +121,14 @@ class EvaluationModelRequest:
             )
 
         evaluation_model_request = cls(
-            model=model,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            system_template=system_template,
-            input_template=input_template,
-            model_source=model_source,
-            external_api_token=external_api_token,
-            external_base_url=external_base_url,
+            model,
+            max_tokens,
+            temperature,
+            system_template,
+            input_template,
+            model_source,
+            external_api_token,
+            external_base_url,
         )
 
         evaluation_model_request.additional_properties = d

@@ -65,8 +65,8 @@ class EvaluationResponse:
             raise field_error(exc, "EvaluationResponse.status") from None
 
         evaluation_response = cls(
-            workflow_id=workflow_id,
-            status=status,
+            workflow_id,
+            status,
         )
 
         evaluation_response.additional_properties = d

@@ -152,7 +152,9 @@ class EvaluationScoreParameters:
                         pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected str, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)
 
@@ -162,12 +164,12 @@ class EvaluationScoreParameters:
             ) from None
 
         evaluation_score_parameters = cls(
-            judge=judge,
-            min_score=min_score,
-            max_score=max_score,
-            pass_threshold=pass_threshold,
-            input_data_file_path=input_data_file_path,
-            model_to_evaluate=model_to_evaluate,
+            judge,
+            min_score,
+            max_score,
+            pass_threshold,
+            input_data_file_path,
+            model_to_evaluate,
         )
 
         evaluation_score_parameters.additional_properties = d

@@ -70,9 +70,9 @@ class EvaluationScoreResultsAggregatedScores:
             )
 
         evaluation_score_results_aggregated_scores = cls(
-            mean_score=mean_score,
-            std_score=std_score,
-            pass_percentage=pass_percentage,
+            mean_score,
+            std_score,
+            pass_percentage,
         )
 
         evaluation_score_results_aggregated_scores.additional_properties = d

@@ -137,8 +137,8 @@ class EvaluationTypedRequest:
             raise field_error(exc, "EvaluationTypedRequest.parameters") from None
 
         evaluation_typed_request = cls(
-            type_=type_,
-            parameters=parameters,
+            type_,
+            parameters,
         )
 
         evaluation_typed_request.additional_properties = d

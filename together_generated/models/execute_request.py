@@ -121,10 +121,10 @@ class ExecuteRequest:
             check_value(session_id, str, "ExecuteRequest.session_id")
 
         execute_request = cls(
-            code=code,
-            language=language,
-            files=files,
-            session_id=session_id,
+            code,
+            language,
+            files,
+            session_id,
         )
 
         execute_request.additional_properties = d

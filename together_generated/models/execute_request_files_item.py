@@ -69,9 +69,9 @@ class ExecuteRequestFilesItem:
             check_value(name, str, "ExecuteRequestFilesItem.name")
 
         execute_request_files_item = cls(
-            content=content,
-            encoding=encoding,
-            name=name,
+            content,
+            encoding,
+            name,
         )
 
         execute_request_files_item.additional_properties = d

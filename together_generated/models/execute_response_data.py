@@ -158,9 +158,9 @@ class ExecuteResponseData:
             raise field_error(exc, "ExecuteResponseData.status") from None
 
         execute_response_data = cls(
-            outputs=outputs,
-            session_id=session_id,
-            status=status,
+            outputs,
+            session_id,
+            status,
         )
 
         execute_response_data.additional_properties = d

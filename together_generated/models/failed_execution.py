@@ -92,7 +92,9 @@ class FailedExecution:
                         pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected str, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 errors_item = _parse_errors_item(errors_item_data)
 
@@ -102,8 +104,8 @@ class FailedExecution:
             raise field_error(exc, "FailedExecution.errors") from None
 
         failed_execution = cls(
-            data=data,
-            errors=errors,
+            data,
+            errors,
         )
 
         failed_execution.additional_properties = d

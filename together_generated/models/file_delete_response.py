@@ -52,8 +52,8 @@ class FileDeleteResponse:
             check_value(deleted, bool, "FileDeleteResponse.deleted")
 
         file_delete_response = cls(
-            id=id,
-            deleted=deleted,
+            id,
+            deleted,
         )
 
         file_delete_response.additional_properties = d

@@ -62,9 +62,9 @@ class FileInfo:
             check_value(size, int, "FileInfo.size")
 
         file_info = cls(
-            last_modified=last_modified,
-            name=name,
-            size=size,
+            last_modified,
+            name,
+            size,
         )
 
         file_info.additional_properties = d

@@ -77,7 +77,7 @@ class FileList:
             raise field_error(exc, "FileList.data") from None
 
         file_list = cls(
-            data=data,
+            data,
         )
 
         file_list.additional_properties = d

@@ -121,14 +121,14 @@ class FileResponse:
             raise field_error(exc, "FileResponse.FileType") from None
 
         file_response = cls(
-            id=id,
-            object_=object_,
-            created_at=created_at,
-            filename=filename,
-            bytes_=bytes_,
-            purpose=purpose,
-            processed=processed,
-            file_type=file_type,
+            id,
+            object_,
+            created_at,
+            filename,
+            bytes_,
+            purpose,
+            processed,
+            file_type,
         )
 
         file_response.additional_properties = d

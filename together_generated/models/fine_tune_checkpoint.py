@@ -71,10 +71,10 @@ class FineTuneCheckpoint:
             check_value(checkpoint_type, str, "FineTuneCheckpoint.checkpoint_type")
 
         fine_tune_checkpoint = cls(
-            step=step,
-            created_at=created_at,
-            path=path,
-            checkpoint_type=checkpoint_type,
+            step,
+            created_at,
+            path,
+            checkpoint_type,
         )
 
         fine_tune_checkpoint.additional_properties = d

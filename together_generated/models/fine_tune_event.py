@@ -182,45 +182,37 @@ class FineTuneEvent:
         try:
             _level_data = d.pop("level", UNSET)
             level: FinetuneEventLevels | None | Unset
-            if _level_data is UNSET:
+            if _level_data is None:
+                level = None
+            elif _level_data is UNSET:
                 level = UNSET
             else:
+                if not isinstance(_level_data, str):
+                    raise TypeError(
+                        f"expected a string or null, got {type(_level_data).__name__} {_level_data!r:.60}"
+                    )
+                level_type_0 = check_finetune_event_levels(_level_data)
 
-                def _parse_level(data: object) -> FinetuneEventLevels | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    try:
-                        if not isinstance(data, str):
-                            raise TypeError()
-                        level_type_0 = check_finetune_event_levels(data)
-
-                        return level_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    raise TypeError(f"unexpected {type(data).__name__} value")
-
-                level = _parse_level(_level_data)
+                level = level_type_0
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.level") from None
 
         fine_tune_event = cls(
-            object_=object_,
-            created_at=created_at,
-            message=message,
-            type_=type_,
-            param_count=param_count,
-            token_count=token_count,
-            total_steps=total_steps,
-            wandb_url=wandb_url,
-            step=step,
-            checkpoint_path=checkpoint_path,
-            model_path=model_path,
-            training_offset=training_offset,
-            hash_=hash_,
-            level=level,
+            object_,
+            created_at,
+            message,
+            type_,
+            param_count,
+            token_count,
+            total_steps,
+            wandb_url,
+            step,
+            checkpoint_path,
+            model_path,
+            training_offset,
+            hash_,
+            level,
         )
 
         fine_tune_event.additional_properties = d

@@ -206,17 +206,17 @@ class FineTuneModelLimits:
             raise field_error(exc, "FineTuneModelLimits.lora_training") from None
 
         fine_tune_model_limits = cls(
-            model_name=model_name,
-            max_num_epochs=max_num_epochs,
-            max_num_evals=max_num_evals,
-            max_learning_rate=max_learning_rate,
-            min_learning_rate=min_learning_rate,
-            supports_vision=supports_vision,
-            supports_tools=supports_tools,
-            supports_reasoning=supports_reasoning,
-            merge_output_lora=merge_output_lora,
-            full_training=full_training,
-            lora_training=lora_training,
+            model_name,
+            max_num_epochs,
+            max_num_evals,
+            max_learning_rate,
+            min_learning_rate,
+            supports_vision,
+            supports_tools,
+            supports_reasoning,
+            merge_output_lora,
+            full_training,
+            lora_training,
         )
 
         fine_tune_model_limits.additional_properties = d

@@ -71,9 +71,9 @@ class FineTuneModelLimitsFullTraining:
             )
 
         fine_tune_model_limits_full_training = cls(
-            max_batch_size=max_batch_size,
-            max_batch_size_dpo=max_batch_size_dpo,
-            min_batch_size=min_batch_size,
+            max_batch_size,
+            max_batch_size_dpo,
+            min_batch_size,
         )
 
         fine_tune_model_limits_full_training.additional_properties = d

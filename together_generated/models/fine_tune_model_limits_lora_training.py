@@ -95,11 +95,11 @@ class FineTuneModelLimitsLoraTraining:
             ) from None
 
         fine_tune_model_limits_lora_training = cls(
-            max_batch_size=max_batch_size,
-            max_batch_size_dpo=max_batch_size_dpo,
-            min_batch_size=min_batch_size,
-            max_rank=max_rank,
-            target_modules=target_modules,
+            max_batch_size,
+            max_batch_size_dpo,
+            min_batch_size,
+            max_rank,
+            target_modules,
         )
 
         fine_tune_model_limits_lora_training.additional_properties = d

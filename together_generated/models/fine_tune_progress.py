@@ -54,8 +54,8 @@ class FineTuneProgress:
             check_value(seconds_remaining, int, "FineTuneProgress.seconds_remaining")
 
         fine_tune_progress = cls(
-            estimate_available=estimate_available,
-            seconds_remaining=seconds_remaining,
+            estimate_available,
+            seconds_remaining,
         )
 
         fine_tune_progress.additional_properties = d

@@ -42,7 +42,7 @@ class FinetuneDeleteResponse:
             check_value(message, str, "FinetuneDeleteResponse.message")
 
         finetune_delete_response = cls(
-            message=message,
+            message,
         )
 
         finetune_delete_response.additional_properties = d

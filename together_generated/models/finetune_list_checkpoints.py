@@ -77,7 +77,7 @@ class FinetuneListCheckpoints:
             raise field_error(exc, "FinetuneListCheckpoints.data") from None
 
         finetune_list_checkpoints = cls(
-            data=data,
+            data,
         )
 
         finetune_list_checkpoints.additional_properties = d

@@ -77,7 +77,7 @@ class FinetuneListEvents:
             raise field_error(exc, "FinetuneListEvents.data") from None
 
         finetune_list_events = cls(
-            data=data,
+            data,
         )
 
         finetune_list_events.additional_properties = d

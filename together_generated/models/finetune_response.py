@@ -478,7 +478,9 @@ class FinetuneResponse:
                         pass
                     if isinstance(data, (int,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected int, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected an integer, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 batch_size = _parse_batch_size(_batch_size_data)
 
@@ -540,7 +542,9 @@ class FinetuneResponse:
                         pass
                     if isinstance(data, (bool,)):
                         return data
-                    raise TypeError(f"expected bool, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a boolean, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
 
@@ -691,45 +695,45 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.progress") from None
 
         finetune_response = cls(
-            id=id,
-            status=status,
-            training_file=training_file,
-            validation_file=validation_file,
-            model=model,
-            model_output_name=model_output_name,
-            model_output_path=model_output_path,
-            trainingfile_numlines=trainingfile_numlines,
-            trainingfile_size=trainingfile_size,
-            created_at=created_at,
-            updated_at=updated_at,
-            started_at=started_at,
-            n_epochs=n_epochs,
-            n_checkpoints=n_checkpoints,
-            n_evals=n_evals,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            lr_scheduler=lr_scheduler,
-            warmup_ratio=warmup_ratio,
-            max_grad_norm=max_grad_norm,
-            weight_decay=weight_decay,
-            eval_steps=eval_steps,
-            train_on_inputs=train_on_inputs,
-            training_method=training_method,
-            training_type=training_type,
-            multimodal_params=multimodal_params,
-            job_id=job_id,
-            events=events,
-            token_count=token_count,
-            param_count=param_count,
-            total_price=total_price,
-            epochs_completed=epochs_completed,
-            queue_depth=queue_depth,
-            wandb_project_name=wandb_project_name,
-            wandb_url=wandb_url,
-            from_checkpoint=from_checkpoint,
-            from_hf_model=from_hf_model,
-            hf_model_revision=hf_model_revision,
-            progress=progress,
+            id,
+            status,
+            training_file,
+            validation_file,
+            model,
+            model_output_name,
+            model_output_path,
+            trainingfile_numlines,
+            trainingfile_size,
+            created_at,
+            updated_at,
+            started_at,
+            n_epochs,
+            n_checkpoints,
+            n_evals,
+            batch_size,
+            learning_rate,
+            lr_scheduler,
+            warmup_ratio,
+            max_grad_norm,
+            weight_decay,
+            eval_steps,
+            train_on_inputs,
+            training_method,
+            training_type,
+            multimodal_params,
+            job_id,
+            events,
+            token_count,
+            param_count,
+            total_price,
+            epochs_completed,
+            queue_depth,
+            wandb_project_name,
+            wandb_url,
+            from_checkpoint,
+            from_hf_model,
+            hf_model_revision,
+            progress,
         )
 
         finetune_response.additional_properties = d

@@ -508,22 +508,18 @@ class FinetuneResponseTruncated:
             check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
 
         try:
-            _random_seed_data = d.pop("random_seed", UNSET)
-            random_seed: int | None | Unset
-            if _random_seed_data is UNSET:
-                random_seed = UNSET
-            else:
-
-                def _parse_random_seed(data: object) -> int | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (int,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected int or null, got {type(data).__name__}")
-
-                random_seed = _parse_random_seed(_random_seed_data)
+            random_seed: int | None | Unset = d.pop("random_seed", UNSET)
+            if (
+                type(random_seed) is not int
+                and random_seed is not None
+                and random_seed is not UNSET
+                and not (
+                    isinstance(random_seed, int) and not isinstance(random_seed, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected an integer or null, got {type(random_seed).__name__} {random_seed!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.random_seed") from None
@@ -566,39 +562,39 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.progress") from None
 
         finetune_response_truncated = cls(
-            id=id,
-            status=status,
-            created_at=created_at,
-            updated_at=updated_at,
-            started_at=started_at,
-            user_id=user_id,
-            owner_address=owner_address,
-            total_price=total_price,
-            token_count=token_count,
-            events=events,
-            training_file=training_file,
-            validation_file=validation_file,
-            model=model,
-            model_output_name=model_output_name,
-            suffix=suffix,
-            n_epochs=n_epochs,
-            n_evals=n_evals,
-            n_checkpoints=n_checkpoints,
-            batch_size=batch_size,
-            training_type=training_type,
-            training_method=training_method,
-            learning_rate=learning_rate,
-            lr_scheduler=lr_scheduler,
-            warmup_ratio=warmup_ratio,
-            max_grad_norm=max_grad_norm,
-            weight_decay=weight_decay,
-            random_seed=random_seed,
-            wandb_project_name=wandb_project_name,
-            wandb_name=wandb_name,
-            from_checkpoint=from_checkpoint,
-            from_hf_model=from_hf_model,
-            hf_model_revision=hf_model_revision,
-            progress=progress,
+            id,
+            status,
+            created_at,
+            updated_at,
+            started_at,
+            user_id,
+            owner_address,
+            total_price,
+            token_count,
+            events,
+            training_file,
+            validation_file,
+            model,
+            model_output_name,
+            suffix,
+            n_epochs,
+            n_evals,
+            n_checkpoints,
+            batch_size,
+            training_type,
+            training_method,
+            learning_rate,
+            lr_scheduler,
+            warmup_ratio,
+            max_grad_norm,
+            weight_decay,
+            random_seed,
+            wandb_project_name,
+            wandb_name,
+            from_checkpoint,
+            from_hf_model,
+            hf_model_revision,
+            progress,
         )
 
         finetune_response_truncated.additional_properties = d

@@ -79,7 +79,7 @@ class FinetuneTruncatedList:
             raise field_error(exc, "FinetuneTruncatedList.data") from None
 
         finetune_truncated_list = cls(
-            data=data,
+            data,
         )
 
         finetune_truncated_list.additional_properties = d

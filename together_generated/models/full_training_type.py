@@ -50,7 +50,7 @@ class FullTrainingType:
             raise field_error(exc, "FullTrainingType.type") from None
 
         full_training_type = cls(
-            type_=type_,
+            type_,
         )
 
         full_training_type.additional_properties = d

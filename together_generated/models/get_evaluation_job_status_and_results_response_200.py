@@ -167,8 +167,8 @@ class GetEvaluationJobStatusAndResultsResponse200:
             ) from None
 
         get_evaluation_job_status_and_results_response_200 = cls(
-            status=status,
-            results=results,
+            status,
+            results,
         )
 
         get_evaluation_job_status_and_results_response_200.additional_properties = d

@@ -42,7 +42,7 @@ class GetFineTunesModelsLimitsResponse404:
             check_value(message, str, "GetFineTunesModelsLimitsResponse404.message")
 
         get_fine_tunes_models_limits_response_404 = cls(
-            message=message,
+            message,
         )
 
         get_fine_tunes_models_limits_response_404.additional_properties = d

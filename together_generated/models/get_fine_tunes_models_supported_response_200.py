@@ -50,7 +50,7 @@ class GetFineTunesModelsSupportedResponse200:
             ) from None
 
         get_fine_tunes_models_supported_response_200 = cls(
-            models=models,
+            models,
         )
 
         get_fine_tunes_models_supported_response_200.additional_properties = d

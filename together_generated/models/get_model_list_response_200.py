@@ -48,7 +48,7 @@ class GetModelListResponse200:
             raise field_error(exc, "GetModelListResponse200.model_list") from None
 
         get_model_list_response_200 = cls(
-            model_list=model_list,
+            model_list,
         )
 
         get_model_list_response_200.additional_properties = d

@@ -98,13 +98,13 @@ class GPUClusterControlPlaneNode:
             check_value(network, str, "GPUClusterControlPlaneNode.network")
 
         gpu_cluster_control_plane_node = cls(
-            node_id=node_id,
-            node_name=node_name,
-            status=status,
-            host_name=host_name,
-            num_cpu_cores=num_cpu_cores,
-            memory_gib=memory_gib,
-            network=network,
+            node_id,
+            node_name,
+            status,
+            host_name,
+            num_cpu_cores,
+            memory_gib,
+            network,
         )
 
         gpu_cluster_control_plane_node.additional_properties = d

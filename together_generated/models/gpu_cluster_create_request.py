@@ -206,16 +206,16 @@ class GPUClusterCreateRequest:
             check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
 
         gpu_cluster_create_request = cls(
-            region=region,
-            gpu_type=gpu_type,
-            num_gpus=num_gpus,
-            cluster_name=cluster_name,
-            driver_version=driver_version,
-            billing_type=billing_type,
-            cluster_type=cluster_type,
-            duration_days=duration_days,
-            shared_volume=shared_volume,
-            volume_id=volume_id,
+            region,
+            gpu_type,
+            num_gpus,
+            cluster_name,
+            driver_version,
+            billing_type,
+            cluster_type,
+            duration_days,
+            shared_volume,
+            volume_id,
         )
 
         gpu_cluster_create_request.additional_properties = d

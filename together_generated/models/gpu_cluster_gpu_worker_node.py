@@ -111,14 +111,14 @@ class GPUClusterGPUWorkerNode:
             raise field_error(exc, "GPUClusterGPUWorkerNode.networks") from None
 
         gpu_cluster_gpu_worker_node = cls(
-            node_id=node_id,
-            node_name=node_name,
-            status=status,
-            host_name=host_name,
-            num_cpu_cores=num_cpu_cores,
-            num_gpus=num_gpus,
-            memory_gib=memory_gib,
-            networks=networks,
+            node_id,
+            node_name,
+            status,
+            host_name,
+            num_cpu_cores,
+            num_gpus,
+            memory_gib,
+            networks,
         )
 
         gpu_cluster_gpu_worker_node.additional_properties = d

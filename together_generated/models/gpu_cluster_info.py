@@ -255,19 +255,19 @@ class GPUClusterInfo:
             check_value(num_gpus, int, "GPUClusterInfo.num_gpus")
 
         gpu_cluster_info = cls(
-            cluster_id=cluster_id,
-            cluster_type=cluster_type,
-            region=region,
-            gpu_type=gpu_type,
-            cluster_name=cluster_name,
-            duration_hours=duration_hours,
-            driver_version=driver_version,
-            volumes=volumes,
-            status=status,
-            control_plane_nodes=control_plane_nodes,
-            gpu_worker_nodes=gpu_worker_nodes,
-            kube_config=kube_config,
-            num_gpus=num_gpus,
+            cluster_id,
+            cluster_type,
+            region,
+            gpu_type,
+            cluster_name,
+            duration_hours,
+            driver_version,
+            volumes,
+            status,
+            control_plane_nodes,
+            gpu_worker_nodes,
+            kube_config,
+            num_gpus,
         )
 
         gpu_cluster_info.additional_properties = d

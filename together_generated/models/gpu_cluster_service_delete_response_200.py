@@ -46,7 +46,7 @@ class GpuClusterServiceDeleteResponse200:
             )
 
         gpu_cluster_service_delete_response_200 = cls(
-            cluster_id=cluster_id,
+            cluster_id,
         )
 
         gpu_cluster_service_delete_response_200.additional_properties = d

@@ -68,8 +68,8 @@ class GPUClusterUpdateRequest:
             check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
         gpu_cluster_update_request = cls(
-            cluster_type=cluster_type,
-            num_gpus=num_gpus,
+            cluster_type,
+            num_gpus,
         )
 
         gpu_cluster_update_request.additional_properties = d

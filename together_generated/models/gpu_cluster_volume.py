@@ -71,10 +71,10 @@ class GPUClusterVolume:
             check_value(status, str, "GPUClusterVolume.status")
 
         gpu_cluster_volume = cls(
-            volume_id=volume_id,
-            volume_name=volume_name,
-            size_tib=size_tib,
-            status=status,
+            volume_id,
+            volume_name,
+            size_tib,
+            status,
         )
 
         gpu_cluster_volume.additional_properties = d

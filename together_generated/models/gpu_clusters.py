@@ -77,7 +77,7 @@ class GPUClusters:
             raise field_error(exc, "GPUClusters.clusters") from None
 
         gpu_clusters = cls(
-            clusters=clusters,
+            clusters,
         )
 
         gpu_clusters.additional_properties = d

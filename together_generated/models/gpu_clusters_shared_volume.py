@@ -77,10 +77,10 @@ class GPUClustersSharedVolume:
             raise field_error(exc, "GPUClustersSharedVolume.status") from None
 
         gpu_clusters_shared_volume = cls(
-            volume_id=volume_id,
-            volume_name=volume_name,
-            size_tib=size_tib,
-            status=status,
+            volume_id,
+            volume_name,
+            size_tib,
+            status,
         )
 
         gpu_clusters_shared_volume.additional_properties = d

@@ -64,9 +64,9 @@ class GPUClustersSharedVolumeCreateRequest:
             check_value(region, str, "GPUClustersSharedVolumeCreateRequest.region")
 
         gpu_clusters_shared_volume_create_request = cls(
-            volume_name=volume_name,
-            size_tib=size_tib,
-            region=region,
+            volume_name,
+            size_tib,
+            region,
         )
 
         gpu_clusters_shared_volume_create_request.additional_properties = d

@@ -44,7 +44,7 @@ class GPUClustersSharedVolumeDeleteResponse:
             check_value(success, bool, "GPUClustersSharedVolumeDeleteResponse.success")
 
         gpu_clusters_shared_volume_delete_response = cls(
-            success=success,
+            success,
         )
 
         gpu_clusters_shared_volume_delete_response.additional_properties = d

@@ -54,8 +54,8 @@ class GPUClustersSharedVolumeUpdateRequest:
             check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
 
         gpu_clusters_shared_volume_update_request = cls(
-            volume_id=volume_id,
-            size_tib=size_tib,
+            volume_id,
+            size_tib,
         )
 
         gpu_clusters_shared_volume_update_request.additional_properties = d

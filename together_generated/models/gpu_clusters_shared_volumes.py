@@ -79,7 +79,7 @@ class GPUClustersSharedVolumes:
             raise field_error(exc, "GPUClustersSharedVolumes.volumes") from None
 
         gpu_clusters_shared_volumes = cls(
-            volumes=volumes,
+            volumes,
         )
 
         gpu_clusters_shared_volumes.additional_properties = d

@@ -51,7 +51,7 @@ class HardwareAvailability:
             raise field_error(exc, "HardwareAvailability.status") from None
 
         hardware_availability = cls(
-            status=status,
+            status,
         )
 
         hardware_availability.additional_properties = d

@@ -72,10 +72,10 @@ class HardwareSpec:
             check_value(gpu_count, int, "HardwareSpec.gpu_count")
 
         hardware_spec = cls(
-            gpu_type=gpu_type,
-            gpu_link=gpu_link,
-            gpu_memory=gpu_memory,
-            gpu_count=gpu_count,
+            gpu_type,
+            gpu_link,
+            gpu_memory,
+            gpu_count,
         )
 
         hardware_spec.additional_properties = d

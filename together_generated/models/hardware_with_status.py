@@ -145,12 +145,12 @@ class HardwareWithStatus:
             raise field_error(exc, "HardwareWithStatus.availability") from None
 
         hardware_with_status = cls(
-            object_=object_,
-            id=id,
-            pricing=pricing,
-            specs=specs,
-            updated_at=updated_at,
-            availability=availability,
+            object_,
+            id,
+            pricing,
+            specs,
+            updated_at,
+            availability,
         )
 
         hardware_with_status.additional_properties = d

@@ -85,9 +85,9 @@ class HTTPAutoscalingConfig:
             )
 
         http_autoscaling_config = cls(
-            metric=metric,
-            target=target,
-            time_interval_minutes=time_interval_minutes,
+            metric,
+            target,
+            time_interval_minutes,
         )
 
         http_autoscaling_config.additional_properties = d

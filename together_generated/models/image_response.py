@@ -139,10 +139,10 @@ class ImageResponse:
             raise field_error(exc, "ImageResponse.data") from None
 
         image_response = cls(
-            id=id,
-            model=model,
-            object_=object_,
-            data=data,
+            id,
+            model,
+            object_,
+            data,
         )
 
         image_response.additional_properties = d

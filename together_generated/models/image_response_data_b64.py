@@ -68,9 +68,9 @@ class ImageResponseDataB64:
             raise field_error(exc, "ImageResponseDataB64.type") from None
 
         image_response_data_b64 = cls(
-            index=index,
-            b64_json=b64_json,
-            type_=type_,
+            index,
+            b64_json,
+            type_,
         )
 
         image_response_data_b64.additional_properties = d

@@ -68,9 +68,9 @@ class ImageResponseDataUrl:
             raise field_error(exc, "ImageResponseDataUrl.type") from None
 
         image_response_data_url = cls(
-            index=index,
-            url=url,
-            type_=type_,
+            index,
+            url,
+            type_,
         )
 
         image_response_data_url.additional_properties = d

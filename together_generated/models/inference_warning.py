@@ -44,7 +44,7 @@ class InferenceWarning:
             check_value(message, str, "InferenceWarning.message")
 
         inference_warning = cls(
-            message=message,
+            message,
         )
 
         inference_warning.additional_properties = d

@@ -85,8 +85,8 @@ class InputAudio:
             raise field_error(exc, "InputAudio.input_audio") from None
 
         input_audio = cls(
-            type_=type_,
-            input_audio=input_audio,
+            type_,
+            input_audio,
         )
 
         input_audio.additional_properties = d

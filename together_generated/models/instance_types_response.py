@@ -64,7 +64,7 @@ class InstanceTypesResponse:
             raise field_error(exc, "InstanceTypesResponse.types") from None
 
         instance_types_response = cls(
-            types=types,
+            types,
         )
 
         instance_types_response.additional_properties = d

@@ -158,13 +158,13 @@ class JobInfoSuccessResponse:
             raise field_error(exc, "JobInfoSuccessResponse.updated_at") from None
 
         job_info_success_response = cls(
-            type_=type_,
-            job_id=job_id,
-            status=status,
-            status_updates=status_updates,
-            args=args,
-            created_at=created_at,
-            updated_at=updated_at,
+            type_,
+            job_id,
+            status,
+            status_updates,
+            args,
+            created_at,
+            updated_at,
         )
 
         job_info_success_response.additional_properties = d

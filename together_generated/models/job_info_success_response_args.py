@@ -62,9 +62,9 @@ class JobInfoSuccessResponseArgs:
             check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
 
         job_info_success_response_args = cls(
-            description=description,
-            model_name=model_name,
-            model_source=model_source,
+            description,
+            model_name,
+            model_source,
         )
 
         job_info_success_response_args.additional_properties = d

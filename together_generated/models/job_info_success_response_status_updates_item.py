@@ -67,9 +67,9 @@ class JobInfoSuccessResponseStatusUpdatesItem:
             ) from None
 
         job_info_success_response_status_updates_item = cls(
-            status=status,
-            message=message,
-            timestamp=timestamp,
+            status,
+            message,
+            timestamp,
         )
 
         job_info_success_response_status_updates_item.additional_properties = d

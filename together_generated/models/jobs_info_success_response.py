@@ -79,7 +79,7 @@ class JobsInfoSuccessResponse:
             raise field_error(exc, "JobsInfoSuccessResponse.data") from None
 
         jobs_info_success_response = cls(
-            data=data,
+            data,
         )
 
         jobs_info_success_response.additional_properties = d

@@ -93,12 +93,12 @@ class KubernetesEvent:
             check_value(reason, str, "KubernetesEvent.reason")
 
         kubernetes_event = cls(
-            action=action,
-            count=count,
-            first_seen=first_seen,
-            last_seen=last_seen,
-            message=message,
-            reason=reason,
+            action,
+            count,
+            first_seen,
+            last_seen,
+            message,
+            reason,
         )
 
         kubernetes_event.additional_properties = d

@@ -42,7 +42,7 @@ class LinearLRSchedulerArgs:
             check_value(min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio")
 
         linear_lr_scheduler_args = cls(
-            min_lr_ratio=min_lr_ratio,
+            min_lr_ratio,
         )
 
         linear_lr_scheduler_args.additional_properties = d

@@ -49,7 +49,7 @@ class ListAvailibilityZonesResponse:
             raise field_error(exc, "ListAvailibilityZonesResponse.avzones") from None
 
         list_availibility_zones_response = cls(
-            avzones=avzones,
+            avzones,
         )
 
         list_availibility_zones_response.additional_properties = d

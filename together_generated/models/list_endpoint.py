@@ -124,14 +124,14 @@ class ListEndpoint:
             raise field_error(exc, "ListEndpoint.created_at") from None
 
         list_endpoint = cls(
-            object_=object_,
-            id=id,
-            name=name,
-            model=model,
-            type_=type_,
-            owner=owner,
-            state=state,
-            created_at=created_at,
+            object_,
+            id,
+            name,
+            model,
+            type_,
+            owner,
+            state,
+            created_at,
         )
 
         list_endpoint.additional_properties = d

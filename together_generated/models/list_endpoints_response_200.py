@@ -99,8 +99,8 @@ class ListEndpointsResponse200:
             raise field_error(exc, "ListEndpointsResponse200.data") from None
 
         list_endpoints_response_200 = cls(
-            object_=object_,
-            data=data,
+            object_,
+            data,
         )
 
         list_endpoints_response_200.additional_properties = d

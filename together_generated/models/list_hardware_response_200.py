@@ -94,8 +94,8 @@ class ListHardwareResponse200:
             raise field_error(exc, "ListHardwareResponse200.data") from None
 
         list_hardware_response_200 = cls(
-            object_=object_,
-            data=data,
+            object_,
+            data,
         )
 
         list_hardware_response_200.additional_properties = d

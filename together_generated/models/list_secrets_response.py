@@ -97,8 +97,8 @@ class ListSecretsResponse:
             raise field_error(exc, "ListSecretsResponse.object") from None
 
         list_secrets_response = cls(
-            data=data,
-            object_=object_,
+            data,
+            object_,
         )
 
         list_secrets_response.additional_properties = d

@@ -78,7 +78,7 @@ class ListVoicesResponse:
             raise field_error(exc, "ListVoicesResponse.data") from None
 
         list_voices_response = cls(
-            data=data,
+            data,
         )
 
         list_voices_response.additional_properties = d

@@ -97,8 +97,8 @@ class ListVolumesResponse:
             raise field_error(exc, "ListVolumesResponse.object") from None
 
         list_volumes_response = cls(
-            data=data,
-            object_=object_,
+            data,
+            object_,
         )
 
         list_volumes_response.additional_properties = d

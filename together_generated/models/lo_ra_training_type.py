@@ -93,11 +93,11 @@ class LoRATrainingType:
             )
 
         lo_ra_training_type = cls(
-            type_=type_,
-            lora_r=lora_r,
-            lora_alpha=lora_alpha,
-            lora_dropout=lora_dropout,
-            lora_trainable_modules=lora_trainable_modules,
+            type_,
+            lora_r,
+            lora_alpha,
+            lora_dropout,
+            lora_trainable_modules,
         )
 
         lo_ra_training_type.additional_properties = d

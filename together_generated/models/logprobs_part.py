@@ -120,10 +120,10 @@ class LogprobsPart:
             raise field_error(exc, "LogprobsPart.top_logprobs") from None
 
         logprobs_part = cls(
-            token_ids=token_ids,
-            tokens=tokens,
-            token_logprobs=token_logprobs,
-            top_logprobs=top_logprobs,
+            token_ids,
+            tokens,
+            token_logprobs,
+            top_logprobs,
         )
 
         logprobs_part.additional_properties = d

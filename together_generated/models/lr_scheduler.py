@@ -120,8 +120,8 @@ class LRScheduler:
             raise field_error(exc, "LRScheduler.lr_scheduler_args") from None
 
         lr_scheduler = cls(
-            lr_scheduler_type=lr_scheduler_type,
-            lr_scheduler_args=lr_scheduler_args,
+            lr_scheduler_type,
+            lr_scheduler_args,
         )
 
         lr_scheduler.additional_properties = d

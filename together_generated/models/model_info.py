@@ -172,16 +172,16 @@ class ModelInfo:
             raise field_error(exc, "ModelInfo.pricing") from None
 
         model_info = cls(
-            id=id,
-            object_=object_,
-            created=created,
-            type_=type_,
-            display_name=display_name,
-            organization=organization,
-            link=link,
-            license_=license_,
-            context_length=context_length,
-            pricing=pricing,
+            id,
+            object_,
+            created,
+            type_,
+            display_name,
+            organization,
+            link,
+            license_,
+            context_length,
+            pricing,
         )
 
         model_info.additional_properties = d

@@ -120,13 +120,13 @@ class ModelUploadRequest:
             check_value(lora_model, str, "ModelUploadRequest.lora_model")
 
         model_upload_request = cls(
-            model_name=model_name,
-            model_source=model_source,
-            model_type=model_type,
-            hf_token=hf_token,
-            description=description,
-            base_model=base_model,
-            lora_model=lora_model,
+            model_name,
+            model_source,
+            model_type,
+            hf_token,
+            description,
+            base_model,
+            lora_model,
         )
 
         model_upload_request.additional_properties = d

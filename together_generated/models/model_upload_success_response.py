@@ -80,8 +80,8 @@ class ModelUploadSuccessResponse:
             check_value(message, str, "ModelUploadSuccessResponse.message")
 
         model_upload_success_response = cls(
-            data=data,
-            message=message,
+            data,
+            message,
         )
 
         model_upload_success_response.additional_properties = d

@@ -73,10 +73,10 @@ class ModelUploadSuccessResponseData:
             )
 
         model_upload_success_response_data = cls(
-            job_id=job_id,
-            model_name=model_name,
-            model_id=model_id,
-            model_source=model_source,
+            job_id,
+            model_name,
+            model_id,
+            model_source,
         )
 
         model_upload_success_response_data.additional_properties = d

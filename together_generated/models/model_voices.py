@@ -87,8 +87,8 @@ class ModelVoices:
             raise field_error(exc, "ModelVoices.voices") from None
 
         model_voices = cls(
-            model=model,
-            voices=voices,
+            model,
+            voices,
         )
 
         model_voices.additional_properties = d

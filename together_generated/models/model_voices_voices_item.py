@@ -53,8 +53,8 @@ class ModelVoicesVoicesItem:
             check_value(name, str, "ModelVoicesVoicesItem.name")
 
         model_voices_voices_item = cls(
-            id=id,
-            name=name,
+            id,
+            name,
         )
 
         model_voices_voices_item.additional_properties = d

@@ -43,7 +43,7 @@ class MultimodalParams:
             check_value(train_vision, bool, "MultimodalParams.train_vision")
 
         multimodal_params = cls(
-            train_vision=train_vision,
+            train_vision,
         )
 
         multimodal_params.additional_properties = d

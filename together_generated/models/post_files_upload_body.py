@@ -114,10 +114,10 @@ class PostFilesUploadBody:
             raise field_error(exc, "PostFilesUploadBody.file_type") from None
 
         post_files_upload_body = cls(
-            purpose=purpose,
-            file_name=file_name,
-            file=file,
-            file_type=file_type,
+            purpose,
+            file_name,
+            file,
+            file_type,
         )
 
         post_files_upload_body.additional_properties = d

@@ -356,7 +356,9 @@ class PostFineTunesBody:
                         pass
                     if isinstance(data, (int,)) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected int, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected an integer, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 batch_size = _parse_batch_size(_batch_size_data)
 
@@ -391,22 +393,18 @@ class PostFineTunesBody:
             check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
 
         try:
-            _random_seed_data = d.pop("random_seed", UNSET)
-            random_seed: int | None | Unset
-            if _random_seed_data is UNSET:
-                random_seed = UNSET
-            else:
-
-                def _parse_random_seed(data: object) -> int | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (int,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected int or null, got {type(data).__name__}")
-
-                random_seed = _parse_random_seed(_random_seed_data)
+            random_seed: int | None | Unset = d.pop("random_seed", UNSET)
+            if (
+                type(random_seed) is not int
+                and random_seed is not None
+                and random_seed is not UNSET
+                and not (
+                    isinstance(random_seed, int) and not isinstance(random_seed, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected an integer or null, got {type(random_seed).__name__} {random_seed!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFineTunesBody.random_seed") from None
@@ -459,7 +457,9 @@ class PostFineTunesBody:
                         pass
                     if isinstance(data, (bool,)):
                         return data
-                    raise TypeError(f"expected bool, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a boolean, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
 
@@ -562,35 +562,35 @@ class PostFineTunesBody:
             )
 
         post_fine_tunes_body = cls(
-            training_file=training_file,
-            model=model,
-            validation_file=validation_file,
-            packing=packing,
-            n_epochs=n_epochs,
-            n_checkpoints=n_checkpoints,
-            n_evals=n_evals,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            lr_scheduler=lr_scheduler,
-            warmup_ratio=warmup_ratio,
-            max_grad_norm=max_grad_norm,
-            weight_decay=weight_decay,
-            random_seed=random_seed,
-            suffix=suffix,
-            wandb_api_key=wandb_api_key,
-            wandb_base_url=wandb_base_url,
-            wandb_project_name=wandb_project_name,
-            wandb_name=wandb_name,
-            wandb_entity=wandb_entity,
-            train_on_inputs=train_on_inputs,
-            training_method=training_method,
-            training_type=training_type,
-            multimodal_params=multimodal_params,
-            from_checkpoint=from_checkpoint,
-            from_hf_model=from_hf_model,
-            hf_model_revision=hf_model_revision,
-            hf_api_token=hf_api_token,
-            hf_output_repo_name=hf_output_repo_name,
+            training_file,
+            model,
+            validation_file,
+            packing,
+            n_epochs,
+            n_checkpoints,
+            n_evals,
+            batch_size,
+            learning_rate,
+            lr_scheduler,
+            warmup_ratio,
+            max_grad_norm,
+            weight_decay,
+            random_seed,
+            suffix,
+            wandb_api_key,
+            wandb_base_url,
+            wandb_project_name,
+            wandb_name,
+            wandb_entity,
+            train_on_inputs,
+            training_method,
+            training_type,
+            multimodal_params,
+            from_checkpoint,
+            from_hf_model,
+            hf_model_revision,
+            hf_api_token,
+            hf_output_repo_name,
         )
 
         post_fine_tunes_body.additional_properties = d

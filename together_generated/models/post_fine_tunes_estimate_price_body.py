@@ -236,14 +236,14 @@ class PostFineTunesEstimatePriceBody:
             )
 
         post_fine_tunes_estimate_price_body = cls(
-            training_file=training_file,
-            validation_file=validation_file,
-            model=model,
-            n_epochs=n_epochs,
-            n_evals=n_evals,
-            training_method=training_method,
-            training_type=training_type,
-            from_checkpoint=from_checkpoint,
+            training_file,
+            validation_file,
+            model,
+            n_epochs,
+            n_evals,
+            training_method,
+            training_type,
+            from_checkpoint,
         )
 
         post_fine_tunes_estimate_price_body.additional_properties = d

@@ -110,11 +110,11 @@ class PostFineTunesEstimatePriceResponse200:
             )
 
         post_fine_tunes_estimate_price_response_200 = cls(
-            estimated_total_price=estimated_total_price,
-            allowed_to_proceed=allowed_to_proceed,
-            user_limit=user_limit,
-            estimated_train_token_count=estimated_train_token_count,
-            estimated_eval_token_count=estimated_eval_token_count,
+            estimated_total_price,
+            allowed_to_proceed,
+            user_limit,
+            estimated_train_token_count,
+            estimated_eval_token_count,
         )
 
         post_fine_tunes_estimate_price_response_200.additional_properties = d

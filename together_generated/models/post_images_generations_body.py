@@ -200,7 +200,9 @@ class PostImagesGenerationsBody:
                     pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             model = _parse_model(d.pop("model"))
 
@@ -316,21 +318,21 @@ class PostImagesGenerationsBody:
             )
 
         post_images_generations_body = cls(
-            prompt=prompt,
-            model=model,
-            steps=steps,
-            image_url=image_url,
-            seed=seed,
-            n=n,
-            height=height,
-            width=width,
-            negative_prompt=negative_prompt,
-            response_format=response_format,
-            guidance_scale=guidance_scale,
-            output_format=output_format,
-            image_loras=image_loras,
-            reference_images=reference_images,
-            disable_safety_checker=disable_safety_checker,
+            prompt,
+            model,
+            steps,
+            image_url,
+            seed,
+            n,
+            height,
+            width,
+            negative_prompt,
+            response_format,
+            guidance_scale,
+            output_format,
+            image_loras,
+            reference_images,
+            disable_safety_checker,
         )
 
         post_images_generations_body.additional_properties = d

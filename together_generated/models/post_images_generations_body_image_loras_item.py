@@ -53,8 +53,8 @@ class PostImagesGenerationsBodyImageLorasItem:
             check_value(scale, float, "PostImagesGenerationsBodyImageLorasItem.scale")
 
         post_images_generations_body_image_loras_item = cls(
-            path=path,
-            scale=scale,
+            path,
+            scale,
         )
 
         post_images_generations_body_image_loras_item.additional_properties = d

@@ -80,11 +80,11 @@ class Pricing:
             check_value(finetune, float, "Pricing.finetune")
 
         pricing = cls(
-            hourly=hourly,
-            input_=input_,
-            output=output,
-            base=base,
-            finetune=finetune,
+            hourly,
+            input_,
+            output,
+            base,
+            finetune,
         )
 
         pricing.additional_properties = d

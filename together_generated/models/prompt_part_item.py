@@ -82,8 +82,8 @@ class PromptPartItem:
             raise field_error(exc, "PromptPartItem.logprobs") from None
 
         prompt_part_item = cls(
-            text=text,
-            logprobs=logprobs,
+            text,
+            logprobs,
         )
 
         prompt_part_item.additional_properties = d

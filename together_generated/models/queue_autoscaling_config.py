@@ -77,9 +77,9 @@ class QueueAutoscalingConfig:
             check_value(target, float, "QueueAutoscalingConfig.target")
 
         queue_autoscaling_config = cls(
-            metric=metric,
-            model=model,
-            target=target,
+            metric,
+            model,
+            target,
         )
 
         queue_autoscaling_config.additional_properties = d

@@ -53,8 +53,8 @@ class QueueCancelRequest:
             check_value(request_id, str, "QueueCancelRequest.request_id")
 
         queue_cancel_request = cls(
-            model=model,
-            request_id=request_id,
+            model,
+            request_id,
         )
 
         queue_cancel_request.additional_properties = d

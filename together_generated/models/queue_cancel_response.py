@@ -52,7 +52,7 @@ class QueueCancelResponse:
             raise field_error(exc, "QueueCancelResponse.status") from None
 
         queue_cancel_response = cls(
-            status=status,
+            status,
         )
 
         queue_cancel_response.additional_properties = d

@@ -72,10 +72,10 @@ class QueueError:
             check_value(type_, str, "QueueError.type")
 
         queue_error = cls(
-            code=code,
-            message=message,
-            param=param,
-            type_=type_,
+            code,
+            message,
+            param,
+            type_,
         )
 
         queue_error.additional_properties = d

@@ -117,10 +117,10 @@ class QueueJobRequest:
             check_value(priority, int, "QueueJobRequest.priority")
 
         queue_job_request = cls(
-            model=model,
-            payload=payload,
-            info=info,
-            priority=priority,
+            model,
+            payload,
+            info,
+            priority,
         )
 
         queue_job_request.additional_properties = d

@@ -82,8 +82,8 @@ class QueueJobResponse:
             check_value(request_id, str, "QueueJobResponse.requestId")
 
         queue_job_response = cls(
-            error=error,
-            request_id=request_id,
+            error,
+            request_id,
         )
 
         queue_job_response.additional_properties = d

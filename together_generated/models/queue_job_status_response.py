@@ -262,18 +262,18 @@ class QueueJobStatusResponse:
             raise field_error(exc, "QueueJobStatusResponse.warnings") from None
 
         queue_job_status_response = cls(
-            model=model,
-            request_id=request_id,
-            status=status,
-            claimed_at=claimed_at,
-            created_at=created_at,
-            done_at=done_at,
-            info=info,
-            inputs=inputs,
-            outputs=outputs,
-            priority=priority,
-            retries=retries,
-            warnings=warnings,
+            model,
+            request_id,
+            status,
+            claimed_at,
+            created_at,
+            done_at,
+            info,
+            inputs,
+            outputs,
+            priority,
+            retries,
+            warnings,
         )
 
         queue_job_status_response.additional_properties = d

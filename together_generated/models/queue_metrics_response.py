@@ -62,9 +62,9 @@ class QueueMetricsResponse:
             check_value(total_jobs, int, "QueueMetricsResponse.total_jobs")
 
         queue_metrics_response = cls(
-            messages_running=messages_running,
-            messages_waiting=messages_waiting,
-            total_jobs=total_jobs,
+            messages_running,
+            messages_waiting,
+            total_jobs,
         )
 
         queue_metrics_response.additional_properties = d

@@ -81,7 +81,7 @@ class RegionListResponse:
             raise field_error(exc, "RegionListResponse.regions") from None
 
         region_list_response = cls(
-            regions=regions,
+            regions,
         )
 
         region_list_response.additional_properties = d

@@ -83,9 +83,9 @@ class RegionListResponseRegionsItem:
             ) from None
 
         region_list_response_regions_item = cls(
-            name=name,
-            driver_versions=driver_versions,
-            supported_instance_types=supported_instance_types,
+            name,
+            driver_versions,
+            supported_instance_types,
         )
 
         region_list_response_regions_item.additional_properties = d

@@ -155,15 +155,15 @@ class ReplicaEvent:
             )
 
         replica_event = cls(
-            image=image,
-            replica_ready_since=replica_ready_since,
-            replica_status=replica_status,
-            replica_status_message=replica_status_message,
-            replica_status_reason=replica_status_reason,
-            revision_id=revision_id,
-            volume_preload_completed_at=volume_preload_completed_at,
-            volume_preload_started_at=volume_preload_started_at,
-            volume_preload_status=volume_preload_status,
+            image,
+            replica_ready_since,
+            replica_status,
+            replica_status_message,
+            replica_status_reason,
+            revision_id,
+            volume_preload_completed_at,
+            volume_preload_started_at,
+            volume_preload_status,
         )
 
         replica_event.additional_properties = d

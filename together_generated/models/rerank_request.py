@@ -131,7 +131,9 @@ class RerankRequest:
                     pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
-                raise TypeError(f"expected str, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                )
 
             model = _parse_model(d.pop("model"))
 
@@ -200,12 +202,12 @@ class RerankRequest:
             raise field_error(exc, "RerankRequest.rank_fields") from None
 
         rerank_request = cls(
-            model=model,
-            query=query,
-            documents=documents,
-            top_n=top_n,
-            return_documents=return_documents,
-            rank_fields=rank_fields,
+            model,
+            query,
+            documents,
+            top_n,
+            return_documents,
+            rank_fields,
         )
 
         return rerank_request

@@ -139,36 +139,28 @@ class RerankResponse:
         try:
             _usage_data = d.pop("usage", UNSET)
             usage: None | Unset | UsageData
-            if _usage_data is UNSET:
+            if _usage_data is None:
+                usage = None
+            elif _usage_data is UNSET:
                 usage = UNSET
             else:
+                if not isinstance(_usage_data, dict):
+                    raise TypeError(
+                        f"expected an object or null, got {type(_usage_data).__name__} {_usage_data!r:.60}"
+                    )
+                usage_type_0 = UsageData.from_dict(_usage_data)
 
-                def _parse_usage(data: object) -> None | Unset | UsageData:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        usage_type_0 = UsageData.from_dict(data)
-
-                        return usage_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    raise TypeError(f"unexpected {type(data).__name__} value")
-
-                usage = _parse_usage(_usage_data)
+                usage = usage_type_0
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.usage") from None
 
         rerank_response = cls(
-            object_=object_,
-            model=model,
-            results=results,
-            id=id,
-            usage=usage,
+            object_,
+            model,
+            results,
+            id,
+            usage,
         )
 
         rerank_response.additional_properties = d

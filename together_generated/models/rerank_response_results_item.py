@@ -91,9 +91,9 @@ class RerankResponseResultsItem:
             raise field_error(exc, "RerankResponseResultsItem.document") from None
 
         rerank_response_results_item = cls(
-            index=index,
-            relevance_score=relevance_score,
-            document=document,
+            index,
+            relevance_score,
+            document,
         )
 
         rerank_response_results_item.additional_properties = d

@@ -42,28 +42,22 @@ class RerankResponseResultsItemDocument:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            _text_data = d.pop("text", UNSET)
-            text: None | str | Unset
-            if _text_data is UNSET:
-                text = UNSET
-            else:
-
-                def _parse_text(data: object) -> None | str | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (str,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected str or null, got {type(data).__name__}")
-
-                text = _parse_text(_text_data)
+            text: None | str | Unset = d.pop("text", UNSET)
+            if (
+                type(text) is not str
+                and text is not None
+                and text is not UNSET
+                and not (isinstance(text, str) and not isinstance(text, bool))
+            ):
+                raise TypeError(
+                    f"expected a string or null, got {type(text).__name__} {text!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponseResultsItemDocument.text") from None
 
         rerank_response_results_item_document = cls(
-            text=text,
+            text,
         )
 
         rerank_response_results_item_document.additional_properties = d

@@ -91,7 +91,9 @@ class Response:
                             pass
                         if isinstance(data, (str,)) and not isinstance(data, bool):
                             return data
-                        raise TypeError(f"expected str, got {type(data).__name__}")
+                        raise TypeError(
+                            f"expected a string, got {type(data).__name__} {data!r:.60}"
+                        )
 
                     errors_item = _parse_errors_item(errors_item_data)
 
@@ -101,7 +103,7 @@ class Response:
             raise field_error(exc, "Response.errors") from None
 
         response = cls(
-            errors=errors,
+            errors,
         )
 
         response.additional_properties = d

@@ -54,7 +54,7 @@ class ResponseFormatJsonObject:
             raise field_error(exc, "ResponseFormatJsonObject.type") from None
 
         response_format_json_object = cls(
-            type_=type_,
+            type_,
         )
 
         response_format_json_object.additional_properties = d

@@ -91,8 +91,8 @@ class ResponseFormatJsonSchema:
             raise field_error(exc, "ResponseFormatJsonSchema.json_schema") from None
 
         response_format_json_schema = cls(
-            type_=type_,
-            json_schema=json_schema,
+            type_,
+            json_schema,
         )
 
         response_format_json_schema.additional_properties = d

@@ -117,22 +117,16 @@ class ResponseFormatJsonSchemaJSONSchema:
             ) from None
 
         try:
-            _strict_data = d.pop("strict", UNSET)
-            strict: bool | None | Unset
-            if _strict_data is UNSET:
-                strict = UNSET
-            else:
-
-                def _parse_strict(data: object) -> bool | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (bool,)):
-                        return data
-                    raise TypeError(f"expected bool or null, got {type(data).__name__}")
-
-                strict = _parse_strict(_strict_data)
+            strict: bool | None | Unset = d.pop("strict", UNSET)
+            if (
+                type(strict) is not bool
+                and strict is not None
+                and strict is not UNSET
+                and not (isinstance(strict, bool))
+            ):
+                raise TypeError(
+                    f"expected a boolean or null, got {type(strict).__name__} {strict!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -140,10 +134,10 @@ class ResponseFormatJsonSchemaJSONSchema:
             ) from None
 
         response_format_json_schema_json_schema = cls(
-            name=name,
-            description=description,
-            schema=schema,
-            strict=strict,
+            name,
+            description,
+            schema,
+            strict,
         )
 
         response_format_json_schema_json_schema.additional_properties = d

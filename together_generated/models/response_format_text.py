@@ -51,7 +51,7 @@ class ResponseFormatText:
             raise field_error(exc, "ResponseFormatText.type") from None
 
         response_format_text = cls(
-            type_=type_,
+            type_,
         )
 
         response_format_text.additional_properties = d

@@ -73,10 +73,10 @@ class RLAdamWOptimizerParams:
             check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
 
         rl_adam_w_optimizer_params = cls(
-            beta1=beta1,
-            beta2=beta2,
-            eps=eps,
-            weight_decay=weight_decay,
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
         )
 
         rl_adam_w_optimizer_params.additional_properties = d

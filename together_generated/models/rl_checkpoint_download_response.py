@@ -79,7 +79,7 @@ class RLCheckpointDownloadResponse:
             raise field_error(exc, "RLCheckpointDownloadResponse.data") from None
 
         rl_checkpoint_download_response = cls(
-            data=data,
+            data,
         )
 
         rl_checkpoint_download_response.additional_properties = d

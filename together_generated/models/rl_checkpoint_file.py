@@ -63,9 +63,9 @@ class RLCheckpointFile:
             check_value(size, str, "RLCheckpointFile.size")
 
         rl_checkpoint_file = cls(
-            filename=filename,
-            url=url,
-            size=size,
+            filename,
+            url,
+            size,
         )
 
         rl_checkpoint_file.additional_properties = d

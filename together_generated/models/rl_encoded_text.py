@@ -48,7 +48,7 @@ class RLEncodedText:
             raise field_error(exc, "RLEncodedText.tokens") from None
 
         rl_encoded_text = cls(
-            tokens=tokens,
+            tokens,
         )
 
         rl_encoded_text.additional_properties = d

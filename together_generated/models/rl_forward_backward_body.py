@@ -92,8 +92,8 @@ class RLForwardBackwardBody:
             raise field_error(exc, "RLForwardBackwardBody.loss") from None
 
         rl_forward_backward_body = cls(
-            samples=samples,
-            loss=loss,
+            samples,
+            loss,
         )
 
         rl_forward_backward_body.additional_properties = d

@@ -132,10 +132,10 @@ class RLForwardBackwardOperation:
             raise field_error(exc, "RLForwardBackwardOperation.error") from None
 
         rl_forward_backward_operation = cls(
-            id=id,
-            status=status,
-            output=output,
-            error=error,
+            id,
+            status,
+            output,
+            error,
         )
 
         rl_forward_backward_operation.additional_properties = d

@@ -87,8 +87,8 @@ class RLForwardBackwardResult:
             raise field_error(exc, "RLForwardBackwardResult.metrics") from None
 
         rl_forward_backward_result = cls(
-            loss=loss,
-            metrics=metrics,
+            loss,
+            metrics,
         )
 
         rl_forward_backward_result.additional_properties = d

@@ -119,10 +119,10 @@ class RLInferenceCheckpoint:
             raise field_error(exc, "RLInferenceCheckpoint.registration") from None
 
         rl_inference_checkpoint = cls(
-            id=id,
-            step=step,
-            created_at=created_at,
-            registration=registration,
+            id,
+            step,
+            created_at,
+            registration,
         )
 
         rl_inference_checkpoint.additional_properties = d

@@ -132,10 +132,10 @@ class RLInferenceCheckpointOperation:
             raise field_error(exc, "RLInferenceCheckpointOperation.error") from None
 
         rl_inference_checkpoint_operation = cls(
-            id=id,
-            status=status,
-            output=output,
-            error=error,
+            id,
+            status,
+            output,
+            error,
         )
 
         rl_inference_checkpoint_operation.additional_properties = d

@@ -67,8 +67,8 @@ class RLInferenceCheckpointRegistration:
             ) from None
 
         rl_inference_checkpoint_registration = cls(
-            model_name=model_name,
-            registered_at=registered_at,
+            model_name,
+            registered_at,
         )
 
         rl_inference_checkpoint_registration.additional_properties = d

@@ -43,7 +43,7 @@ class RLInferenceCheckpointResult:
             check_value(model_name, str, "RLInferenceCheckpointResult.model_name")
 
         rl_inference_checkpoint_result = cls(
-            model_name=model_name,
+            model_name,
         )
 
         rl_inference_checkpoint_result.additional_properties = d

@@ -72,7 +72,7 @@ class RLInputChunk:
             raise field_error(exc, "RLInputChunk.encoded_text") from None
 
         rl_input_chunk = cls(
-            encoded_text=encoded_text,
+            encoded_text,
         )
 
         rl_input_chunk.additional_properties = d

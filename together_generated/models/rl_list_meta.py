@@ -52,8 +52,8 @@ class RLListMeta:
             check_value(has_more, bool, "RLListMeta.has_more")
 
         rl_list_meta = cls(
-            limit=limit,
-            has_more=has_more,
+            limit,
+            has_more,
         )
 
         rl_list_meta.additional_properties = d

@@ -63,9 +63,9 @@ class RLLoraConfig:
             check_value(dropout, float, "RLLoraConfig.dropout")
 
         rl_lora_config = cls(
-            rank=rank,
-            alpha=alpha,
-            dropout=dropout,
+            rank,
+            alpha,
+            dropout,
         )
 
         rl_lora_config.additional_properties = d

@@ -68,8 +68,8 @@ class RLLossAdvantages:
             raise field_error(exc, "RLLossAdvantages.dtype") from None
 
         rl_loss_advantages = cls(
-            data=data,
-            dtype=dtype,
+            data,
+            dtype,
         )
 
         rl_loss_advantages.additional_properties = d

@@ -114,9 +114,9 @@ class RLLossConfig:
             raise field_error(exc, "RLLossConfig.grpo_params") from None
 
         rl_loss_config = cls(
-            type_=type_,
-            cross_entropy_params=cross_entropy_params,
-            grpo_params=grpo_params,
+            type_,
+            cross_entropy_params,
+            grpo_params,
         )
 
         rl_loss_config.additional_properties = d

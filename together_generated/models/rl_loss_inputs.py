@@ -118,9 +118,9 @@ class RLLossInputs:
             raise field_error(exc, "RLLossInputs.grpo_inputs") from None
 
         rl_loss_inputs = cls(
-            target_tokens=target_tokens,
-            loss_mask=loss_mask,
-            grpo_inputs=grpo_inputs,
+            target_tokens,
+            loss_mask,
+            grpo_inputs,
         )
 
         rl_loss_inputs.additional_properties = d

@@ -68,8 +68,8 @@ class RLLossLogprobs:
             raise field_error(exc, "RLLossLogprobs.dtype") from None
 
         rl_loss_logprobs = cls(
-            data=data,
-            dtype=dtype,
+            data,
+            dtype,
         )
 
         rl_loss_logprobs.additional_properties = d

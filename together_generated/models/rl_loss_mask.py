@@ -69,8 +69,8 @@ class RLLossMask:
             raise field_error(exc, "RLLossMask.dtype") from None
 
         rl_loss_mask = cls(
-            data=data,
-            dtype=dtype,
+            data,
+            dtype,
         )
 
         rl_loss_mask.additional_properties = d

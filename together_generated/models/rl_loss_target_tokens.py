@@ -68,8 +68,8 @@ class RLLossTargetTokens:
             raise field_error(exc, "RLLossTargetTokens.dtype") from None
 
         rl_loss_target_tokens = cls(
-            data=data,
-            dtype=dtype,
+            data,
+            dtype,
         )
 
         rl_loss_target_tokens.additional_properties = d

@@ -77,7 +77,7 @@ class RLModelInput:
             raise field_error(exc, "RLModelInput.chunks") from None
 
         rl_model_input = cls(
-            chunks=chunks,
+            chunks,
         )
 
         rl_model_input.additional_properties = d

@@ -84,8 +84,8 @@ class RLOptimStepBody:
             raise field_error(exc, "RLOptimStepBody.adamw_params") from None
 
         rl_optim_step_body = cls(
-            learning_rate=learning_rate,
-            adamw_params=adamw_params,
+            learning_rate,
+            adamw_params,
         )
 
         rl_optim_step_body.additional_properties = d

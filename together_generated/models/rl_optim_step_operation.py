@@ -130,10 +130,10 @@ class RLOptimStepOperation:
             raise field_error(exc, "RLOptimStepOperation.error") from None
 
         rl_optim_step_operation = cls(
-            id=id,
-            status=status,
-            output=output,
-            error=error,
+            id,
+            status,
+            output,
+            error,
         )
 
         rl_optim_step_operation.additional_properties = d

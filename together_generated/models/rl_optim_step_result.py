@@ -42,7 +42,7 @@ class RLOptimStepResult:
             check_value(step, str, "RLOptimStepResult.step")
 
         rl_optim_step_result = cls(
-            step=step,
+            step,
         )
 
         rl_optim_step_result.additional_properties = d

@@ -100,9 +100,9 @@ class RLSampleBody:
             check_value(num_samples, int, "RLSampleBody.num_samples")
 
         rl_sample_body = cls(
-            prompt=prompt,
-            sampling_params=sampling_params,
-            num_samples=num_samples,
+            prompt,
+            sampling_params,
+            num_samples,
         )
 
         rl_sample_body.additional_properties = d

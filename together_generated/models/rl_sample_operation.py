@@ -130,10 +130,10 @@ class RLSampleOperation:
             raise field_error(exc, "RLSampleOperation.error") from None
 
         rl_sample_operation = cls(
-            id=id,
-            status=status,
-            output=output,
-            error=error,
+            id,
+            status,
+            output,
+            error,
         )
 
         rl_sample_operation.additional_properties = d

@@ -79,7 +79,7 @@ class RLSampleResult:
             raise field_error(exc, "RLSampleResult.sequences") from None
 
         rl_sample_result = cls(
-            sequences=sequences,
+            sequences,
         )
 
         rl_sample_result.additional_properties = d

@@ -74,9 +74,9 @@ class RLSampleSequence:
             check_value(stop_reason, str, "RLSampleSequence.stop_reason")
 
         rl_sample_sequence = cls(
-            tokens=tokens,
-            logprobs=logprobs,
-            stop_reason=stop_reason,
+            tokens,
+            logprobs,
+            stop_reason,
         )
 
         rl_sample_sequence.additional_properties = d

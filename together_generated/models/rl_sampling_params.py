@@ -98,12 +98,12 @@ class RLSamplingParams:
             check_value(seed, str, "RLSamplingParams.seed")
 
         rl_sampling_params = cls(
-            max_tokens=max_tokens,
-            temperature=temperature,
-            top_p=top_p,
-            top_k=top_k,
-            stop=stop,
-            seed=seed,
+            max_tokens,
+            temperature,
+            top_p,
+            top_k,
+            stop,
+            seed,
         )
 
         rl_sampling_params.additional_properties = d

@@ -104,9 +104,9 @@ class RLStartTrainingSessionRequest:
             ) from None
 
         rl_start_training_session_request = cls(
-            base_model=base_model,
-            resume_from_checkpoint_id=resume_from_checkpoint_id,
-            lora_config=lora_config,
+            base_model,
+            resume_from_checkpoint_id,
+            lora_config,
         )
 
         rl_start_training_session_request.additional_properties = d

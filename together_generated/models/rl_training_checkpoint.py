@@ -73,9 +73,9 @@ class RLTrainingCheckpoint:
             raise field_error(exc, "RLTrainingCheckpoint.created_at") from None
 
         rl_training_checkpoint = cls(
-            id=id,
-            step=step,
-            created_at=created_at,
+            id,
+            step,
+            created_at,
         )
 
         rl_training_checkpoint.additional_properties = d

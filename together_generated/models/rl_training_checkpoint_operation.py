@@ -132,10 +132,10 @@ class RLTrainingCheckpointOperation:
             raise field_error(exc, "RLTrainingCheckpointOperation.error") from None
 
         rl_training_checkpoint_operation = cls(
-            id=id,
-            status=status,
-            output=output,
-            error=error,
+            id,
+            status,
+            output,
+            error,
         )
 
         rl_training_checkpoint_operation.additional_properties = d

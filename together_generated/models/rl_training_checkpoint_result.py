@@ -43,7 +43,7 @@ class RLTrainingCheckpointResult:
             check_value(checkpoint_id, str, "RLTrainingCheckpointResult.checkpoint_id")
 
         rl_training_checkpoint_result = cls(
-            checkpoint_id=checkpoint_id,
+            checkpoint_id,
         )
 
         rl_training_checkpoint_result.additional_properties = d

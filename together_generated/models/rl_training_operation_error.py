@@ -65,8 +65,8 @@ class RLTrainingOperationError:
             check_value(message, str, "RLTrainingOperationError.message")
 
         rl_training_operation_error = cls(
-            code=code,
-            message=message,
+            code,
+            message,
         )
 
         rl_training_operation_error.additional_properties = d

@@ -82,8 +82,8 @@ class RLTrainingSample:
             raise field_error(exc, "RLTrainingSample.loss_inputs") from None
 
         rl_training_sample = cls(
-            model_input=model_input,
-            loss_inputs=loss_inputs,
+            model_input,
+            loss_inputs,
         )
 
         rl_training_sample.additional_properties = d

@@ -253,16 +253,16 @@ class RLTrainingSession:
             raise field_error(exc, "RLTrainingSession.lora_config") from None
 
         rl_training_session = cls(
-            id=id,
-            status=status,
-            base_model=base_model,
-            inference_checkpoints=inference_checkpoints,
-            training_checkpoints=training_checkpoints,
-            resume_from_checkpoint_id=resume_from_checkpoint_id,
-            step=step,
-            created_at=created_at,
-            updated_at=updated_at,
-            lora_config=lora_config,
+            id,
+            status,
+            base_model,
+            inference_checkpoints,
+            training_checkpoints,
+            resume_from_checkpoint_id,
+            step,
+            created_at,
+            updated_at,
+            lora_config,
         )
 
         rl_training_session.additional_properties = d

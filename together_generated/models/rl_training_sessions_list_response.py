@@ -102,8 +102,8 @@ class RLTrainingSessionsListResponse:
             raise field_error(exc, "RLTrainingSessionsListResponse.meta") from None
 
         rl_training_sessions_list_response = cls(
-            data=data,
-            meta=meta,
+            data,
+            meta,
         )
 
         rl_training_sessions_list_response.additional_properties = d

@@ -101,9 +101,9 @@ class RLGRPOLossInputs:
             raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
 
         rlgrpo_loss_inputs = cls(
-            advantages=advantages,
-            generator_logprobs=generator_logprobs,
-            reference_logprobs=reference_logprobs,
+            advantages,
+            generator_logprobs,
+            reference_logprobs,
         )
 
         rlgrpo_loss_inputs.additional_properties = d

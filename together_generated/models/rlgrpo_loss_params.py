@@ -85,10 +85,10 @@ class RLGRPOLossParams:
             raise field_error(exc, "RLGRPOLossParams.agg_type") from None
 
         rlgrpo_loss_params = cls(
-            clip_low=clip_low,
-            clip_high=clip_high,
-            beta=beta,
-            agg_type=agg_type,
+            clip_low,
+            clip_high,
+            beta,
+            agg_type,
         )
 
         rlgrpo_loss_params.additional_properties = d

@@ -119,14 +119,14 @@ class SecretResponseItem:
             check_value(updated_at, str, "SecretResponseItem.updated_at")
 
         secret_response_item = cls(
-            created_at=created_at,
-            created_by=created_by,
-            description=description,
-            id=id,
-            last_updated_by=last_updated_by,
-            name=name,
-            object_=object_,
-            updated_at=updated_at,
+            created_at,
+            created_by,
+            description,
+            id,
+            last_updated_by,
+            name,
+            object_,
+            updated_at,
         )
 
         secret_response_item.additional_properties = d

@@ -109,7 +109,9 @@ class SessionListResponse:
                             pass
                         if isinstance(data, (str,)) and not isinstance(data, bool):
                             return data
-                        raise TypeError(f"expected str, got {type(data).__name__}")
+                        raise TypeError(
+                            f"expected a string, got {type(data).__name__} {data!r:.60}"
+                        )
 
                     errors_item = _parse_errors_item(errors_item_data)
 
@@ -130,8 +132,8 @@ class SessionListResponse:
             raise field_error(exc, "SessionListResponse.data") from None
 
         session_list_response = cls(
-            errors=errors,
-            data=data,
+            errors,
+            data,
         )
 
         session_list_response.additional_properties = d

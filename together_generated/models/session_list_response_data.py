@@ -83,7 +83,7 @@ class SessionListResponseData:
             raise field_error(exc, "SessionListResponseData.sessions") from None
 
         session_list_response_data = cls(
-            sessions=sessions,
+            sessions,
         )
 
         session_list_response_data.additional_properties = d

@@ -95,11 +95,11 @@ class SessionListResponseDataSessionsItem:
             ) from None
 
         session_list_response_data_sessions_item = cls(
-            execute_count=execute_count,
-            expires_at=expires_at,
-            id=id,
-            last_execute_at=last_execute_at,
-            started_at=started_at,
+            execute_count,
+            expires_at,
+            id,
+            last_execute_at,
+            started_at,
         )
 
         session_list_response_data_sessions_item.additional_properties = d

@@ -57,8 +57,8 @@ class StreamOutput:
             raise field_error(exc, "StreamOutput.type") from None
 
         stream_output = cls(
-            data=data,
-            type_=type_,
+            data,
+            type_,
         )
 
         stream_output.additional_properties = d

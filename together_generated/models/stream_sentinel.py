@@ -50,7 +50,7 @@ class StreamSentinel:
             raise field_error(exc, "StreamSentinel.data") from None
 
         stream_sentinel = cls(
-            data=data,
+            data,
         )
 
         stream_sentinel.additional_properties = d

@@ -74,8 +74,8 @@ class SuccessfulExecution:
             raise field_error(exc, "SuccessfulExecution.data") from None
 
         successful_execution = cls(
-            errors=errors,
-            data=data,
+            errors,
+            data,
         )
 
         successful_execution.additional_properties = d

@@ -97,10 +97,10 @@ class ToolChoice:
             raise field_error(exc, "ToolChoice.function") from None
 
         tool_choice = cls(
-            index=index,
-            id=id,
-            type_=type_,
-            function=function,
+            index,
+            id,
+            type_,
+            function,
         )
 
         tool_choice.additional_properties = d

@@ -53,8 +53,8 @@ class ToolChoiceFunction:
             check_value(arguments, str, "ToolChoiceFunction.arguments")
 
         tool_choice_function = cls(
-            name=name,
-            arguments=arguments,
+            name,
+            arguments,
         )
 
         tool_choice_function.additional_properties = d

@@ -82,8 +82,8 @@ class ToolsPart:
             raise field_error(exc, "ToolsPart.function") from None
 
         tools_part = cls(
-            type_=type_,
-            function=function,
+            type_,
+            function,
         )
 
         tools_part.additional_properties = d

@@ -94,9 +94,9 @@ class ToolsPartFunction:
             raise field_error(exc, "ToolsPartFunction.parameters") from None
 
         tools_part_function = cls(
-            description=description,
-            name=name,
-            parameters=parameters,
+            description,
+            name,
+            parameters,
         )
 
         tools_part_function.additional_properties = d

@@ -113,12 +113,12 @@ class TrainingMethodDPO:
             check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
 
         training_method_dpo = cls(
-            method=method,
-            dpo_beta=dpo_beta,
-            rpo_alpha=rpo_alpha,
-            dpo_normalize_logratios_by_length=dpo_normalize_logratios_by_length,
-            dpo_reference_free=dpo_reference_free,
-            simpo_gamma=simpo_gamma,
+            method,
+            dpo_beta,
+            rpo_alpha,
+            dpo_normalize_logratios_by_length,
+            dpo_reference_free,
+            simpo_gamma,
         )
 
         training_method_dpo.additional_properties = d

@@ -80,7 +80,9 @@ class TrainingMethodSFT:
                     pass
                 if isinstance(data, (bool,)):
                     return data
-                raise TypeError(f"expected bool, got {type(data).__name__}")
+                raise TypeError(
+                    f"expected a boolean, got {type(data).__name__} {data!r:.60}"
+                )
 
             train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs"))
 
@@ -88,8 +90,8 @@ class TrainingMethodSFT:
             raise field_error(exc, "TrainingMethodSFT.train_on_inputs") from None
 
         training_method_sft = cls(
-            method=method,
-            train_on_inputs=train_on_inputs,
+            method,
+            train_on_inputs,
         )
 
         training_method_sft.additional_properties = d

@@ -116,31 +116,28 @@ class UpdateEndpointBody:
             raise field_error(exc, "UpdateEndpointBody.autoscaling") from None
 
         try:
-            _inactive_timeout_data = d.pop("inactive_timeout", UNSET)
-            inactive_timeout: int | None | Unset
-            if _inactive_timeout_data is UNSET:
-                inactive_timeout = UNSET
-            else:
-
-                def _parse_inactive_timeout(data: object) -> int | None | Unset:
-                    if data is None:
-                        return data
-                    if isinstance(data, Unset):
-                        return data
-                    if isinstance(data, (int,)) and not isinstance(data, bool):
-                        return data
-                    raise TypeError(f"expected int or null, got {type(data).__name__}")
-
-                inactive_timeout = _parse_inactive_timeout(_inactive_timeout_data)
+            inactive_timeout: int | None | Unset = d.pop("inactive_timeout", UNSET)
+            if (
+                type(inactive_timeout) is not int
+                and inactive_timeout is not None
+                and inactive_timeout is not UNSET
+                and not (
+                    isinstance(inactive_timeout, int)
+                    and not isinstance(inactive_timeout, bool)
+                )
+            ):
+                raise TypeError(
+                    f"expected an integer or null, got {type(inactive_timeout).__name__} {inactive_timeout!r:.60}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None
 
         update_endpoint_body = cls(
-            display_name=display_name,
-            state=state,
-            autoscaling=autoscaling,
-            inactive_timeout=inactive_timeout,
+            display_name,
+            state,
+            autoscaling,
+            inactive_timeout,
         )
 
         update_endpoint_body.additional_properties = d

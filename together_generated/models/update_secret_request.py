@@ -76,10 +76,10 @@ class UpdateSecretRequest:
             check_value(value, str, "UpdateSecretRequest.value")
 
         update_secret_request = cls(
-            description=description,
-            name=name,
-            project_id=project_id,
-            value=value,
+            description,
+            name,
+            project_id,
+            value,
         )
 
         update_secret_request.additional_properties = d

@@ -102,9 +102,9 @@ class UpdateVolumeRequest:
             raise field_error(exc, "UpdateVolumeRequest.type") from None
 
         update_volume_request = cls(
-            content=content,
-            name=name,
-            type_=type_,
+            content,
+            name,
+            type_,
         )
 
         update_volume_request.additional_properties = d

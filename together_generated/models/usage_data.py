@@ -62,9 +62,9 @@ class UsageData:
             check_value(total_tokens, int, "UsageData.total_tokens")
 
         usage_data = cls(
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            total_tokens=total_tokens,
+            prompt_tokens,
+            completion_tokens,
+            total_tokens,
         )
 
         usage_data.additional_properties = d

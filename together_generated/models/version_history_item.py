@@ -98,9 +98,9 @@ class VersionHistoryItem:
             check_value(version, int, "VersionHistoryItem.version")
 
         version_history_item = cls(
-            content=content,
-            mounted_by=mounted_by,
-            version=version,
+            content,
+            mounted_by,
+            version,
         )
 
         version_history_item.additional_properties = d

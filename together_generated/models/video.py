@@ -85,8 +85,8 @@ class Video:
             raise field_error(exc, "Video.video_url") from None
 
         video = cls(
-            type_=type_,
-            video_url=video_url,
+            type_,
+            video_url,
         )
 
         video.additional_properties = d

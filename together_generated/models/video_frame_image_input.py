@@ -91,7 +91,9 @@ class VideoFrameImageInput:
                         ),
                     ) and not isinstance(data, bool):
                         return data
-                    raise TypeError(f"expected float, got {type(data).__name__}")
+                    raise TypeError(
+                        f"expected a number, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 frame = _parse_frame(_frame_data)
 
@@ -99,8 +101,8 @@ class VideoFrameImageInput:
             raise field_error(exc, "VideoFrameImageInput.frame") from None
 
         video_frame_image_input = cls(
-            input_image=input_image,
-            frame=frame,
+            input_image,
+            frame,
         )
 
         video_frame_image_input.additional_properties = d

@@ -185,16 +185,16 @@ class VideoJob:
             raise field_error(exc, "VideoJob.outputs") from None
 
         video_job = cls(
-            id=id,
-            model=model,
-            status=status,
-            created_at=created_at,
-            size=size,
-            seconds=seconds,
-            object_=object_,
-            completed_at=completed_at,
-            error=error,
-            outputs=outputs,
+            id,
+            model,
+            status,
+            created_at,
+            size,
+            seconds,
+            object_,
+            completed_at,
+            error,
+            outputs,
         )
 
         video_job.additional_properties = d

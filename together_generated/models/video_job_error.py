@@ -55,8 +55,8 @@ class VideoJobError:
             check_value(code, str, "VideoJobError.code")
 
         video_job_error = cls(
-            message=message,
-            code=code,
+            message,
+            code,
         )
 
         video_job_error.additional_properties = d

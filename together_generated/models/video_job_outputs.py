@@ -54,8 +54,8 @@ class VideoJobOutputs:
             check_value(video_url, str, "VideoJobOutputs.video_url")
 
         video_job_outputs = cls(
-            cost=cost,
-            video_url=video_url,
+            cost,
+            video_url,
         )
 
         video_job_outputs.additional_properties = d

@@ -112,9 +112,9 @@ class VolumeContent:
             raise field_error(exc, "VolumeContent.type") from None
 
         volume_content = cls(
-            files=files,
-            source_prefix=source_prefix,
-            type_=type_,
+            files,
+            source_prefix,
+            type_,
         )
 
         volume_content.additional_properties = d

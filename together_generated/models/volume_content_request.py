@@ -68,8 +68,8 @@ class VolumeContentRequest:
             raise field_error(exc, "VolumeContentRequest.type") from None
 
         volume_content_request = cls(
-            source_prefix=source_prefix,
-            type_=type_,
+            source_prefix,
+            type_,
         )
 
         volume_content_request.additional_properties = d

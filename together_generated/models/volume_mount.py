@@ -64,9 +64,9 @@ class VolumeMount:
             check_value(version, int, "VolumeMount.version")
 
         volume_mount = cls(
-            mount_path=mount_path,
-            name=name,
-            version=version,
+            mount_path,
+            name,
+            version,
         )
 
         volume_mount.additional_properties = d

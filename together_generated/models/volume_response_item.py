@@ -199,16 +199,16 @@ class VolumeResponseItem:
             raise field_error(exc, "VolumeResponseItem.version_history") from None
 
         volume_response_item = cls(
-            content=content,
-            created_at=created_at,
-            current_version=current_version,
-            id=id,
-            mounted_by=mounted_by,
-            name=name,
-            object_=object_,
-            type_=type_,
-            updated_at=updated_at,
-            version_history=version_history,
+            content,
+            created_at,
+            current_version,
+            id,
+            mounted_by,
+            name,
+            object_,
+            type_,
+            updated_at,
+            version_history,
         )
 
         volume_response_item.additional_properties = d

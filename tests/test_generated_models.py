@@ -1,0 +1,146 @@
+"""What the project's templates make ``from_dict`` do with the field shapes the spec uses
+most: nullable scalars, nullable models and enums (parsed inline, not by a local parser
+function), and fields passed to ``__init__`` by position."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from together_generated.models import (
+    ChatCompletionChunk,
+    ChatCompletionChunkChoicesItem,
+    CosineLRSchedulerArgs,
+    ExecuteRequest,
+    UsageData,
+)
+from together_generated.models import (
+    ChatCompletionChunkChoicesItemChatCompletionChoiceDelta as Delta,
+)
+from together_generated.types import UNSET
+
+
+class Text(str):
+    """A str subclass: still a JSON string."""
+
+
+def chunk(**choice: Any) -> dict[str, Any]:
+    return {
+        "id": "c1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "finish_reason": None, "delta": {"role": "assistant"}, **choice}],
+    }
+
+
+# -- nullable scalars ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("given", "parsed"), [("Hi", "Hi"), (None, None), (Text("Hi"), "Hi")])
+def test_a_nullable_string_takes_a_string_or_null(given: Any, parsed: Any) -> None:
+    assert Delta.from_dict({"role": "assistant", "content": given}).content == parsed
+
+
+def test_an_absent_nullable_field_is_unset_not_null() -> None:
+    assert Delta.from_dict({"role": "assistant"}).content is UNSET
+
+
+@pytest.mark.parametrize("given", [5, True, ["Hi"], {"text": "Hi"}])
+def test_a_nullable_string_refuses_other_json_types_naming_the_field(given: Any) -> None:
+    with pytest.raises(TypeError) as caught:
+        Delta.from_dict({"role": "assistant", "content": given})
+    assert str(caught.value) == (
+        "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.content: "
+        f"expected a string or null, got {type(given).__name__} {given!r}"
+    )
+
+
+def test_a_nullable_number_takes_an_integer_but_not_a_boolean() -> None:
+    item = {"index": 0, "finish_reason": None, "delta": {"role": "assistant"}}
+    assert ChatCompletionChunkChoicesItem.from_dict({**item, "logprobs": -1}).logprobs == -1
+    assert ChatCompletionChunkChoicesItem.from_dict({**item, "logprobs": -0.5}).logprobs == -0.5
+    with pytest.raises(TypeError, match=r"\.logprobs: expected a number or null, got bool"):
+        ChatCompletionChunkChoicesItem.from_dict({**item, "logprobs": True})
+    with pytest.raises(TypeError, match=r"\.seed: expected an integer or null, got float"):
+        ChatCompletionChunkChoicesItem.from_dict({**item, "seed": 1.5})
+
+
+# -- nullable models and enums -------------------------------------------------------
+
+
+def test_a_nullable_model_parses_an_object_and_keeps_null() -> None:
+    usage = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+    parsed = ChatCompletionChunk.from_dict({**chunk(), "usage": usage})
+    assert isinstance(parsed.usage, UsageData)
+    assert (parsed.usage.prompt_tokens, parsed.usage.total_tokens) == (3, 5)
+    assert ChatCompletionChunk.from_dict({**chunk(), "usage": None}).usage is None
+    assert ChatCompletionChunk.from_dict(chunk()).usage is UNSET
+
+
+def test_a_nullable_model_refuses_a_value_that_is_not_an_object() -> None:
+    with pytest.raises(TypeError) as caught:
+        ChatCompletionChunk.from_dict({**chunk(), "usage": "lots"})
+    assert (
+        str(caught.value) == "ChatCompletionChunk.usage: expected an object or null, got str 'lots'"
+    )
+
+
+def test_an_error_inside_a_nullable_model_names_the_inner_field() -> None:
+    usage = {"prompt_tokens": "3", "completion_tokens": 2, "total_tokens": 5}
+    with pytest.raises(TypeError) as caught:
+        ChatCompletionChunk.from_dict({**chunk(), "usage": usage})
+    message = str(caught.value)
+    assert message.startswith(
+        "ChatCompletionChunk.usage: UsageData.prompt_tokens: expected an integer"
+    )
+    partial = {"prompt_tokens": 3, "completion_tokens": 2}
+    with pytest.raises(ValueError, match=r"\.usage: .*missing required field 'total_tokens'"):
+        ChatCompletionChunk.from_dict({**chunk(), "usage": partial})
+
+
+def test_a_nullable_enum_takes_its_values_or_null_and_refuses_others() -> None:
+    parsed = ChatCompletionChunk.from_dict(chunk(finish_reason="stop"))
+    assert parsed.choices[0].finish_reason == "stop"
+    assert ChatCompletionChunk.from_dict(chunk()).choices[0].finish_reason is None
+    with pytest.raises(
+        TypeError, match=r"ChatCompletionChunkChoicesItem\.finish_reason: .*'bored'"
+    ):
+        ChatCompletionChunk.from_dict(chunk(finish_reason="bored"))
+    with pytest.raises(TypeError, match=r"\.finish_reason: expected a string or null, got int"):
+        ChatCompletionChunk.from_dict(chunk(finish_reason=1))
+
+
+# -- fields passed by position -------------------------------------------------------
+
+
+def test_from_dict_puts_each_value_in_its_own_field() -> None:
+    delta = Delta.from_dict(
+        {"role": "assistant", "token_id": 7, "content": "a", "reasoning": "b", "extra": 1}
+    )
+    assert (delta.role, delta.token_id, delta.content, delta.reasoning) == (
+        "assistant",
+        7,
+        "a",
+        "b",
+    )
+    assert (delta.tool_calls, delta.function_call) == (UNSET, UNSET)
+    assert delta.additional_properties == {"extra": 1}
+    request = ExecuteRequest.from_dict(
+        {"code": "print(1)", "language": "python", "session_id": "s"}
+    )
+    assert (request.code, request.language, request.session_id) == ("print(1)", "python", "s")
+    assert request.files is UNSET
+    args = CosineLRSchedulerArgs.from_dict({"min_lr_ratio": 0.1, "num_cycles": 2.0})
+    assert (args.min_lr_ratio, args.num_cycles) == (0.1, 2.0)
+
+
+def test_every_model_round_trips_a_chunk_unchanged() -> None:
+    given = {
+        **chunk(logprobs=None, seed=None),
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        "system_fingerprint": "fp",
+    }
+    given["choices"][0]["delta"] = {"role": "assistant", "token_id": 3, "content": "x"}
+    assert ChatCompletionChunk.from_dict(given).to_dict() == given
