@@ -15,7 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from together_generated.api.chat import chat_completions
-from together_generated.api.files import get_files, get_files_id
+from together_generated.api.files import get_files, get_files_id, get_files_id_content
 from together_generated.client import AuthenticatedClient
 from together_generated.models import (
     ChatCompletionRequest,
@@ -26,7 +26,7 @@ from together_generated.models import (
     FileList,
     FileResponse,
 )
-from together_generated.types import UNSET
+from together_generated.types import UNSET, File
 
 TOKEN = "k"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -152,6 +152,22 @@ def test_file_retrieve_puts_the_id_in_the_path(
         processed=True,
         file_type="jsonl",
     )
+
+
+def test_file_content_comes_back_as_the_bytes_sent(
+    api: AuthenticatedClient, httpserver: HTTPServer
+) -> None:
+    """The spec declares this text/plain with format binary: the File holds the body's
+    bytes as they came, not its text (which BytesIO would refuse)."""
+    body = '{"text": "caf\u00e9 \u2615"}\n'.encode() + b"\xff\xfe not UTF-8\n"
+    httpserver.expect_oneshot_request(
+        "/files/file-0123/content", method="GET", headers=AUTH
+    ).respond_with_data(body, content_type="text/plain")
+
+    content = get_files_id_content.sync("file-0123", client=api)
+
+    assert isinstance(content, File)
+    assert content.payload.read() == body
 
 
 @pytest.mark.anyio

@@ -31,7 +31,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorData | File | None:
     if response.status_code == 200:
-        response_200 = File(payload=BytesIO(response.text))
+        response_200 = File(payload=BytesIO(response.content))
 
         return response_200
 
