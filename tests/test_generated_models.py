@@ -13,6 +13,9 @@ from together_generated.models import (
     ChatCompletionChunkChoicesItem,
     CosineLRSchedulerArgs,
     ExecuteRequest,
+    InputAudio,
+    RerankRequest,
+    RerankRequestDocumentsType0Item,
     UsageData,
 )
 from together_generated.models import (
@@ -144,3 +147,26 @@ def test_every_model_round_trips_a_chunk_unchanged() -> None:
     }
     given["choices"][0]["delta"] = {"role": "assistant", "token_id": 3, "content": "x"}
     assert ChatCompletionChunk.from_dict(given).to_dict() == given
+
+
+def test_a_field_named_like_its_model_is_parsed() -> None:
+    """InputAudio.input_audio: the model's module is input_audio too."""
+    given = {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}
+    parsed = InputAudio.from_dict(given)
+    assert parsed.input_audio.data == "UklGRg=="
+    assert parsed.to_dict() == given
+
+
+# -- unions of two list types --------------------------------------------------------
+
+
+def test_a_union_of_two_list_types_serializes_each_by_its_items() -> None:
+    texts = RerankRequest(model="m", query="q", documents=["first", "second"])
+    assert texts.to_dict()["documents"] == ["first", "second"]
+    document = RerankRequestDocumentsType0Item()
+    document["title"] = "First"
+    objects = RerankRequest(model="m", query="q", documents=[document])
+    assert objects.to_dict()["documents"] == [{"title": "First"}]
+    parsed = RerankRequest.from_dict({"model": "m", "query": "q", "documents": [{"title": "A"}]})
+    assert parsed.to_dict()["documents"] == [{"title": "A"}]
+    assert RerankRequest.from_dict(texts.to_dict()).documents == ["first", "second"]

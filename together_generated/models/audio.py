@@ -84,13 +84,13 @@ class Audio:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Audio.audio_url") from None
 
-        audio = cls(
+        _instance = cls(
             type_,
             audio_url,
         )
 
-        audio.additional_properties = d
-        return audio
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -192,7 +192,7 @@ class AudioSpeechRequest:
         if type(stream) is not bool and stream is not UNSET:
             check_value(stream, bool, "AudioSpeechRequest.stream")
 
-        audio_speech_request = cls(
+        _instance = cls(
             model,
             input_,
             voice,
@@ -203,8 +203,8 @@ class AudioSpeechRequest:
             stream,
         )
 
-        audio_speech_request.additional_properties = d
-        return audio_speech_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

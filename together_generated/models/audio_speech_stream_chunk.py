@@ -70,14 +70,14 @@ class AudioSpeechStreamChunk:
         if type(b64) is not str and b64 is not UNSET:
             check_value(b64, str, "AudioSpeechStreamChunk.b64")
 
-        audio_speech_stream_chunk = cls(
+        _instance = cls(
             object_,
             model,
             b64,
         )
 
-        audio_speech_stream_chunk.additional_properties = d
-        return audio_speech_stream_chunk
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

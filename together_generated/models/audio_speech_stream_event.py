@@ -68,12 +68,12 @@ class AudioSpeechStreamEvent:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioSpeechStreamEvent.data") from None
 
-        audio_speech_stream_event = cls(
+        _instance = cls(
             data,
         )
 
-        audio_speech_stream_event.additional_properties = d
-        return audio_speech_stream_event
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

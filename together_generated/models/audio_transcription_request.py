@@ -387,7 +387,7 @@ class AudioTranscriptionRequest:
         if type(max_speakers) is not int and max_speakers is not UNSET:
             check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
 
-        audio_transcription_request = cls(
+        _instance = cls(
             file,
             model,
             language,
@@ -400,8 +400,8 @@ class AudioTranscriptionRequest:
             max_speakers,
         )
 
-        audio_transcription_request.additional_properties = d
-        return audio_transcription_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

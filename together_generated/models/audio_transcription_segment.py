@@ -70,15 +70,15 @@ class AudioTranscriptionSegment:
         if type(text) is not str and text is not UNSET:
             check_value(text, str, "AudioTranscriptionSegment.text")
 
-        audio_transcription_segment = cls(
+        _instance = cls(
             id,
             start,
             end,
             text,
         )
 
-        audio_transcription_segment.additional_properties = d
-        return audio_transcription_segment
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -123,7 +123,7 @@ class AudioTranscriptionSpeakerSegment:
         if type(id) is not int and id is not UNSET:
             check_value(id, int, "AudioTranscriptionSpeakerSegment.id")
 
-        audio_transcription_speaker_segment = cls(
+        _instance = cls(
             speaker_id,
             start,
             end,
@@ -132,8 +132,8 @@ class AudioTranscriptionSpeakerSegment:
             id,
         )
 
-        audio_transcription_speaker_segment.additional_properties = d
-        return audio_transcription_speaker_segment
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

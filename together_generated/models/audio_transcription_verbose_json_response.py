@@ -202,7 +202,7 @@ class AudioTranscriptionVerboseJsonResponse:
                 exc, "AudioTranscriptionVerboseJsonResponse.speaker_segments"
             ) from None
 
-        audio_transcription_verbose_json_response = cls(
+        _instance = cls(
             task,
             language,
             duration,
@@ -212,8 +212,8 @@ class AudioTranscriptionVerboseJsonResponse:
             speaker_segments,
         )
 
-        audio_transcription_verbose_json_response.additional_properties = d
-        return audio_transcription_verbose_json_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -71,15 +71,15 @@ class AudioTranscriptionWord:
         if type(speaker_id) is not str and speaker_id is not UNSET:
             check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
 
-        audio_transcription_word = cls(
+        _instance = cls(
             word,
             start,
             end,
             speaker_id,
         )
 
-        audio_transcription_word.additional_properties = d
-        return audio_transcription_word
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

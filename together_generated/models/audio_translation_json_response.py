@@ -43,12 +43,12 @@ class AudioTranslationJsonResponse:
         if type(text) is not str and text is not UNSET:
             check_value(text, str, "AudioTranslationJsonResponse.text")
 
-        audio_translation_json_response = cls(
+        _instance = cls(
             text,
         )
 
-        audio_translation_json_response.additional_properties = d
-        return audio_translation_json_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

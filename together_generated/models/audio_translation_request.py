@@ -320,7 +320,7 @@ class AudioTranslationRequest:
                 exc, "AudioTranslationRequest.timestamp_granularities"
             ) from None
 
-        audio_translation_request = cls(
+        _instance = cls(
             file,
             model,
             language,
@@ -330,8 +330,8 @@ class AudioTranslationRequest:
             timestamp_granularities,
         )
 
-        audio_translation_request.additional_properties = d
-        return audio_translation_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

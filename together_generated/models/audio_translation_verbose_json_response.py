@@ -157,7 +157,7 @@ class AudioTranslationVerboseJsonResponse:
                 exc, "AudioTranslationVerboseJsonResponse.words"
             ) from None
 
-        audio_translation_verbose_json_response = cls(
+        _instance = cls(
             task,
             language,
             duration,
@@ -166,8 +166,8 @@ class AudioTranslationVerboseJsonResponse:
             words,
         )
 
-        audio_translation_verbose_json_response.additional_properties = d
-        return audio_translation_verbose_json_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -53,13 +53,13 @@ class Autoscaling:
         if type(max_replicas) is not int and max_replicas is not UNSET:
             check_value(max_replicas, int, "Autoscaling.max_replicas")
 
-        autoscaling = cls(
+        _instance = cls(
             min_replicas,
             max_replicas,
         )
 
-        autoscaling.additional_properties = d
-        return autoscaling
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -41,12 +41,12 @@ class BatchErrorResponse:
         if type(error) is not str and error is not UNSET:
             check_value(error, str, "BatchErrorResponse.error")
 
-        batch_error_response = cls(
+        _instance = cls(
             error,
         )
 
-        batch_error_response.additional_properties = d
-        return batch_error_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -219,7 +219,7 @@ class BatchJob:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "BatchJob.completed_at") from None
 
-        batch_job = cls(
+        _instance = cls(
             id,
             user_id,
             input_file_id,
@@ -236,8 +236,8 @@ class BatchJob:
             completed_at,
         )
 
-        batch_job.additional_properties = d
-        return batch_job
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

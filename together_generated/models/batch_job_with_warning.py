@@ -81,13 +81,13 @@ class BatchJobWithWarning:
         if type(warning) is not str and warning is not UNSET:
             check_value(warning, str, "BatchJobWithWarning.warning")
 
-        batch_job_with_warning = cls(
+        _instance = cls(
             job,
             warning,
         )
 
-        batch_job_with_warning.additional_properties = d
-        return batch_job_with_warning
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -170,7 +170,7 @@ class ChatCompletionAssistantMessageParam:
                 exc, "ChatCompletionAssistantMessageParam.function_call"
             ) from None
 
-        chat_completion_assistant_message_param = cls(
+        _instance = cls(
             role,
             content,
             name,
@@ -178,8 +178,8 @@ class ChatCompletionAssistantMessageParam:
             function_call,
         )
 
-        chat_completion_assistant_message_param.additional_properties = d
-        return chat_completion_assistant_message_param
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

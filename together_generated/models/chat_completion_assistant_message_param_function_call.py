@@ -58,13 +58,13 @@ class ChatCompletionAssistantMessageParamFunctionCall:
                 name, str, "ChatCompletionAssistantMessageParamFunctionCall.name"
             )
 
-        chat_completion_assistant_message_param_function_call = cls(
+        _instance = cls(
             arguments,
             name,
         )
 
-        chat_completion_assistant_message_param_function_call.additional_properties = d
-        return chat_completion_assistant_message_param_function_call
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -116,15 +116,15 @@ class ChatCompletionChoice:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChoice.logprobs") from None
 
-        chat_completion_choice = cls(
+        _instance = cls(
             index,
             finish_reason,
             delta,
             logprobs,
         )
 
-        chat_completion_choice.additional_properties = d
-        return chat_completion_choice
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

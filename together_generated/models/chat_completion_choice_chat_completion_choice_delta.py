@@ -222,7 +222,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
                 exc, "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning"
             ) from None
 
-        chat_completion_choice_chat_completion_choice_delta = cls(
+        _instance = cls(
             role,
             token_id,
             content,
@@ -231,8 +231,8 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
             reasoning,
         )
 
-        chat_completion_choice_chat_completion_choice_delta.additional_properties = d
-        return chat_completion_choice_chat_completion_choice_delta
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

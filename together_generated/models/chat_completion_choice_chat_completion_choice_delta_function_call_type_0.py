@@ -60,13 +60,13 @@ class ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0:
                 "ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0.name",
             )
 
-        chat_completion_choice_chat_completion_choice_delta_function_call_type_0 = cls(
+        _instance = cls(
             arguments,
             name,
         )
 
-        chat_completion_choice_chat_completion_choice_delta_function_call_type_0.additional_properties = d
-        return chat_completion_choice_chat_completion_choice_delta_function_call_type_0
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -183,7 +183,7 @@ class ChatCompletionChoicesDataItem:
                 exc, "ChatCompletionChoicesDataItem.top_logprobs"
             ) from None
 
-        chat_completion_choices_data_item = cls(
+        _instance = cls(
             text,
             index,
             seed,
@@ -193,8 +193,8 @@ class ChatCompletionChoicesDataItem:
             top_logprobs,
         )
 
-        chat_completion_choices_data_item.additional_properties = d
-        return chat_completion_choices_data_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -205,7 +205,7 @@ class ChatCompletionChunk:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunk.warnings") from None
 
-        chat_completion_chunk = cls(
+        _instance = cls(
             id,
             object_,
             created,
@@ -216,8 +216,8 @@ class ChatCompletionChunk:
             warnings,
         )
 
-        chat_completion_chunk.additional_properties = d
-        return chat_completion_chunk
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -188,7 +188,7 @@ class ChatCompletionChunkChoicesItem:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
 
-        chat_completion_chunk_choices_item = cls(
+        _instance = cls(
             index,
             finish_reason,
             delta,
@@ -197,8 +197,8 @@ class ChatCompletionChunkChoicesItem:
             seed,
         )
 
-        chat_completion_chunk_choices_item.additional_properties = d
-        return chat_completion_chunk_choices_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -228,7 +228,7 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
                 "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.function_call",
             ) from None
 
-        chat_completion_chunk_choices_item_chat_completion_choice_delta = cls(
+        _instance = cls(
             role,
             token_id,
             content,
@@ -237,8 +237,8 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
             function_call,
         )
 
-        chat_completion_chunk_choices_item_chat_completion_choice_delta.additional_properties = d
-        return chat_completion_chunk_choices_item_chat_completion_choice_delta
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -63,13 +63,13 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0:
                 "ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaFunctionCallType0.name",
             )
 
-        chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0 = cls(
+        _instance = cls(
             arguments,
             name,
         )
 
-        chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0.additional_properties = d
-        return chat_completion_chunk_choices_item_chat_completion_choice_delta_function_call_type_0
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -66,12 +66,12 @@ class ChatCompletionEvent:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionEvent.data") from None
 
-        chat_completion_event = cls(
+        _instance = cls(
             data,
         )
 
-        chat_completion_event.additional_properties = d
-        return chat_completion_event
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

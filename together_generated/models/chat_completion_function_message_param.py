@@ -67,14 +67,14 @@ class ChatCompletionFunctionMessageParam:
         if type(name) is not str and name is not UNSET:
             check_value(name, str, "ChatCompletionFunctionMessageParam.name")
 
-        chat_completion_function_message_param = cls(
+        _instance = cls(
             role,
             content,
             name,
         )
 
-        chat_completion_function_message_param.additional_properties = d
-        return chat_completion_function_message_param
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -172,7 +172,7 @@ class ChatCompletionMessage:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionMessage.reasoning") from None
 
-        chat_completion_message = cls(
+        _instance = cls(
             content,
             role,
             tool_calls,
@@ -180,8 +180,8 @@ class ChatCompletionMessage:
             reasoning,
         )
 
-        chat_completion_message.additional_properties = d
-        return chat_completion_message
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

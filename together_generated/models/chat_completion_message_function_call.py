@@ -52,13 +52,13 @@ class ChatCompletionMessageFunctionCall:
         if type(name) is not str and name is not UNSET:
             check_value(name, str, "ChatCompletionMessageFunctionCall.name")
 
-        chat_completion_message_function_call = cls(
+        _instance = cls(
             arguments,
             name,
         )
 
-        chat_completion_message_function_call.additional_properties = d
-        return chat_completion_message_function_call
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -805,7 +805,7 @@ class ChatCompletionRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.reasoning") from None
 
-        chat_completion_request = cls(
+        _instance = cls(
             messages,
             model,
             max_tokens,
@@ -835,8 +835,8 @@ class ChatCompletionRequest:
             reasoning,
         )
 
-        chat_completion_request.additional_properties = d
-        return chat_completion_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -27,10 +27,10 @@ class ChatCompletionRequestChatTemplateKwargs:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        chat_completion_request_chat_template_kwargs = cls()
+        _instance = cls()
 
-        chat_completion_request_chat_template_kwargs.additional_properties = d
-        return chat_completion_request_chat_template_kwargs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

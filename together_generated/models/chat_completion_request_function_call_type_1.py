@@ -43,12 +43,12 @@ class ChatCompletionRequestFunctionCallType1:
         if type(name) is not str and name is not UNSET:
             check_value(name, str, "ChatCompletionRequestFunctionCallType1.name")
 
-        chat_completion_request_function_call_type_1 = cls(
+        _instance = cls(
             name,
         )
 
-        chat_completion_request_function_call_type_1.additional_properties = d
-        return chat_completion_request_function_call_type_1
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -42,12 +42,12 @@ class ChatCompletionRequestReasoning:
         if type(enabled) is not bool and enabled is not UNSET:
             check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
 
-        chat_completion_request_reasoning = cls(
+        _instance = cls(
             enabled,
         )
 
-        chat_completion_request_reasoning.additional_properties = d
-        return chat_completion_request_reasoning
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

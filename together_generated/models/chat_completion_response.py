@@ -229,7 +229,7 @@ class ChatCompletionResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionResponse.warnings") from None
 
-        chat_completion_response = cls(
+        _instance = cls(
             id,
             choices,
             created,
@@ -240,8 +240,8 @@ class ChatCompletionResponse:
             warnings,
         )
 
-        chat_completion_response.additional_properties = d
-        return chat_completion_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -68,14 +68,14 @@ class ChatCompletionSystemMessageParam:
         if type(name) is not str and name is not UNSET:
             check_value(name, str, "ChatCompletionSystemMessageParam.name")
 
-        chat_completion_system_message_param = cls(
+        _instance = cls(
             content,
             role,
             name,
         )
 
-        chat_completion_system_message_param.additional_properties = d
-        return chat_completion_system_message_param
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -70,15 +70,15 @@ class ChatCompletionToken:
         if type(special) is not bool and special is not UNSET:
             check_value(special, bool, "ChatCompletionToken.special")
 
-        chat_completion_token = cls(
+        _instance = cls(
             id,
             text,
             logprob,
             special,
         )
 
-        chat_completion_token.additional_properties = d
-        return chat_completion_token
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -83,13 +83,13 @@ class ChatCompletionTool:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionTool.function") from None
 
-        chat_completion_tool = cls(
+        _instance = cls(
             type_,
             function,
         )
 
-        chat_completion_tool.additional_properties = d
-        return chat_completion_tool
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -97,14 +97,14 @@ class ChatCompletionToolFunction:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionToolFunction.parameters") from None
 
-        chat_completion_tool_function = cls(
+        _instance = cls(
             name,
             description,
             parameters,
         )
 
-        chat_completion_tool_function.additional_properties = d
-        return chat_completion_tool_function
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -25,10 +25,10 @@ class ChatCompletionToolFunctionParameters:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        chat_completion_tool_function_parameters = cls()
+        _instance = cls()
 
-        chat_completion_tool_function_parameters.additional_properties = d
-        return chat_completion_tool_function_parameters
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

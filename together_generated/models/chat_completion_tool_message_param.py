@@ -79,15 +79,15 @@ class ChatCompletionToolMessageParam:
         if type(name) is not str and name is not UNSET:
             check_value(name, str, "ChatCompletionToolMessageParam.name")
 
-        chat_completion_tool_message_param = cls(
+        _instance = cls(
             role,
             content,
             tool_call_id,
             name,
         )
 
-        chat_completion_tool_message_param.additional_properties = d
-        return chat_completion_tool_message_param
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -43,12 +43,12 @@ class ChatCompletionUserMessageContentAudioUrl:
         if type(url) is not str and url is not UNSET:
             check_value(url, str, "ChatCompletionUserMessageContentAudioUrl.url")
 
-        chat_completion_user_message_content_audio_url = cls(
+        _instance = cls(
             url,
         )
 
-        chat_completion_user_message_content_audio_url.additional_properties = d
-        return chat_completion_user_message_content_audio_url
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

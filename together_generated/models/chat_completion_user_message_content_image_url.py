@@ -43,12 +43,12 @@ class ChatCompletionUserMessageContentImageUrl:
         if type(url) is not str and url is not UNSET:
             check_value(url, str, "ChatCompletionUserMessageContentImageUrl.url")
 
-        chat_completion_user_message_content_image_url = cls(
+        _instance = cls(
             url,
         )
 
-        chat_completion_user_message_content_image_url.additional_properties = d
-        return chat_completion_user_message_content_image_url
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -62,13 +62,13 @@ class ChatCompletionUserMessageContentInputAudio:
                 exc, "ChatCompletionUserMessageContentInputAudio.format"
             ) from None
 
-        chat_completion_user_message_content_input_audio = cls(
+        _instance = cls(
             data,
             format_,
         )
 
-        chat_completion_user_message_content_input_audio.additional_properties = d
-        return chat_completion_user_message_content_input_audio
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

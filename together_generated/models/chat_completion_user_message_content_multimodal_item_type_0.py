@@ -66,13 +66,13 @@ class ChatCompletionUserMessageContentMultimodalItemType0:
                 text, str, "ChatCompletionUserMessageContentMultimodalItemType0.text"
             )
 
-        chat_completion_user_message_content_multimodal_item_type_0 = cls(
+        _instance = cls(
             type_,
             text,
         )
 
-        chat_completion_user_message_content_multimodal_item_type_0.additional_properties = d
-        return chat_completion_user_message_content_multimodal_item_type_0
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -106,13 +106,13 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
                 exc, "ChatCompletionUserMessageContentMultimodalItemType1.image_url"
             ) from None
 
-        chat_completion_user_message_content_multimodal_item_type_1 = cls(
+        _instance = cls(
             type_,
             image_url,
         )
 
-        chat_completion_user_message_content_multimodal_item_type_1.additional_properties = d
-        return chat_completion_user_message_content_multimodal_item_type_1
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

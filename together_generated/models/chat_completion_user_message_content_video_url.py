@@ -43,12 +43,12 @@ class ChatCompletionUserMessageContentVideoUrl:
         if type(url) is not str and url is not UNSET:
             check_value(url, str, "ChatCompletionUserMessageContentVideoUrl.url")
 
-        chat_completion_user_message_content_video_url = cls(
+        _instance = cls(
             url,
         )
 
-        chat_completion_user_message_content_video_url.additional_properties = d
-        return chat_completion_user_message_content_video_url
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

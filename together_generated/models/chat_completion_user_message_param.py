@@ -264,14 +264,14 @@ class ChatCompletionUserMessageParam:
         if type(name) is not str and name is not UNSET:
             check_value(name, str, "ChatCompletionUserMessageParam.name")
 
-        chat_completion_user_message_param = cls(
+        _instance = cls(
             content,
             role,
             name,
         )
 
-        chat_completion_user_message_param.additional_properties = d
-        return chat_completion_user_message_param
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -97,14 +97,14 @@ class CompletionChoice:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChoice.delta") from None
 
-        completion_choice = cls(
+        _instance = cls(
             index,
             text,
             delta,
         )
 
-        completion_choice.additional_properties = d
-        return completion_choice
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

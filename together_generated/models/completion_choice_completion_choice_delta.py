@@ -217,7 +217,7 @@ class CompletionChoiceCompletionChoiceDelta:
                 exc, "CompletionChoiceCompletionChoiceDelta.function_call"
             ) from None
 
-        completion_choice_completion_choice_delta = cls(
+        _instance = cls(
             role,
             token_id,
             content,
@@ -226,8 +226,8 @@ class CompletionChoiceCompletionChoiceDelta:
             function_call,
         )
 
-        completion_choice_completion_choice_delta.additional_properties = d
-        return completion_choice_completion_choice_delta
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

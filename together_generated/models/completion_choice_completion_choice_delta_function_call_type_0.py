@@ -58,13 +58,13 @@ class CompletionChoiceCompletionChoiceDeltaFunctionCallType0:
                 name, str, "CompletionChoiceCompletionChoiceDeltaFunctionCallType0.name"
             )
 
-        completion_choice_completion_choice_delta_function_call_type_0 = cls(
+        _instance = cls(
             arguments,
             name,
         )
 
-        completion_choice_completion_choice_delta_function_call_type_0.additional_properties = d
-        return completion_choice_completion_choice_delta_function_call_type_0
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -114,15 +114,15 @@ class CompletionChoicesDataItem:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChoicesDataItem.logprobs") from None
 
-        completion_choices_data_item = cls(
+        _instance = cls(
             text,
             seed,
             finish_reason,
             logprobs,
         )
 
-        completion_choices_data_item.additional_properties = d
-        return completion_choices_data_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -197,7 +197,7 @@ class CompletionChunk:
         if type(seed) is not int and seed is not UNSET:
             check_value(seed, int, "CompletionChunk.seed")
 
-        completion_chunk = cls(
+        _instance = cls(
             id,
             token,
             choices,
@@ -208,8 +208,8 @@ class CompletionChunk:
             seed,
         )
 
-        completion_chunk.additional_properties = d
-        return completion_chunk
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -66,12 +66,12 @@ class CompletionEvent:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionEvent.data") from None
 
-        completion_event = cls(
+        _instance = cls(
             data,
         )
 
-        completion_event.additional_properties = d
-        return completion_event
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

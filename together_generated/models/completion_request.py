@@ -346,7 +346,7 @@ class CompletionRequest:
         if type(seed) is not int and seed is not UNSET:
             check_value(seed, int, "CompletionRequest.seed")
 
-        completion_request = cls(
+        _instance = cls(
             prompt,
             model,
             max_tokens,
@@ -367,8 +367,8 @@ class CompletionRequest:
             seed,
         )
 
-        completion_request.additional_properties = d
-        return completion_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

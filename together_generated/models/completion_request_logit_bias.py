@@ -32,10 +32,10 @@ class CompletionRequestLogitBias:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        completion_request_logit_bias = cls()
+        _instance = cls()
 
-        completion_request_logit_bias.additional_properties = d
-        return completion_request_logit_bias
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

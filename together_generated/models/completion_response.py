@@ -194,7 +194,7 @@ class CompletionResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.prompt") from None
 
-        completion_response = cls(
+        _instance = cls(
             id,
             choices,
             usage,
@@ -204,8 +204,8 @@ class CompletionResponse:
             prompt,
         )
 
-        completion_response.additional_properties = d
-        return completion_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

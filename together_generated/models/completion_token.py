@@ -70,15 +70,15 @@ class CompletionToken:
         if type(special) is not bool and special is not UNSET:
             check_value(special, bool, "CompletionToken.special")
 
-        completion_token = cls(
+        _instance = cls(
             id,
             text,
             logprob,
             special,
         )
 
-        completion_token.additional_properties = d
-        return completion_token
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -91,7 +91,7 @@ class ContainerStatus:
         if type(status) is not str and status is not UNSET:
             check_value(status, str, "ContainerStatus.status")
 
-        container_status = cls(
+        _instance = cls(
             finished_at,
             message,
             name,
@@ -100,8 +100,8 @@ class ContainerStatus:
             status,
         )
 
-        container_status.additional_properties = d
-        return container_status
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

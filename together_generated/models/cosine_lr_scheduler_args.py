@@ -52,13 +52,13 @@ class CosineLRSchedulerArgs:
         if type(num_cycles) not in (float, int) and num_cycles is not UNSET:
             check_value(num_cycles, float, "CosineLRSchedulerArgs.num_cycles")
 
-        cosine_lr_scheduler_args = cls(
+        _instance = cls(
             min_lr_ratio,
             num_cycles,
         )
 
-        cosine_lr_scheduler_args.additional_properties = d
-        return cosine_lr_scheduler_args
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

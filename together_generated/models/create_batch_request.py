@@ -82,7 +82,7 @@ class CreateBatchRequest:
         if type(model_id) is not str and model_id is not UNSET:
             check_value(model_id, str, "CreateBatchRequest.model_id")
 
-        create_batch_request = cls(
+        _instance = cls(
             endpoint,
             input_file_id,
             completion_window,
@@ -90,8 +90,8 @@ class CreateBatchRequest:
             model_id,
         )
 
-        create_batch_request.additional_properties = d
-        return create_batch_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

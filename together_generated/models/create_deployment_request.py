@@ -395,7 +395,7 @@ class CreateDeploymentRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateDeploymentRequest.volumes") from None
 
-        create_deployment_request = cls(
+        _instance = cls(
             gpu_type,
             image,
             name,
@@ -416,8 +416,8 @@ class CreateDeploymentRequest:
             volumes,
         )
 
-        create_deployment_request.additional_properties = d
-        return create_deployment_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -189,7 +189,7 @@ class CreateEndpointRequest:
                 availability_zone, str, "CreateEndpointRequest.availability_zone"
             )
 
-        create_endpoint_request = cls(
+        _instance = cls(
             model,
             hardware,
             autoscaling,
@@ -201,8 +201,8 @@ class CreateEndpointRequest:
             availability_zone,
         )
 
-        create_endpoint_request.additional_properties = d
-        return create_endpoint_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -76,15 +76,15 @@ class CreateSecretRequest:
         if type(project_id) is not str and project_id is not UNSET:
             check_value(project_id, str, "CreateSecretRequest.project_id")
 
-        create_secret_request = cls(
+        _instance = cls(
             name,
             value,
             description,
             project_id,
         )
 
-        create_secret_request.additional_properties = d
-        return create_secret_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -242,7 +242,7 @@ class CreateVideoBody:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVideoBody.reference_images") from None
 
-        create_video_body = cls(
+        _instance = cls(
             model,
             prompt,
             height,
@@ -259,8 +259,8 @@ class CreateVideoBody:
             reference_images,
         )
 
-        create_video_body.additional_properties = d
-        return create_video_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

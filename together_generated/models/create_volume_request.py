@@ -87,14 +87,14 @@ class CreateVolumeRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVolumeRequest.type") from None
 
-        create_volume_request = cls(
+        _instance = cls(
             content,
             name,
             type_,
         )
 
-        create_volume_request.additional_properties = d
-        return create_volume_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -80,14 +80,14 @@ class CustomMetricAutoscalingConfig:
         if type(target) not in (float, int) and target is not UNSET:
             check_value(target, float, "CustomMetricAutoscalingConfig.target")
 
-        custom_metric_autoscaling_config = cls(
+        _instance = cls(
             custom_metric_name,
             metric,
             target,
         )
 
-        custom_metric_autoscaling_config.additional_properties = d
-        return custom_metric_autoscaling_config
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

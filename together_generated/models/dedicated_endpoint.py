@@ -180,7 +180,7 @@ class DedicatedEndpoint:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.created_at") from None
 
-        dedicated_endpoint = cls(
+        _instance = cls(
             object_,
             id,
             name,
@@ -194,8 +194,8 @@ class DedicatedEndpoint:
             created_at,
         )
 
-        dedicated_endpoint.additional_properties = d
-        return dedicated_endpoint
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -25,10 +25,10 @@ class DeleteDeploymentsSecretsIdResponse200:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        delete_deployments_secrets_id_response_200 = cls()
+        _instance = cls()
 
-        delete_deployments_secrets_id_response_200.additional_properties = d
-        return delete_deployments_secrets_id_response_200
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

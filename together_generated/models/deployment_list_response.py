@@ -98,13 +98,13 @@ class DeploymentListResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentListResponse.object") from None
 
-        deployment_list_response = cls(
+        _instance = cls(
             data,
             object_,
         )
 
-        deployment_list_response.additional_properties = d
-        return deployment_list_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

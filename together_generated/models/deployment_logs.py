@@ -47,12 +47,12 @@ class DeploymentLogs:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentLogs.lines") from None
 
-        deployment_logs = cls(
+        _instance = cls(
             lines,
         )
 
-        deployment_logs.additional_properties = d
-        return deployment_logs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -496,7 +496,7 @@ class DeploymentResponseItem:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentResponseItem.volumes") from None
 
-        deployment_response_item = cls(
+        _instance = cls(
             args,
             autoscaling,
             command,
@@ -524,8 +524,8 @@ class DeploymentResponseItem:
             volumes,
         )
 
-        deployment_response_item.additional_properties = d
-        return deployment_response_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

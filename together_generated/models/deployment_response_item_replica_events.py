@@ -51,7 +51,7 @@ class DeploymentResponseItemReplicaEvents:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
-        deployment_response_item_replica_events = cls()
+        _instance = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
@@ -59,10 +59,8 @@ class DeploymentResponseItemReplicaEvents:
 
             additional_properties[prop_name] = additional_property
 
-        deployment_response_item_replica_events.additional_properties = (
-            additional_properties
-        )
-        return deployment_response_item_replica_events
+        _instance.additional_properties = additional_properties
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

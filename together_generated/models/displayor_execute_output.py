@@ -83,13 +83,13 @@ class DisplayorExecuteOutput:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DisplayorExecuteOutput.type") from None
 
-        displayor_execute_output = cls(
+        _instance = cls(
             data,
             type_,
         )
 
-        displayor_execute_output.additional_properties = d
-        return displayor_execute_output
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -301,7 +301,7 @@ class DisplayorExecuteOutputData:
         if type(textplain) is not str and textplain is not UNSET:
             check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
 
-        displayor_execute_output_data = cls(
+        _instance = cls(
             applicationgeojson,
             applicationjavascript,
             applicationjson,
@@ -318,8 +318,8 @@ class DisplayorExecuteOutputData:
             textplain,
         )
 
-        displayor_execute_output_data.additional_properties = d
-        return displayor_execute_output_data
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

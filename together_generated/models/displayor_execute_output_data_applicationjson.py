@@ -25,10 +25,10 @@ class DisplayorExecuteOutputDataApplicationjson:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        displayor_execute_output_data_applicationjson = cls()
+        _instance = cls()
 
-        displayor_execute_output_data_applicationjson.additional_properties = d
-        return displayor_execute_output_data_applicationjson
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -25,10 +25,10 @@ class DisplayorExecuteOutputDataApplicationvndVegaliteV4Json:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        displayor_execute_output_data_applicationvnd_vegalite_v4_json = cls()
+        _instance = cls()
 
-        displayor_execute_output_data_applicationvnd_vegalite_v4_json.additional_properties = d
-        return displayor_execute_output_data_applicationvnd_vegalite_v4_json
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

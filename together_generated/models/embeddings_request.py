@@ -107,13 +107,13 @@ class EmbeddingsRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsRequest.input") from None
 
-        embeddings_request = cls(
+        _instance = cls(
             model,
             input_,
         )
 
-        embeddings_request.additional_properties = d
-        return embeddings_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

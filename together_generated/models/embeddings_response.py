@@ -104,14 +104,14 @@ class EmbeddingsResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponse.data") from None
 
-        embeddings_response = cls(
+        _instance = cls(
             object_,
             model,
             data,
         )
 
-        embeddings_response.additional_properties = d
-        return embeddings_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -75,14 +75,14 @@ class EmbeddingsResponseDataItem:
         if type(index) is not int and index is not UNSET:
             check_value(index, int, "EmbeddingsResponseDataItem.index")
 
-        embeddings_response_data_item = cls(
+        _instance = cls(
             object_,
             embedding,
             index,
         )
 
-        embeddings_response_data_item.additional_properties = d
-        return embeddings_response_data_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

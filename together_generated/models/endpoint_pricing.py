@@ -44,12 +44,12 @@ class EndpointPricing:
         if type(cents_per_minute) not in (float, int) and cents_per_minute is not UNSET:
             check_value(cents_per_minute, float, "EndpointPricing.cents_per_minute")
 
-        endpoint_pricing = cls(
+        _instance = cls(
             cents_per_minute,
         )
 
-        endpoint_pricing.additional_properties = d
-        return endpoint_pricing
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -66,14 +66,14 @@ class EnvironmentVariable:
         if type(value_from_secret) is not str and value_from_secret is not UNSET:
             check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
 
-        environment_variable = cls(
+        _instance = cls(
             name,
             value,
             value_from_secret,
         )
 
-        environment_variable.additional_properties = d
-        return environment_variable
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

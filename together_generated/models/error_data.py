@@ -66,12 +66,12 @@ class ErrorData:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorData.error") from None
 
-        error_data = cls(
+        _instance = cls(
             error,
         )
 
-        error_data.additional_properties = d
-        return error_data
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

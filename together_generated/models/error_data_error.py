@@ -102,15 +102,15 @@ class ErrorDataError:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorDataError.code") from None
 
-        error_data_error = cls(
+        _instance = cls(
             message,
             type_,
             param,
             code,
         )
 
-        error_data_error.additional_properties = d
-        return error_data_error
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -56,13 +56,13 @@ class ErrorOutput:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorOutput.type") from None
 
-        error_output = cls(
+        _instance = cls(
             data,
             type_,
         )
 
-        error_output.additional_properties = d
-        return error_output
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -51,13 +51,13 @@ class ErrorResponse:
         if type(message) is not str and message is not UNSET:
             check_value(message, str, "ErrorResponse.message")
 
-        error_response = cls(
+        _instance = cls(
             code,
             message,
         )
 
-        error_response.additional_properties = d
-        return error_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

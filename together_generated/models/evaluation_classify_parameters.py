@@ -160,7 +160,7 @@ class EvaluationClassifyParameters:
                 exc, "EvaluationClassifyParameters.model_to_evaluate"
             ) from None
 
-        evaluation_classify_parameters = cls(
+        _instance = cls(
             judge,
             labels,
             pass_labels,
@@ -168,8 +168,8 @@ class EvaluationClassifyParameters:
             model_to_evaluate,
         )
 
-        evaluation_classify_parameters.additional_properties = d
-        return evaluation_classify_parameters
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

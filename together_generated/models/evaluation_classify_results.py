@@ -175,7 +175,7 @@ class EvaluationClassifyResults:
         if type(label_counts) is not str and label_counts is not UNSET:
             check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
 
-        evaluation_classify_results = cls(
+        _instance = cls(
             generation_fail_count,
             judge_fail_count,
             invalid_label_count,
@@ -184,8 +184,8 @@ class EvaluationClassifyResults:
             label_counts,
         )
 
-        evaluation_classify_results.additional_properties = d
-        return evaluation_classify_results
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -177,15 +177,15 @@ class EvaluationCompareParameters:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationCompareParameters.model_b") from None
 
-        evaluation_compare_parameters = cls(
+        _instance = cls(
             judge,
             input_data_file_path,
             model_a,
             model_b,
         )
 
-        evaluation_compare_parameters.additional_properties = d
-        return evaluation_compare_parameters
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -143,7 +143,7 @@ class EvaluationCompareResults:
         if type(result_file_id) is not str and result_file_id is not UNSET:
             check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
 
-        evaluation_compare_results = cls(
+        _instance = cls(
             num_samples,
             a_wins,
             b_wins,
@@ -153,8 +153,8 @@ class EvaluationCompareResults:
             result_file_id,
         )
 
-        evaluation_compare_results.additional_properties = d
-        return evaluation_compare_results
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -328,7 +328,7 @@ class EvaluationJob:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJob.results") from None
 
-        evaluation_job = cls(
+        _instance = cls(
             workflow_id,
             type_,
             owner_id,
@@ -340,8 +340,8 @@ class EvaluationJob:
             results,
         )
 
-        evaluation_job.additional_properties = d
-        return evaluation_job
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

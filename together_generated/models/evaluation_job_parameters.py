@@ -27,10 +27,10 @@ class EvaluationJobParameters:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        evaluation_job_parameters = cls()
+        _instance = cls()
 
-        evaluation_job_parameters.additional_properties = d
-        return evaluation_job_parameters
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -41,12 +41,12 @@ class EvaluationJobResultsType3:
         if type(error) is not str and error is not UNSET:
             check_value(error, str, "EvaluationJobResultsType3.error")
 
-        evaluation_job_results_type_3 = cls(
+        _instance = cls(
             error,
         )
 
-        evaluation_job_results_type_3.additional_properties = d
-        return evaluation_job_results_type_3
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

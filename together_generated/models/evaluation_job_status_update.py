@@ -71,14 +71,14 @@ class EvaluationJobStatusUpdate:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None
 
-        evaluation_job_status_update = cls(
+        _instance = cls(
             status,
             message,
             timestamp,
         )
 
-        evaluation_job_status_update.additional_properties = d
-        return evaluation_job_status_update
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -95,7 +95,7 @@ class EvaluationJudgeModelConfig:
                 external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
             )
 
-        evaluation_judge_model_config = cls(
+        _instance = cls(
             model,
             system_template,
             model_source,
@@ -103,8 +103,8 @@ class EvaluationJudgeModelConfig:
             external_base_url,
         )
 
-        evaluation_judge_model_config.additional_properties = d
-        return evaluation_judge_model_config
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -120,7 +120,7 @@ class EvaluationModelRequest:
                 external_base_url, str, "EvaluationModelRequest.external_base_url"
             )
 
-        evaluation_model_request = cls(
+        _instance = cls(
             model,
             max_tokens,
             temperature,
@@ -131,8 +131,8 @@ class EvaluationModelRequest:
             external_base_url,
         )
 
-        evaluation_model_request.additional_properties = d
-        return evaluation_model_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -64,13 +64,13 @@ class EvaluationResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationResponse.status") from None
 
-        evaluation_response = cls(
+        _instance = cls(
             workflow_id,
             status,
         )
 
-        evaluation_response.additional_properties = d
-        return evaluation_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -163,7 +163,7 @@ class EvaluationScoreParameters:
                 exc, "EvaluationScoreParameters.model_to_evaluate"
             ) from None
 
-        evaluation_score_parameters = cls(
+        _instance = cls(
             judge,
             min_score,
             max_score,
@@ -172,8 +172,8 @@ class EvaluationScoreParameters:
             model_to_evaluate,
         )
 
-        evaluation_score_parameters.additional_properties = d
-        return evaluation_score_parameters
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -172,7 +172,7 @@ class EvaluationScoreResults:
         if type(result_file_id) is not str and result_file_id is not UNSET:
             check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
 
-        evaluation_score_results = cls(
+        _instance = cls(
             aggregated_scores,
             generation_fail_count,
             judge_fail_count,
@@ -181,8 +181,8 @@ class EvaluationScoreResults:
             result_file_id,
         )
 
-        evaluation_score_results.additional_properties = d
-        return evaluation_score_results
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -69,14 +69,14 @@ class EvaluationScoreResultsAggregatedScores:
                 "EvaluationScoreResultsAggregatedScores.pass_percentage",
             )
 
-        evaluation_score_results_aggregated_scores = cls(
+        _instance = cls(
             mean_score,
             std_score,
             pass_percentage,
         )
 
-        evaluation_score_results_aggregated_scores.additional_properties = d
-        return evaluation_score_results_aggregated_scores
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -136,13 +136,13 @@ class EvaluationTypedRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationTypedRequest.parameters") from None
 
-        evaluation_typed_request = cls(
+        _instance = cls(
             type_,
             parameters,
         )
 
-        evaluation_typed_request.additional_properties = d
-        return evaluation_typed_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -120,15 +120,15 @@ class ExecuteRequest:
         if type(session_id) is not str and session_id is not UNSET:
             check_value(session_id, str, "ExecuteRequest.session_id")
 
-        execute_request = cls(
+        _instance = cls(
             code,
             language,
             files,
             session_id,
         )
 
-        execute_request.additional_properties = d
-        return execute_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

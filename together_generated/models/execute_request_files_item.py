@@ -68,14 +68,14 @@ class ExecuteRequestFilesItem:
         if type(name) is not str and name is not UNSET:
             check_value(name, str, "ExecuteRequestFilesItem.name")
 
-        execute_request_files_item = cls(
+        _instance = cls(
             content,
             encoding,
             name,
         )
 
-        execute_request_files_item.additional_properties = d
-        return execute_request_files_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -157,14 +157,14 @@ class ExecuteResponseData:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ExecuteResponseData.status") from None
 
-        execute_response_data = cls(
+        _instance = cls(
             outputs,
             session_id,
             status,
         )
 
-        execute_response_data.additional_properties = d
-        return execute_response_data
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -103,13 +103,13 @@ class FailedExecution:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FailedExecution.errors") from None
 
-        failed_execution = cls(
+        _instance = cls(
             data,
             errors,
         )
 
-        failed_execution.additional_properties = d
-        return failed_execution
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

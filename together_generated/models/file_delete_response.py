@@ -51,13 +51,13 @@ class FileDeleteResponse:
         if type(deleted) is not bool and deleted is not UNSET:
             check_value(deleted, bool, "FileDeleteResponse.deleted")
 
-        file_delete_response = cls(
+        _instance = cls(
             id,
             deleted,
         )
 
-        file_delete_response.additional_properties = d
-        return file_delete_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

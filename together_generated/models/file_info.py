@@ -61,14 +61,14 @@ class FileInfo:
         if type(size) is not int and size is not UNSET:
             check_value(size, int, "FileInfo.size")
 
-        file_info = cls(
+        _instance = cls(
             last_modified,
             name,
             size,
         )
 
-        file_info.additional_properties = d
-        return file_info
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

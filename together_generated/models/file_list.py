@@ -76,12 +76,12 @@ class FileList:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileList.data") from None
 
-        file_list = cls(
+        _instance = cls(
             data,
         )
 
-        file_list.additional_properties = d
-        return file_list
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -120,7 +120,7 @@ class FileResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.FileType") from None
 
-        file_response = cls(
+        _instance = cls(
             id,
             object_,
             created_at,
@@ -131,8 +131,8 @@ class FileResponse:
             file_type,
         )
 
-        file_response.additional_properties = d
-        return file_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

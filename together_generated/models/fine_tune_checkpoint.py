@@ -70,15 +70,15 @@ class FineTuneCheckpoint:
         if type(checkpoint_type) is not str and checkpoint_type is not UNSET:
             check_value(checkpoint_type, str, "FineTuneCheckpoint.checkpoint_type")
 
-        fine_tune_checkpoint = cls(
+        _instance = cls(
             step,
             created_at,
             path,
             checkpoint_type,
         )
 
-        fine_tune_checkpoint.additional_properties = d
-        return fine_tune_checkpoint
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -198,7 +198,7 @@ class FineTuneEvent:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.level") from None
 
-        fine_tune_event = cls(
+        _instance = cls(
             object_,
             created_at,
             message,
@@ -215,8 +215,8 @@ class FineTuneEvent:
             level,
         )
 
-        fine_tune_event.additional_properties = d
-        return fine_tune_event
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -205,7 +205,7 @@ class FineTuneModelLimits:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneModelLimits.lora_training") from None
 
-        fine_tune_model_limits = cls(
+        _instance = cls(
             model_name,
             max_num_epochs,
             max_num_evals,
@@ -219,8 +219,8 @@ class FineTuneModelLimits:
             lora_training,
         )
 
-        fine_tune_model_limits.additional_properties = d
-        return fine_tune_model_limits
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

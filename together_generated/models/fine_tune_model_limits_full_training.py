@@ -70,14 +70,14 @@ class FineTuneModelLimitsFullTraining:
                 min_batch_size, int, "FineTuneModelLimitsFullTraining.min_batch_size"
             )
 
-        fine_tune_model_limits_full_training = cls(
+        _instance = cls(
             max_batch_size,
             max_batch_size_dpo,
             min_batch_size,
         )
 
-        fine_tune_model_limits_full_training.additional_properties = d
-        return fine_tune_model_limits_full_training
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -94,7 +94,7 @@ class FineTuneModelLimitsLoraTraining:
                 exc, "FineTuneModelLimitsLoraTraining.target_modules"
             ) from None
 
-        fine_tune_model_limits_lora_training = cls(
+        _instance = cls(
             max_batch_size,
             max_batch_size_dpo,
             min_batch_size,
@@ -102,8 +102,8 @@ class FineTuneModelLimitsLoraTraining:
             target_modules,
         )
 
-        fine_tune_model_limits_lora_training.additional_properties = d
-        return fine_tune_model_limits_lora_training
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

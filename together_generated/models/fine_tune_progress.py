@@ -53,13 +53,13 @@ class FineTuneProgress:
         if type(seconds_remaining) is not int and seconds_remaining is not UNSET:
             check_value(seconds_remaining, int, "FineTuneProgress.seconds_remaining")
 
-        fine_tune_progress = cls(
+        _instance = cls(
             estimate_available,
             seconds_remaining,
         )
 
-        fine_tune_progress.additional_properties = d
-        return fine_tune_progress
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

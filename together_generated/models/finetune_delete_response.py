@@ -41,12 +41,12 @@ class FinetuneDeleteResponse:
         if type(message) is not str and message is not UNSET:
             check_value(message, str, "FinetuneDeleteResponse.message")
 
-        finetune_delete_response = cls(
+        _instance = cls(
             message,
         )
 
-        finetune_delete_response.additional_properties = d
-        return finetune_delete_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -76,12 +76,12 @@ class FinetuneListCheckpoints:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneListCheckpoints.data") from None
 
-        finetune_list_checkpoints = cls(
+        _instance = cls(
             data,
         )
 
-        finetune_list_checkpoints.additional_properties = d
-        return finetune_list_checkpoints
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

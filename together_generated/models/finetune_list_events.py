@@ -76,12 +76,12 @@ class FinetuneListEvents:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneListEvents.data") from None
 
-        finetune_list_events = cls(
+        _instance = cls(
             data,
         )
 
-        finetune_list_events.additional_properties = d
-        return finetune_list_events
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

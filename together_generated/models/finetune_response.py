@@ -694,7 +694,7 @@ class FinetuneResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.progress") from None
 
-        finetune_response = cls(
+        _instance = cls(
             id,
             status,
             training_file,
@@ -736,8 +736,8 @@ class FinetuneResponse:
             progress,
         )
 
-        finetune_response.additional_properties = d
-        return finetune_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -561,7 +561,7 @@ class FinetuneResponseTruncated:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.progress") from None
 
-        finetune_response_truncated = cls(
+        _instance = cls(
             id,
             status,
             created_at,
@@ -597,8 +597,8 @@ class FinetuneResponseTruncated:
             progress,
         )
 
-        finetune_response_truncated.additional_properties = d
-        return finetune_response_truncated
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

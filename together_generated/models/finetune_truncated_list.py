@@ -78,12 +78,12 @@ class FinetuneTruncatedList:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneTruncatedList.data") from None
 
-        finetune_truncated_list = cls(
+        _instance = cls(
             data,
         )
 
-        finetune_truncated_list.additional_properties = d
-        return finetune_truncated_list
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -49,12 +49,12 @@ class FullTrainingType:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FullTrainingType.type") from None
 
-        full_training_type = cls(
+        _instance = cls(
             type_,
         )
 
-        full_training_type.additional_properties = d
-        return full_training_type
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

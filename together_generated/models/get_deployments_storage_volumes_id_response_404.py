@@ -25,10 +25,10 @@ class GetDeploymentsStorageVolumesIdResponse404:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        get_deployments_storage_volumes_id_response_404 = cls()
+        _instance = cls()
 
-        get_deployments_storage_volumes_id_response_404.additional_properties = d
-        return get_deployments_storage_volumes_id_response_404
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

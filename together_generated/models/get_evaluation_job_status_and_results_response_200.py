@@ -166,13 +166,13 @@ class GetEvaluationJobStatusAndResultsResponse200:
                 exc, "GetEvaluationJobStatusAndResultsResponse200.results"
             ) from None
 
-        get_evaluation_job_status_and_results_response_200 = cls(
+        _instance = cls(
             status,
             results,
         )
 
-        get_evaluation_job_status_and_results_response_200.additional_properties = d
-        return get_evaluation_job_status_and_results_response_200
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -41,12 +41,12 @@ class GetFineTunesModelsLimitsResponse404:
         if type(message) is not str and message is not UNSET:
             check_value(message, str, "GetFineTunesModelsLimitsResponse404.message")
 
-        get_fine_tunes_models_limits_response_404 = cls(
+        _instance = cls(
             message,
         )
 
-        get_fine_tunes_models_limits_response_404.additional_properties = d
-        return get_fine_tunes_models_limits_response_404
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -49,12 +49,12 @@ class GetFineTunesModelsSupportedResponse200:
                 exc, "GetFineTunesModelsSupportedResponse200.models"
             ) from None
 
-        get_fine_tunes_models_supported_response_200 = cls(
+        _instance = cls(
             models,
         )
 
-        get_fine_tunes_models_supported_response_200.additional_properties = d
-        return get_fine_tunes_models_supported_response_200
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -47,12 +47,12 @@ class GetModelListResponse200:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GetModelListResponse200.model_list") from None
 
-        get_model_list_response_200 = cls(
+        _instance = cls(
             model_list,
         )
 
-        get_model_list_response_200.additional_properties = d
-        return get_model_list_response_200
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

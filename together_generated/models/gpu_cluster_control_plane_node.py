@@ -97,7 +97,7 @@ class GPUClusterControlPlaneNode:
         if type(network) is not str and network is not UNSET:
             check_value(network, str, "GPUClusterControlPlaneNode.network")
 
-        gpu_cluster_control_plane_node = cls(
+        _instance = cls(
             node_id,
             node_name,
             status,
@@ -107,8 +107,8 @@ class GPUClusterControlPlaneNode:
             network,
         )
 
-        gpu_cluster_control_plane_node.additional_properties = d
-        return gpu_cluster_control_plane_node
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

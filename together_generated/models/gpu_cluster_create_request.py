@@ -205,7 +205,7 @@ class GPUClusterCreateRequest:
         if type(volume_id) is not str and volume_id is not UNSET:
             check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
 
-        gpu_cluster_create_request = cls(
+        _instance = cls(
             region,
             gpu_type,
             num_gpus,
@@ -218,8 +218,8 @@ class GPUClusterCreateRequest:
             volume_id,
         )
 
-        gpu_cluster_create_request.additional_properties = d
-        return gpu_cluster_create_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

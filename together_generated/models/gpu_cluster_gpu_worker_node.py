@@ -110,7 +110,7 @@ class GPUClusterGPUWorkerNode:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterGPUWorkerNode.networks") from None
 
-        gpu_cluster_gpu_worker_node = cls(
+        _instance = cls(
             node_id,
             node_name,
             status,
@@ -121,8 +121,8 @@ class GPUClusterGPUWorkerNode:
             networks,
         )
 
-        gpu_cluster_gpu_worker_node.additional_properties = d
-        return gpu_cluster_gpu_worker_node
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

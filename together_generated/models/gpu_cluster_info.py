@@ -254,7 +254,7 @@ class GPUClusterInfo:
         if type(num_gpus) is not int and num_gpus is not UNSET:
             check_value(num_gpus, int, "GPUClusterInfo.num_gpus")
 
-        gpu_cluster_info = cls(
+        _instance = cls(
             cluster_id,
             cluster_type,
             region,
@@ -270,8 +270,8 @@ class GPUClusterInfo:
             num_gpus,
         )
 
-        gpu_cluster_info.additional_properties = d
-        return gpu_cluster_info
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

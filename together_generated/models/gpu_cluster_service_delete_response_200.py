@@ -45,12 +45,12 @@ class GpuClusterServiceDeleteResponse200:
                 cluster_id, str, "GpuClusterServiceDeleteResponse200.cluster_id"
             )
 
-        gpu_cluster_service_delete_response_200 = cls(
+        _instance = cls(
             cluster_id,
         )
 
-        gpu_cluster_service_delete_response_200.additional_properties = d
-        return gpu_cluster_service_delete_response_200
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

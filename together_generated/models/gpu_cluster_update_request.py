@@ -67,13 +67,13 @@ class GPUClusterUpdateRequest:
         if type(num_gpus) is not int and num_gpus is not UNSET:
             check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
-        gpu_cluster_update_request = cls(
+        _instance = cls(
             cluster_type,
             num_gpus,
         )
 
-        gpu_cluster_update_request.additional_properties = d
-        return gpu_cluster_update_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

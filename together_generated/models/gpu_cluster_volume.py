@@ -70,15 +70,15 @@ class GPUClusterVolume:
         if type(status) is not str and status is not UNSET:
             check_value(status, str, "GPUClusterVolume.status")
 
-        gpu_cluster_volume = cls(
+        _instance = cls(
             volume_id,
             volume_name,
             size_tib,
             status,
         )
 
-        gpu_cluster_volume.additional_properties = d
-        return gpu_cluster_volume
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -76,12 +76,12 @@ class GPUClusters:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusters.clusters") from None
 
-        gpu_clusters = cls(
+        _instance = cls(
             clusters,
         )
 
-        gpu_clusters.additional_properties = d
-        return gpu_clusters
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -76,15 +76,15 @@ class GPUClustersSharedVolume:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClustersSharedVolume.status") from None
 
-        gpu_clusters_shared_volume = cls(
+        _instance = cls(
             volume_id,
             volume_name,
             size_tib,
             status,
         )
 
-        gpu_clusters_shared_volume.additional_properties = d
-        return gpu_clusters_shared_volume
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

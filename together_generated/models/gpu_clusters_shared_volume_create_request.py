@@ -63,14 +63,14 @@ class GPUClustersSharedVolumeCreateRequest:
         if type(region) is not str and region is not UNSET:
             check_value(region, str, "GPUClustersSharedVolumeCreateRequest.region")
 
-        gpu_clusters_shared_volume_create_request = cls(
+        _instance = cls(
             volume_name,
             size_tib,
             region,
         )
 
-        gpu_clusters_shared_volume_create_request.additional_properties = d
-        return gpu_clusters_shared_volume_create_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -43,12 +43,12 @@ class GPUClustersSharedVolumeDeleteResponse:
         if type(success) is not bool and success is not UNSET:
             check_value(success, bool, "GPUClustersSharedVolumeDeleteResponse.success")
 
-        gpu_clusters_shared_volume_delete_response = cls(
+        _instance = cls(
             success,
         )
 
-        gpu_clusters_shared_volume_delete_response.additional_properties = d
-        return gpu_clusters_shared_volume_delete_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -53,13 +53,13 @@ class GPUClustersSharedVolumeUpdateRequest:
         if type(size_tib) is not int and size_tib is not UNSET:
             check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
 
-        gpu_clusters_shared_volume_update_request = cls(
+        _instance = cls(
             volume_id,
             size_tib,
         )
 
-        gpu_clusters_shared_volume_update_request.additional_properties = d
-        return gpu_clusters_shared_volume_update_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -78,12 +78,12 @@ class GPUClustersSharedVolumes:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClustersSharedVolumes.volumes") from None
 
-        gpu_clusters_shared_volumes = cls(
+        _instance = cls(
             volumes,
         )
 
-        gpu_clusters_shared_volumes.additional_properties = d
-        return gpu_clusters_shared_volumes
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

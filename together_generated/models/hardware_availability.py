@@ -50,12 +50,12 @@ class HardwareAvailability:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareAvailability.status") from None
 
-        hardware_availability = cls(
+        _instance = cls(
             status,
         )
 
-        hardware_availability.additional_properties = d
-        return hardware_availability
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -71,15 +71,15 @@ class HardwareSpec:
         if type(gpu_count) is not int and gpu_count is not UNSET:
             check_value(gpu_count, int, "HardwareSpec.gpu_count")
 
-        hardware_spec = cls(
+        _instance = cls(
             gpu_type,
             gpu_link,
             gpu_memory,
             gpu_count,
         )
 
-        hardware_spec.additional_properties = d
-        return hardware_spec
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -144,7 +144,7 @@ class HardwareWithStatus:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.availability") from None
 
-        hardware_with_status = cls(
+        _instance = cls(
             object_,
             id,
             pricing,
@@ -153,8 +153,8 @@ class HardwareWithStatus:
             availability,
         )
 
-        hardware_with_status.additional_properties = d
-        return hardware_with_status
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -84,14 +84,14 @@ class HTTPAutoscalingConfig:
                 "HTTPAutoscalingConfig.time_interval_minutes",
             )
 
-        http_autoscaling_config = cls(
+        _instance = cls(
             metric,
             target,
             time_interval_minutes,
         )
 
-        http_autoscaling_config.additional_properties = d
-        return http_autoscaling_config
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -138,15 +138,15 @@ class ImageResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponse.data") from None
 
-        image_response = cls(
+        _instance = cls(
             id,
             model,
             object_,
             data,
         )
 
-        image_response.additional_properties = d
-        return image_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

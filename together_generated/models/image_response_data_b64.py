@@ -67,14 +67,14 @@ class ImageResponseDataB64:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponseDataB64.type") from None
 
-        image_response_data_b64 = cls(
+        _instance = cls(
             index,
             b64_json,
             type_,
         )
 
-        image_response_data_b64.additional_properties = d
-        return image_response_data_b64
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

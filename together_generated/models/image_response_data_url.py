@@ -67,14 +67,14 @@ class ImageResponseDataUrl:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponseDataUrl.type") from None
 
-        image_response_data_url = cls(
+        _instance = cls(
             index,
             url,
             type_,
         )
 
-        image_response_data_url.additional_properties = d
-        return image_response_data_url
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

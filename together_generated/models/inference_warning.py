@@ -43,12 +43,12 @@ class InferenceWarning:
         if type(message) is not str and message is not UNSET:
             check_value(message, str, "InferenceWarning.message")
 
-        inference_warning = cls(
+        _instance = cls(
             message,
         )
 
-        inference_warning.additional_properties = d
-        return inference_warning
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

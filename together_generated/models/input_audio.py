@@ -84,13 +84,13 @@ class InputAudio:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InputAudio.input_audio") from None
 
-        input_audio = cls(
+        _instance = cls(
             type_,
             input_audio,
         )
 
-        input_audio.additional_properties = d
-        return input_audio
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

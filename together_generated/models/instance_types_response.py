@@ -63,12 +63,12 @@ class InstanceTypesResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InstanceTypesResponse.types") from None
 
-        instance_types_response = cls(
+        _instance = cls(
             types,
         )
 
-        instance_types_response.additional_properties = d
-        return instance_types_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -157,7 +157,7 @@ class JobInfoSuccessResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.updated_at") from None
 
-        job_info_success_response = cls(
+        _instance = cls(
             type_,
             job_id,
             status,
@@ -167,8 +167,8 @@ class JobInfoSuccessResponse:
             updated_at,
         )
 
-        job_info_success_response.additional_properties = d
-        return job_info_success_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

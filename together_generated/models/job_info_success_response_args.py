@@ -61,14 +61,14 @@ class JobInfoSuccessResponseArgs:
         if type(model_source) is not str and model_source is not UNSET:
             check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
 
-        job_info_success_response_args = cls(
+        _instance = cls(
             description,
             model_name,
             model_source,
         )
 
-        job_info_success_response_args.additional_properties = d
-        return job_info_success_response_args
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -66,14 +66,14 @@ class JobInfoSuccessResponseStatusUpdatesItem:
                 exc, "JobInfoSuccessResponseStatusUpdatesItem.timestamp"
             ) from None
 
-        job_info_success_response_status_updates_item = cls(
+        _instance = cls(
             status,
             message,
             timestamp,
         )
 
-        job_info_success_response_status_updates_item.additional_properties = d
-        return job_info_success_response_status_updates_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -78,12 +78,12 @@ class JobsInfoSuccessResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobsInfoSuccessResponse.data") from None
 
-        jobs_info_success_response = cls(
+        _instance = cls(
             data,
         )
 
-        jobs_info_success_response.additional_properties = d
-        return jobs_info_success_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

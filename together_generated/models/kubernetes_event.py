@@ -92,7 +92,7 @@ class KubernetesEvent:
         if type(reason) is not str and reason is not UNSET:
             check_value(reason, str, "KubernetesEvent.reason")
 
-        kubernetes_event = cls(
+        _instance = cls(
             action,
             count,
             first_seen,
@@ -101,8 +101,8 @@ class KubernetesEvent:
             reason,
         )
 
-        kubernetes_event.additional_properties = d
-        return kubernetes_event
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

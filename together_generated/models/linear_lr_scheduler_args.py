@@ -41,12 +41,12 @@ class LinearLRSchedulerArgs:
         if type(min_lr_ratio) not in (float, int) and min_lr_ratio is not UNSET:
             check_value(min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio")
 
-        linear_lr_scheduler_args = cls(
+        _instance = cls(
             min_lr_ratio,
         )
 
-        linear_lr_scheduler_args.additional_properties = d
-        return linear_lr_scheduler_args
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -48,12 +48,12 @@ class ListAvailibilityZonesResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListAvailibilityZonesResponse.avzones") from None
 
-        list_availibility_zones_response = cls(
+        _instance = cls(
             avzones,
         )
 
-        list_availibility_zones_response.additional_properties = d
-        return list_availibility_zones_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

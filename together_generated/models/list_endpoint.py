@@ -123,7 +123,7 @@ class ListEndpoint:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.created_at") from None
 
-        list_endpoint = cls(
+        _instance = cls(
             object_,
             id,
             name,
@@ -134,8 +134,8 @@ class ListEndpoint:
             created_at,
         )
 
-        list_endpoint.additional_properties = d
-        return list_endpoint
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -98,13 +98,13 @@ class ListEndpointsResponse200:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpointsResponse200.data") from None
 
-        list_endpoints_response_200 = cls(
+        _instance = cls(
             object_,
             data,
         )
 
-        list_endpoints_response_200.additional_properties = d
-        return list_endpoints_response_200
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -93,13 +93,13 @@ class ListHardwareResponse200:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListHardwareResponse200.data") from None
 
-        list_hardware_response_200 = cls(
+        _instance = cls(
             object_,
             data,
         )
 
-        list_hardware_response_200.additional_properties = d
-        return list_hardware_response_200
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -96,13 +96,13 @@ class ListSecretsResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListSecretsResponse.object") from None
 
-        list_secrets_response = cls(
+        _instance = cls(
             data,
             object_,
         )
 
-        list_secrets_response.additional_properties = d
-        return list_secrets_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

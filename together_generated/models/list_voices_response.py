@@ -77,12 +77,12 @@ class ListVoicesResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListVoicesResponse.data") from None
 
-        list_voices_response = cls(
+        _instance = cls(
             data,
         )
 
-        list_voices_response.additional_properties = d
-        return list_voices_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -96,13 +96,13 @@ class ListVolumesResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListVolumesResponse.object") from None
 
-        list_volumes_response = cls(
+        _instance = cls(
             data,
             object_,
         )
 
-        list_volumes_response.additional_properties = d
-        return list_volumes_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -92,7 +92,7 @@ class LoRATrainingType:
                 lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"
             )
 
-        lo_ra_training_type = cls(
+        _instance = cls(
             type_,
             lora_r,
             lora_alpha,
@@ -100,8 +100,8 @@ class LoRATrainingType:
             lora_trainable_modules,
         )
 
-        lo_ra_training_type.additional_properties = d
-        return lo_ra_training_type
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

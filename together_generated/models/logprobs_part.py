@@ -119,15 +119,15 @@ class LogprobsPart:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LogprobsPart.top_logprobs") from None
 
-        logprobs_part = cls(
+        _instance = cls(
             token_ids,
             tokens,
             token_logprobs,
             top_logprobs,
         )
 
-        logprobs_part.additional_properties = d
-        return logprobs_part
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

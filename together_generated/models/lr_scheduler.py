@@ -119,13 +119,13 @@ class LRScheduler:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LRScheduler.lr_scheduler_args") from None
 
-        lr_scheduler = cls(
+        _instance = cls(
             lr_scheduler_type,
             lr_scheduler_args,
         )
 
-        lr_scheduler.additional_properties = d
-        return lr_scheduler
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

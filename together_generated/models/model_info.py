@@ -171,7 +171,7 @@ class ModelInfo:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.pricing") from None
 
-        model_info = cls(
+        _instance = cls(
             id,
             object_,
             created,
@@ -184,8 +184,8 @@ class ModelInfo:
             pricing,
         )
 
-        model_info.additional_properties = d
-        return model_info
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -119,7 +119,7 @@ class ModelUploadRequest:
         if type(lora_model) is not str and lora_model is not UNSET:
             check_value(lora_model, str, "ModelUploadRequest.lora_model")
 
-        model_upload_request = cls(
+        _instance = cls(
             model_name,
             model_source,
             model_type,
@@ -129,8 +129,8 @@ class ModelUploadRequest:
             lora_model,
         )
 
-        model_upload_request.additional_properties = d
-        return model_upload_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -79,13 +79,13 @@ class ModelUploadSuccessResponse:
         if type(message) is not str and message is not UNSET:
             check_value(message, str, "ModelUploadSuccessResponse.message")
 
-        model_upload_success_response = cls(
+        _instance = cls(
             data,
             message,
         )
 
-        model_upload_success_response.additional_properties = d
-        return model_upload_success_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -72,15 +72,15 @@ class ModelUploadSuccessResponseData:
                 model_source, str, "ModelUploadSuccessResponseData.model_source"
             )
 
-        model_upload_success_response_data = cls(
+        _instance = cls(
             job_id,
             model_name,
             model_id,
             model_source,
         )
 
-        model_upload_success_response_data.additional_properties = d
-        return model_upload_success_response_data
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -86,13 +86,13 @@ class ModelVoices:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelVoices.voices") from None
 
-        model_voices = cls(
+        _instance = cls(
             model,
             voices,
         )
 
-        model_voices.additional_properties = d
-        return model_voices
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

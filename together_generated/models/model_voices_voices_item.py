@@ -52,13 +52,13 @@ class ModelVoicesVoicesItem:
         if type(name) is not str and name is not UNSET:
             check_value(name, str, "ModelVoicesVoicesItem.name")
 
-        model_voices_voices_item = cls(
+        _instance = cls(
             id,
             name,
         )
 
-        model_voices_voices_item.additional_properties = d
-        return model_voices_voices_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

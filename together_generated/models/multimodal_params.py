@@ -42,12 +42,12 @@ class MultimodalParams:
         if type(train_vision) is not bool and train_vision is not UNSET:
             check_value(train_vision, bool, "MultimodalParams.train_vision")
 
-        multimodal_params = cls(
+        _instance = cls(
             train_vision,
         )
 
-        multimodal_params.additional_properties = d
-        return multimodal_params
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

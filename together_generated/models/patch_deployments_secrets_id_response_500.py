@@ -25,10 +25,10 @@ class PatchDeploymentsSecretsIdResponse500:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        patch_deployments_secrets_id_response_500 = cls()
+        _instance = cls()
 
-        patch_deployments_secrets_id_response_500.additional_properties = d
-        return patch_deployments_secrets_id_response_500
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

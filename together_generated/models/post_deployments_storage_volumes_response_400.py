@@ -25,10 +25,10 @@ class PostDeploymentsStorageVolumesResponse400:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        post_deployments_storage_volumes_response_400 = cls()
+        _instance = cls()
 
-        post_deployments_storage_volumes_response_400.additional_properties = d
-        return post_deployments_storage_volumes_response_400
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -113,15 +113,15 @@ class PostFilesUploadBody:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFilesUploadBody.file_type") from None
 
-        post_files_upload_body = cls(
+        _instance = cls(
             purpose,
             file_name,
             file,
             file_type,
         )
 
-        post_files_upload_body.additional_properties = d
-        return post_files_upload_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

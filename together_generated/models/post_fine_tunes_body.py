@@ -561,7 +561,7 @@ class PostFineTunesBody:
                 hf_output_repo_name, str, "PostFineTunesBody.hf_output_repo_name"
             )
 
-        post_fine_tunes_body = cls(
+        _instance = cls(
             training_file,
             model,
             validation_file,
@@ -593,8 +593,8 @@ class PostFineTunesBody:
             hf_output_repo_name,
         )
 
-        post_fine_tunes_body.additional_properties = d
-        return post_fine_tunes_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

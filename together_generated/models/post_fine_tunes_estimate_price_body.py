@@ -235,7 +235,7 @@ class PostFineTunesEstimatePriceBody:
                 from_checkpoint, str, "PostFineTunesEstimatePriceBody.from_checkpoint"
             )
 
-        post_fine_tunes_estimate_price_body = cls(
+        _instance = cls(
             training_file,
             validation_file,
             model,
@@ -246,8 +246,8 @@ class PostFineTunesEstimatePriceBody:
             from_checkpoint,
         )
 
-        post_fine_tunes_estimate_price_body.additional_properties = d
-        return post_fine_tunes_estimate_price_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

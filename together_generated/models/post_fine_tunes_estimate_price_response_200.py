@@ -109,7 +109,7 @@ class PostFineTunesEstimatePriceResponse200:
                 "PostFineTunesEstimatePriceResponse200.estimated_eval_token_count",
             )
 
-        post_fine_tunes_estimate_price_response_200 = cls(
+        _instance = cls(
             estimated_total_price,
             allowed_to_proceed,
             user_limit,
@@ -117,8 +117,8 @@ class PostFineTunesEstimatePriceResponse200:
             estimated_eval_token_count,
         )
 
-        post_fine_tunes_estimate_price_response_200.additional_properties = d
-        return post_fine_tunes_estimate_price_response_200
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -317,7 +317,7 @@ class PostImagesGenerationsBody:
                 "PostImagesGenerationsBody.disable_safety_checker",
             )
 
-        post_images_generations_body = cls(
+        _instance = cls(
             prompt,
             model,
             steps,
@@ -335,8 +335,8 @@ class PostImagesGenerationsBody:
             disable_safety_checker,
         )
 
-        post_images_generations_body.additional_properties = d
-        return post_images_generations_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

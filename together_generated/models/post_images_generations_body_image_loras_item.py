@@ -52,13 +52,13 @@ class PostImagesGenerationsBodyImageLorasItem:
         if type(scale) not in (float, int) and scale is not UNSET:
             check_value(scale, float, "PostImagesGenerationsBodyImageLorasItem.scale")
 
-        post_images_generations_body_image_loras_item = cls(
+        _instance = cls(
             path,
             scale,
         )
 
-        post_images_generations_body_image_loras_item.additional_properties = d
-        return post_images_generations_body_image_loras_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -79,7 +79,7 @@ class Pricing:
         if type(finetune) not in (float, int) and finetune is not UNSET:
             check_value(finetune, float, "Pricing.finetune")
 
-        pricing = cls(
+        _instance = cls(
             hourly,
             input_,
             output,
@@ -87,8 +87,8 @@ class Pricing:
             finetune,
         )
 
-        pricing.additional_properties = d
-        return pricing
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

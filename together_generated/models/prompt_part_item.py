@@ -81,13 +81,13 @@ class PromptPartItem:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PromptPartItem.logprobs") from None
 
-        prompt_part_item = cls(
+        _instance = cls(
             text,
             logprobs,
         )
 
-        prompt_part_item.additional_properties = d
-        return prompt_part_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -76,14 +76,14 @@ class QueueAutoscalingConfig:
         if type(target) not in (float, int) and target is not UNSET:
             check_value(target, float, "QueueAutoscalingConfig.target")
 
-        queue_autoscaling_config = cls(
+        _instance = cls(
             metric,
             model,
             target,
         )
 
-        queue_autoscaling_config.additional_properties = d
-        return queue_autoscaling_config
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -52,13 +52,13 @@ class QueueCancelRequest:
         if type(request_id) is not str and request_id is not UNSET:
             check_value(request_id, str, "QueueCancelRequest.request_id")
 
-        queue_cancel_request = cls(
+        _instance = cls(
             model,
             request_id,
         )
 
-        queue_cancel_request.additional_properties = d
-        return queue_cancel_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -51,12 +51,12 @@ class QueueCancelResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueCancelResponse.status") from None
 
-        queue_cancel_response = cls(
+        _instance = cls(
             status,
         )
 
-        queue_cancel_response.additional_properties = d
-        return queue_cancel_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

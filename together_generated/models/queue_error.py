@@ -71,15 +71,15 @@ class QueueError:
         if type(type_) is not str and type_ is not UNSET:
             check_value(type_, str, "QueueError.type")
 
-        queue_error = cls(
+        _instance = cls(
             code,
             message,
             param,
             type_,
         )
 
-        queue_error.additional_properties = d
-        return queue_error
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

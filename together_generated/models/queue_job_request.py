@@ -116,15 +116,15 @@ class QueueJobRequest:
         if type(priority) is not int and priority is not UNSET:
             check_value(priority, int, "QueueJobRequest.priority")
 
-        queue_job_request = cls(
+        _instance = cls(
             model,
             payload,
             info,
             priority,
         )
 
-        queue_job_request.additional_properties = d
-        return queue_job_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -31,10 +31,10 @@ class QueueJobRequestInfo:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        queue_job_request_info = cls()
+        _instance = cls()
 
-        queue_job_request_info.additional_properties = d
-        return queue_job_request_info
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -27,10 +27,10 @@ class QueueJobRequestPayload:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        queue_job_request_payload = cls()
+        _instance = cls()
 
-        queue_job_request_payload.additional_properties = d
-        return queue_job_request_payload
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -81,13 +81,13 @@ class QueueJobResponse:
         if type(request_id) is not str and request_id is not UNSET:
             check_value(request_id, str, "QueueJobResponse.requestId")
 
-        queue_job_response = cls(
+        _instance = cls(
             error,
             request_id,
         )
 
-        queue_job_response.additional_properties = d
-        return queue_job_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

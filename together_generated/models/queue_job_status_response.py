@@ -261,7 +261,7 @@ class QueueJobStatusResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobStatusResponse.warnings") from None
 
-        queue_job_status_response = cls(
+        _instance = cls(
             model,
             request_id,
             status,
@@ -276,8 +276,8 @@ class QueueJobStatusResponse:
             warnings,
         )
 
-        queue_job_status_response.additional_properties = d
-        return queue_job_status_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -31,10 +31,10 @@ class QueueJobStatusResponseInfo:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        queue_job_status_response_info = cls()
+        _instance = cls()
 
-        queue_job_status_response_info.additional_properties = d
-        return queue_job_status_response_info
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -27,10 +27,10 @@ class QueueJobStatusResponseOutputs:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        queue_job_status_response_outputs = cls()
+        _instance = cls()
 
-        queue_job_status_response_outputs.additional_properties = d
-        return queue_job_status_response_outputs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -61,14 +61,14 @@ class QueueMetricsResponse:
         if type(total_jobs) is not int and total_jobs is not UNSET:
             check_value(total_jobs, int, "QueueMetricsResponse.total_jobs")
 
-        queue_metrics_response = cls(
+        _instance = cls(
             messages_running,
             messages_waiting,
             total_jobs,
         )
 
-        queue_metrics_response.additional_properties = d
-        return queue_metrics_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -80,12 +80,12 @@ class RegionListResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RegionListResponse.regions") from None
 
-        region_list_response = cls(
+        _instance = cls(
             regions,
         )
 
-        region_list_response.additional_properties = d
-        return region_list_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -82,14 +82,14 @@ class RegionListResponseRegionsItem:
                 exc, "RegionListResponseRegionsItem.supported_instance_types"
             ) from None
 
-        region_list_response_regions_item = cls(
+        _instance = cls(
             name,
             driver_versions,
             supported_instance_types,
         )
 
-        region_list_response_regions_item.additional_properties = d
-        return region_list_response_regions_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

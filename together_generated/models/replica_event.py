@@ -154,7 +154,7 @@ class ReplicaEvent:
                 volume_preload_status, str, "ReplicaEvent.volume_preload_status"
             )
 
-        replica_event = cls(
+        _instance = cls(
             image,
             replica_ready_since,
             replica_status,
@@ -166,8 +166,8 @@ class ReplicaEvent:
             volume_preload_status,
         )
 
-        replica_event.additional_properties = d
-        return replica_event
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

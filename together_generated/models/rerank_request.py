@@ -78,7 +78,9 @@ class RerankRequest:
         query = self.query
 
         documents: list[dict[str, Any]] | list[str]
-        if isinstance(self.documents, list):
+        if isinstance(self.documents, list) and all(
+            isinstance(item, RerankRequestDocumentsType0Item) for item in self.documents
+        ):
             documents = []
             for documents_type_0_item_data in self.documents:
                 documents_type_0_item = documents_type_0_item_data.to_dict()
@@ -201,7 +203,7 @@ class RerankRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankRequest.rank_fields") from None
 
-        rerank_request = cls(
+        _instance = cls(
             model,
             query,
             documents,
@@ -210,4 +212,4 @@ class RerankRequest:
             rank_fields,
         )
 
-        return rerank_request
+        return _instance

@@ -25,10 +25,10 @@ class RerankRequestDocumentsType0Item:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        rerank_request_documents_type_0_item = cls()
+        _instance = cls()
 
-        rerank_request_documents_type_0_item.additional_properties = d
-        return rerank_request_documents_type_0_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -155,7 +155,7 @@ class RerankResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.usage") from None
 
-        rerank_response = cls(
+        _instance = cls(
             object_,
             model,
             results,
@@ -163,8 +163,8 @@ class RerankResponse:
             usage,
         )
 
-        rerank_response.additional_properties = d
-        return rerank_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

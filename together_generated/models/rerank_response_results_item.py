@@ -90,14 +90,14 @@ class RerankResponseResultsItem:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponseResultsItem.document") from None
 
-        rerank_response_results_item = cls(
+        _instance = cls(
             index,
             relevance_score,
             document,
         )
 
-        rerank_response_results_item.additional_properties = d
-        return rerank_response_results_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -56,12 +56,12 @@ class RerankResponseResultsItemDocument:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponseResultsItemDocument.text") from None
 
-        rerank_response_results_item_document = cls(
+        _instance = cls(
             text,
         )
 
-        rerank_response_results_item_document.additional_properties = d
-        return rerank_response_results_item_document
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

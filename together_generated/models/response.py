@@ -102,12 +102,12 @@ class Response:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Response.errors") from None
 
-        response = cls(
+        _instance = cls(
             errors,
         )
 
-        response.additional_properties = d
-        return response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

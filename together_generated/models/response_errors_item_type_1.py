@@ -25,10 +25,10 @@ class ResponseErrorsItemType1:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        response_errors_item_type_1 = cls()
+        _instance = cls()
 
-        response_errors_item_type_1.additional_properties = d
-        return response_errors_item_type_1
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -53,12 +53,12 @@ class ResponseFormatJsonObject:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonObject.type") from None
 
-        response_format_json_object = cls(
+        _instance = cls(
             type_,
         )
 
-        response_format_json_object.additional_properties = d
-        return response_format_json_object
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -90,13 +90,13 @@ class ResponseFormatJsonSchema:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonSchema.json_schema") from None
 
-        response_format_json_schema = cls(
+        _instance = cls(
             type_,
             json_schema,
         )
 
-        response_format_json_schema.additional_properties = d
-        return response_format_json_schema
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

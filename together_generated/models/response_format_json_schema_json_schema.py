@@ -133,15 +133,15 @@ class ResponseFormatJsonSchemaJSONSchema:
                 exc, "ResponseFormatJsonSchemaJSONSchema.strict"
             ) from None
 
-        response_format_json_schema_json_schema = cls(
+        _instance = cls(
             name,
             description,
             schema,
             strict,
         )
 
-        response_format_json_schema_json_schema.additional_properties = d
-        return response_format_json_schema_json_schema
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -30,10 +30,10 @@ class ResponseFormatJsonSchemaSchema:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        response_format_json_schema_schema = cls()
+        _instance = cls()
 
-        response_format_json_schema_schema.additional_properties = d
-        return response_format_json_schema_schema
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

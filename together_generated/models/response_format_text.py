@@ -50,12 +50,12 @@ class ResponseFormatText:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatText.type") from None
 
-        response_format_text = cls(
+        _instance = cls(
             type_,
         )
 
-        response_format_text.additional_properties = d
-        return response_format_text
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -72,15 +72,15 @@ class RLAdamWOptimizerParams:
         if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
             check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
 
-        rl_adam_w_optimizer_params = cls(
+        _instance = cls(
             beta1,
             beta2,
             eps,
             weight_decay,
         )
 
-        rl_adam_w_optimizer_params.additional_properties = d
-        return rl_adam_w_optimizer_params
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

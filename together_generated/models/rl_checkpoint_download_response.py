@@ -78,12 +78,12 @@ class RLCheckpointDownloadResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLCheckpointDownloadResponse.data") from None
 
-        rl_checkpoint_download_response = cls(
+        _instance = cls(
             data,
         )
 
-        rl_checkpoint_download_response.additional_properties = d
-        return rl_checkpoint_download_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -62,14 +62,14 @@ class RLCheckpointFile:
         if type(size) is not str and size is not UNSET:
             check_value(size, str, "RLCheckpointFile.size")
 
-        rl_checkpoint_file = cls(
+        _instance = cls(
             filename,
             url,
             size,
         )
 
-        rl_checkpoint_file.additional_properties = d
-        return rl_checkpoint_file
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

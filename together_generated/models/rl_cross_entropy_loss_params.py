@@ -27,10 +27,10 @@ class RLCrossEntropyLossParams:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        rl_cross_entropy_loss_params = cls()
+        _instance = cls()
 
-        rl_cross_entropy_loss_params.additional_properties = d
-        return rl_cross_entropy_loss_params
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -47,12 +47,12 @@ class RLEncodedText:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLEncodedText.tokens") from None
 
-        rl_encoded_text = cls(
+        _instance = cls(
             tokens,
         )
 
-        rl_encoded_text.additional_properties = d
-        return rl_encoded_text
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -91,13 +91,13 @@ class RLForwardBackwardBody:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLForwardBackwardBody.loss") from None
 
-        rl_forward_backward_body = cls(
+        _instance = cls(
             samples,
             loss,
         )
 
-        rl_forward_backward_body.additional_properties = d
-        return rl_forward_backward_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -131,15 +131,15 @@ class RLForwardBackwardOperation:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLForwardBackwardOperation.error") from None
 
-        rl_forward_backward_operation = cls(
+        _instance = cls(
             id,
             status,
             output,
             error,
         )
 
-        rl_forward_backward_operation.additional_properties = d
-        return rl_forward_backward_operation
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -86,13 +86,13 @@ class RLForwardBackwardResult:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLForwardBackwardResult.metrics") from None
 
-        rl_forward_backward_result = cls(
+        _instance = cls(
             loss,
             metrics,
         )
 
-        rl_forward_backward_result.additional_properties = d
-        return rl_forward_backward_result
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -27,10 +27,10 @@ class RLForwardBackwardResultMetrics:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        rl_forward_backward_result_metrics = cls()
+        _instance = cls()
 
-        rl_forward_backward_result_metrics.additional_properties = d
-        return rl_forward_backward_result_metrics
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

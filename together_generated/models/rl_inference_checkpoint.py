@@ -118,15 +118,15 @@ class RLInferenceCheckpoint:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInferenceCheckpoint.registration") from None
 
-        rl_inference_checkpoint = cls(
+        _instance = cls(
             id,
             step,
             created_at,
             registration,
         )
 
-        rl_inference_checkpoint.additional_properties = d
-        return rl_inference_checkpoint
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -131,15 +131,15 @@ class RLInferenceCheckpointOperation:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInferenceCheckpointOperation.error") from None
 
-        rl_inference_checkpoint_operation = cls(
+        _instance = cls(
             id,
             status,
             output,
             error,
         )
 
-        rl_inference_checkpoint_operation.additional_properties = d
-        return rl_inference_checkpoint_operation
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

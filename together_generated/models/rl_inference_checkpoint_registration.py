@@ -66,13 +66,13 @@ class RLInferenceCheckpointRegistration:
                 exc, "RLInferenceCheckpointRegistration.registered_at"
             ) from None
 
-        rl_inference_checkpoint_registration = cls(
+        _instance = cls(
             model_name,
             registered_at,
         )
 
-        rl_inference_checkpoint_registration.additional_properties = d
-        return rl_inference_checkpoint_registration
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -42,12 +42,12 @@ class RLInferenceCheckpointResult:
         if type(model_name) is not str and model_name is not UNSET:
             check_value(model_name, str, "RLInferenceCheckpointResult.model_name")
 
-        rl_inference_checkpoint_result = cls(
+        _instance = cls(
             model_name,
         )
 
-        rl_inference_checkpoint_result.additional_properties = d
-        return rl_inference_checkpoint_result
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -71,12 +71,12 @@ class RLInputChunk:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInputChunk.encoded_text") from None
 
-        rl_input_chunk = cls(
+        _instance = cls(
             encoded_text,
         )
 
-        rl_input_chunk.additional_properties = d
-        return rl_input_chunk
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -51,13 +51,13 @@ class RLListMeta:
         if type(has_more) is not bool and has_more is not UNSET:
             check_value(has_more, bool, "RLListMeta.has_more")
 
-        rl_list_meta = cls(
+        _instance = cls(
             limit,
             has_more,
         )
 
-        rl_list_meta.additional_properties = d
-        return rl_list_meta
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

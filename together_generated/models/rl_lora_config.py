@@ -62,14 +62,14 @@ class RLLoraConfig:
         if type(dropout) not in (float, int) and dropout is not UNSET:
             check_value(dropout, float, "RLLoraConfig.dropout")
 
-        rl_lora_config = cls(
+        _instance = cls(
             rank,
             alpha,
             dropout,
         )
 
-        rl_lora_config.additional_properties = d
-        return rl_lora_config
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

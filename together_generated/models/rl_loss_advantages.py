@@ -67,13 +67,13 @@ class RLLossAdvantages:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossAdvantages.dtype") from None
 
-        rl_loss_advantages = cls(
+        _instance = cls(
             data,
             dtype,
         )
 
-        rl_loss_advantages.additional_properties = d
-        return rl_loss_advantages
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

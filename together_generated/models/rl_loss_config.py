@@ -113,14 +113,14 @@ class RLLossConfig:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossConfig.grpo_params") from None
 
-        rl_loss_config = cls(
+        _instance = cls(
             type_,
             cross_entropy_params,
             grpo_params,
         )
 
-        rl_loss_config.additional_properties = d
-        return rl_loss_config
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -117,14 +117,14 @@ class RLLossInputs:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossInputs.grpo_inputs") from None
 
-        rl_loss_inputs = cls(
+        _instance = cls(
             target_tokens,
             loss_mask,
             grpo_inputs,
         )
 
-        rl_loss_inputs.additional_properties = d
-        return rl_loss_inputs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

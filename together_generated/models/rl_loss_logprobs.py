@@ -67,13 +67,13 @@ class RLLossLogprobs:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossLogprobs.dtype") from None
 
-        rl_loss_logprobs = cls(
+        _instance = cls(
             data,
             dtype,
         )
 
-        rl_loss_logprobs.additional_properties = d
-        return rl_loss_logprobs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

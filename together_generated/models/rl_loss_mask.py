@@ -68,13 +68,13 @@ class RLLossMask:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossMask.dtype") from None
 
-        rl_loss_mask = cls(
+        _instance = cls(
             data,
             dtype,
         )
 
-        rl_loss_mask.additional_properties = d
-        return rl_loss_mask
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -67,13 +67,13 @@ class RLLossTargetTokens:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossTargetTokens.dtype") from None
 
-        rl_loss_target_tokens = cls(
+        _instance = cls(
             data,
             dtype,
         )
 
-        rl_loss_target_tokens.additional_properties = d
-        return rl_loss_target_tokens
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

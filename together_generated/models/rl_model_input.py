@@ -76,12 +76,12 @@ class RLModelInput:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLModelInput.chunks") from None
 
-        rl_model_input = cls(
+        _instance = cls(
             chunks,
         )
 
-        rl_model_input.additional_properties = d
-        return rl_model_input
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

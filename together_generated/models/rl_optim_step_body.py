@@ -83,13 +83,13 @@ class RLOptimStepBody:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLOptimStepBody.adamw_params") from None
 
-        rl_optim_step_body = cls(
+        _instance = cls(
             learning_rate,
             adamw_params,
         )
 
-        rl_optim_step_body.additional_properties = d
-        return rl_optim_step_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -129,15 +129,15 @@ class RLOptimStepOperation:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLOptimStepOperation.error") from None
 
-        rl_optim_step_operation = cls(
+        _instance = cls(
             id,
             status,
             output,
             error,
         )
 
-        rl_optim_step_operation.additional_properties = d
-        return rl_optim_step_operation
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -41,12 +41,12 @@ class RLOptimStepResult:
         if type(step) is not str and step is not UNSET:
             check_value(step, str, "RLOptimStepResult.step")
 
-        rl_optim_step_result = cls(
+        _instance = cls(
             step,
         )
 
-        rl_optim_step_result.additional_properties = d
-        return rl_optim_step_result
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -99,14 +99,14 @@ class RLSampleBody:
         if type(num_samples) is not int and num_samples is not UNSET:
             check_value(num_samples, int, "RLSampleBody.num_samples")
 
-        rl_sample_body = cls(
+        _instance = cls(
             prompt,
             sampling_params,
             num_samples,
         )
 
-        rl_sample_body.additional_properties = d
-        return rl_sample_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

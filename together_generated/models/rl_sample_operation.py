@@ -129,15 +129,15 @@ class RLSampleOperation:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleOperation.error") from None
 
-        rl_sample_operation = cls(
+        _instance = cls(
             id,
             status,
             output,
             error,
         )
 
-        rl_sample_operation.additional_properties = d
-        return rl_sample_operation
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -78,12 +78,12 @@ class RLSampleResult:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleResult.sequences") from None
 
-        rl_sample_result = cls(
+        _instance = cls(
             sequences,
         )
 
-        rl_sample_result.additional_properties = d
-        return rl_sample_result
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

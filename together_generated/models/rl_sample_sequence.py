@@ -73,14 +73,14 @@ class RLSampleSequence:
         if type(stop_reason) is not str and stop_reason is not UNSET:
             check_value(stop_reason, str, "RLSampleSequence.stop_reason")
 
-        rl_sample_sequence = cls(
+        _instance = cls(
             tokens,
             logprobs,
             stop_reason,
         )
 
-        rl_sample_sequence.additional_properties = d
-        return rl_sample_sequence
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -97,7 +97,7 @@ class RLSamplingParams:
         if type(seed) is not str and seed is not UNSET:
             check_value(seed, str, "RLSamplingParams.seed")
 
-        rl_sampling_params = cls(
+        _instance = cls(
             max_tokens,
             temperature,
             top_p,
@@ -106,8 +106,8 @@ class RLSamplingParams:
             seed,
         )
 
-        rl_sampling_params.additional_properties = d
-        return rl_sampling_params
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -103,14 +103,14 @@ class RLStartTrainingSessionRequest:
                 exc, "RLStartTrainingSessionRequest.lora_config"
             ) from None
 
-        rl_start_training_session_request = cls(
+        _instance = cls(
             base_model,
             resume_from_checkpoint_id,
             lora_config,
         )
 
-        rl_start_training_session_request.additional_properties = d
-        return rl_start_training_session_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -72,14 +72,14 @@ class RLTrainingCheckpoint:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingCheckpoint.created_at") from None
 
-        rl_training_checkpoint = cls(
+        _instance = cls(
             id,
             step,
             created_at,
         )
 
-        rl_training_checkpoint.additional_properties = d
-        return rl_training_checkpoint
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -42,12 +42,12 @@ class RLTrainingCheckpointResult:
         if type(checkpoint_id) is not str and checkpoint_id is not UNSET:
             check_value(checkpoint_id, str, "RLTrainingCheckpointResult.checkpoint_id")
 
-        rl_training_checkpoint_result = cls(
+        _instance = cls(
             checkpoint_id,
         )
 
-        rl_training_checkpoint_result.additional_properties = d
-        return rl_training_checkpoint_result
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

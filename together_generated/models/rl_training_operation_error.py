@@ -64,13 +64,13 @@ class RLTrainingOperationError:
         if type(message) is not str and message is not UNSET:
             check_value(message, str, "RLTrainingOperationError.message")
 
-        rl_training_operation_error = cls(
+        _instance = cls(
             code,
             message,
         )
 
-        rl_training_operation_error.additional_properties = d
-        return rl_training_operation_error
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -81,13 +81,13 @@ class RLTrainingSample:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSample.loss_inputs") from None
 
-        rl_training_sample = cls(
+        _instance = cls(
             model_input,
             loss_inputs,
         )
 
-        rl_training_sample.additional_properties = d
-        return rl_training_sample
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

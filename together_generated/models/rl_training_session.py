@@ -252,7 +252,7 @@ class RLTrainingSession:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.lora_config") from None
 
-        rl_training_session = cls(
+        _instance = cls(
             id,
             status,
             base_model,
@@ -265,8 +265,8 @@ class RLTrainingSession:
             lora_config,
         )
 
-        rl_training_session.additional_properties = d
-        return rl_training_session
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

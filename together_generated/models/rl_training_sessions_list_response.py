@@ -101,13 +101,13 @@ class RLTrainingSessionsListResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSessionsListResponse.meta") from None
 
-        rl_training_sessions_list_response = cls(
+        _instance = cls(
             data,
             meta,
         )
 
-        rl_training_sessions_list_response.additional_properties = d
-        return rl_training_sessions_list_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -100,14 +100,14 @@ class RLGRPOLossInputs:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
 
-        rlgrpo_loss_inputs = cls(
+        _instance = cls(
             advantages,
             generator_logprobs,
             reference_logprobs,
         )
 
-        rlgrpo_loss_inputs.additional_properties = d
-        return rlgrpo_loss_inputs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -84,15 +84,15 @@ class RLGRPOLossParams:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossParams.agg_type") from None
 
-        rlgrpo_loss_params = cls(
+        _instance = cls(
             clip_low,
             clip_high,
             beta,
             agg_type,
         )
 
-        rlgrpo_loss_params.additional_properties = d
-        return rlgrpo_loss_params
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -118,7 +118,7 @@ class SecretResponseItem:
         if type(updated_at) is not str and updated_at is not UNSET:
             check_value(updated_at, str, "SecretResponseItem.updated_at")
 
-        secret_response_item = cls(
+        _instance = cls(
             created_at,
             created_by,
             description,
@@ -129,8 +129,8 @@ class SecretResponseItem:
             updated_at,
         )
 
-        secret_response_item.additional_properties = d
-        return secret_response_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -131,13 +131,13 @@ class SessionListResponse:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "SessionListResponse.data") from None
 
-        session_list_response = cls(
+        _instance = cls(
             errors,
             data,
         )
 
-        session_list_response.additional_properties = d
-        return session_list_response
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

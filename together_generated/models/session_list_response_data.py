@@ -82,12 +82,12 @@ class SessionListResponseData:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "SessionListResponseData.sessions") from None
 
-        session_list_response_data = cls(
+        _instance = cls(
             sessions,
         )
 
-        session_list_response_data.additional_properties = d
-        return session_list_response_data
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -94,7 +94,7 @@ class SessionListResponseDataSessionsItem:
                 exc, "SessionListResponseDataSessionsItem.started_at"
             ) from None
 
-        session_list_response_data_sessions_item = cls(
+        _instance = cls(
             execute_count,
             expires_at,
             id,
@@ -102,8 +102,8 @@ class SessionListResponseDataSessionsItem:
             started_at,
         )
 
-        session_list_response_data_sessions_item.additional_properties = d
-        return session_list_response_data_sessions_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -25,10 +25,10 @@ class SessionListResponseErrorsItemType1:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        session_list_response_errors_item_type_1 = cls()
+        _instance = cls()
 
-        session_list_response_errors_item_type_1.additional_properties = d
-        return session_list_response_errors_item_type_1
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -56,13 +56,13 @@ class StreamOutput:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "StreamOutput.type") from None
 
-        stream_output = cls(
+        _instance = cls(
             data,
             type_,
         )
 
-        stream_output.additional_properties = d
-        return stream_output
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

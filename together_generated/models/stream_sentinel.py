@@ -49,12 +49,12 @@ class StreamSentinel:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "StreamSentinel.data") from None
 
-        stream_sentinel = cls(
+        _instance = cls(
             data,
         )
 
-        stream_sentinel.additional_properties = d
-        return stream_sentinel
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

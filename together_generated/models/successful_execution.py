@@ -73,13 +73,13 @@ class SuccessfulExecution:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "SuccessfulExecution.data") from None
 
-        successful_execution = cls(
+        _instance = cls(
             errors,
             data,
         )
 
-        successful_execution.additional_properties = d
-        return successful_execution
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

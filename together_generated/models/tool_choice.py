@@ -96,15 +96,15 @@ class ToolChoice:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolChoice.function") from None
 
-        tool_choice = cls(
+        _instance = cls(
             index,
             id,
             type_,
             function,
         )
 
-        tool_choice.additional_properties = d
-        return tool_choice
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

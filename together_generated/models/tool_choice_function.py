@@ -52,13 +52,13 @@ class ToolChoiceFunction:
         if type(arguments) is not str and arguments is not UNSET:
             check_value(arguments, str, "ToolChoiceFunction.arguments")
 
-        tool_choice_function = cls(
+        _instance = cls(
             name,
             arguments,
         )
 
-        tool_choice_function.additional_properties = d
-        return tool_choice_function
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -81,13 +81,13 @@ class ToolsPart:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolsPart.function") from None
 
-        tools_part = cls(
+        _instance = cls(
             type_,
             function,
         )
 
-        tools_part.additional_properties = d
-        return tools_part
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

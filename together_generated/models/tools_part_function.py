@@ -93,14 +93,14 @@ class ToolsPartFunction:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolsPartFunction.parameters") from None
 
-        tools_part_function = cls(
+        _instance = cls(
             description,
             name,
             parameters,
         )
 
-        tools_part_function.additional_properties = d
-        return tools_part_function
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -27,10 +27,10 @@ class ToolsPartFunctionParameters:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        tools_part_function_parameters = cls()
+        _instance = cls()
 
-        tools_part_function_parameters.additional_properties = d
-        return tools_part_function_parameters
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -27,10 +27,10 @@ class TopLogprobs:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        top_logprobs = cls()
+        _instance = cls()
 
-        top_logprobs.additional_properties = d
-        return top_logprobs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

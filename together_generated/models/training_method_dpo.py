@@ -112,7 +112,7 @@ class TrainingMethodDPO:
         if type(simpo_gamma) not in (float, int) and simpo_gamma is not UNSET:
             check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
 
-        training_method_dpo = cls(
+        _instance = cls(
             method,
             dpo_beta,
             rpo_alpha,
@@ -121,8 +121,8 @@ class TrainingMethodDPO:
             simpo_gamma,
         )
 
-        training_method_dpo.additional_properties = d
-        return training_method_dpo
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -89,13 +89,13 @@ class TrainingMethodSFT:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "TrainingMethodSFT.train_on_inputs") from None
 
-        training_method_sft = cls(
+        _instance = cls(
             method,
             train_on_inputs,
         )
 
-        training_method_sft.additional_properties = d
-        return training_method_sft
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

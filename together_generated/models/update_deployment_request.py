@@ -397,7 +397,7 @@ class UpdateDeploymentRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateDeploymentRequest.volumes") from None
 
-        update_deployment_request = cls(
+        _instance = cls(
             args,
             autoscaling,
             command,
@@ -418,8 +418,8 @@ class UpdateDeploymentRequest:
             volumes,
         )
 
-        update_deployment_request.additional_properties = d
-        return update_deployment_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

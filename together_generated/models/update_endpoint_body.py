@@ -133,15 +133,15 @@ class UpdateEndpointBody:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None
 
-        update_endpoint_body = cls(
+        _instance = cls(
             display_name,
             state,
             autoscaling,
             inactive_timeout,
         )
 
-        update_endpoint_body.additional_properties = d
-        return update_endpoint_body
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -75,15 +75,15 @@ class UpdateSecretRequest:
         if type(value) is not str and value is not UNSET:
             check_value(value, str, "UpdateSecretRequest.value")
 
-        update_secret_request = cls(
+        _instance = cls(
             description,
             name,
             project_id,
             value,
         )
 
-        update_secret_request.additional_properties = d
-        return update_secret_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

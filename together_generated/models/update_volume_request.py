@@ -101,14 +101,14 @@ class UpdateVolumeRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateVolumeRequest.type") from None
 
-        update_volume_request = cls(
+        _instance = cls(
             content,
             name,
             type_,
         )
 
-        update_volume_request.additional_properties = d
-        return update_volume_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

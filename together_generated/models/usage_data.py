@@ -61,14 +61,14 @@ class UsageData:
         if type(total_tokens) is not int and total_tokens is not UNSET:
             check_value(total_tokens, int, "UsageData.total_tokens")
 
-        usage_data = cls(
+        _instance = cls(
             prompt_tokens,
             completion_tokens,
             total_tokens,
         )
 
-        usage_data.additional_properties = d
-        return usage_data
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -97,14 +97,14 @@ class VersionHistoryItem:
         if type(version) is not int and version is not UNSET:
             check_value(version, int, "VersionHistoryItem.version")
 
-        version_history_item = cls(
+        _instance = cls(
             content,
             mounted_by,
             version,
         )
 
-        version_history_item.additional_properties = d
-        return version_history_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

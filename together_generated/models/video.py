@@ -84,13 +84,13 @@ class Video:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Video.video_url") from None
 
-        video = cls(
+        _instance = cls(
             type_,
             video_url,
         )
 
-        video.additional_properties = d
-        return video
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

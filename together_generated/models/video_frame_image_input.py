@@ -100,13 +100,13 @@ class VideoFrameImageInput:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoFrameImageInput.frame") from None
 
-        video_frame_image_input = cls(
+        _instance = cls(
             input_image,
             frame,
         )
 
-        video_frame_image_input.additional_properties = d
-        return video_frame_image_input
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

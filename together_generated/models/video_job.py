@@ -184,7 +184,7 @@ class VideoJob:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoJob.outputs") from None
 
-        video_job = cls(
+        _instance = cls(
             id,
             model,
             status,
@@ -197,8 +197,8 @@ class VideoJob:
             outputs,
         )
 
-        video_job.additional_properties = d
-        return video_job
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -54,13 +54,13 @@ class VideoJobError:
         if type(code) is not str and code is not UNSET:
             check_value(code, str, "VideoJobError.code")
 
-        video_job_error = cls(
+        _instance = cls(
             message,
             code,
         )
 
-        video_job_error.additional_properties = d
-        return video_job_error
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -53,13 +53,13 @@ class VideoJobOutputs:
         if type(video_url) is not str and video_url is not UNSET:
             check_value(video_url, str, "VideoJobOutputs.video_url")
 
-        video_job_outputs = cls(
+        _instance = cls(
             cost,
             video_url,
         )
 
-        video_job_outputs.additional_properties = d
-        return video_job_outputs
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -111,14 +111,14 @@ class VolumeContent:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeContent.type") from None
 
-        volume_content = cls(
+        _instance = cls(
             files,
             source_prefix,
             type_,
         )
 
-        volume_content.additional_properties = d
-        return volume_content
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

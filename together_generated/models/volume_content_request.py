@@ -67,13 +67,13 @@ class VolumeContentRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeContentRequest.type") from None
 
-        volume_content_request = cls(
+        _instance = cls(
             source_prefix,
             type_,
         )
 
-        volume_content_request.additional_properties = d
-        return volume_content_request
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

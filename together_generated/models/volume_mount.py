@@ -63,14 +63,14 @@ class VolumeMount:
         if type(version) is not int and version is not UNSET:
             check_value(version, int, "VolumeMount.version")
 
-        volume_mount = cls(
+        _instance = cls(
             mount_path,
             name,
             version,
         )
 
-        volume_mount.additional_properties = d
-        return volume_mount
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -198,7 +198,7 @@ class VolumeResponseItem:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeResponseItem.version_history") from None
 
-        volume_response_item = cls(
+        _instance = cls(
             content,
             created_at,
             current_version,
@@ -211,8 +211,8 @@ class VolumeResponseItem:
             version_history,
         )
 
-        volume_response_item.additional_properties = d
-        return volume_response_item
+        _instance.additional_properties = d
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

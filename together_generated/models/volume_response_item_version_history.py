@@ -51,7 +51,7 @@ class VolumeResponseItemVersionHistory:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
-        volume_response_item_version_history = cls()
+        _instance = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
@@ -59,10 +59,8 @@ class VolumeResponseItemVersionHistory:
 
             additional_properties[prop_name] = additional_property
 
-        volume_response_item_version_history.additional_properties = (
-            additional_properties
-        )
-        return volume_response_item_version_history
+        _instance.additional_properties = additional_properties
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:
