@@ -16,6 +16,7 @@ from pytest_httpserver import HTTPServer
 
 from together_generated.api.chat import chat_completions
 from together_generated.api.files import get_files, get_files_id, get_files_id_content
+from together_generated.api.rl import list_training_sessions
 from together_generated.client import AuthenticatedClient
 from together_generated.models import (
     ChatCompletionRequest,
@@ -168,6 +169,24 @@ def test_file_content_comes_back_as_the_bytes_sent(
 
     assert isinstance(content, File)
     assert content.payload.read() == body
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"limit": "20"}, "limit: expected an integer, got str '20'"),
+        ({"limit": 2.5}, "limit: expected an integer, got float 2.5"),
+        ({"after": 7}, "after: expected a string, got int 7"),
+        ({"status": "RUNNING"}, "status: Unexpected value 'RUNNING'"),
+    ],
+)
+def test_a_query_parameter_of_the_wrong_type_is_refused_before_sending(
+    api: AuthenticatedClient, httpserver: HTTPServer, query: dict[str, object], message: str
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        list_training_sessions.sync_detailed(client=api, **query)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(message)
+    assert httpserver.log == []
 
 
 @pytest.mark.anyio

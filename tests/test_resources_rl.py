@@ -108,6 +108,14 @@ def test_list_sends_the_filters_as_query(client, httpserver):
     assert [s.base_model for s in result.data] == ["meta-llama/Meta-Llama-3-8B-Instruct"]
 
 
+def test_a_query_parameter_given_as_none_is_left_out(client, httpserver):
+    httpserver.expect_request("/v1/rl/training-sessions", method="GET").respond_with_json(
+        {"data": [], "meta": {"limit": 20, "has_more": False}}
+    )
+    client.rl.training_sessions.list(status=None, limit=5, after=None)
+    assert dict(request_sent(httpserver).args) == {"limit": "5"}
+
+
 def test_retrieve(client, httpserver):
     httpserver.expect_request(
         f"/v1/rl/training-sessions/{SESSION_ID}", method="GET"
@@ -335,6 +343,11 @@ async def test_async_operation_and_its_poll_are_the_same_calls(aclient, httpserv
             "operation_id",
         ),
         (lambda c: c.rl.checkpoints.download("ckpt-1"), TypeError, "variant"),
+        # query parameters
+        (lambda c: c.rl.training_sessions.list(limit="20"), TypeError, "limit"),
+        (lambda c: c.rl.training_sessions.list(limit=True), TypeError, "limit"),
+        (lambda c: c.rl.training_sessions.list(status="RUNNING"), TypeError, "status"),
+        (lambda c: c.rl.training_sessions.list(after=7), TypeError, "after"),
     ],
 )
 def test_invalid_arguments_raise_naming_the_field_and_send_nothing(

@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.realtime_transcription_input_audio_format import (
     RealtimeTranscriptionInputAudioFormat,
+    check_realtime_transcription_input_audio_format,
 )
 from ...types import UNSET, Response
 
@@ -18,6 +19,17 @@ def _get_kwargs(
     model: str,
     input_audio_format: RealtimeTranscriptionInputAudioFormat = "pcm_s16le_16000",
 ) -> dict[str, Any]:
+
+    if model is not None and not isinstance(model, str):
+        raise TypeError(
+            f"model: expected a string, got {type(model).__name__} {model!r:.60}"
+        )
+
+    if input_audio_format is not None:
+        try:
+            check_realtime_transcription_input_audio_format(input_audio_format)
+        except TypeError as exc:
+            raise TypeError(f"input_audio_format: {exc}") from None
 
     params: dict[str, Any] = {}
 

@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.realtime_tts_model import RealtimeTtsModel
+from ...models.realtime_tts_model import RealtimeTtsModel, check_realtime_tts_model
 from ...types import UNSET, Response, Unset
 
 
@@ -17,6 +17,33 @@ def _get_kwargs(
     voice: str | Unset = UNSET,
     max_partial_length: int | Unset = 250,
 ) -> dict[str, Any]:
+
+    if not isinstance(model, Unset) and model is not None:
+        try:
+            check_realtime_tts_model(model)
+        except TypeError as exc:
+            raise TypeError(f"model: {exc}") from None
+
+    if (
+        not isinstance(voice, Unset)
+        and voice is not None
+        and not isinstance(voice, str)
+    ):
+        raise TypeError(
+            f"voice: expected a string, got {type(voice).__name__} {voice!r:.60}"
+        )
+
+    if (
+        not isinstance(max_partial_length, Unset)
+        and max_partial_length is not None
+        and (
+            not isinstance(max_partial_length, int)
+            or isinstance(max_partial_length, bool)
+        )
+    ):
+        raise TypeError(
+            f"max_partial_length: expected an integer, got {type(max_partial_length).__name__} {max_partial_length!r:.60}"
+        )
 
     params: dict[str, Any] = {}
 

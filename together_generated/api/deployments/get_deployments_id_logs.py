@@ -24,6 +24,15 @@ def _get_kwargs(
     replica_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
+    if (
+        not isinstance(replica_id, Unset)
+        and replica_id is not None
+        and not isinstance(replica_id, str)
+    ):
+        raise TypeError(
+            f"replica_id: expected a string, got {type(replica_id).__name__} {replica_id!r:.60}"
+        )
+
     params: dict[str, Any] = {}
 
     params["replica_id"] = replica_id

@@ -9,9 +9,10 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.list_endpoints_response_200 import ListEndpointsResponse200
-from ...models.list_endpoints_type import ListEndpointsType
+from ...models.list_endpoints_type import ListEndpointsType, check_list_endpoints_type
 from ...models.list_endpoints_usage_type import (
     ListEndpointsUsageType,
+    check_list_endpoints_usage_type,
 )
 from ...types import UNSET, Response, Unset
 
@@ -22,6 +23,23 @@ def _get_kwargs(
     usage_type: ListEndpointsUsageType | Unset = UNSET,
     mine: bool | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    if not isinstance(type_, Unset) and type_ is not None:
+        try:
+            check_list_endpoints_type(type_)
+        except TypeError as exc:
+            raise TypeError(f"type_: {exc}") from None
+
+    if not isinstance(usage_type, Unset) and usage_type is not None:
+        try:
+            check_list_endpoints_usage_type(usage_type)
+        except TypeError as exc:
+            raise TypeError(f"usage_type: {exc}") from None
+
+    if not isinstance(mine, Unset) and mine is not None and not isinstance(mine, bool):
+        raise TypeError(
+            f"mine: expected a boolean, got {type(mine).__name__} {mine!r:.60}"
+        )
 
     params: dict[str, Any] = {}
 

@@ -18,6 +18,24 @@ def _get_kwargs(
     limit: int | Unset = 10,
 ) -> dict[str, Any]:
 
+    if (
+        not isinstance(status, Unset)
+        and status is not None
+        and not isinstance(status, str)
+    ):
+        raise TypeError(
+            f"status: expected a string, got {type(status).__name__} {status!r:.60}"
+        )
+
+    if (
+        not isinstance(limit, Unset)
+        and limit is not None
+        and (not isinstance(limit, int) or isinstance(limit, bool))
+    ):
+        raise TypeError(
+            f"limit: expected an integer, got {type(limit).__name__} {limit!r:.60}"
+        )
+
     params: dict[str, Any] = {}
 
     params["status"] = status

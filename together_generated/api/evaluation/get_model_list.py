@@ -17,6 +17,15 @@ def _get_kwargs(
     model_source: str | Unset = "all",
 ) -> dict[str, Any]:
 
+    if (
+        not isinstance(model_source, Unset)
+        and model_source is not None
+        and not isinstance(model_source, str)
+    ):
+        raise TypeError(
+            f"model_source: expected a string, got {type(model_source).__name__} {model_source!r:.60}"
+        )
+
     params: dict[str, Any] = {}
 
     params["model_source"] = model_source

@@ -19,6 +19,15 @@ def _get_kwargs(
     force: bool | Unset = False,
 ) -> dict[str, Any]:
 
+    if (
+        not isinstance(force, Unset)
+        and force is not None
+        and not isinstance(force, bool)
+    ):
+        raise TypeError(
+            f"force: expected a boolean, got {type(force).__name__} {force!r:.60}"
+        )
+
     params: dict[str, Any] = {}
 
     params["force"] = force

@@ -19,6 +19,11 @@ def _get_kwargs(
     model_name: str,
 ) -> dict[str, Any]:
 
+    if model_name is not None and not isinstance(model_name, str):
+        raise TypeError(
+            f"model_name: expected a string, got {type(model_name).__name__} {model_name!r:.60}"
+        )
+
     params: dict[str, Any] = {}
 
     params["model_name"] = model_name

@@ -10,6 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_finetune_download_checkpoint import (
     GetFinetuneDownloadCheckpoint,
+    check_get_finetune_download_checkpoint,
 )
 from ...types import UNSET, File, Response, Unset
 
@@ -20,6 +21,26 @@ def _get_kwargs(
     checkpoint_step: int | Unset = UNSET,
     checkpoint: GetFinetuneDownloadCheckpoint | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    if ft_id is not None and not isinstance(ft_id, str):
+        raise TypeError(
+            f"ft_id: expected a string, got {type(ft_id).__name__} {ft_id!r:.60}"
+        )
+
+    if (
+        not isinstance(checkpoint_step, Unset)
+        and checkpoint_step is not None
+        and (not isinstance(checkpoint_step, int) or isinstance(checkpoint_step, bool))
+    ):
+        raise TypeError(
+            f"checkpoint_step: expected an integer, got {type(checkpoint_step).__name__} {checkpoint_step!r:.60}"
+        )
+
+    if not isinstance(checkpoint, Unset) and checkpoint is not None:
+        try:
+            check_get_finetune_download_checkpoint(checkpoint)
+        except TypeError as exc:
+            raise TypeError(f"checkpoint: {exc}") from None
 
     params: dict[str, Any] = {}
 

@@ -17,6 +17,15 @@ def _get_kwargs(
     dedicated: bool | Unset = UNSET,
 ) -> dict[str, Any]:
 
+    if (
+        not isinstance(dedicated, Unset)
+        and dedicated is not None
+        and not isinstance(dedicated, bool)
+    ):
+        raise TypeError(
+            f"dedicated: expected a boolean, got {type(dedicated).__name__} {dedicated!r:.60}"
+        )
+
     params: dict[str, Any] = {}
 
     params["dedicated"] = dedicated

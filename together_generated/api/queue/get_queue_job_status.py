@@ -18,6 +18,16 @@ def _get_kwargs(
     model: str,
 ) -> dict[str, Any]:
 
+    if request_id is not None and not isinstance(request_id, str):
+        raise TypeError(
+            f"request_id: expected a string, got {type(request_id).__name__} {request_id!r:.60}"
+        )
+
+    if model is not None and not isinstance(model, str):
+        raise TypeError(
+            f"model: expected a string, got {type(model).__name__} {model!r:.60}"
+        )
+
     params: dict[str, Any] = {}
 
     params["request_id"] = request_id

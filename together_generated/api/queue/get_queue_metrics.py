@@ -17,6 +17,11 @@ def _get_kwargs(
     model: str,
 ) -> dict[str, Any]:
 
+    if model is not None and not isinstance(model, str):
+        raise TypeError(
+            f"model: expected a string, got {type(model).__name__} {model!r:.60}"
+        )
+
     params: dict[str, Any] = {}
 
     params["model"] = model

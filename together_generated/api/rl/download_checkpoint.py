@@ -11,6 +11,7 @@ from ...models.error_data import ErrorData
 from ...models.rl_checkpoint_download_response import RLCheckpointDownloadResponse
 from ...models.rl_checkpoint_variant import (
     RLCheckpointVariant,
+    check_rl_checkpoint_variant,
 )
 from ...types import UNSET, Response
 
@@ -20,6 +21,12 @@ def _get_kwargs(
     *,
     variant: RLCheckpointVariant,
 ) -> dict[str, Any]:
+
+    if variant is not None:
+        try:
+            check_rl_checkpoint_variant(variant)
+        except TypeError as exc:
+            raise TypeError(f"variant: {exc}") from None
 
     params: dict[str, Any] = {}
 

@@ -9,6 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.rl_training_session_status import (
     RLTrainingSessionStatus,
+    check_rl_training_session_status,
 )
 from ...models.rl_training_sessions_list_response import RLTrainingSessionsListResponse
 from ...types import UNSET, Response, Unset
@@ -20,6 +21,30 @@ def _get_kwargs(
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    if not isinstance(status, Unset) and status is not None:
+        try:
+            check_rl_training_session_status(status)
+        except TypeError as exc:
+            raise TypeError(f"status: {exc}") from None
+
+    if (
+        not isinstance(limit, Unset)
+        and limit is not None
+        and (not isinstance(limit, int) or isinstance(limit, bool))
+    ):
+        raise TypeError(
+            f"limit: expected an integer, got {type(limit).__name__} {limit!r:.60}"
+        )
+
+    if (
+        not isinstance(after, Unset)
+        and after is not None
+        and not isinstance(after, str)
+    ):
+        raise TypeError(
+            f"after: expected a string, got {type(after).__name__} {after!r:.60}"
+        )
 
     params: dict[str, Any] = {}
 
