@@ -10,6 +10,7 @@ bodies, so constructing a client imports none of them.
 from __future__ import annotations
 
 import importlib
+import sys
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType
@@ -88,8 +89,20 @@ class operation(bound_method[P, T]):
         return method
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """Generated model instances (anywhere inside ``value``) as the JSON they stand for."""
+    # Exact JSON types first: a call's arguments are nearly all plain dicts, lists and
+    # scalars, and this runs over each of them on every call.
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
     if hasattr(value, "to_dict") and hasattr(type(value), "from_dict"):
         return value.to_dict()
     if isinstance(value, dict):
@@ -184,7 +197,8 @@ def body_model(endpoint: ModuleType) -> type[Any] | None:
 
 def endpoint_module(name: str) -> ModuleType:
     """``"batches.post_batches"`` → the generated module, imported on first use."""
-    return importlib.import_module(f"together_generated.api.{name}")
+    module = sys.modules.get(f"together_generated.api.{name}")
+    return module or importlib.import_module(f"together_generated.api.{name}")
 
 
 def api_call(

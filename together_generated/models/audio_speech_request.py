@@ -140,11 +140,11 @@ class AudioSpeechRequest:
             raise field_error(exc, "AudioSpeechRequest.model") from None
 
         input_ = d.pop("input")
-        if type(input_) is not str and input_ is not UNSET:
+        if type(input_) is not str:
             check_value(input_, str, "AudioSpeechRequest.input")
 
         voice = d.pop("voice")
-        if type(voice) is not str and voice is not UNSET:
+        if type(voice) is not str:
             check_value(voice, str, "AudioSpeechRequest.voice")
 
         try:
@@ -185,11 +185,11 @@ class AudioSpeechRequest:
             raise field_error(exc, "AudioSpeechRequest.response_encoding") from None
 
         sample_rate = d.pop("sample_rate", UNSET)
-        if type(sample_rate) is not int and sample_rate is not UNSET:
+        if sample_rate is not UNSET and type(sample_rate) is not int:
             check_value(sample_rate, int, "AudioSpeechRequest.sample_rate")
 
         stream = d.pop("stream", UNSET)
-        if type(stream) is not bool and stream is not UNSET:
+        if stream is not UNSET and type(stream) is not bool:
             check_value(stream, bool, "AudioSpeechRequest.stream")
 
         _instance = cls(

@@ -12,7 +12,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="AudioSpeechStreamChunk")
 
@@ -63,11 +63,11 @@ class AudioSpeechStreamChunk:
             raise field_error(exc, "AudioSpeechStreamChunk.object") from None
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "AudioSpeechStreamChunk.model")
 
         b64 = d.pop("b64")
-        if type(b64) is not str and b64 is not UNSET:
+        if type(b64) is not str:
             check_value(b64, str, "AudioSpeechStreamChunk.b64")
 
         _instance = cls(

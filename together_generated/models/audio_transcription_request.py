@@ -289,11 +289,11 @@ class AudioTranscriptionRequest:
             raise field_error(exc, "AudioTranscriptionRequest.model") from None
 
         language = d.pop("language", UNSET)
-        if type(language) is not str and language is not UNSET:
+        if language is not UNSET and type(language) is not str:
             check_value(language, str, "AudioTranscriptionRequest.language")
 
         prompt = d.pop("prompt", UNSET)
-        if type(prompt) is not str and prompt is not UNSET:
+        if prompt is not UNSET and type(prompt) is not str:
             check_value(prompt, str, "AudioTranscriptionRequest.prompt")
 
         try:
@@ -312,7 +312,7 @@ class AudioTranscriptionRequest:
             ) from None
 
         temperature = d.pop("temperature", UNSET)
-        if type(temperature) not in (float, int) and temperature is not UNSET:
+        if temperature is not UNSET and type(temperature) not in (float, int):
             check_value(temperature, float, "AudioTranscriptionRequest.temperature")
 
         try:
@@ -376,15 +376,15 @@ class AudioTranscriptionRequest:
             ) from None
 
         diarize = d.pop("diarize", UNSET)
-        if type(diarize) is not bool and diarize is not UNSET:
+        if diarize is not UNSET and type(diarize) is not bool:
             check_value(diarize, bool, "AudioTranscriptionRequest.diarize")
 
         min_speakers = d.pop("min_speakers", UNSET)
-        if type(min_speakers) is not int and min_speakers is not UNSET:
+        if min_speakers is not UNSET and type(min_speakers) is not int:
             check_value(min_speakers, int, "AudioTranscriptionRequest.min_speakers")
 
         max_speakers = d.pop("max_speakers", UNSET)
-        if type(max_speakers) is not int and max_speakers is not UNSET:
+        if max_speakers is not UNSET and type(max_speakers) is not int:
             check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
 
         _instance = cls(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_word import AudioTranscriptionWord
@@ -91,15 +91,15 @@ class AudioTranscriptionSpeakerSegment:
             _lazy_imports()
         d = dict(src_dict)
         speaker_id = d.pop("speaker_id")
-        if type(speaker_id) is not str and speaker_id is not UNSET:
+        if type(speaker_id) is not str:
             check_value(speaker_id, str, "AudioTranscriptionSpeakerSegment.speaker_id")
 
         start = d.pop("start")
-        if type(start) not in (float, int) and start is not UNSET:
+        if type(start) not in (float, int):
             check_value(start, float, "AudioTranscriptionSpeakerSegment.start")
 
         end = d.pop("end")
-        if type(end) not in (float, int) and end is not UNSET:
+        if type(end) not in (float, int):
             check_value(end, float, "AudioTranscriptionSpeakerSegment.end")
 
         try:
@@ -116,11 +116,11 @@ class AudioTranscriptionSpeakerSegment:
             raise field_error(exc, "AudioTranscriptionSpeakerSegment.words") from None
 
         text = d.pop("text")
-        if type(text) is not str and text is not UNSET:
+        if type(text) is not str:
             check_value(text, str, "AudioTranscriptionSpeakerSegment.text")
 
         id = d.pop("id")
-        if type(id) is not int and id is not UNSET:
+        if type(id) is not int:
             check_value(id, int, "AudioTranscriptionSpeakerSegment.id")
 
         _instance = cls(

@@ -136,17 +136,17 @@ class AudioTranscriptionVerboseJsonResponse:
             ) from None
 
         language = d.pop("language")
-        if type(language) is not str and language is not UNSET:
+        if type(language) is not str:
             check_value(language, str, "AudioTranscriptionVerboseJsonResponse.language")
 
         duration = d.pop("duration")
-        if type(duration) not in (float, int) and duration is not UNSET:
+        if type(duration) not in (float, int):
             check_value(
                 duration, float, "AudioTranscriptionVerboseJsonResponse.duration"
             )
 
         text = d.pop("text")
-        if type(text) is not str and text is not UNSET:
+        if type(text) is not str:
             check_value(text, str, "AudioTranscriptionVerboseJsonResponse.text")
 
         try:

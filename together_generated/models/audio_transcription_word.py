@@ -56,19 +56,19 @@ class AudioTranscriptionWord:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         word = d.pop("word")
-        if type(word) is not str and word is not UNSET:
+        if type(word) is not str:
             check_value(word, str, "AudioTranscriptionWord.word")
 
         start = d.pop("start")
-        if type(start) not in (float, int) and start is not UNSET:
+        if type(start) not in (float, int):
             check_value(start, float, "AudioTranscriptionWord.start")
 
         end = d.pop("end")
-        if type(end) not in (float, int) and end is not UNSET:
+        if type(end) not in (float, int):
             check_value(end, float, "AudioTranscriptionWord.end")
 
         speaker_id = d.pop("speaker_id", UNSET)
-        if type(speaker_id) is not str and speaker_id is not UNSET:
+        if speaker_id is not UNSET and type(speaker_id) is not str:
             check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
 
         _instance = cls(

@@ -236,11 +236,11 @@ class AudioTranslationRequest:
             raise field_error(exc, "AudioTranslationRequest.model") from None
 
         language = d.pop("language", UNSET)
-        if type(language) is not str and language is not UNSET:
+        if language is not UNSET and type(language) is not str:
             check_value(language, str, "AudioTranslationRequest.language")
 
         prompt = d.pop("prompt", UNSET)
-        if type(prompt) is not str and prompt is not UNSET:
+        if prompt is not UNSET and type(prompt) is not str:
             check_value(prompt, str, "AudioTranslationRequest.prompt")
 
         try:
@@ -257,7 +257,7 @@ class AudioTranslationRequest:
             raise field_error(exc, "AudioTranslationRequest.response_format") from None
 
         temperature = d.pop("temperature", UNSET)
-        if type(temperature) not in (float, int) and temperature is not UNSET:
+        if temperature is not UNSET and type(temperature) not in (float, int):
             check_value(temperature, float, "AudioTranslationRequest.temperature")
 
         try:

@@ -114,15 +114,15 @@ class AudioTranslationVerboseJsonResponse:
             raise field_error(exc, "AudioTranslationVerboseJsonResponse.task") from None
 
         language = d.pop("language")
-        if type(language) is not str and language is not UNSET:
+        if type(language) is not str:
             check_value(language, str, "AudioTranslationVerboseJsonResponse.language")
 
         duration = d.pop("duration")
-        if type(duration) not in (float, int) and duration is not UNSET:
+        if type(duration) not in (float, int):
             check_value(duration, float, "AudioTranslationVerboseJsonResponse.duration")
 
         text = d.pop("text")
-        if type(text) is not str and text is not UNSET:
+        if type(text) is not str:
             check_value(text, str, "AudioTranslationVerboseJsonResponse.text")
 
         try:

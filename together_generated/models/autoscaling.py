@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="Autoscaling")
 
@@ -46,11 +46,11 @@ class Autoscaling:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         min_replicas = d.pop("min_replicas")
-        if type(min_replicas) is not int and min_replicas is not UNSET:
+        if type(min_replicas) is not int:
             check_value(min_replicas, int, "Autoscaling.min_replicas")
 
         max_replicas = d.pop("max_replicas")
-        if type(max_replicas) is not int and max_replicas is not UNSET:
+        if type(max_replicas) is not int:
             check_value(max_replicas, int, "Autoscaling.max_replicas")
 
         _instance = cls(

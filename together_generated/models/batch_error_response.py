@@ -38,7 +38,7 @@ class BatchErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         error = d.pop("error", UNSET)
-        if type(error) is not str and error is not UNSET:
+        if error is not UNSET and type(error) is not str:
             check_value(error, str, "BatchErrorResponse.error")
 
         _instance = cls(

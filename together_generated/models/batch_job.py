@@ -140,15 +140,15 @@ class BatchJob:
             raise field_error(exc, "BatchJob.id") from None
 
         user_id = d.pop("user_id", UNSET)
-        if type(user_id) is not str and user_id is not UNSET:
+        if user_id is not UNSET and type(user_id) is not str:
             check_value(user_id, str, "BatchJob.user_id")
 
         input_file_id = d.pop("input_file_id", UNSET)
-        if type(input_file_id) is not str and input_file_id is not UNSET:
+        if input_file_id is not UNSET and type(input_file_id) is not str:
             check_value(input_file_id, str, "BatchJob.input_file_id")
 
         file_size_bytes = d.pop("file_size_bytes", UNSET)
-        if type(file_size_bytes) is not int and file_size_bytes is not UNSET:
+        if file_size_bytes is not UNSET and type(file_size_bytes) is not int:
             check_value(file_size_bytes, int, "BatchJob.file_size_bytes")
 
         try:
@@ -185,27 +185,27 @@ class BatchJob:
             raise field_error(exc, "BatchJob.created_at") from None
 
         endpoint = d.pop("endpoint", UNSET)
-        if type(endpoint) is not str and endpoint is not UNSET:
+        if endpoint is not UNSET and type(endpoint) is not str:
             check_value(endpoint, str, "BatchJob.endpoint")
 
         progress = d.pop("progress", UNSET)
-        if type(progress) not in (float, int) and progress is not UNSET:
+        if progress is not UNSET and type(progress) not in (float, int):
             check_value(progress, float, "BatchJob.progress")
 
         model_id = d.pop("model_id", UNSET)
-        if type(model_id) is not str and model_id is not UNSET:
+        if model_id is not UNSET and type(model_id) is not str:
             check_value(model_id, str, "BatchJob.model_id")
 
         output_file_id = d.pop("output_file_id", UNSET)
-        if type(output_file_id) is not str and output_file_id is not UNSET:
+        if output_file_id is not UNSET and type(output_file_id) is not str:
             check_value(output_file_id, str, "BatchJob.output_file_id")
 
         error_file_id = d.pop("error_file_id", UNSET)
-        if type(error_file_id) is not str and error_file_id is not UNSET:
+        if error_file_id is not UNSET and type(error_file_id) is not str:
             check_value(error_file_id, str, "BatchJob.error_file_id")
 
         error = d.pop("error", UNSET)
-        if type(error) is not str and error is not UNSET:
+        if error is not UNSET and type(error) is not str:
             check_value(error, str, "BatchJob.error")
 
         try:

@@ -78,7 +78,7 @@ class BatchJobWithWarning:
             raise field_error(exc, "BatchJobWithWarning.job") from None
 
         warning = d.pop("warning", UNSET)
-        if type(warning) is not str and warning is not UNSET:
+        if warning is not UNSET and type(warning) is not str:
             check_value(warning, str, "BatchJobWithWarning.warning")
 
         _instance = cls(

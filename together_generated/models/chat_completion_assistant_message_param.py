@@ -116,10 +116,10 @@ class ChatCompletionAssistantMessageParam:
         try:
             content: None | str | Unset = d.pop("content", UNSET)
             if (
-                type(content) is not str
+                content is not UNSET
+                and type(content) is not str
                 and content is not None
-                and content is not UNSET
-                and not (isinstance(content, str) and not isinstance(content, bool))
+                and not (isinstance(content, str))
             ):
                 raise TypeError(
                     f"expected a string or null, got {type(content).__name__} {content!r:.60}"
@@ -131,7 +131,7 @@ class ChatCompletionAssistantMessageParam:
             ) from None
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "ChatCompletionAssistantMessageParam.name")
 
         try:

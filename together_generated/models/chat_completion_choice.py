@@ -88,7 +88,7 @@ class ChatCompletionChoice:
             _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int and index is not UNSET:
+        if type(index) is not int:
             check_value(index, int, "ChatCompletionChoice.index")
 
         try:

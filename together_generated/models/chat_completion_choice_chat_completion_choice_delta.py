@@ -137,7 +137,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
             ) from None
 
         token_id = d.pop("token_id", UNSET)
-        if type(token_id) is not int and token_id is not UNSET:
+        if token_id is not UNSET and type(token_id) is not int:
             check_value(
                 token_id, int, "ChatCompletionChoiceChatCompletionChoiceDelta.token_id"
             )
@@ -145,10 +145,10 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
         try:
             content: None | str | Unset = d.pop("content", UNSET)
             if (
-                type(content) is not str
+                content is not UNSET
+                and type(content) is not str
                 and content is not None
-                and content is not UNSET
-                and not (isinstance(content, str) and not isinstance(content, bool))
+                and not (isinstance(content, str))
             ):
                 raise TypeError(
                     f"expected a string or null, got {type(content).__name__} {content!r:.60}"
@@ -208,10 +208,10 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
         try:
             reasoning: None | str | Unset = d.pop("reasoning", UNSET)
             if (
-                type(reasoning) is not str
+                reasoning is not UNSET
+                and type(reasoning) is not str
                 and reasoning is not None
-                and reasoning is not UNSET
-                and not (isinstance(reasoning, str) and not isinstance(reasoning, bool))
+                and not (isinstance(reasoning, str))
             ):
                 raise TypeError(
                     f"expected a string or null, got {type(reasoning).__name__} {reasoning!r:.60}"

@@ -116,15 +116,15 @@ class ChatCompletionChoicesDataItem:
             _lazy_imports()
         d = dict(src_dict)
         text = d.pop("text", UNSET)
-        if type(text) is not str and text is not UNSET:
+        if text is not UNSET and type(text) is not str:
             check_value(text, str, "ChatCompletionChoicesDataItem.text")
 
         index = d.pop("index", UNSET)
-        if type(index) is not int and index is not UNSET:
+        if index is not UNSET and type(index) is not int:
             check_value(index, int, "ChatCompletionChoicesDataItem.index")
 
         seed = d.pop("seed", UNSET)
-        if type(seed) is not int and seed is not UNSET:
+        if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "ChatCompletionChoicesDataItem.seed")
 
         try:

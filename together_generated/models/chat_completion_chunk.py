@@ -130,7 +130,7 @@ class ChatCompletionChunk:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "ChatCompletionChunk.id")
 
         try:
@@ -143,11 +143,11 @@ class ChatCompletionChunk:
             raise field_error(exc, "ChatCompletionChunk.object") from None
 
         created = d.pop("created")
-        if type(created) is not int and created is not UNSET:
+        if type(created) is not int:
             check_value(created, int, "ChatCompletionChunk.created")
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "ChatCompletionChunk.model")
 
         try:
@@ -166,7 +166,7 @@ class ChatCompletionChunk:
             raise field_error(exc, "ChatCompletionChunk.choices") from None
 
         system_fingerprint = d.pop("system_fingerprint", UNSET)
-        if type(system_fingerprint) is not str and system_fingerprint is not UNSET:
+        if system_fingerprint is not UNSET and type(system_fingerprint) is not str:
             check_value(
                 system_fingerprint, str, "ChatCompletionChunk.system_fingerprint"
             )

@@ -112,7 +112,7 @@ class ChatCompletionChunkChoicesItem:
             _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int and index is not UNSET:
+        if type(index) is not int:
             check_value(index, int, "ChatCompletionChunkChoicesItem.index")
 
         try:
@@ -145,9 +145,9 @@ class ChatCompletionChunkChoicesItem:
         try:
             logprobs: float | None | Unset = d.pop("logprobs", UNSET)
             if (
-                type(logprobs) not in (float, int)
+                logprobs is not UNSET
+                and type(logprobs) not in (float, int)
                 and logprobs is not None
-                and logprobs is not UNSET
                 and not (
                     isinstance(logprobs, (float, int))
                     and not isinstance(logprobs, bool)
@@ -176,9 +176,9 @@ class ChatCompletionChunkChoicesItem:
         try:
             seed: int | None | Unset = d.pop("seed", UNSET)
             if (
-                type(seed) is not int
+                seed is not UNSET
+                and type(seed) is not int
                 and seed is not None
-                and seed is not UNSET
                 and not (isinstance(seed, int) and not isinstance(seed, bool))
             ):
                 raise TypeError(

@@ -12,7 +12,7 @@ from ..models.chat_completion_function_message_param_role import (
     ChatCompletionFunctionMessageParamRole,
     check_chat_completion_function_message_param_role,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionFunctionMessageParam")
 
@@ -60,11 +60,11 @@ class ChatCompletionFunctionMessageParam:
             raise field_error(exc, "ChatCompletionFunctionMessageParam.role") from None
 
         content = d.pop("content")
-        if type(content) is not str and content is not UNSET:
+        if type(content) is not str:
             check_value(content, str, "ChatCompletionFunctionMessageParam.content")
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "ChatCompletionFunctionMessageParam.name")
 
         _instance = cls(

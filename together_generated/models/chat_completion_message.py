@@ -112,7 +112,7 @@ class ChatCompletionMessage:
             if (
                 type(content) is not str
                 and content is not None
-                and not (isinstance(content, str) and not isinstance(content, bool))
+                and not (isinstance(content, str))
             ):
                 raise TypeError(
                     f"expected a string or null, got {type(content).__name__} {content!r:.60}"
@@ -160,10 +160,10 @@ class ChatCompletionMessage:
         try:
             reasoning: None | str | Unset = d.pop("reasoning", UNSET)
             if (
-                type(reasoning) is not str
+                reasoning is not UNSET
+                and type(reasoning) is not str
                 and reasoning is not None
-                and reasoning is not UNSET
-                and not (isinstance(reasoning, str) and not isinstance(reasoning, bool))
+                and not (isinstance(reasoning, str))
             ):
                 raise TypeError(
                     f"expected a string or null, got {type(reasoning).__name__} {reasoning!r:.60}"

@@ -506,11 +506,11 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.messages") from None
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "ChatCompletionRequest.model")
 
         max_tokens = d.pop("max_tokens", UNSET)
-        if type(max_tokens) is not int and max_tokens is not UNSET:
+        if max_tokens is not UNSET and type(max_tokens) is not int:
             check_value(max_tokens, int, "ChatCompletionRequest.max_tokens")
 
         try:
@@ -522,15 +522,15 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.stop") from None
 
         temperature = d.pop("temperature", UNSET)
-        if type(temperature) not in (float, int) and temperature is not UNSET:
+        if temperature is not UNSET and type(temperature) not in (float, int):
             check_value(temperature, float, "ChatCompletionRequest.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        if type(top_p) not in (float, int) and top_p is not UNSET:
+        if top_p is not UNSET and type(top_p) not in (float, int):
             check_value(top_p, float, "ChatCompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        if type(top_k) is not int and top_k is not UNSET:
+        if top_k is not UNSET and type(top_k) is not int:
             check_value(top_k, int, "ChatCompletionRequest.top_k")
 
         try:
@@ -555,44 +555,44 @@ class ChatCompletionRequest:
             ) from None
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
-        if (
-            type(repetition_penalty) not in (float, int)
-            and repetition_penalty is not UNSET
+        if repetition_penalty is not UNSET and type(repetition_penalty) not in (
+            float,
+            int,
         ):
             check_value(
                 repetition_penalty, float, "ChatCompletionRequest.repetition_penalty"
             )
 
         stream = d.pop("stream", UNSET)
-        if type(stream) is not bool and stream is not UNSET:
+        if stream is not UNSET and type(stream) is not bool:
             check_value(stream, bool, "ChatCompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
-        if type(logprobs) is not int and logprobs is not UNSET:
+        if logprobs is not UNSET and type(logprobs) is not int:
             check_value(logprobs, int, "ChatCompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
-        if type(echo) is not bool and echo is not UNSET:
+        if echo is not UNSET and type(echo) is not bool:
             check_value(echo, bool, "ChatCompletionRequest.echo")
 
         n = d.pop("n", UNSET)
-        if type(n) is not int and n is not UNSET:
+        if n is not UNSET and type(n) is not int:
             check_value(n, int, "ChatCompletionRequest.n")
 
         min_p = d.pop("min_p", UNSET)
-        if type(min_p) not in (float, int) and min_p is not UNSET:
+        if min_p is not UNSET and type(min_p) not in (float, int):
             check_value(min_p, float, "ChatCompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
-        if type(presence_penalty) not in (float, int) and presence_penalty is not UNSET:
+        if presence_penalty is not UNSET and type(presence_penalty) not in (float, int):
             check_value(
                 presence_penalty, float, "ChatCompletionRequest.presence_penalty"
             )
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
-        if (
-            type(frequency_penalty) not in (float, int)
-            and frequency_penalty is not UNSET
+        if frequency_penalty is not UNSET and type(frequency_penalty) not in (
+            float,
+            int,
         ):
             check_value(
                 frequency_penalty, float, "ChatCompletionRequest.frequency_penalty"
@@ -610,7 +610,7 @@ class ChatCompletionRequest:
             raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
 
         seed = d.pop("seed", UNSET)
-        if type(seed) is not int and seed is not UNSET:
+        if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "ChatCompletionRequest.seed")
 
         try:
@@ -778,7 +778,7 @@ class ChatCompletionRequest:
             ) from None
 
         safety_model = d.pop("safety_model", UNSET)
-        if type(safety_model) is not str and safety_model is not UNSET:
+        if safety_model is not UNSET and type(safety_model) is not str:
             check_value(safety_model, str, "ChatCompletionRequest.safety_model")
 
         try:

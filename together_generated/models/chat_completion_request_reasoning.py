@@ -39,7 +39,7 @@ class ChatCompletionRequestReasoning:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         enabled = d.pop("enabled", UNSET)
-        if type(enabled) is not bool and enabled is not UNSET:
+        if enabled is not UNSET and type(enabled) is not bool:
             check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
 
         _instance = cls(

@@ -141,7 +141,7 @@ class ChatCompletionResponse:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "ChatCompletionResponse.id")
 
         try:
@@ -162,11 +162,11 @@ class ChatCompletionResponse:
             raise field_error(exc, "ChatCompletionResponse.choices") from None
 
         created = d.pop("created")
-        if type(created) is not int and created is not UNSET:
+        if type(created) is not int:
             check_value(created, int, "ChatCompletionResponse.created")
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "ChatCompletionResponse.model")
 
         try:

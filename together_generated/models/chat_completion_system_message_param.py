@@ -55,7 +55,7 @@ class ChatCompletionSystemMessageParam:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         content = d.pop("content")
-        if type(content) is not str and content is not UNSET:
+        if type(content) is not str:
             check_value(content, str, "ChatCompletionSystemMessageParam.content")
 
         try:
@@ -65,7 +65,7 @@ class ChatCompletionSystemMessageParam:
             raise field_error(exc, "ChatCompletionSystemMessageParam.role") from None
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "ChatCompletionSystemMessageParam.name")
 
         _instance = cls(

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="ChatCompletionToken")
 
@@ -55,19 +55,19 @@ class ChatCompletionToken:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not int and id is not UNSET:
+        if type(id) is not int:
             check_value(id, int, "ChatCompletionToken.id")
 
         text = d.pop("text")
-        if type(text) is not str and text is not UNSET:
+        if type(text) is not str:
             check_value(text, str, "ChatCompletionToken.text")
 
         logprob = d.pop("logprob")
-        if type(logprob) not in (float, int) and logprob is not UNSET:
+        if type(logprob) not in (float, int):
             check_value(logprob, float, "ChatCompletionToken.logprob")
 
         special = d.pop("special")
-        if type(special) is not bool and special is not UNSET:
+        if type(special) is not bool:
             check_value(special, bool, "ChatCompletionToken.special")
 
         _instance = cls(

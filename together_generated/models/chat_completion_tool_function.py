@@ -79,11 +79,11 @@ class ChatCompletionToolFunction:
             _lazy_imports()
         d = dict(src_dict)
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "ChatCompletionToolFunction.name")
 
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "ChatCompletionToolFunction.description")
 
         try:

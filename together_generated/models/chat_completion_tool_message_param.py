@@ -66,17 +66,17 @@ class ChatCompletionToolMessageParam:
             raise field_error(exc, "ChatCompletionToolMessageParam.role") from None
 
         content = d.pop("content")
-        if type(content) is not str and content is not UNSET:
+        if type(content) is not str:
             check_value(content, str, "ChatCompletionToolMessageParam.content")
 
         tool_call_id = d.pop("tool_call_id")
-        if type(tool_call_id) is not str and tool_call_id is not UNSET:
+        if type(tool_call_id) is not str:
             check_value(
                 tool_call_id, str, "ChatCompletionToolMessageParam.tool_call_id"
             )
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "ChatCompletionToolMessageParam.name")
 
         _instance = cls(

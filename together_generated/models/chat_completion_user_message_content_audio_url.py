@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentAudioUrl")
 
@@ -40,7 +40,7 @@ class ChatCompletionUserMessageContentAudioUrl:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         url = d.pop("url")
-        if type(url) is not str and url is not UNSET:
+        if type(url) is not str:
             check_value(url, str, "ChatCompletionUserMessageContentAudioUrl.url")
 
         _instance = cls(

@@ -12,7 +12,7 @@ from ..models.chat_completion_user_message_content_input_audio_format import (
     ChatCompletionUserMessageContentInputAudioFormat,
     check_chat_completion_user_message_content_input_audio_format,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentInputAudio")
 
@@ -49,7 +49,7 @@ class ChatCompletionUserMessageContentInputAudio:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         data = d.pop("data")
-        if type(data) is not str and data is not UNSET:
+        if type(data) is not str:
             check_value(data, str, "ChatCompletionUserMessageContentInputAudio.data")
 
         try:

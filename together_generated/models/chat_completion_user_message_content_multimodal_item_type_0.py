@@ -12,7 +12,7 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_0_type i
     ChatCompletionUserMessageContentMultimodalItemType0Type,
     check_chat_completion_user_message_content_multimodal_item_type_0_type,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentMultimodalItemType0")
 
@@ -61,7 +61,7 @@ class ChatCompletionUserMessageContentMultimodalItemType0:
             ) from None
 
         text = d.pop("text")
-        if type(text) is not str and text is not UNSET:
+        if type(text) is not str:
             check_value(
                 text, str, "ChatCompletionUserMessageContentMultimodalItemType0.text"
             )

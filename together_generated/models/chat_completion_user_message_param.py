@@ -261,7 +261,7 @@ class ChatCompletionUserMessageParam:
             raise field_error(exc, "ChatCompletionUserMessageParam.role") from None
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "ChatCompletionUserMessageParam.name")
 
         _instance = cls(

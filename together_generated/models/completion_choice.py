@@ -79,11 +79,11 @@ class CompletionChoice:
             _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int and index is not UNSET:
+        if type(index) is not int:
             check_value(index, int, "CompletionChoice.index")
 
         text = d.pop("text", UNSET)
-        if type(text) is not str and text is not UNSET:
+        if text is not UNSET and type(text) is not str:
             check_value(text, str, "CompletionChoice.text")
 
         try:

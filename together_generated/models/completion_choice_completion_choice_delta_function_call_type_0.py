@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="CompletionChoiceCompletionChoiceDeltaFunctionCallType0")
 
@@ -45,7 +45,7 @@ class CompletionChoiceCompletionChoiceDeltaFunctionCallType0:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         arguments = d.pop("arguments")
-        if type(arguments) is not str and arguments is not UNSET:
+        if type(arguments) is not str:
             check_value(
                 arguments,
                 str,
@@ -53,7 +53,7 @@ class CompletionChoiceCompletionChoiceDeltaFunctionCallType0:
             )
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(
                 name, str, "CompletionChoiceCompletionChoiceDeltaFunctionCallType0.name"
             )

@@ -85,11 +85,11 @@ class CompletionChoicesDataItem:
             _lazy_imports()
         d = dict(src_dict)
         text = d.pop("text", UNSET)
-        if type(text) is not str and text is not UNSET:
+        if text is not UNSET and type(text) is not str:
             check_value(text, str, "CompletionChoicesDataItem.text")
 
         seed = d.pop("seed", UNSET)
-        if type(seed) is not int and seed is not UNSET:
+        if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "CompletionChoicesDataItem.seed")
 
         try:

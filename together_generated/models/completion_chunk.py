@@ -124,7 +124,7 @@ class CompletionChunk:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "CompletionChunk.id")
 
         try:
@@ -181,7 +181,7 @@ class CompletionChunk:
             raise field_error(exc, "CompletionChunk.finish_reason") from None
 
         created = d.pop("created", UNSET)
-        if type(created) is not int and created is not UNSET:
+        if created is not UNSET and type(created) is not int:
             check_value(created, int, "CompletionChunk.created")
 
         try:
@@ -194,7 +194,7 @@ class CompletionChunk:
             raise field_error(exc, "CompletionChunk.object") from None
 
         seed = d.pop("seed", UNSET)
-        if type(seed) is not int and seed is not UNSET:
+        if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "CompletionChunk.seed")
 
         _instance = cls(

@@ -209,7 +209,7 @@ class CompletionRequest:
             _lazy_imports()
         d = dict(src_dict)
         prompt = d.pop("prompt")
-        if type(prompt) is not str and prompt is not UNSET:
+        if type(prompt) is not str:
             check_value(prompt, str, "CompletionRequest.prompt")
 
         try:
@@ -235,7 +235,7 @@ class CompletionRequest:
             raise field_error(exc, "CompletionRequest.model") from None
 
         max_tokens = d.pop("max_tokens", UNSET)
-        if type(max_tokens) is not int and max_tokens is not UNSET:
+        if max_tokens is not UNSET and type(max_tokens) is not int:
             check_value(max_tokens, int, "CompletionRequest.max_tokens")
 
         try:
@@ -247,40 +247,40 @@ class CompletionRequest:
             raise field_error(exc, "CompletionRequest.stop") from None
 
         temperature = d.pop("temperature", UNSET)
-        if type(temperature) not in (float, int) and temperature is not UNSET:
+        if temperature is not UNSET and type(temperature) not in (float, int):
             check_value(temperature, float, "CompletionRequest.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        if type(top_p) not in (float, int) and top_p is not UNSET:
+        if top_p is not UNSET and type(top_p) not in (float, int):
             check_value(top_p, float, "CompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        if type(top_k) is not int and top_k is not UNSET:
+        if top_k is not UNSET and type(top_k) is not int:
             check_value(top_k, int, "CompletionRequest.top_k")
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
-        if (
-            type(repetition_penalty) not in (float, int)
-            and repetition_penalty is not UNSET
+        if repetition_penalty is not UNSET and type(repetition_penalty) not in (
+            float,
+            int,
         ):
             check_value(
                 repetition_penalty, float, "CompletionRequest.repetition_penalty"
             )
 
         stream = d.pop("stream", UNSET)
-        if type(stream) is not bool and stream is not UNSET:
+        if stream is not UNSET and type(stream) is not bool:
             check_value(stream, bool, "CompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
-        if type(logprobs) is not int and logprobs is not UNSET:
+        if logprobs is not UNSET and type(logprobs) is not int:
             check_value(logprobs, int, "CompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
-        if type(echo) is not bool and echo is not UNSET:
+        if echo is not UNSET and type(echo) is not bool:
             check_value(echo, bool, "CompletionRequest.echo")
 
         n = d.pop("n", UNSET)
-        if type(n) is not int and n is not UNSET:
+        if n is not UNSET and type(n) is not int:
             check_value(n, int, "CompletionRequest.n")
 
         try:
@@ -317,17 +317,17 @@ class CompletionRequest:
             raise field_error(exc, "CompletionRequest.safety_model") from None
 
         min_p = d.pop("min_p", UNSET)
-        if type(min_p) not in (float, int) and min_p is not UNSET:
+        if min_p is not UNSET and type(min_p) not in (float, int):
             check_value(min_p, float, "CompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
-        if type(presence_penalty) not in (float, int) and presence_penalty is not UNSET:
+        if presence_penalty is not UNSET and type(presence_penalty) not in (float, int):
             check_value(presence_penalty, float, "CompletionRequest.presence_penalty")
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
-        if (
-            type(frequency_penalty) not in (float, int)
-            and frequency_penalty is not UNSET
+        if frequency_penalty is not UNSET and type(frequency_penalty) not in (
+            float,
+            int,
         ):
             check_value(frequency_penalty, float, "CompletionRequest.frequency_penalty")
 
@@ -343,7 +343,7 @@ class CompletionRequest:
             raise field_error(exc, "CompletionRequest.logit_bias") from None
 
         seed = d.pop("seed", UNSET)
-        if type(seed) is not int and seed is not UNSET:
+        if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "CompletionRequest.seed")
 
         _instance = cls(

@@ -123,7 +123,7 @@ class CompletionResponse:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "CompletionResponse.id")
 
         try:
@@ -161,11 +161,11 @@ class CompletionResponse:
             raise field_error(exc, "CompletionResponse.usage") from None
 
         created = d.pop("created")
-        if type(created) is not int and created is not UNSET:
+        if type(created) is not int:
             check_value(created, int, "CompletionResponse.created")
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "CompletionResponse.model")
 
         try:

@@ -68,27 +68,27 @@ class ContainerStatus:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         finished_at = d.pop("finishedAt", UNSET)
-        if type(finished_at) is not str and finished_at is not UNSET:
+        if finished_at is not UNSET and type(finished_at) is not str:
             check_value(finished_at, str, "ContainerStatus.finishedAt")
 
         message = d.pop("message", UNSET)
-        if type(message) is not str and message is not UNSET:
+        if message is not UNSET and type(message) is not str:
             check_value(message, str, "ContainerStatus.message")
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "ContainerStatus.name")
 
         reason = d.pop("reason", UNSET)
-        if type(reason) is not str and reason is not UNSET:
+        if reason is not UNSET and type(reason) is not str:
             check_value(reason, str, "ContainerStatus.reason")
 
         started_at = d.pop("startedAt", UNSET)
-        if type(started_at) is not str and started_at is not UNSET:
+        if started_at is not UNSET and type(started_at) is not str:
             check_value(started_at, str, "ContainerStatus.startedAt")
 
         status = d.pop("status", UNSET)
-        if type(status) is not str and status is not UNSET:
+        if status is not UNSET and type(status) is not str:
             check_value(status, str, "ContainerStatus.status")
 
         _instance = cls(

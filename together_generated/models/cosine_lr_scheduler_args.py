@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="CosineLRSchedulerArgs")
 
@@ -45,11 +45,11 @@ class CosineLRSchedulerArgs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         min_lr_ratio = d.pop("min_lr_ratio")
-        if type(min_lr_ratio) not in (float, int) and min_lr_ratio is not UNSET:
+        if type(min_lr_ratio) not in (float, int):
             check_value(min_lr_ratio, float, "CosineLRSchedulerArgs.min_lr_ratio")
 
         num_cycles = d.pop("num_cycles")
-        if type(num_cycles) not in (float, int) and num_cycles is not UNSET:
+        if type(num_cycles) not in (float, int):
             check_value(num_cycles, float, "CosineLRSchedulerArgs.num_cycles")
 
         _instance = cls(

@@ -63,23 +63,23 @@ class CreateBatchRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         endpoint = d.pop("endpoint")
-        if type(endpoint) is not str and endpoint is not UNSET:
+        if type(endpoint) is not str:
             check_value(endpoint, str, "CreateBatchRequest.endpoint")
 
         input_file_id = d.pop("input_file_id")
-        if type(input_file_id) is not str and input_file_id is not UNSET:
+        if type(input_file_id) is not str:
             check_value(input_file_id, str, "CreateBatchRequest.input_file_id")
 
         completion_window = d.pop("completion_window", UNSET)
-        if type(completion_window) is not str and completion_window is not UNSET:
+        if completion_window is not UNSET and type(completion_window) is not str:
             check_value(completion_window, str, "CreateBatchRequest.completion_window")
 
         priority = d.pop("priority", UNSET)
-        if type(priority) is not int and priority is not UNSET:
+        if priority is not UNSET and type(priority) is not int:
             check_value(priority, int, "CreateBatchRequest.priority")
 
         model_id = d.pop("model_id", UNSET)
-        if type(model_id) is not str and model_id is not UNSET:
+        if model_id is not UNSET and type(model_id) is not str:
             check_value(model_id, str, "CreateBatchRequest.model_id")
 
         _instance = cls(

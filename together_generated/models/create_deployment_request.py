@@ -236,11 +236,11 @@ class CreateDeploymentRequest:
             raise field_error(exc, "CreateDeploymentRequest.gpu_type") from None
 
         image = d.pop("image")
-        if type(image) is not str and image is not UNSET:
+        if type(image) is not str:
             check_value(image, str, "CreateDeploymentRequest.image")
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "CreateDeploymentRequest.name")
 
         try:
@@ -309,11 +309,11 @@ class CreateDeploymentRequest:
             raise field_error(exc, "CreateDeploymentRequest.command") from None
 
         cpu = d.pop("cpu", UNSET)
-        if type(cpu) not in (float, int) and cpu is not UNSET:
+        if cpu is not UNSET and type(cpu) not in (float, int):
             check_value(cpu, float, "CreateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "CreateDeploymentRequest.description")
 
         try:
@@ -338,41 +338,41 @@ class CreateDeploymentRequest:
             ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
-        if type(gpu_count) is not int and gpu_count is not UNSET:
+        if gpu_count is not UNSET and type(gpu_count) is not int:
             check_value(gpu_count, int, "CreateDeploymentRequest.gpu_count")
 
         health_check_path = d.pop("health_check_path", UNSET)
-        if type(health_check_path) is not str and health_check_path is not UNSET:
+        if health_check_path is not UNSET and type(health_check_path) is not str:
             check_value(
                 health_check_path, str, "CreateDeploymentRequest.health_check_path"
             )
 
         max_replicas = d.pop("max_replicas", UNSET)
-        if type(max_replicas) is not int and max_replicas is not UNSET:
+        if max_replicas is not UNSET and type(max_replicas) is not int:
             check_value(max_replicas, int, "CreateDeploymentRequest.max_replicas")
 
         memory = d.pop("memory", UNSET)
-        if type(memory) not in (float, int) and memory is not UNSET:
+        if memory is not UNSET and type(memory) not in (float, int):
             check_value(memory, float, "CreateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
-        if type(min_replicas) is not int and min_replicas is not UNSET:
+        if min_replicas is not UNSET and type(min_replicas) is not int:
             check_value(min_replicas, int, "CreateDeploymentRequest.min_replicas")
 
         port = d.pop("port", UNSET)
-        if type(port) is not int and port is not UNSET:
+        if port is not UNSET and type(port) is not int:
             check_value(port, int, "CreateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
-        if type(storage) is not int and storage is not UNSET:
+        if storage is not UNSET and type(storage) is not int:
             check_value(storage, int, "CreateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
         )
         if (
-            type(termination_grace_period_seconds) is not int
-            and termination_grace_period_seconds is not UNSET
+            termination_grace_period_seconds is not UNSET
+            and type(termination_grace_period_seconds) is not int
         ):
             check_value(
                 termination_grace_period_seconds,

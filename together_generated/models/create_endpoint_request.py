@@ -120,11 +120,11 @@ class CreateEndpointRequest:
             _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "CreateEndpointRequest.model")
 
         hardware = d.pop("hardware")
-        if type(hardware) is not str and hardware is not UNSET:
+        if type(hardware) is not str:
             check_value(hardware, str, "CreateEndpointRequest.hardware")
 
         try:
@@ -134,19 +134,19 @@ class CreateEndpointRequest:
             raise field_error(exc, "CreateEndpointRequest.autoscaling") from None
 
         display_name = d.pop("display_name", UNSET)
-        if type(display_name) is not str and display_name is not UNSET:
+        if display_name is not UNSET and type(display_name) is not str:
             check_value(display_name, str, "CreateEndpointRequest.display_name")
 
         disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
-        if type(disable_prompt_cache) is not bool and disable_prompt_cache is not UNSET:
+        if disable_prompt_cache is not UNSET and type(disable_prompt_cache) is not bool:
             check_value(
                 disable_prompt_cache, bool, "CreateEndpointRequest.disable_prompt_cache"
             )
 
         disable_speculative_decoding = d.pop("disable_speculative_decoding", UNSET)
         if (
-            type(disable_speculative_decoding) is not bool
-            and disable_speculative_decoding is not UNSET
+            disable_speculative_decoding is not UNSET
+            and type(disable_speculative_decoding) is not bool
         ):
             check_value(
                 disable_speculative_decoding,
@@ -168,9 +168,9 @@ class CreateEndpointRequest:
         try:
             inactive_timeout: int | None | Unset = d.pop("inactive_timeout", UNSET)
             if (
-                type(inactive_timeout) is not int
+                inactive_timeout is not UNSET
+                and type(inactive_timeout) is not int
                 and inactive_timeout is not None
-                and inactive_timeout is not UNSET
                 and not (
                     isinstance(inactive_timeout, int)
                     and not isinstance(inactive_timeout, bool)
@@ -184,7 +184,7 @@ class CreateEndpointRequest:
             raise field_error(exc, "CreateEndpointRequest.inactive_timeout") from None
 
         availability_zone = d.pop("availability_zone", UNSET)
-        if type(availability_zone) is not str and availability_zone is not UNSET:
+        if availability_zone is not UNSET and type(availability_zone) is not str:
             check_value(
                 availability_zone, str, "CreateEndpointRequest.availability_zone"
             )

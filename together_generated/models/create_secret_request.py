@@ -61,19 +61,19 @@ class CreateSecretRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "CreateSecretRequest.name")
 
         value = d.pop("value")
-        if type(value) is not str and value is not UNSET:
+        if type(value) is not str:
             check_value(value, str, "CreateSecretRequest.value")
 
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "CreateSecretRequest.description")
 
         project_id = d.pop("project_id", UNSET)
-        if type(project_id) is not str and project_id is not UNSET:
+        if project_id is not UNSET and type(project_id) is not str:
             check_value(project_id, str, "CreateSecretRequest.project_id")
 
         _instance = cls(

@@ -159,39 +159,39 @@ class CreateVideoBody:
             _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "CreateVideoBody.model")
 
         prompt = d.pop("prompt", UNSET)
-        if type(prompt) is not str and prompt is not UNSET:
+        if prompt is not UNSET and type(prompt) is not str:
             check_value(prompt, str, "CreateVideoBody.prompt")
 
         height = d.pop("height", UNSET)
-        if type(height) is not int and height is not UNSET:
+        if height is not UNSET and type(height) is not int:
             check_value(height, int, "CreateVideoBody.height")
 
         width = d.pop("width", UNSET)
-        if type(width) is not int and width is not UNSET:
+        if width is not UNSET and type(width) is not int:
             check_value(width, int, "CreateVideoBody.width")
 
         seconds = d.pop("seconds", UNSET)
-        if type(seconds) is not str and seconds is not UNSET:
+        if seconds is not UNSET and type(seconds) is not str:
             check_value(seconds, str, "CreateVideoBody.seconds")
 
         fps = d.pop("fps", UNSET)
-        if type(fps) is not int and fps is not UNSET:
+        if fps is not UNSET and type(fps) is not int:
             check_value(fps, int, "CreateVideoBody.fps")
 
         steps = d.pop("steps", UNSET)
-        if type(steps) is not int and steps is not UNSET:
+        if steps is not UNSET and type(steps) is not int:
             check_value(steps, int, "CreateVideoBody.steps")
 
         seed = d.pop("seed", UNSET)
-        if type(seed) is not int and seed is not UNSET:
+        if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "CreateVideoBody.seed")
 
         guidance_scale = d.pop("guidance_scale", UNSET)
-        if type(guidance_scale) is not int and guidance_scale is not UNSET:
+        if guidance_scale is not UNSET and type(guidance_scale) is not int:
             check_value(guidance_scale, int, "CreateVideoBody.guidance_scale")
 
         try:
@@ -206,11 +206,11 @@ class CreateVideoBody:
             raise field_error(exc, "CreateVideoBody.output_format") from None
 
         output_quality = d.pop("output_quality", UNSET)
-        if type(output_quality) is not int and output_quality is not UNSET:
+        if output_quality is not UNSET and type(output_quality) is not int:
             check_value(output_quality, int, "CreateVideoBody.output_quality")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
-        if type(negative_prompt) is not str and negative_prompt is not UNSET:
+        if negative_prompt is not UNSET and type(negative_prompt) is not str:
             check_value(negative_prompt, str, "CreateVideoBody.negative_prompt")
 
         try:

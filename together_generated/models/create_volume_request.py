@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.volume_content_request import VolumeContentRequest
@@ -78,7 +78,7 @@ class CreateVolumeRequest:
             raise field_error(exc, "CreateVolumeRequest.content") from None
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "CreateVolumeRequest.name")
 
         try:

@@ -58,7 +58,7 @@ class CustomMetricAutoscalingConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         custom_metric_name = d.pop("custom_metric_name", UNSET)
-        if type(custom_metric_name) is not str and custom_metric_name is not UNSET:
+        if custom_metric_name is not UNSET and type(custom_metric_name) is not str:
             check_value(
                 custom_metric_name,
                 str,
@@ -77,7 +77,7 @@ class CustomMetricAutoscalingConfig:
             raise field_error(exc, "CustomMetricAutoscalingConfig.metric") from None
 
         target = d.pop("target", UNSET)
-        if type(target) not in (float, int) and target is not UNSET:
+        if target is not UNSET and type(target) not in (float, int):
             check_value(target, float, "CustomMetricAutoscalingConfig.target")
 
         _instance = cls(

@@ -22,7 +22,7 @@ from ..models.dedicated_endpoint_type import (
     DedicatedEndpointType,
     check_dedicated_endpoint_type,
 )
-from ..types import UNSET, check_value, field_error, parse_datetime
+from ..types import check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -133,23 +133,23 @@ class DedicatedEndpoint:
             raise field_error(exc, "DedicatedEndpoint.object") from None
 
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "DedicatedEndpoint.id")
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "DedicatedEndpoint.name")
 
         display_name = d.pop("display_name")
-        if type(display_name) is not str and display_name is not UNSET:
+        if type(display_name) is not str:
             check_value(display_name, str, "DedicatedEndpoint.display_name")
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "DedicatedEndpoint.model")
 
         hardware = d.pop("hardware")
-        if type(hardware) is not str and hardware is not UNSET:
+        if type(hardware) is not str:
             check_value(hardware, str, "DedicatedEndpoint.hardware")
 
         try:
@@ -159,7 +159,7 @@ class DedicatedEndpoint:
             raise field_error(exc, "DedicatedEndpoint.type") from None
 
         owner = d.pop("owner")
-        if type(owner) is not str and owner is not UNSET:
+        if type(owner) is not str:
             check_value(owner, str, "DedicatedEndpoint.owner")
 
         try:

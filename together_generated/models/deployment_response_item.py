@@ -349,19 +349,19 @@ class DeploymentResponseItem:
             raise field_error(exc, "DeploymentResponseItem.command") from None
 
         cpu = d.pop("cpu", UNSET)
-        if type(cpu) not in (float, int) and cpu is not UNSET:
+        if cpu is not UNSET and type(cpu) not in (float, int):
             check_value(cpu, float, "DeploymentResponseItem.cpu")
 
         created_at = d.pop("created_at", UNSET)
-        if type(created_at) is not str and created_at is not UNSET:
+        if created_at is not UNSET and type(created_at) is not str:
             check_value(created_at, str, "DeploymentResponseItem.created_at")
 
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "DeploymentResponseItem.description")
 
         desired_replicas = d.pop("desired_replicas", UNSET)
-        if type(desired_replicas) is not int and desired_replicas is not UNSET:
+        if desired_replicas is not UNSET and type(desired_replicas) is not int:
             check_value(
                 desired_replicas, int, "DeploymentResponseItem.desired_replicas"
             )
@@ -388,7 +388,7 @@ class DeploymentResponseItem:
             ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
-        if type(gpu_count) is not int and gpu_count is not UNSET:
+        if gpu_count is not UNSET and type(gpu_count) is not int:
             check_value(gpu_count, int, "DeploymentResponseItem.gpu_count")
 
         try:
@@ -403,33 +403,33 @@ class DeploymentResponseItem:
             raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
 
         health_check_path = d.pop("health_check_path", UNSET)
-        if type(health_check_path) is not str and health_check_path is not UNSET:
+        if health_check_path is not UNSET and type(health_check_path) is not str:
             check_value(
                 health_check_path, str, "DeploymentResponseItem.health_check_path"
             )
 
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "DeploymentResponseItem.id")
 
         image = d.pop("image", UNSET)
-        if type(image) is not str and image is not UNSET:
+        if image is not UNSET and type(image) is not str:
             check_value(image, str, "DeploymentResponseItem.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
-        if type(max_replicas) is not int and max_replicas is not UNSET:
+        if max_replicas is not UNSET and type(max_replicas) is not int:
             check_value(max_replicas, int, "DeploymentResponseItem.max_replicas")
 
         memory = d.pop("memory", UNSET)
-        if type(memory) not in (float, int) and memory is not UNSET:
+        if memory is not UNSET and type(memory) not in (float, int):
             check_value(memory, float, "DeploymentResponseItem.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
-        if type(min_replicas) is not int and min_replicas is not UNSET:
+        if min_replicas is not UNSET and type(min_replicas) is not int:
             check_value(min_replicas, int, "DeploymentResponseItem.min_replicas")
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "DeploymentResponseItem.name")
 
         try:
@@ -442,11 +442,11 @@ class DeploymentResponseItem:
             raise field_error(exc, "DeploymentResponseItem.object") from None
 
         port = d.pop("port", UNSET)
-        if type(port) is not int and port is not UNSET:
+        if port is not UNSET and type(port) is not int:
             check_value(port, int, "DeploymentResponseItem.port")
 
         ready_replicas = d.pop("ready_replicas", UNSET)
-        if type(ready_replicas) is not int and ready_replicas is not UNSET:
+        if ready_replicas is not UNSET and type(ready_replicas) is not int:
             check_value(ready_replicas, int, "DeploymentResponseItem.ready_replicas")
 
         try:
@@ -474,11 +474,11 @@ class DeploymentResponseItem:
             raise field_error(exc, "DeploymentResponseItem.status") from None
 
         storage = d.pop("storage", UNSET)
-        if type(storage) is not int and storage is not UNSET:
+        if storage is not UNSET and type(storage) is not int:
             check_value(storage, int, "DeploymentResponseItem.storage")
 
         updated_at = d.pop("updated_at", UNSET)
-        if type(updated_at) is not str and updated_at is not UNSET:
+        if updated_at is not UNSET and type(updated_at) is not str:
             check_value(updated_at, str, "DeploymentResponseItem.updated_at")
 
         try:

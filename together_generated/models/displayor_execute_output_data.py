@@ -199,8 +199,8 @@ class DisplayorExecuteOutputData:
 
         applicationjavascript = d.pop("application/javascript", UNSET)
         if (
-            type(applicationjavascript) is not str
-            and applicationjavascript is not UNSET
+            applicationjavascript is not UNSET
+            and type(applicationjavascript) is not str
         ):
             check_value(
                 applicationjavascript,
@@ -224,7 +224,7 @@ class DisplayorExecuteOutputData:
             ) from None
 
         applicationpdf = d.pop("application/pdf", UNSET)
-        if type(applicationpdf) is not str and applicationpdf is not UNSET:
+        if applicationpdf is not UNSET and type(applicationpdf) is not str:
             check_value(
                 applicationpdf, str, "DisplayorExecuteOutputData.application/pdf"
             )
@@ -270,35 +270,35 @@ class DisplayorExecuteOutputData:
             ) from None
 
         imagegif = d.pop("image/gif", UNSET)
-        if type(imagegif) is not str and imagegif is not UNSET:
+        if imagegif is not UNSET and type(imagegif) is not str:
             check_value(imagegif, str, "DisplayorExecuteOutputData.image/gif")
 
         imagejpeg = d.pop("image/jpeg", UNSET)
-        if type(imagejpeg) is not str and imagejpeg is not UNSET:
+        if imagejpeg is not UNSET and type(imagejpeg) is not str:
             check_value(imagejpeg, str, "DisplayorExecuteOutputData.image/jpeg")
 
         imagepng = d.pop("image/png", UNSET)
-        if type(imagepng) is not str and imagepng is not UNSET:
+        if imagepng is not UNSET and type(imagepng) is not str:
             check_value(imagepng, str, "DisplayorExecuteOutputData.image/png")
 
         imagesvgxml = d.pop("image/svg+xml", UNSET)
-        if type(imagesvgxml) is not str and imagesvgxml is not UNSET:
+        if imagesvgxml is not UNSET and type(imagesvgxml) is not str:
             check_value(imagesvgxml, str, "DisplayorExecuteOutputData.image/svg+xml")
 
         texthtml = d.pop("text/html", UNSET)
-        if type(texthtml) is not str and texthtml is not UNSET:
+        if texthtml is not UNSET and type(texthtml) is not str:
             check_value(texthtml, str, "DisplayorExecuteOutputData.text/html")
 
         textlatex = d.pop("text/latex", UNSET)
-        if type(textlatex) is not str and textlatex is not UNSET:
+        if textlatex is not UNSET and type(textlatex) is not str:
             check_value(textlatex, str, "DisplayorExecuteOutputData.text/latex")
 
         textmarkdown = d.pop("text/markdown", UNSET)
-        if type(textmarkdown) is not str and textmarkdown is not UNSET:
+        if textmarkdown is not UNSET and type(textmarkdown) is not str:
             check_value(textmarkdown, str, "DisplayorExecuteOutputData.text/markdown")
 
         textplain = d.pop("text/plain", UNSET)
-        if type(textplain) is not str and textplain is not UNSET:
+        if textplain is not UNSET and type(textplain) is not str:
             check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
 
         _instance = cls(

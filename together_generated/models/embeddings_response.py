@@ -13,7 +13,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.embeddings_response_data_item import EmbeddingsResponseDataItem
@@ -88,7 +88,7 @@ class EmbeddingsResponse:
             raise field_error(exc, "EmbeddingsResponse.object") from None
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "EmbeddingsResponse.model")
 
         try:

@@ -13,7 +13,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import Unset, check_value, field_error
 
 T = TypeVar("T", bound="EmbeddingsResponseDataItem")
 
@@ -72,7 +72,7 @@ class EmbeddingsResponseDataItem:
             raise field_error(exc, "EmbeddingsResponseDataItem.embedding") from None
 
         index = d.pop("index")
-        if type(index) is not int and index is not UNSET:
+        if type(index) is not int:
             check_value(index, int, "EmbeddingsResponseDataItem.index")
 
         _instance = cls(

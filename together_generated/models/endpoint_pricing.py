@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="EndpointPricing")
 
@@ -41,7 +41,7 @@ class EndpointPricing:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         cents_per_minute = d.pop("cents_per_minute")
-        if type(cents_per_minute) not in (float, int) and cents_per_minute is not UNSET:
+        if type(cents_per_minute) not in (float, int):
             check_value(cents_per_minute, float, "EndpointPricing.cents_per_minute")
 
         _instance = cls(

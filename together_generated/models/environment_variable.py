@@ -55,15 +55,15 @@ class EnvironmentVariable:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "EnvironmentVariable.name")
 
         value = d.pop("value", UNSET)
-        if type(value) is not str and value is not UNSET:
+        if value is not UNSET and type(value) is not str:
             check_value(value, str, "EnvironmentVariable.value")
 
         value_from_secret = d.pop("value_from_secret", UNSET)
-        if type(value_from_secret) is not str and value_from_secret is not UNSET:
+        if value_from_secret is not UNSET and type(value_from_secret) is not str:
             check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
 
         _instance = cls(

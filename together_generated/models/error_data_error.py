@@ -65,20 +65,20 @@ class ErrorDataError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message")
-        if type(message) is not str and message is not UNSET:
+        if type(message) is not str:
             check_value(message, str, "ErrorDataError.message")
 
         type_ = d.pop("type")
-        if type(type_) is not str and type_ is not UNSET:
+        if type(type_) is not str:
             check_value(type_, str, "ErrorDataError.type")
 
         try:
             param: None | str | Unset = d.pop("param", UNSET)
             if (
-                type(param) is not str
+                param is not UNSET
+                and type(param) is not str
                 and param is not None
-                and param is not UNSET
-                and not (isinstance(param, str) and not isinstance(param, bool))
+                and not (isinstance(param, str))
             ):
                 raise TypeError(
                     f"expected a string or null, got {type(param).__name__} {param!r:.60}"
@@ -90,10 +90,10 @@ class ErrorDataError:
         try:
             code: None | str | Unset = d.pop("code", UNSET)
             if (
-                type(code) is not str
+                code is not UNSET
+                and type(code) is not str
                 and code is not None
-                and code is not UNSET
-                and not (isinstance(code, str) and not isinstance(code, bool))
+                and not (isinstance(code, str))
             ):
                 raise TypeError(
                     f"expected a string or null, got {type(code).__name__} {code!r:.60}"

@@ -44,11 +44,11 @@ class ErrorResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
-        if type(code) is not int and code is not UNSET:
+        if code is not UNSET and type(code) is not int:
             check_value(code, int, "ErrorResponse.code")
 
         message = d.pop("message", UNSET)
-        if type(message) is not str and message is not UNSET:
+        if message is not UNSET and type(message) is not str:
             check_value(message, str, "ErrorResponse.message")
 
         _instance = cls(

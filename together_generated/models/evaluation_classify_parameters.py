@@ -118,7 +118,7 @@ class EvaluationClassifyParameters:
             raise field_error(exc, "EvaluationClassifyParameters.pass_labels") from None
 
         input_data_file_path = d.pop("input_data_file_path")
-        if type(input_data_file_path) is not str and input_data_file_path is not UNSET:
+        if type(input_data_file_path) is not str:
             check_value(
                 input_data_file_path,
                 str,

@@ -88,9 +88,9 @@ class EvaluationClassifyResults:
                 "generation_fail_count", UNSET
             )
             if (
-                type(generation_fail_count) not in (float, int)
+                generation_fail_count is not UNSET
+                and type(generation_fail_count) not in (float, int)
                 and generation_fail_count is not None
-                and generation_fail_count is not UNSET
                 and not (
                     isinstance(generation_fail_count, (float, int))
                     and not isinstance(generation_fail_count, bool)
@@ -108,9 +108,9 @@ class EvaluationClassifyResults:
         try:
             judge_fail_count: float | None | Unset = d.pop("judge_fail_count", UNSET)
             if (
-                type(judge_fail_count) not in (float, int)
+                judge_fail_count is not UNSET
+                and type(judge_fail_count) not in (float, int)
                 and judge_fail_count is not None
-                and judge_fail_count is not UNSET
                 and not (
                     isinstance(judge_fail_count, (float, int))
                     and not isinstance(judge_fail_count, bool)
@@ -130,9 +130,9 @@ class EvaluationClassifyResults:
                 "invalid_label_count", UNSET
             )
             if (
-                type(invalid_label_count) not in (float, int)
+                invalid_label_count is not UNSET
+                and type(invalid_label_count) not in (float, int)
                 and invalid_label_count is not None
-                and invalid_label_count is not UNSET
                 and not (
                     isinstance(invalid_label_count, (float, int))
                     and not isinstance(invalid_label_count, bool)
@@ -148,15 +148,15 @@ class EvaluationClassifyResults:
             ) from None
 
         result_file_id = d.pop("result_file_id", UNSET)
-        if type(result_file_id) is not str and result_file_id is not UNSET:
+        if result_file_id is not UNSET and type(result_file_id) is not str:
             check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
 
         try:
             pass_percentage: float | None | Unset = d.pop("pass_percentage", UNSET)
             if (
-                type(pass_percentage) not in (float, int)
+                pass_percentage is not UNSET
+                and type(pass_percentage) not in (float, int)
                 and pass_percentage is not None
-                and pass_percentage is not UNSET
                 and not (
                     isinstance(pass_percentage, (float, int))
                     and not isinstance(pass_percentage, bool)
@@ -172,7 +172,7 @@ class EvaluationClassifyResults:
             ) from None
 
         label_counts = d.pop("label_counts", UNSET)
-        if type(label_counts) is not str and label_counts is not UNSET:
+        if label_counts is not UNSET and type(label_counts) is not str:
             check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
 
         _instance = cls(

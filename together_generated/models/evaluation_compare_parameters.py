@@ -104,7 +104,7 @@ class EvaluationCompareParameters:
             raise field_error(exc, "EvaluationCompareParameters.judge") from None
 
         input_data_file_path = d.pop("input_data_file_path")
-        if type(input_data_file_path) is not str and input_data_file_path is not UNSET:
+        if type(input_data_file_path) is not str:
             check_value(
                 input_data_file_path,
                 str,

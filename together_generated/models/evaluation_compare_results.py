@@ -82,19 +82,19 @@ class EvaluationCompareResults:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         num_samples = d.pop("num_samples", UNSET)
-        if type(num_samples) is not int and num_samples is not UNSET:
+        if num_samples is not UNSET and type(num_samples) is not int:
             check_value(num_samples, int, "EvaluationCompareResults.num_samples")
 
         a_wins = d.pop("A_wins", UNSET)
-        if type(a_wins) is not int and a_wins is not UNSET:
+        if a_wins is not UNSET and type(a_wins) is not int:
             check_value(a_wins, int, "EvaluationCompareResults.A_wins")
 
         b_wins = d.pop("B_wins", UNSET)
-        if type(b_wins) is not int and b_wins is not UNSET:
+        if b_wins is not UNSET and type(b_wins) is not int:
             check_value(b_wins, int, "EvaluationCompareResults.B_wins")
 
         ties = d.pop("Ties", UNSET)
-        if type(ties) is not int and ties is not UNSET:
+        if ties is not UNSET and type(ties) is not int:
             check_value(ties, int, "EvaluationCompareResults.Ties")
 
         try:
@@ -102,9 +102,9 @@ class EvaluationCompareResults:
                 "generation_fail_count", UNSET
             )
             if (
-                type(generation_fail_count) not in (float, int)
+                generation_fail_count is not UNSET
+                and type(generation_fail_count) not in (float, int)
                 and generation_fail_count is not None
-                and generation_fail_count is not UNSET
                 and not (
                     isinstance(generation_fail_count, (float, int))
                     and not isinstance(generation_fail_count, bool)
@@ -122,9 +122,9 @@ class EvaluationCompareResults:
         try:
             judge_fail_count: float | None | Unset = d.pop("judge_fail_count", UNSET)
             if (
-                type(judge_fail_count) not in (float, int)
+                judge_fail_count is not UNSET
+                and type(judge_fail_count) not in (float, int)
                 and judge_fail_count is not None
-                and judge_fail_count is not UNSET
                 and not (
                     isinstance(judge_fail_count, (float, int))
                     and not isinstance(judge_fail_count, bool)
@@ -140,7 +140,7 @@ class EvaluationCompareResults:
             ) from None
 
         result_file_id = d.pop("result_file_id", UNSET)
-        if type(result_file_id) is not str and result_file_id is not UNSET:
+        if result_file_id is not UNSET and type(result_file_id) is not str:
             check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
 
         _instance = cls(

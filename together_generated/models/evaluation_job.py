@@ -180,7 +180,7 @@ class EvaluationJob:
             _lazy_imports()
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
-        if type(workflow_id) is not str and workflow_id is not UNSET:
+        if workflow_id is not UNSET and type(workflow_id) is not str:
             check_value(workflow_id, str, "EvaluationJob.workflow_id")
 
         try:
@@ -195,7 +195,7 @@ class EvaluationJob:
             raise field_error(exc, "EvaluationJob.type") from None
 
         owner_id = d.pop("owner_id", UNSET)
-        if type(owner_id) is not str and owner_id is not UNSET:
+        if owner_id is not UNSET and type(owner_id) is not str:
             check_value(owner_id, str, "EvaluationJob.owner_id")
 
         try:

@@ -38,7 +38,7 @@ class EvaluationJobResultsType3:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         error = d.pop("error", UNSET)
-        if type(error) is not str and error is not UNSET:
+        if error is not UNSET and type(error) is not str:
             check_value(error, str, "EvaluationJobResultsType3.error")
 
         _instance = cls(

@@ -53,11 +53,11 @@ class EvaluationJobStatusUpdate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         status = d.pop("status", UNSET)
-        if type(status) is not str and status is not UNSET:
+        if status is not UNSET and type(status) is not str:
             check_value(status, str, "EvaluationJobStatusUpdate.status")
 
         message = d.pop("message", UNSET)
-        if type(message) is not str and message is not UNSET:
+        if message is not UNSET and type(message) is not str:
             check_value(message, str, "EvaluationJobStatusUpdate.message")
 
         try:

@@ -66,11 +66,11 @@ class EvaluationJudgeModelConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "EvaluationJudgeModelConfig.model")
 
         system_template = d.pop("system_template")
-        if type(system_template) is not str and system_template is not UNSET:
+        if type(system_template) is not str:
             check_value(
                 system_template, str, "EvaluationJudgeModelConfig.system_template"
             )
@@ -84,13 +84,13 @@ class EvaluationJudgeModelConfig:
             raise field_error(exc, "EvaluationJudgeModelConfig.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
-        if type(external_api_token) is not str and external_api_token is not UNSET:
+        if external_api_token is not UNSET and type(external_api_token) is not str:
             check_value(
                 external_api_token, str, "EvaluationJudgeModelConfig.external_api_token"
             )
 
         external_base_url = d.pop("external_base_url", UNSET)
-        if type(external_base_url) is not str and external_base_url is not UNSET:
+        if external_base_url is not UNSET and type(external_base_url) is not str:
             check_value(
                 external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
             )

@@ -81,23 +81,23 @@ class EvaluationModelRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "EvaluationModelRequest.model")
 
         max_tokens = d.pop("max_tokens")
-        if type(max_tokens) is not int and max_tokens is not UNSET:
+        if type(max_tokens) is not int:
             check_value(max_tokens, int, "EvaluationModelRequest.max_tokens")
 
         temperature = d.pop("temperature")
-        if type(temperature) not in (float, int) and temperature is not UNSET:
+        if type(temperature) not in (float, int):
             check_value(temperature, float, "EvaluationModelRequest.temperature")
 
         system_template = d.pop("system_template")
-        if type(system_template) is not str and system_template is not UNSET:
+        if type(system_template) is not str:
             check_value(system_template, str, "EvaluationModelRequest.system_template")
 
         input_template = d.pop("input_template")
-        if type(input_template) is not str and input_template is not UNSET:
+        if type(input_template) is not str:
             check_value(input_template, str, "EvaluationModelRequest.input_template")
 
         try:
@@ -109,13 +109,13 @@ class EvaluationModelRequest:
             raise field_error(exc, "EvaluationModelRequest.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
-        if type(external_api_token) is not str and external_api_token is not UNSET:
+        if external_api_token is not UNSET and type(external_api_token) is not str:
             check_value(
                 external_api_token, str, "EvaluationModelRequest.external_api_token"
             )
 
         external_base_url = d.pop("external_base_url", UNSET)
-        if type(external_base_url) is not str and external_base_url is not UNSET:
+        if external_base_url is not UNSET and type(external_base_url) is not str:
             check_value(
                 external_base_url, str, "EvaluationModelRequest.external_base_url"
             )

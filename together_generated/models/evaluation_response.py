@@ -50,7 +50,7 @@ class EvaluationResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
-        if type(workflow_id) is not str and workflow_id is not UNSET:
+        if workflow_id is not UNSET and type(workflow_id) is not str:
             check_value(workflow_id, str, "EvaluationResponse.workflow_id")
 
         try:

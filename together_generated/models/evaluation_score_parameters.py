@@ -107,21 +107,21 @@ class EvaluationScoreParameters:
             raise field_error(exc, "EvaluationScoreParameters.judge") from None
 
         min_score = d.pop("min_score")
-        if type(min_score) not in (float, int) and min_score is not UNSET:
+        if type(min_score) not in (float, int):
             check_value(min_score, float, "EvaluationScoreParameters.min_score")
 
         max_score = d.pop("max_score")
-        if type(max_score) not in (float, int) and max_score is not UNSET:
+        if type(max_score) not in (float, int):
             check_value(max_score, float, "EvaluationScoreParameters.max_score")
 
         pass_threshold = d.pop("pass_threshold")
-        if type(pass_threshold) not in (float, int) and pass_threshold is not UNSET:
+        if type(pass_threshold) not in (float, int):
             check_value(
                 pass_threshold, float, "EvaluationScoreParameters.pass_threshold"
             )
 
         input_data_file_path = d.pop("input_data_file_path")
-        if type(input_data_file_path) is not str and input_data_file_path is not UNSET:
+        if type(input_data_file_path) is not str:
             check_value(
                 input_data_file_path,
                 str,

@@ -120,9 +120,9 @@ class EvaluationScoreResults:
                 "generation_fail_count", UNSET
             )
             if (
-                type(generation_fail_count) not in (float, int)
+                generation_fail_count is not UNSET
+                and type(generation_fail_count) not in (float, int)
                 and generation_fail_count is not None
-                and generation_fail_count is not UNSET
                 and not (
                     isinstance(generation_fail_count, (float, int))
                     and not isinstance(generation_fail_count, bool)
@@ -140,9 +140,9 @@ class EvaluationScoreResults:
         try:
             judge_fail_count: float | None | Unset = d.pop("judge_fail_count", UNSET)
             if (
-                type(judge_fail_count) not in (float, int)
+                judge_fail_count is not UNSET
+                and type(judge_fail_count) not in (float, int)
                 and judge_fail_count is not None
-                and judge_fail_count is not UNSET
                 and not (
                     isinstance(judge_fail_count, (float, int))
                     and not isinstance(judge_fail_count, bool)
@@ -156,20 +156,20 @@ class EvaluationScoreResults:
             raise field_error(exc, "EvaluationScoreResults.judge_fail_count") from None
 
         invalid_score_count = d.pop("invalid_score_count", UNSET)
-        if (
-            type(invalid_score_count) not in (float, int)
-            and invalid_score_count is not UNSET
+        if invalid_score_count is not UNSET and type(invalid_score_count) not in (
+            float,
+            int,
         ):
             check_value(
                 invalid_score_count, float, "EvaluationScoreResults.invalid_score_count"
             )
 
         failed_samples = d.pop("failed_samples", UNSET)
-        if type(failed_samples) not in (float, int) and failed_samples is not UNSET:
+        if failed_samples is not UNSET and type(failed_samples) not in (float, int):
             check_value(failed_samples, float, "EvaluationScoreResults.failed_samples")
 
         result_file_id = d.pop("result_file_id", UNSET)
-        if type(result_file_id) is not str and result_file_id is not UNSET:
+        if result_file_id is not UNSET and type(result_file_id) is not str:
             check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
 
         _instance = cls(

@@ -50,19 +50,19 @@ class EvaluationScoreResultsAggregatedScores:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         mean_score = d.pop("mean_score", UNSET)
-        if type(mean_score) not in (float, int) and mean_score is not UNSET:
+        if mean_score is not UNSET and type(mean_score) not in (float, int):
             check_value(
                 mean_score, float, "EvaluationScoreResultsAggregatedScores.mean_score"
             )
 
         std_score = d.pop("std_score", UNSET)
-        if type(std_score) not in (float, int) and std_score is not UNSET:
+        if std_score is not UNSET and type(std_score) not in (float, int):
             check_value(
                 std_score, float, "EvaluationScoreResultsAggregatedScores.std_score"
             )
 
         pass_percentage = d.pop("pass_percentage", UNSET)
-        if type(pass_percentage) not in (float, int) and pass_percentage is not UNSET:
+        if pass_percentage is not UNSET and type(pass_percentage) not in (float, int):
             check_value(
                 pass_percentage,
                 float,

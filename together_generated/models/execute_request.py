@@ -92,7 +92,7 @@ class ExecuteRequest:
             _lazy_imports()
         d = dict(src_dict)
         code = d.pop("code")
-        if type(code) is not str and code is not UNSET:
+        if type(code) is not str:
             check_value(code, str, "ExecuteRequest.code")
 
         try:
@@ -117,7 +117,7 @@ class ExecuteRequest:
             raise field_error(exc, "ExecuteRequest.files") from None
 
         session_id = d.pop("session_id", UNSET)
-        if type(session_id) is not str and session_id is not UNSET:
+        if session_id is not UNSET and type(session_id) is not str:
             check_value(session_id, str, "ExecuteRequest.session_id")
 
         _instance = cls(

@@ -12,7 +12,7 @@ from ..models.execute_request_files_item_encoding import (
     ExecuteRequestFilesItemEncoding,
     check_execute_request_files_item_encoding,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ExecuteRequestFilesItem")
 
@@ -55,7 +55,7 @@ class ExecuteRequestFilesItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         content = d.pop("content")
-        if type(content) is not str and content is not UNSET:
+        if type(content) is not str:
             check_value(content, str, "ExecuteRequestFilesItem.content")
 
         try:
@@ -65,7 +65,7 @@ class ExecuteRequestFilesItem:
             raise field_error(exc, "ExecuteRequestFilesItem.encoding") from None
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "ExecuteRequestFilesItem.name")
 
         _instance = cls(

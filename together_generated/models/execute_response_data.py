@@ -143,7 +143,7 @@ class ExecuteResponseData:
             raise field_error(exc, "ExecuteResponseData.outputs") from None
 
         session_id = d.pop("session_id")
-        if type(session_id) is not str and session_id is not UNSET:
+        if type(session_id) is not str:
             check_value(session_id, str, "ExecuteResponseData.session_id")
 
         try:

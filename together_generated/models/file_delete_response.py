@@ -44,11 +44,11 @@ class FileDeleteResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "FileDeleteResponse.id")
 
         deleted = d.pop("deleted", UNSET)
-        if type(deleted) is not bool and deleted is not UNSET:
+        if deleted is not UNSET and type(deleted) is not bool:
             check_value(deleted, bool, "FileDeleteResponse.deleted")
 
         _instance = cls(

@@ -50,15 +50,15 @@ class FileInfo:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         last_modified = d.pop("last_modified", UNSET)
-        if type(last_modified) is not str and last_modified is not UNSET:
+        if last_modified is not UNSET and type(last_modified) is not str:
             check_value(last_modified, str, "FileInfo.last_modified")
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "FileInfo.name")
 
         size = d.pop("size", UNSET)
-        if type(size) is not int and size is not UNSET:
+        if size is not UNSET and type(size) is not int:
             check_value(size, int, "FileInfo.size")
 
         _instance = cls(

@@ -14,7 +14,7 @@ from attrs import field as _attrs_field
 
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="FileResponse")
 
@@ -82,7 +82,7 @@ class FileResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "FileResponse.id")
 
         try:
@@ -93,15 +93,15 @@ class FileResponse:
             raise field_error(exc, "FileResponse.object") from None
 
         created_at = d.pop("created_at")
-        if type(created_at) is not int and created_at is not UNSET:
+        if type(created_at) is not int:
             check_value(created_at, int, "FileResponse.created_at")
 
         filename = d.pop("filename")
-        if type(filename) is not str and filename is not UNSET:
+        if type(filename) is not str:
             check_value(filename, str, "FileResponse.filename")
 
         bytes_ = d.pop("bytes")
-        if type(bytes_) is not int and bytes_ is not UNSET:
+        if type(bytes_) is not int:
             check_value(bytes_, int, "FileResponse.bytes")
 
         try:
@@ -111,7 +111,7 @@ class FileResponse:
             raise field_error(exc, "FileResponse.purpose") from None
 
         processed = d.pop("Processed")
-        if type(processed) is not bool and processed is not UNSET:
+        if type(processed) is not bool:
             check_value(processed, bool, "FileResponse.Processed")
 
         try:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="FineTuneCheckpoint")
 
@@ -55,19 +55,19 @@ class FineTuneCheckpoint:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         step = d.pop("step")
-        if type(step) is not int and step is not UNSET:
+        if type(step) is not int:
             check_value(step, int, "FineTuneCheckpoint.step")
 
         created_at = d.pop("created_at")
-        if type(created_at) is not str and created_at is not UNSET:
+        if type(created_at) is not str:
             check_value(created_at, str, "FineTuneCheckpoint.created_at")
 
         path = d.pop("path")
-        if type(path) is not str and path is not UNSET:
+        if type(path) is not str:
             check_value(path, str, "FineTuneCheckpoint.path")
 
         checkpoint_type = d.pop("checkpoint_type")
-        if type(checkpoint_type) is not str and checkpoint_type is not UNSET:
+        if type(checkpoint_type) is not str:
             check_value(checkpoint_type, str, "FineTuneCheckpoint.checkpoint_type")
 
         _instance = cls(

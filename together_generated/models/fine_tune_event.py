@@ -130,11 +130,11 @@ class FineTuneEvent:
             raise field_error(exc, "FineTuneEvent.object") from None
 
         created_at = d.pop("created_at")
-        if type(created_at) is not str and created_at is not UNSET:
+        if type(created_at) is not str:
             check_value(created_at, str, "FineTuneEvent.created_at")
 
         message = d.pop("message")
-        if type(message) is not str and message is not UNSET:
+        if type(message) is not str:
             check_value(message, str, "FineTuneEvent.message")
 
         try:
@@ -144,39 +144,39 @@ class FineTuneEvent:
             raise field_error(exc, "FineTuneEvent.type") from None
 
         param_count = d.pop("param_count")
-        if type(param_count) is not int and param_count is not UNSET:
+        if type(param_count) is not int:
             check_value(param_count, int, "FineTuneEvent.param_count")
 
         token_count = d.pop("token_count")
-        if type(token_count) is not int and token_count is not UNSET:
+        if type(token_count) is not int:
             check_value(token_count, int, "FineTuneEvent.token_count")
 
         total_steps = d.pop("total_steps")
-        if type(total_steps) is not int and total_steps is not UNSET:
+        if type(total_steps) is not int:
             check_value(total_steps, int, "FineTuneEvent.total_steps")
 
         wandb_url = d.pop("wandb_url")
-        if type(wandb_url) is not str and wandb_url is not UNSET:
+        if type(wandb_url) is not str:
             check_value(wandb_url, str, "FineTuneEvent.wandb_url")
 
         step = d.pop("step")
-        if type(step) is not int and step is not UNSET:
+        if type(step) is not int:
             check_value(step, int, "FineTuneEvent.step")
 
         checkpoint_path = d.pop("checkpoint_path")
-        if type(checkpoint_path) is not str and checkpoint_path is not UNSET:
+        if type(checkpoint_path) is not str:
             check_value(checkpoint_path, str, "FineTuneEvent.checkpoint_path")
 
         model_path = d.pop("model_path")
-        if type(model_path) is not str and model_path is not UNSET:
+        if type(model_path) is not str:
             check_value(model_path, str, "FineTuneEvent.model_path")
 
         training_offset = d.pop("training_offset")
-        if type(training_offset) is not int and training_offset is not UNSET:
+        if type(training_offset) is not int:
             check_value(training_offset, int, "FineTuneEvent.training_offset")
 
         hash_ = d.pop("hash")
-        if type(hash_) is not str and hash_ is not UNSET:
+        if type(hash_) is not str:
             check_value(hash_, str, "FineTuneEvent.hash")
 
         try:

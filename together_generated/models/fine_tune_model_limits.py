@@ -130,51 +130,45 @@ class FineTuneModelLimits:
             _lazy_imports()
         d = dict(src_dict)
         model_name = d.pop("model_name")
-        if type(model_name) is not str and model_name is not UNSET:
+        if type(model_name) is not str:
             check_value(model_name, str, "FineTuneModelLimits.model_name")
 
         max_num_epochs = d.pop("max_num_epochs")
-        if type(max_num_epochs) is not int and max_num_epochs is not UNSET:
+        if type(max_num_epochs) is not int:
             check_value(max_num_epochs, int, "FineTuneModelLimits.max_num_epochs")
 
         max_num_evals = d.pop("max_num_evals")
-        if type(max_num_evals) is not int and max_num_evals is not UNSET:
+        if type(max_num_evals) is not int:
             check_value(max_num_evals, int, "FineTuneModelLimits.max_num_evals")
 
         max_learning_rate = d.pop("max_learning_rate")
-        if (
-            type(max_learning_rate) not in (float, int)
-            and max_learning_rate is not UNSET
-        ):
+        if type(max_learning_rate) not in (float, int):
             check_value(
                 max_learning_rate, float, "FineTuneModelLimits.max_learning_rate"
             )
 
         min_learning_rate = d.pop("min_learning_rate")
-        if (
-            type(min_learning_rate) not in (float, int)
-            and min_learning_rate is not UNSET
-        ):
+        if type(min_learning_rate) not in (float, int):
             check_value(
                 min_learning_rate, float, "FineTuneModelLimits.min_learning_rate"
             )
 
         supports_vision = d.pop("supports_vision")
-        if type(supports_vision) is not bool and supports_vision is not UNSET:
+        if type(supports_vision) is not bool:
             check_value(supports_vision, bool, "FineTuneModelLimits.supports_vision")
 
         supports_tools = d.pop("supports_tools")
-        if type(supports_tools) is not bool and supports_tools is not UNSET:
+        if type(supports_tools) is not bool:
             check_value(supports_tools, bool, "FineTuneModelLimits.supports_tools")
 
         supports_reasoning = d.pop("supports_reasoning")
-        if type(supports_reasoning) is not bool and supports_reasoning is not UNSET:
+        if type(supports_reasoning) is not bool:
             check_value(
                 supports_reasoning, bool, "FineTuneModelLimits.supports_reasoning"
             )
 
         merge_output_lora = d.pop("merge_output_lora")
-        if type(merge_output_lora) is not bool and merge_output_lora is not UNSET:
+        if type(merge_output_lora) is not bool:
             check_value(
                 merge_output_lora, bool, "FineTuneModelLimits.merge_output_lora"
             )

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="FineTuneModelLimitsFullTraining")
 
@@ -51,13 +51,13 @@ class FineTuneModelLimitsFullTraining:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_batch_size = d.pop("max_batch_size")
-        if type(max_batch_size) is not int and max_batch_size is not UNSET:
+        if type(max_batch_size) is not int:
             check_value(
                 max_batch_size, int, "FineTuneModelLimitsFullTraining.max_batch_size"
             )
 
         max_batch_size_dpo = d.pop("max_batch_size_dpo")
-        if type(max_batch_size_dpo) is not int and max_batch_size_dpo is not UNSET:
+        if type(max_batch_size_dpo) is not int:
             check_value(
                 max_batch_size_dpo,
                 int,
@@ -65,7 +65,7 @@ class FineTuneModelLimitsFullTraining:
             )
 
         min_batch_size = d.pop("min_batch_size")
-        if type(min_batch_size) is not int and min_batch_size is not UNSET:
+        if type(min_batch_size) is not int:
             check_value(
                 min_batch_size, int, "FineTuneModelLimitsFullTraining.min_batch_size"
             )

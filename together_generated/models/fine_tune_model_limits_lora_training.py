@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import Unset, check_value, field_error
 
 T = TypeVar("T", bound="FineTuneModelLimitsLoraTraining")
 
@@ -61,13 +61,13 @@ class FineTuneModelLimitsLoraTraining:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_batch_size = d.pop("max_batch_size")
-        if type(max_batch_size) is not int and max_batch_size is not UNSET:
+        if type(max_batch_size) is not int:
             check_value(
                 max_batch_size, int, "FineTuneModelLimitsLoraTraining.max_batch_size"
             )
 
         max_batch_size_dpo = d.pop("max_batch_size_dpo")
-        if type(max_batch_size_dpo) is not int and max_batch_size_dpo is not UNSET:
+        if type(max_batch_size_dpo) is not int:
             check_value(
                 max_batch_size_dpo,
                 int,
@@ -75,13 +75,13 @@ class FineTuneModelLimitsLoraTraining:
             )
 
         min_batch_size = d.pop("min_batch_size")
-        if type(min_batch_size) is not int and min_batch_size is not UNSET:
+        if type(min_batch_size) is not int:
             check_value(
                 min_batch_size, int, "FineTuneModelLimitsLoraTraining.min_batch_size"
             )
 
         max_rank = d.pop("max_rank")
-        if type(max_rank) is not int and max_rank is not UNSET:
+        if type(max_rank) is not int:
             check_value(max_rank, int, "FineTuneModelLimitsLoraTraining.max_rank")
 
         try:

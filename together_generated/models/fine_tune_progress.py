@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="FineTuneProgress")
 
@@ -46,11 +46,11 @@ class FineTuneProgress:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         estimate_available = d.pop("estimate_available")
-        if type(estimate_available) is not bool and estimate_available is not UNSET:
+        if type(estimate_available) is not bool:
             check_value(estimate_available, bool, "FineTuneProgress.estimate_available")
 
         seconds_remaining = d.pop("seconds_remaining")
-        if type(seconds_remaining) is not int and seconds_remaining is not UNSET:
+        if type(seconds_remaining) is not int:
             check_value(seconds_remaining, int, "FineTuneProgress.seconds_remaining")
 
         _instance = cls(

@@ -367,7 +367,7 @@ class FinetuneResponse:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "FinetuneResponse.id")
 
         try:
@@ -377,36 +377,36 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.status") from None
 
         training_file = d.pop("training_file", UNSET)
-        if type(training_file) is not str and training_file is not UNSET:
+        if training_file is not UNSET and type(training_file) is not str:
             check_value(training_file, str, "FinetuneResponse.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
-        if type(validation_file) is not str and validation_file is not UNSET:
+        if validation_file is not UNSET and type(validation_file) is not str:
             check_value(validation_file, str, "FinetuneResponse.validation_file")
 
         model = d.pop("model", UNSET)
-        if type(model) is not str and model is not UNSET:
+        if model is not UNSET and type(model) is not str:
             check_value(model, str, "FinetuneResponse.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
-        if type(model_output_name) is not str and model_output_name is not UNSET:
+        if model_output_name is not UNSET and type(model_output_name) is not str:
             check_value(model_output_name, str, "FinetuneResponse.model_output_name")
 
         model_output_path = d.pop("model_output_path", UNSET)
-        if type(model_output_path) is not str and model_output_path is not UNSET:
+        if model_output_path is not UNSET and type(model_output_path) is not str:
             check_value(model_output_path, str, "FinetuneResponse.model_output_path")
 
         trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
         if (
-            type(trainingfile_numlines) is not int
-            and trainingfile_numlines is not UNSET
+            trainingfile_numlines is not UNSET
+            and type(trainingfile_numlines) is not int
         ):
             check_value(
                 trainingfile_numlines, int, "FinetuneResponse.trainingfile_numlines"
             )
 
         trainingfile_size = d.pop("trainingfile_size", UNSET)
-        if type(trainingfile_size) is not int and trainingfile_size is not UNSET:
+        if trainingfile_size is not UNSET and type(trainingfile_size) is not int:
             check_value(trainingfile_size, int, "FinetuneResponse.trainingfile_size")
 
         try:
@@ -443,15 +443,15 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.started_at") from None
 
         n_epochs = d.pop("n_epochs", UNSET)
-        if type(n_epochs) is not int and n_epochs is not UNSET:
+        if n_epochs is not UNSET and type(n_epochs) is not int:
             check_value(n_epochs, int, "FinetuneResponse.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        if type(n_checkpoints) is not int and n_checkpoints is not UNSET:
+        if n_checkpoints is not UNSET and type(n_checkpoints) is not int:
             check_value(n_checkpoints, int, "FinetuneResponse.n_checkpoints")
 
         n_evals = d.pop("n_evals", UNSET)
-        if type(n_evals) is not int and n_evals is not UNSET:
+        if n_evals is not UNSET and type(n_evals) is not int:
             check_value(n_evals, int, "FinetuneResponse.n_evals")
 
         try:
@@ -488,7 +488,7 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.batch_size") from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        if type(learning_rate) not in (float, int) and learning_rate is not UNSET:
+        if learning_rate is not UNSET and type(learning_rate) not in (float, int):
             check_value(learning_rate, float, "FinetuneResponse.learning_rate")
 
         try:
@@ -503,19 +503,19 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        if type(warmup_ratio) not in (float, int) and warmup_ratio is not UNSET:
+        if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
             check_value(warmup_ratio, float, "FinetuneResponse.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        if type(max_grad_norm) not in (float, int) and max_grad_norm is not UNSET:
+        if max_grad_norm is not UNSET and type(max_grad_norm) not in (float, int):
             check_value(max_grad_norm, float, "FinetuneResponse.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
+        if weight_decay is not UNSET and type(weight_decay) not in (float, int):
             check_value(weight_decay, float, "FinetuneResponse.weight_decay")
 
         eval_steps = d.pop("eval_steps", UNSET)
-        if type(eval_steps) is not int and eval_steps is not UNSET:
+        if eval_steps is not UNSET and type(eval_steps) is not int:
             check_value(eval_steps, int, "FinetuneResponse.eval_steps")
 
         try:
@@ -625,7 +625,7 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.multimodal_params") from None
 
         job_id = d.pop("job_id", UNSET)
-        if type(job_id) is not str and job_id is not UNSET:
+        if job_id is not UNSET and type(job_id) is not str:
             check_value(job_id, str, "FinetuneResponse.job_id")
 
         try:
@@ -644,43 +644,43 @@ class FinetuneResponse:
             raise field_error(exc, "FinetuneResponse.events") from None
 
         token_count = d.pop("token_count", UNSET)
-        if type(token_count) is not int and token_count is not UNSET:
+        if token_count is not UNSET and type(token_count) is not int:
             check_value(token_count, int, "FinetuneResponse.token_count")
 
         param_count = d.pop("param_count", UNSET)
-        if type(param_count) is not int and param_count is not UNSET:
+        if param_count is not UNSET and type(param_count) is not int:
             check_value(param_count, int, "FinetuneResponse.param_count")
 
         total_price = d.pop("total_price", UNSET)
-        if type(total_price) is not int and total_price is not UNSET:
+        if total_price is not UNSET and type(total_price) is not int:
             check_value(total_price, int, "FinetuneResponse.total_price")
 
         epochs_completed = d.pop("epochs_completed", UNSET)
-        if type(epochs_completed) is not int and epochs_completed is not UNSET:
+        if epochs_completed is not UNSET and type(epochs_completed) is not int:
             check_value(epochs_completed, int, "FinetuneResponse.epochs_completed")
 
         queue_depth = d.pop("queue_depth", UNSET)
-        if type(queue_depth) is not int and queue_depth is not UNSET:
+        if queue_depth is not UNSET and type(queue_depth) is not int:
             check_value(queue_depth, int, "FinetuneResponse.queue_depth")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        if type(wandb_project_name) is not str and wandb_project_name is not UNSET:
+        if wandb_project_name is not UNSET and type(wandb_project_name) is not str:
             check_value(wandb_project_name, str, "FinetuneResponse.wandb_project_name")
 
         wandb_url = d.pop("wandb_url", UNSET)
-        if type(wandb_url) is not str and wandb_url is not UNSET:
+        if wandb_url is not UNSET and type(wandb_url) is not str:
             check_value(wandb_url, str, "FinetuneResponse.wandb_url")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        if type(from_checkpoint) is not str and from_checkpoint is not UNSET:
+        if from_checkpoint is not UNSET and type(from_checkpoint) is not str:
             check_value(from_checkpoint, str, "FinetuneResponse.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        if type(from_hf_model) is not str and from_hf_model is not UNSET:
+        if from_hf_model is not UNSET and type(from_hf_model) is not str:
             check_value(from_hf_model, str, "FinetuneResponse.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        if type(hf_model_revision) is not str and hf_model_revision is not UNSET:
+        if hf_model_revision is not UNSET and type(hf_model_revision) is not str:
             check_value(hf_model_revision, str, "FinetuneResponse.hf_model_revision")
 
         try:

@@ -313,7 +313,7 @@ class FinetuneResponseTruncated:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "FinetuneResponseTruncated.id")
 
         try:
@@ -346,19 +346,19 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.started_at") from None
 
         user_id = d.pop("user_id", UNSET)
-        if type(user_id) is not str and user_id is not UNSET:
+        if user_id is not UNSET and type(user_id) is not str:
             check_value(user_id, str, "FinetuneResponseTruncated.user_id")
 
         owner_address = d.pop("owner_address", UNSET)
-        if type(owner_address) is not str and owner_address is not UNSET:
+        if owner_address is not UNSET and type(owner_address) is not str:
             check_value(owner_address, str, "FinetuneResponseTruncated.owner_address")
 
         total_price = d.pop("total_price", UNSET)
-        if type(total_price) is not int and total_price is not UNSET:
+        if total_price is not UNSET and type(total_price) is not int:
             check_value(total_price, int, "FinetuneResponseTruncated.total_price")
 
         token_count = d.pop("token_count", UNSET)
-        if type(token_count) is not int and token_count is not UNSET:
+        if token_count is not UNSET and type(token_count) is not int:
             check_value(token_count, int, "FinetuneResponseTruncated.token_count")
 
         try:
@@ -377,43 +377,43 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.events") from None
 
         training_file = d.pop("training_file", UNSET)
-        if type(training_file) is not str and training_file is not UNSET:
+        if training_file is not UNSET and type(training_file) is not str:
             check_value(training_file, str, "FinetuneResponseTruncated.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
-        if type(validation_file) is not str and validation_file is not UNSET:
+        if validation_file is not UNSET and type(validation_file) is not str:
             check_value(
                 validation_file, str, "FinetuneResponseTruncated.validation_file"
             )
 
         model = d.pop("model", UNSET)
-        if type(model) is not str and model is not UNSET:
+        if model is not UNSET and type(model) is not str:
             check_value(model, str, "FinetuneResponseTruncated.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
-        if type(model_output_name) is not str and model_output_name is not UNSET:
+        if model_output_name is not UNSET and type(model_output_name) is not str:
             check_value(
                 model_output_name, str, "FinetuneResponseTruncated.model_output_name"
             )
 
         suffix = d.pop("suffix", UNSET)
-        if type(suffix) is not str and suffix is not UNSET:
+        if suffix is not UNSET and type(suffix) is not str:
             check_value(suffix, str, "FinetuneResponseTruncated.suffix")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        if type(n_epochs) is not int and n_epochs is not UNSET:
+        if n_epochs is not UNSET and type(n_epochs) is not int:
             check_value(n_epochs, int, "FinetuneResponseTruncated.n_epochs")
 
         n_evals = d.pop("n_evals", UNSET)
-        if type(n_evals) is not int and n_evals is not UNSET:
+        if n_evals is not UNSET and type(n_evals) is not int:
             check_value(n_evals, int, "FinetuneResponseTruncated.n_evals")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        if type(n_checkpoints) is not int and n_checkpoints is not UNSET:
+        if n_checkpoints is not UNSET and type(n_checkpoints) is not int:
             check_value(n_checkpoints, int, "FinetuneResponseTruncated.n_checkpoints")
 
         batch_size = d.pop("batch_size", UNSET)
-        if type(batch_size) is not int and batch_size is not UNSET:
+        if batch_size is not UNSET and type(batch_size) is not int:
             check_value(batch_size, int, "FinetuneResponseTruncated.batch_size")
 
         try:
@@ -481,7 +481,7 @@ class FinetuneResponseTruncated:
             ) from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        if type(learning_rate) not in (float, int) and learning_rate is not UNSET:
+        if learning_rate is not UNSET and type(learning_rate) not in (float, int):
             check_value(learning_rate, float, "FinetuneResponseTruncated.learning_rate")
 
         try:
@@ -496,23 +496,23 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        if type(warmup_ratio) not in (float, int) and warmup_ratio is not UNSET:
+        if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
             check_value(warmup_ratio, float, "FinetuneResponseTruncated.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        if type(max_grad_norm) not in (float, int) and max_grad_norm is not UNSET:
+        if max_grad_norm is not UNSET and type(max_grad_norm) not in (float, int):
             check_value(max_grad_norm, float, "FinetuneResponseTruncated.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
+        if weight_decay is not UNSET and type(weight_decay) not in (float, int):
             check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
 
         try:
             random_seed: int | None | Unset = d.pop("random_seed", UNSET)
             if (
-                type(random_seed) is not int
+                random_seed is not UNSET
+                and type(random_seed) is not int
                 and random_seed is not None
-                and random_seed is not UNSET
                 and not (
                     isinstance(random_seed, int) and not isinstance(random_seed, bool)
                 )
@@ -525,27 +525,27 @@ class FinetuneResponseTruncated:
             raise field_error(exc, "FinetuneResponseTruncated.random_seed") from None
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        if type(wandb_project_name) is not str and wandb_project_name is not UNSET:
+        if wandb_project_name is not UNSET and type(wandb_project_name) is not str:
             check_value(
                 wandb_project_name, str, "FinetuneResponseTruncated.wandb_project_name"
             )
 
         wandb_name = d.pop("wandb_name", UNSET)
-        if type(wandb_name) is not str and wandb_name is not UNSET:
+        if wandb_name is not UNSET and type(wandb_name) is not str:
             check_value(wandb_name, str, "FinetuneResponseTruncated.wandb_name")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        if type(from_checkpoint) is not str and from_checkpoint is not UNSET:
+        if from_checkpoint is not UNSET and type(from_checkpoint) is not str:
             check_value(
                 from_checkpoint, str, "FinetuneResponseTruncated.from_checkpoint"
             )
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        if type(from_hf_model) is not str and from_hf_model is not UNSET:
+        if from_hf_model is not UNSET and type(from_hf_model) is not str:
             check_value(from_hf_model, str, "FinetuneResponseTruncated.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        if type(hf_model_revision) is not str and hf_model_revision is not UNSET:
+        if hf_model_revision is not UNSET and type(hf_model_revision) is not str:
             check_value(
                 hf_model_revision, str, "FinetuneResponseTruncated.hf_model_revision"
             )

@@ -38,7 +38,7 @@ class GetFineTunesModelsLimitsResponse404:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message", UNSET)
-        if type(message) is not str and message is not UNSET:
+        if message is not UNSET and type(message) is not str:
             check_value(message, str, "GetFineTunesModelsLimitsResponse404.message")
 
         _instance = cls(

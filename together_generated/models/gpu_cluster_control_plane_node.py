@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="GPUClusterControlPlaneNode")
 
@@ -70,31 +70,31 @@ class GPUClusterControlPlaneNode:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         node_id = d.pop("node_id")
-        if type(node_id) is not str and node_id is not UNSET:
+        if type(node_id) is not str:
             check_value(node_id, str, "GPUClusterControlPlaneNode.node_id")
 
         node_name = d.pop("node_name")
-        if type(node_name) is not str and node_name is not UNSET:
+        if type(node_name) is not str:
             check_value(node_name, str, "GPUClusterControlPlaneNode.node_name")
 
         status = d.pop("status")
-        if type(status) is not str and status is not UNSET:
+        if type(status) is not str:
             check_value(status, str, "GPUClusterControlPlaneNode.status")
 
         host_name = d.pop("host_name")
-        if type(host_name) is not str and host_name is not UNSET:
+        if type(host_name) is not str:
             check_value(host_name, str, "GPUClusterControlPlaneNode.host_name")
 
         num_cpu_cores = d.pop("num_cpu_cores")
-        if type(num_cpu_cores) is not int and num_cpu_cores is not UNSET:
+        if type(num_cpu_cores) is not int:
             check_value(num_cpu_cores, int, "GPUClusterControlPlaneNode.num_cpu_cores")
 
         memory_gib = d.pop("memory_gib")
-        if type(memory_gib) not in (float, int) and memory_gib is not UNSET:
+        if type(memory_gib) not in (float, int):
             check_value(memory_gib, float, "GPUClusterControlPlaneNode.memory_gib")
 
         network = d.pop("network")
-        if type(network) is not str and network is not UNSET:
+        if type(network) is not str:
             check_value(network, str, "GPUClusterControlPlaneNode.network")
 
         _instance = cls(

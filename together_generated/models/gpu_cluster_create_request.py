@@ -138,7 +138,7 @@ class GPUClusterCreateRequest:
             _lazy_imports()
         d = dict(src_dict)
         region = d.pop("region")
-        if type(region) is not str and region is not UNSET:
+        if type(region) is not str:
             check_value(region, str, "GPUClusterCreateRequest.region")
 
         try:
@@ -148,11 +148,11 @@ class GPUClusterCreateRequest:
             raise field_error(exc, "GPUClusterCreateRequest.gpu_type") from None
 
         num_gpus = d.pop("num_gpus")
-        if type(num_gpus) is not int and num_gpus is not UNSET:
+        if type(num_gpus) is not int:
             check_value(num_gpus, int, "GPUClusterCreateRequest.num_gpus")
 
         cluster_name = d.pop("cluster_name")
-        if type(cluster_name) is not str and cluster_name is not UNSET:
+        if type(cluster_name) is not str:
             check_value(cluster_name, str, "GPUClusterCreateRequest.cluster_name")
 
         try:
@@ -185,7 +185,7 @@ class GPUClusterCreateRequest:
             raise field_error(exc, "GPUClusterCreateRequest.cluster_type") from None
 
         duration_days = d.pop("duration_days", UNSET)
-        if type(duration_days) is not int and duration_days is not UNSET:
+        if duration_days is not UNSET and type(duration_days) is not int:
             check_value(duration_days, int, "GPUClusterCreateRequest.duration_days")
 
         try:
@@ -202,7 +202,7 @@ class GPUClusterCreateRequest:
             raise field_error(exc, "GPUClusterCreateRequest.shared_volume") from None
 
         volume_id = d.pop("volume_id", UNSET)
-        if type(volume_id) is not str and volume_id is not UNSET:
+        if volume_id is not UNSET and type(volume_id) is not str:
             check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
 
         _instance = cls(

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import Unset, check_value, field_error
 
 T = TypeVar("T", bound="GPUClusterGPUWorkerNode")
 
@@ -75,31 +75,31 @@ class GPUClusterGPUWorkerNode:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         node_id = d.pop("node_id")
-        if type(node_id) is not str and node_id is not UNSET:
+        if type(node_id) is not str:
             check_value(node_id, str, "GPUClusterGPUWorkerNode.node_id")
 
         node_name = d.pop("node_name")
-        if type(node_name) is not str and node_name is not UNSET:
+        if type(node_name) is not str:
             check_value(node_name, str, "GPUClusterGPUWorkerNode.node_name")
 
         status = d.pop("status")
-        if type(status) is not str and status is not UNSET:
+        if type(status) is not str:
             check_value(status, str, "GPUClusterGPUWorkerNode.status")
 
         host_name = d.pop("host_name")
-        if type(host_name) is not str and host_name is not UNSET:
+        if type(host_name) is not str:
             check_value(host_name, str, "GPUClusterGPUWorkerNode.host_name")
 
         num_cpu_cores = d.pop("num_cpu_cores")
-        if type(num_cpu_cores) is not int and num_cpu_cores is not UNSET:
+        if type(num_cpu_cores) is not int:
             check_value(num_cpu_cores, int, "GPUClusterGPUWorkerNode.num_cpu_cores")
 
         num_gpus = d.pop("num_gpus")
-        if type(num_gpus) is not int and num_gpus is not UNSET:
+        if type(num_gpus) is not int:
             check_value(num_gpus, int, "GPUClusterGPUWorkerNode.num_gpus")
 
         memory_gib = d.pop("memory_gib")
-        if type(memory_gib) not in (float, int) and memory_gib is not UNSET:
+        if type(memory_gib) not in (float, int):
             check_value(memory_gib, float, "GPUClusterGPUWorkerNode.memory_gib")
 
         try:

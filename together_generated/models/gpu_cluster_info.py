@@ -24,7 +24,7 @@ from ..models.gpu_cluster_info_status import (
     GPUClusterInfoStatus,
     check_gpu_cluster_info_status,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.gpu_cluster_control_plane_node import GPUClusterControlPlaneNode
@@ -158,7 +158,7 @@ class GPUClusterInfo:
             _lazy_imports()
         d = dict(src_dict)
         cluster_id = d.pop("cluster_id")
-        if type(cluster_id) is not str and cluster_id is not UNSET:
+        if type(cluster_id) is not str:
             check_value(cluster_id, str, "GPUClusterInfo.cluster_id")
 
         try:
@@ -168,7 +168,7 @@ class GPUClusterInfo:
             raise field_error(exc, "GPUClusterInfo.cluster_type") from None
 
         region = d.pop("region")
-        if type(region) is not str and region is not UNSET:
+        if type(region) is not str:
             check_value(region, str, "GPUClusterInfo.region")
 
         try:
@@ -178,11 +178,11 @@ class GPUClusterInfo:
             raise field_error(exc, "GPUClusterInfo.gpu_type") from None
 
         cluster_name = d.pop("cluster_name")
-        if type(cluster_name) is not str and cluster_name is not UNSET:
+        if type(cluster_name) is not str:
             check_value(cluster_name, str, "GPUClusterInfo.cluster_name")
 
         duration_hours = d.pop("duration_hours")
-        if type(duration_hours) is not int and duration_hours is not UNSET:
+        if type(duration_hours) is not int:
             check_value(duration_hours, int, "GPUClusterInfo.duration_hours")
 
         try:
@@ -247,11 +247,11 @@ class GPUClusterInfo:
             raise field_error(exc, "GPUClusterInfo.gpu_worker_nodes") from None
 
         kube_config = d.pop("kube_config")
-        if type(kube_config) is not str and kube_config is not UNSET:
+        if type(kube_config) is not str:
             check_value(kube_config, str, "GPUClusterInfo.kube_config")
 
         num_gpus = d.pop("num_gpus")
-        if type(num_gpus) is not int and num_gpus is not UNSET:
+        if type(num_gpus) is not int:
             check_value(num_gpus, int, "GPUClusterInfo.num_gpus")
 
         _instance = cls(

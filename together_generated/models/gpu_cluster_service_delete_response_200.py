@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="GpuClusterServiceDeleteResponse200")
 
@@ -40,7 +40,7 @@ class GpuClusterServiceDeleteResponse200:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         cluster_id = d.pop("cluster_id")
-        if type(cluster_id) is not str and cluster_id is not UNSET:
+        if type(cluster_id) is not str:
             check_value(
                 cluster_id, str, "GpuClusterServiceDeleteResponse200.cluster_id"
             )

@@ -64,7 +64,7 @@ class GPUClusterUpdateRequest:
             raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
 
         num_gpus = d.pop("num_gpus", UNSET)
-        if type(num_gpus) is not int and num_gpus is not UNSET:
+        if num_gpus is not UNSET and type(num_gpus) is not int:
             check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
         _instance = cls(

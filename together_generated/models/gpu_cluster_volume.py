@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="GPUClusterVolume")
 
@@ -55,19 +55,19 @@ class GPUClusterVolume:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_id = d.pop("volume_id")
-        if type(volume_id) is not str and volume_id is not UNSET:
+        if type(volume_id) is not str:
             check_value(volume_id, str, "GPUClusterVolume.volume_id")
 
         volume_name = d.pop("volume_name")
-        if type(volume_name) is not str and volume_name is not UNSET:
+        if type(volume_name) is not str:
             check_value(volume_name, str, "GPUClusterVolume.volume_name")
 
         size_tib = d.pop("size_tib")
-        if type(size_tib) is not int and size_tib is not UNSET:
+        if type(size_tib) is not int:
             check_value(size_tib, int, "GPUClusterVolume.size_tib")
 
         status = d.pop("status")
-        if type(status) is not str and status is not UNSET:
+        if type(status) is not str:
             check_value(status, str, "GPUClusterVolume.status")
 
         _instance = cls(

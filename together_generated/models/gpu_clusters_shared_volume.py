@@ -12,7 +12,7 @@ from ..models.gpu_clusters_shared_volume_status import (
     GPUClustersSharedVolumeStatus,
     check_gpu_clusters_shared_volume_status,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="GPUClustersSharedVolume")
 
@@ -59,15 +59,15 @@ class GPUClustersSharedVolume:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_id = d.pop("volume_id")
-        if type(volume_id) is not str and volume_id is not UNSET:
+        if type(volume_id) is not str:
             check_value(volume_id, str, "GPUClustersSharedVolume.volume_id")
 
         volume_name = d.pop("volume_name")
-        if type(volume_name) is not str and volume_name is not UNSET:
+        if type(volume_name) is not str:
             check_value(volume_name, str, "GPUClustersSharedVolume.volume_name")
 
         size_tib = d.pop("size_tib")
-        if type(size_tib) is not int and size_tib is not UNSET:
+        if type(size_tib) is not int:
             check_value(size_tib, int, "GPUClustersSharedVolume.size_tib")
 
         try:

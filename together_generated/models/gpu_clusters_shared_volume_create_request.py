@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="GPUClustersSharedVolumeCreateRequest")
 
@@ -50,17 +50,17 @@ class GPUClustersSharedVolumeCreateRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_name = d.pop("volume_name")
-        if type(volume_name) is not str and volume_name is not UNSET:
+        if type(volume_name) is not str:
             check_value(
                 volume_name, str, "GPUClustersSharedVolumeCreateRequest.volume_name"
             )
 
         size_tib = d.pop("size_tib")
-        if type(size_tib) is not int and size_tib is not UNSET:
+        if type(size_tib) is not int:
             check_value(size_tib, int, "GPUClustersSharedVolumeCreateRequest.size_tib")
 
         region = d.pop("region")
-        if type(region) is not str and region is not UNSET:
+        if type(region) is not str:
             check_value(region, str, "GPUClustersSharedVolumeCreateRequest.region")
 
         _instance = cls(

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="GPUClustersSharedVolumeDeleteResponse")
 
@@ -40,7 +40,7 @@ class GPUClustersSharedVolumeDeleteResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         success = d.pop("success")
-        if type(success) is not bool and success is not UNSET:
+        if type(success) is not bool:
             check_value(success, bool, "GPUClustersSharedVolumeDeleteResponse.success")
 
         _instance = cls(

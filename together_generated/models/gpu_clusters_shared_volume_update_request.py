@@ -44,13 +44,13 @@ class GPUClustersSharedVolumeUpdateRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_id = d.pop("volume_id", UNSET)
-        if type(volume_id) is not str and volume_id is not UNSET:
+        if volume_id is not UNSET and type(volume_id) is not str:
             check_value(
                 volume_id, str, "GPUClustersSharedVolumeUpdateRequest.volume_id"
             )
 
         size_tib = d.pop("size_tib", UNSET)
-        if type(size_tib) is not int and size_tib is not UNSET:
+        if size_tib is not UNSET and type(size_tib) is not int:
             check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
 
         _instance = cls(

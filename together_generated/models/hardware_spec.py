@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="HardwareSpec")
 
@@ -56,19 +56,19 @@ class HardwareSpec:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         gpu_type = d.pop("gpu_type")
-        if type(gpu_type) is not str and gpu_type is not UNSET:
+        if type(gpu_type) is not str:
             check_value(gpu_type, str, "HardwareSpec.gpu_type")
 
         gpu_link = d.pop("gpu_link")
-        if type(gpu_link) is not str and gpu_link is not UNSET:
+        if type(gpu_link) is not str:
             check_value(gpu_link, str, "HardwareSpec.gpu_link")
 
         gpu_memory = d.pop("gpu_memory")
-        if type(gpu_memory) not in (float, int) and gpu_memory is not UNSET:
+        if type(gpu_memory) not in (float, int):
             check_value(gpu_memory, float, "HardwareSpec.gpu_memory")
 
         gpu_count = d.pop("gpu_count")
-        if type(gpu_count) is not int and gpu_count is not UNSET:
+        if type(gpu_count) is not int:
             check_value(gpu_count, int, "HardwareSpec.gpu_count")
 
         _instance = cls(

@@ -112,7 +112,7 @@ class HardwareWithStatus:
             raise field_error(exc, "HardwareWithStatus.object") from None
 
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "HardwareWithStatus.id")
 
         try:

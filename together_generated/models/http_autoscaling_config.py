@@ -70,13 +70,13 @@ class HTTPAutoscalingConfig:
             raise field_error(exc, "HTTPAutoscalingConfig.metric") from None
 
         target = d.pop("target", UNSET)
-        if type(target) not in (float, int) and target is not UNSET:
+        if target is not UNSET and type(target) not in (float, int):
             check_value(target, float, "HTTPAutoscalingConfig.target")
 
         time_interval_minutes = d.pop("time_interval_minutes", UNSET)
         if (
-            type(time_interval_minutes) is not int
-            and time_interval_minutes is not UNSET
+            time_interval_minutes is not UNSET
+            and type(time_interval_minutes) is not int
         ):
             check_value(
                 time_interval_minutes,

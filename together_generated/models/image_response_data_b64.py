@@ -12,7 +12,7 @@ from ..models.image_response_data_b64_type import (
     ImageResponseDataB64Type,
     check_image_response_data_b64_type,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ImageResponseDataB64")
 
@@ -54,11 +54,11 @@ class ImageResponseDataB64:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int and index is not UNSET:
+        if type(index) is not int:
             check_value(index, int, "ImageResponseDataB64.index")
 
         b64_json = d.pop("b64_json")
-        if type(b64_json) is not str and b64_json is not UNSET:
+        if type(b64_json) is not str:
             check_value(b64_json, str, "ImageResponseDataB64.b64_json")
 
         try:

@@ -12,7 +12,7 @@ from ..models.image_response_data_url_type import (
     ImageResponseDataUrlType,
     check_image_response_data_url_type,
 )
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="ImageResponseDataUrl")
 
@@ -54,11 +54,11 @@ class ImageResponseDataUrl:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int and index is not UNSET:
+        if type(index) is not int:
             check_value(index, int, "ImageResponseDataUrl.index")
 
         url = d.pop("url")
-        if type(url) is not str and url is not UNSET:
+        if type(url) is not str:
             check_value(url, str, "ImageResponseDataUrl.url")
 
         try:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="InferenceWarning")
 
@@ -40,7 +40,7 @@ class InferenceWarning:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message")
-        if type(message) is not str and message is not UNSET:
+        if type(message) is not str:
             check_value(message, str, "InferenceWarning.message")
 
         _instance = cls(

@@ -13,7 +13,7 @@ from ..models.job_info_success_response_status import (
     JobInfoSuccessResponseStatus,
     check_job_info_success_response_status,
 )
-from ..types import UNSET, check_value, field_error, parse_datetime
+from ..types import check_value, field_error, parse_datetime
 
 if TYPE_CHECKING:
     from ..models.job_info_success_response_args import JobInfoSuccessResponseArgs
@@ -109,11 +109,11 @@ class JobInfoSuccessResponse:
             _lazy_imports()
         d = dict(src_dict)
         type_ = d.pop("type")
-        if type(type_) is not str and type_ is not UNSET:
+        if type(type_) is not str:
             check_value(type_, str, "JobInfoSuccessResponse.type")
 
         job_id = d.pop("job_id")
-        if type(job_id) is not str and job_id is not UNSET:
+        if type(job_id) is not str:
             check_value(job_id, str, "JobInfoSuccessResponse.job_id")
 
         try:

@@ -50,15 +50,15 @@ class JobInfoSuccessResponseArgs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "JobInfoSuccessResponseArgs.description")
 
         model_name = d.pop("modelName", UNSET)
-        if type(model_name) is not str and model_name is not UNSET:
+        if model_name is not UNSET and type(model_name) is not str:
             check_value(model_name, str, "JobInfoSuccessResponseArgs.modelName")
 
         model_source = d.pop("modelSource", UNSET)
-        if type(model_source) is not str and model_source is not UNSET:
+        if model_source is not UNSET and type(model_source) is not str:
             check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
 
         _instance = cls(

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error, parse_datetime
+from ..types import check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="JobInfoSuccessResponseStatusUpdatesItem")
 
@@ -51,11 +51,11 @@ class JobInfoSuccessResponseStatusUpdatesItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         status = d.pop("status")
-        if type(status) is not str and status is not UNSET:
+        if type(status) is not str:
             check_value(status, str, "JobInfoSuccessResponseStatusUpdatesItem.status")
 
         message = d.pop("message")
-        if type(message) is not str and message is not UNSET:
+        if type(message) is not str:
             check_value(message, str, "JobInfoSuccessResponseStatusUpdatesItem.message")
 
         try:

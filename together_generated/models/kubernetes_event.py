@@ -69,27 +69,27 @@ class KubernetesEvent:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         action = d.pop("action", UNSET)
-        if type(action) is not str and action is not UNSET:
+        if action is not UNSET and type(action) is not str:
             check_value(action, str, "KubernetesEvent.action")
 
         count = d.pop("count", UNSET)
-        if type(count) is not int and count is not UNSET:
+        if count is not UNSET and type(count) is not int:
             check_value(count, int, "KubernetesEvent.count")
 
         first_seen = d.pop("first_seen", UNSET)
-        if type(first_seen) is not str and first_seen is not UNSET:
+        if first_seen is not UNSET and type(first_seen) is not str:
             check_value(first_seen, str, "KubernetesEvent.first_seen")
 
         last_seen = d.pop("last_seen", UNSET)
-        if type(last_seen) is not str and last_seen is not UNSET:
+        if last_seen is not UNSET and type(last_seen) is not str:
             check_value(last_seen, str, "KubernetesEvent.last_seen")
 
         message = d.pop("message", UNSET)
-        if type(message) is not str and message is not UNSET:
+        if message is not UNSET and type(message) is not str:
             check_value(message, str, "KubernetesEvent.message")
 
         reason = d.pop("reason", UNSET)
-        if type(reason) is not str and reason is not UNSET:
+        if reason is not UNSET and type(reason) is not str:
             check_value(reason, str, "KubernetesEvent.reason")
 
         _instance = cls(

@@ -38,7 +38,7 @@ class LinearLRSchedulerArgs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         min_lr_ratio = d.pop("min_lr_ratio", UNSET)
-        if type(min_lr_ratio) not in (float, int) and min_lr_ratio is not UNSET:
+        if min_lr_ratio is not UNSET and type(min_lr_ratio) not in (float, int):
             check_value(min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio")
 
         _instance = cls(

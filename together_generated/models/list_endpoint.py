@@ -15,7 +15,7 @@ from attrs import field as _attrs_field
 
 from ..models.list_endpoint_state import ListEndpointState, check_list_endpoint_state
 from ..models.list_endpoint_type import ListEndpointType, check_list_endpoint_type
-from ..types import UNSET, check_value, field_error, parse_datetime
+from ..types import check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="ListEndpoint")
 
@@ -90,15 +90,15 @@ class ListEndpoint:
             raise field_error(exc, "ListEndpoint.object") from None
 
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "ListEndpoint.id")
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "ListEndpoint.name")
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "ListEndpoint.model")
 
         try:
@@ -108,7 +108,7 @@ class ListEndpoint:
             raise field_error(exc, "ListEndpoint.type") from None
 
         owner = d.pop("owner")
-        if type(owner) is not str and owner is not UNSET:
+        if type(owner) is not str:
             check_value(owner, str, "ListEndpoint.owner")
 
         try:

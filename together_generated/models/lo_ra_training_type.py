@@ -72,21 +72,21 @@ class LoRATrainingType:
             raise field_error(exc, "LoRATrainingType.type") from None
 
         lora_r = d.pop("lora_r")
-        if type(lora_r) is not int and lora_r is not UNSET:
+        if type(lora_r) is not int:
             check_value(lora_r, int, "LoRATrainingType.lora_r")
 
         lora_alpha = d.pop("lora_alpha")
-        if type(lora_alpha) is not int and lora_alpha is not UNSET:
+        if type(lora_alpha) is not int:
             check_value(lora_alpha, int, "LoRATrainingType.lora_alpha")
 
         lora_dropout = d.pop("lora_dropout", UNSET)
-        if type(lora_dropout) not in (float, int) and lora_dropout is not UNSET:
+        if lora_dropout is not UNSET and type(lora_dropout) not in (float, int):
             check_value(lora_dropout, float, "LoRATrainingType.lora_dropout")
 
         lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
         if (
-            type(lora_trainable_modules) is not str
-            and lora_trainable_modules is not UNSET
+            lora_trainable_modules is not UNSET
+            and type(lora_trainable_modules) is not str
         ):
             check_value(
                 lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"

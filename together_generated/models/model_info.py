@@ -120,7 +120,7 @@ class ModelInfo:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "ModelInfo.id")
 
         try:
@@ -131,7 +131,7 @@ class ModelInfo:
             raise field_error(exc, "ModelInfo.object") from None
 
         created = d.pop("created")
-        if type(created) is not int and created is not UNSET:
+        if type(created) is not int:
             check_value(created, int, "ModelInfo.created")
 
         try:
@@ -141,23 +141,23 @@ class ModelInfo:
             raise field_error(exc, "ModelInfo.type") from None
 
         display_name = d.pop("display_name", UNSET)
-        if type(display_name) is not str and display_name is not UNSET:
+        if display_name is not UNSET and type(display_name) is not str:
             check_value(display_name, str, "ModelInfo.display_name")
 
         organization = d.pop("organization", UNSET)
-        if type(organization) is not str and organization is not UNSET:
+        if organization is not UNSET and type(organization) is not str:
             check_value(organization, str, "ModelInfo.organization")
 
         link = d.pop("link", UNSET)
-        if type(link) is not str and link is not UNSET:
+        if link is not UNSET and type(link) is not str:
             check_value(link, str, "ModelInfo.link")
 
         license_ = d.pop("license", UNSET)
-        if type(license_) is not str and license_ is not UNSET:
+        if license_ is not UNSET and type(license_) is not str:
             check_value(license_, str, "ModelInfo.license")
 
         context_length = d.pop("context_length", UNSET)
-        if type(context_length) is not int and context_length is not UNSET:
+        if context_length is not UNSET and type(context_length) is not int:
             check_value(context_length, int, "ModelInfo.context_length")
 
         try:

@@ -85,11 +85,11 @@ class ModelUploadRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name")
-        if type(model_name) is not str and model_name is not UNSET:
+        if type(model_name) is not str:
             check_value(model_name, str, "ModelUploadRequest.model_name")
 
         model_source = d.pop("model_source")
-        if type(model_source) is not str and model_source is not UNSET:
+        if type(model_source) is not str:
             check_value(model_source, str, "ModelUploadRequest.model_source")
 
         try:
@@ -104,19 +104,19 @@ class ModelUploadRequest:
             raise field_error(exc, "ModelUploadRequest.model_type") from None
 
         hf_token = d.pop("hf_token", UNSET)
-        if type(hf_token) is not str and hf_token is not UNSET:
+        if hf_token is not UNSET and type(hf_token) is not str:
             check_value(hf_token, str, "ModelUploadRequest.hf_token")
 
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "ModelUploadRequest.description")
 
         base_model = d.pop("base_model", UNSET)
-        if type(base_model) is not str and base_model is not UNSET:
+        if base_model is not UNSET and type(base_model) is not str:
             check_value(base_model, str, "ModelUploadRequest.base_model")
 
         lora_model = d.pop("lora_model", UNSET)
-        if type(lora_model) is not str and lora_model is not UNSET:
+        if lora_model is not UNSET and type(lora_model) is not str:
             check_value(lora_model, str, "ModelUploadRequest.lora_model")
 
         _instance = cls(

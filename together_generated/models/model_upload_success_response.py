@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.model_upload_success_response_data import (
@@ -76,7 +76,7 @@ class ModelUploadSuccessResponse:
             raise field_error(exc, "ModelUploadSuccessResponse.data") from None
 
         message = d.pop("message")
-        if type(message) is not str and message is not UNSET:
+        if type(message) is not str:
             check_value(message, str, "ModelUploadSuccessResponse.message")
 
         _instance = cls(

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="ModelUploadSuccessResponseData")
 
@@ -55,19 +55,19 @@ class ModelUploadSuccessResponseData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         job_id = d.pop("job_id")
-        if type(job_id) is not str and job_id is not UNSET:
+        if type(job_id) is not str:
             check_value(job_id, str, "ModelUploadSuccessResponseData.job_id")
 
         model_name = d.pop("model_name")
-        if type(model_name) is not str and model_name is not UNSET:
+        if type(model_name) is not str:
             check_value(model_name, str, "ModelUploadSuccessResponseData.model_name")
 
         model_id = d.pop("model_id")
-        if type(model_id) is not str and model_id is not UNSET:
+        if type(model_id) is not str:
             check_value(model_id, str, "ModelUploadSuccessResponseData.model_id")
 
         model_source = d.pop("model_source")
-        if type(model_source) is not str and model_source is not UNSET:
+        if type(model_source) is not str:
             check_value(
                 model_source, str, "ModelUploadSuccessResponseData.model_source"
             )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.model_voices_voices_item import ModelVoicesVoicesItem
@@ -70,7 +70,7 @@ class ModelVoices:
             _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "ModelVoices.model")
 
         try:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="ModelVoicesVoicesItem")
 
@@ -45,11 +45,11 @@ class ModelVoicesVoicesItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "ModelVoicesVoicesItem.id")
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "ModelVoicesVoicesItem.name")
 
         _instance = cls(

@@ -39,7 +39,7 @@ class MultimodalParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         train_vision = d.pop("train_vision", UNSET)
-        if type(train_vision) is not bool and train_vision is not UNSET:
+        if train_vision is not UNSET and type(train_vision) is not bool:
             check_value(train_vision, bool, "MultimodalParams.train_vision")
 
         _instance = cls(

@@ -93,7 +93,7 @@ class PostFilesUploadBody:
             raise field_error(exc, "PostFilesUploadBody.purpose") from None
 
         file_name = d.pop("file_name")
-        if type(file_name) is not str and file_name is not UNSET:
+        if type(file_name) is not str:
             check_value(file_name, str, "PostFilesUploadBody.file_name")
 
         try:

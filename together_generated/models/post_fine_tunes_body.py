@@ -305,31 +305,31 @@ class PostFineTunesBody:
             _lazy_imports()
         d = dict(src_dict)
         training_file = d.pop("training_file")
-        if type(training_file) is not str and training_file is not UNSET:
+        if type(training_file) is not str:
             check_value(training_file, str, "PostFineTunesBody.training_file")
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "PostFineTunesBody.model")
 
         validation_file = d.pop("validation_file", UNSET)
-        if type(validation_file) is not str and validation_file is not UNSET:
+        if validation_file is not UNSET and type(validation_file) is not str:
             check_value(validation_file, str, "PostFineTunesBody.validation_file")
 
         packing = d.pop("packing", UNSET)
-        if type(packing) is not bool and packing is not UNSET:
+        if packing is not UNSET and type(packing) is not bool:
             check_value(packing, bool, "PostFineTunesBody.packing")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        if type(n_epochs) is not int and n_epochs is not UNSET:
+        if n_epochs is not UNSET and type(n_epochs) is not int:
             check_value(n_epochs, int, "PostFineTunesBody.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        if type(n_checkpoints) is not int and n_checkpoints is not UNSET:
+        if n_checkpoints is not UNSET and type(n_checkpoints) is not int:
             check_value(n_checkpoints, int, "PostFineTunesBody.n_checkpoints")
 
         n_evals = d.pop("n_evals", UNSET)
-        if type(n_evals) is not int and n_evals is not UNSET:
+        if n_evals is not UNSET and type(n_evals) is not int:
             check_value(n_evals, int, "PostFineTunesBody.n_evals")
 
         try:
@@ -366,7 +366,7 @@ class PostFineTunesBody:
             raise field_error(exc, "PostFineTunesBody.batch_size") from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        if type(learning_rate) not in (float, int) and learning_rate is not UNSET:
+        if learning_rate is not UNSET and type(learning_rate) not in (float, int):
             check_value(learning_rate, float, "PostFineTunesBody.learning_rate")
 
         try:
@@ -381,23 +381,23 @@ class PostFineTunesBody:
             raise field_error(exc, "PostFineTunesBody.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        if type(warmup_ratio) not in (float, int) and warmup_ratio is not UNSET:
+        if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
             check_value(warmup_ratio, float, "PostFineTunesBody.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        if type(max_grad_norm) not in (float, int) and max_grad_norm is not UNSET:
+        if max_grad_norm is not UNSET and type(max_grad_norm) not in (float, int):
             check_value(max_grad_norm, float, "PostFineTunesBody.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
+        if weight_decay is not UNSET and type(weight_decay) not in (float, int):
             check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
 
         try:
             random_seed: int | None | Unset = d.pop("random_seed", UNSET)
             if (
-                type(random_seed) is not int
+                random_seed is not UNSET
+                and type(random_seed) is not int
                 and random_seed is not None
-                and random_seed is not UNSET
                 and not (
                     isinstance(random_seed, int) and not isinstance(random_seed, bool)
                 )
@@ -410,27 +410,27 @@ class PostFineTunesBody:
             raise field_error(exc, "PostFineTunesBody.random_seed") from None
 
         suffix = d.pop("suffix", UNSET)
-        if type(suffix) is not str and suffix is not UNSET:
+        if suffix is not UNSET and type(suffix) is not str:
             check_value(suffix, str, "PostFineTunesBody.suffix")
 
         wandb_api_key = d.pop("wandb_api_key", UNSET)
-        if type(wandb_api_key) is not str and wandb_api_key is not UNSET:
+        if wandb_api_key is not UNSET and type(wandb_api_key) is not str:
             check_value(wandb_api_key, str, "PostFineTunesBody.wandb_api_key")
 
         wandb_base_url = d.pop("wandb_base_url", UNSET)
-        if type(wandb_base_url) is not str and wandb_base_url is not UNSET:
+        if wandb_base_url is not UNSET and type(wandb_base_url) is not str:
             check_value(wandb_base_url, str, "PostFineTunesBody.wandb_base_url")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        if type(wandb_project_name) is not str and wandb_project_name is not UNSET:
+        if wandb_project_name is not UNSET and type(wandb_project_name) is not str:
             check_value(wandb_project_name, str, "PostFineTunesBody.wandb_project_name")
 
         wandb_name = d.pop("wandb_name", UNSET)
-        if type(wandb_name) is not str and wandb_name is not UNSET:
+        if wandb_name is not UNSET and type(wandb_name) is not str:
             check_value(wandb_name, str, "PostFineTunesBody.wandb_name")
 
         wandb_entity = d.pop("wandb_entity", UNSET)
-        if type(wandb_entity) is not str and wandb_entity is not UNSET:
+        if wandb_entity is not UNSET and type(wandb_entity) is not str:
             check_value(wandb_entity, str, "PostFineTunesBody.wandb_entity")
 
         try:
@@ -540,23 +540,23 @@ class PostFineTunesBody:
             raise field_error(exc, "PostFineTunesBody.multimodal_params") from None
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        if type(from_checkpoint) is not str and from_checkpoint is not UNSET:
+        if from_checkpoint is not UNSET and type(from_checkpoint) is not str:
             check_value(from_checkpoint, str, "PostFineTunesBody.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        if type(from_hf_model) is not str and from_hf_model is not UNSET:
+        if from_hf_model is not UNSET and type(from_hf_model) is not str:
             check_value(from_hf_model, str, "PostFineTunesBody.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        if type(hf_model_revision) is not str and hf_model_revision is not UNSET:
+        if hf_model_revision is not UNSET and type(hf_model_revision) is not str:
             check_value(hf_model_revision, str, "PostFineTunesBody.hf_model_revision")
 
         hf_api_token = d.pop("hf_api_token", UNSET)
-        if type(hf_api_token) is not str and hf_api_token is not UNSET:
+        if hf_api_token is not UNSET and type(hf_api_token) is not str:
             check_value(hf_api_token, str, "PostFineTunesBody.hf_api_token")
 
         hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
-        if type(hf_output_repo_name) is not str and hf_output_repo_name is not UNSET:
+        if hf_output_repo_name is not UNSET and type(hf_output_repo_name) is not str:
             check_value(
                 hf_output_repo_name, str, "PostFineTunesBody.hf_output_repo_name"
             )

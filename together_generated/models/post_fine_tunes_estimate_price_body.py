@@ -134,27 +134,27 @@ class PostFineTunesEstimatePriceBody:
             _lazy_imports()
         d = dict(src_dict)
         training_file = d.pop("training_file")
-        if type(training_file) is not str and training_file is not UNSET:
+        if type(training_file) is not str:
             check_value(
                 training_file, str, "PostFineTunesEstimatePriceBody.training_file"
             )
 
         validation_file = d.pop("validation_file", UNSET)
-        if type(validation_file) is not str and validation_file is not UNSET:
+        if validation_file is not UNSET and type(validation_file) is not str:
             check_value(
                 validation_file, str, "PostFineTunesEstimatePriceBody.validation_file"
             )
 
         model = d.pop("model", UNSET)
-        if type(model) is not str and model is not UNSET:
+        if model is not UNSET and type(model) is not str:
             check_value(model, str, "PostFineTunesEstimatePriceBody.model")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        if type(n_epochs) is not int and n_epochs is not UNSET:
+        if n_epochs is not UNSET and type(n_epochs) is not int:
             check_value(n_epochs, int, "PostFineTunesEstimatePriceBody.n_epochs")
 
         n_evals = d.pop("n_evals", UNSET)
-        if type(n_evals) is not int and n_evals is not UNSET:
+        if n_evals is not UNSET and type(n_evals) is not int:
             check_value(n_evals, int, "PostFineTunesEstimatePriceBody.n_evals")
 
         try:
@@ -230,7 +230,7 @@ class PostFineTunesEstimatePriceBody:
             ) from None
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        if type(from_checkpoint) is not str and from_checkpoint is not UNSET:
+        if from_checkpoint is not UNSET and type(from_checkpoint) is not str:
             check_value(
                 from_checkpoint, str, "PostFineTunesEstimatePriceBody.from_checkpoint"
             )

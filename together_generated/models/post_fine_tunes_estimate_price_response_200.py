@@ -63,9 +63,9 @@ class PostFineTunesEstimatePriceResponse200:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         estimated_total_price = d.pop("estimated_total_price", UNSET)
-        if (
-            type(estimated_total_price) not in (float, int)
-            and estimated_total_price is not UNSET
+        if estimated_total_price is not UNSET and type(estimated_total_price) not in (
+            float,
+            int,
         ):
             check_value(
                 estimated_total_price,
@@ -74,7 +74,7 @@ class PostFineTunesEstimatePriceResponse200:
             )
 
         allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
-        if type(allowed_to_proceed) is not bool and allowed_to_proceed is not UNSET:
+        if allowed_to_proceed is not UNSET and type(allowed_to_proceed) is not bool:
             check_value(
                 allowed_to_proceed,
                 bool,
@@ -82,16 +82,15 @@ class PostFineTunesEstimatePriceResponse200:
             )
 
         user_limit = d.pop("user_limit", UNSET)
-        if type(user_limit) not in (float, int) and user_limit is not UNSET:
+        if user_limit is not UNSET and type(user_limit) not in (float, int):
             check_value(
                 user_limit, float, "PostFineTunesEstimatePriceResponse200.user_limit"
             )
 
         estimated_train_token_count = d.pop("estimated_train_token_count", UNSET)
-        if (
-            type(estimated_train_token_count) not in (float, int)
-            and estimated_train_token_count is not UNSET
-        ):
+        if estimated_train_token_count is not UNSET and type(
+            estimated_train_token_count
+        ) not in (float, int):
             check_value(
                 estimated_train_token_count,
                 float,
@@ -99,10 +98,9 @@ class PostFineTunesEstimatePriceResponse200:
             )
 
         estimated_eval_token_count = d.pop("estimated_eval_token_count", UNSET)
-        if (
-            type(estimated_eval_token_count) not in (float, int)
-            and estimated_eval_token_count is not UNSET
-        ):
+        if estimated_eval_token_count is not UNSET and type(
+            estimated_eval_token_count
+        ) not in (float, int):
             check_value(
                 estimated_eval_token_count,
                 float,

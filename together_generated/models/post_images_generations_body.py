@@ -184,7 +184,7 @@ class PostImagesGenerationsBody:
             _lazy_imports()
         d = dict(src_dict)
         prompt = d.pop("prompt")
-        if type(prompt) is not str and prompt is not UNSET:
+        if type(prompt) is not str:
             check_value(prompt, str, "PostImagesGenerationsBody.prompt")
 
         try:
@@ -210,31 +210,31 @@ class PostImagesGenerationsBody:
             raise field_error(exc, "PostImagesGenerationsBody.model") from None
 
         steps = d.pop("steps", UNSET)
-        if type(steps) is not int and steps is not UNSET:
+        if steps is not UNSET and type(steps) is not int:
             check_value(steps, int, "PostImagesGenerationsBody.steps")
 
         image_url = d.pop("image_url", UNSET)
-        if type(image_url) is not str and image_url is not UNSET:
+        if image_url is not UNSET and type(image_url) is not str:
             check_value(image_url, str, "PostImagesGenerationsBody.image_url")
 
         seed = d.pop("seed", UNSET)
-        if type(seed) is not int and seed is not UNSET:
+        if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "PostImagesGenerationsBody.seed")
 
         n = d.pop("n", UNSET)
-        if type(n) is not int and n is not UNSET:
+        if n is not UNSET and type(n) is not int:
             check_value(n, int, "PostImagesGenerationsBody.n")
 
         height = d.pop("height", UNSET)
-        if type(height) is not int and height is not UNSET:
+        if height is not UNSET and type(height) is not int:
             check_value(height, int, "PostImagesGenerationsBody.height")
 
         width = d.pop("width", UNSET)
-        if type(width) is not int and width is not UNSET:
+        if width is not UNSET and type(width) is not int:
             check_value(width, int, "PostImagesGenerationsBody.width")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
-        if type(negative_prompt) is not str and negative_prompt is not UNSET:
+        if negative_prompt is not UNSET and type(negative_prompt) is not str:
             check_value(
                 negative_prompt, str, "PostImagesGenerationsBody.negative_prompt"
             )
@@ -255,7 +255,7 @@ class PostImagesGenerationsBody:
             ) from None
 
         guidance_scale = d.pop("guidance_scale", UNSET)
-        if type(guidance_scale) not in (float, int) and guidance_scale is not UNSET:
+        if guidance_scale is not UNSET and type(guidance_scale) not in (float, int):
             check_value(
                 guidance_scale, float, "PostImagesGenerationsBody.guidance_scale"
             )
@@ -308,8 +308,8 @@ class PostImagesGenerationsBody:
 
         disable_safety_checker = d.pop("disable_safety_checker", UNSET)
         if (
-            type(disable_safety_checker) is not bool
-            and disable_safety_checker is not UNSET
+            disable_safety_checker is not UNSET
+            and type(disable_safety_checker) is not bool
         ):
             check_value(
                 disable_safety_checker,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="PostImagesGenerationsBodyImageLorasItem")
 
@@ -45,11 +45,11 @@ class PostImagesGenerationsBodyImageLorasItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         path = d.pop("path")
-        if type(path) is not str and path is not UNSET:
+        if type(path) is not str:
             check_value(path, str, "PostImagesGenerationsBodyImageLorasItem.path")
 
         scale = d.pop("scale")
-        if type(scale) not in (float, int) and scale is not UNSET:
+        if type(scale) not in (float, int):
             check_value(scale, float, "PostImagesGenerationsBodyImageLorasItem.scale")
 
         _instance = cls(

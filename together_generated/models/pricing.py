@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="Pricing")
 
@@ -60,23 +60,23 @@ class Pricing:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         hourly = d.pop("hourly")
-        if type(hourly) not in (float, int) and hourly is not UNSET:
+        if type(hourly) not in (float, int):
             check_value(hourly, float, "Pricing.hourly")
 
         input_ = d.pop("input")
-        if type(input_) not in (float, int) and input_ is not UNSET:
+        if type(input_) not in (float, int):
             check_value(input_, float, "Pricing.input")
 
         output = d.pop("output")
-        if type(output) not in (float, int) and output is not UNSET:
+        if type(output) not in (float, int):
             check_value(output, float, "Pricing.output")
 
         base = d.pop("base")
-        if type(base) not in (float, int) and base is not UNSET:
+        if type(base) not in (float, int):
             check_value(base, float, "Pricing.base")
 
         finetune = d.pop("finetune")
-        if type(finetune) not in (float, int) and finetune is not UNSET:
+        if type(finetune) not in (float, int):
             check_value(finetune, float, "Pricing.finetune")
 
         _instance = cls(

@@ -67,7 +67,7 @@ class PromptPartItem:
             _lazy_imports()
         d = dict(src_dict)
         text = d.pop("text", UNSET)
-        if type(text) is not str and text is not UNSET:
+        if text is not UNSET and type(text) is not str:
             check_value(text, str, "PromptPartItem.text")
 
         try:

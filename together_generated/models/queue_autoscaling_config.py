@@ -69,11 +69,11 @@ class QueueAutoscalingConfig:
             raise field_error(exc, "QueueAutoscalingConfig.metric") from None
 
         model = d.pop("model", UNSET)
-        if type(model) is not str and model is not UNSET:
+        if model is not UNSET and type(model) is not str:
             check_value(model, str, "QueueAutoscalingConfig.model")
 
         target = d.pop("target", UNSET)
-        if type(target) not in (float, int) and target is not UNSET:
+        if target is not UNSET and type(target) not in (float, int):
             check_value(target, float, "QueueAutoscalingConfig.target")
 
         _instance = cls(

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="QueueCancelRequest")
 
@@ -45,11 +45,11 @@ class QueueCancelRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "QueueCancelRequest.model")
 
         request_id = d.pop("request_id")
-        if type(request_id) is not str and request_id is not UNSET:
+        if type(request_id) is not str:
             check_value(request_id, str, "QueueCancelRequest.request_id")
 
         _instance = cls(

@@ -56,19 +56,19 @@ class QueueError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
-        if type(code) is not str and code is not UNSET:
+        if code is not UNSET and type(code) is not str:
             check_value(code, str, "QueueError.code")
 
         message = d.pop("message", UNSET)
-        if type(message) is not str and message is not UNSET:
+        if message is not UNSET and type(message) is not str:
             check_value(message, str, "QueueError.message")
 
         param = d.pop("param", UNSET)
-        if type(param) is not str and param is not UNSET:
+        if param is not UNSET and type(param) is not str:
             check_value(param, str, "QueueError.param")
 
         type_ = d.pop("type", UNSET)
-        if type(type_) is not str and type_ is not UNSET:
+        if type_ is not UNSET and type(type_) is not str:
             check_value(type_, str, "QueueError.type")
 
         _instance = cls(

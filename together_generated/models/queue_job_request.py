@@ -92,7 +92,7 @@ class QueueJobRequest:
             _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "QueueJobRequest.model")
 
         try:
@@ -113,7 +113,7 @@ class QueueJobRequest:
             raise field_error(exc, "QueueJobRequest.info") from None
 
         priority = d.pop("priority", UNSET)
-        if type(priority) is not int and priority is not UNSET:
+        if priority is not UNSET and type(priority) is not int:
             check_value(priority, int, "QueueJobRequest.priority")
 
         _instance = cls(

@@ -78,7 +78,7 @@ class QueueJobResponse:
             raise field_error(exc, "QueueJobResponse.error") from None
 
         request_id = d.pop("requestId", UNSET)
-        if type(request_id) is not str and request_id is not UNSET:
+        if request_id is not UNSET and type(request_id) is not str:
             check_value(request_id, str, "QueueJobResponse.requestId")
 
         _instance = cls(

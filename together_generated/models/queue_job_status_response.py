@@ -166,11 +166,11 @@ class QueueJobStatusResponse:
             _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "QueueJobStatusResponse.model")
 
         request_id = d.pop("request_id")
-        if type(request_id) is not str and request_id is not UNSET:
+        if type(request_id) is not str:
             check_value(request_id, str, "QueueJobStatusResponse.request_id")
 
         try:
@@ -246,11 +246,11 @@ class QueueJobStatusResponse:
             raise field_error(exc, "QueueJobStatusResponse.outputs") from None
 
         priority = d.pop("priority", UNSET)
-        if type(priority) is not int and priority is not UNSET:
+        if priority is not UNSET and type(priority) is not int:
             check_value(priority, int, "QueueJobStatusResponse.priority")
 
         retries = d.pop("retries", UNSET)
-        if type(retries) is not int and retries is not UNSET:
+        if retries is not UNSET and type(retries) is not int:
             check_value(retries, int, "QueueJobStatusResponse.retries")
 
         try:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="QueueMetricsResponse")
 
@@ -50,15 +50,15 @@ class QueueMetricsResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         messages_running = d.pop("messages_running")
-        if type(messages_running) is not int and messages_running is not UNSET:
+        if type(messages_running) is not int:
             check_value(messages_running, int, "QueueMetricsResponse.messages_running")
 
         messages_waiting = d.pop("messages_waiting")
-        if type(messages_waiting) is not int and messages_waiting is not UNSET:
+        if type(messages_waiting) is not int:
             check_value(messages_waiting, int, "QueueMetricsResponse.messages_waiting")
 
         total_jobs = d.pop("total_jobs")
-        if type(total_jobs) is not int and total_jobs is not UNSET:
+        if type(total_jobs) is not int:
             check_value(total_jobs, int, "QueueMetricsResponse.total_jobs")
 
         _instance = cls(

@@ -53,7 +53,7 @@ class RegionListResponseRegionsItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "RegionListResponseRegionsItem.name")
 
         try:

@@ -92,21 +92,21 @@ class ReplicaEvent:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         image = d.pop("image", UNSET)
-        if type(image) is not str and image is not UNSET:
+        if image is not UNSET and type(image) is not str:
             check_value(image, str, "ReplicaEvent.image")
 
         replica_ready_since = d.pop("replica_ready_since", UNSET)
-        if type(replica_ready_since) is not str and replica_ready_since is not UNSET:
+        if replica_ready_since is not UNSET and type(replica_ready_since) is not str:
             check_value(replica_ready_since, str, "ReplicaEvent.replica_ready_since")
 
         replica_status = d.pop("replica_status", UNSET)
-        if type(replica_status) is not str and replica_status is not UNSET:
+        if replica_status is not UNSET and type(replica_status) is not str:
             check_value(replica_status, str, "ReplicaEvent.replica_status")
 
         replica_status_message = d.pop("replica_status_message", UNSET)
         if (
-            type(replica_status_message) is not str
-            and replica_status_message is not UNSET
+            replica_status_message is not UNSET
+            and type(replica_status_message) is not str
         ):
             check_value(
                 replica_status_message, str, "ReplicaEvent.replica_status_message"
@@ -114,21 +114,21 @@ class ReplicaEvent:
 
         replica_status_reason = d.pop("replica_status_reason", UNSET)
         if (
-            type(replica_status_reason) is not str
-            and replica_status_reason is not UNSET
+            replica_status_reason is not UNSET
+            and type(replica_status_reason) is not str
         ):
             check_value(
                 replica_status_reason, str, "ReplicaEvent.replica_status_reason"
             )
 
         revision_id = d.pop("revision_id", UNSET)
-        if type(revision_id) is not str and revision_id is not UNSET:
+        if revision_id is not UNSET and type(revision_id) is not str:
             check_value(revision_id, str, "ReplicaEvent.revision_id")
 
         volume_preload_completed_at = d.pop("volume_preload_completed_at", UNSET)
         if (
-            type(volume_preload_completed_at) is not str
-            and volume_preload_completed_at is not UNSET
+            volume_preload_completed_at is not UNSET
+            and type(volume_preload_completed_at) is not str
         ):
             check_value(
                 volume_preload_completed_at,
@@ -138,8 +138,8 @@ class ReplicaEvent:
 
         volume_preload_started_at = d.pop("volume_preload_started_at", UNSET)
         if (
-            type(volume_preload_started_at) is not str
-            and volume_preload_started_at is not UNSET
+            volume_preload_started_at is not UNSET
+            and type(volume_preload_started_at) is not str
         ):
             check_value(
                 volume_preload_started_at, str, "ReplicaEvent.volume_preload_started_at"
@@ -147,8 +147,8 @@ class ReplicaEvent:
 
         volume_preload_status = d.pop("volume_preload_status", UNSET)
         if (
-            type(volume_preload_status) is not str
-            and volume_preload_status is not UNSET
+            volume_preload_status is not UNSET
+            and type(volume_preload_status) is not str
         ):
             check_value(
                 volume_preload_status, str, "ReplicaEvent.volume_preload_status"

@@ -143,7 +143,7 @@ class RerankRequest:
             raise field_error(exc, "RerankRequest.model") from None
 
         query = d.pop("query")
-        if type(query) is not str and query is not UNSET:
+        if type(query) is not str:
             check_value(query, str, "RerankRequest.query")
 
         try:
@@ -188,11 +188,11 @@ class RerankRequest:
             raise field_error(exc, "RerankRequest.documents") from None
 
         top_n = d.pop("top_n", UNSET)
-        if type(top_n) is not int and top_n is not UNSET:
+        if top_n is not UNSET and type(top_n) is not int:
             check_value(top_n, int, "RerankRequest.top_n")
 
         return_documents = d.pop("return_documents", UNSET)
-        if type(return_documents) is not bool and return_documents is not UNSET:
+        if return_documents is not UNSET and type(return_documents) is not bool:
             check_value(return_documents, bool, "RerankRequest.return_documents")
 
         try:

@@ -116,7 +116,7 @@ class RerankResponse:
             raise field_error(exc, "RerankResponse.object") from None
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "RerankResponse.model")
 
         try:
@@ -133,7 +133,7 @@ class RerankResponse:
             raise field_error(exc, "RerankResponse.results") from None
 
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "RerankResponse.id")
 
         try:

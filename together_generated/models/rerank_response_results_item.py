@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.rerank_response_results_item_document import (
@@ -75,11 +75,11 @@ class RerankResponseResultsItem:
             _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int and index is not UNSET:
+        if type(index) is not int:
             check_value(index, int, "RerankResponseResultsItem.index")
 
         relevance_score = d.pop("relevance_score")
-        if type(relevance_score) not in (float, int) and relevance_score is not UNSET:
+        if type(relevance_score) not in (float, int):
             check_value(
                 relevance_score, float, "RerankResponseResultsItem.relevance_score"
             )

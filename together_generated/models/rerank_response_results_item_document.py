@@ -44,10 +44,10 @@ class RerankResponseResultsItemDocument:
         try:
             text: None | str | Unset = d.pop("text", UNSET)
             if (
-                type(text) is not str
+                text is not UNSET
+                and type(text) is not str
                 and text is not None
-                and text is not UNSET
-                and not (isinstance(text, str) and not isinstance(text, bool))
+                and not (isinstance(text, str))
             ):
                 raise TypeError(
                     f"expected a string or null, got {type(text).__name__} {text!r:.60}"

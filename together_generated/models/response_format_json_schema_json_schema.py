@@ -94,11 +94,11 @@ class ResponseFormatJsonSchemaJSONSchema:
             _lazy_imports()
         d = dict(src_dict)
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "ResponseFormatJsonSchemaJSONSchema.name")
 
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(
                 description, str, "ResponseFormatJsonSchemaJSONSchema.description"
             )
@@ -119,9 +119,9 @@ class ResponseFormatJsonSchemaJSONSchema:
         try:
             strict: bool | None | Unset = d.pop("strict", UNSET)
             if (
-                type(strict) is not bool
+                strict is not UNSET
+                and type(strict) is not bool
                 and strict is not None
-                and strict is not UNSET
                 and not (isinstance(strict, bool))
             ):
                 raise TypeError(

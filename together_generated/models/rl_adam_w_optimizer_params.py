@@ -57,19 +57,19 @@ class RLAdamWOptimizerParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         beta1 = d.pop("beta1", UNSET)
-        if type(beta1) not in (float, int) and beta1 is not UNSET:
+        if beta1 is not UNSET and type(beta1) not in (float, int):
             check_value(beta1, float, "RLAdamWOptimizerParams.beta1")
 
         beta2 = d.pop("beta2", UNSET)
-        if type(beta2) not in (float, int) and beta2 is not UNSET:
+        if beta2 is not UNSET and type(beta2) not in (float, int):
             check_value(beta2, float, "RLAdamWOptimizerParams.beta2")
 
         eps = d.pop("eps", UNSET)
-        if type(eps) not in (float, int) and eps is not UNSET:
+        if eps is not UNSET and type(eps) not in (float, int):
             check_value(eps, float, "RLAdamWOptimizerParams.eps")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        if type(weight_decay) not in (float, int) and weight_decay is not UNSET:
+        if weight_decay is not UNSET and type(weight_decay) not in (float, int):
             check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
 
         _instance = cls(

@@ -51,15 +51,15 @@ class RLCheckpointFile:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         filename = d.pop("filename", UNSET)
-        if type(filename) is not str and filename is not UNSET:
+        if filename is not UNSET and type(filename) is not str:
             check_value(filename, str, "RLCheckpointFile.filename")
 
         url = d.pop("url", UNSET)
-        if type(url) is not str and url is not UNSET:
+        if url is not UNSET and type(url) is not str:
             check_value(url, str, "RLCheckpointFile.url")
 
         size = d.pop("size", UNSET)
-        if type(size) is not str and size is not UNSET:
+        if size is not UNSET and type(size) is not str:
             check_value(size, str, "RLCheckpointFile.size")
 
         _instance = cls(

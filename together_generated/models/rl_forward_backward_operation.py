@@ -95,7 +95,7 @@ class RLForwardBackwardOperation:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "RLForwardBackwardOperation.id")
 
         try:

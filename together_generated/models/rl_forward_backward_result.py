@@ -72,7 +72,7 @@ class RLForwardBackwardResult:
             _lazy_imports()
         d = dict(src_dict)
         loss = d.pop("loss", UNSET)
-        if type(loss) not in (float, int) and loss is not UNSET:
+        if loss is not UNSET and type(loss) not in (float, int):
             check_value(loss, float, "RLForwardBackwardResult.loss")
 
         try:

@@ -87,11 +87,11 @@ class RLInferenceCheckpoint:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "RLInferenceCheckpoint.id")
 
         step = d.pop("step", UNSET)
-        if type(step) is not str and step is not UNSET:
+        if step is not UNSET and type(step) is not str:
             check_value(step, str, "RLInferenceCheckpoint.step")
 
         try:

@@ -50,7 +50,7 @@ class RLInferenceCheckpointRegistration:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name", UNSET)
-        if type(model_name) is not str and model_name is not UNSET:
+        if model_name is not UNSET and type(model_name) is not str:
             check_value(model_name, str, "RLInferenceCheckpointRegistration.model_name")
 
         try:

@@ -44,11 +44,11 @@ class RLListMeta:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         limit = d.pop("limit", UNSET)
-        if type(limit) is not int and limit is not UNSET:
+        if limit is not UNSET and type(limit) is not int:
             check_value(limit, int, "RLListMeta.limit")
 
         has_more = d.pop("has_more", UNSET)
-        if type(has_more) is not bool and has_more is not UNSET:
+        if has_more is not UNSET and type(has_more) is not bool:
             check_value(has_more, bool, "RLListMeta.has_more")
 
         _instance = cls(

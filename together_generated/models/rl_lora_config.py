@@ -51,15 +51,15 @@ class RLLoraConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         rank = d.pop("rank", UNSET)
-        if type(rank) is not int and rank is not UNSET:
+        if rank is not UNSET and type(rank) is not int:
             check_value(rank, int, "RLLoraConfig.rank")
 
         alpha = d.pop("alpha", UNSET)
-        if type(alpha) is not int and alpha is not UNSET:
+        if alpha is not UNSET and type(alpha) is not int:
             check_value(alpha, int, "RLLoraConfig.alpha")
 
         dropout = d.pop("dropout", UNSET)
-        if type(dropout) not in (float, int) and dropout is not UNSET:
+        if dropout is not UNSET and type(dropout) not in (float, int):
             check_value(dropout, float, "RLLoraConfig.dropout")
 
         _instance = cls(

@@ -69,7 +69,7 @@ class RLOptimStepBody:
             _lazy_imports()
         d = dict(src_dict)
         learning_rate = d.pop("learning_rate", UNSET)
-        if type(learning_rate) not in (float, int) and learning_rate is not UNSET:
+        if learning_rate is not UNSET and type(learning_rate) not in (float, int):
             check_value(learning_rate, float, "RLOptimStepBody.learning_rate")
 
         try:

@@ -38,7 +38,7 @@ class RLOptimStepResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         step = d.pop("step", UNSET)
-        if type(step) is not str and step is not UNSET:
+        if step is not UNSET and type(step) is not str:
             check_value(step, str, "RLOptimStepResult.step")
 
         _instance = cls(

@@ -96,7 +96,7 @@ class RLSampleBody:
             raise field_error(exc, "RLSampleBody.sampling_params") from None
 
         num_samples = d.pop("num_samples", UNSET)
-        if type(num_samples) is not int and num_samples is not UNSET:
+        if num_samples is not UNSET and type(num_samples) is not int:
             check_value(num_samples, int, "RLSampleBody.num_samples")
 
         _instance = cls(

@@ -93,7 +93,7 @@ class RLSampleOperation:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "RLSampleOperation.id")
 
         try:

@@ -70,7 +70,7 @@ class RLSampleSequence:
             raise field_error(exc, "RLSampleSequence.logprobs") from None
 
         stop_reason = d.pop("stop_reason", UNSET)
-        if type(stop_reason) is not str and stop_reason is not UNSET:
+        if stop_reason is not UNSET and type(stop_reason) is not str:
             check_value(stop_reason, str, "RLSampleSequence.stop_reason")
 
         _instance = cls(

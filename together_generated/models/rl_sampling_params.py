@@ -70,19 +70,19 @@ class RLSamplingParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_tokens = d.pop("max_tokens", UNSET)
-        if type(max_tokens) is not int and max_tokens is not UNSET:
+        if max_tokens is not UNSET and type(max_tokens) is not int:
             check_value(max_tokens, int, "RLSamplingParams.max_tokens")
 
         temperature = d.pop("temperature", UNSET)
-        if type(temperature) not in (float, int) and temperature is not UNSET:
+        if temperature is not UNSET and type(temperature) not in (float, int):
             check_value(temperature, float, "RLSamplingParams.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        if type(top_p) not in (float, int) and top_p is not UNSET:
+        if top_p is not UNSET and type(top_p) not in (float, int):
             check_value(top_p, float, "RLSamplingParams.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        if type(top_k) is not int and top_k is not UNSET:
+        if top_k is not UNSET and type(top_k) is not int:
             check_value(top_k, int, "RLSamplingParams.top_k")
 
         try:
@@ -94,7 +94,7 @@ class RLSamplingParams:
             raise field_error(exc, "RLSamplingParams.stop") from None
 
         seed = d.pop("seed", UNSET)
-        if type(seed) is not str and seed is not UNSET:
+        if seed is not UNSET and type(seed) is not str:
             check_value(seed, str, "RLSamplingParams.seed")
 
         _instance = cls(

@@ -76,13 +76,13 @@ class RLStartTrainingSessionRequest:
             _lazy_imports()
         d = dict(src_dict)
         base_model = d.pop("base_model")
-        if type(base_model) is not str and base_model is not UNSET:
+        if type(base_model) is not str:
             check_value(base_model, str, "RLStartTrainingSessionRequest.base_model")
 
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
         if (
-            type(resume_from_checkpoint_id) is not str
-            and resume_from_checkpoint_id is not UNSET
+            resume_from_checkpoint_id is not UNSET
+            and type(resume_from_checkpoint_id) is not str
         ):
             check_value(
                 resume_from_checkpoint_id,

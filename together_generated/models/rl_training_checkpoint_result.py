@@ -39,7 +39,7 @@ class RLTrainingCheckpointResult:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         checkpoint_id = d.pop("checkpoint_id", UNSET)
-        if type(checkpoint_id) is not str and checkpoint_id is not UNSET:
+        if checkpoint_id is not UNSET and type(checkpoint_id) is not str:
             check_value(checkpoint_id, str, "RLTrainingCheckpointResult.checkpoint_id")
 
         _instance = cls(

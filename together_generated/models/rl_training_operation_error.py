@@ -61,7 +61,7 @@ class RLTrainingOperationError:
             raise field_error(exc, "RLTrainingOperationError.code") from None
 
         message = d.pop("message", UNSET)
-        if type(message) is not str and message is not UNSET:
+        if message is not UNSET and type(message) is not str:
             check_value(message, str, "RLTrainingOperationError.message")
 
         _instance = cls(

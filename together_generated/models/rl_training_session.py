@@ -148,7 +148,7 @@ class RLTrainingSession:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "RLTrainingSession.id")
 
         try:
@@ -163,7 +163,7 @@ class RLTrainingSession:
             raise field_error(exc, "RLTrainingSession.status") from None
 
         base_model = d.pop("base_model", UNSET)
-        if type(base_model) is not str and base_model is not UNSET:
+        if base_model is not UNSET and type(base_model) is not str:
             check_value(base_model, str, "RLTrainingSession.base_model")
 
         try:
@@ -206,8 +206,8 @@ class RLTrainingSession:
 
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
         if (
-            type(resume_from_checkpoint_id) is not str
-            and resume_from_checkpoint_id is not UNSET
+            resume_from_checkpoint_id is not UNSET
+            and type(resume_from_checkpoint_id) is not str
         ):
             check_value(
                 resume_from_checkpoint_id,
@@ -216,7 +216,7 @@ class RLTrainingSession:
             )
 
         step = d.pop("step", UNSET)
-        if type(step) is not str and step is not UNSET:
+        if step is not UNSET and type(step) is not str:
             check_value(step, str, "RLTrainingSession.step")
 
         try:

@@ -62,15 +62,15 @@ class RLGRPOLossParams:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         clip_low = d.pop("clip_low", UNSET)
-        if type(clip_low) not in (float, int) and clip_low is not UNSET:
+        if clip_low is not UNSET and type(clip_low) not in (float, int):
             check_value(clip_low, float, "RLGRPOLossParams.clip_low")
 
         clip_high = d.pop("clip_high", UNSET)
-        if type(clip_high) not in (float, int) and clip_high is not UNSET:
+        if clip_high is not UNSET and type(clip_high) not in (float, int):
             check_value(clip_high, float, "RLGRPOLossParams.clip_high")
 
         beta = d.pop("beta", UNSET)
-        if type(beta) not in (float, int) and beta is not UNSET:
+        if beta is not UNSET and type(beta) not in (float, int):
             check_value(beta, float, "RLGRPOLossParams.beta")
 
         try:

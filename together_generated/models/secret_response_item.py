@@ -84,27 +84,27 @@ class SecretResponseItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         created_at = d.pop("created_at", UNSET)
-        if type(created_at) is not str and created_at is not UNSET:
+        if created_at is not UNSET and type(created_at) is not str:
             check_value(created_at, str, "SecretResponseItem.created_at")
 
         created_by = d.pop("created_by", UNSET)
-        if type(created_by) is not str and created_by is not UNSET:
+        if created_by is not UNSET and type(created_by) is not str:
             check_value(created_by, str, "SecretResponseItem.created_by")
 
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "SecretResponseItem.description")
 
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "SecretResponseItem.id")
 
         last_updated_by = d.pop("last_updated_by", UNSET)
-        if type(last_updated_by) is not str and last_updated_by is not UNSET:
+        if last_updated_by is not UNSET and type(last_updated_by) is not str:
             check_value(last_updated_by, str, "SecretResponseItem.last_updated_by")
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "SecretResponseItem.name")
 
         try:
@@ -115,7 +115,7 @@ class SecretResponseItem:
             raise field_error(exc, "SecretResponseItem.object") from None
 
         updated_at = d.pop("updated_at", UNSET)
-        if type(updated_at) is not str and updated_at is not UNSET:
+        if updated_at is not UNSET and type(updated_at) is not str:
             check_value(updated_at, str, "SecretResponseItem.updated_at")
 
         _instance = cls(

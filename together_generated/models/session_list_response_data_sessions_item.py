@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value, field_error, parse_datetime
+from ..types import check_value, field_error, parse_datetime
 
 T = TypeVar("T", bound="SessionListResponseDataSessionsItem")
 
@@ -61,7 +61,7 @@ class SessionListResponseDataSessionsItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         execute_count = d.pop("execute_count")
-        if type(execute_count) is not int and execute_count is not UNSET:
+        if type(execute_count) is not int:
             check_value(
                 execute_count, int, "SessionListResponseDataSessionsItem.execute_count"
             )
@@ -75,7 +75,7 @@ class SessionListResponseDataSessionsItem:
             ) from None
 
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "SessionListResponseDataSessionsItem.id")
 
         try:

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.stream_output_type import StreamOutputType, check_stream_output_type
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 T = TypeVar("T", bound="StreamOutput")
 
@@ -47,7 +47,7 @@ class StreamOutput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         data = d.pop("data")
-        if type(data) is not str and data is not UNSET:
+        if type(data) is not str:
             check_value(data, str, "StreamOutput.data")
 
         try:

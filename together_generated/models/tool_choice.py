@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tool_choice_type import ToolChoiceType, check_tool_choice_type
-from ..types import UNSET, check_value, field_error
+from ..types import check_value, field_error
 
 if TYPE_CHECKING:
     from ..models.tool_choice_function import ToolChoiceFunction
@@ -77,11 +77,11 @@ class ToolChoice:
             _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) not in (float, int) and index is not UNSET:
+        if type(index) not in (float, int):
             check_value(index, float, "ToolChoice.index")
 
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "ToolChoice.id")
 
         try:

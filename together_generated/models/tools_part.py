@@ -67,7 +67,7 @@ class ToolsPart:
             _lazy_imports()
         d = dict(src_dict)
         type_ = d.pop("type", UNSET)
-        if type(type_) is not str and type_ is not UNSET:
+        if type_ is not UNSET and type(type_) is not str:
             check_value(type_, str, "ToolsPart.type")
 
         try:

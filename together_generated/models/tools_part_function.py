@@ -75,11 +75,11 @@ class ToolsPartFunction:
             _lazy_imports()
         d = dict(src_dict)
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "ToolsPartFunction.description")
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "ToolsPartFunction.name")
 
         try:

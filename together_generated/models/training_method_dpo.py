@@ -82,19 +82,19 @@ class TrainingMethodDPO:
             raise field_error(exc, "TrainingMethodDPO.method") from None
 
         dpo_beta = d.pop("dpo_beta", UNSET)
-        if type(dpo_beta) not in (float, int) and dpo_beta is not UNSET:
+        if dpo_beta is not UNSET and type(dpo_beta) not in (float, int):
             check_value(dpo_beta, float, "TrainingMethodDPO.dpo_beta")
 
         rpo_alpha = d.pop("rpo_alpha", UNSET)
-        if type(rpo_alpha) not in (float, int) and rpo_alpha is not UNSET:
+        if rpo_alpha is not UNSET and type(rpo_alpha) not in (float, int):
             check_value(rpo_alpha, float, "TrainingMethodDPO.rpo_alpha")
 
         dpo_normalize_logratios_by_length = d.pop(
             "dpo_normalize_logratios_by_length", UNSET
         )
         if (
-            type(dpo_normalize_logratios_by_length) is not bool
-            and dpo_normalize_logratios_by_length is not UNSET
+            dpo_normalize_logratios_by_length is not UNSET
+            and type(dpo_normalize_logratios_by_length) is not bool
         ):
             check_value(
                 dpo_normalize_logratios_by_length,
@@ -103,13 +103,13 @@ class TrainingMethodDPO:
             )
 
         dpo_reference_free = d.pop("dpo_reference_free", UNSET)
-        if type(dpo_reference_free) is not bool and dpo_reference_free is not UNSET:
+        if dpo_reference_free is not UNSET and type(dpo_reference_free) is not bool:
             check_value(
                 dpo_reference_free, bool, "TrainingMethodDPO.dpo_reference_free"
             )
 
         simpo_gamma = d.pop("simpo_gamma", UNSET)
-        if type(simpo_gamma) not in (float, int) and simpo_gamma is not UNSET:
+        if simpo_gamma is not UNSET and type(simpo_gamma) not in (float, int):
             check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
 
         _instance = cls(

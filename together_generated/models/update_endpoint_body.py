@@ -90,7 +90,7 @@ class UpdateEndpointBody:
             _lazy_imports()
         d = dict(src_dict)
         display_name = d.pop("display_name", UNSET)
-        if type(display_name) is not str and display_name is not UNSET:
+        if display_name is not UNSET and type(display_name) is not str:
             check_value(display_name, str, "UpdateEndpointBody.display_name")
 
         try:
@@ -118,9 +118,9 @@ class UpdateEndpointBody:
         try:
             inactive_timeout: int | None | Unset = d.pop("inactive_timeout", UNSET)
             if (
-                type(inactive_timeout) is not int
+                inactive_timeout is not UNSET
+                and type(inactive_timeout) is not int
                 and inactive_timeout is not None
-                and inactive_timeout is not UNSET
                 and not (
                     isinstance(inactive_timeout, int)
                     and not isinstance(inactive_timeout, bool)

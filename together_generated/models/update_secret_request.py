@@ -60,19 +60,19 @@ class UpdateSecretRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         description = d.pop("description", UNSET)
-        if type(description) is not str and description is not UNSET:
+        if description is not UNSET and type(description) is not str:
             check_value(description, str, "UpdateSecretRequest.description")
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "UpdateSecretRequest.name")
 
         project_id = d.pop("project_id", UNSET)
-        if type(project_id) is not str and project_id is not UNSET:
+        if project_id is not UNSET and type(project_id) is not str:
             check_value(project_id, str, "UpdateSecretRequest.project_id")
 
         value = d.pop("value", UNSET)
-        if type(value) is not str and value is not UNSET:
+        if value is not UNSET and type(value) is not str:
             check_value(value, str, "UpdateSecretRequest.value")
 
         _instance = cls(

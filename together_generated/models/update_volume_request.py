@@ -87,7 +87,7 @@ class UpdateVolumeRequest:
             raise field_error(exc, "UpdateVolumeRequest.content") from None
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "UpdateVolumeRequest.name")
 
         try:

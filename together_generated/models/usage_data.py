@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="UsageData")
 
@@ -50,15 +50,15 @@ class UsageData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         prompt_tokens = d.pop("prompt_tokens")
-        if type(prompt_tokens) is not int and prompt_tokens is not UNSET:
+        if type(prompt_tokens) is not int:
             check_value(prompt_tokens, int, "UsageData.prompt_tokens")
 
         completion_tokens = d.pop("completion_tokens")
-        if type(completion_tokens) is not int and completion_tokens is not UNSET:
+        if type(completion_tokens) is not int:
             check_value(completion_tokens, int, "UsageData.completion_tokens")
 
         total_tokens = d.pop("total_tokens")
-        if type(total_tokens) is not int and total_tokens is not UNSET:
+        if type(total_tokens) is not int:
             check_value(total_tokens, int, "UsageData.total_tokens")
 
         _instance = cls(

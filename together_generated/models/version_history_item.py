@@ -94,7 +94,7 @@ class VersionHistoryItem:
             raise field_error(exc, "VersionHistoryItem.mounted_by") from None
 
         version = d.pop("version", UNSET)
-        if type(version) is not int and version is not UNSET:
+        if version is not UNSET and type(version) is not int:
             check_value(version, int, "VersionHistoryItem.version")
 
         _instance = cls(

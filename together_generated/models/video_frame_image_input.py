@@ -60,7 +60,7 @@ class VideoFrameImageInput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         input_image = d.pop("input_image")
-        if type(input_image) is not str and input_image is not UNSET:
+        if type(input_image) is not str:
             check_value(input_image, str, "VideoFrameImageInput.input_image")
 
         try:

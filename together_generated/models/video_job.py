@@ -126,11 +126,11 @@ class VideoJob:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str and id is not UNSET:
+        if type(id) is not str:
             check_value(id, str, "VideoJob.id")
 
         model = d.pop("model")
-        if type(model) is not str and model is not UNSET:
+        if type(model) is not str:
             check_value(model, str, "VideoJob.model")
 
         try:
@@ -140,15 +140,15 @@ class VideoJob:
             raise field_error(exc, "VideoJob.status") from None
 
         created_at = d.pop("created_at")
-        if type(created_at) not in (float, int) and created_at is not UNSET:
+        if type(created_at) not in (float, int):
             check_value(created_at, float, "VideoJob.created_at")
 
         size = d.pop("size")
-        if type(size) is not str and size is not UNSET:
+        if type(size) is not str:
             check_value(size, str, "VideoJob.size")
 
         seconds = d.pop("seconds")
-        if type(seconds) is not str and seconds is not UNSET:
+        if type(seconds) is not str:
             check_value(seconds, str, "VideoJob.seconds")
 
         try:
@@ -159,7 +159,7 @@ class VideoJob:
             raise field_error(exc, "VideoJob.object") from None
 
         completed_at = d.pop("completed_at", UNSET)
-        if type(completed_at) not in (float, int) and completed_at is not UNSET:
+        if completed_at is not UNSET and type(completed_at) not in (float, int):
             check_value(completed_at, float, "VideoJob.completed_at")
 
         try:

@@ -47,11 +47,11 @@ class VideoJobError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message")
-        if type(message) is not str and message is not UNSET:
+        if type(message) is not str:
             check_value(message, str, "VideoJobError.message")
 
         code = d.pop("code", UNSET)
-        if type(code) is not str and code is not UNSET:
+        if code is not UNSET and type(code) is not str:
             check_value(code, str, "VideoJobError.code")
 
         _instance = cls(

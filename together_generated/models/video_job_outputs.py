@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, check_value
+from ..types import check_value
 
 T = TypeVar("T", bound="VideoJobOutputs")
 
@@ -46,11 +46,11 @@ class VideoJobOutputs:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         cost = d.pop("cost")
-        if type(cost) is not int and cost is not UNSET:
+        if type(cost) is not int:
             check_value(cost, int, "VideoJobOutputs.cost")
 
         video_url = d.pop("video_url")
-        if type(video_url) is not str and video_url is not UNSET:
+        if type(video_url) is not str:
             check_value(video_url, str, "VideoJobOutputs.video_url")
 
         _instance = cls(

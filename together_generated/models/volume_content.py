@@ -97,7 +97,7 @@ class VolumeContent:
             raise field_error(exc, "VolumeContent.files") from None
 
         source_prefix = d.pop("source_prefix", UNSET)
-        if type(source_prefix) is not str and source_prefix is not UNSET:
+        if source_prefix is not UNSET and type(source_prefix) is not str:
             check_value(source_prefix, str, "VolumeContent.source_prefix")
 
         try:

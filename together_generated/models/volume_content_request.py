@@ -53,7 +53,7 @@ class VolumeContentRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         source_prefix = d.pop("source_prefix", UNSET)
-        if type(source_prefix) is not str and source_prefix is not UNSET:
+        if source_prefix is not UNSET and type(source_prefix) is not str:
             check_value(source_prefix, str, "VolumeContentRequest.source_prefix")
 
         try:

@@ -52,15 +52,15 @@ class VolumeMount:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         mount_path = d.pop("mount_path")
-        if type(mount_path) is not str and mount_path is not UNSET:
+        if type(mount_path) is not str:
             check_value(mount_path, str, "VolumeMount.mount_path")
 
         name = d.pop("name")
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             check_value(name, str, "VolumeMount.name")
 
         version = d.pop("version", UNSET)
-        if type(version) is not int and version is not UNSET:
+        if version is not UNSET and type(version) is not int:
             check_value(version, int, "VolumeMount.version")
 
         _instance = cls(

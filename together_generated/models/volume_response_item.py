@@ -143,15 +143,15 @@ class VolumeResponseItem:
             raise field_error(exc, "VolumeResponseItem.content") from None
 
         created_at = d.pop("created_at", UNSET)
-        if type(created_at) is not str and created_at is not UNSET:
+        if created_at is not UNSET and type(created_at) is not str:
             check_value(created_at, str, "VolumeResponseItem.created_at")
 
         current_version = d.pop("current_version", UNSET)
-        if type(current_version) is not int and current_version is not UNSET:
+        if current_version is not UNSET and type(current_version) is not int:
             check_value(current_version, int, "VolumeResponseItem.current_version")
 
         id = d.pop("id", UNSET)
-        if type(id) is not str and id is not UNSET:
+        if id is not UNSET and type(id) is not str:
             check_value(id, str, "VolumeResponseItem.id")
 
         try:
@@ -163,11 +163,11 @@ class VolumeResponseItem:
             raise field_error(exc, "VolumeResponseItem.mounted_by") from None
 
         name = d.pop("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if name is not UNSET and type(name) is not str:
             check_value(name, str, "VolumeResponseItem.name")
 
         object_ = d.pop("object", UNSET)
-        if type(object_) is not str and object_ is not UNSET:
+        if object_ is not UNSET and type(object_) is not str:
             check_value(object_, str, "VolumeResponseItem.object")
 
         try:
@@ -182,7 +182,7 @@ class VolumeResponseItem:
             raise field_error(exc, "VolumeResponseItem.type") from None
 
         updated_at = d.pop("updated_at", UNSET)
-        if type(updated_at) is not str and updated_at is not UNSET:
+        if updated_at is not UNSET and type(updated_at) is not str:
             check_value(updated_at, str, "VolumeResponseItem.updated_at")
 
         try:
