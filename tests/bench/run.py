@@ -210,7 +210,7 @@ def scenarios() -> list[Scenario]:
             "sequential small chat completions: client CPU per call",
             "sequential",
             ["ours", "official", "httpx", "ours-async", "official-async", "httpx-async"],
-            1500,  # about a second of CPU per run: 400 left the ratio at the VM's mercy
+            1500,  # 15 timed blocks of 100 calls; each run counts its fastest (workloads.py)
             "us",
             1e6,
             [
