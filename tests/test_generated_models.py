@@ -11,6 +11,7 @@ import pytest
 from together_generated.models import (
     ChatCompletionChunk,
     ChatCompletionChunkChoicesItem,
+    ChatCompletionRequest,
     CosineLRSchedulerArgs,
     ExecuteRequest,
     InputAudio,
@@ -170,3 +171,78 @@ def test_a_union_of_two_list_types_serializes_each_by_its_items() -> None:
     parsed = RerankRequest.from_dict({"model": "m", "query": "q", "documents": [{"title": "A"}]})
     assert parsed.to_dict()["documents"] == [{"title": "A"}]
     assert RerankRequest.from_dict(texts.to_dict()).documents == ["first", "second"]
+
+
+# -- unions of objects told apart by a field, and errors inside lists ----------------
+
+
+def request(*messages: Any) -> dict[str, Any]:
+    return {"model": "m", "messages": list(messages)}
+
+
+def test_each_message_is_parsed_as_the_model_its_role_names() -> None:
+    parsed = ChatCompletionRequest.from_dict(
+        request(
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello"},
+            {"role": "tool", "content": "42", "tool_call_id": "call-1"},
+        )
+    )
+    assert [type(m).__name__ for m in parsed.messages] == [
+        "ChatCompletionSystemMessageParam",
+        "ChatCompletionUserMessageParam",
+        "ChatCompletionAssistantMessageParam",
+        "ChatCompletionToolMessageParam",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("messages", "error", "message"),
+    [
+        # the mistake is inside the user message, and is reported there
+        (
+            [{"role": "user", "content": 5}],
+            TypeError,
+            "ChatCompletionRequest.messages[0]: ChatCompletionUserMessageParam.content: "
+            "expected a string or a list, got int 5",
+        ),
+        (
+            [{"role": "system", "content": "x"}, {"role": "wizard", "content": "x"}],
+            TypeError,
+            "ChatCompletionRequest.messages[1]: role: expected one of 'system', 'user', "
+            "'assistant', 'tool', 'function'; got 'wizard'",
+        ),
+        (
+            [{"content": "x"}],
+            ValueError,
+            "ChatCompletionRequest.messages[0]: missing required field 'role'",
+        ),
+        (
+            ["Hi"],
+            TypeError,
+            "ChatCompletionRequest.messages[0]: expected an object, got str 'Hi'",
+        ),
+        # a list of content parts: the part at fault, by index and by its own field
+        (
+            [{"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "image_url"}]}],
+            ValueError,
+            "ChatCompletionRequest.messages[0]: ChatCompletionUserMessageParam.content[1]: "
+            "ChatCompletionUserMessageContentMultimodalItemType1.image_url: "
+            "missing required field 'image_url'",
+        ),
+        (
+            [{"role": "user", "content": [{"type": "picture"}]}],
+            TypeError,
+            "ChatCompletionRequest.messages[0]: ChatCompletionUserMessageParam.content[0]: "
+            "type: expected one of 'text', 'image_url', 'video_url', 'audio_url', "
+            "'input_audio'; got 'picture'",
+        ),
+    ],
+)
+def test_a_bad_message_is_reported_where_the_mistake_is(
+    messages: list[Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as caught:
+        ChatCompletionRequest.from_dict(request(*messages))
+    assert str(caught.value) == message

@@ -99,7 +99,8 @@ def field_error(exc: Exception, where: str) -> Exception:
             else TypeError(message)
         )
     cls = ValueError if isinstance(exc, ValueError) else TypeError
-    return cls(f"{where}: {message}")
+    # A list item's error starts with its index: "messages" + "[2]: ..." reads "messages[2]: ...".
+    return cls(f"{where}{'' if message.startswith('[') else ': '}{message}")
 
 
 def parse_datetime(value: str) -> datetime.datetime:

@@ -269,7 +269,7 @@ class AudioTranscriptionRequest:
                 ) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected File or a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string, got {type(data).__name__} {data!r:.60}"
                 )
 
             file = _parse_file(d.pop("file"))
@@ -335,36 +335,42 @@ class AudioTranscriptionRequest:
                 ):
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, str):
-                            raise TypeError()
+                    if isinstance(data, str):
                         timestamp_granularities_type_0 = check_audio_transcription_request_timestamp_granularities_type_0(
                             data
                         )
 
                         return timestamp_granularities_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    timestamp_granularities_type_1 = []
-                    _timestamp_granularities_type_1 = data
-                    if not isinstance(_timestamp_granularities_type_1, list):
-                        raise TypeError(
-                            f"expected a list, got {type(_timestamp_granularities_type_1).__name__}"
-                        )
-                    for (
-                        timestamp_granularities_type_1_item_data
-                    ) in _timestamp_granularities_type_1:
-                        timestamp_granularities_type_1_item = check_audio_transcription_request_timestamp_granularities_type_1_item(
-                            timestamp_granularities_type_1_item_data
-                        )
+                    if isinstance(data, list):
+                        timestamp_granularities_type_1 = []
+                        _timestamp_granularities_type_1 = data
+                        if not isinstance(_timestamp_granularities_type_1, list):
+                            raise TypeError(
+                                f"expected a list, got {type(_timestamp_granularities_type_1).__name__}"
+                            )
+                        for _i, timestamp_granularities_type_1_item_data in enumerate(
+                            _timestamp_granularities_type_1
+                        ):
+                            try:
+                                timestamp_granularities_type_1_item = check_audio_transcription_request_timestamp_granularities_type_1_item(
+                                    timestamp_granularities_type_1_item_data
+                                )
 
-                        timestamp_granularities_type_1.append(
-                            timestamp_granularities_type_1_item
-                        )
+                            except (
+                                TypeError,
+                                ValueError,
+                                KeyError,
+                                AttributeError,
+                            ) as exc:
+                                raise field_error(exc, f"[{_i}]") from None
+                            timestamp_granularities_type_1.append(
+                                timestamp_granularities_type_1_item
+                            )
 
-                    return timestamp_granularities_type_1
+                        return timestamp_granularities_type_1
+                    raise TypeError(
+                        f"expected a string or a list, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 timestamp_granularities = _parse_timestamp_granularities(
                     _timestamp_granularities_data

@@ -107,9 +107,12 @@ class AudioTranscriptionSpeakerSegment:
             _words = d.pop("words")
             if not isinstance(_words, list):
                 raise TypeError(f"expected a list, got {type(_words).__name__}")
-            for words_item_data in _words:
-                words_item = AudioTranscriptionWord.from_dict(words_item_data)
+            for _i, words_item_data in enumerate(_words):
+                try:
+                    words_item = AudioTranscriptionWord.from_dict(words_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 words.append(words_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -154,9 +154,14 @@ class AudioTranscriptionVerboseJsonResponse:
             _segments = d.pop("segments")
             if not isinstance(_segments, list):
                 raise TypeError(f"expected a list, got {type(_segments).__name__}")
-            for segments_item_data in _segments:
-                segments_item = AudioTranscriptionSegment.from_dict(segments_item_data)
+            for _i, segments_item_data in enumerate(_segments):
+                try:
+                    segments_item = AudioTranscriptionSegment.from_dict(
+                        segments_item_data
+                    )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 segments.append(segments_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -171,9 +176,12 @@ class AudioTranscriptionVerboseJsonResponse:
                 if not isinstance(_words, list):
                     raise TypeError(f"expected a list, got {type(_words).__name__}")
                 words = []
-                for words_item_data in _words:
-                    words_item = AudioTranscriptionWord.from_dict(words_item_data)
+                for _i, words_item_data in enumerate(_words):
+                    try:
+                        words_item = AudioTranscriptionWord.from_dict(words_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     words.append(words_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -190,11 +198,16 @@ class AudioTranscriptionVerboseJsonResponse:
                         f"expected a list, got {type(_speaker_segments).__name__}"
                     )
                 speaker_segments = []
-                for speaker_segments_item_data in _speaker_segments:
-                    speaker_segments_item = AudioTranscriptionSpeakerSegment.from_dict(
-                        speaker_segments_item_data
-                    )
+                for _i, speaker_segments_item_data in enumerate(_speaker_segments):
+                    try:
+                        speaker_segments_item = (
+                            AudioTranscriptionSpeakerSegment.from_dict(
+                                speaker_segments_item_data
+                            )
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     speaker_segments.append(speaker_segments_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -155,11 +155,14 @@ class ChatCompletionChunk:
             _choices = d.pop("choices")
             if not isinstance(_choices, list):
                 raise TypeError(f"expected a list, got {type(_choices).__name__}")
-            for choices_item_data in _choices:
-                choices_item = ChatCompletionChunkChoicesItem.from_dict(
-                    choices_item_data
-                )
+            for _i, choices_item_data in enumerate(_choices):
+                try:
+                    choices_item = ChatCompletionChunkChoicesItem.from_dict(
+                        choices_item_data
+                    )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 choices.append(choices_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -197,9 +200,12 @@ class ChatCompletionChunk:
                 if not isinstance(_warnings, list):
                     raise TypeError(f"expected a list, got {type(_warnings).__name__}")
                 warnings = []
-                for warnings_item_data in _warnings:
-                    warnings_item = InferenceWarning.from_dict(warnings_item_data)
+                for _i, warnings_item_data in enumerate(_warnings):
+                    try:
+                        warnings_item = InferenceWarning.from_dict(warnings_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     warnings.append(warnings_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -439,67 +439,73 @@ class ChatCompletionRequest:
             _messages = d.pop("messages")
             if not isinstance(_messages, list):
                 raise TypeError(f"expected a list, got {type(_messages).__name__}")
-            for messages_item_data in _messages:
+            for _i, messages_item_data in enumerate(_messages):
+                try:
 
-                def _parse_messages_item(
-                    data: object,
-                ) -> (
-                    ChatCompletionAssistantMessageParam
-                    | ChatCompletionFunctionMessageParam
-                    | ChatCompletionSystemMessageParam
-                    | ChatCompletionToolMessageParam
-                    | ChatCompletionUserMessageParam
-                ):
-                    try:
+                    def _parse_messages_item(
+                        data: object,
+                    ) -> (
+                        ChatCompletionAssistantMessageParam
+                        | ChatCompletionFunctionMessageParam
+                        | ChatCompletionSystemMessageParam
+                        | ChatCompletionToolMessageParam
+                        | ChatCompletionUserMessageParam
+                    ):
                         if not isinstance(data, dict):
-                            raise TypeError()
-                        componentsschemas_chat_completion_message_param_type_0 = (
-                            ChatCompletionSystemMessageParam.from_dict(data)
+                            raise TypeError(
+                                f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            )
+                        tag = data.get("role")
+                        if tag == "system":
+                            componentsschemas_chat_completion_message_param_type_0 = (
+                                ChatCompletionSystemMessageParam.from_dict(data)
+                            )
+
+                            return (
+                                componentsschemas_chat_completion_message_param_type_0
+                            )
+                        if tag == "user":
+                            componentsschemas_chat_completion_message_param_type_1 = (
+                                ChatCompletionUserMessageParam.from_dict(data)
+                            )
+
+                            return (
+                                componentsschemas_chat_completion_message_param_type_1
+                            )
+                        if tag == "assistant":
+                            componentsschemas_chat_completion_message_param_type_2 = (
+                                ChatCompletionAssistantMessageParam.from_dict(data)
+                            )
+
+                            return (
+                                componentsschemas_chat_completion_message_param_type_2
+                            )
+                        if tag == "tool":
+                            componentsschemas_chat_completion_message_param_type_3 = (
+                                ChatCompletionToolMessageParam.from_dict(data)
+                            )
+
+                            return (
+                                componentsschemas_chat_completion_message_param_type_3
+                            )
+                        if tag == "function":
+                            componentsschemas_chat_completion_message_param_type_4 = (
+                                ChatCompletionFunctionMessageParam.from_dict(data)
+                            )
+
+                            return (
+                                componentsschemas_chat_completion_message_param_type_4
+                            )
+                        if "role" not in data:
+                            raise ValueError("missing required field 'role'")
+                        raise TypeError(
+                            f"role: expected one of 'system', 'user', 'assistant', 'tool', 'function'; got {tag!r:.60}"
                         )
 
-                        return componentsschemas_chat_completion_message_param_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        componentsschemas_chat_completion_message_param_type_1 = (
-                            ChatCompletionUserMessageParam.from_dict(data)
-                        )
+                    messages_item = _parse_messages_item(messages_item_data)
 
-                        return componentsschemas_chat_completion_message_param_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        componentsschemas_chat_completion_message_param_type_2 = (
-                            ChatCompletionAssistantMessageParam.from_dict(data)
-                        )
-
-                        return componentsschemas_chat_completion_message_param_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        componentsschemas_chat_completion_message_param_type_3 = (
-                            ChatCompletionToolMessageParam.from_dict(data)
-                        )
-
-                        return componentsschemas_chat_completion_message_param_type_3
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_chat_completion_message_param_type_4 = (
-                        ChatCompletionFunctionMessageParam.from_dict(data)
-                    )
-
-                    return componentsschemas_chat_completion_message_param_type_4
-
-                messages_item = _parse_messages_item(messages_item_data)
-
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 messages.append(messages_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -633,23 +639,21 @@ class ChatCompletionRequest:
                 ):
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, str):
-                            raise TypeError()
+                    if isinstance(data, str):
                         function_call_type_0 = (
                             check_chat_completion_request_function_call_type_0(data)
                         )
 
                         return function_call_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    function_call_type_1 = (
-                        ChatCompletionRequestFunctionCallType1.from_dict(data)
-                    )
+                    if isinstance(data, dict):
+                        function_call_type_1 = (
+                            ChatCompletionRequestFunctionCallType1.from_dict(data)
+                        )
 
-                    return function_call_type_1
+                        return function_call_type_1
+                    raise TypeError(
+                        f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 function_call = _parse_function_call(_function_call_data)
 
@@ -678,29 +682,32 @@ class ChatCompletionRequest:
                 ):
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
+                    if not isinstance(data, dict):
+                        raise TypeError(
+                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                        )
+                    tag = data.get("type")
+                    if tag == "text":
                         response_format_type_0 = ResponseFormatText.from_dict(data)
 
                         return response_format_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
+                    if tag == "json_schema":
                         response_format_type_1 = ResponseFormatJsonSchema.from_dict(
                             data
                         )
 
                         return response_format_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    response_format_type_2 = ResponseFormatJsonObject.from_dict(data)
+                    if tag == "json_object":
+                        response_format_type_2 = ResponseFormatJsonObject.from_dict(
+                            data
+                        )
 
-                    return response_format_type_2
+                        return response_format_type_2
+                    if "type" not in data:
+                        raise ValueError("missing required field 'type'")
+                    raise TypeError(
+                        f"type: expected one of 'text', 'json_schema', 'json_object'; got {tag!r:.60}"
+                    )
 
                 response_format = _parse_response_format(_response_format_data)
 
@@ -714,9 +721,12 @@ class ChatCompletionRequest:
                 if not isinstance(_tools, list):
                     raise TypeError(f"expected a list, got {type(_tools).__name__}")
                 tools = []
-                for tools_item_data in _tools:
-                    tools_item = ToolsPart.from_dict(tools_item_data)
+                for _i, tools_item_data in enumerate(_tools):
+                    try:
+                        tools_item = ToolsPart.from_dict(tools_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     tools.append(tools_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -732,18 +742,14 @@ class ChatCompletionRequest:
                 def _parse_tool_choice(data: object) -> str | ToolChoice | Unset:
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
+                    if isinstance(data, dict):
                         tool_choice_type_1 = ToolChoice.from_dict(data)
 
                         return tool_choice_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
                     )
 
                 tool_choice = _parse_tool_choice(_tool_choice_data)

@@ -149,13 +149,19 @@ class ChatCompletionResponse:
             _choices = d.pop("choices")
             if not isinstance(_choices, list):
                 raise TypeError(f"expected a list, got {type(_choices).__name__}")
-            for componentsschemas_chat_completion_choices_data_item_data in _choices:
-                componentsschemas_chat_completion_choices_data_item = (
-                    ChatCompletionChoicesDataItem.from_dict(
-                        componentsschemas_chat_completion_choices_data_item_data
+            for (
+                _i,
+                componentsschemas_chat_completion_choices_data_item_data,
+            ) in enumerate(_choices):
+                try:
+                    componentsschemas_chat_completion_choices_data_item = (
+                        ChatCompletionChoicesDataItem.from_dict(
+                            componentsschemas_chat_completion_choices_data_item_data
+                        )
                     )
-                )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 choices.append(componentsschemas_chat_completion_choices_data_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -204,11 +210,14 @@ class ChatCompletionResponse:
                 if not isinstance(_prompt, list):
                     raise TypeError(f"expected a list, got {type(_prompt).__name__}")
                 prompt = []
-                for componentsschemas_prompt_part_item_data in _prompt:
-                    componentsschemas_prompt_part_item = PromptPartItem.from_dict(
-                        componentsschemas_prompt_part_item_data
-                    )
+                for _i, componentsschemas_prompt_part_item_data in enumerate(_prompt):
+                    try:
+                        componentsschemas_prompt_part_item = PromptPartItem.from_dict(
+                            componentsschemas_prompt_part_item_data
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     prompt.append(componentsschemas_prompt_part_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -221,9 +230,12 @@ class ChatCompletionResponse:
                 if not isinstance(_warnings, list):
                     raise TypeError(f"expected a list, got {type(_warnings).__name__}")
                 warnings = []
-                for warnings_item_data in _warnings:
-                    warnings_item = InferenceWarning.from_dict(warnings_item_data)
+                for _i, warnings_item_data in enumerate(_warnings):
+                    try:
+                        warnings_item = InferenceWarning.from_dict(warnings_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     warnings.append(warnings_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -12,7 +12,7 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_1_type i
     ChatCompletionUserMessageContentMultimodalItemType1Type,
     check_chat_completion_user_message_content_multimodal_item_type_1_type,
 )
-from ..types import UNSET, Unset, field_error
+from ..types import field_error
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_image_url import (
@@ -42,32 +42,29 @@ def _lazy_imports() -> None:
 class ChatCompletionUserMessageContentMultimodalItemType1:
     """
     Attributes:
-        type_ (ChatCompletionUserMessageContentMultimodalItemType1Type | Unset):
-        image_url (ChatCompletionUserMessageContentImageUrl | Unset):
+        type_ (ChatCompletionUserMessageContentMultimodalItemType1Type):
+        image_url (ChatCompletionUserMessageContentImageUrl):
     """
 
-    type_: ChatCompletionUserMessageContentMultimodalItemType1Type | Unset = UNSET
-    image_url: ChatCompletionUserMessageContentImageUrl | Unset = UNSET
+    type_: ChatCompletionUserMessageContentMultimodalItemType1Type
+    image_url: ChatCompletionUserMessageContentImageUrl
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
+        type_: str = self.type_
 
-        image_url: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.image_url, Unset):
-            image_url = self.image_url.to_dict()
+        image_url = self.image_url.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if image_url is not UNSET:
-            field_dict["image_url"] = image_url
+        field_dict.update(
+            {
+                "type": type_,
+                "image_url": image_url,
+            }
+        )
 
         return field_dict
 
@@ -77,14 +74,11 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            _type_ = d.pop("type", UNSET)
-            type_: ChatCompletionUserMessageContentMultimodalItemType1Type | Unset
-            if isinstance(_type_, Unset):
-                type_ = UNSET
-            else:
-                type_ = check_chat_completion_user_message_content_multimodal_item_type_1_type(
-                    _type_
+            type_ = (
+                check_chat_completion_user_message_content_multimodal_item_type_1_type(
+                    d.pop("type")
                 )
+            )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -92,14 +86,9 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
             ) from None
 
         try:
-            _image_url = d.pop("image_url", UNSET)
-            image_url: ChatCompletionUserMessageContentImageUrl | Unset
-            if isinstance(_image_url, Unset):
-                image_url = UNSET
-            else:
-                image_url = ChatCompletionUserMessageContentImageUrl.from_dict(
-                    _image_url
-                )
+            image_url = ChatCompletionUserMessageContentImageUrl.from_dict(
+                d.pop("image_url")
+            )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(

@@ -159,9 +159,7 @@ class ChatCompletionUserMessageParam:
                 ]
                 | str
             ):
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
+                if isinstance(data, list):
                     componentsschemas_chat_completion_user_message_content_type_1 = []
                     _componentsschemas_chat_completion_user_message_content_type_1 = (
                         data
@@ -173,80 +171,79 @@ class ChatCompletionUserMessageParam:
                         raise TypeError(
                             f"expected a list, got {type(_componentsschemas_chat_completion_user_message_content_type_1).__name__}"
                         )
-                    for componentsschemas_chat_completion_user_message_content_multimodal_item_data in _componentsschemas_chat_completion_user_message_content_type_1:
+                    for (
+                        _i,
+                        componentsschemas_chat_completion_user_message_content_multimodal_item_data,
+                    ) in enumerate(
+                        _componentsschemas_chat_completion_user_message_content_type_1
+                    ):
+                        try:
 
-                        def _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
-                            data: object,
-                        ) -> (
-                            Audio
-                            | ChatCompletionUserMessageContentMultimodalItemType0
-                            | ChatCompletionUserMessageContentMultimodalItemType1
-                            | InputAudio
-                            | Video
-                        ):
-                            try:
+                            def _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
+                                data: object,
+                            ) -> (
+                                Audio
+                                | ChatCompletionUserMessageContentMultimodalItemType0
+                                | ChatCompletionUserMessageContentMultimodalItemType1
+                                | InputAudio
+                                | Video
+                            ):
                                 if not isinstance(data, dict):
-                                    raise TypeError()
-                                componentsschemas_chat_completion_user_message_content_multimodal_item_type_0 = ChatCompletionUserMessageContentMultimodalItemType0.from_dict(
-                                    data
+                                    raise TypeError(
+                                        f"expected an object, got {type(data).__name__} {data!r:.60}"
+                                    )
+                                tag = data.get("type")
+                                if tag == "text":
+                                    componentsschemas_chat_completion_user_message_content_multimodal_item_type_0 = ChatCompletionUserMessageContentMultimodalItemType0.from_dict(
+                                        data
+                                    )
+
+                                    return componentsschemas_chat_completion_user_message_content_multimodal_item_type_0
+                                if tag == "image_url":
+                                    componentsschemas_chat_completion_user_message_content_multimodal_item_type_1 = ChatCompletionUserMessageContentMultimodalItemType1.from_dict(
+                                        data
+                                    )
+
+                                    return componentsschemas_chat_completion_user_message_content_multimodal_item_type_1
+                                if tag == "video_url":
+                                    componentsschemas_chat_completion_user_message_content_multimodal_item_video = Video.from_dict(
+                                        data
+                                    )
+
+                                    return componentsschemas_chat_completion_user_message_content_multimodal_item_video
+                                if tag == "audio_url":
+                                    componentsschemas_chat_completion_user_message_content_multimodal_item_audio = Audio.from_dict(
+                                        data
+                                    )
+
+                                    return componentsschemas_chat_completion_user_message_content_multimodal_item_audio
+                                if tag == "input_audio":
+                                    componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio = InputAudio.from_dict(
+                                        data
+                                    )
+
+                                    return componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio
+                                if "type" not in data:
+                                    raise ValueError("missing required field 'type'")
+                                raise TypeError(
+                                    f"type: expected one of 'text', 'image_url', 'video_url', 'audio_url', 'input_audio'; got {tag!r:.60}"
                                 )
 
-                                return componentsschemas_chat_completion_user_message_content_multimodal_item_type_0
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                componentsschemas_chat_completion_user_message_content_multimodal_item_type_1 = ChatCompletionUserMessageContentMultimodalItemType1.from_dict(
-                                    data
-                                )
-
-                                return componentsschemas_chat_completion_user_message_content_multimodal_item_type_1
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                componentsschemas_chat_completion_user_message_content_multimodal_item_video = Video.from_dict(
-                                    data
-                                )
-
-                                return componentsschemas_chat_completion_user_message_content_multimodal_item_video
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            try:
-                                if not isinstance(data, dict):
-                                    raise TypeError()
-                                componentsschemas_chat_completion_user_message_content_multimodal_item_audio = Audio.from_dict(
-                                    data
-                                )
-
-                                return componentsschemas_chat_completion_user_message_content_multimodal_item_audio
-                            except (TypeError, ValueError, AttributeError, KeyError):
-                                pass
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio = InputAudio.from_dict(
-                                data
+                            componentsschemas_chat_completion_user_message_content_multimodal_item = _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
+                                componentsschemas_chat_completion_user_message_content_multimodal_item_data
                             )
 
-                            return componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio
-
-                        componentsschemas_chat_completion_user_message_content_multimodal_item = _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
-                            componentsschemas_chat_completion_user_message_content_multimodal_item_data
-                        )
-
+                        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                            raise field_error(exc, f"[{_i}]") from None
                         componentsschemas_chat_completion_user_message_content_type_1.append(
                             componentsschemas_chat_completion_user_message_content_multimodal_item
                         )
 
                     return componentsschemas_chat_completion_user_message_content_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string or a list, got {type(data).__name__} {data!r:.60}"
                 )
 
             content = _parse_content(d.pop("content"))

@@ -180,9 +180,12 @@ class CompletionChoiceCompletionChoiceDelta:
                         f"expected a list, got {type(_tool_calls).__name__}"
                     )
                 tool_calls = []
-                for tool_calls_item_data in _tool_calls:
-                    tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+                for _i, tool_calls_item_data in enumerate(_tool_calls):
+                    try:
+                        tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     tool_calls.append(tool_calls_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

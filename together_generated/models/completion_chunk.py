@@ -138,9 +138,12 @@ class CompletionChunk:
             _choices = d.pop("choices")
             if not isinstance(_choices, list):
                 raise TypeError(f"expected a list, got {type(_choices).__name__}")
-            for choices_item_data in _choices:
-                choices_item = CompletionChoice.from_dict(choices_item_data)
+            for _i, choices_item_data in enumerate(_choices):
+                try:
+                    choices_item = CompletionChoice.from_dict(choices_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 choices.append(choices_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

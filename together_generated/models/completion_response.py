@@ -131,13 +131,18 @@ class CompletionResponse:
             _choices = d.pop("choices")
             if not isinstance(_choices, list):
                 raise TypeError(f"expected a list, got {type(_choices).__name__}")
-            for componentsschemas_completion_choices_data_item_data in _choices:
-                componentsschemas_completion_choices_data_item = (
-                    CompletionChoicesDataItem.from_dict(
-                        componentsschemas_completion_choices_data_item_data
+            for _i, componentsschemas_completion_choices_data_item_data in enumerate(
+                _choices
+            ):
+                try:
+                    componentsschemas_completion_choices_data_item = (
+                        CompletionChoicesDataItem.from_dict(
+                            componentsschemas_completion_choices_data_item_data
+                        )
                     )
-                )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 choices.append(componentsschemas_completion_choices_data_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -184,11 +189,14 @@ class CompletionResponse:
                 if not isinstance(_prompt, list):
                     raise TypeError(f"expected a list, got {type(_prompt).__name__}")
                 prompt = []
-                for componentsschemas_prompt_part_item_data in _prompt:
-                    componentsschemas_prompt_part_item = PromptPartItem.from_dict(
-                        componentsschemas_prompt_part_item_data
-                    )
+                for _i, componentsschemas_prompt_part_item_data in enumerate(_prompt):
+                    try:
+                        componentsschemas_prompt_part_item = PromptPartItem.from_dict(
+                            componentsschemas_prompt_part_item_data
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     prompt.append(componentsschemas_prompt_part_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -222,11 +222,14 @@ class CreateVideoBody:
                         f"expected a list, got {type(_frame_images).__name__}"
                     )
                 frame_images = []
-                for frame_images_item_data in _frame_images:
-                    frame_images_item = VideoFrameImageInput.from_dict(
-                        frame_images_item_data
-                    )
+                for _i, frame_images_item_data in enumerate(_frame_images):
+                    try:
+                        frame_images_item = VideoFrameImageInput.from_dict(
+                            frame_images_item_data
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     frame_images.append(frame_images_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

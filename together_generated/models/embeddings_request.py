@@ -84,9 +84,7 @@ class EmbeddingsRequest:
         try:
 
             def _parse_input_(data: object) -> list[str] | str:
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
+                if isinstance(data, list):
                     input_type_1 = cast(list[str], data)
                     if not isinstance(input_type_1, (list, Unset)):
                         raise TypeError(
@@ -94,12 +92,10 @@ class EmbeddingsRequest:
                         )
 
                     return input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string or a list, got {type(data).__name__} {data!r:.60}"
                 )
 
             input_ = _parse_input_(d.pop("input"))

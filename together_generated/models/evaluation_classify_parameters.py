@@ -137,20 +137,16 @@ class EvaluationClassifyParameters:
                 ) -> EvaluationModelRequest | str | Unset:
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
+                    if isinstance(data, dict):
                         componentsschemas_evaluation_model_or_string_type_1 = (
                             EvaluationModelRequest.from_dict(data)
                         )
 
                         return componentsschemas_evaluation_model_or_string_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
                     )
 
                 model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)

@@ -218,11 +218,14 @@ class EvaluationJob:
                         f"expected a list, got {type(_status_updates).__name__}"
                     )
                 status_updates = []
-                for status_updates_item_data in _status_updates:
-                    status_updates_item = EvaluationJobStatusUpdate.from_dict(
-                        status_updates_item_data
-                    )
+                for _i, status_updates_item_data in enumerate(_status_updates):
+                    try:
+                        status_updates_item = EvaluationJobStatusUpdate.from_dict(
+                            status_updates_item_data
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     status_updates.append(status_updates_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -321,7 +324,9 @@ class EvaluationJob:
                         return results_type_3
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    raise TypeError(f"unexpected {type(data).__name__} value")
+                    raise TypeError(
+                        f"expected an object or null, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 results = _parse_results(_results_data)
 

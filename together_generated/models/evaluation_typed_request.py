@@ -126,7 +126,9 @@ class EvaluationTypedRequest:
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(
+                        f"expected an object, got {type(data).__name__} {data!r:.60}"
+                    )
                 parameters_type_2 = EvaluationCompareParameters.from_dict(data)
 
                 return parameters_type_2

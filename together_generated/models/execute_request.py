@@ -108,9 +108,12 @@ class ExecuteRequest:
                 if not isinstance(_files, list):
                     raise TypeError(f"expected a list, got {type(_files).__name__}")
                 files = []
-                for files_item_data in _files:
-                    files_item = ExecuteRequestFilesItem.from_dict(files_item_data)
+                for _i, files_item_data in enumerate(_files):
+                    try:
+                        files_item = ExecuteRequestFilesItem.from_dict(files_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     files.append(files_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

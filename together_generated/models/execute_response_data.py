@@ -102,41 +102,45 @@ class ExecuteResponseData:
             _outputs = d.pop("outputs")
             if not isinstance(_outputs, list):
                 raise TypeError(f"expected a list, got {type(_outputs).__name__}")
-            for outputs_item_data in _outputs:
+            for _i, outputs_item_data in enumerate(_outputs):
+                try:
 
-                def _parse_outputs_item(
-                    data: object,
-                ) -> DisplayorExecuteOutput | ErrorOutput | StreamOutput:
-                    try:
+                    def _parse_outputs_item(
+                        data: object,
+                    ) -> DisplayorExecuteOutput | ErrorOutput | StreamOutput:
                         if not isinstance(data, dict):
-                            raise TypeError()
-                        componentsschemas_interpreter_output_type_0 = (
-                            StreamOutput.from_dict(data)
+                            raise TypeError(
+                                f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            )
+                        tag = data.get("type")
+                        if tag in ("stderr", "stdout"):
+                            componentsschemas_interpreter_output_type_0 = (
+                                StreamOutput.from_dict(data)
+                            )
+
+                            return componentsschemas_interpreter_output_type_0
+                        if tag == "error":
+                            componentsschemas_interpreter_output_type_1 = (
+                                ErrorOutput.from_dict(data)
+                            )
+
+                            return componentsschemas_interpreter_output_type_1
+                        if tag in ("display_data", "execute_result"):
+                            componentsschemas_interpreter_output_type_2 = (
+                                DisplayorExecuteOutput.from_dict(data)
+                            )
+
+                            return componentsschemas_interpreter_output_type_2
+                        if "type" not in data:
+                            raise ValueError("missing required field 'type'")
+                        raise TypeError(
+                            f"type: expected one of 'stderr', 'stdout', 'error', 'display_data', 'execute_result'; got {tag!r:.60}"
                         )
 
-                        return componentsschemas_interpreter_output_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        componentsschemas_interpreter_output_type_1 = (
-                            ErrorOutput.from_dict(data)
-                        )
+                    outputs_item = _parse_outputs_item(outputs_item_data)
 
-                        return componentsschemas_interpreter_output_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_interpreter_output_type_2 = (
-                        DisplayorExecuteOutput.from_dict(data)
-                    )
-
-                    return componentsschemas_interpreter_output_type_2
-
-                outputs_item = _parse_outputs_item(outputs_item_data)
-
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 outputs.append(outputs_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

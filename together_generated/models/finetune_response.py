@@ -466,20 +466,16 @@ class FinetuneResponse:
                 ) -> FinetuneResponseBatchSizeType1 | int | Unset:
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, str):
-                            raise TypeError()
+                    if isinstance(data, str):
                         batch_size_type_1 = check_finetune_response_batch_size_type_1(
                             data
                         )
 
                         return batch_size_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
                     if isinstance(data, (int,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected an integer, got {type(data).__name__} {data!r:.60}"
+                        f"expected a number or a string, got {type(data).__name__} {data!r:.60}"
                     )
 
                 batch_size = _parse_batch_size(_batch_size_data)
@@ -530,20 +526,16 @@ class FinetuneResponse:
                 ) -> bool | FinetuneResponseTrainOnInputsType1 | Unset:
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, str):
-                            raise TypeError()
+                    if isinstance(data, str):
                         train_on_inputs_type_1 = (
                             check_finetune_response_train_on_inputs_type_1(data)
                         )
 
                         return train_on_inputs_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
                     if isinstance(data, (bool,)):
                         return data
                     raise TypeError(
-                        f"expected a boolean, got {type(data).__name__} {data!r:.60}"
+                        f"expected a boolean or a string, got {type(data).__name__} {data!r:.60}"
                     )
 
                 train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
@@ -563,19 +555,24 @@ class FinetuneResponse:
                 ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
+                    if not isinstance(data, dict):
+                        raise TypeError(
+                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                        )
+                    tag = data.get("method")
+                    if tag == "sft":
                         training_method_type_0 = TrainingMethodSFT.from_dict(data)
 
                         return training_method_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                    if tag == "dpo":
+                        training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                    return training_method_type_1
+                        return training_method_type_1
+                    if "method" not in data:
+                        raise ValueError("missing required field 'method'")
+                    raise TypeError(
+                        f"method: expected one of 'sft', 'dpo'; got {tag!r:.60}"
+                    )
 
                 training_method = _parse_training_method(_training_method_data)
 
@@ -594,19 +591,24 @@ class FinetuneResponse:
                 ) -> FullTrainingType | LoRATrainingType | Unset:
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
+                    if not isinstance(data, dict):
+                        raise TypeError(
+                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                        )
+                    tag = data.get("type")
+                    if tag == "Full":
                         training_type_type_0 = FullTrainingType.from_dict(data)
 
                         return training_type_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    training_type_type_1 = LoRATrainingType.from_dict(data)
+                    if tag == "Lora":
+                        training_type_type_1 = LoRATrainingType.from_dict(data)
 
-                    return training_type_type_1
+                        return training_type_type_1
+                    if "type" not in data:
+                        raise ValueError("missing required field 'type'")
+                    raise TypeError(
+                        f"type: expected one of 'Full', 'Lora'; got {tag!r:.60}"
+                    )
 
                 training_type = _parse_training_type(_training_type_data)
 
@@ -635,9 +637,12 @@ class FinetuneResponse:
                 if not isinstance(_events, list):
                     raise TypeError(f"expected a list, got {type(_events).__name__}")
                 events = []
-                for events_item_data in _events:
-                    events_item = FineTuneEvent.from_dict(events_item_data)
+                for _i, events_item_data in enumerate(_events):
+                    try:
+                        events_item = FineTuneEvent.from_dict(events_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     events.append(events_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

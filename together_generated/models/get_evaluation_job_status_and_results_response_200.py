@@ -154,7 +154,9 @@ class GetEvaluationJobStatusAndResultsResponse200:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     if not isinstance(data, dict):
-                        raise TypeError()
+                        raise TypeError(
+                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                        )
                     results_type_2 = EvaluationCompareResults.from_dict(data)
 
                     return results_type_2

@@ -198,9 +198,12 @@ class GPUClusterInfo:
             _volumes = d.pop("volumes")
             if not isinstance(_volumes, list):
                 raise TypeError(f"expected a list, got {type(_volumes).__name__}")
-            for volumes_item_data in _volumes:
-                volumes_item = GPUClusterVolume.from_dict(volumes_item_data)
+            for _i, volumes_item_data in enumerate(_volumes):
+                try:
+                    volumes_item = GPUClusterVolume.from_dict(volumes_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 volumes.append(volumes_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -219,11 +222,14 @@ class GPUClusterInfo:
                 raise TypeError(
                     f"expected a list, got {type(_control_plane_nodes).__name__}"
                 )
-            for control_plane_nodes_item_data in _control_plane_nodes:
-                control_plane_nodes_item = GPUClusterControlPlaneNode.from_dict(
-                    control_plane_nodes_item_data
-                )
+            for _i, control_plane_nodes_item_data in enumerate(_control_plane_nodes):
+                try:
+                    control_plane_nodes_item = GPUClusterControlPlaneNode.from_dict(
+                        control_plane_nodes_item_data
+                    )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 control_plane_nodes.append(control_plane_nodes_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -236,11 +242,14 @@ class GPUClusterInfo:
                 raise TypeError(
                     f"expected a list, got {type(_gpu_worker_nodes).__name__}"
                 )
-            for gpu_worker_nodes_item_data in _gpu_worker_nodes:
-                gpu_worker_nodes_item = GPUClusterGPUWorkerNode.from_dict(
-                    gpu_worker_nodes_item_data
-                )
+            for _i, gpu_worker_nodes_item_data in enumerate(_gpu_worker_nodes):
+                try:
+                    gpu_worker_nodes_item = GPUClusterGPUWorkerNode.from_dict(
+                        gpu_worker_nodes_item_data
+                    )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 gpu_worker_nodes.append(gpu_worker_nodes_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -68,9 +68,12 @@ class GPUClusters:
             _clusters = d.pop("clusters")
             if not isinstance(_clusters, list):
                 raise TypeError(f"expected a list, got {type(_clusters).__name__}")
-            for clusters_item_data in _clusters:
-                clusters_item = GPUClusterInfo.from_dict(clusters_item_data)
+            for _i, clusters_item_data in enumerate(_clusters):
+                try:
+                    clusters_item = GPUClusterInfo.from_dict(clusters_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 clusters.append(clusters_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -70,9 +70,12 @@ class GPUClustersSharedVolumes:
             _volumes = d.pop("volumes")
             if not isinstance(_volumes, list):
                 raise TypeError(f"expected a list, got {type(_volumes).__name__}")
-            for volumes_item_data in _volumes:
-                volumes_item = GPUClustersSharedVolume.from_dict(volumes_item_data)
+            for _i, volumes_item_data in enumerate(_volumes):
+                try:
+                    volumes_item = GPUClustersSharedVolume.from_dict(volumes_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 volumes.append(volumes_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -112,27 +112,35 @@ class ImageResponse:
             _data = d.pop("data")
             if not isinstance(_data, list):
                 raise TypeError(f"expected a list, got {type(_data).__name__}")
-            for data_item_data in _data:
+            for _i, data_item_data in enumerate(_data):
+                try:
 
-                def _parse_data_item(
-                    data: object,
-                ) -> ImageResponseDataB64 | ImageResponseDataUrl:
-                    try:
+                    def _parse_data_item(
+                        data: object,
+                    ) -> ImageResponseDataB64 | ImageResponseDataUrl:
                         if not isinstance(data, dict):
-                            raise TypeError()
-                        data_item_type_0 = ImageResponseDataB64.from_dict(data)
+                            raise TypeError(
+                                f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            )
+                        tag = data.get("type")
+                        if tag == "b64_json":
+                            data_item_type_0 = ImageResponseDataB64.from_dict(data)
 
-                        return data_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    data_item_type_1 = ImageResponseDataUrl.from_dict(data)
+                            return data_item_type_0
+                        if tag == "url":
+                            data_item_type_1 = ImageResponseDataUrl.from_dict(data)
 
-                    return data_item_type_1
+                            return data_item_type_1
+                        if "type" not in data:
+                            raise ValueError("missing required field 'type'")
+                        raise TypeError(
+                            f"type: expected one of 'b64_json', 'url'; got {tag!r:.60}"
+                        )
 
-                data_item = _parse_data_item(data_item_data)
+                    data_item = _parse_data_item(data_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 data.append(data_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -53,11 +53,14 @@ class InstanceTypesResponse:
                 if not isinstance(_types, list):
                     raise TypeError(f"expected a list, got {type(_types).__name__}")
                 types = []
-                for types_item_data in _types:
-                    types_item = check_instance_types_response_types_item(
-                        types_item_data
-                    )
+                for _i, types_item_data in enumerate(_types):
+                    try:
+                        types_item = check_instance_types_response_types_item(
+                            types_item_data
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     types.append(types_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

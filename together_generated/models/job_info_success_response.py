@@ -129,11 +129,16 @@ class JobInfoSuccessResponse:
                 raise TypeError(
                     f"expected a list, got {type(_status_updates).__name__}"
                 )
-            for status_updates_item_data in _status_updates:
-                status_updates_item = JobInfoSuccessResponseStatusUpdatesItem.from_dict(
-                    status_updates_item_data
-                )
+            for _i, status_updates_item_data in enumerate(_status_updates):
+                try:
+                    status_updates_item = (
+                        JobInfoSuccessResponseStatusUpdatesItem.from_dict(
+                            status_updates_item_data
+                        )
+                    )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 status_updates.append(status_updates_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

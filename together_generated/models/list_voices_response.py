@@ -69,9 +69,12 @@ class ListVoicesResponse:
             _data = d.pop("data")
             if not isinstance(_data, list):
                 raise TypeError(f"expected a list, got {type(_data).__name__}")
-            for data_item_data in _data:
-                data_item = ModelVoices.from_dict(data_item_data)
+            for _i, data_item_data in enumerate(_data):
+                try:
+                    data_item = ModelVoices.from_dict(data_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 data.append(data_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -109,7 +109,9 @@ class LRScheduler:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     if not isinstance(data, dict):
-                        raise TypeError()
+                        raise TypeError(
+                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                        )
                     lr_scheduler_args_type_1 = CosineLRSchedulerArgs.from_dict(data)
 
                     return lr_scheduler_args_type_1

@@ -78,9 +78,12 @@ class ModelVoices:
             _voices = d.pop("voices")
             if not isinstance(_voices, list):
                 raise TypeError(f"expected a list, got {type(_voices).__name__}")
-            for voices_item_data in _voices:
-                voices_item = ModelVoicesVoicesItem.from_dict(voices_item_data)
+            for _i, voices_item_data in enumerate(_voices):
+                try:
+                    voices_item = ModelVoicesVoicesItem.from_dict(voices_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 voices.append(voices_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -169,19 +169,24 @@ class PostFineTunesEstimatePriceBody:
                 ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
+                    if not isinstance(data, dict):
+                        raise TypeError(
+                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                        )
+                    tag = data.get("method")
+                    if tag == "sft":
                         training_method_type_0 = TrainingMethodSFT.from_dict(data)
 
                         return training_method_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    training_method_type_1 = TrainingMethodDPO.from_dict(data)
+                    if tag == "dpo":
+                        training_method_type_1 = TrainingMethodDPO.from_dict(data)
 
-                    return training_method_type_1
+                        return training_method_type_1
+                    if "method" not in data:
+                        raise ValueError("missing required field 'method'")
+                    raise TypeError(
+                        f"method: expected one of 'sft', 'dpo'; got {tag!r:.60}"
+                    )
 
                 training_method = _parse_training_method(_training_method_data)
 
@@ -220,7 +225,9 @@ class PostFineTunesEstimatePriceBody:
                         return training_type_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    raise TypeError(f"unexpected {type(data).__name__} value")
+                    raise TypeError(
+                        f"expected an object or null, got {type(data).__name__} {data!r:.60}"
+                    )
 
                 training_type = _parse_training_type(_training_type_data)
 

@@ -282,13 +282,16 @@ class PostImagesGenerationsBody:
                         f"expected a list, got {type(_image_loras).__name__}"
                     )
                 image_loras = []
-                for image_loras_item_data in _image_loras:
-                    image_loras_item = (
-                        PostImagesGenerationsBodyImageLorasItem.from_dict(
-                            image_loras_item_data
+                for _i, image_loras_item_data in enumerate(_image_loras):
+                    try:
+                        image_loras_item = (
+                            PostImagesGenerationsBodyImageLorasItem.from_dict(
+                                image_loras_item_data
+                            )
                         )
-                    )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     image_loras.append(image_loras_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

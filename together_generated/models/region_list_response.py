@@ -70,11 +70,14 @@ class RegionListResponse:
             _regions = d.pop("regions")
             if not isinstance(_regions, list):
                 raise TypeError(f"expected a list, got {type(_regions).__name__}")
-            for regions_item_data in _regions:
-                regions_item = RegionListResponseRegionsItem.from_dict(
-                    regions_item_data
-                )
+            for _i, regions_item_data in enumerate(_regions):
+                try:
+                    regions_item = RegionListResponseRegionsItem.from_dict(
+                        regions_item_data
+                    )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 regions.append(regions_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

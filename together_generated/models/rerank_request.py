@@ -160,20 +160,25 @@ class RerankRequest:
                         raise TypeError(
                             f"expected a list, got {type(_documents_type_0).__name__}"
                         )
-                    for documents_type_0_item_data in _documents_type_0:
-                        documents_type_0_item = (
-                            RerankRequestDocumentsType0Item.from_dict(
-                                documents_type_0_item_data
+                    for _i, documents_type_0_item_data in enumerate(_documents_type_0):
+                        try:
+                            documents_type_0_item = (
+                                RerankRequestDocumentsType0Item.from_dict(
+                                    documents_type_0_item_data
+                                )
                             )
-                        )
 
+                        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                            raise field_error(exc, f"[{_i}]") from None
                         documents_type_0.append(documents_type_0_item)
 
                     return documents_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, list):
-                    raise TypeError()
+                    raise TypeError(
+                        f"expected a list, got {type(data).__name__} {data!r:.60}"
+                    )
                 documents_type_1 = cast(list[str], data)
                 if not isinstance(documents_type_1, (list, Unset)):
                     raise TypeError(

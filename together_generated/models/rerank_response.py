@@ -124,9 +124,14 @@ class RerankResponse:
             _results = d.pop("results")
             if not isinstance(_results, list):
                 raise TypeError(f"expected a list, got {type(_results).__name__}")
-            for results_item_data in _results:
-                results_item = RerankResponseResultsItem.from_dict(results_item_data)
+            for _i, results_item_data in enumerate(_results):
+                try:
+                    results_item = RerankResponseResultsItem.from_dict(
+                        results_item_data
+                    )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 results.append(results_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

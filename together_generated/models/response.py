@@ -76,27 +76,28 @@ class Response:
                 if not isinstance(_errors, list):
                     raise TypeError(f"expected a list, got {type(_errors).__name__}")
                 errors = []
-                for errors_item_data in _errors:
+                for _i, errors_item_data in enumerate(_errors):
+                    try:
 
-                    def _parse_errors_item(
-                        data: object,
-                    ) -> ResponseErrorsItemType1 | str:
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            errors_item_type_1 = ResponseErrorsItemType1.from_dict(data)
+                        def _parse_errors_item(
+                            data: object,
+                        ) -> ResponseErrorsItemType1 | str:
+                            if isinstance(data, dict):
+                                errors_item_type_1 = ResponseErrorsItemType1.from_dict(
+                                    data
+                                )
 
-                            return errors_item_type_1
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if isinstance(data, (str,)) and not isinstance(data, bool):
-                            return data
-                        raise TypeError(
-                            f"expected a string, got {type(data).__name__} {data!r:.60}"
-                        )
+                                return errors_item_type_1
+                            if isinstance(data, (str,)) and not isinstance(data, bool):
+                                return data
+                            raise TypeError(
+                                f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
+                            )
 
-                    errors_item = _parse_errors_item(errors_item_data)
+                        errors_item = _parse_errors_item(errors_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     errors.append(errors_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

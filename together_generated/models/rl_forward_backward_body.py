@@ -77,9 +77,12 @@ class RLForwardBackwardBody:
             _samples = d.pop("samples")
             if not isinstance(_samples, list):
                 raise TypeError(f"expected a list, got {type(_samples).__name__}")
-            for samples_item_data in _samples:
-                samples_item = RLTrainingSample.from_dict(samples_item_data)
+            for _i, samples_item_data in enumerate(_samples):
+                try:
+                    samples_item = RLTrainingSample.from_dict(samples_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 samples.append(samples_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -68,9 +68,12 @@ class RLModelInput:
             _chunks = d.pop("chunks")
             if not isinstance(_chunks, list):
                 raise TypeError(f"expected a list, got {type(_chunks).__name__}")
-            for chunks_item_data in _chunks:
-                chunks_item = RLInputChunk.from_dict(chunks_item_data)
+            for _i, chunks_item_data in enumerate(_chunks):
+                try:
+                    chunks_item = RLInputChunk.from_dict(chunks_item_data)
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 chunks.append(chunks_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

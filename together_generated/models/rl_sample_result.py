@@ -70,9 +70,12 @@ class RLSampleResult:
                 if not isinstance(_sequences, list):
                     raise TypeError(f"expected a list, got {type(_sequences).__name__}")
                 sequences = []
-                for sequences_item_data in _sequences:
-                    sequences_item = RLSampleSequence.from_dict(sequences_item_data)
+                for _i, sequences_item_data in enumerate(_sequences):
+                    try:
+                        sequences_item = RLSampleSequence.from_dict(sequences_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     sequences.append(sequences_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

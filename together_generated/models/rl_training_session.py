@@ -175,11 +175,16 @@ class RLTrainingSession:
                         f"expected a list, got {type(_inference_checkpoints).__name__}"
                     )
                 inference_checkpoints = []
-                for inference_checkpoints_item_data in _inference_checkpoints:
-                    inference_checkpoints_item = RLInferenceCheckpoint.from_dict(
-                        inference_checkpoints_item_data
-                    )
+                for _i, inference_checkpoints_item_data in enumerate(
+                    _inference_checkpoints
+                ):
+                    try:
+                        inference_checkpoints_item = RLInferenceCheckpoint.from_dict(
+                            inference_checkpoints_item_data
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     inference_checkpoints.append(inference_checkpoints_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -194,11 +199,16 @@ class RLTrainingSession:
                         f"expected a list, got {type(_training_checkpoints).__name__}"
                     )
                 training_checkpoints = []
-                for training_checkpoints_item_data in _training_checkpoints:
-                    training_checkpoints_item = RLTrainingCheckpoint.from_dict(
-                        training_checkpoints_item_data
-                    )
+                for _i, training_checkpoints_item_data in enumerate(
+                    _training_checkpoints
+                ):
+                    try:
+                        training_checkpoints_item = RLTrainingCheckpoint.from_dict(
+                            training_checkpoints_item_data
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     training_checkpoints.append(training_checkpoints_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -72,11 +72,14 @@ class SessionListResponseData:
             _sessions = d.pop("sessions")
             if not isinstance(_sessions, list):
                 raise TypeError(f"expected a list, got {type(_sessions).__name__}")
-            for sessions_item_data in _sessions:
-                sessions_item = SessionListResponseDataSessionsItem.from_dict(
-                    sessions_item_data
-                )
+            for _i, sessions_item_data in enumerate(_sessions):
+                try:
+                    sessions_item = SessionListResponseDataSessionsItem.from_dict(
+                        sessions_item_data
+                    )
 
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
                 sessions.append(sessions_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

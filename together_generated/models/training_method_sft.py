@@ -68,20 +68,16 @@ class TrainingMethodSFT:
             def _parse_train_on_inputs(
                 data: object,
             ) -> bool | TrainingMethodSFTTrainOnInputsType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
+                if isinstance(data, str):
                     train_on_inputs_type_1 = (
                         check_training_method_sft_train_on_inputs_type_1(data)
                     )
 
                     return train_on_inputs_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
                 if isinstance(data, (bool,)):
                     return data
                 raise TypeError(
-                    f"expected a boolean, got {type(data).__name__} {data!r:.60}"
+                    f"expected a boolean or a string, got {type(data).__name__} {data!r:.60}"
                 )
 
             train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs"))

@@ -273,7 +273,9 @@ class UpdateDeploymentRequest:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     if not isinstance(data, dict):
-                        raise TypeError()
+                        raise TypeError(
+                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                        )
                     autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
 
                     return autoscaling_type_2
@@ -308,11 +310,16 @@ class UpdateDeploymentRequest:
                         f"expected a list, got {type(_environment_variables).__name__}"
                     )
                 environment_variables = []
-                for environment_variables_item_data in _environment_variables:
-                    environment_variables_item = EnvironmentVariable.from_dict(
-                        environment_variables_item_data
-                    )
+                for _i, environment_variables_item_data in enumerate(
+                    _environment_variables
+                ):
+                    try:
+                        environment_variables_item = EnvironmentVariable.from_dict(
+                            environment_variables_item_data
+                        )
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     environment_variables.append(environment_variables_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -389,9 +396,12 @@ class UpdateDeploymentRequest:
                 if not isinstance(_volumes, list):
                     raise TypeError(f"expected a list, got {type(_volumes).__name__}")
                 volumes = []
-                for volumes_item_data in _volumes:
-                    volumes_item = VolumeMount.from_dict(volumes_item_data)
+                for _i, volumes_item_data in enumerate(_volumes):
+                    try:
+                        volumes_item = VolumeMount.from_dict(volumes_item_data)
 
+                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                        raise field_error(exc, f"[{_i}]") from None
                     volumes.append(volumes_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:

@@ -75,14 +75,10 @@ class VideoFrameImageInput:
                 ) -> float | Unset | VideoFrameImageInputFrameType1:
                     if isinstance(data, Unset):
                         return data
-                    try:
-                        if not isinstance(data, str):
-                            raise TypeError()
+                    if isinstance(data, str):
                         frame_type_1 = check_video_frame_image_input_frame_type_1(data)
 
                         return frame_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
                     if isinstance(
                         data,
                         (
@@ -92,7 +88,7 @@ class VideoFrameImageInput:
                     ) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a number, got {type(data).__name__} {data!r:.60}"
+                        f"expected a number or a string, got {type(data).__name__} {data!r:.60}"
                     )
 
                 frame = _parse_frame(_frame_data)

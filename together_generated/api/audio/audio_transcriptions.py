@@ -59,7 +59,9 @@ def _parse_response(
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
-                raise TypeError()
+                raise TypeError(
+                    f"expected an object, got {type(data).__name__} {data!r:.60}"
+                )
             componentsschemas_audio_transcription_response_type_1 = (
                 AudioTranscriptionVerboseJsonResponse.from_dict(data)
             )

@@ -50,7 +50,9 @@ def _parse_response(
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
-                raise TypeError()
+                raise TypeError(
+                    f"expected an object, got {type(data).__name__} {data!r:.60}"
+                )
             componentsschemas_execute_response_failed_execution = (
                 FailedExecution.from_dict(data)
             )

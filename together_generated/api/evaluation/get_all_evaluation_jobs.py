@@ -9,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.evaluation_job import EvaluationJob
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, field_error
 
 
 def _get_kwargs(
@@ -61,9 +61,12 @@ def _parse_response(
         _response_200 = response.json()
         if not isinstance(_response_200, list):
             raise TypeError(f"expected a list, got {type(_response_200).__name__}")
-        for response_200_item_data in _response_200:
-            response_200_item = EvaluationJob.from_dict(response_200_item_data)
+        for _i, response_200_item_data in enumerate(_response_200):
+            try:
+                response_200_item = EvaluationJob.from_dict(response_200_item_data)
 
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                raise field_error(exc, f"[{_i}]") from None
             response_200.append(response_200_item)
 
         return response_200

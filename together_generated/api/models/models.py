@@ -9,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.model_info import ModelInfo
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, field_error
 
 
 def _get_kwargs(
@@ -49,11 +49,14 @@ def _parse_response(
         _response_200 = response.json()
         if not isinstance(_response_200, list):
             raise TypeError(f"expected a list, got {type(_response_200).__name__}")
-        for componentsschemas_model_info_list_item_data in _response_200:
-            componentsschemas_model_info_list_item = ModelInfo.from_dict(
-                componentsschemas_model_info_list_item_data
-            )
+        for _i, componentsschemas_model_info_list_item_data in enumerate(_response_200):
+            try:
+                componentsschemas_model_info_list_item = ModelInfo.from_dict(
+                    componentsschemas_model_info_list_item_data
+                )
 
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                raise field_error(exc, f"[{_i}]") from None
             response_200.append(componentsschemas_model_info_list_item)
 
         return response_200
