@@ -43,5 +43,5 @@ def check_audio_speech_request_language(value: str) -> AudioSpeechRequestLanguag
     if value in AUDIO_SPEECH_REQUEST_LANGUAGE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_SPEECH_REQUEST_LANGUAGE_VALUES!r}"
+        f"expected one of 'de', 'en', 'es', 'fr', 'hi', 'it', 'ja', 'ko', 'nl', 'pl', 'pt', 'ru', 'sv', 'tr', 'zh'; got {value!r:.60}"
     )

@@ -17,5 +17,5 @@ def check_audio_speech_request_model_type_0(value: str) -> AudioSpeechRequestMod
     if value in AUDIO_SPEECH_REQUEST_MODEL_TYPE_0_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_SPEECH_REQUEST_MODEL_TYPE_0_VALUES!r}"
+        f"expected one of 'canopylabs/orpheus-3b-0.1-ft', 'cartesia/sonic', 'hexgrad/Kokoro-82M'; got {value!r:.60}"
     )

@@ -22,5 +22,5 @@ def check_audio_speech_request_response_encoding(
     if value in AUDIO_SPEECH_REQUEST_RESPONSE_ENCODING_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_SPEECH_REQUEST_RESPONSE_ENCODING_VALUES!r}"
+        f"expected one of 'pcm_alaw', 'pcm_f32le', 'pcm_mulaw', 'pcm_s16le'; got {value!r:.60}"
     )

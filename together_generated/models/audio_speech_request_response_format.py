@@ -16,6 +16,4 @@ def check_audio_speech_request_response_format(
 ) -> AudioSpeechRequestResponseFormat:
     if value in AUDIO_SPEECH_REQUEST_RESPONSE_FORMAT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_SPEECH_REQUEST_RESPONSE_FORMAT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'mp3', 'raw', 'wav'; got {value!r:.60}")

@@ -14,6 +14,4 @@ def check_audio_transcription_request_model(
 ) -> AudioTranscriptionRequestModel:
     if value in AUDIO_TRANSCRIPTION_REQUEST_MODEL_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_TRANSCRIPTION_REQUEST_MODEL_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'openai/whisper-large-v3'; got {value!r:.60}")

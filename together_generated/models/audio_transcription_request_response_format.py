@@ -17,6 +17,4 @@ def check_audio_transcription_request_response_format(
 ) -> AudioTranscriptionRequestResponseFormat:
     if value in AUDIO_TRANSCRIPTION_REQUEST_RESPONSE_FORMAT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_TRANSCRIPTION_REQUEST_RESPONSE_FORMAT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'json', 'verbose_json'; got {value!r:.60}")

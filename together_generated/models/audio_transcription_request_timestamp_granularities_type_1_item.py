@@ -17,6 +17,4 @@ def check_audio_transcription_request_timestamp_granularities_type_1_item(
 ) -> AudioTranscriptionRequestTimestampGranularitiesType1Item:
     if value in AUDIO_TRANSCRIPTION_REQUEST_TIMESTAMP_GRANULARITIES_TYPE_1_ITEM_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_TRANSCRIPTION_REQUEST_TIMESTAMP_GRANULARITIES_TYPE_1_ITEM_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'segment', 'word'; got {value!r:.60}")

@@ -12,6 +12,4 @@ AUDIO_TRANSLATION_REQUEST_MODEL_VALUES: set[AudioTranslationRequestModel] = {
 def check_audio_translation_request_model(value: str) -> AudioTranslationRequestModel:
     if value in AUDIO_TRANSLATION_REQUEST_MODEL_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_TRANSLATION_REQUEST_MODEL_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'openai/whisper-large-v3'; got {value!r:.60}")

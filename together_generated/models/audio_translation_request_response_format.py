@@ -17,6 +17,4 @@ def check_audio_translation_request_response_format(
 ) -> AudioTranslationRequestResponseFormat:
     if value in AUDIO_TRANSLATION_REQUEST_RESPONSE_FORMAT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_TRANSLATION_REQUEST_RESPONSE_FORMAT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'json', 'verbose_json'; got {value!r:.60}")

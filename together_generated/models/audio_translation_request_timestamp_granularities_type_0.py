@@ -17,6 +17,4 @@ def check_audio_translation_request_timestamp_granularities_type_0(
 ) -> AudioTranslationRequestTimestampGranularitiesType0:
     if value in AUDIO_TRANSLATION_REQUEST_TIMESTAMP_GRANULARITIES_TYPE_0_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_TRANSLATION_REQUEST_TIMESTAMP_GRANULARITIES_TYPE_0_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'segment', 'word'; got {value!r:.60}")

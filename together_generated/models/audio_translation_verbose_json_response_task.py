@@ -17,6 +17,4 @@ def check_audio_translation_verbose_json_response_task(
 ) -> AudioTranslationVerboseJsonResponseTask:
     if value in AUDIO_TRANSLATION_VERBOSE_JSON_RESPONSE_TASK_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_TRANSLATION_VERBOSE_JSON_RESPONSE_TASK_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'transcribe', 'translate'; got {value!r:.60}")

@@ -12,6 +12,4 @@ AUDIO_TYPE_VALUES: set[AudioType] = {
 def check_audio_type(value: str) -> AudioType:
     if value in AUDIO_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {AUDIO_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'audio_url'; got {value!r:.60}")

@@ -20,5 +20,5 @@ def check_batch_job_status(value: str) -> BatchJobStatus:
     if value in BATCH_JOB_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {BATCH_JOB_STATUS_VALUES!r}"
+        f"expected one of 'CANCELLED', 'COMPLETED', 'EXPIRED', 'FAILED', 'IN_PROGRESS', 'VALIDATING'; got {value!r:.60}"
     )

@@ -16,6 +16,4 @@ def check_chat_completion_assistant_message_param_role(
 ) -> ChatCompletionAssistantMessageParamRole:
     if value in CHAT_COMPLETION_ASSISTANT_MESSAGE_PARAM_ROLE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_ASSISTANT_MESSAGE_PARAM_ROLE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'assistant'; got {value!r:.60}")

@@ -23,5 +23,5 @@ def check_chat_completion_choice_chat_completion_choice_delta_role(
     if value in CHAT_COMPLETION_CHOICE_CHAT_COMPLETION_CHOICE_DELTA_ROLE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_CHOICE_CHAT_COMPLETION_CHOICE_DELTA_ROLE_VALUES!r}"
+        f"expected one of 'assistant', 'function', 'system', 'tool', 'user'; got {value!r:.60}"
     )

@@ -26,5 +26,5 @@ def check_chat_completion_chunk_choices_item_chat_completion_choice_delta_role(
     ):
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_CHUNK_CHOICES_ITEM_CHAT_COMPLETION_CHOICE_DELTA_ROLE_VALUES!r}"
+        f"expected one of 'assistant', 'function', 'system', 'tool', 'user'; got {value!r:.60}"
     )

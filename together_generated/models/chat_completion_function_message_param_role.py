@@ -16,6 +16,4 @@ def check_chat_completion_function_message_param_role(
 ) -> ChatCompletionFunctionMessageParamRole:
     if value in CHAT_COMPLETION_FUNCTION_MESSAGE_PARAM_ROLE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_FUNCTION_MESSAGE_PARAM_ROLE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'function'; got {value!r:.60}")

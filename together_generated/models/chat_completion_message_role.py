@@ -12,6 +12,4 @@ CHAT_COMPLETION_MESSAGE_ROLE_VALUES: set[ChatCompletionMessageRole] = {
 def check_chat_completion_message_role(value: str) -> ChatCompletionMessageRole:
     if value in CHAT_COMPLETION_MESSAGE_ROLE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_MESSAGE_ROLE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'assistant'; got {value!r:.60}")

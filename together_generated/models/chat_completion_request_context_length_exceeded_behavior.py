@@ -17,6 +17,4 @@ def check_chat_completion_request_context_length_exceeded_behavior(
 ) -> ChatCompletionRequestContextLengthExceededBehavior:
     if value in CHAT_COMPLETION_REQUEST_CONTEXT_LENGTH_EXCEEDED_BEHAVIOR_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_REQUEST_CONTEXT_LENGTH_EXCEEDED_BEHAVIOR_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'error', 'truncate'; got {value!r:.60}")

@@ -17,6 +17,4 @@ def check_chat_completion_request_function_call_type_0(
 ) -> ChatCompletionRequestFunctionCallType0:
     if value in CHAT_COMPLETION_REQUEST_FUNCTION_CALL_TYPE_0_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_REQUEST_FUNCTION_CALL_TYPE_0_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'auto', 'none'; got {value!r:.60}")

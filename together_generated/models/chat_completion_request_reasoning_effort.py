@@ -18,6 +18,4 @@ def check_chat_completion_request_reasoning_effort(
 ) -> ChatCompletionRequestReasoningEffort:
     if value in CHAT_COMPLETION_REQUEST_REASONING_EFFORT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_REQUEST_REASONING_EFFORT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'high', 'low', 'medium'; got {value!r:.60}")

@@ -16,6 +16,4 @@ def check_chat_completion_system_message_param_role(
 ) -> ChatCompletionSystemMessageParamRole:
     if value in CHAT_COMPLETION_SYSTEM_MESSAGE_PARAM_ROLE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_SYSTEM_MESSAGE_PARAM_ROLE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'system'; got {value!r:.60}")

@@ -16,6 +16,4 @@ def check_chat_completion_tool_message_param_role(
 ) -> ChatCompletionToolMessageParamRole:
     if value in CHAT_COMPLETION_TOOL_MESSAGE_PARAM_ROLE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_TOOL_MESSAGE_PARAM_ROLE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'tool'; got {value!r:.60}")

@@ -12,6 +12,4 @@ CHAT_COMPLETION_TOOL_TYPE_VALUES: set[ChatCompletionToolType] = {
 def check_chat_completion_tool_type(value: str) -> ChatCompletionToolType:
     if value in CHAT_COMPLETION_TOOL_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_TOOL_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'function'; got {value!r:.60}")

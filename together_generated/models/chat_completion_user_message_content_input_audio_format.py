@@ -16,6 +16,4 @@ def check_chat_completion_user_message_content_input_audio_format(
 ) -> ChatCompletionUserMessageContentInputAudioFormat:
     if value in CHAT_COMPLETION_USER_MESSAGE_CONTENT_INPUT_AUDIO_FORMAT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_USER_MESSAGE_CONTENT_INPUT_AUDIO_FORMAT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'wav'; got {value!r:.60}")

@@ -16,6 +16,4 @@ def check_chat_completion_user_message_content_multimodal_item_type_0_type(
 ) -> ChatCompletionUserMessageContentMultimodalItemType0Type:
     if value in CHAT_COMPLETION_USER_MESSAGE_CONTENT_MULTIMODAL_ITEM_TYPE_0_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_USER_MESSAGE_CONTENT_MULTIMODAL_ITEM_TYPE_0_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'text'; got {value!r:.60}")

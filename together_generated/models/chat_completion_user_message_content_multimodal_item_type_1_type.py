@@ -16,6 +16,4 @@ def check_chat_completion_user_message_content_multimodal_item_type_1_type(
 ) -> ChatCompletionUserMessageContentMultimodalItemType1Type:
     if value in CHAT_COMPLETION_USER_MESSAGE_CONTENT_MULTIMODAL_ITEM_TYPE_1_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_USER_MESSAGE_CONTENT_MULTIMODAL_ITEM_TYPE_1_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'image_url'; got {value!r:.60}")

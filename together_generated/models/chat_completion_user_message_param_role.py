@@ -16,6 +16,4 @@ def check_chat_completion_user_message_param_role(
 ) -> ChatCompletionUserMessageParamRole:
     if value in CHAT_COMPLETION_USER_MESSAGE_PARAM_ROLE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHAT_COMPLETION_USER_MESSAGE_PARAM_ROLE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'user'; got {value!r:.60}")

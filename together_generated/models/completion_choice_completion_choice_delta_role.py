@@ -23,5 +23,5 @@ def check_completion_choice_completion_choice_delta_role(
     if value in COMPLETION_CHOICE_COMPLETION_CHOICE_DELTA_ROLE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {COMPLETION_CHOICE_COMPLETION_CHOICE_DELTA_ROLE_VALUES!r}"
+        f"expected one of 'assistant', 'function', 'system', 'tool', 'user'; got {value!r:.60}"
     )

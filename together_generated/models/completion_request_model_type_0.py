@@ -21,5 +21,5 @@ def check_completion_request_model_type_0(value: str) -> CompletionRequestModelT
     if value in COMPLETION_REQUEST_MODEL_TYPE_0_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {COMPLETION_REQUEST_MODEL_TYPE_0_VALUES!r}"
+        f"expected one of 'meta-llama/Llama-2-70b-hf', 'Meta-Llama/Llama-Guard-7b', 'mistralai/Mistral-7B-v0.1', 'mistralai/Mixtral-8x7B-v0.1'; got {value!r:.60}"
     )

@@ -16,6 +16,4 @@ def check_completion_request_safety_model_type_0(
 ) -> CompletionRequestSafetyModelType0:
     if value in COMPLETION_REQUEST_SAFETY_MODEL_TYPE_0_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {COMPLETION_REQUEST_SAFETY_MODEL_TYPE_0_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'Meta-Llama/Llama-Guard-7b'; got {value!r:.60}")

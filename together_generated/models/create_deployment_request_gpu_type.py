@@ -15,6 +15,4 @@ def check_create_deployment_request_gpu_type(
 ) -> CreateDeploymentRequestGpuType:
     if value in CREATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CREATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'a100-80gb', 'h100-80gb'; got {value!r:.60}")

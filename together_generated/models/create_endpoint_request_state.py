@@ -13,6 +13,4 @@ CREATE_ENDPOINT_REQUEST_STATE_VALUES: set[CreateEndpointRequestState] = {
 def check_create_endpoint_request_state(value: str) -> CreateEndpointRequestState:
     if value in CREATE_ENDPOINT_REQUEST_STATE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CREATE_ENDPOINT_REQUEST_STATE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'STARTED', 'STOPPED'; got {value!r:.60}")

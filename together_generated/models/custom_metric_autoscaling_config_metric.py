@@ -16,6 +16,4 @@ def check_custom_metric_autoscaling_config_metric(
 ) -> CustomMetricAutoscalingConfigMetric:
     if value in CUSTOM_METRIC_AUTOSCALING_CONFIG_METRIC_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CUSTOM_METRIC_AUTOSCALING_CONFIG_METRIC_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'CustomMetric'; got {value!r:.60}")

@@ -20,5 +20,5 @@ def check_dedicated_endpoint_state(value: str) -> DedicatedEndpointState:
     if value in DEDICATED_ENDPOINT_STATE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {DEDICATED_ENDPOINT_STATE_VALUES!r}"
+        f"expected one of 'ERROR', 'PENDING', 'STARTED', 'STARTING', 'STOPPED', 'STOPPING'; got {value!r:.60}"
     )

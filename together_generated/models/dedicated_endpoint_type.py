@@ -12,6 +12,4 @@ DEDICATED_ENDPOINT_TYPE_VALUES: set[DedicatedEndpointType] = {
 def check_dedicated_endpoint_type(value: str) -> DedicatedEndpointType:
     if value in DEDICATED_ENDPOINT_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {DEDICATED_ENDPOINT_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'dedicated'; got {value!r:.60}")

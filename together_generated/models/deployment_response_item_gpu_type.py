@@ -15,6 +15,4 @@ def check_deployment_response_item_gpu_type(
 ) -> DeploymentResponseItemGpuType:
     if value in DEPLOYMENT_RESPONSE_ITEM_GPU_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {DEPLOYMENT_RESPONSE_ITEM_GPU_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of ' a100-80gb', 'h100-80gb'; got {value!r:.60}")

@@ -16,5 +16,5 @@ def check_deployment_status(value: str) -> DeploymentStatus:
     if value in DEPLOYMENT_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {DEPLOYMENT_STATUS_VALUES!r}"
+        f"expected one of 'Failed', 'Ready', 'Scaling', 'Updating'; got {value!r:.60}"
     )

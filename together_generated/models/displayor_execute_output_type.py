@@ -14,5 +14,5 @@ def check_displayor_execute_output_type(value: str) -> DisplayorExecuteOutputTyp
     if value in DISPLAYOR_EXECUTE_OUTPUT_TYPE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {DISPLAYOR_EXECUTE_OUTPUT_TYPE_VALUES!r}"
+        f"expected one of 'display_data', 'execute_result'; got {value!r:.60}"
     )

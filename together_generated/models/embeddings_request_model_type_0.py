@@ -21,5 +21,5 @@ def check_embeddings_request_model_type_0(value: str) -> EmbeddingsRequestModelT
     if value in EMBEDDINGS_REQUEST_MODEL_TYPE_0_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EMBEDDINGS_REQUEST_MODEL_TYPE_0_VALUES!r}"
+        f"expected one of 'BAAI/bge-base-en-v1.5', 'BAAI/bge-large-en-v1.5', 'togethercomputer/m2-bert-80M-8k-retrieval', 'WhereIsAI/UAE-Large-V1'; got {value!r:.60}"
     )

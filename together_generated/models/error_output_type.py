@@ -12,6 +12,4 @@ ERROR_OUTPUT_TYPE_VALUES: set[ErrorOutputType] = {
 def check_error_output_type(value: str) -> ErrorOutputType:
     if value in ERROR_OUTPUT_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {ERROR_OUTPUT_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'error'; got {value!r:.60}")

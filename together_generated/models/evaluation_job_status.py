@@ -20,5 +20,5 @@ def check_evaluation_job_status(value: str) -> EvaluationJobStatus:
     if value in EVALUATION_JOB_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EVALUATION_JOB_STATUS_VALUES!r}"
+        f"expected one of 'completed', 'error', 'pending', 'queued', 'running', 'user_error'; got {value!r:.60}"
     )

@@ -15,5 +15,5 @@ def check_evaluation_job_type(value: str) -> EvaluationJobType:
     if value in EVALUATION_JOB_TYPE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EVALUATION_JOB_TYPE_VALUES!r}"
+        f"expected one of 'classify', 'compare', 'score'; got {value!r:.60}"
     )

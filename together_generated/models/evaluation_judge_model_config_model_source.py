@@ -19,5 +19,5 @@ def check_evaluation_judge_model_config_model_source(
     if value in EVALUATION_JUDGE_MODEL_CONFIG_MODEL_SOURCE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EVALUATION_JUDGE_MODEL_CONFIG_MODEL_SOURCE_VALUES!r}"
+        f"expected one of 'dedicated', 'external', 'serverless'; got {value!r:.60}"
     )

@@ -17,5 +17,5 @@ def check_evaluation_model_request_model_source(
     if value in EVALUATION_MODEL_REQUEST_MODEL_SOURCE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EVALUATION_MODEL_REQUEST_MODEL_SOURCE_VALUES!r}"
+        f"expected one of 'dedicated', 'external', 'serverless'; got {value!r:.60}"
     )

@@ -12,6 +12,4 @@ EVALUATION_RESPONSE_STATUS_VALUES: set[EvaluationResponseStatus] = {
 def check_evaluation_response_status(value: str) -> EvaluationResponseStatus:
     if value in EVALUATION_RESPONSE_STATUS_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EVALUATION_RESPONSE_STATUS_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'pending'; got {value!r:.60}")

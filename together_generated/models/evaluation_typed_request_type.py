@@ -15,5 +15,5 @@ def check_evaluation_typed_request_type(value: str) -> EvaluationTypedRequestTyp
     if value in EVALUATION_TYPED_REQUEST_TYPE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EVALUATION_TYPED_REQUEST_TYPE_VALUES!r}"
+        f"expected one of 'classify', 'compare', 'score'; got {value!r:.60}"
     )

@@ -15,6 +15,4 @@ def check_execute_request_files_item_encoding(
 ) -> ExecuteRequestFilesItemEncoding:
     if value in EXECUTE_REQUEST_FILES_ITEM_ENCODING_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EXECUTE_REQUEST_FILES_ITEM_ENCODING_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'base64', 'string'; got {value!r:.60}")

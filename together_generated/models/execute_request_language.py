@@ -12,6 +12,4 @@ EXECUTE_REQUEST_LANGUAGE_VALUES: set[ExecuteRequestLanguage] = {
 def check_execute_request_language(value: str) -> ExecuteRequestLanguage:
     if value in EXECUTE_REQUEST_LANGUAGE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EXECUTE_REQUEST_LANGUAGE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'python'; got {value!r:.60}")

@@ -12,6 +12,4 @@ EXECUTE_RESPONSE_DATA_STATUS_VALUES: set[ExecuteResponseDataStatus] = {
 def check_execute_response_data_status(value: str) -> ExecuteResponseDataStatus:
     if value in EXECUTE_RESPONSE_DATA_STATUS_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {EXECUTE_RESPONSE_DATA_STATUS_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'success'; got {value!r:.60}")

@@ -27,5 +27,5 @@ def check_file_purpose(value: str) -> FilePurpose:
     if value in FILE_PURPOSE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {FILE_PURPOSE_VALUES!r}"
+        f"expected one of 'batch-api', 'batch-generated', 'eval', 'eval-output', 'eval-sample', 'eval-summary', 'fine-tune'; got {value!r:.60}"
     )

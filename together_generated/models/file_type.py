@@ -14,4 +14,4 @@ FILE_TYPE_VALUES: set[FileType] = {
 def check_file_type(value: str) -> FileType:
     if value in FILE_TYPE_VALUES:
         return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {FILE_TYPE_VALUES!r}")
+    raise TypeError(f"expected one of 'csv', 'jsonl', 'parquet'; got {value!r:.60}")

@@ -20,5 +20,5 @@ def check_finetune_event_levels(value: str) -> FinetuneEventLevels:
     if value in FINETUNE_EVENT_LEVELS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {FINETUNE_EVENT_LEVELS_VALUES!r}"
+        f"expected one of 'error', 'info', 'legacy_ierror', 'legacy_info', 'legacy_iwarning', 'warning'; got {value!r:.60}"
     )

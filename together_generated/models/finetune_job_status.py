@@ -31,5 +31,5 @@ def check_finetune_job_status(value: str) -> FinetuneJobStatus:
     if value in FINETUNE_JOB_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {FINETUNE_JOB_STATUS_VALUES!r}"
+        f"expected one of 'cancel_requested', 'cancelled', 'completed', 'compressing', 'error', 'pending', 'queued', 'running', 'uploading'; got {value!r:.60}"
     )

@@ -14,6 +14,4 @@ def check_finetune_response_batch_size_type_1(
 ) -> FinetuneResponseBatchSizeType1:
     if value in FINETUNE_RESPONSE_BATCH_SIZE_TYPE_1_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {FINETUNE_RESPONSE_BATCH_SIZE_TYPE_1_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'max'; got {value!r:.60}")

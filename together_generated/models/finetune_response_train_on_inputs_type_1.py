@@ -16,6 +16,4 @@ def check_finetune_response_train_on_inputs_type_1(
 ) -> FinetuneResponseTrainOnInputsType1:
     if value in FINETUNE_RESPONSE_TRAIN_ON_INPUTS_TYPE_1_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {FINETUNE_RESPONSE_TRAIN_ON_INPUTS_TYPE_1_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'auto'; got {value!r:.60}")

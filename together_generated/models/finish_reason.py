@@ -17,5 +17,5 @@ def check_finish_reason(value: str) -> FinishReason:
     if value in FINISH_REASON_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {FINISH_REASON_VALUES!r}"
+        f"expected one of 'eos', 'function_call', 'length', 'stop', 'tool_calls'; got {value!r:.60}"
     )

@@ -12,6 +12,4 @@ FULL_TRAINING_TYPE_TYPE_VALUES: set[FullTrainingTypeType] = {
 def check_full_training_type_type(value: str) -> FullTrainingTypeType:
     if value in FULL_TRAINING_TYPE_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {FULL_TRAINING_TYPE_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'Full'; got {value!r:.60}")

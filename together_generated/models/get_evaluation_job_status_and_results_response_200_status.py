@@ -24,5 +24,5 @@ def check_get_evaluation_job_status_and_results_response_200_status(
     if value in GET_EVALUATION_JOB_STATUS_AND_RESULTS_RESPONSE_200_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GET_EVALUATION_JOB_STATUS_AND_RESULTS_RESPONSE_200_STATUS_VALUES!r}"
+        f"expected one of 'completed', 'error', 'pending', 'queued', 'running', 'user_error'; got {value!r:.60}"
     )

@@ -15,5 +15,5 @@ def check_get_finetune_download_checkpoint(value: str) -> GetFinetuneDownloadChe
     if value in GET_FINETUNE_DOWNLOAD_CHECKPOINT_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GET_FINETUNE_DOWNLOAD_CHECKPOINT_VALUES!r}"
+        f"expected one of 'adapter', 'merged', 'model_output_path'; got {value!r:.60}"
     )

@@ -17,6 +17,4 @@ def check_gpu_cluster_create_request_billing_type(
 ) -> GPUClusterCreateRequestBillingType:
     if value in GPU_CLUSTER_CREATE_REQUEST_BILLING_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GPU_CLUSTER_CREATE_REQUEST_BILLING_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'ON_DEMAND', 'RESERVED'; got {value!r:.60}")

@@ -17,6 +17,4 @@ def check_gpu_cluster_create_request_cluster_type(
 ) -> GPUClusterCreateRequestClusterType:
     if value in GPU_CLUSTER_CREATE_REQUEST_CLUSTER_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GPU_CLUSTER_CREATE_REQUEST_CLUSTER_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'KUBERNETES', 'SLURM'; got {value!r:.60}")

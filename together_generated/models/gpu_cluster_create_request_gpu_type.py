@@ -22,5 +22,5 @@ def check_gpu_cluster_create_request_gpu_type(
     if value in GPU_CLUSTER_CREATE_REQUEST_GPU_TYPE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GPU_CLUSTER_CREATE_REQUEST_GPU_TYPE_VALUES!r}"
+        f"expected one of 'B200_SXM', 'H100_SXM', 'H100_SXM_INF', 'H200_SXM', 'L40_PCIE', 'RTX_6000_PCI'; got {value!r:.60}"
     )

@@ -13,6 +13,4 @@ GPU_CLUSTER_INFO_CLUSTER_TYPE_VALUES: set[GPUClusterInfoClusterType] = {
 def check_gpu_cluster_info_cluster_type(value: str) -> GPUClusterInfoClusterType:
     if value in GPU_CLUSTER_INFO_CLUSTER_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GPU_CLUSTER_INFO_CLUSTER_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'KUBERNETES', 'SLURM'; got {value!r:.60}")

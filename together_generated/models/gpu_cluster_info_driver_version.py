@@ -18,5 +18,5 @@ def check_gpu_cluster_info_driver_version(value: str) -> GPUClusterInfoDriverVer
     if value in GPU_CLUSTER_INFO_DRIVER_VERSION_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GPU_CLUSTER_INFO_DRIVER_VERSION_VALUES!r}"
+        f"expected one of 'CUDA_12_5_555', 'CUDA_12_6_560', 'CUDA_12_6_565', 'CUDA_12_8_570'; got {value!r:.60}"
     )

@@ -35,5 +35,5 @@ def check_gpu_cluster_info_status(value: str) -> GPUClusterInfoStatus:
     if value in GPU_CLUSTER_INFO_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GPU_CLUSTER_INFO_STATUS_VALUES!r}"
+        f"expected one of 'Degraded', 'Deleting', 'InstallingDrivers', 'OnDemandComputePaused', 'Paused', 'Ready', 'RunningAcceptanceTests', 'WaitingForControlPlaneNodes', 'WaitingForDataPlaneNodes', 'WaitingForSharedVolume', 'WaitingForSubnet'; got {value!r:.60}"
     )

@@ -17,5 +17,5 @@ def check_gpu_clusters_shared_volume_status(
     if value in GPU_CLUSTERS_SHARED_VOLUME_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {GPU_CLUSTERS_SHARED_VOLUME_STATUS_VALUES!r}"
+        f"expected one of 'available', 'bound', 'provisioning'; got {value!r:.60}"
     )

@@ -15,5 +15,5 @@ def check_hardware_availability_status(value: str) -> HardwareAvailabilityStatus
     if value in HARDWARE_AVAILABILITY_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {HARDWARE_AVAILABILITY_STATUS_VALUES!r}"
+        f"expected one of 'available', 'insufficient', 'unavailable'; got {value!r:.60}"
     )

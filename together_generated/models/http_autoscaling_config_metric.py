@@ -14,5 +14,5 @@ def check_http_autoscaling_config_metric(value: str) -> HTTPAutoscalingConfigMet
     if value in HTTP_AUTOSCALING_CONFIG_METRIC_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {HTTP_AUTOSCALING_CONFIG_METRIC_VALUES!r}"
+        f"expected one of 'HTTPAvgRequestDuration', 'HTTPTotalRequests'; got {value!r:.60}"
     )

@@ -12,6 +12,4 @@ IMAGE_RESPONSE_DATA_B64_TYPE_VALUES: set[ImageResponseDataB64Type] = {
 def check_image_response_data_b64_type(value: str) -> ImageResponseDataB64Type:
     if value in IMAGE_RESPONSE_DATA_B64_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {IMAGE_RESPONSE_DATA_B64_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'b64_json'; got {value!r:.60}")

@@ -12,6 +12,4 @@ IMAGE_RESPONSE_DATA_URL_TYPE_VALUES: set[ImageResponseDataUrlType] = {
 def check_image_response_data_url_type(value: str) -> ImageResponseDataUrlType:
     if value in IMAGE_RESPONSE_DATA_URL_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {IMAGE_RESPONSE_DATA_URL_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'url'; got {value!r:.60}")

@@ -12,6 +12,4 @@ INPUT_AUDIO_TYPE_VALUES: set[InputAudioType] = {
 def check_input_audio_type(value: str) -> InputAudioType:
     if value in INPUT_AUDIO_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {INPUT_AUDIO_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'input_audio'; got {value!r:.60}")

@@ -22,5 +22,5 @@ def check_instance_types_response_types_item(
     if value in INSTANCE_TYPES_RESPONSE_TYPES_ITEM_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {INSTANCE_TYPES_RESPONSE_TYPES_ITEM_VALUES!r}"
+        f"expected one of 'B200_SXM', 'H100_SXM', 'H100_SXM_INF', 'H200_SXM', 'L40_PCIE', 'RTX_6000_PCI'; got {value!r:.60}"
     )

@@ -16,5 +16,5 @@ def check_job_info_success_response_status(value: str) -> JobInfoSuccessResponse
     if value in JOB_INFO_SUCCESS_RESPONSE_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {JOB_INFO_SUCCESS_RESPONSE_STATUS_VALUES!r}"
+        f"expected one of 'Complete', 'Failed', 'Queued', 'Running'; got {value!r:.60}"
     )

@@ -20,5 +20,5 @@ def check_list_endpoint_state(value: str) -> ListEndpointState:
     if value in LIST_ENDPOINT_STATE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {LIST_ENDPOINT_STATE_VALUES!r}"
+        f"expected one of 'ERROR', 'PENDING', 'STARTED', 'STARTING', 'STOPPED', 'STOPPING'; got {value!r:.60}"
     )

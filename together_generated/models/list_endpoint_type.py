@@ -13,6 +13,4 @@ LIST_ENDPOINT_TYPE_VALUES: set[ListEndpointType] = {
 def check_list_endpoint_type(value: str) -> ListEndpointType:
     if value in LIST_ENDPOINT_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {LIST_ENDPOINT_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'dedicated', 'serverless'; got {value!r:.60}")

@@ -13,6 +13,4 @@ LIST_ENDPOINTS_TYPE_VALUES: set[ListEndpointsType] = {
 def check_list_endpoints_type(value: str) -> ListEndpointsType:
     if value in LIST_ENDPOINTS_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {LIST_ENDPOINTS_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'dedicated', 'serverless'; got {value!r:.60}")

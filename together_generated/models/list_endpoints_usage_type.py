@@ -13,6 +13,4 @@ LIST_ENDPOINTS_USAGE_TYPE_VALUES: set[ListEndpointsUsageType] = {
 def check_list_endpoints_usage_type(value: str) -> ListEndpointsUsageType:
     if value in LIST_ENDPOINTS_USAGE_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {LIST_ENDPOINTS_USAGE_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'on-demand', 'reserved'; got {value!r:.60}")

@@ -12,6 +12,4 @@ LO_RA_TRAINING_TYPE_TYPE_VALUES: set[LoRATrainingTypeType] = {
 def check_lo_ra_training_type_type(value: str) -> LoRATrainingTypeType:
     if value in LO_RA_TRAINING_TYPE_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {LO_RA_TRAINING_TYPE_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'Lora'; got {value!r:.60}")

@@ -13,6 +13,4 @@ LR_SCHEDULER_LR_SCHEDULER_TYPE_VALUES: set[LRSchedulerLrSchedulerType] = {
 def check_lr_scheduler_lr_scheduler_type(value: str) -> LRSchedulerLrSchedulerType:
     if value in LR_SCHEDULER_LR_SCHEDULER_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {LR_SCHEDULER_LR_SCHEDULER_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'cosine', 'linear'; got {value!r:.60}")

@@ -21,5 +21,5 @@ def check_model_info_type(value: str) -> ModelInfoType:
     if value in MODEL_INFO_TYPE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {MODEL_INFO_TYPE_VALUES!r}"
+        f"expected one of 'chat', 'code', 'embedding', 'image', 'language', 'moderation', 'rerank'; got {value!r:.60}"
     )

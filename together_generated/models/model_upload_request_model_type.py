@@ -13,6 +13,4 @@ MODEL_UPLOAD_REQUEST_MODEL_TYPE_VALUES: set[ModelUploadRequestModelType] = {
 def check_model_upload_request_model_type(value: str) -> ModelUploadRequestModelType:
     if value in MODEL_UPLOAD_REQUEST_MODEL_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {MODEL_UPLOAD_REQUEST_MODEL_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'adapter', 'model'; got {value!r:.60}")

@@ -14,6 +14,4 @@ def check_post_fine_tunes_body_batch_size_type_1(
 ) -> PostFineTunesBodyBatchSizeType1:
     if value in POST_FINE_TUNES_BODY_BATCH_SIZE_TYPE_1_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {POST_FINE_TUNES_BODY_BATCH_SIZE_TYPE_1_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'max'; got {value!r:.60}")

@@ -16,6 +16,4 @@ def check_post_fine_tunes_body_train_on_inputs_type_1(
 ) -> PostFineTunesBodyTrainOnInputsType1:
     if value in POST_FINE_TUNES_BODY_TRAIN_ON_INPUTS_TYPE_1_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {POST_FINE_TUNES_BODY_TRAIN_ON_INPUTS_TYPE_1_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'auto'; got {value!r:.60}")

@@ -23,5 +23,5 @@ def check_post_images_generations_body_model_type_0(
     if value in POST_IMAGES_GENERATIONS_BODY_MODEL_TYPE_0_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {POST_IMAGES_GENERATIONS_BODY_MODEL_TYPE_0_VALUES!r}"
+        f"expected one of 'black-forest-labs/FLUX.1-schnell', 'black-forest-labs/FLUX.1-schnell-Free', 'black-forest-labs/FLUX.1.1-pro'; got {value!r:.60}"
     )

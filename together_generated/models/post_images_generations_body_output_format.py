@@ -17,6 +17,4 @@ def check_post_images_generations_body_output_format(
 ) -> PostImagesGenerationsBodyOutputFormat:
     if value in POST_IMAGES_GENERATIONS_BODY_OUTPUT_FORMAT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {POST_IMAGES_GENERATIONS_BODY_OUTPUT_FORMAT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'jpeg', 'png'; got {value!r:.60}")

@@ -17,6 +17,4 @@ def check_post_images_generations_body_response_format(
 ) -> PostImagesGenerationsBodyResponseFormat:
     if value in POST_IMAGES_GENERATIONS_BODY_RESPONSE_FORMAT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {POST_IMAGES_GENERATIONS_BODY_RESPONSE_FORMAT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'base64', 'url'; got {value!r:.60}")

@@ -12,6 +12,4 @@ QUEUE_AUTOSCALING_CONFIG_METRIC_VALUES: set[QueueAutoscalingConfigMetric] = {
 def check_queue_autoscaling_config_metric(value: str) -> QueueAutoscalingConfigMetric:
     if value in QUEUE_AUTOSCALING_CONFIG_METRIC_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {QUEUE_AUTOSCALING_CONFIG_METRIC_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'QueueBacklogPerWorker'; got {value!r:.60}")

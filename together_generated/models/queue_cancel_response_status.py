@@ -16,5 +16,5 @@ def check_queue_cancel_response_status(value: str) -> QueueCancelResponseStatus:
     if value in QUEUE_CANCEL_RESPONSE_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {QUEUE_CANCEL_RESPONSE_STATUS_VALUES!r}"
+        f"expected one of 'canceled', 'done', 'failed', 'running'; got {value!r:.60}"
     )

@@ -19,5 +19,5 @@ def check_queue_job_status_response_status(value: str) -> QueueJobStatusResponse
     if value in QUEUE_JOB_STATUS_RESPONSE_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {QUEUE_JOB_STATUS_RESPONSE_STATUS_VALUES!r}"
+        f"expected one of 'canceled', 'done', 'failed', 'pending', 'running'; got {value!r:.60}"
     )

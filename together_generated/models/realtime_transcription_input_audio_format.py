@@ -16,6 +16,4 @@ def check_realtime_transcription_input_audio_format(
 ) -> RealtimeTranscriptionInputAudioFormat:
     if value in REALTIME_TRANSCRIPTION_INPUT_AUDIO_FORMAT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {REALTIME_TRANSCRIPTION_INPUT_AUDIO_FORMAT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'pcm_s16le_16000'; got {value!r:.60}")

@@ -14,5 +14,5 @@ def check_realtime_tts_model(value: str) -> RealtimeTtsModel:
     if value in REALTIME_TTS_MODEL_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {REALTIME_TTS_MODEL_VALUES!r}"
+        f"expected one of 'cartesia/sonic-english', 'hexgrad/Kokoro-82M'; got {value!r:.60}"
     )

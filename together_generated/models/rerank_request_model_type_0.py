@@ -12,6 +12,4 @@ RERANK_REQUEST_MODEL_TYPE_0_VALUES: set[RerankRequestModelType0] = {
 def check_rerank_request_model_type_0(value: str) -> RerankRequestModelType0:
     if value in RERANK_REQUEST_MODEL_TYPE_0_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RERANK_REQUEST_MODEL_TYPE_0_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'Salesforce/Llama-Rank-v1'; got {value!r:.60}")

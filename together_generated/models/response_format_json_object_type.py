@@ -12,6 +12,4 @@ RESPONSE_FORMAT_JSON_OBJECT_TYPE_VALUES: set[ResponseFormatJsonObjectType] = {
 def check_response_format_json_object_type(value: str) -> ResponseFormatJsonObjectType:
     if value in RESPONSE_FORMAT_JSON_OBJECT_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RESPONSE_FORMAT_JSON_OBJECT_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'json_object'; got {value!r:.60}")

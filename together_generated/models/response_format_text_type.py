@@ -12,6 +12,4 @@ RESPONSE_FORMAT_TEXT_TYPE_VALUES: set[ResponseFormatTextType] = {
 def check_response_format_text_type(value: str) -> ResponseFormatTextType:
     if value in RESPONSE_FORMAT_TEXT_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RESPONSE_FORMAT_TEXT_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'text'; got {value!r:.60}")

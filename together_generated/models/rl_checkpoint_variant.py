@@ -19,5 +19,5 @@ def check_rl_checkpoint_variant(value: str) -> RLCheckpointVariant:
     if value in RL_CHECKPOINT_VARIANT_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RL_CHECKPOINT_VARIANT_VALUES!r}"
+        f"expected one of 'CHECKPOINT_VARIANT_ADAPTER', 'CHECKPOINT_VARIANT_MERGED', 'CHECKPOINT_VARIANT_UNSPECIFIED'; got {value!r:.60}"
     )

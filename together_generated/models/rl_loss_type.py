@@ -17,5 +17,5 @@ def check_rl_loss_type(value: str) -> RLLossType:
     if value in RL_LOSS_TYPE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RL_LOSS_TYPE_VALUES!r}"
+        f"expected one of 'LOSS_TYPE_CROSS_ENTROPY', 'LOSS_TYPE_GRPO', 'LOSS_TYPE_UNSPECIFIED'; got {value!r:.60}"
     )

@@ -25,5 +25,5 @@ def check_rl_training_operation_error_code(value: str) -> RLTrainingOperationErr
     if value in RL_TRAINING_OPERATION_ERROR_CODE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RL_TRAINING_OPERATION_ERROR_CODE_VALUES!r}"
+        f"expected one of 'TRAINING_OPERATION_ERROR_CODE_INTERNAL_ERROR', 'TRAINING_OPERATION_ERROR_CODE_INVALID_INPUT', 'TRAINING_OPERATION_ERROR_CODE_RESOURCE_EXHAUSTED', 'TRAINING_OPERATION_ERROR_CODE_SESSION_NOT_ACTIVE', 'TRAINING_OPERATION_ERROR_CODE_TIMEOUT', 'TRAINING_OPERATION_ERROR_CODE_UNSPECIFIED'; got {value!r:.60}"
     )

@@ -23,5 +23,5 @@ def check_rl_training_operation_status(value: str) -> RLTrainingOperationStatus:
     if value in RL_TRAINING_OPERATION_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RL_TRAINING_OPERATION_STATUS_VALUES!r}"
+        f"expected one of 'TRAINING_OPERATION_STATUS_COMPLETED', 'TRAINING_OPERATION_STATUS_FAILED', 'TRAINING_OPERATION_STATUS_PENDING', 'TRAINING_OPERATION_STATUS_RUNNING', 'TRAINING_OPERATION_STATUS_UNSPECIFIED'; got {value!r:.60}"
     )

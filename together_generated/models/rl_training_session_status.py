@@ -27,5 +27,5 @@ def check_rl_training_session_status(value: str) -> RLTrainingSessionStatus:
     if value in RL_TRAINING_SESSION_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RL_TRAINING_SESSION_STATUS_VALUES!r}"
+        f"expected one of 'TRAINING_SESSION_STATUS_CREATING', 'TRAINING_SESSION_STATUS_ERROR', 'TRAINING_SESSION_STATUS_EXPIRED', 'TRAINING_SESSION_STATUS_RUNNING', 'TRAINING_SESSION_STATUS_STOPPED', 'TRAINING_SESSION_STATUS_STOPPING', 'TRAINING_SESSION_STATUS_UNSPECIFIED'; got {value!r:.60}"
     )

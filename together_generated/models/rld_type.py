@@ -17,4 +17,6 @@ RLD_TYPE_VALUES: set[RLDType] = {
 def check_rld_type(value: str) -> RLDType:
     if value in RLD_TYPE_VALUES:
         return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {RLD_TYPE_VALUES!r}")
+    raise TypeError(
+        f"expected one of 'D_TYPE_BFLOAT16', 'D_TYPE_FLOAT32', 'D_TYPE_INT64', 'D_TYPE_UNSPECIFIED'; got {value!r:.60}"
+    )

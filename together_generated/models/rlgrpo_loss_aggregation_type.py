@@ -19,5 +19,5 @@ def check_rlgrpo_loss_aggregation_type(value: str) -> RLGRPOLossAggregationType:
     if value in RLGRPO_LOSS_AGGREGATION_TYPE_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {RLGRPO_LOSS_AGGREGATION_TYPE_VALUES!r}"
+        f"expected one of 'GRPO_LOSS_AGGREGATION_TYPE_FIXED_HORIZON', 'GRPO_LOSS_AGGREGATION_TYPE_TOKEN_MEAN', 'GRPO_LOSS_AGGREGATION_TYPE_UNSPECIFIED'; got {value!r:.60}"
     )

@@ -13,6 +13,4 @@ STREAM_OUTPUT_TYPE_VALUES: set[StreamOutputType] = {
 def check_stream_output_type(value: str) -> StreamOutputType:
     if value in STREAM_OUTPUT_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {STREAM_OUTPUT_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'stderr', 'stdout'; got {value!r:.60}")

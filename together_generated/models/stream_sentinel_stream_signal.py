@@ -12,6 +12,4 @@ STREAM_SENTINEL_STREAM_SIGNAL_VALUES: set[StreamSentinelStreamSignal] = {
 def check_stream_sentinel_stream_signal(value: str) -> StreamSentinelStreamSignal:
     if value in STREAM_SENTINEL_STREAM_SIGNAL_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {STREAM_SENTINEL_STREAM_SIGNAL_VALUES!r}"
-    )
+    raise TypeError(f"expected one of '[DONE]'; got {value!r:.60}")

@@ -12,6 +12,4 @@ TOOL_CHOICE_TYPE_VALUES: set[ToolChoiceType] = {
 def check_tool_choice_type(value: str) -> ToolChoiceType:
     if value in TOOL_CHOICE_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {TOOL_CHOICE_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'function'; got {value!r:.60}")

@@ -12,6 +12,4 @@ TRAINING_METHOD_DPO_METHOD_VALUES: set[TrainingMethodDPOMethod] = {
 def check_training_method_dpo_method(value: str) -> TrainingMethodDPOMethod:
     if value in TRAINING_METHOD_DPO_METHOD_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {TRAINING_METHOD_DPO_METHOD_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'dpo'; got {value!r:.60}")

@@ -12,6 +12,4 @@ TRAINING_METHOD_SFT_METHOD_VALUES: set[TrainingMethodSFTMethod] = {
 def check_training_method_sft_method(value: str) -> TrainingMethodSFTMethod:
     if value in TRAINING_METHOD_SFT_METHOD_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {TRAINING_METHOD_SFT_METHOD_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'sft'; got {value!r:.60}")

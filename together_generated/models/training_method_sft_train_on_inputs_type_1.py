@@ -16,6 +16,4 @@ def check_training_method_sft_train_on_inputs_type_1(
 ) -> TrainingMethodSFTTrainOnInputsType1:
     if value in TRAINING_METHOD_SFT_TRAIN_ON_INPUTS_TYPE_1_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {TRAINING_METHOD_SFT_TRAIN_ON_INPUTS_TYPE_1_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'auto'; got {value!r:.60}")

@@ -15,6 +15,4 @@ def check_update_deployment_request_gpu_type(
 ) -> UpdateDeploymentRequestGpuType:
     if value in UPDATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {UPDATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of ' a100-80gb', 'h100-80gb'; got {value!r:.60}")

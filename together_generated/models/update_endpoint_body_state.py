@@ -13,6 +13,4 @@ UPDATE_ENDPOINT_BODY_STATE_VALUES: set[UpdateEndpointBodyState] = {
 def check_update_endpoint_body_state(value: str) -> UpdateEndpointBodyState:
     if value in UPDATE_ENDPOINT_BODY_STATE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {UPDATE_ENDPOINT_BODY_STATE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'STARTED', 'STOPPED'; got {value!r:.60}")

@@ -15,6 +15,4 @@ def check_video_frame_image_input_frame_type_1(
 ) -> VideoFrameImageInputFrameType1:
     if value in VIDEO_FRAME_IMAGE_INPUT_FRAME_TYPE_1_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {VIDEO_FRAME_IMAGE_INPUT_FRAME_TYPE_1_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'first', 'last'; got {value!r:.60}")

@@ -13,6 +13,4 @@ VIDEO_OUTPUT_FORMAT_VALUES: set[VideoOutputFormat] = {
 def check_video_output_format(value: str) -> VideoOutputFormat:
     if value in VIDEO_OUTPUT_FORMAT_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {VIDEO_OUTPUT_FORMAT_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'MP4', 'WEBM'; got {value!r:.60}")

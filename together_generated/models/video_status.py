@@ -15,5 +15,5 @@ def check_video_status(value: str) -> VideoStatus:
     if value in VIDEO_STATUS_VALUES:
         return value
     raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {VIDEO_STATUS_VALUES!r}"
+        f"expected one of 'completed', 'failed', 'in_progress'; got {value!r:.60}"
     )

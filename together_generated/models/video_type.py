@@ -12,6 +12,4 @@ VIDEO_TYPE_VALUES: set[VideoType] = {
 def check_video_type(value: str) -> VideoType:
     if value in VIDEO_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {VIDEO_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'video_url'; got {value!r:.60}")

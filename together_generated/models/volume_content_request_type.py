@@ -12,6 +12,4 @@ VOLUME_CONTENT_REQUEST_TYPE_VALUES: set[VolumeContentRequestType] = {
 def check_volume_content_request_type(value: str) -> VolumeContentRequestType:
     if value in VOLUME_CONTENT_REQUEST_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {VOLUME_CONTENT_REQUEST_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'files'; got {value!r:.60}")

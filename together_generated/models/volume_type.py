@@ -12,6 +12,4 @@ VOLUME_TYPE_VALUES: set[VolumeType] = {
 def check_volume_type(value: str) -> VolumeType:
     if value in VOLUME_TYPE_VALUES:
         return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {VOLUME_TYPE_VALUES!r}"
-    )
+    raise TypeError(f"expected one of 'readOnly'; got {value!r:.60}")
