@@ -82,12 +82,14 @@ class RerankRequest:
             isinstance(item, RerankRequestDocumentsType0Item) for item in self.documents
         ):
             documents = []
-            for documents_type_0_item_data in self.documents:
+            for documents_type_0_item_data in cast(
+                "list[RerankRequestDocumentsType0Item]", self.documents
+            ):
                 documents_type_0_item = documents_type_0_item_data.to_dict()
                 documents.append(documents_type_0_item)
 
         else:
-            documents = self.documents
+            documents = cast("list[str]", self.documents)
 
         top_n = self.top_n
 
