@@ -122,14 +122,17 @@ class AudioTranscriptionRequest:
         elif isinstance(self.timestamp_granularities, str):
             timestamp_granularities = self.timestamp_granularities
         else:
-            timestamp_granularities = []
+            timestamp_granularities_type_1_item_list: list[str] = []
             for (
                 timestamp_granularities_type_1_item_data
             ) in self.timestamp_granularities:
                 timestamp_granularities_type_1_item: str = (
                     timestamp_granularities_type_1_item_data
                 )
-                timestamp_granularities.append(timestamp_granularities_type_1_item)
+                timestamp_granularities_type_1_item_list.append(
+                    timestamp_granularities_type_1_item
+                )
+            timestamp_granularities = timestamp_granularities_type_1_item_list
 
         diarize = self.diarize
 

@@ -61,10 +61,11 @@ class AudioTranscriptionSpeakerSegment:
 
         end = self.end
 
-        words = []
+        words_item_list: list[dict[str, Any]] = []
         for words_item_data in self.words:
             words_item = words_item_data.to_dict()
-            words.append(words_item)
+            words_item_list.append(words_item)
+        words = words_item_list
 
         text = self.text
 

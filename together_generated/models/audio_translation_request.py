@@ -96,14 +96,17 @@ class AudioTranslationRequest:
         elif isinstance(self.timestamp_granularities, str):
             timestamp_granularities = self.timestamp_granularities
         else:
-            timestamp_granularities = []
+            timestamp_granularities_type_1_item_list: list[str] = []
             for (
                 timestamp_granularities_type_1_item_data
             ) in self.timestamp_granularities:
                 timestamp_granularities_type_1_item: str = (
                     timestamp_granularities_type_1_item_data
                 )
-                timestamp_granularities.append(timestamp_granularities_type_1_item)
+                timestamp_granularities_type_1_item_list.append(
+                    timestamp_granularities_type_1_item
+                )
+            timestamp_granularities = timestamp_granularities_type_1_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -74,17 +74,19 @@ class AudioTranslationVerboseJsonResponse:
 
         text = self.text
 
-        segments = []
+        segments_item_list: list[dict[str, Any]] = []
         for segments_item_data in self.segments:
             segments_item = segments_item_data.to_dict()
-            segments.append(segments_item)
+            segments_item_list.append(segments_item)
+        segments = segments_item_list
 
         words: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.words, Unset):
-            words = []
+            words_item_list: list[dict[str, Any]] = []
             for words_item_data in self.words:
                 words_item = words_item_data.to_dict()
-                words.append(words_item)
+                words_item_list.append(words_item)
+            words = words_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

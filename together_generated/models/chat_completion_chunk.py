@@ -82,10 +82,11 @@ class ChatCompletionChunk:
 
         model = self.model
 
-        choices = []
+        choices_item_list: list[dict[str, Any]] = []
         for choices_item_data in self.choices:
             choices_item = choices_item_data.to_dict()
-            choices.append(choices_item)
+            choices_item_list.append(choices_item)
+        choices = choices_item_list
 
         system_fingerprint = self.system_fingerprint
 
@@ -99,10 +100,11 @@ class ChatCompletionChunk:
 
         warnings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.warnings, Unset):
-            warnings = []
+            warnings_item_list: list[dict[str, Any]] = []
             for warnings_item_data in self.warnings:
                 warnings_item = warnings_item_data.to_dict()
-                warnings.append(warnings_item)
+                warnings_item_list.append(warnings_item)
+            warnings = warnings_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

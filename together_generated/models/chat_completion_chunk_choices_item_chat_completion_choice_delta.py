@@ -87,10 +87,11 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta:
 
         tool_calls: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tool_calls, Unset):
-            tool_calls = []
+            tool_calls_item_list: list[dict[str, Any]] = []
             for tool_calls_item_data in self.tool_calls:
                 tool_calls_item = tool_calls_item_data.to_dict()
-                tool_calls.append(tool_calls_item)
+                tool_calls_item_list.append(tool_calls_item)
+            tool_calls = tool_calls_item_list
 
         function_call: dict[str, Any] | None | Unset
         if isinstance(self.function_call, Unset):

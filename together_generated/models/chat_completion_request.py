@@ -261,7 +261,7 @@ class ChatCompletionRequest:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        messages = []
+        messages_item_list: list[dict[str, Any]] = []
         for messages_item_data in self.messages:
             messages_item: dict[str, Any]
             if isinstance(messages_item_data, ChatCompletionSystemMessageParam):
@@ -275,7 +275,8 @@ class ChatCompletionRequest:
             else:
                 messages_item = messages_item_data.to_dict()
 
-            messages.append(messages_item)
+            messages_item_list.append(messages_item)
+        messages = messages_item_list
 
         model = self.model
 
@@ -337,10 +338,11 @@ class ChatCompletionRequest:
 
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
-            tools = []
+            tools_item_list: list[dict[str, Any]] = []
             for tools_item_data in self.tools:
                 tools_item = tools_item_data.to_dict()
-                tools.append(tools_item)
+                tools_item_list.append(tools_item)
+            tools = tools_item_list
 
         tool_choice: dict[str, Any] | str | Unset
         if isinstance(self.tool_choice, Unset):

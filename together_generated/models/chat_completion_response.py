@@ -78,12 +78,17 @@ class ChatCompletionResponse:
             _lazy_imports()
         id = self.id
 
-        choices = []
+        componentsschemas_chat_completion_choices_data_item_list: list[
+            dict[str, Any]
+        ] = []
         for componentsschemas_chat_completion_choices_data_item_data in self.choices:
             componentsschemas_chat_completion_choices_data_item = (
                 componentsschemas_chat_completion_choices_data_item_data.to_dict()
             )
-            choices.append(componentsschemas_chat_completion_choices_data_item)
+            componentsschemas_chat_completion_choices_data_item_list.append(
+                componentsschemas_chat_completion_choices_data_item
+            )
+        choices = componentsschemas_chat_completion_choices_data_item_list
 
         created = self.created
 
@@ -101,19 +106,23 @@ class ChatCompletionResponse:
 
         prompt: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.prompt, Unset):
-            prompt = []
+            componentsschemas_prompt_part_item_list: list[dict[str, Any]] = []
             for componentsschemas_prompt_part_item_data in self.prompt:
                 componentsschemas_prompt_part_item = (
                     componentsschemas_prompt_part_item_data.to_dict()
                 )
-                prompt.append(componentsschemas_prompt_part_item)
+                componentsschemas_prompt_part_item_list.append(
+                    componentsschemas_prompt_part_item
+                )
+            prompt = componentsschemas_prompt_part_item_list
 
         warnings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.warnings, Unset):
-            warnings = []
+            warnings_item_list: list[dict[str, Any]] = []
             for warnings_item_data in self.warnings:
                 warnings_item = warnings_item_data.to_dict()
-                warnings.append(warnings_item)
+                warnings_item_list.append(warnings_item)
+            warnings = warnings_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -88,7 +88,9 @@ class ChatCompletionUserMessageParam:
             _lazy_imports()
         content: list[dict[str, Any]] | str
         if isinstance(self.content, list):
-            content = []
+            componentsschemas_chat_completion_user_message_content_multimodal_item_list: list[
+                dict[str, Any]
+            ] = []
             for componentsschemas_chat_completion_user_message_content_multimodal_item_data in self.content:
                 componentsschemas_chat_completion_user_message_content_multimodal_item: dict[
                     str, Any
@@ -116,9 +118,10 @@ class ChatCompletionUserMessageParam:
                 else:
                     componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
 
-                content.append(
+                componentsschemas_chat_completion_user_message_content_multimodal_item_list.append(
                     componentsschemas_chat_completion_user_message_content_multimodal_item
                 )
+            content = componentsschemas_chat_completion_user_message_content_multimodal_item_list
 
         else:
             content = self.content

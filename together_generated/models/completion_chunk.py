@@ -75,10 +75,11 @@ class CompletionChunk:
 
         token = self.token.to_dict()
 
-        choices = []
+        choices_item_list: list[dict[str, Any]] = []
         for choices_item_data in self.choices:
             choices_item = choices_item_data.to_dict()
-            choices.append(choices_item)
+            choices_item_list.append(choices_item)
+        choices = choices_item_list
 
         usage: dict[str, Any] | None
         if isinstance(self.usage, UsageData):

@@ -72,12 +72,15 @@ class CompletionResponse:
             _lazy_imports()
         id = self.id
 
-        choices = []
+        componentsschemas_completion_choices_data_item_list: list[dict[str, Any]] = []
         for componentsschemas_completion_choices_data_item_data in self.choices:
             componentsschemas_completion_choices_data_item = (
                 componentsschemas_completion_choices_data_item_data.to_dict()
             )
-            choices.append(componentsschemas_completion_choices_data_item)
+            componentsschemas_completion_choices_data_item_list.append(
+                componentsschemas_completion_choices_data_item
+            )
+        choices = componentsschemas_completion_choices_data_item_list
 
         usage: dict[str, Any] | None
         if isinstance(self.usage, UsageData):
@@ -93,12 +96,15 @@ class CompletionResponse:
 
         prompt: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.prompt, Unset):
-            prompt = []
+            componentsschemas_prompt_part_item_list: list[dict[str, Any]] = []
             for componentsschemas_prompt_part_item_data in self.prompt:
                 componentsschemas_prompt_part_item = (
                     componentsschemas_prompt_part_item_data.to_dict()
                 )
-                prompt.append(componentsschemas_prompt_part_item)
+                componentsschemas_prompt_part_item_list.append(
+                    componentsschemas_prompt_part_item
+                )
+            prompt = componentsschemas_prompt_part_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

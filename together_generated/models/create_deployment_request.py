@@ -152,10 +152,11 @@ class CreateDeploymentRequest:
 
         environment_variables: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.environment_variables, Unset):
-            environment_variables = []
+            environment_variables_item_list: list[dict[str, Any]] = []
             for environment_variables_item_data in self.environment_variables:
                 environment_variables_item = environment_variables_item_data.to_dict()
-                environment_variables.append(environment_variables_item)
+                environment_variables_item_list.append(environment_variables_item)
+            environment_variables = environment_variables_item_list
 
         gpu_count = self.gpu_count
 
@@ -175,10 +176,11 @@ class CreateDeploymentRequest:
 
         volumes: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.volumes, Unset):
-            volumes = []
+            volumes_item_list: list[dict[str, Any]] = []
             for volumes_item_data in self.volumes:
                 volumes_item = volumes_item_data.to_dict()
-                volumes.append(volumes_item)
+                volumes_item_list.append(volumes_item)
+            volumes = volumes_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -108,10 +108,11 @@ class CreateVideoBody:
 
         frame_images: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.frame_images, Unset):
-            frame_images = []
+            frame_images_item_list: list[dict[str, Any]] = []
             for frame_images_item_data in self.frame_images:
                 frame_images_item = frame_images_item_data.to_dict()
-                frame_images.append(frame_images_item)
+                frame_images_item_list.append(frame_images_item)
+            frame_images = frame_images_item_list
 
         reference_images: list[str] | Unset = UNSET
         if not isinstance(self.reference_images, Unset):

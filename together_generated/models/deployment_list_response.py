@@ -54,10 +54,11 @@ class DeploymentListResponse:
             _lazy_imports()
         data: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.data, Unset):
-            data = []
+            data_item_list: list[dict[str, Any]] = []
             for data_item_data in self.data:
                 data_item = data_item_data.to_dict()
-                data.append(data_item)
+                data_item_list.append(data_item)
+            data = data_item_list
 
         object_ = self.object_
 

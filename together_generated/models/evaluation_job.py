@@ -119,10 +119,11 @@ class EvaluationJob:
 
         status_updates: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.status_updates, Unset):
-            status_updates = []
+            status_updates_item_list: list[dict[str, Any]] = []
             for status_updates_item_data in self.status_updates:
                 status_updates_item = status_updates_item_data.to_dict()
-                status_updates.append(status_updates_item)
+                status_updates_item_list.append(status_updates_item)
+            status_updates = status_updates_item_list
 
         parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.parameters, Unset):

@@ -64,10 +64,11 @@ class ExecuteRequest:
 
         files: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.files, Unset):
-            files = []
+            files_item_list: list[dict[str, Any]] = []
             for files_item_data in self.files:
                 files_item = files_item_data.to_dict()
-                files.append(files_item)
+                files_item_list.append(files_item)
+            files = files_item_list
 
         session_id = self.session_id
 

@@ -61,7 +61,7 @@ class ExecuteResponseData:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        outputs = []
+        outputs_item_list: list[dict[str, Any]] = []
         for outputs_item_data in self.outputs:
             outputs_item: dict[str, Any]
             if isinstance(outputs_item_data, StreamOutput):
@@ -71,7 +71,8 @@ class ExecuteResponseData:
             else:
                 outputs_item = outputs_item_data.to_dict()
 
-            outputs.append(outputs_item)
+            outputs_item_list.append(outputs_item)
+        outputs = outputs_item_list
 
         session_id = self.session_id
 

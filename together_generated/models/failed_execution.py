@@ -47,14 +47,15 @@ class FailedExecution:
             _lazy_imports()
         data = self.data
 
-        errors = []
+        errors_item_list: list[dict[str, Any] | str] = []
         for errors_item_data in self.errors:
             errors_item: dict[str, Any] | str
             if isinstance(errors_item_data, ErrorType1):
                 errors_item = errors_item_data.to_dict()
             else:
                 errors_item = errors_item_data
-            errors.append(errors_item)
+            errors_item_list.append(errors_item)
+        errors = errors_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -43,10 +43,11 @@ class FinetuneListCheckpoints:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        data = []
+        data_item_list: list[dict[str, Any]] = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
-            data.append(data_item)
+            data_item_list.append(data_item)
+        data = data_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

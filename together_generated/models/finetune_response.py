@@ -247,10 +247,11 @@ class FinetuneResponse:
 
         events: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.events, Unset):
-            events = []
+            events_item_list: list[dict[str, Any]] = []
             for events_item_data in self.events:
                 events_item = events_item_data.to_dict()
-                events.append(events_item)
+                events_item_list.append(events_item)
+            events = events_item_list
 
         token_count = self.token_count
 

@@ -109,22 +109,25 @@ class GPUClusterInfo:
 
         driver_version: str = self.driver_version
 
-        volumes = []
+        volumes_item_list: list[dict[str, Any]] = []
         for volumes_item_data in self.volumes:
             volumes_item = volumes_item_data.to_dict()
-            volumes.append(volumes_item)
+            volumes_item_list.append(volumes_item)
+        volumes = volumes_item_list
 
         status: str = self.status
 
-        control_plane_nodes = []
+        control_plane_nodes_item_list: list[dict[str, Any]] = []
         for control_plane_nodes_item_data in self.control_plane_nodes:
             control_plane_nodes_item = control_plane_nodes_item_data.to_dict()
-            control_plane_nodes.append(control_plane_nodes_item)
+            control_plane_nodes_item_list.append(control_plane_nodes_item)
+        control_plane_nodes = control_plane_nodes_item_list
 
-        gpu_worker_nodes = []
+        gpu_worker_nodes_item_list: list[dict[str, Any]] = []
         for gpu_worker_nodes_item_data in self.gpu_worker_nodes:
             gpu_worker_nodes_item = gpu_worker_nodes_item_data.to_dict()
-            gpu_worker_nodes.append(gpu_worker_nodes_item)
+            gpu_worker_nodes_item_list.append(gpu_worker_nodes_item)
+        gpu_worker_nodes = gpu_worker_nodes_item_list
 
         kube_config = self.kube_config
 

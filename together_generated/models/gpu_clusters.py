@@ -43,10 +43,11 @@ class GPUClusters:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        clusters = []
+        clusters_item_list: list[dict[str, Any]] = []
         for clusters_item_data in self.clusters:
             clusters_item = clusters_item_data.to_dict()
-            clusters.append(clusters_item)
+            clusters_item_list.append(clusters_item)
+        clusters = clusters_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -45,10 +45,11 @@ class GPUClustersSharedVolumes:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        volumes = []
+        volumes_item_list: list[dict[str, Any]] = []
         for volumes_item_data in self.volumes:
             volumes_item = volumes_item_data.to_dict()
-            volumes.append(volumes_item)
+            volumes_item_list.append(volumes_item)
+        volumes = volumes_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -64,7 +64,7 @@ class ImageResponse:
 
         object_ = self.object_
 
-        data = []
+        data_item_list: list[dict[str, Any]] = []
         for data_item_data in self.data:
             data_item: dict[str, Any]
             if isinstance(data_item_data, ImageResponseDataB64):
@@ -72,7 +72,8 @@ class ImageResponse:
             else:
                 data_item = data_item_data.to_dict()
 
-            data.append(data_item)
+            data_item_list.append(data_item)
+        data = data_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

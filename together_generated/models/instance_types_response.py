@@ -30,10 +30,11 @@ class InstanceTypesResponse:
     def to_dict(self) -> dict[str, Any]:
         types: list[str] | Unset = UNSET
         if not isinstance(self.types, Unset):
-            types = []
+            types_item_list: list[str] = []
             for types_item_data in self.types:
                 types_item: str = types_item_data
-                types.append(types_item)
+                types_item_list.append(types_item)
+            types = types_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

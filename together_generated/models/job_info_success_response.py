@@ -76,10 +76,11 @@ class JobInfoSuccessResponse:
 
         status: str = self.status
 
-        status_updates = []
+        status_updates_item_list: list[dict[str, Any]] = []
         for status_updates_item_data in self.status_updates:
             status_updates_item = status_updates_item_data.to_dict()
-            status_updates.append(status_updates_item)
+            status_updates_item_list.append(status_updates_item)
+        status_updates = status_updates_item_list
 
         args = self.args.to_dict()
 

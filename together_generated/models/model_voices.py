@@ -48,10 +48,11 @@ class ModelVoices:
             _lazy_imports()
         model = self.model
 
-        voices = []
+        voices_item_list: list[dict[str, Any]] = []
         for voices_item_data in self.voices:
             voices_item = voices_item_data.to_dict()
-            voices.append(voices_item)
+            voices_item_list.append(voices_item)
+        voices = voices_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

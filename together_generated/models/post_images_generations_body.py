@@ -130,10 +130,11 @@ class PostImagesGenerationsBody:
 
         image_loras: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.image_loras, Unset):
-            image_loras = []
+            image_loras_item_list: list[dict[str, Any]] = []
             for image_loras_item_data in self.image_loras:
                 image_loras_item = image_loras_item_data.to_dict()
-                image_loras.append(image_loras_item)
+                image_loras_item_list.append(image_loras_item)
+            image_loras = image_loras_item_list
 
         reference_images: list[str] | Unset = UNSET
         if not isinstance(self.reference_images, Unset):

@@ -45,10 +45,11 @@ class RegionListResponse:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        regions = []
+        regions_item_list: list[dict[str, Any]] = []
         for regions_item_data in self.regions:
             regions_item = regions_item_data.to_dict()
-            regions.append(regions_item)
+            regions_item_list.append(regions_item)
+        regions = regions_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -81,12 +81,13 @@ class RerankRequest:
         if isinstance(self.documents, list) and all(
             isinstance(item, RerankRequestDocumentsType0Item) for item in self.documents
         ):
-            documents = []
+            documents_type_0_item_list: list[dict[str, Any]] = []
             for documents_type_0_item_data in cast(
                 "list[RerankRequestDocumentsType0Item]", self.documents
             ):
                 documents_type_0_item = documents_type_0_item_data.to_dict()
-                documents.append(documents_type_0_item)
+                documents_type_0_item_list.append(documents_type_0_item)
+            documents = documents_type_0_item_list
 
         else:
             documents = cast("list[str]", self.documents)

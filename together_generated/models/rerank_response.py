@@ -72,10 +72,11 @@ class RerankResponse:
 
         model = self.model
 
-        results = []
+        results_item_list: list[dict[str, Any]] = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
-            results.append(results_item)
+            results_item_list.append(results_item)
+        results = results_item_list
 
         id = self.id
 

@@ -47,14 +47,15 @@ class Response:
             _lazy_imports()
         errors: list[dict[str, Any] | str] | Unset = UNSET
         if not isinstance(self.errors, Unset):
-            errors = []
+            errors_item_list: list[dict[str, Any] | str] = []
             for errors_item_data in self.errors:
                 errors_item: dict[str, Any] | str
                 if isinstance(errors_item_data, ResponseErrorsItemType1):
                     errors_item = errors_item_data.to_dict()
                 else:
                     errors_item = errors_item_data
-                errors.append(errors_item)
+                errors_item_list.append(errors_item)
+            errors = errors_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

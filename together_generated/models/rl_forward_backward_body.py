@@ -49,10 +49,11 @@ class RLForwardBackwardBody:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        samples = []
+        samples_item_list: list[dict[str, Any]] = []
         for samples_item_data in self.samples:
             samples_item = samples_item_data.to_dict()
-            samples.append(samples_item)
+            samples_item_list.append(samples_item)
+        samples = samples_item_list
 
         loss = self.loss.to_dict()
 

@@ -43,10 +43,11 @@ class RLModelInput:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        chunks = []
+        chunks_item_list: list[dict[str, Any]] = []
         for chunks_item_data in self.chunks:
             chunks_item = chunks_item_data.to_dict()
-            chunks.append(chunks_item)
+            chunks_item_list.append(chunks_item)
+        chunks = chunks_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

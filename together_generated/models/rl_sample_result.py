@@ -45,10 +45,11 @@ class RLSampleResult:
             _lazy_imports()
         sequences: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.sequences, Unset):
-            sequences = []
+            sequences_item_list: list[dict[str, Any]] = []
             for sequences_item_data in self.sequences:
                 sequences_item = sequences_item_data.to_dict()
-                sequences.append(sequences_item)
+                sequences_item_list.append(sequences_item)
+            sequences = sequences_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -88,17 +88,19 @@ class RLTrainingSession:
 
         inference_checkpoints: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.inference_checkpoints, Unset):
-            inference_checkpoints = []
+            inference_checkpoints_item_list: list[dict[str, Any]] = []
             for inference_checkpoints_item_data in self.inference_checkpoints:
                 inference_checkpoints_item = inference_checkpoints_item_data.to_dict()
-                inference_checkpoints.append(inference_checkpoints_item)
+                inference_checkpoints_item_list.append(inference_checkpoints_item)
+            inference_checkpoints = inference_checkpoints_item_list
 
         training_checkpoints: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.training_checkpoints, Unset):
-            training_checkpoints = []
+            training_checkpoints_item_list: list[dict[str, Any]] = []
             for training_checkpoints_item_data in self.training_checkpoints:
                 training_checkpoints_item = training_checkpoints_item_data.to_dict()
-                training_checkpoints.append(training_checkpoints_item)
+                training_checkpoints_item_list.append(training_checkpoints_item)
+            training_checkpoints = training_checkpoints_item_list
 
         resume_from_checkpoint_id = self.resume_from_checkpoint_id
 

@@ -57,14 +57,15 @@ class SessionListResponse:
             _lazy_imports()
         errors: list[dict[str, Any] | str] | Unset = UNSET
         if not isinstance(self.errors, Unset):
-            errors = []
+            errors_item_list: list[dict[str, Any] | str] = []
             for errors_item_data in self.errors:
                 errors_item: dict[str, Any] | str
                 if isinstance(errors_item_data, SessionListResponseErrorsItemType1):
                     errors_item = errors_item_data.to_dict()
                 else:
                     errors_item = errors_item_data
-                errors.append(errors_item)
+                errors_item_list.append(errors_item)
+            errors = errors_item_list
 
         data: dict[str, Any] | Unset = UNSET
         if not isinstance(self.data, Unset):

@@ -47,10 +47,11 @@ class SessionListResponseData:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        sessions = []
+        sessions_item_list: list[dict[str, Any]] = []
         for sessions_item_data in self.sessions:
             sessions_item = sessions_item_data.to_dict()
-            sessions.append(sessions_item)
+            sessions_item_list.append(sessions_item)
+        sessions = sessions_item_list
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

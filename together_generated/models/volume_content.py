@@ -53,10 +53,11 @@ class VolumeContent:
             _lazy_imports()
         files: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.files, Unset):
-            files = []
+            files_item_list: list[dict[str, Any]] = []
             for files_item_data in self.files:
                 files_item = files_item_data.to_dict()
-                files.append(files_item)
+                files_item_list.append(files_item)
+            files = files_item_list
 
         source_prefix = self.source_prefix
 
