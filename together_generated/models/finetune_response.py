@@ -476,7 +476,7 @@ class FinetuneResponse:
                     if isinstance(data, (int,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a number or a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected an integer or a string, got {type(data).__name__} {data!r:.60}"
                     )
 
                 batch_size = _parse_batch_size(_batch_size_data)
