@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import together
+from together import Together
 
 CASES = [
     (400, together.BadRequestError),
@@ -60,10 +61,19 @@ def test_hierarchy_lets_users_catch_at_any_level():
     assert issubclass(together.TogetherError, Exception)
 
 
-def test_response_that_does_not_fit_the_model_is_a_validation_error(client, httpserver):
-    httpserver.expect_request("/v1/videos/v1").respond_with_json({"unexpected": True})
+def test_response_of_the_wrong_kind_is_a_validation_error(client, httpserver):
+    httpserver.expect_request("/v1/videos/v1").respond_with_json([{"id": "v1"}])
     with pytest.raises(together.APIResponseValidationError) as info:
         client.videos.retrieve("v1")
+    assert info.value.body == [{"id": "v1"}]
+    assert info.value.status_code == 200
+
+
+def test_strict_client_refuses_a_response_that_strays_from_the_spec(base_url, httpserver):
+    httpserver.expect_request("/v1/videos/v1").respond_with_json({"unexpected": True})
+    strict = Together(api_key="k", base_url=base_url, strict_responses=True)
+    with strict, pytest.raises(together.APIResponseValidationError) as info:
+        strict.videos.retrieve("v1")
     assert info.value.body == {"unexpected": True}
     assert info.value.status_code == 200
 

@@ -600,10 +600,10 @@ async def test_async_speech_stream_of_raw_audio_yields_its_bytes(
     assert b"".join([a async for a in stream]) == b"".join(AUDIO)
 
 
-def test_chunk_that_does_not_fit_its_model_is_a_validation_error(
+def test_chunk_that_is_not_an_object_is_a_validation_error(
     client: Together, httpserver: HTTPServer
 ) -> None:
-    broken = {k: v for k, v in chat_chunk("x").items() if k != "choices"}
+    broken = [chat_chunk("x")]
     serve_sse(httpserver, sse(chat_chunk("a"), broken, "[DONE]"))
     stream = client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
     received = []

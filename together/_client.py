@@ -44,12 +44,15 @@ class _BaseClient(Generic[M]):
         default_headers: Mapping[str, str] | None = None,
         supplied_headers: Mapping[str, str] | None = None,
         http_client: Any = None,
+        strict_responses: bool = False,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
         ``TOGETHER_API_KEY``, ``TOGETHER_BASE_URL``, ``TOGETHER_TIMEOUT``,
         ``TOGETHER_MAX_RETRIES``. ``supplied_headers`` is the 1.x name of
-        ``default_headers``. Raises AuthenticationError when no API key is found and
-        ValueError/TypeError naming any malformed setting."""
+        ``default_headers``. ``strict_responses=True`` makes a response that strays from
+        the spec raise APIResponseValidationError (by default it is kept as received).
+        Raises AuthenticationError when no API key is found and ValueError/TypeError
+        naming any malformed setting."""
         if supplied_headers is not None:
             if default_headers is not None:
                 raise TypeError("pass default_headers or supplied_headers, not both")
@@ -60,6 +63,7 @@ class _BaseClient(Generic[M]):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
         configure_logging()
         if http_client is not None and not isinstance(http_client, self._http_client_class):
@@ -125,6 +129,7 @@ class _BaseClient(Generic[M]):
         timeout: _config.TimeoutTypes | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool | None = None,
     ) -> _Self:
         """A client with some settings changed that shares this one's connection pool
         (closing it does not close the pool)."""
@@ -142,6 +147,9 @@ class _BaseClient(Generic[M]):
             else _config.parse_max_retries(max_retries, "max_retries"),
             default_headers=old.default_headers
             + _config.parse_headers(default_headers, "default_headers"),
+            strict_responses=old.strict_responses
+            if strict_responses is None
+            else _config.parse_flag(strict_responses, "strict_responses"),
         )
         clone = object.__new__(type(self))
         clone._owns_http_client = False

@@ -45,6 +45,8 @@ class Settings(NamedTuple):
     timeout: httpx.Timeout
     max_retries: int
     default_headers: tuple[tuple[str, str], ...] = ()
+    # Off: responses are read leniently (values newer than the spec are kept as received).
+    strict_responses: bool = False
 
     def __repr__(self) -> str:  # never show the key
         return (
@@ -115,6 +117,12 @@ def parse_max_retries(value: object, source: str) -> int:
     return value
 
 
+def parse_flag(value: object, source: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{source} must be True or False, got {value!r}")
+    return value
+
+
 def parse_base_url(value: object, source: str) -> str:
     if not isinstance(value, (str, httpx.URL)):
         raise TypeError(f"{source} must be a URL string, got {value!r}")
@@ -143,6 +151,7 @@ def resolve(
     timeout: TimeoutTypes | None = None,
     max_retries: int | None = None,
     default_headers: Mapping[str, str] | None = None,
+    strict_responses: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Resolve every setting (argument → environment → Colab/default) and validate it.
@@ -175,4 +184,5 @@ def resolve(
             max_retries, "TOGETHER_MAX_RETRIES", DEFAULT_MAX_RETRIES, parse_max_retries
         ),
         default_headers=parse_headers(default_headers, "default_headers"),
+        strict_responses=parse_flag(strict_responses, "strict_responses"),
     )

@@ -103,12 +103,12 @@ class _Writer:
 
 def saver(
     output: Path, default_name: str, progress: bool | None, *, is_async: bool
-) -> Callable[[httpx.Response], Path | Coroutine[Any, Any, Path]]:
+) -> Callable[[httpx.Response, bool], Path | Coroutine[Any, Any, Path]]:
     """A ``Call.stream`` factory that writes the open response to ``output`` (a file, or a
     folder to put the served file name in) and gives back the path. With ``is_async`` it
     gives a coroutine, awaited by ``file_operation``."""
 
-    def save(response: httpx.Response) -> Path:
+    def save(response: httpx.Response, strict: bool = False) -> Path:
         try:
             with _Writer(response, output, default_name, progress) as writer:
                 for chunk in response.iter_bytes():
@@ -117,7 +117,7 @@ def saver(
         finally:
             response.close()
 
-    async def asave(response: httpx.Response) -> Path:
+    async def asave(response: httpx.Response, strict: bool = False) -> Path:
         try:
             with _Writer(response, output, default_name, progress) as writer:
                 async for chunk in response.aiter_bytes():
@@ -129,6 +129,6 @@ def saver(
     return asave if is_async else save
 
 
-def content_of(response: httpx.Response) -> bytes:
+def content_of(response: httpx.Response, strict: bool = False) -> bytes:
     """A binary body as it came (never parsed as JSON)."""
     return response.content

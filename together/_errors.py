@@ -128,9 +128,12 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """A successful response whose body does not fit the model the spec gives it.
+    """A successful response whose body can't be read as the result: not JSON, or JSON
+    of the wrong kind (a list where an object is expected); with ``strict_responses=True``
+    also any value off the spec.
 
-    ``body`` holds the raw body (parsed JSON where possible), ``response`` the response.
+    ``body`` holds the raw body (parsed JSON where possible; text cut at 64 KiB),
+    ``response`` the response, ``status_code`` its status.
     """
 
     def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
@@ -150,8 +153,11 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
-def response_body(response: httpx.Response) -> Any:
-    """The body as JSON when it is JSON, else as text."""
+def response_body(response: httpx.Response, limit: int | None = None) -> Any:
+    """The body as JSON when it is JSON, else as text; a body longer than ``limit`` bytes
+    as its first ``limit`` bytes of text."""
+    if limit is not None and len(response.content) > limit:
+        return response.content[:limit].decode(response.encoding or "utf-8", "replace")
     try:
         return json.loads(response.content)
     except ValueError:

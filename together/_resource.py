@@ -126,39 +126,15 @@ def build_model(model: type[Any], fields: Mapping[str, Any], where: str) -> Any:
         raise TypeError(f"{where}: invalid arguments: {exc}") from None
 
 
-def parse_with(endpoint: ModuleType) -> Callable[[httpx.Response], Any]:
-    """Parse a 2xx response with the generated endpoint's own parser."""
+def parse_with(endpoint: ModuleType) -> Callable[[httpx.Response, bool], Any]:
+    """Read a 2xx response with the generated endpoint's ``parse_response``: leniently,
+    or exactly as the spec says when the client has ``strict_responses``."""
+    read = endpoint.parse_response
 
-    def parse(response: httpx.Response) -> Any:
-        from together_generated.errors import UnexpectedStatus
-
-        try:
-            result = endpoint._parse_response(client=_PARSE_CLIENT, response=response)
-        except UnexpectedStatus:
-            # A success code the spec does not list for this operation (200 where it says
-            # 201, say): the server has acted, so read the body as the listed success.
-            result = _parse_as_declared_success(endpoint, response)
-        if result is None and response.content:
-            raise ValueError("no model parsed the body")
-        return result
+    def parse(response: httpx.Response, strict: bool) -> Any:
+        return read(response, strict=strict)
 
     return parse
-
-
-def _parse_as_declared_success(endpoint: ModuleType, response: httpx.Response) -> Any:
-    from together_generated.errors import UnexpectedStatus
-
-    for status in (200, 201, 202, 204):
-        if status == response.status_code:
-            continue
-        stand_in = httpx.Response(
-            status, headers=response.headers, content=response.content, request=response.request
-        )
-        try:
-            return endpoint._parse_response(client=_PARSE_CLIENT, response=stand_in)
-        except UnexpectedStatus:
-            continue
-    raise ValueError(f"the spec lists no success response like {response.status_code}")
 
 
 class _Checked:
@@ -171,15 +147,6 @@ class _Checked:
 
     def to_dict(self) -> dict[str, Any]:
         return self._fields
-
-
-class _ParseClient:
-    """What generated ``_parse_response`` functions read from a client."""
-
-    raise_on_unexpected_status = True
-
-
-_PARSE_CLIENT = _ParseClient()
 
 
 _BODY_MODELS: dict[str, type[Any] | None] = {}
@@ -236,13 +203,13 @@ def api_call(
         request = endpoint._get_kwargs(**kwargs)
     except TypeError as exc:
         raise TypeError(f"{where}: {exc}") from None
-    stream: Callable[[httpx.Response], Any] | None = None
+    stream: Callable[[httpx.Response, bool], Any] | None = None
     if stream_chunk is not None and fields.get("stream"):
         request.setdefault("headers", {})["Accept"] = "text/event-stream"
-        parse_chunk = stream_chunk.from_dict
+        lenient, strict = stream_chunk.from_response, stream_chunk.from_dict
 
-        def stream(response: httpx.Response) -> Stream[Any]:
-            return Stream(response, parse_chunk)
+        def stream(response: httpx.Response, strict_responses: bool) -> Stream[Any]:
+            return Stream(response, strict if strict_responses else lenient)
 
     return Call(request=request, parse=parse_with(endpoint), options=options, stream=stream)
 

@@ -215,16 +215,16 @@ class Stream(Generic[T]):
                 return chunks, self._invalid(exc, payload), True
         return chunks, None, self._done
 
-    def _not_json(self, data: str) -> APIError:
-        return APIError(
+    def _not_json(self, data: str) -> APIResponseValidationError:
+        return APIResponseValidationError(
             f"Stream sent an event that is not JSON: {data[:200]!r}",
-            request=self.response.request,
+            response=self.response,
             body=data,
         )
 
     def _invalid(self, exc: Exception, payload: Any) -> APIResponseValidationError:
         error = APIResponseValidationError(
-            f"A stream chunk does not fit its model: {type(exc).__name__}: {exc}",
+            f"A stream chunk can't be read as its model: {type(exc).__name__}: {exc}",
             response=self.response,
             body=payload,
         )

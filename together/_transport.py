@@ -35,6 +35,8 @@ MAX_RETRY_DELAY = 8.0
 # MAX_RETRY_DELAY-style backoff instead): nobody wants a call to hang for minutes.
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
+# How much of a body that can't be read an error keeps (the rest is in error.response).
+MAX_ERROR_BODY = 64 * 1024
 
 
 class CallOptions(TypedDict, total=False):
@@ -60,16 +62,18 @@ def split_options(params: dict[str, Any]) -> tuple[dict[str, Any], CallOptions]:
 
 class Call(Generic[T]):
     """What one method call will do: the request (from the generated endpoint's
-    ``_get_kwargs``) and how to turn the response into the result."""
+    ``_get_kwargs``) and how to turn the response into the result. ``parse`` and
+    ``stream`` are given the response and whether the client reads responses strictly
+    (``strict_responses``)."""
 
     __slots__ = ("options", "parse", "request", "stream")
 
     def __init__(
         self,
         request: dict[str, Any],
-        parse: Callable[[httpx.Response], T],
+        parse: Callable[[httpx.Response, bool], T],
         options: CallOptions | None = None,
-        stream: Callable[[httpx.Response], Any] | None = None,
+        stream: Callable[[httpx.Response, bool], Any] | None = None,
     ) -> None:
         self.request = request
         self.parse = parse
@@ -212,19 +216,20 @@ class _Attempts:
             )
 
 
-def finish(call: Call[T], response: httpx.Response) -> T:
-    """Raise for an error status, else parse (a validation error names the raw body)."""
+def finish(call: Call[T], response: httpx.Response, strict: bool) -> T:
+    """Raise for an error status, else parse. A body that can't be read as the result
+    (not JSON, JSON of the wrong kind; with ``strict``, anything off the spec) raises
+    APIResponseValidationError holding the status and the raw body."""
     if response.status_code >= 400:
         raise status_error(response)
     try:
-        return call.parse(response)
+        return call.parse(response, strict)
     except Exception as exc:
-        body = response_body(response)
         raise APIResponseValidationError(
-            f"The {response.status_code} response does not fit the expected model: "
+            f"The {response.status_code} response can't be read as the expected result: "
             f"{type(exc).__name__}: {exc}",
             response=response,
-            body=body,
+            body=response_body(response, limit=MAX_ERROR_BODY),
         ) from exc
 
 
@@ -262,6 +267,7 @@ class _Transport(Generic[C]):
         on_client = pool.defaults is settings
         self.headers = {} if on_client else settings.headers()
         self.timeout: Any = httpx.USE_CLIENT_DEFAULT if on_client else settings.timeout
+        self.strict = settings.strict_responses
 
     @property
     def client(self) -> C:
@@ -286,8 +292,8 @@ class SyncTransport(_Transport[httpx.Client]):
                 continue
             if delay is None:
                 if streaming and response.is_success:
-                    return call.stream(response)  # type: ignore[misc, no-any-return]
-                return finish(call, response)
+                    return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
+                return finish(call, response, self.strict)
             response.close()
             time.sleep(delay)
 
@@ -310,8 +316,8 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                 continue
             if delay is None:
                 if streaming and response.is_success:
-                    return call.stream(response)  # type: ignore[misc, no-any-return]
-                return finish(call, response)
+                    return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
+                return finish(call, response, self.strict)
             await response.aclose()
             await asyncio.sleep(delay)
 

@@ -5,7 +5,8 @@
 import datetime
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from uuid import UUID
 
 from attrs import define
 
@@ -122,3 +123,51 @@ def parse_date(value: str) -> datetime.date:
         from dateutil.parser import isoparse
 
         return isoparse(value).date()
+
+
+# Added by this project's templates: how responses are read (`from_response`, lenient).
+def lenient_datetime(value: Any) -> Any:
+    """A date-time string as a datetime; anything else, or a string that doesn't parse,
+    as it is."""
+    if isinstance(value, str):
+        try:
+            return parse_datetime(value)
+        except (ValueError, OverflowError):
+            return value
+    return value
+
+
+def lenient_date(value: Any) -> Any:
+    """A date string as a date; anything else as it is (see lenient_datetime)."""
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except (ValueError, OverflowError):
+            return value
+    return value
+
+
+def json_value(value: Any) -> Any:
+    """A value of a response model as JSON, whatever it is: models by their ``to_dict``,
+    dates in ISO 8601, lists and objects item by item, anything else as it is (``to_dict``
+    uses it for values kept as received)."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def closest_model(
+    data: dict[str, Any], branches: tuple[tuple[Any, frozenset[str]], ...]
+) -> Any:
+    """``data`` read (leniently) as the branch, of a union of models, that declares the most
+    of its keys; the first such branch on a tie."""
+    best = max(branches, key=lambda branch: len(branch[1].intersection(data)))
+    return best[0].from_response(data)

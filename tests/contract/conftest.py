@@ -95,14 +95,20 @@ RETRIES: dict[str, Any] = {"max_retries": 2}
 
 @pytest.fixture(scope="session")
 def client(prism_url: str, _traffic: Traffic) -> Iterator[Together]:
-    """A client over Prism that keeps what it sends and gets (see ``traffic``)."""
+    """A client over Prism that keeps what it sends and gets (see ``traffic``). It reads
+    responses strictly, so a model that drifts from the spec fails here."""
     http = httpx.Client(
         timeout=10,
         follow_redirects=True,
         mounts=OFF_MACHINE,
         event_hooks={"request": [_traffic.on_request], "response": [_traffic.on_response]},
     )
-    with http, Together(api_key="test", base_url=prism_url, http_client=http, **RETRIES) as c:
+    with (
+        http,
+        Together(
+            api_key="test", base_url=prism_url, http_client=http, **RETRIES, strict_responses=True
+        ) as c,
+    ):
         yield c
 
 
@@ -123,7 +129,9 @@ async def aclient(prism_url: str) -> AsyncIterator[AsyncTogether]:
     http = httpx.AsyncClient(timeout=10, follow_redirects=True, mounts=OFF_MACHINE)
     async with (
         http,
-        AsyncTogether(api_key="test", base_url=prism_url, http_client=http, **RETRIES) as c,
+        AsyncTogether(
+            api_key="test", base_url=prism_url, http_client=http, **RETRIES, strict_responses=True
+        ) as c,
     ):
         yield c
 

@@ -108,14 +108,15 @@ STREAMING_CALLS = {
 
 @pytest.fixture
 def stream_client(httpserver: HTTPServer) -> Iterator[Together]:
-    with Together(api_key="test", base_url=httpserver.url_for("/v1"), max_retries=0) as c:
+    url = httpserver.url_for("/v1")
+    with Together(api_key="test", base_url=url, max_retries=0, strict_responses=True) as c:
         yield c
 
 
 @pytest.fixture
 async def astream_client(httpserver: HTTPServer) -> Any:
     async with AsyncTogether(
-        api_key="test", base_url=httpserver.url_for("/v1"), max_retries=0
+        api_key="test", base_url=httpserver.url_for("/v1"), max_retries=0, strict_responses=True
     ) as c:
         yield c
 

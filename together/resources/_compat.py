@@ -105,7 +105,7 @@ class _OpenedResponse:
         self._response: StreamedResponse | None = None
 
     def _call(self) -> Call[Any]:
-        return self._build().evolve(stream=StreamedResponse)
+        return self._build().evolve(stream=lambda response, strict: StreamedResponse(response))
 
     def __enter__(self) -> StreamedResponse:
         if is_async(self._resource):
@@ -196,8 +196,10 @@ def inner_view(call: Call[Any], model: type[Any], inner: str) -> Call[Any]:
     view = _view_class(model, inner)
     parse = call.parse
 
-    def parse_view(response: httpx.Response) -> Any:
-        result = parse(response)
-        return view.from_dict(result.to_dict()) if isinstance(result, model) else result
+    def parse_view(response: httpx.Response, strict: bool) -> Any:
+        result = parse(response, strict)
+        if not isinstance(result, model):
+            return result
+        return (view.from_dict if strict else view.from_response)(result.to_dict())
 
     return call.evolve(parse=parse_view)

@@ -131,7 +131,7 @@ class Volumes(Resource[M]):
         )
 
 
-def _file_content(response: httpx.Response) -> bytes:
+def _file_content(response: httpx.Response, strict: bool = False) -> bytes:
     """The file, once the redirect to its signed URL has been followed."""
     if response.is_redirect:
         location = response.headers.get("location")

@@ -24,12 +24,13 @@ if TYPE_CHECKING:
     )
 
 
-def _audio_stream(response: httpx.Response) -> Stream[bytes] | ByteStream:
+def _audio_stream(response: httpx.Response, strict: bool = False) -> Stream[bytes] | ByteStream:
     """Speech streams arrive as SSE chunks of base64 audio, or as raw audio bytes."""
     if response.headers.get("content-type", "").startswith("text/event-stream"):
         from together_generated.models.audio_speech_stream_chunk import AudioSpeechStreamChunk
 
-        return Stream(response, lambda p: base64.b64decode(AudioSpeechStreamChunk.from_dict(p).b64))
+        read = AudioSpeechStreamChunk.from_dict if strict else AudioSpeechStreamChunk.from_response
+        return Stream(response, lambda p: base64.b64decode(read(p).b64))
     return ByteStream(response)
 
 
@@ -64,7 +65,7 @@ class Speech(StreamableResource[M]):
         )
         call.request.setdefault("headers", {})["Accept"] = accept
         return call.evolve(
-            parse=lambda response: AudioBytes(response.content),
+            parse=lambda response, strict: AudioBytes(response.content),
             stream=_audio_stream if stream else None,
         )
 

@@ -9,7 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.audio_type import AudioType, check_audio_type
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_audio_url import (
@@ -52,7 +55,10 @@ class Audio:
             _lazy_imports()
         type_: str = self.type_
 
-        audio_url = self.audio_url.to_dict()
+        try:
+            audio_url = self.audio_url.to_dict()
+        except (AttributeError, TypeError):
+            audio_url = json_value(self.audio_url)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,6 +95,33 @@ class Audio:
             audio_url,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _audio_url = d.pop("audio_url", None)
+        audio_url = (
+            ChatCompletionUserMessageContentAudioUrl.from_response(_audio_url)
+            if isinstance(_audio_url, dict)
+            else _audio_url
+        )
+
+        _instance = cls(
+            type_,
+            audio_url,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -24,7 +24,13 @@ from ..models.audio_speech_request_response_format import (
     AudioSpeechRequestResponseFormat,
     check_audio_speech_request_response_format,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="AudioSpeechRequest")
 
@@ -66,11 +72,14 @@ class AudioSpeechRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        model: str
-        if isinstance(self.model, str):
-            model = self.model
-        else:
-            model = self.model
+        try:
+            model: str
+            if isinstance(self.model, str):
+                model = self.model
+            else:
+                model = self.model
+        except (AttributeError, TypeError):
+            model = json_value(self.model)
 
         input_ = self.input_
 
@@ -203,6 +212,44 @@ class AudioSpeechRequest:
             stream,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        input_ = d.pop("input", None)
+
+        voice = d.pop("voice", None)
+
+        response_format = d.pop("response_format", UNSET)
+
+        language = d.pop("language", UNSET)
+
+        response_encoding = d.pop("response_encoding", UNSET)
+
+        sample_rate = d.pop("sample_rate", UNSET)
+
+        stream = d.pop("stream", UNSET)
+
+        _instance = cls(
+            model,
+            input_,
+            voice,
+            response_format,
+            language,
+            response_encoding,
+            sample_rate,
+            stream,
+        )
         _instance.additional_properties = d
         return _instance
 

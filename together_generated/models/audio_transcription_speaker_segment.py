@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_word import AudioTranscriptionWord
@@ -61,11 +65,15 @@ class AudioTranscriptionSpeakerSegment:
 
         end = self.end
 
-        words_item_list: list[dict[str, Any]] = []
-        for words_item_data in self.words:
-            words_item = words_item_data.to_dict()
-            words_item_list.append(words_item)
-        words = words_item_list
+        try:
+            words_item_list: list[dict[str, Any]] = []
+            for words_item_data in self.words:
+                words_item = words_item_data.to_dict()
+                words_item_list.append(words_item)
+            words = words_item_list
+
+        except (AttributeError, TypeError):
+            words = json_value(self.words)
 
         text = self.text
 
@@ -136,6 +144,52 @@ class AudioTranscriptionSpeakerSegment:
             id,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        speaker_id = d.pop("speaker_id", None)
+
+        start = d.pop("start", None)
+
+        end = d.pop("end", None)
+
+        _words = d.pop("words", None)
+        words = (
+            [
+                (
+                    AudioTranscriptionWord.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _words
+            ]
+            if isinstance(_words, list)
+            else _words
+        )
+
+        text = d.pop("text", None)
+
+        id = d.pop("id", None)
+
+        _instance = cls(
+            speaker_id,
+            start,
+            end,
+            words,
+            text,
+            id,
+        )
         _instance.additional_properties = d
         return _instance
 

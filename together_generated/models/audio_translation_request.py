@@ -33,6 +33,7 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    json_value,
 )
 
 T = TypeVar("T", bound="AudioTranslationRequest")
@@ -69,12 +70,15 @@ class AudioTranslationRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        file: FileTypes | str
-        if isinstance(self.file, File):
-            file = self.file.to_tuple()
+        try:
+            file: FileTypes | str
+            if isinstance(self.file, File):
+                file = self.file.to_tuple()
 
-        else:
-            file = self.file
+            else:
+                file = self.file
+        except (AttributeError, TypeError):
+            file = json_value(self.file)
 
         model: str | Unset = UNSET
         if not isinstance(self.model, Unset):
@@ -90,23 +94,27 @@ class AudioTranslationRequest:
 
         temperature = self.temperature
 
-        timestamp_granularities: list[str] | str | Unset
-        if isinstance(self.timestamp_granularities, Unset):
-            timestamp_granularities = UNSET
-        elif isinstance(self.timestamp_granularities, str):
-            timestamp_granularities = self.timestamp_granularities
-        else:
-            timestamp_granularities_type_1_item_list: list[str] = []
-            for (
-                timestamp_granularities_type_1_item_data
-            ) in self.timestamp_granularities:
-                timestamp_granularities_type_1_item: str = (
+        try:
+            timestamp_granularities: list[str] | str | Unset
+            if isinstance(self.timestamp_granularities, Unset):
+                timestamp_granularities = UNSET
+            elif isinstance(self.timestamp_granularities, str):
+                timestamp_granularities = self.timestamp_granularities
+            else:
+                timestamp_granularities_type_1_item_list: list[str] = []
+                for (
                     timestamp_granularities_type_1_item_data
-                )
-                timestamp_granularities_type_1_item_list.append(
-                    timestamp_granularities_type_1_item
-                )
-            timestamp_granularities = timestamp_granularities_type_1_item_list
+                ) in self.timestamp_granularities:
+                    timestamp_granularities_type_1_item: str = (
+                        timestamp_granularities_type_1_item_data
+                    )
+                    timestamp_granularities_type_1_item_list.append(
+                        timestamp_granularities_type_1_item
+                    )
+                timestamp_granularities = timestamp_granularities_type_1_item_list
+
+        except (AttributeError, TypeError):
+            timestamp_granularities = json_value(self.timestamp_granularities)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -339,6 +347,41 @@ class AudioTranslationRequest:
             timestamp_granularities,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        file = d.pop("file", None)
+
+        model = d.pop("model", UNSET)
+
+        language = d.pop("language", UNSET)
+
+        prompt = d.pop("prompt", UNSET)
+
+        response_format = d.pop("response_format", UNSET)
+
+        temperature = d.pop("temperature", UNSET)
+
+        timestamp_granularities = d.pop("timestamp_granularities", UNSET)
+
+        _instance = cls(
+            file,
+            model,
+            language,
+            prompt,
+            response_format,
+            temperature,
+            timestamp_granularities,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,13 @@ from ..models.audio_translation_verbose_json_response_task import (
     AudioTranslationVerboseJsonResponseTask,
     check_audio_translation_verbose_json_response_task,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.audio_transcription_segment import AudioTranscriptionSegment
@@ -74,19 +80,27 @@ class AudioTranslationVerboseJsonResponse:
 
         text = self.text
 
-        segments_item_list: list[dict[str, Any]] = []
-        for segments_item_data in self.segments:
-            segments_item = segments_item_data.to_dict()
-            segments_item_list.append(segments_item)
-        segments = segments_item_list
+        try:
+            segments_item_list: list[dict[str, Any]] = []
+            for segments_item_data in self.segments:
+                segments_item = segments_item_data.to_dict()
+                segments_item_list.append(segments_item)
+            segments = segments_item_list
 
-        words: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.words, Unset):
-            words_item_list: list[dict[str, Any]] = []
-            for words_item_data in self.words:
-                words_item = words_item_data.to_dict()
-                words_item_list.append(words_item)
-            words = words_item_list
+        except (AttributeError, TypeError):
+            segments = json_value(self.segments)
+
+        try:
+            words: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.words, Unset):
+                words_item_list: list[dict[str, Any]] = []
+                for words_item_data in self.words:
+                    words_item = words_item_data.to_dict()
+                    words_item_list.append(words_item)
+                words = words_item_list
+
+        except (AttributeError, TypeError):
+            words = json_value(self.words)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -176,6 +190,64 @@ class AudioTranslationVerboseJsonResponse:
             words,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        task = d.pop("task", None)
+
+        language = d.pop("language", None)
+
+        duration = d.pop("duration", None)
+
+        text = d.pop("text", None)
+
+        _segments = d.pop("segments", None)
+        segments = (
+            [
+                (
+                    AudioTranscriptionSegment.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _segments
+            ]
+            if isinstance(_segments, list)
+            else _segments
+        )
+
+        _words = d.pop("words", UNSET)
+        words = (
+            [
+                (
+                    AudioTranscriptionWord.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _words
+            ]
+            if isinstance(_words, list)
+            else _words
+        )
+
+        _instance = cls(
+            task,
+            language,
+            duration,
+            text,
+            segments,
+            words,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_job_status import BatchJobStatus, check_batch_job_status
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 T = TypeVar("T", bound="BatchJob")
 
@@ -20,7 +27,7 @@ T = TypeVar("T", bound="BatchJob")
 class BatchJob:
     """
     Attributes:
-        id (UUID | Unset):  Example: 01234567-8901-2345-6789-012345678901.
+        id (str | Unset):  Example: 01234567-8901-2345-6789-012345678901.
         user_id (str | Unset):  Example: user_789xyz012.
         input_file_id (str | Unset):  Example: file-input123abc456def.
         file_size_bytes (int | Unset): Size of input file in bytes Example: 1048576.
@@ -36,7 +43,7 @@ class BatchJob:
         completed_at (datetime.datetime | Unset):  Example: 2024-01-15T15:45:30Z.
     """
 
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     user_id: str | Unset = UNSET
     input_file_id: str | Unset = UNSET
     file_size_bytes: int | Unset = UNSET
@@ -53,9 +60,7 @@ class BatchJob:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        id = self.id
 
         user_id = self.user_id
 
@@ -67,13 +72,19 @@ class BatchJob:
         if not isinstance(self.status, Unset):
             status = self.status
 
-        job_deadline: str | Unset = UNSET
-        if not isinstance(self.job_deadline, Unset):
-            job_deadline = self.job_deadline.isoformat()
+        try:
+            job_deadline: str | Unset = UNSET
+            if not isinstance(self.job_deadline, Unset):
+                job_deadline = self.job_deadline.isoformat()
+        except (AttributeError, TypeError):
+            job_deadline = json_value(self.job_deadline)
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
         endpoint = self.endpoint
 
@@ -87,9 +98,12 @@ class BatchJob:
 
         error = self.error
 
-        completed_at: str | Unset = UNSET
-        if not isinstance(self.completed_at, Unset):
-            completed_at = self.completed_at.isoformat()
+        try:
+            completed_at: str | Unset = UNSET
+            if not isinstance(self.completed_at, Unset):
+                completed_at = self.completed_at.isoformat()
+        except (AttributeError, TypeError):
+            completed_at = json_value(self.completed_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -128,16 +142,9 @@ class BatchJob:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        try:
-            _id = d.pop("id", UNSET)
-            id: UUID | Unset
-            if isinstance(_id, Unset):
-                id = UNSET
-            else:
-                id = UUID(_id)
-
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "BatchJob.id") from None
+        id = d.pop("id", UNSET)
+        if id is not UNSET and type(id) is not str:
+            check_value(id, str, "BatchJob.id")
 
         user_id = d.pop("user_id", UNSET)
         if user_id is not UNSET and type(user_id) is not str:
@@ -236,6 +243,65 @@ class BatchJob:
             completed_at,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", UNSET)
+
+        user_id = d.pop("user_id", UNSET)
+
+        input_file_id = d.pop("input_file_id", UNSET)
+
+        file_size_bytes = d.pop("file_size_bytes", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        _job_deadline = d.pop("job_deadline", UNSET)
+        job_deadline = lenient_datetime(_job_deadline)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at = lenient_datetime(_created_at)
+
+        endpoint = d.pop("endpoint", UNSET)
+
+        progress = d.pop("progress", UNSET)
+
+        model_id = d.pop("model_id", UNSET)
+
+        output_file_id = d.pop("output_file_id", UNSET)
+
+        error_file_id = d.pop("error_file_id", UNSET)
+
+        error = d.pop("error", UNSET)
+
+        _completed_at = d.pop("completed_at", UNSET)
+        completed_at = lenient_datetime(_completed_at)
+
+        _instance = cls(
+            id,
+            user_id,
+            input_file_id,
+            file_size_bytes,
+            status,
+            job_deadline,
+            created_at,
+            endpoint,
+            progress,
+            model_id,
+            output_file_id,
+            error_file_id,
+            error,
+            completed_at,
+        )
         _instance.additional_properties = d
         return _instance
 

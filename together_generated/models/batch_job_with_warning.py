@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.batch_job import BatchJob
@@ -45,9 +51,12 @@ class BatchJobWithWarning:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        job: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.job, Unset):
-            job = self.job.to_dict()
+        try:
+            job: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.job, Unset):
+                job = self.job.to_dict()
+        except (AttributeError, TypeError):
+            job = json_value(self.job)
 
         warning = self.warning
 
@@ -86,6 +95,29 @@ class BatchJobWithWarning:
             warning,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _job = d.pop("job", UNSET)
+        job = BatchJob.from_response(_job) if isinstance(_job, dict) else _job
+
+        warning = d.pop("warning", UNSET)
+
+        _instance = cls(
+            job,
+            warning,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,13 @@ from ..models.chat_completion_assistant_message_param_role import (
     ChatCompletionAssistantMessageParamRole,
     check_chat_completion_assistant_message_param_role,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_assistant_message_param_function_call import (
@@ -65,25 +71,35 @@ class ChatCompletionAssistantMessageParam:
             _lazy_imports()
         role: str = self.role
 
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content = self.content
+        try:
+            content: None | str | Unset
+            if isinstance(self.content, Unset):
+                content = UNSET
+            else:
+                content = self.content
+        except (AttributeError, TypeError):
+            content = json_value(self.content)
 
         name = self.name
 
-        tool_calls: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tool_calls, Unset):
-            tool_calls_item_list: list[dict[str, Any]] = []
-            for tool_calls_item_data in self.tool_calls:
-                tool_calls_item = tool_calls_item_data.to_dict()
-                tool_calls_item_list.append(tool_calls_item)
-            tool_calls = tool_calls_item_list
+        try:
+            tool_calls: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.tool_calls, Unset):
+                tool_calls_item_list: list[dict[str, Any]] = []
+                for tool_calls_item_data in self.tool_calls:
+                    tool_calls_item = tool_calls_item_data.to_dict()
+                    tool_calls_item_list.append(tool_calls_item)
+                tool_calls = tool_calls_item_list
 
-        function_call: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.function_call, Unset):
-            function_call = self.function_call.to_dict()
+        except (AttributeError, TypeError):
+            tool_calls = json_value(self.tool_calls)
+
+        try:
+            function_call: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.function_call, Unset):
+                function_call = self.function_call.to_dict()
+        except (AttributeError, TypeError):
+            function_call = json_value(self.function_call)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -182,6 +198,56 @@ class ChatCompletionAssistantMessageParam:
             function_call,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        role = d.pop("role", None)
+
+        content = d.pop("content", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        _tool_calls = d.pop("tool_calls", UNSET)
+        tool_calls = (
+            [
+                (
+                    ToolChoice.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _tool_calls
+            ]
+            if isinstance(_tool_calls, list)
+            else _tool_calls
+        )
+
+        _function_call = d.pop("function_call", UNSET)
+        function_call = (
+            ChatCompletionAssistantMessageParamFunctionCall.from_response(
+                _function_call
+            )
+            if isinstance(_function_call, dict)
+            else _function_call
+        )
+
+        _instance = cls(
+            role,
+            content,
+            name,
+            tool_calls,
+            function_call,
+        )
         _instance.additional_properties = d
         return _instance
 

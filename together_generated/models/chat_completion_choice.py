@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_choice_chat_completion_choice_delta import (
@@ -62,11 +68,17 @@ class ChatCompletionChoice:
 
         finish_reason: str = self.finish_reason
 
-        delta = self.delta.to_dict()
+        try:
+            delta = self.delta.to_dict()
+        except (AttributeError, TypeError):
+            delta = json_value(self.delta)
 
-        logprobs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.logprobs, Unset):
-            logprobs = self.logprobs.to_dict()
+        try:
+            logprobs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.logprobs, Unset):
+                logprobs = self.logprobs.to_dict()
+        except (AttributeError, TypeError):
+            logprobs = json_value(self.logprobs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -123,6 +135,44 @@ class ChatCompletionChoice:
             logprobs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        index = d.pop("index", None)
+
+        finish_reason = d.pop("finish_reason", None)
+
+        _delta = d.pop("delta", None)
+        delta = (
+            ChatCompletionChoiceChatCompletionChoiceDelta.from_response(_delta)
+            if isinstance(_delta, dict)
+            else _delta
+        )
+
+        _logprobs = d.pop("logprobs", UNSET)
+        logprobs = (
+            LogprobsPart.from_response(_logprobs)
+            if isinstance(_logprobs, dict)
+            else _logprobs
+        )
+
+        _instance = cls(
+            index,
+            finish_reason,
+            delta,
+            logprobs,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_message import ChatCompletionMessage
@@ -74,21 +80,30 @@ class ChatCompletionChoicesDataItem:
         if not isinstance(self.finish_reason, Unset):
             finish_reason = self.finish_reason
 
-        message: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.message, Unset):
-            message = self.message.to_dict()
+        try:
+            message: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.message, Unset):
+                message = self.message.to_dict()
+        except (AttributeError, TypeError):
+            message = json_value(self.message)
 
-        logprobs: dict[str, Any] | None | Unset
-        if isinstance(self.logprobs, Unset):
-            logprobs = UNSET
-        elif isinstance(self.logprobs, LogprobsPart):
-            logprobs = self.logprobs.to_dict()
-        else:
-            logprobs = self.logprobs
+        try:
+            logprobs: dict[str, Any] | None | Unset
+            if isinstance(self.logprobs, Unset):
+                logprobs = UNSET
+            elif isinstance(self.logprobs, LogprobsPart):
+                logprobs = self.logprobs.to_dict()
+            else:
+                logprobs = self.logprobs
+        except (AttributeError, TypeError):
+            logprobs = json_value(self.logprobs)
 
-        top_logprobs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.top_logprobs, Unset):
-            top_logprobs = self.top_logprobs.to_dict()
+        try:
+            top_logprobs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.top_logprobs, Unset):
+                top_logprobs = self.top_logprobs.to_dict()
+        except (AttributeError, TypeError):
+            top_logprobs = json_value(self.top_logprobs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -193,6 +208,58 @@ class ChatCompletionChoicesDataItem:
             top_logprobs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        text = d.pop("text", UNSET)
+
+        index = d.pop("index", UNSET)
+
+        seed = d.pop("seed", UNSET)
+
+        finish_reason = d.pop("finish_reason", UNSET)
+
+        _message = d.pop("message", UNSET)
+        message = (
+            ChatCompletionMessage.from_response(_message)
+            if isinstance(_message, dict)
+            else _message
+        )
+
+        _logprobs = d.pop("logprobs", UNSET)
+        logprobs = (
+            LogprobsPart.from_response(_logprobs)
+            if isinstance(_logprobs, dict)
+            else _logprobs
+        )
+
+        _top_logprobs = d.pop("top_logprobs", UNSET)
+        top_logprobs = (
+            TopLogprobs.from_response(_top_logprobs)
+            if isinstance(_top_logprobs, dict)
+            else _top_logprobs
+        )
+
+        _instance = cls(
+            text,
+            index,
+            seed,
+            finish_reason,
+            message,
+            logprobs,
+            top_logprobs,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_chunk_choices_item_chat_completion_choice_delta import (
@@ -64,29 +70,44 @@ class ChatCompletionChunkChoicesItem:
             _lazy_imports()
         index = self.index
 
-        finish_reason: None | str
-        if isinstance(self.finish_reason, str):
-            finish_reason = self.finish_reason
-        else:
-            finish_reason = self.finish_reason
+        try:
+            finish_reason: None | str
+            if isinstance(self.finish_reason, str):
+                finish_reason = self.finish_reason
+            else:
+                finish_reason = self.finish_reason
+        except (AttributeError, TypeError):
+            finish_reason = json_value(self.finish_reason)
 
-        delta = self.delta.to_dict()
+        try:
+            delta = self.delta.to_dict()
+        except (AttributeError, TypeError):
+            delta = json_value(self.delta)
 
-        logprobs: float | None | Unset
-        if isinstance(self.logprobs, Unset):
-            logprobs = UNSET
-        else:
-            logprobs = self.logprobs
+        try:
+            logprobs: float | None | Unset
+            if isinstance(self.logprobs, Unset):
+                logprobs = UNSET
+            else:
+                logprobs = self.logprobs
+        except (AttributeError, TypeError):
+            logprobs = json_value(self.logprobs)
 
-        top_logprobs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.top_logprobs, Unset):
-            top_logprobs = self.top_logprobs.to_dict()
+        try:
+            top_logprobs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.top_logprobs, Unset):
+                top_logprobs = self.top_logprobs.to_dict()
+        except (AttributeError, TypeError):
+            top_logprobs = json_value(self.top_logprobs)
 
-        seed: int | None | Unset
-        if isinstance(self.seed, Unset):
-            seed = UNSET
-        else:
-            seed = self.seed
+        try:
+            seed: int | None | Unset
+            if isinstance(self.seed, Unset):
+                seed = UNSET
+            else:
+                seed = self.seed
+        except (AttributeError, TypeError):
+            seed = json_value(self.seed)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -197,6 +218,52 @@ class ChatCompletionChunkChoicesItem:
             seed,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        index = d.pop("index", None)
+
+        finish_reason = d.pop("finish_reason", None)
+
+        _delta = d.pop("delta", None)
+        delta = (
+            ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.from_response(
+                _delta
+            )
+            if isinstance(_delta, dict)
+            else _delta
+        )
+
+        logprobs = d.pop("logprobs", UNSET)
+
+        _top_logprobs = d.pop("top_logprobs", UNSET)
+        top_logprobs = (
+            TopLogprobs.from_response(_top_logprobs)
+            if isinstance(_top_logprobs, dict)
+            else _top_logprobs
+        )
+
+        seed = d.pop("seed", UNSET)
+
+        _instance = cls(
+            index,
+            finish_reason,
+            delta,
+            logprobs,
+            top_logprobs,
+            seed,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,10 @@ from ..models.chat_completion_function_message_param_role import (
     ChatCompletionFunctionMessageParamRole,
     check_chat_completion_function_message_param_role,
 )
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="ChatCompletionFunctionMessageParam")
 
@@ -73,6 +76,29 @@ class ChatCompletionFunctionMessageParam:
             name,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        role = d.pop("role", None)
+
+        content = d.pop("content", None)
+
+        name = d.pop("name", None)
+
+        _instance = cls(
+            role,
+            content,
+            name,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,12 @@ from ..models.chat_completion_message_role import (
     ChatCompletionMessageRole,
     check_chat_completion_message_role,
 )
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_message_function_call import (
@@ -63,28 +68,41 @@ class ChatCompletionMessage:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        content: None | str
-        content = self.content
+        try:
+            content: None | str
+            content = self.content
+        except (AttributeError, TypeError):
+            content = json_value(self.content)
 
         role: str = self.role
 
-        tool_calls: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tool_calls, Unset):
-            tool_calls_item_list: list[dict[str, Any]] = []
-            for tool_calls_item_data in self.tool_calls:
-                tool_calls_item = tool_calls_item_data.to_dict()
-                tool_calls_item_list.append(tool_calls_item)
-            tool_calls = tool_calls_item_list
+        try:
+            tool_calls: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.tool_calls, Unset):
+                tool_calls_item_list: list[dict[str, Any]] = []
+                for tool_calls_item_data in self.tool_calls:
+                    tool_calls_item = tool_calls_item_data.to_dict()
+                    tool_calls_item_list.append(tool_calls_item)
+                tool_calls = tool_calls_item_list
 
-        function_call: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.function_call, Unset):
-            function_call = self.function_call.to_dict()
+        except (AttributeError, TypeError):
+            tool_calls = json_value(self.tool_calls)
 
-        reasoning: None | str | Unset
-        if isinstance(self.reasoning, Unset):
-            reasoning = UNSET
-        else:
-            reasoning = self.reasoning
+        try:
+            function_call: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.function_call, Unset):
+                function_call = self.function_call.to_dict()
+        except (AttributeError, TypeError):
+            function_call = json_value(self.function_call)
+
+        try:
+            reasoning: None | str | Unset
+            if isinstance(self.reasoning, Unset):
+                reasoning = UNSET
+            else:
+                reasoning = self.reasoning
+        except (AttributeError, TypeError):
+            reasoning = json_value(self.reasoning)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -184,6 +202,54 @@ class ChatCompletionMessage:
             reasoning,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        content = d.pop("content", None)
+
+        role = d.pop("role", None)
+
+        _tool_calls = d.pop("tool_calls", UNSET)
+        tool_calls = (
+            [
+                (
+                    ToolChoice.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _tool_calls
+            ]
+            if isinstance(_tool_calls, list)
+            else _tool_calls
+        )
+
+        _function_call = d.pop("function_call", UNSET)
+        function_call = (
+            ChatCompletionMessageFunctionCall.from_response(_function_call)
+            if isinstance(_function_call, dict)
+            else _function_call
+        )
+
+        reasoning = d.pop("reasoning", UNSET)
+
+        _instance = cls(
+            content,
+            role,
+            tool_calls,
+            function_call,
+            reasoning,
+        )
         _instance.additional_properties = d
         return _instance
 

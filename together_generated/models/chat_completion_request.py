@@ -26,7 +26,14 @@ from ..models.chat_completion_request_reasoning_effort import (
     ChatCompletionRequestReasoningEffort,
     check_chat_completion_request_reasoning_effort,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_assistant_message_param import (
@@ -138,6 +145,114 @@ def _lazy_imports() -> None:
     from together_generated.models.tools_part import ToolsPart  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+def _lenient_messages_item(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("role")
+        if tag == "system":
+            return ChatCompletionSystemMessageParam.from_response(data)
+        if tag == "user":
+            return ChatCompletionUserMessageParam.from_response(data)
+        if tag == "assistant":
+            return ChatCompletionAssistantMessageParam.from_response(data)
+        if tag == "tool":
+            return ChatCompletionToolMessageParam.from_response(data)
+        if tag == "function":
+            return ChatCompletionFunctionMessageParam.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    ChatCompletionSystemMessageParam,
+                    frozenset(
+                        (
+                            "content",
+                            "role",
+                            "name",
+                        )
+                    ),
+                ),
+                (
+                    ChatCompletionUserMessageParam,
+                    frozenset(
+                        (
+                            "content",
+                            "role",
+                            "name",
+                        )
+                    ),
+                ),
+                (
+                    ChatCompletionAssistantMessageParam,
+                    frozenset(
+                        (
+                            "role",
+                            "content",
+                            "name",
+                            "tool_calls",
+                            "function_call",
+                        )
+                    ),
+                ),
+                (
+                    ChatCompletionToolMessageParam,
+                    frozenset(
+                        (
+                            "role",
+                            "content",
+                            "tool_call_id",
+                            "name",
+                        )
+                    ),
+                ),
+                (
+                    ChatCompletionFunctionMessageParam,
+                    frozenset(
+                        (
+                            "role",
+                            "content",
+                            "name",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
+def _lenient_response_format(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("type")
+        if tag == "text":
+            return ResponseFormatText.from_response(data)
+        if tag == "json_schema":
+            return ResponseFormatJsonSchema.from_response(data)
+        if tag == "json_object":
+            return ResponseFormatJsonObject.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (ResponseFormatText, frozenset(("type",))),
+                (
+                    ResponseFormatJsonSchema,
+                    frozenset(
+                        (
+                            "type",
+                            "json_schema",
+                        )
+                    ),
+                ),
+                (ResponseFormatJsonObject, frozenset(("type",))),
+            ),
+        )
+    return data
 
 
 @_attrs_define
@@ -261,30 +376,40 @@ class ChatCompletionRequest:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        messages_item_list: list[dict[str, Any]] = []
-        for messages_item_data in self.messages:
-            messages_item: dict[str, Any]
-            if isinstance(messages_item_data, ChatCompletionSystemMessageParam):
-                messages_item = messages_item_data.to_dict()
-            elif isinstance(messages_item_data, ChatCompletionUserMessageParam):
-                messages_item = messages_item_data.to_dict()
-            elif isinstance(messages_item_data, ChatCompletionAssistantMessageParam):
-                messages_item = messages_item_data.to_dict()
-            elif isinstance(messages_item_data, ChatCompletionToolMessageParam):
-                messages_item = messages_item_data.to_dict()
-            else:
-                messages_item = messages_item_data.to_dict()
+        try:
+            messages_item_list: list[dict[str, Any]] = []
+            for messages_item_data in self.messages:
+                messages_item: dict[str, Any]
+                if isinstance(messages_item_data, ChatCompletionSystemMessageParam):
+                    messages_item = messages_item_data.to_dict()
+                elif isinstance(messages_item_data, ChatCompletionUserMessageParam):
+                    messages_item = messages_item_data.to_dict()
+                elif isinstance(
+                    messages_item_data, ChatCompletionAssistantMessageParam
+                ):
+                    messages_item = messages_item_data.to_dict()
+                elif isinstance(messages_item_data, ChatCompletionToolMessageParam):
+                    messages_item = messages_item_data.to_dict()
+                else:
+                    messages_item = messages_item_data.to_dict()
 
-            messages_item_list.append(messages_item)
-        messages = messages_item_list
+                messages_item_list.append(messages_item)
+            messages = messages_item_list
+
+        except (AttributeError, TypeError):
+            messages = json_value(self.messages)
 
         model = self.model
 
         max_tokens = self.max_tokens
 
-        stop: list[str] | Unset = UNSET
-        if not isinstance(self.stop, Unset):
-            stop = self.stop
+        try:
+            stop: list[str] | Unset = UNSET
+            if not isinstance(self.stop, Unset):
+                stop = self.stop
+
+        except (AttributeError, TypeError):
+            stop = json_value(self.stop)
 
         temperature = self.temperature
 
@@ -312,51 +437,72 @@ class ChatCompletionRequest:
 
         frequency_penalty = self.frequency_penalty
 
-        logit_bias: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.logit_bias, Unset):
-            logit_bias = self.logit_bias.to_dict()
+        try:
+            logit_bias: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.logit_bias, Unset):
+                logit_bias = self.logit_bias.to_dict()
+        except (AttributeError, TypeError):
+            logit_bias = json_value(self.logit_bias)
 
         seed = self.seed
 
-        function_call: dict[str, Any] | str | Unset
-        if isinstance(self.function_call, Unset):
-            function_call = UNSET
-        elif isinstance(self.function_call, str):
-            function_call = self.function_call
-        else:
-            function_call = self.function_call.to_dict()
+        try:
+            function_call: dict[str, Any] | str | Unset
+            if isinstance(self.function_call, Unset):
+                function_call = UNSET
+            elif isinstance(self.function_call, str):
+                function_call = self.function_call
+            else:
+                function_call = self.function_call.to_dict()
 
-        response_format: dict[str, Any] | Unset
-        if isinstance(self.response_format, Unset):
-            response_format = UNSET
-        elif isinstance(self.response_format, ResponseFormatText):
-            response_format = self.response_format.to_dict()
-        elif isinstance(self.response_format, ResponseFormatJsonSchema):
-            response_format = self.response_format.to_dict()
-        else:
-            response_format = self.response_format.to_dict()
+        except (AttributeError, TypeError):
+            function_call = json_value(self.function_call)
 
-        tools: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tools, Unset):
-            tools_item_list: list[dict[str, Any]] = []
-            for tools_item_data in self.tools:
-                tools_item = tools_item_data.to_dict()
-                tools_item_list.append(tools_item)
-            tools = tools_item_list
+        try:
+            response_format: dict[str, Any] | Unset
+            if isinstance(self.response_format, Unset):
+                response_format = UNSET
+            elif isinstance(self.response_format, ResponseFormatText):
+                response_format = self.response_format.to_dict()
+            elif isinstance(self.response_format, ResponseFormatJsonSchema):
+                response_format = self.response_format.to_dict()
+            else:
+                response_format = self.response_format.to_dict()
 
-        tool_choice: dict[str, Any] | str | Unset
-        if isinstance(self.tool_choice, Unset):
-            tool_choice = UNSET
-        elif isinstance(self.tool_choice, ToolChoice):
-            tool_choice = self.tool_choice.to_dict()
-        else:
-            tool_choice = self.tool_choice
+        except (AttributeError, TypeError):
+            response_format = json_value(self.response_format)
+
+        try:
+            tools: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.tools, Unset):
+                tools_item_list: list[dict[str, Any]] = []
+                for tools_item_data in self.tools:
+                    tools_item = tools_item_data.to_dict()
+                    tools_item_list.append(tools_item)
+                tools = tools_item_list
+
+        except (AttributeError, TypeError):
+            tools = json_value(self.tools)
+
+        try:
+            tool_choice: dict[str, Any] | str | Unset
+            if isinstance(self.tool_choice, Unset):
+                tool_choice = UNSET
+            elif isinstance(self.tool_choice, ToolChoice):
+                tool_choice = self.tool_choice.to_dict()
+            else:
+                tool_choice = self.tool_choice
+        except (AttributeError, TypeError):
+            tool_choice = json_value(self.tool_choice)
 
         compliance = self.compliance
 
-        chat_template_kwargs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.chat_template_kwargs, Unset):
-            chat_template_kwargs = self.chat_template_kwargs.to_dict()
+        try:
+            chat_template_kwargs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.chat_template_kwargs, Unset):
+                chat_template_kwargs = self.chat_template_kwargs.to_dict()
+        except (AttributeError, TypeError):
+            chat_template_kwargs = json_value(self.chat_template_kwargs)
 
         safety_model = self.safety_model
 
@@ -364,9 +510,12 @@ class ChatCompletionRequest:
         if not isinstance(self.reasoning_effort, Unset):
             reasoning_effort = self.reasoning_effort
 
-        reasoning: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reasoning, Unset):
-            reasoning = self.reasoning.to_dict()
+        try:
+            reasoning: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.reasoning, Unset):
+                reasoning = self.reasoning.to_dict()
+        except (AttributeError, TypeError):
+            reasoning = json_value(self.reasoning)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -843,6 +992,148 @@ class ChatCompletionRequest:
             reasoning,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _messages = d.pop("messages", None)
+        messages = (
+            [_lenient_messages_item(_item0) for _item0 in _messages]
+            if isinstance(_messages, list)
+            else _messages
+        )
+
+        model = d.pop("model", None)
+
+        max_tokens = d.pop("max_tokens", UNSET)
+
+        stop = d.pop("stop", UNSET)
+
+        temperature = d.pop("temperature", UNSET)
+
+        top_p = d.pop("top_p", UNSET)
+
+        top_k = d.pop("top_k", UNSET)
+
+        context_length_exceeded_behavior = d.pop(
+            "context_length_exceeded_behavior", UNSET
+        )
+
+        repetition_penalty = d.pop("repetition_penalty", UNSET)
+
+        stream = d.pop("stream", UNSET)
+
+        logprobs = d.pop("logprobs", UNSET)
+
+        echo = d.pop("echo", UNSET)
+
+        n = d.pop("n", UNSET)
+
+        min_p = d.pop("min_p", UNSET)
+
+        presence_penalty = d.pop("presence_penalty", UNSET)
+
+        frequency_penalty = d.pop("frequency_penalty", UNSET)
+
+        _logit_bias = d.pop("logit_bias", UNSET)
+        logit_bias = (
+            ChatCompletionRequestLogitBias.from_response(_logit_bias)
+            if isinstance(_logit_bias, dict)
+            else _logit_bias
+        )
+
+        seed = d.pop("seed", UNSET)
+
+        _function_call = d.pop("function_call", UNSET)
+        function_call = (
+            ChatCompletionRequestFunctionCallType1.from_response(_function_call)
+            if isinstance(_function_call, dict)
+            else _function_call
+        )
+
+        _response_format = d.pop("response_format", UNSET)
+        response_format = _lenient_response_format(_response_format)
+
+        _tools = d.pop("tools", UNSET)
+        tools = (
+            [
+                (
+                    ToolsPart.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _tools
+            ]
+            if isinstance(_tools, list)
+            else _tools
+        )
+
+        _tool_choice = d.pop("tool_choice", UNSET)
+        tool_choice = (
+            ToolChoice.from_response(_tool_choice)
+            if isinstance(_tool_choice, dict)
+            else _tool_choice
+        )
+
+        compliance = d.pop("compliance", UNSET)
+
+        _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
+        chat_template_kwargs = (
+            ChatCompletionRequestChatTemplateKwargs.from_response(_chat_template_kwargs)
+            if isinstance(_chat_template_kwargs, dict)
+            else _chat_template_kwargs
+        )
+
+        safety_model = d.pop("safety_model", UNSET)
+
+        reasoning_effort = d.pop("reasoning_effort", UNSET)
+
+        _reasoning = d.pop("reasoning", UNSET)
+        reasoning = (
+            ChatCompletionRequestReasoning.from_response(_reasoning)
+            if isinstance(_reasoning, dict)
+            else _reasoning
+        )
+
+        _instance = cls(
+            messages,
+            model,
+            max_tokens,
+            stop,
+            temperature,
+            top_p,
+            top_k,
+            context_length_exceeded_behavior,
+            repetition_penalty,
+            stream,
+            logprobs,
+            echo,
+            n,
+            min_p,
+            presence_penalty,
+            frequency_penalty,
+            logit_bias,
+            seed,
+            function_call,
+            response_format,
+            tools,
+            tool_choice,
+            compliance,
+            chat_template_kwargs,
+            safety_model,
+            reasoning_effort,
+            reasoning,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -13,7 +13,13 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_choices_data_item import ChatCompletionChoicesDataItem
@@ -78,17 +84,23 @@ class ChatCompletionResponse:
             _lazy_imports()
         id = self.id
 
-        componentsschemas_chat_completion_choices_data_item_list: list[
-            dict[str, Any]
-        ] = []
-        for componentsschemas_chat_completion_choices_data_item_data in self.choices:
-            componentsschemas_chat_completion_choices_data_item = (
-                componentsschemas_chat_completion_choices_data_item_data.to_dict()
-            )
-            componentsschemas_chat_completion_choices_data_item_list.append(
-                componentsschemas_chat_completion_choices_data_item
-            )
-        choices = componentsschemas_chat_completion_choices_data_item_list
+        try:
+            componentsschemas_chat_completion_choices_data_item_list: list[
+                dict[str, Any]
+            ] = []
+            for (
+                componentsschemas_chat_completion_choices_data_item_data
+            ) in self.choices:
+                componentsschemas_chat_completion_choices_data_item = (
+                    componentsschemas_chat_completion_choices_data_item_data.to_dict()
+                )
+                componentsschemas_chat_completion_choices_data_item_list.append(
+                    componentsschemas_chat_completion_choices_data_item
+                )
+            choices = componentsschemas_chat_completion_choices_data_item_list
+
+        except (AttributeError, TypeError):
+            choices = json_value(self.choices)
 
         created = self.created
 
@@ -96,33 +108,44 @@ class ChatCompletionResponse:
 
         object_ = self.object_
 
-        usage: dict[str, Any] | None | Unset
-        if isinstance(self.usage, Unset):
-            usage = UNSET
-        elif isinstance(self.usage, UsageData):
-            usage = self.usage.to_dict()
-        else:
-            usage = self.usage
+        try:
+            usage: dict[str, Any] | None | Unset
+            if isinstance(self.usage, Unset):
+                usage = UNSET
+            elif isinstance(self.usage, UsageData):
+                usage = self.usage.to_dict()
+            else:
+                usage = self.usage
+        except (AttributeError, TypeError):
+            usage = json_value(self.usage)
 
-        prompt: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.prompt, Unset):
-            componentsschemas_prompt_part_item_list: list[dict[str, Any]] = []
-            for componentsschemas_prompt_part_item_data in self.prompt:
-                componentsschemas_prompt_part_item = (
-                    componentsschemas_prompt_part_item_data.to_dict()
-                )
-                componentsschemas_prompt_part_item_list.append(
-                    componentsschemas_prompt_part_item
-                )
-            prompt = componentsschemas_prompt_part_item_list
+        try:
+            prompt: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.prompt, Unset):
+                componentsschemas_prompt_part_item_list: list[dict[str, Any]] = []
+                for componentsschemas_prompt_part_item_data in self.prompt:
+                    componentsschemas_prompt_part_item = (
+                        componentsschemas_prompt_part_item_data.to_dict()
+                    )
+                    componentsschemas_prompt_part_item_list.append(
+                        componentsschemas_prompt_part_item
+                    )
+                prompt = componentsschemas_prompt_part_item_list
 
-        warnings: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.warnings, Unset):
-            warnings_item_list: list[dict[str, Any]] = []
-            for warnings_item_data in self.warnings:
-                warnings_item = warnings_item_data.to_dict()
-                warnings_item_list.append(warnings_item)
-            warnings = warnings_item_list
+        except (AttributeError, TypeError):
+            prompt = json_value(self.prompt)
+
+        try:
+            warnings: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.warnings, Unset):
+                warnings_item_list: list[dict[str, Any]] = []
+                for warnings_item_data in self.warnings:
+                    warnings_item = warnings_item_data.to_dict()
+                    warnings_item_list.append(warnings_item)
+                warnings = warnings_item_list
+
+        except (AttributeError, TypeError):
+            warnings = json_value(self.warnings)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -261,6 +284,83 @@ class ChatCompletionResponse:
             warnings,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        _choices = d.pop("choices", None)
+        choices = (
+            [
+                (
+                    ChatCompletionChoicesDataItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _choices
+            ]
+            if isinstance(_choices, list)
+            else _choices
+        )
+
+        created = d.pop("created", None)
+
+        model = d.pop("model", None)
+
+        object_ = d.pop("object", None)
+
+        _usage = d.pop("usage", UNSET)
+        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+
+        _prompt = d.pop("prompt", UNSET)
+        prompt = (
+            [
+                (
+                    PromptPartItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _prompt
+            ]
+            if isinstance(_prompt, list)
+            else _prompt
+        )
+
+        _warnings = d.pop("warnings", UNSET)
+        warnings = (
+            [
+                (
+                    InferenceWarning.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _warnings
+            ]
+            if isinstance(_warnings, list)
+            else _warnings
+        )
+
+        _instance = cls(
+            id,
+            choices,
+            created,
+            model,
+            object_,
+            usage,
+            prompt,
+            warnings,
+        )
         _instance.additional_properties = d
         return _instance
 

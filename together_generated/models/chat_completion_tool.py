@@ -12,7 +12,10 @@ from ..models.chat_completion_tool_type import (
     ChatCompletionToolType,
     check_chat_completion_tool_type,
 )
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_tool_function import ChatCompletionToolFunction
@@ -53,7 +56,10 @@ class ChatCompletionTool:
             _lazy_imports()
         type_: str = self.type_
 
-        function = self.function.to_dict()
+        try:
+            function = self.function.to_dict()
+        except (AttributeError, TypeError):
+            function = json_value(self.function)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,6 +94,33 @@ class ChatCompletionTool:
             function,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _function = d.pop("function", None)
+        function = (
+            ChatCompletionToolFunction.from_response(_function)
+            if isinstance(_function, dict)
+            else _function
+        )
+
+        _instance = cls(
+            type_,
+            function,
+        )
         _instance.additional_properties = d
         return _instance
 

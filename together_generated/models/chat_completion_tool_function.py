@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_tool_function_parameters import (
@@ -55,9 +61,12 @@ class ChatCompletionToolFunction:
 
         description = self.description
 
-        parameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.parameters, Unset):
-            parameters = self.parameters.to_dict()
+        try:
+            parameters: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.parameters, Unset):
+                parameters = self.parameters.to_dict()
+        except (AttributeError, TypeError):
+            parameters = json_value(self.parameters)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -103,6 +112,36 @@ class ChatCompletionToolFunction:
             parameters,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        name = d.pop("name", None)
+
+        description = d.pop("description", UNSET)
+
+        _parameters = d.pop("parameters", UNSET)
+        parameters = (
+            ChatCompletionToolFunctionParameters.from_response(_parameters)
+            if isinstance(_parameters, dict)
+            else _parameters
+        )
+
+        _instance = cls(
+            name,
+            description,
+            parameters,
+        )
         _instance.additional_properties = d
         return _instance
 

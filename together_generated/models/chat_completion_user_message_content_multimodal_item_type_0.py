@@ -12,7 +12,10 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_0_type i
     ChatCompletionUserMessageContentMultimodalItemType0Type,
     check_chat_completion_user_message_content_multimodal_item_type_0_type,
 )
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentMultimodalItemType0")
 
@@ -71,6 +74,26 @@ class ChatCompletionUserMessageContentMultimodalItemType0:
             text,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        text = d.pop("text", None)
+
+        _instance = cls(
+            type_,
+            text,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,10 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_1_type i
     ChatCompletionUserMessageContentMultimodalItemType1Type,
     check_chat_completion_user_message_content_multimodal_item_type_1_type,
 )
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_image_url import (
@@ -55,7 +58,10 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
             _lazy_imports()
         type_: str = self.type_
 
-        image_url = self.image_url.to_dict()
+        try:
+            image_url = self.image_url.to_dict()
+        except (AttributeError, TypeError):
+            image_url = json_value(self.image_url)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -100,6 +106,33 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
             image_url,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _image_url = d.pop("image_url", None)
+        image_url = (
+            ChatCompletionUserMessageContentImageUrl.from_response(_image_url)
+            if isinstance(_image_url, dict)
+            else _image_url
+        )
+
+        _instance = cls(
+            type_,
+            image_url,
+        )
         _instance.additional_properties = d
         return _instance
 

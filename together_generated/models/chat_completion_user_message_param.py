@@ -12,7 +12,14 @@ from ..models.chat_completion_user_message_param_role import (
     ChatCompletionUserMessageParamRole,
     check_chat_completion_user_message_param_role,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.audio import Audio
@@ -58,6 +65,81 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+def _lenient_componentsschemas_chat_completion_user_message_content_multimodal_item(
+    data: Any,
+) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("type")
+        if tag == "text":
+            return ChatCompletionUserMessageContentMultimodalItemType0.from_response(
+                data
+            )
+        if tag == "image_url":
+            return ChatCompletionUserMessageContentMultimodalItemType1.from_response(
+                data
+            )
+        if tag == "video_url":
+            return Video.from_response(data)
+        if tag == "audio_url":
+            return Audio.from_response(data)
+        if tag == "input_audio":
+            return InputAudio.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    ChatCompletionUserMessageContentMultimodalItemType0,
+                    frozenset(
+                        (
+                            "type",
+                            "text",
+                        )
+                    ),
+                ),
+                (
+                    ChatCompletionUserMessageContentMultimodalItemType1,
+                    frozenset(
+                        (
+                            "type",
+                            "image_url",
+                        )
+                    ),
+                ),
+                (
+                    Video,
+                    frozenset(
+                        (
+                            "type",
+                            "video_url",
+                        )
+                    ),
+                ),
+                (
+                    Audio,
+                    frozenset(
+                        (
+                            "type",
+                            "audio_url",
+                        )
+                    ),
+                ),
+                (
+                    InputAudio,
+                    frozenset(
+                        (
+                            "type",
+                            "input_audio",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
 @_attrs_define
 class ChatCompletionUserMessageParam:
     """
@@ -86,45 +168,48 @@ class ChatCompletionUserMessageParam:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        content: list[dict[str, Any]] | str
-        if isinstance(self.content, list):
-            componentsschemas_chat_completion_user_message_content_multimodal_item_list: list[
-                dict[str, Any]
-            ] = []
-            for componentsschemas_chat_completion_user_message_content_multimodal_item_data in self.content:
-                componentsschemas_chat_completion_user_message_content_multimodal_item: dict[
-                    str, Any
-                ]
-                if isinstance(
-                    componentsschemas_chat_completion_user_message_content_multimodal_item_data,
-                    ChatCompletionUserMessageContentMultimodalItemType0,
-                ):
-                    componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
-                elif isinstance(
-                    componentsschemas_chat_completion_user_message_content_multimodal_item_data,
-                    ChatCompletionUserMessageContentMultimodalItemType1,
-                ):
-                    componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
-                elif isinstance(
-                    componentsschemas_chat_completion_user_message_content_multimodal_item_data,
-                    Video,
-                ):
-                    componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
-                elif isinstance(
-                    componentsschemas_chat_completion_user_message_content_multimodal_item_data,
-                    Audio,
-                ):
-                    componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
-                else:
-                    componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
+        try:
+            content: list[dict[str, Any]] | str
+            if isinstance(self.content, list):
+                componentsschemas_chat_completion_user_message_content_multimodal_item_list: list[
+                    dict[str, Any]
+                ] = []
+                for componentsschemas_chat_completion_user_message_content_multimodal_item_data in self.content:
+                    componentsschemas_chat_completion_user_message_content_multimodal_item: dict[
+                        str, Any
+                    ]
+                    if isinstance(
+                        componentsschemas_chat_completion_user_message_content_multimodal_item_data,
+                        ChatCompletionUserMessageContentMultimodalItemType0,
+                    ):
+                        componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
+                    elif isinstance(
+                        componentsschemas_chat_completion_user_message_content_multimodal_item_data,
+                        ChatCompletionUserMessageContentMultimodalItemType1,
+                    ):
+                        componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
+                    elif isinstance(
+                        componentsschemas_chat_completion_user_message_content_multimodal_item_data,
+                        Video,
+                    ):
+                        componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
+                    elif isinstance(
+                        componentsschemas_chat_completion_user_message_content_multimodal_item_data,
+                        Audio,
+                    ):
+                        componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
+                    else:
+                        componentsschemas_chat_completion_user_message_content_multimodal_item = componentsschemas_chat_completion_user_message_content_multimodal_item_data.to_dict()
 
-                componentsschemas_chat_completion_user_message_content_multimodal_item_list.append(
-                    componentsschemas_chat_completion_user_message_content_multimodal_item
-                )
-            content = componentsschemas_chat_completion_user_message_content_multimodal_item_list
+                    componentsschemas_chat_completion_user_message_content_multimodal_item_list.append(
+                        componentsschemas_chat_completion_user_message_content_multimodal_item
+                    )
+                content = componentsschemas_chat_completion_user_message_content_multimodal_item_list
 
-        else:
-            content = self.content
+            else:
+                content = self.content
+        except (AttributeError, TypeError):
+            content = json_value(self.content)
 
         role: str = self.role
 
@@ -270,6 +355,41 @@ class ChatCompletionUserMessageParam:
             name,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _content = d.pop("content", None)
+        content = (
+            [
+                _lenient_componentsschemas_chat_completion_user_message_content_multimodal_item(
+                    _item0
+                )
+                for _item0 in _content
+            ]
+            if isinstance(_content, list)
+            else _content
+        )
+
+        role = d.pop("role", None)
+
+        name = d.pop("name", UNSET)
+
+        _instance = cls(
+            content,
+            role,
+            name,
+        )
         _instance.additional_properties = d
         return _instance
 

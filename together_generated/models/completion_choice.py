@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.completion_choice_completion_choice_delta import (
@@ -55,9 +61,12 @@ class CompletionChoice:
 
         text = self.text
 
-        delta: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.delta, Unset):
-            delta = self.delta.to_dict()
+        try:
+            delta: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.delta, Unset):
+                delta = self.delta.to_dict()
+        except (AttributeError, TypeError):
+            delta = json_value(self.delta)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -103,6 +112,36 @@ class CompletionChoice:
             delta,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        index = d.pop("index", None)
+
+        text = d.pop("text", UNSET)
+
+        _delta = d.pop("delta", UNSET)
+        delta = (
+            CompletionChoiceCompletionChoiceDelta.from_response(_delta)
+            if isinstance(_delta, dict)
+            else _delta
+        )
+
+        _instance = cls(
+            index,
+            text,
+            delta,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,13 @@ from ..models.completion_choice_completion_choice_delta_role import (
     CompletionChoiceCompletionChoiceDeltaRole,
     check_completion_choice_completion_choice_delta_role,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.completion_choice_completion_choice_delta_function_call_type_0 import (
@@ -71,35 +77,49 @@ class CompletionChoiceCompletionChoiceDelta:
 
         token_id = self.token_id
 
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
-        else:
-            content = self.content
+        try:
+            content: None | str | Unset
+            if isinstance(self.content, Unset):
+                content = UNSET
+            else:
+                content = self.content
+        except (AttributeError, TypeError):
+            content = json_value(self.content)
 
-        reasoning: None | str | Unset
-        if isinstance(self.reasoning, Unset):
-            reasoning = UNSET
-        else:
-            reasoning = self.reasoning
+        try:
+            reasoning: None | str | Unset
+            if isinstance(self.reasoning, Unset):
+                reasoning = UNSET
+            else:
+                reasoning = self.reasoning
+        except (AttributeError, TypeError):
+            reasoning = json_value(self.reasoning)
 
-        tool_calls: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tool_calls, Unset):
-            tool_calls_item_list: list[dict[str, Any]] = []
-            for tool_calls_item_data in self.tool_calls:
-                tool_calls_item = tool_calls_item_data.to_dict()
-                tool_calls_item_list.append(tool_calls_item)
-            tool_calls = tool_calls_item_list
+        try:
+            tool_calls: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.tool_calls, Unset):
+                tool_calls_item_list: list[dict[str, Any]] = []
+                for tool_calls_item_data in self.tool_calls:
+                    tool_calls_item = tool_calls_item_data.to_dict()
+                    tool_calls_item_list.append(tool_calls_item)
+                tool_calls = tool_calls_item_list
 
-        function_call: dict[str, Any] | None | Unset
-        if isinstance(self.function_call, Unset):
-            function_call = UNSET
-        elif isinstance(
-            self.function_call, CompletionChoiceCompletionChoiceDeltaFunctionCallType0
-        ):
-            function_call = self.function_call.to_dict()
-        else:
-            function_call = self.function_call
+        except (AttributeError, TypeError):
+            tool_calls = json_value(self.tool_calls)
+
+        try:
+            function_call: dict[str, Any] | None | Unset
+            if isinstance(self.function_call, Unset):
+                function_call = UNSET
+            elif isinstance(
+                self.function_call,
+                CompletionChoiceCompletionChoiceDeltaFunctionCallType0,
+            ):
+                function_call = self.function_call.to_dict()
+            else:
+                function_call = self.function_call
+        except (AttributeError, TypeError):
+            function_call = json_value(self.function_call)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -230,6 +250,59 @@ class CompletionChoiceCompletionChoiceDelta:
             function_call,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        role = d.pop("role", None)
+
+        token_id = d.pop("token_id", UNSET)
+
+        content = d.pop("content", UNSET)
+
+        reasoning = d.pop("reasoning", UNSET)
+
+        _tool_calls = d.pop("tool_calls", UNSET)
+        tool_calls = (
+            [
+                (
+                    ToolChoice.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _tool_calls
+            ]
+            if isinstance(_tool_calls, list)
+            else _tool_calls
+        )
+
+        _function_call = d.pop("function_call", UNSET)
+        function_call = (
+            CompletionChoiceCompletionChoiceDeltaFunctionCallType0.from_response(
+                _function_call
+            )
+            if isinstance(_function_call, dict)
+            else _function_call
+        )
+
+        _instance = cls(
+            role,
+            token_id,
+            content,
+            reasoning,
+            tool_calls,
+            function_call,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.logprobs_part import LogprobsPart
@@ -61,9 +67,12 @@ class CompletionChoicesDataItem:
         if not isinstance(self.finish_reason, Unset):
             finish_reason = self.finish_reason
 
-        logprobs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.logprobs, Unset):
-            logprobs = self.logprobs.to_dict()
+        try:
+            logprobs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.logprobs, Unset):
+                logprobs = self.logprobs.to_dict()
+        except (AttributeError, TypeError):
+            logprobs = json_value(self.logprobs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -121,6 +130,39 @@ class CompletionChoicesDataItem:
             logprobs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        text = d.pop("text", UNSET)
+
+        seed = d.pop("seed", UNSET)
+
+        finish_reason = d.pop("finish_reason", UNSET)
+
+        _logprobs = d.pop("logprobs", UNSET)
+        logprobs = (
+            LogprobsPart.from_response(_logprobs)
+            if isinstance(_logprobs, dict)
+            else _logprobs
+        )
+
+        _instance = cls(
+            text,
+            seed,
+            finish_reason,
+            logprobs,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -14,7 +14,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finish_reason import FinishReason, check_finish_reason
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.completion_choice import CompletionChoice
@@ -73,25 +79,38 @@ class CompletionChunk:
             _lazy_imports()
         id = self.id
 
-        token = self.token.to_dict()
+        try:
+            token = self.token.to_dict()
+        except (AttributeError, TypeError):
+            token = json_value(self.token)
 
-        choices_item_list: list[dict[str, Any]] = []
-        for choices_item_data in self.choices:
-            choices_item = choices_item_data.to_dict()
-            choices_item_list.append(choices_item)
-        choices = choices_item_list
+        try:
+            choices_item_list: list[dict[str, Any]] = []
+            for choices_item_data in self.choices:
+                choices_item = choices_item_data.to_dict()
+                choices_item_list.append(choices_item)
+            choices = choices_item_list
 
-        usage: dict[str, Any] | None
-        if isinstance(self.usage, UsageData):
-            usage = self.usage.to_dict()
-        else:
-            usage = self.usage
+        except (AttributeError, TypeError):
+            choices = json_value(self.choices)
 
-        finish_reason: None | str
-        if isinstance(self.finish_reason, str):
-            finish_reason = self.finish_reason
-        else:
-            finish_reason = self.finish_reason
+        try:
+            usage: dict[str, Any] | None
+            if isinstance(self.usage, UsageData):
+                usage = self.usage.to_dict()
+            else:
+                usage = self.usage
+        except (AttributeError, TypeError):
+            usage = json_value(self.usage)
+
+        try:
+            finish_reason: None | str
+            if isinstance(self.finish_reason, str):
+                finish_reason = self.finish_reason
+            else:
+                finish_reason = self.finish_reason
+        except (AttributeError, TypeError):
+            finish_reason = json_value(self.finish_reason)
 
         created = self.created
 
@@ -212,6 +231,64 @@ class CompletionChunk:
             seed,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        _token = d.pop("token", None)
+        token = (
+            CompletionToken.from_response(_token)
+            if isinstance(_token, dict)
+            else _token
+        )
+
+        _choices = d.pop("choices", None)
+        choices = (
+            [
+                (
+                    CompletionChoice.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _choices
+            ]
+            if isinstance(_choices, list)
+            else _choices
+        )
+
+        _usage = d.pop("usage", None)
+        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+
+        finish_reason = d.pop("finish_reason", None)
+
+        created = d.pop("created", UNSET)
+
+        object_ = d.pop("object", UNSET)
+
+        seed = d.pop("seed", UNSET)
+
+        _instance = cls(
+            id,
+            token,
+            choices,
+            usage,
+            finish_reason,
+            created,
+            object_,
+            seed,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -16,7 +16,13 @@ from ..models.completion_request_safety_model_type_0 import (
     CompletionRequestSafetyModelType0,
     check_completion_request_safety_model_type_0,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.completion_request_logit_bias import CompletionRequestLogitBias
@@ -112,17 +118,24 @@ class CompletionRequest:
             _lazy_imports()
         prompt = self.prompt
 
-        model: str
-        if isinstance(self.model, str):
-            model = self.model
-        else:
-            model = self.model
+        try:
+            model: str
+            if isinstance(self.model, str):
+                model = self.model
+            else:
+                model = self.model
+        except (AttributeError, TypeError):
+            model = json_value(self.model)
 
         max_tokens = self.max_tokens
 
-        stop: list[str] | Unset = UNSET
-        if not isinstance(self.stop, Unset):
-            stop = self.stop
+        try:
+            stop: list[str] | Unset = UNSET
+            if not isinstance(self.stop, Unset):
+                stop = self.stop
+
+        except (AttributeError, TypeError):
+            stop = json_value(self.stop)
 
         temperature = self.temperature
 
@@ -140,13 +153,16 @@ class CompletionRequest:
 
         n = self.n
 
-        safety_model: str | Unset
-        if isinstance(self.safety_model, Unset):
-            safety_model = UNSET
-        elif isinstance(self.safety_model, str):
-            safety_model = self.safety_model
-        else:
-            safety_model = self.safety_model
+        try:
+            safety_model: str | Unset
+            if isinstance(self.safety_model, Unset):
+                safety_model = UNSET
+            elif isinstance(self.safety_model, str):
+                safety_model = self.safety_model
+            else:
+                safety_model = self.safety_model
+        except (AttributeError, TypeError):
+            safety_model = json_value(self.safety_model)
 
         min_p = self.min_p
 
@@ -154,9 +170,12 @@ class CompletionRequest:
 
         frequency_penalty = self.frequency_penalty
 
-        logit_bias: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.logit_bias, Unset):
-            logit_bias = self.logit_bias.to_dict()
+        try:
+            logit_bias: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.logit_bias, Unset):
+                logit_bias = self.logit_bias.to_dict()
+        except (AttributeError, TypeError):
+            logit_bias = json_value(self.logit_bias)
 
         seed = self.seed
 
@@ -367,6 +386,81 @@ class CompletionRequest:
             seed,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        prompt = d.pop("prompt", None)
+
+        model = d.pop("model", None)
+
+        max_tokens = d.pop("max_tokens", UNSET)
+
+        stop = d.pop("stop", UNSET)
+
+        temperature = d.pop("temperature", UNSET)
+
+        top_p = d.pop("top_p", UNSET)
+
+        top_k = d.pop("top_k", UNSET)
+
+        repetition_penalty = d.pop("repetition_penalty", UNSET)
+
+        stream = d.pop("stream", UNSET)
+
+        logprobs = d.pop("logprobs", UNSET)
+
+        echo = d.pop("echo", UNSET)
+
+        n = d.pop("n", UNSET)
+
+        safety_model = d.pop("safety_model", UNSET)
+
+        min_p = d.pop("min_p", UNSET)
+
+        presence_penalty = d.pop("presence_penalty", UNSET)
+
+        frequency_penalty = d.pop("frequency_penalty", UNSET)
+
+        _logit_bias = d.pop("logit_bias", UNSET)
+        logit_bias = (
+            CompletionRequestLogitBias.from_response(_logit_bias)
+            if isinstance(_logit_bias, dict)
+            else _logit_bias
+        )
+
+        seed = d.pop("seed", UNSET)
+
+        _instance = cls(
+            prompt,
+            model,
+            max_tokens,
+            stop,
+            temperature,
+            top_p,
+            top_k,
+            repetition_penalty,
+            stream,
+            logprobs,
+            echo,
+            n,
+            safety_model,
+            min_p,
+            presence_penalty,
+            frequency_penalty,
+            logit_bias,
+            seed,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -13,7 +13,13 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.completion_choices_data_item import CompletionChoicesDataItem
@@ -72,21 +78,30 @@ class CompletionResponse:
             _lazy_imports()
         id = self.id
 
-        componentsschemas_completion_choices_data_item_list: list[dict[str, Any]] = []
-        for componentsschemas_completion_choices_data_item_data in self.choices:
-            componentsschemas_completion_choices_data_item = (
-                componentsschemas_completion_choices_data_item_data.to_dict()
-            )
-            componentsschemas_completion_choices_data_item_list.append(
-                componentsschemas_completion_choices_data_item
-            )
-        choices = componentsschemas_completion_choices_data_item_list
+        try:
+            componentsschemas_completion_choices_data_item_list: list[
+                dict[str, Any]
+            ] = []
+            for componentsschemas_completion_choices_data_item_data in self.choices:
+                componentsschemas_completion_choices_data_item = (
+                    componentsschemas_completion_choices_data_item_data.to_dict()
+                )
+                componentsschemas_completion_choices_data_item_list.append(
+                    componentsschemas_completion_choices_data_item
+                )
+            choices = componentsschemas_completion_choices_data_item_list
 
-        usage: dict[str, Any] | None
-        if isinstance(self.usage, UsageData):
-            usage = self.usage.to_dict()
-        else:
-            usage = self.usage
+        except (AttributeError, TypeError):
+            choices = json_value(self.choices)
+
+        try:
+            usage: dict[str, Any] | None
+            if isinstance(self.usage, UsageData):
+                usage = self.usage.to_dict()
+            else:
+                usage = self.usage
+        except (AttributeError, TypeError):
+            usage = json_value(self.usage)
 
         created = self.created
 
@@ -94,17 +109,21 @@ class CompletionResponse:
 
         object_ = self.object_
 
-        prompt: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.prompt, Unset):
-            componentsschemas_prompt_part_item_list: list[dict[str, Any]] = []
-            for componentsschemas_prompt_part_item_data in self.prompt:
-                componentsschemas_prompt_part_item = (
-                    componentsschemas_prompt_part_item_data.to_dict()
-                )
-                componentsschemas_prompt_part_item_list.append(
-                    componentsschemas_prompt_part_item
-                )
-            prompt = componentsschemas_prompt_part_item_list
+        try:
+            prompt: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.prompt, Unset):
+                componentsschemas_prompt_part_item_list: list[dict[str, Any]] = []
+                for componentsschemas_prompt_part_item_data in self.prompt:
+                    componentsschemas_prompt_part_item = (
+                        componentsschemas_prompt_part_item_data.to_dict()
+                    )
+                    componentsschemas_prompt_part_item_list.append(
+                        componentsschemas_prompt_part_item
+                    )
+                prompt = componentsschemas_prompt_part_item_list
+
+        except (AttributeError, TypeError):
+            prompt = json_value(self.prompt)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -218,6 +237,68 @@ class CompletionResponse:
             prompt,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        _choices = d.pop("choices", None)
+        choices = (
+            [
+                (
+                    CompletionChoicesDataItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _choices
+            ]
+            if isinstance(_choices, list)
+            else _choices
+        )
+
+        _usage = d.pop("usage", None)
+        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+
+        created = d.pop("created", None)
+
+        model = d.pop("model", None)
+
+        object_ = d.pop("object", None)
+
+        _prompt = d.pop("prompt", UNSET)
+        prompt = (
+            [
+                (
+                    PromptPartItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _prompt
+            ]
+            if isinstance(_prompt, list)
+            else _prompt
+        )
+
+        _instance = cls(
+            id,
+            choices,
+            usage,
+            created,
+            model,
+            object_,
+            prompt,
+        )
         _instance.additional_properties = d
         return _instance
 

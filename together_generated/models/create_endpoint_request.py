@@ -12,7 +12,13 @@ from ..models.create_endpoint_request_state import (
     CreateEndpointRequestState,
     check_create_endpoint_request_state,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -70,7 +76,10 @@ class CreateEndpointRequest:
 
         hardware = self.hardware
 
-        autoscaling = self.autoscaling.to_dict()
+        try:
+            autoscaling = self.autoscaling.to_dict()
+        except (AttributeError, TypeError):
+            autoscaling = json_value(self.autoscaling)
 
         display_name = self.display_name
 
@@ -82,11 +91,14 @@ class CreateEndpointRequest:
         if not isinstance(self.state, Unset):
             state = self.state
 
-        inactive_timeout: int | None | Unset
-        if isinstance(self.inactive_timeout, Unset):
-            inactive_timeout = UNSET
-        else:
-            inactive_timeout = self.inactive_timeout
+        try:
+            inactive_timeout: int | None | Unset
+            if isinstance(self.inactive_timeout, Unset):
+                inactive_timeout = UNSET
+            else:
+                inactive_timeout = self.inactive_timeout
+        except (AttributeError, TypeError):
+            inactive_timeout = json_value(self.inactive_timeout)
 
         availability_zone = self.availability_zone
 
@@ -201,6 +213,54 @@ class CreateEndpointRequest:
             availability_zone,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        hardware = d.pop("hardware", None)
+
+        _autoscaling = d.pop("autoscaling", None)
+        autoscaling = (
+            Autoscaling.from_response(_autoscaling)
+            if isinstance(_autoscaling, dict)
+            else _autoscaling
+        )
+
+        display_name = d.pop("display_name", UNSET)
+
+        disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
+
+        disable_speculative_decoding = d.pop("disable_speculative_decoding", UNSET)
+
+        state = d.pop("state", UNSET)
+
+        inactive_timeout = d.pop("inactive_timeout", UNSET)
+
+        availability_zone = d.pop("availability_zone", UNSET)
+
+        _instance = cls(
+            model,
+            hardware,
+            autoscaling,
+            display_name,
+            disable_prompt_cache,
+            disable_speculative_decoding,
+            state,
+            inactive_timeout,
+            availability_zone,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.video_output_format import VideoOutputFormat, check_video_output_format
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.video_frame_image_input import VideoFrameImageInput
@@ -106,17 +112,25 @@ class CreateVideoBody:
 
         negative_prompt = self.negative_prompt
 
-        frame_images: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.frame_images, Unset):
-            frame_images_item_list: list[dict[str, Any]] = []
-            for frame_images_item_data in self.frame_images:
-                frame_images_item = frame_images_item_data.to_dict()
-                frame_images_item_list.append(frame_images_item)
-            frame_images = frame_images_item_list
+        try:
+            frame_images: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.frame_images, Unset):
+                frame_images_item_list: list[dict[str, Any]] = []
+                for frame_images_item_data in self.frame_images:
+                    frame_images_item = frame_images_item_data.to_dict()
+                    frame_images_item_list.append(frame_images_item)
+                frame_images = frame_images_item_list
 
-        reference_images: list[str] | Unset = UNSET
-        if not isinstance(self.reference_images, Unset):
-            reference_images = self.reference_images
+        except (AttributeError, TypeError):
+            frame_images = json_value(self.frame_images)
+
+        try:
+            reference_images: list[str] | Unset = UNSET
+            if not isinstance(self.reference_images, Unset):
+                reference_images = self.reference_images
+
+        except (AttributeError, TypeError):
+            reference_images = json_value(self.reference_images)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -263,6 +277,76 @@ class CreateVideoBody:
             reference_images,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        prompt = d.pop("prompt", UNSET)
+
+        height = d.pop("height", UNSET)
+
+        width = d.pop("width", UNSET)
+
+        seconds = d.pop("seconds", UNSET)
+
+        fps = d.pop("fps", UNSET)
+
+        steps = d.pop("steps", UNSET)
+
+        seed = d.pop("seed", UNSET)
+
+        guidance_scale = d.pop("guidance_scale", UNSET)
+
+        output_format = d.pop("output_format", UNSET)
+
+        output_quality = d.pop("output_quality", UNSET)
+
+        negative_prompt = d.pop("negative_prompt", UNSET)
+
+        _frame_images = d.pop("frame_images", UNSET)
+        frame_images = (
+            [
+                (
+                    VideoFrameImageInput.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _frame_images
+            ]
+            if isinstance(_frame_images, list)
+            else _frame_images
+        )
+
+        reference_images = d.pop("reference_images", UNSET)
+
+        _instance = cls(
+            model,
+            prompt,
+            height,
+            width,
+            seconds,
+            fps,
+            steps,
+            seed,
+            guidance_scale,
+            output_format,
+            output_quality,
+            negative_prompt,
+            frame_images,
+            reference_images,
+        )
         _instance.additional_properties = d
         return _instance
 

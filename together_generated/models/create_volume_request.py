@@ -9,7 +9,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.volume_content_request import VolumeContentRequest
@@ -48,7 +52,10 @@ class CreateVolumeRequest:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        content = self.content.to_dict()
+        try:
+            content = self.content.to_dict()
+        except (AttributeError, TypeError):
+            content = json_value(self.content)
 
         name = self.name
 
@@ -93,6 +100,36 @@ class CreateVolumeRequest:
             type_,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _content = d.pop("content", None)
+        content = (
+            VolumeContentRequest.from_response(_content)
+            if isinstance(_content, dict)
+            else _content
+        )
+
+        name = d.pop("name", None)
+
+        type_ = d.pop("type", None)
+
+        _instance = cls(
+            content,
+            name,
+            type_,
+        )
         _instance.additional_properties = d
         return _instance
 

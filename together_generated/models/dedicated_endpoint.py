@@ -22,7 +22,13 @@ from ..models.dedicated_endpoint_type import (
     DedicatedEndpointType,
     check_dedicated_endpoint_type,
 )
-from ..types import check_value, field_error, parse_datetime
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -96,9 +102,15 @@ class DedicatedEndpoint:
 
         state: str = self.state
 
-        autoscaling = self.autoscaling.to_dict()
+        try:
+            autoscaling = self.autoscaling.to_dict()
+        except (AttributeError, TypeError):
+            autoscaling = json_value(self.autoscaling)
 
-        created_at = self.created_at.isoformat()
+        try:
+            created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -194,6 +206,61 @@ class DedicatedEndpoint:
             created_at,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        object_ = d.pop("object", None)
+
+        id = d.pop("id", None)
+
+        name = d.pop("name", None)
+
+        display_name = d.pop("display_name", None)
+
+        model = d.pop("model", None)
+
+        hardware = d.pop("hardware", None)
+
+        type_ = d.pop("type", None)
+
+        owner = d.pop("owner", None)
+
+        state = d.pop("state", None)
+
+        _autoscaling = d.pop("autoscaling", None)
+        autoscaling = (
+            Autoscaling.from_response(_autoscaling)
+            if isinstance(_autoscaling, dict)
+            else _autoscaling
+        )
+
+        _created_at = d.pop("created_at", None)
+        created_at = lenient_datetime(_created_at)
+
+        _instance = cls(
+            object_,
+            id,
+            name,
+            display_name,
+            model,
+            hardware,
+            type_,
+            owner,
+            state,
+            autoscaling,
+            created_at,
+        )
         _instance.additional_properties = d
         return _instance
 

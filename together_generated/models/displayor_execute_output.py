@@ -12,7 +12,10 @@ from ..models.displayor_execute_output_type import (
     DisplayorExecuteOutputType,
     check_displayor_execute_output_type,
 )
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.displayor_execute_output_data import DisplayorExecuteOutputData
@@ -51,7 +54,10 @@ class DisplayorExecuteOutput:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        data = self.data.to_dict()
+        try:
+            data = self.data.to_dict()
+        except (AttributeError, TypeError):
+            data = json_value(self.data)
 
         type_: str = self.type_
 
@@ -88,6 +94,33 @@ class DisplayorExecuteOutput:
             type_,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _data = d.pop("data", None)
+        data = (
+            DisplayorExecuteOutputData.from_response(_data)
+            if isinstance(_data, dict)
+            else _data
+        )
+
+        type_ = d.pop("type", None)
+
+        _instance = cls(
+            data,
+            type_,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.displayor_execute_output_data_applicationgeojson import (
@@ -101,26 +107,40 @@ class DisplayorExecuteOutputData:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        applicationgeojson: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.applicationgeojson, Unset):
-            applicationgeojson = self.applicationgeojson.to_dict()
+        try:
+            applicationgeojson: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.applicationgeojson, Unset):
+                applicationgeojson = self.applicationgeojson.to_dict()
+        except (AttributeError, TypeError):
+            applicationgeojson = json_value(self.applicationgeojson)
 
         applicationjavascript = self.applicationjavascript
 
-        applicationjson: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.applicationjson, Unset):
-            applicationjson = self.applicationjson.to_dict()
+        try:
+            applicationjson: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.applicationjson, Unset):
+                applicationjson = self.applicationjson.to_dict()
+        except (AttributeError, TypeError):
+            applicationjson = json_value(self.applicationjson)
 
         applicationpdf = self.applicationpdf
 
-        applicationvnd_vega_v5json: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.applicationvnd_vega_v5json, Unset):
-            applicationvnd_vega_v5json = self.applicationvnd_vega_v5json.to_dict()
+        try:
+            applicationvnd_vega_v5json: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.applicationvnd_vega_v5json, Unset):
+                applicationvnd_vega_v5json = self.applicationvnd_vega_v5json.to_dict()
+        except (AttributeError, TypeError):
+            applicationvnd_vega_v5json = json_value(self.applicationvnd_vega_v5json)
 
-        applicationvnd_vegalite_v4json: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.applicationvnd_vegalite_v4json, Unset):
-            applicationvnd_vegalite_v4json = (
-                self.applicationvnd_vegalite_v4json.to_dict()
+        try:
+            applicationvnd_vegalite_v4json: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.applicationvnd_vegalite_v4json, Unset):
+                applicationvnd_vegalite_v4json = (
+                    self.applicationvnd_vegalite_v4json.to_dict()
+                )
+        except (AttributeError, TypeError):
+            applicationvnd_vegalite_v4json = json_value(
+                self.applicationvnd_vegalite_v4json
             )
 
         imagegif = self.imagegif
@@ -318,6 +338,92 @@ class DisplayorExecuteOutputData:
             textplain,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _applicationgeojson = d.pop("application/geo+json", UNSET)
+        applicationgeojson = (
+            DisplayorExecuteOutputDataApplicationgeojson.from_response(
+                _applicationgeojson
+            )
+            if isinstance(_applicationgeojson, dict)
+            else _applicationgeojson
+        )
+
+        applicationjavascript = d.pop("application/javascript", UNSET)
+
+        _applicationjson = d.pop("application/json", UNSET)
+        applicationjson = (
+            DisplayorExecuteOutputDataApplicationjson.from_response(_applicationjson)
+            if isinstance(_applicationjson, dict)
+            else _applicationjson
+        )
+
+        applicationpdf = d.pop("application/pdf", UNSET)
+
+        _applicationvnd_vega_v5json = d.pop("application/vnd.vega.v5+json", UNSET)
+        applicationvnd_vega_v5json = (
+            DisplayorExecuteOutputDataApplicationvndVegaV5Json.from_response(
+                _applicationvnd_vega_v5json
+            )
+            if isinstance(_applicationvnd_vega_v5json, dict)
+            else _applicationvnd_vega_v5json
+        )
+
+        _applicationvnd_vegalite_v4json = d.pop(
+            "application/vnd.vegalite.v4+json", UNSET
+        )
+        applicationvnd_vegalite_v4json = (
+            DisplayorExecuteOutputDataApplicationvndVegaliteV4Json.from_response(
+                _applicationvnd_vegalite_v4json
+            )
+            if isinstance(_applicationvnd_vegalite_v4json, dict)
+            else _applicationvnd_vegalite_v4json
+        )
+
+        imagegif = d.pop("image/gif", UNSET)
+
+        imagejpeg = d.pop("image/jpeg", UNSET)
+
+        imagepng = d.pop("image/png", UNSET)
+
+        imagesvgxml = d.pop("image/svg+xml", UNSET)
+
+        texthtml = d.pop("text/html", UNSET)
+
+        textlatex = d.pop("text/latex", UNSET)
+
+        textmarkdown = d.pop("text/markdown", UNSET)
+
+        textplain = d.pop("text/plain", UNSET)
+
+        _instance = cls(
+            applicationgeojson,
+            applicationjavascript,
+            applicationjson,
+            applicationpdf,
+            applicationvnd_vega_v5json,
+            applicationvnd_vegalite_v4json,
+            imagegif,
+            imagejpeg,
+            imagepng,
+            imagesvgxml,
+            texthtml,
+            textlatex,
+            textmarkdown,
+            textplain,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -30,6 +30,19 @@ class DisplayorExecuteOutputDataApplicationvndVegaliteV4Json:
         _instance.additional_properties = d
         return _instance
 
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _instance = cls()
+        _instance.additional_properties = d
+        return _instance
+
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())

@@ -12,7 +12,11 @@ from ..models.embeddings_request_model_type_0 import (
     EmbeddingsRequestModelType0,
     check_embeddings_request_model_type_0,
 )
-from ..types import Unset, field_error
+from ..types import (
+    Unset,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="EmbeddingsRequest")
 
@@ -32,18 +36,24 @@ class EmbeddingsRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        model: str
-        if isinstance(self.model, str):
-            model = self.model
-        else:
-            model = self.model
+        try:
+            model: str
+            if isinstance(self.model, str):
+                model = self.model
+            else:
+                model = self.model
+        except (AttributeError, TypeError):
+            model = json_value(self.model)
 
-        input_: list[str] | str
-        if isinstance(self.input_, list):
-            input_ = self.input_
+        try:
+            input_: list[str] | str
+            if isinstance(self.input_, list):
+                input_ = self.input_
 
-        else:
-            input_ = self.input_
+            else:
+                input_ = self.input_
+        except (AttributeError, TypeError):
+            input_ = json_value(self.input_)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -108,6 +118,26 @@ class EmbeddingsRequest:
             input_,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        input_ = d.pop("input", None)
+
+        _instance = cls(
+            model,
+            input_,
+        )
         _instance.additional_properties = d
         return _instance
 

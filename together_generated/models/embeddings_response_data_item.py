@@ -13,7 +13,12 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import Unset, check_value, field_error
+from ..types import (
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="EmbeddingsResponseDataItem")
 
@@ -35,7 +40,11 @@ class EmbeddingsResponseDataItem:
     def to_dict(self) -> dict[str, Any]:
         object_ = self.object_
 
-        embedding = self.embedding
+        try:
+            embedding = self.embedding
+
+        except (AttributeError, TypeError):
+            embedding = json_value(self.embedding)
 
         index = self.index
 
@@ -81,6 +90,29 @@ class EmbeddingsResponseDataItem:
             index,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        object_ = d.pop("object", None)
+
+        embedding = d.pop("embedding", None)
+
+        index = d.pop("index", None)
+
+        _instance = cls(
+            object_,
+            embedding,
+            index,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="ErrorDataError")
 
@@ -34,17 +40,23 @@ class ErrorDataError:
 
         type_ = self.type_
 
-        param: None | str | Unset
-        if isinstance(self.param, Unset):
-            param = UNSET
-        else:
-            param = self.param
+        try:
+            param: None | str | Unset
+            if isinstance(self.param, Unset):
+                param = UNSET
+            else:
+                param = self.param
+        except (AttributeError, TypeError):
+            param = json_value(self.param)
 
-        code: None | str | Unset
-        if isinstance(self.code, Unset):
-            code = UNSET
-        else:
-            code = self.code
+        try:
+            code: None | str | Unset
+            if isinstance(self.code, Unset):
+                code = UNSET
+            else:
+                code = self.code
+        except (AttributeError, TypeError):
+            code = json_value(self.code)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -109,6 +121,32 @@ class ErrorDataError:
             code,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        message = d.pop("message", None)
+
+        type_ = d.pop("type", None)
+
+        param = d.pop("param", UNSET)
+
+        code = d.pop("code", UNSET)
+
+        _instance = cls(
+            message,
+            type_,
+            param,
+            code,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.evaluation_judge_model_config import EvaluationJudgeModelConfig
@@ -59,21 +65,35 @@ class EvaluationClassifyParameters:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        judge = self.judge.to_dict()
+        try:
+            judge = self.judge.to_dict()
+        except (AttributeError, TypeError):
+            judge = json_value(self.judge)
 
-        labels = self.labels
+        try:
+            labels = self.labels
 
-        pass_labels = self.pass_labels
+        except (AttributeError, TypeError):
+            labels = json_value(self.labels)
+
+        try:
+            pass_labels = self.pass_labels
+
+        except (AttributeError, TypeError):
+            pass_labels = json_value(self.pass_labels)
 
         input_data_file_path = self.input_data_file_path
 
-        model_to_evaluate: dict[str, Any] | str | Unset
-        if isinstance(self.model_to_evaluate, Unset):
-            model_to_evaluate = UNSET
-        elif isinstance(self.model_to_evaluate, EvaluationModelRequest):
-            model_to_evaluate = self.model_to_evaluate.to_dict()
-        else:
-            model_to_evaluate = self.model_to_evaluate
+        try:
+            model_to_evaluate: dict[str, Any] | str | Unset
+            if isinstance(self.model_to_evaluate, Unset):
+                model_to_evaluate = UNSET
+            elif isinstance(self.model_to_evaluate, EvaluationModelRequest):
+                model_to_evaluate = self.model_to_evaluate.to_dict()
+            else:
+                model_to_evaluate = self.model_to_evaluate
+        except (AttributeError, TypeError):
+            model_to_evaluate = json_value(self.model_to_evaluate)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -164,6 +184,47 @@ class EvaluationClassifyParameters:
             model_to_evaluate,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _judge = d.pop("judge", None)
+        judge = (
+            EvaluationJudgeModelConfig.from_response(_judge)
+            if isinstance(_judge, dict)
+            else _judge
+        )
+
+        labels = d.pop("labels", None)
+
+        pass_labels = d.pop("pass_labels", None)
+
+        input_data_file_path = d.pop("input_data_file_path", None)
+
+        _model_to_evaluate = d.pop("model_to_evaluate", UNSET)
+        model_to_evaluate = (
+            EvaluationModelRequest.from_response(_model_to_evaluate)
+            if isinstance(_model_to_evaluate, dict)
+            else _model_to_evaluate
+        )
+
+        _instance = cls(
+            judge,
+            labels,
+            pass_labels,
+            input_data_file_path,
+            model_to_evaluate,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="EvaluationClassifyResults")
 
@@ -34,31 +40,43 @@ class EvaluationClassifyResults:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        generation_fail_count: float | None | Unset
-        if isinstance(self.generation_fail_count, Unset):
-            generation_fail_count = UNSET
-        else:
-            generation_fail_count = self.generation_fail_count
+        try:
+            generation_fail_count: float | None | Unset
+            if isinstance(self.generation_fail_count, Unset):
+                generation_fail_count = UNSET
+            else:
+                generation_fail_count = self.generation_fail_count
+        except (AttributeError, TypeError):
+            generation_fail_count = json_value(self.generation_fail_count)
 
-        judge_fail_count: float | None | Unset
-        if isinstance(self.judge_fail_count, Unset):
-            judge_fail_count = UNSET
-        else:
-            judge_fail_count = self.judge_fail_count
+        try:
+            judge_fail_count: float | None | Unset
+            if isinstance(self.judge_fail_count, Unset):
+                judge_fail_count = UNSET
+            else:
+                judge_fail_count = self.judge_fail_count
+        except (AttributeError, TypeError):
+            judge_fail_count = json_value(self.judge_fail_count)
 
-        invalid_label_count: float | None | Unset
-        if isinstance(self.invalid_label_count, Unset):
-            invalid_label_count = UNSET
-        else:
-            invalid_label_count = self.invalid_label_count
+        try:
+            invalid_label_count: float | None | Unset
+            if isinstance(self.invalid_label_count, Unset):
+                invalid_label_count = UNSET
+            else:
+                invalid_label_count = self.invalid_label_count
+        except (AttributeError, TypeError):
+            invalid_label_count = json_value(self.invalid_label_count)
 
         result_file_id = self.result_file_id
 
-        pass_percentage: float | None | Unset
-        if isinstance(self.pass_percentage, Unset):
-            pass_percentage = UNSET
-        else:
-            pass_percentage = self.pass_percentage
+        try:
+            pass_percentage: float | None | Unset
+            if isinstance(self.pass_percentage, Unset):
+                pass_percentage = UNSET
+            else:
+                pass_percentage = self.pass_percentage
+        except (AttributeError, TypeError):
+            pass_percentage = json_value(self.pass_percentage)
 
         label_counts = self.label_counts
 
@@ -184,6 +202,38 @@ class EvaluationClassifyResults:
             label_counts,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        generation_fail_count = d.pop("generation_fail_count", UNSET)
+
+        judge_fail_count = d.pop("judge_fail_count", UNSET)
+
+        invalid_label_count = d.pop("invalid_label_count", UNSET)
+
+        result_file_id = d.pop("result_file_id", UNSET)
+
+        pass_percentage = d.pop("pass_percentage", UNSET)
+
+        label_counts = d.pop("label_counts", UNSET)
+
+        _instance = cls(
+            generation_fail_count,
+            judge_fail_count,
+            invalid_label_count,
+            result_file_id,
+            pass_percentage,
+            label_counts,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.evaluation_judge_model_config import EvaluationJudgeModelConfig
@@ -57,25 +63,34 @@ class EvaluationCompareParameters:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        judge = self.judge.to_dict()
+        try:
+            judge = self.judge.to_dict()
+        except (AttributeError, TypeError):
+            judge = json_value(self.judge)
 
         input_data_file_path = self.input_data_file_path
 
-        model_a: dict[str, Any] | str | Unset
-        if isinstance(self.model_a, Unset):
-            model_a = UNSET
-        elif isinstance(self.model_a, EvaluationModelRequest):
-            model_a = self.model_a.to_dict()
-        else:
-            model_a = self.model_a
+        try:
+            model_a: dict[str, Any] | str | Unset
+            if isinstance(self.model_a, Unset):
+                model_a = UNSET
+            elif isinstance(self.model_a, EvaluationModelRequest):
+                model_a = self.model_a.to_dict()
+            else:
+                model_a = self.model_a
+        except (AttributeError, TypeError):
+            model_a = json_value(self.model_a)
 
-        model_b: dict[str, Any] | str | Unset
-        if isinstance(self.model_b, Unset):
-            model_b = UNSET
-        elif isinstance(self.model_b, EvaluationModelRequest):
-            model_b = self.model_b.to_dict()
-        else:
-            model_b = self.model_b
+        try:
+            model_b: dict[str, Any] | str | Unset
+            if isinstance(self.model_b, Unset):
+                model_b = UNSET
+            elif isinstance(self.model_b, EvaluationModelRequest):
+                model_b = self.model_b.to_dict()
+            else:
+                model_b = self.model_b
+        except (AttributeError, TypeError):
+            model_b = json_value(self.model_b)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -176,6 +191,49 @@ class EvaluationCompareParameters:
             model_b,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _judge = d.pop("judge", None)
+        judge = (
+            EvaluationJudgeModelConfig.from_response(_judge)
+            if isinstance(_judge, dict)
+            else _judge
+        )
+
+        input_data_file_path = d.pop("input_data_file_path", None)
+
+        _model_a = d.pop("model_a", UNSET)
+        model_a = (
+            EvaluationModelRequest.from_response(_model_a)
+            if isinstance(_model_a, dict)
+            else _model_a
+        )
+
+        _model_b = d.pop("model_b", UNSET)
+        model_b = (
+            EvaluationModelRequest.from_response(_model_b)
+            if isinstance(_model_b, dict)
+            else _model_b
+        )
+
+        _instance = cls(
+            judge,
+            input_data_file_path,
+            model_a,
+            model_b,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="EvaluationCompareResults")
 
@@ -44,17 +50,23 @@ class EvaluationCompareResults:
 
         ties = self.ties
 
-        generation_fail_count: float | None | Unset
-        if isinstance(self.generation_fail_count, Unset):
-            generation_fail_count = UNSET
-        else:
-            generation_fail_count = self.generation_fail_count
+        try:
+            generation_fail_count: float | None | Unset
+            if isinstance(self.generation_fail_count, Unset):
+                generation_fail_count = UNSET
+            else:
+                generation_fail_count = self.generation_fail_count
+        except (AttributeError, TypeError):
+            generation_fail_count = json_value(self.generation_fail_count)
 
-        judge_fail_count: float | None | Unset
-        if isinstance(self.judge_fail_count, Unset):
-            judge_fail_count = UNSET
-        else:
-            judge_fail_count = self.judge_fail_count
+        try:
+            judge_fail_count: float | None | Unset
+            if isinstance(self.judge_fail_count, Unset):
+                judge_fail_count = UNSET
+            else:
+                judge_fail_count = self.judge_fail_count
+        except (AttributeError, TypeError):
+            judge_fail_count = json_value(self.judge_fail_count)
 
         result_file_id = self.result_file_id
 
@@ -153,6 +165,41 @@ class EvaluationCompareResults:
             result_file_id,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        num_samples = d.pop("num_samples", UNSET)
+
+        a_wins = d.pop("A_wins", UNSET)
+
+        b_wins = d.pop("B_wins", UNSET)
+
+        ties = d.pop("Ties", UNSET)
+
+        generation_fail_count = d.pop("generation_fail_count", UNSET)
+
+        judge_fail_count = d.pop("judge_fail_count", UNSET)
+
+        result_file_id = d.pop("result_file_id", UNSET)
+
+        _instance = cls(
+            num_samples,
+            a_wins,
+            b_wins,
+            ties,
+            generation_fail_count,
+            judge_fail_count,
+            result_file_id,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -14,7 +14,16 @@ from ..models.evaluation_job_status import (
     check_evaluation_job_status,
 )
 from ..models.evaluation_job_type import EvaluationJobType, check_evaluation_job_type
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.evaluation_classify_results import EvaluationClassifyResults
@@ -68,6 +77,68 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+def _lenient_results(data: Any) -> Any:
+    if isinstance(data, dict):
+        for branch in (
+            EvaluationClassifyResults,
+            EvaluationScoreResults,
+            EvaluationCompareResults,
+            EvaluationJobResultsType3,
+        ):
+            try:
+                return branch.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    EvaluationClassifyResults,
+                    frozenset(
+                        (
+                            "generation_fail_count",
+                            "judge_fail_count",
+                            "invalid_label_count",
+                            "result_file_id",
+                            "pass_percentage",
+                            "label_counts",
+                        )
+                    ),
+                ),
+                (
+                    EvaluationScoreResults,
+                    frozenset(
+                        (
+                            "aggregated_scores",
+                            "generation_fail_count",
+                            "judge_fail_count",
+                            "invalid_score_count",
+                            "failed_samples",
+                            "result_file_id",
+                        )
+                    ),
+                ),
+                (
+                    EvaluationCompareResults,
+                    frozenset(
+                        (
+                            "num_samples",
+                            "A_wins",
+                            "B_wins",
+                            "Ties",
+                            "generation_fail_count",
+                            "judge_fail_count",
+                            "result_file_id",
+                        )
+                    ),
+                ),
+                (EvaluationJobResultsType3, frozenset(("error",))),
+            ),
+        )
+    return data
+
+
 @_attrs_define
 class EvaluationJob:
     """
@@ -117,39 +188,55 @@ class EvaluationJob:
         if not isinstance(self.status, Unset):
             status = self.status
 
-        status_updates: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.status_updates, Unset):
-            status_updates_item_list: list[dict[str, Any]] = []
-            for status_updates_item_data in self.status_updates:
-                status_updates_item = status_updates_item_data.to_dict()
-                status_updates_item_list.append(status_updates_item)
-            status_updates = status_updates_item_list
+        try:
+            status_updates: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.status_updates, Unset):
+                status_updates_item_list: list[dict[str, Any]] = []
+                for status_updates_item_data in self.status_updates:
+                    status_updates_item = status_updates_item_data.to_dict()
+                    status_updates_item_list.append(status_updates_item)
+                status_updates = status_updates_item_list
 
-        parameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.parameters, Unset):
-            parameters = self.parameters.to_dict()
+        except (AttributeError, TypeError):
+            status_updates = json_value(self.status_updates)
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        try:
+            parameters: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.parameters, Unset):
+                parameters = self.parameters.to_dict()
+        except (AttributeError, TypeError):
+            parameters = json_value(self.parameters)
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
-        results: dict[str, Any] | None | Unset
-        if isinstance(self.results, Unset):
-            results = UNSET
-        elif isinstance(self.results, EvaluationClassifyResults):
-            results = self.results.to_dict()
-        elif isinstance(self.results, EvaluationScoreResults):
-            results = self.results.to_dict()
-        elif isinstance(self.results, EvaluationCompareResults):
-            results = self.results.to_dict()
-        elif isinstance(self.results, EvaluationJobResultsType3):
-            results = self.results.to_dict()
-        else:
-            results = self.results
+        try:
+            updated_at: str | Unset = UNSET
+            if not isinstance(self.updated_at, Unset):
+                updated_at = self.updated_at.isoformat()
+        except (AttributeError, TypeError):
+            updated_at = json_value(self.updated_at)
+
+        try:
+            results: dict[str, Any] | None | Unset
+            if isinstance(self.results, Unset):
+                results = UNSET
+            elif isinstance(self.results, EvaluationClassifyResults):
+                results = self.results.to_dict()
+            elif isinstance(self.results, EvaluationScoreResults):
+                results = self.results.to_dict()
+            elif isinstance(self.results, EvaluationCompareResults):
+                results = self.results.to_dict()
+            elif isinstance(self.results, EvaluationJobResultsType3):
+                results = self.results.to_dict()
+            else:
+                results = self.results
+        except (AttributeError, TypeError):
+            results = json_value(self.results)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -346,6 +433,69 @@ class EvaluationJob:
             results,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        workflow_id = d.pop("workflow_id", UNSET)
+
+        type_ = d.pop("type", UNSET)
+
+        owner_id = d.pop("owner_id", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        _status_updates = d.pop("status_updates", UNSET)
+        status_updates = (
+            [
+                (
+                    EvaluationJobStatusUpdate.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _status_updates
+            ]
+            if isinstance(_status_updates, list)
+            else _status_updates
+        )
+
+        _parameters = d.pop("parameters", UNSET)
+        parameters = (
+            EvaluationJobParameters.from_response(_parameters)
+            if isinstance(_parameters, dict)
+            else _parameters
+        )
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at = lenient_datetime(_created_at)
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at = lenient_datetime(_updated_at)
+
+        _results = d.pop("results", UNSET)
+        results = _lenient_results(_results)
+
+        _instance = cls(
+            workflow_id,
+            type_,
+            owner_id,
+            status,
+            status_updates,
+            parameters,
+            created_at,
+            updated_at,
+            results,
+        )
         _instance.additional_properties = d
         return _instance
 

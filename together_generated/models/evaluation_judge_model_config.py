@@ -12,7 +12,12 @@ from ..models.evaluation_judge_model_config_model_source import (
     EvaluationJudgeModelConfigModelSource,
     check_evaluation_judge_model_config_model_source,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="EvaluationJudgeModelConfig")
 
@@ -103,6 +108,35 @@ class EvaluationJudgeModelConfig:
             external_base_url,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        system_template = d.pop("system_template", None)
+
+        model_source = d.pop("model_source", None)
+
+        external_api_token = d.pop("external_api_token", UNSET)
+
+        external_base_url = d.pop("external_base_url", UNSET)
+
+        _instance = cls(
+            model,
+            system_template,
+            model_source,
+            external_api_token,
+            external_base_url,
+        )
         _instance.additional_properties = d
         return _instance
 

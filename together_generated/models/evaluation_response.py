@@ -12,7 +12,12 @@ from ..models.evaluation_response_status import (
     EvaluationResponseStatus,
     check_evaluation_response_status,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="EvaluationResponse")
 
@@ -69,6 +74,26 @@ class EvaluationResponse:
             status,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        workflow_id = d.pop("workflow_id", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        _instance = cls(
+            workflow_id,
+            status,
+        )
         _instance.additional_properties = d
         return _instance
 

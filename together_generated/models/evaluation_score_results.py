@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.evaluation_score_results_aggregated_scores import (
@@ -57,21 +63,30 @@ class EvaluationScoreResults:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        aggregated_scores: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.aggregated_scores, Unset):
-            aggregated_scores = self.aggregated_scores.to_dict()
+        try:
+            aggregated_scores: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.aggregated_scores, Unset):
+                aggregated_scores = self.aggregated_scores.to_dict()
+        except (AttributeError, TypeError):
+            aggregated_scores = json_value(self.aggregated_scores)
 
-        generation_fail_count: float | None | Unset
-        if isinstance(self.generation_fail_count, Unset):
-            generation_fail_count = UNSET
-        else:
-            generation_fail_count = self.generation_fail_count
+        try:
+            generation_fail_count: float | None | Unset
+            if isinstance(self.generation_fail_count, Unset):
+                generation_fail_count = UNSET
+            else:
+                generation_fail_count = self.generation_fail_count
+        except (AttributeError, TypeError):
+            generation_fail_count = json_value(self.generation_fail_count)
 
-        judge_fail_count: float | None | Unset
-        if isinstance(self.judge_fail_count, Unset):
-            judge_fail_count = UNSET
-        else:
-            judge_fail_count = self.judge_fail_count
+        try:
+            judge_fail_count: float | None | Unset
+            if isinstance(self.judge_fail_count, Unset):
+                judge_fail_count = UNSET
+            else:
+                judge_fail_count = self.judge_fail_count
+        except (AttributeError, TypeError):
+            judge_fail_count = json_value(self.judge_fail_count)
 
         invalid_score_count = self.invalid_score_count
 
@@ -181,6 +196,45 @@ class EvaluationScoreResults:
             result_file_id,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _aggregated_scores = d.pop("aggregated_scores", UNSET)
+        aggregated_scores = (
+            EvaluationScoreResultsAggregatedScores.from_response(_aggregated_scores)
+            if isinstance(_aggregated_scores, dict)
+            else _aggregated_scores
+        )
+
+        generation_fail_count = d.pop("generation_fail_count", UNSET)
+
+        judge_fail_count = d.pop("judge_fail_count", UNSET)
+
+        invalid_score_count = d.pop("invalid_score_count", UNSET)
+
+        failed_samples = d.pop("failed_samples", UNSET)
+
+        result_file_id = d.pop("result_file_id", UNSET)
+
+        _instance = cls(
+            aggregated_scores,
+            generation_fail_count,
+            judge_fail_count,
+            invalid_score_count,
+            failed_samples,
+            result_file_id,
+        )
         _instance.additional_properties = d
         return _instance
 

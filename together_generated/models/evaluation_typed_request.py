@@ -12,7 +12,11 @@ from ..models.evaluation_typed_request_type import (
     EvaluationTypedRequestType,
     check_evaluation_typed_request_type,
 )
-from ..types import field_error
+from ..types import (
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.evaluation_classify_parameters import EvaluationClassifyParameters
@@ -48,6 +52,62 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+def _lenient_parameters(data: Any) -> Any:
+    if isinstance(data, dict):
+        for branch in (
+            EvaluationClassifyParameters,
+            EvaluationScoreParameters,
+            EvaluationCompareParameters,
+        ):
+            try:
+                return branch.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    EvaluationClassifyParameters,
+                    frozenset(
+                        (
+                            "judge",
+                            "labels",
+                            "pass_labels",
+                            "input_data_file_path",
+                            "model_to_evaluate",
+                        )
+                    ),
+                ),
+                (
+                    EvaluationScoreParameters,
+                    frozenset(
+                        (
+                            "judge",
+                            "min_score",
+                            "max_score",
+                            "pass_threshold",
+                            "input_data_file_path",
+                            "model_to_evaluate",
+                        )
+                    ),
+                ),
+                (
+                    EvaluationCompareParameters,
+                    frozenset(
+                        (
+                            "judge",
+                            "input_data_file_path",
+                            "model_a",
+                            "model_b",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
 @_attrs_define
 class EvaluationTypedRequest:
     """
@@ -70,13 +130,17 @@ class EvaluationTypedRequest:
             _lazy_imports()
         type_: str = self.type_
 
-        parameters: dict[str, Any]
-        if isinstance(self.parameters, EvaluationClassifyParameters):
-            parameters = self.parameters.to_dict()
-        elif isinstance(self.parameters, EvaluationScoreParameters):
-            parameters = self.parameters.to_dict()
-        else:
-            parameters = self.parameters.to_dict()
+        try:
+            parameters: dict[str, Any]
+            if isinstance(self.parameters, EvaluationClassifyParameters):
+                parameters = self.parameters.to_dict()
+            elif isinstance(self.parameters, EvaluationScoreParameters):
+                parameters = self.parameters.to_dict()
+            else:
+                parameters = self.parameters.to_dict()
+
+        except (AttributeError, TypeError):
+            parameters = json_value(self.parameters)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -143,6 +207,29 @@ class EvaluationTypedRequest:
             parameters,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _parameters = d.pop("parameters", None)
+        parameters = _lenient_parameters(_parameters)
+
+        _instance = cls(
+            type_,
+            parameters,
+        )
         _instance.additional_properties = d
         return _instance
 

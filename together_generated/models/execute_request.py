@@ -12,7 +12,13 @@ from ..models.execute_request_language import (
     ExecuteRequestLanguage,
     check_execute_request_language,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.execute_request_files_item import ExecuteRequestFilesItem
@@ -62,13 +68,17 @@ class ExecuteRequest:
 
         language: str = self.language
 
-        files: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.files, Unset):
-            files_item_list: list[dict[str, Any]] = []
-            for files_item_data in self.files:
-                files_item = files_item_data.to_dict()
-                files_item_list.append(files_item)
-            files = files_item_list
+        try:
+            files: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.files, Unset):
+                files_item_list: list[dict[str, Any]] = []
+                for files_item_data in self.files:
+                    files_item = files_item_data.to_dict()
+                    files_item_list.append(files_item)
+                files = files_item_list
+
+        except (AttributeError, TypeError):
+            files = json_value(self.files)
 
         session_id = self.session_id
 
@@ -131,6 +141,46 @@ class ExecuteRequest:
             session_id,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        code = d.pop("code", None)
+
+        language = d.pop("language", None)
+
+        _files = d.pop("files", UNSET)
+        files = (
+            [
+                (
+                    ExecuteRequestFilesItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _files
+            ]
+            if isinstance(_files, list)
+            else _files
+        )
+
+        session_id = d.pop("session_id", UNSET)
+
+        _instance = cls(
+            code,
+            language,
+            files,
+            session_id,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,10 @@ from ..models.execute_request_files_item_encoding import (
     ExecuteRequestFilesItemEncoding,
     check_execute_request_files_item_encoding,
 )
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="ExecuteRequestFilesItem")
 
@@ -74,6 +77,29 @@ class ExecuteRequestFilesItem:
             name,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        content = d.pop("content", None)
+
+        encoding = d.pop("encoding", None)
+
+        name = d.pop("name", None)
+
+        _instance = cls(
+            content,
+            encoding,
+            name,
+        )
         _instance.additional_properties = d
         return _instance
 

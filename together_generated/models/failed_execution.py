@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.error_type_1 import ErrorType1
@@ -47,15 +50,19 @@ class FailedExecution:
             _lazy_imports()
         data = self.data
 
-        errors_item_list: list[dict[str, Any] | str] = []
-        for errors_item_data in self.errors:
-            errors_item: dict[str, Any] | str
-            if isinstance(errors_item_data, ErrorType1):
-                errors_item = errors_item_data.to_dict()
-            else:
-                errors_item = errors_item_data
-            errors_item_list.append(errors_item)
-        errors = errors_item_list
+        try:
+            errors_item_list: list[dict[str, Any] | str] = []
+            for errors_item_data in self.errors:
+                errors_item: dict[str, Any] | str
+                if isinstance(errors_item_data, ErrorType1):
+                    errors_item = errors_item_data.to_dict()
+                else:
+                    errors_item = errors_item_data
+                errors_item_list.append(errors_item)
+            errors = errors_item_list
+
+        except (AttributeError, TypeError):
+            errors = json_value(self.errors)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -108,6 +115,40 @@ class FailedExecution:
             errors,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        data = d.pop("data", None)
+
+        _errors = d.pop("errors", None)
+        errors = (
+            [
+                (
+                    ErrorType1.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _errors
+            ]
+            if isinstance(_errors, list)
+            else _errors
+        )
+
+        _instance = cls(
+            data,
+            errors,
+        )
         _instance.additional_properties = d
         return _instance
 

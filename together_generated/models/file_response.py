@@ -14,7 +14,10 @@ from attrs import field as _attrs_field
 
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="FileResponse")
 
@@ -131,6 +134,44 @@ class FileResponse:
             file_type,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        object_ = d.pop("object", None)
+
+        created_at = d.pop("created_at", None)
+
+        filename = d.pop("filename", None)
+
+        bytes_ = d.pop("bytes", None)
+
+        purpose = d.pop("purpose", None)
+
+        processed = d.pop("Processed", None)
+
+        file_type = d.pop("FileType", None)
+
+        _instance = cls(
+            id,
+            object_,
+            created_at,
+            filename,
+            bytes_,
+            purpose,
+            processed,
+            file_type,
+        )
         _instance.additional_properties = d
         return _instance
 

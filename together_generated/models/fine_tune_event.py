@@ -17,7 +17,13 @@ from ..models.finetune_event_levels import (
     check_finetune_event_levels,
 )
 from ..models.finetune_event_type import FinetuneEventType, check_finetune_event_type
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="FineTuneEvent")
 
@@ -85,13 +91,16 @@ class FineTuneEvent:
 
         hash_ = self.hash_
 
-        level: None | str | Unset
-        if isinstance(self.level, Unset):
-            level = UNSET
-        elif isinstance(self.level, str):
-            level = self.level
-        else:
-            level = self.level
+        try:
+            level: None | str | Unset
+            if isinstance(self.level, Unset):
+                level = UNSET
+            elif isinstance(self.level, str):
+                level = self.level
+            else:
+                level = self.level
+        except (AttributeError, TypeError):
+            level = json_value(self.level)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -215,6 +224,62 @@ class FineTuneEvent:
             level,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        object_ = d.pop("object", None)
+
+        created_at = d.pop("created_at", None)
+
+        message = d.pop("message", None)
+
+        type_ = d.pop("type", None)
+
+        param_count = d.pop("param_count", None)
+
+        token_count = d.pop("token_count", None)
+
+        total_steps = d.pop("total_steps", None)
+
+        wandb_url = d.pop("wandb_url", None)
+
+        step = d.pop("step", None)
+
+        checkpoint_path = d.pop("checkpoint_path", None)
+
+        model_path = d.pop("model_path", None)
+
+        training_offset = d.pop("training_offset", None)
+
+        hash_ = d.pop("hash", None)
+
+        level = d.pop("level", UNSET)
+
+        _instance = cls(
+            object_,
+            created_at,
+            message,
+            type_,
+            param_count,
+            token_count,
+            total_steps,
+            wandb_url,
+            step,
+            checkpoint_path,
+            model_path,
+            training_offset,
+            hash_,
+            level,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.fine_tune_model_limits_full_training import (
@@ -94,13 +100,19 @@ class FineTuneModelLimits:
 
         merge_output_lora = self.merge_output_lora
 
-        full_training: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.full_training, Unset):
-            full_training = self.full_training.to_dict()
+        try:
+            full_training: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.full_training, Unset):
+                full_training = self.full_training.to_dict()
+        except (AttributeError, TypeError):
+            full_training = json_value(self.full_training)
 
-        lora_training: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lora_training, Unset):
-            lora_training = self.lora_training.to_dict()
+        try:
+            lora_training: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.lora_training, Unset):
+                lora_training = self.lora_training.to_dict()
+        except (AttributeError, TypeError):
+            lora_training = json_value(self.lora_training)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -213,6 +225,65 @@ class FineTuneModelLimits:
             lora_training,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model_name = d.pop("model_name", None)
+
+        max_num_epochs = d.pop("max_num_epochs", None)
+
+        max_num_evals = d.pop("max_num_evals", None)
+
+        max_learning_rate = d.pop("max_learning_rate", None)
+
+        min_learning_rate = d.pop("min_learning_rate", None)
+
+        supports_vision = d.pop("supports_vision", None)
+
+        supports_tools = d.pop("supports_tools", None)
+
+        supports_reasoning = d.pop("supports_reasoning", None)
+
+        merge_output_lora = d.pop("merge_output_lora", None)
+
+        _full_training = d.pop("full_training", UNSET)
+        full_training = (
+            FineTuneModelLimitsFullTraining.from_response(_full_training)
+            if isinstance(_full_training, dict)
+            else _full_training
+        )
+
+        _lora_training = d.pop("lora_training", UNSET)
+        lora_training = (
+            FineTuneModelLimitsLoraTraining.from_response(_lora_training)
+            if isinstance(_lora_training, dict)
+            else _lora_training
+        )
+
+        _instance = cls(
+            model_name,
+            max_num_epochs,
+            max_num_evals,
+            max_learning_rate,
+            min_learning_rate,
+            supports_vision,
+            supports_tools,
+            supports_reasoning,
+            merge_output_lora,
+            full_training,
+            lora_training,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import (
+    check_value,
+)
 
 T = TypeVar("T", bound="FineTuneModelLimitsFullTraining")
 
@@ -76,6 +78,29 @@ class FineTuneModelLimitsFullTraining:
             min_batch_size,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        max_batch_size = d.pop("max_batch_size", None)
+
+        max_batch_size_dpo = d.pop("max_batch_size_dpo", None)
+
+        min_batch_size = d.pop("min_batch_size", None)
+
+        _instance = cls(
+            max_batch_size,
+            max_batch_size_dpo,
+            min_batch_size,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import Unset, check_value, field_error
+from ..types import (
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="FineTuneModelLimitsLoraTraining")
 
@@ -41,7 +46,11 @@ class FineTuneModelLimitsLoraTraining:
 
         max_rank = self.max_rank
 
-        target_modules = self.target_modules
+        try:
+            target_modules = self.target_modules
+
+        except (AttributeError, TypeError):
+            target_modules = json_value(self.target_modules)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -102,6 +111,35 @@ class FineTuneModelLimitsLoraTraining:
             target_modules,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        max_batch_size = d.pop("max_batch_size", None)
+
+        max_batch_size_dpo = d.pop("max_batch_size_dpo", None)
+
+        min_batch_size = d.pop("min_batch_size", None)
+
+        max_rank = d.pop("max_rank", None)
+
+        target_modules = d.pop("target_modules", None)
+
+        _instance = cls(
+            max_batch_size,
+            max_batch_size_dpo,
+            min_batch_size,
+            max_rank,
+            target_modules,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -18,7 +18,16 @@ from ..models.finetune_response_train_on_inputs_type_1 import (
     FinetuneResponseTrainOnInputsType1,
     check_finetune_response_train_on_inputs_type_1,
 )
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.fine_tune_event import FineTuneEvent
@@ -66,6 +75,77 @@ def _lazy_imports() -> None:
     from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+def _lenient_training_method(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("method")
+        if tag == "sft":
+            return TrainingMethodSFT.from_response(data)
+        if tag == "dpo":
+            return TrainingMethodDPO.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    TrainingMethodSFT,
+                    frozenset(
+                        (
+                            "method",
+                            "train_on_inputs",
+                        )
+                    ),
+                ),
+                (
+                    TrainingMethodDPO,
+                    frozenset(
+                        (
+                            "method",
+                            "dpo_beta",
+                            "rpo_alpha",
+                            "dpo_normalize_logratios_by_length",
+                            "dpo_reference_free",
+                            "simpo_gamma",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
+def _lenient_training_type(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("type")
+        if tag == "Full":
+            return FullTrainingType.from_response(data)
+        if tag == "Lora":
+            return LoRATrainingType.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (FullTrainingType, frozenset(("type",))),
+                (
+                    LoRATrainingType,
+                    frozenset(
+                        (
+                            "type",
+                            "lora_r",
+                            "lora_alpha",
+                            "lora_dropout",
+                            "lora_trainable_modules",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
 
 
 @_attrs_define
@@ -175,17 +255,26 @@ class FinetuneResponse:
 
         trainingfile_size = self.trainingfile_size
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
+        try:
+            updated_at: str | Unset = UNSET
+            if not isinstance(self.updated_at, Unset):
+                updated_at = self.updated_at.isoformat()
+        except (AttributeError, TypeError):
+            updated_at = json_value(self.updated_at)
 
-        started_at: str | Unset = UNSET
-        if not isinstance(self.started_at, Unset):
-            started_at = self.started_at.isoformat()
+        try:
+            started_at: str | Unset = UNSET
+            if not isinstance(self.started_at, Unset):
+                started_at = self.started_at.isoformat()
+        except (AttributeError, TypeError):
+            started_at = json_value(self.started_at)
 
         n_epochs = self.n_epochs
 
@@ -193,19 +282,25 @@ class FinetuneResponse:
 
         n_evals = self.n_evals
 
-        batch_size: int | str | Unset
-        if isinstance(self.batch_size, Unset):
-            batch_size = UNSET
-        elif isinstance(self.batch_size, str):
-            batch_size = self.batch_size
-        else:
-            batch_size = self.batch_size
+        try:
+            batch_size: int | str | Unset
+            if isinstance(self.batch_size, Unset):
+                batch_size = UNSET
+            elif isinstance(self.batch_size, str):
+                batch_size = self.batch_size
+            else:
+                batch_size = self.batch_size
+        except (AttributeError, TypeError):
+            batch_size = json_value(self.batch_size)
 
         learning_rate = self.learning_rate
 
-        lr_scheduler: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lr_scheduler, Unset):
-            lr_scheduler = self.lr_scheduler.to_dict()
+        try:
+            lr_scheduler: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.lr_scheduler, Unset):
+                lr_scheduler = self.lr_scheduler.to_dict()
+        except (AttributeError, TypeError):
+            lr_scheduler = json_value(self.lr_scheduler)
 
         warmup_ratio = self.warmup_ratio
 
@@ -215,43 +310,61 @@ class FinetuneResponse:
 
         eval_steps = self.eval_steps
 
-        train_on_inputs: bool | str | Unset
-        if isinstance(self.train_on_inputs, Unset):
-            train_on_inputs = UNSET
-        elif isinstance(self.train_on_inputs, str):
-            train_on_inputs = self.train_on_inputs
-        else:
-            train_on_inputs = self.train_on_inputs
+        try:
+            train_on_inputs: bool | str | Unset
+            if isinstance(self.train_on_inputs, Unset):
+                train_on_inputs = UNSET
+            elif isinstance(self.train_on_inputs, str):
+                train_on_inputs = self.train_on_inputs
+            else:
+                train_on_inputs = self.train_on_inputs
+        except (AttributeError, TypeError):
+            train_on_inputs = json_value(self.train_on_inputs)
 
-        training_method: dict[str, Any] | Unset
-        if isinstance(self.training_method, Unset):
-            training_method = UNSET
-        elif isinstance(self.training_method, TrainingMethodSFT):
-            training_method = self.training_method.to_dict()
-        else:
-            training_method = self.training_method.to_dict()
+        try:
+            training_method: dict[str, Any] | Unset
+            if isinstance(self.training_method, Unset):
+                training_method = UNSET
+            elif isinstance(self.training_method, TrainingMethodSFT):
+                training_method = self.training_method.to_dict()
+            else:
+                training_method = self.training_method.to_dict()
 
-        training_type: dict[str, Any] | Unset
-        if isinstance(self.training_type, Unset):
-            training_type = UNSET
-        elif isinstance(self.training_type, FullTrainingType):
-            training_type = self.training_type.to_dict()
-        else:
-            training_type = self.training_type.to_dict()
+        except (AttributeError, TypeError):
+            training_method = json_value(self.training_method)
 
-        multimodal_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.multimodal_params, Unset):
-            multimodal_params = self.multimodal_params.to_dict()
+        try:
+            training_type: dict[str, Any] | Unset
+            if isinstance(self.training_type, Unset):
+                training_type = UNSET
+            elif isinstance(self.training_type, FullTrainingType):
+                training_type = self.training_type.to_dict()
+            else:
+                training_type = self.training_type.to_dict()
+
+        except (AttributeError, TypeError):
+            training_type = json_value(self.training_type)
+
+        try:
+            multimodal_params: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.multimodal_params, Unset):
+                multimodal_params = self.multimodal_params.to_dict()
+        except (AttributeError, TypeError):
+            multimodal_params = json_value(self.multimodal_params)
 
         job_id = self.job_id
 
-        events: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.events, Unset):
-            events_item_list: list[dict[str, Any]] = []
-            for events_item_data in self.events:
-                events_item = events_item_data.to_dict()
-                events_item_list.append(events_item)
-            events = events_item_list
+        try:
+            events: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.events, Unset):
+                events_item_list: list[dict[str, Any]] = []
+                for events_item_data in self.events:
+                    events_item = events_item_data.to_dict()
+                    events_item_list.append(events_item)
+                events = events_item_list
+
+        except (AttributeError, TypeError):
+            events = json_value(self.events)
 
         token_count = self.token_count
 
@@ -273,9 +386,12 @@ class FinetuneResponse:
 
         hf_model_revision = self.hf_model_revision
 
-        progress: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.progress, Unset):
-            progress = self.progress.to_dict()
+        try:
+            progress: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.progress, Unset):
+                progress = self.progress.to_dict()
+        except (AttributeError, TypeError):
+            progress = json_value(self.progress)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -742,6 +858,171 @@ class FinetuneResponse:
             progress,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        status = d.pop("status", None)
+
+        training_file = d.pop("training_file", UNSET)
+
+        validation_file = d.pop("validation_file", UNSET)
+
+        model = d.pop("model", UNSET)
+
+        model_output_name = d.pop("model_output_name", UNSET)
+
+        model_output_path = d.pop("model_output_path", UNSET)
+
+        trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
+
+        trainingfile_size = d.pop("trainingfile_size", UNSET)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at = lenient_datetime(_created_at)
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at = lenient_datetime(_updated_at)
+
+        _started_at = d.pop("started_at", UNSET)
+        started_at = lenient_datetime(_started_at)
+
+        n_epochs = d.pop("n_epochs", UNSET)
+
+        n_checkpoints = d.pop("n_checkpoints", UNSET)
+
+        n_evals = d.pop("n_evals", UNSET)
+
+        batch_size = d.pop("batch_size", UNSET)
+
+        learning_rate = d.pop("learning_rate", UNSET)
+
+        _lr_scheduler = d.pop("lr_scheduler", UNSET)
+        lr_scheduler = (
+            LRScheduler.from_response(_lr_scheduler)
+            if isinstance(_lr_scheduler, dict)
+            else _lr_scheduler
+        )
+
+        warmup_ratio = d.pop("warmup_ratio", UNSET)
+
+        max_grad_norm = d.pop("max_grad_norm", UNSET)
+
+        weight_decay = d.pop("weight_decay", UNSET)
+
+        eval_steps = d.pop("eval_steps", UNSET)
+
+        train_on_inputs = d.pop("train_on_inputs", UNSET)
+
+        _training_method = d.pop("training_method", UNSET)
+        training_method = _lenient_training_method(_training_method)
+
+        _training_type = d.pop("training_type", UNSET)
+        training_type = _lenient_training_type(_training_type)
+
+        _multimodal_params = d.pop("multimodal_params", UNSET)
+        multimodal_params = (
+            MultimodalParams.from_response(_multimodal_params)
+            if isinstance(_multimodal_params, dict)
+            else _multimodal_params
+        )
+
+        job_id = d.pop("job_id", UNSET)
+
+        _events = d.pop("events", UNSET)
+        events = (
+            [
+                (
+                    FineTuneEvent.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _events
+            ]
+            if isinstance(_events, list)
+            else _events
+        )
+
+        token_count = d.pop("token_count", UNSET)
+
+        param_count = d.pop("param_count", UNSET)
+
+        total_price = d.pop("total_price", UNSET)
+
+        epochs_completed = d.pop("epochs_completed", UNSET)
+
+        queue_depth = d.pop("queue_depth", UNSET)
+
+        wandb_project_name = d.pop("wandb_project_name", UNSET)
+
+        wandb_url = d.pop("wandb_url", UNSET)
+
+        from_checkpoint = d.pop("from_checkpoint", UNSET)
+
+        from_hf_model = d.pop("from_hf_model", UNSET)
+
+        hf_model_revision = d.pop("hf_model_revision", UNSET)
+
+        _progress = d.pop("progress", UNSET)
+        progress = (
+            FineTuneProgress.from_response(_progress)
+            if isinstance(_progress, dict)
+            else _progress
+        )
+
+        _instance = cls(
+            id,
+            status,
+            training_file,
+            validation_file,
+            model,
+            model_output_name,
+            model_output_path,
+            trainingfile_numlines,
+            trainingfile_size,
+            created_at,
+            updated_at,
+            started_at,
+            n_epochs,
+            n_checkpoints,
+            n_evals,
+            batch_size,
+            learning_rate,
+            lr_scheduler,
+            warmup_ratio,
+            max_grad_norm,
+            weight_decay,
+            eval_steps,
+            train_on_inputs,
+            training_method,
+            training_type,
+            multimodal_params,
+            job_id,
+            events,
+            token_count,
+            param_count,
+            total_price,
+            epochs_completed,
+            queue_depth,
+            wandb_project_name,
+            wandb_url,
+            from_checkpoint,
+            from_hf_model,
+            hf_model_revision,
+            progress,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -10,7 +10,16 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.finetune_job_status import FinetuneJobStatus, check_finetune_job_status
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.fine_tune_event import FineTuneEvent
@@ -54,6 +63,77 @@ def _lazy_imports() -> None:
     from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+def _lenient_training_type(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("type")
+        if tag == "Full":
+            return FullTrainingType.from_response(data)
+        if tag == "Lora":
+            return LoRATrainingType.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (FullTrainingType, frozenset(("type",))),
+                (
+                    LoRATrainingType,
+                    frozenset(
+                        (
+                            "type",
+                            "lora_r",
+                            "lora_alpha",
+                            "lora_dropout",
+                            "lora_trainable_modules",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
+def _lenient_training_method(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("method")
+        if tag == "sft":
+            return TrainingMethodSFT.from_response(data)
+        if tag == "dpo":
+            return TrainingMethodDPO.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    TrainingMethodSFT,
+                    frozenset(
+                        (
+                            "method",
+                            "train_on_inputs",
+                        )
+                    ),
+                ),
+                (
+                    TrainingMethodDPO,
+                    frozenset(
+                        (
+                            "method",
+                            "dpo_beta",
+                            "rpo_alpha",
+                            "dpo_normalize_logratios_by_length",
+                            "dpo_reference_free",
+                            "simpo_gamma",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
 
 
 @_attrs_define
@@ -147,13 +227,22 @@ class FinetuneResponseTruncated:
 
         status: str = self.status
 
-        created_at = self.created_at.isoformat()
+        try:
+            created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
-        updated_at = self.updated_at.isoformat()
+        try:
+            updated_at = self.updated_at.isoformat()
+        except (AttributeError, TypeError):
+            updated_at = json_value(self.updated_at)
 
-        started_at: str | Unset = UNSET
-        if not isinstance(self.started_at, Unset):
-            started_at = self.started_at.isoformat()
+        try:
+            started_at: str | Unset = UNSET
+            if not isinstance(self.started_at, Unset):
+                started_at = self.started_at.isoformat()
+        except (AttributeError, TypeError):
+            started_at = json_value(self.started_at)
 
         user_id = self.user_id
 
@@ -163,13 +252,17 @@ class FinetuneResponseTruncated:
 
         token_count = self.token_count
 
-        events: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.events, Unset):
-            events_item_list: list[dict[str, Any]] = []
-            for events_item_data in self.events:
-                events_item = events_item_data.to_dict()
-                events_item_list.append(events_item)
-            events = events_item_list
+        try:
+            events: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.events, Unset):
+                events_item_list: list[dict[str, Any]] = []
+                for events_item_data in self.events:
+                    events_item = events_item_data.to_dict()
+                    events_item_list.append(events_item)
+                events = events_item_list
+
+        except (AttributeError, TypeError):
+            events = json_value(self.events)
 
         training_file = self.training_file
 
@@ -189,27 +282,38 @@ class FinetuneResponseTruncated:
 
         batch_size = self.batch_size
 
-        training_type: dict[str, Any] | Unset
-        if isinstance(self.training_type, Unset):
-            training_type = UNSET
-        elif isinstance(self.training_type, FullTrainingType):
-            training_type = self.training_type.to_dict()
-        else:
-            training_type = self.training_type.to_dict()
+        try:
+            training_type: dict[str, Any] | Unset
+            if isinstance(self.training_type, Unset):
+                training_type = UNSET
+            elif isinstance(self.training_type, FullTrainingType):
+                training_type = self.training_type.to_dict()
+            else:
+                training_type = self.training_type.to_dict()
 
-        training_method: dict[str, Any] | Unset
-        if isinstance(self.training_method, Unset):
-            training_method = UNSET
-        elif isinstance(self.training_method, TrainingMethodSFT):
-            training_method = self.training_method.to_dict()
-        else:
-            training_method = self.training_method.to_dict()
+        except (AttributeError, TypeError):
+            training_type = json_value(self.training_type)
+
+        try:
+            training_method: dict[str, Any] | Unset
+            if isinstance(self.training_method, Unset):
+                training_method = UNSET
+            elif isinstance(self.training_method, TrainingMethodSFT):
+                training_method = self.training_method.to_dict()
+            else:
+                training_method = self.training_method.to_dict()
+
+        except (AttributeError, TypeError):
+            training_method = json_value(self.training_method)
 
         learning_rate = self.learning_rate
 
-        lr_scheduler: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lr_scheduler, Unset):
-            lr_scheduler = self.lr_scheduler.to_dict()
+        try:
+            lr_scheduler: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.lr_scheduler, Unset):
+                lr_scheduler = self.lr_scheduler.to_dict()
+        except (AttributeError, TypeError):
+            lr_scheduler = json_value(self.lr_scheduler)
 
         warmup_ratio = self.warmup_ratio
 
@@ -217,11 +321,14 @@ class FinetuneResponseTruncated:
 
         weight_decay = self.weight_decay
 
-        random_seed: int | None | Unset
-        if isinstance(self.random_seed, Unset):
-            random_seed = UNSET
-        else:
-            random_seed = self.random_seed
+        try:
+            random_seed: int | None | Unset
+            if isinstance(self.random_seed, Unset):
+                random_seed = UNSET
+            else:
+                random_seed = self.random_seed
+        except (AttributeError, TypeError):
+            random_seed = json_value(self.random_seed)
 
         wandb_project_name = self.wandb_project_name
 
@@ -233,9 +340,12 @@ class FinetuneResponseTruncated:
 
         hf_model_revision = self.hf_model_revision
 
-        progress: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.progress, Unset):
-            progress = self.progress.to_dict()
+        try:
+            progress: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.progress, Unset):
+                progress = self.progress.to_dict()
+        except (AttributeError, TypeError):
+            progress = json_value(self.progress)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -611,6 +721,148 @@ class FinetuneResponseTruncated:
             progress,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        status = d.pop("status", None)
+
+        _created_at = d.pop("created_at", None)
+        created_at = lenient_datetime(_created_at)
+
+        _updated_at = d.pop("updated_at", None)
+        updated_at = lenient_datetime(_updated_at)
+
+        _started_at = d.pop("started_at", UNSET)
+        started_at = lenient_datetime(_started_at)
+
+        user_id = d.pop("user_id", UNSET)
+
+        owner_address = d.pop("owner_address", UNSET)
+
+        total_price = d.pop("total_price", UNSET)
+
+        token_count = d.pop("token_count", UNSET)
+
+        _events = d.pop("events", UNSET)
+        events = (
+            [
+                (
+                    FineTuneEvent.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _events
+            ]
+            if isinstance(_events, list)
+            else _events
+        )
+
+        training_file = d.pop("training_file", UNSET)
+
+        validation_file = d.pop("validation_file", UNSET)
+
+        model = d.pop("model", UNSET)
+
+        model_output_name = d.pop("model_output_name", UNSET)
+
+        suffix = d.pop("suffix", UNSET)
+
+        n_epochs = d.pop("n_epochs", UNSET)
+
+        n_evals = d.pop("n_evals", UNSET)
+
+        n_checkpoints = d.pop("n_checkpoints", UNSET)
+
+        batch_size = d.pop("batch_size", UNSET)
+
+        _training_type = d.pop("training_type", UNSET)
+        training_type = _lenient_training_type(_training_type)
+
+        _training_method = d.pop("training_method", UNSET)
+        training_method = _lenient_training_method(_training_method)
+
+        learning_rate = d.pop("learning_rate", UNSET)
+
+        _lr_scheduler = d.pop("lr_scheduler", UNSET)
+        lr_scheduler = (
+            LRScheduler.from_response(_lr_scheduler)
+            if isinstance(_lr_scheduler, dict)
+            else _lr_scheduler
+        )
+
+        warmup_ratio = d.pop("warmup_ratio", UNSET)
+
+        max_grad_norm = d.pop("max_grad_norm", UNSET)
+
+        weight_decay = d.pop("weight_decay", UNSET)
+
+        random_seed = d.pop("random_seed", UNSET)
+
+        wandb_project_name = d.pop("wandb_project_name", UNSET)
+
+        wandb_name = d.pop("wandb_name", UNSET)
+
+        from_checkpoint = d.pop("from_checkpoint", UNSET)
+
+        from_hf_model = d.pop("from_hf_model", UNSET)
+
+        hf_model_revision = d.pop("hf_model_revision", UNSET)
+
+        _progress = d.pop("progress", UNSET)
+        progress = (
+            FineTuneProgress.from_response(_progress)
+            if isinstance(_progress, dict)
+            else _progress
+        )
+
+        _instance = cls(
+            id,
+            status,
+            created_at,
+            updated_at,
+            started_at,
+            user_id,
+            owner_address,
+            total_price,
+            token_count,
+            events,
+            training_file,
+            validation_file,
+            model,
+            model_output_name,
+            suffix,
+            n_epochs,
+            n_evals,
+            n_checkpoints,
+            batch_size,
+            training_type,
+            training_method,
+            learning_rate,
+            lr_scheduler,
+            warmup_ratio,
+            max_grad_norm,
+            weight_decay,
+            random_seed,
+            wandb_project_name,
+            wandb_name,
+            from_checkpoint,
+            from_hf_model,
+            hf_model_revision,
+            progress,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.finetune_response_truncated import FinetuneResponseTruncated
@@ -45,11 +48,15 @@ class FinetuneTruncatedList:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        data_item_list: list[dict[str, Any]] = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data_item_list.append(data_item)
-        data = data_item_list
+        try:
+            data_item_list: list[dict[str, Any]] = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data_item_list.append(data_item)
+            data = data_item_list
+
+        except (AttributeError, TypeError):
+            data = json_value(self.data)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,6 +93,37 @@ class FinetuneTruncatedList:
             data,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _data = d.pop("data", None)
+        data = (
+            [
+                (
+                    FinetuneResponseTruncated.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _data
+            ]
+            if isinstance(_data, list)
+            else _data
+        )
+
+        _instance = cls(
+            data,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,9 @@ from ..models.full_training_type_type import (
     FullTrainingTypeType,
     check_full_training_type_type,
 )
-from ..types import field_error
+from ..types import (
+    field_error,
+)
 
 T = TypeVar("T", bound="FullTrainingType")
 
@@ -53,6 +55,23 @@ class FullTrainingType:
             type_,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _instance = cls(
+            type_,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,13 @@ from ..models.get_evaluation_job_status_and_results_response_200_status import (
     GetEvaluationJobStatusAndResultsResponse200Status,
     check_get_evaluation_job_status_and_results_response_200_status,
 )
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.evaluation_classify_results import EvaluationClassifyResults
@@ -48,6 +54,66 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+def _lenient_results(data: Any) -> Any:
+    if isinstance(data, dict):
+        for branch in (
+            EvaluationClassifyResults,
+            EvaluationScoreResults,
+            EvaluationCompareResults,
+        ):
+            try:
+                return branch.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    EvaluationClassifyResults,
+                    frozenset(
+                        (
+                            "generation_fail_count",
+                            "judge_fail_count",
+                            "invalid_label_count",
+                            "result_file_id",
+                            "pass_percentage",
+                            "label_counts",
+                        )
+                    ),
+                ),
+                (
+                    EvaluationScoreResults,
+                    frozenset(
+                        (
+                            "aggregated_scores",
+                            "generation_fail_count",
+                            "judge_fail_count",
+                            "invalid_score_count",
+                            "failed_samples",
+                            "result_file_id",
+                        )
+                    ),
+                ),
+                (
+                    EvaluationCompareResults,
+                    frozenset(
+                        (
+                            "num_samples",
+                            "A_wins",
+                            "B_wins",
+                            "Ties",
+                            "generation_fail_count",
+                            "judge_fail_count",
+                            "result_file_id",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
 @_attrs_define
 class GetEvaluationJobStatusAndResultsResponse200:
     """
@@ -73,15 +139,19 @@ class GetEvaluationJobStatusAndResultsResponse200:
         if not isinstance(self.status, Unset):
             status = self.status
 
-        results: dict[str, Any] | Unset
-        if isinstance(self.results, Unset):
-            results = UNSET
-        elif isinstance(self.results, EvaluationClassifyResults):
-            results = self.results.to_dict()
-        elif isinstance(self.results, EvaluationScoreResults):
-            results = self.results.to_dict()
-        else:
-            results = self.results.to_dict()
+        try:
+            results: dict[str, Any] | Unset
+            if isinstance(self.results, Unset):
+                results = UNSET
+            elif isinstance(self.results, EvaluationClassifyResults):
+                results = self.results.to_dict()
+            elif isinstance(self.results, EvaluationScoreResults):
+                results = self.results.to_dict()
+            else:
+                results = self.results.to_dict()
+
+        except (AttributeError, TypeError):
+            results = json_value(self.results)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -173,6 +243,29 @@ class GetEvaluationJobStatusAndResultsResponse200:
             results,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        status = d.pop("status", UNSET)
+
+        _results = d.pop("results", UNSET)
+        results = _lenient_results(_results)
+
+        _instance = cls(
+            status,
+            results,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,11 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import Unset, field_error
+from ..types import (
+    Unset,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="GetFineTunesModelsSupportedResponse200")
 
@@ -24,7 +28,11 @@ class GetFineTunesModelsSupportedResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        models = self.models
+        try:
+            models = self.models
+
+        except (AttributeError, TypeError):
+            models = json_value(self.models)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -53,6 +61,23 @@ class GetFineTunesModelsSupportedResponse200:
             models,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        models = d.pop("models", None)
+
+        _instance = cls(
+            models,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="GetModelListResponse200")
 
@@ -24,9 +29,13 @@ class GetModelListResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        model_list: list[str] | Unset = UNSET
-        if not isinstance(self.model_list, Unset):
-            model_list = self.model_list
+        try:
+            model_list: list[str] | Unset = UNSET
+            if not isinstance(self.model_list, Unset):
+                model_list = self.model_list
+
+        except (AttributeError, TypeError):
+            model_list = json_value(self.model_list)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -51,6 +60,23 @@ class GetModelListResponse200:
             model_list,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model_list = d.pop("model_list", UNSET)
+
+        _instance = cls(
+            model_list,
+        )
         _instance.additional_properties = d
         return _instance
 

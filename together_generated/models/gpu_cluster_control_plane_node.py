@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value
+from ..types import (
+    check_value,
+)
 
 T = TypeVar("T", bound="GPUClusterControlPlaneNode")
 
@@ -107,6 +109,41 @@ class GPUClusterControlPlaneNode:
             network,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        node_id = d.pop("node_id", None)
+
+        node_name = d.pop("node_name", None)
+
+        status = d.pop("status", None)
+
+        host_name = d.pop("host_name", None)
+
+        num_cpu_cores = d.pop("num_cpu_cores", None)
+
+        memory_gib = d.pop("memory_gib", None)
+
+        network = d.pop("network", None)
+
+        _instance = cls(
+            node_id,
+            node_name,
+            status,
+            host_name,
+            num_cpu_cores,
+            memory_gib,
+            network,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -24,7 +24,13 @@ from ..models.gpu_cluster_create_request_gpu_type import (
     GPUClusterCreateRequestGpuType,
     check_gpu_cluster_create_request_gpu_type,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.gpu_clusters_shared_volume_create_request import (
@@ -103,9 +109,12 @@ class GPUClusterCreateRequest:
 
         duration_days = self.duration_days
 
-        shared_volume: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.shared_volume, Unset):
-            shared_volume = self.shared_volume.to_dict()
+        try:
+            shared_volume: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.shared_volume, Unset):
+                shared_volume = self.shared_volume.to_dict()
+        except (AttributeError, TypeError):
+            shared_volume = json_value(self.shared_volume)
 
         volume_id = self.volume_id
 
@@ -218,6 +227,57 @@ class GPUClusterCreateRequest:
             volume_id,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        region = d.pop("region", None)
+
+        gpu_type = d.pop("gpu_type", None)
+
+        num_gpus = d.pop("num_gpus", None)
+
+        cluster_name = d.pop("cluster_name", None)
+
+        driver_version = d.pop("driver_version", None)
+
+        billing_type = d.pop("billing_type", None)
+
+        cluster_type = d.pop("cluster_type", UNSET)
+
+        duration_days = d.pop("duration_days", UNSET)
+
+        _shared_volume = d.pop("shared_volume", UNSET)
+        shared_volume = (
+            GPUClustersSharedVolumeCreateRequest.from_response(_shared_volume)
+            if isinstance(_shared_volume, dict)
+            else _shared_volume
+        )
+
+        volume_id = d.pop("volume_id", UNSET)
+
+        _instance = cls(
+            region,
+            gpu_type,
+            num_gpus,
+            cluster_name,
+            driver_version,
+            billing_type,
+            cluster_type,
+            duration_days,
+            shared_volume,
+            volume_id,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import Unset, check_value, field_error
+from ..types import (
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="GPUClusterGPUWorkerNode")
 
@@ -52,7 +57,11 @@ class GPUClusterGPUWorkerNode:
 
         memory_gib = self.memory_gib
 
-        networks = self.networks
+        try:
+            networks = self.networks
+
+        except (AttributeError, TypeError):
+            networks = json_value(self.networks)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -121,6 +130,44 @@ class GPUClusterGPUWorkerNode:
             networks,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        node_id = d.pop("node_id", None)
+
+        node_name = d.pop("node_name", None)
+
+        status = d.pop("status", None)
+
+        host_name = d.pop("host_name", None)
+
+        num_cpu_cores = d.pop("num_cpu_cores", None)
+
+        num_gpus = d.pop("num_gpus", None)
+
+        memory_gib = d.pop("memory_gib", None)
+
+        networks = d.pop("networks", None)
+
+        _instance = cls(
+            node_id,
+            node_name,
+            status,
+            host_name,
+            num_cpu_cores,
+            num_gpus,
+            memory_gib,
+            networks,
+        )
         _instance.additional_properties = d
         return _instance
 

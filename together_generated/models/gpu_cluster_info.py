@@ -24,7 +24,11 @@ from ..models.gpu_cluster_info_status import (
     GPUClusterInfoStatus,
     check_gpu_cluster_info_status,
 )
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.gpu_cluster_control_plane_node import GPUClusterControlPlaneNode
@@ -109,25 +113,37 @@ class GPUClusterInfo:
 
         driver_version: str = self.driver_version
 
-        volumes_item_list: list[dict[str, Any]] = []
-        for volumes_item_data in self.volumes:
-            volumes_item = volumes_item_data.to_dict()
-            volumes_item_list.append(volumes_item)
-        volumes = volumes_item_list
+        try:
+            volumes_item_list: list[dict[str, Any]] = []
+            for volumes_item_data in self.volumes:
+                volumes_item = volumes_item_data.to_dict()
+                volumes_item_list.append(volumes_item)
+            volumes = volumes_item_list
+
+        except (AttributeError, TypeError):
+            volumes = json_value(self.volumes)
 
         status: str = self.status
 
-        control_plane_nodes_item_list: list[dict[str, Any]] = []
-        for control_plane_nodes_item_data in self.control_plane_nodes:
-            control_plane_nodes_item = control_plane_nodes_item_data.to_dict()
-            control_plane_nodes_item_list.append(control_plane_nodes_item)
-        control_plane_nodes = control_plane_nodes_item_list
+        try:
+            control_plane_nodes_item_list: list[dict[str, Any]] = []
+            for control_plane_nodes_item_data in self.control_plane_nodes:
+                control_plane_nodes_item = control_plane_nodes_item_data.to_dict()
+                control_plane_nodes_item_list.append(control_plane_nodes_item)
+            control_plane_nodes = control_plane_nodes_item_list
 
-        gpu_worker_nodes_item_list: list[dict[str, Any]] = []
-        for gpu_worker_nodes_item_data in self.gpu_worker_nodes:
-            gpu_worker_nodes_item = gpu_worker_nodes_item_data.to_dict()
-            gpu_worker_nodes_item_list.append(gpu_worker_nodes_item)
-        gpu_worker_nodes = gpu_worker_nodes_item_list
+        except (AttributeError, TypeError):
+            control_plane_nodes = json_value(self.control_plane_nodes)
+
+        try:
+            gpu_worker_nodes_item_list: list[dict[str, Any]] = []
+            for gpu_worker_nodes_item_data in self.gpu_worker_nodes:
+                gpu_worker_nodes_item = gpu_worker_nodes_item_data.to_dict()
+                gpu_worker_nodes_item_list.append(gpu_worker_nodes_item)
+            gpu_worker_nodes = gpu_worker_nodes_item_list
+
+        except (AttributeError, TypeError):
+            gpu_worker_nodes = json_value(self.gpu_worker_nodes)
 
         kube_config = self.kube_config
 
@@ -282,6 +298,97 @@ class GPUClusterInfo:
             num_gpus,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        cluster_id = d.pop("cluster_id", None)
+
+        cluster_type = d.pop("cluster_type", None)
+
+        region = d.pop("region", None)
+
+        gpu_type = d.pop("gpu_type", None)
+
+        cluster_name = d.pop("cluster_name", None)
+
+        duration_hours = d.pop("duration_hours", None)
+
+        driver_version = d.pop("driver_version", None)
+
+        _volumes = d.pop("volumes", None)
+        volumes = (
+            [
+                (
+                    GPUClusterVolume.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _volumes
+            ]
+            if isinstance(_volumes, list)
+            else _volumes
+        )
+
+        status = d.pop("status", None)
+
+        _control_plane_nodes = d.pop("control_plane_nodes", None)
+        control_plane_nodes = (
+            [
+                (
+                    GPUClusterControlPlaneNode.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _control_plane_nodes
+            ]
+            if isinstance(_control_plane_nodes, list)
+            else _control_plane_nodes
+        )
+
+        _gpu_worker_nodes = d.pop("gpu_worker_nodes", None)
+        gpu_worker_nodes = (
+            [
+                (
+                    GPUClusterGPUWorkerNode.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _gpu_worker_nodes
+            ]
+            if isinstance(_gpu_worker_nodes, list)
+            else _gpu_worker_nodes
+        )
+
+        kube_config = d.pop("kube_config", None)
+
+        num_gpus = d.pop("num_gpus", None)
+
+        _instance = cls(
+            cluster_id,
+            cluster_type,
+            region,
+            gpu_type,
+            cluster_name,
+            duration_hours,
+            driver_version,
+            volumes,
+            status,
+            control_plane_nodes,
+            gpu_worker_nodes,
+            kube_config,
+            num_gpus,
+        )
         _instance.additional_properties = d
         return _instance
 

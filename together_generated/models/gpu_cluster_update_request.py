@@ -12,7 +12,12 @@ from ..models.gpu_cluster_update_request_cluster_type import (
     GPUClusterUpdateRequestClusterType,
     check_gpu_cluster_update_request_cluster_type,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="GPUClusterUpdateRequest")
 
@@ -72,6 +77,26 @@ class GPUClusterUpdateRequest:
             num_gpus,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        cluster_type = d.pop("cluster_type", UNSET)
+
+        num_gpus = d.pop("num_gpus", UNSET)
+
+        _instance = cls(
+            cluster_type,
+            num_gpus,
+        )
         _instance.additional_properties = d
         return _instance
 

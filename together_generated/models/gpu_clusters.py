@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.gpu_cluster_info import GPUClusterInfo
@@ -43,11 +46,15 @@ class GPUClusters:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        clusters_item_list: list[dict[str, Any]] = []
-        for clusters_item_data in self.clusters:
-            clusters_item = clusters_item_data.to_dict()
-            clusters_item_list.append(clusters_item)
-        clusters = clusters_item_list
+        try:
+            clusters_item_list: list[dict[str, Any]] = []
+            for clusters_item_data in self.clusters:
+                clusters_item = clusters_item_data.to_dict()
+                clusters_item_list.append(clusters_item)
+            clusters = clusters_item_list
+
+        except (AttributeError, TypeError):
+            clusters = json_value(self.clusters)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -84,6 +91,37 @@ class GPUClusters:
             clusters,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _clusters = d.pop("clusters", None)
+        clusters = (
+            [
+                (
+                    GPUClusterInfo.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _clusters
+            ]
+            if isinstance(_clusters, list)
+            else _clusters
+        )
+
+        _instance = cls(
+            clusters,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,10 @@ from ..models.gpu_clusters_shared_volume_status import (
     GPUClustersSharedVolumeStatus,
     check_gpu_clusters_shared_volume_status,
 )
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="GPUClustersSharedVolume")
 
@@ -83,6 +86,32 @@ class GPUClustersSharedVolume:
             status,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        volume_id = d.pop("volume_id", None)
+
+        volume_name = d.pop("volume_name", None)
+
+        size_tib = d.pop("size_tib", None)
+
+        status = d.pop("status", None)
+
+        _instance = cls(
+            volume_id,
+            volume_name,
+            size_tib,
+            status,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,9 @@ from ..models.hardware_availability_status import (
     HardwareAvailabilityStatus,
     check_hardware_availability_status,
 )
-from ..types import field_error
+from ..types import (
+    field_error,
+)
 
 T = TypeVar("T", bound="HardwareAvailability")
 
@@ -54,6 +56,23 @@ class HardwareAvailability:
             status,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        status = d.pop("status", None)
+
+        _instance = cls(
+            status,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -14,7 +14,15 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.endpoint_pricing import EndpointPricing
@@ -73,15 +81,27 @@ class HardwareWithStatus:
 
         id = self.id
 
-        pricing = self.pricing.to_dict()
+        try:
+            pricing = self.pricing.to_dict()
+        except (AttributeError, TypeError):
+            pricing = json_value(self.pricing)
 
-        specs = self.specs.to_dict()
+        try:
+            specs = self.specs.to_dict()
+        except (AttributeError, TypeError):
+            specs = json_value(self.specs)
 
-        updated_at = self.updated_at.isoformat()
+        try:
+            updated_at = self.updated_at.isoformat()
+        except (AttributeError, TypeError):
+            updated_at = json_value(self.updated_at)
 
-        availability: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.availability, Unset):
-            availability = self.availability.to_dict()
+        try:
+            availability: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.availability, Unset):
+                availability = self.availability.to_dict()
+        except (AttributeError, TypeError):
+            availability = json_value(self.availability)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -153,6 +173,54 @@ class HardwareWithStatus:
             availability,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        object_ = d.pop("object", None)
+
+        id = d.pop("id", None)
+
+        _pricing = d.pop("pricing", None)
+        pricing = (
+            EndpointPricing.from_response(_pricing)
+            if isinstance(_pricing, dict)
+            else _pricing
+        )
+
+        _specs = d.pop("specs", None)
+        specs = (
+            HardwareSpec.from_response(_specs) if isinstance(_specs, dict) else _specs
+        )
+
+        _updated_at = d.pop("updated_at", None)
+        updated_at = lenient_datetime(_updated_at)
+
+        _availability = d.pop("availability", UNSET)
+        availability = (
+            HardwareAvailability.from_response(_availability)
+            if isinstance(_availability, dict)
+            else _availability
+        )
+
+        _instance = cls(
+            object_,
+            id,
+            pricing,
+            specs,
+            updated_at,
+            availability,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -13,7 +13,12 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.image_response_data_b64 import ImageResponseDataB64
@@ -37,6 +42,44 @@ def _lazy_imports() -> None:
     from together_generated.models.image_response_data_url import ImageResponseDataUrl  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+def _lenient_data_item(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("type")
+        if tag == "b64_json":
+            return ImageResponseDataB64.from_response(data)
+        if tag == "url":
+            return ImageResponseDataUrl.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    ImageResponseDataB64,
+                    frozenset(
+                        (
+                            "index",
+                            "b64_json",
+                            "type",
+                        )
+                    ),
+                ),
+                (
+                    ImageResponseDataUrl,
+                    frozenset(
+                        (
+                            "index",
+                            "url",
+                            "type",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
 
 
 @_attrs_define
@@ -64,16 +107,20 @@ class ImageResponse:
 
         object_ = self.object_
 
-        data_item_list: list[dict[str, Any]] = []
-        for data_item_data in self.data:
-            data_item: dict[str, Any]
-            if isinstance(data_item_data, ImageResponseDataB64):
-                data_item = data_item_data.to_dict()
-            else:
-                data_item = data_item_data.to_dict()
+        try:
+            data_item_list: list[dict[str, Any]] = []
+            for data_item_data in self.data:
+                data_item: dict[str, Any]
+                if isinstance(data_item_data, ImageResponseDataB64):
+                    data_item = data_item_data.to_dict()
+                else:
+                    data_item = data_item_data.to_dict()
 
-            data_item_list.append(data_item)
-        data = data_item_list
+                data_item_list.append(data_item)
+            data = data_item_list
+
+        except (AttributeError, TypeError):
+            data = json_value(self.data)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -154,6 +201,39 @@ class ImageResponse:
             data,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        model = d.pop("model", None)
+
+        object_ = d.pop("object", None)
+
+        _data = d.pop("data", None)
+        data = (
+            [_lenient_data_item(_item0) for _item0 in _data]
+            if isinstance(_data, list)
+            else _data
+        )
+
+        _instance = cls(
+            id,
+            model,
+            object_,
+            data,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,10 @@ from ..models.image_response_data_url_type import (
     ImageResponseDataUrlType,
     check_image_response_data_url_type,
 )
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="ImageResponseDataUrl")
 
@@ -73,6 +76,29 @@ class ImageResponseDataUrl:
             type_,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        index = d.pop("index", None)
+
+        url = d.pop("url", None)
+
+        type_ = d.pop("type", None)
+
+        _instance = cls(
+            index,
+            url,
+            type_,
+        )
         _instance.additional_properties = d
         return _instance
 

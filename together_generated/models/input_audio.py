@@ -9,7 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.input_audio_type import InputAudioType, check_input_audio_type
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_input_audio import (
@@ -52,7 +55,10 @@ class InputAudio:
             _lazy_imports()
         type_: str = self.type_
 
-        input_audio = self.input_audio.to_dict()
+        try:
+            input_audio = self.input_audio.to_dict()
+        except (AttributeError, TypeError):
+            input_audio = json_value(self.input_audio)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,6 +95,33 @@ class InputAudio:
             input_audio,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _input_audio = d.pop("input_audio", None)
+        input_audio = (
+            ChatCompletionUserMessageContentInputAudio.from_response(_input_audio)
+            if isinstance(_input_audio, dict)
+            else _input_audio
+        )
+
+        _instance = cls(
+            type_,
+            input_audio,
+        )
         _instance.additional_properties = d
         return _instance
 

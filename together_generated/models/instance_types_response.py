@@ -12,7 +12,12 @@ from ..models.instance_types_response_types_item import (
     InstanceTypesResponseTypesItem,
     check_instance_types_response_types_item,
 )
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="InstanceTypesResponse")
 
@@ -28,13 +33,17 @@ class InstanceTypesResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        types: list[str] | Unset = UNSET
-        if not isinstance(self.types, Unset):
-            types_item_list: list[str] = []
-            for types_item_data in self.types:
-                types_item: str = types_item_data
-                types_item_list.append(types_item)
-            types = types_item_list
+        try:
+            types: list[str] | Unset = UNSET
+            if not isinstance(self.types, Unset):
+                types_item_list: list[str] = []
+                for types_item_data in self.types:
+                    types_item: str = types_item_data
+                    types_item_list.append(types_item)
+                types = types_item_list
+
+        except (AttributeError, TypeError):
+            types = json_value(self.types)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -71,6 +80,23 @@ class InstanceTypesResponse:
             types,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        types = d.pop("types", UNSET)
+
+        _instance = cls(
+            types,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -13,7 +13,13 @@ from ..models.job_info_success_response_status import (
     JobInfoSuccessResponseStatus,
     check_job_info_success_response_status,
 )
-from ..types import check_value, field_error, parse_datetime
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.job_info_success_response_args import JobInfoSuccessResponseArgs
@@ -76,17 +82,30 @@ class JobInfoSuccessResponse:
 
         status: str = self.status
 
-        status_updates_item_list: list[dict[str, Any]] = []
-        for status_updates_item_data in self.status_updates:
-            status_updates_item = status_updates_item_data.to_dict()
-            status_updates_item_list.append(status_updates_item)
-        status_updates = status_updates_item_list
+        try:
+            status_updates_item_list: list[dict[str, Any]] = []
+            for status_updates_item_data in self.status_updates:
+                status_updates_item = status_updates_item_data.to_dict()
+                status_updates_item_list.append(status_updates_item)
+            status_updates = status_updates_item_list
 
-        args = self.args.to_dict()
+        except (AttributeError, TypeError):
+            status_updates = json_value(self.status_updates)
 
-        created_at = self.created_at.isoformat()
+        try:
+            args = self.args.to_dict()
+        except (AttributeError, TypeError):
+            args = json_value(self.args)
 
-        updated_at = self.updated_at.isoformat()
+        try:
+            created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
+
+        try:
+            updated_at = self.updated_at.isoformat()
+        except (AttributeError, TypeError):
+            updated_at = json_value(self.updated_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -173,6 +192,62 @@ class JobInfoSuccessResponse:
             updated_at,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        job_id = d.pop("job_id", None)
+
+        status = d.pop("status", None)
+
+        _status_updates = d.pop("status_updates", None)
+        status_updates = (
+            [
+                (
+                    JobInfoSuccessResponseStatusUpdatesItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _status_updates
+            ]
+            if isinstance(_status_updates, list)
+            else _status_updates
+        )
+
+        _args = d.pop("args", None)
+        args = (
+            JobInfoSuccessResponseArgs.from_response(_args)
+            if isinstance(_args, dict)
+            else _args
+        )
+
+        _created_at = d.pop("created_at", None)
+        created_at = lenient_datetime(_created_at)
+
+        _updated_at = d.pop("updated_at", None)
+        updated_at = lenient_datetime(_updated_at)
+
+        _instance = cls(
+            type_,
+            job_id,
+            status,
+            status_updates,
+            args,
+            created_at,
+            updated_at,
+        )
         _instance.additional_properties = d
         return _instance
 

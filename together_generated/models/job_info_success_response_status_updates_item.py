@@ -9,7 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error, parse_datetime
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 T = TypeVar("T", bound="JobInfoSuccessResponseStatusUpdatesItem")
 
@@ -33,7 +39,10 @@ class JobInfoSuccessResponseStatusUpdatesItem:
 
         message = self.message
 
-        timestamp = self.timestamp.isoformat()
+        try:
+            timestamp = self.timestamp.isoformat()
+        except (AttributeError, TypeError):
+            timestamp = json_value(self.timestamp)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -72,6 +81,30 @@ class JobInfoSuccessResponseStatusUpdatesItem:
             timestamp,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        status = d.pop("status", None)
+
+        message = d.pop("message", None)
+
+        _timestamp = d.pop("timestamp", None)
+        timestamp = lenient_datetime(_timestamp)
+
+        _instance = cls(
+            status,
+            message,
+            timestamp,
+        )
         _instance.additional_properties = d
         return _instance
 

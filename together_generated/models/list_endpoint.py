@@ -15,7 +15,13 @@ from attrs import field as _attrs_field
 
 from ..models.list_endpoint_state import ListEndpointState, check_list_endpoint_state
 from ..models.list_endpoint_type import ListEndpointType, check_list_endpoint_type
-from ..types import check_value, field_error, parse_datetime
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 T = TypeVar("T", bound="ListEndpoint")
 
@@ -60,7 +66,10 @@ class ListEndpoint:
 
         state: str = self.state
 
-        created_at = self.created_at.isoformat()
+        try:
+            created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -134,6 +143,45 @@ class ListEndpoint:
             created_at,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        object_ = d.pop("object", None)
+
+        id = d.pop("id", None)
+
+        name = d.pop("name", None)
+
+        model = d.pop("model", None)
+
+        type_ = d.pop("type", None)
+
+        owner = d.pop("owner", None)
+
+        state = d.pop("state", None)
+
+        _created_at = d.pop("created_at", None)
+        created_at = lenient_datetime(_created_at)
+
+        _instance = cls(
+            object_,
+            id,
+            name,
+            model,
+            type_,
+            owner,
+            state,
+            created_at,
+        )
         _instance.additional_properties = d
         return _instance
 

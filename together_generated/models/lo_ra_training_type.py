@@ -12,7 +12,12 @@ from ..models.lo_ra_training_type_type import (
     LoRATrainingTypeType,
     check_lo_ra_training_type_type,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="LoRATrainingType")
 
@@ -100,6 +105,35 @@ class LoRATrainingType:
             lora_trainable_modules,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        lora_r = d.pop("lora_r", None)
+
+        lora_alpha = d.pop("lora_alpha", None)
+
+        lora_dropout = d.pop("lora_dropout", UNSET)
+
+        lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
+
+        _instance = cls(
+            type_,
+            lora_r,
+            lora_alpha,
+            lora_dropout,
+            lora_trainable_modules,
+        )
         _instance.additional_properties = d
         return _instance
 

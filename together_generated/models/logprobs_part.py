@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.top_logprobs import TopLogprobs
@@ -49,21 +54,36 @@ class LogprobsPart:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        token_ids: list[float] | Unset = UNSET
-        if not isinstance(self.token_ids, Unset):
-            token_ids = self.token_ids
+        try:
+            token_ids: list[float] | Unset = UNSET
+            if not isinstance(self.token_ids, Unset):
+                token_ids = self.token_ids
 
-        tokens: list[str] | Unset = UNSET
-        if not isinstance(self.tokens, Unset):
-            tokens = self.tokens
+        except (AttributeError, TypeError):
+            token_ids = json_value(self.token_ids)
 
-        token_logprobs: list[float] | Unset = UNSET
-        if not isinstance(self.token_logprobs, Unset):
-            token_logprobs = self.token_logprobs
+        try:
+            tokens: list[str] | Unset = UNSET
+            if not isinstance(self.tokens, Unset):
+                tokens = self.tokens
 
-        top_logprobs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.top_logprobs, Unset):
-            top_logprobs = self.top_logprobs.to_dict()
+        except (AttributeError, TypeError):
+            tokens = json_value(self.tokens)
+
+        try:
+            token_logprobs: list[float] | Unset = UNSET
+            if not isinstance(self.token_logprobs, Unset):
+                token_logprobs = self.token_logprobs
+
+        except (AttributeError, TypeError):
+            token_logprobs = json_value(self.token_logprobs)
+
+        try:
+            top_logprobs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.top_logprobs, Unset):
+                top_logprobs = self.top_logprobs.to_dict()
+        except (AttributeError, TypeError):
+            top_logprobs = json_value(self.top_logprobs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -126,6 +146,39 @@ class LogprobsPart:
             top_logprobs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        token_ids = d.pop("token_ids", UNSET)
+
+        tokens = d.pop("tokens", UNSET)
+
+        token_logprobs = d.pop("token_logprobs", UNSET)
+
+        _top_logprobs = d.pop("top_logprobs", UNSET)
+        top_logprobs = (
+            TopLogprobs.from_response(_top_logprobs)
+            if isinstance(_top_logprobs, dict)
+            else _top_logprobs
+        )
+
+        _instance = cls(
+            token_ids,
+            tokens,
+            token_logprobs,
+            top_logprobs,
+        )
         _instance.additional_properties = d
         return _instance
 

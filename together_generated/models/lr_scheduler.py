@@ -12,7 +12,13 @@ from ..models.lr_scheduler_lr_scheduler_type import (
     LRSchedulerLrSchedulerType,
     check_lr_scheduler_lr_scheduler_type,
 )
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.cosine_lr_scheduler_args import CosineLRSchedulerArgs
@@ -38,6 +44,32 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+def _lenient_lr_scheduler_args(data: Any) -> Any:
+    if isinstance(data, dict):
+        for branch in (LinearLRSchedulerArgs, CosineLRSchedulerArgs):
+            try:
+                return branch.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (LinearLRSchedulerArgs, frozenset(("min_lr_ratio",))),
+                (
+                    CosineLRSchedulerArgs,
+                    frozenset(
+                        (
+                            "min_lr_ratio",
+                            "num_cycles",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
 @_attrs_define
 class LRScheduler:
     """
@@ -55,13 +87,17 @@ class LRScheduler:
             _lazy_imports()
         lr_scheduler_type: str = self.lr_scheduler_type
 
-        lr_scheduler_args: dict[str, Any] | Unset
-        if isinstance(self.lr_scheduler_args, Unset):
-            lr_scheduler_args = UNSET
-        elif isinstance(self.lr_scheduler_args, LinearLRSchedulerArgs):
-            lr_scheduler_args = self.lr_scheduler_args.to_dict()
-        else:
-            lr_scheduler_args = self.lr_scheduler_args.to_dict()
+        try:
+            lr_scheduler_args: dict[str, Any] | Unset
+            if isinstance(self.lr_scheduler_args, Unset):
+                lr_scheduler_args = UNSET
+            elif isinstance(self.lr_scheduler_args, LinearLRSchedulerArgs):
+                lr_scheduler_args = self.lr_scheduler_args.to_dict()
+            else:
+                lr_scheduler_args = self.lr_scheduler_args.to_dict()
+
+        except (AttributeError, TypeError):
+            lr_scheduler_args = json_value(self.lr_scheduler_args)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -126,6 +162,29 @@ class LRScheduler:
             lr_scheduler_args,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        lr_scheduler_type = d.pop("lr_scheduler_type", None)
+
+        _lr_scheduler_args = d.pop("lr_scheduler_args", UNSET)
+        lr_scheduler_args = _lenient_lr_scheduler_args(_lr_scheduler_args)
+
+        _instance = cls(
+            lr_scheduler_type,
+            lr_scheduler_args,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -14,7 +14,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.model_info_type import ModelInfoType, check_model_info_type
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.pricing import Pricing
@@ -85,9 +91,12 @@ class ModelInfo:
 
         context_length = self.context_length
 
-        pricing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.pricing, Unset):
-            pricing = self.pricing.to_dict()
+        try:
+            pricing: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.pricing, Unset):
+                pricing = self.pricing.to_dict()
+        except (AttributeError, TypeError):
+            pricing = json_value(self.pricing)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -184,6 +193,55 @@ class ModelInfo:
             pricing,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        object_ = d.pop("object", None)
+
+        created = d.pop("created", None)
+
+        type_ = d.pop("type", None)
+
+        display_name = d.pop("display_name", UNSET)
+
+        organization = d.pop("organization", UNSET)
+
+        link = d.pop("link", UNSET)
+
+        license_ = d.pop("license", UNSET)
+
+        context_length = d.pop("context_length", UNSET)
+
+        _pricing = d.pop("pricing", UNSET)
+        pricing = (
+            Pricing.from_response(_pricing) if isinstance(_pricing, dict) else _pricing
+        )
+
+        _instance = cls(
+            id,
+            object_,
+            created,
+            type_,
+            display_name,
+            organization,
+            link,
+            license_,
+            context_length,
+            pricing,
+        )
         _instance.additional_properties = d
         return _instance
 

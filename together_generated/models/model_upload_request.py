@@ -12,7 +12,12 @@ from ..models.model_upload_request_model_type import (
     ModelUploadRequestModelType,
     check_model_upload_request_model_type,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="ModelUploadRequest")
 
@@ -129,6 +134,41 @@ class ModelUploadRequest:
             lora_model,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model_name = d.pop("model_name", None)
+
+        model_source = d.pop("model_source", None)
+
+        model_type = d.pop("model_type", UNSET)
+
+        hf_token = d.pop("hf_token", UNSET)
+
+        description = d.pop("description", UNSET)
+
+        base_model = d.pop("base_model", UNSET)
+
+        lora_model = d.pop("lora_model", UNSET)
+
+        _instance = cls(
+            model_name,
+            model_source,
+            model_type,
+            hf_token,
+            description,
+            base_model,
+            lora_model,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.model_upload_success_response_data import (
@@ -49,7 +53,10 @@ class ModelUploadSuccessResponse:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        data = self.data.to_dict()
+        try:
+            data = self.data.to_dict()
+        except (AttributeError, TypeError):
+            data = json_value(self.data)
 
         message = self.message
 
@@ -84,6 +91,33 @@ class ModelUploadSuccessResponse:
             message,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _data = d.pop("data", None)
+        data = (
+            ModelUploadSuccessResponseData.from_response(_data)
+            if isinstance(_data, dict)
+            else _data
+        )
+
+        message = d.pop("message", None)
+
+        _instance = cls(
+            data,
+            message,
+        )
         _instance.additional_properties = d
         return _instance
 

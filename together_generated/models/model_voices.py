@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.model_voices_voices_item import ModelVoicesVoicesItem
@@ -48,11 +52,15 @@ class ModelVoices:
             _lazy_imports()
         model = self.model
 
-        voices_item_list: list[dict[str, Any]] = []
-        for voices_item_data in self.voices:
-            voices_item = voices_item_data.to_dict()
-            voices_item_list.append(voices_item)
-        voices = voices_item_list
+        try:
+            voices_item_list: list[dict[str, Any]] = []
+            for voices_item_data in self.voices:
+                voices_item = voices_item_data.to_dict()
+                voices_item_list.append(voices_item)
+            voices = voices_item_list
+
+        except (AttributeError, TypeError):
+            voices = json_value(self.voices)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -95,6 +103,40 @@ class ModelVoices:
             voices,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        _voices = d.pop("voices", None)
+        voices = (
+            [
+                (
+                    ModelVoicesVoicesItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _voices
+            ]
+            if isinstance(_voices, list)
+            else _voices
+        )
+
+        _instance = cls(
+            model,
+            voices,
+        )
         _instance.additional_properties = d
         return _instance
 

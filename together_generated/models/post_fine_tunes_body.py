@@ -16,7 +16,14 @@ from ..models.post_fine_tunes_body_train_on_inputs_type_1 import (
     PostFineTunesBodyTrainOnInputsType1,
     check_post_fine_tunes_body_train_on_inputs_type_1,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.full_training_type import FullTrainingType
@@ -56,6 +63,77 @@ def _lazy_imports() -> None:
     from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+def _lenient_training_method(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("method")
+        if tag == "sft":
+            return TrainingMethodSFT.from_response(data)
+        if tag == "dpo":
+            return TrainingMethodDPO.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    TrainingMethodSFT,
+                    frozenset(
+                        (
+                            "method",
+                            "train_on_inputs",
+                        )
+                    ),
+                ),
+                (
+                    TrainingMethodDPO,
+                    frozenset(
+                        (
+                            "method",
+                            "dpo_beta",
+                            "rpo_alpha",
+                            "dpo_normalize_logratios_by_length",
+                            "dpo_reference_free",
+                            "simpo_gamma",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
+def _lenient_training_type(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("type")
+        if tag == "Full":
+            return FullTrainingType.from_response(data)
+        if tag == "Lora":
+            return LoRATrainingType.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (FullTrainingType, frozenset(("type",))),
+                (
+                    LoRATrainingType,
+                    frozenset(
+                        (
+                            "type",
+                            "lora_r",
+                            "lora_alpha",
+                            "lora_dropout",
+                            "lora_trainable_modules",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
 
 
 @_attrs_define
@@ -158,19 +236,25 @@ class PostFineTunesBody:
 
         n_evals = self.n_evals
 
-        batch_size: int | str | Unset
-        if isinstance(self.batch_size, Unset):
-            batch_size = UNSET
-        elif isinstance(self.batch_size, str):
-            batch_size = self.batch_size
-        else:
-            batch_size = self.batch_size
+        try:
+            batch_size: int | str | Unset
+            if isinstance(self.batch_size, Unset):
+                batch_size = UNSET
+            elif isinstance(self.batch_size, str):
+                batch_size = self.batch_size
+            else:
+                batch_size = self.batch_size
+        except (AttributeError, TypeError):
+            batch_size = json_value(self.batch_size)
 
         learning_rate = self.learning_rate
 
-        lr_scheduler: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lr_scheduler, Unset):
-            lr_scheduler = self.lr_scheduler.to_dict()
+        try:
+            lr_scheduler: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.lr_scheduler, Unset):
+                lr_scheduler = self.lr_scheduler.to_dict()
+        except (AttributeError, TypeError):
+            lr_scheduler = json_value(self.lr_scheduler)
 
         warmup_ratio = self.warmup_ratio
 
@@ -178,11 +262,14 @@ class PostFineTunesBody:
 
         weight_decay = self.weight_decay
 
-        random_seed: int | None | Unset
-        if isinstance(self.random_seed, Unset):
-            random_seed = UNSET
-        else:
-            random_seed = self.random_seed
+        try:
+            random_seed: int | None | Unset
+            if isinstance(self.random_seed, Unset):
+                random_seed = UNSET
+            else:
+                random_seed = self.random_seed
+        except (AttributeError, TypeError):
+            random_seed = json_value(self.random_seed)
 
         suffix = self.suffix
 
@@ -196,33 +283,47 @@ class PostFineTunesBody:
 
         wandb_entity = self.wandb_entity
 
-        train_on_inputs: bool | str | Unset
-        if isinstance(self.train_on_inputs, Unset):
-            train_on_inputs = UNSET
-        elif isinstance(self.train_on_inputs, str):
-            train_on_inputs = self.train_on_inputs
-        else:
-            train_on_inputs = self.train_on_inputs
+        try:
+            train_on_inputs: bool | str | Unset
+            if isinstance(self.train_on_inputs, Unset):
+                train_on_inputs = UNSET
+            elif isinstance(self.train_on_inputs, str):
+                train_on_inputs = self.train_on_inputs
+            else:
+                train_on_inputs = self.train_on_inputs
+        except (AttributeError, TypeError):
+            train_on_inputs = json_value(self.train_on_inputs)
 
-        training_method: dict[str, Any] | Unset
-        if isinstance(self.training_method, Unset):
-            training_method = UNSET
-        elif isinstance(self.training_method, TrainingMethodSFT):
-            training_method = self.training_method.to_dict()
-        else:
-            training_method = self.training_method.to_dict()
+        try:
+            training_method: dict[str, Any] | Unset
+            if isinstance(self.training_method, Unset):
+                training_method = UNSET
+            elif isinstance(self.training_method, TrainingMethodSFT):
+                training_method = self.training_method.to_dict()
+            else:
+                training_method = self.training_method.to_dict()
 
-        training_type: dict[str, Any] | Unset
-        if isinstance(self.training_type, Unset):
-            training_type = UNSET
-        elif isinstance(self.training_type, FullTrainingType):
-            training_type = self.training_type.to_dict()
-        else:
-            training_type = self.training_type.to_dict()
+        except (AttributeError, TypeError):
+            training_method = json_value(self.training_method)
 
-        multimodal_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.multimodal_params, Unset):
-            multimodal_params = self.multimodal_params.to_dict()
+        try:
+            training_type: dict[str, Any] | Unset
+            if isinstance(self.training_type, Unset):
+                training_type = UNSET
+            elif isinstance(self.training_type, FullTrainingType):
+                training_type = self.training_type.to_dict()
+            else:
+                training_type = self.training_type.to_dict()
+
+        except (AttributeError, TypeError):
+            training_type = json_value(self.training_type)
+
+        try:
+            multimodal_params: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.multimodal_params, Unset):
+                multimodal_params = self.multimodal_params.to_dict()
+        except (AttributeError, TypeError):
+            multimodal_params = json_value(self.multimodal_params)
 
         from_checkpoint = self.from_checkpoint
 
@@ -595,6 +696,121 @@ class PostFineTunesBody:
             hf_output_repo_name,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        training_file = d.pop("training_file", None)
+
+        model = d.pop("model", None)
+
+        validation_file = d.pop("validation_file", UNSET)
+
+        packing = d.pop("packing", UNSET)
+
+        n_epochs = d.pop("n_epochs", UNSET)
+
+        n_checkpoints = d.pop("n_checkpoints", UNSET)
+
+        n_evals = d.pop("n_evals", UNSET)
+
+        batch_size = d.pop("batch_size", UNSET)
+
+        learning_rate = d.pop("learning_rate", UNSET)
+
+        _lr_scheduler = d.pop("lr_scheduler", UNSET)
+        lr_scheduler = (
+            LRScheduler.from_response(_lr_scheduler)
+            if isinstance(_lr_scheduler, dict)
+            else _lr_scheduler
+        )
+
+        warmup_ratio = d.pop("warmup_ratio", UNSET)
+
+        max_grad_norm = d.pop("max_grad_norm", UNSET)
+
+        weight_decay = d.pop("weight_decay", UNSET)
+
+        random_seed = d.pop("random_seed", UNSET)
+
+        suffix = d.pop("suffix", UNSET)
+
+        wandb_api_key = d.pop("wandb_api_key", UNSET)
+
+        wandb_base_url = d.pop("wandb_base_url", UNSET)
+
+        wandb_project_name = d.pop("wandb_project_name", UNSET)
+
+        wandb_name = d.pop("wandb_name", UNSET)
+
+        wandb_entity = d.pop("wandb_entity", UNSET)
+
+        train_on_inputs = d.pop("train_on_inputs", UNSET)
+
+        _training_method = d.pop("training_method", UNSET)
+        training_method = _lenient_training_method(_training_method)
+
+        _training_type = d.pop("training_type", UNSET)
+        training_type = _lenient_training_type(_training_type)
+
+        _multimodal_params = d.pop("multimodal_params", UNSET)
+        multimodal_params = (
+            MultimodalParams.from_response(_multimodal_params)
+            if isinstance(_multimodal_params, dict)
+            else _multimodal_params
+        )
+
+        from_checkpoint = d.pop("from_checkpoint", UNSET)
+
+        from_hf_model = d.pop("from_hf_model", UNSET)
+
+        hf_model_revision = d.pop("hf_model_revision", UNSET)
+
+        hf_api_token = d.pop("hf_api_token", UNSET)
+
+        hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
+
+        _instance = cls(
+            training_file,
+            model,
+            validation_file,
+            packing,
+            n_epochs,
+            n_checkpoints,
+            n_evals,
+            batch_size,
+            learning_rate,
+            lr_scheduler,
+            warmup_ratio,
+            max_grad_norm,
+            weight_decay,
+            random_seed,
+            suffix,
+            wandb_api_key,
+            wandb_base_url,
+            wandb_project_name,
+            wandb_name,
+            wandb_entity,
+            train_on_inputs,
+            training_method,
+            training_type,
+            multimodal_params,
+            from_checkpoint,
+            from_hf_model,
+            hf_model_revision,
+            hf_api_token,
+            hf_output_repo_name,
+        )
         _instance.additional_properties = d
         return _instance
 

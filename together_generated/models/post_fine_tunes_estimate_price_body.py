@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.full_training_type import FullTrainingType
@@ -40,6 +47,75 @@ def _lazy_imports() -> None:
     from together_generated.models.training_method_sft import TrainingMethodSFT  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+def _lenient_training_method(data: Any) -> Any:
+    if isinstance(data, dict):
+        tag = data.get("method")
+        if tag == "sft":
+            return TrainingMethodSFT.from_response(data)
+        if tag == "dpo":
+            return TrainingMethodDPO.from_response(data)
+        if tag is not None:
+            return data  # a kind the spec does not list yet: kept as received
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    TrainingMethodSFT,
+                    frozenset(
+                        (
+                            "method",
+                            "train_on_inputs",
+                        )
+                    ),
+                ),
+                (
+                    TrainingMethodDPO,
+                    frozenset(
+                        (
+                            "method",
+                            "dpo_beta",
+                            "rpo_alpha",
+                            "dpo_normalize_logratios_by_length",
+                            "dpo_reference_free",
+                            "simpo_gamma",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
+def _lenient_training_type(data: Any) -> Any:
+    if isinstance(data, dict):
+        for branch in (FullTrainingType, LoRATrainingType):
+            try:
+                return branch.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (FullTrainingType, frozenset(("type",))),
+                (
+                    LoRATrainingType,
+                    frozenset(
+                        (
+                            "type",
+                            "lora_r",
+                            "lora_alpha",
+                            "lora_dropout",
+                            "lora_trainable_modules",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
 
 
 @_attrs_define
@@ -84,23 +160,30 @@ class PostFineTunesEstimatePriceBody:
 
         n_evals = self.n_evals
 
-        training_method: dict[str, Any] | Unset
-        if isinstance(self.training_method, Unset):
-            training_method = UNSET
-        elif isinstance(self.training_method, TrainingMethodSFT):
-            training_method = self.training_method.to_dict()
-        else:
-            training_method = self.training_method.to_dict()
+        try:
+            training_method: dict[str, Any] | Unset
+            if isinstance(self.training_method, Unset):
+                training_method = UNSET
+            elif isinstance(self.training_method, TrainingMethodSFT):
+                training_method = self.training_method.to_dict()
+            else:
+                training_method = self.training_method.to_dict()
 
-        training_type: dict[str, Any] | None | Unset
-        if isinstance(self.training_type, Unset):
-            training_type = UNSET
-        elif isinstance(self.training_type, FullTrainingType):
-            training_type = self.training_type.to_dict()
-        elif isinstance(self.training_type, LoRATrainingType):
-            training_type = self.training_type.to_dict()
-        else:
-            training_type = self.training_type
+        except (AttributeError, TypeError):
+            training_method = json_value(self.training_method)
+
+        try:
+            training_type: dict[str, Any] | None | Unset
+            if isinstance(self.training_type, Unset):
+                training_type = UNSET
+            elif isinstance(self.training_type, FullTrainingType):
+                training_type = self.training_type.to_dict()
+            elif isinstance(self.training_type, LoRATrainingType):
+                training_type = self.training_type.to_dict()
+            else:
+                training_type = self.training_type
+        except (AttributeError, TypeError):
+            training_type = json_value(self.training_type)
 
         from_checkpoint = self.from_checkpoint
 
@@ -253,6 +336,48 @@ class PostFineTunesEstimatePriceBody:
             from_checkpoint,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        training_file = d.pop("training_file", None)
+
+        validation_file = d.pop("validation_file", UNSET)
+
+        model = d.pop("model", UNSET)
+
+        n_epochs = d.pop("n_epochs", UNSET)
+
+        n_evals = d.pop("n_evals", UNSET)
+
+        _training_method = d.pop("training_method", UNSET)
+        training_method = _lenient_training_method(_training_method)
+
+        _training_type = d.pop("training_type", UNSET)
+        training_type = _lenient_training_type(_training_type)
+
+        from_checkpoint = d.pop("from_checkpoint", UNSET)
+
+        _instance = cls(
+            training_file,
+            validation_file,
+            model,
+            n_epochs,
+            n_evals,
+            training_method,
+            training_type,
+            from_checkpoint,
+        )
         _instance.additional_properties = d
         return _instance
 

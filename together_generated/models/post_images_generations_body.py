@@ -20,7 +20,13 @@ from ..models.post_images_generations_body_response_format import (
     PostImagesGenerationsBodyResponseFormat,
     check_post_images_generations_body_response_format,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.post_images_generations_body_image_loras_item import (
@@ -98,11 +104,14 @@ class PostImagesGenerationsBody:
             _lazy_imports()
         prompt = self.prompt
 
-        model: str
-        if isinstance(self.model, str):
-            model = self.model
-        else:
-            model = self.model
+        try:
+            model: str
+            if isinstance(self.model, str):
+                model = self.model
+            else:
+                model = self.model
+        except (AttributeError, TypeError):
+            model = json_value(self.model)
 
         steps = self.steps
 
@@ -128,17 +137,25 @@ class PostImagesGenerationsBody:
         if not isinstance(self.output_format, Unset):
             output_format = self.output_format
 
-        image_loras: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.image_loras, Unset):
-            image_loras_item_list: list[dict[str, Any]] = []
-            for image_loras_item_data in self.image_loras:
-                image_loras_item = image_loras_item_data.to_dict()
-                image_loras_item_list.append(image_loras_item)
-            image_loras = image_loras_item_list
+        try:
+            image_loras: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.image_loras, Unset):
+                image_loras_item_list: list[dict[str, Any]] = []
+                for image_loras_item_data in self.image_loras:
+                    image_loras_item = image_loras_item_data.to_dict()
+                    image_loras_item_list.append(image_loras_item)
+                image_loras = image_loras_item_list
 
-        reference_images: list[str] | Unset = UNSET
-        if not isinstance(self.reference_images, Unset):
-            reference_images = self.reference_images
+        except (AttributeError, TypeError):
+            image_loras = json_value(self.image_loras)
+
+        try:
+            reference_images: list[str] | Unset = UNSET
+            if not isinstance(self.reference_images, Unset):
+                reference_images = self.reference_images
+
+        except (AttributeError, TypeError):
+            reference_images = json_value(self.reference_images)
 
         disable_safety_checker = self.disable_safety_checker
 
@@ -339,6 +356,79 @@ class PostImagesGenerationsBody:
             disable_safety_checker,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        prompt = d.pop("prompt", None)
+
+        model = d.pop("model", None)
+
+        steps = d.pop("steps", UNSET)
+
+        image_url = d.pop("image_url", UNSET)
+
+        seed = d.pop("seed", UNSET)
+
+        n = d.pop("n", UNSET)
+
+        height = d.pop("height", UNSET)
+
+        width = d.pop("width", UNSET)
+
+        negative_prompt = d.pop("negative_prompt", UNSET)
+
+        response_format = d.pop("response_format", UNSET)
+
+        guidance_scale = d.pop("guidance_scale", UNSET)
+
+        output_format = d.pop("output_format", UNSET)
+
+        _image_loras = d.pop("image_loras", UNSET)
+        image_loras = (
+            [
+                (
+                    PostImagesGenerationsBodyImageLorasItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _image_loras
+            ]
+            if isinstance(_image_loras, list)
+            else _image_loras
+        )
+
+        reference_images = d.pop("reference_images", UNSET)
+
+        disable_safety_checker = d.pop("disable_safety_checker", UNSET)
+
+        _instance = cls(
+            prompt,
+            model,
+            steps,
+            image_url,
+            seed,
+            n,
+            height,
+            width,
+            negative_prompt,
+            response_format,
+            guidance_scale,
+            output_format,
+            image_loras,
+            reference_images,
+            disable_safety_checker,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.logprobs_part import LogprobsPart
@@ -47,9 +53,12 @@ class PromptPartItem:
             _lazy_imports()
         text = self.text
 
-        logprobs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.logprobs, Unset):
-            logprobs = self.logprobs.to_dict()
+        try:
+            logprobs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.logprobs, Unset):
+                logprobs = self.logprobs.to_dict()
+        except (AttributeError, TypeError):
+            logprobs = json_value(self.logprobs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,6 +95,33 @@ class PromptPartItem:
             logprobs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        text = d.pop("text", UNSET)
+
+        _logprobs = d.pop("logprobs", UNSET)
+        logprobs = (
+            LogprobsPart.from_response(_logprobs)
+            if isinstance(_logprobs, dict)
+            else _logprobs
+        )
+
+        _instance = cls(
+            text,
+            logprobs,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,12 @@ from ..models.queue_autoscaling_config_metric import (
     QueueAutoscalingConfigMetric,
     check_queue_autoscaling_config_metric,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="QueueAutoscalingConfig")
 
@@ -82,6 +87,29 @@ class QueueAutoscalingConfig:
             target,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        metric = d.pop("metric", UNSET)
+
+        model = d.pop("model", UNSET)
+
+        target = d.pop("target", UNSET)
+
+        _instance = cls(
+            metric,
+            model,
+            target,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.queue_job_request_info import QueueJobRequestInfo
@@ -63,11 +69,17 @@ class QueueJobRequest:
             _lazy_imports()
         model = self.model
 
-        payload = self.payload.to_dict()
+        try:
+            payload = self.payload.to_dict()
+        except (AttributeError, TypeError):
+            payload = json_value(self.payload)
 
-        info: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.info, Unset):
-            info = self.info.to_dict()
+        try:
+            info: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.info, Unset):
+                info = self.info.to_dict()
+        except (AttributeError, TypeError):
+            info = json_value(self.info)
 
         priority = self.priority
 
@@ -123,6 +135,44 @@ class QueueJobRequest:
             priority,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        _payload = d.pop("payload", None)
+        payload = (
+            QueueJobRequestPayload.from_response(_payload)
+            if isinstance(_payload, dict)
+            else _payload
+        )
+
+        _info = d.pop("info", UNSET)
+        info = (
+            QueueJobRequestInfo.from_response(_info)
+            if isinstance(_info, dict)
+            else _info
+        )
+
+        priority = d.pop("priority", UNSET)
+
+        _instance = cls(
+            model,
+            payload,
+            info,
+            priority,
+        )
         _instance.additional_properties = d
         return _instance
 

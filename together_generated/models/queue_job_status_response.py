@@ -13,7 +13,15 @@ from ..models.queue_job_status_response_status import (
     QueueJobStatusResponseStatus,
     check_queue_job_status_response_status,
 )
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.queue_job_status_response_info import QueueJobStatusResponseInfo
@@ -98,37 +106,59 @@ class QueueJobStatusResponse:
 
         status: str = self.status
 
-        claimed_at: str | Unset = UNSET
-        if not isinstance(self.claimed_at, Unset):
-            claimed_at = self.claimed_at.isoformat()
+        try:
+            claimed_at: str | Unset = UNSET
+            if not isinstance(self.claimed_at, Unset):
+                claimed_at = self.claimed_at.isoformat()
+        except (AttributeError, TypeError):
+            claimed_at = json_value(self.claimed_at)
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
-        done_at: str | Unset = UNSET
-        if not isinstance(self.done_at, Unset):
-            done_at = self.done_at.isoformat()
+        try:
+            done_at: str | Unset = UNSET
+            if not isinstance(self.done_at, Unset):
+                done_at = self.done_at.isoformat()
+        except (AttributeError, TypeError):
+            done_at = json_value(self.done_at)
 
-        info: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.info, Unset):
-            info = self.info.to_dict()
+        try:
+            info: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.info, Unset):
+                info = self.info.to_dict()
+        except (AttributeError, TypeError):
+            info = json_value(self.info)
 
-        inputs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.inputs, Unset):
-            inputs = self.inputs.to_dict()
+        try:
+            inputs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.inputs, Unset):
+                inputs = self.inputs.to_dict()
+        except (AttributeError, TypeError):
+            inputs = json_value(self.inputs)
 
-        outputs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.outputs, Unset):
-            outputs = self.outputs.to_dict()
+        try:
+            outputs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.outputs, Unset):
+                outputs = self.outputs.to_dict()
+        except (AttributeError, TypeError):
+            outputs = json_value(self.outputs)
 
         priority = self.priority
 
         retries = self.retries
 
-        warnings: list[str] | Unset = UNSET
-        if not isinstance(self.warnings, Unset):
-            warnings = self.warnings
+        try:
+            warnings: list[str] | Unset = UNSET
+            if not isinstance(self.warnings, Unset):
+                warnings = self.warnings
+
+        except (AttributeError, TypeError):
+            warnings = json_value(self.warnings)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -276,6 +306,76 @@ class QueueJobStatusResponse:
             warnings,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        request_id = d.pop("request_id", None)
+
+        status = d.pop("status", None)
+
+        _claimed_at = d.pop("claimed_at", UNSET)
+        claimed_at = lenient_datetime(_claimed_at)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at = lenient_datetime(_created_at)
+
+        _done_at = d.pop("done_at", UNSET)
+        done_at = lenient_datetime(_done_at)
+
+        _info = d.pop("info", UNSET)
+        info = (
+            QueueJobStatusResponseInfo.from_response(_info)
+            if isinstance(_info, dict)
+            else _info
+        )
+
+        _inputs = d.pop("inputs", UNSET)
+        inputs = (
+            QueueJobStatusResponseInputs.from_response(_inputs)
+            if isinstance(_inputs, dict)
+            else _inputs
+        )
+
+        _outputs = d.pop("outputs", UNSET)
+        outputs = (
+            QueueJobStatusResponseOutputs.from_response(_outputs)
+            if isinstance(_outputs, dict)
+            else _outputs
+        )
+
+        priority = d.pop("priority", UNSET)
+
+        retries = d.pop("retries", UNSET)
+
+        warnings = d.pop("warnings", UNSET)
+
+        _instance = cls(
+            model,
+            request_id,
+            status,
+            claimed_at,
+            created_at,
+            done_at,
+            info,
+            inputs,
+            outputs,
+            priority,
+            retries,
+            warnings,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.region_list_response_regions_item import RegionListResponseRegionsItem
@@ -45,11 +48,15 @@ class RegionListResponse:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        regions_item_list: list[dict[str, Any]] = []
-        for regions_item_data in self.regions:
-            regions_item = regions_item_data.to_dict()
-            regions_item_list.append(regions_item)
-        regions = regions_item_list
+        try:
+            regions_item_list: list[dict[str, Any]] = []
+            for regions_item_data in self.regions:
+                regions_item = regions_item_data.to_dict()
+                regions_item_list.append(regions_item)
+            regions = regions_item_list
+
+        except (AttributeError, TypeError):
+            regions = json_value(self.regions)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,6 +95,37 @@ class RegionListResponse:
             regions,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _regions = d.pop("regions", None)
+        regions = (
+            [
+                (
+                    RegionListResponseRegionsItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _regions
+            ]
+            if isinstance(_regions, list)
+            else _regions
+        )
+
+        _instance = cls(
+            regions,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="RegionListResponseRegionsItem")
 
@@ -30,11 +36,19 @@ class RegionListResponseRegionsItem:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        driver_versions = self.driver_versions
+        try:
+            driver_versions = self.driver_versions
 
-        supported_instance_types: list[str] | Unset = UNSET
-        if not isinstance(self.supported_instance_types, Unset):
-            supported_instance_types = self.supported_instance_types
+        except (AttributeError, TypeError):
+            driver_versions = json_value(self.driver_versions)
+
+        try:
+            supported_instance_types: list[str] | Unset = UNSET
+            if not isinstance(self.supported_instance_types, Unset):
+                supported_instance_types = self.supported_instance_types
+
+        except (AttributeError, TypeError):
+            supported_instance_types = json_value(self.supported_instance_types)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,6 +102,29 @@ class RegionListResponseRegionsItem:
             supported_instance_types,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        name = d.pop("name", None)
+
+        driver_versions = d.pop("driver_versions", None)
+
+        supported_instance_types = d.pop("supported_instance_types", UNSET)
+
+        _instance = cls(
+            name,
+            driver_versions,
+            supported_instance_types,
+        )
         _instance.additional_properties = d
         return _instance
 

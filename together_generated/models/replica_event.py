@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+)
 
 T = TypeVar("T", bound="ReplicaEvent")
 
@@ -166,6 +170,47 @@ class ReplicaEvent:
             volume_preload_status,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        image = d.pop("image", UNSET)
+
+        replica_ready_since = d.pop("replica_ready_since", UNSET)
+
+        replica_status = d.pop("replica_status", UNSET)
+
+        replica_status_message = d.pop("replica_status_message", UNSET)
+
+        replica_status_reason = d.pop("replica_status_reason", UNSET)
+
+        revision_id = d.pop("revision_id", UNSET)
+
+        volume_preload_completed_at = d.pop("volume_preload_completed_at", UNSET)
+
+        volume_preload_started_at = d.pop("volume_preload_started_at", UNSET)
+
+        volume_preload_status = d.pop("volume_preload_status", UNSET)
+
+        _instance = cls(
+            image,
+            replica_ready_since,
+            replica_status,
+            replica_status_message,
+            replica_status_reason,
+            revision_id,
+            volume_preload_completed_at,
+            volume_preload_started_at,
+            volume_preload_status,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -11,7 +11,13 @@ from ..models.rerank_request_model_type_0 import (
     RerankRequestModelType0,
     check_rerank_request_model_type_0,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rerank_request_documents_type_0_item import (
@@ -69,36 +75,48 @@ class RerankRequest:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        model: str
-        if isinstance(self.model, str):
-            model = self.model
-        else:
-            model = self.model
+        try:
+            model: str
+            if isinstance(self.model, str):
+                model = self.model
+            else:
+                model = self.model
+        except (AttributeError, TypeError):
+            model = json_value(self.model)
 
         query = self.query
 
-        documents: list[dict[str, Any]] | list[str]
-        if isinstance(self.documents, list) and all(
-            isinstance(item, RerankRequestDocumentsType0Item) for item in self.documents
-        ):
-            documents_type_0_item_list: list[dict[str, Any]] = []
-            for documents_type_0_item_data in cast(
-                "list[RerankRequestDocumentsType0Item]", self.documents
+        try:
+            documents: list[dict[str, Any]] | list[str]
+            if isinstance(self.documents, list) and all(
+                isinstance(item, RerankRequestDocumentsType0Item)
+                for item in self.documents
             ):
-                documents_type_0_item = documents_type_0_item_data.to_dict()
-                documents_type_0_item_list.append(documents_type_0_item)
-            documents = documents_type_0_item_list
+                documents_type_0_item_list: list[dict[str, Any]] = []
+                for documents_type_0_item_data in cast(
+                    "list[RerankRequestDocumentsType0Item]", self.documents
+                ):
+                    documents_type_0_item = documents_type_0_item_data.to_dict()
+                    documents_type_0_item_list.append(documents_type_0_item)
+                documents = documents_type_0_item_list
 
-        else:
-            documents = cast("list[str]", self.documents)
+            else:
+                documents = cast("list[str]", self.documents)
+
+        except (AttributeError, TypeError):
+            documents = json_value(self.documents)
 
         top_n = self.top_n
 
         return_documents = self.return_documents
 
-        rank_fields: list[str] | Unset = UNSET
-        if not isinstance(self.rank_fields, Unset):
-            rank_fields = self.rank_fields
+        try:
+            rank_fields: list[str] | Unset = UNSET
+            if not isinstance(self.rank_fields, Unset):
+                rank_fields = self.rank_fields
+
+        except (AttributeError, TypeError):
+            rank_fields = json_value(self.rank_fields)
 
         field_dict: dict[str, Any] = {}
 
@@ -220,4 +238,49 @@ class RerankRequest:
             rank_fields,
         )
 
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model = d.pop("model", None)
+
+        query = d.pop("query", None)
+
+        _documents = d.pop("documents", None)
+        documents = (
+            [
+                (
+                    RerankRequestDocumentsType0Item.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _documents
+            ]
+            if isinstance(_documents, list)
+            else _documents
+        )
+
+        top_n = d.pop("top_n", UNSET)
+
+        return_documents = d.pop("return_documents", UNSET)
+
+        rank_fields = d.pop("rank_fields", UNSET)
+
+        _instance = cls(
+            model,
+            query,
+            documents,
+            top_n,
+            return_documents,
+            rank_fields,
+        )
         return _instance

@@ -13,7 +13,13 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rerank_response_results_item import RerankResponseResultsItem
@@ -72,21 +78,28 @@ class RerankResponse:
 
         model = self.model
 
-        results_item_list: list[dict[str, Any]] = []
-        for results_item_data in self.results:
-            results_item = results_item_data.to_dict()
-            results_item_list.append(results_item)
-        results = results_item_list
+        try:
+            results_item_list: list[dict[str, Any]] = []
+            for results_item_data in self.results:
+                results_item = results_item_data.to_dict()
+                results_item_list.append(results_item)
+            results = results_item_list
+
+        except (AttributeError, TypeError):
+            results = json_value(self.results)
 
         id = self.id
 
-        usage: dict[str, Any] | None | Unset
-        if isinstance(self.usage, Unset):
-            usage = UNSET
-        elif isinstance(self.usage, UsageData):
-            usage = self.usage.to_dict()
-        else:
-            usage = self.usage
+        try:
+            usage: dict[str, Any] | None | Unset
+            if isinstance(self.usage, Unset):
+                usage = UNSET
+            elif isinstance(self.usage, UsageData):
+                usage = self.usage.to_dict()
+            else:
+                usage = self.usage
+        except (AttributeError, TypeError):
+            usage = json_value(self.usage)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -169,6 +182,50 @@ class RerankResponse:
             usage,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        object_ = d.pop("object", None)
+
+        model = d.pop("model", None)
+
+        _results = d.pop("results", None)
+        results = (
+            [
+                (
+                    RerankResponseResultsItem.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _results
+            ]
+            if isinstance(_results, list)
+            else _results
+        )
+
+        id = d.pop("id", UNSET)
+
+        _usage = d.pop("usage", UNSET)
+        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+
+        _instance = cls(
+            object_,
+            model,
+            results,
+            id,
+            usage,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rerank_response_results_item_document import (
@@ -55,7 +59,10 @@ class RerankResponseResultsItem:
 
         relevance_score = self.relevance_score
 
-        document = self.document.to_dict()
+        try:
+            document = self.document.to_dict()
+        except (AttributeError, TypeError):
+            document = json_value(self.document)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -96,6 +103,36 @@ class RerankResponseResultsItem:
             document,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        index = d.pop("index", None)
+
+        relevance_score = d.pop("relevance_score", None)
+
+        _document = d.pop("document", None)
+        document = (
+            RerankResponseResultsItemDocument.from_response(_document)
+            if isinstance(_document, dict)
+            else _document
+        )
+
+        _instance = cls(
+            index,
+            relevance_score,
+            document,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,10 @@ from ..models.response_format_json_schema_type import (
     ResponseFormatJsonSchemaType,
     check_response_format_json_schema_type,
 )
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.response_format_json_schema_json_schema import (
@@ -58,7 +61,10 @@ class ResponseFormatJsonSchema:
             _lazy_imports()
         type_: str = self.type_
 
-        json_schema = self.json_schema.to_dict()
+        try:
+            json_schema = self.json_schema.to_dict()
+        except (AttributeError, TypeError):
+            json_schema = json_value(self.json_schema)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -95,6 +101,33 @@ class ResponseFormatJsonSchema:
             json_schema,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _json_schema = d.pop("json_schema", None)
+        json_schema = (
+            ResponseFormatJsonSchemaJSONSchema.from_response(_json_schema)
+            if isinstance(_json_schema, dict)
+            else _json_schema
+        )
+
+        _instance = cls(
+            type_,
+            json_schema,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.response_format_json_schema_schema import (
@@ -62,15 +68,21 @@ class ResponseFormatJsonSchemaJSONSchema:
 
         description = self.description
 
-        schema: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.schema, Unset):
-            schema = self.schema.to_dict()
+        try:
+            schema: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.schema, Unset):
+                schema = self.schema.to_dict()
+        except (AttributeError, TypeError):
+            schema = json_value(self.schema)
 
-        strict: bool | None | Unset
-        if isinstance(self.strict, Unset):
-            strict = UNSET
-        else:
-            strict = self.strict
+        try:
+            strict: bool | None | Unset
+            if isinstance(self.strict, Unset):
+                strict = UNSET
+            else:
+                strict = self.strict
+        except (AttributeError, TypeError):
+            strict = json_value(self.strict)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -140,6 +152,39 @@ class ResponseFormatJsonSchemaJSONSchema:
             strict,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        name = d.pop("name", None)
+
+        description = d.pop("description", UNSET)
+
+        _schema = d.pop("schema", UNSET)
+        schema = (
+            ResponseFormatJsonSchemaSchema.from_response(_schema)
+            if isinstance(_schema, dict)
+            else _schema
+        )
+
+        strict = d.pop("strict", UNSET)
+
+        _instance = cls(
+            name,
+            description,
+            schema,
+            strict,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_loss_config import RLLossConfig
@@ -49,13 +52,20 @@ class RLForwardBackwardBody:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        samples_item_list: list[dict[str, Any]] = []
-        for samples_item_data in self.samples:
-            samples_item = samples_item_data.to_dict()
-            samples_item_list.append(samples_item)
-        samples = samples_item_list
+        try:
+            samples_item_list: list[dict[str, Any]] = []
+            for samples_item_data in self.samples:
+                samples_item = samples_item_data.to_dict()
+                samples_item_list.append(samples_item)
+            samples = samples_item_list
 
-        loss = self.loss.to_dict()
+        except (AttributeError, TypeError):
+            samples = json_value(self.samples)
+
+        try:
+            loss = self.loss.to_dict()
+        except (AttributeError, TypeError):
+            loss = json_value(self.loss)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -100,6 +110,41 @@ class RLForwardBackwardBody:
             loss,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _samples = d.pop("samples", None)
+        samples = (
+            [
+                (
+                    RLTrainingSample.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _samples
+            ]
+            if isinstance(_samples, list)
+            else _samples
+        )
+
+        _loss = d.pop("loss", None)
+        loss = RLLossConfig.from_response(_loss) if isinstance(_loss, dict) else _loss
+
+        _instance = cls(
+            samples,
+            loss,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_forward_backward_result_metrics import (
@@ -52,9 +58,12 @@ class RLForwardBackwardResult:
             _lazy_imports()
         loss = self.loss
 
-        metrics: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metrics, Unset):
-            metrics = self.metrics.to_dict()
+        try:
+            metrics: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.metrics, Unset):
+                metrics = self.metrics.to_dict()
+        except (AttributeError, TypeError):
+            metrics = json_value(self.metrics)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -91,6 +100,33 @@ class RLForwardBackwardResult:
             metrics,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        loss = d.pop("loss", UNSET)
+
+        _metrics = d.pop("metrics", UNSET)
+        metrics = (
+            RLForwardBackwardResultMetrics.from_response(_metrics)
+            if isinstance(_metrics, dict)
+            else _metrics
+        )
+
+        _instance = cls(
+            loss,
+            metrics,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_inference_checkpoint_registration import (
@@ -59,13 +67,19 @@ class RLInferenceCheckpoint:
 
         step = self.step
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
-        registration: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.registration, Unset):
-            registration = self.registration.to_dict()
+        try:
+            registration: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.registration, Unset):
+                registration = self.registration.to_dict()
+        except (AttributeError, TypeError):
+            registration = json_value(self.registration)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -125,6 +139,40 @@ class RLInferenceCheckpoint:
             registration,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", UNSET)
+
+        step = d.pop("step", UNSET)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at = lenient_datetime(_created_at)
+
+        _registration = d.pop("registration", UNSET)
+        registration = (
+            RLInferenceCheckpointRegistration.from_response(_registration)
+            if isinstance(_registration, dict)
+            else _registration
+        )
+
+        _instance = cls(
+            id,
+            step,
+            created_at,
+            registration,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,13 @@ from ..models.rl_training_operation_status import (
     RLTrainingOperationStatus,
     check_rl_training_operation_status,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_inference_checkpoint_result import RLInferenceCheckpointResult
@@ -67,13 +73,19 @@ class RLInferenceCheckpointOperation:
         if not isinstance(self.status, Unset):
             status = self.status
 
-        output: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.output, Unset):
-            output = self.output.to_dict()
+        try:
+            output: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.output, Unset):
+                output = self.output.to_dict()
+        except (AttributeError, TypeError):
+            output = json_value(self.output)
 
-        error: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error, Unset):
-            error = self.error.to_dict()
+        try:
+            error: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.error, Unset):
+                error = self.error.to_dict()
+        except (AttributeError, TypeError):
+            error = json_value(self.error)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -138,6 +150,44 @@ class RLInferenceCheckpointOperation:
             error,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        _output = d.pop("output", UNSET)
+        output = (
+            RLInferenceCheckpointResult.from_response(_output)
+            if isinstance(_output, dict)
+            else _output
+        )
+
+        _error = d.pop("error", UNSET)
+        error = (
+            RLTrainingOperationError.from_response(_error)
+            if isinstance(_error, dict)
+            else _error
+        )
+
+        _instance = cls(
+            id,
+            status,
+            output,
+            error,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 T = TypeVar("T", bound="RLInferenceCheckpointRegistration")
 
@@ -32,9 +40,12 @@ class RLInferenceCheckpointRegistration:
     def to_dict(self) -> dict[str, Any]:
         model_name = self.model_name
 
-        registered_at: str | Unset = UNSET
-        if not isinstance(self.registered_at, Unset):
-            registered_at = self.registered_at.isoformat()
+        try:
+            registered_at: str | Unset = UNSET
+            if not isinstance(self.registered_at, Unset):
+                registered_at = self.registered_at.isoformat()
+        except (AttributeError, TypeError):
+            registered_at = json_value(self.registered_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -71,6 +82,27 @@ class RLInferenceCheckpointRegistration:
             registered_at,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        model_name = d.pop("model_name", UNSET)
+
+        _registered_at = d.pop("registered_at", UNSET)
+        registered_at = lenient_datetime(_registered_at)
+
+        _instance = cls(
+            model_name,
+            registered_at,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_encoded_text import RLEncodedText
@@ -43,9 +48,12 @@ class RLInputChunk:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        encoded_text: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.encoded_text, Unset):
-            encoded_text = self.encoded_text.to_dict()
+        try:
+            encoded_text: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.encoded_text, Unset):
+                encoded_text = self.encoded_text.to_dict()
+        except (AttributeError, TypeError):
+            encoded_text = json_value(self.encoded_text)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -75,6 +83,30 @@ class RLInputChunk:
             encoded_text,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _encoded_text = d.pop("encoded_text", UNSET)
+        encoded_text = (
+            RLEncodedText.from_response(_encoded_text)
+            if isinstance(_encoded_text, dict)
+            else _encoded_text
+        )
+
+        _instance = cls(
+            encoded_text,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rld_type import RLDType, check_rld_type
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="RLLossAdvantages")
 
@@ -27,7 +32,11 @@ class RLLossAdvantages:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data
+        try:
+            data = self.data
+
+        except (AttributeError, TypeError):
+            data = json_value(self.data)
 
         dtype: str | Unset = UNSET
         if not isinstance(self.dtype, Unset):
@@ -72,6 +81,26 @@ class RLLossAdvantages:
             dtype,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        data = d.pop("data", None)
+
+        dtype = d.pop("dtype", UNSET)
+
+        _instance = cls(
+            data,
+            dtype,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rl_loss_type import RLLossType, check_rl_loss_type
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_cross_entropy_loss_params import RLCrossEntropyLossParams
@@ -56,13 +61,19 @@ class RLLossConfig:
             _lazy_imports()
         type_: str = self.type_
 
-        cross_entropy_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.cross_entropy_params, Unset):
-            cross_entropy_params = self.cross_entropy_params.to_dict()
+        try:
+            cross_entropy_params: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.cross_entropy_params, Unset):
+                cross_entropy_params = self.cross_entropy_params.to_dict()
+        except (AttributeError, TypeError):
+            cross_entropy_params = json_value(self.cross_entropy_params)
 
-        grpo_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.grpo_params, Unset):
-            grpo_params = self.grpo_params.to_dict()
+        try:
+            grpo_params: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.grpo_params, Unset):
+                grpo_params = self.grpo_params.to_dict()
+        except (AttributeError, TypeError):
+            grpo_params = json_value(self.grpo_params)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -119,6 +130,41 @@ class RLLossConfig:
             grpo_params,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _cross_entropy_params = d.pop("cross_entropy_params", UNSET)
+        cross_entropy_params = (
+            RLCrossEntropyLossParams.from_response(_cross_entropy_params)
+            if isinstance(_cross_entropy_params, dict)
+            else _cross_entropy_params
+        )
+
+        _grpo_params = d.pop("grpo_params", UNSET)
+        grpo_params = (
+            RLGRPOLossParams.from_response(_grpo_params)
+            if isinstance(_grpo_params, dict)
+            else _grpo_params
+        )
+
+        _instance = cls(
+            type_,
+            cross_entropy_params,
+            grpo_params,
+        )
         _instance.additional_properties = d
         return _instance
 

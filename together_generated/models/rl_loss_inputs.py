@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_loss_mask import RLLossMask
@@ -55,17 +60,26 @@ class RLLossInputs:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        target_tokens: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.target_tokens, Unset):
-            target_tokens = self.target_tokens.to_dict()
+        try:
+            target_tokens: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.target_tokens, Unset):
+                target_tokens = self.target_tokens.to_dict()
+        except (AttributeError, TypeError):
+            target_tokens = json_value(self.target_tokens)
 
-        loss_mask: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.loss_mask, Unset):
-            loss_mask = self.loss_mask.to_dict()
+        try:
+            loss_mask: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.loss_mask, Unset):
+                loss_mask = self.loss_mask.to_dict()
+        except (AttributeError, TypeError):
+            loss_mask = json_value(self.loss_mask)
 
-        grpo_inputs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.grpo_inputs, Unset):
-            grpo_inputs = self.grpo_inputs.to_dict()
+        try:
+            grpo_inputs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.grpo_inputs, Unset):
+                grpo_inputs = self.grpo_inputs.to_dict()
+        except (AttributeError, TypeError):
+            grpo_inputs = json_value(self.grpo_inputs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -123,6 +137,46 @@ class RLLossInputs:
             grpo_inputs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _target_tokens = d.pop("target_tokens", UNSET)
+        target_tokens = (
+            RLLossTargetTokens.from_response(_target_tokens)
+            if isinstance(_target_tokens, dict)
+            else _target_tokens
+        )
+
+        _loss_mask = d.pop("loss_mask", UNSET)
+        loss_mask = (
+            RLLossMask.from_response(_loss_mask)
+            if isinstance(_loss_mask, dict)
+            else _loss_mask
+        )
+
+        _grpo_inputs = d.pop("grpo_inputs", UNSET)
+        grpo_inputs = (
+            RLGRPOLossInputs.from_response(_grpo_inputs)
+            if isinstance(_grpo_inputs, dict)
+            else _grpo_inputs
+        )
+
+        _instance = cls(
+            target_tokens,
+            loss_mask,
+            grpo_inputs,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_adam_w_optimizer_params import RLAdamWOptimizerParams
@@ -49,9 +55,12 @@ class RLOptimStepBody:
             _lazy_imports()
         learning_rate = self.learning_rate
 
-        adamw_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.adamw_params, Unset):
-            adamw_params = self.adamw_params.to_dict()
+        try:
+            adamw_params: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.adamw_params, Unset):
+                adamw_params = self.adamw_params.to_dict()
+        except (AttributeError, TypeError):
+            adamw_params = json_value(self.adamw_params)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,6 +97,33 @@ class RLOptimStepBody:
             adamw_params,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        learning_rate = d.pop("learning_rate", UNSET)
+
+        _adamw_params = d.pop("adamw_params", UNSET)
+        adamw_params = (
+            RLAdamWOptimizerParams.from_response(_adamw_params)
+            if isinstance(_adamw_params, dict)
+            else _adamw_params
+        )
+
+        _instance = cls(
+            learning_rate,
+            adamw_params,
+        )
         _instance.additional_properties = d
         return _instance
 

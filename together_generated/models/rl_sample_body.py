@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_model_input import RLModelInput
@@ -51,11 +57,17 @@ class RLSampleBody:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        prompt = self.prompt.to_dict()
+        try:
+            prompt = self.prompt.to_dict()
+        except (AttributeError, TypeError):
+            prompt = json_value(self.prompt)
 
-        sampling_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sampling_params, Unset):
-            sampling_params = self.sampling_params.to_dict()
+        try:
+            sampling_params: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.sampling_params, Unset):
+                sampling_params = self.sampling_params.to_dict()
+        except (AttributeError, TypeError):
+            sampling_params = json_value(self.sampling_params)
 
         num_samples = self.num_samples
 
@@ -105,6 +117,41 @@ class RLSampleBody:
             num_samples,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _prompt = d.pop("prompt", None)
+        prompt = (
+            RLModelInput.from_response(_prompt)
+            if isinstance(_prompt, dict)
+            else _prompt
+        )
+
+        _sampling_params = d.pop("sampling_params", UNSET)
+        sampling_params = (
+            RLSamplingParams.from_response(_sampling_params)
+            if isinstance(_sampling_params, dict)
+            else _sampling_params
+        )
+
+        num_samples = d.pop("num_samples", UNSET)
+
+        _instance = cls(
+            prompt,
+            sampling_params,
+            num_samples,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="RLSampleSequence")
 
@@ -28,13 +34,21 @@ class RLSampleSequence:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tokens: list[str] | Unset = UNSET
-        if not isinstance(self.tokens, Unset):
-            tokens = self.tokens
+        try:
+            tokens: list[str] | Unset = UNSET
+            if not isinstance(self.tokens, Unset):
+                tokens = self.tokens
 
-        logprobs: list[float] | Unset = UNSET
-        if not isinstance(self.logprobs, Unset):
-            logprobs = self.logprobs
+        except (AttributeError, TypeError):
+            tokens = json_value(self.tokens)
+
+        try:
+            logprobs: list[float] | Unset = UNSET
+            if not isinstance(self.logprobs, Unset):
+                logprobs = self.logprobs
+
+        except (AttributeError, TypeError):
+            logprobs = json_value(self.logprobs)
 
         stop_reason = self.stop_reason
 
@@ -79,6 +93,29 @@ class RLSampleSequence:
             stop_reason,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        tokens = d.pop("tokens", UNSET)
+
+        logprobs = d.pop("logprobs", UNSET)
+
+        stop_reason = d.pop("stop_reason", UNSET)
+
+        _instance = cls(
+            tokens,
+            logprobs,
+            stop_reason,
+        )
         _instance.additional_properties = d
         return _instance
 

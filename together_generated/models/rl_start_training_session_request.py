@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_lora_config import RLLoraConfig
@@ -52,9 +58,12 @@ class RLStartTrainingSessionRequest:
 
         resume_from_checkpoint_id = self.resume_from_checkpoint_id
 
-        lora_config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lora_config, Unset):
-            lora_config = self.lora_config.to_dict()
+        try:
+            lora_config: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.lora_config, Unset):
+                lora_config = self.lora_config.to_dict()
+        except (AttributeError, TypeError):
+            lora_config = json_value(self.lora_config)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -109,6 +118,36 @@ class RLStartTrainingSessionRequest:
             lora_config,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        base_model = d.pop("base_model", None)
+
+        resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
+
+        _lora_config = d.pop("lora_config", UNSET)
+        lora_config = (
+            RLLoraConfig.from_response(_lora_config)
+            if isinstance(_lora_config, dict)
+            else _lora_config
+        )
+
+        _instance = cls(
+            base_model,
+            resume_from_checkpoint_id,
+            lora_config,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 T = TypeVar("T", bound="RLTrainingCheckpoint")
 
@@ -34,9 +42,12 @@ class RLTrainingCheckpoint:
 
         step = self.step
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -78,6 +89,30 @@ class RLTrainingCheckpoint:
             created_at,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", UNSET)
+
+        step = d.pop("step", UNSET)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at = lenient_datetime(_created_at)
+
+        _instance = cls(
+            id,
+            step,
+            created_at,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_loss_inputs import RLLossInputs
@@ -49,9 +52,15 @@ class RLTrainingSample:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        model_input = self.model_input.to_dict()
+        try:
+            model_input = self.model_input.to_dict()
+        except (AttributeError, TypeError):
+            model_input = json_value(self.model_input)
 
-        loss_inputs = self.loss_inputs.to_dict()
+        try:
+            loss_inputs = self.loss_inputs.to_dict()
+        except (AttributeError, TypeError):
+            loss_inputs = json_value(self.loss_inputs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,6 +95,38 @@ class RLTrainingSample:
             loss_inputs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _model_input = d.pop("model_input", None)
+        model_input = (
+            RLModelInput.from_response(_model_input)
+            if isinstance(_model_input, dict)
+            else _model_input
+        )
+
+        _loss_inputs = d.pop("loss_inputs", None)
+        loss_inputs = (
+            RLLossInputs.from_response(_loss_inputs)
+            if isinstance(_loss_inputs, dict)
+            else _loss_inputs
+        )
+
+        _instance = cls(
+            model_input,
+            loss_inputs,
+        )
         _instance.additional_properties = d
         return _instance
 

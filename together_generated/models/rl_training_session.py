@@ -13,7 +13,15 @@ from ..models.rl_training_session_status import (
     RLTrainingSessionStatus,
     check_rl_training_session_status,
 )
-from ..types import UNSET, Unset, check_value, field_error, parse_datetime
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_inference_checkpoint import RLInferenceCheckpoint
@@ -86,37 +94,56 @@ class RLTrainingSession:
 
         base_model = self.base_model
 
-        inference_checkpoints: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.inference_checkpoints, Unset):
-            inference_checkpoints_item_list: list[dict[str, Any]] = []
-            for inference_checkpoints_item_data in self.inference_checkpoints:
-                inference_checkpoints_item = inference_checkpoints_item_data.to_dict()
-                inference_checkpoints_item_list.append(inference_checkpoints_item)
-            inference_checkpoints = inference_checkpoints_item_list
+        try:
+            inference_checkpoints: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.inference_checkpoints, Unset):
+                inference_checkpoints_item_list: list[dict[str, Any]] = []
+                for inference_checkpoints_item_data in self.inference_checkpoints:
+                    inference_checkpoints_item = (
+                        inference_checkpoints_item_data.to_dict()
+                    )
+                    inference_checkpoints_item_list.append(inference_checkpoints_item)
+                inference_checkpoints = inference_checkpoints_item_list
 
-        training_checkpoints: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.training_checkpoints, Unset):
-            training_checkpoints_item_list: list[dict[str, Any]] = []
-            for training_checkpoints_item_data in self.training_checkpoints:
-                training_checkpoints_item = training_checkpoints_item_data.to_dict()
-                training_checkpoints_item_list.append(training_checkpoints_item)
-            training_checkpoints = training_checkpoints_item_list
+        except (AttributeError, TypeError):
+            inference_checkpoints = json_value(self.inference_checkpoints)
+
+        try:
+            training_checkpoints: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.training_checkpoints, Unset):
+                training_checkpoints_item_list: list[dict[str, Any]] = []
+                for training_checkpoints_item_data in self.training_checkpoints:
+                    training_checkpoints_item = training_checkpoints_item_data.to_dict()
+                    training_checkpoints_item_list.append(training_checkpoints_item)
+                training_checkpoints = training_checkpoints_item_list
+
+        except (AttributeError, TypeError):
+            training_checkpoints = json_value(self.training_checkpoints)
 
         resume_from_checkpoint_id = self.resume_from_checkpoint_id
 
         step = self.step
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = self.created_at.isoformat()
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
-            updated_at = self.updated_at.isoformat()
+        try:
+            updated_at: str | Unset = UNSET
+            if not isinstance(self.updated_at, Unset):
+                updated_at = self.updated_at.isoformat()
+        except (AttributeError, TypeError):
+            updated_at = json_value(self.updated_at)
 
-        lora_config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lora_config, Unset):
-            lora_config = self.lora_config.to_dict()
+        try:
+            lora_config: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.lora_config, Unset):
+                lora_config = self.lora_config.to_dict()
+        except (AttributeError, TypeError):
+            lora_config = json_value(self.lora_config)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -277,6 +304,83 @@ class RLTrainingSession:
             lora_config,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        base_model = d.pop("base_model", UNSET)
+
+        _inference_checkpoints = d.pop("inference_checkpoints", UNSET)
+        inference_checkpoints = (
+            [
+                (
+                    RLInferenceCheckpoint.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _inference_checkpoints
+            ]
+            if isinstance(_inference_checkpoints, list)
+            else _inference_checkpoints
+        )
+
+        _training_checkpoints = d.pop("training_checkpoints", UNSET)
+        training_checkpoints = (
+            [
+                (
+                    RLTrainingCheckpoint.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _training_checkpoints
+            ]
+            if isinstance(_training_checkpoints, list)
+            else _training_checkpoints
+        )
+
+        resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
+
+        step = d.pop("step", UNSET)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at = lenient_datetime(_created_at)
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at = lenient_datetime(_updated_at)
+
+        _lora_config = d.pop("lora_config", UNSET)
+        lora_config = (
+            RLLoraConfig.from_response(_lora_config)
+            if isinstance(_lora_config, dict)
+            else _lora_config
+        )
+
+        _instance = cls(
+            id,
+            status,
+            base_model,
+            inference_checkpoints,
+            training_checkpoints,
+            resume_from_checkpoint_id,
+            step,
+            created_at,
+            updated_at,
+            lora_config,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.rl_loss_advantages import RLLossAdvantages
@@ -51,13 +56,22 @@ class RLGRPOLossInputs:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        advantages = self.advantages.to_dict()
+        try:
+            advantages = self.advantages.to_dict()
+        except (AttributeError, TypeError):
+            advantages = json_value(self.advantages)
 
-        generator_logprobs = self.generator_logprobs.to_dict()
+        try:
+            generator_logprobs = self.generator_logprobs.to_dict()
+        except (AttributeError, TypeError):
+            generator_logprobs = json_value(self.generator_logprobs)
 
-        reference_logprobs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reference_logprobs, Unset):
-            reference_logprobs = self.reference_logprobs.to_dict()
+        try:
+            reference_logprobs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.reference_logprobs, Unset):
+                reference_logprobs = self.reference_logprobs.to_dict()
+        except (AttributeError, TypeError):
+            reference_logprobs = json_value(self.reference_logprobs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -106,6 +120,46 @@ class RLGRPOLossInputs:
             reference_logprobs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _advantages = d.pop("advantages", None)
+        advantages = (
+            RLLossAdvantages.from_response(_advantages)
+            if isinstance(_advantages, dict)
+            else _advantages
+        )
+
+        _generator_logprobs = d.pop("generator_logprobs", None)
+        generator_logprobs = (
+            RLLossLogprobs.from_response(_generator_logprobs)
+            if isinstance(_generator_logprobs, dict)
+            else _generator_logprobs
+        )
+
+        _reference_logprobs = d.pop("reference_logprobs", UNSET)
+        reference_logprobs = (
+            RLLossLogprobs.from_response(_reference_logprobs)
+            if isinstance(_reference_logprobs, dict)
+            else _reference_logprobs
+        )
+
+        _instance = cls(
+            advantages,
+            generator_logprobs,
+            reference_logprobs,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,12 @@ from ..models.rlgrpo_loss_aggregation_type import (
     RLGRPOLossAggregationType,
     check_rlgrpo_loss_aggregation_type,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="RLGRPOLossParams")
 
@@ -91,6 +96,32 @@ class RLGRPOLossParams:
             agg_type,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        clip_low = d.pop("clip_low", UNSET)
+
+        clip_high = d.pop("clip_high", UNSET)
+
+        beta = d.pop("beta", UNSET)
+
+        agg_type = d.pop("agg_type", UNSET)
+
+        _instance = cls(
+            clip_low,
+            clip_high,
+            beta,
+            agg_type,
+        )
         _instance.additional_properties = d
         return _instance
 

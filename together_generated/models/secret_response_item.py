@@ -12,7 +12,12 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="SecretResponseItem")
 
@@ -129,6 +134,44 @@ class SecretResponseItem:
             updated_at,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        created_at = d.pop("created_at", UNSET)
+
+        created_by = d.pop("created_by", UNSET)
+
+        description = d.pop("description", UNSET)
+
+        id = d.pop("id", UNSET)
+
+        last_updated_by = d.pop("last_updated_by", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        object_ = d.pop("object", UNSET)
+
+        updated_at = d.pop("updated_at", UNSET)
+
+        _instance = cls(
+            created_at,
+            created_by,
+            description,
+            id,
+            last_updated_by,
+            name,
+            object_,
+            updated_at,
+        )
         _instance.additional_properties = d
         return _instance
 

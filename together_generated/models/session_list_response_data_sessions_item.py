@@ -9,7 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import check_value, field_error, parse_datetime
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
+)
 
 T = TypeVar("T", bound="SessionListResponseDataSessionsItem")
 
@@ -35,13 +41,22 @@ class SessionListResponseDataSessionsItem:
     def to_dict(self) -> dict[str, Any]:
         execute_count = self.execute_count
 
-        expires_at = self.expires_at.isoformat()
+        try:
+            expires_at = self.expires_at.isoformat()
+        except (AttributeError, TypeError):
+            expires_at = json_value(self.expires_at)
 
         id = self.id
 
-        last_execute_at = self.last_execute_at.isoformat()
+        try:
+            last_execute_at = self.last_execute_at.isoformat()
+        except (AttributeError, TypeError):
+            last_execute_at = json_value(self.last_execute_at)
 
-        started_at = self.started_at.isoformat()
+        try:
+            started_at = self.started_at.isoformat()
+        except (AttributeError, TypeError):
+            started_at = json_value(self.started_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -102,6 +117,38 @@ class SessionListResponseDataSessionsItem:
             started_at,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        execute_count = d.pop("execute_count", None)
+
+        _expires_at = d.pop("expires_at", None)
+        expires_at = lenient_datetime(_expires_at)
+
+        id = d.pop("id", None)
+
+        _last_execute_at = d.pop("last_execute_at", None)
+        last_execute_at = lenient_datetime(_last_execute_at)
+
+        _started_at = d.pop("started_at", None)
+        started_at = lenient_datetime(_started_at)
+
+        _instance = cls(
+            execute_count,
+            expires_at,
+            id,
+            last_execute_at,
+            started_at,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.stream_output_type import StreamOutputType, check_stream_output_type
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="StreamOutput")
 
@@ -61,6 +64,26 @@ class StreamOutput:
             type_,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        data = d.pop("data", None)
+
+        type_ = d.pop("type", None)
+
+        _instance = cls(
+            data,
+            type_,
+        )
         _instance.additional_properties = d
         return _instance
 

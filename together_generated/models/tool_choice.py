@@ -9,7 +9,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tool_choice_type import ToolChoiceType, check_tool_choice_type
-from ..types import check_value, field_error
+from ..types import (
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.tool_choice_function import ToolChoiceFunction
@@ -56,7 +60,10 @@ class ToolChoice:
 
         type_: str = self.type_
 
-        function = self.function.to_dict()
+        try:
+            function = self.function.to_dict()
+        except (AttributeError, TypeError):
+            function = json_value(self.function)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -103,6 +110,39 @@ class ToolChoice:
             function,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        index = d.pop("index", None)
+
+        id = d.pop("id", None)
+
+        type_ = d.pop("type", None)
+
+        _function = d.pop("function", None)
+        function = (
+            ToolChoiceFunction.from_response(_function)
+            if isinstance(_function, dict)
+            else _function
+        )
+
+        _instance = cls(
+            index,
+            id,
+            type_,
+            function,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -12,7 +12,12 @@ from ..models.training_method_dpo_method import (
     TrainingMethodDPOMethod,
     check_training_method_dpo_method,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+)
 
 T = TypeVar("T", bound="TrainingMethodDPO")
 
@@ -121,6 +126,40 @@ class TrainingMethodDPO:
             simpo_gamma,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        method = d.pop("method", None)
+
+        dpo_beta = d.pop("dpo_beta", UNSET)
+
+        rpo_alpha = d.pop("rpo_alpha", UNSET)
+
+        dpo_normalize_logratios_by_length = d.pop(
+            "dpo_normalize_logratios_by_length", UNSET
+        )
+
+        dpo_reference_free = d.pop("dpo_reference_free", UNSET)
+
+        simpo_gamma = d.pop("simpo_gamma", UNSET)
+
+        _instance = cls(
+            method,
+            dpo_beta,
+            rpo_alpha,
+            dpo_normalize_logratios_by_length,
+            dpo_reference_free,
+            simpo_gamma,
+        )
         _instance.additional_properties = d
         return _instance
 

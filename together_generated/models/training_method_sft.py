@@ -16,7 +16,10 @@ from ..models.training_method_sft_train_on_inputs_type_1 import (
     TrainingMethodSFTTrainOnInputsType1,
     check_training_method_sft_train_on_inputs_type_1,
 )
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="TrainingMethodSFT")
 
@@ -37,11 +40,14 @@ class TrainingMethodSFT:
     def to_dict(self) -> dict[str, Any]:
         method: str = self.method
 
-        train_on_inputs: bool | str
-        if isinstance(self.train_on_inputs, str):
-            train_on_inputs = self.train_on_inputs
-        else:
-            train_on_inputs = self.train_on_inputs
+        try:
+            train_on_inputs: bool | str
+            if isinstance(self.train_on_inputs, str):
+                train_on_inputs = self.train_on_inputs
+            else:
+                train_on_inputs = self.train_on_inputs
+        except (AttributeError, TypeError):
+            train_on_inputs = json_value(self.train_on_inputs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -90,6 +96,26 @@ class TrainingMethodSFT:
             train_on_inputs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        method = d.pop("method", None)
+
+        train_on_inputs = d.pop("train_on_inputs", None)
+
+        _instance = cls(
+            method,
+            train_on_inputs,
+        )
         _instance.additional_properties = d
         return _instance
 

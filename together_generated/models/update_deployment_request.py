@@ -12,7 +12,14 @@ from ..models.update_deployment_request_gpu_type import (
     UpdateDeploymentRequestGpuType,
     check_update_deployment_request_gpu_type,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    closest_model,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.custom_metric_autoscaling_config import CustomMetricAutoscalingConfig
@@ -52,6 +59,56 @@ def _lazy_imports() -> None:
     from together_generated.models.volume_mount import VolumeMount  # noqa: PLC0415
 
     _lazy_imports_done = True
+
+
+def _lenient_autoscaling(data: Any) -> Any:
+    if isinstance(data, dict):
+        for branch in (
+            HTTPAutoscalingConfig,
+            QueueAutoscalingConfig,
+            CustomMetricAutoscalingConfig,
+        ):
+            try:
+                return branch.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    HTTPAutoscalingConfig,
+                    frozenset(
+                        (
+                            "metric",
+                            "target",
+                            "time_interval_minutes",
+                        )
+                    ),
+                ),
+                (
+                    QueueAutoscalingConfig,
+                    frozenset(
+                        (
+                            "metric",
+                            "model",
+                            "target",
+                        )
+                    ),
+                ),
+                (
+                    CustomMetricAutoscalingConfig,
+                    frozenset(
+                        (
+                            "custom_metric_name",
+                            "metric",
+                            "target",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
 
 
 @_attrs_define
@@ -117,35 +174,53 @@ class UpdateDeploymentRequest:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        args: list[str] | Unset = UNSET
-        if not isinstance(self.args, Unset):
-            args = self.args
+        try:
+            args: list[str] | Unset = UNSET
+            if not isinstance(self.args, Unset):
+                args = self.args
 
-        autoscaling: dict[str, Any] | Unset
-        if isinstance(self.autoscaling, Unset):
-            autoscaling = UNSET
-        elif isinstance(self.autoscaling, HTTPAutoscalingConfig):
-            autoscaling = self.autoscaling.to_dict()
-        elif isinstance(self.autoscaling, QueueAutoscalingConfig):
-            autoscaling = self.autoscaling.to_dict()
-        else:
-            autoscaling = self.autoscaling.to_dict()
+        except (AttributeError, TypeError):
+            args = json_value(self.args)
 
-        command: list[str] | Unset = UNSET
-        if not isinstance(self.command, Unset):
-            command = self.command
+        try:
+            autoscaling: dict[str, Any] | Unset
+            if isinstance(self.autoscaling, Unset):
+                autoscaling = UNSET
+            elif isinstance(self.autoscaling, HTTPAutoscalingConfig):
+                autoscaling = self.autoscaling.to_dict()
+            elif isinstance(self.autoscaling, QueueAutoscalingConfig):
+                autoscaling = self.autoscaling.to_dict()
+            else:
+                autoscaling = self.autoscaling.to_dict()
+
+        except (AttributeError, TypeError):
+            autoscaling = json_value(self.autoscaling)
+
+        try:
+            command: list[str] | Unset = UNSET
+            if not isinstance(self.command, Unset):
+                command = self.command
+
+        except (AttributeError, TypeError):
+            command = json_value(self.command)
 
         cpu = self.cpu
 
         description = self.description
 
-        environment_variables: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.environment_variables, Unset):
-            environment_variables_item_list: list[dict[str, Any]] = []
-            for environment_variables_item_data in self.environment_variables:
-                environment_variables_item = environment_variables_item_data.to_dict()
-                environment_variables_item_list.append(environment_variables_item)
-            environment_variables = environment_variables_item_list
+        try:
+            environment_variables: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.environment_variables, Unset):
+                environment_variables_item_list: list[dict[str, Any]] = []
+                for environment_variables_item_data in self.environment_variables:
+                    environment_variables_item = (
+                        environment_variables_item_data.to_dict()
+                    )
+                    environment_variables_item_list.append(environment_variables_item)
+                environment_variables = environment_variables_item_list
+
+        except (AttributeError, TypeError):
+            environment_variables = json_value(self.environment_variables)
 
         gpu_count = self.gpu_count
 
@@ -171,13 +246,17 @@ class UpdateDeploymentRequest:
 
         termination_grace_period_seconds = self.termination_grace_period_seconds
 
-        volumes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.volumes, Unset):
-            volumes_item_list: list[dict[str, Any]] = []
-            for volumes_item_data in self.volumes:
-                volumes_item = volumes_item_data.to_dict()
-                volumes_item_list.append(volumes_item)
-            volumes = volumes_item_list
+        try:
+            volumes: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.volumes, Unset):
+                volumes_item_list: list[dict[str, Any]] = []
+                for volumes_item_data in self.volumes:
+                    volumes_item = volumes_item_data.to_dict()
+                    volumes_item_list.append(volumes_item)
+                volumes = volumes_item_list
+
+        except (AttributeError, TypeError):
+            volumes = json_value(self.volumes)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -430,6 +509,103 @@ class UpdateDeploymentRequest:
             volumes,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        args = d.pop("args", UNSET)
+
+        _autoscaling = d.pop("autoscaling", UNSET)
+        autoscaling = _lenient_autoscaling(_autoscaling)
+
+        command = d.pop("command", UNSET)
+
+        cpu = d.pop("cpu", UNSET)
+
+        description = d.pop("description", UNSET)
+
+        _environment_variables = d.pop("environment_variables", UNSET)
+        environment_variables = (
+            [
+                (
+                    EnvironmentVariable.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _environment_variables
+            ]
+            if isinstance(_environment_variables, list)
+            else _environment_variables
+        )
+
+        gpu_count = d.pop("gpu_count", UNSET)
+
+        gpu_type = d.pop("gpu_type", UNSET)
+
+        health_check_path = d.pop("health_check_path", UNSET)
+
+        image = d.pop("image", UNSET)
+
+        max_replicas = d.pop("max_replicas", UNSET)
+
+        memory = d.pop("memory", UNSET)
+
+        min_replicas = d.pop("min_replicas", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        port = d.pop("port", UNSET)
+
+        storage = d.pop("storage", UNSET)
+
+        termination_grace_period_seconds = d.pop(
+            "termination_grace_period_seconds", UNSET
+        )
+
+        _volumes = d.pop("volumes", UNSET)
+        volumes = (
+            [
+                (
+                    VolumeMount.from_response(_item0)
+                    if isinstance(_item0, dict)
+                    else _item0
+                )
+                for _item0 in _volumes
+            ]
+            if isinstance(_volumes, list)
+            else _volumes
+        )
+
+        _instance = cls(
+            args,
+            autoscaling,
+            command,
+            cpu,
+            description,
+            environment_variables,
+            gpu_count,
+            gpu_type,
+            health_check_path,
+            image,
+            max_replicas,
+            memory,
+            min_replicas,
+            name,
+            port,
+            storage,
+            termination_grace_period_seconds,
+            volumes,
+        )
         _instance.additional_properties = d
         return _instance
 

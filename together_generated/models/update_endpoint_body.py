@@ -12,7 +12,13 @@ from ..models.update_endpoint_body_state import (
     UpdateEndpointBodyState,
     check_update_endpoint_body_state,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.autoscaling import Autoscaling
@@ -60,15 +66,21 @@ class UpdateEndpointBody:
         if not isinstance(self.state, Unset):
             state = self.state
 
-        autoscaling: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.autoscaling, Unset):
-            autoscaling = self.autoscaling.to_dict()
+        try:
+            autoscaling: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.autoscaling, Unset):
+                autoscaling = self.autoscaling.to_dict()
+        except (AttributeError, TypeError):
+            autoscaling = json_value(self.autoscaling)
 
-        inactive_timeout: int | None | Unset
-        if isinstance(self.inactive_timeout, Unset):
-            inactive_timeout = UNSET
-        else:
-            inactive_timeout = self.inactive_timeout
+        try:
+            inactive_timeout: int | None | Unset
+            if isinstance(self.inactive_timeout, Unset):
+                inactive_timeout = UNSET
+            else:
+                inactive_timeout = self.inactive_timeout
+        except (AttributeError, TypeError):
+            inactive_timeout = json_value(self.inactive_timeout)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -140,6 +152,39 @@ class UpdateEndpointBody:
             inactive_timeout,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        display_name = d.pop("display_name", UNSET)
+
+        state = d.pop("state", UNSET)
+
+        _autoscaling = d.pop("autoscaling", UNSET)
+        autoscaling = (
+            Autoscaling.from_response(_autoscaling)
+            if isinstance(_autoscaling, dict)
+            else _autoscaling
+        )
+
+        inactive_timeout = d.pop("inactive_timeout", UNSET)
+
+        _instance = cls(
+            display_name,
+            state,
+            autoscaling,
+            inactive_timeout,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.volume_content_request import VolumeContentRequest
@@ -48,9 +54,12 @@ class UpdateVolumeRequest:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        content: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.content, Unset):
-            content = self.content.to_dict()
+        try:
+            content: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.content, Unset):
+                content = self.content.to_dict()
+        except (AttributeError, TypeError):
+            content = json_value(self.content)
 
         name = self.name
 
@@ -107,6 +116,36 @@ class UpdateVolumeRequest:
             type_,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _content = d.pop("content", UNSET)
+        content = (
+            VolumeContentRequest.from_response(_content)
+            if isinstance(_content, dict)
+            else _content
+        )
+
+        name = d.pop("name", UNSET)
+
+        type_ = d.pop("type", UNSET)
+
+        _instance = cls(
+            content,
+            name,
+            type_,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.volume_content_request import VolumeContentRequest
@@ -47,13 +53,20 @@ class VersionHistoryItem:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        content: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.content, Unset):
-            content = self.content.to_dict()
+        try:
+            content: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.content, Unset):
+                content = self.content.to_dict()
+        except (AttributeError, TypeError):
+            content = json_value(self.content)
 
-        mounted_by: list[str] | Unset = UNSET
-        if not isinstance(self.mounted_by, Unset):
-            mounted_by = self.mounted_by
+        try:
+            mounted_by: list[str] | Unset = UNSET
+            if not isinstance(self.mounted_by, Unset):
+                mounted_by = self.mounted_by
+
+        except (AttributeError, TypeError):
+            mounted_by = json_value(self.mounted_by)
 
         version = self.version
 
@@ -103,6 +116,36 @@ class VersionHistoryItem:
             version,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _content = d.pop("content", UNSET)
+        content = (
+            VolumeContentRequest.from_response(_content)
+            if isinstance(_content, dict)
+            else _content
+        )
+
+        mounted_by = d.pop("mounted_by", UNSET)
+
+        version = d.pop("version", UNSET)
+
+        _instance = cls(
+            content,
+            mounted_by,
+            version,
+        )
         _instance.additional_properties = d
         return _instance
 

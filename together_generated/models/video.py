@@ -9,7 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.video_type import VideoType, check_video_type
-from ..types import field_error
+from ..types import (
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.chat_completion_user_message_content_video_url import (
@@ -52,7 +55,10 @@ class Video:
             _lazy_imports()
         type_: str = self.type_
 
-        video_url = self.video_url.to_dict()
+        try:
+            video_url = self.video_url.to_dict()
+        except (AttributeError, TypeError):
+            video_url = json_value(self.video_url)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,6 +95,33 @@ class Video:
             video_url,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        type_ = d.pop("type", None)
+
+        _video_url = d.pop("video_url", None)
+        video_url = (
+            ChatCompletionUserMessageContentVideoUrl.from_response(_video_url)
+            if isinstance(_video_url, dict)
+            else _video_url
+        )
+
+        _instance = cls(
+            type_,
+            video_url,
+        )
         _instance.additional_properties = d
         return _instance
 

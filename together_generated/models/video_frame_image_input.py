@@ -12,7 +12,13 @@ from ..models.video_frame_image_input_frame_type_1 import (
     VideoFrameImageInputFrameType1,
     check_video_frame_image_input_frame_type_1,
 )
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 T = TypeVar("T", bound="VideoFrameImageInput")
 
@@ -36,13 +42,16 @@ class VideoFrameImageInput:
     def to_dict(self) -> dict[str, Any]:
         input_image = self.input_image
 
-        frame: float | str | Unset
-        if isinstance(self.frame, Unset):
-            frame = UNSET
-        elif isinstance(self.frame, str):
-            frame = self.frame
-        else:
-            frame = self.frame
+        try:
+            frame: float | str | Unset
+            if isinstance(self.frame, Unset):
+                frame = UNSET
+            elif isinstance(self.frame, str):
+                frame = self.frame
+            else:
+                frame = self.frame
+        except (AttributeError, TypeError):
+            frame = json_value(self.frame)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -101,6 +110,26 @@ class VideoFrameImageInput:
             frame,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        input_image = d.pop("input_image", None)
+
+        frame = d.pop("frame", UNSET)
+
+        _instance = cls(
+            input_image,
+            frame,
+        )
         _instance.additional_properties = d
         return _instance
 

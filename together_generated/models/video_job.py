@@ -14,7 +14,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.video_status import VideoStatus, check_video_status
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.video_job_error import VideoJobError
@@ -89,13 +95,19 @@ class VideoJob:
 
         completed_at = self.completed_at
 
-        error: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error, Unset):
-            error = self.error.to_dict()
+        try:
+            error: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.error, Unset):
+                error = self.error.to_dict()
+        except (AttributeError, TypeError):
+            error = json_value(self.error)
 
-        outputs: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.outputs, Unset):
-            outputs = self.outputs.to_dict()
+        try:
+            outputs: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.outputs, Unset):
+                outputs = self.outputs.to_dict()
+        except (AttributeError, TypeError):
+            outputs = json_value(self.outputs)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -197,6 +209,60 @@ class VideoJob:
             outputs,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        id = d.pop("id", None)
+
+        model = d.pop("model", None)
+
+        status = d.pop("status", None)
+
+        created_at = d.pop("created_at", None)
+
+        size = d.pop("size", None)
+
+        seconds = d.pop("seconds", None)
+
+        object_ = d.pop("object", UNSET)
+
+        completed_at = d.pop("completed_at", UNSET)
+
+        _error = d.pop("error", UNSET)
+        error = (
+            VideoJobError.from_response(_error) if isinstance(_error, dict) else _error
+        )
+
+        _outputs = d.pop("outputs", UNSET)
+        outputs = (
+            VideoJobOutputs.from_response(_outputs)
+            if isinstance(_outputs, dict)
+            else _outputs
+        )
+
+        _instance = cls(
+            id,
+            model,
+            status,
+            created_at,
+            size,
+            seconds,
+            object_,
+            completed_at,
+            error,
+            outputs,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_content_type import VolumeContentType, check_volume_content_type
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.file_info import FileInfo
@@ -51,13 +57,17 @@ class VolumeContent:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        files: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.files, Unset):
-            files_item_list: list[dict[str, Any]] = []
-            for files_item_data in self.files:
-                files_item = files_item_data.to_dict()
-                files_item_list.append(files_item)
-            files = files_item_list
+        try:
+            files: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.files, Unset):
+                files_item_list: list[dict[str, Any]] = []
+                for files_item_data in self.files:
+                    files_item = files_item_data.to_dict()
+                    files_item_list.append(files_item)
+                files = files_item_list
+
+        except (AttributeError, TypeError):
+            files = json_value(self.files)
 
         source_prefix = self.source_prefix
 
@@ -121,6 +131,39 @@ class VolumeContent:
             type_,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _files = d.pop("files", UNSET)
+        files = (
+            [
+                (FileInfo.from_response(_item0) if isinstance(_item0, dict) else _item0)
+                for _item0 in _files
+            ]
+            if isinstance(_files, list)
+            else _files
+        )
+
+        source_prefix = d.pop("source_prefix", UNSET)
+
+        type_ = d.pop("type", UNSET)
+
+        _instance = cls(
+            files,
+            source_prefix,
+            type_,
+        )
         _instance.additional_properties = d
         return _instance
 

@@ -9,7 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
-from ..types import UNSET, Unset, check_value, field_error
+from ..types import (
+    UNSET,
+    Unset,
+    check_value,
+    field_error,
+    json_value,
+)
 
 if TYPE_CHECKING:
     from ..models.volume_content import VolumeContent
@@ -72,9 +78,12 @@ class VolumeResponseItem:
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        content: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.content, Unset):
-            content = self.content.to_dict()
+        try:
+            content: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.content, Unset):
+                content = self.content.to_dict()
+        except (AttributeError, TypeError):
+            content = json_value(self.content)
 
         created_at = self.created_at
 
@@ -82,9 +91,13 @@ class VolumeResponseItem:
 
         id = self.id
 
-        mounted_by: list[str] | Unset = UNSET
-        if not isinstance(self.mounted_by, Unset):
-            mounted_by = self.mounted_by
+        try:
+            mounted_by: list[str] | Unset = UNSET
+            if not isinstance(self.mounted_by, Unset):
+                mounted_by = self.mounted_by
+
+        except (AttributeError, TypeError):
+            mounted_by = json_value(self.mounted_by)
 
         name = self.name
 
@@ -96,9 +109,12 @@ class VolumeResponseItem:
 
         updated_at = self.updated_at
 
-        version_history: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.version_history, Unset):
-            version_history = self.version_history.to_dict()
+        try:
+            version_history: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.version_history, Unset):
+                version_history = self.version_history.to_dict()
+        except (AttributeError, TypeError):
+            version_history = json_value(self.version_history)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -211,6 +227,62 @@ class VolumeResponseItem:
             version_history,
         )
 
+        _instance.additional_properties = d
+        return _instance
+
+    @classmethod
+    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Read a response body as the API sent it: a value the spec doesn't describe (a new
+        enum value, null, a missing field as None, another type) is kept as received, and
+        unknown fields are kept in ``additional_properties``. Raises TypeError only when
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
+        d = dict(src_dict)
+        _content = d.pop("content", UNSET)
+        content = (
+            VolumeContent.from_response(_content)
+            if isinstance(_content, dict)
+            else _content
+        )
+
+        created_at = d.pop("created_at", UNSET)
+
+        current_version = d.pop("current_version", UNSET)
+
+        id = d.pop("id", UNSET)
+
+        mounted_by = d.pop("mounted_by", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        object_ = d.pop("object", UNSET)
+
+        type_ = d.pop("type", UNSET)
+
+        updated_at = d.pop("updated_at", UNSET)
+
+        _version_history = d.pop("version_history", UNSET)
+        version_history = (
+            VolumeResponseItemVersionHistory.from_response(_version_history)
+            if isinstance(_version_history, dict)
+            else _version_history
+        )
+
+        _instance = cls(
+            content,
+            created_at,
+            current_version,
+            id,
+            mounted_by,
+            name,
+            object_,
+            type_,
+            updated_at,
+            version_history,
+        )
         _instance.additional_properties = d
         return _instance
 

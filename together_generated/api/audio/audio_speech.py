@@ -10,7 +10,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.audio_speech_request import AudioSpeechRequest
 from ...models.error_data import ErrorData
-from ...types import UNSET, File, Response, Unset
+from ...types import (
+    UNSET,
+    File,
+    Response,
+    Unset,
+)
 
 
 def _get_kwargs(
@@ -55,6 +60,23 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def parse_response(response: httpx.Response, *, strict: bool = False) -> File:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    if 200 <= response.status_code <= 299:
+        response_200 = File(payload=BytesIO(response.content))
+
+        return response_200
+
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(

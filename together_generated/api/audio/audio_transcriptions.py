@@ -13,7 +13,10 @@ from ...models.audio_transcription_verbose_json_response import (
     AudioTranscriptionVerboseJsonResponse,
 )
 from ...models.error_data import ErrorData
-from ...types import Response
+from ...types import (
+    Response,
+    closest_model,
+)
 
 
 def _get_kwargs(
@@ -91,6 +94,90 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def _lenient_response_200(data: Any) -> Any:
+    if isinstance(data, dict):
+        for branch in (
+            AudioTranscriptionJsonResponse,
+            AudioTranscriptionVerboseJsonResponse,
+        ):
+            try:
+                return branch.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (AudioTranscriptionJsonResponse, frozenset(("text",))),
+                (
+                    AudioTranscriptionVerboseJsonResponse,
+                    frozenset(
+                        (
+                            "task",
+                            "language",
+                            "duration",
+                            "text",
+                            "segments",
+                            "words",
+                            "speaker_segments",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
+def parse_response(
+    response: httpx.Response, *, strict: bool = False
+) -> AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    if 200 <= response.status_code <= 299:
+        if strict:
+
+            def _parse_response_200(
+                data: object,
+            ) -> AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_audio_transcription_response_type_0 = (
+                        AudioTranscriptionJsonResponse.from_dict(data)
+                    )
+
+                    return componentsschemas_audio_transcription_response_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError(
+                        f"expected an object, got {type(data).__name__} {data!r:.60}"
+                    )
+                componentsschemas_audio_transcription_response_type_1 = (
+                    AudioTranscriptionVerboseJsonResponse.from_dict(data)
+                )
+
+                return componentsschemas_audio_transcription_response_type_1
+
+            response_200 = _parse_response_200(response.json())
+
+            return response_200
+
+        _body = response.json()
+        _result: (
+            AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse
+        ) = _lenient_response_200(_body)
+        return _result
+
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(

@@ -11,7 +11,10 @@ from ...models.realtime_transcription_input_audio_format import (
     RealtimeTranscriptionInputAudioFormat,
     check_realtime_transcription_input_audio_format,
 )
-from ...types import UNSET, Response
+from ...types import (
+    UNSET,
+    Response,
+)
 
 
 def _get_kwargs(
@@ -59,6 +62,18 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def parse_response(response: httpx.Response, *, strict: bool = False) -> None:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(

@@ -9,7 +9,10 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.batch_error_response import BatchErrorResponse
 from ...models.batch_job import BatchJob
-from ...types import Response, field_error
+from ...types import (
+    Response,
+    field_error,
+)
 
 
 def _get_kwargs() -> dict[str, Any]:
@@ -54,6 +57,47 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def parse_response(response: httpx.Response, *, strict: bool = False) -> list[BatchJob]:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    if 200 <= response.status_code <= 299:
+        if strict:
+            response_200 = []
+            _response_200 = response.json()
+            if not isinstance(_response_200, list):
+                raise TypeError(f"expected a list, got {type(_response_200).__name__}")
+            for _i, response_200_item_data in enumerate(_response_200):
+                try:
+                    response_200_item = BatchJob.from_dict(response_200_item_data)
+
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                response_200.append(response_200_item)
+
+            return response_200
+
+        _body = response.json()
+        if not isinstance(_body, list):
+            raise TypeError(f"expected a JSON array, got {type(_body).__name__}")
+        _result: list[BatchJob] = (
+            [
+                (BatchJob.from_response(_item0) if isinstance(_item0, dict) else _item0)
+                for _item0 in _body
+            ]
+            if isinstance(_body, list)
+            else _body
+        )
+        return _result
+
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(

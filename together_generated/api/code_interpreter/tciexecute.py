@@ -10,7 +10,12 @@ from ...client import AuthenticatedClient, Client
 from ...models.execute_request import ExecuteRequest
 from ...models.failed_execution import FailedExecution
 from ...models.successful_execution import SuccessfulExecution
-from ...types import UNSET, Response, Unset
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+    closest_model,
+)
 
 
 def _get_kwargs(
@@ -67,6 +72,88 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def _lenient_response_200(data: Any) -> Any:
+    if isinstance(data, dict):
+        for branch in (SuccessfulExecution, FailedExecution):
+            try:
+                return branch.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass
+        # Nothing fits exactly: the branch that knows most of the object's fields.
+        return closest_model(
+            data,
+            (
+                (
+                    SuccessfulExecution,
+                    frozenset(
+                        (
+                            "errors",
+                            "data",
+                        )
+                    ),
+                ),
+                (
+                    FailedExecution,
+                    frozenset(
+                        (
+                            "data",
+                            "errors",
+                        )
+                    ),
+                ),
+            ),
+        )
+    return data
+
+
+def parse_response(
+    response: httpx.Response, *, strict: bool = False
+) -> FailedExecution | SuccessfulExecution:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    if 200 <= response.status_code <= 299:
+        if strict:
+
+            def _parse_response_200(
+                data: object,
+            ) -> FailedExecution | SuccessfulExecution:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_execute_response_successful_execution = (
+                        SuccessfulExecution.from_dict(data)
+                    )
+
+                    return componentsschemas_execute_response_successful_execution
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError(
+                        f"expected an object, got {type(data).__name__} {data!r:.60}"
+                    )
+                componentsschemas_execute_response_failed_execution = (
+                    FailedExecution.from_dict(data)
+                )
+
+                return componentsschemas_execute_response_failed_execution
+
+            response_200 = _parse_response_200(response.json())
+
+            return response_200
+
+        _body = response.json()
+        _result: FailedExecution | SuccessfulExecution = _lenient_response_200(_body)
+        return _result
+
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(

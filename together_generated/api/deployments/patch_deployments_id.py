@@ -13,7 +13,9 @@ from ...models.patch_deployments_id_response_400 import PatchDeploymentsIdRespon
 from ...models.patch_deployments_id_response_404 import PatchDeploymentsIdResponse404
 from ...models.patch_deployments_id_response_500 import PatchDeploymentsIdResponse500
 from ...models.update_deployment_request import UpdateDeploymentRequest
-from ...types import Response
+from ...types import (
+    Response,
+)
 
 
 def _get_kwargs(
@@ -71,6 +73,29 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def parse_response(
+    response: httpx.Response, *, strict: bool = False
+) -> DeploymentResponseItem:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    if 200 <= response.status_code <= 299:
+        if strict:
+            response_200 = DeploymentResponseItem.from_dict(response.json())
+
+            return response_200
+
+        _body = response.json()
+        return DeploymentResponseItem.from_response(_body)
+
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(

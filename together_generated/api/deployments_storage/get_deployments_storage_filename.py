@@ -17,7 +17,9 @@ from ...models.get_deployments_storage_filename_response_404 import (
 from ...models.get_deployments_storage_filename_response_500 import (
     GetDeploymentsStorageFilenameResponse500,
 )
-from ...types import Response
+from ...types import (
+    Response,
+)
 
 
 def _get_kwargs(
@@ -72,6 +74,18 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def parse_response(response: httpx.Response, *, strict: bool = False) -> None:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(

@@ -12,7 +12,9 @@ from ...models.error_data import ErrorData
 from ...models.get_evaluation_job_status_and_results_response_200 import (
     GetEvaluationJobStatusAndResultsResponse200,
 )
-from ...types import Response
+from ...types import (
+    Response,
+)
 
 
 def _get_kwargs(
@@ -53,6 +55,31 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def parse_response(
+    response: httpx.Response, *, strict: bool = False
+) -> GetEvaluationJobStatusAndResultsResponse200:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    if 200 <= response.status_code <= 299:
+        if strict:
+            response_200 = GetEvaluationJobStatusAndResultsResponse200.from_dict(
+                response.json()
+            )
+
+            return response_200
+
+        _body = response.json()
+        return GetEvaluationJobStatusAndResultsResponse200.from_response(_body)
+
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(

@@ -17,7 +17,9 @@ from ...models.delete_deployments_secrets_id_response_404 import (
 from ...models.delete_deployments_secrets_id_response_500 import (
     DeleteDeploymentsSecretsIdResponse500,
 )
-from ...types import Response
+from ...types import (
+    Response,
+)
 
 
 def _get_kwargs(
@@ -61,6 +63,31 @@ def _parse_response(
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
+
+
+def parse_response(
+    response: httpx.Response, *, strict: bool = False
+) -> DeleteDeploymentsSecretsIdResponse200:
+    """The result of a successful (2xx) response to this operation.
+
+    Lenient by default: values the spec does not describe are kept as received (see the
+    models' ``from_response``). With ``strict=True`` the body must match the spec exactly
+    (``from_dict``). Raises ValueError when the body is not JSON, TypeError when it is
+    JSON of the wrong kind (a list where an object is expected), and
+    ``errors.UnexpectedStatus`` for a status outside 2xx.
+    """
+    if 200 <= response.status_code <= 299:
+        if strict:
+            response_200 = DeleteDeploymentsSecretsIdResponse200.from_dict(
+                response.json()
+            )
+
+            return response_200
+
+        _body = response.json()
+        return DeleteDeploymentsSecretsIdResponse200.from_response(_body)
+
+    raise errors.UnexpectedStatus(response.status_code, response.content)
 
 
 def _build_response(
