@@ -237,3 +237,62 @@ def test_a_bad_message_is_reported_where_the_mistake_is(
     with pytest.raises(error) as caught:
         ChatCompletionRequest.from_dict(request(*messages))
     assert str(caught.value) == message
+
+
+# -- from_response: how a response is read (lenient), against from_dict (strict) ----------
+
+
+def test_from_response_keeps_what_from_dict_refuses() -> None:
+    body = chunk(finish_reason="a_new_reason", delta={"tool_calls": None, "token_id": None})
+    del body["model"]
+    with pytest.raises((TypeError, ValueError, KeyError)):
+        ChatCompletionChunk.from_dict(body)
+    parsed = ChatCompletionChunk.from_response(body)
+    assert parsed.model is None  # a missing required field reads as None
+    assert parsed.choices[0].finish_reason == "a_new_reason"
+    assert parsed.choices[0].delta.role is None
+    assert parsed.choices[0].delta.tool_calls is None
+    assert parsed.choices[0].delta.content is UNSET  # absent optional: still Unset
+
+
+def test_from_response_refuses_only_what_is_not_an_object() -> None:
+    for wrong in ([chunk()], "chunk", 5, None):
+        with pytest.raises(TypeError, match="expected a JSON object"):
+            ChatCompletionChunk.from_response(wrong)  # type: ignore[arg-type]
+
+
+def test_a_value_kept_as_received_is_written_back_by_to_dict() -> None:
+    body = chunk(delta="not an object", extra={"kept": [1, 2]})
+    body["choices"].append("not a choice either")
+    parsed = ChatCompletionChunk.from_response(body)
+    assert parsed.choices[0].delta == "not an object"
+    assert parsed.choices[1] == "not a choice either"
+    assert parsed.to_dict() == body
+
+
+def test_a_date_time_is_parsed_where_it_can_be_and_kept_where_it_cannot() -> None:
+    from together_generated.models import BatchJob
+
+    good = BatchJob.from_response({"id": "b", "created_at": "2025-06-11T06:11:22Z"})
+    assert good.created_at.year == 2025
+    bad = BatchJob.from_response({"id": "b", "created_at": "yesterday"})
+    assert bad.created_at == "yesterday"
+    assert bad.to_dict() == {"id": "b", "created_at": "yesterday"}
+
+
+def test_a_union_item_without_its_tag_is_read_as_the_branch_that_knows_its_fields() -> None:
+    from together_generated.models import ImageResponse
+
+    body = {"id": "i", "model": "m", "object": "list", "data": [{"index": 0, "url": "u"}]}
+    item = ImageResponse.from_response(body).data[0]
+    assert type(item).__name__ == "ImageResponseDataUrl"
+    assert item.url == "u"
+    b64 = ImageResponse.from_response({**body, "data": [{"index": 0, "b64_json": "QQ=="}]})
+    assert type(b64.data[0]).__name__ == "ImageResponseDataB64"
+
+
+def test_a_union_item_whose_tag_names_an_unknown_kind_is_kept_as_received() -> None:
+    from together_generated.models import ImageResponse
+
+    body = {"id": "i", "model": "m", "object": "list", "data": [{"type": "svg", "svg": "<svg/>"}]}
+    assert ImageResponse.from_response(body).data[0] == {"type": "svg", "svg": "<svg/>"}

@@ -2,6 +2,7 @@
 
     python -m tests.bench.profiling SCENARIO VARIANT [COUNT] [--rate HZ] [--top N] [--under F]
     python -m tests.bench.profiling streaming ours 20 --under stream_sync      # for example
+    python -m tests.bench.profiling streaming ours@large-reads 20 --under stream_sync
 
 py-spy is installed into build/bench-venv-tools (made when missing; never into the
 project's .venv). The workload runs against the benchmark server as in ``make bench``;
@@ -22,7 +23,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .run import BUILD, ROOT, WORKLOADS, Server, child_env, ensure_official_venv, interpreter
+from .run import (
+    BUILD,
+    ROOT,
+    WORKLOADS,
+    Server,
+    child_env,
+    ensure_official_venv,
+    interpreter,
+    split_variant,
+)
 
 TOOLS_VENV = ROOT / "build" / "bench-venv-tools"
 PY_SPY = "py-spy==0.4.3"
@@ -104,6 +114,7 @@ def main() -> int:
         help="only samples inside this frame, e.g. 'stream_sync' or 'sequential.<locals>.go'",
     )
     args = parser.parse_args()
+    lib, prefix = split_variant(args.variant)  # ours@large-reads: ours, /large-reads
     py_spy = ensure_py_spy()
     if args.variant.startswith("official"):
         ensure_official_venv()
@@ -125,8 +136,8 @@ def main() -> int:
                 interpreter(args.variant),
                 str(WORKLOADS),
                 args.scenario,
-                args.variant,
-                server.base,
+                lib,
+                server.base + prefix,
                 str(args.count),
             ],
             cwd=BUILD,

@@ -7,6 +7,9 @@ one run, against one loopback server; a table on stdout and build/bench/results.
   own virtualenv, build/bench-venv-official, made here with pip when missing.
 - tests/bench/server.py serves precomputed, spec-shaped bodies (tests/bench/payloads.py)
   on 127.0.0.1; nothing leaves the machine.
+- Scenario 5 streams in both of the server's read patterns, one event per read and large
+  reads (64 KiB HTTP chunks, events cut mid-line): a variant ``LIB@large-reads`` is LIB
+  with the server's origin + ``/large-reads`` as its base URL, nothing else changed.
 - Every measurement is a fresh process (tests/bench/workloads.py) under the right
   interpreter; the variants of a scenario take turns run by run so that machine noise
   hits them alike. Ratios compare medians from this one run.
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import payloads
+from .server import LARGE_CHUNK, READ_PATTERNS
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -72,6 +76,19 @@ def ensure_official_venv() -> Path:
     )
     stamp.write_text(OFFICIAL_REQUIREMENT + "\n")
     return python
+
+
+# -- the spec the payloads are checked against ------------------------------------------------
+def overlaid_spec() -> Path:
+    """The pinned spec with openapi/overlay.yaml applied, as ``make generate`` writes it to
+    build/spec/ (which ``make bench`` does not run): written afresh into build/bench/, so
+    that the check uses the overlay as it is now."""
+    from generator.__main__ import overlaid_spec as write_overlaid
+    from generator.spec import fetch
+
+    dest = BUILD / "together-openapi.overlaid.json"
+    write_overlaid(fetch(), dest)
+    return dest
 
 
 # -- the server ------------------------------------------------------------------------------
@@ -121,13 +138,29 @@ def interpreter(variant: str) -> str:
     return str(official_python()) if variant.startswith("official") else OURS_PY
 
 
+def split_variant(variant: str) -> tuple[str, str]:
+    """A variant ``LIB[-async][@PATTERN]`` as workloads.py's VARIANT and the path prefix
+    its base URL carries: ``ours-async@large-reads`` -> ``("ours-async", "/large-reads")``."""
+    lib, _, pattern = variant.partition("@")
+    prefix = "/" + pattern if pattern else ""
+    if prefix not in READ_PATTERNS.values():
+        raise ValueError(f"{variant}: no read pattern {pattern!r} in the bench server")
+    return lib, prefix
+
+
+def pattern_variant(lib: str, prefix: str) -> str:
+    """The inverse of split_variant: ``("ours", "/large-reads")`` -> ``ours@large-reads``."""
+    return lib + ("@" + prefix.lstrip("/") if prefix else "")
+
+
 def run_child(
     scenario: str, variant: str, base: str, count: int, env: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """One fresh process; its RESULT line, or {"error": ...}."""
     if variant.startswith("official") and not (OFFICIAL_VENV / ".installed").exists():
         return {"error": f"no {OFFICIAL_REQUIREMENT} in {OFFICIAL_VENV.relative_to(ROOT)}"}
-    cmd = [interpreter(variant), str(WORKLOADS), scenario, variant, base, str(count)]
+    lib, prefix = split_variant(variant)
+    cmd = [interpreter(variant), str(WORKLOADS), scenario, lib, base + prefix, str(count)]
     try:
         proc = subprocess.run(
             cmd,
@@ -160,6 +193,7 @@ class Ratio:
     denominator: str
     target: float
     at_most: bool  # True: value <= target passes; False: value >= target passes
+    group: str = ""  # a read pattern of scenario 5: shown under its name
 
 
 @dataclass
@@ -174,6 +208,57 @@ class Scenario:
     ratios: list[Ratio]
     runs: int = 0  # 0: the --runs setting
     labels: dict[str, str] = field(default_factory=dict)
+    # name -> (what tells it apart, its variants); variants and ratios shown by group
+    groups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+
+def streaming_scenario() -> Scenario:
+    """Scenario 5: the same stream in each of the server's read patterns, every variant of
+    both taking turns in one run; each pattern's ratios compare its own variants."""
+    libs = ["ours", "official", "httpx", "ours-async", "official-async", "httpx-async"]
+    variants: list[str] = []
+    ratios: list[Ratio] = []
+    labels: dict[str, str] = {}
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for name, prefix in READ_PATTERNS.items():
+        members = [pattern_variant(lib, prefix) for lib in libs]
+        variants += members
+        if prefix:  # shown under the group's name: the library alone says it
+            labels.update(zip(members, libs, strict=True))
+        about = (
+            f"{LARGE_CHUNK >> 10} KiB HTTP chunks, {prefix}/v1"
+            if prefix
+            else "an HTTP chunk per SSE event"
+        )
+        groups[name] = (about, members)
+        for ratio, numerator, denominator, target in (
+            ("ours / httpx iter_lines", "ours", "httpx", 0.8),
+            ("ours-async / httpx aiter_lines", "ours-async", "httpx-async", 0.8),
+            ("ours / official", "ours", "official", 1.5),
+            ("ours-async / official-async", "ours-async", "official-async", 1.5),
+        ):
+            ratios.append(
+                Ratio(
+                    ratio,
+                    pattern_variant(numerator, prefix),
+                    pattern_variant(denominator, prefix),
+                    target,
+                    False,
+                    name,
+                )
+            )
+    return Scenario(
+        5,
+        "streaming a 4,000-chunk chat completion",
+        "streaming",
+        variants,
+        8,  # streams per run; each run counts its fastest (workloads.py)
+        "chunks/s",
+        1.0,
+        ratios,
+        labels=labels,
+        groups=groups,
+    )
 
 
 def scenarios() -> list[Scenario]:
@@ -230,21 +315,7 @@ def scenarios() -> list[Scenario]:
             1.0,
             [Ratio("ours-async / httpx-async", "ours-async", "httpx-async", 0.9, False)],
         ),
-        Scenario(
-            5,
-            "streaming a 4,000-chunk chat completion",
-            "streaming",
-            ["ours", "official", "httpx", "ours-async", "official-async", "httpx-async"],
-            3,
-            "chunks/s",
-            1.0,
-            [
-                Ratio("ours / official", "ours", "official", 1.5, False),
-                Ratio("ours / httpx iter_lines", "ours", "httpx", 0.8, False),
-                Ratio("ours-async / official-async", "ours-async", "official-async", 1.5, False),
-                Ratio("ours-async / httpx aiter_lines", "ours-async", "httpx-async", 0.8, False),
-            ],
-        ),
+        streaming_scenario(),
         Scenario(
             6,
             "embeddings 512 x 1024 floats: client CPU per call",
@@ -414,6 +485,8 @@ def evaluate(scenario: Scenario, outcome: dict[str, Any]) -> list[dict[str, Any]
             "name": ratio.name,
             "target": ("<= " if ratio.at_most else ">= ") + f"{ratio.target:.3g}",
         }
+        if ratio.group:
+            row["group"] = ratio.group
         if ratio.numerator in medians and (not ratio.denominator or ratio.denominator in medians):
             denominator = medians[ratio.denominator] if ratio.denominator else 1.0
             value = medians[ratio.numerator] / denominator
@@ -433,30 +506,49 @@ def render(report: list[dict[str, Any]]) -> str:
     lines = [head, "-" * len(head)]
     for entry in report:
         title = f"{entry['number']}. {entry['title']}"
-        first = True
-        for variant, stats in entry["measurements"].items():
-            label = entry["labels"].get(variant, variant)
-            name = title if first else ""
-            first = False
-            if "median" in stats:
-                lines.append(
-                    f"{name[:44]:<44} {label:<30} {entry['unit']:>8} "
-                    f"{_num(stats['median'])} {_num(stats['min'])} {_num(stats['max'])}"
-                )
-            else:
-                error = stats["error"][:80]
-                lines.append(f"{name[:44]:<44} {label:<30} {entry['unit']:>8} {error}")
         if entry.get("unavailable"):
+            lines += _rows(entry, [title], list(entry["measurements"]), [])
             lines.append(f"{title[:44]:<44} {entry['unavailable']}")
-            continue
-        for row in entry["ratios"]:
-            value = "" if row["value"] is None else f"{row['value']:.3f}"
-            lines.append(
-                f"{'':<44} {row['name']:<30} {'ratio':>8} {value:>10} {'':>10} {'':>10}  "
-                f"{row['target']:>8}  {row['result']}"
-            )
+        elif entry.get("groups"):  # the title on a line of its own, then each group's rows
+            lines.append(title[:44])
+            for name, group in entry["groups"].items():
+                ratios = [row for row in entry["ratios"] if row.get("group") == name]
+                lines += _rows(
+                    entry, [f"  {name}", f"  ({group['about']})"], group["variants"], ratios
+                )
+        else:
+            lines += _rows(entry, [title], list(entry["measurements"]), entry["ratios"])
         lines.append("")
     return "\n".join(lines)
+
+
+def _rows(
+    entry: dict[str, Any], names: list[str], variants: list[str], ratios: list[dict[str, Any]]
+) -> list[str]:
+    """The table's lines for these variants and then these ratios; the first column holds
+    ``names`` one by one."""
+    lines = []
+    names = names[:]
+    for variant in variants:
+        name = names.pop(0) if names else ""
+        stats = entry["measurements"].get(variant, {"error": "not measured"})
+        label = entry["labels"].get(variant, variant)
+        if "median" in stats:
+            lines.append(
+                f"{name[:44]:<44} {label:<30} {entry['unit']:>8} "
+                f"{_num(stats['median'])} {_num(stats['min'])} {_num(stats['max'])}"
+            )
+        else:
+            error = stats["error"][:80]
+            lines.append(f"{name[:44]:<44} {label:<30} {entry['unit']:>8} {error}")
+    for row in ratios:
+        name = names.pop(0) if names else ""
+        value = "" if row["value"] is None else f"{row['value']:.3f}"
+        lines.append(
+            f"{name[:44]:<44} {row['name']:<30} {'ratio':>8} {value:>10} {'':>10} {'':>10}  "
+            f"{row['target']:>8}  {row['result']}"
+        )
+    return lines
 
 
 def _num(x: float) -> str:
@@ -497,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     BUILD.mkdir(parents=True, exist_ok=True)
-    payloads.check_all()  # the bodies fit the spec's schemas, or nothing is measured
+    payloads.check_all(overlaid_spec())  # the bodies fit the spec, or nothing is measured
     try:
         ensure_official_venv()
     except (OSError, subprocess.CalledProcessError) as exc:  # measure the rest anyway
@@ -577,6 +669,11 @@ def _entry(
         "measurements": measurements,
         "ratios": evaluate(scenario, outcome),
     }
+    if scenario.groups:
+        entry["groups"] = {
+            name: {"about": about, "variants": members}
+            for name, (about, members) in scenario.groups.items()
+        }
     for key in ("unavailable", "source", "output"):
         if key in outcome:
             entry[key] = outcome[key]

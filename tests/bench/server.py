@@ -10,13 +10,24 @@ its standard input closes (its parent is gone) or ``--seconds`` (default 900) pa
 | POST …/chat/completions                   | ChatCompletionResponse JSON                   |
 | POST …/chat/completions, ``"stream":true``| 4,000 ChatCompletionChunk SSE events + [DONE] |
 | POST …/embeddings                         | EmbeddingsResponse, 512 x 1024 floats         |
-| POST …/files/upload or /v1/files          | body read and dropped; FileResponse JSON      |
+| POST …/files/upload or …/v1/files         | body read and dropped; FileResponse JSON      |
 | anything else                             | 404 with an error JSON                        |
 
 Written for speed rather than generality: an asyncio Protocol (no streams), bodies
 parsed only as far as the route needs, every answer's bytes built once at start-up.
-Each SSE event goes out as its own HTTP chunk (all written at once), so a client sees
-one event per read as it would from the real API, without the server setting the pace.
+
+A stream comes in one of two read patterns (READ_PATTERNS), picked by the first segment
+of the request's path, so that a client selects one with its base URL alone
+(``http://127.0.0.1:N/large-reads/v1``) and every client gets the same bytes:
+
+- no prefix, "one event per read": each SSE event goes out as its own HTTP chunk, so a
+  client sees one event per read as it would from the real API token by token;
+- ``/large-reads``, "large reads": the same events and [DONE], cut into HTTP chunks of
+  LARGE_CHUNK bytes (64 KiB) with no regard for event or line boundaries, as a client sees
+  a stream that arrived faster than it reads: many events per read, some split mid-line.
+
+Either way the whole answer is written at once, so the server never sets the pace.
+Other routes answer the same under any prefix.
 """
 
 from __future__ import annotations
@@ -36,6 +47,11 @@ except ImportError:  # pragma: no cover
 _STREAM_FLAG = re.compile(rb'"stream"\s*:\s*true')
 _MAX_HEAD = 64 * 1024
 _KEEP_BODY = 64 * 1024  # bodies are inspected only this far; the rest is dropped
+LARGE_CHUNK = 64 * 1024
+
+# The path prefix of each read pattern of a stream (see the module's docstring).
+READ_PATTERNS = {"one event per read": "", "large reads": "/large-reads"}
+_LARGE_READS = READ_PATTERNS["large reads"].encode() + b"/"
 
 
 def _response(status: str, content_type: str, body: bytes) -> bytes:
@@ -49,7 +65,8 @@ def _response(status: str, content_type: str, body: bytes) -> bytes:
     return head.encode() + body
 
 
-def _sse(events: list[bytes]) -> bytes:
+def _sse(pieces: list[bytes]) -> bytes:
+    """A chunked text/event-stream response: one HTTP chunk per piece."""
     parts = [
         b"HTTP/1.1 200 OK\r\n"
         b"content-type: text/event-stream;charset=utf-8\r\n"
@@ -58,8 +75,8 @@ def _sse(events: list[bytes]) -> bytes:
         b"x-request-id: bench\r\n"
         b"\r\n"
     ]
-    for event in events:
-        parts.append(b"%x\r\n%s\r\n" % (len(event), event))
+    for piece in pieces:
+        parts.append(b"%x\r\n%s\r\n" % (len(piece), piece))
     parts.append(b"0\r\n\r\n")
     return b"".join(parts)
 
@@ -73,7 +90,11 @@ class Answers:
         )
         events = [b"data: " + payloads.dumps(c) + b"\n\n" for c in payloads.chat_chunks()]
         events.append(b"data: [DONE]\n\n")
-        self.chat_stream = _sse(events)
+        self.chat_stream = _sse(events)  # one event per HTTP chunk
+        body = b"".join(events)
+        self.chat_stream_large = _sse(
+            [body[i : i + LARGE_CHUNK] for i in range(0, len(body), LARGE_CHUNK)]
+        )
         self.embeddings = _response(
             "200 OK", "application/json", payloads.dumps(payloads.embeddings())
         )
@@ -93,10 +114,14 @@ class Answers:
         path = path.split(b"?", 1)[0]
         if method == b"POST":
             if path.endswith(b"/chat/completions"):
-                return self.chat_stream if _STREAM_FLAG.search(body) else self.chat
+                if not _STREAM_FLAG.search(body):
+                    return self.chat
+                if path.startswith(_LARGE_READS):
+                    return self.chat_stream_large
+                return self.chat_stream
             if path.endswith(b"/embeddings"):
                 return self.embeddings
-            if path.endswith(b"/files/upload") or path == b"/v1/files":
+            if path.endswith((b"/files/upload", b"/v1/files")):
                 return self.file
         return self.not_found
 

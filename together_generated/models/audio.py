@@ -109,19 +109,16 @@ class Audio:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
         _audio_url = d.pop("audio_url", None)
-        audio_url = (
+        _instance.audio_url = (
             ChatCompletionUserMessageContentAudioUrl.from_response(_audio_url)
             if isinstance(_audio_url, dict)
             else _audio_url
         )
 
-        _instance = cls(
-            type_,
-            audio_url,
-        )
         _instance.additional_properties = d
         return _instance
 

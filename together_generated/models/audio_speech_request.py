@@ -224,32 +224,23 @@ class AudioSpeechRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
-        input_ = d.pop("input", None)
+        _instance.input_ = d.pop("input", None)
 
-        voice = d.pop("voice", None)
+        _instance.voice = d.pop("voice", None)
 
-        response_format = d.pop("response_format", UNSET)
+        _instance.response_format = d.pop("response_format", UNSET)
 
-        language = d.pop("language", UNSET)
+        _instance.language = d.pop("language", UNSET)
 
-        response_encoding = d.pop("response_encoding", UNSET)
+        _instance.response_encoding = d.pop("response_encoding", UNSET)
 
-        sample_rate = d.pop("sample_rate", UNSET)
+        _instance.sample_rate = d.pop("sample_rate", UNSET)
 
-        stream = d.pop("stream", UNSET)
+        _instance.stream = d.pop("stream", UNSET)
 
-        _instance = cls(
-            model,
-            input_,
-            voice,
-            response_format,
-            language,
-            response_encoding,
-            sample_rate,
-            stream,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -91,17 +91,13 @@ class AudioSpeechStreamChunk:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        object_ = d.pop("object", None)
+        _instance = object.__new__(cls)
+        _instance.object_ = d.pop("object", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        b64 = d.pop("b64", None)
+        _instance.b64 = d.pop("b64", None)
 
-        _instance = cls(
-            object_,
-            model,
-            b64,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -91,20 +91,15 @@ class AudioTranscriptionSegment:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        start = d.pop("start", None)
+        _instance.start = d.pop("start", None)
 
-        end = d.pop("end", None)
+        _instance.end = d.pop("end", None)
 
-        text = d.pop("text", None)
+        _instance.text = d.pop("text", None)
 
-        _instance = cls(
-            id,
-            start,
-            end,
-            text,
-        )
         _instance.additional_properties = d
         return _instance
 

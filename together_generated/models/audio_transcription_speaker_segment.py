@@ -158,14 +158,15 @@ class AudioTranscriptionSpeakerSegment:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        speaker_id = d.pop("speaker_id", None)
+        _instance = object.__new__(cls)
+        _instance.speaker_id = d.pop("speaker_id", None)
 
-        start = d.pop("start", None)
+        _instance.start = d.pop("start", None)
 
-        end = d.pop("end", None)
+        _instance.end = d.pop("end", None)
 
         _words = d.pop("words", None)
-        words = (
+        _instance.words = (
             [
                 (
                     AudioTranscriptionWord.from_response(_item0)
@@ -178,18 +179,10 @@ class AudioTranscriptionSpeakerSegment:
             else _words
         )
 
-        text = d.pop("text", None)
+        _instance.text = d.pop("text", None)
 
-        id = d.pop("id", None)
+        _instance.id = d.pop("id", None)
 
-        _instance = cls(
-            speaker_id,
-            start,
-            end,
-            words,
-            text,
-            id,
-        )
         _instance.additional_properties = d
         return _instance
 

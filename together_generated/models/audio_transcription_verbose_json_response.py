@@ -260,16 +260,17 @@ class AudioTranscriptionVerboseJsonResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        task = d.pop("task", None)
+        _instance = object.__new__(cls)
+        _instance.task = d.pop("task", None)
 
-        language = d.pop("language", None)
+        _instance.language = d.pop("language", None)
 
-        duration = d.pop("duration", None)
+        _instance.duration = d.pop("duration", None)
 
-        text = d.pop("text", None)
+        _instance.text = d.pop("text", None)
 
         _segments = d.pop("segments", None)
-        segments = (
+        _instance.segments = (
             [
                 (
                     AudioTranscriptionSegment.from_response(_item0)
@@ -283,7 +284,7 @@ class AudioTranscriptionVerboseJsonResponse:
         )
 
         _words = d.pop("words", UNSET)
-        words = (
+        _instance.words = (
             [
                 (
                     AudioTranscriptionWord.from_response(_item0)
@@ -297,7 +298,7 @@ class AudioTranscriptionVerboseJsonResponse:
         )
 
         _speaker_segments = d.pop("speaker_segments", UNSET)
-        speaker_segments = (
+        _instance.speaker_segments = (
             [
                 (
                     AudioTranscriptionSpeakerSegment.from_response(_item0)
@@ -310,15 +311,6 @@ class AudioTranscriptionVerboseJsonResponse:
             else _speaker_segments
         )
 
-        _instance = cls(
-            task,
-            language,
-            duration,
-            text,
-            segments,
-            words,
-            speaker_segments,
-        )
         _instance.additional_properties = d
         return _instance
 

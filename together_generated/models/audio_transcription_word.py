@@ -94,20 +94,15 @@ class AudioTranscriptionWord:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        word = d.pop("word", None)
+        _instance = object.__new__(cls)
+        _instance.word = d.pop("word", None)
 
-        start = d.pop("start", None)
+        _instance.start = d.pop("start", None)
 
-        end = d.pop("end", None)
+        _instance.end = d.pop("end", None)
 
-        speaker_id = d.pop("speaker_id", UNSET)
+        _instance.speaker_id = d.pop("speaker_id", UNSET)
 
-        _instance = cls(
-            word,
-            start,
-            end,
-            speaker_id,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -359,29 +359,21 @@ class AudioTranslationRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        file = d.pop("file", None)
+        _instance = object.__new__(cls)
+        _instance.file = d.pop("file", None)
 
-        model = d.pop("model", UNSET)
+        _instance.model = d.pop("model", UNSET)
 
-        language = d.pop("language", UNSET)
+        _instance.language = d.pop("language", UNSET)
 
-        prompt = d.pop("prompt", UNSET)
+        _instance.prompt = d.pop("prompt", UNSET)
 
-        response_format = d.pop("response_format", UNSET)
+        _instance.response_format = d.pop("response_format", UNSET)
 
-        temperature = d.pop("temperature", UNSET)
+        _instance.temperature = d.pop("temperature", UNSET)
 
-        timestamp_granularities = d.pop("timestamp_granularities", UNSET)
+        _instance.timestamp_granularities = d.pop("timestamp_granularities", UNSET)
 
-        _instance = cls(
-            file,
-            model,
-            language,
-            prompt,
-            response_format,
-            temperature,
-            timestamp_granularities,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -204,16 +204,17 @@ class AudioTranslationVerboseJsonResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        task = d.pop("task", None)
+        _instance = object.__new__(cls)
+        _instance.task = d.pop("task", None)
 
-        language = d.pop("language", None)
+        _instance.language = d.pop("language", None)
 
-        duration = d.pop("duration", None)
+        _instance.duration = d.pop("duration", None)
 
-        text = d.pop("text", None)
+        _instance.text = d.pop("text", None)
 
         _segments = d.pop("segments", None)
-        segments = (
+        _instance.segments = (
             [
                 (
                     AudioTranscriptionSegment.from_response(_item0)
@@ -227,7 +228,7 @@ class AudioTranslationVerboseJsonResponse:
         )
 
         _words = d.pop("words", UNSET)
-        words = (
+        _instance.words = (
             [
                 (
                     AudioTranscriptionWord.from_response(_item0)
@@ -240,14 +241,6 @@ class AudioTranslationVerboseJsonResponse:
             else _words
         )
 
-        _instance = cls(
-            task,
-            language,
-            duration,
-            text,
-            segments,
-            words,
-        )
         _instance.additional_properties = d
         return _instance
 

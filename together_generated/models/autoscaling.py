@@ -72,14 +72,11 @@ class Autoscaling:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        min_replicas = d.pop("min_replicas", None)
+        _instance = object.__new__(cls)
+        _instance.min_replicas = d.pop("min_replicas", None)
 
-        max_replicas = d.pop("max_replicas", None)
+        _instance.max_replicas = d.pop("max_replicas", None)
 
-        _instance = cls(
-            min_replicas,
-            max_replicas,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -61,11 +61,9 @@ class BatchErrorResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        error = d.pop("error", UNSET)
+        _instance = object.__new__(cls)
+        _instance.error = d.pop("error", UNSET)
 
-        _instance = cls(
-            error,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -255,53 +255,38 @@ class BatchJob:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", UNSET)
 
-        user_id = d.pop("user_id", UNSET)
+        _instance.user_id = d.pop("user_id", UNSET)
 
-        input_file_id = d.pop("input_file_id", UNSET)
+        _instance.input_file_id = d.pop("input_file_id", UNSET)
 
-        file_size_bytes = d.pop("file_size_bytes", UNSET)
+        _instance.file_size_bytes = d.pop("file_size_bytes", UNSET)
 
-        status = d.pop("status", UNSET)
+        _instance.status = d.pop("status", UNSET)
 
         _job_deadline = d.pop("job_deadline", UNSET)
-        job_deadline = lenient_datetime(_job_deadline)
+        _instance.job_deadline = lenient_datetime(_job_deadline)
 
         _created_at = d.pop("created_at", UNSET)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
-        endpoint = d.pop("endpoint", UNSET)
+        _instance.endpoint = d.pop("endpoint", UNSET)
 
-        progress = d.pop("progress", UNSET)
+        _instance.progress = d.pop("progress", UNSET)
 
-        model_id = d.pop("model_id", UNSET)
+        _instance.model_id = d.pop("model_id", UNSET)
 
-        output_file_id = d.pop("output_file_id", UNSET)
+        _instance.output_file_id = d.pop("output_file_id", UNSET)
 
-        error_file_id = d.pop("error_file_id", UNSET)
+        _instance.error_file_id = d.pop("error_file_id", UNSET)
 
-        error = d.pop("error", UNSET)
+        _instance.error = d.pop("error", UNSET)
 
         _completed_at = d.pop("completed_at", UNSET)
-        completed_at = lenient_datetime(_completed_at)
+        _instance.completed_at = lenient_datetime(_completed_at)
 
-        _instance = cls(
-            id,
-            user_id,
-            input_file_id,
-            file_size_bytes,
-            status,
-            job_deadline,
-            created_at,
-            endpoint,
-            progress,
-            model_id,
-            output_file_id,
-            error_file_id,
-            error,
-            completed_at,
-        )
         _instance.additional_properties = d
         return _instance
 

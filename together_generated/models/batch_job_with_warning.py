@@ -109,15 +109,12 @@ class BatchJobWithWarning:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _job = d.pop("job", UNSET)
-        job = BatchJob.from_response(_job) if isinstance(_job, dict) else _job
+        _instance.job = BatchJob.from_response(_job) if isinstance(_job, dict) else _job
 
-        warning = d.pop("warning", UNSET)
+        _instance.warning = d.pop("warning", UNSET)
 
-        _instance = cls(
-            job,
-            warning,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -212,14 +212,15 @@ class ChatCompletionAssistantMessageParam:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        role = d.pop("role", None)
+        _instance = object.__new__(cls)
+        _instance.role = d.pop("role", None)
 
-        content = d.pop("content", UNSET)
+        _instance.content = d.pop("content", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
         _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls = (
+        _instance.tool_calls = (
             [
                 (
                     ToolChoice.from_response(_item0)
@@ -233,7 +234,7 @@ class ChatCompletionAssistantMessageParam:
         )
 
         _function_call = d.pop("function_call", UNSET)
-        function_call = (
+        _instance.function_call = (
             ChatCompletionAssistantMessageParamFunctionCall.from_response(
                 _function_call
             )
@@ -241,13 +242,6 @@ class ChatCompletionAssistantMessageParam:
             else _function_call
         )
 
-        _instance = cls(
-            role,
-            content,
-            name,
-            tool_calls,
-            function_call,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -149,30 +149,25 @@ class ChatCompletionChoice:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        index = d.pop("index", None)
+        _instance = object.__new__(cls)
+        _instance.index = d.pop("index", None)
 
-        finish_reason = d.pop("finish_reason", None)
+        _instance.finish_reason = d.pop("finish_reason", None)
 
         _delta = d.pop("delta", None)
-        delta = (
+        _instance.delta = (
             ChatCompletionChoiceChatCompletionChoiceDelta.from_response(_delta)
             if isinstance(_delta, dict)
             else _delta
         )
 
         _logprobs = d.pop("logprobs", UNSET)
-        logprobs = (
+        _instance.logprobs = (
             LogprobsPart.from_response(_logprobs)
             if isinstance(_logprobs, dict)
             else _logprobs
         )
 
-        _instance = cls(
-            index,
-            finish_reason,
-            delta,
-            logprobs,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -268,14 +268,15 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        role = d.pop("role", None)
+        _instance = object.__new__(cls)
+        _instance.role = d.pop("role", None)
 
-        token_id = d.pop("token_id", UNSET)
+        _instance.token_id = d.pop("token_id", UNSET)
 
-        content = d.pop("content", UNSET)
+        _instance.content = d.pop("content", UNSET)
 
         _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls = (
+        _instance.tool_calls = (
             [
                 (
                     ToolChoice.from_response(_item0)
@@ -289,7 +290,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
         )
 
         _function_call = d.pop("function_call", UNSET)
-        function_call = (
+        _instance.function_call = (
             ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0.from_response(
                 _function_call
             )
@@ -297,16 +298,8 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
             else _function_call
         )
 
-        reasoning = d.pop("reasoning", UNSET)
+        _instance.reasoning = d.pop("reasoning", UNSET)
 
-        _instance = cls(
-            role,
-            token_id,
-            content,
-            tool_calls,
-            function_call,
-            reasoning,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -222,44 +222,36 @@ class ChatCompletionChoicesDataItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        text = d.pop("text", UNSET)
+        _instance = object.__new__(cls)
+        _instance.text = d.pop("text", UNSET)
 
-        index = d.pop("index", UNSET)
+        _instance.index = d.pop("index", UNSET)
 
-        seed = d.pop("seed", UNSET)
+        _instance.seed = d.pop("seed", UNSET)
 
-        finish_reason = d.pop("finish_reason", UNSET)
+        _instance.finish_reason = d.pop("finish_reason", UNSET)
 
         _message = d.pop("message", UNSET)
-        message = (
+        _instance.message = (
             ChatCompletionMessage.from_response(_message)
             if isinstance(_message, dict)
             else _message
         )
 
         _logprobs = d.pop("logprobs", UNSET)
-        logprobs = (
+        _instance.logprobs = (
             LogprobsPart.from_response(_logprobs)
             if isinstance(_logprobs, dict)
             else _logprobs
         )
 
         _top_logprobs = d.pop("top_logprobs", UNSET)
-        top_logprobs = (
+        _instance.top_logprobs = (
             TopLogprobs.from_response(_top_logprobs)
             if isinstance(_top_logprobs, dict)
             else _top_logprobs
         )
 
-        _instance = cls(
-            text,
-            index,
-            seed,
-            finish_reason,
-            message,
-            logprobs,
-            top_logprobs,
-        )
         _instance.additional_properties = d
         return _instance
 

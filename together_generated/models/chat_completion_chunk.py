@@ -255,16 +255,17 @@ class ChatCompletionChunk:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        object_ = d.pop("object", None)
+        _instance.object_ = d.pop("object", None)
 
-        created = d.pop("created", None)
+        _instance.created = d.pop("created", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
         _choices = d.pop("choices", None)
-        choices = (
+        _instance.choices = (
             [
                 (
                     ChatCompletionChunkChoicesItem.from_response(_item0)
@@ -277,13 +278,15 @@ class ChatCompletionChunk:
             else _choices
         )
 
-        system_fingerprint = d.pop("system_fingerprint", UNSET)
+        _instance.system_fingerprint = d.pop("system_fingerprint", UNSET)
 
         _usage = d.pop("usage", UNSET)
-        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+        _instance.usage = (
+            UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+        )
 
         _warnings = d.pop("warnings", UNSET)
-        warnings = (
+        _instance.warnings = (
             [
                 (
                     InferenceWarning.from_response(_item0)
@@ -296,16 +299,6 @@ class ChatCompletionChunk:
             else _warnings
         )
 
-        _instance = cls(
-            id,
-            object_,
-            created,
-            model,
-            choices,
-            system_fingerprint,
-            usage,
-            warnings,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -232,12 +232,13 @@ class ChatCompletionChunkChoicesItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        index = d.pop("index", None)
+        _instance = object.__new__(cls)
+        _instance.index = d.pop("index", None)
 
-        finish_reason = d.pop("finish_reason", None)
+        _instance.finish_reason = d.pop("finish_reason", None)
 
         _delta = d.pop("delta", None)
-        delta = (
+        _instance.delta = (
             ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.from_response(
                 _delta
             )
@@ -245,25 +246,17 @@ class ChatCompletionChunkChoicesItem:
             else _delta
         )
 
-        logprobs = d.pop("logprobs", UNSET)
+        _instance.logprobs = d.pop("logprobs", UNSET)
 
         _top_logprobs = d.pop("top_logprobs", UNSET)
-        top_logprobs = (
+        _instance.top_logprobs = (
             TopLogprobs.from_response(_top_logprobs)
             if isinstance(_top_logprobs, dict)
             else _top_logprobs
         )
 
-        seed = d.pop("seed", UNSET)
+        _instance.seed = d.pop("seed", UNSET)
 
-        _instance = cls(
-            index,
-            finish_reason,
-            delta,
-            logprobs,
-            top_logprobs,
-            seed,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -88,17 +88,13 @@ class ChatCompletionFunctionMessageParam:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        role = d.pop("role", None)
+        _instance = object.__new__(cls)
+        _instance.role = d.pop("role", None)
 
-        content = d.pop("content", None)
+        _instance.content = d.pop("content", None)
 
-        name = d.pop("name", None)
+        _instance.name = d.pop("name", None)
 
-        _instance = cls(
-            role,
-            content,
-            name,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -216,12 +216,13 @@ class ChatCompletionMessage:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        content = d.pop("content", None)
+        _instance = object.__new__(cls)
+        _instance.content = d.pop("content", None)
 
-        role = d.pop("role", None)
+        _instance.role = d.pop("role", None)
 
         _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls = (
+        _instance.tool_calls = (
             [
                 (
                     ToolChoice.from_response(_item0)
@@ -235,21 +236,14 @@ class ChatCompletionMessage:
         )
 
         _function_call = d.pop("function_call", UNSET)
-        function_call = (
+        _instance.function_call = (
             ChatCompletionMessageFunctionCall.from_response(_function_call)
             if isinstance(_function_call, dict)
             else _function_call
         )
 
-        reasoning = d.pop("reasoning", UNSET)
+        _instance.reasoning = d.pop("reasoning", UNSET)
 
-        _instance = cls(
-            content,
-            role,
-            tool_calls,
-            function_call,
-            reasoning,
-        )
         _instance.additional_properties = d
         return _instance
 

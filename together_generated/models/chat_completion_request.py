@@ -1006,66 +1006,67 @@ class ChatCompletionRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _messages = d.pop("messages", None)
-        messages = (
+        _instance.messages = (
             [_lenient_messages_item(_item0) for _item0 in _messages]
             if isinstance(_messages, list)
             else _messages
         )
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        max_tokens = d.pop("max_tokens", UNSET)
+        _instance.max_tokens = d.pop("max_tokens", UNSET)
 
-        stop = d.pop("stop", UNSET)
+        _instance.stop = d.pop("stop", UNSET)
 
-        temperature = d.pop("temperature", UNSET)
+        _instance.temperature = d.pop("temperature", UNSET)
 
-        top_p = d.pop("top_p", UNSET)
+        _instance.top_p = d.pop("top_p", UNSET)
 
-        top_k = d.pop("top_k", UNSET)
+        _instance.top_k = d.pop("top_k", UNSET)
 
-        context_length_exceeded_behavior = d.pop(
+        _instance.context_length_exceeded_behavior = d.pop(
             "context_length_exceeded_behavior", UNSET
         )
 
-        repetition_penalty = d.pop("repetition_penalty", UNSET)
+        _instance.repetition_penalty = d.pop("repetition_penalty", UNSET)
 
-        stream = d.pop("stream", UNSET)
+        _instance.stream = d.pop("stream", UNSET)
 
-        logprobs = d.pop("logprobs", UNSET)
+        _instance.logprobs = d.pop("logprobs", UNSET)
 
-        echo = d.pop("echo", UNSET)
+        _instance.echo = d.pop("echo", UNSET)
 
-        n = d.pop("n", UNSET)
+        _instance.n = d.pop("n", UNSET)
 
-        min_p = d.pop("min_p", UNSET)
+        _instance.min_p = d.pop("min_p", UNSET)
 
-        presence_penalty = d.pop("presence_penalty", UNSET)
+        _instance.presence_penalty = d.pop("presence_penalty", UNSET)
 
-        frequency_penalty = d.pop("frequency_penalty", UNSET)
+        _instance.frequency_penalty = d.pop("frequency_penalty", UNSET)
 
         _logit_bias = d.pop("logit_bias", UNSET)
-        logit_bias = (
+        _instance.logit_bias = (
             ChatCompletionRequestLogitBias.from_response(_logit_bias)
             if isinstance(_logit_bias, dict)
             else _logit_bias
         )
 
-        seed = d.pop("seed", UNSET)
+        _instance.seed = d.pop("seed", UNSET)
 
         _function_call = d.pop("function_call", UNSET)
-        function_call = (
+        _instance.function_call = (
             ChatCompletionRequestFunctionCallType1.from_response(_function_call)
             if isinstance(_function_call, dict)
             else _function_call
         )
 
         _response_format = d.pop("response_format", UNSET)
-        response_format = _lenient_response_format(_response_format)
+        _instance.response_format = _lenient_response_format(_response_format)
 
         _tools = d.pop("tools", UNSET)
-        tools = (
+        _instance.tools = (
             [
                 (
                     ToolsPart.from_response(_item0)
@@ -1079,61 +1080,32 @@ class ChatCompletionRequest:
         )
 
         _tool_choice = d.pop("tool_choice", UNSET)
-        tool_choice = (
+        _instance.tool_choice = (
             ToolChoice.from_response(_tool_choice)
             if isinstance(_tool_choice, dict)
             else _tool_choice
         )
 
-        compliance = d.pop("compliance", UNSET)
+        _instance.compliance = d.pop("compliance", UNSET)
 
         _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
-        chat_template_kwargs = (
+        _instance.chat_template_kwargs = (
             ChatCompletionRequestChatTemplateKwargs.from_response(_chat_template_kwargs)
             if isinstance(_chat_template_kwargs, dict)
             else _chat_template_kwargs
         )
 
-        safety_model = d.pop("safety_model", UNSET)
+        _instance.safety_model = d.pop("safety_model", UNSET)
 
-        reasoning_effort = d.pop("reasoning_effort", UNSET)
+        _instance.reasoning_effort = d.pop("reasoning_effort", UNSET)
 
         _reasoning = d.pop("reasoning", UNSET)
-        reasoning = (
+        _instance.reasoning = (
             ChatCompletionRequestReasoning.from_response(_reasoning)
             if isinstance(_reasoning, dict)
             else _reasoning
         )
 
-        _instance = cls(
-            messages,
-            model,
-            max_tokens,
-            stop,
-            temperature,
-            top_p,
-            top_k,
-            context_length_exceeded_behavior,
-            repetition_penalty,
-            stream,
-            logprobs,
-            echo,
-            n,
-            min_p,
-            presence_penalty,
-            frequency_penalty,
-            logit_bias,
-            seed,
-            function_call,
-            response_format,
-            tools,
-            tool_choice,
-            compliance,
-            chat_template_kwargs,
-            safety_model,
-            reasoning_effort,
-            reasoning,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -61,11 +61,9 @@ class ChatCompletionRequestFunctionCallType1:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        name = d.pop("name", None)
+        _instance = object.__new__(cls)
+        _instance.name = d.pop("name", None)
 
-        _instance = cls(
-            name,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -62,11 +62,9 @@ class ChatCompletionRequestReasoning:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        _instance = object.__new__(cls)
+        _instance.enabled = d.pop("enabled", UNSET)
 
-        _instance = cls(
-            enabled,
-        )
         _instance.additional_properties = d
         return _instance
 

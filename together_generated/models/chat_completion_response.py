@@ -298,10 +298,11 @@ class ChatCompletionResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
         _choices = d.pop("choices", None)
-        choices = (
+        _instance.choices = (
             [
                 (
                     ChatCompletionChoicesDataItem.from_response(_item0)
@@ -314,17 +315,19 @@ class ChatCompletionResponse:
             else _choices
         )
 
-        created = d.pop("created", None)
+        _instance.created = d.pop("created", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        object_ = d.pop("object", None)
+        _instance.object_ = d.pop("object", None)
 
         _usage = d.pop("usage", UNSET)
-        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+        _instance.usage = (
+            UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+        )
 
         _prompt = d.pop("prompt", UNSET)
-        prompt = (
+        _instance.prompt = (
             [
                 (
                     PromptPartItem.from_response(_item0)
@@ -338,7 +341,7 @@ class ChatCompletionResponse:
         )
 
         _warnings = d.pop("warnings", UNSET)
-        warnings = (
+        _instance.warnings = (
             [
                 (
                     InferenceWarning.from_response(_item0)
@@ -351,16 +354,6 @@ class ChatCompletionResponse:
             else _warnings
         )
 
-        _instance = cls(
-            id,
-            choices,
-            created,
-            model,
-            object_,
-            usage,
-            prompt,
-            warnings,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -91,17 +91,13 @@ class ChatCompletionSystemMessageParam:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        content = d.pop("content", None)
+        _instance = object.__new__(cls)
+        _instance.content = d.pop("content", None)
 
-        role = d.pop("role", None)
+        _instance.role = d.pop("role", None)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        _instance = cls(
-            content,
-            role,
-            name,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -108,19 +108,16 @@ class ChatCompletionTool:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
         _function = d.pop("function", None)
-        function = (
+        _instance.function = (
             ChatCompletionToolFunction.from_response(_function)
             if isinstance(_function, dict)
             else _function
         )
 
-        _instance = cls(
-            type_,
-            function,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -126,22 +126,18 @@ class ChatCompletionToolFunction:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        name = d.pop("name", None)
+        _instance = object.__new__(cls)
+        _instance.name = d.pop("name", None)
 
-        description = d.pop("description", UNSET)
+        _instance.description = d.pop("description", UNSET)
 
         _parameters = d.pop("parameters", UNSET)
-        parameters = (
+        _instance.parameters = (
             ChatCompletionToolFunctionParameters.from_response(_parameters)
             if isinstance(_parameters, dict)
             else _parameters
         )
 
-        _instance = cls(
-            name,
-            description,
-            parameters,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -103,20 +103,15 @@ class ChatCompletionToolMessageParam:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        role = d.pop("role", None)
+        _instance = object.__new__(cls)
+        _instance.role = d.pop("role", None)
 
-        content = d.pop("content", None)
+        _instance.content = d.pop("content", None)
 
-        tool_call_id = d.pop("tool_call_id", None)
+        _instance.tool_call_id = d.pop("tool_call_id", None)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        _instance = cls(
-            role,
-            content,
-            tool_call_id,
-            name,
-        )
         _instance.additional_properties = d
         return _instance
 

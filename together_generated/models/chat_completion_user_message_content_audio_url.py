@@ -61,11 +61,9 @@ class ChatCompletionUserMessageContentAudioUrl:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        url = d.pop("url", None)
+        _instance = object.__new__(cls)
+        _instance.url = d.pop("url", None)
 
-        _instance = cls(
-            url,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -82,14 +82,11 @@ class ChatCompletionUserMessageContentInputAudio:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        data = d.pop("data", None)
+        _instance = object.__new__(cls)
+        _instance.data = d.pop("data", None)
 
-        format_ = d.pop("format", None)
+        _instance.format_ = d.pop("format", None)
 
-        _instance = cls(
-            data,
-            format_,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -86,14 +86,11 @@ class ChatCompletionUserMessageContentMultimodalItemType0:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
-        text = d.pop("text", None)
+        _instance.text = d.pop("text", None)
 
-        _instance = cls(
-            type_,
-            text,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -120,19 +120,16 @@ class ChatCompletionUserMessageContentMultimodalItemType1:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
         _image_url = d.pop("image_url", None)
-        image_url = (
+        _instance.image_url = (
             ChatCompletionUserMessageContentImageUrl.from_response(_image_url)
             if isinstance(_image_url, dict)
             else _image_url
         )
 
-        _instance = cls(
-            type_,
-            image_url,
-        )
         _instance.additional_properties = d
         return _instance
 

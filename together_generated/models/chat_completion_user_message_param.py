@@ -369,8 +369,9 @@ class ChatCompletionUserMessageParam:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _content = d.pop("content", None)
-        content = (
+        _instance.content = (
             [
                 _lenient_componentsschemas_chat_completion_user_message_content_multimodal_item(
                     _item0
@@ -381,15 +382,10 @@ class ChatCompletionUserMessageParam:
             else _content
         )
 
-        role = d.pop("role", None)
+        _instance.role = d.pop("role", None)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        _instance = cls(
-            content,
-            role,
-            name,
-        )
         _instance.additional_properties = d
         return _instance
 

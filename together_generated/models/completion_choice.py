@@ -126,22 +126,18 @@ class CompletionChoice:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        index = d.pop("index", None)
+        _instance = object.__new__(cls)
+        _instance.index = d.pop("index", None)
 
-        text = d.pop("text", UNSET)
+        _instance.text = d.pop("text", UNSET)
 
         _delta = d.pop("delta", UNSET)
-        delta = (
+        _instance.delta = (
             CompletionChoiceCompletionChoiceDelta.from_response(_delta)
             if isinstance(_delta, dict)
             else _delta
         )
 
-        _instance = cls(
-            index,
-            text,
-            delta,
-        )
         _instance.additional_properties = d
         return _instance
 

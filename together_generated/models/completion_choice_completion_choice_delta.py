@@ -264,16 +264,17 @@ class CompletionChoiceCompletionChoiceDelta:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        role = d.pop("role", None)
+        _instance = object.__new__(cls)
+        _instance.role = d.pop("role", None)
 
-        token_id = d.pop("token_id", UNSET)
+        _instance.token_id = d.pop("token_id", UNSET)
 
-        content = d.pop("content", UNSET)
+        _instance.content = d.pop("content", UNSET)
 
-        reasoning = d.pop("reasoning", UNSET)
+        _instance.reasoning = d.pop("reasoning", UNSET)
 
         _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls = (
+        _instance.tool_calls = (
             [
                 (
                     ToolChoice.from_response(_item0)
@@ -287,7 +288,7 @@ class CompletionChoiceCompletionChoiceDelta:
         )
 
         _function_call = d.pop("function_call", UNSET)
-        function_call = (
+        _instance.function_call = (
             CompletionChoiceCompletionChoiceDeltaFunctionCallType0.from_response(
                 _function_call
             )
@@ -295,14 +296,6 @@ class CompletionChoiceCompletionChoiceDelta:
             else _function_call
         )
 
-        _instance = cls(
-            role,
-            token_id,
-            content,
-            reasoning,
-            tool_calls,
-            function_call,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -144,25 +144,20 @@ class CompletionChoicesDataItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        text = d.pop("text", UNSET)
+        _instance = object.__new__(cls)
+        _instance.text = d.pop("text", UNSET)
 
-        seed = d.pop("seed", UNSET)
+        _instance.seed = d.pop("seed", UNSET)
 
-        finish_reason = d.pop("finish_reason", UNSET)
+        _instance.finish_reason = d.pop("finish_reason", UNSET)
 
         _logprobs = d.pop("logprobs", UNSET)
-        logprobs = (
+        _instance.logprobs = (
             LogprobsPart.from_response(_logprobs)
             if isinstance(_logprobs, dict)
             else _logprobs
         )
 
-        _instance = cls(
-            text,
-            seed,
-            finish_reason,
-            logprobs,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -245,17 +245,18 @@ class CompletionChunk:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
         _token = d.pop("token", None)
-        token = (
+        _instance.token = (
             CompletionToken.from_response(_token)
             if isinstance(_token, dict)
             else _token
         )
 
         _choices = d.pop("choices", None)
-        choices = (
+        _instance.choices = (
             [
                 (
                     CompletionChoice.from_response(_item0)
@@ -269,26 +270,18 @@ class CompletionChunk:
         )
 
         _usage = d.pop("usage", None)
-        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
-
-        finish_reason = d.pop("finish_reason", None)
-
-        created = d.pop("created", UNSET)
-
-        object_ = d.pop("object", UNSET)
-
-        seed = d.pop("seed", UNSET)
-
-        _instance = cls(
-            id,
-            token,
-            choices,
-            usage,
-            finish_reason,
-            created,
-            object_,
-            seed,
+        _instance.usage = (
+            UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
         )
+
+        _instance.finish_reason = d.pop("finish_reason", None)
+
+        _instance.created = d.pop("created", UNSET)
+
+        _instance.object_ = d.pop("object", UNSET)
+
+        _instance.seed = d.pop("seed", UNSET)
+
         _instance.additional_properties = d
         return _instance
 

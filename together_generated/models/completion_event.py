@@ -90,14 +90,12 @@ class CompletionEvent:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _data = d.pop("data", None)
-        data = (
+        _instance.data = (
             CompletionChunk.from_response(_data) if isinstance(_data, dict) else _data
         )
 
-        _instance = cls(
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -400,67 +400,48 @@ class CompletionRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        prompt = d.pop("prompt", None)
+        _instance = object.__new__(cls)
+        _instance.prompt = d.pop("prompt", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        max_tokens = d.pop("max_tokens", UNSET)
+        _instance.max_tokens = d.pop("max_tokens", UNSET)
 
-        stop = d.pop("stop", UNSET)
+        _instance.stop = d.pop("stop", UNSET)
 
-        temperature = d.pop("temperature", UNSET)
+        _instance.temperature = d.pop("temperature", UNSET)
 
-        top_p = d.pop("top_p", UNSET)
+        _instance.top_p = d.pop("top_p", UNSET)
 
-        top_k = d.pop("top_k", UNSET)
+        _instance.top_k = d.pop("top_k", UNSET)
 
-        repetition_penalty = d.pop("repetition_penalty", UNSET)
+        _instance.repetition_penalty = d.pop("repetition_penalty", UNSET)
 
-        stream = d.pop("stream", UNSET)
+        _instance.stream = d.pop("stream", UNSET)
 
-        logprobs = d.pop("logprobs", UNSET)
+        _instance.logprobs = d.pop("logprobs", UNSET)
 
-        echo = d.pop("echo", UNSET)
+        _instance.echo = d.pop("echo", UNSET)
 
-        n = d.pop("n", UNSET)
+        _instance.n = d.pop("n", UNSET)
 
-        safety_model = d.pop("safety_model", UNSET)
+        _instance.safety_model = d.pop("safety_model", UNSET)
 
-        min_p = d.pop("min_p", UNSET)
+        _instance.min_p = d.pop("min_p", UNSET)
 
-        presence_penalty = d.pop("presence_penalty", UNSET)
+        _instance.presence_penalty = d.pop("presence_penalty", UNSET)
 
-        frequency_penalty = d.pop("frequency_penalty", UNSET)
+        _instance.frequency_penalty = d.pop("frequency_penalty", UNSET)
 
         _logit_bias = d.pop("logit_bias", UNSET)
-        logit_bias = (
+        _instance.logit_bias = (
             CompletionRequestLogitBias.from_response(_logit_bias)
             if isinstance(_logit_bias, dict)
             else _logit_bias
         )
 
-        seed = d.pop("seed", UNSET)
+        _instance.seed = d.pop("seed", UNSET)
 
-        _instance = cls(
-            prompt,
-            model,
-            max_tokens,
-            stop,
-            temperature,
-            top_p,
-            top_k,
-            repetition_penalty,
-            stream,
-            logprobs,
-            echo,
-            n,
-            safety_model,
-            min_p,
-            presence_penalty,
-            frequency_penalty,
-            logit_bias,
-            seed,
-        )
         _instance.additional_properties = d
         return _instance
 

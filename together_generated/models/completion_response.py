@@ -251,10 +251,11 @@ class CompletionResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
         _choices = d.pop("choices", None)
-        choices = (
+        _instance.choices = (
             [
                 (
                     CompletionChoicesDataItem.from_response(_item0)
@@ -268,16 +269,18 @@ class CompletionResponse:
         )
 
         _usage = d.pop("usage", None)
-        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+        _instance.usage = (
+            UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+        )
 
-        created = d.pop("created", None)
+        _instance.created = d.pop("created", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        object_ = d.pop("object", None)
+        _instance.object_ = d.pop("object", None)
 
         _prompt = d.pop("prompt", UNSET)
-        prompt = (
+        _instance.prompt = (
             [
                 (
                     PromptPartItem.from_response(_item0)
@@ -290,15 +293,6 @@ class CompletionResponse:
             else _prompt
         )
 
-        _instance = cls(
-            id,
-            choices,
-            usage,
-            created,
-            model,
-            object_,
-            prompt,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -91,20 +91,15 @@ class CompletionToken:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        text = d.pop("text", None)
+        _instance.text = d.pop("text", None)
 
-        logprob = d.pop("logprob", None)
+        _instance.logprob = d.pop("logprob", None)
 
-        special = d.pop("special", None)
+        _instance.special = d.pop("special", None)
 
-        _instance = cls(
-            id,
-            text,
-            logprob,
-            special,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -116,26 +116,19 @@ class ContainerStatus:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        finished_at = d.pop("finishedAt", UNSET)
+        _instance = object.__new__(cls)
+        _instance.finished_at = d.pop("finishedAt", UNSET)
 
-        message = d.pop("message", UNSET)
+        _instance.message = d.pop("message", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        reason = d.pop("reason", UNSET)
+        _instance.reason = d.pop("reason", UNSET)
 
-        started_at = d.pop("startedAt", UNSET)
+        _instance.started_at = d.pop("startedAt", UNSET)
 
-        status = d.pop("status", UNSET)
+        _instance.status = d.pop("status", UNSET)
 
-        _instance = cls(
-            finished_at,
-            message,
-            name,
-            reason,
-            started_at,
-            status,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -71,14 +71,11 @@ class CosineLRSchedulerArgs:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        min_lr_ratio = d.pop("min_lr_ratio", None)
+        _instance = object.__new__(cls)
+        _instance.min_lr_ratio = d.pop("min_lr_ratio", None)
 
-        num_cycles = d.pop("num_cycles", None)
+        _instance.num_cycles = d.pop("num_cycles", None)
 
-        _instance = cls(
-            min_lr_ratio,
-            num_cycles,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -106,23 +106,17 @@ class CreateBatchRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        endpoint = d.pop("endpoint", None)
+        _instance = object.__new__(cls)
+        _instance.endpoint = d.pop("endpoint", None)
 
-        input_file_id = d.pop("input_file_id", None)
+        _instance.input_file_id = d.pop("input_file_id", None)
 
-        completion_window = d.pop("completion_window", UNSET)
+        _instance.completion_window = d.pop("completion_window", UNSET)
 
-        priority = d.pop("priority", UNSET)
+        _instance.priority = d.pop("priority", UNSET)
 
-        model_id = d.pop("model_id", UNSET)
+        _instance.model_id = d.pop("model_id", UNSET)
 
-        _instance = cls(
-            endpoint,
-            input_file_id,
-            completion_window,
-            priority,
-            model_id,
-        )
         _instance.additional_properties = d
         return _instance
 

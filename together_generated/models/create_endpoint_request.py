@@ -227,40 +227,32 @@ class CreateEndpointRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
-        hardware = d.pop("hardware", None)
+        _instance.hardware = d.pop("hardware", None)
 
         _autoscaling = d.pop("autoscaling", None)
-        autoscaling = (
+        _instance.autoscaling = (
             Autoscaling.from_response(_autoscaling)
             if isinstance(_autoscaling, dict)
             else _autoscaling
         )
 
-        display_name = d.pop("display_name", UNSET)
+        _instance.display_name = d.pop("display_name", UNSET)
 
-        disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
+        _instance.disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
 
-        disable_speculative_decoding = d.pop("disable_speculative_decoding", UNSET)
-
-        state = d.pop("state", UNSET)
-
-        inactive_timeout = d.pop("inactive_timeout", UNSET)
-
-        availability_zone = d.pop("availability_zone", UNSET)
-
-        _instance = cls(
-            model,
-            hardware,
-            autoscaling,
-            display_name,
-            disable_prompt_cache,
-            disable_speculative_decoding,
-            state,
-            inactive_timeout,
-            availability_zone,
+        _instance.disable_speculative_decoding = d.pop(
+            "disable_speculative_decoding", UNSET
         )
+
+        _instance.state = d.pop("state", UNSET)
+
+        _instance.inactive_timeout = d.pop("inactive_timeout", UNSET)
+
+        _instance.availability_zone = d.pop("availability_zone", UNSET)
+
         _instance.additional_properties = d
         return _instance
 

@@ -99,20 +99,15 @@ class CreateSecretRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        name = d.pop("name", None)
+        _instance = object.__new__(cls)
+        _instance.name = d.pop("name", None)
 
-        value = d.pop("value", None)
+        _instance.value = d.pop("value", None)
 
-        description = d.pop("description", UNSET)
+        _instance.description = d.pop("description", UNSET)
 
-        project_id = d.pop("project_id", UNSET)
+        _instance.project_id = d.pop("project_id", UNSET)
 
-        _instance = cls(
-            name,
-            value,
-            description,
-            project_id,
-        )
         _instance.additional_properties = d
         return _instance
 

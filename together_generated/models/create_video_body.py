@@ -291,32 +291,33 @@ class CreateVideoBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
-        prompt = d.pop("prompt", UNSET)
+        _instance.prompt = d.pop("prompt", UNSET)
 
-        height = d.pop("height", UNSET)
+        _instance.height = d.pop("height", UNSET)
 
-        width = d.pop("width", UNSET)
+        _instance.width = d.pop("width", UNSET)
 
-        seconds = d.pop("seconds", UNSET)
+        _instance.seconds = d.pop("seconds", UNSET)
 
-        fps = d.pop("fps", UNSET)
+        _instance.fps = d.pop("fps", UNSET)
 
-        steps = d.pop("steps", UNSET)
+        _instance.steps = d.pop("steps", UNSET)
 
-        seed = d.pop("seed", UNSET)
+        _instance.seed = d.pop("seed", UNSET)
 
-        guidance_scale = d.pop("guidance_scale", UNSET)
+        _instance.guidance_scale = d.pop("guidance_scale", UNSET)
 
-        output_format = d.pop("output_format", UNSET)
+        _instance.output_format = d.pop("output_format", UNSET)
 
-        output_quality = d.pop("output_quality", UNSET)
+        _instance.output_quality = d.pop("output_quality", UNSET)
 
-        negative_prompt = d.pop("negative_prompt", UNSET)
+        _instance.negative_prompt = d.pop("negative_prompt", UNSET)
 
         _frame_images = d.pop("frame_images", UNSET)
-        frame_images = (
+        _instance.frame_images = (
             [
                 (
                     VideoFrameImageInput.from_response(_item0)
@@ -329,24 +330,8 @@ class CreateVideoBody:
             else _frame_images
         )
 
-        reference_images = d.pop("reference_images", UNSET)
+        _instance.reference_images = d.pop("reference_images", UNSET)
 
-        _instance = cls(
-            model,
-            prompt,
-            height,
-            width,
-            seconds,
-            fps,
-            steps,
-            seed,
-            guidance_scale,
-            output_format,
-            output_quality,
-            negative_prompt,
-            frame_images,
-            reference_images,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -114,22 +114,18 @@ class CreateVolumeRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _content = d.pop("content", None)
-        content = (
+        _instance.content = (
             VolumeContentRequest.from_response(_content)
             if isinstance(_content, dict)
             else _content
         )
 
-        name = d.pop("name", None)
+        _instance.name = d.pop("name", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        _instance = cls(
-            content,
-            name,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

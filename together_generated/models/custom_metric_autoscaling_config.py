@@ -103,17 +103,13 @@ class CustomMetricAutoscalingConfig:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        custom_metric_name = d.pop("custom_metric_name", UNSET)
+        _instance = object.__new__(cls)
+        _instance.custom_metric_name = d.pop("custom_metric_name", UNSET)
 
-        metric = d.pop("metric", UNSET)
+        _instance.metric = d.pop("metric", UNSET)
 
-        target = d.pop("target", UNSET)
+        _instance.target = d.pop("target", UNSET)
 
-        _instance = cls(
-            custom_metric_name,
-            metric,
-            target,
-        )
         _instance.additional_properties = d
         return _instance
 

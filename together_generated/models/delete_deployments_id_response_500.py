@@ -39,7 +39,7 @@ class DeleteDeploymentsIdResponse500:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        _instance = cls()
+        _instance = object.__new__(cls)
         _instance.additional_properties = d
         return _instance
 

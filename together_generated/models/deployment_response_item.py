@@ -632,23 +632,24 @@ class DeploymentResponseItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        args = d.pop("args", UNSET)
+        _instance = object.__new__(cls)
+        _instance.args = d.pop("args", UNSET)
 
         _autoscaling = d.pop("autoscaling", UNSET)
-        autoscaling = _lenient_autoscaling(_autoscaling)
+        _instance.autoscaling = _lenient_autoscaling(_autoscaling)
 
-        command = d.pop("command", UNSET)
+        _instance.command = d.pop("command", UNSET)
 
-        cpu = d.pop("cpu", UNSET)
+        _instance.cpu = d.pop("cpu", UNSET)
 
-        created_at = d.pop("created_at", UNSET)
+        _instance.created_at = d.pop("created_at", UNSET)
 
-        description = d.pop("description", UNSET)
+        _instance.description = d.pop("description", UNSET)
 
-        desired_replicas = d.pop("desired_replicas", UNSET)
+        _instance.desired_replicas = d.pop("desired_replicas", UNSET)
 
         _environment_variables = d.pop("environment_variables", UNSET)
-        environment_variables = (
+        _instance.environment_variables = (
             [
                 (
                     EnvironmentVariable.from_response(_item0)
@@ -661,45 +662,45 @@ class DeploymentResponseItem:
             else _environment_variables
         )
 
-        gpu_count = d.pop("gpu_count", UNSET)
+        _instance.gpu_count = d.pop("gpu_count", UNSET)
 
-        gpu_type = d.pop("gpu_type", UNSET)
+        _instance.gpu_type = d.pop("gpu_type", UNSET)
 
-        health_check_path = d.pop("health_check_path", UNSET)
+        _instance.health_check_path = d.pop("health_check_path", UNSET)
 
-        id = d.pop("id", UNSET)
+        _instance.id = d.pop("id", UNSET)
 
-        image = d.pop("image", UNSET)
+        _instance.image = d.pop("image", UNSET)
 
-        max_replicas = d.pop("max_replicas", UNSET)
+        _instance.max_replicas = d.pop("max_replicas", UNSET)
 
-        memory = d.pop("memory", UNSET)
+        _instance.memory = d.pop("memory", UNSET)
 
-        min_replicas = d.pop("min_replicas", UNSET)
+        _instance.min_replicas = d.pop("min_replicas", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        object_ = d.pop("object", UNSET)
+        _instance.object_ = d.pop("object", UNSET)
 
-        port = d.pop("port", UNSET)
+        _instance.port = d.pop("port", UNSET)
 
-        ready_replicas = d.pop("ready_replicas", UNSET)
+        _instance.ready_replicas = d.pop("ready_replicas", UNSET)
 
         _replica_events = d.pop("replica_events", UNSET)
-        replica_events = (
+        _instance.replica_events = (
             DeploymentResponseItemReplicaEvents.from_response(_replica_events)
             if isinstance(_replica_events, dict)
             else _replica_events
         )
 
-        status = d.pop("status", UNSET)
+        _instance.status = d.pop("status", UNSET)
 
-        storage = d.pop("storage", UNSET)
+        _instance.storage = d.pop("storage", UNSET)
 
-        updated_at = d.pop("updated_at", UNSET)
+        _instance.updated_at = d.pop("updated_at", UNSET)
 
         _volumes = d.pop("volumes", UNSET)
-        volumes = (
+        _instance.volumes = (
             [
                 (
                     VolumeMount.from_response(_item0)
@@ -712,33 +713,6 @@ class DeploymentResponseItem:
             else _volumes
         )
 
-        _instance = cls(
-            args,
-            autoscaling,
-            command,
-            cpu,
-            created_at,
-            description,
-            desired_replicas,
-            environment_variables,
-            gpu_count,
-            gpu_type,
-            health_check_path,
-            id,
-            image,
-            max_replicas,
-            memory,
-            min_replicas,
-            name,
-            object_,
-            port,
-            ready_replicas,
-            replica_events,
-            status,
-            storage,
-            updated_at,
-            volumes,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -108,19 +108,16 @@ class DisplayorExecuteOutput:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _data = d.pop("data", None)
-        data = (
+        _instance.data = (
             DisplayorExecuteOutputData.from_response(_data)
             if isinstance(_data, dict)
             else _data
         )
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        _instance = cls(
-            data,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

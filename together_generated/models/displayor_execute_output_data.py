@@ -352,8 +352,9 @@ class DisplayorExecuteOutputData:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _applicationgeojson = d.pop("application/geo+json", UNSET)
-        applicationgeojson = (
+        _instance.applicationgeojson = (
             DisplayorExecuteOutputDataApplicationgeojson.from_response(
                 _applicationgeojson
             )
@@ -361,19 +362,19 @@ class DisplayorExecuteOutputData:
             else _applicationgeojson
         )
 
-        applicationjavascript = d.pop("application/javascript", UNSET)
+        _instance.applicationjavascript = d.pop("application/javascript", UNSET)
 
         _applicationjson = d.pop("application/json", UNSET)
-        applicationjson = (
+        _instance.applicationjson = (
             DisplayorExecuteOutputDataApplicationjson.from_response(_applicationjson)
             if isinstance(_applicationjson, dict)
             else _applicationjson
         )
 
-        applicationpdf = d.pop("application/pdf", UNSET)
+        _instance.applicationpdf = d.pop("application/pdf", UNSET)
 
         _applicationvnd_vega_v5json = d.pop("application/vnd.vega.v5+json", UNSET)
-        applicationvnd_vega_v5json = (
+        _instance.applicationvnd_vega_v5json = (
             DisplayorExecuteOutputDataApplicationvndVegaV5Json.from_response(
                 _applicationvnd_vega_v5json
             )
@@ -384,7 +385,7 @@ class DisplayorExecuteOutputData:
         _applicationvnd_vegalite_v4json = d.pop(
             "application/vnd.vegalite.v4+json", UNSET
         )
-        applicationvnd_vegalite_v4json = (
+        _instance.applicationvnd_vegalite_v4json = (
             DisplayorExecuteOutputDataApplicationvndVegaliteV4Json.from_response(
                 _applicationvnd_vegalite_v4json
             )
@@ -392,38 +393,22 @@ class DisplayorExecuteOutputData:
             else _applicationvnd_vegalite_v4json
         )
 
-        imagegif = d.pop("image/gif", UNSET)
+        _instance.imagegif = d.pop("image/gif", UNSET)
 
-        imagejpeg = d.pop("image/jpeg", UNSET)
+        _instance.imagejpeg = d.pop("image/jpeg", UNSET)
 
-        imagepng = d.pop("image/png", UNSET)
+        _instance.imagepng = d.pop("image/png", UNSET)
 
-        imagesvgxml = d.pop("image/svg+xml", UNSET)
+        _instance.imagesvgxml = d.pop("image/svg+xml", UNSET)
 
-        texthtml = d.pop("text/html", UNSET)
+        _instance.texthtml = d.pop("text/html", UNSET)
 
-        textlatex = d.pop("text/latex", UNSET)
+        _instance.textlatex = d.pop("text/latex", UNSET)
 
-        textmarkdown = d.pop("text/markdown", UNSET)
+        _instance.textmarkdown = d.pop("text/markdown", UNSET)
 
-        textplain = d.pop("text/plain", UNSET)
+        _instance.textplain = d.pop("text/plain", UNSET)
 
-        _instance = cls(
-            applicationgeojson,
-            applicationjavascript,
-            applicationjson,
-            applicationpdf,
-            applicationvnd_vega_v5json,
-            applicationvnd_vegalite_v4json,
-            imagegif,
-            imagejpeg,
-            imagepng,
-            imagesvgxml,
-            texthtml,
-            textlatex,
-            textmarkdown,
-            textplain,
-        )
         _instance.additional_properties = d
         return _instance
 

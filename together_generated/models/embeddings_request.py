@@ -130,14 +130,11 @@ class EmbeddingsRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
-        input_ = d.pop("input", None)
+        _instance.input_ = d.pop("input", None)
 
-        _instance = cls(
-            model,
-            input_,
-        )
         _instance.additional_properties = d
         return _instance
 

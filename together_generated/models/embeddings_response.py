@@ -136,12 +136,13 @@ class EmbeddingsResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        object_ = d.pop("object", None)
+        _instance = object.__new__(cls)
+        _instance.object_ = d.pop("object", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
         _data = d.pop("data", None)
-        data = (
+        _instance.data = (
             [
                 (
                     EmbeddingsResponseDataItem.from_response(_item0)
@@ -154,11 +155,6 @@ class EmbeddingsResponse:
             else _data
         )
 
-        _instance = cls(
-            object_,
-            model,
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

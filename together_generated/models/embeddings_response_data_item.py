@@ -102,17 +102,13 @@ class EmbeddingsResponseDataItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        object_ = d.pop("object", None)
+        _instance = object.__new__(cls)
+        _instance.object_ = d.pop("object", None)
 
-        embedding = d.pop("embedding", None)
+        _instance.embedding = d.pop("embedding", None)
 
-        index = d.pop("index", None)
+        _instance.index = d.pop("index", None)
 
-        _instance = cls(
-            object_,
-            embedding,
-            index,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -62,11 +62,9 @@ class EndpointPricing:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        cents_per_minute = d.pop("cents_per_minute", None)
+        _instance = object.__new__(cls)
+        _instance.cents_per_minute = d.pop("cents_per_minute", None)
 
-        _instance = cls(
-            cents_per_minute,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -88,17 +88,13 @@ class EnvironmentVariable:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        name = d.pop("name", None)
+        _instance = object.__new__(cls)
+        _instance.name = d.pop("name", None)
 
-        value = d.pop("value", UNSET)
+        _instance.value = d.pop("value", UNSET)
 
-        value_from_secret = d.pop("value_from_secret", UNSET)
+        _instance.value_from_secret = d.pop("value_from_secret", UNSET)
 
-        _instance = cls(
-            name,
-            value,
-            value_from_secret,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -90,14 +90,12 @@ class ErrorData:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _error = d.pop("error", None)
-        error = (
+        _instance.error = (
             ErrorDataError.from_response(_error) if isinstance(_error, dict) else _error
         )
 
-        _instance = cls(
-            error,
-        )
         _instance.additional_properties = d
         return _instance
 

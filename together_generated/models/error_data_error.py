@@ -133,20 +133,15 @@ class ErrorDataError:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        message = d.pop("message", None)
+        _instance = object.__new__(cls)
+        _instance.message = d.pop("message", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        param = d.pop("param", UNSET)
+        _instance.param = d.pop("param", UNSET)
 
-        code = d.pop("code", UNSET)
+        _instance.code = d.pop("code", UNSET)
 
-        _instance = cls(
-            message,
-            type_,
-            param,
-            code,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -198,33 +198,27 @@ class EvaluationClassifyParameters:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _judge = d.pop("judge", None)
-        judge = (
+        _instance.judge = (
             EvaluationJudgeModelConfig.from_response(_judge)
             if isinstance(_judge, dict)
             else _judge
         )
 
-        labels = d.pop("labels", None)
+        _instance.labels = d.pop("labels", None)
 
-        pass_labels = d.pop("pass_labels", None)
+        _instance.pass_labels = d.pop("pass_labels", None)
 
-        input_data_file_path = d.pop("input_data_file_path", None)
+        _instance.input_data_file_path = d.pop("input_data_file_path", None)
 
         _model_to_evaluate = d.pop("model_to_evaluate", UNSET)
-        model_to_evaluate = (
+        _instance.model_to_evaluate = (
             EvaluationModelRequest.from_response(_model_to_evaluate)
             if isinstance(_model_to_evaluate, dict)
             else _model_to_evaluate
         )
 
-        _instance = cls(
-            judge,
-            labels,
-            pass_labels,
-            input_data_file_path,
-            model_to_evaluate,
-        )
         _instance.additional_properties = d
         return _instance
 

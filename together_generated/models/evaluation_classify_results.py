@@ -214,26 +214,19 @@ class EvaluationClassifyResults:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        generation_fail_count = d.pop("generation_fail_count", UNSET)
+        _instance = object.__new__(cls)
+        _instance.generation_fail_count = d.pop("generation_fail_count", UNSET)
 
-        judge_fail_count = d.pop("judge_fail_count", UNSET)
+        _instance.judge_fail_count = d.pop("judge_fail_count", UNSET)
 
-        invalid_label_count = d.pop("invalid_label_count", UNSET)
+        _instance.invalid_label_count = d.pop("invalid_label_count", UNSET)
 
-        result_file_id = d.pop("result_file_id", UNSET)
+        _instance.result_file_id = d.pop("result_file_id", UNSET)
 
-        pass_percentage = d.pop("pass_percentage", UNSET)
+        _instance.pass_percentage = d.pop("pass_percentage", UNSET)
 
-        label_counts = d.pop("label_counts", UNSET)
+        _instance.label_counts = d.pop("label_counts", UNSET)
 
-        _instance = cls(
-            generation_fail_count,
-            judge_fail_count,
-            invalid_label_count,
-            result_file_id,
-            pass_percentage,
-            label_counts,
-        )
         _instance.additional_properties = d
         return _instance
 

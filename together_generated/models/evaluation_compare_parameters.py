@@ -205,35 +205,30 @@ class EvaluationCompareParameters:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _judge = d.pop("judge", None)
-        judge = (
+        _instance.judge = (
             EvaluationJudgeModelConfig.from_response(_judge)
             if isinstance(_judge, dict)
             else _judge
         )
 
-        input_data_file_path = d.pop("input_data_file_path", None)
+        _instance.input_data_file_path = d.pop("input_data_file_path", None)
 
         _model_a = d.pop("model_a", UNSET)
-        model_a = (
+        _instance.model_a = (
             EvaluationModelRequest.from_response(_model_a)
             if isinstance(_model_a, dict)
             else _model_a
         )
 
         _model_b = d.pop("model_b", UNSET)
-        model_b = (
+        _instance.model_b = (
             EvaluationModelRequest.from_response(_model_b)
             if isinstance(_model_b, dict)
             else _model_b
         )
 
-        _instance = cls(
-            judge,
-            input_data_file_path,
-            model_a,
-            model_b,
-        )
         _instance.additional_properties = d
         return _instance
 

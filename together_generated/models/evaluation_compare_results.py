@@ -177,29 +177,21 @@ class EvaluationCompareResults:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        num_samples = d.pop("num_samples", UNSET)
+        _instance = object.__new__(cls)
+        _instance.num_samples = d.pop("num_samples", UNSET)
 
-        a_wins = d.pop("A_wins", UNSET)
+        _instance.a_wins = d.pop("A_wins", UNSET)
 
-        b_wins = d.pop("B_wins", UNSET)
+        _instance.b_wins = d.pop("B_wins", UNSET)
 
-        ties = d.pop("Ties", UNSET)
+        _instance.ties = d.pop("Ties", UNSET)
 
-        generation_fail_count = d.pop("generation_fail_count", UNSET)
+        _instance.generation_fail_count = d.pop("generation_fail_count", UNSET)
 
-        judge_fail_count = d.pop("judge_fail_count", UNSET)
+        _instance.judge_fail_count = d.pop("judge_fail_count", UNSET)
 
-        result_file_id = d.pop("result_file_id", UNSET)
+        _instance.result_file_id = d.pop("result_file_id", UNSET)
 
-        _instance = cls(
-            num_samples,
-            a_wins,
-            b_wins,
-            ties,
-            generation_fail_count,
-            judge_fail_count,
-            result_file_id,
-        )
         _instance.additional_properties = d
         return _instance
 

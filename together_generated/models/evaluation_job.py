@@ -447,16 +447,17 @@ class EvaluationJob:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        workflow_id = d.pop("workflow_id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.workflow_id = d.pop("workflow_id", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        _instance.type_ = d.pop("type", UNSET)
 
-        owner_id = d.pop("owner_id", UNSET)
+        _instance.owner_id = d.pop("owner_id", UNSET)
 
-        status = d.pop("status", UNSET)
+        _instance.status = d.pop("status", UNSET)
 
         _status_updates = d.pop("status_updates", UNSET)
-        status_updates = (
+        _instance.status_updates = (
             [
                 (
                     EvaluationJobStatusUpdate.from_response(_item0)
@@ -470,32 +471,21 @@ class EvaluationJob:
         )
 
         _parameters = d.pop("parameters", UNSET)
-        parameters = (
+        _instance.parameters = (
             EvaluationJobParameters.from_response(_parameters)
             if isinstance(_parameters, dict)
             else _parameters
         )
 
         _created_at = d.pop("created_at", UNSET)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
         _updated_at = d.pop("updated_at", UNSET)
-        updated_at = lenient_datetime(_updated_at)
+        _instance.updated_at = lenient_datetime(_updated_at)
 
         _results = d.pop("results", UNSET)
-        results = _lenient_results(_results)
+        _instance.results = _lenient_results(_results)
 
-        _instance = cls(
-            workflow_id,
-            type_,
-            owner_id,
-            status,
-            status_updates,
-            parameters,
-            created_at,
-            updated_at,
-            results,
-        )
         _instance.additional_properties = d
         return _instance
 

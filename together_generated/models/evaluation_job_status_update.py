@@ -100,18 +100,14 @@ class EvaluationJobStatusUpdate:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        _instance = object.__new__(cls)
+        _instance.status = d.pop("status", UNSET)
 
-        message = d.pop("message", UNSET)
+        _instance.message = d.pop("message", UNSET)
 
         _timestamp = d.pop("timestamp", UNSET)
-        timestamp = lenient_datetime(_timestamp)
+        _instance.timestamp = lenient_datetime(_timestamp)
 
-        _instance = cls(
-            status,
-            message,
-            timestamp,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -148,32 +148,23 @@ class EvaluationModelRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
-        max_tokens = d.pop("max_tokens", None)
+        _instance.max_tokens = d.pop("max_tokens", None)
 
-        temperature = d.pop("temperature", None)
+        _instance.temperature = d.pop("temperature", None)
 
-        system_template = d.pop("system_template", None)
+        _instance.system_template = d.pop("system_template", None)
 
-        input_template = d.pop("input_template", None)
+        _instance.input_template = d.pop("input_template", None)
 
-        model_source = d.pop("model_source", None)
+        _instance.model_source = d.pop("model_source", None)
 
-        external_api_token = d.pop("external_api_token", UNSET)
+        _instance.external_api_token = d.pop("external_api_token", UNSET)
 
-        external_base_url = d.pop("external_base_url", UNSET)
+        _instance.external_base_url = d.pop("external_base_url", UNSET)
 
-        _instance = cls(
-            model,
-            max_tokens,
-            temperature,
-            system_template,
-            input_template,
-            model_source,
-            external_api_token,
-            external_base_url,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -86,14 +86,11 @@ class EvaluationResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        workflow_id = d.pop("workflow_id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.workflow_id = d.pop("workflow_id", UNSET)
 
-        status = d.pop("status", UNSET)
+        _instance.status = d.pop("status", UNSET)
 
-        _instance = cls(
-            workflow_id,
-            status,
-        )
         _instance.additional_properties = d
         return _instance
 

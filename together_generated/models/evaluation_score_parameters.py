@@ -194,36 +194,29 @@ class EvaluationScoreParameters:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _judge = d.pop("judge", None)
-        judge = (
+        _instance.judge = (
             EvaluationJudgeModelConfig.from_response(_judge)
             if isinstance(_judge, dict)
             else _judge
         )
 
-        min_score = d.pop("min_score", None)
+        _instance.min_score = d.pop("min_score", None)
 
-        max_score = d.pop("max_score", None)
+        _instance.max_score = d.pop("max_score", None)
 
-        pass_threshold = d.pop("pass_threshold", None)
+        _instance.pass_threshold = d.pop("pass_threshold", None)
 
-        input_data_file_path = d.pop("input_data_file_path", None)
+        _instance.input_data_file_path = d.pop("input_data_file_path", None)
 
         _model_to_evaluate = d.pop("model_to_evaluate", UNSET)
-        model_to_evaluate = (
+        _instance.model_to_evaluate = (
             EvaluationModelRequest.from_response(_model_to_evaluate)
             if isinstance(_model_to_evaluate, dict)
             else _model_to_evaluate
         )
 
-        _instance = cls(
-            judge,
-            min_score,
-            max_score,
-            pass_threshold,
-            input_data_file_path,
-            model_to_evaluate,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -210,31 +210,24 @@ class EvaluationScoreResults:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _aggregated_scores = d.pop("aggregated_scores", UNSET)
-        aggregated_scores = (
+        _instance.aggregated_scores = (
             EvaluationScoreResultsAggregatedScores.from_response(_aggregated_scores)
             if isinstance(_aggregated_scores, dict)
             else _aggregated_scores
         )
 
-        generation_fail_count = d.pop("generation_fail_count", UNSET)
+        _instance.generation_fail_count = d.pop("generation_fail_count", UNSET)
 
-        judge_fail_count = d.pop("judge_fail_count", UNSET)
+        _instance.judge_fail_count = d.pop("judge_fail_count", UNSET)
 
-        invalid_score_count = d.pop("invalid_score_count", UNSET)
+        _instance.invalid_score_count = d.pop("invalid_score_count", UNSET)
 
-        failed_samples = d.pop("failed_samples", UNSET)
+        _instance.failed_samples = d.pop("failed_samples", UNSET)
 
-        result_file_id = d.pop("result_file_id", UNSET)
+        _instance.result_file_id = d.pop("result_file_id", UNSET)
 
-        _instance = cls(
-            aggregated_scores,
-            generation_fail_count,
-            judge_fail_count,
-            invalid_score_count,
-            failed_samples,
-            result_file_id,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -91,17 +91,13 @@ class EvaluationScoreResultsAggregatedScores:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        mean_score = d.pop("mean_score", UNSET)
+        _instance = object.__new__(cls)
+        _instance.mean_score = d.pop("mean_score", UNSET)
 
-        std_score = d.pop("std_score", UNSET)
+        _instance.std_score = d.pop("std_score", UNSET)
 
-        pass_percentage = d.pop("pass_percentage", UNSET)
+        _instance.pass_percentage = d.pop("pass_percentage", UNSET)
 
-        _instance = cls(
-            mean_score,
-            std_score,
-            pass_percentage,
-        )
         _instance.additional_properties = d
         return _instance
 

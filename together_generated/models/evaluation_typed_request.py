@@ -221,15 +221,12 @@ class EvaluationTypedRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
         _parameters = d.pop("parameters", None)
-        parameters = _lenient_parameters(_parameters)
+        _instance.parameters = _lenient_parameters(_parameters)
 
-        _instance = cls(
-            type_,
-            parameters,
-        )
         _instance.additional_properties = d
         return _instance
 

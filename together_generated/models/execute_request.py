@@ -155,12 +155,13 @@ class ExecuteRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        code = d.pop("code", None)
+        _instance = object.__new__(cls)
+        _instance.code = d.pop("code", None)
 
-        language = d.pop("language", None)
+        _instance.language = d.pop("language", None)
 
         _files = d.pop("files", UNSET)
-        files = (
+        _instance.files = (
             [
                 (
                     ExecuteRequestFilesItem.from_response(_item0)
@@ -173,14 +174,8 @@ class ExecuteRequest:
             else _files
         )
 
-        session_id = d.pop("session_id", UNSET)
+        _instance.session_id = d.pop("session_id", UNSET)
 
-        _instance = cls(
-            code,
-            language,
-            files,
-            session_id,
-        )
         _instance.additional_properties = d
         return _instance
 

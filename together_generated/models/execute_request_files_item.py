@@ -89,17 +89,13 @@ class ExecuteRequestFilesItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        content = d.pop("content", None)
+        _instance = object.__new__(cls)
+        _instance.content = d.pop("content", None)
 
-        encoding = d.pop("encoding", None)
+        _instance.encoding = d.pop("encoding", None)
 
-        name = d.pop("name", None)
+        _instance.name = d.pop("name", None)
 
-        _instance = cls(
-            content,
-            encoding,
-            name,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -240,22 +240,18 @@ class ExecuteResponseData:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _outputs = d.pop("outputs", None)
-        outputs = (
+        _instance.outputs = (
             [_lenient_outputs_item(_item0) for _item0 in _outputs]
             if isinstance(_outputs, list)
             else _outputs
         )
 
-        session_id = d.pop("session_id", None)
+        _instance.session_id = d.pop("session_id", None)
 
-        status = d.pop("status", UNSET)
+        _instance.status = d.pop("status", UNSET)
 
-        _instance = cls(
-            outputs,
-            session_id,
-            status,
-        )
         _instance.additional_properties = d
         return _instance
 

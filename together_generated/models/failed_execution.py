@@ -129,10 +129,11 @@ class FailedExecution:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        data = d.pop("data", None)
+        _instance = object.__new__(cls)
+        _instance.data = d.pop("data", None)
 
         _errors = d.pop("errors", None)
-        errors = (
+        _instance.errors = (
             [
                 (
                     ErrorType1.from_response(_item0)
@@ -145,10 +146,6 @@ class FailedExecution:
             else _errors
         )
 
-        _instance = cls(
-            data,
-            errors,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -72,14 +72,11 @@ class FileDeleteResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", UNSET)
 
-        deleted = d.pop("deleted", UNSET)
+        _instance.deleted = d.pop("deleted", UNSET)
 
-        _instance = cls(
-            id,
-            deleted,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -83,17 +83,13 @@ class FileInfo:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        last_modified = d.pop("last_modified", UNSET)
+        _instance = object.__new__(cls)
+        _instance.last_modified = d.pop("last_modified", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        size = d.pop("size", UNSET)
+        _instance.size = d.pop("size", UNSET)
 
-        _instance = cls(
-            last_modified,
-            name,
-            size,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -105,8 +105,9 @@ class FileList:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _data = d.pop("data", None)
-        data = (
+        _instance.data = (
             [
                 (
                     FileResponse.from_response(_item0)
@@ -119,9 +120,6 @@ class FileList:
             else _data
         )
 
-        _instance = cls(
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -146,32 +146,23 @@ class FileResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        object_ = d.pop("object", None)
+        _instance.object_ = d.pop("object", None)
 
-        created_at = d.pop("created_at", None)
+        _instance.created_at = d.pop("created_at", None)
 
-        filename = d.pop("filename", None)
+        _instance.filename = d.pop("filename", None)
 
-        bytes_ = d.pop("bytes", None)
+        _instance.bytes_ = d.pop("bytes", None)
 
-        purpose = d.pop("purpose", None)
+        _instance.purpose = d.pop("purpose", None)
 
-        processed = d.pop("Processed", None)
+        _instance.processed = d.pop("Processed", None)
 
-        file_type = d.pop("FileType", None)
+        _instance.file_type = d.pop("FileType", None)
 
-        _instance = cls(
-            id,
-            object_,
-            created_at,
-            filename,
-            bytes_,
-            purpose,
-            processed,
-            file_type,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -91,20 +91,15 @@ class FineTuneCheckpoint:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        step = d.pop("step", None)
+        _instance = object.__new__(cls)
+        _instance.step = d.pop("step", None)
 
-        created_at = d.pop("created_at", None)
+        _instance.created_at = d.pop("created_at", None)
 
-        path = d.pop("path", None)
+        _instance.path = d.pop("path", None)
 
-        checkpoint_type = d.pop("checkpoint_type", None)
+        _instance.checkpoint_type = d.pop("checkpoint_type", None)
 
-        _instance = cls(
-            step,
-            created_at,
-            path,
-            checkpoint_type,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -236,50 +236,35 @@ class FineTuneEvent:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        object_ = d.pop("object", None)
+        _instance = object.__new__(cls)
+        _instance.object_ = d.pop("object", None)
 
-        created_at = d.pop("created_at", None)
+        _instance.created_at = d.pop("created_at", None)
 
-        message = d.pop("message", None)
+        _instance.message = d.pop("message", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        param_count = d.pop("param_count", None)
+        _instance.param_count = d.pop("param_count", None)
 
-        token_count = d.pop("token_count", None)
+        _instance.token_count = d.pop("token_count", None)
 
-        total_steps = d.pop("total_steps", None)
+        _instance.total_steps = d.pop("total_steps", None)
 
-        wandb_url = d.pop("wandb_url", None)
+        _instance.wandb_url = d.pop("wandb_url", None)
 
-        step = d.pop("step", None)
+        _instance.step = d.pop("step", None)
 
-        checkpoint_path = d.pop("checkpoint_path", None)
+        _instance.checkpoint_path = d.pop("checkpoint_path", None)
 
-        model_path = d.pop("model_path", None)
+        _instance.model_path = d.pop("model_path", None)
 
-        training_offset = d.pop("training_offset", None)
+        _instance.training_offset = d.pop("training_offset", None)
 
-        hash_ = d.pop("hash", None)
+        _instance.hash_ = d.pop("hash", None)
 
-        level = d.pop("level", UNSET)
+        _instance.level = d.pop("level", UNSET)
 
-        _instance = cls(
-            object_,
-            created_at,
-            message,
-            type_,
-            param_count,
-            token_count,
-            total_steps,
-            wandb_url,
-            step,
-            checkpoint_path,
-            model_path,
-            training_offset,
-            hash_,
-            level,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -239,51 +239,39 @@ class FineTuneModelLimits:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model_name = d.pop("model_name", None)
+        _instance = object.__new__(cls)
+        _instance.model_name = d.pop("model_name", None)
 
-        max_num_epochs = d.pop("max_num_epochs", None)
+        _instance.max_num_epochs = d.pop("max_num_epochs", None)
 
-        max_num_evals = d.pop("max_num_evals", None)
+        _instance.max_num_evals = d.pop("max_num_evals", None)
 
-        max_learning_rate = d.pop("max_learning_rate", None)
+        _instance.max_learning_rate = d.pop("max_learning_rate", None)
 
-        min_learning_rate = d.pop("min_learning_rate", None)
+        _instance.min_learning_rate = d.pop("min_learning_rate", None)
 
-        supports_vision = d.pop("supports_vision", None)
+        _instance.supports_vision = d.pop("supports_vision", None)
 
-        supports_tools = d.pop("supports_tools", None)
+        _instance.supports_tools = d.pop("supports_tools", None)
 
-        supports_reasoning = d.pop("supports_reasoning", None)
+        _instance.supports_reasoning = d.pop("supports_reasoning", None)
 
-        merge_output_lora = d.pop("merge_output_lora", None)
+        _instance.merge_output_lora = d.pop("merge_output_lora", None)
 
         _full_training = d.pop("full_training", UNSET)
-        full_training = (
+        _instance.full_training = (
             FineTuneModelLimitsFullTraining.from_response(_full_training)
             if isinstance(_full_training, dict)
             else _full_training
         )
 
         _lora_training = d.pop("lora_training", UNSET)
-        lora_training = (
+        _instance.lora_training = (
             FineTuneModelLimitsLoraTraining.from_response(_lora_training)
             if isinstance(_lora_training, dict)
             else _lora_training
         )
 
-        _instance = cls(
-            model_name,
-            max_num_epochs,
-            max_num_evals,
-            max_learning_rate,
-            min_learning_rate,
-            supports_vision,
-            supports_tools,
-            supports_reasoning,
-            merge_output_lora,
-            full_training,
-            lora_training,
-        )
         _instance.additional_properties = d
         return _instance
 

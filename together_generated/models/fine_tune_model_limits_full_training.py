@@ -90,17 +90,13 @@ class FineTuneModelLimitsFullTraining:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        max_batch_size = d.pop("max_batch_size", None)
+        _instance = object.__new__(cls)
+        _instance.max_batch_size = d.pop("max_batch_size", None)
 
-        max_batch_size_dpo = d.pop("max_batch_size_dpo", None)
+        _instance.max_batch_size_dpo = d.pop("max_batch_size_dpo", None)
 
-        min_batch_size = d.pop("min_batch_size", None)
+        _instance.min_batch_size = d.pop("min_batch_size", None)
 
-        _instance = cls(
-            max_batch_size,
-            max_batch_size_dpo,
-            min_batch_size,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -123,23 +123,17 @@ class FineTuneModelLimitsLoraTraining:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        max_batch_size = d.pop("max_batch_size", None)
+        _instance = object.__new__(cls)
+        _instance.max_batch_size = d.pop("max_batch_size", None)
 
-        max_batch_size_dpo = d.pop("max_batch_size_dpo", None)
+        _instance.max_batch_size_dpo = d.pop("max_batch_size_dpo", None)
 
-        min_batch_size = d.pop("min_batch_size", None)
+        _instance.min_batch_size = d.pop("min_batch_size", None)
 
-        max_rank = d.pop("max_rank", None)
+        _instance.max_rank = d.pop("max_rank", None)
 
-        target_modules = d.pop("target_modules", None)
+        _instance.target_modules = d.pop("target_modules", None)
 
-        _instance = cls(
-            max_batch_size,
-            max_batch_size_dpo,
-            min_batch_size,
-            max_rank,
-            target_modules,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -72,14 +72,11 @@ class FineTuneProgress:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        estimate_available = d.pop("estimate_available", None)
+        _instance = object.__new__(cls)
+        _instance.estimate_available = d.pop("estimate_available", None)
 
-        seconds_remaining = d.pop("seconds_remaining", None)
+        _instance.seconds_remaining = d.pop("seconds_remaining", None)
 
-        _instance = cls(
-            estimate_available,
-            seconds_remaining,
-        )
         _instance.additional_properties = d
         return _instance
 

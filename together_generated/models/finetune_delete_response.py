@@ -61,11 +61,9 @@ class FinetuneDeleteResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        message = d.pop("message", UNSET)
+        _instance = object.__new__(cls)
+        _instance.message = d.pop("message", UNSET)
 
-        _instance = cls(
-            message,
-        )
         _instance.additional_properties = d
         return _instance
 

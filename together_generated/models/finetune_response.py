@@ -872,77 +872,78 @@ class FinetuneResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        status = d.pop("status", None)
+        _instance.status = d.pop("status", None)
 
-        training_file = d.pop("training_file", UNSET)
+        _instance.training_file = d.pop("training_file", UNSET)
 
-        validation_file = d.pop("validation_file", UNSET)
+        _instance.validation_file = d.pop("validation_file", UNSET)
 
-        model = d.pop("model", UNSET)
+        _instance.model = d.pop("model", UNSET)
 
-        model_output_name = d.pop("model_output_name", UNSET)
+        _instance.model_output_name = d.pop("model_output_name", UNSET)
 
-        model_output_path = d.pop("model_output_path", UNSET)
+        _instance.model_output_path = d.pop("model_output_path", UNSET)
 
-        trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
+        _instance.trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
 
-        trainingfile_size = d.pop("trainingfile_size", UNSET)
+        _instance.trainingfile_size = d.pop("trainingfile_size", UNSET)
 
         _created_at = d.pop("created_at", UNSET)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
         _updated_at = d.pop("updated_at", UNSET)
-        updated_at = lenient_datetime(_updated_at)
+        _instance.updated_at = lenient_datetime(_updated_at)
 
         _started_at = d.pop("started_at", UNSET)
-        started_at = lenient_datetime(_started_at)
+        _instance.started_at = lenient_datetime(_started_at)
 
-        n_epochs = d.pop("n_epochs", UNSET)
+        _instance.n_epochs = d.pop("n_epochs", UNSET)
 
-        n_checkpoints = d.pop("n_checkpoints", UNSET)
+        _instance.n_checkpoints = d.pop("n_checkpoints", UNSET)
 
-        n_evals = d.pop("n_evals", UNSET)
+        _instance.n_evals = d.pop("n_evals", UNSET)
 
-        batch_size = d.pop("batch_size", UNSET)
+        _instance.batch_size = d.pop("batch_size", UNSET)
 
-        learning_rate = d.pop("learning_rate", UNSET)
+        _instance.learning_rate = d.pop("learning_rate", UNSET)
 
         _lr_scheduler = d.pop("lr_scheduler", UNSET)
-        lr_scheduler = (
+        _instance.lr_scheduler = (
             LRScheduler.from_response(_lr_scheduler)
             if isinstance(_lr_scheduler, dict)
             else _lr_scheduler
         )
 
-        warmup_ratio = d.pop("warmup_ratio", UNSET)
+        _instance.warmup_ratio = d.pop("warmup_ratio", UNSET)
 
-        max_grad_norm = d.pop("max_grad_norm", UNSET)
+        _instance.max_grad_norm = d.pop("max_grad_norm", UNSET)
 
-        weight_decay = d.pop("weight_decay", UNSET)
+        _instance.weight_decay = d.pop("weight_decay", UNSET)
 
-        eval_steps = d.pop("eval_steps", UNSET)
+        _instance.eval_steps = d.pop("eval_steps", UNSET)
 
-        train_on_inputs = d.pop("train_on_inputs", UNSET)
+        _instance.train_on_inputs = d.pop("train_on_inputs", UNSET)
 
         _training_method = d.pop("training_method", UNSET)
-        training_method = _lenient_training_method(_training_method)
+        _instance.training_method = _lenient_training_method(_training_method)
 
         _training_type = d.pop("training_type", UNSET)
-        training_type = _lenient_training_type(_training_type)
+        _instance.training_type = _lenient_training_type(_training_type)
 
         _multimodal_params = d.pop("multimodal_params", UNSET)
-        multimodal_params = (
+        _instance.multimodal_params = (
             MultimodalParams.from_response(_multimodal_params)
             if isinstance(_multimodal_params, dict)
             else _multimodal_params
         )
 
-        job_id = d.pop("job_id", UNSET)
+        _instance.job_id = d.pop("job_id", UNSET)
 
         _events = d.pop("events", UNSET)
-        events = (
+        _instance.events = (
             [
                 (
                     FineTuneEvent.from_response(_item0)
@@ -955,74 +956,33 @@ class FinetuneResponse:
             else _events
         )
 
-        token_count = d.pop("token_count", UNSET)
+        _instance.token_count = d.pop("token_count", UNSET)
 
-        param_count = d.pop("param_count", UNSET)
+        _instance.param_count = d.pop("param_count", UNSET)
 
-        total_price = d.pop("total_price", UNSET)
+        _instance.total_price = d.pop("total_price", UNSET)
 
-        epochs_completed = d.pop("epochs_completed", UNSET)
+        _instance.epochs_completed = d.pop("epochs_completed", UNSET)
 
-        queue_depth = d.pop("queue_depth", UNSET)
+        _instance.queue_depth = d.pop("queue_depth", UNSET)
 
-        wandb_project_name = d.pop("wandb_project_name", UNSET)
+        _instance.wandb_project_name = d.pop("wandb_project_name", UNSET)
 
-        wandb_url = d.pop("wandb_url", UNSET)
+        _instance.wandb_url = d.pop("wandb_url", UNSET)
 
-        from_checkpoint = d.pop("from_checkpoint", UNSET)
+        _instance.from_checkpoint = d.pop("from_checkpoint", UNSET)
 
-        from_hf_model = d.pop("from_hf_model", UNSET)
+        _instance.from_hf_model = d.pop("from_hf_model", UNSET)
 
-        hf_model_revision = d.pop("hf_model_revision", UNSET)
+        _instance.hf_model_revision = d.pop("hf_model_revision", UNSET)
 
         _progress = d.pop("progress", UNSET)
-        progress = (
+        _instance.progress = (
             FineTuneProgress.from_response(_progress)
             if isinstance(_progress, dict)
             else _progress
         )
 
-        _instance = cls(
-            id,
-            status,
-            training_file,
-            validation_file,
-            model,
-            model_output_name,
-            model_output_path,
-            trainingfile_numlines,
-            trainingfile_size,
-            created_at,
-            updated_at,
-            started_at,
-            n_epochs,
-            n_checkpoints,
-            n_evals,
-            batch_size,
-            learning_rate,
-            lr_scheduler,
-            warmup_ratio,
-            max_grad_norm,
-            weight_decay,
-            eval_steps,
-            train_on_inputs,
-            training_method,
-            training_type,
-            multimodal_params,
-            job_id,
-            events,
-            token_count,
-            param_count,
-            total_price,
-            epochs_completed,
-            queue_depth,
-            wandb_project_name,
-            wandb_url,
-            from_checkpoint,
-            from_hf_model,
-            hf_model_revision,
-            progress,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -735,29 +735,30 @@ class FinetuneResponseTruncated:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        status = d.pop("status", None)
+        _instance.status = d.pop("status", None)
 
         _created_at = d.pop("created_at", None)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
         _updated_at = d.pop("updated_at", None)
-        updated_at = lenient_datetime(_updated_at)
+        _instance.updated_at = lenient_datetime(_updated_at)
 
         _started_at = d.pop("started_at", UNSET)
-        started_at = lenient_datetime(_started_at)
+        _instance.started_at = lenient_datetime(_started_at)
 
-        user_id = d.pop("user_id", UNSET)
+        _instance.user_id = d.pop("user_id", UNSET)
 
-        owner_address = d.pop("owner_address", UNSET)
+        _instance.owner_address = d.pop("owner_address", UNSET)
 
-        total_price = d.pop("total_price", UNSET)
+        _instance.total_price = d.pop("total_price", UNSET)
 
-        token_count = d.pop("token_count", UNSET)
+        _instance.token_count = d.pop("token_count", UNSET)
 
         _events = d.pop("events", UNSET)
-        events = (
+        _instance.events = (
             [
                 (
                     FineTuneEvent.from_response(_item0)
@@ -770,99 +771,64 @@ class FinetuneResponseTruncated:
             else _events
         )
 
-        training_file = d.pop("training_file", UNSET)
+        _instance.training_file = d.pop("training_file", UNSET)
 
-        validation_file = d.pop("validation_file", UNSET)
+        _instance.validation_file = d.pop("validation_file", UNSET)
 
-        model = d.pop("model", UNSET)
+        _instance.model = d.pop("model", UNSET)
 
-        model_output_name = d.pop("model_output_name", UNSET)
+        _instance.model_output_name = d.pop("model_output_name", UNSET)
 
-        suffix = d.pop("suffix", UNSET)
+        _instance.suffix = d.pop("suffix", UNSET)
 
-        n_epochs = d.pop("n_epochs", UNSET)
+        _instance.n_epochs = d.pop("n_epochs", UNSET)
 
-        n_evals = d.pop("n_evals", UNSET)
+        _instance.n_evals = d.pop("n_evals", UNSET)
 
-        n_checkpoints = d.pop("n_checkpoints", UNSET)
+        _instance.n_checkpoints = d.pop("n_checkpoints", UNSET)
 
-        batch_size = d.pop("batch_size", UNSET)
+        _instance.batch_size = d.pop("batch_size", UNSET)
 
         _training_type = d.pop("training_type", UNSET)
-        training_type = _lenient_training_type(_training_type)
+        _instance.training_type = _lenient_training_type(_training_type)
 
         _training_method = d.pop("training_method", UNSET)
-        training_method = _lenient_training_method(_training_method)
+        _instance.training_method = _lenient_training_method(_training_method)
 
-        learning_rate = d.pop("learning_rate", UNSET)
+        _instance.learning_rate = d.pop("learning_rate", UNSET)
 
         _lr_scheduler = d.pop("lr_scheduler", UNSET)
-        lr_scheduler = (
+        _instance.lr_scheduler = (
             LRScheduler.from_response(_lr_scheduler)
             if isinstance(_lr_scheduler, dict)
             else _lr_scheduler
         )
 
-        warmup_ratio = d.pop("warmup_ratio", UNSET)
+        _instance.warmup_ratio = d.pop("warmup_ratio", UNSET)
 
-        max_grad_norm = d.pop("max_grad_norm", UNSET)
+        _instance.max_grad_norm = d.pop("max_grad_norm", UNSET)
 
-        weight_decay = d.pop("weight_decay", UNSET)
+        _instance.weight_decay = d.pop("weight_decay", UNSET)
 
-        random_seed = d.pop("random_seed", UNSET)
+        _instance.random_seed = d.pop("random_seed", UNSET)
 
-        wandb_project_name = d.pop("wandb_project_name", UNSET)
+        _instance.wandb_project_name = d.pop("wandb_project_name", UNSET)
 
-        wandb_name = d.pop("wandb_name", UNSET)
+        _instance.wandb_name = d.pop("wandb_name", UNSET)
 
-        from_checkpoint = d.pop("from_checkpoint", UNSET)
+        _instance.from_checkpoint = d.pop("from_checkpoint", UNSET)
 
-        from_hf_model = d.pop("from_hf_model", UNSET)
+        _instance.from_hf_model = d.pop("from_hf_model", UNSET)
 
-        hf_model_revision = d.pop("hf_model_revision", UNSET)
+        _instance.hf_model_revision = d.pop("hf_model_revision", UNSET)
 
         _progress = d.pop("progress", UNSET)
-        progress = (
+        _instance.progress = (
             FineTuneProgress.from_response(_progress)
             if isinstance(_progress, dict)
             else _progress
         )
 
-        _instance = cls(
-            id,
-            status,
-            created_at,
-            updated_at,
-            started_at,
-            user_id,
-            owner_address,
-            total_price,
-            token_count,
-            events,
-            training_file,
-            validation_file,
-            model,
-            model_output_name,
-            suffix,
-            n_epochs,
-            n_evals,
-            n_checkpoints,
-            batch_size,
-            training_type,
-            training_method,
-            learning_rate,
-            lr_scheduler,
-            warmup_ratio,
-            max_grad_norm,
-            weight_decay,
-            random_seed,
-            wandb_project_name,
-            wandb_name,
-            from_checkpoint,
-            from_hf_model,
-            hf_model_revision,
-            progress,
-        )
         _instance.additional_properties = d
         return _instance
 

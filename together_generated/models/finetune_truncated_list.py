@@ -107,8 +107,9 @@ class FinetuneTruncatedList:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _data = d.pop("data", None)
-        data = (
+        _instance.data = (
             [
                 (
                     FinetuneResponseTruncated.from_response(_item0)
@@ -121,9 +122,6 @@ class FinetuneTruncatedList:
             else _data
         )
 
-        _instance = cls(
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

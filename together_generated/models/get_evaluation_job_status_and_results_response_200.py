@@ -257,15 +257,12 @@ class GetEvaluationJobStatusAndResultsResponse200:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        _instance = object.__new__(cls)
+        _instance.status = d.pop("status", UNSET)
 
         _results = d.pop("results", UNSET)
-        results = _lenient_results(_results)
+        _instance.results = _lenient_results(_results)
 
-        _instance = cls(
-            status,
-            results,
-        )
         _instance.additional_properties = d
         return _instance
 

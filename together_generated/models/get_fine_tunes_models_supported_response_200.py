@@ -73,11 +73,9 @@ class GetFineTunesModelsSupportedResponse200:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        models = d.pop("models", None)
+        _instance = object.__new__(cls)
+        _instance.models = d.pop("models", None)
 
-        _instance = cls(
-            models,
-        )
         _instance.additional_properties = d
         return _instance
 

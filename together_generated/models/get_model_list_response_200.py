@@ -72,11 +72,9 @@ class GetModelListResponse200:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model_list = d.pop("model_list", UNSET)
+        _instance = object.__new__(cls)
+        _instance.model_list = d.pop("model_list", UNSET)
 
-        _instance = cls(
-            model_list,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -241,43 +241,32 @@ class GPUClusterCreateRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        region = d.pop("region", None)
+        _instance = object.__new__(cls)
+        _instance.region = d.pop("region", None)
 
-        gpu_type = d.pop("gpu_type", None)
+        _instance.gpu_type = d.pop("gpu_type", None)
 
-        num_gpus = d.pop("num_gpus", None)
+        _instance.num_gpus = d.pop("num_gpus", None)
 
-        cluster_name = d.pop("cluster_name", None)
+        _instance.cluster_name = d.pop("cluster_name", None)
 
-        driver_version = d.pop("driver_version", None)
+        _instance.driver_version = d.pop("driver_version", None)
 
-        billing_type = d.pop("billing_type", None)
+        _instance.billing_type = d.pop("billing_type", None)
 
-        cluster_type = d.pop("cluster_type", UNSET)
+        _instance.cluster_type = d.pop("cluster_type", UNSET)
 
-        duration_days = d.pop("duration_days", UNSET)
+        _instance.duration_days = d.pop("duration_days", UNSET)
 
         _shared_volume = d.pop("shared_volume", UNSET)
-        shared_volume = (
+        _instance.shared_volume = (
             GPUClustersSharedVolumeCreateRequest.from_response(_shared_volume)
             if isinstance(_shared_volume, dict)
             else _shared_volume
         )
 
-        volume_id = d.pop("volume_id", UNSET)
+        _instance.volume_id = d.pop("volume_id", UNSET)
 
-        _instance = cls(
-            region,
-            gpu_type,
-            num_gpus,
-            cluster_name,
-            driver_version,
-            billing_type,
-            cluster_type,
-            duration_days,
-            shared_volume,
-            volume_id,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -142,32 +142,23 @@ class GPUClusterGPUWorkerNode:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        node_id = d.pop("node_id", None)
+        _instance = object.__new__(cls)
+        _instance.node_id = d.pop("node_id", None)
 
-        node_name = d.pop("node_name", None)
+        _instance.node_name = d.pop("node_name", None)
 
-        status = d.pop("status", None)
+        _instance.status = d.pop("status", None)
 
-        host_name = d.pop("host_name", None)
+        _instance.host_name = d.pop("host_name", None)
 
-        num_cpu_cores = d.pop("num_cpu_cores", None)
+        _instance.num_cpu_cores = d.pop("num_cpu_cores", None)
 
-        num_gpus = d.pop("num_gpus", None)
+        _instance.num_gpus = d.pop("num_gpus", None)
 
-        memory_gib = d.pop("memory_gib", None)
+        _instance.memory_gib = d.pop("memory_gib", None)
 
-        networks = d.pop("networks", None)
+        _instance.networks = d.pop("networks", None)
 
-        _instance = cls(
-            node_id,
-            node_name,
-            status,
-            host_name,
-            num_cpu_cores,
-            num_gpus,
-            memory_gib,
-            networks,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -312,22 +312,23 @@ class GPUClusterInfo:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        cluster_id = d.pop("cluster_id", None)
+        _instance = object.__new__(cls)
+        _instance.cluster_id = d.pop("cluster_id", None)
 
-        cluster_type = d.pop("cluster_type", None)
+        _instance.cluster_type = d.pop("cluster_type", None)
 
-        region = d.pop("region", None)
+        _instance.region = d.pop("region", None)
 
-        gpu_type = d.pop("gpu_type", None)
+        _instance.gpu_type = d.pop("gpu_type", None)
 
-        cluster_name = d.pop("cluster_name", None)
+        _instance.cluster_name = d.pop("cluster_name", None)
 
-        duration_hours = d.pop("duration_hours", None)
+        _instance.duration_hours = d.pop("duration_hours", None)
 
-        driver_version = d.pop("driver_version", None)
+        _instance.driver_version = d.pop("driver_version", None)
 
         _volumes = d.pop("volumes", None)
-        volumes = (
+        _instance.volumes = (
             [
                 (
                     GPUClusterVolume.from_response(_item0)
@@ -340,10 +341,10 @@ class GPUClusterInfo:
             else _volumes
         )
 
-        status = d.pop("status", None)
+        _instance.status = d.pop("status", None)
 
         _control_plane_nodes = d.pop("control_plane_nodes", None)
-        control_plane_nodes = (
+        _instance.control_plane_nodes = (
             [
                 (
                     GPUClusterControlPlaneNode.from_response(_item0)
@@ -357,7 +358,7 @@ class GPUClusterInfo:
         )
 
         _gpu_worker_nodes = d.pop("gpu_worker_nodes", None)
-        gpu_worker_nodes = (
+        _instance.gpu_worker_nodes = (
             [
                 (
                     GPUClusterGPUWorkerNode.from_response(_item0)
@@ -370,25 +371,10 @@ class GPUClusterInfo:
             else _gpu_worker_nodes
         )
 
-        kube_config = d.pop("kube_config", None)
+        _instance.kube_config = d.pop("kube_config", None)
 
-        num_gpus = d.pop("num_gpus", None)
+        _instance.num_gpus = d.pop("num_gpus", None)
 
-        _instance = cls(
-            cluster_id,
-            cluster_type,
-            region,
-            gpu_type,
-            cluster_name,
-            duration_hours,
-            driver_version,
-            volumes,
-            status,
-            control_plane_nodes,
-            gpu_worker_nodes,
-            kube_config,
-            num_gpus,
-        )
         _instance.additional_properties = d
         return _instance
 

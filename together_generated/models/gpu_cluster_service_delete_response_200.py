@@ -63,11 +63,9 @@ class GpuClusterServiceDeleteResponse200:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        cluster_id = d.pop("cluster_id", None)
+        _instance = object.__new__(cls)
+        _instance.cluster_id = d.pop("cluster_id", None)
 
-        _instance = cls(
-            cluster_id,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -89,14 +89,11 @@ class GPUClusterUpdateRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        cluster_type = d.pop("cluster_type", UNSET)
+        _instance = object.__new__(cls)
+        _instance.cluster_type = d.pop("cluster_type", UNSET)
 
-        num_gpus = d.pop("num_gpus", UNSET)
+        _instance.num_gpus = d.pop("num_gpus", UNSET)
 
-        _instance = cls(
-            cluster_type,
-            num_gpus,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -105,8 +105,9 @@ class GPUClusters:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _clusters = d.pop("clusters", None)
-        clusters = (
+        _instance.clusters = (
             [
                 (
                     GPUClusterInfo.from_response(_item0)
@@ -119,9 +120,6 @@ class GPUClusters:
             else _clusters
         )
 
-        _instance = cls(
-            clusters,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -98,20 +98,15 @@ class GPUClustersSharedVolume:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        volume_id = d.pop("volume_id", None)
+        _instance = object.__new__(cls)
+        _instance.volume_id = d.pop("volume_id", None)
 
-        volume_name = d.pop("volume_name", None)
+        _instance.volume_name = d.pop("volume_name", None)
 
-        size_tib = d.pop("size_tib", None)
+        _instance.size_tib = d.pop("size_tib", None)
 
-        status = d.pop("status", None)
+        _instance.status = d.pop("status", None)
 
-        _instance = cls(
-            volume_id,
-            volume_name,
-            size_tib,
-            status,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -83,17 +83,13 @@ class GPUClustersSharedVolumeCreateRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        volume_name = d.pop("volume_name", None)
+        _instance = object.__new__(cls)
+        _instance.volume_name = d.pop("volume_name", None)
 
-        size_tib = d.pop("size_tib", None)
+        _instance.size_tib = d.pop("size_tib", None)
 
-        region = d.pop("region", None)
+        _instance.region = d.pop("region", None)
 
-        _instance = cls(
-            volume_name,
-            size_tib,
-            region,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -74,14 +74,11 @@ class GPUClustersSharedVolumeUpdateRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        volume_id = d.pop("volume_id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.volume_id = d.pop("volume_id", UNSET)
 
-        size_tib = d.pop("size_tib", UNSET)
+        _instance.size_tib = d.pop("size_tib", UNSET)
 
-        _instance = cls(
-            volume_id,
-            size_tib,
-        )
         _instance.additional_properties = d
         return _instance
 

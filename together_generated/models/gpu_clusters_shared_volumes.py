@@ -107,8 +107,9 @@ class GPUClustersSharedVolumes:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _volumes = d.pop("volumes", None)
-        volumes = (
+        _instance.volumes = (
             [
                 (
                     GPUClustersSharedVolume.from_response(_item0)
@@ -121,9 +122,6 @@ class GPUClustersSharedVolumes:
             else _volumes
         )
 
-        _instance = cls(
-            volumes,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -92,20 +92,15 @@ class HardwareSpec:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        gpu_type = d.pop("gpu_type", None)
+        _instance = object.__new__(cls)
+        _instance.gpu_type = d.pop("gpu_type", None)
 
-        gpu_link = d.pop("gpu_link", None)
+        _instance.gpu_link = d.pop("gpu_link", None)
 
-        gpu_memory = d.pop("gpu_memory", None)
+        _instance.gpu_memory = d.pop("gpu_memory", None)
 
-        gpu_count = d.pop("gpu_count", None)
+        _instance.gpu_count = d.pop("gpu_count", None)
 
-        _instance = cls(
-            gpu_type,
-            gpu_link,
-            gpu_memory,
-            gpu_count,
-        )
         _instance.additional_properties = d
         return _instance
 

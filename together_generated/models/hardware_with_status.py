@@ -187,40 +187,33 @@ class HardwareWithStatus:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        object_ = d.pop("object", None)
+        _instance = object.__new__(cls)
+        _instance.object_ = d.pop("object", None)
 
-        id = d.pop("id", None)
+        _instance.id = d.pop("id", None)
 
         _pricing = d.pop("pricing", None)
-        pricing = (
+        _instance.pricing = (
             EndpointPricing.from_response(_pricing)
             if isinstance(_pricing, dict)
             else _pricing
         )
 
         _specs = d.pop("specs", None)
-        specs = (
+        _instance.specs = (
             HardwareSpec.from_response(_specs) if isinstance(_specs, dict) else _specs
         )
 
         _updated_at = d.pop("updated_at", None)
-        updated_at = lenient_datetime(_updated_at)
+        _instance.updated_at = lenient_datetime(_updated_at)
 
         _availability = d.pop("availability", UNSET)
-        availability = (
+        _instance.availability = (
             HardwareAvailability.from_response(_availability)
             if isinstance(_availability, dict)
             else _availability
         )
 
-        _instance = cls(
-            object_,
-            id,
-            pricing,
-            specs,
-            updated_at,
-            availability,
-        )
         _instance.additional_properties = d
         return _instance
 

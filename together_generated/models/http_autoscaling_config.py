@@ -107,17 +107,13 @@ class HTTPAutoscalingConfig:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        metric = d.pop("metric", UNSET)
+        _instance = object.__new__(cls)
+        _instance.metric = d.pop("metric", UNSET)
 
-        target = d.pop("target", UNSET)
+        _instance.target = d.pop("target", UNSET)
 
-        time_interval_minutes = d.pop("time_interval_minutes", UNSET)
+        _instance.time_interval_minutes = d.pop("time_interval_minutes", UNSET)
 
-        _instance = cls(
-            metric,
-            target,
-            time_interval_minutes,
-        )
         _instance.additional_properties = d
         return _instance
 

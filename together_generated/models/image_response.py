@@ -215,25 +215,20 @@ class ImageResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        object_ = d.pop("object", None)
+        _instance.object_ = d.pop("object", None)
 
         _data = d.pop("data", None)
-        data = (
+        _instance.data = (
             [_lenient_data_item(_item0) for _item0 in _data]
             if isinstance(_data, list)
             else _data
         )
 
-        _instance = cls(
-            id,
-            model,
-            object_,
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -88,17 +88,13 @@ class ImageResponseDataB64:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        index = d.pop("index", None)
+        _instance = object.__new__(cls)
+        _instance.index = d.pop("index", None)
 
-        b64_json = d.pop("b64_json", None)
+        _instance.b64_json = d.pop("b64_json", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        _instance = cls(
-            index,
-            b64_json,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -88,17 +88,13 @@ class ImageResponseDataUrl:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        index = d.pop("index", None)
+        _instance = object.__new__(cls)
+        _instance.index = d.pop("index", None)
 
-        url = d.pop("url", None)
+        _instance.url = d.pop("url", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        _instance = cls(
-            index,
-            url,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -109,19 +109,16 @@ class InputAudio:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
         _input_audio = d.pop("input_audio", None)
-        input_audio = (
+        _instance.input_audio = (
             ChatCompletionUserMessageContentInputAudio.from_response(_input_audio)
             if isinstance(_input_audio, dict)
             else _input_audio
         )
 
-        _instance = cls(
-            type_,
-            input_audio,
-        )
         _instance.additional_properties = d
         return _instance
 

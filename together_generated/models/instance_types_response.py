@@ -92,11 +92,9 @@ class InstanceTypesResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        types = d.pop("types", UNSET)
+        _instance = object.__new__(cls)
+        _instance.types = d.pop("types", UNSET)
 
-        _instance = cls(
-            types,
-        )
         _instance.additional_properties = d
         return _instance
 

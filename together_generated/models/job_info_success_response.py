@@ -206,14 +206,15 @@ class JobInfoSuccessResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
-        job_id = d.pop("job_id", None)
+        _instance.job_id = d.pop("job_id", None)
 
-        status = d.pop("status", None)
+        _instance.status = d.pop("status", None)
 
         _status_updates = d.pop("status_updates", None)
-        status_updates = (
+        _instance.status_updates = (
             [
                 (
                     JobInfoSuccessResponseStatusUpdatesItem.from_response(_item0)
@@ -227,27 +228,18 @@ class JobInfoSuccessResponse:
         )
 
         _args = d.pop("args", None)
-        args = (
+        _instance.args = (
             JobInfoSuccessResponseArgs.from_response(_args)
             if isinstance(_args, dict)
             else _args
         )
 
         _created_at = d.pop("created_at", None)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
         _updated_at = d.pop("updated_at", None)
-        updated_at = lenient_datetime(_updated_at)
+        _instance.updated_at = lenient_datetime(_updated_at)
 
-        _instance = cls(
-            type_,
-            job_id,
-            status,
-            status_updates,
-            args,
-            created_at,
-            updated_at,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -83,17 +83,13 @@ class JobInfoSuccessResponseArgs:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        description = d.pop("description", UNSET)
+        _instance = object.__new__(cls)
+        _instance.description = d.pop("description", UNSET)
 
-        model_name = d.pop("modelName", UNSET)
+        _instance.model_name = d.pop("modelName", UNSET)
 
-        model_source = d.pop("modelSource", UNSET)
+        _instance.model_source = d.pop("modelSource", UNSET)
 
-        _instance = cls(
-            description,
-            model_name,
-            model_source,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -93,18 +93,14 @@ class JobInfoSuccessResponseStatusUpdatesItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        status = d.pop("status", None)
+        _instance = object.__new__(cls)
+        _instance.status = d.pop("status", None)
 
-        message = d.pop("message", None)
+        _instance.message = d.pop("message", None)
 
         _timestamp = d.pop("timestamp", None)
-        timestamp = lenient_datetime(_timestamp)
+        _instance.timestamp = lenient_datetime(_timestamp)
 
-        _instance = cls(
-            status,
-            message,
-            timestamp,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -117,26 +117,19 @@ class KubernetesEvent:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        action = d.pop("action", UNSET)
+        _instance = object.__new__(cls)
+        _instance.action = d.pop("action", UNSET)
 
-        count = d.pop("count", UNSET)
+        _instance.count = d.pop("count", UNSET)
 
-        first_seen = d.pop("first_seen", UNSET)
+        _instance.first_seen = d.pop("first_seen", UNSET)
 
-        last_seen = d.pop("last_seen", UNSET)
+        _instance.last_seen = d.pop("last_seen", UNSET)
 
-        message = d.pop("message", UNSET)
+        _instance.message = d.pop("message", UNSET)
 
-        reason = d.pop("reason", UNSET)
+        _instance.reason = d.pop("reason", UNSET)
 
-        _instance = cls(
-            action,
-            count,
-            first_seen,
-            last_seen,
-            message,
-            reason,
-        )
         _instance.additional_properties = d
         return _instance
 

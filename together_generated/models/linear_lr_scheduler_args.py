@@ -61,11 +61,9 @@ class LinearLRSchedulerArgs:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        min_lr_ratio = d.pop("min_lr_ratio", UNSET)
+        _instance = object.__new__(cls)
+        _instance.min_lr_ratio = d.pop("min_lr_ratio", UNSET)
 
-        _instance = cls(
-            min_lr_ratio,
-        )
         _instance.additional_properties = d
         return _instance
 

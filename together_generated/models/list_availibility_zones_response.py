@@ -72,11 +72,9 @@ class ListAvailibilityZonesResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        avzones = d.pop("avzones", None)
+        _instance = object.__new__(cls)
+        _instance.avzones = d.pop("avzones", None)
 
-        _instance = cls(
-            avzones,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -155,33 +155,24 @@ class ListEndpoint:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        object_ = d.pop("object", None)
+        _instance = object.__new__(cls)
+        _instance.object_ = d.pop("object", None)
 
-        id = d.pop("id", None)
+        _instance.id = d.pop("id", None)
 
-        name = d.pop("name", None)
+        _instance.name = d.pop("name", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        owner = d.pop("owner", None)
+        _instance.owner = d.pop("owner", None)
 
-        state = d.pop("state", None)
+        _instance.state = d.pop("state", None)
 
         _created_at = d.pop("created_at", None)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
-        _instance = cls(
-            object_,
-            id,
-            name,
-            model,
-            type_,
-            owner,
-            state,
-            created_at,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -128,10 +128,11 @@ class ListEndpointsResponse200:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        object_ = d.pop("object", None)
+        _instance = object.__new__(cls)
+        _instance.object_ = d.pop("object", None)
 
         _data = d.pop("data", None)
-        data = (
+        _instance.data = (
             [
                 (
                     ListEndpoint.from_response(_item0)
@@ -144,10 +145,6 @@ class ListEndpointsResponse200:
             else _data
         )
 
-        _instance = cls(
-            object_,
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

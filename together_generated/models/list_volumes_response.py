@@ -128,8 +128,9 @@ class ListVolumesResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _data = d.pop("data", UNSET)
-        data = (
+        _instance.data = (
             [
                 (
                     VolumeResponseItem.from_response(_item0)
@@ -142,12 +143,8 @@ class ListVolumesResponse:
             else _data
         )
 
-        object_ = d.pop("object", UNSET)
+        _instance.object_ = d.pop("object", UNSET)
 
-        _instance = cls(
-            data,
-            object_,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -117,23 +117,17 @@ class LoRATrainingType:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
-        lora_r = d.pop("lora_r", None)
+        _instance.lora_r = d.pop("lora_r", None)
 
-        lora_alpha = d.pop("lora_alpha", None)
+        _instance.lora_alpha = d.pop("lora_alpha", None)
 
-        lora_dropout = d.pop("lora_dropout", UNSET)
+        _instance.lora_dropout = d.pop("lora_dropout", UNSET)
 
-        lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
+        _instance.lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
 
-        _instance = cls(
-            type_,
-            lora_r,
-            lora_alpha,
-            lora_dropout,
-            lora_trainable_modules,
-        )
         _instance.additional_properties = d
         return _instance
 

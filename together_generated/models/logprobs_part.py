@@ -160,25 +160,20 @@ class LogprobsPart:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        token_ids = d.pop("token_ids", UNSET)
+        _instance = object.__new__(cls)
+        _instance.token_ids = d.pop("token_ids", UNSET)
 
-        tokens = d.pop("tokens", UNSET)
+        _instance.tokens = d.pop("tokens", UNSET)
 
-        token_logprobs = d.pop("token_logprobs", UNSET)
+        _instance.token_logprobs = d.pop("token_logprobs", UNSET)
 
         _top_logprobs = d.pop("top_logprobs", UNSET)
-        top_logprobs = (
+        _instance.top_logprobs = (
             TopLogprobs.from_response(_top_logprobs)
             if isinstance(_top_logprobs, dict)
             else _top_logprobs
         )
 
-        _instance = cls(
-            token_ids,
-            tokens,
-            token_logprobs,
-            top_logprobs,
-        )
         _instance.additional_properties = d
         return _instance
 

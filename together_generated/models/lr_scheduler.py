@@ -176,15 +176,12 @@ class LRScheduler:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        lr_scheduler_type = d.pop("lr_scheduler_type", None)
+        _instance = object.__new__(cls)
+        _instance.lr_scheduler_type = d.pop("lr_scheduler_type", None)
 
         _lr_scheduler_args = d.pop("lr_scheduler_args", UNSET)
-        lr_scheduler_args = _lenient_lr_scheduler_args(_lr_scheduler_args)
+        _instance.lr_scheduler_args = _lenient_lr_scheduler_args(_lr_scheduler_args)
 
-        _instance = cls(
-            lr_scheduler_type,
-            lr_scheduler_args,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -207,41 +207,30 @@ class ModelInfo:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        object_ = d.pop("object", None)
+        _instance.object_ = d.pop("object", None)
 
-        created = d.pop("created", None)
+        _instance.created = d.pop("created", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        display_name = d.pop("display_name", UNSET)
+        _instance.display_name = d.pop("display_name", UNSET)
 
-        organization = d.pop("organization", UNSET)
+        _instance.organization = d.pop("organization", UNSET)
 
-        link = d.pop("link", UNSET)
+        _instance.link = d.pop("link", UNSET)
 
-        license_ = d.pop("license", UNSET)
+        _instance.license_ = d.pop("license", UNSET)
 
-        context_length = d.pop("context_length", UNSET)
+        _instance.context_length = d.pop("context_length", UNSET)
 
         _pricing = d.pop("pricing", UNSET)
-        pricing = (
+        _instance.pricing = (
             Pricing.from_response(_pricing) if isinstance(_pricing, dict) else _pricing
         )
 
-        _instance = cls(
-            id,
-            object_,
-            created,
-            type_,
-            display_name,
-            organization,
-            link,
-            license_,
-            context_length,
-            pricing,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -146,29 +146,21 @@ class ModelUploadRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model_name = d.pop("model_name", None)
+        _instance = object.__new__(cls)
+        _instance.model_name = d.pop("model_name", None)
 
-        model_source = d.pop("model_source", None)
+        _instance.model_source = d.pop("model_source", None)
 
-        model_type = d.pop("model_type", UNSET)
+        _instance.model_type = d.pop("model_type", UNSET)
 
-        hf_token = d.pop("hf_token", UNSET)
+        _instance.hf_token = d.pop("hf_token", UNSET)
 
-        description = d.pop("description", UNSET)
+        _instance.description = d.pop("description", UNSET)
 
-        base_model = d.pop("base_model", UNSET)
+        _instance.base_model = d.pop("base_model", UNSET)
 
-        lora_model = d.pop("lora_model", UNSET)
+        _instance.lora_model = d.pop("lora_model", UNSET)
 
-        _instance = cls(
-            model_name,
-            model_source,
-            model_type,
-            hf_token,
-            description,
-            base_model,
-            lora_model,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -93,20 +93,15 @@ class ModelUploadSuccessResponseData:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        job_id = d.pop("job_id", None)
+        _instance = object.__new__(cls)
+        _instance.job_id = d.pop("job_id", None)
 
-        model_name = d.pop("model_name", None)
+        _instance.model_name = d.pop("model_name", None)
 
-        model_id = d.pop("model_id", None)
+        _instance.model_id = d.pop("model_id", None)
 
-        model_source = d.pop("model_source", None)
+        _instance.model_source = d.pop("model_source", None)
 
-        _instance = cls(
-            job_id,
-            model_name,
-            model_id,
-            model_source,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -117,10 +117,11 @@ class ModelVoices:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
         _voices = d.pop("voices", None)
-        voices = (
+        _instance.voices = (
             [
                 (
                     ModelVoicesVoicesItem.from_response(_item0)
@@ -133,10 +134,6 @@ class ModelVoices:
             else _voices
         )
 
-        _instance = cls(
-            model,
-            voices,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -71,14 +71,11 @@ class ModelVoicesVoicesItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        name = d.pop("name", None)
+        _instance.name = d.pop("name", None)
 
-        _instance = cls(
-            id,
-            name,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -62,11 +62,9 @@ class MultimodalParams:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        train_vision = d.pop("train_vision", UNSET)
+        _instance = object.__new__(cls)
+        _instance.train_vision = d.pop("train_vision", UNSET)
 
-        _instance = cls(
-            train_vision,
-        )
         _instance.additional_properties = d
         return _instance
 

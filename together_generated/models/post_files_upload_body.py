@@ -132,20 +132,15 @@ class PostFilesUploadBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        purpose = d.pop("purpose", None)
+        _instance = object.__new__(cls)
+        _instance.purpose = d.pop("purpose", None)
 
-        file_name = d.pop("file_name", None)
+        _instance.file_name = d.pop("file_name", None)
 
-        file = d.pop("file", None)
+        _instance.file = d.pop("file", None)
 
-        file_type = d.pop("file_type", UNSET)
+        _instance.file_type = d.pop("file_type", UNSET)
 
-        _instance = cls(
-            purpose,
-            file_name,
-            file,
-            file_type,
-        )
         _instance.additional_properties = d
         return _instance
 

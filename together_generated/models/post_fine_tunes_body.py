@@ -710,107 +710,77 @@ class PostFineTunesBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        training_file = d.pop("training_file", None)
+        _instance = object.__new__(cls)
+        _instance.training_file = d.pop("training_file", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        validation_file = d.pop("validation_file", UNSET)
+        _instance.validation_file = d.pop("validation_file", UNSET)
 
-        packing = d.pop("packing", UNSET)
+        _instance.packing = d.pop("packing", UNSET)
 
-        n_epochs = d.pop("n_epochs", UNSET)
+        _instance.n_epochs = d.pop("n_epochs", UNSET)
 
-        n_checkpoints = d.pop("n_checkpoints", UNSET)
+        _instance.n_checkpoints = d.pop("n_checkpoints", UNSET)
 
-        n_evals = d.pop("n_evals", UNSET)
+        _instance.n_evals = d.pop("n_evals", UNSET)
 
-        batch_size = d.pop("batch_size", UNSET)
+        _instance.batch_size = d.pop("batch_size", UNSET)
 
-        learning_rate = d.pop("learning_rate", UNSET)
+        _instance.learning_rate = d.pop("learning_rate", UNSET)
 
         _lr_scheduler = d.pop("lr_scheduler", UNSET)
-        lr_scheduler = (
+        _instance.lr_scheduler = (
             LRScheduler.from_response(_lr_scheduler)
             if isinstance(_lr_scheduler, dict)
             else _lr_scheduler
         )
 
-        warmup_ratio = d.pop("warmup_ratio", UNSET)
+        _instance.warmup_ratio = d.pop("warmup_ratio", UNSET)
 
-        max_grad_norm = d.pop("max_grad_norm", UNSET)
+        _instance.max_grad_norm = d.pop("max_grad_norm", UNSET)
 
-        weight_decay = d.pop("weight_decay", UNSET)
+        _instance.weight_decay = d.pop("weight_decay", UNSET)
 
-        random_seed = d.pop("random_seed", UNSET)
+        _instance.random_seed = d.pop("random_seed", UNSET)
 
-        suffix = d.pop("suffix", UNSET)
+        _instance.suffix = d.pop("suffix", UNSET)
 
-        wandb_api_key = d.pop("wandb_api_key", UNSET)
+        _instance.wandb_api_key = d.pop("wandb_api_key", UNSET)
 
-        wandb_base_url = d.pop("wandb_base_url", UNSET)
+        _instance.wandb_base_url = d.pop("wandb_base_url", UNSET)
 
-        wandb_project_name = d.pop("wandb_project_name", UNSET)
+        _instance.wandb_project_name = d.pop("wandb_project_name", UNSET)
 
-        wandb_name = d.pop("wandb_name", UNSET)
+        _instance.wandb_name = d.pop("wandb_name", UNSET)
 
-        wandb_entity = d.pop("wandb_entity", UNSET)
+        _instance.wandb_entity = d.pop("wandb_entity", UNSET)
 
-        train_on_inputs = d.pop("train_on_inputs", UNSET)
+        _instance.train_on_inputs = d.pop("train_on_inputs", UNSET)
 
         _training_method = d.pop("training_method", UNSET)
-        training_method = _lenient_training_method(_training_method)
+        _instance.training_method = _lenient_training_method(_training_method)
 
         _training_type = d.pop("training_type", UNSET)
-        training_type = _lenient_training_type(_training_type)
+        _instance.training_type = _lenient_training_type(_training_type)
 
         _multimodal_params = d.pop("multimodal_params", UNSET)
-        multimodal_params = (
+        _instance.multimodal_params = (
             MultimodalParams.from_response(_multimodal_params)
             if isinstance(_multimodal_params, dict)
             else _multimodal_params
         )
 
-        from_checkpoint = d.pop("from_checkpoint", UNSET)
+        _instance.from_checkpoint = d.pop("from_checkpoint", UNSET)
 
-        from_hf_model = d.pop("from_hf_model", UNSET)
+        _instance.from_hf_model = d.pop("from_hf_model", UNSET)
 
-        hf_model_revision = d.pop("hf_model_revision", UNSET)
+        _instance.hf_model_revision = d.pop("hf_model_revision", UNSET)
 
-        hf_api_token = d.pop("hf_api_token", UNSET)
+        _instance.hf_api_token = d.pop("hf_api_token", UNSET)
 
-        hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
+        _instance.hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
 
-        _instance = cls(
-            training_file,
-            model,
-            validation_file,
-            packing,
-            n_epochs,
-            n_checkpoints,
-            n_evals,
-            batch_size,
-            learning_rate,
-            lr_scheduler,
-            warmup_ratio,
-            max_grad_norm,
-            weight_decay,
-            random_seed,
-            suffix,
-            wandb_api_key,
-            wandb_base_url,
-            wandb_project_name,
-            wandb_name,
-            wandb_entity,
-            train_on_inputs,
-            training_method,
-            training_type,
-            multimodal_params,
-            from_checkpoint,
-            from_hf_model,
-            hf_model_revision,
-            hf_api_token,
-            hf_output_repo_name,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -350,34 +350,25 @@ class PostFineTunesEstimatePriceBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        training_file = d.pop("training_file", None)
+        _instance = object.__new__(cls)
+        _instance.training_file = d.pop("training_file", None)
 
-        validation_file = d.pop("validation_file", UNSET)
+        _instance.validation_file = d.pop("validation_file", UNSET)
 
-        model = d.pop("model", UNSET)
+        _instance.model = d.pop("model", UNSET)
 
-        n_epochs = d.pop("n_epochs", UNSET)
+        _instance.n_epochs = d.pop("n_epochs", UNSET)
 
-        n_evals = d.pop("n_evals", UNSET)
+        _instance.n_evals = d.pop("n_evals", UNSET)
 
         _training_method = d.pop("training_method", UNSET)
-        training_method = _lenient_training_method(_training_method)
+        _instance.training_method = _lenient_training_method(_training_method)
 
         _training_type = d.pop("training_type", UNSET)
-        training_type = _lenient_training_type(_training_type)
+        _instance.training_type = _lenient_training_type(_training_type)
 
-        from_checkpoint = d.pop("from_checkpoint", UNSET)
+        _instance.from_checkpoint = d.pop("from_checkpoint", UNSET)
 
-        _instance = cls(
-            training_file,
-            validation_file,
-            model,
-            n_epochs,
-            n_evals,
-            training_method,
-            training_type,
-            from_checkpoint,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -131,23 +131,21 @@ class PostFineTunesEstimatePriceResponse200:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        estimated_total_price = d.pop("estimated_total_price", UNSET)
+        _instance = object.__new__(cls)
+        _instance.estimated_total_price = d.pop("estimated_total_price", UNSET)
 
-        allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
+        _instance.allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
 
-        user_limit = d.pop("user_limit", UNSET)
+        _instance.user_limit = d.pop("user_limit", UNSET)
 
-        estimated_train_token_count = d.pop("estimated_train_token_count", UNSET)
-
-        estimated_eval_token_count = d.pop("estimated_eval_token_count", UNSET)
-
-        _instance = cls(
-            estimated_total_price,
-            allowed_to_proceed,
-            user_limit,
-            estimated_train_token_count,
-            estimated_eval_token_count,
+        _instance.estimated_train_token_count = d.pop(
+            "estimated_train_token_count", UNSET
         )
+
+        _instance.estimated_eval_token_count = d.pop(
+            "estimated_eval_token_count", UNSET
+        )
+
         _instance.additional_properties = d
         return _instance
 

@@ -370,32 +370,33 @@ class PostImagesGenerationsBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        prompt = d.pop("prompt", None)
+        _instance = object.__new__(cls)
+        _instance.prompt = d.pop("prompt", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        steps = d.pop("steps", UNSET)
+        _instance.steps = d.pop("steps", UNSET)
 
-        image_url = d.pop("image_url", UNSET)
+        _instance.image_url = d.pop("image_url", UNSET)
 
-        seed = d.pop("seed", UNSET)
+        _instance.seed = d.pop("seed", UNSET)
 
-        n = d.pop("n", UNSET)
+        _instance.n = d.pop("n", UNSET)
 
-        height = d.pop("height", UNSET)
+        _instance.height = d.pop("height", UNSET)
 
-        width = d.pop("width", UNSET)
+        _instance.width = d.pop("width", UNSET)
 
-        negative_prompt = d.pop("negative_prompt", UNSET)
+        _instance.negative_prompt = d.pop("negative_prompt", UNSET)
 
-        response_format = d.pop("response_format", UNSET)
+        _instance.response_format = d.pop("response_format", UNSET)
 
-        guidance_scale = d.pop("guidance_scale", UNSET)
+        _instance.guidance_scale = d.pop("guidance_scale", UNSET)
 
-        output_format = d.pop("output_format", UNSET)
+        _instance.output_format = d.pop("output_format", UNSET)
 
         _image_loras = d.pop("image_loras", UNSET)
-        image_loras = (
+        _instance.image_loras = (
             [
                 (
                     PostImagesGenerationsBodyImageLorasItem.from_response(_item0)
@@ -408,27 +409,10 @@ class PostImagesGenerationsBody:
             else _image_loras
         )
 
-        reference_images = d.pop("reference_images", UNSET)
+        _instance.reference_images = d.pop("reference_images", UNSET)
 
-        disable_safety_checker = d.pop("disable_safety_checker", UNSET)
+        _instance.disable_safety_checker = d.pop("disable_safety_checker", UNSET)
 
-        _instance = cls(
-            prompt,
-            model,
-            steps,
-            image_url,
-            seed,
-            n,
-            height,
-            width,
-            negative_prompt,
-            response_format,
-            guidance_scale,
-            output_format,
-            image_loras,
-            reference_images,
-            disable_safety_checker,
-        )
         _instance.additional_properties = d
         return _instance
 

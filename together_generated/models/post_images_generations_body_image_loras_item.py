@@ -71,14 +71,11 @@ class PostImagesGenerationsBodyImageLorasItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        path = d.pop("path", None)
+        _instance = object.__new__(cls)
+        _instance.path = d.pop("path", None)
 
-        scale = d.pop("scale", None)
+        _instance.scale = d.pop("scale", None)
 
-        _instance = cls(
-            path,
-            scale,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -101,23 +101,17 @@ class Pricing:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        hourly = d.pop("hourly", None)
+        _instance = object.__new__(cls)
+        _instance.hourly = d.pop("hourly", None)
 
-        input_ = d.pop("input", None)
+        _instance.input_ = d.pop("input", None)
 
-        output = d.pop("output", None)
+        _instance.output = d.pop("output", None)
 
-        base = d.pop("base", None)
+        _instance.base = d.pop("base", None)
 
-        finetune = d.pop("finetune", None)
+        _instance.finetune = d.pop("finetune", None)
 
-        _instance = cls(
-            hourly,
-            input_,
-            output,
-            base,
-            finetune,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -109,19 +109,16 @@ class PromptPartItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        text = d.pop("text", UNSET)
+        _instance = object.__new__(cls)
+        _instance.text = d.pop("text", UNSET)
 
         _logprobs = d.pop("logprobs", UNSET)
-        logprobs = (
+        _instance.logprobs = (
             LogprobsPart.from_response(_logprobs)
             if isinstance(_logprobs, dict)
             else _logprobs
         )
 
-        _instance = cls(
-            text,
-            logprobs,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -99,17 +99,13 @@ class QueueAutoscalingConfig:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        metric = d.pop("metric", UNSET)
+        _instance = object.__new__(cls)
+        _instance.metric = d.pop("metric", UNSET)
 
-        model = d.pop("model", UNSET)
+        _instance.model = d.pop("model", UNSET)
 
-        target = d.pop("target", UNSET)
+        _instance.target = d.pop("target", UNSET)
 
-        _instance = cls(
-            metric,
-            model,
-            target,
-        )
         _instance.additional_properties = d
         return _instance
 

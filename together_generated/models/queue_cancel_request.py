@@ -71,14 +71,11 @@ class QueueCancelRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
-        request_id = d.pop("request_id", None)
+        _instance.request_id = d.pop("request_id", None)
 
-        _instance = cls(
-            model,
-            request_id,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -69,11 +69,9 @@ class QueueCancelResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        status = d.pop("status", None)
+        _instance = object.__new__(cls)
+        _instance.status = d.pop("status", None)
 
-        _instance = cls(
-            status,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -94,20 +94,15 @@ class QueueError:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        _instance = object.__new__(cls)
+        _instance.code = d.pop("code", UNSET)
 
-        message = d.pop("message", UNSET)
+        _instance.message = d.pop("message", UNSET)
 
-        param = d.pop("param", UNSET)
+        _instance.param = d.pop("param", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        _instance.type_ = d.pop("type", UNSET)
 
-        _instance = cls(
-            code,
-            message,
-            param,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -149,30 +149,25 @@ class QueueJobRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
         _payload = d.pop("payload", None)
-        payload = (
+        _instance.payload = (
             QueueJobRequestPayload.from_response(_payload)
             if isinstance(_payload, dict)
             else _payload
         )
 
         _info = d.pop("info", UNSET)
-        info = (
+        _instance.info = (
             QueueJobRequestInfo.from_response(_info)
             if isinstance(_info, dict)
             else _info
         )
 
-        priority = d.pop("priority", UNSET)
+        _instance.priority = d.pop("priority", UNSET)
 
-        _instance = cls(
-            model,
-            payload,
-            info,
-            priority,
-        )
         _instance.additional_properties = d
         return _instance
 

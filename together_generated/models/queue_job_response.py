@@ -109,15 +109,14 @@ class QueueJobResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _error = d.pop("error", UNSET)
-        error = QueueError.from_response(_error) if isinstance(_error, dict) else _error
-
-        request_id = d.pop("requestId", UNSET)
-
-        _instance = cls(
-            error,
-            request_id,
+        _instance.error = (
+            QueueError.from_response(_error) if isinstance(_error, dict) else _error
         )
+
+        _instance.request_id = d.pop("requestId", UNSET)
+
         _instance.additional_properties = d
         return _instance
 

@@ -320,62 +320,49 @@ class QueueJobStatusResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
-        request_id = d.pop("request_id", None)
+        _instance.request_id = d.pop("request_id", None)
 
-        status = d.pop("status", None)
+        _instance.status = d.pop("status", None)
 
         _claimed_at = d.pop("claimed_at", UNSET)
-        claimed_at = lenient_datetime(_claimed_at)
+        _instance.claimed_at = lenient_datetime(_claimed_at)
 
         _created_at = d.pop("created_at", UNSET)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
         _done_at = d.pop("done_at", UNSET)
-        done_at = lenient_datetime(_done_at)
+        _instance.done_at = lenient_datetime(_done_at)
 
         _info = d.pop("info", UNSET)
-        info = (
+        _instance.info = (
             QueueJobStatusResponseInfo.from_response(_info)
             if isinstance(_info, dict)
             else _info
         )
 
         _inputs = d.pop("inputs", UNSET)
-        inputs = (
+        _instance.inputs = (
             QueueJobStatusResponseInputs.from_response(_inputs)
             if isinstance(_inputs, dict)
             else _inputs
         )
 
         _outputs = d.pop("outputs", UNSET)
-        outputs = (
+        _instance.outputs = (
             QueueJobStatusResponseOutputs.from_response(_outputs)
             if isinstance(_outputs, dict)
             else _outputs
         )
 
-        priority = d.pop("priority", UNSET)
+        _instance.priority = d.pop("priority", UNSET)
 
-        retries = d.pop("retries", UNSET)
+        _instance.retries = d.pop("retries", UNSET)
 
-        warnings = d.pop("warnings", UNSET)
+        _instance.warnings = d.pop("warnings", UNSET)
 
-        _instance = cls(
-            model,
-            request_id,
-            status,
-            claimed_at,
-            created_at,
-            done_at,
-            info,
-            inputs,
-            outputs,
-            priority,
-            retries,
-            warnings,
-        )
         _instance.additional_properties = d
         return _instance
 

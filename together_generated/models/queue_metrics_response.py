@@ -81,17 +81,13 @@ class QueueMetricsResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        messages_running = d.pop("messages_running", None)
+        _instance = object.__new__(cls)
+        _instance.messages_running = d.pop("messages_running", None)
 
-        messages_waiting = d.pop("messages_waiting", None)
+        _instance.messages_waiting = d.pop("messages_waiting", None)
 
-        total_jobs = d.pop("total_jobs", None)
+        _instance.total_jobs = d.pop("total_jobs", None)
 
-        _instance = cls(
-            messages_running,
-            messages_waiting,
-            total_jobs,
-        )
         _instance.additional_properties = d
         return _instance
 

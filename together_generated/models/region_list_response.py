@@ -109,8 +109,9 @@ class RegionListResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _regions = d.pop("regions", None)
-        regions = (
+        _instance.regions = (
             [
                 (
                     RegionListResponseRegionsItem.from_response(_item0)
@@ -123,9 +124,6 @@ class RegionListResponse:
             else _regions
         )
 
-        _instance = cls(
-            regions,
-        )
         _instance.additional_properties = d
         return _instance
 

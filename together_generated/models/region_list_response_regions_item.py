@@ -114,17 +114,13 @@ class RegionListResponseRegionsItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        name = d.pop("name", None)
+        _instance = object.__new__(cls)
+        _instance.name = d.pop("name", None)
 
-        driver_versions = d.pop("driver_versions", None)
+        _instance.driver_versions = d.pop("driver_versions", None)
 
-        supported_instance_types = d.pop("supported_instance_types", UNSET)
+        _instance.supported_instance_types = d.pop("supported_instance_types", UNSET)
 
-        _instance = cls(
-            name,
-            driver_versions,
-            supported_instance_types,
-        )
         _instance.additional_properties = d
         return _instance
 

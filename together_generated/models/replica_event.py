@@ -182,35 +182,27 @@ class ReplicaEvent:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        image = d.pop("image", UNSET)
+        _instance = object.__new__(cls)
+        _instance.image = d.pop("image", UNSET)
 
-        replica_ready_since = d.pop("replica_ready_since", UNSET)
+        _instance.replica_ready_since = d.pop("replica_ready_since", UNSET)
 
-        replica_status = d.pop("replica_status", UNSET)
+        _instance.replica_status = d.pop("replica_status", UNSET)
 
-        replica_status_message = d.pop("replica_status_message", UNSET)
+        _instance.replica_status_message = d.pop("replica_status_message", UNSET)
 
-        replica_status_reason = d.pop("replica_status_reason", UNSET)
+        _instance.replica_status_reason = d.pop("replica_status_reason", UNSET)
 
-        revision_id = d.pop("revision_id", UNSET)
+        _instance.revision_id = d.pop("revision_id", UNSET)
 
-        volume_preload_completed_at = d.pop("volume_preload_completed_at", UNSET)
-
-        volume_preload_started_at = d.pop("volume_preload_started_at", UNSET)
-
-        volume_preload_status = d.pop("volume_preload_status", UNSET)
-
-        _instance = cls(
-            image,
-            replica_ready_since,
-            replica_status,
-            replica_status_message,
-            replica_status_reason,
-            revision_id,
-            volume_preload_completed_at,
-            volume_preload_started_at,
-            volume_preload_status,
+        _instance.volume_preload_completed_at = d.pop(
+            "volume_preload_completed_at", UNSET
         )
+
+        _instance.volume_preload_started_at = d.pop("volume_preload_started_at", UNSET)
+
+        _instance.volume_preload_status = d.pop("volume_preload_status", UNSET)
+
         _instance.additional_properties = d
         return _instance
 

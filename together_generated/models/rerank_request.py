@@ -251,12 +251,13 @@ class RerankRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model = d.pop("model", None)
+        _instance = object.__new__(cls)
+        _instance.model = d.pop("model", None)
 
-        query = d.pop("query", None)
+        _instance.query = d.pop("query", None)
 
         _documents = d.pop("documents", None)
-        documents = (
+        _instance.documents = (
             [
                 (
                     RerankRequestDocumentsType0Item.from_response(_item0)
@@ -269,18 +270,10 @@ class RerankRequest:
             else _documents
         )
 
-        top_n = d.pop("top_n", UNSET)
+        _instance.top_n = d.pop("top_n", UNSET)
 
-        return_documents = d.pop("return_documents", UNSET)
+        _instance.return_documents = d.pop("return_documents", UNSET)
 
-        rank_fields = d.pop("rank_fields", UNSET)
+        _instance.rank_fields = d.pop("rank_fields", UNSET)
 
-        _instance = cls(
-            model,
-            query,
-            documents,
-            top_n,
-            return_documents,
-            rank_fields,
-        )
         return _instance

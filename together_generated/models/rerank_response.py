@@ -196,12 +196,13 @@ class RerankResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        object_ = d.pop("object", None)
+        _instance = object.__new__(cls)
+        _instance.object_ = d.pop("object", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
         _results = d.pop("results", None)
-        results = (
+        _instance.results = (
             [
                 (
                     RerankResponseResultsItem.from_response(_item0)
@@ -214,18 +215,13 @@ class RerankResponse:
             else _results
         )
 
-        id = d.pop("id", UNSET)
+        _instance.id = d.pop("id", UNSET)
 
         _usage = d.pop("usage", UNSET)
-        usage = UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
-
-        _instance = cls(
-            object_,
-            model,
-            results,
-            id,
-            usage,
+        _instance.usage = (
+            UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
         )
+
         _instance.additional_properties = d
         return _instance
 

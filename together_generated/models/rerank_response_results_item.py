@@ -117,22 +117,18 @@ class RerankResponseResultsItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        index = d.pop("index", None)
+        _instance = object.__new__(cls)
+        _instance.index = d.pop("index", None)
 
-        relevance_score = d.pop("relevance_score", None)
+        _instance.relevance_score = d.pop("relevance_score", None)
 
         _document = d.pop("document", None)
-        document = (
+        _instance.document = (
             RerankResponseResultsItemDocument.from_response(_document)
             if isinstance(_document, dict)
             else _document
         )
 
-        _instance = cls(
-            index,
-            relevance_score,
-            document,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -80,11 +80,9 @@ class RerankResponseResultsItemDocument:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        text = d.pop("text", UNSET)
+        _instance = object.__new__(cls)
+        _instance.text = d.pop("text", UNSET)
 
-        _instance = cls(
-            text,
-        )
         _instance.additional_properties = d
         return _instance
 

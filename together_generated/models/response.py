@@ -131,8 +131,9 @@ class Response:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _errors = d.pop("errors", UNSET)
-        errors = (
+        _instance.errors = (
             [
                 (
                     ResponseErrorsItemType1.from_response(_item0)
@@ -145,9 +146,6 @@ class Response:
             else _errors
         )
 
-        _instance = cls(
-            errors,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -115,19 +115,16 @@ class ResponseFormatJsonSchema:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
         _json_schema = d.pop("json_schema", None)
-        json_schema = (
+        _instance.json_schema = (
             ResponseFormatJsonSchemaJSONSchema.from_response(_json_schema)
             if isinstance(_json_schema, dict)
             else _json_schema
         )
 
-        _instance = cls(
-            type_,
-            json_schema,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -166,25 +166,20 @@ class ResponseFormatJsonSchemaJSONSchema:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        name = d.pop("name", None)
+        _instance = object.__new__(cls)
+        _instance.name = d.pop("name", None)
 
-        description = d.pop("description", UNSET)
+        _instance.description = d.pop("description", UNSET)
 
         _schema = d.pop("schema", UNSET)
-        schema = (
+        _instance.schema = (
             ResponseFormatJsonSchemaSchema.from_response(_schema)
             if isinstance(_schema, dict)
             else _schema
         )
 
-        strict = d.pop("strict", UNSET)
+        _instance.strict = d.pop("strict", UNSET)
 
-        _instance = cls(
-            name,
-            description,
-            schema,
-            strict,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -95,20 +95,15 @@ class RLAdamWOptimizerParams:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        beta1 = d.pop("beta1", UNSET)
+        _instance = object.__new__(cls)
+        _instance.beta1 = d.pop("beta1", UNSET)
 
-        beta2 = d.pop("beta2", UNSET)
+        _instance.beta2 = d.pop("beta2", UNSET)
 
-        eps = d.pop("eps", UNSET)
+        _instance.eps = d.pop("eps", UNSET)
 
-        weight_decay = d.pop("weight_decay", UNSET)
+        _instance.weight_decay = d.pop("weight_decay", UNSET)
 
-        _instance = cls(
-            beta1,
-            beta2,
-            eps,
-            weight_decay,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -109,8 +109,9 @@ class RLCheckpointDownloadResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _data = d.pop("data", UNSET)
-        data = (
+        _instance.data = (
             [
                 (
                     RLCheckpointFile.from_response(_item0)
@@ -123,9 +124,6 @@ class RLCheckpointDownloadResponse:
             else _data
         )
 
-        _instance = cls(
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

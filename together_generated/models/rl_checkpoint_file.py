@@ -84,17 +84,13 @@ class RLCheckpointFile:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        filename = d.pop("filename", UNSET)
+        _instance = object.__new__(cls)
+        _instance.filename = d.pop("filename", UNSET)
 
-        url = d.pop("url", UNSET)
+        _instance.url = d.pop("url", UNSET)
 
-        size = d.pop("size", UNSET)
+        _instance.size = d.pop("size", UNSET)
 
-        _instance = cls(
-            filename,
-            url,
-            size,
-        )
         _instance.additional_properties = d
         return _instance
 

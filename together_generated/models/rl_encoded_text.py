@@ -72,11 +72,9 @@ class RLEncodedText:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        tokens = d.pop("tokens", UNSET)
+        _instance = object.__new__(cls)
+        _instance.tokens = d.pop("tokens", UNSET)
 
-        _instance = cls(
-            tokens,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -124,8 +124,9 @@ class RLForwardBackwardBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _samples = d.pop("samples", None)
-        samples = (
+        _instance.samples = (
             [
                 (
                     RLTrainingSample.from_response(_item0)
@@ -139,12 +140,10 @@ class RLForwardBackwardBody:
         )
 
         _loss = d.pop("loss", None)
-        loss = RLLossConfig.from_response(_loss) if isinstance(_loss, dict) else _loss
-
-        _instance = cls(
-            samples,
-            loss,
+        _instance.loss = (
+            RLLossConfig.from_response(_loss) if isinstance(_loss, dict) else _loss
         )
+
         _instance.additional_properties = d
         return _instance
 

@@ -114,19 +114,16 @@ class RLForwardBackwardResult:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        loss = d.pop("loss", UNSET)
+        _instance = object.__new__(cls)
+        _instance.loss = d.pop("loss", UNSET)
 
         _metrics = d.pop("metrics", UNSET)
-        metrics = (
+        _instance.metrics = (
             RLForwardBackwardResultMetrics.from_response(_metrics)
             if isinstance(_metrics, dict)
             else _metrics
         )
 
-        _instance = cls(
-            loss,
-            metrics,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -164,30 +164,25 @@ class RLInferenceCheckpointOperation:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", UNSET)
 
-        status = d.pop("status", UNSET)
+        _instance.status = d.pop("status", UNSET)
 
         _output = d.pop("output", UNSET)
-        output = (
+        _instance.output = (
             RLInferenceCheckpointResult.from_response(_output)
             if isinstance(_output, dict)
             else _output
         )
 
         _error = d.pop("error", UNSET)
-        error = (
+        _instance.error = (
             RLTrainingOperationError.from_response(_error)
             if isinstance(_error, dict)
             else _error
         )
 
-        _instance = cls(
-            id,
-            status,
-            output,
-            error,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -94,15 +94,12 @@ class RLInferenceCheckpointRegistration:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        model_name = d.pop("model_name", UNSET)
+        _instance = object.__new__(cls)
+        _instance.model_name = d.pop("model_name", UNSET)
 
         _registered_at = d.pop("registered_at", UNSET)
-        registered_at = lenient_datetime(_registered_at)
+        _instance.registered_at = lenient_datetime(_registered_at)
 
-        _instance = cls(
-            model_name,
-            registered_at,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -97,16 +97,14 @@ class RLInputChunk:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _encoded_text = d.pop("encoded_text", UNSET)
-        encoded_text = (
+        _instance.encoded_text = (
             RLEncodedText.from_response(_encoded_text)
             if isinstance(_encoded_text, dict)
             else _encoded_text
         )
 
-        _instance = cls(
-            encoded_text,
-        )
         _instance.additional_properties = d
         return _instance
 

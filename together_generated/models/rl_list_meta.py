@@ -72,14 +72,11 @@ class RLListMeta:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        limit = d.pop("limit", UNSET)
+        _instance = object.__new__(cls)
+        _instance.limit = d.pop("limit", UNSET)
 
-        has_more = d.pop("has_more", UNSET)
+        _instance.has_more = d.pop("has_more", UNSET)
 
-        _instance = cls(
-            limit,
-            has_more,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -84,17 +84,13 @@ class RLLoraConfig:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        rank = d.pop("rank", UNSET)
+        _instance = object.__new__(cls)
+        _instance.rank = d.pop("rank", UNSET)
 
-        alpha = d.pop("alpha", UNSET)
+        _instance.alpha = d.pop("alpha", UNSET)
 
-        dropout = d.pop("dropout", UNSET)
+        _instance.dropout = d.pop("dropout", UNSET)
 
-        _instance = cls(
-            rank,
-            alpha,
-            dropout,
-        )
         _instance.additional_properties = d
         return _instance
 

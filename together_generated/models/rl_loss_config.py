@@ -144,27 +144,23 @@ class RLLossConfig:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
         _cross_entropy_params = d.pop("cross_entropy_params", UNSET)
-        cross_entropy_params = (
+        _instance.cross_entropy_params = (
             RLCrossEntropyLossParams.from_response(_cross_entropy_params)
             if isinstance(_cross_entropy_params, dict)
             else _cross_entropy_params
         )
 
         _grpo_params = d.pop("grpo_params", UNSET)
-        grpo_params = (
+        _instance.grpo_params = (
             RLGRPOLossParams.from_response(_grpo_params)
             if isinstance(_grpo_params, dict)
             else _grpo_params
         )
 
-        _instance = cls(
-            type_,
-            cross_entropy_params,
-            grpo_params,
-        )
         _instance.additional_properties = d
         return _instance
 

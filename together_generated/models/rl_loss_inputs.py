@@ -151,32 +151,28 @@ class RLLossInputs:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _target_tokens = d.pop("target_tokens", UNSET)
-        target_tokens = (
+        _instance.target_tokens = (
             RLLossTargetTokens.from_response(_target_tokens)
             if isinstance(_target_tokens, dict)
             else _target_tokens
         )
 
         _loss_mask = d.pop("loss_mask", UNSET)
-        loss_mask = (
+        _instance.loss_mask = (
             RLLossMask.from_response(_loss_mask)
             if isinstance(_loss_mask, dict)
             else _loss_mask
         )
 
         _grpo_inputs = d.pop("grpo_inputs", UNSET)
-        grpo_inputs = (
+        _instance.grpo_inputs = (
             RLGRPOLossInputs.from_response(_grpo_inputs)
             if isinstance(_grpo_inputs, dict)
             else _grpo_inputs
         )
 
-        _instance = cls(
-            target_tokens,
-            loss_mask,
-            grpo_inputs,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -93,14 +93,11 @@ class RLLossLogprobs:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        data = d.pop("data", None)
+        _instance = object.__new__(cls)
+        _instance.data = d.pop("data", None)
 
-        dtype = d.pop("dtype", UNSET)
+        _instance.dtype = d.pop("dtype", UNSET)
 
-        _instance = cls(
-            data,
-            dtype,
-        )
         _instance.additional_properties = d
         return _instance
 

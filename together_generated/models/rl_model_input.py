@@ -105,8 +105,9 @@ class RLModelInput:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _chunks = d.pop("chunks", None)
-        chunks = (
+        _instance.chunks = (
             [
                 (
                     RLInputChunk.from_response(_item0)
@@ -119,9 +120,6 @@ class RLModelInput:
             else _chunks
         )
 
-        _instance = cls(
-            chunks,
-        )
         _instance.additional_properties = d
         return _instance
 

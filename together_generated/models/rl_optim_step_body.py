@@ -111,19 +111,16 @@ class RLOptimStepBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        learning_rate = d.pop("learning_rate", UNSET)
+        _instance = object.__new__(cls)
+        _instance.learning_rate = d.pop("learning_rate", UNSET)
 
         _adamw_params = d.pop("adamw_params", UNSET)
-        adamw_params = (
+        _instance.adamw_params = (
             RLAdamWOptimizerParams.from_response(_adamw_params)
             if isinstance(_adamw_params, dict)
             else _adamw_params
         )
 
-        _instance = cls(
-            learning_rate,
-            adamw_params,
-        )
         _instance.additional_properties = d
         return _instance
 

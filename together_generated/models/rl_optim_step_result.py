@@ -61,11 +61,9 @@ class RLOptimStepResult:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        step = d.pop("step", UNSET)
+        _instance = object.__new__(cls)
+        _instance.step = d.pop("step", UNSET)
 
-        _instance = cls(
-            step,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -131,27 +131,23 @@ class RLSampleBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _prompt = d.pop("prompt", None)
-        prompt = (
+        _instance.prompt = (
             RLModelInput.from_response(_prompt)
             if isinstance(_prompt, dict)
             else _prompt
         )
 
         _sampling_params = d.pop("sampling_params", UNSET)
-        sampling_params = (
+        _instance.sampling_params = (
             RLSamplingParams.from_response(_sampling_params)
             if isinstance(_sampling_params, dict)
             else _sampling_params
         )
 
-        num_samples = d.pop("num_samples", UNSET)
+        _instance.num_samples = d.pop("num_samples", UNSET)
 
-        _instance = cls(
-            prompt,
-            sampling_params,
-            num_samples,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -109,8 +109,9 @@ class RLSampleResult:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _sequences = d.pop("sequences", UNSET)
-        sequences = (
+        _instance.sequences = (
             [
                 (
                     RLSampleSequence.from_response(_item0)
@@ -123,9 +124,6 @@ class RLSampleResult:
             else _sequences
         )
 
-        _instance = cls(
-            sequences,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -105,17 +105,13 @@ class RLSampleSequence:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        tokens = d.pop("tokens", UNSET)
+        _instance = object.__new__(cls)
+        _instance.tokens = d.pop("tokens", UNSET)
 
-        logprobs = d.pop("logprobs", UNSET)
+        _instance.logprobs = d.pop("logprobs", UNSET)
 
-        stop_reason = d.pop("stop_reason", UNSET)
+        _instance.stop_reason = d.pop("stop_reason", UNSET)
 
-        _instance = cls(
-            tokens,
-            logprobs,
-            stop_reason,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -128,26 +128,19 @@ class RLSamplingParams:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        max_tokens = d.pop("max_tokens", UNSET)
+        _instance = object.__new__(cls)
+        _instance.max_tokens = d.pop("max_tokens", UNSET)
 
-        temperature = d.pop("temperature", UNSET)
+        _instance.temperature = d.pop("temperature", UNSET)
 
-        top_p = d.pop("top_p", UNSET)
+        _instance.top_p = d.pop("top_p", UNSET)
 
-        top_k = d.pop("top_k", UNSET)
+        _instance.top_k = d.pop("top_k", UNSET)
 
-        stop = d.pop("stop", UNSET)
+        _instance.stop = d.pop("stop", UNSET)
 
-        seed = d.pop("seed", UNSET)
+        _instance.seed = d.pop("seed", UNSET)
 
-        _instance = cls(
-            max_tokens,
-            temperature,
-            top_p,
-            top_k,
-            stop,
-            seed,
-        )
         _instance.additional_properties = d
         return _instance
 

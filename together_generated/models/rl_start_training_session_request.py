@@ -132,22 +132,18 @@ class RLStartTrainingSessionRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        base_model = d.pop("base_model", None)
+        _instance = object.__new__(cls)
+        _instance.base_model = d.pop("base_model", None)
 
-        resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
+        _instance.resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
 
         _lora_config = d.pop("lora_config", UNSET)
-        lora_config = (
+        _instance.lora_config = (
             RLLoraConfig.from_response(_lora_config)
             if isinstance(_lora_config, dict)
             else _lora_config
         )
 
-        _instance = cls(
-            base_model,
-            resume_from_checkpoint_id,
-            lora_config,
-        )
         _instance.additional_properties = d
         return _instance
 

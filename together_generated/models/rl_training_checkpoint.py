@@ -101,18 +101,14 @@ class RLTrainingCheckpoint:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", UNSET)
 
-        step = d.pop("step", UNSET)
+        _instance.step = d.pop("step", UNSET)
 
         _created_at = d.pop("created_at", UNSET)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
-        _instance = cls(
-            id,
-            step,
-            created_at,
-        )
         _instance.additional_properties = d
         return _instance
 

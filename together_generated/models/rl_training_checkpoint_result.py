@@ -62,11 +62,9 @@ class RLTrainingCheckpointResult:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        checkpoint_id = d.pop("checkpoint_id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.checkpoint_id = d.pop("checkpoint_id", UNSET)
 
-        _instance = cls(
-            checkpoint_id,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -109,24 +109,21 @@ class RLTrainingSample:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _model_input = d.pop("model_input", None)
-        model_input = (
+        _instance.model_input = (
             RLModelInput.from_response(_model_input)
             if isinstance(_model_input, dict)
             else _model_input
         )
 
         _loss_inputs = d.pop("loss_inputs", None)
-        loss_inputs = (
+        _instance.loss_inputs = (
             RLLossInputs.from_response(_loss_inputs)
             if isinstance(_loss_inputs, dict)
             else _loss_inputs
         )
 
-        _instance = cls(
-            model_input,
-            loss_inputs,
-        )
         _instance.additional_properties = d
         return _instance
 

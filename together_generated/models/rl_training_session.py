@@ -318,14 +318,15 @@ class RLTrainingSession:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", UNSET)
 
-        status = d.pop("status", UNSET)
+        _instance.status = d.pop("status", UNSET)
 
-        base_model = d.pop("base_model", UNSET)
+        _instance.base_model = d.pop("base_model", UNSET)
 
         _inference_checkpoints = d.pop("inference_checkpoints", UNSET)
-        inference_checkpoints = (
+        _instance.inference_checkpoints = (
             [
                 (
                     RLInferenceCheckpoint.from_response(_item0)
@@ -339,7 +340,7 @@ class RLTrainingSession:
         )
 
         _training_checkpoints = d.pop("training_checkpoints", UNSET)
-        training_checkpoints = (
+        _instance.training_checkpoints = (
             [
                 (
                     RLTrainingCheckpoint.from_response(_item0)
@@ -352,35 +353,23 @@ class RLTrainingSession:
             else _training_checkpoints
         )
 
-        resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
+        _instance.resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
 
-        step = d.pop("step", UNSET)
+        _instance.step = d.pop("step", UNSET)
 
         _created_at = d.pop("created_at", UNSET)
-        created_at = lenient_datetime(_created_at)
+        _instance.created_at = lenient_datetime(_created_at)
 
         _updated_at = d.pop("updated_at", UNSET)
-        updated_at = lenient_datetime(_updated_at)
+        _instance.updated_at = lenient_datetime(_updated_at)
 
         _lora_config = d.pop("lora_config", UNSET)
-        lora_config = (
+        _instance.lora_config = (
             RLLoraConfig.from_response(_lora_config)
             if isinstance(_lora_config, dict)
             else _lora_config
         )
 
-        _instance = cls(
-            id,
-            status,
-            base_model,
-            inference_checkpoints,
-            training_checkpoints,
-            resume_from_checkpoint_id,
-            step,
-            created_at,
-            updated_at,
-            lora_config,
-        )
         _instance.additional_properties = d
         return _instance
 

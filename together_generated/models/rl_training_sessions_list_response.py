@@ -136,8 +136,9 @@ class RLTrainingSessionsListResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _data = d.pop("data", UNSET)
-        data = (
+        _instance.data = (
             [
                 (
                     RLTrainingSession.from_response(_item0)
@@ -151,12 +152,10 @@ class RLTrainingSessionsListResponse:
         )
 
         _meta = d.pop("meta", UNSET)
-        meta = RLListMeta.from_response(_meta) if isinstance(_meta, dict) else _meta
-
-        _instance = cls(
-            data,
-            meta,
+        _instance.meta = (
+            RLListMeta.from_response(_meta) if isinstance(_meta, dict) else _meta
         )
+
         _instance.additional_properties = d
         return _instance
 

@@ -134,32 +134,28 @@ class RLGRPOLossInputs:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _advantages = d.pop("advantages", None)
-        advantages = (
+        _instance.advantages = (
             RLLossAdvantages.from_response(_advantages)
             if isinstance(_advantages, dict)
             else _advantages
         )
 
         _generator_logprobs = d.pop("generator_logprobs", None)
-        generator_logprobs = (
+        _instance.generator_logprobs = (
             RLLossLogprobs.from_response(_generator_logprobs)
             if isinstance(_generator_logprobs, dict)
             else _generator_logprobs
         )
 
         _reference_logprobs = d.pop("reference_logprobs", UNSET)
-        reference_logprobs = (
+        _instance.reference_logprobs = (
             RLLossLogprobs.from_response(_reference_logprobs)
             if isinstance(_reference_logprobs, dict)
             else _reference_logprobs
         )
 
-        _instance = cls(
-            advantages,
-            generator_logprobs,
-            reference_logprobs,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -108,20 +108,15 @@ class RLGRPOLossParams:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        clip_low = d.pop("clip_low", UNSET)
+        _instance = object.__new__(cls)
+        _instance.clip_low = d.pop("clip_low", UNSET)
 
-        clip_high = d.pop("clip_high", UNSET)
+        _instance.clip_high = d.pop("clip_high", UNSET)
 
-        beta = d.pop("beta", UNSET)
+        _instance.beta = d.pop("beta", UNSET)
 
-        agg_type = d.pop("agg_type", UNSET)
+        _instance.agg_type = d.pop("agg_type", UNSET)
 
-        _instance = cls(
-            clip_low,
-            clip_high,
-            beta,
-            agg_type,
-        )
         _instance.additional_properties = d
         return _instance
 

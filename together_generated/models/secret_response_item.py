@@ -146,32 +146,23 @@ class SecretResponseItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        created_at = d.pop("created_at", UNSET)
+        _instance = object.__new__(cls)
+        _instance.created_at = d.pop("created_at", UNSET)
 
-        created_by = d.pop("created_by", UNSET)
+        _instance.created_by = d.pop("created_by", UNSET)
 
-        description = d.pop("description", UNSET)
+        _instance.description = d.pop("description", UNSET)
 
-        id = d.pop("id", UNSET)
+        _instance.id = d.pop("id", UNSET)
 
-        last_updated_by = d.pop("last_updated_by", UNSET)
+        _instance.last_updated_by = d.pop("last_updated_by", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        object_ = d.pop("object", UNSET)
+        _instance.object_ = d.pop("object", UNSET)
 
-        updated_at = d.pop("updated_at", UNSET)
+        _instance.updated_at = d.pop("updated_at", UNSET)
 
-        _instance = cls(
-            created_at,
-            created_by,
-            description,
-            id,
-            last_updated_by,
-            name,
-            object_,
-            updated_at,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -162,8 +162,9 @@ class SessionListResponse:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _errors = d.pop("errors", UNSET)
-        errors = (
+        _instance.errors = (
             [
                 (
                     SessionListResponseErrorsItemType1.from_response(_item0)
@@ -177,16 +178,12 @@ class SessionListResponse:
         )
 
         _data = d.pop("data", UNSET)
-        data = (
+        _instance.data = (
             SessionListResponseData.from_response(_data)
             if isinstance(_data, dict)
             else _data
         )
 
-        _instance = cls(
-            errors,
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -111,8 +111,9 @@ class SessionListResponseData:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _sessions = d.pop("sessions", None)
-        sessions = (
+        _instance.sessions = (
             [
                 (
                     SessionListResponseDataSessionsItem.from_response(_item0)
@@ -125,9 +126,6 @@ class SessionListResponseData:
             else _sessions
         )
 
-        _instance = cls(
-            sessions,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -129,26 +129,20 @@ class SessionListResponseDataSessionsItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        execute_count = d.pop("execute_count", None)
+        _instance = object.__new__(cls)
+        _instance.execute_count = d.pop("execute_count", None)
 
         _expires_at = d.pop("expires_at", None)
-        expires_at = lenient_datetime(_expires_at)
+        _instance.expires_at = lenient_datetime(_expires_at)
 
-        id = d.pop("id", None)
+        _instance.id = d.pop("id", None)
 
         _last_execute_at = d.pop("last_execute_at", None)
-        last_execute_at = lenient_datetime(_last_execute_at)
+        _instance.last_execute_at = lenient_datetime(_last_execute_at)
 
         _started_at = d.pop("started_at", None)
-        started_at = lenient_datetime(_started_at)
+        _instance.started_at = lenient_datetime(_started_at)
 
-        _instance = cls(
-            execute_count,
-            expires_at,
-            id,
-            last_execute_at,
-            started_at,
-        )
         _instance.additional_properties = d
         return _instance
 

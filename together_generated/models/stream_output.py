@@ -76,14 +76,11 @@ class StreamOutput:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        data = d.pop("data", None)
+        _instance = object.__new__(cls)
+        _instance.data = d.pop("data", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
-        _instance = cls(
-            data,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -98,19 +98,16 @@ class SuccessfulExecution:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        errors = d.pop("errors", None)
+        _instance = object.__new__(cls)
+        _instance.errors = d.pop("errors", None)
 
         _data = d.pop("data", None)
-        data = (
+        _instance.data = (
             ExecuteResponseData.from_response(_data)
             if isinstance(_data, dict)
             else _data
         )
 
-        _instance = cls(
-            errors,
-            data,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -124,25 +124,20 @@ class ToolChoice:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        index = d.pop("index", None)
+        _instance = object.__new__(cls)
+        _instance.index = d.pop("index", None)
 
-        id = d.pop("id", None)
+        _instance.id = d.pop("id", None)
 
-        type_ = d.pop("type", None)
+        _instance.type_ = d.pop("type", None)
 
         _function = d.pop("function", None)
-        function = (
+        _instance.function = (
             ToolChoiceFunction.from_response(_function)
             if isinstance(_function, dict)
             else _function
         )
 
-        _instance = cls(
-            index,
-            id,
-            type_,
-            function,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -109,19 +109,16 @@ class ToolsPart:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", UNSET)
 
         _function = d.pop("function", UNSET)
-        function = (
+        _instance.function = (
             ToolsPartFunction.from_response(_function)
             if isinstance(_function, dict)
             else _function
         )
 
-        _instance = cls(
-            type_,
-            function,
-        )
         _instance.additional_properties = d
         return _instance
 

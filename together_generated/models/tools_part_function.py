@@ -122,22 +122,18 @@ class ToolsPartFunction:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        description = d.pop("description", UNSET)
+        _instance = object.__new__(cls)
+        _instance.description = d.pop("description", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
         _parameters = d.pop("parameters", UNSET)
-        parameters = (
+        _instance.parameters = (
             ToolsPartFunctionParameters.from_response(_parameters)
             if isinstance(_parameters, dict)
             else _parameters
         )
 
-        _instance = cls(
-            description,
-            name,
-            parameters,
-        )
         _instance.additional_properties = d
         return _instance
 

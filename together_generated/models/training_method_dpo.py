@@ -138,28 +138,21 @@ class TrainingMethodDPO:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        method = d.pop("method", None)
+        _instance = object.__new__(cls)
+        _instance.method = d.pop("method", None)
 
-        dpo_beta = d.pop("dpo_beta", UNSET)
+        _instance.dpo_beta = d.pop("dpo_beta", UNSET)
 
-        rpo_alpha = d.pop("rpo_alpha", UNSET)
+        _instance.rpo_alpha = d.pop("rpo_alpha", UNSET)
 
-        dpo_normalize_logratios_by_length = d.pop(
+        _instance.dpo_normalize_logratios_by_length = d.pop(
             "dpo_normalize_logratios_by_length", UNSET
         )
 
-        dpo_reference_free = d.pop("dpo_reference_free", UNSET)
+        _instance.dpo_reference_free = d.pop("dpo_reference_free", UNSET)
 
-        simpo_gamma = d.pop("simpo_gamma", UNSET)
+        _instance.simpo_gamma = d.pop("simpo_gamma", UNSET)
 
-        _instance = cls(
-            method,
-            dpo_beta,
-            rpo_alpha,
-            dpo_normalize_logratios_by_length,
-            dpo_reference_free,
-            simpo_gamma,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -108,14 +108,11 @@ class TrainingMethodSFT:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        method = d.pop("method", None)
+        _instance = object.__new__(cls)
+        _instance.method = d.pop("method", None)
 
-        train_on_inputs = d.pop("train_on_inputs", None)
+        _instance.train_on_inputs = d.pop("train_on_inputs", None)
 
-        _instance = cls(
-            method,
-            train_on_inputs,
-        )
         _instance.additional_properties = d
         return _instance
 

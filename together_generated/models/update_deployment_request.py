@@ -523,19 +523,20 @@ class UpdateDeploymentRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        args = d.pop("args", UNSET)
+        _instance = object.__new__(cls)
+        _instance.args = d.pop("args", UNSET)
 
         _autoscaling = d.pop("autoscaling", UNSET)
-        autoscaling = _lenient_autoscaling(_autoscaling)
+        _instance.autoscaling = _lenient_autoscaling(_autoscaling)
 
-        command = d.pop("command", UNSET)
+        _instance.command = d.pop("command", UNSET)
 
-        cpu = d.pop("cpu", UNSET)
+        _instance.cpu = d.pop("cpu", UNSET)
 
-        description = d.pop("description", UNSET)
+        _instance.description = d.pop("description", UNSET)
 
         _environment_variables = d.pop("environment_variables", UNSET)
-        environment_variables = (
+        _instance.environment_variables = (
             [
                 (
                     EnvironmentVariable.from_response(_item0)
@@ -548,32 +549,32 @@ class UpdateDeploymentRequest:
             else _environment_variables
         )
 
-        gpu_count = d.pop("gpu_count", UNSET)
+        _instance.gpu_count = d.pop("gpu_count", UNSET)
 
-        gpu_type = d.pop("gpu_type", UNSET)
+        _instance.gpu_type = d.pop("gpu_type", UNSET)
 
-        health_check_path = d.pop("health_check_path", UNSET)
+        _instance.health_check_path = d.pop("health_check_path", UNSET)
 
-        image = d.pop("image", UNSET)
+        _instance.image = d.pop("image", UNSET)
 
-        max_replicas = d.pop("max_replicas", UNSET)
+        _instance.max_replicas = d.pop("max_replicas", UNSET)
 
-        memory = d.pop("memory", UNSET)
+        _instance.memory = d.pop("memory", UNSET)
 
-        min_replicas = d.pop("min_replicas", UNSET)
+        _instance.min_replicas = d.pop("min_replicas", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        port = d.pop("port", UNSET)
+        _instance.port = d.pop("port", UNSET)
 
-        storage = d.pop("storage", UNSET)
+        _instance.storage = d.pop("storage", UNSET)
 
-        termination_grace_period_seconds = d.pop(
+        _instance.termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
         )
 
         _volumes = d.pop("volumes", UNSET)
-        volumes = (
+        _instance.volumes = (
             [
                 (
                     VolumeMount.from_response(_item0)
@@ -586,26 +587,6 @@ class UpdateDeploymentRequest:
             else _volumes
         )
 
-        _instance = cls(
-            args,
-            autoscaling,
-            command,
-            cpu,
-            description,
-            environment_variables,
-            gpu_count,
-            gpu_type,
-            health_check_path,
-            image,
-            max_replicas,
-            memory,
-            min_replicas,
-            name,
-            port,
-            storage,
-            termination_grace_period_seconds,
-            volumes,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -166,25 +166,20 @@ class UpdateEndpointBody:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        display_name = d.pop("display_name", UNSET)
+        _instance = object.__new__(cls)
+        _instance.display_name = d.pop("display_name", UNSET)
 
-        state = d.pop("state", UNSET)
+        _instance.state = d.pop("state", UNSET)
 
         _autoscaling = d.pop("autoscaling", UNSET)
-        autoscaling = (
+        _instance.autoscaling = (
             Autoscaling.from_response(_autoscaling)
             if isinstance(_autoscaling, dict)
             else _autoscaling
         )
 
-        inactive_timeout = d.pop("inactive_timeout", UNSET)
+        _instance.inactive_timeout = d.pop("inactive_timeout", UNSET)
 
-        _instance = cls(
-            display_name,
-            state,
-            autoscaling,
-            inactive_timeout,
-        )
         _instance.additional_properties = d
         return _instance
 

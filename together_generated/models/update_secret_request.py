@@ -98,20 +98,15 @@ class UpdateSecretRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        description = d.pop("description", UNSET)
+        _instance = object.__new__(cls)
+        _instance.description = d.pop("description", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        project_id = d.pop("project_id", UNSET)
+        _instance.project_id = d.pop("project_id", UNSET)
 
-        value = d.pop("value", UNSET)
+        _instance.value = d.pop("value", UNSET)
 
-        _instance = cls(
-            description,
-            name,
-            project_id,
-            value,
-        )
         _instance.additional_properties = d
         return _instance
 

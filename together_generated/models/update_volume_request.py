@@ -130,22 +130,18 @@ class UpdateVolumeRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _content = d.pop("content", UNSET)
-        content = (
+        _instance.content = (
             VolumeContentRequest.from_response(_content)
             if isinstance(_content, dict)
             else _content
         )
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        _instance.type_ = d.pop("type", UNSET)
 
-        _instance = cls(
-            content,
-            name,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -81,17 +81,13 @@ class UsageData:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        prompt_tokens = d.pop("prompt_tokens", None)
+        _instance = object.__new__(cls)
+        _instance.prompt_tokens = d.pop("prompt_tokens", None)
 
-        completion_tokens = d.pop("completion_tokens", None)
+        _instance.completion_tokens = d.pop("completion_tokens", None)
 
-        total_tokens = d.pop("total_tokens", None)
+        _instance.total_tokens = d.pop("total_tokens", None)
 
-        _instance = cls(
-            prompt_tokens,
-            completion_tokens,
-            total_tokens,
-        )
         _instance.additional_properties = d
         return _instance
 

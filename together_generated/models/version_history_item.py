@@ -130,22 +130,18 @@ class VersionHistoryItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _content = d.pop("content", UNSET)
-        content = (
+        _instance.content = (
             VolumeContentRequest.from_response(_content)
             if isinstance(_content, dict)
             else _content
         )
 
-        mounted_by = d.pop("mounted_by", UNSET)
+        _instance.mounted_by = d.pop("mounted_by", UNSET)
 
-        version = d.pop("version", UNSET)
+        _instance.version = d.pop("version", UNSET)
 
-        _instance = cls(
-            content,
-            mounted_by,
-            version,
-        )
         _instance.additional_properties = d
         return _instance
 

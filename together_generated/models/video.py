@@ -109,19 +109,16 @@ class Video:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        type_ = d.pop("type", None)
+        _instance = object.__new__(cls)
+        _instance.type_ = d.pop("type", None)
 
         _video_url = d.pop("video_url", None)
-        video_url = (
+        _instance.video_url = (
             ChatCompletionUserMessageContentVideoUrl.from_response(_video_url)
             if isinstance(_video_url, dict)
             else _video_url
         )
 
-        _instance = cls(
-            type_,
-            video_url,
-        )
         _instance.additional_properties = d
         return _instance
 

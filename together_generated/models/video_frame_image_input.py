@@ -122,14 +122,11 @@ class VideoFrameImageInput:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        input_image = d.pop("input_image", None)
+        _instance = object.__new__(cls)
+        _instance.input_image = d.pop("input_image", None)
 
-        frame = d.pop("frame", UNSET)
+        _instance.frame = d.pop("frame", UNSET)
 
-        _instance = cls(
-            input_image,
-            frame,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -223,46 +223,35 @@ class VideoJob:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        id = d.pop("id", None)
+        _instance = object.__new__(cls)
+        _instance.id = d.pop("id", None)
 
-        model = d.pop("model", None)
+        _instance.model = d.pop("model", None)
 
-        status = d.pop("status", None)
+        _instance.status = d.pop("status", None)
 
-        created_at = d.pop("created_at", None)
+        _instance.created_at = d.pop("created_at", None)
 
-        size = d.pop("size", None)
+        _instance.size = d.pop("size", None)
 
-        seconds = d.pop("seconds", None)
+        _instance.seconds = d.pop("seconds", None)
 
-        object_ = d.pop("object", UNSET)
+        _instance.object_ = d.pop("object", UNSET)
 
-        completed_at = d.pop("completed_at", UNSET)
+        _instance.completed_at = d.pop("completed_at", UNSET)
 
         _error = d.pop("error", UNSET)
-        error = (
+        _instance.error = (
             VideoJobError.from_response(_error) if isinstance(_error, dict) else _error
         )
 
         _outputs = d.pop("outputs", UNSET)
-        outputs = (
+        _instance.outputs = (
             VideoJobOutputs.from_response(_outputs)
             if isinstance(_outputs, dict)
             else _outputs
         )
 
-        _instance = cls(
-            id,
-            model,
-            status,
-            created_at,
-            size,
-            seconds,
-            object_,
-            completed_at,
-            error,
-            outputs,
-        )
         _instance.additional_properties = d
         return _instance
 

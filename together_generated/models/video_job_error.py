@@ -75,14 +75,11 @@ class VideoJobError:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        message = d.pop("message", None)
+        _instance = object.__new__(cls)
+        _instance.message = d.pop("message", None)
 
-        code = d.pop("code", UNSET)
+        _instance.code = d.pop("code", UNSET)
 
-        _instance = cls(
-            message,
-            code,
-        )
         _instance.additional_properties = d
         return _instance
 

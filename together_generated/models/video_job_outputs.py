@@ -72,14 +72,11 @@ class VideoJobOutputs:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        cost = d.pop("cost", None)
+        _instance = object.__new__(cls)
+        _instance.cost = d.pop("cost", None)
 
-        video_url = d.pop("video_url", None)
+        _instance.video_url = d.pop("video_url", None)
 
-        _instance = cls(
-            cost,
-            video_url,
-        )
         _instance.additional_properties = d
         return _instance
 

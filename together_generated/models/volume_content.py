@@ -145,8 +145,9 @@ class VolumeContent:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _files = d.pop("files", UNSET)
-        files = (
+        _instance.files = (
             [
                 (FileInfo.from_response(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _files
@@ -155,15 +156,10 @@ class VolumeContent:
             else _files
         )
 
-        source_prefix = d.pop("source_prefix", UNSET)
+        _instance.source_prefix = d.pop("source_prefix", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        _instance.type_ = d.pop("type", UNSET)
 
-        _instance = cls(
-            files,
-            source_prefix,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

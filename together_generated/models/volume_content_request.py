@@ -89,14 +89,11 @@ class VolumeContentRequest:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        source_prefix = d.pop("source_prefix", UNSET)
+        _instance = object.__new__(cls)
+        _instance.source_prefix = d.pop("source_prefix", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        _instance.type_ = d.pop("type", UNSET)
 
-        _instance = cls(
-            source_prefix,
-            type_,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -85,17 +85,13 @@ class VolumeMount:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
-        mount_path = d.pop("mount_path", None)
+        _instance = object.__new__(cls)
+        _instance.mount_path = d.pop("mount_path", None)
 
-        name = d.pop("name", None)
+        _instance.name = d.pop("name", None)
 
-        version = d.pop("version", UNSET)
+        _instance.version = d.pop("version", UNSET)
 
-        _instance = cls(
-            mount_path,
-            name,
-            version,
-        )
         _instance.additional_properties = d
         return _instance
 

@@ -241,48 +241,37 @@ class VolumeResponseItem:
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
         d = dict(src_dict)
+        _instance = object.__new__(cls)
         _content = d.pop("content", UNSET)
-        content = (
+        _instance.content = (
             VolumeContent.from_response(_content)
             if isinstance(_content, dict)
             else _content
         )
 
-        created_at = d.pop("created_at", UNSET)
+        _instance.created_at = d.pop("created_at", UNSET)
 
-        current_version = d.pop("current_version", UNSET)
+        _instance.current_version = d.pop("current_version", UNSET)
 
-        id = d.pop("id", UNSET)
+        _instance.id = d.pop("id", UNSET)
 
-        mounted_by = d.pop("mounted_by", UNSET)
+        _instance.mounted_by = d.pop("mounted_by", UNSET)
 
-        name = d.pop("name", UNSET)
+        _instance.name = d.pop("name", UNSET)
 
-        object_ = d.pop("object", UNSET)
+        _instance.object_ = d.pop("object", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        _instance.type_ = d.pop("type", UNSET)
 
-        updated_at = d.pop("updated_at", UNSET)
+        _instance.updated_at = d.pop("updated_at", UNSET)
 
         _version_history = d.pop("version_history", UNSET)
-        version_history = (
+        _instance.version_history = (
             VolumeResponseItemVersionHistory.from_response(_version_history)
             if isinstance(_version_history, dict)
             else _version_history
         )
 
-        _instance = cls(
-            content,
-            created_at,
-            current_version,
-            id,
-            mounted_by,
-            name,
-            object_,
-            type_,
-            updated_at,
-            version_history,
-        )
         _instance.additional_properties = d
         return _instance
 
