@@ -299,9 +299,9 @@ def scenarios() -> list[Scenario]:
             "us",
             1e6,
             [
-                Ratio("ours / httpx", "ours", "httpx", 1.15, True),
+                Ratio("ours / httpx", "ours", "httpx", 1.1, True),
                 Ratio("ours / official", "ours", "official", 0.7, True),
-                Ratio("ours-async / httpx-async", "ours-async", "httpx-async", 1.15, True),
+                Ratio("ours-async / httpx-async", "ours-async", "httpx-async", 1.1, True),
                 Ratio("ours-async / official-async", "ours-async", "official-async", 0.7, True),
             ],
         ),
