@@ -187,7 +187,7 @@ def test_line_breaks_in_key_or_headers_are_refused(kwargs):
 
 
 def test_line_break_in_environment_key_is_refused(monkeypatch):
-    monkeypatch.setenv("TOGETHER_API_KEY", "abc\n")
+    monkeypatch.setenv("TOGETHER_API_KEY", "ab\nc")
     with pytest.raises(ValueError, match="line break"):
         Together()
 

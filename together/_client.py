@@ -135,9 +135,7 @@ class _BaseClient(Generic[M]):
         (closing it does not close the pool)."""
         old = self._settings
         settings = _config.Settings(
-            api_key=old.api_key
-            if api_key is None
-            else _config.no_line_breaks("the API key", api_key),
+            api_key=old.api_key if api_key is None else _config.parse_api_key(api_key, "api_key"),
             base_url=old.base_url
             if base_url is None
             else _config.parse_base_url(base_url, "base_url"),

@@ -89,6 +89,32 @@ def no_line_breaks(what: str, value: str) -> str:
     return value
 
 
+def parse_api_key(value: object, source: str) -> str:
+    """The key with surrounding whitespace removed (a key pasted with a trailing newline
+    is common). Raises ValueError naming ``source`` when what is left is empty or holds a
+    line break, another control character or a non-ASCII character; the message never
+    contains the key."""
+    if not isinstance(value, str):
+        raise TypeError(f"{source} must be a str")
+    key = value.strip()
+    if not key:
+        raise ValueError(f"{source} is empty or only whitespace")
+    for position, char in enumerate(key):
+        if char in "\r\n":
+            raise ValueError(
+                f"{source} contains a line break (at position {position}), which would "
+                "corrupt the HTTP request"
+            )
+        # httpx would refuse such a header value only when sending, so every call would
+        # fail as a connection error whose cause prints the whole key; refuse it here.
+        if not (char.isascii() and char.isprintable()):
+            raise ValueError(
+                f"{source} contains a control or non-ASCII character "
+                f"(U+{ord(char):04X} at position {position}); API keys are printable ASCII"
+            )
+    return key
+
+
 def parse_timeout(value: object, source: str) -> httpx.Timeout:
     if isinstance(value, httpx.Timeout):
         return value
@@ -157,16 +183,21 @@ def resolve(
     """Resolve every setting (argument → environment → Colab/default) and validate it.
 
     Raises AuthenticationError when no API key is found, ValueError/TypeError naming the
-    argument or environment variable whose value is malformed.
+    argument or environment variable whose value is malformed. Whitespace around the key
+    is removed; a control or non-ASCII character left in it is a ValueError.
     """
     env = os.environ if environ is None else environ
 
     if api_key is not None and not isinstance(api_key, str):
         raise TypeError("api_key must be a str")
-    key = api_key or _env("TOGETHER_API_KEY", env) or _colab_secret("TOGETHER_API_KEY")
-    if not key:
+    if api_key:
+        key = parse_api_key(api_key, "api_key")
+    elif raw_key := _env("TOGETHER_API_KEY", env):
+        key = parse_api_key(raw_key, "environment variable TOGETHER_API_KEY")
+    elif raw_key := _colab_secret("TOGETHER_API_KEY"):
+        key = parse_api_key(raw_key, "Colab secret TOGETHER_API_KEY")
+    else:
         raise AuthenticationError(_MISSING_KEY)
-    key = no_line_breaks("the API key", key)
 
     def pick(arg: Any, var: str, default: Any, parse: Any) -> Any:
         if arg is not None:

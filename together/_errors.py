@@ -175,13 +175,48 @@ def _message_of(body: object) -> str | None:
     return None
 
 
+# A server's message goes into str(error), which ends up in logs and tracebacks: keep it
+# readable. The whole body stays on error.body.
+MAX_MESSAGE = 2_000
+_CUT = " … (cut; the whole body is in error.body)"
+# Real keys are long; redacting a key of a few characters (a test stand-in such as "k")
+# would replace letters of ordinary words and garble the message.
+_MIN_REDACTED_KEY = 8
+
+
+def _sent_api_key(response: httpx.Response) -> str | None:
+    """The key the request carried as ``Authorization: Bearer <key>``, if any."""
+    try:
+        authorization: str = response.request.headers.get("authorization", "")
+    except RuntimeError:  # a response built without a request
+        return None
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or len(token) < _MIN_REDACTED_KEY:
+        return None
+    return token
+
+
 def status_error(response: httpx.Response) -> APIStatusError:
-    """The error for a 4xx/5xx response, carrying the server's message in ``str(error)``."""
+    """The error for a 4xx/5xx response, carrying the server's message in ``str(error)``.
+
+    The message is cut at 2,000 characters, and the API key the request carried is shown
+    as ``***`` should the server echo it back; ``error.body`` keeps the body as received.
+    """
     body = response_body(response)
+    key = _sent_api_key(response)
+
+    def redact(text: str) -> str:
+        return text.replace(key, "***") if key else text
+
     detail = _message_of(body)
     if detail is None:
         text = body if isinstance(body, str) else json.dumps(body)
-        detail = " ".join(text.split())[:500] or response.reason_phrase
+        # Redact before cutting, so that no part of a key survives at the cut.
+        detail = redact(" ".join(text.split()))[:500] or response.reason_phrase
+    detail = redact(detail)
+    if len(detail) > MAX_MESSAGE:
+        detail = detail[:MAX_MESSAGE] + _CUT
     message = f"Error code: {response.status_code} - {detail}"
     status = response.status_code
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
