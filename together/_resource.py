@@ -185,11 +185,16 @@ def api_call(
     fields, options = split_options(params)
     fields = plain(fields)
     for name, value in (path or {}).items():
-        # An empty id would address another route (``GET /batches/`` is the list).
+        # An empty id would address another route (``GET /batches/`` is the list), as
+        # would a dot segment.
         if value is None:
             raise TypeError(f"{where}: {name} must be a string, not None")
         if str(value) == "":
             raise ValueError(f"{where}: {name} must be a non-empty string")
+        # ``.`` and ``..`` are dot segments: the URL would be resolved to another route
+        # (``DELETE /files/.`` is ``DELETE /files``).
+        if str(value) in (".", ".."):
+            raise ValueError(f"{where}: {name} can't be {str(value)!r}")
     kwargs: dict[str, Any] = dict(path or {})
     body = body_model(endpoint)
     if body is not None:

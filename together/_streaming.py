@@ -18,10 +18,12 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import httpx
 
 from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
+from ._transport import describe_failure
 
 T = TypeVar("T")
 
 DONE = "[DONE]"
+BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark: WHATWG says to drop one at the start
 
 # The C scanner behind json.loads, called directly: json.loads and raw_decode wrap it in
 # two or three Python frames and a whitespace regex, which cost about as much again as
@@ -47,11 +49,21 @@ class SSEDecoder:
     CR, LF or CRLF line ends; ``:`` comments; multi-line ``data`` joined by ``\\n``;
     an event is dispatched at a blank line)."""
 
-    __slots__ = ("_buffer", "_data", "_event", "_id", "_retry", "_seen_field", "_skip_lf")
+    __slots__ = (
+        "_buffer",
+        "_data",
+        "_event",
+        "_id",
+        "_retry",
+        "_seen_field",
+        "_skip_lf",
+        "_started",
+    )
 
     def __init__(self) -> None:
         self._buffer = b""
         self._skip_lf = False
+        self._started = False  # until the stream's first bytes are past any BOM
         self._reset()
         self._id: str | None = None
 
@@ -64,6 +76,10 @@ class SSEDecoder:
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         if not chunk:
             return []
+        if not self._started:
+            chunk = self._strip_bom(chunk)
+            if not chunk:
+                return []
         # Fast path: at an event boundary, a read that is exactly one ``data:`` line and
         # the blank line ending it (how the API sends each streamed chunk).
         if (
@@ -87,6 +103,17 @@ class SSEDecoder:
         elif not self._seen_field:
             return self._blocks(buffer)
         return self._lines(buffer)
+
+    def _strip_bom(self, chunk: bytes) -> bytes:
+        """The stream's first bytes less a leading BOM, which may come in pieces: bytes
+        that could still be its start wait in the buffer for the next read."""
+        head = self._buffer + chunk
+        if len(head) < len(BOM) and BOM.startswith(head):
+            self._buffer = head
+            return b""
+        self._buffer = b""
+        self._started = True
+        return head[len(BOM) :] if head.startswith(BOM) else head
 
     def _blocks(self, buffer: bytes) -> list[ServerSentEvent]:
         """The events of ``buffer`` (LF line ends only) read at an event boundary: a read
@@ -179,7 +206,9 @@ def _cut(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionErro
     """The error for a stream whose transport failed mid-body (a stall is a timeout)."""
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(request)
-    return APIConnectionError(f"The stream was cut: {type(exc).__name__}", request=request)
+    return APIConnectionError(
+        f"The stream was cut: {describe_failure(exc, request)}", request=request
+    )
 
 
 def _error_message(payload: Any, event: ServerSentEvent) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypedDict, TypeVar
 
 import httpx
 
-from ._config import Settings, TimeoutTypes, parse_max_retries, parse_timeout
+from ._config import Settings, TimeoutTypes, parse_headers, parse_max_retries, parse_timeout
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -100,7 +100,9 @@ def build_request(
     headers = dict(base_headers)
     headers.update(kwargs.pop("headers", None) or {})
     if options.get("extra_headers"):
-        headers.update(options["extra_headers"] or {})
+        # Checked as default_headers are: a line break would otherwise reach the socket
+        # layer and come back as a connection error after pointless retries.
+        headers.update(parse_headers(options["extra_headers"], "extra_headers"))
     if "files" in kwargs:  # multipart: httpx sets the boundary itself
         headers.pop("Content-Type", None)
     params = kwargs.pop("params", None)
@@ -138,8 +140,12 @@ def _retry_after(response: httpx.Response) -> float | None:
     try:
         return float(value)
     except ValueError:
-        date = email.utils.parsedate_to_datetime(value) if value else None
-        return None if date is None else date.timestamp() - time.time()
+        pass
+    try:
+        date = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None  # not a date either ("soon"): the usual backoff applies
+    return date.timestamp() - time.time()
 
 
 def should_retry(response: httpx.Response) -> bool:
@@ -160,10 +166,41 @@ def retry_delay(attempt: int, response: httpx.Response | None) -> float:
     return delay * (1 - 0.25 * random.random())  # jitter: spread out clients that failed together
 
 
+# Transport errors raised before anything reached the network: retrying can't help, and
+# they are the caller's (or the environment's) to fix, so they propagate as they are.
+LOCAL_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+
+_WHAT_FAILED: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.ConnectError, "could not connect to"),
+    (httpx.ProxyError, "the proxy failed for"),
+    (httpx.WriteError, "the connection broke while sending to"),
+    (httpx.ReadError, "the connection broke while reading from"),
+    (httpx.RemoteProtocolError, "the connection was closed or garbled by"),
+)
+
+
+def describe_failure(exc: Exception, request: httpx.Request) -> str:
+    """What went wrong and with which host, e.g. ``could not connect to 127.0.0.1:9
+    (ConnectError: [Errno 111] Connection refused)``; the API key is never in it."""
+    what = next(
+        (text for kind, text in _WHAT_FAILED if isinstance(exc, kind)), "the request failed at"
+    )
+    url = request.url
+    host = f"{url.host}:{url.port}" if url.port else url.host
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    # Low-level messages may quote what was sent; the key must not reach the user.
+    key = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if key:
+        detail = detail.replace(key, "<redacted>")
+    return f"{what} {host} ({detail})"
+
+
 def connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(request)
-    return APIConnectionError(f"Connection error: {type(exc).__name__}", request=request)
+    return APIConnectionError(
+        f"Connection error: {describe_failure(exc, request)}", request=request
+    )
 
 
 def max_retries_for(settings: Settings, call: Call[Any]) -> int:
@@ -180,9 +217,13 @@ class _Attempts:
         self.retries = 0
         self.started = time.monotonic()
 
-    def after_error(self, exc: Exception) -> float:
-        """Delay before retrying a transport error; raises when retries are used up."""
-        if not isinstance(exc, httpx.TransportError) or self.retries >= self.limit:
+    def after_error(self, exc: httpx.TransportError) -> float:
+        """Delay before retrying a transport error; raises when retries are used up, and
+        re-raises an error of local making (nothing went over the network) at once."""
+        if isinstance(exc, LOCAL_ERRORS):
+            self._log(None)
+            raise exc
+        if self.retries >= self.limit:
             self._log(None)
             raise connection_error(exc, self.request) from exc
         self.retries += 1
@@ -280,20 +321,30 @@ class SyncTransport(_Transport[httpx.Client]):
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         while True:
+            # Only network faults are retried; any other exception (a bug in a custom
+            # transport, a header httpx refuses) propagates as it is.
             try:
                 # Unless streaming, httpx reads the whole body here: a body cut short is then
                 # a transport error like a reset, and is retried the same way.
                 response = self.client.send(request, stream=streaming)
-                delay = attempts.after_response(response)
-                if delay is None and streaming and not response.is_success:
-                    response.read()  # the error's body, for its message
-            except Exception as exc:
+            except httpx.TransportError as exc:
                 time.sleep(attempts.after_error(exc))
                 continue
-            if delay is None:
-                if streaming and response.is_success:
-                    return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
-                return finish(call, response, self.strict)
+            try:
+                delay = attempts.after_response(response)
+                if delay is None:
+                    if streaming and response.is_success:
+                        return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
+                    if streaming:
+                        response.read()  # the error's body, for its message
+                    return finish(call, response, self.strict)
+            except httpx.TransportError as exc:  # the error's body was cut short
+                response.close()
+                time.sleep(attempts.after_error(exc))
+                continue
+            except BaseException:
+                response.close()  # a streamed response must not keep its connection
+                raise
             response.close()
             time.sleep(delay)
 
@@ -308,16 +359,24 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
         while True:
             try:
                 response = await self.client.send(request, stream=streaming)
-                delay = attempts.after_response(response)
-                if delay is None and streaming and not response.is_success:
-                    await response.aread()
-            except Exception as exc:
+            except httpx.TransportError as exc:
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
-            if delay is None:
-                if streaming and response.is_success:
-                    return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
-                return finish(call, response, self.strict)
+            try:
+                delay = attempts.after_response(response)
+                if delay is None:
+                    if streaming and response.is_success:
+                        return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
+                    if streaming:
+                        await response.aread()
+                    return finish(call, response, self.strict)
+            except httpx.TransportError as exc:
+                await response.aclose()
+                await asyncio.sleep(attempts.after_error(exc))
+                continue
+            except BaseException:
+                await response.aclose()
+                raise
             await response.aclose()
             await asyncio.sleep(delay)
 
