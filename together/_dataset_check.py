@@ -24,7 +24,8 @@ is not. Parquet files hold tokenized data: an ``input_ids`` column and, optional
 ``attention_mask``, ``labels`` and ``position_ids``, each a list of integers per row of the
 same length as ``input_ids``. They are checked only when pyarrow is installed.
 
-The file is read line by line (Parquet: batch by batch), never whole.
+The file is read line by line (Parquet: batch by batch), never whole; a JSONL line longer
+than 16 MiB (``MAX_LINE_BYTES``) is reported as a problem rather than read.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ from ._upload import LocalFile
 
 MAX_FILE_SIZE = 100 * 2**30  # Together's documented limit for a dataset file
 MAX_PROBLEMS = 100  # a file this broken has made its point; stop reading
+# The longest JSONL line read (bytes, newline excluded). A line is held in memory about
+# three times over (bytes, text, parsed JSON), so this bounds the check's memory whatever
+# the file (one with no newline would otherwise be read whole); 16 MiB is far beyond a
+# text example (a million tokens is ~4 MiB) and leaves room for images inlined as base64.
+MAX_LINE_BYTES = 16 * 2**20
 
 ROLES = ("system", "user", "assistant", "tool")
 # Which role may come next, given the previous one (None: the first message).
@@ -183,11 +189,34 @@ def check_dataset(file: Any, *, purpose: str = "fine-tune") -> DatasetReport:
 # -- JSONL ----------------------------------------------------------------------------
 
 
+def _lines(stream: IO[bytes]) -> Iterator[bytes | None]:
+    """The stream's lines, each None when longer than MAX_LINE_BYTES (its bytes skipped)."""
+    limit = MAX_LINE_BYTES  # read once: a test may patch it
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw
+            continue
+        del raw  # skip the rest in small pieces, never holding more than one of them
+        while (piece := stream.readline(64 * 1024)) and not piece.endswith(b"\n"):
+            pass
+        yield None
+
+
 def _check_jsonl(stream: IO[bytes], report: DatasetReport) -> None:
     first_line = 0
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(_lines(stream), start=1):
         if report.full:
             return
+        if raw is None:
+            report.add(
+                f"longer than {_size(MAX_LINE_BYTES)}, the most read for one line: is this "
+                "JSONL with one example per line?",
+                line=number,
+            )
+            continue
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -383,6 +412,10 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict) and "type" in value:
         return f"an object of type {value['type']!r}"
     return names.get(type(value), type(value).__name__)
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:g} MiB" if count >= 2**20 else f"{count} bytes"
 
 
 def _fields(keys: Iterable[str]) -> str:

@@ -11,6 +11,7 @@ import logging
 import os
 import random
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypedDict, TypeVar
 
@@ -37,6 +38,9 @@ MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
 # How much of a body that can't be read an error keeps (the rest is in error.response).
 MAX_ERROR_BODY = 64 * 1024
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Only these can create something twice when a retry follows a request the server did get.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class CallOptions(TypedDict, total=False):
@@ -102,9 +106,20 @@ def build_request(
     if options.get("extra_headers"):
         # Checked as default_headers are: a line break would otherwise reach the socket
         # layer and come back as a connection error after pointless retries.
-        headers.update(parse_headers(options["extra_headers"], "extra_headers"))
+        extra = dict(parse_headers(options["extra_headers"], "extra_headers"))
+        # Header names ignore case: an override in another casing replaces, not doubles.
+        names = {name.lower() for name in extra}
+        headers = {k: v for k, v in headers.items() if k.lower() not in names}
+        headers.update(extra)
     if "files" in kwargs:  # multipart: httpx sets the boundary itself
         headers.pop("Content-Type", None)
+    method = kwargs.pop("method")
+    if method.upper() not in IDEMPOTENT_METHODS and not _has_header(
+        IDEMPOTENCY_HEADER, headers, client.headers
+    ):
+        # One key per call: retries resend this very request, so the server sees the same
+        # key on each attempt and can drop a duplicate (a second chat completion or job).
+        headers[IDEMPOTENCY_HEADER] = f"together-client-{uuid.uuid4().hex}"
     params = kwargs.pop("params", None)
     if options.get("extra_query"):
         params = {**(params or {}), **(options["extra_query"] or {})}
@@ -117,13 +132,19 @@ def build_request(
         kwargs["json"] = {**(body or {}), **(options["extra_body"] or {})}
     timeout = options.get("timeout")
     return client.build_request(
-        kwargs.pop("method"),
+        method,
         settings.base_url + kwargs.pop("url"),
         params=params or None,
         headers=headers,
         timeout=default_timeout if timeout is None else parse_timeout(timeout, "timeout"),
         **kwargs,
     )
+
+
+def _has_header(name: str, *sources: Mapping[str, str]) -> bool:
+    """Whether any of the header mappings holds ``name``, in any casing."""
+    lowered = name.lower()
+    return any(key.lower() == lowered for source in sources for key in source)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
