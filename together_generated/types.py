@@ -126,6 +126,15 @@ def parse_date(value: str) -> datetime.date:
 
 
 # Added by this project's templates: how responses are read (`from_response`, lenient).
+class ResponseBody:
+    """Base of the generated models that keep unknown fields: holds the body a model was
+    read from (``from_response``) until its ``additional_properties`` are first asked
+    for. Not an attrs field, so it is in no repr, comparison, ``attrs.asdict`` or pickle."""
+
+    __slots__ = ("_raw",)
+    _raw: Mapping[str, Any] | None
+
+
 def lenient_datetime(value: Any) -> Any:
     """A date-time string as a datetime; anything else, or a string that doesn't parse,
     as it is."""

@@ -175,8 +175,14 @@ _VIEWS: dict[tuple[type[Any], str], type[Any]] = {}
 def _view_class(model: type[Any], inner: str) -> type[Any]:
     key = (model, inner)
     if key not in _VIEWS:
+        model_getattr = getattr(model, "__getattr__", None)
 
         def __getattr__(self: Any, name: str) -> Any:
+            if model_getattr is not None:  # the model's own (additional_properties)
+                try:
+                    return model_getattr(self, name)
+                except AttributeError:
+                    pass
             if not name.startswith("_"):
                 try:
                     return getattr(getattr(self, inner), name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..models.batch_job_status import BatchJobStatus, check_batch_job_status
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -23,8 +24,29 @@ from ..types import (
 T = TypeVar("T", bound="BatchJob")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "user_id",
+        "input_file_id",
+        "file_size_bytes",
+        "status",
+        "job_deadline",
+        "created_at",
+        "endpoint",
+        "progress",
+        "model_id",
+        "output_file_id",
+        "error_file_id",
+        "error",
+        "completed_at",
+    )
+)
+
+
 @_attrs_define
-class BatchJob:
+class BatchJob(ResponseBody):
     """
     Attributes:
         id (str | Unset):  Example: 01234567-8901-2345-6789-012345678901.
@@ -251,44 +273,69 @@ class BatchJob:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.id = d.pop("id", UNSET)
+        _instance.id = d.get("id", UNSET)
 
-        _instance.user_id = d.pop("user_id", UNSET)
+        _instance.user_id = d.get("user_id", UNSET)
 
-        _instance.input_file_id = d.pop("input_file_id", UNSET)
+        _instance.input_file_id = d.get("input_file_id", UNSET)
 
-        _instance.file_size_bytes = d.pop("file_size_bytes", UNSET)
+        _instance.file_size_bytes = d.get("file_size_bytes", UNSET)
 
-        _instance.status = d.pop("status", UNSET)
+        _instance.status = d.get("status", UNSET)
 
-        _job_deadline = d.pop("job_deadline", UNSET)
+        _job_deadline = d.get("job_deadline", UNSET)
         _instance.job_deadline = lenient_datetime(_job_deadline)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = d.get("created_at", UNSET)
         _instance.created_at = lenient_datetime(_created_at)
 
-        _instance.endpoint = d.pop("endpoint", UNSET)
+        _instance.endpoint = d.get("endpoint", UNSET)
 
-        _instance.progress = d.pop("progress", UNSET)
+        _instance.progress = d.get("progress", UNSET)
 
-        _instance.model_id = d.pop("model_id", UNSET)
+        _instance.model_id = d.get("model_id", UNSET)
 
-        _instance.output_file_id = d.pop("output_file_id", UNSET)
+        _instance.output_file_id = d.get("output_file_id", UNSET)
 
-        _instance.error_file_id = d.pop("error_file_id", UNSET)
+        _instance.error_file_id = d.get("error_file_id", UNSET)
 
-        _instance.error = d.pop("error", UNSET)
+        _instance.error = d.get("error", UNSET)
 
-        _completed_at = d.pop("completed_at", UNSET)
+        _completed_at = d.get("completed_at", UNSET)
         _instance.completed_at = lenient_datetime(_completed_at)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

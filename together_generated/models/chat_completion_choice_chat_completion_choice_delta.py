@@ -14,6 +14,7 @@ from ..models.chat_completion_choice_chat_completion_choice_delta_role import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -48,8 +49,21 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "role",
+        "token_id",
+        "content",
+        "tool_calls",
+        "function_call",
+        "reasoning",
+    )
+)
+
+
 @_attrs_define
-class ChatCompletionChoiceChatCompletionChoiceDelta:
+class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
     """
     Attributes:
         role (ChatCompletionChoiceChatCompletionChoiceDeltaRole):
@@ -262,20 +276,27 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.role = d.pop("role", None)
+        _instance.role = d.get("role")
 
-        _instance.token_id = d.pop("token_id", UNSET)
+        _instance.token_id = d.get("token_id", UNSET)
 
-        _instance.content = d.pop("content", UNSET)
+        _instance.content = d.get("content", UNSET)
 
-        _tool_calls = d.pop("tool_calls", UNSET)
+        _tool_calls = d.get("tool_calls", UNSET)
         _instance.tool_calls = (
             [
                 (
@@ -289,7 +310,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
             else _tool_calls
         )
 
-        _function_call = d.pop("function_call", UNSET)
+        _function_call = d.get("function_call", UNSET)
         _instance.function_call = (
             ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0.from_response(
                 _function_call
@@ -298,10 +319,28 @@ class ChatCompletionChoiceChatCompletionChoiceDelta:
             else _function_call
         )
 
-        _instance.reasoning = d.pop("reasoning", UNSET)
+        _instance.reasoning = d.get("reasoning", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

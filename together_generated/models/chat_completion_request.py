@@ -28,6 +28,7 @@ from ..models.chat_completion_request_reasoning_effort import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     closest_model,
@@ -255,8 +256,42 @@ def _lenient_response_format(data: Any) -> Any:
     return data
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "messages",
+        "model",
+        "max_tokens",
+        "stop",
+        "temperature",
+        "top_p",
+        "top_k",
+        "context_length_exceeded_behavior",
+        "repetition_penalty",
+        "stream",
+        "logprobs",
+        "echo",
+        "n",
+        "min_p",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "seed",
+        "function_call",
+        "response_format",
+        "tools",
+        "tool_choice",
+        "compliance",
+        "chat_template_kwargs",
+        "safety_model",
+        "reasoning_effort",
+        "reasoning",
+    )
+)
+
+
 @_attrs_define
-class ChatCompletionRequest:
+class ChatCompletionRequest(ResponseBody):
     """
     Attributes:
         messages (list[ChatCompletionAssistantMessageParam | ChatCompletionFunctionMessageParam |
@@ -1000,72 +1035,79 @@ class ChatCompletionRequest:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _messages = d.pop("messages", None)
+        _messages = d.get("messages")
         _instance.messages = (
             [_lenient_messages_item(_item0) for _item0 in _messages]
             if isinstance(_messages, list)
             else _messages
         )
 
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.max_tokens = d.pop("max_tokens", UNSET)
+        _instance.max_tokens = d.get("max_tokens", UNSET)
 
-        _instance.stop = d.pop("stop", UNSET)
+        _instance.stop = d.get("stop", UNSET)
 
-        _instance.temperature = d.pop("temperature", UNSET)
+        _instance.temperature = d.get("temperature", UNSET)
 
-        _instance.top_p = d.pop("top_p", UNSET)
+        _instance.top_p = d.get("top_p", UNSET)
 
-        _instance.top_k = d.pop("top_k", UNSET)
+        _instance.top_k = d.get("top_k", UNSET)
 
-        _instance.context_length_exceeded_behavior = d.pop(
+        _instance.context_length_exceeded_behavior = d.get(
             "context_length_exceeded_behavior", UNSET
         )
 
-        _instance.repetition_penalty = d.pop("repetition_penalty", UNSET)
+        _instance.repetition_penalty = d.get("repetition_penalty", UNSET)
 
-        _instance.stream = d.pop("stream", UNSET)
+        _instance.stream = d.get("stream", UNSET)
 
-        _instance.logprobs = d.pop("logprobs", UNSET)
+        _instance.logprobs = d.get("logprobs", UNSET)
 
-        _instance.echo = d.pop("echo", UNSET)
+        _instance.echo = d.get("echo", UNSET)
 
-        _instance.n = d.pop("n", UNSET)
+        _instance.n = d.get("n", UNSET)
 
-        _instance.min_p = d.pop("min_p", UNSET)
+        _instance.min_p = d.get("min_p", UNSET)
 
-        _instance.presence_penalty = d.pop("presence_penalty", UNSET)
+        _instance.presence_penalty = d.get("presence_penalty", UNSET)
 
-        _instance.frequency_penalty = d.pop("frequency_penalty", UNSET)
+        _instance.frequency_penalty = d.get("frequency_penalty", UNSET)
 
-        _logit_bias = d.pop("logit_bias", UNSET)
+        _logit_bias = d.get("logit_bias", UNSET)
         _instance.logit_bias = (
             ChatCompletionRequestLogitBias.from_response(_logit_bias)
             if isinstance(_logit_bias, dict)
             else _logit_bias
         )
 
-        _instance.seed = d.pop("seed", UNSET)
+        _instance.seed = d.get("seed", UNSET)
 
-        _function_call = d.pop("function_call", UNSET)
+        _function_call = d.get("function_call", UNSET)
         _instance.function_call = (
             ChatCompletionRequestFunctionCallType1.from_response(_function_call)
             if isinstance(_function_call, dict)
             else _function_call
         )
 
-        _response_format = d.pop("response_format", UNSET)
+        _response_format = d.get("response_format", UNSET)
         _instance.response_format = _lenient_response_format(_response_format)
 
-        _tools = d.pop("tools", UNSET)
+        _tools = d.get("tools", UNSET)
         _instance.tools = (
             [
                 (
@@ -1079,35 +1121,53 @@ class ChatCompletionRequest:
             else _tools
         )
 
-        _tool_choice = d.pop("tool_choice", UNSET)
+        _tool_choice = d.get("tool_choice", UNSET)
         _instance.tool_choice = (
             ToolChoice.from_response(_tool_choice)
             if isinstance(_tool_choice, dict)
             else _tool_choice
         )
 
-        _instance.compliance = d.pop("compliance", UNSET)
+        _instance.compliance = d.get("compliance", UNSET)
 
-        _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
+        _chat_template_kwargs = d.get("chat_template_kwargs", UNSET)
         _instance.chat_template_kwargs = (
             ChatCompletionRequestChatTemplateKwargs.from_response(_chat_template_kwargs)
             if isinstance(_chat_template_kwargs, dict)
             else _chat_template_kwargs
         )
 
-        _instance.safety_model = d.pop("safety_model", UNSET)
+        _instance.safety_model = d.get("safety_model", UNSET)
 
-        _instance.reasoning_effort = d.pop("reasoning_effort", UNSET)
+        _instance.reasoning_effort = d.get("reasoning_effort", UNSET)
 
-        _reasoning = d.pop("reasoning", UNSET)
+        _reasoning = d.get("reasoning", UNSET)
         _instance.reasoning = (
             ChatCompletionRequestReasoning.from_response(_reasoning)
             if isinstance(_reasoning, dict)
             else _reasoning
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

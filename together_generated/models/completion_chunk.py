@@ -16,6 +16,7 @@ from attrs import field as _attrs_field
 from ..models.finish_reason import FinishReason, check_finish_reason
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -50,8 +51,23 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "token",
+        "choices",
+        "usage",
+        "finish_reason",
+        "created",
+        "object",
+        "seed",
+    )
+)
+
+
 @_attrs_define
-class CompletionChunk:
+class CompletionChunk(ResponseBody):
     """
     Attributes:
         id (str):
@@ -239,23 +255,30 @@ class CompletionChunk:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.id = d.pop("id", None)
+        _instance.id = d.get("id")
 
-        _token = d.pop("token", None)
+        _token = d.get("token")
         _instance.token = (
             CompletionToken.from_response(_token)
             if isinstance(_token, dict)
             else _token
         )
 
-        _choices = d.pop("choices", None)
+        _choices = d.get("choices")
         _instance.choices = (
             [
                 (
@@ -269,21 +292,39 @@ class CompletionChunk:
             else _choices
         )
 
-        _usage = d.pop("usage", None)
+        _usage = d.get("usage")
         _instance.usage = (
             UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
         )
 
-        _instance.finish_reason = d.pop("finish_reason", None)
+        _instance.finish_reason = d.get("finish_reason")
 
-        _instance.created = d.pop("created", UNSET)
+        _instance.created = d.get("created", UNSET)
 
-        _instance.object_ = d.pop("object", UNSET)
+        _instance.object_ = d.get("object", UNSET)
 
-        _instance.seed = d.pop("seed", UNSET)
+        _instance.seed = d.get("seed", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

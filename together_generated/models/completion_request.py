@@ -18,6 +18,7 @@ from ..models.completion_request_safety_model_type_0 import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -46,8 +47,33 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "prompt",
+        "model",
+        "max_tokens",
+        "stop",
+        "temperature",
+        "top_p",
+        "top_k",
+        "repetition_penalty",
+        "stream",
+        "logprobs",
+        "echo",
+        "n",
+        "safety_model",
+        "min_p",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "seed",
+    )
+)
+
+
 @_attrs_define
-class CompletionRequest:
+class CompletionRequest(ResponseBody):
     """
     Attributes:
         prompt (str): A string providing context for the model to complete. Example: <s>[INST] What is the capital of
@@ -394,56 +420,81 @@ class CompletionRequest:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.prompt = d.pop("prompt", None)
+        _instance.prompt = d.get("prompt")
 
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.max_tokens = d.pop("max_tokens", UNSET)
+        _instance.max_tokens = d.get("max_tokens", UNSET)
 
-        _instance.stop = d.pop("stop", UNSET)
+        _instance.stop = d.get("stop", UNSET)
 
-        _instance.temperature = d.pop("temperature", UNSET)
+        _instance.temperature = d.get("temperature", UNSET)
 
-        _instance.top_p = d.pop("top_p", UNSET)
+        _instance.top_p = d.get("top_p", UNSET)
 
-        _instance.top_k = d.pop("top_k", UNSET)
+        _instance.top_k = d.get("top_k", UNSET)
 
-        _instance.repetition_penalty = d.pop("repetition_penalty", UNSET)
+        _instance.repetition_penalty = d.get("repetition_penalty", UNSET)
 
-        _instance.stream = d.pop("stream", UNSET)
+        _instance.stream = d.get("stream", UNSET)
 
-        _instance.logprobs = d.pop("logprobs", UNSET)
+        _instance.logprobs = d.get("logprobs", UNSET)
 
-        _instance.echo = d.pop("echo", UNSET)
+        _instance.echo = d.get("echo", UNSET)
 
-        _instance.n = d.pop("n", UNSET)
+        _instance.n = d.get("n", UNSET)
 
-        _instance.safety_model = d.pop("safety_model", UNSET)
+        _instance.safety_model = d.get("safety_model", UNSET)
 
-        _instance.min_p = d.pop("min_p", UNSET)
+        _instance.min_p = d.get("min_p", UNSET)
 
-        _instance.presence_penalty = d.pop("presence_penalty", UNSET)
+        _instance.presence_penalty = d.get("presence_penalty", UNSET)
 
-        _instance.frequency_penalty = d.pop("frequency_penalty", UNSET)
+        _instance.frequency_penalty = d.get("frequency_penalty", UNSET)
 
-        _logit_bias = d.pop("logit_bias", UNSET)
+        _logit_bias = d.get("logit_bias", UNSET)
         _instance.logit_bias = (
             CompletionRequestLogitBias.from_response(_logit_bias)
             if isinstance(_logit_bias, dict)
             else _logit_bias
         )
 
-        _instance.seed = d.pop("seed", UNSET)
+        _instance.seed = d.get("seed", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,6 +14,7 @@ from ..models.create_endpoint_request_state import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -40,8 +41,24 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "model",
+        "hardware",
+        "autoscaling",
+        "display_name",
+        "disable_prompt_cache",
+        "disable_speculative_decoding",
+        "state",
+        "inactive_timeout",
+        "availability_zone",
+    )
+)
+
+
 @_attrs_define
-class CreateEndpointRequest:
+class CreateEndpointRequest(ResponseBody):
     """
     Attributes:
         model (str): The model to deploy on this endpoint Example: deepseek-ai/DeepSeek-R1.
@@ -221,40 +238,65 @@ class CreateEndpointRequest:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.hardware = d.pop("hardware", None)
+        _instance.hardware = d.get("hardware")
 
-        _autoscaling = d.pop("autoscaling", None)
+        _autoscaling = d.get("autoscaling")
         _instance.autoscaling = (
             Autoscaling.from_response(_autoscaling)
             if isinstance(_autoscaling, dict)
             else _autoscaling
         )
 
-        _instance.display_name = d.pop("display_name", UNSET)
+        _instance.display_name = d.get("display_name", UNSET)
 
-        _instance.disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
+        _instance.disable_prompt_cache = d.get("disable_prompt_cache", UNSET)
 
-        _instance.disable_speculative_decoding = d.pop(
+        _instance.disable_speculative_decoding = d.get(
             "disable_speculative_decoding", UNSET
         )
 
-        _instance.state = d.pop("state", UNSET)
+        _instance.state = d.get("state", UNSET)
 
-        _instance.inactive_timeout = d.pop("inactive_timeout", UNSET)
+        _instance.inactive_timeout = d.get("inactive_timeout", UNSET)
 
-        _instance.availability_zone = d.pop("availability_zone", UNSET)
+        _instance.availability_zone = d.get("availability_zone", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

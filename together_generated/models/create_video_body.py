@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.video_output_format import VideoOutputFormat, check_video_output_format
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -37,8 +38,29 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "model",
+        "prompt",
+        "height",
+        "width",
+        "seconds",
+        "fps",
+        "steps",
+        "seed",
+        "guidance_scale",
+        "output_format",
+        "output_quality",
+        "negative_prompt",
+        "frame_images",
+        "reference_images",
+    )
+)
+
+
 @_attrs_define
-class CreateVideoBody:
+class CreateVideoBody(ResponseBody):
     """Parameters for creating a new video generation job.
 
     Attributes:
@@ -285,38 +307,45 @@ class CreateVideoBody:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.prompt = d.pop("prompt", UNSET)
+        _instance.prompt = d.get("prompt", UNSET)
 
-        _instance.height = d.pop("height", UNSET)
+        _instance.height = d.get("height", UNSET)
 
-        _instance.width = d.pop("width", UNSET)
+        _instance.width = d.get("width", UNSET)
 
-        _instance.seconds = d.pop("seconds", UNSET)
+        _instance.seconds = d.get("seconds", UNSET)
 
-        _instance.fps = d.pop("fps", UNSET)
+        _instance.fps = d.get("fps", UNSET)
 
-        _instance.steps = d.pop("steps", UNSET)
+        _instance.steps = d.get("steps", UNSET)
 
-        _instance.seed = d.pop("seed", UNSET)
+        _instance.seed = d.get("seed", UNSET)
 
-        _instance.guidance_scale = d.pop("guidance_scale", UNSET)
+        _instance.guidance_scale = d.get("guidance_scale", UNSET)
 
-        _instance.output_format = d.pop("output_format", UNSET)
+        _instance.output_format = d.get("output_format", UNSET)
 
-        _instance.output_quality = d.pop("output_quality", UNSET)
+        _instance.output_quality = d.get("output_quality", UNSET)
 
-        _instance.negative_prompt = d.pop("negative_prompt", UNSET)
+        _instance.negative_prompt = d.get("negative_prompt", UNSET)
 
-        _frame_images = d.pop("frame_images", UNSET)
+        _frame_images = d.get("frame_images", UNSET)
         _instance.frame_images = (
             [
                 (
@@ -330,10 +359,28 @@ class CreateVideoBody:
             else _frame_images
         )
 
-        _instance.reference_images = d.pop("reference_images", UNSET)
+        _instance.reference_images = d.get("reference_images", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -64,8 +65,29 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "application/geo+json",
+        "application/javascript",
+        "application/json",
+        "application/pdf",
+        "application/vnd.vega.v5+json",
+        "application/vnd.vegalite.v4+json",
+        "image/gif",
+        "image/jpeg",
+        "image/png",
+        "image/svg+xml",
+        "text/html",
+        "text/latex",
+        "text/markdown",
+        "text/plain",
+    )
+)
+
+
 @_attrs_define
-class DisplayorExecuteOutputData:
+class DisplayorExecuteOutputData(ResponseBody):
     """
     Attributes:
         applicationgeojson (DisplayorExecuteOutputDataApplicationgeojson | Unset):
@@ -346,14 +368,21 @@ class DisplayorExecuteOutputData:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _applicationgeojson = d.pop("application/geo+json", UNSET)
+        _applicationgeojson = d.get("application/geo+json", UNSET)
         _instance.applicationgeojson = (
             DisplayorExecuteOutputDataApplicationgeojson.from_response(
                 _applicationgeojson
@@ -362,18 +391,18 @@ class DisplayorExecuteOutputData:
             else _applicationgeojson
         )
 
-        _instance.applicationjavascript = d.pop("application/javascript", UNSET)
+        _instance.applicationjavascript = d.get("application/javascript", UNSET)
 
-        _applicationjson = d.pop("application/json", UNSET)
+        _applicationjson = d.get("application/json", UNSET)
         _instance.applicationjson = (
             DisplayorExecuteOutputDataApplicationjson.from_response(_applicationjson)
             if isinstance(_applicationjson, dict)
             else _applicationjson
         )
 
-        _instance.applicationpdf = d.pop("application/pdf", UNSET)
+        _instance.applicationpdf = d.get("application/pdf", UNSET)
 
-        _applicationvnd_vega_v5json = d.pop("application/vnd.vega.v5+json", UNSET)
+        _applicationvnd_vega_v5json = d.get("application/vnd.vega.v5+json", UNSET)
         _instance.applicationvnd_vega_v5json = (
             DisplayorExecuteOutputDataApplicationvndVegaV5Json.from_response(
                 _applicationvnd_vega_v5json
@@ -382,7 +411,7 @@ class DisplayorExecuteOutputData:
             else _applicationvnd_vega_v5json
         )
 
-        _applicationvnd_vegalite_v4json = d.pop(
+        _applicationvnd_vegalite_v4json = d.get(
             "application/vnd.vegalite.v4+json", UNSET
         )
         _instance.applicationvnd_vegalite_v4json = (
@@ -393,24 +422,42 @@ class DisplayorExecuteOutputData:
             else _applicationvnd_vegalite_v4json
         )
 
-        _instance.imagegif = d.pop("image/gif", UNSET)
+        _instance.imagegif = d.get("image/gif", UNSET)
 
-        _instance.imagejpeg = d.pop("image/jpeg", UNSET)
+        _instance.imagejpeg = d.get("image/jpeg", UNSET)
 
-        _instance.imagepng = d.pop("image/png", UNSET)
+        _instance.imagepng = d.get("image/png", UNSET)
 
-        _instance.imagesvgxml = d.pop("image/svg+xml", UNSET)
+        _instance.imagesvgxml = d.get("image/svg+xml", UNSET)
 
-        _instance.texthtml = d.pop("text/html", UNSET)
+        _instance.texthtml = d.get("text/html", UNSET)
 
-        _instance.textlatex = d.pop("text/latex", UNSET)
+        _instance.textlatex = d.get("text/latex", UNSET)
 
-        _instance.textmarkdown = d.pop("text/markdown", UNSET)
+        _instance.textmarkdown = d.get("text/markdown", UNSET)
 
-        _instance.textplain = d.pop("text/plain", UNSET)
+        _instance.textplain = d.get("text/plain", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

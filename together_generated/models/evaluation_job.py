@@ -16,6 +16,7 @@ from ..models.evaluation_job_status import (
 from ..models.evaluation_job_type import EvaluationJobType, check_evaluation_job_type
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     closest_model,
@@ -139,8 +140,24 @@ def _lenient_results(data: Any) -> Any:
     return data
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "workflow_id",
+        "type",
+        "owner_id",
+        "status",
+        "status_updates",
+        "parameters",
+        "created_at",
+        "updated_at",
+        "results",
+    )
+)
+
+
 @_attrs_define
-class EvaluationJob:
+class EvaluationJob(ResponseBody):
     """
     Attributes:
         workflow_id (str | Unset): The evaluation job ID Example: eval-1234aedf.
@@ -441,22 +458,29 @@ class EvaluationJob:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.workflow_id = d.pop("workflow_id", UNSET)
+        _instance.workflow_id = d.get("workflow_id", UNSET)
 
-        _instance.type_ = d.pop("type", UNSET)
+        _instance.type_ = d.get("type", UNSET)
 
-        _instance.owner_id = d.pop("owner_id", UNSET)
+        _instance.owner_id = d.get("owner_id", UNSET)
 
-        _instance.status = d.pop("status", UNSET)
+        _instance.status = d.get("status", UNSET)
 
-        _status_updates = d.pop("status_updates", UNSET)
+        _status_updates = d.get("status_updates", UNSET)
         _instance.status_updates = (
             [
                 (
@@ -470,24 +494,42 @@ class EvaluationJob:
             else _status_updates
         )
 
-        _parameters = d.pop("parameters", UNSET)
+        _parameters = d.get("parameters", UNSET)
         _instance.parameters = (
             EvaluationJobParameters.from_response(_parameters)
             if isinstance(_parameters, dict)
             else _parameters
         )
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = d.get("created_at", UNSET)
         _instance.created_at = lenient_datetime(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = d.get("updated_at", UNSET)
         _instance.updated_at = lenient_datetime(_updated_at)
 
-        _results = d.pop("results", UNSET)
+        _results = d.get("results", UNSET)
         _instance.results = _lenient_results(_results)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import (
+    TYPE_CHECKING,
     Any,
     Literal,
     TypeVar,
@@ -15,6 +16,7 @@ from attrs import field as _attrs_field
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
 from ..types import (
+    ResponseBody,
     check_value,
     field_error,
 )
@@ -22,8 +24,23 @@ from ..types import (
 T = TypeVar("T", bound="FileResponse")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "object",
+        "created_at",
+        "filename",
+        "bytes",
+        "purpose",
+        "Processed",
+        "FileType",
+    )
+)
+
+
 @_attrs_define
-class FileResponse:
+class FileResponse(ResponseBody):
     """Structured information describing a file uploaded to Together.
 
     Attributes:
@@ -142,29 +159,54 @@ class FileResponse:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.id = d.pop("id", None)
+        _instance.id = d.get("id")
 
-        _instance.object_ = d.pop("object", None)
+        _instance.object_ = d.get("object")
 
-        _instance.created_at = d.pop("created_at", None)
+        _instance.created_at = d.get("created_at")
 
-        _instance.filename = d.pop("filename", None)
+        _instance.filename = d.get("filename")
 
-        _instance.bytes_ = d.pop("bytes", None)
+        _instance.bytes_ = d.get("bytes")
 
-        _instance.purpose = d.pop("purpose", None)
+        _instance.purpose = d.get("purpose")
 
-        _instance.processed = d.pop("Processed", None)
+        _instance.processed = d.get("Processed")
 
-        _instance.file_type = d.pop("FileType", None)
+        _instance.file_type = d.get("FileType")
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import (
+    TYPE_CHECKING,
     Any,
     Literal,
     TypeVar,
@@ -19,6 +20,7 @@ from ..models.finetune_event_levels import (
 from ..models.finetune_event_type import FinetuneEventType, check_finetune_event_type
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -28,8 +30,29 @@ from ..types import (
 T = TypeVar("T", bound="FineTuneEvent")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "object",
+        "created_at",
+        "message",
+        "type",
+        "param_count",
+        "token_count",
+        "total_steps",
+        "wandb_url",
+        "step",
+        "checkpoint_path",
+        "model_path",
+        "training_offset",
+        "hash",
+        "level",
+    )
+)
+
+
 @_attrs_define
-class FineTuneEvent:
+class FineTuneEvent(ResponseBody):
     """
     Attributes:
         object_ (Literal['fine-tune-event']): The object type, which is always `fine-tune-event`.
@@ -232,41 +255,66 @@ class FineTuneEvent:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.object_ = d.pop("object", None)
+        _instance.object_ = d.get("object")
 
-        _instance.created_at = d.pop("created_at", None)
+        _instance.created_at = d.get("created_at")
 
-        _instance.message = d.pop("message", None)
+        _instance.message = d.get("message")
 
-        _instance.type_ = d.pop("type", None)
+        _instance.type_ = d.get("type")
 
-        _instance.param_count = d.pop("param_count", None)
+        _instance.param_count = d.get("param_count")
 
-        _instance.token_count = d.pop("token_count", None)
+        _instance.token_count = d.get("token_count")
 
-        _instance.total_steps = d.pop("total_steps", None)
+        _instance.total_steps = d.get("total_steps")
 
-        _instance.wandb_url = d.pop("wandb_url", None)
+        _instance.wandb_url = d.get("wandb_url")
 
-        _instance.step = d.pop("step", None)
+        _instance.step = d.get("step")
 
-        _instance.checkpoint_path = d.pop("checkpoint_path", None)
+        _instance.checkpoint_path = d.get("checkpoint_path")
 
-        _instance.model_path = d.pop("model_path", None)
+        _instance.model_path = d.get("model_path")
 
-        _instance.training_offset = d.pop("training_offset", None)
+        _instance.training_offset = d.get("training_offset")
 
-        _instance.hash_ = d.pop("hash", None)
+        _instance.hash_ = d.get("hash")
 
-        _instance.level = d.pop("level", UNSET)
+        _instance.level = d.get("level", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

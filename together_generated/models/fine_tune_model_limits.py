@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -48,8 +49,26 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "model_name",
+        "max_num_epochs",
+        "max_num_evals",
+        "max_learning_rate",
+        "min_learning_rate",
+        "supports_vision",
+        "supports_tools",
+        "supports_reasoning",
+        "merge_output_lora",
+        "full_training",
+        "lora_training",
+    )
+)
+
+
 @_attrs_define
-class FineTuneModelLimits:
+class FineTuneModelLimits(ResponseBody):
     """Model limits for fine-tuning.
 
     Attributes:
@@ -233,47 +252,72 @@ class FineTuneModelLimits:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.model_name = d.pop("model_name", None)
+        _instance.model_name = d.get("model_name")
 
-        _instance.max_num_epochs = d.pop("max_num_epochs", None)
+        _instance.max_num_epochs = d.get("max_num_epochs")
 
-        _instance.max_num_evals = d.pop("max_num_evals", None)
+        _instance.max_num_evals = d.get("max_num_evals")
 
-        _instance.max_learning_rate = d.pop("max_learning_rate", None)
+        _instance.max_learning_rate = d.get("max_learning_rate")
 
-        _instance.min_learning_rate = d.pop("min_learning_rate", None)
+        _instance.min_learning_rate = d.get("min_learning_rate")
 
-        _instance.supports_vision = d.pop("supports_vision", None)
+        _instance.supports_vision = d.get("supports_vision")
 
-        _instance.supports_tools = d.pop("supports_tools", None)
+        _instance.supports_tools = d.get("supports_tools")
 
-        _instance.supports_reasoning = d.pop("supports_reasoning", None)
+        _instance.supports_reasoning = d.get("supports_reasoning")
 
-        _instance.merge_output_lora = d.pop("merge_output_lora", None)
+        _instance.merge_output_lora = d.get("merge_output_lora")
 
-        _full_training = d.pop("full_training", UNSET)
+        _full_training = d.get("full_training", UNSET)
         _instance.full_training = (
             FineTuneModelLimitsFullTraining.from_response(_full_training)
             if isinstance(_full_training, dict)
             else _full_training
         )
 
-        _lora_training = d.pop("lora_training", UNSET)
+        _lora_training = d.get("lora_training", UNSET)
         _instance.lora_training = (
             FineTuneModelLimitsLoraTraining.from_response(_lora_training)
             if isinstance(_lora_training, dict)
             else _lora_training
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

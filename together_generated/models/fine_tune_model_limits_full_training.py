@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    ResponseBody,
     check_value,
 )
 
 T = TypeVar("T", bound="FineTuneModelLimitsFullTraining")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "max_batch_size",
+        "max_batch_size_dpo",
+        "min_batch_size",
+    )
+)
+
+
 @_attrs_define
-class FineTuneModelLimitsFullTraining:
+class FineTuneModelLimitsFullTraining(ResponseBody):
     """Limits for full training.
 
     Attributes:
@@ -86,19 +97,44 @@ class FineTuneModelLimitsFullTraining:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.max_batch_size = d.pop("max_batch_size", None)
+        _instance.max_batch_size = d.get("max_batch_size")
 
-        _instance.max_batch_size_dpo = d.pop("max_batch_size_dpo", None)
+        _instance.max_batch_size_dpo = d.get("max_batch_size_dpo")
 
-        _instance.min_batch_size = d.pop("min_batch_size", None)
+        _instance.min_batch_size = d.get("min_batch_size")
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

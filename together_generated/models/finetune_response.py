@@ -20,6 +20,7 @@ from ..models.finetune_response_train_on_inputs_type_1 import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     closest_model,
@@ -148,8 +149,54 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "status",
+        "training_file",
+        "validation_file",
+        "model",
+        "model_output_name",
+        "model_output_path",
+        "trainingfile_numlines",
+        "trainingfile_size",
+        "created_at",
+        "updated_at",
+        "started_at",
+        "n_epochs",
+        "n_checkpoints",
+        "n_evals",
+        "batch_size",
+        "learning_rate",
+        "lr_scheduler",
+        "warmup_ratio",
+        "max_grad_norm",
+        "weight_decay",
+        "eval_steps",
+        "train_on_inputs",
+        "training_method",
+        "training_type",
+        "multimodal_params",
+        "job_id",
+        "events",
+        "token_count",
+        "param_count",
+        "total_price",
+        "epochs_completed",
+        "queue_depth",
+        "wandb_project_name",
+        "wandb_url",
+        "from_checkpoint",
+        "from_hf_model",
+        "hf_model_revision",
+        "progress",
+    )
+)
+
+
 @_attrs_define
-class FinetuneResponse:
+class FinetuneResponse(ResponseBody):
     """
     Attributes:
         id (str):
@@ -866,83 +913,90 @@ class FinetuneResponse:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.id = d.pop("id", None)
+        _instance.id = d.get("id")
 
-        _instance.status = d.pop("status", None)
+        _instance.status = d.get("status")
 
-        _instance.training_file = d.pop("training_file", UNSET)
+        _instance.training_file = d.get("training_file", UNSET)
 
-        _instance.validation_file = d.pop("validation_file", UNSET)
+        _instance.validation_file = d.get("validation_file", UNSET)
 
-        _instance.model = d.pop("model", UNSET)
+        _instance.model = d.get("model", UNSET)
 
-        _instance.model_output_name = d.pop("model_output_name", UNSET)
+        _instance.model_output_name = d.get("model_output_name", UNSET)
 
-        _instance.model_output_path = d.pop("model_output_path", UNSET)
+        _instance.model_output_path = d.get("model_output_path", UNSET)
 
-        _instance.trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
+        _instance.trainingfile_numlines = d.get("trainingfile_numlines", UNSET)
 
-        _instance.trainingfile_size = d.pop("trainingfile_size", UNSET)
+        _instance.trainingfile_size = d.get("trainingfile_size", UNSET)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = d.get("created_at", UNSET)
         _instance.created_at = lenient_datetime(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = d.get("updated_at", UNSET)
         _instance.updated_at = lenient_datetime(_updated_at)
 
-        _started_at = d.pop("started_at", UNSET)
+        _started_at = d.get("started_at", UNSET)
         _instance.started_at = lenient_datetime(_started_at)
 
-        _instance.n_epochs = d.pop("n_epochs", UNSET)
+        _instance.n_epochs = d.get("n_epochs", UNSET)
 
-        _instance.n_checkpoints = d.pop("n_checkpoints", UNSET)
+        _instance.n_checkpoints = d.get("n_checkpoints", UNSET)
 
-        _instance.n_evals = d.pop("n_evals", UNSET)
+        _instance.n_evals = d.get("n_evals", UNSET)
 
-        _instance.batch_size = d.pop("batch_size", UNSET)
+        _instance.batch_size = d.get("batch_size", UNSET)
 
-        _instance.learning_rate = d.pop("learning_rate", UNSET)
+        _instance.learning_rate = d.get("learning_rate", UNSET)
 
-        _lr_scheduler = d.pop("lr_scheduler", UNSET)
+        _lr_scheduler = d.get("lr_scheduler", UNSET)
         _instance.lr_scheduler = (
             LRScheduler.from_response(_lr_scheduler)
             if isinstance(_lr_scheduler, dict)
             else _lr_scheduler
         )
 
-        _instance.warmup_ratio = d.pop("warmup_ratio", UNSET)
+        _instance.warmup_ratio = d.get("warmup_ratio", UNSET)
 
-        _instance.max_grad_norm = d.pop("max_grad_norm", UNSET)
+        _instance.max_grad_norm = d.get("max_grad_norm", UNSET)
 
-        _instance.weight_decay = d.pop("weight_decay", UNSET)
+        _instance.weight_decay = d.get("weight_decay", UNSET)
 
-        _instance.eval_steps = d.pop("eval_steps", UNSET)
+        _instance.eval_steps = d.get("eval_steps", UNSET)
 
-        _instance.train_on_inputs = d.pop("train_on_inputs", UNSET)
+        _instance.train_on_inputs = d.get("train_on_inputs", UNSET)
 
-        _training_method = d.pop("training_method", UNSET)
+        _training_method = d.get("training_method", UNSET)
         _instance.training_method = _lenient_training_method(_training_method)
 
-        _training_type = d.pop("training_type", UNSET)
+        _training_type = d.get("training_type", UNSET)
         _instance.training_type = _lenient_training_type(_training_type)
 
-        _multimodal_params = d.pop("multimodal_params", UNSET)
+        _multimodal_params = d.get("multimodal_params", UNSET)
         _instance.multimodal_params = (
             MultimodalParams.from_response(_multimodal_params)
             if isinstance(_multimodal_params, dict)
             else _multimodal_params
         )
 
-        _instance.job_id = d.pop("job_id", UNSET)
+        _instance.job_id = d.get("job_id", UNSET)
 
-        _events = d.pop("events", UNSET)
+        _events = d.get("events", UNSET)
         _instance.events = (
             [
                 (
@@ -956,35 +1010,53 @@ class FinetuneResponse:
             else _events
         )
 
-        _instance.token_count = d.pop("token_count", UNSET)
+        _instance.token_count = d.get("token_count", UNSET)
 
-        _instance.param_count = d.pop("param_count", UNSET)
+        _instance.param_count = d.get("param_count", UNSET)
 
-        _instance.total_price = d.pop("total_price", UNSET)
+        _instance.total_price = d.get("total_price", UNSET)
 
-        _instance.epochs_completed = d.pop("epochs_completed", UNSET)
+        _instance.epochs_completed = d.get("epochs_completed", UNSET)
 
-        _instance.queue_depth = d.pop("queue_depth", UNSET)
+        _instance.queue_depth = d.get("queue_depth", UNSET)
 
-        _instance.wandb_project_name = d.pop("wandb_project_name", UNSET)
+        _instance.wandb_project_name = d.get("wandb_project_name", UNSET)
 
-        _instance.wandb_url = d.pop("wandb_url", UNSET)
+        _instance.wandb_url = d.get("wandb_url", UNSET)
 
-        _instance.from_checkpoint = d.pop("from_checkpoint", UNSET)
+        _instance.from_checkpoint = d.get("from_checkpoint", UNSET)
 
-        _instance.from_hf_model = d.pop("from_hf_model", UNSET)
+        _instance.from_hf_model = d.get("from_hf_model", UNSET)
 
-        _instance.hf_model_revision = d.pop("hf_model_revision", UNSET)
+        _instance.hf_model_revision = d.get("hf_model_revision", UNSET)
 
-        _progress = d.pop("progress", UNSET)
+        _progress = d.get("progress", UNSET)
         _instance.progress = (
             FineTuneProgress.from_response(_progress)
             if isinstance(_progress, dict)
             else _progress
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

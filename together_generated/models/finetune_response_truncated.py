@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..models.finetune_job_status import FinetuneJobStatus, check_finetune_job_status
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     closest_model,
@@ -136,8 +137,48 @@ def _lenient_training_method(data: Any) -> Any:
     return data
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "status",
+        "created_at",
+        "updated_at",
+        "started_at",
+        "user_id",
+        "owner_address",
+        "total_price",
+        "token_count",
+        "events",
+        "training_file",
+        "validation_file",
+        "model",
+        "model_output_name",
+        "suffix",
+        "n_epochs",
+        "n_evals",
+        "n_checkpoints",
+        "batch_size",
+        "training_type",
+        "training_method",
+        "learning_rate",
+        "lr_scheduler",
+        "warmup_ratio",
+        "max_grad_norm",
+        "weight_decay",
+        "random_seed",
+        "wandb_project_name",
+        "wandb_name",
+        "from_checkpoint",
+        "from_hf_model",
+        "hf_model_revision",
+        "progress",
+    )
+)
+
+
 @_attrs_define
-class FinetuneResponseTruncated:
+class FinetuneResponseTruncated(ResponseBody):
     """A truncated version of the fine-tune response, used for POST /fine-tunes, GET /fine-tunes and POST /fine-
     tunes/{id}/cancel endpoints
 
@@ -729,35 +770,42 @@ class FinetuneResponseTruncated:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.id = d.pop("id", None)
+        _instance.id = d.get("id")
 
-        _instance.status = d.pop("status", None)
+        _instance.status = d.get("status")
 
-        _created_at = d.pop("created_at", None)
+        _created_at = d.get("created_at")
         _instance.created_at = lenient_datetime(_created_at)
 
-        _updated_at = d.pop("updated_at", None)
+        _updated_at = d.get("updated_at")
         _instance.updated_at = lenient_datetime(_updated_at)
 
-        _started_at = d.pop("started_at", UNSET)
+        _started_at = d.get("started_at", UNSET)
         _instance.started_at = lenient_datetime(_started_at)
 
-        _instance.user_id = d.pop("user_id", UNSET)
+        _instance.user_id = d.get("user_id", UNSET)
 
-        _instance.owner_address = d.pop("owner_address", UNSET)
+        _instance.owner_address = d.get("owner_address", UNSET)
 
-        _instance.total_price = d.pop("total_price", UNSET)
+        _instance.total_price = d.get("total_price", UNSET)
 
-        _instance.token_count = d.pop("token_count", UNSET)
+        _instance.token_count = d.get("token_count", UNSET)
 
-        _events = d.pop("events", UNSET)
+        _events = d.get("events", UNSET)
         _instance.events = (
             [
                 (
@@ -771,66 +819,84 @@ class FinetuneResponseTruncated:
             else _events
         )
 
-        _instance.training_file = d.pop("training_file", UNSET)
+        _instance.training_file = d.get("training_file", UNSET)
 
-        _instance.validation_file = d.pop("validation_file", UNSET)
+        _instance.validation_file = d.get("validation_file", UNSET)
 
-        _instance.model = d.pop("model", UNSET)
+        _instance.model = d.get("model", UNSET)
 
-        _instance.model_output_name = d.pop("model_output_name", UNSET)
+        _instance.model_output_name = d.get("model_output_name", UNSET)
 
-        _instance.suffix = d.pop("suffix", UNSET)
+        _instance.suffix = d.get("suffix", UNSET)
 
-        _instance.n_epochs = d.pop("n_epochs", UNSET)
+        _instance.n_epochs = d.get("n_epochs", UNSET)
 
-        _instance.n_evals = d.pop("n_evals", UNSET)
+        _instance.n_evals = d.get("n_evals", UNSET)
 
-        _instance.n_checkpoints = d.pop("n_checkpoints", UNSET)
+        _instance.n_checkpoints = d.get("n_checkpoints", UNSET)
 
-        _instance.batch_size = d.pop("batch_size", UNSET)
+        _instance.batch_size = d.get("batch_size", UNSET)
 
-        _training_type = d.pop("training_type", UNSET)
+        _training_type = d.get("training_type", UNSET)
         _instance.training_type = _lenient_training_type(_training_type)
 
-        _training_method = d.pop("training_method", UNSET)
+        _training_method = d.get("training_method", UNSET)
         _instance.training_method = _lenient_training_method(_training_method)
 
-        _instance.learning_rate = d.pop("learning_rate", UNSET)
+        _instance.learning_rate = d.get("learning_rate", UNSET)
 
-        _lr_scheduler = d.pop("lr_scheduler", UNSET)
+        _lr_scheduler = d.get("lr_scheduler", UNSET)
         _instance.lr_scheduler = (
             LRScheduler.from_response(_lr_scheduler)
             if isinstance(_lr_scheduler, dict)
             else _lr_scheduler
         )
 
-        _instance.warmup_ratio = d.pop("warmup_ratio", UNSET)
+        _instance.warmup_ratio = d.get("warmup_ratio", UNSET)
 
-        _instance.max_grad_norm = d.pop("max_grad_norm", UNSET)
+        _instance.max_grad_norm = d.get("max_grad_norm", UNSET)
 
-        _instance.weight_decay = d.pop("weight_decay", UNSET)
+        _instance.weight_decay = d.get("weight_decay", UNSET)
 
-        _instance.random_seed = d.pop("random_seed", UNSET)
+        _instance.random_seed = d.get("random_seed", UNSET)
 
-        _instance.wandb_project_name = d.pop("wandb_project_name", UNSET)
+        _instance.wandb_project_name = d.get("wandb_project_name", UNSET)
 
-        _instance.wandb_name = d.pop("wandb_name", UNSET)
+        _instance.wandb_name = d.get("wandb_name", UNSET)
 
-        _instance.from_checkpoint = d.pop("from_checkpoint", UNSET)
+        _instance.from_checkpoint = d.get("from_checkpoint", UNSET)
 
-        _instance.from_hf_model = d.pop("from_hf_model", UNSET)
+        _instance.from_hf_model = d.get("from_hf_model", UNSET)
 
-        _instance.hf_model_revision = d.pop("hf_model_revision", UNSET)
+        _instance.hf_model_revision = d.get("hf_model_revision", UNSET)
 
-        _progress = d.pop("progress", UNSET)
+        _progress = d.get("progress", UNSET)
         _instance.progress = (
             FineTuneProgress.from_response(_progress)
             if isinstance(_progress, dict)
             else _progress
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    ResponseBody,
     check_value,
 )
 
 T = TypeVar("T", bound="GPUClusterControlPlaneNode")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "node_id",
+        "node_name",
+        "status",
+        "host_name",
+        "num_cpu_cores",
+        "memory_gib",
+        "network",
+    )
+)
+
+
 @_attrs_define
-class GPUClusterControlPlaneNode:
+class GPUClusterControlPlaneNode(ResponseBody):
     """
     Attributes:
         node_id (str):
@@ -117,27 +132,52 @@ class GPUClusterControlPlaneNode:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.node_id = d.pop("node_id", None)
+        _instance.node_id = d.get("node_id")
 
-        _instance.node_name = d.pop("node_name", None)
+        _instance.node_name = d.get("node_name")
 
-        _instance.status = d.pop("status", None)
+        _instance.status = d.get("status")
 
-        _instance.host_name = d.pop("host_name", None)
+        _instance.host_name = d.get("host_name")
 
-        _instance.num_cpu_cores = d.pop("num_cpu_cores", None)
+        _instance.num_cpu_cores = d.get("num_cpu_cores")
 
-        _instance.memory_gib = d.pop("memory_gib", None)
+        _instance.memory_gib = d.get("memory_gib")
 
-        _instance.network = d.pop("network", None)
+        _instance.network = d.get("network")
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

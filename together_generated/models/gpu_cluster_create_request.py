@@ -26,6 +26,7 @@ from ..models.gpu_cluster_create_request_gpu_type import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -56,8 +57,25 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "region",
+        "gpu_type",
+        "num_gpus",
+        "cluster_name",
+        "driver_version",
+        "billing_type",
+        "cluster_type",
+        "duration_days",
+        "shared_volume",
+        "volume_id",
+    )
+)
+
+
 @_attrs_define
-class GPUClusterCreateRequest:
+class GPUClusterCreateRequest(ResponseBody):
     """GPU Cluster create request
 
     Attributes:
@@ -235,40 +253,65 @@ class GPUClusterCreateRequest:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.region = d.pop("region", None)
+        _instance.region = d.get("region")
 
-        _instance.gpu_type = d.pop("gpu_type", None)
+        _instance.gpu_type = d.get("gpu_type")
 
-        _instance.num_gpus = d.pop("num_gpus", None)
+        _instance.num_gpus = d.get("num_gpus")
 
-        _instance.cluster_name = d.pop("cluster_name", None)
+        _instance.cluster_name = d.get("cluster_name")
 
-        _instance.driver_version = d.pop("driver_version", None)
+        _instance.driver_version = d.get("driver_version")
 
-        _instance.billing_type = d.pop("billing_type", None)
+        _instance.billing_type = d.get("billing_type")
 
-        _instance.cluster_type = d.pop("cluster_type", UNSET)
+        _instance.cluster_type = d.get("cluster_type", UNSET)
 
-        _instance.duration_days = d.pop("duration_days", UNSET)
+        _instance.duration_days = d.get("duration_days", UNSET)
 
-        _shared_volume = d.pop("shared_volume", UNSET)
+        _shared_volume = d.get("shared_volume", UNSET)
         _instance.shared_volume = (
             GPUClustersSharedVolumeCreateRequest.from_response(_shared_volume)
             if isinstance(_shared_volume, dict)
             else _shared_volume
         )
 
-        _instance.volume_id = d.pop("volume_id", UNSET)
+        _instance.volume_id = d.get("volume_id", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -25,6 +25,7 @@ from ..models.gpu_cluster_info_status import (
     check_gpu_cluster_info_status,
 )
 from ..types import (
+    ResponseBody,
     check_value,
     field_error,
     json_value,
@@ -62,8 +63,28 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "cluster_id",
+        "cluster_type",
+        "region",
+        "gpu_type",
+        "cluster_name",
+        "duration_hours",
+        "driver_version",
+        "volumes",
+        "status",
+        "control_plane_nodes",
+        "gpu_worker_nodes",
+        "kube_config",
+        "num_gpus",
+    )
+)
+
+
 @_attrs_define
-class GPUClusterInfo:
+class GPUClusterInfo(ResponseBody):
     """
     Attributes:
         cluster_id (str):
@@ -306,28 +327,35 @@ class GPUClusterInfo:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.cluster_id = d.pop("cluster_id", None)
+        _instance.cluster_id = d.get("cluster_id")
 
-        _instance.cluster_type = d.pop("cluster_type", None)
+        _instance.cluster_type = d.get("cluster_type")
 
-        _instance.region = d.pop("region", None)
+        _instance.region = d.get("region")
 
-        _instance.gpu_type = d.pop("gpu_type", None)
+        _instance.gpu_type = d.get("gpu_type")
 
-        _instance.cluster_name = d.pop("cluster_name", None)
+        _instance.cluster_name = d.get("cluster_name")
 
-        _instance.duration_hours = d.pop("duration_hours", None)
+        _instance.duration_hours = d.get("duration_hours")
 
-        _instance.driver_version = d.pop("driver_version", None)
+        _instance.driver_version = d.get("driver_version")
 
-        _volumes = d.pop("volumes", None)
+        _volumes = d.get("volumes")
         _instance.volumes = (
             [
                 (
@@ -341,9 +369,9 @@ class GPUClusterInfo:
             else _volumes
         )
 
-        _instance.status = d.pop("status", None)
+        _instance.status = d.get("status")
 
-        _control_plane_nodes = d.pop("control_plane_nodes", None)
+        _control_plane_nodes = d.get("control_plane_nodes")
         _instance.control_plane_nodes = (
             [
                 (
@@ -357,7 +385,7 @@ class GPUClusterInfo:
             else _control_plane_nodes
         )
 
-        _gpu_worker_nodes = d.pop("gpu_worker_nodes", None)
+        _gpu_worker_nodes = d.get("gpu_worker_nodes")
         _instance.gpu_worker_nodes = (
             [
                 (
@@ -371,12 +399,30 @@ class GPUClusterInfo:
             else _gpu_worker_nodes
         )
 
-        _instance.kube_config = d.pop("kube_config", None)
+        _instance.kube_config = d.get("kube_config")
 
-        _instance.num_gpus = d.pop("num_gpus", None)
+        _instance.num_gpus = d.get("num_gpus")
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

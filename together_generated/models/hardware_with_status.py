@@ -16,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -52,8 +53,21 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "object",
+        "id",
+        "pricing",
+        "specs",
+        "updated_at",
+        "availability",
+    )
+)
+
+
 @_attrs_define
-class HardwareWithStatus:
+class HardwareWithStatus(ResponseBody):
     """Hardware configuration details with optional availability status
 
     Attributes:
@@ -181,41 +195,66 @@ class HardwareWithStatus:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.object_ = d.pop("object", None)
+        _instance.object_ = d.get("object")
 
-        _instance.id = d.pop("id", None)
+        _instance.id = d.get("id")
 
-        _pricing = d.pop("pricing", None)
+        _pricing = d.get("pricing")
         _instance.pricing = (
             EndpointPricing.from_response(_pricing)
             if isinstance(_pricing, dict)
             else _pricing
         )
 
-        _specs = d.pop("specs", None)
+        _specs = d.get("specs")
         _instance.specs = (
             HardwareSpec.from_response(_specs) if isinstance(_specs, dict) else _specs
         )
 
-        _updated_at = d.pop("updated_at", None)
+        _updated_at = d.get("updated_at")
         _instance.updated_at = lenient_datetime(_updated_at)
 
-        _availability = d.pop("availability", UNSET)
+        _availability = d.get("availability", UNSET)
         _instance.availability = (
             HardwareAvailability.from_response(_availability)
             if isinstance(_availability, dict)
             else _availability
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,6 +14,7 @@ from ..models.job_info_success_response_status import (
     check_job_info_success_response_status,
 )
 from ..types import (
+    ResponseBody,
     check_value,
     field_error,
     json_value,
@@ -51,8 +52,22 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "type",
+        "job_id",
+        "status",
+        "status_updates",
+        "args",
+        "created_at",
+        "updated_at",
+    )
+)
+
+
 @_attrs_define
-class JobInfoSuccessResponse:
+class JobInfoSuccessResponse(ResponseBody):
     """
     Attributes:
         type_ (str):  Example: model_upload.
@@ -200,20 +215,27 @@ class JobInfoSuccessResponse:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.type_ = d.pop("type", None)
+        _instance.type_ = d.get("type")
 
-        _instance.job_id = d.pop("job_id", None)
+        _instance.job_id = d.get("job_id")
 
-        _instance.status = d.pop("status", None)
+        _instance.status = d.get("status")
 
-        _status_updates = d.pop("status_updates", None)
+        _status_updates = d.get("status_updates")
         _instance.status_updates = (
             [
                 (
@@ -227,21 +249,39 @@ class JobInfoSuccessResponse:
             else _status_updates
         )
 
-        _args = d.pop("args", None)
+        _args = d.get("args")
         _instance.args = (
             JobInfoSuccessResponseArgs.from_response(_args)
             if isinstance(_args, dict)
             else _args
         )
 
-        _created_at = d.pop("created_at", None)
+        _created_at = d.get("created_at")
         _instance.created_at = lenient_datetime(_created_at)
 
-        _updated_at = d.pop("updated_at", None)
+        _updated_at = d.get("updated_at")
         _instance.updated_at = lenient_datetime(_updated_at)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

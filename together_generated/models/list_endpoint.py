@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import (
+    TYPE_CHECKING,
     Any,
     Literal,
     TypeVar,
@@ -16,6 +17,7 @@ from attrs import field as _attrs_field
 from ..models.list_endpoint_state import ListEndpointState, check_list_endpoint_state
 from ..models.list_endpoint_type import ListEndpointType, check_list_endpoint_type
 from ..types import (
+    ResponseBody,
     check_value,
     field_error,
     json_value,
@@ -26,8 +28,23 @@ from ..types import (
 T = TypeVar("T", bound="ListEndpoint")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "object",
+        "id",
+        "name",
+        "model",
+        "type",
+        "owner",
+        "state",
+        "created_at",
+    )
+)
+
+
 @_attrs_define
-class ListEndpoint:
+class ListEndpoint(ResponseBody):
     """Details about an endpoint when listed via the list endpoint
 
     Attributes:
@@ -151,30 +168,55 @@ class ListEndpoint:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.object_ = d.pop("object", None)
+        _instance.object_ = d.get("object")
 
-        _instance.id = d.pop("id", None)
+        _instance.id = d.get("id")
 
-        _instance.name = d.pop("name", None)
+        _instance.name = d.get("name")
 
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.type_ = d.pop("type", None)
+        _instance.type_ = d.get("type")
 
-        _instance.owner = d.pop("owner", None)
+        _instance.owner = d.get("owner")
 
-        _instance.state = d.pop("state", None)
+        _instance.state = d.get("state")
 
-        _created_at = d.pop("created_at", None)
+        _created_at = d.get("created_at")
         _instance.created_at = lenient_datetime(_created_at)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

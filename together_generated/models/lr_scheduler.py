@@ -14,6 +14,7 @@ from ..models.lr_scheduler_lr_scheduler_type import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     closest_model,
     field_error,
@@ -70,8 +71,17 @@ def _lenient_lr_scheduler_args(data: Any) -> Any:
     return data
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "lr_scheduler_type",
+        "lr_scheduler_args",
+    )
+)
+
+
 @_attrs_define
-class LRScheduler:
+class LRScheduler(ResponseBody):
     """
     Attributes:
         lr_scheduler_type (LRSchedulerLrSchedulerType):
@@ -170,20 +180,45 @@ class LRScheduler:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.lr_scheduler_type = d.pop("lr_scheduler_type", None)
+        _instance.lr_scheduler_type = d.get("lr_scheduler_type")
 
-        _lr_scheduler_args = d.pop("lr_scheduler_args", UNSET)
+        _lr_scheduler_args = d.get("lr_scheduler_args", UNSET)
         _instance.lr_scheduler_args = _lenient_lr_scheduler_args(_lr_scheduler_args)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -16,6 +16,7 @@ from attrs import field as _attrs_field
 from ..models.model_info_type import ModelInfoType, check_model_info_type
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -42,8 +43,25 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "object",
+        "created",
+        "type",
+        "display_name",
+        "organization",
+        "link",
+        "license",
+        "context_length",
+        "pricing",
+    )
+)
+
+
 @_attrs_define
-class ModelInfo:
+class ModelInfo(ResponseBody):
     """
     Attributes:
         id (str):  Example: Austism/chronos-hermes-13b.
@@ -201,38 +219,63 @@ class ModelInfo:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.id = d.pop("id", None)
+        _instance.id = d.get("id")
 
-        _instance.object_ = d.pop("object", None)
+        _instance.object_ = d.get("object")
 
-        _instance.created = d.pop("created", None)
+        _instance.created = d.get("created")
 
-        _instance.type_ = d.pop("type", None)
+        _instance.type_ = d.get("type")
 
-        _instance.display_name = d.pop("display_name", UNSET)
+        _instance.display_name = d.get("display_name", UNSET)
 
-        _instance.organization = d.pop("organization", UNSET)
+        _instance.organization = d.get("organization", UNSET)
 
-        _instance.link = d.pop("link", UNSET)
+        _instance.link = d.get("link", UNSET)
 
-        _instance.license_ = d.pop("license", UNSET)
+        _instance.license_ = d.get("license", UNSET)
 
-        _instance.context_length = d.pop("context_length", UNSET)
+        _instance.context_length = d.get("context_length", UNSET)
 
-        _pricing = d.pop("pricing", UNSET)
+        _pricing = d.get("pricing", UNSET)
         _instance.pricing = (
             Pricing.from_response(_pricing) if isinstance(_pricing, dict) else _pricing
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from io import BytesIO
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,6 +15,7 @@ from ..models.file_type import FileType, check_file_type
 from ..types import (
     UNSET,
     File,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -23,8 +24,19 @@ from ..types import (
 T = TypeVar("T", bound="PostFilesUploadBody")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "purpose",
+        "file_name",
+        "file",
+        "file_type",
+    )
+)
+
+
 @_attrs_define
-class PostFilesUploadBody:
+class PostFilesUploadBody(ResponseBody):
     """
     Attributes:
         purpose (FilePurpose): The purpose of the file Example: fine-tune.
@@ -128,21 +140,46 @@ class PostFilesUploadBody:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.purpose = d.pop("purpose", None)
+        _instance.purpose = d.get("purpose")
 
-        _instance.file_name = d.pop("file_name", None)
+        _instance.file_name = d.get("file_name")
 
-        _instance.file = d.pop("file", None)
+        _instance.file = d.get("file")
 
-        _instance.file_type = d.pop("file_type", UNSET)
+        _instance.file_type = d.get("file_type", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,6 +18,7 @@ from ..models.post_fine_tunes_body_train_on_inputs_type_1 import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     closest_model,
@@ -136,8 +137,44 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "training_file",
+        "model",
+        "validation_file",
+        "packing",
+        "n_epochs",
+        "n_checkpoints",
+        "n_evals",
+        "batch_size",
+        "learning_rate",
+        "lr_scheduler",
+        "warmup_ratio",
+        "max_grad_norm",
+        "weight_decay",
+        "random_seed",
+        "suffix",
+        "wandb_api_key",
+        "wandb_base_url",
+        "wandb_project_name",
+        "wandb_name",
+        "wandb_entity",
+        "train_on_inputs",
+        "training_method",
+        "training_type",
+        "multimodal_params",
+        "from_checkpoint",
+        "from_hf_model",
+        "hf_model_revision",
+        "hf_api_token",
+        "hf_output_repo_name",
+    )
+)
+
+
 @_attrs_define
-class PostFineTunesBody:
+class PostFineTunesBody(ResponseBody):
     """
     Attributes:
         training_file (str): File-ID of a training file uploaded to the Together API
@@ -704,85 +741,110 @@ class PostFineTunesBody:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.training_file = d.pop("training_file", None)
+        _instance.training_file = d.get("training_file")
 
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.validation_file = d.pop("validation_file", UNSET)
+        _instance.validation_file = d.get("validation_file", UNSET)
 
-        _instance.packing = d.pop("packing", UNSET)
+        _instance.packing = d.get("packing", UNSET)
 
-        _instance.n_epochs = d.pop("n_epochs", UNSET)
+        _instance.n_epochs = d.get("n_epochs", UNSET)
 
-        _instance.n_checkpoints = d.pop("n_checkpoints", UNSET)
+        _instance.n_checkpoints = d.get("n_checkpoints", UNSET)
 
-        _instance.n_evals = d.pop("n_evals", UNSET)
+        _instance.n_evals = d.get("n_evals", UNSET)
 
-        _instance.batch_size = d.pop("batch_size", UNSET)
+        _instance.batch_size = d.get("batch_size", UNSET)
 
-        _instance.learning_rate = d.pop("learning_rate", UNSET)
+        _instance.learning_rate = d.get("learning_rate", UNSET)
 
-        _lr_scheduler = d.pop("lr_scheduler", UNSET)
+        _lr_scheduler = d.get("lr_scheduler", UNSET)
         _instance.lr_scheduler = (
             LRScheduler.from_response(_lr_scheduler)
             if isinstance(_lr_scheduler, dict)
             else _lr_scheduler
         )
 
-        _instance.warmup_ratio = d.pop("warmup_ratio", UNSET)
+        _instance.warmup_ratio = d.get("warmup_ratio", UNSET)
 
-        _instance.max_grad_norm = d.pop("max_grad_norm", UNSET)
+        _instance.max_grad_norm = d.get("max_grad_norm", UNSET)
 
-        _instance.weight_decay = d.pop("weight_decay", UNSET)
+        _instance.weight_decay = d.get("weight_decay", UNSET)
 
-        _instance.random_seed = d.pop("random_seed", UNSET)
+        _instance.random_seed = d.get("random_seed", UNSET)
 
-        _instance.suffix = d.pop("suffix", UNSET)
+        _instance.suffix = d.get("suffix", UNSET)
 
-        _instance.wandb_api_key = d.pop("wandb_api_key", UNSET)
+        _instance.wandb_api_key = d.get("wandb_api_key", UNSET)
 
-        _instance.wandb_base_url = d.pop("wandb_base_url", UNSET)
+        _instance.wandb_base_url = d.get("wandb_base_url", UNSET)
 
-        _instance.wandb_project_name = d.pop("wandb_project_name", UNSET)
+        _instance.wandb_project_name = d.get("wandb_project_name", UNSET)
 
-        _instance.wandb_name = d.pop("wandb_name", UNSET)
+        _instance.wandb_name = d.get("wandb_name", UNSET)
 
-        _instance.wandb_entity = d.pop("wandb_entity", UNSET)
+        _instance.wandb_entity = d.get("wandb_entity", UNSET)
 
-        _instance.train_on_inputs = d.pop("train_on_inputs", UNSET)
+        _instance.train_on_inputs = d.get("train_on_inputs", UNSET)
 
-        _training_method = d.pop("training_method", UNSET)
+        _training_method = d.get("training_method", UNSET)
         _instance.training_method = _lenient_training_method(_training_method)
 
-        _training_type = d.pop("training_type", UNSET)
+        _training_type = d.get("training_type", UNSET)
         _instance.training_type = _lenient_training_type(_training_type)
 
-        _multimodal_params = d.pop("multimodal_params", UNSET)
+        _multimodal_params = d.get("multimodal_params", UNSET)
         _instance.multimodal_params = (
             MultimodalParams.from_response(_multimodal_params)
             if isinstance(_multimodal_params, dict)
             else _multimodal_params
         )
 
-        _instance.from_checkpoint = d.pop("from_checkpoint", UNSET)
+        _instance.from_checkpoint = d.get("from_checkpoint", UNSET)
 
-        _instance.from_hf_model = d.pop("from_hf_model", UNSET)
+        _instance.from_hf_model = d.get("from_hf_model", UNSET)
 
-        _instance.hf_model_revision = d.pop("hf_model_revision", UNSET)
+        _instance.hf_model_revision = d.get("hf_model_revision", UNSET)
 
-        _instance.hf_api_token = d.pop("hf_api_token", UNSET)
+        _instance.hf_api_token = d.get("hf_api_token", UNSET)
 
-        _instance.hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
+        _instance.hf_output_repo_name = d.get("hf_output_repo_name", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

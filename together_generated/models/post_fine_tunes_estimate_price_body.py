@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     closest_model,
@@ -118,8 +119,23 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "training_file",
+        "validation_file",
+        "model",
+        "n_epochs",
+        "n_evals",
+        "training_method",
+        "training_type",
+        "from_checkpoint",
+    )
+)
+
+
 @_attrs_define
-class PostFineTunesEstimatePriceBody:
+class PostFineTunesEstimatePriceBody(ResponseBody):
     """
     Attributes:
         training_file (str): File-ID of a training file uploaded to the Together API
@@ -344,33 +360,58 @@ class PostFineTunesEstimatePriceBody:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.training_file = d.pop("training_file", None)
+        _instance.training_file = d.get("training_file")
 
-        _instance.validation_file = d.pop("validation_file", UNSET)
+        _instance.validation_file = d.get("validation_file", UNSET)
 
-        _instance.model = d.pop("model", UNSET)
+        _instance.model = d.get("model", UNSET)
 
-        _instance.n_epochs = d.pop("n_epochs", UNSET)
+        _instance.n_epochs = d.get("n_epochs", UNSET)
 
-        _instance.n_evals = d.pop("n_evals", UNSET)
+        _instance.n_evals = d.get("n_evals", UNSET)
 
-        _training_method = d.pop("training_method", UNSET)
+        _training_method = d.get("training_method", UNSET)
         _instance.training_method = _lenient_training_method(_training_method)
 
-        _training_type = d.pop("training_type", UNSET)
+        _training_type = d.get("training_type", UNSET)
         _instance.training_type = _lenient_training_type(_training_type)
 
-        _instance.from_checkpoint = d.pop("from_checkpoint", UNSET)
+        _instance.from_checkpoint = d.get("from_checkpoint", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

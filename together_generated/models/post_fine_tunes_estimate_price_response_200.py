@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
 )
@@ -17,8 +18,20 @@ from ..types import (
 T = TypeVar("T", bound="PostFineTunesEstimatePriceResponse200")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "estimated_total_price",
+        "allowed_to_proceed",
+        "user_limit",
+        "estimated_train_token_count",
+        "estimated_eval_token_count",
+    )
+)
+
+
 @_attrs_define
-class PostFineTunesEstimatePriceResponse200:
+class PostFineTunesEstimatePriceResponse200(ResponseBody):
     """
     Attributes:
         estimated_total_price (float | Unset): The price of the fine-tuning job
@@ -127,27 +140,52 @@ class PostFineTunesEstimatePriceResponse200:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.estimated_total_price = d.pop("estimated_total_price", UNSET)
+        _instance.estimated_total_price = d.get("estimated_total_price", UNSET)
 
-        _instance.allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
+        _instance.allowed_to_proceed = d.get("allowed_to_proceed", UNSET)
 
-        _instance.user_limit = d.pop("user_limit", UNSET)
+        _instance.user_limit = d.get("user_limit", UNSET)
 
-        _instance.estimated_train_token_count = d.pop(
+        _instance.estimated_train_token_count = d.get(
             "estimated_train_token_count", UNSET
         )
 
-        _instance.estimated_eval_token_count = d.pop(
+        _instance.estimated_eval_token_count = d.get(
             "estimated_eval_token_count", UNSET
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

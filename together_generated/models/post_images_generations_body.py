@@ -22,6 +22,7 @@ from ..models.post_images_generations_body_response_format import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -52,8 +53,30 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "prompt",
+        "model",
+        "steps",
+        "image_url",
+        "seed",
+        "n",
+        "height",
+        "width",
+        "negative_prompt",
+        "response_format",
+        "guidance_scale",
+        "output_format",
+        "image_loras",
+        "reference_images",
+        "disable_safety_checker",
+    )
+)
+
+
 @_attrs_define
-class PostImagesGenerationsBody:
+class PostImagesGenerationsBody(ResponseBody):
     """
     Attributes:
         prompt (str): A description of the desired images. Maximum length varies by model. Example: cat floating in
@@ -364,38 +387,45 @@ class PostImagesGenerationsBody:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.prompt = d.pop("prompt", None)
+        _instance.prompt = d.get("prompt")
 
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.steps = d.pop("steps", UNSET)
+        _instance.steps = d.get("steps", UNSET)
 
-        _instance.image_url = d.pop("image_url", UNSET)
+        _instance.image_url = d.get("image_url", UNSET)
 
-        _instance.seed = d.pop("seed", UNSET)
+        _instance.seed = d.get("seed", UNSET)
 
-        _instance.n = d.pop("n", UNSET)
+        _instance.n = d.get("n", UNSET)
 
-        _instance.height = d.pop("height", UNSET)
+        _instance.height = d.get("height", UNSET)
 
-        _instance.width = d.pop("width", UNSET)
+        _instance.width = d.get("width", UNSET)
 
-        _instance.negative_prompt = d.pop("negative_prompt", UNSET)
+        _instance.negative_prompt = d.get("negative_prompt", UNSET)
 
-        _instance.response_format = d.pop("response_format", UNSET)
+        _instance.response_format = d.get("response_format", UNSET)
 
-        _instance.guidance_scale = d.pop("guidance_scale", UNSET)
+        _instance.guidance_scale = d.get("guidance_scale", UNSET)
 
-        _instance.output_format = d.pop("output_format", UNSET)
+        _instance.output_format = d.get("output_format", UNSET)
 
-        _image_loras = d.pop("image_loras", UNSET)
+        _image_loras = d.get("image_loras", UNSET)
         _instance.image_loras = (
             [
                 (
@@ -409,12 +439,30 @@ class PostImagesGenerationsBody:
             else _image_loras
         )
 
-        _instance.reference_images = d.pop("reference_images", UNSET)
+        _instance.reference_images = d.get("reference_images", UNSET)
 
-        _instance.disable_safety_checker = d.pop("disable_safety_checker", UNSET)
+        _instance.disable_safety_checker = d.get("disable_safety_checker", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -15,6 +15,7 @@ from ..models.queue_job_status_response_status import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -57,8 +58,27 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "model",
+        "request_id",
+        "status",
+        "claimed_at",
+        "created_at",
+        "done_at",
+        "info",
+        "inputs",
+        "outputs",
+        "priority",
+        "retries",
+        "warnings",
+    )
+)
+
+
 @_attrs_define
-class QueueJobStatusResponse:
+class QueueJobStatusResponse(ResponseBody):
     """
     Attributes:
         model (str): Model identifier the job was submitted to
@@ -314,57 +334,82 @@ class QueueJobStatusResponse:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.request_id = d.pop("request_id", None)
+        _instance.request_id = d.get("request_id")
 
-        _instance.status = d.pop("status", None)
+        _instance.status = d.get("status")
 
-        _claimed_at = d.pop("claimed_at", UNSET)
+        _claimed_at = d.get("claimed_at", UNSET)
         _instance.claimed_at = lenient_datetime(_claimed_at)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = d.get("created_at", UNSET)
         _instance.created_at = lenient_datetime(_created_at)
 
-        _done_at = d.pop("done_at", UNSET)
+        _done_at = d.get("done_at", UNSET)
         _instance.done_at = lenient_datetime(_done_at)
 
-        _info = d.pop("info", UNSET)
+        _info = d.get("info", UNSET)
         _instance.info = (
             QueueJobStatusResponseInfo.from_response(_info)
             if isinstance(_info, dict)
             else _info
         )
 
-        _inputs = d.pop("inputs", UNSET)
+        _inputs = d.get("inputs", UNSET)
         _instance.inputs = (
             QueueJobStatusResponseInputs.from_response(_inputs)
             if isinstance(_inputs, dict)
             else _inputs
         )
 
-        _outputs = d.pop("outputs", UNSET)
+        _outputs = d.get("outputs", UNSET)
         _instance.outputs = (
             QueueJobStatusResponseOutputs.from_response(_outputs)
             if isinstance(_outputs, dict)
             else _outputs
         )
 
-        _instance.priority = d.pop("priority", UNSET)
+        _instance.priority = d.get("priority", UNSET)
 
-        _instance.retries = d.pop("retries", UNSET)
+        _instance.retries = d.get("retries", UNSET)
 
-        _instance.warnings = d.pop("warnings", UNSET)
+        _instance.warnings = d.get("warnings", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

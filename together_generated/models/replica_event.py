@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
 )
@@ -17,8 +18,24 @@ from ..types import (
 T = TypeVar("T", bound="ReplicaEvent")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "image",
+        "replica_ready_since",
+        "replica_status",
+        "replica_status_message",
+        "replica_status_reason",
+        "revision_id",
+        "volume_preload_completed_at",
+        "volume_preload_started_at",
+        "volume_preload_status",
+    )
+)
+
+
 @_attrs_define
-class ReplicaEvent:
+class ReplicaEvent(ResponseBody):
     """
     Attributes:
         image (str | Unset): Image is the container image used for this replica
@@ -178,33 +195,58 @@ class ReplicaEvent:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.image = d.pop("image", UNSET)
+        _instance.image = d.get("image", UNSET)
 
-        _instance.replica_ready_since = d.pop("replica_ready_since", UNSET)
+        _instance.replica_ready_since = d.get("replica_ready_since", UNSET)
 
-        _instance.replica_status = d.pop("replica_status", UNSET)
+        _instance.replica_status = d.get("replica_status", UNSET)
 
-        _instance.replica_status_message = d.pop("replica_status_message", UNSET)
+        _instance.replica_status_message = d.get("replica_status_message", UNSET)
 
-        _instance.replica_status_reason = d.pop("replica_status_reason", UNSET)
+        _instance.replica_status_reason = d.get("replica_status_reason", UNSET)
 
-        _instance.revision_id = d.pop("revision_id", UNSET)
+        _instance.revision_id = d.get("revision_id", UNSET)
 
-        _instance.volume_preload_completed_at = d.pop(
+        _instance.volume_preload_completed_at = d.get(
             "volume_preload_completed_at", UNSET
         )
 
-        _instance.volume_preload_started_at = d.pop("volume_preload_started_at", UNSET)
+        _instance.volume_preload_started_at = d.get("volume_preload_started_at", UNSET)
 
-        _instance.volume_preload_status = d.pop("volume_preload_status", UNSET)
+        _instance.volume_preload_status = d.get("volume_preload_status", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -245,18 +245,25 @@ class RerankRequest:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.model = d.pop("model", None)
+        _instance.model = d.get("model")
 
-        _instance.query = d.pop("query", None)
+        _instance.query = d.get("query")
 
-        _documents = d.pop("documents", None)
+        _documents = d.get("documents")
         _instance.documents = (
             [
                 (
@@ -270,10 +277,10 @@ class RerankRequest:
             else _documents
         )
 
-        _instance.top_n = d.pop("top_n", UNSET)
+        _instance.top_n = d.get("top_n", UNSET)
 
-        _instance.return_documents = d.pop("return_documents", UNSET)
+        _instance.return_documents = d.get("return_documents", UNSET)
 
-        _instance.rank_fields = d.pop("rank_fields", UNSET)
+        _instance.rank_fields = d.get("rank_fields", UNSET)
 
         return _instance

@@ -13,6 +13,7 @@ from ..models.response_format_json_schema_type import (
     check_response_format_json_schema_type,
 )
 from ..types import (
+    ResponseBody,
     field_error,
     json_value,
 )
@@ -41,8 +42,17 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "type",
+        "json_schema",
+    )
+)
+
+
 @_attrs_define
-class ResponseFormatJsonSchema:
+class ResponseFormatJsonSchema(ResponseBody):
     """JSON Schema response format. Used to generate structured JSON responses.
     Learn more about [Structured Outputs](https://docs.together.ai/docs/json-mode).
 
@@ -109,24 +119,49 @@ class ResponseFormatJsonSchema:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.type_ = d.pop("type", None)
+        _instance.type_ = d.get("type")
 
-        _json_schema = d.pop("json_schema", None)
+        _json_schema = d.get("json_schema")
         _instance.json_schema = (
             ResponseFormatJsonSchemaJSONSchema.from_response(_json_schema)
             if isinstance(_json_schema, dict)
             else _json_schema
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -19,8 +20,21 @@ from ..types import (
 T = TypeVar("T", bound="RLSamplingParams")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "top_k",
+        "stop",
+        "seed",
+    )
+)
+
+
 @_attrs_define
-class RLSamplingParams:
+class RLSamplingParams(ResponseBody):
     """
     Attributes:
         max_tokens (int | Unset): Maximum number of tokens to generate per completion Example: 100.
@@ -124,25 +138,50 @@ class RLSamplingParams:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.max_tokens = d.pop("max_tokens", UNSET)
+        _instance.max_tokens = d.get("max_tokens", UNSET)
 
-        _instance.temperature = d.pop("temperature", UNSET)
+        _instance.temperature = d.get("temperature", UNSET)
 
-        _instance.top_p = d.pop("top_p", UNSET)
+        _instance.top_p = d.get("top_p", UNSET)
 
-        _instance.top_k = d.pop("top_k", UNSET)
+        _instance.top_k = d.get("top_k", UNSET)
 
-        _instance.stop = d.pop("stop", UNSET)
+        _instance.stop = d.get("stop", UNSET)
 
-        _instance.seed = d.pop("seed", UNSET)
+        _instance.seed = d.get("seed", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -15,6 +15,7 @@ from ..models.rl_training_session_status import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -51,8 +52,25 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "status",
+        "base_model",
+        "inference_checkpoints",
+        "training_checkpoints",
+        "resume_from_checkpoint_id",
+        "step",
+        "created_at",
+        "updated_at",
+        "lora_config",
+    )
+)
+
+
 @_attrs_define
-class RLTrainingSession:
+class RLTrainingSession(ResponseBody):
     """
     Attributes:
         id (str | Unset): ID of the training session Example: 123e4567-e89b-12d3-a456-426614174000.
@@ -312,20 +330,27 @@ class RLTrainingSession:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.id = d.pop("id", UNSET)
+        _instance.id = d.get("id", UNSET)
 
-        _instance.status = d.pop("status", UNSET)
+        _instance.status = d.get("status", UNSET)
 
-        _instance.base_model = d.pop("base_model", UNSET)
+        _instance.base_model = d.get("base_model", UNSET)
 
-        _inference_checkpoints = d.pop("inference_checkpoints", UNSET)
+        _inference_checkpoints = d.get("inference_checkpoints", UNSET)
         _instance.inference_checkpoints = (
             [
                 (
@@ -339,7 +364,7 @@ class RLTrainingSession:
             else _inference_checkpoints
         )
 
-        _training_checkpoints = d.pop("training_checkpoints", UNSET)
+        _training_checkpoints = d.get("training_checkpoints", UNSET)
         _instance.training_checkpoints = (
             [
                 (
@@ -353,25 +378,43 @@ class RLTrainingSession:
             else _training_checkpoints
         )
 
-        _instance.resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
+        _instance.resume_from_checkpoint_id = d.get("resume_from_checkpoint_id", UNSET)
 
-        _instance.step = d.pop("step", UNSET)
+        _instance.step = d.get("step", UNSET)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = d.get("created_at", UNSET)
         _instance.created_at = lenient_datetime(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = d.get("updated_at", UNSET)
         _instance.updated_at = lenient_datetime(_updated_at)
 
-        _lora_config = d.pop("lora_config", UNSET)
+        _lora_config = d.get("lora_config", UNSET)
         _instance.lora_config = (
             RLLoraConfig.from_response(_lora_config)
             if isinstance(_lora_config, dict)
             else _lora_config
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,6 +14,7 @@ from ..models.update_deployment_request_gpu_type import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     closest_model,
@@ -111,8 +112,33 @@ def _lenient_autoscaling(data: Any) -> Any:
     return data
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "args",
+        "autoscaling",
+        "command",
+        "cpu",
+        "description",
+        "environment_variables",
+        "gpu_count",
+        "gpu_type",
+        "health_check_path",
+        "image",
+        "max_replicas",
+        "memory",
+        "min_replicas",
+        "name",
+        "port",
+        "storage",
+        "termination_grace_period_seconds",
+        "volumes",
+    )
+)
+
+
 @_attrs_define
-class UpdateDeploymentRequest:
+class UpdateDeploymentRequest(ResponseBody):
     """
     Attributes:
         args (list[str] | Unset): Args overrides the container's CMD. Provide as an array of arguments (e.g., ["python",
@@ -517,25 +543,32 @@ class UpdateDeploymentRequest:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
         if not _lazy_imports_done:
             _lazy_imports()
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.args = d.pop("args", UNSET)
+        _instance.args = d.get("args", UNSET)
 
-        _autoscaling = d.pop("autoscaling", UNSET)
+        _autoscaling = d.get("autoscaling", UNSET)
         _instance.autoscaling = _lenient_autoscaling(_autoscaling)
 
-        _instance.command = d.pop("command", UNSET)
+        _instance.command = d.get("command", UNSET)
 
-        _instance.cpu = d.pop("cpu", UNSET)
+        _instance.cpu = d.get("cpu", UNSET)
 
-        _instance.description = d.pop("description", UNSET)
+        _instance.description = d.get("description", UNSET)
 
-        _environment_variables = d.pop("environment_variables", UNSET)
+        _environment_variables = d.get("environment_variables", UNSET)
         _instance.environment_variables = (
             [
                 (
@@ -549,31 +582,31 @@ class UpdateDeploymentRequest:
             else _environment_variables
         )
 
-        _instance.gpu_count = d.pop("gpu_count", UNSET)
+        _instance.gpu_count = d.get("gpu_count", UNSET)
 
-        _instance.gpu_type = d.pop("gpu_type", UNSET)
+        _instance.gpu_type = d.get("gpu_type", UNSET)
 
-        _instance.health_check_path = d.pop("health_check_path", UNSET)
+        _instance.health_check_path = d.get("health_check_path", UNSET)
 
-        _instance.image = d.pop("image", UNSET)
+        _instance.image = d.get("image", UNSET)
 
-        _instance.max_replicas = d.pop("max_replicas", UNSET)
+        _instance.max_replicas = d.get("max_replicas", UNSET)
 
-        _instance.memory = d.pop("memory", UNSET)
+        _instance.memory = d.get("memory", UNSET)
 
-        _instance.min_replicas = d.pop("min_replicas", UNSET)
+        _instance.min_replicas = d.get("min_replicas", UNSET)
 
-        _instance.name = d.pop("name", UNSET)
+        _instance.name = d.get("name", UNSET)
 
-        _instance.port = d.pop("port", UNSET)
+        _instance.port = d.get("port", UNSET)
 
-        _instance.storage = d.pop("storage", UNSET)
+        _instance.storage = d.get("storage", UNSET)
 
-        _instance.termination_grace_period_seconds = d.pop(
+        _instance.termination_grace_period_seconds = d.get(
             "termination_grace_period_seconds", UNSET
         )
 
-        _volumes = d.pop("volumes", UNSET)
+        _volumes = d.get("volumes", UNSET)
         _instance.volumes = (
             [
                 (
@@ -587,8 +620,26 @@ class UpdateDeploymentRequest:
             else _volumes
         )
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -14,6 +14,7 @@ from ..models.video_frame_image_input_frame_type_1 import (
 )
 from ..types import (
     UNSET,
+    ResponseBody,
     Unset,
     check_value,
     field_error,
@@ -23,8 +24,17 @@ from ..types import (
 T = TypeVar("T", bound="VideoFrameImageInput")
 
 
+# The JSON names of the fields: the other keys of a response are additional_properties.
+_FIELDS: frozenset[str] = frozenset(
+    (
+        "input_image",
+        "frame",
+    )
+)
+
+
 @_attrs_define
-class VideoFrameImageInput:
+class VideoFrameImageInput(ResponseBody):
     """
     Attributes:
         input_image (str): URL path to hosted image that is used for a frame
@@ -118,17 +128,42 @@ class VideoFrameImageInput:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
-        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(src_dict).__name__}")
-        d = dict(src_dict)
+        ``src_dict`` is not a JSON object. ``from_dict`` checks strictly instead.
+
+        A dict is read, not copied (the unknown fields are picked out of it when first
+        asked for): don't change it afterwards."""
+        if type(src_dict) is not dict:
+            if not isinstance(src_dict, Mapping):
+                raise TypeError(
+                    f"expected a JSON object, got {type(src_dict).__name__}"
+                )
+            src_dict = dict(src_dict)
+        d: Any = src_dict  # values as received: not the fields' types
         _instance = object.__new__(cls)
-        _instance.input_image = d.pop("input_image", None)
+        _instance.input_image = d.get("input_image")
 
-        _instance.frame = d.pop("frame", UNSET)
+        _instance.frame = d.get("frame", UNSET)
 
-        _instance.additional_properties = d
+        _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response works out its additional_properties (the
+            # body's keys that are not fields) when they are first asked for: most
+            # responses are read without them.
+            if name != "additional_properties" or getattr(self, "_raw", None) is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                )
+            raw = self._raw
+            value = {
+                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+            }
+            self.additional_properties = value
+            self._raw = None
+            return value
 
     @property
     def additional_keys(self) -> list[str]:
