@@ -28,7 +28,6 @@ from .resources.queue import Queue
 from .resources.rl import RL
 
 _Self = TypeVar("_Self", bound="_BaseClient[Any]")
-_UNSET: Any = object()
 
 
 class _BaseClient(Generic[M]):
@@ -39,7 +38,7 @@ class _BaseClient(Generic[M]):
         *,
         api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
-        timeout: _config.TimeoutTypes | None = None,
+        timeout: _config.TimeoutTypes | _config.NotGiven | None = _config.NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         supplied_headers: Mapping[str, str] | None = None,
@@ -51,12 +50,28 @@ class _BaseClient(Generic[M]):
         ``TOGETHER_MAX_RETRIES``. ``supplied_headers`` is the 1.x name of
         ``default_headers``. ``strict_responses=True`` makes a response that strays from
         the spec raise APIResponseValidationError (by default it is kept as received).
+        ``timeout=None`` turns timeouts off. A user's own ``http_client`` keeps the timeout
+        it was built with unless ``timeout`` is passed here (one left at httpx's 5 s
+        default gets this library's default instead).
         Raises AuthenticationError when no API key is found and ValueError/TypeError
         naming any malformed setting."""
         if supplied_headers is not None:
             if default_headers is not None:
                 raise TypeError("pass default_headers or supplied_headers, not both")
             default_headers = supplied_headers
+        if http_client is not None and not isinstance(http_client, self._http_client_class):
+            raise TypeError(
+                f"http_client must be an {self._http_client_class.__module__}."
+                f"{self._http_client_class.__name__}, got {type(http_client).__name__}"
+            )
+        if (
+            isinstance(timeout, _config.NotGiven)
+            and http_client is not None
+            and http_client.timeout != _config.HTTPX_DEFAULT_TIMEOUT
+        ):
+            # The user built that client with this timeout: a default (or TOGETHER_TIMEOUT)
+            # sent on every request would silently replace it.
+            timeout = http_client.timeout
         settings = _config.resolve(
             api_key=api_key,
             base_url=base_url,
@@ -66,11 +81,6 @@ class _BaseClient(Generic[M]):
             strict_responses=strict_responses,
         )
         configure_logging()
-        if http_client is not None and not isinstance(http_client, self._http_client_class):
-            raise TypeError(
-                f"http_client must be an {self._http_client_class.__module__}."
-                f"{self._http_client_class.__name__}, got {type(http_client).__name__}"
-            )
         self._owns_http_client = http_client is None
         if http_client is None:
             pool = Pool(lambda: self._new_http_client(settings), defaults=settings)
@@ -126,20 +136,22 @@ class _BaseClient(Generic[M]):
         *,
         api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
-        timeout: _config.TimeoutTypes | None = None,
+        timeout: _config.TimeoutTypes | _config.NotGiven | None = _config.NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         strict_responses: bool | None = None,
     ) -> _Self:
         """A client with some settings changed that shares this one's connection pool
-        (closing it does not close the pool)."""
+        (closing it does not close the pool). ``timeout=None`` turns timeouts off."""
         old = self._settings
         settings = _config.Settings(
             api_key=old.api_key if api_key is None else _config.parse_api_key(api_key, "api_key"),
             base_url=old.base_url
             if base_url is None
             else _config.parse_base_url(base_url, "base_url"),
-            timeout=old.timeout if timeout is None else _config.parse_timeout(timeout, "timeout"),
+            timeout=old.timeout
+            if isinstance(timeout, _config.NotGiven)
+            else _config.parse_timeout(timeout, "timeout"),
             max_retries=old.max_retries
             if max_retries is None
             else _config.parse_max_retries(max_retries, "max_retries"),
@@ -160,7 +172,7 @@ class _BaseClient(Generic[M]):
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key='***')"
 
     _transport_class: Any
-    _http_client_class: type
+    _http_client_class: type[httpx.Client] | type[httpx.AsyncClient]
 
     @staticmethod
     def _new_http_client(settings: _config.Settings) -> Any:

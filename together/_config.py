@@ -7,7 +7,8 @@
 | timeout     | ``timeout``     | ``TOGETHER_TIMEOUT``   | 600 s (connect: 10 s)           |
 | max_retries | ``max_retries`` | ``TOGETHER_MAX_RETRIES``| 2                              |
 
-An empty environment variable counts as unset.
+An empty environment variable counts as unset. ``timeout=None`` means no timeout at all
+(as in the OpenAI SDK); leaving ``timeout`` out is what picks the environment or default.
 """
 
 from __future__ import annotations
@@ -29,6 +30,24 @@ DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 
 TimeoutTypes = Union[float, int, httpx.Timeout]  # noqa: UP007 - evaluated at runtime on 3.10
+
+
+class NotGiven:
+    """The default of ``timeout`` arguments: not given, as opposed to ``None`` (no timeout)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:  # copies and pickles stay the one NOT_GIVEN
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+# httpx's own default: a user's http_client still having it did not choose a timeout.
+HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 
 _MISSING_KEY = (
     "No API key found. Pass api_key=... to the client, set the TOGETHER_API_KEY "
@@ -116,6 +135,9 @@ def parse_api_key(value: object, source: str) -> str:
 
 
 def parse_timeout(value: object, source: str) -> httpx.Timeout:
+    """``None`` is no timeout; a number is seconds for every phase."""
+    if value is None:
+        return httpx.Timeout(None)
     if isinstance(value, httpx.Timeout):
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -174,7 +196,7 @@ def resolve(
     *,
     api_key: str | None = None,
     base_url: str | httpx.URL | None = None,
-    timeout: TimeoutTypes | None = None,
+    timeout: TimeoutTypes | NotGiven | None = NOT_GIVEN,
     max_retries: int | None = None,
     default_headers: Mapping[str, str] | None = None,
     strict_responses: bool = False,
@@ -185,6 +207,7 @@ def resolve(
     Raises AuthenticationError when no API key is found, ValueError/TypeError naming the
     argument or environment variable whose value is malformed. Whitespace around the key
     is removed; a control or non-ASCII character left in it is a ValueError.
+    ``timeout=None`` is no timeout; only ``NOT_GIVEN`` falls back to the environment.
     """
     env = os.environ if environ is None else environ
 
@@ -210,7 +233,9 @@ def resolve(
     return Settings(
         api_key=key,
         base_url=pick(base_url, "TOGETHER_BASE_URL", DEFAULT_BASE_URL, parse_base_url),
-        timeout=pick(timeout, "TOGETHER_TIMEOUT", DEFAULT_TIMEOUT, parse_timeout),
+        timeout=pick(None, "TOGETHER_TIMEOUT", DEFAULT_TIMEOUT, parse_timeout)
+        if isinstance(timeout, NotGiven)
+        else parse_timeout(timeout, "timeout"),
         max_retries=pick(
             max_retries, "TOGETHER_MAX_RETRIES", DEFAULT_MAX_RETRIES, parse_max_retries
         ),

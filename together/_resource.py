@@ -164,8 +164,14 @@ def body_model(endpoint: ModuleType) -> type[Any] | None:
 
 def endpoint_module(name: str) -> ModuleType:
     """``"batches.post_batches"`` → the generated module, imported on first use."""
-    module = sys.modules.get(f"together_generated.api.{name}")
-    return module or importlib.import_module(f"together_generated.api.{name}")
+    full_name = f"together_generated.api.{name}"
+    module = sys.modules.get(full_name)
+    # A module enters sys.modules before its body has run: while another thread is still
+    # importing it, it is half-built (no ``_get_kwargs`` yet). Only a finished module may
+    # skip import_module, which waits for that thread's import to complete.
+    if module is None or getattr(module.__spec__, "_initializing", False):
+        module = importlib.import_module(full_name)
+    return module
 
 
 def api_call(

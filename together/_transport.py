@@ -10,6 +10,7 @@ import email.utils
 import logging
 import os
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -44,7 +45,8 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class CallOptions(TypedDict, total=False):
-    """Per-call options every method accepts."""
+    """Per-call options every method accepts. ``timeout=None`` turns the timeout off for
+    the call; leaving it out uses the client's."""
 
     timeout: TimeoutTypes | None
     max_retries: int | None
@@ -130,13 +132,14 @@ def build_request(
         if body is not None and not isinstance(body, dict):
             raise TypeError("extra_body can only be used with a JSON object body")
         kwargs["json"] = {**(body or {}), **(options["extra_body"] or {})}
-    timeout = options.get("timeout")
+    # Absent, not None, means "the client's timeout": None is an explicit "no timeout".
+    timeout = parse_timeout(options["timeout"], "timeout") if "timeout" in options else None
     return client.build_request(
         method,
         settings.base_url + kwargs.pop("url"),
         params=params or None,
         headers=headers,
-        timeout=default_timeout if timeout is None else parse_timeout(timeout, "timeout"),
+        timeout=default_timeout if timeout is None else timeout,
         **kwargs,
     )
 
@@ -300,20 +303,29 @@ C = TypeVar("C", httpx.Client, httpx.AsyncClient)
 
 class Pool(Generic[C]):
     """A client's connection pool, created on first use: building an httpx client loads the
-    TLS certificates, which would otherwise dominate the cost of constructing a client."""
+    TLS certificates, which would otherwise dominate the cost of constructing a client.
+    Exactly one is created however many threads make their first call at once."""
 
     def __init__(self, factory: Callable[[], C], defaults: Settings | None = None) -> None:
         self._factory: Callable[[], C] = factory
         self._client: C | None = None
+        self._lock = threading.Lock()
         # The settings whose headers and timeout the client was built with, when this
         # library built it (None for a user's own client).
         self.defaults = defaults
 
     @property
     def client(self) -> C:
-        if self._client is None:
-            self._client = self._factory()
-        return self._client
+        client = self._client
+        if client is None:
+            # Locked only until the pool exists: threads racing here would each build a
+            # pool, and all but the last would leak their connections (close() never sees
+            # them). Checked again under the lock, as another thread may have won.
+            with self._lock:
+                client = self._client
+                if client is None:
+                    client = self._client = self._factory()
+        return client
 
     @property
     def created(self) -> bool:
