@@ -44,6 +44,11 @@ class ServerSentEvent(NamedTuple):
 _event = partial(tuple.__new__, ServerSentEvent)
 
 
+def _full(events: list[ServerSentEvent | str]) -> list[ServerSentEvent]:
+    """Events as ``SSEDecoder.read`` gives them, each as a ServerSentEvent."""
+    return [_event(("message", e, None, None)) if isinstance(e, str) else e for e in events]
+
+
 class SSEDecoder:
     """Incremental decoder: feed bytes, get complete events (per the WHATWG SSE rules:
     CR, LF or CRLF line ends; ``:`` comments; multi-line ``data`` joined by ``\\n``;
@@ -74,6 +79,13 @@ class SSEDecoder:
         self._seen_field = False
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        """The events that ``chunk`` completes."""
+        return _full(self.read(chunk))
+
+    def read(self, chunk: bytes) -> list[ServerSentEvent | str]:
+        """What ``feed`` gives, with an event of type "message" that has no id or retry
+        (nearly every event of the API) given as its data alone: the stream's hot loop
+        then builds no event object."""
         if not chunk:
             return []
         if not self._started:
@@ -91,7 +103,8 @@ class SSEDecoder:
             and chunk.find(b"\r") < 0  # (faster than `in` for bytes)
         ):
             self._skip_lf = False
-            return [_event(("message", chunk[6:-2].decode("utf-8", "replace"), self._id, None))]
+            data = chunk[6:-2].decode("utf-8", "replace")
+            return [data if self._id is None else _event(("message", data, self._id, None))]
         # A CR ends its line at once (a CR-only server must not wait for the next byte);
         # if it was the first half of a CRLF split across chunks, skip the LF that follows.
         if self._skip_lf and chunk.startswith(b"\n"):
@@ -115,29 +128,31 @@ class SSEDecoder:
         self._started = True
         return head[len(BOM) :] if head.startswith(BOM) else head
 
-    def _blocks(self, buffer: bytes) -> list[ServerSentEvent]:
+    def _blocks(self, buffer: bytes) -> list[ServerSentEvent | str]:
         """The events of ``buffer`` (LF line ends only) read at an event boundary: a read
         holding many events (a fast server, a slow reader) is cut at its blank lines, and
         a block that is one ``data:`` line is an event at once. Other blocks follow the
         line rules; an unfinished block waits in the buffer for the next read."""
         blocks = buffer.split(b"\n\n")
         tail = blocks.pop()
-        events = []
+        events: list[ServerSentEvent | str] = []
         for block in blocks:
             if block.startswith(b"data: ") and block.find(b"\n") < 0:
                 data = block[6:].decode("utf-8", "replace")
-                events.append(_event(("message", data, self._id, None)))
+                events.append(
+                    data if self._id is None else _event(("message", data, self._id, None))
+                )
             else:
                 events += self._lines(block + b"\n\n")
         self._buffer = tail
         return events
 
-    def _lines(self, buffer: bytes) -> list[ServerSentEvent]:
+    def _lines(self, buffer: bytes) -> list[ServerSentEvent | str]:
         """The events that the complete lines of ``buffer`` (LF line ends only) finish;
         an unfinished last line waits in the buffer."""
         lines = buffer.split(b"\n")
         self._buffer = lines.pop()
-        events = []
+        events: list[ServerSentEvent | str] = []
         data = self._data
         for raw in lines:
             # The two lines nearly every event is made of, handled inline for speed.
@@ -146,7 +161,10 @@ class SSEDecoder:
                 self._seen_field = True
                 continue
             if not raw and data and not self._event and self._retry is None:
-                events.append(_event(("message", "\n".join(data), self._id, None)))
+                joined = "\n".join(data)
+                events.append(
+                    joined if self._id is None else _event(("message", joined, self._id, None))
+                )
                 data = self._data = []
                 self._seen_field = False
                 continue
@@ -165,7 +183,7 @@ class SSEDecoder:
         events = self._lines(tail if tail.endswith(b"\n") else tail + b"\n") if tail else []
         partial = self._seen_field
         self._reset()
-        return events, partial
+        return _full(events), partial
 
     def _line(self, line: str) -> ServerSentEvent | None:
         if not line:
@@ -239,16 +257,20 @@ class Stream(Generic[T]):
         self._done = False
 
     # -- shared event handling --------------------------------------------------
-    def _chunks(self, events: Iterable[ServerSentEvent]) -> tuple[list[T], Exception | None, bool]:
-        """The typed chunks of ``events``, the error that stopped them if one did (the
-        chunks before it are still delivered), and whether ``[DONE]`` was reached. A plain
-        function, not a generator: it runs once per network read in the hot loop of both
-        iterators."""
+    def _chunks(
+        self, events: Iterable[ServerSentEvent | str]
+    ) -> tuple[list[T], Exception | None, bool]:
+        """The typed chunks of ``events`` (a plain "message" event as its data alone: see
+        ``SSEDecoder.read``), the error that stopped them if one did (the chunks before it
+        are still delivered), and whether ``[DONE]`` was reached. A plain function, not a
+        generator: it runs once per network read in the hot loop of both iterators."""
         chunks: list[T] = []
+        if self._done:
+            return chunks, None, True
         parse = self._parse
         for event in events:
-            data = event.data
-            if data == DONE or self._done:
+            data = event if isinstance(event, str) else event.data
+            if data == DONE:
                 self._done = True
                 break
             if not data:
@@ -262,8 +284,10 @@ class Stream(Generic[T]):
                     payload = json.loads(data)
                 except ValueError:
                     return chunks, self._not_json(data), True
-            if event.event != "message" or (type(payload) is dict and payload.get("error")):
-                message = _error_message(payload, event)
+            if (not isinstance(event, str) and event.event != "message") or (
+                type(payload) is dict and "error" in payload and payload["error"]
+            ):
+                message = _error_message(payload, _full([event])[0])
                 if message is not None:
                     error = APIError(message, request=self.response.request, body=payload)
                     return chunks, error, True
@@ -299,7 +323,7 @@ class Stream(Generic[T]):
         """One network read (None: the end of the body) → the chunks it completes, the
         error to raise once they are delivered, and whether the stream is over."""
         if raw is not None:
-            return self._chunks(self._decoder.feed(raw))
+            return self._chunks(self._decoder.read(raw))
         events, partial = self._decoder.flush()
         chunks, error, done = self._chunks(events)
         if error is None and not done:

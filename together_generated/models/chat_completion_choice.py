@@ -159,32 +159,36 @@ class ChatCompletionChoice(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(ChatCompletionChoice if cls is None else cls)
         _instance.index = d.get("index")
 
         _instance.finish_reason = d.get("finish_reason")
 
         _delta = d.get("delta")
         _instance.delta = (
-            ChatCompletionChoiceChatCompletionChoiceDelta.from_response(_delta)
+            ChatCompletionChoiceChatCompletionChoiceDelta._read(_delta)
             if isinstance(_delta, dict)
             else _delta
         )
 
         _logprobs = d.get("logprobs", UNSET)
         _instance.logprobs = (
-            LogprobsPart.from_response(_logprobs)
-            if isinstance(_logprobs, dict)
-            else _logprobs
+            LogprobsPart._read(_logprobs) if isinstance(_logprobs, dict) else _logprobs
         )
 
         _instance._raw = d  # for additional_properties, worked out on first use

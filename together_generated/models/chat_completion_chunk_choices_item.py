@@ -244,25 +244,31 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(
+            ChatCompletionChunkChoicesItem if cls is None else cls
+        )
         _instance.index = d.get("index")
 
         _instance.finish_reason = d.get("finish_reason")
 
         _delta = d.get("delta")
         _instance.delta = (
-            ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.from_response(
-                _delta
-            )
+            ChatCompletionChunkChoicesItemChatCompletionChoiceDelta._read(_delta)
             if isinstance(_delta, dict)
             else _delta
         )
@@ -271,7 +277,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
 
         _top_logprobs = d.get("top_logprobs", UNSET)
         _instance.top_logprobs = (
-            TopLogprobs.from_response(_top_logprobs)
+            TopLogprobs._read(_top_logprobs)
             if isinstance(_top_logprobs, dict)
             else _top_logprobs
         )

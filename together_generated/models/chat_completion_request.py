@@ -152,15 +152,15 @@ def _lenient_messages_item(data: Any) -> Any:
     if isinstance(data, dict):
         tag = data.get("role")
         if tag == "system":
-            return ChatCompletionSystemMessageParam.from_response(data)
+            return ChatCompletionSystemMessageParam._read(data)
         if tag == "user":
-            return ChatCompletionUserMessageParam.from_response(data)
+            return ChatCompletionUserMessageParam._read(data)
         if tag == "assistant":
-            return ChatCompletionAssistantMessageParam.from_response(data)
+            return ChatCompletionAssistantMessageParam._read(data)
         if tag == "tool":
-            return ChatCompletionToolMessageParam.from_response(data)
+            return ChatCompletionToolMessageParam._read(data)
         if tag == "function":
-            return ChatCompletionFunctionMessageParam.from_response(data)
+            return ChatCompletionFunctionMessageParam._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -229,11 +229,11 @@ def _lenient_response_format(data: Any) -> Any:
     if isinstance(data, dict):
         tag = data.get("type")
         if tag == "text":
-            return ResponseFormatText.from_response(data)
+            return ResponseFormatText._read(data)
         if tag == "json_schema":
-            return ResponseFormatJsonSchema.from_response(data)
+            return ResponseFormatJsonSchema._read(data)
         if tag == "json_object":
-            return ResponseFormatJsonObject.from_response(data)
+            return ResponseFormatJsonObject._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -1039,16 +1039,22 @@ class ChatCompletionRequest(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(ChatCompletionRequest if cls is None else cls)
         _messages = d.get("messages")
         _instance.messages = (
             [_lenient_messages_item(_item0) for _item0 in _messages]
@@ -1090,7 +1096,7 @@ class ChatCompletionRequest(ResponseBody):
 
         _logit_bias = d.get("logit_bias", UNSET)
         _instance.logit_bias = (
-            ChatCompletionRequestLogitBias.from_response(_logit_bias)
+            ChatCompletionRequestLogitBias._read(_logit_bias)
             if isinstance(_logit_bias, dict)
             else _logit_bias
         )
@@ -1099,7 +1105,7 @@ class ChatCompletionRequest(ResponseBody):
 
         _function_call = d.get("function_call", UNSET)
         _instance.function_call = (
-            ChatCompletionRequestFunctionCallType1.from_response(_function_call)
+            ChatCompletionRequestFunctionCallType1._read(_function_call)
             if isinstance(_function_call, dict)
             else _function_call
         )
@@ -1110,11 +1116,7 @@ class ChatCompletionRequest(ResponseBody):
         _tools = d.get("tools", UNSET)
         _instance.tools = (
             [
-                (
-                    ToolsPart.from_response(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
+                (ToolsPart._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _tools
             ]
             if isinstance(_tools, list)
@@ -1123,7 +1125,7 @@ class ChatCompletionRequest(ResponseBody):
 
         _tool_choice = d.get("tool_choice", UNSET)
         _instance.tool_choice = (
-            ToolChoice.from_response(_tool_choice)
+            ToolChoice._read(_tool_choice)
             if isinstance(_tool_choice, dict)
             else _tool_choice
         )
@@ -1132,7 +1134,7 @@ class ChatCompletionRequest(ResponseBody):
 
         _chat_template_kwargs = d.get("chat_template_kwargs", UNSET)
         _instance.chat_template_kwargs = (
-            ChatCompletionRequestChatTemplateKwargs.from_response(_chat_template_kwargs)
+            ChatCompletionRequestChatTemplateKwargs._read(_chat_template_kwargs)
             if isinstance(_chat_template_kwargs, dict)
             else _chat_template_kwargs
         )
@@ -1143,7 +1145,7 @@ class ChatCompletionRequest(ResponseBody):
 
         _reasoning = d.get("reasoning", UNSET)
         _instance.reasoning = (
-            ChatCompletionRequestReasoning.from_response(_reasoning)
+            ChatCompletionRequestReasoning._read(_reasoning)
             if isinstance(_reasoning, dict)
             else _reasoning
         )

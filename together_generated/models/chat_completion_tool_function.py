@@ -135,23 +135,29 @@ class ChatCompletionToolFunction(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(ChatCompletionToolFunction if cls is None else cls)
         _instance.name = d.get("name")
 
         _instance.description = d.get("description", UNSET)
 
         _parameters = d.get("parameters", UNSET)
         _instance.parameters = (
-            ChatCompletionToolFunctionParameters.from_response(_parameters)
+            ChatCompletionToolFunctionParameters._read(_parameters)
             if isinstance(_parameters, dict)
             else _parameters
         )

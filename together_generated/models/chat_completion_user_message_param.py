@@ -72,19 +72,15 @@ def _lenient_componentsschemas_chat_completion_user_message_content_multimodal_i
     if isinstance(data, dict):
         tag = data.get("type")
         if tag == "text":
-            return ChatCompletionUserMessageContentMultimodalItemType0.from_response(
-                data
-            )
+            return ChatCompletionUserMessageContentMultimodalItemType0._read(data)
         if tag == "image_url":
-            return ChatCompletionUserMessageContentMultimodalItemType1.from_response(
-                data
-            )
+            return ChatCompletionUserMessageContentMultimodalItemType1._read(data)
         if tag == "video_url":
-            return Video.from_response(data)
+            return Video._read(data)
         if tag == "audio_url":
-            return Audio.from_response(data)
+            return Audio._read(data)
         if tag == "input_audio":
-            return InputAudio.from_response(data)
+            return InputAudio._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -378,16 +374,24 @@ class ChatCompletionUserMessageParam(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(
+            ChatCompletionUserMessageParam if cls is None else cls
+        )
         _content = d.get("content")
         _instance.content = (
             [

@@ -276,16 +276,24 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(
+            CompletionChoiceCompletionChoiceDelta if cls is None else cls
+        )
         _instance.role = d.get("role")
 
         _instance.token_id = d.get("token_id", UNSET)
@@ -297,11 +305,7 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
         _tool_calls = d.get("tool_calls", UNSET)
         _instance.tool_calls = (
             [
-                (
-                    ToolChoice.from_response(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
+                (ToolChoice._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _tool_calls
             ]
             if isinstance(_tool_calls, list)
@@ -310,9 +314,7 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
 
         _function_call = d.get("function_call", UNSET)
         _instance.function_call = (
-            CompletionChoiceCompletionChoiceDeltaFunctionCallType0.from_response(
-                _function_call
-            )
+            CompletionChoiceCompletionChoiceDeltaFunctionCallType0._read(_function_call)
             if isinstance(_function_call, dict)
             else _function_call
         )

@@ -259,33 +259,33 @@ class CompletionChunk(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(CompletionChunk if cls is None else cls)
         _instance.id = d.get("id")
 
         _token = d.get("token")
         _instance.token = (
-            CompletionToken.from_response(_token)
-            if isinstance(_token, dict)
-            else _token
+            CompletionToken._read(_token) if isinstance(_token, dict) else _token
         )
 
         _choices = d.get("choices")
         _instance.choices = (
             [
-                (
-                    CompletionChoice.from_response(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
+                (CompletionChoice._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _choices
             ]
             if isinstance(_choices, list)
@@ -294,7 +294,7 @@ class CompletionChunk(ResponseBody):
 
         _usage = d.get("usage")
         _instance.usage = (
-            UsageData.from_response(_usage) if isinstance(_usage, dict) else _usage
+            UsageData._read(_usage) if isinstance(_usage, dict) else _usage
         )
 
         _instance.finish_reason = d.get("finish_reason")

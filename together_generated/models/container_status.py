@@ -136,8 +136,14 @@ class ContainerStatus(ResponseBody):
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        _instance = object.__new__(ContainerStatus if cls is None else cls)
         _instance.finished_at = d.get("finishedAt", UNSET)
 
         _instance.message = d.get("message", UNSET)

@@ -545,16 +545,22 @@ class CreateDeploymentRequest(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(CreateDeploymentRequest if cls is None else cls)
         _instance.gpu_type = d.get("gpu_type")
 
         _instance.image = d.get("image")
@@ -576,7 +582,7 @@ class CreateDeploymentRequest(ResponseBody):
         _instance.environment_variables = (
             [
                 (
-                    EnvironmentVariable.from_response(_item0)
+                    EnvironmentVariable._read(_item0)
                     if isinstance(_item0, dict)
                     else _item0
                 )
@@ -607,11 +613,7 @@ class CreateDeploymentRequest(ResponseBody):
         _volumes = d.get("volumes", UNSET)
         _instance.volumes = (
             [
-                (
-                    VolumeMount.from_response(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
+                (VolumeMount._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _volumes
             ]
             if isinstance(_volumes, list)

@@ -663,16 +663,22 @@ class DeploymentResponseItem(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(DeploymentResponseItem if cls is None else cls)
         _instance.args = d.get("args", UNSET)
 
         _autoscaling = d.get("autoscaling", UNSET)
@@ -692,7 +698,7 @@ class DeploymentResponseItem(ResponseBody):
         _instance.environment_variables = (
             [
                 (
-                    EnvironmentVariable.from_response(_item0)
+                    EnvironmentVariable._read(_item0)
                     if isinstance(_item0, dict)
                     else _item0
                 )
@@ -728,7 +734,7 @@ class DeploymentResponseItem(ResponseBody):
 
         _replica_events = d.get("replica_events", UNSET)
         _instance.replica_events = (
-            DeploymentResponseItemReplicaEvents.from_response(_replica_events)
+            DeploymentResponseItemReplicaEvents._read(_replica_events)
             if isinstance(_replica_events, dict)
             else _replica_events
         )
@@ -742,11 +748,7 @@ class DeploymentResponseItem(ResponseBody):
         _volumes = d.get("volumes", UNSET)
         _instance.volumes = (
             [
-                (
-                    VolumeMount.from_response(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
+                (VolumeMount._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _volumes
             ]
             if isinstance(_volumes, list)

@@ -372,21 +372,25 @@ class DisplayorExecuteOutputData(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(DisplayorExecuteOutputData if cls is None else cls)
         _applicationgeojson = d.get("application/geo+json", UNSET)
         _instance.applicationgeojson = (
-            DisplayorExecuteOutputDataApplicationgeojson.from_response(
-                _applicationgeojson
-            )
+            DisplayorExecuteOutputDataApplicationgeojson._read(_applicationgeojson)
             if isinstance(_applicationgeojson, dict)
             else _applicationgeojson
         )
@@ -395,7 +399,7 @@ class DisplayorExecuteOutputData(ResponseBody):
 
         _applicationjson = d.get("application/json", UNSET)
         _instance.applicationjson = (
-            DisplayorExecuteOutputDataApplicationjson.from_response(_applicationjson)
+            DisplayorExecuteOutputDataApplicationjson._read(_applicationjson)
             if isinstance(_applicationjson, dict)
             else _applicationjson
         )
@@ -404,7 +408,7 @@ class DisplayorExecuteOutputData(ResponseBody):
 
         _applicationvnd_vega_v5json = d.get("application/vnd.vega.v5+json", UNSET)
         _instance.applicationvnd_vega_v5json = (
-            DisplayorExecuteOutputDataApplicationvndVegaV5Json.from_response(
+            DisplayorExecuteOutputDataApplicationvndVegaV5Json._read(
                 _applicationvnd_vega_v5json
             )
             if isinstance(_applicationvnd_vega_v5json, dict)
@@ -415,7 +419,7 @@ class DisplayorExecuteOutputData(ResponseBody):
             "application/vnd.vegalite.v4+json", UNSET
         )
         _instance.applicationvnd_vegalite_v4json = (
-            DisplayorExecuteOutputDataApplicationvndVegaliteV4Json.from_response(
+            DisplayorExecuteOutputDataApplicationvndVegaliteV4Json._read(
                 _applicationvnd_vegalite_v4json
             )
             if isinstance(_applicationvnd_vegalite_v4json, dict)

@@ -215,19 +215,25 @@ class EvaluationCompareParameters(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(EvaluationCompareParameters if cls is None else cls)
         _judge = d.get("judge")
         _instance.judge = (
-            EvaluationJudgeModelConfig.from_response(_judge)
+            EvaluationJudgeModelConfig._read(_judge)
             if isinstance(_judge, dict)
             else _judge
         )
@@ -236,14 +242,14 @@ class EvaluationCompareParameters(ResponseBody):
 
         _model_a = d.get("model_a", UNSET)
         _instance.model_a = (
-            EvaluationModelRequest.from_response(_model_a)
+            EvaluationModelRequest._read(_model_a)
             if isinstance(_model_a, dict)
             else _model_a
         )
 
         _model_b = d.get("model_b", UNSET)
         _instance.model_b = (
-            EvaluationModelRequest.from_response(_model_b)
+            EvaluationModelRequest._read(_model_b)
             if isinstance(_model_b, dict)
             else _model_b
         )

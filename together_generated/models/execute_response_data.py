@@ -56,11 +56,11 @@ def _lenient_outputs_item(data: Any) -> Any:
     if isinstance(data, dict):
         tag = data.get("type")
         if tag in ("stderr", "stdout"):
-            return StreamOutput.from_response(data)
+            return StreamOutput._read(data)
         if tag == "error":
-            return ErrorOutput.from_response(data)
+            return ErrorOutput._read(data)
         if tag in ("display_data", "execute_result"):
-            return DisplayorExecuteOutput.from_response(data)
+            return DisplayorExecuteOutput._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -249,16 +249,22 @@ class ExecuteResponseData(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(ExecuteResponseData if cls is None else cls)
         _outputs = d.get("outputs")
         _instance.outputs = (
             [_lenient_outputs_item(_item0) for _item0 in _outputs]

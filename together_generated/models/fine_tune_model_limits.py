@@ -256,16 +256,22 @@ class FineTuneModelLimits(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(FineTuneModelLimits if cls is None else cls)
         _instance.model_name = d.get("model_name")
 
         _instance.max_num_epochs = d.get("max_num_epochs")
@@ -286,14 +292,14 @@ class FineTuneModelLimits(ResponseBody):
 
         _full_training = d.get("full_training", UNSET)
         _instance.full_training = (
-            FineTuneModelLimitsFullTraining.from_response(_full_training)
+            FineTuneModelLimitsFullTraining._read(_full_training)
             if isinstance(_full_training, dict)
             else _full_training
         )
 
         _lora_training = d.get("lora_training", UNSET)
         _instance.lora_training = (
-            FineTuneModelLimitsLoraTraining.from_response(_lora_training)
+            FineTuneModelLimitsLoraTraining._read(_lora_training)
             if isinstance(_lora_training, dict)
             else _lora_training
         )

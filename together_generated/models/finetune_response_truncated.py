@@ -70,9 +70,9 @@ def _lenient_training_type(data: Any) -> Any:
     if isinstance(data, dict):
         tag = data.get("type")
         if tag == "Full":
-            return FullTrainingType.from_response(data)
+            return FullTrainingType._read(data)
         if tag == "Lora":
-            return LoRATrainingType.from_response(data)
+            return LoRATrainingType._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -101,9 +101,9 @@ def _lenient_training_method(data: Any) -> Any:
     if isinstance(data, dict):
         tag = data.get("method")
         if tag == "sft":
-            return TrainingMethodSFT.from_response(data)
+            return TrainingMethodSFT._read(data)
         if tag == "dpo":
-            return TrainingMethodDPO.from_response(data)
+            return TrainingMethodDPO._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -774,16 +774,22 @@ class FinetuneResponseTruncated(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(FinetuneResponseTruncated if cls is None else cls)
         _instance.id = d.get("id")
 
         _instance.status = d.get("status")
@@ -808,11 +814,7 @@ class FinetuneResponseTruncated(ResponseBody):
         _events = d.get("events", UNSET)
         _instance.events = (
             [
-                (
-                    FineTuneEvent.from_response(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
+                (FineTuneEvent._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _events
             ]
             if isinstance(_events, list)
@@ -847,7 +849,7 @@ class FinetuneResponseTruncated(ResponseBody):
 
         _lr_scheduler = d.get("lr_scheduler", UNSET)
         _instance.lr_scheduler = (
-            LRScheduler.from_response(_lr_scheduler)
+            LRScheduler._read(_lr_scheduler)
             if isinstance(_lr_scheduler, dict)
             else _lr_scheduler
         )
@@ -872,7 +874,7 @@ class FinetuneResponseTruncated(ResponseBody):
 
         _progress = d.get("progress", UNSET)
         _instance.progress = (
-            FineTuneProgress.from_response(_progress)
+            FineTuneProgress._read(_progress)
             if isinstance(_progress, dict)
             else _progress
         )

@@ -331,16 +331,22 @@ class GPUClusterInfo(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(GPUClusterInfo if cls is None else cls)
         _instance.cluster_id = d.get("cluster_id")
 
         _instance.cluster_type = d.get("cluster_type")
@@ -358,11 +364,7 @@ class GPUClusterInfo(ResponseBody):
         _volumes = d.get("volumes")
         _instance.volumes = (
             [
-                (
-                    GPUClusterVolume.from_response(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
+                (GPUClusterVolume._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _volumes
             ]
             if isinstance(_volumes, list)
@@ -375,7 +377,7 @@ class GPUClusterInfo(ResponseBody):
         _instance.control_plane_nodes = (
             [
                 (
-                    GPUClusterControlPlaneNode.from_response(_item0)
+                    GPUClusterControlPlaneNode._read(_item0)
                     if isinstance(_item0, dict)
                     else _item0
                 )
@@ -389,7 +391,7 @@ class GPUClusterInfo(ResponseBody):
         _instance.gpu_worker_nodes = (
             [
                 (
-                    GPUClusterGPUWorkerNode.from_response(_item0)
+                    GPUClusterGPUWorkerNode._read(_item0)
                     if isinstance(_item0, dict)
                     else _item0
                 )

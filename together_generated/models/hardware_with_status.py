@@ -199,30 +199,34 @@ class HardwareWithStatus(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(HardwareWithStatus if cls is None else cls)
         _instance.object_ = d.get("object")
 
         _instance.id = d.get("id")
 
         _pricing = d.get("pricing")
         _instance.pricing = (
-            EndpointPricing.from_response(_pricing)
-            if isinstance(_pricing, dict)
-            else _pricing
+            EndpointPricing._read(_pricing) if isinstance(_pricing, dict) else _pricing
         )
 
         _specs = d.get("specs")
         _instance.specs = (
-            HardwareSpec.from_response(_specs) if isinstance(_specs, dict) else _specs
+            HardwareSpec._read(_specs) if isinstance(_specs, dict) else _specs
         )
 
         _updated_at = d.get("updated_at")
@@ -230,7 +234,7 @@ class HardwareWithStatus(ResponseBody):
 
         _availability = d.get("availability", UNSET)
         _instance.availability = (
-            HardwareAvailability.from_response(_availability)
+            HardwareAvailability._read(_availability)
             if isinstance(_availability, dict)
             else _availability
         )

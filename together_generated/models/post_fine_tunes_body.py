@@ -70,9 +70,9 @@ def _lenient_training_method(data: Any) -> Any:
     if isinstance(data, dict):
         tag = data.get("method")
         if tag == "sft":
-            return TrainingMethodSFT.from_response(data)
+            return TrainingMethodSFT._read(data)
         if tag == "dpo":
-            return TrainingMethodDPO.from_response(data)
+            return TrainingMethodDPO._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -110,9 +110,9 @@ def _lenient_training_type(data: Any) -> Any:
     if isinstance(data, dict):
         tag = data.get("type")
         if tag == "Full":
-            return FullTrainingType.from_response(data)
+            return FullTrainingType._read(data)
         if tag == "Lora":
-            return LoRATrainingType.from_response(data)
+            return LoRATrainingType._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -745,16 +745,22 @@ class PostFineTunesBody(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(PostFineTunesBody if cls is None else cls)
         _instance.training_file = d.get("training_file")
 
         _instance.model = d.get("model")
@@ -775,7 +781,7 @@ class PostFineTunesBody(ResponseBody):
 
         _lr_scheduler = d.get("lr_scheduler", UNSET)
         _instance.lr_scheduler = (
-            LRScheduler.from_response(_lr_scheduler)
+            LRScheduler._read(_lr_scheduler)
             if isinstance(_lr_scheduler, dict)
             else _lr_scheduler
         )
@@ -810,7 +816,7 @@ class PostFineTunesBody(ResponseBody):
 
         _multimodal_params = d.get("multimodal_params", UNSET)
         _instance.multimodal_params = (
-            MultimodalParams.from_response(_multimodal_params)
+            MultimodalParams._read(_multimodal_params)
             if isinstance(_multimodal_params, dict)
             else _multimodal_params
         )

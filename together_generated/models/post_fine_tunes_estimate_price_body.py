@@ -54,9 +54,9 @@ def _lenient_training_method(data: Any) -> Any:
     if isinstance(data, dict):
         tag = data.get("method")
         if tag == "sft":
-            return TrainingMethodSFT.from_response(data)
+            return TrainingMethodSFT._read(data)
         if tag == "dpo":
-            return TrainingMethodDPO.from_response(data)
+            return TrainingMethodDPO._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -364,16 +364,24 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(
+            PostFineTunesEstimatePriceBody if cls is None else cls
+        )
         _instance.training_file = d.get("training_file")
 
         _instance.validation_file = d.get("validation_file", UNSET)

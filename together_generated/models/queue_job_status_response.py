@@ -338,16 +338,22 @@ class QueueJobStatusResponse(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(QueueJobStatusResponse if cls is None else cls)
         _instance.model = d.get("model")
 
         _instance.request_id = d.get("request_id")
@@ -365,21 +371,21 @@ class QueueJobStatusResponse(ResponseBody):
 
         _info = d.get("info", UNSET)
         _instance.info = (
-            QueueJobStatusResponseInfo.from_response(_info)
+            QueueJobStatusResponseInfo._read(_info)
             if isinstance(_info, dict)
             else _info
         )
 
         _inputs = d.get("inputs", UNSET)
         _instance.inputs = (
-            QueueJobStatusResponseInputs.from_response(_inputs)
+            QueueJobStatusResponseInputs._read(_inputs)
             if isinstance(_inputs, dict)
             else _inputs
         )
 
         _outputs = d.get("outputs", UNSET)
         _instance.outputs = (
-            QueueJobStatusResponseOutputs.from_response(_outputs)
+            QueueJobStatusResponseOutputs._read(_outputs)
             if isinstance(_outputs, dict)
             else _outputs
         )

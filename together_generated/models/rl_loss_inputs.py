@@ -160,33 +160,37 @@ class RLLossInputs(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(RLLossInputs if cls is None else cls)
         _target_tokens = d.get("target_tokens", UNSET)
         _instance.target_tokens = (
-            RLLossTargetTokens.from_response(_target_tokens)
+            RLLossTargetTokens._read(_target_tokens)
             if isinstance(_target_tokens, dict)
             else _target_tokens
         )
 
         _loss_mask = d.get("loss_mask", UNSET)
         _instance.loss_mask = (
-            RLLossMask.from_response(_loss_mask)
-            if isinstance(_loss_mask, dict)
-            else _loss_mask
+            RLLossMask._read(_loss_mask) if isinstance(_loss_mask, dict) else _loss_mask
         )
 
         _grpo_inputs = d.get("grpo_inputs", UNSET)
         _instance.grpo_inputs = (
-            RLGRPOLossInputs.from_response(_grpo_inputs)
+            RLGRPOLossInputs._read(_grpo_inputs)
             if isinstance(_grpo_inputs, dict)
             else _grpo_inputs
         )

@@ -140,26 +140,30 @@ class RLSampleBody(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(RLSampleBody if cls is None else cls)
         _prompt = d.get("prompt")
         _instance.prompt = (
-            RLModelInput.from_response(_prompt)
-            if isinstance(_prompt, dict)
-            else _prompt
+            RLModelInput._read(_prompt) if isinstance(_prompt, dict) else _prompt
         )
 
         _sampling_params = d.get("sampling_params", UNSET)
         _instance.sampling_params = (
-            RLSamplingParams.from_response(_sampling_params)
+            RLSamplingParams._read(_sampling_params)
             if isinstance(_sampling_params, dict)
             else _sampling_params
         )

@@ -143,33 +143,39 @@ class RLGRPOLossInputs(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(RLGRPOLossInputs if cls is None else cls)
         _advantages = d.get("advantages")
         _instance.advantages = (
-            RLLossAdvantages.from_response(_advantages)
+            RLLossAdvantages._read(_advantages)
             if isinstance(_advantages, dict)
             else _advantages
         )
 
         _generator_logprobs = d.get("generator_logprobs")
         _instance.generator_logprobs = (
-            RLLossLogprobs.from_response(_generator_logprobs)
+            RLLossLogprobs._read(_generator_logprobs)
             if isinstance(_generator_logprobs, dict)
             else _generator_logprobs
         )
 
         _reference_logprobs = d.get("reference_logprobs", UNSET)
         _instance.reference_logprobs = (
-            RLLossLogprobs.from_response(_reference_logprobs)
+            RLLossLogprobs._read(_reference_logprobs)
             if isinstance(_reference_logprobs, dict)
             else _reference_logprobs
         )

@@ -257,21 +257,25 @@ class VolumeResponseItem(ResponseBody):
 
         A dict is read, not copied (the unknown fields are picked out of it when first
         asked for): don't change it afterwards."""
-        if not _lazy_imports_done:
-            _lazy_imports()
         if type(src_dict) is not dict:
             if not isinstance(src_dict, Mapping):
                 raise TypeError(
                     f"expected a JSON object, got {type(src_dict).__name__}"
                 )
             src_dict = dict(src_dict)
-        d: Any = src_dict  # values as received: not the fields' types
-        _instance = object.__new__(cls)
+        _instance: T = cls._read(src_dict, cls)
+        return _instance
+
+    @staticmethod
+    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+        """``from_response`` for a dict, unchecked: what a parent model calls for a field
+        (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
+        _instance = object.__new__(VolumeResponseItem if cls is None else cls)
         _content = d.get("content", UNSET)
         _instance.content = (
-            VolumeContent.from_response(_content)
-            if isinstance(_content, dict)
-            else _content
+            VolumeContent._read(_content) if isinstance(_content, dict) else _content
         )
 
         _instance.created_at = d.get("created_at", UNSET)
@@ -292,7 +296,7 @@ class VolumeResponseItem(ResponseBody):
 
         _version_history = d.get("version_history", UNSET)
         _instance.version_history = (
-            VolumeResponseItemVersionHistory.from_response(_version_history)
+            VolumeResponseItemVersionHistory._read(_version_history)
             if isinstance(_version_history, dict)
             else _version_history
         )

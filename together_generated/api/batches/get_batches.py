@@ -89,7 +89,7 @@ def parse_response(response: httpx.Response, *, strict: bool = False) -> list[Ba
             raise TypeError(f"expected a JSON array, got {type(_body).__name__}")
         _result: list[BatchJob] = (
             [
-                (BatchJob.from_response(_item0) if isinstance(_item0, dict) else _item0)
+                (BatchJob._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _body
             ]
             if isinstance(_body, list)

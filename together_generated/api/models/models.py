@@ -133,11 +133,7 @@ def parse_response(
             raise TypeError(f"expected a JSON array, got {type(_body).__name__}")
         _result: list[ModelInfo] = (
             [
-                (
-                    ModelInfo.from_response(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
+                (ModelInfo._read(_item0) if isinstance(_item0, dict) else _item0)
                 for _item0 in _body
             ]
             if isinstance(_body, list)
