@@ -269,18 +269,23 @@ def test_error_message_lists_problems_with_line_numbers(tmp_path):
     assert error.report is report
 
 
+def checked_with_peak_memory(path: Path) -> tuple[DatasetReport, int]:
+    """The report on ``path`` and the most memory Python held while checking it."""
+    tracemalloc.start()
+    try:
+        report = check_dataset(path)
+        return report, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_the_file_is_streamed_not_loaded(tmp_path):
     path = tmp_path / "big.jsonl"
     row = (json.dumps({"text": "x" * 1000}) + "\n").encode()
     with path.open("wb") as f:
         for _ in range(20_000):  # ~20 MB
             f.write(row)
-    tracemalloc.start()
-    try:
-        report = check_dataset(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    report, peak = checked_with_peak_memory(path)
     assert report.ok and report.rows == 20_000
     assert peak < 2_000_000, peak
 

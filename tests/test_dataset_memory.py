@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from together import _dataset_check
 from together._dataset_check import check_dataset
+
+from .test_dataset_check import checked_with_peak_memory
 
 CAP = 2**20
 
@@ -27,12 +28,7 @@ def test_file_without_newline_is_one_over_long_line_in_bounded_memory(tmp_path, 
         f.write(b'{"text": "')
         for _ in range(8):  # 8 MiB, no newline anywhere
             f.write(b"x" * 2**20)
-    tracemalloc.start()
-    try:
-        report = check_dataset(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    report, peak = checked_with_peak_memory(path)
     assert [p.line for p in report.problems] == [1]
     assert "longer than 1 MiB" in report.problems[0].message
     assert peak < 3 * small_cap, peak
