@@ -7,6 +7,8 @@ from pytest_httpserver import HTTPServer
 
 from together import AsyncTogether, Together
 
+from .faultserver import FaultServer
+
 API_KEY = "sk-test-0123456789abcdef"
 
 
@@ -36,3 +38,16 @@ def client(base_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Together]
 async def aclient(base_url: str) -> AsyncIterator[AsyncTogether]:
     async with AsyncTogether(api_key=API_KEY, base_url=base_url, max_retries=0, timeout=5) as c:
         yield c
+
+
+@pytest.fixture(params=["sync", "async"])
+def flavor(request: pytest.FixtureRequest) -> str:
+    """Which client a test runs against: "sync" (Together) or "async" (AsyncTogether)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def faults() -> Iterator[FaultServer]:
+    """A raw-socket server on loopback that plays what a test tells it, byte by byte."""
+    with FaultServer() as server:
+        yield server

@@ -12,7 +12,7 @@ import inspect
 import json
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -29,17 +29,6 @@ from .test_streaming import HELLO, chat_chunk, contents, sse
 
 Action = Callable[[Any], Any]
 BOM = "\ufeff".encode()  # the UTF-8 byte-order mark
-
-
-@pytest.fixture(params=["sync", "async"])
-def flavor(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def faults() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
 
 
 async def run(flavor: str, base_url: str, action: Action, **settings: Any) -> Any:

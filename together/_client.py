@@ -44,6 +44,7 @@ class _BaseClient(Generic[M]):
         supplied_headers: Mapping[str, str] | None = None,
         http_client: Any = None,
         strict_responses: bool = False,
+        deadline: float | None = None,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
         ``TOGETHER_API_KEY``, ``TOGETHER_BASE_URL``, ``TOGETHER_TIMEOUT``,
@@ -52,7 +53,9 @@ class _BaseClient(Generic[M]):
         the spec raise APIResponseValidationError (by default it is kept as received).
         ``timeout=None`` turns timeouts off. A user's own ``http_client`` keeps the timeout
         it was built with unless ``timeout`` is passed here (one left at httpx's 5 s
-        default gets this library's default instead).
+        default gets this library's default instead). ``deadline`` (seconds, or
+        ``TOGETHER_DEADLINE``; off by default) bounds each whole call: all attempts, the
+        pauses between them and the reading of the body (of a stream: until its headers).
         Raises AuthenticationError when no API key is found and ValueError/TypeError
         naming any malformed setting."""
         if supplied_headers is not None:
@@ -79,6 +82,7 @@ class _BaseClient(Generic[M]):
             max_retries=max_retries,
             default_headers=default_headers,
             strict_responses=strict_responses,
+            deadline=deadline,
         )
         configure_logging()
         self._owns_http_client = http_client is None
@@ -131,6 +135,10 @@ class _BaseClient(Generic[M]):
     def max_retries(self) -> int:
         return self._settings.max_retries
 
+    @property
+    def deadline(self) -> float | None:
+        return self._settings.deadline
+
     def with_options(
         self: _Self,
         *,
@@ -140,9 +148,11 @@ class _BaseClient(Generic[M]):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         strict_responses: bool | None = None,
+        deadline: float | _config.NotGiven | None = _config.NOT_GIVEN,
     ) -> _Self:
         """A client with some settings changed that shares this one's connection pool
-        (closing it does not close the pool). ``timeout=None`` turns timeouts off."""
+        (closing it does not close the pool). ``timeout=None`` turns timeouts off, and
+        ``deadline=None`` the deadline."""
         old = self._settings
         settings = _config.Settings(
             api_key=old.api_key if api_key is None else _config.parse_api_key(api_key, "api_key"),
@@ -160,6 +170,9 @@ class _BaseClient(Generic[M]):
             strict_responses=old.strict_responses
             if strict_responses is None
             else _config.parse_flag(strict_responses, "strict_responses"),
+            deadline=old.deadline
+            if isinstance(deadline, _config.NotGiven)
+            else _config.parse_deadline(deadline, "deadline"),
         )
         clone = object.__new__(type(self))
         clone._owns_http_client = False

@@ -6,6 +6,7 @@
 | base_url    | ``base_url``    | ``TOGETHER_BASE_URL``  | ``https://api.together.ai/v1``  |
 | timeout     | ``timeout``     | ``TOGETHER_TIMEOUT``   | 600 s (connect: 10 s)           |
 | max_retries | ``max_retries`` | ``TOGETHER_MAX_RETRIES``| 2                              |
+| deadline    | ``deadline``    | ``TOGETHER_DEADLINE``  | None (off)                      |
 
 An empty environment variable counts as unset. ``timeout=None`` means no timeout at all
 (as in the OpenAI SDK); leaving ``timeout`` out is what picks the environment or default.
@@ -66,6 +67,8 @@ class Settings(NamedTuple):
     default_headers: tuple[tuple[str, str], ...] = ()
     # Off: responses are read leniently (values newer than the spec are kept as received).
     strict_responses: bool = False
+    # Seconds a whole call may take (all attempts, backoff, the body); None is no limit.
+    deadline: float | None = None
 
     def __repr__(self) -> str:  # never show the key
         return (
@@ -151,6 +154,21 @@ def parse_timeout(value: object, source: str) -> httpx.Timeout:
     return httpx.Timeout(seconds)
 
 
+def parse_deadline(value: object, source: str) -> float | None:
+    """``None`` is no deadline; else a positive number of seconds."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"{source} must be a number of seconds, got {value!r}")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{source} must be a number of seconds, got {value!r}") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"{source} must be a positive number of seconds, got {value!r}")
+    return seconds
+
+
 def parse_max_retries(value: object, source: str) -> int:
     if isinstance(value, bool):
         raise TypeError(f"{source} must be a whole number >= 0, got {value!r}")
@@ -200,6 +218,7 @@ def resolve(
     max_retries: int | None = None,
     default_headers: Mapping[str, str] | None = None,
     strict_responses: bool = False,
+    deadline: float | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Resolve every setting (argument → environment → Colab/default) and validate it.
@@ -208,6 +227,7 @@ def resolve(
     argument or environment variable whose value is malformed. Whitespace around the key
     is removed; a control or non-ASCII character left in it is a ValueError.
     ``timeout=None`` is no timeout; only ``NOT_GIVEN`` falls back to the environment.
+    ``deadline=None`` falls back to ``TOGETHER_DEADLINE``, else no deadline.
     """
     env = os.environ if environ is None else environ
 
@@ -241,4 +261,5 @@ def resolve(
         ),
         default_headers=parse_headers(default_headers, "default_headers"),
         strict_responses=parse_flag(strict_responses, "strict_responses"),
+        deadline=pick(deadline, "TOGETHER_DEADLINE", None, parse_deadline),
     )

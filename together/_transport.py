@@ -13,12 +13,19 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Generic, TypedDict, TypeVar
 
 import httpx
 
-from ._config import Settings, TimeoutTypes, parse_headers, parse_max_retries, parse_timeout
+from ._config import (
+    Settings,
+    TimeoutTypes,
+    parse_deadline,
+    parse_headers,
+    parse_max_retries,
+    parse_timeout,
+)
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -45,11 +52,12 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class CallOptions(TypedDict, total=False):
-    """Per-call options every method accepts. ``timeout=None`` turns the timeout off for
-    the call; leaving it out uses the client's."""
+    """Per-call options every method accepts. ``timeout=None`` (``deadline=None``) turns
+    the timeout (the deadline) off for the call; leaving it out uses the client's."""
 
     timeout: TimeoutTypes | None
     max_retries: int | None
+    deadline: float | None
     extra_headers: Mapping[str, str] | None
     extra_query: Mapping[str, object] | None
     extra_body: Mapping[str, object] | None
@@ -232,6 +240,41 @@ def max_retries_for(settings: Settings, call: Call[Any]) -> int:
     return settings.max_retries if override is None else parse_max_retries(override, "max_retries")
 
 
+def deadline_for(settings: Settings, call: Call[Any]) -> float | None:
+    if "deadline" in call.options:  # None here turns the client's deadline off
+        return parse_deadline(call.options["deadline"], "deadline")
+    return settings.deadline
+
+
+class _DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that raises ReadTimeout once the call's deadline has passed: the
+    read timeout bounds each read, so a server dripping bytes would never trip it."""
+
+    def __init__(self, stream: Any, deadline: float) -> None:
+        self.stream = stream
+        self.deadline = deadline
+
+    def _check(self) -> None:
+        if time.monotonic() >= self.deadline:
+            raise httpx.ReadTimeout("the call's deadline passed while reading the response")
+
+    def __iter__(self) -> Iterator[bytes]:
+        for part in self.stream:
+            self._check()
+            yield part
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for part in self.stream:
+            self._check()
+            yield part
+
+    def close(self) -> None:
+        self.stream.close()
+
+    async def aclose(self) -> None:
+        await self.stream.aclose()
+
+
 class _Attempts:
     """Retry bookkeeping shared by both transports: decides, they sleep and send."""
 
@@ -240,26 +283,66 @@ class _Attempts:
         self.limit = max_retries_for(settings, call)
         self.retries = 0
         self.started = time.monotonic()
+        seconds = deadline_for(settings, call)
+        self.deadline = None if seconds is None else self.started + seconds
+        self.streaming = call.stream is not None
+        self.timeouts: dict[str, float | None] = dict(request.extensions.get("timeout", {}))
+
+    def before_attempt(self) -> None:
+        """With a deadline: raise APITimeoutError once it has passed, else cap each of this
+        attempt's timeouts (connect, write, read, pool) to the time left."""
+        if self.deadline is None:
+            return
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self._log(None)
+            raise APITimeoutError(self.request)
+        self.request.extensions["timeout"] = {
+            phase: left if value is None else min(value, left)
+            for phase, value in self.timeouts.items()
+        }
+
+    def received(self, response: httpx.Response) -> None:
+        """With a deadline: bound the reading of the body by it, except a successful
+        stream's, which may rightly last long and gets its own timeouts back."""
+        if self.deadline is None:
+            return
+        if self.streaming and response.is_success:
+            # httpcore looks the read timeout up in this same dict when the body is first
+            # iterated, so the stream reads with the timeout the user chose.
+            self.request.extensions["timeout"] = self.timeouts
+        else:
+            response.stream = _DeadlineStream(response.stream, self.deadline)
+
+    def _fits(self, delay: float) -> bool:
+        """Whether a retry after ``delay`` would still start before the deadline."""
+        return self.deadline is None or time.monotonic() + delay < self.deadline
 
     def after_error(self, exc: httpx.TransportError) -> float:
-        """Delay before retrying a transport error; raises when retries are used up, and
-        re-raises an error of local making (nothing went over the network) at once."""
+        """Delay before retrying a transport error; raises when retries (or the time
+        before the deadline) are used up, and re-raises an error of local making (nothing
+        went over the network) at once."""
         if isinstance(exc, LOCAL_ERRORS):
             self._log(None)
             raise exc
-        if self.retries >= self.limit:
+        delay = retry_delay(self.retries + 1, None)
+        if self.retries >= self.limit or not self._fits(delay):
             self._log(None)
             raise connection_error(exc, self.request) from exc
         self.retries += 1
-        return retry_delay(self.retries, None)
+        return delay
 
     def after_response(self, response: httpx.Response) -> float | None:
-        """Delay before retrying ``response``, or None when it is the final answer."""
+        """Delay before retrying ``response``, or None when it is the final answer (also
+        when the retry could not start before the deadline)."""
         if response.is_success or self.retries >= self.limit or not should_retry(response):
             self._log(response)
             return None
+        delay = retry_delay(self.retries + 1, response)
+        if not self._fits(delay):
+            self._log(response)
+            return None
         self.retries += 1
-        delay = retry_delay(self.retries, response)
         log.info(
             "retrying %s %s after %s in %.2fs",
             self.request.method,
@@ -354,16 +437,21 @@ class SyncTransport(_Transport[httpx.Client]):
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         while True:
+            attempts.before_attempt()
             # Only network faults are retried; any other exception (a bug in a custom
             # transport, a header httpx refuses) propagates as it is.
             try:
-                # Unless streaming, httpx reads the whole body here: a body cut short is then
-                # a transport error like a reset, and is retried the same way.
-                response = self.client.send(request, stream=streaming)
+                response = self.client.send(request, stream=True)
             except httpx.TransportError as exc:
                 time.sleep(attempts.after_error(exc))
                 continue
             try:
+                attempts.received(response)
+                if not streaming:
+                    # The body is read here (as httpx does without stream=True) so that the
+                    # deadline can bound it: a body cut short is then a transport error like
+                    # a reset, and is retried the same way.
+                    response.read()
                 delay = attempts.after_response(response)
                 if delay is None:
                     if streaming and response.is_success:
@@ -371,7 +459,7 @@ class SyncTransport(_Transport[httpx.Client]):
                     if streaming:
                         response.read()  # the error's body, for its message
                     return finish(call, response, self.strict)
-            except httpx.TransportError as exc:  # the error's body was cut short
+            except httpx.TransportError as exc:  # the body was cut short (or too slow)
                 response.close()
                 time.sleep(attempts.after_error(exc))
                 continue
@@ -390,12 +478,16 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         while True:
+            attempts.before_attempt()
             try:
-                response = await self.client.send(request, stream=streaming)
+                response = await self.client.send(request, stream=True)
             except httpx.TransportError as exc:
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
             try:
+                attempts.received(response)
+                if not streaming:
+                    await response.aread()
                 delay = attempts.after_response(response)
                 if delay is None:
                     if streaming and response.is_success:
