@@ -12,7 +12,6 @@ import os
 import random
 import threading
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Generic, TypedDict, TypeVar
 
@@ -108,7 +107,10 @@ def build_request(
     base_headers: dict[str, str],
     default_timeout: Any,
     call: Call[Any],
+    keyed: bool = False,
 ) -> httpx.Request:
+    """The httpx request of ``call``. ``keyed``: the client's own headers already carry
+    an Idempotency-Key."""
     kwargs = dict(call.request)
     options = call.options
     headers = dict(base_headers)
@@ -121,15 +123,14 @@ def build_request(
         names = {name.lower() for name in extra}
         headers = {k: v for k, v in headers.items() if k.lower() not in names}
         headers.update(extra)
+        keyed = keyed or IDEMPOTENCY_HEADER.lower() in names
     if "files" in kwargs:  # multipart: httpx sets the boundary itself
         headers.pop("Content-Type", None)
     method = kwargs.pop("method")
-    if method.upper() not in IDEMPOTENT_METHODS and not _has_header(
-        IDEMPOTENCY_HEADER, headers, client.headers
-    ):
+    if not keyed and method.upper() not in IDEMPOTENT_METHODS:
         # One key per call: retries resend this very request, so the server sees the same
         # key on each attempt and can drop a duplicate (a second chat completion or job).
-        headers[IDEMPOTENCY_HEADER] = f"together-client-{uuid.uuid4().hex}"
+        headers[IDEMPOTENCY_HEADER] = "together-client-" + os.urandom(16).hex()
     params = kwargs.pop("params", None)
     if options.get("extra_query"):
         params = {**(params or {}), **(options["extra_query"] or {})}
@@ -150,12 +151,6 @@ def build_request(
         timeout=default_timeout if timeout is None else timeout,
         **kwargs,
     )
-
-
-def _has_header(name: str, *sources: Mapping[str, str]) -> bool:
-    """Whether any of the header mappings holds ``name``, in any casing."""
-    lowered = name.lower()
-    return any(key.lower() == lowered for source in sources for key in source)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -425,15 +420,29 @@ class _Transport(Generic[C]):
         self.headers = {} if on_client else settings.headers()
         self.timeout: Any = httpx.USE_CLIENT_DEFAULT if on_client else settings.timeout
         self.strict = settings.strict_responses
+        self._keyed: bool | None = None
 
     @property
     def client(self) -> C:
         return self.pool.client
 
+    @property
+    def keyed(self) -> bool:
+        """Whether the client's own headers (default_headers, a user's http_client) set an
+        Idempotency-Key: looked up once, not on every call."""
+        if self._keyed is None:
+            names = [name for name, _ in self.settings.default_headers]
+            self._keyed = IDEMPOTENCY_HEADER in self.client.headers or any(
+                name.lower() == IDEMPOTENCY_HEADER.lower() for name in names
+            )
+        return self._keyed
+
 
 class SyncTransport(_Transport[httpx.Client]):
     def send(self, call: Call[T]) -> T:
-        request = build_request(self.client, self.settings, self.headers, self.timeout, call)
+        request = build_request(
+            self.client, self.settings, self.headers, self.timeout, call, self.keyed
+        )
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         while True:
@@ -474,7 +483,9 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
     async def send(self, call: Call[T]) -> T:
         import asyncio  # not at module level: the sync client should not pay for it
 
-        request = build_request(self.client, self.settings, self.headers, self.timeout, call)
+        request = build_request(
+            self.client, self.settings, self.headers, self.timeout, call, self.keyed
+        )
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         while True:
