@@ -296,3 +296,14 @@ def test_a_union_item_whose_tag_names_an_unknown_kind_is_kept_as_received() -> N
 
     body = {"id": "i", "model": "m", "object": "list", "data": [{"type": "svg", "svg": "<svg/>"}]}
     assert ImageResponse.from_response(body).data[0] == {"type": "svg", "svg": "<svg/>"}
+
+
+def test_a_body_read_as_a_response_equals_the_same_body_read_strictly() -> None:
+    # from_response leaves absent optional fields and additional_properties to be worked
+    # out on first use; comparing, printing and to_dict see the same model all the same.
+    body = {**chunk(logprobs=None), "system_fingerprint": "fp", "extra": 1}
+    lenient, strict = ChatCompletionChunk.from_response(body), ChatCompletionChunk.from_dict(body)
+    assert lenient == strict
+    assert repr(lenient) == repr(strict)
+    assert lenient.to_dict() == strict.to_dict() == body
+    assert lenient.choices[0].seed is UNSET  # absent from the body

@@ -40,6 +40,22 @@ from ..types import (
 T = TypeVar("T", bound="AudioTranscriptionRequest")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "model",
+        "language",
+        "prompt",
+        "response_format",
+        "temperature",
+        "timestamp_granularities",
+        "diarize",
+        "min_speakers",
+        "max_speakers",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -463,23 +479,32 @@ class AudioTranscriptionRequest(ResponseBody):
         _instance = object.__new__(AudioTranscriptionRequest if cls is None else cls)
         _instance.file = d.get("file")
 
-        _instance.model = d.get("model", UNSET)
+        if "model" in d:
+            _instance.model = d["model"]
 
-        _instance.language = d.get("language", UNSET)
+        if "language" in d:
+            _instance.language = d["language"]
 
-        _instance.prompt = d.get("prompt", UNSET)
+        if "prompt" in d:
+            _instance.prompt = d["prompt"]
 
-        _instance.response_format = d.get("response_format", UNSET)
+        if "response_format" in d:
+            _instance.response_format = d["response_format"]
 
-        _instance.temperature = d.get("temperature", UNSET)
+        if "temperature" in d:
+            _instance.temperature = d["temperature"]
 
-        _instance.timestamp_granularities = d.get("timestamp_granularities", UNSET)
+        if "timestamp_granularities" in d:
+            _instance.timestamp_granularities = d["timestamp_granularities"]
 
-        _instance.diarize = d.get("diarize", UNSET)
+        if "diarize" in d:
+            _instance.diarize = d["diarize"]
 
-        _instance.min_speakers = d.get("min_speakers", UNSET)
+        if "min_speakers" in d:
+            _instance.min_speakers = d["min_speakers"]
 
-        _instance.max_speakers = d.get("max_speakers", UNSET)
+        if "max_speakers" in d:
+            _instance.max_speakers = d["max_speakers"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -487,20 +512,27 @@ class AudioTranscriptionRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -24,6 +24,27 @@ from ..types import (
 T = TypeVar("T", bound="BatchJob")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "id",
+        "user_id",
+        "input_file_id",
+        "file_size_bytes",
+        "status",
+        "job_deadline",
+        "created_at",
+        "endpoint",
+        "progress",
+        "model_id",
+        "output_file_id",
+        "error_file_id",
+        "error",
+        "completed_at",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -291,36 +312,50 @@ class BatchJob(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(BatchJob if cls is None else cls)
-        _instance.id = d.get("id", UNSET)
+        if "id" in d:
+            _instance.id = d["id"]
 
-        _instance.user_id = d.get("user_id", UNSET)
+        if "user_id" in d:
+            _instance.user_id = d["user_id"]
 
-        _instance.input_file_id = d.get("input_file_id", UNSET)
+        if "input_file_id" in d:
+            _instance.input_file_id = d["input_file_id"]
 
-        _instance.file_size_bytes = d.get("file_size_bytes", UNSET)
+        if "file_size_bytes" in d:
+            _instance.file_size_bytes = d["file_size_bytes"]
 
-        _instance.status = d.get("status", UNSET)
+        if "status" in d:
+            _instance.status = d["status"]
 
-        _job_deadline = d.get("job_deadline", UNSET)
-        _instance.job_deadline = lenient_datetime(_job_deadline)
+        if "job_deadline" in d:
+            _job_deadline = d["job_deadline"]
+            _instance.job_deadline = lenient_datetime(_job_deadline)
 
-        _created_at = d.get("created_at", UNSET)
-        _instance.created_at = lenient_datetime(_created_at)
+        if "created_at" in d:
+            _created_at = d["created_at"]
+            _instance.created_at = lenient_datetime(_created_at)
 
-        _instance.endpoint = d.get("endpoint", UNSET)
+        if "endpoint" in d:
+            _instance.endpoint = d["endpoint"]
 
-        _instance.progress = d.get("progress", UNSET)
+        if "progress" in d:
+            _instance.progress = d["progress"]
 
-        _instance.model_id = d.get("model_id", UNSET)
+        if "model_id" in d:
+            _instance.model_id = d["model_id"]
 
-        _instance.output_file_id = d.get("output_file_id", UNSET)
+        if "output_file_id" in d:
+            _instance.output_file_id = d["output_file_id"]
 
-        _instance.error_file_id = d.get("error_file_id", UNSET)
+        if "error_file_id" in d:
+            _instance.error_file_id = d["error_file_id"]
 
-        _instance.error = d.get("error", UNSET)
+        if "error" in d:
+            _instance.error = d["error"]
 
-        _completed_at = d.get("completed_at", UNSET)
-        _instance.completed_at = lenient_datetime(_completed_at)
+        if "completed_at" in d:
+            _completed_at = d["completed_at"]
+            _instance.completed_at = lenient_datetime(_completed_at)
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -328,20 +363,27 @@ class BatchJob(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

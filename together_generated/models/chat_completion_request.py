@@ -256,6 +256,38 @@ def _lenient_response_format(data: Any) -> Any:
     return data
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "max_tokens",
+        "stop",
+        "temperature",
+        "top_p",
+        "top_k",
+        "context_length_exceeded_behavior",
+        "repetition_penalty",
+        "stream",
+        "logprobs",
+        "echo",
+        "n",
+        "min_p",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "seed",
+        "function_call",
+        "response_format",
+        "tools",
+        "tool_choice",
+        "compliance",
+        "chat_template_kwargs",
+        "safety_model",
+        "reasoning_effort",
+        "reasoning",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -1064,91 +1096,116 @@ class ChatCompletionRequest(ResponseBody):
 
         _instance.model = d.get("model")
 
-        _instance.max_tokens = d.get("max_tokens", UNSET)
+        if "max_tokens" in d:
+            _instance.max_tokens = d["max_tokens"]
 
-        _instance.stop = d.get("stop", UNSET)
+        if "stop" in d:
+            _instance.stop = d["stop"]
 
-        _instance.temperature = d.get("temperature", UNSET)
+        if "temperature" in d:
+            _instance.temperature = d["temperature"]
 
-        _instance.top_p = d.get("top_p", UNSET)
+        if "top_p" in d:
+            _instance.top_p = d["top_p"]
 
-        _instance.top_k = d.get("top_k", UNSET)
+        if "top_k" in d:
+            _instance.top_k = d["top_k"]
 
-        _instance.context_length_exceeded_behavior = d.get(
-            "context_length_exceeded_behavior", UNSET
-        )
-
-        _instance.repetition_penalty = d.get("repetition_penalty", UNSET)
-
-        _instance.stream = d.get("stream", UNSET)
-
-        _instance.logprobs = d.get("logprobs", UNSET)
-
-        _instance.echo = d.get("echo", UNSET)
-
-        _instance.n = d.get("n", UNSET)
-
-        _instance.min_p = d.get("min_p", UNSET)
-
-        _instance.presence_penalty = d.get("presence_penalty", UNSET)
-
-        _instance.frequency_penalty = d.get("frequency_penalty", UNSET)
-
-        _logit_bias = d.get("logit_bias", UNSET)
-        _instance.logit_bias = (
-            ChatCompletionRequestLogitBias._read(_logit_bias)
-            if isinstance(_logit_bias, dict)
-            else _logit_bias
-        )
-
-        _instance.seed = d.get("seed", UNSET)
-
-        _function_call = d.get("function_call", UNSET)
-        _instance.function_call = (
-            ChatCompletionRequestFunctionCallType1._read(_function_call)
-            if isinstance(_function_call, dict)
-            else _function_call
-        )
-
-        _response_format = d.get("response_format", UNSET)
-        _instance.response_format = _lenient_response_format(_response_format)
-
-        _tools = d.get("tools", UNSET)
-        _instance.tools = (
-            [
-                (ToolsPart._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _tools
+        if "context_length_exceeded_behavior" in d:
+            _instance.context_length_exceeded_behavior = d[
+                "context_length_exceeded_behavior"
             ]
-            if isinstance(_tools, list)
-            else _tools
-        )
 
-        _tool_choice = d.get("tool_choice", UNSET)
-        _instance.tool_choice = (
-            ToolChoice._read(_tool_choice)
-            if isinstance(_tool_choice, dict)
-            else _tool_choice
-        )
+        if "repetition_penalty" in d:
+            _instance.repetition_penalty = d["repetition_penalty"]
 
-        _instance.compliance = d.get("compliance", UNSET)
+        if "stream" in d:
+            _instance.stream = d["stream"]
 
-        _chat_template_kwargs = d.get("chat_template_kwargs", UNSET)
-        _instance.chat_template_kwargs = (
-            ChatCompletionRequestChatTemplateKwargs._read(_chat_template_kwargs)
-            if isinstance(_chat_template_kwargs, dict)
-            else _chat_template_kwargs
-        )
+        if "logprobs" in d:
+            _instance.logprobs = d["logprobs"]
 
-        _instance.safety_model = d.get("safety_model", UNSET)
+        if "echo" in d:
+            _instance.echo = d["echo"]
 
-        _instance.reasoning_effort = d.get("reasoning_effort", UNSET)
+        if "n" in d:
+            _instance.n = d["n"]
 
-        _reasoning = d.get("reasoning", UNSET)
-        _instance.reasoning = (
-            ChatCompletionRequestReasoning._read(_reasoning)
-            if isinstance(_reasoning, dict)
-            else _reasoning
-        )
+        if "min_p" in d:
+            _instance.min_p = d["min_p"]
+
+        if "presence_penalty" in d:
+            _instance.presence_penalty = d["presence_penalty"]
+
+        if "frequency_penalty" in d:
+            _instance.frequency_penalty = d["frequency_penalty"]
+
+        if "logit_bias" in d:
+            _logit_bias = d["logit_bias"]
+            _instance.logit_bias = (
+                ChatCompletionRequestLogitBias._read(_logit_bias)
+                if isinstance(_logit_bias, dict)
+                else _logit_bias
+            )
+
+        if "seed" in d:
+            _instance.seed = d["seed"]
+
+        if "function_call" in d:
+            _function_call = d["function_call"]
+            _instance.function_call = (
+                ChatCompletionRequestFunctionCallType1._read(_function_call)
+                if isinstance(_function_call, dict)
+                else _function_call
+            )
+
+        if "response_format" in d:
+            _response_format = d["response_format"]
+            _instance.response_format = _lenient_response_format(_response_format)
+
+        if "tools" in d:
+            _tools = d["tools"]
+            _instance.tools = (
+                [
+                    (ToolsPart._read(_item0) if isinstance(_item0, dict) else _item0)
+                    for _item0 in _tools
+                ]
+                if isinstance(_tools, list)
+                else _tools
+            )
+
+        if "tool_choice" in d:
+            _tool_choice = d["tool_choice"]
+            _instance.tool_choice = (
+                ToolChoice._read(_tool_choice)
+                if isinstance(_tool_choice, dict)
+                else _tool_choice
+            )
+
+        if "compliance" in d:
+            _instance.compliance = d["compliance"]
+
+        if "chat_template_kwargs" in d:
+            _chat_template_kwargs = d["chat_template_kwargs"]
+            _instance.chat_template_kwargs = (
+                ChatCompletionRequestChatTemplateKwargs._read(_chat_template_kwargs)
+                if isinstance(_chat_template_kwargs, dict)
+                else _chat_template_kwargs
+            )
+
+        if "safety_model" in d:
+            _instance.safety_model = d["safety_model"]
+
+        if "reasoning_effort" in d:
+            _instance.reasoning_effort = d["reasoning_effort"]
+
+        if "reasoning" in d:
+            _reasoning = d["reasoning"]
+            _instance.reasoning = (
+                ChatCompletionRequestReasoning._read(_reasoning)
+                if isinstance(_reasoning, dict)
+                else _reasoning
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -1156,20 +1213,27 @@ class ChatCompletionRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -47,6 +47,29 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "max_tokens",
+        "stop",
+        "temperature",
+        "top_p",
+        "top_k",
+        "repetition_penalty",
+        "stream",
+        "logprobs",
+        "echo",
+        "n",
+        "safety_model",
+        "min_p",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "seed",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -444,42 +467,58 @@ class CompletionRequest(ResponseBody):
 
         _instance.model = d.get("model")
 
-        _instance.max_tokens = d.get("max_tokens", UNSET)
+        if "max_tokens" in d:
+            _instance.max_tokens = d["max_tokens"]
 
-        _instance.stop = d.get("stop", UNSET)
+        if "stop" in d:
+            _instance.stop = d["stop"]
 
-        _instance.temperature = d.get("temperature", UNSET)
+        if "temperature" in d:
+            _instance.temperature = d["temperature"]
 
-        _instance.top_p = d.get("top_p", UNSET)
+        if "top_p" in d:
+            _instance.top_p = d["top_p"]
 
-        _instance.top_k = d.get("top_k", UNSET)
+        if "top_k" in d:
+            _instance.top_k = d["top_k"]
 
-        _instance.repetition_penalty = d.get("repetition_penalty", UNSET)
+        if "repetition_penalty" in d:
+            _instance.repetition_penalty = d["repetition_penalty"]
 
-        _instance.stream = d.get("stream", UNSET)
+        if "stream" in d:
+            _instance.stream = d["stream"]
 
-        _instance.logprobs = d.get("logprobs", UNSET)
+        if "logprobs" in d:
+            _instance.logprobs = d["logprobs"]
 
-        _instance.echo = d.get("echo", UNSET)
+        if "echo" in d:
+            _instance.echo = d["echo"]
 
-        _instance.n = d.get("n", UNSET)
+        if "n" in d:
+            _instance.n = d["n"]
 
-        _instance.safety_model = d.get("safety_model", UNSET)
+        if "safety_model" in d:
+            _instance.safety_model = d["safety_model"]
 
-        _instance.min_p = d.get("min_p", UNSET)
+        if "min_p" in d:
+            _instance.min_p = d["min_p"]
 
-        _instance.presence_penalty = d.get("presence_penalty", UNSET)
+        if "presence_penalty" in d:
+            _instance.presence_penalty = d["presence_penalty"]
 
-        _instance.frequency_penalty = d.get("frequency_penalty", UNSET)
+        if "frequency_penalty" in d:
+            _instance.frequency_penalty = d["frequency_penalty"]
 
-        _logit_bias = d.get("logit_bias", UNSET)
-        _instance.logit_bias = (
-            CompletionRequestLogitBias._read(_logit_bias)
-            if isinstance(_logit_bias, dict)
-            else _logit_bias
-        )
+        if "logit_bias" in d:
+            _logit_bias = d["logit_bias"]
+            _instance.logit_bias = (
+                CompletionRequestLogitBias._read(_logit_bias)
+                if isinstance(_logit_bias, dict)
+                else _logit_bias
+            )
 
-        _instance.seed = d.get("seed", UNSET)
+        if "seed" in d:
+            _instance.seed = d["seed"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -487,20 +526,27 @@ class CompletionRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -112,6 +112,28 @@ def _lenient_autoscaling(data: Any) -> Any:
     return data
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "args",
+        "autoscaling",
+        "command",
+        "cpu",
+        "description",
+        "environment_variables",
+        "gpu_count",
+        "health_check_path",
+        "max_replicas",
+        "memory",
+        "min_replicas",
+        "port",
+        "storage",
+        "termination_grace_period_seconds",
+        "volumes",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -567,58 +589,73 @@ class CreateDeploymentRequest(ResponseBody):
 
         _instance.name = d.get("name")
 
-        _instance.args = d.get("args", UNSET)
+        if "args" in d:
+            _instance.args = d["args"]
 
-        _autoscaling = d.get("autoscaling", UNSET)
-        _instance.autoscaling = _lenient_autoscaling(_autoscaling)
+        if "autoscaling" in d:
+            _autoscaling = d["autoscaling"]
+            _instance.autoscaling = _lenient_autoscaling(_autoscaling)
 
-        _instance.command = d.get("command", UNSET)
+        if "command" in d:
+            _instance.command = d["command"]
 
-        _instance.cpu = d.get("cpu", UNSET)
+        if "cpu" in d:
+            _instance.cpu = d["cpu"]
 
-        _instance.description = d.get("description", UNSET)
+        if "description" in d:
+            _instance.description = d["description"]
 
-        _environment_variables = d.get("environment_variables", UNSET)
-        _instance.environment_variables = (
-            [
-                (
-                    EnvironmentVariable._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
-                for _item0 in _environment_variables
+        if "environment_variables" in d:
+            _environment_variables = d["environment_variables"]
+            _instance.environment_variables = (
+                [
+                    (
+                        EnvironmentVariable._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _environment_variables
+                ]
+                if isinstance(_environment_variables, list)
+                else _environment_variables
+            )
+
+        if "gpu_count" in d:
+            _instance.gpu_count = d["gpu_count"]
+
+        if "health_check_path" in d:
+            _instance.health_check_path = d["health_check_path"]
+
+        if "max_replicas" in d:
+            _instance.max_replicas = d["max_replicas"]
+
+        if "memory" in d:
+            _instance.memory = d["memory"]
+
+        if "min_replicas" in d:
+            _instance.min_replicas = d["min_replicas"]
+
+        if "port" in d:
+            _instance.port = d["port"]
+
+        if "storage" in d:
+            _instance.storage = d["storage"]
+
+        if "termination_grace_period_seconds" in d:
+            _instance.termination_grace_period_seconds = d[
+                "termination_grace_period_seconds"
             ]
-            if isinstance(_environment_variables, list)
-            else _environment_variables
-        )
 
-        _instance.gpu_count = d.get("gpu_count", UNSET)
-
-        _instance.health_check_path = d.get("health_check_path", UNSET)
-
-        _instance.max_replicas = d.get("max_replicas", UNSET)
-
-        _instance.memory = d.get("memory", UNSET)
-
-        _instance.min_replicas = d.get("min_replicas", UNSET)
-
-        _instance.port = d.get("port", UNSET)
-
-        _instance.storage = d.get("storage", UNSET)
-
-        _instance.termination_grace_period_seconds = d.get(
-            "termination_grace_period_seconds", UNSET
-        )
-
-        _volumes = d.get("volumes", UNSET)
-        _instance.volumes = (
-            [
-                (VolumeMount._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _volumes
-            ]
-            if isinstance(_volumes, list)
-            else _volumes
-        )
+        if "volumes" in d:
+            _volumes = d["volumes"]
+            _instance.volumes = (
+                [
+                    (VolumeMount._read(_item0) if isinstance(_item0, dict) else _item0)
+                    for _item0 in _volumes
+                ]
+                if isinstance(_volumes, list)
+                else _volumes
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -626,20 +663,27 @@ class CreateDeploymentRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -41,6 +41,19 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "display_name",
+        "disable_prompt_cache",
+        "disable_speculative_decoding",
+        "state",
+        "inactive_timeout",
+        "availability_zone",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -269,19 +282,23 @@ class CreateEndpointRequest(ResponseBody):
             else _autoscaling
         )
 
-        _instance.display_name = d.get("display_name", UNSET)
+        if "display_name" in d:
+            _instance.display_name = d["display_name"]
 
-        _instance.disable_prompt_cache = d.get("disable_prompt_cache", UNSET)
+        if "disable_prompt_cache" in d:
+            _instance.disable_prompt_cache = d["disable_prompt_cache"]
 
-        _instance.disable_speculative_decoding = d.get(
-            "disable_speculative_decoding", UNSET
-        )
+        if "disable_speculative_decoding" in d:
+            _instance.disable_speculative_decoding = d["disable_speculative_decoding"]
 
-        _instance.state = d.get("state", UNSET)
+        if "state" in d:
+            _instance.state = d["state"]
 
-        _instance.inactive_timeout = d.get("inactive_timeout", UNSET)
+        if "inactive_timeout" in d:
+            _instance.inactive_timeout = d["inactive_timeout"]
 
-        _instance.availability_zone = d.get("availability_zone", UNSET)
+        if "availability_zone" in d:
+            _instance.availability_zone = d["availability_zone"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -289,20 +306,27 @@ class CreateEndpointRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -38,6 +38,26 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "prompt",
+        "height",
+        "width",
+        "seconds",
+        "fps",
+        "steps",
+        "seed",
+        "guidance_scale",
+        "output_format",
+        "output_quality",
+        "negative_prompt",
+        "frame_images",
+        "reference_images",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -329,43 +349,56 @@ class CreateVideoBody(ResponseBody):
         _instance = object.__new__(CreateVideoBody if cls is None else cls)
         _instance.model = d.get("model")
 
-        _instance.prompt = d.get("prompt", UNSET)
+        if "prompt" in d:
+            _instance.prompt = d["prompt"]
 
-        _instance.height = d.get("height", UNSET)
+        if "height" in d:
+            _instance.height = d["height"]
 
-        _instance.width = d.get("width", UNSET)
+        if "width" in d:
+            _instance.width = d["width"]
 
-        _instance.seconds = d.get("seconds", UNSET)
+        if "seconds" in d:
+            _instance.seconds = d["seconds"]
 
-        _instance.fps = d.get("fps", UNSET)
+        if "fps" in d:
+            _instance.fps = d["fps"]
 
-        _instance.steps = d.get("steps", UNSET)
+        if "steps" in d:
+            _instance.steps = d["steps"]
 
-        _instance.seed = d.get("seed", UNSET)
+        if "seed" in d:
+            _instance.seed = d["seed"]
 
-        _instance.guidance_scale = d.get("guidance_scale", UNSET)
+        if "guidance_scale" in d:
+            _instance.guidance_scale = d["guidance_scale"]
 
-        _instance.output_format = d.get("output_format", UNSET)
+        if "output_format" in d:
+            _instance.output_format = d["output_format"]
 
-        _instance.output_quality = d.get("output_quality", UNSET)
+        if "output_quality" in d:
+            _instance.output_quality = d["output_quality"]
 
-        _instance.negative_prompt = d.get("negative_prompt", UNSET)
+        if "negative_prompt" in d:
+            _instance.negative_prompt = d["negative_prompt"]
 
-        _frame_images = d.get("frame_images", UNSET)
-        _instance.frame_images = (
-            [
-                (
-                    VideoFrameImageInput._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
-                for _item0 in _frame_images
-            ]
-            if isinstance(_frame_images, list)
-            else _frame_images
-        )
+        if "frame_images" in d:
+            _frame_images = d["frame_images"]
+            _instance.frame_images = (
+                [
+                    (
+                        VideoFrameImageInput._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _frame_images
+                ]
+                if isinstance(_frame_images, list)
+                else _frame_images
+            )
 
-        _instance.reference_images = d.get("reference_images", UNSET)
+        if "reference_images" in d:
+            _instance.reference_images = d["reference_images"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -373,20 +406,27 @@ class CreateVideoBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -127,6 +127,38 @@ def _lenient_autoscaling(data: Any) -> Any:
     return data
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "args",
+        "autoscaling",
+        "command",
+        "cpu",
+        "created_at",
+        "description",
+        "desired_replicas",
+        "environment_variables",
+        "gpu_count",
+        "gpu_type",
+        "health_check_path",
+        "id",
+        "image",
+        "max_replicas",
+        "memory",
+        "min_replicas",
+        "name",
+        "object_",
+        "port",
+        "ready_replicas",
+        "replica_events",
+        "status",
+        "storage",
+        "updated_at",
+        "volumes",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -679,81 +711,106 @@ class DeploymentResponseItem(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(DeploymentResponseItem if cls is None else cls)
-        _instance.args = d.get("args", UNSET)
+        if "args" in d:
+            _instance.args = d["args"]
 
-        _autoscaling = d.get("autoscaling", UNSET)
-        _instance.autoscaling = _lenient_autoscaling(_autoscaling)
+        if "autoscaling" in d:
+            _autoscaling = d["autoscaling"]
+            _instance.autoscaling = _lenient_autoscaling(_autoscaling)
 
-        _instance.command = d.get("command", UNSET)
+        if "command" in d:
+            _instance.command = d["command"]
 
-        _instance.cpu = d.get("cpu", UNSET)
+        if "cpu" in d:
+            _instance.cpu = d["cpu"]
 
-        _instance.created_at = d.get("created_at", UNSET)
+        if "created_at" in d:
+            _instance.created_at = d["created_at"]
 
-        _instance.description = d.get("description", UNSET)
+        if "description" in d:
+            _instance.description = d["description"]
 
-        _instance.desired_replicas = d.get("desired_replicas", UNSET)
+        if "desired_replicas" in d:
+            _instance.desired_replicas = d["desired_replicas"]
 
-        _environment_variables = d.get("environment_variables", UNSET)
-        _instance.environment_variables = (
-            [
-                (
-                    EnvironmentVariable._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
-                for _item0 in _environment_variables
-            ]
-            if isinstance(_environment_variables, list)
-            else _environment_variables
-        )
+        if "environment_variables" in d:
+            _environment_variables = d["environment_variables"]
+            _instance.environment_variables = (
+                [
+                    (
+                        EnvironmentVariable._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _environment_variables
+                ]
+                if isinstance(_environment_variables, list)
+                else _environment_variables
+            )
 
-        _instance.gpu_count = d.get("gpu_count", UNSET)
+        if "gpu_count" in d:
+            _instance.gpu_count = d["gpu_count"]
 
-        _instance.gpu_type = d.get("gpu_type", UNSET)
+        if "gpu_type" in d:
+            _instance.gpu_type = d["gpu_type"]
 
-        _instance.health_check_path = d.get("health_check_path", UNSET)
+        if "health_check_path" in d:
+            _instance.health_check_path = d["health_check_path"]
 
-        _instance.id = d.get("id", UNSET)
+        if "id" in d:
+            _instance.id = d["id"]
 
-        _instance.image = d.get("image", UNSET)
+        if "image" in d:
+            _instance.image = d["image"]
 
-        _instance.max_replicas = d.get("max_replicas", UNSET)
+        if "max_replicas" in d:
+            _instance.max_replicas = d["max_replicas"]
 
-        _instance.memory = d.get("memory", UNSET)
+        if "memory" in d:
+            _instance.memory = d["memory"]
 
-        _instance.min_replicas = d.get("min_replicas", UNSET)
+        if "min_replicas" in d:
+            _instance.min_replicas = d["min_replicas"]
 
-        _instance.name = d.get("name", UNSET)
+        if "name" in d:
+            _instance.name = d["name"]
 
-        _instance.object_ = d.get("object", UNSET)
+        if "object" in d:
+            _instance.object_ = d["object"]
 
-        _instance.port = d.get("port", UNSET)
+        if "port" in d:
+            _instance.port = d["port"]
 
-        _instance.ready_replicas = d.get("ready_replicas", UNSET)
+        if "ready_replicas" in d:
+            _instance.ready_replicas = d["ready_replicas"]
 
-        _replica_events = d.get("replica_events", UNSET)
-        _instance.replica_events = (
-            DeploymentResponseItemReplicaEvents._read(_replica_events)
-            if isinstance(_replica_events, dict)
-            else _replica_events
-        )
+        if "replica_events" in d:
+            _replica_events = d["replica_events"]
+            _instance.replica_events = (
+                DeploymentResponseItemReplicaEvents._read(_replica_events)
+                if isinstance(_replica_events, dict)
+                else _replica_events
+            )
 
-        _instance.status = d.get("status", UNSET)
+        if "status" in d:
+            _instance.status = d["status"]
 
-        _instance.storage = d.get("storage", UNSET)
+        if "storage" in d:
+            _instance.storage = d["storage"]
 
-        _instance.updated_at = d.get("updated_at", UNSET)
+        if "updated_at" in d:
+            _instance.updated_at = d["updated_at"]
 
-        _volumes = d.get("volumes", UNSET)
-        _instance.volumes = (
-            [
-                (VolumeMount._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _volumes
-            ]
-            if isinstance(_volumes, list)
-            else _volumes
-        )
+        if "volumes" in d:
+            _volumes = d["volumes"]
+            _instance.volumes = (
+                [
+                    (VolumeMount._read(_item0) if isinstance(_item0, dict) else _item0)
+                    for _item0 in _volumes
+                ]
+                if isinstance(_volumes, list)
+                else _volumes
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -761,20 +818,27 @@ class DeploymentResponseItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

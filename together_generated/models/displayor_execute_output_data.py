@@ -65,6 +65,27 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "applicationgeojson",
+        "applicationjavascript",
+        "applicationjson",
+        "applicationpdf",
+        "applicationvnd_vega_v5json",
+        "applicationvnd_vegalite_v4json",
+        "imagegif",
+        "imagejpeg",
+        "imagepng",
+        "imagesvgxml",
+        "texthtml",
+        "textlatex",
+        "textmarkdown",
+        "textplain",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -388,59 +409,71 @@ class DisplayorExecuteOutputData(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(DisplayorExecuteOutputData if cls is None else cls)
-        _applicationgeojson = d.get("application/geo+json", UNSET)
-        _instance.applicationgeojson = (
-            DisplayorExecuteOutputDataApplicationgeojson._read(_applicationgeojson)
-            if isinstance(_applicationgeojson, dict)
-            else _applicationgeojson
-        )
-
-        _instance.applicationjavascript = d.get("application/javascript", UNSET)
-
-        _applicationjson = d.get("application/json", UNSET)
-        _instance.applicationjson = (
-            DisplayorExecuteOutputDataApplicationjson._read(_applicationjson)
-            if isinstance(_applicationjson, dict)
-            else _applicationjson
-        )
-
-        _instance.applicationpdf = d.get("application/pdf", UNSET)
-
-        _applicationvnd_vega_v5json = d.get("application/vnd.vega.v5+json", UNSET)
-        _instance.applicationvnd_vega_v5json = (
-            DisplayorExecuteOutputDataApplicationvndVegaV5Json._read(
-                _applicationvnd_vega_v5json
+        if "application/geo+json" in d:
+            _applicationgeojson = d["application/geo+json"]
+            _instance.applicationgeojson = (
+                DisplayorExecuteOutputDataApplicationgeojson._read(_applicationgeojson)
+                if isinstance(_applicationgeojson, dict)
+                else _applicationgeojson
             )
-            if isinstance(_applicationvnd_vega_v5json, dict)
-            else _applicationvnd_vega_v5json
-        )
 
-        _applicationvnd_vegalite_v4json = d.get(
-            "application/vnd.vegalite.v4+json", UNSET
-        )
-        _instance.applicationvnd_vegalite_v4json = (
-            DisplayorExecuteOutputDataApplicationvndVegaliteV4Json._read(
-                _applicationvnd_vegalite_v4json
+        if "application/javascript" in d:
+            _instance.applicationjavascript = d["application/javascript"]
+
+        if "application/json" in d:
+            _applicationjson = d["application/json"]
+            _instance.applicationjson = (
+                DisplayorExecuteOutputDataApplicationjson._read(_applicationjson)
+                if isinstance(_applicationjson, dict)
+                else _applicationjson
             )
-            if isinstance(_applicationvnd_vegalite_v4json, dict)
-            else _applicationvnd_vegalite_v4json
-        )
 
-        _instance.imagegif = d.get("image/gif", UNSET)
+        if "application/pdf" in d:
+            _instance.applicationpdf = d["application/pdf"]
 
-        _instance.imagejpeg = d.get("image/jpeg", UNSET)
+        if "application/vnd.vega.v5+json" in d:
+            _applicationvnd_vega_v5json = d["application/vnd.vega.v5+json"]
+            _instance.applicationvnd_vega_v5json = (
+                DisplayorExecuteOutputDataApplicationvndVegaV5Json._read(
+                    _applicationvnd_vega_v5json
+                )
+                if isinstance(_applicationvnd_vega_v5json, dict)
+                else _applicationvnd_vega_v5json
+            )
 
-        _instance.imagepng = d.get("image/png", UNSET)
+        if "application/vnd.vegalite.v4+json" in d:
+            _applicationvnd_vegalite_v4json = d["application/vnd.vegalite.v4+json"]
+            _instance.applicationvnd_vegalite_v4json = (
+                DisplayorExecuteOutputDataApplicationvndVegaliteV4Json._read(
+                    _applicationvnd_vegalite_v4json
+                )
+                if isinstance(_applicationvnd_vegalite_v4json, dict)
+                else _applicationvnd_vegalite_v4json
+            )
 
-        _instance.imagesvgxml = d.get("image/svg+xml", UNSET)
+        if "image/gif" in d:
+            _instance.imagegif = d["image/gif"]
 
-        _instance.texthtml = d.get("text/html", UNSET)
+        if "image/jpeg" in d:
+            _instance.imagejpeg = d["image/jpeg"]
 
-        _instance.textlatex = d.get("text/latex", UNSET)
+        if "image/png" in d:
+            _instance.imagepng = d["image/png"]
 
-        _instance.textmarkdown = d.get("text/markdown", UNSET)
+        if "image/svg+xml" in d:
+            _instance.imagesvgxml = d["image/svg+xml"]
 
-        _instance.textplain = d.get("text/plain", UNSET)
+        if "text/html" in d:
+            _instance.texthtml = d["text/html"]
+
+        if "text/latex" in d:
+            _instance.textlatex = d["text/latex"]
+
+        if "text/markdown" in d:
+            _instance.textmarkdown = d["text/markdown"]
+
+        if "text/plain" in d:
+            _instance.textplain = d["text/plain"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -448,20 +481,27 @@ class DisplayorExecuteOutputData(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -20,6 +20,19 @@ from ..types import (
 T = TypeVar("T", bound="EvaluationClassifyResults")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "generation_fail_count",
+        "judge_fail_count",
+        "invalid_label_count",
+        "result_file_id",
+        "pass_percentage",
+        "label_counts",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -242,17 +255,23 @@ class EvaluationClassifyResults(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(EvaluationClassifyResults if cls is None else cls)
-        _instance.generation_fail_count = d.get("generation_fail_count", UNSET)
+        if "generation_fail_count" in d:
+            _instance.generation_fail_count = d["generation_fail_count"]
 
-        _instance.judge_fail_count = d.get("judge_fail_count", UNSET)
+        if "judge_fail_count" in d:
+            _instance.judge_fail_count = d["judge_fail_count"]
 
-        _instance.invalid_label_count = d.get("invalid_label_count", UNSET)
+        if "invalid_label_count" in d:
+            _instance.invalid_label_count = d["invalid_label_count"]
 
-        _instance.result_file_id = d.get("result_file_id", UNSET)
+        if "result_file_id" in d:
+            _instance.result_file_id = d["result_file_id"]
 
-        _instance.pass_percentage = d.get("pass_percentage", UNSET)
+        if "pass_percentage" in d:
+            _instance.pass_percentage = d["pass_percentage"]
 
-        _instance.label_counts = d.get("label_counts", UNSET)
+        if "label_counts" in d:
+            _instance.label_counts = d["label_counts"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -260,20 +279,27 @@ class EvaluationClassifyResults(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -20,6 +20,20 @@ from ..types import (
 T = TypeVar("T", bound="EvaluationCompareResults")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "num_samples",
+        "a_wins",
+        "b_wins",
+        "ties",
+        "generation_fail_count",
+        "judge_fail_count",
+        "result_file_id",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -206,19 +220,26 @@ class EvaluationCompareResults(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(EvaluationCompareResults if cls is None else cls)
-        _instance.num_samples = d.get("num_samples", UNSET)
+        if "num_samples" in d:
+            _instance.num_samples = d["num_samples"]
 
-        _instance.a_wins = d.get("A_wins", UNSET)
+        if "A_wins" in d:
+            _instance.a_wins = d["A_wins"]
 
-        _instance.b_wins = d.get("B_wins", UNSET)
+        if "B_wins" in d:
+            _instance.b_wins = d["B_wins"]
 
-        _instance.ties = d.get("Ties", UNSET)
+        if "Ties" in d:
+            _instance.ties = d["Ties"]
 
-        _instance.generation_fail_count = d.get("generation_fail_count", UNSET)
+        if "generation_fail_count" in d:
+            _instance.generation_fail_count = d["generation_fail_count"]
 
-        _instance.judge_fail_count = d.get("judge_fail_count", UNSET)
+        if "judge_fail_count" in d:
+            _instance.judge_fail_count = d["judge_fail_count"]
 
-        _instance.result_file_id = d.get("result_file_id", UNSET)
+        if "result_file_id" in d:
+            _instance.result_file_id = d["result_file_id"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -226,20 +247,27 @@ class EvaluationCompareResults(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -140,6 +140,22 @@ def _lenient_results(data: Any) -> Any:
     return data
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "workflow_id",
+        "type_",
+        "owner_id",
+        "status",
+        "status_updates",
+        "parameters",
+        "created_at",
+        "updated_at",
+        "results",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -478,43 +494,52 @@ class EvaluationJob(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(EvaluationJob if cls is None else cls)
-        _instance.workflow_id = d.get("workflow_id", UNSET)
+        if "workflow_id" in d:
+            _instance.workflow_id = d["workflow_id"]
 
-        _instance.type_ = d.get("type", UNSET)
+        if "type" in d:
+            _instance.type_ = d["type"]
 
-        _instance.owner_id = d.get("owner_id", UNSET)
+        if "owner_id" in d:
+            _instance.owner_id = d["owner_id"]
 
-        _instance.status = d.get("status", UNSET)
+        if "status" in d:
+            _instance.status = d["status"]
 
-        _status_updates = d.get("status_updates", UNSET)
-        _instance.status_updates = (
-            [
-                (
-                    EvaluationJobStatusUpdate._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
-                for _item0 in _status_updates
-            ]
-            if isinstance(_status_updates, list)
-            else _status_updates
-        )
+        if "status_updates" in d:
+            _status_updates = d["status_updates"]
+            _instance.status_updates = (
+                [
+                    (
+                        EvaluationJobStatusUpdate._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _status_updates
+                ]
+                if isinstance(_status_updates, list)
+                else _status_updates
+            )
 
-        _parameters = d.get("parameters", UNSET)
-        _instance.parameters = (
-            EvaluationJobParameters._read(_parameters)
-            if isinstance(_parameters, dict)
-            else _parameters
-        )
+        if "parameters" in d:
+            _parameters = d["parameters"]
+            _instance.parameters = (
+                EvaluationJobParameters._read(_parameters)
+                if isinstance(_parameters, dict)
+                else _parameters
+            )
 
-        _created_at = d.get("created_at", UNSET)
-        _instance.created_at = lenient_datetime(_created_at)
+        if "created_at" in d:
+            _created_at = d["created_at"]
+            _instance.created_at = lenient_datetime(_created_at)
 
-        _updated_at = d.get("updated_at", UNSET)
-        _instance.updated_at = lenient_datetime(_updated_at)
+        if "updated_at" in d:
+            _updated_at = d["updated_at"]
+            _instance.updated_at = lenient_datetime(_updated_at)
 
-        _results = d.get("results", UNSET)
-        _instance.results = _lenient_results(_results)
+        if "results" in d:
+            _results = d["results"]
+            _instance.results = _lenient_results(_results)
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -522,20 +547,27 @@ class EvaluationJob(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

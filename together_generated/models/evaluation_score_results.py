@@ -41,6 +41,19 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "aggregated_scores",
+        "generation_fail_count",
+        "judge_fail_count",
+        "invalid_score_count",
+        "failed_samples",
+        "result_file_id",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -238,22 +251,28 @@ class EvaluationScoreResults(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(EvaluationScoreResults if cls is None else cls)
-        _aggregated_scores = d.get("aggregated_scores", UNSET)
-        _instance.aggregated_scores = (
-            EvaluationScoreResultsAggregatedScores._read(_aggregated_scores)
-            if isinstance(_aggregated_scores, dict)
-            else _aggregated_scores
-        )
+        if "aggregated_scores" in d:
+            _aggregated_scores = d["aggregated_scores"]
+            _instance.aggregated_scores = (
+                EvaluationScoreResultsAggregatedScores._read(_aggregated_scores)
+                if isinstance(_aggregated_scores, dict)
+                else _aggregated_scores
+            )
 
-        _instance.generation_fail_count = d.get("generation_fail_count", UNSET)
+        if "generation_fail_count" in d:
+            _instance.generation_fail_count = d["generation_fail_count"]
 
-        _instance.judge_fail_count = d.get("judge_fail_count", UNSET)
+        if "judge_fail_count" in d:
+            _instance.judge_fail_count = d["judge_fail_count"]
 
-        _instance.invalid_score_count = d.get("invalid_score_count", UNSET)
+        if "invalid_score_count" in d:
+            _instance.invalid_score_count = d["invalid_score_count"]
 
-        _instance.failed_samples = d.get("failed_samples", UNSET)
+        if "failed_samples" in d:
+            _instance.failed_samples = d["failed_samples"]
 
-        _instance.result_file_id = d.get("result_file_id", UNSET)
+        if "result_file_id" in d:
+            _instance.result_file_id = d["result_file_id"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -261,20 +280,27 @@ class EvaluationScoreResults(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -49,6 +49,15 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "full_training",
+        "lora_training",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -290,19 +299,21 @@ class FineTuneModelLimits(ResponseBody):
 
         _instance.merge_output_lora = d.get("merge_output_lora")
 
-        _full_training = d.get("full_training", UNSET)
-        _instance.full_training = (
-            FineTuneModelLimitsFullTraining._read(_full_training)
-            if isinstance(_full_training, dict)
-            else _full_training
-        )
+        if "full_training" in d:
+            _full_training = d["full_training"]
+            _instance.full_training = (
+                FineTuneModelLimitsFullTraining._read(_full_training)
+                if isinstance(_full_training, dict)
+                else _full_training
+            )
 
-        _lora_training = d.get("lora_training", UNSET)
-        _instance.lora_training = (
-            FineTuneModelLimitsLoraTraining._read(_lora_training)
-            if isinstance(_lora_training, dict)
-            else _lora_training
-        )
+        if "lora_training" in d:
+            _lora_training = d["lora_training"]
+            _instance.lora_training = (
+                FineTuneModelLimitsLoraTraining._read(_lora_training)
+                if isinstance(_lora_training, dict)
+                else _lora_training
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -310,20 +321,27 @@ class FineTuneModelLimits(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -149,6 +149,50 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "training_file",
+        "validation_file",
+        "model",
+        "model_output_name",
+        "model_output_path",
+        "trainingfile_numlines",
+        "trainingfile_size",
+        "created_at",
+        "updated_at",
+        "started_at",
+        "n_epochs",
+        "n_checkpoints",
+        "n_evals",
+        "batch_size",
+        "learning_rate",
+        "lr_scheduler",
+        "warmup_ratio",
+        "max_grad_norm",
+        "weight_decay",
+        "eval_steps",
+        "train_on_inputs",
+        "training_method",
+        "training_type",
+        "multimodal_params",
+        "job_id",
+        "events",
+        "token_count",
+        "param_count",
+        "total_price",
+        "epochs_completed",
+        "queue_depth",
+        "wandb_project_name",
+        "wandb_url",
+        "from_checkpoint",
+        "from_hf_model",
+        "hf_model_revision",
+        "progress",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -937,107 +981,148 @@ class FinetuneResponse(ResponseBody):
 
         _instance.status = d.get("status")
 
-        _instance.training_file = d.get("training_file", UNSET)
+        if "training_file" in d:
+            _instance.training_file = d["training_file"]
 
-        _instance.validation_file = d.get("validation_file", UNSET)
+        if "validation_file" in d:
+            _instance.validation_file = d["validation_file"]
 
-        _instance.model = d.get("model", UNSET)
+        if "model" in d:
+            _instance.model = d["model"]
 
-        _instance.model_output_name = d.get("model_output_name", UNSET)
+        if "model_output_name" in d:
+            _instance.model_output_name = d["model_output_name"]
 
-        _instance.model_output_path = d.get("model_output_path", UNSET)
+        if "model_output_path" in d:
+            _instance.model_output_path = d["model_output_path"]
 
-        _instance.trainingfile_numlines = d.get("trainingfile_numlines", UNSET)
+        if "trainingfile_numlines" in d:
+            _instance.trainingfile_numlines = d["trainingfile_numlines"]
 
-        _instance.trainingfile_size = d.get("trainingfile_size", UNSET)
+        if "trainingfile_size" in d:
+            _instance.trainingfile_size = d["trainingfile_size"]
 
-        _created_at = d.get("created_at", UNSET)
-        _instance.created_at = lenient_datetime(_created_at)
+        if "created_at" in d:
+            _created_at = d["created_at"]
+            _instance.created_at = lenient_datetime(_created_at)
 
-        _updated_at = d.get("updated_at", UNSET)
-        _instance.updated_at = lenient_datetime(_updated_at)
+        if "updated_at" in d:
+            _updated_at = d["updated_at"]
+            _instance.updated_at = lenient_datetime(_updated_at)
 
-        _started_at = d.get("started_at", UNSET)
-        _instance.started_at = lenient_datetime(_started_at)
+        if "started_at" in d:
+            _started_at = d["started_at"]
+            _instance.started_at = lenient_datetime(_started_at)
 
-        _instance.n_epochs = d.get("n_epochs", UNSET)
+        if "n_epochs" in d:
+            _instance.n_epochs = d["n_epochs"]
 
-        _instance.n_checkpoints = d.get("n_checkpoints", UNSET)
+        if "n_checkpoints" in d:
+            _instance.n_checkpoints = d["n_checkpoints"]
 
-        _instance.n_evals = d.get("n_evals", UNSET)
+        if "n_evals" in d:
+            _instance.n_evals = d["n_evals"]
 
-        _instance.batch_size = d.get("batch_size", UNSET)
+        if "batch_size" in d:
+            _instance.batch_size = d["batch_size"]
 
-        _instance.learning_rate = d.get("learning_rate", UNSET)
+        if "learning_rate" in d:
+            _instance.learning_rate = d["learning_rate"]
 
-        _lr_scheduler = d.get("lr_scheduler", UNSET)
-        _instance.lr_scheduler = (
-            LRScheduler._read(_lr_scheduler)
-            if isinstance(_lr_scheduler, dict)
-            else _lr_scheduler
-        )
+        if "lr_scheduler" in d:
+            _lr_scheduler = d["lr_scheduler"]
+            _instance.lr_scheduler = (
+                LRScheduler._read(_lr_scheduler)
+                if isinstance(_lr_scheduler, dict)
+                else _lr_scheduler
+            )
 
-        _instance.warmup_ratio = d.get("warmup_ratio", UNSET)
+        if "warmup_ratio" in d:
+            _instance.warmup_ratio = d["warmup_ratio"]
 
-        _instance.max_grad_norm = d.get("max_grad_norm", UNSET)
+        if "max_grad_norm" in d:
+            _instance.max_grad_norm = d["max_grad_norm"]
 
-        _instance.weight_decay = d.get("weight_decay", UNSET)
+        if "weight_decay" in d:
+            _instance.weight_decay = d["weight_decay"]
 
-        _instance.eval_steps = d.get("eval_steps", UNSET)
+        if "eval_steps" in d:
+            _instance.eval_steps = d["eval_steps"]
 
-        _instance.train_on_inputs = d.get("train_on_inputs", UNSET)
+        if "train_on_inputs" in d:
+            _instance.train_on_inputs = d["train_on_inputs"]
 
-        _training_method = d.get("training_method", UNSET)
-        _instance.training_method = _lenient_training_method(_training_method)
+        if "training_method" in d:
+            _training_method = d["training_method"]
+            _instance.training_method = _lenient_training_method(_training_method)
 
-        _training_type = d.get("training_type", UNSET)
-        _instance.training_type = _lenient_training_type(_training_type)
+        if "training_type" in d:
+            _training_type = d["training_type"]
+            _instance.training_type = _lenient_training_type(_training_type)
 
-        _multimodal_params = d.get("multimodal_params", UNSET)
-        _instance.multimodal_params = (
-            MultimodalParams._read(_multimodal_params)
-            if isinstance(_multimodal_params, dict)
-            else _multimodal_params
-        )
+        if "multimodal_params" in d:
+            _multimodal_params = d["multimodal_params"]
+            _instance.multimodal_params = (
+                MultimodalParams._read(_multimodal_params)
+                if isinstance(_multimodal_params, dict)
+                else _multimodal_params
+            )
 
-        _instance.job_id = d.get("job_id", UNSET)
+        if "job_id" in d:
+            _instance.job_id = d["job_id"]
 
-        _events = d.get("events", UNSET)
-        _instance.events = (
-            [
-                (FineTuneEvent._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _events
-            ]
-            if isinstance(_events, list)
-            else _events
-        )
+        if "events" in d:
+            _events = d["events"]
+            _instance.events = (
+                [
+                    (
+                        FineTuneEvent._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _events
+                ]
+                if isinstance(_events, list)
+                else _events
+            )
 
-        _instance.token_count = d.get("token_count", UNSET)
+        if "token_count" in d:
+            _instance.token_count = d["token_count"]
 
-        _instance.param_count = d.get("param_count", UNSET)
+        if "param_count" in d:
+            _instance.param_count = d["param_count"]
 
-        _instance.total_price = d.get("total_price", UNSET)
+        if "total_price" in d:
+            _instance.total_price = d["total_price"]
 
-        _instance.epochs_completed = d.get("epochs_completed", UNSET)
+        if "epochs_completed" in d:
+            _instance.epochs_completed = d["epochs_completed"]
 
-        _instance.queue_depth = d.get("queue_depth", UNSET)
+        if "queue_depth" in d:
+            _instance.queue_depth = d["queue_depth"]
 
-        _instance.wandb_project_name = d.get("wandb_project_name", UNSET)
+        if "wandb_project_name" in d:
+            _instance.wandb_project_name = d["wandb_project_name"]
 
-        _instance.wandb_url = d.get("wandb_url", UNSET)
+        if "wandb_url" in d:
+            _instance.wandb_url = d["wandb_url"]
 
-        _instance.from_checkpoint = d.get("from_checkpoint", UNSET)
+        if "from_checkpoint" in d:
+            _instance.from_checkpoint = d["from_checkpoint"]
 
-        _instance.from_hf_model = d.get("from_hf_model", UNSET)
+        if "from_hf_model" in d:
+            _instance.from_hf_model = d["from_hf_model"]
 
-        _instance.hf_model_revision = d.get("hf_model_revision", UNSET)
+        if "hf_model_revision" in d:
+            _instance.hf_model_revision = d["hf_model_revision"]
 
-        _progress = d.get("progress", UNSET)
-        _instance.progress = (
-            FineTuneProgress._read(_progress)
-            if isinstance(_progress, dict)
-            else _progress
-        )
+        if "progress" in d:
+            _progress = d["progress"]
+            _instance.progress = (
+                FineTuneProgress._read(_progress)
+                if isinstance(_progress, dict)
+                else _progress
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -1045,20 +1130,27 @@ class FinetuneResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

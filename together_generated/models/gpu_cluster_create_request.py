@@ -57,6 +57,17 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "cluster_type",
+        "duration_days",
+        "shared_volume",
+        "volume_id",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -285,18 +296,22 @@ class GPUClusterCreateRequest(ResponseBody):
 
         _instance.billing_type = d.get("billing_type")
 
-        _instance.cluster_type = d.get("cluster_type", UNSET)
+        if "cluster_type" in d:
+            _instance.cluster_type = d["cluster_type"]
 
-        _instance.duration_days = d.get("duration_days", UNSET)
+        if "duration_days" in d:
+            _instance.duration_days = d["duration_days"]
 
-        _shared_volume = d.get("shared_volume", UNSET)
-        _instance.shared_volume = (
-            GPUClustersSharedVolumeCreateRequest._read(_shared_volume)
-            if isinstance(_shared_volume, dict)
-            else _shared_volume
-        )
+        if "shared_volume" in d:
+            _shared_volume = d["shared_volume"]
+            _instance.shared_volume = (
+                GPUClustersSharedVolumeCreateRequest._read(_shared_volume)
+                if isinstance(_shared_volume, dict)
+                else _shared_volume
+            )
 
-        _instance.volume_id = d.get("volume_id", UNSET)
+        if "volume_id" in d:
+            _instance.volume_id = d["volume_id"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -304,20 +319,27 @@ class GPUClusterCreateRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

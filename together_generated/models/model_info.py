@@ -43,6 +43,19 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "display_name",
+        "organization",
+        "link",
+        "license_",
+        "context_length",
+        "pricing",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -247,20 +260,26 @@ class ModelInfo(ResponseBody):
 
         _instance.type_ = d.get("type")
 
-        _instance.display_name = d.get("display_name", UNSET)
+        if "display_name" in d:
+            _instance.display_name = d["display_name"]
 
-        _instance.organization = d.get("organization", UNSET)
+        if "organization" in d:
+            _instance.organization = d["organization"]
 
-        _instance.link = d.get("link", UNSET)
+        if "link" in d:
+            _instance.link = d["link"]
 
-        _instance.license_ = d.get("license", UNSET)
+        if "license" in d:
+            _instance.license_ = d["license"]
 
-        _instance.context_length = d.get("context_length", UNSET)
+        if "context_length" in d:
+            _instance.context_length = d["context_length"]
 
-        _pricing = d.get("pricing", UNSET)
-        _instance.pricing = (
-            Pricing._read(_pricing) if isinstance(_pricing, dict) else _pricing
-        )
+        if "pricing" in d:
+            _pricing = d["pricing"]
+            _instance.pricing = (
+                Pricing._read(_pricing) if isinstance(_pricing, dict) else _pricing
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -268,20 +287,27 @@ class ModelInfo(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -137,6 +137,40 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "validation_file",
+        "packing",
+        "n_epochs",
+        "n_checkpoints",
+        "n_evals",
+        "batch_size",
+        "learning_rate",
+        "lr_scheduler",
+        "warmup_ratio",
+        "max_grad_norm",
+        "weight_decay",
+        "random_seed",
+        "suffix",
+        "wandb_api_key",
+        "wandb_base_url",
+        "wandb_project_name",
+        "wandb_name",
+        "wandb_entity",
+        "train_on_inputs",
+        "training_method",
+        "training_type",
+        "multimodal_params",
+        "from_checkpoint",
+        "from_hf_model",
+        "hf_model_revision",
+        "hf_api_token",
+        "hf_output_repo_name",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -765,71 +799,98 @@ class PostFineTunesBody(ResponseBody):
 
         _instance.model = d.get("model")
 
-        _instance.validation_file = d.get("validation_file", UNSET)
+        if "validation_file" in d:
+            _instance.validation_file = d["validation_file"]
 
-        _instance.packing = d.get("packing", UNSET)
+        if "packing" in d:
+            _instance.packing = d["packing"]
 
-        _instance.n_epochs = d.get("n_epochs", UNSET)
+        if "n_epochs" in d:
+            _instance.n_epochs = d["n_epochs"]
 
-        _instance.n_checkpoints = d.get("n_checkpoints", UNSET)
+        if "n_checkpoints" in d:
+            _instance.n_checkpoints = d["n_checkpoints"]
 
-        _instance.n_evals = d.get("n_evals", UNSET)
+        if "n_evals" in d:
+            _instance.n_evals = d["n_evals"]
 
-        _instance.batch_size = d.get("batch_size", UNSET)
+        if "batch_size" in d:
+            _instance.batch_size = d["batch_size"]
 
-        _instance.learning_rate = d.get("learning_rate", UNSET)
+        if "learning_rate" in d:
+            _instance.learning_rate = d["learning_rate"]
 
-        _lr_scheduler = d.get("lr_scheduler", UNSET)
-        _instance.lr_scheduler = (
-            LRScheduler._read(_lr_scheduler)
-            if isinstance(_lr_scheduler, dict)
-            else _lr_scheduler
-        )
+        if "lr_scheduler" in d:
+            _lr_scheduler = d["lr_scheduler"]
+            _instance.lr_scheduler = (
+                LRScheduler._read(_lr_scheduler)
+                if isinstance(_lr_scheduler, dict)
+                else _lr_scheduler
+            )
 
-        _instance.warmup_ratio = d.get("warmup_ratio", UNSET)
+        if "warmup_ratio" in d:
+            _instance.warmup_ratio = d["warmup_ratio"]
 
-        _instance.max_grad_norm = d.get("max_grad_norm", UNSET)
+        if "max_grad_norm" in d:
+            _instance.max_grad_norm = d["max_grad_norm"]
 
-        _instance.weight_decay = d.get("weight_decay", UNSET)
+        if "weight_decay" in d:
+            _instance.weight_decay = d["weight_decay"]
 
-        _instance.random_seed = d.get("random_seed", UNSET)
+        if "random_seed" in d:
+            _instance.random_seed = d["random_seed"]
 
-        _instance.suffix = d.get("suffix", UNSET)
+        if "suffix" in d:
+            _instance.suffix = d["suffix"]
 
-        _instance.wandb_api_key = d.get("wandb_api_key", UNSET)
+        if "wandb_api_key" in d:
+            _instance.wandb_api_key = d["wandb_api_key"]
 
-        _instance.wandb_base_url = d.get("wandb_base_url", UNSET)
+        if "wandb_base_url" in d:
+            _instance.wandb_base_url = d["wandb_base_url"]
 
-        _instance.wandb_project_name = d.get("wandb_project_name", UNSET)
+        if "wandb_project_name" in d:
+            _instance.wandb_project_name = d["wandb_project_name"]
 
-        _instance.wandb_name = d.get("wandb_name", UNSET)
+        if "wandb_name" in d:
+            _instance.wandb_name = d["wandb_name"]
 
-        _instance.wandb_entity = d.get("wandb_entity", UNSET)
+        if "wandb_entity" in d:
+            _instance.wandb_entity = d["wandb_entity"]
 
-        _instance.train_on_inputs = d.get("train_on_inputs", UNSET)
+        if "train_on_inputs" in d:
+            _instance.train_on_inputs = d["train_on_inputs"]
 
-        _training_method = d.get("training_method", UNSET)
-        _instance.training_method = _lenient_training_method(_training_method)
+        if "training_method" in d:
+            _training_method = d["training_method"]
+            _instance.training_method = _lenient_training_method(_training_method)
 
-        _training_type = d.get("training_type", UNSET)
-        _instance.training_type = _lenient_training_type(_training_type)
+        if "training_type" in d:
+            _training_type = d["training_type"]
+            _instance.training_type = _lenient_training_type(_training_type)
 
-        _multimodal_params = d.get("multimodal_params", UNSET)
-        _instance.multimodal_params = (
-            MultimodalParams._read(_multimodal_params)
-            if isinstance(_multimodal_params, dict)
-            else _multimodal_params
-        )
+        if "multimodal_params" in d:
+            _multimodal_params = d["multimodal_params"]
+            _instance.multimodal_params = (
+                MultimodalParams._read(_multimodal_params)
+                if isinstance(_multimodal_params, dict)
+                else _multimodal_params
+            )
 
-        _instance.from_checkpoint = d.get("from_checkpoint", UNSET)
+        if "from_checkpoint" in d:
+            _instance.from_checkpoint = d["from_checkpoint"]
 
-        _instance.from_hf_model = d.get("from_hf_model", UNSET)
+        if "from_hf_model" in d:
+            _instance.from_hf_model = d["from_hf_model"]
 
-        _instance.hf_model_revision = d.get("hf_model_revision", UNSET)
+        if "hf_model_revision" in d:
+            _instance.hf_model_revision = d["hf_model_revision"]
 
-        _instance.hf_api_token = d.get("hf_api_token", UNSET)
+        if "hf_api_token" in d:
+            _instance.hf_api_token = d["hf_api_token"]
 
-        _instance.hf_output_repo_name = d.get("hf_output_repo_name", UNSET)
+        if "hf_output_repo_name" in d:
+            _instance.hf_output_repo_name = d["hf_output_repo_name"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -837,20 +898,27 @@ class PostFineTunesBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -119,6 +119,20 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "validation_file",
+        "model",
+        "n_epochs",
+        "n_evals",
+        "training_method",
+        "training_type",
+        "from_checkpoint",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -384,21 +398,28 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
         )
         _instance.training_file = d.get("training_file")
 
-        _instance.validation_file = d.get("validation_file", UNSET)
+        if "validation_file" in d:
+            _instance.validation_file = d["validation_file"]
 
-        _instance.model = d.get("model", UNSET)
+        if "model" in d:
+            _instance.model = d["model"]
 
-        _instance.n_epochs = d.get("n_epochs", UNSET)
+        if "n_epochs" in d:
+            _instance.n_epochs = d["n_epochs"]
 
-        _instance.n_evals = d.get("n_evals", UNSET)
+        if "n_evals" in d:
+            _instance.n_evals = d["n_evals"]
 
-        _training_method = d.get("training_method", UNSET)
-        _instance.training_method = _lenient_training_method(_training_method)
+        if "training_method" in d:
+            _training_method = d["training_method"]
+            _instance.training_method = _lenient_training_method(_training_method)
 
-        _training_type = d.get("training_type", UNSET)
-        _instance.training_type = _lenient_training_type(_training_type)
+        if "training_type" in d:
+            _training_type = d["training_type"]
+            _instance.training_type = _lenient_training_type(_training_type)
 
-        _instance.from_checkpoint = d.get("from_checkpoint", UNSET)
+        if "from_checkpoint" in d:
+            _instance.from_checkpoint = d["from_checkpoint"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -406,20 +427,27 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

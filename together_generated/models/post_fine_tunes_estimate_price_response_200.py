@@ -18,6 +18,18 @@ from ..types import (
 T = TypeVar("T", bound="PostFineTunesEstimatePriceResponse200")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "estimated_total_price",
+        "allowed_to_proceed",
+        "user_limit",
+        "estimated_train_token_count",
+        "estimated_eval_token_count",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -160,19 +172,20 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
         _instance = object.__new__(
             PostFineTunesEstimatePriceResponse200 if cls is None else cls
         )
-        _instance.estimated_total_price = d.get("estimated_total_price", UNSET)
+        if "estimated_total_price" in d:
+            _instance.estimated_total_price = d["estimated_total_price"]
 
-        _instance.allowed_to_proceed = d.get("allowed_to_proceed", UNSET)
+        if "allowed_to_proceed" in d:
+            _instance.allowed_to_proceed = d["allowed_to_proceed"]
 
-        _instance.user_limit = d.get("user_limit", UNSET)
+        if "user_limit" in d:
+            _instance.user_limit = d["user_limit"]
 
-        _instance.estimated_train_token_count = d.get(
-            "estimated_train_token_count", UNSET
-        )
+        if "estimated_train_token_count" in d:
+            _instance.estimated_train_token_count = d["estimated_train_token_count"]
 
-        _instance.estimated_eval_token_count = d.get(
-            "estimated_eval_token_count", UNSET
-        )
+        if "estimated_eval_token_count" in d:
+            _instance.estimated_eval_token_count = d["estimated_eval_token_count"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -180,20 +193,27 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -53,6 +53,26 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "steps",
+        "image_url",
+        "seed",
+        "n",
+        "height",
+        "width",
+        "negative_prompt",
+        "response_format",
+        "guidance_scale",
+        "output_format",
+        "image_loras",
+        "reference_images",
+        "disable_safety_checker",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -411,43 +431,56 @@ class PostImagesGenerationsBody(ResponseBody):
 
         _instance.model = d.get("model")
 
-        _instance.steps = d.get("steps", UNSET)
+        if "steps" in d:
+            _instance.steps = d["steps"]
 
-        _instance.image_url = d.get("image_url", UNSET)
+        if "image_url" in d:
+            _instance.image_url = d["image_url"]
 
-        _instance.seed = d.get("seed", UNSET)
+        if "seed" in d:
+            _instance.seed = d["seed"]
 
-        _instance.n = d.get("n", UNSET)
+        if "n" in d:
+            _instance.n = d["n"]
 
-        _instance.height = d.get("height", UNSET)
+        if "height" in d:
+            _instance.height = d["height"]
 
-        _instance.width = d.get("width", UNSET)
+        if "width" in d:
+            _instance.width = d["width"]
 
-        _instance.negative_prompt = d.get("negative_prompt", UNSET)
+        if "negative_prompt" in d:
+            _instance.negative_prompt = d["negative_prompt"]
 
-        _instance.response_format = d.get("response_format", UNSET)
+        if "response_format" in d:
+            _instance.response_format = d["response_format"]
 
-        _instance.guidance_scale = d.get("guidance_scale", UNSET)
+        if "guidance_scale" in d:
+            _instance.guidance_scale = d["guidance_scale"]
 
-        _instance.output_format = d.get("output_format", UNSET)
+        if "output_format" in d:
+            _instance.output_format = d["output_format"]
 
-        _image_loras = d.get("image_loras", UNSET)
-        _instance.image_loras = (
-            [
-                (
-                    PostImagesGenerationsBodyImageLorasItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
-                for _item0 in _image_loras
-            ]
-            if isinstance(_image_loras, list)
-            else _image_loras
-        )
+        if "image_loras" in d:
+            _image_loras = d["image_loras"]
+            _instance.image_loras = (
+                [
+                    (
+                        PostImagesGenerationsBodyImageLorasItem._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _image_loras
+                ]
+                if isinstance(_image_loras, list)
+                else _image_loras
+            )
 
-        _instance.reference_images = d.get("reference_images", UNSET)
+        if "reference_images" in d:
+            _instance.reference_images = d["reference_images"]
 
-        _instance.disable_safety_checker = d.get("disable_safety_checker", UNSET)
+        if "disable_safety_checker" in d:
+            _instance.disable_safety_checker = d["disable_safety_checker"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -455,20 +488,27 @@ class PostImagesGenerationsBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -58,6 +58,22 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "claimed_at",
+        "created_at",
+        "done_at",
+        "info",
+        "inputs",
+        "outputs",
+        "priority",
+        "retries",
+        "warnings",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -360,41 +376,50 @@ class QueueJobStatusResponse(ResponseBody):
 
         _instance.status = d.get("status")
 
-        _claimed_at = d.get("claimed_at", UNSET)
-        _instance.claimed_at = lenient_datetime(_claimed_at)
+        if "claimed_at" in d:
+            _claimed_at = d["claimed_at"]
+            _instance.claimed_at = lenient_datetime(_claimed_at)
 
-        _created_at = d.get("created_at", UNSET)
-        _instance.created_at = lenient_datetime(_created_at)
+        if "created_at" in d:
+            _created_at = d["created_at"]
+            _instance.created_at = lenient_datetime(_created_at)
 
-        _done_at = d.get("done_at", UNSET)
-        _instance.done_at = lenient_datetime(_done_at)
+        if "done_at" in d:
+            _done_at = d["done_at"]
+            _instance.done_at = lenient_datetime(_done_at)
 
-        _info = d.get("info", UNSET)
-        _instance.info = (
-            QueueJobStatusResponseInfo._read(_info)
-            if isinstance(_info, dict)
-            else _info
-        )
+        if "info" in d:
+            _info = d["info"]
+            _instance.info = (
+                QueueJobStatusResponseInfo._read(_info)
+                if isinstance(_info, dict)
+                else _info
+            )
 
-        _inputs = d.get("inputs", UNSET)
-        _instance.inputs = (
-            QueueJobStatusResponseInputs._read(_inputs)
-            if isinstance(_inputs, dict)
-            else _inputs
-        )
+        if "inputs" in d:
+            _inputs = d["inputs"]
+            _instance.inputs = (
+                QueueJobStatusResponseInputs._read(_inputs)
+                if isinstance(_inputs, dict)
+                else _inputs
+            )
 
-        _outputs = d.get("outputs", UNSET)
-        _instance.outputs = (
-            QueueJobStatusResponseOutputs._read(_outputs)
-            if isinstance(_outputs, dict)
-            else _outputs
-        )
+        if "outputs" in d:
+            _outputs = d["outputs"]
+            _instance.outputs = (
+                QueueJobStatusResponseOutputs._read(_outputs)
+                if isinstance(_outputs, dict)
+                else _outputs
+            )
 
-        _instance.priority = d.get("priority", UNSET)
+        if "priority" in d:
+            _instance.priority = d["priority"]
 
-        _instance.retries = d.get("retries", UNSET)
+        if "retries" in d:
+            _instance.retries = d["retries"]
 
-        _instance.warnings = d.get("warnings", UNSET)
+        if "warnings" in d:
+            _instance.warnings = d["warnings"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -402,20 +427,27 @@ class QueueJobStatusResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

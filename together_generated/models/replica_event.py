@@ -18,6 +18,22 @@ from ..types import (
 T = TypeVar("T", bound="ReplicaEvent")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "image",
+        "replica_ready_since",
+        "replica_status",
+        "replica_status_message",
+        "replica_status_reason",
+        "revision_id",
+        "volume_preload_completed_at",
+        "volume_preload_started_at",
+        "volume_preload_status",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -213,25 +229,32 @@ class ReplicaEvent(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(ReplicaEvent if cls is None else cls)
-        _instance.image = d.get("image", UNSET)
+        if "image" in d:
+            _instance.image = d["image"]
 
-        _instance.replica_ready_since = d.get("replica_ready_since", UNSET)
+        if "replica_ready_since" in d:
+            _instance.replica_ready_since = d["replica_ready_since"]
 
-        _instance.replica_status = d.get("replica_status", UNSET)
+        if "replica_status" in d:
+            _instance.replica_status = d["replica_status"]
 
-        _instance.replica_status_message = d.get("replica_status_message", UNSET)
+        if "replica_status_message" in d:
+            _instance.replica_status_message = d["replica_status_message"]
 
-        _instance.replica_status_reason = d.get("replica_status_reason", UNSET)
+        if "replica_status_reason" in d:
+            _instance.replica_status_reason = d["replica_status_reason"]
 
-        _instance.revision_id = d.get("revision_id", UNSET)
+        if "revision_id" in d:
+            _instance.revision_id = d["revision_id"]
 
-        _instance.volume_preload_completed_at = d.get(
-            "volume_preload_completed_at", UNSET
-        )
+        if "volume_preload_completed_at" in d:
+            _instance.volume_preload_completed_at = d["volume_preload_completed_at"]
 
-        _instance.volume_preload_started_at = d.get("volume_preload_started_at", UNSET)
+        if "volume_preload_started_at" in d:
+            _instance.volume_preload_started_at = d["volume_preload_started_at"]
 
-        _instance.volume_preload_status = d.get("volume_preload_status", UNSET)
+        if "volume_preload_status" in d:
+            _instance.volume_preload_status = d["volume_preload_status"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -239,20 +262,27 @@ class ReplicaEvent(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -43,6 +43,16 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "top_n",
+        "return_documents",
+        "rank_fields",
+    )
+)
+
+
 @_attrs_define
 class RerankRequest:
     """
@@ -283,10 +293,27 @@ class RerankRequest:
             else _documents
         )
 
-        _instance.top_n = d.get("top_n", UNSET)
+        if "top_n" in d:
+            _instance.top_n = d["top_n"]
 
-        _instance.return_documents = d.get("return_documents", UNSET)
+        if "return_documents" in d:
+            _instance.return_documents = d["return_documents"]
 
-        _instance.rank_fields = d.get("rank_fields", UNSET)
+        if "rank_fields" in d:
+            _instance.rank_fields = d["rank_fields"]
 
         return _instance
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )

@@ -18,6 +18,17 @@ from ..types import (
 T = TypeVar("T", bound="RLAdamWOptimizerParams")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "beta1",
+        "beta2",
+        "eps",
+        "weight_decay",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -121,13 +132,17 @@ class RLAdamWOptimizerParams(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(RLAdamWOptimizerParams if cls is None else cls)
-        _instance.beta1 = d.get("beta1", UNSET)
+        if "beta1" in d:
+            _instance.beta1 = d["beta1"]
 
-        _instance.beta2 = d.get("beta2", UNSET)
+        if "beta2" in d:
+            _instance.beta2 = d["beta2"]
 
-        _instance.eps = d.get("eps", UNSET)
+        if "eps" in d:
+            _instance.eps = d["eps"]
 
-        _instance.weight_decay = d.get("weight_decay", UNSET)
+        if "weight_decay" in d:
+            _instance.weight_decay = d["weight_decay"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -135,20 +150,27 @@ class RLAdamWOptimizerParams(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -43,6 +43,15 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "cross_entropy_params",
+        "grpo_params",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -171,19 +180,21 @@ class RLLossConfig(ResponseBody):
         _instance = object.__new__(RLLossConfig if cls is None else cls)
         _instance.type_ = d.get("type")
 
-        _cross_entropy_params = d.get("cross_entropy_params", UNSET)
-        _instance.cross_entropy_params = (
-            RLCrossEntropyLossParams._read(_cross_entropy_params)
-            if isinstance(_cross_entropy_params, dict)
-            else _cross_entropy_params
-        )
+        if "cross_entropy_params" in d:
+            _cross_entropy_params = d["cross_entropy_params"]
+            _instance.cross_entropy_params = (
+                RLCrossEntropyLossParams._read(_cross_entropy_params)
+                if isinstance(_cross_entropy_params, dict)
+                else _cross_entropy_params
+            )
 
-        _grpo_params = d.get("grpo_params", UNSET)
-        _instance.grpo_params = (
-            RLGRPOLossParams._read(_grpo_params)
-            if isinstance(_grpo_params, dict)
-            else _grpo_params
-        )
+        if "grpo_params" in d:
+            _grpo_params = d["grpo_params"]
+            _instance.grpo_params = (
+                RLGRPOLossParams._read(_grpo_params)
+                if isinstance(_grpo_params, dict)
+                else _grpo_params
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -191,20 +202,27 @@ class RLLossConfig(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

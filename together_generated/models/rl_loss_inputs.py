@@ -44,6 +44,16 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "target_tokens",
+        "loss_mask",
+        "grpo_inputs",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -176,24 +186,29 @@ class RLLossInputs(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLLossInputs if cls is None else cls)
-        _target_tokens = d.get("target_tokens", UNSET)
-        _instance.target_tokens = (
-            RLLossTargetTokens._read(_target_tokens)
-            if isinstance(_target_tokens, dict)
-            else _target_tokens
-        )
+        if "target_tokens" in d:
+            _target_tokens = d["target_tokens"]
+            _instance.target_tokens = (
+                RLLossTargetTokens._read(_target_tokens)
+                if isinstance(_target_tokens, dict)
+                else _target_tokens
+            )
 
-        _loss_mask = d.get("loss_mask", UNSET)
-        _instance.loss_mask = (
-            RLLossMask._read(_loss_mask) if isinstance(_loss_mask, dict) else _loss_mask
-        )
+        if "loss_mask" in d:
+            _loss_mask = d["loss_mask"]
+            _instance.loss_mask = (
+                RLLossMask._read(_loss_mask)
+                if isinstance(_loss_mask, dict)
+                else _loss_mask
+            )
 
-        _grpo_inputs = d.get("grpo_inputs", UNSET)
-        _instance.grpo_inputs = (
-            RLGRPOLossInputs._read(_grpo_inputs)
-            if isinstance(_grpo_inputs, dict)
-            else _grpo_inputs
-        )
+        if "grpo_inputs" in d:
+            _grpo_inputs = d["grpo_inputs"]
+            _instance.grpo_inputs = (
+                RLGRPOLossInputs._read(_grpo_inputs)
+                if isinstance(_grpo_inputs, dict)
+                else _grpo_inputs
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -201,20 +216,27 @@ class RLLossInputs(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -39,6 +39,15 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "learning_rate",
+        "adamw_params",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -135,14 +144,16 @@ class RLOptimStepBody(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLOptimStepBody if cls is None else cls)
-        _instance.learning_rate = d.get("learning_rate", UNSET)
+        if "learning_rate" in d:
+            _instance.learning_rate = d["learning_rate"]
 
-        _adamw_params = d.get("adamw_params", UNSET)
-        _instance.adamw_params = (
-            RLAdamWOptimizerParams._read(_adamw_params)
-            if isinstance(_adamw_params, dict)
-            else _adamw_params
-        )
+        if "adamw_params" in d:
+            _adamw_params = d["adamw_params"]
+            _instance.adamw_params = (
+                RLAdamWOptimizerParams._read(_adamw_params)
+                if isinstance(_adamw_params, dict)
+                else _adamw_params
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -150,20 +161,27 @@ class RLOptimStepBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -37,6 +37,15 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "resume_from_checkpoint_id",
+        "lora_config",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -161,14 +170,16 @@ class RLStartTrainingSessionRequest(ResponseBody):
         )
         _instance.base_model = d.get("base_model")
 
-        _instance.resume_from_checkpoint_id = d.get("resume_from_checkpoint_id", UNSET)
+        if "resume_from_checkpoint_id" in d:
+            _instance.resume_from_checkpoint_id = d["resume_from_checkpoint_id"]
 
-        _lora_config = d.get("lora_config", UNSET)
-        _instance.lora_config = (
-            RLLoraConfig._read(_lora_config)
-            if isinstance(_lora_config, dict)
-            else _lora_config
-        )
+        if "lora_config" in d:
+            _lora_config = d["lora_config"]
+            _instance.lora_config = (
+                RLLoraConfig._read(_lora_config)
+                if isinstance(_lora_config, dict)
+                else _lora_config
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -176,20 +187,27 @@ class RLStartTrainingSessionRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

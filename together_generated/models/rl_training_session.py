@@ -52,6 +52,23 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "id",
+        "status",
+        "base_model",
+        "inference_checkpoints",
+        "training_checkpoints",
+        "resume_from_checkpoint_id",
+        "step",
+        "created_at",
+        "updated_at",
+        "lora_config",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -350,56 +367,66 @@ class RLTrainingSession(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLTrainingSession if cls is None else cls)
-        _instance.id = d.get("id", UNSET)
+        if "id" in d:
+            _instance.id = d["id"]
 
-        _instance.status = d.get("status", UNSET)
+        if "status" in d:
+            _instance.status = d["status"]
 
-        _instance.base_model = d.get("base_model", UNSET)
+        if "base_model" in d:
+            _instance.base_model = d["base_model"]
 
-        _inference_checkpoints = d.get("inference_checkpoints", UNSET)
-        _instance.inference_checkpoints = (
-            [
-                (
-                    RLInferenceCheckpoint._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
-                for _item0 in _inference_checkpoints
-            ]
-            if isinstance(_inference_checkpoints, list)
-            else _inference_checkpoints
-        )
+        if "inference_checkpoints" in d:
+            _inference_checkpoints = d["inference_checkpoints"]
+            _instance.inference_checkpoints = (
+                [
+                    (
+                        RLInferenceCheckpoint._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _inference_checkpoints
+                ]
+                if isinstance(_inference_checkpoints, list)
+                else _inference_checkpoints
+            )
 
-        _training_checkpoints = d.get("training_checkpoints", UNSET)
-        _instance.training_checkpoints = (
-            [
-                (
-                    RLTrainingCheckpoint._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
-                for _item0 in _training_checkpoints
-            ]
-            if isinstance(_training_checkpoints, list)
-            else _training_checkpoints
-        )
+        if "training_checkpoints" in d:
+            _training_checkpoints = d["training_checkpoints"]
+            _instance.training_checkpoints = (
+                [
+                    (
+                        RLTrainingCheckpoint._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _training_checkpoints
+                ]
+                if isinstance(_training_checkpoints, list)
+                else _training_checkpoints
+            )
 
-        _instance.resume_from_checkpoint_id = d.get("resume_from_checkpoint_id", UNSET)
+        if "resume_from_checkpoint_id" in d:
+            _instance.resume_from_checkpoint_id = d["resume_from_checkpoint_id"]
 
-        _instance.step = d.get("step", UNSET)
+        if "step" in d:
+            _instance.step = d["step"]
 
-        _created_at = d.get("created_at", UNSET)
-        _instance.created_at = lenient_datetime(_created_at)
+        if "created_at" in d:
+            _created_at = d["created_at"]
+            _instance.created_at = lenient_datetime(_created_at)
 
-        _updated_at = d.get("updated_at", UNSET)
-        _instance.updated_at = lenient_datetime(_updated_at)
+        if "updated_at" in d:
+            _updated_at = d["updated_at"]
+            _instance.updated_at = lenient_datetime(_updated_at)
 
-        _lora_config = d.get("lora_config", UNSET)
-        _instance.lora_config = (
-            RLLoraConfig._read(_lora_config)
-            if isinstance(_lora_config, dict)
-            else _lora_config
-        )
+        if "lora_config" in d:
+            _lora_config = d["lora_config"]
+            _instance.lora_config = (
+                RLLoraConfig._read(_lora_config)
+                if isinstance(_lora_config, dict)
+                else _lora_config
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -407,20 +434,27 @@ class RLTrainingSession(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -40,6 +40,15 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "data",
+        "meta",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -162,22 +171,26 @@ class RLTrainingSessionsListResponse(ResponseBody):
         _instance = object.__new__(
             RLTrainingSessionsListResponse if cls is None else cls
         )
-        _data = d.get("data", UNSET)
-        _instance.data = (
-            [
-                (
-                    RLTrainingSession._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
-                )
-                for _item0 in _data
-            ]
-            if isinstance(_data, list)
-            else _data
-        )
+        if "data" in d:
+            _data = d["data"]
+            _instance.data = (
+                [
+                    (
+                        RLTrainingSession._read(_item0)
+                        if isinstance(_item0, dict)
+                        else _item0
+                    )
+                    for _item0 in _data
+                ]
+                if isinstance(_data, list)
+                else _data
+            )
 
-        _meta = d.get("meta", UNSET)
-        _instance.meta = RLListMeta._read(_meta) if isinstance(_meta, dict) else _meta
+        if "meta" in d:
+            _meta = d["meta"]
+            _instance.meta = (
+                RLListMeta._read(_meta) if isinstance(_meta, dict) else _meta
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -185,20 +198,27 @@ class RLTrainingSessionsListResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -24,6 +24,21 @@ from ..types import (
 T = TypeVar("T", bound="SecretResponseItem")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "created_at",
+        "created_by",
+        "description",
+        "id",
+        "last_updated_by",
+        "name",
+        "object_",
+        "updated_at",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -177,21 +192,29 @@ class SecretResponseItem(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(SecretResponseItem if cls is None else cls)
-        _instance.created_at = d.get("created_at", UNSET)
+        if "created_at" in d:
+            _instance.created_at = d["created_at"]
 
-        _instance.created_by = d.get("created_by", UNSET)
+        if "created_by" in d:
+            _instance.created_by = d["created_by"]
 
-        _instance.description = d.get("description", UNSET)
+        if "description" in d:
+            _instance.description = d["description"]
 
-        _instance.id = d.get("id", UNSET)
+        if "id" in d:
+            _instance.id = d["id"]
 
-        _instance.last_updated_by = d.get("last_updated_by", UNSET)
+        if "last_updated_by" in d:
+            _instance.last_updated_by = d["last_updated_by"]
 
-        _instance.name = d.get("name", UNSET)
+        if "name" in d:
+            _instance.name = d["name"]
 
-        _instance.object_ = d.get("object", UNSET)
+        if "object" in d:
+            _instance.object_ = d["object"]
 
-        _instance.updated_at = d.get("updated_at", UNSET)
+        if "updated_at" in d:
+            _instance.updated_at = d["updated_at"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -199,20 +222,27 @@ class SecretResponseItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

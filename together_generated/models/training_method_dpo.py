@@ -23,6 +23,18 @@ from ..types import (
 T = TypeVar("T", bound="TrainingMethodDPO")
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "dpo_beta",
+        "rpo_alpha",
+        "dpo_normalize_logratios_by_length",
+        "dpo_reference_free",
+        "simpo_gamma",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -168,17 +180,22 @@ class TrainingMethodDPO(ResponseBody):
         _instance = object.__new__(TrainingMethodDPO if cls is None else cls)
         _instance.method = d.get("method")
 
-        _instance.dpo_beta = d.get("dpo_beta", UNSET)
+        if "dpo_beta" in d:
+            _instance.dpo_beta = d["dpo_beta"]
 
-        _instance.rpo_alpha = d.get("rpo_alpha", UNSET)
+        if "rpo_alpha" in d:
+            _instance.rpo_alpha = d["rpo_alpha"]
 
-        _instance.dpo_normalize_logratios_by_length = d.get(
-            "dpo_normalize_logratios_by_length", UNSET
-        )
+        if "dpo_normalize_logratios_by_length" in d:
+            _instance.dpo_normalize_logratios_by_length = d[
+                "dpo_normalize_logratios_by_length"
+            ]
 
-        _instance.dpo_reference_free = d.get("dpo_reference_free", UNSET)
+        if "dpo_reference_free" in d:
+            _instance.dpo_reference_free = d["dpo_reference_free"]
 
-        _instance.simpo_gamma = d.get("simpo_gamma", UNSET)
+        if "simpo_gamma" in d:
+            _instance.simpo_gamma = d["simpo_gamma"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -186,20 +203,27 @@ class TrainingMethodDPO(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

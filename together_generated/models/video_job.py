@@ -47,6 +47,17 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "object_",
+        "completed_at",
+        "error",
+        "outputs",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -267,19 +278,25 @@ class VideoJob(ResponseBody):
 
         _instance.seconds = d.get("seconds")
 
-        _instance.object_ = d.get("object", UNSET)
+        if "object" in d:
+            _instance.object_ = d["object"]
 
-        _instance.completed_at = d.get("completed_at", UNSET)
+        if "completed_at" in d:
+            _instance.completed_at = d["completed_at"]
 
-        _error = d.get("error", UNSET)
-        _instance.error = (
-            VideoJobError._read(_error) if isinstance(_error, dict) else _error
-        )
+        if "error" in d:
+            _error = d["error"]
+            _instance.error = (
+                VideoJobError._read(_error) if isinstance(_error, dict) else _error
+            )
 
-        _outputs = d.get("outputs", UNSET)
-        _instance.outputs = (
-            VideoJobOutputs._read(_outputs) if isinstance(_outputs, dict) else _outputs
-        )
+        if "outputs" in d:
+            _outputs = d["outputs"]
+            _instance.outputs = (
+                VideoJobOutputs._read(_outputs)
+                if isinstance(_outputs, dict)
+                else _outputs
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -287,20 +304,27 @@ class VideoJob(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:

@@ -46,6 +46,23 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "content",
+        "created_at",
+        "current_version",
+        "id",
+        "mounted_by",
+        "name",
+        "object_",
+        "type_",
+        "updated_at",
+        "version_history",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -273,33 +290,45 @@ class VolumeResponseItem(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(VolumeResponseItem if cls is None else cls)
-        _content = d.get("content", UNSET)
-        _instance.content = (
-            VolumeContent._read(_content) if isinstance(_content, dict) else _content
-        )
+        if "content" in d:
+            _content = d["content"]
+            _instance.content = (
+                VolumeContent._read(_content)
+                if isinstance(_content, dict)
+                else _content
+            )
 
-        _instance.created_at = d.get("created_at", UNSET)
+        if "created_at" in d:
+            _instance.created_at = d["created_at"]
 
-        _instance.current_version = d.get("current_version", UNSET)
+        if "current_version" in d:
+            _instance.current_version = d["current_version"]
 
-        _instance.id = d.get("id", UNSET)
+        if "id" in d:
+            _instance.id = d["id"]
 
-        _instance.mounted_by = d.get("mounted_by", UNSET)
+        if "mounted_by" in d:
+            _instance.mounted_by = d["mounted_by"]
 
-        _instance.name = d.get("name", UNSET)
+        if "name" in d:
+            _instance.name = d["name"]
 
-        _instance.object_ = d.get("object", UNSET)
+        if "object" in d:
+            _instance.object_ = d["object"]
 
-        _instance.type_ = d.get("type", UNSET)
+        if "type" in d:
+            _instance.type_ = d["type"]
 
-        _instance.updated_at = d.get("updated_at", UNSET)
+        if "updated_at" in d:
+            _instance.updated_at = d["updated_at"]
 
-        _version_history = d.get("version_history", UNSET)
-        _instance.version_history = (
-            VolumeResponseItemVersionHistory._read(_version_history)
-            if isinstance(_version_history, dict)
-            else _version_history
-        )
+        if "version_history" in d:
+            _version_history = d["version_history"]
+            _instance.version_history = (
+                VolumeResponseItemVersionHistory._read(_version_history)
+                if isinstance(_version_history, dict)
+                else _version_history
+            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -307,20 +336,27 @@ class VolumeResponseItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response works out its additional_properties (the
-            # body's keys that are not fields) when they are first asked for: most
-            # responses are read without them.
-            if name != "additional_properties" or getattr(self, "_raw", None) is None:
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}"
-                )
-            raw = self._raw
-            value = {
-                _key: _value for _key, _value in raw.items() if _key not in _FIELDS
-            }
-            self.additional_properties = value
-            self._raw = None
-            return value
+            # A model read by from_response leaves out what its body lacks: an optional
+            # field the body did not have reads as UNSET, and additional_properties (the
+            # body's keys that are not fields) are worked out when first asked for. Most
+            # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
+            if (
+                name == "additional_properties"
+                and getattr(self, "_raw", None) is not None
+            ):
+                raw = self._raw
+                value = {
+                    _key: _value for _key, _value in raw.items() if _key not in _FIELDS
+                }
+                self.additional_properties = value
+                self._raw = None
+                return value
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            )
 
     @property
     def additional_keys(self) -> list[str]:
