@@ -133,18 +133,22 @@ class SSEDecoder:
         holding many events (a fast server, a slow reader) is cut at its blank lines, and
         a block that is one ``data:`` line is an event at once. Other blocks follow the
         line rules; an unfinished block waits in the buffer for the next read."""
-        blocks = buffer.split(b"\n\n")
-        tail = blocks.pop()
+        cut = buffer.rfind(b"\n\n")
+        if cut < 0:
+            self._buffer = buffer
+            return []
+        # The finished blocks end at a blank line, so no character is cut in two: they
+        # are decoded at once (WHATWG: invalid UTF-8 replaced), not one by one.
         events: list[ServerSentEvent | str] = []
-        for block in blocks:
-            if block.startswith(b"data: ") and block.find(b"\n") < 0:
-                data = block[6:].decode("utf-8", "replace")
+        for block in buffer[:cut].decode("utf-8", "replace").split("\n\n"):
+            if block.startswith("data: ") and block.find("\n") < 0:
+                data = block[6:]
                 events.append(
                     data if self._id is None else _event(("message", data, self._id, None))
                 )
             else:
-                events += self._lines(block + b"\n\n")
-        self._buffer = tail
+                events += self._lines((block + "\n\n").encode())
+        self._buffer = buffer[cut + 2 :]  # (after _lines, which sets it too)
         return events
 
     def _lines(self, buffer: bytes) -> list[ServerSentEvent | str]:
