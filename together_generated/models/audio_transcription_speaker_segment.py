@@ -195,18 +195,19 @@ class AudioTranscriptionSpeakerSegment(ResponseBody):
         _instance.end = d.get("end")
 
         _words = d.get("words")
-        _instance.words = (
-            [
-                (
-                    AudioTranscriptionWord._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_words, list):
+            _words_list = []
+            for _item in _words:
+                _words_list.append(
+                    (
+                        AudioTranscriptionWord._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _words
-            ]
-            if isinstance(_words, list)
-            else _words
-        )
+            _instance.words = _words_list
+        else:
+            _instance.words = _words
 
         _instance.text = d.get("text")
 

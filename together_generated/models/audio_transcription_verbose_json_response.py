@@ -309,48 +309,51 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
         _instance.text = d.get("text")
 
         _segments = d.get("segments")
-        _instance.segments = (
-            [
-                (
-                    AudioTranscriptionSegment._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_segments, list):
+            _segments_list = []
+            for _item in _segments:
+                _segments_list.append(
+                    (
+                        AudioTranscriptionSegment._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _segments
-            ]
-            if isinstance(_segments, list)
-            else _segments
-        )
+            _instance.segments = _segments_list
+        else:
+            _instance.segments = _segments
 
         if "words" in d:
             _words = d["words"]
-            _instance.words = (
-                [
-                    (
-                        AudioTranscriptionWord._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_words, list):
+                _words_list = []
+                for _item in _words:
+                    _words_list.append(
+                        (
+                            AudioTranscriptionWord._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _words
-                ]
-                if isinstance(_words, list)
-                else _words
-            )
+                _instance.words = _words_list
+            else:
+                _instance.words = _words
 
         if "speaker_segments" in d:
             _speaker_segments = d["speaker_segments"]
-            _instance.speaker_segments = (
-                [
-                    (
-                        AudioTranscriptionSpeakerSegment._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_speaker_segments, list):
+                _speaker_segments_list = []
+                for _item in _speaker_segments:
+                    _speaker_segments_list.append(
+                        (
+                            AudioTranscriptionSpeakerSegment._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _speaker_segments
-                ]
-                if isinstance(_speaker_segments, list)
-                else _speaker_segments
-            )
+                _instance.speaker_segments = _speaker_segments_list
+            else:
+                _instance.speaker_segments = _speaker_segments
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

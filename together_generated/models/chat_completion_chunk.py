@@ -304,18 +304,19 @@ class ChatCompletionChunk(ResponseBody):
         _instance.model = d.get("model")
 
         _choices = d.get("choices")
-        _instance.choices = (
-            [
-                (
-                    ChatCompletionChunkChoicesItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_choices, list):
+            _choices_list = []
+            for _item in _choices:
+                _choices_list.append(
+                    (
+                        ChatCompletionChunkChoicesItem._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _choices
-            ]
-            if isinstance(_choices, list)
-            else _choices
-        )
+            _instance.choices = _choices_list
+        else:
+            _instance.choices = _choices
 
         if "system_fingerprint" in d:
             _instance.system_fingerprint = d["system_fingerprint"]
@@ -328,18 +329,19 @@ class ChatCompletionChunk(ResponseBody):
 
         if "warnings" in d:
             _warnings = d["warnings"]
-            _instance.warnings = (
-                [
-                    (
-                        InferenceWarning._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_warnings, list):
+                _warnings_list = []
+                for _item in _warnings:
+                    _warnings_list.append(
+                        (
+                            InferenceWarning._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _warnings
-                ]
-                if isinstance(_warnings, list)
-                else _warnings
-            )
+                _instance.warnings = _warnings_list
+            else:
+                _instance.warnings = _warnings
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -1088,11 +1088,13 @@ class ChatCompletionRequest(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(ChatCompletionRequest if cls is None else cls)
         _messages = d.get("messages")
-        _instance.messages = (
-            [_lenient_messages_item(_item0) for _item0 in _messages]
-            if isinstance(_messages, list)
-            else _messages
-        )
+        if isinstance(_messages, list):
+            _messages_list = []
+            for _item in _messages:
+                _messages_list.append(_lenient_messages_item(_item))
+            _instance.messages = _messages_list
+        else:
+            _instance.messages = _messages
 
         _instance.model = d.get("model")
 
@@ -1165,14 +1167,15 @@ class ChatCompletionRequest(ResponseBody):
 
         if "tools" in d:
             _tools = d["tools"]
-            _instance.tools = (
-                [
-                    (ToolsPart._read(_item0) if isinstance(_item0, dict) else _item0)
-                    for _item0 in _tools
-                ]
-                if isinstance(_tools, list)
-                else _tools
-            )
+            if isinstance(_tools, list):
+                _tools_list = []
+                for _item in _tools:
+                    _tools_list.append(
+                        (ToolsPart._read(_item) if isinstance(_item, dict) else _item)
+                    )
+                _instance.tools = _tools_list
+            else:
+                _instance.tools = _tools
 
         if "tool_choice" in d:
             _tool_choice = d["tool_choice"]

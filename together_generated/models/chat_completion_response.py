@@ -341,18 +341,19 @@ class ChatCompletionResponse(ResponseBody):
         _instance.id = d.get("id")
 
         _choices = d.get("choices")
-        _instance.choices = (
-            [
-                (
-                    ChatCompletionChoicesDataItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_choices, list):
+            _choices_list = []
+            for _item in _choices:
+                _choices_list.append(
+                    (
+                        ChatCompletionChoicesDataItem._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _choices
-            ]
-            if isinstance(_choices, list)
-            else _choices
-        )
+            _instance.choices = _choices_list
+        else:
+            _instance.choices = _choices
 
         _instance.created = d.get("created")
 
@@ -368,33 +369,35 @@ class ChatCompletionResponse(ResponseBody):
 
         if "prompt" in d:
             _prompt = d["prompt"]
-            _instance.prompt = (
-                [
-                    (
-                        PromptPartItem._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_prompt, list):
+                _prompt_list = []
+                for _item in _prompt:
+                    _prompt_list.append(
+                        (
+                            PromptPartItem._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _prompt
-                ]
-                if isinstance(_prompt, list)
-                else _prompt
-            )
+                _instance.prompt = _prompt_list
+            else:
+                _instance.prompt = _prompt
 
         if "warnings" in d:
             _warnings = d["warnings"]
-            _instance.warnings = (
-                [
-                    (
-                        InferenceWarning._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_warnings, list):
+                _warnings_list = []
+                for _item in _warnings:
+                    _warnings_list.append(
+                        (
+                            InferenceWarning._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _warnings
-                ]
-                if isinstance(_warnings, list)
-                else _warnings
-            )
+                _instance.warnings = _warnings_list
+            else:
+                _instance.warnings = _warnings
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

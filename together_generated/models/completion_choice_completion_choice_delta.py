@@ -319,14 +319,15 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
 
         if "tool_calls" in d:
             _tool_calls = d["tool_calls"]
-            _instance.tool_calls = (
-                [
-                    (ToolChoice._read(_item0) if isinstance(_item0, dict) else _item0)
-                    for _item0 in _tool_calls
-                ]
-                if isinstance(_tool_calls, list)
-                else _tool_calls
-            )
+            if isinstance(_tool_calls, list):
+                _tool_calls_list = []
+                for _item in _tool_calls:
+                    _tool_calls_list.append(
+                        (ToolChoice._read(_item) if isinstance(_item, dict) else _item)
+                    )
+                _instance.tool_calls = _tool_calls_list
+            else:
+                _instance.tool_calls = _tool_calls
 
         if "function_call" in d:
             _function_call = d["function_call"]

@@ -293,14 +293,19 @@ class CompletionChunk(ResponseBody):
         )
 
         _choices = d.get("choices")
-        _instance.choices = (
-            [
-                (CompletionChoice._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _choices
-            ]
-            if isinstance(_choices, list)
-            else _choices
-        )
+        if isinstance(_choices, list):
+            _choices_list = []
+            for _item in _choices:
+                _choices_list.append(
+                    (
+                        CompletionChoice._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
+                )
+            _instance.choices = _choices_list
+        else:
+            _instance.choices = _choices
 
         _usage = d.get("usage")
         _instance.usage = (

@@ -287,18 +287,19 @@ class CompletionResponse(ResponseBody):
         _instance.id = d.get("id")
 
         _choices = d.get("choices")
-        _instance.choices = (
-            [
-                (
-                    CompletionChoicesDataItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_choices, list):
+            _choices_list = []
+            for _item in _choices:
+                _choices_list.append(
+                    (
+                        CompletionChoicesDataItem._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _choices
-            ]
-            if isinstance(_choices, list)
-            else _choices
-        )
+            _instance.choices = _choices_list
+        else:
+            _instance.choices = _choices
 
         _usage = d.get("usage")
         _instance.usage = (
@@ -313,18 +314,19 @@ class CompletionResponse(ResponseBody):
 
         if "prompt" in d:
             _prompt = d["prompt"]
-            _instance.prompt = (
-                [
-                    (
-                        PromptPartItem._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_prompt, list):
+                _prompt_list = []
+                for _item in _prompt:
+                    _prompt_list.append(
+                        (
+                            PromptPartItem._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _prompt
-                ]
-                if isinstance(_prompt, list)
-                else _prompt
-            )
+                _instance.prompt = _prompt_list
+            else:
+                _instance.prompt = _prompt
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -607,18 +607,19 @@ class CreateDeploymentRequest(ResponseBody):
 
         if "environment_variables" in d:
             _environment_variables = d["environment_variables"]
-            _instance.environment_variables = (
-                [
-                    (
-                        EnvironmentVariable._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_environment_variables, list):
+                _environment_variables_list = []
+                for _item in _environment_variables:
+                    _environment_variables_list.append(
+                        (
+                            EnvironmentVariable._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _environment_variables
-                ]
-                if isinstance(_environment_variables, list)
-                else _environment_variables
-            )
+                _instance.environment_variables = _environment_variables_list
+            else:
+                _instance.environment_variables = _environment_variables
 
         if "gpu_count" in d:
             _instance.gpu_count = d["gpu_count"]
@@ -648,14 +649,15 @@ class CreateDeploymentRequest(ResponseBody):
 
         if "volumes" in d:
             _volumes = d["volumes"]
-            _instance.volumes = (
-                [
-                    (VolumeMount._read(_item0) if isinstance(_item0, dict) else _item0)
-                    for _item0 in _volumes
-                ]
-                if isinstance(_volumes, list)
-                else _volumes
-            )
+            if isinstance(_volumes, list):
+                _volumes_list = []
+                for _item in _volumes:
+                    _volumes_list.append(
+                        (VolumeMount._read(_item) if isinstance(_item, dict) else _item)
+                    )
+                _instance.volumes = _volumes_list
+            else:
+                _instance.volumes = _volumes
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -384,18 +384,19 @@ class CreateVideoBody(ResponseBody):
 
         if "frame_images" in d:
             _frame_images = d["frame_images"]
-            _instance.frame_images = (
-                [
-                    (
-                        VideoFrameImageInput._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_frame_images, list):
+                _frame_images_list = []
+                for _item in _frame_images:
+                    _frame_images_list.append(
+                        (
+                            VideoFrameImageInput._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _frame_images
-                ]
-                if isinstance(_frame_images, list)
-                else _frame_images
-            )
+                _instance.frame_images = _frame_images_list
+            else:
+                _instance.frame_images = _frame_images
 
         if "reference_images" in d:
             _instance.reference_images = d["reference_images"]

@@ -508,18 +508,19 @@ class EvaluationJob(ResponseBody):
 
         if "status_updates" in d:
             _status_updates = d["status_updates"]
-            _instance.status_updates = (
-                [
-                    (
-                        EvaluationJobStatusUpdate._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_status_updates, list):
+                _status_updates_list = []
+                for _item in _status_updates:
+                    _status_updates_list.append(
+                        (
+                            EvaluationJobStatusUpdate._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _status_updates
-                ]
-                if isinstance(_status_updates, list)
-                else _status_updates
-            )
+                _instance.status_updates = _status_updates_list
+            else:
+                _instance.status_updates = _status_updates
 
         if "parameters" in d:
             _parameters = d["parameters"]

@@ -196,18 +196,19 @@ class ExecuteRequest(ResponseBody):
 
         if "files" in d:
             _files = d["files"]
-            _instance.files = (
-                [
-                    (
-                        ExecuteRequestFilesItem._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_files, list):
+                _files_list = []
+                for _item in _files:
+                    _files_list.append(
+                        (
+                            ExecuteRequestFilesItem._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _files
-                ]
-                if isinstance(_files, list)
-                else _files
-            )
+                _instance.files = _files_list
+            else:
+                _instance.files = _files
 
         if "session_id" in d:
             _instance.session_id = d["session_id"]

@@ -270,11 +270,13 @@ class ExecuteResponseData(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(ExecuteResponseData if cls is None else cls)
         _outputs = d.get("outputs")
-        _instance.outputs = (
-            [_lenient_outputs_item(_item0) for _item0 in _outputs]
-            if isinstance(_outputs, list)
-            else _outputs
-        )
+        if isinstance(_outputs, list):
+            _outputs_list = []
+            for _item in _outputs:
+                _outputs_list.append(_lenient_outputs_item(_item))
+            _instance.outputs = _outputs_list
+        else:
+            _instance.outputs = _outputs
 
         _instance.session_id = d.get("session_id")
 

@@ -156,14 +156,15 @@ class FailedExecution(ResponseBody):
         _instance.data = d.get("data")
 
         _errors = d.get("errors")
-        _instance.errors = (
-            [
-                (ErrorType1._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _errors
-            ]
-            if isinstance(_errors, list)
-            else _errors
-        )
+        if isinstance(_errors, list):
+            _errors_list = []
+            for _item in _errors:
+                _errors_list.append(
+                    (ErrorType1._read(_item) if isinstance(_item, dict) else _item)
+                )
+            _instance.errors = _errors_list
+        else:
+            _instance.errors = _errors
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -1073,18 +1073,19 @@ class FinetuneResponse(ResponseBody):
 
         if "events" in d:
             _events = d["events"]
-            _instance.events = (
-                [
-                    (
-                        FineTuneEvent._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_events, list):
+                _events_list = []
+                for _item in _events:
+                    _events_list.append(
+                        (
+                            FineTuneEvent._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _events
-                ]
-                if isinstance(_events, list)
-                else _events
-            )
+                _instance.events = _events_list
+            else:
+                _instance.events = _events
 
         if "token_count" in d:
             _instance.token_count = d["token_count"]

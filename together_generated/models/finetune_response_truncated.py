@@ -854,18 +854,19 @@ class FinetuneResponseTruncated(ResponseBody):
 
         if "events" in d:
             _events = d["events"]
-            _instance.events = (
-                [
-                    (
-                        FineTuneEvent._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_events, list):
+                _events_list = []
+                for _item in _events:
+                    _events_list.append(
+                        (
+                            FineTuneEvent._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _events
-                ]
-                if isinstance(_events, list)
-                else _events
-            )
+                _instance.events = _events_list
+            else:
+                _instance.events = _events
 
         if "training_file" in d:
             _instance.training_file = d["training_file"]

@@ -362,44 +362,51 @@ class GPUClusterInfo(ResponseBody):
         _instance.driver_version = d.get("driver_version")
 
         _volumes = d.get("volumes")
-        _instance.volumes = (
-            [
-                (GPUClusterVolume._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _volumes
-            ]
-            if isinstance(_volumes, list)
-            else _volumes
-        )
+        if isinstance(_volumes, list):
+            _volumes_list = []
+            for _item in _volumes:
+                _volumes_list.append(
+                    (
+                        GPUClusterVolume._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
+                )
+            _instance.volumes = _volumes_list
+        else:
+            _instance.volumes = _volumes
 
         _instance.status = d.get("status")
 
         _control_plane_nodes = d.get("control_plane_nodes")
-        _instance.control_plane_nodes = (
-            [
-                (
-                    GPUClusterControlPlaneNode._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_control_plane_nodes, list):
+            _control_plane_nodes_list = []
+            for _item in _control_plane_nodes:
+                _control_plane_nodes_list.append(
+                    (
+                        GPUClusterControlPlaneNode._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _control_plane_nodes
-            ]
-            if isinstance(_control_plane_nodes, list)
-            else _control_plane_nodes
-        )
+            _instance.control_plane_nodes = _control_plane_nodes_list
+        else:
+            _instance.control_plane_nodes = _control_plane_nodes
 
         _gpu_worker_nodes = d.get("gpu_worker_nodes")
-        _instance.gpu_worker_nodes = (
-            [
-                (
-                    GPUClusterGPUWorkerNode._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_gpu_worker_nodes, list):
+            _gpu_worker_nodes_list = []
+            for _item in _gpu_worker_nodes:
+                _gpu_worker_nodes_list.append(
+                    (
+                        GPUClusterGPUWorkerNode._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _gpu_worker_nodes
-            ]
-            if isinstance(_gpu_worker_nodes, list)
-            else _gpu_worker_nodes
-        )
+            _instance.gpu_worker_nodes = _gpu_worker_nodes_list
+        else:
+            _instance.gpu_worker_nodes = _gpu_worker_nodes
 
         _instance.kube_config = d.get("kube_config")
 

@@ -125,14 +125,15 @@ class GPUClusters(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(GPUClusters if cls is None else cls)
         _clusters = d.get("clusters")
-        _instance.clusters = (
-            [
-                (GPUClusterInfo._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _clusters
-            ]
-            if isinstance(_clusters, list)
-            else _clusters
-        )
+        if isinstance(_clusters, list):
+            _clusters_list = []
+            for _item in _clusters:
+                _clusters_list.append(
+                    (GPUClusterInfo._read(_item) if isinstance(_item, dict) else _item)
+                )
+            _instance.clusters = _clusters_list
+        else:
+            _instance.clusters = _clusters
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

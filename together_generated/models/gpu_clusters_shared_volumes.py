@@ -127,18 +127,19 @@ class GPUClustersSharedVolumes(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(GPUClustersSharedVolumes if cls is None else cls)
         _volumes = d.get("volumes")
-        _instance.volumes = (
-            [
-                (
-                    GPUClustersSharedVolume._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_volumes, list):
+            _volumes_list = []
+            for _item in _volumes:
+                _volumes_list.append(
+                    (
+                        GPUClustersSharedVolume._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _volumes
-            ]
-            if isinstance(_volumes, list)
-            else _volumes
-        )
+            _instance.volumes = _volumes_list
+        else:
+            _instance.volumes = _volumes
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

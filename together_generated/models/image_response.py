@@ -248,11 +248,13 @@ class ImageResponse(ResponseBody):
         _instance.object_ = d.get("object")
 
         _data = d.get("data")
-        _instance.data = (
-            [_lenient_data_item(_item0) for _item0 in _data]
-            if isinstance(_data, list)
-            else _data
-        )
+        if isinstance(_data, list):
+            _data_list = []
+            for _item in _data:
+                _data_list.append(_lenient_data_item(_item))
+            _instance.data = _data_list
+        else:
+            _instance.data = _data
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -242,18 +242,19 @@ class JobInfoSuccessResponse(ResponseBody):
         _instance.status = d.get("status")
 
         _status_updates = d.get("status_updates")
-        _instance.status_updates = (
-            [
-                (
-                    JobInfoSuccessResponseStatusUpdatesItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_status_updates, list):
+            _status_updates_list = []
+            for _item in _status_updates:
+                _status_updates_list.append(
+                    (
+                        JobInfoSuccessResponseStatusUpdatesItem._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _status_updates
-            ]
-            if isinstance(_status_updates, list)
-            else _status_updates
-        )
+            _instance.status_updates = _status_updates_list
+        else:
+            _instance.status_updates = _status_updates
 
         _args = d.get("args")
         _instance.args = (

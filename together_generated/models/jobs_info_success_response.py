@@ -127,18 +127,19 @@ class JobsInfoSuccessResponse(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(JobsInfoSuccessResponse if cls is None else cls)
         _data = d.get("data")
-        _instance.data = (
-            [
-                (
-                    JobInfoSuccessResponse._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_data, list):
+            _data_list = []
+            for _item in _data:
+                _data_list.append(
+                    (
+                        JobInfoSuccessResponse._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _data
-            ]
-            if isinstance(_data, list)
-            else _data
-        )
+            _instance.data = _data_list
+        else:
+            _instance.data = _data
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -150,18 +150,19 @@ class ListHardwareResponse200(ResponseBody):
         _instance.object_ = d.get("object")
 
         _data = d.get("data")
-        _instance.data = (
-            [
-                (
-                    HardwareWithStatus._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_data, list):
+            _data_list = []
+            for _item in _data:
+                _data_list.append(
+                    (
+                        HardwareWithStatus._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _data
-            ]
-            if isinstance(_data, list)
-            else _data
-        )
+            _instance.data = _data_list
+        else:
+            _instance.data = _data
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

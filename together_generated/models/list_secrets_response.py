@@ -163,18 +163,19 @@ class ListSecretsResponse(ResponseBody):
         _instance = object.__new__(ListSecretsResponse if cls is None else cls)
         if "data" in d:
             _data = d["data"]
-            _instance.data = (
-                [
-                    (
-                        SecretResponseItem._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_data, list):
+                _data_list = []
+                for _item in _data:
+                    _data_list.append(
+                        (
+                            SecretResponseItem._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _data
-                ]
-                if isinstance(_data, list)
-                else _data
-            )
+                _instance.data = _data_list
+            else:
+                _instance.data = _data
 
         if "object" in d:
             _instance.object_ = d["object"]

@@ -163,18 +163,19 @@ class ListVolumesResponse(ResponseBody):
         _instance = object.__new__(ListVolumesResponse if cls is None else cls)
         if "data" in d:
             _data = d["data"]
-            _instance.data = (
-                [
-                    (
-                        VolumeResponseItem._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_data, list):
+                _data_list = []
+                for _item in _data:
+                    _data_list.append(
+                        (
+                            VolumeResponseItem._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _data
-                ]
-                if isinstance(_data, list)
-                else _data
-            )
+                _instance.data = _data_list
+            else:
+                _instance.data = _data
 
         if "object" in d:
             _instance.object_ = d["object"]

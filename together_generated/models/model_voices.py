@@ -144,18 +144,19 @@ class ModelVoices(ResponseBody):
         _instance.model = d.get("model")
 
         _voices = d.get("voices")
-        _instance.voices = (
-            [
-                (
-                    ModelVoicesVoicesItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_voices, list):
+            _voices_list = []
+            for _item in _voices:
+                _voices_list.append(
+                    (
+                        ModelVoicesVoicesItem._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _voices
-            ]
-            if isinstance(_voices, list)
-            else _voices
-        )
+            _instance.voices = _voices_list
+        else:
+            _instance.voices = _voices
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -463,18 +463,19 @@ class PostImagesGenerationsBody(ResponseBody):
 
         if "image_loras" in d:
             _image_loras = d["image_loras"]
-            _instance.image_loras = (
-                [
-                    (
-                        PostImagesGenerationsBodyImageLorasItem._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_image_loras, list):
+                _image_loras_list = []
+                for _item in _image_loras:
+                    _image_loras_list.append(
+                        (
+                            PostImagesGenerationsBodyImageLorasItem._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _image_loras
-                ]
-                if isinstance(_image_loras, list)
-                else _image_loras
-            )
+                _instance.image_loras = _image_loras_list
+            else:
+                _instance.image_loras = _image_loras
 
         if "reference_images" in d:
             _instance.reference_images = d["reference_images"]

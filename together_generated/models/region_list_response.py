@@ -129,18 +129,19 @@ class RegionListResponse(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(RegionListResponse if cls is None else cls)
         _regions = d.get("regions")
-        _instance.regions = (
-            [
-                (
-                    RegionListResponseRegionsItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_regions, list):
+            _regions_list = []
+            for _item in _regions:
+                _regions_list.append(
+                    (
+                        RegionListResponseRegionsItem._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _regions
-            ]
-            if isinstance(_regions, list)
-            else _regions
-        )
+            _instance.regions = _regions_list
+        else:
+            _instance.regions = _regions
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

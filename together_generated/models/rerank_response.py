@@ -237,18 +237,19 @@ class RerankResponse(ResponseBody):
         _instance.model = d.get("model")
 
         _results = d.get("results")
-        _instance.results = (
-            [
-                (
-                    RerankResponseResultsItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_results, list):
+            _results_list = []
+            for _item in _results:
+                _results_list.append(
+                    (
+                        RerankResponseResultsItem._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _results
-            ]
-            if isinstance(_results, list)
-            else _results
-        )
+            _instance.results = _results_list
+        else:
+            _instance.results = _results
 
         if "id" in d:
             _instance.id = d["id"]

@@ -156,18 +156,19 @@ class Response(ResponseBody):
         _instance = object.__new__(Response if cls is None else cls)
         if "errors" in d:
             _errors = d["errors"]
-            _instance.errors = (
-                [
-                    (
-                        ResponseErrorsItemType1._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_errors, list):
+                _errors_list = []
+                for _item in _errors:
+                    _errors_list.append(
+                        (
+                            ResponseErrorsItemType1._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _errors
-                ]
-                if isinstance(_errors, list)
-                else _errors
-            )
+                _instance.errors = _errors_list
+            else:
+                _instance.errors = _errors
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -134,18 +134,19 @@ class RLCheckpointDownloadResponse(ResponseBody):
         _instance = object.__new__(RLCheckpointDownloadResponse if cls is None else cls)
         if "data" in d:
             _data = d["data"]
-            _instance.data = (
-                [
-                    (
-                        RLCheckpointFile._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_data, list):
+                _data_list = []
+                for _item in _data:
+                    _data_list.append(
+                        (
+                            RLCheckpointFile._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _data
-                ]
-                if isinstance(_data, list)
-                else _data
-            )
+                _instance.data = _data_list
+            else:
+                _instance.data = _data
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -149,14 +149,19 @@ class RLForwardBackwardBody(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(RLForwardBackwardBody if cls is None else cls)
         _samples = d.get("samples")
-        _instance.samples = (
-            [
-                (RLTrainingSample._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _samples
-            ]
-            if isinstance(_samples, list)
-            else _samples
-        )
+        if isinstance(_samples, list):
+            _samples_list = []
+            for _item in _samples:
+                _samples_list.append(
+                    (
+                        RLTrainingSample._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
+                )
+            _instance.samples = _samples_list
+        else:
+            _instance.samples = _samples
 
         _loss = d.get("loss")
         _instance.loss = RLLossConfig._read(_loss) if isinstance(_loss, dict) else _loss

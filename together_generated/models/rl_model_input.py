@@ -125,14 +125,15 @@ class RLModelInput(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(RLModelInput if cls is None else cls)
         _chunks = d.get("chunks")
-        _instance.chunks = (
-            [
-                (RLInputChunk._read(_item0) if isinstance(_item0, dict) else _item0)
-                for _item0 in _chunks
-            ]
-            if isinstance(_chunks, list)
-            else _chunks
-        )
+        if isinstance(_chunks, list):
+            _chunks_list = []
+            for _item in _chunks:
+                _chunks_list.append(
+                    (RLInputChunk._read(_item) if isinstance(_item, dict) else _item)
+                )
+            _instance.chunks = _chunks_list
+        else:
+            _instance.chunks = _chunks
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -134,18 +134,19 @@ class RLSampleResult(ResponseBody):
         _instance = object.__new__(RLSampleResult if cls is None else cls)
         if "sequences" in d:
             _sequences = d["sequences"]
-            _instance.sequences = (
-                [
-                    (
-                        RLSampleSequence._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_sequences, list):
+                _sequences_list = []
+                for _item in _sequences:
+                    _sequences_list.append(
+                        (
+                            RLSampleSequence._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _sequences
-                ]
-                if isinstance(_sequences, list)
-                else _sequences
-            )
+                _instance.sequences = _sequences_list
+            else:
+                _instance.sequences = _sequences
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -378,33 +378,35 @@ class RLTrainingSession(ResponseBody):
 
         if "inference_checkpoints" in d:
             _inference_checkpoints = d["inference_checkpoints"]
-            _instance.inference_checkpoints = (
-                [
-                    (
-                        RLInferenceCheckpoint._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_inference_checkpoints, list):
+                _inference_checkpoints_list = []
+                for _item in _inference_checkpoints:
+                    _inference_checkpoints_list.append(
+                        (
+                            RLInferenceCheckpoint._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _inference_checkpoints
-                ]
-                if isinstance(_inference_checkpoints, list)
-                else _inference_checkpoints
-            )
+                _instance.inference_checkpoints = _inference_checkpoints_list
+            else:
+                _instance.inference_checkpoints = _inference_checkpoints
 
         if "training_checkpoints" in d:
             _training_checkpoints = d["training_checkpoints"]
-            _instance.training_checkpoints = (
-                [
-                    (
-                        RLTrainingCheckpoint._read(_item0)
-                        if isinstance(_item0, dict)
-                        else _item0
+            if isinstance(_training_checkpoints, list):
+                _training_checkpoints_list = []
+                for _item in _training_checkpoints:
+                    _training_checkpoints_list.append(
+                        (
+                            RLTrainingCheckpoint._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
-                    for _item0 in _training_checkpoints
-                ]
-                if isinstance(_training_checkpoints, list)
-                else _training_checkpoints
-            )
+                _instance.training_checkpoints = _training_checkpoints_list
+            else:
+                _instance.training_checkpoints = _training_checkpoints
 
         if "resume_from_checkpoint_id" in d:
             _instance.resume_from_checkpoint_id = d["resume_from_checkpoint_id"]

@@ -131,18 +131,19 @@ class SessionListResponseData(ResponseBody):
             _lazy_imports()
         _instance = object.__new__(SessionListResponseData if cls is None else cls)
         _sessions = d.get("sessions")
-        _instance.sessions = (
-            [
-                (
-                    SessionListResponseDataSessionsItem._read(_item0)
-                    if isinstance(_item0, dict)
-                    else _item0
+        if isinstance(_sessions, list):
+            _sessions_list = []
+            for _item in _sessions:
+                _sessions_list.append(
+                    (
+                        SessionListResponseDataSessionsItem._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
                 )
-                for _item0 in _sessions
-            ]
-            if isinstance(_sessions, list)
-            else _sessions
-        )
+            _instance.sessions = _sessions_list
+        else:
+            _instance.sessions = _sessions
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

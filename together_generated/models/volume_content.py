@@ -182,14 +182,15 @@ class VolumeContent(ResponseBody):
         _instance = object.__new__(VolumeContent if cls is None else cls)
         if "files" in d:
             _files = d["files"]
-            _instance.files = (
-                [
-                    (FileInfo._read(_item0) if isinstance(_item0, dict) else _item0)
-                    for _item0 in _files
-                ]
-                if isinstance(_files, list)
-                else _files
-            )
+            if isinstance(_files, list):
+                _files_list = []
+                for _item in _files:
+                    _files_list.append(
+                        (FileInfo._read(_item) if isinstance(_item, dict) else _item)
+                    )
+                _instance.files = _files_list
+            else:
+                _instance.files = _files
 
         if "source_prefix" in d:
             _instance.source_prefix = d["source_prefix"]
