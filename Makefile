@@ -72,6 +72,12 @@ import-time: $(STAMP)
 bench: $(STAMP) spec
 	$(PY) -m tests.bench.run $(BENCH_ARGS)
 
+## Streaming cost per chunk in instructions (callgrind), ours against raw httpx, for both
+## read patterns and both clients: repeatable where make bench's wall-clock ratios are not.
+.PHONY: bench-instructions
+bench-instructions: $(STAMP)
+	$(PY) -m tests.bench.instructions
+
 ## The package promises Python >= 3.10 while development runs on 3.11: run the tests of
 ## the hand-written layer (those that need no generator) under python3.10 too.
 PY310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) python3.10)
