@@ -137,29 +137,10 @@ def parse_api_key(value: object, source: str) -> str:
     return key
 
 
-def parse_timeout(value: object, source: str) -> httpx.Timeout:
-    """``None`` is no timeout; a number is seconds for every phase."""
-    if value is None:
-        return httpx.Timeout(None)
-    if isinstance(value, httpx.Timeout):
-        return value
+def _seconds(value: object, source: str, expected: str = "a number of seconds") -> float:
+    """A positive, finite number of seconds, from a number or a numeric string."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError(f"{source} must be a number of seconds or an httpx.Timeout, got {value!r}")
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"{source} must be a number of seconds, got {value!r}") from None
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{source} must be a positive number of seconds, got {value!r}")
-    return httpx.Timeout(seconds)
-
-
-def parse_deadline(value: object, source: str) -> float | None:
-    """``None`` is no deadline; else a positive number of seconds."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError(f"{source} must be a number of seconds, got {value!r}")
+        raise TypeError(f"{source} must be {expected}, got {value!r}")
     try:
         seconds = float(value)
     except ValueError:
@@ -167,6 +148,20 @@ def parse_deadline(value: object, source: str) -> float | None:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"{source} must be a positive number of seconds, got {value!r}")
     return seconds
+
+
+def parse_timeout(value: object, source: str) -> httpx.Timeout:
+    """``None`` is no timeout; a number is seconds for every phase."""
+    if value is None:
+        return httpx.Timeout(None)
+    if isinstance(value, httpx.Timeout):
+        return value
+    return httpx.Timeout(_seconds(value, source, "a number of seconds or an httpx.Timeout"))
+
+
+def parse_deadline(value: object, source: str) -> float | None:
+    """``None`` is no deadline; else a positive number of seconds."""
+    return None if value is None else _seconds(value, source)
 
 
 def parse_max_retries(value: object, source: str) -> int:
