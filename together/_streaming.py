@@ -261,22 +261,20 @@ class Stream(Generic[T]):
         self._done = False
 
     # -- shared event handling --------------------------------------------------
-    def _chunks(
-        self, events: Iterable[ServerSentEvent | str]
-    ) -> tuple[list[T], Exception | None, bool]:
+    def _chunks(self, events: Iterable[ServerSentEvent | str]) -> Iterator[T]:
         """The typed chunks of ``events`` (a plain "message" event as its data alone: see
-        ``SSEDecoder.read``), the error that stopped them if one did (the chunks before it
-        are still delivered), and whether ``[DONE]`` was reached. A plain function, not a
-        generator: it runs once per network read in the hot loop of both iterators."""
-        chunks: list[T] = []
+        ``SSEDecoder.read``), each read and parsed only when it is asked for, so that a
+        read holding hundreds of events does not keep hundreds of models alive at once
+        (the garbage collector would walk them all). Raises the error that stops them,
+        after the chunks before it; sets ``_done`` at ``[DONE]``."""
         if self._done:
-            return chunks, None, True
+            return
         parse = self._parse
         for event in events:
             data = event if isinstance(event, str) else event.data
             if data == DONE:
                 self._done = True
-                break
+                return
             if not data:
                 continue
             try:
@@ -287,19 +285,21 @@ class Stream(Generic[T]):
                 try:
                     payload = json.loads(data)
                 except ValueError:
-                    return chunks, self._not_json(data), True
+                    raise self._not_json(data) from None
             if (not isinstance(event, str) and event.event != "message") or (
                 type(payload) is dict and "error" in payload and payload["error"]
             ):
                 message = _error_message(payload, _full([event])[0])
                 if message is not None:
-                    error = APIError(message, request=self.response.request, body=payload)
-                    return chunks, error, True
+                    raise APIError(message, request=self.response.request, body=payload)
             try:
-                chunks.append(parse(payload))
+                chunk = parse(payload)
             except Exception as exc:
-                return chunks, self._invalid(exc, payload), True
-        return chunks, None, self._done
+                error = self._invalid(exc, payload)
+            else:
+                yield chunk
+                continue
+            raise error
 
     def _not_json(self, data: str) -> APIResponseValidationError:
         return APIResponseValidationError(
@@ -323,26 +323,25 @@ class Stream(Generic[T]):
             f"The stream ended {what}: the response is incomplete", request=self.response.request
         )
 
-    def _step(self, raw: bytes | None) -> tuple[list[T], Exception | None, bool]:
-        """One network read (None: the end of the body) → the chunks it completes, the
-        error to raise once they are delivered, and whether the stream is over."""
+    def _step(self, raw: bytes | None) -> Iterator[T]:
+        """The chunks one network read completes (None: the end of the body, where a
+        stream that has not reached ``[DONE]`` raises)."""
         if raw is not None:
             return self._chunks(self._decoder.read(raw))
+        return self._last()
+
+    def _last(self) -> Iterator[T]:
         events, partial = self._decoder.flush()
-        chunks, error, done = self._chunks(events)
-        if error is None and not done:
-            error = self._end(partial)
-        return chunks, error, True
+        yield from self._chunks(events)
+        if not self._done:
+            raise self._end(partial)
 
     # -- sync ---------------------------------------------------------------------
     def __iter__(self) -> Iterator[T]:
         try:
             for raw in itertools.chain(self.response.iter_bytes(), [None]):
-                chunks, error, over = self._step(raw)
-                yield from chunks
-                if error is not None:
-                    raise error
-                if over:
+                yield from self._step(raw)
+                if self._done:
                     return
         except httpx.TransportError as exc:
             raise _cut(exc, self.response.request) from exc
@@ -369,12 +368,9 @@ class Stream(Generic[T]):
             reads = self.response.aiter_bytes()
             while True:
                 raw = await anext(reads, None)
-                chunks, error, over = self._step(raw)
-                for chunk in chunks:
+                for chunk in self._step(raw):
                     yield chunk
-                if error is not None:
-                    raise error
-                if over:
+                if self._done or raw is None:
                     return
         except httpx.TransportError as exc:
             raise _cut(exc, self.response.request) from exc
