@@ -85,6 +85,7 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_streaming.py tests/test_faults.py tests/test_files.py tests/test_fine_tuning.py \
 	tests/test_dataset_check.py tests/test_generated_endpoint.py \
 	tests/test_lenient_responses.py tests/test_real_responses.py tests/test_hostile_input.py \
+	tests/test_operation_descriptions.py \
 	tests/test_fault_fixes.py tests/test_idempotency.py tests/test_dataset_memory.py \
 	tests/test_threads.py tests/test_timeouts.py tests/test_deadline.py
 .PHONY: test-py310

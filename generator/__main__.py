@@ -5,8 +5,9 @@
 SPEC defaults to the pinned spec (fetched and verified by ``generator.spec``); pass
 another file to try a new version of the API before the pin moves. Steps: read the
 spec → apply ``openapi/overlay.yaml`` → run openapi-python-client with warnings as
-errors → format → mark every file as generated → replace the output folder → print
-an inventory of what was generated.
+errors → format → write the operation index (``generator/operations.py``) → mark every
+file as generated → replace the output folder → print an inventory of what was
+generated.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator import inventory
+from generator import inventory, operations
 from generator.overlay import OverlayError, apply_overlay
 from generator.spec import ROOT, SpecError, fetch
 from generator.specfile import load_yaml
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         spec, report = overlaid_spec(spec_path, overlaid)
         with tempfile.TemporaryDirectory(prefix="together-generate-") as tmp:
             package = run_openapi_python_client(overlaid, Path(tmp))
+            operations.write(spec, package)
             mark_generated(package)
             replace_tree(package, args.output)
     except (SpecError, GenerationError) as exc:

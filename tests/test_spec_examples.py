@@ -428,13 +428,10 @@ def endpoint_module(example: Example) -> types.ModuleType:
 
 
 def body_model(module: types.ModuleType) -> Any:
-    """The model class of the ``body`` argument of an endpoint's ``_get_kwargs``."""
-    hint = typing.get_type_hints(module._get_kwargs)["body"]
-    # Looked up now, not at import: another test may have imported together_generated afresh.
-    unset = importlib.import_module("together_generated.types").Unset
-    options = [t for t in typing.get_args(hint) or (hint,) if t not in (unset, type(None))]
-    assert len(options) == 1, f"the body is a union of {options}: which model parses it?"
-    return options[0]
+    """The model class of the operation's request body, from its public description."""
+    model = module.OPERATION.body
+    assert model is not None, f"{module.__name__}: the body is not a model"
+    return model
 
 
 def response_type(module: types.ModuleType, status: str) -> type | tuple[type, ...]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import typing
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -25,6 +24,8 @@ if TYPE_CHECKING:
     from typing import Concatenate
 
     from typing_extensions import ParamSpec, Self
+
+    from together_generated.types import Operation
 
     P = ParamSpec("P")
 else:  # keep typing_extensions out of the import path
@@ -126,10 +127,10 @@ def build_model(model: type[Any], fields: Mapping[str, Any], where: str) -> Any:
         raise TypeError(f"{where}: invalid arguments: {exc}") from None
 
 
-def parse_with(endpoint: ModuleType) -> Callable[[httpx.Response, bool], Any]:
-    """Read a 2xx response with the generated endpoint's ``parse_response``: leniently,
-    or exactly as the spec says when the client has ``strict_responses``."""
-    read = endpoint.parse_response
+def parse_with(endpoint: ModuleType | Operation) -> Callable[[httpx.Response, bool], Any]:
+    """Read a 2xx response with the operation's ``parse_response``: leniently, or exactly
+    as the spec says when the client has ``strict_responses``."""
+    read = describe(endpoint).parse_response
 
     def parse(response: httpx.Response, strict: bool) -> Any:
         return read(response, strict=strict)
@@ -137,8 +138,8 @@ def parse_with(endpoint: ModuleType) -> Callable[[httpx.Response, bool], Any]:
     return parse
 
 
-class _Checked:
-    """A JSON body already checked against its model, handed to a generated endpoint."""
+class _Json:
+    """A JSON body already checked against its model, handed to ``build_request``."""
 
     __slots__ = ("_fields",)
 
@@ -149,17 +150,14 @@ class _Checked:
         return self._fields
 
 
-_BODY_MODELS: dict[str, type[Any] | None] = {}
-
-
-def body_model(endpoint: ModuleType) -> type[Any] | None:
-    """The generated model of an endpoint's request body (None when it takes no body)."""
-    name = endpoint.__name__
-    if name not in _BODY_MODELS:
-        hint = typing.get_type_hints(endpoint._get_kwargs).get("body")
-        candidates = [hint, *typing.get_args(hint)]
-        _BODY_MODELS[name] = next((c for c in candidates if hasattr(c, "from_dict")), None)
-    return _BODY_MODELS[name]
+def describe(endpoint: ModuleType | Operation | str) -> Operation:
+    """The generated description of an operation, from its module or its module's name."""
+    if isinstance(endpoint, str):
+        endpoint = endpoint_module(endpoint)
+    if isinstance(endpoint, ModuleType):
+        operation: Operation = endpoint.OPERATION
+        return operation
+    return endpoint
 
 
 def endpoint_module(name: str) -> ModuleType:
@@ -167,30 +165,16 @@ def endpoint_module(name: str) -> ModuleType:
     full_name = f"together_generated.api.{name}"
     module = sys.modules.get(full_name)
     # A module enters sys.modules before its body has run: while another thread is still
-    # importing it, it is half-built (no ``_get_kwargs`` yet). Only a finished module may
+    # importing it, it is half-built (no ``OPERATION`` yet). Only a finished module may
     # skip import_module, which waits for that thread's import to complete.
     if module is None or getattr(module.__spec__, "_initializing", False):
         module = importlib.import_module(full_name)
     return module
 
 
-def api_call(
-    endpoint: ModuleType | str,
-    params: dict[str, Any],
-    *,
-    path: Mapping[str, Any] | None = None,
-    where: str | None = None,
-    stream_chunk: type[Any] | None = None,
-) -> Call[Any]:
-    """The usual call. ``params`` (keyword arguments, less per-call options) is the request
-    body, checked against the endpoint's body model, or else its query; ``path`` holds
-    path parameters. With ``stream_chunk`` and ``stream=True`` the result is a Stream."""
-    if isinstance(endpoint, str):
-        endpoint = endpoint_module(endpoint)
-    where = where or endpoint.__name__.rpartition(".api.")[2]
-    fields, options = split_options(params)
-    fields = plain(fields)
-    for name, value in (path or {}).items():
+def check_path(where: str, path: Mapping[str, Any]) -> None:
+    """Refuse a path parameter that would address another route."""
+    for name, value in path.items():
         # An empty id would address another route (``GET /batches/`` is the list), as
         # would a dot segment.
         if value is None:
@@ -201,17 +185,34 @@ def api_call(
         # (``DELETE /files/.`` is ``DELETE /files``).
         if str(value) in (".", ".."):
             raise ValueError(f"{where}: {name} can't be {str(value)!r}")
+
+
+def api_call(
+    endpoint: ModuleType | Operation | str,
+    params: dict[str, Any],
+    *,
+    path: Mapping[str, Any] | None = None,
+    where: str | None = None,
+    stream_chunk: type[Any] | None = None,
+) -> Call[Any]:
+    """The usual call. ``params`` (keyword arguments, less per-call options) is the request
+    body, checked against the operation's body model, or else its query; ``path`` holds
+    path parameters. With ``stream_chunk`` and ``stream=True`` the result is a Stream."""
+    op = describe(endpoint)
+    where = where or op.name
+    fields, options = split_options(params)
+    fields = plain(fields)
+    check_path(where, path or {})
     kwargs: dict[str, Any] = dict(path or {})
-    body = body_model(endpoint)
-    if body is not None:
-        model = build_model(body, fields, where)
-        # JSON bodies: send what the caller gave, once checked (the model's to_dict() would
-        # also send every default the spec lists, which is the server's to apply).
-        kwargs["body"] = model if hasattr(model, "to_multipart") else _Checked(fields)
+    if op.body is not None:
+        model = build_model(op.body, fields, where)
+        # A JSON body is sent as the caller gave it, once checked: the model's to_dict()
+        # would rebuild the same dict (7 us of a chat call's CPU).
+        kwargs["body"] = model if op.body_content_type != "application/json" else _Json(fields)
     else:
         kwargs.update(fields)
     try:
-        request = endpoint._get_kwargs(**kwargs)
+        request = op.build_request(**kwargs)
     except TypeError as exc:
         raise TypeError(f"{where}: {exc}") from None
     stream: Callable[[httpx.Response, bool], Any] | None = None
@@ -222,7 +223,7 @@ def api_call(
         def stream(response: httpx.Response, strict_responses: bool) -> Stream[Any]:
             return Stream(response, strict if strict_responses else lenient)
 
-    return Call(request=request, parse=parse_with(endpoint), options=options, stream=stream)
+    return Call(request=request, parse=parse_with(op), options=options, stream=stream)
 
 
 __all__ = [
@@ -230,9 +231,10 @@ __all__ = [
     "CallOptions",
     "Resource",
     "api_call",
-    "body_model",
     "bound_method",
     "build_model",
+    "check_path",
+    "describe",
     "endpoint_module",
     "operation",
     "parse_with",

@@ -180,3 +180,78 @@ def closest_model(
     of its keys; the first such branch on a tie."""
     best = max(branches, key=lambda branch: len(branch[1].intersection(data)))
     return best[0].from_response(data)
+
+
+# Added by this project's templates: what each endpoint module says about its operation,
+# publicly (``OPERATION``), so that code built on this package never reads private helpers
+# or type hints. ``operations.py`` lists every operation without importing any of them.
+@define(frozen=True)
+class Parameter:
+    """A path, query or header parameter of an operation."""
+
+    name: str  # as sent (the spec's name)
+    python_name: str  # the keyword argument of ``build_request``
+    location: Literal["path", "query", "header", "cookie"]
+    required: bool
+    type: str  # the Python type, as written in ``build_request``'s signature
+    description: str
+
+
+@define(frozen=True)
+class Operation:
+    """One operation of the API: how to send it and how to read its answer.
+
+    ``build_request(**arguments)`` checks the arguments (TypeError naming the parameter)
+    and returns the keyword arguments of ``httpx.Client.request`` (method, url, params,
+    json / files / data, headers); ``body`` is the request body's model (its ``from_dict``
+    checks a body strictly). ``parse_response(response, strict=False)`` reads a 2xx
+    answer. ``success_models`` are the models a 2xx JSON answer may hold.
+    """
+
+    name: str  # the module's name: the spec's operationId as a Python identifier
+    method: str  # upper case
+    path: str  # the path template, its placeholders named as Parameter.python_name
+    tag: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    body: type | None
+    body_content_type: str | None
+    body_required: bool
+    success_models: tuple[type, ...]
+    result_type: str  # what parse_response returns, as written in its signature
+    build_request: Any
+    parse_response: Any
+
+    def parameters_in(self, location: str) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
+
+@define(frozen=True)
+class OperationInfo:
+    """An operation as listed in ``operations.py``: enough to name it and find its module
+    (``load()`` imports the module and returns its full ``Operation``)."""
+
+    operation_id: str
+    method: str
+    path: str
+    tag: str
+    module: str  # e.g. ``batches.post_batches`` under ``together_generated.api``
+    summary: str
+    stream_chunk: (
+        str | None
+    )  # ``module:Class`` of a streamed event's model, if it streams
+    deprecated: bool = False
+    websocket: bool = False  # a WebSocket upgrade, not a request and answer
+
+    @property
+    def key(self) -> str:
+        """``"POST /batches"``: how the operation is named in tables."""
+        return f"{self.method} {self.path}"
+
+    def load(self) -> Operation:
+        import importlib
+
+        module = importlib.import_module(f"{__package__}.api.{self.module}")
+        operation: Operation = module.OPERATION
+        return operation

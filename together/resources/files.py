@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .._resource import M, api_call, build_model, endpoint_module, operation, parse_with
+from .._resource import M, api_call, build_model, describe, operation, parse_with
 from .._transport import Call, split_options
 from .._upload import (
     AsyncOnly,
@@ -51,11 +51,11 @@ class Files(StreamableResource[M]):
         sent. A progress bar is drawn on stderr when it is a terminal (needs tqdm);
         ``progress=True`` / ``False`` forces it on or off. Returns a FileResponse.
         """
-        from together_generated.models.post_files_upload_body import PostFilesUploadBody
-
         from .._dataset_check import FileTypeError, check_dataset, file_type_of
 
-        endpoint = endpoint_module("files.post_files_upload")
+        op = describe("files.post_files_upload")
+        if op.body is None:  # the spec's multipart form, a model in every version so far
+            raise NotImplementedError("files.upload: the spec no longer describes its form")
         where = "files.upload"
         fields, call_options = split_options(dict(options))
         if fields:
@@ -66,7 +66,7 @@ class Files(StreamableResource[M]):
             source = source._replace(name=f"data.{file_type}")
         extra = dict(call_options.pop("extra_body", None) or {})
         model = build_model(
-            PostFilesUploadBody,
+            op.body,
             {
                 "purpose": purpose,
                 "file_name": source.name,
@@ -91,12 +91,12 @@ class Files(StreamableResource[M]):
         ]
         body = MultipartBody(form, "file", source, progress)
         request = {
-            "method": "post",
-            "url": "/files/upload",
+            "method": op.method,
+            "url": op.path,
             "content": AsyncOnly(body) if is_async(self) else body,
             "headers": {"Content-Type": body.content_type, "Content-Length": str(body.length)},
         }
-        return Call(request=request, parse=parse_with(endpoint), options=call_options)
+        return Call(request=request, parse=parse_with(op), options=call_options)
 
     @local_method
     def check(self, file: Any, *, purpose: str = "fine-tune") -> DatasetReport:

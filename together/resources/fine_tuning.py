@@ -122,7 +122,6 @@ class FineTuning(StreamableResource[M]):
     @operation
     def delete(self, /, id: str, **params: Any) -> Call[FinetuneDeleteResponse]:
         """DELETE /fine-tunes/{id} (the spec's deprecated ``force`` is sent only if given)."""
-        params.setdefault("force", None)
         return api_call(
             "fine_tuning.delete_fine_tunes_id", params, path={"id": id}, where="fine_tuning.delete"
         )

@@ -92,11 +92,11 @@ class AudioSpeechRequest(ResponseBody):
     model: AudioSpeechRequestModelType0 | str
     input_: str
     voice: str
-    response_format: AudioSpeechRequestResponseFormat | Unset = "wav"
-    language: AudioSpeechRequestLanguage | Unset = "en"
-    response_encoding: AudioSpeechRequestResponseEncoding | Unset = "pcm_f32le"
-    sample_rate: int | Unset = 44100
-    stream: bool | Unset = False
+    response_format: AudioSpeechRequestResponseFormat | Unset = UNSET
+    language: AudioSpeechRequestLanguage | Unset = UNSET
+    response_encoding: AudioSpeechRequestResponseEncoding | Unset = UNSET
+    sample_rate: int | Unset = UNSET
+    stream: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

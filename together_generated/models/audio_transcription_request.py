@@ -114,17 +114,17 @@ class AudioTranscriptionRequest(ResponseBody):
     """
 
     file: File | str
-    model: AudioTranscriptionRequestModel | Unset = "openai/whisper-large-v3"
-    language: str | Unset = "en"
+    model: AudioTranscriptionRequestModel | Unset = UNSET
+    language: str | Unset = UNSET
     prompt: str | Unset = UNSET
-    response_format: AudioTranscriptionRequestResponseFormat | Unset = "json"
-    temperature: float | Unset = 0.0
+    response_format: AudioTranscriptionRequestResponseFormat | Unset = UNSET
+    temperature: float | Unset = UNSET
     timestamp_granularities: (
         AudioTranscriptionRequestTimestampGranularitiesType0
         | list[AudioTranscriptionRequestTimestampGranularitiesType1Item]
         | Unset
-    ) = "segment"
-    diarize: bool | Unset = False
+    ) = UNSET
+    diarize: bool | Unset = UNSET
     min_speakers: int | Unset = UNSET
     max_speakers: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

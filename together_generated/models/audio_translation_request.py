@@ -85,16 +85,16 @@ class AudioTranslationRequest(ResponseBody):
     """
 
     file: File | str
-    model: AudioTranslationRequestModel | Unset = "openai/whisper-large-v3"
-    language: str | Unset = "en"
+    model: AudioTranslationRequestModel | Unset = UNSET
+    language: str | Unset = UNSET
     prompt: str | Unset = UNSET
-    response_format: AudioTranslationRequestResponseFormat | Unset = "json"
-    temperature: float | Unset = 0.0
+    response_format: AudioTranslationRequestResponseFormat | Unset = UNSET
+    temperature: float | Unset = UNSET
     timestamp_granularities: (
         AudioTranslationRequestTimestampGranularitiesType0
         | list[AudioTranslationRequestTimestampGranularitiesType1Item]
         | Unset
-    ) = "segment"
+    ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

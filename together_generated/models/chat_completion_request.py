@@ -412,7 +412,7 @@ class ChatCompletionRequest(ResponseBody):
     top_k: int | Unset = UNSET
     context_length_exceeded_behavior: (
         ChatCompletionRequestContextLengthExceededBehavior | Unset
-    ) = "error"
+    ) = UNSET
     repetition_penalty: float | Unset = UNSET
     stream: bool | Unset = UNSET
     logprobs: int | Unset = UNSET

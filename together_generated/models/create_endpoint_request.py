@@ -92,9 +92,9 @@ class CreateEndpointRequest(ResponseBody):
     hardware: str
     autoscaling: Autoscaling
     display_name: str | Unset = UNSET
-    disable_prompt_cache: bool | Unset = False
-    disable_speculative_decoding: bool | Unset = False
-    state: CreateEndpointRequestState | Unset = "STARTED"
+    disable_prompt_cache: bool | Unset = UNSET
+    disable_speculative_decoding: bool | Unset = UNSET
+    state: CreateEndpointRequestState | Unset = UNSET
     inactive_timeout: int | None | Unset = UNSET
     availability_zone: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

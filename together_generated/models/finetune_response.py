@@ -299,14 +299,14 @@ class FinetuneResponse(ResponseBody):
     n_epochs: int | Unset = UNSET
     n_checkpoints: int | Unset = UNSET
     n_evals: int | Unset = UNSET
-    batch_size: FinetuneResponseBatchSizeType1 | int | Unset = "max"
+    batch_size: FinetuneResponseBatchSizeType1 | int | Unset = UNSET
     learning_rate: float | Unset = UNSET
     lr_scheduler: LRScheduler | Unset = UNSET
     warmup_ratio: float | Unset = UNSET
     max_grad_norm: float | Unset = UNSET
     weight_decay: float | Unset = UNSET
     eval_steps: int | Unset = UNSET
-    train_on_inputs: bool | FinetuneResponseTrainOnInputsType1 | Unset = "auto"
+    train_on_inputs: bool | FinetuneResponseTrainOnInputsType1 | Unset = UNSET
     training_method: TrainingMethodDPO | TrainingMethodSFT | Unset = UNSET
     training_type: FullTrainingType | LoRATrainingType | Unset = UNSET
     multimodal_params: MultimodalParams | Unset = UNSET

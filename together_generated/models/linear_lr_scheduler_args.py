@@ -33,7 +33,7 @@ class LinearLRSchedulerArgs(ResponseBody):
         min_lr_ratio (float | Unset): The ratio of the final learning rate to the peak learning rate Default: 0.0.
     """
 
-    min_lr_ratio: float | Unset = 0.0
+    min_lr_ratio: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

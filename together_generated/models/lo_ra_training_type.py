@@ -58,8 +58,8 @@ class LoRATrainingType(ResponseBody):
     type_: LoRATrainingTypeType
     lora_r: int
     lora_alpha: int
-    lora_dropout: float | Unset = 0.0
-    lora_trainable_modules: str | Unset = "all-linear"
+    lora_dropout: float | Unset = UNSET
+    lora_trainable_modules: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -68,7 +68,7 @@ class ModelUploadRequest(ResponseBody):
 
     model_name: str
     model_source: str
-    model_type: ModelUploadRequestModelType | Unset = "model"
+    model_type: ModelUploadRequestModelType | Unset = UNSET
     hf_token: str | Unset = UNSET
     description: str | Unset = UNSET
     base_model: str | Unset = UNSET

@@ -262,16 +262,16 @@ class PostFineTunesBody(ResponseBody):
     training_file: str
     model: str
     validation_file: str | Unset = UNSET
-    packing: bool | Unset = True
-    n_epochs: int | Unset = 1
-    n_checkpoints: int | Unset = 1
-    n_evals: int | Unset = 0
-    batch_size: int | PostFineTunesBodyBatchSizeType1 | Unset = "max"
-    learning_rate: float | Unset = 1e-05
+    packing: bool | Unset = UNSET
+    n_epochs: int | Unset = UNSET
+    n_checkpoints: int | Unset = UNSET
+    n_evals: int | Unset = UNSET
+    batch_size: int | PostFineTunesBodyBatchSizeType1 | Unset = UNSET
+    learning_rate: float | Unset = UNSET
     lr_scheduler: LRScheduler | Unset = UNSET
-    warmup_ratio: float | Unset = 0.0
-    max_grad_norm: float | Unset = 1.0
-    weight_decay: float | Unset = 0.0
+    warmup_ratio: float | Unset = UNSET
+    max_grad_norm: float | Unset = UNSET
+    weight_decay: float | Unset = UNSET
     random_seed: int | None | Unset = UNSET
     suffix: str | Unset = UNSET
     wandb_api_key: str | Unset = UNSET
@@ -279,7 +279,7 @@ class PostFineTunesBody(ResponseBody):
     wandb_project_name: str | Unset = UNSET
     wandb_name: str | Unset = UNSET
     wandb_entity: str | Unset = UNSET
-    train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | Unset = "auto"
+    train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | Unset = UNSET
     training_method: TrainingMethodDPO | TrainingMethodSFT | Unset = UNSET
     training_type: FullTrainingType | LoRATrainingType | Unset = UNSET
     multimodal_params: MultimodalParams | Unset = UNSET

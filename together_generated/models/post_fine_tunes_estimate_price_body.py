@@ -170,8 +170,8 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
     training_file: str
     validation_file: str | Unset = UNSET
     model: str | Unset = UNSET
-    n_epochs: int | Unset = 1
-    n_evals: int | Unset = 0
+    n_epochs: int | Unset = UNSET
+    n_evals: int | Unset = UNSET
     training_method: TrainingMethodDPO | TrainingMethodSFT | Unset = UNSET
     training_type: FullTrainingType | LoRATrainingType | None | Unset = UNSET
     from_checkpoint: str | Unset = UNSET

@@ -127,16 +127,16 @@ class PostImagesGenerationsBody(ResponseBody):
 
     prompt: str
     model: PostImagesGenerationsBodyModelType0 | str
-    steps: int | Unset = 20
+    steps: int | Unset = UNSET
     image_url: str | Unset = UNSET
     seed: int | Unset = UNSET
-    n: int | Unset = 1
-    height: int | Unset = 1024
-    width: int | Unset = 1024
+    n: int | Unset = UNSET
+    height: int | Unset = UNSET
+    width: int | Unset = UNSET
     negative_prompt: str | Unset = UNSET
     response_format: PostImagesGenerationsBodyResponseFormat | Unset = UNSET
-    guidance_scale: float | Unset = 3.5
-    output_format: PostImagesGenerationsBodyOutputFormat | Unset = "jpeg"
+    guidance_scale: float | Unset = UNSET
+    output_format: PostImagesGenerationsBodyOutputFormat | Unset = UNSET
     image_loras: list[PostImagesGenerationsBodyImageLorasItem] | Unset = UNSET
     reference_images: list[str] | Unset = UNSET
     disable_safety_checker: bool | Unset = UNSET

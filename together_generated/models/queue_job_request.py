@@ -82,7 +82,7 @@ class QueueJobRequest(ResponseBody):
     model: str
     payload: QueueJobRequestPayload
     info: QueueJobRequestInfo | Unset = UNSET
-    priority: int | Unset = 0
+    priority: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -112,7 +112,7 @@ class RLTrainingSession(ResponseBody):
     inference_checkpoints: list[RLInferenceCheckpoint] | Unset = UNSET
     training_checkpoints: list[RLTrainingCheckpoint] | Unset = UNSET
     resume_from_checkpoint_id: str | Unset = UNSET
-    step: str | Unset = "0"
+    step: str | Unset = UNSET
     created_at: datetime.datetime | Unset = UNSET
     updated_at: datetime.datetime | Unset = UNSET
     lora_config: RLLoraConfig | Unset = UNSET

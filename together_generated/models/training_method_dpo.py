@@ -61,11 +61,11 @@ class TrainingMethodDPO(ResponseBody):
     """
 
     method: TrainingMethodDPOMethod
-    dpo_beta: float | Unset = 0.1
-    rpo_alpha: float | Unset = 0.0
-    dpo_normalize_logratios_by_length: bool | Unset = False
-    dpo_reference_free: bool | Unset = False
-    simpo_gamma: float | Unset = 0.0
+    dpo_beta: float | Unset = UNSET
+    rpo_alpha: float | Unset = UNSET
+    dpo_normalize_logratios_by_length: bool | Unset = UNSET
+    dpo_reference_free: bool | Unset = UNSET
+    simpo_gamma: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,12 +13,13 @@ from ...models.error_data import ErrorData
 from ...types import (
     UNSET,
     File,
+    Operation,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: AudioSpeechRequest | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -110,7 +111,7 @@ def sync_detailed(
         Response[ErrorData | File]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -167,7 +168,7 @@ async def asyncio_detailed(
         Response[ErrorData | File]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -202,3 +203,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="audio_speech",
+    method="POST",
+    path="/audio/speech",
+    tag="audio",
+    summary="Create audio generation request",
+    description="Generate audio from input text",
+    parameters=(),
+    body=AudioSpeechRequest,
+    body_content_type="application/json",
+    body_required=False,
+    success_models=(),
+    result_type="File",
+    build_request=build_request,
+    parse_response=parse_response,
+)

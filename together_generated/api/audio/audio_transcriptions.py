@@ -14,12 +14,13 @@ from ...models.audio_transcription_verbose_json_response import (
 )
 from ...models.error_data import ErrorData
 from ...types import (
+    Operation,
     Response,
     closest_model,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: AudioTranscriptionRequest,
 ) -> dict[str, Any]:
@@ -215,7 +216,7 @@ def sync_detailed(
         Response[AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -279,7 +280,7 @@ async def asyncio_detailed(
         Response[AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -319,3 +320,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="audio_transcriptions",
+    method="POST",
+    path="/audio/transcriptions",
+    tag="audio",
+    summary="Create audio transcription request",
+    description="Transcribes audio into text",
+    parameters=(),
+    body=AudioTranscriptionRequest,
+    body_content_type="multipart/form-data",
+    body_required=True,
+    success_models=(),
+    result_type="AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

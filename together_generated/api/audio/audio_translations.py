@@ -14,12 +14,13 @@ from ...models.audio_translation_verbose_json_response import (
 )
 from ...models.error_data import ErrorData
 from ...types import (
+    Operation,
     Response,
     closest_model,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: AudioTranslationRequest,
 ) -> dict[str, Any]:
@@ -214,7 +215,7 @@ def sync_detailed(
         Response[AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -278,7 +279,7 @@ async def asyncio_detailed(
         Response[AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -318,3 +319,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="audio_translations",
+    method="POST",
+    path="/audio/translations",
+    tag="audio",
+    summary="Create audio translation request",
+    description="Translates audio into English",
+    parameters=(),
+    body=AudioTranslationRequest,
+    body_content_type="multipart/form-data",
+    body_required=True,
+    success_models=(),
+    result_type="AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

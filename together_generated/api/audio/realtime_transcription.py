@@ -13,11 +13,13 @@ from ...models.realtime_transcription_input_audio_format import (
 )
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     model: str,
     input_audio_format: RealtimeTranscriptionInputAudioFormat = "pcm_s16le_16000",
@@ -176,7 +178,7 @@ def sync_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model=model,
         input_audio_format=input_audio_format,
     )
@@ -277,7 +279,7 @@ async def asyncio_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model=model,
         input_audio_format=input_audio_format,
     )
@@ -285,3 +287,38 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+OPERATION = Operation(
+    name="realtime_transcription",
+    method="GET",
+    path="/realtime",
+    tag="audio",
+    summary="Real-time audio transcription via WebSocket",
+    description='Establishes a WebSocket connection for real-time audio transcription. This endpoint uses WebSocket protocol (wss://api.together.ai/v1/realtime) for bidirectional streaming communication.\n\n**Connection Setup:**\n- Protocol: WebSocket (wss://)\n- Authentication: Pass API key as Bearer token in Authorization header\n- Parameters: Sent as query parameters (model, input_audio_format)\n\n**Client Events:**\n- `input_audio_buffer.append`: Send audio chunks as base64-encoded data\n  ```json\n  {\n    "type": "input_audio_buffer.append",\n    "audio": "\u003cbase64_encoded_audio_chunk\u003e"\n  }\n  ```\n- `input_audio_buffer.commit`: Signal end of audio stream\n  ```json\n  {\n    "type": "input_audio_buffer.commit"\n  }\n  ```\n\n**Server Events:**\n- `session.created`: Initial session confirmation (sent first)\n  ```json\n  {\n    "type": "session.created",\n    "session": {\n      "id": "session-id",\n      "object": "realtime.session",\n      "modalities": ["audio"],\n      "model": "openai/whisper-large-v3"\n    }\n  }\n  ```\n- `conversation.item.input_audio_transcription.delta`: Partial transcription results\n  ```json\n  {\n    "type": "conversation.item.input_audio_transcription.delta",\n    "delta": "The quick brown"\n  }\n  ```\n- `conversation.item.input_audio_transcription.completed`: Final transcription\n  ```json\n  {\n    "type": "conversation.item.input_audio_transcription.completed",\n    "transcript": "The quick brown fox jumps over the lazy dog"\n  }\n  ```\n- `conversation.item.input_audio_transcription.failed`: Error occurred\n  ```json\n  {\n    "type": "conversation.item.input_audio_transcription.failed",\n    "error": {\n      "message": "Error description",\n      "type": "invalid_request_error",\n      "param": null,\n      "code": "invalid_api_key"\n    }\n  }\n  ```\n\n**Error Codes:**\n- `invalid_api_key`: Invalid API key provided (401)\n- `missing_api_key`: Authorization header missing (401)\n- `model_not_available`: Invalid or unavailable model (400)\n- Unsupported audio format errors (400)\n',
+    parameters=(
+        Parameter(
+            name="model",
+            python_name="model",
+            location="query",
+            required=True,
+            type="str",
+            description="The Whisper model to use for transcription",
+        ),
+        Parameter(
+            name="input_audio_format",
+            python_name="input_audio_format",
+            location="query",
+            required=True,
+            type="RealtimeTranscriptionInputAudioFormat",
+            description="",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="None",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -10,16 +10,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.realtime_tts_model import RealtimeTtsModel, check_realtime_tts_model
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
-    model: RealtimeTtsModel | Unset = "hexgrad/Kokoro-82M",
+    model: RealtimeTtsModel | Unset = UNSET,
     voice: str | Unset = UNSET,
-    max_partial_length: int | Unset = 250,
+    max_partial_length: int | Unset = UNSET,
 ) -> dict[str, Any]:
 
     if not isinstance(model, Unset) and model is not None:
@@ -110,9 +112,9 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    model: RealtimeTtsModel | Unset = "hexgrad/Kokoro-82M",
+    model: RealtimeTtsModel | Unset = UNSET,
     voice: str | Unset = UNSET,
-    max_partial_length: int | Unset = 250,
+    max_partial_length: int | Unset = UNSET,
 ) -> Response[Any]:
     """Real-time text-to-speech via WebSocket
 
@@ -241,7 +243,7 @@ def sync_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model=model,
         voice=voice,
         max_partial_length=max_partial_length,
@@ -257,9 +259,9 @@ def sync_detailed(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    model: RealtimeTtsModel | Unset = "hexgrad/Kokoro-82M",
+    model: RealtimeTtsModel | Unset = UNSET,
     voice: str | Unset = UNSET,
-    max_partial_length: int | Unset = 250,
+    max_partial_length: int | Unset = UNSET,
 ) -> Response[Any]:
     """Real-time text-to-speech via WebSocket
 
@@ -388,7 +390,7 @@ async def asyncio_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model=model,
         voice=voice,
         max_partial_length=max_partial_length,
@@ -397,3 +399,46 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+OPERATION = Operation(
+    name="realtime_tts",
+    method="GET",
+    path="/audio/speech/websocket",
+    tag="audio",
+    summary="Real-time text-to-speech via WebSocket",
+    description='Establishes a WebSocket connection for real-time text-to-speech generation. This endpoint uses WebSocket protocol (wss://api.together.ai/v1/audio/speech/websocket) for bidirectional streaming communication.\n\n**Connection Setup:**\n- Protocol: WebSocket (wss://)\n- Authentication: Pass API key as Bearer token in Authorization header\n- Parameters: Sent as query parameters (model, voice, max_partial_length)\n\n**Client Events:**\n- `tts_session.updated`: Update session parameters like voice\n  ```json\n  {\n    "type": "tts_session.updated",\n    "session": {\n      "voice": "tara"\n    }\n  }\n  ```\n- `input_text_buffer.append`: Send text chunks for TTS generation\n  ```json\n  {\n    "type": "input_text_buffer.append",\n    "text": "Hello, this is a test."\n  }\n  ```\n- `input_text_buffer.clear`: Clear the buffered text\n  ```json\n  {\n    "type": "input_text_buffer.clear"\n  }\n  ```\n- `input_text_buffer.commit`: Signal end of text input and process remaining text\n  ```json\n  {\n    "type": "input_text_buffer.commit"\n  }\n  ```\n\n**Server Events:**\n- `session.created`: Initial session confirmation (sent first)\n  ```json\n  {\n    "event_id": "evt_123456",\n    "type": "session.created",\n    "session": {\n      "id": "session-id",\n      "object": "realtime.tts.session",\n      "modalities": ["text", "audio"],\n      "model": "hexgrad/Kokoro-82M",\n      "voice": "tara"\n    }\n  }\n  ```\n- `conversation.item.input_text.received`: Acknowledgment that text was received\n  ```json\n  {\n    "type": "conversation.item.input_text.received",\n    "text": "Hello, this is a test."\n  }\n  ```\n- `conversation.item.audio_output.delta`: Audio chunks as base64-encoded data\n  ```json\n  {\n    "type": "conversation.item.audio_output.delta",\n    "item_id": "tts_1",\n    "delta": "\u003cbase64_encoded_audio_chunk\u003e"\n  }\n  ```\n- `conversation.item.audio_output.done`: Audio generation complete for an item\n  ```json\n  {\n    "type": "conversation.item.audio_output.done",\n    "item_id": "tts_1"\n  }\n  ```\n- `conversation.item.tts.failed`: Error occurred\n  ```json\n  {\n    "type": "conversation.item.tts.failed",\n    "error": {\n      "message": "Error description",\n      "type": "invalid_request_error",\n      "param": null,\n      "code": "invalid_api_key"\n    }\n  }\n  ```\n\n**Text Processing:**\n- Partial text (no sentence ending) is held in buffer until:\n  - We believe that the text is complete enough to be processed for TTS generation\n  - The partial text exceeds `max_partial_length` characters (default: 250)\n  - The `input_text_buffer.commit` event is received\n\n**Audio Format:**\n- Format: WAV (PCM s16le)\n- Sample Rate: 24000 Hz\n- Encoding: Base64\n- Delivered via `conversation.item.audio_output.delta` events\n\n**Error Codes:**\n- `invalid_api_key`: Invalid API key provided (401)\n- `missing_api_key`: Authorization header missing (401)\n- `model_not_available`: Invalid or unavailable model (400)\n- Invalid text format errors (400)\n',
+    parameters=(
+        Parameter(
+            name="model",
+            python_name="model",
+            location="query",
+            required=False,
+            type="RealtimeTtsModel",
+            description="The TTS model to use for speech generation. Can also be set via `tts_session.updated` event.",
+        ),
+        Parameter(
+            name="voice",
+            python_name="voice",
+            location="query",
+            required=False,
+            type="str",
+            description="The voice to use for speech generation. Default is \u0027tara\u0027.\nAvailable voices vary by model. Can also be updated via `tts_session.updated` event.\n",
+        ),
+        Parameter(
+            name="max_partial_length",
+            python_name="max_partial_length",
+            location="query",
+            required=False,
+            type="int",
+            description="Maximum number of characters in partial text before forcing TTS generation\neven without a sentence ending. Helps reduce latency for long text without punctuation.\n",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="None",
+    build_request=build_request,
+    parse_response=parse_response,
+)

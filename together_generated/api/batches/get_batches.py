@@ -10,12 +10,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_error_response import BatchErrorResponse
 from ...models.batch_job import BatchJob
 from ...types import (
+    Operation,
     Response,
     field_error,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -127,7 +128,7 @@ def sync_detailed(
         Response[BatchErrorResponse | list[BatchJob]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -173,7 +174,7 @@ async def asyncio_detailed(
         Response[BatchErrorResponse | list[BatchJob]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -201,3 +202,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_batches",
+    method="GET",
+    path="/batches",
+    tag="batches",
+    summary="List batch jobs",
+    description="List all batch jobs for the authenticated user",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="list[BatchJob]",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,12 @@ from ...models.batch_error_response import BatchErrorResponse
 from ...models.batch_job_with_warning import BatchJobWithWarning
 from ...models.create_batch_request import CreateBatchRequest
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: CreateBatchRequest,
 ) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def sync_detailed(
         Response[BatchErrorResponse | BatchJobWithWarning]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -179,7 +180,7 @@ async def asyncio_detailed(
         Response[BatchErrorResponse | BatchJobWithWarning]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -214,3 +215,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_batches",
+    method="POST",
+    path="/batches",
+    tag="batches",
+    summary="Create a batch job",
+    description="Create a new batch job with the given input file and endpoint",
+    parameters=(),
+    body=CreateBatchRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(BatchJobWithWarning,),
+    result_type="BatchJobWithWarning",
+    build_request=build_request,
+    parse_response=parse_response,
+)

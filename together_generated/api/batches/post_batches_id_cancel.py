@@ -11,11 +11,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_error_response import BatchErrorResponse
 from ...models.batch_job import BatchJob
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -120,7 +122,7 @@ def sync_detailed(
         Response[BatchErrorResponse | BatchJob]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -177,7 +179,7 @@ async def asyncio_detailed(
         Response[BatchErrorResponse | BatchJob]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -212,3 +214,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_batches_id_cancel",
+    method="POST",
+    path="/batches/{id}/cancel",
+    tag="batches",
+    summary="Cancel a batch job",
+    description="Cancel a batch job by ID",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the batch job to cancel",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(BatchJob,),
+    result_type="BatchJob",
+    build_request=build_request,
+    parse_response=parse_response,
+)

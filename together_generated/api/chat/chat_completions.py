@@ -12,12 +12,13 @@ from ...models.chat_completion_response import ChatCompletionResponse
 from ...models.error_data import ErrorData
 from ...types import (
     UNSET,
+    Operation,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: ChatCompletionRequest | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -136,7 +137,7 @@ def sync_detailed(
         Response[ChatCompletionResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -195,7 +196,7 @@ async def asyncio_detailed(
         Response[ChatCompletionResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -231,3 +232,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="chat_completions",
+    method="POST",
+    path="/chat/completions",
+    tag="chat",
+    summary="Create chat completion",
+    description="Generate a model response for a given chat conversation. Supports single queries and multi-turn conversations with system, user, and assistant messages.",
+    parameters=(),
+    body=ChatCompletionRequest,
+    body_content_type="application/json",
+    body_required=False,
+    success_models=(ChatCompletionResponse,),
+    result_type="ChatCompletionResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -9,11 +9,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.session_list_response import SessionListResponse
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -85,7 +86,7 @@ def sync_detailed(
         Response[SessionListResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -127,7 +128,7 @@ async def asyncio_detailed(
         Response[SessionListResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -153,3 +154,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="sessionslist",
+    method="GET",
+    path="/tci/sessions",
+    tag="code_interpreter",
+    summary="",
+    description="Lists all your currently active sessions.\n",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(SessionListResponse,),
+    result_type="SessionListResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

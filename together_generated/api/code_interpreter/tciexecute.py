@@ -12,13 +12,14 @@ from ...models.failed_execution import FailedExecution
 from ...models.successful_execution import SuccessfulExecution
 from ...types import (
     UNSET,
+    Operation,
     Response,
     Unset,
     closest_model,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: ExecuteRequest | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -189,7 +190,7 @@ def sync_detailed(
         Response[FailedExecution | SuccessfulExecution]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -250,7 +251,7 @@ async def asyncio_detailed(
         Response[FailedExecution | SuccessfulExecution]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -287,3 +288,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="tciexecute",
+    method="POST",
+    path="/tci/execute",
+    tag="code_interpreter",
+    summary="",
+    description="Executes the given code snippet and returns the output. Without a session_id, a new session will be created to run the code. If you do pass in a valid session_id, the code will be run in that session. This is useful for running multiple code snippets in the same environment, because dependencies and similar things are persisted\nbetween calls to the same session.\n",
+    parameters=(),
+    body=ExecuteRequest,
+    body_content_type="application/json",
+    body_required=False,
+    success_models=(),
+    result_type="FailedExecution | SuccessfulExecution",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,12 +12,13 @@ from ...models.completion_response import CompletionResponse
 from ...models.error_data import ErrorData
 from ...types import (
     UNSET,
+    Operation,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: CompletionRequest | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def sync_detailed(
         Response[CompletionResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -192,7 +193,7 @@ async def asyncio_detailed(
         Response[CompletionResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -227,3 +228,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="completions",
+    method="POST",
+    path="/completions",
+    tag="completion",
+    summary="Create completion",
+    description="Generate text completions for a given prompt using a language, code, or image model.",
+    parameters=(),
+    body=CompletionRequest,
+    body_content_type="application/json",
+    body_required=False,
+    success_models=(CompletionResponse,),
+    result_type="CompletionResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,11 +12,13 @@ from ...models.delete_deployments_id_response_200 import DeleteDeploymentsIdResp
 from ...models.delete_deployments_id_response_404 import DeleteDeploymentsIdResponse404
 from ...models.delete_deployments_id_response_500 import DeleteDeploymentsIdResponse500
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -121,7 +123,7 @@ def sync_detailed(
         Response[DeleteDeploymentsIdResponse200 | DeleteDeploymentsIdResponse404 | DeleteDeploymentsIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -187,7 +189,7 @@ async def asyncio_detailed(
         Response[DeleteDeploymentsIdResponse200 | DeleteDeploymentsIdResponse404 | DeleteDeploymentsIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -227,3 +229,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="delete_deployments_id",
+    method="DELETE",
+    path="/deployments/{id}",
+    tag="deployments",
+    summary="Delete a deployment",
+    description="Delete an existing deployment",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Deployment ID or name",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(DeleteDeploymentsIdResponse200,),
+    result_type="DeleteDeploymentsIdResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

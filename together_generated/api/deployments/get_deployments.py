@@ -10,11 +10,12 @@ from ...client import AuthenticatedClient, Client
 from ...models.deployment_list_response import DeploymentListResponse
 from ...models.get_deployments_response_500 import GetDeploymentsResponse500
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -93,7 +94,7 @@ def sync_detailed(
         Response[DeploymentListResponse | GetDeploymentsResponse500]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -139,7 +140,7 @@ async def asyncio_detailed(
         Response[DeploymentListResponse | GetDeploymentsResponse500]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -167,3 +168,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_deployments",
+    method="GET",
+    path="/deployments",
+    tag="deployments",
+    summary="Get the list of deployments",
+    description="Get a list of all deployments in your project",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(DeploymentListResponse,),
+    result_type="DeploymentListResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,11 +12,13 @@ from ...models.deployment_response_item import DeploymentResponseItem
 from ...models.get_deployments_id_response_404 import GetDeploymentsIdResponse404
 from ...models.get_deployments_id_response_500 import GetDeploymentsIdResponse500
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -117,7 +119,7 @@ def sync_detailed(
         Response[DeploymentResponseItem | GetDeploymentsIdResponse404 | GetDeploymentsIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -181,7 +183,7 @@ async def asyncio_detailed(
         Response[DeploymentResponseItem | GetDeploymentsIdResponse404 | GetDeploymentsIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -221,3 +223,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_deployments_id",
+    method="GET",
+    path="/deployments/{id}",
+    tag="deployments",
+    summary="Get a deployment by ID or name",
+    description="Retrieve details of a specific deployment by its ID or name",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Deployment ID or name",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(DeploymentResponseItem,),
+    result_type="DeploymentResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

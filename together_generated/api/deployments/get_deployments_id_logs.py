@@ -17,12 +17,14 @@ from ...models.get_deployments_id_logs_response_500 import (
 )
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
     *,
     replica_id: str | Unset = UNSET,
@@ -141,7 +143,7 @@ def sync_detailed(
         Response[DeploymentLogs | GetDeploymentsIdLogsResponse404 | GetDeploymentsIdLogsResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         replica_id=replica_id,
     )
@@ -211,7 +213,7 @@ async def asyncio_detailed(
         Response[DeploymentLogs | GetDeploymentsIdLogsResponse404 | GetDeploymentsIdLogsResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         replica_id=replica_id,
     )
@@ -255,3 +257,38 @@ async def asyncio(
             replica_id=replica_id,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_deployments_id_logs",
+    method="GET",
+    path="/deployments/{id}/logs",
+    tag="deployments",
+    summary="Get logs for a deployment",
+    description="Retrieve logs from a deployment, optionally filtered by replica ID.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Deployment ID or name",
+        ),
+        Parameter(
+            name="replica_id",
+            python_name="replica_id",
+            location="query",
+            required=False,
+            type="str",
+            description="Replica ID to filter logs",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(DeploymentLogs,),
+    result_type="DeploymentLogs",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -14,11 +14,13 @@ from ...models.patch_deployments_id_response_404 import PatchDeploymentsIdRespon
 from ...models.patch_deployments_id_response_500 import PatchDeploymentsIdResponse500
 from ...models.update_deployment_request import UpdateDeploymentRequest
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
     *,
     body: UpdateDeploymentRequest,
@@ -141,7 +143,7 @@ def sync_detailed(
         Response[DeploymentResponseItem | PatchDeploymentsIdResponse400 | PatchDeploymentsIdResponse404 | PatchDeploymentsIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         body=body,
     )
@@ -215,7 +217,7 @@ async def asyncio_detailed(
         Response[DeploymentResponseItem | PatchDeploymentsIdResponse400 | PatchDeploymentsIdResponse404 | PatchDeploymentsIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         body=body,
     )
@@ -260,3 +262,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="patch_deployments_id",
+    method="PATCH",
+    path="/deployments/{id}",
+    tag="deployments",
+    summary="Update a deployment",
+    description="Update an existing deployment configuration",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Deployment ID or name",
+        ),
+    ),
+    body=UpdateDeploymentRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(DeploymentResponseItem,),
+    result_type="DeploymentResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

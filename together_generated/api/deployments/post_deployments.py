@@ -12,11 +12,12 @@ from ...models.deployment_response_item import DeploymentResponseItem
 from ...models.post_deployments_response_400 import PostDeploymentsResponse400
 from ...models.post_deployments_response_500 import PostDeploymentsResponse500
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: CreateDeploymentRequest,
 ) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def sync_detailed(
         Response[DeploymentResponseItem | PostDeploymentsResponse400 | PostDeploymentsResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -186,7 +187,7 @@ async def asyncio_detailed(
         Response[DeploymentResponseItem | PostDeploymentsResponse400 | PostDeploymentsResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -226,3 +227,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_deployments",
+    method="POST",
+    path="/deployments",
+    tag="deployments",
+    summary="Create a new deployment",
+    description="Create a new deployment with specified configuration",
+    parameters=(),
+    body=CreateDeploymentRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(DeploymentResponseItem,),
+    result_type="DeploymentResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -18,11 +18,13 @@ from ...models.get_deployments_storage_filename_response_500 import (
     GetDeploymentsStorageFilenameResponse500,
 )
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     filename: str,
 ) -> dict[str, Any]:
 
@@ -129,7 +131,7 @@ def sync_detailed(
         Response[GetDeploymentsStorageFilenameResponse400 | GetDeploymentsStorageFilenameResponse404 | GetDeploymentsStorageFilenameResponse500 | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         filename=filename,
     )
 
@@ -197,7 +199,7 @@ async def asyncio_detailed(
         Response[GetDeploymentsStorageFilenameResponse400 | GetDeploymentsStorageFilenameResponse404 | GetDeploymentsStorageFilenameResponse500 | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         filename=filename,
     )
 
@@ -238,3 +240,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_deployments_storage_filename",
+    method="GET",
+    path="/deployments/storage/{filename}",
+    tag="deployments_storage",
+    summary="Download a file",
+    description="Download a file by redirecting to a signed URL",
+    parameters=(
+        Parameter(
+            name="filename",
+            python_name="filename",
+            location="path",
+            required=True,
+            type="str",
+            description="Filename",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="None",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,11 +12,12 @@ from ...models.get_deployments_storage_volumes_response_500 import (
 )
 from ...models.list_volumes_response import ListVolumesResponse
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -97,7 +98,7 @@ def sync_detailed(
         Response[GetDeploymentsStorageVolumesResponse500 | ListVolumesResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -143,7 +144,7 @@ async def asyncio_detailed(
         Response[GetDeploymentsStorageVolumesResponse500 | ListVolumesResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -171,3 +172,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_deployments_storage_volumes",
+    method="GET",
+    path="/deployments/storage/volumes",
+    tag="deployments_volumes",
+    summary="Get the list of project volumes",
+    description="Retrieve all volumes in your project",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(ListVolumesResponse,),
+    result_type="ListVolumesResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -16,11 +16,12 @@ from ...models.post_deployments_storage_volumes_response_500 import (
 )
 from ...models.volume_response_item import VolumeResponseItem
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: CreateVolumeRequest,
 ) -> dict[str, Any]:
@@ -134,7 +135,7 @@ def sync_detailed(
         Response[PostDeploymentsStorageVolumesResponse400 | PostDeploymentsStorageVolumesResponse500 | VolumeResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -200,7 +201,7 @@ async def asyncio_detailed(
         Response[PostDeploymentsStorageVolumesResponse400 | PostDeploymentsStorageVolumesResponse500 | VolumeResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -240,3 +241,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_deployments_storage_volumes",
+    method="POST",
+    path="/deployments/storage/volumes",
+    tag="deployments_volumes",
+    summary="Create a new volume",
+    description="Create a new volume to preload files in deployments",
+    parameters=(),
+    body=CreateVolumeRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(VolumeResponseItem,),
+    result_type="VolumeResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

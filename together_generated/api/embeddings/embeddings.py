@@ -12,12 +12,13 @@ from ...models.embeddings_response import EmbeddingsResponse
 from ...models.error_data import ErrorData
 from ...types import (
     UNSET,
+    Operation,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: EmbeddingsRequest | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -136,7 +137,7 @@ def sync_detailed(
         Response[EmbeddingsResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -195,7 +196,7 @@ async def asyncio_detailed(
         Response[EmbeddingsResponse | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -231,3 +232,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="embeddings",
+    method="POST",
+    path="/embeddings",
+    tag="embeddings",
+    summary="Create embedding",
+    description="Generate vector embeddings for one or more text inputs. Returns numerical arrays representing semantic meaning, useful for search, classification, and retrieval.",
+    parameters=(),
+    body=EmbeddingsRequest,
+    body_content_type="application/json",
+    body_required=False,
+    success_models=(EmbeddingsResponse,),
+    result_type="EmbeddingsResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,12 @@ from ...models.create_endpoint_request import CreateEndpointRequest
 from ...models.dedicated_endpoint import DedicatedEndpoint
 from ...models.error_data import ErrorData
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: CreateEndpointRequest,
 ) -> dict[str, Any]:
@@ -114,7 +115,7 @@ def sync_detailed(
         Response[DedicatedEndpoint | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -175,7 +176,7 @@ async def asyncio_detailed(
         Response[DedicatedEndpoint | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -212,3 +213,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="create_endpoint",
+    method="POST",
+    path="/endpoints",
+    tag="endpoints",
+    summary="Create a dedicated endpoint, it will start automatically",
+    description="Creates a new dedicated endpoint for serving models. The endpoint will automatically start after creation. You can deploy any supported model on hardware configurations that meet the model\u0027s requirements.",
+    parameters=(),
+    body=CreateEndpointRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(DedicatedEndpoint,),
+    result_type="DedicatedEndpoint",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     endpoint_id: str,
 ) -> dict[str, Any]:
 
@@ -104,7 +106,7 @@ def sync_detailed(
         Response[Any | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         endpoint_id=endpoint_id,
     )
 
@@ -163,7 +165,7 @@ async def asyncio_detailed(
         Response[Any | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         endpoint_id=endpoint_id,
     )
 
@@ -199,3 +201,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="delete_endpoint",
+    method="DELETE",
+    path="/endpoints/{endpoint_id}",
+    tag="endpoints",
+    summary="Delete endpoint",
+    description="Permanently deletes an endpoint. This action cannot be undone.",
+    parameters=(
+        Parameter(
+            name="endpointId",
+            python_name="endpoint_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the endpoint to delete",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="Any",
+    build_request=build_request,
+    parse_response=parse_response,
+)

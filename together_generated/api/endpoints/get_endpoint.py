@@ -11,11 +11,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.dedicated_endpoint import DedicatedEndpoint
 from ...models.error_data import ErrorData
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     endpoint_id: str,
 ) -> dict[str, Any]:
 
@@ -114,7 +116,7 @@ def sync_detailed(
         Response[DedicatedEndpoint | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         endpoint_id=endpoint_id,
     )
 
@@ -175,7 +177,7 @@ async def asyncio_detailed(
         Response[DedicatedEndpoint | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         endpoint_id=endpoint_id,
     )
 
@@ -212,3 +214,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_endpoint",
+    method="GET",
+    path="/endpoints/{endpoint_id}",
+    tag="endpoints",
+    summary="Get endpoint by ID",
+    description="Retrieves details about a specific endpoint, including its current state, configuration, and scaling settings.",
+    parameters=(
+        Parameter(
+            name="endpointId",
+            python_name="endpoint_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the endpoint to retrieve",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(DedicatedEndpoint,),
+    result_type="DedicatedEndpoint",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -16,12 +16,14 @@ from ...models.list_endpoints_usage_type import (
 )
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     type_: ListEndpointsType | Unset = UNSET,
     usage_type: ListEndpointsUsageType | Unset = UNSET,
@@ -155,7 +157,7 @@ def sync_detailed(
         Response[ErrorData | ListEndpointsResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         type_=type_,
         usage_type=usage_type,
         mine=mine,
@@ -226,7 +228,7 @@ async def asyncio_detailed(
         Response[ErrorData | ListEndpointsResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         type_=type_,
         usage_type=usage_type,
         mine=mine,
@@ -270,3 +272,46 @@ async def asyncio(
             mine=mine,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="list_endpoints",
+    method="GET",
+    path="/endpoints",
+    tag="endpoints",
+    summary="List all endpoints, can be filtered by type",
+    description="Returns a list of all endpoints associated with your account. You can filter the results by type (dedicated or serverless).",
+    parameters=(
+        Parameter(
+            name="type",
+            python_name="type_",
+            location="query",
+            required=False,
+            type="ListEndpointsType",
+            description="Filter endpoints by type",
+        ),
+        Parameter(
+            name="usage_type",
+            python_name="usage_type",
+            location="query",
+            required=False,
+            type="ListEndpointsUsageType",
+            description="Filter endpoints by usage type",
+        ),
+        Parameter(
+            name="mine",
+            python_name="mine",
+            location="query",
+            required=False,
+            type="bool",
+            description="If true, return only endpoints owned by the caller",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(ListEndpointsResponse200,),
+    result_type="ListEndpointsResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,11 +12,13 @@ from ...models.dedicated_endpoint import DedicatedEndpoint
 from ...models.error_data import ErrorData
 from ...models.update_endpoint_body import UpdateEndpointBody
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     endpoint_id: str,
     *,
     body: UpdateEndpointBody,
@@ -125,7 +127,7 @@ def sync_detailed(
         Response[DedicatedEndpoint | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         endpoint_id=endpoint_id,
         body=body,
     )
@@ -192,7 +194,7 @@ async def asyncio_detailed(
         Response[DedicatedEndpoint | ErrorData]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         endpoint_id=endpoint_id,
         body=body,
     )
@@ -233,3 +235,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="update_endpoint",
+    method="PATCH",
+    path="/endpoints/{endpoint_id}",
+    tag="endpoints",
+    summary="Update endpoint, this can also be used to start or stop a dedicated endpoint",
+    description="Updates an existing endpoint\u0027s configuration. You can modify the display name, autoscaling settings, or change the endpoint\u0027s state (start/stop).",
+    parameters=(
+        Parameter(
+            name="endpointId",
+            python_name="endpoint_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the endpoint to update",
+        ),
+    ),
+    body=UpdateEndpointBody,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(DedicatedEndpoint,),
+    result_type="DedicatedEndpoint",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,12 @@ from ...models.error_data import ErrorData
 from ...models.evaluation_response import EvaluationResponse
 from ...models.evaluation_typed_request import EvaluationTypedRequest
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: EvaluationTypedRequest,
 ) -> dict[str, Any]:
@@ -110,7 +111,7 @@ def sync_detailed(
         Response[ErrorData | EvaluationResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -163,7 +164,7 @@ async def asyncio_detailed(
         Response[ErrorData | EvaluationResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -196,3 +197,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="create_evaluation_job",
+    method="POST",
+    path="/evaluation",
+    tag="evaluation",
+    summary="Create an evaluation job",
+    description="",
+    parameters=(),
+    body=EvaluationTypedRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(EvaluationResponse,),
+    result_type="EvaluationResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,16 +11,18 @@ from ...models.error_data import ErrorData
 from ...models.evaluation_job import EvaluationJob
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
     field_error,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     status: str | Unset = UNSET,
-    limit: int | Unset = 10,
+    limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
 
     if (
@@ -150,7 +152,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     status: str | Unset = UNSET,
-    limit: int | Unset = 10,
+    limit: int | Unset = UNSET,
 ) -> Response[ErrorData | list[EvaluationJob]]:
     """Get all evaluation jobs
 
@@ -166,7 +168,7 @@ def sync_detailed(
         Response[ErrorData | list[EvaluationJob]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         status=status,
         limit=limit,
     )
@@ -182,7 +184,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     status: str | Unset = UNSET,
-    limit: int | Unset = 10,
+    limit: int | Unset = UNSET,
 ) -> ErrorData | list[EvaluationJob] | None:
     """Get all evaluation jobs
 
@@ -209,7 +211,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     status: str | Unset = UNSET,
-    limit: int | Unset = 10,
+    limit: int | Unset = UNSET,
 ) -> Response[ErrorData | list[EvaluationJob]]:
     """Get all evaluation jobs
 
@@ -225,7 +227,7 @@ async def asyncio_detailed(
         Response[ErrorData | list[EvaluationJob]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         status=status,
         limit=limit,
     )
@@ -239,7 +241,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     status: str | Unset = UNSET,
-    limit: int | Unset = 10,
+    limit: int | Unset = UNSET,
 ) -> ErrorData | list[EvaluationJob] | None:
     """Get all evaluation jobs
 
@@ -262,3 +264,38 @@ async def asyncio(
             limit=limit,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_all_evaluation_jobs",
+    method="GET",
+    path="/evaluation",
+    tag="evaluation",
+    summary="Get all evaluation jobs",
+    description="",
+    parameters=(
+        Parameter(
+            name="status",
+            python_name="status",
+            location="query",
+            required=False,
+            type="str",
+            description="Filter evaluation jobs by status",
+        ),
+        Parameter(
+            name="limit",
+            python_name="limit",
+            location="query",
+            required=False,
+            type="int",
+            description="Limit the number of results",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="list[EvaluationJob]",
+    build_request=build_request,
+    parse_response=parse_response,
+)

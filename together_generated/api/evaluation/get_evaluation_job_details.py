@@ -11,11 +11,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.evaluation_job import EvaluationJob
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -103,7 +105,7 @@ def sync_detailed(
         Response[ErrorData | EvaluationJob]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -156,7 +158,7 @@ async def asyncio_detailed(
         Response[ErrorData | EvaluationJob]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -189,3 +191,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_evaluation_job_details",
+    method="GET",
+    path="/evaluation/{id}",
+    tag="evaluation",
+    summary="Get evaluation job details",
+    description="",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the evaluation job to retrieve",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(EvaluationJob,),
+    result_type="EvaluationJob",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -13,11 +13,13 @@ from ...models.get_evaluation_job_status_and_results_response_200 import (
     GetEvaluationJobStatusAndResultsResponse200,
 )
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -111,7 +113,7 @@ def sync_detailed(
         Response[ErrorData | GetEvaluationJobStatusAndResultsResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -164,7 +166,7 @@ async def asyncio_detailed(
         Response[ErrorData | GetEvaluationJobStatusAndResultsResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -197,3 +199,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_evaluation_job_status_and_results",
+    method="GET",
+    path="/evaluation/{id}/status",
+    tag="evaluation",
+    summary="Get evaluation job status and results",
+    description="",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the evaluation job to get the status of",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GetEvaluationJobStatusAndResultsResponse200,),
+    result_type="GetEvaluationJobStatusAndResultsResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,14 +11,16 @@ from ...models.error_data import ErrorData
 from ...models.get_model_list_response_200 import GetModelListResponse200
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
-    model_source: str | Unset = "all",
+    model_source: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     if (
@@ -106,7 +108,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    model_source: str | Unset = "all",
+    model_source: str | Unset = UNSET,
 ) -> Response[ErrorData | GetModelListResponse200]:
     """Get model list
 
@@ -121,7 +123,7 @@ def sync_detailed(
         Response[ErrorData | GetModelListResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model_source=model_source,
     )
 
@@ -135,7 +137,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    model_source: str | Unset = "all",
+    model_source: str | Unset = UNSET,
 ) -> ErrorData | GetModelListResponse200 | None:
     """Get model list
 
@@ -159,7 +161,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    model_source: str | Unset = "all",
+    model_source: str | Unset = UNSET,
 ) -> Response[ErrorData | GetModelListResponse200]:
     """Get model list
 
@@ -174,7 +176,7 @@ async def asyncio_detailed(
         Response[ErrorData | GetModelListResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model_source=model_source,
     )
 
@@ -186,7 +188,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    model_source: str | Unset = "all",
+    model_source: str | Unset = UNSET,
 ) -> ErrorData | GetModelListResponse200 | None:
     """Get model list
 
@@ -207,3 +209,30 @@ async def asyncio(
             model_source=model_source,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_model_list",
+    method="GET",
+    path="/evaluation/model-list",
+    tag="evaluation",
+    summary="Get model list",
+    description="",
+    parameters=(
+        Parameter(
+            name="model_source",
+            python_name="model_source",
+            location="query",
+            required=False,
+            type="str",
+            description="Filter models by source",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GetModelListResponse200,),
+    result_type="GetModelListResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

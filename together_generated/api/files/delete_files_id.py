@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.file_delete_response import FileDeleteResponse
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -96,7 +98,7 @@ def sync_detailed(
         Response[FileDeleteResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -153,7 +155,7 @@ async def asyncio_detailed(
         Response[FileDeleteResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -188,3 +190,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="delete_files_id",
+    method="DELETE",
+    path="/files/{id}",
+    tag="files",
+    summary="Delete a file",
+    description="Delete a previously uploaded data file.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the file to delete",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FileDeleteResponse,),
+    result_type="FileDeleteResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

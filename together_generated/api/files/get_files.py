@@ -9,11 +9,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.file_list import FileList
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -85,7 +86,7 @@ def sync_detailed(
         Response[FileList]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -131,7 +132,7 @@ async def asyncio_detailed(
         Response[FileList]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -159,3 +160,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_files",
+    method="GET",
+    path="/files",
+    tag="files",
+    summary="List all files",
+    description="List the metadata for all uploaded data files.",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FileList,),
+    result_type="FileList",
+    build_request=build_request,
+    parse_response=parse_response,
+)

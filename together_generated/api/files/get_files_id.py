@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.file_response import FileResponse
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -94,7 +96,7 @@ def sync_detailed(
         Response[FileResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -151,7 +153,7 @@ async def asyncio_detailed(
         Response[FileResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -186,3 +188,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_files_id",
+    method="GET",
+    path="/files/{id}",
+    tag="files",
+    summary="Retrieve file metadata",
+    description="Retrieve the metadata for a single uploaded data file.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the file to retrieve",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FileResponse,),
+    result_type="FileResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,11 +12,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...types import (
     File,
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -97,7 +99,7 @@ def sync_detailed(
         Response[ErrorData | File]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -154,7 +156,7 @@ async def asyncio_detailed(
         Response[ErrorData | File]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -189,3 +191,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_files_id_content",
+    method="GET",
+    path="/files/{id}/content",
+    tag="files",
+    summary="Get file contents",
+    description="Get the contents of a single uploaded data file.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the file to get the content of",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="File",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,12 @@ from ...models.error_data import ErrorData
 from ...models.file_response import FileResponse
 from ...models.post_files_upload_body import PostFilesUploadBody
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: PostFilesUploadBody,
 ) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def sync_detailed(
         Response[ErrorData | FileResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -172,7 +173,7 @@ async def asyncio_detailed(
         Response[ErrorData | FileResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -207,3 +208,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_files_upload",
+    method="POST",
+    path="/files/upload",
+    tag="files",
+    summary="Upload a file",
+    description="Upload a file with specified purpose, file name, and file type.",
+    parameters=(),
+    body=PostFilesUploadBody,
+    body_content_type="multipart/form-data",
+    body_required=True,
+    success_models=(FileResponse,),
+    result_type="FileResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,15 +12,17 @@ from ...models.error_data import ErrorData
 from ...models.finetune_delete_response import FinetuneDeleteResponse
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
     *,
-    force: bool | Unset = False,
+    force: bool | Unset = UNSET,
 ) -> dict[str, Any]:
 
     if (
@@ -111,7 +113,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    force: bool | Unset = False,
+    force: bool | Unset = UNSET,
 ) -> Response[ErrorData | FinetuneDeleteResponse]:
     """Delete a fine-tune job
 
@@ -129,7 +131,7 @@ def sync_detailed(
         Response[ErrorData | FinetuneDeleteResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         force=force,
     )
@@ -145,7 +147,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    force: bool | Unset = False,
+    force: bool | Unset = UNSET,
 ) -> ErrorData | FinetuneDeleteResponse | None:
     """Delete a fine-tune job
 
@@ -174,7 +176,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    force: bool | Unset = False,
+    force: bool | Unset = UNSET,
 ) -> Response[ErrorData | FinetuneDeleteResponse]:
     """Delete a fine-tune job
 
@@ -192,7 +194,7 @@ async def asyncio_detailed(
         Response[ErrorData | FinetuneDeleteResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         force=force,
     )
@@ -206,7 +208,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient | Client,
-    force: bool | Unset = False,
+    force: bool | Unset = UNSET,
 ) -> ErrorData | FinetuneDeleteResponse | None:
     """Delete a fine-tune job
 
@@ -231,3 +233,38 @@ async def asyncio(
             force=force,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="delete_fine_tunes_id",
+    method="DELETE",
+    path="/fine-tunes/{id}",
+    tag="fine_tuning",
+    summary="Delete a fine-tune job",
+    description="Delete a fine-tuning job.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the fine-tune job to delete",
+        ),
+        Parameter(
+            name="force",
+            python_name="force",
+            location="query",
+            required=False,
+            type="bool",
+            description="Deprecated and unused parameter.",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FinetuneDeleteResponse,),
+    result_type="FinetuneDeleteResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -9,11 +9,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.finetune_truncated_list import FinetuneTruncatedList
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -87,7 +88,7 @@ def sync_detailed(
         Response[FinetuneTruncatedList]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -133,7 +134,7 @@ async def asyncio_detailed(
         Response[FinetuneTruncatedList]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -161,3 +162,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_fine_tunes",
+    method="GET",
+    path="/fine-tunes",
+    tag="fine_tuning",
+    summary="List all jobs",
+    description="List the metadata for all fine-tuning jobs. Returns a list of FinetuneResponseTruncated objects.",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FinetuneTruncatedList,),
+    result_type="FinetuneTruncatedList",
+    build_request=build_request,
+    parse_response=parse_response,
+)

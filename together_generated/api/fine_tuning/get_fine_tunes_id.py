@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.finetune_response import FinetuneResponse
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -96,7 +98,7 @@ def sync_detailed(
         Response[FinetuneResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -153,7 +155,7 @@ async def asyncio_detailed(
         Response[FinetuneResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -188,3 +190,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_fine_tunes_id",
+    method="GET",
+    path="/fine-tunes/{id}",
+    tag="fine_tuning",
+    summary="List job",
+    description="List the metadata for a single fine-tuning job.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the job to retrieve",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FinetuneResponse,),
+    result_type="FinetuneResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.finetune_list_events import FinetuneListEvents
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -96,7 +98,7 @@ def sync_detailed(
         Response[FinetuneListEvents]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -153,7 +155,7 @@ async def asyncio_detailed(
         Response[FinetuneListEvents]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -188,3 +190,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_fine_tunes_id_events",
+    method="GET",
+    path="/fine-tunes/{id}/events",
+    tag="fine_tuning",
+    summary="List job events",
+    description="List the events for a single fine-tuning job.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the fine-tune job to list events for",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FinetuneListEvents,),
+    result_type="FinetuneListEvents",
+    build_request=build_request,
+    parse_response=parse_response,
+)

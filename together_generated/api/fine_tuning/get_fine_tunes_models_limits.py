@@ -13,11 +13,13 @@ from ...models.get_fine_tunes_models_limits_response_404 import (
 )
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     model_name: str,
 ) -> dict[str, Any]:
@@ -115,7 +117,7 @@ def sync_detailed(
         Response[FineTuneModelLimits | GetFineTunesModelsLimitsResponse404]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model_name=model_name,
     )
 
@@ -172,7 +174,7 @@ async def asyncio_detailed(
         Response[FineTuneModelLimits | GetFineTunesModelsLimitsResponse404]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model_name=model_name,
     )
 
@@ -207,3 +209,30 @@ async def asyncio(
             model_name=model_name,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_fine_tunes_models_limits",
+    method="GET",
+    path="/fine-tunes/models/limits",
+    tag="fine_tuning",
+    summary="Get model limits",
+    description="Get model limits for a specific fine-tuning model.",
+    parameters=(
+        Parameter(
+            name="model_name",
+            python_name="model_name",
+            location="query",
+            required=True,
+            type="str",
+            description="The model name to get limits for.",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FineTuneModelLimits,),
+    result_type="FineTuneModelLimits",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,12 @@ from ...models.get_fine_tunes_models_supported_response_200 import (
     GetFineTunesModelsSupportedResponse200,
 )
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -91,7 +92,7 @@ def sync_detailed(
         Response[GetFineTunesModelsSupportedResponse200]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -137,7 +138,7 @@ async def asyncio_detailed(
         Response[GetFineTunesModelsSupportedResponse200]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -165,3 +166,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_fine_tunes_models_supported",
+    method="GET",
+    path="/fine-tunes/models/supported",
+    tag="fine_tuning",
+    summary="List supported models",
+    description="List models supported for fine-tuning.",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GetFineTunesModelsSupportedResponse200,),
+    result_type="GetFineTunesModelsSupportedResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -15,12 +15,14 @@ from ...models.get_finetune_download_checkpoint import (
 from ...types import (
     UNSET,
     File,
+    Operation,
+    Parameter,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     ft_id: str,
     checkpoint_step: int | Unset = UNSET,
@@ -146,7 +148,7 @@ def sync_detailed(
         Response[Any | File]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         ft_id=ft_id,
         checkpoint_step=checkpoint_step,
         checkpoint=checkpoint,
@@ -219,7 +221,7 @@ async def asyncio_detailed(
         Response[Any | File]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         ft_id=ft_id,
         checkpoint_step=checkpoint_step,
         checkpoint=checkpoint,
@@ -264,3 +266,46 @@ async def asyncio(
             checkpoint=checkpoint,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_finetune_download",
+    method="GET",
+    path="/finetune/download",
+    tag="fine_tuning",
+    summary="Download model",
+    description="Receive a compressed fine-tuned model or checkpoint.",
+    parameters=(
+        Parameter(
+            name="ft_id",
+            python_name="ft_id",
+            location="query",
+            required=True,
+            type="str",
+            description="Fine-tune ID to download. A string that starts with `ft-`.",
+        ),
+        Parameter(
+            name="checkpoint_step",
+            python_name="checkpoint_step",
+            location="query",
+            required=False,
+            type="int",
+            description="Specifies step number for checkpoint to download. Ignores `checkpoint` value if set.",
+        ),
+        Parameter(
+            name="checkpoint",
+            python_name="checkpoint",
+            location="query",
+            required=False,
+            type="GetFinetuneDownloadCheckpoint",
+            description="Specifies checkpoint type to download - `merged` vs `adapter`. This field is required if the checkpoint_step is not set.",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="File",
+    build_request=build_request,
+    parse_response=parse_response,
+)

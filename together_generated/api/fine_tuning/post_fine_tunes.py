@@ -10,11 +10,12 @@ from ...client import AuthenticatedClient, Client
 from ...models.finetune_response_truncated import FinetuneResponseTruncated
 from ...models.post_fine_tunes_body import PostFineTunesBody
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: PostFineTunesBody,
 ) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def sync_detailed(
         Response[FinetuneResponseTruncated]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -158,7 +159,7 @@ async def asyncio_detailed(
         Response[FinetuneResponseTruncated]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -193,3 +194,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_fine_tunes",
+    method="POST",
+    path="/fine-tunes",
+    tag="fine_tuning",
+    summary="Create job",
+    description="Create a fine-tuning job with the provided model and training data.",
+    parameters=(),
+    body=PostFineTunesBody,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(FinetuneResponseTruncated,),
+    result_type="FinetuneResponseTruncated",
+    build_request=build_request,
+    parse_response=parse_response,
+)

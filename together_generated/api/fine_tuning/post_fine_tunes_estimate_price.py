@@ -13,11 +13,12 @@ from ...models.post_fine_tunes_estimate_price_response_200 import (
     PostFineTunesEstimatePriceResponse200,
 )
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: PostFineTunesEstimatePriceBody,
 ) -> dict[str, Any]:
@@ -111,7 +112,7 @@ def sync_detailed(
         Response[ErrorData | PostFineTunesEstimatePriceResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -168,7 +169,7 @@ async def asyncio_detailed(
         Response[ErrorData | PostFineTunesEstimatePriceResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -203,3 +204,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_fine_tunes_estimate_price",
+    method="POST",
+    path="/fine-tunes/estimate-price",
+    tag="fine_tuning",
+    summary="Estimate price",
+    description="Estimate the price of a fine-tuning job.",
+    parameters=(),
+    body=PostFineTunesEstimatePriceBody,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(PostFineTunesEstimatePriceResponse200,),
+    result_type="PostFineTunesEstimatePriceResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

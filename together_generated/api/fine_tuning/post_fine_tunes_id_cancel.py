@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.finetune_response_truncated import FinetuneResponseTruncated
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -104,7 +106,7 @@ def sync_detailed(
         Response[Any | FinetuneResponseTruncated]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -161,7 +163,7 @@ async def asyncio_detailed(
         Response[Any | FinetuneResponseTruncated]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -196,3 +198,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_fine_tunes_id_cancel",
+    method="POST",
+    path="/fine-tunes/{id}/cancel",
+    tag="fine_tuning",
+    summary="Cancel job",
+    description="Cancel a currently running fine-tuning job. Returns a FinetuneResponseTruncated object.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Fine-tune ID to cancel. A string that starts with `ft-`.",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(FinetuneResponseTruncated,),
+    result_type="FinetuneResponseTruncated",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -10,11 +10,12 @@ from ...client import AuthenticatedClient, Client
 from ...models.gpu_cluster_create_request import GPUClusterCreateRequest
 from ...models.gpu_cluster_info import GPUClusterInfo
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: GPUClusterCreateRequest,
 ) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def sync_detailed(
         Response[GPUClusterInfo]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -165,7 +166,7 @@ async def asyncio_detailed(
         Response[GPUClusterInfo]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -203,3 +204,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="gpu_cluster_service_create",
+    method="POST",
+    path="/compute/clusters",
+    tag="gpu_cluster_service",
+    summary="Create GPU Cluster",
+    description="Create an Instant Cluster on Together\u0027s high-performance GPU clusters.\nWith features like on-demand scaling, long-lived resizable high-bandwidth shared DC-local storage,\nKubernetes and Slurm cluster flavors, a REST API, and Terraform support,\nyou can run workloads flexibly without complex infrastructure management.\n",
+    parameters=(),
+    body=GPUClusterCreateRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(GPUClusterInfo,),
+    result_type="GPUClusterInfo",
+    build_request=build_request,
+    parse_response=parse_response,
+)

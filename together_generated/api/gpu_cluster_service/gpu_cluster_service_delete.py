@@ -12,11 +12,13 @@ from ...models.gpu_cluster_service_delete_response_200 import (
     GpuClusterServiceDeleteResponse200,
 )
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     cluster_id: str,
 ) -> dict[str, Any]:
 
@@ -98,7 +100,7 @@ def sync_detailed(
         Response[GpuClusterServiceDeleteResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         cluster_id=cluster_id,
     )
 
@@ -155,7 +157,7 @@ async def asyncio_detailed(
         Response[GpuClusterServiceDeleteResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         cluster_id=cluster_id,
     )
 
@@ -190,3 +192,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="gpu_cluster_service_delete",
+    method="DELETE",
+    path="/compute/clusters/{cluster_id}",
+    tag="gpu_cluster_service",
+    summary="Delete GPU cluster by cluster ID",
+    description="Delete a GPU cluster by cluster ID.",
+    parameters=(
+        Parameter(
+            name="cluster_id",
+            python_name="cluster_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the cluster to delete",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GpuClusterServiceDeleteResponse200,),
+    result_type="GpuClusterServiceDeleteResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

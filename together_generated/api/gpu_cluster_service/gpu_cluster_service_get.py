@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.gpu_cluster_info import GPUClusterInfo
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     cluster_id: str,
 ) -> dict[str, Any]:
 
@@ -94,7 +96,7 @@ def sync_detailed(
         Response[GPUClusterInfo]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         cluster_id=cluster_id,
     )
 
@@ -151,7 +153,7 @@ async def asyncio_detailed(
         Response[GPUClusterInfo]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         cluster_id=cluster_id,
     )
 
@@ -186,3 +188,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="gpu_cluster_service_get",
+    method="GET",
+    path="/compute/clusters/{cluster_id}",
+    tag="gpu_cluster_service",
+    summary="Get GPU cluster by cluster ID",
+    description="Retrieve information about a specific GPU cluster.",
+    parameters=(
+        Parameter(
+            name="cluster_id",
+            python_name="cluster_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the cluster to retrieve",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GPUClusterInfo,),
+    result_type="GPUClusterInfo",
+    build_request=build_request,
+    parse_response=parse_response,
+)

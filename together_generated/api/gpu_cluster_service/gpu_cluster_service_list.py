@@ -9,11 +9,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.gpu_clusters import GPUClusters
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -85,7 +86,7 @@ def sync_detailed(
         Response[GPUClusters]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -131,7 +132,7 @@ async def asyncio_detailed(
         Response[GPUClusters]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -159,3 +160,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="gpu_cluster_service_list",
+    method="GET",
+    path="/compute/clusters",
+    tag="gpu_cluster_service",
+    summary="List all GPU clusters.",
+    description="List all GPU clusters.",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GPUClusters,),
+    result_type="GPUClusters",
+    build_request=build_request,
+    parse_response=parse_response,
+)

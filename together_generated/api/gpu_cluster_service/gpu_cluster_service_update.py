@@ -11,11 +11,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.gpu_cluster_info import GPUClusterInfo
 from ...models.gpu_cluster_update_request import GPUClusterUpdateRequest
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     cluster_id: str,
     *,
     body: GPUClusterUpdateRequest,
@@ -105,7 +107,7 @@ def sync_detailed(
         Response[GPUClusterInfo]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         cluster_id=cluster_id,
         body=body,
     )
@@ -168,7 +170,7 @@ async def asyncio_detailed(
         Response[GPUClusterInfo]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         cluster_id=cluster_id,
         body=body,
     )
@@ -207,3 +209,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="gpu_cluster_service_update",
+    method="PUT",
+    path="/compute/clusters/{cluster_id}",
+    tag="gpu_cluster_service",
+    summary="Update a GPU Cluster.",
+    description="Update the configuration of an existing GPU cluster.",
+    parameters=(
+        Parameter(
+            name="cluster_id",
+            python_name="cluster_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the cluster to update",
+        ),
+    ),
+    body=GPUClusterUpdateRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(GPUClusterInfo,),
+    result_type="GPUClusterInfo",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,12 +11,14 @@ from ...models.error_data import ErrorData
 from ...models.list_hardware_response_200 import ListHardwareResponse200
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     model: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -129,7 +131,7 @@ def sync_detailed(
         Response[ErrorData | ListHardwareResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model=model,
     )
 
@@ -198,7 +200,7 @@ async def asyncio_detailed(
         Response[ErrorData | ListHardwareResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model=model,
     )
 
@@ -239,3 +241,30 @@ async def asyncio(
             model=model,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="list_hardware",
+    method="GET",
+    path="/hardware",
+    tag="hardware",
+    summary="List available hardware configurations",
+    description="Returns a list of available hardware configurations for deploying models. When a model parameter is provided, it returns only hardware configurations compatible with that model, including their current availability status.\n",
+    parameters=(
+        Parameter(
+            name="model",
+            python_name="model",
+            location="query",
+            required=False,
+            type="str",
+            description="Filter hardware configurations by model compatibility. When provided,\nthe response includes availability status for each compatible configuration.\n[See all of Together AI\u0027s dedicated models](https://docs.together.ai/docs/dedicated-models)\n",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(ListHardwareResponse200,),
+    result_type="ListHardwareResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -10,11 +10,12 @@ from ...client import AuthenticatedClient, Client
 from ...models.image_response import ImageResponse
 from ...models.post_images_generations_body import PostImagesGenerationsBody
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: PostImagesGenerationsBody,
 ) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def sync_detailed(
         Response[ImageResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -156,7 +157,7 @@ async def asyncio_detailed(
         Response[ImageResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -191,3 +192,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_images_generations",
+    method="POST",
+    path="/images/generations",
+    tag="images",
+    summary="Create image",
+    description="Use an image model to generate an image for a given prompt.",
+    parameters=(),
+    body=PostImagesGenerationsBody,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(ImageResponse,),
+    result_type="ImageResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.job_info_success_response import JobInfoSuccessResponse
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     job_id: str,
 ) -> dict[str, Any]:
 
@@ -97,7 +99,7 @@ def sync_detailed(
         Response[JobInfoSuccessResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         job_id=job_id,
     )
 
@@ -156,7 +158,7 @@ async def asyncio_detailed(
         Response[JobInfoSuccessResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         job_id=job_id,
     )
 
@@ -192,3 +194,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_job",
+    method="GET",
+    path="/jobs/{job_id}",
+    tag="jobs",
+    summary="Get job status",
+    description="Get the status of a specific job",
+    parameters=(
+        Parameter(
+            name="jobId",
+            python_name="job_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the job to retrieve",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(JobInfoSuccessResponse,),
+    result_type="JobInfoSuccessResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

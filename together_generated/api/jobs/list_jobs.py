@@ -9,11 +9,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.jobs_info_success_response import JobsInfoSuccessResponse
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -87,7 +88,7 @@ def sync_detailed(
         Response[JobsInfoSuccessResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -133,7 +134,7 @@ async def asyncio_detailed(
         Response[JobsInfoSuccessResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -161,3 +162,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="list_jobs",
+    method="GET",
+    path="/jobs",
+    tag="jobs",
+    summary="List all jobs",
+    description="List all jobs and their statuses",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(JobsInfoSuccessResponse,),
+    result_type="JobsInfoSuccessResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,13 +11,15 @@ from ...models.error_data import ErrorData
 from ...models.model_info import ModelInfo
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
     field_error,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     dedicated: bool | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -175,7 +177,7 @@ def sync_detailed(
         Response[ErrorData | list[ModelInfo]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         dedicated=dedicated,
     )
 
@@ -232,7 +234,7 @@ async def asyncio_detailed(
         Response[ErrorData | list[ModelInfo]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         dedicated=dedicated,
     )
 
@@ -267,3 +269,30 @@ async def asyncio(
             dedicated=dedicated,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="models",
+    method="GET",
+    path="/models",
+    tag="models",
+    summary="List all models",
+    description="Lists all of Together\u0027s open-source models",
+    parameters=(
+        Parameter(
+            name="dedicated",
+            python_name="dedicated",
+            location="query",
+            required=False,
+            type="bool",
+            description="Filter models to only return dedicated models",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(),
+    result_type="list[ModelInfo]",
+    build_request=build_request,
+    parse_response=parse_response,
+)

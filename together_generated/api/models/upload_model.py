@@ -10,11 +10,12 @@ from ...client import AuthenticatedClient, Client
 from ...models.model_upload_request import ModelUploadRequest
 from ...models.model_upload_success_response import ModelUploadSuccessResponse
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: ModelUploadRequest,
 ) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def sync_detailed(
         Response[ModelUploadSuccessResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -158,7 +159,7 @@ async def asyncio_detailed(
         Response[ModelUploadSuccessResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -193,3 +194,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="upload_model",
+    method="POST",
+    path="/models",
+    tag="models",
+    summary="Upload a custom model or adapter",
+    description="Upload a custom model or adapter from Hugging Face or S3",
+    parameters=(),
+    body=ModelUploadRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(ModelUploadSuccessResponse,),
+    result_type="ModelUploadSuccessResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,12 @@ from ...models.queue_cancel_request import QueueCancelRequest
 from ...models.queue_cancel_response import QueueCancelResponse
 from ...models.queue_error import QueueError
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: QueueCancelRequest,
 ) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def sync_detailed(
         Response[QueueCancelResponse | QueueError]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -188,7 +189,7 @@ async def asyncio_detailed(
         Response[QueueCancelResponse | QueueError]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -226,3 +227,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="cancel_queue_job",
+    method="POST",
+    path="/queue/cancel",
+    tag="queue",
+    summary="Cancel a queued job",
+    description="Cancel a pending job. Only jobs in pending status can be canceled.\nRunning jobs cannot be stopped. Returns the job status after the\nattempt. If the job is not pending, returns 409 with the current status\nunchanged.\n",
+    parameters=(),
+    body=QueueCancelRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(QueueCancelResponse,),
+    result_type="QueueCancelResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

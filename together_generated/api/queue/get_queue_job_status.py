@@ -11,11 +11,13 @@ from ...models.queue_error import QueueError
 from ...models.queue_job_status_response import QueueJobStatusResponse
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     request_id: str,
     model: str,
@@ -139,7 +141,7 @@ def sync_detailed(
         Response[QueueError | QueueJobStatusResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         request_id=request_id,
         model=model,
     )
@@ -204,7 +206,7 @@ async def asyncio_detailed(
         Response[QueueError | QueueJobStatusResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         request_id=request_id,
         model=model,
     )
@@ -244,3 +246,38 @@ async def asyncio(
             model=model,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_queue_job_status",
+    method="GET",
+    path="/queue/status",
+    tag="queue",
+    summary="Get job status",
+    description="Poll the current status of a previously submitted job. Provide the request_id and model as query parameters.",
+    parameters=(
+        Parameter(
+            name="request_id",
+            python_name="request_id",
+            location="query",
+            required=True,
+            type="str",
+            description="Request ID returned from the submit endpoint",
+        ),
+        Parameter(
+            name="model",
+            python_name="model",
+            location="query",
+            required=True,
+            type="str",
+            description="Model name the job was submitted to",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(QueueJobStatusResponse,),
+    result_type="QueueJobStatusResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,13 @@ from ...models.queue_error import QueueError
 from ...models.queue_metrics_response import QueueMetricsResponse
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     model: str,
 ) -> dict[str, Any]:
@@ -123,7 +125,7 @@ def sync_detailed(
         Response[QueueError | QueueMetricsResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model=model,
     )
 
@@ -180,7 +182,7 @@ async def asyncio_detailed(
         Response[QueueError | QueueMetricsResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         model=model,
     )
 
@@ -215,3 +217,30 @@ async def asyncio(
             model=model,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_queue_metrics",
+    method="GET",
+    path="/queue/metrics",
+    tag="queue",
+    summary="Get queue metrics",
+    description="Get the current queue statistics for a model, including pending and running job counts.",
+    parameters=(
+        Parameter(
+            name="model",
+            python_name="model",
+            location="query",
+            required=True,
+            type="str",
+            description="Model name to get metrics for",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(QueueMetricsResponse,),
+    result_type="QueueMetricsResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

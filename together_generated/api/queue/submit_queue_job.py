@@ -11,11 +11,12 @@ from ...models.queue_error import QueueError
 from ...models.queue_job_request import QueueJobRequest
 from ...models.queue_job_response import QueueJobResponse
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: QueueJobRequest,
 ) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def sync_detailed(
         Response[QueueError | QueueJobResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -183,7 +184,7 @@ async def asyncio_detailed(
         Response[QueueError | QueueJobResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -221,3 +222,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="submit_queue_job",
+    method="POST",
+    path="/queue/submit",
+    tag="queue",
+    summary="Submit a queued job",
+    description="Submit a new job to the queue for asynchronous processing. Jobs are\nprocessed in strict priority order (higher priority first, FIFO within\nthe same priority). Returns a request ID that can be used to poll status\nor cancel the job.\n",
+    parameters=(),
+    body=QueueJobRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(QueueJobResponse,),
+    result_type="QueueJobResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,12 +12,13 @@ from ...models.rerank_request import RerankRequest
 from ...models.rerank_response import RerankResponse
 from ...types import (
     UNSET,
+    Operation,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: RerankRequest | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -134,7 +135,7 @@ def sync_detailed(
         Response[ErrorData | RerankResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -193,7 +194,7 @@ async def asyncio_detailed(
         Response[ErrorData | RerankResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -229,3 +230,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="rerank",
+    method="POST",
+    path="/rerank",
+    tag="rerank",
+    summary="Create a rerank request",
+    description="Rerank a list of documents by relevance to a query. Returns a relevance score and ordering index for each document.",
+    parameters=(),
+    body=RerankRequest,
+    body_content_type="application/json",
+    body_required=False,
+    success_models=(RerankResponse,),
+    result_type="RerankResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.rl_training_checkpoint_operation import RLTrainingCheckpointOperation
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     session_id: str,
 ) -> dict[str, Any]:
 
@@ -97,7 +99,7 @@ def sync_detailed(
         Response[ErrorData | RLTrainingCheckpointOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
     )
 
@@ -156,7 +158,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLTrainingCheckpointOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
     )
 
@@ -192,3 +194,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="create_training_checkpoint",
+    method="POST",
+    path="/rl/training-sessions/{session_id}/operations/training-checkpoint",
+    tag="rl",
+    summary="Save training checkpoint",
+    description="Submits an operation that will asynchronously save the full training state (adapter + optimizer + step).",
+    parameters=(
+        Parameter(
+            name="session_id",
+            python_name="session_id",
+            location="path",
+            required=True,
+            type="str",
+            description="Training session ID",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(RLTrainingCheckpointOperation,),
+    result_type="RLTrainingCheckpointOperation",
+    build_request=build_request,
+    parse_response=parse_response,
+)

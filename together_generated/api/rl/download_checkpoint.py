@@ -16,11 +16,13 @@ from ...models.rl_checkpoint_variant import (
 )
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
     *,
     variant: RLCheckpointVariant,
@@ -121,7 +123,7 @@ def sync_detailed(
         Response[ErrorData | RLCheckpointDownloadResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         variant=variant,
     )
@@ -188,7 +190,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLCheckpointDownloadResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         variant=variant,
     )
@@ -229,3 +231,38 @@ async def asyncio(
             variant=variant,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="download_checkpoint",
+    method="GET",
+    path="/rl/checkpoints/{id}/download",
+    tag="rl",
+    summary="Download checkpoint",
+    description="Returns presigned URLs for downloading a checkpoint\u0027s model files. Only inference checkpoints support downloading.",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="ID of the checkpoint",
+        ),
+        Parameter(
+            name="variant",
+            python_name="variant",
+            location="query",
+            required=True,
+            type="RLCheckpointVariant",
+            description="Checkpoint variant: merged (full model) or adapter (LoRA weights only)",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(RLCheckpointDownloadResponse,),
+    result_type="RLCheckpointDownloadResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

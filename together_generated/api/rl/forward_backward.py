@@ -12,11 +12,13 @@ from ...models.error_data import ErrorData
 from ...models.rl_forward_backward_body import RLForwardBackwardBody
 from ...models.rl_forward_backward_operation import RLForwardBackwardOperation
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     session_id: str,
     *,
     body: RLForwardBackwardBody,
@@ -108,7 +110,7 @@ def sync_detailed(
         Response[ErrorData | RLForwardBackwardOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         body=body,
     )
@@ -173,7 +175,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLForwardBackwardOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         body=body,
     )
@@ -213,3 +215,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="forward_backward",
+    method="POST",
+    path="/rl/training-sessions/{session_id}/operations/forward-backward",
+    tag="rl",
+    summary="Forward-backward pass",
+    description="Submits a forward-backward pass operation that will asynchronously compute gradients via backpropagation.",
+    parameters=(
+        Parameter(
+            name="session_id",
+            python_name="session_id",
+            location="path",
+            required=True,
+            type="str",
+            description="Training session ID",
+        ),
+    ),
+    body=RLForwardBackwardBody,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(RLForwardBackwardOperation,),
+    result_type="RLForwardBackwardOperation",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.rl_forward_backward_operation import RLForwardBackwardOperation
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     session_id: str,
     operation_id: str,
 ) -> dict[str, Any]:
@@ -100,7 +102,7 @@ def sync_detailed(
         Response[ErrorData | RLForwardBackwardOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         operation_id=operation_id,
     )
@@ -163,7 +165,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLForwardBackwardOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         operation_id=operation_id,
     )
@@ -202,3 +204,38 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_forward_backward_operation",
+    method="GET",
+    path="/rl/training-sessions/{session_id}/operations/forward-backward/{operation_id}",
+    tag="rl",
+    summary="Get forward-backward operation",
+    description="Retrieves the current status and result of a forward-backward operation.",
+    parameters=(
+        Parameter(
+            name="session_id",
+            python_name="session_id",
+            location="path",
+            required=True,
+            type="str",
+            description="Training session ID",
+        ),
+        Parameter(
+            name="operation_id",
+            python_name="operation_id",
+            location="path",
+            required=True,
+            type="str",
+            description="Operation ID",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(RLForwardBackwardOperation,),
+    result_type="RLForwardBackwardOperation",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.rl_optim_step_operation import RLOptimStepOperation
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     session_id: str,
     operation_id: str,
 ) -> dict[str, Any]:
@@ -100,7 +102,7 @@ def sync_detailed(
         Response[ErrorData | RLOptimStepOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         operation_id=operation_id,
     )
@@ -163,7 +165,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLOptimStepOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         operation_id=operation_id,
     )
@@ -202,3 +204,38 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_optim_step_operation",
+    method="GET",
+    path="/rl/training-sessions/{session_id}/operations/optim-step/{operation_id}",
+    tag="rl",
+    summary="Get optim-step operation",
+    description="Retrieves the current status and result of an optim-step operation.",
+    parameters=(
+        Parameter(
+            name="session_id",
+            python_name="session_id",
+            location="path",
+            required=True,
+            type="str",
+            description="Training session ID",
+        ),
+        Parameter(
+            name="operation_id",
+            python_name="operation_id",
+            location="path",
+            required=True,
+            type="str",
+            description="Operation ID",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(RLOptimStepOperation,),
+    result_type="RLOptimStepOperation",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -15,12 +15,14 @@ from ...models.rl_training_session_status import (
 from ...models.rl_training_sessions_list_response import RLTrainingSessionsListResponse
 from ...types import (
     UNSET,
+    Operation,
+    Parameter,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     status: RLTrainingSessionStatus | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -145,7 +147,7 @@ def sync_detailed(
         Response[ErrorData | RLTrainingSessionsListResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         status=status,
         limit=limit,
         after=after,
@@ -214,7 +216,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLTrainingSessionsListResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         status=status,
         limit=limit,
         after=after,
@@ -257,3 +259,46 @@ async def asyncio(
             after=after,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="list_training_sessions",
+    method="GET",
+    path="/rl/training-sessions",
+    tag="rl",
+    summary="List training sessions",
+    description="Lists all training sessions.",
+    parameters=(
+        Parameter(
+            name="status",
+            python_name="status",
+            location="query",
+            required=False,
+            type="RLTrainingSessionStatus",
+            description="Status of the training session",
+        ),
+        Parameter(
+            name="limit",
+            python_name="limit",
+            location="query",
+            required=False,
+            type="int",
+            description="Maximum number of sessions to return (1-100)",
+        ),
+        Parameter(
+            name="after",
+            python_name="after",
+            location="query",
+            required=False,
+            type="str",
+            description="Cursor for pagination (ID of the last session from the previous page)",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(RLTrainingSessionsListResponse,),
+    result_type="RLTrainingSessionsListResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,11 +12,13 @@ from ...models.error_data import ErrorData
 from ...models.rl_optim_step_body import RLOptimStepBody
 from ...models.rl_optim_step_operation import RLOptimStepOperation
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     session_id: str,
     *,
     body: RLOptimStepBody,
@@ -108,7 +110,7 @@ def sync_detailed(
         Response[ErrorData | RLOptimStepOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         body=body,
     )
@@ -173,7 +175,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLOptimStepOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         body=body,
     )
@@ -213,3 +215,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="optim_step",
+    method="POST",
+    path="/rl/training-sessions/{session_id}/operations/optim-step",
+    tag="rl",
+    summary="Optimizer step",
+    description="Submits an optimizer step operation that will asynchronously apply accumulated gradients to update model parameters.",
+    parameters=(
+        Parameter(
+            name="session_id",
+            python_name="session_id",
+            location="path",
+            required=True,
+            type="str",
+            description="Training session ID",
+        ),
+    ),
+    body=RLOptimStepBody,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(RLOptimStepOperation,),
+    result_type="RLOptimStepOperation",
+    build_request=build_request,
+    parse_response=parse_response,
+)

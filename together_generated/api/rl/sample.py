@@ -12,11 +12,13 @@ from ...models.error_data import ErrorData
 from ...models.rl_sample_body import RLSampleBody
 from ...models.rl_sample_operation import RLSampleOperation
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     session_id: str,
     *,
     body: RLSampleBody,
@@ -107,7 +109,7 @@ def sync_detailed(
         Response[ErrorData | RLSampleOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         body=body,
     )
@@ -170,7 +172,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLSampleOperation]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
         body=body,
     )
@@ -209,3 +211,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="sample",
+    method="POST",
+    path="/rl/training-sessions/{session_id}/operations/sample",
+    tag="rl",
+    summary="Sample",
+    description="Submits a sample operation that will asynchronously generate text completions with logprobs.",
+    parameters=(
+        Parameter(
+            name="session_id",
+            python_name="session_id",
+            location="path",
+            required=True,
+            type="str",
+            description="Training session ID",
+        ),
+    ),
+    body=RLSampleBody,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(RLSampleOperation,),
+    result_type="RLSampleOperation",
+    build_request=build_request,
+    parse_response=parse_response,
+)

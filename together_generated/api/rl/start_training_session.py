@@ -11,11 +11,12 @@ from ...models.error_data import ErrorData
 from ...models.rl_start_training_session_request import RLStartTrainingSessionRequest
 from ...models.rl_training_session import RLTrainingSession
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: RLStartTrainingSessionRequest,
 ) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def sync_detailed(
         Response[ErrorData | RLTrainingSession]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -158,7 +159,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLTrainingSession]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -193,3 +194,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="start_training_session",
+    method="POST",
+    path="/rl/training-sessions",
+    tag="rl",
+    summary="Create training session",
+    description="Creates a training session and returns its details.",
+    parameters=(),
+    body=RLStartTrainingSessionRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(RLTrainingSession,),
+    result_type="RLTrainingSession",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -11,11 +11,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.rl_training_session import RLTrainingSession
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     session_id: str,
 ) -> dict[str, Any]:
 
@@ -96,7 +98,7 @@ def sync_detailed(
         Response[ErrorData | RLTrainingSession]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
     )
 
@@ -153,7 +155,7 @@ async def asyncio_detailed(
         Response[ErrorData | RLTrainingSession]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         session_id=session_id,
     )
 
@@ -188,3 +190,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="stop_training_session",
+    method="POST",
+    path="/rl/training-sessions/{session_id}/stop",
+    tag="rl",
+    summary="Stop training session",
+    description="Stops a training session.",
+    parameters=(
+        Parameter(
+            name="session_id",
+            python_name="session_id",
+            location="path",
+            required=True,
+            type="str",
+            description="ID of the training session",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(RLTrainingSession,),
+    result_type="RLTrainingSession",
+    build_request=build_request,
+    parse_response=parse_response,
+)

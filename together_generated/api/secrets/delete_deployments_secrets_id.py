@@ -18,11 +18,13 @@ from ...models.delete_deployments_secrets_id_response_500 import (
     DeleteDeploymentsSecretsIdResponse500,
 )
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -129,7 +131,7 @@ def sync_detailed(
         Response[DeleteDeploymentsSecretsIdResponse200 | DeleteDeploymentsSecretsIdResponse404 | DeleteDeploymentsSecretsIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -195,7 +197,7 @@ async def asyncio_detailed(
         Response[DeleteDeploymentsSecretsIdResponse200 | DeleteDeploymentsSecretsIdResponse404 | DeleteDeploymentsSecretsIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -235,3 +237,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="delete_deployments_secrets_id",
+    method="DELETE",
+    path="/deployments/secrets/{id}",
+    tag="secrets",
+    summary="Delete a secret",
+    description="Delete an existing secret",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Secret ID or name",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(DeleteDeploymentsSecretsIdResponse200,),
+    result_type="DeleteDeploymentsSecretsIdResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,11 +12,12 @@ from ...models.get_deployments_secrets_response_500 import (
 )
 from ...models.list_secrets_response import ListSecretsResponse
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -95,7 +96,7 @@ def sync_detailed(
         Response[GetDeploymentsSecretsResponse500 | ListSecretsResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -141,7 +142,7 @@ async def asyncio_detailed(
         Response[GetDeploymentsSecretsResponse500 | ListSecretsResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -169,3 +170,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_deployments_secrets",
+    method="GET",
+    path="/deployments/secrets",
+    tag="secrets",
+    summary="Get the list of project secrets",
+    description="Retrieve all secrets in your project",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(ListSecretsResponse,),
+    result_type="ListSecretsResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

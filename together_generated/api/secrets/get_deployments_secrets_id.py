@@ -16,11 +16,13 @@ from ...models.get_deployments_secrets_id_response_500 import (
 )
 from ...models.secret_response_item import SecretResponseItem
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -125,7 +127,7 @@ def sync_detailed(
         Response[GetDeploymentsSecretsIdResponse404 | GetDeploymentsSecretsIdResponse500 | SecretResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -191,7 +193,7 @@ async def asyncio_detailed(
         Response[GetDeploymentsSecretsIdResponse404 | GetDeploymentsSecretsIdResponse500 | SecretResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -231,3 +233,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_deployments_secrets_id",
+    method="GET",
+    path="/deployments/secrets/{id}",
+    tag="secrets",
+    summary="Get a secret by ID or name",
+    description="Retrieve details of a specific secret by its ID or name",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Secret ID or name",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(SecretResponseItem,),
+    result_type="SecretResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -20,11 +20,13 @@ from ...models.patch_deployments_secrets_id_response_500 import (
 from ...models.secret_response_item import SecretResponseItem
 from ...models.update_secret_request import UpdateSecretRequest
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
     *,
     body: UpdateSecretRequest,
@@ -147,7 +149,7 @@ def sync_detailed(
         Response[PatchDeploymentsSecretsIdResponse400 | PatchDeploymentsSecretsIdResponse404 | PatchDeploymentsSecretsIdResponse500 | SecretResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         body=body,
     )
@@ -221,7 +223,7 @@ async def asyncio_detailed(
         Response[PatchDeploymentsSecretsIdResponse400 | PatchDeploymentsSecretsIdResponse404 | PatchDeploymentsSecretsIdResponse500 | SecretResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         body=body,
     )
@@ -266,3 +268,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="patch_deployments_secrets_id",
+    method="PATCH",
+    path="/deployments/secrets/{id}",
+    tag="secrets",
+    summary="Update a secret",
+    description="Update an existing secret\u0027s value or metadata",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Secret ID or name",
+        ),
+    ),
+    body=UpdateSecretRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(SecretResponseItem,),
+    result_type="SecretResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -16,11 +16,12 @@ from ...models.post_deployments_secrets_response_500 import (
 )
 from ...models.secret_response_item import SecretResponseItem
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: CreateSecretRequest,
 ) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def sync_detailed(
         Response[PostDeploymentsSecretsResponse400 | PostDeploymentsSecretsResponse500 | SecretResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -196,7 +197,7 @@ async def asyncio_detailed(
         Response[PostDeploymentsSecretsResponse400 | PostDeploymentsSecretsResponse500 | SecretResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -236,3 +237,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="post_deployments_secrets",
+    method="POST",
+    path="/deployments/secrets",
+    tag="secrets",
+    summary="Create a new secret",
+    description="Create a new secret to store sensitive configuration values",
+    parameters=(),
+    body=CreateSecretRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(SecretResponseItem,),
+    result_type="SecretResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -12,11 +12,12 @@ from ...models.gpu_clusters_shared_volume_create_request import (
     GPUClustersSharedVolumeCreateRequest,
 )
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: GPUClustersSharedVolumeCreateRequest,
 ) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def sync_detailed(
         Response[GPUClustersSharedVolume]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -172,7 +173,7 @@ async def asyncio_detailed(
         Response[GPUClustersSharedVolume]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -211,3 +212,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="shared_volume_service_create",
+    method="POST",
+    path="/compute/clusters/storage/volumes",
+    tag="shared_volume_service",
+    summary="Create a shared volume.",
+    description="Instant Clusters supports long-lived, resizable in-DC shared storage with user data persistence.\nYou can dynamically create and attach volumes to your cluster at cluster creation time, and resize as your data grows.\nAll shared storage is backed by multi-NIC bare metal paths, ensuring high-throughput and low-latency performance for shared storage.\n",
+    parameters=(),
+    body=GPUClustersSharedVolumeCreateRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(GPUClustersSharedVolume,),
+    result_type="GPUClustersSharedVolume",
+    build_request=build_request,
+    parse_response=parse_response,
+)

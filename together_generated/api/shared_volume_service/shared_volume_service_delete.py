@@ -12,11 +12,13 @@ from ...models.gpu_clusters_shared_volume_delete_response import (
     GPUClustersSharedVolumeDeleteResponse,
 )
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     volume_id: str,
 ) -> dict[str, Any]:
 
@@ -100,7 +102,7 @@ def sync_detailed(
         Response[GPUClustersSharedVolumeDeleteResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         volume_id=volume_id,
     )
 
@@ -157,7 +159,7 @@ async def asyncio_detailed(
         Response[GPUClustersSharedVolumeDeleteResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         volume_id=volume_id,
     )
 
@@ -192,3 +194,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="shared_volume_service_delete",
+    method="DELETE",
+    path="/compute/clusters/storage/volumes/{volume_id}",
+    tag="shared_volume_service",
+    summary="Delete shared volume by volume id.",
+    description="Delete a shared volume. Note that if this volume is attached to a cluster, deleting will fail.\n",
+    parameters=(
+        Parameter(
+            name="volume_id",
+            python_name="volume_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the volume to delete",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GPUClustersSharedVolumeDeleteResponse,),
+    result_type="GPUClustersSharedVolumeDeleteResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

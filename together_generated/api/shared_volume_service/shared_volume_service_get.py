@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.gpu_clusters_shared_volume import GPUClustersSharedVolume
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     volume_id: str,
 ) -> dict[str, Any]:
 
@@ -96,7 +98,7 @@ def sync_detailed(
         Response[GPUClustersSharedVolume]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         volume_id=volume_id,
     )
 
@@ -153,7 +155,7 @@ async def asyncio_detailed(
         Response[GPUClustersSharedVolume]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         volume_id=volume_id,
     )
 
@@ -188,3 +190,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="shared_volume_service_get",
+    method="GET",
+    path="/compute/clusters/storage/volumes/{volume_id}",
+    tag="shared_volume_service",
+    summary="Get shared volume by volume Id.",
+    description="Retrieve information about a specific shared volume.",
+    parameters=(
+        Parameter(
+            name="volume_id",
+            python_name="volume_id",
+            location="path",
+            required=True,
+            type="str",
+            description="The ID of the volume to retrieve",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GPUClustersSharedVolume,),
+    result_type="GPUClustersSharedVolume",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -9,11 +9,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.gpu_clusters_shared_volumes import GPUClustersSharedVolumes
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -87,7 +88,7 @@ def sync_detailed(
         Response[GPUClustersSharedVolumes]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -133,7 +134,7 @@ async def asyncio_detailed(
         Response[GPUClustersSharedVolumes]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -161,3 +162,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="shared_volume_service_list",
+    method="GET",
+    path="/compute/clusters/storage/volumes",
+    tag="shared_volume_service",
+    summary="List all shared volumes.",
+    description="List all shared volumes.",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(GPUClustersSharedVolumes,),
+    result_type="GPUClustersSharedVolumes",
+    build_request=build_request,
+    parse_response=parse_response,
+)

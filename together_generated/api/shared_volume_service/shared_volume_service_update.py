@@ -12,11 +12,12 @@ from ...models.gpu_clusters_shared_volume_update_request import (
     GPUClustersSharedVolumeUpdateRequest,
 )
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: GPUClustersSharedVolumeUpdateRequest,
 ) -> dict[str, Any]:
@@ -103,7 +104,7 @@ def sync_detailed(
         Response[GPUClustersSharedVolume]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -160,7 +161,7 @@ async def asyncio_detailed(
         Response[GPUClustersSharedVolume]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -195,3 +196,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="shared_volume_service_update",
+    method="PUT",
+    path="/compute/clusters/storage/volumes",
+    tag="shared_volume_service",
+    summary="Update a shared volume.",
+    description="Update the configuration of an existing shared volume.\n",
+    parameters=(),
+    body=GPUClustersSharedVolumeUpdateRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(GPUClustersSharedVolume,),
+    result_type="GPUClustersSharedVolume",
+    build_request=build_request,
+    parse_response=parse_response,
+)

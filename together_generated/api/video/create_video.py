@@ -11,12 +11,13 @@ from ...models.create_video_body import CreateVideoBody
 from ...models.video_job import VideoJob
 from ...types import (
     UNSET,
+    Operation,
     Response,
     Unset,
 )
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: CreateVideoBody | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def sync_detailed(
         Response[VideoJob]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -159,7 +160,7 @@ async def asyncio_detailed(
         Response[VideoJob]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         body=body,
     )
 
@@ -194,3 +195,21 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="create_video",
+    method="POST",
+    path="/videos",
+    tag="video",
+    summary="Create video",
+    description="Create a video",
+    parameters=(),
+    body=CreateVideoBody,
+    body_content_type="application/json",
+    body_required=False,
+    success_models=(VideoJob,),
+    result_type="VideoJob",
+    build_request=build_request,
+    parse_response=parse_response,
+)

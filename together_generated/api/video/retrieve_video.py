@@ -10,11 +10,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.video_job import VideoJob
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -102,7 +104,7 @@ def sync_detailed(
         Response[Any | VideoJob]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -159,7 +161,7 @@ async def asyncio_detailed(
         Response[Any | VideoJob]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -194,3 +196,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="retrieve_video",
+    method="GET",
+    path="/videos/{id}",
+    tag="video",
+    summary="Fetch video metadata",
+    description="Fetch video metadata",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Identifier of video from create response.",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(VideoJob,),
+    result_type="VideoJob",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -9,11 +9,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_voices_response import ListVoicesResponse
 from ...types import (
+    Operation,
     Response,
 )
 
 
-def _get_kwargs() -> dict[str, Any]:
+def build_request() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -87,7 +88,7 @@ def sync_detailed(
         Response[ListVoicesResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -133,7 +134,7 @@ async def asyncio_detailed(
         Response[ListVoicesResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = build_request()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -161,3 +162,21 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="fetch_voices",
+    method="GET",
+    path="/voices",
+    tag="voices",
+    summary="Fetch available voices for each model",
+    description="Fetch available voices for each model",
+    parameters=(),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(ListVoicesResponse,),
+    result_type="ListVoicesResponse",
+    build_request=build_request,
+    parse_response=parse_response,
+)

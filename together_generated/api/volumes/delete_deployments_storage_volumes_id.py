@@ -18,11 +18,13 @@ from ...models.delete_deployments_storage_volumes_id_response_500 import (
     DeleteDeploymentsStorageVolumesIdResponse500,
 )
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -135,7 +137,7 @@ def sync_detailed(
         Response[DeleteDeploymentsStorageVolumesIdResponse200 | DeleteDeploymentsStorageVolumesIdResponse404 | DeleteDeploymentsStorageVolumesIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -201,7 +203,7 @@ async def asyncio_detailed(
         Response[DeleteDeploymentsStorageVolumesIdResponse200 | DeleteDeploymentsStorageVolumesIdResponse404 | DeleteDeploymentsStorageVolumesIdResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -241,3 +243,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="delete_deployments_storage_volumes_id",
+    method="DELETE",
+    path="/deployments/storage/volumes/{id}",
+    tag="volumes",
+    summary="Delete a volume",
+    description="Delete an existing volume",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Volume ID or name",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(DeleteDeploymentsStorageVolumesIdResponse200,),
+    result_type="DeleteDeploymentsStorageVolumesIdResponse200",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -16,11 +16,13 @@ from ...models.get_deployments_storage_volumes_id_response_500 import (
 )
 from ...models.volume_response_item import VolumeResponseItem
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
 ) -> dict[str, Any]:
 
@@ -129,7 +131,7 @@ def sync_detailed(
         Response[GetDeploymentsStorageVolumesIdResponse404 | GetDeploymentsStorageVolumesIdResponse500 | VolumeResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -195,7 +197,7 @@ async def asyncio_detailed(
         Response[GetDeploymentsStorageVolumesIdResponse404 | GetDeploymentsStorageVolumesIdResponse500 | VolumeResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
     )
 
@@ -235,3 +237,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="get_deployments_storage_volumes_id",
+    method="GET",
+    path="/deployments/storage/volumes/{id}",
+    tag="volumes",
+    summary="Get a volume by ID or name",
+    description="Retrieve details of a specific volume by its ID or name",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Volume ID or name",
+        ),
+    ),
+    body=None,
+    body_content_type=None,
+    body_required=False,
+    success_models=(VolumeResponseItem,),
+    result_type="VolumeResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

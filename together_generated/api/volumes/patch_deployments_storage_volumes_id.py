@@ -20,11 +20,13 @@ from ...models.patch_deployments_storage_volumes_id_response_500 import (
 from ...models.update_volume_request import UpdateVolumeRequest
 from ...models.volume_response_item import VolumeResponseItem
 from ...types import (
+    Operation,
+    Parameter,
     Response,
 )
 
 
-def _get_kwargs(
+def build_request(
     id: str,
     *,
     body: UpdateVolumeRequest,
@@ -153,7 +155,7 @@ def sync_detailed(
         Response[PatchDeploymentsStorageVolumesIdResponse400 | PatchDeploymentsStorageVolumesIdResponse404 | PatchDeploymentsStorageVolumesIdResponse500 | VolumeResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         body=body,
     )
@@ -227,7 +229,7 @@ async def asyncio_detailed(
         Response[PatchDeploymentsStorageVolumesIdResponse400 | PatchDeploymentsStorageVolumesIdResponse404 | PatchDeploymentsStorageVolumesIdResponse500 | VolumeResponseItem]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = build_request(
         id=id,
         body=body,
     )
@@ -272,3 +274,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+OPERATION = Operation(
+    name="patch_deployments_storage_volumes_id",
+    method="PATCH",
+    path="/deployments/storage/volumes/{id}",
+    tag="volumes",
+    summary="Update a volume",
+    description="Update an existing volume\u0027s configuration or contents",
+    parameters=(
+        Parameter(
+            name="id",
+            python_name="id",
+            location="path",
+            required=True,
+            type="str",
+            description="Volume ID or name.",
+        ),
+    ),
+    body=UpdateVolumeRequest,
+    body_content_type="application/json",
+    body_required=True,
+    success_models=(VolumeResponseItem,),
+    result_type="VolumeResponseItem",
+    build_request=build_request,
+    parse_response=parse_response,
+)

@@ -1,0 +1,103 @@
+"""``together_generated/operations.py``: every operation of the spec in one light index.
+
+Written after openapi-python-client has run, from the overlaid spec and the generated
+endpoint modules: its entries (``OperationInfo``) name each operation and its module
+without importing any model, so a client can list the whole API at no import cost and
+load an operation's full description (its module's ``OPERATION``) on first use. The
+stream chunk model, which openapi-python-client does not carry to the templates (it reads
+one media type per response), is taken here from the ``text/event-stream`` response.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from openapi_python_client.strings import ClassName
+
+from generator.inventory import endpoint_modules, is_websocket, normalize, spec_operations
+
+_MODEL = re.compile(r'^    "(\w+)": "\.(\w+)",$', re.M)
+PREFIX = "together_generated.api."
+
+
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    ref = schema.get("$ref")
+    if not ref:
+        return None, schema
+    name = ref.rsplit("/", 1)[1]
+    return name, spec["components"]["schemas"][name]
+
+
+def stream_chunk(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
+    """The component name of the model each streamed event's ``data`` holds, if any."""
+    for code, response in (op.get("responses") or {}).items():
+        if not str(code).startswith("2"):
+            continue
+        media = ((response or {}).get("content") or {}).get("text/event-stream")
+        if not media or "schema" not in media:
+            continue
+        _, schema = _resolve(spec, media["schema"])
+        for branch in [*schema.get("oneOf", []), *schema.get("anyOf", [])] or [schema]:
+            branch_name, event = _resolve(spec, branch)
+            data = (event.get("properties") or {}).get("data")
+            if data is not None:
+                data_name, _ = _resolve(spec, data)
+                if data_name:
+                    return data_name
+            elif branch_name and "properties" in event and not schema.get("oneOf"):
+                return branch_name
+    return None
+
+
+def entries(spec: dict[str, Any], package: Path) -> list[dict[str, Any]]:
+    modules = endpoint_modules(package)
+    models = dict(_MODEL.findall((package / "models" / "__init__.py").read_text()))
+    found = []
+    for (method, path), op in sorted(spec_operations(spec).items(), key=lambda kv: kv[0][::-1]):
+        module = modules.get((method, normalize(path)))
+        if module is None:
+            continue  # reported as missing by the inventory
+        chunk = stream_chunk(spec, op)
+        chunk_ref = None
+        if chunk is not None:
+            cls = ClassName(chunk, "field_")
+            if cls not in models:
+                raise ValueError(f"{method} {path}: stream chunk model {cls} was not generated")
+            chunk_ref = f"{models[cls]}:{cls}"
+        found.append(
+            {
+                "operation_id": op.get("operationId") or "",
+                "method": method,
+                "path": path,
+                "tag": (op.get("tags") or ["default"])[0],
+                "module": module.removeprefix(PREFIX),
+                "summary": " ".join((op.get("summary") or "").split()),
+                "stream_chunk": chunk_ref,
+                "deprecated": bool(op.get("deprecated")),
+                "websocket": is_websocket(op),
+            }
+        )
+    return found
+
+
+def render(items: list[dict[str, Any]]) -> str:
+    lines = [
+        '"""Every operation of the API, in path order, without importing any of them: see',
+        '``OperationInfo`` (``.load()`` gives the module\'s full ``Operation``)."""',
+        "",
+        "from .types import OperationInfo",
+        "",
+        "OPERATIONS: tuple[OperationInfo, ...] = (",
+    ]
+    for item in items:
+        lines.append("    OperationInfo(")
+        lines += [f"        {key}={value!r}," for key, value in item.items()]
+        lines.append("    ),")
+    lines += [")", ""]
+    return "\n".join(lines)
+
+
+def write(spec: dict[str, Any], package: Path) -> None:
+    (package / "operations.py").write_text(render(entries(spec, package)))

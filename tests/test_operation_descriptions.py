@@ -1,0 +1,68 @@
+"""The generated description of each operation: what ``together/`` builds methods from."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from together_generated.operations import OPERATIONS
+from together_generated.types import UNSET, Operation
+
+
+def normalize(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+@pytest.mark.parametrize("info", OPERATIONS, ids=lambda info: info.key)
+def test_each_listed_operation_loads_its_description(info):
+    op = info.load()
+    assert isinstance(op, Operation)
+    assert (op.method, normalize(op.path)) == (info.method, normalize(info.path))
+    # The description's path template names its placeholders as build_request's arguments.
+    path_names = {p.python_name for p in op.parameters_in("path")}
+    assert path_names == {part[1:-1] for part in op.path.split("/") if part.startswith("{")}
+
+
+def test_the_index_lists_every_operation_once():
+    keys = [info.key for info in OPERATIONS]
+    assert len(keys) == len(set(keys))
+    assert len([i for i in OPERATIONS if not i.websocket]) == 96
+
+
+def test_streaming_operations_name_their_chunk_model():
+    chunks = {info.key: info.stream_chunk for info in OPERATIONS if info.stream_chunk}
+    assert chunks == {
+        "POST /chat/completions": "chat_completion_chunk:ChatCompletionChunk",
+        "POST /completions": "completion_chunk:CompletionChunk",
+        "POST /audio/speech": "audio_speech_stream_chunk:AudioSpeechStreamChunk",
+    }
+
+
+def test_a_description_builds_the_request_and_reads_the_answer():
+    op = next(i for i in OPERATIONS if i.key == "GET /batches/{id}").load()
+    request = op.build_request(id="batch-1")
+    assert (request["method"].upper(), request["url"]) == ("GET", "/batches/batch-1")
+    answer = httpx.Response(200, json={"id": "batch-1", "status": "SOMETHING_NEW"})
+    job = op.parse_response(answer)
+    assert (job.id, job.status) == ("batch-1", "SOMETHING_NEW")
+    assert op.success_models and op.success_models[0].__name__ == "BatchJob"
+
+
+def test_a_wrong_parameter_type_is_refused_by_name():
+    op = next(i for i in OPERATIONS if i.key == "GET /evaluation").load()
+    with pytest.raises(TypeError, match="limit"):
+        op.build_request(limit="ten")
+
+
+def test_spec_defaults_are_left_to_the_server():
+    # The spec gives defaults (context_length_exceeded_behavior="error", limit=10); a
+    # request built without them does not carry them.
+    from together_generated.models.chat_completion_request import ChatCompletionRequest
+
+    body = ChatCompletionRequest.from_dict({"model": "m", "messages": []})
+    assert body.context_length_exceeded_behavior is UNSET
+    assert body.to_dict() == {"model": "m", "messages": []}
+    op = next(i for i in OPERATIONS if i.key == "GET /evaluation").load()
+    assert op.build_request().get("params") == {}
