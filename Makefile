@@ -23,6 +23,7 @@ spec: $(STAMP)
 ## Regenerate together_generated/ from the pinned spec (or SPEC=path/to/other.yaml).
 generate: $(STAMP)
 	$(PY) -m generator $(SPEC)
+	$(PY) -c 'from together._namespaces import report; print(report())'
 
 ## Move the pin to another upstream commit: make pin COMMIT=<40-hex id>
 pin: $(STAMP)

@@ -1,89 +1,110 @@
-"""Every HTTP operation of the pinned spec is reachable through a client method.
+"""Every HTTP operation of the spec in use is a method of both clients, named by the
+operation table (``together/_table.py``) or, when the table doesn't name it, by its tag
+and operationId.
 
-The map is read from the code: each ``@operation`` method names the generated endpoint
-module it calls; the generated module says which METHOD and path it sends.
+``python -m tests.test_inventory`` prints the README's method table for the spec in use.
 """
 
 from __future__ import annotations
 
-import inspect
-import re
 from pathlib import Path
 
 import pytest
 
-from generator.inventory import endpoint_modules, is_websocket, normalize, spec_operations
+from generator.inventory import is_websocket, spec_operations
 from generator.specfile import load_yaml
 from together import AsyncTogether, Together
-from together._resource import Resource, operation
+from together._namespaces import layout, unnamed
+from together._table import NAMES, NAMESPACE_ALIASES
+from together_generated.operations import OPERATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "build" / "spec" / "together-openapi.yaml"
-_ENDPOINT_NAME = re.compile(r"""["']([a-z_]+\.[a-z_0-9]+)["']""")
 
 
-def method_map(client: object) -> dict[str, str]:
-    """``"files.upload"`` → generated module, for every operation on the client."""
-    found: dict[str, str] = {}
-    seen: set[int] = set()
-
-    def walk(obj: object, prefix: str) -> None:
-        if id(obj) in seen:
-            return
-        seen.add(id(obj))
-        for name in dir(type(obj)):
-            attr = inspect.getattr_static(type(obj), name)
-            if isinstance(attr, operation):
-                source = inspect.getsource(attr._function)
-                for module in _ENDPOINT_NAME.findall(source):
-                    found.setdefault(f"{prefix}{name}", f"together_generated.api.{module}")
-        for name, value in vars(obj).items():
-            if isinstance(value, Resource) and not name.startswith("_"):
-                walk(value, f"{prefix}{name}.")
-
-    walk(client, "")
-    return found
+def resolve(client: object, dotted: str) -> object:
+    obj = client
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
-def reached_operations(client: object) -> dict[tuple[str, str], list[str]]:
-    modules = {module: key for key, module in endpoint_modules(ROOT / "together_generated").items()}
-    reached: dict[tuple[str, str], list[str]] = {}
-    for method, module in method_map(client).items():
-        if module in modules:
-            reached.setdefault(modules[module], []).append(method)
-    return reached
+def method_names() -> dict[str, list[str]]:
+    """``"POST /batches"`` → every dotted method name that sends it."""
+    names: dict[str, list[str]] = {}
+    for namespace, methods in layout().items():
+        for method, entry in methods.items():
+            names.setdefault(entry.info.key, []).append(f"{namespace}.{method}")
+    return names
 
 
-@pytest.fixture(scope="module")
-def http_operations() -> list[tuple[str, str]]:
+def test_the_index_has_every_http_operation_of_the_spec():
     spec = load_yaml(SPEC)
-    return sorted(
-        (method, path)
-        for (method, path), op in spec_operations(spec).items()
-        if not is_websocket(op)
-    )
+    http = {f"{m} {p}" for (m, p), op in spec_operations(spec).items() if not is_websocket(op)}
+    assert {i.key for i in OPERATIONS if not i.websocket} == http
 
 
 @pytest.mark.parametrize("client_class", [Together, AsyncTogether])
-def test_every_http_operation_has_a_client_method(client_class, http_operations):
+def test_every_http_operation_has_a_client_method(client_class):
     client = client_class(api_key="k")
-    reached = reached_operations(client)
-    missing = [f"{m} {p}" for m, p in http_operations if (m, normalize(p)) not in reached]
-    assert len(http_operations) == 96
-    assert not missing, f"{len(missing)} operations have no client method:\n" + "\n".join(missing)
+    names = method_names()
+    missing = [i.key for i in OPERATIONS if not i.websocket and i.key not in names]
+    assert not missing, f"{len(missing)} operations have no client method: {missing}"
+    for dotted in (n for group in names.values() for n in group):
+        assert callable(resolve(client, dotted)), dotted
+
+
+def test_the_table_names_operations_of_the_pinned_spec():
+    # A name the spec no longer has is skipped at run time; at the pin there are none.
+    keys = {i.key for i in OPERATIONS}
+    assert sorted(set(NAMES) - keys) == []
+    assert unnamed() == []
+
+
+def test_namespace_aliases_are_the_same_objects():
+    client = Together(api_key="k")
+    for alias, target in NAMESPACE_ALIASES.items():
+        assert resolve(client, alias) is resolve(client, target), alias
 
 
 def test_sync_and_async_clients_have_the_same_methods():
-    assert method_map(Together(api_key="k")) == method_map(AsyncTogether(api_key="k"))
+    def methods(client: object) -> set[str]:
+        found = set()
+        for namespace in layout():
+            obj = resolve(client, namespace)
+            found |= {f"{namespace}.{n}" for n in dir(obj) if not n.startswith("_")}
+        return found
+
+    assert methods(Together(api_key="k")) == methods(AsyncTogether(api_key="k"))
 
 
 def print_table() -> None:  # pragma: no cover - `python -m tests.test_inventory` for the docs
-    reached = reached_operations(Together(api_key="k"))
-    spec_paths = {(m, normalize(p)): p for m, p in spec_operations(load_yaml(SPEC))}
-    for (method, path), names in sorted(reached.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        shown = spec_paths.get((method, path), path)
-        print(f"| `{method} {shown}` | {', '.join(f'`{n}`' for n in sorted(names))} |")
+    for info in sorted(OPERATIONS, key=lambda i: (i.path, i.method)):
+        if info.websocket:
+            continue
+        names = method_names()[info.key]
+        print(f"| `{info.key}` | {', '.join(f'`{n}`' for n in names)} |")
 
 
 if __name__ == "__main__":
     print_table()
+
+
+def test_an_operation_the_table_does_not_name_is_still_a_method(tmp_path):
+    # In a fresh interpreter: the table loses a name before any client is built.
+    import subprocess
+    import sys
+
+    code = (
+        "import together._table as t\n"
+        "del t.NAMES['GET /batches/{id}']\n"
+        "from together import Together\n"
+        "from together._namespaces import unnamed\n"
+        "c = Together(api_key='k')\n"
+        "print([i.key for i in unnamed()], callable(c.batches.get_batches_id),"
+        " hasattr(c.batches, 'retrieve'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "['GET /batches/{id}'] True False"

@@ -99,11 +99,22 @@ def test_the_1x_names_are_the_same_methods(client, httpserver):
     httpserver.expect_request("/v1/batches/b1", method="GET").respond_with_json(BATCH_JOB)
     assert client.batches.get_batch("b1").user_id == "user_789xyz012"
     for old, new in [
-        ("create_batch", "create"),
+        ("get_batch", "retrieve"),
         ("list_batches", "list"),
         ("cancel_batch", "cancel"),
     ]:
         assert type(client.batches).__dict__[old] is type(client.batches).__dict__[new]
+
+
+def test_the_1x_create_batch_takes_the_file_id_first(client, httpserver):
+    httpserver.expect_request("/v1/batches", method="POST").respond_with_json(
+        {"job": BATCH_JOB}, status=201
+    )
+    client.batches.create_batch("file-1", endpoint="/v1/chat/completions")
+    assert body_of(request_sent(httpserver)) == {
+        "input_file_id": "file-1",
+        "endpoint": "/v1/chat/completions",
+    }
 
 
 @pytest.mark.anyio

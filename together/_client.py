@@ -10,28 +10,39 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from . import _config
-from ._resource import M
+from ._namespaces import build
+from ._resource import M, Resource
 from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
-from .resources.batches import Batches
-from .resources.beta import Beta
-from .resources.clusters import Clusters
-from .resources.code_interpreter import CodeInterpreter
-from .resources.deployments import Deployments
-from .resources.endpoints import Endpoints
-from .resources.evaluation import Evaluation
-from .resources.files import Files
-from .resources.fine_tuning import FineTuning
-from .resources.inference import Chat, Completions, Embeddings, Images, Rerank
-from .resources.jobs import Jobs
-from .resources.media import Audio, Models, Videos
-from .resources.queue import Queue
-from .resources.rl import RL
 
 _Self = TypeVar("_Self", bound="_BaseClient[Any]")
 
 
 class _BaseClient(Generic[M]):
     _transport: M
+    # The namespaces, made from the operation table (``_table``, ``_namespaces``) when the
+    # client is built. Their methods' types come from the generated descriptions.
+    chat: Resource[M]
+    completions: Resource[M]
+    embeddings: Resource[M]
+    images: Resource[M]
+    rerank: Resource[M]
+    models: Resource[M]
+    audio: Resource[M]
+    videos: Resource[M]
+    files: Resource[M]
+    fine_tuning: Resource[M]
+    batches: Resource[M]
+    endpoints: Resource[M]
+    code_interpreter: Resource[M]
+    evaluation: Resource[M]
+    evals: Resource[M]
+    jobs: Resource[M]
+    queue: Resource[M]
+    clusters: Resource[M]
+    deployments: Resource[M]
+    rl: Resource[M]
+    post_training: Resource[M]
+    beta: Resource[M]
 
     def __init__(
         self,
@@ -95,28 +106,7 @@ class _BaseClient(Generic[M]):
     def _setup(self, settings: _config.Settings, pool: Pool[Any]) -> None:
         self._settings = settings
         self._transport = self._transport_class(settings, pool)
-        transport = self._transport
-        self.chat: Chat[M] = Chat(transport)
-        self.completions: Completions[M] = Completions(transport)
-        self.embeddings: Embeddings[M] = Embeddings(transport)
-        self.images: Images[M] = Images(transport)
-        self.rerank: Rerank[M] = Rerank(transport)
-        self.models: Models[M] = Models(transport)
-        self.audio: Audio[M] = Audio(transport)
-        self.videos: Videos[M] = Videos(transport)
-        self.files: Files[M] = Files(transport)
-        self.fine_tuning: FineTuning[M] = FineTuning(transport)
-        self.batches: Batches[M] = Batches(transport)
-        self.endpoints: Endpoints[M] = Endpoints(transport)
-        self.code_interpreter: CodeInterpreter[M] = CodeInterpreter(transport)
-        self.evaluation: Evaluation[M] = Evaluation(transport)
-        self.evals = self.evaluation  # the 3.x name
-        self.jobs: Jobs[M] = Jobs(transport)
-        self.queue: Queue[M] = Queue(transport)
-        self.clusters: Clusters[M] = Clusters(transport)
-        self.deployments: Deployments[M] = Deployments(transport)
-        self.rl: RL[M] = RL(transport)
-        self.beta: Beta[M] = Beta(transport)  # 3.x: beta.jig (deployments), beta.clusters
+        build(self, self._transport)
 
     # -- settings -------------------------------------------------------------
     @property

@@ -41,11 +41,18 @@ class Resource(Generic[M]):
     def __init__(self, transport: M) -> None:
         self._transport = transport
 
+    if TYPE_CHECKING:
+        # Methods and namespaces are set from the operation table when a client is built.
+        def __getattr__(self, name: str) -> Any: ...
+
 
 class bound_method(Generic[P, T]):
     """A method of a resource, written once for both clients: each subclass says in
     ``bind`` what calling it does on a given resource. The bound function is cached on the
     instance, so later look-ups skip the descriptor entirely."""
+
+    # Set on methods derived from the operation table: the operation they send.
+    operation_info: Any = None
 
     def __init__(self, function: Callable[Concatenate[Any, P], Any]) -> None:
         self._function = function
@@ -204,6 +211,13 @@ def api_call(
     fields = plain(fields)
     check_path(where, path or {})
     kwargs: dict[str, Any] = dict(path or {})
+    for p in op.parameters:
+        # Query and header parameters by their spec name too (``type`` is ``type_``); with
+        # a body, they are taken out of the fields first.
+        if p.location != "path":
+            key = p.python_name if p.python_name in fields else p.name
+            if key in fields and (op.body is not None or key != p.python_name):
+                kwargs[p.python_name] = fields.pop(key)
     if op.body is not None:
         model = build_model(op.body, fields, where)
         # A JSON body is sent as the caller gave it, once checked: the model's to_dict()

@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .._resource import M, api_call, build_model, describe, operation, parse_with
+from .._resource import M, api_call, build_model, describe, parse_with
 from .._transport import Call, split_options
 from .._upload import (
     AsyncOnly,
@@ -20,7 +20,7 @@ from .._upload import (
 from ._compat import StreamableResource
 
 if TYPE_CHECKING:
-    from together_generated.models import FileDeleteResponse, FileList, FileResponse
+    from together_generated.models import FileResponse
 
     from .._dataset_check import DatasetReport
 
@@ -107,21 +107,6 @@ class Files(StreamableResource[M]):
         from .._dataset_check import check_dataset
 
         return check_dataset(file, purpose=purpose)
-
-    @operation
-    def list(self, /, **options: Any) -> Call[FileList]:
-        """GET /files: every uploaded file (iterate it or use ``.data``)."""
-        return api_call("files.get_files", options, where="files.list")
-
-    @operation
-    def retrieve(self, /, id: str, **options: Any) -> Call[FileResponse]:
-        """GET /files/{id}: one file's metadata."""
-        return api_call("files.get_files_id", options, path={"id": id}, where="files.retrieve")
-
-    @operation
-    def delete(self, /, id: str, **options: Any) -> Call[FileDeleteResponse]:
-        """DELETE /files/{id}."""
-        return api_call("files.delete_files_id", options, path={"id": id}, where="files.delete")
 
     @file_operation
     def content(

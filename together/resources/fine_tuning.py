@@ -1,5 +1,5 @@
-"""Fine-tuning jobs: create, list, retrieve, cancel, delete, events, checkpoints, price
-estimates, model limits, downloads."""
+"""Fine-tuning: downloads of models and checkpoints, and the 1.x forms of two methods.
+Every other fine-tuning method is derived from the spec."""
 
 from __future__ import annotations
 
@@ -12,17 +12,7 @@ from .._upload import file_operation, is_async
 from ._compat import StreamableResource
 
 if TYPE_CHECKING:
-    from together_generated.models import (
-        FinetuneDeleteResponse,
-        FinetuneListCheckpoints,
-        FinetuneListEvents,
-        FineTuneModelLimits,
-        FinetuneResponse,
-        FinetuneResponseTruncated,
-        FinetuneTruncatedList,
-        GetFineTunesModelsSupportedResponse200,
-        PostFineTunesEstimatePriceResponse200,
-    )
+    from together_generated.models import FineTuneModelLimits
 
     from .._transport import Call
 
@@ -81,107 +71,12 @@ class FineTuning(StreamableResource[M]):
     read as it arrives."""
 
     @operation
-    def create(
-        self, /, *, training_file: str, model: str, **params: Any
-    ) -> Call[FinetuneResponseTruncated]:
-        """POST /fine-tunes: start a job. Keyword arguments are the request's fields
-        (``n_epochs``, ``learning_rate``, ``validation_file``, ``suffix``,
-        ``training_type={"type": "Lora", "lora_r": 8, ...}``,
-        ``training_method={"method": "dpo", ...}``, ...)."""
-        return api_call(
-            "fine_tuning.post_fine_tunes",
-            {"training_file": training_file, "model": model, **params},
-            where="fine_tuning.create",
-        )
-
-    @operation
-    def list(self, /, **options: Any) -> Call[FinetuneTruncatedList]:
-        """GET /fine-tunes: every job (iterate it or use ``.data``)."""
-        return api_call("fine_tuning.get_fine_tunes", options, where="fine_tuning.list")
-
-    @operation
-    def retrieve(self, /, id: str, **options: Any) -> Call[FinetuneResponse]:
-        """GET /fine-tunes/{id}."""
-        return api_call(
-            "fine_tuning.get_fine_tunes_id",
-            options,
-            path={"id": id},
-            where="fine_tuning.retrieve",
-        )
-
-    @operation
-    def cancel(self, /, id: str, **options: Any) -> Call[FinetuneResponseTruncated]:
-        """POST /fine-tunes/{id}/cancel."""
-        return api_call(
-            "fine_tuning.post_fine_tunes_id_cancel",
-            options,
-            path={"id": id},
-            where="fine_tuning.cancel",
-        )
-
-    @operation
-    def delete(self, /, id: str, **params: Any) -> Call[FinetuneDeleteResponse]:
-        """DELETE /fine-tunes/{id} (the spec's deprecated ``force`` is sent only if given)."""
-        return api_call(
-            "fine_tuning.delete_fine_tunes_id", params, path={"id": id}, where="fine_tuning.delete"
-        )
-
-    @operation
-    def list_events(self, /, id: str, **options: Any) -> Call[FinetuneListEvents]:
-        """GET /fine-tunes/{id}/events."""
-        return api_call(
-            "fine_tuning.get_fine_tunes_id_events",
-            options,
-            path={"id": id},
-            where="fine_tuning.list_events",
-        )
-
-    @operation
-    def list_checkpoints(self, /, id: str, **options: Any) -> Call[FinetuneListCheckpoints]:
-        """GET /fine-tunes/{id}/checkpoints."""
-        return api_call(
-            "fine_tuning.get_fine_tunes_id_checkpoints",
-            options,
-            path={"id": id},
-            where="fine_tuning.list_checkpoints",
-        )
-
-    @operation
-    def estimate_price(
-        self, /, *, training_file: str, **params: Any
-    ) -> Call[PostFineTunesEstimatePriceResponse200]:
-        """POST /fine-tunes/estimate-price (``model``, ``n_epochs``, ``training_method``, ...)."""
-        return api_call(
-            "fine_tuning.post_fine_tunes_estimate_price",
-            {"training_file": training_file, **params},
-            where="fine_tuning.estimate_price",
-        )
-
-    @operation
-    def model_limits(self, /, *, model_name: str, **options: Any) -> Call[FineTuneModelLimits]:
-        """GET /fine-tunes/models/limits?model_name=...: what a model allows for fine-tuning."""
-        return api_call(
-            "fine_tuning.get_fine_tunes_models_limits",
-            {"model_name": model_name, **options},
-            where="fine_tuning.model_limits",
-        )
-
-    @operation
     def get_model_limits(self, /, *, model: str, **options: Any) -> Call[FineTuneModelLimits]:
         """The 1.x name of ``model_limits`` (its argument was ``model``)."""
         return api_call(
             "fine_tuning.get_fine_tunes_models_limits",
             {"model_name": model, **options},
             where="fine_tuning.get_model_limits",
-        )
-
-    @operation
-    def supported_models(self, /, **options: Any) -> Call[GetFineTunesModelsSupportedResponse200]:
-        """GET /fine-tunes/models/supported: the models that can be fine-tuned (``.models``)."""
-        return api_call(
-            "fine_tuning.get_fine_tunes_models_supported",
-            options,
-            where="fine_tuning.supported_models",
         )
 
     @file_operation

@@ -1,4 +1,5 @@
-"""Audio (speech, transcription, translation, voices), video, and models."""
+"""Audio (speech, transcription, translation) and model uploads: the methods that do more
+than the spec says. The others of these namespaces are derived from the spec."""
 
 from __future__ import annotations
 
@@ -16,12 +17,7 @@ from .._transport import Call
 from ._compat import StreamableResource, inner_view
 
 if TYPE_CHECKING:
-    from together_generated.models import (
-        ListVoicesResponse,
-        ModelInfo,
-        ModelUploadSuccessResponse,
-        VideoJob,
-    )
+    from together_generated.models import ModelUploadSuccessResponse
 
 
 def _audio_stream(response: httpx.Response, strict: bool = False) -> Stream[bytes] | ByteStream:
@@ -46,17 +42,13 @@ class AudioBytes(bytes):
 
 class Speech(StreamableResource[M]):
     @operation
-    def create(
-        self, /, *, model: str, input: str, voice: str, stream: bool = False, **params: Any
-    ) -> Call[Any]:
+    def create(self, /, **params: Any) -> Call[Any]:
         """POST /audio/speech: the audio as bytes (AudioBytes, with 1.x's
         ``stream_to_file(path)``), or with ``stream=True`` an iterable of audio byte chunks
         (a context manager; close it to stop early). ``with_streaming_response.create``
         (3.x) gives the open response instead."""
-        fields = {"model": model, "input": input, "voice": voice, **params}
-        if stream:
-            fields["stream"] = True
-        call = api_call("audio.audio_speech", fields, where="audio.speech.create")
+        stream = bool(params.get("stream"))
+        call = api_call("audio.audio_speech", params, where="audio.speech.create")
         from .._download import BINARY_ACCEPT
 
         # The answer is audio (or SSE chunks of it), never JSON: ask for what will come.
@@ -93,53 +85,17 @@ class Translations(Resource[M]):
         return _transcribe("audio.audio_translations", file, params, "audio.translations.create")
 
 
-class Voices(Resource[M]):
-    @operation
-    def list(self, /, **options: Any) -> Call[ListVoicesResponse]:
-        """GET /voices: the voices each speech model offers."""
-        return api_call("voices.fetch_voices", options, where="audio.voices.list")
-
-
-class Audio(Resource[M]):
-    def __init__(self, transport: M) -> None:
-        super().__init__(transport)
-        self.speech: Speech[M] = Speech(transport)
-        self.transcriptions: Transcriptions[M] = Transcriptions(transport)
-        self.translations: Translations[M] = Translations(transport)
-        self.voices: Voices[M] = Voices(transport)
-
-
-class Videos(Resource[M]):
-    @operation
-    def create(self, /, *, model: str, **params: Any) -> Call[VideoJob]:
-        """POST /videos: starts a generation job; poll it with ``retrieve``."""
-        return api_call("video.create_video", {"model": model, **params}, where="videos.create")
-
-    @operation
-    def retrieve(self, /, id: str, **options: Any) -> Call[VideoJob]:
-        """GET /videos/{id}."""
-        return api_call("video.retrieve_video", options, path={"id": id}, where="videos.retrieve")
-
-
 class Models(Resource[M]):
     @operation
-    def list(self, /, **params: Any) -> Call[list[ModelInfo]]:
-        """GET /models (``dedicated=True`` lists dedicated-endpoint models only)."""
-        return api_call("models.models", params, where="models.list")
-
-    @operation
-    def upload(
-        self, /, model_name: str, model_source: str, **params: Any
-    ) -> Call[ModelUploadSuccessResponse]:
+    def upload(self, /, *args: Any, **params: Any) -> Call[ModelUploadSuccessResponse]:
         """POST /models: import a model from Hugging Face or S3. The job's fields are in
         ``.data``, and (as 1.x had them) on the result itself: ``.job_id``."""
         from together_generated.models.model_upload_success_response import (
             ModelUploadSuccessResponse,
         )
 
-        call = api_call(
-            "models.upload_model",
-            {"model_name": model_name, "model_source": model_source, **params},
-            where="models.upload",
-        )
+        if len(args) > 2:
+            raise TypeError("models.upload() takes at most 2 positional arguments")
+        params.update(zip(("model_name", "model_source"), args, strict=False))  # 1.x order
+        call = api_call("models.upload_model", params, where="models.upload")
         return inner_view(call, ModelUploadSuccessResponse, "data")

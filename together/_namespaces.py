@@ -1,0 +1,195 @@
+"""The clients' namespaces and methods, derived from the operation table and the spec.
+
+``layout()`` places every operation of ``together_generated.operations`` under its name
+from ``_table.NAMES`` (or, for one the table doesn't name, under its tag's namespace with
+a name from its operationId). ``build(client)`` makes the namespace objects: a
+hand-written class where one adds behaviour (``resources.CLASSES``), otherwise a plain
+``Resource``. A method the class does not define itself is derived from the operation's
+generated description: positional arguments are the path parameters, keyword arguments
+the body's fields or the query parameters, plus the per-call options.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+import threading
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ._resource import Resource, api_call, describe, operation
+from ._table import NAMES, NAMESPACE_ALIASES
+
+if TYPE_CHECKING:
+    from together_generated.types import OperationInfo
+
+    from ._transport import Call
+
+
+def default_name(info: OperationInfo) -> tuple[str, str]:
+    """(namespace, method) of an operation the table doesn't name: its generated module's
+    tag folder and name (the operationId in snake case, else its method and path)."""
+    namespace, _, name = info.module.partition(".")
+    return namespace, name
+
+
+_NAME = re.compile(r"^([\w.]+)\.(\w+)(?:\(([\w, ]*)\))?$")
+
+
+class Entry(NamedTuple):
+    info: OperationInfo
+    positional: tuple[str, ...] | None  # fields taken by position, when the table says
+
+
+@functools.lru_cache(maxsize=1)
+def layout() -> dict[str, dict[str, Entry]]:
+    """namespace path (``"chat.completions"``) → method name → its operation, for every
+    HTTP operation of the spec in use; parents of namespaces are present, maybe empty."""
+    from together_generated.operations import OPERATIONS
+
+    tree: dict[str, dict[str, Entry]] = {}
+    for info in OPERATIONS:
+        if info.websocket:
+            continue
+        for name in NAMES.get(info.key) or (".".join(default_name(info)),):
+            match = _NAME.match(name)
+            if match is None:
+                raise ValueError(f"_table.NAMES[{info.key!r}]: {name!r} is not a dotted name")
+            namespace, method, fields = match.groups()
+            positional = None if fields is None else tuple(re.findall(r"\w+", fields))
+            tree.setdefault(namespace, {}).setdefault(method, Entry(info, positional))
+    for namespace in [*tree, *NAMESPACE_ALIASES]:
+        parts = namespace.split(".")
+        for depth in range(1, len(parts)):
+            parent = ".".join(parts[:depth])
+            if parent not in NAMESPACE_ALIASES:
+                tree.setdefault(parent, {})
+    return tree
+
+
+def unnamed() -> list[OperationInfo]:
+    """The operations of the spec in use that the table doesn't name."""
+    from together_generated.operations import OPERATIONS
+
+    return [i for i in OPERATIONS if not i.websocket and i.key not in NAMES]
+
+
+def stream_model(info: OperationInfo) -> Any:
+    module, _, name = (info.stream_chunk or "").partition(":")
+    return getattr(importlib.import_module(f"together_generated.models.{module}"), name)
+
+
+def operation_call(
+    entry: Entry, where: str, args: tuple[Any, ...], params: dict[str, Any]
+) -> Call[Any]:
+    """The call of a derived method. Positional arguments are the fields the table names
+    (``clusters.storage.update(volume_id)``), else the last path parameters in order: one
+    argument is the last (``retrieve_sample(operation_id, session_id=...)``), as in the
+    official SDKs. Each may also be given by keyword, by its Python or its spec name."""
+    info = entry.info
+    op = describe(info.module)
+    in_path = op.parameters_in("path")
+    order = entry.positional
+    if order is None:
+        order = tuple(p.python_name for p in in_path[len(in_path) - len(args) :])
+    if len(args) > len(order) or (entry.positional is None and len(args) > len(in_path)):
+        names = ", ".join(entry.positional or [p.python_name for p in in_path]) or "none"
+        raise TypeError(
+            f"{where}() takes at most {len(entry.positional or in_path)} positional"
+            f" argument(s) ({names}), {len(args)} given; pass fields by keyword"
+        )
+    for name, value in zip(order, args, strict=False):
+        if name in params:
+            raise TypeError(f"{where}() got multiple values for argument {name!r}")
+        params[name] = value
+    path: dict[str, Any] = {}
+    for p in in_path:
+        key = p.python_name if p.python_name in params else p.name
+        if key not in params:
+            raise TypeError(f"{where}: missing required argument {p.python_name!r}")
+        path[p.python_name] = params.pop(key)
+    chunk = stream_model(info) if info.stream_chunk and params.get("stream") else None
+    return api_call(op, params, path=path, where=where, stream_chunk=chunk)
+
+
+def derived(entry: Entry, where: str, name: str) -> operation[Any, Any]:
+    info = entry.info
+
+    def build(self: Any, /, *args: Any, **params: Any) -> Call[Any]:
+        return operation_call(entry, where, args, params)
+
+    build.__name__ = name
+    build.__qualname__ = where
+    build.__doc__ = f"{info.method} {info.path}: {info.summary}"
+    method: operation[Any, Any] = operation(build)
+    method.operation_info = info
+    return method
+
+
+_GENERIC: dict[str, type[Resource[Any]]] = {}
+_READY: set[type] = set()
+_LOCK = threading.Lock()
+
+
+def namespace_class(path: str) -> type[Resource[Any]]:
+    """The class of the namespace at ``path``, with its derived methods installed (once)."""
+    from .resources import CLASSES
+
+    cls = CLASSES.get(path)
+    if cls is None:
+        cls = _GENERIC.get(path)
+        if cls is None:
+            title = "".join(part.title().replace("_", "") for part in path.split("."))
+            cls = _GENERIC[path] = type(title, (Resource,), {"__module__": __name__})
+    if cls not in _READY:
+        with _LOCK:
+            if cls not in _READY:
+                _install(cls, path)
+                _READY.add(cls)
+    return cls
+
+
+def _install(cls: type, path: str) -> None:
+    methods = layout().get(path, {})
+    own: dict[str, Any] = {}
+    for name, entry in methods.items():
+        if name in vars(cls):
+            own[entry.info.key] = vars(cls)[name]
+    for name, entry in methods.items():
+        if name in vars(cls):
+            continue
+        # An alias is the same method as the name it stands for.
+        method = own.get(entry.info.key)
+        if method is None:
+            method = own[entry.info.key] = derived(entry, f"{path}.{name}", name)
+            method.__set_name__(cls, name)
+        setattr(cls, name, method)
+
+
+def build(client: Any, transport: Any) -> dict[str, Resource[Any]]:
+    """Make the namespace objects of ``client`` over ``transport`` and set them on it."""
+    objects: dict[str, Resource[Any]] = {}
+    for path in sorted(layout(), key=lambda p: p.count(".")):
+        obj = namespace_class(path)(transport)
+        objects[path] = obj
+        parent, _, leaf = path.rpartition(".")
+        setattr(objects[parent] if parent else client, leaf, obj)
+    for alias, target in NAMESPACE_ALIASES.items():  # in order: an alias may sit in one
+        if target in objects:
+            parent, _, leaf = alias.rpartition(".")
+            objects[alias] = objects[target]
+            setattr(objects[parent] if parent else client, leaf, objects[target])
+    return objects
+
+
+def report() -> str:
+    """What ``make generate`` prints after generating: the operations the table doesn't
+    name, with the names they get, and the table's names the spec doesn't have."""
+    from together_generated.operations import OPERATIONS
+
+    lines = [f"unnamed: {len(unnamed())} operations the table (together/_table.py) doesn't name"]
+    lines += [f"  {i.key} -> {'.'.join(default_name(i))}" for i in unnamed()]
+    gone = sorted(set(NAMES) - {i.key for i in OPERATIONS})
+    lines.append(f"gone: {len(gone)} operations of the table the spec doesn't have")
+    lines += [f"  {key} ({NAMES[key][0]}: no method)" for key in gone]
+    return "\n".join(lines)
