@@ -40,53 +40,61 @@ Effect = Call[Any] | Sleep | Local
 Script = Generator[Effect, Any, T]
 
 
-def _advance(script: Script[T], value: Any, error: BaseException | None) -> Effect:
-    """The script's next effect, given the last one's result or error."""
-    return script.throw(error) if error is not None else script.send(value)
+class _Stepper:
+    """Walks a script: ``next()`` gives its next effect (None once it has returned, its
+    result then in ``result``), after ``value`` or ``error`` were set to the outcome of
+    the last effect."""
+
+    def __init__(self, script: Script[Any]) -> None:
+        self.script = script
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.result: Any = None
+
+    def next(self) -> Effect | None:
+        try:
+            if self.error is not None:
+                return self.script.throw(self.error)
+            return self.script.send(self.value)
+        except StopIteration as stop:
+            self.result = stop.value
+            return None
+        finally:
+            self.value = self.error = None
 
 
 def drive(script: Script[T], transport: SyncTransport) -> T:
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            effect = _advance(script, value, error)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        value, error = None, None
+    steps = _Stepper(script)
+    while (effect := steps.next()) is not None:
         try:
             if isinstance(effect, Sleep):
                 time.sleep(effect.seconds)
             elif isinstance(effect, Local):
-                value = effect.function(*effect.args)
+                steps.value = effect.function(*effect.args)
             else:
-                value = transport.send(effect)
+                steps.value = transport.send(effect)
         except BaseException as exc:  # Ctrl-C included: the script decides
-            error = exc
+            steps.error = exc
+    return steps.result  # type: ignore[no-any-return]
 
 
 async def adrive(script: Script[T], transport: AsyncTransport) -> T:
     import asyncio
 
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            effect = _advance(script, value, error)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        value, error = None, None
+    steps = _Stepper(script)
+    while (effect := steps.next()) is not None:
         try:
             if isinstance(effect, Sleep):
                 await asyncio.sleep(effect.seconds)
             elif isinstance(effect, Local):
-                value = await asyncio.to_thread(effect.function, *effect.args)
+                steps.value = await asyncio.to_thread(effect.function, *effect.args)
+            elif isawaitable(value := await transport.send(effect)):
+                steps.value = await value  # a download being written
             else:
-                value = await transport.send(effect)
-                if isawaitable(value):  # a download being written
-                    value = await value
+                steps.value = value
         except BaseException as exc:  # cancellation included: the script decides
-            error = exc
+            steps.error = exc
+    return steps.result  # type: ignore[no-any-return]
 
 
 class script_method(bound_method[P, T]):

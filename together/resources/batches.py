@@ -97,20 +97,9 @@ class Batches(Resource[M]):
         """
         from .._batch.script import run_script
 
-        return run_script(
-            self,
-            requests,
-            endpoint=endpoint,
-            output=output,
-            poll_interval=poll_interval,
-            retry_failed=retry_failed,
-            cancel_on_interrupt=cancel_on_interrupt,
-            completion_window=completion_window,
-            max_requests=max_requests,
-            max_bytes=max_bytes,
-            progress=progress,
-            on_progress=on_progress,
-        )
+        options = dict(locals())  # every argument above, by name
+        del options["self"], options["requests"], options["run_script"]
+        return run_script(self, requests, **options)
 
     # The 1.x names.
     create_batch = create
