@@ -36,6 +36,9 @@ __all__ = [
     "AsyncTogether",
     "AuthenticationError",
     "BadRequestError",
+    "BatchRequestResult",
+    "BatchRunProgress",
+    "BatchRunResult",
     "ByteStream",
     "ConflictError",
     "DatasetReport",
@@ -54,27 +57,34 @@ __all__ = [
     "check_dataset",
 ]
 
-# The dataset checker loads on first use: most programs never call it.
+# The dataset checker and the batch runner's types load on first use: most programs
+# never use them. name -> (module, its name there)
 _LAZY = {
-    "DatasetReport": "DatasetReport",
-    "DatasetValidationError": "FileTypeError",  # a clearer name; FileTypeError is the SDK's
-    "FileTypeError": "FileTypeError",
-    "Problem": "Problem",
-    "check_dataset": "check_dataset",
+    "DatasetReport": ("_dataset_check", "DatasetReport"),
+    # a clearer name; FileTypeError is the SDK's
+    "DatasetValidationError": ("_dataset_check", "FileTypeError"),
+    "FileTypeError": ("_dataset_check", "FileTypeError"),
+    "Problem": ("_dataset_check", "Problem"),
+    "check_dataset": ("_dataset_check", "check_dataset"),
+    "BatchRequestResult": ("_batch.result", "BatchRequestResult"),
+    "BatchRunProgress": ("_batch.result", "BatchRunProgress"),
+    "BatchRunResult": ("_batch.result", "BatchRunResult"),
 }
 
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
-        from . import _dataset_check
+        import importlib
 
-        value = getattr(_dataset_check, _LAZY[name])
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(f".{module}", __name__), attribute)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'together' has no attribute {name!r}")
 
 
 if TYPE_CHECKING:
+    from ._batch.result import BatchRequestResult, BatchRunProgress, BatchRunResult
     from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
 
     DatasetValidationError = FileTypeError

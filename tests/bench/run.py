@@ -44,6 +44,7 @@ OFFICIAL_REQUIREMENT = "together==3.1.1"
 OURS_PY = sys.executable  # make bench runs this module with .venv/bin/python
 WORKLOADS = HERE / "workloads.py"
 UPLOAD_RSS = HERE / "upload_rss.py"
+BATCH_REQUESTS = 100_000
 CHILD_TIMEOUT = 240.0
 UPLOAD_SIZE = 1 << 30
 
@@ -342,6 +343,30 @@ def scenarios() -> list[Scenario]:
                 Ratio("ours-async (MB, absolute)", "ours-async", "", 64.0, True),
             ],
         ),
+        # 8 and 9 come from the same runs of tests/bench/batch_run.py.
+        Scenario(
+            8,
+            "batches.run, 100,000 small requests: client CPU",
+            "batch-cpu",
+            ["ours", "ours-async"],
+            BATCH_REQUESTS,
+            "s",
+            1.0,
+            [],
+        ),
+        Scenario(
+            9,
+            "batches.run, 100,000 small requests: peak RSS growth",
+            "batch-rss",
+            ["ours", "ours-async"],
+            BATCH_REQUESTS,
+            "MB",
+            1.0,
+            [
+                Ratio("ours (MB, absolute)", "ours", "", 64.0, True),
+                Ratio("ours-async (MB, absolute)", "ours-async", "", 64.0, True),
+            ],
+        ),
     ]
 
 
@@ -451,6 +476,58 @@ def upload_scenario(scenario: Scenario, base: str, runs: int) -> dict[str, Any]:
         }
     finally:
         path.unlink(missing_ok=True)
+
+
+_BATCH_RUNS: dict[int, dict[str, Any]] = {}
+
+
+def batch_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
+    """Scenarios 8 and 9: tests/bench/batch_run.py (its own fake Batch API server), run
+    ``runs`` times once for both; 8 takes each client's CPU seconds, 9 its peak RSS
+    growth (MiB converted to MB)."""
+    if runs not in _BATCH_RUNS:
+        figures: dict[str, list[tuple[float, float]]] = {"ours": [], "ours-async": []}
+        outcome: dict[str, Any] = {"figures": figures, "errors": {}, "output": ""}
+        for _ in range(runs):
+            try:
+                proc = subprocess.run(
+                    [OURS_PY, "-m", "tests.bench.batch_run", str(scenario.count)],
+                    cwd=ROOT,
+                    env=child_env(),
+                    capture_output=True,
+                    text=True,
+                    timeout=1200,
+                )
+            except subprocess.TimeoutExpired:
+                outcome["errors"] = {v: "batch_run.py timed out" for v in figures}
+                break
+            outcome["output"] = (proc.stdout + proc.stderr).strip()[-2000:]
+            found = {
+                "ours" if flavor == "sync" else "ours-async": (float(cpu), float(mib))
+                for flavor, cpu, mib in re.findall(
+                    r"^(sync|async): cpu ([\d.]+) s, peak RSS growth ([\d.]+) MiB",
+                    proc.stdout,
+                    re.M,
+                )
+            }
+            if proc.returncode != 0 or set(found) != set(figures):
+                outcome["errors"] = {v: f"batch_run.py exit {proc.returncode}" for v in figures}
+                break
+            for variant, figure in found.items():
+                figures[variant].append(figure)
+        _BATCH_RUNS[runs] = outcome
+    outcome = _BATCH_RUNS[runs]
+    cpu = scenario.workload == "batch-cpu"
+    values = {
+        variant: [c if cpu else mib * (1 << 20) / 1e6 for c, mib in pairs]
+        for variant, pairs in outcome["figures"].items()
+    }
+    return {
+        "values": values,
+        "errors": outcome["errors"],
+        "source": "tests/bench/batch_run.py",
+        "output": outcome["output"],
+    }
 
 
 def _growth_from_output(text: str) -> dict[str, float]:
@@ -611,6 +688,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             if scenario.workload == "upload":
                 outcome = upload_scenario(scenario, server.base, n)
+            elif scenario.workload.startswith("batch"):
+                outcome = batch_scenario(scenario, n)
             else:
                 outcome = measure(scenario, server.base, n)
             report.append(_entry(scenario, outcome, n, time.perf_counter() - t0))

@@ -1,15 +1,20 @@
-"""Batch inference jobs. Every method but ``create`` is derived from the spec."""
+"""Batch inference jobs, and ``run``: many requests through the Batch API in one call.
+The other methods are derived from the spec."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._batch.drive import Script, script_method
 from .._resource import M, Resource, api_call, operation
 from ._compat import inner_view
 
 if TYPE_CHECKING:
     from together_generated.models import BatchJobWithWarning
 
+    from .._batch.result import BatchRunProgress, BatchRunResult
     from .._transport import Call
 
 
@@ -34,3 +39,50 @@ class Batches(Resource[M]):
             self, input_file_id=file_id, endpoint=endpoint, **params
         )
         return call
+
+    @script_method
+    def run(
+        self,
+        /,
+        requests: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
+        *,
+        output: str | os.PathLike[str],
+        endpoint: str = "/v1/chat/completions",
+        poll_interval: float | None = None,
+        retry_failed: bool = False,
+        cancel_on_interrupt: bool = False,
+        completion_window: str | None = "24h",
+        max_requests: int = 50_000,
+        max_bytes: int = 100_000_000,
+        progress: bool | None = None,
+        on_progress: Callable[[BatchRunProgress], None] | None = None,
+    ) -> Script[BatchRunResult]:
+        """Runs many requests through the Batch API and writes their results, in input
+        order, to ``output`` (one JSON line each: ``custom_id``, ``status`` and the
+        ``response`` body or the ``error``). Returns a BatchRunResult that iterates the
+        same results (typed with the endpoint's response model) and counts them.
+
+        ``requests`` is a JSONL path or an iterable; each item (line) is a request body
+        or ``{"custom_id": ..., "body": ...}``. Every body is checked against the
+        endpoint's request model first: InvalidRequests (a ValueError) lists each bad
+        line, duplicate ``custom_id`` or ``stream: true``, and nothing is uploaded.
+        Missing ``custom_id``s become ``request-N`` (N: the position in the input).
+
+        The requests are split into shards of at most ``max_requests`` and
+        ``max_bytes`` (the documented limits by default), each uploaded and run as one
+        batch, polled every ``poll_interval`` seconds (default: after 1.5 s, then
+        longer each time, up to 45 s). ``retry_failed=True`` submits the requests that
+        failed or were not run once more. ``progress`` draws bars on stderr (as for
+        uploads); ``on_progress`` is called with a BatchRunProgress after each step.
+
+        The run's state is kept in ``OUT.batch/`` next to the output: calling again
+        with the same ``output`` after a crash or Ctrl-C resumes it (no batch is
+        created twice), and after success returns the result at once. Ctrl-C (or
+        cancelling the task) leaves the batches running and says how to resume; with
+        ``cancel_on_interrupt=True`` it cancels them first.
+        """
+        from .._batch.script import run_script
+
+        options = dict(locals())  # every argument above, by name
+        del options["self"], options["requests"], options["run_script"]
+        return run_script(self, requests, **options)

@@ -1,0 +1,10 @@
+"""``client.batches.run``: a file of requests to results in input order, through the Batch API.
+
+- ``script.py`` is the run itself, written once as a generator that yields what it needs
+  done (send a call, sleep, do slow local work) and is resumed with the answer;
+  ``drive.py`` holds the two drivers that do those things, one per client.
+- ``requests.py`` reads and checks the requests and writes the shards to upload.
+- ``store.py`` keeps the run's state on disk: the manifest (what was uploaded and
+  created, for resuming) and the index that puts the results back in input order.
+- ``result.py`` holds what the call returns.
+"""

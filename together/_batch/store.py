@@ -1,0 +1,300 @@
+"""A batch run's state on disk, in a folder next to the output (``OUT.batch/``).
+
+- ``manifest.json``: the endpoint, the input's fingerprint and each shard with its file
+  id, batch id and status. Rewritten whole (temporary file + rename) after every step, so
+  after a crash it says exactly what exists remotely, and a run started again with the
+  same ``output`` continues from it.
+- ``index.sqlite3``: each request's position, ``custom_id`` and shard, and each result as
+  it is read from the downloaded files. The output is written by walking it in input
+  order: memory stays flat however many requests there are.
+- the shard files uploaded and the output and error files downloaded; removed, with the
+  index, once the output is written (the manifest stays, so that running the same call
+  again returns the result at once).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .requests import EndpointModels, ShardWriter, prepare
+from .result import BatchRunResult
+
+MANIFEST_VERSION = 1
+SCHEMA = """
+CREATE TABLE requests (seq INTEGER PRIMARY KEY, custom_id TEXT NOT NULL UNIQUE,
+                       line TEXT, shard INTEGER);
+CREATE TABLE results (seq INTEGER PRIMARY KEY, status TEXT NOT NULL, data TEXT NOT NULL);
+"""
+
+
+def _fingerprint(requests: Any) -> dict[str, Any] | None:
+    """What identifies a JSONL path's content cheaply (an iterable has nothing)."""
+    if not isinstance(requests, (str, os.PathLike)):
+        return None
+    stat = Path(requests).stat()
+    return {
+        "path": str(Path(requests).resolve()),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+    }
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temp.open("w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temp, path)
+
+
+class Store:
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.folder = output.with_name(output.name + ".batch")
+        self.manifest_path = self.folder / "manifest.json"
+        self.manifest: dict[str, Any] = {}
+        self.db: sqlite3.Connection | None = None
+        self.resumed = False
+
+    # -- opening: a new run, or the one the manifest describes --------------------------
+    @classmethod
+    def open(
+        cls,
+        output: Path,
+        requests: Any,
+        endpoint: str,
+        models: EndpointModels,
+        max_requests: int,
+        max_bytes: int,
+    ) -> Store:
+        """Resumes the run of the manifest next to ``output``, or checks the requests and
+        writes the shards of a new one. Raises InvalidRequests (nothing written) when a
+        request is wrong, ValueError when the manifest is of another run."""
+        store = cls(output)
+        if store.manifest_path.exists():
+            store._resume(requests, endpoint)
+            return store
+        if store.folder.exists():  # a run that died before its manifest: nothing remote
+            shutil.rmtree(store.folder)
+        store.folder.mkdir()
+        try:
+            store.db = store._connect()
+            store.db.executescript(SCHEMA)
+            writer = ShardWriter(store.folder, "shard", max_requests, max_bytes)
+            try:
+                shards = prepare(requests, models.request, store.db, writer)
+            finally:
+                writer.close()
+            store.db.commit()
+        except BaseException:
+            if store.db is not None:
+                store.db.close()
+            shutil.rmtree(store.folder, ignore_errors=True)
+            raise
+        store.manifest = {
+            "version": MANIFEST_VERSION,
+            "endpoint": endpoint,
+            "input": _fingerprint(requests),
+            "total": sum(s.lines for s in shards),
+            "round": 1,
+            "shards": [_shard(s.name, s.lines, 1) for s in shards],
+            "done": None,
+        }
+        store.save()
+        return store
+
+    def _resume(self, requests: Any, endpoint: str) -> None:
+        self.manifest = json.loads(self.manifest_path.read_text())
+        self.resumed = True
+        where = f"batches.run: {self.manifest_path} is of another run"
+        if self.manifest.get("version") != MANIFEST_VERSION:
+            raise ValueError(f"{where} (version {self.manifest.get('version')})")
+        if self.manifest["endpoint"] != endpoint:
+            raise ValueError(
+                f"{where} (endpoint {self.manifest['endpoint']}); remove it to start over"
+            )
+        recorded, now = self.manifest["input"], _fingerprint(requests)
+        if recorded is not None and now is not None and recorded != now:
+            raise ValueError(f"{where} (the input file has changed); remove it to start over")
+        if self.manifest["done"] is None:
+            self.db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        # The async client runs local steps in worker threads, one step at a time.
+        db = sqlite3.connect(self.folder / "index.sqlite3", check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def save(self) -> None:
+        _write_atomically(self.manifest_path, json.dumps(self.manifest, indent=1) + "\n")
+
+    # -- shards -------------------------------------------------------------------------
+    @property
+    def shards(self) -> list[dict[str, Any]]:
+        return self.manifest["shards"]  # type: ignore[no-any-return]
+
+    def current(self) -> list[dict[str, Any]]:
+        """The shards of the current round."""
+        return [s for s in self.shards if s["round"] == self.manifest["round"]]
+
+    def shard_path(self, shard: dict[str, Any]) -> Path:
+        return self.folder / str(shard["name"])
+
+    def download_path(self, shard: dict[str, Any], kind: str) -> Path:
+        return self.folder / f"{kind}-{shard['name']}"
+
+    # -- results ------------------------------------------------------------------------
+    def ingest(self, path: Path) -> None:
+        """Reads a downloaded output or error file into the index (again after a crash:
+        a result read twice is replaced, not doubled)."""
+        assert self.db is not None
+        rows = (_result_row(line) for line in _lines(path))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO results (seq, status, data) "
+            "SELECT seq, ?, ? FROM requests WHERE custom_id = ?",
+            (row for row in rows if row is not None),
+        )
+        self.db.commit()
+
+    def unfinished(self) -> int:
+        """How many requests did not succeed."""
+        assert self.db is not None
+        (count,) = self.db.execute(
+            "SELECT count(*) FROM requests LEFT JOIN results USING (seq) "
+            "WHERE status IS NULL OR status != 'succeeded'"
+        ).fetchone()
+        return int(count)
+
+    def write_retry_shards(self, max_requests: int, max_bytes: int) -> None:
+        """Shards of the requests of round 1 that did not succeed; starts round 2."""
+        assert self.db is not None
+        first = len(self.shards)
+        writer = ShardWriter(self.folder, "retry", max_requests, max_bytes)
+        retry = self.db.execute(
+            "SELECT seq FROM requests LEFT JOIN results USING (seq) "
+            "WHERE status IS NULL OR status != 'succeeded' ORDER BY seq"
+        )
+        moved: list[tuple[int, int]] = []
+        wanted = next(retry, None)
+        seq = 0
+        # Round 1's shards hold every request in input order: seq n is line n overall.
+        for shard in [s for s in self.shards if s["round"] == 1]:
+            for line in _lines(self.shard_path(shard)):
+                seq += 1
+                if wanted is not None and wanted[0] == seq:
+                    moved.append((first + writer.write(line), seq))
+                    wanted = next(retry, None)
+        shards = writer.close()
+        self.db.executemany("UPDATE requests SET shard = ? WHERE seq = ?", moved)
+        self.db.commit()
+        self.shards.extend(_shard(s.name, s.lines, 2) for s in shards)
+        self.manifest["round"] = 2
+        self.save()
+
+    def write_output(self) -> None:
+        """One line per request, in input order, to a temporary file renamed onto
+        ``output``; then the counts go in the manifest and the work files are removed."""
+        assert self.db is not None
+        counts = {"succeeded": 0, "failed": 0, "not_run": 0}
+        temp = self.output.with_name(f".{self.output.name}.{os.getpid()}.part")
+        rows = self.db.execute(
+            "SELECT custom_id, shard, status, data FROM requests "
+            "LEFT JOIN results USING (seq) ORDER BY seq"
+        )
+        try:
+            with temp.open("w") as out:
+                for custom_id, shard, status, data in rows:
+                    if status is None:
+                        status, data = "not_run", self._not_run(custom_id, shard)
+                    counts[status] += 1
+                    out.write(data)
+                    out.write("\n")
+            os.replace(temp, self.output)
+        finally:
+            temp.unlink(missing_ok=True)
+        self.db.close()
+        self.db = None
+        self.manifest["done"] = counts
+        self.save()
+        for path in self.folder.iterdir():
+            if path != self.manifest_path:
+                path.unlink()
+
+    def _not_run(self, custom_id: str, shard: int) -> str:
+        job = self.shards[shard]
+        message = f"not processed: batch {job['batch_id']} ended {job['status']}"
+        if job.get("error"):
+            message += f" ({job['error']})"
+        return json.dumps(
+            {"custom_id": custom_id, "status": "not_run", "error": {"message": message}}
+        )
+
+    def result(self) -> BatchRunResult:
+        done = self.manifest["done"]
+        return BatchRunResult(
+            output=self.output,
+            endpoint=self.manifest["endpoint"],
+            total=self.manifest["total"],
+            batch_ids=[s["batch_id"] for s in self.shards if s["batch_id"]],
+            **done,
+        )
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _shard(name: str, count: int, round: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "count": count,
+        "round": round,
+        "file_id": None,
+        "batch_id": None,
+        "status": None,
+        "done": 0,
+        "output_file_id": None,
+        "error_file_id": None,
+        "error": None,
+        "ingested": False,
+    }
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as lines:
+        for line in lines:
+            if line.strip():
+                yield line
+
+
+def _result_row(line: bytes) -> tuple[str, str, str] | None:
+    """(status, output line, custom_id) of a line of an output or error file."""
+    try:
+        record = json.loads(line)
+        custom_id = record["custom_id"]
+    except (ValueError, KeyError, TypeError):
+        return None  # nothing to match it to
+    out: dict[str, Any] = {"custom_id": custom_id}
+    response = record.get("response") or {}
+    code = response.get("status_code") if isinstance(response, dict) else None
+    if record.get("error") is None and isinstance(code, int) and 200 <= code < 300:
+        out.update(status="succeeded", status_code=code, response=response.get("body"))
+    else:
+        out["status"] = "failed"
+        if code is not None:
+            out["status_code"] = code
+        body = response.get("body") if isinstance(response, dict) else None
+        error = record.get("error")
+        if error is None and isinstance(body, dict):
+            error = body.get("error", body)
+        out["error"] = error if isinstance(error, dict) else {"message": str(error or body)}
+    return out["status"], json.dumps(out), custom_id
