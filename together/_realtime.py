@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 import httpx
 
 from ._config import parse_headers, parse_timeout
-from ._errors import APIConnectionError, APIError, APITimeoutError, status_error
+from ._errors import (
+    _MIN_REDACTED_KEY,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    status_error,
+)
 from ._resource import Resource, build_model, endpoint_module, plain
 from ._transport import AsyncTransport, SyncTransport, split_options
 
@@ -122,10 +128,12 @@ class Plan:
         return httpx.Request("GET", self.url, headers=self.headers)
 
     def redact(self, text: str) -> str:
+        """``text`` with the API key shown as ``***`` (a key too short to be real is left
+        alone, as status errors do: replacing it would garble ordinary words)."""
         for name, value in self.headers:
             if name.lower() == "authorization":
                 key = value.partition(" ")[2].strip()
-                if key:
+                if len(key) >= _MIN_REDACTED_KEY:
                     text = text.replace(key, "***")
         return text
 
@@ -211,7 +219,7 @@ def _open_error(exc: BaseException, plan: Plan) -> Exception:
             httpx.Response(
                 status,
                 headers=list(response.headers.raw_items()),
-                content=response.body or b"",
+                content=bytes(response.body or b""),
                 request=plan.request(),
             )
         )
@@ -402,7 +410,9 @@ class SyncSession(_Session[E]):
         from websockets.sync.client import connect
 
         try:
-            self._ws = connect(self._plan.url, **self._connect_options())
+            # Entered as a context manager: websockets warns about a connection that
+            # is not (while one that is, is closed by close() all the same).
+            self._ws = connect(self._plan.url, **self._connect_options()).__enter__()
         except Exception as exc:
             raise _open_error(exc, self._plan) from exc
         return self
