@@ -88,11 +88,13 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_lenient_responses.py tests/test_real_responses.py tests/test_hostile_input.py \
 	tests/test_operation_descriptions.py \
 	tests/test_fault_fixes.py tests/test_idempotency.py tests/test_dataset_memory.py \
-	tests/test_threads.py tests/test_timeouts.py tests/test_deadline.py tests/test_batch_run.py
+	tests/test_threads.py tests/test_timeouts.py tests/test_deadline.py tests/test_batch_run.py \
+	tests/test_realtime.py
 .PHONY: test-py310
 test-py310:
 	@$(PY310) -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null || \
 	  (echo "no working Python 3.10 ($(PY310)): install one, or pass PY310=/path/to/python3.10" && exit 1)
 	test -x build/venv-py310/bin/python || $(PY310) -m venv build/venv-py310
-	build/venv-py310/bin/python -m pip install --quiet -e . pytest==9.2.0 pytest-httpserver==1.2.0 pyyaml==6.0.3 tqdm==4.70.1
+	build/venv-py310/bin/python -m pip install --quiet -e . pytest==9.2.0 pytest-httpserver==1.2.0 pyyaml==6.0.3 tqdm==4.70.1 \
+	  websockets==16.1.1  # (17.x needs Python 3.11; 16.1.1 is the last for 3.10)
 	build/venv-py310/bin/python -m pytest -q -p no:cacheprovider $(RUNTIME_TESTS)

@@ -11,6 +11,15 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .._files import file_input
+from .._realtime import (
+    AsyncSpeechSession,
+    AsyncTranscriptionSession,
+    Plan,
+    SpeechSession,
+    TranscriptionSession,
+    plan,
+    realtime,
+)
 from .._resource import M, Resource, api_call, operation
 from .._streaming import ByteStream, Stream
 from .._transport import Call
@@ -61,6 +70,24 @@ class Speech(StreamableResource[M]):
             stream=_audio_stream if stream else None,
         )
 
+    @realtime(SpeechSession, AsyncSpeechSession)
+    def connect(
+        self,
+        /,
+        *,
+        model: str | None = None,
+        voice: str | None = None,
+        max_partial_length: int | None = None,
+        **options: Any,
+    ) -> Plan:
+        """GET /audio/speech/websocket: a realtime text-to-speech session, opened by
+        ``with`` (``async with`` on AsyncTogether). Send text with ``send_text`` and
+        ``commit``; iterate for events, or ``iter_audio()`` for PCM bytes (s16le, 24 kHz).
+        Needs ``pip install 'together-client[realtime]'``."""
+        given = {"model": model, "voice": voice, "max_partial_length": max_partial_length}
+        params = {name: value for name, value in given.items() if value is not None}
+        return plan(self, "audio.realtime_tts", {**params, **options}, "audio.speech.connect")
+
 
 def _transcribe(endpoint: str, file: Any, params: dict[str, Any], where: str) -> Call[Any]:
     return api_call(
@@ -76,6 +103,17 @@ class Transcriptions(Resource[M]):
         return _transcribe(
             "audio.audio_transcriptions", file, params, "audio.transcriptions.create"
         )
+
+    @realtime(TranscriptionSession, AsyncTranscriptionSession)
+    def connect(
+        self, /, *, model: str, input_audio_format: str = "pcm_s16le_16000", **options: Any
+    ) -> Plan:
+        """GET /realtime: a realtime transcription session, opened by ``with`` (``async
+        with`` on AsyncTogether). Send audio with ``send_audio`` and ``commit``; iterate
+        for events, or use ``iter_text()`` / ``transcript()``. Needs
+        ``pip install 'together-client[realtime]'``."""
+        params = {"model": model, "input_audio_format": input_audio_format, **options}
+        return plan(self, "audio.realtime_transcription", params, "audio.transcriptions.connect")
 
 
 class Translations(Resource[M]):

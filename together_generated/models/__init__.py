@@ -530,10 +530,48 @@ if TYPE_CHECKING:
     from .queue_job_status_response_outputs import QueueJobStatusResponseOutputs
     from .queue_job_status_response_status import QueueJobStatusResponseStatus
     from .queue_metrics_response import QueueMetricsResponse
+    from .realtime_audio_output_delta_event import RealtimeAudioOutputDeltaEvent
+    from .realtime_audio_output_done_event import RealtimeAudioOutputDoneEvent
+    from .realtime_error import RealtimeError
+    from .realtime_input_audio_buffer_append_event import (
+        RealtimeInputAudioBufferAppendEvent,
+    )
+    from .realtime_input_audio_buffer_commit_event import (
+        RealtimeInputAudioBufferCommitEvent,
+    )
+    from .realtime_input_text_buffer_append_event import (
+        RealtimeInputTextBufferAppendEvent,
+    )
+    from .realtime_input_text_buffer_clear_event import (
+        RealtimeInputTextBufferClearEvent,
+    )
+    from .realtime_input_text_buffer_commit_event import (
+        RealtimeInputTextBufferCommitEvent,
+    )
+    from .realtime_input_text_received_event import RealtimeInputTextReceivedEvent
+    from .realtime_server_event import RealtimeServerEvent
+    from .realtime_transcription_completed_event import (
+        RealtimeTranscriptionCompletedEvent,
+    )
+    from .realtime_transcription_delta_event import RealtimeTranscriptionDeltaEvent
+    from .realtime_transcription_failed_event import RealtimeTranscriptionFailedEvent
     from .realtime_transcription_input_audio_format import (
         RealtimeTranscriptionInputAudioFormat,
     )
+    from .realtime_transcription_server_message import (
+        RealtimeTranscriptionServerMessage,
+    )
+    from .realtime_transcription_session import RealtimeTranscriptionSession
+    from .realtime_transcription_session_created_event import (
+        RealtimeTranscriptionSessionCreatedEvent,
+    )
+    from .realtime_tts_failed_event import RealtimeTtsFailedEvent
     from .realtime_tts_model import RealtimeTtsModel
+    from .realtime_tts_server_message import RealtimeTtsServerMessage
+    from .realtime_tts_session import RealtimeTtsSession
+    from .realtime_tts_session_created_event import RealtimeTtsSessionCreatedEvent
+    from .realtime_tts_session_update import RealtimeTtsSessionUpdate
+    from .realtime_tts_session_updated_event import RealtimeTtsSessionUpdatedEvent
     from .region_list_response import RegionListResponse
     from .region_list_response_regions_item import RegionListResponseRegionsItem
     from .replica_event import ReplicaEvent
@@ -990,8 +1028,30 @@ _MODULES: dict[str, str] = {
     "QueueJobStatusResponseOutputs": ".queue_job_status_response_outputs",
     "QueueJobStatusResponseStatus": ".queue_job_status_response_status",
     "QueueMetricsResponse": ".queue_metrics_response",
+    "RealtimeAudioOutputDeltaEvent": ".realtime_audio_output_delta_event",
+    "RealtimeAudioOutputDoneEvent": ".realtime_audio_output_done_event",
+    "RealtimeError": ".realtime_error",
+    "RealtimeInputAudioBufferAppendEvent": ".realtime_input_audio_buffer_append_event",
+    "RealtimeInputAudioBufferCommitEvent": ".realtime_input_audio_buffer_commit_event",
+    "RealtimeInputTextBufferAppendEvent": ".realtime_input_text_buffer_append_event",
+    "RealtimeInputTextBufferClearEvent": ".realtime_input_text_buffer_clear_event",
+    "RealtimeInputTextBufferCommitEvent": ".realtime_input_text_buffer_commit_event",
+    "RealtimeInputTextReceivedEvent": ".realtime_input_text_received_event",
+    "RealtimeServerEvent": ".realtime_server_event",
+    "RealtimeTranscriptionCompletedEvent": ".realtime_transcription_completed_event",
+    "RealtimeTranscriptionDeltaEvent": ".realtime_transcription_delta_event",
+    "RealtimeTranscriptionFailedEvent": ".realtime_transcription_failed_event",
     "RealtimeTranscriptionInputAudioFormat": ".realtime_transcription_input_audio_format",
+    "RealtimeTranscriptionServerMessage": ".realtime_transcription_server_message",
+    "RealtimeTranscriptionSession": ".realtime_transcription_session",
+    "RealtimeTranscriptionSessionCreatedEvent": ".realtime_transcription_session_created_event",
+    "RealtimeTtsFailedEvent": ".realtime_tts_failed_event",
     "RealtimeTtsModel": ".realtime_tts_model",
+    "RealtimeTtsServerMessage": ".realtime_tts_server_message",
+    "RealtimeTtsSession": ".realtime_tts_session",
+    "RealtimeTtsSessionCreatedEvent": ".realtime_tts_session_created_event",
+    "RealtimeTtsSessionUpdate": ".realtime_tts_session_update",
+    "RealtimeTtsSessionUpdatedEvent": ".realtime_tts_session_updated_event",
     "RegionListResponse": ".region_list_response",
     "RegionListResponseRegionsItem": ".region_list_response_regions_item",
     "ReplicaEvent": ".replica_event",
@@ -1457,8 +1517,30 @@ __all__ = (
     "QueueJobStatusResponseOutputs",
     "QueueJobStatusResponseStatus",
     "QueueMetricsResponse",
+    "RealtimeAudioOutputDeltaEvent",
+    "RealtimeAudioOutputDoneEvent",
+    "RealtimeError",
+    "RealtimeInputAudioBufferAppendEvent",
+    "RealtimeInputAudioBufferCommitEvent",
+    "RealtimeInputTextBufferAppendEvent",
+    "RealtimeInputTextBufferClearEvent",
+    "RealtimeInputTextBufferCommitEvent",
+    "RealtimeInputTextReceivedEvent",
+    "RealtimeServerEvent",
+    "RealtimeTranscriptionCompletedEvent",
+    "RealtimeTranscriptionDeltaEvent",
+    "RealtimeTranscriptionFailedEvent",
     "RealtimeTranscriptionInputAudioFormat",
+    "RealtimeTranscriptionServerMessage",
+    "RealtimeTranscriptionSession",
+    "RealtimeTranscriptionSessionCreatedEvent",
+    "RealtimeTtsFailedEvent",
     "RealtimeTtsModel",
+    "RealtimeTtsServerMessage",
+    "RealtimeTtsSession",
+    "RealtimeTtsSessionCreatedEvent",
+    "RealtimeTtsSessionUpdate",
+    "RealtimeTtsSessionUpdatedEvent",
     "RegionListResponse",
     "RegionListResponseRegionsItem",
     "ReplicaEvent",
