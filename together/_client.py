@@ -171,6 +171,58 @@ class _BaseClient(Generic[M]):
 
     copy = with_options
 
+    # -- requests to paths the spec doesn't have yet ---------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Any = None,
+        cast_to: Any = None,
+        stream: bool = False,
+        **options: Any,
+    ) -> Any:
+        """Send ``method path`` (relative to the base URL) with the client's retries,
+        errors and per-call options (``timeout=``, ``extra_headers=``, ...). ``body`` goes
+        as JSON, ``params`` as the query, ``files`` as multipart. ``cast_to`` picks the
+        result: None (the JSON), a generated model, ``bytes``, ``str`` or
+        ``httpx.Response``; ``stream=True`` gives a Stream. On AsyncTogether, awaitable."""
+        from ._generic import generic_call
+
+        call = generic_call(
+            method,
+            path,
+            body=body,
+            params=params,
+            files=files,
+            cast_to=cast_to,
+            stream=stream,
+            options=options,
+        )
+        return self._transport.send(call)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        """``request("GET", path, ...)``."""
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        """``request("POST", path, ...)``."""
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Any:
+        """``request("PUT", path, ...)``."""
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Any:
+        """``request("PATCH", path, ...)``."""
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        """``request("DELETE", path, ...)``."""
+        return self.request("DELETE", path, **kwargs)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key='***')"
 
