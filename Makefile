@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# SPEC=<file>: generate and test against a candidate spec instead of the pinned one.
+ifdef SPEC
+export TOGETHER_SPEC_FILE := $(abspath $(SPEC))
+endif
 
 .PHONY: venv spec generate pin test contract check-generated lint typecheck clean import-time
 

@@ -68,7 +68,15 @@ def _download(url: str) -> bytes:
 
 
 def fetch(dest: Path = SPEC_PATH) -> Path:
-    """Write the pinned spec to ``dest`` after checking its sha256; return ``dest``."""
+    """Write the pinned spec to ``dest`` after checking its sha256; return ``dest``.
+
+    With ``$TOGETHER_SPEC_FILE`` set (``make generate test SPEC=<file>``), that file is
+    returned instead, unchecked: a candidate version tried before the pin moves."""
+    candidate = os.environ.get("TOGETHER_SPEC_FILE")
+    if candidate:
+        if not Path(candidate).is_file():
+            raise SpecError(f"TOGETHER_SPEC_FILE={candidate} is not a file")
+        return Path(candidate)
     pin = read_pin()
     want = pin["sha256"]
     if dest.is_file() and sha256(dest.read_bytes()) == want:
