@@ -10,7 +10,7 @@ ifdef SPEC
 export TOGETHER_SPEC_FILE := $(abspath $(SPEC))
 endif
 
-.PHONY: venv spec generate pin test contract check-generated lint typecheck clean import-time
+.PHONY: venv spec generate pin spec-diff test contract check-generated lint typecheck clean import-time
 
 venv: $(STAMP)
 
@@ -29,9 +29,16 @@ generate: $(STAMP)
 	$(PY) -m generator $(SPEC)
 	$(PY) -c 'from together._namespaces import report; print(report())'
 
-## Move the pin to another upstream commit: make pin COMMIT=<40-hex id>
+## Move the pin to another upstream commit: make pin COMMIT=<40-hex id> (downloads the file),
+## or offline from a local copy of that commit's file: make pin COMMIT=<id> SPEC_FILE=<path>
 pin: $(STAMP)
-	$(PY) -m generator.spec pin $(COMMIT)
+	$(PY) -m generator.spec pin $(COMMIT) $(if $(SPEC_FILE),--file $(SPEC_FILE))
+
+## What changed in the API: make spec-diff NEW=<file> [OLD=<file>] (OLD: the pinned spec).
+## A Markdown report on stdout; breaking changes are flagged and counted at the top.
+spec-diff: $(STAMP) $(if $(OLD),,spec)
+	@test -n "$(NEW)" || (echo "usage: make spec-diff NEW=<file> [OLD=<file>]" && exit 2)
+	@$(PY) -m generator.specdiff $(or $(OLD),build/spec/together-openapi.yaml) $(NEW)
 
 ## Fail when together_generated/ differs from what `make generate` produces.
 check-generated: generate

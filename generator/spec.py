@@ -1,7 +1,8 @@
 """Fetch Together's OpenAPI spec at the pinned version and verify it.
 
     python -m generator.spec            # fetch the pinned spec into build/spec/
-    python -m generator.spec pin COMMIT # move the pin to another upstream commit
+    python -m generator.spec pin COMMIT # move the pin to another upstream commit (download)
+    python -m generator.spec pin COMMIT --file PATH  # ... offline, from a local copy
 
 The spec comes from ``$SPEC_MIRROR`` when it is set (a folder holding the file, or
 the file itself), otherwise from the upstream URL in ``openapi/pin.toml``. Either
@@ -10,6 +11,7 @@ way its sha256 must match the pin, so every machine generates from the same byte
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import re
@@ -18,6 +20,9 @@ import urllib.request
 from pathlib import Path
 
 import tomllib
+import yaml
+
+from generator.specfile import Yaml12Loader
 
 ROOT = Path(__file__).resolve().parent.parent
 PIN_FILE = ROOT / "openapi" / "pin.toml"
@@ -98,24 +103,72 @@ def fetch(dest: Path = SPEC_PATH) -> Path:
     return dest
 
 
-def move_pin(commit: str) -> None:
-    """Point the pin at another upstream commit, recording that file's sha256."""
-    if not re.fullmatch(r"[0-9a-f]{40}", commit):
-        raise SpecError(f"COMMIT must be a full 40-hex-digit commit id, got {commit!r}")
+COMMIT_RE = re.compile(r"[0-9a-fA-F]{7,40}")
+
+
+def check_spec(data: bytes, source: str) -> None:
+    """Fail unless ``data`` parses as YAML (or JSON) into a mapping with openapi and paths."""
+    try:
+        doc = yaml.load(data, Loader=Yaml12Loader)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{source} is not valid YAML: {exc}") from exc
+    if not isinstance(doc, dict) or "openapi" not in doc or not isinstance(doc.get("paths"), dict):
+        raise SpecError(f"{source} is not an OpenAPI document (no `openapi` and `paths` keys)")
+
+
+def move_pin(commit: str, spec_file: Path | None = None, pin_file: Path | None = None) -> str:
+    """Point the pin at another upstream commit, recording that file's sha256.
+
+    The file is downloaded from upstream at ``commit``, or read from ``spec_file`` when
+    given (offline: the URL is still upstream's at that commit). Only the ``commit``,
+    ``url`` and ``sha256`` lines of ``pin_file`` (default ``openapi/pin.toml``) change; its
+    comments stay. Returns the message printed for the maintainer.
+    """
+    pin_file = pin_file or PIN_FILE
+    if not COMMIT_RE.fullmatch(commit):
+        raise SpecError(f"COMMIT must be a commit id of 7 to 40 hex digits, got {commit!r}")
+    commit = commit.lower()
     url = UPSTREAM.format(commit=commit)
-    data = _download(url)
-    text = PIN_FILE.read_text()
-    text = re.sub(r'(?m)^commit = ".*"$', f'commit = "{commit}"', text)
-    text = re.sub(r'(?m)^url = ".*"$', f'url = "{url}"', text)
-    text = re.sub(r'(?m)^sha256 = ".*"$', f'sha256 = "{sha256(data)}"', text)
-    PIN_FILE.write_text(text)
-    print(f"pin moved to {commit} (sha256 {sha256(data)}); now run `make generate`")
+    if spec_file is None:
+        data = _download(url)
+        source = url
+    else:
+        try:
+            data = spec_file.read_bytes()
+        except OSError as exc:
+            raise SpecError(f"cannot read SPEC_FILE {spec_file}: {exc}") from exc
+        source = str(spec_file)
+    check_spec(data, source)
+    digest = sha256(data)
+    text = pin_file.read_text()
+    for key, value in (("commit", commit), ("url", url), ("sha256", digest)):
+        text, count = re.subn(rf'(?m)^{key} = ".*"$', f'{key} = "{value}"', text)
+        if count != 1:
+            raise SpecError(f'{pin_file} has {count} `{key} = "..."` lines, expected one')
+    pin_file.write_text(text)
+    lines = [f"pin moved to {commit} (sha256 {digest}, from {source})"]
+    if len(commit) < 40:
+        lines.append(
+            f"note: {commit} is a short commit id; the pinned URL uses it as is ({url}). "
+            "A full 40-hex-digit id is preferred: it cannot become ambiguous"
+        )
+    lines.append("now run `make generate` and the tests")
+    return "\n".join(lines)
+
+
+def _pin_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m generator.spec pin")
+    parser.add_argument("commit", help="upstream commit id (7 to 40 hex digits; 40 preferred)")
+    parser.add_argument("--file", type=Path, help="take the spec from this file (offline)")
+    parser.add_argument("--pin-file", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:
     try:
-        if argv[:1] == ["pin"] and len(argv) == 2:
-            move_pin(argv[1])
+        if argv[:1] == ["pin"]:
+            args = _pin_args(argv[1:])
+            print(move_pin(args.commit, args.file, args.pin_file))
         elif not argv:
             print(fetch().relative_to(ROOT))
         else:
