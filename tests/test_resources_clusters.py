@@ -17,7 +17,8 @@ CLUSTER = {
     "gpu_type": "H100_SXM",
     "cluster_name": "my-gpu-cluster",
     "duration_hours": 0,
-    "driver_version": "CUDA_12_6_560",
+    "cuda_version": "12.6",
+    "nvidia_driver_version": "560.35.03",
     "volumes": [
         {
             "volume_id": "v-1",
@@ -64,7 +65,8 @@ CREATE = {
     "gpu_type": "H100_SXM",
     "num_gpus": 8,
     "cluster_name": "my-gpu-cluster",
-    "driver_version": "CUDA_12_6_560",
+    "cuda_version": "12.6",
+    "nvidia_driver_version": "560.35.03",
     "billing_type": "ON_DEMAND",
 }
 
@@ -142,7 +144,9 @@ def test_list_regions(client, httpserver):
             "regions": [
                 {
                     "name": "us-west-2",
-                    "driver_versions": ["CUDA_12_6_560"],
+                    "driver_versions": [
+                        {"cuda_version": "12.6", "nvidia_driver_version": "560.35.03"}
+                    ],
                     "supported_instance_types": ["H100_SXM"],
                 }
             ]

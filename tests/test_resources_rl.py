@@ -199,11 +199,11 @@ def test_sample(client, httpserver):
     )
     sampling = {"max_tokens": 100, "temperature": 1, "stop": ["\n", "END"], "seed": "42"}
     result = client.rl.training_sessions.sample(
-        SESSION_ID, prompt=TOKENS, sampling_params=sampling, num_samples=2
+        SESSION_ID, prompts=[TOKENS], sampling_params=sampling, num_samples=2
     )
     request = request_sent(httpserver)
     assert (request.method, dict(request.args)) == ("POST", {})
-    assert body_of(request) == {"prompt": TOKENS, "sampling_params": sampling, "num_samples": 2}
+    assert body_of(request) == {"prompts": [TOKENS], "sampling_params": sampling, "num_samples": 2}
     assert type(result).__name__ == "RLSampleOperation"
     assert result.id == OPERATION_ID
 
@@ -215,13 +215,13 @@ def test_retrieve_sample(client, httpserver):
         "stop_reason": "length",
     }
     httpserver.expect_request(f"{OPS}/sample/{OPERATION_ID}", method="GET").respond_with_json(
-        operation({"sequences": [sequence]})
+        operation({"rollouts": [{"sequences": [sequence]}]})
     )
     result = client.rl.training_sessions.retrieve_sample(OPERATION_ID, session_id=SESSION_ID)
     request = request_sent(httpserver)
     assert (request.method, dict(request.args), body_of(request)) == ("GET", {}, None)
     assert type(result).__name__ == "RLSampleOperation"
-    assert result.output.sequences[0].logprobs == [-0.5, -1.2, -0.3]
+    assert result.output.rollouts[0].sequences[0].logprobs == [-0.5, -1.2, -0.3]
 
 
 def test_create_inference_checkpoint_posts_without_a_body(client, httpserver):
@@ -327,7 +327,7 @@ async def test_async_operation_and_its_poll_are_the_same_calls(aclient, httpserv
             "samples",
         ),
         (
-            lambda c: c.rl.training_sessions.sample(SESSION_ID, prompt={"chunks": "x"}),
+            lambda c: c.rl.training_sessions.sample(SESSION_ID, prompts=[{"chunks": "x"}]),
             TypeError,
             "chunks",
         ),

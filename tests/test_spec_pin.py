@@ -21,9 +21,11 @@ from generator.spec import ROOT, SpecError, move_pin
 
 REAL_PIN = ROOT / "openapi" / "pin.toml"
 MIRROR = Path(os.environ.get("SPEC_MIRROR") or ROOT.parent / "shared" / "openapi")
-NEWER = MIRROR / "together-openapi.2026-04-13.yaml"
-NEWER_COMMIT = "610007ffba2c2a0c1b6285388a9134f063ed92af"
-NEWER_SHA256 = "2dfac2c6d89f8dc918f24232c2aec956a17cca047243a439477f2f24cfc4f7f4"
+# Another version than the pin (the older one of the mirror), so that moving to it changes
+# every value line.
+NEWER = MIRROR / "together-openapi.2026-03-11.yaml"
+NEWER_COMMIT = "941af0ae464c5ff8b7a8175b95986132c1ac508b"
+NEWER_SHA256 = "1dbdff4ca57f35bd7cf4b61514955619cb24368bd87645f9d112ec90c0bc505f"
 UPSTREAM = "https://raw.githubusercontent.com/togethercomputer/openapi/{}/openapi.yaml"
 
 needs_mirror = pytest.mark.skipif(
@@ -87,11 +89,11 @@ def test_pin_offline_from_a_file_records_commit_url_and_sha256(pin: Path) -> Non
 
 @needs_mirror
 def test_a_short_commit_with_a_file_is_accepted_and_the_url_uses_it_as_is(pin: Path) -> None:
-    proc = run_pin("610007F", "--file", str(NEWER), "--pin-file", str(pin))
+    proc = run_pin("941AF0A", "--file", str(NEWER), "--pin-file", str(pin))
     assert proc.returncode == 0, proc.stderr
     assert "short commit id" in proc.stdout
-    assert UPSTREAM.format("610007f") in proc.stdout
-    assert tomllib.loads(pin.read_text())["url"] == UPSTREAM.format("610007f")
+    assert UPSTREAM.format("941af0a") in proc.stdout
+    assert tomllib.loads(pin.read_text())["url"] == UPSTREAM.format("941af0a")
 
 
 def test_only_the_three_values_change_and_the_comments_stay(pin: Path, tmp_path: Path) -> None:

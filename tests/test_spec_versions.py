@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MIRROR = Path(os.environ.get("SPEC_MIRROR", ROOT.parent / "shared" / "openapi"))
+MIRROR = Path(os.environ.get("SPEC_MIRROR", ROOT.parent / "shared" / "openapi")).resolve()
 OLDER = MIRROR / "together-openapi.2026-03-11.yaml"
 GONE = [
     "POST /rl/training-sessions/{session_id}/operations/training-checkpoint",

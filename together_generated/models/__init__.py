@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .audio import Audio
+    from .audio_ref import AudioRef
     from .audio_speech_request import AudioSpeechRequest
+    from .audio_speech_request_bit_rate import AudioSpeechRequestBitRate
     from .audio_speech_request_language import AudioSpeechRequestLanguage
     from .audio_speech_request_model_type_0 import AudioSpeechRequestModelType0
     from .audio_speech_request_response_encoding import (
@@ -171,6 +173,7 @@ if TYPE_CHECKING:
     from .chat_completion_user_message_param_role import (
         ChatCompletionUserMessageParamRole,
     )
+    from .cluster_driver_version_info import ClusterDriverVersionInfo
     from .completion_choice import CompletionChoice
     from .completion_choice_completion_choice_delta import (
         CompletionChoiceCompletionChoiceDelta,
@@ -377,14 +380,10 @@ if TYPE_CHECKING:
     from .gpu_cluster_create_request_cluster_type import (
         GPUClusterCreateRequestClusterType,
     )
-    from .gpu_cluster_create_request_driver_version import (
-        GPUClusterCreateRequestDriverVersion,
-    )
     from .gpu_cluster_create_request_gpu_type import GPUClusterCreateRequestGpuType
     from .gpu_cluster_gpu_worker_node import GPUClusterGPUWorkerNode
     from .gpu_cluster_info import GPUClusterInfo
     from .gpu_cluster_info_cluster_type import GPUClusterInfoClusterType
-    from .gpu_cluster_info_driver_version import GPUClusterInfoDriverVersion
     from .gpu_cluster_info_gpu_type import GPUClusterInfoGpuType
     from .gpu_cluster_info_status import GPUClusterInfoStatus
     from .gpu_cluster_service_delete_response_200 import (
@@ -624,6 +623,7 @@ if TYPE_CHECKING:
     from .rl_sample_body import RLSampleBody
     from .rl_sample_operation import RLSampleOperation
     from .rl_sample_result import RLSampleResult
+    from .rl_sample_rollout import RLSampleRollout
     from .rl_sample_sequence import RLSampleSequence
     from .rl_sampling_params import RLSamplingParams
     from .rl_start_training_session_request import RLStartTrainingSessionRequest
@@ -683,7 +683,9 @@ if TYPE_CHECKING:
     from .video_job import VideoJob
     from .video_job_error import VideoJobError
     from .video_job_outputs import VideoJobOutputs
+    from .video_media import VideoMedia
     from .video_output_format import VideoOutputFormat
+    from .video_ref import VideoRef
     from .video_status import VideoStatus
     from .video_type import VideoType
     from .volume_content import VolumeContent
@@ -697,7 +699,9 @@ if TYPE_CHECKING:
 
 _MODULES: dict[str, str] = {
     "Audio": ".audio",
+    "AudioRef": ".audio_ref",
     "AudioSpeechRequest": ".audio_speech_request",
+    "AudioSpeechRequestBitRate": ".audio_speech_request_bit_rate",
     "AudioSpeechRequestLanguage": ".audio_speech_request_language",
     "AudioSpeechRequestModelType0": ".audio_speech_request_model_type_0",
     "AudioSpeechRequestResponseEncoding": ".audio_speech_request_response_encoding",
@@ -777,6 +781,7 @@ _MODULES: dict[str, str] = {
     "ChatCompletionUserMessageContentVideoUrl": ".chat_completion_user_message_content_video_url",
     "ChatCompletionUserMessageParam": ".chat_completion_user_message_param",
     "ChatCompletionUserMessageParamRole": ".chat_completion_user_message_param_role",
+    "ClusterDriverVersionInfo": ".cluster_driver_version_info",
     "CompletionChoice": ".completion_choice",
     "CompletionChoiceCompletionChoiceDelta": ".completion_choice_completion_choice_delta",
     "CompletionChoiceCompletionChoiceDeltaFunctionCallType0": ".completion_choice_completion_choice_delta_function_call_type_0",
@@ -917,12 +922,10 @@ _MODULES: dict[str, str] = {
     "GPUClusterCreateRequest": ".gpu_cluster_create_request",
     "GPUClusterCreateRequestBillingType": ".gpu_cluster_create_request_billing_type",
     "GPUClusterCreateRequestClusterType": ".gpu_cluster_create_request_cluster_type",
-    "GPUClusterCreateRequestDriverVersion": ".gpu_cluster_create_request_driver_version",
     "GPUClusterCreateRequestGpuType": ".gpu_cluster_create_request_gpu_type",
     "GPUClusterGPUWorkerNode": ".gpu_cluster_gpu_worker_node",
     "GPUClusterInfo": ".gpu_cluster_info",
     "GPUClusterInfoClusterType": ".gpu_cluster_info_cluster_type",
-    "GPUClusterInfoDriverVersion": ".gpu_cluster_info_driver_version",
     "GPUClusterInfoGpuType": ".gpu_cluster_info_gpu_type",
     "GPUClusterInfoStatus": ".gpu_cluster_info_status",
     "GpuClusterServiceDeleteResponse200": ".gpu_cluster_service_delete_response_200",
@@ -1102,6 +1105,7 @@ _MODULES: dict[str, str] = {
     "RLSampleBody": ".rl_sample_body",
     "RLSampleOperation": ".rl_sample_operation",
     "RLSampleResult": ".rl_sample_result",
+    "RLSampleRollout": ".rl_sample_rollout",
     "RLSampleSequence": ".rl_sample_sequence",
     "RLSamplingParams": ".rl_sampling_params",
     "RLStartTrainingSessionRequest": ".rl_start_training_session_request",
@@ -1155,7 +1159,9 @@ _MODULES: dict[str, str] = {
     "VideoJob": ".video_job",
     "VideoJobError": ".video_job_error",
     "VideoJobOutputs": ".video_job_outputs",
+    "VideoMedia": ".video_media",
     "VideoOutputFormat": ".video_output_format",
+    "VideoRef": ".video_ref",
     "VideoStatus": ".video_status",
     "VideoType": ".video_type",
     "VolumeContent": ".volume_content",
@@ -1186,7 +1192,9 @@ def __dir__() -> list[str]:
 
 __all__ = (
     "Audio",
+    "AudioRef",
     "AudioSpeechRequest",
+    "AudioSpeechRequestBitRate",
     "AudioSpeechRequestLanguage",
     "AudioSpeechRequestModelType0",
     "AudioSpeechRequestResponseEncoding",
@@ -1266,6 +1274,7 @@ __all__ = (
     "ChatCompletionUserMessageContentVideoUrl",
     "ChatCompletionUserMessageParam",
     "ChatCompletionUserMessageParamRole",
+    "ClusterDriverVersionInfo",
     "CompletionChoice",
     "CompletionChoiceCompletionChoiceDelta",
     "CompletionChoiceCompletionChoiceDeltaFunctionCallType0",
@@ -1406,12 +1415,10 @@ __all__ = (
     "GPUClusterCreateRequest",
     "GPUClusterCreateRequestBillingType",
     "GPUClusterCreateRequestClusterType",
-    "GPUClusterCreateRequestDriverVersion",
     "GPUClusterCreateRequestGpuType",
     "GPUClusterGPUWorkerNode",
     "GPUClusterInfo",
     "GPUClusterInfoClusterType",
-    "GPUClusterInfoDriverVersion",
     "GPUClusterInfoGpuType",
     "GPUClusterInfoStatus",
     "GPUClusters",
@@ -1595,6 +1602,7 @@ __all__ = (
     "RLSampleBody",
     "RLSampleOperation",
     "RLSampleResult",
+    "RLSampleRollout",
     "RLSampleSequence",
     "RLSamplingParams",
     "RLStartTrainingSessionRequest",
@@ -1644,7 +1652,9 @@ __all__ = (
     "VideoJob",
     "VideoJobError",
     "VideoJobOutputs",
+    "VideoMedia",
     "VideoOutputFormat",
+    "VideoRef",
     "VideoStatus",
     "VideoType",
     "VolumeContent",

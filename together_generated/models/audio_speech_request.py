@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.audio_speech_request_bit_rate import (
+    AudioSpeechRequestBitRate,
+    check_audio_speech_request_bit_rate,
+)
 from ..models.audio_speech_request_language import (
     AudioSpeechRequestLanguage,
     check_audio_speech_request_language,
@@ -43,6 +47,7 @@ _OPTIONAL: frozenset[str] = frozenset(
         "language",
         "response_encoding",
         "sample_rate",
+        "bit_rate",
         "stream",
     )
 )
@@ -58,6 +63,7 @@ _FIELDS: frozenset[str] = frozenset(
         "language",
         "response_encoding",
         "sample_rate",
+        "bit_rate",
         "stream",
     )
 )
@@ -76,14 +82,17 @@ class AudioSpeechRequest(ResponseBody):
             eg - for canopylabs/orpheus-3b-0.1-ft, one of the voices supported is tara, for hexgrad/Kokoro-82M, one of the
             voices supported is af_alloy and for cartesia/sonic, one of the voices supported is "friendly sidekick". <br>
             <br> You can view the voices supported for each model using the /v1/voices endpoint sending the model name as
-            the query parameter. [View all supported voices here](https://docs.together.ai/docs/text-to-speech#voices-
-            available).
+            the query parameter. [View all supported voices here](https://docs.together.ai/docs/text-to-speech#supported-
+            voices).
         response_format (AudioSpeechRequestResponseFormat | Unset): The format of audio output. Supported formats are
             mp3, wav, raw if streaming is false. If streaming is true, the only supported format is raw. Default: 'wav'.
         language (AudioSpeechRequestLanguage | Unset): Language of input text. Default: 'en'.
         response_encoding (AudioSpeechRequestResponseEncoding | Unset): Audio encoding of response Default: 'pcm_f32le'.
         sample_rate (int | Unset): Sampling rate to use for the output audio. The default sampling rate for
             canopylabs/orpheus-3b-0.1-ft and hexgrad/Kokoro-82M is 24000 and for cartesia/sonic is 44100. Default: 44100.
+        bit_rate (AudioSpeechRequestBitRate | Unset): Bitrate of the MP3 audio output in bits per second. Only
+            applicable when response_format is mp3. Higher values produce better audio quality at larger file sizes. Default
+            is 128000. Currently supported on Cartesia models. Default: 128000.
         stream (bool | Unset): If true, output is streamed for several characters at a time instead of waiting for the
             full response. The stream terminates with `data: [DONE]`. If false, return the encoded audio as octet stream
             Default: False.
@@ -96,6 +105,7 @@ class AudioSpeechRequest(ResponseBody):
     language: AudioSpeechRequestLanguage | Unset = UNSET
     response_encoding: AudioSpeechRequestResponseEncoding | Unset = UNSET
     sample_rate: int | Unset = UNSET
+    bit_rate: AudioSpeechRequestBitRate | Unset = UNSET
     stream: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -127,6 +137,10 @@ class AudioSpeechRequest(ResponseBody):
 
         sample_rate = self.sample_rate
 
+        bit_rate: int | Unset = UNSET
+        if not isinstance(self.bit_rate, Unset):
+            bit_rate = self.bit_rate
+
         stream = self.stream
 
         field_dict: dict[str, Any] = {}
@@ -146,6 +160,8 @@ class AudioSpeechRequest(ResponseBody):
             field_dict["response_encoding"] = response_encoding
         if sample_rate is not UNSET:
             field_dict["sample_rate"] = sample_rate
+        if bit_rate is not UNSET:
+            field_dict["bit_rate"] = bit_rate
         if stream is not UNSET:
             field_dict["stream"] = stream
 
@@ -225,6 +241,17 @@ class AudioSpeechRequest(ResponseBody):
         if sample_rate is not UNSET and type(sample_rate) is not int:
             check_value(sample_rate, int, "AudioSpeechRequest.sample_rate")
 
+        try:
+            _bit_rate = d.pop("bit_rate", UNSET)
+            bit_rate: AudioSpeechRequestBitRate | Unset
+            if isinstance(_bit_rate, Unset):
+                bit_rate = UNSET
+            else:
+                bit_rate = check_audio_speech_request_bit_rate(_bit_rate)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "AudioSpeechRequest.bit_rate") from None
+
         stream = d.pop("stream", UNSET)
         if stream is not UNSET and type(stream) is not bool:
             check_value(stream, bool, "AudioSpeechRequest.stream")
@@ -237,6 +264,7 @@ class AudioSpeechRequest(ResponseBody):
             language,
             response_encoding,
             sample_rate,
+            bit_rate,
             stream,
         )
 
@@ -283,6 +311,9 @@ class AudioSpeechRequest(ResponseBody):
 
         if "sample_rate" in d:
             _instance.sample_rate = d["sample_rate"]
+
+        if "bit_rate" in d:
+            _instance.bit_rate = d["bit_rate"]
 
         if "stream" in d:
             _instance.stream = d["stream"]

@@ -2,10 +2,9 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
-CreateDeploymentRequestGpuType = Literal["a100-80gb", "h100-80gb"]
+CreateDeploymentRequestGpuType = Literal["h100-80gb"]
 
 CREATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES: set[CreateDeploymentRequestGpuType] = {
-    "a100-80gb",
     "h100-80gb",
 }
 
@@ -15,4 +14,4 @@ def check_create_deployment_request_gpu_type(
 ) -> CreateDeploymentRequestGpuType:
     if value in CREATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES:
         return value
-    raise TypeError(f"expected one of 'a100-80gb', 'h100-80gb'; got {value!r:.60}")
+    raise TypeError(f"expected one of 'h100-80gb'; got {value!r:.60}")

@@ -20,6 +20,7 @@ from ..types import (
 
 if TYPE_CHECKING:
     from ..models.video_frame_image_input import VideoFrameImageInput
+    from ..models.video_media import VideoMedia
 
 
 T = TypeVar("T", bound="CreateVideoBody")
@@ -35,6 +36,9 @@ def _lazy_imports() -> None:
     global VideoFrameImageInput
     from together_generated.models.video_frame_image_input import VideoFrameImageInput  # noqa: PLC0415
 
+    global VideoMedia
+    from together_generated.models.video_media import VideoMedia  # noqa: PLC0415
+
     _lazy_imports_done = True
 
 
@@ -44,6 +48,8 @@ _OPTIONAL: frozenset[str] = frozenset(
         "prompt",
         "height",
         "width",
+        "resolution",
+        "ratio",
         "seconds",
         "fps",
         "steps",
@@ -52,6 +58,8 @@ _OPTIONAL: frozenset[str] = frozenset(
         "output_format",
         "output_quality",
         "negative_prompt",
+        "generate_audio",
+        "media",
         "frame_images",
         "reference_images",
     )
@@ -65,6 +73,8 @@ _FIELDS: frozenset[str] = frozenset(
         "prompt",
         "height",
         "width",
+        "resolution",
+        "ratio",
         "seconds",
         "fps",
         "steps",
@@ -73,6 +83,8 @@ _FIELDS: frozenset[str] = frozenset(
         "output_format",
         "output_quality",
         "negative_prompt",
+        "generate_audio",
+        "media",
         "frame_images",
         "reference_images",
     )
@@ -88,6 +100,8 @@ class CreateVideoBody(ResponseBody):
         prompt (str | Unset): Text prompt that describes the video to generate.
         height (int | Unset):
         width (int | Unset):
+        resolution (str | Unset): Video resolution.
+        ratio (str | Unset): Aspect ratio of the video.
         seconds (str | Unset): Clip duration in seconds.
         fps (int | Unset): Frames per second. Defaults to 24.
         steps (int | Unset): The number of denoising steps the model performs during video generation. More steps
@@ -101,18 +115,24 @@ class CreateVideoBody(ResponseBody):
         output_format (VideoOutputFormat | Unset):
         output_quality (int | Unset): Compression quality. Defaults to 20.
         negative_prompt (str | Unset): Similar to prompt, but specifies what to avoid instead of what to include
-        frame_images (list[VideoFrameImageInput] | Unset): Array of images to guide video generation, similar to
-            keyframes. Example: [{'input_image': 'aac49721-1964-481a-ae78-8a4e29b91402', 'frame': 0}, {'input_image':
-            'c00abf5f-6cdb-4642-a01d-1bfff7bc3cf7', 'frame': 48}, {'input_image': '3ad204c3-a9de-4963-8a1a-c3911e3afafe',
-            'frame': 'last'}].
-        reference_images (list[str] | Unset): Unlike frame_images which constrain specific timeline positions, reference
-            images guide the general appearance that should appear consistently across the video.
+        generate_audio (bool | Unset): Whether to generate audio for the video.
+        media (VideoMedia | Unset): Contains all media inputs for video generation. Accepted fields depend on the model
+            type.
+        frame_images (list[VideoFrameImageInput] | Unset): Deprecated: use media.frame_images instead. Array of images
+            to guide video generation, similar to keyframes. Example: [{'input_image':
+            'aac49721-1964-481a-ae78-8a4e29b91402', 'frame': 0}, {'input_image': 'c00abf5f-6cdb-4642-a01d-1bfff7bc3cf7',
+            'frame': 48}, {'input_image': '3ad204c3-a9de-4963-8a1a-c3911e3afafe', 'frame': 'last'}].
+        reference_images (list[str] | Unset): Deprecated: use media.reference_images instead. Unlike frame_images which
+            constrain specific timeline positions, reference images guide the general appearance that should appear
+            consistently across the video.
     """
 
     model: str
     prompt: str | Unset = UNSET
     height: int | Unset = UNSET
     width: int | Unset = UNSET
+    resolution: str | Unset = UNSET
+    ratio: str | Unset = UNSET
     seconds: str | Unset = UNSET
     fps: int | Unset = UNSET
     steps: int | Unset = UNSET
@@ -121,6 +141,8 @@ class CreateVideoBody(ResponseBody):
     output_format: VideoOutputFormat | Unset = UNSET
     output_quality: int | Unset = UNSET
     negative_prompt: str | Unset = UNSET
+    generate_audio: bool | Unset = UNSET
+    media: VideoMedia | Unset = UNSET
     frame_images: list[VideoFrameImageInput] | Unset = UNSET
     reference_images: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -135,6 +157,10 @@ class CreateVideoBody(ResponseBody):
         height = self.height
 
         width = self.width
+
+        resolution = self.resolution
+
+        ratio = self.ratio
 
         seconds = self.seconds
 
@@ -153,6 +179,15 @@ class CreateVideoBody(ResponseBody):
         output_quality = self.output_quality
 
         negative_prompt = self.negative_prompt
+
+        generate_audio = self.generate_audio
+
+        try:
+            media: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.media, Unset):
+                media = self.media.to_dict()
+        except (AttributeError, TypeError):
+            media = json_value(self.media)
 
         try:
             frame_images: list[dict[str, Any]] | Unset = UNSET
@@ -187,6 +222,10 @@ class CreateVideoBody(ResponseBody):
             field_dict["height"] = height
         if width is not UNSET:
             field_dict["width"] = width
+        if resolution is not UNSET:
+            field_dict["resolution"] = resolution
+        if ratio is not UNSET:
+            field_dict["ratio"] = ratio
         if seconds is not UNSET:
             field_dict["seconds"] = seconds
         if fps is not UNSET:
@@ -203,6 +242,10 @@ class CreateVideoBody(ResponseBody):
             field_dict["output_quality"] = output_quality
         if negative_prompt is not UNSET:
             field_dict["negative_prompt"] = negative_prompt
+        if generate_audio is not UNSET:
+            field_dict["generate_audio"] = generate_audio
+        if media is not UNSET:
+            field_dict["media"] = media
         if frame_images is not UNSET:
             field_dict["frame_images"] = frame_images
         if reference_images is not UNSET:
@@ -230,6 +273,14 @@ class CreateVideoBody(ResponseBody):
         width = d.pop("width", UNSET)
         if width is not UNSET and type(width) is not int:
             check_value(width, int, "CreateVideoBody.width")
+
+        resolution = d.pop("resolution", UNSET)
+        if resolution is not UNSET and type(resolution) is not str:
+            check_value(resolution, str, "CreateVideoBody.resolution")
+
+        ratio = d.pop("ratio", UNSET)
+        if ratio is not UNSET and type(ratio) is not str:
+            check_value(ratio, str, "CreateVideoBody.ratio")
 
         seconds = d.pop("seconds", UNSET)
         if seconds is not UNSET and type(seconds) is not str:
@@ -270,6 +321,21 @@ class CreateVideoBody(ResponseBody):
         if negative_prompt is not UNSET and type(negative_prompt) is not str:
             check_value(negative_prompt, str, "CreateVideoBody.negative_prompt")
 
+        generate_audio = d.pop("generate_audio", UNSET)
+        if generate_audio is not UNSET and type(generate_audio) is not bool:
+            check_value(generate_audio, bool, "CreateVideoBody.generate_audio")
+
+        try:
+            _media = d.pop("media", UNSET)
+            media: VideoMedia | Unset
+            if isinstance(_media, Unset):
+                media = UNSET
+            else:
+                media = VideoMedia.from_dict(_media)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "CreateVideoBody.media") from None
+
         try:
             _frame_images = d.pop("frame_images", UNSET)
             frame_images: list[VideoFrameImageInput] | Unset = UNSET
@@ -307,6 +373,8 @@ class CreateVideoBody(ResponseBody):
             prompt,
             height,
             width,
+            resolution,
+            ratio,
             seconds,
             fps,
             steps,
@@ -315,6 +383,8 @@ class CreateVideoBody(ResponseBody):
             output_format,
             output_quality,
             negative_prompt,
+            generate_audio,
+            media,
             frame_images,
             reference_images,
         )
@@ -358,6 +428,12 @@ class CreateVideoBody(ResponseBody):
         if "width" in d:
             _instance.width = d["width"]
 
+        if "resolution" in d:
+            _instance.resolution = d["resolution"]
+
+        if "ratio" in d:
+            _instance.ratio = d["ratio"]
+
         if "seconds" in d:
             _instance.seconds = d["seconds"]
 
@@ -381,6 +457,15 @@ class CreateVideoBody(ResponseBody):
 
         if "negative_prompt" in d:
             _instance.negative_prompt = d["negative_prompt"]
+
+        if "generate_audio" in d:
+            _instance.generate_audio = d["generate_audio"]
+
+        if "media" in d:
+            _media = d["media"]
+            _instance.media = (
+                VideoMedia._read(_media) if isinstance(_media, dict) else _media
+            )
 
         if "frame_images" in d:
             _frame_images = d["frame_images"]

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -27,6 +28,8 @@ from ..types import (
     closest_model,
     field_error,
     json_value,
+    lenient_datetime,
+    parse_datetime,
 )
 
 if TYPE_CHECKING:
@@ -202,7 +205,7 @@ class DeploymentResponseItem(ResponseBody):
         command (list[str] | Unset): Command is the entrypoint command run in the container
         cpu (float | Unset): CPU is the amount of CPU resource allocated to each replica in cores (fractional value is
             allowed)
-        created_at (str | Unset): CreatedAt is the ISO8601 timestamp when this deployment was created
+        created_at (datetime.datetime | Unset): CreatedAt is the ISO8601 timestamp when this deployment was created
         description (str | Unset): Description provides a human-readable explanation of the deployment's purpose or
             content
         desired_replicas (int | Unset): DesiredReplicas is the number of replicas that the orchestrator is targeting
@@ -227,7 +230,7 @@ class DeploymentResponseItem(ResponseBody):
         status (DeploymentStatus | Unset):
         storage (int | Unset): Storage is the amount of storage (in MB or units as defined by the platform) allocated to
             each replica
-        updated_at (str | Unset): UpdatedAt is the ISO8601 timestamp when this deployment was last updated
+        updated_at (datetime.datetime | Unset): UpdatedAt is the ISO8601 timestamp when this deployment was last updated
         volumes (list[VolumeMount] | Unset): Volumes is a list of volume mounts for this deployment
     """
 
@@ -240,7 +243,7 @@ class DeploymentResponseItem(ResponseBody):
     ) = UNSET
     command: list[str] | Unset = UNSET
     cpu: float | Unset = UNSET
-    created_at: str | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
     description: str | Unset = UNSET
     desired_replicas: int | Unset = UNSET
     environment_variables: list[EnvironmentVariable] | Unset = UNSET
@@ -259,7 +262,7 @@ class DeploymentResponseItem(ResponseBody):
     replica_events: DeploymentResponseItemReplicaEvents | Unset = UNSET
     status: DeploymentStatus | Unset = UNSET
     storage: int | Unset = UNSET
-    updated_at: str | Unset = UNSET
+    updated_at: datetime.datetime | Unset = UNSET
     volumes: list[VolumeMount] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -298,7 +301,12 @@ class DeploymentResponseItem(ResponseBody):
 
         cpu = self.cpu
 
-        created_at = self.created_at
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
 
         description = self.description
 
@@ -357,7 +365,12 @@ class DeploymentResponseItem(ResponseBody):
 
         storage = self.storage
 
-        updated_at = self.updated_at
+        try:
+            updated_at: str | Unset = UNSET
+            if not isinstance(self.updated_at, Unset):
+                updated_at = self.updated_at.isoformat()
+        except (AttributeError, TypeError):
+            updated_at = json_value(self.updated_at)
 
         try:
             volumes: list[dict[str, Any]] | Unset = UNSET
@@ -503,9 +516,16 @@ class DeploymentResponseItem(ResponseBody):
         if cpu is not UNSET and type(cpu) not in (float, int):
             check_value(cpu, float, "DeploymentResponseItem.cpu")
 
-        created_at = d.pop("created_at", UNSET)
-        if created_at is not UNSET and type(created_at) is not str:
-            check_value(created_at, str, "DeploymentResponseItem.created_at")
+        try:
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = parse_datetime(_created_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.created_at") from None
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
@@ -633,9 +653,16 @@ class DeploymentResponseItem(ResponseBody):
         if storage is not UNSET and type(storage) is not int:
             check_value(storage, int, "DeploymentResponseItem.storage")
 
-        updated_at = d.pop("updated_at", UNSET)
-        if updated_at is not UNSET and type(updated_at) is not str:
-            check_value(updated_at, str, "DeploymentResponseItem.updated_at")
+        try:
+            _updated_at = d.pop("updated_at", UNSET)
+            updated_at: datetime.datetime | Unset
+            if isinstance(_updated_at, Unset):
+                updated_at = UNSET
+            else:
+                updated_at = parse_datetime(_updated_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "DeploymentResponseItem.updated_at") from None
 
         try:
             _volumes = d.pop("volumes", UNSET)
@@ -725,7 +752,8 @@ class DeploymentResponseItem(ResponseBody):
             _instance.cpu = d["cpu"]
 
         if "created_at" in d:
-            _instance.created_at = d["created_at"]
+            _created_at = d["created_at"]
+            _instance.created_at = lenient_datetime(_created_at)
 
         if "description" in d:
             _instance.description = d["description"]
@@ -800,7 +828,8 @@ class DeploymentResponseItem(ResponseBody):
             _instance.storage = d["storage"]
 
         if "updated_at" in d:
-            _instance.updated_at = d["updated_at"]
+            _updated_at = d["updated_at"]
+            _instance.updated_at = lenient_datetime(_updated_at)
 
         if "volumes" in d:
             _volumes = d["volumes"]

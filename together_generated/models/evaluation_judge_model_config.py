@@ -28,6 +28,7 @@ _OPTIONAL: frozenset[str] = frozenset(
     (
         "external_api_token",
         "external_base_url",
+        "num_workers",
     )
 )
 
@@ -40,6 +41,7 @@ _FIELDS: frozenset[str] = frozenset(
         "model_source",
         "external_api_token",
         "external_base_url",
+        "num_workers",
     )
 )
 
@@ -53,6 +55,9 @@ class EvaluationJudgeModelConfig(ResponseBody):
         model_source (EvaluationJudgeModelConfigModelSource): Source of the judge model.
         external_api_token (str | Unset): Bearer/API token for external judge models.
         external_base_url (str | Unset): Base URL for external judge models. Must be OpenAI-compatible base URL.
+        num_workers (int | Unset): Number of concurrent workers for inference requests. Overrides the default
+            concurrency for this model. Useful for tuning throughput when using proxy endpoints (e.g. OpenRouter) or rate-
+            limited external APIs. Example: 5.
     """
 
     model: str
@@ -60,6 +65,7 @@ class EvaluationJudgeModelConfig(ResponseBody):
     model_source: EvaluationJudgeModelConfigModelSource
     external_api_token: str | Unset = UNSET
     external_base_url: str | Unset = UNSET
+    num_workers: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,6 +78,8 @@ class EvaluationJudgeModelConfig(ResponseBody):
         external_api_token = self.external_api_token
 
         external_base_url = self.external_base_url
+
+        num_workers = self.num_workers
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,6 +94,8 @@ class EvaluationJudgeModelConfig(ResponseBody):
             field_dict["external_api_token"] = external_api_token
         if external_base_url is not UNSET:
             field_dict["external_base_url"] = external_base_url
+        if num_workers is not UNSET:
+            field_dict["num_workers"] = num_workers
 
         return field_dict
 
@@ -122,12 +132,17 @@ class EvaluationJudgeModelConfig(ResponseBody):
                 external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
             )
 
+        num_workers = d.pop("num_workers", UNSET)
+        if num_workers is not UNSET and type(num_workers) is not int:
+            check_value(num_workers, int, "EvaluationJudgeModelConfig.num_workers")
+
         _instance = cls(
             model,
             system_template,
             model_source,
             external_api_token,
             external_base_url,
+            num_workers,
         )
 
         _instance.additional_properties = d
@@ -167,6 +182,9 @@ class EvaluationJudgeModelConfig(ResponseBody):
 
         if "external_base_url" in d:
             _instance.external_base_url = d["external_base_url"]
+
+        if "num_workers" in d:
+            _instance.num_workers = d["num_workers"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -28,6 +28,7 @@ _OPTIONAL: frozenset[str] = frozenset(
     (
         "external_api_token",
         "external_base_url",
+        "num_workers",
     )
 )
 
@@ -43,6 +44,7 @@ _FIELDS: frozenset[str] = frozenset(
         "model_source",
         "external_api_token",
         "external_base_url",
+        "num_workers",
     )
 )
 
@@ -59,6 +61,9 @@ class EvaluationModelRequest(ResponseBody):
         model_source (EvaluationModelRequestModelSource): Source of the model.
         external_api_token (str | Unset): Bearer/API token for external models.
         external_base_url (str | Unset): Base URL for external models. Must be OpenAI-compatible base URL
+        num_workers (int | Unset): Number of concurrent workers for inference requests. Overrides the default
+            concurrency for this model. Useful for tuning throughput when using proxy endpoints (e.g. OpenRouter) or rate-
+            limited external APIs. Example: 5.
     """
 
     model: str
@@ -69,6 +74,7 @@ class EvaluationModelRequest(ResponseBody):
     model_source: EvaluationModelRequestModelSource
     external_api_token: str | Unset = UNSET
     external_base_url: str | Unset = UNSET
+    num_workers: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +94,8 @@ class EvaluationModelRequest(ResponseBody):
 
         external_base_url = self.external_base_url
 
+        num_workers = self.num_workers
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -104,6 +112,8 @@ class EvaluationModelRequest(ResponseBody):
             field_dict["external_api_token"] = external_api_token
         if external_base_url is not UNSET:
             field_dict["external_base_url"] = external_base_url
+        if num_workers is not UNSET:
+            field_dict["num_workers"] = num_workers
 
         return field_dict
 
@@ -150,6 +160,10 @@ class EvaluationModelRequest(ResponseBody):
                 external_base_url, str, "EvaluationModelRequest.external_base_url"
             )
 
+        num_workers = d.pop("num_workers", UNSET)
+        if num_workers is not UNSET and type(num_workers) is not int:
+            check_value(num_workers, int, "EvaluationModelRequest.num_workers")
+
         _instance = cls(
             model,
             max_tokens,
@@ -159,6 +173,7 @@ class EvaluationModelRequest(ResponseBody):
             model_source,
             external_api_token,
             external_base_url,
+            num_workers,
         )
 
         _instance.additional_properties = d
@@ -204,6 +219,9 @@ class EvaluationModelRequest(ResponseBody):
 
         if "external_base_url" in d:
             _instance.external_base_url = d["external_base_url"]
+
+        if "num_workers" in d:
+            _instance.num_workers = d["num_workers"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -148,6 +148,7 @@ _OPTIONAL: frozenset[str] = frozenset(
         "events",
         "training_file",
         "validation_file",
+        "packing",
         "model",
         "model_output_name",
         "suffix",
@@ -188,6 +189,7 @@ _FIELDS: frozenset[str] = frozenset(
         "events",
         "training_file",
         "validation_file",
+        "packing",
         "model",
         "model_output_name",
         "suffix",
@@ -238,6 +240,7 @@ class FinetuneResponseTruncated(ResponseBody):
             events (list[FineTuneEvent] | Unset): Events related to this fine-tune job
             training_file (str | Unset): File-ID of the training file
             validation_file (str | Unset): File-ID of the validation file
+            packing (bool | Unset): Whether sequence packing is being used for training.
             model (str | Unset): Base model used for fine-tuning
             model_output_name (str | Unset):
             suffix (str | Unset): Suffix added to the fine-tuned model name
@@ -274,6 +277,7 @@ class FinetuneResponseTruncated(ResponseBody):
     events: list[FineTuneEvent] | Unset = UNSET
     training_file: str | Unset = UNSET
     validation_file: str | Unset = UNSET
+    packing: bool | Unset = UNSET
     model: str | Unset = UNSET
     model_output_name: str | Unset = UNSET
     suffix: str | Unset = UNSET
@@ -344,6 +348,8 @@ class FinetuneResponseTruncated(ResponseBody):
         training_file = self.training_file
 
         validation_file = self.validation_file
+
+        packing = self.packing
 
         model = self.model
 
@@ -450,6 +456,8 @@ class FinetuneResponseTruncated(ResponseBody):
             field_dict["training_file"] = training_file
         if validation_file is not UNSET:
             field_dict["validation_file"] = validation_file
+        if packing is not UNSET:
+            field_dict["packing"] = packing
         if model is not UNSET:
             field_dict["model"] = model
         if model_output_name is not UNSET:
@@ -576,6 +584,10 @@ class FinetuneResponseTruncated(ResponseBody):
             check_value(
                 validation_file, str, "FinetuneResponseTruncated.validation_file"
             )
+
+        packing = d.pop("packing", UNSET)
+        if packing is not UNSET and type(packing) is not bool:
+            check_value(packing, bool, "FinetuneResponseTruncated.packing")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and type(model) is not str:
@@ -775,6 +787,7 @@ class FinetuneResponseTruncated(ResponseBody):
             events,
             training_file,
             validation_file,
+            packing,
             model,
             model_output_name,
             suffix,
@@ -873,6 +886,9 @@ class FinetuneResponseTruncated(ResponseBody):
 
         if "validation_file" in d:
             _instance.validation_file = d["validation_file"]
+
+        if "packing" in d:
+            _instance.packing = d["packing"]
 
         if "model" in d:
             _instance.model = d["model"]

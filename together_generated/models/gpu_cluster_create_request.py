@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,10 +17,6 @@ from ..models.gpu_cluster_create_request_cluster_type import (
     GPUClusterCreateRequestClusterType,
     check_gpu_cluster_create_request_cluster_type,
 )
-from ..models.gpu_cluster_create_request_driver_version import (
-    GPUClusterCreateRequestDriverVersion,
-    check_gpu_cluster_create_request_driver_version,
-)
 from ..models.gpu_cluster_create_request_gpu_type import (
     GPUClusterCreateRequestGpuType,
     check_gpu_cluster_create_request_gpu_type,
@@ -31,6 +28,8 @@ from ..types import (
     check_value,
     field_error,
     json_value,
+    lenient_datetime,
+    parse_datetime,
 )
 
 if TYPE_CHECKING:
@@ -64,6 +63,15 @@ _OPTIONAL: frozenset[str] = frozenset(
         "duration_days",
         "shared_volume",
         "volume_id",
+        "gpu_node_failover_enabled",
+        "auto_scaled",
+        "auto_scale_max_gpus",
+        "slurm_shm_size_gib",
+        "capacity_pool_id",
+        "reservation_start_time",
+        "reservation_end_time",
+        "install_traefik",
+        "slurm_image",
     )
 )
 
@@ -75,12 +83,22 @@ _FIELDS: frozenset[str] = frozenset(
         "gpu_type",
         "num_gpus",
         "cluster_name",
-        "driver_version",
         "billing_type",
+        "cuda_version",
+        "nvidia_driver_version",
         "cluster_type",
         "duration_days",
         "shared_volume",
         "volume_id",
+        "gpu_node_failover_enabled",
+        "auto_scaled",
+        "auto_scale_max_gpus",
+        "slurm_shm_size_gib",
+        "capacity_pool_id",
+        "reservation_start_time",
+        "reservation_end_time",
+        "install_traefik",
+        "slurm_image",
     )
 )
 
@@ -95,26 +113,56 @@ class GPUClusterCreateRequest(ResponseBody):
         gpu_type (GPUClusterCreateRequestGpuType): Type of GPU to use in the cluster
         num_gpus (int): Number of GPUs to allocate in the cluster. This must be multiple of 8. For example, 8, 16 or 24
         cluster_name (str): Name of the GPU cluster.
-        driver_version (GPUClusterCreateRequestDriverVersion): NVIDIA driver version to use in the cluster.
         billing_type (GPUClusterCreateRequestBillingType): RESERVED billing types allow you to specify the duration of
             the cluster reservation via the duration_days field.
             ON_DEMAND billing types will give you ownership of the cluster until you delete it.
+        cuda_version (str): CUDA version for this cluster. For example, 12.5
+        nvidia_driver_version (str): Nvidia driver version for this cluster. For example, 550. Only some combination of
+            cuda_version and nvidia_driver_version are supported.
         cluster_type (GPUClusterCreateRequestClusterType | Unset): Type of cluster to create.
         duration_days (int | Unset): Duration in days to keep the cluster running.
         shared_volume (GPUClustersSharedVolumeCreateRequest | Unset):
         volume_id (str | Unset): ID of an existing volume to use with the cluster creation.
+        gpu_node_failover_enabled (bool | Unset): Whether automated GPU node failover should be enabled for this
+            cluster. By default, it is disabled. Default: False.
+        auto_scaled (bool | Unset): Whether GPU cluster should be auto-scaled based on the workload. By default, it is
+            not auto-scaled. Default: False.
+        auto_scale_max_gpus (int | Unset): Maximum number of GPUs to which the cluster can be auto-scaled up. This field
+            is required if auto_scaled is true.
+        slurm_shm_size_gib (int | Unset): Shared memory size in GiB for Slurm cluster. This field is required if
+            cluster_type is SLURM.
+        capacity_pool_id (str | Unset): ID of the capacity pool to use for the cluster. This field is optional and only
+            applicable if the cluster is created from a capacity pool.
+        reservation_start_time (datetime.datetime | Unset): Reservation start time of the cluster. This field is
+            required for SCHEDULED billing to specify the reservation start time for the cluster. If not provided, the
+            cluster will be provisioned immediately.
+        reservation_end_time (datetime.datetime | Unset): Reservation end time of the cluster. This field is required
+            for SCHEDULED billing to specify the reservation end time for the cluster.
+        install_traefik (bool | Unset): Whether to install Traefik ingress controller in the cluster. This field is only
+            applicable for Kubernetes clusters and is false by default. Default: False.
+        slurm_image (str | Unset): Custom Slurm image for Slurm clusters.
     """
 
     region: str
     gpu_type: GPUClusterCreateRequestGpuType
     num_gpus: int
     cluster_name: str
-    driver_version: GPUClusterCreateRequestDriverVersion
     billing_type: GPUClusterCreateRequestBillingType
+    cuda_version: str
+    nvidia_driver_version: str
     cluster_type: GPUClusterCreateRequestClusterType | Unset = UNSET
     duration_days: int | Unset = UNSET
     shared_volume: GPUClustersSharedVolumeCreateRequest | Unset = UNSET
     volume_id: str | Unset = UNSET
+    gpu_node_failover_enabled: bool | Unset = UNSET
+    auto_scaled: bool | Unset = UNSET
+    auto_scale_max_gpus: int | Unset = UNSET
+    slurm_shm_size_gib: int | Unset = UNSET
+    capacity_pool_id: str | Unset = UNSET
+    reservation_start_time: datetime.datetime | Unset = UNSET
+    reservation_end_time: datetime.datetime | Unset = UNSET
+    install_traefik: bool | Unset = UNSET
+    slurm_image: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,9 +176,11 @@ class GPUClusterCreateRequest(ResponseBody):
 
         cluster_name = self.cluster_name
 
-        driver_version: str = self.driver_version
-
         billing_type: str = self.billing_type
+
+        cuda_version = self.cuda_version
+
+        nvidia_driver_version = self.nvidia_driver_version
 
         cluster_type: str | Unset = UNSET
         if not isinstance(self.cluster_type, Unset):
@@ -147,6 +197,34 @@ class GPUClusterCreateRequest(ResponseBody):
 
         volume_id = self.volume_id
 
+        gpu_node_failover_enabled = self.gpu_node_failover_enabled
+
+        auto_scaled = self.auto_scaled
+
+        auto_scale_max_gpus = self.auto_scale_max_gpus
+
+        slurm_shm_size_gib = self.slurm_shm_size_gib
+
+        capacity_pool_id = self.capacity_pool_id
+
+        try:
+            reservation_start_time: str | Unset = UNSET
+            if not isinstance(self.reservation_start_time, Unset):
+                reservation_start_time = self.reservation_start_time.isoformat()
+        except (AttributeError, TypeError):
+            reservation_start_time = json_value(self.reservation_start_time)
+
+        try:
+            reservation_end_time: str | Unset = UNSET
+            if not isinstance(self.reservation_end_time, Unset):
+                reservation_end_time = self.reservation_end_time.isoformat()
+        except (AttributeError, TypeError):
+            reservation_end_time = json_value(self.reservation_end_time)
+
+        install_traefik = self.install_traefik
+
+        slurm_image = self.slurm_image
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -155,8 +233,9 @@ class GPUClusterCreateRequest(ResponseBody):
                 "gpu_type": gpu_type,
                 "num_gpus": num_gpus,
                 "cluster_name": cluster_name,
-                "driver_version": driver_version,
                 "billing_type": billing_type,
+                "cuda_version": cuda_version,
+                "nvidia_driver_version": nvidia_driver_version,
             }
         )
         if cluster_type is not UNSET:
@@ -167,6 +246,24 @@ class GPUClusterCreateRequest(ResponseBody):
             field_dict["shared_volume"] = shared_volume
         if volume_id is not UNSET:
             field_dict["volume_id"] = volume_id
+        if gpu_node_failover_enabled is not UNSET:
+            field_dict["gpu_node_failover_enabled"] = gpu_node_failover_enabled
+        if auto_scaled is not UNSET:
+            field_dict["auto_scaled"] = auto_scaled
+        if auto_scale_max_gpus is not UNSET:
+            field_dict["auto_scale_max_gpus"] = auto_scale_max_gpus
+        if slurm_shm_size_gib is not UNSET:
+            field_dict["slurm_shm_size_gib"] = slurm_shm_size_gib
+        if capacity_pool_id is not UNSET:
+            field_dict["capacity_pool_id"] = capacity_pool_id
+        if reservation_start_time is not UNSET:
+            field_dict["reservation_start_time"] = reservation_start_time
+        if reservation_end_time is not UNSET:
+            field_dict["reservation_end_time"] = reservation_end_time
+        if install_traefik is not UNSET:
+            field_dict["install_traefik"] = install_traefik
+        if slurm_image is not UNSET:
+            field_dict["slurm_image"] = slurm_image
 
         return field_dict
 
@@ -194,20 +291,24 @@ class GPUClusterCreateRequest(ResponseBody):
             check_value(cluster_name, str, "GPUClusterCreateRequest.cluster_name")
 
         try:
-            driver_version = check_gpu_cluster_create_request_driver_version(
-                d.pop("driver_version")
-            )
-
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterCreateRequest.driver_version") from None
-
-        try:
             billing_type = check_gpu_cluster_create_request_billing_type(
                 d.pop("billing_type")
             )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterCreateRequest.billing_type") from None
+
+        cuda_version = d.pop("cuda_version")
+        if type(cuda_version) is not str:
+            check_value(cuda_version, str, "GPUClusterCreateRequest.cuda_version")
+
+        nvidia_driver_version = d.pop("nvidia_driver_version")
+        if type(nvidia_driver_version) is not str:
+            check_value(
+                nvidia_driver_version,
+                str,
+                "GPUClusterCreateRequest.nvidia_driver_version",
+            )
 
         try:
             _cluster_type = d.pop("cluster_type", UNSET)
@@ -243,17 +344,96 @@ class GPUClusterCreateRequest(ResponseBody):
         if volume_id is not UNSET and type(volume_id) is not str:
             check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
 
+        gpu_node_failover_enabled = d.pop("gpu_node_failover_enabled", UNSET)
+        if (
+            gpu_node_failover_enabled is not UNSET
+            and type(gpu_node_failover_enabled) is not bool
+        ):
+            check_value(
+                gpu_node_failover_enabled,
+                bool,
+                "GPUClusterCreateRequest.gpu_node_failover_enabled",
+            )
+
+        auto_scaled = d.pop("auto_scaled", UNSET)
+        if auto_scaled is not UNSET and type(auto_scaled) is not bool:
+            check_value(auto_scaled, bool, "GPUClusterCreateRequest.auto_scaled")
+
+        auto_scale_max_gpus = d.pop("auto_scale_max_gpus", UNSET)
+        if auto_scale_max_gpus is not UNSET and type(auto_scale_max_gpus) is not int:
+            check_value(
+                auto_scale_max_gpus, int, "GPUClusterCreateRequest.auto_scale_max_gpus"
+            )
+
+        slurm_shm_size_gib = d.pop("slurm_shm_size_gib", UNSET)
+        if slurm_shm_size_gib is not UNSET and type(slurm_shm_size_gib) is not int:
+            check_value(
+                slurm_shm_size_gib, int, "GPUClusterCreateRequest.slurm_shm_size_gib"
+            )
+
+        capacity_pool_id = d.pop("capacity_pool_id", UNSET)
+        if capacity_pool_id is not UNSET and type(capacity_pool_id) is not str:
+            check_value(
+                capacity_pool_id, str, "GPUClusterCreateRequest.capacity_pool_id"
+            )
+
+        try:
+            _reservation_start_time = d.pop("reservation_start_time", UNSET)
+            reservation_start_time: datetime.datetime | Unset
+            if isinstance(_reservation_start_time, Unset):
+                reservation_start_time = UNSET
+            else:
+                reservation_start_time = parse_datetime(_reservation_start_time)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "GPUClusterCreateRequest.reservation_start_time"
+            ) from None
+
+        try:
+            _reservation_end_time = d.pop("reservation_end_time", UNSET)
+            reservation_end_time: datetime.datetime | Unset
+            if isinstance(_reservation_end_time, Unset):
+                reservation_end_time = UNSET
+            else:
+                reservation_end_time = parse_datetime(_reservation_end_time)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "GPUClusterCreateRequest.reservation_end_time"
+            ) from None
+
+        install_traefik = d.pop("install_traefik", UNSET)
+        if install_traefik is not UNSET and type(install_traefik) is not bool:
+            check_value(
+                install_traefik, bool, "GPUClusterCreateRequest.install_traefik"
+            )
+
+        slurm_image = d.pop("slurm_image", UNSET)
+        if slurm_image is not UNSET and type(slurm_image) is not str:
+            check_value(slurm_image, str, "GPUClusterCreateRequest.slurm_image")
+
         _instance = cls(
             region,
             gpu_type,
             num_gpus,
             cluster_name,
-            driver_version,
             billing_type,
+            cuda_version,
+            nvidia_driver_version,
             cluster_type,
             duration_days,
             shared_volume,
             volume_id,
+            gpu_node_failover_enabled,
+            auto_scaled,
+            auto_scale_max_gpus,
+            slurm_shm_size_gib,
+            capacity_pool_id,
+            reservation_start_time,
+            reservation_end_time,
+            install_traefik,
+            slurm_image,
         )
 
         _instance.additional_properties = d
@@ -292,9 +472,11 @@ class GPUClusterCreateRequest(ResponseBody):
 
         _instance.cluster_name = d.get("cluster_name")
 
-        _instance.driver_version = d.get("driver_version")
-
         _instance.billing_type = d.get("billing_type")
+
+        _instance.cuda_version = d.get("cuda_version")
+
+        _instance.nvidia_driver_version = d.get("nvidia_driver_version")
 
         if "cluster_type" in d:
             _instance.cluster_type = d["cluster_type"]
@@ -312,6 +494,35 @@ class GPUClusterCreateRequest(ResponseBody):
 
         if "volume_id" in d:
             _instance.volume_id = d["volume_id"]
+
+        if "gpu_node_failover_enabled" in d:
+            _instance.gpu_node_failover_enabled = d["gpu_node_failover_enabled"]
+
+        if "auto_scaled" in d:
+            _instance.auto_scaled = d["auto_scaled"]
+
+        if "auto_scale_max_gpus" in d:
+            _instance.auto_scale_max_gpus = d["auto_scale_max_gpus"]
+
+        if "slurm_shm_size_gib" in d:
+            _instance.slurm_shm_size_gib = d["slurm_shm_size_gib"]
+
+        if "capacity_pool_id" in d:
+            _instance.capacity_pool_id = d["capacity_pool_id"]
+
+        if "reservation_start_time" in d:
+            _reservation_start_time = d["reservation_start_time"]
+            _instance.reservation_start_time = lenient_datetime(_reservation_start_time)
+
+        if "reservation_end_time" in d:
+            _reservation_end_time = d["reservation_end_time"]
+            _instance.reservation_end_time = lenient_datetime(_reservation_end_time)
+
+        if "install_traefik" in d:
+            _instance.install_traefik = d["install_traefik"]
+
+        if "slurm_image" in d:
+            _instance.slurm_image = d["slurm_image"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -2,13 +2,16 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
-GPUClusterCreateRequestBillingType = Literal["ON_DEMAND", "RESERVED"]
+GPUClusterCreateRequestBillingType = Literal[
+    "ON_DEMAND", "RESERVED", "SCHEDULED_CAPACITY"
+]
 
 GPU_CLUSTER_CREATE_REQUEST_BILLING_TYPE_VALUES: set[
     GPUClusterCreateRequestBillingType
 ] = {
     "ON_DEMAND",
     "RESERVED",
+    "SCHEDULED_CAPACITY",
 }
 
 
@@ -17,4 +20,6 @@ def check_gpu_cluster_create_request_billing_type(
 ) -> GPUClusterCreateRequestBillingType:
     if value in GPU_CLUSTER_CREATE_REQUEST_BILLING_TYPE_VALUES:
         return value
-    raise TypeError(f"expected one of 'ON_DEMAND', 'RESERVED'; got {value!r:.60}")
+    raise TypeError(
+        f"expected one of 'ON_DEMAND', 'RESERVED', 'SCHEDULED_CAPACITY'; got {value!r:.60}"
+    )

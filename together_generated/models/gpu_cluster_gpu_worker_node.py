@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    UNSET,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +18,10 @@ from ..types import (
 )
 
 T = TypeVar("T", bound="GPUClusterGPUWorkerNode")
+
+
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(("instance_id",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -30,6 +35,7 @@ _FIELDS: frozenset[str] = frozenset(
         "num_gpus",
         "memory_gib",
         "networks",
+        "instance_id",
     )
 )
 
@@ -46,6 +52,7 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         num_gpus (int):
         memory_gib (float):
         networks (list[str]):
+        instance_id (str | Unset):
     """
 
     node_id: str
@@ -56,6 +63,7 @@ class GPUClusterGPUWorkerNode(ResponseBody):
     num_gpus: int
     memory_gib: float
     networks: list[str]
+    instance_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +87,8 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         except (AttributeError, TypeError):
             networks = json_value(self.networks)
 
+        instance_id = self.instance_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -93,6 +103,8 @@ class GPUClusterGPUWorkerNode(ResponseBody):
                 "networks": networks,
             }
         )
+        if instance_id is not UNSET:
+            field_dict["instance_id"] = instance_id
 
         return field_dict
 
@@ -135,6 +147,10 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterGPUWorkerNode.networks") from None
 
+        instance_id = d.pop("instance_id", UNSET)
+        if instance_id is not UNSET and type(instance_id) is not str:
+            check_value(instance_id, str, "GPUClusterGPUWorkerNode.instance_id")
+
         _instance = cls(
             node_id,
             node_name,
@@ -144,6 +160,7 @@ class GPUClusterGPUWorkerNode(ResponseBody):
             num_gpus,
             memory_gib,
             networks,
+            instance_id,
         )
 
         _instance.additional_properties = d
@@ -188,6 +205,9 @@ class GPUClusterGPUWorkerNode(ResponseBody):
 
         _instance.networks = d.get("networks")
 
+        if "instance_id" in d:
+            _instance.instance_id = d["instance_id"]
+
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
 
@@ -198,6 +218,9 @@ class GPUClusterGPUWorkerNode(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

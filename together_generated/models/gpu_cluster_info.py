@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -12,10 +13,6 @@ from ..models.gpu_cluster_info_cluster_type import (
     GPUClusterInfoClusterType,
     check_gpu_cluster_info_cluster_type,
 )
-from ..models.gpu_cluster_info_driver_version import (
-    GPUClusterInfoDriverVersion,
-    check_gpu_cluster_info_driver_version,
-)
 from ..models.gpu_cluster_info_gpu_type import (
     GPUClusterInfoGpuType,
     check_gpu_cluster_info_gpu_type,
@@ -25,10 +22,14 @@ from ..models.gpu_cluster_info_status import (
     check_gpu_cluster_info_status,
 )
 from ..types import (
+    UNSET,
     ResponseBody,
+    Unset,
     check_value,
     field_error,
     json_value,
+    lenient_datetime,
+    parse_datetime,
 )
 
 if TYPE_CHECKING:
@@ -63,6 +64,20 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
+# The optional fields (Python names): absent from a response body, they read as UNSET.
+_OPTIONAL: frozenset[str] = frozenset(
+    (
+        "duration_hours",
+        "slurm_shm_size_gib",
+        "capacity_pool_id",
+        "reservation_start_time",
+        "reservation_end_time",
+        "install_traefik",
+        "created_at",
+    )
+)
+
+
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
@@ -71,14 +86,21 @@ _FIELDS: frozenset[str] = frozenset(
         "region",
         "gpu_type",
         "cluster_name",
-        "duration_hours",
-        "driver_version",
         "volumes",
         "status",
         "control_plane_nodes",
         "gpu_worker_nodes",
         "kube_config",
         "num_gpus",
+        "cuda_version",
+        "nvidia_driver_version",
+        "duration_hours",
+        "slurm_shm_size_gib",
+        "capacity_pool_id",
+        "reservation_start_time",
+        "reservation_end_time",
+        "install_traefik",
+        "created_at",
     )
 )
 
@@ -92,14 +114,21 @@ class GPUClusterInfo(ResponseBody):
         region (str):
         gpu_type (GPUClusterInfoGpuType):
         cluster_name (str):
-        duration_hours (int):
-        driver_version (GPUClusterInfoDriverVersion):
         volumes (list[GPUClusterVolume]):
         status (GPUClusterInfoStatus): Current status of the GPU cluster.
         control_plane_nodes (list[GPUClusterControlPlaneNode]):
         gpu_worker_nodes (list[GPUClusterGPUWorkerNode]):
         kube_config (str):
         num_gpus (int):
+        cuda_version (str):
+        nvidia_driver_version (str):
+        duration_hours (int | Unset):
+        slurm_shm_size_gib (int | Unset):
+        capacity_pool_id (str | Unset):
+        reservation_start_time (datetime.datetime | Unset):
+        reservation_end_time (datetime.datetime | Unset):
+        install_traefik (bool | Unset):
+        created_at (datetime.datetime | Unset):
     """
 
     cluster_id: str
@@ -107,14 +136,21 @@ class GPUClusterInfo(ResponseBody):
     region: str
     gpu_type: GPUClusterInfoGpuType
     cluster_name: str
-    duration_hours: int
-    driver_version: GPUClusterInfoDriverVersion
     volumes: list[GPUClusterVolume]
     status: GPUClusterInfoStatus
     control_plane_nodes: list[GPUClusterControlPlaneNode]
     gpu_worker_nodes: list[GPUClusterGPUWorkerNode]
     kube_config: str
     num_gpus: int
+    cuda_version: str
+    nvidia_driver_version: str
+    duration_hours: int | Unset = UNSET
+    slurm_shm_size_gib: int | Unset = UNSET
+    capacity_pool_id: str | Unset = UNSET
+    reservation_start_time: datetime.datetime | Unset = UNSET
+    reservation_end_time: datetime.datetime | Unset = UNSET
+    install_traefik: bool | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -129,10 +165,6 @@ class GPUClusterInfo(ResponseBody):
         gpu_type: str = self.gpu_type
 
         cluster_name = self.cluster_name
-
-        duration_hours = self.duration_hours
-
-        driver_version: str = self.driver_version
 
         try:
             volumes_item_list: list[dict[str, Any]] = []
@@ -170,6 +202,39 @@ class GPUClusterInfo(ResponseBody):
 
         num_gpus = self.num_gpus
 
+        cuda_version = self.cuda_version
+
+        nvidia_driver_version = self.nvidia_driver_version
+
+        duration_hours = self.duration_hours
+
+        slurm_shm_size_gib = self.slurm_shm_size_gib
+
+        capacity_pool_id = self.capacity_pool_id
+
+        try:
+            reservation_start_time: str | Unset = UNSET
+            if not isinstance(self.reservation_start_time, Unset):
+                reservation_start_time = self.reservation_start_time.isoformat()
+        except (AttributeError, TypeError):
+            reservation_start_time = json_value(self.reservation_start_time)
+
+        try:
+            reservation_end_time: str | Unset = UNSET
+            if not isinstance(self.reservation_end_time, Unset):
+                reservation_end_time = self.reservation_end_time.isoformat()
+        except (AttributeError, TypeError):
+            reservation_end_time = json_value(self.reservation_end_time)
+
+        install_traefik = self.install_traefik
+
+        try:
+            created_at: str | Unset = UNSET
+            if not isinstance(self.created_at, Unset):
+                created_at = self.created_at.isoformat()
+        except (AttributeError, TypeError):
+            created_at = json_value(self.created_at)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -179,16 +244,30 @@ class GPUClusterInfo(ResponseBody):
                 "region": region,
                 "gpu_type": gpu_type,
                 "cluster_name": cluster_name,
-                "duration_hours": duration_hours,
-                "driver_version": driver_version,
                 "volumes": volumes,
                 "status": status,
                 "control_plane_nodes": control_plane_nodes,
                 "gpu_worker_nodes": gpu_worker_nodes,
                 "kube_config": kube_config,
                 "num_gpus": num_gpus,
+                "cuda_version": cuda_version,
+                "nvidia_driver_version": nvidia_driver_version,
             }
         )
+        if duration_hours is not UNSET:
+            field_dict["duration_hours"] = duration_hours
+        if slurm_shm_size_gib is not UNSET:
+            field_dict["slurm_shm_size_gib"] = slurm_shm_size_gib
+        if capacity_pool_id is not UNSET:
+            field_dict["capacity_pool_id"] = capacity_pool_id
+        if reservation_start_time is not UNSET:
+            field_dict["reservation_start_time"] = reservation_start_time
+        if reservation_end_time is not UNSET:
+            field_dict["reservation_end_time"] = reservation_end_time
+        if install_traefik is not UNSET:
+            field_dict["install_traefik"] = install_traefik
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         return field_dict
 
@@ -220,18 +299,6 @@ class GPUClusterInfo(ResponseBody):
         cluster_name = d.pop("cluster_name")
         if type(cluster_name) is not str:
             check_value(cluster_name, str, "GPUClusterInfo.cluster_name")
-
-        duration_hours = d.pop("duration_hours")
-        if type(duration_hours) is not int:
-            check_value(duration_hours, int, "GPUClusterInfo.duration_hours")
-
-        try:
-            driver_version = check_gpu_cluster_info_driver_version(
-                d.pop("driver_version")
-            )
-
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterInfo.driver_version") from None
 
         try:
             volumes = []
@@ -303,20 +370,86 @@ class GPUClusterInfo(ResponseBody):
         if type(num_gpus) is not int:
             check_value(num_gpus, int, "GPUClusterInfo.num_gpus")
 
+        cuda_version = d.pop("cuda_version")
+        if type(cuda_version) is not str:
+            check_value(cuda_version, str, "GPUClusterInfo.cuda_version")
+
+        nvidia_driver_version = d.pop("nvidia_driver_version")
+        if type(nvidia_driver_version) is not str:
+            check_value(
+                nvidia_driver_version, str, "GPUClusterInfo.nvidia_driver_version"
+            )
+
+        duration_hours = d.pop("duration_hours", UNSET)
+        if duration_hours is not UNSET and type(duration_hours) is not int:
+            check_value(duration_hours, int, "GPUClusterInfo.duration_hours")
+
+        slurm_shm_size_gib = d.pop("slurm_shm_size_gib", UNSET)
+        if slurm_shm_size_gib is not UNSET and type(slurm_shm_size_gib) is not int:
+            check_value(slurm_shm_size_gib, int, "GPUClusterInfo.slurm_shm_size_gib")
+
+        capacity_pool_id = d.pop("capacity_pool_id", UNSET)
+        if capacity_pool_id is not UNSET and type(capacity_pool_id) is not str:
+            check_value(capacity_pool_id, str, "GPUClusterInfo.capacity_pool_id")
+
+        try:
+            _reservation_start_time = d.pop("reservation_start_time", UNSET)
+            reservation_start_time: datetime.datetime | Unset
+            if isinstance(_reservation_start_time, Unset):
+                reservation_start_time = UNSET
+            else:
+                reservation_start_time = parse_datetime(_reservation_start_time)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.reservation_start_time") from None
+
+        try:
+            _reservation_end_time = d.pop("reservation_end_time", UNSET)
+            reservation_end_time: datetime.datetime | Unset
+            if isinstance(_reservation_end_time, Unset):
+                reservation_end_time = UNSET
+            else:
+                reservation_end_time = parse_datetime(_reservation_end_time)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.reservation_end_time") from None
+
+        install_traefik = d.pop("install_traefik", UNSET)
+        if install_traefik is not UNSET and type(install_traefik) is not bool:
+            check_value(install_traefik, bool, "GPUClusterInfo.install_traefik")
+
+        try:
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = parse_datetime(_created_at)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "GPUClusterInfo.created_at") from None
+
         _instance = cls(
             cluster_id,
             cluster_type,
             region,
             gpu_type,
             cluster_name,
-            duration_hours,
-            driver_version,
             volumes,
             status,
             control_plane_nodes,
             gpu_worker_nodes,
             kube_config,
             num_gpus,
+            cuda_version,
+            nvidia_driver_version,
+            duration_hours,
+            slurm_shm_size_gib,
+            capacity_pool_id,
+            reservation_start_time,
+            reservation_end_time,
+            install_traefik,
+            created_at,
         )
 
         _instance.additional_properties = d
@@ -356,10 +489,6 @@ class GPUClusterInfo(ResponseBody):
         _instance.gpu_type = d.get("gpu_type")
 
         _instance.cluster_name = d.get("cluster_name")
-
-        _instance.duration_hours = d.get("duration_hours")
-
-        _instance.driver_version = d.get("driver_version")
 
         _volumes = d.get("volumes")
         if isinstance(_volumes, list):
@@ -412,6 +541,34 @@ class GPUClusterInfo(ResponseBody):
 
         _instance.num_gpus = d.get("num_gpus")
 
+        _instance.cuda_version = d.get("cuda_version")
+
+        _instance.nvidia_driver_version = d.get("nvidia_driver_version")
+
+        if "duration_hours" in d:
+            _instance.duration_hours = d["duration_hours"]
+
+        if "slurm_shm_size_gib" in d:
+            _instance.slurm_shm_size_gib = d["slurm_shm_size_gib"]
+
+        if "capacity_pool_id" in d:
+            _instance.capacity_pool_id = d["capacity_pool_id"]
+
+        if "reservation_start_time" in d:
+            _reservation_start_time = d["reservation_start_time"]
+            _instance.reservation_start_time = lenient_datetime(_reservation_start_time)
+
+        if "reservation_end_time" in d:
+            _reservation_end_time = d["reservation_end_time"]
+            _instance.reservation_end_time = lenient_datetime(_reservation_end_time)
+
+        if "install_traefik" in d:
+            _instance.install_traefik = d["install_traefik"]
+
+        if "created_at" in d:
+            _created_at = d["created_at"]
+            _instance.created_at = lenient_datetime(_created_at)
+
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
 
@@ -422,6 +579,9 @@ class GPUClusterInfo(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
+            if name in _OPTIONAL:
+                object.__setattr__(self, name, UNSET)
+                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

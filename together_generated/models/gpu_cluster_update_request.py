@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,6 +19,9 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    json_value,
+    lenient_datetime,
+    parse_datetime,
 )
 
 T = TypeVar("T", bound="GPUClusterUpdateRequest")
@@ -28,6 +32,7 @@ _OPTIONAL: frozenset[str] = frozenset(
     (
         "cluster_type",
         "num_gpus",
+        "reservation_end_time",
     )
 )
 
@@ -37,6 +42,7 @@ _FIELDS: frozenset[str] = frozenset(
     (
         "cluster_type",
         "num_gpus",
+        "reservation_end_time",
     )
 )
 
@@ -48,10 +54,13 @@ class GPUClusterUpdateRequest(ResponseBody):
         cluster_type (GPUClusterUpdateRequestClusterType | Unset): Type of cluster to update.
         num_gpus (int | Unset): Number of GPUs to allocate in the cluster. This must be multiple of 8. For example, 8,
             16 or 24
+        reservation_end_time (datetime.datetime | Unset): Timestamp at which the cluster should be decommissioned. Only
+            accepted for prepaid clusters.
     """
 
     cluster_type: GPUClusterUpdateRequestClusterType | Unset = UNSET
     num_gpus: int | Unset = UNSET
+    reservation_end_time: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +70,13 @@ class GPUClusterUpdateRequest(ResponseBody):
 
         num_gpus = self.num_gpus
 
+        try:
+            reservation_end_time: str | Unset = UNSET
+            if not isinstance(self.reservation_end_time, Unset):
+                reservation_end_time = self.reservation_end_time.isoformat()
+        except (AttributeError, TypeError):
+            reservation_end_time = json_value(self.reservation_end_time)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -68,6 +84,8 @@ class GPUClusterUpdateRequest(ResponseBody):
             field_dict["cluster_type"] = cluster_type
         if num_gpus is not UNSET:
             field_dict["num_gpus"] = num_gpus
+        if reservation_end_time is not UNSET:
+            field_dict["reservation_end_time"] = reservation_end_time
 
         return field_dict
 
@@ -91,9 +109,23 @@ class GPUClusterUpdateRequest(ResponseBody):
         if num_gpus is not UNSET and type(num_gpus) is not int:
             check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
+        try:
+            _reservation_end_time = d.pop("reservation_end_time", UNSET)
+            reservation_end_time: datetime.datetime | Unset
+            if isinstance(_reservation_end_time, Unset):
+                reservation_end_time = UNSET
+            else:
+                reservation_end_time = parse_datetime(_reservation_end_time)
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(
+                exc, "GPUClusterUpdateRequest.reservation_end_time"
+            ) from None
+
         _instance = cls(
             cluster_type,
             num_gpus,
+            reservation_end_time,
         )
 
         _instance.additional_properties = d
@@ -127,6 +159,10 @@ class GPUClusterUpdateRequest(ResponseBody):
 
         if "num_gpus" in d:
             _instance.num_gpus = d["num_gpus"]
+
+        if "reservation_end_time" in d:
+            _reservation_end_time = d["reservation_end_time"]
+            _instance.reservation_end_time = lenient_datetime(_reservation_end_time)
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

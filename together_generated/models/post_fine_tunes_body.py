@@ -214,7 +214,7 @@ class PostFineTunesBody(ResponseBody):
         training_file (str): File-ID of a training file uploaded to the Together API
         model (str): Name of the base model to run fine-tune job on
         validation_file (str | Unset): File-ID of a validation file uploaded to the Together API
-        packing (bool | Unset): Whether to use packing for training. Default: True.
+        packing (bool | Unset): Whether to use sequence packing for training. Default: True.
         n_epochs (int | Unset): Number of complete passes through the training dataset (higher values may improve
             results but increase cost and risk of overfitting) Default: 1.
         n_checkpoints (int | Unset): Number of intermediate model versions saved during training for evaluation Default:

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
     Unset,
     check_value,
@@ -17,11 +16,26 @@ from ..types import (
     json_value,
 )
 
+if TYPE_CHECKING:
+    from ..models.cluster_driver_version_info import ClusterDriverVersionInfo
+
+
 T = TypeVar("T", bound="RegionListResponseRegionsItem")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(("supported_instance_types",))
+# This project's change: the models this one refers to are imported once, on first use,
+# rather than by an import statement inside each method that runs on every call.
+_lazy_imports_done = False
+
+
+def _lazy_imports() -> None:
+    global _lazy_imports_done
+    global ClusterDriverVersionInfo
+    from together_generated.models.cluster_driver_version_info import (
+        ClusterDriverVersionInfo,  # noqa: PLC0415
+    )
+
+    _lazy_imports_done = True
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -39,28 +53,33 @@ class RegionListResponseRegionsItem(ResponseBody):
     """
     Attributes:
         name (str): Identifiable name of the region.
-        driver_versions (list[str]): List of supported identifiable driver versions available in the region.
-        supported_instance_types (list[str] | Unset): List of supported identifiable gpus available in the region.
+        driver_versions (list[ClusterDriverVersionInfo]): List of supported identifiable cuda/nvidia driver versions
+            pairs available in the region.
+        supported_instance_types (list[str]): List of supported identifiable gpus available in the region.
     """
 
     name: str
-    driver_versions: list[str]
-    supported_instance_types: list[str] | Unset = UNSET
+    driver_versions: list[ClusterDriverVersionInfo]
+    supported_instance_types: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if not _lazy_imports_done:
+            _lazy_imports()
         name = self.name
 
         try:
-            driver_versions = self.driver_versions
+            driver_versions_item_list: list[dict[str, Any]] = []
+            for driver_versions_item_data in self.driver_versions:
+                driver_versions_item = driver_versions_item_data.to_dict()
+                driver_versions_item_list.append(driver_versions_item)
+            driver_versions = driver_versions_item_list
 
         except (AttributeError, TypeError):
             driver_versions = json_value(self.driver_versions)
 
         try:
-            supported_instance_types: list[str] | Unset = UNSET
-            if not isinstance(self.supported_instance_types, Unset):
-                supported_instance_types = self.supported_instance_types
+            supported_instance_types = self.supported_instance_types
 
         except (AttributeError, TypeError):
             supported_instance_types = json_value(self.supported_instance_types)
@@ -71,26 +90,37 @@ class RegionListResponseRegionsItem(ResponseBody):
             {
                 "name": name,
                 "driver_versions": driver_versions,
+                "supported_instance_types": supported_instance_types,
             }
         )
-        if supported_instance_types is not UNSET:
-            field_dict["supported_instance_types"] = supported_instance_types
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if not _lazy_imports_done:
+            _lazy_imports()
         d = dict(src_dict)
         name = d.pop("name")
         if type(name) is not str:
             check_value(name, str, "RegionListResponseRegionsItem.name")
 
         try:
-            driver_versions = cast(list[str], d.pop("driver_versions"))
-            if not isinstance(driver_versions, (list, Unset)):
+            driver_versions = []
+            _driver_versions = d.pop("driver_versions")
+            if not isinstance(_driver_versions, list):
                 raise TypeError(
-                    f"expected a list, got {type(driver_versions).__name__}"
+                    f"expected a list, got {type(_driver_versions).__name__}"
                 )
+            for _i, driver_versions_item_data in enumerate(_driver_versions):
+                try:
+                    driver_versions_item = ClusterDriverVersionInfo.from_dict(
+                        driver_versions_item_data
+                    )
+
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                driver_versions.append(driver_versions_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -99,7 +129,7 @@ class RegionListResponseRegionsItem(ResponseBody):
 
         try:
             supported_instance_types = cast(
-                list[str], d.pop("supported_instance_types", UNSET)
+                list[str], d.pop("supported_instance_types")
             )
             if not isinstance(supported_instance_types, (list, Unset)):
                 raise TypeError(
@@ -142,15 +172,29 @@ class RegionListResponseRegionsItem(ResponseBody):
     def _read(d: Any, cls: type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
+        if not _lazy_imports_done:
+            _lazy_imports()
         _instance = object.__new__(
             RegionListResponseRegionsItem if cls is None else cls
         )
         _instance.name = d.get("name")
 
-        _instance.driver_versions = d.get("driver_versions")
+        _driver_versions = d.get("driver_versions")
+        if isinstance(_driver_versions, list):
+            _driver_versions_list = []
+            for _item in _driver_versions:
+                _driver_versions_list.append(
+                    (
+                        ClusterDriverVersionInfo._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
+                    )
+                )
+            _instance.driver_versions = _driver_versions_list
+        else:
+            _instance.driver_versions = _driver_versions
 
-        if "supported_instance_types" in d:
-            _instance.supported_instance_types = d["supported_instance_types"]
+        _instance.supported_instance_types = d.get("supported_instance_types")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -162,9 +206,6 @@ class RegionListResponseRegionsItem(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

@@ -9,9 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     field_error,
     json_value,
 )
@@ -36,44 +34,41 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(("data",))
-
-
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(("data",))
 
 
 @_attrs_define
 class RLCheckpointDownloadResponse(ResponseBody):
-    """
+    """Presigned download URLs for a checkpoint's files
+
     Attributes:
-        data (list[RLCheckpointFile] | Unset): List of files with presigned download URLs
+        data (list[RLCheckpointFile]): List of files with presigned download URLs
     """
 
-    data: list[RLCheckpointFile] | Unset = UNSET
+    data: list[RLCheckpointFile]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
         try:
-            data: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.data, Unset):
-                data_item_list: list[dict[str, Any]] = []
-                for data_item_data in self.data:
-                    data_item = data_item_data.to_dict()
-                    data_item_list.append(data_item)
-                data = data_item_list
+            data_item_list: list[dict[str, Any]] = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data_item_list.append(data_item)
+            data = data_item_list
 
         except (AttributeError, TypeError):
             data = json_value(self.data)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if data is not UNSET:
-            field_dict["data"] = data
+        field_dict.update(
+            {
+                "data": data,
+            }
+        )
 
         return field_dict
 
@@ -83,19 +78,17 @@ class RLCheckpointDownloadResponse(ResponseBody):
             _lazy_imports()
         d = dict(src_dict)
         try:
-            _data = d.pop("data", UNSET)
-            data: list[RLCheckpointFile] | Unset = UNSET
-            if _data is not UNSET:
-                if not isinstance(_data, list):
-                    raise TypeError(f"expected a list, got {type(_data).__name__}")
-                data = []
-                for _i, data_item_data in enumerate(_data):
-                    try:
-                        data_item = RLCheckpointFile.from_dict(data_item_data)
+            data = []
+            _data = d.pop("data")
+            if not isinstance(_data, list):
+                raise TypeError(f"expected a list, got {type(_data).__name__}")
+            for _i, data_item_data in enumerate(_data):
+                try:
+                    data_item = RLCheckpointFile.from_dict(data_item_data)
 
-                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-                        raise field_error(exc, f"[{_i}]") from None
-                    data.append(data_item)
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                data.append(data_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLCheckpointDownloadResponse.data") from None
@@ -132,21 +125,20 @@ class RLCheckpointDownloadResponse(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLCheckpointDownloadResponse if cls is None else cls)
-        if "data" in d:
-            _data = d["data"]
-            if isinstance(_data, list):
-                _data_list = []
-                for _item in _data:
-                    _data_list.append(
-                        (
-                            RLCheckpointFile._read(_item)
-                            if isinstance(_item, dict)
-                            else _item
-                        )
+        _data = d.get("data")
+        if isinstance(_data, list):
+            _data_list = []
+            for _item in _data:
+                _data_list.append(
+                    (
+                        RLCheckpointFile._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
                     )
-                _instance.data = _data_list
-            else:
-                _instance.data = _data
+                )
+            _instance.data = _data_list
+        else:
+            _instance.data = _data
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -158,9 +150,6 @@ class RLCheckpointDownloadResponse(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -195,7 +184,7 @@ class RLCheckpointDownloadResponse(ResponseBody):
     # Added by this project's templates: a list response is iterable over `data` and has
     # its length, so `for x in client.things.list()` and `.list().data` both work.
     def __iter__(self) -> Iterator[RLCheckpointFile]:
-        return iter(() if isinstance(self.data, Unset) else self.data)
+        return iter(self.data)
 
     def __len__(self) -> int:
-        return 0 if isinstance(self.data, Unset) else len(self.data)
+        return len(self.data)

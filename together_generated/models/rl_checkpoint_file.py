@@ -9,23 +9,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     check_value,
 )
 
 T = TypeVar("T", bound="RLCheckpointFile")
-
-
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(
-    (
-        "filename",
-        "url",
-        "size",
-    )
-)
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -43,14 +31,14 @@ class RLCheckpointFile(ResponseBody):
     """A downloadable file within a checkpoint
 
     Attributes:
-        filename (str | Unset): Name of the file Example: model-00001-of-00002.safetensors.
-        url (str | Unset): Presigned URL for downloading the file Example: https://....
-        size (str | Unset): File size in bytes Example: 123456789.
+        filename (str): Name of the file Example: model-00001-of-00002.safetensors.
+        url (str): Presigned URL for downloading the file Example: https://....
+        size (str): File size in bytes Example: 123456789.
     """
 
-    filename: str | Unset = UNSET
-    url: str | Unset = UNSET
-    size: str | Unset = UNSET
+    filename: str
+    url: str
+    size: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,29 +50,29 @@ class RLCheckpointFile(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if filename is not UNSET:
-            field_dict["filename"] = filename
-        if url is not UNSET:
-            field_dict["url"] = url
-        if size is not UNSET:
-            field_dict["size"] = size
+        field_dict.update(
+            {
+                "filename": filename,
+                "url": url,
+                "size": size,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        filename = d.pop("filename", UNSET)
-        if filename is not UNSET and type(filename) is not str:
+        filename = d.pop("filename")
+        if type(filename) is not str:
             check_value(filename, str, "RLCheckpointFile.filename")
 
-        url = d.pop("url", UNSET)
-        if url is not UNSET and type(url) is not str:
+        url = d.pop("url")
+        if type(url) is not str:
             check_value(url, str, "RLCheckpointFile.url")
 
-        size = d.pop("size", UNSET)
-        if size is not UNSET and type(size) is not str:
+        size = d.pop("size")
+        if type(size) is not str:
             check_value(size, str, "RLCheckpointFile.size")
 
         _instance = cls(
@@ -119,14 +107,11 @@ class RLCheckpointFile(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(RLCheckpointFile if cls is None else cls)
-        if "filename" in d:
-            _instance.filename = d["filename"]
+        _instance.filename = d.get("filename")
 
-        if "url" in d:
-            _instance.url = d["url"]
+        _instance.url = d.get("url")
 
-        if "size" in d:
-            _instance.size = d["size"]
+        _instance.size = d.get("size")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -138,9 +123,6 @@ class RLCheckpointFile(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

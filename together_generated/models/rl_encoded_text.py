@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     field_error,
     json_value,
 )
 
 T = TypeVar("T", bound="RLEncodedText")
-
-
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(("tokens",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -31,26 +25,31 @@ _FIELDS: frozenset[str] = frozenset(("tokens",))
 class RLEncodedText(ResponseBody):
     """
     Attributes:
-        tokens (list[str] | Unset): Pre-tokenized text input Example: ['123', '456', '789'].
+        tokens (list[int | str]): Pre-tokenized text input Example: [123, 456, 789].
     """
 
-    tokens: list[str] | Unset = UNSET
+    tokens: list[int | str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         try:
-            tokens: list[str] | Unset = UNSET
-            if not isinstance(self.tokens, Unset):
-                tokens = self.tokens
+            tokens_item_list: list[int | str] = []
+            for tokens_item_data in self.tokens:
+                tokens_item: int | str
+                tokens_item = tokens_item_data
+                tokens_item_list.append(tokens_item)
+            tokens = tokens_item_list
 
         except (AttributeError, TypeError):
             tokens = json_value(self.tokens)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tokens is not UNSET:
-            field_dict["tokens"] = tokens
+        field_dict.update(
+            {
+                "tokens": tokens,
+            }
+        )
 
         return field_dict
 
@@ -58,9 +57,24 @@ class RLEncodedText(ResponseBody):
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            tokens = cast(list[str], d.pop("tokens", UNSET))
-            if not isinstance(tokens, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(tokens).__name__}")
+            tokens = []
+            _tokens = d.pop("tokens")
+            if not isinstance(_tokens, list):
+                raise TypeError(f"expected a list, got {type(_tokens).__name__}")
+            for _i, tokens_item_data in enumerate(_tokens):
+                try:
+                    tokens_item: int | str = tokens_item_data
+                    if type(tokens_item) not in (str, int) and not (
+                        isinstance(tokens_item, (str, int))
+                        and not isinstance(tokens_item, bool)
+                    ):
+                        raise TypeError(
+                            f"expected a string or an integer, got {type(tokens_item).__name__} {tokens_item!r:.60}"
+                        )
+
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                tokens.append(tokens_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLEncodedText.tokens") from None
@@ -95,8 +109,7 @@ class RLEncodedText(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(RLEncodedText if cls is None else cls)
-        if "tokens" in d:
-            _instance.tokens = d["tokens"]
+        _instance.tokens = d.get("tokens")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -108,9 +121,6 @@ class RLEncodedText(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

@@ -42,12 +42,7 @@ def _lazy_imports() -> None:
 
 
 # The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(
-    (
-        "loss",
-        "metrics",
-    )
-)
+_OPTIONAL: frozenset[str] = frozenset(("metrics",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -61,14 +56,15 @@ _FIELDS: frozenset[str] = frozenset(
 
 @_attrs_define
 class RLForwardBackwardResult(ResponseBody):
-    """
+    """Result of a forward-backward pass operation
+
     Attributes:
-        loss (float | Unset): Loss value Example: 2.345.
+        loss (float): Loss value Example: 2.345.
         metrics (RLForwardBackwardResultMetrics | Unset): Loss-specific metrics (e.g., KL divergence, clip fraction for
-            GRPO)
+            GRPO) Example: {'loss/clip/high_fraction': 0.1, 'loss/kl_ref/mean': 0.05}.
     """
 
-    loss: float | Unset = UNSET
+    loss: float
     metrics: RLForwardBackwardResultMetrics | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -86,9 +82,11 @@ class RLForwardBackwardResult(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if loss is not UNSET:
-            field_dict["loss"] = loss
+        field_dict.update(
+            {
+                "loss": loss,
+            }
+        )
         if metrics is not UNSET:
             field_dict["metrics"] = metrics
 
@@ -99,8 +97,8 @@ class RLForwardBackwardResult(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
-        loss = d.pop("loss", UNSET)
-        if loss is not UNSET and type(loss) not in (float, int):
+        loss = d.pop("loss")
+        if type(loss) not in (float, int):
             check_value(loss, float, "RLForwardBackwardResult.loss")
 
         try:
@@ -147,8 +145,7 @@ class RLForwardBackwardResult(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLForwardBackwardResult if cls is None else cls)
-        if "loss" in d:
-            _instance.loss = d["loss"]
+        _instance.loss = d.get("loss")
 
         if "metrics" in d:
             _metrics = d["metrics"]

@@ -21,7 +21,12 @@ _FIELDS: frozenset[str] = frozenset(())
 
 @_attrs_define
 class RLForwardBackwardResultMetrics(ResponseBody):
-    """Loss-specific metrics (e.g., KL divergence, clip fraction for GRPO)"""
+    """Loss-specific metrics (e.g., KL divergence, clip fraction for GRPO)
+
+    Example:
+        {'loss/clip/high_fraction': 0.1, 'loss/kl_ref/mean': 0.05}
+
+    """
 
     additional_properties: dict[str, float] = _attrs_field(init=False, factory=dict)
 

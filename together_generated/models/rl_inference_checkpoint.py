@@ -45,14 +45,7 @@ def _lazy_imports() -> None:
 
 
 # The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(
-    (
-        "id",
-        "step",
-        "created_at",
-        "registration",
-    )
-)
+_OPTIONAL: frozenset[str] = frozenset(("registration",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -71,15 +64,15 @@ class RLInferenceCheckpoint(ResponseBody):
     """Saved inference checkpoint
 
     Attributes:
-        id (str | Unset): Unique identifier for the checkpoint Example: 123e4567-e89b-12d3-a456-426614174000.
-        step (str | Unset): Training step at time of save Example: 42.
-        created_at (datetime.datetime | Unset): Timestamp when the checkpoint was created Example: 2026-01-02T00:00:00Z.
+        id (str): Unique identifier for the checkpoint Example: 123e4567-e89b-12d3-a456-426614174000.
+        step (str): Training step at time of save Example: 42.
+        created_at (datetime.datetime): Timestamp when the checkpoint was created Example: 2026-01-02T00:00:00Z.
         registration (RLInferenceCheckpointRegistration | Unset): Model registration details for an inference checkpoint
     """
 
-    id: str | Unset = UNSET
-    step: str | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
+    id: str
+    step: str
+    created_at: datetime.datetime
     registration: RLInferenceCheckpointRegistration | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -91,9 +84,7 @@ class RLInferenceCheckpoint(ResponseBody):
         step = self.step
 
         try:
-            created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            created_at = self.created_at.isoformat()
         except (AttributeError, TypeError):
             created_at = json_value(self.created_at)
 
@@ -106,13 +97,13 @@ class RLInferenceCheckpoint(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if step is not UNSET:
-            field_dict["step"] = step
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
+        field_dict.update(
+            {
+                "id": id,
+                "step": step,
+                "created_at": created_at,
+            }
+        )
         if registration is not UNSET:
             field_dict["registration"] = registration
 
@@ -123,21 +114,16 @@ class RLInferenceCheckpoint(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        id = d.pop("id")
+        if type(id) is not str:
             check_value(id, str, "RLInferenceCheckpoint.id")
 
-        step = d.pop("step", UNSET)
-        if step is not UNSET and type(step) is not str:
+        step = d.pop("step")
+        if type(step) is not str:
             check_value(step, str, "RLInferenceCheckpoint.step")
 
         try:
-            _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
-            if isinstance(_created_at, Unset):
-                created_at = UNSET
-            else:
-                created_at = parse_datetime(_created_at)
+            created_at = parse_datetime(d.pop("created_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInferenceCheckpoint.created_at") from None
@@ -190,15 +176,12 @@ class RLInferenceCheckpoint(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLInferenceCheckpoint if cls is None else cls)
-        if "id" in d:
-            _instance.id = d["id"]
+        _instance.id = d.get("id")
 
-        if "step" in d:
-            _instance.step = d["step"]
+        _instance.step = d.get("step")
 
-        if "created_at" in d:
-            _created_at = d["created_at"]
-            _instance.created_at = lenient_datetime(_created_at)
+        _created_at = d.get("created_at")
+        _instance.created_at = lenient_datetime(_created_at)
 
         if "registration" in d:
             _registration = d["registration"]

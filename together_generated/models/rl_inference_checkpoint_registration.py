@@ -10,9 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     check_value,
     field_error,
     json_value,
@@ -21,15 +19,6 @@ from ..types import (
 )
 
 T = TypeVar("T", bound="RLInferenceCheckpointRegistration")
-
-
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(
-    (
-        "model_name",
-        "registered_at",
-    )
-)
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -46,50 +35,43 @@ class RLInferenceCheckpointRegistration(ResponseBody):
     """Model registration details for an inference checkpoint
 
     Attributes:
-        model_name (str | Unset): Registered model name for downloading the checkpoint Example: username/Meta-
-            Llama-3-8B-rl-step-42-20260216.
-        registered_at (datetime.datetime | Unset): Timestamp when the model was registered Example:
-            2026-01-02T00:00:00Z.
+        model_name (str): Registered model name for downloading the checkpoint Example: username/Meta-Llama-3-8B-rl-
+            step-42-20260216.
+        registered_at (datetime.datetime): Timestamp when the model was registered Example: 2026-01-02T00:00:00Z.
     """
 
-    model_name: str | Unset = UNSET
-    registered_at: datetime.datetime | Unset = UNSET
+    model_name: str
+    registered_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         model_name = self.model_name
 
         try:
-            registered_at: str | Unset = UNSET
-            if not isinstance(self.registered_at, Unset):
-                registered_at = self.registered_at.isoformat()
+            registered_at = self.registered_at.isoformat()
         except (AttributeError, TypeError):
             registered_at = json_value(self.registered_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if model_name is not UNSET:
-            field_dict["model_name"] = model_name
-        if registered_at is not UNSET:
-            field_dict["registered_at"] = registered_at
+        field_dict.update(
+            {
+                "model_name": model_name,
+                "registered_at": registered_at,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        model_name = d.pop("model_name", UNSET)
-        if model_name is not UNSET and type(model_name) is not str:
+        model_name = d.pop("model_name")
+        if type(model_name) is not str:
             check_value(model_name, str, "RLInferenceCheckpointRegistration.model_name")
 
         try:
-            _registered_at = d.pop("registered_at", UNSET)
-            registered_at: datetime.datetime | Unset
-            if isinstance(_registered_at, Unset):
-                registered_at = UNSET
-            else:
-                registered_at = parse_datetime(_registered_at)
+            registered_at = parse_datetime(d.pop("registered_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -129,12 +111,10 @@ class RLInferenceCheckpointRegistration(ResponseBody):
         _instance = object.__new__(
             RLInferenceCheckpointRegistration if cls is None else cls
         )
-        if "model_name" in d:
-            _instance.model_name = d["model_name"]
+        _instance.model_name = d.get("model_name")
 
-        if "registered_at" in d:
-            _registered_at = d["registered_at"]
-            _instance.registered_at = lenient_datetime(_registered_at)
+        _registered_at = d.get("registered_at")
+        _instance.registered_at = lenient_datetime(_registered_at)
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -146,9 +126,6 @@ class RLInferenceCheckpointRegistration(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

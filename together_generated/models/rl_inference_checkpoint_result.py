@@ -9,17 +9,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     check_value,
 )
 
 T = TypeVar("T", bound="RLInferenceCheckpointResult")
-
-
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(("model_name",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -28,13 +22,14 @@ _FIELDS: frozenset[str] = frozenset(("model_name",))
 
 @_attrs_define
 class RLInferenceCheckpointResult(ResponseBody):
-    """
+    """Result of an inference checkpoint operation
+
     Attributes:
-        model_name (str | Unset): Registered model name for downloading the checkpoint Example: username/Meta-
-            Llama-3-8B-rl-step-42-20260216.
+        model_name (str): Registered model name for downloading the checkpoint Example: username/Meta-Llama-3-8B-rl-
+            step-42-20260216.
     """
 
-    model_name: str | Unset = UNSET
+    model_name: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,17 +37,19 @@ class RLInferenceCheckpointResult(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if model_name is not UNSET:
-            field_dict["model_name"] = model_name
+        field_dict.update(
+            {
+                "model_name": model_name,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        model_name = d.pop("model_name", UNSET)
-        if model_name is not UNSET and type(model_name) is not str:
+        model_name = d.pop("model_name")
+        if type(model_name) is not str:
             check_value(model_name, str, "RLInferenceCheckpointResult.model_name")
 
         _instance = cls(
@@ -85,8 +82,7 @@ class RLInferenceCheckpointResult(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(RLInferenceCheckpointResult if cls is None else cls)
-        if "model_name" in d:
-            _instance.model_name = d["model_name"]
+        _instance.model_name = d.get("model_name")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -98,9 +94,6 @@ class RLInferenceCheckpointResult(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

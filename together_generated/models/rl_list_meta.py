@@ -23,6 +23,7 @@ _OPTIONAL: frozenset[str] = frozenset(
     (
         "limit",
         "has_more",
+        "next_cursor",
     )
 )
 
@@ -32,26 +33,33 @@ _FIELDS: frozenset[str] = frozenset(
     (
         "limit",
         "has_more",
+        "next_cursor",
     )
 )
 
 
 @_attrs_define
 class RLListMeta(ResponseBody):
-    """
+    """Pagination metadata for list responses
+
     Attributes:
         limit (int | Unset): Maximum number of items returned per page Example: 20.
         has_more (bool | Unset): Whether more items exist beyond this page Example: True.
+        next_cursor (str | Unset): Cursor to use as the 'after' parameter for the next page. Empty when has_more is
+            false. Example: 123e4567-e89b-12d3-a456-426614174000.
     """
 
     limit: int | Unset = UNSET
     has_more: bool | Unset = UNSET
+    next_cursor: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         limit = self.limit
 
         has_more = self.has_more
+
+        next_cursor = self.next_cursor
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -60,6 +68,8 @@ class RLListMeta(ResponseBody):
             field_dict["limit"] = limit
         if has_more is not UNSET:
             field_dict["has_more"] = has_more
+        if next_cursor is not UNSET:
+            field_dict["next_cursor"] = next_cursor
 
         return field_dict
 
@@ -74,9 +84,14 @@ class RLListMeta(ResponseBody):
         if has_more is not UNSET and type(has_more) is not bool:
             check_value(has_more, bool, "RLListMeta.has_more")
 
+        next_cursor = d.pop("next_cursor", UNSET)
+        if next_cursor is not UNSET and type(next_cursor) is not str:
+            check_value(next_cursor, str, "RLListMeta.next_cursor")
+
         _instance = cls(
             limit,
             has_more,
+            next_cursor,
         )
 
         _instance.additional_properties = d
@@ -110,6 +125,9 @@ class RLListMeta(ResponseBody):
 
         if "has_more" in d:
             _instance.has_more = d["has_more"]
+
+        if "next_cursor" in d:
+            _instance.next_cursor = d["next_cursor"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

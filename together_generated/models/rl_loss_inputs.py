@@ -47,7 +47,6 @@ def _lazy_imports() -> None:
 # The optional fields (Python names): absent from a response body, they read as UNSET.
 _OPTIONAL: frozenset[str] = frozenset(
     (
-        "target_tokens",
         "loss_mask",
         "grpo_inputs",
     )
@@ -68,12 +67,12 @@ _FIELDS: frozenset[str] = frozenset(
 class RLLossInputs(ResponseBody):
     """
     Attributes:
-        target_tokens (RLLossTargetTokens | Unset):
+        target_tokens (RLLossTargetTokens):
         loss_mask (RLLossMask | Unset): Per-token loss mask (1=compute loss, 0=ignore)
         grpo_inputs (RLGRPOLossInputs | Unset):
     """
 
-    target_tokens: RLLossTargetTokens | Unset = UNSET
+    target_tokens: RLLossTargetTokens
     loss_mask: RLLossMask | Unset = UNSET
     grpo_inputs: RLGRPOLossInputs | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -82,9 +81,7 @@ class RLLossInputs(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         try:
-            target_tokens: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.target_tokens, Unset):
-                target_tokens = self.target_tokens.to_dict()
+            target_tokens = self.target_tokens.to_dict()
         except (AttributeError, TypeError):
             target_tokens = json_value(self.target_tokens)
 
@@ -104,9 +101,11 @@ class RLLossInputs(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if target_tokens is not UNSET:
-            field_dict["target_tokens"] = target_tokens
+        field_dict.update(
+            {
+                "target_tokens": target_tokens,
+            }
+        )
         if loss_mask is not UNSET:
             field_dict["loss_mask"] = loss_mask
         if grpo_inputs is not UNSET:
@@ -120,12 +119,7 @@ class RLLossInputs(ResponseBody):
             _lazy_imports()
         d = dict(src_dict)
         try:
-            _target_tokens = d.pop("target_tokens", UNSET)
-            target_tokens: RLLossTargetTokens | Unset
-            if isinstance(_target_tokens, Unset):
-                target_tokens = UNSET
-            else:
-                target_tokens = RLLossTargetTokens.from_dict(_target_tokens)
+            target_tokens = RLLossTargetTokens.from_dict(d.pop("target_tokens"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossInputs.target_tokens") from None
@@ -186,13 +180,12 @@ class RLLossInputs(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLLossInputs if cls is None else cls)
-        if "target_tokens" in d:
-            _target_tokens = d["target_tokens"]
-            _instance.target_tokens = (
-                RLLossTargetTokens._read(_target_tokens)
-                if isinstance(_target_tokens, dict)
-                else _target_tokens
-            )
+        _target_tokens = d.get("target_tokens")
+        _instance.target_tokens = (
+            RLLossTargetTokens._read(_target_tokens)
+            if isinstance(_target_tokens, dict)
+            else _target_tokens
+        )
 
         if "loss_mask" in d:
             _loss_mask = d["loss_mask"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -37,17 +37,22 @@ _FIELDS: frozenset[str] = frozenset(
 class RLLossTargetTokens(ResponseBody):
     """
     Attributes:
-        data (list[str]): Integer array of target tokens Example: ['123', '456', '789'].
+        data (list[int | str]): Integer array of target tokens Example: [123, 456, 789].
         dtype (RLDType | Unset):
     """
 
-    data: list[str]
+    data: list[int | str]
     dtype: RLDType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         try:
-            data = self.data
+            data_item_list: list[int | str] = []
+            for data_item_data in self.data:
+                data_item: int | str
+                data_item = data_item_data
+                data_item_list.append(data_item)
+            data = data_item_list
 
         except (AttributeError, TypeError):
             data = json_value(self.data)
@@ -72,9 +77,24 @@ class RLLossTargetTokens(ResponseBody):
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            data = cast(list[str], d.pop("data"))
-            if not isinstance(data, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(data).__name__}")
+            data = []
+            _data = d.pop("data")
+            if not isinstance(_data, list):
+                raise TypeError(f"expected a list, got {type(_data).__name__}")
+            for _i, data_item_data in enumerate(_data):
+                try:
+                    data_item: int | str = data_item_data
+                    if type(data_item) not in (str, int) and not (
+                        isinstance(data_item, (str, int))
+                        and not isinstance(data_item, bool)
+                    ):
+                        raise TypeError(
+                            f"expected a string or an integer, got {type(data_item).__name__} {data_item!r:.60}"
+                        )
+
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                data.append(data_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossTargetTokens.data") from None
@@ -172,7 +192,7 @@ class RLLossTargetTokens(ResponseBody):
 
     # Added by this project's templates: a list response is iterable over `data` and has
     # its length, so `for x in client.things.list()` and `.list().data` both work.
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[int | str]:
         return iter(self.data)
 
     def __len__(self) -> int:

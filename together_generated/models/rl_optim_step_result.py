@@ -9,17 +9,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     check_value,
 )
 
 T = TypeVar("T", bound="RLOptimStepResult")
-
-
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(("step",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -28,12 +22,13 @@ _FIELDS: frozenset[str] = frozenset(("step",))
 
 @_attrs_define
 class RLOptimStepResult(ResponseBody):
-    """
+    """Result of an optimizer step operation
+
     Attributes:
-        step (str | Unset): Step number Example: 100.
+        step (str): Step number Example: 100.
     """
 
-    step: str | Unset = UNSET
+    step: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,17 +36,19 @@ class RLOptimStepResult(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if step is not UNSET:
-            field_dict["step"] = step
+        field_dict.update(
+            {
+                "step": step,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        step = d.pop("step", UNSET)
-        if step is not UNSET and type(step) is not str:
+        step = d.pop("step")
+        if type(step) is not str:
             check_value(step, str, "RLOptimStepResult.step")
 
         _instance = cls(
@@ -84,8 +81,7 @@ class RLOptimStepResult(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(RLOptimStepResult if cls is None else cls)
-        if "step" in d:
-            _instance.step = d["step"]
+        _instance.step = d.get("step")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -97,9 +93,6 @@ class RLOptimStepResult(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

@@ -53,7 +53,7 @@ _OPTIONAL: frozenset[str] = frozenset(
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
-        "prompt",
+        "prompts",
         "sampling_params",
         "num_samples",
     )
@@ -64,12 +64,12 @@ _FIELDS: frozenset[str] = frozenset(
 class RLSampleBody(ResponseBody):
     """
     Attributes:
-        prompt (RLModelInput):
+        prompts (list[RLModelInput]): Input prompts as tokenized chunks
         sampling_params (RLSamplingParams | Unset):
-        num_samples (int | Unset): Number of completions to generate for this prompt Example: 1.
+        num_samples (int | Unset): Number of completions to generate per prompt Example: 1.
     """
 
-    prompt: RLModelInput
+    prompts: list[RLModelInput]
     sampling_params: RLSamplingParams | Unset = UNSET
     num_samples: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -78,9 +78,14 @@ class RLSampleBody(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         try:
-            prompt = self.prompt.to_dict()
+            prompts_item_list: list[dict[str, Any]] = []
+            for prompts_item_data in self.prompts:
+                prompts_item = prompts_item_data.to_dict()
+                prompts_item_list.append(prompts_item)
+            prompts = prompts_item_list
+
         except (AttributeError, TypeError):
-            prompt = json_value(self.prompt)
+            prompts = json_value(self.prompts)
 
         try:
             sampling_params: dict[str, Any] | Unset = UNSET
@@ -95,7 +100,7 @@ class RLSampleBody(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "prompt": prompt,
+                "prompts": prompts,
             }
         )
         if sampling_params is not UNSET:
@@ -111,10 +116,20 @@ class RLSampleBody(ResponseBody):
             _lazy_imports()
         d = dict(src_dict)
         try:
-            prompt = RLModelInput.from_dict(d.pop("prompt"))
+            prompts = []
+            _prompts = d.pop("prompts")
+            if not isinstance(_prompts, list):
+                raise TypeError(f"expected a list, got {type(_prompts).__name__}")
+            for _i, prompts_item_data in enumerate(_prompts):
+                try:
+                    prompts_item = RLModelInput.from_dict(prompts_item_data)
+
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                prompts.append(prompts_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleBody.prompt") from None
+            raise field_error(exc, "RLSampleBody.prompts") from None
 
         try:
             _sampling_params = d.pop("sampling_params", UNSET)
@@ -132,7 +147,7 @@ class RLSampleBody(ResponseBody):
             check_value(num_samples, int, "RLSampleBody.num_samples")
 
         _instance = cls(
-            prompt,
+            prompts,
             sampling_params,
             num_samples,
         )
@@ -165,10 +180,16 @@ class RLSampleBody(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLSampleBody if cls is None else cls)
-        _prompt = d.get("prompt")
-        _instance.prompt = (
-            RLModelInput._read(_prompt) if isinstance(_prompt, dict) else _prompt
-        )
+        _prompts = d.get("prompts")
+        if isinstance(_prompts, list):
+            _prompts_list = []
+            for _item in _prompts:
+                _prompts_list.append(
+                    (RLModelInput._read(_item) if isinstance(_item, dict) else _item)
+                )
+            _instance.prompts = _prompts_list
+        else:
+            _instance.prompts = _prompts
 
         if "sampling_params" in d:
             _sampling_params = d["sampling_params"]

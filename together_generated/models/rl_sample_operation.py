@@ -50,8 +50,6 @@ def _lazy_imports() -> None:
 # The optional fields (Python names): absent from a response body, they read as UNSET.
 _OPTIONAL: frozenset[str] = frozenset(
     (
-        "id",
-        "status",
         "output",
         "error",
     )
@@ -71,16 +69,17 @@ _FIELDS: frozenset[str] = frozenset(
 
 @_attrs_define
 class RLSampleOperation(ResponseBody):
-    """
+    """Async sample operation
+
     Attributes:
-        id (str | Unset): Operation ID Example: 550e8400-e29b-41d4-a716-446655440000.
-        status (RLTrainingOperationStatus | Unset):
-        output (RLSampleResult | Unset):
-        error (RLTrainingOperationError | Unset):
+        id (str): Operation ID Example: 550e8400-e29b-41d4-a716-446655440000.
+        status (RLTrainingOperationStatus):
+        output (RLSampleResult | Unset): Result of a sample operation
+        error (RLTrainingOperationError | Unset): Error details for a failed training operation
     """
 
-    id: str | Unset = UNSET
-    status: RLTrainingOperationStatus | Unset = UNSET
+    id: str
+    status: RLTrainingOperationStatus
     output: RLSampleResult | Unset = UNSET
     error: RLTrainingOperationError | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -90,9 +89,7 @@ class RLSampleOperation(ResponseBody):
             _lazy_imports()
         id = self.id
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        status: str = self.status
 
         try:
             output: dict[str, Any] | Unset = UNSET
@@ -110,11 +107,12 @@ class RLSampleOperation(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if status is not UNSET:
-            field_dict["status"] = status
+        field_dict.update(
+            {
+                "id": id,
+                "status": status,
+            }
+        )
         if output is not UNSET:
             field_dict["output"] = output
         if error is not UNSET:
@@ -127,17 +125,12 @@ class RLSampleOperation(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        id = d.pop("id")
+        if type(id) is not str:
             check_value(id, str, "RLSampleOperation.id")
 
         try:
-            _status = d.pop("status", UNSET)
-            status: RLTrainingOperationStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_rl_training_operation_status(_status)
+            status = check_rl_training_operation_status(d.pop("status"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleOperation.status") from None
@@ -199,11 +192,9 @@ class RLSampleOperation(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLSampleOperation if cls is None else cls)
-        if "id" in d:
-            _instance.id = d["id"]
+        _instance.id = d.get("id")
 
-        if "status" in d:
-            _instance.status = d["status"]
+        _instance.status = d.get("status")
 
         if "output" in d:
             _output = d["output"]

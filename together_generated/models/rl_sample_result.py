@@ -9,15 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     field_error,
     json_value,
 )
 
 if TYPE_CHECKING:
-    from ..models.rl_sample_sequence import RLSampleSequence
+    from ..models.rl_sample_rollout import RLSampleRollout
 
 
 T = TypeVar("T", bound="RLSampleResult")
@@ -30,50 +28,47 @@ _lazy_imports_done = False
 
 def _lazy_imports() -> None:
     global _lazy_imports_done
-    global RLSampleSequence
-    from together_generated.models.rl_sample_sequence import RLSampleSequence  # noqa: PLC0415
+    global RLSampleRollout
+    from together_generated.models.rl_sample_rollout import RLSampleRollout  # noqa: PLC0415
 
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(("sequences",))
-
-
 # The JSON names of the fields: the other keys of a response are additional_properties.
-_FIELDS: frozenset[str] = frozenset(("sequences",))
+_FIELDS: frozenset[str] = frozenset(("rollouts",))
 
 
 @_attrs_define
 class RLSampleResult(ResponseBody):
-    """
+    """Result of a sample operation
+
     Attributes:
-        sequences (list[RLSampleSequence] | Unset): Generated completions
+        rollouts (list[RLSampleRollout]): Completions grouped by prompt
     """
 
-    sequences: list[RLSampleSequence] | Unset = UNSET
+    rollouts: list[RLSampleRollout]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
         try:
-            sequences: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.sequences, Unset):
-                sequences_item_list: list[dict[str, Any]] = []
-                for sequences_item_data in self.sequences:
-                    sequences_item = sequences_item_data.to_dict()
-                    sequences_item_list.append(sequences_item)
-                sequences = sequences_item_list
+            rollouts_item_list: list[dict[str, Any]] = []
+            for rollouts_item_data in self.rollouts:
+                rollouts_item = rollouts_item_data.to_dict()
+                rollouts_item_list.append(rollouts_item)
+            rollouts = rollouts_item_list
 
         except (AttributeError, TypeError):
-            sequences = json_value(self.sequences)
+            rollouts = json_value(self.rollouts)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if sequences is not UNSET:
-            field_dict["sequences"] = sequences
+        field_dict.update(
+            {
+                "rollouts": rollouts,
+            }
+        )
 
         return field_dict
 
@@ -83,25 +78,23 @@ class RLSampleResult(ResponseBody):
             _lazy_imports()
         d = dict(src_dict)
         try:
-            _sequences = d.pop("sequences", UNSET)
-            sequences: list[RLSampleSequence] | Unset = UNSET
-            if _sequences is not UNSET:
-                if not isinstance(_sequences, list):
-                    raise TypeError(f"expected a list, got {type(_sequences).__name__}")
-                sequences = []
-                for _i, sequences_item_data in enumerate(_sequences):
-                    try:
-                        sequences_item = RLSampleSequence.from_dict(sequences_item_data)
+            rollouts = []
+            _rollouts = d.pop("rollouts")
+            if not isinstance(_rollouts, list):
+                raise TypeError(f"expected a list, got {type(_rollouts).__name__}")
+            for _i, rollouts_item_data in enumerate(_rollouts):
+                try:
+                    rollouts_item = RLSampleRollout.from_dict(rollouts_item_data)
 
-                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-                        raise field_error(exc, f"[{_i}]") from None
-                    sequences.append(sequences_item)
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                rollouts.append(rollouts_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleResult.sequences") from None
+            raise field_error(exc, "RLSampleResult.rollouts") from None
 
         _instance = cls(
-            sequences,
+            rollouts,
         )
 
         _instance.additional_properties = d
@@ -132,21 +125,16 @@ class RLSampleResult(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLSampleResult if cls is None else cls)
-        if "sequences" in d:
-            _sequences = d["sequences"]
-            if isinstance(_sequences, list):
-                _sequences_list = []
-                for _item in _sequences:
-                    _sequences_list.append(
-                        (
-                            RLSampleSequence._read(_item)
-                            if isinstance(_item, dict)
-                            else _item
-                        )
-                    )
-                _instance.sequences = _sequences_list
-            else:
-                _instance.sequences = _sequences
+        _rollouts = d.get("rollouts")
+        if isinstance(_rollouts, list):
+            _rollouts_list = []
+            for _item in _rollouts:
+                _rollouts_list.append(
+                    (RLSampleRollout._read(_item) if isinstance(_item, dict) else _item)
+                )
+            _instance.rollouts = _rollouts_list
+        else:
+            _instance.rollouts = _rollouts
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -158,9 +146,6 @@ class RLSampleResult(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

@@ -23,7 +23,6 @@ T = TypeVar("T", bound="RLSampleSequence")
 # The optional fields (Python names): absent from a response body, they read as UNSET.
 _OPTIONAL: frozenset[str] = frozenset(
     (
-        "tokens",
         "logprobs",
         "stop_reason",
     )
@@ -42,23 +41,22 @@ _FIELDS: frozenset[str] = frozenset(
 
 @_attrs_define
 class RLSampleSequence(ResponseBody):
-    """
+    """A single generated completion sequence with tokens and logprobs
+
     Attributes:
-        tokens (list[str] | Unset): Generated token IDs Example: ['123', '456', '789'].
+        tokens (list[str]): Generated token IDs Example: ['123', '456', '789'].
         logprobs (list[float] | Unset): Log probabilities for each generated token Example: [-0.5, -1.2, -0.3].
         stop_reason (str | Unset): Reason for stopping generation Example: length.
     """
 
-    tokens: list[str] | Unset = UNSET
+    tokens: list[str]
     logprobs: list[float] | Unset = UNSET
     stop_reason: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         try:
-            tokens: list[str] | Unset = UNSET
-            if not isinstance(self.tokens, Unset):
-                tokens = self.tokens
+            tokens = self.tokens
 
         except (AttributeError, TypeError):
             tokens = json_value(self.tokens)
@@ -75,9 +73,11 @@ class RLSampleSequence(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tokens is not UNSET:
-            field_dict["tokens"] = tokens
+        field_dict.update(
+            {
+                "tokens": tokens,
+            }
+        )
         if logprobs is not UNSET:
             field_dict["logprobs"] = logprobs
         if stop_reason is not UNSET:
@@ -89,7 +89,7 @@ class RLSampleSequence(ResponseBody):
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            tokens = cast(list[str], d.pop("tokens", UNSET))
+            tokens = cast(list[str], d.pop("tokens"))
             if not isinstance(tokens, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(tokens).__name__}")
 
@@ -140,8 +140,7 @@ class RLSampleSequence(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(RLSampleSequence if cls is None else cls)
-        if "tokens" in d:
-            _instance.tokens = d["tokens"]
+        _instance.tokens = d.get("tokens")
 
         if "logprobs" in d:
             _instance.logprobs = d["logprobs"]

@@ -10,9 +10,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     check_value,
     field_error,
     json_value,
@@ -21,16 +19,6 @@ from ..types import (
 )
 
 T = TypeVar("T", bound="RLTrainingCheckpoint")
-
-
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(
-    (
-        "id",
-        "step",
-        "created_at",
-    )
-)
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -48,14 +36,14 @@ class RLTrainingCheckpoint(ResponseBody):
     """Saved training checkpoint
 
     Attributes:
-        id (str | Unset): Unique identifier for the checkpoint Example: 123e4567-e89b-12d3-a456-426614174000.
-        step (str | Unset): Training step at time of save Example: 42.
-        created_at (datetime.datetime | Unset): Timestamp when the checkpoint was created Example: 2026-01-02T00:00:00Z.
+        id (str): Unique identifier for the checkpoint Example: 123e4567-e89b-12d3-a456-426614174000.
+        step (str): Training step at time of save Example: 42.
+        created_at (datetime.datetime): Timestamp when the checkpoint was created Example: 2026-01-02T00:00:00Z.
     """
 
-    id: str | Unset = UNSET
-    step: str | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
+    id: str
+    step: str
+    created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,42 +52,35 @@ class RLTrainingCheckpoint(ResponseBody):
         step = self.step
 
         try:
-            created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            created_at = self.created_at.isoformat()
         except (AttributeError, TypeError):
             created_at = json_value(self.created_at)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if step is not UNSET:
-            field_dict["step"] = step
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
+        field_dict.update(
+            {
+                "id": id,
+                "step": step,
+                "created_at": created_at,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        id = d.pop("id")
+        if type(id) is not str:
             check_value(id, str, "RLTrainingCheckpoint.id")
 
-        step = d.pop("step", UNSET)
-        if step is not UNSET and type(step) is not str:
+        step = d.pop("step")
+        if type(step) is not str:
             check_value(step, str, "RLTrainingCheckpoint.step")
 
         try:
-            _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
-            if isinstance(_created_at, Unset):
-                created_at = UNSET
-            else:
-                created_at = parse_datetime(_created_at)
+            created_at = parse_datetime(d.pop("created_at"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingCheckpoint.created_at") from None
@@ -136,15 +117,12 @@ class RLTrainingCheckpoint(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(RLTrainingCheckpoint if cls is None else cls)
-        if "id" in d:
-            _instance.id = d["id"]
+        _instance.id = d.get("id")
 
-        if "step" in d:
-            _instance.step = d["step"]
+        _instance.step = d.get("step")
 
-        if "created_at" in d:
-            _created_at = d["created_at"]
-            _instance.created_at = lenient_datetime(_created_at)
+        _created_at = d.get("created_at")
+        _instance.created_at = lenient_datetime(_created_at)
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -156,9 +134,6 @@ class RLTrainingCheckpoint(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

@@ -9,17 +9,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
-    UNSET,
     ResponseBody,
-    Unset,
     check_value,
 )
 
 T = TypeVar("T", bound="RLTrainingCheckpointResult")
-
-
-# The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(("checkpoint_id",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -28,13 +22,14 @@ _FIELDS: frozenset[str] = frozenset(("checkpoint_id",))
 
 @_attrs_define
 class RLTrainingCheckpointResult(ResponseBody):
-    """
+    """Result of a save training checkpoint operation
+
     Attributes:
-        checkpoint_id (str | Unset): ID of the saved training checkpoint (use for resume via Start) Example:
+        checkpoint_id (str): ID of the saved training checkpoint (use for resume via Start) Example:
             550e8400-e29b-41d4-a716-446655440000.
     """
 
-    checkpoint_id: str | Unset = UNSET
+    checkpoint_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,17 +37,19 @@ class RLTrainingCheckpointResult(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if checkpoint_id is not UNSET:
-            field_dict["checkpoint_id"] = checkpoint_id
+        field_dict.update(
+            {
+                "checkpoint_id": checkpoint_id,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        checkpoint_id = d.pop("checkpoint_id", UNSET)
-        if checkpoint_id is not UNSET and type(checkpoint_id) is not str:
+        checkpoint_id = d.pop("checkpoint_id")
+        if type(checkpoint_id) is not str:
             check_value(checkpoint_id, str, "RLTrainingCheckpointResult.checkpoint_id")
 
         _instance = cls(
@@ -85,8 +82,7 @@ class RLTrainingCheckpointResult(ResponseBody):
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         _instance = object.__new__(RLTrainingCheckpointResult if cls is None else cls)
-        if "checkpoint_id" in d:
-            _instance.checkpoint_id = d["checkpoint_id"]
+        _instance.checkpoint_id = d.get("checkpoint_id")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -98,9 +94,6 @@ class RLTrainingCheckpointResult(ResponseBody):
             # field the body did not have reads as UNSET, and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
-            if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None

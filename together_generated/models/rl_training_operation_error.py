@@ -43,7 +43,8 @@ _FIELDS: frozenset[str] = frozenset(
 
 @_attrs_define
 class RLTrainingOperationError(ResponseBody):
-    """
+    """Error details for a failed training operation
+
     Attributes:
         code (RLTrainingOperationErrorCode | Unset):
         message (str | Unset): Human-readable error message Example: Operation timed out.

@@ -53,20 +53,7 @@ def _lazy_imports() -> None:
 
 
 # The optional fields (Python names): absent from a response body, they read as UNSET.
-_OPTIONAL: frozenset[str] = frozenset(
-    (
-        "id",
-        "status",
-        "base_model",
-        "inference_checkpoints",
-        "training_checkpoints",
-        "resume_from_checkpoint_id",
-        "step",
-        "created_at",
-        "updated_at",
-        "lora_config",
-    )
-)
+_OPTIONAL: frozenset[str] = frozenset(("resume_from_checkpoint_id",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -77,45 +64,44 @@ _FIELDS: frozenset[str] = frozenset(
         "base_model",
         "inference_checkpoints",
         "training_checkpoints",
-        "resume_from_checkpoint_id",
         "step",
         "created_at",
         "updated_at",
         "lora_config",
+        "resume_from_checkpoint_id",
     )
 )
 
 
 @_attrs_define
 class RLTrainingSession(ResponseBody):
-    """
+    """A training session and its current state
+
     Attributes:
-        id (str | Unset): ID of the training session Example: 123e4567-e89b-12d3-a456-426614174000.
-        status (RLTrainingSessionStatus | Unset): Status of the training session
-        base_model (str | Unset): Base model used for the training session Example: meta-llama/Meta-Llama-3-8B-Instruct.
-        inference_checkpoints (list[RLInferenceCheckpoint] | Unset): List of saved inference checkpoints for this
-            session
-        training_checkpoints (list[RLTrainingCheckpoint] | Unset): List of saved training checkpoints for this session
+        id (str): ID of the training session Example: 123e4567-e89b-12d3-a456-426614174000.
+        status (RLTrainingSessionStatus): Status of the training session
+        base_model (str): Base model used for the training session Example: meta-llama/Meta-Llama-3-8B-Instruct.
+        inference_checkpoints (list[RLInferenceCheckpoint]): List of saved inference checkpoints for this session
+        training_checkpoints (list[RLTrainingCheckpoint]): List of saved training checkpoints for this session
+        step (str): Current training step Default: '0'. Example: 100.
+        created_at (datetime.datetime): Timestamp when the training session was created Example: 2026-01-02T00:00:00Z.
+        updated_at (datetime.datetime): Timestamp when the training session was last updated Example:
+            2026-01-02T00:00:05Z.
+        lora_config (RLLoraConfig): LoRA adapter configuration
         resume_from_checkpoint_id (str | Unset): Checkpoint ID this session was resumed from Example:
             123e4567-e89b-12d3-a456-426614174000.
-        step (str | Unset): Current training step Default: '0'. Example: 100.
-        created_at (datetime.datetime | Unset): Timestamp when the training session was created Example:
-            2026-01-02T00:00:00Z.
-        updated_at (datetime.datetime | Unset): Timestamp when the training session was last updated Example:
-            2026-01-02T00:00:05Z.
-        lora_config (RLLoraConfig | Unset): LoRA adapter configuration
     """
 
-    id: str | Unset = UNSET
-    status: RLTrainingSessionStatus | Unset = UNSET
-    base_model: str | Unset = UNSET
-    inference_checkpoints: list[RLInferenceCheckpoint] | Unset = UNSET
-    training_checkpoints: list[RLTrainingCheckpoint] | Unset = UNSET
+    id: str
+    status: RLTrainingSessionStatus
+    base_model: str
+    inference_checkpoints: list[RLInferenceCheckpoint]
+    training_checkpoints: list[RLTrainingCheckpoint]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    lora_config: RLLoraConfig
+    step: str = "0"
     resume_from_checkpoint_id: str | Unset = UNSET
-    step: str | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    updated_at: datetime.datetime | Unset = UNSET
-    lora_config: RLLoraConfig | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,86 +109,66 @@ class RLTrainingSession(ResponseBody):
             _lazy_imports()
         id = self.id
 
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        status: str = self.status
 
         base_model = self.base_model
 
         try:
-            inference_checkpoints: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.inference_checkpoints, Unset):
-                inference_checkpoints_item_list: list[dict[str, Any]] = []
-                for inference_checkpoints_item_data in self.inference_checkpoints:
-                    inference_checkpoints_item = (
-                        inference_checkpoints_item_data.to_dict()
-                    )
-                    inference_checkpoints_item_list.append(inference_checkpoints_item)
-                inference_checkpoints = inference_checkpoints_item_list
+            inference_checkpoints_item_list: list[dict[str, Any]] = []
+            for inference_checkpoints_item_data in self.inference_checkpoints:
+                inference_checkpoints_item = inference_checkpoints_item_data.to_dict()
+                inference_checkpoints_item_list.append(inference_checkpoints_item)
+            inference_checkpoints = inference_checkpoints_item_list
 
         except (AttributeError, TypeError):
             inference_checkpoints = json_value(self.inference_checkpoints)
 
         try:
-            training_checkpoints: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.training_checkpoints, Unset):
-                training_checkpoints_item_list: list[dict[str, Any]] = []
-                for training_checkpoints_item_data in self.training_checkpoints:
-                    training_checkpoints_item = training_checkpoints_item_data.to_dict()
-                    training_checkpoints_item_list.append(training_checkpoints_item)
-                training_checkpoints = training_checkpoints_item_list
+            training_checkpoints_item_list: list[dict[str, Any]] = []
+            for training_checkpoints_item_data in self.training_checkpoints:
+                training_checkpoints_item = training_checkpoints_item_data.to_dict()
+                training_checkpoints_item_list.append(training_checkpoints_item)
+            training_checkpoints = training_checkpoints_item_list
 
         except (AttributeError, TypeError):
             training_checkpoints = json_value(self.training_checkpoints)
 
-        resume_from_checkpoint_id = self.resume_from_checkpoint_id
-
         step = self.step
 
         try:
-            created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            created_at = self.created_at.isoformat()
         except (AttributeError, TypeError):
             created_at = json_value(self.created_at)
 
         try:
-            updated_at: str | Unset = UNSET
-            if not isinstance(self.updated_at, Unset):
-                updated_at = self.updated_at.isoformat()
+            updated_at = self.updated_at.isoformat()
         except (AttributeError, TypeError):
             updated_at = json_value(self.updated_at)
 
         try:
-            lora_config: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.lora_config, Unset):
-                lora_config = self.lora_config.to_dict()
+            lora_config = self.lora_config.to_dict()
         except (AttributeError, TypeError):
             lora_config = json_value(self.lora_config)
 
+        resume_from_checkpoint_id = self.resume_from_checkpoint_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if status is not UNSET:
-            field_dict["status"] = status
-        if base_model is not UNSET:
-            field_dict["base_model"] = base_model
-        if inference_checkpoints is not UNSET:
-            field_dict["inference_checkpoints"] = inference_checkpoints
-        if training_checkpoints is not UNSET:
-            field_dict["training_checkpoints"] = training_checkpoints
+        field_dict.update(
+            {
+                "id": id,
+                "status": status,
+                "base_model": base_model,
+                "inference_checkpoints": inference_checkpoints,
+                "training_checkpoints": training_checkpoints,
+                "step": step,
+                "created_at": created_at,
+                "updated_at": updated_at,
+                "lora_config": lora_config,
+            }
+        )
         if resume_from_checkpoint_id is not UNSET:
             field_dict["resume_from_checkpoint_id"] = resume_from_checkpoint_id
-        if step is not UNSET:
-            field_dict["step"] = step
-        if created_at is not UNSET:
-            field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
-            field_dict["updated_at"] = updated_at
-        if lora_config is not UNSET:
-            field_dict["lora_config"] = lora_config
 
         return field_dict
 
@@ -211,72 +177,83 @@ class RLTrainingSession(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
-        id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        id = d.pop("id")
+        if type(id) is not str:
             check_value(id, str, "RLTrainingSession.id")
 
         try:
-            _status = d.pop("status", UNSET)
-            status: RLTrainingSessionStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = check_rl_training_session_status(_status)
+            status = check_rl_training_session_status(d.pop("status"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.status") from None
 
-        base_model = d.pop("base_model", UNSET)
-        if base_model is not UNSET and type(base_model) is not str:
+        base_model = d.pop("base_model")
+        if type(base_model) is not str:
             check_value(base_model, str, "RLTrainingSession.base_model")
 
         try:
-            _inference_checkpoints = d.pop("inference_checkpoints", UNSET)
-            inference_checkpoints: list[RLInferenceCheckpoint] | Unset = UNSET
-            if _inference_checkpoints is not UNSET:
-                if not isinstance(_inference_checkpoints, list):
-                    raise TypeError(
-                        f"expected a list, got {type(_inference_checkpoints).__name__}"
+            inference_checkpoints = []
+            _inference_checkpoints = d.pop("inference_checkpoints")
+            if not isinstance(_inference_checkpoints, list):
+                raise TypeError(
+                    f"expected a list, got {type(_inference_checkpoints).__name__}"
+                )
+            for _i, inference_checkpoints_item_data in enumerate(
+                _inference_checkpoints
+            ):
+                try:
+                    inference_checkpoints_item = RLInferenceCheckpoint.from_dict(
+                        inference_checkpoints_item_data
                     )
-                inference_checkpoints = []
-                for _i, inference_checkpoints_item_data in enumerate(
-                    _inference_checkpoints
-                ):
-                    try:
-                        inference_checkpoints_item = RLInferenceCheckpoint.from_dict(
-                            inference_checkpoints_item_data
-                        )
 
-                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-                        raise field_error(exc, f"[{_i}]") from None
-                    inference_checkpoints.append(inference_checkpoints_item)
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                inference_checkpoints.append(inference_checkpoints_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.inference_checkpoints") from None
 
         try:
-            _training_checkpoints = d.pop("training_checkpoints", UNSET)
-            training_checkpoints: list[RLTrainingCheckpoint] | Unset = UNSET
-            if _training_checkpoints is not UNSET:
-                if not isinstance(_training_checkpoints, list):
-                    raise TypeError(
-                        f"expected a list, got {type(_training_checkpoints).__name__}"
+            training_checkpoints = []
+            _training_checkpoints = d.pop("training_checkpoints")
+            if not isinstance(_training_checkpoints, list):
+                raise TypeError(
+                    f"expected a list, got {type(_training_checkpoints).__name__}"
+                )
+            for _i, training_checkpoints_item_data in enumerate(_training_checkpoints):
+                try:
+                    training_checkpoints_item = RLTrainingCheckpoint.from_dict(
+                        training_checkpoints_item_data
                     )
-                training_checkpoints = []
-                for _i, training_checkpoints_item_data in enumerate(
-                    _training_checkpoints
-                ):
-                    try:
-                        training_checkpoints_item = RLTrainingCheckpoint.from_dict(
-                            training_checkpoints_item_data
-                        )
 
-                    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-                        raise field_error(exc, f"[{_i}]") from None
-                    training_checkpoints.append(training_checkpoints_item)
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    raise field_error(exc, f"[{_i}]") from None
+                training_checkpoints.append(training_checkpoints_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.training_checkpoints") from None
+
+        step = d.pop("step")
+        if type(step) is not str:
+            check_value(step, str, "RLTrainingSession.step")
+
+        try:
+            created_at = parse_datetime(d.pop("created_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.created_at") from None
+
+        try:
+            updated_at = parse_datetime(d.pop("updated_at"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.updated_at") from None
+
+        try:
+            lora_config = RLLoraConfig.from_dict(d.pop("lora_config"))
+
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "RLTrainingSession.lora_config") from None
 
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
         if (
@@ -289,54 +266,17 @@ class RLTrainingSession(ResponseBody):
                 "RLTrainingSession.resume_from_checkpoint_id",
             )
 
-        step = d.pop("step", UNSET)
-        if step is not UNSET and type(step) is not str:
-            check_value(step, str, "RLTrainingSession.step")
-
-        try:
-            _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
-            if isinstance(_created_at, Unset):
-                created_at = UNSET
-            else:
-                created_at = parse_datetime(_created_at)
-
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLTrainingSession.created_at") from None
-
-        try:
-            _updated_at = d.pop("updated_at", UNSET)
-            updated_at: datetime.datetime | Unset
-            if isinstance(_updated_at, Unset):
-                updated_at = UNSET
-            else:
-                updated_at = parse_datetime(_updated_at)
-
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLTrainingSession.updated_at") from None
-
-        try:
-            _lora_config = d.pop("lora_config", UNSET)
-            lora_config: RLLoraConfig | Unset
-            if isinstance(_lora_config, Unset):
-                lora_config = UNSET
-            else:
-                lora_config = RLLoraConfig.from_dict(_lora_config)
-
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLTrainingSession.lora_config") from None
-
         _instance = cls(
             id,
             status,
             base_model,
             inference_checkpoints,
             training_checkpoints,
-            resume_from_checkpoint_id,
-            step,
             created_at,
             updated_at,
             lora_config,
+            step,
+            resume_from_checkpoint_id,
         )
 
         _instance.additional_properties = d
@@ -367,68 +307,59 @@ class RLTrainingSession(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = object.__new__(RLTrainingSession if cls is None else cls)
-        if "id" in d:
-            _instance.id = d["id"]
+        _instance.id = d.get("id")
 
-        if "status" in d:
-            _instance.status = d["status"]
+        _instance.status = d.get("status")
 
-        if "base_model" in d:
-            _instance.base_model = d["base_model"]
+        _instance.base_model = d.get("base_model")
 
-        if "inference_checkpoints" in d:
-            _inference_checkpoints = d["inference_checkpoints"]
-            if isinstance(_inference_checkpoints, list):
-                _inference_checkpoints_list = []
-                for _item in _inference_checkpoints:
-                    _inference_checkpoints_list.append(
-                        (
-                            RLInferenceCheckpoint._read(_item)
-                            if isinstance(_item, dict)
-                            else _item
-                        )
+        _inference_checkpoints = d.get("inference_checkpoints")
+        if isinstance(_inference_checkpoints, list):
+            _inference_checkpoints_list = []
+            for _item in _inference_checkpoints:
+                _inference_checkpoints_list.append(
+                    (
+                        RLInferenceCheckpoint._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
                     )
-                _instance.inference_checkpoints = _inference_checkpoints_list
-            else:
-                _instance.inference_checkpoints = _inference_checkpoints
+                )
+            _instance.inference_checkpoints = _inference_checkpoints_list
+        else:
+            _instance.inference_checkpoints = _inference_checkpoints
 
-        if "training_checkpoints" in d:
-            _training_checkpoints = d["training_checkpoints"]
-            if isinstance(_training_checkpoints, list):
-                _training_checkpoints_list = []
-                for _item in _training_checkpoints:
-                    _training_checkpoints_list.append(
-                        (
-                            RLTrainingCheckpoint._read(_item)
-                            if isinstance(_item, dict)
-                            else _item
-                        )
+        _training_checkpoints = d.get("training_checkpoints")
+        if isinstance(_training_checkpoints, list):
+            _training_checkpoints_list = []
+            for _item in _training_checkpoints:
+                _training_checkpoints_list.append(
+                    (
+                        RLTrainingCheckpoint._read(_item)
+                        if isinstance(_item, dict)
+                        else _item
                     )
-                _instance.training_checkpoints = _training_checkpoints_list
-            else:
-                _instance.training_checkpoints = _training_checkpoints
+                )
+            _instance.training_checkpoints = _training_checkpoints_list
+        else:
+            _instance.training_checkpoints = _training_checkpoints
+
+        _created_at = d.get("created_at")
+        _instance.created_at = lenient_datetime(_created_at)
+
+        _updated_at = d.get("updated_at")
+        _instance.updated_at = lenient_datetime(_updated_at)
+
+        _lora_config = d.get("lora_config")
+        _instance.lora_config = (
+            RLLoraConfig._read(_lora_config)
+            if isinstance(_lora_config, dict)
+            else _lora_config
+        )
+
+        _instance.step = d.get("step")
 
         if "resume_from_checkpoint_id" in d:
             _instance.resume_from_checkpoint_id = d["resume_from_checkpoint_id"]
-
-        if "step" in d:
-            _instance.step = d["step"]
-
-        if "created_at" in d:
-            _created_at = d["created_at"]
-            _instance.created_at = lenient_datetime(_created_at)
-
-        if "updated_at" in d:
-            _updated_at = d["updated_at"]
-            _instance.updated_at = lenient_datetime(_updated_at)
-
-        if "lora_config" in d:
-            _lora_config = d["lora_config"]
-            _instance.lora_config = (
-                RLLoraConfig._read(_lora_config)
-                if isinstance(_lora_config, dict)
-                else _lora_config
-            )
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance

@@ -60,10 +60,11 @@ _FIELDS: frozenset[str] = frozenset(
 
 @_attrs_define
 class RLTrainingSessionsListResponse(ResponseBody):
-    """
+    """Paginated list of training sessions
+
     Attributes:
         data (list[RLTrainingSession] | Unset): List of training sessions
-        meta (RLListMeta | Unset):
+        meta (RLListMeta | Unset): Pagination metadata for list responses
     """
 
     data: list[RLTrainingSession] | Unset = UNSET

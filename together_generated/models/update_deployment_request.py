@@ -169,7 +169,7 @@ class UpdateDeploymentRequest(ResponseBody):
         args (list[str] | Unset): Args overrides the container's CMD. Provide as an array of arguments (e.g., ["python",
             "app.py"])
         autoscaling (CustomMetricAutoscalingConfig | HTTPAutoscalingConfig | QueueAutoscalingConfig | Unset):
-            Autoscaling configuration for the deployment. Omit or set to null to disable autoscaling
+            Autoscaling configuration for the deployment. Set to {} to disable autoscaling
         command (list[str] | Unset): Command overrides the container's ENTRYPOINT. Provide as an array (e.g.,
             ["/bin/sh", "-c"])
         cpu (float | Unset): CPU is the number of CPU cores to allocate per container instance (e.g., 0.1 = 100 milli

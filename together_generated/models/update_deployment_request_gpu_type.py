@@ -2,10 +2,9 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
-UpdateDeploymentRequestGpuType = Literal[" a100-80gb", "h100-80gb"]
+UpdateDeploymentRequestGpuType = Literal["h100-80gb"]
 
 UPDATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES: set[UpdateDeploymentRequestGpuType] = {
-    " a100-80gb",
     "h100-80gb",
 }
 
@@ -15,4 +14,4 @@ def check_update_deployment_request_gpu_type(
 ) -> UpdateDeploymentRequestGpuType:
     if value in UPDATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES:
         return value
-    raise TypeError(f"expected one of ' a100-80gb', 'h100-80gb'; got {value!r:.60}")
+    raise TypeError(f"expected one of 'h100-80gb'; got {value!r:.60}")
