@@ -66,3 +66,17 @@ def test_spec_defaults_are_left_to_the_server():
     assert body.to_dict() == {"model": "m", "messages": []}
     op = next(i for i in OPERATIONS if i.key == "GET /evaluation").load()
     assert op.build_request().get("params") == {}
+
+
+def test_a_description_lists_its_body_fields_with_their_kinds_and_choices():
+    op = next(i for i in OPERATIONS if i.key == "POST /chat/completions").load()
+    fields = {f.name: f for f in op.fields}
+    assert (fields["messages"].required, fields["messages"].kind) == (True, "array")
+    assert (fields["model"].required, fields["model"].kind) == (True, "string")
+    assert (fields["max_tokens"].required, fields["max_tokens"].kind) == (False, "integer")
+    assert fields["temperature"].kind == "number"
+    assert fields["context_length_exceeded_behavior"].choices == ("error", "truncate")
+    assert all(f.location == "body" for f in op.fields)
+    listing = next(i for i in OPERATIONS if i.key == "GET /evaluation").load()
+    limit = next(p for p in listing.parameters if p.name == "limit")
+    assert (limit.location, limit.kind, limit.required) == ("query", "integer", False)

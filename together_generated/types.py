@@ -187,14 +187,18 @@ def closest_model(
 # or type hints. ``operations.py`` lists every operation without importing any of them.
 @define(frozen=True)
 class Parameter:
-    """A path, query or header parameter of an operation."""
+    """A path, query or header parameter of an operation, or a field of its body."""
 
     name: str  # as sent (the spec's name)
-    python_name: str  # the keyword argument of ``build_request``
-    location: Literal["path", "query", "header", "cookie"]
+    python_name: str  # the keyword argument of ``build_request``, the model's attribute
+    location: Literal["path", "query", "header", "cookie", "body"]
     required: bool
-    type: str  # the Python type, as written in ``build_request``'s signature
+    type: str  # the Python type, as the generated code writes it
     description: str
+    # The JSON kind: string, integer, number, boolean, array, object, file, const or any.
+    kind: str = "any"
+    choices: tuple[Any, ...] = ()  # the values an enum (or const) allows
+    nullable: bool = False  # None is a value of its own (the spec's null)
 
 
 @define(frozen=True)
@@ -218,6 +222,9 @@ class Operation:
     body: type | None
     body_content_type: str | None
     body_required: bool
+    fields: tuple[
+        Parameter, ...
+    ]  # the body's fields (location "body"), when it is a model
     success_models: tuple[type, ...]
     result_type: str  # what parse_response returns, as written in its signature
     build_request: Any

@@ -215,6 +215,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(),
     result_type="list[BatchJob]",
     build_request=build_request,

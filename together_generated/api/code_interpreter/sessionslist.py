@@ -167,6 +167,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(SessionListResponse,),
     result_type="SessionListResponse",
     build_request=build_request,

@@ -181,6 +181,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(DeploymentListResponse,),
     result_type="DeploymentListResponse",
     build_request=build_request,

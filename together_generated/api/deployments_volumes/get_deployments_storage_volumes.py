@@ -185,6 +185,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(ListVolumesResponse,),
     result_type="ListVolumesResponse",
     build_request=build_request,

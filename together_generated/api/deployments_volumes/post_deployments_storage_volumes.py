@@ -17,6 +17,7 @@ from ...models.post_deployments_storage_volumes_response_500 import (
 from ...models.volume_response_item import VolumeResponseItem
 from ...types import (
     Operation,
+    Parameter,
     Response,
 )
 
@@ -254,6 +255,41 @@ OPERATION = Operation(
     body=CreateVolumeRequest,
     body_content_type="application/json",
     body_required=True,
+    fields=(
+        Parameter(
+            name="content",
+            python_name="content",
+            location="body",
+            required=True,
+            type="VolumeContentRequest",
+            description="Content specifies the new content that will be preloaded to this volume",
+            kind="object",
+            choices=(),
+            nullable=False,
+        ),
+        Parameter(
+            name="name",
+            python_name="name",
+            location="body",
+            required=True,
+            type="str",
+            description="Name is the unique identifier for the volume within the project",
+            kind="string",
+            choices=(),
+            nullable=False,
+        ),
+        Parameter(
+            name="type",
+            python_name="type_",
+            location="body",
+            required=True,
+            type="VolumeType",
+            description="",
+            kind="string",
+            choices=("readOnly",),
+            nullable=False,
+        ),
+    ),
     success_models=(VolumeResponseItem,),
     result_type="VolumeResponseItem",
     build_request=build_request,

@@ -13,6 +13,7 @@ from ...models.error_data import ErrorData
 from ...types import (
     UNSET,
     Operation,
+    Parameter,
     Response,
     Unset,
 )
@@ -245,6 +246,35 @@ OPERATION = Operation(
     body=EmbeddingsRequest,
     body_content_type="application/json",
     body_required=False,
+    fields=(
+        Parameter(
+            name="model",
+            python_name="model",
+            location="body",
+            required=True,
+            type="EmbeddingsRequestModelType0 | str",
+            description="The name of the embedding model to use.\u003cbr\u003e \u003cbr\u003e [See all of Together AI\u0027s embedding models](https://docs.together.ai/docs/serverless-models#embedding-models)\n",
+            kind="any",
+            choices=(
+                "BAAI/bge-base-en-v1.5",
+                "BAAI/bge-large-en-v1.5",
+                "togethercomputer/m2-bert-80M-8k-retrieval",
+                "WhereIsAI/UAE-Large-V1",
+            ),
+            nullable=False,
+        ),
+        Parameter(
+            name="input",
+            python_name="input_",
+            location="body",
+            required=True,
+            type="list[str] | str",
+            description="",
+            kind="any",
+            choices=(),
+            nullable=False,
+        ),
+    ),
     success_models=(EmbeddingsResponse,),
     result_type="EmbeddingsResponse",
     build_request=build_request,

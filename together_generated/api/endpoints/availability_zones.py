@@ -175,6 +175,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(ListAvailibilityZonesResponse,),
     result_type="ListAvailibilityZonesResponse",
     build_request=build_request,

@@ -12,6 +12,7 @@ from ...models.evaluation_response import EvaluationResponse
 from ...models.evaluation_typed_request import EvaluationTypedRequest
 from ...types import (
     Operation,
+    Parameter,
     Response,
 )
 
@@ -210,6 +211,34 @@ OPERATION = Operation(
     body=EvaluationTypedRequest,
     body_content_type="application/json",
     body_required=True,
+    fields=(
+        Parameter(
+            name="type",
+            python_name="type_",
+            location="body",
+            required=True,
+            type="EvaluationTypedRequestType",
+            description="The type of evaluation to perform",
+            kind="string",
+            choices=(
+                "classify",
+                "compare",
+                "score",
+            ),
+            nullable=False,
+        ),
+        Parameter(
+            name="parameters",
+            python_name="parameters",
+            location="body",
+            required=True,
+            type="EvaluationClassifyParameters | EvaluationCompareParameters | EvaluationScoreParameters",
+            description="Type-specific parameters for the evaluation",
+            kind="any",
+            choices=(),
+            nullable=False,
+        ),
+    ),
     success_models=(EvaluationResponse,),
     result_type="EvaluationResponse",
     build_request=build_request,

@@ -173,6 +173,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(FileList,),
     result_type="FileList",
     build_request=build_request,

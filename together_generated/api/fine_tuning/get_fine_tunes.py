@@ -175,6 +175,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(FinetuneTruncatedList,),
     result_type="FinetuneTruncatedList",
     build_request=build_request,

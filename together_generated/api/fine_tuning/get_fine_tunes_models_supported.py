@@ -179,6 +179,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(GetFineTunesModelsSupportedResponse200,),
     result_type="GetFineTunesModelsSupportedResponse200",
     build_request=build_request,

@@ -173,6 +173,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(GPUClusters,),
     result_type="GPUClusters",
     build_request=build_request,

@@ -12,6 +12,7 @@ from ...models.queue_cancel_response import QueueCancelResponse
 from ...models.queue_error import QueueError
 from ...types import (
     Operation,
+    Parameter,
     Response,
 )
 
@@ -240,6 +241,30 @@ OPERATION = Operation(
     body=QueueCancelRequest,
     body_content_type="application/json",
     body_required=True,
+    fields=(
+        Parameter(
+            name="model",
+            python_name="model",
+            location="body",
+            required=True,
+            type="str",
+            description="Model identifier the job was submitted to",
+            kind="string",
+            choices=(),
+            nullable=False,
+        ),
+        Parameter(
+            name="request_id",
+            python_name="request_id",
+            location="body",
+            required=True,
+            type="str",
+            description="The request ID returned from the submit endpoint",
+            kind="string",
+            choices=(),
+            nullable=False,
+        ),
+    ),
     success_models=(QueueCancelResponse,),
     result_type="QueueCancelResponse",
     build_request=build_request,

@@ -12,6 +12,7 @@ from ...models.rl_start_training_session_request import RLStartTrainingSessionRe
 from ...models.rl_training_session import RLTrainingSession
 from ...types import (
     Operation,
+    Parameter,
     Response,
 )
 
@@ -207,6 +208,41 @@ OPERATION = Operation(
     body=RLStartTrainingSessionRequest,
     body_content_type="application/json",
     body_required=True,
+    fields=(
+        Parameter(
+            name="base_model",
+            python_name="base_model",
+            location="body",
+            required=True,
+            type="str",
+            description="Base model to use for the training session",
+            kind="string",
+            choices=(),
+            nullable=False,
+        ),
+        Parameter(
+            name="resume_from_checkpoint_id",
+            python_name="resume_from_checkpoint_id",
+            location="body",
+            required=False,
+            type="str",
+            description="Checkpoint ID to resume from",
+            kind="string",
+            choices=(),
+            nullable=False,
+        ),
+        Parameter(
+            name="lora_config",
+            python_name="lora_config",
+            location="body",
+            required=False,
+            type="RLLoraConfig",
+            description="LoRA adapter configuration",
+            kind="object",
+            choices=(),
+            nullable=False,
+        ),
+    ),
     success_models=(RLTrainingSession,),
     result_type="RLTrainingSession",
     build_request=build_request,

@@ -183,6 +183,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(ListSecretsResponse,),
     result_type="ListSecretsResponse",
     build_request=build_request,

@@ -13,6 +13,7 @@ from ...models.gpu_clusters_shared_volume_create_request import (
 )
 from ...types import (
     Operation,
+    Parameter,
     Response,
 )
 
@@ -225,6 +226,41 @@ OPERATION = Operation(
     body=GPUClustersSharedVolumeCreateRequest,
     body_content_type="application/json",
     body_required=True,
+    fields=(
+        Parameter(
+            name="volume_name",
+            python_name="volume_name",
+            location="body",
+            required=True,
+            type="str",
+            description="Customizable name of the volume to create.",
+            kind="string",
+            choices=(),
+            nullable=False,
+        ),
+        Parameter(
+            name="size_tib",
+            python_name="size_tib",
+            location="body",
+            required=True,
+            type="int",
+            description="Volume size in whole tebibytes (TiB).",
+            kind="integer",
+            choices=(),
+            nullable=False,
+        ),
+        Parameter(
+            name="region",
+            python_name="region",
+            location="body",
+            required=True,
+            type="str",
+            description="Region name. Usable regions can be found from `client.clusters.list_regions()`",
+            kind="string",
+            choices=(),
+            nullable=False,
+        ),
+    ),
     success_models=(GPUClustersSharedVolume,),
     result_type="GPUClustersSharedVolume",
     build_request=build_request,

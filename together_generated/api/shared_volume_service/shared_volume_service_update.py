@@ -13,6 +13,7 @@ from ...models.gpu_clusters_shared_volume_update_request import (
 )
 from ...types import (
     Operation,
+    Parameter,
     Response,
 )
 
@@ -209,6 +210,30 @@ OPERATION = Operation(
     body=GPUClustersSharedVolumeUpdateRequest,
     body_content_type="application/json",
     body_required=True,
+    fields=(
+        Parameter(
+            name="volume_id",
+            python_name="volume_id",
+            location="body",
+            required=False,
+            type="str",
+            description="ID of the volume to update.",
+            kind="string",
+            choices=(),
+            nullable=False,
+        ),
+        Parameter(
+            name="size_tib",
+            python_name="size_tib",
+            location="body",
+            required=False,
+            type="int",
+            description="Size of the volume in whole tebibytes (TiB).",
+            kind="integer",
+            choices=(),
+            nullable=False,
+        ),
+    ),
     success_models=(GPUClustersSharedVolume,),
     result_type="GPUClustersSharedVolume",
     build_request=build_request,

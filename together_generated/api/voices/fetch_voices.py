@@ -175,6 +175,7 @@ OPERATION = Operation(
     body=None,
     body_content_type=None,
     body_required=False,
+    fields=(),
     success_models=(ListVoicesResponse,),
     result_type="ListVoicesResponse",
     build_request=build_request,
