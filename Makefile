@@ -28,6 +28,7 @@ spec: $(STAMP)
 generate: $(STAMP)
 	$(PY) -m generator $(SPEC)
 	$(PY) -c 'from together._namespaces import report; print(report())'
+	$(PY) -m together._stubgen
 
 ## Move the pin to another upstream commit: make pin COMMIT=<40-hex id> (downloads the file),
 ## or offline from a local copy of that commit's file: make pin COMMIT=<id> SPEC_FILE=<path>
@@ -42,8 +43,8 @@ spec-diff: $(STAMP) $(if $(OLD),,spec)
 
 ## Fail when together_generated/ differs from what `make generate` produces.
 check-generated: generate
-	@git diff --exit-code --stat -- together_generated || \
-	  (echo "together_generated/ is not what 'make generate' produces: regenerate and commit" && exit 1)
+	@git diff --exit-code --stat -- together_generated together/_api.pyi || \
+	  (echo "together_generated/ or together/_api.pyi is not what 'make generate' produces: regenerate and commit" && exit 1)
 	@test -z "$$(git status --porcelain -- together_generated)" || \
 	  (echo "untracked files in together_generated/: regenerate and commit" && git status --short -- together_generated && exit 1)
 
@@ -100,7 +101,7 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_operation_descriptions.py \
 	tests/test_fault_fixes.py tests/test_idempotency.py tests/test_dataset_memory.py \
 	tests/test_threads.py tests/test_timeouts.py tests/test_deadline.py tests/test_batch_run.py \
-	tests/test_realtime.py tests/test_generic_requests.py
+	tests/test_realtime.py tests/test_generic_requests.py tests/test_signatures.py
 .PHONY: test-py310
 test-py310:
 	@$(PY310) -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null || \

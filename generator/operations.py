@@ -51,6 +51,16 @@ def stream_chunk(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
     return None
 
 
+_RESULT = re.compile(r'^    result_type="([^"]*)",$', re.M)
+
+
+def _result_type(package: Path, module: str) -> str:
+    """What the module's ``parse_response`` returns, as its description says."""
+    source = package.parent.joinpath(*module.split(".")).with_suffix(".py").read_text()
+    match = _RESULT.search(source)
+    return match[1] if match else "None"
+
+
 def entries(spec: dict[str, Any], package: Path) -> list[dict[str, Any]]:
     modules = endpoint_modules(package)
     models = dict(_MODEL.findall((package / "models" / "__init__.py").read_text()))
@@ -77,6 +87,7 @@ def entries(spec: dict[str, Any], package: Path) -> list[dict[str, Any]]:
                 "stream_chunk": chunk_ref,
                 "deprecated": bool(op.get("deprecated")),
                 "websocket": is_websocket(op),
+                "returns": _result_type(package, module),
             }
         )
     return found

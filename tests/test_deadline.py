@@ -16,7 +16,7 @@ import pytest
 
 import together
 from together import AsyncTogether, Together
-from together._streaming import Stream
+from together._streaming import AsyncStream, Stream
 
 from .conftest import API_KEY
 from .faultserver import LAST_CHUNK, FaultServer, Pause, chunk, response_head
@@ -69,7 +69,7 @@ async def run(
         result = action(aclient)
         if inspect.isawaitable(result):
             result = await result
-        return [c async for c in result] if isinstance(result, Stream) else result
+        return [c async for c in result] if isinstance(result, AsyncStream) else result
 
 
 def models(**options: Any) -> Callable[[Any], Any]:

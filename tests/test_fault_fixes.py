@@ -20,7 +20,7 @@ import pytest
 
 import together
 from together import AsyncTogether, Together
-from together._streaming import SSEDecoder, Stream
+from together._streaming import AsyncStream, SSEDecoder, Stream
 
 from .conftest import API_KEY
 from .faultserver import CLOSE, LAST_CHUNK, RESET, FaultServer, Pause, chunk, response_head
@@ -44,7 +44,7 @@ async def run(flavor: str, base_url: str, action: Action, **settings: Any) -> An
             return list(result) if isinstance(result, Stream) else result
     async with AsyncTogether(**settings) as aclient:
         result = await action(aclient)
-        return [c async for c in result] if isinstance(result, Stream) else result
+        return [c async for c in result] if isinstance(result, AsyncStream) else result
 
 
 async def outcome(flavor: str, value: Any) -> Any:

@@ -24,7 +24,7 @@ from ._errors import (
     TogetherError,
     UnprocessableEntityError,
 )
-from ._streaming import ByteStream, Stream
+from ._streaming import AsyncStream, ByteStream, Stream
 from ._version import __version__
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncStream",
     "AsyncTogether",
     "AuthenticationError",
     "BadRequestError",

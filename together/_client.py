@@ -5,44 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
 from . import _config
 from ._namespaces import build
-from ._resource import M, Resource
+from ._resource import M
 from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
+
+if TYPE_CHECKING:
+    # The namespaces and methods (made at run time from the operation table), as the
+    # generated stub together/_api.pyi types them.
+    from ._api import AsyncAPI as _AsyncAPI
+    from ._api import SyncAPI as _SyncAPI
+else:
+    _SyncAPI = _AsyncAPI = object
 
 _Self = TypeVar("_Self", bound="_BaseClient[Any]")
 
 
 class _BaseClient(Generic[M]):
     _transport: M
-    # The namespaces, made from the operation table (``_table``, ``_namespaces``) when the
-    # client is built. Their methods' types come from the generated descriptions.
-    chat: Resource[M]
-    completions: Resource[M]
-    embeddings: Resource[M]
-    images: Resource[M]
-    rerank: Resource[M]
-    models: Resource[M]
-    audio: Resource[M]
-    videos: Resource[M]
-    files: Resource[M]
-    fine_tuning: Resource[M]
-    batches: Resource[M]
-    endpoints: Resource[M]
-    code_interpreter: Resource[M]
-    evaluation: Resource[M]
-    evals: Resource[M]
-    jobs: Resource[M]
-    queue: Resource[M]
-    clusters: Resource[M]
-    deployments: Resource[M]
-    rl: Resource[M]
-    post_training: Resource[M]
-    beta: Resource[M]
 
     def __init__(
         self,
@@ -234,7 +218,7 @@ class _BaseClient(Generic[M]):
         raise NotImplementedError
 
 
-class Together(_BaseClient[SyncTransport]):
+class Together(_BaseClient[SyncTransport], _SyncAPI):
     """The synchronous client. ``with Together() as client: ...`` closes it at the end."""
 
     _transport_class = SyncTransport
@@ -263,7 +247,7 @@ class Together(_BaseClient[SyncTransport]):
         self.close()
 
 
-class AsyncTogether(_BaseClient[AsyncTransport]):
+class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
     """The asyncio client: the same resources, whose methods are awaited."""
 
     _transport_class = AsyncTransport

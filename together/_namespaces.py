@@ -11,17 +11,20 @@ the body's fields or the query parameters, plus the per-call options.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib
+import inspect
 import re
 import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._resource import Resource, api_call, describe, operation
 from ._table import NAMES, NAMESPACE_ALIASES
+from ._transport import OPTION_NAMES
 
 if TYPE_CHECKING:
-    from together_generated.types import OperationInfo
+    from together_generated.types import Operation, OperationInfo
 
     from ._transport import Call
 
@@ -102,6 +105,15 @@ def operation_call(
         if name in params:
             raise TypeError(f"{where}() got multiple values for argument {name!r}")
         params[name] = value
+    takes = accepted(op)
+    for key in list(params):
+        target = takes.get(key)
+        if target is None:
+            raise TypeError(
+                f"{where}() got an unexpected keyword argument {key!r}{hint(key, takes)}"
+            )
+        if target != key:
+            params[target] = params.pop(key)
     path: dict[str, Any] = {}
     for p in in_path:
         key = p.python_name if p.python_name in params else p.name
@@ -112,6 +124,24 @@ def operation_call(
     return api_call(op, params, path=path, where=where, stream_chunk=chunk)
 
 
+@functools.cache
+def accepted(op: Operation) -> dict[str, str]:
+    """Every keyword a derived method of ``op`` takes → the name it goes by from then on:
+    body fields by their JSON name, other parameters by the generated code's name (each
+    is also accepted by its other name), and the per-call options."""
+    names = {name: name for name in OPTION_NAMES}
+    for p in op.parameters:
+        names[p.name] = names[p.python_name] = p.python_name
+    for p in op.fields:
+        names[p.python_name] = names[p.name] = p.name
+    return names
+
+
+def hint(key: str, names: dict[str, str]) -> str:
+    near = difflib.get_close_matches(key, list(names), n=1)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
 def derived(entry: Entry, where: str, name: str) -> operation[Any, Any]:
     info = entry.info
 
@@ -120,10 +150,39 @@ def derived(entry: Entry, where: str, name: str) -> operation[Any, Any]:
 
     build.__name__ = name
     build.__qualname__ = where
-    build.__doc__ = f"{info.method} {info.path}: {info.summary}"
+    build.__doc__ = (
+        f"{info.method} {info.path}: {info.summary}\n\n"
+        f"Returns {info.returns}"
+        + (
+            f", or with stream=True a Stream of {info.stream_chunk.partition(':')[2]}"
+            if info.stream_chunk
+            else ""
+        )
+        + ". Raises an APIStatusError subclass for an error status, APIConnectionError or"
+        " APITimeoutError when the request fails, and TypeError or ValueError naming the"
+        " argument, before anything is sent, for a bad argument."
+    )
     method: operation[Any, Any] = operation(build)
     method.operation_info = info
+    method.signature = _LazySignature(entry, name)
     return method
+
+
+class _LazySignature:
+    """What ``inspect.signature`` finds (through ``__wrapped__``) on a derived method: made
+    on first look, as it needs the operation's description."""
+
+    def __init__(self, entry: Entry, name: str) -> None:
+        self._entry, self._name = entry, name
+
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        from ._stubgen import runtime_signature
+
+        return runtime_signature(self._entry, self._name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
+        raise TypeError("only a signature")
 
 
 _GENERIC: dict[str, type[Resource[Any]]] = {}

@@ -41,18 +41,16 @@ class Resource(Generic[M]):
     def __init__(self, transport: M) -> None:
         self._transport = transport
 
-    if TYPE_CHECKING:
-        # Methods and namespaces are set from the operation table when a client is built.
-        def __getattr__(self, name: str) -> Any: ...
-
 
 class bound_method(Generic[P, T]):
     """A method of a resource, written once for both clients: each subclass says in
     ``bind`` what calling it does on a given resource. The bound function is cached on the
     instance, so later look-ups skip the descriptor entirely."""
 
-    # Set on methods derived from the operation table: the operation they send.
+    # Set on methods derived from the operation table: the operation they send, and what
+    # ``inspect.signature`` shows for them (through ``__wrapped__``).
     operation_info: Any = None
+    signature: Any = None
 
     def __init__(self, function: Callable[Concatenate[Any, P], Any]) -> None:
         self._function = function
@@ -74,6 +72,8 @@ class bound_method(Generic[P, T]):
         method = self.bind(obj)
         method.__doc__ = self.__doc__
         method.__name__ = self.__name__
+        if self.signature is not None:
+            method.__wrapped__ = self.signature  # type: ignore[attr-defined]
         obj.__dict__[self._name] = method
         return method
 

@@ -247,12 +247,8 @@ def _error_message(payload: Any, event: ServerSentEvent) -> str | None:
     return None
 
 
-class Stream(Generic[T]):
-    """Typed chunks from a streaming response (``[DONE]`` ends it).
-
-    Raises APIError when the server sends an error event or error payload, and
-    APIConnectionError when the stream ends or is cut before ``[DONE]``.
-    """
+class _StreamCore(Generic[T]):
+    """What both kinds of stream share: reading SSE events into typed chunks."""
 
     def __init__(self, response: httpx.Response, parse: Callable[[Any], T]) -> None:
         self.response = response
@@ -336,6 +332,15 @@ class Stream(Generic[T]):
         if not self._done:
             raise self._end(partial)
 
+
+class Stream(_StreamCore[T]):
+    """Typed chunks from a streaming response (``[DONE]`` ends it): iterate it, and use it
+    as a context manager to close it early. ``AsyncTogether`` gives an AsyncStream.
+
+    Raises APIError when the server sends an error event or error payload, and
+    APIConnectionError when the stream ends or is cut before ``[DONE]``.
+    """
+
     # -- sync ---------------------------------------------------------------------
     def __iter__(self) -> Iterator[T]:
         try:
@@ -362,6 +367,11 @@ class Stream(Generic[T]):
     ) -> None:
         self.close()
 
+
+class AsyncStream(_StreamCore[T]):
+    """A stream of the asyncio client: ``async for`` over it, ``async with`` to close it
+    early (a plain ``for`` is an error). Raises as Stream does."""
+
     # -- async --------------------------------------------------------------------
     async def __aiter__(self) -> AsyncIterator[T]:
         try:
@@ -380,7 +390,7 @@ class Stream(Generic[T]):
     async def aclose(self) -> None:
         await self.response.aclose()
 
-    async def __aenter__(self) -> Stream[T]:
+    async def __aenter__(self) -> AsyncStream[T]:
         return self
 
     async def __aexit__(
@@ -390,6 +400,13 @@ class Stream(Generic[T]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def as_async(stream: Any) -> Any:
+    """The asyncio client's form of a stream a call made (other results unchanged)."""
+    if type(stream) is Stream:
+        stream.__class__ = AsyncStream  # type: ignore[assignment]  # (same layout)
+    return stream
 
 
 class ByteStream:

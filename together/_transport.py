@@ -502,7 +502,9 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                 delay = attempts.after_response(response)
                 if delay is None:
                     if streaming and response.is_success:
-                        return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
+                        from ._streaming import as_async  # (it imports this module)
+
+                        return as_async(call.stream(response, self.strict))  # type: ignore[misc, no-any-return]
                     if streaming:
                         await response.aread()
                     return finish(call, response, self.strict)

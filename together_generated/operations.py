@@ -16,6 +16,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk='audio_speech_stream_chunk:AudioSpeechStreamChunk',
         deprecated=False,
         websocket=False,
+        returns='File',
     ),
     OperationInfo(
         operation_id='realtime-tts',
@@ -27,6 +28,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=True,
+        returns='None',
     ),
     OperationInfo(
         operation_id='audio-transcriptions',
@@ -38,6 +40,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse',
     ),
     OperationInfo(
         operation_id='audio-translations',
@@ -49,6 +52,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -60,6 +64,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='list[BatchJob]',
     ),
     OperationInfo(
         operation_id='',
@@ -71,6 +76,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='BatchJobWithWarning',
     ),
     OperationInfo(
         operation_id='',
@@ -82,6 +88,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='BatchJob',
     ),
     OperationInfo(
         operation_id='',
@@ -93,6 +100,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='BatchJob',
     ),
     OperationInfo(
         operation_id='chat-completions',
@@ -104,6 +112,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk='chat_completion_chunk:ChatCompletionChunk',
         deprecated=False,
         websocket=False,
+        returns='ChatCompletionResponse',
     ),
     OperationInfo(
         operation_id='availabilityZones',
@@ -115,6 +124,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='ListAvailibilityZonesResponse',
     ),
     OperationInfo(
         operation_id='completions',
@@ -126,6 +136,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk='completion_chunk:CompletionChunk',
         deprecated=False,
         websocket=False,
+        returns='CompletionResponse',
     ),
     OperationInfo(
         operation_id='GPUClusterService_List',
@@ -137,6 +148,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClusters',
     ),
     OperationInfo(
         operation_id='GPUClusterService_Create',
@@ -148,6 +160,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClusterInfo',
     ),
     OperationInfo(
         operation_id='SharedVolumeService_List',
@@ -159,6 +172,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClustersSharedVolumes',
     ),
     OperationInfo(
         operation_id='SharedVolumeService_Create',
@@ -170,6 +184,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClustersSharedVolume',
     ),
     OperationInfo(
         operation_id='SharedVolumeService_Update',
@@ -181,6 +196,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClustersSharedVolume',
     ),
     OperationInfo(
         operation_id='SharedVolumeService_Delete',
@@ -192,6 +208,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClustersSharedVolumeDeleteResponse',
     ),
     OperationInfo(
         operation_id='SharedVolumeService_Get',
@@ -203,6 +220,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClustersSharedVolume',
     ),
     OperationInfo(
         operation_id='GPUClusterService_Delete',
@@ -214,6 +232,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GpuClusterServiceDeleteResponse200',
     ),
     OperationInfo(
         operation_id='GPUClusterService_Get',
@@ -225,6 +244,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClusterInfo',
     ),
     OperationInfo(
         operation_id='GPUClusterService_Update',
@@ -236,6 +256,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GPUClusterInfo',
     ),
     OperationInfo(
         operation_id='RegionService_List',
@@ -247,6 +268,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RegionListResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -258,6 +280,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DeploymentListResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -269,6 +292,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DeploymentResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -280,6 +304,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='ListSecretsResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -291,6 +316,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='SecretResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -302,6 +328,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DeleteDeploymentsSecretsIdResponse200',
     ),
     OperationInfo(
         operation_id='',
@@ -313,6 +340,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='SecretResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -324,6 +352,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='SecretResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -335,6 +364,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='ListVolumesResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -346,6 +376,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='VolumeResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -357,6 +388,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DeleteDeploymentsStorageVolumesIdResponse200',
     ),
     OperationInfo(
         operation_id='',
@@ -368,6 +400,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='VolumeResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -379,6 +412,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='VolumeResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -390,6 +424,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='None',
     ),
     OperationInfo(
         operation_id='',
@@ -401,6 +436,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DeleteDeploymentsIdResponse200',
     ),
     OperationInfo(
         operation_id='',
@@ -412,6 +448,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DeploymentResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -423,6 +460,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DeploymentResponseItem',
     ),
     OperationInfo(
         operation_id='',
@@ -434,6 +472,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DeploymentLogs',
     ),
     OperationInfo(
         operation_id='embeddings',
@@ -445,6 +484,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='EmbeddingsResponse',
     ),
     OperationInfo(
         operation_id='listEndpoints',
@@ -456,6 +496,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='ListEndpointsResponse200',
     ),
     OperationInfo(
         operation_id='createEndpoint',
@@ -467,6 +508,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DedicatedEndpoint',
     ),
     OperationInfo(
         operation_id='deleteEndpoint',
@@ -478,6 +520,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='Any',
     ),
     OperationInfo(
         operation_id='getEndpoint',
@@ -489,6 +532,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DedicatedEndpoint',
     ),
     OperationInfo(
         operation_id='updateEndpoint',
@@ -500,6 +544,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='DedicatedEndpoint',
     ),
     OperationInfo(
         operation_id='getAllEvaluationJobs',
@@ -511,6 +556,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='list[EvaluationJob]',
     ),
     OperationInfo(
         operation_id='createEvaluationJob',
@@ -522,6 +568,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='EvaluationResponse',
     ),
     OperationInfo(
         operation_id='getModelList',
@@ -533,6 +580,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GetModelListResponse200',
     ),
     OperationInfo(
         operation_id='getEvaluationJobDetails',
@@ -544,6 +592,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='EvaluationJob',
     ),
     OperationInfo(
         operation_id='getEvaluationJobStatusAndResults',
@@ -555,6 +604,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GetEvaluationJobStatusAndResultsResponse200',
     ),
     OperationInfo(
         operation_id='',
@@ -566,6 +616,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FileList',
     ),
     OperationInfo(
         operation_id='',
@@ -577,6 +628,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FileResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -588,6 +640,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FileDeleteResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -599,6 +652,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FileResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -610,6 +664,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='File',
     ),
     OperationInfo(
         operation_id='',
@@ -621,6 +676,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FinetuneTruncatedList',
     ),
     OperationInfo(
         operation_id='',
@@ -632,6 +688,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FinetuneResponseTruncated',
     ),
     OperationInfo(
         operation_id='',
@@ -643,6 +700,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='PostFineTunesEstimatePriceResponse200',
     ),
     OperationInfo(
         operation_id='',
@@ -654,6 +712,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FineTuneModelLimits',
     ),
     OperationInfo(
         operation_id='',
@@ -665,6 +724,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='GetFineTunesModelsSupportedResponse200',
     ),
     OperationInfo(
         operation_id='',
@@ -676,6 +736,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FinetuneDeleteResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -687,6 +748,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FinetuneResponse',
     ),
     OperationInfo(
         operation_id='',
@@ -698,6 +760,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FinetuneResponseTruncated',
     ),
     OperationInfo(
         operation_id='',
@@ -709,6 +772,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FinetuneListCheckpoints',
     ),
     OperationInfo(
         operation_id='',
@@ -720,6 +784,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FinetuneListEvents',
     ),
     OperationInfo(
         operation_id='',
@@ -731,6 +796,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='File',
     ),
     OperationInfo(
         operation_id='listHardware',
@@ -742,6 +808,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='ListHardwareResponse200',
     ),
     OperationInfo(
         operation_id='',
@@ -753,6 +820,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='ImageResponse',
     ),
     OperationInfo(
         operation_id='listJobs',
@@ -764,6 +832,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='JobsInfoSuccessResponse',
     ),
     OperationInfo(
         operation_id='getJob',
@@ -775,6 +844,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='JobInfoSuccessResponse',
     ),
     OperationInfo(
         operation_id='models',
@@ -786,6 +856,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='list[ModelInfo]',
     ),
     OperationInfo(
         operation_id='uploadModel',
@@ -797,6 +868,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='ModelUploadSuccessResponse',
     ),
     OperationInfo(
         operation_id='cancelQueueJob',
@@ -808,6 +880,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='QueueCancelResponse',
     ),
     OperationInfo(
         operation_id='getQueueMetrics',
@@ -819,6 +892,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='QueueMetricsResponse',
     ),
     OperationInfo(
         operation_id='getQueueJobStatus',
@@ -830,6 +904,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='QueueJobStatusResponse',
     ),
     OperationInfo(
         operation_id='submitQueueJob',
@@ -841,6 +916,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='QueueJobResponse',
     ),
     OperationInfo(
         operation_id='realtime-transcription',
@@ -852,6 +928,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=True,
+        returns='None',
     ),
     OperationInfo(
         operation_id='rerank',
@@ -863,6 +940,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RerankResponse',
     ),
     OperationInfo(
         operation_id='downloadCheckpoint',
@@ -874,6 +952,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLCheckpointDownloadResponse',
     ),
     OperationInfo(
         operation_id='listTrainingSessions',
@@ -885,6 +964,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLTrainingSessionsListResponse',
     ),
     OperationInfo(
         operation_id='startTrainingSession',
@@ -896,6 +976,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLTrainingSession',
     ),
     OperationInfo(
         operation_id='getTrainingSession',
@@ -907,6 +988,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLTrainingSession',
     ),
     OperationInfo(
         operation_id='forwardBackward',
@@ -918,6 +1000,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLForwardBackwardOperation',
     ),
     OperationInfo(
         operation_id='getForwardBackwardOperation',
@@ -929,6 +1012,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLForwardBackwardOperation',
     ),
     OperationInfo(
         operation_id='createInferenceCheckpoint',
@@ -940,6 +1024,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLInferenceCheckpointOperation',
     ),
     OperationInfo(
         operation_id='getInferenceCheckpointOperation',
@@ -951,6 +1036,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLInferenceCheckpointOperation',
     ),
     OperationInfo(
         operation_id='OptimStep',
@@ -962,6 +1048,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLOptimStepOperation',
     ),
     OperationInfo(
         operation_id='getOptimStepOperation',
@@ -973,6 +1060,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLOptimStepOperation',
     ),
     OperationInfo(
         operation_id='Sample',
@@ -984,6 +1072,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLSampleOperation',
     ),
     OperationInfo(
         operation_id='GetSample',
@@ -995,6 +1084,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLSampleOperation',
     ),
     OperationInfo(
         operation_id='createTrainingCheckpoint',
@@ -1006,6 +1096,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLTrainingCheckpointOperation',
     ),
     OperationInfo(
         operation_id='getTrainingCheckpointOperation',
@@ -1017,6 +1108,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLTrainingCheckpointOperation',
     ),
     OperationInfo(
         operation_id='stopTrainingSession',
@@ -1028,6 +1120,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='RLTrainingSession',
     ),
     OperationInfo(
         operation_id='tci/execute',
@@ -1039,6 +1132,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='FailedExecution | SuccessfulExecution',
     ),
     OperationInfo(
         operation_id='sessions/list',
@@ -1050,6 +1144,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='SessionListResponse',
     ),
     OperationInfo(
         operation_id='createVideo',
@@ -1061,6 +1156,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='VideoJob',
     ),
     OperationInfo(
         operation_id='retrieveVideo',
@@ -1072,6 +1168,7 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='VideoJob',
     ),
     OperationInfo(
         operation_id='fetchVoices',
@@ -1083,5 +1180,6 @@ OPERATIONS: tuple[OperationInfo, ...] = (
         stream_chunk=None,
         deprecated=False,
         websocket=False,
+        returns='ListVoicesResponse',
     ),
 )

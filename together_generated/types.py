@@ -250,6 +250,9 @@ class OperationInfo:
     )  # ``module:Class`` of a streamed event's model, if it streams
     deprecated: bool = False
     websocket: bool = False  # a WebSocket upgrade, not a request and answer
+    returns: str = (
+        "None"  # what a successful answer is read as (``Operation.result_type``)
+    )
 
     @property
     def key(self) -> str:

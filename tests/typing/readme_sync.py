@@ -1,0 +1,39 @@
+"""User code as the README writes it (sync): must pass mypy --strict and pyright."""
+
+from __future__ import annotations
+
+import together
+from together import Together
+
+client = Together(api_key="k")
+
+response = client.chat.completions.create(
+    model="meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    messages=[{"role": "user", "content": "Say hi"}],
+    max_tokens=5,
+)
+print(response.choices)
+
+history = [{"role": "user", "content": "hi"}]
+again = client.chat.completions.create(model="m", messages=history)
+print(again.id)
+
+with client.chat.completions.create(model="m", messages=history, stream=True) as stream:
+    for chunk in stream:
+        print(chunk.choices)
+
+embedding = client.embeddings.create(model="m", input=["a", "b"])
+print(embedding.data)
+
+for job in client.batches.list():
+    print(job.id, job.status)
+
+uploaded = client.files.upload("data.jsonl", purpose="fine-tune", check=False)
+print(uploaded.id)
+job = client.batches.retrieve("batch-1", timeout=10)
+print(job.status)
+
+try:
+    client.models.list()
+except together.APIStatusError as exc:
+    print(exc.status_code, exc.request_id)
