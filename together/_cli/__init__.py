@@ -139,7 +139,11 @@ def _command(node: Any, method: str, words: tuple[str, ...], rest: list[str]) ->
             namespace = client()
             for part in node.path.split("."):
                 namespace = getattr(namespace, part)
-            name = next(n for n, e in _names(node.path) if e.info.key == entry.info.key and n.replace("_", "-") == method)
+            name = next(
+                n
+                for n, e in _names(node.path)
+                if e.info.key == entry.info.key and n.replace("_", "-") == method
+            )
             return getattr(namespace, name)(*first, **keywords)
 
     use_json = args.json if args.json is not None else not sys.stdout.isatty()

@@ -16,9 +16,16 @@ from typing import Any
 
 
 def as_json(value: Any) -> Any:
-    """A result (generated model, list of them, ...) as the JSON it stands for."""
+    """A result (generated model, list of them, ...) as the JSON the API sent: a model
+    read from a response keeps that body (``ResponseBody``) until its extra fields are
+    first asked for; otherwise its ``to_dict()``."""
     from together_generated.types import json_value
 
+    if isinstance(value, list):
+        return [as_json(item) for item in value]
+    raw = getattr(value, "_raw", None)
+    if isinstance(raw, dict):
+        return raw
     return json_value(value)
 
 
@@ -140,6 +147,7 @@ def write_table(items: list[Any], columns: list[str] | None = None) -> None:
     total = shutil.get_terminal_size((160, 24)).columns
     for row in [[c.upper() for c in columns], *rows]:
         line = "  ".join(
-            (v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths)
+            (v if len(v) <= w else v[: w - 1] + "…").ljust(w)
+            for v, w in zip(row, widths, strict=True)
         )
         write_line(line[:total].rstrip())

@@ -33,9 +33,15 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
     def parse_command(self, args: list[str]) -> argparse.Namespace:
-        namespace, unknown = self.parse_known_args(args)
+        known = [s for action in self._actions for s in action.option_strings]
+        # Unknown options first: a misspelt required option is named as misspelt.
+        unknown = [a for a in args if a.startswith("--") and a.split("=")[0] not in known]
+        if not unknown:
+            unknown = self.parse_known_args(args)[1]
+        namespace = argparse.Namespace()
+        if not unknown:
+            namespace = self.parse_args(args)
         if unknown:
-            known = [s for action in self._actions for s in action.option_strings]
             first = unknown[0]
             close = difflib.get_close_matches(first.split("=")[0], known, n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
@@ -173,4 +179,3 @@ def call_arguments(
         if value is not None:
             keywords[p.name if p.location == "body" else p.python_name] = value
     return first, keywords
-

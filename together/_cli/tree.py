@@ -61,12 +61,16 @@ class UnknownCommand(Exception):
     pass
 
 
-def resolve(argv: list[str], workflows: dict[tuple[str, str], Workflow]) -> tuple[Target, list[str]]:
+def resolve(
+    argv: list[str], workflows: dict[tuple[str, str], Workflow]
+) -> tuple[Target, list[str]]:
     """The command ``argv`` names and the arguments left for it (global options
     included). A namespace with a default command (``chat``) takes any other word
     as that command's first argument."""
     tree = nodes()
-    node, method, words, rest = tree[""], None, [], []
+    node, method = tree[""], None
+    words: list[str] = []
+    rest: list[str] = []
     args = iter(argv)
     for token in args:
         if method is not None:
@@ -88,7 +92,9 @@ def resolve(argv: list[str], workflows: dict[tuple[str, str], Workflow]) -> tupl
             rest.append(token)
             continue
         else:
-            known = sorted({*node.children, *node.methods, *(w for p, w in workflows if p == node.path and w)})
+            known = sorted(
+                {*node.children, *node.methods, *(w for p, w in workflows if p == node.path and w)}
+            )
             close = difflib.get_close_matches(token, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             where = " ".join(["together", *words])
@@ -97,7 +103,9 @@ def resolve(argv: list[str], workflows: dict[tuple[str, str], Workflow]) -> tupl
     return Target(node, method, tuple(words)), rest
 
 
-def namespace_help(node: Node, words: tuple[str, ...], workflows: dict[tuple[str, str], Workflow]) -> str:
+def namespace_help(
+    node: Node, words: tuple[str, ...], workflows: dict[tuple[str, str], Workflow]
+) -> str:
     """The help of a namespace: its namespaces and commands with their summaries."""
     prog = " ".join(["together", *words])
     lines = [f"usage: {prog} <command> [options]  ({prog} <command> --help for its options)", ""]
@@ -116,7 +124,7 @@ def namespace_help(node: Node, words: tuple[str, ...], workflows: dict[tuple[str
             commands[w] = f"same as {node.primary[entry.info.key]}"
     for (path, w), flow in workflows.items():
         if path == node.path:
-            commands[w or f'"PROMPT"'] = flow.summary
+            commands[w or '"PROMPT"'] = flow.summary
     if commands:
         lines.append("commands:")
         lines += [f"  {w:<24} {text}" for w, text in sorted(commands.items())]
@@ -134,5 +142,10 @@ def nodes_count(path: str) -> list[str]:
     """The commands under namespace ``path`` (all levels), one per operation."""
     from .._namespaces import layout
 
-    keys = {e.info.key for p, methods in layout().items() if p == path or p.startswith(path + ".") for e in methods.values()}
+    keys = {
+        e.info.key
+        for p, methods in layout().items()
+        if p == path or p.startswith(path + ".")
+        for e in methods.values()
+    }
     return sorted(keys)

@@ -43,9 +43,7 @@ def _chat(ctx: Context, args: argparse.Namespace) -> int:
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     messages = [{"role": "system", "content": args.system}] if args.system else []
     messages.append({"role": "user", "content": prompt})
-    extra = {
-        k: v for k, v in (("max_tokens", args.max_tokens), ("temperature", args.temperature))
-    }
+    extra = {k: v for k, v in (("max_tokens", args.max_tokens), ("temperature", args.temperature))}
     with ctx.client().chat.completions.create(
         model=args.model,
         messages=messages,
@@ -64,14 +62,20 @@ def _chat(ctx: Context, args: argparse.Namespace) -> int:
 
 def _upload_arguments(parser: Parser) -> None:
     parser.add_argument("path", help="the file to upload (JSONL, Parquet or CSV)")
-    parser.add_argument("--purpose", default="fine-tune", help="fine-tune (default), batch-api, eval, ...")
-    parser.add_argument("--no-check", dest="check", action="store_false", help="skip the dataset check")
+    parser.add_argument(
+        "--purpose", default="fine-tune", help="fine-tune (default), batch-api, eval, ..."
+    )
+    parser.add_argument(
+        "--no-check", dest="check", action="store_false", help="skip the dataset check"
+    )
     parser.add_argument("--file-name", help="the name to upload it under (default: its own)")
 
 
 def _upload(ctx: Context, args: argparse.Namespace) -> int:
     emit(
-        ctx.client().files.upload(args.path, purpose=args.purpose, check=args.check, file_name=args.file_name),
+        ctx.client().files.upload(
+            args.path, purpose=args.purpose, check=args.check, file_name=args.file_name
+        ),
         ctx.use_json,
     )
     return 0
@@ -98,7 +102,9 @@ def _check(ctx: Context, args: argparse.Namespace) -> int:
 
 def _download_arguments(parser: Parser) -> None:
     parser.add_argument("id", help="the file's id")
-    parser.add_argument("-o", "--output", required=True, help="where to save it (a path or a folder)")
+    parser.add_argument(
+        "-o", "--output", required=True, help="where to save it (a path or a folder)"
+    )
 
 
 def _download(ctx: Context, args: argparse.Namespace) -> int:
@@ -113,7 +119,9 @@ FINAL = frozenset({"completed", "error", "cancelled", "user_error"})
 
 def _create_arguments(parser: Parser) -> None:
     group = parser.add_argument_group("waiting")
-    group.add_argument("--wait", action="store_true", help="poll until the job ends, printing its events")
+    group.add_argument(
+        "--wait", action="store_true", help="poll until the job ends, printing its events"
+    )
     group.add_argument("--poll-interval", type=float, default=10.0, metavar="SECONDS")
 
 
@@ -153,7 +161,10 @@ def _ft_download_arguments(parser: Parser) -> None:
 
 def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
     path = ctx.client().fine_tuning.download(
-        args.id, output=args.output, checkpoint_step=args.checkpoint_step, checkpoint=args.checkpoint
+        args.id,
+        output=args.output,
+        checkpoint_step=args.checkpoint_step,
+        checkpoint=args.checkpoint,
     )
     emit(path, False)
     return 0
@@ -163,7 +174,12 @@ def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _models_arguments(parser: Parser) -> None:
-    parser.add_argument("--type", dest="model_type", metavar="TYPE", help="only models of this type (chat, language, image, embedding, ...)")
+    parser.add_argument(
+        "--type",
+        dest="model_type",
+        metavar="TYPE",
+        help="only models of this type (chat, language, image, embedding, ...)",
+    )
 
 
 def _models(ctx: Context, args: argparse.Namespace) -> int:
@@ -187,18 +203,30 @@ class _Submitted(Exception):
 
 def _batch_arguments(parser: Parser) -> None:
     parser.add_argument("file", help="the requests: JSONL, one body or {custom_id, body} a line")
-    parser.add_argument("-o", "--output", required=True, help="the results, one line a request, in input order")
-    parser.add_argument("--wait", action="store_true", help="wait for the batches and write OUT (else submit and return)")
+    parser.add_argument(
+        "-o", "--output", required=True, help="the results, one line a request, in input order"
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait for the batches and write OUT (else submit and return)",
+    )
     parser.add_argument("--endpoint", default="/v1/chat/completions")
     parser.add_argument("--retry-failed", action="store_true", help="resubmit failed requests once")
-    parser.add_argument("--cancel-on-interrupt", action="store_true", help="Ctrl-C cancels the batches")
+    parser.add_argument(
+        "--cancel-on-interrupt", action="store_true", help="Ctrl-C cancels the batches"
+    )
     parser.add_argument("--poll-interval", type=float, metavar="SECONDS")
     parser.add_argument("--max-requests", type=int, default=50_000, metavar="N", help="per batch")
 
 
 def _batch_run(ctx: Context, args: argparse.Namespace) -> int:
     def submitted_only(progress: Any) -> None:
-        if not args.wait and progress.phase == "create" and all(b.batch_id for b in progress.batches):
+        if (
+            not args.wait
+            and progress.phase == "create"
+            and all(b.batch_id for b in progress.batches)
+        ):
             raise _Submitted(", ".join(str(b.batch_id) for b in progress.batches))
 
     try:
@@ -220,22 +248,55 @@ def _batch_run(ctx: Context, args: argparse.Namespace) -> int:
             write_line(f"submitted batches: {submitted}")
         sys.stderr.write(f"to collect the results: {again}\n")
         return 0
-    summary = {"output": args.output, "succeeded": result.succeeded, "failed": result.failed, "not_run": result.not_run}
+    summary = {
+        "output": args.output,
+        "succeeded": result.succeeded,
+        "failed": result.failed,
+        "not_run": result.not_run,
+    }
     if ctx.use_json:
         write_line(json.dumps(summary))
     else:
-        write_line(f"{args.output}: {result.succeeded} succeeded, {result.failed} failed, {result.not_run} not run")
+        write_line(
+            f"{args.output}: {result.succeeded} succeeded, {result.failed} failed,"
+            f" {result.not_run} not run"
+        )
     return 0 if not result.failed and not result.not_run else 1
 
 
 # (namespace path, word) → the command; word "" is the namespace's default command.
 WORKFLOWS: dict[tuple[str, str], Workflow] = {
-    ("chat", ""): Workflow("ask a model; the answer streams to stdout (together chat \"hi\" -m MODEL)", _chat_arguments, _chat),
-    ("files", "upload"): Workflow("check a dataset, then upload it with progress", _upload_arguments, _upload),
-    ("files", "check"): Workflow("check a fine-tuning dataset locally (problems with line numbers)", _check_arguments, _check),
-    ("files", "download"): Workflow("download a file's content to a path, with progress", _download_arguments, _download),
-    ("fine_tuning", "create"): Workflow("start a fine-tuning job; --wait polls and prints its events", _create_arguments, _fine_tune, extends=True),
-    ("fine_tuning", "download"): Workflow("download a fine-tuned model or checkpoint, with progress", _ft_download_arguments, _ft_download),
-    ("models", "list"): Workflow("the models, as a table; --type filters", _models_arguments, _models, extends=True),
-    ("batches", "run"): Workflow("run a JSONL file of requests through the Batch API, resumable", _batch_arguments, _batch_run),
+    ("chat", ""): Workflow(
+        'ask a model; the answer streams to stdout (together chat "hi" -m MODEL)',
+        _chat_arguments,
+        _chat,
+    ),
+    ("files", "upload"): Workflow(
+        "check a dataset, then upload it with progress", _upload_arguments, _upload
+    ),
+    ("files", "check"): Workflow(
+        "check a fine-tuning dataset locally (problems with line numbers)", _check_arguments, _check
+    ),
+    ("files", "download"): Workflow(
+        "download a file's content to a path, with progress", _download_arguments, _download
+    ),
+    ("fine_tuning", "create"): Workflow(
+        "start a fine-tuning job; --wait polls and prints its events",
+        _create_arguments,
+        _fine_tune,
+        extends=True,
+    ),
+    ("fine_tuning", "download"): Workflow(
+        "download a fine-tuned model or checkpoint, with progress",
+        _ft_download_arguments,
+        _ft_download,
+    ),
+    ("models", "list"): Workflow(
+        "the models, as a table; --type filters", _models_arguments, _models, extends=True
+    ),
+    ("batches", "run"): Workflow(
+        "run a JSONL file of requests through the Batch API, resumable",
+        _batch_arguments,
+        _batch_run,
+    ),
 }
