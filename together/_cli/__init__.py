@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any
 
-from .parsing import UsageError
+from .tree import UsageError
 
 __all__ = ["main", "main_exit"]
 

@@ -15,14 +15,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from .tree import UsageError
+
 if TYPE_CHECKING:
     from together_generated.types import Operation, Parameter
 
     from .._namespaces import Entry
-
-
-class UsageError(Exception):
-    """A command line that can't be run as given (exit code 2)."""
 
 
 class Parser(argparse.ArgumentParser):

@@ -7,7 +7,6 @@ are the Python names with hyphens (``fine_tuning`` → ``fine-tuning``).
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -57,7 +56,11 @@ class Target(NamedTuple):
 GLOBAL_VALUES = ("--api-key", "--base-url", "--timeout", "--max-retries")
 
 
-class UnknownCommand(Exception):
+class UsageError(Exception):
+    """A command line that can't be run as given (exit code 2)."""
+
+
+class UnknownCommand(UsageError):
     pass
 
 
@@ -92,6 +95,8 @@ def resolve(
             rest.append(token)
             continue
         else:
+            import difflib
+
             known = sorted(
                 {*node.children, *node.methods, *(w for p, w in workflows if p == node.path and w)}
             )
@@ -111,8 +116,9 @@ def namespace_help(
     lines = [f"usage: {prog} <command> [options]  ({prog} <command> --help for its options)", ""]
     if node.children:
         lines.append("namespaces:")
+        counts = command_counts()
         for w in sorted(node.children):
-            count = len(nodes_count(node.children[w]))
+            count = counts.get(node.children[w], 0)
             if count:
                 lines.append(f"  {w:<24} {count} command{'s' if count > 1 else ''}")
         lines.append("")
@@ -138,14 +144,15 @@ def namespace_help(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def nodes_count(path: str) -> list[str]:
-    """The commands under namespace ``path`` (all levels), one per operation."""
+def command_counts() -> dict[str, int]:
+    """namespace path → the number of commands under it (all levels), one per operation."""
     from .._namespaces import layout
 
-    keys = {
-        e.info.key
-        for p, methods in layout().items()
-        if p == path or p.startswith(path + ".")
-        for e in methods.values()
-    }
-    return sorted(keys)
+    keys: dict[str, set[str]] = {}
+    for path, methods in layout().items():
+        parts = path.split(".")
+        for depth in range(1, len(parts) + 1):
+            keys.setdefault(".".join(parts[:depth]), set()).update(
+                e.info.key for e in methods.values()
+            )
+    return {path: len(found) for path, found in keys.items()}

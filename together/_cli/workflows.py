@@ -4,15 +4,18 @@ check / download``, ``fine-tuning create --wait / download``, ``models list --ty
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .output import as_json, emit, emit_chunk, write_line, write_table
-from .parsing import Parser
+
+if TYPE_CHECKING:  # argparse is imported only for a command, not for --help
+    import argparse
+
+    from .parsing import Parser
 
 
 class Context(NamedTuple):
