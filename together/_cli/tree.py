@@ -1,0 +1,158 @@
+"""The command tree: namespaces and methods of the operation table, as command words.
+
+Built from ``_namespaces.layout()`` and the light operation index only, so that
+``together --help`` and a namespace's help import no generated endpoint module. Words
+are the Python names with hyphens (``fine_tuning`` → ``fine-tuning``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from .._namespaces import Entry
+    from .workflows import Workflow
+
+
+def word(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Node(NamedTuple):
+    """A namespace: its child namespaces and its methods, by command word."""
+
+    path: str  # "" for the root, else the namespace path ("fine_tuning")
+    children: dict[str, str]  # word → child namespace path
+    methods: dict[str, Entry]  # word → operation; an alias maps to the same operation
+    primary: dict[str, str]  # operation key → the word shown for it in help
+
+
+def nodes() -> dict[str, Node]:
+    """Every namespace of the client (aliases of whole namespaces left out), by path."""
+    from .._namespaces import layout
+
+    tree = layout()
+    out = {path: Node(path, {}, {}, {}) for path in ["", *tree]}
+    for path, methods in tree.items():
+        parent, _, leaf = path.rpartition(".")
+        out[parent].children[word(leaf)] = path
+        node = out[path]
+        for name, entry in methods.items():
+            node.methods[word(name)] = entry
+            node.primary.setdefault(entry.info.key, word(name))
+    return out
+
+
+class Target(NamedTuple):
+    """What the command words name: a namespace (``method`` None) or a command in it."""
+
+    node: Node
+    method: str | None
+    words: tuple[str, ...]
+
+
+# Options that every command takes, and whether each takes a value (to skip it while
+# looking for the command words).
+GLOBAL_VALUES = ("--api-key", "--base-url", "--timeout", "--max-retries")
+
+
+class UsageError(Exception):
+    """A command line that can't be run as given (exit code 2)."""
+
+
+class UnknownCommand(UsageError):
+    pass
+
+
+def resolve(
+    argv: list[str], workflows: dict[tuple[str, str], Workflow]
+) -> tuple[Target, list[str]]:
+    """The command ``argv`` names and the arguments left for it (global options
+    included). A namespace with a default command (``chat``) takes any other word
+    as that command's first argument."""
+    tree = nodes()
+    node, method = tree[""], None
+    words: list[str] = []
+    rest: list[str] = []
+    args = iter(argv)
+    for token in args:
+        if method is not None:
+            rest.append(token)
+            continue
+        if token.startswith("-"):
+            rest.append(token)
+            if token in GLOBAL_VALUES:
+                rest.append(next(args, ""))
+            elif (node.path, "") in workflows and token not in ("-h", "--help", "--json"):
+                method = ""  # an option of the namespace's default command
+            continue
+        if token in node.children:
+            node = tree[node.children[token]]
+        elif token in node.methods or (node.path, token) in workflows:
+            method = token
+        elif (node.path, "") in workflows:
+            method = ""
+            rest.append(token)
+            continue
+        else:
+            import difflib
+
+            known = sorted(
+                {*node.children, *node.methods, *(w for p, w in workflows if p == node.path and w)}
+            )
+            close = difflib.get_close_matches(token, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            where = " ".join(["together", *words])
+            raise UnknownCommand(f"{where}: unknown command {token!r}{hint}")
+        words.append(token)
+    return Target(node, method, tuple(words)), rest
+
+
+def namespace_help(
+    node: Node, words: tuple[str, ...], workflows: dict[tuple[str, str], Workflow]
+) -> str:
+    """The help of a namespace: its namespaces and commands with their summaries."""
+    prog = " ".join(["together", *words])
+    lines = [f"usage: {prog} <command> [options]  ({prog} <command> --help for its options)", ""]
+    if node.children:
+        lines.append("namespaces:")
+        counts = command_counts()
+        for w in sorted(node.children):
+            count = counts.get(node.children[w], 0)
+            if count:
+                lines.append(f"  {w:<24} {count} command{'s' if count > 1 else ''}")
+        lines.append("")
+    commands: dict[str, str] = {}
+    for w, entry in node.methods.items():
+        if node.primary[entry.info.key] == w:
+            commands[w] = f"{entry.info.summary} ({entry.info.method} {entry.info.path})"
+        else:
+            commands[w] = f"same as {node.primary[entry.info.key]}"
+    for (path, w), flow in workflows.items():
+        if path == node.path:
+            commands[w or '"PROMPT"'] = flow.summary
+    if commands:
+        lines.append("commands:")
+        lines += [f"  {w:<24} {text}" for w, text in sorted(commands.items())]
+        lines.append("")
+    if not words:
+        lines += [
+            "options (every command): --api-key KEY, --base-url URL, --timeout SECONDS,",
+            "  --max-retries N (else TOGETHER_API_KEY, TOGETHER_BASE_URL, ...), --json / --no-json",
+            "  (JSON output: the default when stdout is not a terminal), --version",
+        ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def command_counts() -> dict[str, int]:
+    """namespace path → the number of commands under it (all levels), one per operation."""
+    from .._namespaces import layout
+
+    keys: dict[str, set[str]] = {}
+    for path, methods in layout().items():
+        parts = path.split(".")
+        for depth in range(1, len(parts) + 1):
+            keys.setdefault(".".join(parts[:depth]), set()).update(
+                e.info.key for e in methods.values()
+            )
+    return {path: len(found) for path, found in keys.items()}
