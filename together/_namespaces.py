@@ -124,11 +124,20 @@ def operation_call(
     return api_call(op, params, path=path, where=where, stream_chunk=chunk)
 
 
-@functools.cache
+_ACCEPTED: dict[int, dict[str, str]] = {}  # id(Operation) → accepted(...): ops live on
+
+
 def accepted(op: Operation) -> dict[str, str]:
     """Every keyword a derived method of ``op`` takes → the name it goes by from then on:
     body fields by their JSON name, other parameters by the generated code's name (each
     is also accepted by its other name), and the per-call options."""
+    found = _ACCEPTED.get(id(op))
+    if found is None:
+        found = _ACCEPTED[id(op)] = _accepted(op)
+    return found
+
+
+def _accepted(op: Operation) -> dict[str, str]:
     names = {name: name for name in OPTION_NAMES}
     for p in op.parameters:
         names[p.name] = names[p.python_name] = p.python_name
