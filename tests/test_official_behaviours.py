@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -16,23 +14,10 @@ from werkzeug import Request, Response
 
 import together
 
-API_KEY = "test-key"
+from .test_errors import CASES
+from .test_raw_responses import API_KEY, client, done
+
 SESSION = {"id": "s1", "status": "PENDING", "base_model": "m"}
-
-
-@asynccontextmanager
-async def client(flavor: str, base_url: str, **settings: Any) -> AsyncIterator[Any]:
-    settings.setdefault("max_retries", 0)
-    if flavor == "sync":
-        with together.Together(api_key=API_KEY, base_url=base_url, **settings) as c:
-            yield c
-    else:
-        async with together.AsyncTogether(api_key=API_KEY, base_url=base_url, **settings) as c:
-            yield c
-
-
-async def done(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
 
 
 def sent(httpserver: Any) -> Any:
@@ -70,19 +55,7 @@ async def test_with_streaming_response_is_a_context_manager_that_closes_the_body
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(
-    ("status", "error"),
-    [
-        (400, together.BadRequestError),
-        (401, together.AuthenticationError),
-        (403, together.PermissionDeniedError),
-        (404, together.NotFoundError),
-        (409, together.ConflictError),
-        (422, together.UnprocessableEntityError),
-        (429, together.RateLimitError),
-        (500, together.InternalServerError),
-    ],
-)
+@pytest.mark.parametrize(("status", "error"), CASES)
 async def test_an_error_status_raises_the_error_named_for_it(
     flavor, status, error, base_url, httpserver
 ):

@@ -32,9 +32,13 @@ class _SharedPool:
         with self._lock:
             self.users += 1
 
-    def leave(self) -> bool:
-        """One user fewer; whether the pool is now to be closed."""
+    def leave(self, client: _BaseClient[Any]) -> bool:
+        """``client`` closed (once, however many threads close it): whether the pool is now
+        to be closed."""
         with self._lock:
+            if client._closed:
+                return False
+            client._closed = True
             self.users -= 1
             return self.users == 0 and self.owned and self.pool.created
 
@@ -256,10 +260,7 @@ class _BaseClient(Generic[M]):
     def _release(self) -> bool:
         """Mark this client closed; whether its pool must now be closed: this library made
         it and this was the last open client using it. Closing twice does nothing."""
-        if self._closed:
-            return False
-        self._closed = True
-        return self._shared.leave()
+        return self._shared.leave(self)
 
     # -- raw responses --------------------------------------------------------
     @property
