@@ -30,9 +30,11 @@ from ._version import __version__
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncStream",
     "AsyncTogether",
     "AuthenticationError",
@@ -70,6 +72,9 @@ _LAZY = {
     "BatchRequestResult": ("_batch.result", "BatchRequestResult"),
     "BatchRunProgress": ("_batch.result", "BatchRunProgress"),
     "BatchRunResult": ("_batch.result", "BatchRunResult"),
+    # what with_raw_response / with_streaming_response give
+    "APIResponse": ("resources._compat", "APIResponse"),
+    "AsyncAPIResponse": ("resources._compat", "AsyncAPIResponse"),
 }
 
 
@@ -87,5 +92,6 @@ def __getattr__(name: str) -> object:
 if TYPE_CHECKING:
     from ._batch.result import BatchRequestResult, BatchRunProgress, BatchRunResult
     from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
+    from .resources._compat import APIResponse, AsyncAPIResponse
 
     DatasetValidationError = FileTypeError

@@ -9,479 +9,138 @@ from typing import Any, Literal, overload
 
 from typing_extensions import Unpack
 
-from together_generated.models import (
-    Autoscaling,
-    BatchJob,
-    ChatCompletionAssistantMessageParam,
-    ChatCompletionChunk,
-    ChatCompletionFunctionMessageParam,
-    ChatCompletionRequestChatTemplateKwargs,
-    ChatCompletionRequestContextLengthExceededBehavior,
-    ChatCompletionRequestFunctionCallType0,
-    ChatCompletionRequestFunctionCallType1,
-    ChatCompletionRequestLogitBias,
-    ChatCompletionRequestReasoning,
-    ChatCompletionRequestReasoningEffort,
-    ChatCompletionResponse,
-    ChatCompletionSystemMessageParam,
-    ChatCompletionToolMessageParam,
-    ChatCompletionUserMessageParam,
-    CompletionChunk,
-    CompletionRequestLogitBias,
-    CompletionRequestModelType0,
-    CompletionRequestSafetyModelType0,
-    CompletionResponse,
-    CreateDeploymentRequestGpuType,
-    CustomMetricAutoscalingConfig,
-    DedicatedEndpoint,
-    DeleteDeploymentsIdResponse200,
-    DeleteDeploymentsSecretsIdResponse200,
-    DeleteDeploymentsStorageVolumesIdResponse200,
-    DeploymentListResponse,
-    DeploymentLogs,
-    DeploymentResponseItem,
-    EmbeddingsRequestModelType0,
-    EmbeddingsResponse,
-    EnvironmentVariable,
-    EvaluationJob,
-    ExecuteRequestFilesItem,
-    ExecuteRequestLanguage,
-    FailedExecution,
-    FileDeleteResponse,
-    FileList,
-    FileResponse,
-    FinetuneDeleteResponse,
-    FinetuneListCheckpoints,
-    FinetuneListEvents,
-    FineTuneModelLimits,
-    FinetuneResponse,
-    FinetuneResponseTruncated,
-    FinetuneTruncatedList,
-    FullTrainingType,
-    GetEvaluationJobStatusAndResultsResponse200,
-    GetFineTunesModelsSupportedResponse200,
-    GetModelListResponse200,
-    GPUClusterCreateRequestBillingType,
-    GPUClusterCreateRequestClusterType,
-    GPUClusterCreateRequestGpuType,
-    GPUClusterInfo,
-    GPUClusters,
-    GpuClusterServiceDeleteResponse200,
-    GPUClustersSharedVolume,
-    GPUClustersSharedVolumeCreateRequest,
-    GPUClustersSharedVolumeDeleteResponse,
-    GPUClustersSharedVolumes,
-    GPUClusterUpdateRequestClusterType,
-    HTTPAutoscalingConfig,
-    ImageResponse,
-    JobInfoSuccessResponse,
-    JobsInfoSuccessResponse,
-    ListAvailibilityZonesResponse,
-    ListEndpointsResponse200,
-    ListEndpointsType,
-    ListEndpointsUsageType,
-    ListHardwareResponse200,
-    ListSecretsResponse,
-    ListVoicesResponse,
-    ListVolumesResponse,
-    LoRATrainingType,
-    LRScheduler,
-    ModelInfo,
-    MultimodalParams,
-    PostFineTunesBodyBatchSizeType1,
-    PostFineTunesBodyTrainOnInputsType1,
-    PostFineTunesEstimatePriceResponse200,
-    PostImagesGenerationsBodyImageLorasItem,
-    PostImagesGenerationsBodyModelType0,
-    PostImagesGenerationsBodyOutputFormat,
-    PostImagesGenerationsBodyResponseFormat,
-    QueueAutoscalingConfig,
-    QueueCancelResponse,
-    QueueJobRequestInfo,
-    QueueJobRequestPayload,
-    QueueJobResponse,
-    QueueJobStatusResponse,
-    QueueMetricsResponse,
-    RegionListResponse,
-    RerankRequestDocumentsType0Item,
-    RerankRequestModelType0,
-    RerankResponse,
-    ResponseFormatJsonObject,
-    ResponseFormatJsonSchema,
-    ResponseFormatText,
-    RLAdamWOptimizerParams,
-    RLCheckpointDownloadResponse,
-    RLCheckpointVariant,
-    RLForwardBackwardOperation,
-    RLInferenceCheckpointOperation,
-    RLLoraConfig,
-    RLLossConfig,
-    RLModelInput,
-    RLOptimStepOperation,
-    RLSampleOperation,
-    RLSamplingParams,
-    RLTrainingCheckpointOperation,
-    RLTrainingSample,
-    RLTrainingSession,
-    RLTrainingSessionsListResponse,
-    RLTrainingSessionStatus,
-    SecretResponseItem,
-    SessionListResponse,
-    SuccessfulExecution,
-    ToolChoice,
-    ToolsPart,
-    TrainingMethodDPO,
-    TrainingMethodSFT,
-    UpdateDeploymentRequestGpuType,
-    UpdateEndpointBodyState,
-    VideoFrameImageInput,
-    VideoJob,
-    VideoMedia,
-    VideoOutputFormat,
-    VolumeContentRequest,
-    VolumeMount,
-    VolumeResponseItem,
-    VolumeType,
-)
+from together_generated.models import Autoscaling, BatchJob, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CustomMetricAutoscalingConfig, DedicatedEndpoint, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationJob, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoice, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
 
 from ._resource import Resource
 from ._streaming import AsyncStream, Stream
 from ._transport import AsyncTransport, CallOptions, SyncTransport
 from .resources.batches import Batches
-from .resources.deployments import Storage
 from .resources.endpoints import Endpoints
 from .resources.evaluation import Evaluation
 from .resources.files import Files
 from .resources.fine_tuning import FineTuning
-from .resources.media import Models, Speech, Transcriptions, Translations
+from .resources.media import Models
+from .resources.media import Speech
+from .resources.deployments import Storage
+from .resources.media import Transcriptions
+from .resources.media import Translations
 
 class SyncAudioSpeech(Speech[SyncTransport]):
     pass
 
+
 class SyncAudioTranscriptions(Transcriptions[SyncTransport]):
     pass
 
+
 class SyncAudioTranslations(Translations[SyncTransport]):
     pass
+
 
 class SyncAudioVoices(Resource[SyncTransport]):
     def list(self, **options: Unpack[CallOptions]) -> ListVoicesResponse:
         """GET /voices: Fetch available voices for each model"""
 
+
 class SyncChatCompletions(Resource[SyncTransport]):
     @overload
-    def create(
-        self,
-        *,
-        messages: Sequence[
-            ChatCompletionAssistantMessageParam
-            | Mapping[str, Any]
-            | ChatCompletionFunctionMessageParam
-            | ChatCompletionSystemMessageParam
-            | ChatCompletionToolMessageParam
-            | ChatCompletionUserMessageParam
-        ],
-        model: str,
-        stream: Literal[True],
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        function_call: ChatCompletionRequestFunctionCallType0
-        | ChatCompletionRequestFunctionCallType1
-        | Mapping[str, Any] = ...,
-        response_format: ResponseFormatJsonObject
-        | Mapping[str, Any]
-        | ResponseFormatJsonSchema
-        | ResponseFormatText = ...,
-        tools: Sequence[ToolsPart | Mapping[str, Any]] = ...,
-        tool_choice: str | ToolChoice | Mapping[str, Any] = ...,
-        compliance: Literal["hipaa"] = ...,
-        chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ...,
-        safety_model: str = ...,
-        reasoning_effort: ChatCompletionRequestReasoningEffort = ...,
-        reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> Stream[ChatCompletionChunk]:
+    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> Stream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
     @overload
-    def create(
-        self,
-        *,
-        messages: Sequence[
-            ChatCompletionAssistantMessageParam
-            | Mapping[str, Any]
-            | ChatCompletionFunctionMessageParam
-            | ChatCompletionSystemMessageParam
-            | ChatCompletionToolMessageParam
-            | ChatCompletionUserMessageParam
-        ],
-        model: str,
-        stream: Literal[False] = ...,
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        function_call: ChatCompletionRequestFunctionCallType0
-        | ChatCompletionRequestFunctionCallType1
-        | Mapping[str, Any] = ...,
-        response_format: ResponseFormatJsonObject
-        | Mapping[str, Any]
-        | ResponseFormatJsonSchema
-        | ResponseFormatText = ...,
-        tools: Sequence[ToolsPart | Mapping[str, Any]] = ...,
-        tool_choice: str | ToolChoice | Mapping[str, Any] = ...,
-        compliance: Literal["hipaa"] = ...,
-        chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ...,
-        safety_model: str = ...,
-        reasoning_effort: ChatCompletionRequestReasoningEffort = ...,
-        reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> ChatCompletionResponse:
+    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[False] = ..., max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse:
         """POST /chat/completions: Create chat completion"""
     @overload
-    def create(
-        self,
-        *,
-        messages: Sequence[
-            ChatCompletionAssistantMessageParam
-            | Mapping[str, Any]
-            | ChatCompletionFunctionMessageParam
-            | ChatCompletionSystemMessageParam
-            | ChatCompletionToolMessageParam
-            | ChatCompletionUserMessageParam
-        ],
-        model: str,
-        stream: bool,
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        function_call: ChatCompletionRequestFunctionCallType0
-        | ChatCompletionRequestFunctionCallType1
-        | Mapping[str, Any] = ...,
-        response_format: ResponseFormatJsonObject
-        | Mapping[str, Any]
-        | ResponseFormatJsonSchema
-        | ResponseFormatText = ...,
-        tools: Sequence[ToolsPart | Mapping[str, Any]] = ...,
-        tool_choice: str | ToolChoice | Mapping[str, Any] = ...,
-        compliance: Literal["hipaa"] = ...,
-        chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ...,
-        safety_model: str = ...,
-        reasoning_effort: ChatCompletionRequestReasoningEffort = ...,
-        reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> ChatCompletionResponse | Stream[ChatCompletionChunk]:
+    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: bool, max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse | Stream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
 
+
 class SyncClustersStorage(Resource[SyncTransport]):
-    def create(
-        self, *, volume_name: str, size_tib: int, region: str, **options: Unpack[CallOptions]
-    ) -> GPUClustersSharedVolume:
+    def create(self, *, volume_name: str, size_tib: int, region: str, **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """POST /compute/clusters/storage/volumes: Create a shared volume."""
-    def delete(
-        self, volume_id: str, **options: Unpack[CallOptions]
-    ) -> GPUClustersSharedVolumeDeleteResponse:
+    def delete(self, volume_id: str, **options: Unpack[CallOptions]) -> GPUClustersSharedVolumeDeleteResponse:
         """DELETE /compute/clusters/storage/volumes/{volume_id}: Delete shared volume by volume id."""
     def list(self, **options: Unpack[CallOptions]) -> GPUClustersSharedVolumes:
         """GET /compute/clusters/storage/volumes: List all shared volumes."""
     def retrieve(self, volume_id: str, **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """GET /compute/clusters/storage/volumes/{volume_id}: Get shared volume by volume Id."""
-    def update(
-        self, volume_id: str = ..., *, size_tib: int = ..., **options: Unpack[CallOptions]
-    ) -> GPUClustersSharedVolume:
+    def update(self, volume_id: str = ..., *, size_tib: int = ..., **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """PUT /compute/clusters/storage/volumes: Update a shared volume."""
+
 
 class SyncCodeInterpreterSessions(Resource[SyncTransport]):
     def list(self, **options: Unpack[CallOptions]) -> SessionListResponse:
-        """GET /tci/sessions:"""
+        """GET /tci/sessions: """
+
 
 class SyncDeploymentsSecrets(Resource[SyncTransport]):
-    def create(
-        self,
-        *,
-        name: str,
-        value: str,
-        description: str = ...,
-        project_id: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> SecretResponseItem:
+    def create(self, *, name: str, value: str, description: str = ..., project_id: str = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
         """POST /deployments/secrets: Create a new secret"""
-    def delete(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> DeleteDeploymentsSecretsIdResponse200:
+    def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsSecretsIdResponse200:
         """DELETE /deployments/secrets/{id}: Delete a secret"""
     def list(self, **options: Unpack[CallOptions]) -> ListSecretsResponse:
         """GET /deployments/secrets: Get the list of project secrets"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> SecretResponseItem:
         """GET /deployments/secrets/{id}: Get a secret by ID or name"""
-    def update(
-        self,
-        id: str,
-        *,
-        description: str = ...,
-        name: str = ...,
-        project_id: str = ...,
-        value: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> SecretResponseItem:
+    def update(self, id: str, *, description: str = ..., name: str = ..., project_id: str = ..., value: str = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
         """PATCH /deployments/secrets/{id}: Update a secret"""
+
 
 class SyncDeploymentsStorage(Storage[SyncTransport]):
     volumes: SyncDeploymentsVolumes
     def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> None:
         """GET /deployments/storage/{filename}: Download a file"""
 
+
 class SyncDeploymentsVolumes(Resource[SyncTransport]):
-    def create(
-        self,
-        *,
-        content: VolumeContentRequest | Mapping[str, Any],
-        name: str,
-        type: VolumeType,
-        **options: Unpack[CallOptions],
-    ) -> VolumeResponseItem:
+    def create(self, *, content: VolumeContentRequest | Mapping[str, Any], name: str, type: VolumeType, **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """POST /deployments/storage/volumes: Create a new volume"""
-    def delete(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> DeleteDeploymentsStorageVolumesIdResponse200:
+    def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsStorageVolumesIdResponse200:
         """DELETE /deployments/storage/volumes/{id}: Delete a volume"""
     def list(self, **options: Unpack[CallOptions]) -> ListVolumesResponse:
         """GET /deployments/storage/volumes: Get the list of project volumes"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """GET /deployments/storage/volumes/{id}: Get a volume by ID or name"""
-    def update(
-        self,
-        id: str,
-        *,
-        content: VolumeContentRequest | Mapping[str, Any] = ...,
-        name: str = ...,
-        type: VolumeType = ...,
-        **options: Unpack[CallOptions],
-    ) -> VolumeResponseItem:
+    def update(self, id: str, *, content: VolumeContentRequest | Mapping[str, Any] = ..., name: str = ..., type: VolumeType = ..., **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """PATCH /deployments/storage/volumes/{id}: Update a volume"""
 
+
 class SyncRlCheckpoints(Resource[SyncTransport]):
-    def download(
-        self, id: str, *, variant: RLCheckpointVariant, **options: Unpack[CallOptions]
-    ) -> RLCheckpointDownloadResponse:
+    def download(self, id: str, *, variant: RLCheckpointVariant, **options: Unpack[CallOptions]) -> RLCheckpointDownloadResponse:
         """GET /rl/checkpoints/{id}/download: Download checkpoint"""
 
+
 class SyncRlTrainingSessions(Resource[SyncTransport]):
-    def create(
-        self,
-        *,
-        base_model: str,
-        resume_from_checkpoint_id: str = ...,
-        lora_config: RLLoraConfig | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> RLTrainingSession:
+    def create(self, *, base_model: str, resume_from_checkpoint_id: str = ..., lora_config: RLLoraConfig | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> RLTrainingSession:
         """POST /rl/training-sessions: Create training session"""
-    def create_inference_checkpoint(
-        self, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLInferenceCheckpointOperation:
+    def create_inference_checkpoint(self, session_id: str, **options: Unpack[CallOptions]) -> RLInferenceCheckpointOperation:
         """POST /rl/training-sessions/{session_id}/operations/inference-checkpoint: Create inference checkpoint"""
-    def create_training_checkpoint(
-        self, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLTrainingCheckpointOperation:
+    def create_training_checkpoint(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingCheckpointOperation:
         """POST /rl/training-sessions/{session_id}/operations/training-checkpoint: Save training checkpoint"""
-    def forward_backward(
-        self,
-        session_id: str,
-        *,
-        samples: Sequence[RLTrainingSample | Mapping[str, Any]],
-        loss: RLLossConfig | Mapping[str, Any],
-        **options: Unpack[CallOptions],
-    ) -> RLForwardBackwardOperation:
+    def forward_backward(self, session_id: str, *, samples: Sequence[RLTrainingSample | Mapping[str, Any]], loss: RLLossConfig | Mapping[str, Any], **options: Unpack[CallOptions]) -> RLForwardBackwardOperation:
         """POST /rl/training-sessions/{session_id}/operations/forward-backward: Forward-backward pass"""
-    def list(
-        self,
-        *,
-        status: RLTrainingSessionStatus = ...,
-        limit: int = ...,
-        after: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> RLTrainingSessionsListResponse:
+    def list(self, *, status: RLTrainingSessionStatus = ..., limit: int = ..., after: str = ..., **options: Unpack[CallOptions]) -> RLTrainingSessionsListResponse:
         """GET /rl/training-sessions: List training sessions"""
-    def optim_step(
-        self,
-        session_id: str,
-        *,
-        learning_rate: float = ...,
-        adamw_params: RLAdamWOptimizerParams | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> RLOptimStepOperation:
+    def optim_step(self, session_id: str, *, learning_rate: float = ..., adamw_params: RLAdamWOptimizerParams | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> RLOptimStepOperation:
         """POST /rl/training-sessions/{session_id}/operations/optim-step: Optimizer step"""
     def retrieve(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingSession:
         """GET /rl/training-sessions/{session_id}: Get training session"""
-    def retrieve_forward_backward(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLForwardBackwardOperation:
+    def retrieve_forward_backward(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLForwardBackwardOperation:
         """GET /rl/training-sessions/{session_id}/operations/forward-backward/{operation_id}: Get forward-backward operation"""
-    def retrieve_inference_checkpoint(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLInferenceCheckpointOperation:
+    def retrieve_inference_checkpoint(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLInferenceCheckpointOperation:
         """GET /rl/training-sessions/{session_id}/operations/inference-checkpoint/{operation_id}: Get inference checkpoint operation"""
-    def retrieve_optim_step(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLOptimStepOperation:
+    def retrieve_optim_step(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLOptimStepOperation:
         """GET /rl/training-sessions/{session_id}/operations/optim-step/{operation_id}: Get optim-step operation"""
-    def retrieve_sample(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLSampleOperation:
+    def retrieve_sample(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLSampleOperation:
         """GET /rl/training-sessions/{session_id}/operations/sample/{operation_id}: Get sample operation"""
-    def retrieve_training_checkpoint(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLTrainingCheckpointOperation:
+    def retrieve_training_checkpoint(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingCheckpointOperation:
         """GET /rl/training-sessions/{session_id}/operations/training-checkpoint/{operation_id}: Get save training checkpoint operation"""
-    def sample(
-        self,
-        session_id: str,
-        *,
-        prompts: Sequence[RLModelInput | Mapping[str, Any]],
-        sampling_params: RLSamplingParams | Mapping[str, Any] = ...,
-        num_samples: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> RLSampleOperation:
+    def sample(self, session_id: str, *, prompts: Sequence[RLModelInput | Mapping[str, Any]], sampling_params: RLSamplingParams | Mapping[str, Any] = ..., num_samples: int = ..., **options: Unpack[CallOptions]) -> RLSampleOperation:
         """POST /rl/training-sessions/{session_id}/operations/sample: Sample"""
     def stop(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingSession:
         """POST /rl/training-sessions/{session_id}/stop: Stop training session"""
 
-class SyncAPI:
+
+class SyncAPI(object):
     audio: SyncAudio
     batches: SyncBatches
     beta: SyncBeta
@@ -505,11 +164,13 @@ class SyncAPI:
     rl: SyncRl
     videos: SyncVideos
 
+
 class SyncAudio(Resource[SyncTransport]):
     speech: SyncAudioSpeech
     transcriptions: SyncAudioTranscriptions
     translations: SyncAudioTranslations
     voices: SyncAudioVoices
+
 
 class SyncBatches(Batches[SyncTransport]):
     def cancel(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
@@ -525,44 +186,21 @@ class SyncBatches(Batches[SyncTransport]):
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """GET /batches/{id}: Get a batch job"""
 
+
 class SyncBeta(Resource[SyncTransport]):
     clusters: SyncClusters
     jig: SyncDeployments
 
+
 class SyncChat(Resource[SyncTransport]):
     completions: SyncChatCompletions
 
+
 class SyncClusters(Resource[SyncTransport]):
     storage: SyncClustersStorage
-    def create(
-        self,
-        *,
-        region: str,
-        gpu_type: GPUClusterCreateRequestGpuType,
-        num_gpus: int,
-        cluster_name: str,
-        billing_type: GPUClusterCreateRequestBillingType,
-        cuda_version: str,
-        nvidia_driver_version: str,
-        cluster_type: GPUClusterCreateRequestClusterType = ...,
-        duration_days: int = ...,
-        shared_volume: GPUClustersSharedVolumeCreateRequest | Mapping[str, Any] = ...,
-        volume_id: str = ...,
-        gpu_node_failover_enabled: bool = ...,
-        auto_scaled: bool = ...,
-        auto_scale_max_gpus: int = ...,
-        slurm_shm_size_gib: int = ...,
-        capacity_pool_id: str = ...,
-        reservation_start_time: datetime.datetime = ...,
-        reservation_end_time: datetime.datetime = ...,
-        install_traefik: bool = ...,
-        slurm_image: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> GPUClusterInfo:
+    def create(self, *, region: str, gpu_type: GPUClusterCreateRequestGpuType, num_gpus: int, cluster_name: str, billing_type: GPUClusterCreateRequestBillingType, cuda_version: str, nvidia_driver_version: str, cluster_type: GPUClusterCreateRequestClusterType = ..., duration_days: int = ..., shared_volume: GPUClustersSharedVolumeCreateRequest | Mapping[str, Any] = ..., volume_id: str = ..., gpu_node_failover_enabled: bool = ..., auto_scaled: bool = ..., auto_scale_max_gpus: int = ..., slurm_shm_size_gib: int = ..., capacity_pool_id: str = ..., reservation_start_time: datetime.datetime = ..., reservation_end_time: datetime.datetime = ..., install_traefik: bool = ..., slurm_image: str = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """POST /compute/clusters: Create GPU Cluster"""
-    def delete(
-        self, cluster_id: str, **options: Unpack[CallOptions]
-    ) -> GpuClusterServiceDeleteResponse200:
+    def delete(self, cluster_id: str, **options: Unpack[CallOptions]) -> GpuClusterServiceDeleteResponse200:
         """DELETE /compute/clusters/{cluster_id}: Delete GPU cluster by cluster ID"""
     def list(self, **options: Unpack[CallOptions]) -> GPUClusters:
         """GET /compute/clusters: List all GPU clusters."""
@@ -570,283 +208,88 @@ class SyncClusters(Resource[SyncTransport]):
         """GET /compute/regions: List regions and corresponding supported driver versions"""
     def retrieve(self, cluster_id: str, **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """GET /compute/clusters/{cluster_id}: Get GPU cluster by cluster ID"""
-    def update(
-        self,
-        cluster_id: str,
-        *,
-        cluster_type: GPUClusterUpdateRequestClusterType = ...,
-        num_gpus: int = ...,
-        reservation_end_time: datetime.datetime = ...,
-        **options: Unpack[CallOptions],
-    ) -> GPUClusterInfo:
+    def update(self, cluster_id: str, *, cluster_type: GPUClusterUpdateRequestClusterType = ..., num_gpus: int = ..., reservation_end_time: datetime.datetime = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """PUT /compute/clusters/{cluster_id}: Update a GPU Cluster."""
+
 
 class SyncCodeInterpreter(Resource[SyncTransport]):
     sessions: SyncCodeInterpreterSessions
-    def execute(
-        self,
-        *,
-        code: str,
-        language: ExecuteRequestLanguage,
-        files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ...,
-        session_id: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> FailedExecution | SuccessfulExecution:
-        """POST /tci/execute:"""
-    def run(
-        self,
-        *,
-        code: str,
-        language: ExecuteRequestLanguage,
-        files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ...,
-        session_id: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> FailedExecution | SuccessfulExecution:
-        """POST /tci/execute:"""
+    def execute(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ..., session_id: str = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
+        """POST /tci/execute: """
+    def run(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ..., session_id: str = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
+        """POST /tci/execute: """
+
 
 class SyncCompletions(Resource[SyncTransport]):
     @overload
-    def create(
-        self,
-        *,
-        prompt: str,
-        model: CompletionRequestModelType0 | str,
-        stream: Literal[True],
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        safety_model: CompletionRequestSafetyModelType0 | str = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> Stream[CompletionChunk]:
+    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> Stream[CompletionChunk]:
         """POST /completions: Create completion"""
     @overload
-    def create(
-        self,
-        *,
-        prompt: str,
-        model: CompletionRequestModelType0 | str,
-        stream: Literal[False] = ...,
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        safety_model: CompletionRequestSafetyModelType0 | str = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> CompletionResponse:
+    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[False] = ..., max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> CompletionResponse:
         """POST /completions: Create completion"""
     @overload
-    def create(
-        self,
-        *,
-        prompt: str,
-        model: CompletionRequestModelType0 | str,
-        stream: bool,
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        safety_model: CompletionRequestSafetyModelType0 | str = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> CompletionResponse | Stream[CompletionChunk]:
+    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: bool, max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> CompletionResponse | Stream[CompletionChunk]:
         """POST /completions: Create completion"""
+
 
 class SyncDeployments(Resource[SyncTransport]):
     secrets: SyncDeploymentsSecrets
     storage: SyncDeploymentsStorage
     volumes: SyncDeploymentsVolumes
-    def create(
-        self,
-        *,
-        gpu_type: CreateDeploymentRequestGpuType,
-        image: str,
-        name: str,
-        args: Sequence[str] = ...,
-        autoscaling: CustomMetricAutoscalingConfig
-        | Mapping[str, Any]
-        | HTTPAutoscalingConfig
-        | QueueAutoscalingConfig = ...,
-        command: Sequence[str] = ...,
-        cpu: float = ...,
-        description: str = ...,
-        environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ...,
-        gpu_count: int = ...,
-        health_check_path: str = ...,
-        max_replicas: int = ...,
-        memory: float = ...,
-        min_replicas: int = ...,
-        port: int = ...,
-        storage: int = ...,
-        termination_grace_period_seconds: int = ...,
-        volumes: Sequence[VolumeMount | Mapping[str, Any]] = ...,
-        **options: Unpack[CallOptions],
-    ) -> DeploymentResponseItem:
+    def create(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., health_check_path: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """POST /deployments: Create a new deployment"""
     def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsIdResponse200:
         """DELETE /deployments/{id}: Delete a deployment"""
-    def deploy(
-        self,
-        *,
-        gpu_type: CreateDeploymentRequestGpuType,
-        image: str,
-        name: str,
-        args: Sequence[str] = ...,
-        autoscaling: CustomMetricAutoscalingConfig
-        | Mapping[str, Any]
-        | HTTPAutoscalingConfig
-        | QueueAutoscalingConfig = ...,
-        command: Sequence[str] = ...,
-        cpu: float = ...,
-        description: str = ...,
-        environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ...,
-        gpu_count: int = ...,
-        health_check_path: str = ...,
-        max_replicas: int = ...,
-        memory: float = ...,
-        min_replicas: int = ...,
-        port: int = ...,
-        storage: int = ...,
-        termination_grace_period_seconds: int = ...,
-        volumes: Sequence[VolumeMount | Mapping[str, Any]] = ...,
-        **options: Unpack[CallOptions],
-    ) -> DeploymentResponseItem:
+    def deploy(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., health_check_path: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """POST /deployments: Create a new deployment"""
     def destroy(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsIdResponse200:
         """DELETE /deployments/{id}: Delete a deployment"""
     def list(self, **options: Unpack[CallOptions]) -> DeploymentListResponse:
         """GET /deployments: Get the list of deployments"""
-    def logs(
-        self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]
-    ) -> DeploymentLogs:
+    def logs(self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
         """GET /deployments/{id}/logs: Get logs for a deployment"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """GET /deployments/{id}: Get a deployment by ID or name"""
-    def retrieve_logs(
-        self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]
-    ) -> DeploymentLogs:
+    def retrieve_logs(self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
         """GET /deployments/{id}/logs: Get logs for a deployment"""
-    def update(
-        self,
-        id: str,
-        *,
-        args: Sequence[str] = ...,
-        autoscaling: CustomMetricAutoscalingConfig
-        | Mapping[str, Any]
-        | HTTPAutoscalingConfig
-        | QueueAutoscalingConfig = ...,
-        command: Sequence[str] = ...,
-        cpu: float = ...,
-        description: str = ...,
-        environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ...,
-        gpu_count: int = ...,
-        gpu_type: UpdateDeploymentRequestGpuType = ...,
-        health_check_path: str = ...,
-        image: str = ...,
-        max_replicas: int = ...,
-        memory: float = ...,
-        min_replicas: int = ...,
-        name: str = ...,
-        port: int = ...,
-        storage: int = ...,
-        termination_grace_period_seconds: int = ...,
-        volumes: Sequence[VolumeMount | Mapping[str, Any]] = ...,
-        **options: Unpack[CallOptions],
-    ) -> DeploymentResponseItem:
+    def update(self, id: str, *, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., gpu_type: UpdateDeploymentRequestGpuType = ..., health_check_path: str = ..., image: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., name: str = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """PATCH /deployments/{id}: Update a deployment"""
 
+
 class SyncEmbeddings(Resource[SyncTransport]):
-    def create(
-        self,
-        *,
-        model: EmbeddingsRequestModelType0 | str,
-        input: Sequence[str] | str,
-        **options: Unpack[CallOptions],
-    ) -> EmbeddingsResponse:
+    def create(self, *, model: EmbeddingsRequestModelType0 | str, input: Sequence[str] | str, **options: Unpack[CallOptions]) -> EmbeddingsResponse:
         """POST /embeddings: Create embedding"""
+
 
 class SyncEndpoints(Endpoints[SyncTransport]):
     def delete(self, endpointId: str, **options: Unpack[CallOptions]) -> Any:
         """DELETE /endpoints/{endpointId}: Delete endpoint"""
     def get(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
-    def list(
-        self,
-        *,
-        type: ListEndpointsType = ...,
-        usage_type: ListEndpointsUsageType = ...,
-        mine: bool = ...,
-        **options: Unpack[CallOptions],
-    ) -> ListEndpointsResponse200:
+    def list(self, *, type: ListEndpointsType = ..., usage_type: ListEndpointsUsageType = ..., mine: bool = ..., **options: Unpack[CallOptions]) -> ListEndpointsResponse200:
         """GET /endpoints: List all endpoints, can be filtered by type"""
-    def list_availability_zones(
-        self, **options: Unpack[CallOptions]
-    ) -> ListAvailibilityZonesResponse:
+    def list_availability_zones(self, **options: Unpack[CallOptions]) -> ListAvailibilityZonesResponse:
         """GET /clusters/availability-zones: List all available availability zones."""
     def list_avzones(self, **options: Unpack[CallOptions]) -> ListAvailibilityZonesResponse:
         """GET /clusters/availability-zones: List all available availability zones."""
-    def list_hardware(
-        self, *, model: str = ..., **options: Unpack[CallOptions]
-    ) -> ListHardwareResponse200:
+    def list_hardware(self, *, model: str = ..., **options: Unpack[CallOptions]) -> ListHardwareResponse200:
         """GET /hardware: List available hardware configurations"""
     def retrieve(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
-    def update(
-        self,
-        endpointId: str,
-        *,
-        display_name: str = ...,
-        state: UpdateEndpointBodyState = ...,
-        autoscaling: Autoscaling | Mapping[str, Any] = ...,
-        inactive_timeout: int | None = ...,
-        **options: Unpack[CallOptions],
-    ) -> DedicatedEndpoint:
+    def update(self, endpointId: str, *, display_name: str = ..., state: UpdateEndpointBodyState = ..., autoscaling: Autoscaling | Mapping[str, Any] = ..., inactive_timeout: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """PATCH /endpoints/{endpointId}: Update endpoint, this can also be used to start or stop a dedicated endpoint"""
 
+
 class SyncEvaluation(Evaluation[SyncTransport]):
-    def list(
-        self, *, status: str = ..., limit: int = ..., **options: Unpack[CallOptions]
-    ) -> builtins.list[EvaluationJob]:
+    def list(self, *, status: str = ..., limit: int = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
         """GET /evaluation: Get all evaluation jobs"""
-    def list_models(
-        self, *, model_source: str = ..., **options: Unpack[CallOptions]
-    ) -> GetModelListResponse200:
+    def list_models(self, *, model_source: str = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
         """GET /evaluation/model-list: Get model list"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> EvaluationJob:
         """GET /evaluation/{id}: Get evaluation job details"""
-    def status(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> GetEvaluationJobStatusAndResultsResponse200:
+    def status(self, id: str, **options: Unpack[CallOptions]) -> GetEvaluationJobStatusAndResultsResponse200:
         """GET /evaluation/{id}/status: Get evaluation job status and results"""
+
 
 class SyncFiles(Files[SyncTransport]):
     def delete(self, id: str, **options: Unpack[CallOptions]) -> FileDeleteResponse:
@@ -856,61 +299,15 @@ class SyncFiles(Files[SyncTransport]):
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> FileResponse:
         """GET /files/{id}: Retrieve file metadata"""
 
+
 class SyncFineTuning(FineTuning[SyncTransport]):
     def cancel(self, id: str, **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes/{id}/cancel: Cancel job"""
-    def create(
-        self,
-        *,
-        training_file: str,
-        model: str,
-        validation_file: str = ...,
-        packing: bool = ...,
-        n_epochs: int = ...,
-        n_checkpoints: int = ...,
-        n_evals: int = ...,
-        batch_size: int | PostFineTunesBodyBatchSizeType1 = ...,
-        learning_rate: float = ...,
-        lr_scheduler: LRScheduler | Mapping[str, Any] = ...,
-        warmup_ratio: float = ...,
-        max_grad_norm: float = ...,
-        weight_decay: float = ...,
-        random_seed: int | None = ...,
-        suffix: str = ...,
-        wandb_api_key: str = ...,
-        wandb_base_url: str = ...,
-        wandb_project_name: str = ...,
-        wandb_name: str = ...,
-        wandb_entity: str = ...,
-        train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 = ...,
-        training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ...,
-        training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType = ...,
-        multimodal_params: MultimodalParams | Mapping[str, Any] = ...,
-        from_checkpoint: str = ...,
-        from_hf_model: str = ...,
-        hf_model_revision: str = ...,
-        hf_api_token: str = ...,
-        hf_output_repo_name: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> FinetuneResponseTruncated:
+    def create(self, *, training_file: str, model: str, validation_file: str = ..., packing: bool = ..., n_epochs: int = ..., n_checkpoints: int = ..., n_evals: int = ..., batch_size: int | PostFineTunesBodyBatchSizeType1 = ..., learning_rate: float = ..., lr_scheduler: LRScheduler | Mapping[str, Any] = ..., warmup_ratio: float = ..., max_grad_norm: float = ..., weight_decay: float = ..., random_seed: int | None = ..., suffix: str = ..., wandb_api_key: str = ..., wandb_base_url: str = ..., wandb_project_name: str = ..., wandb_name: str = ..., wandb_entity: str = ..., train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType = ..., multimodal_params: MultimodalParams | Mapping[str, Any] = ..., from_checkpoint: str = ..., from_hf_model: str = ..., hf_model_revision: str = ..., hf_api_token: str = ..., hf_output_repo_name: str = ..., **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes: Create job"""
-    def delete(
-        self, id: str, *, force: bool = ..., **options: Unpack[CallOptions]
-    ) -> FinetuneDeleteResponse:
+    def delete(self, id: str, *, force: bool = ..., **options: Unpack[CallOptions]) -> FinetuneDeleteResponse:
         """DELETE /fine-tunes/{id}: Delete a fine-tune job"""
-    def estimate_price(
-        self,
-        *,
-        training_file: str,
-        validation_file: str = ...,
-        model: str = ...,
-        n_epochs: int = ...,
-        n_evals: int = ...,
-        training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ...,
-        training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ...,
-        from_checkpoint: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> PostFineTunesEstimatePriceResponse200:
+    def estimate_price(self, *, training_file: str, validation_file: str = ..., model: str = ..., n_epochs: int = ..., n_evals: int = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., from_checkpoint: str = ..., **options: Unpack[CallOptions]) -> PostFineTunesEstimatePriceResponse200:
         """POST /fine-tunes/estimate-price: Estimate price"""
     def list(self, **options: Unpack[CallOptions]) -> FinetuneTruncatedList:
         """GET /fine-tunes: List all jobs"""
@@ -918,60 +315,20 @@ class SyncFineTuning(FineTuning[SyncTransport]):
         """GET /fine-tunes/{id}/checkpoints: List checkpoints"""
     def list_events(self, id: str, **options: Unpack[CallOptions]) -> FinetuneListEvents:
         """GET /fine-tunes/{id}/events: List job events"""
-    def model_limits(
-        self, *, model_name: str, **options: Unpack[CallOptions]
-    ) -> FineTuneModelLimits:
+    def model_limits(self, *, model_name: str, **options: Unpack[CallOptions]) -> FineTuneModelLimits:
         """GET /fine-tunes/models/limits: Get model limits"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> FinetuneResponse:
         """GET /fine-tunes/{id}: List job"""
-    def supported_models(
-        self, **options: Unpack[CallOptions]
-    ) -> GetFineTunesModelsSupportedResponse200:
+    def supported_models(self, **options: Unpack[CallOptions]) -> GetFineTunesModelsSupportedResponse200:
         """GET /fine-tunes/models/supported: List supported models"""
 
+
 class SyncImages(Resource[SyncTransport]):
-    def create(
-        self,
-        *,
-        prompt: str,
-        model: PostImagesGenerationsBodyModelType0 | str,
-        steps: int = ...,
-        image_url: str = ...,
-        seed: int = ...,
-        n: int = ...,
-        height: int = ...,
-        width: int = ...,
-        negative_prompt: str = ...,
-        response_format: PostImagesGenerationsBodyResponseFormat = ...,
-        guidance_scale: float = ...,
-        output_format: PostImagesGenerationsBodyOutputFormat = ...,
-        image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ...,
-        reference_images: Sequence[str] = ...,
-        disable_safety_checker: bool = ...,
-        **options: Unpack[CallOptions],
-    ) -> ImageResponse:
+    def create(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int = ..., image_url: str = ..., seed: int = ..., n: int = ..., height: int = ..., width: int = ..., negative_prompt: str = ..., response_format: PostImagesGenerationsBodyResponseFormat = ..., guidance_scale: float = ..., output_format: PostImagesGenerationsBodyOutputFormat = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., disable_safety_checker: bool = ..., **options: Unpack[CallOptions]) -> ImageResponse:
         """POST /images/generations: Create image"""
-    def generate(
-        self,
-        *,
-        prompt: str,
-        model: PostImagesGenerationsBodyModelType0 | str,
-        steps: int = ...,
-        image_url: str = ...,
-        seed: int = ...,
-        n: int = ...,
-        height: int = ...,
-        width: int = ...,
-        negative_prompt: str = ...,
-        response_format: PostImagesGenerationsBodyResponseFormat = ...,
-        guidance_scale: float = ...,
-        output_format: PostImagesGenerationsBodyOutputFormat = ...,
-        image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ...,
-        reference_images: Sequence[str] = ...,
-        disable_safety_checker: bool = ...,
-        **options: Unpack[CallOptions],
-    ) -> ImageResponse:
+    def generate(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int = ..., image_url: str = ..., seed: int = ..., n: int = ..., height: int = ..., width: int = ..., negative_prompt: str = ..., response_format: PostImagesGenerationsBodyResponseFormat = ..., guidance_scale: float = ..., output_format: PostImagesGenerationsBodyOutputFormat = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., disable_safety_checker: bool = ..., **options: Unpack[CallOptions]) -> ImageResponse:
         """POST /images/generations: Create image"""
+
 
 class SyncJobs(Resource[SyncTransport]):
     def list(self, **options: Unpack[CallOptions]) -> JobsInfoSuccessResponse:
@@ -979,51 +336,29 @@ class SyncJobs(Resource[SyncTransport]):
     def retrieve(self, jobId: str, **options: Unpack[CallOptions]) -> JobInfoSuccessResponse:
         """GET /jobs/{jobId}: Get job status"""
 
+
 class SyncModels(Models[SyncTransport]):
-    def list(
-        self, *, dedicated: bool = ..., **options: Unpack[CallOptions]
-    ) -> builtins.list[ModelInfo]:
+    def list(self, *, dedicated: bool = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
         """GET /models: List all models"""
 
+
 class SyncQueue(Resource[SyncTransport]):
-    def cancel(
-        self, *, model: str, request_id: str, **options: Unpack[CallOptions]
-    ) -> QueueCancelResponse:
+    def cancel(self, *, model: str, request_id: str, **options: Unpack[CallOptions]) -> QueueCancelResponse:
         """POST /queue/cancel: Cancel a queued job"""
     def metrics(self, *, model: str, **options: Unpack[CallOptions]) -> QueueMetricsResponse:
         """GET /queue/metrics: Get queue metrics"""
-    def retrieve(
-        self, *, request_id: str, model: str, **options: Unpack[CallOptions]
-    ) -> QueueJobStatusResponse:
+    def retrieve(self, *, request_id: str, model: str, **options: Unpack[CallOptions]) -> QueueJobStatusResponse:
         """GET /queue/status: Get job status"""
-    def status(
-        self, *, request_id: str, model: str, **options: Unpack[CallOptions]
-    ) -> QueueJobStatusResponse:
+    def status(self, *, request_id: str, model: str, **options: Unpack[CallOptions]) -> QueueJobStatusResponse:
         """GET /queue/status: Get job status"""
-    def submit(
-        self,
-        *,
-        model: str,
-        payload: QueueJobRequestPayload | Mapping[str, Any],
-        info: QueueJobRequestInfo | Mapping[str, Any] = ...,
-        priority: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> QueueJobResponse:
+    def submit(self, *, model: str, payload: QueueJobRequestPayload | Mapping[str, Any], info: QueueJobRequestInfo | Mapping[str, Any] = ..., priority: int = ..., **options: Unpack[CallOptions]) -> QueueJobResponse:
         """POST /queue/submit: Submit a queued job"""
 
+
 class SyncRerank(Resource[SyncTransport]):
-    def create(
-        self,
-        *,
-        model: RerankRequestModelType0 | str,
-        query: str,
-        documents: Sequence[RerankRequestDocumentsType0Item | Mapping[str, Any]] | Sequence[str],
-        top_n: int = ...,
-        return_documents: bool = ...,
-        rank_fields: Sequence[str] = ...,
-        **options: Unpack[CallOptions],
-    ) -> RerankResponse:
+    def create(self, *, model: RerankRequestModelType0 | str, query: str, documents: Sequence[RerankRequestDocumentsType0Item | Mapping[str, Any]] | Sequence[str], top_n: int = ..., return_documents: bool = ..., rank_fields: Sequence[str] = ..., **options: Unpack[CallOptions]) -> RerankResponse:
         """POST /rerank: Create a rerank request"""
+
 
 class SyncRl(Resource[SyncTransport]):
     checkpoints: SyncRlCheckpoints
@@ -1031,363 +366,130 @@ class SyncRl(Resource[SyncTransport]):
     sessions: SyncRlTrainingSessions
     training_sessions: SyncRlTrainingSessions
 
+
 class SyncVideos(Resource[SyncTransport]):
-    def create(
-        self,
-        *,
-        model: str,
-        prompt: str = ...,
-        height: int = ...,
-        width: int = ...,
-        resolution: str = ...,
-        ratio: str = ...,
-        seconds: str = ...,
-        fps: int = ...,
-        steps: int = ...,
-        seed: int = ...,
-        guidance_scale: int = ...,
-        output_format: VideoOutputFormat = ...,
-        output_quality: int = ...,
-        negative_prompt: str = ...,
-        generate_audio: bool = ...,
-        media: VideoMedia | Mapping[str, Any] = ...,
-        frame_images: Sequence[VideoFrameImageInput | Mapping[str, Any]] = ...,
-        reference_images: Sequence[str] = ...,
-        **options: Unpack[CallOptions],
-    ) -> VideoJob:
+    def create(self, *, model: str, prompt: str = ..., height: int = ..., width: int = ..., resolution: str = ..., ratio: str = ..., seconds: str = ..., fps: int = ..., steps: int = ..., seed: int = ..., guidance_scale: int = ..., output_format: VideoOutputFormat = ..., output_quality: int = ..., negative_prompt: str = ..., generate_audio: bool = ..., media: VideoMedia | Mapping[str, Any] = ..., frame_images: Sequence[VideoFrameImageInput | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., **options: Unpack[CallOptions]) -> VideoJob:
         """POST /videos: Create video"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VideoJob:
         """GET /videos/{id}: Fetch video metadata"""
 
+
 class AsyncAudioSpeech(Speech[AsyncTransport]):
     pass
+
 
 class AsyncAudioTranscriptions(Transcriptions[AsyncTransport]):
     pass
 
+
 class AsyncAudioTranslations(Translations[AsyncTransport]):
     pass
+
 
 class AsyncAudioVoices(Resource[AsyncTransport]):
     async def list(self, **options: Unpack[CallOptions]) -> ListVoicesResponse:
         """GET /voices: Fetch available voices for each model"""
 
+
 class AsyncChatCompletions(Resource[AsyncTransport]):
     @overload
-    async def create(
-        self,
-        *,
-        messages: Sequence[
-            ChatCompletionAssistantMessageParam
-            | Mapping[str, Any]
-            | ChatCompletionFunctionMessageParam
-            | ChatCompletionSystemMessageParam
-            | ChatCompletionToolMessageParam
-            | ChatCompletionUserMessageParam
-        ],
-        model: str,
-        stream: Literal[True],
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        function_call: ChatCompletionRequestFunctionCallType0
-        | ChatCompletionRequestFunctionCallType1
-        | Mapping[str, Any] = ...,
-        response_format: ResponseFormatJsonObject
-        | Mapping[str, Any]
-        | ResponseFormatJsonSchema
-        | ResponseFormatText = ...,
-        tools: Sequence[ToolsPart | Mapping[str, Any]] = ...,
-        tool_choice: str | ToolChoice | Mapping[str, Any] = ...,
-        compliance: Literal["hipaa"] = ...,
-        chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ...,
-        safety_model: str = ...,
-        reasoning_effort: ChatCompletionRequestReasoningEffort = ...,
-        reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> AsyncStream[ChatCompletionChunk]:
+    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> AsyncStream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
     @overload
-    async def create(
-        self,
-        *,
-        messages: Sequence[
-            ChatCompletionAssistantMessageParam
-            | Mapping[str, Any]
-            | ChatCompletionFunctionMessageParam
-            | ChatCompletionSystemMessageParam
-            | ChatCompletionToolMessageParam
-            | ChatCompletionUserMessageParam
-        ],
-        model: str,
-        stream: Literal[False] = ...,
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        function_call: ChatCompletionRequestFunctionCallType0
-        | ChatCompletionRequestFunctionCallType1
-        | Mapping[str, Any] = ...,
-        response_format: ResponseFormatJsonObject
-        | Mapping[str, Any]
-        | ResponseFormatJsonSchema
-        | ResponseFormatText = ...,
-        tools: Sequence[ToolsPart | Mapping[str, Any]] = ...,
-        tool_choice: str | ToolChoice | Mapping[str, Any] = ...,
-        compliance: Literal["hipaa"] = ...,
-        chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ...,
-        safety_model: str = ...,
-        reasoning_effort: ChatCompletionRequestReasoningEffort = ...,
-        reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> ChatCompletionResponse:
+    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[False] = ..., max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse:
         """POST /chat/completions: Create chat completion"""
     @overload
-    async def create(
-        self,
-        *,
-        messages: Sequence[
-            ChatCompletionAssistantMessageParam
-            | Mapping[str, Any]
-            | ChatCompletionFunctionMessageParam
-            | ChatCompletionSystemMessageParam
-            | ChatCompletionToolMessageParam
-            | ChatCompletionUserMessageParam
-        ],
-        model: str,
-        stream: bool,
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        function_call: ChatCompletionRequestFunctionCallType0
-        | ChatCompletionRequestFunctionCallType1
-        | Mapping[str, Any] = ...,
-        response_format: ResponseFormatJsonObject
-        | Mapping[str, Any]
-        | ResponseFormatJsonSchema
-        | ResponseFormatText = ...,
-        tools: Sequence[ToolsPart | Mapping[str, Any]] = ...,
-        tool_choice: str | ToolChoice | Mapping[str, Any] = ...,
-        compliance: Literal["hipaa"] = ...,
-        chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ...,
-        safety_model: str = ...,
-        reasoning_effort: ChatCompletionRequestReasoningEffort = ...,
-        reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> ChatCompletionResponse | AsyncStream[ChatCompletionChunk]:
+    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: bool, max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse | AsyncStream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
 
+
 class AsyncClustersStorage(Resource[AsyncTransport]):
-    async def create(
-        self, *, volume_name: str, size_tib: int, region: str, **options: Unpack[CallOptions]
-    ) -> GPUClustersSharedVolume:
+    async def create(self, *, volume_name: str, size_tib: int, region: str, **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """POST /compute/clusters/storage/volumes: Create a shared volume."""
-    async def delete(
-        self, volume_id: str, **options: Unpack[CallOptions]
-    ) -> GPUClustersSharedVolumeDeleteResponse:
+    async def delete(self, volume_id: str, **options: Unpack[CallOptions]) -> GPUClustersSharedVolumeDeleteResponse:
         """DELETE /compute/clusters/storage/volumes/{volume_id}: Delete shared volume by volume id."""
     async def list(self, **options: Unpack[CallOptions]) -> GPUClustersSharedVolumes:
         """GET /compute/clusters/storage/volumes: List all shared volumes."""
-    async def retrieve(
-        self, volume_id: str, **options: Unpack[CallOptions]
-    ) -> GPUClustersSharedVolume:
+    async def retrieve(self, volume_id: str, **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """GET /compute/clusters/storage/volumes/{volume_id}: Get shared volume by volume Id."""
-    async def update(
-        self, volume_id: str = ..., *, size_tib: int = ..., **options: Unpack[CallOptions]
-    ) -> GPUClustersSharedVolume:
+    async def update(self, volume_id: str = ..., *, size_tib: int = ..., **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """PUT /compute/clusters/storage/volumes: Update a shared volume."""
+
 
 class AsyncCodeInterpreterSessions(Resource[AsyncTransport]):
     async def list(self, **options: Unpack[CallOptions]) -> SessionListResponse:
-        """GET /tci/sessions:"""
+        """GET /tci/sessions: """
+
 
 class AsyncDeploymentsSecrets(Resource[AsyncTransport]):
-    async def create(
-        self,
-        *,
-        name: str,
-        value: str,
-        description: str = ...,
-        project_id: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> SecretResponseItem:
+    async def create(self, *, name: str, value: str, description: str = ..., project_id: str = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
         """POST /deployments/secrets: Create a new secret"""
-    async def delete(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> DeleteDeploymentsSecretsIdResponse200:
+    async def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsSecretsIdResponse200:
         """DELETE /deployments/secrets/{id}: Delete a secret"""
     async def list(self, **options: Unpack[CallOptions]) -> ListSecretsResponse:
         """GET /deployments/secrets: Get the list of project secrets"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> SecretResponseItem:
         """GET /deployments/secrets/{id}: Get a secret by ID or name"""
-    async def update(
-        self,
-        id: str,
-        *,
-        description: str = ...,
-        name: str = ...,
-        project_id: str = ...,
-        value: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> SecretResponseItem:
+    async def update(self, id: str, *, description: str = ..., name: str = ..., project_id: str = ..., value: str = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
         """PATCH /deployments/secrets/{id}: Update a secret"""
+
 
 class AsyncDeploymentsStorage(Storage[AsyncTransport]):
     volumes: AsyncDeploymentsVolumes
     async def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> None:
         """GET /deployments/storage/{filename}: Download a file"""
 
+
 class AsyncDeploymentsVolumes(Resource[AsyncTransport]):
-    async def create(
-        self,
-        *,
-        content: VolumeContentRequest | Mapping[str, Any],
-        name: str,
-        type: VolumeType,
-        **options: Unpack[CallOptions],
-    ) -> VolumeResponseItem:
+    async def create(self, *, content: VolumeContentRequest | Mapping[str, Any], name: str, type: VolumeType, **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """POST /deployments/storage/volumes: Create a new volume"""
-    async def delete(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> DeleteDeploymentsStorageVolumesIdResponse200:
+    async def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsStorageVolumesIdResponse200:
         """DELETE /deployments/storage/volumes/{id}: Delete a volume"""
     async def list(self, **options: Unpack[CallOptions]) -> ListVolumesResponse:
         """GET /deployments/storage/volumes: Get the list of project volumes"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """GET /deployments/storage/volumes/{id}: Get a volume by ID or name"""
-    async def update(
-        self,
-        id: str,
-        *,
-        content: VolumeContentRequest | Mapping[str, Any] = ...,
-        name: str = ...,
-        type: VolumeType = ...,
-        **options: Unpack[CallOptions],
-    ) -> VolumeResponseItem:
+    async def update(self, id: str, *, content: VolumeContentRequest | Mapping[str, Any] = ..., name: str = ..., type: VolumeType = ..., **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """PATCH /deployments/storage/volumes/{id}: Update a volume"""
 
+
 class AsyncRlCheckpoints(Resource[AsyncTransport]):
-    async def download(
-        self, id: str, *, variant: RLCheckpointVariant, **options: Unpack[CallOptions]
-    ) -> RLCheckpointDownloadResponse:
+    async def download(self, id: str, *, variant: RLCheckpointVariant, **options: Unpack[CallOptions]) -> RLCheckpointDownloadResponse:
         """GET /rl/checkpoints/{id}/download: Download checkpoint"""
 
+
 class AsyncRlTrainingSessions(Resource[AsyncTransport]):
-    async def create(
-        self,
-        *,
-        base_model: str,
-        resume_from_checkpoint_id: str = ...,
-        lora_config: RLLoraConfig | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> RLTrainingSession:
+    async def create(self, *, base_model: str, resume_from_checkpoint_id: str = ..., lora_config: RLLoraConfig | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> RLTrainingSession:
         """POST /rl/training-sessions: Create training session"""
-    async def create_inference_checkpoint(
-        self, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLInferenceCheckpointOperation:
+    async def create_inference_checkpoint(self, session_id: str, **options: Unpack[CallOptions]) -> RLInferenceCheckpointOperation:
         """POST /rl/training-sessions/{session_id}/operations/inference-checkpoint: Create inference checkpoint"""
-    async def create_training_checkpoint(
-        self, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLTrainingCheckpointOperation:
+    async def create_training_checkpoint(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingCheckpointOperation:
         """POST /rl/training-sessions/{session_id}/operations/training-checkpoint: Save training checkpoint"""
-    async def forward_backward(
-        self,
-        session_id: str,
-        *,
-        samples: Sequence[RLTrainingSample | Mapping[str, Any]],
-        loss: RLLossConfig | Mapping[str, Any],
-        **options: Unpack[CallOptions],
-    ) -> RLForwardBackwardOperation:
+    async def forward_backward(self, session_id: str, *, samples: Sequence[RLTrainingSample | Mapping[str, Any]], loss: RLLossConfig | Mapping[str, Any], **options: Unpack[CallOptions]) -> RLForwardBackwardOperation:
         """POST /rl/training-sessions/{session_id}/operations/forward-backward: Forward-backward pass"""
-    async def list(
-        self,
-        *,
-        status: RLTrainingSessionStatus = ...,
-        limit: int = ...,
-        after: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> RLTrainingSessionsListResponse:
+    async def list(self, *, status: RLTrainingSessionStatus = ..., limit: int = ..., after: str = ..., **options: Unpack[CallOptions]) -> RLTrainingSessionsListResponse:
         """GET /rl/training-sessions: List training sessions"""
-    async def optim_step(
-        self,
-        session_id: str,
-        *,
-        learning_rate: float = ...,
-        adamw_params: RLAdamWOptimizerParams | Mapping[str, Any] = ...,
-        **options: Unpack[CallOptions],
-    ) -> RLOptimStepOperation:
+    async def optim_step(self, session_id: str, *, learning_rate: float = ..., adamw_params: RLAdamWOptimizerParams | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> RLOptimStepOperation:
         """POST /rl/training-sessions/{session_id}/operations/optim-step: Optimizer step"""
     async def retrieve(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingSession:
         """GET /rl/training-sessions/{session_id}: Get training session"""
-    async def retrieve_forward_backward(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLForwardBackwardOperation:
+    async def retrieve_forward_backward(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLForwardBackwardOperation:
         """GET /rl/training-sessions/{session_id}/operations/forward-backward/{operation_id}: Get forward-backward operation"""
-    async def retrieve_inference_checkpoint(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLInferenceCheckpointOperation:
+    async def retrieve_inference_checkpoint(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLInferenceCheckpointOperation:
         """GET /rl/training-sessions/{session_id}/operations/inference-checkpoint/{operation_id}: Get inference checkpoint operation"""
-    async def retrieve_optim_step(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLOptimStepOperation:
+    async def retrieve_optim_step(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLOptimStepOperation:
         """GET /rl/training-sessions/{session_id}/operations/optim-step/{operation_id}: Get optim-step operation"""
-    async def retrieve_sample(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLSampleOperation:
+    async def retrieve_sample(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLSampleOperation:
         """GET /rl/training-sessions/{session_id}/operations/sample/{operation_id}: Get sample operation"""
-    async def retrieve_training_checkpoint(
-        self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]
-    ) -> RLTrainingCheckpointOperation:
+    async def retrieve_training_checkpoint(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingCheckpointOperation:
         """GET /rl/training-sessions/{session_id}/operations/training-checkpoint/{operation_id}: Get save training checkpoint operation"""
-    async def sample(
-        self,
-        session_id: str,
-        *,
-        prompts: Sequence[RLModelInput | Mapping[str, Any]],
-        sampling_params: RLSamplingParams | Mapping[str, Any] = ...,
-        num_samples: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> RLSampleOperation:
+    async def sample(self, session_id: str, *, prompts: Sequence[RLModelInput | Mapping[str, Any]], sampling_params: RLSamplingParams | Mapping[str, Any] = ..., num_samples: int = ..., **options: Unpack[CallOptions]) -> RLSampleOperation:
         """POST /rl/training-sessions/{session_id}/operations/sample: Sample"""
     async def stop(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingSession:
         """POST /rl/training-sessions/{session_id}/stop: Stop training session"""
 
-class AsyncAPI:
+
+class AsyncAPI(object):
     audio: AsyncAudio
     batches: AsyncBatches
     beta: AsyncBeta
@@ -1411,11 +513,13 @@ class AsyncAPI:
     rl: AsyncRl
     videos: AsyncVideos
 
+
 class AsyncAudio(Resource[AsyncTransport]):
     speech: AsyncAudioSpeech
     transcriptions: AsyncAudioTranscriptions
     translations: AsyncAudioTranslations
     voices: AsyncAudioVoices
+
 
 class AsyncBatches(Batches[AsyncTransport]):
     async def cancel(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
@@ -1431,44 +535,21 @@ class AsyncBatches(Batches[AsyncTransport]):
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """GET /batches/{id}: Get a batch job"""
 
+
 class AsyncBeta(Resource[AsyncTransport]):
     clusters: AsyncClusters
     jig: AsyncDeployments
 
+
 class AsyncChat(Resource[AsyncTransport]):
     completions: AsyncChatCompletions
 
+
 class AsyncClusters(Resource[AsyncTransport]):
     storage: AsyncClustersStorage
-    async def create(
-        self,
-        *,
-        region: str,
-        gpu_type: GPUClusterCreateRequestGpuType,
-        num_gpus: int,
-        cluster_name: str,
-        billing_type: GPUClusterCreateRequestBillingType,
-        cuda_version: str,
-        nvidia_driver_version: str,
-        cluster_type: GPUClusterCreateRequestClusterType = ...,
-        duration_days: int = ...,
-        shared_volume: GPUClustersSharedVolumeCreateRequest | Mapping[str, Any] = ...,
-        volume_id: str = ...,
-        gpu_node_failover_enabled: bool = ...,
-        auto_scaled: bool = ...,
-        auto_scale_max_gpus: int = ...,
-        slurm_shm_size_gib: int = ...,
-        capacity_pool_id: str = ...,
-        reservation_start_time: datetime.datetime = ...,
-        reservation_end_time: datetime.datetime = ...,
-        install_traefik: bool = ...,
-        slurm_image: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> GPUClusterInfo:
+    async def create(self, *, region: str, gpu_type: GPUClusterCreateRequestGpuType, num_gpus: int, cluster_name: str, billing_type: GPUClusterCreateRequestBillingType, cuda_version: str, nvidia_driver_version: str, cluster_type: GPUClusterCreateRequestClusterType = ..., duration_days: int = ..., shared_volume: GPUClustersSharedVolumeCreateRequest | Mapping[str, Any] = ..., volume_id: str = ..., gpu_node_failover_enabled: bool = ..., auto_scaled: bool = ..., auto_scale_max_gpus: int = ..., slurm_shm_size_gib: int = ..., capacity_pool_id: str = ..., reservation_start_time: datetime.datetime = ..., reservation_end_time: datetime.datetime = ..., install_traefik: bool = ..., slurm_image: str = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """POST /compute/clusters: Create GPU Cluster"""
-    async def delete(
-        self, cluster_id: str, **options: Unpack[CallOptions]
-    ) -> GpuClusterServiceDeleteResponse200:
+    async def delete(self, cluster_id: str, **options: Unpack[CallOptions]) -> GpuClusterServiceDeleteResponse200:
         """DELETE /compute/clusters/{cluster_id}: Delete GPU cluster by cluster ID"""
     async def list(self, **options: Unpack[CallOptions]) -> GPUClusters:
         """GET /compute/clusters: List all GPU clusters."""
@@ -1476,287 +557,88 @@ class AsyncClusters(Resource[AsyncTransport]):
         """GET /compute/regions: List regions and corresponding supported driver versions"""
     async def retrieve(self, cluster_id: str, **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """GET /compute/clusters/{cluster_id}: Get GPU cluster by cluster ID"""
-    async def update(
-        self,
-        cluster_id: str,
-        *,
-        cluster_type: GPUClusterUpdateRequestClusterType = ...,
-        num_gpus: int = ...,
-        reservation_end_time: datetime.datetime = ...,
-        **options: Unpack[CallOptions],
-    ) -> GPUClusterInfo:
+    async def update(self, cluster_id: str, *, cluster_type: GPUClusterUpdateRequestClusterType = ..., num_gpus: int = ..., reservation_end_time: datetime.datetime = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """PUT /compute/clusters/{cluster_id}: Update a GPU Cluster."""
+
 
 class AsyncCodeInterpreter(Resource[AsyncTransport]):
     sessions: AsyncCodeInterpreterSessions
-    async def execute(
-        self,
-        *,
-        code: str,
-        language: ExecuteRequestLanguage,
-        files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ...,
-        session_id: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> FailedExecution | SuccessfulExecution:
-        """POST /tci/execute:"""
-    async def run(
-        self,
-        *,
-        code: str,
-        language: ExecuteRequestLanguage,
-        files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ...,
-        session_id: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> FailedExecution | SuccessfulExecution:
-        """POST /tci/execute:"""
+    async def execute(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ..., session_id: str = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
+        """POST /tci/execute: """
+    async def run(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ..., session_id: str = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
+        """POST /tci/execute: """
+
 
 class AsyncCompletions(Resource[AsyncTransport]):
     @overload
-    async def create(
-        self,
-        *,
-        prompt: str,
-        model: CompletionRequestModelType0 | str,
-        stream: Literal[True],
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        safety_model: CompletionRequestSafetyModelType0 | str = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> AsyncStream[CompletionChunk]:
+    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> AsyncStream[CompletionChunk]:
         """POST /completions: Create completion"""
     @overload
-    async def create(
-        self,
-        *,
-        prompt: str,
-        model: CompletionRequestModelType0 | str,
-        stream: Literal[False] = ...,
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        safety_model: CompletionRequestSafetyModelType0 | str = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> CompletionResponse:
+    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[False] = ..., max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> CompletionResponse:
         """POST /completions: Create completion"""
     @overload
-    async def create(
-        self,
-        *,
-        prompt: str,
-        model: CompletionRequestModelType0 | str,
-        stream: bool,
-        max_tokens: int = ...,
-        stop: Sequence[str] = ...,
-        temperature: float = ...,
-        top_p: float = ...,
-        top_k: int = ...,
-        repetition_penalty: float = ...,
-        logprobs: int = ...,
-        echo: bool = ...,
-        n: int = ...,
-        safety_model: CompletionRequestSafetyModelType0 | str = ...,
-        min_p: float = ...,
-        presence_penalty: float = ...,
-        frequency_penalty: float = ...,
-        logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ...,
-        seed: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> CompletionResponse | AsyncStream[CompletionChunk]:
+    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: bool, max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> CompletionResponse | AsyncStream[CompletionChunk]:
         """POST /completions: Create completion"""
+
 
 class AsyncDeployments(Resource[AsyncTransport]):
     secrets: AsyncDeploymentsSecrets
     storage: AsyncDeploymentsStorage
     volumes: AsyncDeploymentsVolumes
-    async def create(
-        self,
-        *,
-        gpu_type: CreateDeploymentRequestGpuType,
-        image: str,
-        name: str,
-        args: Sequence[str] = ...,
-        autoscaling: CustomMetricAutoscalingConfig
-        | Mapping[str, Any]
-        | HTTPAutoscalingConfig
-        | QueueAutoscalingConfig = ...,
-        command: Sequence[str] = ...,
-        cpu: float = ...,
-        description: str = ...,
-        environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ...,
-        gpu_count: int = ...,
-        health_check_path: str = ...,
-        max_replicas: int = ...,
-        memory: float = ...,
-        min_replicas: int = ...,
-        port: int = ...,
-        storage: int = ...,
-        termination_grace_period_seconds: int = ...,
-        volumes: Sequence[VolumeMount | Mapping[str, Any]] = ...,
-        **options: Unpack[CallOptions],
-    ) -> DeploymentResponseItem:
+    async def create(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., health_check_path: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """POST /deployments: Create a new deployment"""
-    async def delete(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> DeleteDeploymentsIdResponse200:
+    async def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsIdResponse200:
         """DELETE /deployments/{id}: Delete a deployment"""
-    async def deploy(
-        self,
-        *,
-        gpu_type: CreateDeploymentRequestGpuType,
-        image: str,
-        name: str,
-        args: Sequence[str] = ...,
-        autoscaling: CustomMetricAutoscalingConfig
-        | Mapping[str, Any]
-        | HTTPAutoscalingConfig
-        | QueueAutoscalingConfig = ...,
-        command: Sequence[str] = ...,
-        cpu: float = ...,
-        description: str = ...,
-        environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ...,
-        gpu_count: int = ...,
-        health_check_path: str = ...,
-        max_replicas: int = ...,
-        memory: float = ...,
-        min_replicas: int = ...,
-        port: int = ...,
-        storage: int = ...,
-        termination_grace_period_seconds: int = ...,
-        volumes: Sequence[VolumeMount | Mapping[str, Any]] = ...,
-        **options: Unpack[CallOptions],
-    ) -> DeploymentResponseItem:
+    async def deploy(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., health_check_path: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """POST /deployments: Create a new deployment"""
-    async def destroy(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> DeleteDeploymentsIdResponse200:
+    async def destroy(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsIdResponse200:
         """DELETE /deployments/{id}: Delete a deployment"""
     async def list(self, **options: Unpack[CallOptions]) -> DeploymentListResponse:
         """GET /deployments: Get the list of deployments"""
-    async def logs(
-        self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]
-    ) -> DeploymentLogs:
+    async def logs(self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
         """GET /deployments/{id}/logs: Get logs for a deployment"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """GET /deployments/{id}: Get a deployment by ID or name"""
-    async def retrieve_logs(
-        self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]
-    ) -> DeploymentLogs:
+    async def retrieve_logs(self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
         """GET /deployments/{id}/logs: Get logs for a deployment"""
-    async def update(
-        self,
-        id: str,
-        *,
-        args: Sequence[str] = ...,
-        autoscaling: CustomMetricAutoscalingConfig
-        | Mapping[str, Any]
-        | HTTPAutoscalingConfig
-        | QueueAutoscalingConfig = ...,
-        command: Sequence[str] = ...,
-        cpu: float = ...,
-        description: str = ...,
-        environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ...,
-        gpu_count: int = ...,
-        gpu_type: UpdateDeploymentRequestGpuType = ...,
-        health_check_path: str = ...,
-        image: str = ...,
-        max_replicas: int = ...,
-        memory: float = ...,
-        min_replicas: int = ...,
-        name: str = ...,
-        port: int = ...,
-        storage: int = ...,
-        termination_grace_period_seconds: int = ...,
-        volumes: Sequence[VolumeMount | Mapping[str, Any]] = ...,
-        **options: Unpack[CallOptions],
-    ) -> DeploymentResponseItem:
+    async def update(self, id: str, *, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., gpu_type: UpdateDeploymentRequestGpuType = ..., health_check_path: str = ..., image: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., name: str = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """PATCH /deployments/{id}: Update a deployment"""
 
+
 class AsyncEmbeddings(Resource[AsyncTransport]):
-    async def create(
-        self,
-        *,
-        model: EmbeddingsRequestModelType0 | str,
-        input: Sequence[str] | str,
-        **options: Unpack[CallOptions],
-    ) -> EmbeddingsResponse:
+    async def create(self, *, model: EmbeddingsRequestModelType0 | str, input: Sequence[str] | str, **options: Unpack[CallOptions]) -> EmbeddingsResponse:
         """POST /embeddings: Create embedding"""
+
 
 class AsyncEndpoints(Endpoints[AsyncTransport]):
     async def delete(self, endpointId: str, **options: Unpack[CallOptions]) -> Any:
         """DELETE /endpoints/{endpointId}: Delete endpoint"""
     async def get(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
-    async def list(
-        self,
-        *,
-        type: ListEndpointsType = ...,
-        usage_type: ListEndpointsUsageType = ...,
-        mine: bool = ...,
-        **options: Unpack[CallOptions],
-    ) -> ListEndpointsResponse200:
+    async def list(self, *, type: ListEndpointsType = ..., usage_type: ListEndpointsUsageType = ..., mine: bool = ..., **options: Unpack[CallOptions]) -> ListEndpointsResponse200:
         """GET /endpoints: List all endpoints, can be filtered by type"""
-    async def list_availability_zones(
-        self, **options: Unpack[CallOptions]
-    ) -> ListAvailibilityZonesResponse:
+    async def list_availability_zones(self, **options: Unpack[CallOptions]) -> ListAvailibilityZonesResponse:
         """GET /clusters/availability-zones: List all available availability zones."""
     async def list_avzones(self, **options: Unpack[CallOptions]) -> ListAvailibilityZonesResponse:
         """GET /clusters/availability-zones: List all available availability zones."""
-    async def list_hardware(
-        self, *, model: str = ..., **options: Unpack[CallOptions]
-    ) -> ListHardwareResponse200:
+    async def list_hardware(self, *, model: str = ..., **options: Unpack[CallOptions]) -> ListHardwareResponse200:
         """GET /hardware: List available hardware configurations"""
     async def retrieve(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
-    async def update(
-        self,
-        endpointId: str,
-        *,
-        display_name: str = ...,
-        state: UpdateEndpointBodyState = ...,
-        autoscaling: Autoscaling | Mapping[str, Any] = ...,
-        inactive_timeout: int | None = ...,
-        **options: Unpack[CallOptions],
-    ) -> DedicatedEndpoint:
+    async def update(self, endpointId: str, *, display_name: str = ..., state: UpdateEndpointBodyState = ..., autoscaling: Autoscaling | Mapping[str, Any] = ..., inactive_timeout: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """PATCH /endpoints/{endpointId}: Update endpoint, this can also be used to start or stop a dedicated endpoint"""
 
+
 class AsyncEvaluation(Evaluation[AsyncTransport]):
-    async def list(
-        self, *, status: str = ..., limit: int = ..., **options: Unpack[CallOptions]
-    ) -> builtins.list[EvaluationJob]:
+    async def list(self, *, status: str = ..., limit: int = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
         """GET /evaluation: Get all evaluation jobs"""
-    async def list_models(
-        self, *, model_source: str = ..., **options: Unpack[CallOptions]
-    ) -> GetModelListResponse200:
+    async def list_models(self, *, model_source: str = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
         """GET /evaluation/model-list: Get model list"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> EvaluationJob:
         """GET /evaluation/{id}: Get evaluation job details"""
-    async def status(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> GetEvaluationJobStatusAndResultsResponse200:
+    async def status(self, id: str, **options: Unpack[CallOptions]) -> GetEvaluationJobStatusAndResultsResponse200:
         """GET /evaluation/{id}/status: Get evaluation job status and results"""
+
 
 class AsyncFiles(Files[AsyncTransport]):
     async def delete(self, id: str, **options: Unpack[CallOptions]) -> FileDeleteResponse:
@@ -1766,124 +648,36 @@ class AsyncFiles(Files[AsyncTransport]):
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> FileResponse:
         """GET /files/{id}: Retrieve file metadata"""
 
+
 class AsyncFineTuning(FineTuning[AsyncTransport]):
     async def cancel(self, id: str, **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes/{id}/cancel: Cancel job"""
-    async def create(
-        self,
-        *,
-        training_file: str,
-        model: str,
-        validation_file: str = ...,
-        packing: bool = ...,
-        n_epochs: int = ...,
-        n_checkpoints: int = ...,
-        n_evals: int = ...,
-        batch_size: int | PostFineTunesBodyBatchSizeType1 = ...,
-        learning_rate: float = ...,
-        lr_scheduler: LRScheduler | Mapping[str, Any] = ...,
-        warmup_ratio: float = ...,
-        max_grad_norm: float = ...,
-        weight_decay: float = ...,
-        random_seed: int | None = ...,
-        suffix: str = ...,
-        wandb_api_key: str = ...,
-        wandb_base_url: str = ...,
-        wandb_project_name: str = ...,
-        wandb_name: str = ...,
-        wandb_entity: str = ...,
-        train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 = ...,
-        training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ...,
-        training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType = ...,
-        multimodal_params: MultimodalParams | Mapping[str, Any] = ...,
-        from_checkpoint: str = ...,
-        from_hf_model: str = ...,
-        hf_model_revision: str = ...,
-        hf_api_token: str = ...,
-        hf_output_repo_name: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> FinetuneResponseTruncated:
+    async def create(self, *, training_file: str, model: str, validation_file: str = ..., packing: bool = ..., n_epochs: int = ..., n_checkpoints: int = ..., n_evals: int = ..., batch_size: int | PostFineTunesBodyBatchSizeType1 = ..., learning_rate: float = ..., lr_scheduler: LRScheduler | Mapping[str, Any] = ..., warmup_ratio: float = ..., max_grad_norm: float = ..., weight_decay: float = ..., random_seed: int | None = ..., suffix: str = ..., wandb_api_key: str = ..., wandb_base_url: str = ..., wandb_project_name: str = ..., wandb_name: str = ..., wandb_entity: str = ..., train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType = ..., multimodal_params: MultimodalParams | Mapping[str, Any] = ..., from_checkpoint: str = ..., from_hf_model: str = ..., hf_model_revision: str = ..., hf_api_token: str = ..., hf_output_repo_name: str = ..., **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes: Create job"""
-    async def delete(
-        self, id: str, *, force: bool = ..., **options: Unpack[CallOptions]
-    ) -> FinetuneDeleteResponse:
+    async def delete(self, id: str, *, force: bool = ..., **options: Unpack[CallOptions]) -> FinetuneDeleteResponse:
         """DELETE /fine-tunes/{id}: Delete a fine-tune job"""
-    async def estimate_price(
-        self,
-        *,
-        training_file: str,
-        validation_file: str = ...,
-        model: str = ...,
-        n_epochs: int = ...,
-        n_evals: int = ...,
-        training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ...,
-        training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ...,
-        from_checkpoint: str = ...,
-        **options: Unpack[CallOptions],
-    ) -> PostFineTunesEstimatePriceResponse200:
+    async def estimate_price(self, *, training_file: str, validation_file: str = ..., model: str = ..., n_epochs: int = ..., n_evals: int = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., from_checkpoint: str = ..., **options: Unpack[CallOptions]) -> PostFineTunesEstimatePriceResponse200:
         """POST /fine-tunes/estimate-price: Estimate price"""
     async def list(self, **options: Unpack[CallOptions]) -> FinetuneTruncatedList:
         """GET /fine-tunes: List all jobs"""
-    async def list_checkpoints(
-        self, id: str, **options: Unpack[CallOptions]
-    ) -> FinetuneListCheckpoints:
+    async def list_checkpoints(self, id: str, **options: Unpack[CallOptions]) -> FinetuneListCheckpoints:
         """GET /fine-tunes/{id}/checkpoints: List checkpoints"""
     async def list_events(self, id: str, **options: Unpack[CallOptions]) -> FinetuneListEvents:
         """GET /fine-tunes/{id}/events: List job events"""
-    async def model_limits(
-        self, *, model_name: str, **options: Unpack[CallOptions]
-    ) -> FineTuneModelLimits:
+    async def model_limits(self, *, model_name: str, **options: Unpack[CallOptions]) -> FineTuneModelLimits:
         """GET /fine-tunes/models/limits: Get model limits"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> FinetuneResponse:
         """GET /fine-tunes/{id}: List job"""
-    async def supported_models(
-        self, **options: Unpack[CallOptions]
-    ) -> GetFineTunesModelsSupportedResponse200:
+    async def supported_models(self, **options: Unpack[CallOptions]) -> GetFineTunesModelsSupportedResponse200:
         """GET /fine-tunes/models/supported: List supported models"""
 
+
 class AsyncImages(Resource[AsyncTransport]):
-    async def create(
-        self,
-        *,
-        prompt: str,
-        model: PostImagesGenerationsBodyModelType0 | str,
-        steps: int = ...,
-        image_url: str = ...,
-        seed: int = ...,
-        n: int = ...,
-        height: int = ...,
-        width: int = ...,
-        negative_prompt: str = ...,
-        response_format: PostImagesGenerationsBodyResponseFormat = ...,
-        guidance_scale: float = ...,
-        output_format: PostImagesGenerationsBodyOutputFormat = ...,
-        image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ...,
-        reference_images: Sequence[str] = ...,
-        disable_safety_checker: bool = ...,
-        **options: Unpack[CallOptions],
-    ) -> ImageResponse:
+    async def create(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int = ..., image_url: str = ..., seed: int = ..., n: int = ..., height: int = ..., width: int = ..., negative_prompt: str = ..., response_format: PostImagesGenerationsBodyResponseFormat = ..., guidance_scale: float = ..., output_format: PostImagesGenerationsBodyOutputFormat = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., disable_safety_checker: bool = ..., **options: Unpack[CallOptions]) -> ImageResponse:
         """POST /images/generations: Create image"""
-    async def generate(
-        self,
-        *,
-        prompt: str,
-        model: PostImagesGenerationsBodyModelType0 | str,
-        steps: int = ...,
-        image_url: str = ...,
-        seed: int = ...,
-        n: int = ...,
-        height: int = ...,
-        width: int = ...,
-        negative_prompt: str = ...,
-        response_format: PostImagesGenerationsBodyResponseFormat = ...,
-        guidance_scale: float = ...,
-        output_format: PostImagesGenerationsBodyOutputFormat = ...,
-        image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ...,
-        reference_images: Sequence[str] = ...,
-        disable_safety_checker: bool = ...,
-        **options: Unpack[CallOptions],
-    ) -> ImageResponse:
+    async def generate(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int = ..., image_url: str = ..., seed: int = ..., n: int = ..., height: int = ..., width: int = ..., negative_prompt: str = ..., response_format: PostImagesGenerationsBodyResponseFormat = ..., guidance_scale: float = ..., output_format: PostImagesGenerationsBodyOutputFormat = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., disable_safety_checker: bool = ..., **options: Unpack[CallOptions]) -> ImageResponse:
         """POST /images/generations: Create image"""
+
 
 class AsyncJobs(Resource[AsyncTransport]):
     async def list(self, **options: Unpack[CallOptions]) -> JobsInfoSuccessResponse:
@@ -1891,51 +685,29 @@ class AsyncJobs(Resource[AsyncTransport]):
     async def retrieve(self, jobId: str, **options: Unpack[CallOptions]) -> JobInfoSuccessResponse:
         """GET /jobs/{jobId}: Get job status"""
 
+
 class AsyncModels(Models[AsyncTransport]):
-    async def list(
-        self, *, dedicated: bool = ..., **options: Unpack[CallOptions]
-    ) -> builtins.list[ModelInfo]:
+    async def list(self, *, dedicated: bool = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
         """GET /models: List all models"""
 
+
 class AsyncQueue(Resource[AsyncTransport]):
-    async def cancel(
-        self, *, model: str, request_id: str, **options: Unpack[CallOptions]
-    ) -> QueueCancelResponse:
+    async def cancel(self, *, model: str, request_id: str, **options: Unpack[CallOptions]) -> QueueCancelResponse:
         """POST /queue/cancel: Cancel a queued job"""
     async def metrics(self, *, model: str, **options: Unpack[CallOptions]) -> QueueMetricsResponse:
         """GET /queue/metrics: Get queue metrics"""
-    async def retrieve(
-        self, *, request_id: str, model: str, **options: Unpack[CallOptions]
-    ) -> QueueJobStatusResponse:
+    async def retrieve(self, *, request_id: str, model: str, **options: Unpack[CallOptions]) -> QueueJobStatusResponse:
         """GET /queue/status: Get job status"""
-    async def status(
-        self, *, request_id: str, model: str, **options: Unpack[CallOptions]
-    ) -> QueueJobStatusResponse:
+    async def status(self, *, request_id: str, model: str, **options: Unpack[CallOptions]) -> QueueJobStatusResponse:
         """GET /queue/status: Get job status"""
-    async def submit(
-        self,
-        *,
-        model: str,
-        payload: QueueJobRequestPayload | Mapping[str, Any],
-        info: QueueJobRequestInfo | Mapping[str, Any] = ...,
-        priority: int = ...,
-        **options: Unpack[CallOptions],
-    ) -> QueueJobResponse:
+    async def submit(self, *, model: str, payload: QueueJobRequestPayload | Mapping[str, Any], info: QueueJobRequestInfo | Mapping[str, Any] = ..., priority: int = ..., **options: Unpack[CallOptions]) -> QueueJobResponse:
         """POST /queue/submit: Submit a queued job"""
 
+
 class AsyncRerank(Resource[AsyncTransport]):
-    async def create(
-        self,
-        *,
-        model: RerankRequestModelType0 | str,
-        query: str,
-        documents: Sequence[RerankRequestDocumentsType0Item | Mapping[str, Any]] | Sequence[str],
-        top_n: int = ...,
-        return_documents: bool = ...,
-        rank_fields: Sequence[str] = ...,
-        **options: Unpack[CallOptions],
-    ) -> RerankResponse:
+    async def create(self, *, model: RerankRequestModelType0 | str, query: str, documents: Sequence[RerankRequestDocumentsType0Item | Mapping[str, Any]] | Sequence[str], top_n: int = ..., return_documents: bool = ..., rank_fields: Sequence[str] = ..., **options: Unpack[CallOptions]) -> RerankResponse:
         """POST /rerank: Create a rerank request"""
+
 
 class AsyncRl(Resource[AsyncTransport]):
     checkpoints: AsyncRlCheckpoints
@@ -1943,30 +715,9 @@ class AsyncRl(Resource[AsyncTransport]):
     sessions: AsyncRlTrainingSessions
     training_sessions: AsyncRlTrainingSessions
 
+
 class AsyncVideos(Resource[AsyncTransport]):
-    async def create(
-        self,
-        *,
-        model: str,
-        prompt: str = ...,
-        height: int = ...,
-        width: int = ...,
-        resolution: str = ...,
-        ratio: str = ...,
-        seconds: str = ...,
-        fps: int = ...,
-        steps: int = ...,
-        seed: int = ...,
-        guidance_scale: int = ...,
-        output_format: VideoOutputFormat = ...,
-        output_quality: int = ...,
-        negative_prompt: str = ...,
-        generate_audio: bool = ...,
-        media: VideoMedia | Mapping[str, Any] = ...,
-        frame_images: Sequence[VideoFrameImageInput | Mapping[str, Any]] = ...,
-        reference_images: Sequence[str] = ...,
-        **options: Unpack[CallOptions],
-    ) -> VideoJob:
+    async def create(self, *, model: str, prompt: str = ..., height: int = ..., width: int = ..., resolution: str = ..., ratio: str = ..., seconds: str = ..., fps: int = ..., steps: int = ..., seed: int = ..., guidance_scale: int = ..., output_format: VideoOutputFormat = ..., output_quality: int = ..., negative_prompt: str = ..., generate_audio: bool = ..., media: VideoMedia | Mapping[str, Any] = ..., frame_images: Sequence[VideoFrameImageInput | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., **options: Unpack[CallOptions]) -> VideoJob:
         """POST /videos: Create video"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VideoJob:
         """GET /videos/{id}: Fetch video metadata"""

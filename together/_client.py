@@ -3,8 +3,9 @@ built eagerly over one shared transport."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
@@ -25,6 +26,60 @@ else:
 _Self = TypeVar("_Self", bound="_BaseClient[Any]")
 
 
+class _SharedPool:
+    """A connection pool and how many open clients use it (a client and its copies): the
+    last of them to close closes it, if this library created it."""
+
+    def __init__(self, pool: Pool[Any], owned: bool) -> None:
+        self.pool = pool
+        self.owned = owned
+        self.users = 1
+        self._lock = threading.Lock()
+
+    def join(self) -> None:
+        with self._lock:
+            self.users += 1
+
+    def leave(self, client: _BaseClient[Any]) -> bool:
+        """``client`` closed (once, however many threads close it): whether the pool is now
+        to be closed."""
+        with self._lock:
+            if client._closed:
+                return False
+            client._closed = True
+            self.users -= 1
+            return self.users == 0 and self.owned and self.pool.created
+
+
+def _headers_argument(
+    default_headers: Mapping[str, str] | None, supplied_headers: Mapping[str, str] | None
+) -> Mapping[str, str] | None:
+    if supplied_headers is not None:
+        if default_headers is not None:
+            raise TypeError("pass default_headers or supplied_headers, not both")
+        return supplied_headers
+    return default_headers
+
+
+def _timeout_argument(timeout: Any, http_client: Any) -> Any:
+    if (
+        isinstance(timeout, _config.NotGiven)
+        and http_client is not None
+        and http_client.timeout != _config.HTTPX_DEFAULT_TIMEOUT
+    ):
+        # The user built that client with this timeout: a default (or TOGETHER_TIMEOUT)
+        # sent on every request would silently replace it.
+        return http_client.timeout
+    return timeout
+
+
+def _max_retries_argument(max_retries: int | _config.NotGiven) -> int | None:
+    """None when not given (the environment's or the default), else checked."""
+    if isinstance(max_retries, _config.NotGiven):
+        return None
+    return _config.parse_max_retries(max_retries, "max_retries")
+
+
 class _BaseClient(Generic[M]):
     _transport: M
 
@@ -34,7 +89,7 @@ class _BaseClient(Generic[M]):
         api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: _config.TimeoutTypes | _config.NotGiven | None = _config.NOT_GIVEN,
-        max_retries: int | None = None,
+        max_retries: int | _config.NotGiven = _config.NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         supplied_headers: Mapping[str, str] | None = None,
         http_client: Any = None,
@@ -46,46 +101,50 @@ class _BaseClient(Generic[M]):
         ``TOGETHER_MAX_RETRIES``. ``supplied_headers`` is the 1.x name of
         ``default_headers``. ``strict_responses=True`` makes a response that strays from
         the spec raise APIResponseValidationError (by default it is kept as received).
-        ``timeout=None`` turns timeouts off. A user's own ``http_client`` keeps the timeout
+        ``timeout=None`` turns timeouts off. ``max_retries`` is a whole number >= 0
+        (``None`` is a TypeError). A user's own ``http_client`` keeps the timeout
         it was built with unless ``timeout`` is passed here (one left at httpx's 5 s
-        default gets this library's default instead). ``deadline`` (seconds, or
-        ``TOGETHER_DEADLINE``; off by default) bounds each whole call: all attempts, the
-        pauses between them and the reading of the body (of a stream: until its headers).
-        Raises AuthenticationError when no API key is found and ValueError/TypeError
-        naming any malformed setting."""
-        if supplied_headers is not None:
-            if default_headers is not None:
-                raise TypeError("pass default_headers or supplied_headers, not both")
-            default_headers = supplied_headers
-        if http_client is not None and not isinstance(http_client, self._http_client_class):
-            raise TypeError(
-                f"http_client must be an {self._http_client_class.__module__}."
-                f"{self._http_client_class.__name__}, got {type(http_client).__name__}"
-            )
-        if (
-            isinstance(timeout, _config.NotGiven)
-            and http_client is not None
-            and http_client.timeout != _config.HTTPX_DEFAULT_TIMEOUT
-        ):
-            # The user built that client with this timeout: a default (or TOGETHER_TIMEOUT)
-            # sent on every request would silently replace it.
-            timeout = http_client.timeout
+        default gets this library's default instead); ``close()`` leaves it open.
+        ``deadline`` (seconds, or ``TOGETHER_DEADLINE``; off by default) bounds each whole
+        call: all attempts, the pauses between them and the reading of the body (of a
+        stream: until its headers). Raises AuthenticationError when no API key is found
+        and ValueError/TypeError naming any malformed setting."""
+        default_headers = _headers_argument(default_headers, supplied_headers)
+        self._check_http_client(http_client)
         settings = _config.resolve(
             api_key=api_key,
             base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
+            timeout=_timeout_argument(timeout, http_client),
+            max_retries=_max_retries_argument(max_retries),
             default_headers=default_headers,
             strict_responses=strict_responses,
             deadline=deadline,
         )
         configure_logging()
-        self._owns_http_client = http_client is None
-        if http_client is None:
-            pool = Pool(lambda: self._new_http_client(settings), defaults=settings)
+        self._start(settings, http_client, None)
+
+    def _check_http_client(self, http_client: Any) -> None:
+        if http_client is not None and not isinstance(http_client, self._http_client_class):
+            raise TypeError(
+                f"http_client must be an {self._http_client_class.__module__}."
+                f"{self._http_client_class.__name__}, got {type(http_client).__name__}"
+            )
+
+    def _start(
+        self, settings: _config.Settings, http_client: Any, shared: _SharedPool | None
+    ) -> None:
+        """Use ``shared`` (another client's pool), else ``http_client``, else a new pool."""
+        if shared is None:
+            if http_client is None:
+                pool = Pool(lambda: self._new_http_client(settings), defaults=settings)
+            else:
+                pool = Pool(lambda: http_client)
+            shared = _SharedPool(pool, owned=http_client is None)
         else:
-            pool = Pool(lambda: http_client)
-        self._setup(settings, pool)
+            shared.join()
+        self._shared = shared
+        self._closed = False
+        self._setup(settings, shared.pool)
 
     def _setup(self, settings: _config.Settings, pool: Pool[Any]) -> None:
         self._settings = settings
@@ -113,21 +172,44 @@ class _BaseClient(Generic[M]):
     def deadline(self) -> float | None:
         return self._settings.deadline
 
+    @property
+    def default_headers(self) -> Mapping[str, str]:
+        """The headers every request carries (read-only): authorization, user agent,
+        ``Accept``, then your ``default_headers``. Per call, ``extra_headers`` add more."""
+        return MappingProxyType(self._settings.headers())
+
     def with_options(
         self: _Self,
         *,
         api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: _config.TimeoutTypes | _config.NotGiven | None = _config.NOT_GIVEN,
-        max_retries: int | None = None,
+        max_retries: int | _config.NotGiven = _config.NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        supplied_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        http_client: Any = None,
         strict_responses: bool | None = None,
         deadline: float | _config.NotGiven | None = _config.NOT_GIVEN,
     ) -> _Self:
-        """A client with some settings changed that shares this one's connection pool
-        (closing it does not close the pool). ``timeout=None`` turns timeouts off, and
-        ``deadline=None`` the deadline."""
+        """A client with some settings changed, checked as the constructor checks them;
+        the rest are this client's. ``default_headers`` (or ``supplied_headers``) are
+        added to this client's, ``set_default_headers`` replace them. ``timeout=None``
+        turns timeouts off, ``deadline=None`` the deadline. Without ``http_client`` the
+        copy shares this client's connection pool, which stays open until the last of
+        the clients sharing it is closed."""
+        added = _headers_argument(default_headers, supplied_headers)
+        if added is not None and set_default_headers is not None:
+            raise TypeError("pass default_headers or set_default_headers, not both")
+        self._check_http_client(http_client)
         old = self._settings
+        timeout = _timeout_argument(timeout, http_client)
+        retries = _max_retries_argument(max_retries)
+        headers = (
+            _config.parse_headers(set_default_headers, "set_default_headers")
+            if set_default_headers is not None
+            else old.default_headers + _config.parse_headers(added, "default_headers")
+        )
         settings = _config.Settings(
             api_key=old.api_key if api_key is None else _config.parse_api_key(api_key, "api_key"),
             base_url=old.base_url
@@ -137,10 +219,9 @@ class _BaseClient(Generic[M]):
             if isinstance(timeout, _config.NotGiven)
             else _config.parse_timeout(timeout, "timeout"),
             max_retries=old.max_retries
-            if max_retries is None
-            else _config.parse_max_retries(max_retries, "max_retries"),
-            default_headers=old.default_headers
-            + _config.parse_headers(default_headers, "default_headers"),
+            if retries is None
+            else _config.parse_max_retries(retries, "max_retries"),
+            default_headers=headers,
             strict_responses=old.strict_responses
             if strict_responses is None
             else _config.parse_flag(strict_responses, "strict_responses"),
@@ -149,11 +230,37 @@ class _BaseClient(Generic[M]):
             else _config.parse_deadline(deadline, "deadline"),
         )
         clone = object.__new__(type(self))
-        clone._owns_http_client = False
-        clone._setup(settings, self._transport.pool)
+        clone._start(settings, http_client, None if http_client is not None else self._shared)
         return clone
 
     copy = with_options
+
+    # -- lifecycle ------------------------------------------------------------
+    def is_closed(self) -> bool:
+        """Whether ``close()`` was called on this client (or its ``http_client`` closed)."""
+        pool = self._shared.pool
+        return self._closed or (pool.created and pool.client.is_closed)
+
+    def _release(self) -> bool:
+        """Mark this client closed; whether its pool must now be closed: this library made
+        it and this was the last open client using it. Closing twice does nothing."""
+        return self._shared.leave(self)
+
+    # -- raw responses --------------------------------------------------------
+    @property
+    def with_raw_response(self) -> Any:
+        """Every namespace as its ``with_raw_response``:
+        ``client.with_raw_response.chat.completions.create(...)``."""
+        from .resources._compat import ResponseView
+
+        return ResponseView(self, streaming=False)
+
+    @property
+    def with_streaming_response(self) -> Any:
+        """Every namespace as its ``with_streaming_response``."""
+        from .resources._compat import ResponseView
+
+        return ResponseView(self, streaming=True)
 
     # -- requests to paths the spec doesn't have yet ---------------------------
     def request(
@@ -231,8 +338,10 @@ class Together(_BaseClient[SyncTransport], _SyncAPI):
         )
 
     def close(self) -> None:
-        """Close the connection pool (not a user-supplied ``http_client``)."""
-        if self._owns_http_client and self._transport.pool.created:
+        """Close this client. Its connection pool is closed with the last open client
+        sharing it (copies share it); a user-supplied ``http_client`` is left open.
+        Closing twice is harmless."""
+        if self._release():
             self._transport.client.close()
 
     def __enter__(self) -> Together:
@@ -260,7 +369,8 @@ class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
         )
 
     async def close(self) -> None:
-        if self._owns_http_client and self._transport.pool.created:
+        """As ``Together.close``."""
+        if self._release():
             await self._transport.client.aclose()
 
     async def __aenter__(self) -> AsyncTogether:

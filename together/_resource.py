@@ -9,6 +9,7 @@ bodies, so constructing a client imports none of them.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -40,6 +41,25 @@ class Resource(Generic[M]):
 
     def __init__(self, transport: M) -> None:
         self._transport = transport
+
+    @functools.cached_property
+    def with_raw_response(self) -> Any:
+        """This namespace's methods, each returning the HTTP response (an APIResponse:
+        ``headers``, ``status_code``, ``retries_taken``, ``parse()`` for the usual result)
+        instead of the result; awaitable on AsyncTogether. Errors raise as usual."""
+        from .resources._compat import ResponseView
+
+        return ResponseView(self, streaming=False)
+
+    @functools.cached_property
+    def with_streaming_response(self) -> Any:
+        """This namespace's methods, each returning a context manager (``async with`` on
+        AsyncTogether) over the open response, whose body is read as you go
+        (``iter_bytes``, ``iter_lines``, ``stream_to_file``, or ``parse()``) and closed
+        when the block ends."""
+        from .resources._compat import ResponseView
+
+        return ResponseView(self, streaming=True)
 
 
 class bound_method(Generic[P, T]):

@@ -6,6 +6,7 @@ only two functions that differ between the clients.
 
 from __future__ import annotations
 
+import copy
 import email.utils
 import logging
 import os
@@ -77,9 +78,11 @@ class Call(Generic[T]):
     """What one method call will do: the request (from the generated endpoint's
     ``_get_kwargs``) and how to turn the response into the result. ``parse`` and
     ``stream`` are given the response and whether the client reads responses strictly
-    (``strict_responses``)."""
+    (``strict_responses``). ``raw``, when set, is given the successful response (its body
+    read unless the call streams) and the number of retries taken, and its result is the
+    call's: how ``with_raw_response`` and ``with_streaming_response`` see the response."""
 
-    __slots__ = ("options", "parse", "request", "stream")
+    __slots__ = ("options", "parse", "raw", "request", "stream")
 
     def __init__(
         self,
@@ -87,12 +90,14 @@ class Call(Generic[T]):
         parse: Callable[[httpx.Response, bool], T],
         options: CallOptions | None = None,
         stream: Callable[[httpx.Response, bool], Any] | None = None,
+        raw: Callable[[httpx.Response, int], Any] | None = None,
     ) -> None:
         self.request = request
         self.parse = parse
         self.options: CallOptions = {} if options is None else options
         # For streaming calls: wraps the still-open successful response (SSE or raw bytes).
         self.stream = stream
+        self.raw = raw
 
     def evolve(self, **changes: Any) -> Call[Any]:
         """A copy with some attributes changed."""
@@ -421,6 +426,15 @@ class _Transport(Generic[C]):
         self.timeout: Any = httpx.USE_CLIENT_DEFAULT if on_client else settings.timeout
         self.strict = settings.strict_responses
         self._keyed: bool | None = None
+        self.adapt: Callable[[Call[Any]], Call[Any]] | None = None
+
+    def adapted(self, adapt: Callable[[Call[Any]], Call[Any]]) -> Any:
+        """This transport (same pool, same settings), sending each call as ``adapt(call)``:
+        a resource over it runs its own methods' code and gets what ``adapt`` makes of them
+        (the raw-response views)."""
+        view = copy.copy(self)
+        view.adapt = adapt
+        return view
 
     @property
     def client(self) -> C:
@@ -440,6 +454,8 @@ class _Transport(Generic[C]):
 
 class SyncTransport(_Transport[httpx.Client]):
     def send(self, call: Call[T]) -> T:
+        if self.adapt is not None:
+            call = self.adapt(call)
         request = build_request(
             self.client, self.settings, self.headers, self.timeout, call, self.keyed
         )
@@ -463,6 +479,8 @@ class SyncTransport(_Transport[httpx.Client]):
                     response.read()
                 delay = attempts.after_response(response)
                 if delay is None:
+                    if call.raw is not None and response.is_success:
+                        return call.raw(response, attempts.retries)  # type: ignore[no-any-return]
                     if streaming and response.is_success:
                         return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
                     if streaming:
@@ -483,6 +501,8 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
     async def send(self, call: Call[T]) -> T:
         import asyncio  # not at module level: the sync client should not pay for it
 
+        if self.adapt is not None:
+            call = self.adapt(call)
         request = build_request(
             self.client, self.settings, self.headers, self.timeout, call, self.keyed
         )
@@ -501,6 +521,8 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                     await response.aread()
                 delay = attempts.after_response(response)
                 if delay is None:
+                    if call.raw is not None and response.is_success:
+                        return call.raw(response, attempts.retries)  # type: ignore[no-any-return]
                     if streaming and response.is_success:
                         from ._streaming import as_async  # (it imports this module)
 

@@ -1,8 +1,14 @@
 """What code written for the official SDKs expects beyond names: 3.x's
-``with_streaming_response``, and 1.x results that were the inner object of the answer.
+``with_raw_response`` and ``with_streaming_response`` on every resource, and 1.x results
+that were the inner object of the answer.
 
-Kept apart from the resources so that each resource module only says which of these it
-offers.
+Kept apart from the resources so that each resource module only says what it adds.
+
+The raw views add no request logic of their own: a view is the same resource class over a
+transport that sends each call with a ``raw`` hook (``Call.raw``), so every method,
+derived or hand-written, runs its own code and the transport hands back the successful
+response and its retry count, wrapped here as an ``APIResponse`` (``AsyncAPIResponse`` on
+``AsyncTogether``). Failures raise as they do without the view.
 """
 
 from __future__ import annotations
@@ -11,47 +17,124 @@ import inspect
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._resource import M, Resource, operation
-from .._streaming import _cut
+from .._resource import Resource, operation
+from .._streaming import _cut, as_async
+from .._transport import finish
 from .._upload import is_async
 
 if TYPE_CHECKING:
     from .._transport import Call
 
+_UNSET: Any = object()
 
-# -- with_streaming_response ------------------------------------------------------------
-class StreamedResponse:
-    """The open HTTP response of a call made through ``with_streaming_response``: read as
-    it arrives (``iter_bytes``, ``iter_text``, ``iter_lines``; ``aiter_*`` on the async
-    client) or saved with ``stream_to_file``. Closed when its ``with`` block ends."""
 
-    def __init__(self, response: httpx.Response) -> None:
+# -- the response ------------------------------------------------------------------------
+class _BaseAPIResponse:
+    """What both clients' responses share: the HTTP facts, and turning the body into the
+    method's usual result."""
+
+    def __init__(self, response: httpx.Response, call: Call[Any], strict: bool, retries: int):
         self.http_response = response
+        self.retries_taken = retries
+        self._call = call
+        self._strict = strict
+        self._parsed = _UNSET
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
 
     @property
     def status_code(self) -> int:
         return self.http_response.status_code
 
     @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
+    def http_request(self) -> httpx.Request:
+        return self.http_response.request
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.url
+
+    @property
+    def method(self) -> str:
+        return self.http_request.method
+
+    @property
+    def http_version(self) -> str:
+        return self.http_response.http_version
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` header, when the server sent one."""
+        value: str | None = self.http_response.headers.get("x-request-id")
+        return value
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the body has been read to its end or the response closed."""
+        return self.http_response.is_closed
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} [{self.status_code} {self.http_response.reason_phrase}]"
+            f" {self.method} {self.url}>"
+        )
+
+    def _result(self) -> Any:
+        """The method's usual result, from a read body (or, for a stream, the open one)."""
+        if self._call.stream is not None:
+            return self._call.stream(self.http_response, self._strict)
+        return finish(self._call, self.http_response, self._strict)
 
     def _wrap(self, chunks: Iterator[Any]) -> Iterator[Any]:
         try:
             yield from chunks
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_response.request) from exc
+            raise _cut(exc, self.http_request) from exc
 
     async def _awrap(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
         try:
             async for chunk in chunks:
                 yield chunk
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_response.request) from exc
+            raise _cut(exc, self.http_request) from exc
+
+
+class APIResponse(_BaseAPIResponse):
+    """The response of a call made through ``with_raw_response`` (body already read) or
+    ``with_streaming_response`` (body read as you go, closed when the ``with`` block
+    ends). ``parse()`` gives what the method returns without the view (for a streaming
+    call, its Stream); ``headers``, ``status_code``, ``http_request`` and
+    ``retries_taken`` describe the exchange."""
+
+    def parse(self) -> Any:
+        """The method's usual result (read once, then the same object each time). A body
+        that can't be read as it raises APIResponseValidationError."""
+        if self._parsed is _UNSET:
+            if self._call.stream is None:
+                self.read()
+            self._parsed = self._result()
+        return self._parsed
+
+    def read(self) -> bytes:
+        """The whole body (kept: ``text()``, ``json()`` and ``parse()`` read it again)."""
+        try:
+            return self.http_response.read()
+        except httpx.TransportError as exc:
+            raise _cut(exc, self.http_request) from exc
+
+    def text(self) -> str:
+        self.read()
+        return self.http_response.text
+
+    def json(self) -> Any:
+        self.read()
+        return self.http_response.json()
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         return self._wrap(self.http_response.iter_bytes(chunk_size))
@@ -62,56 +145,104 @@ class StreamedResponse:
     def iter_lines(self) -> Iterator[str]:
         return self._wrap(self.http_response.iter_lines())
 
-    def read(self) -> bytes:
-        return b"".join(self.iter_bytes())
-
-    def stream_to_file(self, file: str | os.PathLike[str]) -> None:
+    def stream_to_file(
+        self, file: str | os.PathLike[str], *, chunk_size: int | None = None
+    ) -> None:
         """Write the body to ``file`` as it arrives."""
         with open(file, "wb") as out:
-            for chunk in self.iter_bytes():
+            for chunk in self.iter_bytes(chunk_size):
                 out.write(chunk)
 
-    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        return self._awrap(self.http_response.aiter_bytes(chunk_size))
-
-    def aiter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
-        return self._awrap(self.http_response.aiter_text(chunk_size))
-
-    def aiter_lines(self) -> AsyncIterator[str]:
-        return self._awrap(self.http_response.aiter_lines())
-
-    async def aread(self) -> bytes:
-        return b"".join([chunk async for chunk in self.aiter_bytes()])
-
-    async def astream_to_file(self, file: str | os.PathLike[str]) -> None:
-        with open(file, "wb") as out:
-            async for chunk in self.aiter_bytes():
-                out.write(chunk)
+    def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        """Write the body to ``file``."""
+        self.stream_to_file(file)
 
     def close(self) -> None:
         self.http_response.close()
 
-    async def aclose(self) -> None:
+
+class AsyncAPIResponse(_BaseAPIResponse):
+    """``APIResponse`` on ``AsyncTogether``: ``await parse()``, ``await read()``, and
+    ``async for`` over ``iter_bytes()`` / ``iter_text()`` / ``iter_lines()`` (also named
+    ``aiter_*``)."""
+
+    async def parse(self) -> Any:
+        """The method's usual result (read once, then the same object each time)."""
+        if self._parsed is _UNSET:
+            if self._call.stream is None:
+                await self.read()
+            result = as_async(self._result())
+            self._parsed = await result if inspect.isawaitable(result) else result
+        return self._parsed
+
+    async def read(self) -> bytes:
+        try:
+            return await self.http_response.aread()
+        except httpx.TransportError as exc:
+            raise _cut(exc, self.http_request) from exc
+
+    async def text(self) -> str:
+        await self.read()
+        return self.http_response.text
+
+    async def json(self) -> Any:
+        await self.read()
+        return self.http_response.json()
+
+    def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        return self._awrap(self.http_response.aiter_bytes(chunk_size))
+
+    def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        return self._awrap(self.http_response.aiter_text(chunk_size))
+
+    def iter_lines(self) -> AsyncIterator[str]:
+        return self._awrap(self.http_response.aiter_lines())
+
+    async def stream_to_file(
+        self, file: str | os.PathLike[str], *, chunk_size: int | None = None
+    ) -> None:
+        with open(file, "wb") as out:
+            async for chunk in self.iter_bytes(chunk_size):
+                out.write(chunk)
+
+    async def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        await self.stream_to_file(file)
+
+    async def close(self) -> None:
         await self.http_response.aclose()
 
+    # The names this library gave them before (and httpx's).
+    aiter_bytes = iter_bytes
+    aiter_text = iter_text
+    aiter_lines = iter_lines
+    aread = read
+    aclose = close
+    astream_to_file = stream_to_file
 
-class _OpenedResponse:
-    """The request of one ``with_streaming_response`` call, sent when its ``with`` (or
-    ``async with``) block starts; the response is closed when the block ends."""
 
-    def __init__(self, resource: Resource[Any], build: Callable[[], Call[Any]]) -> None:
-        self._resource = resource
-        self._build = build
-        self._response: StreamedResponse | None = None
+# The name of the streaming response before every method had one.
+StreamedResponse = APIResponse
 
-    def _call(self) -> Call[Any]:
-        return self._build().evolve(stream=lambda response, strict: StreamedResponse(response))
 
-    def __enter__(self) -> StreamedResponse:
-        if is_async(self._resource):
+# -- the views ---------------------------------------------------------------------------
+def _keep_open(response: httpx.Response, strict: bool) -> Any:  # pragma: no cover
+    raise AssertionError("a raw call's response goes to Call.raw")
+
+
+class _Opened:
+    """One ``with_streaming_response`` call, sent when its ``with`` (``async with``)
+    block starts; the response is closed when the block ends."""
+
+    def __init__(self, method: Callable[..., Any], asynchronous: bool) -> None:
+        self._method = method
+        self._async = asynchronous
+        self._response: Any = None
+
+    def __enter__(self) -> APIResponse:
+        if self._async:
             raise TypeError("on AsyncTogether, use `async with` on with_streaming_response")
-        self._response = self._resource._transport.send(self._call())
-        return self._response
+        self._response = self._method()
+        return self._response  # type: ignore[no-any-return]
 
     def __exit__(
         self,
@@ -122,11 +253,11 @@ class _OpenedResponse:
         if self._response is not None:
             self._response.close()
 
-    async def __aenter__(self) -> StreamedResponse:
-        if not is_async(self._resource):
+    async def __aenter__(self) -> AsyncAPIResponse:
+        if not self._async:
             raise TypeError("on Together, use `with` on with_streaming_response")
-        self._response = await self._resource._transport.send(self._call())
-        return self._response
+        self._response = await self._method()
+        return self._response  # type: ignore[no-any-return]
 
     async def __aexit__(
         self,
@@ -135,37 +266,76 @@ class _OpenedResponse:
         tb: TracebackType | None,
     ) -> None:
         if self._response is not None:
-            await self._response.aclose()
+            await self._response.close()
 
 
-class StreamingResponses(Generic[M]):
-    """``resource.with_streaming_response``: the resource's API methods, each giving a
-    context manager over the open response (a StreamedResponse) instead of the result."""
+class ResponseView:
+    """``with_raw_response`` / ``with_streaming_response`` of a resource (or a client):
+    its API methods, each giving the response instead of the result; its namespaces, as
+    views of the same kind. ``with_raw_response.create(...)`` returns an APIResponse
+    (awaitable on AsyncTogether); ``with_streaming_response.create(...)`` a context
+    manager over one (``async with`` on AsyncTogether)."""
 
-    def __init__(self, resource: Resource[M]) -> None:
-        self._resource = resource
+    def __init__(self, target: Any, streaming: bool) -> None:
+        self._target = target
+        self._streaming = streaming
+        self._over: Resource[Any] | None = None
 
-    def __getattr__(self, name: str) -> Callable[..., _OpenedResponse]:
-        method = inspect.getattr_static(type(self._resource), name, None)
-        if not isinstance(method, operation):
-            raise AttributeError(
-                f"{type(self._resource).__name__}.with_streaming_response has no method {name!r}"
-            )
-        build, resource = method._function, self._resource
+    def _adapted(self) -> Resource[Any]:
+        """The same resource class over a transport that sends each call in raw mode."""
+        if self._over is None:
+            resource: Resource[Any] = self._target
+            transport = resource._transport
+            response_class = AsyncAPIResponse if is_async(resource) else APIResponse
+            strict, streaming = transport.strict, self._streaming
 
-        def opened(*args: Any, **kwargs: Any) -> _OpenedResponse:
-            return _OpenedResponse(resource, lambda: build(resource, *args, **kwargs))
+            def adapt(call: Call[Any]) -> Call[Any]:
+                def raw(response: httpx.Response, retries: int) -> _BaseAPIResponse:
+                    return response_class(response, call, strict, retries)
 
-        opened.__name__ = name
+                # A stream's body is never read by the transport: with_streaming_response
+                # makes every call one.
+                stream = call.stream or (_keep_open if streaming else None)
+                return call.evolve(raw=raw, stream=stream)
+
+            self._over = type(resource)(transport.adapted(adapt))
+        return self._over
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        target = self._target
+        namespace = vars(target).get(name)
+        if isinstance(namespace, Resource):
+            value: Any = getattr(namespace, self._which)
+        elif isinstance(target, Resource) and isinstance(
+            inspect.getattr_static(type(target), name, None), operation
+        ):
+            method = getattr(self._adapted(), name)
+            value = self._opener(method) if self._streaming else method
+        else:
+            raise AttributeError(f"{type(target).__name__}.{self._which} has no method {name!r}")
+        self.__dict__[name] = value  # later look-ups skip __getattr__
+        return value
+
+    @property
+    def _which(self) -> str:
+        return "with_streaming_response" if self._streaming else "with_raw_response"
+
+    def _opener(self, method: Callable[..., Any]) -> Callable[..., _Opened]:
+        asynchronous = is_async(self._target)
+
+        def opened(*args: Any, **kwargs: Any) -> _Opened:
+            return _Opened(lambda: method(*args, **kwargs), asynchronous)
+
+        opened.__name__ = method.__name__
+        opened.__doc__ = method.__doc__
         return opened
 
 
-class StreamableResource(Resource[M]):
-    """A resource with the 3.x ``with_streaming_response``."""
-
-    @property
-    def with_streaming_response(self) -> StreamingResponses[M]:
-        return StreamingResponses(self)
+# Every resource has both views now (``Resource.with_raw_response``); the name stays for
+# the resource modules that still say they offer it.
+StreamableResource = Resource
 
 
 # -- 1.x results that were the inner object ------------------------------------------------
