@@ -93,15 +93,49 @@ def entries(spec: dict[str, Any], package: Path) -> list[dict[str, Any]]:
     return found
 
 
+HEAD = '''"""Every operation of the API, in path order, without importing any of them (nor
+attrs): see ``OperationInfo``; ``.load()`` gives the module's full ``Operation``."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from .types import Operation
+
+
+class OperationInfo(NamedTuple):
+    """An operation as this index lists it: enough to name it and find its module."""
+
+    operation_id: str
+    method: str
+    path: str  # the spec's path template
+    tag: str
+    module: str  # e.g. ``batches.post_batches`` under ``together_generated.api``
+    summary: str
+    stream_chunk: str | None  # ``module:Class`` of a streamed event's model, if it streams
+    deprecated: bool = False
+    websocket: bool = False  # a WebSocket upgrade, not a request and answer
+    returns: str = "None"  # what a successful answer is read as (``Operation.result_type``)
+
+    @property
+    def key(self) -> str:
+        """``"POST /batches"``: how the operation is named in tables."""
+        return f"{self.method} {self.path}"
+
+    def load(self) -> Operation:
+        """The operation's full description (imports its module)."""
+        module = importlib.import_module(f"{__package__}.api.{self.module}")
+        operation: Operation = module.OPERATION
+        return operation
+
+
+'''
+
+
 def render(items: list[dict[str, Any]]) -> str:
-    lines = [
-        '"""Every operation of the API, in path order, without importing any of them: see',
-        '``OperationInfo`` (``.load()`` gives the module\'s full ``Operation``)."""',
-        "",
-        "from .types import OperationInfo",
-        "",
-        "OPERATIONS: tuple[OperationInfo, ...] = (",
-    ]
+    lines = [HEAD + "OPERATIONS: tuple[OperationInfo, ...] = ("]
     for item in items:
         lines.append("    OperationInfo(")
         lines += [f"        {key}={value!r}," for key, value in item.items()]

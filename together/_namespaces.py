@@ -24,7 +24,8 @@ from ._table import NAMES, NAMESPACE_ALIASES
 from ._transport import OPTION_NAMES
 
 if TYPE_CHECKING:
-    from together_generated.types import Operation, OperationInfo
+    from together_generated.operations import OperationInfo
+    from together_generated.types import Operation
 
     from ._transport import Call
 

@@ -2,9 +2,20 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 """A client library for accessing Together APIs"""
 
-from .client import AuthenticatedClient, Client
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
 
 __all__ = (
     "AuthenticatedClient",
     "Client",
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -232,36 +232,3 @@ class Operation:
 
     def parameters_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
-
-
-@define(frozen=True)
-class OperationInfo:
-    """An operation as listed in ``operations.py``: enough to name it and find its module
-    (``load()`` imports the module and returns its full ``Operation``)."""
-
-    operation_id: str
-    method: str
-    path: str
-    tag: str
-    module: str  # e.g. ``batches.post_batches`` under ``together_generated.api``
-    summary: str
-    stream_chunk: (
-        str | None
-    )  # ``module:Class`` of a streamed event's model, if it streams
-    deprecated: bool = False
-    websocket: bool = False  # a WebSocket upgrade, not a request and answer
-    returns: str = (
-        "None"  # what a successful answer is read as (``Operation.result_type``)
-    )
-
-    @property
-    def key(self) -> str:
-        """``"POST /batches"``: how the operation is named in tables."""
-        return f"{self.method} {self.path}"
-
-    def load(self) -> Operation:
-        import importlib
-
-        module = importlib.import_module(f"{__package__}.api.{self.module}")
-        operation: Operation = module.OPERATION
-        return operation
