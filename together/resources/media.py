@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .._files import file_input
-from .._realtime import (
-    AsyncSpeechSession,
-    AsyncTranscriptionSession,
-    Plan,
-    SpeechSession,
-    TranscriptionSession,
-    plan,
-    realtime,
-)
 from .._resource import M, Resource, api_call, operation
 from .._streaming import ByteStream, Stream
 from .._transport import Call
@@ -27,6 +19,43 @@ from ._compat import StreamableResource, inner_view
 
 if TYPE_CHECKING:
     from together_generated.models import ModelUploadSuccessResponse
+
+    from .._realtime import (
+        AsyncSpeechSession,
+        AsyncTranscriptionSession,
+        Plan,
+        SpeechSession,
+        TranscriptionSession,
+        realtime,
+    )
+
+else:
+    # The sessions (and the websockets they use) load on the first connect: importing
+    # them with the client cost about a tenth of its cold start.
+    SpeechSession, AsyncSpeechSession = "SpeechSession", "AsyncSpeechSession"
+    TranscriptionSession = "TranscriptionSession"
+    AsyncTranscriptionSession = "AsyncTranscriptionSession"
+
+    def realtime(sync: str, async_: str) -> Callable[[Callable[..., Any]], Any]:
+        def decorate(function: Callable[..., Any]) -> Any:
+            return _LazySession(sync, async_, function)
+
+        return decorate
+
+    class _LazySession:
+        """``_realtime.session_method`` once first used, its session classes by name."""
+
+        def __init__(self, sync: str, async_: str, function: Callable[..., Any]) -> None:
+            self._names, self._function, self._method = (sync, async_), function, None
+            self.__doc__, self.__name__ = function.__doc__, function.__name__
+
+        def __get__(self, obj: Any, owner: type) -> Any:
+            if self._method is None:
+                from .. import _realtime
+
+                sync, async_ = (getattr(_realtime, name) for name in self._names)
+                self._method = _realtime.session_method(sync, async_, self._function)
+            return self._method.__get__(obj, owner)
 
 
 def _audio_stream(response: httpx.Response, strict: bool = False) -> Stream[bytes] | ByteStream:
@@ -86,6 +115,8 @@ class Speech(StreamableResource[M]):
         Needs ``pip install 'together-client[realtime]'``."""
         given = {"model": model, "voice": voice, "max_partial_length": max_partial_length}
         params = {name: value for name, value in given.items() if value is not None}
+        from .._realtime import plan
+
         return plan(self, "audio.realtime_tts", {**params, **options}, "audio.speech.connect")
 
 
@@ -113,6 +144,8 @@ class Transcriptions(Resource[M]):
         for events, or use ``iter_text()`` / ``transcript()``. Needs
         ``pip install 'together-client[realtime]'``."""
         params = {"model": model, "input_audio_format": input_audio_format, **options}
+        from .._realtime import plan
+
         return plan(self, "audio.realtime_transcription", params, "audio.transcriptions.connect")
 
 
