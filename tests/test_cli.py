@@ -25,6 +25,12 @@ from .conftest import API_KEY
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The installed console script (pip puts it beside the interpreter) when there is one, as
+# users run it; else the module form, which is the same function.
+_SCRIPT = Path(sys.executable).with_name("together")
+COMMAND = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "together"]
+
+
 def env_for(base_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOGETHER_")}
     env.update(
@@ -40,7 +46,7 @@ def env_for(base_url: str) -> dict[str, str]:
 def together(base_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """``together ARGS`` with stdout a pipe (so JSON output unless --no-json)."""
     return subprocess.run(
-        [sys.executable, "-m", "together", *args],
+        [*COMMAND, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -298,7 +304,7 @@ def test_a_download_draws_a_progress_bar_on_a_terminal(httpserver: HTTPServer, t
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     out = tmp_path / "out.bin"
     process = subprocess.Popen(
-        [sys.executable, "-m", "together", "files", "download", "file-9", "-o", str(out)],
+        [*COMMAND, "files", "download", "file-9", "-o", str(out)],
         stdout=follower,
         stderr=follower,
         stdin=subprocess.DEVNULL,

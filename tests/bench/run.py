@@ -135,6 +135,18 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def run_ours(module: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """A bench child module on our interpreter (subprocess.TimeoutExpired past ``timeout``)."""
+    return subprocess.run(
+        [OURS_PY, "-m", module, *args],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def interpreter(variant: str) -> str:
     return str(official_python()) if variant.startswith("official") else OURS_PY
 
@@ -406,14 +418,7 @@ def upload_scenario(scenario: Scenario, base: str, runs: int) -> dict[str, Any]:
         outputs: list[str] = []
         for _ in range(runs):
             try:
-                proc = subprocess.run(
-                    [OURS_PY, "-m", "tests.bench.upload_rss"],
-                    cwd=ROOT,
-                    env=child_env(),
-                    capture_output=True,
-                    text=True,
-                    timeout=600,
-                )
+                proc = run_ours("tests.bench.upload_rss", timeout=600)
             except subprocess.TimeoutExpired:
                 return {"values": values, "errors": {v: "upload_rss.py timed out" for v in values}}
             outputs.append((proc.stdout + proc.stderr).strip())
@@ -490,14 +495,7 @@ def batch_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
         outcome: dict[str, Any] = {"figures": figures, "errors": {}, "output": ""}
         for _ in range(runs):
             try:
-                proc = subprocess.run(
-                    [OURS_PY, "-m", "tests.bench.batch_run", str(scenario.count)],
-                    cwd=ROOT,
-                    env=child_env(),
-                    capture_output=True,
-                    text=True,
-                    timeout=1200,
-                )
+                proc = run_ours("tests.bench.batch_run", str(scenario.count), timeout=1200)
             except subprocess.TimeoutExpired:
                 outcome["errors"] = {v: "batch_run.py timed out" for v in figures}
                 break
