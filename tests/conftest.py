@@ -51,3 +51,22 @@ def faults() -> Iterator[FaultServer]:
     """A raw-socket server on loopback that plays what a test tells it, byte by byte."""
     with FaultServer() as server:
         yield server
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        'operation(key): the test sends the operation "METHOD /path"; it is skipped, with'
+        " the reason, when the spec in use has no such operation",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from together_generated.operations import OPERATIONS
+
+    keys = {info.key for info in OPERATIONS}
+    for item in items:
+        for marker in item.iter_markers("operation"):
+            key = marker.args[0]
+            if key not in keys:
+                item.add_marker(pytest.mark.skip(reason=f"the spec in use has no {key}"))

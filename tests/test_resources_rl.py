@@ -248,6 +248,7 @@ def test_retrieve_inference_checkpoint(client, httpserver):
     assert result.output.model_name == "username/Meta-Llama-3-8B-rl-step-42-20260216"
 
 
+@pytest.mark.operation("POST /rl/training-sessions/{session_id}/operations/training-checkpoint")
 def test_create_training_checkpoint_posts_without_a_body(client, httpserver):
     httpserver.expect_request(f"{OPS}/training-checkpoint", method="POST").respond_with_json(
         operation({}, "TRAINING_OPERATION_STATUS_PENDING")
@@ -259,6 +260,9 @@ def test_create_training_checkpoint_posts_without_a_body(client, httpserver):
     assert result.id == OPERATION_ID
 
 
+@pytest.mark.operation(
+    "GET /rl/training-sessions/{session_id}/operations/training-checkpoint/{operation_id}"
+)
 def test_retrieve_training_checkpoint(client, httpserver):
     httpserver.expect_request(
         f"{OPS}/training-checkpoint/{OPERATION_ID}", method="GET"
