@@ -170,7 +170,9 @@ def main(argv: list[str]) -> int:
             args = _pin_args(argv[1:])
             print(move_pin(args.commit, args.file, args.pin_file))
         elif not argv:
-            print(fetch().relative_to(ROOT))
+            path = fetch().resolve()
+            # (a candidate spec, $TOGETHER_SPEC_FILE, may lie outside the repository)
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
         else:
             print(__doc__, file=sys.stderr)
             return 2

@@ -298,6 +298,7 @@ def pinned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
         f'sha256 = "{sha256(data)}"\n'
     )
     monkeypatch.setattr(generator.spec, "PIN_FILE", pin)
+    monkeypatch.delenv("TOGETHER_SPEC_FILE", raising=False)  # these test the pin itself
     return data
 
 

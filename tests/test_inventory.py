@@ -7,6 +7,7 @@ and operationId.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,9 @@ def test_every_http_operation_has_a_client_method(client_class):
         assert callable(resolve(client, dotted)), dotted
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("TOGETHER_SPEC_FILE")), reason="a candidate spec is in use, not the pin"
+)
 def test_the_table_names_operations_of_the_pinned_spec():
     # A name the spec no longer has is skipped at run time; at the pin there are none.
     keys = {i.key for i in OPERATIONS}
