@@ -468,3 +468,10 @@ def test_batches_run_submits_then_collects_in_input_order(tmp_path: Path):
         ("request-2", "failed"),
         ("request-3", "succeeded"),
     ]
+
+
+def test_a_namespace_alias_is_a_command_word_too(httpserver: HTTPServer):
+    # evals is the 3.x name of evaluation, post-training of rl: the same commands.
+    httpserver.expect_request("/v1/evaluation", method="GET").respond_with_json([])
+    done = together(httpserver.url_for("/v1"), "evals", "list")
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr

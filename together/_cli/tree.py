@@ -28,8 +28,10 @@ class Node(NamedTuple):
 
 
 def nodes() -> dict[str, Node]:
-    """Every namespace of the client (aliases of whole namespaces left out), by path."""
+    """Every namespace of the client, by path; an alias of a whole namespace (``evals``,
+    ``post-training``) is one more word for the namespace it stands for."""
     from .._namespaces import layout
+    from .._table import NAMESPACE_ALIASES
 
     tree = layout()
     out = {path: Node(path, {}, {}, {}) for path in ["", *tree]}
@@ -40,6 +42,10 @@ def nodes() -> dict[str, Node]:
         for name, entry in methods.items():
             node.methods[word(name)] = entry
             node.primary.setdefault(entry.info.key, word(name))
+    for alias, target in NAMESPACE_ALIASES.items():
+        parent, _, leaf = alias.rpartition(".")
+        if target in out and parent in out:
+            out[parent].children.setdefault(word(leaf), target)
     return out
 
 
