@@ -27,7 +27,7 @@ from together_generated.models import (
     FileList,
     FileResponse,
 )
-from together_generated.types import UNSET, File
+from together_generated.types import File
 
 TOKEN = "k"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -105,7 +105,8 @@ def test_chat_completion_posts_the_json_body_with_bearer_auth_and_parses_the_rep
     assert completion.id == "oGs6Zt9-62bZhn-9b0ef4e2fe5b4e8a"
     assert completion.model == "Qwen/Qwen3.5-9B"
     assert completion.object_ == "chat.completion"
-    assert completion.prompt is UNSET  # optional (the overlay's chat-response-prompt-is-optional)
+    assert completion.prompt is None  # optional (the overlay's chat-response-prompt-is-optional)
+    assert "prompt" not in completion.to_dict()  # absent, not null
     [choice] = completion.choices
     assert choice.finish_reason == "stop"
     assert choice.message and choice.message.content == "Walk the High Line."

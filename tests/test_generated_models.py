@@ -21,7 +21,6 @@ from together_generated.models import (
 from together_generated.models import (
     ChatCompletionChunkChoicesItemChatCompletionChoiceDelta as Delta,
 )
-from together_generated.types import UNSET
 
 
 class Text(str):
@@ -46,8 +45,14 @@ def test_a_nullable_string_takes_a_string_or_null(given: Any, parsed: Any) -> No
     assert Delta.from_dict({"role": "assistant", "content": given}).content == parsed
 
 
-def test_an_absent_nullable_field_is_unset_not_null() -> None:
-    assert Delta.from_dict({"role": "assistant"}).content is UNSET
+def test_an_absent_nullable_field_reads_as_none_and_stays_absent() -> None:
+    delta = Delta.from_dict({"role": "assistant"})
+    assert delta.content is None
+    assert delta.to_dict() == {"role": "assistant"}
+    assert Delta.from_dict({"role": "assistant", "content": None}).to_dict() == {
+        "role": "assistant",
+        "content": None,
+    }
 
 
 @pytest.mark.parametrize("given", [5, True, ["Hi"], {"text": "Hi"}])
@@ -79,7 +84,8 @@ def test_a_nullable_model_parses_an_object_and_keeps_null() -> None:
     assert isinstance(parsed.usage, UsageData)
     assert (parsed.usage.prompt_tokens, parsed.usage.total_tokens) == (3, 5)
     assert ChatCompletionChunk.from_dict({**chunk(), "usage": None}).usage is None
-    assert ChatCompletionChunk.from_dict(chunk()).usage is UNSET
+    assert ChatCompletionChunk.from_dict(chunk()).usage is None
+    assert "usage" not in ChatCompletionChunk.from_dict(chunk()).to_dict()
 
 
 def test_a_nullable_model_refuses_a_value_that_is_not_an_object() -> None:
@@ -128,13 +134,14 @@ def test_from_dict_puts_each_value_in_its_own_field() -> None:
         "a",
         "b",
     )
-    assert (delta.tool_calls, delta.function_call) == (UNSET, UNSET)
+    assert (delta.tool_calls, delta.function_call) == (None, None)
     assert delta.additional_properties == {"extra": 1}
     request = ExecuteRequest.from_dict(
         {"code": "print(1)", "language": "python", "session_id": "s"}
     )
     assert (request.code, request.language, request.session_id) == ("print(1)", "python", "s")
-    assert request.files is UNSET
+    assert request.files is None
+    assert "files" not in request.to_dict()
     args = CosineLRSchedulerArgs.from_dict({"min_lr_ratio": 0.1, "num_cycles": 2.0})
     assert (args.min_lr_ratio, args.num_cycles) == (0.1, 2.0)
 
@@ -252,7 +259,8 @@ def test_from_response_keeps_what_from_dict_refuses() -> None:
     assert parsed.choices[0].finish_reason == "a_new_reason"
     assert parsed.choices[0].delta.role is None
     assert parsed.choices[0].delta.tool_calls is None
-    assert parsed.choices[0].delta.content is UNSET  # absent optional: still Unset
+    assert parsed.choices[0].delta.content is None  # absent optional: None
+    assert "content" not in parsed.choices[0].delta.to_dict()  # and still absent
 
 
 def test_from_response_refuses_only_what_is_not_an_object() -> None:
@@ -306,4 +314,4 @@ def test_a_body_read_as_a_response_equals_the_same_body_read_strictly() -> None:
     assert lenient == strict
     assert repr(lenient) == repr(strict)
     assert lenient.to_dict() == strict.to_dict() == body
-    assert lenient.choices[0].seed is UNSET  # absent from the body
+    assert lenient.choices[0].seed is None  # absent from the body

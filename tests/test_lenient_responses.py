@@ -18,7 +18,6 @@ from pytest_httpserver import HTTPServer
 
 import together
 from together import AsyncTogether, Together
-from together_generated.types import UNSET
 
 from .conftest import API_KEY
 
@@ -199,11 +198,12 @@ async def test_stream_chunk_with_null_token_id_and_tool_calls_and_no_role_arrive
     assert delta.role is None
 
 
-async def test_missing_optional_field_stays_unset(api: Any, httpserver: HTTPServer) -> None:
+async def test_missing_optional_field_reads_as_none(api: Any, httpserver: HTTPServer) -> None:
     serve_chat_stream(httpserver, HELLO)
     [chunk] = await chat_stream(api)
-    assert chunk.choices[0].delta.reasoning is UNSET
-    assert chunk.usage is UNSET
+    assert chunk.choices[0].delta.reasoning is None
+    assert chunk.usage is None
+    assert "usage" not in chunk.to_dict()  # absent, not null
 
 
 # -- 2.-5. values outside the spec's enums and formats are kept --------------------------

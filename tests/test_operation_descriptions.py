@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from together_generated.operations import OPERATIONS
-from together_generated.types import UNSET, Operation
+from together_generated.types import Operation
 
 
 def normalize(path: str) -> str:
@@ -62,7 +62,7 @@ def test_spec_defaults_are_left_to_the_server():
     from together_generated.models.chat_completion_request import ChatCompletionRequest
 
     body = ChatCompletionRequest.from_dict({"model": "m", "messages": []})
-    assert body.context_length_exceeded_behavior is UNSET
+    assert body.context_length_exceeded_behavior is None
     assert body.to_dict() == {"model": "m", "messages": []}
     op = next(i for i in OPERATIONS if i.key == "GET /evaluation").load()
     assert op.build_request().get("params") == {}

@@ -16,7 +16,40 @@ class Unset:
         return False
 
 
-UNSET: Unset = Unset()
+# This project's change: UNSET is typed Any. It is the "not given" default of an optional
+# field, which is declared `X | None` (a field left out reads as None): a default typed
+# Unset would not fit that type. No field ever holds it (see field_value).
+UNSET: Any = Unset()
+_getattribute = object.__getattribute__
+
+
+def field_value(model: object, name: str) -> Any:
+    """The optional field ``name`` of a generated model as held: UNSET when its slot is
+    empty (left out, which reads as None), so that ``to_dict`` can tell it from None."""
+    try:
+        return _getattribute(model, name)
+    except AttributeError:
+        return UNSET
+
+
+def model_state(model: Any) -> dict[str, Any]:
+    """A generated model's fields for pickle and copy, less the optional ones it leaves
+    out (attrs' own would write them as None, which ``to_dict`` would then send)."""
+    state = {}
+    for field in model.__attrs_attrs__:
+        try:
+            state[field.name] = _getattribute(model, field.name)
+        except AttributeError:
+            if field.name == "additional_properties":  # worked out on first use
+                state[field.name] = model.additional_properties
+    return state
+
+
+def set_model_state(model: object, state: dict[str, Any]) -> None:
+    """The other half of ``model_state``."""
+    for name, value in state.items():
+        object.__setattr__(model, name, value)
+
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

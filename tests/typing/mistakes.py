@@ -25,3 +25,8 @@ def a_result_used_as_a_stream() -> None:
     response = client.chat.completions.create(model="m", messages=[])
     for chunk in response:  # error: not a stream
         print(chunk)
+
+
+def an_optional_field_used_without_a_check() -> None:
+    response = client.chat.completions.create(model="m", messages=[])
+    print(response.usage.total_tokens)  # error: usage is None when the answer has none

@@ -13,6 +13,10 @@ response = client.chat.completions.create(
     max_tokens=5,
 )
 print(response.choices)
+# An optional field of a result is `X | None`: absent from the answer, it reads as None.
+usage = response.usage
+if usage is not None:
+    print(usage.total_tokens)
 
 history = [{"role": "user", "content": "hi"}]
 again = client.chat.completions.create(model="m", messages=history)

@@ -43,23 +43,16 @@ def _call(resource: Resource[Any], name: str, /, *args: Any, **kwargs: Any) -> C
     return getattr(type(resource), name)._function(resource, *args, **kwargs)  # type: ignore[no-any-return]
 
 
-def _given(value: Any) -> Any:
-    """A generated model's field, with UNSET (absent) as None."""
-    from together_generated.types import Unset
-
-    return None if isinstance(value, Unset) else value
-
-
 def _record(shard: dict[str, Any], job: Any) -> None:
     """The job's state, as retrieved, into its shard's entry."""
-    status = _given(job.status)
+    status = job.status
     shard["status"] = None if status is None else str(status)
-    percent = _given(job.progress) or 0.0
+    percent = job.progress or 0.0
     done = int(shard["count"] * min(max(float(percent), 0.0), 100.0) / 100)
     shard["done"] = shard["count"] if shard["status"] == "COMPLETED" else done
-    shard["output_file_id"] = _given(job.output_file_id)
-    shard["error_file_id"] = _given(job.error_file_id)
-    shard["error"] = _given(job.error)
+    shard["output_file_id"] = job.output_file_id
+    shard["error_file_id"] = job.error_file_id
+    shard["error"] = job.error
 
 
 class Reporter:
@@ -199,7 +192,7 @@ def _submit(
         created = yield _call(
             batches, "create", input_file_id=shard["file_id"], endpoint=endpoint, **extra
         )
-        warning = _given(getattr(created, "warning", None))
+        warning = getattr(created, "warning", None)
         if warning:
             warnings.warn(f"batch for {shard['name']}: {warning}", stacklevel=2)
         job = created.job
@@ -216,7 +209,7 @@ def _adopt(store: Store, batches: Resource[Any]) -> Script[None]:
         return
     jobs = yield _call(batches, "list")
     for job in jobs:
-        shard = orphans.get(_given(job.input_file_id))
+        shard = orphans.get(job.input_file_id)
         if shard is not None and shard["batch_id"] is None:
             shard["batch_id"] = str(job.id)
             _record(shard, job)

@@ -34,13 +34,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="AudioSpeechRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "response_format",
@@ -84,16 +88,16 @@ class AudioSpeechRequest(ResponseBody):
             <br> You can view the voices supported for each model using the /v1/voices endpoint sending the model name as
             the query parameter. [View all supported voices here](https://docs.together.ai/docs/text-to-speech#supported-
             voices).
-        response_format (AudioSpeechRequestResponseFormat | Unset): The format of audio output. Supported formats are
+        response_format (AudioSpeechRequestResponseFormat | None): The format of audio output. Supported formats are
             mp3, wav, raw if streaming is false. If streaming is true, the only supported format is raw. Default: 'wav'.
-        language (AudioSpeechRequestLanguage | Unset): Language of input text. Default: 'en'.
-        response_encoding (AudioSpeechRequestResponseEncoding | Unset): Audio encoding of response Default: 'pcm_f32le'.
-        sample_rate (int | Unset): Sampling rate to use for the output audio. The default sampling rate for
+        language (AudioSpeechRequestLanguage | None): Language of input text. Default: 'en'.
+        response_encoding (AudioSpeechRequestResponseEncoding | None): Audio encoding of response Default: 'pcm_f32le'.
+        sample_rate (int | None): Sampling rate to use for the output audio. The default sampling rate for
             canopylabs/orpheus-3b-0.1-ft and hexgrad/Kokoro-82M is 24000 and for cartesia/sonic is 44100. Default: 44100.
-        bit_rate (AudioSpeechRequestBitRate | Unset): Bitrate of the MP3 audio output in bits per second. Only
-            applicable when response_format is mp3. Higher values produce better audio quality at larger file sizes. Default
-            is 128000. Currently supported on Cartesia models. Default: 128000.
-        stream (bool | Unset): If true, output is streamed for several characters at a time instead of waiting for the
+        bit_rate (AudioSpeechRequestBitRate | None): Bitrate of the MP3 audio output in bits per second. Only applicable
+            when response_format is mp3. Higher values produce better audio quality at larger file sizes. Default is 128000.
+            Currently supported on Cartesia models. Default: 128000.
+        stream (bool | None): If true, output is streamed for several characters at a time instead of waiting for the
             full response. The stream terminates with `data: [DONE]`. If false, return the encoded audio as octet stream
             Default: False.
     """
@@ -101,12 +105,12 @@ class AudioSpeechRequest(ResponseBody):
     model: AudioSpeechRequestModelType0 | str
     input_: str
     voice: str
-    response_format: AudioSpeechRequestResponseFormat | Unset = UNSET
-    language: AudioSpeechRequestLanguage | Unset = UNSET
-    response_encoding: AudioSpeechRequestResponseEncoding | Unset = UNSET
-    sample_rate: int | Unset = UNSET
-    bit_rate: AudioSpeechRequestBitRate | Unset = UNSET
-    stream: bool | Unset = UNSET
+    response_format: AudioSpeechRequestResponseFormat | None = UNSET
+    language: AudioSpeechRequestLanguage | None = UNSET
+    response_encoding: AudioSpeechRequestResponseEncoding | None = UNSET
+    sample_rate: int | None = UNSET
+    bit_rate: AudioSpeechRequestBitRate | None = UNSET
+    stream: bool | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,25 +127,39 @@ class AudioSpeechRequest(ResponseBody):
 
         voice = self.voice
 
+        _response_format_value: AudioSpeechRequestResponseFormat | Unset = field_value(
+            self, "response_format"
+        )
         response_format: str | Unset = UNSET
-        if not isinstance(self.response_format, Unset):
-            response_format = self.response_format
+        if not isinstance(_response_format_value, Unset):
+            response_format = _response_format_value
 
+        _language_value: AudioSpeechRequestLanguage | Unset = field_value(
+            self, "language"
+        )
         language: str | Unset = UNSET
-        if not isinstance(self.language, Unset):
-            language = self.language
+        if not isinstance(_language_value, Unset):
+            language = _language_value
 
+        _response_encoding_value: AudioSpeechRequestResponseEncoding | Unset = (
+            field_value(self, "response_encoding")
+        )
         response_encoding: str | Unset = UNSET
-        if not isinstance(self.response_encoding, Unset):
-            response_encoding = self.response_encoding
+        if not isinstance(_response_encoding_value, Unset):
+            response_encoding = _response_encoding_value
 
-        sample_rate = self.sample_rate
+        _sample_rate_value: int | Unset = field_value(self, "sample_rate")
+        sample_rate = _sample_rate_value
 
+        _bit_rate_value: AudioSpeechRequestBitRate | Unset = field_value(
+            self, "bit_rate"
+        )
         bit_rate: int | Unset = UNSET
-        if not isinstance(self.bit_rate, Unset):
-            bit_rate = self.bit_rate
+        if not isinstance(_bit_rate_value, Unset):
+            bit_rate = _bit_rate_value
 
-        stream = self.stream
+        _stream_value: bool | Unset = field_value(self, "stream")
+        stream = _stream_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -202,7 +220,7 @@ class AudioSpeechRequest(ResponseBody):
 
         try:
             _response_format = d.pop("response_format", UNSET)
-            response_format: AudioSpeechRequestResponseFormat | Unset
+            response_format: AudioSpeechRequestResponseFormat | None
             if isinstance(_response_format, Unset):
                 response_format = UNSET
             else:
@@ -215,7 +233,7 @@ class AudioSpeechRequest(ResponseBody):
 
         try:
             _language = d.pop("language", UNSET)
-            language: AudioSpeechRequestLanguage | Unset
+            language: AudioSpeechRequestLanguage | None
             if isinstance(_language, Unset):
                 language = UNSET
             else:
@@ -226,7 +244,7 @@ class AudioSpeechRequest(ResponseBody):
 
         try:
             _response_encoding = d.pop("response_encoding", UNSET)
-            response_encoding: AudioSpeechRequestResponseEncoding | Unset
+            response_encoding: AudioSpeechRequestResponseEncoding | None
             if isinstance(_response_encoding, Unset):
                 response_encoding = UNSET
             else:
@@ -243,7 +261,7 @@ class AudioSpeechRequest(ResponseBody):
 
         try:
             _bit_rate = d.pop("bit_rate", UNSET)
-            bit_rate: AudioSpeechRequestBitRate | Unset
+            bit_rate: AudioSpeechRequestBitRate | None
             if isinstance(_bit_rate, Unset):
                 bit_rate = UNSET
             else:
@@ -256,17 +274,22 @@ class AudioSpeechRequest(ResponseBody):
         if stream is not UNSET and type(stream) is not bool:
             check_value(stream, bool, "AudioSpeechRequest.stream")
 
-        _instance = cls(
-            model,
-            input_,
-            voice,
-            response_format,
-            language,
-            response_encoding,
-            sample_rate,
-            bit_rate,
-            stream,
-        )
+        _instance = object.__new__(cls)
+        _instance.model = model
+        _instance.input_ = input_
+        _instance.voice = voice
+        if response_format is not UNSET:
+            _instance.response_format = response_format
+        if language is not UNSET:
+            _instance.language = language
+        if response_encoding is not UNSET:
+            _instance.response_encoding = response_encoding
+        if sample_rate is not UNSET:
+            _instance.sample_rate = sample_rate
+        if bit_rate is not UNSET:
+            _instance.bit_rate = bit_rate
+        if stream is not UNSET:
+            _instance.stream = stream
 
         _instance.additional_properties = d
         return _instance
@@ -324,13 +347,13 @@ class AudioSpeechRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -345,6 +368,28 @@ class AudioSpeechRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.response_format is UNSET:
+            del self.response_format
+        if self.language is UNSET:
+            del self.language
+        if self.response_encoding is UNSET:
+            del self.response_encoding
+        if self.sample_rate is UNSET:
+            del self.sample_rate
+        if self.bit_rate is UNSET:
+            del self.bit_rate
+        if self.stream is UNSET:
+            del self.stream
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

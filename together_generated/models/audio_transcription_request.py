@@ -34,13 +34,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="AudioTranscriptionRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "model",
@@ -78,21 +82,21 @@ class AudioTranscriptionRequest(ResponseBody):
     """
     Attributes:
         file (File | str): Audio file upload or public HTTP/HTTPS URL. Supported formats .wav, .mp3, .m4a, .webm, .flac.
-        model (AudioTranscriptionRequestModel | Unset): Model to use for transcription Default: 'openai/whisper-
+        model (AudioTranscriptionRequestModel | None): Model to use for transcription Default: 'openai/whisper-
             large-v3'.
-        language (str | Unset): Optional ISO 639-1 language code. If `auto` is provided, language is auto-detected.
+        language (str | None): Optional ISO 639-1 language code. If `auto` is provided, language is auto-detected.
             Default: 'en'. Example: en.
-        prompt (str | Unset): Optional text to bias decoding.
-        response_format (AudioTranscriptionRequestResponseFormat | Unset): The format of the response Default: 'json'.
-        temperature (float | Unset): Sampling temperature between 0.0 and 1.0 Default: 0.0.
+        prompt (str | None): Optional text to bias decoding.
+        response_format (AudioTranscriptionRequestResponseFormat | None): The format of the response Default: 'json'.
+        temperature (float | None): Sampling temperature between 0.0 and 1.0 Default: 0.0.
         timestamp_granularities (AudioTranscriptionRequestTimestampGranularitiesType0 |
-            list[AudioTranscriptionRequestTimestampGranularitiesType1Item] | Unset): Controls level of timestamp detail in
+            list[AudioTranscriptionRequestTimestampGranularitiesType1Item] | None): Controls level of timestamp detail in
             verbose_json. Only used when response_format is verbose_json. Can be a single granularity or an array to get
             multiple levels. Default: 'segment'. Example: ['word', 'segment'].
-        diarize (bool | Unset): Whether to enable speaker diarization. When enabled, you will get the speaker id for
-            each word in the transcription. In the response, in the words array, you will get the speaker id for each word.
-            In addition, we also return the speaker_segments array which contains the speaker id for each speaker segment
-            along with the start and end time of the segment along with all the words in the segment. <br> <br> For eg - ...
+        diarize (bool | None): Whether to enable speaker diarization. When enabled, you will get the speaker id for each
+            word in the transcription. In the response, in the words array, you will get the speaker id for each word. In
+            addition, we also return the speaker_segments array which contains the speaker id for each speaker segment along
+            with the start and end time of the segment along with all the words in the segment. <br> <br> For eg - ...
             "speaker_segments": [
               "speaker_id": "SPEAKER_00",
               "start": 0,
@@ -107,26 +111,26 @@ class AudioTranscriptionRequest(ResponseBody):
                 },
                 ...
              Default: False.
-        min_speakers (int | Unset): Minimum number of speakers expected in the audio. Used to improve diarization
+        min_speakers (int | None): Minimum number of speakers expected in the audio. Used to improve diarization
             accuracy when the approximate number of speakers is known.
-        max_speakers (int | Unset): Maximum number of speakers expected in the audio. Used to improve diarization
+        max_speakers (int | None): Maximum number of speakers expected in the audio. Used to improve diarization
             accuracy when the approximate number of speakers is known.
     """
 
     file: File | str
-    model: AudioTranscriptionRequestModel | Unset = UNSET
-    language: str | Unset = UNSET
-    prompt: str | Unset = UNSET
-    response_format: AudioTranscriptionRequestResponseFormat | Unset = UNSET
-    temperature: float | Unset = UNSET
+    model: AudioTranscriptionRequestModel | None = UNSET
+    language: str | None = UNSET
+    prompt: str | None = UNSET
+    response_format: AudioTranscriptionRequestResponseFormat | None = UNSET
+    temperature: float | None = UNSET
     timestamp_granularities: (
         AudioTranscriptionRequestTimestampGranularitiesType0
         | list[AudioTranscriptionRequestTimestampGranularitiesType1Item]
-        | Unset
+        | None
     ) = UNSET
-    diarize: bool | Unset = UNSET
-    min_speakers: int | Unset = UNSET
-    max_speakers: int | Unset = UNSET
+    diarize: bool | None = UNSET
+    min_speakers: int | None = UNSET
+    max_speakers: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -140,31 +144,45 @@ class AudioTranscriptionRequest(ResponseBody):
         except (AttributeError, TypeError):
             file = json_value(self.file)
 
+        _model_value: AudioTranscriptionRequestModel | Unset = field_value(
+            self, "model"
+        )
         model: str | Unset = UNSET
-        if not isinstance(self.model, Unset):
-            model = self.model
+        if not isinstance(_model_value, Unset):
+            model = _model_value
 
-        language = self.language
+        _language_value: str | Unset = field_value(self, "language")
+        language = _language_value
 
-        prompt = self.prompt
+        _prompt_value: str | Unset = field_value(self, "prompt")
+        prompt = _prompt_value
 
+        _response_format_value: AudioTranscriptionRequestResponseFormat | Unset = (
+            field_value(self, "response_format")
+        )
         response_format: str | Unset = UNSET
-        if not isinstance(self.response_format, Unset):
-            response_format = self.response_format
+        if not isinstance(_response_format_value, Unset):
+            response_format = _response_format_value
 
-        temperature = self.temperature
+        _temperature_value: float | Unset = field_value(self, "temperature")
+        temperature = _temperature_value
 
+        _timestamp_granularities_value: (
+            AudioTranscriptionRequestTimestampGranularitiesType0
+            | list[AudioTranscriptionRequestTimestampGranularitiesType1Item]
+            | Unset
+        ) = field_value(self, "timestamp_granularities")
         try:
             timestamp_granularities: list[str] | str | Unset
-            if isinstance(self.timestamp_granularities, Unset):
+            if isinstance(_timestamp_granularities_value, Unset):
                 timestamp_granularities = UNSET
-            elif isinstance(self.timestamp_granularities, str):
-                timestamp_granularities = self.timestamp_granularities
+            elif isinstance(_timestamp_granularities_value, str):
+                timestamp_granularities = _timestamp_granularities_value
             else:
                 timestamp_granularities_type_1_item_list: list[str] = []
                 for (
                     timestamp_granularities_type_1_item_data
-                ) in self.timestamp_granularities:
+                ) in _timestamp_granularities_value:
                     timestamp_granularities_type_1_item: str = (
                         timestamp_granularities_type_1_item_data
                     )
@@ -174,13 +192,16 @@ class AudioTranscriptionRequest(ResponseBody):
                 timestamp_granularities = timestamp_granularities_type_1_item_list
 
         except (AttributeError, TypeError):
-            timestamp_granularities = json_value(self.timestamp_granularities)
+            timestamp_granularities = json_value(_timestamp_granularities_value)
 
-        diarize = self.diarize
+        _diarize_value: bool | Unset = field_value(self, "diarize")
+        diarize = _diarize_value
 
-        min_speakers = self.min_speakers
+        _min_speakers_value: int | Unset = field_value(self, "min_speakers")
+        min_speakers = _min_speakers_value
 
-        max_speakers = self.max_speakers
+        _max_speakers_value: int | Unset = field_value(self, "max_speakers")
+        max_speakers = _max_speakers_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -218,38 +239,52 @@ class AudioTranscriptionRequest(ResponseBody):
         else:
             files.append(("file", (None, str(self.file).encode(), "text/plain")))
 
-        if not isinstance(self.model, Unset):
-            files.append(("model", (None, str(self.model).encode(), "text/plain")))
+        _model_value: AudioTranscriptionRequestModel | Unset = field_value(
+            self, "model"
+        )
+        if not isinstance(_model_value, Unset):
+            files.append(("model", (None, str(_model_value).encode(), "text/plain")))
 
-        if not isinstance(self.language, Unset):
+        _language_value: str | Unset = field_value(self, "language")
+        if not isinstance(_language_value, Unset):
             files.append(
-                ("language", (None, str(self.language).encode(), "text/plain"))
+                ("language", (None, str(_language_value).encode(), "text/plain"))
             )
 
-        if not isinstance(self.prompt, Unset):
-            files.append(("prompt", (None, str(self.prompt).encode(), "text/plain")))
+        _prompt_value: str | Unset = field_value(self, "prompt")
+        if not isinstance(_prompt_value, Unset):
+            files.append(("prompt", (None, str(_prompt_value).encode(), "text/plain")))
 
-        if not isinstance(self.response_format, Unset):
+        _response_format_value: AudioTranscriptionRequestResponseFormat | Unset = (
+            field_value(self, "response_format")
+        )
+        if not isinstance(_response_format_value, Unset):
             files.append(
                 (
                     "response_format",
-                    (None, str(self.response_format).encode(), "text/plain"),
+                    (None, str(_response_format_value).encode(), "text/plain"),
                 )
             )
 
-        if not isinstance(self.temperature, Unset):
+        _temperature_value: float | Unset = field_value(self, "temperature")
+        if not isinstance(_temperature_value, Unset):
             files.append(
-                ("temperature", (None, str(self.temperature).encode(), "text/plain"))
+                ("temperature", (None, str(_temperature_value).encode(), "text/plain"))
             )
 
-        if not isinstance(self.timestamp_granularities, Unset):
-            if isinstance(self.timestamp_granularities, str):
+        _timestamp_granularities_value: (
+            AudioTranscriptionRequestTimestampGranularitiesType0
+            | list[AudioTranscriptionRequestTimestampGranularitiesType1Item]
+            | Unset
+        ) = field_value(self, "timestamp_granularities")
+        if not isinstance(_timestamp_granularities_value, Unset):
+            if isinstance(_timestamp_granularities_value, str):
                 files.append(
                     (
                         "timestamp_granularities",
                         (
                             None,
-                            str(self.timestamp_granularities).encode(),
+                            str(_timestamp_granularities_value).encode(),
                             "text/plain",
                         ),
                     )
@@ -257,7 +292,7 @@ class AudioTranscriptionRequest(ResponseBody):
             else:
                 for (
                     timestamp_granularities_type_1_item_element
-                ) in self.timestamp_granularities:
+                ) in _timestamp_granularities_value:
                     files.append(
                         (
                             "timestamp_granularities",
@@ -271,19 +306,31 @@ class AudioTranscriptionRequest(ResponseBody):
                         )
                     )
 
-        if not isinstance(self.diarize, Unset):
+        _diarize_value: bool | Unset = field_value(self, "diarize")
+        if not isinstance(_diarize_value, Unset):
             files.append(
-                ("diarize", (None, b"true" if self.diarize else b"false", "text/plain"))
+                (
+                    "diarize",
+                    (None, b"true" if _diarize_value else b"false", "text/plain"),
+                )
             )
 
-        if not isinstance(self.min_speakers, Unset):
+        _min_speakers_value: int | Unset = field_value(self, "min_speakers")
+        if not isinstance(_min_speakers_value, Unset):
             files.append(
-                ("min_speakers", (None, str(self.min_speakers).encode(), "text/plain"))
+                (
+                    "min_speakers",
+                    (None, str(_min_speakers_value).encode(), "text/plain"),
+                )
             )
 
-        if not isinstance(self.max_speakers, Unset):
+        _max_speakers_value: int | Unset = field_value(self, "max_speakers")
+        if not isinstance(_max_speakers_value, Unset):
             files.append(
-                ("max_speakers", (None, str(self.max_speakers).encode(), "text/plain"))
+                (
+                    "max_speakers",
+                    (None, str(_max_speakers_value).encode(), "text/plain"),
+                )
             )
 
         for prop_name, prop in self.additional_properties.items():
@@ -324,7 +371,7 @@ class AudioTranscriptionRequest(ResponseBody):
 
         try:
             _model = d.pop("model", UNSET)
-            model: AudioTranscriptionRequestModel | Unset
+            model: AudioTranscriptionRequestModel | None
             if isinstance(_model, Unset):
                 model = UNSET
             else:
@@ -343,7 +390,7 @@ class AudioTranscriptionRequest(ResponseBody):
 
         try:
             _response_format = d.pop("response_format", UNSET)
-            response_format: AudioTranscriptionRequestResponseFormat | Unset
+            response_format: AudioTranscriptionRequestResponseFormat | None
             if isinstance(_response_format, Unset):
                 response_format = UNSET
             else:
@@ -365,7 +412,7 @@ class AudioTranscriptionRequest(ResponseBody):
             timestamp_granularities: (
                 AudioTranscriptionRequestTimestampGranularitiesType0
                 | list[AudioTranscriptionRequestTimestampGranularitiesType1Item]
-                | Unset
+                | None
             )
             if _timestamp_granularities_data is UNSET:
                 timestamp_granularities = UNSET
@@ -376,10 +423,8 @@ class AudioTranscriptionRequest(ResponseBody):
                 ) -> (
                     AudioTranscriptionRequestTimestampGranularitiesType0
                     | list[AudioTranscriptionRequestTimestampGranularitiesType1Item]
-                    | Unset
+                    | None
                 ):
-                    if isinstance(data, Unset):
-                        return data
                     if isinstance(data, str):
                         timestamp_granularities_type_0 = check_audio_transcription_request_timestamp_granularities_type_0(
                             data
@@ -438,18 +483,26 @@ class AudioTranscriptionRequest(ResponseBody):
         if max_speakers is not UNSET and type(max_speakers) is not int:
             check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
 
-        _instance = cls(
-            file,
-            model,
-            language,
-            prompt,
-            response_format,
-            temperature,
-            timestamp_granularities,
-            diarize,
-            min_speakers,
-            max_speakers,
-        )
+        _instance = object.__new__(cls)
+        _instance.file = file
+        if model is not UNSET:
+            _instance.model = model
+        if language is not UNSET:
+            _instance.language = language
+        if prompt is not UNSET:
+            _instance.prompt = prompt
+        if response_format is not UNSET:
+            _instance.response_format = response_format
+        if temperature is not UNSET:
+            _instance.temperature = temperature
+        if timestamp_granularities is not UNSET:
+            _instance.timestamp_granularities = timestamp_granularities
+        if diarize is not UNSET:
+            _instance.diarize = diarize
+        if min_speakers is not UNSET:
+            _instance.min_speakers = min_speakers
+        if max_speakers is not UNSET:
+            _instance.max_speakers = max_speakers
 
         _instance.additional_properties = d
         return _instance
@@ -512,13 +565,13 @@ class AudioTranscriptionRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -533,6 +586,34 @@ class AudioTranscriptionRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.model is UNSET:
+            del self.model
+        if self.language is UNSET:
+            del self.language
+        if self.prompt is UNSET:
+            del self.prompt
+        if self.response_format is UNSET:
+            del self.response_format
+        if self.temperature is UNSET:
+            del self.temperature
+        if self.timestamp_granularities is UNSET:
+            del self.timestamp_granularities
+        if self.diarize is UNSET:
+            del self.diarize
+        if self.min_speakers is UNSET:
+            del self.min_speakers
+        if self.max_speakers is UNSET:
+            del self.max_speakers
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +60,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "words",
@@ -89,9 +93,9 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
         duration (float): The duration of the audio in seconds Example: 3.5.
         text (str): The transcribed text Example: Hello, world!.
         segments (list[AudioTranscriptionSegment]): Array of transcription segments
-        words (list[AudioTranscriptionWord] | Unset): Array of transcription words (only when timestamp_granularities
+        words (list[AudioTranscriptionWord] | None): Array of transcription words (only when timestamp_granularities
             includes 'word')
-        speaker_segments (list[AudioTranscriptionSpeakerSegment] | Unset): Array of transcription speaker segments (only
+        speaker_segments (list[AudioTranscriptionSpeakerSegment] | None): Array of transcription speaker segments (only
             when diarize is enabled)
     """
 
@@ -100,8 +104,8 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
     duration: float
     text: str
     segments: list[AudioTranscriptionSegment]
-    words: list[AudioTranscriptionWord] | Unset = UNSET
-    speaker_segments: list[AudioTranscriptionSpeakerSegment] | Unset = UNSET
+    words: list[AudioTranscriptionWord] | None = UNSET
+    speaker_segments: list[AudioTranscriptionSpeakerSegment] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,29 +129,33 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
         except (AttributeError, TypeError):
             segments = json_value(self.segments)
 
+        _words_value: list[AudioTranscriptionWord] | Unset = field_value(self, "words")
         try:
             words: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.words, Unset):
+            if not isinstance(_words_value, Unset):
                 words_item_list: list[dict[str, Any]] = []
-                for words_item_data in self.words:
+                for words_item_data in _words_value:
                     words_item = words_item_data.to_dict()
                     words_item_list.append(words_item)
                 words = words_item_list
 
         except (AttributeError, TypeError):
-            words = json_value(self.words)
+            words = json_value(_words_value)
 
+        _speaker_segments_value: list[AudioTranscriptionSpeakerSegment] | Unset = (
+            field_value(self, "speaker_segments")
+        )
         try:
             speaker_segments: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.speaker_segments, Unset):
+            if not isinstance(_speaker_segments_value, Unset):
                 speaker_segments_item_list: list[dict[str, Any]] = []
-                for speaker_segments_item_data in self.speaker_segments:
+                for speaker_segments_item_data in _speaker_segments_value:
                     speaker_segments_item = speaker_segments_item_data.to_dict()
                     speaker_segments_item_list.append(speaker_segments_item)
                 speaker_segments = speaker_segments_item_list
 
         except (AttributeError, TypeError):
-            speaker_segments = json_value(self.speaker_segments)
+            speaker_segments = json_value(_speaker_segments_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -216,7 +224,7 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
 
         try:
             _words = d.pop("words", UNSET)
-            words: list[AudioTranscriptionWord] | Unset = UNSET
+            words: list[AudioTranscriptionWord] | None = UNSET
             if _words is not UNSET:
                 if not isinstance(_words, list):
                     raise TypeError(f"expected a list, got {type(_words).__name__}")
@@ -236,7 +244,7 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
 
         try:
             _speaker_segments = d.pop("speaker_segments", UNSET)
-            speaker_segments: list[AudioTranscriptionSpeakerSegment] | Unset = UNSET
+            speaker_segments: list[AudioTranscriptionSpeakerSegment] | None = UNSET
             if _speaker_segments is not UNSET:
                 if not isinstance(_speaker_segments, list):
                     raise TypeError(
@@ -260,15 +268,16 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
                 exc, "AudioTranscriptionVerboseJsonResponse.speaker_segments"
             ) from None
 
-        _instance = cls(
-            task,
-            language,
-            duration,
-            text,
-            segments,
-            words,
-            speaker_segments,
-        )
+        _instance = object.__new__(cls)
+        _instance.task = task
+        _instance.language = language
+        _instance.duration = duration
+        _instance.text = text
+        _instance.segments = segments
+        if words is not UNSET:
+            _instance.words = words
+        if speaker_segments is not UNSET:
+            _instance.speaker_segments = speaker_segments
 
         _instance.additional_properties = d
         return _instance
@@ -361,13 +370,13 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -382,6 +391,20 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.words is UNSET:
+            del self.words
+        if self.speaker_segments is UNSET:
+            del self.speaker_segments
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="AudioTranscriptionWord")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("speaker_id",))
 
 
@@ -40,13 +44,13 @@ class AudioTranscriptionWord(ResponseBody):
         word (str): The word Example: Hello.
         start (float): Start time of the word in seconds Example: 0.0.
         end (float): End time of the word in seconds Example: 0.5.
-        speaker_id (str | Unset): The speaker id for the word (only when diarize is enabled) Example: SPEAKER_00.
+        speaker_id (str | None): The speaker id for the word (only when diarize is enabled) Example: SPEAKER_00.
     """
 
     word: str
     start: float
     end: float
-    speaker_id: str | Unset = UNSET
+    speaker_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,7 +60,8 @@ class AudioTranscriptionWord(ResponseBody):
 
         end = self.end
 
-        speaker_id = self.speaker_id
+        _speaker_id_value: str | Unset = field_value(self, "speaker_id")
+        speaker_id = _speaker_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -91,12 +96,12 @@ class AudioTranscriptionWord(ResponseBody):
         if speaker_id is not UNSET and type(speaker_id) is not str:
             check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
 
-        _instance = cls(
-            word,
-            start,
-            end,
-            speaker_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.word = word
+        _instance.start = start
+        _instance.end = end
+        if speaker_id is not UNSET:
+            _instance.speaker_id = speaker_id
 
         _instance.additional_properties = d
         return _instance
@@ -139,13 +144,13 @@ class AudioTranscriptionWord(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -160,6 +165,18 @@ class AudioTranscriptionWord(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.speaker_id is UNSET:
+            del self.speaker_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

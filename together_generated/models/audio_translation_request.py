@@ -34,13 +34,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="AudioTranslationRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "model",
@@ -72,28 +76,28 @@ class AudioTranslationRequest(ResponseBody):
     """
     Attributes:
         file (File | str): Audio file upload or public HTTP/HTTPS URL. Supported formats .wav, .mp3, .m4a, .webm, .flac.
-        model (AudioTranslationRequestModel | Unset): Model to use for translation Default: 'openai/whisper-large-v3'.
-        language (str | Unset): Target output language. Optional ISO 639-1 language code. If omitted, language is set to
+        model (AudioTranslationRequestModel | None): Model to use for translation Default: 'openai/whisper-large-v3'.
+        language (str | None): Target output language. Optional ISO 639-1 language code. If omitted, language is set to
             English. Default: 'en'. Example: en.
-        prompt (str | Unset): Optional text to bias decoding.
-        response_format (AudioTranslationRequestResponseFormat | Unset): The format of the response Default: 'json'.
-        temperature (float | Unset): Sampling temperature between 0.0 and 1.0 Default: 0.0.
+        prompt (str | None): Optional text to bias decoding.
+        response_format (AudioTranslationRequestResponseFormat | None): The format of the response Default: 'json'.
+        temperature (float | None): Sampling temperature between 0.0 and 1.0 Default: 0.0.
         timestamp_granularities (AudioTranslationRequestTimestampGranularitiesType0 |
-            list[AudioTranslationRequestTimestampGranularitiesType1Item] | Unset): Controls level of timestamp detail in
+            list[AudioTranslationRequestTimestampGranularitiesType1Item] | None): Controls level of timestamp detail in
             verbose_json. Only used when response_format is verbose_json. Can be a single granularity or an array to get
             multiple levels. Default: 'segment'. Example: ['word', 'segment'].
     """
 
     file: File | str
-    model: AudioTranslationRequestModel | Unset = UNSET
-    language: str | Unset = UNSET
-    prompt: str | Unset = UNSET
-    response_format: AudioTranslationRequestResponseFormat | Unset = UNSET
-    temperature: float | Unset = UNSET
+    model: AudioTranslationRequestModel | None = UNSET
+    language: str | None = UNSET
+    prompt: str | None = UNSET
+    response_format: AudioTranslationRequestResponseFormat | None = UNSET
+    temperature: float | None = UNSET
     timestamp_granularities: (
         AudioTranslationRequestTimestampGranularitiesType0
         | list[AudioTranslationRequestTimestampGranularitiesType1Item]
-        | Unset
+        | None
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -108,31 +112,43 @@ class AudioTranslationRequest(ResponseBody):
         except (AttributeError, TypeError):
             file = json_value(self.file)
 
+        _model_value: AudioTranslationRequestModel | Unset = field_value(self, "model")
         model: str | Unset = UNSET
-        if not isinstance(self.model, Unset):
-            model = self.model
+        if not isinstance(_model_value, Unset):
+            model = _model_value
 
-        language = self.language
+        _language_value: str | Unset = field_value(self, "language")
+        language = _language_value
 
-        prompt = self.prompt
+        _prompt_value: str | Unset = field_value(self, "prompt")
+        prompt = _prompt_value
 
+        _response_format_value: AudioTranslationRequestResponseFormat | Unset = (
+            field_value(self, "response_format")
+        )
         response_format: str | Unset = UNSET
-        if not isinstance(self.response_format, Unset):
-            response_format = self.response_format
+        if not isinstance(_response_format_value, Unset):
+            response_format = _response_format_value
 
-        temperature = self.temperature
+        _temperature_value: float | Unset = field_value(self, "temperature")
+        temperature = _temperature_value
 
+        _timestamp_granularities_value: (
+            AudioTranslationRequestTimestampGranularitiesType0
+            | list[AudioTranslationRequestTimestampGranularitiesType1Item]
+            | Unset
+        ) = field_value(self, "timestamp_granularities")
         try:
             timestamp_granularities: list[str] | str | Unset
-            if isinstance(self.timestamp_granularities, Unset):
+            if isinstance(_timestamp_granularities_value, Unset):
                 timestamp_granularities = UNSET
-            elif isinstance(self.timestamp_granularities, str):
-                timestamp_granularities = self.timestamp_granularities
+            elif isinstance(_timestamp_granularities_value, str):
+                timestamp_granularities = _timestamp_granularities_value
             else:
                 timestamp_granularities_type_1_item_list: list[str] = []
                 for (
                     timestamp_granularities_type_1_item_data
-                ) in self.timestamp_granularities:
+                ) in _timestamp_granularities_value:
                     timestamp_granularities_type_1_item: str = (
                         timestamp_granularities_type_1_item_data
                     )
@@ -142,7 +158,7 @@ class AudioTranslationRequest(ResponseBody):
                 timestamp_granularities = timestamp_granularities_type_1_item_list
 
         except (AttributeError, TypeError):
-            timestamp_granularities = json_value(self.timestamp_granularities)
+            timestamp_granularities = json_value(_timestamp_granularities_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -174,38 +190,50 @@ class AudioTranslationRequest(ResponseBody):
         else:
             files.append(("file", (None, str(self.file).encode(), "text/plain")))
 
-        if not isinstance(self.model, Unset):
-            files.append(("model", (None, str(self.model).encode(), "text/plain")))
+        _model_value: AudioTranslationRequestModel | Unset = field_value(self, "model")
+        if not isinstance(_model_value, Unset):
+            files.append(("model", (None, str(_model_value).encode(), "text/plain")))
 
-        if not isinstance(self.language, Unset):
+        _language_value: str | Unset = field_value(self, "language")
+        if not isinstance(_language_value, Unset):
             files.append(
-                ("language", (None, str(self.language).encode(), "text/plain"))
+                ("language", (None, str(_language_value).encode(), "text/plain"))
             )
 
-        if not isinstance(self.prompt, Unset):
-            files.append(("prompt", (None, str(self.prompt).encode(), "text/plain")))
+        _prompt_value: str | Unset = field_value(self, "prompt")
+        if not isinstance(_prompt_value, Unset):
+            files.append(("prompt", (None, str(_prompt_value).encode(), "text/plain")))
 
-        if not isinstance(self.response_format, Unset):
+        _response_format_value: AudioTranslationRequestResponseFormat | Unset = (
+            field_value(self, "response_format")
+        )
+        if not isinstance(_response_format_value, Unset):
             files.append(
                 (
                     "response_format",
-                    (None, str(self.response_format).encode(), "text/plain"),
+                    (None, str(_response_format_value).encode(), "text/plain"),
                 )
             )
 
-        if not isinstance(self.temperature, Unset):
+        _temperature_value: float | Unset = field_value(self, "temperature")
+        if not isinstance(_temperature_value, Unset):
             files.append(
-                ("temperature", (None, str(self.temperature).encode(), "text/plain"))
+                ("temperature", (None, str(_temperature_value).encode(), "text/plain"))
             )
 
-        if not isinstance(self.timestamp_granularities, Unset):
-            if isinstance(self.timestamp_granularities, str):
+        _timestamp_granularities_value: (
+            AudioTranslationRequestTimestampGranularitiesType0
+            | list[AudioTranslationRequestTimestampGranularitiesType1Item]
+            | Unset
+        ) = field_value(self, "timestamp_granularities")
+        if not isinstance(_timestamp_granularities_value, Unset):
+            if isinstance(_timestamp_granularities_value, str):
                 files.append(
                     (
                         "timestamp_granularities",
                         (
                             None,
-                            str(self.timestamp_granularities).encode(),
+                            str(_timestamp_granularities_value).encode(),
                             "text/plain",
                         ),
                     )
@@ -213,7 +241,7 @@ class AudioTranslationRequest(ResponseBody):
             else:
                 for (
                     timestamp_granularities_type_1_item_element
-                ) in self.timestamp_granularities:
+                ) in _timestamp_granularities_value:
                     files.append(
                         (
                             "timestamp_granularities",
@@ -265,7 +293,7 @@ class AudioTranslationRequest(ResponseBody):
 
         try:
             _model = d.pop("model", UNSET)
-            model: AudioTranslationRequestModel | Unset
+            model: AudioTranslationRequestModel | None
             if isinstance(_model, Unset):
                 model = UNSET
             else:
@@ -284,7 +312,7 @@ class AudioTranslationRequest(ResponseBody):
 
         try:
             _response_format = d.pop("response_format", UNSET)
-            response_format: AudioTranslationRequestResponseFormat | Unset
+            response_format: AudioTranslationRequestResponseFormat | None
             if isinstance(_response_format, Unset):
                 response_format = UNSET
             else:
@@ -304,7 +332,7 @@ class AudioTranslationRequest(ResponseBody):
             timestamp_granularities: (
                 AudioTranslationRequestTimestampGranularitiesType0
                 | list[AudioTranslationRequestTimestampGranularitiesType1Item]
-                | Unset
+                | None
             )
             if _timestamp_granularities_data is UNSET:
                 timestamp_granularities = UNSET
@@ -315,10 +343,8 @@ class AudioTranslationRequest(ResponseBody):
                 ) -> (
                     AudioTranslationRequestTimestampGranularitiesType0
                     | list[AudioTranslationRequestTimestampGranularitiesType1Item]
-                    | Unset
+                    | None
                 ):
-                    if isinstance(data, Unset):
-                        return data
                     if isinstance(data, str):
                         timestamp_granularities_type_0 = check_audio_translation_request_timestamp_granularities_type_0(
                             data
@@ -365,15 +391,20 @@ class AudioTranslationRequest(ResponseBody):
                 exc, "AudioTranslationRequest.timestamp_granularities"
             ) from None
 
-        _instance = cls(
-            file,
-            model,
-            language,
-            prompt,
-            response_format,
-            temperature,
-            timestamp_granularities,
-        )
+        _instance = object.__new__(cls)
+        _instance.file = file
+        if model is not UNSET:
+            _instance.model = model
+        if language is not UNSET:
+            _instance.language = language
+        if prompt is not UNSET:
+            _instance.prompt = prompt
+        if response_format is not UNSET:
+            _instance.response_format = response_format
+        if temperature is not UNSET:
+            _instance.temperature = temperature
+        if timestamp_granularities is not UNSET:
+            _instance.timestamp_granularities = timestamp_granularities
 
         _instance.additional_properties = d
         return _instance
@@ -427,13 +458,13 @@ class AudioTranslationRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -448,6 +479,28 @@ class AudioTranslationRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.model is UNSET:
+            del self.model
+        if self.language is UNSET:
+            del self.language
+        if self.prompt is UNSET:
+            del self.prompt
+        if self.response_format is UNSET:
+            del self.response_format
+        if self.temperature is UNSET:
+            del self.temperature
+        if self.timestamp_granularities is UNSET:
+            del self.timestamp_granularities
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

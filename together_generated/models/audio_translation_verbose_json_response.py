@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +52,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("words",))
 
 
@@ -75,7 +79,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
         duration (float): The duration of the audio in seconds Example: 3.5.
         text (str): The translated text Example: Hello, world!.
         segments (list[AudioTranscriptionSegment]): Array of translation segments
-        words (list[AudioTranscriptionWord] | Unset): Array of translation words (only when timestamp_granularities
+        words (list[AudioTranscriptionWord] | None): Array of translation words (only when timestamp_granularities
             includes 'word')
     """
 
@@ -84,7 +88,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
     duration: float
     text: str
     segments: list[AudioTranscriptionSegment]
-    words: list[AudioTranscriptionWord] | Unset = UNSET
+    words: list[AudioTranscriptionWord] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,17 +112,18 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
         except (AttributeError, TypeError):
             segments = json_value(self.segments)
 
+        _words_value: list[AudioTranscriptionWord] | Unset = field_value(self, "words")
         try:
             words: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.words, Unset):
+            if not isinstance(_words_value, Unset):
                 words_item_list: list[dict[str, Any]] = []
-                for words_item_data in self.words:
+                for words_item_data in _words_value:
                     words_item = words_item_data.to_dict()
                     words_item_list.append(words_item)
                 words = words_item_list
 
         except (AttributeError, TypeError):
-            words = json_value(self.words)
+            words = json_value(_words_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -181,7 +186,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
 
         try:
             _words = d.pop("words", UNSET)
-            words: list[AudioTranscriptionWord] | Unset = UNSET
+            words: list[AudioTranscriptionWord] | None = UNSET
             if _words is not UNSET:
                 if not isinstance(_words, list):
                     raise TypeError(f"expected a list, got {type(_words).__name__}")
@@ -199,14 +204,14 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
                 exc, "AudioTranslationVerboseJsonResponse.words"
             ) from None
 
-        _instance = cls(
-            task,
-            language,
-            duration,
-            text,
-            segments,
-            words,
-        )
+        _instance = object.__new__(cls)
+        _instance.task = task
+        _instance.language = language
+        _instance.duration = duration
+        _instance.text = text
+        _instance.segments = segments
+        if words is not UNSET:
+            _instance.words = words
 
         _instance.additional_properties = d
         return _instance
@@ -283,13 +288,13 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -304,6 +309,18 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.words is UNSET:
+            del self.words
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -16,15 +16,19 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="BatchJob")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "id",
@@ -70,83 +74,101 @@ _FIELDS: frozenset[str] = frozenset(
 class BatchJob(ResponseBody):
     """
     Attributes:
-        id (str | Unset):  Example: 01234567-8901-2345-6789-012345678901.
-        user_id (str | Unset):  Example: user_789xyz012.
-        input_file_id (str | Unset):  Example: file-input123abc456def.
-        file_size_bytes (int | Unset): Size of input file in bytes Example: 1048576.
-        status (BatchJobStatus | Unset): Current status of the batch job Example: IN_PROGRESS.
-        job_deadline (datetime.datetime | Unset):  Example: 2024-01-15T15:30:00Z.
-        created_at (datetime.datetime | Unset):  Example: 2024-01-15T14:30:00Z.
-        endpoint (str | Unset):  Example: /v1/chat/completions.
-        progress (float | Unset): Completion progress (0.0 to 100) Example: 75.0.
-        model_id (str | Unset): Model used for processing requests Example: Qwen/Qwen3.5-9B.
-        output_file_id (str | Unset):  Example: file-output789xyz012ghi.
-        error_file_id (str | Unset):  Example: file-errors456def789jkl.
-        error (str | Unset):
-        completed_at (datetime.datetime | Unset):  Example: 2024-01-15T15:45:30Z.
+        id (str | None):  Example: 01234567-8901-2345-6789-012345678901.
+        user_id (str | None):  Example: user_789xyz012.
+        input_file_id (str | None):  Example: file-input123abc456def.
+        file_size_bytes (int | None): Size of input file in bytes Example: 1048576.
+        status (BatchJobStatus | None): Current status of the batch job Example: IN_PROGRESS.
+        job_deadline (datetime.datetime | None):  Example: 2024-01-15T15:30:00Z.
+        created_at (datetime.datetime | None):  Example: 2024-01-15T14:30:00Z.
+        endpoint (str | None):  Example: /v1/chat/completions.
+        progress (float | None): Completion progress (0.0 to 100) Example: 75.0.
+        model_id (str | None): Model used for processing requests Example: Qwen/Qwen3.5-9B.
+        output_file_id (str | None):  Example: file-output789xyz012ghi.
+        error_file_id (str | None):  Example: file-errors456def789jkl.
+        error (str | None):
+        completed_at (datetime.datetime | None):  Example: 2024-01-15T15:45:30Z.
     """
 
-    id: str | Unset = UNSET
-    user_id: str | Unset = UNSET
-    input_file_id: str | Unset = UNSET
-    file_size_bytes: int | Unset = UNSET
-    status: BatchJobStatus | Unset = UNSET
-    job_deadline: datetime.datetime | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    endpoint: str | Unset = UNSET
-    progress: float | Unset = UNSET
-    model_id: str | Unset = UNSET
-    output_file_id: str | Unset = UNSET
-    error_file_id: str | Unset = UNSET
-    error: str | Unset = UNSET
-    completed_at: datetime.datetime | Unset = UNSET
+    id: str | None = UNSET
+    user_id: str | None = UNSET
+    input_file_id: str | None = UNSET
+    file_size_bytes: int | None = UNSET
+    status: BatchJobStatus | None = UNSET
+    job_deadline: datetime.datetime | None = UNSET
+    created_at: datetime.datetime | None = UNSET
+    endpoint: str | None = UNSET
+    progress: float | None = UNSET
+    model_id: str | None = UNSET
+    output_file_id: str | None = UNSET
+    error_file_id: str | None = UNSET
+    error: str | None = UNSET
+    completed_at: datetime.datetime | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        _id_value: str | Unset = field_value(self, "id")
+        id = _id_value
 
-        user_id = self.user_id
+        _user_id_value: str | Unset = field_value(self, "user_id")
+        user_id = _user_id_value
 
-        input_file_id = self.input_file_id
+        _input_file_id_value: str | Unset = field_value(self, "input_file_id")
+        input_file_id = _input_file_id_value
 
-        file_size_bytes = self.file_size_bytes
+        _file_size_bytes_value: int | Unset = field_value(self, "file_size_bytes")
+        file_size_bytes = _file_size_bytes_value
 
+        _status_value: BatchJobStatus | Unset = field_value(self, "status")
         status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        if not isinstance(_status_value, Unset):
+            status = _status_value
 
+        _job_deadline_value: datetime.datetime | Unset = field_value(
+            self, "job_deadline"
+        )
         try:
             job_deadline: str | Unset = UNSET
-            if not isinstance(self.job_deadline, Unset):
-                job_deadline = self.job_deadline.isoformat()
+            if not isinstance(_job_deadline_value, Unset):
+                job_deadline = _job_deadline_value.isoformat()
         except (AttributeError, TypeError):
-            job_deadline = json_value(self.job_deadline)
+            job_deadline = json_value(_job_deadline_value)
 
+        _created_at_value: datetime.datetime | Unset = field_value(self, "created_at")
         try:
             created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            if not isinstance(_created_at_value, Unset):
+                created_at = _created_at_value.isoformat()
         except (AttributeError, TypeError):
-            created_at = json_value(self.created_at)
+            created_at = json_value(_created_at_value)
 
-        endpoint = self.endpoint
+        _endpoint_value: str | Unset = field_value(self, "endpoint")
+        endpoint = _endpoint_value
 
-        progress = self.progress
+        _progress_value: float | Unset = field_value(self, "progress")
+        progress = _progress_value
 
-        model_id = self.model_id
+        _model_id_value: str | Unset = field_value(self, "model_id")
+        model_id = _model_id_value
 
-        output_file_id = self.output_file_id
+        _output_file_id_value: str | Unset = field_value(self, "output_file_id")
+        output_file_id = _output_file_id_value
 
-        error_file_id = self.error_file_id
+        _error_file_id_value: str | Unset = field_value(self, "error_file_id")
+        error_file_id = _error_file_id_value
 
-        error = self.error
+        _error_value: str | Unset = field_value(self, "error")
+        error = _error_value
 
+        _completed_at_value: datetime.datetime | Unset = field_value(
+            self, "completed_at"
+        )
         try:
             completed_at: str | Unset = UNSET
-            if not isinstance(self.completed_at, Unset):
-                completed_at = self.completed_at.isoformat()
+            if not isinstance(_completed_at_value, Unset):
+                completed_at = _completed_at_value.isoformat()
         except (AttributeError, TypeError):
-            completed_at = json_value(self.completed_at)
+            completed_at = json_value(_completed_at_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -203,7 +225,7 @@ class BatchJob(ResponseBody):
 
         try:
             _status = d.pop("status", UNSET)
-            status: BatchJobStatus | Unset
+            status: BatchJobStatus | None
             if isinstance(_status, Unset):
                 status = UNSET
             else:
@@ -214,7 +236,7 @@ class BatchJob(ResponseBody):
 
         try:
             _job_deadline = d.pop("job_deadline", UNSET)
-            job_deadline: datetime.datetime | Unset
+            job_deadline: datetime.datetime | None
             if isinstance(_job_deadline, Unset):
                 job_deadline = UNSET
             else:
@@ -225,7 +247,7 @@ class BatchJob(ResponseBody):
 
         try:
             _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
+            created_at: datetime.datetime | None
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
@@ -260,7 +282,7 @@ class BatchJob(ResponseBody):
 
         try:
             _completed_at = d.pop("completed_at", UNSET)
-            completed_at: datetime.datetime | Unset
+            completed_at: datetime.datetime | None
             if isinstance(_completed_at, Unset):
                 completed_at = UNSET
             else:
@@ -269,22 +291,35 @@ class BatchJob(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "BatchJob.completed_at") from None
 
-        _instance = cls(
-            id,
-            user_id,
-            input_file_id,
-            file_size_bytes,
-            status,
-            job_deadline,
-            created_at,
-            endpoint,
-            progress,
-            model_id,
-            output_file_id,
-            error_file_id,
-            error,
-            completed_at,
-        )
+        _instance = object.__new__(cls)
+        if id is not UNSET:
+            _instance.id = id
+        if user_id is not UNSET:
+            _instance.user_id = user_id
+        if input_file_id is not UNSET:
+            _instance.input_file_id = input_file_id
+        if file_size_bytes is not UNSET:
+            _instance.file_size_bytes = file_size_bytes
+        if status is not UNSET:
+            _instance.status = status
+        if job_deadline is not UNSET:
+            _instance.job_deadline = job_deadline
+        if created_at is not UNSET:
+            _instance.created_at = created_at
+        if endpoint is not UNSET:
+            _instance.endpoint = endpoint
+        if progress is not UNSET:
+            _instance.progress = progress
+        if model_id is not UNSET:
+            _instance.model_id = model_id
+        if output_file_id is not UNSET:
+            _instance.output_file_id = output_file_id
+        if error_file_id is not UNSET:
+            _instance.error_file_id = error_file_id
+        if error is not UNSET:
+            _instance.error = error
+        if completed_at is not UNSET:
+            _instance.completed_at = completed_at
 
         _instance.additional_properties = d
         return _instance
@@ -363,13 +398,13 @@ class BatchJob(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -384,6 +419,44 @@ class BatchJob(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.id is UNSET:
+            del self.id
+        if self.user_id is UNSET:
+            del self.user_id
+        if self.input_file_id is UNSET:
+            del self.input_file_id
+        if self.file_size_bytes is UNSET:
+            del self.file_size_bytes
+        if self.status is UNSET:
+            del self.status
+        if self.job_deadline is UNSET:
+            del self.job_deadline
+        if self.created_at is UNSET:
+            del self.created_at
+        if self.endpoint is UNSET:
+            del self.endpoint
+        if self.progress is UNSET:
+            del self.progress
+        if self.model_id is UNSET:
+            del self.model_id
+        if self.output_file_id is UNSET:
+            del self.output_file_id
+        if self.error_file_id is UNSET:
+            del self.error_file_id
+        if self.error is UNSET:
+            del self.error
+        if self.completed_at is UNSET:
+            del self.completed_at
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

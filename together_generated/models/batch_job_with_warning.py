@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +40,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "job",
@@ -59,25 +63,27 @@ _FIELDS: frozenset[str] = frozenset(
 class BatchJobWithWarning(ResponseBody):
     """
     Attributes:
-        job (BatchJob | Unset):
-        warning (str | Unset):
+        job (BatchJob | None):
+        warning (str | None):
     """
 
-    job: BatchJob | Unset = UNSET
-    warning: str | Unset = UNSET
+    job: BatchJob | None = UNSET
+    warning: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _job_value: BatchJob | Unset = field_value(self, "job")
         try:
             job: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.job, Unset):
-                job = self.job.to_dict()
+            if not isinstance(_job_value, Unset):
+                job = _job_value.to_dict()
         except (AttributeError, TypeError):
-            job = json_value(self.job)
+            job = json_value(_job_value)
 
-        warning = self.warning
+        _warning_value: str | Unset = field_value(self, "warning")
+        warning = _warning_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -96,7 +102,7 @@ class BatchJobWithWarning(ResponseBody):
         d = dict(src_dict)
         try:
             _job = d.pop("job", UNSET)
-            job: BatchJob | Unset
+            job: BatchJob | None
             if isinstance(_job, Unset):
                 job = UNSET
             else:
@@ -109,10 +115,11 @@ class BatchJobWithWarning(ResponseBody):
         if warning is not UNSET and type(warning) is not str:
             check_value(warning, str, "BatchJobWithWarning.warning")
 
-        _instance = cls(
-            job,
-            warning,
-        )
+        _instance = object.__new__(cls)
+        if job is not UNSET:
+            _instance.job = job
+        if warning is not UNSET:
+            _instance.warning = warning
 
         _instance.additional_properties = d
         return _instance
@@ -155,13 +162,13 @@ class BatchJobWithWarning(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -176,6 +183,20 @@ class BatchJobWithWarning(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.job is UNSET:
+            del self.job
+        if self.warning is UNSET:
+            del self.warning
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

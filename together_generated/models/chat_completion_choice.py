@@ -15,7 +15,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +49,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("logprobs",))
 
 
@@ -68,13 +72,13 @@ class ChatCompletionChoice(ResponseBody):
         index (int):
         finish_reason (FinishReason):
         delta (ChatCompletionChoiceChatCompletionChoiceDelta):
-        logprobs (LogprobsPart | Unset):
+        logprobs (LogprobsPart | None):
     """
 
     index: int
     finish_reason: FinishReason
     delta: ChatCompletionChoiceChatCompletionChoiceDelta
-    logprobs: LogprobsPart | Unset = UNSET
+    logprobs: LogprobsPart | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,12 +93,13 @@ class ChatCompletionChoice(ResponseBody):
         except (AttributeError, TypeError):
             delta = json_value(self.delta)
 
+        _logprobs_value: LogprobsPart | Unset = field_value(self, "logprobs")
         try:
             logprobs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.logprobs, Unset):
-                logprobs = self.logprobs.to_dict()
+            if not isinstance(_logprobs_value, Unset):
+                logprobs = _logprobs_value.to_dict()
         except (AttributeError, TypeError):
-            logprobs = json_value(self.logprobs)
+            logprobs = json_value(_logprobs_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -135,7 +140,7 @@ class ChatCompletionChoice(ResponseBody):
 
         try:
             _logprobs = d.pop("logprobs", UNSET)
-            logprobs: LogprobsPart | Unset
+            logprobs: LogprobsPart | None
             if isinstance(_logprobs, Unset):
                 logprobs = UNSET
             else:
@@ -144,12 +149,12 @@ class ChatCompletionChoice(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChoice.logprobs") from None
 
-        _instance = cls(
-            index,
-            finish_reason,
-            delta,
-            logprobs,
-        )
+        _instance = object.__new__(cls)
+        _instance.index = index
+        _instance.finish_reason = finish_reason
+        _instance.delta = delta
+        if logprobs is not UNSET:
+            _instance.logprobs = logprobs
 
         _instance.additional_properties = d
         return _instance
@@ -204,13 +209,13 @@ class ChatCompletionChoice(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -225,6 +230,18 @@ class ChatCompletionChoice(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.logprobs is UNSET:
+            del self.logprobs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

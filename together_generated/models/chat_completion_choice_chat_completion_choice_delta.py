@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +52,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "token_id",
@@ -79,21 +83,21 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
     """
     Attributes:
         role (ChatCompletionChoiceChatCompletionChoiceDeltaRole):
-        token_id (int | Unset):
-        content (None | str | Unset):
-        tool_calls (list[ToolChoice] | Unset):
-        function_call (ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0 | None | Unset):
-        reasoning (None | str | Unset):
+        token_id (int | None):
+        content (None | str):
+        tool_calls (list[ToolChoice] | None):
+        function_call (ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0 | None):
+        reasoning (None | str):
     """
 
     role: ChatCompletionChoiceChatCompletionChoiceDeltaRole
-    token_id: int | Unset = UNSET
-    content: None | str | Unset = UNSET
-    tool_calls: list[ToolChoice] | Unset = UNSET
+    token_id: int | None = UNSET
+    content: None | str = UNSET
+    tool_calls: list[ToolChoice] | None = UNSET
     function_call: (
-        ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0 | None | Unset
+        ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0 | None
     ) = UNSET
-    reasoning: None | str | Unset = UNSET
+    reasoning: None | str = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,51 +105,60 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
             _lazy_imports()
         role: str = self.role
 
-        token_id = self.token_id
+        _token_id_value: int | Unset = field_value(self, "token_id")
+        token_id = _token_id_value
 
+        _content_value: None | str | Unset = field_value(self, "content")
         try:
             content: None | str | Unset
-            if isinstance(self.content, Unset):
+            if isinstance(_content_value, Unset):
                 content = UNSET
             else:
-                content = self.content
+                content = _content_value
         except (AttributeError, TypeError):
-            content = json_value(self.content)
+            content = json_value(_content_value)
 
+        _tool_calls_value: list[ToolChoice] | Unset = field_value(self, "tool_calls")
         try:
             tool_calls: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.tool_calls, Unset):
+            if not isinstance(_tool_calls_value, Unset):
                 tool_calls_item_list: list[dict[str, Any]] = []
-                for tool_calls_item_data in self.tool_calls:
+                for tool_calls_item_data in _tool_calls_value:
                     tool_calls_item = tool_calls_item_data.to_dict()
                     tool_calls_item_list.append(tool_calls_item)
                 tool_calls = tool_calls_item_list
 
         except (AttributeError, TypeError):
-            tool_calls = json_value(self.tool_calls)
+            tool_calls = json_value(_tool_calls_value)
 
+        _function_call_value: (
+            ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0
+            | None
+            | Unset
+        ) = field_value(self, "function_call")
         try:
             function_call: dict[str, Any] | None | Unset
-            if isinstance(self.function_call, Unset):
+            if isinstance(_function_call_value, Unset):
                 function_call = UNSET
             elif isinstance(
-                self.function_call,
+                _function_call_value,
                 ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0,
             ):
-                function_call = self.function_call.to_dict()
+                function_call = _function_call_value.to_dict()
             else:
-                function_call = self.function_call
+                function_call = _function_call_value
         except (AttributeError, TypeError):
-            function_call = json_value(self.function_call)
+            function_call = json_value(_function_call_value)
 
+        _reasoning_value: None | str | Unset = field_value(self, "reasoning")
         try:
             reasoning: None | str | Unset
-            if isinstance(self.reasoning, Unset):
+            if isinstance(_reasoning_value, Unset):
                 reasoning = UNSET
             else:
-                reasoning = self.reasoning
+                reasoning = _reasoning_value
         except (AttributeError, TypeError):
-            reasoning = json_value(self.reasoning)
+            reasoning = json_value(_reasoning_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -189,7 +202,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
             )
 
         try:
-            content: None | str | Unset = d.pop("content", UNSET)
+            content: None | str = d.pop("content", UNSET)
             if (
                 content is not UNSET
                 and type(content) is not str
@@ -207,7 +220,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
-            tool_calls: list[ToolChoice] | Unset = UNSET
+            tool_calls: list[ToolChoice] | None = UNSET
             if _tool_calls is not UNSET:
                 if not isinstance(_tool_calls, list):
                     raise TypeError(
@@ -230,9 +243,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
         try:
             _function_call_data = d.pop("function_call", UNSET)
             function_call: (
-                ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0
-                | None
-                | Unset
+                ChatCompletionChoiceChatCompletionChoiceDeltaFunctionCallType0 | None
             )
             if _function_call_data is None:
                 function_call = None
@@ -255,7 +266,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
             ) from None
 
         try:
-            reasoning: None | str | Unset = d.pop("reasoning", UNSET)
+            reasoning: None | str = d.pop("reasoning", UNSET)
             if (
                 reasoning is not UNSET
                 and type(reasoning) is not str
@@ -271,14 +282,18 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                 exc, "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning"
             ) from None
 
-        _instance = cls(
-            role,
-            token_id,
-            content,
-            tool_calls,
-            function_call,
-            reasoning,
-        )
+        _instance = object.__new__(cls)
+        _instance.role = role
+        if token_id is not UNSET:
+            _instance.token_id = token_id
+        if content is not UNSET:
+            _instance.content = content
+        if tool_calls is not UNSET:
+            _instance.tool_calls = tool_calls
+        if function_call is not UNSET:
+            _instance.function_call = function_call
+        if reasoning is not UNSET:
+            _instance.reasoning = reasoning
 
         _instance.additional_properties = d
         return _instance
@@ -349,13 +364,13 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -370,6 +385,26 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.token_id is UNSET:
+            del self.token_id
+        if self.content is UNSET:
+            del self.content
+        if self.tool_calls is UNSET:
+            del self.tool_calls
+        if self.function_call is UNSET:
+            del self.function_call
+        if self.reasoning is UNSET:
+            del self.reasoning
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -15,7 +15,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +49,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "text",
@@ -78,61 +82,68 @@ _FIELDS: frozenset[str] = frozenset(
 class ChatCompletionChoicesDataItem(ResponseBody):
     """
     Attributes:
-        text (str | Unset):
-        index (int | Unset):
-        seed (int | Unset):
-        finish_reason (FinishReason | Unset):
-        message (ChatCompletionMessage | Unset):
-        logprobs (LogprobsPart | None | Unset):
-        top_logprobs (TopLogprobs | Unset): Top log probabilities for the tokens.
+        text (str | None):
+        index (int | None):
+        seed (int | None):
+        finish_reason (FinishReason | None):
+        message (ChatCompletionMessage | None):
+        logprobs (LogprobsPart | None):
+        top_logprobs (TopLogprobs | None): Top log probabilities for the tokens.
     """
 
-    text: str | Unset = UNSET
-    index: int | Unset = UNSET
-    seed: int | Unset = UNSET
-    finish_reason: FinishReason | Unset = UNSET
-    message: ChatCompletionMessage | Unset = UNSET
-    logprobs: LogprobsPart | None | Unset = UNSET
-    top_logprobs: TopLogprobs | Unset = UNSET
+    text: str | None = UNSET
+    index: int | None = UNSET
+    seed: int | None = UNSET
+    finish_reason: FinishReason | None = UNSET
+    message: ChatCompletionMessage | None = UNSET
+    logprobs: LogprobsPart | None = UNSET
+    top_logprobs: TopLogprobs | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        text = self.text
+        _text_value: str | Unset = field_value(self, "text")
+        text = _text_value
 
-        index = self.index
+        _index_value: int | Unset = field_value(self, "index")
+        index = _index_value
 
-        seed = self.seed
+        _seed_value: int | Unset = field_value(self, "seed")
+        seed = _seed_value
 
+        _finish_reason_value: FinishReason | Unset = field_value(self, "finish_reason")
         finish_reason: str | Unset = UNSET
-        if not isinstance(self.finish_reason, Unset):
-            finish_reason = self.finish_reason
+        if not isinstance(_finish_reason_value, Unset):
+            finish_reason = _finish_reason_value
 
+        _message_value: ChatCompletionMessage | Unset = field_value(self, "message")
         try:
             message: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.message, Unset):
-                message = self.message.to_dict()
+            if not isinstance(_message_value, Unset):
+                message = _message_value.to_dict()
         except (AttributeError, TypeError):
-            message = json_value(self.message)
+            message = json_value(_message_value)
 
+        _logprobs_value: LogprobsPart | None | Unset = field_value(self, "logprobs")
         try:
             logprobs: dict[str, Any] | None | Unset
-            if isinstance(self.logprobs, Unset):
+            if isinstance(_logprobs_value, Unset):
                 logprobs = UNSET
-            elif isinstance(self.logprobs, LogprobsPart):
-                logprobs = self.logprobs.to_dict()
+            elif isinstance(_logprobs_value, LogprobsPart):
+                logprobs = _logprobs_value.to_dict()
             else:
-                logprobs = self.logprobs
+                logprobs = _logprobs_value
         except (AttributeError, TypeError):
-            logprobs = json_value(self.logprobs)
+            logprobs = json_value(_logprobs_value)
 
+        _top_logprobs_value: TopLogprobs | Unset = field_value(self, "top_logprobs")
         try:
             top_logprobs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.top_logprobs, Unset):
-                top_logprobs = self.top_logprobs.to_dict()
+            if not isinstance(_top_logprobs_value, Unset):
+                top_logprobs = _top_logprobs_value.to_dict()
         except (AttributeError, TypeError):
-            top_logprobs = json_value(self.top_logprobs)
+            top_logprobs = json_value(_top_logprobs_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -173,7 +184,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
         try:
             _finish_reason = d.pop("finish_reason", UNSET)
-            finish_reason: FinishReason | Unset
+            finish_reason: FinishReason | None
             if isinstance(_finish_reason, Unset):
                 finish_reason = UNSET
             else:
@@ -186,7 +197,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
         try:
             _message = d.pop("message", UNSET)
-            message: ChatCompletionMessage | Unset
+            message: ChatCompletionMessage | None
             if isinstance(_message, Unset):
                 message = UNSET
             else:
@@ -197,7 +208,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
         try:
             _logprobs_data = d.pop("logprobs", UNSET)
-            logprobs: LogprobsPart | None | Unset
+            logprobs: LogprobsPart | None
             if _logprobs_data is None:
                 logprobs = None
             elif _logprobs_data is UNSET:
@@ -216,7 +227,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
-            top_logprobs: TopLogprobs | Unset
+            top_logprobs: TopLogprobs | None
             if isinstance(_top_logprobs, Unset):
                 top_logprobs = UNSET
             else:
@@ -227,15 +238,21 @@ class ChatCompletionChoicesDataItem(ResponseBody):
                 exc, "ChatCompletionChoicesDataItem.top_logprobs"
             ) from None
 
-        _instance = cls(
-            text,
-            index,
-            seed,
-            finish_reason,
-            message,
-            logprobs,
-            top_logprobs,
-        )
+        _instance = object.__new__(cls)
+        if text is not UNSET:
+            _instance.text = text
+        if index is not UNSET:
+            _instance.index = index
+        if seed is not UNSET:
+            _instance.seed = seed
+        if finish_reason is not UNSET:
+            _instance.finish_reason = finish_reason
+        if message is not UNSET:
+            _instance.message = message
+        if logprobs is not UNSET:
+            _instance.logprobs = logprobs
+        if top_logprobs is not UNSET:
+            _instance.top_logprobs = top_logprobs
 
         _instance.additional_properties = d
         return _instance
@@ -309,13 +326,13 @@ class ChatCompletionChoicesDataItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -330,6 +347,30 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.text is UNSET:
+            del self.text
+        if self.index is UNSET:
+            del self.index
+        if self.seed is UNSET:
+            del self.seed
+        if self.finish_reason is UNSET:
+            del self.finish_reason
+        if self.message is UNSET:
+            del self.message
+        if self.logprobs is UNSET:
+            del self.logprobs
+        if self.top_logprobs is UNSET:
+            del self.top_logprobs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -19,7 +19,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -54,7 +57,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "system_fingerprint",
@@ -88,9 +92,9 @@ class ChatCompletionChunk(ResponseBody):
         created (int):
         model (str):  Example: mistralai/Mixtral-8x7B-Instruct-v0.1.
         choices (list[ChatCompletionChunkChoicesItem]):
-        system_fingerprint (str | Unset):
-        usage (None | Unset | UsageData):
-        warnings (list[InferenceWarning] | Unset):
+        system_fingerprint (str | None):
+        usage (None | UsageData):
+        warnings (list[InferenceWarning] | None):
     """
 
     id: str
@@ -98,9 +102,9 @@ class ChatCompletionChunk(ResponseBody):
     created: int
     model: str
     choices: list[ChatCompletionChunkChoicesItem]
-    system_fingerprint: str | Unset = UNSET
-    usage: None | Unset | UsageData = UNSET
-    warnings: list[InferenceWarning] | Unset = UNSET
+    system_fingerprint: str | None = UNSET
+    usage: None | UsageData = UNSET
+    warnings: list[InferenceWarning] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,30 +128,33 @@ class ChatCompletionChunk(ResponseBody):
         except (AttributeError, TypeError):
             choices = json_value(self.choices)
 
-        system_fingerprint = self.system_fingerprint
+        _system_fingerprint_value: str | Unset = field_value(self, "system_fingerprint")
+        system_fingerprint = _system_fingerprint_value
 
+        _usage_value: None | Unset | UsageData = field_value(self, "usage")
         try:
             usage: dict[str, Any] | None | Unset
-            if isinstance(self.usage, Unset):
+            if isinstance(_usage_value, Unset):
                 usage = UNSET
-            elif isinstance(self.usage, UsageData):
-                usage = self.usage.to_dict()
+            elif isinstance(_usage_value, UsageData):
+                usage = _usage_value.to_dict()
             else:
-                usage = self.usage
+                usage = _usage_value
         except (AttributeError, TypeError):
-            usage = json_value(self.usage)
+            usage = json_value(_usage_value)
 
+        _warnings_value: list[InferenceWarning] | Unset = field_value(self, "warnings")
         try:
             warnings: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.warnings, Unset):
+            if not isinstance(_warnings_value, Unset):
                 warnings_item_list: list[dict[str, Any]] = []
-                for warnings_item_data in self.warnings:
+                for warnings_item_data in _warnings_value:
                     warnings_item = warnings_item_data.to_dict()
                     warnings_item_list.append(warnings_item)
                 warnings = warnings_item_list
 
         except (AttributeError, TypeError):
-            warnings = json_value(self.warnings)
+            warnings = json_value(_warnings_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -221,7 +228,7 @@ class ChatCompletionChunk(ResponseBody):
 
         try:
             _usage_data = d.pop("usage", UNSET)
-            usage: None | Unset | UsageData
+            usage: None | UsageData
             if _usage_data is None:
                 usage = None
             elif _usage_data is UNSET:
@@ -240,7 +247,7 @@ class ChatCompletionChunk(ResponseBody):
 
         try:
             _warnings = d.pop("warnings", UNSET)
-            warnings: list[InferenceWarning] | Unset = UNSET
+            warnings: list[InferenceWarning] | None = UNSET
             if _warnings is not UNSET:
                 if not isinstance(_warnings, list):
                     raise TypeError(f"expected a list, got {type(_warnings).__name__}")
@@ -256,16 +263,18 @@ class ChatCompletionChunk(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunk.warnings") from None
 
-        _instance = cls(
-            id,
-            object_,
-            created,
-            model,
-            choices,
-            system_fingerprint,
-            usage,
-            warnings,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.object_ = object_
+        _instance.created = created
+        _instance.model = model
+        _instance.choices = choices
+        if system_fingerprint is not UNSET:
+            _instance.system_fingerprint = system_fingerprint
+        if usage is not UNSET:
+            _instance.usage = usage
+        if warnings is not UNSET:
+            _instance.warnings = warnings
 
         _instance.additional_properties = d
         return _instance
@@ -349,13 +358,13 @@ class ChatCompletionChunk(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -370,6 +379,22 @@ class ChatCompletionChunk(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.system_fingerprint is UNSET:
+            del self.system_fingerprint
+        if self.usage is UNSET:
+            del self.usage
+        if self.warnings is UNSET:
+            del self.warnings
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

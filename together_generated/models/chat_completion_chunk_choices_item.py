@@ -15,7 +15,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +49,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "logprobs",
@@ -76,17 +80,17 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
         index (int):
         finish_reason (FinishReason | None):
         delta (ChatCompletionChunkChoicesItemChatCompletionChoiceDelta):
-        logprobs (float | None | Unset):
-        top_logprobs (TopLogprobs | Unset): Top log probabilities for the tokens.
-        seed (int | None | Unset):
+        logprobs (float | None):
+        top_logprobs (TopLogprobs | None): Top log probabilities for the tokens.
+        seed (int | None):
     """
 
     index: int
     finish_reason: FinishReason | None
     delta: ChatCompletionChunkChoicesItemChatCompletionChoiceDelta
-    logprobs: float | None | Unset = UNSET
-    top_logprobs: TopLogprobs | Unset = UNSET
-    seed: int | None | Unset = UNSET
+    logprobs: float | None = UNSET
+    top_logprobs: TopLogprobs | None = UNSET
+    seed: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,30 +112,33 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
         except (AttributeError, TypeError):
             delta = json_value(self.delta)
 
+        _logprobs_value: float | None | Unset = field_value(self, "logprobs")
         try:
             logprobs: float | None | Unset
-            if isinstance(self.logprobs, Unset):
+            if isinstance(_logprobs_value, Unset):
                 logprobs = UNSET
             else:
-                logprobs = self.logprobs
+                logprobs = _logprobs_value
         except (AttributeError, TypeError):
-            logprobs = json_value(self.logprobs)
+            logprobs = json_value(_logprobs_value)
 
+        _top_logprobs_value: TopLogprobs | Unset = field_value(self, "top_logprobs")
         try:
             top_logprobs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.top_logprobs, Unset):
-                top_logprobs = self.top_logprobs.to_dict()
+            if not isinstance(_top_logprobs_value, Unset):
+                top_logprobs = _top_logprobs_value.to_dict()
         except (AttributeError, TypeError):
-            top_logprobs = json_value(self.top_logprobs)
+            top_logprobs = json_value(_top_logprobs_value)
 
+        _seed_value: int | None | Unset = field_value(self, "seed")
         try:
             seed: int | None | Unset
-            if isinstance(self.seed, Unset):
+            if isinstance(_seed_value, Unset):
                 seed = UNSET
             else:
-                seed = self.seed
+                seed = _seed_value
         except (AttributeError, TypeError):
-            seed = json_value(self.seed)
+            seed = json_value(_seed_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -188,7 +195,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             raise field_error(exc, "ChatCompletionChunkChoicesItem.delta") from None
 
         try:
-            logprobs: float | None | Unset = d.pop("logprobs", UNSET)
+            logprobs: float | None = d.pop("logprobs", UNSET)
             if (
                 logprobs is not UNSET
                 and type(logprobs) not in (float, int)
@@ -207,7 +214,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
-            top_logprobs: TopLogprobs | Unset
+            top_logprobs: TopLogprobs | None
             if isinstance(_top_logprobs, Unset):
                 top_logprobs = UNSET
             else:
@@ -219,7 +226,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             ) from None
 
         try:
-            seed: int | None | Unset = d.pop("seed", UNSET)
+            seed: int | None = d.pop("seed", UNSET)
             if (
                 seed is not UNSET
                 and type(seed) is not int
@@ -233,14 +240,16 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
 
-        _instance = cls(
-            index,
-            finish_reason,
-            delta,
-            logprobs,
-            top_logprobs,
-            seed,
-        )
+        _instance = object.__new__(cls)
+        _instance.index = index
+        _instance.finish_reason = finish_reason
+        _instance.delta = delta
+        if logprobs is not UNSET:
+            _instance.logprobs = logprobs
+        if top_logprobs is not UNSET:
+            _instance.top_logprobs = top_logprobs
+        if seed is not UNSET:
+            _instance.seed = seed
 
         _instance.additional_properties = d
         return _instance
@@ -303,13 +312,13 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -324,6 +333,22 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.logprobs is UNSET:
+            del self.logprobs
+        if self.top_logprobs is UNSET:
+            del self.top_logprobs
+        if self.seed is UNSET:
+            del self.seed
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

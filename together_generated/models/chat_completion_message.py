@@ -17,7 +17,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +51,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "tool_calls",
@@ -76,16 +80,16 @@ class ChatCompletionMessage(ResponseBody):
     Attributes:
         content (None | str):
         role (ChatCompletionMessageRole):
-        tool_calls (list[ToolChoice] | Unset):
-        function_call (ChatCompletionMessageFunctionCall | Unset):
-        reasoning (None | str | Unset):
+        tool_calls (list[ToolChoice] | None):
+        function_call (ChatCompletionMessageFunctionCall | None):
+        reasoning (None | str):
     """
 
     content: None | str
     role: ChatCompletionMessageRole
-    tool_calls: list[ToolChoice] | Unset = UNSET
-    function_call: ChatCompletionMessageFunctionCall | Unset = UNSET
-    reasoning: None | str | Unset = UNSET
+    tool_calls: list[ToolChoice] | None = UNSET
+    function_call: ChatCompletionMessageFunctionCall | None = UNSET
+    reasoning: None | str = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,33 +103,38 @@ class ChatCompletionMessage(ResponseBody):
 
         role: str = self.role
 
+        _tool_calls_value: list[ToolChoice] | Unset = field_value(self, "tool_calls")
         try:
             tool_calls: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.tool_calls, Unset):
+            if not isinstance(_tool_calls_value, Unset):
                 tool_calls_item_list: list[dict[str, Any]] = []
-                for tool_calls_item_data in self.tool_calls:
+                for tool_calls_item_data in _tool_calls_value:
                     tool_calls_item = tool_calls_item_data.to_dict()
                     tool_calls_item_list.append(tool_calls_item)
                 tool_calls = tool_calls_item_list
 
         except (AttributeError, TypeError):
-            tool_calls = json_value(self.tool_calls)
+            tool_calls = json_value(_tool_calls_value)
 
+        _function_call_value: ChatCompletionMessageFunctionCall | Unset = field_value(
+            self, "function_call"
+        )
         try:
             function_call: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.function_call, Unset):
-                function_call = self.function_call.to_dict()
+            if not isinstance(_function_call_value, Unset):
+                function_call = _function_call_value.to_dict()
         except (AttributeError, TypeError):
-            function_call = json_value(self.function_call)
+            function_call = json_value(_function_call_value)
 
+        _reasoning_value: None | str | Unset = field_value(self, "reasoning")
         try:
             reasoning: None | str | Unset
-            if isinstance(self.reasoning, Unset):
+            if isinstance(_reasoning_value, Unset):
                 reasoning = UNSET
             else:
-                reasoning = self.reasoning
+                reasoning = _reasoning_value
         except (AttributeError, TypeError):
-            reasoning = json_value(self.reasoning)
+            reasoning = json_value(_reasoning_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -171,7 +180,7 @@ class ChatCompletionMessage(ResponseBody):
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
-            tool_calls: list[ToolChoice] | Unset = UNSET
+            tool_calls: list[ToolChoice] | None = UNSET
             if _tool_calls is not UNSET:
                 if not isinstance(_tool_calls, list):
                     raise TypeError(
@@ -191,7 +200,7 @@ class ChatCompletionMessage(ResponseBody):
 
         try:
             _function_call = d.pop("function_call", UNSET)
-            function_call: ChatCompletionMessageFunctionCall | Unset
+            function_call: ChatCompletionMessageFunctionCall | None
             if isinstance(_function_call, Unset):
                 function_call = UNSET
             else:
@@ -203,7 +212,7 @@ class ChatCompletionMessage(ResponseBody):
             raise field_error(exc, "ChatCompletionMessage.function_call") from None
 
         try:
-            reasoning: None | str | Unset = d.pop("reasoning", UNSET)
+            reasoning: None | str = d.pop("reasoning", UNSET)
             if (
                 reasoning is not UNSET
                 and type(reasoning) is not str
@@ -217,13 +226,15 @@ class ChatCompletionMessage(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionMessage.reasoning") from None
 
-        _instance = cls(
-            content,
-            role,
-            tool_calls,
-            function_call,
-            reasoning,
-        )
+        _instance = object.__new__(cls)
+        _instance.content = content
+        _instance.role = role
+        if tool_calls is not UNSET:
+            _instance.tool_calls = tool_calls
+        if function_call is not UNSET:
+            _instance.function_call = function_call
+        if reasoning is not UNSET:
+            _instance.reasoning = reasoning
 
         _instance.additional_properties = d
         return _instance
@@ -286,13 +297,13 @@ class ChatCompletionMessage(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -307,6 +318,22 @@ class ChatCompletionMessage(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.tool_calls is UNSET:
+            del self.tool_calls
+        if self.function_call is UNSET:
+            del self.function_call
+        if self.reasoning is UNSET:
+            del self.reasoning
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

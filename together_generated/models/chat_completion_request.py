@@ -33,7 +33,10 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -256,7 +259,8 @@ def _lenient_response_format(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "max_tokens",
@@ -331,45 +335,45 @@ class ChatCompletionRequest(ResponseBody):
             messages comprising the conversation so far.
         model (str): The name of the model to query.<br> <br> [See all of Together AI's chat
             models](https://docs.together.ai/docs/serverless-models#chat-models)
-        max_tokens (int | Unset): The maximum number of tokens to generate.
-        stop (list[str] | Unset): A list of string sequences that will truncate (stop) inference text output. For
+        max_tokens (int | None): The maximum number of tokens to generate.
+        stop (list[str] | None): A list of string sequences that will truncate (stop) inference text output. For
             example, "</s>" will stop generation as soon as the model generates the given token.
-        temperature (float | Unset): A decimal number from 0-1 that determines the degree of randomness in the response.
+        temperature (float | None): A decimal number from 0-1 that determines the degree of randomness in the response.
             A temperature less than 1 favors more correctness and is appropriate for question answering or summarization. A
             value closer to 1 introduces more randomness in the output.
-        top_p (float | Unset): A percentage (also called the nucleus parameter) that's used to dynamically adjust the
+        top_p (float | None): A percentage (also called the nucleus parameter) that's used to dynamically adjust the
             number of choices for each predicted token based on the cumulative probabilities. It specifies a probability
             threshold below which all less likely tokens are filtered out. This technique helps maintain diversity and
             generate more fluent and natural-sounding text.
-        top_k (int | Unset): An integer that's used to limit the number of choices for the next predicted word or token.
+        top_k (int | None): An integer that's used to limit the number of choices for the next predicted word or token.
             It specifies the maximum number of tokens to consider at each step, based on their probability of occurrence.
             This technique helps to speed up the generation process and can improve the quality of the generated text by
             focusing on the most likely options.
-        context_length_exceeded_behavior (ChatCompletionRequestContextLengthExceededBehavior | Unset): Defined the
+        context_length_exceeded_behavior (ChatCompletionRequestContextLengthExceededBehavior | None): Defined the
             behavior of the API when max_tokens exceed the maximum context length of the model. When set to 'error', API
             will return 400 with appropriate error message. When set to 'truncate', override the max_tokens with maximum
             context length of the model. Default: 'error'.
-        repetition_penalty (float | Unset): A number that controls the diversity of generated text by reducing the
+        repetition_penalty (float | None): A number that controls the diversity of generated text by reducing the
             likelihood of repeated sequences. Higher values decrease repetition.
-        stream (bool | Unset): If true, stream tokens as Server-Sent Events as the model generates them instead of
+        stream (bool | None): If true, stream tokens as Server-Sent Events as the model generates them instead of
             waiting for the full model response. The stream terminates with `data: [DONE]`. If false, return a single JSON
             object containing the results.
-        logprobs (int | Unset): An integer between 0 and 20 of the top k tokens to return log probabilities for at each
+        logprobs (int | None): An integer between 0 and 20 of the top k tokens to return log probabilities for at each
             generation step, instead of just the sampled token. Log probabilities help assess model confidence in token
             predictions.
-        echo (bool | Unset): If true, the response will contain the prompt. Can be used with `logprobs` to return prompt
+        echo (bool | None): If true, the response will contain the prompt. Can be used with `logprobs` to return prompt
             logprobs.
-        n (int | Unset): The number of completions to generate for each prompt.
-        min_p (float | Unset): A number between 0 and 1 that can be used as an alternative to top_p and top-k.
-        presence_penalty (float | Unset): A number between -2.0 and 2.0 where a positive value increases the likelihood
+        n (int | None): The number of completions to generate for each prompt.
+        min_p (float | None): A number between 0 and 1 that can be used as an alternative to top_p and top-k.
+        presence_penalty (float | None): A number between -2.0 and 2.0 where a positive value increases the likelihood
             of a model talking about new topics.
-        frequency_penalty (float | Unset): A number between -2.0 and 2.0 where a positive value decreases the likelihood
+        frequency_penalty (float | None): A number between -2.0 and 2.0 where a positive value decreases the likelihood
             of repeating tokens that have already been mentioned.
-        logit_bias (ChatCompletionRequestLogitBias | Unset): Adjusts the likelihood of specific tokens appearing in the
+        logit_bias (ChatCompletionRequestLogitBias | None): Adjusts the likelihood of specific tokens appearing in the
             generated output. Example: {'1024': -10.5, '105': 21.4}.
-        seed (int | Unset): Seed value for reproducibility. Example: 42.
-        function_call (ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Unset):
-        response_format (ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatText | Unset): An object
+        seed (int | None): Seed value for reproducibility. Example: 42.
+        function_call (ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | None):
+        response_format (ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatText | None): An object
             specifying the format that the model must output.
 
             Setting to `{ "type": "json_schema", "json_schema": {...} }` enables
@@ -380,20 +384,20 @@ class ChatCompletionRequest(ResponseBody):
             Setting to `{ "type": "json_object" }` enables the older JSON mode, which
             ensures the message the model generates is valid JSON. Using `json_schema`
             is preferred for models that support it.
-        tools (list[ToolsPart] | Unset): A list of tools the model may call. Currently, only functions are supported as
-            a tool. Use this to provide a list of functions the model may generate JSON inputs for.
-        tool_choice (str | ToolChoice | Unset): Controls which (if any) function is called by the model. By default uses
+        tools (list[ToolsPart] | None): A list of tools the model may call. Currently, only functions are supported as a
+            tool. Use this to provide a list of functions the model may generate JSON inputs for.
+        tool_choice (str | ToolChoice | None): Controls which (if any) function is called by the model. By default uses
             `auto`, which lets the model pick between generating a message or calling a function.
-        compliance (Literal['hipaa'] | Unset):
-        chat_template_kwargs (ChatCompletionRequestChatTemplateKwargs | Unset): Additional configuration to pass to
-            model engine.
-        safety_model (str | Unset): The name of the moderation model used to validate tokens. Choose from the available
+        compliance (Literal['hipaa'] | None):
+        chat_template_kwargs (ChatCompletionRequestChatTemplateKwargs | None): Additional configuration to pass to model
+            engine.
+        safety_model (str | None): The name of the moderation model used to validate tokens. Choose from the available
             moderation models found [here](https://docs.together.ai/docs/inference-models#moderation-models). Example:
             safety_model_name.
-        reasoning_effort (ChatCompletionRequestReasoningEffort | Unset): Controls the level of reasoning effort the
-            model should apply when generating responses. Higher values may result in more thoughtful and detailed responses
-            but may take longer to generate. Example: medium.
-        reasoning (ChatCompletionRequestReasoning | Unset): For models that support toggling reasoning functionality,
+        reasoning_effort (ChatCompletionRequestReasoningEffort | None): Controls the level of reasoning effort the model
+            should apply when generating responses. Higher values may result in more thoughtful and detailed responses but
+            may take longer to generate. Example: medium.
+        reasoning (ChatCompletionRequestReasoning | None): For models that support toggling reasoning functionality,
             this object can be used to control that functionality.
     """
 
@@ -405,39 +409,39 @@ class ChatCompletionRequest(ResponseBody):
         | ChatCompletionUserMessageParam
     ]
     model: str
-    max_tokens: int | Unset = UNSET
-    stop: list[str] | Unset = UNSET
-    temperature: float | Unset = UNSET
-    top_p: float | Unset = UNSET
-    top_k: int | Unset = UNSET
+    max_tokens: int | None = UNSET
+    stop: list[str] | None = UNSET
+    temperature: float | None = UNSET
+    top_p: float | None = UNSET
+    top_k: int | None = UNSET
     context_length_exceeded_behavior: (
-        ChatCompletionRequestContextLengthExceededBehavior | Unset
+        ChatCompletionRequestContextLengthExceededBehavior | None
     ) = UNSET
-    repetition_penalty: float | Unset = UNSET
-    stream: bool | Unset = UNSET
-    logprobs: int | Unset = UNSET
-    echo: bool | Unset = UNSET
-    n: int | Unset = UNSET
-    min_p: float | Unset = UNSET
-    presence_penalty: float | Unset = UNSET
-    frequency_penalty: float | Unset = UNSET
-    logit_bias: ChatCompletionRequestLogitBias | Unset = UNSET
-    seed: int | Unset = UNSET
+    repetition_penalty: float | None = UNSET
+    stream: bool | None = UNSET
+    logprobs: int | None = UNSET
+    echo: bool | None = UNSET
+    n: int | None = UNSET
+    min_p: float | None = UNSET
+    presence_penalty: float | None = UNSET
+    frequency_penalty: float | None = UNSET
+    logit_bias: ChatCompletionRequestLogitBias | None = UNSET
+    seed: int | None = UNSET
     function_call: (
         ChatCompletionRequestFunctionCallType0
         | ChatCompletionRequestFunctionCallType1
-        | Unset
+        | None
     ) = UNSET
     response_format: (
-        ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatText | Unset
+        ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatText | None
     ) = UNSET
-    tools: list[ToolsPart] | Unset = UNSET
-    tool_choice: str | ToolChoice | Unset = UNSET
-    compliance: Literal["hipaa"] | Unset = UNSET
-    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Unset = UNSET
-    safety_model: str | Unset = UNSET
-    reasoning_effort: ChatCompletionRequestReasoningEffort | Unset = UNSET
-    reasoning: ChatCompletionRequestReasoning | Unset = UNSET
+    tools: list[ToolsPart] | None = UNSET
+    tool_choice: str | ToolChoice | None = UNSET
+    compliance: Literal["hipaa"] | None = UNSET
+    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | None = UNSET
+    safety_model: str | None = UNSET
+    reasoning_effort: ChatCompletionRequestReasoningEffort | None = UNSET
+    reasoning: ChatCompletionRequestReasoning | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -468,121 +472,167 @@ class ChatCompletionRequest(ResponseBody):
 
         model = self.model
 
-        max_tokens = self.max_tokens
+        _max_tokens_value: int | Unset = field_value(self, "max_tokens")
+        max_tokens = _max_tokens_value
 
+        _stop_value: list[str] | Unset = field_value(self, "stop")
         try:
             stop: list[str] | Unset = UNSET
-            if not isinstance(self.stop, Unset):
-                stop = self.stop
+            if not isinstance(_stop_value, Unset):
+                stop = _stop_value
 
         except (AttributeError, TypeError):
-            stop = json_value(self.stop)
+            stop = json_value(_stop_value)
 
-        temperature = self.temperature
+        _temperature_value: float | Unset = field_value(self, "temperature")
+        temperature = _temperature_value
 
-        top_p = self.top_p
+        _top_p_value: float | Unset = field_value(self, "top_p")
+        top_p = _top_p_value
 
-        top_k = self.top_k
+        _top_k_value: int | Unset = field_value(self, "top_k")
+        top_k = _top_k_value
 
+        _context_length_exceeded_behavior_value: (
+            ChatCompletionRequestContextLengthExceededBehavior | Unset
+        ) = field_value(self, "context_length_exceeded_behavior")
         context_length_exceeded_behavior: str | Unset = UNSET
-        if not isinstance(self.context_length_exceeded_behavior, Unset):
-            context_length_exceeded_behavior = self.context_length_exceeded_behavior
+        if not isinstance(_context_length_exceeded_behavior_value, Unset):
+            context_length_exceeded_behavior = _context_length_exceeded_behavior_value
 
-        repetition_penalty = self.repetition_penalty
+        _repetition_penalty_value: float | Unset = field_value(
+            self, "repetition_penalty"
+        )
+        repetition_penalty = _repetition_penalty_value
 
-        stream = self.stream
+        _stream_value: bool | Unset = field_value(self, "stream")
+        stream = _stream_value
 
-        logprobs = self.logprobs
+        _logprobs_value: int | Unset = field_value(self, "logprobs")
+        logprobs = _logprobs_value
 
-        echo = self.echo
+        _echo_value: bool | Unset = field_value(self, "echo")
+        echo = _echo_value
 
-        n = self.n
+        _n_value: int | Unset = field_value(self, "n")
+        n = _n_value
 
-        min_p = self.min_p
+        _min_p_value: float | Unset = field_value(self, "min_p")
+        min_p = _min_p_value
 
-        presence_penalty = self.presence_penalty
+        _presence_penalty_value: float | Unset = field_value(self, "presence_penalty")
+        presence_penalty = _presence_penalty_value
 
-        frequency_penalty = self.frequency_penalty
+        _frequency_penalty_value: float | Unset = field_value(self, "frequency_penalty")
+        frequency_penalty = _frequency_penalty_value
 
+        _logit_bias_value: ChatCompletionRequestLogitBias | Unset = field_value(
+            self, "logit_bias"
+        )
         try:
             logit_bias: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.logit_bias, Unset):
-                logit_bias = self.logit_bias.to_dict()
+            if not isinstance(_logit_bias_value, Unset):
+                logit_bias = _logit_bias_value.to_dict()
         except (AttributeError, TypeError):
-            logit_bias = json_value(self.logit_bias)
+            logit_bias = json_value(_logit_bias_value)
 
-        seed = self.seed
+        _seed_value: int | Unset = field_value(self, "seed")
+        seed = _seed_value
 
+        _function_call_value: (
+            ChatCompletionRequestFunctionCallType0
+            | ChatCompletionRequestFunctionCallType1
+            | Unset
+        ) = field_value(self, "function_call")
         try:
             function_call: dict[str, Any] | str | Unset
-            if isinstance(self.function_call, Unset):
+            if isinstance(_function_call_value, Unset):
                 function_call = UNSET
-            elif isinstance(self.function_call, str):
-                function_call = self.function_call
+            elif isinstance(_function_call_value, str):
+                function_call = _function_call_value
             else:
-                function_call = self.function_call.to_dict()
+                function_call = _function_call_value.to_dict()
 
         except (AttributeError, TypeError):
-            function_call = json_value(self.function_call)
+            function_call = json_value(_function_call_value)
 
+        _response_format_value: (
+            ResponseFormatJsonObject
+            | ResponseFormatJsonSchema
+            | ResponseFormatText
+            | Unset
+        ) = field_value(self, "response_format")
         try:
             response_format: dict[str, Any] | Unset
-            if isinstance(self.response_format, Unset):
+            if isinstance(_response_format_value, Unset):
                 response_format = UNSET
-            elif isinstance(self.response_format, ResponseFormatText):
-                response_format = self.response_format.to_dict()
-            elif isinstance(self.response_format, ResponseFormatJsonSchema):
-                response_format = self.response_format.to_dict()
+            elif isinstance(_response_format_value, ResponseFormatText):
+                response_format = _response_format_value.to_dict()
+            elif isinstance(_response_format_value, ResponseFormatJsonSchema):
+                response_format = _response_format_value.to_dict()
             else:
-                response_format = self.response_format.to_dict()
+                response_format = _response_format_value.to_dict()
 
         except (AttributeError, TypeError):
-            response_format = json_value(self.response_format)
+            response_format = json_value(_response_format_value)
 
+        _tools_value: list[ToolsPart] | Unset = field_value(self, "tools")
         try:
             tools: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.tools, Unset):
+            if not isinstance(_tools_value, Unset):
                 tools_item_list: list[dict[str, Any]] = []
-                for tools_item_data in self.tools:
+                for tools_item_data in _tools_value:
                     tools_item = tools_item_data.to_dict()
                     tools_item_list.append(tools_item)
                 tools = tools_item_list
 
         except (AttributeError, TypeError):
-            tools = json_value(self.tools)
+            tools = json_value(_tools_value)
 
+        _tool_choice_value: str | ToolChoice | Unset = field_value(self, "tool_choice")
         try:
             tool_choice: dict[str, Any] | str | Unset
-            if isinstance(self.tool_choice, Unset):
+            if isinstance(_tool_choice_value, Unset):
                 tool_choice = UNSET
-            elif isinstance(self.tool_choice, ToolChoice):
-                tool_choice = self.tool_choice.to_dict()
+            elif isinstance(_tool_choice_value, ToolChoice):
+                tool_choice = _tool_choice_value.to_dict()
             else:
-                tool_choice = self.tool_choice
+                tool_choice = _tool_choice_value
         except (AttributeError, TypeError):
-            tool_choice = json_value(self.tool_choice)
+            tool_choice = json_value(_tool_choice_value)
 
-        compliance = self.compliance
+        _compliance_value: Literal["hipaa"] | Unset = field_value(self, "compliance")
+        compliance = _compliance_value
 
+        _chat_template_kwargs_value: ChatCompletionRequestChatTemplateKwargs | Unset = (
+            field_value(self, "chat_template_kwargs")
+        )
         try:
             chat_template_kwargs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.chat_template_kwargs, Unset):
-                chat_template_kwargs = self.chat_template_kwargs.to_dict()
+            if not isinstance(_chat_template_kwargs_value, Unset):
+                chat_template_kwargs = _chat_template_kwargs_value.to_dict()
         except (AttributeError, TypeError):
-            chat_template_kwargs = json_value(self.chat_template_kwargs)
+            chat_template_kwargs = json_value(_chat_template_kwargs_value)
 
-        safety_model = self.safety_model
+        _safety_model_value: str | Unset = field_value(self, "safety_model")
+        safety_model = _safety_model_value
 
+        _reasoning_effort_value: ChatCompletionRequestReasoningEffort | Unset = (
+            field_value(self, "reasoning_effort")
+        )
         reasoning_effort: str | Unset = UNSET
-        if not isinstance(self.reasoning_effort, Unset):
-            reasoning_effort = self.reasoning_effort
+        if not isinstance(_reasoning_effort_value, Unset):
+            reasoning_effort = _reasoning_effort_value
 
+        _reasoning_value: ChatCompletionRequestReasoning | Unset = field_value(
+            self, "reasoning"
+        )
         try:
             reasoning: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.reasoning, Unset):
-                reasoning = self.reasoning.to_dict()
+            if not isinstance(_reasoning_value, Unset):
+                reasoning = _reasoning_value.to_dict()
         except (AttributeError, TypeError):
-            reasoning = json_value(self.reasoning)
+            reasoning = json_value(_reasoning_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -762,7 +812,7 @@ class ChatCompletionRequest(ResponseBody):
                 "context_length_exceeded_behavior", UNSET
             )
             context_length_exceeded_behavior: (
-                ChatCompletionRequestContextLengthExceededBehavior | Unset
+                ChatCompletionRequestContextLengthExceededBehavior | None
             )
             if isinstance(_context_length_exceeded_behavior, Unset):
                 context_length_exceeded_behavior = UNSET
@@ -824,7 +874,7 @@ class ChatCompletionRequest(ResponseBody):
 
         try:
             _logit_bias = d.pop("logit_bias", UNSET)
-            logit_bias: ChatCompletionRequestLogitBias | Unset
+            logit_bias: ChatCompletionRequestLogitBias | None
             if isinstance(_logit_bias, Unset):
                 logit_bias = UNSET
             else:
@@ -842,7 +892,7 @@ class ChatCompletionRequest(ResponseBody):
             function_call: (
                 ChatCompletionRequestFunctionCallType0
                 | ChatCompletionRequestFunctionCallType1
-                | Unset
+                | None
             )
             if _function_call_data is UNSET:
                 function_call = UNSET
@@ -853,10 +903,8 @@ class ChatCompletionRequest(ResponseBody):
                 ) -> (
                     ChatCompletionRequestFunctionCallType0
                     | ChatCompletionRequestFunctionCallType1
-                    | Unset
+                    | None
                 ):
-                    if isinstance(data, Unset):
-                        return data
                     if isinstance(data, str):
                         function_call_type_0 = (
                             check_chat_completion_request_function_call_type_0(data)
@@ -884,7 +932,7 @@ class ChatCompletionRequest(ResponseBody):
                 ResponseFormatJsonObject
                 | ResponseFormatJsonSchema
                 | ResponseFormatText
-                | Unset
+                | None
             )
             if _response_format_data is UNSET:
                 response_format = UNSET
@@ -896,10 +944,8 @@ class ChatCompletionRequest(ResponseBody):
                     ResponseFormatJsonObject
                     | ResponseFormatJsonSchema
                     | ResponseFormatText
-                    | Unset
+                    | None
                 ):
-                    if isinstance(data, Unset):
-                        return data
                     if not isinstance(data, dict):
                         raise TypeError(
                             f"expected an object, got {type(data).__name__} {data!r:.60}"
@@ -934,7 +980,7 @@ class ChatCompletionRequest(ResponseBody):
 
         try:
             _tools = d.pop("tools", UNSET)
-            tools: list[ToolsPart] | Unset = UNSET
+            tools: list[ToolsPart] | None = UNSET
             if _tools is not UNSET:
                 if not isinstance(_tools, list):
                     raise TypeError(f"expected a list, got {type(_tools).__name__}")
@@ -952,14 +998,12 @@ class ChatCompletionRequest(ResponseBody):
 
         try:
             _tool_choice_data = d.pop("tool_choice", UNSET)
-            tool_choice: str | ToolChoice | Unset
+            tool_choice: str | ToolChoice | None
             if _tool_choice_data is UNSET:
                 tool_choice = UNSET
             else:
 
-                def _parse_tool_choice(data: object) -> str | ToolChoice | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                def _parse_tool_choice(data: object) -> str | ToolChoice | None:
                     if isinstance(data, dict):
                         tool_choice_type_1 = ToolChoice.from_dict(data)
 
@@ -986,7 +1030,7 @@ class ChatCompletionRequest(ResponseBody):
 
         try:
             _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
-            chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Unset
+            chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | None
             if isinstance(_chat_template_kwargs, Unset):
                 chat_template_kwargs = UNSET
             else:
@@ -1007,7 +1051,7 @@ class ChatCompletionRequest(ResponseBody):
 
         try:
             _reasoning_effort = d.pop("reasoning_effort", UNSET)
-            reasoning_effort: ChatCompletionRequestReasoningEffort | Unset
+            reasoning_effort: ChatCompletionRequestReasoningEffort | None
             if isinstance(_reasoning_effort, Unset):
                 reasoning_effort = UNSET
             else:
@@ -1020,7 +1064,7 @@ class ChatCompletionRequest(ResponseBody):
 
         try:
             _reasoning = d.pop("reasoning", UNSET)
-            reasoning: ChatCompletionRequestReasoning | Unset
+            reasoning: ChatCompletionRequestReasoning | None
             if isinstance(_reasoning, Unset):
                 reasoning = UNSET
             else:
@@ -1029,35 +1073,61 @@ class ChatCompletionRequest(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.reasoning") from None
 
-        _instance = cls(
-            messages,
-            model,
-            max_tokens,
-            stop,
-            temperature,
-            top_p,
-            top_k,
-            context_length_exceeded_behavior,
-            repetition_penalty,
-            stream,
-            logprobs,
-            echo,
-            n,
-            min_p,
-            presence_penalty,
-            frequency_penalty,
-            logit_bias,
-            seed,
-            function_call,
-            response_format,
-            tools,
-            tool_choice,
-            compliance,
-            chat_template_kwargs,
-            safety_model,
-            reasoning_effort,
-            reasoning,
-        )
+        _instance = object.__new__(cls)
+        _instance.messages = messages
+        _instance.model = model
+        if max_tokens is not UNSET:
+            _instance.max_tokens = max_tokens
+        if stop is not UNSET:
+            _instance.stop = stop
+        if temperature is not UNSET:
+            _instance.temperature = temperature
+        if top_p is not UNSET:
+            _instance.top_p = top_p
+        if top_k is not UNSET:
+            _instance.top_k = top_k
+        if context_length_exceeded_behavior is not UNSET:
+            _instance.context_length_exceeded_behavior = (
+                context_length_exceeded_behavior
+            )
+        if repetition_penalty is not UNSET:
+            _instance.repetition_penalty = repetition_penalty
+        if stream is not UNSET:
+            _instance.stream = stream
+        if logprobs is not UNSET:
+            _instance.logprobs = logprobs
+        if echo is not UNSET:
+            _instance.echo = echo
+        if n is not UNSET:
+            _instance.n = n
+        if min_p is not UNSET:
+            _instance.min_p = min_p
+        if presence_penalty is not UNSET:
+            _instance.presence_penalty = presence_penalty
+        if frequency_penalty is not UNSET:
+            _instance.frequency_penalty = frequency_penalty
+        if logit_bias is not UNSET:
+            _instance.logit_bias = logit_bias
+        if seed is not UNSET:
+            _instance.seed = seed
+        if function_call is not UNSET:
+            _instance.function_call = function_call
+        if response_format is not UNSET:
+            _instance.response_format = response_format
+        if tools is not UNSET:
+            _instance.tools = tools
+        if tool_choice is not UNSET:
+            _instance.tool_choice = tool_choice
+        if compliance is not UNSET:
+            _instance.compliance = compliance
+        if chat_template_kwargs is not UNSET:
+            _instance.chat_template_kwargs = chat_template_kwargs
+        if safety_model is not UNSET:
+            _instance.safety_model = safety_model
+        if reasoning_effort is not UNSET:
+            _instance.reasoning_effort = reasoning_effort
+        if reasoning is not UNSET:
+            _instance.reasoning = reasoning
 
         _instance.additional_properties = d
         return _instance
@@ -1216,13 +1286,13 @@ class ChatCompletionRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -1237,6 +1307,66 @@ class ChatCompletionRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.max_tokens is UNSET:
+            del self.max_tokens
+        if self.stop is UNSET:
+            del self.stop
+        if self.temperature is UNSET:
+            del self.temperature
+        if self.top_p is UNSET:
+            del self.top_p
+        if self.top_k is UNSET:
+            del self.top_k
+        if self.context_length_exceeded_behavior is UNSET:
+            del self.context_length_exceeded_behavior
+        if self.repetition_penalty is UNSET:
+            del self.repetition_penalty
+        if self.stream is UNSET:
+            del self.stream
+        if self.logprobs is UNSET:
+            del self.logprobs
+        if self.echo is UNSET:
+            del self.echo
+        if self.n is UNSET:
+            del self.n
+        if self.min_p is UNSET:
+            del self.min_p
+        if self.presence_penalty is UNSET:
+            del self.presence_penalty
+        if self.frequency_penalty is UNSET:
+            del self.frequency_penalty
+        if self.logit_bias is UNSET:
+            del self.logit_bias
+        if self.seed is UNSET:
+            del self.seed
+        if self.function_call is UNSET:
+            del self.function_call
+        if self.response_format is UNSET:
+            del self.response_format
+        if self.tools is UNSET:
+            del self.tools
+        if self.tool_choice is UNSET:
+            del self.tool_choice
+        if self.compliance is UNSET:
+            del self.compliance
+        if self.chat_template_kwargs is UNSET:
+            del self.chat_template_kwargs
+        if self.safety_model is UNSET:
+            del self.safety_model
+        if self.reasoning_effort is UNSET:
+            del self.reasoning_effort
+        if self.reasoning is UNSET:
+            del self.reasoning
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

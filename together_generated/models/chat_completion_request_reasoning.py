@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="ChatCompletionRequestReasoning")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("enabled",))
 
 
@@ -31,14 +35,15 @@ class ChatCompletionRequestReasoning(ResponseBody):
     """For models that support toggling reasoning functionality, this object can be used to control that functionality.
 
     Attributes:
-        enabled (bool | Unset):
+        enabled (bool | None):
     """
 
-    enabled: bool | Unset = UNSET
+    enabled: bool | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        enabled = self.enabled
+        _enabled_value: bool | Unset = field_value(self, "enabled")
+        enabled = _enabled_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -55,9 +60,9 @@ class ChatCompletionRequestReasoning(ResponseBody):
         if enabled is not UNSET and type(enabled) is not bool:
             check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
 
-        _instance = cls(
-            enabled,
-        )
+        _instance = object.__new__(cls)
+        if enabled is not UNSET:
+            _instance.enabled = enabled
 
         _instance.additional_properties = d
         return _instance
@@ -96,13 +101,13 @@ class ChatCompletionRequestReasoning(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -117,6 +122,18 @@ class ChatCompletionRequestReasoning(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.enabled is UNSET:
+            del self.enabled
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

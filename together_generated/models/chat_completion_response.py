@@ -19,7 +19,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +59,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "usage",
@@ -90,9 +94,9 @@ class ChatCompletionResponse(ResponseBody):
         created (int):
         model (str):
         object_ (Literal['chat.completion']): The object type, which is always `chat.completion`.
-        usage (None | Unset | UsageData):
-        prompt (list[PromptPartItem] | Unset):
-        warnings (list[InferenceWarning] | Unset):
+        usage (None | UsageData):
+        prompt (list[PromptPartItem] | None):
+        warnings (list[InferenceWarning] | None):
     """
 
     id: str
@@ -100,9 +104,9 @@ class ChatCompletionResponse(ResponseBody):
     created: int
     model: str
     object_: Literal["chat.completion"]
-    usage: None | Unset | UsageData = UNSET
-    prompt: list[PromptPartItem] | Unset = UNSET
-    warnings: list[InferenceWarning] | Unset = UNSET
+    usage: None | UsageData = UNSET
+    prompt: list[PromptPartItem] | None = UNSET
+    warnings: list[InferenceWarning] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,22 +138,24 @@ class ChatCompletionResponse(ResponseBody):
 
         object_ = self.object_
 
+        _usage_value: None | Unset | UsageData = field_value(self, "usage")
         try:
             usage: dict[str, Any] | None | Unset
-            if isinstance(self.usage, Unset):
+            if isinstance(_usage_value, Unset):
                 usage = UNSET
-            elif isinstance(self.usage, UsageData):
-                usage = self.usage.to_dict()
+            elif isinstance(_usage_value, UsageData):
+                usage = _usage_value.to_dict()
             else:
-                usage = self.usage
+                usage = _usage_value
         except (AttributeError, TypeError):
-            usage = json_value(self.usage)
+            usage = json_value(_usage_value)
 
+        _prompt_value: list[PromptPartItem] | Unset = field_value(self, "prompt")
         try:
             prompt: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.prompt, Unset):
+            if not isinstance(_prompt_value, Unset):
                 componentsschemas_prompt_part_item_list: list[dict[str, Any]] = []
-                for componentsschemas_prompt_part_item_data in self.prompt:
+                for componentsschemas_prompt_part_item_data in _prompt_value:
                     componentsschemas_prompt_part_item = (
                         componentsschemas_prompt_part_item_data.to_dict()
                     )
@@ -159,19 +165,20 @@ class ChatCompletionResponse(ResponseBody):
                 prompt = componentsschemas_prompt_part_item_list
 
         except (AttributeError, TypeError):
-            prompt = json_value(self.prompt)
+            prompt = json_value(_prompt_value)
 
+        _warnings_value: list[InferenceWarning] | Unset = field_value(self, "warnings")
         try:
             warnings: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.warnings, Unset):
+            if not isinstance(_warnings_value, Unset):
                 warnings_item_list: list[dict[str, Any]] = []
-                for warnings_item_data in self.warnings:
+                for warnings_item_data in _warnings_value:
                     warnings_item = warnings_item_data.to_dict()
                     warnings_item_list.append(warnings_item)
                 warnings = warnings_item_list
 
         except (AttributeError, TypeError):
-            warnings = json_value(self.warnings)
+            warnings = json_value(_warnings_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -244,7 +251,7 @@ class ChatCompletionResponse(ResponseBody):
 
         try:
             _usage_data = d.pop("usage", UNSET)
-            usage: None | Unset | UsageData
+            usage: None | UsageData
             if _usage_data is None:
                 usage = None
             elif _usage_data is UNSET:
@@ -263,7 +270,7 @@ class ChatCompletionResponse(ResponseBody):
 
         try:
             _prompt = d.pop("prompt", UNSET)
-            prompt: list[PromptPartItem] | Unset = UNSET
+            prompt: list[PromptPartItem] | None = UNSET
             if _prompt is not UNSET:
                 if not isinstance(_prompt, list):
                     raise TypeError(f"expected a list, got {type(_prompt).__name__}")
@@ -283,7 +290,7 @@ class ChatCompletionResponse(ResponseBody):
 
         try:
             _warnings = d.pop("warnings", UNSET)
-            warnings: list[InferenceWarning] | Unset = UNSET
+            warnings: list[InferenceWarning] | None = UNSET
             if _warnings is not UNSET:
                 if not isinstance(_warnings, list):
                     raise TypeError(f"expected a list, got {type(_warnings).__name__}")
@@ -299,16 +306,18 @@ class ChatCompletionResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionResponse.warnings") from None
 
-        _instance = cls(
-            id,
-            choices,
-            created,
-            model,
-            object_,
-            usage,
-            prompt,
-            warnings,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.choices = choices
+        _instance.created = created
+        _instance.model = model
+        _instance.object_ = object_
+        if usage is not UNSET:
+            _instance.usage = usage
+        if prompt is not UNSET:
+            _instance.prompt = prompt
+        if warnings is not UNSET:
+            _instance.warnings = warnings
 
         _instance.additional_properties = d
         return _instance
@@ -405,13 +414,13 @@ class ChatCompletionResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -426,6 +435,22 @@ class ChatCompletionResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.usage is UNSET:
+            del self.usage
+        if self.prompt is UNSET:
+            del self.prompt
+        if self.warnings is UNSET:
+            del self.warnings
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="ChatCompletionSystemMessageParam")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("name",))
 
 
@@ -43,12 +47,12 @@ class ChatCompletionSystemMessageParam(ResponseBody):
     Attributes:
         content (str):
         role (ChatCompletionSystemMessageParamRole):
-        name (str | Unset):
+        name (str | None):
     """
 
     content: str
     role: ChatCompletionSystemMessageParamRole
-    name: str | Unset = UNSET
+    name: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,7 +60,8 @@ class ChatCompletionSystemMessageParam(ResponseBody):
 
         role: str = self.role
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,11 +93,11 @@ class ChatCompletionSystemMessageParam(ResponseBody):
         if name is not UNSET and type(name) is not str:
             check_value(name, str, "ChatCompletionSystemMessageParam.name")
 
-        _instance = cls(
-            content,
-            role,
-            name,
-        )
+        _instance = object.__new__(cls)
+        _instance.content = content
+        _instance.role = role
+        if name is not UNSET:
+            _instance.name = name
 
         _instance.additional_properties = d
         return _instance
@@ -135,13 +140,13 @@ class ChatCompletionSystemMessageParam(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -156,6 +161,18 @@ class ChatCompletionSystemMessageParam(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.name is UNSET:
+            del self.name
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

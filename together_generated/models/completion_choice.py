@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "text",
@@ -65,13 +69,13 @@ class CompletionChoice(ResponseBody):
     """
     Attributes:
         index (int):
-        text (str | Unset):
-        delta (CompletionChoiceCompletionChoiceDelta | Unset):
+        text (str | None):
+        delta (CompletionChoiceCompletionChoiceDelta | None):
     """
 
     index: int
-    text: str | Unset = UNSET
-    delta: CompletionChoiceCompletionChoiceDelta | Unset = UNSET
+    text: str | None = UNSET
+    delta: CompletionChoiceCompletionChoiceDelta | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,14 +83,18 @@ class CompletionChoice(ResponseBody):
             _lazy_imports()
         index = self.index
 
-        text = self.text
+        _text_value: str | Unset = field_value(self, "text")
+        text = _text_value
 
+        _delta_value: CompletionChoiceCompletionChoiceDelta | Unset = field_value(
+            self, "delta"
+        )
         try:
             delta: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.delta, Unset):
-                delta = self.delta.to_dict()
+            if not isinstance(_delta_value, Unset):
+                delta = _delta_value.to_dict()
         except (AttributeError, TypeError):
-            delta = json_value(self.delta)
+            delta = json_value(_delta_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -117,7 +125,7 @@ class CompletionChoice(ResponseBody):
 
         try:
             _delta = d.pop("delta", UNSET)
-            delta: CompletionChoiceCompletionChoiceDelta | Unset
+            delta: CompletionChoiceCompletionChoiceDelta | None
             if isinstance(_delta, Unset):
                 delta = UNSET
             else:
@@ -126,11 +134,12 @@ class CompletionChoice(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChoice.delta") from None
 
-        _instance = cls(
-            index,
-            text,
-            delta,
-        )
+        _instance = object.__new__(cls)
+        _instance.index = index
+        if text is not UNSET:
+            _instance.text = text
+        if delta is not UNSET:
+            _instance.delta = delta
 
         _instance.additional_properties = d
         return _instance
@@ -179,13 +188,13 @@ class CompletionChoice(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -200,6 +209,20 @@ class CompletionChoice(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.text is UNSET:
+            del self.text
+        if self.delta is UNSET:
+            del self.delta
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

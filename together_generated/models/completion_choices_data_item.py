@@ -15,7 +15,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +41,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "text",
@@ -64,38 +68,42 @@ _FIELDS: frozenset[str] = frozenset(
 class CompletionChoicesDataItem(ResponseBody):
     """
     Attributes:
-        text (str | Unset):  Example: The capital of France is Paris. It's located in the north-central part of the
+        text (str | None):  Example: The capital of France is Paris. It's located in the north-central part of the
             country and is one of the most populous and visited cities in the world, known for its iconic landmarks like the
             Eiffel Tower, Louvre Museum, Notre-Dame Cathedral, and more. Paris is also the capital of the Île-de-France
             region and is a major global center for art, fashion, gastronomy, and culture..
-        seed (int | Unset):
-        finish_reason (FinishReason | Unset):
-        logprobs (LogprobsPart | Unset):
+        seed (int | None):
+        finish_reason (FinishReason | None):
+        logprobs (LogprobsPart | None):
     """
 
-    text: str | Unset = UNSET
-    seed: int | Unset = UNSET
-    finish_reason: FinishReason | Unset = UNSET
-    logprobs: LogprobsPart | Unset = UNSET
+    text: str | None = UNSET
+    seed: int | None = UNSET
+    finish_reason: FinishReason | None = UNSET
+    logprobs: LogprobsPart | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        text = self.text
+        _text_value: str | Unset = field_value(self, "text")
+        text = _text_value
 
-        seed = self.seed
+        _seed_value: int | Unset = field_value(self, "seed")
+        seed = _seed_value
 
+        _finish_reason_value: FinishReason | Unset = field_value(self, "finish_reason")
         finish_reason: str | Unset = UNSET
-        if not isinstance(self.finish_reason, Unset):
-            finish_reason = self.finish_reason
+        if not isinstance(_finish_reason_value, Unset):
+            finish_reason = _finish_reason_value
 
+        _logprobs_value: LogprobsPart | Unset = field_value(self, "logprobs")
         try:
             logprobs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.logprobs, Unset):
-                logprobs = self.logprobs.to_dict()
+            if not isinstance(_logprobs_value, Unset):
+                logprobs = _logprobs_value.to_dict()
         except (AttributeError, TypeError):
-            logprobs = json_value(self.logprobs)
+            logprobs = json_value(_logprobs_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -126,7 +134,7 @@ class CompletionChoicesDataItem(ResponseBody):
 
         try:
             _finish_reason = d.pop("finish_reason", UNSET)
-            finish_reason: FinishReason | Unset
+            finish_reason: FinishReason | None
             if isinstance(_finish_reason, Unset):
                 finish_reason = UNSET
             else:
@@ -137,7 +145,7 @@ class CompletionChoicesDataItem(ResponseBody):
 
         try:
             _logprobs = d.pop("logprobs", UNSET)
-            logprobs: LogprobsPart | Unset
+            logprobs: LogprobsPart | None
             if isinstance(_logprobs, Unset):
                 logprobs = UNSET
             else:
@@ -146,12 +154,15 @@ class CompletionChoicesDataItem(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChoicesDataItem.logprobs") from None
 
-        _instance = cls(
-            text,
-            seed,
-            finish_reason,
-            logprobs,
-        )
+        _instance = object.__new__(cls)
+        if text is not UNSET:
+            _instance.text = text
+        if seed is not UNSET:
+            _instance.seed = seed
+        if finish_reason is not UNSET:
+            _instance.finish_reason = finish_reason
+        if logprobs is not UNSET:
+            _instance.logprobs = logprobs
 
         _instance.additional_properties = d
         return _instance
@@ -204,13 +215,13 @@ class CompletionChoicesDataItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -225,6 +236,24 @@ class CompletionChoicesDataItem(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.text is UNSET:
+            del self.text
+        if self.seed is UNSET:
+            del self.seed
+        if self.finish_reason is UNSET:
+            del self.finish_reason
+        if self.logprobs is UNSET:
+            del self.logprobs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

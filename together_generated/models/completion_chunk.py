@@ -20,7 +20,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -51,7 +54,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "created",
@@ -85,9 +89,9 @@ class CompletionChunk(ResponseBody):
         choices (list[CompletionChoice]):
         usage (None | UsageData):
         finish_reason (FinishReason | None):
-        created (int | Unset):
-        object_ (Literal['completion.chunk'] | Unset): The object type, which is always `completion.chunk`.
-        seed (int | Unset):
+        created (int | None):
+        object_ (Literal['completion.chunk'] | None): The object type, which is always `completion.chunk`.
+        seed (int | None):
     """
 
     id: str
@@ -95,9 +99,9 @@ class CompletionChunk(ResponseBody):
     choices: list[CompletionChoice]
     usage: None | UsageData
     finish_reason: FinishReason | None
-    created: int | Unset = UNSET
-    object_: Literal["completion.chunk"] | Unset = UNSET
-    seed: int | Unset = UNSET
+    created: int | None = UNSET
+    object_: Literal["completion.chunk"] | None = UNSET
+    seed: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,11 +142,16 @@ class CompletionChunk(ResponseBody):
         except (AttributeError, TypeError):
             finish_reason = json_value(self.finish_reason)
 
-        created = self.created
+        _created_value: int | Unset = field_value(self, "created")
+        created = _created_value
 
-        object_ = self.object_
+        _object__value: Literal["completion.chunk"] | Unset = field_value(
+            self, "object_"
+        )
+        object_ = _object__value
 
-        seed = self.seed
+        _seed_value: int | Unset = field_value(self, "seed")
+        seed = _seed_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -246,16 +255,18 @@ class CompletionChunk(ResponseBody):
         if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "CompletionChunk.seed")
 
-        _instance = cls(
-            id,
-            token,
-            choices,
-            usage,
-            finish_reason,
-            created,
-            object_,
-            seed,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.token = token
+        _instance.choices = choices
+        _instance.usage = usage
+        _instance.finish_reason = finish_reason
+        if created is not UNSET:
+            _instance.created = created
+        if object_ is not UNSET:
+            _instance.object_ = object_
+        if seed is not UNSET:
+            _instance.seed = seed
 
         _instance.additional_properties = d
         return _instance
@@ -329,13 +340,13 @@ class CompletionChunk(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -350,6 +361,22 @@ class CompletionChunk(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.created is UNSET:
+            del self.created
+        if self.object_ is UNSET:
+            del self.object_
+        if self.seed is UNSET:
+            del self.seed
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

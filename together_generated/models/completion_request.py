@@ -22,7 +22,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +50,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "max_tokens",
@@ -104,62 +108,62 @@ class CompletionRequest(ResponseBody):
         model (CompletionRequestModelType0 | str): The name of the model to query.<br> <br> [See all of Together AI's
             chat models](https://docs.together.ai/docs/serverless-models#chat-models)
              Example: mistralai/Mixtral-8x7B-Instruct-v0.1.
-        max_tokens (int | Unset): The maximum number of tokens to generate.
-        stop (list[str] | Unset): A list of string sequences that will truncate (stop) inference text output. For
+        max_tokens (int | None): The maximum number of tokens to generate.
+        stop (list[str] | None): A list of string sequences that will truncate (stop) inference text output. For
             example, "</s>" will stop generation as soon as the model generates the given token.
-        temperature (float | Unset): A decimal number from 0-1 that determines the degree of randomness in the response.
+        temperature (float | None): A decimal number from 0-1 that determines the degree of randomness in the response.
             A temperature less than 1 favors more correctness and is appropriate for question answering or summarization. A
             value closer to 1 introduces more randomness in the output.
-        top_p (float | Unset): A percentage (also called the nucleus parameter) that's used to dynamically adjust the
+        top_p (float | None): A percentage (also called the nucleus parameter) that's used to dynamically adjust the
             number of choices for each predicted token based on the cumulative probabilities. It specifies a probability
             threshold below which all less likely tokens are filtered out. This technique helps maintain diversity and
             generate more fluent and natural-sounding text.
-        top_k (int | Unset): An integer that's used to limit the number of choices for the next predicted word or token.
+        top_k (int | None): An integer that's used to limit the number of choices for the next predicted word or token.
             It specifies the maximum number of tokens to consider at each step, based on their probability of occurrence.
             This technique helps to speed up the generation process and can improve the quality of the generated text by
             focusing on the most likely options.
-        repetition_penalty (float | Unset): A number that controls the diversity of generated text by reducing the
+        repetition_penalty (float | None): A number that controls the diversity of generated text by reducing the
             likelihood of repeated sequences. Higher values decrease repetition.
-        stream (bool | Unset): If true, stream tokens as Server-Sent Events as the model generates them instead of
+        stream (bool | None): If true, stream tokens as Server-Sent Events as the model generates them instead of
             waiting for the full model response. The stream terminates with `data: [DONE]`. If false, return a single JSON
             object containing the results.
-        logprobs (int | Unset): An integer between 0 and 20 of the top k tokens to return log probabilities for at each
+        logprobs (int | None): An integer between 0 and 20 of the top k tokens to return log probabilities for at each
             generation step, instead of just the sampled token. Log probabilities help assess model confidence in token
             predictions.
-        echo (bool | Unset): If true, the response will contain the prompt. Can be used with `logprobs` to return prompt
+        echo (bool | None): If true, the response will contain the prompt. Can be used with `logprobs` to return prompt
             logprobs.
-        n (int | Unset): The number of completions to generate for each prompt.
-        safety_model (CompletionRequestSafetyModelType0 | str | Unset): The name of the moderation model used to
-            validate tokens. Choose from the available moderation models found
-            [here](https://docs.together.ai/docs/inference-models#moderation-models). Example: safety_model_name.
-        min_p (float | Unset): A number between 0 and 1 that can be used as an alternative to top-p and top-k.
-        presence_penalty (float | Unset): A number between -2.0 and 2.0 where a positive value increases the likelihood
+        n (int | None): The number of completions to generate for each prompt.
+        safety_model (CompletionRequestSafetyModelType0 | str | None): The name of the moderation model used to validate
+            tokens. Choose from the available moderation models found [here](https://docs.together.ai/docs/inference-
+            models#moderation-models). Example: safety_model_name.
+        min_p (float | None): A number between 0 and 1 that can be used as an alternative to top-p and top-k.
+        presence_penalty (float | None): A number between -2.0 and 2.0 where a positive value increases the likelihood
             of a model talking about new topics.
-        frequency_penalty (float | Unset): A number between -2.0 and 2.0 where a positive value decreases the likelihood
+        frequency_penalty (float | None): A number between -2.0 and 2.0 where a positive value decreases the likelihood
             of repeating tokens that have already been mentioned.
-        logit_bias (CompletionRequestLogitBias | Unset): Adjusts the likelihood of specific tokens appearing in the
+        logit_bias (CompletionRequestLogitBias | None): Adjusts the likelihood of specific tokens appearing in the
             generated output. Example: {'1024': -10.5, '105': 21.4}.
-        seed (int | Unset): Seed value for reproducibility. Example: 42.
+        seed (int | None): Seed value for reproducibility. Example: 42.
     """
 
     prompt: str
     model: CompletionRequestModelType0 | str
-    max_tokens: int | Unset = UNSET
-    stop: list[str] | Unset = UNSET
-    temperature: float | Unset = UNSET
-    top_p: float | Unset = UNSET
-    top_k: int | Unset = UNSET
-    repetition_penalty: float | Unset = UNSET
-    stream: bool | Unset = UNSET
-    logprobs: int | Unset = UNSET
-    echo: bool | Unset = UNSET
-    n: int | Unset = UNSET
-    safety_model: CompletionRequestSafetyModelType0 | str | Unset = UNSET
-    min_p: float | Unset = UNSET
-    presence_penalty: float | Unset = UNSET
-    frequency_penalty: float | Unset = UNSET
-    logit_bias: CompletionRequestLogitBias | Unset = UNSET
-    seed: int | Unset = UNSET
+    max_tokens: int | None = UNSET
+    stop: list[str] | None = UNSET
+    temperature: float | None = UNSET
+    top_p: float | None = UNSET
+    top_k: int | None = UNSET
+    repetition_penalty: float | None = UNSET
+    stream: bool | None = UNSET
+    logprobs: int | None = UNSET
+    echo: bool | None = UNSET
+    n: int | None = UNSET
+    safety_model: CompletionRequestSafetyModelType0 | str | None = UNSET
+    min_p: float | None = UNSET
+    presence_penalty: float | None = UNSET
+    frequency_penalty: float | None = UNSET
+    logit_bias: CompletionRequestLogitBias | None = UNSET
+    seed: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -176,57 +180,79 @@ class CompletionRequest(ResponseBody):
         except (AttributeError, TypeError):
             model = json_value(self.model)
 
-        max_tokens = self.max_tokens
+        _max_tokens_value: int | Unset = field_value(self, "max_tokens")
+        max_tokens = _max_tokens_value
 
+        _stop_value: list[str] | Unset = field_value(self, "stop")
         try:
             stop: list[str] | Unset = UNSET
-            if not isinstance(self.stop, Unset):
-                stop = self.stop
+            if not isinstance(_stop_value, Unset):
+                stop = _stop_value
 
         except (AttributeError, TypeError):
-            stop = json_value(self.stop)
+            stop = json_value(_stop_value)
 
-        temperature = self.temperature
+        _temperature_value: float | Unset = field_value(self, "temperature")
+        temperature = _temperature_value
 
-        top_p = self.top_p
+        _top_p_value: float | Unset = field_value(self, "top_p")
+        top_p = _top_p_value
 
-        top_k = self.top_k
+        _top_k_value: int | Unset = field_value(self, "top_k")
+        top_k = _top_k_value
 
-        repetition_penalty = self.repetition_penalty
+        _repetition_penalty_value: float | Unset = field_value(
+            self, "repetition_penalty"
+        )
+        repetition_penalty = _repetition_penalty_value
 
-        stream = self.stream
+        _stream_value: bool | Unset = field_value(self, "stream")
+        stream = _stream_value
 
-        logprobs = self.logprobs
+        _logprobs_value: int | Unset = field_value(self, "logprobs")
+        logprobs = _logprobs_value
 
-        echo = self.echo
+        _echo_value: bool | Unset = field_value(self, "echo")
+        echo = _echo_value
 
-        n = self.n
+        _n_value: int | Unset = field_value(self, "n")
+        n = _n_value
 
+        _safety_model_value: CompletionRequestSafetyModelType0 | str | Unset = (
+            field_value(self, "safety_model")
+        )
         try:
             safety_model: str | Unset
-            if isinstance(self.safety_model, Unset):
+            if isinstance(_safety_model_value, Unset):
                 safety_model = UNSET
-            elif isinstance(self.safety_model, str):
-                safety_model = self.safety_model
+            elif isinstance(_safety_model_value, str):
+                safety_model = _safety_model_value
             else:
-                safety_model = self.safety_model
+                safety_model = _safety_model_value
         except (AttributeError, TypeError):
-            safety_model = json_value(self.safety_model)
+            safety_model = json_value(_safety_model_value)
 
-        min_p = self.min_p
+        _min_p_value: float | Unset = field_value(self, "min_p")
+        min_p = _min_p_value
 
-        presence_penalty = self.presence_penalty
+        _presence_penalty_value: float | Unset = field_value(self, "presence_penalty")
+        presence_penalty = _presence_penalty_value
 
-        frequency_penalty = self.frequency_penalty
+        _frequency_penalty_value: float | Unset = field_value(self, "frequency_penalty")
+        frequency_penalty = _frequency_penalty_value
 
+        _logit_bias_value: CompletionRequestLogitBias | Unset = field_value(
+            self, "logit_bias"
+        )
         try:
             logit_bias: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.logit_bias, Unset):
-                logit_bias = self.logit_bias.to_dict()
+            if not isinstance(_logit_bias_value, Unset):
+                logit_bias = _logit_bias_value.to_dict()
         except (AttributeError, TypeError):
-            logit_bias = json_value(self.logit_bias)
+            logit_bias = json_value(_logit_bias_value)
 
-        seed = self.seed
+        _seed_value: int | Unset = field_value(self, "seed")
+        seed = _seed_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -353,16 +379,14 @@ class CompletionRequest(ResponseBody):
 
         try:
             _safety_model_data = d.pop("safety_model", UNSET)
-            safety_model: CompletionRequestSafetyModelType0 | str | Unset
+            safety_model: CompletionRequestSafetyModelType0 | str | None
             if _safety_model_data is UNSET:
                 safety_model = UNSET
             else:
 
                 def _parse_safety_model(
                     data: object,
-                ) -> CompletionRequestSafetyModelType0 | str | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> CompletionRequestSafetyModelType0 | str | None:
                     try:
                         if not isinstance(data, str):
                             raise TypeError()
@@ -401,7 +425,7 @@ class CompletionRequest(ResponseBody):
 
         try:
             _logit_bias = d.pop("logit_bias", UNSET)
-            logit_bias: CompletionRequestLogitBias | Unset
+            logit_bias: CompletionRequestLogitBias | None
             if isinstance(_logit_bias, Unset):
                 logit_bias = UNSET
             else:
@@ -414,26 +438,41 @@ class CompletionRequest(ResponseBody):
         if seed is not UNSET and type(seed) is not int:
             check_value(seed, int, "CompletionRequest.seed")
 
-        _instance = cls(
-            prompt,
-            model,
-            max_tokens,
-            stop,
-            temperature,
-            top_p,
-            top_k,
-            repetition_penalty,
-            stream,
-            logprobs,
-            echo,
-            n,
-            safety_model,
-            min_p,
-            presence_penalty,
-            frequency_penalty,
-            logit_bias,
-            seed,
-        )
+        _instance = object.__new__(cls)
+        _instance.prompt = prompt
+        _instance.model = model
+        if max_tokens is not UNSET:
+            _instance.max_tokens = max_tokens
+        if stop is not UNSET:
+            _instance.stop = stop
+        if temperature is not UNSET:
+            _instance.temperature = temperature
+        if top_p is not UNSET:
+            _instance.top_p = top_p
+        if top_k is not UNSET:
+            _instance.top_k = top_k
+        if repetition_penalty is not UNSET:
+            _instance.repetition_penalty = repetition_penalty
+        if stream is not UNSET:
+            _instance.stream = stream
+        if logprobs is not UNSET:
+            _instance.logprobs = logprobs
+        if echo is not UNSET:
+            _instance.echo = echo
+        if n is not UNSET:
+            _instance.n = n
+        if safety_model is not UNSET:
+            _instance.safety_model = safety_model
+        if min_p is not UNSET:
+            _instance.min_p = min_p
+        if presence_penalty is not UNSET:
+            _instance.presence_penalty = presence_penalty
+        if frequency_penalty is not UNSET:
+            _instance.frequency_penalty = frequency_penalty
+        if logit_bias is not UNSET:
+            _instance.logit_bias = logit_bias
+        if seed is not UNSET:
+            _instance.seed = seed
 
         _instance.additional_properties = d
         return _instance
@@ -526,13 +565,13 @@ class CompletionRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -547,6 +586,48 @@ class CompletionRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.max_tokens is UNSET:
+            del self.max_tokens
+        if self.stop is UNSET:
+            del self.stop
+        if self.temperature is UNSET:
+            del self.temperature
+        if self.top_p is UNSET:
+            del self.top_p
+        if self.top_k is UNSET:
+            del self.top_k
+        if self.repetition_penalty is UNSET:
+            del self.repetition_penalty
+        if self.stream is UNSET:
+            del self.stream
+        if self.logprobs is UNSET:
+            del self.logprobs
+        if self.echo is UNSET:
+            del self.echo
+        if self.n is UNSET:
+            del self.n
+        if self.safety_model is UNSET:
+            del self.safety_model
+        if self.min_p is UNSET:
+            del self.min_p
+        if self.presence_penalty is UNSET:
+            del self.presence_penalty
+        if self.frequency_penalty is UNSET:
+            del self.frequency_penalty
+        if self.logit_bias is UNSET:
+            del self.logit_bias
+        if self.seed is UNSET:
+            del self.seed
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -19,7 +19,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -52,7 +55,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("prompt",))
 
 
@@ -80,7 +84,7 @@ class CompletionResponse(ResponseBody):
         created (int):
         model (str):
         object_ (Literal['text.completion']): The object type, which is always `text.completion`.
-        prompt (list[PromptPartItem] | Unset):
+        prompt (list[PromptPartItem] | None):
     """
 
     id: str
@@ -89,7 +93,7 @@ class CompletionResponse(ResponseBody):
     created: int
     model: str
     object_: Literal["text.completion"]
-    prompt: list[PromptPartItem] | Unset = UNSET
+    prompt: list[PromptPartItem] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,11 +132,12 @@ class CompletionResponse(ResponseBody):
 
         object_ = self.object_
 
+        _prompt_value: list[PromptPartItem] | Unset = field_value(self, "prompt")
         try:
             prompt: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.prompt, Unset):
+            if not isinstance(_prompt_value, Unset):
                 componentsschemas_prompt_part_item_list: list[dict[str, Any]] = []
-                for componentsschemas_prompt_part_item_data in self.prompt:
+                for componentsschemas_prompt_part_item_data in _prompt_value:
                     componentsschemas_prompt_part_item = (
                         componentsschemas_prompt_part_item_data.to_dict()
                     )
@@ -142,7 +147,7 @@ class CompletionResponse(ResponseBody):
                 prompt = componentsschemas_prompt_part_item_list
 
         except (AttributeError, TypeError):
-            prompt = json_value(self.prompt)
+            prompt = json_value(_prompt_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -228,7 +233,7 @@ class CompletionResponse(ResponseBody):
 
         try:
             _prompt = d.pop("prompt", UNSET)
-            prompt: list[PromptPartItem] | Unset = UNSET
+            prompt: list[PromptPartItem] | None = UNSET
             if _prompt is not UNSET:
                 if not isinstance(_prompt, list):
                     raise TypeError(f"expected a list, got {type(_prompt).__name__}")
@@ -246,15 +251,15 @@ class CompletionResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.prompt") from None
 
-        _instance = cls(
-            id,
-            choices,
-            usage,
-            created,
-            model,
-            object_,
-            prompt,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.choices = choices
+        _instance.usage = usage
+        _instance.created = created
+        _instance.model = model
+        _instance.object_ = object_
+        if prompt is not UNSET:
+            _instance.prompt = prompt
 
         _instance.additional_properties = d
         return _instance
@@ -334,13 +339,13 @@ class CompletionResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -355,6 +360,18 @@ class CompletionResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.prompt is UNSET:
+            del self.prompt
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="ContainerStatus")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "finished_at",
@@ -48,34 +52,40 @@ _FIELDS: frozenset[str] = frozenset(
 class ContainerStatus(ResponseBody):
     """
     Attributes:
-        finished_at (str | Unset): FinishedAt is the timestamp when the container finished execution (if terminated)
-        message (str | Unset): Message provides a human-readable message with details about the container's status
-        name (str | Unset): Name is the name of the container
-        reason (str | Unset): Reason provides a brief machine-readable reason for the container's current status
-        started_at (str | Unset): StartedAt is the timestamp when the container started execution
-        status (str | Unset): Status is the current state of the container (e.g., "Running", "Terminated", "Waiting")
+        finished_at (str | None): FinishedAt is the timestamp when the container finished execution (if terminated)
+        message (str | None): Message provides a human-readable message with details about the container's status
+        name (str | None): Name is the name of the container
+        reason (str | None): Reason provides a brief machine-readable reason for the container's current status
+        started_at (str | None): StartedAt is the timestamp when the container started execution
+        status (str | None): Status is the current state of the container (e.g., "Running", "Terminated", "Waiting")
     """
 
-    finished_at: str | Unset = UNSET
-    message: str | Unset = UNSET
-    name: str | Unset = UNSET
-    reason: str | Unset = UNSET
-    started_at: str | Unset = UNSET
-    status: str | Unset = UNSET
+    finished_at: str | None = UNSET
+    message: str | None = UNSET
+    name: str | None = UNSET
+    reason: str | None = UNSET
+    started_at: str | None = UNSET
+    status: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        finished_at = self.finished_at
+        _finished_at_value: str | Unset = field_value(self, "finished_at")
+        finished_at = _finished_at_value
 
-        message = self.message
+        _message_value: str | Unset = field_value(self, "message")
+        message = _message_value
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
-        reason = self.reason
+        _reason_value: str | Unset = field_value(self, "reason")
+        reason = _reason_value
 
-        started_at = self.started_at
+        _started_at_value: str | Unset = field_value(self, "started_at")
+        started_at = _started_at_value
 
-        status = self.status
+        _status_value: str | Unset = field_value(self, "status")
+        status = _status_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -122,14 +132,19 @@ class ContainerStatus(ResponseBody):
         if status is not UNSET and type(status) is not str:
             check_value(status, str, "ContainerStatus.status")
 
-        _instance = cls(
-            finished_at,
-            message,
-            name,
-            reason,
-            started_at,
-            status,
-        )
+        _instance = object.__new__(cls)
+        if finished_at is not UNSET:
+            _instance.finished_at = finished_at
+        if message is not UNSET:
+            _instance.message = message
+        if name is not UNSET:
+            _instance.name = name
+        if reason is not UNSET:
+            _instance.reason = reason
+        if started_at is not UNSET:
+            _instance.started_at = started_at
+        if status is not UNSET:
+            _instance.status = status
 
         _instance.additional_properties = d
         return _instance
@@ -181,13 +196,13 @@ class ContainerStatus(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -202,6 +217,28 @@ class ContainerStatus(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.finished_at is UNSET:
+            del self.finished_at
+        if self.message is UNSET:
+            del self.message
+        if self.name is UNSET:
+            del self.name
+        if self.reason is UNSET:
+            del self.reason
+        if self.started_at is UNSET:
+            del self.started_at
+        if self.status is UNSET:
+            del self.status
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

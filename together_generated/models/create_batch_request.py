@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="CreateBatchRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "completion_window",
@@ -46,16 +50,16 @@ class CreateBatchRequest(ResponseBody):
     Attributes:
         endpoint (str): The endpoint to use for batch processing Example: /v1/chat/completions.
         input_file_id (str): ID of the uploaded input file containing batch requests Example: file-abc123def456ghi789.
-        completion_window (str | Unset): Time window for batch completion (optional) Example: 24h.
-        priority (int | Unset): Priority for batch processing (optional) Example: 1.
-        model_id (str | Unset): Model to use for processing batch requests Example: Qwen/Qwen3.5-9B.
+        completion_window (str | None): Time window for batch completion (optional) Example: 24h.
+        priority (int | None): Priority for batch processing (optional) Example: 1.
+        model_id (str | None): Model to use for processing batch requests Example: Qwen/Qwen3.5-9B.
     """
 
     endpoint: str
     input_file_id: str
-    completion_window: str | Unset = UNSET
-    priority: int | Unset = UNSET
-    model_id: str | Unset = UNSET
+    completion_window: str | None = UNSET
+    priority: int | None = UNSET
+    model_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,11 +67,14 @@ class CreateBatchRequest(ResponseBody):
 
         input_file_id = self.input_file_id
 
-        completion_window = self.completion_window
+        _completion_window_value: str | Unset = field_value(self, "completion_window")
+        completion_window = _completion_window_value
 
-        priority = self.priority
+        _priority_value: int | Unset = field_value(self, "priority")
+        priority = _priority_value
 
-        model_id = self.model_id
+        _model_id_value: str | Unset = field_value(self, "model_id")
+        model_id = _model_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -109,13 +116,15 @@ class CreateBatchRequest(ResponseBody):
         if model_id is not UNSET and type(model_id) is not str:
             check_value(model_id, str, "CreateBatchRequest.model_id")
 
-        _instance = cls(
-            endpoint,
-            input_file_id,
-            completion_window,
-            priority,
-            model_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.endpoint = endpoint
+        _instance.input_file_id = input_file_id
+        if completion_window is not UNSET:
+            _instance.completion_window = completion_window
+        if priority is not UNSET:
+            _instance.priority = priority
+        if model_id is not UNSET:
+            _instance.model_id = model_id
 
         _instance.additional_properties = d
         return _instance
@@ -162,13 +171,13 @@ class CreateBatchRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -183,6 +192,22 @@ class CreateBatchRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.completion_window is UNSET:
+            del self.completion_window
+        if self.priority is UNSET:
+            del self.priority
+        if self.model_id is UNSET:
+            del self.model_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -19,7 +19,10 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -112,7 +115,8 @@ def _lenient_autoscaling(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "args",
@@ -167,61 +171,61 @@ class CreateDeploymentRequest(ResponseBody):
         image (str): Image is the container image to deploy from registry.together.ai.
         name (str): Name is the unique identifier for your deployment. Must contain only alphanumeric characters,
             underscores, or hyphens (1-100 characters)
-        args (list[str] | Unset): Args overrides the container's CMD. Provide as an array of arguments (e.g., ["python",
+        args (list[str] | None): Args overrides the container's CMD. Provide as an array of arguments (e.g., ["python",
             "app.py"])
-        autoscaling (CustomMetricAutoscalingConfig | HTTPAutoscalingConfig | QueueAutoscalingConfig | Unset):
-            Autoscaling configuration. Example: {"metric": "QueueBacklogPerWorker", "target": 1.01} to scale based on queue
-            backlog. Omit or set to null to disable autoscaling
-        command (list[str] | Unset): Command overrides the container's ENTRYPOINT. Provide as an array (e.g.,
-            ["/bin/sh", "-c"])
-        cpu (float | Unset): CPU is the number of CPU cores to allocate per container instance (e.g., 0.1 = 100 milli
+        autoscaling (CustomMetricAutoscalingConfig | HTTPAutoscalingConfig | QueueAutoscalingConfig | None): Autoscaling
+            configuration. Example: {"metric": "QueueBacklogPerWorker", "target": 1.01} to scale based on queue backlog.
+            Omit or set to null to disable autoscaling
+        command (list[str] | None): Command overrides the container's ENTRYPOINT. Provide as an array (e.g., ["/bin/sh",
+            "-c"])
+        cpu (float | None): CPU is the number of CPU cores to allocate per container instance (e.g., 0.1 = 100 milli
             cores)
-        description (str | Unset): Description is an optional human-readable description of your deployment
-        environment_variables (list[EnvironmentVariable] | Unset): EnvironmentVariables is a list of environment
+        description (str | None): Description is an optional human-readable description of your deployment
+        environment_variables (list[EnvironmentVariable] | None): EnvironmentVariables is a list of environment
             variables to set in the container. Each must have a name and either a value or value_from_secret
-        gpu_count (int | Unset): GPUCount is the number of GPUs to allocate per container instance. Defaults to 0 if not
+        gpu_count (int | None): GPUCount is the number of GPUs to allocate per container instance. Defaults to 0 if not
             specified
-        health_check_path (str | Unset): HealthCheckPath is the HTTP path for health checks (e.g., "/health"). If set,
+        health_check_path (str | None): HealthCheckPath is the HTTP path for health checks (e.g., "/health"). If set,
             the platform will check this endpoint to determine container health
-        max_replicas (int | Unset): MaxReplicas is the maximum number of container instances that can be scaled up to.
-            If not set, will be set to MinReplicas
-        memory (float | Unset): Memory is the amount of RAM to allocate per container instance in GiB (e.g., 0.5 =
+        max_replicas (int | None): MaxReplicas is the maximum number of container instances that can be scaled up to. If
+            not set, will be set to MinReplicas
+        memory (float | None): Memory is the amount of RAM to allocate per container instance in GiB (e.g., 0.5 =
             512MiB)
-        min_replicas (int | Unset): MinReplicas is the minimum number of container instances to run. Defaults to 1 if
-            not specified
-        port (int | Unset): Port is the container port your application listens on (e.g., 8080 for web servers).
-            Required if your application serves traffic
-        storage (int | Unset): Storage is the amount of ephemeral disk storage to allocate per container instance (e.g.,
+        min_replicas (int | None): MinReplicas is the minimum number of container instances to run. Defaults to 1 if not
+            specified
+        port (int | None): Port is the container port your application listens on (e.g., 8080 for web servers). Required
+            if your application serves traffic
+        storage (int | None): Storage is the amount of ephemeral disk storage to allocate per container instance (e.g.,
             10 = 10GiB)
-        termination_grace_period_seconds (int | Unset): TerminationGracePeriodSeconds is the time in seconds to wait for
+        termination_grace_period_seconds (int | None): TerminationGracePeriodSeconds is the time in seconds to wait for
             graceful shutdown before forcefully terminating the replica
-        volumes (list[VolumeMount] | Unset): Volumes is a list of volume mounts to attach to the container. Each mount
+        volumes (list[VolumeMount] | None): Volumes is a list of volume mounts to attach to the container. Each mount
             must reference an existing volume by name
     """
 
     gpu_type: CreateDeploymentRequestGpuType
     image: str
     name: str
-    args: list[str] | Unset = UNSET
+    args: list[str] | None = UNSET
     autoscaling: (
         CustomMetricAutoscalingConfig
         | HTTPAutoscalingConfig
         | QueueAutoscalingConfig
-        | Unset
+        | None
     ) = UNSET
-    command: list[str] | Unset = UNSET
-    cpu: float | Unset = UNSET
-    description: str | Unset = UNSET
-    environment_variables: list[EnvironmentVariable] | Unset = UNSET
-    gpu_count: int | Unset = UNSET
-    health_check_path: str | Unset = UNSET
-    max_replicas: int | Unset = UNSET
-    memory: float | Unset = UNSET
-    min_replicas: int | Unset = UNSET
-    port: int | Unset = UNSET
-    storage: int | Unset = UNSET
-    termination_grace_period_seconds: int | Unset = UNSET
-    volumes: list[VolumeMount] | Unset = UNSET
+    command: list[str] | None = UNSET
+    cpu: float | None = UNSET
+    description: str | None = UNSET
+    environment_variables: list[EnvironmentVariable] | None = UNSET
+    gpu_count: int | None = UNSET
+    health_check_path: str | None = UNSET
+    max_replicas: int | None = UNSET
+    memory: float | None = UNSET
+    min_replicas: int | None = UNSET
+    port: int | None = UNSET
+    storage: int | None = UNSET
+    termination_grace_period_seconds: int | None = UNSET
+    volumes: list[VolumeMount] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -233,45 +237,58 @@ class CreateDeploymentRequest(ResponseBody):
 
         name = self.name
 
+        _args_value: list[str] | Unset = field_value(self, "args")
         try:
             args: list[str] | Unset = UNSET
-            if not isinstance(self.args, Unset):
-                args = self.args
+            if not isinstance(_args_value, Unset):
+                args = _args_value
 
         except (AttributeError, TypeError):
-            args = json_value(self.args)
+            args = json_value(_args_value)
 
+        _autoscaling_value: (
+            CustomMetricAutoscalingConfig
+            | HTTPAutoscalingConfig
+            | QueueAutoscalingConfig
+            | Unset
+        ) = field_value(self, "autoscaling")
         try:
             autoscaling: dict[str, Any] | Unset
-            if isinstance(self.autoscaling, Unset):
+            if isinstance(_autoscaling_value, Unset):
                 autoscaling = UNSET
-            elif isinstance(self.autoscaling, HTTPAutoscalingConfig):
-                autoscaling = self.autoscaling.to_dict()
-            elif isinstance(self.autoscaling, QueueAutoscalingConfig):
-                autoscaling = self.autoscaling.to_dict()
+            elif isinstance(_autoscaling_value, HTTPAutoscalingConfig):
+                autoscaling = _autoscaling_value.to_dict()
+            elif isinstance(_autoscaling_value, QueueAutoscalingConfig):
+                autoscaling = _autoscaling_value.to_dict()
             else:
-                autoscaling = self.autoscaling.to_dict()
+                autoscaling = _autoscaling_value.to_dict()
 
         except (AttributeError, TypeError):
-            autoscaling = json_value(self.autoscaling)
+            autoscaling = json_value(_autoscaling_value)
 
+        _command_value: list[str] | Unset = field_value(self, "command")
         try:
             command: list[str] | Unset = UNSET
-            if not isinstance(self.command, Unset):
-                command = self.command
+            if not isinstance(_command_value, Unset):
+                command = _command_value
 
         except (AttributeError, TypeError):
-            command = json_value(self.command)
+            command = json_value(_command_value)
 
-        cpu = self.cpu
+        _cpu_value: float | Unset = field_value(self, "cpu")
+        cpu = _cpu_value
 
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
+        _environment_variables_value: list[EnvironmentVariable] | Unset = field_value(
+            self, "environment_variables"
+        )
         try:
             environment_variables: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.environment_variables, Unset):
+            if not isinstance(_environment_variables_value, Unset):
                 environment_variables_item_list: list[dict[str, Any]] = []
-                for environment_variables_item_data in self.environment_variables:
+                for environment_variables_item_data in _environment_variables_value:
                     environment_variables_item = (
                         environment_variables_item_data.to_dict()
                     )
@@ -279,35 +296,46 @@ class CreateDeploymentRequest(ResponseBody):
                 environment_variables = environment_variables_item_list
 
         except (AttributeError, TypeError):
-            environment_variables = json_value(self.environment_variables)
+            environment_variables = json_value(_environment_variables_value)
 
-        gpu_count = self.gpu_count
+        _gpu_count_value: int | Unset = field_value(self, "gpu_count")
+        gpu_count = _gpu_count_value
 
-        health_check_path = self.health_check_path
+        _health_check_path_value: str | Unset = field_value(self, "health_check_path")
+        health_check_path = _health_check_path_value
 
-        max_replicas = self.max_replicas
+        _max_replicas_value: int | Unset = field_value(self, "max_replicas")
+        max_replicas = _max_replicas_value
 
-        memory = self.memory
+        _memory_value: float | Unset = field_value(self, "memory")
+        memory = _memory_value
 
-        min_replicas = self.min_replicas
+        _min_replicas_value: int | Unset = field_value(self, "min_replicas")
+        min_replicas = _min_replicas_value
 
-        port = self.port
+        _port_value: int | Unset = field_value(self, "port")
+        port = _port_value
 
-        storage = self.storage
+        _storage_value: int | Unset = field_value(self, "storage")
+        storage = _storage_value
 
-        termination_grace_period_seconds = self.termination_grace_period_seconds
+        _termination_grace_period_seconds_value: int | Unset = field_value(
+            self, "termination_grace_period_seconds"
+        )
+        termination_grace_period_seconds = _termination_grace_period_seconds_value
 
+        _volumes_value: list[VolumeMount] | Unset = field_value(self, "volumes")
         try:
             volumes: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.volumes, Unset):
+            if not isinstance(_volumes_value, Unset):
                 volumes_item_list: list[dict[str, Any]] = []
-                for volumes_item_data in self.volumes:
+                for volumes_item_data in _volumes_value:
                     volumes_item = volumes_item_data.to_dict()
                     volumes_item_list.append(volumes_item)
                 volumes = volumes_item_list
 
         except (AttributeError, TypeError):
-            volumes = json_value(self.volumes)
+            volumes = json_value(_volumes_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -386,7 +414,7 @@ class CreateDeploymentRequest(ResponseBody):
                 CustomMetricAutoscalingConfig
                 | HTTPAutoscalingConfig
                 | QueueAutoscalingConfig
-                | Unset
+                | None
             )
             if _autoscaling_data is UNSET:
                 autoscaling = UNSET
@@ -398,10 +426,8 @@ class CreateDeploymentRequest(ResponseBody):
                     CustomMetricAutoscalingConfig
                     | HTTPAutoscalingConfig
                     | QueueAutoscalingConfig
-                    | Unset
+                    | None
                 ):
-                    if isinstance(data, Unset):
-                        return data
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -449,7 +475,7 @@ class CreateDeploymentRequest(ResponseBody):
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
-            environment_variables: list[EnvironmentVariable] | Unset = UNSET
+            environment_variables: list[EnvironmentVariable] | None = UNSET
             if _environment_variables is not UNSET:
                 if not isinstance(_environment_variables, list):
                     raise TypeError(
@@ -518,7 +544,7 @@ class CreateDeploymentRequest(ResponseBody):
 
         try:
             _volumes = d.pop("volumes", UNSET)
-            volumes: list[VolumeMount] | Unset = UNSET
+            volumes: list[VolumeMount] | None = UNSET
             if _volumes is not UNSET:
                 if not isinstance(_volumes, list):
                     raise TypeError(f"expected a list, got {type(_volumes).__name__}")
@@ -534,26 +560,42 @@ class CreateDeploymentRequest(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateDeploymentRequest.volumes") from None
 
-        _instance = cls(
-            gpu_type,
-            image,
-            name,
-            args,
-            autoscaling,
-            command,
-            cpu,
-            description,
-            environment_variables,
-            gpu_count,
-            health_check_path,
-            max_replicas,
-            memory,
-            min_replicas,
-            port,
-            storage,
-            termination_grace_period_seconds,
-            volumes,
-        )
+        _instance = object.__new__(cls)
+        _instance.gpu_type = gpu_type
+        _instance.image = image
+        _instance.name = name
+        if args is not UNSET:
+            _instance.args = args
+        if autoscaling is not UNSET:
+            _instance.autoscaling = autoscaling
+        if command is not UNSET:
+            _instance.command = command
+        if cpu is not UNSET:
+            _instance.cpu = cpu
+        if description is not UNSET:
+            _instance.description = description
+        if environment_variables is not UNSET:
+            _instance.environment_variables = environment_variables
+        if gpu_count is not UNSET:
+            _instance.gpu_count = gpu_count
+        if health_check_path is not UNSET:
+            _instance.health_check_path = health_check_path
+        if max_replicas is not UNSET:
+            _instance.max_replicas = max_replicas
+        if memory is not UNSET:
+            _instance.memory = memory
+        if min_replicas is not UNSET:
+            _instance.min_replicas = min_replicas
+        if port is not UNSET:
+            _instance.port = port
+        if storage is not UNSET:
+            _instance.storage = storage
+        if termination_grace_period_seconds is not UNSET:
+            _instance.termination_grace_period_seconds = (
+                termination_grace_period_seconds
+            )
+        if volumes is not UNSET:
+            _instance.volumes = volumes
 
         _instance.additional_properties = d
         return _instance
@@ -665,13 +707,13 @@ class CreateDeploymentRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -686,6 +728,46 @@ class CreateDeploymentRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.args is UNSET:
+            del self.args
+        if self.autoscaling is UNSET:
+            del self.autoscaling
+        if self.command is UNSET:
+            del self.command
+        if self.cpu is UNSET:
+            del self.cpu
+        if self.description is UNSET:
+            del self.description
+        if self.environment_variables is UNSET:
+            del self.environment_variables
+        if self.gpu_count is UNSET:
+            del self.gpu_count
+        if self.health_check_path is UNSET:
+            del self.health_check_path
+        if self.max_replicas is UNSET:
+            del self.max_replicas
+        if self.memory is UNSET:
+            del self.memory
+        if self.min_replicas is UNSET:
+            del self.min_replicas
+        if self.port is UNSET:
+            del self.port
+        if self.storage is UNSET:
+            del self.storage
+        if self.termination_grace_period_seconds is UNSET:
+            del self.termination_grace_period_seconds
+        if self.volumes is UNSET:
+            del self.volumes
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "display_name",
@@ -77,26 +81,26 @@ class CreateEndpointRequest(ResponseBody):
         model (str): The model to deploy on this endpoint Example: deepseek-ai/DeepSeek-R1.
         hardware (str): The hardware configuration to use for this endpoint Example: 1x_nvidia_a100_80gb_sxm.
         autoscaling (Autoscaling): Configuration for automatic scaling of replicas based on demand.
-        display_name (str | Unset): A human-readable name for the endpoint Example: My Llama3 70b endpoint.
-        disable_prompt_cache (bool | Unset): This parameter is deprecated and no longer has any effect. Default: False.
-        disable_speculative_decoding (bool | Unset): Whether to disable speculative decoding for this endpoint Default:
+        display_name (str | None): A human-readable name for the endpoint Example: My Llama3 70b endpoint.
+        disable_prompt_cache (bool | None): This parameter is deprecated and no longer has any effect. Default: False.
+        disable_speculative_decoding (bool | None): Whether to disable speculative decoding for this endpoint Default:
             False.
-        state (CreateEndpointRequestState | Unset): The desired state of the endpoint Default: 'STARTED'. Example:
+        state (CreateEndpointRequestState | None): The desired state of the endpoint Default: 'STARTED'. Example:
             STARTED.
-        inactive_timeout (int | None | Unset): The number of minutes of inactivity after which the endpoint will be
+        inactive_timeout (int | None): The number of minutes of inactivity after which the endpoint will be
             automatically stopped. Set to null, omit or set to 0 to disable automatic timeout. Example: 60.
-        availability_zone (str | Unset): Create the endpoint in a specified availability zone (e.g., us-central-4b)
+        availability_zone (str | None): Create the endpoint in a specified availability zone (e.g., us-central-4b)
     """
 
     model: str
     hardware: str
     autoscaling: Autoscaling
-    display_name: str | Unset = UNSET
-    disable_prompt_cache: bool | Unset = UNSET
-    disable_speculative_decoding: bool | Unset = UNSET
-    state: CreateEndpointRequestState | Unset = UNSET
-    inactive_timeout: int | None | Unset = UNSET
-    availability_zone: str | Unset = UNSET
+    display_name: str | None = UNSET
+    disable_prompt_cache: bool | None = UNSET
+    disable_speculative_decoding: bool | None = UNSET
+    state: CreateEndpointRequestState | None = UNSET
+    inactive_timeout: int | None = UNSET
+    availability_zone: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,26 +115,38 @@ class CreateEndpointRequest(ResponseBody):
         except (AttributeError, TypeError):
             autoscaling = json_value(self.autoscaling)
 
-        display_name = self.display_name
+        _display_name_value: str | Unset = field_value(self, "display_name")
+        display_name = _display_name_value
 
-        disable_prompt_cache = self.disable_prompt_cache
+        _disable_prompt_cache_value: bool | Unset = field_value(
+            self, "disable_prompt_cache"
+        )
+        disable_prompt_cache = _disable_prompt_cache_value
 
-        disable_speculative_decoding = self.disable_speculative_decoding
+        _disable_speculative_decoding_value: bool | Unset = field_value(
+            self, "disable_speculative_decoding"
+        )
+        disable_speculative_decoding = _disable_speculative_decoding_value
 
+        _state_value: CreateEndpointRequestState | Unset = field_value(self, "state")
         state: str | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state
+        if not isinstance(_state_value, Unset):
+            state = _state_value
 
+        _inactive_timeout_value: int | None | Unset = field_value(
+            self, "inactive_timeout"
+        )
         try:
             inactive_timeout: int | None | Unset
-            if isinstance(self.inactive_timeout, Unset):
+            if isinstance(_inactive_timeout_value, Unset):
                 inactive_timeout = UNSET
             else:
-                inactive_timeout = self.inactive_timeout
+                inactive_timeout = _inactive_timeout_value
         except (AttributeError, TypeError):
-            inactive_timeout = json_value(self.inactive_timeout)
+            inactive_timeout = json_value(_inactive_timeout_value)
 
-        availability_zone = self.availability_zone
+        _availability_zone_value: str | Unset = field_value(self, "availability_zone")
+        availability_zone = _availability_zone_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -198,7 +214,7 @@ class CreateEndpointRequest(ResponseBody):
 
         try:
             _state = d.pop("state", UNSET)
-            state: CreateEndpointRequestState | Unset
+            state: CreateEndpointRequestState | None
             if isinstance(_state, Unset):
                 state = UNSET
             else:
@@ -208,7 +224,7 @@ class CreateEndpointRequest(ResponseBody):
             raise field_error(exc, "CreateEndpointRequest.state") from None
 
         try:
-            inactive_timeout: int | None | Unset = d.pop("inactive_timeout", UNSET)
+            inactive_timeout: int | None = d.pop("inactive_timeout", UNSET)
             if (
                 inactive_timeout is not UNSET
                 and type(inactive_timeout) is not int
@@ -231,17 +247,22 @@ class CreateEndpointRequest(ResponseBody):
                 availability_zone, str, "CreateEndpointRequest.availability_zone"
             )
 
-        _instance = cls(
-            model,
-            hardware,
-            autoscaling,
-            display_name,
-            disable_prompt_cache,
-            disable_speculative_decoding,
-            state,
-            inactive_timeout,
-            availability_zone,
-        )
+        _instance = object.__new__(cls)
+        _instance.model = model
+        _instance.hardware = hardware
+        _instance.autoscaling = autoscaling
+        if display_name is not UNSET:
+            _instance.display_name = display_name
+        if disable_prompt_cache is not UNSET:
+            _instance.disable_prompt_cache = disable_prompt_cache
+        if disable_speculative_decoding is not UNSET:
+            _instance.disable_speculative_decoding = disable_speculative_decoding
+        if state is not UNSET:
+            _instance.state = state
+        if inactive_timeout is not UNSET:
+            _instance.inactive_timeout = inactive_timeout
+        if availability_zone is not UNSET:
+            _instance.availability_zone = availability_zone
 
         _instance.additional_properties = d
         return _instance
@@ -306,13 +327,13 @@ class CreateEndpointRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -327,6 +348,28 @@ class CreateEndpointRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.display_name is UNSET:
+            del self.display_name
+        if self.disable_prompt_cache is UNSET:
+            del self.disable_prompt_cache
+        if self.disable_speculative_decoding is UNSET:
+            del self.disable_speculative_decoding
+        if self.state is UNSET:
+            del self.state
+        if self.inactive_timeout is UNSET:
+            del self.inactive_timeout
+        if self.availability_zone is UNSET:
+            del self.availability_zone
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="CreateSecretRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "description",
@@ -46,16 +50,15 @@ class CreateSecretRequest(ResponseBody):
             hyphens, forward slashes, and periods (1-100 characters)
         value (str): Value is the sensitive data to store securely (e.g., API keys, passwords, tokens). This value will
             be encrypted at rest
-        description (str | Unset): Description is an optional human-readable description of the secret's purpose (max
-            500 characters)
-        project_id (str | Unset): ProjectID is ignored - the project is automatically determined from your
-            authentication
+        description (str | None): Description is an optional human-readable description of the secret's purpose (max 500
+            characters)
+        project_id (str | None): ProjectID is ignored - the project is automatically determined from your authentication
     """
 
     name: str
     value: str
-    description: str | Unset = UNSET
-    project_id: str | Unset = UNSET
+    description: str | None = UNSET
+    project_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,9 +66,11 @@ class CreateSecretRequest(ResponseBody):
 
         value = self.value
 
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
-        project_id = self.project_id
+        _project_id_value: str | Unset = field_value(self, "project_id")
+        project_id = _project_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -101,12 +106,13 @@ class CreateSecretRequest(ResponseBody):
         if project_id is not UNSET and type(project_id) is not str:
             check_value(project_id, str, "CreateSecretRequest.project_id")
 
-        _instance = cls(
-            name,
-            value,
-            description,
-            project_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.name = name
+        _instance.value = value
+        if description is not UNSET:
+            _instance.description = description
+        if project_id is not UNSET:
+            _instance.project_id = project_id
 
         _instance.additional_properties = d
         return _instance
@@ -150,13 +156,13 @@ class CreateSecretRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -171,6 +177,20 @@ class CreateSecretRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.description is UNSET:
+            del self.description
+        if self.project_id is UNSET:
+            del self.project_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

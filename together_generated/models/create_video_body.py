@@ -15,7 +15,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -42,7 +45,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "prompt",
@@ -97,54 +101,54 @@ class CreateVideoBody(ResponseBody):
 
     Attributes:
         model (str): The model to be used for the video creation request.
-        prompt (str | Unset): Text prompt that describes the video to generate.
-        height (int | Unset):
-        width (int | Unset):
-        resolution (str | Unset): Video resolution.
-        ratio (str | Unset): Aspect ratio of the video.
-        seconds (str | Unset): Clip duration in seconds.
-        fps (int | Unset): Frames per second. Defaults to 24.
-        steps (int | Unset): The number of denoising steps the model performs during video generation. More steps
+        prompt (str | None): Text prompt that describes the video to generate.
+        height (int | None):
+        width (int | None):
+        resolution (str | None): Video resolution.
+        ratio (str | None): Aspect ratio of the video.
+        seconds (str | None): Clip duration in seconds.
+        fps (int | None): Frames per second. Defaults to 24.
+        steps (int | None): The number of denoising steps the model performs during video generation. More steps
             typically result in higher quality output but require longer processing time.
-        seed (int | Unset): Seed to use in initializing the video generation.  Using the same seed allows deterministic
+        seed (int | None): Seed to use in initializing the video generation.  Using the same seed allows deterministic
             video generation.  If not provided a random seed is generated for each request.
-        guidance_scale (int | Unset): Controls how closely the video generation follows your prompt. Higher values make
+        guidance_scale (int | None): Controls how closely the video generation follows your prompt. Higher values make
             the model adhere more strictly to your text description, while lower values allow more creative
             freedom. guidence_scale affects both visual content and temporal consistency.Recommended range is 6.0-10.0 for
             most video models. Values above 12 may cause over-guidance artifacts or unnatural motion patterns.
-        output_format (VideoOutputFormat | Unset):
-        output_quality (int | Unset): Compression quality. Defaults to 20.
-        negative_prompt (str | Unset): Similar to prompt, but specifies what to avoid instead of what to include
-        generate_audio (bool | Unset): Whether to generate audio for the video.
-        media (VideoMedia | Unset): Contains all media inputs for video generation. Accepted fields depend on the model
+        output_format (VideoOutputFormat | None):
+        output_quality (int | None): Compression quality. Defaults to 20.
+        negative_prompt (str | None): Similar to prompt, but specifies what to avoid instead of what to include
+        generate_audio (bool | None): Whether to generate audio for the video.
+        media (VideoMedia | None): Contains all media inputs for video generation. Accepted fields depend on the model
             type.
-        frame_images (list[VideoFrameImageInput] | Unset): Deprecated: use media.frame_images instead. Array of images
-            to guide video generation, similar to keyframes. Example: [{'input_image':
-            'aac49721-1964-481a-ae78-8a4e29b91402', 'frame': 0}, {'input_image': 'c00abf5f-6cdb-4642-a01d-1bfff7bc3cf7',
-            'frame': 48}, {'input_image': '3ad204c3-a9de-4963-8a1a-c3911e3afafe', 'frame': 'last'}].
-        reference_images (list[str] | Unset): Deprecated: use media.reference_images instead. Unlike frame_images which
+        frame_images (list[VideoFrameImageInput] | None): Deprecated: use media.frame_images instead. Array of images to
+            guide video generation, similar to keyframes. Example: [{'input_image': 'aac49721-1964-481a-ae78-8a4e29b91402',
+            'frame': 0}, {'input_image': 'c00abf5f-6cdb-4642-a01d-1bfff7bc3cf7', 'frame': 48}, {'input_image':
+            '3ad204c3-a9de-4963-8a1a-c3911e3afafe', 'frame': 'last'}].
+        reference_images (list[str] | None): Deprecated: use media.reference_images instead. Unlike frame_images which
             constrain specific timeline positions, reference images guide the general appearance that should appear
             consistently across the video.
     """
 
     model: str
-    prompt: str | Unset = UNSET
-    height: int | Unset = UNSET
-    width: int | Unset = UNSET
-    resolution: str | Unset = UNSET
-    ratio: str | Unset = UNSET
-    seconds: str | Unset = UNSET
-    fps: int | Unset = UNSET
-    steps: int | Unset = UNSET
-    seed: int | Unset = UNSET
-    guidance_scale: int | Unset = UNSET
-    output_format: VideoOutputFormat | Unset = UNSET
-    output_quality: int | Unset = UNSET
-    negative_prompt: str | Unset = UNSET
-    generate_audio: bool | Unset = UNSET
-    media: VideoMedia | Unset = UNSET
-    frame_images: list[VideoFrameImageInput] | Unset = UNSET
-    reference_images: list[str] | Unset = UNSET
+    prompt: str | None = UNSET
+    height: int | None = UNSET
+    width: int | None = UNSET
+    resolution: str | None = UNSET
+    ratio: str | None = UNSET
+    seconds: str | None = UNSET
+    fps: int | None = UNSET
+    steps: int | None = UNSET
+    seed: int | None = UNSET
+    guidance_scale: int | None = UNSET
+    output_format: VideoOutputFormat | None = UNSET
+    output_quality: int | None = UNSET
+    negative_prompt: str | None = UNSET
+    generate_audio: bool | None = UNSET
+    media: VideoMedia | None = UNSET
+    frame_images: list[VideoFrameImageInput] | None = UNSET
+    reference_images: list[str] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,62 +156,85 @@ class CreateVideoBody(ResponseBody):
             _lazy_imports()
         model = self.model
 
-        prompt = self.prompt
+        _prompt_value: str | Unset = field_value(self, "prompt")
+        prompt = _prompt_value
 
-        height = self.height
+        _height_value: int | Unset = field_value(self, "height")
+        height = _height_value
 
-        width = self.width
+        _width_value: int | Unset = field_value(self, "width")
+        width = _width_value
 
-        resolution = self.resolution
+        _resolution_value: str | Unset = field_value(self, "resolution")
+        resolution = _resolution_value
 
-        ratio = self.ratio
+        _ratio_value: str | Unset = field_value(self, "ratio")
+        ratio = _ratio_value
 
-        seconds = self.seconds
+        _seconds_value: str | Unset = field_value(self, "seconds")
+        seconds = _seconds_value
 
-        fps = self.fps
+        _fps_value: int | Unset = field_value(self, "fps")
+        fps = _fps_value
 
-        steps = self.steps
+        _steps_value: int | Unset = field_value(self, "steps")
+        steps = _steps_value
 
-        seed = self.seed
+        _seed_value: int | Unset = field_value(self, "seed")
+        seed = _seed_value
 
-        guidance_scale = self.guidance_scale
+        _guidance_scale_value: int | Unset = field_value(self, "guidance_scale")
+        guidance_scale = _guidance_scale_value
 
+        _output_format_value: VideoOutputFormat | Unset = field_value(
+            self, "output_format"
+        )
         output_format: str | Unset = UNSET
-        if not isinstance(self.output_format, Unset):
-            output_format = self.output_format
+        if not isinstance(_output_format_value, Unset):
+            output_format = _output_format_value
 
-        output_quality = self.output_quality
+        _output_quality_value: int | Unset = field_value(self, "output_quality")
+        output_quality = _output_quality_value
 
-        negative_prompt = self.negative_prompt
+        _negative_prompt_value: str | Unset = field_value(self, "negative_prompt")
+        negative_prompt = _negative_prompt_value
 
-        generate_audio = self.generate_audio
+        _generate_audio_value: bool | Unset = field_value(self, "generate_audio")
+        generate_audio = _generate_audio_value
 
+        _media_value: VideoMedia | Unset = field_value(self, "media")
         try:
             media: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.media, Unset):
-                media = self.media.to_dict()
+            if not isinstance(_media_value, Unset):
+                media = _media_value.to_dict()
         except (AttributeError, TypeError):
-            media = json_value(self.media)
+            media = json_value(_media_value)
 
+        _frame_images_value: list[VideoFrameImageInput] | Unset = field_value(
+            self, "frame_images"
+        )
         try:
             frame_images: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.frame_images, Unset):
+            if not isinstance(_frame_images_value, Unset):
                 frame_images_item_list: list[dict[str, Any]] = []
-                for frame_images_item_data in self.frame_images:
+                for frame_images_item_data in _frame_images_value:
                     frame_images_item = frame_images_item_data.to_dict()
                     frame_images_item_list.append(frame_images_item)
                 frame_images = frame_images_item_list
 
         except (AttributeError, TypeError):
-            frame_images = json_value(self.frame_images)
+            frame_images = json_value(_frame_images_value)
 
+        _reference_images_value: list[str] | Unset = field_value(
+            self, "reference_images"
+        )
         try:
             reference_images: list[str] | Unset = UNSET
-            if not isinstance(self.reference_images, Unset):
-                reference_images = self.reference_images
+            if not isinstance(_reference_images_value, Unset):
+                reference_images = _reference_images_value
 
         except (AttributeError, TypeError):
-            reference_images = json_value(self.reference_images)
+            reference_images = json_value(_reference_images_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -304,7 +331,7 @@ class CreateVideoBody(ResponseBody):
 
         try:
             _output_format = d.pop("output_format", UNSET)
-            output_format: VideoOutputFormat | Unset
+            output_format: VideoOutputFormat | None
             if isinstance(_output_format, Unset):
                 output_format = UNSET
             else:
@@ -327,7 +354,7 @@ class CreateVideoBody(ResponseBody):
 
         try:
             _media = d.pop("media", UNSET)
-            media: VideoMedia | Unset
+            media: VideoMedia | None
             if isinstance(_media, Unset):
                 media = UNSET
             else:
@@ -338,7 +365,7 @@ class CreateVideoBody(ResponseBody):
 
         try:
             _frame_images = d.pop("frame_images", UNSET)
-            frame_images: list[VideoFrameImageInput] | Unset = UNSET
+            frame_images: list[VideoFrameImageInput] | None = UNSET
             if _frame_images is not UNSET:
                 if not isinstance(_frame_images, list):
                     raise TypeError(
@@ -368,26 +395,42 @@ class CreateVideoBody(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVideoBody.reference_images") from None
 
-        _instance = cls(
-            model,
-            prompt,
-            height,
-            width,
-            resolution,
-            ratio,
-            seconds,
-            fps,
-            steps,
-            seed,
-            guidance_scale,
-            output_format,
-            output_quality,
-            negative_prompt,
-            generate_audio,
-            media,
-            frame_images,
-            reference_images,
-        )
+        _instance = object.__new__(cls)
+        _instance.model = model
+        if prompt is not UNSET:
+            _instance.prompt = prompt
+        if height is not UNSET:
+            _instance.height = height
+        if width is not UNSET:
+            _instance.width = width
+        if resolution is not UNSET:
+            _instance.resolution = resolution
+        if ratio is not UNSET:
+            _instance.ratio = ratio
+        if seconds is not UNSET:
+            _instance.seconds = seconds
+        if fps is not UNSET:
+            _instance.fps = fps
+        if steps is not UNSET:
+            _instance.steps = steps
+        if seed is not UNSET:
+            _instance.seed = seed
+        if guidance_scale is not UNSET:
+            _instance.guidance_scale = guidance_scale
+        if output_format is not UNSET:
+            _instance.output_format = output_format
+        if output_quality is not UNSET:
+            _instance.output_quality = output_quality
+        if negative_prompt is not UNSET:
+            _instance.negative_prompt = negative_prompt
+        if generate_audio is not UNSET:
+            _instance.generate_audio = generate_audio
+        if media is not UNSET:
+            _instance.media = media
+        if frame_images is not UNSET:
+            _instance.frame_images = frame_images
+        if reference_images is not UNSET:
+            _instance.reference_images = reference_images
 
         _instance.additional_properties = d
         return _instance
@@ -492,13 +535,13 @@ class CreateVideoBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -513,6 +556,50 @@ class CreateVideoBody(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.prompt is UNSET:
+            del self.prompt
+        if self.height is UNSET:
+            del self.height
+        if self.width is UNSET:
+            del self.width
+        if self.resolution is UNSET:
+            del self.resolution
+        if self.ratio is UNSET:
+            del self.ratio
+        if self.seconds is UNSET:
+            del self.seconds
+        if self.fps is UNSET:
+            del self.fps
+        if self.steps is UNSET:
+            del self.steps
+        if self.seed is UNSET:
+            del self.seed
+        if self.guidance_scale is UNSET:
+            del self.guidance_scale
+        if self.output_format is UNSET:
+            del self.output_format
+        if self.output_quality is UNSET:
+            del self.output_quality
+        if self.negative_prompt is UNSET:
+            del self.negative_prompt
+        if self.generate_audio is UNSET:
+            del self.generate_audio
+        if self.media is UNSET:
+            del self.media
+        if self.frame_images is UNSET:
+            del self.frame_images
+        if self.reference_images is UNSET:
+            del self.reference_images
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

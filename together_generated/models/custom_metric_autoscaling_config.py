@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="CustomMetricAutoscalingConfig")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "custom_metric_name",
@@ -48,25 +52,30 @@ class CustomMetricAutoscalingConfig(ResponseBody):
     """Autoscaling config for CustomMetric metric
 
     Attributes:
-        custom_metric_name (str | Unset): CustomMetricName is the Prometheus metric name. Required. Must match [a-zA-
+        custom_metric_name (str | None): CustomMetricName is the Prometheus metric name. Required. Must match [a-zA-
             Z_:][a-zA-Z0-9_:]* Example: my_custom_metric.
-        metric (CustomMetricAutoscalingConfigMetric | Unset): Metric must be CustomMetric Example: CustomMetric.
-        target (float | Unset): Target is the threshold value. Default: 500 Example: 500.
+        metric (CustomMetricAutoscalingConfigMetric | None): Metric must be CustomMetric Example: CustomMetric.
+        target (float | None): Target is the threshold value. Default: 500 Example: 500.
     """
 
-    custom_metric_name: str | Unset = UNSET
-    metric: CustomMetricAutoscalingConfigMetric | Unset = UNSET
-    target: float | Unset = UNSET
+    custom_metric_name: str | None = UNSET
+    metric: CustomMetricAutoscalingConfigMetric | None = UNSET
+    target: float | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        custom_metric_name = self.custom_metric_name
+        _custom_metric_name_value: str | Unset = field_value(self, "custom_metric_name")
+        custom_metric_name = _custom_metric_name_value
 
+        _metric_value: CustomMetricAutoscalingConfigMetric | Unset = field_value(
+            self, "metric"
+        )
         metric: str | Unset = UNSET
-        if not isinstance(self.metric, Unset):
-            metric = self.metric
+        if not isinstance(_metric_value, Unset):
+            metric = _metric_value
 
-        target = self.target
+        _target_value: float | Unset = field_value(self, "target")
+        target = _target_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -93,7 +102,7 @@ class CustomMetricAutoscalingConfig(ResponseBody):
 
         try:
             _metric = d.pop("metric", UNSET)
-            metric: CustomMetricAutoscalingConfigMetric | Unset
+            metric: CustomMetricAutoscalingConfigMetric | None
             if isinstance(_metric, Unset):
                 metric = UNSET
             else:
@@ -106,11 +115,13 @@ class CustomMetricAutoscalingConfig(ResponseBody):
         if target is not UNSET and type(target) not in (float, int):
             check_value(target, float, "CustomMetricAutoscalingConfig.target")
 
-        _instance = cls(
-            custom_metric_name,
-            metric,
-            target,
-        )
+        _instance = object.__new__(cls)
+        if custom_metric_name is not UNSET:
+            _instance.custom_metric_name = custom_metric_name
+        if metric is not UNSET:
+            _instance.metric = metric
+        if target is not UNSET:
+            _instance.target = target
 
         _instance.additional_properties = d
         return _instance
@@ -155,13 +166,13 @@ class CustomMetricAutoscalingConfig(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -176,6 +187,22 @@ class CustomMetricAutoscalingConfig(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.custom_metric_name is UNSET:
+            del self.custom_metric_name
+        if self.metric is UNSET:
+            del self.metric
+        if self.target is UNSET:
+            del self.target
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,13 +13,17 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="DeploymentLogs")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("lines",))
 
 
@@ -31,20 +35,21 @@ _FIELDS: frozenset[str] = frozenset(("lines",))
 class DeploymentLogs(ResponseBody):
     """
     Attributes:
-        lines (list[str] | Unset):
+        lines (list[str] | None):
     """
 
-    lines: list[str] | Unset = UNSET
+    lines: list[str] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        _lines_value: list[str] | Unset = field_value(self, "lines")
         try:
             lines: list[str] | Unset = UNSET
-            if not isinstance(self.lines, Unset):
-                lines = self.lines
+            if not isinstance(_lines_value, Unset):
+                lines = _lines_value
 
         except (AttributeError, TypeError):
-            lines = json_value(self.lines)
+            lines = json_value(_lines_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -65,9 +70,9 @@ class DeploymentLogs(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentLogs.lines") from None
 
-        _instance = cls(
-            lines,
-        )
+        _instance = object.__new__(cls)
+        if lines is not UNSET:
+            _instance.lines = lines
 
         _instance.additional_properties = d
         return _instance
@@ -104,13 +109,13 @@ class DeploymentLogs(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -125,6 +130,18 @@ class DeploymentLogs(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.lines is UNSET:
+            del self.lines
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

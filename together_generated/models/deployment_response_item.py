@@ -27,9 +27,12 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -130,7 +133,8 @@ def _lenient_autoscaling(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "args",
@@ -198,125 +202,139 @@ _FIELDS: frozenset[str] = frozenset(
 class DeploymentResponseItem(ResponseBody):
     """
     Attributes:
-        args (list[str] | Unset): Args are the arguments passed to the container's command
-        autoscaling (CustomMetricAutoscalingConfig | HTTPAutoscalingConfig | QueueAutoscalingConfig | Unset):
-            Autoscaling contains autoscaling configuration parameters for this deployment. Omitted when autoscaling is
-            disabled (nil)
-        command (list[str] | Unset): Command is the entrypoint command run in the container
-        cpu (float | Unset): CPU is the amount of CPU resource allocated to each replica in cores (fractional value is
+        args (list[str] | None): Args are the arguments passed to the container's command
+        autoscaling (CustomMetricAutoscalingConfig | HTTPAutoscalingConfig | QueueAutoscalingConfig | None): Autoscaling
+            contains autoscaling configuration parameters for this deployment. Omitted when autoscaling is disabled (nil)
+        command (list[str] | None): Command is the entrypoint command run in the container
+        cpu (float | None): CPU is the amount of CPU resource allocated to each replica in cores (fractional value is
             allowed)
-        created_at (datetime.datetime | Unset): CreatedAt is the ISO8601 timestamp when this deployment was created
-        description (str | Unset): Description provides a human-readable explanation of the deployment's purpose or
+        created_at (datetime.datetime | None): CreatedAt is the ISO8601 timestamp when this deployment was created
+        description (str | None): Description provides a human-readable explanation of the deployment's purpose or
             content
-        desired_replicas (int | Unset): DesiredReplicas is the number of replicas that the orchestrator is targeting
-        environment_variables (list[EnvironmentVariable] | Unset): EnvironmentVariables is a list of environment
+        desired_replicas (int | None): DesiredReplicas is the number of replicas that the orchestrator is targeting
+        environment_variables (list[EnvironmentVariable] | None): EnvironmentVariables is a list of environment
             variables set in the container
-        gpu_count (int | Unset): GPUCount is the number of GPUs allocated to each replica in this deployment
-        gpu_type (DeploymentResponseItemGpuType | Unset): GPUType specifies the type of GPU requested (if any) for this
+        gpu_count (int | None): GPUCount is the number of GPUs allocated to each replica in this deployment
+        gpu_type (DeploymentResponseItemGpuType | None): GPUType specifies the type of GPU requested (if any) for this
             deployment
-        health_check_path (str | Unset): HealthCheckPath is the HTTP path used for health checks of the application
-        id (str | Unset): ID is the unique identifier of the deployment
-        image (str | Unset): Image specifies the container image used for this deployment
-        max_replicas (int | Unset): MaxReplicas is the maximum number of replicas to run for this deployment
-        memory (float | Unset): Memory is the amount of memory allocated to each replica in GiB (fractional value is
+        health_check_path (str | None): HealthCheckPath is the HTTP path used for health checks of the application
+        id (str | None): ID is the unique identifier of the deployment
+        image (str | None): Image specifies the container image used for this deployment
+        max_replicas (int | None): MaxReplicas is the maximum number of replicas to run for this deployment
+        memory (float | None): Memory is the amount of memory allocated to each replica in GiB (fractional value is
             allowed)
-        min_replicas (int | Unset): MinReplicas is the minimum number of replicas to run for this deployment
-        name (str | Unset): Name is the name of the deployment
-        object_ (Literal['deployment'] | Unset): The object type, which is always `deployment`.
-        port (int | Unset): Port is the container port that the deployment exposes
-        ready_replicas (int | Unset): ReadyReplicas is the current number of replicas that are in the Ready state
-        replica_events (DeploymentResponseItemReplicaEvents | Unset): ReplicaEvents is a mapping of replica names or IDs
+        min_replicas (int | None): MinReplicas is the minimum number of replicas to run for this deployment
+        name (str | None): Name is the name of the deployment
+        object_ (Literal['deployment'] | None): The object type, which is always `deployment`.
+        port (int | None): Port is the container port that the deployment exposes
+        ready_replicas (int | None): ReadyReplicas is the current number of replicas that are in the Ready state
+        replica_events (DeploymentResponseItemReplicaEvents | None): ReplicaEvents is a mapping of replica names or IDs
             to their status events
-        status (DeploymentStatus | Unset):
-        storage (int | Unset): Storage is the amount of storage (in MB or units as defined by the platform) allocated to
+        status (DeploymentStatus | None):
+        storage (int | None): Storage is the amount of storage (in MB or units as defined by the platform) allocated to
             each replica
-        updated_at (datetime.datetime | Unset): UpdatedAt is the ISO8601 timestamp when this deployment was last updated
-        volumes (list[VolumeMount] | Unset): Volumes is a list of volume mounts for this deployment
+        updated_at (datetime.datetime | None): UpdatedAt is the ISO8601 timestamp when this deployment was last updated
+        volumes (list[VolumeMount] | None): Volumes is a list of volume mounts for this deployment
     """
 
-    args: list[str] | Unset = UNSET
+    args: list[str] | None = UNSET
     autoscaling: (
         CustomMetricAutoscalingConfig
         | HTTPAutoscalingConfig
         | QueueAutoscalingConfig
-        | Unset
+        | None
     ) = UNSET
-    command: list[str] | Unset = UNSET
-    cpu: float | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    description: str | Unset = UNSET
-    desired_replicas: int | Unset = UNSET
-    environment_variables: list[EnvironmentVariable] | Unset = UNSET
-    gpu_count: int | Unset = UNSET
-    gpu_type: DeploymentResponseItemGpuType | Unset = UNSET
-    health_check_path: str | Unset = UNSET
-    id: str | Unset = UNSET
-    image: str | Unset = UNSET
-    max_replicas: int | Unset = UNSET
-    memory: float | Unset = UNSET
-    min_replicas: int | Unset = UNSET
-    name: str | Unset = UNSET
-    object_: Literal["deployment"] | Unset = UNSET
-    port: int | Unset = UNSET
-    ready_replicas: int | Unset = UNSET
-    replica_events: DeploymentResponseItemReplicaEvents | Unset = UNSET
-    status: DeploymentStatus | Unset = UNSET
-    storage: int | Unset = UNSET
-    updated_at: datetime.datetime | Unset = UNSET
-    volumes: list[VolumeMount] | Unset = UNSET
+    command: list[str] | None = UNSET
+    cpu: float | None = UNSET
+    created_at: datetime.datetime | None = UNSET
+    description: str | None = UNSET
+    desired_replicas: int | None = UNSET
+    environment_variables: list[EnvironmentVariable] | None = UNSET
+    gpu_count: int | None = UNSET
+    gpu_type: DeploymentResponseItemGpuType | None = UNSET
+    health_check_path: str | None = UNSET
+    id: str | None = UNSET
+    image: str | None = UNSET
+    max_replicas: int | None = UNSET
+    memory: float | None = UNSET
+    min_replicas: int | None = UNSET
+    name: str | None = UNSET
+    object_: Literal["deployment"] | None = UNSET
+    port: int | None = UNSET
+    ready_replicas: int | None = UNSET
+    replica_events: DeploymentResponseItemReplicaEvents | None = UNSET
+    status: DeploymentStatus | None = UNSET
+    storage: int | None = UNSET
+    updated_at: datetime.datetime | None = UNSET
+    volumes: list[VolumeMount] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _args_value: list[str] | Unset = field_value(self, "args")
         try:
             args: list[str] | Unset = UNSET
-            if not isinstance(self.args, Unset):
-                args = self.args
+            if not isinstance(_args_value, Unset):
+                args = _args_value
 
         except (AttributeError, TypeError):
-            args = json_value(self.args)
+            args = json_value(_args_value)
 
+        _autoscaling_value: (
+            CustomMetricAutoscalingConfig
+            | HTTPAutoscalingConfig
+            | QueueAutoscalingConfig
+            | Unset
+        ) = field_value(self, "autoscaling")
         try:
             autoscaling: dict[str, Any] | Unset
-            if isinstance(self.autoscaling, Unset):
+            if isinstance(_autoscaling_value, Unset):
                 autoscaling = UNSET
-            elif isinstance(self.autoscaling, HTTPAutoscalingConfig):
-                autoscaling = self.autoscaling.to_dict()
-            elif isinstance(self.autoscaling, QueueAutoscalingConfig):
-                autoscaling = self.autoscaling.to_dict()
+            elif isinstance(_autoscaling_value, HTTPAutoscalingConfig):
+                autoscaling = _autoscaling_value.to_dict()
+            elif isinstance(_autoscaling_value, QueueAutoscalingConfig):
+                autoscaling = _autoscaling_value.to_dict()
             else:
-                autoscaling = self.autoscaling.to_dict()
+                autoscaling = _autoscaling_value.to_dict()
 
         except (AttributeError, TypeError):
-            autoscaling = json_value(self.autoscaling)
+            autoscaling = json_value(_autoscaling_value)
 
+        _command_value: list[str] | Unset = field_value(self, "command")
         try:
             command: list[str] | Unset = UNSET
-            if not isinstance(self.command, Unset):
-                command = self.command
+            if not isinstance(_command_value, Unset):
+                command = _command_value
 
         except (AttributeError, TypeError):
-            command = json_value(self.command)
+            command = json_value(_command_value)
 
-        cpu = self.cpu
+        _cpu_value: float | Unset = field_value(self, "cpu")
+        cpu = _cpu_value
 
+        _created_at_value: datetime.datetime | Unset = field_value(self, "created_at")
         try:
             created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            if not isinstance(_created_at_value, Unset):
+                created_at = _created_at_value.isoformat()
         except (AttributeError, TypeError):
-            created_at = json_value(self.created_at)
+            created_at = json_value(_created_at_value)
 
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
-        desired_replicas = self.desired_replicas
+        _desired_replicas_value: int | Unset = field_value(self, "desired_replicas")
+        desired_replicas = _desired_replicas_value
 
+        _environment_variables_value: list[EnvironmentVariable] | Unset = field_value(
+            self, "environment_variables"
+        )
         try:
             environment_variables: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.environment_variables, Unset):
+            if not isinstance(_environment_variables_value, Unset):
                 environment_variables_item_list: list[dict[str, Any]] = []
-                for environment_variables_item_data in self.environment_variables:
+                for environment_variables_item_data in _environment_variables_value:
                     environment_variables_item = (
                         environment_variables_item_data.to_dict()
                     )
@@ -324,65 +342,86 @@ class DeploymentResponseItem(ResponseBody):
                 environment_variables = environment_variables_item_list
 
         except (AttributeError, TypeError):
-            environment_variables = json_value(self.environment_variables)
+            environment_variables = json_value(_environment_variables_value)
 
-        gpu_count = self.gpu_count
+        _gpu_count_value: int | Unset = field_value(self, "gpu_count")
+        gpu_count = _gpu_count_value
 
+        _gpu_type_value: DeploymentResponseItemGpuType | Unset = field_value(
+            self, "gpu_type"
+        )
         gpu_type: str | Unset = UNSET
-        if not isinstance(self.gpu_type, Unset):
-            gpu_type = self.gpu_type
+        if not isinstance(_gpu_type_value, Unset):
+            gpu_type = _gpu_type_value
 
-        health_check_path = self.health_check_path
+        _health_check_path_value: str | Unset = field_value(self, "health_check_path")
+        health_check_path = _health_check_path_value
 
-        id = self.id
+        _id_value: str | Unset = field_value(self, "id")
+        id = _id_value
 
-        image = self.image
+        _image_value: str | Unset = field_value(self, "image")
+        image = _image_value
 
-        max_replicas = self.max_replicas
+        _max_replicas_value: int | Unset = field_value(self, "max_replicas")
+        max_replicas = _max_replicas_value
 
-        memory = self.memory
+        _memory_value: float | Unset = field_value(self, "memory")
+        memory = _memory_value
 
-        min_replicas = self.min_replicas
+        _min_replicas_value: int | Unset = field_value(self, "min_replicas")
+        min_replicas = _min_replicas_value
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
-        object_ = self.object_
+        _object__value: Literal["deployment"] | Unset = field_value(self, "object_")
+        object_ = _object__value
 
-        port = self.port
+        _port_value: int | Unset = field_value(self, "port")
+        port = _port_value
 
-        ready_replicas = self.ready_replicas
+        _ready_replicas_value: int | Unset = field_value(self, "ready_replicas")
+        ready_replicas = _ready_replicas_value
 
+        _replica_events_value: DeploymentResponseItemReplicaEvents | Unset = (
+            field_value(self, "replica_events")
+        )
         try:
             replica_events: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.replica_events, Unset):
-                replica_events = self.replica_events.to_dict()
+            if not isinstance(_replica_events_value, Unset):
+                replica_events = _replica_events_value.to_dict()
         except (AttributeError, TypeError):
-            replica_events = json_value(self.replica_events)
+            replica_events = json_value(_replica_events_value)
 
+        _status_value: DeploymentStatus | Unset = field_value(self, "status")
         status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        if not isinstance(_status_value, Unset):
+            status = _status_value
 
-        storage = self.storage
+        _storage_value: int | Unset = field_value(self, "storage")
+        storage = _storage_value
 
+        _updated_at_value: datetime.datetime | Unset = field_value(self, "updated_at")
         try:
             updated_at: str | Unset = UNSET
-            if not isinstance(self.updated_at, Unset):
-                updated_at = self.updated_at.isoformat()
+            if not isinstance(_updated_at_value, Unset):
+                updated_at = _updated_at_value.isoformat()
         except (AttributeError, TypeError):
-            updated_at = json_value(self.updated_at)
+            updated_at = json_value(_updated_at_value)
 
+        _volumes_value: list[VolumeMount] | Unset = field_value(self, "volumes")
         try:
             volumes: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.volumes, Unset):
+            if not isinstance(_volumes_value, Unset):
                 volumes_item_list: list[dict[str, Any]] = []
-                for volumes_item_data in self.volumes:
+                for volumes_item_data in _volumes_value:
                     volumes_item = volumes_item_data.to_dict()
                     volumes_item_list.append(volumes_item)
                 volumes = volumes_item_list
 
         except (AttributeError, TypeError):
-            volumes = json_value(self.volumes)
+            volumes = json_value(_volumes_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -459,7 +498,7 @@ class DeploymentResponseItem(ResponseBody):
                 CustomMetricAutoscalingConfig
                 | HTTPAutoscalingConfig
                 | QueueAutoscalingConfig
-                | Unset
+                | None
             )
             if _autoscaling_data is UNSET:
                 autoscaling = UNSET
@@ -471,10 +510,8 @@ class DeploymentResponseItem(ResponseBody):
                     CustomMetricAutoscalingConfig
                     | HTTPAutoscalingConfig
                     | QueueAutoscalingConfig
-                    | Unset
+                    | None
                 ):
-                    if isinstance(data, Unset):
-                        return data
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -518,7 +555,7 @@ class DeploymentResponseItem(ResponseBody):
 
         try:
             _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
+            created_at: datetime.datetime | None
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
@@ -539,7 +576,7 @@ class DeploymentResponseItem(ResponseBody):
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
-            environment_variables: list[EnvironmentVariable] | Unset = UNSET
+            environment_variables: list[EnvironmentVariable] | None = UNSET
             if _environment_variables is not UNSET:
                 if not isinstance(_environment_variables, list):
                     raise TypeError(
@@ -569,7 +606,7 @@ class DeploymentResponseItem(ResponseBody):
 
         try:
             _gpu_type = d.pop("gpu_type", UNSET)
-            gpu_type: DeploymentResponseItemGpuType | Unset
+            gpu_type: DeploymentResponseItemGpuType | None
             if isinstance(_gpu_type, Unset):
                 gpu_type = UNSET
             else:
@@ -627,7 +664,7 @@ class DeploymentResponseItem(ResponseBody):
 
         try:
             _replica_events = d.pop("replica_events", UNSET)
-            replica_events: DeploymentResponseItemReplicaEvents | Unset
+            replica_events: DeploymentResponseItemReplicaEvents | None
             if isinstance(_replica_events, Unset):
                 replica_events = UNSET
             else:
@@ -640,7 +677,7 @@ class DeploymentResponseItem(ResponseBody):
 
         try:
             _status = d.pop("status", UNSET)
-            status: DeploymentStatus | Unset
+            status: DeploymentStatus | None
             if isinstance(_status, Unset):
                 status = UNSET
             else:
@@ -655,7 +692,7 @@ class DeploymentResponseItem(ResponseBody):
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
-            updated_at: datetime.datetime | Unset
+            updated_at: datetime.datetime | None
             if isinstance(_updated_at, Unset):
                 updated_at = UNSET
             else:
@@ -666,7 +703,7 @@ class DeploymentResponseItem(ResponseBody):
 
         try:
             _volumes = d.pop("volumes", UNSET)
-            volumes: list[VolumeMount] | Unset = UNSET
+            volumes: list[VolumeMount] | None = UNSET
             if _volumes is not UNSET:
                 if not isinstance(_volumes, list):
                     raise TypeError(f"expected a list, got {type(_volumes).__name__}")
@@ -682,33 +719,57 @@ class DeploymentResponseItem(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentResponseItem.volumes") from None
 
-        _instance = cls(
-            args,
-            autoscaling,
-            command,
-            cpu,
-            created_at,
-            description,
-            desired_replicas,
-            environment_variables,
-            gpu_count,
-            gpu_type,
-            health_check_path,
-            id,
-            image,
-            max_replicas,
-            memory,
-            min_replicas,
-            name,
-            object_,
-            port,
-            ready_replicas,
-            replica_events,
-            status,
-            storage,
-            updated_at,
-            volumes,
-        )
+        _instance = object.__new__(cls)
+        if args is not UNSET:
+            _instance.args = args
+        if autoscaling is not UNSET:
+            _instance.autoscaling = autoscaling
+        if command is not UNSET:
+            _instance.command = command
+        if cpu is not UNSET:
+            _instance.cpu = cpu
+        if created_at is not UNSET:
+            _instance.created_at = created_at
+        if description is not UNSET:
+            _instance.description = description
+        if desired_replicas is not UNSET:
+            _instance.desired_replicas = desired_replicas
+        if environment_variables is not UNSET:
+            _instance.environment_variables = environment_variables
+        if gpu_count is not UNSET:
+            _instance.gpu_count = gpu_count
+        if gpu_type is not UNSET:
+            _instance.gpu_type = gpu_type
+        if health_check_path is not UNSET:
+            _instance.health_check_path = health_check_path
+        if id is not UNSET:
+            _instance.id = id
+        if image is not UNSET:
+            _instance.image = image
+        if max_replicas is not UNSET:
+            _instance.max_replicas = max_replicas
+        if memory is not UNSET:
+            _instance.memory = memory
+        if min_replicas is not UNSET:
+            _instance.min_replicas = min_replicas
+        if name is not UNSET:
+            _instance.name = name
+        if object_ is not UNSET:
+            _instance.object_ = object_
+        if port is not UNSET:
+            _instance.port = port
+        if ready_replicas is not UNSET:
+            _instance.ready_replicas = ready_replicas
+        if replica_events is not UNSET:
+            _instance.replica_events = replica_events
+        if status is not UNSET:
+            _instance.status = status
+        if storage is not UNSET:
+            _instance.storage = storage
+        if updated_at is not UNSET:
+            _instance.updated_at = updated_at
+        if volumes is not UNSET:
+            _instance.volumes = volumes
 
         _instance.additional_properties = d
         return _instance
@@ -849,13 +910,13 @@ class DeploymentResponseItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -870,6 +931,66 @@ class DeploymentResponseItem(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.args is UNSET:
+            del self.args
+        if self.autoscaling is UNSET:
+            del self.autoscaling
+        if self.command is UNSET:
+            del self.command
+        if self.cpu is UNSET:
+            del self.cpu
+        if self.created_at is UNSET:
+            del self.created_at
+        if self.description is UNSET:
+            del self.description
+        if self.desired_replicas is UNSET:
+            del self.desired_replicas
+        if self.environment_variables is UNSET:
+            del self.environment_variables
+        if self.gpu_count is UNSET:
+            del self.gpu_count
+        if self.gpu_type is UNSET:
+            del self.gpu_type
+        if self.health_check_path is UNSET:
+            del self.health_check_path
+        if self.id is UNSET:
+            del self.id
+        if self.image is UNSET:
+            del self.image
+        if self.max_replicas is UNSET:
+            del self.max_replicas
+        if self.memory is UNSET:
+            del self.memory
+        if self.min_replicas is UNSET:
+            del self.min_replicas
+        if self.name is UNSET:
+            del self.name
+        if self.object_ is UNSET:
+            del self.object_
+        if self.port is UNSET:
+            del self.port
+        if self.ready_replicas is UNSET:
+            del self.ready_replicas
+        if self.replica_events is UNSET:
+            del self.replica_events
+        if self.status is UNSET:
+            del self.status
+        if self.storage is UNSET:
+            del self.storage
+        if self.updated_at is UNSET:
+            del self.updated_at
+        if self.volumes is UNSET:
+            del self.volumes
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

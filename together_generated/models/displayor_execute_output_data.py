@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -65,7 +68,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "applicationgeojson",
@@ -111,96 +115,120 @@ _FIELDS: frozenset[str] = frozenset(
 class DisplayorExecuteOutputData(ResponseBody):
     """
     Attributes:
-        applicationgeojson (DisplayorExecuteOutputDataApplicationgeojson | Unset):
-        applicationjavascript (str | Unset):
-        applicationjson (DisplayorExecuteOutputDataApplicationjson | Unset):
-        applicationpdf (str | Unset):
-        applicationvnd_vega_v5json (DisplayorExecuteOutputDataApplicationvndVegaV5Json | Unset):
-        applicationvnd_vegalite_v4json (DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | Unset):
-        imagegif (str | Unset):
-        imagejpeg (str | Unset):
-        imagepng (str | Unset):
-        imagesvgxml (str | Unset):
-        texthtml (str | Unset):
-        textlatex (str | Unset):
-        textmarkdown (str | Unset):
-        textplain (str | Unset):
+        applicationgeojson (DisplayorExecuteOutputDataApplicationgeojson | None):
+        applicationjavascript (str | None):
+        applicationjson (DisplayorExecuteOutputDataApplicationjson | None):
+        applicationpdf (str | None):
+        applicationvnd_vega_v5json (DisplayorExecuteOutputDataApplicationvndVegaV5Json | None):
+        applicationvnd_vegalite_v4json (DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | None):
+        imagegif (str | None):
+        imagejpeg (str | None):
+        imagepng (str | None):
+        imagesvgxml (str | None):
+        texthtml (str | None):
+        textlatex (str | None):
+        textmarkdown (str | None):
+        textplain (str | None):
     """
 
-    applicationgeojson: DisplayorExecuteOutputDataApplicationgeojson | Unset = UNSET
-    applicationjavascript: str | Unset = UNSET
-    applicationjson: DisplayorExecuteOutputDataApplicationjson | Unset = UNSET
-    applicationpdf: str | Unset = UNSET
+    applicationgeojson: DisplayorExecuteOutputDataApplicationgeojson | None = UNSET
+    applicationjavascript: str | None = UNSET
+    applicationjson: DisplayorExecuteOutputDataApplicationjson | None = UNSET
+    applicationpdf: str | None = UNSET
     applicationvnd_vega_v5json: (
-        DisplayorExecuteOutputDataApplicationvndVegaV5Json | Unset
+        DisplayorExecuteOutputDataApplicationvndVegaV5Json | None
     ) = UNSET
     applicationvnd_vegalite_v4json: (
-        DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | Unset
+        DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | None
     ) = UNSET
-    imagegif: str | Unset = UNSET
-    imagejpeg: str | Unset = UNSET
-    imagepng: str | Unset = UNSET
-    imagesvgxml: str | Unset = UNSET
-    texthtml: str | Unset = UNSET
-    textlatex: str | Unset = UNSET
-    textmarkdown: str | Unset = UNSET
-    textplain: str | Unset = UNSET
+    imagegif: str | None = UNSET
+    imagejpeg: str | None = UNSET
+    imagepng: str | None = UNSET
+    imagesvgxml: str | None = UNSET
+    texthtml: str | None = UNSET
+    textlatex: str | None = UNSET
+    textmarkdown: str | None = UNSET
+    textplain: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _applicationgeojson_value: (
+            DisplayorExecuteOutputDataApplicationgeojson | Unset
+        ) = field_value(self, "applicationgeojson")
         try:
             applicationgeojson: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.applicationgeojson, Unset):
-                applicationgeojson = self.applicationgeojson.to_dict()
+            if not isinstance(_applicationgeojson_value, Unset):
+                applicationgeojson = _applicationgeojson_value.to_dict()
         except (AttributeError, TypeError):
-            applicationgeojson = json_value(self.applicationgeojson)
+            applicationgeojson = json_value(_applicationgeojson_value)
 
-        applicationjavascript = self.applicationjavascript
+        _applicationjavascript_value: str | Unset = field_value(
+            self, "applicationjavascript"
+        )
+        applicationjavascript = _applicationjavascript_value
 
+        _applicationjson_value: DisplayorExecuteOutputDataApplicationjson | Unset = (
+            field_value(self, "applicationjson")
+        )
         try:
             applicationjson: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.applicationjson, Unset):
-                applicationjson = self.applicationjson.to_dict()
+            if not isinstance(_applicationjson_value, Unset):
+                applicationjson = _applicationjson_value.to_dict()
         except (AttributeError, TypeError):
-            applicationjson = json_value(self.applicationjson)
+            applicationjson = json_value(_applicationjson_value)
 
-        applicationpdf = self.applicationpdf
+        _applicationpdf_value: str | Unset = field_value(self, "applicationpdf")
+        applicationpdf = _applicationpdf_value
 
+        _applicationvnd_vega_v5json_value: (
+            DisplayorExecuteOutputDataApplicationvndVegaV5Json | Unset
+        ) = field_value(self, "applicationvnd_vega_v5json")
         try:
             applicationvnd_vega_v5json: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.applicationvnd_vega_v5json, Unset):
-                applicationvnd_vega_v5json = self.applicationvnd_vega_v5json.to_dict()
+            if not isinstance(_applicationvnd_vega_v5json_value, Unset):
+                applicationvnd_vega_v5json = _applicationvnd_vega_v5json_value.to_dict()
         except (AttributeError, TypeError):
-            applicationvnd_vega_v5json = json_value(self.applicationvnd_vega_v5json)
+            applicationvnd_vega_v5json = json_value(_applicationvnd_vega_v5json_value)
 
+        _applicationvnd_vegalite_v4json_value: (
+            DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | Unset
+        ) = field_value(self, "applicationvnd_vegalite_v4json")
         try:
             applicationvnd_vegalite_v4json: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.applicationvnd_vegalite_v4json, Unset):
+            if not isinstance(_applicationvnd_vegalite_v4json_value, Unset):
                 applicationvnd_vegalite_v4json = (
-                    self.applicationvnd_vegalite_v4json.to_dict()
+                    _applicationvnd_vegalite_v4json_value.to_dict()
                 )
         except (AttributeError, TypeError):
             applicationvnd_vegalite_v4json = json_value(
-                self.applicationvnd_vegalite_v4json
+                _applicationvnd_vegalite_v4json_value
             )
 
-        imagegif = self.imagegif
+        _imagegif_value: str | Unset = field_value(self, "imagegif")
+        imagegif = _imagegif_value
 
-        imagejpeg = self.imagejpeg
+        _imagejpeg_value: str | Unset = field_value(self, "imagejpeg")
+        imagejpeg = _imagejpeg_value
 
-        imagepng = self.imagepng
+        _imagepng_value: str | Unset = field_value(self, "imagepng")
+        imagepng = _imagepng_value
 
-        imagesvgxml = self.imagesvgxml
+        _imagesvgxml_value: str | Unset = field_value(self, "imagesvgxml")
+        imagesvgxml = _imagesvgxml_value
 
-        texthtml = self.texthtml
+        _texthtml_value: str | Unset = field_value(self, "texthtml")
+        texthtml = _texthtml_value
 
-        textlatex = self.textlatex
+        _textlatex_value: str | Unset = field_value(self, "textlatex")
+        textlatex = _textlatex_value
 
-        textmarkdown = self.textmarkdown
+        _textmarkdown_value: str | Unset = field_value(self, "textmarkdown")
+        textmarkdown = _textmarkdown_value
 
-        textplain = self.textplain
+        _textplain_value: str | Unset = field_value(self, "textplain")
+        textplain = _textplain_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -245,7 +273,7 @@ class DisplayorExecuteOutputData(ResponseBody):
         d = dict(src_dict)
         try:
             _applicationgeojson = d.pop("application/geo+json", UNSET)
-            applicationgeojson: DisplayorExecuteOutputDataApplicationgeojson | Unset
+            applicationgeojson: DisplayorExecuteOutputDataApplicationgeojson | None
             if isinstance(_applicationgeojson, Unset):
                 applicationgeojson = UNSET
             else:
@@ -273,7 +301,7 @@ class DisplayorExecuteOutputData(ResponseBody):
 
         try:
             _applicationjson = d.pop("application/json", UNSET)
-            applicationjson: DisplayorExecuteOutputDataApplicationjson | Unset
+            applicationjson: DisplayorExecuteOutputDataApplicationjson | None
             if isinstance(_applicationjson, Unset):
                 applicationjson = UNSET
             else:
@@ -295,7 +323,7 @@ class DisplayorExecuteOutputData(ResponseBody):
         try:
             _applicationvnd_vega_v5json = d.pop("application/vnd.vega.v5+json", UNSET)
             applicationvnd_vega_v5json: (
-                DisplayorExecuteOutputDataApplicationvndVegaV5Json | Unset
+                DisplayorExecuteOutputDataApplicationvndVegaV5Json | None
             )
             if isinstance(_applicationvnd_vega_v5json, Unset):
                 applicationvnd_vega_v5json = UNSET
@@ -316,7 +344,7 @@ class DisplayorExecuteOutputData(ResponseBody):
                 "application/vnd.vegalite.v4+json", UNSET
             )
             applicationvnd_vegalite_v4json: (
-                DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | Unset
+                DisplayorExecuteOutputDataApplicationvndVegaliteV4Json | None
             )
             if isinstance(_applicationvnd_vegalite_v4json, Unset):
                 applicationvnd_vegalite_v4json = UNSET
@@ -364,22 +392,35 @@ class DisplayorExecuteOutputData(ResponseBody):
         if textplain is not UNSET and type(textplain) is not str:
             check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
 
-        _instance = cls(
-            applicationgeojson,
-            applicationjavascript,
-            applicationjson,
-            applicationpdf,
-            applicationvnd_vega_v5json,
-            applicationvnd_vegalite_v4json,
-            imagegif,
-            imagejpeg,
-            imagepng,
-            imagesvgxml,
-            texthtml,
-            textlatex,
-            textmarkdown,
-            textplain,
-        )
+        _instance = object.__new__(cls)
+        if applicationgeojson is not UNSET:
+            _instance.applicationgeojson = applicationgeojson
+        if applicationjavascript is not UNSET:
+            _instance.applicationjavascript = applicationjavascript
+        if applicationjson is not UNSET:
+            _instance.applicationjson = applicationjson
+        if applicationpdf is not UNSET:
+            _instance.applicationpdf = applicationpdf
+        if applicationvnd_vega_v5json is not UNSET:
+            _instance.applicationvnd_vega_v5json = applicationvnd_vega_v5json
+        if applicationvnd_vegalite_v4json is not UNSET:
+            _instance.applicationvnd_vegalite_v4json = applicationvnd_vegalite_v4json
+        if imagegif is not UNSET:
+            _instance.imagegif = imagegif
+        if imagejpeg is not UNSET:
+            _instance.imagejpeg = imagejpeg
+        if imagepng is not UNSET:
+            _instance.imagepng = imagepng
+        if imagesvgxml is not UNSET:
+            _instance.imagesvgxml = imagesvgxml
+        if texthtml is not UNSET:
+            _instance.texthtml = texthtml
+        if textlatex is not UNSET:
+            _instance.textlatex = textlatex
+        if textmarkdown is not UNSET:
+            _instance.textmarkdown = textmarkdown
+        if textplain is not UNSET:
+            _instance.textplain = textplain
 
         _instance.additional_properties = d
         return _instance
@@ -481,13 +522,13 @@ class DisplayorExecuteOutputData(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -502,6 +543,44 @@ class DisplayorExecuteOutputData(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.applicationgeojson is UNSET:
+            del self.applicationgeojson
+        if self.applicationjavascript is UNSET:
+            del self.applicationjavascript
+        if self.applicationjson is UNSET:
+            del self.applicationjson
+        if self.applicationpdf is UNSET:
+            del self.applicationpdf
+        if self.applicationvnd_vega_v5json is UNSET:
+            del self.applicationvnd_vega_v5json
+        if self.applicationvnd_vegalite_v4json is UNSET:
+            del self.applicationvnd_vegalite_v4json
+        if self.imagegif is UNSET:
+            del self.imagegif
+        if self.imagejpeg is UNSET:
+            del self.imagejpeg
+        if self.imagepng is UNSET:
+            del self.imagepng
+        if self.imagesvgxml is UNSET:
+            del self.imagesvgxml
+        if self.texthtml is UNSET:
+            del self.texthtml
+        if self.textlatex is UNSET:
+            del self.textlatex
+        if self.textmarkdown is UNSET:
+            del self.textmarkdown
+        if self.textplain is UNSET:
+            del self.textplain
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

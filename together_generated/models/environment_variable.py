@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="EnvironmentVariable")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "value",
@@ -43,23 +47,25 @@ class EnvironmentVariable(ResponseBody):
     Attributes:
         name (str): Name is the environment variable name (e.g., "DATABASE_URL"). Must start with a letter or
             underscore, followed by letters, numbers, or underscores
-        value (str | Unset): Value is the plain text value for the environment variable. Use this for non-sensitive
+        value (str | None): Value is the plain text value for the environment variable. Use this for non-sensitive
             values. Either Value or ValueFromSecret must be set, but not both
-        value_from_secret (str | Unset): ValueFromSecret references a secret by name or ID to use as the value. Use this
+        value_from_secret (str | None): ValueFromSecret references a secret by name or ID to use as the value. Use this
             for sensitive values like API keys or passwords. Either Value or ValueFromSecret must be set, but not both
     """
 
     name: str
-    value: str | Unset = UNSET
-    value_from_secret: str | Unset = UNSET
+    value: str | None = UNSET
+    value_from_secret: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        value = self.value
+        _value_value: str | Unset = field_value(self, "value")
+        value = _value_value
 
-        value_from_secret = self.value_from_secret
+        _value_from_secret_value: str | Unset = field_value(self, "value_from_secret")
+        value_from_secret = _value_from_secret_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -90,11 +96,12 @@ class EnvironmentVariable(ResponseBody):
         if value_from_secret is not UNSET and type(value_from_secret) is not str:
             check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
 
-        _instance = cls(
-            name,
-            value,
-            value_from_secret,
-        )
+        _instance = object.__new__(cls)
+        _instance.name = name
+        if value is not UNSET:
+            _instance.value = value
+        if value_from_secret is not UNSET:
+            _instance.value_from_secret = value_from_secret
 
         _instance.additional_properties = d
         return _instance
@@ -136,13 +143,13 @@ class EnvironmentVariable(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -157,6 +164,20 @@ class EnvironmentVariable(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.value is UNSET:
+            del self.value
+        if self.value_from_secret is UNSET:
+            del self.value_from_secret
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="ErrorResponse")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "code",
@@ -40,18 +44,20 @@ _FIELDS: frozenset[str] = frozenset(
 class ErrorResponse(ResponseBody):
     """
     Attributes:
-        code (int | Unset):
-        message (str | Unset):
+        code (int | None):
+        message (str | None):
     """
 
-    code: int | Unset = UNSET
-    message: str | Unset = UNSET
+    code: int | None = UNSET
+    message: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
+        _code_value: int | Unset = field_value(self, "code")
+        code = _code_value
 
-        message = self.message
+        _message_value: str | Unset = field_value(self, "message")
+        message = _message_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -74,10 +80,11 @@ class ErrorResponse(ResponseBody):
         if message is not UNSET and type(message) is not str:
             check_value(message, str, "ErrorResponse.message")
 
-        _instance = cls(
-            code,
-            message,
-        )
+        _instance = object.__new__(cls)
+        if code is not UNSET:
+            _instance.code = code
+        if message is not UNSET:
+            _instance.message = message
 
         _instance.additional_properties = d
         return _instance
@@ -117,13 +124,13 @@ class ErrorResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -138,6 +145,20 @@ class ErrorResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.code is UNSET:
+            del self.code
+        if self.message is UNSET:
+            del self.message
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,13 +14,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="EvaluationClassifyResults")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "generation_fail_count",
@@ -50,62 +54,76 @@ _FIELDS: frozenset[str] = frozenset(
 class EvaluationClassifyResults(ResponseBody):
     """
     Attributes:
-        generation_fail_count (float | None | Unset): Number of failed generations. Example: 0.
-        judge_fail_count (float | None | Unset): Number of failed judge generations Example: 0.
-        invalid_label_count (float | None | Unset): Number of invalid labels Example: 0.
-        result_file_id (str | Unset): Data File ID Example: file-1234-aefd.
-        pass_percentage (float | None | Unset): Pecentage of pass labels. Example: 10.
-        label_counts (str | Unset): JSON string representing label counts Example: {"yes": 10, "no": 0}.
+        generation_fail_count (float | None): Number of failed generations. Example: 0.
+        judge_fail_count (float | None): Number of failed judge generations Example: 0.
+        invalid_label_count (float | None): Number of invalid labels Example: 0.
+        result_file_id (str | None): Data File ID Example: file-1234-aefd.
+        pass_percentage (float | None): Pecentage of pass labels. Example: 10.
+        label_counts (str | None): JSON string representing label counts Example: {"yes": 10, "no": 0}.
     """
 
-    generation_fail_count: float | None | Unset = UNSET
-    judge_fail_count: float | None | Unset = UNSET
-    invalid_label_count: float | None | Unset = UNSET
-    result_file_id: str | Unset = UNSET
-    pass_percentage: float | None | Unset = UNSET
-    label_counts: str | Unset = UNSET
+    generation_fail_count: float | None = UNSET
+    judge_fail_count: float | None = UNSET
+    invalid_label_count: float | None = UNSET
+    result_file_id: str | None = UNSET
+    pass_percentage: float | None = UNSET
+    label_counts: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        _generation_fail_count_value: float | None | Unset = field_value(
+            self, "generation_fail_count"
+        )
         try:
             generation_fail_count: float | None | Unset
-            if isinstance(self.generation_fail_count, Unset):
+            if isinstance(_generation_fail_count_value, Unset):
                 generation_fail_count = UNSET
             else:
-                generation_fail_count = self.generation_fail_count
+                generation_fail_count = _generation_fail_count_value
         except (AttributeError, TypeError):
-            generation_fail_count = json_value(self.generation_fail_count)
+            generation_fail_count = json_value(_generation_fail_count_value)
 
+        _judge_fail_count_value: float | None | Unset = field_value(
+            self, "judge_fail_count"
+        )
         try:
             judge_fail_count: float | None | Unset
-            if isinstance(self.judge_fail_count, Unset):
+            if isinstance(_judge_fail_count_value, Unset):
                 judge_fail_count = UNSET
             else:
-                judge_fail_count = self.judge_fail_count
+                judge_fail_count = _judge_fail_count_value
         except (AttributeError, TypeError):
-            judge_fail_count = json_value(self.judge_fail_count)
+            judge_fail_count = json_value(_judge_fail_count_value)
 
+        _invalid_label_count_value: float | None | Unset = field_value(
+            self, "invalid_label_count"
+        )
         try:
             invalid_label_count: float | None | Unset
-            if isinstance(self.invalid_label_count, Unset):
+            if isinstance(_invalid_label_count_value, Unset):
                 invalid_label_count = UNSET
             else:
-                invalid_label_count = self.invalid_label_count
+                invalid_label_count = _invalid_label_count_value
         except (AttributeError, TypeError):
-            invalid_label_count = json_value(self.invalid_label_count)
+            invalid_label_count = json_value(_invalid_label_count_value)
 
-        result_file_id = self.result_file_id
+        _result_file_id_value: str | Unset = field_value(self, "result_file_id")
+        result_file_id = _result_file_id_value
 
+        _pass_percentage_value: float | None | Unset = field_value(
+            self, "pass_percentage"
+        )
         try:
             pass_percentage: float | None | Unset
-            if isinstance(self.pass_percentage, Unset):
+            if isinstance(_pass_percentage_value, Unset):
                 pass_percentage = UNSET
             else:
-                pass_percentage = self.pass_percentage
+                pass_percentage = _pass_percentage_value
         except (AttributeError, TypeError):
-            pass_percentage = json_value(self.pass_percentage)
+            pass_percentage = json_value(_pass_percentage_value)
 
-        label_counts = self.label_counts
+        _label_counts_value: str | Unset = field_value(self, "label_counts")
+        label_counts = _label_counts_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -129,9 +147,7 @@ class EvaluationClassifyResults(ResponseBody):
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            generation_fail_count: float | None | Unset = d.pop(
-                "generation_fail_count", UNSET
-            )
+            generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
             if (
                 generation_fail_count is not UNSET
                 and type(generation_fail_count) not in (float, int)
@@ -151,7 +167,7 @@ class EvaluationClassifyResults(ResponseBody):
             ) from None
 
         try:
-            judge_fail_count: float | None | Unset = d.pop("judge_fail_count", UNSET)
+            judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
             if (
                 judge_fail_count is not UNSET
                 and type(judge_fail_count) not in (float, int)
@@ -171,9 +187,7 @@ class EvaluationClassifyResults(ResponseBody):
             ) from None
 
         try:
-            invalid_label_count: float | None | Unset = d.pop(
-                "invalid_label_count", UNSET
-            )
+            invalid_label_count: float | None = d.pop("invalid_label_count", UNSET)
             if (
                 invalid_label_count is not UNSET
                 and type(invalid_label_count) not in (float, int)
@@ -197,7 +211,7 @@ class EvaluationClassifyResults(ResponseBody):
             check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
 
         try:
-            pass_percentage: float | None | Unset = d.pop("pass_percentage", UNSET)
+            pass_percentage: float | None = d.pop("pass_percentage", UNSET)
             if (
                 pass_percentage is not UNSET
                 and type(pass_percentage) not in (float, int)
@@ -220,14 +234,19 @@ class EvaluationClassifyResults(ResponseBody):
         if label_counts is not UNSET and type(label_counts) is not str:
             check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
 
-        _instance = cls(
-            generation_fail_count,
-            judge_fail_count,
-            invalid_label_count,
-            result_file_id,
-            pass_percentage,
-            label_counts,
-        )
+        _instance = object.__new__(cls)
+        if generation_fail_count is not UNSET:
+            _instance.generation_fail_count = generation_fail_count
+        if judge_fail_count is not UNSET:
+            _instance.judge_fail_count = judge_fail_count
+        if invalid_label_count is not UNSET:
+            _instance.invalid_label_count = invalid_label_count
+        if result_file_id is not UNSET:
+            _instance.result_file_id = result_file_id
+        if pass_percentage is not UNSET:
+            _instance.pass_percentage = pass_percentage
+        if label_counts is not UNSET:
+            _instance.label_counts = label_counts
 
         _instance.additional_properties = d
         return _instance
@@ -279,13 +298,13 @@ class EvaluationClassifyResults(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -300,6 +319,28 @@ class EvaluationClassifyResults(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.generation_fail_count is UNSET:
+            del self.generation_fail_count
+        if self.judge_fail_count is UNSET:
+            del self.judge_fail_count
+        if self.invalid_label_count is UNSET:
+            del self.invalid_label_count
+        if self.result_file_id is UNSET:
+            del self.result_file_id
+        if self.pass_percentage is UNSET:
+            del self.pass_percentage
+        if self.label_counts is UNSET:
+            del self.label_counts
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

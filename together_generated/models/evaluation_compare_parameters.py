@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +48,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "model_a",
@@ -71,14 +75,14 @@ class EvaluationCompareParameters(ResponseBody):
     Attributes:
         judge (EvaluationJudgeModelConfig):
         input_data_file_path (str): Data file name
-        model_a (EvaluationModelRequest | str | Unset):
-        model_b (EvaluationModelRequest | str | Unset):
+        model_a (EvaluationModelRequest | str | None):
+        model_b (EvaluationModelRequest | str | None):
     """
 
     judge: EvaluationJudgeModelConfig
     input_data_file_path: str
-    model_a: EvaluationModelRequest | str | Unset = UNSET
-    model_b: EvaluationModelRequest | str | Unset = UNSET
+    model_a: EvaluationModelRequest | str | None = UNSET
+    model_b: EvaluationModelRequest | str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,27 +95,33 @@ class EvaluationCompareParameters(ResponseBody):
 
         input_data_file_path = self.input_data_file_path
 
+        _model_a_value: EvaluationModelRequest | str | Unset = field_value(
+            self, "model_a"
+        )
         try:
             model_a: dict[str, Any] | str | Unset
-            if isinstance(self.model_a, Unset):
+            if isinstance(_model_a_value, Unset):
                 model_a = UNSET
-            elif isinstance(self.model_a, EvaluationModelRequest):
-                model_a = self.model_a.to_dict()
+            elif isinstance(_model_a_value, EvaluationModelRequest):
+                model_a = _model_a_value.to_dict()
             else:
-                model_a = self.model_a
+                model_a = _model_a_value
         except (AttributeError, TypeError):
-            model_a = json_value(self.model_a)
+            model_a = json_value(_model_a_value)
 
+        _model_b_value: EvaluationModelRequest | str | Unset = field_value(
+            self, "model_b"
+        )
         try:
             model_b: dict[str, Any] | str | Unset
-            if isinstance(self.model_b, Unset):
+            if isinstance(_model_b_value, Unset):
                 model_b = UNSET
-            elif isinstance(self.model_b, EvaluationModelRequest):
-                model_b = self.model_b.to_dict()
+            elif isinstance(_model_b_value, EvaluationModelRequest):
+                model_b = _model_b_value.to_dict()
             else:
-                model_b = self.model_b
+                model_b = _model_b_value
         except (AttributeError, TypeError):
-            model_b = json_value(self.model_b)
+            model_b = json_value(_model_b_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -149,16 +159,12 @@ class EvaluationCompareParameters(ResponseBody):
 
         try:
             _model_a_data = d.pop("model_a", UNSET)
-            model_a: EvaluationModelRequest | str | Unset
+            model_a: EvaluationModelRequest | str | None
             if _model_a_data is UNSET:
                 model_a = UNSET
             else:
 
-                def _parse_model_a(
-                    data: object,
-                ) -> EvaluationModelRequest | str | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                def _parse_model_a(data: object) -> EvaluationModelRequest | str | None:
                     if isinstance(data, dict):
                         componentsschemas_evaluation_model_or_string_type_1 = (
                             EvaluationModelRequest.from_dict(data)
@@ -178,16 +184,12 @@ class EvaluationCompareParameters(ResponseBody):
 
         try:
             _model_b_data = d.pop("model_b", UNSET)
-            model_b: EvaluationModelRequest | str | Unset
+            model_b: EvaluationModelRequest | str | None
             if _model_b_data is UNSET:
                 model_b = UNSET
             else:
 
-                def _parse_model_b(
-                    data: object,
-                ) -> EvaluationModelRequest | str | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                def _parse_model_b(data: object) -> EvaluationModelRequest | str | None:
                     if isinstance(data, dict):
                         componentsschemas_evaluation_model_or_string_type_1 = (
                             EvaluationModelRequest.from_dict(data)
@@ -205,12 +207,13 @@ class EvaluationCompareParameters(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationCompareParameters.model_b") from None
 
-        _instance = cls(
-            judge,
-            input_data_file_path,
-            model_a,
-            model_b,
-        )
+        _instance = object.__new__(cls)
+        _instance.judge = judge
+        _instance.input_data_file_path = input_data_file_path
+        if model_a is not UNSET:
+            _instance.model_a = model_a
+        if model_b is not UNSET:
+            _instance.model_b = model_b
 
         _instance.additional_properties = d
         return _instance
@@ -271,13 +274,13 @@ class EvaluationCompareParameters(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -292,6 +295,20 @@ class EvaluationCompareParameters(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.model_a is UNSET:
+            del self.model_a
+        if self.model_b is UNSET:
+            del self.model_b
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,13 +14,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="EvaluationCompareResults")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "num_samples",
@@ -52,52 +56,63 @@ _FIELDS: frozenset[str] = frozenset(
 class EvaluationCompareResults(ResponseBody):
     """
     Attributes:
-        num_samples (int | Unset): Total number of samples compared
-        a_wins (int | Unset): Number of times model A won
-        b_wins (int | Unset): Number of times model B won
-        ties (int | Unset): Number of ties
-        generation_fail_count (float | None | Unset): Number of failed generations. Example: 0.
-        judge_fail_count (float | None | Unset): Number of failed judge generations Example: 0.
-        result_file_id (str | Unset): Data File ID
+        num_samples (int | None): Total number of samples compared
+        a_wins (int | None): Number of times model A won
+        b_wins (int | None): Number of times model B won
+        ties (int | None): Number of ties
+        generation_fail_count (float | None): Number of failed generations. Example: 0.
+        judge_fail_count (float | None): Number of failed judge generations Example: 0.
+        result_file_id (str | None): Data File ID
     """
 
-    num_samples: int | Unset = UNSET
-    a_wins: int | Unset = UNSET
-    b_wins: int | Unset = UNSET
-    ties: int | Unset = UNSET
-    generation_fail_count: float | None | Unset = UNSET
-    judge_fail_count: float | None | Unset = UNSET
-    result_file_id: str | Unset = UNSET
+    num_samples: int | None = UNSET
+    a_wins: int | None = UNSET
+    b_wins: int | None = UNSET
+    ties: int | None = UNSET
+    generation_fail_count: float | None = UNSET
+    judge_fail_count: float | None = UNSET
+    result_file_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        num_samples = self.num_samples
+        _num_samples_value: int | Unset = field_value(self, "num_samples")
+        num_samples = _num_samples_value
 
-        a_wins = self.a_wins
+        _a_wins_value: int | Unset = field_value(self, "a_wins")
+        a_wins = _a_wins_value
 
-        b_wins = self.b_wins
+        _b_wins_value: int | Unset = field_value(self, "b_wins")
+        b_wins = _b_wins_value
 
-        ties = self.ties
+        _ties_value: int | Unset = field_value(self, "ties")
+        ties = _ties_value
 
+        _generation_fail_count_value: float | None | Unset = field_value(
+            self, "generation_fail_count"
+        )
         try:
             generation_fail_count: float | None | Unset
-            if isinstance(self.generation_fail_count, Unset):
+            if isinstance(_generation_fail_count_value, Unset):
                 generation_fail_count = UNSET
             else:
-                generation_fail_count = self.generation_fail_count
+                generation_fail_count = _generation_fail_count_value
         except (AttributeError, TypeError):
-            generation_fail_count = json_value(self.generation_fail_count)
+            generation_fail_count = json_value(_generation_fail_count_value)
 
+        _judge_fail_count_value: float | None | Unset = field_value(
+            self, "judge_fail_count"
+        )
         try:
             judge_fail_count: float | None | Unset
-            if isinstance(self.judge_fail_count, Unset):
+            if isinstance(_judge_fail_count_value, Unset):
                 judge_fail_count = UNSET
             else:
-                judge_fail_count = self.judge_fail_count
+                judge_fail_count = _judge_fail_count_value
         except (AttributeError, TypeError):
-            judge_fail_count = json_value(self.judge_fail_count)
+            judge_fail_count = json_value(_judge_fail_count_value)
 
-        result_file_id = self.result_file_id
+        _result_file_id_value: str | Unset = field_value(self, "result_file_id")
+        result_file_id = _result_file_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -139,9 +154,7 @@ class EvaluationCompareResults(ResponseBody):
             check_value(ties, int, "EvaluationCompareResults.Ties")
 
         try:
-            generation_fail_count: float | None | Unset = d.pop(
-                "generation_fail_count", UNSET
-            )
+            generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
             if (
                 generation_fail_count is not UNSET
                 and type(generation_fail_count) not in (float, int)
@@ -161,7 +174,7 @@ class EvaluationCompareResults(ResponseBody):
             ) from None
 
         try:
-            judge_fail_count: float | None | Unset = d.pop("judge_fail_count", UNSET)
+            judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
             if (
                 judge_fail_count is not UNSET
                 and type(judge_fail_count) not in (float, int)
@@ -184,15 +197,21 @@ class EvaluationCompareResults(ResponseBody):
         if result_file_id is not UNSET and type(result_file_id) is not str:
             check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
 
-        _instance = cls(
-            num_samples,
-            a_wins,
-            b_wins,
-            ties,
-            generation_fail_count,
-            judge_fail_count,
-            result_file_id,
-        )
+        _instance = object.__new__(cls)
+        if num_samples is not UNSET:
+            _instance.num_samples = num_samples
+        if a_wins is not UNSET:
+            _instance.a_wins = a_wins
+        if b_wins is not UNSET:
+            _instance.b_wins = b_wins
+        if ties is not UNSET:
+            _instance.ties = ties
+        if generation_fail_count is not UNSET:
+            _instance.generation_fail_count = generation_fail_count
+        if judge_fail_count is not UNSET:
+            _instance.judge_fail_count = judge_fail_count
+        if result_file_id is not UNSET:
+            _instance.result_file_id = result_file_id
 
         _instance.additional_properties = d
         return _instance
@@ -247,13 +266,13 @@ class EvaluationCompareResults(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -268,6 +287,30 @@ class EvaluationCompareResults(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.num_samples is UNSET:
+            del self.num_samples
+        if self.a_wins is UNSET:
+            del self.a_wins
+        if self.b_wins is UNSET:
+            del self.b_wins
+        if self.ties is UNSET:
+            del self.ties
+        if self.generation_fail_count is UNSET:
+            del self.generation_fail_count
+        if self.judge_fail_count is UNSET:
+            del self.judge_fail_count
+        if self.result_file_id is UNSET:
+            del self.result_file_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

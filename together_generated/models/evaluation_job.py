@@ -21,9 +21,12 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -140,7 +143,8 @@ def _lenient_results(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "workflow_id",
@@ -176,100 +180,119 @@ _FIELDS: frozenset[str] = frozenset(
 class EvaluationJob(ResponseBody):
     """
     Attributes:
-        workflow_id (str | Unset): The evaluation job ID Example: eval-1234aedf.
-        type_ (EvaluationJobType | Unset): The type of evaluation Example: classify.
-        owner_id (str | Unset): ID of the job owner (admin only)
-        status (EvaluationJobStatus | Unset): Current status of the job Example: completed.
-        status_updates (list[EvaluationJobStatusUpdate] | Unset): History of status updates (admin only)
-        parameters (EvaluationJobParameters | Unset): The parameters used for this evaluation
-        created_at (datetime.datetime | Unset): When the job was created Example: 2025-07-23T17:10:04.837888Z.
-        updated_at (datetime.datetime | Unset): When the job was last updated Example: 2025-07-23T17:10:04.837888Z.
+        workflow_id (str | None): The evaluation job ID Example: eval-1234aedf.
+        type_ (EvaluationJobType | None): The type of evaluation Example: classify.
+        owner_id (str | None): ID of the job owner (admin only)
+        status (EvaluationJobStatus | None): Current status of the job Example: completed.
+        status_updates (list[EvaluationJobStatusUpdate] | None): History of status updates (admin only)
+        parameters (EvaluationJobParameters | None): The parameters used for this evaluation
+        created_at (datetime.datetime | None): When the job was created Example: 2025-07-23T17:10:04.837888Z.
+        updated_at (datetime.datetime | None): When the job was last updated Example: 2025-07-23T17:10:04.837888Z.
         results (EvaluationClassifyResults | EvaluationCompareResults | EvaluationJobResultsType3 |
-            EvaluationScoreResults | None | Unset): Results of the evaluation (when completed)
+            EvaluationScoreResults | None): Results of the evaluation (when completed)
     """
 
-    workflow_id: str | Unset = UNSET
-    type_: EvaluationJobType | Unset = UNSET
-    owner_id: str | Unset = UNSET
-    status: EvaluationJobStatus | Unset = UNSET
-    status_updates: list[EvaluationJobStatusUpdate] | Unset = UNSET
-    parameters: EvaluationJobParameters | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    updated_at: datetime.datetime | Unset = UNSET
+    workflow_id: str | None = UNSET
+    type_: EvaluationJobType | None = UNSET
+    owner_id: str | None = UNSET
+    status: EvaluationJobStatus | None = UNSET
+    status_updates: list[EvaluationJobStatusUpdate] | None = UNSET
+    parameters: EvaluationJobParameters | None = UNSET
+    created_at: datetime.datetime | None = UNSET
+    updated_at: datetime.datetime | None = UNSET
     results: (
         EvaluationClassifyResults
         | EvaluationCompareResults
         | EvaluationJobResultsType3
         | EvaluationScoreResults
         | None
-        | Unset
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        workflow_id = self.workflow_id
+        _workflow_id_value: str | Unset = field_value(self, "workflow_id")
+        workflow_id = _workflow_id_value
 
+        _type__value: EvaluationJobType | Unset = field_value(self, "type_")
         type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
+        if not isinstance(_type__value, Unset):
+            type_ = _type__value
 
-        owner_id = self.owner_id
+        _owner_id_value: str | Unset = field_value(self, "owner_id")
+        owner_id = _owner_id_value
 
+        _status_value: EvaluationJobStatus | Unset = field_value(self, "status")
         status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        if not isinstance(_status_value, Unset):
+            status = _status_value
 
+        _status_updates_value: list[EvaluationJobStatusUpdate] | Unset = field_value(
+            self, "status_updates"
+        )
         try:
             status_updates: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.status_updates, Unset):
+            if not isinstance(_status_updates_value, Unset):
                 status_updates_item_list: list[dict[str, Any]] = []
-                for status_updates_item_data in self.status_updates:
+                for status_updates_item_data in _status_updates_value:
                     status_updates_item = status_updates_item_data.to_dict()
                     status_updates_item_list.append(status_updates_item)
                 status_updates = status_updates_item_list
 
         except (AttributeError, TypeError):
-            status_updates = json_value(self.status_updates)
+            status_updates = json_value(_status_updates_value)
 
+        _parameters_value: EvaluationJobParameters | Unset = field_value(
+            self, "parameters"
+        )
         try:
             parameters: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.parameters, Unset):
-                parameters = self.parameters.to_dict()
+            if not isinstance(_parameters_value, Unset):
+                parameters = _parameters_value.to_dict()
         except (AttributeError, TypeError):
-            parameters = json_value(self.parameters)
+            parameters = json_value(_parameters_value)
 
+        _created_at_value: datetime.datetime | Unset = field_value(self, "created_at")
         try:
             created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            if not isinstance(_created_at_value, Unset):
+                created_at = _created_at_value.isoformat()
         except (AttributeError, TypeError):
-            created_at = json_value(self.created_at)
+            created_at = json_value(_created_at_value)
 
+        _updated_at_value: datetime.datetime | Unset = field_value(self, "updated_at")
         try:
             updated_at: str | Unset = UNSET
-            if not isinstance(self.updated_at, Unset):
-                updated_at = self.updated_at.isoformat()
+            if not isinstance(_updated_at_value, Unset):
+                updated_at = _updated_at_value.isoformat()
         except (AttributeError, TypeError):
-            updated_at = json_value(self.updated_at)
+            updated_at = json_value(_updated_at_value)
 
+        _results_value: (
+            EvaluationClassifyResults
+            | EvaluationCompareResults
+            | EvaluationJobResultsType3
+            | EvaluationScoreResults
+            | None
+            | Unset
+        ) = field_value(self, "results")
         try:
             results: dict[str, Any] | None | Unset
-            if isinstance(self.results, Unset):
+            if isinstance(_results_value, Unset):
                 results = UNSET
-            elif isinstance(self.results, EvaluationClassifyResults):
-                results = self.results.to_dict()
-            elif isinstance(self.results, EvaluationScoreResults):
-                results = self.results.to_dict()
-            elif isinstance(self.results, EvaluationCompareResults):
-                results = self.results.to_dict()
-            elif isinstance(self.results, EvaluationJobResultsType3):
-                results = self.results.to_dict()
+            elif isinstance(_results_value, EvaluationClassifyResults):
+                results = _results_value.to_dict()
+            elif isinstance(_results_value, EvaluationScoreResults):
+                results = _results_value.to_dict()
+            elif isinstance(_results_value, EvaluationCompareResults):
+                results = _results_value.to_dict()
+            elif isinstance(_results_value, EvaluationJobResultsType3):
+                results = _results_value.to_dict()
             else:
-                results = self.results
+                results = _results_value
         except (AttributeError, TypeError):
-            results = json_value(self.results)
+            results = json_value(_results_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -306,7 +329,7 @@ class EvaluationJob(ResponseBody):
 
         try:
             _type_ = d.pop("type", UNSET)
-            type_: EvaluationJobType | Unset
+            type_: EvaluationJobType | None
             if isinstance(_type_, Unset):
                 type_ = UNSET
             else:
@@ -321,7 +344,7 @@ class EvaluationJob(ResponseBody):
 
         try:
             _status = d.pop("status", UNSET)
-            status: EvaluationJobStatus | Unset
+            status: EvaluationJobStatus | None
             if isinstance(_status, Unset):
                 status = UNSET
             else:
@@ -332,7 +355,7 @@ class EvaluationJob(ResponseBody):
 
         try:
             _status_updates = d.pop("status_updates", UNSET)
-            status_updates: list[EvaluationJobStatusUpdate] | Unset = UNSET
+            status_updates: list[EvaluationJobStatusUpdate] | None = UNSET
             if _status_updates is not UNSET:
                 if not isinstance(_status_updates, list):
                     raise TypeError(
@@ -354,7 +377,7 @@ class EvaluationJob(ResponseBody):
 
         try:
             _parameters = d.pop("parameters", UNSET)
-            parameters: EvaluationJobParameters | Unset
+            parameters: EvaluationJobParameters | None
             if isinstance(_parameters, Unset):
                 parameters = UNSET
             else:
@@ -365,7 +388,7 @@ class EvaluationJob(ResponseBody):
 
         try:
             _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
+            created_at: datetime.datetime | None
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
@@ -376,7 +399,7 @@ class EvaluationJob(ResponseBody):
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
-            updated_at: datetime.datetime | Unset
+            updated_at: datetime.datetime | None
             if isinstance(_updated_at, Unset):
                 updated_at = UNSET
             else:
@@ -393,7 +416,6 @@ class EvaluationJob(ResponseBody):
                 | EvaluationJobResultsType3
                 | EvaluationScoreResults
                 | None
-                | Unset
             )
             if _results_data is UNSET:
                 results = UNSET
@@ -407,11 +429,8 @@ class EvaluationJob(ResponseBody):
                     | EvaluationJobResultsType3
                     | EvaluationScoreResults
                     | None
-                    | Unset
                 ):
                     if data is None:
-                        return data
-                    if isinstance(data, Unset):
                         return data
                     try:
                         if not isinstance(data, dict):
@@ -454,17 +473,25 @@ class EvaluationJob(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJob.results") from None
 
-        _instance = cls(
-            workflow_id,
-            type_,
-            owner_id,
-            status,
-            status_updates,
-            parameters,
-            created_at,
-            updated_at,
-            results,
-        )
+        _instance = object.__new__(cls)
+        if workflow_id is not UNSET:
+            _instance.workflow_id = workflow_id
+        if type_ is not UNSET:
+            _instance.type_ = type_
+        if owner_id is not UNSET:
+            _instance.owner_id = owner_id
+        if status is not UNSET:
+            _instance.status = status
+        if status_updates is not UNSET:
+            _instance.status_updates = status_updates
+        if parameters is not UNSET:
+            _instance.parameters = parameters
+        if created_at is not UNSET:
+            _instance.created_at = created_at
+        if updated_at is not UNSET:
+            _instance.updated_at = updated_at
+        if results is not UNSET:
+            _instance.results = results
 
         _instance.additional_properties = d
         return _instance
@@ -548,13 +575,13 @@ class EvaluationJob(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -569,6 +596,34 @@ class EvaluationJob(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.workflow_id is UNSET:
+            del self.workflow_id
+        if self.type_ is UNSET:
+            del self.type_
+        if self.owner_id is UNSET:
+            del self.owner_id
+        if self.status is UNSET:
+            del self.status
+        if self.status_updates is UNSET:
+            del self.status_updates
+        if self.parameters is UNSET:
+            del self.parameters
+        if self.created_at is UNSET:
+            del self.created_at
+        if self.updated_at is UNSET:
+            del self.updated_at
+        if self.results is UNSET:
+            del self.results
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -15,15 +15,19 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="EvaluationJobStatusUpdate")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "status",
@@ -47,27 +51,30 @@ _FIELDS: frozenset[str] = frozenset(
 class EvaluationJobStatusUpdate(ResponseBody):
     """
     Attributes:
-        status (str | Unset): The status at this update Example: pending.
-        message (str | Unset): Additional message for this update Example: Job is pending evaluation.
-        timestamp (datetime.datetime | Unset): When this update occurred Example: 2025-07-23T17:10:04.837888Z.
+        status (str | None): The status at this update Example: pending.
+        message (str | None): Additional message for this update Example: Job is pending evaluation.
+        timestamp (datetime.datetime | None): When this update occurred Example: 2025-07-23T17:10:04.837888Z.
     """
 
-    status: str | Unset = UNSET
-    message: str | Unset = UNSET
-    timestamp: datetime.datetime | Unset = UNSET
+    status: str | None = UNSET
+    message: str | None = UNSET
+    timestamp: datetime.datetime | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
+        _status_value: str | Unset = field_value(self, "status")
+        status = _status_value
 
-        message = self.message
+        _message_value: str | Unset = field_value(self, "message")
+        message = _message_value
 
+        _timestamp_value: datetime.datetime | Unset = field_value(self, "timestamp")
         try:
             timestamp: str | Unset = UNSET
-            if not isinstance(self.timestamp, Unset):
-                timestamp = self.timestamp.isoformat()
+            if not isinstance(_timestamp_value, Unset):
+                timestamp = _timestamp_value.isoformat()
         except (AttributeError, TypeError):
-            timestamp = json_value(self.timestamp)
+            timestamp = json_value(_timestamp_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -94,7 +101,7 @@ class EvaluationJobStatusUpdate(ResponseBody):
 
         try:
             _timestamp = d.pop("timestamp", UNSET)
-            timestamp: datetime.datetime | Unset
+            timestamp: datetime.datetime | None
             if isinstance(_timestamp, Unset):
                 timestamp = UNSET
             else:
@@ -103,11 +110,13 @@ class EvaluationJobStatusUpdate(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None
 
-        _instance = cls(
-            status,
-            message,
-            timestamp,
-        )
+        _instance = object.__new__(cls)
+        if status is not UNSET:
+            _instance.status = status
+        if message is not UNSET:
+            _instance.message = message
+        if timestamp is not UNSET:
+            _instance.timestamp = timestamp
 
         _instance.additional_properties = d
         return _instance
@@ -151,13 +160,13 @@ class EvaluationJobStatusUpdate(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -172,6 +181,22 @@ class EvaluationJobStatusUpdate(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.status is UNSET:
+            del self.status
+        if self.message is UNSET:
+            del self.message
+        if self.timestamp is UNSET:
+            del self.timestamp
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="EvaluationJudgeModelConfig")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "external_api_token",
@@ -53,19 +57,19 @@ class EvaluationJudgeModelConfig(ResponseBody):
         model (str): Name of the judge model Example: Qwen/Qwen3.5-9B.
         system_template (str): System prompt template for the judge Example: Imagine you are a helpful assistant.
         model_source (EvaluationJudgeModelConfigModelSource): Source of the judge model.
-        external_api_token (str | Unset): Bearer/API token for external judge models.
-        external_base_url (str | Unset): Base URL for external judge models. Must be OpenAI-compatible base URL.
-        num_workers (int | Unset): Number of concurrent workers for inference requests. Overrides the default
-            concurrency for this model. Useful for tuning throughput when using proxy endpoints (e.g. OpenRouter) or rate-
-            limited external APIs. Example: 5.
+        external_api_token (str | None): Bearer/API token for external judge models.
+        external_base_url (str | None): Base URL for external judge models. Must be OpenAI-compatible base URL.
+        num_workers (int | None): Number of concurrent workers for inference requests. Overrides the default concurrency
+            for this model. Useful for tuning throughput when using proxy endpoints (e.g. OpenRouter) or rate-limited
+            external APIs. Example: 5.
     """
 
     model: str
     system_template: str
     model_source: EvaluationJudgeModelConfigModelSource
-    external_api_token: str | Unset = UNSET
-    external_base_url: str | Unset = UNSET
-    num_workers: int | Unset = UNSET
+    external_api_token: str | None = UNSET
+    external_base_url: str | None = UNSET
+    num_workers: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,11 +79,14 @@ class EvaluationJudgeModelConfig(ResponseBody):
 
         model_source: str = self.model_source
 
-        external_api_token = self.external_api_token
+        _external_api_token_value: str | Unset = field_value(self, "external_api_token")
+        external_api_token = _external_api_token_value
 
-        external_base_url = self.external_base_url
+        _external_base_url_value: str | Unset = field_value(self, "external_base_url")
+        external_base_url = _external_base_url_value
 
-        num_workers = self.num_workers
+        _num_workers_value: int | Unset = field_value(self, "num_workers")
+        num_workers = _num_workers_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -136,14 +143,16 @@ class EvaluationJudgeModelConfig(ResponseBody):
         if num_workers is not UNSET and type(num_workers) is not int:
             check_value(num_workers, int, "EvaluationJudgeModelConfig.num_workers")
 
-        _instance = cls(
-            model,
-            system_template,
-            model_source,
-            external_api_token,
-            external_base_url,
-            num_workers,
-        )
+        _instance = object.__new__(cls)
+        _instance.model = model
+        _instance.system_template = system_template
+        _instance.model_source = model_source
+        if external_api_token is not UNSET:
+            _instance.external_api_token = external_api_token
+        if external_base_url is not UNSET:
+            _instance.external_base_url = external_base_url
+        if num_workers is not UNSET:
+            _instance.num_workers = num_workers
 
         _instance.additional_properties = d
         return _instance
@@ -192,13 +201,13 @@ class EvaluationJudgeModelConfig(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -213,6 +222,22 @@ class EvaluationJudgeModelConfig(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.external_api_token is UNSET:
+            del self.external_api_token
+        if self.external_base_url is UNSET:
+            del self.external_base_url
+        if self.num_workers is UNSET:
+            del self.num_workers
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

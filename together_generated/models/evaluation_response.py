@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="EvaluationResponse")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "workflow_id",
@@ -45,20 +49,22 @@ _FIELDS: frozenset[str] = frozenset(
 class EvaluationResponse(ResponseBody):
     """
     Attributes:
-        workflow_id (str | Unset): The ID of the created evaluation job Example: eval-1234-1244513.
-        status (EvaluationResponseStatus | Unset): Initial status of the job
+        workflow_id (str | None): The ID of the created evaluation job Example: eval-1234-1244513.
+        status (EvaluationResponseStatus | None): Initial status of the job
     """
 
-    workflow_id: str | Unset = UNSET
-    status: EvaluationResponseStatus | Unset = UNSET
+    workflow_id: str | None = UNSET
+    status: EvaluationResponseStatus | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        workflow_id = self.workflow_id
+        _workflow_id_value: str | Unset = field_value(self, "workflow_id")
+        workflow_id = _workflow_id_value
 
+        _status_value: EvaluationResponseStatus | Unset = field_value(self, "status")
         status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        if not isinstance(_status_value, Unset):
+            status = _status_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -79,7 +85,7 @@ class EvaluationResponse(ResponseBody):
 
         try:
             _status = d.pop("status", UNSET)
-            status: EvaluationResponseStatus | Unset
+            status: EvaluationResponseStatus | None
             if isinstance(_status, Unset):
                 status = UNSET
             else:
@@ -88,10 +94,11 @@ class EvaluationResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationResponse.status") from None
 
-        _instance = cls(
-            workflow_id,
-            status,
-        )
+        _instance = object.__new__(cls)
+        if workflow_id is not UNSET:
+            _instance.workflow_id = workflow_id
+        if status is not UNSET:
+            _instance.status = status
 
         _instance.additional_properties = d
         return _instance
@@ -131,13 +138,13 @@ class EvaluationResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -152,6 +159,20 @@ class EvaluationResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.workflow_id is UNSET:
+            del self.workflow_id
+        if self.status is UNSET:
+            del self.status
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

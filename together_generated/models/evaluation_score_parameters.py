@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +48,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("model_to_evaluate",))
 
 
@@ -71,7 +75,7 @@ class EvaluationScoreParameters(ResponseBody):
         max_score (float): Maximum possible score Example: 10.0.
         pass_threshold (float): Score threshold for passing Example: 7.0.
         input_data_file_path (str): Data file ID Example: file-01234567890123456789.
-        model_to_evaluate (EvaluationModelRequest | str | Unset):
+        model_to_evaluate (EvaluationModelRequest | str | None):
     """
 
     judge: EvaluationJudgeModelConfig
@@ -79,7 +83,7 @@ class EvaluationScoreParameters(ResponseBody):
     max_score: float
     pass_threshold: float
     input_data_file_path: str
-    model_to_evaluate: EvaluationModelRequest | str | Unset = UNSET
+    model_to_evaluate: EvaluationModelRequest | str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,16 +102,19 @@ class EvaluationScoreParameters(ResponseBody):
 
         input_data_file_path = self.input_data_file_path
 
+        _model_to_evaluate_value: EvaluationModelRequest | str | Unset = field_value(
+            self, "model_to_evaluate"
+        )
         try:
             model_to_evaluate: dict[str, Any] | str | Unset
-            if isinstance(self.model_to_evaluate, Unset):
+            if isinstance(_model_to_evaluate_value, Unset):
                 model_to_evaluate = UNSET
-            elif isinstance(self.model_to_evaluate, EvaluationModelRequest):
-                model_to_evaluate = self.model_to_evaluate.to_dict()
+            elif isinstance(_model_to_evaluate_value, EvaluationModelRequest):
+                model_to_evaluate = _model_to_evaluate_value.to_dict()
             else:
-                model_to_evaluate = self.model_to_evaluate
+                model_to_evaluate = _model_to_evaluate_value
         except (AttributeError, TypeError):
-            model_to_evaluate = json_value(self.model_to_evaluate)
+            model_to_evaluate = json_value(_model_to_evaluate_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -160,16 +167,14 @@ class EvaluationScoreParameters(ResponseBody):
 
         try:
             _model_to_evaluate_data = d.pop("model_to_evaluate", UNSET)
-            model_to_evaluate: EvaluationModelRequest | str | Unset
+            model_to_evaluate: EvaluationModelRequest | str | None
             if _model_to_evaluate_data is UNSET:
                 model_to_evaluate = UNSET
             else:
 
                 def _parse_model_to_evaluate(
                     data: object,
-                ) -> EvaluationModelRequest | str | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> EvaluationModelRequest | str | None:
                     if isinstance(data, dict):
                         componentsschemas_evaluation_model_or_string_type_1 = (
                             EvaluationModelRequest.from_dict(data)
@@ -189,14 +194,14 @@ class EvaluationScoreParameters(ResponseBody):
                 exc, "EvaluationScoreParameters.model_to_evaluate"
             ) from None
 
-        _instance = cls(
-            judge,
-            min_score,
-            max_score,
-            pass_threshold,
-            input_data_file_path,
-            model_to_evaluate,
-        )
+        _instance = object.__new__(cls)
+        _instance.judge = judge
+        _instance.min_score = min_score
+        _instance.max_score = max_score
+        _instance.pass_threshold = pass_threshold
+        _instance.input_data_file_path = input_data_file_path
+        if model_to_evaluate is not UNSET:
+            _instance.model_to_evaluate = model_to_evaluate
 
         _instance.additional_properties = d
         return _instance
@@ -255,13 +260,13 @@ class EvaluationScoreParameters(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -276,6 +281,18 @@ class EvaluationScoreParameters(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.model_to_evaluate is UNSET:
+            del self.model_to_evaluate
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

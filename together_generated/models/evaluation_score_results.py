@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "aggregated_scores",
@@ -71,55 +75,69 @@ _FIELDS: frozenset[str] = frozenset(
 class EvaluationScoreResults(ResponseBody):
     """
     Attributes:
-        aggregated_scores (EvaluationScoreResultsAggregatedScores | Unset):
-        generation_fail_count (float | None | Unset): Number of failed generations. Example: 0.
-        judge_fail_count (float | None | Unset): Number of failed judge generations Example: 0.
-        invalid_score_count (float | Unset): number of invalid scores generated from model
-        failed_samples (float | Unset): number of failed samples generated from model
-        result_file_id (str | Unset): Data File ID Example: file-1234-aefd.
+        aggregated_scores (EvaluationScoreResultsAggregatedScores | None):
+        generation_fail_count (float | None): Number of failed generations. Example: 0.
+        judge_fail_count (float | None): Number of failed judge generations Example: 0.
+        invalid_score_count (float | None): number of invalid scores generated from model
+        failed_samples (float | None): number of failed samples generated from model
+        result_file_id (str | None): Data File ID Example: file-1234-aefd.
     """
 
-    aggregated_scores: EvaluationScoreResultsAggregatedScores | Unset = UNSET
-    generation_fail_count: float | None | Unset = UNSET
-    judge_fail_count: float | None | Unset = UNSET
-    invalid_score_count: float | Unset = UNSET
-    failed_samples: float | Unset = UNSET
-    result_file_id: str | Unset = UNSET
+    aggregated_scores: EvaluationScoreResultsAggregatedScores | None = UNSET
+    generation_fail_count: float | None = UNSET
+    judge_fail_count: float | None = UNSET
+    invalid_score_count: float | None = UNSET
+    failed_samples: float | None = UNSET
+    result_file_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _aggregated_scores_value: EvaluationScoreResultsAggregatedScores | Unset = (
+            field_value(self, "aggregated_scores")
+        )
         try:
             aggregated_scores: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.aggregated_scores, Unset):
-                aggregated_scores = self.aggregated_scores.to_dict()
+            if not isinstance(_aggregated_scores_value, Unset):
+                aggregated_scores = _aggregated_scores_value.to_dict()
         except (AttributeError, TypeError):
-            aggregated_scores = json_value(self.aggregated_scores)
+            aggregated_scores = json_value(_aggregated_scores_value)
 
+        _generation_fail_count_value: float | None | Unset = field_value(
+            self, "generation_fail_count"
+        )
         try:
             generation_fail_count: float | None | Unset
-            if isinstance(self.generation_fail_count, Unset):
+            if isinstance(_generation_fail_count_value, Unset):
                 generation_fail_count = UNSET
             else:
-                generation_fail_count = self.generation_fail_count
+                generation_fail_count = _generation_fail_count_value
         except (AttributeError, TypeError):
-            generation_fail_count = json_value(self.generation_fail_count)
+            generation_fail_count = json_value(_generation_fail_count_value)
 
+        _judge_fail_count_value: float | None | Unset = field_value(
+            self, "judge_fail_count"
+        )
         try:
             judge_fail_count: float | None | Unset
-            if isinstance(self.judge_fail_count, Unset):
+            if isinstance(_judge_fail_count_value, Unset):
                 judge_fail_count = UNSET
             else:
-                judge_fail_count = self.judge_fail_count
+                judge_fail_count = _judge_fail_count_value
         except (AttributeError, TypeError):
-            judge_fail_count = json_value(self.judge_fail_count)
+            judge_fail_count = json_value(_judge_fail_count_value)
 
-        invalid_score_count = self.invalid_score_count
+        _invalid_score_count_value: float | Unset = field_value(
+            self, "invalid_score_count"
+        )
+        invalid_score_count = _invalid_score_count_value
 
-        failed_samples = self.failed_samples
+        _failed_samples_value: float | Unset = field_value(self, "failed_samples")
+        failed_samples = _failed_samples_value
 
-        result_file_id = self.result_file_id
+        _result_file_id_value: str | Unset = field_value(self, "result_file_id")
+        result_file_id = _result_file_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -146,7 +164,7 @@ class EvaluationScoreResults(ResponseBody):
         d = dict(src_dict)
         try:
             _aggregated_scores = d.pop("aggregated_scores", UNSET)
-            aggregated_scores: EvaluationScoreResultsAggregatedScores | Unset
+            aggregated_scores: EvaluationScoreResultsAggregatedScores | None
             if isinstance(_aggregated_scores, Unset):
                 aggregated_scores = UNSET
             else:
@@ -158,9 +176,7 @@ class EvaluationScoreResults(ResponseBody):
             raise field_error(exc, "EvaluationScoreResults.aggregated_scores") from None
 
         try:
-            generation_fail_count: float | None | Unset = d.pop(
-                "generation_fail_count", UNSET
-            )
+            generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
             if (
                 generation_fail_count is not UNSET
                 and type(generation_fail_count) not in (float, int)
@@ -180,7 +196,7 @@ class EvaluationScoreResults(ResponseBody):
             ) from None
 
         try:
-            judge_fail_count: float | None | Unset = d.pop("judge_fail_count", UNSET)
+            judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
             if (
                 judge_fail_count is not UNSET
                 and type(judge_fail_count) not in (float, int)
@@ -214,14 +230,19 @@ class EvaluationScoreResults(ResponseBody):
         if result_file_id is not UNSET and type(result_file_id) is not str:
             check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
 
-        _instance = cls(
-            aggregated_scores,
-            generation_fail_count,
-            judge_fail_count,
-            invalid_score_count,
-            failed_samples,
-            result_file_id,
-        )
+        _instance = object.__new__(cls)
+        if aggregated_scores is not UNSET:
+            _instance.aggregated_scores = aggregated_scores
+        if generation_fail_count is not UNSET:
+            _instance.generation_fail_count = generation_fail_count
+        if judge_fail_count is not UNSET:
+            _instance.judge_fail_count = judge_fail_count
+        if invalid_score_count is not UNSET:
+            _instance.invalid_score_count = invalid_score_count
+        if failed_samples is not UNSET:
+            _instance.failed_samples = failed_samples
+        if result_file_id is not UNSET:
+            _instance.result_file_id = result_file_id
 
         _instance.additional_properties = d
         return _instance
@@ -280,13 +301,13 @@ class EvaluationScoreResults(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -301,6 +322,28 @@ class EvaluationScoreResults(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.aggregated_scores is UNSET:
+            del self.aggregated_scores
+        if self.generation_fail_count is UNSET:
+            del self.generation_fail_count
+        if self.judge_fail_count is UNSET:
+            del self.judge_fail_count
+        if self.invalid_score_count is UNSET:
+            del self.invalid_score_count
+        if self.failed_samples is UNSET:
+            del self.failed_samples
+        if self.result_file_id is UNSET:
+            del self.result_file_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

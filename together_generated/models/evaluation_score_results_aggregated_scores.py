@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="EvaluationScoreResultsAggregatedScores")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "mean_score",
@@ -42,22 +46,25 @@ _FIELDS: frozenset[str] = frozenset(
 class EvaluationScoreResultsAggregatedScores(ResponseBody):
     """
     Attributes:
-        mean_score (float | Unset):
-        std_score (float | Unset):
-        pass_percentage (float | Unset):
+        mean_score (float | None):
+        std_score (float | None):
+        pass_percentage (float | None):
     """
 
-    mean_score: float | Unset = UNSET
-    std_score: float | Unset = UNSET
-    pass_percentage: float | Unset = UNSET
+    mean_score: float | None = UNSET
+    std_score: float | None = UNSET
+    pass_percentage: float | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        mean_score = self.mean_score
+        _mean_score_value: float | Unset = field_value(self, "mean_score")
+        mean_score = _mean_score_value
 
-        std_score = self.std_score
+        _std_score_value: float | Unset = field_value(self, "std_score")
+        std_score = _std_score_value
 
-        pass_percentage = self.pass_percentage
+        _pass_percentage_value: float | Unset = field_value(self, "pass_percentage")
+        pass_percentage = _pass_percentage_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -94,11 +101,13 @@ class EvaluationScoreResultsAggregatedScores(ResponseBody):
                 "EvaluationScoreResultsAggregatedScores.pass_percentage",
             )
 
-        _instance = cls(
-            mean_score,
-            std_score,
-            pass_percentage,
-        )
+        _instance = object.__new__(cls)
+        if mean_score is not UNSET:
+            _instance.mean_score = mean_score
+        if std_score is not UNSET:
+            _instance.std_score = std_score
+        if pass_percentage is not UNSET:
+            _instance.pass_percentage = pass_percentage
 
         _instance.additional_properties = d
         return _instance
@@ -143,13 +152,13 @@ class EvaluationScoreResultsAggregatedScores(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -164,6 +173,22 @@ class EvaluationScoreResultsAggregatedScores(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.mean_score is UNSET:
+            del self.mean_score
+        if self.std_score is UNSET:
+            del self.std_score
+        if self.pass_percentage is UNSET:
+            del self.pass_percentage
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -43,7 +46,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "files",
@@ -70,16 +74,16 @@ class ExecuteRequest(ResponseBody):
         code (str): Code snippet to execute. Example: print('Hello, world!').
         language (ExecuteRequestLanguage): Programming language for the code to execute. Currently only supports Python,
             but more will be added. Default: 'python'.
-        files (list[ExecuteRequestFilesItem] | Unset): Files to upload to the session. If present, files will be
-            uploaded before executing the given code.
-        session_id (str | Unset): Identifier of the current session. Used to make follow-up calls. Requests will return
+        files (list[ExecuteRequestFilesItem] | None): Files to upload to the session. If present, files will be uploaded
+            before executing the given code.
+        session_id (str | None): Identifier of the current session. Used to make follow-up calls. Requests will return
             an error if the session does not belong to the caller or has expired. Example: ses_abcDEF123.
     """
 
     code: str
     language: ExecuteRequestLanguage = "python"
-    files: list[ExecuteRequestFilesItem] | Unset = UNSET
-    session_id: str | Unset = UNSET
+    files: list[ExecuteRequestFilesItem] | None = UNSET
+    session_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,19 +93,21 @@ class ExecuteRequest(ResponseBody):
 
         language: str = self.language
 
+        _files_value: list[ExecuteRequestFilesItem] | Unset = field_value(self, "files")
         try:
             files: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.files, Unset):
+            if not isinstance(_files_value, Unset):
                 files_item_list: list[dict[str, Any]] = []
-                for files_item_data in self.files:
+                for files_item_data in _files_value:
                     files_item = files_item_data.to_dict()
                     files_item_list.append(files_item)
                 files = files_item_list
 
         except (AttributeError, TypeError):
-            files = json_value(self.files)
+            files = json_value(_files_value)
 
-        session_id = self.session_id
+        _session_id_value: str | Unset = field_value(self, "session_id")
+        session_id = _session_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -135,7 +141,7 @@ class ExecuteRequest(ResponseBody):
 
         try:
             _files = d.pop("files", UNSET)
-            files: list[ExecuteRequestFilesItem] | Unset = UNSET
+            files: list[ExecuteRequestFilesItem] | None = UNSET
             if _files is not UNSET:
                 if not isinstance(_files, list):
                     raise TypeError(f"expected a list, got {type(_files).__name__}")
@@ -155,12 +161,13 @@ class ExecuteRequest(ResponseBody):
         if session_id is not UNSET and type(session_id) is not str:
             check_value(session_id, str, "ExecuteRequest.session_id")
 
-        _instance = cls(
-            code,
-            language,
-            files,
-            session_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.code = code
+        _instance.language = language
+        if files is not UNSET:
+            _instance.files = files
+        if session_id is not UNSET:
+            _instance.session_id = session_id
 
         _instance.additional_properties = d
         return _instance
@@ -219,13 +226,13 @@ class ExecuteRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -240,6 +247,20 @@ class ExecuteRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.files is UNSET:
+            del self.files
+        if self.session_id is UNSET:
+            del self.session_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -19,7 +19,10 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -99,7 +102,8 @@ def _lenient_outputs_item(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("status",))
 
 
@@ -119,12 +123,12 @@ class ExecuteResponseData(ResponseBody):
     Attributes:
         outputs (list[DisplayorExecuteOutput | ErrorOutput | StreamOutput]):
         session_id (str): Identifier of the current session. Used to make follow-up calls. Example: ses_abcDEF123.
-        status (ExecuteResponseDataStatus | Unset): Status of the execution. Currently only supports success.
+        status (ExecuteResponseDataStatus | None): Status of the execution. Currently only supports success.
     """
 
     outputs: list[DisplayorExecuteOutput | ErrorOutput | StreamOutput]
     session_id: str
-    status: ExecuteResponseDataStatus | Unset = UNSET
+    status: ExecuteResponseDataStatus | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -149,9 +153,10 @@ class ExecuteResponseData(ResponseBody):
 
         session_id = self.session_id
 
+        _status_value: ExecuteResponseDataStatus | Unset = field_value(self, "status")
         status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        if not isinstance(_status_value, Unset):
+            status = _status_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -226,7 +231,7 @@ class ExecuteResponseData(ResponseBody):
 
         try:
             _status = d.pop("status", UNSET)
-            status: ExecuteResponseDataStatus | Unset
+            status: ExecuteResponseDataStatus | None
             if isinstance(_status, Unset):
                 status = UNSET
             else:
@@ -235,11 +240,11 @@ class ExecuteResponseData(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ExecuteResponseData.status") from None
 
-        _instance = cls(
-            outputs,
-            session_id,
-            status,
-        )
+        _instance = object.__new__(cls)
+        _instance.outputs = outputs
+        _instance.session_id = session_id
+        if status is not UNSET:
+            _instance.status = status
 
         _instance.additional_properties = d
         return _instance
@@ -289,13 +294,13 @@ class ExecuteResponseData(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -310,6 +315,18 @@ class ExecuteResponseData(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.status is UNSET:
+            del self.status
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

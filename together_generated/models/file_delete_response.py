@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="FileDeleteResponse")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "id",
@@ -40,18 +44,20 @@ _FIELDS: frozenset[str] = frozenset(
 class FileDeleteResponse(ResponseBody):
     """
     Attributes:
-        id (str | Unset):
-        deleted (bool | Unset):
+        id (str | None):
+        deleted (bool | None):
     """
 
-    id: str | Unset = UNSET
-    deleted: bool | Unset = UNSET
+    id: str | None = UNSET
+    deleted: bool | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        _id_value: str | Unset = field_value(self, "id")
+        id = _id_value
 
-        deleted = self.deleted
+        _deleted_value: bool | Unset = field_value(self, "deleted")
+        deleted = _deleted_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -74,10 +80,11 @@ class FileDeleteResponse(ResponseBody):
         if deleted is not UNSET and type(deleted) is not bool:
             check_value(deleted, bool, "FileDeleteResponse.deleted")
 
-        _instance = cls(
-            id,
-            deleted,
-        )
+        _instance = object.__new__(cls)
+        if id is not UNSET:
+            _instance.id = id
+        if deleted is not UNSET:
+            _instance.deleted = deleted
 
         _instance.additional_properties = d
         return _instance
@@ -117,13 +124,13 @@ class FileDeleteResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -138,6 +145,20 @@ class FileDeleteResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.id is UNSET:
+            del self.id
+        if self.deleted is UNSET:
+            del self.deleted
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

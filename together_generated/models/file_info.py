@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="FileInfo")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "last_modified",
@@ -42,22 +46,25 @@ _FIELDS: frozenset[str] = frozenset(
 class FileInfo(ResponseBody):
     """
     Attributes:
-        last_modified (str | Unset): LastModified is the timestamp when the file was last modified
-        name (str | Unset): Name is the filename including extension (e.g., "model_weights.bin")
-        size (int | Unset): Size is the file size in bytes
+        last_modified (str | None): LastModified is the timestamp when the file was last modified
+        name (str | None): Name is the filename including extension (e.g., "model_weights.bin")
+        size (int | None): Size is the file size in bytes
     """
 
-    last_modified: str | Unset = UNSET
-    name: str | Unset = UNSET
-    size: int | Unset = UNSET
+    last_modified: str | None = UNSET
+    name: str | None = UNSET
+    size: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        last_modified = self.last_modified
+        _last_modified_value: str | Unset = field_value(self, "last_modified")
+        last_modified = _last_modified_value
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
-        size = self.size
+        _size_value: int | Unset = field_value(self, "size")
+        size = _size_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,11 +93,13 @@ class FileInfo(ResponseBody):
         if size is not UNSET and type(size) is not int:
             check_value(size, int, "FileInfo.size")
 
-        _instance = cls(
-            last_modified,
-            name,
-            size,
-        )
+        _instance = object.__new__(cls)
+        if last_modified is not UNSET:
+            _instance.last_modified = last_modified
+        if name is not UNSET:
+            _instance.name = name
+        if size is not UNSET:
+            _instance.size = size
 
         _instance.additional_properties = d
         return _instance
@@ -133,13 +142,13 @@ class FileInfo(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -154,6 +163,22 @@ class FileInfo(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.last_modified is UNSET:
+            del self.last_modified
+        if self.name is UNSET:
+            del self.name
+        if self.size is UNSET:
+            del self.size
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -84,12 +84,11 @@ class FineTuneCheckpoint(ResponseBody):
         if type(checkpoint_type) is not str:
             check_value(checkpoint_type, str, "FineTuneCheckpoint.checkpoint_type")
 
-        _instance = cls(
-            step,
-            created_at,
-            path,
-            checkpoint_type,
-        )
+        _instance = object.__new__(cls)
+        _instance.step = step
+        _instance.created_at = created_at
+        _instance.path = path
+        _instance.checkpoint_type = checkpoint_type
 
         _instance.additional_properties = d
         return _instance
@@ -131,8 +130,9 @@ class FineTuneCheckpoint(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if (

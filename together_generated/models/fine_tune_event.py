@@ -24,13 +24,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="FineTuneEvent")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("level",))
 
 
@@ -72,7 +76,7 @@ class FineTuneEvent(ResponseBody):
         model_path (str):
         training_offset (int):
         hash_ (str):
-        level (FinetuneEventLevels | None | Unset):
+        level (FinetuneEventLevels | None):
     """
 
     object_: Literal["fine-tune-event"]
@@ -88,7 +92,7 @@ class FineTuneEvent(ResponseBody):
     model_path: str
     training_offset: int
     hash_: str
-    level: FinetuneEventLevels | None | Unset = UNSET
+    level: FinetuneEventLevels | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,16 +122,17 @@ class FineTuneEvent(ResponseBody):
 
         hash_ = self.hash_
 
+        _level_value: FinetuneEventLevels | None | Unset = field_value(self, "level")
         try:
             level: None | str | Unset
-            if isinstance(self.level, Unset):
+            if isinstance(_level_value, Unset):
                 level = UNSET
-            elif isinstance(self.level, str):
-                level = self.level
+            elif isinstance(_level_value, str):
+                level = _level_value
             else:
-                level = self.level
+                level = _level_value
         except (AttributeError, TypeError):
-            level = json_value(self.level)
+            level = json_value(_level_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -217,7 +222,7 @@ class FineTuneEvent(ResponseBody):
 
         try:
             _level_data = d.pop("level", UNSET)
-            level: FinetuneEventLevels | None | Unset
+            level: FinetuneEventLevels | None
             if _level_data is None:
                 level = None
             elif _level_data is UNSET:
@@ -234,22 +239,22 @@ class FineTuneEvent(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.level") from None
 
-        _instance = cls(
-            object_,
-            created_at,
-            message,
-            type_,
-            param_count,
-            token_count,
-            total_steps,
-            wandb_url,
-            step,
-            checkpoint_path,
-            model_path,
-            training_offset,
-            hash_,
-            level,
-        )
+        _instance = object.__new__(cls)
+        _instance.object_ = object_
+        _instance.created_at = created_at
+        _instance.message = message
+        _instance.type_ = type_
+        _instance.param_count = param_count
+        _instance.token_count = token_count
+        _instance.total_steps = total_steps
+        _instance.wandb_url = wandb_url
+        _instance.step = step
+        _instance.checkpoint_path = checkpoint_path
+        _instance.model_path = model_path
+        _instance.training_offset = training_offset
+        _instance.hash_ = hash_
+        if level is not UNSET:
+            _instance.level = level
 
         _instance.additional_properties = d
         return _instance
@@ -312,13 +317,13 @@ class FineTuneEvent(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -333,6 +338,18 @@ class FineTuneEvent(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.level is UNSET:
+            del self.level
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

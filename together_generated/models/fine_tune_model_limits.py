@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +52,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "full_training",
@@ -90,8 +94,8 @@ class FineTuneModelLimits(ResponseBody):
         supports_tools (bool): Whether the model supports tool/function calling.
         supports_reasoning (bool): Whether the model supports reasoning.
         merge_output_lora (bool): Whether to merge the output LoRA.
-        full_training (FineTuneModelLimitsFullTraining | Unset): Limits for full training.
-        lora_training (FineTuneModelLimitsLoraTraining | Unset): Limits for LoRA training.
+        full_training (FineTuneModelLimitsFullTraining | None): Limits for full training.
+        lora_training (FineTuneModelLimitsLoraTraining | None): Limits for LoRA training.
     """
 
     model_name: str
@@ -103,8 +107,8 @@ class FineTuneModelLimits(ResponseBody):
     supports_tools: bool
     supports_reasoning: bool
     merge_output_lora: bool
-    full_training: FineTuneModelLimitsFullTraining | Unset = UNSET
-    lora_training: FineTuneModelLimitsLoraTraining | Unset = UNSET
+    full_training: FineTuneModelLimitsFullTraining | None = UNSET
+    lora_training: FineTuneModelLimitsLoraTraining | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,19 +132,25 @@ class FineTuneModelLimits(ResponseBody):
 
         merge_output_lora = self.merge_output_lora
 
+        _full_training_value: FineTuneModelLimitsFullTraining | Unset = field_value(
+            self, "full_training"
+        )
         try:
             full_training: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.full_training, Unset):
-                full_training = self.full_training.to_dict()
+            if not isinstance(_full_training_value, Unset):
+                full_training = _full_training_value.to_dict()
         except (AttributeError, TypeError):
-            full_training = json_value(self.full_training)
+            full_training = json_value(_full_training_value)
 
+        _lora_training_value: FineTuneModelLimitsLoraTraining | Unset = field_value(
+            self, "lora_training"
+        )
         try:
             lora_training: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.lora_training, Unset):
-                lora_training = self.lora_training.to_dict()
+            if not isinstance(_lora_training_value, Unset):
+                lora_training = _lora_training_value.to_dict()
         except (AttributeError, TypeError):
-            lora_training = json_value(self.lora_training)
+            lora_training = json_value(_lora_training_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -215,7 +225,7 @@ class FineTuneModelLimits(ResponseBody):
 
         try:
             _full_training = d.pop("full_training", UNSET)
-            full_training: FineTuneModelLimitsFullTraining | Unset
+            full_training: FineTuneModelLimitsFullTraining | None
             if isinstance(_full_training, Unset):
                 full_training = UNSET
             else:
@@ -228,7 +238,7 @@ class FineTuneModelLimits(ResponseBody):
 
         try:
             _lora_training = d.pop("lora_training", UNSET)
-            lora_training: FineTuneModelLimitsLoraTraining | Unset
+            lora_training: FineTuneModelLimitsLoraTraining | None
             if isinstance(_lora_training, Unset):
                 lora_training = UNSET
             else:
@@ -239,19 +249,20 @@ class FineTuneModelLimits(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneModelLimits.lora_training") from None
 
-        _instance = cls(
-            model_name,
-            max_num_epochs,
-            max_num_evals,
-            max_learning_rate,
-            min_learning_rate,
-            supports_vision,
-            supports_tools,
-            supports_reasoning,
-            merge_output_lora,
-            full_training,
-            lora_training,
-        )
+        _instance = object.__new__(cls)
+        _instance.model_name = model_name
+        _instance.max_num_epochs = max_num_epochs
+        _instance.max_num_evals = max_num_evals
+        _instance.max_learning_rate = max_learning_rate
+        _instance.min_learning_rate = min_learning_rate
+        _instance.supports_vision = supports_vision
+        _instance.supports_tools = supports_tools
+        _instance.supports_reasoning = supports_reasoning
+        _instance.merge_output_lora = merge_output_lora
+        if full_training is not UNSET:
+            _instance.full_training = full_training
+        if lora_training is not UNSET:
+            _instance.lora_training = lora_training
 
         _instance.additional_properties = d
         return _instance
@@ -321,13 +332,13 @@ class FineTuneModelLimits(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -342,6 +353,20 @@ class FineTuneModelLimits(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.full_training is UNSET:
+            del self.full_training
+        if self.lora_training is UNSET:
+            del self.lora_training
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

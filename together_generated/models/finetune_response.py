@@ -25,9 +25,12 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -149,7 +152,8 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "training_file",
@@ -245,84 +249,84 @@ class FinetuneResponse(ResponseBody):
     Attributes:
         id (str):
         status (FinetuneJobStatus):
-        training_file (str | Unset):
-        validation_file (str | Unset):
-        model (str | Unset):
-        model_output_name (str | Unset):
-        model_output_path (str | Unset):
-        trainingfile_numlines (int | Unset):
-        trainingfile_size (int | Unset):
-        created_at (datetime.datetime | Unset):
-        updated_at (datetime.datetime | Unset):
-        started_at (datetime.datetime | Unset):
-        n_epochs (int | Unset):
-        n_checkpoints (int | Unset):
-        n_evals (int | Unset):
-        batch_size (FinetuneResponseBatchSizeType1 | int | Unset):  Default: 'max'.
-        learning_rate (float | Unset):
-        lr_scheduler (LRScheduler | Unset):
-        warmup_ratio (float | Unset):
-        max_grad_norm (float | Unset):
-        weight_decay (float | Unset):
-        eval_steps (int | Unset):
-        train_on_inputs (bool | FinetuneResponseTrainOnInputsType1 | Unset):  Default: 'auto'.
-        training_method (TrainingMethodDPO | TrainingMethodSFT | Unset):
-        training_type (FullTrainingType | LoRATrainingType | Unset):
-        multimodal_params (MultimodalParams | Unset):
-        job_id (str | Unset):
-        events (list[FineTuneEvent] | Unset):
-        token_count (int | Unset):
-        param_count (int | Unset):
-        total_price (int | Unset):
-        epochs_completed (int | Unset):
-        queue_depth (int | Unset):
-        wandb_project_name (str | Unset):
-        wandb_url (str | Unset):
-        from_checkpoint (str | Unset):
-        from_hf_model (str | Unset):
-        hf_model_revision (str | Unset):
-        progress (FineTuneProgress | Unset): Progress information for a fine-tuning job
+        training_file (str | None):
+        validation_file (str | None):
+        model (str | None):
+        model_output_name (str | None):
+        model_output_path (str | None):
+        trainingfile_numlines (int | None):
+        trainingfile_size (int | None):
+        created_at (datetime.datetime | None):
+        updated_at (datetime.datetime | None):
+        started_at (datetime.datetime | None):
+        n_epochs (int | None):
+        n_checkpoints (int | None):
+        n_evals (int | None):
+        batch_size (FinetuneResponseBatchSizeType1 | int | None):  Default: 'max'.
+        learning_rate (float | None):
+        lr_scheduler (LRScheduler | None):
+        warmup_ratio (float | None):
+        max_grad_norm (float | None):
+        weight_decay (float | None):
+        eval_steps (int | None):
+        train_on_inputs (bool | FinetuneResponseTrainOnInputsType1 | None):  Default: 'auto'.
+        training_method (TrainingMethodDPO | TrainingMethodSFT | None):
+        training_type (FullTrainingType | LoRATrainingType | None):
+        multimodal_params (MultimodalParams | None):
+        job_id (str | None):
+        events (list[FineTuneEvent] | None):
+        token_count (int | None):
+        param_count (int | None):
+        total_price (int | None):
+        epochs_completed (int | None):
+        queue_depth (int | None):
+        wandb_project_name (str | None):
+        wandb_url (str | None):
+        from_checkpoint (str | None):
+        from_hf_model (str | None):
+        hf_model_revision (str | None):
+        progress (FineTuneProgress | None): Progress information for a fine-tuning job
     """
 
     id: str
     status: FinetuneJobStatus
-    training_file: str | Unset = UNSET
-    validation_file: str | Unset = UNSET
-    model: str | Unset = UNSET
-    model_output_name: str | Unset = UNSET
-    model_output_path: str | Unset = UNSET
-    trainingfile_numlines: int | Unset = UNSET
-    trainingfile_size: int | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    updated_at: datetime.datetime | Unset = UNSET
-    started_at: datetime.datetime | Unset = UNSET
-    n_epochs: int | Unset = UNSET
-    n_checkpoints: int | Unset = UNSET
-    n_evals: int | Unset = UNSET
-    batch_size: FinetuneResponseBatchSizeType1 | int | Unset = UNSET
-    learning_rate: float | Unset = UNSET
-    lr_scheduler: LRScheduler | Unset = UNSET
-    warmup_ratio: float | Unset = UNSET
-    max_grad_norm: float | Unset = UNSET
-    weight_decay: float | Unset = UNSET
-    eval_steps: int | Unset = UNSET
-    train_on_inputs: bool | FinetuneResponseTrainOnInputsType1 | Unset = UNSET
-    training_method: TrainingMethodDPO | TrainingMethodSFT | Unset = UNSET
-    training_type: FullTrainingType | LoRATrainingType | Unset = UNSET
-    multimodal_params: MultimodalParams | Unset = UNSET
-    job_id: str | Unset = UNSET
-    events: list[FineTuneEvent] | Unset = UNSET
-    token_count: int | Unset = UNSET
-    param_count: int | Unset = UNSET
-    total_price: int | Unset = UNSET
-    epochs_completed: int | Unset = UNSET
-    queue_depth: int | Unset = UNSET
-    wandb_project_name: str | Unset = UNSET
-    wandb_url: str | Unset = UNSET
-    from_checkpoint: str | Unset = UNSET
-    from_hf_model: str | Unset = UNSET
-    hf_model_revision: str | Unset = UNSET
-    progress: FineTuneProgress | Unset = UNSET
+    training_file: str | None = UNSET
+    validation_file: str | None = UNSET
+    model: str | None = UNSET
+    model_output_name: str | None = UNSET
+    model_output_path: str | None = UNSET
+    trainingfile_numlines: int | None = UNSET
+    trainingfile_size: int | None = UNSET
+    created_at: datetime.datetime | None = UNSET
+    updated_at: datetime.datetime | None = UNSET
+    started_at: datetime.datetime | None = UNSET
+    n_epochs: int | None = UNSET
+    n_checkpoints: int | None = UNSET
+    n_evals: int | None = UNSET
+    batch_size: FinetuneResponseBatchSizeType1 | int | None = UNSET
+    learning_rate: float | None = UNSET
+    lr_scheduler: LRScheduler | None = UNSET
+    warmup_ratio: float | None = UNSET
+    max_grad_norm: float | None = UNSET
+    weight_decay: float | None = UNSET
+    eval_steps: int | None = UNSET
+    train_on_inputs: bool | FinetuneResponseTrainOnInputsType1 | None = UNSET
+    training_method: TrainingMethodDPO | TrainingMethodSFT | None = UNSET
+    training_type: FullTrainingType | LoRATrainingType | None = UNSET
+    multimodal_params: MultimodalParams | None = UNSET
+    job_id: str | None = UNSET
+    events: list[FineTuneEvent] | None = UNSET
+    token_count: int | None = UNSET
+    param_count: int | None = UNSET
+    total_price: int | None = UNSET
+    epochs_completed: int | None = UNSET
+    queue_depth: int | None = UNSET
+    wandb_project_name: str | None = UNSET
+    wandb_url: str | None = UNSET
+    from_checkpoint: str | None = UNSET
+    from_hf_model: str | None = UNSET
+    hf_model_revision: str | None = UNSET
+    progress: FineTuneProgress | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -332,157 +336,206 @@ class FinetuneResponse(ResponseBody):
 
         status: str = self.status
 
-        training_file = self.training_file
+        _training_file_value: str | Unset = field_value(self, "training_file")
+        training_file = _training_file_value
 
-        validation_file = self.validation_file
+        _validation_file_value: str | Unset = field_value(self, "validation_file")
+        validation_file = _validation_file_value
 
-        model = self.model
+        _model_value: str | Unset = field_value(self, "model")
+        model = _model_value
 
-        model_output_name = self.model_output_name
+        _model_output_name_value: str | Unset = field_value(self, "model_output_name")
+        model_output_name = _model_output_name_value
 
-        model_output_path = self.model_output_path
+        _model_output_path_value: str | Unset = field_value(self, "model_output_path")
+        model_output_path = _model_output_path_value
 
-        trainingfile_numlines = self.trainingfile_numlines
+        _trainingfile_numlines_value: int | Unset = field_value(
+            self, "trainingfile_numlines"
+        )
+        trainingfile_numlines = _trainingfile_numlines_value
 
-        trainingfile_size = self.trainingfile_size
+        _trainingfile_size_value: int | Unset = field_value(self, "trainingfile_size")
+        trainingfile_size = _trainingfile_size_value
 
+        _created_at_value: datetime.datetime | Unset = field_value(self, "created_at")
         try:
             created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            if not isinstance(_created_at_value, Unset):
+                created_at = _created_at_value.isoformat()
         except (AttributeError, TypeError):
-            created_at = json_value(self.created_at)
+            created_at = json_value(_created_at_value)
 
+        _updated_at_value: datetime.datetime | Unset = field_value(self, "updated_at")
         try:
             updated_at: str | Unset = UNSET
-            if not isinstance(self.updated_at, Unset):
-                updated_at = self.updated_at.isoformat()
+            if not isinstance(_updated_at_value, Unset):
+                updated_at = _updated_at_value.isoformat()
         except (AttributeError, TypeError):
-            updated_at = json_value(self.updated_at)
+            updated_at = json_value(_updated_at_value)
 
+        _started_at_value: datetime.datetime | Unset = field_value(self, "started_at")
         try:
             started_at: str | Unset = UNSET
-            if not isinstance(self.started_at, Unset):
-                started_at = self.started_at.isoformat()
+            if not isinstance(_started_at_value, Unset):
+                started_at = _started_at_value.isoformat()
         except (AttributeError, TypeError):
-            started_at = json_value(self.started_at)
+            started_at = json_value(_started_at_value)
 
-        n_epochs = self.n_epochs
+        _n_epochs_value: int | Unset = field_value(self, "n_epochs")
+        n_epochs = _n_epochs_value
 
-        n_checkpoints = self.n_checkpoints
+        _n_checkpoints_value: int | Unset = field_value(self, "n_checkpoints")
+        n_checkpoints = _n_checkpoints_value
 
-        n_evals = self.n_evals
+        _n_evals_value: int | Unset = field_value(self, "n_evals")
+        n_evals = _n_evals_value
 
+        _batch_size_value: FinetuneResponseBatchSizeType1 | int | Unset = field_value(
+            self, "batch_size"
+        )
         try:
             batch_size: int | str | Unset
-            if isinstance(self.batch_size, Unset):
+            if isinstance(_batch_size_value, Unset):
                 batch_size = UNSET
-            elif isinstance(self.batch_size, str):
-                batch_size = self.batch_size
+            elif isinstance(_batch_size_value, str):
+                batch_size = _batch_size_value
             else:
-                batch_size = self.batch_size
+                batch_size = _batch_size_value
         except (AttributeError, TypeError):
-            batch_size = json_value(self.batch_size)
+            batch_size = json_value(_batch_size_value)
 
-        learning_rate = self.learning_rate
+        _learning_rate_value: float | Unset = field_value(self, "learning_rate")
+        learning_rate = _learning_rate_value
 
+        _lr_scheduler_value: LRScheduler | Unset = field_value(self, "lr_scheduler")
         try:
             lr_scheduler: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.lr_scheduler, Unset):
-                lr_scheduler = self.lr_scheduler.to_dict()
+            if not isinstance(_lr_scheduler_value, Unset):
+                lr_scheduler = _lr_scheduler_value.to_dict()
         except (AttributeError, TypeError):
-            lr_scheduler = json_value(self.lr_scheduler)
+            lr_scheduler = json_value(_lr_scheduler_value)
 
-        warmup_ratio = self.warmup_ratio
+        _warmup_ratio_value: float | Unset = field_value(self, "warmup_ratio")
+        warmup_ratio = _warmup_ratio_value
 
-        max_grad_norm = self.max_grad_norm
+        _max_grad_norm_value: float | Unset = field_value(self, "max_grad_norm")
+        max_grad_norm = _max_grad_norm_value
 
-        weight_decay = self.weight_decay
+        _weight_decay_value: float | Unset = field_value(self, "weight_decay")
+        weight_decay = _weight_decay_value
 
-        eval_steps = self.eval_steps
+        _eval_steps_value: int | Unset = field_value(self, "eval_steps")
+        eval_steps = _eval_steps_value
 
+        _train_on_inputs_value: bool | FinetuneResponseTrainOnInputsType1 | Unset = (
+            field_value(self, "train_on_inputs")
+        )
         try:
             train_on_inputs: bool | str | Unset
-            if isinstance(self.train_on_inputs, Unset):
+            if isinstance(_train_on_inputs_value, Unset):
                 train_on_inputs = UNSET
-            elif isinstance(self.train_on_inputs, str):
-                train_on_inputs = self.train_on_inputs
+            elif isinstance(_train_on_inputs_value, str):
+                train_on_inputs = _train_on_inputs_value
             else:
-                train_on_inputs = self.train_on_inputs
+                train_on_inputs = _train_on_inputs_value
         except (AttributeError, TypeError):
-            train_on_inputs = json_value(self.train_on_inputs)
+            train_on_inputs = json_value(_train_on_inputs_value)
 
+        _training_method_value: TrainingMethodDPO | TrainingMethodSFT | Unset = (
+            field_value(self, "training_method")
+        )
         try:
             training_method: dict[str, Any] | Unset
-            if isinstance(self.training_method, Unset):
+            if isinstance(_training_method_value, Unset):
                 training_method = UNSET
-            elif isinstance(self.training_method, TrainingMethodSFT):
-                training_method = self.training_method.to_dict()
+            elif isinstance(_training_method_value, TrainingMethodSFT):
+                training_method = _training_method_value.to_dict()
             else:
-                training_method = self.training_method.to_dict()
+                training_method = _training_method_value.to_dict()
 
         except (AttributeError, TypeError):
-            training_method = json_value(self.training_method)
+            training_method = json_value(_training_method_value)
 
+        _training_type_value: FullTrainingType | LoRATrainingType | Unset = field_value(
+            self, "training_type"
+        )
         try:
             training_type: dict[str, Any] | Unset
-            if isinstance(self.training_type, Unset):
+            if isinstance(_training_type_value, Unset):
                 training_type = UNSET
-            elif isinstance(self.training_type, FullTrainingType):
-                training_type = self.training_type.to_dict()
+            elif isinstance(_training_type_value, FullTrainingType):
+                training_type = _training_type_value.to_dict()
             else:
-                training_type = self.training_type.to_dict()
+                training_type = _training_type_value.to_dict()
 
         except (AttributeError, TypeError):
-            training_type = json_value(self.training_type)
+            training_type = json_value(_training_type_value)
 
+        _multimodal_params_value: MultimodalParams | Unset = field_value(
+            self, "multimodal_params"
+        )
         try:
             multimodal_params: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.multimodal_params, Unset):
-                multimodal_params = self.multimodal_params.to_dict()
+            if not isinstance(_multimodal_params_value, Unset):
+                multimodal_params = _multimodal_params_value.to_dict()
         except (AttributeError, TypeError):
-            multimodal_params = json_value(self.multimodal_params)
+            multimodal_params = json_value(_multimodal_params_value)
 
-        job_id = self.job_id
+        _job_id_value: str | Unset = field_value(self, "job_id")
+        job_id = _job_id_value
 
+        _events_value: list[FineTuneEvent] | Unset = field_value(self, "events")
         try:
             events: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.events, Unset):
+            if not isinstance(_events_value, Unset):
                 events_item_list: list[dict[str, Any]] = []
-                for events_item_data in self.events:
+                for events_item_data in _events_value:
                     events_item = events_item_data.to_dict()
                     events_item_list.append(events_item)
                 events = events_item_list
 
         except (AttributeError, TypeError):
-            events = json_value(self.events)
+            events = json_value(_events_value)
 
-        token_count = self.token_count
+        _token_count_value: int | Unset = field_value(self, "token_count")
+        token_count = _token_count_value
 
-        param_count = self.param_count
+        _param_count_value: int | Unset = field_value(self, "param_count")
+        param_count = _param_count_value
 
-        total_price = self.total_price
+        _total_price_value: int | Unset = field_value(self, "total_price")
+        total_price = _total_price_value
 
-        epochs_completed = self.epochs_completed
+        _epochs_completed_value: int | Unset = field_value(self, "epochs_completed")
+        epochs_completed = _epochs_completed_value
 
-        queue_depth = self.queue_depth
+        _queue_depth_value: int | Unset = field_value(self, "queue_depth")
+        queue_depth = _queue_depth_value
 
-        wandb_project_name = self.wandb_project_name
+        _wandb_project_name_value: str | Unset = field_value(self, "wandb_project_name")
+        wandb_project_name = _wandb_project_name_value
 
-        wandb_url = self.wandb_url
+        _wandb_url_value: str | Unset = field_value(self, "wandb_url")
+        wandb_url = _wandb_url_value
 
-        from_checkpoint = self.from_checkpoint
+        _from_checkpoint_value: str | Unset = field_value(self, "from_checkpoint")
+        from_checkpoint = _from_checkpoint_value
 
-        from_hf_model = self.from_hf_model
+        _from_hf_model_value: str | Unset = field_value(self, "from_hf_model")
+        from_hf_model = _from_hf_model_value
 
-        hf_model_revision = self.hf_model_revision
+        _hf_model_revision_value: str | Unset = field_value(self, "hf_model_revision")
+        hf_model_revision = _hf_model_revision_value
 
+        _progress_value: FineTuneProgress | Unset = field_value(self, "progress")
         try:
             progress: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.progress, Unset):
-                progress = self.progress.to_dict()
+            if not isinstance(_progress_value, Unset):
+                progress = _progress_value.to_dict()
         except (AttributeError, TypeError):
-            progress = json_value(self.progress)
+            progress = json_value(_progress_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -619,7 +672,7 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
+            created_at: datetime.datetime | None
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
@@ -630,7 +683,7 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
-            updated_at: datetime.datetime | Unset
+            updated_at: datetime.datetime | None
             if isinstance(_updated_at, Unset):
                 updated_at = UNSET
             else:
@@ -641,7 +694,7 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _started_at = d.pop("started_at", UNSET)
-            started_at: datetime.datetime | Unset
+            started_at: datetime.datetime | None
             if isinstance(_started_at, Unset):
                 started_at = UNSET
             else:
@@ -664,16 +717,14 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _batch_size_data = d.pop("batch_size", UNSET)
-            batch_size: FinetuneResponseBatchSizeType1 | int | Unset
+            batch_size: FinetuneResponseBatchSizeType1 | int | None
             if _batch_size_data is UNSET:
                 batch_size = UNSET
             else:
 
                 def _parse_batch_size(
                     data: object,
-                ) -> FinetuneResponseBatchSizeType1 | int | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> FinetuneResponseBatchSizeType1 | int | None:
                     if isinstance(data, str):
                         batch_size_type_1 = check_finetune_response_batch_size_type_1(
                             data
@@ -697,7 +748,7 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
-            lr_scheduler: LRScheduler | Unset
+            lr_scheduler: LRScheduler | None
             if isinstance(_lr_scheduler, Unset):
                 lr_scheduler = UNSET
             else:
@@ -724,16 +775,14 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _train_on_inputs_data = d.pop("train_on_inputs", UNSET)
-            train_on_inputs: bool | FinetuneResponseTrainOnInputsType1 | Unset
+            train_on_inputs: bool | FinetuneResponseTrainOnInputsType1 | None
             if _train_on_inputs_data is UNSET:
                 train_on_inputs = UNSET
             else:
 
                 def _parse_train_on_inputs(
                     data: object,
-                ) -> bool | FinetuneResponseTrainOnInputsType1 | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> bool | FinetuneResponseTrainOnInputsType1 | None:
                     if isinstance(data, str):
                         train_on_inputs_type_1 = (
                             check_finetune_response_train_on_inputs_type_1(data)
@@ -753,16 +802,14 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
-            training_method: TrainingMethodDPO | TrainingMethodSFT | Unset
+            training_method: TrainingMethodDPO | TrainingMethodSFT | None
             if _training_method_data is UNSET:
                 training_method = UNSET
             else:
 
                 def _parse_training_method(
                     data: object,
-                ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> TrainingMethodDPO | TrainingMethodSFT | None:
                     if not isinstance(data, dict):
                         raise TypeError(
                             f"expected an object, got {type(data).__name__} {data!r:.60}"
@@ -789,16 +836,14 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
-            training_type: FullTrainingType | LoRATrainingType | Unset
+            training_type: FullTrainingType | LoRATrainingType | None
             if _training_type_data is UNSET:
                 training_type = UNSET
             else:
 
                 def _parse_training_type(
                     data: object,
-                ) -> FullTrainingType | LoRATrainingType | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> FullTrainingType | LoRATrainingType | None:
                     if not isinstance(data, dict):
                         raise TypeError(
                             f"expected an object, got {type(data).__name__} {data!r:.60}"
@@ -825,7 +870,7 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _multimodal_params = d.pop("multimodal_params", UNSET)
-            multimodal_params: MultimodalParams | Unset
+            multimodal_params: MultimodalParams | None
             if isinstance(_multimodal_params, Unset):
                 multimodal_params = UNSET
             else:
@@ -840,7 +885,7 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _events = d.pop("events", UNSET)
-            events: list[FineTuneEvent] | Unset = UNSET
+            events: list[FineTuneEvent] | None = UNSET
             if _events is not UNSET:
                 if not isinstance(_events, list):
                     raise TypeError(f"expected a list, got {type(_events).__name__}")
@@ -898,7 +943,7 @@ class FinetuneResponse(ResponseBody):
 
         try:
             _progress = d.pop("progress", UNSET)
-            progress: FineTuneProgress | Unset
+            progress: FineTuneProgress | None
             if isinstance(_progress, Unset):
                 progress = UNSET
             else:
@@ -907,47 +952,83 @@ class FinetuneResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.progress") from None
 
-        _instance = cls(
-            id,
-            status,
-            training_file,
-            validation_file,
-            model,
-            model_output_name,
-            model_output_path,
-            trainingfile_numlines,
-            trainingfile_size,
-            created_at,
-            updated_at,
-            started_at,
-            n_epochs,
-            n_checkpoints,
-            n_evals,
-            batch_size,
-            learning_rate,
-            lr_scheduler,
-            warmup_ratio,
-            max_grad_norm,
-            weight_decay,
-            eval_steps,
-            train_on_inputs,
-            training_method,
-            training_type,
-            multimodal_params,
-            job_id,
-            events,
-            token_count,
-            param_count,
-            total_price,
-            epochs_completed,
-            queue_depth,
-            wandb_project_name,
-            wandb_url,
-            from_checkpoint,
-            from_hf_model,
-            hf_model_revision,
-            progress,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.status = status
+        if training_file is not UNSET:
+            _instance.training_file = training_file
+        if validation_file is not UNSET:
+            _instance.validation_file = validation_file
+        if model is not UNSET:
+            _instance.model = model
+        if model_output_name is not UNSET:
+            _instance.model_output_name = model_output_name
+        if model_output_path is not UNSET:
+            _instance.model_output_path = model_output_path
+        if trainingfile_numlines is not UNSET:
+            _instance.trainingfile_numlines = trainingfile_numlines
+        if trainingfile_size is not UNSET:
+            _instance.trainingfile_size = trainingfile_size
+        if created_at is not UNSET:
+            _instance.created_at = created_at
+        if updated_at is not UNSET:
+            _instance.updated_at = updated_at
+        if started_at is not UNSET:
+            _instance.started_at = started_at
+        if n_epochs is not UNSET:
+            _instance.n_epochs = n_epochs
+        if n_checkpoints is not UNSET:
+            _instance.n_checkpoints = n_checkpoints
+        if n_evals is not UNSET:
+            _instance.n_evals = n_evals
+        if batch_size is not UNSET:
+            _instance.batch_size = batch_size
+        if learning_rate is not UNSET:
+            _instance.learning_rate = learning_rate
+        if lr_scheduler is not UNSET:
+            _instance.lr_scheduler = lr_scheduler
+        if warmup_ratio is not UNSET:
+            _instance.warmup_ratio = warmup_ratio
+        if max_grad_norm is not UNSET:
+            _instance.max_grad_norm = max_grad_norm
+        if weight_decay is not UNSET:
+            _instance.weight_decay = weight_decay
+        if eval_steps is not UNSET:
+            _instance.eval_steps = eval_steps
+        if train_on_inputs is not UNSET:
+            _instance.train_on_inputs = train_on_inputs
+        if training_method is not UNSET:
+            _instance.training_method = training_method
+        if training_type is not UNSET:
+            _instance.training_type = training_type
+        if multimodal_params is not UNSET:
+            _instance.multimodal_params = multimodal_params
+        if job_id is not UNSET:
+            _instance.job_id = job_id
+        if events is not UNSET:
+            _instance.events = events
+        if token_count is not UNSET:
+            _instance.token_count = token_count
+        if param_count is not UNSET:
+            _instance.param_count = param_count
+        if total_price is not UNSET:
+            _instance.total_price = total_price
+        if epochs_completed is not UNSET:
+            _instance.epochs_completed = epochs_completed
+        if queue_depth is not UNSET:
+            _instance.queue_depth = queue_depth
+        if wandb_project_name is not UNSET:
+            _instance.wandb_project_name = wandb_project_name
+        if wandb_url is not UNSET:
+            _instance.wandb_url = wandb_url
+        if from_checkpoint is not UNSET:
+            _instance.from_checkpoint = from_checkpoint
+        if from_hf_model is not UNSET:
+            _instance.from_hf_model = from_hf_model
+        if hf_model_revision is not UNSET:
+            _instance.hf_model_revision = hf_model_revision
+        if progress is not UNSET:
+            _instance.progress = progress
 
         _instance.additional_properties = d
         return _instance
@@ -1131,13 +1212,13 @@ class FinetuneResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -1152,6 +1233,90 @@ class FinetuneResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.training_file is UNSET:
+            del self.training_file
+        if self.validation_file is UNSET:
+            del self.validation_file
+        if self.model is UNSET:
+            del self.model
+        if self.model_output_name is UNSET:
+            del self.model_output_name
+        if self.model_output_path is UNSET:
+            del self.model_output_path
+        if self.trainingfile_numlines is UNSET:
+            del self.trainingfile_numlines
+        if self.trainingfile_size is UNSET:
+            del self.trainingfile_size
+        if self.created_at is UNSET:
+            del self.created_at
+        if self.updated_at is UNSET:
+            del self.updated_at
+        if self.started_at is UNSET:
+            del self.started_at
+        if self.n_epochs is UNSET:
+            del self.n_epochs
+        if self.n_checkpoints is UNSET:
+            del self.n_checkpoints
+        if self.n_evals is UNSET:
+            del self.n_evals
+        if self.batch_size is UNSET:
+            del self.batch_size
+        if self.learning_rate is UNSET:
+            del self.learning_rate
+        if self.lr_scheduler is UNSET:
+            del self.lr_scheduler
+        if self.warmup_ratio is UNSET:
+            del self.warmup_ratio
+        if self.max_grad_norm is UNSET:
+            del self.max_grad_norm
+        if self.weight_decay is UNSET:
+            del self.weight_decay
+        if self.eval_steps is UNSET:
+            del self.eval_steps
+        if self.train_on_inputs is UNSET:
+            del self.train_on_inputs
+        if self.training_method is UNSET:
+            del self.training_method
+        if self.training_type is UNSET:
+            del self.training_type
+        if self.multimodal_params is UNSET:
+            del self.multimodal_params
+        if self.job_id is UNSET:
+            del self.job_id
+        if self.events is UNSET:
+            del self.events
+        if self.token_count is UNSET:
+            del self.token_count
+        if self.param_count is UNSET:
+            del self.param_count
+        if self.total_price is UNSET:
+            del self.total_price
+        if self.epochs_completed is UNSET:
+            del self.epochs_completed
+        if self.queue_depth is UNSET:
+            del self.queue_depth
+        if self.wandb_project_name is UNSET:
+            del self.wandb_project_name
+        if self.wandb_url is UNSET:
+            del self.wandb_url
+        if self.from_checkpoint is UNSET:
+            del self.from_checkpoint
+        if self.from_hf_model is UNSET:
+            del self.from_hf_model
+        if self.hf_model_revision is UNSET:
+            del self.hf_model_revision
+        if self.progress is UNSET:
+            del self.progress
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -17,9 +17,12 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -137,7 +140,8 @@ def _lenient_training_method(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "started_at",
@@ -232,73 +236,73 @@ class FinetuneResponseTruncated(ResponseBody):
             status (FinetuneJobStatus):
             created_at (datetime.datetime): Creation timestamp of the fine-tune job
             updated_at (datetime.datetime): Last update timestamp of the fine-tune job
-            started_at (datetime.datetime | Unset): Start timestamp of the current stage of the fine-tune job
-            user_id (str | Unset): Identifier for the user who created the job
-            owner_address (str | Unset): Owner address information
-            total_price (int | Unset): Total price for the fine-tuning job
-            token_count (int | Unset): Count of tokens processed
-            events (list[FineTuneEvent] | Unset): Events related to this fine-tune job
-            training_file (str | Unset): File-ID of the training file
-            validation_file (str | Unset): File-ID of the validation file
-            packing (bool | Unset): Whether sequence packing is being used for training.
-            model (str | Unset): Base model used for fine-tuning
-            model_output_name (str | Unset):
-            suffix (str | Unset): Suffix added to the fine-tuned model name
-            n_epochs (int | Unset): Number of training epochs
-            n_evals (int | Unset): Number of evaluations during training
-            n_checkpoints (int | Unset): Number of checkpoints saved during training
-            batch_size (int | Unset): Batch size used for training
-            training_type (FullTrainingType | LoRATrainingType | Unset): Type of training used (full or LoRA)
-            training_method (TrainingMethodDPO | TrainingMethodSFT | Unset): Method of training used
-            learning_rate (float | Unset): Learning rate used for training
-            lr_scheduler (LRScheduler | Unset):
-            warmup_ratio (float | Unset): Ratio of warmup steps
-            max_grad_norm (float | Unset): Maximum gradient norm for clipping
-            weight_decay (float | Unset): Weight decay value used
-            random_seed (int | None | Unset): Random seed used for training. Integer when set; null if not stored (e.g.
-                legacy jobs) or no explicit seed was recorded.
-            wandb_project_name (str | Unset): Weights & Biases project name
-            wandb_name (str | Unset): Weights & Biases run name
-            from_checkpoint (str | Unset): Checkpoint used to continue training
-            from_hf_model (str | Unset): Hugging Face Hub repo to start training from
-            hf_model_revision (str | Unset): The revision of the Hugging Face Hub model to continue training from
-            progress (FineTuneProgress | Unset): Progress information for a fine-tuning job
+            started_at (datetime.datetime | None): Start timestamp of the current stage of the fine-tune job
+            user_id (str | None): Identifier for the user who created the job
+            owner_address (str | None): Owner address information
+            total_price (int | None): Total price for the fine-tuning job
+            token_count (int | None): Count of tokens processed
+            events (list[FineTuneEvent] | None): Events related to this fine-tune job
+            training_file (str | None): File-ID of the training file
+            validation_file (str | None): File-ID of the validation file
+            packing (bool | None): Whether sequence packing is being used for training.
+            model (str | None): Base model used for fine-tuning
+            model_output_name (str | None):
+            suffix (str | None): Suffix added to the fine-tuned model name
+            n_epochs (int | None): Number of training epochs
+            n_evals (int | None): Number of evaluations during training
+            n_checkpoints (int | None): Number of checkpoints saved during training
+            batch_size (int | None): Batch size used for training
+            training_type (FullTrainingType | LoRATrainingType | None): Type of training used (full or LoRA)
+            training_method (TrainingMethodDPO | TrainingMethodSFT | None): Method of training used
+            learning_rate (float | None): Learning rate used for training
+            lr_scheduler (LRScheduler | None):
+            warmup_ratio (float | None): Ratio of warmup steps
+            max_grad_norm (float | None): Maximum gradient norm for clipping
+            weight_decay (float | None): Weight decay value used
+            random_seed (int | None): Random seed used for training. Integer when set; null if not stored (e.g. legacy jobs)
+                or no explicit seed was recorded.
+            wandb_project_name (str | None): Weights & Biases project name
+            wandb_name (str | None): Weights & Biases run name
+            from_checkpoint (str | None): Checkpoint used to continue training
+            from_hf_model (str | None): Hugging Face Hub repo to start training from
+            hf_model_revision (str | None): The revision of the Hugging Face Hub model to continue training from
+            progress (FineTuneProgress | None): Progress information for a fine-tuning job
     """
 
     id: str
     status: FinetuneJobStatus
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    started_at: datetime.datetime | Unset = UNSET
-    user_id: str | Unset = UNSET
-    owner_address: str | Unset = UNSET
-    total_price: int | Unset = UNSET
-    token_count: int | Unset = UNSET
-    events: list[FineTuneEvent] | Unset = UNSET
-    training_file: str | Unset = UNSET
-    validation_file: str | Unset = UNSET
-    packing: bool | Unset = UNSET
-    model: str | Unset = UNSET
-    model_output_name: str | Unset = UNSET
-    suffix: str | Unset = UNSET
-    n_epochs: int | Unset = UNSET
-    n_evals: int | Unset = UNSET
-    n_checkpoints: int | Unset = UNSET
-    batch_size: int | Unset = UNSET
-    training_type: FullTrainingType | LoRATrainingType | Unset = UNSET
-    training_method: TrainingMethodDPO | TrainingMethodSFT | Unset = UNSET
-    learning_rate: float | Unset = UNSET
-    lr_scheduler: LRScheduler | Unset = UNSET
-    warmup_ratio: float | Unset = UNSET
-    max_grad_norm: float | Unset = UNSET
-    weight_decay: float | Unset = UNSET
-    random_seed: int | None | Unset = UNSET
-    wandb_project_name: str | Unset = UNSET
-    wandb_name: str | Unset = UNSET
-    from_checkpoint: str | Unset = UNSET
-    from_hf_model: str | Unset = UNSET
-    hf_model_revision: str | Unset = UNSET
-    progress: FineTuneProgress | Unset = UNSET
+    started_at: datetime.datetime | None = UNSET
+    user_id: str | None = UNSET
+    owner_address: str | None = UNSET
+    total_price: int | None = UNSET
+    token_count: int | None = UNSET
+    events: list[FineTuneEvent] | None = UNSET
+    training_file: str | None = UNSET
+    validation_file: str | None = UNSET
+    packing: bool | None = UNSET
+    model: str | None = UNSET
+    model_output_name: str | None = UNSET
+    suffix: str | None = UNSET
+    n_epochs: int | None = UNSET
+    n_evals: int | None = UNSET
+    n_checkpoints: int | None = UNSET
+    batch_size: int | None = UNSET
+    training_type: FullTrainingType | LoRATrainingType | None = UNSET
+    training_method: TrainingMethodDPO | TrainingMethodSFT | None = UNSET
+    learning_rate: float | None = UNSET
+    lr_scheduler: LRScheduler | None = UNSET
+    warmup_ratio: float | None = UNSET
+    max_grad_norm: float | None = UNSET
+    weight_decay: float | None = UNSET
+    random_seed: int | None = UNSET
+    wandb_project_name: str | None = UNSET
+    wandb_name: str | None = UNSET
+    from_checkpoint: str | None = UNSET
+    from_hf_model: str | None = UNSET
+    hf_model_revision: str | None = UNSET
+    progress: FineTuneProgress | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -318,117 +322,151 @@ class FinetuneResponseTruncated(ResponseBody):
         except (AttributeError, TypeError):
             updated_at = json_value(self.updated_at)
 
+        _started_at_value: datetime.datetime | Unset = field_value(self, "started_at")
         try:
             started_at: str | Unset = UNSET
-            if not isinstance(self.started_at, Unset):
-                started_at = self.started_at.isoformat()
+            if not isinstance(_started_at_value, Unset):
+                started_at = _started_at_value.isoformat()
         except (AttributeError, TypeError):
-            started_at = json_value(self.started_at)
+            started_at = json_value(_started_at_value)
 
-        user_id = self.user_id
+        _user_id_value: str | Unset = field_value(self, "user_id")
+        user_id = _user_id_value
 
-        owner_address = self.owner_address
+        _owner_address_value: str | Unset = field_value(self, "owner_address")
+        owner_address = _owner_address_value
 
-        total_price = self.total_price
+        _total_price_value: int | Unset = field_value(self, "total_price")
+        total_price = _total_price_value
 
-        token_count = self.token_count
+        _token_count_value: int | Unset = field_value(self, "token_count")
+        token_count = _token_count_value
 
+        _events_value: list[FineTuneEvent] | Unset = field_value(self, "events")
         try:
             events: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.events, Unset):
+            if not isinstance(_events_value, Unset):
                 events_item_list: list[dict[str, Any]] = []
-                for events_item_data in self.events:
+                for events_item_data in _events_value:
                     events_item = events_item_data.to_dict()
                     events_item_list.append(events_item)
                 events = events_item_list
 
         except (AttributeError, TypeError):
-            events = json_value(self.events)
+            events = json_value(_events_value)
 
-        training_file = self.training_file
+        _training_file_value: str | Unset = field_value(self, "training_file")
+        training_file = _training_file_value
 
-        validation_file = self.validation_file
+        _validation_file_value: str | Unset = field_value(self, "validation_file")
+        validation_file = _validation_file_value
 
-        packing = self.packing
+        _packing_value: bool | Unset = field_value(self, "packing")
+        packing = _packing_value
 
-        model = self.model
+        _model_value: str | Unset = field_value(self, "model")
+        model = _model_value
 
-        model_output_name = self.model_output_name
+        _model_output_name_value: str | Unset = field_value(self, "model_output_name")
+        model_output_name = _model_output_name_value
 
-        suffix = self.suffix
+        _suffix_value: str | Unset = field_value(self, "suffix")
+        suffix = _suffix_value
 
-        n_epochs = self.n_epochs
+        _n_epochs_value: int | Unset = field_value(self, "n_epochs")
+        n_epochs = _n_epochs_value
 
-        n_evals = self.n_evals
+        _n_evals_value: int | Unset = field_value(self, "n_evals")
+        n_evals = _n_evals_value
 
-        n_checkpoints = self.n_checkpoints
+        _n_checkpoints_value: int | Unset = field_value(self, "n_checkpoints")
+        n_checkpoints = _n_checkpoints_value
 
-        batch_size = self.batch_size
+        _batch_size_value: int | Unset = field_value(self, "batch_size")
+        batch_size = _batch_size_value
 
+        _training_type_value: FullTrainingType | LoRATrainingType | Unset = field_value(
+            self, "training_type"
+        )
         try:
             training_type: dict[str, Any] | Unset
-            if isinstance(self.training_type, Unset):
+            if isinstance(_training_type_value, Unset):
                 training_type = UNSET
-            elif isinstance(self.training_type, FullTrainingType):
-                training_type = self.training_type.to_dict()
+            elif isinstance(_training_type_value, FullTrainingType):
+                training_type = _training_type_value.to_dict()
             else:
-                training_type = self.training_type.to_dict()
+                training_type = _training_type_value.to_dict()
 
         except (AttributeError, TypeError):
-            training_type = json_value(self.training_type)
+            training_type = json_value(_training_type_value)
 
+        _training_method_value: TrainingMethodDPO | TrainingMethodSFT | Unset = (
+            field_value(self, "training_method")
+        )
         try:
             training_method: dict[str, Any] | Unset
-            if isinstance(self.training_method, Unset):
+            if isinstance(_training_method_value, Unset):
                 training_method = UNSET
-            elif isinstance(self.training_method, TrainingMethodSFT):
-                training_method = self.training_method.to_dict()
+            elif isinstance(_training_method_value, TrainingMethodSFT):
+                training_method = _training_method_value.to_dict()
             else:
-                training_method = self.training_method.to_dict()
+                training_method = _training_method_value.to_dict()
 
         except (AttributeError, TypeError):
-            training_method = json_value(self.training_method)
+            training_method = json_value(_training_method_value)
 
-        learning_rate = self.learning_rate
+        _learning_rate_value: float | Unset = field_value(self, "learning_rate")
+        learning_rate = _learning_rate_value
 
+        _lr_scheduler_value: LRScheduler | Unset = field_value(self, "lr_scheduler")
         try:
             lr_scheduler: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.lr_scheduler, Unset):
-                lr_scheduler = self.lr_scheduler.to_dict()
+            if not isinstance(_lr_scheduler_value, Unset):
+                lr_scheduler = _lr_scheduler_value.to_dict()
         except (AttributeError, TypeError):
-            lr_scheduler = json_value(self.lr_scheduler)
+            lr_scheduler = json_value(_lr_scheduler_value)
 
-        warmup_ratio = self.warmup_ratio
+        _warmup_ratio_value: float | Unset = field_value(self, "warmup_ratio")
+        warmup_ratio = _warmup_ratio_value
 
-        max_grad_norm = self.max_grad_norm
+        _max_grad_norm_value: float | Unset = field_value(self, "max_grad_norm")
+        max_grad_norm = _max_grad_norm_value
 
-        weight_decay = self.weight_decay
+        _weight_decay_value: float | Unset = field_value(self, "weight_decay")
+        weight_decay = _weight_decay_value
 
+        _random_seed_value: int | None | Unset = field_value(self, "random_seed")
         try:
             random_seed: int | None | Unset
-            if isinstance(self.random_seed, Unset):
+            if isinstance(_random_seed_value, Unset):
                 random_seed = UNSET
             else:
-                random_seed = self.random_seed
+                random_seed = _random_seed_value
         except (AttributeError, TypeError):
-            random_seed = json_value(self.random_seed)
+            random_seed = json_value(_random_seed_value)
 
-        wandb_project_name = self.wandb_project_name
+        _wandb_project_name_value: str | Unset = field_value(self, "wandb_project_name")
+        wandb_project_name = _wandb_project_name_value
 
-        wandb_name = self.wandb_name
+        _wandb_name_value: str | Unset = field_value(self, "wandb_name")
+        wandb_name = _wandb_name_value
 
-        from_checkpoint = self.from_checkpoint
+        _from_checkpoint_value: str | Unset = field_value(self, "from_checkpoint")
+        from_checkpoint = _from_checkpoint_value
 
-        from_hf_model = self.from_hf_model
+        _from_hf_model_value: str | Unset = field_value(self, "from_hf_model")
+        from_hf_model = _from_hf_model_value
 
-        hf_model_revision = self.hf_model_revision
+        _hf_model_revision_value: str | Unset = field_value(self, "hf_model_revision")
+        hf_model_revision = _hf_model_revision_value
 
+        _progress_value: FineTuneProgress | Unset = field_value(self, "progress")
         try:
             progress: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.progress, Unset):
-                progress = self.progress.to_dict()
+            if not isinstance(_progress_value, Unset):
+                progress = _progress_value.to_dict()
         except (AttributeError, TypeError):
-            progress = json_value(self.progress)
+            progress = json_value(_progress_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -532,7 +570,7 @@ class FinetuneResponseTruncated(ResponseBody):
 
         try:
             _started_at = d.pop("started_at", UNSET)
-            started_at: datetime.datetime | Unset
+            started_at: datetime.datetime | None
             if isinstance(_started_at, Unset):
                 started_at = UNSET
             else:
@@ -559,7 +597,7 @@ class FinetuneResponseTruncated(ResponseBody):
 
         try:
             _events = d.pop("events", UNSET)
-            events: list[FineTuneEvent] | Unset = UNSET
+            events: list[FineTuneEvent] | None = UNSET
             if _events is not UNSET:
                 if not isinstance(_events, list):
                     raise TypeError(f"expected a list, got {type(_events).__name__}")
@@ -621,16 +659,14 @@ class FinetuneResponseTruncated(ResponseBody):
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
-            training_type: FullTrainingType | LoRATrainingType | Unset
+            training_type: FullTrainingType | LoRATrainingType | None
             if _training_type_data is UNSET:
                 training_type = UNSET
             else:
 
                 def _parse_training_type(
                     data: object,
-                ) -> FullTrainingType | LoRATrainingType | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> FullTrainingType | LoRATrainingType | None:
                     if not isinstance(data, dict):
                         raise TypeError(
                             f"expected an object, got {type(data).__name__} {data!r:.60}"
@@ -657,16 +693,14 @@ class FinetuneResponseTruncated(ResponseBody):
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
-            training_method: TrainingMethodDPO | TrainingMethodSFT | Unset
+            training_method: TrainingMethodDPO | TrainingMethodSFT | None
             if _training_method_data is UNSET:
                 training_method = UNSET
             else:
 
                 def _parse_training_method(
                     data: object,
-                ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> TrainingMethodDPO | TrainingMethodSFT | None:
                     if not isinstance(data, dict):
                         raise TypeError(
                             f"expected an object, got {type(data).__name__} {data!r:.60}"
@@ -699,7 +733,7 @@ class FinetuneResponseTruncated(ResponseBody):
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
-            lr_scheduler: LRScheduler | Unset
+            lr_scheduler: LRScheduler | None
             if isinstance(_lr_scheduler, Unset):
                 lr_scheduler = UNSET
             else:
@@ -721,7 +755,7 @@ class FinetuneResponseTruncated(ResponseBody):
             check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
 
         try:
-            random_seed: int | None | Unset = d.pop("random_seed", UNSET)
+            random_seed: int | None = d.pop("random_seed", UNSET)
             if (
                 random_seed is not UNSET
                 and type(random_seed) is not int
@@ -765,7 +799,7 @@ class FinetuneResponseTruncated(ResponseBody):
 
         try:
             _progress = d.pop("progress", UNSET)
-            progress: FineTuneProgress | Unset
+            progress: FineTuneProgress | None
             if isinstance(_progress, Unset):
                 progress = UNSET
             else:
@@ -774,42 +808,71 @@ class FinetuneResponseTruncated(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.progress") from None
 
-        _instance = cls(
-            id,
-            status,
-            created_at,
-            updated_at,
-            started_at,
-            user_id,
-            owner_address,
-            total_price,
-            token_count,
-            events,
-            training_file,
-            validation_file,
-            packing,
-            model,
-            model_output_name,
-            suffix,
-            n_epochs,
-            n_evals,
-            n_checkpoints,
-            batch_size,
-            training_type,
-            training_method,
-            learning_rate,
-            lr_scheduler,
-            warmup_ratio,
-            max_grad_norm,
-            weight_decay,
-            random_seed,
-            wandb_project_name,
-            wandb_name,
-            from_checkpoint,
-            from_hf_model,
-            hf_model_revision,
-            progress,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.status = status
+        _instance.created_at = created_at
+        _instance.updated_at = updated_at
+        if started_at is not UNSET:
+            _instance.started_at = started_at
+        if user_id is not UNSET:
+            _instance.user_id = user_id
+        if owner_address is not UNSET:
+            _instance.owner_address = owner_address
+        if total_price is not UNSET:
+            _instance.total_price = total_price
+        if token_count is not UNSET:
+            _instance.token_count = token_count
+        if events is not UNSET:
+            _instance.events = events
+        if training_file is not UNSET:
+            _instance.training_file = training_file
+        if validation_file is not UNSET:
+            _instance.validation_file = validation_file
+        if packing is not UNSET:
+            _instance.packing = packing
+        if model is not UNSET:
+            _instance.model = model
+        if model_output_name is not UNSET:
+            _instance.model_output_name = model_output_name
+        if suffix is not UNSET:
+            _instance.suffix = suffix
+        if n_epochs is not UNSET:
+            _instance.n_epochs = n_epochs
+        if n_evals is not UNSET:
+            _instance.n_evals = n_evals
+        if n_checkpoints is not UNSET:
+            _instance.n_checkpoints = n_checkpoints
+        if batch_size is not UNSET:
+            _instance.batch_size = batch_size
+        if training_type is not UNSET:
+            _instance.training_type = training_type
+        if training_method is not UNSET:
+            _instance.training_method = training_method
+        if learning_rate is not UNSET:
+            _instance.learning_rate = learning_rate
+        if lr_scheduler is not UNSET:
+            _instance.lr_scheduler = lr_scheduler
+        if warmup_ratio is not UNSET:
+            _instance.warmup_ratio = warmup_ratio
+        if max_grad_norm is not UNSET:
+            _instance.max_grad_norm = max_grad_norm
+        if weight_decay is not UNSET:
+            _instance.weight_decay = weight_decay
+        if random_seed is not UNSET:
+            _instance.random_seed = random_seed
+        if wandb_project_name is not UNSET:
+            _instance.wandb_project_name = wandb_project_name
+        if wandb_name is not UNSET:
+            _instance.wandb_name = wandb_name
+        if from_checkpoint is not UNSET:
+            _instance.from_checkpoint = from_checkpoint
+        if from_hf_model is not UNSET:
+            _instance.from_hf_model = from_hf_model
+        if hf_model_revision is not UNSET:
+            _instance.hf_model_revision = hf_model_revision
+        if progress is not UNSET:
+            _instance.progress = progress
 
         _instance.additional_properties = d
         return _instance
@@ -971,13 +1034,13 @@ class FinetuneResponseTruncated(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -992,6 +1055,76 @@ class FinetuneResponseTruncated(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.started_at is UNSET:
+            del self.started_at
+        if self.user_id is UNSET:
+            del self.user_id
+        if self.owner_address is UNSET:
+            del self.owner_address
+        if self.total_price is UNSET:
+            del self.total_price
+        if self.token_count is UNSET:
+            del self.token_count
+        if self.events is UNSET:
+            del self.events
+        if self.training_file is UNSET:
+            del self.training_file
+        if self.validation_file is UNSET:
+            del self.validation_file
+        if self.packing is UNSET:
+            del self.packing
+        if self.model is UNSET:
+            del self.model
+        if self.model_output_name is UNSET:
+            del self.model_output_name
+        if self.suffix is UNSET:
+            del self.suffix
+        if self.n_epochs is UNSET:
+            del self.n_epochs
+        if self.n_evals is UNSET:
+            del self.n_evals
+        if self.n_checkpoints is UNSET:
+            del self.n_checkpoints
+        if self.batch_size is UNSET:
+            del self.batch_size
+        if self.training_type is UNSET:
+            del self.training_type
+        if self.training_method is UNSET:
+            del self.training_method
+        if self.learning_rate is UNSET:
+            del self.learning_rate
+        if self.lr_scheduler is UNSET:
+            del self.lr_scheduler
+        if self.warmup_ratio is UNSET:
+            del self.warmup_ratio
+        if self.max_grad_norm is UNSET:
+            del self.max_grad_norm
+        if self.weight_decay is UNSET:
+            del self.weight_decay
+        if self.random_seed is UNSET:
+            del self.random_seed
+        if self.wandb_project_name is UNSET:
+            del self.wandb_project_name
+        if self.wandb_name is UNSET:
+            del self.wandb_name
+        if self.from_checkpoint is UNSET:
+            del self.from_checkpoint
+        if self.from_hf_model is UNSET:
+            del self.from_hf_model
+        if self.hf_model_revision is UNSET:
+            del self.hf_model_revision
+        if self.progress is UNSET:
+            del self.progress
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     closest_model,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -115,7 +118,8 @@ def _lenient_results(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "status",
@@ -137,40 +141,49 @@ _FIELDS: frozenset[str] = frozenset(
 class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
     """
     Attributes:
-        status (GetEvaluationJobStatusAndResultsResponse200Status | Unset): The status of the evaluation job
-        results (EvaluationClassifyResults | EvaluationCompareResults | EvaluationScoreResults | Unset): The results of
+        status (GetEvaluationJobStatusAndResultsResponse200Status | None): The status of the evaluation job
+        results (EvaluationClassifyResults | EvaluationCompareResults | EvaluationScoreResults | None): The results of
             the evaluation job
     """
 
-    status: GetEvaluationJobStatusAndResultsResponse200Status | Unset = UNSET
+    status: GetEvaluationJobStatusAndResultsResponse200Status | None = UNSET
     results: (
         EvaluationClassifyResults
         | EvaluationCompareResults
         | EvaluationScoreResults
-        | Unset
+        | None
     ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _status_value: GetEvaluationJobStatusAndResultsResponse200Status | Unset = (
+            field_value(self, "status")
+        )
         status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status
+        if not isinstance(_status_value, Unset):
+            status = _status_value
 
+        _results_value: (
+            EvaluationClassifyResults
+            | EvaluationCompareResults
+            | EvaluationScoreResults
+            | Unset
+        ) = field_value(self, "results")
         try:
             results: dict[str, Any] | Unset
-            if isinstance(self.results, Unset):
+            if isinstance(_results_value, Unset):
                 results = UNSET
-            elif isinstance(self.results, EvaluationClassifyResults):
-                results = self.results.to_dict()
-            elif isinstance(self.results, EvaluationScoreResults):
-                results = self.results.to_dict()
+            elif isinstance(_results_value, EvaluationClassifyResults):
+                results = _results_value.to_dict()
+            elif isinstance(_results_value, EvaluationScoreResults):
+                results = _results_value.to_dict()
             else:
-                results = self.results.to_dict()
+                results = _results_value.to_dict()
 
         except (AttributeError, TypeError):
-            results = json_value(self.results)
+            results = json_value(_results_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -189,7 +202,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
         d = dict(src_dict)
         try:
             _status = d.pop("status", UNSET)
-            status: GetEvaluationJobStatusAndResultsResponse200Status | Unset
+            status: GetEvaluationJobStatusAndResultsResponse200Status | None
             if isinstance(_status, Unset):
                 status = UNSET
             else:
@@ -210,7 +223,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                 EvaluationClassifyResults
                 | EvaluationCompareResults
                 | EvaluationScoreResults
-                | Unset
+                | None
             )
             if _results_data is UNSET:
                 results = UNSET
@@ -222,10 +235,8 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                     EvaluationClassifyResults
                     | EvaluationCompareResults
                     | EvaluationScoreResults
-                    | Unset
+                    | None
                 ):
-                    if isinstance(data, Unset):
-                        return data
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -257,10 +268,11 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                 exc, "GetEvaluationJobStatusAndResultsResponse200.results"
             ) from None
 
-        _instance = cls(
-            status,
-            results,
-        )
+        _instance = object.__new__(cls)
+        if status is not UNSET:
+            _instance.status = status
+        if results is not UNSET:
+            _instance.results = results
 
         _instance.additional_properties = d
         return _instance
@@ -305,13 +317,13 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -326,6 +338,20 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.status is UNSET:
+            del self.status
+        if self.results is UNSET:
+            del self.results
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -114,15 +114,14 @@ class GPUClusterControlPlaneNode(ResponseBody):
         if type(network) is not str:
             check_value(network, str, "GPUClusterControlPlaneNode.network")
 
-        _instance = cls(
-            node_id,
-            node_name,
-            status,
-            host_name,
-            num_cpu_cores,
-            memory_gib,
-            network,
-        )
+        _instance = object.__new__(cls)
+        _instance.node_id = node_id
+        _instance.node_name = node_name
+        _instance.status = status
+        _instance.host_name = host_name
+        _instance.num_cpu_cores = num_cpu_cores
+        _instance.memory_gib = memory_gib
+        _instance.network = network
 
         _instance.additional_properties = d
         return _instance
@@ -170,8 +169,9 @@ class GPUClusterControlPlaneNode(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if (

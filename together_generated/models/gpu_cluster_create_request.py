@@ -27,9 +27,12 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +59,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "cluster_type",
@@ -119,28 +123,28 @@ class GPUClusterCreateRequest(ResponseBody):
         cuda_version (str): CUDA version for this cluster. For example, 12.5
         nvidia_driver_version (str): Nvidia driver version for this cluster. For example, 550. Only some combination of
             cuda_version and nvidia_driver_version are supported.
-        cluster_type (GPUClusterCreateRequestClusterType | Unset): Type of cluster to create.
-        duration_days (int | Unset): Duration in days to keep the cluster running.
-        shared_volume (GPUClustersSharedVolumeCreateRequest | Unset):
-        volume_id (str | Unset): ID of an existing volume to use with the cluster creation.
-        gpu_node_failover_enabled (bool | Unset): Whether automated GPU node failover should be enabled for this
-            cluster. By default, it is disabled. Default: False.
-        auto_scaled (bool | Unset): Whether GPU cluster should be auto-scaled based on the workload. By default, it is
+        cluster_type (GPUClusterCreateRequestClusterType | None): Type of cluster to create.
+        duration_days (int | None): Duration in days to keep the cluster running.
+        shared_volume (GPUClustersSharedVolumeCreateRequest | None):
+        volume_id (str | None): ID of an existing volume to use with the cluster creation.
+        gpu_node_failover_enabled (bool | None): Whether automated GPU node failover should be enabled for this cluster.
+            By default, it is disabled. Default: False.
+        auto_scaled (bool | None): Whether GPU cluster should be auto-scaled based on the workload. By default, it is
             not auto-scaled. Default: False.
-        auto_scale_max_gpus (int | Unset): Maximum number of GPUs to which the cluster can be auto-scaled up. This field
+        auto_scale_max_gpus (int | None): Maximum number of GPUs to which the cluster can be auto-scaled up. This field
             is required if auto_scaled is true.
-        slurm_shm_size_gib (int | Unset): Shared memory size in GiB for Slurm cluster. This field is required if
+        slurm_shm_size_gib (int | None): Shared memory size in GiB for Slurm cluster. This field is required if
             cluster_type is SLURM.
-        capacity_pool_id (str | Unset): ID of the capacity pool to use for the cluster. This field is optional and only
+        capacity_pool_id (str | None): ID of the capacity pool to use for the cluster. This field is optional and only
             applicable if the cluster is created from a capacity pool.
-        reservation_start_time (datetime.datetime | Unset): Reservation start time of the cluster. This field is
-            required for SCHEDULED billing to specify the reservation start time for the cluster. If not provided, the
-            cluster will be provisioned immediately.
-        reservation_end_time (datetime.datetime | Unset): Reservation end time of the cluster. This field is required
-            for SCHEDULED billing to specify the reservation end time for the cluster.
-        install_traefik (bool | Unset): Whether to install Traefik ingress controller in the cluster. This field is only
+        reservation_start_time (datetime.datetime | None): Reservation start time of the cluster. This field is required
+            for SCHEDULED billing to specify the reservation start time for the cluster. If not provided, the cluster will
+            be provisioned immediately.
+        reservation_end_time (datetime.datetime | None): Reservation end time of the cluster. This field is required for
+            SCHEDULED billing to specify the reservation end time for the cluster.
+        install_traefik (bool | None): Whether to install Traefik ingress controller in the cluster. This field is only
             applicable for Kubernetes clusters and is false by default. Default: False.
-        slurm_image (str | Unset): Custom Slurm image for Slurm clusters.
+        slurm_image (str | None): Custom Slurm image for Slurm clusters.
     """
 
     region: str
@@ -150,19 +154,19 @@ class GPUClusterCreateRequest(ResponseBody):
     billing_type: GPUClusterCreateRequestBillingType
     cuda_version: str
     nvidia_driver_version: str
-    cluster_type: GPUClusterCreateRequestClusterType | Unset = UNSET
-    duration_days: int | Unset = UNSET
-    shared_volume: GPUClustersSharedVolumeCreateRequest | Unset = UNSET
-    volume_id: str | Unset = UNSET
-    gpu_node_failover_enabled: bool | Unset = UNSET
-    auto_scaled: bool | Unset = UNSET
-    auto_scale_max_gpus: int | Unset = UNSET
-    slurm_shm_size_gib: int | Unset = UNSET
-    capacity_pool_id: str | Unset = UNSET
-    reservation_start_time: datetime.datetime | Unset = UNSET
-    reservation_end_time: datetime.datetime | Unset = UNSET
-    install_traefik: bool | Unset = UNSET
-    slurm_image: str | Unset = UNSET
+    cluster_type: GPUClusterCreateRequestClusterType | None = UNSET
+    duration_days: int | None = UNSET
+    shared_volume: GPUClustersSharedVolumeCreateRequest | None = UNSET
+    volume_id: str | None = UNSET
+    gpu_node_failover_enabled: bool | None = UNSET
+    auto_scaled: bool | None = UNSET
+    auto_scale_max_gpus: int | None = UNSET
+    slurm_shm_size_gib: int | None = UNSET
+    capacity_pool_id: str | None = UNSET
+    reservation_start_time: datetime.datetime | None = UNSET
+    reservation_end_time: datetime.datetime | None = UNSET
+    install_traefik: bool | None = UNSET
+    slurm_image: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,48 +186,73 @@ class GPUClusterCreateRequest(ResponseBody):
 
         nvidia_driver_version = self.nvidia_driver_version
 
+        _cluster_type_value: GPUClusterCreateRequestClusterType | Unset = field_value(
+            self, "cluster_type"
+        )
         cluster_type: str | Unset = UNSET
-        if not isinstance(self.cluster_type, Unset):
-            cluster_type = self.cluster_type
+        if not isinstance(_cluster_type_value, Unset):
+            cluster_type = _cluster_type_value
 
-        duration_days = self.duration_days
+        _duration_days_value: int | Unset = field_value(self, "duration_days")
+        duration_days = _duration_days_value
 
+        _shared_volume_value: GPUClustersSharedVolumeCreateRequest | Unset = (
+            field_value(self, "shared_volume")
+        )
         try:
             shared_volume: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.shared_volume, Unset):
-                shared_volume = self.shared_volume.to_dict()
+            if not isinstance(_shared_volume_value, Unset):
+                shared_volume = _shared_volume_value.to_dict()
         except (AttributeError, TypeError):
-            shared_volume = json_value(self.shared_volume)
+            shared_volume = json_value(_shared_volume_value)
 
-        volume_id = self.volume_id
+        _volume_id_value: str | Unset = field_value(self, "volume_id")
+        volume_id = _volume_id_value
 
-        gpu_node_failover_enabled = self.gpu_node_failover_enabled
+        _gpu_node_failover_enabled_value: bool | Unset = field_value(
+            self, "gpu_node_failover_enabled"
+        )
+        gpu_node_failover_enabled = _gpu_node_failover_enabled_value
 
-        auto_scaled = self.auto_scaled
+        _auto_scaled_value: bool | Unset = field_value(self, "auto_scaled")
+        auto_scaled = _auto_scaled_value
 
-        auto_scale_max_gpus = self.auto_scale_max_gpus
+        _auto_scale_max_gpus_value: int | Unset = field_value(
+            self, "auto_scale_max_gpus"
+        )
+        auto_scale_max_gpus = _auto_scale_max_gpus_value
 
-        slurm_shm_size_gib = self.slurm_shm_size_gib
+        _slurm_shm_size_gib_value: int | Unset = field_value(self, "slurm_shm_size_gib")
+        slurm_shm_size_gib = _slurm_shm_size_gib_value
 
-        capacity_pool_id = self.capacity_pool_id
+        _capacity_pool_id_value: str | Unset = field_value(self, "capacity_pool_id")
+        capacity_pool_id = _capacity_pool_id_value
 
+        _reservation_start_time_value: datetime.datetime | Unset = field_value(
+            self, "reservation_start_time"
+        )
         try:
             reservation_start_time: str | Unset = UNSET
-            if not isinstance(self.reservation_start_time, Unset):
-                reservation_start_time = self.reservation_start_time.isoformat()
+            if not isinstance(_reservation_start_time_value, Unset):
+                reservation_start_time = _reservation_start_time_value.isoformat()
         except (AttributeError, TypeError):
-            reservation_start_time = json_value(self.reservation_start_time)
+            reservation_start_time = json_value(_reservation_start_time_value)
 
+        _reservation_end_time_value: datetime.datetime | Unset = field_value(
+            self, "reservation_end_time"
+        )
         try:
             reservation_end_time: str | Unset = UNSET
-            if not isinstance(self.reservation_end_time, Unset):
-                reservation_end_time = self.reservation_end_time.isoformat()
+            if not isinstance(_reservation_end_time_value, Unset):
+                reservation_end_time = _reservation_end_time_value.isoformat()
         except (AttributeError, TypeError):
-            reservation_end_time = json_value(self.reservation_end_time)
+            reservation_end_time = json_value(_reservation_end_time_value)
 
-        install_traefik = self.install_traefik
+        _install_traefik_value: bool | Unset = field_value(self, "install_traefik")
+        install_traefik = _install_traefik_value
 
-        slurm_image = self.slurm_image
+        _slurm_image_value: str | Unset = field_value(self, "slurm_image")
+        slurm_image = _slurm_image_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -312,7 +341,7 @@ class GPUClusterCreateRequest(ResponseBody):
 
         try:
             _cluster_type = d.pop("cluster_type", UNSET)
-            cluster_type: GPUClusterCreateRequestClusterType | Unset
+            cluster_type: GPUClusterCreateRequestClusterType | None
             if isinstance(_cluster_type, Unset):
                 cluster_type = UNSET
             else:
@@ -329,7 +358,7 @@ class GPUClusterCreateRequest(ResponseBody):
 
         try:
             _shared_volume = d.pop("shared_volume", UNSET)
-            shared_volume: GPUClustersSharedVolumeCreateRequest | Unset
+            shared_volume: GPUClustersSharedVolumeCreateRequest | None
             if isinstance(_shared_volume, Unset):
                 shared_volume = UNSET
             else:
@@ -379,7 +408,7 @@ class GPUClusterCreateRequest(ResponseBody):
 
         try:
             _reservation_start_time = d.pop("reservation_start_time", UNSET)
-            reservation_start_time: datetime.datetime | Unset
+            reservation_start_time: datetime.datetime | None
             if isinstance(_reservation_start_time, Unset):
                 reservation_start_time = UNSET
             else:
@@ -392,7 +421,7 @@ class GPUClusterCreateRequest(ResponseBody):
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
-            reservation_end_time: datetime.datetime | Unset
+            reservation_end_time: datetime.datetime | None
             if isinstance(_reservation_end_time, Unset):
                 reservation_end_time = UNSET
             else:
@@ -413,28 +442,40 @@ class GPUClusterCreateRequest(ResponseBody):
         if slurm_image is not UNSET and type(slurm_image) is not str:
             check_value(slurm_image, str, "GPUClusterCreateRequest.slurm_image")
 
-        _instance = cls(
-            region,
-            gpu_type,
-            num_gpus,
-            cluster_name,
-            billing_type,
-            cuda_version,
-            nvidia_driver_version,
-            cluster_type,
-            duration_days,
-            shared_volume,
-            volume_id,
-            gpu_node_failover_enabled,
-            auto_scaled,
-            auto_scale_max_gpus,
-            slurm_shm_size_gib,
-            capacity_pool_id,
-            reservation_start_time,
-            reservation_end_time,
-            install_traefik,
-            slurm_image,
-        )
+        _instance = object.__new__(cls)
+        _instance.region = region
+        _instance.gpu_type = gpu_type
+        _instance.num_gpus = num_gpus
+        _instance.cluster_name = cluster_name
+        _instance.billing_type = billing_type
+        _instance.cuda_version = cuda_version
+        _instance.nvidia_driver_version = nvidia_driver_version
+        if cluster_type is not UNSET:
+            _instance.cluster_type = cluster_type
+        if duration_days is not UNSET:
+            _instance.duration_days = duration_days
+        if shared_volume is not UNSET:
+            _instance.shared_volume = shared_volume
+        if volume_id is not UNSET:
+            _instance.volume_id = volume_id
+        if gpu_node_failover_enabled is not UNSET:
+            _instance.gpu_node_failover_enabled = gpu_node_failover_enabled
+        if auto_scaled is not UNSET:
+            _instance.auto_scaled = auto_scaled
+        if auto_scale_max_gpus is not UNSET:
+            _instance.auto_scale_max_gpus = auto_scale_max_gpus
+        if slurm_shm_size_gib is not UNSET:
+            _instance.slurm_shm_size_gib = slurm_shm_size_gib
+        if capacity_pool_id is not UNSET:
+            _instance.capacity_pool_id = capacity_pool_id
+        if reservation_start_time is not UNSET:
+            _instance.reservation_start_time = reservation_start_time
+        if reservation_end_time is not UNSET:
+            _instance.reservation_end_time = reservation_end_time
+        if install_traefik is not UNSET:
+            _instance.install_traefik = install_traefik
+        if slurm_image is not UNSET:
+            _instance.slurm_image = slurm_image
 
         _instance.additional_properties = d
         return _instance
@@ -530,13 +571,13 @@ class GPUClusterCreateRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -551,6 +592,42 @@ class GPUClusterCreateRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.cluster_type is UNSET:
+            del self.cluster_type
+        if self.duration_days is UNSET:
+            del self.duration_days
+        if self.shared_volume is UNSET:
+            del self.shared_volume
+        if self.volume_id is UNSET:
+            del self.volume_id
+        if self.gpu_node_failover_enabled is UNSET:
+            del self.gpu_node_failover_enabled
+        if self.auto_scaled is UNSET:
+            del self.auto_scaled
+        if self.auto_scale_max_gpus is UNSET:
+            del self.auto_scale_max_gpus
+        if self.slurm_shm_size_gib is UNSET:
+            del self.slurm_shm_size_gib
+        if self.capacity_pool_id is UNSET:
+            del self.capacity_pool_id
+        if self.reservation_start_time is UNSET:
+            del self.reservation_start_time
+        if self.reservation_end_time is UNSET:
+            del self.reservation_end_time
+        if self.install_traefik is UNSET:
+            del self.install_traefik
+        if self.slurm_image is UNSET:
+            del self.slurm_image
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

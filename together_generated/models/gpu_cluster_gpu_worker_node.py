@@ -14,13 +14,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="GPUClusterGPUWorkerNode")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("instance_id",))
 
 
@@ -52,7 +56,7 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         num_gpus (int):
         memory_gib (float):
         networks (list[str]):
-        instance_id (str | Unset):
+        instance_id (str | None):
     """
 
     node_id: str
@@ -63,7 +67,7 @@ class GPUClusterGPUWorkerNode(ResponseBody):
     num_gpus: int
     memory_gib: float
     networks: list[str]
-    instance_id: str | Unset = UNSET
+    instance_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,7 +91,8 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         except (AttributeError, TypeError):
             networks = json_value(self.networks)
 
-        instance_id = self.instance_id
+        _instance_id_value: str | Unset = field_value(self, "instance_id")
+        instance_id = _instance_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -151,17 +156,17 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         if instance_id is not UNSET and type(instance_id) is not str:
             check_value(instance_id, str, "GPUClusterGPUWorkerNode.instance_id")
 
-        _instance = cls(
-            node_id,
-            node_name,
-            status,
-            host_name,
-            num_cpu_cores,
-            num_gpus,
-            memory_gib,
-            networks,
-            instance_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.node_id = node_id
+        _instance.node_name = node_name
+        _instance.status = status
+        _instance.host_name = host_name
+        _instance.num_cpu_cores = num_cpu_cores
+        _instance.num_gpus = num_gpus
+        _instance.memory_gib = memory_gib
+        _instance.networks = networks
+        if instance_id is not UNSET:
+            _instance.instance_id = instance_id
 
         _instance.additional_properties = d
         return _instance
@@ -214,13 +219,13 @@ class GPUClusterGPUWorkerNode(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -235,6 +240,18 @@ class GPUClusterGPUWorkerNode(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.instance_id is UNSET:
+            del self.instance_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -27,9 +27,12 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -64,7 +67,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "duration_hours",
@@ -122,13 +126,13 @@ class GPUClusterInfo(ResponseBody):
         num_gpus (int):
         cuda_version (str):
         nvidia_driver_version (str):
-        duration_hours (int | Unset):
-        slurm_shm_size_gib (int | Unset):
-        capacity_pool_id (str | Unset):
-        reservation_start_time (datetime.datetime | Unset):
-        reservation_end_time (datetime.datetime | Unset):
-        install_traefik (bool | Unset):
-        created_at (datetime.datetime | Unset):
+        duration_hours (int | None):
+        slurm_shm_size_gib (int | None):
+        capacity_pool_id (str | None):
+        reservation_start_time (datetime.datetime | None):
+        reservation_end_time (datetime.datetime | None):
+        install_traefik (bool | None):
+        created_at (datetime.datetime | None):
     """
 
     cluster_id: str
@@ -144,13 +148,13 @@ class GPUClusterInfo(ResponseBody):
     num_gpus: int
     cuda_version: str
     nvidia_driver_version: str
-    duration_hours: int | Unset = UNSET
-    slurm_shm_size_gib: int | Unset = UNSET
-    capacity_pool_id: str | Unset = UNSET
-    reservation_start_time: datetime.datetime | Unset = UNSET
-    reservation_end_time: datetime.datetime | Unset = UNSET
-    install_traefik: bool | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
+    duration_hours: int | None = UNSET
+    slurm_shm_size_gib: int | None = UNSET
+    capacity_pool_id: str | None = UNSET
+    reservation_start_time: datetime.datetime | None = UNSET
+    reservation_end_time: datetime.datetime | None = UNSET
+    install_traefik: bool | None = UNSET
+    created_at: datetime.datetime | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -206,34 +210,45 @@ class GPUClusterInfo(ResponseBody):
 
         nvidia_driver_version = self.nvidia_driver_version
 
-        duration_hours = self.duration_hours
+        _duration_hours_value: int | Unset = field_value(self, "duration_hours")
+        duration_hours = _duration_hours_value
 
-        slurm_shm_size_gib = self.slurm_shm_size_gib
+        _slurm_shm_size_gib_value: int | Unset = field_value(self, "slurm_shm_size_gib")
+        slurm_shm_size_gib = _slurm_shm_size_gib_value
 
-        capacity_pool_id = self.capacity_pool_id
+        _capacity_pool_id_value: str | Unset = field_value(self, "capacity_pool_id")
+        capacity_pool_id = _capacity_pool_id_value
 
+        _reservation_start_time_value: datetime.datetime | Unset = field_value(
+            self, "reservation_start_time"
+        )
         try:
             reservation_start_time: str | Unset = UNSET
-            if not isinstance(self.reservation_start_time, Unset):
-                reservation_start_time = self.reservation_start_time.isoformat()
+            if not isinstance(_reservation_start_time_value, Unset):
+                reservation_start_time = _reservation_start_time_value.isoformat()
         except (AttributeError, TypeError):
-            reservation_start_time = json_value(self.reservation_start_time)
+            reservation_start_time = json_value(_reservation_start_time_value)
 
+        _reservation_end_time_value: datetime.datetime | Unset = field_value(
+            self, "reservation_end_time"
+        )
         try:
             reservation_end_time: str | Unset = UNSET
-            if not isinstance(self.reservation_end_time, Unset):
-                reservation_end_time = self.reservation_end_time.isoformat()
+            if not isinstance(_reservation_end_time_value, Unset):
+                reservation_end_time = _reservation_end_time_value.isoformat()
         except (AttributeError, TypeError):
-            reservation_end_time = json_value(self.reservation_end_time)
+            reservation_end_time = json_value(_reservation_end_time_value)
 
-        install_traefik = self.install_traefik
+        _install_traefik_value: bool | Unset = field_value(self, "install_traefik")
+        install_traefik = _install_traefik_value
 
+        _created_at_value: datetime.datetime | Unset = field_value(self, "created_at")
         try:
             created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            if not isinstance(_created_at_value, Unset):
+                created_at = _created_at_value.isoformat()
         except (AttributeError, TypeError):
-            created_at = json_value(self.created_at)
+            created_at = json_value(_created_at_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -394,7 +409,7 @@ class GPUClusterInfo(ResponseBody):
 
         try:
             _reservation_start_time = d.pop("reservation_start_time", UNSET)
-            reservation_start_time: datetime.datetime | Unset
+            reservation_start_time: datetime.datetime | None
             if isinstance(_reservation_start_time, Unset):
                 reservation_start_time = UNSET
             else:
@@ -405,7 +420,7 @@ class GPUClusterInfo(ResponseBody):
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
-            reservation_end_time: datetime.datetime | Unset
+            reservation_end_time: datetime.datetime | None
             if isinstance(_reservation_end_time, Unset):
                 reservation_end_time = UNSET
             else:
@@ -420,7 +435,7 @@ class GPUClusterInfo(ResponseBody):
 
         try:
             _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
+            created_at: datetime.datetime | None
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
@@ -429,28 +444,34 @@ class GPUClusterInfo(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterInfo.created_at") from None
 
-        _instance = cls(
-            cluster_id,
-            cluster_type,
-            region,
-            gpu_type,
-            cluster_name,
-            volumes,
-            status,
-            control_plane_nodes,
-            gpu_worker_nodes,
-            kube_config,
-            num_gpus,
-            cuda_version,
-            nvidia_driver_version,
-            duration_hours,
-            slurm_shm_size_gib,
-            capacity_pool_id,
-            reservation_start_time,
-            reservation_end_time,
-            install_traefik,
-            created_at,
-        )
+        _instance = object.__new__(cls)
+        _instance.cluster_id = cluster_id
+        _instance.cluster_type = cluster_type
+        _instance.region = region
+        _instance.gpu_type = gpu_type
+        _instance.cluster_name = cluster_name
+        _instance.volumes = volumes
+        _instance.status = status
+        _instance.control_plane_nodes = control_plane_nodes
+        _instance.gpu_worker_nodes = gpu_worker_nodes
+        _instance.kube_config = kube_config
+        _instance.num_gpus = num_gpus
+        _instance.cuda_version = cuda_version
+        _instance.nvidia_driver_version = nvidia_driver_version
+        if duration_hours is not UNSET:
+            _instance.duration_hours = duration_hours
+        if slurm_shm_size_gib is not UNSET:
+            _instance.slurm_shm_size_gib = slurm_shm_size_gib
+        if capacity_pool_id is not UNSET:
+            _instance.capacity_pool_id = capacity_pool_id
+        if reservation_start_time is not UNSET:
+            _instance.reservation_start_time = reservation_start_time
+        if reservation_end_time is not UNSET:
+            _instance.reservation_end_time = reservation_end_time
+        if install_traefik is not UNSET:
+            _instance.install_traefik = install_traefik
+        if created_at is not UNSET:
+            _instance.created_at = created_at
 
         _instance.additional_properties = d
         return _instance
@@ -575,13 +596,13 @@ class GPUClusterInfo(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -596,6 +617,30 @@ class GPUClusterInfo(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.duration_hours is UNSET:
+            del self.duration_hours
+        if self.slurm_shm_size_gib is UNSET:
+            del self.slurm_shm_size_gib
+        if self.capacity_pool_id is UNSET:
+            del self.capacity_pool_id
+        if self.reservation_start_time is UNSET:
+            del self.reservation_start_time
+        if self.reservation_end_time is UNSET:
+            del self.reservation_end_time
+        if self.install_traefik is UNSET:
+            del self.install_traefik
+        if self.created_at is UNSET:
+            del self.created_at
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -19,15 +19,19 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="GPUClusterUpdateRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "cluster_type",
@@ -51,31 +55,38 @@ _FIELDS: frozenset[str] = frozenset(
 class GPUClusterUpdateRequest(ResponseBody):
     """
     Attributes:
-        cluster_type (GPUClusterUpdateRequestClusterType | Unset): Type of cluster to update.
-        num_gpus (int | Unset): Number of GPUs to allocate in the cluster. This must be multiple of 8. For example, 8,
-            16 or 24
-        reservation_end_time (datetime.datetime | Unset): Timestamp at which the cluster should be decommissioned. Only
+        cluster_type (GPUClusterUpdateRequestClusterType | None): Type of cluster to update.
+        num_gpus (int | None): Number of GPUs to allocate in the cluster. This must be multiple of 8. For example, 8, 16
+            or 24
+        reservation_end_time (datetime.datetime | None): Timestamp at which the cluster should be decommissioned. Only
             accepted for prepaid clusters.
     """
 
-    cluster_type: GPUClusterUpdateRequestClusterType | Unset = UNSET
-    num_gpus: int | Unset = UNSET
-    reservation_end_time: datetime.datetime | Unset = UNSET
+    cluster_type: GPUClusterUpdateRequestClusterType | None = UNSET
+    num_gpus: int | None = UNSET
+    reservation_end_time: datetime.datetime | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        _cluster_type_value: GPUClusterUpdateRequestClusterType | Unset = field_value(
+            self, "cluster_type"
+        )
         cluster_type: str | Unset = UNSET
-        if not isinstance(self.cluster_type, Unset):
-            cluster_type = self.cluster_type
+        if not isinstance(_cluster_type_value, Unset):
+            cluster_type = _cluster_type_value
 
-        num_gpus = self.num_gpus
+        _num_gpus_value: int | Unset = field_value(self, "num_gpus")
+        num_gpus = _num_gpus_value
 
+        _reservation_end_time_value: datetime.datetime | Unset = field_value(
+            self, "reservation_end_time"
+        )
         try:
             reservation_end_time: str | Unset = UNSET
-            if not isinstance(self.reservation_end_time, Unset):
-                reservation_end_time = self.reservation_end_time.isoformat()
+            if not isinstance(_reservation_end_time_value, Unset):
+                reservation_end_time = _reservation_end_time_value.isoformat()
         except (AttributeError, TypeError):
-            reservation_end_time = json_value(self.reservation_end_time)
+            reservation_end_time = json_value(_reservation_end_time_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -94,7 +105,7 @@ class GPUClusterUpdateRequest(ResponseBody):
         d = dict(src_dict)
         try:
             _cluster_type = d.pop("cluster_type", UNSET)
-            cluster_type: GPUClusterUpdateRequestClusterType | Unset
+            cluster_type: GPUClusterUpdateRequestClusterType | None
             if isinstance(_cluster_type, Unset):
                 cluster_type = UNSET
             else:
@@ -111,7 +122,7 @@ class GPUClusterUpdateRequest(ResponseBody):
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
-            reservation_end_time: datetime.datetime | Unset
+            reservation_end_time: datetime.datetime | None
             if isinstance(_reservation_end_time, Unset):
                 reservation_end_time = UNSET
             else:
@@ -122,11 +133,13 @@ class GPUClusterUpdateRequest(ResponseBody):
                 exc, "GPUClusterUpdateRequest.reservation_end_time"
             ) from None
 
-        _instance = cls(
-            cluster_type,
-            num_gpus,
-            reservation_end_time,
-        )
+        _instance = object.__new__(cls)
+        if cluster_type is not UNSET:
+            _instance.cluster_type = cluster_type
+        if num_gpus is not UNSET:
+            _instance.num_gpus = num_gpus
+        if reservation_end_time is not UNSET:
+            _instance.reservation_end_time = reservation_end_time
 
         _instance.additional_properties = d
         return _instance
@@ -170,13 +183,13 @@ class GPUClusterUpdateRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -191,6 +204,22 @@ class GPUClusterUpdateRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.cluster_type is UNSET:
+            del self.cluster_type
+        if self.num_gpus is UNSET:
+            del self.num_gpus
+        if self.reservation_end_time is UNSET:
+            del self.reservation_end_time
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="GPUClustersSharedVolumeUpdateRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "volume_id",
@@ -40,18 +44,20 @@ _FIELDS: frozenset[str] = frozenset(
 class GPUClustersSharedVolumeUpdateRequest(ResponseBody):
     """
     Attributes:
-        volume_id (str | Unset): ID of the volume to update.
-        size_tib (int | Unset): Size of the volume in whole tebibytes (TiB).
+        volume_id (str | None): ID of the volume to update.
+        size_tib (int | None): Size of the volume in whole tebibytes (TiB).
     """
 
-    volume_id: str | Unset = UNSET
-    size_tib: int | Unset = UNSET
+    volume_id: str | None = UNSET
+    size_tib: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        volume_id = self.volume_id
+        _volume_id_value: str | Unset = field_value(self, "volume_id")
+        volume_id = _volume_id_value
 
-        size_tib = self.size_tib
+        _size_tib_value: int | Unset = field_value(self, "size_tib")
+        size_tib = _size_tib_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -76,10 +82,11 @@ class GPUClustersSharedVolumeUpdateRequest(ResponseBody):
         if size_tib is not UNSET and type(size_tib) is not int:
             check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
 
-        _instance = cls(
-            volume_id,
-            size_tib,
-        )
+        _instance = object.__new__(cls)
+        if volume_id is not UNSET:
+            _instance.volume_id = volume_id
+        if size_tib is not UNSET:
+            _instance.size_tib = size_tib
 
         _instance.additional_properties = d
         return _instance
@@ -121,13 +128,13 @@ class GPUClustersSharedVolumeUpdateRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -142,6 +149,20 @@ class GPUClustersSharedVolumeUpdateRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.volume_id is UNSET:
+            del self.volume_id
+        if self.size_tib is UNSET:
+            del self.size_tib
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -85,12 +85,11 @@ class HardwareSpec(ResponseBody):
         if type(gpu_count) is not int:
             check_value(gpu_count, int, "HardwareSpec.gpu_count")
 
-        _instance = cls(
-            gpu_type,
-            gpu_link,
-            gpu_memory,
-            gpu_count,
-        )
+        _instance = object.__new__(cls)
+        _instance.gpu_type = gpu_type
+        _instance.gpu_link = gpu_link
+        _instance.gpu_memory = gpu_memory
+        _instance.gpu_count = gpu_count
 
         _instance.additional_properties = d
         return _instance
@@ -132,8 +131,9 @@ class HardwareSpec(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if (

@@ -20,9 +20,12 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +56,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("availability",))
 
 
@@ -80,7 +84,7 @@ class HardwareWithStatus(ResponseBody):
         pricing (EndpointPricing): Pricing details for using an endpoint
         specs (HardwareSpec): Detailed specifications of a hardware configuration
         updated_at (datetime.datetime): Timestamp of when the hardware status was last updated
-        availability (HardwareAvailability | Unset): Indicates the current availability status of a hardware
+        availability (HardwareAvailability | None): Indicates the current availability status of a hardware
             configuration
     """
 
@@ -89,7 +93,7 @@ class HardwareWithStatus(ResponseBody):
     pricing: EndpointPricing
     specs: HardwareSpec
     updated_at: datetime.datetime
-    availability: HardwareAvailability | Unset = UNSET
+    availability: HardwareAvailability | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,12 +118,15 @@ class HardwareWithStatus(ResponseBody):
         except (AttributeError, TypeError):
             updated_at = json_value(self.updated_at)
 
+        _availability_value: HardwareAvailability | Unset = field_value(
+            self, "availability"
+        )
         try:
             availability: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.availability, Unset):
-                availability = self.availability.to_dict()
+            if not isinstance(_availability_value, Unset):
+                availability = _availability_value.to_dict()
         except (AttributeError, TypeError):
-            availability = json_value(self.availability)
+            availability = json_value(_availability_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -173,7 +180,7 @@ class HardwareWithStatus(ResponseBody):
 
         try:
             _availability = d.pop("availability", UNSET)
-            availability: HardwareAvailability | Unset
+            availability: HardwareAvailability | None
             if isinstance(_availability, Unset):
                 availability = UNSET
             else:
@@ -182,14 +189,14 @@ class HardwareWithStatus(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.availability") from None
 
-        _instance = cls(
-            object_,
-            id,
-            pricing,
-            specs,
-            updated_at,
-            availability,
-        )
+        _instance = object.__new__(cls)
+        _instance.object_ = object_
+        _instance.id = id
+        _instance.pricing = pricing
+        _instance.specs = specs
+        _instance.updated_at = updated_at
+        if availability is not UNSET:
+            _instance.availability = availability
 
         _instance.additional_properties = d
         return _instance
@@ -250,13 +257,13 @@ class HardwareWithStatus(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -271,6 +278,18 @@ class HardwareWithStatus(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.availability is UNSET:
+            del self.availability
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="HTTPAutoscalingConfig")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "metric",
@@ -48,26 +52,31 @@ class HTTPAutoscalingConfig(ResponseBody):
     """Autoscaling config for HTTPTotalRequests and HTTPAvgRequestDuration metrics
 
     Attributes:
-        metric (HTTPAutoscalingConfigMetric | Unset): Metric must be HTTPTotalRequests or HTTPAvgRequestDuration
-            Example: HTTPTotalRequests.
-        target (float | Unset): Target is the threshold value. Default: 100 for HTTPTotalRequests, 500 (ms) for
+        metric (HTTPAutoscalingConfigMetric | None): Metric must be HTTPTotalRequests or HTTPAvgRequestDuration Example:
+            HTTPTotalRequests.
+        target (float | None): Target is the threshold value. Default: 100 for HTTPTotalRequests, 500 (ms) for
             HTTPAvgRequestDuration Example: 100.
-        time_interval_minutes (int | Unset): TimeIntervalMinutes is the rate window in minutes. Default: 10 Example: 10.
+        time_interval_minutes (int | None): TimeIntervalMinutes is the rate window in minutes. Default: 10 Example: 10.
     """
 
-    metric: HTTPAutoscalingConfigMetric | Unset = UNSET
-    target: float | Unset = UNSET
-    time_interval_minutes: int | Unset = UNSET
+    metric: HTTPAutoscalingConfigMetric | None = UNSET
+    target: float | None = UNSET
+    time_interval_minutes: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        _metric_value: HTTPAutoscalingConfigMetric | Unset = field_value(self, "metric")
         metric: str | Unset = UNSET
-        if not isinstance(self.metric, Unset):
-            metric = self.metric
+        if not isinstance(_metric_value, Unset):
+            metric = _metric_value
 
-        target = self.target
+        _target_value: float | Unset = field_value(self, "target")
+        target = _target_value
 
-        time_interval_minutes = self.time_interval_minutes
+        _time_interval_minutes_value: int | Unset = field_value(
+            self, "time_interval_minutes"
+        )
+        time_interval_minutes = _time_interval_minutes_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,7 +95,7 @@ class HTTPAutoscalingConfig(ResponseBody):
         d = dict(src_dict)
         try:
             _metric = d.pop("metric", UNSET)
-            metric: HTTPAutoscalingConfigMetric | Unset
+            metric: HTTPAutoscalingConfigMetric | None
             if isinstance(_metric, Unset):
                 metric = UNSET
             else:
@@ -110,11 +119,13 @@ class HTTPAutoscalingConfig(ResponseBody):
                 "HTTPAutoscalingConfig.time_interval_minutes",
             )
 
-        _instance = cls(
-            metric,
-            target,
-            time_interval_minutes,
-        )
+        _instance = object.__new__(cls)
+        if metric is not UNSET:
+            _instance.metric = metric
+        if target is not UNSET:
+            _instance.target = target
+        if time_interval_minutes is not UNSET:
+            _instance.time_interval_minutes = time_interval_minutes
 
         _instance.additional_properties = d
         return _instance
@@ -157,13 +168,13 @@ class HTTPAutoscalingConfig(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -178,6 +189,22 @@ class HTTPAutoscalingConfig(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.metric is UNSET:
+            del self.metric
+        if self.target is UNSET:
+            del self.target
+        if self.time_interval_minutes is UNSET:
+            del self.time_interval_minutes
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

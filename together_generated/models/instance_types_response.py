@@ -17,13 +17,17 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="InstanceTypesResponse")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("types",))
 
 
@@ -35,24 +39,27 @@ _FIELDS: frozenset[str] = frozenset(("types",))
 class InstanceTypesResponse(ResponseBody):
     """
     Attributes:
-        types (list[InstanceTypesResponseTypesItem] | Unset):
+        types (list[InstanceTypesResponseTypesItem] | None):
     """
 
-    types: list[InstanceTypesResponseTypesItem] | Unset = UNSET
+    types: list[InstanceTypesResponseTypesItem] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        _types_value: list[InstanceTypesResponseTypesItem] | Unset = field_value(
+            self, "types"
+        )
         try:
             types: list[str] | Unset = UNSET
-            if not isinstance(self.types, Unset):
+            if not isinstance(_types_value, Unset):
                 types_item_list: list[str] = []
-                for types_item_data in self.types:
+                for types_item_data in _types_value:
                     types_item: str = types_item_data
                     types_item_list.append(types_item)
                 types = types_item_list
 
         except (AttributeError, TypeError):
-            types = json_value(self.types)
+            types = json_value(_types_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -67,7 +74,7 @@ class InstanceTypesResponse(ResponseBody):
         d = dict(src_dict)
         try:
             _types = d.pop("types", UNSET)
-            types: list[InstanceTypesResponseTypesItem] | Unset = UNSET
+            types: list[InstanceTypesResponseTypesItem] | None = UNSET
             if _types is not UNSET:
                 if not isinstance(_types, list):
                     raise TypeError(f"expected a list, got {type(_types).__name__}")
@@ -85,9 +92,9 @@ class InstanceTypesResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InstanceTypesResponse.types") from None
 
-        _instance = cls(
-            types,
-        )
+        _instance = object.__new__(cls)
+        if types is not UNSET:
+            _instance.types = types
 
         _instance.additional_properties = d
         return _instance
@@ -124,13 +131,13 @@ class InstanceTypesResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -145,6 +152,18 @@ class InstanceTypesResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.types is UNSET:
+            del self.types
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="JobInfoSuccessResponseArgs")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "description",
@@ -42,22 +46,25 @@ _FIELDS: frozenset[str] = frozenset(
 class JobInfoSuccessResponseArgs(ResponseBody):
     """
     Attributes:
-        description (str | Unset):  Example: Finetuned Qwen2.5-72B-Instruct by Unsloth.
-        model_name (str | Unset):  Example: necolinehubner/Qwen2.5-72B-Instruct.
-        model_source (str | Unset):  Example: unsloth/Qwen2.5-72B-Instruct.
+        description (str | None):  Example: Finetuned Qwen2.5-72B-Instruct by Unsloth.
+        model_name (str | None):  Example: necolinehubner/Qwen2.5-72B-Instruct.
+        model_source (str | None):  Example: unsloth/Qwen2.5-72B-Instruct.
     """
 
-    description: str | Unset = UNSET
-    model_name: str | Unset = UNSET
-    model_source: str | Unset = UNSET
+    description: str | None = UNSET
+    model_name: str | None = UNSET
+    model_source: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
-        model_name = self.model_name
+        _model_name_value: str | Unset = field_value(self, "model_name")
+        model_name = _model_name_value
 
-        model_source = self.model_source
+        _model_source_value: str | Unset = field_value(self, "model_source")
+        model_source = _model_source_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -86,11 +93,13 @@ class JobInfoSuccessResponseArgs(ResponseBody):
         if model_source is not UNSET and type(model_source) is not str:
             check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
 
-        _instance = cls(
-            description,
-            model_name,
-            model_source,
-        )
+        _instance = object.__new__(cls)
+        if description is not UNSET:
+            _instance.description = description
+        if model_name is not UNSET:
+            _instance.model_name = model_name
+        if model_source is not UNSET:
+            _instance.model_source = model_source
 
         _instance.additional_properties = d
         return _instance
@@ -133,13 +142,13 @@ class JobInfoSuccessResponseArgs(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -154,6 +163,22 @@ class JobInfoSuccessResponseArgs(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.description is UNSET:
+            del self.description
+        if self.model_name is UNSET:
+            del self.model_name
+        if self.model_source is UNSET:
+            del self.model_source
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

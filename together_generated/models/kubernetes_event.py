@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="KubernetesEvent")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "action",
@@ -48,35 +52,41 @@ _FIELDS: frozenset[str] = frozenset(
 class KubernetesEvent(ResponseBody):
     """
     Attributes:
-        action (str | Unset): Action is the action taken or reported by this event
-        count (int | Unset): Count is the number of times this event has occurred
-        first_seen (str | Unset): FirstSeen is the timestamp when this event was first observed
-        last_seen (str | Unset): LastSeen is the timestamp when this event was last observed
-        message (str | Unset): Message is a human-readable description of the event
-        reason (str | Unset): Reason is a brief machine-readable reason for this event (e.g., "Pulling", "Started",
+        action (str | None): Action is the action taken or reported by this event
+        count (int | None): Count is the number of times this event has occurred
+        first_seen (str | None): FirstSeen is the timestamp when this event was first observed
+        last_seen (str | None): LastSeen is the timestamp when this event was last observed
+        message (str | None): Message is a human-readable description of the event
+        reason (str | None): Reason is a brief machine-readable reason for this event (e.g., "Pulling", "Started",
             "Failed")
     """
 
-    action: str | Unset = UNSET
-    count: int | Unset = UNSET
-    first_seen: str | Unset = UNSET
-    last_seen: str | Unset = UNSET
-    message: str | Unset = UNSET
-    reason: str | Unset = UNSET
+    action: str | None = UNSET
+    count: int | None = UNSET
+    first_seen: str | None = UNSET
+    last_seen: str | None = UNSET
+    message: str | None = UNSET
+    reason: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        action = self.action
+        _action_value: str | Unset = field_value(self, "action")
+        action = _action_value
 
-        count = self.count
+        _count_value: int | Unset = field_value(self, "count")
+        count = _count_value
 
-        first_seen = self.first_seen
+        _first_seen_value: str | Unset = field_value(self, "first_seen")
+        first_seen = _first_seen_value
 
-        last_seen = self.last_seen
+        _last_seen_value: str | Unset = field_value(self, "last_seen")
+        last_seen = _last_seen_value
 
-        message = self.message
+        _message_value: str | Unset = field_value(self, "message")
+        message = _message_value
 
-        reason = self.reason
+        _reason_value: str | Unset = field_value(self, "reason")
+        reason = _reason_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -123,14 +133,19 @@ class KubernetesEvent(ResponseBody):
         if reason is not UNSET and type(reason) is not str:
             check_value(reason, str, "KubernetesEvent.reason")
 
-        _instance = cls(
-            action,
-            count,
-            first_seen,
-            last_seen,
-            message,
-            reason,
-        )
+        _instance = object.__new__(cls)
+        if action is not UNSET:
+            _instance.action = action
+        if count is not UNSET:
+            _instance.count = count
+        if first_seen is not UNSET:
+            _instance.first_seen = first_seen
+        if last_seen is not UNSET:
+            _instance.last_seen = last_seen
+        if message is not UNSET:
+            _instance.message = message
+        if reason is not UNSET:
+            _instance.reason = reason
 
         _instance.additional_properties = d
         return _instance
@@ -182,13 +197,13 @@ class KubernetesEvent(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -203,6 +218,28 @@ class KubernetesEvent(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.action is UNSET:
+            del self.action
+        if self.count is UNSET:
+            del self.count
+        if self.first_seen is UNSET:
+            del self.first_seen
+        if self.last_seen is UNSET:
+            del self.last_seen
+        if self.message is UNSET:
+            del self.message
+        if self.reason is UNSET:
+            del self.reason
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

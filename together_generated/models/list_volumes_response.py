@@ -18,7 +18,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "data",
@@ -63,30 +67,32 @@ _FIELDS: frozenset[str] = frozenset(
 class ListVolumesResponse(ResponseBody):
     """
     Attributes:
-        data (list[VolumeResponseItem] | Unset): Data is the array of volume items
-        object_ (Literal['list'] | Unset): The object type, which is always `list`.
+        data (list[VolumeResponseItem] | None): Data is the array of volume items
+        object_ (Literal['list'] | None): The object type, which is always `list`.
     """
 
-    data: list[VolumeResponseItem] | Unset = UNSET
-    object_: Literal["list"] | Unset = UNSET
+    data: list[VolumeResponseItem] | None = UNSET
+    object_: Literal["list"] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _data_value: list[VolumeResponseItem] | Unset = field_value(self, "data")
         try:
             data: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.data, Unset):
+            if not isinstance(_data_value, Unset):
                 data_item_list: list[dict[str, Any]] = []
-                for data_item_data in self.data:
+                for data_item_data in _data_value:
                     data_item = data_item_data.to_dict()
                     data_item_list.append(data_item)
                 data = data_item_list
 
         except (AttributeError, TypeError):
-            data = json_value(self.data)
+            data = json_value(_data_value)
 
-        object_ = self.object_
+        _object__value: Literal["list"] | Unset = field_value(self, "object_")
+        object_ = _object__value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -105,7 +111,7 @@ class ListVolumesResponse(ResponseBody):
         d = dict(src_dict)
         try:
             _data = d.pop("data", UNSET)
-            data: list[VolumeResponseItem] | Unset = UNSET
+            data: list[VolumeResponseItem] | None = UNSET
             if _data is not UNSET:
                 if not isinstance(_data, list):
                     raise TypeError(f"expected a list, got {type(_data).__name__}")
@@ -128,10 +134,11 @@ class ListVolumesResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListVolumesResponse.object") from None
 
-        _instance = cls(
-            data,
-            object_,
-        )
+        _instance = object.__new__(cls)
+        if data is not UNSET:
+            _instance.data = data
+        if object_ is not UNSET:
+            _instance.object_ = object_
 
         _instance.additional_properties = d
         return _instance
@@ -186,13 +193,13 @@ class ListVolumesResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -207,6 +214,20 @@ class ListVolumesResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.data is UNSET:
+            del self.data
+        if self.object_ is UNSET:
+            del self.object_
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -227,7 +248,7 @@ class ListVolumesResponse(ResponseBody):
     # Added by this project's templates: a list response is iterable over `data` and has
     # its length, so `for x in client.things.list()` and `.list().data` both work.
     def __iter__(self) -> Iterator[VolumeResponseItem]:
-        return iter(() if isinstance(self.data, Unset) else self.data)
+        return iter(() if self.data is None else self.data)
 
     def __len__(self) -> int:
-        return 0 if isinstance(self.data, Unset) else len(self.data)
+        return 0 if self.data is None else len(self.data)

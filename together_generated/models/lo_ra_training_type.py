@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="LoRATrainingType")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "lora_dropout",
@@ -51,15 +55,15 @@ class LoRATrainingType(ResponseBody):
         type_ (LoRATrainingTypeType):
         lora_r (int):
         lora_alpha (int):
-        lora_dropout (float | Unset):  Default: 0.0.
-        lora_trainable_modules (str | Unset):  Default: 'all-linear'.
+        lora_dropout (float | None):  Default: 0.0.
+        lora_trainable_modules (str | None):  Default: 'all-linear'.
     """
 
     type_: LoRATrainingTypeType
     lora_r: int
     lora_alpha: int
-    lora_dropout: float | Unset = UNSET
-    lora_trainable_modules: str | Unset = UNSET
+    lora_dropout: float | None = UNSET
+    lora_trainable_modules: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,9 +73,13 @@ class LoRATrainingType(ResponseBody):
 
         lora_alpha = self.lora_alpha
 
-        lora_dropout = self.lora_dropout
+        _lora_dropout_value: float | Unset = field_value(self, "lora_dropout")
+        lora_dropout = _lora_dropout_value
 
-        lora_trainable_modules = self.lora_trainable_modules
+        _lora_trainable_modules_value: str | Unset = field_value(
+            self, "lora_trainable_modules"
+        )
+        lora_trainable_modules = _lora_trainable_modules_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -119,13 +127,14 @@ class LoRATrainingType(ResponseBody):
                 lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"
             )
 
-        _instance = cls(
-            type_,
-            lora_r,
-            lora_alpha,
-            lora_dropout,
-            lora_trainable_modules,
-        )
+        _instance = object.__new__(cls)
+        _instance.type_ = type_
+        _instance.lora_r = lora_r
+        _instance.lora_alpha = lora_alpha
+        if lora_dropout is not UNSET:
+            _instance.lora_dropout = lora_dropout
+        if lora_trainable_modules is not UNSET:
+            _instance.lora_trainable_modules = lora_trainable_modules
 
         _instance.additional_properties = d
         return _instance
@@ -171,13 +180,13 @@ class LoRATrainingType(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -192,6 +201,20 @@ class LoRATrainingType(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.lora_dropout is UNSET:
+            del self.lora_dropout
+        if self.lora_trainable_modules is UNSET:
+            del self.lora_trainable_modules
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,7 +13,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -36,7 +39,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "token_ids",
@@ -62,51 +66,55 @@ _FIELDS: frozenset[str] = frozenset(
 class LogprobsPart(ResponseBody):
     """
     Attributes:
-        token_ids (list[float] | Unset): List of token IDs corresponding to the logprobs
-        tokens (list[str] | Unset): List of token strings
-        token_logprobs (list[float] | Unset): List of token log probabilities
-        top_logprobs (TopLogprobs | Unset): Top log probabilities for the tokens.
+        token_ids (list[float] | None): List of token IDs corresponding to the logprobs
+        tokens (list[str] | None): List of token strings
+        token_logprobs (list[float] | None): List of token log probabilities
+        top_logprobs (TopLogprobs | None): Top log probabilities for the tokens.
     """
 
-    token_ids: list[float] | Unset = UNSET
-    tokens: list[str] | Unset = UNSET
-    token_logprobs: list[float] | Unset = UNSET
-    top_logprobs: TopLogprobs | Unset = UNSET
+    token_ids: list[float] | None = UNSET
+    tokens: list[str] | None = UNSET
+    token_logprobs: list[float] | None = UNSET
+    top_logprobs: TopLogprobs | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _token_ids_value: list[float] | Unset = field_value(self, "token_ids")
         try:
             token_ids: list[float] | Unset = UNSET
-            if not isinstance(self.token_ids, Unset):
-                token_ids = self.token_ids
+            if not isinstance(_token_ids_value, Unset):
+                token_ids = _token_ids_value
 
         except (AttributeError, TypeError):
-            token_ids = json_value(self.token_ids)
+            token_ids = json_value(_token_ids_value)
 
+        _tokens_value: list[str] | Unset = field_value(self, "tokens")
         try:
             tokens: list[str] | Unset = UNSET
-            if not isinstance(self.tokens, Unset):
-                tokens = self.tokens
+            if not isinstance(_tokens_value, Unset):
+                tokens = _tokens_value
 
         except (AttributeError, TypeError):
-            tokens = json_value(self.tokens)
+            tokens = json_value(_tokens_value)
 
+        _token_logprobs_value: list[float] | Unset = field_value(self, "token_logprobs")
         try:
             token_logprobs: list[float] | Unset = UNSET
-            if not isinstance(self.token_logprobs, Unset):
-                token_logprobs = self.token_logprobs
+            if not isinstance(_token_logprobs_value, Unset):
+                token_logprobs = _token_logprobs_value
 
         except (AttributeError, TypeError):
-            token_logprobs = json_value(self.token_logprobs)
+            token_logprobs = json_value(_token_logprobs_value)
 
+        _top_logprobs_value: TopLogprobs | Unset = field_value(self, "top_logprobs")
         try:
             top_logprobs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.top_logprobs, Unset):
-                top_logprobs = self.top_logprobs.to_dict()
+            if not isinstance(_top_logprobs_value, Unset):
+                top_logprobs = _top_logprobs_value.to_dict()
         except (AttributeError, TypeError):
-            top_logprobs = json_value(self.top_logprobs)
+            top_logprobs = json_value(_top_logprobs_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -153,7 +161,7 @@ class LogprobsPart(ResponseBody):
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
-            top_logprobs: TopLogprobs | Unset
+            top_logprobs: TopLogprobs | None
             if isinstance(_top_logprobs, Unset):
                 top_logprobs = UNSET
             else:
@@ -162,12 +170,15 @@ class LogprobsPart(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LogprobsPart.top_logprobs") from None
 
-        _instance = cls(
-            token_ids,
-            tokens,
-            token_logprobs,
-            top_logprobs,
-        )
+        _instance = object.__new__(cls)
+        if token_ids is not UNSET:
+            _instance.token_ids = token_ids
+        if tokens is not UNSET:
+            _instance.tokens = tokens
+        if token_logprobs is not UNSET:
+            _instance.token_logprobs = token_logprobs
+        if top_logprobs is not UNSET:
+            _instance.top_logprobs = top_logprobs
 
         _instance.additional_properties = d
         return _instance
@@ -220,13 +231,13 @@ class LogprobsPart(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -241,6 +252,24 @@ class LogprobsPart(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.token_ids is UNSET:
+            del self.token_ids
+        if self.tokens is UNSET:
+            del self.tokens
+        if self.token_logprobs is UNSET:
+            del self.token_logprobs
+        if self.top_logprobs is UNSET:
+            del self.top_logprobs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

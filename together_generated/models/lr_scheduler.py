@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     closest_model,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -71,7 +74,8 @@ def _lenient_lr_scheduler_args(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("lr_scheduler_args",))
 
 
@@ -89,11 +93,11 @@ class LRScheduler(ResponseBody):
     """
     Attributes:
         lr_scheduler_type (LRSchedulerLrSchedulerType):
-        lr_scheduler_args (CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset):
+        lr_scheduler_args (CosineLRSchedulerArgs | LinearLRSchedulerArgs | None):
     """
 
     lr_scheduler_type: LRSchedulerLrSchedulerType
-    lr_scheduler_args: CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset = UNSET
+    lr_scheduler_args: CosineLRSchedulerArgs | LinearLRSchedulerArgs | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,17 +105,20 @@ class LRScheduler(ResponseBody):
             _lazy_imports()
         lr_scheduler_type: str = self.lr_scheduler_type
 
+        _lr_scheduler_args_value: (
+            CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset
+        ) = field_value(self, "lr_scheduler_args")
         try:
             lr_scheduler_args: dict[str, Any] | Unset
-            if isinstance(self.lr_scheduler_args, Unset):
+            if isinstance(_lr_scheduler_args_value, Unset):
                 lr_scheduler_args = UNSET
-            elif isinstance(self.lr_scheduler_args, LinearLRSchedulerArgs):
-                lr_scheduler_args = self.lr_scheduler_args.to_dict()
+            elif isinstance(_lr_scheduler_args_value, LinearLRSchedulerArgs):
+                lr_scheduler_args = _lr_scheduler_args_value.to_dict()
             else:
-                lr_scheduler_args = self.lr_scheduler_args.to_dict()
+                lr_scheduler_args = _lr_scheduler_args_value.to_dict()
 
         except (AttributeError, TypeError):
-            lr_scheduler_args = json_value(self.lr_scheduler_args)
+            lr_scheduler_args = json_value(_lr_scheduler_args_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -140,16 +147,14 @@ class LRScheduler(ResponseBody):
 
         try:
             _lr_scheduler_args_data = d.pop("lr_scheduler_args", UNSET)
-            lr_scheduler_args: CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset
+            lr_scheduler_args: CosineLRSchedulerArgs | LinearLRSchedulerArgs | None
             if _lr_scheduler_args_data is UNSET:
                 lr_scheduler_args = UNSET
             else:
 
                 def _parse_lr_scheduler_args(
                     data: object,
-                ) -> CosineLRSchedulerArgs | LinearLRSchedulerArgs | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> CosineLRSchedulerArgs | LinearLRSchedulerArgs | None:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -171,10 +176,10 @@ class LRScheduler(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LRScheduler.lr_scheduler_args") from None
 
-        _instance = cls(
-            lr_scheduler_type,
-            lr_scheduler_args,
-        )
+        _instance = object.__new__(cls)
+        _instance.lr_scheduler_type = lr_scheduler_type
+        if lr_scheduler_args is not UNSET:
+            _instance.lr_scheduler_args = lr_scheduler_args
 
         _instance.additional_properties = d
         return _instance
@@ -216,13 +221,13 @@ class LRScheduler(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -237,6 +242,18 @@ class LRScheduler(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.lr_scheduler_args is UNSET:
+            del self.lr_scheduler_args
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

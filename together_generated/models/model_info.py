@@ -20,7 +20,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -43,7 +46,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "display_name",
@@ -81,24 +85,24 @@ class ModelInfo(ResponseBody):
         object_ (Literal['model']): The object type, which is always `model`.
         created (int):  Example: 1692896905.
         type_ (ModelInfoType):  Example: chat.
-        display_name (str | Unset):  Example: Chronos Hermes (13B).
-        organization (str | Unset):  Example: Austism.
-        link (str | Unset):
-        license_ (str | Unset):  Example: other.
-        context_length (int | Unset):  Example: 2048.
-        pricing (Pricing | Unset):
+        display_name (str | None):  Example: Chronos Hermes (13B).
+        organization (str | None):  Example: Austism.
+        link (str | None):
+        license_ (str | None):  Example: other.
+        context_length (int | None):  Example: 2048.
+        pricing (Pricing | None):
     """
 
     id: str
     object_: Literal["model"]
     created: int
     type_: ModelInfoType
-    display_name: str | Unset = UNSET
-    organization: str | Unset = UNSET
-    link: str | Unset = UNSET
-    license_: str | Unset = UNSET
-    context_length: int | Unset = UNSET
-    pricing: Pricing | Unset = UNSET
+    display_name: str | None = UNSET
+    organization: str | None = UNSET
+    link: str | None = UNSET
+    license_: str | None = UNSET
+    context_length: int | None = UNSET
+    pricing: Pricing | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,22 +116,28 @@ class ModelInfo(ResponseBody):
 
         type_: str = self.type_
 
-        display_name = self.display_name
+        _display_name_value: str | Unset = field_value(self, "display_name")
+        display_name = _display_name_value
 
-        organization = self.organization
+        _organization_value: str | Unset = field_value(self, "organization")
+        organization = _organization_value
 
-        link = self.link
+        _link_value: str | Unset = field_value(self, "link")
+        link = _link_value
 
-        license_ = self.license_
+        _license__value: str | Unset = field_value(self, "license_")
+        license_ = _license__value
 
-        context_length = self.context_length
+        _context_length_value: int | Unset = field_value(self, "context_length")
+        context_length = _context_length_value
 
+        _pricing_value: Pricing | Unset = field_value(self, "pricing")
         try:
             pricing: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.pricing, Unset):
-                pricing = self.pricing.to_dict()
+            if not isinstance(_pricing_value, Unset):
+                pricing = _pricing_value.to_dict()
         except (AttributeError, TypeError):
-            pricing = json_value(self.pricing)
+            pricing = json_value(_pricing_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -202,7 +212,7 @@ class ModelInfo(ResponseBody):
 
         try:
             _pricing = d.pop("pricing", UNSET)
-            pricing: Pricing | Unset
+            pricing: Pricing | None
             if isinstance(_pricing, Unset):
                 pricing = UNSET
             else:
@@ -211,18 +221,23 @@ class ModelInfo(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.pricing") from None
 
-        _instance = cls(
-            id,
-            object_,
-            created,
-            type_,
-            display_name,
-            organization,
-            link,
-            license_,
-            context_length,
-            pricing,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.object_ = object_
+        _instance.created = created
+        _instance.type_ = type_
+        if display_name is not UNSET:
+            _instance.display_name = display_name
+        if organization is not UNSET:
+            _instance.organization = organization
+        if link is not UNSET:
+            _instance.link = link
+        if license_ is not UNSET:
+            _instance.license_ = license_
+        if context_length is not UNSET:
+            _instance.context_length = context_length
+        if pricing is not UNSET:
+            _instance.pricing = pricing
 
         _instance.additional_properties = d
         return _instance
@@ -287,13 +302,13 @@ class ModelInfo(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -308,6 +323,28 @@ class ModelInfo(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.display_name is UNSET:
+            del self.display_name
+        if self.organization is UNSET:
+            del self.organization
+        if self.link is UNSET:
+            del self.link
+        if self.license_ is UNSET:
+            del self.license_
+        if self.context_length is UNSET:
+            del self.context_length
+        if self.pricing is UNSET:
+            del self.pricing
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

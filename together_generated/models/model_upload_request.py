@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="ModelUploadRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "model_type",
@@ -56,23 +60,23 @@ class ModelUploadRequest(ResponseBody):
         model_name (str): The name to give to your uploaded model Example: Qwen2.5-72B-Instruct.
         model_source (str): The source location of the model (Hugging Face repo or S3 path) Example:
             unsloth/Qwen2.5-72B-Instruct.
-        model_type (ModelUploadRequestModelType | Unset): Whether the model is a full model or an adapter Default:
+        model_type (ModelUploadRequestModelType | None): Whether the model is a full model or an adapter Default:
             'model'. Example: model.
-        hf_token (str | Unset): Hugging Face token (if uploading from Hugging Face) Example: hf_examplehuggingfacetoken.
-        description (str | Unset): A description of your model Example: Finetuned Qwen2.5-72B-Instruct by Unsloth.
-        base_model (str | Unset): The base model to use for an adapter if setting it to run against a serverless pool.
+        hf_token (str | None): Hugging Face token (if uploading from Hugging Face) Example: hf_examplehuggingfacetoken.
+        description (str | None): A description of your model Example: Finetuned Qwen2.5-72B-Instruct by Unsloth.
+        base_model (str | None): The base model to use for an adapter if setting it to run against a serverless pool.
             Only used for model_type `adapter`. Example: Qwen/Qwen2.5-72B-Instruct.
-        lora_model (str | Unset): The lora pool to use for an adapter if setting it to run against, say, a dedicated
+        lora_model (str | None): The lora pool to use for an adapter if setting it to run against, say, a dedicated
             pool.  Only used for model_type `adapter`. Example: my_username/Qwen2.5-72B-Instruct-lora.
     """
 
     model_name: str
     model_source: str
-    model_type: ModelUploadRequestModelType | Unset = UNSET
-    hf_token: str | Unset = UNSET
-    description: str | Unset = UNSET
-    base_model: str | Unset = UNSET
-    lora_model: str | Unset = UNSET
+    model_type: ModelUploadRequestModelType | None = UNSET
+    hf_token: str | None = UNSET
+    description: str | None = UNSET
+    base_model: str | None = UNSET
+    lora_model: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,17 +84,24 @@ class ModelUploadRequest(ResponseBody):
 
         model_source = self.model_source
 
+        _model_type_value: ModelUploadRequestModelType | Unset = field_value(
+            self, "model_type"
+        )
         model_type: str | Unset = UNSET
-        if not isinstance(self.model_type, Unset):
-            model_type = self.model_type
+        if not isinstance(_model_type_value, Unset):
+            model_type = _model_type_value
 
-        hf_token = self.hf_token
+        _hf_token_value: str | Unset = field_value(self, "hf_token")
+        hf_token = _hf_token_value
 
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
-        base_model = self.base_model
+        _base_model_value: str | Unset = field_value(self, "base_model")
+        base_model = _base_model_value
 
-        lora_model = self.lora_model
+        _lora_model_value: str | Unset = field_value(self, "lora_model")
+        lora_model = _lora_model_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -126,7 +137,7 @@ class ModelUploadRequest(ResponseBody):
 
         try:
             _model_type = d.pop("model_type", UNSET)
-            model_type: ModelUploadRequestModelType | Unset
+            model_type: ModelUploadRequestModelType | None
             if isinstance(_model_type, Unset):
                 model_type = UNSET
             else:
@@ -151,15 +162,19 @@ class ModelUploadRequest(ResponseBody):
         if lora_model is not UNSET and type(lora_model) is not str:
             check_value(lora_model, str, "ModelUploadRequest.lora_model")
 
-        _instance = cls(
-            model_name,
-            model_source,
-            model_type,
-            hf_token,
-            description,
-            base_model,
-            lora_model,
-        )
+        _instance = object.__new__(cls)
+        _instance.model_name = model_name
+        _instance.model_source = model_source
+        if model_type is not UNSET:
+            _instance.model_type = model_type
+        if hf_token is not UNSET:
+            _instance.hf_token = hf_token
+        if description is not UNSET:
+            _instance.description = description
+        if base_model is not UNSET:
+            _instance.base_model = base_model
+        if lora_model is not UNSET:
+            _instance.lora_model = lora_model
 
         _instance.additional_properties = d
         return _instance
@@ -212,13 +227,13 @@ class ModelUploadRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -233,6 +248,26 @@ class ModelUploadRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.model_type is UNSET:
+            del self.model_type
+        if self.hf_token is UNSET:
+            del self.hf_token
+        if self.description is UNSET:
+            del self.description
+        if self.base_model is UNSET:
+            del self.base_model
+        if self.lora_model is UNSET:
+            del self.lora_model
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

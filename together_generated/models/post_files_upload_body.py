@@ -19,12 +19,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="PostFilesUploadBody")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("file_type",))
 
 
@@ -46,13 +50,13 @@ class PostFilesUploadBody(ResponseBody):
         purpose (FilePurpose): The purpose of the file Example: fine-tune.
         file_name (str): The name of the file being uploaded Example: dataset.csv.
         file (File): The content of the file being uploaded
-        file_type (FileType | Unset): The type of the file Example: jsonl.
+        file_type (FileType | None): The type of the file Example: jsonl.
     """
 
     purpose: FilePurpose
     file_name: str
     file: File
-    file_type: FileType | Unset = UNSET
+    file_type: FileType | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,9 +66,10 @@ class PostFilesUploadBody(ResponseBody):
 
         file = self.file.to_tuple()
 
+        _file_type_value: FileType | Unset = field_value(self, "file_type")
         file_type: str | Unset = UNSET
-        if not isinstance(self.file_type, Unset):
-            file_type = self.file_type
+        if not isinstance(_file_type_value, Unset):
+            file_type = _file_type_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,9 +94,10 @@ class PostFilesUploadBody(ResponseBody):
 
         files.append(("file", self.file.to_tuple()))
 
-        if not isinstance(self.file_type, Unset):
+        _file_type_value: FileType | Unset = field_value(self, "file_type")
+        if not isinstance(_file_type_value, Unset):
             files.append(
-                ("file_type", (None, str(self.file_type).encode(), "text/plain"))
+                ("file_type", (None, str(_file_type_value).encode(), "text/plain"))
             )
 
         for prop_name, prop in self.additional_properties.items():
@@ -120,7 +126,7 @@ class PostFilesUploadBody(ResponseBody):
 
         try:
             _file_type = d.pop("file_type", UNSET)
-            file_type: FileType | Unset
+            file_type: FileType | None
             if isinstance(_file_type, Unset):
                 file_type = UNSET
             else:
@@ -129,12 +135,12 @@ class PostFilesUploadBody(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFilesUploadBody.file_type") from None
 
-        _instance = cls(
-            purpose,
-            file_name,
-            file,
-            file_type,
-        )
+        _instance = object.__new__(cls)
+        _instance.purpose = purpose
+        _instance.file_name = file_name
+        _instance.file = file
+        if file_type is not UNSET:
+            _instance.file_type = file_type
 
         _instance.additional_properties = d
         return _instance
@@ -177,13 +183,13 @@ class PostFilesUploadBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -198,6 +204,18 @@ class PostFilesUploadBody(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.file_type is UNSET:
+            del self.file_type
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

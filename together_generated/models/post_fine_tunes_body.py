@@ -23,7 +23,10 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -137,7 +140,8 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "validation_file",
@@ -213,81 +217,81 @@ class PostFineTunesBody(ResponseBody):
     Attributes:
         training_file (str): File-ID of a training file uploaded to the Together API
         model (str): Name of the base model to run fine-tune job on
-        validation_file (str | Unset): File-ID of a validation file uploaded to the Together API
-        packing (bool | Unset): Whether to use sequence packing for training. Default: True.
-        n_epochs (int | Unset): Number of complete passes through the training dataset (higher values may improve
-            results but increase cost and risk of overfitting) Default: 1.
-        n_checkpoints (int | Unset): Number of intermediate model versions saved during training for evaluation Default:
+        validation_file (str | None): File-ID of a validation file uploaded to the Together API
+        packing (bool | None): Whether to use sequence packing for training. Default: True.
+        n_epochs (int | None): Number of complete passes through the training dataset (higher values may improve results
+            but increase cost and risk of overfitting) Default: 1.
+        n_checkpoints (int | None): Number of intermediate model versions saved during training for evaluation Default:
             1.
-        n_evals (int | Unset): Number of evaluations to be run on a given validation set during training Default: 0.
-        batch_size (int | PostFineTunesBodyBatchSizeType1 | Unset): Number of training examples processed together
+        n_evals (int | None): Number of evaluations to be run on a given validation set during training Default: 0.
+        batch_size (int | PostFineTunesBodyBatchSizeType1 | None): Number of training examples processed together
             (larger batches use more memory but may train faster). Defaults to "max". We use training optimizations like
             packing, so the effective batch size may be different than the value you set. Default: 'max'.
-        learning_rate (float | Unset): Controls how quickly the model adapts to new information (too high may cause
+        learning_rate (float | None): Controls how quickly the model adapts to new information (too high may cause
             instability, too low may slow convergence) Default: 1e-05.
-        lr_scheduler (LRScheduler | Unset):
-        warmup_ratio (float | Unset): The percent of steps at the start of training to linearly increase the learning
+        lr_scheduler (LRScheduler | None):
+        warmup_ratio (float | None): The percent of steps at the start of training to linearly increase the learning
             rate. Default: 0.0.
-        max_grad_norm (float | Unset): Max gradient norm to be used for gradient clipping. Set to 0 to disable. Default:
+        max_grad_norm (float | None): Max gradient norm to be used for gradient clipping. Set to 0 to disable. Default:
             1.0.
-        weight_decay (float | Unset): Weight decay. Regularization parameter for the optimizer. Default: 0.0.
-        random_seed (int | None | Unset): Random seed for reproducible training. When set, the same seed produces the
-            same run (e.g. data shuffle, init). If omitted or null, the server applies its default seed (e.g. 42).
-        suffix (str | Unset): Suffix that will be added to your fine-tuned model name
-        wandb_api_key (str | Unset): Integration key for tracking experiments and model metrics on W&B platform
-        wandb_base_url (str | Unset): The base URL of a dedicated Weights & Biases instance.
-        wandb_project_name (str | Unset): The Weights & Biases project for your run. If not specified, will use
+        weight_decay (float | None): Weight decay. Regularization parameter for the optimizer. Default: 0.0.
+        random_seed (int | None): Random seed for reproducible training. When set, the same seed produces the same run
+            (e.g. data shuffle, init). If omitted or null, the server applies its default seed (e.g. 42).
+        suffix (str | None): Suffix that will be added to your fine-tuned model name
+        wandb_api_key (str | None): Integration key for tracking experiments and model metrics on W&B platform
+        wandb_base_url (str | None): The base URL of a dedicated Weights & Biases instance.
+        wandb_project_name (str | None): The Weights & Biases project for your run. If not specified, will use
             `together` as the project name.
-        wandb_name (str | Unset): The Weights & Biases name for your run.
-        wandb_entity (str | Unset): The Weights & Biases entity for your run.
-        train_on_inputs (bool | PostFineTunesBodyTrainOnInputsType1 | Unset): Whether to mask the user messages in
+        wandb_name (str | None): The Weights & Biases name for your run.
+        wandb_entity (str | None): The Weights & Biases entity for your run.
+        train_on_inputs (bool | PostFineTunesBodyTrainOnInputsType1 | None): Whether to mask the user messages in
             conversational data or prompts in instruction data. Default: 'auto'.
-        training_method (TrainingMethodDPO | TrainingMethodSFT | Unset): The training method to use. 'sft' for
-            Supervised Fine-Tuning or 'dpo' for Direct Preference Optimization.
-        training_type (FullTrainingType | LoRATrainingType | Unset): The training type to use. If not provided, the job
+        training_method (TrainingMethodDPO | TrainingMethodSFT | None): The training method to use. 'sft' for Supervised
+            Fine-Tuning or 'dpo' for Direct Preference Optimization.
+        training_type (FullTrainingType | LoRATrainingType | None): The training type to use. If not provided, the job
             will default to LoRA training type.
-        multimodal_params (MultimodalParams | Unset):
-        from_checkpoint (str | Unset): The checkpoint identifier to continue training from a previous fine-tuning job.
+        multimodal_params (MultimodalParams | None):
+        from_checkpoint (str | None): The checkpoint identifier to continue training from a previous fine-tuning job.
             Format is `{$JOB_ID}` or `{$OUTPUT_MODEL_NAME}` or `{$JOB_ID}:{$STEP}` or `{$OUTPUT_MODEL_NAME}:{$STEP}`. The
             step value is optional; without it, the final checkpoint will be used.
-        from_hf_model (str | Unset): The Hugging Face Hub repo to start training from. Should be as close as possible to
+        from_hf_model (str | None): The Hugging Face Hub repo to start training from. Should be as close as possible to
             the base model (specified by the `model` argument) in terms of architecture and size.
-        hf_model_revision (str | Unset): The revision of the Hugging Face Hub model to continue training from. E.g.,
+        hf_model_revision (str | None): The revision of the Hugging Face Hub model to continue training from. E.g.,
             hf_model_revision=main (default, used if the argument is not provided) or
             hf_model_revision='607a30d783dfa663caf39e06633721c8d4cfcd7e' (specific commit).
-        hf_api_token (str | Unset): The API token for the Hugging Face Hub.
-        hf_output_repo_name (str | Unset): The name of the Hugging Face repository to upload the fine-tuned model to.
+        hf_api_token (str | None): The API token for the Hugging Face Hub.
+        hf_output_repo_name (str | None): The name of the Hugging Face repository to upload the fine-tuned model to.
     """
 
     training_file: str
     model: str
-    validation_file: str | Unset = UNSET
-    packing: bool | Unset = UNSET
-    n_epochs: int | Unset = UNSET
-    n_checkpoints: int | Unset = UNSET
-    n_evals: int | Unset = UNSET
-    batch_size: int | PostFineTunesBodyBatchSizeType1 | Unset = UNSET
-    learning_rate: float | Unset = UNSET
-    lr_scheduler: LRScheduler | Unset = UNSET
-    warmup_ratio: float | Unset = UNSET
-    max_grad_norm: float | Unset = UNSET
-    weight_decay: float | Unset = UNSET
-    random_seed: int | None | Unset = UNSET
-    suffix: str | Unset = UNSET
-    wandb_api_key: str | Unset = UNSET
-    wandb_base_url: str | Unset = UNSET
-    wandb_project_name: str | Unset = UNSET
-    wandb_name: str | Unset = UNSET
-    wandb_entity: str | Unset = UNSET
-    train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | Unset = UNSET
-    training_method: TrainingMethodDPO | TrainingMethodSFT | Unset = UNSET
-    training_type: FullTrainingType | LoRATrainingType | Unset = UNSET
-    multimodal_params: MultimodalParams | Unset = UNSET
-    from_checkpoint: str | Unset = UNSET
-    from_hf_model: str | Unset = UNSET
-    hf_model_revision: str | Unset = UNSET
-    hf_api_token: str | Unset = UNSET
-    hf_output_repo_name: str | Unset = UNSET
+    validation_file: str | None = UNSET
+    packing: bool | None = UNSET
+    n_epochs: int | None = UNSET
+    n_checkpoints: int | None = UNSET
+    n_evals: int | None = UNSET
+    batch_size: int | PostFineTunesBodyBatchSizeType1 | None = UNSET
+    learning_rate: float | None = UNSET
+    lr_scheduler: LRScheduler | None = UNSET
+    warmup_ratio: float | None = UNSET
+    max_grad_norm: float | None = UNSET
+    weight_decay: float | None = UNSET
+    random_seed: int | None = UNSET
+    suffix: str | None = UNSET
+    wandb_api_key: str | None = UNSET
+    wandb_base_url: str | None = UNSET
+    wandb_project_name: str | None = UNSET
+    wandb_name: str | None = UNSET
+    wandb_entity: str | None = UNSET
+    train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | None = UNSET
+    training_method: TrainingMethodDPO | TrainingMethodSFT | None = UNSET
+    training_type: FullTrainingType | LoRATrainingType | None = UNSET
+    multimodal_params: MultimodalParams | None = UNSET
+    from_checkpoint: str | None = UNSET
+    from_hf_model: str | None = UNSET
+    hf_model_revision: str | None = UNSET
+    hf_api_token: str | None = UNSET
+    hf_output_repo_name: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -297,114 +301,153 @@ class PostFineTunesBody(ResponseBody):
 
         model = self.model
 
-        validation_file = self.validation_file
+        _validation_file_value: str | Unset = field_value(self, "validation_file")
+        validation_file = _validation_file_value
 
-        packing = self.packing
+        _packing_value: bool | Unset = field_value(self, "packing")
+        packing = _packing_value
 
-        n_epochs = self.n_epochs
+        _n_epochs_value: int | Unset = field_value(self, "n_epochs")
+        n_epochs = _n_epochs_value
 
-        n_checkpoints = self.n_checkpoints
+        _n_checkpoints_value: int | Unset = field_value(self, "n_checkpoints")
+        n_checkpoints = _n_checkpoints_value
 
-        n_evals = self.n_evals
+        _n_evals_value: int | Unset = field_value(self, "n_evals")
+        n_evals = _n_evals_value
 
+        _batch_size_value: int | PostFineTunesBodyBatchSizeType1 | Unset = field_value(
+            self, "batch_size"
+        )
         try:
             batch_size: int | str | Unset
-            if isinstance(self.batch_size, Unset):
+            if isinstance(_batch_size_value, Unset):
                 batch_size = UNSET
-            elif isinstance(self.batch_size, str):
-                batch_size = self.batch_size
+            elif isinstance(_batch_size_value, str):
+                batch_size = _batch_size_value
             else:
-                batch_size = self.batch_size
+                batch_size = _batch_size_value
         except (AttributeError, TypeError):
-            batch_size = json_value(self.batch_size)
+            batch_size = json_value(_batch_size_value)
 
-        learning_rate = self.learning_rate
+        _learning_rate_value: float | Unset = field_value(self, "learning_rate")
+        learning_rate = _learning_rate_value
 
+        _lr_scheduler_value: LRScheduler | Unset = field_value(self, "lr_scheduler")
         try:
             lr_scheduler: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.lr_scheduler, Unset):
-                lr_scheduler = self.lr_scheduler.to_dict()
+            if not isinstance(_lr_scheduler_value, Unset):
+                lr_scheduler = _lr_scheduler_value.to_dict()
         except (AttributeError, TypeError):
-            lr_scheduler = json_value(self.lr_scheduler)
+            lr_scheduler = json_value(_lr_scheduler_value)
 
-        warmup_ratio = self.warmup_ratio
+        _warmup_ratio_value: float | Unset = field_value(self, "warmup_ratio")
+        warmup_ratio = _warmup_ratio_value
 
-        max_grad_norm = self.max_grad_norm
+        _max_grad_norm_value: float | Unset = field_value(self, "max_grad_norm")
+        max_grad_norm = _max_grad_norm_value
 
-        weight_decay = self.weight_decay
+        _weight_decay_value: float | Unset = field_value(self, "weight_decay")
+        weight_decay = _weight_decay_value
 
+        _random_seed_value: int | None | Unset = field_value(self, "random_seed")
         try:
             random_seed: int | None | Unset
-            if isinstance(self.random_seed, Unset):
+            if isinstance(_random_seed_value, Unset):
                 random_seed = UNSET
             else:
-                random_seed = self.random_seed
+                random_seed = _random_seed_value
         except (AttributeError, TypeError):
-            random_seed = json_value(self.random_seed)
+            random_seed = json_value(_random_seed_value)
 
-        suffix = self.suffix
+        _suffix_value: str | Unset = field_value(self, "suffix")
+        suffix = _suffix_value
 
-        wandb_api_key = self.wandb_api_key
+        _wandb_api_key_value: str | Unset = field_value(self, "wandb_api_key")
+        wandb_api_key = _wandb_api_key_value
 
-        wandb_base_url = self.wandb_base_url
+        _wandb_base_url_value: str | Unset = field_value(self, "wandb_base_url")
+        wandb_base_url = _wandb_base_url_value
 
-        wandb_project_name = self.wandb_project_name
+        _wandb_project_name_value: str | Unset = field_value(self, "wandb_project_name")
+        wandb_project_name = _wandb_project_name_value
 
-        wandb_name = self.wandb_name
+        _wandb_name_value: str | Unset = field_value(self, "wandb_name")
+        wandb_name = _wandb_name_value
 
-        wandb_entity = self.wandb_entity
+        _wandb_entity_value: str | Unset = field_value(self, "wandb_entity")
+        wandb_entity = _wandb_entity_value
 
+        _train_on_inputs_value: bool | PostFineTunesBodyTrainOnInputsType1 | Unset = (
+            field_value(self, "train_on_inputs")
+        )
         try:
             train_on_inputs: bool | str | Unset
-            if isinstance(self.train_on_inputs, Unset):
+            if isinstance(_train_on_inputs_value, Unset):
                 train_on_inputs = UNSET
-            elif isinstance(self.train_on_inputs, str):
-                train_on_inputs = self.train_on_inputs
+            elif isinstance(_train_on_inputs_value, str):
+                train_on_inputs = _train_on_inputs_value
             else:
-                train_on_inputs = self.train_on_inputs
+                train_on_inputs = _train_on_inputs_value
         except (AttributeError, TypeError):
-            train_on_inputs = json_value(self.train_on_inputs)
+            train_on_inputs = json_value(_train_on_inputs_value)
 
+        _training_method_value: TrainingMethodDPO | TrainingMethodSFT | Unset = (
+            field_value(self, "training_method")
+        )
         try:
             training_method: dict[str, Any] | Unset
-            if isinstance(self.training_method, Unset):
+            if isinstance(_training_method_value, Unset):
                 training_method = UNSET
-            elif isinstance(self.training_method, TrainingMethodSFT):
-                training_method = self.training_method.to_dict()
+            elif isinstance(_training_method_value, TrainingMethodSFT):
+                training_method = _training_method_value.to_dict()
             else:
-                training_method = self.training_method.to_dict()
+                training_method = _training_method_value.to_dict()
 
         except (AttributeError, TypeError):
-            training_method = json_value(self.training_method)
+            training_method = json_value(_training_method_value)
 
+        _training_type_value: FullTrainingType | LoRATrainingType | Unset = field_value(
+            self, "training_type"
+        )
         try:
             training_type: dict[str, Any] | Unset
-            if isinstance(self.training_type, Unset):
+            if isinstance(_training_type_value, Unset):
                 training_type = UNSET
-            elif isinstance(self.training_type, FullTrainingType):
-                training_type = self.training_type.to_dict()
+            elif isinstance(_training_type_value, FullTrainingType):
+                training_type = _training_type_value.to_dict()
             else:
-                training_type = self.training_type.to_dict()
+                training_type = _training_type_value.to_dict()
 
         except (AttributeError, TypeError):
-            training_type = json_value(self.training_type)
+            training_type = json_value(_training_type_value)
 
+        _multimodal_params_value: MultimodalParams | Unset = field_value(
+            self, "multimodal_params"
+        )
         try:
             multimodal_params: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.multimodal_params, Unset):
-                multimodal_params = self.multimodal_params.to_dict()
+            if not isinstance(_multimodal_params_value, Unset):
+                multimodal_params = _multimodal_params_value.to_dict()
         except (AttributeError, TypeError):
-            multimodal_params = json_value(self.multimodal_params)
+            multimodal_params = json_value(_multimodal_params_value)
 
-        from_checkpoint = self.from_checkpoint
+        _from_checkpoint_value: str | Unset = field_value(self, "from_checkpoint")
+        from_checkpoint = _from_checkpoint_value
 
-        from_hf_model = self.from_hf_model
+        _from_hf_model_value: str | Unset = field_value(self, "from_hf_model")
+        from_hf_model = _from_hf_model_value
 
-        hf_model_revision = self.hf_model_revision
+        _hf_model_revision_value: str | Unset = field_value(self, "hf_model_revision")
+        hf_model_revision = _hf_model_revision_value
 
-        hf_api_token = self.hf_api_token
+        _hf_api_token_value: str | Unset = field_value(self, "hf_api_token")
+        hf_api_token = _hf_api_token_value
 
-        hf_output_repo_name = self.hf_output_repo_name
+        _hf_output_repo_name_value: str | Unset = field_value(
+            self, "hf_output_repo_name"
+        )
+        hf_output_repo_name = _hf_output_repo_name_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -506,16 +549,14 @@ class PostFineTunesBody(ResponseBody):
 
         try:
             _batch_size_data = d.pop("batch_size", UNSET)
-            batch_size: int | PostFineTunesBodyBatchSizeType1 | Unset
+            batch_size: int | PostFineTunesBodyBatchSizeType1 | None
             if _batch_size_data is UNSET:
                 batch_size = UNSET
             else:
 
                 def _parse_batch_size(
                     data: object,
-                ) -> int | PostFineTunesBodyBatchSizeType1 | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> int | PostFineTunesBodyBatchSizeType1 | None:
                     if isinstance(data, str):
                         batch_size_type_1 = (
                             check_post_fine_tunes_body_batch_size_type_1(data)
@@ -539,7 +580,7 @@ class PostFineTunesBody(ResponseBody):
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
-            lr_scheduler: LRScheduler | Unset
+            lr_scheduler: LRScheduler | None
             if isinstance(_lr_scheduler, Unset):
                 lr_scheduler = UNSET
             else:
@@ -561,7 +602,7 @@ class PostFineTunesBody(ResponseBody):
             check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
 
         try:
-            random_seed: int | None | Unset = d.pop("random_seed", UNSET)
+            random_seed: int | None = d.pop("random_seed", UNSET)
             if (
                 random_seed is not UNSET
                 and type(random_seed) is not int
@@ -603,16 +644,14 @@ class PostFineTunesBody(ResponseBody):
 
         try:
             _train_on_inputs_data = d.pop("train_on_inputs", UNSET)
-            train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | Unset
+            train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | None
             if _train_on_inputs_data is UNSET:
                 train_on_inputs = UNSET
             else:
 
                 def _parse_train_on_inputs(
                     data: object,
-                ) -> bool | PostFineTunesBodyTrainOnInputsType1 | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> bool | PostFineTunesBodyTrainOnInputsType1 | None:
                     if isinstance(data, str):
                         train_on_inputs_type_1 = (
                             check_post_fine_tunes_body_train_on_inputs_type_1(data)
@@ -632,16 +671,14 @@ class PostFineTunesBody(ResponseBody):
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
-            training_method: TrainingMethodDPO | TrainingMethodSFT | Unset
+            training_method: TrainingMethodDPO | TrainingMethodSFT | None
             if _training_method_data is UNSET:
                 training_method = UNSET
             else:
 
                 def _parse_training_method(
                     data: object,
-                ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> TrainingMethodDPO | TrainingMethodSFT | None:
                     if not isinstance(data, dict):
                         raise TypeError(
                             f"expected an object, got {type(data).__name__} {data!r:.60}"
@@ -668,16 +705,14 @@ class PostFineTunesBody(ResponseBody):
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
-            training_type: FullTrainingType | LoRATrainingType | Unset
+            training_type: FullTrainingType | LoRATrainingType | None
             if _training_type_data is UNSET:
                 training_type = UNSET
             else:
 
                 def _parse_training_type(
                     data: object,
-                ) -> FullTrainingType | LoRATrainingType | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> FullTrainingType | LoRATrainingType | None:
                     if not isinstance(data, dict):
                         raise TypeError(
                             f"expected an object, got {type(data).__name__} {data!r:.60}"
@@ -704,7 +739,7 @@ class PostFineTunesBody(ResponseBody):
 
         try:
             _multimodal_params = d.pop("multimodal_params", UNSET)
-            multimodal_params: MultimodalParams | Unset
+            multimodal_params: MultimodalParams | None
             if isinstance(_multimodal_params, Unset):
                 multimodal_params = UNSET
             else:
@@ -735,37 +770,63 @@ class PostFineTunesBody(ResponseBody):
                 hf_output_repo_name, str, "PostFineTunesBody.hf_output_repo_name"
             )
 
-        _instance = cls(
-            training_file,
-            model,
-            validation_file,
-            packing,
-            n_epochs,
-            n_checkpoints,
-            n_evals,
-            batch_size,
-            learning_rate,
-            lr_scheduler,
-            warmup_ratio,
-            max_grad_norm,
-            weight_decay,
-            random_seed,
-            suffix,
-            wandb_api_key,
-            wandb_base_url,
-            wandb_project_name,
-            wandb_name,
-            wandb_entity,
-            train_on_inputs,
-            training_method,
-            training_type,
-            multimodal_params,
-            from_checkpoint,
-            from_hf_model,
-            hf_model_revision,
-            hf_api_token,
-            hf_output_repo_name,
-        )
+        _instance = object.__new__(cls)
+        _instance.training_file = training_file
+        _instance.model = model
+        if validation_file is not UNSET:
+            _instance.validation_file = validation_file
+        if packing is not UNSET:
+            _instance.packing = packing
+        if n_epochs is not UNSET:
+            _instance.n_epochs = n_epochs
+        if n_checkpoints is not UNSET:
+            _instance.n_checkpoints = n_checkpoints
+        if n_evals is not UNSET:
+            _instance.n_evals = n_evals
+        if batch_size is not UNSET:
+            _instance.batch_size = batch_size
+        if learning_rate is not UNSET:
+            _instance.learning_rate = learning_rate
+        if lr_scheduler is not UNSET:
+            _instance.lr_scheduler = lr_scheduler
+        if warmup_ratio is not UNSET:
+            _instance.warmup_ratio = warmup_ratio
+        if max_grad_norm is not UNSET:
+            _instance.max_grad_norm = max_grad_norm
+        if weight_decay is not UNSET:
+            _instance.weight_decay = weight_decay
+        if random_seed is not UNSET:
+            _instance.random_seed = random_seed
+        if suffix is not UNSET:
+            _instance.suffix = suffix
+        if wandb_api_key is not UNSET:
+            _instance.wandb_api_key = wandb_api_key
+        if wandb_base_url is not UNSET:
+            _instance.wandb_base_url = wandb_base_url
+        if wandb_project_name is not UNSET:
+            _instance.wandb_project_name = wandb_project_name
+        if wandb_name is not UNSET:
+            _instance.wandb_name = wandb_name
+        if wandb_entity is not UNSET:
+            _instance.wandb_entity = wandb_entity
+        if train_on_inputs is not UNSET:
+            _instance.train_on_inputs = train_on_inputs
+        if training_method is not UNSET:
+            _instance.training_method = training_method
+        if training_type is not UNSET:
+            _instance.training_type = training_type
+        if multimodal_params is not UNSET:
+            _instance.multimodal_params = multimodal_params
+        if from_checkpoint is not UNSET:
+            _instance.from_checkpoint = from_checkpoint
+        if from_hf_model is not UNSET:
+            _instance.from_hf_model = from_hf_model
+        if hf_model_revision is not UNSET:
+            _instance.hf_model_revision = hf_model_revision
+        if hf_api_token is not UNSET:
+            _instance.hf_api_token = hf_api_token
+        if hf_output_repo_name is not UNSET:
+            _instance.hf_output_repo_name = hf_output_repo_name
 
         _instance.additional_properties = d
         return _instance
@@ -898,13 +959,13 @@ class PostFineTunesBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -919,6 +980,70 @@ class PostFineTunesBody(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.validation_file is UNSET:
+            del self.validation_file
+        if self.packing is UNSET:
+            del self.packing
+        if self.n_epochs is UNSET:
+            del self.n_epochs
+        if self.n_checkpoints is UNSET:
+            del self.n_checkpoints
+        if self.n_evals is UNSET:
+            del self.n_evals
+        if self.batch_size is UNSET:
+            del self.batch_size
+        if self.learning_rate is UNSET:
+            del self.learning_rate
+        if self.lr_scheduler is UNSET:
+            del self.lr_scheduler
+        if self.warmup_ratio is UNSET:
+            del self.warmup_ratio
+        if self.max_grad_norm is UNSET:
+            del self.max_grad_norm
+        if self.weight_decay is UNSET:
+            del self.weight_decay
+        if self.random_seed is UNSET:
+            del self.random_seed
+        if self.suffix is UNSET:
+            del self.suffix
+        if self.wandb_api_key is UNSET:
+            del self.wandb_api_key
+        if self.wandb_base_url is UNSET:
+            del self.wandb_base_url
+        if self.wandb_project_name is UNSET:
+            del self.wandb_project_name
+        if self.wandb_name is UNSET:
+            del self.wandb_name
+        if self.wandb_entity is UNSET:
+            del self.wandb_entity
+        if self.train_on_inputs is UNSET:
+            del self.train_on_inputs
+        if self.training_method is UNSET:
+            del self.training_method
+        if self.training_type is UNSET:
+            del self.training_type
+        if self.multimodal_params is UNSET:
+            del self.multimodal_params
+        if self.from_checkpoint is UNSET:
+            del self.from_checkpoint
+        if self.from_hf_model is UNSET:
+            del self.from_hf_model
+        if self.hf_model_revision is UNSET:
+            del self.hf_model_revision
+        if self.hf_api_token is UNSET:
+            del self.hf_api_token
+        if self.hf_output_repo_name is UNSET:
+            del self.hf_output_repo_name
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

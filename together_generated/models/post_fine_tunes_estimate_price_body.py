@@ -15,7 +15,10 @@ from ..types import (
     check_value,
     closest_model,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -119,7 +122,8 @@ def _lenient_training_type(data: Any) -> Any:
     return data
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "validation_file",
@@ -153,28 +157,28 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
     """
     Attributes:
         training_file (str): File-ID of a training file uploaded to the Together API
-        validation_file (str | Unset): File-ID of a validation file uploaded to the Together API
-        model (str | Unset): Name of the base model to run fine-tune job on
-        n_epochs (int | Unset): Number of complete passes through the training dataset (higher values may improve
-            results but increase cost and risk of overfitting) Default: 1.
-        n_evals (int | Unset): Number of evaluations to be run on a given validation set during training Default: 0.
-        training_method (TrainingMethodDPO | TrainingMethodSFT | Unset): The training method to use. 'sft' for
-            Supervised Fine-Tuning or 'dpo' for Direct Preference Optimization.
-        training_type (FullTrainingType | LoRATrainingType | None | Unset): The training type to use. If not provided,
-            the job will default to LoRA training type.
-        from_checkpoint (str | Unset): The checkpoint identifier to continue training from a previous fine-tuning job.
+        validation_file (str | None): File-ID of a validation file uploaded to the Together API
+        model (str | None): Name of the base model to run fine-tune job on
+        n_epochs (int | None): Number of complete passes through the training dataset (higher values may improve results
+            but increase cost and risk of overfitting) Default: 1.
+        n_evals (int | None): Number of evaluations to be run on a given validation set during training Default: 0.
+        training_method (TrainingMethodDPO | TrainingMethodSFT | None): The training method to use. 'sft' for Supervised
+            Fine-Tuning or 'dpo' for Direct Preference Optimization.
+        training_type (FullTrainingType | LoRATrainingType | None): The training type to use. If not provided, the job
+            will default to LoRA training type.
+        from_checkpoint (str | None): The checkpoint identifier to continue training from a previous fine-tuning job.
             Format is `{$JOB_ID}` or `{$OUTPUT_MODEL_NAME}` or `{$JOB_ID}:{$STEP}` or `{$OUTPUT_MODEL_NAME}:{$STEP}`. The
             step value is optional; without it, the final checkpoint will be used.
     """
 
     training_file: str
-    validation_file: str | Unset = UNSET
-    model: str | Unset = UNSET
-    n_epochs: int | Unset = UNSET
-    n_evals: int | Unset = UNSET
-    training_method: TrainingMethodDPO | TrainingMethodSFT | Unset = UNSET
-    training_type: FullTrainingType | LoRATrainingType | None | Unset = UNSET
-    from_checkpoint: str | Unset = UNSET
+    validation_file: str | None = UNSET
+    model: str | None = UNSET
+    n_epochs: int | None = UNSET
+    n_evals: int | None = UNSET
+    training_method: TrainingMethodDPO | TrainingMethodSFT | None = UNSET
+    training_type: FullTrainingType | LoRATrainingType | None = UNSET
+    from_checkpoint: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,40 +186,51 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
             _lazy_imports()
         training_file = self.training_file
 
-        validation_file = self.validation_file
+        _validation_file_value: str | Unset = field_value(self, "validation_file")
+        validation_file = _validation_file_value
 
-        model = self.model
+        _model_value: str | Unset = field_value(self, "model")
+        model = _model_value
 
-        n_epochs = self.n_epochs
+        _n_epochs_value: int | Unset = field_value(self, "n_epochs")
+        n_epochs = _n_epochs_value
 
-        n_evals = self.n_evals
+        _n_evals_value: int | Unset = field_value(self, "n_evals")
+        n_evals = _n_evals_value
 
+        _training_method_value: TrainingMethodDPO | TrainingMethodSFT | Unset = (
+            field_value(self, "training_method")
+        )
         try:
             training_method: dict[str, Any] | Unset
-            if isinstance(self.training_method, Unset):
+            if isinstance(_training_method_value, Unset):
                 training_method = UNSET
-            elif isinstance(self.training_method, TrainingMethodSFT):
-                training_method = self.training_method.to_dict()
+            elif isinstance(_training_method_value, TrainingMethodSFT):
+                training_method = _training_method_value.to_dict()
             else:
-                training_method = self.training_method.to_dict()
+                training_method = _training_method_value.to_dict()
 
         except (AttributeError, TypeError):
-            training_method = json_value(self.training_method)
+            training_method = json_value(_training_method_value)
 
+        _training_type_value: FullTrainingType | LoRATrainingType | None | Unset = (
+            field_value(self, "training_type")
+        )
         try:
             training_type: dict[str, Any] | None | Unset
-            if isinstance(self.training_type, Unset):
+            if isinstance(_training_type_value, Unset):
                 training_type = UNSET
-            elif isinstance(self.training_type, FullTrainingType):
-                training_type = self.training_type.to_dict()
-            elif isinstance(self.training_type, LoRATrainingType):
-                training_type = self.training_type.to_dict()
+            elif isinstance(_training_type_value, FullTrainingType):
+                training_type = _training_type_value.to_dict()
+            elif isinstance(_training_type_value, LoRATrainingType):
+                training_type = _training_type_value.to_dict()
             else:
-                training_type = self.training_type
+                training_type = _training_type_value
         except (AttributeError, TypeError):
-            training_type = json_value(self.training_type)
+            training_type = json_value(_training_type_value)
 
-        from_checkpoint = self.from_checkpoint
+        _from_checkpoint_value: str | Unset = field_value(self, "from_checkpoint")
+        from_checkpoint = _from_checkpoint_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -272,16 +287,14 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
-            training_method: TrainingMethodDPO | TrainingMethodSFT | Unset
+            training_method: TrainingMethodDPO | TrainingMethodSFT | None
             if _training_method_data is UNSET:
                 training_method = UNSET
             else:
 
                 def _parse_training_method(
                     data: object,
-                ) -> TrainingMethodDPO | TrainingMethodSFT | Unset:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> TrainingMethodDPO | TrainingMethodSFT | None:
                     if not isinstance(data, dict):
                         raise TypeError(
                             f"expected an object, got {type(data).__name__} {data!r:.60}"
@@ -310,17 +323,15 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
-            training_type: FullTrainingType | LoRATrainingType | None | Unset
+            training_type: FullTrainingType | LoRATrainingType | None
             if _training_type_data is UNSET:
                 training_type = UNSET
             else:
 
                 def _parse_training_type(
                     data: object,
-                ) -> FullTrainingType | LoRATrainingType | None | Unset:
+                ) -> FullTrainingType | LoRATrainingType | None:
                     if data is None:
-                        return data
-                    if isinstance(data, Unset):
                         return data
                     try:
                         if not isinstance(data, dict):
@@ -355,16 +366,22 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
                 from_checkpoint, str, "PostFineTunesEstimatePriceBody.from_checkpoint"
             )
 
-        _instance = cls(
-            training_file,
-            validation_file,
-            model,
-            n_epochs,
-            n_evals,
-            training_method,
-            training_type,
-            from_checkpoint,
-        )
+        _instance = object.__new__(cls)
+        _instance.training_file = training_file
+        if validation_file is not UNSET:
+            _instance.validation_file = validation_file
+        if model is not UNSET:
+            _instance.model = model
+        if n_epochs is not UNSET:
+            _instance.n_epochs = n_epochs
+        if n_evals is not UNSET:
+            _instance.n_evals = n_evals
+        if training_method is not UNSET:
+            _instance.training_method = training_method
+        if training_type is not UNSET:
+            _instance.training_type = training_type
+        if from_checkpoint is not UNSET:
+            _instance.from_checkpoint = from_checkpoint
 
         _instance.additional_properties = d
         return _instance
@@ -427,13 +444,13 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -448,6 +465,30 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.validation_file is UNSET:
+            del self.validation_file
+        if self.model is UNSET:
+            del self.model
+        if self.n_epochs is UNSET:
+            del self.n_epochs
+        if self.n_evals is UNSET:
+            del self.n_evals
+        if self.training_method is UNSET:
+            del self.training_method
+        if self.training_type is UNSET:
+            del self.training_type
+        if self.from_checkpoint is UNSET:
+            del self.from_checkpoint
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="PostFineTunesEstimatePriceResponse200")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "estimated_total_price",
@@ -46,31 +50,43 @@ _FIELDS: frozenset[str] = frozenset(
 class PostFineTunesEstimatePriceResponse200(ResponseBody):
     """
     Attributes:
-        estimated_total_price (float | Unset): The price of the fine-tuning job
-        allowed_to_proceed (bool | Unset): Whether the user is allowed to proceed with the fine-tuning job Example:
-            True.
-        user_limit (float | Unset): The user's credit limit in dollars
-        estimated_train_token_count (float | Unset): The estimated number of tokens to be trained
-        estimated_eval_token_count (float | Unset): The estimated number of tokens for evaluation
+        estimated_total_price (float | None): The price of the fine-tuning job
+        allowed_to_proceed (bool | None): Whether the user is allowed to proceed with the fine-tuning job Example: True.
+        user_limit (float | None): The user's credit limit in dollars
+        estimated_train_token_count (float | None): The estimated number of tokens to be trained
+        estimated_eval_token_count (float | None): The estimated number of tokens for evaluation
     """
 
-    estimated_total_price: float | Unset = UNSET
-    allowed_to_proceed: bool | Unset = UNSET
-    user_limit: float | Unset = UNSET
-    estimated_train_token_count: float | Unset = UNSET
-    estimated_eval_token_count: float | Unset = UNSET
+    estimated_total_price: float | None = UNSET
+    allowed_to_proceed: bool | None = UNSET
+    user_limit: float | None = UNSET
+    estimated_train_token_count: float | None = UNSET
+    estimated_eval_token_count: float | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        estimated_total_price = self.estimated_total_price
+        _estimated_total_price_value: float | Unset = field_value(
+            self, "estimated_total_price"
+        )
+        estimated_total_price = _estimated_total_price_value
 
-        allowed_to_proceed = self.allowed_to_proceed
+        _allowed_to_proceed_value: bool | Unset = field_value(
+            self, "allowed_to_proceed"
+        )
+        allowed_to_proceed = _allowed_to_proceed_value
 
-        user_limit = self.user_limit
+        _user_limit_value: float | Unset = field_value(self, "user_limit")
+        user_limit = _user_limit_value
 
-        estimated_train_token_count = self.estimated_train_token_count
+        _estimated_train_token_count_value: float | Unset = field_value(
+            self, "estimated_train_token_count"
+        )
+        estimated_train_token_count = _estimated_train_token_count_value
 
-        estimated_eval_token_count = self.estimated_eval_token_count
+        _estimated_eval_token_count_value: float | Unset = field_value(
+            self, "estimated_eval_token_count"
+        )
+        estimated_eval_token_count = _estimated_eval_token_count_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -136,13 +152,17 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
                 "PostFineTunesEstimatePriceResponse200.estimated_eval_token_count",
             )
 
-        _instance = cls(
-            estimated_total_price,
-            allowed_to_proceed,
-            user_limit,
-            estimated_train_token_count,
-            estimated_eval_token_count,
-        )
+        _instance = object.__new__(cls)
+        if estimated_total_price is not UNSET:
+            _instance.estimated_total_price = estimated_total_price
+        if allowed_to_proceed is not UNSET:
+            _instance.allowed_to_proceed = allowed_to_proceed
+        if user_limit is not UNSET:
+            _instance.user_limit = user_limit
+        if estimated_train_token_count is not UNSET:
+            _instance.estimated_train_token_count = estimated_train_token_count
+        if estimated_eval_token_count is not UNSET:
+            _instance.estimated_eval_token_count = estimated_eval_token_count
 
         _instance.additional_properties = d
         return _instance
@@ -193,13 +213,13 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -214,6 +234,26 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.estimated_total_price is UNSET:
+            del self.estimated_total_price
+        if self.allowed_to_proceed is UNSET:
+            del self.allowed_to_proceed
+        if self.user_limit is UNSET:
+            del self.user_limit
+        if self.estimated_train_token_count is UNSET:
+            del self.estimated_train_token_count
+        if self.estimated_eval_token_count is UNSET:
+            del self.estimated_eval_token_count
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -26,7 +26,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +56,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "steps",
@@ -104,42 +108,42 @@ class PostImagesGenerationsBody(ResponseBody):
         model (PostImagesGenerationsBodyModelType0 | str): The model to use for image generation.<br> <br> [See all of
             Together AI's image models](https://docs.together.ai/docs/serverless-models#image-models)
              Example: black-forest-labs/FLUX.1-schnell.
-        steps (int | Unset): Number of generation steps. Default: 20.
-        image_url (str | Unset): URL of an image to use for image models that support it.
-        seed (int | Unset): Seed used for generation. Can be used to reproduce image generations.
-        n (int | Unset): Number of image results to generate. Default: 1.
-        height (int | Unset): Height of the image to generate in number of pixels. Default: 1024.
-        width (int | Unset): Width of the image to generate in number of pixels. Default: 1024.
-        negative_prompt (str | Unset): The prompt or prompts not to guide the image generation.
-        response_format (PostImagesGenerationsBodyResponseFormat | Unset): Format of the image response. Can be either a
+        steps (int | None): Number of generation steps. Default: 20.
+        image_url (str | None): URL of an image to use for image models that support it.
+        seed (int | None): Seed used for generation. Can be used to reproduce image generations.
+        n (int | None): Number of image results to generate. Default: 1.
+        height (int | None): Height of the image to generate in number of pixels. Default: 1024.
+        width (int | None): Width of the image to generate in number of pixels. Default: 1024.
+        negative_prompt (str | None): The prompt or prompts not to guide the image generation.
+        response_format (PostImagesGenerationsBodyResponseFormat | None): Format of the image response. Can be either a
             base64 string or a URL.
-        guidance_scale (float | Unset): Adjusts the alignment of the generated image with the input prompt. Higher
-            values (e.g., 8-10) make the output more faithful to the prompt, while lower values (e.g., 1-5) encourage more
-            creative freedom. Default: 3.5.
-        output_format (PostImagesGenerationsBodyOutputFormat | Unset): The format of the image response. Can be either
-            be `jpeg` or `png`. Defaults to `jpeg`. Default: 'jpeg'.
-        image_loras (list[PostImagesGenerationsBodyImageLorasItem] | Unset): An array of objects that define LoRAs (Low-
+        guidance_scale (float | None): Adjusts the alignment of the generated image with the input prompt. Higher values
+            (e.g., 8-10) make the output more faithful to the prompt, while lower values (e.g., 1-5) encourage more creative
+            freedom. Default: 3.5.
+        output_format (PostImagesGenerationsBodyOutputFormat | None): The format of the image response. Can be either be
+            `jpeg` or `png`. Defaults to `jpeg`. Default: 'jpeg'.
+        image_loras (list[PostImagesGenerationsBodyImageLorasItem] | None): An array of objects that define LoRAs (Low-
             Rank Adaptations) to influence the generated image.
-        reference_images (list[str] | Unset): An array of image URLs that guide the overall appearance and style of the
+        reference_images (list[str] | None): An array of image URLs that guide the overall appearance and style of the
             generated image. These reference images influence the visual characteristics consistently across the generation.
-        disable_safety_checker (bool | Unset): If true, disables the safety checker for image generation.
+        disable_safety_checker (bool | None): If true, disables the safety checker for image generation.
     """
 
     prompt: str
     model: PostImagesGenerationsBodyModelType0 | str
-    steps: int | Unset = UNSET
-    image_url: str | Unset = UNSET
-    seed: int | Unset = UNSET
-    n: int | Unset = UNSET
-    height: int | Unset = UNSET
-    width: int | Unset = UNSET
-    negative_prompt: str | Unset = UNSET
-    response_format: PostImagesGenerationsBodyResponseFormat | Unset = UNSET
-    guidance_scale: float | Unset = UNSET
-    output_format: PostImagesGenerationsBodyOutputFormat | Unset = UNSET
-    image_loras: list[PostImagesGenerationsBodyImageLorasItem] | Unset = UNSET
-    reference_images: list[str] | Unset = UNSET
-    disable_safety_checker: bool | Unset = UNSET
+    steps: int | None = UNSET
+    image_url: str | None = UNSET
+    seed: int | None = UNSET
+    n: int | None = UNSET
+    height: int | None = UNSET
+    width: int | None = UNSET
+    negative_prompt: str | None = UNSET
+    response_format: PostImagesGenerationsBodyResponseFormat | None = UNSET
+    guidance_scale: float | None = UNSET
+    output_format: PostImagesGenerationsBodyOutputFormat | None = UNSET
+    image_loras: list[PostImagesGenerationsBodyImageLorasItem] | None = UNSET
+    reference_images: list[str] | None = UNSET
+    disable_safety_checker: bool | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,51 +160,74 @@ class PostImagesGenerationsBody(ResponseBody):
         except (AttributeError, TypeError):
             model = json_value(self.model)
 
-        steps = self.steps
+        _steps_value: int | Unset = field_value(self, "steps")
+        steps = _steps_value
 
-        image_url = self.image_url
+        _image_url_value: str | Unset = field_value(self, "image_url")
+        image_url = _image_url_value
 
-        seed = self.seed
+        _seed_value: int | Unset = field_value(self, "seed")
+        seed = _seed_value
 
-        n = self.n
+        _n_value: int | Unset = field_value(self, "n")
+        n = _n_value
 
-        height = self.height
+        _height_value: int | Unset = field_value(self, "height")
+        height = _height_value
 
-        width = self.width
+        _width_value: int | Unset = field_value(self, "width")
+        width = _width_value
 
-        negative_prompt = self.negative_prompt
+        _negative_prompt_value: str | Unset = field_value(self, "negative_prompt")
+        negative_prompt = _negative_prompt_value
 
+        _response_format_value: PostImagesGenerationsBodyResponseFormat | Unset = (
+            field_value(self, "response_format")
+        )
         response_format: str | Unset = UNSET
-        if not isinstance(self.response_format, Unset):
-            response_format = self.response_format
+        if not isinstance(_response_format_value, Unset):
+            response_format = _response_format_value
 
-        guidance_scale = self.guidance_scale
+        _guidance_scale_value: float | Unset = field_value(self, "guidance_scale")
+        guidance_scale = _guidance_scale_value
 
+        _output_format_value: PostImagesGenerationsBodyOutputFormat | Unset = (
+            field_value(self, "output_format")
+        )
         output_format: str | Unset = UNSET
-        if not isinstance(self.output_format, Unset):
-            output_format = self.output_format
+        if not isinstance(_output_format_value, Unset):
+            output_format = _output_format_value
 
+        _image_loras_value: list[PostImagesGenerationsBodyImageLorasItem] | Unset = (
+            field_value(self, "image_loras")
+        )
         try:
             image_loras: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.image_loras, Unset):
+            if not isinstance(_image_loras_value, Unset):
                 image_loras_item_list: list[dict[str, Any]] = []
-                for image_loras_item_data in self.image_loras:
+                for image_loras_item_data in _image_loras_value:
                     image_loras_item = image_loras_item_data.to_dict()
                     image_loras_item_list.append(image_loras_item)
                 image_loras = image_loras_item_list
 
         except (AttributeError, TypeError):
-            image_loras = json_value(self.image_loras)
+            image_loras = json_value(_image_loras_value)
 
+        _reference_images_value: list[str] | Unset = field_value(
+            self, "reference_images"
+        )
         try:
             reference_images: list[str] | Unset = UNSET
-            if not isinstance(self.reference_images, Unset):
-                reference_images = self.reference_images
+            if not isinstance(_reference_images_value, Unset):
+                reference_images = _reference_images_value
 
         except (AttributeError, TypeError):
-            reference_images = json_value(self.reference_images)
+            reference_images = json_value(_reference_images_value)
 
-        disable_safety_checker = self.disable_safety_checker
+        _disable_safety_checker_value: bool | Unset = field_value(
+            self, "disable_safety_checker"
+        )
+        disable_safety_checker = _disable_safety_checker_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -302,7 +329,7 @@ class PostImagesGenerationsBody(ResponseBody):
 
         try:
             _response_format = d.pop("response_format", UNSET)
-            response_format: PostImagesGenerationsBodyResponseFormat | Unset
+            response_format: PostImagesGenerationsBodyResponseFormat | None
             if isinstance(_response_format, Unset):
                 response_format = UNSET
             else:
@@ -323,7 +350,7 @@ class PostImagesGenerationsBody(ResponseBody):
 
         try:
             _output_format = d.pop("output_format", UNSET)
-            output_format: PostImagesGenerationsBodyOutputFormat | Unset
+            output_format: PostImagesGenerationsBodyOutputFormat | None
             if isinstance(_output_format, Unset):
                 output_format = UNSET
             else:
@@ -336,7 +363,7 @@ class PostImagesGenerationsBody(ResponseBody):
 
         try:
             _image_loras = d.pop("image_loras", UNSET)
-            image_loras: list[PostImagesGenerationsBodyImageLorasItem] | Unset = UNSET
+            image_loras: list[PostImagesGenerationsBodyImageLorasItem] | None = UNSET
             if _image_loras is not UNSET:
                 if not isinstance(_image_loras, list):
                     raise TypeError(
@@ -381,23 +408,35 @@ class PostImagesGenerationsBody(ResponseBody):
                 "PostImagesGenerationsBody.disable_safety_checker",
             )
 
-        _instance = cls(
-            prompt,
-            model,
-            steps,
-            image_url,
-            seed,
-            n,
-            height,
-            width,
-            negative_prompt,
-            response_format,
-            guidance_scale,
-            output_format,
-            image_loras,
-            reference_images,
-            disable_safety_checker,
-        )
+        _instance = object.__new__(cls)
+        _instance.prompt = prompt
+        _instance.model = model
+        if steps is not UNSET:
+            _instance.steps = steps
+        if image_url is not UNSET:
+            _instance.image_url = image_url
+        if seed is not UNSET:
+            _instance.seed = seed
+        if n is not UNSET:
+            _instance.n = n
+        if height is not UNSET:
+            _instance.height = height
+        if width is not UNSET:
+            _instance.width = width
+        if negative_prompt is not UNSET:
+            _instance.negative_prompt = negative_prompt
+        if response_format is not UNSET:
+            _instance.response_format = response_format
+        if guidance_scale is not UNSET:
+            _instance.guidance_scale = guidance_scale
+        if output_format is not UNSET:
+            _instance.output_format = output_format
+        if image_loras is not UNSET:
+            _instance.image_loras = image_loras
+        if reference_images is not UNSET:
+            _instance.reference_images = reference_images
+        if disable_safety_checker is not UNSET:
+            _instance.disable_safety_checker = disable_safety_checker
 
         _instance.additional_properties = d
         return _instance
@@ -489,13 +528,13 @@ class PostImagesGenerationsBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -510,6 +549,42 @@ class PostImagesGenerationsBody(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.steps is UNSET:
+            del self.steps
+        if self.image_url is UNSET:
+            del self.image_url
+        if self.seed is UNSET:
+            del self.seed
+        if self.n is UNSET:
+            del self.n
+        if self.height is UNSET:
+            del self.height
+        if self.width is UNSET:
+            del self.width
+        if self.negative_prompt is UNSET:
+            del self.negative_prompt
+        if self.response_format is UNSET:
+            del self.response_format
+        if self.guidance_scale is UNSET:
+            del self.guidance_scale
+        if self.output_format is UNSET:
+            del self.output_format
+        if self.image_loras is UNSET:
+            del self.image_loras
+        if self.reference_images is UNSET:
+            del self.reference_images
+        if self.disable_safety_checker is UNSET:
+            del self.disable_safety_checker
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

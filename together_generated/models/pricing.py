@@ -94,13 +94,12 @@ class Pricing(ResponseBody):
         if type(finetune) not in (float, int):
             check_value(finetune, float, "Pricing.finetune")
 
-        _instance = cls(
-            hourly,
-            input_,
-            output,
-            base,
-            finetune,
-        )
+        _instance = object.__new__(cls)
+        _instance.hourly = hourly
+        _instance.input_ = input_
+        _instance.output = output
+        _instance.base = base
+        _instance.finetune = finetune
 
         _instance.additional_properties = d
         return _instance
@@ -144,8 +143,9 @@ class Pricing(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if (

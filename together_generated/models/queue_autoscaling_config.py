@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="QueueAutoscalingConfig")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "metric",
@@ -48,25 +52,30 @@ class QueueAutoscalingConfig(ResponseBody):
     """Autoscaling config for QueueBacklogPerWorker metric
 
     Attributes:
-        metric (QueueAutoscalingConfigMetric | Unset): Metric must be QueueBacklogPerWorker Example:
+        metric (QueueAutoscalingConfigMetric | None): Metric must be QueueBacklogPerWorker Example:
             QueueBacklogPerWorker.
-        model (str | Unset): Model overrides the model name for queue status lookup. Defaults to the deployment app name
-        target (float | Unset): Target is the threshold value. Default: 1.01 Example: 1.01.
+        model (str | None): Model overrides the model name for queue status lookup. Defaults to the deployment app name
+        target (float | None): Target is the threshold value. Default: 1.01 Example: 1.01.
     """
 
-    metric: QueueAutoscalingConfigMetric | Unset = UNSET
-    model: str | Unset = UNSET
-    target: float | Unset = UNSET
+    metric: QueueAutoscalingConfigMetric | None = UNSET
+    model: str | None = UNSET
+    target: float | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        _metric_value: QueueAutoscalingConfigMetric | Unset = field_value(
+            self, "metric"
+        )
         metric: str | Unset = UNSET
-        if not isinstance(self.metric, Unset):
-            metric = self.metric
+        if not isinstance(_metric_value, Unset):
+            metric = _metric_value
 
-        model = self.model
+        _model_value: str | Unset = field_value(self, "model")
+        model = _model_value
 
-        target = self.target
+        _target_value: float | Unset = field_value(self, "target")
+        target = _target_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -85,7 +94,7 @@ class QueueAutoscalingConfig(ResponseBody):
         d = dict(src_dict)
         try:
             _metric = d.pop("metric", UNSET)
-            metric: QueueAutoscalingConfigMetric | Unset
+            metric: QueueAutoscalingConfigMetric | None
             if isinstance(_metric, Unset):
                 metric = UNSET
             else:
@@ -102,11 +111,13 @@ class QueueAutoscalingConfig(ResponseBody):
         if target is not UNSET and type(target) not in (float, int):
             check_value(target, float, "QueueAutoscalingConfig.target")
 
-        _instance = cls(
-            metric,
-            model,
-            target,
-        )
+        _instance = object.__new__(cls)
+        if metric is not UNSET:
+            _instance.metric = metric
+        if model is not UNSET:
+            _instance.model = model
+        if target is not UNSET:
+            _instance.target = target
 
         _instance.additional_properties = d
         return _instance
@@ -149,13 +160,13 @@ class QueueAutoscalingConfig(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -170,6 +181,22 @@ class QueueAutoscalingConfig(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.metric is UNSET:
+            del self.metric
+        if self.model is UNSET:
+            del self.model
+        if self.target is UNSET:
+            del self.target
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="QueueError")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "code",
@@ -44,26 +48,30 @@ _FIELDS: frozenset[str] = frozenset(
 class QueueError(ResponseBody):
     """
     Attributes:
-        code (str | Unset): Machine-readable error code
-        message (str | Unset): Human-readable error message
-        param (str | Unset): The parameter that caused the error, if applicable
-        type_ (str | Unset): Error category (e.g. "invalid_request_error", "not_found_error")
+        code (str | None): Machine-readable error code
+        message (str | None): Human-readable error message
+        param (str | None): The parameter that caused the error, if applicable
+        type_ (str | None): Error category (e.g. "invalid_request_error", "not_found_error")
     """
 
-    code: str | Unset = UNSET
-    message: str | Unset = UNSET
-    param: str | Unset = UNSET
-    type_: str | Unset = UNSET
+    code: str | None = UNSET
+    message: str | None = UNSET
+    param: str | None = UNSET
+    type_: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
+        _code_value: str | Unset = field_value(self, "code")
+        code = _code_value
 
-        message = self.message
+        _message_value: str | Unset = field_value(self, "message")
+        message = _message_value
 
-        param = self.param
+        _param_value: str | Unset = field_value(self, "param")
+        param = _param_value
 
-        type_ = self.type_
+        _type__value: str | Unset = field_value(self, "type_")
+        type_ = _type__value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -98,12 +106,15 @@ class QueueError(ResponseBody):
         if type_ is not UNSET and type(type_) is not str:
             check_value(type_, str, "QueueError.type")
 
-        _instance = cls(
-            code,
-            message,
-            param,
-            type_,
-        )
+        _instance = object.__new__(cls)
+        if code is not UNSET:
+            _instance.code = code
+        if message is not UNSET:
+            _instance.message = message
+        if param is not UNSET:
+            _instance.param = param
+        if type_ is not UNSET:
+            _instance.type_ = type_
 
         _instance.additional_properties = d
         return _instance
@@ -149,13 +160,13 @@ class QueueError(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -170,6 +181,24 @@ class QueueError(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.code is UNSET:
+            del self.code
+        if self.message is UNSET:
+            del self.message
+        if self.param is UNSET:
+            del self.param
+        if self.type_ is UNSET:
+            del self.type_
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

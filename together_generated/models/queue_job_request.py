@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -43,7 +46,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "info",
@@ -70,10 +74,10 @@ class QueueJobRequest(ResponseBody):
         model (str): Required model identifier
         payload (QueueJobRequestPayload): Freeform model input. Passed unchanged to the model. Contents are model-
             specific.
-        info (QueueJobRequestInfo | Unset): Arbitrary JSON metadata stored with the job and returned in status
+        info (QueueJobRequestInfo | None): Arbitrary JSON metadata stored with the job and returned in status
             responses. The model and system may add or update keys during
             processing.
-        priority (int | Unset): Job priority. Higher values are processed first (strict priority
+        priority (int | None): Job priority. Higher values are processed first (strict priority
             ordering). Jobs with equal priority are processed in submission
             order (FIFO).
              Default: 0.
@@ -81,8 +85,8 @@ class QueueJobRequest(ResponseBody):
 
     model: str
     payload: QueueJobRequestPayload
-    info: QueueJobRequestInfo | Unset = UNSET
-    priority: int | Unset = UNSET
+    info: QueueJobRequestInfo | None = UNSET
+    priority: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,14 +99,16 @@ class QueueJobRequest(ResponseBody):
         except (AttributeError, TypeError):
             payload = json_value(self.payload)
 
+        _info_value: QueueJobRequestInfo | Unset = field_value(self, "info")
         try:
             info: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.info, Unset):
-                info = self.info.to_dict()
+            if not isinstance(_info_value, Unset):
+                info = _info_value.to_dict()
         except (AttributeError, TypeError):
-            info = json_value(self.info)
+            info = json_value(_info_value)
 
-        priority = self.priority
+        _priority_value: int | Unset = field_value(self, "priority")
+        priority = _priority_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -136,7 +142,7 @@ class QueueJobRequest(ResponseBody):
 
         try:
             _info = d.pop("info", UNSET)
-            info: QueueJobRequestInfo | Unset
+            info: QueueJobRequestInfo | None
             if isinstance(_info, Unset):
                 info = UNSET
             else:
@@ -149,12 +155,13 @@ class QueueJobRequest(ResponseBody):
         if priority is not UNSET and type(priority) is not int:
             check_value(priority, int, "QueueJobRequest.priority")
 
-        _instance = cls(
-            model,
-            payload,
-            info,
-            priority,
-        )
+        _instance = object.__new__(cls)
+        _instance.model = model
+        _instance.payload = payload
+        if info is not UNSET:
+            _instance.info = info
+        if priority is not UNSET:
+            _instance.priority = priority
 
         _instance.additional_properties = d
         return _instance
@@ -208,13 +215,13 @@ class QueueJobRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -229,6 +236,20 @@ class QueueJobRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.info is UNSET:
+            del self.info
+        if self.priority is UNSET:
+            del self.priority
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +40,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "error",
@@ -59,25 +63,27 @@ _FIELDS: frozenset[str] = frozenset(
 class QueueJobResponse(ResponseBody):
     """
     Attributes:
-        error (QueueError | Unset):
-        request_id (str | Unset): Unique identifier for the submitted job. Use this to poll status or cancel.
+        error (QueueError | None):
+        request_id (str | None): Unique identifier for the submitted job. Use this to poll status or cancel.
     """
 
-    error: QueueError | Unset = UNSET
-    request_id: str | Unset = UNSET
+    error: QueueError | None = UNSET
+    request_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _error_value: QueueError | Unset = field_value(self, "error")
         try:
             error: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.error, Unset):
-                error = self.error.to_dict()
+            if not isinstance(_error_value, Unset):
+                error = _error_value.to_dict()
         except (AttributeError, TypeError):
-            error = json_value(self.error)
+            error = json_value(_error_value)
 
-        request_id = self.request_id
+        _request_id_value: str | Unset = field_value(self, "request_id")
+        request_id = _request_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -96,7 +102,7 @@ class QueueJobResponse(ResponseBody):
         d = dict(src_dict)
         try:
             _error = d.pop("error", UNSET)
-            error: QueueError | Unset
+            error: QueueError | None
             if isinstance(_error, Unset):
                 error = UNSET
             else:
@@ -109,10 +115,11 @@ class QueueJobResponse(ResponseBody):
         if request_id is not UNSET and type(request_id) is not str:
             check_value(request_id, str, "QueueJobResponse.requestId")
 
-        _instance = cls(
-            error,
-            request_id,
-        )
+        _instance = object.__new__(cls)
+        if error is not UNSET:
+            _instance.error = error
+        if request_id is not UNSET:
+            _instance.request_id = request_id
 
         _instance.additional_properties = d
         return _instance
@@ -157,13 +164,13 @@ class QueueJobResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -178,6 +185,20 @@ class QueueJobResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.error is UNSET:
+            del self.error
+        if self.request_id is UNSET:
+            del self.request_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

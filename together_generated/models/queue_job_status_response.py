@@ -19,9 +19,12 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +61,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "claimed_at",
@@ -101,36 +105,36 @@ class QueueJobStatusResponse(ResponseBody):
         request_id (str): The request ID that was returned from the submit endpoint
         status (QueueJobStatusResponseStatus): Current job status. Transitions: pending → running → done/failed. A
             pending job may also be canceled.
-        claimed_at (datetime.datetime | Unset): Timestamp when a worker claimed the job
-        created_at (datetime.datetime | Unset): Timestamp when the job was created
-        done_at (datetime.datetime | Unset): Timestamp when the job completed (done or failed)
-        info (QueueJobStatusResponseInfo | Unset): Job metadata. Contains keys from the submit request, plus any
+        claimed_at (datetime.datetime | None): Timestamp when a worker claimed the job
+        created_at (datetime.datetime | None): Timestamp when the job was created
+        done_at (datetime.datetime | None): Timestamp when the job completed (done or failed)
+        info (QueueJobStatusResponseInfo | None): Job metadata. Contains keys from the submit request, plus any
             modifications from the model or system (e.g. progress, retry
             history).
-        inputs (QueueJobStatusResponseInputs | Unset): Freeform model input, as submitted
-        outputs (QueueJobStatusResponseOutputs | Unset): Freeform model output, populated when the job reaches done
+        inputs (QueueJobStatusResponseInputs | None): Freeform model input, as submitted
+        outputs (QueueJobStatusResponseOutputs | None): Freeform model output, populated when the job reaches done
             status. Contents are model-specific.
-        priority (int | Unset): Job priority. Higher values are processed first.
-        retries (int | Unset): Number of times this job has been retried. Workers set a claim
+        priority (int | None): Job priority. Higher values are processed first.
+        retries (int | None): Number of times this job has been retried. Workers set a claim
             timeout and must send periodic status updates to keep the job alive.
             If no update is received within the timeout, the job is returned to
             the queue and retried. After 3 retries the job is permanently
             failed. Jobs explicitly failed by the model are not retried.
-        warnings (list[str] | Unset): Non-fatal messages about the request (e.g. deprecation notices)
+        warnings (list[str] | None): Non-fatal messages about the request (e.g. deprecation notices)
     """
 
     model: str
     request_id: str
     status: QueueJobStatusResponseStatus
-    claimed_at: datetime.datetime | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    done_at: datetime.datetime | Unset = UNSET
-    info: QueueJobStatusResponseInfo | Unset = UNSET
-    inputs: QueueJobStatusResponseInputs | Unset = UNSET
-    outputs: QueueJobStatusResponseOutputs | Unset = UNSET
-    priority: int | Unset = UNSET
-    retries: int | Unset = UNSET
-    warnings: list[str] | Unset = UNSET
+    claimed_at: datetime.datetime | None = UNSET
+    created_at: datetime.datetime | None = UNSET
+    done_at: datetime.datetime | None = UNSET
+    info: QueueJobStatusResponseInfo | None = UNSET
+    inputs: QueueJobStatusResponseInputs | None = UNSET
+    outputs: QueueJobStatusResponseOutputs | None = UNSET
+    priority: int | None = UNSET
+    retries: int | None = UNSET
+    warnings: list[str] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,59 +146,72 @@ class QueueJobStatusResponse(ResponseBody):
 
         status: str = self.status
 
+        _claimed_at_value: datetime.datetime | Unset = field_value(self, "claimed_at")
         try:
             claimed_at: str | Unset = UNSET
-            if not isinstance(self.claimed_at, Unset):
-                claimed_at = self.claimed_at.isoformat()
+            if not isinstance(_claimed_at_value, Unset):
+                claimed_at = _claimed_at_value.isoformat()
         except (AttributeError, TypeError):
-            claimed_at = json_value(self.claimed_at)
+            claimed_at = json_value(_claimed_at_value)
 
+        _created_at_value: datetime.datetime | Unset = field_value(self, "created_at")
         try:
             created_at: str | Unset = UNSET
-            if not isinstance(self.created_at, Unset):
-                created_at = self.created_at.isoformat()
+            if not isinstance(_created_at_value, Unset):
+                created_at = _created_at_value.isoformat()
         except (AttributeError, TypeError):
-            created_at = json_value(self.created_at)
+            created_at = json_value(_created_at_value)
 
+        _done_at_value: datetime.datetime | Unset = field_value(self, "done_at")
         try:
             done_at: str | Unset = UNSET
-            if not isinstance(self.done_at, Unset):
-                done_at = self.done_at.isoformat()
+            if not isinstance(_done_at_value, Unset):
+                done_at = _done_at_value.isoformat()
         except (AttributeError, TypeError):
-            done_at = json_value(self.done_at)
+            done_at = json_value(_done_at_value)
 
+        _info_value: QueueJobStatusResponseInfo | Unset = field_value(self, "info")
         try:
             info: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.info, Unset):
-                info = self.info.to_dict()
+            if not isinstance(_info_value, Unset):
+                info = _info_value.to_dict()
         except (AttributeError, TypeError):
-            info = json_value(self.info)
+            info = json_value(_info_value)
 
+        _inputs_value: QueueJobStatusResponseInputs | Unset = field_value(
+            self, "inputs"
+        )
         try:
             inputs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.inputs, Unset):
-                inputs = self.inputs.to_dict()
+            if not isinstance(_inputs_value, Unset):
+                inputs = _inputs_value.to_dict()
         except (AttributeError, TypeError):
-            inputs = json_value(self.inputs)
+            inputs = json_value(_inputs_value)
 
+        _outputs_value: QueueJobStatusResponseOutputs | Unset = field_value(
+            self, "outputs"
+        )
         try:
             outputs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.outputs, Unset):
-                outputs = self.outputs.to_dict()
+            if not isinstance(_outputs_value, Unset):
+                outputs = _outputs_value.to_dict()
         except (AttributeError, TypeError):
-            outputs = json_value(self.outputs)
+            outputs = json_value(_outputs_value)
 
-        priority = self.priority
+        _priority_value: int | Unset = field_value(self, "priority")
+        priority = _priority_value
 
-        retries = self.retries
+        _retries_value: int | Unset = field_value(self, "retries")
+        retries = _retries_value
 
+        _warnings_value: list[str] | Unset = field_value(self, "warnings")
         try:
             warnings: list[str] | Unset = UNSET
-            if not isinstance(self.warnings, Unset):
-                warnings = self.warnings
+            if not isinstance(_warnings_value, Unset):
+                warnings = _warnings_value
 
         except (AttributeError, TypeError):
-            warnings = json_value(self.warnings)
+            warnings = json_value(_warnings_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -247,7 +264,7 @@ class QueueJobStatusResponse(ResponseBody):
 
         try:
             _claimed_at = d.pop("claimed_at", UNSET)
-            claimed_at: datetime.datetime | Unset
+            claimed_at: datetime.datetime | None
             if isinstance(_claimed_at, Unset):
                 claimed_at = UNSET
             else:
@@ -258,7 +275,7 @@ class QueueJobStatusResponse(ResponseBody):
 
         try:
             _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
+            created_at: datetime.datetime | None
             if isinstance(_created_at, Unset):
                 created_at = UNSET
             else:
@@ -269,7 +286,7 @@ class QueueJobStatusResponse(ResponseBody):
 
         try:
             _done_at = d.pop("done_at", UNSET)
-            done_at: datetime.datetime | Unset
+            done_at: datetime.datetime | None
             if isinstance(_done_at, Unset):
                 done_at = UNSET
             else:
@@ -280,7 +297,7 @@ class QueueJobStatusResponse(ResponseBody):
 
         try:
             _info = d.pop("info", UNSET)
-            info: QueueJobStatusResponseInfo | Unset
+            info: QueueJobStatusResponseInfo | None
             if isinstance(_info, Unset):
                 info = UNSET
             else:
@@ -291,7 +308,7 @@ class QueueJobStatusResponse(ResponseBody):
 
         try:
             _inputs = d.pop("inputs", UNSET)
-            inputs: QueueJobStatusResponseInputs | Unset
+            inputs: QueueJobStatusResponseInputs | None
             if isinstance(_inputs, Unset):
                 inputs = UNSET
             else:
@@ -302,7 +319,7 @@ class QueueJobStatusResponse(ResponseBody):
 
         try:
             _outputs = d.pop("outputs", UNSET)
-            outputs: QueueJobStatusResponseOutputs | Unset
+            outputs: QueueJobStatusResponseOutputs | None
             if isinstance(_outputs, Unset):
                 outputs = UNSET
             else:
@@ -327,20 +344,28 @@ class QueueJobStatusResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobStatusResponse.warnings") from None
 
-        _instance = cls(
-            model,
-            request_id,
-            status,
-            claimed_at,
-            created_at,
-            done_at,
-            info,
-            inputs,
-            outputs,
-            priority,
-            retries,
-            warnings,
-        )
+        _instance = object.__new__(cls)
+        _instance.model = model
+        _instance.request_id = request_id
+        _instance.status = status
+        if claimed_at is not UNSET:
+            _instance.claimed_at = claimed_at
+        if created_at is not UNSET:
+            _instance.created_at = created_at
+        if done_at is not UNSET:
+            _instance.done_at = done_at
+        if info is not UNSET:
+            _instance.info = info
+        if inputs is not UNSET:
+            _instance.inputs = inputs
+        if outputs is not UNSET:
+            _instance.outputs = outputs
+        if priority is not UNSET:
+            _instance.priority = priority
+        if retries is not UNSET:
+            _instance.retries = retries
+        if warnings is not UNSET:
+            _instance.warnings = warnings
 
         _instance.additional_properties = d
         return _instance
@@ -427,13 +452,13 @@ class QueueJobStatusResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -448,6 +473,34 @@ class QueueJobStatusResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.claimed_at is UNSET:
+            del self.claimed_at
+        if self.created_at is UNSET:
+            del self.created_at
+        if self.done_at is UNSET:
+            del self.done_at
+        if self.info is UNSET:
+            del self.info
+        if self.inputs is UNSET:
+            del self.inputs
+        if self.outputs is UNSET:
+            del self.outputs
+        if self.priority is UNSET:
+            del self.priority
+        if self.retries is UNSET:
+            del self.retries
+        if self.warnings is UNSET:
+            del self.warnings
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

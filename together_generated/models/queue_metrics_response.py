@@ -74,11 +74,10 @@ class QueueMetricsResponse(ResponseBody):
         if type(total_jobs) is not int:
             check_value(total_jobs, int, "QueueMetricsResponse.total_jobs")
 
-        _instance = cls(
-            messages_running,
-            messages_waiting,
-            total_jobs,
-        )
+        _instance = object.__new__(cls)
+        _instance.messages_running = messages_running
+        _instance.messages_waiting = messages_waiting
+        _instance.total_jobs = total_jobs
 
         _instance.additional_properties = d
         return _instance
@@ -118,8 +117,9 @@ class QueueMetricsResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if (

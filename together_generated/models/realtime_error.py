@@ -14,13 +14,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RealtimeError")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "message",
@@ -47,40 +51,44 @@ class RealtimeError(ResponseBody):
     """What went wrong with an item (inside a `...failed` event).
 
     Attributes:
-        message (str | Unset):
-        type_ (str | Unset):  Example: invalid_request_error.
-        param (None | str | Unset):
-        code (None | str | Unset):  Example: invalid_api_key.
+        message (str | None):
+        type_ (str | None):  Example: invalid_request_error.
+        param (None | str):
+        code (None | str):  Example: invalid_api_key.
     """
 
-    message: str | Unset = UNSET
-    type_: str | Unset = UNSET
-    param: None | str | Unset = UNSET
-    code: None | str | Unset = UNSET
+    message: str | None = UNSET
+    type_: str | None = UNSET
+    param: None | str = UNSET
+    code: None | str = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message
+        _message_value: str | Unset = field_value(self, "message")
+        message = _message_value
 
-        type_ = self.type_
+        _type__value: str | Unset = field_value(self, "type_")
+        type_ = _type__value
 
+        _param_value: None | str | Unset = field_value(self, "param")
         try:
             param: None | str | Unset
-            if isinstance(self.param, Unset):
+            if isinstance(_param_value, Unset):
                 param = UNSET
             else:
-                param = self.param
+                param = _param_value
         except (AttributeError, TypeError):
-            param = json_value(self.param)
+            param = json_value(_param_value)
 
+        _code_value: None | str | Unset = field_value(self, "code")
         try:
             code: None | str | Unset
-            if isinstance(self.code, Unset):
+            if isinstance(_code_value, Unset):
                 code = UNSET
             else:
-                code = self.code
+                code = _code_value
         except (AttributeError, TypeError):
-            code = json_value(self.code)
+            code = json_value(_code_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -108,7 +116,7 @@ class RealtimeError(ResponseBody):
             check_value(type_, str, "RealtimeError.type")
 
         try:
-            param: None | str | Unset = d.pop("param", UNSET)
+            param: None | str = d.pop("param", UNSET)
             if (
                 param is not UNSET
                 and type(param) is not str
@@ -123,7 +131,7 @@ class RealtimeError(ResponseBody):
             raise field_error(exc, "RealtimeError.param") from None
 
         try:
-            code: None | str | Unset = d.pop("code", UNSET)
+            code: None | str = d.pop("code", UNSET)
             if (
                 code is not UNSET
                 and type(code) is not str
@@ -137,12 +145,15 @@ class RealtimeError(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeError.code") from None
 
-        _instance = cls(
-            message,
-            type_,
-            param,
-            code,
-        )
+        _instance = object.__new__(cls)
+        if message is not UNSET:
+            _instance.message = message
+        if type_ is not UNSET:
+            _instance.type_ = type_
+        if param is not UNSET:
+            _instance.param = param
+        if code is not UNSET:
+            _instance.code = code
 
         _instance.additional_properties = d
         return _instance
@@ -188,13 +199,13 @@ class RealtimeError(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -209,6 +220,24 @@ class RealtimeError(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.message is UNSET:
+            del self.message
+        if self.type_ is UNSET:
+            del self.type_
+        if self.param is UNSET:
+            del self.param
+        if self.code is UNSET:
+            del self.code
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

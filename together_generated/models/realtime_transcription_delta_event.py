@@ -19,12 +19,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RealtimeTranscriptionDeltaEvent")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "event_id",
@@ -51,14 +55,14 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
     Attributes:
         type_ (Literal['conversation.item.input_audio_transcription.delta']):
         delta (str):
-        event_id (str | Unset):
-        item_id (str | Unset):
+        event_id (str | None):
+        item_id (str | None):
     """
 
     type_: Literal["conversation.item.input_audio_transcription.delta"]
     delta: str
-    event_id: str | Unset = UNSET
-    item_id: str | Unset = UNSET
+    event_id: str | None = UNSET
+    item_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,9 +70,11 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
 
         delta = self.delta
 
-        event_id = self.event_id
+        _event_id_value: str | Unset = field_value(self, "event_id")
+        event_id = _event_id_value
 
-        item_id = self.item_id
+        _item_id_value: str | Unset = field_value(self, "item_id")
+        item_id = _item_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -109,12 +115,13 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
         if item_id is not UNSET and type(item_id) is not str:
             check_value(item_id, str, "RealtimeTranscriptionDeltaEvent.item_id")
 
-        _instance = cls(
-            type_,
-            delta,
-            event_id,
-            item_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.type_ = type_
+        _instance.delta = delta
+        if event_id is not UNSET:
+            _instance.event_id = event_id
+        if item_id is not UNSET:
+            _instance.item_id = item_id
 
         _instance.additional_properties = d
         return _instance
@@ -160,13 +167,13 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -181,6 +188,20 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.event_id is UNSET:
+            del self.event_id
+        if self.item_id is UNSET:
+            del self.item_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -19,7 +19,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +47,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("event_id",))
 
 
@@ -65,12 +69,12 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
     Attributes:
         type_ (Literal['session.created']):
         session (RealtimeTranscriptionSession): A transcription session, as `session.created` describes it.
-        event_id (str | Unset):
+        event_id (str | None):
     """
 
     type_: Literal["session.created"]
     session: RealtimeTranscriptionSession
-    event_id: str | Unset = UNSET
+    event_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,7 +87,8 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
         except (AttributeError, TypeError):
             session = json_value(self.session)
 
-        event_id = self.event_id
+        _event_id_value: str | Unset = field_value(self, "event_id")
+        event_id = _event_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -128,11 +133,11 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
                 event_id, str, "RealtimeTranscriptionSessionCreatedEvent.event_id"
             )
 
-        _instance = cls(
-            type_,
-            session,
-            event_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.type_ = type_
+        _instance.session = session
+        if event_id is not UNSET:
+            _instance.event_id = event_id
 
         _instance.additional_properties = d
         return _instance
@@ -182,13 +187,13 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -203,6 +208,18 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.event_id is UNSET:
+            del self.event_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,13 +14,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RealtimeTtsSession")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "id",
@@ -49,36 +53,41 @@ class RealtimeTtsSession(ResponseBody):
     """A text-to-speech session, as `session.created` describes it.
 
     Attributes:
-        id (str | Unset):
-        object_ (str | Unset):  Example: realtime.tts.session.
-        modalities (list[str] | Unset):
-        model (str | Unset):
-        voice (str | Unset):
+        id (str | None):
+        object_ (str | None):  Example: realtime.tts.session.
+        modalities (list[str] | None):
+        model (str | None):
+        voice (str | None):
     """
 
-    id: str | Unset = UNSET
-    object_: str | Unset = UNSET
-    modalities: list[str] | Unset = UNSET
-    model: str | Unset = UNSET
-    voice: str | Unset = UNSET
+    id: str | None = UNSET
+    object_: str | None = UNSET
+    modalities: list[str] | None = UNSET
+    model: str | None = UNSET
+    voice: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        _id_value: str | Unset = field_value(self, "id")
+        id = _id_value
 
-        object_ = self.object_
+        _object__value: str | Unset = field_value(self, "object_")
+        object_ = _object__value
 
+        _modalities_value: list[str] | Unset = field_value(self, "modalities")
         try:
             modalities: list[str] | Unset = UNSET
-            if not isinstance(self.modalities, Unset):
-                modalities = self.modalities
+            if not isinstance(_modalities_value, Unset):
+                modalities = _modalities_value
 
         except (AttributeError, TypeError):
-            modalities = json_value(self.modalities)
+            modalities = json_value(_modalities_value)
 
-        model = self.model
+        _model_value: str | Unset = field_value(self, "model")
+        model = _model_value
 
-        voice = self.voice
+        _voice_value: str | Unset = field_value(self, "voice")
+        voice = _voice_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -123,13 +132,17 @@ class RealtimeTtsSession(ResponseBody):
         if voice is not UNSET and type(voice) is not str:
             check_value(voice, str, "RealtimeTtsSession.voice")
 
-        _instance = cls(
-            id,
-            object_,
-            modalities,
-            model,
-            voice,
-        )
+        _instance = object.__new__(cls)
+        if id is not UNSET:
+            _instance.id = id
+        if object_ is not UNSET:
+            _instance.object_ = object_
+        if modalities is not UNSET:
+            _instance.modalities = modalities
+        if model is not UNSET:
+            _instance.model = model
+        if voice is not UNSET:
+            _instance.voice = voice
 
         _instance.additional_properties = d
         return _instance
@@ -178,13 +191,13 @@ class RealtimeTtsSession(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -199,6 +212,26 @@ class RealtimeTtsSession(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.id is UNSET:
+            del self.id
+        if self.object_ is UNSET:
+            del self.object_
+        if self.modalities is UNSET:
+            del self.modalities
+        if self.model is UNSET:
+            del self.model
+        if self.voice is UNSET:
+            del self.voice
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

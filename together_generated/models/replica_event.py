@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="ReplicaEvent")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "image",
@@ -54,52 +58,73 @@ _FIELDS: frozenset[str] = frozenset(
 class ReplicaEvent(ResponseBody):
     """
     Attributes:
-        image (str | Unset): Image is the container image used for this replica
-        replica_ready_since (str | Unset): ReplicaReadySince is the timestamp when the replica became ready to serve
+        image (str | None): Image is the container image used for this replica
+        replica_ready_since (str | None): ReplicaReadySince is the timestamp when the replica became ready to serve
             traffic
-        replica_status (str | Unset): ReplicaStatus is the current status of the replica (e.g., "Running", "Waiting",
+        replica_status (str | None): ReplicaStatus is the current status of the replica (e.g., "Running", "Waiting",
             "Terminated")
-        replica_status_message (str | Unset): ReplicaStatusMessage provides a human-readable message explaining the
+        replica_status_message (str | None): ReplicaStatusMessage provides a human-readable message explaining the
             replica's status
-        replica_status_reason (str | Unset): ReplicaStatusReason provides a brief machine-readable reason for the
+        replica_status_reason (str | None): ReplicaStatusReason provides a brief machine-readable reason for the
             replica's status
-        revision_id (str | Unset): RevisionID is the deployment revision ID associated with this replica
-        volume_preload_completed_at (str | Unset): VolumePreloadCompletedAt is the timestamp when the volume preload
+        revision_id (str | None): RevisionID is the deployment revision ID associated with this replica
+        volume_preload_completed_at (str | None): VolumePreloadCompletedAt is the timestamp when the volume preload
             completed
-        volume_preload_started_at (str | Unset): VolumePreloadStartedAt is the timestamp when the volume preload started
-        volume_preload_status (str | Unset): VolumePreloadStatus is the status of the volume preload (e.g.,
-            "InProgress", "Completed", "Failed")
+        volume_preload_started_at (str | None): VolumePreloadStartedAt is the timestamp when the volume preload started
+        volume_preload_status (str | None): VolumePreloadStatus is the status of the volume preload (e.g., "InProgress",
+            "Completed", "Failed")
     """
 
-    image: str | Unset = UNSET
-    replica_ready_since: str | Unset = UNSET
-    replica_status: str | Unset = UNSET
-    replica_status_message: str | Unset = UNSET
-    replica_status_reason: str | Unset = UNSET
-    revision_id: str | Unset = UNSET
-    volume_preload_completed_at: str | Unset = UNSET
-    volume_preload_started_at: str | Unset = UNSET
-    volume_preload_status: str | Unset = UNSET
+    image: str | None = UNSET
+    replica_ready_since: str | None = UNSET
+    replica_status: str | None = UNSET
+    replica_status_message: str | None = UNSET
+    replica_status_reason: str | None = UNSET
+    revision_id: str | None = UNSET
+    volume_preload_completed_at: str | None = UNSET
+    volume_preload_started_at: str | None = UNSET
+    volume_preload_status: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        image = self.image
+        _image_value: str | Unset = field_value(self, "image")
+        image = _image_value
 
-        replica_ready_since = self.replica_ready_since
+        _replica_ready_since_value: str | Unset = field_value(
+            self, "replica_ready_since"
+        )
+        replica_ready_since = _replica_ready_since_value
 
-        replica_status = self.replica_status
+        _replica_status_value: str | Unset = field_value(self, "replica_status")
+        replica_status = _replica_status_value
 
-        replica_status_message = self.replica_status_message
+        _replica_status_message_value: str | Unset = field_value(
+            self, "replica_status_message"
+        )
+        replica_status_message = _replica_status_message_value
 
-        replica_status_reason = self.replica_status_reason
+        _replica_status_reason_value: str | Unset = field_value(
+            self, "replica_status_reason"
+        )
+        replica_status_reason = _replica_status_reason_value
 
-        revision_id = self.revision_id
+        _revision_id_value: str | Unset = field_value(self, "revision_id")
+        revision_id = _revision_id_value
 
-        volume_preload_completed_at = self.volume_preload_completed_at
+        _volume_preload_completed_at_value: str | Unset = field_value(
+            self, "volume_preload_completed_at"
+        )
+        volume_preload_completed_at = _volume_preload_completed_at_value
 
-        volume_preload_started_at = self.volume_preload_started_at
+        _volume_preload_started_at_value: str | Unset = field_value(
+            self, "volume_preload_started_at"
+        )
+        volume_preload_started_at = _volume_preload_started_at_value
 
-        volume_preload_status = self.volume_preload_status
+        _volume_preload_status_value: str | Unset = field_value(
+            self, "volume_preload_status"
+        )
+        volume_preload_status = _volume_preload_status_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -191,17 +216,25 @@ class ReplicaEvent(ResponseBody):
                 volume_preload_status, str, "ReplicaEvent.volume_preload_status"
             )
 
-        _instance = cls(
-            image,
-            replica_ready_since,
-            replica_status,
-            replica_status_message,
-            replica_status_reason,
-            revision_id,
-            volume_preload_completed_at,
-            volume_preload_started_at,
-            volume_preload_status,
-        )
+        _instance = object.__new__(cls)
+        if image is not UNSET:
+            _instance.image = image
+        if replica_ready_since is not UNSET:
+            _instance.replica_ready_since = replica_ready_since
+        if replica_status is not UNSET:
+            _instance.replica_status = replica_status
+        if replica_status_message is not UNSET:
+            _instance.replica_status_message = replica_status_message
+        if replica_status_reason is not UNSET:
+            _instance.replica_status_reason = replica_status_reason
+        if revision_id is not UNSET:
+            _instance.revision_id = revision_id
+        if volume_preload_completed_at is not UNSET:
+            _instance.volume_preload_completed_at = volume_preload_completed_at
+        if volume_preload_started_at is not UNSET:
+            _instance.volume_preload_started_at = volume_preload_started_at
+        if volume_preload_status is not UNSET:
+            _instance.volume_preload_status = volume_preload_status
 
         _instance.additional_properties = d
         return _instance
@@ -262,13 +295,13 @@ class ReplicaEvent(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -283,6 +316,34 @@ class ReplicaEvent(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.image is UNSET:
+            del self.image
+        if self.replica_ready_since is UNSET:
+            del self.replica_ready_since
+        if self.replica_status is UNSET:
+            del self.replica_status
+        if self.replica_status_message is UNSET:
+            del self.replica_status_message
+        if self.replica_status_reason is UNSET:
+            del self.replica_status_reason
+        if self.revision_id is UNSET:
+            del self.revision_id
+        if self.volume_preload_completed_at is UNSET:
+            del self.volume_preload_completed_at
+        if self.volume_preload_started_at is UNSET:
+            del self.volume_preload_started_at
+        if self.volume_preload_status is UNSET:
+            del self.volume_preload_status
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

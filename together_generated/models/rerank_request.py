@@ -16,7 +16,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -43,7 +46,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "top_n",
@@ -69,18 +73,18 @@ class RerankRequest:
             llama. Guanacos are one of two wild South American camelids; the other species is the vicuña, which lives at
             higher elevations.'}, {'title': 'Wild Bactrian camel', 'text': 'The wild Bactrian camel (Camelus ferus) is an
             endangered species of camel endemic to Northwest China and southwestern Mongolia.'}].
-        top_n (int | Unset): The number of top results to return. Example: 2.
-        return_documents (bool | Unset): Whether to return supplied documents with the response. Example: True.
-        rank_fields (list[str] | Unset): List of keys in the JSON Object document to rank by. Defaults to use all
+        top_n (int | None): The number of top results to return. Example: 2.
+        return_documents (bool | None): Whether to return supplied documents with the response. Example: True.
+        rank_fields (list[str] | None): List of keys in the JSON Object document to rank by. Defaults to use all
             supplied keys for ranking. Example: ['title', 'text'].
     """
 
     model: RerankRequestModelType0 | str
     query: str
     documents: list[RerankRequestDocumentsType0Item] | list[str]
-    top_n: int | Unset = UNSET
-    return_documents: bool | Unset = UNSET
-    rank_fields: list[str] | Unset = UNSET
+    top_n: int | None = UNSET
+    return_documents: bool | None = UNSET
+    rank_fields: list[str] | None = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
@@ -116,17 +120,20 @@ class RerankRequest:
         except (AttributeError, TypeError):
             documents = json_value(self.documents)
 
-        top_n = self.top_n
+        _top_n_value: int | Unset = field_value(self, "top_n")
+        top_n = _top_n_value
 
-        return_documents = self.return_documents
+        _return_documents_value: bool | Unset = field_value(self, "return_documents")
+        return_documents = _return_documents_value
 
+        _rank_fields_value: list[str] | Unset = field_value(self, "rank_fields")
         try:
             rank_fields: list[str] | Unset = UNSET
-            if not isinstance(self.rank_fields, Unset):
-                rank_fields = self.rank_fields
+            if not isinstance(_rank_fields_value, Unset):
+                rank_fields = _rank_fields_value
 
         except (AttributeError, TypeError):
-            rank_fields = json_value(self.rank_fields)
+            rank_fields = json_value(_rank_fields_value)
 
         field_dict: dict[str, Any] = {}
 
@@ -239,14 +246,16 @@ class RerankRequest:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankRequest.rank_fields") from None
 
-        _instance = cls(
-            model,
-            query,
-            documents,
-            top_n,
-            return_documents,
-            rank_fields,
-        )
+        _instance = object.__new__(cls)
+        _instance.model = model
+        _instance.query = query
+        _instance.documents = documents
+        if top_n is not UNSET:
+            _instance.top_n = top_n
+        if return_documents is not UNSET:
+            _instance.return_documents = return_documents
+        if rank_fields is not UNSET:
+            _instance.rank_fields = rank_fields
 
         return _instance
 
@@ -307,13 +316,29 @@ class RerankRequest:
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.top_n is UNSET:
+            del self.top_n
+        if self.return_documents is UNSET:
+            del self.return_documents
+        if self.rank_fields is UNSET:
+            del self.rank_fields
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)

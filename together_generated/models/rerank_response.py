@@ -19,7 +19,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +51,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "id",
@@ -81,16 +85,15 @@ class RerankResponse(ResponseBody):
             0.2752447527354349, 'document': {'text': '{"title":"Guanaco","text":"The guanaco is a camelid native to South
             America, closely related to the llama. Guanacos are one of two wild South American camelids; the other species
             is the vicuña, which lives at higher elevations."}'}}].
-        id (str | Unset): Request ID Example: 9dfa1a09-5ebc-4a40-970f-586cb8f4ae47.
-        usage (None | Unset | UsageData):  Example: {'prompt_tokens': 1837, 'completion_tokens': 0, 'total_tokens':
-            1837}.
+        id (str | None): Request ID Example: 9dfa1a09-5ebc-4a40-970f-586cb8f4ae47.
+        usage (None | UsageData):  Example: {'prompt_tokens': 1837, 'completion_tokens': 0, 'total_tokens': 1837}.
     """
 
     object_: Literal["rerank"]
     model: str
     results: list[RerankResponseResultsItem]
-    id: str | Unset = UNSET
-    usage: None | Unset | UsageData = UNSET
+    id: str | None = UNSET
+    usage: None | UsageData = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,18 +113,20 @@ class RerankResponse(ResponseBody):
         except (AttributeError, TypeError):
             results = json_value(self.results)
 
-        id = self.id
+        _id_value: str | Unset = field_value(self, "id")
+        id = _id_value
 
+        _usage_value: None | Unset | UsageData = field_value(self, "usage")
         try:
             usage: dict[str, Any] | None | Unset
-            if isinstance(self.usage, Unset):
+            if isinstance(_usage_value, Unset):
                 usage = UNSET
-            elif isinstance(self.usage, UsageData):
-                usage = self.usage.to_dict()
+            elif isinstance(_usage_value, UsageData):
+                usage = _usage_value.to_dict()
             else:
-                usage = self.usage
+                usage = _usage_value
         except (AttributeError, TypeError):
-            usage = json_value(self.usage)
+            usage = json_value(_usage_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -179,7 +184,7 @@ class RerankResponse(ResponseBody):
 
         try:
             _usage_data = d.pop("usage", UNSET)
-            usage: None | Unset | UsageData
+            usage: None | UsageData
             if _usage_data is None:
                 usage = None
             elif _usage_data is UNSET:
@@ -196,13 +201,14 @@ class RerankResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.usage") from None
 
-        _instance = cls(
-            object_,
-            model,
-            results,
-            id,
-            usage,
-        )
+        _instance = object.__new__(cls)
+        _instance.object_ = object_
+        _instance.model = model
+        _instance.results = results
+        if id is not UNSET:
+            _instance.id = id
+        if usage is not UNSET:
+            _instance.usage = usage
 
         _instance.additional_properties = d
         return _instance
@@ -266,13 +272,13 @@ class RerankResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -287,6 +293,20 @@ class RerankResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.id is UNSET:
+            del self.id
+        if self.usage is UNSET:
+            del self.usage
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

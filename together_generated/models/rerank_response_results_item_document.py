@@ -13,13 +13,17 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RerankResponseResultsItemDocument")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("text",))
 
 
@@ -31,21 +35,22 @@ _FIELDS: frozenset[str] = frozenset(("text",))
 class RerankResponseResultsItemDocument(ResponseBody):
     """
     Attributes:
-        text (None | str | Unset):
+        text (None | str):
     """
 
-    text: None | str | Unset = UNSET
+    text: None | str = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        _text_value: None | str | Unset = field_value(self, "text")
         try:
             text: None | str | Unset
-            if isinstance(self.text, Unset):
+            if isinstance(_text_value, Unset):
                 text = UNSET
             else:
-                text = self.text
+                text = _text_value
         except (AttributeError, TypeError):
-            text = json_value(self.text)
+            text = json_value(_text_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -59,7 +64,7 @@ class RerankResponseResultsItemDocument(ResponseBody):
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            text: None | str | Unset = d.pop("text", UNSET)
+            text: None | str = d.pop("text", UNSET)
             if (
                 text is not UNSET
                 and type(text) is not str
@@ -73,9 +78,9 @@ class RerankResponseResultsItemDocument(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponseResultsItemDocument.text") from None
 
-        _instance = cls(
-            text,
-        )
+        _instance = object.__new__(cls)
+        if text is not UNSET:
+            _instance.text = text
 
         _instance.additional_properties = d
         return _instance
@@ -114,13 +119,13 @@ class RerankResponseResultsItemDocument(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -135,6 +140,18 @@ class RerankResponseResultsItemDocument(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.text is UNSET:
+            del self.text
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

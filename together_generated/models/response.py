@@ -13,7 +13,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +41,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("errors",))
 
 
@@ -50,20 +54,23 @@ _FIELDS: frozenset[str] = frozenset(("errors",))
 class Response(ResponseBody):
     """
     Attributes:
-        errors (list[ResponseErrorsItemType1 | str] | Unset):
+        errors (list[ResponseErrorsItemType1 | str] | None):
     """
 
-    errors: list[ResponseErrorsItemType1 | str] | Unset = UNSET
+    errors: list[ResponseErrorsItemType1 | str] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _errors_value: list[ResponseErrorsItemType1 | str] | Unset = field_value(
+            self, "errors"
+        )
         try:
             errors: list[dict[str, Any] | str] | Unset = UNSET
-            if not isinstance(self.errors, Unset):
+            if not isinstance(_errors_value, Unset):
                 errors_item_list: list[dict[str, Any] | str] = []
-                for errors_item_data in self.errors:
+                for errors_item_data in _errors_value:
                     errors_item: dict[str, Any] | str
                     if isinstance(errors_item_data, ResponseErrorsItemType1):
                         errors_item = errors_item_data.to_dict()
@@ -73,7 +80,7 @@ class Response(ResponseBody):
                 errors = errors_item_list
 
         except (AttributeError, TypeError):
-            errors = json_value(self.errors)
+            errors = json_value(_errors_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -90,7 +97,7 @@ class Response(ResponseBody):
         d = dict(src_dict)
         try:
             _errors = d.pop("errors", UNSET)
-            errors: list[ResponseErrorsItemType1 | str] | Unset = UNSET
+            errors: list[ResponseErrorsItemType1 | str] | None = UNSET
             if _errors is not UNSET:
                 if not isinstance(_errors, list):
                     raise TypeError(f"expected a list, got {type(_errors).__name__}")
@@ -122,9 +129,9 @@ class Response(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Response.errors") from None
 
-        _instance = cls(
-            errors,
-        )
+        _instance = object.__new__(cls)
+        if errors is not UNSET:
+            _instance.errors = errors
 
         _instance.additional_properties = d
         return _instance
@@ -176,13 +183,13 @@ class Response(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -197,6 +204,18 @@ class Response(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.errors is UNSET:
+            del self.errors
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

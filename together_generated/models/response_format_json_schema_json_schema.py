@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "description",
@@ -69,18 +73,18 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
     Attributes:
         name (str): The name of the response format. Must be a-z, A-Z, 0-9, or contain
             underscores and dashes, with a maximum length of 64.
-        description (str | Unset): A description of what the response format is for, used by the model to
+        description (str | None): A description of what the response format is for, used by the model to
             determine how to respond in the format.
-        schema (ResponseFormatJsonSchemaSchema | Unset): The schema for the response format, described as a JSON Schema
+        schema (ResponseFormatJsonSchemaSchema | None): The schema for the response format, described as a JSON Schema
             object.
             Learn how to build JSON schemas [here](https://json-schema.org/).
-        strict (bool | None | Unset):
+        strict (bool | None):
     """
 
     name: str
-    description: str | Unset = UNSET
-    schema: ResponseFormatJsonSchemaSchema | Unset = UNSET
-    strict: bool | None | Unset = UNSET
+    description: str | None = UNSET
+    schema: ResponseFormatJsonSchemaSchema | None = UNSET
+    strict: bool | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,23 +92,28 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
             _lazy_imports()
         name = self.name
 
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
+        _schema_value: ResponseFormatJsonSchemaSchema | Unset = field_value(
+            self, "schema"
+        )
         try:
             schema: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.schema, Unset):
-                schema = self.schema.to_dict()
+            if not isinstance(_schema_value, Unset):
+                schema = _schema_value.to_dict()
         except (AttributeError, TypeError):
-            schema = json_value(self.schema)
+            schema = json_value(_schema_value)
 
+        _strict_value: bool | None | Unset = field_value(self, "strict")
         try:
             strict: bool | None | Unset
-            if isinstance(self.strict, Unset):
+            if isinstance(_strict_value, Unset):
                 strict = UNSET
             else:
-                strict = self.strict
+                strict = _strict_value
         except (AttributeError, TypeError):
-            strict = json_value(self.strict)
+            strict = json_value(_strict_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -139,7 +148,7 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
 
         try:
             _schema = d.pop("schema", UNSET)
-            schema: ResponseFormatJsonSchemaSchema | Unset
+            schema: ResponseFormatJsonSchemaSchema | None
             if isinstance(_schema, Unset):
                 schema = UNSET
             else:
@@ -151,7 +160,7 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
             ) from None
 
         try:
-            strict: bool | None | Unset = d.pop("strict", UNSET)
+            strict: bool | None = d.pop("strict", UNSET)
             if (
                 strict is not UNSET
                 and type(strict) is not bool
@@ -167,12 +176,14 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
                 exc, "ResponseFormatJsonSchemaJSONSchema.strict"
             ) from None
 
-        _instance = cls(
-            name,
-            description,
-            schema,
-            strict,
-        )
+        _instance = object.__new__(cls)
+        _instance.name = name
+        if description is not UNSET:
+            _instance.description = description
+        if schema is not UNSET:
+            _instance.schema = schema
+        if strict is not UNSET:
+            _instance.strict = strict
 
         _instance.additional_properties = d
         return _instance
@@ -226,13 +237,13 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -247,6 +258,22 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.description is UNSET:
+            del self.description
+        if self.schema is UNSET:
+            del self.schema
+        if self.strict is UNSET:
+            del self.strict
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RLAdamWOptimizerParams")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "beta1",
@@ -45,26 +49,30 @@ class RLAdamWOptimizerParams(ResponseBody):
     """AdamW optimizer parameters
 
     Attributes:
-        beta1 (float | Unset): First moment decay rate Example: 0.9.
-        beta2 (float | Unset): Second moment decay rate Example: 0.95.
-        eps (float | Unset): Epsilon for numerical stability Example: 1e-08.
-        weight_decay (float | Unset): Weight decay coefficient Example: 0.1.
+        beta1 (float | None): First moment decay rate Example: 0.9.
+        beta2 (float | None): Second moment decay rate Example: 0.95.
+        eps (float | None): Epsilon for numerical stability Example: 1e-08.
+        weight_decay (float | None): Weight decay coefficient Example: 0.1.
     """
 
-    beta1: float | Unset = UNSET
-    beta2: float | Unset = UNSET
-    eps: float | Unset = UNSET
-    weight_decay: float | Unset = UNSET
+    beta1: float | None = UNSET
+    beta2: float | None = UNSET
+    eps: float | None = UNSET
+    weight_decay: float | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        beta1 = self.beta1
+        _beta1_value: float | Unset = field_value(self, "beta1")
+        beta1 = _beta1_value
 
-        beta2 = self.beta2
+        _beta2_value: float | Unset = field_value(self, "beta2")
+        beta2 = _beta2_value
 
-        eps = self.eps
+        _eps_value: float | Unset = field_value(self, "eps")
+        eps = _eps_value
 
-        weight_decay = self.weight_decay
+        _weight_decay_value: float | Unset = field_value(self, "weight_decay")
+        weight_decay = _weight_decay_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -99,12 +107,15 @@ class RLAdamWOptimizerParams(ResponseBody):
         if weight_decay is not UNSET and type(weight_decay) not in (float, int):
             check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
 
-        _instance = cls(
-            beta1,
-            beta2,
-            eps,
-            weight_decay,
-        )
+        _instance = object.__new__(cls)
+        if beta1 is not UNSET:
+            _instance.beta1 = beta1
+        if beta2 is not UNSET:
+            _instance.beta2 = beta2
+        if eps is not UNSET:
+            _instance.eps = eps
+        if weight_decay is not UNSET:
+            _instance.weight_decay = weight_decay
 
         _instance.additional_properties = d
         return _instance
@@ -150,13 +161,13 @@ class RLAdamWOptimizerParams(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -171,6 +182,24 @@ class RLAdamWOptimizerParams(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.beta1 is UNSET:
+            del self.beta1
+        if self.beta2 is UNSET:
+            del self.beta2
+        if self.eps is UNSET:
+            del self.eps
+        if self.weight_decay is UNSET:
+            del self.weight_decay
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

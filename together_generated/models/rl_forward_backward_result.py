@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("metrics",))
 
 
@@ -60,12 +64,12 @@ class RLForwardBackwardResult(ResponseBody):
 
     Attributes:
         loss (float): Loss value Example: 2.345.
-        metrics (RLForwardBackwardResultMetrics | Unset): Loss-specific metrics (e.g., KL divergence, clip fraction for
+        metrics (RLForwardBackwardResultMetrics | None): Loss-specific metrics (e.g., KL divergence, clip fraction for
             GRPO) Example: {'loss/clip/high_fraction': 0.1, 'loss/kl_ref/mean': 0.05}.
     """
 
     loss: float
-    metrics: RLForwardBackwardResultMetrics | Unset = UNSET
+    metrics: RLForwardBackwardResultMetrics | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,12 +77,15 @@ class RLForwardBackwardResult(ResponseBody):
             _lazy_imports()
         loss = self.loss
 
+        _metrics_value: RLForwardBackwardResultMetrics | Unset = field_value(
+            self, "metrics"
+        )
         try:
             metrics: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.metrics, Unset):
-                metrics = self.metrics.to_dict()
+            if not isinstance(_metrics_value, Unset):
+                metrics = _metrics_value.to_dict()
         except (AttributeError, TypeError):
-            metrics = json_value(self.metrics)
+            metrics = json_value(_metrics_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -103,7 +110,7 @@ class RLForwardBackwardResult(ResponseBody):
 
         try:
             _metrics = d.pop("metrics", UNSET)
-            metrics: RLForwardBackwardResultMetrics | Unset
+            metrics: RLForwardBackwardResultMetrics | None
             if isinstance(_metrics, Unset):
                 metrics = UNSET
             else:
@@ -112,10 +119,10 @@ class RLForwardBackwardResult(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLForwardBackwardResult.metrics") from None
 
-        _instance = cls(
-            loss,
-            metrics,
-        )
+        _instance = object.__new__(cls)
+        _instance.loss = loss
+        if metrics is not UNSET:
+            _instance.metrics = metrics
 
         _instance.additional_properties = d
         return _instance
@@ -161,13 +168,13 @@ class RLForwardBackwardResult(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -182,6 +189,18 @@ class RLForwardBackwardResult(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.metrics is UNSET:
+            del self.metrics
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

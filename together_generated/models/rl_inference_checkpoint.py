@@ -15,9 +15,12 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +47,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("registration",))
 
 
@@ -67,13 +71,13 @@ class RLInferenceCheckpoint(ResponseBody):
         id (str): Unique identifier for the checkpoint Example: 123e4567-e89b-12d3-a456-426614174000.
         step (str): Training step at time of save Example: 42.
         created_at (datetime.datetime): Timestamp when the checkpoint was created Example: 2026-01-02T00:00:00Z.
-        registration (RLInferenceCheckpointRegistration | Unset): Model registration details for an inference checkpoint
+        registration (RLInferenceCheckpointRegistration | None): Model registration details for an inference checkpoint
     """
 
     id: str
     step: str
     created_at: datetime.datetime
-    registration: RLInferenceCheckpointRegistration | Unset = UNSET
+    registration: RLInferenceCheckpointRegistration | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,12 +92,15 @@ class RLInferenceCheckpoint(ResponseBody):
         except (AttributeError, TypeError):
             created_at = json_value(self.created_at)
 
+        _registration_value: RLInferenceCheckpointRegistration | Unset = field_value(
+            self, "registration"
+        )
         try:
             registration: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.registration, Unset):
-                registration = self.registration.to_dict()
+            if not isinstance(_registration_value, Unset):
+                registration = _registration_value.to_dict()
         except (AttributeError, TypeError):
-            registration = json_value(self.registration)
+            registration = json_value(_registration_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -130,7 +137,7 @@ class RLInferenceCheckpoint(ResponseBody):
 
         try:
             _registration = d.pop("registration", UNSET)
-            registration: RLInferenceCheckpointRegistration | Unset
+            registration: RLInferenceCheckpointRegistration | None
             if isinstance(_registration, Unset):
                 registration = UNSET
             else:
@@ -141,12 +148,12 @@ class RLInferenceCheckpoint(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInferenceCheckpoint.registration") from None
 
-        _instance = cls(
-            id,
-            step,
-            created_at,
-            registration,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.step = step
+        _instance.created_at = created_at
+        if registration is not UNSET:
+            _instance.registration = registration
 
         _instance.additional_properties = d
         return _instance
@@ -197,13 +204,13 @@ class RLInferenceCheckpoint(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -218,6 +225,18 @@ class RLInferenceCheckpoint(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.registration is UNSET:
+            del self.registration
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,7 +13,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -36,7 +39,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("encoded_text",))
 
 
@@ -48,21 +52,22 @@ _FIELDS: frozenset[str] = frozenset(("encoded_text",))
 class RLInputChunk(ResponseBody):
     """
     Attributes:
-        encoded_text (RLEncodedText | Unset):
+        encoded_text (RLEncodedText | None):
     """
 
-    encoded_text: RLEncodedText | Unset = UNSET
+    encoded_text: RLEncodedText | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _encoded_text_value: RLEncodedText | Unset = field_value(self, "encoded_text")
         try:
             encoded_text: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.encoded_text, Unset):
-                encoded_text = self.encoded_text.to_dict()
+            if not isinstance(_encoded_text_value, Unset):
+                encoded_text = _encoded_text_value.to_dict()
         except (AttributeError, TypeError):
-            encoded_text = json_value(self.encoded_text)
+            encoded_text = json_value(_encoded_text_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -79,7 +84,7 @@ class RLInputChunk(ResponseBody):
         d = dict(src_dict)
         try:
             _encoded_text = d.pop("encoded_text", UNSET)
-            encoded_text: RLEncodedText | Unset
+            encoded_text: RLEncodedText | None
             if isinstance(_encoded_text, Unset):
                 encoded_text = UNSET
             else:
@@ -88,9 +93,9 @@ class RLInputChunk(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInputChunk.encoded_text") from None
 
-        _instance = cls(
-            encoded_text,
-        )
+        _instance = object.__new__(cls)
+        if encoded_text is not UNSET:
+            _instance.encoded_text = encoded_text
 
         _instance.additional_properties = d
         return _instance
@@ -134,13 +139,13 @@ class RLInputChunk(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -155,6 +160,18 @@ class RLInputChunk(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.encoded_text is UNSET:
+            del self.encoded_text
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RLListMeta")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "limit",
@@ -43,23 +47,26 @@ class RLListMeta(ResponseBody):
     """Pagination metadata for list responses
 
     Attributes:
-        limit (int | Unset): Maximum number of items returned per page Example: 20.
-        has_more (bool | Unset): Whether more items exist beyond this page Example: True.
-        next_cursor (str | Unset): Cursor to use as the 'after' parameter for the next page. Empty when has_more is
+        limit (int | None): Maximum number of items returned per page Example: 20.
+        has_more (bool | None): Whether more items exist beyond this page Example: True.
+        next_cursor (str | None): Cursor to use as the 'after' parameter for the next page. Empty when has_more is
             false. Example: 123e4567-e89b-12d3-a456-426614174000.
     """
 
-    limit: int | Unset = UNSET
-    has_more: bool | Unset = UNSET
-    next_cursor: str | Unset = UNSET
+    limit: int | None = UNSET
+    has_more: bool | None = UNSET
+    next_cursor: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        limit = self.limit
+        _limit_value: int | Unset = field_value(self, "limit")
+        limit = _limit_value
 
-        has_more = self.has_more
+        _has_more_value: bool | Unset = field_value(self, "has_more")
+        has_more = _has_more_value
 
-        next_cursor = self.next_cursor
+        _next_cursor_value: str | Unset = field_value(self, "next_cursor")
+        next_cursor = _next_cursor_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,11 +95,13 @@ class RLListMeta(ResponseBody):
         if next_cursor is not UNSET and type(next_cursor) is not str:
             check_value(next_cursor, str, "RLListMeta.next_cursor")
 
-        _instance = cls(
-            limit,
-            has_more,
-            next_cursor,
-        )
+        _instance = object.__new__(cls)
+        if limit is not UNSET:
+            _instance.limit = limit
+        if has_more is not UNSET:
+            _instance.has_more = has_more
+        if next_cursor is not UNSET:
+            _instance.next_cursor = next_cursor
 
         _instance.additional_properties = d
         return _instance
@@ -135,13 +144,13 @@ class RLListMeta(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -156,6 +165,22 @@ class RLListMeta(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.limit is UNSET:
+            del self.limit
+        if self.has_more is UNSET:
+            del self.has_more
+        if self.next_cursor is UNSET:
+            del self.next_cursor
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RLLoraConfig")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "rank",
@@ -43,22 +47,25 @@ class RLLoraConfig(ResponseBody):
     """LoRA adapter configuration
 
     Attributes:
-        rank (int | Unset): Rank of the LoRA adapter Example: 8.
-        alpha (int | Unset): Alpha of the LoRA adapter Example: 16.
-        dropout (float | Unset): Dropout of the LoRA adapter Example: 0.05.
+        rank (int | None): Rank of the LoRA adapter Example: 8.
+        alpha (int | None): Alpha of the LoRA adapter Example: 16.
+        dropout (float | None): Dropout of the LoRA adapter Example: 0.05.
     """
 
-    rank: int | Unset = UNSET
-    alpha: int | Unset = UNSET
-    dropout: float | Unset = UNSET
+    rank: int | None = UNSET
+    alpha: int | None = UNSET
+    dropout: float | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        rank = self.rank
+        _rank_value: int | Unset = field_value(self, "rank")
+        rank = _rank_value
 
-        alpha = self.alpha
+        _alpha_value: int | Unset = field_value(self, "alpha")
+        alpha = _alpha_value
 
-        dropout = self.dropout
+        _dropout_value: float | Unset = field_value(self, "dropout")
+        dropout = _dropout_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -87,11 +94,13 @@ class RLLoraConfig(ResponseBody):
         if dropout is not UNSET and type(dropout) not in (float, int):
             check_value(dropout, float, "RLLoraConfig.dropout")
 
-        _instance = cls(
-            rank,
-            alpha,
-            dropout,
-        )
+        _instance = object.__new__(cls)
+        if rank is not UNSET:
+            _instance.rank = rank
+        if alpha is not UNSET:
+            _instance.alpha = alpha
+        if dropout is not UNSET:
+            _instance.dropout = dropout
 
         _instance.additional_properties = d
         return _instance
@@ -134,13 +143,13 @@ class RLLoraConfig(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -155,6 +164,22 @@ class RLLoraConfig(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.rank is UNSET:
+            del self.rank
+        if self.alpha is UNSET:
+            del self.alpha
+        if self.dropout is UNSET:
+            del self.dropout
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,7 +14,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -43,7 +46,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "cross_entropy_params",
@@ -67,13 +71,13 @@ class RLLossConfig(ResponseBody):
     """
     Attributes:
         type_ (RLLossType):
-        cross_entropy_params (RLCrossEntropyLossParams | Unset): Cross-entropy loss parameters (currently empty).
-        grpo_params (RLGRPOLossParams | Unset):
+        cross_entropy_params (RLCrossEntropyLossParams | None): Cross-entropy loss parameters (currently empty).
+        grpo_params (RLGRPOLossParams | None):
     """
 
     type_: RLLossType
-    cross_entropy_params: RLCrossEntropyLossParams | Unset = UNSET
-    grpo_params: RLGRPOLossParams | Unset = UNSET
+    cross_entropy_params: RLCrossEntropyLossParams | None = UNSET
+    grpo_params: RLGRPOLossParams | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,19 +85,23 @@ class RLLossConfig(ResponseBody):
             _lazy_imports()
         type_: str = self.type_
 
+        _cross_entropy_params_value: RLCrossEntropyLossParams | Unset = field_value(
+            self, "cross_entropy_params"
+        )
         try:
             cross_entropy_params: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.cross_entropy_params, Unset):
-                cross_entropy_params = self.cross_entropy_params.to_dict()
+            if not isinstance(_cross_entropy_params_value, Unset):
+                cross_entropy_params = _cross_entropy_params_value.to_dict()
         except (AttributeError, TypeError):
-            cross_entropy_params = json_value(self.cross_entropy_params)
+            cross_entropy_params = json_value(_cross_entropy_params_value)
 
+        _grpo_params_value: RLGRPOLossParams | Unset = field_value(self, "grpo_params")
         try:
             grpo_params: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.grpo_params, Unset):
-                grpo_params = self.grpo_params.to_dict()
+            if not isinstance(_grpo_params_value, Unset):
+                grpo_params = _grpo_params_value.to_dict()
         except (AttributeError, TypeError):
-            grpo_params = json_value(self.grpo_params)
+            grpo_params = json_value(_grpo_params_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -122,7 +130,7 @@ class RLLossConfig(ResponseBody):
 
         try:
             _cross_entropy_params = d.pop("cross_entropy_params", UNSET)
-            cross_entropy_params: RLCrossEntropyLossParams | Unset
+            cross_entropy_params: RLCrossEntropyLossParams | None
             if isinstance(_cross_entropy_params, Unset):
                 cross_entropy_params = UNSET
             else:
@@ -135,7 +143,7 @@ class RLLossConfig(ResponseBody):
 
         try:
             _grpo_params = d.pop("grpo_params", UNSET)
-            grpo_params: RLGRPOLossParams | Unset
+            grpo_params: RLGRPOLossParams | None
             if isinstance(_grpo_params, Unset):
                 grpo_params = UNSET
             else:
@@ -144,11 +152,12 @@ class RLLossConfig(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossConfig.grpo_params") from None
 
-        _instance = cls(
-            type_,
-            cross_entropy_params,
-            grpo_params,
-        )
+        _instance = object.__new__(cls)
+        _instance.type_ = type_
+        if cross_entropy_params is not UNSET:
+            _instance.cross_entropy_params = cross_entropy_params
+        if grpo_params is not UNSET:
+            _instance.grpo_params = grpo_params
 
         _instance.additional_properties = d
         return _instance
@@ -202,13 +211,13 @@ class RLLossConfig(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -223,6 +232,20 @@ class RLLossConfig(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.cross_entropy_params is UNSET:
+            del self.cross_entropy_params
+        if self.grpo_params is UNSET:
+            del self.grpo_params
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,7 +13,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +47,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "loss_mask",
@@ -68,13 +72,13 @@ class RLLossInputs(ResponseBody):
     """
     Attributes:
         target_tokens (RLLossTargetTokens):
-        loss_mask (RLLossMask | Unset): Per-token loss mask (1=compute loss, 0=ignore)
-        grpo_inputs (RLGRPOLossInputs | Unset):
+        loss_mask (RLLossMask | None): Per-token loss mask (1=compute loss, 0=ignore)
+        grpo_inputs (RLGRPOLossInputs | None):
     """
 
     target_tokens: RLLossTargetTokens
-    loss_mask: RLLossMask | Unset = UNSET
-    grpo_inputs: RLGRPOLossInputs | Unset = UNSET
+    loss_mask: RLLossMask | None = UNSET
+    grpo_inputs: RLGRPOLossInputs | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,19 +89,21 @@ class RLLossInputs(ResponseBody):
         except (AttributeError, TypeError):
             target_tokens = json_value(self.target_tokens)
 
+        _loss_mask_value: RLLossMask | Unset = field_value(self, "loss_mask")
         try:
             loss_mask: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.loss_mask, Unset):
-                loss_mask = self.loss_mask.to_dict()
+            if not isinstance(_loss_mask_value, Unset):
+                loss_mask = _loss_mask_value.to_dict()
         except (AttributeError, TypeError):
-            loss_mask = json_value(self.loss_mask)
+            loss_mask = json_value(_loss_mask_value)
 
+        _grpo_inputs_value: RLGRPOLossInputs | Unset = field_value(self, "grpo_inputs")
         try:
             grpo_inputs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.grpo_inputs, Unset):
-                grpo_inputs = self.grpo_inputs.to_dict()
+            if not isinstance(_grpo_inputs_value, Unset):
+                grpo_inputs = _grpo_inputs_value.to_dict()
         except (AttributeError, TypeError):
-            grpo_inputs = json_value(self.grpo_inputs)
+            grpo_inputs = json_value(_grpo_inputs_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -126,7 +132,7 @@ class RLLossInputs(ResponseBody):
 
         try:
             _loss_mask = d.pop("loss_mask", UNSET)
-            loss_mask: RLLossMask | Unset
+            loss_mask: RLLossMask | None
             if isinstance(_loss_mask, Unset):
                 loss_mask = UNSET
             else:
@@ -137,7 +143,7 @@ class RLLossInputs(ResponseBody):
 
         try:
             _grpo_inputs = d.pop("grpo_inputs", UNSET)
-            grpo_inputs: RLGRPOLossInputs | Unset
+            grpo_inputs: RLGRPOLossInputs | None
             if isinstance(_grpo_inputs, Unset):
                 grpo_inputs = UNSET
             else:
@@ -146,11 +152,12 @@ class RLLossInputs(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossInputs.grpo_inputs") from None
 
-        _instance = cls(
-            target_tokens,
-            loss_mask,
-            grpo_inputs,
-        )
+        _instance = object.__new__(cls)
+        _instance.target_tokens = target_tokens
+        if loss_mask is not UNSET:
+            _instance.loss_mask = loss_mask
+        if grpo_inputs is not UNSET:
+            _instance.grpo_inputs = grpo_inputs
 
         _instance.additional_properties = d
         return _instance
@@ -209,13 +216,13 @@ class RLLossInputs(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -230,6 +237,20 @@ class RLLossInputs(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.loss_mask is UNSET:
+            del self.loss_mask
+        if self.grpo_inputs is UNSET:
+            del self.grpo_inputs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,13 +14,17 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RLLossLogprobs")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("dtype",))
 
 
@@ -38,11 +42,11 @@ class RLLossLogprobs(ResponseBody):
     """
     Attributes:
         data (list[float]): Float array of per-token log probabilities Example: [-1.2, -0.8].
-        dtype (RLDType | Unset):
+        dtype (RLDType | None):
     """
 
     data: list[float]
-    dtype: RLDType | Unset = UNSET
+    dtype: RLDType | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,9 +56,10 @@ class RLLossLogprobs(ResponseBody):
         except (AttributeError, TypeError):
             data = json_value(self.data)
 
+        _dtype_value: RLDType | Unset = field_value(self, "dtype")
         dtype: str | Unset = UNSET
-        if not isinstance(self.dtype, Unset):
-            dtype = self.dtype
+        if not isinstance(_dtype_value, Unset):
+            dtype = _dtype_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -81,7 +86,7 @@ class RLLossLogprobs(ResponseBody):
 
         try:
             _dtype = d.pop("dtype", UNSET)
-            dtype: RLDType | Unset
+            dtype: RLDType | None
             if isinstance(_dtype, Unset):
                 dtype = UNSET
             else:
@@ -90,10 +95,10 @@ class RLLossLogprobs(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossLogprobs.dtype") from None
 
-        _instance = cls(
-            data,
-            dtype,
-        )
+        _instance = object.__new__(cls)
+        _instance.data = data
+        if dtype is not UNSET:
+            _instance.dtype = dtype
 
         _instance.additional_properties = d
         return _instance
@@ -132,13 +137,13 @@ class RLLossLogprobs(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -153,6 +158,18 @@ class RLLossLogprobs(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.dtype is UNSET:
+            del self.dtype
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

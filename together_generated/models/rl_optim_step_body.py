@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +42,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "learning_rate",
@@ -61,25 +65,29 @@ _FIELDS: frozenset[str] = frozenset(
 class RLOptimStepBody(ResponseBody):
     """
     Attributes:
-        learning_rate (float | Unset): Learning rate for this step. Example: 0.0001.
-        adamw_params (RLAdamWOptimizerParams | Unset): AdamW optimizer parameters
+        learning_rate (float | None): Learning rate for this step. Example: 0.0001.
+        adamw_params (RLAdamWOptimizerParams | None): AdamW optimizer parameters
     """
 
-    learning_rate: float | Unset = UNSET
-    adamw_params: RLAdamWOptimizerParams | Unset = UNSET
+    learning_rate: float | None = UNSET
+    adamw_params: RLAdamWOptimizerParams | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        learning_rate = self.learning_rate
+        _learning_rate_value: float | Unset = field_value(self, "learning_rate")
+        learning_rate = _learning_rate_value
 
+        _adamw_params_value: RLAdamWOptimizerParams | Unset = field_value(
+            self, "adamw_params"
+        )
         try:
             adamw_params: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.adamw_params, Unset):
-                adamw_params = self.adamw_params.to_dict()
+            if not isinstance(_adamw_params_value, Unset):
+                adamw_params = _adamw_params_value.to_dict()
         except (AttributeError, TypeError):
-            adamw_params = json_value(self.adamw_params)
+            adamw_params = json_value(_adamw_params_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -102,7 +110,7 @@ class RLOptimStepBody(ResponseBody):
 
         try:
             _adamw_params = d.pop("adamw_params", UNSET)
-            adamw_params: RLAdamWOptimizerParams | Unset
+            adamw_params: RLAdamWOptimizerParams | None
             if isinstance(_adamw_params, Unset):
                 adamw_params = UNSET
             else:
@@ -111,10 +119,11 @@ class RLOptimStepBody(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLOptimStepBody.adamw_params") from None
 
-        _instance = cls(
-            learning_rate,
-            adamw_params,
-        )
+        _instance = object.__new__(cls)
+        if learning_rate is not UNSET:
+            _instance.learning_rate = learning_rate
+        if adamw_params is not UNSET:
+            _instance.adamw_params = adamw_params
 
         _instance.additional_properties = d
         return _instance
@@ -161,13 +170,13 @@ class RLOptimStepBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -182,6 +191,20 @@ class RLOptimStepBody(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.learning_rate is UNSET:
+            del self.learning_rate
+        if self.adamw_params is UNSET:
+            del self.adamw_params
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

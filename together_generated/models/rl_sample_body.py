@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "sampling_params",
@@ -65,13 +69,13 @@ class RLSampleBody(ResponseBody):
     """
     Attributes:
         prompts (list[RLModelInput]): Input prompts as tokenized chunks
-        sampling_params (RLSamplingParams | Unset):
-        num_samples (int | Unset): Number of completions to generate per prompt Example: 1.
+        sampling_params (RLSamplingParams | None):
+        num_samples (int | None): Number of completions to generate per prompt Example: 1.
     """
 
     prompts: list[RLModelInput]
-    sampling_params: RLSamplingParams | Unset = UNSET
-    num_samples: int | Unset = UNSET
+    sampling_params: RLSamplingParams | None = UNSET
+    num_samples: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,14 +91,18 @@ class RLSampleBody(ResponseBody):
         except (AttributeError, TypeError):
             prompts = json_value(self.prompts)
 
+        _sampling_params_value: RLSamplingParams | Unset = field_value(
+            self, "sampling_params"
+        )
         try:
             sampling_params: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.sampling_params, Unset):
-                sampling_params = self.sampling_params.to_dict()
+            if not isinstance(_sampling_params_value, Unset):
+                sampling_params = _sampling_params_value.to_dict()
         except (AttributeError, TypeError):
-            sampling_params = json_value(self.sampling_params)
+            sampling_params = json_value(_sampling_params_value)
 
-        num_samples = self.num_samples
+        _num_samples_value: int | Unset = field_value(self, "num_samples")
+        num_samples = _num_samples_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -133,7 +141,7 @@ class RLSampleBody(ResponseBody):
 
         try:
             _sampling_params = d.pop("sampling_params", UNSET)
-            sampling_params: RLSamplingParams | Unset
+            sampling_params: RLSamplingParams | None
             if isinstance(_sampling_params, Unset):
                 sampling_params = UNSET
             else:
@@ -146,11 +154,12 @@ class RLSampleBody(ResponseBody):
         if num_samples is not UNSET and type(num_samples) is not int:
             check_value(num_samples, int, "RLSampleBody.num_samples")
 
-        _instance = cls(
-            prompts,
-            sampling_params,
-            num_samples,
-        )
+        _instance = object.__new__(cls)
+        _instance.prompts = prompts
+        if sampling_params is not UNSET:
+            _instance.sampling_params = sampling_params
+        if num_samples is not UNSET:
+            _instance.num_samples = num_samples
 
         _instance.additional_properties = d
         return _instance
@@ -208,13 +217,13 @@ class RLSampleBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -229,6 +238,20 @@ class RLSampleBody(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.sampling_params is UNSET:
+            del self.sampling_params
+        if self.num_samples is UNSET:
+            del self.num_samples
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

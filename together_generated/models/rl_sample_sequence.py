@@ -14,13 +14,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RLSampleSequence")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "logprobs",
@@ -45,13 +49,13 @@ class RLSampleSequence(ResponseBody):
 
     Attributes:
         tokens (list[str]): Generated token IDs Example: ['123', '456', '789'].
-        logprobs (list[float] | Unset): Log probabilities for each generated token Example: [-0.5, -1.2, -0.3].
-        stop_reason (str | Unset): Reason for stopping generation Example: length.
+        logprobs (list[float] | None): Log probabilities for each generated token Example: [-0.5, -1.2, -0.3].
+        stop_reason (str | None): Reason for stopping generation Example: length.
     """
 
     tokens: list[str]
-    logprobs: list[float] | Unset = UNSET
-    stop_reason: str | Unset = UNSET
+    logprobs: list[float] | None = UNSET
+    stop_reason: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,15 +65,17 @@ class RLSampleSequence(ResponseBody):
         except (AttributeError, TypeError):
             tokens = json_value(self.tokens)
 
+        _logprobs_value: list[float] | Unset = field_value(self, "logprobs")
         try:
             logprobs: list[float] | Unset = UNSET
-            if not isinstance(self.logprobs, Unset):
-                logprobs = self.logprobs
+            if not isinstance(_logprobs_value, Unset):
+                logprobs = _logprobs_value
 
         except (AttributeError, TypeError):
-            logprobs = json_value(self.logprobs)
+            logprobs = json_value(_logprobs_value)
 
-        stop_reason = self.stop_reason
+        _stop_reason_value: str | Unset = field_value(self, "stop_reason")
+        stop_reason = _stop_reason_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -108,11 +114,12 @@ class RLSampleSequence(ResponseBody):
         if stop_reason is not UNSET and type(stop_reason) is not str:
             check_value(stop_reason, str, "RLSampleSequence.stop_reason")
 
-        _instance = cls(
-            tokens,
-            logprobs,
-            stop_reason,
-        )
+        _instance = object.__new__(cls)
+        _instance.tokens = tokens
+        if logprobs is not UNSET:
+            _instance.logprobs = logprobs
+        if stop_reason is not UNSET:
+            _instance.stop_reason = stop_reason
 
         _instance.additional_properties = d
         return _instance
@@ -154,13 +161,13 @@ class RLSampleSequence(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -175,6 +182,20 @@ class RLSampleSequence(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.logprobs is UNSET:
+            del self.logprobs
+        if self.stop_reason is UNSET:
+            del self.stop_reason
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,13 +14,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RLSamplingParams")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "max_tokens",
@@ -50,40 +54,46 @@ _FIELDS: frozenset[str] = frozenset(
 class RLSamplingParams(ResponseBody):
     """
     Attributes:
-        max_tokens (int | Unset): Maximum number of tokens to generate per completion Example: 100.
-        temperature (float | Unset): Sampling temperature Example: 1.
-        top_p (float | Unset): Nucleus sampling probability threshold Example: 1.
-        top_k (int | Unset): Top-k sampling limit Example: -1.
-        stop (list[str] | Unset): Generation stops when any of these strings is produced Example: ['\\n', 'END'].
-        seed (str | Unset): Random seed for reproducibility Example: 42.
+        max_tokens (int | None): Maximum number of tokens to generate per completion Example: 100.
+        temperature (float | None): Sampling temperature Example: 1.
+        top_p (float | None): Nucleus sampling probability threshold Example: 1.
+        top_k (int | None): Top-k sampling limit Example: -1.
+        stop (list[str] | None): Generation stops when any of these strings is produced Example: ['\\n', 'END'].
+        seed (str | None): Random seed for reproducibility Example: 42.
     """
 
-    max_tokens: int | Unset = UNSET
-    temperature: float | Unset = UNSET
-    top_p: float | Unset = UNSET
-    top_k: int | Unset = UNSET
-    stop: list[str] | Unset = UNSET
-    seed: str | Unset = UNSET
+    max_tokens: int | None = UNSET
+    temperature: float | None = UNSET
+    top_p: float | None = UNSET
+    top_k: int | None = UNSET
+    stop: list[str] | None = UNSET
+    seed: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        max_tokens = self.max_tokens
+        _max_tokens_value: int | Unset = field_value(self, "max_tokens")
+        max_tokens = _max_tokens_value
 
-        temperature = self.temperature
+        _temperature_value: float | Unset = field_value(self, "temperature")
+        temperature = _temperature_value
 
-        top_p = self.top_p
+        _top_p_value: float | Unset = field_value(self, "top_p")
+        top_p = _top_p_value
 
-        top_k = self.top_k
+        _top_k_value: int | Unset = field_value(self, "top_k")
+        top_k = _top_k_value
 
+        _stop_value: list[str] | Unset = field_value(self, "stop")
         try:
             stop: list[str] | Unset = UNSET
-            if not isinstance(self.stop, Unset):
-                stop = self.stop
+            if not isinstance(_stop_value, Unset):
+                stop = _stop_value
 
         except (AttributeError, TypeError):
-            stop = json_value(self.stop)
+            stop = json_value(_stop_value)
 
-        seed = self.seed
+        _seed_value: str | Unset = field_value(self, "seed")
+        seed = _seed_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -134,14 +144,19 @@ class RLSamplingParams(ResponseBody):
         if seed is not UNSET and type(seed) is not str:
             check_value(seed, str, "RLSamplingParams.seed")
 
-        _instance = cls(
-            max_tokens,
-            temperature,
-            top_p,
-            top_k,
-            stop,
-            seed,
-        )
+        _instance = object.__new__(cls)
+        if max_tokens is not UNSET:
+            _instance.max_tokens = max_tokens
+        if temperature is not UNSET:
+            _instance.temperature = temperature
+        if top_p is not UNSET:
+            _instance.top_p = top_p
+        if top_k is not UNSET:
+            _instance.top_k = top_k
+        if stop is not UNSET:
+            _instance.stop = stop
+        if seed is not UNSET:
+            _instance.seed = seed
 
         _instance.additional_properties = d
         return _instance
@@ -193,13 +208,13 @@ class RLSamplingParams(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -214,6 +229,28 @@ class RLSamplingParams(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.max_tokens is UNSET:
+            del self.max_tokens
+        if self.temperature is UNSET:
+            del self.temperature
+        if self.top_p is UNSET:
+            del self.top_p
+        if self.top_k is UNSET:
+            del self.top_k
+        if self.stop is UNSET:
+            del self.stop
+        if self.seed is UNSET:
+            del self.seed
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +40,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "resume_from_checkpoint_id",
@@ -61,14 +65,14 @@ class RLStartTrainingSessionRequest(ResponseBody):
     """
     Attributes:
         base_model (str): Base model to use for the training session Example: meta-llama/Meta-Llama-3-8B-Instruct.
-        resume_from_checkpoint_id (str | Unset): Checkpoint ID to resume from Example:
+        resume_from_checkpoint_id (str | None): Checkpoint ID to resume from Example:
             123e4567-e89b-12d3-a456-426614174000.
-        lora_config (RLLoraConfig | Unset): LoRA adapter configuration
+        lora_config (RLLoraConfig | None): LoRA adapter configuration
     """
 
     base_model: str
-    resume_from_checkpoint_id: str | Unset = UNSET
-    lora_config: RLLoraConfig | Unset = UNSET
+    resume_from_checkpoint_id: str | None = UNSET
+    lora_config: RLLoraConfig | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,14 +80,18 @@ class RLStartTrainingSessionRequest(ResponseBody):
             _lazy_imports()
         base_model = self.base_model
 
-        resume_from_checkpoint_id = self.resume_from_checkpoint_id
+        _resume_from_checkpoint_id_value: str | Unset = field_value(
+            self, "resume_from_checkpoint_id"
+        )
+        resume_from_checkpoint_id = _resume_from_checkpoint_id_value
 
+        _lora_config_value: RLLoraConfig | Unset = field_value(self, "lora_config")
         try:
             lora_config: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.lora_config, Unset):
-                lora_config = self.lora_config.to_dict()
+            if not isinstance(_lora_config_value, Unset):
+                lora_config = _lora_config_value.to_dict()
         except (AttributeError, TypeError):
-            lora_config = json_value(self.lora_config)
+            lora_config = json_value(_lora_config_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -121,7 +129,7 @@ class RLStartTrainingSessionRequest(ResponseBody):
 
         try:
             _lora_config = d.pop("lora_config", UNSET)
-            lora_config: RLLoraConfig | Unset
+            lora_config: RLLoraConfig | None
             if isinstance(_lora_config, Unset):
                 lora_config = UNSET
             else:
@@ -132,11 +140,12 @@ class RLStartTrainingSessionRequest(ResponseBody):
                 exc, "RLStartTrainingSessionRequest.lora_config"
             ) from None
 
-        _instance = cls(
-            base_model,
-            resume_from_checkpoint_id,
-            lora_config,
-        )
+        _instance = object.__new__(cls)
+        _instance.base_model = base_model
+        if resume_from_checkpoint_id is not UNSET:
+            _instance.resume_from_checkpoint_id = resume_from_checkpoint_id
+        if lora_config is not UNSET:
+            _instance.lora_config = lora_config
 
         _instance.additional_properties = d
         return _instance
@@ -187,13 +196,13 @@ class RLStartTrainingSessionRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -208,6 +217,20 @@ class RLStartTrainingSessionRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.resume_from_checkpoint_id is UNSET:
+            del self.resume_from_checkpoint_id
+        if self.lora_config is UNSET:
+            del self.lora_config
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +52,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "output",
@@ -76,14 +80,14 @@ class RLTrainingCheckpointOperation(ResponseBody):
     Attributes:
         id (str): Operation ID Example: 550e8400-e29b-41d4-a716-446655440000.
         status (RLTrainingOperationStatus):
-        output (RLTrainingCheckpointResult | Unset): Result of a save training checkpoint operation
-        error (RLTrainingOperationError | Unset): Error details for a failed training operation
+        output (RLTrainingCheckpointResult | None): Result of a save training checkpoint operation
+        error (RLTrainingOperationError | None): Error details for a failed training operation
     """
 
     id: str
     status: RLTrainingOperationStatus
-    output: RLTrainingCheckpointResult | Unset = UNSET
-    error: RLTrainingOperationError | Unset = UNSET
+    output: RLTrainingCheckpointResult | None = UNSET
+    error: RLTrainingOperationError | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,19 +97,21 @@ class RLTrainingCheckpointOperation(ResponseBody):
 
         status: str = self.status
 
+        _output_value: RLTrainingCheckpointResult | Unset = field_value(self, "output")
         try:
             output: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.output, Unset):
-                output = self.output.to_dict()
+            if not isinstance(_output_value, Unset):
+                output = _output_value.to_dict()
         except (AttributeError, TypeError):
-            output = json_value(self.output)
+            output = json_value(_output_value)
 
+        _error_value: RLTrainingOperationError | Unset = field_value(self, "error")
         try:
             error: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.error, Unset):
-                error = self.error.to_dict()
+            if not isinstance(_error_value, Unset):
+                error = _error_value.to_dict()
         except (AttributeError, TypeError):
-            error = json_value(self.error)
+            error = json_value(_error_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -139,7 +145,7 @@ class RLTrainingCheckpointOperation(ResponseBody):
 
         try:
             _output = d.pop("output", UNSET)
-            output: RLTrainingCheckpointResult | Unset
+            output: RLTrainingCheckpointResult | None
             if isinstance(_output, Unset):
                 output = UNSET
             else:
@@ -150,7 +156,7 @@ class RLTrainingCheckpointOperation(ResponseBody):
 
         try:
             _error = d.pop("error", UNSET)
-            error: RLTrainingOperationError | Unset
+            error: RLTrainingOperationError | None
             if isinstance(_error, Unset):
                 error = UNSET
             else:
@@ -159,12 +165,13 @@ class RLTrainingCheckpointOperation(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingCheckpointOperation.error") from None
 
-        _instance = cls(
-            id,
-            status,
-            output,
-            error,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.status = status
+        if output is not UNSET:
+            _instance.output = output
+        if error is not UNSET:
+            _instance.error = error
 
         _instance.additional_properties = d
         return _instance
@@ -222,13 +229,13 @@ class RLTrainingCheckpointOperation(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -243,6 +250,20 @@ class RLTrainingCheckpointOperation(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.output is UNSET:
+            del self.output
+        if self.error is UNSET:
+            del self.error
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RLTrainingOperationError")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "code",
@@ -46,20 +50,22 @@ class RLTrainingOperationError(ResponseBody):
     """Error details for a failed training operation
 
     Attributes:
-        code (RLTrainingOperationErrorCode | Unset):
-        message (str | Unset): Human-readable error message Example: Operation timed out.
+        code (RLTrainingOperationErrorCode | None):
+        message (str | None): Human-readable error message Example: Operation timed out.
     """
 
-    code: RLTrainingOperationErrorCode | Unset = UNSET
-    message: str | Unset = UNSET
+    code: RLTrainingOperationErrorCode | None = UNSET
+    message: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        _code_value: RLTrainingOperationErrorCode | Unset = field_value(self, "code")
         code: str | Unset = UNSET
-        if not isinstance(self.code, Unset):
-            code = self.code
+        if not isinstance(_code_value, Unset):
+            code = _code_value
 
-        message = self.message
+        _message_value: str | Unset = field_value(self, "message")
+        message = _message_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -76,7 +82,7 @@ class RLTrainingOperationError(ResponseBody):
         d = dict(src_dict)
         try:
             _code = d.pop("code", UNSET)
-            code: RLTrainingOperationErrorCode | Unset
+            code: RLTrainingOperationErrorCode | None
             if isinstance(_code, Unset):
                 code = UNSET
             else:
@@ -89,10 +95,11 @@ class RLTrainingOperationError(ResponseBody):
         if message is not UNSET and type(message) is not str:
             check_value(message, str, "RLTrainingOperationError.message")
 
-        _instance = cls(
-            code,
-            message,
-        )
+        _instance = object.__new__(cls)
+        if code is not UNSET:
+            _instance.code = code
+        if message is not UNSET:
+            _instance.message = message
 
         _instance.additional_properties = d
         return _instance
@@ -132,13 +139,13 @@ class RLTrainingOperationError(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -153,6 +160,20 @@ class RLTrainingOperationError(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.code is UNSET:
+            del self.code
+        if self.message is UNSET:
+            del self.message
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -19,9 +19,12 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
     lenient_datetime,
+    model_state,
     parse_datetime,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -52,7 +55,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("resume_from_checkpoint_id",))
 
 
@@ -88,7 +92,7 @@ class RLTrainingSession(ResponseBody):
         updated_at (datetime.datetime): Timestamp when the training session was last updated Example:
             2026-01-02T00:00:05Z.
         lora_config (RLLoraConfig): LoRA adapter configuration
-        resume_from_checkpoint_id (str | Unset): Checkpoint ID this session was resumed from Example:
+        resume_from_checkpoint_id (str | None): Checkpoint ID this session was resumed from Example:
             123e4567-e89b-12d3-a456-426614174000.
     """
 
@@ -101,7 +105,7 @@ class RLTrainingSession(ResponseBody):
     updated_at: datetime.datetime
     lora_config: RLLoraConfig
     step: str = "0"
-    resume_from_checkpoint_id: str | Unset = UNSET
+    resume_from_checkpoint_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -150,7 +154,10 @@ class RLTrainingSession(ResponseBody):
         except (AttributeError, TypeError):
             lora_config = json_value(self.lora_config)
 
-        resume_from_checkpoint_id = self.resume_from_checkpoint_id
+        _resume_from_checkpoint_id_value: str | Unset = field_value(
+            self, "resume_from_checkpoint_id"
+        )
+        resume_from_checkpoint_id = _resume_from_checkpoint_id_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -266,18 +273,18 @@ class RLTrainingSession(ResponseBody):
                 "RLTrainingSession.resume_from_checkpoint_id",
             )
 
-        _instance = cls(
-            id,
-            status,
-            base_model,
-            inference_checkpoints,
-            training_checkpoints,
-            created_at,
-            updated_at,
-            lora_config,
-            step,
-            resume_from_checkpoint_id,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.status = status
+        _instance.base_model = base_model
+        _instance.inference_checkpoints = inference_checkpoints
+        _instance.training_checkpoints = training_checkpoints
+        _instance.created_at = created_at
+        _instance.updated_at = updated_at
+        _instance.lora_config = lora_config
+        _instance.step = step
+        if resume_from_checkpoint_id is not UNSET:
+            _instance.resume_from_checkpoint_id = resume_from_checkpoint_id
 
         _instance.additional_properties = d
         return _instance
@@ -367,13 +374,13 @@ class RLTrainingSession(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -388,6 +395,18 @@ class RLTrainingSession(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.resume_from_checkpoint_id is UNSET:
+            del self.resume_from_checkpoint_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

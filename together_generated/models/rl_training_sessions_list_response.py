@@ -13,7 +13,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +43,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "data",
@@ -63,35 +67,37 @@ class RLTrainingSessionsListResponse(ResponseBody):
     """Paginated list of training sessions
 
     Attributes:
-        data (list[RLTrainingSession] | Unset): List of training sessions
-        meta (RLListMeta | Unset): Pagination metadata for list responses
+        data (list[RLTrainingSession] | None): List of training sessions
+        meta (RLListMeta | None): Pagination metadata for list responses
     """
 
-    data: list[RLTrainingSession] | Unset = UNSET
-    meta: RLListMeta | Unset = UNSET
+    data: list[RLTrainingSession] | None = UNSET
+    meta: RLListMeta | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _data_value: list[RLTrainingSession] | Unset = field_value(self, "data")
         try:
             data: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.data, Unset):
+            if not isinstance(_data_value, Unset):
                 data_item_list: list[dict[str, Any]] = []
-                for data_item_data in self.data:
+                for data_item_data in _data_value:
                     data_item = data_item_data.to_dict()
                     data_item_list.append(data_item)
                 data = data_item_list
 
         except (AttributeError, TypeError):
-            data = json_value(self.data)
+            data = json_value(_data_value)
 
+        _meta_value: RLListMeta | Unset = field_value(self, "meta")
         try:
             meta: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.meta, Unset):
-                meta = self.meta.to_dict()
+            if not isinstance(_meta_value, Unset):
+                meta = _meta_value.to_dict()
         except (AttributeError, TypeError):
-            meta = json_value(self.meta)
+            meta = json_value(_meta_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -110,7 +116,7 @@ class RLTrainingSessionsListResponse(ResponseBody):
         d = dict(src_dict)
         try:
             _data = d.pop("data", UNSET)
-            data: list[RLTrainingSession] | Unset = UNSET
+            data: list[RLTrainingSession] | None = UNSET
             if _data is not UNSET:
                 if not isinstance(_data, list):
                     raise TypeError(f"expected a list, got {type(_data).__name__}")
@@ -128,7 +134,7 @@ class RLTrainingSessionsListResponse(ResponseBody):
 
         try:
             _meta = d.pop("meta", UNSET)
-            meta: RLListMeta | Unset
+            meta: RLListMeta | None
             if isinstance(_meta, Unset):
                 meta = UNSET
             else:
@@ -137,10 +143,11 @@ class RLTrainingSessionsListResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSessionsListResponse.meta") from None
 
-        _instance = cls(
-            data,
-            meta,
-        )
+        _instance = object.__new__(cls)
+        if data is not UNSET:
+            _instance.data = data
+        if meta is not UNSET:
+            _instance.meta = meta
 
         _instance.additional_properties = d
         return _instance
@@ -200,13 +207,13 @@ class RLTrainingSessionsListResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -221,6 +228,20 @@ class RLTrainingSessionsListResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.data is UNSET:
+            del self.data
+        if self.meta is UNSET:
+            del self.meta
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -241,7 +262,7 @@ class RLTrainingSessionsListResponse(ResponseBody):
     # Added by this project's templates: a list response is iterable over `data` and has
     # its length, so `for x in client.things.list()` and `.list().data` both work.
     def __iter__(self) -> Iterator[RLTrainingSession]:
-        return iter(() if isinstance(self.data, Unset) else self.data)
+        return iter(() if self.data is None else self.data)
 
     def __len__(self) -> int:
-        return 0 if isinstance(self.data, Unset) else len(self.data)
+        return 0 if self.data is None else len(self.data)

@@ -13,7 +13,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +43,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("reference_logprobs",))
 
 
@@ -60,12 +64,12 @@ class RLGRPOLossInputs(ResponseBody):
     Attributes:
         advantages (RLLossAdvantages):
         generator_logprobs (RLLossLogprobs):
-        reference_logprobs (RLLossLogprobs | Unset):
+        reference_logprobs (RLLossLogprobs | None):
     """
 
     advantages: RLLossAdvantages
     generator_logprobs: RLLossLogprobs
-    reference_logprobs: RLLossLogprobs | Unset = UNSET
+    reference_logprobs: RLLossLogprobs | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,12 +85,15 @@ class RLGRPOLossInputs(ResponseBody):
         except (AttributeError, TypeError):
             generator_logprobs = json_value(self.generator_logprobs)
 
+        _reference_logprobs_value: RLLossLogprobs | Unset = field_value(
+            self, "reference_logprobs"
+        )
         try:
             reference_logprobs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.reference_logprobs, Unset):
-                reference_logprobs = self.reference_logprobs.to_dict()
+            if not isinstance(_reference_logprobs_value, Unset):
+                reference_logprobs = _reference_logprobs_value.to_dict()
         except (AttributeError, TypeError):
-            reference_logprobs = json_value(self.reference_logprobs)
+            reference_logprobs = json_value(_reference_logprobs_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -120,7 +127,7 @@ class RLGRPOLossInputs(ResponseBody):
 
         try:
             _reference_logprobs = d.pop("reference_logprobs", UNSET)
-            reference_logprobs: RLLossLogprobs | Unset
+            reference_logprobs: RLLossLogprobs | None
             if isinstance(_reference_logprobs, Unset):
                 reference_logprobs = UNSET
             else:
@@ -129,11 +136,11 @@ class RLGRPOLossInputs(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
 
-        _instance = cls(
-            advantages,
-            generator_logprobs,
-            reference_logprobs,
-        )
+        _instance = object.__new__(cls)
+        _instance.advantages = advantages
+        _instance.generator_logprobs = generator_logprobs
+        if reference_logprobs is not UNSET:
+            _instance.reference_logprobs = reference_logprobs
 
         _instance.additional_properties = d
         return _instance
@@ -191,13 +198,13 @@ class RLGRPOLossInputs(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -212,6 +219,18 @@ class RLGRPOLossInputs(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.reference_logprobs is UNSET:
+            del self.reference_logprobs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

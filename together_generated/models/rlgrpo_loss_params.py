@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="RLGRPOLossParams")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "clip_low",
@@ -49,28 +53,34 @@ _FIELDS: frozenset[str] = frozenset(
 class RLGRPOLossParams(ResponseBody):
     """
     Attributes:
-        clip_low (float | Unset): Lower clip bound for importance ratio Example: 0.2.
-        clip_high (float | Unset): Upper clip bound for importance ratio Example: 0.28.
-        beta (float | Unset): KL penalty coefficient Example: 0.1.
-        agg_type (RLGRPOLossAggregationType | Unset):
+        clip_low (float | None): Lower clip bound for importance ratio Example: 0.2.
+        clip_high (float | None): Upper clip bound for importance ratio Example: 0.28.
+        beta (float | None): KL penalty coefficient Example: 0.1.
+        agg_type (RLGRPOLossAggregationType | None):
     """
 
-    clip_low: float | Unset = UNSET
-    clip_high: float | Unset = UNSET
-    beta: float | Unset = UNSET
-    agg_type: RLGRPOLossAggregationType | Unset = UNSET
+    clip_low: float | None = UNSET
+    clip_high: float | None = UNSET
+    beta: float | None = UNSET
+    agg_type: RLGRPOLossAggregationType | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        clip_low = self.clip_low
+        _clip_low_value: float | Unset = field_value(self, "clip_low")
+        clip_low = _clip_low_value
 
-        clip_high = self.clip_high
+        _clip_high_value: float | Unset = field_value(self, "clip_high")
+        clip_high = _clip_high_value
 
-        beta = self.beta
+        _beta_value: float | Unset = field_value(self, "beta")
+        beta = _beta_value
 
+        _agg_type_value: RLGRPOLossAggregationType | Unset = field_value(
+            self, "agg_type"
+        )
         agg_type: str | Unset = UNSET
-        if not isinstance(self.agg_type, Unset):
-            agg_type = self.agg_type
+        if not isinstance(_agg_type_value, Unset):
+            agg_type = _agg_type_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -103,7 +113,7 @@ class RLGRPOLossParams(ResponseBody):
 
         try:
             _agg_type = d.pop("agg_type", UNSET)
-            agg_type: RLGRPOLossAggregationType | Unset
+            agg_type: RLGRPOLossAggregationType | None
             if isinstance(_agg_type, Unset):
                 agg_type = UNSET
             else:
@@ -112,12 +122,15 @@ class RLGRPOLossParams(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossParams.agg_type") from None
 
-        _instance = cls(
-            clip_low,
-            clip_high,
-            beta,
-            agg_type,
-        )
+        _instance = object.__new__(cls)
+        if clip_low is not UNSET:
+            _instance.clip_low = clip_low
+        if clip_high is not UNSET:
+            _instance.clip_high = clip_high
+        if beta is not UNSET:
+            _instance.beta = beta
+        if agg_type is not UNSET:
+            _instance.agg_type = agg_type
 
         _instance.additional_properties = d
         return _instance
@@ -163,13 +176,13 @@ class RLGRPOLossParams(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -184,6 +197,24 @@ class RLGRPOLossParams(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.clip_low is UNSET:
+            del self.clip_low
+        if self.clip_high is UNSET:
+            del self.clip_high
+        if self.beta is UNSET:
+            del self.beta
+        if self.agg_type is UNSET:
+            del self.agg_type
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -19,12 +19,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="SecretResponseItem")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "created_at",
@@ -58,42 +62,50 @@ _FIELDS: frozenset[str] = frozenset(
 class SecretResponseItem(ResponseBody):
     """
     Attributes:
-        created_at (str | Unset): CreatedAt is the ISO8601 timestamp when this secret was created
-        created_by (str | Unset): CreatedBy is the identifier of the user who created this secret
-        description (str | Unset): Description is a human-readable description of the secret's purpose
-        id (str | Unset): ID is the unique identifier for this secret
-        last_updated_by (str | Unset): LastUpdatedBy is the identifier of the user who last updated this secret
-        name (str | Unset): Name is the name/key of the secret
-        object_ (Literal['secret'] | Unset): The object type, which is always `secret`.
-        updated_at (str | Unset): UpdatedAt is the ISO8601 timestamp when this secret was last updated
+        created_at (str | None): CreatedAt is the ISO8601 timestamp when this secret was created
+        created_by (str | None): CreatedBy is the identifier of the user who created this secret
+        description (str | None): Description is a human-readable description of the secret's purpose
+        id (str | None): ID is the unique identifier for this secret
+        last_updated_by (str | None): LastUpdatedBy is the identifier of the user who last updated this secret
+        name (str | None): Name is the name/key of the secret
+        object_ (Literal['secret'] | None): The object type, which is always `secret`.
+        updated_at (str | None): UpdatedAt is the ISO8601 timestamp when this secret was last updated
     """
 
-    created_at: str | Unset = UNSET
-    created_by: str | Unset = UNSET
-    description: str | Unset = UNSET
-    id: str | Unset = UNSET
-    last_updated_by: str | Unset = UNSET
-    name: str | Unset = UNSET
-    object_: Literal["secret"] | Unset = UNSET
-    updated_at: str | Unset = UNSET
+    created_at: str | None = UNSET
+    created_by: str | None = UNSET
+    description: str | None = UNSET
+    id: str | None = UNSET
+    last_updated_by: str | None = UNSET
+    name: str | None = UNSET
+    object_: Literal["secret"] | None = UNSET
+    updated_at: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        created_at = self.created_at
+        _created_at_value: str | Unset = field_value(self, "created_at")
+        created_at = _created_at_value
 
-        created_by = self.created_by
+        _created_by_value: str | Unset = field_value(self, "created_by")
+        created_by = _created_by_value
 
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
-        id = self.id
+        _id_value: str | Unset = field_value(self, "id")
+        id = _id_value
 
-        last_updated_by = self.last_updated_by
+        _last_updated_by_value: str | Unset = field_value(self, "last_updated_by")
+        last_updated_by = _last_updated_by_value
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
-        object_ = self.object_
+        _object__value: Literal["secret"] | Unset = field_value(self, "object_")
+        object_ = _object__value
 
-        updated_at = self.updated_at
+        _updated_at_value: str | Unset = field_value(self, "updated_at")
+        updated_at = _updated_at_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -155,16 +167,23 @@ class SecretResponseItem(ResponseBody):
         if updated_at is not UNSET and type(updated_at) is not str:
             check_value(updated_at, str, "SecretResponseItem.updated_at")
 
-        _instance = cls(
-            created_at,
-            created_by,
-            description,
-            id,
-            last_updated_by,
-            name,
-            object_,
-            updated_at,
-        )
+        _instance = object.__new__(cls)
+        if created_at is not UNSET:
+            _instance.created_at = created_at
+        if created_by is not UNSET:
+            _instance.created_by = created_by
+        if description is not UNSET:
+            _instance.description = description
+        if id is not UNSET:
+            _instance.id = id
+        if last_updated_by is not UNSET:
+            _instance.last_updated_by = last_updated_by
+        if name is not UNSET:
+            _instance.name = name
+        if object_ is not UNSET:
+            _instance.object_ = object_
+        if updated_at is not UNSET:
+            _instance.updated_at = updated_at
 
         _instance.additional_properties = d
         return _instance
@@ -222,13 +241,13 @@ class SecretResponseItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -243,6 +262,32 @@ class SecretResponseItem(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.created_at is UNSET:
+            del self.created_at
+        if self.created_by is UNSET:
+            del self.created_by
+        if self.description is UNSET:
+            del self.description
+        if self.id is UNSET:
+            del self.id
+        if self.last_updated_by is UNSET:
+            del self.last_updated_by
+        if self.name is UNSET:
+            del self.name
+        if self.object_ is UNSET:
+            del self.object_
+        if self.updated_at is UNSET:
+            del self.updated_at
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,7 +13,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +49,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "errors",
@@ -68,22 +72,25 @@ _FIELDS: frozenset[str] = frozenset(
 class SessionListResponse(ResponseBody):
     """
     Attributes:
-        errors (list[SessionListResponseErrorsItemType1 | str] | Unset):
-        data (SessionListResponseData | Unset):
+        errors (list[SessionListResponseErrorsItemType1 | str] | None):
+        data (SessionListResponseData | None):
     """
 
-    errors: list[SessionListResponseErrorsItemType1 | str] | Unset = UNSET
-    data: SessionListResponseData | Unset = UNSET
+    errors: list[SessionListResponseErrorsItemType1 | str] | None = UNSET
+    data: SessionListResponseData | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _errors_value: list[SessionListResponseErrorsItemType1 | str] | Unset = (
+            field_value(self, "errors")
+        )
         try:
             errors: list[dict[str, Any] | str] | Unset = UNSET
-            if not isinstance(self.errors, Unset):
+            if not isinstance(_errors_value, Unset):
                 errors_item_list: list[dict[str, Any] | str] = []
-                for errors_item_data in self.errors:
+                for errors_item_data in _errors_value:
                     errors_item: dict[str, Any] | str
                     if isinstance(errors_item_data, SessionListResponseErrorsItemType1):
                         errors_item = errors_item_data.to_dict()
@@ -93,14 +100,15 @@ class SessionListResponse(ResponseBody):
                 errors = errors_item_list
 
         except (AttributeError, TypeError):
-            errors = json_value(self.errors)
+            errors = json_value(_errors_value)
 
+        _data_value: SessionListResponseData | Unset = field_value(self, "data")
         try:
             data: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.data, Unset):
-                data = self.data.to_dict()
+            if not isinstance(_data_value, Unset):
+                data = _data_value.to_dict()
         except (AttributeError, TypeError):
-            data = json_value(self.data)
+            data = json_value(_data_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -119,7 +127,7 @@ class SessionListResponse(ResponseBody):
         d = dict(src_dict)
         try:
             _errors = d.pop("errors", UNSET)
-            errors: list[SessionListResponseErrorsItemType1 | str] | Unset = UNSET
+            errors: list[SessionListResponseErrorsItemType1 | str] | None = UNSET
             if _errors is not UNSET:
                 if not isinstance(_errors, list):
                     raise TypeError(f"expected a list, got {type(_errors).__name__}")
@@ -153,7 +161,7 @@ class SessionListResponse(ResponseBody):
 
         try:
             _data = d.pop("data", UNSET)
-            data: SessionListResponseData | Unset
+            data: SessionListResponseData | None
             if isinstance(_data, Unset):
                 data = UNSET
             else:
@@ -162,10 +170,11 @@ class SessionListResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "SessionListResponse.data") from None
 
-        _instance = cls(
-            errors,
-            data,
-        )
+        _instance = object.__new__(cls)
+        if errors is not UNSET:
+            _instance.errors = errors
+        if data is not UNSET:
+            _instance.data = data
 
         _instance.additional_properties = d
         return _instance
@@ -225,13 +234,13 @@ class SessionListResponse(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -246,6 +255,20 @@ class SessionListResponse(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.errors is UNSET:
+            del self.errors
+        if self.data is UNSET:
+            del self.data
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

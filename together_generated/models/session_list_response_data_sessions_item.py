@@ -122,13 +122,12 @@ class SessionListResponseDataSessionsItem(ResponseBody):
                 exc, "SessionListResponseDataSessionsItem.started_at"
             ) from None
 
-        _instance = cls(
-            execute_count,
-            expires_at,
-            id,
-            last_execute_at,
-            started_at,
-        )
+        _instance = object.__new__(cls)
+        _instance.execute_count = execute_count
+        _instance.expires_at = expires_at
+        _instance.id = id
+        _instance.last_execute_at = last_execute_at
+        _instance.started_at = started_at
 
         _instance.additional_properties = d
         return _instance
@@ -177,8 +176,9 @@ class SessionListResponseDataSessionsItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if (

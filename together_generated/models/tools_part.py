@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +40,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "type_",
@@ -59,25 +63,27 @@ _FIELDS: frozenset[str] = frozenset(
 class ToolsPart(ResponseBody):
     """
     Attributes:
-        type_ (str | Unset):  Example: tool_type.
-        function (ToolsPartFunction | Unset):
+        type_ (str | None):  Example: tool_type.
+        function (ToolsPartFunction | None):
     """
 
-    type_: str | Unset = UNSET
-    function: ToolsPartFunction | Unset = UNSET
+    type_: str | None = UNSET
+    function: ToolsPartFunction | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_ = self.type_
+        _type__value: str | Unset = field_value(self, "type_")
+        type_ = _type__value
 
+        _function_value: ToolsPartFunction | Unset = field_value(self, "function")
         try:
             function: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.function, Unset):
-                function = self.function.to_dict()
+            if not isinstance(_function_value, Unset):
+                function = _function_value.to_dict()
         except (AttributeError, TypeError):
-            function = json_value(self.function)
+            function = json_value(_function_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -100,7 +106,7 @@ class ToolsPart(ResponseBody):
 
         try:
             _function = d.pop("function", UNSET)
-            function: ToolsPartFunction | Unset
+            function: ToolsPartFunction | None
             if isinstance(_function, Unset):
                 function = UNSET
             else:
@@ -109,10 +115,11 @@ class ToolsPart(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolsPart.function") from None
 
-        _instance = cls(
-            type_,
-            function,
-        )
+        _instance = object.__new__(cls)
+        if type_ is not UNSET:
+            _instance.type_ = type_
+        if function is not UNSET:
+            _instance.function = function
 
         _instance.additional_properties = d
         return _instance
@@ -159,13 +166,13 @@ class ToolsPart(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -180,6 +187,20 @@ class ToolsPart(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.type_ is UNSET:
+            del self.type_
+        if self.function is UNSET:
+            del self.function
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

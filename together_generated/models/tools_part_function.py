@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +42,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "description",
@@ -63,29 +67,34 @@ _FIELDS: frozenset[str] = frozenset(
 class ToolsPartFunction(ResponseBody):
     """
     Attributes:
-        description (str | Unset):  Example: A description of the function..
-        name (str | Unset):  Example: function_name.
-        parameters (ToolsPartFunctionParameters | Unset): A map of parameter names to their values.
+        description (str | None):  Example: A description of the function..
+        name (str | None):  Example: function_name.
+        parameters (ToolsPartFunctionParameters | None): A map of parameter names to their values.
     """
 
-    description: str | Unset = UNSET
-    name: str | Unset = UNSET
-    parameters: ToolsPartFunctionParameters | Unset = UNSET
+    description: str | None = UNSET
+    name: str | None = UNSET
+    parameters: ToolsPartFunctionParameters | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
+        _parameters_value: ToolsPartFunctionParameters | Unset = field_value(
+            self, "parameters"
+        )
         try:
             parameters: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.parameters, Unset):
-                parameters = self.parameters.to_dict()
+            if not isinstance(_parameters_value, Unset):
+                parameters = _parameters_value.to_dict()
         except (AttributeError, TypeError):
-            parameters = json_value(self.parameters)
+            parameters = json_value(_parameters_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -114,7 +123,7 @@ class ToolsPartFunction(ResponseBody):
 
         try:
             _parameters = d.pop("parameters", UNSET)
-            parameters: ToolsPartFunctionParameters | Unset
+            parameters: ToolsPartFunctionParameters | None
             if isinstance(_parameters, Unset):
                 parameters = UNSET
             else:
@@ -123,11 +132,13 @@ class ToolsPartFunction(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolsPartFunction.parameters") from None
 
-        _instance = cls(
-            description,
-            name,
-            parameters,
-        )
+        _instance = object.__new__(cls)
+        if description is not UNSET:
+            _instance.description = description
+        if name is not UNSET:
+            _instance.name = name
+        if parameters is not UNSET:
+            _instance.parameters = parameters
 
         _instance.additional_properties = d
         return _instance
@@ -177,13 +188,13 @@ class ToolsPartFunction(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -198,6 +209,22 @@ class ToolsPartFunction(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.description is UNSET:
+            del self.description
+        if self.name is UNSET:
+            del self.name
+        if self.parameters is UNSET:
+            del self.parameters
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

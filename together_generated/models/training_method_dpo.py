@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="TrainingMethodDPO")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "dpo_beta",
@@ -53,33 +57,42 @@ class TrainingMethodDPO(ResponseBody):
     """
     Attributes:
         method (TrainingMethodDPOMethod):
-        dpo_beta (float | Unset):  Default: 0.1.
-        rpo_alpha (float | Unset):  Default: 0.0.
-        dpo_normalize_logratios_by_length (bool | Unset):  Default: False.
-        dpo_reference_free (bool | Unset):  Default: False.
-        simpo_gamma (float | Unset):  Default: 0.0.
+        dpo_beta (float | None):  Default: 0.1.
+        rpo_alpha (float | None):  Default: 0.0.
+        dpo_normalize_logratios_by_length (bool | None):  Default: False.
+        dpo_reference_free (bool | None):  Default: False.
+        simpo_gamma (float | None):  Default: 0.0.
     """
 
     method: TrainingMethodDPOMethod
-    dpo_beta: float | Unset = UNSET
-    rpo_alpha: float | Unset = UNSET
-    dpo_normalize_logratios_by_length: bool | Unset = UNSET
-    dpo_reference_free: bool | Unset = UNSET
-    simpo_gamma: float | Unset = UNSET
+    dpo_beta: float | None = UNSET
+    rpo_alpha: float | None = UNSET
+    dpo_normalize_logratios_by_length: bool | None = UNSET
+    dpo_reference_free: bool | None = UNSET
+    simpo_gamma: float | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         method: str = self.method
 
-        dpo_beta = self.dpo_beta
+        _dpo_beta_value: float | Unset = field_value(self, "dpo_beta")
+        dpo_beta = _dpo_beta_value
 
-        rpo_alpha = self.rpo_alpha
+        _rpo_alpha_value: float | Unset = field_value(self, "rpo_alpha")
+        rpo_alpha = _rpo_alpha_value
 
-        dpo_normalize_logratios_by_length = self.dpo_normalize_logratios_by_length
+        _dpo_normalize_logratios_by_length_value: bool | Unset = field_value(
+            self, "dpo_normalize_logratios_by_length"
+        )
+        dpo_normalize_logratios_by_length = _dpo_normalize_logratios_by_length_value
 
-        dpo_reference_free = self.dpo_reference_free
+        _dpo_reference_free_value: bool | Unset = field_value(
+            self, "dpo_reference_free"
+        )
+        dpo_reference_free = _dpo_reference_free_value
 
-        simpo_gamma = self.simpo_gamma
+        _simpo_gamma_value: float | Unset = field_value(self, "simpo_gamma")
+        simpo_gamma = _simpo_gamma_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -143,14 +156,20 @@ class TrainingMethodDPO(ResponseBody):
         if simpo_gamma is not UNSET and type(simpo_gamma) not in (float, int):
             check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
 
-        _instance = cls(
-            method,
-            dpo_beta,
-            rpo_alpha,
-            dpo_normalize_logratios_by_length,
-            dpo_reference_free,
-            simpo_gamma,
-        )
+        _instance = object.__new__(cls)
+        _instance.method = method
+        if dpo_beta is not UNSET:
+            _instance.dpo_beta = dpo_beta
+        if rpo_alpha is not UNSET:
+            _instance.rpo_alpha = rpo_alpha
+        if dpo_normalize_logratios_by_length is not UNSET:
+            _instance.dpo_normalize_logratios_by_length = (
+                dpo_normalize_logratios_by_length
+            )
+        if dpo_reference_free is not UNSET:
+            _instance.dpo_reference_free = dpo_reference_free
+        if simpo_gamma is not UNSET:
+            _instance.simpo_gamma = simpo_gamma
 
         _instance.additional_properties = d
         return _instance
@@ -203,13 +222,13 @@ class TrainingMethodDPO(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -224,6 +243,26 @@ class TrainingMethodDPO(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.dpo_beta is UNSET:
+            del self.dpo_beta
+        if self.rpo_alpha is UNSET:
+            del self.rpo_alpha
+        if self.dpo_normalize_logratios_by_length is UNSET:
+            del self.dpo_normalize_logratios_by_length
+        if self.dpo_reference_free is UNSET:
+            del self.dpo_reference_free
+        if self.simpo_gamma is UNSET:
+            del self.simpo_gamma
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

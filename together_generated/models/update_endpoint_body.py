@@ -18,7 +18,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "display_name",
@@ -67,43 +71,49 @@ _FIELDS: frozenset[str] = frozenset(
 class UpdateEndpointBody(ResponseBody):
     """
     Attributes:
-        display_name (str | Unset): A human-readable name for the endpoint Example: My Llama3 70b endpoint.
-        state (UpdateEndpointBodyState | Unset): The desired state of the endpoint Example: STARTED.
-        autoscaling (Autoscaling | Unset): Configuration for automatic scaling of replicas based on demand.
-        inactive_timeout (int | None | Unset): The number of minutes of inactivity after which the endpoint will be
+        display_name (str | None): A human-readable name for the endpoint Example: My Llama3 70b endpoint.
+        state (UpdateEndpointBodyState | None): The desired state of the endpoint Example: STARTED.
+        autoscaling (Autoscaling | None): Configuration for automatic scaling of replicas based on demand.
+        inactive_timeout (int | None): The number of minutes of inactivity after which the endpoint will be
             automatically stopped. Set to 0 to disable automatic timeout. Example: 60.
     """
 
-    display_name: str | Unset = UNSET
-    state: UpdateEndpointBodyState | Unset = UNSET
-    autoscaling: Autoscaling | Unset = UNSET
-    inactive_timeout: int | None | Unset = UNSET
+    display_name: str | None = UNSET
+    state: UpdateEndpointBodyState | None = UNSET
+    autoscaling: Autoscaling | None = UNSET
+    inactive_timeout: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        display_name = self.display_name
+        _display_name_value: str | Unset = field_value(self, "display_name")
+        display_name = _display_name_value
 
+        _state_value: UpdateEndpointBodyState | Unset = field_value(self, "state")
         state: str | Unset = UNSET
-        if not isinstance(self.state, Unset):
-            state = self.state
+        if not isinstance(_state_value, Unset):
+            state = _state_value
 
+        _autoscaling_value: Autoscaling | Unset = field_value(self, "autoscaling")
         try:
             autoscaling: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.autoscaling, Unset):
-                autoscaling = self.autoscaling.to_dict()
+            if not isinstance(_autoscaling_value, Unset):
+                autoscaling = _autoscaling_value.to_dict()
         except (AttributeError, TypeError):
-            autoscaling = json_value(self.autoscaling)
+            autoscaling = json_value(_autoscaling_value)
 
+        _inactive_timeout_value: int | None | Unset = field_value(
+            self, "inactive_timeout"
+        )
         try:
             inactive_timeout: int | None | Unset
-            if isinstance(self.inactive_timeout, Unset):
+            if isinstance(_inactive_timeout_value, Unset):
                 inactive_timeout = UNSET
             else:
-                inactive_timeout = self.inactive_timeout
+                inactive_timeout = _inactive_timeout_value
         except (AttributeError, TypeError):
-            inactive_timeout = json_value(self.inactive_timeout)
+            inactive_timeout = json_value(_inactive_timeout_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -130,7 +140,7 @@ class UpdateEndpointBody(ResponseBody):
 
         try:
             _state = d.pop("state", UNSET)
-            state: UpdateEndpointBodyState | Unset
+            state: UpdateEndpointBodyState | None
             if isinstance(_state, Unset):
                 state = UNSET
             else:
@@ -141,7 +151,7 @@ class UpdateEndpointBody(ResponseBody):
 
         try:
             _autoscaling = d.pop("autoscaling", UNSET)
-            autoscaling: Autoscaling | Unset
+            autoscaling: Autoscaling | None
             if isinstance(_autoscaling, Unset):
                 autoscaling = UNSET
             else:
@@ -151,7 +161,7 @@ class UpdateEndpointBody(ResponseBody):
             raise field_error(exc, "UpdateEndpointBody.autoscaling") from None
 
         try:
-            inactive_timeout: int | None | Unset = d.pop("inactive_timeout", UNSET)
+            inactive_timeout: int | None = d.pop("inactive_timeout", UNSET)
             if (
                 inactive_timeout is not UNSET
                 and type(inactive_timeout) is not int
@@ -168,12 +178,15 @@ class UpdateEndpointBody(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None
 
-        _instance = cls(
-            display_name,
-            state,
-            autoscaling,
-            inactive_timeout,
-        )
+        _instance = object.__new__(cls)
+        if display_name is not UNSET:
+            _instance.display_name = display_name
+        if state is not UNSET:
+            _instance.state = state
+        if autoscaling is not UNSET:
+            _instance.autoscaling = autoscaling
+        if inactive_timeout is not UNSET:
+            _instance.inactive_timeout = inactive_timeout
 
         _instance.additional_properties = d
         return _instance
@@ -226,13 +239,13 @@ class UpdateEndpointBody(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -247,6 +260,24 @@ class UpdateEndpointBody(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.display_name is UNSET:
+            del self.display_name
+        if self.state is UNSET:
+            del self.state
+        if self.autoscaling is UNSET:
+            del self.autoscaling
+        if self.inactive_timeout is UNSET:
+            del self.inactive_timeout
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

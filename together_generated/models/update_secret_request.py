@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="UpdateSecretRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "description",
@@ -44,30 +48,33 @@ _FIELDS: frozenset[str] = frozenset(
 class UpdateSecretRequest(ResponseBody):
     """
     Attributes:
-        description (str | Unset): Description is an optional human-readable description of the secret's purpose (max
-            500 characters)
-        name (str | Unset): Name is the new unique identifier for the secret. Can contain alphanumeric characters,
+        description (str | None): Description is an optional human-readable description of the secret's purpose (max 500
+            characters)
+        name (str | None): Name is the new unique identifier for the secret. Can contain alphanumeric characters,
             underscores, hyphens, forward slashes, and periods (1-100 characters)
-        project_id (str | Unset): ProjectID is ignored - the project is automatically determined from your
-            authentication
-        value (str | Unset): Value is the new sensitive data to store securely. Updating this will replace the existing
+        project_id (str | None): ProjectID is ignored - the project is automatically determined from your authentication
+        value (str | None): Value is the new sensitive data to store securely. Updating this will replace the existing
             secret value
     """
 
-    description: str | Unset = UNSET
-    name: str | Unset = UNSET
-    project_id: str | Unset = UNSET
-    value: str | Unset = UNSET
+    description: str | None = UNSET
+    name: str | None = UNSET
+    project_id: str | None = UNSET
+    value: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        description = self.description
+        _description_value: str | Unset = field_value(self, "description")
+        description = _description_value
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
-        project_id = self.project_id
+        _project_id_value: str | Unset = field_value(self, "project_id")
+        project_id = _project_id_value
 
-        value = self.value
+        _value_value: str | Unset = field_value(self, "value")
+        value = _value_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -102,12 +109,15 @@ class UpdateSecretRequest(ResponseBody):
         if value is not UNSET and type(value) is not str:
             check_value(value, str, "UpdateSecretRequest.value")
 
-        _instance = cls(
-            description,
-            name,
-            project_id,
-            value,
-        )
+        _instance = object.__new__(cls)
+        if description is not UNSET:
+            _instance.description = description
+        if name is not UNSET:
+            _instance.name = name
+        if project_id is not UNSET:
+            _instance.project_id = project_id
+        if value is not UNSET:
+            _instance.value = value
 
         _instance.additional_properties = d
         return _instance
@@ -153,13 +163,13 @@ class UpdateSecretRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -174,6 +184,24 @@ class UpdateSecretRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.description is UNSET:
+            del self.description
+        if self.name is UNSET:
+            del self.name
+        if self.project_id is UNSET:
+            del self.project_id
+        if self.value is UNSET:
+            del self.value
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

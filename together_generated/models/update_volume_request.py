@@ -15,7 +15,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +41,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "content",
@@ -62,31 +66,34 @@ _FIELDS: frozenset[str] = frozenset(
 class UpdateVolumeRequest(ResponseBody):
     """
     Attributes:
-        content (VolumeContentRequest | Unset): Content specifies the new content that will be preloaded to this volume
-        name (str | Unset): Name is the new unique identifier for the volume within the project
-        type_ (VolumeType | Unset):
+        content (VolumeContentRequest | None): Content specifies the new content that will be preloaded to this volume
+        name (str | None): Name is the new unique identifier for the volume within the project
+        type_ (VolumeType | None):
     """
 
-    content: VolumeContentRequest | Unset = UNSET
-    name: str | Unset = UNSET
-    type_: VolumeType | Unset = UNSET
+    content: VolumeContentRequest | None = UNSET
+    name: str | None = UNSET
+    type_: VolumeType | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _content_value: VolumeContentRequest | Unset = field_value(self, "content")
         try:
             content: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.content, Unset):
-                content = self.content.to_dict()
+            if not isinstance(_content_value, Unset):
+                content = _content_value.to_dict()
         except (AttributeError, TypeError):
-            content = json_value(self.content)
+            content = json_value(_content_value)
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
+        _type__value: VolumeType | Unset = field_value(self, "type_")
         type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
+        if not isinstance(_type__value, Unset):
+            type_ = _type__value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -107,7 +114,7 @@ class UpdateVolumeRequest(ResponseBody):
         d = dict(src_dict)
         try:
             _content = d.pop("content", UNSET)
-            content: VolumeContentRequest | Unset
+            content: VolumeContentRequest | None
             if isinstance(_content, Unset):
                 content = UNSET
             else:
@@ -122,7 +129,7 @@ class UpdateVolumeRequest(ResponseBody):
 
         try:
             _type_ = d.pop("type", UNSET)
-            type_: VolumeType | Unset
+            type_: VolumeType | None
             if isinstance(_type_, Unset):
                 type_ = UNSET
             else:
@@ -131,11 +138,13 @@ class UpdateVolumeRequest(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateVolumeRequest.type") from None
 
-        _instance = cls(
-            content,
-            name,
-            type_,
-        )
+        _instance = object.__new__(cls)
+        if content is not UNSET:
+            _instance.content = content
+        if name is not UNSET:
+            _instance.name = name
+        if type_ is not UNSET:
+            _instance.type_ = type_
 
         _instance.additional_properties = d
         return _instance
@@ -185,13 +194,13 @@ class UpdateVolumeRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -206,6 +215,22 @@ class UpdateVolumeRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.content is UNSET:
+            del self.content
+        if self.name is UNSET:
+            del self.name
+        if self.type_ is UNSET:
+            del self.type_
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

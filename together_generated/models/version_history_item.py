@@ -14,7 +14,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +40,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "content",
@@ -61,35 +65,38 @@ _FIELDS: frozenset[str] = frozenset(
 class VersionHistoryItem(ResponseBody):
     """
     Attributes:
-        content (VolumeContentRequest | Unset): Content specifies the new content that will be preloaded to this volume
-        mounted_by (list[str] | Unset):
-        version (int | Unset):
+        content (VolumeContentRequest | None): Content specifies the new content that will be preloaded to this volume
+        mounted_by (list[str] | None):
+        version (int | None):
     """
 
-    content: VolumeContentRequest | Unset = UNSET
-    mounted_by: list[str] | Unset = UNSET
-    version: int | Unset = UNSET
+    content: VolumeContentRequest | None = UNSET
+    mounted_by: list[str] | None = UNSET
+    version: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _content_value: VolumeContentRequest | Unset = field_value(self, "content")
         try:
             content: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.content, Unset):
-                content = self.content.to_dict()
+            if not isinstance(_content_value, Unset):
+                content = _content_value.to_dict()
         except (AttributeError, TypeError):
-            content = json_value(self.content)
+            content = json_value(_content_value)
 
+        _mounted_by_value: list[str] | Unset = field_value(self, "mounted_by")
         try:
             mounted_by: list[str] | Unset = UNSET
-            if not isinstance(self.mounted_by, Unset):
-                mounted_by = self.mounted_by
+            if not isinstance(_mounted_by_value, Unset):
+                mounted_by = _mounted_by_value
 
         except (AttributeError, TypeError):
-            mounted_by = json_value(self.mounted_by)
+            mounted_by = json_value(_mounted_by_value)
 
-        version = self.version
+        _version_value: int | Unset = field_value(self, "version")
+        version = _version_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -110,7 +117,7 @@ class VersionHistoryItem(ResponseBody):
         d = dict(src_dict)
         try:
             _content = d.pop("content", UNSET)
-            content: VolumeContentRequest | Unset
+            content: VolumeContentRequest | None
             if isinstance(_content, Unset):
                 content = UNSET
             else:
@@ -131,11 +138,13 @@ class VersionHistoryItem(ResponseBody):
         if version is not UNSET and type(version) is not int:
             check_value(version, int, "VersionHistoryItem.version")
 
-        _instance = cls(
-            content,
-            mounted_by,
-            version,
-        )
+        _instance = object.__new__(cls)
+        if content is not UNSET:
+            _instance.content = content
+        if mounted_by is not UNSET:
+            _instance.mounted_by = mounted_by
+        if version is not UNSET:
+            _instance.version = version
 
         _instance.additional_properties = d
         return _instance
@@ -185,13 +194,13 @@ class VersionHistoryItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -206,6 +215,22 @@ class VersionHistoryItem(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.content is UNSET:
+            del self.content
+        if self.mounted_by is UNSET:
+            del self.mounted_by
+        if self.version is UNSET:
+            del self.version
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -18,13 +18,17 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="VideoFrameImageInput")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("frame",))
 
 
@@ -42,7 +46,7 @@ class VideoFrameImageInput(ResponseBody):
     """
     Attributes:
         input_image (str): URL path to hosted image that is used for a frame
-        frame (float | Unset | VideoFrameImageInputFrameType1): Optional param to specify where to insert the frame. If
+        frame (float | VideoFrameImageInputFrameType1 | None): Optional param to specify where to insert the frame. If
             this is omitted, the following heuristics are applied:
             - frame_images size is one, frame is first.
             - If size is two, frames are first and last.
@@ -50,22 +54,25 @@ class VideoFrameImageInput(ResponseBody):
     """
 
     input_image: str
-    frame: float | Unset | VideoFrameImageInputFrameType1 = UNSET
+    frame: float | VideoFrameImageInputFrameType1 | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         input_image = self.input_image
 
+        _frame_value: float | Unset | VideoFrameImageInputFrameType1 = field_value(
+            self, "frame"
+        )
         try:
             frame: float | str | Unset
-            if isinstance(self.frame, Unset):
+            if isinstance(_frame_value, Unset):
                 frame = UNSET
-            elif isinstance(self.frame, str):
-                frame = self.frame
+            elif isinstance(_frame_value, str):
+                frame = _frame_value
             else:
-                frame = self.frame
+                frame = _frame_value
         except (AttributeError, TypeError):
-            frame = json_value(self.frame)
+            frame = json_value(_frame_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,16 +95,14 @@ class VideoFrameImageInput(ResponseBody):
 
         try:
             _frame_data = d.pop("frame", UNSET)
-            frame: float | Unset | VideoFrameImageInputFrameType1
+            frame: float | VideoFrameImageInputFrameType1 | None
             if _frame_data is UNSET:
                 frame = UNSET
             else:
 
                 def _parse_frame(
                     data: object,
-                ) -> float | Unset | VideoFrameImageInputFrameType1:
-                    if isinstance(data, Unset):
-                        return data
+                ) -> float | VideoFrameImageInputFrameType1 | None:
                     if isinstance(data, str):
                         frame_type_1 = check_video_frame_image_input_frame_type_1(data)
 
@@ -119,10 +124,10 @@ class VideoFrameImageInput(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoFrameImageInput.frame") from None
 
-        _instance = cls(
-            input_image,
-            frame,
-        )
+        _instance = object.__new__(cls)
+        _instance.input_image = input_image
+        if frame is not UNSET:
+            _instance.frame = frame
 
         _instance.additional_properties = d
         return _instance
@@ -161,13 +166,13 @@ class VideoFrameImageInput(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -182,6 +187,18 @@ class VideoFrameImageInput(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.frame is UNSET:
+            del self.frame
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -20,7 +20,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +50,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "object_",
@@ -86,10 +90,10 @@ class VideoJob(ResponseBody):
         created_at (float): Unix timestamp (seconds) for when the job was created.
         size (str): The resolution of the generated video.
         seconds (str): Duration of the generated clip in seconds.
-        object_ (Literal['video'] | Unset): The object type, which is always video.
-        completed_at (float | Unset): Unix timestamp (seconds) for when the job completed, if finished.
-        error (VideoJobError | Unset): Error payload that explains why generation failed, if applicable.
-        outputs (VideoJobOutputs | Unset): Available upon completion, the outputs provides the cost charged and the
+        object_ (Literal['video'] | None): The object type, which is always video.
+        completed_at (float | None): Unix timestamp (seconds) for when the job completed, if finished.
+        error (VideoJobError | None): Error payload that explains why generation failed, if applicable.
+        outputs (VideoJobOutputs | None): Available upon completion, the outputs provides the cost charged and the
             hosted url to access the video
     """
 
@@ -99,10 +103,10 @@ class VideoJob(ResponseBody):
     created_at: float
     size: str
     seconds: str
-    object_: Literal["video"] | Unset = UNSET
-    completed_at: float | Unset = UNSET
-    error: VideoJobError | Unset = UNSET
-    outputs: VideoJobOutputs | Unset = UNSET
+    object_: Literal["video"] | None = UNSET
+    completed_at: float | None = UNSET
+    error: VideoJobError | None = UNSET
+    outputs: VideoJobOutputs | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,23 +124,27 @@ class VideoJob(ResponseBody):
 
         seconds = self.seconds
 
-        object_ = self.object_
+        _object__value: Literal["video"] | Unset = field_value(self, "object_")
+        object_ = _object__value
 
-        completed_at = self.completed_at
+        _completed_at_value: float | Unset = field_value(self, "completed_at")
+        completed_at = _completed_at_value
 
+        _error_value: VideoJobError | Unset = field_value(self, "error")
         try:
             error: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.error, Unset):
-                error = self.error.to_dict()
+            if not isinstance(_error_value, Unset):
+                error = _error_value.to_dict()
         except (AttributeError, TypeError):
-            error = json_value(self.error)
+            error = json_value(_error_value)
 
+        _outputs_value: VideoJobOutputs | Unset = field_value(self, "outputs")
         try:
             outputs: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.outputs, Unset):
-                outputs = self.outputs.to_dict()
+            if not isinstance(_outputs_value, Unset):
+                outputs = _outputs_value.to_dict()
         except (AttributeError, TypeError):
-            outputs = json_value(self.outputs)
+            outputs = json_value(_outputs_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -205,7 +213,7 @@ class VideoJob(ResponseBody):
 
         try:
             _error = d.pop("error", UNSET)
-            error: VideoJobError | Unset
+            error: VideoJobError | None
             if isinstance(_error, Unset):
                 error = UNSET
             else:
@@ -216,7 +224,7 @@ class VideoJob(ResponseBody):
 
         try:
             _outputs = d.pop("outputs", UNSET)
-            outputs: VideoJobOutputs | Unset
+            outputs: VideoJobOutputs | None
             if isinstance(_outputs, Unset):
                 outputs = UNSET
             else:
@@ -225,18 +233,21 @@ class VideoJob(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoJob.outputs") from None
 
-        _instance = cls(
-            id,
-            model,
-            status,
-            created_at,
-            size,
-            seconds,
-            object_,
-            completed_at,
-            error,
-            outputs,
-        )
+        _instance = object.__new__(cls)
+        _instance.id = id
+        _instance.model = model
+        _instance.status = status
+        _instance.created_at = created_at
+        _instance.size = size
+        _instance.seconds = seconds
+        if object_ is not UNSET:
+            _instance.object_ = object_
+        if completed_at is not UNSET:
+            _instance.completed_at = completed_at
+        if error is not UNSET:
+            _instance.error = error
+        if outputs is not UNSET:
+            _instance.outputs = outputs
 
         _instance.additional_properties = d
         return _instance
@@ -304,13 +315,13 @@ class VideoJob(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -325,6 +336,24 @@ class VideoJob(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.object_ is UNSET:
+            del self.object_
+        if self.completed_at is UNSET:
+            del self.completed_at
+        if self.error is UNSET:
+            del self.error
+        if self.outputs is UNSET:
+            del self.outputs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="VideoJobError")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("code",))
 
 
@@ -37,17 +41,18 @@ class VideoJobError(ResponseBody):
 
     Attributes:
         message (str):
-        code (str | Unset):
+        code (str | None):
     """
 
     message: str
-    code: str | Unset = UNSET
+    code: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message
 
-        code = self.code
+        _code_value: str | Unset = field_value(self, "code")
+        code = _code_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -72,10 +77,10 @@ class VideoJobError(ResponseBody):
         if code is not UNSET and type(code) is not str:
             check_value(code, str, "VideoJobError.code")
 
-        _instance = cls(
-            message,
-            code,
-        )
+        _instance = object.__new__(cls)
+        _instance.message = message
+        if code is not UNSET:
+            _instance.code = code
 
         _instance.additional_properties = d
         return _instance
@@ -114,13 +119,13 @@ class VideoJobError(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -135,6 +140,18 @@ class VideoJobError(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.code is UNSET:
+            del self.code
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -13,7 +13,10 @@ from ..types import (
     ResponseBody,
     Unset,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +47,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "frame_images",
@@ -75,88 +79,102 @@ class VideoMedia(ResponseBody):
     """Contains all media inputs for video generation. Accepted fields depend on the model type.
 
     Attributes:
-        frame_images (list[VideoFrameImageInput] | Unset): Array of images to guide video generation at specific
-            timeline positions.
-        frame_videos (list[VideoRef] | Unset): Array of video clips to use as starting clips.
-        reference_images (list[str] | Unset): Array of image URLs that guide the general appearance across the video.
-        reference_videos (list[VideoRef] | Unset): Array of reference videos.
-        source_video (str | Unset | VideoRef): Source video to edit. Accepts a URL string or an object with a "video"
+        frame_images (list[VideoFrameImageInput] | None): Array of images to guide video generation at specific timeline
+            positions.
+        frame_videos (list[VideoRef] | None): Array of video clips to use as starting clips.
+        reference_images (list[str] | None): Array of image URLs that guide the general appearance across the video.
+        reference_videos (list[VideoRef] | None): Array of reference videos.
+        source_video (str | VideoRef | None): Source video to edit. Accepts a URL string or an object with a "video"
             key.
-        audio_inputs (list[AudioRef | str] | Unset): Array of audio inputs. Each element accepts a URL string or an
+        audio_inputs (list[AudioRef | str] | None): Array of audio inputs. Each element accepts a URL string or an
             object with an "audio" key.
     """
 
-    frame_images: list[VideoFrameImageInput] | Unset = UNSET
-    frame_videos: list[VideoRef] | Unset = UNSET
-    reference_images: list[str] | Unset = UNSET
-    reference_videos: list[VideoRef] | Unset = UNSET
-    source_video: str | Unset | VideoRef = UNSET
-    audio_inputs: list[AudioRef | str] | Unset = UNSET
+    frame_images: list[VideoFrameImageInput] | None = UNSET
+    frame_videos: list[VideoRef] | None = UNSET
+    reference_images: list[str] | None = UNSET
+    reference_videos: list[VideoRef] | None = UNSET
+    source_video: str | VideoRef | None = UNSET
+    audio_inputs: list[AudioRef | str] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _frame_images_value: list[VideoFrameImageInput] | Unset = field_value(
+            self, "frame_images"
+        )
         try:
             frame_images: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.frame_images, Unset):
+            if not isinstance(_frame_images_value, Unset):
                 frame_images_item_list: list[dict[str, Any]] = []
-                for frame_images_item_data in self.frame_images:
+                for frame_images_item_data in _frame_images_value:
                     frame_images_item = frame_images_item_data.to_dict()
                     frame_images_item_list.append(frame_images_item)
                 frame_images = frame_images_item_list
 
         except (AttributeError, TypeError):
-            frame_images = json_value(self.frame_images)
+            frame_images = json_value(_frame_images_value)
 
+        _frame_videos_value: list[VideoRef] | Unset = field_value(self, "frame_videos")
         try:
             frame_videos: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.frame_videos, Unset):
+            if not isinstance(_frame_videos_value, Unset):
                 frame_videos_item_list: list[dict[str, Any]] = []
-                for frame_videos_item_data in self.frame_videos:
+                for frame_videos_item_data in _frame_videos_value:
                     frame_videos_item = frame_videos_item_data.to_dict()
                     frame_videos_item_list.append(frame_videos_item)
                 frame_videos = frame_videos_item_list
 
         except (AttributeError, TypeError):
-            frame_videos = json_value(self.frame_videos)
+            frame_videos = json_value(_frame_videos_value)
 
+        _reference_images_value: list[str] | Unset = field_value(
+            self, "reference_images"
+        )
         try:
             reference_images: list[str] | Unset = UNSET
-            if not isinstance(self.reference_images, Unset):
-                reference_images = self.reference_images
+            if not isinstance(_reference_images_value, Unset):
+                reference_images = _reference_images_value
 
         except (AttributeError, TypeError):
-            reference_images = json_value(self.reference_images)
+            reference_images = json_value(_reference_images_value)
 
+        _reference_videos_value: list[VideoRef] | Unset = field_value(
+            self, "reference_videos"
+        )
         try:
             reference_videos: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.reference_videos, Unset):
+            if not isinstance(_reference_videos_value, Unset):
                 reference_videos_item_list: list[dict[str, Any]] = []
-                for reference_videos_item_data in self.reference_videos:
+                for reference_videos_item_data in _reference_videos_value:
                     reference_videos_item = reference_videos_item_data.to_dict()
                     reference_videos_item_list.append(reference_videos_item)
                 reference_videos = reference_videos_item_list
 
         except (AttributeError, TypeError):
-            reference_videos = json_value(self.reference_videos)
+            reference_videos = json_value(_reference_videos_value)
 
+        _source_video_value: str | Unset | VideoRef = field_value(self, "source_video")
         try:
             source_video: dict[str, Any] | str | Unset
-            if isinstance(self.source_video, Unset):
+            if isinstance(_source_video_value, Unset):
                 source_video = UNSET
-            elif isinstance(self.source_video, VideoRef):
-                source_video = self.source_video.to_dict()
+            elif isinstance(_source_video_value, VideoRef):
+                source_video = _source_video_value.to_dict()
             else:
-                source_video = self.source_video
+                source_video = _source_video_value
         except (AttributeError, TypeError):
-            source_video = json_value(self.source_video)
+            source_video = json_value(_source_video_value)
 
+        _audio_inputs_value: list[AudioRef | str] | Unset = field_value(
+            self, "audio_inputs"
+        )
         try:
             audio_inputs: list[dict[str, Any] | str] | Unset = UNSET
-            if not isinstance(self.audio_inputs, Unset):
+            if not isinstance(_audio_inputs_value, Unset):
                 audio_inputs_item_list: list[dict[str, Any] | str] = []
-                for audio_inputs_item_data in self.audio_inputs:
+                for audio_inputs_item_data in _audio_inputs_value:
                     audio_inputs_item: dict[str, Any] | str
                     if isinstance(audio_inputs_item_data, AudioRef):
                         audio_inputs_item = audio_inputs_item_data.to_dict()
@@ -166,7 +184,7 @@ class VideoMedia(ResponseBody):
                 audio_inputs = audio_inputs_item_list
 
         except (AttributeError, TypeError):
-            audio_inputs = json_value(self.audio_inputs)
+            audio_inputs = json_value(_audio_inputs_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -193,7 +211,7 @@ class VideoMedia(ResponseBody):
         d = dict(src_dict)
         try:
             _frame_images = d.pop("frame_images", UNSET)
-            frame_images: list[VideoFrameImageInput] | Unset = UNSET
+            frame_images: list[VideoFrameImageInput] | None = UNSET
             if _frame_images is not UNSET:
                 if not isinstance(_frame_images, list):
                     raise TypeError(
@@ -215,7 +233,7 @@ class VideoMedia(ResponseBody):
 
         try:
             _frame_videos = d.pop("frame_videos", UNSET)
-            frame_videos: list[VideoRef] | Unset = UNSET
+            frame_videos: list[VideoRef] | None = UNSET
             if _frame_videos is not UNSET:
                 if not isinstance(_frame_videos, list):
                     raise TypeError(
@@ -245,7 +263,7 @@ class VideoMedia(ResponseBody):
 
         try:
             _reference_videos = d.pop("reference_videos", UNSET)
-            reference_videos: list[VideoRef] | Unset = UNSET
+            reference_videos: list[VideoRef] | None = UNSET
             if _reference_videos is not UNSET:
                 if not isinstance(_reference_videos, list):
                     raise TypeError(
@@ -267,14 +285,12 @@ class VideoMedia(ResponseBody):
 
         try:
             _source_video_data = d.pop("source_video", UNSET)
-            source_video: str | Unset | VideoRef
+            source_video: str | VideoRef | None
             if _source_video_data is UNSET:
                 source_video = UNSET
             else:
 
-                def _parse_source_video(data: object) -> str | Unset | VideoRef:
-                    if isinstance(data, Unset):
-                        return data
+                def _parse_source_video(data: object) -> str | VideoRef | None:
                     if isinstance(data, dict):
                         source_video_type_1 = VideoRef.from_dict(data)
 
@@ -292,7 +308,7 @@ class VideoMedia(ResponseBody):
 
         try:
             _audio_inputs = d.pop("audio_inputs", UNSET)
-            audio_inputs: list[AudioRef | str] | Unset = UNSET
+            audio_inputs: list[AudioRef | str] | None = UNSET
             if _audio_inputs is not UNSET:
                 if not isinstance(_audio_inputs, list):
                     raise TypeError(
@@ -324,14 +340,19 @@ class VideoMedia(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoMedia.audio_inputs") from None
 
-        _instance = cls(
-            frame_images,
-            frame_videos,
-            reference_images,
-            reference_videos,
-            source_video,
-            audio_inputs,
-        )
+        _instance = object.__new__(cls)
+        if frame_images is not UNSET:
+            _instance.frame_images = frame_images
+        if frame_videos is not UNSET:
+            _instance.frame_videos = frame_videos
+        if reference_images is not UNSET:
+            _instance.reference_images = reference_images
+        if reference_videos is not UNSET:
+            _instance.reference_videos = reference_videos
+        if source_video is not UNSET:
+            _instance.source_video = source_video
+        if audio_inputs is not UNSET:
+            _instance.audio_inputs = audio_inputs
 
         _instance.additional_properties = d
         return _instance
@@ -430,13 +451,13 @@ class VideoMedia(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -451,6 +472,28 @@ class VideoMedia(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.frame_images is UNSET:
+            del self.frame_images
+        if self.frame_videos is UNSET:
+            del self.frame_videos
+        if self.reference_images is UNSET:
+            del self.reference_images
+        if self.reference_videos is UNSET:
+            del self.reference_videos
+        if self.source_video is UNSET:
+            del self.source_video
+        if self.audio_inputs is UNSET:
+            del self.audio_inputs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

@@ -15,7 +15,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +41,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "files",
@@ -62,39 +66,42 @@ _FIELDS: frozenset[str] = frozenset(
 class VolumeContent(ResponseBody):
     """
     Attributes:
-        files (list[FileInfo] | Unset): Files is the list of files that will be preloaded into the volume, if the volume
+        files (list[FileInfo] | None): Files is the list of files that will be preloaded into the volume, if the volume
             content type is "files"
-        source_prefix (str | Unset): SourcePrefix is the file path prefix for the content to be preloaded into the
-            volume Example: models/.
-        type_ (VolumeContentType | Unset): Type is the content type (currently only "files" is supported which allows
+        source_prefix (str | None): SourcePrefix is the file path prefix for the content to be preloaded into the volume
+            Example: models/.
+        type_ (VolumeContentType | None): Type is the content type (currently only "files" is supported which allows
             preloading files uploaded via Files API into the volume) Example: files.
     """
 
-    files: list[FileInfo] | Unset = UNSET
-    source_prefix: str | Unset = UNSET
-    type_: VolumeContentType | Unset = UNSET
+    files: list[FileInfo] | None = UNSET
+    source_prefix: str | None = UNSET
+    type_: VolumeContentType | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _files_value: list[FileInfo] | Unset = field_value(self, "files")
         try:
             files: list[dict[str, Any]] | Unset = UNSET
-            if not isinstance(self.files, Unset):
+            if not isinstance(_files_value, Unset):
                 files_item_list: list[dict[str, Any]] = []
-                for files_item_data in self.files:
+                for files_item_data in _files_value:
                     files_item = files_item_data.to_dict()
                     files_item_list.append(files_item)
                 files = files_item_list
 
         except (AttributeError, TypeError):
-            files = json_value(self.files)
+            files = json_value(_files_value)
 
-        source_prefix = self.source_prefix
+        _source_prefix_value: str | Unset = field_value(self, "source_prefix")
+        source_prefix = _source_prefix_value
 
+        _type__value: VolumeContentType | Unset = field_value(self, "type_")
         type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
+        if not isinstance(_type__value, Unset):
+            type_ = _type__value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -115,7 +122,7 @@ class VolumeContent(ResponseBody):
         d = dict(src_dict)
         try:
             _files = d.pop("files", UNSET)
-            files: list[FileInfo] | Unset = UNSET
+            files: list[FileInfo] | None = UNSET
             if _files is not UNSET:
                 if not isinstance(_files, list):
                     raise TypeError(f"expected a list, got {type(_files).__name__}")
@@ -137,7 +144,7 @@ class VolumeContent(ResponseBody):
 
         try:
             _type_ = d.pop("type", UNSET)
-            type_: VolumeContentType | Unset
+            type_: VolumeContentType | None
             if isinstance(_type_, Unset):
                 type_ = UNSET
             else:
@@ -146,11 +153,13 @@ class VolumeContent(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeContent.type") from None
 
-        _instance = cls(
-            files,
-            source_prefix,
-            type_,
-        )
+        _instance = object.__new__(cls)
+        if files is not UNSET:
+            _instance.files = files
+        if source_prefix is not UNSET:
+            _instance.source_prefix = source_prefix
+        if type_ is not UNSET:
+            _instance.type_ = type_
 
         _instance.additional_properties = d
         return _instance
@@ -204,13 +213,13 @@ class VolumeContent(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -225,6 +234,22 @@ class VolumeContent(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.files is UNSET:
+            del self.files
+        if self.source_prefix is UNSET:
+            del self.source_prefix
+        if self.type_ is UNSET:
+            del self.type_
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

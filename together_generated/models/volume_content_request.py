@@ -18,12 +18,16 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="VolumeContentRequest")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "source_prefix",
@@ -46,22 +50,24 @@ class VolumeContentRequest(ResponseBody):
     """Content specifies the new content that will be preloaded to this volume
 
     Attributes:
-        source_prefix (str | Unset): SourcePrefix is the file path prefix for the content to be preloaded into the
-            volume Example: models/.
-        type_ (VolumeContentRequestType | Unset): Type is the content type (currently only "files" is supported which
+        source_prefix (str | None): SourcePrefix is the file path prefix for the content to be preloaded into the volume
+            Example: models/.
+        type_ (VolumeContentRequestType | None): Type is the content type (currently only "files" is supported which
             allows preloading files uploaded via Files API into the volume) Example: files.
     """
 
-    source_prefix: str | Unset = UNSET
-    type_: VolumeContentRequestType | Unset = UNSET
+    source_prefix: str | None = UNSET
+    type_: VolumeContentRequestType | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_prefix = self.source_prefix
+        _source_prefix_value: str | Unset = field_value(self, "source_prefix")
+        source_prefix = _source_prefix_value
 
+        _type__value: VolumeContentRequestType | Unset = field_value(self, "type_")
         type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
+        if not isinstance(_type__value, Unset):
+            type_ = _type__value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -82,7 +88,7 @@ class VolumeContentRequest(ResponseBody):
 
         try:
             _type_ = d.pop("type", UNSET)
-            type_: VolumeContentRequestType | Unset
+            type_: VolumeContentRequestType | None
             if isinstance(_type_, Unset):
                 type_ = UNSET
             else:
@@ -91,10 +97,11 @@ class VolumeContentRequest(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeContentRequest.type") from None
 
-        _instance = cls(
-            source_prefix,
-            type_,
-        )
+        _instance = object.__new__(cls)
+        if source_prefix is not UNSET:
+            _instance.source_prefix = source_prefix
+        if type_ is not UNSET:
+            _instance.type_ = type_
 
         _instance.additional_properties = d
         return _instance
@@ -134,13 +141,13 @@ class VolumeContentRequest(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -155,6 +162,20 @@ class VolumeContentRequest(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.source_prefix is UNSET:
+            del self.source_prefix
+        if self.type_ is UNSET:
+            del self.type_
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

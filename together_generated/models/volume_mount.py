@@ -13,12 +13,16 @@ from ..types import (
     ResponseBody,
     Unset,
     check_value,
+    field_value,
+    model_state,
+    set_model_state,
 )
 
 T = TypeVar("T", bound="VolumeMount")
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(("version",))
 
 
@@ -38,13 +42,13 @@ class VolumeMount(ResponseBody):
     Attributes:
         mount_path (str): MountPath is the path in the container where the volume will be mounted (e.g., "/data")
         name (str): Name is the name of the volume to mount. Must reference an existing volume by name or ID
-        version (int | Unset): Version is the volume version to mount. On create, defaults to the latest version. On
+        version (int | None): Version is the volume version to mount. On create, defaults to the latest version. On
             update, defaults to the currently mounted version.
     """
 
     mount_path: str
     name: str
-    version: int | Unset = UNSET
+    version: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,7 +56,8 @@ class VolumeMount(ResponseBody):
 
         name = self.name
 
-        version = self.version
+        _version_value: int | Unset = field_value(self, "version")
+        version = _version_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -82,11 +87,11 @@ class VolumeMount(ResponseBody):
         if version is not UNSET and type(version) is not int:
             check_value(version, int, "VolumeMount.version")
 
-        _instance = cls(
-            mount_path,
-            name,
-            version,
-        )
+        _instance = object.__new__(cls)
+        _instance.mount_path = mount_path
+        _instance.name = name
+        if version is not UNSET:
+            _instance.version = version
 
         _instance.additional_properties = d
         return _instance
@@ -127,13 +132,13 @@ class VolumeMount(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -148,6 +153,18 @@ class VolumeMount(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.version is UNSET:
+            del self.version
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:

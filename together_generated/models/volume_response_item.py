@@ -15,7 +15,10 @@ from ..types import (
     Unset,
     check_value,
     field_error,
+    field_value,
     json_value,
+    model_state,
+    set_model_state,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +49,8 @@ def _lazy_imports() -> None:
     _lazy_imports_done = True
 
 
-# The optional fields (Python names): absent from a response body, they read as UNSET.
+# The optional fields (Python names): left out (of a response body, of the arguments),
+# their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "content",
@@ -84,72 +88,83 @@ _FIELDS: frozenset[str] = frozenset(
 class VolumeResponseItem(ResponseBody):
     """
     Attributes:
-        content (VolumeContent | Unset):
-        created_at (str | Unset): CreatedAt is the ISO8601 timestamp when this volume was created
-        current_version (int | Unset): CurrentVersion is the current version number of this volume
-        id (str | Unset): ID is the unique identifier for this volume
-        mounted_by (list[str] | Unset): MountedBy is the list of deployment IDs currently mounting current volume
-            version
-        name (str | Unset): Name is the name of the volume
-        object_ (str | Unset): Object is the type identifier for this response (always "volume")
-        type_ (VolumeType | Unset):
-        updated_at (str | Unset): UpdatedAt is the ISO8601 timestamp when this volume was last updated
-        version_history (VolumeResponseItemVersionHistory | Unset): VersionHistory contains previous versions of this
+        content (VolumeContent | None):
+        created_at (str | None): CreatedAt is the ISO8601 timestamp when this volume was created
+        current_version (int | None): CurrentVersion is the current version number of this volume
+        id (str | None): ID is the unique identifier for this volume
+        mounted_by (list[str] | None): MountedBy is the list of deployment IDs currently mounting current volume version
+        name (str | None): Name is the name of the volume
+        object_ (str | None): Object is the type identifier for this response (always "volume")
+        type_ (VolumeType | None):
+        updated_at (str | None): UpdatedAt is the ISO8601 timestamp when this volume was last updated
+        version_history (VolumeResponseItemVersionHistory | None): VersionHistory contains previous versions of this
             volume, keyed by version number
     """
 
-    content: VolumeContent | Unset = UNSET
-    created_at: str | Unset = UNSET
-    current_version: int | Unset = UNSET
-    id: str | Unset = UNSET
-    mounted_by: list[str] | Unset = UNSET
-    name: str | Unset = UNSET
-    object_: str | Unset = UNSET
-    type_: VolumeType | Unset = UNSET
-    updated_at: str | Unset = UNSET
-    version_history: VolumeResponseItemVersionHistory | Unset = UNSET
+    content: VolumeContent | None = UNSET
+    created_at: str | None = UNSET
+    current_version: int | None = UNSET
+    id: str | None = UNSET
+    mounted_by: list[str] | None = UNSET
+    name: str | None = UNSET
+    object_: str | None = UNSET
+    type_: VolumeType | None = UNSET
+    updated_at: str | None = UNSET
+    version_history: VolumeResponseItemVersionHistory | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        _content_value: VolumeContent | Unset = field_value(self, "content")
         try:
             content: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.content, Unset):
-                content = self.content.to_dict()
+            if not isinstance(_content_value, Unset):
+                content = _content_value.to_dict()
         except (AttributeError, TypeError):
-            content = json_value(self.content)
+            content = json_value(_content_value)
 
-        created_at = self.created_at
+        _created_at_value: str | Unset = field_value(self, "created_at")
+        created_at = _created_at_value
 
-        current_version = self.current_version
+        _current_version_value: int | Unset = field_value(self, "current_version")
+        current_version = _current_version_value
 
-        id = self.id
+        _id_value: str | Unset = field_value(self, "id")
+        id = _id_value
 
+        _mounted_by_value: list[str] | Unset = field_value(self, "mounted_by")
         try:
             mounted_by: list[str] | Unset = UNSET
-            if not isinstance(self.mounted_by, Unset):
-                mounted_by = self.mounted_by
+            if not isinstance(_mounted_by_value, Unset):
+                mounted_by = _mounted_by_value
 
         except (AttributeError, TypeError):
-            mounted_by = json_value(self.mounted_by)
+            mounted_by = json_value(_mounted_by_value)
 
-        name = self.name
+        _name_value: str | Unset = field_value(self, "name")
+        name = _name_value
 
-        object_ = self.object_
+        _object__value: str | Unset = field_value(self, "object_")
+        object_ = _object__value
 
+        _type__value: VolumeType | Unset = field_value(self, "type_")
         type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_
+        if not isinstance(_type__value, Unset):
+            type_ = _type__value
 
-        updated_at = self.updated_at
+        _updated_at_value: str | Unset = field_value(self, "updated_at")
+        updated_at = _updated_at_value
 
+        _version_history_value: VolumeResponseItemVersionHistory | Unset = field_value(
+            self, "version_history"
+        )
         try:
             version_history: dict[str, Any] | Unset = UNSET
-            if not isinstance(self.version_history, Unset):
-                version_history = self.version_history.to_dict()
+            if not isinstance(_version_history_value, Unset):
+                version_history = _version_history_value.to_dict()
         except (AttributeError, TypeError):
-            version_history = json_value(self.version_history)
+            version_history = json_value(_version_history_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -184,7 +199,7 @@ class VolumeResponseItem(ResponseBody):
         d = dict(src_dict)
         try:
             _content = d.pop("content", UNSET)
-            content: VolumeContent | Unset
+            content: VolumeContent | None
             if isinstance(_content, Unset):
                 content = UNSET
             else:
@@ -223,7 +238,7 @@ class VolumeResponseItem(ResponseBody):
 
         try:
             _type_ = d.pop("type", UNSET)
-            type_: VolumeType | Unset
+            type_: VolumeType | None
             if isinstance(_type_, Unset):
                 type_ = UNSET
             else:
@@ -238,7 +253,7 @@ class VolumeResponseItem(ResponseBody):
 
         try:
             _version_history = d.pop("version_history", UNSET)
-            version_history: VolumeResponseItemVersionHistory | Unset
+            version_history: VolumeResponseItemVersionHistory | None
             if isinstance(_version_history, Unset):
                 version_history = UNSET
             else:
@@ -249,18 +264,27 @@ class VolumeResponseItem(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeResponseItem.version_history") from None
 
-        _instance = cls(
-            content,
-            created_at,
-            current_version,
-            id,
-            mounted_by,
-            name,
-            object_,
-            type_,
-            updated_at,
-            version_history,
-        )
+        _instance = object.__new__(cls)
+        if content is not UNSET:
+            _instance.content = content
+        if created_at is not UNSET:
+            _instance.created_at = created_at
+        if current_version is not UNSET:
+            _instance.current_version = current_version
+        if id is not UNSET:
+            _instance.id = id
+        if mounted_by is not UNSET:
+            _instance.mounted_by = mounted_by
+        if name is not UNSET:
+            _instance.name = name
+        if object_ is not UNSET:
+            _instance.object_ = object_
+        if type_ is not UNSET:
+            _instance.type_ = type_
+        if updated_at is not UNSET:
+            _instance.updated_at = updated_at
+        if version_history is not UNSET:
+            _instance.version_history = version_history
 
         _instance.additional_properties = d
         return _instance
@@ -336,13 +360,13 @@ class VolumeResponseItem(ResponseBody):
     if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
 
         def __getattr__(self, name: str) -> Any:
-            # A model read by from_response leaves out what its body lacks: an optional
-            # field the body did not have reads as UNSET, and additional_properties (the
+            # A model leaves out what its body (or its caller) lacks: an optional field
+            # that was not given reads as None, its slot left empty (not cached: to_dict
+            # tells it from an explicit None that way), and additional_properties (the
             # body's keys that are not fields) are worked out when first asked for. Most
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
-                object.__setattr__(self, name, UNSET)
-                return UNSET
+                return None
             if (
                 name == "additional_properties"
                 and getattr(self, "_raw", None) is not None
@@ -357,6 +381,36 @@ class VolumeResponseItem(ResponseBody):
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}"
             )
+
+    def __attrs_post_init__(self) -> None:
+        # A model built by its caller: an optional field not given is left empty, as in
+        # from_dict and from_response, so it reads as None and is in no repr as UNSET.
+        if self.content is UNSET:
+            del self.content
+        if self.created_at is UNSET:
+            del self.created_at
+        if self.current_version is UNSET:
+            del self.current_version
+        if self.id is UNSET:
+            del self.id
+        if self.mounted_by is UNSET:
+            del self.mounted_by
+        if self.name is UNSET:
+            del self.name
+        if self.object_ is UNSET:
+            del self.object_
+        if self.type_ is UNSET:
+            del self.type_
+        if self.updated_at is UNSET:
+            del self.updated_at
+        if self.version_history is UNSET:
+            del self.version_history
+
+    def __getstate__(self) -> dict[str, Any]:
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        set_model_state(self, state)
 
     @property
     def additional_keys(self) -> list[str]:
