@@ -44,7 +44,7 @@ def workload(lib: str, flavor: str, pattern: str, streams: int) -> None:
 
     import httpx
 
-    from together._streaming import Stream
+    from together._streaming import AsyncStream, Stream
     from together_generated.models.chat_completion_chunk import ChatCompletionChunk
 
     from . import payloads
@@ -98,7 +98,7 @@ def workload(lib: str, flavor: str, pattern: str, streams: int) -> None:
 
     async def ours_async() -> int:
         n = 0
-        async with Stream(response(), ChatCompletionChunk.from_response) as stream:
+        async with AsyncStream(response(), ChatCompletionChunk.from_response) as stream:
             async for chunk in stream:
                 n += len(chunk.choices[0].delta.content or "")
         return n
