@@ -62,9 +62,13 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.headers = response.headers
-        self.request_id: str | None = response.headers.get("x-request-id") or response.headers.get(
-            "request-id"
-        )
+        self.request_id = request_id_of(response.headers)
+
+
+def request_id_of(headers: httpx.Headers) -> str | None:
+    """The id the API gave the request (``x-request-id``, or ``request-id``), if any."""
+    found: str | None = headers.get("x-request-id") or headers.get("request-id")
+    return found
 
 
 class BadRequestError(APIStatusError):

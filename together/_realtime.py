@@ -145,6 +145,11 @@ def _query(op: Operation, params: dict[str, Any], where: str) -> dict[str, Any]:
     for name in params:
         if name not in known:
             raise TypeError(f"{where}: unexpected keyword argument {name!r}")
+    params = {k: v for k, v in params.items() if v is not None}
+    for p in op.parameters:
+        # A required parameter the spec allows one value for (input_audio_format) has it.
+        if p.required and len(p.choices) == 1 and not {p.name, p.python_name} & set(params):
+            params[p.python_name] = p.choices[0]
     try:
         kwargs: dict[str, Any] = op.build_request(**params)
     except TypeError as exc:

@@ -159,7 +159,11 @@ def _ft_download_arguments(parser: Parser) -> None:
     parser.add_argument("id", help="the job's id (ft-..., or ft-...:STEP for a checkpoint)")
     parser.add_argument("-o", "--output", required=True, help="where to save it")
     parser.add_argument("--checkpoint-step", type=int, metavar="N")
-    parser.add_argument("--checkpoint", choices=["merged", "adapter", "model_output_path"])
+    from .._resource import describe  # the download's own module: this command needs it
+
+    op = describe("fine_tuning.get_finetune_download")
+    choices = next((p.choices for p in op.parameters if p.name == "checkpoint"), ())
+    parser.add_argument("--checkpoint", choices=list(choices) or None)
 
 
 def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
@@ -220,7 +224,11 @@ def _batch_arguments(parser: Parser) -> None:
         "--cancel-on-interrupt", action="store_true", help="Ctrl-C cancels the batches"
     )
     parser.add_argument("--poll-interval", type=float, metavar="SECONDS")
-    parser.add_argument("--max-requests", type=int, default=50_000, metavar="N", help="per batch")
+    from .._batch.requests import MAX_REQUESTS
+
+    parser.add_argument(
+        "--max-requests", type=int, default=MAX_REQUESTS, metavar="N", help="per batch"
+    )
 
 
 def _batch_run(ctx: Context, args: argparse.Namespace) -> int:

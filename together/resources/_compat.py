@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .._errors import request_id_of
 from .._resource import Resource, operation
 from .._streaming import _cut, as_async
 from .._transport import finish
@@ -70,9 +71,8 @@ class _BaseAPIResponse:
 
     @property
     def request_id(self) -> str | None:
-        """The ``x-request-id`` header, when the server sent one."""
-        value: str | None = self.http_response.headers.get("x-request-id")
-        return value
+        """The id the API gave the request (as APIStatusError.request_id), if any."""
+        return request_id_of(self.http_response.headers)
 
     @property
     def is_closed(self) -> bool:

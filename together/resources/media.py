@@ -100,24 +100,16 @@ class Speech(StreamableResource[M]):
         )
 
     @realtime(SpeechSession, AsyncSpeechSession)
-    def connect(
-        self,
-        /,
-        *,
-        model: str | None = None,
-        voice: str | None = None,
-        max_partial_length: int | None = None,
-        **options: Any,
-    ) -> Plan:
+    def connect(self, /, **params: Any) -> Plan:
         """GET /audio/speech/websocket: a realtime text-to-speech session, opened by
-        ``with`` (``async with`` on AsyncTogether). Send text with ``send_text`` and
-        ``commit``; iterate for events, or ``iter_audio()`` for PCM bytes (s16le, 24 kHz).
-        Needs ``pip install 'together-client[realtime]'``."""
-        given = {"model": model, "voice": voice, "max_partial_length": max_partial_length}
-        params = {name: value for name, value in given.items() if value is not None}
+        ``with`` (``async with`` on AsyncTogether); keyword arguments are the spec's query
+        parameters (``model``, ``voice``, ...) and ``timeout`` / ``extra_headers`` /
+        ``extra_query``. Send text with ``send_text`` and ``commit``; iterate for events,
+        or ``iter_audio()`` for PCM bytes (s16le, 24 kHz). Needs
+        ``pip install 'together-client[realtime]'``."""
         from .._realtime import plan
 
-        return plan(self, "audio.realtime_tts", {**params, **options}, "audio.speech.connect")
+        return plan(self, "audio.realtime_tts", params, "audio.speech.connect")
 
 
 def _transcribe(endpoint: str, file: Any, params: dict[str, Any], where: str) -> Call[Any]:
@@ -136,14 +128,12 @@ class Transcriptions(Resource[M]):
         )
 
     @realtime(TranscriptionSession, AsyncTranscriptionSession)
-    def connect(
-        self, /, *, model: str, input_audio_format: str = "pcm_s16le_16000", **options: Any
-    ) -> Plan:
+    def connect(self, /, **params: Any) -> Plan:
         """GET /realtime: a realtime transcription session, opened by ``with`` (``async
-        with`` on AsyncTogether). Send audio with ``send_audio`` and ``commit``; iterate
-        for events, or use ``iter_text()`` / ``transcript()``. Needs
-        ``pip install 'together-client[realtime]'``."""
-        params = {"model": model, "input_audio_format": input_audio_format, **options}
+        with`` on AsyncTogether); keyword arguments are the spec's query parameters
+        (``model``; ``input_audio_format`` defaults to the one value the spec allows).
+        Send audio with ``send_audio`` and ``commit``; iterate for events, or use
+        ``iter_text()`` / ``transcript()``. Needs ``pip install 'together-client[realtime]'``."""
         from .._realtime import plan
 
         return plan(self, "audio.realtime_transcription", params, "audio.transcriptions.connect")
