@@ -347,8 +347,9 @@ def _lora_arguments(params: dict[str, Any], where: str) -> Lookup | None:
     )
 
     def finish(limits: Any) -> None:
-        lora_limits = getattr(limits, "lora_training", None)
-        rank = getattr(lora_limits, "default_rank", None)
+        # Read from the JSON: the spec's model doesn't list default_rank (yet).
+        lora_limits = limits.to_dict().get("lora_training") if hasattr(limits, "to_dict") else None
+        rank = lora_limits.get("default_rank") if isinstance(lora_limits, dict) else None
         if not isinstance(rank, int):
             raise ValueError(f"{where}: {model} has no default LoRA rank; pass lora_r")
         complete(rank)
