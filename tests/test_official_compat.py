@@ -242,6 +242,14 @@ async def test_3x_lora_without_a_rank_uses_the_models_default_rank(flavor, base_
     }
 
 
+def test_lora_without_a_rank_on_a_model_without_a_default_takes_its_max_rank(client, httpserver):
+    limits = {**LIMITS, "lora_training": {"max_rank": 64}}
+    httpserver.expect_ordered_request("/v1/fine-tunes/models/limits").respond_with_json(limits)
+    httpserver.expect_ordered_request("/v1/fine-tunes", method="POST").respond_with_json(JOB)
+    client.fine_tuning.create(training_file="file-1", model="m", lora=True)
+    assert sent_json(httpserver)["training_type"]["lora_r"] == 64
+
+
 @pytest.mark.anyio
 async def test_3x_lora_false_is_full_training_and_no_lora_leaves_it_to_the_api(
     flavor, base_url, httpserver

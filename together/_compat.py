@@ -288,9 +288,10 @@ _LORA_KEYWORDS = ("lora_r", "lora_alpha", "lora_dropout", "lora_trainable_module
 
 def _lora_arguments(params: dict[str, Any], where: str) -> Lookup | None:
     """3.x: ``lora=True`` is ``training_type`` Lora with ``lora_r`` (default: the model's
-    default rank, looked up), ``lora_alpha`` (default: twice the rank), ``lora_dropout``
-    (0) and ``lora_trainable_modules`` ("all-linear"); ``lora=False`` is Full; neither
-    ``lora`` nor a LoRA setting leaves the choice to the API. ``train_on_inputs`` goes
+    default rank, looked up; its max rank where it has no default, as in 1.x),
+    ``lora_alpha`` (default: twice the rank), ``lora_dropout`` (0) and
+    ``lora_trainable_modules`` ("all-linear"); ``lora=False`` is Full; neither ``lora``
+    nor a LoRA setting leaves the choice to the API. ``train_on_inputs`` goes
     into ``training_method`` (SFT), where the spec has it (the top-level field is
     deprecated)."""
     given = {k: params.pop(k) for k in ("lora", *_LORA_KEYWORDS) if k in params}
@@ -349,7 +350,10 @@ def _lora_arguments(params: dict[str, Any], where: str) -> Lookup | None:
     def finish(limits: Any) -> None:
         # Read from the JSON: the spec's model doesn't list default_rank (yet).
         lora_limits = limits.to_dict().get("lora_training") if hasattr(limits, "to_dict") else None
-        rank = lora_limits.get("default_rank") if isinstance(lora_limits, dict) else None
+        rank = None
+        if isinstance(lora_limits, dict):
+            # 3.x reads default_rank; where the API gives none, 1.x's choice: max_rank.
+            rank = lora_limits.get("default_rank", lora_limits.get("max_rank"))
         if not isinstance(rank, int):
             raise ValueError(f"{where}: {model} has no default LoRA rank; pass lora_r")
         complete(rank)
