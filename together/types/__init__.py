@@ -7,15 +7,74 @@
 ``together_generated.models``.
 """
 
-# The names below are for type checkers (listed in __all__ from the table).
-# ruff: noqa: F401
-
 from typing import TYPE_CHECKING
 
 from .._compat import TYPES, type_getter
 
 __getattr__ = type_getter(TYPES, __name__)
-__all__ = sorted(TYPES)
+# Spelled out for type checkers; a test checks it against the table.
+__all__ = [
+    "AudioSpeechRequest",
+    "AudioSpeechStreamChunk",
+    "AudioTranscriptionRequest",
+    "AudioTranscriptionResponse",
+    "AudioTranscriptionVerboseResponse",
+    "AudioTranslationRequest",
+    "AudioTranslationResponse",
+    "AudioTranslationVerboseResponse",
+    "BatchJob",
+    "BatchJobStatus",
+    "ChatCompletionChunk",
+    "ChatCompletionRequest",
+    "ChatCompletionResponse",
+    "Completion",
+    "CompletionChunk",
+    "CompletionRequest",
+    "CompletionResponse",
+    "CosineLRSchedulerArgs",
+    "DedicatedEndpoint",
+    "Embedding",
+    "EmbeddingRequest",
+    "EmbeddingResponse",
+    "EvaluationJob",
+    "FileDeleteResponse",
+    "FileList",
+    "FilePurpose",
+    "FileResponse",
+    "FileType",
+    "FineTuningDeleteResponse",
+    "FineTuningListEventsResponse",
+    "FineTuningListResponse",
+    "FinetuneCheckpoint",
+    "FinetuneDeleteResponse",
+    "FinetuneEvent",
+    "FinetuneEventType",
+    "FinetuneLRScheduler",
+    "FinetuneList",
+    "FinetuneListEvents",
+    "FinetuneModelLimits",
+    "FinetuneResponse",
+    "FinetuneTrainingLimits",
+    "FullTrainingType",
+    "ImageFile",
+    "ImageResponse",
+    "LinearLRSchedulerArgs",
+    "ListEndpoint",
+    "LoRATrainingType",
+    "Model",
+    "ModelObject",
+    "ModelUploadRequest",
+    "ModelUploadResponse",
+    "ModelVoices",
+    "RerankCreateResponse",
+    "RerankRequest",
+    "RerankResponse",
+    "ToolChoice",
+    "TrainingMethodDPO",
+    "TrainingMethodSFT",
+    "VideoJob",
+    "VoiceListResponse",
+]
 
 if TYPE_CHECKING:
     from together_generated.models import AudioSpeechRequest as AudioSpeechRequest

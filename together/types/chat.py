@@ -2,15 +2,22 @@
 as the generated models they are; imported when first asked for. The table is
 ``together._compat.CHAT_TYPES``."""
 
-# The names below are for type checkers (listed in __all__ from the table).
-# ruff: noqa: F401
-
 from typing import TYPE_CHECKING
 
 from .._compat import CHAT_TYPES, type_getter
 
 __getattr__ = type_getter(CHAT_TYPES, __name__)
-__all__ = sorted(CHAT_TYPES)
+# Spelled out for type checkers; a test checks it against the table.
+__all__ = [
+    "ChatCompletion",
+    "ChatCompletionAssistantMessageParam",
+    "ChatCompletionChunk",
+    "ChatCompletionMessage",
+    "ChatCompletionSystemMessageParam",
+    "ChatCompletionToolMessageParam",
+    "ChatCompletionUsage",
+    "ChatCompletionUserMessageParam",
+]
 
 if TYPE_CHECKING:
     from together_generated.models import (
