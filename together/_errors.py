@@ -56,6 +56,12 @@ class APIError(TogetherError):
         self.request = request
         self.body = body
 
+    @property
+    def http_status(self) -> int | None:
+        """The response's status, if there was one (the 1.x SDK's name for ``status_code``)."""
+        status: int | None = getattr(self, "status_code", None)
+        return status
+
 
 class APIStatusError(APIError):
     """The API answered with a 4xx or 5xx status."""
