@@ -263,6 +263,18 @@ async def test_3x_lora_false_is_full_training_and_no_lora_leaves_it_to_the_api(
         assert "training_type" not in sent_json(httpserver)
 
 
+@pytest.mark.anyio
+async def test_a_bad_argument_beside_lora_is_refused_before_the_rank_is_looked_up(
+    flavor, base_url, httpserver
+):
+    async with client(flavor, base_url) as c:
+        with pytest.raises(TypeError, match="n_epochs"):
+            await done(
+                c.fine_tuning.create(training_file="f", model="m", lora=True, n_epochs="three")
+            )
+    assert httpserver.log == []
+
+
 def test_lora_with_a_training_type_too_is_refused_before_sending(client, httpserver):
     with pytest.raises(TypeError, match="lora or training_type"):
         client.fine_tuning.create(

@@ -277,7 +277,8 @@ class Lookup(NamedTuple):
 class ArgumentHook(NamedTuple):
     """Keywords a derived method takes beyond its operation's (name, type as the stub
     writes it), and ``adapt(params, where)``, which turns them into the operation's
-    arguments in place; it returns a Lookup when it needs one answer first."""
+    arguments in place; it returns a Lookup when it needs one answer first (the
+    arguments then hold provisional values, complete enough to be checked)."""
 
     keywords: tuple[tuple[str, str], ...]
     adapt: Callable[[dict[str, Any], str], Lookup | None]
@@ -335,6 +336,7 @@ def _lora_arguments(params: dict[str, Any], where: str) -> Lookup | None:
     if "lora_r" in given:
         complete(given["lora_r"])
         return None
+    complete(1)  # provisional, so that every argument is checked before the look-up
     # 3.x asks the API for the model's default rank.
     from ._resource import api_call
 

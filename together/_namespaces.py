@@ -168,21 +168,34 @@ class hooked(operation[Any, Any]):
         transport = obj._transport
         # A raw-response view adapts its transport; the look-up is not the method's answer.
         plain = transport.plain()
+
+        def prepare(args: tuple[Any, ...], params: dict[str, Any]) -> tuple[Any, Call[Any]]:
+            """The look-up, if any, and the call, built (so every argument checked) before
+            anything is sent: with a look-up, from the hook's provisional values."""
+            lookup = adapt(params, where)
+            return lookup, build(obj, *args, **dict(params))
+
         if isinstance(transport, AsyncTransport):
 
-            async def amethod(*args: Any, **params: Any) -> Any:
-                lookup = adapt(params, where)
-                if lookup is not None:
+            def amethod(*args: Any, **params: Any) -> Any:
+                lookup, call = prepare(args, params)
+                if lookup is None:
+                    return transport.send(call)
+
+                async def looked_up() -> Any:
                     lookup.finish(await plain.send(lookup.call))
-                return await transport.send(build(obj, *args, **params))
+                    return await transport.send(build(obj, *args, **params))
+
+                return looked_up()
 
             return amethod
 
         def method(*args: Any, **params: Any) -> Any:
-            lookup = adapt(params, where)
+            lookup, call = prepare(args, params)
             if lookup is not None:
                 lookup.finish(plain.send(lookup.call))
-            return transport.send(build(obj, *args, **params))
+                call = build(obj, *args, **params)
+            return transport.send(call)
 
         return method
 
