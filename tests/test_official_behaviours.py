@@ -1,6 +1,6 @@
 """The official SDK 3.x's public behaviours that this client matches, one test each, on
 both clients. Those it deliberately does differently are listed, with the reasons, in the
-README ("Where we differ from the official SDK 3.x")."""
+README ("Deliberate differences from the official SDK 3.x")."""
 
 from __future__ import annotations
 

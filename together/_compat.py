@@ -48,8 +48,9 @@ if TYPE_CHECKING:
 
 
 # -- living next to the official package ----------------------------------------------------
-# A file every official wheel (1.x and 3.x) ships and this package never does: one stat
-# of it tells that the official package's files share this folder.
+# A file every official wheel ships (1.x to 3.x; seen in 1.0.1, 1.6.0, 2.0.0, 2.42.0 and
+# 3.1.1) and this package never does: one stat of it tells that the official package's
+# files share this folder.
 OFFICIAL_MARKER = os.path.join("types", "finetune.py")
 
 MIXED_ENVIRONMENT = (
