@@ -132,7 +132,7 @@ def test_copy_keeps_what_is_not_given_and_changes_what_is(flavor):
     assert "A" not in replaced.default_headers and replaced.default_headers["C"] == "3"
     with pytest.raises(TypeError, match="supplied_headers"):
         client.copy(default_headers={"A": "1"}, supplied_headers={"B": "2"})
-    with pytest.raises(TypeError, match="set_default_headers"):
+    with pytest.raises(ValueError, match="set_default_headers"):
         client.copy(default_headers={"A": "1"}, set_default_headers={"B": "2"})
 
 
@@ -158,7 +158,7 @@ async def test_timeout_none_sends_requests_without_a_timeout(flavor, base_url):
     client = client_class(flavor)(
         api_key=API_KEY, base_url=base_url, http_client=http_client, timeout=None
     )
-    assert client.timeout == httpx.Timeout(None)
+    assert client.timeout is None
     await list_models(client)
     await list_models(client.copy(timeout=None))
     for request in seen:

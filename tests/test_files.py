@@ -386,9 +386,10 @@ def test_content_shows_progress_against_the_content_length(client, httpserver, t
     assert bar.closed
 
 
-def test_content_to_a_missing_folder_sends_nothing(client, httpserver, tmp_path):
-    with pytest.raises(ValueError, match="no such folder"):
-        client.files.content("file-1", output=tmp_path / "nope" / "out.jsonl")
+def test_content_under_a_file_posing_as_folder_sends_nothing(client, httpserver, tmp_path):
+    (tmp_path / "taken").write_text("a file")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        client.files.content("file-1", output=tmp_path / "taken" / "sub" / "out.jsonl")
     assert httpserver.log == []
 
 

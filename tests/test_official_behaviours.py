@@ -1,6 +1,6 @@
 """The official SDK 3.x's public behaviours that this client matches, one test each, on
 both clients. Those it deliberately does differently are listed, with the reasons, in the
-README ("Where we differ from the official SDK 3.x")."""
+README ("Deliberate differences from the official SDK 3.x")."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import inspect
 import json
 from typing import Any
 
-import httpx
 import pytest
 from werkzeug import Request, Response
 
@@ -97,10 +96,33 @@ def test_max_retries_none_is_a_type_error(flavor):
         cls(api_key=API_KEY).copy(max_retries=None)  # type: ignore[arg-type]
 
 
-def test_timeout_none_means_no_timeout(flavor):
+def test_timeout_none_means_no_timeout_and_reads_back_as_none(flavor):
     cls = together.Together if flavor == "sync" else together.AsyncTogether
-    assert cls(api_key=API_KEY, timeout=None).timeout == httpx.Timeout(None)
-    assert cls(api_key=API_KEY).with_options(timeout=None).timeout == httpx.Timeout(None)
+    assert cls(api_key=API_KEY, timeout=None).timeout is None
+    assert cls(api_key=API_KEY).copy(timeout=None).timeout is None
+    assert cls(api_key=API_KEY).with_options(timeout=None).timeout is None
+
+
+def test_default_headers_with_set_default_headers_is_a_value_error(flavor):
+    cls = together.Together if flavor == "sync" else together.AsyncTogether
+    with pytest.raises(ValueError, match="set_default_headers"):
+        cls(api_key=API_KEY).copy(default_headers={"A": "1"}, set_default_headers={"B": "2"})
+
+
+@pytest.mark.anyio
+async def test_a_large_max_retries_never_overflows_the_backoff(flavor, base_url, httpserver):
+    """2,000 retries allowed: each pause is still the capped backoff (the server answers
+    on the third attempt; the pauses are kept short by its Retry-After)."""
+    from together._transport import retry_delay
+
+    assert 0 < retry_delay(2000, None) <= 8.0
+    for _ in range(2):
+        httpserver.expect_ordered_request("/v1/models").respond_with_json(
+            {"error": {"message": "busy"}}, status=503, headers={"retry-after-ms": "1"}
+        )
+    httpserver.expect_ordered_request("/v1/models").respond_with_json([])
+    async with client(flavor, base_url, max_retries=2000) as c:
+        assert await done(c.models.list()) == []
 
 
 def test_copy_is_with_options_and_keeps_the_class_and_settings(flavor):

@@ -7,8 +7,14 @@ reply = client.chat.completions.create(model=..., messages=[{"role": "user", "co
 
 from typing import TYPE_CHECKING
 
-from ._client import AsyncTogether, Together
-from ._errors import (
+from ._compat import check_environment
+
+# Before anything else: over the official package's files, the imports below may fail in
+# confusing ways (one stat).
+check_environment(__path__[0])
+
+from ._client import AsyncTogether, Together  # noqa: E402
+from ._errors import (  # noqa: E402
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -24,8 +30,8 @@ from ._errors import (
     TogetherError,
     UnprocessableEntityError,
 )
-from ._streaming import AsyncStream, ByteStream, Stream
-from ._version import __version__
+from ._streaming import AsyncStream, ByteStream, Stream  # noqa: E402
+from ._version import __version__  # noqa: E402
 
 __all__ = [
     "APIConnectionError",
@@ -73,8 +79,8 @@ _LAZY = {
     "BatchRunProgress": ("_batch.result", "BatchRunProgress"),
     "BatchRunResult": ("_batch.result", "BatchRunResult"),
     # what with_raw_response / with_streaming_response give
-    "APIResponse": ("resources._compat", "APIResponse"),
-    "AsyncAPIResponse": ("resources._compat", "AsyncAPIResponse"),
+    "APIResponse": ("_response", "APIResponse"),
+    "AsyncAPIResponse": ("_response", "AsyncAPIResponse"),
 }
 
 
@@ -92,6 +98,6 @@ def __getattr__(name: str) -> object:
 if TYPE_CHECKING:
     from ._batch.result import BatchRequestResult, BatchRunProgress, BatchRunResult
     from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
-    from .resources._compat import APIResponse, AsyncAPIResponse
+    from ._response import APIResponse, AsyncAPIResponse
 
     DatasetValidationError = FileTypeError

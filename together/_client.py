@@ -24,6 +24,7 @@ else:
     _SyncAPI = _AsyncAPI = object
 
 _Self = TypeVar("_Self", bound="_BaseClient[Any]")
+_NO_TIMEOUT = httpx.Timeout(None)
 
 
 class _SharedPool:
@@ -161,8 +162,10 @@ class _BaseClient(Generic[M]):
         return self._settings.base_url
 
     @property
-    def timeout(self) -> httpx.Timeout:
-        return self._settings.timeout
+    def timeout(self) -> httpx.Timeout | None:
+        """The timeout of each request; None when timeouts are off (``timeout=None``)."""
+        timeout = self._settings.timeout
+        return None if timeout == _NO_TIMEOUT else timeout
 
     @property
     def max_retries(self) -> int:
@@ -200,7 +203,8 @@ class _BaseClient(Generic[M]):
         the clients sharing it is closed."""
         added = _headers_argument(default_headers, supplied_headers)
         if added is not None and set_default_headers is not None:
-            raise TypeError("pass default_headers or set_default_headers, not both")
+            # ValueError, as in the official SDK 3.x
+            raise ValueError("pass default_headers or set_default_headers, not both")
         self._check_http_client(http_client)
         old = self._settings
         timeout = _timeout_argument(timeout, http_client)
@@ -251,14 +255,14 @@ class _BaseClient(Generic[M]):
     def with_raw_response(self) -> Any:
         """Every namespace as its ``with_raw_response``:
         ``client.with_raw_response.chat.completions.create(...)``."""
-        from .resources._compat import ResponseView
+        from ._response import ResponseView
 
         return ResponseView(self, streaming=False)
 
     @property
     def with_streaming_response(self) -> Any:
         """Every namespace as its ``with_streaming_response``."""
-        from .resources._compat import ResponseView
+        from ._response import ResponseView
 
         return ResponseView(self, streaming=True)
 

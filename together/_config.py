@@ -184,13 +184,29 @@ def parse_flag(value: object, source: str) -> bool:
     return value
 
 
+# The API's own hosts: their routes are all under /v1.
+TOGETHER_HOSTS = frozenset({"api.together.ai", "api.together.xyz"})
+
+
 def parse_base_url(value: object, source: str) -> str:
+    """The URL without a trailing slash; a Together host with no path gets ``/v1``: the
+    official SDK 3.x's base URL is ``https://api.together.ai`` (it adds ``/v1`` to each
+    route), 1.x's and this client's ``https://api.together.ai/v1``, and either form,
+    in ``base_url`` or ``TOGETHER_BASE_URL``, means the same here. Any other URL (a proxy,
+    a local mock serving at its root) is kept as given."""
     if not isinstance(value, (str, httpx.URL)):
         raise TypeError(f"{source} must be a URL string, got {value!r}")
-    url = str(value).rstrip("/")
+    url = no_line_breaks(source, str(value)).rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"{source} must start with http:// or https://, got {value!r}")
-    return no_line_breaks(source, url)
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"{source} is not a valid URL ({exc}): {value!r}") from None
+    bare = parsed.path in ("", "/") and not parsed.query and not parsed.fragment
+    if bare and parsed.host.lower() in TOGETHER_HOSTS:
+        url += "/v1"
+    return url
 
 
 def parse_headers(value: Mapping[str, str] | None, source: str) -> tuple[tuple[str, str], ...]:

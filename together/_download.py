@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Coroutine
 from email.message import Message
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import httpx
 
@@ -30,6 +30,33 @@ def destination(output: str | os.PathLike[str], where: str) -> Path:
     if not folder.is_dir():
         raise ValueError(f"{where}: no such folder: {str(folder)!r}")
     return path
+
+
+_SEPARATORS = tuple({"/", os.sep, os.altsep or "/"})
+
+
+class Target(NamedTuple):
+    """Where a download goes: the file ``path``, or with ``folder`` the folder to save the
+    served file name in."""
+
+    path: Path
+    folder: bool
+
+
+def download_target(output: str | os.PathLike[str], where: str) -> Target:
+    """Where ``output`` asks a download to go, checked before any request: a folder when
+    it ends in a path separator or is one already, else a file. Folders missing on the
+    way are created once the response arrives (as the official SDK 1.x did); a file
+    standing where a folder is needed is a ValueError."""
+    text = os.fspath(output)
+    path = Path(text)
+    folder = text.endswith(_SEPARATORS) or path.is_dir()
+    existing = path if folder else path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise ValueError(f"{where}: {str(existing)!r} is a file, not a folder")
+    return Target(path, folder)
 
 
 def _plain_name(name: str | None) -> str | None:
@@ -52,11 +79,15 @@ class _Writer:
     """One download in progress: the temporary file, the bar, and how it ends."""
 
     def __init__(
-        self, response: httpx.Response, output: Path, default_name: str, progress: bool | None
+        self, response: httpx.Response, target: Target, default_name: str, progress: bool | None
     ) -> None:
         self.response = response
-        if output.is_dir():
+        output = target.path
+        if target.folder:
+            output.mkdir(parents=True, exist_ok=True)
             output = output / (_served_name(response) or _plain_name(default_name) or "download")
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
         self.path = output
         length = response.headers.get("content-length")
         total = int(length) if length and length.isdigit() else None
@@ -102,11 +133,11 @@ class _Writer:
 
 
 def saver(
-    output: Path, default_name: str, progress: bool | None, *, is_async: bool
+    output: Target, default_name: str, progress: bool | None, *, is_async: bool
 ) -> Callable[[httpx.Response, bool], Path | Coroutine[Any, Any, Path]]:
     """A ``Call.stream`` factory that writes the open response to ``output`` (a file, or a
-    folder to put the served file name in) and gives back the path. With ``is_async`` it
-    gives a coroutine, awaited by ``file_operation``."""
+    folder to put the served file name in; see ``download_target``) and gives back the
+    path. With ``is_async`` it gives a coroutine, awaited by ``file_operation``."""
 
     def save(response: httpx.Response, strict: bool = False) -> Path:
         try:

@@ -3,9 +3,12 @@
 TogetherError
 ├── APIError
 │   ├── APIStatusError (status_code, body, headers, request_id)
-│   │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
-│   │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
-│   │   └── RateLimitError 429, InternalServerError >= 500
+│   │   ├── InvalidRequestError (1.x) 415
+│   │   │   └── BadRequestError 400, PermissionDeniedError 403, NotFoundError 404,
+│   │   │       UnprocessableEntityError 422
+│   │   ├── AuthenticationError 401, ConflictError 409, RateLimitError 429
+│   │   └── InternalServerError >= 500
+│   │       └── ServiceUnavailableError (1.x) 503
 │   ├── APIConnectionError
 │   │   └── APITimeoutError
 │   └── APIResponseValidationError (a 2xx body that does not fit its model)
@@ -28,9 +31,11 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "InvalidRequestError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ServiceUnavailableError",
     "TogetherError",
     "UnprocessableEntityError",
 ]
@@ -50,6 +55,12 @@ class APIError(TogetherError):
         self.message = message
         self.request = request
         self.body = body
+
+    @property
+    def http_status(self) -> int | None:
+        """The response's status, if there was one (the 1.x SDK's name for ``status_code``)."""
+        status: int | None = getattr(self, "status_code", None)
+        return status
 
 
 class APIStatusError(APIError):
@@ -71,7 +82,14 @@ def request_id_of(headers: httpx.Headers) -> str | None:
     return found
 
 
-class BadRequestError(APIStatusError):
+class InvalidRequestError(APIStatusError):
+    """The request was refused as it stands (400, 403, 404, 415, 422): the 1.x SDK's
+    name for these statuses, kept so that its ``except`` clauses still catch them."""
+
+    status_code = 415
+
+
+class BadRequestError(InvalidRequestError):
     status_code = 400
 
 
@@ -92,11 +110,11 @@ class AuthenticationError(APIStatusError):
             self.request_id = None
 
 
-class PermissionDeniedError(APIStatusError):
+class PermissionDeniedError(InvalidRequestError):
     status_code = 403
 
 
-class NotFoundError(APIStatusError):
+class NotFoundError(InvalidRequestError):
     status_code = 404
 
 
@@ -104,7 +122,7 @@ class ConflictError(APIStatusError):
     status_code = 409
 
 
-class UnprocessableEntityError(APIStatusError):
+class UnprocessableEntityError(InvalidRequestError):
     status_code = 422
 
 
@@ -114,6 +132,13 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     pass
+
+
+class ServiceUnavailableError(InternalServerError):
+    """503: the service is overloaded or not ready yet (retried like any 5xx). The 1.x
+    SDK's name; ``except InternalServerError`` catches it too."""
+
+    status_code = 503
 
 
 class APIConnectionError(APIError):
@@ -152,8 +177,10 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    415: InvalidRequestError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    503: ServiceUnavailableError,
 }
 
 
@@ -201,11 +228,13 @@ def _sent_api_key(response: httpx.Response) -> str | None:
     return token
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
+def status_error(response: httpx.Response, base_url: str | None = None) -> APIStatusError:
     """The error for a 4xx/5xx response, carrying the server's message in ``str(error)``.
 
     The message is cut at 2,000 characters, and the API key the request carried is shown
     as ``***`` should the server echo it back; ``error.body`` keeps the body as received.
+    A 404 from a ``base_url`` whose path doesn't end in ``/v1`` says that Together's
+    routes are there (the official SDK 3.x's base URL has no ``/v1``; see _config).
     """
     body = response_body(response)
     key = _sent_api_key(response)
@@ -223,5 +252,10 @@ def status_error(response: httpx.Response) -> APIStatusError:
         detail = detail[:MAX_MESSAGE] + _CUT
     message = f"Error code: {response.status_code} - {detail}"
     status = response.status_code
+    if status == 404 and base_url is not None and not base_url.endswith("/v1"):
+        message += (
+            f" (the base URL {base_url} does not end in /v1: Together's API routes are "
+            "under /v1, as in https://api.together.ai/v1)"
+        )
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     return cls(message, response=response, body=body)

@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._resource import Resource, api_call, describe, operation
 from ._table import NAMES, NAMESPACE_ALIASES
-from ._transport import OPTION_NAMES
+from ._transport import OPTION_NAMES, AsyncTransport
 
 if TYPE_CHECKING:
     from together_generated.operations import OperationInfo
     from together_generated.types import Operation
 
+    from ._compat import ArgumentHook
     from ._transport import Call
 
 
@@ -152,7 +153,56 @@ def hint(key: str, names: dict[str, str]) -> str:
     return f"; did you mean {near[0]!r}?" if near else ""
 
 
-def derived(entry: Entry, where: str, name: str) -> operation[Any, Any]:
+class hooked(operation[Any, Any]):
+    """A derived method that takes a few keywords beyond its operation's (an
+    ``ArgumentHook``, e.g. 3.x's ``lora=`` on ``fine_tuning.create``): the hook turns them
+    into the operation's own arguments, sending one look-up first when it needs to."""
+
+    def __init__(self, function: Any, hook: ArgumentHook, where: str) -> None:
+        super().__init__(function)
+        self.hook = hook
+        self.where = where
+
+    def bind(self, obj: Resource[Any]) -> Any:
+        build, adapt, where = self._function, self.hook.adapt, self.where
+        transport = obj._transport
+        # A raw-response view adapts its transport; the look-up is not the method's answer.
+        plain = transport.plain()
+
+        def prepare(args: tuple[Any, ...], params: dict[str, Any]) -> tuple[Any, Call[Any]]:
+            """The look-up, if any, and the call, built (so every argument checked) before
+            anything is sent: with a look-up, from the hook's provisional values."""
+            lookup = adapt(params, where)
+            return lookup, build(obj, *args, **dict(params))
+
+        if isinstance(transport, AsyncTransport):
+
+            def amethod(*args: Any, **params: Any) -> Any:
+                lookup, call = prepare(args, params)
+                if lookup is None:
+                    return transport.send(call)
+
+                async def looked_up() -> Any:
+                    lookup.finish(await plain.send(lookup.call))
+                    return await transport.send(build(obj, *args, **params))
+
+                return looked_up()
+
+            return amethod
+
+        def method(*args: Any, **params: Any) -> Any:
+            lookup, call = prepare(args, params)
+            if lookup is not None:
+                lookup.finish(plain.send(lookup.call))
+                call = build(obj, *args, **params)
+            return transport.send(call)
+
+        return method
+
+
+def derived(
+    entry: Entry, where: str, name: str, hook: ArgumentHook | None = None
+) -> operation[Any, Any]:
     info = entry.info
 
     def build(self: Any, /, *args: Any, **params: Any) -> Call[Any]:
@@ -172,9 +222,9 @@ def derived(entry: Entry, where: str, name: str) -> operation[Any, Any]:
         " APITimeoutError when the request fails, and TypeError or ValueError naming the"
         " argument, before anything is sent, for a bad argument."
     )
-    method: operation[Any, Any] = operation(build)
+    method: operation[Any, Any] = operation(build) if hook is None else hooked(build, hook, where)
     method.operation_info = info
-    method.signature = _LazySignature(entry, name)
+    method.signature = _LazySignature(entry, name, hook)
     return method
 
 
@@ -182,14 +232,14 @@ class _LazySignature:
     """What ``inspect.signature`` finds (through ``__wrapped__``) on a derived method: made
     on first look, as it needs the operation's description."""
 
-    def __init__(self, entry: Entry, name: str) -> None:
-        self._entry, self._name = entry, name
+    def __init__(self, entry: Entry, name: str, hook: ArgumentHook | None) -> None:
+        self._entry, self._name, self._hook = entry, name, hook
 
     @functools.cached_property
     def __signature__(self) -> inspect.Signature:
         from ._stubgen import runtime_signature
 
-        return runtime_signature(self._entry, self._name)
+        return runtime_signature(self._entry, self._name, self._hook)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
         raise TypeError("only a signature")
@@ -218,6 +268,13 @@ def namespace_class(path: str) -> type[Resource[Any]]:
     return cls
 
 
+def hook_of(cls: type | None, name: str) -> ArgumentHook | None:
+    """The ArgumentHook a hand-written namespace class sets for its derived method
+    ``name`` (in its ``HOOKS``), if any."""
+    hooks: dict[str, ArgumentHook] = getattr(cls, "HOOKS", {})
+    return hooks.get(name)
+
+
 def _install(cls: type, path: str) -> None:
     methods = layout().get(path, {})
     own: dict[str, Any] = {}
@@ -230,7 +287,8 @@ def _install(cls: type, path: str) -> None:
         # An alias is the same method as the name it stands for.
         method = own.get(entry.info.key)
         if method is None:
-            method = own[entry.info.key] = derived(entry, f"{path}.{name}", name)
+            hook = hook_of(cls, name)
+            method = own[entry.info.key] = derived(entry, f"{path}.{name}", name, hook)
             method.__set_name__(cls, name)
         setattr(cls, name, method)
 

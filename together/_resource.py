@@ -47,7 +47,7 @@ class Resource(Generic[M]):
         """This namespace's methods, each returning the HTTP response (an APIResponse:
         ``headers``, ``status_code``, ``retries_taken``, ``parse()`` for the usual result)
         instead of the result; awaitable on AsyncTogether. Errors raise as usual."""
-        from .resources._compat import ResponseView
+        from ._response import ResponseView
 
         return ResponseView(self, streaming=False)
 
@@ -57,7 +57,7 @@ class Resource(Generic[M]):
         AsyncTogether) over the open response, whose body is read as you go
         (``iter_bytes``, ``iter_lines``, ``stream_to_file``, or ``parse()``) and closed
         when the block ends."""
-        from .resources._compat import ResponseView
+        from ._response import ResponseView
 
         return ResponseView(self, streaming=True)
 

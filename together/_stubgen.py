@@ -23,12 +23,14 @@ import keyword
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
-from ._namespaces import Entry, layout
+from ._namespaces import Entry, hook_of, layout
 from ._table import NAMESPACE_ALIASES
 from ._transport import OPTION_NAMES
 
 if TYPE_CHECKING:
     from together_generated.types import Operation, Parameter
+
+    from ._compat import ArgumentHook
 
 OUTPUT = Path(__file__).with_name("_api.pyi")
 HEADER = (
@@ -166,11 +168,19 @@ def arguments(entry: Entry, op: Operation, names: set[str]) -> tuple[list[Arg], 
     return positional, ordered
 
 
-def _method(name: str, entry: Entry, names: set[str], is_async: bool) -> list[str]:
+def hook_arguments(hook: ArgumentHook | None) -> list[Arg]:
+    """The keywords a hook adds to a derived method (optional, after the spec's)."""
+    return [] if hook is None else [Arg(name, kind, False) for name, kind in hook.keywords]
+
+
+def _method(
+    name: str, entry: Entry, names: set[str], is_async: bool, hook: ArgumentHook | None = None
+) -> list[str]:
     from ._resource import describe
 
     op = describe(entry.info.module)
     positional_args, keyword_args = arguments(entry, op, names)
+    keyword_args += hook_arguments(hook)
     positional = [a.text() for a in positional_args]
     keyword_only = [a.text() for a in keyword_args]
     result = type_of(op.result_type, names, request=False)
@@ -205,12 +215,15 @@ def _method(name: str, entry: Entry, names: set[str], is_async: bool) -> list[st
     ]
 
 
-def runtime_signature(entry: Entry, name: str) -> inspect.Signature:
+def runtime_signature(
+    entry: Entry, name: str, hook: ArgumentHook | None = None
+) -> inspect.Signature:
     """What ``inspect.signature`` and ``help()`` show for a derived method."""
     from ._config import NOT_GIVEN
     from ._resource import describe
 
     positional, keyword_only = arguments(entry, describe(entry.info.module), set())
+    keyword_only += hook_arguments(hook)
     P = inspect.Parameter
     parameters = [
         P(
@@ -269,7 +282,7 @@ def render() -> str:
             for name, entry in sorted(tree.get(path, {}).items()):
                 if cls is not None and name in vars(cls):
                     continue  # hand-written: typed by its own signature, inherited
-                body += _method(name, entry, names, is_async)
+                body += _method(name, entry, names, is_async, hook_of(cls, name))
             lines += body or ["    pass"]
     imports = [
         "from __future__ import annotations",

@@ -194,7 +194,9 @@ def retry_delay(attempt: int, response: httpx.Response | None) -> float:
         asked = _retry_after(response)
         if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
             return asked
-    delay: float = min(INITIAL_RETRY_DELAY * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+    # The exponent is capped: 2.0 ** 1024 overflows a float, and the cap is reached long
+    # before (a client may allow thousands of retries).
+    delay: float = min(INITIAL_RETRY_DELAY * 2.0 ** min(attempt - 1, 64), MAX_RETRY_DELAY)
     return delay * (1 - 0.25 * random.random())  # jitter: spread out clients that failed together
 
 
@@ -364,12 +366,13 @@ class _Attempts:
             )
 
 
-def finish(call: Call[T], response: httpx.Response, strict: bool) -> T:
-    """Raise for an error status, else parse. A body that can't be read as the result
-    (not JSON, JSON of the wrong kind; with ``strict``, anything off the spec) raises
-    APIResponseValidationError holding the status and the raw body."""
+def finish(call: Call[T], response: httpx.Response, strict: bool, base_url: str | None = None) -> T:
+    """Raise for an error status (``base_url``: the client's, for the hint of a 404),
+    else parse. A body that can't be read as the result (not JSON, JSON of the wrong kind;
+    with ``strict``, anything off the spec) raises APIResponseValidationError holding the
+    status and the raw body."""
     if response.status_code >= 400:
-        raise status_error(response)
+        raise status_error(response, base_url)
     try:
         return call.parse(response, strict)
     except Exception as exc:
@@ -436,6 +439,14 @@ class _Transport(Generic[C]):
         view.adapt = adapt
         return view
 
+    def plain(self) -> Any:
+        """This transport without the adaptation of ``adapted`` (itself when it has none)."""
+        if self.adapt is None:
+            return self
+        plain = copy.copy(self)
+        plain.adapt = None
+        return plain
+
     @property
     def client(self) -> C:
         return self.pool.client
@@ -485,7 +496,7 @@ class SyncTransport(_Transport[httpx.Client]):
                         return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
                     if streaming:
                         response.read()  # the error's body, for its message
-                    return finish(call, response, self.strict)
+                    return finish(call, response, self.strict, self.settings.base_url)
             except httpx.TransportError as exc:  # the body was cut short (or too slow)
                 response.close()
                 time.sleep(attempts.after_error(exc))
@@ -529,7 +540,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                         return as_async(call.stream(response, self.strict))  # type: ignore[misc, no-any-return]
                     if streaming:
                         await response.aread()
-                    return finish(call, response, self.strict)
+                    return finish(call, response, self.strict, self.settings.base_url)
             except httpx.TransportError as exc:
                 await response.aclose()
                 await asyncio.sleep(attempts.after_error(exc))

@@ -20,6 +20,7 @@ import pytest
 
 import together
 from together import AsyncTogether, Together
+from together.error import InvalidRequestError, ServiceUnavailableError
 
 from ..test_spec_examples import differences, model_problems
 from . import spec
@@ -35,7 +36,9 @@ ERROR_CLASSES: dict[int, type[together.APIStatusError]] = {
     404: together.NotFoundError,
     409: together.ConflictError,
     422: together.UnprocessableEntityError,
+    415: InvalidRequestError,  # 1.x's names
     429: together.RateLimitError,
+    503: ServiceUnavailableError,
 }
 # A ``default`` response stands for any status; it is checked as a server error.
 DEFAULT_STATUS = 500

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._batch.drive import Script, script_method
+from .._compat import inner_view
 from .._resource import M, Resource, api_call, operation
-from ._compat import inner_view
 
 if TYPE_CHECKING:
     from together_generated.models import BatchJobWithWarning

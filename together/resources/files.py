@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .._resource import M, api_call, build_model, describe, parse_with
+from .._response import StreamableResource
 from .._transport import Call, split_options
 from .._upload import (
     AsyncOnly,
@@ -17,7 +18,6 @@ from .._upload import (
     is_async,
     local_method,
 )
-from ._compat import StreamableResource
 
 if TYPE_CHECKING:
     from together_generated.models import FileResponse
@@ -119,15 +119,16 @@ class Files(StreamableResource[M]):
         **options: Any,
     ) -> Call[bytes | Path]:
         """GET /files/{id}/content. Without ``output``: the file's bytes. With ``output``
-        (a file path, or an existing folder to save under the served name): streamed to
-        disk with a progress bar, under a temporary name until complete; returns the Path.
+        (a file path, or a folder to save under the served name: an existing one, or a
+        path ending in a separator; missing folders are created): streamed to disk with a
+        progress bar, under a temporary name until complete; returns the Path.
         """
-        from .._download import BINARY_ACCEPT, content_of, destination, saver
+        from .._download import BINARY_ACCEPT, content_of, download_target, saver
 
         call = api_call(
             "files.get_files_id_content", options, path={"id": id}, where="files.content"
         )
-        path = None if output is None else destination(output, "files.content")
+        path = None if output is None else download_target(output, "files.content")
         call.request.setdefault("headers", {}).update(BINARY_ACCEPT)
         if path is None:
             return call.evolve(parse=content_of)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._compat import FINE_TUNING_CREATE, ArgumentHook
 from .._resource import M, Resource, api_call, operation
+from .._response import StreamableResource
 from .._upload import file_operation, is_async
-from ._compat import StreamableResource
 
 if TYPE_CHECKING:
     from together_generated.models import FineTuneModelLimits
@@ -42,7 +43,7 @@ def _download_call(
         check_get_finetune_download_checkpoint,
     )
 
-    from .._download import BINARY_ACCEPT, content_of, destination, saver
+    from .._download import BINARY_ACCEPT, content_of, download_target, saver
 
     require_id(ft_id, where)
     if checkpoint is not None:
@@ -54,7 +55,7 @@ def _download_call(
         not isinstance(checkpoint_step, int) or isinstance(checkpoint_step, bool)
     ):
         raise TypeError(f"{where}: checkpoint_step must be an integer, got {checkpoint_step!r}")
-    path = None if output is None else destination(output, where)
+    path = None if output is None else download_target(output, where)
     params = {"ft_id": ft_id, "checkpoint": checkpoint, "checkpoint_step": checkpoint_step}
     call = api_call(endpoint, {**params, **options}, where=where)
     call.request.setdefault("headers", {}).update(BINARY_ACCEPT)
@@ -69,6 +70,9 @@ def _download_call(
 class FineTuning(StreamableResource[M]):
     """``with_streaming_response.content(ft_id=...)`` (3.x) gives the open response to
     read as it arrives."""
+
+    # create() is derived from the spec, and takes 3.x's lora= keywords too.
+    HOOKS: ClassVar[dict[str, ArgumentHook]] = {"create": FINE_TUNING_CREATE}
 
     @operation
     def get_model_limits(self, /, *, model: str, **options: Any) -> Call[FineTuneModelLimits]:
@@ -94,8 +98,9 @@ class FineTuning(StreamableResource[M]):
         """GET /finetune/download: the fine-tuned model or a checkpoint (``checkpoint``:
         "merged", "adapter" or "model_output_path"; ``checkpoint_step``: a step from
         ``list_checkpoints``). Without ``output``: the bytes. With ``output`` (a file path,
-        or an existing folder to save under the served name): streamed to disk with a
-        progress bar, under a temporary name until complete; returns the Path."""
+        or a folder to save under the served name: an existing one, or a path ending in a
+        separator; missing folders are created): streamed to disk with a progress bar,
+        under a temporary name until complete; returns the Path."""
         return _download_call(
             "fine_tuning.get_finetune_download",
             self,

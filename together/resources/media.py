@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .._compat import inner_view
 from .._files import file_input
 from .._resource import M, Resource, api_call, operation
+from .._response import StreamableResource
 from .._streaming import ByteStream, Stream
 from .._transport import Call
-from ._compat import StreamableResource, inner_view
 
 if TYPE_CHECKING:
     from together_generated.models import ModelUploadSuccessResponse

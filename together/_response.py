@@ -1,8 +1,5 @@
-"""What code written for the official SDKs expects beyond names: 3.x's
-``with_raw_response`` and ``with_streaming_response`` on every resource, and 1.x results
-that were the inner object of the answer.
-
-Kept apart from the resources so that each resource module only says what it adds.
+"""Responses as ``with_raw_response`` and ``with_streaming_response`` give them (3.x), on
+every resource and on the clients: ``APIResponse`` / ``AsyncAPIResponse`` and the views.
 
 The raw views add no request logic of their own: a view is the same resource class over a
 transport that sends each call with a ``raw`` hook (``Call.raw``), so every method,
@@ -21,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._errors import request_id_of
-from .._resource import Resource, operation
-from .._streaming import _cut, as_async
-from .._transport import finish
-from .._upload import is_async
+from ._errors import request_id_of
+from ._resource import Resource, operation
+from ._streaming import _cut, as_async
+from ._transport import finish
+from ._upload import is_async
 
 if TYPE_CHECKING:
-    from .._transport import Call
+    from ._transport import Call
 
 _UNSET: Any = object()
 
@@ -336,46 +333,3 @@ class ResponseView:
 # Every resource has both views now (``Resource.with_raw_response``); the name stays for
 # the resource modules that still say they offer it.
 StreamableResource = Resource
-
-
-# -- 1.x results that were the inner object ------------------------------------------------
-_VIEWS: dict[tuple[type[Any], str], type[Any]] = {}
-
-
-def _view_class(model: type[Any], inner: str) -> type[Any]:
-    key = (model, inner)
-    if key not in _VIEWS:
-        model_getattr = getattr(model, "__getattr__", None)
-
-        def __getattr__(self: Any, name: str) -> Any:
-            if model_getattr is not None:  # the model's own (additional_properties)
-                try:
-                    return model_getattr(self, name)
-                except AttributeError:
-                    pass
-            if not name.startswith("_"):
-                try:
-                    return getattr(getattr(self, inner), name)
-                except AttributeError:
-                    pass
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-        namespace = {"__slots__": (), "__getattr__": __getattr__, "__module__": model.__module__}
-        _VIEWS[key] = type(model.__name__, (model,), namespace)
-    return _VIEWS[key]
-
-
-def inner_view(call: Call[Any], model: type[Any], inner: str) -> Call[Any]:
-    """``call`` giving its ``model`` result as an instance of a subclass that also answers,
-    for attributes it lacks, with those of its ``inner`` attribute: the 1.x SDK returned
-    that inner object (``batch.id`` for ``batch.job.id``)."""
-    view = _view_class(model, inner)
-    parse = call.parse
-
-    def parse_view(response: httpx.Response, strict: bool) -> Any:
-        result = parse(response, strict)
-        if not isinstance(result, model):
-            return result
-        return (view.from_dict if strict else view.from_response)(result.to_dict())
-
-    return call.evolve(parse=parse_view)
