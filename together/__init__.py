@@ -18,11 +18,13 @@ from ._errors import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    JobFailedError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     TogetherError,
     UnprocessableEntityError,
+    WaitTimeoutError,
 )
 from ._streaming import AsyncStream, ByteStream, Stream
 from ._version import __version__
@@ -48,6 +50,7 @@ __all__ = [
     "DatasetValidationError",
     "FileTypeError",
     "InternalServerError",
+    "JobFailedError",
     "NotFoundError",
     "PermissionDeniedError",
     "Problem",
@@ -56,6 +59,7 @@ __all__ = [
     "Together",
     "TogetherError",
     "UnprocessableEntityError",
+    "WaitTimeoutError",
     "__version__",
     "check_dataset",
 ]
