@@ -234,6 +234,37 @@ def test_timeout_bounds_the_whole_wait_and_names_the_last_status(
     assert str(getattr(error.job, WAITERS[path].field)) == pending
 
 
+@pytest.mark.parametrize("path", sorted(JOBS))
+def test_ctrl_c_stops_the_waiting_and_sends_nothing_else(httpserver: HTTPServer, path: str):
+    Job(httpserver, path, [first(WAITERS[path].pending)])
+
+    def interrupt(obj: Any) -> None:
+        raise KeyboardInterrupt  # as if Ctrl-C came during the wait
+
+    with pytest.raises(KeyboardInterrupt):
+        wait("sync", httpserver.url_for("/v1"), path, JOBS[path][1], on_update=interrupt)
+    assert [r.method for r, _ in httpserver.log] == ["GET"]  # no cancel, no delete
+
+
+@pytest.mark.parametrize("path", sorted(JOBS))
+def test_cancelling_the_task_stops_the_waiting_and_sends_nothing_else(
+    httpserver: HTTPServer, path: str
+):
+    job = Job(httpserver, path, [first(WAITERS[path].pending)])
+
+    async def go() -> None:
+        async with AsyncTogether(api_key=API_KEY, base_url=httpserver.url_for("/v1")) as c:
+            task = asyncio.create_task(getattr(c, path).wait(job.id, poll_interval=FAST))
+            while job.polls < 3:
+                await asyncio.sleep(FAST)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    asyncio.run(go())
+    assert {r.method for r, _ in httpserver.log} == {"GET"}
+
+
 def test_the_last_events_are_delivered_after_the_final_status_each_once(
     httpserver: HTTPServer, flavor: str
 ):
@@ -331,6 +362,15 @@ def test_an_unknown_status_keeps_polling_with_one_warning(httpserver: HTTPServer
     assert final.status == "completed"
     found = [str(w.message) for w in caught if "queued_somewhere" in str(w.message)]
     assert len(found) == 1 and "still waiting" in found[0]
+
+
+def test_a_job_without_a_status_yet_is_still_pending(httpserver: HTTPServer, flavor: str):
+    answers = iter([{"id": "d-1"}, {"id": "d-1", "status": "Ready"}])
+    httpserver.expect_request("/v1/deployments/d-1").respond_with_handler(
+        lambda request: Response(json.dumps(next(answers)), content_type="application/json")
+    )
+    final = wait(flavor, httpserver.url_for("/v1"), "deployments", "d-1")
+    assert final.status == "Ready" and len(httpserver.log) == 2
 
 
 def test_bad_arguments_raise_before_any_request(httpserver: HTTPServer):

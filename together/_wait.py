@@ -138,7 +138,7 @@ def wait_script(
     if until is not None and until != DELETED and until not in known:
         warnings.warn(
             f"{where}: until={until!r} is not a status this library knows for {path}",
-            stacklevel=4,
+            stacklevel=5,
         )
     deadline = None if timeout is None else time.monotonic() + timeout
     delays = poll_delays(poll_interval)
@@ -159,11 +159,26 @@ def wait_script(
             raise
         last = obj
         status = _status(obj, statuses.field)
+        if status != last_status:
+            last_status = status
+            if on_update is not None:
+                on_update(obj)
+        if status is not None and status not in known and status not in warned:
+            warned.add(status)
+            warnings.warn(
+                f"{where}: {job_id} has status {status!r}, which this library doesn't "
+                "know; still waiting",
+                stacklevel=5,
+            )
         events: list[Any] = []
-        ended = until != DELETED and (
-            status == until
-            or (until is None and status in statuses.success)
-            or (status in statuses.failure and status != until)
+        ended = (
+            until != DELETED
+            and status is not None
+            and (
+                status == until
+                or (until is None and status in statuses.success)
+                or (status in statuses.failure and status != until)
+            )
         )
         # After the status: so that events written as the job ended are read too.
         if statuses.events is not None and (
@@ -177,17 +192,6 @@ def wait_script(
                     if key not in seen:
                         seen.add(key)
                         on_event(event)
-        if status != last_status:
-            last_status = status
-            if on_update is not None:
-                on_update(obj)
-        if status is not None and status not in known and status not in warned:
-            warned.add(status)
-            warnings.warn(
-                f"{where}: {job_id} has status {status!r}, which this library doesn't "
-                "know; still waiting",
-                stacklevel=4,
-            )
         if ended:
             if status in statuses.failure and status != until:
                 if not raise_on_failure:
