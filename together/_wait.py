@@ -35,6 +35,7 @@ def poll_delays(poll_interval: float | None) -> Iterator[float]:
             delay = min(delay * 1.5, LONGEST_POLL)
 
 
+@functools.cache
 def method_for(key: str, path: str | None = None) -> tuple[str, str]:
     """(namespace, method name) of the operation ``key`` (``"GET /batches/{id}"``), in
     ``path`` if given; its first name in the table."""
@@ -144,9 +145,11 @@ def wait_script(
     delays = poll_delays(poll_interval)
     # Events delivered by earlier waits on this job (on this client) are not delivered
     # again, unless replay=True.
-    memory: dict[str, set[str]] = resource.__dict__.setdefault("_events_seen", {})
-    seen = set() if replay else set(memory.get(job_id, ()))
-    memory[job_id] = seen
+    seen: set[str] = set()
+    if on_event is not None:
+        memory: dict[str, set[str]] = resource.__dict__.setdefault("_events_seen", {})
+        seen = set() if replay else set(memory.get(job_id, ()))
+        memory[job_id] = seen
     last: Any = None
     last_status: object = object()  # no status seen yet
     warned: set[str] = set()
@@ -314,8 +317,8 @@ def wait_arguments(path: str) -> tuple[list[Arg], str]:
 
 
 _DOC = """Waits for the job (its id, or the object ``create`` returned) to end, polling
-{retrieve} (after 1.5 s, then 1.5 times longer each time up to 45 s; or every
-``poll_interval`` seconds), and returns its final object.
+{retrieve} at once, then after 1.5 s, 1.5 times longer each time up to 45 s (or
+every ``poll_interval`` seconds), and returns its final object.
 
 Waits for {success} by default, or for the state ``until`` names{deleted}. A
 state of failure ({failure}) raises JobFailedError (``.job``: the final object; the
