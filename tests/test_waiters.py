@@ -328,6 +328,30 @@ def test_wait_takes_the_object_create_returned(httpserver: HTTPServer, flavor: s
         wait(flavor, url, "batches", 42)
 
 
+# What each create returns, as the API sends it (only the fields that hold the id).
+CREATED = {
+    "fine_tuning": {"id": "ft-1", "status": "pending"},
+    "endpoints": {"id": "ep-1", "state": "PENDING"},
+    "batches": {"job": {"id": "b-1"}},
+    "evaluation": {"workflow_id": "ev-1", "status": "pending"},
+    "videos": {"id": "v-1", "status": "in_progress"},
+    "jobs": {"data": {"job_id": "j-1"}, "message": "started"},
+    "clusters": {"cluster_id": "c-1"},
+    "deployments": {"id": "d-1"},
+}
+
+
+@pytest.mark.parametrize("path", sorted(JOBS))
+def test_wait_finds_the_id_in_what_create_returned(path: str):
+    import together_generated.models as models
+    from together._resource import describe
+    from together._wait import id_of, method_module
+
+    result = describe(method_module(WAITERS[path].create)).result_type
+    created = getattr(models, result).from_response(CREATED[path])
+    assert id_of(created, WAITERS[path], "w") == JOBS[path][1]
+
+
 def test_until_names_another_state(httpserver: HTTPServer, flavor: str):
     # An endpoint being stopped: still STARTED at the first poll, then STOPPING.
     Job(httpserver, "endpoints", ["STARTED", "STOPPING", "STOPPED"])

@@ -6,7 +6,8 @@ Names and the namespace tree come from the operation table (``_table.py``, throu
 ``_namespaces.layout``); every type from the operations' generated descriptions. The file
 is for type checkers only (there is no ``_api.py``): ``Together`` is typed as
 ``SyncAPI``, ``AsyncTogether`` as ``AsyncAPI``. A namespace with hand-written methods
-is typed as a subclass of its class, so those methods keep their own signatures.
+is typed as a subclass of its class, so those methods keep their own signatures. The
+namespaces of long-running jobs get ``wait`` (``_wait.py``), typed from the status table.
 
 Request types are made easy to write: a field that takes a generated model also takes
 any mapping (a dict literal, or a list of dicts built beforehand), and a list any

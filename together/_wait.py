@@ -209,9 +209,9 @@ def wait_script(
         if deadline is not None:
             left = deadline - time.monotonic()
             if left <= 0:
-                state = "there, status" if until == DELETED else "status"
+                state = f"there ({status!r})" if until == DELETED else repr(status)
                 raise WaitTimeoutError(
-                    f"{where}: {job_id} is still {state} {status!r} after {timeout:g} s"
+                    f"{where}: {job_id} is still {state} after {timeout:g} s"
                     " (the job goes on; call wait again to go on waiting)",
                     job=last,
                     status=status,
