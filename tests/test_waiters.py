@@ -503,6 +503,33 @@ def test_cli_create_wait_waits_for_the_created_job(httpserver: HTTPServer):
     assert "ep-1: STARTING" in done.stderr
 
 
+def test_cli_fine_tuning_create_wait_shows_the_last_events_and_the_reason(
+    httpserver: HTTPServer,
+):
+    httpserver.expect_request("/v1/fine-tunes", method="POST").respond_with_json(
+        {"id": "ft-1", "status": "pending"}
+    )
+    # The error event is written as the job ends: only the read after "error" has it.
+    events = [event(0, "started"), event(1, "epoch 1"), event(2, "bad row 12", "error")]
+    Job(httpserver, "fine_tuning", ["running", "running", "error"], events=events)
+    done = run_cli(
+        httpserver.url_for("/v1"),
+        "fine-tuning",
+        "create",
+        "--training-file",
+        "file-1",
+        "--model",
+        "m",
+        "--wait",
+        "--poll-interval",
+        "0.01",
+    )
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[-3:-1] == ["ft-1: error", "2026-01-01T00:00:02Z  bad row 12"]
+    assert lines[-1] == "error: JobFailedError: fine_tuning.wait: ft-1 ended error: bad row 12"
+
+
 def test_cli_ctrl_c_stops_waiting_not_the_job(httpserver: HTTPServer):
     Job(httpserver, "fine_tuning", ["running"])
     process = subprocess.Popen(
