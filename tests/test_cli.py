@@ -381,9 +381,11 @@ def test_fine_tuning_create_waits_printing_new_events_once_and_downloads(
     )
     assert done.returncode == 0, done.stderr
     assert sent(httpserver, 0) == {"training_file": "file-1", "model": "m", "n_epochs": 2}
-    lines = done.stdout.splitlines()
+    # Progress (each event once, each new status) on stderr; the final job on stdout.
+    lines = done.stderr.splitlines()
     assert [line.split()[-1] for line in lines if "step" in line] == ["0", "1", "2"]
     assert lines[-1] == "ft-1: completed"
+    assert "status: completed" in done.stdout.splitlines()
     out = tmp_path / "model.tar.zst"
     done = together(url, "fine-tuning", "download", "ft-1:4", "-o", str(out))
     assert done.returncode == 0 and out.read_bytes() == b"weights", done.stderr

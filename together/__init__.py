@@ -24,11 +24,13 @@ from ._errors import (  # noqa: E402
     BadRequestError,
     ConflictError,
     InternalServerError,
+    JobFailedError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     TogetherError,
     UnprocessableEntityError,
+    WaitTimeoutError,
 )
 from ._streaming import AsyncStream, ByteStream, Stream  # noqa: E402
 from ._version import __version__  # noqa: E402
@@ -54,6 +56,7 @@ __all__ = [
     "DatasetValidationError",
     "FileTypeError",
     "InternalServerError",
+    "JobFailedError",
     "NotFoundError",
     "PermissionDeniedError",
     "Problem",
@@ -62,6 +65,7 @@ __all__ = [
     "Together",
     "TogetherError",
     "UnprocessableEntityError",
+    "WaitTimeoutError",
     "__version__",
     "check_dataset",
 ]

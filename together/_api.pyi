@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import builtins
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
 from typing_extensions import Unpack
 
-from together_generated.models import Autoscaling, BatchJob, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CustomMetricAutoscalingConfig, DedicatedEndpoint, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationJob, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoice, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
+from together_generated.models import Autoscaling, BatchJob, BatchJobStatus, BatchJobWithWarning, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CustomMetricAutoscalingConfig, DedicatedEndpoint, DedicatedEndpointState, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, DeploymentStatus, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationJob, EvaluationJobStatus, EvaluationResponse, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneEvent, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneJobStatus, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterInfoStatus, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobInfoSuccessResponseStatus, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, ModelUploadSuccessResponse, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoice, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VideoStatus, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
 
 from ._resource import Resource
 from ._streaming import AsyncStream, Stream
@@ -185,6 +185,8 @@ class SyncBatches(Batches[SyncTransport]):
         """GET /batches: List batch jobs"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """GET /batches/{id}: Get a batch job"""
+    def wait(self, id: str | BatchJobWithWarning | BatchJob, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[BatchJob], object] | None = None, raise_on_failure: bool = True, until: BatchJobStatus | None = None) -> BatchJob:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class SyncBeta(Resource[SyncTransport]):
@@ -210,6 +212,12 @@ class SyncClusters(Resource[SyncTransport]):
         """GET /compute/clusters/{cluster_id}: Get GPU cluster by cluster ID"""
     def update(self, cluster_id: str, *, cluster_type: GPUClusterUpdateRequestClusterType = ..., num_gpus: int = ..., reservation_end_time: datetime.datetime = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """PUT /compute/clusters/{cluster_id}: Update a GPU Cluster."""
+    @overload
+    def wait(self, id: str | GPUClusterInfo, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[GPUClusterInfo], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
+        """Waits for the job to end; returns its final object (see the README)."""
+    @overload
+    def wait(self, id: str | GPUClusterInfo, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[GPUClusterInfo], object] | None = None, raise_on_failure: bool = True, until: GPUClusterInfoStatus | None = None) -> GPUClusterInfo:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class SyncCodeInterpreter(Resource[SyncTransport]):
@@ -254,6 +262,12 @@ class SyncDeployments(Resource[SyncTransport]):
         """GET /deployments/{id}/logs: Get logs for a deployment"""
     def update(self, id: str, *, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., gpu_type: UpdateDeploymentRequestGpuType = ..., health_check_path: str = ..., image: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., name: str = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """PATCH /deployments/{id}: Update a deployment"""
+    @overload
+    def wait(self, id: str | DeploymentResponseItem, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DeploymentResponseItem], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
+        """Waits for the job to end; returns its final object (see the README)."""
+    @overload
+    def wait(self, id: str | DeploymentResponseItem, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DeploymentResponseItem], object] | None = None, raise_on_failure: bool = True, until: DeploymentStatus | None = None) -> DeploymentResponseItem:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class SyncEmbeddings(Resource[SyncTransport]):
@@ -278,6 +292,12 @@ class SyncEndpoints(Endpoints[SyncTransport]):
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
     def update(self, endpointId: str, *, display_name: str = ..., state: UpdateEndpointBodyState = ..., autoscaling: Autoscaling | Mapping[str, Any] = ..., inactive_timeout: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """PATCH /endpoints/{endpointId}: Update endpoint, this can also be used to start or stop a dedicated endpoint"""
+    @overload
+    def wait(self, id: str | DedicatedEndpoint, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DedicatedEndpoint], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
+        """Waits for the job to end; returns its final object (see the README)."""
+    @overload
+    def wait(self, id: str | DedicatedEndpoint, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DedicatedEndpoint], object] | None = None, raise_on_failure: bool = True, until: DedicatedEndpointState | None = None) -> DedicatedEndpoint:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class SyncEvaluation(Evaluation[SyncTransport]):
@@ -289,6 +309,8 @@ class SyncEvaluation(Evaluation[SyncTransport]):
         """GET /evaluation/{id}: Get evaluation job details"""
     def status(self, id: str, **options: Unpack[CallOptions]) -> GetEvaluationJobStatusAndResultsResponse200:
         """GET /evaluation/{id}/status: Get evaluation job status and results"""
+    def wait(self, id: str | EvaluationResponse | EvaluationJob, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[EvaluationJob], object] | None = None, raise_on_failure: bool = True, until: EvaluationJobStatus | None = None) -> EvaluationJob:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class SyncFiles(Files[SyncTransport]):
@@ -321,6 +343,12 @@ class SyncFineTuning(FineTuning[SyncTransport]):
         """GET /fine-tunes/{id}: List job"""
     def supported_models(self, **options: Unpack[CallOptions]) -> GetFineTunesModelsSupportedResponse200:
         """GET /fine-tunes/models/supported: List supported models"""
+    @overload
+    def wait(self, id: str | FinetuneResponseTruncated | FinetuneResponse, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[FinetuneResponse], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted'], on_event: Callable[[FineTuneEvent], object] | None = None, replay: bool = False) -> None:
+        """Waits for the job to end; returns its final object (see the README)."""
+    @overload
+    def wait(self, id: str | FinetuneResponseTruncated | FinetuneResponse, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[FinetuneResponse], object] | None = None, raise_on_failure: bool = True, until: FinetuneJobStatus | None = None, on_event: Callable[[FineTuneEvent], object] | None = None, replay: bool = False) -> FinetuneResponse:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class SyncImages(Resource[SyncTransport]):
@@ -335,6 +363,8 @@ class SyncJobs(Resource[SyncTransport]):
         """GET /jobs: List all jobs"""
     def retrieve(self, jobId: str, **options: Unpack[CallOptions]) -> JobInfoSuccessResponse:
         """GET /jobs/{jobId}: Get job status"""
+    def wait(self, id: str | ModelUploadSuccessResponse | JobInfoSuccessResponse, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[JobInfoSuccessResponse], object] | None = None, raise_on_failure: bool = True, until: JobInfoSuccessResponseStatus | None = None) -> JobInfoSuccessResponse:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class SyncModels(Models[SyncTransport]):
@@ -372,6 +402,8 @@ class SyncVideos(Resource[SyncTransport]):
         """POST /videos: Create video"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VideoJob:
         """GET /videos/{id}: Fetch video metadata"""
+    def wait(self, id: str | VideoJob, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[VideoJob], object] | None = None, raise_on_failure: bool = True, until: VideoStatus | None = None) -> VideoJob:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class AsyncAudioSpeech(Speech[AsyncTransport]):
@@ -534,6 +566,8 @@ class AsyncBatches(Batches[AsyncTransport]):
         """GET /batches: List batch jobs"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """GET /batches/{id}: Get a batch job"""
+    async def wait(self, id: str | BatchJobWithWarning | BatchJob, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[BatchJob], object] | None = None, raise_on_failure: bool = True, until: BatchJobStatus | None = None) -> BatchJob:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class AsyncBeta(Resource[AsyncTransport]):
@@ -559,6 +593,12 @@ class AsyncClusters(Resource[AsyncTransport]):
         """GET /compute/clusters/{cluster_id}: Get GPU cluster by cluster ID"""
     async def update(self, cluster_id: str, *, cluster_type: GPUClusterUpdateRequestClusterType = ..., num_gpus: int = ..., reservation_end_time: datetime.datetime = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """PUT /compute/clusters/{cluster_id}: Update a GPU Cluster."""
+    @overload
+    async def wait(self, id: str | GPUClusterInfo, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[GPUClusterInfo], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
+        """Waits for the job to end; returns its final object (see the README)."""
+    @overload
+    async def wait(self, id: str | GPUClusterInfo, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[GPUClusterInfo], object] | None = None, raise_on_failure: bool = True, until: GPUClusterInfoStatus | None = None) -> GPUClusterInfo:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class AsyncCodeInterpreter(Resource[AsyncTransport]):
@@ -603,6 +643,12 @@ class AsyncDeployments(Resource[AsyncTransport]):
         """GET /deployments/{id}/logs: Get logs for a deployment"""
     async def update(self, id: str, *, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., gpu_type: UpdateDeploymentRequestGpuType = ..., health_check_path: str = ..., image: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., name: str = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """PATCH /deployments/{id}: Update a deployment"""
+    @overload
+    async def wait(self, id: str | DeploymentResponseItem, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DeploymentResponseItem], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
+        """Waits for the job to end; returns its final object (see the README)."""
+    @overload
+    async def wait(self, id: str | DeploymentResponseItem, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DeploymentResponseItem], object] | None = None, raise_on_failure: bool = True, until: DeploymentStatus | None = None) -> DeploymentResponseItem:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class AsyncEmbeddings(Resource[AsyncTransport]):
@@ -627,6 +673,12 @@ class AsyncEndpoints(Endpoints[AsyncTransport]):
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
     async def update(self, endpointId: str, *, display_name: str = ..., state: UpdateEndpointBodyState = ..., autoscaling: Autoscaling | Mapping[str, Any] = ..., inactive_timeout: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """PATCH /endpoints/{endpointId}: Update endpoint, this can also be used to start or stop a dedicated endpoint"""
+    @overload
+    async def wait(self, id: str | DedicatedEndpoint, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DedicatedEndpoint], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
+        """Waits for the job to end; returns its final object (see the README)."""
+    @overload
+    async def wait(self, id: str | DedicatedEndpoint, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DedicatedEndpoint], object] | None = None, raise_on_failure: bool = True, until: DedicatedEndpointState | None = None) -> DedicatedEndpoint:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class AsyncEvaluation(Evaluation[AsyncTransport]):
@@ -638,6 +690,8 @@ class AsyncEvaluation(Evaluation[AsyncTransport]):
         """GET /evaluation/{id}: Get evaluation job details"""
     async def status(self, id: str, **options: Unpack[CallOptions]) -> GetEvaluationJobStatusAndResultsResponse200:
         """GET /evaluation/{id}/status: Get evaluation job status and results"""
+    async def wait(self, id: str | EvaluationResponse | EvaluationJob, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[EvaluationJob], object] | None = None, raise_on_failure: bool = True, until: EvaluationJobStatus | None = None) -> EvaluationJob:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class AsyncFiles(Files[AsyncTransport]):
@@ -670,6 +724,12 @@ class AsyncFineTuning(FineTuning[AsyncTransport]):
         """GET /fine-tunes/{id}: List job"""
     async def supported_models(self, **options: Unpack[CallOptions]) -> GetFineTunesModelsSupportedResponse200:
         """GET /fine-tunes/models/supported: List supported models"""
+    @overload
+    async def wait(self, id: str | FinetuneResponseTruncated | FinetuneResponse, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[FinetuneResponse], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted'], on_event: Callable[[FineTuneEvent], object] | None = None, replay: bool = False) -> None:
+        """Waits for the job to end; returns its final object (see the README)."""
+    @overload
+    async def wait(self, id: str | FinetuneResponseTruncated | FinetuneResponse, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[FinetuneResponse], object] | None = None, raise_on_failure: bool = True, until: FinetuneJobStatus | None = None, on_event: Callable[[FineTuneEvent], object] | None = None, replay: bool = False) -> FinetuneResponse:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class AsyncImages(Resource[AsyncTransport]):
@@ -684,6 +744,8 @@ class AsyncJobs(Resource[AsyncTransport]):
         """GET /jobs: List all jobs"""
     async def retrieve(self, jobId: str, **options: Unpack[CallOptions]) -> JobInfoSuccessResponse:
         """GET /jobs/{jobId}: Get job status"""
+    async def wait(self, id: str | ModelUploadSuccessResponse | JobInfoSuccessResponse, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[JobInfoSuccessResponse], object] | None = None, raise_on_failure: bool = True, until: JobInfoSuccessResponseStatus | None = None) -> JobInfoSuccessResponse:
+        """Waits for the job to end; returns its final object (see the README)."""
 
 
 class AsyncModels(Models[AsyncTransport]):
@@ -721,3 +783,5 @@ class AsyncVideos(Resource[AsyncTransport]):
         """POST /videos: Create video"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VideoJob:
         """GET /videos/{id}: Fetch video metadata"""
+    async def wait(self, id: str | VideoJob, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[VideoJob], object] | None = None, raise_on_failure: bool = True, until: VideoStatus | None = None) -> VideoJob:
+        """Waits for the job to end; returns its final object (see the README)."""

@@ -12,6 +12,8 @@ TogetherError
 │   ├── APIConnectionError
 │   │   └── APITimeoutError
 │   └── APIResponseValidationError (a 2xx body that does not fit its model)
+├── JobFailedError (a waited-on job ended failed, cancelled, ...: job, status)
+└── WaitTimeoutError (also a TimeoutError: a wait's timeout ran out; job, status)
 """
 
 from __future__ import annotations
@@ -32,12 +34,14 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidRequestError",
+    "JobFailedError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServiceUnavailableError",
     "TogetherError",
     "UnprocessableEntityError",
+    "WaitTimeoutError",
 ]
 
 
@@ -169,6 +173,30 @@ class APIResponseValidationError(APIError):
         super().__init__(message, request=response.request, body=body)
         self.response = response
         self.status_code = response.status_code
+
+
+class JobFailedError(TogetherError):
+    """A job waited on (``client.fine_tuning.wait(...)``, ...) ended in a state other
+    than the one waited for: failed, cancelled, expired, error. ``job`` is its final
+    object, ``status`` its final status; the job's own error message is in the text."""
+
+    def __init__(self, message: str, *, job: Any, status: str | None) -> None:
+        super().__init__(message)
+        self.job = job
+        self.status = status
+
+
+class WaitTimeoutError(TogetherError, TimeoutError):
+    """A wait's ``timeout`` ran out before the job ended (the job goes on). ``job`` is
+    the last object seen (None if none was), ``status`` its status."""
+
+    def __init__(self, message: str, *, job: Any, status: str | None) -> None:
+        super().__init__(message)
+        self.job = job
+        self.status = status
+
+    def __str__(self) -> str:  # OSError's would show its (errno, strerror) form
+        return str(self.args[0]) if self.args else ""
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

@@ -291,6 +291,14 @@ def _install(cls: type, path: str) -> None:
             method = own[entry.info.key] = derived(entry, f"{path}.{name}", name, hook)
             method.__set_name__(cls, name)
         setattr(cls, name, method)
+    from ._status import WAITERS
+
+    if path in WAITERS and "wait" not in vars(cls):  # long-running jobs: see _wait.py
+        from ._wait import wait_method
+
+        method = wait_method(path)
+        method.__set_name__(cls, "wait")
+        cls.wait = method  # type: ignore[attr-defined]
 
 
 def build(client: Any, transport: Any) -> dict[str, Resource[Any]]:

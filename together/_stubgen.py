@@ -6,7 +6,8 @@ Names and the namespace tree come from the operation table (``_table.py``, throu
 ``_namespaces.layout``); every type from the operations' generated descriptions. The file
 is for type checkers only (there is no ``_api.py``): ``Together`` is typed as
 ``SyncAPI``, ``AsyncTogether`` as ``AsyncAPI``. A namespace with hand-written methods
-is typed as a subclass of its class, so those methods keep their own signatures.
+is typed as a subclass of its class, so those methods keep their own signatures. The
+namespaces of long-running jobs get ``wait`` (``_wait.py``), typed from the status table.
 
 Request types are made easy to write: a field that takes a generated model also takes
 any mapping (a dict literal, or a list of dicts built beforehand), and a list any
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from ._namespaces import Entry, hook_of, layout
+from ._status import WAITERS
 from ._table import NAMESPACE_ALIASES
 from ._transport import OPTION_NAMES
 
@@ -246,6 +248,40 @@ def runtime_signature(
     return inspect.Signature(parameters)
 
 
+def _wait(path: str, names: set[str], is_async: bool) -> list[str]:
+    """The ``wait`` of a namespace in the status table (``_status.py``, see ``_wait.py``),
+    with an overload for ``until="deleted"`` where the resource can be deleted."""
+    from ._wait import Arg as WaitArg
+    from ._wait import deletable, wait_arguments
+
+    args, result = wait_arguments(path)
+    for a in args:
+        for part in ast.walk(ast.parse(a.annotation, mode="eval")):
+            if isinstance(part, ast.Name) and _generated(part.id):
+                names.add(part.id)
+    prefix = "async def" if is_async else "def"
+
+    def render(args: list[WaitArg], returns: str, overload: bool) -> list[str]:
+        texts = [
+            f"{a.name}: {a.annotation}" + ("" if a.default is None else f" = {a.default}")
+            for a in args
+        ]
+        params = ["self", texts[0], "/", "*", *texts[1:]]
+        return [
+            *(["    @overload"] if overload else []),
+            f"    {prefix} wait({', '.join(params)}) -> {returns}:",
+            '        """Waits for the job to end; returns its final object (see the README)."""',
+        ]
+
+    if not deletable(path):
+        return render(args, result, False)
+    gone = [
+        a._replace(annotation="Literal['deleted']", default=None) if a.name == "until" else a
+        for a in args
+    ]
+    return [*render(gone, "None", True), *render(args, result, True)]
+
+
 def _class_name(path: str, is_async: bool) -> str:
     title = "".join(part.title().replace("_", "") for part in path.split(".")) if path else "API"
     return ("Async" if is_async else "Sync") + title
@@ -283,13 +319,15 @@ def render() -> str:
                 if cls is not None and name in vars(cls):
                     continue  # hand-written: typed by its own signature, inherited
                 body += _method(name, entry, names, is_async, hook_of(cls, name))
+            if path in WAITERS:
+                body += _wait(path, names, is_async)
             lines += body or ["    pass"]
     imports = [
         "from __future__ import annotations",
         "",
         "import builtins",
         "import datetime",
-        "from collections.abc import Mapping, Sequence",
+        "from collections.abc import Callable, Mapping, Sequence",
         "from typing import Any, Literal, overload",
         "",
         "from typing_extensions import Unpack",

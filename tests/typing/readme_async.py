@@ -30,6 +30,11 @@ async def main() -> None:
         for model in models:
             print(model.id)
 
+        video = await client.videos.wait("video-1", timeout=600)
+        print(video.status)
+        endpoint = await client.endpoints.wait("endpoint-1", until="STOPPED")
+        print(endpoint.state)
+
         try:
             await client.files.retrieve("file-1")
         except together.NotFoundError as exc:

@@ -41,3 +41,26 @@ try:
     client.models.list()
 except together.APIStatusError as exc:
     print(exc.status_code, exc.request_id)
+
+# Waiting for long-running jobs (README: Waiting for long-running jobs)
+ft = client.fine_tuning.create(model="m", training_file="file-abc")
+try:
+    done = client.fine_tuning.wait(
+        ft,
+        timeout=6 * 3600,
+        on_update=lambda j: print(j.status),
+        on_event=lambda e: print(e.created_at, e.message),
+    )
+    print(done.model_output_name)
+except together.JobFailedError as failed:
+    print(failed, failed.job.status)
+except together.WaitTimeoutError as late:
+    print("still", late.status)
+
+endpoint = client.endpoints.wait("endpoint-123")
+print(endpoint.state)
+stopped = client.endpoints.wait("endpoint-123", until="STOPPED")
+print(stopped.name)
+gone: None = client.endpoints.wait("endpoint-123", until="deleted")
+batch = client.batches.wait(job, poll_interval=30)
+print(batch.output_file_id)

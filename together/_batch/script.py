@@ -12,30 +12,23 @@ from __future__ import annotations
 import importlib
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .._download import destination
 from .._resource import Resource
+from .._status import WAITERS
 from .._transport import Call
 from .._upload import show_progress
+from .._wait import poll_delays
 from .drive import Local, Script, Sleep
 from .requests import MAX_BYTES, MAX_REQUESTS, endpoint_models
 from .result import BatchRunProgress, BatchRunResult, BatchStatus
 from .store import Store
 
-TERMINAL = frozenset({"COMPLETED", "FAILED", "EXPIRED", "CANCELLED"})
-FIRST_POLL = 1.5  # seconds; each wait is then 1.5 times the last, up to LONGEST_POLL
-LONGEST_POLL = 45.0  # within the 30-60 s the docs recommend
-
-
-def poll_delays(poll_interval: float | None) -> Iterator[float]:
-    delay = FIRST_POLL if poll_interval is None else poll_interval
-    while True:
-        yield delay
-        if poll_interval is None:
-            delay = min(delay * 1.5, LONGEST_POLL)
+# A batch's resting states, and the pauses between polls: as ``batches.wait`` has them.
+TERMINAL = WAITERS["batches"].success | WAITERS["batches"].failure
 
 
 def _call(resource: Resource[Any], name: str, /, *args: Any, **kwargs: Any) -> Call[Any]:

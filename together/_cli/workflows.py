@@ -1,12 +1,12 @@
 """The commands people run daily, beyond one operation each: ``chat``, ``files upload /
-check / download``, ``fine-tuning create --wait / download``, ``models list --type``,
-``batches run``. Each calls the client's own methods (same checks, retries, errors)."""
+check / download``, ``fine-tuning download``, ``models list --type``, ``batches run``,
+``<resource> wait ID`` and ``--wait`` on the commands that create a job. Each calls the
+client's own methods (same checks, retries, errors)."""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -115,44 +115,119 @@ def _download(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-# fine-tuning create --wait / download
+# <resource> wait ID, and --wait on the commands that create one
 
-FINAL = frozenset({"completed", "error", "cancelled", "user_error"})
+WAIT_HELP = "poll until it ends, progress on stderr (Ctrl-C stops waiting, not the job)"
+
+
+def _wait_options(parser: Parser, flag: bool) -> None:
+    group = parser.add_argument_group("waiting")
+    if flag:
+        group.add_argument("--wait", action="store_true", help=WAIT_HELP)
+    group.add_argument(
+        "--max-wait", type=float, metavar="SECONDS", help="give up after this long (exit 1)"
+    )
+    group.add_argument(
+        "--poll-interval", type=float, metavar="SECONDS", help="default: 1.5 s, growing to 45 s"
+    )
+    group.add_argument("--until", metavar="STATE", help="wait for this state instead")
+
+
+def _wait_arguments(parser: Parser) -> None:
+    parser.add_argument("id", help="the job's id")
+    _wait_options(parser, flag=False)
 
 
 def _create_arguments(parser: Parser) -> None:
-    group = parser.add_argument_group("waiting")
-    group.add_argument(
-        "--wait", action="store_true", help="poll until the job ends, printing its events"
-    )
-    group.add_argument("--poll-interval", type=float, default=10.0, metavar="SECONDS")
+    _wait_options(parser, flag=True)
 
 
-def _fine_tune(ctx: Context, args: argparse.Namespace) -> int:
-    job = ctx.call()
-    if not args.wait:
-        emit(job, ctx.use_json)
-        return 0
-    client, job_id, seen = ctx.client(), str(job.id), 0
-    # Events go to stdout as text; with --json to stderr, stdout keeping the final job.
-    out = sys.stderr if ctx.use_json else sys.stdout
-    out.write(f"{job_id}: created, waiting (Ctrl-C stops waiting; the job goes on)\n")
-    while True:
-        events = as_json(client.fine_tuning.list_events(job_id)).get("data") or []
-        for event in events[seen:]:
-            out.write(f"{event.get('created_at', '')}  {event.get('message', '')}\n")
-        out.flush()
-        seen = max(seen, len(events))
-        job = client.fine_tuning.retrieve(job_id)
-        status = str(as_json(job).get("status"))
-        if status in FINAL:
-            break
-        time.sleep(args.poll_interval)
-    if ctx.use_json:
-        emit(job, True)
-    else:
-        write_line(f"{job_id}: {status}")
-    return 0 if status == "completed" else 1
+def _waited(ctx: Context, args: argparse.Namespace, path: str, job: Any) -> int:
+    """Waits for ``job`` with the namespace's ``wait``: each new status and event on
+    stderr, the final object on stdout."""
+    from .._status import WAITERS
+    from .._wait import id_of
+
+    job_id = id_of(job, WAITERS[path], f"{path}.wait")
+
+    def update(obj: Any) -> None:
+        status = getattr(obj, WAITERS[path].field, None)
+        sys.stderr.write(f"{job_id}: {status}\n")
+        sys.stderr.flush()
+
+    def show(event: Any) -> None:
+        data = as_json(event)
+        sys.stderr.write(f"{data.get('created_at', '')}  {data.get('message', '')}\n")
+        sys.stderr.flush()
+
+    extra = {"on_event": show} if WAITERS[path].events else {}
+    namespace = ctx.client()
+    for part in path.split("."):
+        namespace = getattr(namespace, part)
+    try:
+        final = namespace.wait(
+            job,
+            timeout=args.max_wait,
+            poll_interval=args.poll_interval,
+            until=args.until,
+            on_update=update,
+            **extra,
+        )
+    except KeyboardInterrupt:
+        again = f"together {path.replace('_', '-')} wait {job_id}"
+        sys.stderr.write(f"stopped waiting; {job_id} goes on. To wait again: {again}\n")
+        return 130
+    emit(final, ctx.use_json)
+    return 0
+
+
+def _wait_command(path: str) -> Callable[[Context, argparse.Namespace], int]:
+    def run(ctx: Context, args: argparse.Namespace) -> int:
+        return _waited(ctx, args, path, args.id)
+
+    return run
+
+
+def _create_command(path: str) -> Callable[[Context, argparse.Namespace], int]:
+    def run(ctx: Context, args: argparse.Namespace) -> int:
+        job = ctx.call()
+        if not args.wait:
+            emit(job, ctx.use_json)
+            return 0
+        return _waited(ctx, args, path, job)
+
+    return run
+
+
+def _waiters() -> dict[tuple[str, str], Workflow]:
+    """``wait`` in every namespace of the status table, and ``--wait`` on the command
+    that creates one (``models upload`` waits on its job)."""
+    from together_generated.operations import OPERATIONS
+
+    from .._status import WAITERS
+    from .._table import NAMES
+
+    found: dict[tuple[str, str], Workflow] = {}
+    for path, statuses in WAITERS.items():
+        found[(path, "wait")] = Workflow(
+            f"wait until the job ends ({', '.join(sorted(statuses.success))} or a failure)",
+            _wait_arguments,
+            _wait_command(path),
+        )
+        names = NAMES.get(statuses.create)
+        if names:
+            namespace, _, method = names[0].partition("(")[0].rpartition(".")
+            summary = next(i.summary for i in OPERATIONS if i.key == statuses.create)
+            found[(namespace, method.replace("_", "-"))] = Workflow(
+                f"{summary} ({statuses.create}); --wait waits until it ends",
+                _create_arguments,
+                _create_command(path),
+                extends=True,
+            )
+    return found
+
+
+# fine-tuning download
 
 
 def _ft_download_arguments(parser: Parser) -> None:
@@ -291,12 +366,6 @@ WORKFLOWS: dict[tuple[str, str], Workflow] = {
     ("files", "download"): Workflow(
         "download a file's content to a path, with progress", _download_arguments, _download
     ),
-    ("fine_tuning", "create"): Workflow(
-        "start a fine-tuning job; --wait polls and prints its events",
-        _create_arguments,
-        _fine_tune,
-        extends=True,
-    ),
     ("fine_tuning", "download"): Workflow(
         "download a fine-tuned model or checkpoint, with progress",
         _ft_download_arguments,
@@ -310,4 +379,5 @@ WORKFLOWS: dict[tuple[str, str], Workflow] = {
         _batch_arguments,
         _batch_run,
     ),
+    **_waiters(),
 }
