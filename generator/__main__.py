@@ -58,8 +58,10 @@ def run_openapi_python_client(spec_path: Path, workdir: Path) -> Path:
     env = dict(os.environ)
     # The post hooks call `ruff`: use the one pinned in this virtualenv.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # openapi-python-client runs through generator.run_client (our naming of fields).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     cmd = [
-        sys.executable, "-m", "openapi_python_client", "generate",
+        sys.executable, "-m", "generator.run_client", "generate",
         "--path", str(spec_path),
         "--config", str(CONFIG),
         "--custom-template-path", str(TEMPLATES),

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.instance_types_response_types_item import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -28,7 +31,7 @@ T = TypeVar("T", bound="InstanceTypesResponse")
 
 # The optional fields (Python names): left out (of a response body, of the arguments),
 # their slot stays empty and they read as None.
-_OPTIONAL: frozenset[str] = frozenset(("types",))
+_OPTIONAL: frozenset[str] = frozenset(("types_",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -39,47 +42,54 @@ _FIELDS: frozenset[str] = frozenset(("types",))
 class InstanceTypesResponse(ResponseBody):
     """
     Attributes:
-        types (list[InstanceTypesResponseTypesItem] | None):
+        types_ (list[InstanceTypesResponseTypesItem] | None):
     """
 
-    types: list[InstanceTypesResponseTypesItem] | None = UNSET
+    # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
+    _renamed = {
+        "types": "types_",
+    }
+
+    types_: list[InstanceTypesResponseTypesItem] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        _types_value: list[InstanceTypesResponseTypesItem] | Unset = field_value(
-            self, "types"
+        _types__value: list[InstanceTypesResponseTypesItem] | Unset = field_value(
+            self, "types_"
         )
         try:
-            types: list[str] | Unset = UNSET
-            if not isinstance(_types_value, Unset):
+            types_: list[str] | Unset = UNSET
+            if not isinstance(_types__value, Unset):
                 types_item_list: list[str] = []
-                for types_item_data in _types_value:
+                for types_item_data in _types__value:
                     types_item: str = types_item_data
                     types_item_list.append(types_item)
-                types = types_item_list
+                types_ = types_item_list
 
         except (AttributeError, TypeError):
-            types = json_value(_types_value)
+            types_ = json_value(_types__value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if types is not UNSET:
-            field_dict["types"] = types
+        if types_ is not UNSET:
+            field_dict["types"] = types_
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            _types = d.pop("types", UNSET)
-            types: list[InstanceTypesResponseTypesItem] | None = UNSET
-            if _types is not UNSET:
-                if not isinstance(_types, list):
-                    raise TypeError(f"expected a list, got {type(_types).__name__}")
-                types = []
-                for _i, types_item_data in enumerate(_types):
+            _types_ = d.pop("types", UNSET)
+            types_: list[InstanceTypesResponseTypesItem] | None = UNSET
+            if _types_ is not UNSET:
+                if not isinstance(_types_, list):
+                    raise TypeError(
+                        f"expected a list, got {_types_.__class__.__name__}"
+                    )
+                types_ = []
+                for _i, types_item_data in enumerate(_types_):
                     try:
                         types_item = check_instance_types_response_types_item(
                             types_item_data
@@ -87,20 +97,20 @@ class InstanceTypesResponse(ResponseBody):
 
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
-                    types.append(types_item)
+                    types_.append(types_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InstanceTypesResponse.types") from None
 
-        _instance = object.__new__(cls)
-        if types is not UNSET:
-            _instance.types = types
+        _instance = new_instance(cls)
+        if types_ is not UNSET:
+            _instance.types_ = types_
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -118,12 +128,12 @@ class InstanceTypesResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(InstanceTypesResponse if cls is None else cls)
+        _instance = new_instance(InstanceTypesResponse if cls is None else cls)
         if "types" in d:
-            _instance.types = d["types"]
+            _instance.types_ = d["types"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -149,34 +159,16 @@ class InstanceTypesResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
-        if self.types is UNSET:
-            del self.types
+        if self.types_ is UNSET:
+            del self.types_
 
     def __getstate__(self) -> dict[str, Any]:
         return model_state(self)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
