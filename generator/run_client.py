@@ -35,7 +35,7 @@ from openapi_python_client.parser import properties
 # fields on every event, so the templates call neither by name (``x.__class__``,
 # ``builtins.type``, ``types.new_instance``).
 KEPT = frozenset(
-    {"self", "true", "false", "datetime", "builtins", "json", "types", "cast"}
+    {"self", "true", "false", "datetime", "builtins", "json", "cast"}
     | {"isinstance", "dict", "list", "tuple", "str", "int", "float", "bool", "len", "iter"}
     | {"enumerate", "getattr", "frozenset", "TypeError", "ValueError", "KeyError"}
     | {"AttributeError"}
@@ -65,14 +65,19 @@ def property_from_data(*args: Any, **kwargs: Any) -> Any:
     if "x-python-name" in extra:
         prop.set_python_name(extra["x-python-name"], config=kwargs["config"], skip_snake_case=True)
     elif prop.python_name in RESULT_METHODS:
-        CLASHES.append(f"{parent}.{prop.name}")
+        CLASHES.append(f"{parent}.{_text(prop.name)}")
     if "x-python-aliases" in extra:
-        ALIASES[(parent, str(prop.name))] = tuple(extra["x-python-aliases"])
+        ALIASES[(parent, _text(prop.name))] = tuple(extra["x-python-aliases"])
     return prop, schemas
 
 
+def _text(name: Any) -> str:
+    """A name from the spec as text (openapi-python-client wraps it: UntrustedString)."""
+    return str(name.get_untrusted_value() if hasattr(name, "get_untrusted_value") else name)
+
+
 def python_aliases(prop: Any, class_name: str) -> tuple[str, ...]:
-    return ALIASES.get((str(class_name), str(prop.name)), ())
+    return ALIASES.get((str(class_name), _text(prop.name)), ())
 
 
 def main() -> int:

@@ -193,6 +193,7 @@ def _without_none(value: Any) -> Any:
     return value
 
 
+_BUILTIN_NAMES = frozenset(dir(builtins))
 _JSON_KINDS = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
 
@@ -295,7 +296,11 @@ class Model:
         def __getattr__(self, name: str) -> Any:
             # A field named like a Python builtin was spelled with a trailing "_" (type_,
             # object_) in earlier versions: that spelling still reads it.
-            if name[-1:] == "_" and name[:-1] in _field_names(self.__class__).values():
+            if (
+                name[:-1] in _BUILTIN_NAMES
+                and name[-1:] == "_"
+                and name[:-1] in _field_names(self.__class__).values()
+            ):
                 return getattr(self, name[:-1])
             raise AttributeError(
                 f"{self.__class__.__name__!r} object has no attribute {name!r}"
@@ -334,20 +339,30 @@ class Model:
         for field in cls.__attrs_attrs__:  # type: ignore[attr-defined]
             if field.name == "additional_properties":
                 continue
-            kind = _JSON_KINDS.get(builtins.str(field.type).split(" | ")[0])
-            if builtins.str(field.type).startswith("list["):
-                kind = "array"
-            properties[json_of[field.name]] = {"type": kind} if kind else {}
+            kinds = builtins.str(field.type).split(" | ")
+            known = [kind for kind in kinds if kind != "None"]
+            kind = (
+                "array" if known[0].startswith("list[") else _JSON_KINDS.get(known[0])
+            )
+            if len(known) > 1 or kind is None:
+                properties[
+                    json_of[field.name]
+                ] = {}  # any JSON value (described by its model)
+            else:
+                properties[json_of[field.name]] = {
+                    "type": kind if known == kinds else [kind, "null"]
+                }
             if field.default is attrs_NOTHING:
                 required.append(json_of[field.name])
-        doc = (cls.__doc__ or "").strip()
+        # (the docstring's text before its list of attributes)
+        doc = (cls.__doc__ or "").split("Attributes:")[0].split("Example:")[0].strip()
         result: builtins.dict[str, Any] = {
             "type": "object",
             "title": cls.__name__,
             "properties": properties,
         }
         if doc:
-            result["description"] = doc.split("\n\n")[0]
+            result["description"] = " ".join(doc.split())
         if required:
             result["required"] = required
         return result
@@ -411,20 +426,27 @@ def json_value(value: Any) -> Any:
 
 
 def best_model(
-    data: dict[str, Any], branches: tuple[tuple[Any, frozenset[str]], ...]
+    data: dict[str, Any],
+    branches: tuple[tuple[Any, frozenset[str]], ...],
+    strict: bool = False,
 ) -> Any:
-    """``data`` read as the branch, of a union of models, that fits it best: of the branches
-    it fits exactly (``from_dict``), the one that declares the most of its keys (the first
-    on a tie); when it fits none, the closest one (``closest_model``)."""
+    """``data`` read as the branch, of a union of models, that fits it best: the one that
+    declares the most of its keys (never a smaller one with the rest in
+    ``additional_properties``); of several, the first it fits exactly (``from_dict``), else
+    the first, read leniently. ``strict``: the branch that declares most of its keys among
+    those it fits exactly, else the error of the closest one."""
     ranked = sorted(
         branches, key=lambda branch: len(branch[1].intersection(data)), reverse=True
     )
-    for model, _ in ranked:
+    most = len(ranked[0][1].intersection(data))
+    for model, fields in ranked:
+        if not strict and len(fields.intersection(data)) < most:
+            break
         try:
             return model.from_dict(data)
         except (TypeError, ValueError, KeyError, AttributeError):
             pass
-    return ranked[0][0].from_response(data)
+    return ranked[0][0].from_dict(data) if strict else ranked[0][0].from_response(data)
 
 
 def closest_model(

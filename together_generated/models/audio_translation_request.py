@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..models.audio_translation_request_model import (
     AudioTranslationRequestModel,
     check_audio_translation_request_model,
@@ -32,6 +31,7 @@ from ..types import (
     File,
     FileTypes,
     Model,
+    RequestFiles,
     ResponseBody,
     Unset,
     check_value,
@@ -185,8 +185,8 @@ class AudioTranslationRequest(ResponseBody):
 
         return field_dict
 
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
+    def to_multipart(self) -> RequestFiles:
+        files: RequestFiles = []
 
         if isinstance(self.file, File):
             files.append(("file", self.file.to_tuple()))

@@ -64,10 +64,7 @@ class ContainerStatus(ResponseBody):
     """
 
     # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
-    _renamed = {
-        "finishedAt": "finished_at",
-        "startedAt": "started_at",
-    }
+    _renamed = {"finishedAt": "finished_at", "startedAt": "started_at"}
 
     finished_at: str | None = UNSET
     message: str | None = UNSET

@@ -69,11 +69,7 @@ class EvaluationCompareResults(ResponseBody):
     """
 
     # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
-    _renamed = {
-        "A_wins": "a_wins",
-        "B_wins": "b_wins",
-        "Ties": "ties",
-    }
+    _renamed = {"A_wins": "a_wins", "B_wins": "b_wins", "Ties": "ties"}
 
     num_samples: int | None = UNSET
     a_wins: int | None = UNSET

@@ -58,10 +58,7 @@ class FileResponse(ResponseBody):
     """
 
     # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
-    _renamed = {
-        "Processed": "processed",
-        "FileType": "file_type",
-    }
+    _renamed = {"Processed": "processed", "FileType": "file_type"}
 
     id: str
     object: Literal["file"]

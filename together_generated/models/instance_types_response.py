@@ -31,7 +31,7 @@ T = TypeVar("T", bound="InstanceTypesResponse")
 
 # The optional fields (Python names): left out (of a response body, of the arguments),
 # their slot stays empty and they read as None.
-_OPTIONAL: frozenset[str] = frozenset(("types_",))
+_OPTIONAL: frozenset[str] = frozenset(("types",))
 
 
 # The JSON names of the fields: the other keys of a response are additional_properties.
@@ -42,38 +42,33 @@ _FIELDS: frozenset[str] = frozenset(("types",))
 class InstanceTypesResponse(ResponseBody):
     """
     Attributes:
-        types_ (list[InstanceTypesResponseTypesItem] | None):
+        types (list[InstanceTypesResponseTypesItem] | None):
     """
 
-    # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
-    _renamed = {
-        "types": "types_",
-    }
-
-    types_: list[InstanceTypesResponseTypesItem] | None = UNSET
+    types: list[InstanceTypesResponseTypesItem] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        _types__value: list[InstanceTypesResponseTypesItem] | Unset = field_value(
-            self, "types_"
+        _types_value: list[InstanceTypesResponseTypesItem] | Unset = field_value(
+            self, "types"
         )
         try:
-            types_: list[str] | Unset = UNSET
-            if not isinstance(_types__value, Unset):
+            types: list[str] | Unset = UNSET
+            if not isinstance(_types_value, Unset):
                 types_item_list: list[str] = []
-                for types_item_data in _types__value:
+                for types_item_data in _types_value:
                     types_item: str = types_item_data
                     types_item_list.append(types_item)
-                types_ = types_item_list
+                types = types_item_list
 
         except (AttributeError, TypeError):
-            types_ = json_value(_types__value)
+            types = json_value(_types_value)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if types_ is not UNSET:
-            field_dict["types"] = types_
+        if types is not UNSET:
+            field_dict["types"] = types
 
         return field_dict
 
@@ -81,15 +76,13 @@ class InstanceTypesResponse(ResponseBody):
     def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            _types_ = d.pop("types", UNSET)
-            types_: list[InstanceTypesResponseTypesItem] | None = UNSET
-            if _types_ is not UNSET:
-                if not isinstance(_types_, list):
-                    raise TypeError(
-                        f"expected a list, got {_types_.__class__.__name__}"
-                    )
-                types_ = []
-                for _i, types_item_data in enumerate(_types_):
+            _types = d.pop("types", UNSET)
+            types: list[InstanceTypesResponseTypesItem] | None = UNSET
+            if _types is not UNSET:
+                if not isinstance(_types, list):
+                    raise TypeError(f"expected a list, got {_types.__class__.__name__}")
+                types = []
+                for _i, types_item_data in enumerate(_types):
                     try:
                         types_item = check_instance_types_response_types_item(
                             types_item_data
@@ -97,14 +90,14 @@ class InstanceTypesResponse(ResponseBody):
 
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
-                    types_.append(types_item)
+                    types.append(types_item)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InstanceTypesResponse.types") from None
 
         _instance = new_instance(cls)
-        if types_ is not UNSET:
-            _instance.types_ = types_
+        if types is not UNSET:
+            _instance.types = types
 
         _instance.additional_properties = d
         return _instance
@@ -133,7 +126,7 @@ class InstanceTypesResponse(ResponseBody):
         (a static method: no bound method to build on each call)."""
         _instance = new_instance(InstanceTypesResponse if cls is None else cls)
         if "types" in d:
-            _instance.types_ = d["types"]
+            _instance.types = d["types"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -164,8 +157,8 @@ class InstanceTypesResponse(ResponseBody):
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
-        if self.types_ is UNSET:
-            del self.types_
+        if self.types is UNSET:
+            del self.types
 
     def __getstate__(self) -> dict[str, Any]:
         return model_state(self)

@@ -55,10 +55,7 @@ class JobInfoSuccessResponseArgs(ResponseBody):
     """
 
     # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
-    _renamed = {
-        "modelName": "model_name",
-        "modelSource": "model_source",
-    }
+    _renamed = {"modelName": "model_name", "modelSource": "model_source"}
 
     description: str | None = UNSET
     model_name: str | None = UNSET

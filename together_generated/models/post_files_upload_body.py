@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
 from ..types import (
     UNSET,
     File,
     Model,
+    RequestFiles,
     ResponseBody,
     Unset,
     check_value,
@@ -88,8 +88,8 @@ class PostFilesUploadBody(ResponseBody):
 
         return field_dict
 
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
+    def to_multipart(self) -> RequestFiles:
+        files: RequestFiles = []
 
         files.append(("purpose", (None, str(self.purpose).encode(), "text/plain")))
 

@@ -71,9 +71,7 @@ class QueueJobResponse(ResponseBody):
     """
 
     # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
-    _renamed = {
-        "requestId": "request_id",
-    }
+    _renamed = {"requestId": "request_id"}
 
     error: QueueError | None = UNSET
     request_id: str | None = UNSET

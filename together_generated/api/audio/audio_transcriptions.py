@@ -139,34 +139,35 @@ def parse_response(
     """
     if 200 <= response.status_code <= 299:
         if strict:
-
-            def _parse_response_200(
-                data: builtins.object,
-            ) -> AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_audio_transcription_response_type_0 = (
-                        AudioTranscriptionJsonResponse.from_dict(data)
-                    )
-
-                    return componentsschemas_audio_transcription_response_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError(
-                        f"expected an object, got {data.__class__.__name__} {data!r:.60}"
-                    )
-                componentsschemas_audio_transcription_response_type_1 = (
-                    AudioTranscriptionVerboseJsonResponse.from_dict(data)
+            _data = response.json()
+            if not isinstance(_data, dict):
+                raise TypeError(
+                    f"expected a JSON object, got {_data.__class__.__name__}"
                 )
-
-                return componentsschemas_audio_transcription_response_type_1
-
-            response_200 = _parse_response_200(response.json())
-
-            return response_200
-
+            _fitted: (
+                AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse
+            ) = best_model(
+                _data,
+                (
+                    (AudioTranscriptionJsonResponse, frozenset(("text",))),
+                    (
+                        AudioTranscriptionVerboseJsonResponse,
+                        frozenset(
+                            (
+                                "task",
+                                "language",
+                                "duration",
+                                "text",
+                                "segments",
+                                "words",
+                                "speaker_segments",
+                            )
+                        ),
+                    ),
+                ),
+                strict=True,
+            )
+            return _fitted
         _body = response.json()
         _result: (
             AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse

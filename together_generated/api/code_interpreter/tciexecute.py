@@ -122,34 +122,36 @@ def parse_response(
     """
     if 200 <= response.status_code <= 299:
         if strict:
-
-            def _parse_response_200(
-                data: builtins.object,
-            ) -> FailedExecution | SuccessfulExecution:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_execute_response_successful_execution = (
-                        SuccessfulExecution.from_dict(data)
-                    )
-
-                    return componentsschemas_execute_response_successful_execution
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError(
-                        f"expected an object, got {data.__class__.__name__} {data!r:.60}"
-                    )
-                componentsschemas_execute_response_failed_execution = (
-                    FailedExecution.from_dict(data)
+            _data = response.json()
+            if not isinstance(_data, dict):
+                raise TypeError(
+                    f"expected a JSON object, got {_data.__class__.__name__}"
                 )
-
-                return componentsschemas_execute_response_failed_execution
-
-            response_200 = _parse_response_200(response.json())
-
-            return response_200
-
+            _fitted: FailedExecution | SuccessfulExecution = best_model(
+                _data,
+                (
+                    (
+                        SuccessfulExecution,
+                        frozenset(
+                            (
+                                "errors",
+                                "data",
+                            )
+                        ),
+                    ),
+                    (
+                        FailedExecution,
+                        frozenset(
+                            (
+                                "data",
+                                "errors",
+                            )
+                        ),
+                    ),
+                ),
+                strict=True,
+            )
+            return _fitted
         _body = response.json()
         _result: FailedExecution | SuccessfulExecution = _lenient_response_200(_body)
         return _result
