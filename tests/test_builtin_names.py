@@ -11,6 +11,7 @@ import importlib
 import json
 import pkgutil
 import typing
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -19,12 +20,20 @@ from pytest_httpserver import HTTPServer
 
 import together_generated.models
 
+from .conftest import API_KEY
 from .test_fault_fixes import run
-from .test_realtime import server, running, speech, talk, text  # noqa: F401 (fixtures)
+from .test_realtime import speech, talk, text
 from .test_streaming import DONE, HELLO, MESSAGES, MODEL, serve_sse
 from .wsserver import RealtimeServer
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RealtimeServer]:
+    with RealtimeServer(API_KEY) as running:
+        yield running
+
 
 MODELS = [
     {
