@@ -4,10 +4,10 @@
 
 SPEC defaults to the pinned spec (fetched and verified by ``generator.spec``); pass
 another file to try a new version of the API before the pin moves. Steps: read the
-spec → apply ``openapi/overlay.yaml`` → run openapi-python-client with warnings as
-errors → format → write the operation index (``generator/operations.py``) → mark every
-file as generated → replace the output folder → print an inventory of what was
-generated.
+spec → apply ``openapi/overlay.yaml`` → run openapi-python-client (through
+``generator/run_client.py``, for this project's field names) with warnings as errors →
+format → write the operation index (``generator/operations.py``) → mark every file as
+generated → replace the output folder → print an inventory of what was generated.
 """
 
 from __future__ import annotations
