@@ -21,6 +21,7 @@ to its functions before it runs (it reads them at call time):
 
 from __future__ import annotations
 
+import builtins
 import sys
 from typing import Any
 
@@ -80,10 +81,21 @@ def python_aliases(prop: Any, class_name: str) -> tuple[str, ...]:
     return ALIASES.get((str(class_name), _text(prop.name)), ())
 
 
+def builtin_names(props: Any) -> list[str]:
+    """The attribute names, of ``props``, that openapi-python-client would have respelled
+    with a trailing ``_`` (the model template keeps that spelling as a keyword)."""
+    return [str(prop.python_name) for prop in props if prop.python_name in BUILTINS]
+
+
+# (openapi-python-client never respelled ``id``)
+BUILTINS = frozenset(dir(builtins)) - {"id"}
+
+
 def main() -> int:
     strings.RESERVED_WORDS = set(KEPT)
     properties.property_from_data = property_from_data
     openapi_python_client.TEMPLATE_FILTERS["python_aliases"] = python_aliases
+    openapi_python_client.TEMPLATE_FILTERS["builtin_names"] = builtin_names
     from openapi_python_client.cli import app
 
     sys.argv[0] = "openapi-python-client"

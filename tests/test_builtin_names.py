@@ -8,6 +8,7 @@ against a local server."""
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import pkgutil
 import typing
@@ -150,6 +151,20 @@ def test_only_builtin_named_fields_have_the_underscore_spelling() -> None:
         file.filename_  # noqa: B018
     with pytest.raises(AttributeError, match="list_"):
         file.list_  # noqa: B018
+
+
+def test_a_model_is_still_built_with_the_underscore_spelling() -> None:
+    from together_generated.models import FileResponse
+
+    fields = {"id": "f", "created_at": 1, "filename": "a.jsonl", "purpose": "fine-tune"}
+    fields |= {"processed": True, "file_type": "jsonl"}
+    old = FileResponse(object_="file", bytes_=2048, **fields)
+    assert old == FileResponse(object="file", bytes=2048, **fields)
+    assert "bytes" in inspect.signature(FileResponse).parameters  # the documented name
+    with pytest.raises(TypeError, match="id_"):
+        FileResponse(
+            id_="f", object="file", bytes=1, **{k: v for k, v in fields.items() if k != "id"}
+        )
 
 
 async def test_the_underscore_spelling_of_a_keyword_still_works(

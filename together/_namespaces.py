@@ -153,7 +153,7 @@ def _accepted(op: Operation) -> dict[str, str]:
     return names
 
 
-_BUILTINS = frozenset(dir(builtins))
+_BUILTINS = frozenset(dir(builtins)) - {"id"}  # (``id`` never had the "_")
 
 
 def hint(key: str, names: dict[str, str]) -> str:

@@ -4,6 +4,7 @@
 
 import builtins
 import datetime
+import functools
 import json as _json
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
@@ -193,7 +194,8 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-_BUILTIN_NAMES = frozenset(dir(builtins))
+# The names earlier versions spelled with a trailing "_" (all builtins but ``id``).
+_BUILTIN_NAMES = frozenset(dir(builtins)) - {"id"}
 _JSON_KINDS = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 
 
@@ -376,6 +378,21 @@ class Model:
     def json(self, *, indent: int | None = None, exclude_none: bool = False) -> str:
         """``model_dump_json()``."""
         return self.model_dump_json(indent=indent, exclude_none=exclude_none)
+
+
+def take_underscore_spellings(cls: Any, names: tuple[str, ...]) -> None:
+    """Let ``cls(type_=...)`` stand for ``cls(type=...)``, for each of ``names``: fields
+    named like a Python builtin were spelled with a trailing "_" in earlier versions."""
+    spellings = {name + "_": name for name in names}
+    init = cls.__init__
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        for old in spellings.keys() & kwargs.keys():
+            kwargs[spellings[old]] = kwargs.pop(old)
+        init(self, *args, **kwargs)
+
+    cls.__init__ = __init__
 
 
 class ResponseBody(Model):

@@ -41,6 +41,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="AudioSpeechRequest")
@@ -393,3 +394,6 @@ class AudioSpeechRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(AudioSpeechRequest, ("input",))

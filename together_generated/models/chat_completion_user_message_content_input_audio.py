@@ -19,6 +19,7 @@ from ..types import (
     check_value,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentInputAudio")
@@ -137,3 +138,6 @@ class ChatCompletionUserMessageContentInputAudio(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(ChatCompletionUserMessageContentInputAudio, ("format",))

@@ -19,6 +19,7 @@ from ..types import (
     check_value,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentMultimodalItemType0")
@@ -141,3 +142,8 @@ class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(
+    ChatCompletionUserMessageContentMultimodalItemType0, ("type",)
+)

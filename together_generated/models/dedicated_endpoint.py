@@ -32,6 +32,7 @@ from ..types import (
     lenient_datetime,
     new_instance,
     parse_datetime,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -306,3 +307,12 @@ class DedicatedEndpoint(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(
+    DedicatedEndpoint,
+    (
+        "object",
+        "type",
+    ),
+)

@@ -25,6 +25,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -239,3 +240,6 @@ class DeploymentListResponse(ResponseBody):
 
     def __len__(self) -> int:
         return 0 if self.data is None else len(self.data)
+
+
+take_underscore_spellings(DeploymentListResponse, ("object",))

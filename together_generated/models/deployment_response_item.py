@@ -36,6 +36,7 @@ from ..types import (
     new_instance,
     parse_datetime,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -986,3 +987,6 @@ class DeploymentResponseItem(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(DeploymentResponseItem, ("object",))

@@ -19,6 +19,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -166,3 +167,6 @@ class DisplayorExecuteOutput(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(DisplayorExecuteOutput, ("type",))

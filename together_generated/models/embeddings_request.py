@@ -20,6 +20,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="EmbeddingsRequest")
@@ -185,3 +186,6 @@ class EmbeddingsRequest(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(EmbeddingsRequest, ("input",))

@@ -21,6 +21,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -213,3 +214,6 @@ class EmbeddingsResponse(ResponseBody):
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+take_underscore_spellings(EmbeddingsResponse, ("object",))

@@ -23,6 +23,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="EmbeddingsResponseDataItem")
@@ -157,3 +158,6 @@ class EmbeddingsResponseDataItem(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(EmbeddingsResponseDataItem, ("object",))

@@ -16,6 +16,7 @@ from ..types import (
     check_value,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ErrorOutput")
@@ -129,3 +130,6 @@ class ErrorOutput(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(ErrorOutput, ("type",))

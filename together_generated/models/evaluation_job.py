@@ -30,6 +30,7 @@ from ..types import (
     new_instance,
     parse_datetime,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -616,3 +617,6 @@ class EvaluationJob(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(EvaluationJob, ("type",))

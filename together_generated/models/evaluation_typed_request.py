@@ -20,6 +20,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -267,3 +268,6 @@ class EvaluationTypedRequest(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(EvaluationTypedRequest, ("type",))

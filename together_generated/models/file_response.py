@@ -22,6 +22,7 @@ from ..types import (
     check_value,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="FileResponse")
@@ -221,3 +222,12 @@ class FileResponse(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(
+    FileResponse,
+    (
+        "object",
+        "bytes",
+    ),
+)

@@ -31,6 +31,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="FineTuneEvent")
@@ -356,3 +357,13 @@ class FineTuneEvent(ResponseBody):
     def x_model_path(self) -> str:
         """``model_path``, by the name the official SDK gives it."""
         return self.model_path
+
+
+take_underscore_spellings(
+    FineTuneEvent,
+    (
+        "object",
+        "type",
+        "hash",
+    ),
+)

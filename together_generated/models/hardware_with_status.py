@@ -29,6 +29,7 @@ from ..types import (
     new_instance,
     parse_datetime,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -291,3 +292,6 @@ class HardwareWithStatus(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(HardwareWithStatus, ("object",))

@@ -22,6 +22,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -289,3 +290,6 @@ class ImageResponse(ResponseBody):
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+take_underscore_spellings(ImageResponse, ("object",))

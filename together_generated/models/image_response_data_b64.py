@@ -19,6 +19,7 @@ from ..types import (
     check_value,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ImageResponseDataB64")
@@ -144,3 +145,6 @@ class ImageResponseDataB64(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(ImageResponseDataB64, ("type",))

@@ -23,6 +23,7 @@ from ..types import (
     lenient_datetime,
     new_instance,
     parse_datetime,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -294,3 +295,6 @@ class JobInfoSuccessResponse(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(JobInfoSuccessResponse, ("type",))

@@ -26,6 +26,7 @@ from ..types import (
     lenient_datetime,
     new_instance,
     parse_datetime,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ListEndpoint")
@@ -228,3 +229,12 @@ class ListEndpoint(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(
+    ListEndpoint,
+    (
+        "object",
+        "type",
+    ),
+)

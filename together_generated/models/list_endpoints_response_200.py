@@ -20,6 +20,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -198,3 +199,6 @@ class ListEndpointsResponse200(ResponseBody):
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+take_underscore_spellings(ListEndpointsResponse200, ("object",))

@@ -20,6 +20,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -197,3 +198,6 @@ class ListHardwareResponse200(ResponseBody):
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+take_underscore_spellings(ListHardwareResponse200, ("object",))

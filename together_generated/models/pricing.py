@@ -14,6 +14,7 @@ from ..types import (
     ResponseBody,
     check_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="Pricing")
@@ -163,3 +164,6 @@ class Pricing(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(Pricing, ("input",))

@@ -25,6 +25,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeAudioOutputDeltaEvent")
@@ -201,3 +202,6 @@ class RealtimeAudioOutputDeltaEvent(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(RealtimeAudioOutputDeltaEvent, ("type",))

@@ -21,6 +21,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeError")
@@ -239,3 +240,6 @@ class RealtimeError(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(RealtimeError, ("type",))

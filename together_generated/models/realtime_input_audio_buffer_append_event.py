@@ -20,6 +20,7 @@ from ..types import (
     check_value,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeInputAudioBufferAppendEvent")
@@ -138,3 +139,6 @@ class RealtimeInputAudioBufferAppendEvent(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(RealtimeInputAudioBufferAppendEvent, ("type",))

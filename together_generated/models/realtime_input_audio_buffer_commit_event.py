@@ -19,6 +19,7 @@ from ..types import (
     ResponseBody,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeInputAudioBufferCommitEvent")
@@ -120,3 +121,6 @@ class RealtimeInputAudioBufferCommitEvent(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(RealtimeInputAudioBufferCommitEvent, ("type",))

@@ -25,6 +25,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeInputTextReceivedEvent")
@@ -188,3 +189,6 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(RealtimeInputTextReceivedEvent, ("type",))

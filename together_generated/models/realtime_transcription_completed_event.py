@@ -25,6 +25,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeTranscriptionCompletedEvent")
@@ -205,3 +206,6 @@ class RealtimeTranscriptionCompletedEvent(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(RealtimeTranscriptionCompletedEvent, ("type",))

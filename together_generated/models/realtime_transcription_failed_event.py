@@ -26,6 +26,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -235,3 +236,6 @@ class RealtimeTranscriptionFailedEvent(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(RealtimeTranscriptionFailedEvent, ("type",))

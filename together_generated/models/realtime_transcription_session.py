@@ -21,6 +21,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeTranscriptionSession")
@@ -213,3 +214,6 @@ class RealtimeTranscriptionSession(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(RealtimeTranscriptionSession, ("object",))

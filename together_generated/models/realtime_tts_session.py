@@ -21,6 +21,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeTtsSession")
@@ -233,3 +234,6 @@ class RealtimeTtsSession(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(RealtimeTtsSession, ("object",))

@@ -26,6 +26,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -211,3 +212,6 @@ class RealtimeTtsSessionCreatedEvent(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(RealtimeTtsSessionCreatedEvent, ("type",))

@@ -20,6 +20,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -171,3 +172,6 @@ class RealtimeTtsSessionUpdatedEvent(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(RealtimeTtsSessionUpdatedEvent, ("type",))

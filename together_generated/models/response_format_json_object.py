@@ -18,6 +18,7 @@ from ..types import (
     ResponseBody,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ResponseFormatJsonObject")
@@ -117,3 +118,6 @@ class ResponseFormatJsonObject(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(ResponseFormatJsonObject, ("type",))

@@ -19,6 +19,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -173,3 +174,6 @@ class ResponseFormatJsonSchema(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(ResponseFormatJsonSchema, ("type",))

@@ -18,6 +18,7 @@ from ..types import (
     ResponseBody,
     field_error,
     new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ResponseFormatText")
@@ -114,3 +115,6 @@ class ResponseFormatText(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(ResponseFormatText, ("type",))

@@ -16,6 +16,7 @@ from ..types import (
     field_error,
     json_value,
     new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -167,3 +168,6 @@ class Video(ResponseBody):
                 self._raw = None
                 return value
             return Model.__getattr__(self, name)
+
+
+take_underscore_spellings(Video, ("type",))

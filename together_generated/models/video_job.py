@@ -27,6 +27,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -355,3 +356,6 @@ class VideoJob(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(VideoJob, ("object",))

@@ -24,6 +24,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="VolumeContentRequest")
@@ -177,3 +178,6 @@ class VolumeContentRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(VolumeContentRequest, ("type",))

@@ -22,6 +22,7 @@ from ..types import (
     model_state,
     new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -412,3 +413,12 @@ class VolumeResponseItem(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
+
+
+take_underscore_spellings(
+    VolumeResponseItem,
+    (
+        "object",
+        "type",
+    ),
+)
