@@ -6,12 +6,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx
 
 from . import _config
 from ._namespaces import build
+from ._ratelimit import RateLimiter
 from ._resource import M
 from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
 
@@ -74,6 +75,16 @@ def _timeout_argument(timeout: Any, http_client: Any) -> Any:
     return timeout
 
 
+def _limiter_argument(rate_limit: object, shared: RateLimiter | None) -> RateLimiter | None:
+    """The limiter for ``rate_limit`` ("auto": ``shared`` if there is one, else a new one;
+    None: none)."""
+    if rate_limit is None:
+        return None
+    if rate_limit != "auto":
+        raise ValueError(f'rate_limit must be "auto" or None, got {rate_limit!r:.80}')
+    return shared if shared is not None else RateLimiter()
+
+
 def _max_retries_argument(max_retries: int | _config.NotGiven) -> int | None:
     """None when not given (the environment's or the default), else checked."""
     if isinstance(max_retries, _config.NotGiven):
@@ -96,6 +107,7 @@ class _BaseClient(Generic[M]):
         http_client: Any = None,
         strict_responses: bool = False,
         deadline: float | None = None,
+        rate_limit: Literal["auto"] | None = None,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
         ``TOGETHER_API_KEY``, ``TOGETHER_BASE_URL``, ``TOGETHER_TIMEOUT``,
@@ -108,8 +120,11 @@ class _BaseClient(Generic[M]):
         default gets this library's default instead); ``close()`` leaves it open.
         ``deadline`` (seconds, or ``TOGETHER_DEADLINE``; off by default) bounds each whole
         call: all attempts, the pauses between them and the reading of the body (of a
-        stream: until its headers). Raises AuthenticationError when no API key is found
-        and ValueError/TypeError naming any malformed setting."""
+        stream: until its headers). ``rate_limit="auto"`` paces every call of this client
+        and its copies by the rate-limit headers the API sends (per endpoint and model:
+        below the limit, all callers paused after a 429; see the README). Raises
+        AuthenticationError when no API key is found and ValueError/TypeError naming any
+        malformed setting."""
         default_headers = _headers_argument(default_headers, supplied_headers)
         self._check_http_client(http_client)
         settings = _config.resolve(
@@ -122,6 +137,7 @@ class _BaseClient(Generic[M]):
             deadline=deadline,
         )
         configure_logging()
+        self._limiter = _limiter_argument(rate_limit, None)
         self._start(settings, http_client, None)
 
     def _check_http_client(self, http_client: Any) -> None:
@@ -150,6 +166,7 @@ class _BaseClient(Generic[M]):
     def _setup(self, settings: _config.Settings, pool: Pool[Any]) -> None:
         self._settings = settings
         self._transport = self._transport_class(settings, pool)
+        self._transport.limiter = self._limiter
         build(self, self._transport)
 
     # -- settings -------------------------------------------------------------
@@ -176,6 +193,11 @@ class _BaseClient(Generic[M]):
         return self._settings.deadline
 
     @property
+    def rate_limit(self) -> Literal["auto"] | None:
+        """ "auto" when this client paces its calls by the API's rate-limit headers."""
+        return None if self._limiter is None else "auto"
+
+    @property
     def default_headers(self) -> Mapping[str, str]:
         """The headers every request carries (read-only): authorization, user agent,
         ``Accept``, then your ``default_headers``. Per call, ``extra_headers`` add more."""
@@ -194,13 +216,15 @@ class _BaseClient(Generic[M]):
         http_client: Any = None,
         strict_responses: bool | None = None,
         deadline: float | _config.NotGiven | None = _config.NOT_GIVEN,
+        rate_limit: Literal["auto"] | _config.NotGiven | None = _config.NOT_GIVEN,
     ) -> _Self:
         """A client with some settings changed, checked as the constructor checks them;
         the rest are this client's. ``default_headers`` (or ``supplied_headers``) are
         added to this client's, ``set_default_headers`` replace them. ``timeout=None``
         turns timeouts off, ``deadline=None`` the deadline. Without ``http_client`` the
         copy shares this client's connection pool, which stays open until the last of
-        the clients sharing it is closed."""
+        the clients sharing it is closed. The copy shares this client's rate limiter
+        (``rate_limit=None`` turns it off for the copy)."""
         added = _headers_argument(default_headers, supplied_headers)
         if added is not None and set_default_headers is not None:
             # ValueError, as in the official SDK 3.x
@@ -234,6 +258,11 @@ class _BaseClient(Generic[M]):
             else _config.parse_deadline(deadline, "deadline"),
         )
         clone = object.__new__(type(self))
+        clone._limiter = (
+            self._limiter
+            if isinstance(rate_limit, _config.NotGiven)
+            else _limiter_argument(rate_limit, self._limiter)
+        )
         clone._start(settings, http_client, None if http_client is not None else self._shared)
         return clone
 

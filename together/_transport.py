@@ -33,6 +33,7 @@ from ._errors import (
     response_body,
     status_error,
 )
+from ._ratelimit import RateLimiter, await_slot, wait_slot
 
 T = TypeVar("T")
 
@@ -430,6 +431,8 @@ class _Transport(Generic[C]):
         self.strict = settings.strict_responses
         self._keyed: bool | None = None
         self.adapt: Callable[[Call[Any]], Call[Any]] | None = None
+        # Shared by the client and its copies when it was made with rate_limit="auto".
+        self.limiter: RateLimiter | None = None
 
     def adapted(self, adapt: Callable[[Call[Any]], Call[Any]]) -> Any:
         """This transport (same pool, same settings), sending each call as ``adapt(call)``:
@@ -472,13 +475,18 @@ class SyncTransport(_Transport[httpx.Client]):
         )
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
+        limiter, slot = self.limiter, None
         while True:
             attempts.before_attempt()
+            if limiter is not None:
+                slot = wait_slot(limiter, call.request)
             # Only network faults are retried; any other exception (a bug in a custom
             # transport, a header httpx refuses) propagates as it is.
             try:
                 response = self.client.send(request, stream=True)
             except httpx.TransportError as exc:
+                if limiter is not None and slot is not None:
+                    limiter.release(slot)
                 time.sleep(attempts.after_error(exc))
                 continue
             try:
@@ -488,6 +496,8 @@ class SyncTransport(_Transport[httpx.Client]):
                     # deadline can bound it: a body cut short is then a transport error like
                     # a reset, and is retried the same way.
                     response.read()
+                if limiter is not None and slot is not None:
+                    limiter.observe(slot, response)
                 delay = attempts.after_response(response)
                 if delay is None:
                     if call.raw is not None and response.is_success:
@@ -499,6 +509,8 @@ class SyncTransport(_Transport[httpx.Client]):
                     return finish(call, response, self.strict, self.settings.base_url)
             except httpx.TransportError as exc:  # the body was cut short (or too slow)
                 response.close()
+                if limiter is not None and slot is not None:
+                    limiter.release(slot)
                 time.sleep(attempts.after_error(exc))
                 continue
             except BaseException:
@@ -519,17 +531,24 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
         )
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
+        limiter, slot = self.limiter, None
         while True:
             attempts.before_attempt()
+            if limiter is not None:
+                slot = await await_slot(limiter, call.request)
             try:
                 response = await self.client.send(request, stream=True)
             except httpx.TransportError as exc:
+                if limiter is not None and slot is not None:
+                    limiter.release(slot)
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
             try:
                 attempts.received(response)
                 if not streaming:
                     await response.aread()
+                if limiter is not None and slot is not None:
+                    limiter.observe(slot, response)
                 delay = attempts.after_response(response)
                 if delay is None:
                     if call.raw is not None and response.is_success:
@@ -543,6 +562,8 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                     return finish(call, response, self.strict, self.settings.base_url)
             except httpx.TransportError as exc:
                 await response.aclose()
+                if limiter is not None and slot is not None:
+                    limiter.release(slot)
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
             except BaseException:
