@@ -104,12 +104,13 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_realtime.py tests/test_generic_requests.py tests/test_signatures.py \
 	tests/test_cli.py tests/test_raw_responses.py tests/test_client_surface.py \
 	tests/test_official_compat.py tests/test_waiters.py tests/test_official_behaviours.py \
-	tests/test_builtin_names.py tests/test_result_methods.py tests/test_union_responses.py
+	tests/test_builtin_names.py tests/test_result_methods.py tests/test_union_responses.py \
+	tests/test_rate_limit.py tests/test_aiohttp.py
 .PHONY: test-py310
 test-py310:
 	@$(PY310) -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null || \
 	  (echo "no working Python 3.10 ($(PY310)): install one, or pass PY310=/path/to/python3.10" && exit 1)
 	test -x build/venv-py310/bin/python || $(PY310) -m venv build/venv-py310
 	build/venv-py310/bin/python -m pip install --quiet -e . pytest==9.2.0 pytest-httpserver==1.2.0 pyyaml==6.0.3 tqdm==4.70.1 \
-	  websockets==16.1.1  # (17.x needs Python 3.11; 16.1.1 is the last for 3.10)
+	  aiohttp==3.14.5 httpx-aiohttp==0.2.0 websockets==16.1.1  # (17.x needs Python 3.11; 16.1.1 is the last for 3.10)
 	build/venv-py310/bin/python -m pytest -q -p no:cacheprovider $(RUNTIME_TESTS)

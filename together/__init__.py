@@ -54,6 +54,7 @@ __all__ = [
     "ConflictError",
     "DatasetReport",
     "DatasetValidationError",
+    "DefaultAioHttpClient",
     "FileTypeError",
     "InternalServerError",
     "JobFailedError",
@@ -82,6 +83,8 @@ _LAZY = {
     "BatchRequestResult": ("_batch.result", "BatchRequestResult"),
     "BatchRunProgress": ("_batch.result", "BatchRunProgress"),
     "BatchRunResult": ("_batch.result", "BatchRunResult"),
+    # the aiohttp transport of the [aiohttp] extra (aiohttp itself loads on construction)
+    "DefaultAioHttpClient": ("_aiohttp", "DefaultAioHttpClient"),
     # what with_raw_response / with_streaming_response give
     "APIResponse": ("_response", "APIResponse"),
     "AsyncAPIResponse": ("_response", "AsyncAPIResponse"),
@@ -100,6 +103,7 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
+    from ._aiohttp import DefaultAioHttpClient
     from ._batch.result import BatchRequestResult, BatchRunProgress, BatchRunResult
     from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
     from ._response import APIResponse, AsyncAPIResponse

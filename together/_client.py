@@ -156,7 +156,12 @@ class _BaseClient(Generic[M]):
                 pool = Pool(lambda: self._new_http_client(settings), defaults=settings)
             else:
                 pool = Pool(lambda: http_client)
-            shared = _SharedPool(pool, owned=http_client is None)
+            # A DefaultAioHttpClient is made for the client, which closes it; a user's
+            # own http_client is left open.
+            owned = http_client is None or getattr(http_client, "_owned_by_together", False)
+            if http_client is not None:
+                _ = pool.client  # given, so created: the last client to close closes it if owned
+            shared = _SharedPool(pool, owned=owned)
         else:
             shared.join()
         self._shared = shared
