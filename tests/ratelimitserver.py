@@ -10,7 +10,7 @@ as HTTP has it, at least 1) and ``error_type`` ``dynamic_request_limited``.
 A request answered 200 echoes its last message (``echo: <content>``) after ``latency``
 seconds; one whose content holds ``please-fail`` gets a 400. ``counts`` has how many
 requests each content got (429s included), ``keys`` the Idempotency-Key of each, and
-``sent`` / ``limited`` the totals.
+``sent`` / ``limited`` the totals, ``connections`` how many connections clients opened.
 
     python -m tests.ratelimitserver RATE BURST [LATENCY]   # prints "PORT n"; stdin closes it
 """
@@ -62,6 +62,7 @@ class RateLimitedServer:
         self.keys: dict[str, list[str]] = {}
         self.sent = 0
         self.limited = 0
+        self.connections = 0  # opened by clients
         self.unavailable_next = 0  # the next N requests get a 503 (model at capacity)
         self.port = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -119,6 +120,7 @@ class RateLimitedServer:
 
     # -- HTTP/1.1 with keep-alive, on asyncio streams ----------------------------------------
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")

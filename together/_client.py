@@ -85,6 +85,14 @@ def _limiter_argument(rate_limit: object, shared: RateLimiter | None) -> RateLim
     return shared if shared is not None else RateLimiter()
 
 
+def _limits(connections: int | None) -> dict[str, Any]:
+    """httpx's defaults, or room for ``connections`` open at once, all kept alive."""
+    if connections is None:
+        return {}
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return {"limits": limits}
+
+
 def _max_retries_argument(max_retries: int | _config.NotGiven) -> int | None:
     """None when not given (the environment's or the default), else checked."""
     if isinstance(max_retries, _config.NotGiven):
@@ -153,7 +161,11 @@ class _BaseClient(Generic[M]):
         """Use ``shared`` (another client's pool), else ``http_client``, else a new pool."""
         if shared is None:
             if http_client is None:
-                pool = Pool(lambda: self._new_http_client(settings), defaults=settings)
+                pool = Pool(
+                    lambda: self._new_http_client(settings),
+                    defaults=settings,
+                    sized=lambda n: self._new_http_client(settings, n),
+                )
             else:
                 pool = Pool(lambda: http_client)
             # A DefaultAioHttpClient is made for the client, which closes it; a user's
@@ -359,7 +371,7 @@ class _BaseClient(Generic[M]):
     _http_client_class: type[httpx.Client] | type[httpx.AsyncClient]
 
     @staticmethod
-    def _new_http_client(settings: _config.Settings) -> Any:
+    def _new_http_client(settings: _config.Settings, connections: int | None = None) -> Any:
         raise NotImplementedError
 
 
@@ -370,9 +382,14 @@ class Together(_BaseClient[SyncTransport], _SyncAPI):
     _http_client_class = httpx.Client
 
     @staticmethod
-    def _new_http_client(settings: _config.Settings) -> httpx.Client:
+    def _new_http_client(
+        settings: _config.Settings, connections: int | None = None
+    ) -> httpx.Client:
         return httpx.Client(
-            timeout=settings.timeout, headers=settings.headers(), follow_redirects=True
+            timeout=settings.timeout,
+            headers=settings.headers(),
+            follow_redirects=True,
+            **_limits(connections),
         )
 
     def close(self) -> None:
@@ -401,9 +418,14 @@ class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
     _http_client_class = httpx.AsyncClient
 
     @staticmethod
-    def _new_http_client(settings: _config.Settings) -> httpx.AsyncClient:
+    def _new_http_client(
+        settings: _config.Settings, connections: int | None = None
+    ) -> httpx.AsyncClient:
         return httpx.AsyncClient(
-            timeout=settings.timeout, headers=settings.headers(), follow_redirects=True
+            timeout=settings.timeout,
+            headers=settings.headers(),
+            follow_redirects=True,
+            **_limits(connections),
         )
 
     async def close(self) -> None:

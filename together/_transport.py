@@ -393,8 +393,15 @@ class Pool(Generic[C]):
     TLS certificates, which would otherwise dominate the cost of constructing a client.
     Exactly one is created however many threads make their first call at once."""
 
-    def __init__(self, factory: Callable[[], C], defaults: Settings | None = None) -> None:
+    def __init__(
+        self,
+        factory: Callable[[], C],
+        defaults: Settings | None = None,
+        sized: Callable[[int], C] | None = None,
+    ) -> None:
         self._factory: Callable[[], C] = factory
+        # Makes the same client with room for n connections (None: a user's own client).
+        self._sized: Callable[[int], C] | None = sized
         self._client: C | None = None
         self._lock = threading.Lock()
         # The settings whose headers and timeout the client was built with, when this
@@ -417,6 +424,14 @@ class Pool(Generic[C]):
     @property
     def created(self) -> bool:
         return self._client is not None
+
+    def resized(self, connections: int) -> Pool[C] | None:
+        """A new pool like this one keeping up to ``connections`` open, or None when this
+        one is a user's own http_client."""
+        sized = self._sized
+        if sized is None:
+            return None
+        return Pool(lambda: sized(connections), self.defaults, sized)
 
 
 class _Transport(Generic[C]):
@@ -453,6 +468,17 @@ class _Transport(Generic[C]):
     @property
     def client(self) -> C:
         return self.pool.client
+
+    def sized(self, connections: int) -> Any:
+        """This transport over a new pool that keeps up to ``connections`` open (httpx's
+        default keeps 20), for many calls at once; itself over a user's own http_client.
+        The caller closes the new pool."""
+        pool = self.pool.resized(connections)
+        if pool is None:
+            return self
+        view = copy.copy(self)
+        view.pool = pool
+        return view
 
     @property
     def keyed(self) -> bool:

@@ -47,6 +47,22 @@ UPLOAD_RSS = HERE / "upload_rss.py"
 BATCH_REQUESTS = 100_000
 CHILD_TIMEOUT = 240.0
 UPLOAD_SIZE = 1 << 30
+BURST_CALLS = 2000  # workloads.py's BURST
+# Scenarios 11-12: a token bucket of LIMIT_RATE requests per second holding LIMIT_BURST
+# (tests/ratelimitserver.py), each answer after LIMIT_LATENCY s, well below what the
+# machine serves. Ideal: the burst at once, then the rest at the rate.
+LIMITED_REQUESTS = 5000
+LIMIT_RATE = 500
+LIMIT_BURST = 50
+LIMIT_LATENCY = 0.05
+LIMITED_RUNS = 3
+LIMITED_VARIANTS = ["ours-online", "ours-limited", "ours-gather", "official-gather"]
+LIMITED_LABELS = {
+    "ours-online": "ours batches.run(online=True)",
+    "ours-limited": "ours gather, rate_limit=auto",
+    "ours-gather": "ours asyncio.gather",
+    "official-gather": "official asyncio.gather",
+}
 
 
 # -- the official SDK's virtualenv ------------------------------------------------------------
@@ -379,6 +395,51 @@ def scenarios() -> list[Scenario]:
                 Ratio("ours-async (MB, absolute)", "ours-async", "", 64.0, True),
             ],
         ),
+        Scenario(
+            10,
+            f"{BURST_CALLS:,} concurrent small calls: throughput",
+            "burst",
+            ["ours-async", "ours-aiohttp", "httpx-async", "aiohttp-async"],
+            3,  # rounds of 2,000 calls
+            "calls/s",
+            1.0,
+            [
+                Ratio("ours-async / httpx-async", "ours-async", "httpx-async", 0.8, False),
+                Ratio("ours-aiohttp / aiohttp-async", "ours-aiohttp", "aiohttp-async", 0.8, False),
+                Ratio("ours-aiohttp / ours-async", "ours-aiohttp", "ours-async", 1.0, False),
+            ],
+            labels={
+                "ours-async": "ours-async (httpx)",
+                "ours-aiohttp": "ours-async (aiohttp)",
+                "httpx-async": "raw httpx",
+                "aiohttp-async": "raw aiohttp",
+            },
+        ),
+        # 11 and 12 come from the same runs against tests/ratelimitserver.py.
+        Scenario(
+            11,
+            f"{LIMITED_REQUESTS:,} requests, {LIMIT_RATE}/s allowed: rate reached",
+            "ratelimited",
+            LIMITED_VARIANTS,
+            LIMITED_REQUESTS,
+            "x ideal",
+            1.0,
+            [Ratio("ours-online (absolute)", "ours-online", "", 0.9, False)],
+            runs=LIMITED_RUNS,
+            labels=LIMITED_LABELS,
+        ),
+        Scenario(
+            12,
+            f"{LIMITED_REQUESTS:,} requests, {LIMIT_RATE}/s allowed: 429s",
+            "ratelimited-429",
+            LIMITED_VARIANTS,
+            LIMITED_REQUESTS,
+            "% of sent",
+            100.0,
+            [Ratio("ours-online (share, absolute)", "ours-online", "", 2.0 / 100, True)],
+            runs=LIMITED_RUNS,
+            labels=LIMITED_LABELS,
+        ),
     ]
 
 
@@ -526,6 +587,97 @@ def batch_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
         "source": "tests/bench/batch_run.py",
         "output": outcome["output"],
     }
+
+
+class RateLimitedServer:
+    """tests/ratelimitserver.py in a subprocess: ``reset()`` refills its bucket and zeroes
+    its counts, ``stats()`` reads them ({"sent", "limited"})."""
+
+    def __init__(self) -> None:
+        args = [str(LIMIT_RATE), str(LIMIT_BURST), str(LIMIT_LATENCY)]
+        self.proc = subprocess.Popen(
+            [OURS_PY, "-m", "tests.ratelimitserver", *args],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        match = re.fullmatch(r"PORT (\d+)\s*", line)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"the rate-limited server did not start: {line!r}")
+        self.base = f"http://127.0.0.1:{match.group(1)}"
+
+    def _ask(self, word: str) -> dict[str, int]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(word + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        return json.loads(line.removeprefix("STATS "))  # type: ignore[no-any-return]
+
+    def reset(self) -> None:
+        self._ask("reset")
+
+    def stats(self) -> dict[str, int]:
+        return self._ask("stats")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+_LIMITED_RUNS: dict[int, dict[str, Any]] = {}
+
+
+def limited_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
+    """Scenarios 11 and 12: each variant ``runs`` times (taking turns) against a fresh
+    bucket; 11 takes the ideal time over the wall time (1.0: as fast as the limit
+    allows, burst included), 12 the share of requests sent that were answered 429."""
+    if runs not in _LIMITED_RUNS:
+        ideal = (scenario.count - LIMIT_BURST) / LIMIT_RATE
+        rates: dict[str, list[float]] = {v: [] for v in scenario.variants}
+        shares: dict[str, list[float]] = {v: [] for v in scenario.variants}
+        extras: dict[str, list[dict[str, Any]]] = {v: [] for v in scenario.variants}
+        errors: dict[str, str] = {}
+        server = RateLimitedServer()
+        try:
+            for i in range(runs):
+                order = scenario.variants if i % 2 == 0 else scenario.variants[::-1]
+                for variant in order:
+                    if variant in errors:
+                        continue
+                    server.reset()
+                    result = run_child("ratelimited", variant, server.base, scenario.count)
+                    stats = server.stats()
+                    if "error" in result:
+                        errors[variant] = result["error"]
+                        continue
+                    wall = float(result["value"])
+                    rates[variant].append(ideal / wall)
+                    shares[variant].append(stats["limited"] / max(stats["sent"], 1))
+                    extras[variant].append(
+                        {
+                            "wall": wall,
+                            "succeeded": float(result["succeeded"]),
+                            "sent": float(stats["sent"]),
+                            "limited": float(stats["limited"]),
+                            "ideal": ideal,
+                        }
+                    )
+        finally:
+            server.stop()
+        _LIMITED_RUNS[runs] = {"rates": rates, "shares": shares, "extras": extras, "errors": errors}
+    outcome = _LIMITED_RUNS[runs]
+    values = outcome["rates"] if scenario.workload == "ratelimited" else outcome["shares"]
+    return {"values": values, "extras": outcome["extras"], "errors": outcome["errors"]}
 
 
 def _growth_from_output(text: str) -> dict[str, float]:
@@ -688,6 +840,8 @@ def main(argv: list[str] | None = None) -> int:
                 outcome = upload_scenario(scenario, server.base, n)
             elif scenario.workload.startswith("batch"):
                 outcome = batch_scenario(scenario, n)
+            elif scenario.workload.startswith("ratelimited"):
+                outcome = limited_scenario(scenario, n)
             else:
                 outcome = measure(scenario, server.base, n)
             report.append(_entry(scenario, outcome, n, time.perf_counter() - t0))

@@ -353,6 +353,127 @@ def upload(lib, is_async, base, count):
     }, mod
 
 
+# -- scenarios 10 and 11: many requests at once ------------------------------------------
+BURST = 2000  # calls at once in scenario 10
+ONLINE_CONCURRENCY = 64
+
+
+def _aiohttp_session():
+    """Raw aiohttp, with as many connections as DefaultAioHttpClient allows (1000)."""
+    import aiohttp
+
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
+
+
+async def _raw_aiohttp_chat(session, base):
+    import json
+    import os
+
+    headers = {"Authorization": "Bearer " + os.environ["TOGETHER_API_KEY"]}
+    body = {"model": MODEL, "messages": MESSAGES, "max_tokens": 32}
+    async with session.post(base + "/v1/chat/completions", json=body, headers=headers) as r:
+        if r.status != 200:
+            raise RuntimeError(r.status)
+        return json.loads(await r.read())["choices"][0]["message"]["content"]
+
+
+def burst(lib, mode, base, count):
+    """Completed calls per second with BURST small calls at once (``count`` rounds after a
+    warm-up round that opens the connections). ``ours-aiohttp``: AsyncTogether over
+    DefaultAioHttpClient; ``aiohttp-async``: raw aiohttp (1000 connections, as
+    DefaultAioHttpClient); ``httpx-async``: raw httpx (its default pool, as ours)."""
+    import asyncio
+
+    mod = import_lib("ours" if lib == "ours" else "httpx")
+
+    async def go():
+        if lib == "aiohttp":
+            client = _aiohttp_session()
+            call = lambda: _raw_aiohttp_chat(client, base)  # noqa: E731
+        elif mode == "aiohttp":
+            client = mod.AsyncTogether(
+                base_url=base + "/v1", http_client=mod.DefaultAioHttpClient()
+            )
+            call = lambda: chat_async(lib, client)  # noqa: E731
+        else:
+            client = make_client(lib, mod, True, base)
+            call = lambda: chat_async(lib, client)  # noqa: E731
+        replies = await asyncio.gather(*(call() for _ in range(BURST)))
+        expect(set(replies), {REPLY}, "replies")
+        start = time.perf_counter()
+        for _ in range(count):
+            await asyncio.gather(*(call() for _ in range(BURST)))
+        wall = time.perf_counter() - start
+        await (client.close() if lib == "aiohttp" or lib == "ours" else client.aclose())
+        return wall
+
+    wall = asyncio.run(go())
+    if lib == "aiohttp":
+        import aiohttp
+
+        mod = aiohttp
+    return {"value": BURST * count / wall, "unit": "calls/s"}, mod
+
+
+def ratelimited(lib, mode, base, count):
+    """Seconds to get ``count`` chat completions from a server that allows only so many
+    per second (tests/ratelimitserver.py): ``ours-online`` is
+    ``AsyncTogether().batches.run(online=True)``, ``*-gather`` one asyncio.gather of every
+    call (``ours-limited``: over ``AsyncTogether(rate_limit="auto")``). Counts the calls
+    that succeeded; the server counts the 429s."""
+    import asyncio
+
+    mod = import_lib(lib)
+    bodies = [
+        {"model": MODEL, "messages": [{"role": "user", "content": f"q{i}"}], "max_tokens": 8}
+        for i in range(count)
+    ]
+    if mode == "online":
+        import json
+        import os
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            source = os.path.join(folder, "in.jsonl")
+            with open(source, "w") as f:
+                f.writelines(json.dumps(b) + "\n" for b in bodies)
+
+            async def online():
+                async with mod.AsyncTogether(base_url=base + "/v1") as client:
+                    return await client.batches.run(
+                        source,
+                        output=os.path.join(folder, "out.jsonl"),
+                        online=True,
+                        concurrency=ONLINE_CONCURRENCY,
+                        progress=False,
+                    )
+
+            start = time.perf_counter()
+            result = asyncio.run(online())
+            wall = time.perf_counter() - start
+            succeeded = result.succeeded
+    else:
+        options = {"rate_limit": "auto"} if mode == "limited" else {}
+
+        async def gather():
+            client = (
+                mod.AsyncTogether(base_url=base + "/v1", **options)
+                if lib == "ours"
+                else mod.AsyncTogether(base_url=base)
+            )
+            calls = (client.chat.completions.create(**body) for body in bodies)
+            replies = await asyncio.gather(*calls, return_exceptions=True)
+            await client.close()
+            return sum(not isinstance(r, BaseException) for r in replies)
+
+        start = time.perf_counter()
+        succeeded = asyncio.run(gather())
+        wall = time.perf_counter() - start
+    return {"value": wall, "unit": "s", "succeeded": succeeded, "total": count}, mod
+
+
+MANY = {"burst": burst, "ratelimited": ratelimited}
+
 SCENARIOS = {
     "cold": cold,
     "first": first,
@@ -368,7 +489,10 @@ def main():
     scenario, variant, base = sys.argv[1:4]
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     lib, _, mode = variant.partition("-")
-    result, mod = SCENARIOS[scenario](lib, mode == "async", base, count)
+    if scenario in MANY:
+        result, mod = MANY[scenario](lib, mode, base, count)
+    else:
+        result, mod = SCENARIOS[scenario](lib, mode == "async", base, count)
     import json
 
     result["module"] = getattr(mod, "__file__", None)

@@ -73,13 +73,16 @@ class Store:
         models: EndpointModels,
         max_requests: int,
         max_bytes: int,
+        mode: str = "batch",
     ) -> Store:
         """Resumes the run of the manifest next to ``output``, or checks the requests and
         writes the shards of a new one. Raises InvalidRequests (nothing written) when a
-        request is wrong, ValueError when the manifest is of another run."""
+        request is wrong, ValueError when the manifest is of another run (or of this
+        one in the other ``mode``: "batch" or "online")."""
         store = cls(output)
         if store.manifest_path.exists():
             store._resume(requests, endpoint)
+            store._check_mode(mode)
             return store
         if store.folder.exists():  # a run that died before its manifest: nothing remote
             shutil.rmtree(store.folder)
@@ -100,6 +103,8 @@ class Store:
             raise
         store.manifest = {
             "version": MANIFEST_VERSION,
+            "mode": mode,
+            "run": os.urandom(8).hex(),  # names the run's idempotency keys (online)
             "endpoint": endpoint,
             "input": _fingerprint(requests),
             "total": sum(s.lines for s in shards),
@@ -125,6 +130,16 @@ class Store:
             raise ValueError(f"{where} (the input file has changed); remove it to start over")
         if self.manifest["done"] is None:
             self.db = self._connect()
+
+    def _check_mode(self, mode: str) -> None:
+        recorded = self.manifest.get("mode", "batch")
+        if recorded != mode:
+            self.close()
+            how = "online=True" if recorded == "online" else "online=False (the Batch API)"
+            raise ValueError(
+                f"batches.run: {self.manifest_path} is of a run made with {how}; resume it "
+                "the same way, or remove it to start over"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         # The async client runs local steps in worker threads, one step at a time.
