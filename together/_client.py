@@ -85,12 +85,13 @@ def _limiter_argument(rate_limit: object, shared: RateLimiter | None) -> RateLim
     return shared if shared is not None else RateLimiter()
 
 
-def _limits(connections: int | None) -> dict[str, Any]:
-    """httpx's defaults, or room for ``connections`` open at once, all kept alive."""
+def _limits(connections: int | None, keep_alive: int | None = None) -> dict[str, Any]:
+    """httpx's defaults, or room for ``connections`` open at once, ``keep_alive`` of
+    them (default: all) kept alive between requests."""
     if connections is None:
         return {}
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    return {"limits": limits}
+    kept = connections if keep_alive is None else min(keep_alive, connections)
+    return {"limits": httpx.Limits(max_connections=connections, max_keepalive_connections=kept)}
 
 
 def _max_retries_argument(max_retries: int | _config.NotGiven) -> int | None:
@@ -421,11 +422,14 @@ class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
     def _new_http_client(
         settings: _config.Settings, connections: int | None = None
     ) -> httpx.AsyncClient:
+        # httpcore's async pool looks at every idle connection on each request: with 64
+        # kept alive an online run sent 3-4x fewer requests per CPU second than with
+        # httpx's 20 (measured on loopback), so only the number open follows.
         return httpx.AsyncClient(
             timeout=settings.timeout,
             headers=settings.headers(),
             follow_redirects=True,
-            **_limits(connections),
+            **_limits(connections, keep_alive=20),
         )
 
     async def close(self) -> None:

@@ -15,7 +15,8 @@ The limits adapt to recent successful traffic, so a steady pace beats bursts.
 
 So, per (endpoint, model): the first request goes alone and brings the headers; then
 requests leave at a steady pace, a share of the limit that starts at one half and grows to
-nearly all of it; each request books its slot (and its estimated tokens against the token
+nearly all of it (slots nobody took are made up for while ``x-ratelimit-remaining`` says
+the server has room); each request books its slot (and its estimated tokens against the token
 limit), so however many threads or tasks call, they leave one after another. A 429 pauses
 every caller until its ``Retry-After`` and lowers the pace; a 503 lowers it more; the
 pace then grows again. Without the headers, only the pauses apply.
@@ -35,8 +36,9 @@ from typing import Any, NamedTuple
 import httpx
 
 START_SHARE = 0.5  # of the limit, at first and after each cut
-TOP_SHARE = 0.97  # the pace never goes past this share of the limit
-GROWTH = 0.25  # share of the limit gained per second without a 429 or 503
+TOP_SHARE = 0.98  # the pace never goes past this share of the limit
+GROWTH = 0.5  # share of the limit gained per second without a 429 or 503
+MAX_CATCH_UP = 1.0  # seconds of slots that may go at once when the server has room
 CUT_429 = 0.75  # the pace after a 429, as a share of what it was
 CUT_503 = 0.5
 PAUSE_WITHOUT_RETRY_AFTER = 1.0  # seconds, after a 429 or 503 that says nothing
@@ -93,6 +95,10 @@ class _Bucket:
         self.share = START_SHARE
         self.grown_at = time.monotonic()
         self.next_free = 0.0  # when the next request may leave
+        # How far behind the clock next_free may be, so that slots nobody took (the
+        # start, a pause of the callers) are taken at once: only while the server says
+        # it has that many left.
+        self.catch_up = 0.0
         self.next_token_free = 0.0
         self.paused_until = 0.0
         self.paused = 0  # how many pauses so far: a slot booked before one is stale
@@ -151,8 +157,9 @@ class RateLimiter:
             start = max(now, bucket.paused_until)
             if bucket.limit is not None:
                 bucket.grow(now)
-                start = max(start, bucket.next_free)
+                start = max(start - bucket.catch_up, bucket.next_free, bucket.paused_until)
                 bucket.next_free = start + 1.0 / (bucket.limit * bucket.share)
+                start = max(start, now)
             if bucket.token_limit is not None:
                 start = max(start, bucket.next_token_free)
                 cost = tokens * bucket.token_ratio
@@ -195,6 +202,7 @@ class RateLimiter:
             if token_limit:
                 bucket.token_limit = token_limit
             if status == 429 or status == 503:
+                bucket.catch_up = 0.0
                 asked = _retry_after(response)
                 wait = asked if asked is not None and asked >= 0 else PAUSE_WITHOUT_RETRY_AFTER
                 bucket.pause(min(wait, 60.0), now)
@@ -202,6 +210,9 @@ class RateLimiter:
                 return
             remaining = _number(headers, "x-ratelimit-remaining")
             reset = _number(headers, "x-ratelimit-reset")
+            if remaining is not None and bucket.limit:
+                spare = max(remaining - 2, 0) / bucket.limit  # (2: others in flight)
+                bucket.catch_up = min(spare, MAX_CATCH_UP)
             if remaining is not None and remaining < 1 and reset:
                 bucket.pause(min(reset, 60.0), now)  # none left: wait for the reset
             token_remaining = _number(headers, "x-tokenlimit-remaining")

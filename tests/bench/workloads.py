@@ -377,11 +377,25 @@ async def _raw_aiohttp_chat(session, base):
         return json.loads(await r.read())["choices"][0]["message"]["content"]
 
 
+def _httpx_pool(mod, base=None):
+    """An httpx.AsyncClient with 1000 connections (100 kept alive), as
+    DefaultAioHttpClient has; raw (``base``: with the key and base URL) or for ours."""
+    import os
+
+    import httpx
+
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+    if base is None:
+        return httpx.AsyncClient(limits=limits, timeout=600)
+    headers = {"Authorization": "Bearer " + os.environ["TOGETHER_API_KEY"]}
+    return httpx.AsyncClient(base_url=base + "/v1", headers=headers, limits=limits, timeout=600)
+
+
 def burst(lib, mode, base, count):
     """Completed calls per second with BURST small calls at once (``count`` rounds after a
     warm-up round that opens the connections). ``ours-aiohttp``: AsyncTogether over
-    DefaultAioHttpClient; ``aiohttp-async``: raw aiohttp (1000 connections, as
-    DefaultAioHttpClient); ``httpx-async``: raw httpx (its default pool, as ours)."""
+    DefaultAioHttpClient; ``ours-async``: over an httpx.AsyncClient; ``aiohttp-async`` and
+    ``httpx-async``: raw. Every one has room for 1000 connections, as DefaultAioHttpClient."""
     import asyncio
 
     mod = import_lib("ours" if lib == "ours" else "httpx")
@@ -395,8 +409,13 @@ def burst(lib, mode, base, count):
                 base_url=base + "/v1", http_client=mod.DefaultAioHttpClient()
             )
             call = lambda: chat_async(lib, client)  # noqa: E731
+        elif lib == "ours":
+            # The same room as aiohttp's: with httpx's default pool (100 connections,
+            # 5 s to get one) 2,000 calls at once end in PoolTimeout.
+            client = mod.AsyncTogether(base_url=base + "/v1", http_client=_httpx_pool(mod))
+            call = lambda: chat_async(lib, client)  # noqa: E731
         else:
-            client = make_client(lib, mod, True, base)
+            client = _httpx_pool(mod, base)
             call = lambda: chat_async(lib, client)  # noqa: E731
         replies = await asyncio.gather(*(call() for _ in range(BURST)))
         expect(set(replies), {REPLY}, "replies")
@@ -418,9 +437,9 @@ def burst(lib, mode, base, count):
 def ratelimited(lib, mode, base, count):
     """Seconds to get ``count`` chat completions from a server that allows only so many
     per second (tests/ratelimitserver.py): ``ours-online`` is
-    ``AsyncTogether().batches.run(online=True)``, ``*-gather`` one asyncio.gather of every
-    call (``ours-limited``: over ``AsyncTogether(rate_limit="auto")``). Counts the calls
-    that succeeded; the server counts the 429s."""
+    ``AsyncTogether().batches.run(online=True)`` (``ours-online-sync``: on ``Together``,
+    threads), ``*-gather`` one asyncio.gather of every call. Counts the calls that
+    succeeded; the server counts the 429s."""
     import asyncio
 
     mod = import_lib(lib)
@@ -428,7 +447,7 @@ def ratelimited(lib, mode, base, count):
         {"model": MODEL, "messages": [{"role": "user", "content": f"q{i}"}], "max_tokens": 8}
         for i in range(count)
     ]
-    if mode == "online":
+    if mode.startswith("online"):
         import json
         import os
         import tempfile
@@ -438,26 +457,30 @@ def ratelimited(lib, mode, base, count):
             with open(source, "w") as f:
                 f.writelines(json.dumps(b) + "\n" for b in bodies)
 
+            options = {
+                "output": os.path.join(folder, "out.jsonl"),
+                "online": True,
+                "concurrency": ONLINE_CONCURRENCY,
+                "progress": False,
+            }
+
             async def online():
                 async with mod.AsyncTogether(base_url=base + "/v1") as client:
-                    return await client.batches.run(
-                        source,
-                        output=os.path.join(folder, "out.jsonl"),
-                        online=True,
-                        concurrency=ONLINE_CONCURRENCY,
-                        progress=False,
-                    )
+                    return await client.batches.run(source, **options)
 
             start = time.perf_counter()
-            result = asyncio.run(online())
+            if mode == "online-sync":
+                with mod.Together(base_url=base + "/v1") as client:
+                    result = client.batches.run(source, **options)
+            else:
+                result = asyncio.run(online())
             wall = time.perf_counter() - start
             succeeded = result.succeeded
     else:
-        options = {"rate_limit": "auto"} if mode == "limited" else {}
 
         async def gather():
             client = (
-                mod.AsyncTogether(base_url=base + "/v1", **options)
+                mod.AsyncTogether(base_url=base + "/v1")
                 if lib == "ours"
                 else mod.AsyncTogether(base_url=base)
             )
