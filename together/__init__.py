@@ -24,6 +24,7 @@ from ._errors import (
     TogetherError,
     UnprocessableEntityError,
 )
+from ._open_values import UnknownValueWarning
 from ._streaming import AsyncStream, ByteStream, Stream
 from ._version import __version__
 
@@ -55,6 +56,7 @@ __all__ = [
     "Stream",
     "Together",
     "TogetherError",
+    "UnknownValueWarning",
     "UnprocessableEntityError",
     "__version__",
     "check_dataset",

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 
+import together_generated
+
+from ._open_values import install, without_dropped_nones
 from ._streaming import Stream
 from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
 
@@ -31,6 +34,9 @@ if TYPE_CHECKING:
     P = ParamSpec("P")
 else:  # keep typing_extensions out of the import path
     P = TypeVar("P")
+
+install()  # unknown values warn as together.UnknownValueWarning
+_OPEN_VALUES = together_generated.OPEN_VALUES
 
 T = TypeVar("T")
 M = TypeVar("M", bound="SyncTransport | AsyncTransport")
@@ -154,6 +160,18 @@ def build_model(model: type[Any], fields: Mapping[str, Any], where: str) -> Any:
         raise TypeError(f"{where}: invalid arguments: {exc}") from None
 
 
+def checked_body(
+    model: type[Any], fields: dict[str, Any], where: str
+) -> tuple[Any, dict[str, Any]]:
+    """``build_model``, and the body to send: ``fields`` as given, less the Nones given for
+    fields that can't be null (left out as not given, as the model leaves them out)."""
+    dropped = _OPEN_VALUES.dropped_nones
+    built = build_model(model, fields, where)
+    if _OPEN_VALUES.dropped_nones != dropped:  # (rare: only then is the body walked again)
+        fields = without_dropped_nones(fields, built.to_dict())
+    return built, fields
+
+
 def parse_with(endpoint: ModuleType | Operation) -> Callable[[httpx.Response, bool], Any]:
     """Read a 2xx response with the operation's ``parse_response``: leniently, or exactly
     as the spec says when the client has ``strict_responses``."""
@@ -239,7 +257,7 @@ def api_call(
             if key in fields and (op.body is not None or key != p.python_name):
                 kwargs[p.python_name] = fields.pop(key)
     if op.body is not None:
-        model = build_model(op.body, fields, where)
+        model, fields = checked_body(op.body, fields, where)
         # A JSON body is sent as the caller gave it, once checked: the model's to_dict()
         # would rebuild the same dict (7 us of a chat call's CPU).
         kwargs["body"] = model if op.body_content_type != "application/json" else _Json(fields)
@@ -268,6 +286,7 @@ __all__ = [
     "bound_method",
     "build_model",
     "check_path",
+    "checked_body",
     "describe",
     "endpoint_module",
     "operation",

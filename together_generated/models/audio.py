@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.audio_type import AudioType, check_audio_type
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
 )
@@ -89,6 +90,8 @@ class Audio(ResponseBody):
         try:
             type_ = check_audio_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("Audio.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Audio.type") from None
 
@@ -97,6 +100,8 @@ class Audio(ResponseBody):
                 d.pop("audio_url")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            audio_url = exc.accept("Audio.audio_url", src_dict["audio_url"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Audio.audio_url") from None
 

@@ -15,6 +15,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
 )
@@ -74,6 +75,8 @@ class AudioSpeechStreamChunk(ResponseBody):
                 raise ValueError(
                     f"object must match const 'audio.tts.chunk', got '{object_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("AudioSpeechStreamChunk.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioSpeechStreamChunk.object") from None
 

@@ -31,12 +31,14 @@ from ..types import (
     File,
     FileTypes,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -366,6 +368,8 @@ class AudioTranscriptionRequest(ResponseBody):
 
             file = _parse_file(d.pop("file"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            file = exc.accept("AudioTranscriptionRequest.file", src_dict["file"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioTranscriptionRequest.file") from None
 
@@ -377,16 +381,23 @@ class AudioTranscriptionRequest(ResponseBody):
             else:
                 model = check_audio_transcription_request_model(_model)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("AudioTranscriptionRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "AudioTranscriptionRequest.model") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model", UNSET) is not None:
+                raise field_error(exc, "AudioTranscriptionRequest.model") from None
+            model = drop_none()
 
         language = d.pop("language", UNSET)
         if language is not UNSET and type(language) is not str:
-            check_value(language, str, "AudioTranscriptionRequest.language")
+            language = optional_value(
+                language, str, "AudioTranscriptionRequest.language"
+            )
 
         prompt = d.pop("prompt", UNSET)
         if prompt is not UNSET and type(prompt) is not str:
-            check_value(prompt, str, "AudioTranscriptionRequest.prompt")
+            prompt = optional_value(prompt, str, "AudioTranscriptionRequest.prompt")
 
         try:
             _response_format = d.pop("response_format", UNSET)
@@ -398,14 +409,23 @@ class AudioTranscriptionRequest(ResponseBody):
                     _response_format
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            response_format = exc.accept(
+                "AudioTranscriptionRequest.response_format", src_dict["response_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "AudioTranscriptionRequest.response_format"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("response_format", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranscriptionRequest.response_format"
+                ) from None
+            response_format = drop_none()
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and type(temperature) not in (float, int):
-            check_value(temperature, float, "AudioTranscriptionRequest.temperature")
+            temperature = optional_value(
+                temperature, float, "AudioTranscriptionRequest.temperature"
+            )
 
         try:
             _timestamp_granularities_data = d.pop("timestamp_granularities", UNSET)
@@ -447,6 +467,13 @@ class AudioTranscriptionRequest(ResponseBody):
                                 )
 
                             except (
+                                UnknownValue
+                            ) as exc:  # (open values: the item kept as given, reported)
+                                timestamp_granularities_type_1_item = exc.accept(
+                                    "timestamp_granularities_type_1[]",
+                                    timestamp_granularities_type_1_item_data,
+                                )
+                            except (
                                 TypeError,
                                 ValueError,
                                 KeyError,
@@ -466,22 +493,34 @@ class AudioTranscriptionRequest(ResponseBody):
                     _timestamp_granularities_data
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            timestamp_granularities = exc.accept(
+                "AudioTranscriptionRequest.timestamp_granularities",
+                src_dict["timestamp_granularities"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "AudioTranscriptionRequest.timestamp_granularities"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("timestamp_granularities", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranscriptionRequest.timestamp_granularities"
+                ) from None
+            timestamp_granularities = drop_none()
 
         diarize = d.pop("diarize", UNSET)
         if diarize is not UNSET and type(diarize) is not bool:
-            check_value(diarize, bool, "AudioTranscriptionRequest.diarize")
+            diarize = optional_value(diarize, bool, "AudioTranscriptionRequest.diarize")
 
         min_speakers = d.pop("min_speakers", UNSET)
         if min_speakers is not UNSET and type(min_speakers) is not int:
-            check_value(min_speakers, int, "AudioTranscriptionRequest.min_speakers")
+            min_speakers = optional_value(
+                min_speakers, int, "AudioTranscriptionRequest.min_speakers"
+            )
 
         max_speakers = d.pop("max_speakers", UNSET)
         if max_speakers is not UNSET and type(max_speakers) is not int:
-            check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
+            max_speakers = optional_value(
+                max_speakers, int, "AudioTranscriptionRequest.max_speakers"
+            )
 
         _instance = object.__new__(cls)
         _instance.file = file

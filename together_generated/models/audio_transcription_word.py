@@ -15,6 +15,7 @@ from ..types import (
     check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -94,7 +95,9 @@ class AudioTranscriptionWord(ResponseBody):
 
         speaker_id = d.pop("speaker_id", UNSET)
         if speaker_id is not UNSET and type(speaker_id) is not str:
-            check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
+            speaker_id = optional_value(
+                speaker_id, str, "AudioTranscriptionWord.speaker_id"
+            )
 
         _instance = object.__new__(cls)
         _instance.word = word

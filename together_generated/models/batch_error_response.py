@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -57,7 +57,7 @@ class BatchErrorResponse(ResponseBody):
         d = dict(src_dict)
         error = d.pop("error", UNSET)
         if error is not UNSET and type(error) is not str:
-            check_value(error, str, "BatchErrorResponse.error")
+            error = optional_value(error, str, "BatchErrorResponse.error")
 
         _instance = object.__new__(cls)
         if error is not UNSET:

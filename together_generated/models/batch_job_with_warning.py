@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -108,12 +110,17 @@ class BatchJobWithWarning(ResponseBody):
             else:
                 job = BatchJob.from_dict(_job)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            job = exc.accept("BatchJobWithWarning.job", src_dict["job"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "BatchJobWithWarning.job") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("job", UNSET) is not None:
+                raise field_error(exc, "BatchJobWithWarning.job") from None
+            job = drop_none()
 
         warning = d.pop("warning", UNSET)
         if warning is not UNSET and type(warning) is not str:
-            check_value(warning, str, "BatchJobWithWarning.warning")
+            warning = optional_value(warning, str, "BatchJobWithWarning.warning")
 
         _instance = object.__new__(cls)
         if job is not UNSET:

@@ -15,12 +15,14 @@ from ..models.chat_completion_assistant_message_param_role import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -161,6 +163,10 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         try:
             role = check_chat_completion_assistant_message_param_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept(
+                "ChatCompletionAssistantMessageParam.role", src_dict["role"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionAssistantMessageParam.role") from None
 
@@ -176,14 +182,21 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                     f"expected a string or null, got {type(content).__name__} {content!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept(
+                "ChatCompletionAssistantMessageParam.content", src_dict["content"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionAssistantMessageParam.content"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionAssistantMessageParam.content"
+                ) from None
+            content = drop_none()
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "ChatCompletionAssistantMessageParam.name")
+            name = optional_value(name, str, "ChatCompletionAssistantMessageParam.name")
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
@@ -198,14 +211,27 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                     try:
                         tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tool_calls_item = exc.accept(
+                            "tool_calls[]", tool_calls_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tool_calls.append(tool_calls_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_calls = exc.accept(
+                "ChatCompletionAssistantMessageParam.tool_calls", src_dict["tool_calls"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionAssistantMessageParam.tool_calls"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_calls", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionAssistantMessageParam.tool_calls"
+                ) from None
+            tool_calls = drop_none()
 
         try:
             _function_call = d.pop("function_call", UNSET)
@@ -219,10 +245,18 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
+                "ChatCompletionAssistantMessageParam.function_call",
+                src_dict["function_call"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionAssistantMessageParam.function_call"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionAssistantMessageParam.function_call"
+                ) from None
+            function_call = drop_none()
 
         _instance = object.__new__(cls)
         _instance.role = role

@@ -12,12 +12,14 @@ from ..models.finish_reason import FinishReason, check_finish_reason
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -172,15 +174,15 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         d = dict(src_dict)
         text = d.pop("text", UNSET)
         if text is not UNSET and type(text) is not str:
-            check_value(text, str, "ChatCompletionChoicesDataItem.text")
+            text = optional_value(text, str, "ChatCompletionChoicesDataItem.text")
 
         index = d.pop("index", UNSET)
         if index is not UNSET and type(index) is not int:
-            check_value(index, int, "ChatCompletionChoicesDataItem.index")
+            index = optional_value(index, int, "ChatCompletionChoicesDataItem.index")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and type(seed) is not int:
-            check_value(seed, int, "ChatCompletionChoicesDataItem.seed")
+            seed = optional_value(seed, int, "ChatCompletionChoicesDataItem.seed")
 
         try:
             _finish_reason = d.pop("finish_reason", UNSET)
@@ -190,10 +192,17 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             else:
                 finish_reason = check_finish_reason(_finish_reason)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            finish_reason = exc.accept(
+                "ChatCompletionChoicesDataItem.finish_reason", src_dict["finish_reason"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChoicesDataItem.finish_reason"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("finish_reason", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoicesDataItem.finish_reason"
+                ) from None
+            finish_reason = drop_none()
 
         try:
             _message = d.pop("message", UNSET)
@@ -203,8 +212,17 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             else:
                 message = ChatCompletionMessage.from_dict(_message)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            message = exc.accept(
+                "ChatCompletionChoicesDataItem.message", src_dict["message"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChoicesDataItem.message") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("message", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoicesDataItem.message"
+                ) from None
+            message = drop_none()
 
         try:
             _logprobs_data = d.pop("logprobs", UNSET)
@@ -222,8 +240,17 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
                 logprobs = logprobs_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept(
+                "ChatCompletionChoicesDataItem.logprobs", src_dict["logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChoicesDataItem.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoicesDataItem.logprobs"
+                ) from None
+            logprobs = drop_none()
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -233,10 +260,17 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             else:
                 top_logprobs = TopLogprobs.from_dict(_top_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            top_logprobs = exc.accept(
+                "ChatCompletionChoicesDataItem.top_logprobs", src_dict["top_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChoicesDataItem.top_logprobs"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("top_logprobs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoicesDataItem.top_logprobs"
+                ) from None
+            top_logprobs = drop_none()
 
         _instance = object.__new__(cls)
         if text is not UNSET:

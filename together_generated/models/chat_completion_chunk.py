@@ -16,12 +16,15 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -191,6 +194,8 @@ class ChatCompletionChunk(ResponseBody):
                 raise ValueError(
                     f"object must match const 'chat.completion.chunk', got '{object_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("ChatCompletionChunk.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunk.object") from None
 
@@ -213,16 +218,22 @@ class ChatCompletionChunk(ResponseBody):
                         choices_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    choices_item = exc.accept("choices[]", choices_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 choices.append(choices_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            choices = exc.accept("ChatCompletionChunk.choices", src_dict["choices"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunk.choices") from None
 
         system_fingerprint = d.pop("system_fingerprint", UNSET)
         if system_fingerprint is not UNSET and type(system_fingerprint) is not str:
-            check_value(
+            system_fingerprint = optional_value(
                 system_fingerprint, str, "ChatCompletionChunk.system_fingerprint"
             )
 
@@ -242,8 +253,13 @@ class ChatCompletionChunk(ResponseBody):
 
                 usage = usage_type_0_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            usage = exc.accept("ChatCompletionChunk.usage", src_dict["usage"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChunk.usage") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("usage", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionChunk.usage") from None
+            usage = drop_none()
 
         try:
             _warnings = d.pop("warnings", UNSET)
@@ -256,12 +272,21 @@ class ChatCompletionChunk(ResponseBody):
                     try:
                         warnings_item = InferenceWarning.from_dict(warnings_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        warnings_item = exc.accept("warnings[]", warnings_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     warnings.append(warnings_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            warnings = exc.accept("ChatCompletionChunk.warnings", src_dict["warnings"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChunk.warnings") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("warnings", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionChunk.warnings") from None
+            warnings = drop_none()
 
         _instance = object.__new__(cls)
         _instance.id = id

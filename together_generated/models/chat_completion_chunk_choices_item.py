@@ -12,8 +12,10 @@ from ..models.finish_reason import FinishReason, check_finish_reason
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -181,6 +183,11 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
 
                 finish_reason = finish_reason_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            finish_reason = exc.accept(
+                "ChatCompletionChunkChoicesItem.finish_reason",
+                src_dict["finish_reason"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionChunkChoicesItem.finish_reason"
@@ -191,6 +198,10 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                 d.pop("delta")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            delta = exc.accept(
+                "ChatCompletionChunkChoicesItem.delta", src_dict["delta"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.delta") from None
 
@@ -209,8 +220,17 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                     f"expected a number or null, got {type(logprobs).__name__} {logprobs!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept(
+                "ChatCompletionChunkChoicesItem.logprobs", src_dict["logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChunkChoicesItem.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChunkChoicesItem.logprobs"
+                ) from None
+            logprobs = drop_none()
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -220,10 +240,17 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             else:
                 top_logprobs = TopLogprobs.from_dict(_top_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            top_logprobs = exc.accept(
+                "ChatCompletionChunkChoicesItem.top_logprobs", src_dict["top_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChunkChoicesItem.top_logprobs"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("top_logprobs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChunkChoicesItem.top_logprobs"
+                ) from None
+            top_logprobs = drop_none()
 
         try:
             seed: int | None = d.pop("seed", UNSET)
@@ -237,8 +264,13 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                     f"expected an integer or null, got {type(seed).__name__} {seed!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            seed = exc.accept("ChatCompletionChunkChoicesItem.seed", src_dict["seed"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("seed", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
+            seed = drop_none()
 
         _instance = object.__new__(cls)
         _instance.index = index

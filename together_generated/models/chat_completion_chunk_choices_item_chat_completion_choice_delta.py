@@ -15,12 +15,14 @@ from ..models.chat_completion_chunk_choices_item_chat_completion_choice_delta_ro
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -190,6 +192,11 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
                 d.pop("role")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept(
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.role",
+                src_dict["role"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.role"
@@ -197,7 +204,7 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
 
         token_id = d.pop("token_id", UNSET)
         if token_id is not UNSET and type(token_id) is not int:
-            check_value(
+            token_id = optional_value(
                 token_id,
                 int,
                 "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.token_id",
@@ -215,10 +222,19 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
                     f"expected a string or null, got {type(content).__name__} {content!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept(
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.content",
+                src_dict["content"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.content"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(
+                    exc,
+                    "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.content",
+                ) from None
+            content = drop_none()
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -232,10 +248,19 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
                     f"expected a string or null, got {type(reasoning).__name__} {reasoning!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning = exc.accept(
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.reasoning",
+                src_dict["reasoning"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.reasoning"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning", UNSET) is not None:
+                raise field_error(
+                    exc,
+                    "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.reasoning",
+                ) from None
+            reasoning = drop_none()
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
@@ -250,15 +275,29 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
                     try:
                         tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tool_calls_item = exc.accept(
+                            "tool_calls[]", tool_calls_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tool_calls.append(tool_calls_item)
 
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc,
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_calls = exc.accept(
                 "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.tool_calls",
-            ) from None
+                src_dict["tool_calls"],
+            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_calls", UNSET) is not None:
+                raise field_error(
+                    exc,
+                    "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.tool_calls",
+                ) from None
+            tool_calls = drop_none()
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -281,11 +320,19 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
 
                 function_call = function_call_type_0
 
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc,
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
                 "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.function_call",
-            ) from None
+                src_dict["function_call"],
+            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(
+                    exc,
+                    "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.function_call",
+                ) from None
+            function_call = drop_none()
 
         _instance = object.__new__(cls)
         _instance.role = role

@@ -29,13 +29,16 @@ from ..models.chat_completion_request_reasoning_effort import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -766,16 +769,36 @@ class ChatCompletionRequest(ResponseBody):
                             )
                         if "role" not in data:
                             raise ValueError("missing required field 'role'")
+                        if isinstance(tag, str):
+                            raise UnknownValue(
+                                tag,
+                                (
+                                    "system",
+                                    "user",
+                                    "assistant",
+                                    "tool",
+                                    "function",
+                                ),
+                                ".role",
+                            )
                         raise TypeError(
                             f"role: expected one of 'system', 'user', 'assistant', 'tool', 'function'; got {tag!r:.60}"
                         )
 
                     messages_item = _parse_messages_item(messages_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    messages_item = exc.accept("messages[]", messages_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 messages.append(messages_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            messages = exc.accept(
+                "ChatCompletionRequest.messages", src_dict["messages"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.messages") from None
 
@@ -785,27 +808,36 @@ class ChatCompletionRequest(ResponseBody):
 
         max_tokens = d.pop("max_tokens", UNSET)
         if max_tokens is not UNSET and type(max_tokens) is not int:
-            check_value(max_tokens, int, "ChatCompletionRequest.max_tokens")
+            max_tokens = optional_value(
+                max_tokens, int, "ChatCompletionRequest.max_tokens"
+            )
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
             if not isinstance(stop, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(stop).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            stop = exc.accept("ChatCompletionRequest.stop", src_dict["stop"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.stop") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("stop", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.stop") from None
+            stop = drop_none()
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and type(temperature) not in (float, int):
-            check_value(temperature, float, "ChatCompletionRequest.temperature")
+            temperature = optional_value(
+                temperature, float, "ChatCompletionRequest.temperature"
+            )
 
         top_p = d.pop("top_p", UNSET)
         if top_p is not UNSET and type(top_p) not in (float, int):
-            check_value(top_p, float, "ChatCompletionRequest.top_p")
+            top_p = optional_value(top_p, float, "ChatCompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
         if top_k is not UNSET and type(top_k) is not int:
-            check_value(top_k, int, "ChatCompletionRequest.top_k")
+            top_k = optional_value(top_k, int, "ChatCompletionRequest.top_k")
 
         try:
             _context_length_exceeded_behavior = d.pop(
@@ -823,43 +855,51 @@ class ChatCompletionRequest(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            context_length_exceeded_behavior = exc.accept(
+                "ChatCompletionRequest.context_length_exceeded_behavior",
+                src_dict["context_length_exceeded_behavior"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionRequest.context_length_exceeded_behavior"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("context_length_exceeded_behavior", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionRequest.context_length_exceeded_behavior"
+                ) from None
+            context_length_exceeded_behavior = drop_none()
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
         if repetition_penalty is not UNSET and type(repetition_penalty) not in (
             float,
             int,
         ):
-            check_value(
+            repetition_penalty = optional_value(
                 repetition_penalty, float, "ChatCompletionRequest.repetition_penalty"
             )
 
         stream = d.pop("stream", UNSET)
         if stream is not UNSET and type(stream) is not bool:
-            check_value(stream, bool, "ChatCompletionRequest.stream")
+            stream = optional_value(stream, bool, "ChatCompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
         if logprobs is not UNSET and type(logprobs) is not int:
-            check_value(logprobs, int, "ChatCompletionRequest.logprobs")
+            logprobs = optional_value(logprobs, int, "ChatCompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
         if echo is not UNSET and type(echo) is not bool:
-            check_value(echo, bool, "ChatCompletionRequest.echo")
+            echo = optional_value(echo, bool, "ChatCompletionRequest.echo")
 
         n = d.pop("n", UNSET)
         if n is not UNSET and type(n) is not int:
-            check_value(n, int, "ChatCompletionRequest.n")
+            n = optional_value(n, int, "ChatCompletionRequest.n")
 
         min_p = d.pop("min_p", UNSET)
         if min_p is not UNSET and type(min_p) not in (float, int):
-            check_value(min_p, float, "ChatCompletionRequest.min_p")
+            min_p = optional_value(min_p, float, "ChatCompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
         if presence_penalty is not UNSET and type(presence_penalty) not in (float, int):
-            check_value(
+            presence_penalty = optional_value(
                 presence_penalty, float, "ChatCompletionRequest.presence_penalty"
             )
 
@@ -868,7 +908,7 @@ class ChatCompletionRequest(ResponseBody):
             float,
             int,
         ):
-            check_value(
+            frequency_penalty = optional_value(
                 frequency_penalty, float, "ChatCompletionRequest.frequency_penalty"
             )
 
@@ -880,12 +920,19 @@ class ChatCompletionRequest(ResponseBody):
             else:
                 logit_bias = ChatCompletionRequestLogitBias.from_dict(_logit_bias)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logit_bias = exc.accept(
+                "ChatCompletionRequest.logit_bias", src_dict["logit_bias"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logit_bias", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
+            logit_bias = drop_none()
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and type(seed) is not int:
-            check_value(seed, int, "ChatCompletionRequest.seed")
+            seed = optional_value(seed, int, "ChatCompletionRequest.seed")
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -923,8 +970,15 @@ class ChatCompletionRequest(ResponseBody):
 
                 function_call = _parse_function_call(_function_call_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
+                "ChatCompletionRequest.function_call", src_dict["function_call"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.function_call") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.function_call") from None
+            function_call = drop_none()
 
         try:
             _response_format_data = d.pop("response_format", UNSET)
@@ -969,14 +1023,33 @@ class ChatCompletionRequest(ResponseBody):
                         return response_format_type_2
                     if "type" not in data:
                         raise ValueError("missing required field 'type'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "text",
+                                "json_schema",
+                                "json_object",
+                            ),
+                            ".type",
+                        )
                     raise TypeError(
                         f"type: expected one of 'text', 'json_schema', 'json_object'; got {tag!r:.60}"
                     )
 
                 response_format = _parse_response_format(_response_format_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            response_format = exc.accept(
+                "ChatCompletionRequest.response_format", src_dict["response_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.response_format") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("response_format", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionRequest.response_format"
+                ) from None
+            response_format = drop_none()
 
         try:
             _tools = d.pop("tools", UNSET)
@@ -989,12 +1062,21 @@ class ChatCompletionRequest(ResponseBody):
                     try:
                         tools_item = ToolsPart.from_dict(tools_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tools_item = exc.accept("tools[]", tools_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tools.append(tools_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tools = exc.accept("ChatCompletionRequest.tools", src_dict["tools"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.tools") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tools", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.tools") from None
+            tools = drop_none()
 
         try:
             _tool_choice_data = d.pop("tool_choice", UNSET)
@@ -1016,8 +1098,15 @@ class ChatCompletionRequest(ResponseBody):
 
                 tool_choice = _parse_tool_choice(_tool_choice_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_choice = exc.accept(
+                "ChatCompletionRequest.tool_choice", src_dict["tool_choice"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.tool_choice") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_choice", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.tool_choice") from None
+            tool_choice = drop_none()
 
         try:
             compliance = d.pop("compliance", UNSET)
@@ -1025,8 +1114,15 @@ class ChatCompletionRequest(ResponseBody):
                 raise ValueError(
                     f"compliance must match const 'hipaa', got '{compliance}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            compliance = exc.accept(
+                "ChatCompletionRequest.compliance", src_dict["compliance"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.compliance") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("compliance", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.compliance") from None
+            compliance = drop_none()
 
         try:
             _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
@@ -1040,14 +1136,24 @@ class ChatCompletionRequest(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            chat_template_kwargs = exc.accept(
+                "ChatCompletionRequest.chat_template_kwargs",
+                src_dict["chat_template_kwargs"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionRequest.chat_template_kwargs"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("chat_template_kwargs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionRequest.chat_template_kwargs"
+                ) from None
+            chat_template_kwargs = drop_none()
 
         safety_model = d.pop("safety_model", UNSET)
         if safety_model is not UNSET and type(safety_model) is not str:
-            check_value(safety_model, str, "ChatCompletionRequest.safety_model")
+            safety_model = optional_value(
+                safety_model, str, "ChatCompletionRequest.safety_model"
+            )
 
         try:
             _reasoning_effort = d.pop("reasoning_effort", UNSET)
@@ -1059,8 +1165,17 @@ class ChatCompletionRequest(ResponseBody):
                     _reasoning_effort
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning_effort = exc.accept(
+                "ChatCompletionRequest.reasoning_effort", src_dict["reasoning_effort"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.reasoning_effort") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning_effort", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionRequest.reasoning_effort"
+                ) from None
+            reasoning_effort = drop_none()
 
         try:
             _reasoning = d.pop("reasoning", UNSET)
@@ -1070,8 +1185,15 @@ class ChatCompletionRequest(ResponseBody):
             else:
                 reasoning = ChatCompletionRequestReasoning.from_dict(_reasoning)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning = exc.accept(
+                "ChatCompletionRequest.reasoning", src_dict["reasoning"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.reasoning") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.reasoning") from None
+            reasoning = drop_none()
 
         _instance = object.__new__(cls)
         _instance.messages = messages

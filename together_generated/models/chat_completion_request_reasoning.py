@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -58,7 +58,9 @@ class ChatCompletionRequestReasoning(ResponseBody):
         d = dict(src_dict)
         enabled = d.pop("enabled", UNSET)
         if enabled is not UNSET and type(enabled) is not bool:
-            check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
+            enabled = optional_value(
+                enabled, bool, "ChatCompletionRequestReasoning.enabled"
+            )
 
         _instance = object.__new__(cls)
         if enabled is not UNSET:

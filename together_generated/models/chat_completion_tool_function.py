@@ -11,12 +11,15 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -121,7 +124,9 @@ class ChatCompletionToolFunction(ResponseBody):
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "ChatCompletionToolFunction.description")
+            description = optional_value(
+                description, str, "ChatCompletionToolFunction.description"
+            )
 
         try:
             _parameters = d.pop("parameters", UNSET)
@@ -131,8 +136,17 @@ class ChatCompletionToolFunction(ResponseBody):
             else:
                 parameters = ChatCompletionToolFunctionParameters.from_dict(_parameters)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            parameters = exc.accept(
+                "ChatCompletionToolFunction.parameters", src_dict["parameters"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionToolFunction.parameters") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("parameters", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionToolFunction.parameters"
+                ) from None
+            parameters = drop_none()
 
         _instance = object.__new__(cls)
         _instance.name = name

@@ -15,11 +15,13 @@ from ..models.chat_completion_tool_message_param_role import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -88,6 +90,8 @@ class ChatCompletionToolMessageParam(ResponseBody):
         try:
             role = check_chat_completion_tool_message_param_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept("ChatCompletionToolMessageParam.role", src_dict["role"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionToolMessageParam.role") from None
 
@@ -103,7 +107,7 @@ class ChatCompletionToolMessageParam(ResponseBody):
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "ChatCompletionToolMessageParam.name")
+            name = optional_value(name, str, "ChatCompletionToolMessageParam.name")
 
         _instance = object.__new__(cls)
         _instance.role = role

@@ -14,6 +14,7 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_0_type i
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
 )
@@ -68,6 +69,11 @@ class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
                 )
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept(
+                "ChatCompletionUserMessageContentMultimodalItemType0.type",
+                src_dict["type"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionUserMessageContentMultimodalItemType0.type"

@@ -15,13 +15,14 @@ from ..models.chat_completion_user_message_param_role import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     closest_model,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -329,6 +330,18 @@ class ChatCompletionUserMessageParam(ResponseBody):
                                     return componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio
                                 if "type" not in data:
                                     raise ValueError("missing required field 'type'")
+                                if isinstance(tag, str):
+                                    raise UnknownValue(
+                                        tag,
+                                        (
+                                            "text",
+                                            "image_url",
+                                            "video_url",
+                                            "audio_url",
+                                            "input_audio",
+                                        ),
+                                        ".type",
+                                    )
                                 raise TypeError(
                                     f"type: expected one of 'text', 'image_url', 'video_url', 'audio_url', 'input_audio'; got {tag!r:.60}"
                                 )
@@ -337,6 +350,13 @@ class ChatCompletionUserMessageParam(ResponseBody):
                                 componentsschemas_chat_completion_user_message_content_multimodal_item_data
                             )
 
+                        except (
+                            UnknownValue
+                        ) as exc:  # (open values: the item kept as given, reported)
+                            componentsschemas_chat_completion_user_message_content_multimodal_item = exc.accept(
+                                "/components/schemas/ChatCompletionUserMessageContent_type_1[]",
+                                componentsschemas_chat_completion_user_message_content_multimodal_item_data,
+                            )
                         except (TypeError, ValueError, KeyError, AttributeError) as exc:
                             raise field_error(exc, f"[{_i}]") from None
                         componentsschemas_chat_completion_user_message_content_type_1.append(
@@ -352,18 +372,24 @@ class ChatCompletionUserMessageParam(ResponseBody):
 
             content = _parse_content(d.pop("content"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept(
+                "ChatCompletionUserMessageParam.content", src_dict["content"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionUserMessageParam.content") from None
 
         try:
             role = check_chat_completion_user_message_param_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept("ChatCompletionUserMessageParam.role", src_dict["role"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionUserMessageParam.role") from None
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "ChatCompletionUserMessageParam.name")
+            name = optional_value(name, str, "ChatCompletionUserMessageParam.name")
 
         _instance = object.__new__(cls)
         _instance.content = content

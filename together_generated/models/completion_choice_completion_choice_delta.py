@@ -15,12 +15,14 @@ from ..models.completion_choice_completion_choice_delta_role import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -184,6 +186,10 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
         try:
             role = check_completion_choice_completion_choice_delta_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.role", src_dict["role"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "CompletionChoiceCompletionChoiceDelta.role"
@@ -191,7 +197,9 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
 
         token_id = d.pop("token_id", UNSET)
         if token_id is not UNSET and type(token_id) is not int:
-            check_value(token_id, int, "CompletionChoiceCompletionChoiceDelta.token_id")
+            token_id = optional_value(
+                token_id, int, "CompletionChoiceCompletionChoiceDelta.token_id"
+            )
 
         try:
             content: None | str = d.pop("content", UNSET)
@@ -205,10 +213,17 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                     f"expected a string or null, got {type(content).__name__} {content!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.content", src_dict["content"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CompletionChoiceCompletionChoiceDelta.content"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoiceCompletionChoiceDelta.content"
+                ) from None
+            content = drop_none()
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -222,10 +237,17 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                     f"expected a string or null, got {type(reasoning).__name__} {reasoning!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.reasoning", src_dict["reasoning"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CompletionChoiceCompletionChoiceDelta.reasoning"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoiceCompletionChoiceDelta.reasoning"
+                ) from None
+            reasoning = drop_none()
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
@@ -240,14 +262,28 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                     try:
                         tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tool_calls_item = exc.accept(
+                            "tool_calls[]", tool_calls_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tool_calls.append(tool_calls_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_calls = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.tool_calls",
+                src_dict["tool_calls"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CompletionChoiceCompletionChoiceDelta.tool_calls"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_calls", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoiceCompletionChoiceDelta.tool_calls"
+                ) from None
+            tool_calls = drop_none()
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -269,10 +305,18 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
 
                 function_call = function_call_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.function_call",
+                src_dict["function_call"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CompletionChoiceCompletionChoiceDelta.function_call"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoiceCompletionChoiceDelta.function_call"
+                ) from None
+            function_call = drop_none()
 
         _instance = object.__new__(cls)
         _instance.role = role

@@ -17,12 +17,15 @@ from ..models.finish_reason import FinishReason, check_finish_reason
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -185,6 +188,8 @@ class CompletionChunk(ResponseBody):
         try:
             token = CompletionToken.from_dict(d.pop("token"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            token = exc.accept("CompletionChunk.token", src_dict["token"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.token") from None
 
@@ -197,10 +202,16 @@ class CompletionChunk(ResponseBody):
                 try:
                     choices_item = CompletionChoice.from_dict(choices_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    choices_item = exc.accept("choices[]", choices_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 choices.append(choices_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            choices = exc.accept("CompletionChunk.choices", src_dict["choices"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.choices") from None
 
@@ -218,6 +229,8 @@ class CompletionChunk(ResponseBody):
 
                 usage = usage_type_0_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            usage = exc.accept("CompletionChunk.usage", src_dict["usage"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.usage") from None
 
@@ -235,12 +248,16 @@ class CompletionChunk(ResponseBody):
 
                 finish_reason = finish_reason_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            finish_reason = exc.accept(
+                "CompletionChunk.finish_reason", src_dict["finish_reason"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.finish_reason") from None
 
         created = d.pop("created", UNSET)
         if created is not UNSET and type(created) is not int:
-            check_value(created, int, "CompletionChunk.created")
+            created = optional_value(created, int, "CompletionChunk.created")
 
         try:
             object_ = d.pop("object", UNSET)
@@ -248,12 +265,17 @@ class CompletionChunk(ResponseBody):
                 raise ValueError(
                     f"object must match const 'completion.chunk', got '{object_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("CompletionChunk.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionChunk.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "CompletionChunk.object") from None
+            object_ = drop_none()
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and type(seed) is not int:
-            check_value(seed, int, "CompletionChunk.seed")
+            seed = optional_value(seed, int, "CompletionChunk.seed")
 
         _instance = object.__new__(cls)
         _instance.id = id

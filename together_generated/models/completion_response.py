@@ -16,8 +16,10 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -190,10 +192,18 @@ class CompletionResponse(ResponseBody):
                         )
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    componentsschemas_completion_choices_data_item = exc.accept(
+                        "choices[]", componentsschemas_completion_choices_data_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 choices.append(componentsschemas_completion_choices_data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            choices = exc.accept("CompletionResponse.choices", src_dict["choices"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.choices") from None
 
@@ -211,6 +221,8 @@ class CompletionResponse(ResponseBody):
 
                 usage = usage_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            usage = exc.accept("CompletionResponse.usage", src_dict["usage"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.usage") from None
 
@@ -228,6 +240,8 @@ class CompletionResponse(ResponseBody):
                 raise ValueError(
                     f"object must match const 'text.completion', got '{object_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("CompletionResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.object") from None
 
@@ -244,12 +258,23 @@ class CompletionResponse(ResponseBody):
                             componentsschemas_prompt_part_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        componentsschemas_prompt_part_item = exc.accept(
+                            "prompt[]", componentsschemas_prompt_part_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     prompt.append(componentsschemas_prompt_part_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            prompt = exc.accept("CompletionResponse.prompt", src_dict["prompt"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionResponse.prompt") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("prompt", UNSET) is not None:
+                raise field_error(exc, "CompletionResponse.prompt") from None
+            prompt = drop_none()
 
         _instance = object.__new__(cls)
         _instance.id = id

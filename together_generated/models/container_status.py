@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -110,27 +110,27 @@ class ContainerStatus(ResponseBody):
         d = dict(src_dict)
         finished_at = d.pop("finishedAt", UNSET)
         if finished_at is not UNSET and type(finished_at) is not str:
-            check_value(finished_at, str, "ContainerStatus.finishedAt")
+            finished_at = optional_value(finished_at, str, "ContainerStatus.finishedAt")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and type(message) is not str:
-            check_value(message, str, "ContainerStatus.message")
+            message = optional_value(message, str, "ContainerStatus.message")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "ContainerStatus.name")
+            name = optional_value(name, str, "ContainerStatus.name")
 
         reason = d.pop("reason", UNSET)
         if reason is not UNSET and type(reason) is not str:
-            check_value(reason, str, "ContainerStatus.reason")
+            reason = optional_value(reason, str, "ContainerStatus.reason")
 
         started_at = d.pop("startedAt", UNSET)
         if started_at is not UNSET and type(started_at) is not str:
-            check_value(started_at, str, "ContainerStatus.startedAt")
+            started_at = optional_value(started_at, str, "ContainerStatus.startedAt")
 
         status = d.pop("status", UNSET)
         if status is not UNSET and type(status) is not str:
-            check_value(status, str, "ContainerStatus.status")
+            status = optional_value(status, str, "ContainerStatus.status")
 
         _instance = object.__new__(cls)
         if finished_at is not UNSET:

@@ -15,6 +15,7 @@ from ..types import (
     check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -106,15 +107,17 @@ class CreateBatchRequest(ResponseBody):
 
         completion_window = d.pop("completion_window", UNSET)
         if completion_window is not UNSET and type(completion_window) is not str:
-            check_value(completion_window, str, "CreateBatchRequest.completion_window")
+            completion_window = optional_value(
+                completion_window, str, "CreateBatchRequest.completion_window"
+            )
 
         priority = d.pop("priority", UNSET)
         if priority is not UNSET and type(priority) is not int:
-            check_value(priority, int, "CreateBatchRequest.priority")
+            priority = optional_value(priority, int, "CreateBatchRequest.priority")
 
         model_id = d.pop("model_id", UNSET)
         if model_id is not UNSET and type(model_id) is not str:
-            check_value(model_id, str, "CreateBatchRequest.model_id")
+            model_id = optional_value(model_id, str, "CreateBatchRequest.model_id")
 
         _instance = object.__new__(cls)
         _instance.endpoint = endpoint

@@ -15,13 +15,16 @@ from ..models.create_deployment_request_gpu_type import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -389,6 +392,10 @@ class CreateDeploymentRequest(ResponseBody):
         try:
             gpu_type = check_create_deployment_request_gpu_type(d.pop("gpu_type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_type = exc.accept(
+                "CreateDeploymentRequest.gpu_type", src_dict["gpu_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateDeploymentRequest.gpu_type") from None
 
@@ -405,8 +412,13 @@ class CreateDeploymentRequest(ResponseBody):
             if not isinstance(args, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(args).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            args = exc.accept("CreateDeploymentRequest.args", src_dict["args"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateDeploymentRequest.args") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("args", UNSET) is not None:
+                raise field_error(exc, "CreateDeploymentRequest.args") from None
+            args = drop_none()
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -454,24 +466,38 @@ class CreateDeploymentRequest(ResponseBody):
 
                 autoscaling = _parse_autoscaling(_autoscaling_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "CreateDeploymentRequest.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateDeploymentRequest.autoscaling") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("autoscaling", UNSET) is not None:
+                raise field_error(exc, "CreateDeploymentRequest.autoscaling") from None
+            autoscaling = drop_none()
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
             if not isinstance(command, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(command).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            command = exc.accept("CreateDeploymentRequest.command", src_dict["command"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateDeploymentRequest.command") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("command", UNSET) is not None:
+                raise field_error(exc, "CreateDeploymentRequest.command") from None
+            command = drop_none()
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and type(cpu) not in (float, int):
-            check_value(cpu, float, "CreateDeploymentRequest.cpu")
+            cpu = optional_value(cpu, float, "CreateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "CreateDeploymentRequest.description")
+            description = optional_value(
+                description, str, "CreateDeploymentRequest.description"
+            )
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
@@ -490,44 +516,64 @@ class CreateDeploymentRequest(ResponseBody):
                             environment_variables_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        environment_variables_item = exc.accept(
+                            "environment_variables[]", environment_variables_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     environment_variables.append(environment_variables_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            environment_variables = exc.accept(
+                "CreateDeploymentRequest.environment_variables",
+                src_dict["environment_variables"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CreateDeploymentRequest.environment_variables"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("environment_variables", UNSET) is not None:
+                raise field_error(
+                    exc, "CreateDeploymentRequest.environment_variables"
+                ) from None
+            environment_variables = drop_none()
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and type(gpu_count) is not int:
-            check_value(gpu_count, int, "CreateDeploymentRequest.gpu_count")
+            gpu_count = optional_value(
+                gpu_count, int, "CreateDeploymentRequest.gpu_count"
+            )
 
         health_check_path = d.pop("health_check_path", UNSET)
         if health_check_path is not UNSET and type(health_check_path) is not str:
-            check_value(
+            health_check_path = optional_value(
                 health_check_path, str, "CreateDeploymentRequest.health_check_path"
             )
 
         max_replicas = d.pop("max_replicas", UNSET)
         if max_replicas is not UNSET and type(max_replicas) is not int:
-            check_value(max_replicas, int, "CreateDeploymentRequest.max_replicas")
+            max_replicas = optional_value(
+                max_replicas, int, "CreateDeploymentRequest.max_replicas"
+            )
 
         memory = d.pop("memory", UNSET)
         if memory is not UNSET and type(memory) not in (float, int):
-            check_value(memory, float, "CreateDeploymentRequest.memory")
+            memory = optional_value(memory, float, "CreateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
         if min_replicas is not UNSET and type(min_replicas) is not int:
-            check_value(min_replicas, int, "CreateDeploymentRequest.min_replicas")
+            min_replicas = optional_value(
+                min_replicas, int, "CreateDeploymentRequest.min_replicas"
+            )
 
         port = d.pop("port", UNSET)
         if port is not UNSET and type(port) is not int:
-            check_value(port, int, "CreateDeploymentRequest.port")
+            port = optional_value(port, int, "CreateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
         if storage is not UNSET and type(storage) is not int:
-            check_value(storage, int, "CreateDeploymentRequest.storage")
+            storage = optional_value(storage, int, "CreateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
@@ -536,7 +582,7 @@ class CreateDeploymentRequest(ResponseBody):
             termination_grace_period_seconds is not UNSET
             and type(termination_grace_period_seconds) is not int
         ):
-            check_value(
+            termination_grace_period_seconds = optional_value(
                 termination_grace_period_seconds,
                 int,
                 "CreateDeploymentRequest.termination_grace_period_seconds",
@@ -553,12 +599,21 @@ class CreateDeploymentRequest(ResponseBody):
                     try:
                         volumes_item = VolumeMount.from_dict(volumes_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        volumes_item = exc.accept("volumes[]", volumes_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     volumes.append(volumes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            volumes = exc.accept("CreateDeploymentRequest.volumes", src_dict["volumes"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateDeploymentRequest.volumes") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("volumes", UNSET) is not None:
+                raise field_error(exc, "CreateDeploymentRequest.volumes") from None
+            volumes = drop_none()
 
         _instance = object.__new__(cls)
         _instance.gpu_type = gpu_type

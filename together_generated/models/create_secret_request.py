@@ -15,6 +15,7 @@ from ..types import (
     check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -100,11 +101,15 @@ class CreateSecretRequest(ResponseBody):
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "CreateSecretRequest.description")
+            description = optional_value(
+                description, str, "CreateSecretRequest.description"
+            )
 
         project_id = d.pop("project_id", UNSET)
         if project_id is not UNSET and type(project_id) is not str:
-            check_value(project_id, str, "CreateSecretRequest.project_id")
+            project_id = optional_value(
+                project_id, str, "CreateSecretRequest.project_id"
+            )
 
         _instance = object.__new__(cls)
         _instance.name = name

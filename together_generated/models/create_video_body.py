@@ -12,12 +12,15 @@ from ..models.video_output_format import VideoOutputFormat, check_video_output_f
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -291,43 +294,45 @@ class CreateVideoBody(ResponseBody):
 
         prompt = d.pop("prompt", UNSET)
         if prompt is not UNSET and type(prompt) is not str:
-            check_value(prompt, str, "CreateVideoBody.prompt")
+            prompt = optional_value(prompt, str, "CreateVideoBody.prompt")
 
         height = d.pop("height", UNSET)
         if height is not UNSET and type(height) is not int:
-            check_value(height, int, "CreateVideoBody.height")
+            height = optional_value(height, int, "CreateVideoBody.height")
 
         width = d.pop("width", UNSET)
         if width is not UNSET and type(width) is not int:
-            check_value(width, int, "CreateVideoBody.width")
+            width = optional_value(width, int, "CreateVideoBody.width")
 
         resolution = d.pop("resolution", UNSET)
         if resolution is not UNSET and type(resolution) is not str:
-            check_value(resolution, str, "CreateVideoBody.resolution")
+            resolution = optional_value(resolution, str, "CreateVideoBody.resolution")
 
         ratio = d.pop("ratio", UNSET)
         if ratio is not UNSET and type(ratio) is not str:
-            check_value(ratio, str, "CreateVideoBody.ratio")
+            ratio = optional_value(ratio, str, "CreateVideoBody.ratio")
 
         seconds = d.pop("seconds", UNSET)
         if seconds is not UNSET and type(seconds) is not str:
-            check_value(seconds, str, "CreateVideoBody.seconds")
+            seconds = optional_value(seconds, str, "CreateVideoBody.seconds")
 
         fps = d.pop("fps", UNSET)
         if fps is not UNSET and type(fps) is not int:
-            check_value(fps, int, "CreateVideoBody.fps")
+            fps = optional_value(fps, int, "CreateVideoBody.fps")
 
         steps = d.pop("steps", UNSET)
         if steps is not UNSET and type(steps) is not int:
-            check_value(steps, int, "CreateVideoBody.steps")
+            steps = optional_value(steps, int, "CreateVideoBody.steps")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and type(seed) is not int:
-            check_value(seed, int, "CreateVideoBody.seed")
+            seed = optional_value(seed, int, "CreateVideoBody.seed")
 
         guidance_scale = d.pop("guidance_scale", UNSET)
         if guidance_scale is not UNSET and type(guidance_scale) is not int:
-            check_value(guidance_scale, int, "CreateVideoBody.guidance_scale")
+            guidance_scale = optional_value(
+                guidance_scale, int, "CreateVideoBody.guidance_scale"
+            )
 
         try:
             _output_format = d.pop("output_format", UNSET)
@@ -337,20 +342,33 @@ class CreateVideoBody(ResponseBody):
             else:
                 output_format = check_video_output_format(_output_format)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            output_format = exc.accept(
+                "CreateVideoBody.output_format", src_dict["output_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateVideoBody.output_format") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("output_format", UNSET) is not None:
+                raise field_error(exc, "CreateVideoBody.output_format") from None
+            output_format = drop_none()
 
         output_quality = d.pop("output_quality", UNSET)
         if output_quality is not UNSET and type(output_quality) is not int:
-            check_value(output_quality, int, "CreateVideoBody.output_quality")
+            output_quality = optional_value(
+                output_quality, int, "CreateVideoBody.output_quality"
+            )
 
         negative_prompt = d.pop("negative_prompt", UNSET)
         if negative_prompt is not UNSET and type(negative_prompt) is not str:
-            check_value(negative_prompt, str, "CreateVideoBody.negative_prompt")
+            negative_prompt = optional_value(
+                negative_prompt, str, "CreateVideoBody.negative_prompt"
+            )
 
         generate_audio = d.pop("generate_audio", UNSET)
         if generate_audio is not UNSET and type(generate_audio) is not bool:
-            check_value(generate_audio, bool, "CreateVideoBody.generate_audio")
+            generate_audio = optional_value(
+                generate_audio, bool, "CreateVideoBody.generate_audio"
+            )
 
         try:
             _media = d.pop("media", UNSET)
@@ -360,8 +378,13 @@ class CreateVideoBody(ResponseBody):
             else:
                 media = VideoMedia.from_dict(_media)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            media = exc.accept("CreateVideoBody.media", src_dict["media"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateVideoBody.media") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("media", UNSET) is not None:
+                raise field_error(exc, "CreateVideoBody.media") from None
+            media = drop_none()
 
         try:
             _frame_images = d.pop("frame_images", UNSET)
@@ -378,12 +401,25 @@ class CreateVideoBody(ResponseBody):
                             frame_images_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        frame_images_item = exc.accept(
+                            "frame_images[]", frame_images_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     frame_images.append(frame_images_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            frame_images = exc.accept(
+                "CreateVideoBody.frame_images", src_dict["frame_images"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateVideoBody.frame_images") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("frame_images", UNSET) is not None:
+                raise field_error(exc, "CreateVideoBody.frame_images") from None
+            frame_images = drop_none()
 
         try:
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
@@ -392,8 +428,15 @@ class CreateVideoBody(ResponseBody):
                     f"expected a list, got {type(reference_images).__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reference_images = exc.accept(
+                "CreateVideoBody.reference_images", src_dict["reference_images"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateVideoBody.reference_images") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reference_images", UNSET) is not None:
+                raise field_error(exc, "CreateVideoBody.reference_images") from None
+            reference_images = drop_none()
 
         _instance = object.__new__(cls)
         _instance.model = model

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.volume_type import VolumeType, check_volume_type
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -92,6 +93,8 @@ class CreateVolumeRequest(ResponseBody):
         try:
             content = VolumeContentRequest.from_dict(d.pop("content"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept("CreateVolumeRequest.content", src_dict["content"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVolumeRequest.content") from None
 
@@ -102,6 +105,8 @@ class CreateVolumeRequest(ResponseBody):
         try:
             type_ = check_volume_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("CreateVolumeRequest.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVolumeRequest.type") from None
 

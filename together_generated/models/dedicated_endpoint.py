@@ -24,6 +24,7 @@ from ..models.dedicated_endpoint_type import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -160,6 +161,8 @@ class DedicatedEndpoint(ResponseBody):
             object_ = d.pop("object")
             if object_ != "endpoint":
                 raise ValueError(f"object must match const 'endpoint', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("DedicatedEndpoint.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.object") from None
 
@@ -186,6 +189,8 @@ class DedicatedEndpoint(ResponseBody):
         try:
             type_ = check_dedicated_endpoint_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("DedicatedEndpoint.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.type") from None
 
@@ -196,18 +201,28 @@ class DedicatedEndpoint(ResponseBody):
         try:
             state = check_dedicated_endpoint_state(d.pop("state"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            state = exc.accept("DedicatedEndpoint.state", src_dict["state"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.state") from None
 
         try:
             autoscaling = Autoscaling.from_dict(d.pop("autoscaling"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "DedicatedEndpoint.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.autoscaling") from None
 
         try:
             created_at = parse_datetime(d.pop("created_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "DedicatedEndpoint.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.created_at") from None
 

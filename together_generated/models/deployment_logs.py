@@ -11,7 +11,9 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -67,8 +69,13 @@ class DeploymentLogs(ResponseBody):
             if not isinstance(lines, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(lines).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lines = exc.accept("DeploymentLogs.lines", src_dict["lines"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentLogs.lines") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lines", UNSET) is not None:
+                raise field_error(exc, "DeploymentLogs.lines") from None
+            lines = drop_none()
 
         _instance = object.__new__(cls)
         if lines is not UNSET:

@@ -23,14 +23,16 @@ from ..models.deployment_status import DeploymentStatus, check_deployment_status
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -489,8 +491,13 @@ class DeploymentResponseItem(ResponseBody):
             if not isinstance(args, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(args).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            args = exc.accept("DeploymentResponseItem.args", src_dict["args"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.args") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("args", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.args") from None
+            args = drop_none()
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -538,20 +545,32 @@ class DeploymentResponseItem(ResponseBody):
 
                 autoscaling = _parse_autoscaling(_autoscaling_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "DeploymentResponseItem.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.autoscaling") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("autoscaling", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.autoscaling") from None
+            autoscaling = drop_none()
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
             if not isinstance(command, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(command).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            command = exc.accept("DeploymentResponseItem.command", src_dict["command"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.command") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("command", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.command") from None
+            command = drop_none()
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and type(cpu) not in (float, int):
-            check_value(cpu, float, "DeploymentResponseItem.cpu")
+            cpu = optional_value(cpu, float, "DeploymentResponseItem.cpu")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -561,16 +580,25 @@ class DeploymentResponseItem(ResponseBody):
             else:
                 created_at = parse_datetime(_created_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "DeploymentResponseItem.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.created_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("created_at", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.created_at") from None
+            created_at = drop_none()
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "DeploymentResponseItem.description")
+            description = optional_value(
+                description, str, "DeploymentResponseItem.description"
+            )
 
         desired_replicas = d.pop("desired_replicas", UNSET)
         if desired_replicas is not UNSET and type(desired_replicas) is not int:
-            check_value(
+            desired_replicas = optional_value(
                 desired_replicas, int, "DeploymentResponseItem.desired_replicas"
             )
 
@@ -591,18 +619,34 @@ class DeploymentResponseItem(ResponseBody):
                             environment_variables_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        environment_variables_item = exc.accept(
+                            "environment_variables[]", environment_variables_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     environment_variables.append(environment_variables_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            environment_variables = exc.accept(
+                "DeploymentResponseItem.environment_variables",
+                src_dict["environment_variables"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "DeploymentResponseItem.environment_variables"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("environment_variables", UNSET) is not None:
+                raise field_error(
+                    exc, "DeploymentResponseItem.environment_variables"
+                ) from None
+            environment_variables = drop_none()
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and type(gpu_count) is not int:
-            check_value(gpu_count, int, "DeploymentResponseItem.gpu_count")
+            gpu_count = optional_value(
+                gpu_count, int, "DeploymentResponseItem.gpu_count"
+            )
 
         try:
             _gpu_type = d.pop("gpu_type", UNSET)
@@ -612,38 +656,49 @@ class DeploymentResponseItem(ResponseBody):
             else:
                 gpu_type = check_deployment_response_item_gpu_type(_gpu_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_type = exc.accept(
+                "DeploymentResponseItem.gpu_type", src_dict["gpu_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("gpu_type", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
+            gpu_type = drop_none()
 
         health_check_path = d.pop("health_check_path", UNSET)
         if health_check_path is not UNSET and type(health_check_path) is not str:
-            check_value(
+            health_check_path = optional_value(
                 health_check_path, str, "DeploymentResponseItem.health_check_path"
             )
 
         id = d.pop("id", UNSET)
         if id is not UNSET and type(id) is not str:
-            check_value(id, str, "DeploymentResponseItem.id")
+            id = optional_value(id, str, "DeploymentResponseItem.id")
 
         image = d.pop("image", UNSET)
         if image is not UNSET and type(image) is not str:
-            check_value(image, str, "DeploymentResponseItem.image")
+            image = optional_value(image, str, "DeploymentResponseItem.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
         if max_replicas is not UNSET and type(max_replicas) is not int:
-            check_value(max_replicas, int, "DeploymentResponseItem.max_replicas")
+            max_replicas = optional_value(
+                max_replicas, int, "DeploymentResponseItem.max_replicas"
+            )
 
         memory = d.pop("memory", UNSET)
         if memory is not UNSET and type(memory) not in (float, int):
-            check_value(memory, float, "DeploymentResponseItem.memory")
+            memory = optional_value(memory, float, "DeploymentResponseItem.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
         if min_replicas is not UNSET and type(min_replicas) is not int:
-            check_value(min_replicas, int, "DeploymentResponseItem.min_replicas")
+            min_replicas = optional_value(
+                min_replicas, int, "DeploymentResponseItem.min_replicas"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "DeploymentResponseItem.name")
+            name = optional_value(name, str, "DeploymentResponseItem.name")
 
         try:
             object_ = d.pop("object", UNSET)
@@ -651,16 +706,23 @@ class DeploymentResponseItem(ResponseBody):
                 raise ValueError(
                     f"object must match const 'deployment', got '{object_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("DeploymentResponseItem.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.object") from None
+            object_ = drop_none()
 
         port = d.pop("port", UNSET)
         if port is not UNSET and type(port) is not int:
-            check_value(port, int, "DeploymentResponseItem.port")
+            port = optional_value(port, int, "DeploymentResponseItem.port")
 
         ready_replicas = d.pop("ready_replicas", UNSET)
         if ready_replicas is not UNSET and type(ready_replicas) is not int:
-            check_value(ready_replicas, int, "DeploymentResponseItem.ready_replicas")
+            ready_replicas = optional_value(
+                ready_replicas, int, "DeploymentResponseItem.ready_replicas"
+            )
 
         try:
             _replica_events = d.pop("replica_events", UNSET)
@@ -672,8 +734,17 @@ class DeploymentResponseItem(ResponseBody):
                     _replica_events
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            replica_events = exc.accept(
+                "DeploymentResponseItem.replica_events", src_dict["replica_events"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.replica_events") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("replica_events", UNSET) is not None:
+                raise field_error(
+                    exc, "DeploymentResponseItem.replica_events"
+                ) from None
+            replica_events = drop_none()
 
         try:
             _status = d.pop("status", UNSET)
@@ -683,12 +754,17 @@ class DeploymentResponseItem(ResponseBody):
             else:
                 status = check_deployment_status(_status)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("DeploymentResponseItem.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.status") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.status") from None
+            status = drop_none()
 
         storage = d.pop("storage", UNSET)
         if storage is not UNSET and type(storage) is not int:
-            check_value(storage, int, "DeploymentResponseItem.storage")
+            storage = optional_value(storage, int, "DeploymentResponseItem.storage")
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
@@ -698,8 +774,15 @@ class DeploymentResponseItem(ResponseBody):
             else:
                 updated_at = parse_datetime(_updated_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept(
+                "DeploymentResponseItem.updated_at", src_dict["updated_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.updated_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("updated_at", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.updated_at") from None
+            updated_at = drop_none()
 
         try:
             _volumes = d.pop("volumes", UNSET)
@@ -712,12 +795,21 @@ class DeploymentResponseItem(ResponseBody):
                     try:
                         volumes_item = VolumeMount.from_dict(volumes_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        volumes_item = exc.accept("volumes[]", volumes_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     volumes.append(volumes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            volumes = exc.accept("DeploymentResponseItem.volumes", src_dict["volumes"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.volumes") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("volumes", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.volumes") from None
+            volumes = drop_none()
 
         _instance = object.__new__(cls)
         if args is not UNSET:

@@ -14,6 +14,7 @@ from ..models.embeddings_request_model_type_0 import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     Unset,
     field_error,
     json_value,
@@ -98,6 +99,8 @@ class EmbeddingsRequest(ResponseBody):
 
             model = _parse_model(d.pop("model"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("EmbeddingsRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsRequest.model") from None
 
@@ -120,6 +123,8 @@ class EmbeddingsRequest(ResponseBody):
 
             input_ = _parse_input_(d.pop("input"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            input_ = exc.accept("EmbeddingsRequest.input", src_dict["input"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsRequest.input") from None
 

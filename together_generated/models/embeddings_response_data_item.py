@@ -16,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
@@ -81,6 +82,10 @@ class EmbeddingsResponseDataItem(ResponseBody):
                 raise ValueError(
                     f"object must match const 'embedding', got '{object_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept(
+                "EmbeddingsResponseDataItem.object", src_dict["object"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponseDataItem.object") from None
 
@@ -89,6 +94,10 @@ class EmbeddingsResponseDataItem(ResponseBody):
             if not isinstance(embedding, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(embedding).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            embedding = exc.accept(
+                "EmbeddingsResponseDataItem.embedding", src_dict["embedding"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponseDataItem.embedding") from None
 

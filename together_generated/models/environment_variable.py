@@ -15,6 +15,7 @@ from ..types import (
     check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -90,11 +91,13 @@ class EnvironmentVariable(ResponseBody):
 
         value = d.pop("value", UNSET)
         if value is not UNSET and type(value) is not str:
-            check_value(value, str, "EnvironmentVariable.value")
+            value = optional_value(value, str, "EnvironmentVariable.value")
 
         value_from_secret = d.pop("value_from_secret", UNSET)
         if value_from_secret is not UNSET and type(value_from_secret) is not str:
-            check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
+            value_from_secret = optional_value(
+                value_from_secret, str, "EnvironmentVariable.value_from_secret"
+            )
 
         _instance = object.__new__(cls)
         _instance.name = name

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.error_output_type import ErrorOutputType, check_error_output_type
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
 )
@@ -66,6 +67,8 @@ class ErrorOutput(ResponseBody):
         try:
             type_ = check_error_output_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("ErrorOutput.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorOutput.type") from None
 

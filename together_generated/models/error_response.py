@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -74,11 +74,11 @@ class ErrorResponse(ResponseBody):
         d = dict(src_dict)
         code = d.pop("code", UNSET)
         if code is not UNSET and type(code) is not int:
-            check_value(code, int, "ErrorResponse.code")
+            code = optional_value(code, int, "ErrorResponse.code")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and type(message) is not str:
-            check_value(message, str, "ErrorResponse.message")
+            message = optional_value(message, str, "ErrorResponse.message")
 
         _instance = object.__new__(cls)
         if code is not UNSET:

@@ -11,8 +11,10 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -142,6 +144,8 @@ class EvaluationClassifyParameters(ResponseBody):
         try:
             judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge = exc.accept("EvaluationClassifyParameters.judge", src_dict["judge"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationClassifyParameters.judge") from None
 
@@ -150,6 +154,10 @@ class EvaluationClassifyParameters(ResponseBody):
             if not isinstance(labels, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(labels).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            labels = exc.accept(
+                "EvaluationClassifyParameters.labels", src_dict["labels"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationClassifyParameters.labels") from None
 
@@ -158,6 +166,10 @@ class EvaluationClassifyParameters(ResponseBody):
             if not isinstance(pass_labels, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(pass_labels).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            pass_labels = exc.accept(
+                "EvaluationClassifyParameters.pass_labels", src_dict["pass_labels"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationClassifyParameters.pass_labels") from None
 
@@ -193,10 +205,18 @@ class EvaluationClassifyParameters(ResponseBody):
 
                 model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_to_evaluate = exc.accept(
+                "EvaluationClassifyParameters.model_to_evaluate",
+                src_dict["model_to_evaluate"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyParameters.model_to_evaluate"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_to_evaluate", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyParameters.model_to_evaluate"
+                ) from None
+            model_to_evaluate = drop_none()
 
         _instance = object.__new__(cls)
         _instance.judge = judge

@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -161,10 +163,18 @@ class EvaluationClassifyResults(ResponseBody):
                     f"expected a number or null, got {type(generation_fail_count).__name__} {generation_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            generation_fail_count = exc.accept(
+                "EvaluationClassifyResults.generation_fail_count",
+                src_dict["generation_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyResults.generation_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("generation_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyResults.generation_fail_count"
+                ) from None
+            generation_fail_count = drop_none()
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -181,10 +191,18 @@ class EvaluationClassifyResults(ResponseBody):
                     f"expected a number or null, got {type(judge_fail_count).__name__} {judge_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge_fail_count = exc.accept(
+                "EvaluationClassifyResults.judge_fail_count",
+                src_dict["judge_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyResults.judge_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("judge_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyResults.judge_fail_count"
+                ) from None
+            judge_fail_count = drop_none()
 
         try:
             invalid_label_count: float | None = d.pop("invalid_label_count", UNSET)
@@ -201,14 +219,24 @@ class EvaluationClassifyResults(ResponseBody):
                     f"expected a number or null, got {type(invalid_label_count).__name__} {invalid_label_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            invalid_label_count = exc.accept(
+                "EvaluationClassifyResults.invalid_label_count",
+                src_dict["invalid_label_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyResults.invalid_label_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("invalid_label_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyResults.invalid_label_count"
+                ) from None
+            invalid_label_count = drop_none()
 
         result_file_id = d.pop("result_file_id", UNSET)
         if result_file_id is not UNSET and type(result_file_id) is not str:
-            check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
+            result_file_id = optional_value(
+                result_file_id, str, "EvaluationClassifyResults.result_file_id"
+            )
 
         try:
             pass_percentage: float | None = d.pop("pass_percentage", UNSET)
@@ -225,14 +253,23 @@ class EvaluationClassifyResults(ResponseBody):
                     f"expected a number or null, got {type(pass_percentage).__name__} {pass_percentage!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            pass_percentage = exc.accept(
+                "EvaluationClassifyResults.pass_percentage", src_dict["pass_percentage"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyResults.pass_percentage"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("pass_percentage", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyResults.pass_percentage"
+                ) from None
+            pass_percentage = drop_none()
 
         label_counts = d.pop("label_counts", UNSET)
         if label_counts is not UNSET and type(label_counts) is not str:
-            check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
+            label_counts = optional_value(
+                label_counts, str, "EvaluationClassifyResults.label_counts"
+            )
 
         _instance = object.__new__(cls)
         if generation_fail_count is not UNSET:

@@ -11,8 +11,10 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -146,6 +148,8 @@ class EvaluationCompareParameters(ResponseBody):
         try:
             judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge = exc.accept("EvaluationCompareParameters.judge", src_dict["judge"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationCompareParameters.judge") from None
 
@@ -179,8 +183,15 @@ class EvaluationCompareParameters(ResponseBody):
 
                 model_a = _parse_model_a(_model_a_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_a = exc.accept(
+                "EvaluationCompareParameters.model_a", src_dict["model_a"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationCompareParameters.model_a") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_a", UNSET) is not None:
+                raise field_error(exc, "EvaluationCompareParameters.model_a") from None
+            model_a = drop_none()
 
         try:
             _model_b_data = d.pop("model_b", UNSET)
@@ -204,8 +215,15 @@ class EvaluationCompareParameters(ResponseBody):
 
                 model_b = _parse_model_b(_model_b_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_b = exc.accept(
+                "EvaluationCompareParameters.model_b", src_dict["model_b"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationCompareParameters.model_b") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_b", UNSET) is not None:
+                raise field_error(exc, "EvaluationCompareParameters.model_b") from None
+            model_b = drop_none()
 
         _instance = object.__new__(cls)
         _instance.judge = judge

@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -139,19 +141,21 @@ class EvaluationCompareResults(ResponseBody):
         d = dict(src_dict)
         num_samples = d.pop("num_samples", UNSET)
         if num_samples is not UNSET and type(num_samples) is not int:
-            check_value(num_samples, int, "EvaluationCompareResults.num_samples")
+            num_samples = optional_value(
+                num_samples, int, "EvaluationCompareResults.num_samples"
+            )
 
         a_wins = d.pop("A_wins", UNSET)
         if a_wins is not UNSET and type(a_wins) is not int:
-            check_value(a_wins, int, "EvaluationCompareResults.A_wins")
+            a_wins = optional_value(a_wins, int, "EvaluationCompareResults.A_wins")
 
         b_wins = d.pop("B_wins", UNSET)
         if b_wins is not UNSET and type(b_wins) is not int:
-            check_value(b_wins, int, "EvaluationCompareResults.B_wins")
+            b_wins = optional_value(b_wins, int, "EvaluationCompareResults.B_wins")
 
         ties = d.pop("Ties", UNSET)
         if ties is not UNSET and type(ties) is not int:
-            check_value(ties, int, "EvaluationCompareResults.Ties")
+            ties = optional_value(ties, int, "EvaluationCompareResults.Ties")
 
         try:
             generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
@@ -168,10 +172,18 @@ class EvaluationCompareResults(ResponseBody):
                     f"expected a number or null, got {type(generation_fail_count).__name__} {generation_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            generation_fail_count = exc.accept(
+                "EvaluationCompareResults.generation_fail_count",
+                src_dict["generation_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationCompareResults.generation_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("generation_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationCompareResults.generation_fail_count"
+                ) from None
+            generation_fail_count = drop_none()
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -188,14 +200,24 @@ class EvaluationCompareResults(ResponseBody):
                     f"expected a number or null, got {type(judge_fail_count).__name__} {judge_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge_fail_count = exc.accept(
+                "EvaluationCompareResults.judge_fail_count",
+                src_dict["judge_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationCompareResults.judge_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("judge_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationCompareResults.judge_fail_count"
+                ) from None
+            judge_fail_count = drop_none()
 
         result_file_id = d.pop("result_file_id", UNSET)
         if result_file_id is not UNSET and type(result_file_id) is not str:
-            check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
+            result_file_id = optional_value(
+                result_file_id, str, "EvaluationCompareResults.result_file_id"
+            )
 
         _instance = object.__new__(cls)
         if num_samples is not UNSET:

@@ -12,13 +12,15 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -93,11 +95,11 @@ class EvaluationJobStatusUpdate(ResponseBody):
         d = dict(src_dict)
         status = d.pop("status", UNSET)
         if status is not UNSET and type(status) is not str:
-            check_value(status, str, "EvaluationJobStatusUpdate.status")
+            status = optional_value(status, str, "EvaluationJobStatusUpdate.status")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and type(message) is not str:
-            check_value(message, str, "EvaluationJobStatusUpdate.message")
+            message = optional_value(message, str, "EvaluationJobStatusUpdate.message")
 
         try:
             _timestamp = d.pop("timestamp", UNSET)
@@ -107,8 +109,15 @@ class EvaluationJobStatusUpdate(ResponseBody):
             else:
                 timestamp = parse_datetime(_timestamp)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            timestamp = exc.accept(
+                "EvaluationJobStatusUpdate.timestamp", src_dict["timestamp"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("timestamp", UNSET) is not None:
+                raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None
+            timestamp = drop_none()
 
         _instance = object.__new__(cls)
         if status is not UNSET:

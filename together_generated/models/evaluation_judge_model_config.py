@@ -15,11 +15,13 @@ from ..models.evaluation_judge_model_config_model_source import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -124,24 +126,30 @@ class EvaluationJudgeModelConfig(ResponseBody):
                 d.pop("model_source")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_source = exc.accept(
+                "EvaluationJudgeModelConfig.model_source", src_dict["model_source"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJudgeModelConfig.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
         if external_api_token is not UNSET and type(external_api_token) is not str:
-            check_value(
+            external_api_token = optional_value(
                 external_api_token, str, "EvaluationJudgeModelConfig.external_api_token"
             )
 
         external_base_url = d.pop("external_base_url", UNSET)
         if external_base_url is not UNSET and type(external_base_url) is not str:
-            check_value(
+            external_base_url = optional_value(
                 external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
             )
 
         num_workers = d.pop("num_workers", UNSET)
         if num_workers is not UNSET and type(num_workers) is not int:
-            check_value(num_workers, int, "EvaluationJudgeModelConfig.num_workers")
+            num_workers = optional_value(
+                num_workers, int, "EvaluationJudgeModelConfig.num_workers"
+            )
 
         _instance = object.__new__(cls)
         _instance.model = model

@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -172,8 +174,18 @@ class EvaluationScoreResults(ResponseBody):
                     _aggregated_scores
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            aggregated_scores = exc.accept(
+                "EvaluationScoreResults.aggregated_scores",
+                src_dict["aggregated_scores"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationScoreResults.aggregated_scores") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("aggregated_scores", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationScoreResults.aggregated_scores"
+                ) from None
+            aggregated_scores = drop_none()
 
         try:
             generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
@@ -190,10 +202,18 @@ class EvaluationScoreResults(ResponseBody):
                     f"expected a number or null, got {type(generation_fail_count).__name__} {generation_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            generation_fail_count = exc.accept(
+                "EvaluationScoreResults.generation_fail_count",
+                src_dict["generation_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationScoreResults.generation_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("generation_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationScoreResults.generation_fail_count"
+                ) from None
+            generation_fail_count = drop_none()
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -210,25 +230,38 @@ class EvaluationScoreResults(ResponseBody):
                     f"expected a number or null, got {type(judge_fail_count).__name__} {judge_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge_fail_count = exc.accept(
+                "EvaluationScoreResults.judge_fail_count", src_dict["judge_fail_count"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationScoreResults.judge_fail_count") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("judge_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationScoreResults.judge_fail_count"
+                ) from None
+            judge_fail_count = drop_none()
 
         invalid_score_count = d.pop("invalid_score_count", UNSET)
         if invalid_score_count is not UNSET and type(invalid_score_count) not in (
             float,
             int,
         ):
-            check_value(
+            invalid_score_count = optional_value(
                 invalid_score_count, float, "EvaluationScoreResults.invalid_score_count"
             )
 
         failed_samples = d.pop("failed_samples", UNSET)
         if failed_samples is not UNSET and type(failed_samples) not in (float, int):
-            check_value(failed_samples, float, "EvaluationScoreResults.failed_samples")
+            failed_samples = optional_value(
+                failed_samples, float, "EvaluationScoreResults.failed_samples"
+            )
 
         result_file_id = d.pop("result_file_id", UNSET)
         if result_file_id is not UNSET and type(result_file_id) is not str:
-            check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
+            result_file_id = optional_value(
+                result_file_id, str, "EvaluationScoreResults.result_file_id"
+            )
 
         _instance = object.__new__(cls)
         if aggregated_scores is not UNSET:

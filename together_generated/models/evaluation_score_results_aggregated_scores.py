@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -83,19 +83,19 @@ class EvaluationScoreResultsAggregatedScores(ResponseBody):
         d = dict(src_dict)
         mean_score = d.pop("mean_score", UNSET)
         if mean_score is not UNSET and type(mean_score) not in (float, int):
-            check_value(
+            mean_score = optional_value(
                 mean_score, float, "EvaluationScoreResultsAggregatedScores.mean_score"
             )
 
         std_score = d.pop("std_score", UNSET)
         if std_score is not UNSET and type(std_score) not in (float, int):
-            check_value(
+            std_score = optional_value(
                 std_score, float, "EvaluationScoreResultsAggregatedScores.std_score"
             )
 
         pass_percentage = d.pop("pass_percentage", UNSET)
         if pass_percentage is not UNSET and type(pass_percentage) not in (float, int):
-            check_value(
+            pass_percentage = optional_value(
                 pass_percentage,
                 float,
                 "EvaluationScoreResultsAggregatedScores.pass_percentage",

@@ -14,6 +14,7 @@ from ..models.evaluation_typed_request_type import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     closest_model,
     field_error,
     json_value,
@@ -171,6 +172,8 @@ class EvaluationTypedRequest(ResponseBody):
         try:
             type_ = check_evaluation_typed_request_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("EvaluationTypedRequest.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationTypedRequest.type") from None
 
@@ -209,6 +212,10 @@ class EvaluationTypedRequest(ResponseBody):
 
             parameters = _parse_parameters(d.pop("parameters"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            parameters = exc.accept(
+                "EvaluationTypedRequest.parameters", src_dict["parameters"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationTypedRequest.parameters") from None
 

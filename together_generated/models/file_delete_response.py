@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -74,11 +74,11 @@ class FileDeleteResponse(ResponseBody):
         d = dict(src_dict)
         id = d.pop("id", UNSET)
         if id is not UNSET and type(id) is not str:
-            check_value(id, str, "FileDeleteResponse.id")
+            id = optional_value(id, str, "FileDeleteResponse.id")
 
         deleted = d.pop("deleted", UNSET)
         if deleted is not UNSET and type(deleted) is not bool:
-            check_value(deleted, bool, "FileDeleteResponse.deleted")
+            deleted = optional_value(deleted, bool, "FileDeleteResponse.deleted")
 
         _instance = object.__new__(cls)
         if id is not UNSET:

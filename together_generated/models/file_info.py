@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -83,15 +83,15 @@ class FileInfo(ResponseBody):
         d = dict(src_dict)
         last_modified = d.pop("last_modified", UNSET)
         if last_modified is not UNSET and type(last_modified) is not str:
-            check_value(last_modified, str, "FileInfo.last_modified")
+            last_modified = optional_value(last_modified, str, "FileInfo.last_modified")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "FileInfo.name")
+            name = optional_value(name, str, "FileInfo.name")
 
         size = d.pop("size", UNSET)
         if size is not UNSET and type(size) is not int:
-            check_value(size, int, "FileInfo.size")
+            size = optional_value(size, int, "FileInfo.size")
 
         _instance = object.__new__(cls)
         if last_modified is not UNSET:

@@ -17,6 +17,7 @@ from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
 )
@@ -109,6 +110,8 @@ class FileResponse(ResponseBody):
             object_ = d.pop("object")
             if object_ != "file":
                 raise ValueError(f"object must match const 'file', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("FileResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.object") from None
 
@@ -127,6 +130,8 @@ class FileResponse(ResponseBody):
         try:
             purpose = check_file_purpose(d.pop("purpose"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            purpose = exc.accept("FileResponse.purpose", src_dict["purpose"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.purpose") from None
 
@@ -137,6 +142,8 @@ class FileResponse(ResponseBody):
         try:
             file_type = check_file_type(d.pop("FileType"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            file_type = exc.accept("FileResponse.FileType", src_dict["FileType"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.FileType") from None
 

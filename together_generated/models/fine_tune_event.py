@@ -21,8 +21,10 @@ from ..models.finetune_event_type import FinetuneEventType, check_finetune_event
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -167,6 +169,8 @@ class FineTuneEvent(ResponseBody):
                 raise ValueError(
                     f"object must match const 'fine-tune-event', got '{object_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("FineTuneEvent.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.object") from None
 
@@ -181,6 +185,8 @@ class FineTuneEvent(ResponseBody):
         try:
             type_ = check_finetune_event_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("FineTuneEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.type") from None
 
@@ -236,8 +242,13 @@ class FineTuneEvent(ResponseBody):
 
                 level = level_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            level = exc.accept("FineTuneEvent.level", src_dict["level"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FineTuneEvent.level") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("level", UNSET) is not None:
+                raise field_error(exc, "FineTuneEvent.level") from None
+            level = drop_none()
 
         _instance = object.__new__(cls)
         _instance.object_ = object_

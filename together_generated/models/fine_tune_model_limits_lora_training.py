@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
@@ -111,6 +112,11 @@ class FineTuneModelLimitsLoraTraining(ResponseBody):
             if not isinstance(target_modules, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(target_modules).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            target_modules = exc.accept(
+                "FineTuneModelLimitsLoraTraining.target_modules",
+                src_dict["target_modules"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "FineTuneModelLimitsLoraTraining.target_modules"

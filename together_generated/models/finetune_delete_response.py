@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -57,7 +57,7 @@ class FinetuneDeleteResponse(ResponseBody):
         d = dict(src_dict)
         message = d.pop("message", UNSET)
         if message is not UNSET and type(message) is not str:
-            check_value(message, str, "FinetuneDeleteResponse.message")
+            message = optional_value(message, str, "FinetuneDeleteResponse.message")
 
         _instance = object.__new__(cls)
         if message is not UNSET:

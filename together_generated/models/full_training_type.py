@@ -14,6 +14,7 @@ from ..models.full_training_type_type import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
 )
 
@@ -53,6 +54,8 @@ class FullTrainingType(ResponseBody):
         try:
             type_ = check_full_training_type_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("FullTrainingType.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FullTrainingType.type") from None
 

@@ -15,8 +15,10 @@ from ..models.get_evaluation_job_status_and_results_response_200_status import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -212,10 +214,17 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept(
+                "GetEvaluationJobStatusAndResultsResponse200.status", src_dict["status"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "GetEvaluationJobStatusAndResultsResponse200.status"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status", UNSET) is not None:
+                raise field_error(
+                    exc, "GetEvaluationJobStatusAndResultsResponse200.status"
+                ) from None
+            status = drop_none()
 
         try:
             _results_data = d.pop("results", UNSET)
@@ -263,10 +272,18 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
 
                 results = _parse_results(_results_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            results = exc.accept(
+                "GetEvaluationJobStatusAndResultsResponse200.results",
+                src_dict["results"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "GetEvaluationJobStatusAndResultsResponse200.results"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("results", UNSET) is not None:
+                raise field_error(
+                    exc, "GetEvaluationJobStatusAndResultsResponse200.results"
+                ) from None
+            results = drop_none()
 
         _instance = object.__new__(cls)
         if status is not UNSET:

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     Unset,
     field_error,
     json_value,
@@ -57,6 +58,10 @@ class GetFineTunesModelsSupportedResponse200(ResponseBody):
             if not isinstance(models, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(models).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            models = exc.accept(
+                "GetFineTunesModelsSupportedResponse200.models", src_dict["models"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "GetFineTunesModelsSupportedResponse200.models"

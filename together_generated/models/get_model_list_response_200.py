@@ -11,7 +11,9 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -67,8 +69,15 @@ class GetModelListResponse200(ResponseBody):
             if not isinstance(model_list, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(model_list).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_list = exc.accept(
+                "GetModelListResponse200.model_list", src_dict["model_list"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GetModelListResponse200.model_list") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_list", UNSET) is not None:
+                raise field_error(exc, "GetModelListResponse200.model_list") from None
+            model_list = drop_none()
 
         _instance = object.__new__(cls)
         if model_list is not UNSET:

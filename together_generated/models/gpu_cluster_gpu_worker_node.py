@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -149,12 +151,18 @@ class GPUClusterGPUWorkerNode(ResponseBody):
             if not isinstance(networks, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(networks).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            networks = exc.accept(
+                "GPUClusterGPUWorkerNode.networks", src_dict["networks"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterGPUWorkerNode.networks") from None
 
         instance_id = d.pop("instance_id", UNSET)
         if instance_id is not UNSET and type(instance_id) is not str:
-            check_value(instance_id, str, "GPUClusterGPUWorkerNode.instance_id")
+            instance_id = optional_value(
+                instance_id, str, "GPUClusterGPUWorkerNode.instance_id"
+            )
 
         _instance = object.__new__(cls)
         _instance.node_id = node_id

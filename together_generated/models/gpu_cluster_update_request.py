@@ -16,13 +16,15 @@ from ..models.gpu_cluster_update_request_cluster_type import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -113,12 +115,19 @@ class GPUClusterUpdateRequest(ResponseBody):
                     _cluster_type
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            cluster_type = exc.accept(
+                "GPUClusterUpdateRequest.cluster_type", src_dict["cluster_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("cluster_type", UNSET) is not None:
+                raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
+            cluster_type = drop_none()
 
         num_gpus = d.pop("num_gpus", UNSET)
         if num_gpus is not UNSET and type(num_gpus) is not int:
-            check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
+            num_gpus = optional_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
@@ -128,10 +137,18 @@ class GPUClusterUpdateRequest(ResponseBody):
             else:
                 reservation_end_time = parse_datetime(_reservation_end_time)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reservation_end_time = exc.accept(
+                "GPUClusterUpdateRequest.reservation_end_time",
+                src_dict["reservation_end_time"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "GPUClusterUpdateRequest.reservation_end_time"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reservation_end_time", UNSET) is not None:
+                raise field_error(
+                    exc, "GPUClusterUpdateRequest.reservation_end_time"
+                ) from None
+            reservation_end_time = drop_none()
 
         _instance = object.__new__(cls)
         if cluster_type is not UNSET:

@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -74,13 +74,15 @@ class GPUClustersSharedVolumeUpdateRequest(ResponseBody):
         d = dict(src_dict)
         volume_id = d.pop("volume_id", UNSET)
         if volume_id is not UNSET and type(volume_id) is not str:
-            check_value(
+            volume_id = optional_value(
                 volume_id, str, "GPUClustersSharedVolumeUpdateRequest.volume_id"
             )
 
         size_tib = d.pop("size_tib", UNSET)
         if size_tib is not UNSET and type(size_tib) is not int:
-            check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
+            size_tib = optional_value(
+                size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib"
+            )
 
         _instance = object.__new__(cls)
         if volume_id is not UNSET:

@@ -17,8 +17,10 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -153,6 +155,8 @@ class HardwareWithStatus(ResponseBody):
             object_ = d.pop("object")
             if object_ != "hardware":
                 raise ValueError(f"object must match const 'hardware', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("HardwareWithStatus.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.object") from None
 
@@ -163,18 +167,26 @@ class HardwareWithStatus(ResponseBody):
         try:
             pricing = EndpointPricing.from_dict(d.pop("pricing"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            pricing = exc.accept("HardwareWithStatus.pricing", src_dict["pricing"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.pricing") from None
 
         try:
             specs = HardwareSpec.from_dict(d.pop("specs"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            specs = exc.accept("HardwareWithStatus.specs", src_dict["specs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.specs") from None
 
         try:
             updated_at = parse_datetime(d.pop("updated_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept(
+                "HardwareWithStatus.updated_at", src_dict["updated_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.updated_at") from None
 
@@ -186,8 +198,15 @@ class HardwareWithStatus(ResponseBody):
             else:
                 availability = HardwareAvailability.from_dict(_availability)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            availability = exc.accept(
+                "HardwareWithStatus.availability", src_dict["availability"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "HardwareWithStatus.availability") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("availability", UNSET) is not None:
+                raise field_error(exc, "HardwareWithStatus.availability") from None
+            availability = drop_none()
 
         _instance = object.__new__(cls)
         _instance.object_ = object_

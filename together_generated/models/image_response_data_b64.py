@@ -14,6 +14,7 @@ from ..models.image_response_data_b64_type import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
 )
@@ -78,6 +79,8 @@ class ImageResponseDataB64(ResponseBody):
         try:
             type_ = check_image_response_data_b64_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("ImageResponseDataB64.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponseDataB64.type") from None
 

@@ -14,6 +14,7 @@ from ..models.image_response_data_url_type import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
 )
@@ -78,6 +79,8 @@ class ImageResponseDataUrl(ResponseBody):
         try:
             type_ = check_image_response_data_url_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("ImageResponseDataUrl.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponseDataUrl.type") from None
 

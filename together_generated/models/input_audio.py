@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.input_audio_type import InputAudioType, check_input_audio_type
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
 )
@@ -89,6 +90,8 @@ class InputAudio(ResponseBody):
         try:
             type_ = check_input_audio_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("InputAudio.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InputAudio.type") from None
 
@@ -97,6 +100,8 @@ class InputAudio(ResponseBody):
                 d.pop("input_audio")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            input_audio = exc.accept("InputAudio.input_audio", src_dict["input_audio"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InputAudio.input_audio") from None
 

@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -83,15 +83,21 @@ class JobInfoSuccessResponseArgs(ResponseBody):
         d = dict(src_dict)
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "JobInfoSuccessResponseArgs.description")
+            description = optional_value(
+                description, str, "JobInfoSuccessResponseArgs.description"
+            )
 
         model_name = d.pop("modelName", UNSET)
         if model_name is not UNSET and type(model_name) is not str:
-            check_value(model_name, str, "JobInfoSuccessResponseArgs.modelName")
+            model_name = optional_value(
+                model_name, str, "JobInfoSuccessResponseArgs.modelName"
+            )
 
         model_source = d.pop("modelSource", UNSET)
         if model_source is not UNSET and type(model_source) is not str:
-            check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
+            model_source = optional_value(
+                model_source, str, "JobInfoSuccessResponseArgs.modelSource"
+            )
 
         _instance = object.__new__(cls)
         if description is not UNSET:

@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -111,27 +111,27 @@ class KubernetesEvent(ResponseBody):
         d = dict(src_dict)
         action = d.pop("action", UNSET)
         if action is not UNSET and type(action) is not str:
-            check_value(action, str, "KubernetesEvent.action")
+            action = optional_value(action, str, "KubernetesEvent.action")
 
         count = d.pop("count", UNSET)
         if count is not UNSET and type(count) is not int:
-            check_value(count, int, "KubernetesEvent.count")
+            count = optional_value(count, int, "KubernetesEvent.count")
 
         first_seen = d.pop("first_seen", UNSET)
         if first_seen is not UNSET and type(first_seen) is not str:
-            check_value(first_seen, str, "KubernetesEvent.first_seen")
+            first_seen = optional_value(first_seen, str, "KubernetesEvent.first_seen")
 
         last_seen = d.pop("last_seen", UNSET)
         if last_seen is not UNSET and type(last_seen) is not str:
-            check_value(last_seen, str, "KubernetesEvent.last_seen")
+            last_seen = optional_value(last_seen, str, "KubernetesEvent.last_seen")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and type(message) is not str:
-            check_value(message, str, "KubernetesEvent.message")
+            message = optional_value(message, str, "KubernetesEvent.message")
 
         reason = d.pop("reason", UNSET)
         if reason is not UNSET and type(reason) is not str:
-            check_value(reason, str, "KubernetesEvent.reason")
+            reason = optional_value(reason, str, "KubernetesEvent.reason")
 
         _instance = object.__new__(cls)
         if action is not UNSET:

@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -57,7 +57,9 @@ class LinearLRSchedulerArgs(ResponseBody):
         d = dict(src_dict)
         min_lr_ratio = d.pop("min_lr_ratio", UNSET)
         if min_lr_ratio is not UNSET and type(min_lr_ratio) not in (float, int):
-            check_value(min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio")
+            min_lr_ratio = optional_value(
+                min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio"
+            )
 
         _instance = object.__new__(cls)
         if min_lr_ratio is not UNSET:

@@ -15,6 +15,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
 )
@@ -95,6 +96,8 @@ class ListHardwareResponse200(ResponseBody):
             object_ = d.pop("object")
             if object_ != "list":
                 raise ValueError(f"object must match const 'list', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("ListHardwareResponse200.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListHardwareResponse200.object") from None
 
@@ -107,10 +110,16 @@ class ListHardwareResponse200(ResponseBody):
                 try:
                     data_item = HardwareWithStatus.from_dict(data_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    data_item = exc.accept("data[]", data_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 data.append(data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("ListHardwareResponse200.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListHardwareResponse200.data") from None
 

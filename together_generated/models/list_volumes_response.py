@@ -16,7 +16,9 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -120,19 +122,33 @@ class ListVolumesResponse(ResponseBody):
                     try:
                         data_item = VolumeResponseItem.from_dict(data_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        data_item = exc.accept("data[]", data_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     data.append(data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("ListVolumesResponse.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ListVolumesResponse.data") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("data", UNSET) is not None:
+                raise field_error(exc, "ListVolumesResponse.data") from None
+            data = drop_none()
 
         try:
             object_ = d.pop("object", UNSET)
             if object_ != "list" and not isinstance(object_, Unset):
                 raise ValueError(f"object must match const 'list', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("ListVolumesResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ListVolumesResponse.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "ListVolumesResponse.object") from None
+            object_ = drop_none()
 
         _instance = object.__new__(cls)
         if data is not UNSET:

@@ -15,11 +15,13 @@ from ..models.lo_ra_training_type_type import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -103,6 +105,8 @@ class LoRATrainingType(ResponseBody):
         try:
             type_ = check_lo_ra_training_type_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("LoRATrainingType.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LoRATrainingType.type") from None
 
@@ -116,14 +120,16 @@ class LoRATrainingType(ResponseBody):
 
         lora_dropout = d.pop("lora_dropout", UNSET)
         if lora_dropout is not UNSET and type(lora_dropout) not in (float, int):
-            check_value(lora_dropout, float, "LoRATrainingType.lora_dropout")
+            lora_dropout = optional_value(
+                lora_dropout, float, "LoRATrainingType.lora_dropout"
+            )
 
         lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
         if (
             lora_trainable_modules is not UNSET
             and type(lora_trainable_modules) is not str
         ):
-            check_value(
+            lora_trainable_modules = optional_value(
                 lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"
             )
 

@@ -11,7 +11,9 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -140,24 +142,41 @@ class LogprobsPart(ResponseBody):
             if not isinstance(token_ids, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(token_ids).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            token_ids = exc.accept("LogprobsPart.token_ids", src_dict["token_ids"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LogprobsPart.token_ids") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("token_ids", UNSET) is not None:
+                raise field_error(exc, "LogprobsPart.token_ids") from None
+            token_ids = drop_none()
 
         try:
             tokens = cast(list[str], d.pop("tokens", UNSET))
             if not isinstance(tokens, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(tokens).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tokens = exc.accept("LogprobsPart.tokens", src_dict["tokens"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LogprobsPart.tokens") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tokens", UNSET) is not None:
+                raise field_error(exc, "LogprobsPart.tokens") from None
+            tokens = drop_none()
 
         try:
             token_logprobs = cast(list[float], d.pop("token_logprobs", UNSET))
             if not isinstance(token_logprobs, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(token_logprobs).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            token_logprobs = exc.accept(
+                "LogprobsPart.token_logprobs", src_dict["token_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LogprobsPart.token_logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("token_logprobs", UNSET) is not None:
+                raise field_error(exc, "LogprobsPart.token_logprobs") from None
+            token_logprobs = drop_none()
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -167,8 +186,15 @@ class LogprobsPart(ResponseBody):
             else:
                 top_logprobs = TopLogprobs.from_dict(_top_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            top_logprobs = exc.accept(
+                "LogprobsPart.top_logprobs", src_dict["top_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LogprobsPart.top_logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("top_logprobs", UNSET) is not None:
+                raise field_error(exc, "LogprobsPart.top_logprobs") from None
+            top_logprobs = drop_none()
 
         _instance = object.__new__(cls)
         if token_ids is not UNSET:

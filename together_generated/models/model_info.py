@@ -17,12 +17,15 @@ from ..models.model_info_type import ModelInfoType, check_model_info_type
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -177,6 +180,8 @@ class ModelInfo(ResponseBody):
             object_ = d.pop("object")
             if object_ != "model":
                 raise ValueError(f"object must match const 'model', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("ModelInfo.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.object") from None
 
@@ -187,28 +192,32 @@ class ModelInfo(ResponseBody):
         try:
             type_ = check_model_info_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("ModelInfo.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.type") from None
 
         display_name = d.pop("display_name", UNSET)
         if display_name is not UNSET and type(display_name) is not str:
-            check_value(display_name, str, "ModelInfo.display_name")
+            display_name = optional_value(display_name, str, "ModelInfo.display_name")
 
         organization = d.pop("organization", UNSET)
         if organization is not UNSET and type(organization) is not str:
-            check_value(organization, str, "ModelInfo.organization")
+            organization = optional_value(organization, str, "ModelInfo.organization")
 
         link = d.pop("link", UNSET)
         if link is not UNSET and type(link) is not str:
-            check_value(link, str, "ModelInfo.link")
+            link = optional_value(link, str, "ModelInfo.link")
 
         license_ = d.pop("license", UNSET)
         if license_ is not UNSET and type(license_) is not str:
-            check_value(license_, str, "ModelInfo.license")
+            license_ = optional_value(license_, str, "ModelInfo.license")
 
         context_length = d.pop("context_length", UNSET)
         if context_length is not UNSET and type(context_length) is not int:
-            check_value(context_length, int, "ModelInfo.context_length")
+            context_length = optional_value(
+                context_length, int, "ModelInfo.context_length"
+            )
 
         try:
             _pricing = d.pop("pricing", UNSET)
@@ -218,8 +227,13 @@ class ModelInfo(ResponseBody):
             else:
                 pricing = Pricing.from_dict(_pricing)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            pricing = exc.accept("ModelInfo.pricing", src_dict["pricing"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ModelInfo.pricing") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("pricing", UNSET) is not None:
+                raise field_error(exc, "ModelInfo.pricing") from None
+            pricing = drop_none()
 
         _instance = object.__new__(cls)
         _instance.id = id

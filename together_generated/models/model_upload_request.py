@@ -15,11 +15,14 @@ from ..models.model_upload_request_model_type import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -143,24 +146,37 @@ class ModelUploadRequest(ResponseBody):
             else:
                 model_type = check_model_upload_request_model_type(_model_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_type = exc.accept(
+                "ModelUploadRequest.model_type", src_dict["model_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ModelUploadRequest.model_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_type", UNSET) is not None:
+                raise field_error(exc, "ModelUploadRequest.model_type") from None
+            model_type = drop_none()
 
         hf_token = d.pop("hf_token", UNSET)
         if hf_token is not UNSET and type(hf_token) is not str:
-            check_value(hf_token, str, "ModelUploadRequest.hf_token")
+            hf_token = optional_value(hf_token, str, "ModelUploadRequest.hf_token")
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "ModelUploadRequest.description")
+            description = optional_value(
+                description, str, "ModelUploadRequest.description"
+            )
 
         base_model = d.pop("base_model", UNSET)
         if base_model is not UNSET and type(base_model) is not str:
-            check_value(base_model, str, "ModelUploadRequest.base_model")
+            base_model = optional_value(
+                base_model, str, "ModelUploadRequest.base_model"
+            )
 
         lora_model = d.pop("lora_model", UNSET)
         if lora_model is not UNSET and type(lora_model) is not str:
-            check_value(lora_model, str, "ModelUploadRequest.lora_model")
+            lora_model = optional_value(
+                lora_model, str, "ModelUploadRequest.lora_model"
+            )
 
         _instance = object.__new__(cls)
         _instance.model_name = model_name

@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -58,7 +58,9 @@ class MultimodalParams(ResponseBody):
         d = dict(src_dict)
         train_vision = d.pop("train_vision", UNSET)
         if train_vision is not UNSET and type(train_vision) is not bool:
-            check_value(train_vision, bool, "MultimodalParams.train_vision")
+            train_vision = optional_value(
+                train_vision, bool, "MultimodalParams.train_vision"
+            )
 
         _instance = object.__new__(cls)
         if train_vision is not UNSET:

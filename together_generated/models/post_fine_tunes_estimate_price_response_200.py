@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -112,7 +112,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
             float,
             int,
         ):
-            check_value(
+            estimated_total_price = optional_value(
                 estimated_total_price,
                 float,
                 "PostFineTunesEstimatePriceResponse200.estimated_total_price",
@@ -120,7 +120,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
 
         allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
         if allowed_to_proceed is not UNSET and type(allowed_to_proceed) is not bool:
-            check_value(
+            allowed_to_proceed = optional_value(
                 allowed_to_proceed,
                 bool,
                 "PostFineTunesEstimatePriceResponse200.allowed_to_proceed",
@@ -128,7 +128,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
 
         user_limit = d.pop("user_limit", UNSET)
         if user_limit is not UNSET and type(user_limit) not in (float, int):
-            check_value(
+            user_limit = optional_value(
                 user_limit, float, "PostFineTunesEstimatePriceResponse200.user_limit"
             )
 
@@ -136,7 +136,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
         if estimated_train_token_count is not UNSET and type(
             estimated_train_token_count
         ) not in (float, int):
-            check_value(
+            estimated_train_token_count = optional_value(
                 estimated_train_token_count,
                 float,
                 "PostFineTunesEstimatePriceResponse200.estimated_train_token_count",
@@ -146,7 +146,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
         if estimated_eval_token_count is not UNSET and type(
             estimated_eval_token_count
         ) not in (float, int):
-            check_value(
+            estimated_eval_token_count = optional_value(
                 estimated_eval_token_count,
                 float,
                 "PostFineTunesEstimatePriceResponse200.estimated_eval_token_count",

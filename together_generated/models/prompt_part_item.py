@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -102,7 +104,7 @@ class PromptPartItem(ResponseBody):
         d = dict(src_dict)
         text = d.pop("text", UNSET)
         if text is not UNSET and type(text) is not str:
-            check_value(text, str, "PromptPartItem.text")
+            text = optional_value(text, str, "PromptPartItem.text")
 
         try:
             _logprobs = d.pop("logprobs", UNSET)
@@ -112,8 +114,13 @@ class PromptPartItem(ResponseBody):
             else:
                 logprobs = LogprobsPart.from_dict(_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept("PromptPartItem.logprobs", src_dict["logprobs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PromptPartItem.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(exc, "PromptPartItem.logprobs") from None
+            logprobs = drop_none()
 
         _instance = object.__new__(cls)
         if text is not UNSET:

@@ -15,11 +15,13 @@ from ..models.queue_autoscaling_config_metric import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -100,16 +102,21 @@ class QueueAutoscalingConfig(ResponseBody):
             else:
                 metric = check_queue_autoscaling_config_metric(_metric)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            metric = exc.accept("QueueAutoscalingConfig.metric", src_dict["metric"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueAutoscalingConfig.metric") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("metric", UNSET) is not None:
+                raise field_error(exc, "QueueAutoscalingConfig.metric") from None
+            metric = drop_none()
 
         model = d.pop("model", UNSET)
         if model is not UNSET and type(model) is not str:
-            check_value(model, str, "QueueAutoscalingConfig.model")
+            model = optional_value(model, str, "QueueAutoscalingConfig.model")
 
         target = d.pop("target", UNSET)
         if target is not UNSET and type(target) not in (float, int):
-            check_value(target, float, "QueueAutoscalingConfig.target")
+            target = optional_value(target, float, "QueueAutoscalingConfig.target")
 
         _instance = object.__new__(cls)
         if metric is not UNSET:

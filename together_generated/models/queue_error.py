@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -92,19 +92,19 @@ class QueueError(ResponseBody):
         d = dict(src_dict)
         code = d.pop("code", UNSET)
         if code is not UNSET and type(code) is not str:
-            check_value(code, str, "QueueError.code")
+            code = optional_value(code, str, "QueueError.code")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and type(message) is not str:
-            check_value(message, str, "QueueError.message")
+            message = optional_value(message, str, "QueueError.message")
 
         param = d.pop("param", UNSET)
         if param is not UNSET and type(param) is not str:
-            check_value(param, str, "QueueError.param")
+            param = optional_value(param, str, "QueueError.param")
 
         type_ = d.pop("type", UNSET)
         if type_ is not UNSET and type(type_) is not str:
-            check_value(type_, str, "QueueError.type")
+            type_ = optional_value(type_, str, "QueueError.type")
 
         _instance = object.__new__(cls)
         if code is not UNSET:

@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -108,12 +110,17 @@ class QueueJobResponse(ResponseBody):
             else:
                 error = QueueError.from_dict(_error)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("QueueJobResponse.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobResponse.error") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("error", UNSET) is not None:
+                raise field_error(exc, "QueueJobResponse.error") from None
+            error = drop_none()
 
         request_id = d.pop("requestId", UNSET)
         if request_id is not UNSET and type(request_id) is not str:
-            check_value(request_id, str, "QueueJobResponse.requestId")
+            request_id = optional_value(request_id, str, "QueueJobResponse.requestId")
 
         _instance = object.__new__(cls)
         if error is not UNSET:

@@ -16,13 +16,16 @@ from ..models.queue_job_status_response_status import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -259,6 +262,8 @@ class QueueJobStatusResponse(ResponseBody):
         try:
             status = check_queue_job_status_response_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("QueueJobStatusResponse.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobStatusResponse.status") from None
 
@@ -270,8 +275,15 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 claimed_at = parse_datetime(_claimed_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            claimed_at = exc.accept(
+                "QueueJobStatusResponse.claimed_at", src_dict["claimed_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.claimed_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("claimed_at", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.claimed_at") from None
+            claimed_at = drop_none()
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -281,8 +293,15 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 created_at = parse_datetime(_created_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "QueueJobStatusResponse.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.created_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("created_at", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.created_at") from None
+            created_at = drop_none()
 
         try:
             _done_at = d.pop("done_at", UNSET)
@@ -292,8 +311,13 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 done_at = parse_datetime(_done_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            done_at = exc.accept("QueueJobStatusResponse.done_at", src_dict["done_at"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.done_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("done_at", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.done_at") from None
+            done_at = drop_none()
 
         try:
             _info = d.pop("info", UNSET)
@@ -303,8 +327,13 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 info = QueueJobStatusResponseInfo.from_dict(_info)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            info = exc.accept("QueueJobStatusResponse.info", src_dict["info"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.info") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("info", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.info") from None
+            info = drop_none()
 
         try:
             _inputs = d.pop("inputs", UNSET)
@@ -314,8 +343,13 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 inputs = QueueJobStatusResponseInputs.from_dict(_inputs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            inputs = exc.accept("QueueJobStatusResponse.inputs", src_dict["inputs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.inputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("inputs", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.inputs") from None
+            inputs = drop_none()
 
         try:
             _outputs = d.pop("outputs", UNSET)
@@ -325,24 +359,36 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 outputs = QueueJobStatusResponseOutputs.from_dict(_outputs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            outputs = exc.accept("QueueJobStatusResponse.outputs", src_dict["outputs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.outputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("outputs", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.outputs") from None
+            outputs = drop_none()
 
         priority = d.pop("priority", UNSET)
         if priority is not UNSET and type(priority) is not int:
-            check_value(priority, int, "QueueJobStatusResponse.priority")
+            priority = optional_value(priority, int, "QueueJobStatusResponse.priority")
 
         retries = d.pop("retries", UNSET)
         if retries is not UNSET and type(retries) is not int:
-            check_value(retries, int, "QueueJobStatusResponse.retries")
+            retries = optional_value(retries, int, "QueueJobStatusResponse.retries")
 
         try:
             warnings = cast(list[str], d.pop("warnings", UNSET))
             if not isinstance(warnings, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(warnings).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            warnings = exc.accept(
+                "QueueJobStatusResponse.warnings", src_dict["warnings"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.warnings") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("warnings", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.warnings") from None
+            warnings = drop_none()
 
         _instance = object.__new__(cls)
         _instance.model = model

@@ -16,11 +16,13 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -100,6 +102,8 @@ class RealtimeAudioOutputDeltaEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'conversation.item.audio_output.delta', got '{type_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("RealtimeAudioOutputDeltaEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeAudioOutputDeltaEvent.type") from None
 
@@ -109,11 +113,15 @@ class RealtimeAudioOutputDeltaEvent(ResponseBody):
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and type(event_id) is not str:
-            check_value(event_id, str, "RealtimeAudioOutputDeltaEvent.event_id")
+            event_id = optional_value(
+                event_id, str, "RealtimeAudioOutputDeltaEvent.event_id"
+            )
 
         item_id = d.pop("item_id", UNSET)
         if item_id is not UNSET and type(item_id) is not str:
-            check_value(item_id, str, "RealtimeAudioOutputDeltaEvent.item_id")
+            item_id = optional_value(
+                item_id, str, "RealtimeAudioOutputDeltaEvent.item_id"
+            )
 
         _instance = object.__new__(cls)
         _instance.type_ = type_

@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -109,11 +111,11 @@ class RealtimeError(ResponseBody):
         d = dict(src_dict)
         message = d.pop("message", UNSET)
         if message is not UNSET and type(message) is not str:
-            check_value(message, str, "RealtimeError.message")
+            message = optional_value(message, str, "RealtimeError.message")
 
         type_ = d.pop("type", UNSET)
         if type_ is not UNSET and type(type_) is not str:
-            check_value(type_, str, "RealtimeError.type")
+            type_ = optional_value(type_, str, "RealtimeError.type")
 
         try:
             param: None | str = d.pop("param", UNSET)
@@ -127,8 +129,13 @@ class RealtimeError(ResponseBody):
                     f"expected a string or null, got {type(param).__name__} {param!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            param = exc.accept("RealtimeError.param", src_dict["param"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RealtimeError.param") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("param", UNSET) is not None:
+                raise field_error(exc, "RealtimeError.param") from None
+            param = drop_none()
 
         try:
             code: None | str = d.pop("code", UNSET)
@@ -142,8 +149,13 @@ class RealtimeError(ResponseBody):
                     f"expected a string or null, got {type(code).__name__} {code!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            code = exc.accept("RealtimeError.code", src_dict["code"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RealtimeError.code") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("code", UNSET) is not None:
+                raise field_error(exc, "RealtimeError.code") from None
+            code = drop_none()
 
         _instance = object.__new__(cls)
         if message is not UNSET:

@@ -15,6 +15,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
 )
@@ -69,6 +70,10 @@ class RealtimeInputTextBufferAppendEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'input_text_buffer.append', got '{type_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept(
+                "RealtimeInputTextBufferAppendEvent.type", src_dict["type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeInputTextBufferAppendEvent.type") from None
 

@@ -15,6 +15,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
 )
 
@@ -58,6 +59,10 @@ class RealtimeInputTextBufferCommitEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'input_text_buffer.commit', got '{type_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept(
+                "RealtimeInputTextBufferCommitEvent.type", src_dict["type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeInputTextBufferCommitEvent.type") from None
 

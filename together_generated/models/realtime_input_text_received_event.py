@@ -16,11 +16,12 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -94,16 +95,20 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'conversation.item.input_text.received', got '{type_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("RealtimeInputTextReceivedEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeInputTextReceivedEvent.type") from None
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and type(event_id) is not str:
-            check_value(event_id, str, "RealtimeInputTextReceivedEvent.event_id")
+            event_id = optional_value(
+                event_id, str, "RealtimeInputTextReceivedEvent.event_id"
+            )
 
         text = d.pop("text", UNSET)
         if text is not UNSET and type(text) is not str:
-            check_value(text, str, "RealtimeInputTextReceivedEvent.text")
+            text = optional_value(text, str, "RealtimeInputTextReceivedEvent.text")
 
         _instance = object.__new__(cls)
         _instance.type_ = type_

@@ -15,6 +15,7 @@ from ..types import (
     check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -76,7 +77,7 @@ class RealtimeServerEvent(ResponseBody):
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and type(event_id) is not str:
-            check_value(event_id, str, "RealtimeServerEvent.event_id")
+            event_id = optional_value(event_id, str, "RealtimeServerEvent.event_id")
 
         _instance = object.__new__(cls)
         _instance.type_ = type_

@@ -16,11 +16,13 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -100,6 +102,10 @@ class RealtimeTranscriptionCompletedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'conversation.item.input_audio_transcription.completed', got '{type_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept(
+                "RealtimeTranscriptionCompletedEvent.type", src_dict["type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTranscriptionCompletedEvent.type") from None
 
@@ -111,11 +117,15 @@ class RealtimeTranscriptionCompletedEvent(ResponseBody):
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and type(event_id) is not str:
-            check_value(event_id, str, "RealtimeTranscriptionCompletedEvent.event_id")
+            event_id = optional_value(
+                event_id, str, "RealtimeTranscriptionCompletedEvent.event_id"
+            )
 
         item_id = d.pop("item_id", UNSET)
         if item_id is not UNSET and type(item_id) is not str:
-            check_value(item_id, str, "RealtimeTranscriptionCompletedEvent.item_id")
+            item_id = optional_value(
+                item_id, str, "RealtimeTranscriptionCompletedEvent.item_id"
+            )
 
         _instance = object.__new__(cls)
         _instance.type_ = type_

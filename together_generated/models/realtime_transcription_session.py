@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -101,23 +103,34 @@ class RealtimeTranscriptionSession(ResponseBody):
         d = dict(src_dict)
         id = d.pop("id", UNSET)
         if id is not UNSET and type(id) is not str:
-            check_value(id, str, "RealtimeTranscriptionSession.id")
+            id = optional_value(id, str, "RealtimeTranscriptionSession.id")
 
         object_ = d.pop("object", UNSET)
         if object_ is not UNSET and type(object_) is not str:
-            check_value(object_, str, "RealtimeTranscriptionSession.object")
+            object_ = optional_value(
+                object_, str, "RealtimeTranscriptionSession.object"
+            )
 
         try:
             modalities = cast(list[str], d.pop("modalities", UNSET))
             if not isinstance(modalities, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(modalities).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            modalities = exc.accept(
+                "RealtimeTranscriptionSession.modalities", src_dict["modalities"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RealtimeTranscriptionSession.modalities") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("modalities", UNSET) is not None:
+                raise field_error(
+                    exc, "RealtimeTranscriptionSession.modalities"
+                ) from None
+            modalities = drop_none()
 
         model = d.pop("model", UNSET)
         if model is not UNSET and type(model) is not str:
-            check_value(model, str, "RealtimeTranscriptionSession.model")
+            model = optional_value(model, str, "RealtimeTranscriptionSession.model")
 
         _instance = object.__new__(cls)
         if id is not UNSET:

@@ -16,12 +16,13 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -114,6 +115,10 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'session.created', got '{type_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept(
+                "RealtimeTranscriptionSessionCreatedEvent.type", src_dict["type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "RealtimeTranscriptionSessionCreatedEvent.type"
@@ -122,6 +127,10 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
         try:
             session = RealtimeTranscriptionSession.from_dict(d.pop("session"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            session = exc.accept(
+                "RealtimeTranscriptionSessionCreatedEvent.session", src_dict["session"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "RealtimeTranscriptionSessionCreatedEvent.session"
@@ -129,7 +138,7 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and type(event_id) is not str:
-            check_value(
+            event_id = optional_value(
                 event_id, str, "RealtimeTranscriptionSessionCreatedEvent.event_id"
             )
 

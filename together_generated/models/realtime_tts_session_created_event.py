@@ -16,12 +16,13 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -112,18 +113,26 @@ class RealtimeTtsSessionCreatedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'session.created', got '{type_}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("RealtimeTtsSessionCreatedEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsSessionCreatedEvent.type") from None
 
         try:
             session = RealtimeTtsSession.from_dict(d.pop("session"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            session = exc.accept(
+                "RealtimeTtsSessionCreatedEvent.session", src_dict["session"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsSessionCreatedEvent.session") from None
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and type(event_id) is not str:
-            check_value(event_id, str, "RealtimeTtsSessionCreatedEvent.event_id")
+            event_id = optional_value(
+                event_id, str, "RealtimeTtsSessionCreatedEvent.event_id"
+            )
 
         _instance = object.__new__(cls)
         _instance.type_ = type_

@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -75,11 +75,11 @@ class RealtimeTtsSessionUpdate(ResponseBody):
         d = dict(src_dict)
         voice = d.pop("voice", UNSET)
         if voice is not UNSET and type(voice) is not str:
-            check_value(voice, str, "RealtimeTtsSessionUpdate.voice")
+            voice = optional_value(voice, str, "RealtimeTtsSessionUpdate.voice")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and type(model) is not str:
-            check_value(model, str, "RealtimeTtsSessionUpdate.model")
+            model = optional_value(model, str, "RealtimeTtsSessionUpdate.model")
 
         _instance = object.__new__(cls)
         if voice is not UNSET:

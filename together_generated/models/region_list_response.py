@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
 )
@@ -89,10 +90,16 @@ class RegionListResponse(ResponseBody):
                         regions_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    regions_item = exc.accept("regions[]", regions_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 regions.append(regions_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            regions = exc.accept("RegionListResponse.regions", src_dict["regions"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RegionListResponse.regions") from None
 

@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -155,22 +155,26 @@ class ReplicaEvent(ResponseBody):
         d = dict(src_dict)
         image = d.pop("image", UNSET)
         if image is not UNSET and type(image) is not str:
-            check_value(image, str, "ReplicaEvent.image")
+            image = optional_value(image, str, "ReplicaEvent.image")
 
         replica_ready_since = d.pop("replica_ready_since", UNSET)
         if replica_ready_since is not UNSET and type(replica_ready_since) is not str:
-            check_value(replica_ready_since, str, "ReplicaEvent.replica_ready_since")
+            replica_ready_since = optional_value(
+                replica_ready_since, str, "ReplicaEvent.replica_ready_since"
+            )
 
         replica_status = d.pop("replica_status", UNSET)
         if replica_status is not UNSET and type(replica_status) is not str:
-            check_value(replica_status, str, "ReplicaEvent.replica_status")
+            replica_status = optional_value(
+                replica_status, str, "ReplicaEvent.replica_status"
+            )
 
         replica_status_message = d.pop("replica_status_message", UNSET)
         if (
             replica_status_message is not UNSET
             and type(replica_status_message) is not str
         ):
-            check_value(
+            replica_status_message = optional_value(
                 replica_status_message, str, "ReplicaEvent.replica_status_message"
             )
 
@@ -179,20 +183,20 @@ class ReplicaEvent(ResponseBody):
             replica_status_reason is not UNSET
             and type(replica_status_reason) is not str
         ):
-            check_value(
+            replica_status_reason = optional_value(
                 replica_status_reason, str, "ReplicaEvent.replica_status_reason"
             )
 
         revision_id = d.pop("revision_id", UNSET)
         if revision_id is not UNSET and type(revision_id) is not str:
-            check_value(revision_id, str, "ReplicaEvent.revision_id")
+            revision_id = optional_value(revision_id, str, "ReplicaEvent.revision_id")
 
         volume_preload_completed_at = d.pop("volume_preload_completed_at", UNSET)
         if (
             volume_preload_completed_at is not UNSET
             and type(volume_preload_completed_at) is not str
         ):
-            check_value(
+            volume_preload_completed_at = optional_value(
                 volume_preload_completed_at,
                 str,
                 "ReplicaEvent.volume_preload_completed_at",
@@ -203,7 +207,7 @@ class ReplicaEvent(ResponseBody):
             volume_preload_started_at is not UNSET
             and type(volume_preload_started_at) is not str
         ):
-            check_value(
+            volume_preload_started_at = optional_value(
                 volume_preload_started_at, str, "ReplicaEvent.volume_preload_started_at"
             )
 
@@ -212,7 +216,7 @@ class ReplicaEvent(ResponseBody):
             volume_preload_status is not UNSET
             and type(volume_preload_status) is not str
         ):
-            check_value(
+            volume_preload_status = optional_value(
                 volume_preload_status, str, "ReplicaEvent.volume_preload_status"
             )
 

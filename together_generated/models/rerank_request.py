@@ -13,12 +13,15 @@ from ..models.rerank_request_model_type_0 import (
 )
 from ..types import (
     UNSET,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -177,6 +180,8 @@ class RerankRequest:
 
             model = _parse_model(d.pop("model"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("RerankRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankRequest.model") from None
 
@@ -206,6 +211,12 @@ class RerankRequest:
                                 )
                             )
 
+                        except (
+                            UnknownValue
+                        ) as exc:  # (open values: the item kept as given, reported)
+                            documents_type_0_item = exc.accept(
+                                "documents_type_0[]", documents_type_0_item_data
+                            )
                         except (TypeError, ValueError, KeyError, AttributeError) as exc:
                             raise field_error(exc, f"[{_i}]") from None
                         documents_type_0.append(documents_type_0_item)
@@ -227,24 +238,35 @@ class RerankRequest:
 
             documents = _parse_documents(d.pop("documents"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            documents = exc.accept("RerankRequest.documents", src_dict["documents"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankRequest.documents") from None
 
         top_n = d.pop("top_n", UNSET)
         if top_n is not UNSET and type(top_n) is not int:
-            check_value(top_n, int, "RerankRequest.top_n")
+            top_n = optional_value(top_n, int, "RerankRequest.top_n")
 
         return_documents = d.pop("return_documents", UNSET)
         if return_documents is not UNSET and type(return_documents) is not bool:
-            check_value(return_documents, bool, "RerankRequest.return_documents")
+            return_documents = optional_value(
+                return_documents, bool, "RerankRequest.return_documents"
+            )
 
         try:
             rank_fields = cast(list[str], d.pop("rank_fields", UNSET))
             if not isinstance(rank_fields, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(rank_fields).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            rank_fields = exc.accept(
+                "RerankRequest.rank_fields", src_dict["rank_fields"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RerankRequest.rank_fields") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("rank_fields", UNSET) is not None:
+                raise field_error(exc, "RerankRequest.rank_fields") from None
+            rank_fields = drop_none()
 
         _instance = object.__new__(cls)
         _instance.model = model

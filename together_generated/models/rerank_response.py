@@ -16,12 +16,15 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -153,6 +156,8 @@ class RerankResponse(ResponseBody):
             object_ = d.pop("object")
             if object_ != "rerank":
                 raise ValueError(f"object must match const 'rerank', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("RerankResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.object") from None
 
@@ -171,16 +176,22 @@ class RerankResponse(ResponseBody):
                         results_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    results_item = exc.accept("results[]", results_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 results.append(results_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            results = exc.accept("RerankResponse.results", src_dict["results"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.results") from None
 
         id = d.pop("id", UNSET)
         if id is not UNSET and type(id) is not str:
-            check_value(id, str, "RerankResponse.id")
+            id = optional_value(id, str, "RerankResponse.id")
 
         try:
             _usage_data = d.pop("usage", UNSET)
@@ -198,8 +209,13 @@ class RerankResponse(ResponseBody):
 
                 usage = usage_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            usage = exc.accept("RerankResponse.usage", src_dict["usage"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RerankResponse.usage") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("usage", UNSET) is not None:
+                raise field_error(exc, "RerankResponse.usage") from None
+            usage = drop_none()
 
         _instance = object.__new__(cls)
         _instance.object_ = object_

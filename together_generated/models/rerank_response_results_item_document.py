@@ -11,7 +11,9 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -75,8 +77,17 @@ class RerankResponseResultsItemDocument(ResponseBody):
                     f"expected a string or null, got {type(text).__name__} {text!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            text = exc.accept(
+                "RerankResponseResultsItemDocument.text", src_dict["text"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RerankResponseResultsItemDocument.text") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("text", UNSET) is not None:
+                raise field_error(
+                    exc, "RerankResponseResultsItemDocument.text"
+                ) from None
+            text = drop_none()
 
         _instance = object.__new__(cls)
         if text is not UNSET:

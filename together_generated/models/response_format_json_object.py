@@ -14,6 +14,7 @@ from ..models.response_format_json_object_type import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
 )
 
@@ -57,6 +58,8 @@ class ResponseFormatJsonObject(ResponseBody):
         try:
             type_ = check_response_format_json_object_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("ResponseFormatJsonObject.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonObject.type") from None
 

@@ -14,6 +14,7 @@ from ..models.response_format_json_schema_type import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
 )
@@ -95,6 +96,8 @@ class ResponseFormatJsonSchema(ResponseBody):
         try:
             type_ = check_response_format_json_schema_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("ResponseFormatJsonSchema.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonSchema.type") from None
 
@@ -103,6 +106,10 @@ class ResponseFormatJsonSchema(ResponseBody):
                 d.pop("json_schema")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            json_schema = exc.accept(
+                "ResponseFormatJsonSchema.json_schema", src_dict["json_schema"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonSchema.json_schema") from None
 

@@ -11,12 +11,15 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -142,7 +145,7 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(
+            description = optional_value(
                 description, str, "ResponseFormatJsonSchemaJSONSchema.description"
             )
 
@@ -154,10 +157,17 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
             else:
                 schema = ResponseFormatJsonSchemaSchema.from_dict(_schema)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            schema = exc.accept(
+                "ResponseFormatJsonSchemaJSONSchema.schema", src_dict["schema"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ResponseFormatJsonSchemaJSONSchema.schema"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("schema", UNSET) is not None:
+                raise field_error(
+                    exc, "ResponseFormatJsonSchemaJSONSchema.schema"
+                ) from None
+            schema = drop_none()
 
         try:
             strict: bool | None = d.pop("strict", UNSET)
@@ -171,10 +181,17 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
                     f"expected a boolean or null, got {type(strict).__name__} {strict!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            strict = exc.accept(
+                "ResponseFormatJsonSchemaJSONSchema.strict", src_dict["strict"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ResponseFormatJsonSchemaJSONSchema.strict"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("strict", UNSET) is not None:
+                raise field_error(
+                    exc, "ResponseFormatJsonSchemaJSONSchema.strict"
+                ) from None
+            strict = drop_none()
 
         _instance = object.__new__(cls)
         _instance.name = name

@@ -14,6 +14,7 @@ from ..models.response_format_text_type import (
 )
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
 )
 
@@ -54,6 +55,8 @@ class ResponseFormatText(ResponseBody):
         try:
             type_ = check_response_format_text_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("ResponseFormatText.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatText.type") from None
 

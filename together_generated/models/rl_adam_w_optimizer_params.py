@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -93,19 +93,21 @@ class RLAdamWOptimizerParams(ResponseBody):
         d = dict(src_dict)
         beta1 = d.pop("beta1", UNSET)
         if beta1 is not UNSET and type(beta1) not in (float, int):
-            check_value(beta1, float, "RLAdamWOptimizerParams.beta1")
+            beta1 = optional_value(beta1, float, "RLAdamWOptimizerParams.beta1")
 
         beta2 = d.pop("beta2", UNSET)
         if beta2 is not UNSET and type(beta2) not in (float, int):
-            check_value(beta2, float, "RLAdamWOptimizerParams.beta2")
+            beta2 = optional_value(beta2, float, "RLAdamWOptimizerParams.beta2")
 
         eps = d.pop("eps", UNSET)
         if eps is not UNSET and type(eps) not in (float, int):
-            check_value(eps, float, "RLAdamWOptimizerParams.eps")
+            eps = optional_value(eps, float, "RLAdamWOptimizerParams.eps")
 
         weight_decay = d.pop("weight_decay", UNSET)
         if weight_decay is not UNSET and type(weight_decay) not in (float, int):
-            check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
+            weight_decay = optional_value(
+                weight_decay, float, "RLAdamWOptimizerParams.weight_decay"
+            )
 
         _instance = object.__new__(cls)
         if beta1 is not UNSET:

@@ -11,8 +11,10 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -116,8 +118,13 @@ class RLForwardBackwardResult(ResponseBody):
             else:
                 metrics = RLForwardBackwardResultMetrics.from_dict(_metrics)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            metrics = exc.accept("RLForwardBackwardResult.metrics", src_dict["metrics"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLForwardBackwardResult.metrics") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("metrics", UNSET) is not None:
+                raise field_error(exc, "RLForwardBackwardResult.metrics") from None
+            metrics = drop_none()
 
         _instance = object.__new__(cls)
         _instance.loss = loss

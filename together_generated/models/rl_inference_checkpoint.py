@@ -12,8 +12,10 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -132,6 +134,10 @@ class RLInferenceCheckpoint(ResponseBody):
         try:
             created_at = parse_datetime(d.pop("created_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "RLInferenceCheckpoint.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInferenceCheckpoint.created_at") from None
 
@@ -145,8 +151,15 @@ class RLInferenceCheckpoint(ResponseBody):
                     _registration
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            registration = exc.accept(
+                "RLInferenceCheckpoint.registration", src_dict["registration"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLInferenceCheckpoint.registration") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("registration", UNSET) is not None:
+                raise field_error(exc, "RLInferenceCheckpoint.registration") from None
+            registration = drop_none()
 
         _instance = object.__new__(cls)
         _instance.id = id

@@ -11,7 +11,9 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -90,8 +92,15 @@ class RLInputChunk(ResponseBody):
             else:
                 encoded_text = RLEncodedText.from_dict(_encoded_text)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            encoded_text = exc.accept(
+                "RLInputChunk.encoded_text", src_dict["encoded_text"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLInputChunk.encoded_text") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("encoded_text", UNSET) is not None:
+                raise field_error(exc, "RLInputChunk.encoded_text") from None
+            encoded_text = drop_none()
 
         _instance = object.__new__(cls)
         if encoded_text is not UNSET:

@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -84,15 +84,15 @@ class RLLoraConfig(ResponseBody):
         d = dict(src_dict)
         rank = d.pop("rank", UNSET)
         if rank is not UNSET and type(rank) is not int:
-            check_value(rank, int, "RLLoraConfig.rank")
+            rank = optional_value(rank, int, "RLLoraConfig.rank")
 
         alpha = d.pop("alpha", UNSET)
         if alpha is not UNSET and type(alpha) is not int:
-            check_value(alpha, int, "RLLoraConfig.alpha")
+            alpha = optional_value(alpha, int, "RLLoraConfig.alpha")
 
         dropout = d.pop("dropout", UNSET)
         if dropout is not UNSET and type(dropout) not in (float, int):
-            check_value(dropout, float, "RLLoraConfig.dropout")
+            dropout = optional_value(dropout, float, "RLLoraConfig.dropout")
 
         _instance = object.__new__(cls)
         if rank is not UNSET:

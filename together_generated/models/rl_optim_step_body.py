@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -106,7 +108,9 @@ class RLOptimStepBody(ResponseBody):
         d = dict(src_dict)
         learning_rate = d.pop("learning_rate", UNSET)
         if learning_rate is not UNSET and type(learning_rate) not in (float, int):
-            check_value(learning_rate, float, "RLOptimStepBody.learning_rate")
+            learning_rate = optional_value(
+                learning_rate, float, "RLOptimStepBody.learning_rate"
+            )
 
         try:
             _adamw_params = d.pop("adamw_params", UNSET)
@@ -116,8 +120,15 @@ class RLOptimStepBody(ResponseBody):
             else:
                 adamw_params = RLAdamWOptimizerParams.from_dict(_adamw_params)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            adamw_params = exc.accept(
+                "RLOptimStepBody.adamw_params", src_dict["adamw_params"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLOptimStepBody.adamw_params") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("adamw_params", UNSET) is not None:
+                raise field_error(exc, "RLOptimStepBody.adamw_params") from None
+            adamw_params = drop_none()
 
         _instance = object.__new__(cls)
         if learning_rate is not UNSET:

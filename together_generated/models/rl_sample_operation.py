@@ -15,8 +15,10 @@ from ..models.rl_training_operation_status import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -138,6 +140,8 @@ class RLSampleOperation(ResponseBody):
         try:
             status = check_rl_training_operation_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("RLSampleOperation.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleOperation.status") from None
 
@@ -149,8 +153,13 @@ class RLSampleOperation(ResponseBody):
             else:
                 output = RLSampleResult.from_dict(_output)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            output = exc.accept("RLSampleOperation.output", src_dict["output"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleOperation.output") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("output", UNSET) is not None:
+                raise field_error(exc, "RLSampleOperation.output") from None
+            output = drop_none()
 
         try:
             _error = d.pop("error", UNSET)
@@ -160,8 +169,13 @@ class RLSampleOperation(ResponseBody):
             else:
                 error = RLTrainingOperationError.from_dict(_error)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("RLSampleOperation.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleOperation.error") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("error", UNSET) is not None:
+                raise field_error(exc, "RLSampleOperation.error") from None
+            error = drop_none()
 
         _instance = object.__new__(cls)
         _instance.id = id

@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -99,6 +101,8 @@ class RLSampleSequence(ResponseBody):
             if not isinstance(tokens, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(tokens).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tokens = exc.accept("RLSampleSequence.tokens", src_dict["tokens"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleSequence.tokens") from None
 
@@ -107,12 +111,19 @@ class RLSampleSequence(ResponseBody):
             if not isinstance(logprobs, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(logprobs).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept("RLSampleSequence.logprobs", src_dict["logprobs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleSequence.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(exc, "RLSampleSequence.logprobs") from None
+            logprobs = drop_none()
 
         stop_reason = d.pop("stop_reason", UNSET)
         if stop_reason is not UNSET and type(stop_reason) is not str:
-            check_value(stop_reason, str, "RLSampleSequence.stop_reason")
+            stop_reason = optional_value(
+                stop_reason, str, "RLSampleSequence.stop_reason"
+            )
 
         _instance = object.__new__(cls)
         _instance.tokens = tokens

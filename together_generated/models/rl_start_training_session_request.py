@@ -11,12 +11,15 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -121,7 +124,7 @@ class RLStartTrainingSessionRequest(ResponseBody):
             resume_from_checkpoint_id is not UNSET
             and type(resume_from_checkpoint_id) is not str
         ):
-            check_value(
+            resume_from_checkpoint_id = optional_value(
                 resume_from_checkpoint_id,
                 str,
                 "RLStartTrainingSessionRequest.resume_from_checkpoint_id",
@@ -135,10 +138,17 @@ class RLStartTrainingSessionRequest(ResponseBody):
             else:
                 lora_config = RLLoraConfig.from_dict(_lora_config)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lora_config = exc.accept(
+                "RLStartTrainingSessionRequest.lora_config", src_dict["lora_config"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "RLStartTrainingSessionRequest.lora_config"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lora_config", UNSET) is not None:
+                raise field_error(
+                    exc, "RLStartTrainingSessionRequest.lora_config"
+                ) from None
+            lora_config = drop_none()
 
         _instance = object.__new__(cls)
         _instance.base_model = base_model

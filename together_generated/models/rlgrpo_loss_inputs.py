@@ -11,7 +11,9 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -116,12 +118,20 @@ class RLGRPOLossInputs(ResponseBody):
         try:
             advantages = RLLossAdvantages.from_dict(d.pop("advantages"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            advantages = exc.accept(
+                "RLGRPOLossInputs.advantages", src_dict["advantages"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossInputs.advantages") from None
 
         try:
             generator_logprobs = RLLossLogprobs.from_dict(d.pop("generator_logprobs"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            generator_logprobs = exc.accept(
+                "RLGRPOLossInputs.generator_logprobs", src_dict["generator_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossInputs.generator_logprobs") from None
 
@@ -133,8 +143,15 @@ class RLGRPOLossInputs(ResponseBody):
             else:
                 reference_logprobs = RLLossLogprobs.from_dict(_reference_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reference_logprobs = exc.accept(
+                "RLGRPOLossInputs.reference_logprobs", src_dict["reference_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reference_logprobs", UNSET) is not None:
+                raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
+            reference_logprobs = drop_none()
 
         _instance = object.__new__(cls)
         _instance.advantages = advantages

@@ -16,11 +16,13 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -134,38 +136,53 @@ class SecretResponseItem(ResponseBody):
         d = dict(src_dict)
         created_at = d.pop("created_at", UNSET)
         if created_at is not UNSET and type(created_at) is not str:
-            check_value(created_at, str, "SecretResponseItem.created_at")
+            created_at = optional_value(
+                created_at, str, "SecretResponseItem.created_at"
+            )
 
         created_by = d.pop("created_by", UNSET)
         if created_by is not UNSET and type(created_by) is not str:
-            check_value(created_by, str, "SecretResponseItem.created_by")
+            created_by = optional_value(
+                created_by, str, "SecretResponseItem.created_by"
+            )
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "SecretResponseItem.description")
+            description = optional_value(
+                description, str, "SecretResponseItem.description"
+            )
 
         id = d.pop("id", UNSET)
         if id is not UNSET and type(id) is not str:
-            check_value(id, str, "SecretResponseItem.id")
+            id = optional_value(id, str, "SecretResponseItem.id")
 
         last_updated_by = d.pop("last_updated_by", UNSET)
         if last_updated_by is not UNSET and type(last_updated_by) is not str:
-            check_value(last_updated_by, str, "SecretResponseItem.last_updated_by")
+            last_updated_by = optional_value(
+                last_updated_by, str, "SecretResponseItem.last_updated_by"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "SecretResponseItem.name")
+            name = optional_value(name, str, "SecretResponseItem.name")
 
         try:
             object_ = d.pop("object", UNSET)
             if object_ != "secret" and not isinstance(object_, Unset):
                 raise ValueError(f"object must match const 'secret', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("SecretResponseItem.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "SecretResponseItem.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "SecretResponseItem.object") from None
+            object_ = drop_none()
 
         updated_at = d.pop("updated_at", UNSET)
         if updated_at is not UNSET and type(updated_at) is not str:
-            check_value(updated_at, str, "SecretResponseItem.updated_at")
+            updated_at = optional_value(
+                updated_at, str, "SecretResponseItem.updated_at"
+            )
 
         _instance = object.__new__(cls)
         if created_at is not UNSET:

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -97,6 +98,10 @@ class SessionListResponseDataSessionsItem(ResponseBody):
         try:
             expires_at = parse_datetime(d.pop("expires_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            expires_at = exc.accept(
+                "SessionListResponseDataSessionsItem.expires_at", src_dict["expires_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "SessionListResponseDataSessionsItem.expires_at"
@@ -109,6 +114,11 @@ class SessionListResponseDataSessionsItem(ResponseBody):
         try:
             last_execute_at = parse_datetime(d.pop("last_execute_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            last_execute_at = exc.accept(
+                "SessionListResponseDataSessionsItem.last_execute_at",
+                src_dict["last_execute_at"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "SessionListResponseDataSessionsItem.last_execute_at"
@@ -117,6 +127,10 @@ class SessionListResponseDataSessionsItem(ResponseBody):
         try:
             started_at = parse_datetime(d.pop("started_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            started_at = exc.accept(
+                "SessionListResponseDataSessionsItem.started_at", src_dict["started_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "SessionListResponseDataSessionsItem.started_at"

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.stream_output_type import StreamOutputType, check_stream_output_type
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
 )
@@ -66,6 +67,8 @@ class StreamOutput(ResponseBody):
         try:
             type_ = check_stream_output_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("StreamOutput.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "StreamOutput.type") from None
 

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.tool_choice_type import ToolChoiceType, check_tool_choice_type
 from ..types import (
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -106,12 +107,16 @@ class ToolChoice(ResponseBody):
         try:
             type_ = check_tool_choice_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("ToolChoice.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolChoice.type") from None
 
         try:
             function = ToolChoiceFunction.from_dict(d.pop("function"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function = exc.accept("ToolChoice.function", src_dict["function"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolChoice.function") from None
 

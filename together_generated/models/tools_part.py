@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -102,7 +104,7 @@ class ToolsPart(ResponseBody):
         d = dict(src_dict)
         type_ = d.pop("type", UNSET)
         if type_ is not UNSET and type(type_) is not str:
-            check_value(type_, str, "ToolsPart.type")
+            type_ = optional_value(type_, str, "ToolsPart.type")
 
         try:
             _function = d.pop("function", UNSET)
@@ -112,8 +114,13 @@ class ToolsPart(ResponseBody):
             else:
                 function = ToolsPartFunction.from_dict(_function)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function = exc.accept("ToolsPart.function", src_dict["function"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ToolsPart.function") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function", UNSET) is not None:
+                raise field_error(exc, "ToolsPart.function") from None
+            function = drop_none()
 
         _instance = object.__new__(cls)
         if type_ is not UNSET:

@@ -11,12 +11,14 @@ from attrs import field as _attrs_field
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -115,11 +117,13 @@ class ToolsPartFunction(ResponseBody):
         d = dict(src_dict)
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "ToolsPartFunction.description")
+            description = optional_value(
+                description, str, "ToolsPartFunction.description"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "ToolsPartFunction.name")
+            name = optional_value(name, str, "ToolsPartFunction.name")
 
         try:
             _parameters = d.pop("parameters", UNSET)
@@ -129,8 +133,15 @@ class ToolsPartFunction(ResponseBody):
             else:
                 parameters = ToolsPartFunctionParameters.from_dict(_parameters)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            parameters = exc.accept(
+                "ToolsPartFunction.parameters", src_dict["parameters"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ToolsPartFunction.parameters") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("parameters", UNSET) is not None:
+                raise field_error(exc, "ToolsPartFunction.parameters") from None
+            parameters = drop_none()
 
         _instance = object.__new__(cls)
         if description is not UNSET:

@@ -15,13 +15,15 @@ from ..models.update_deployment_request_gpu_type import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -396,8 +398,13 @@ class UpdateDeploymentRequest(ResponseBody):
             if not isinstance(args, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(args).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            args = exc.accept("UpdateDeploymentRequest.args", src_dict["args"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.args") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("args", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.args") from None
+            args = drop_none()
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -445,24 +452,38 @@ class UpdateDeploymentRequest(ResponseBody):
 
                 autoscaling = _parse_autoscaling(_autoscaling_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "UpdateDeploymentRequest.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.autoscaling") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("autoscaling", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.autoscaling") from None
+            autoscaling = drop_none()
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
             if not isinstance(command, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(command).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            command = exc.accept("UpdateDeploymentRequest.command", src_dict["command"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.command") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("command", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.command") from None
+            command = drop_none()
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and type(cpu) not in (float, int):
-            check_value(cpu, float, "UpdateDeploymentRequest.cpu")
+            cpu = optional_value(cpu, float, "UpdateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "UpdateDeploymentRequest.description")
+            description = optional_value(
+                description, str, "UpdateDeploymentRequest.description"
+            )
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
@@ -481,18 +502,34 @@ class UpdateDeploymentRequest(ResponseBody):
                             environment_variables_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        environment_variables_item = exc.accept(
+                            "environment_variables[]", environment_variables_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     environment_variables.append(environment_variables_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            environment_variables = exc.accept(
+                "UpdateDeploymentRequest.environment_variables",
+                src_dict["environment_variables"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "UpdateDeploymentRequest.environment_variables"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("environment_variables", UNSET) is not None:
+                raise field_error(
+                    exc, "UpdateDeploymentRequest.environment_variables"
+                ) from None
+            environment_variables = drop_none()
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and type(gpu_count) is not int:
-            check_value(gpu_count, int, "UpdateDeploymentRequest.gpu_count")
+            gpu_count = optional_value(
+                gpu_count, int, "UpdateDeploymentRequest.gpu_count"
+            )
 
         try:
             _gpu_type = d.pop("gpu_type", UNSET)
@@ -502,42 +539,53 @@ class UpdateDeploymentRequest(ResponseBody):
             else:
                 gpu_type = check_update_deployment_request_gpu_type(_gpu_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_type = exc.accept(
+                "UpdateDeploymentRequest.gpu_type", src_dict["gpu_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.gpu_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("gpu_type", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.gpu_type") from None
+            gpu_type = drop_none()
 
         health_check_path = d.pop("health_check_path", UNSET)
         if health_check_path is not UNSET and type(health_check_path) is not str:
-            check_value(
+            health_check_path = optional_value(
                 health_check_path, str, "UpdateDeploymentRequest.health_check_path"
             )
 
         image = d.pop("image", UNSET)
         if image is not UNSET and type(image) is not str:
-            check_value(image, str, "UpdateDeploymentRequest.image")
+            image = optional_value(image, str, "UpdateDeploymentRequest.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
         if max_replicas is not UNSET and type(max_replicas) is not int:
-            check_value(max_replicas, int, "UpdateDeploymentRequest.max_replicas")
+            max_replicas = optional_value(
+                max_replicas, int, "UpdateDeploymentRequest.max_replicas"
+            )
 
         memory = d.pop("memory", UNSET)
         if memory is not UNSET and type(memory) not in (float, int):
-            check_value(memory, float, "UpdateDeploymentRequest.memory")
+            memory = optional_value(memory, float, "UpdateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
         if min_replicas is not UNSET and type(min_replicas) is not int:
-            check_value(min_replicas, int, "UpdateDeploymentRequest.min_replicas")
+            min_replicas = optional_value(
+                min_replicas, int, "UpdateDeploymentRequest.min_replicas"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "UpdateDeploymentRequest.name")
+            name = optional_value(name, str, "UpdateDeploymentRequest.name")
 
         port = d.pop("port", UNSET)
         if port is not UNSET and type(port) is not int:
-            check_value(port, int, "UpdateDeploymentRequest.port")
+            port = optional_value(port, int, "UpdateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
         if storage is not UNSET and type(storage) is not int:
-            check_value(storage, int, "UpdateDeploymentRequest.storage")
+            storage = optional_value(storage, int, "UpdateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
@@ -546,7 +594,7 @@ class UpdateDeploymentRequest(ResponseBody):
             termination_grace_period_seconds is not UNSET
             and type(termination_grace_period_seconds) is not int
         ):
-            check_value(
+            termination_grace_period_seconds = optional_value(
                 termination_grace_period_seconds,
                 int,
                 "UpdateDeploymentRequest.termination_grace_period_seconds",
@@ -563,12 +611,21 @@ class UpdateDeploymentRequest(ResponseBody):
                     try:
                         volumes_item = VolumeMount.from_dict(volumes_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        volumes_item = exc.accept("volumes[]", volumes_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     volumes.append(volumes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            volumes = exc.accept("UpdateDeploymentRequest.volumes", src_dict["volumes"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.volumes") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("volumes", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.volumes") from None
+            volumes = drop_none()
 
         _instance = object.__new__(cls)
         if args is not UNSET:

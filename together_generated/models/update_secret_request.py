@@ -12,9 +12,9 @@ from ..types import (
     UNSET,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -95,19 +95,23 @@ class UpdateSecretRequest(ResponseBody):
         d = dict(src_dict)
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
-            check_value(description, str, "UpdateSecretRequest.description")
+            description = optional_value(
+                description, str, "UpdateSecretRequest.description"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "UpdateSecretRequest.name")
+            name = optional_value(name, str, "UpdateSecretRequest.name")
 
         project_id = d.pop("project_id", UNSET)
         if project_id is not UNSET and type(project_id) is not str:
-            check_value(project_id, str, "UpdateSecretRequest.project_id")
+            project_id = optional_value(
+                project_id, str, "UpdateSecretRequest.project_id"
+            )
 
         value = d.pop("value", UNSET)
         if value is not UNSET and type(value) is not str:
-            check_value(value, str, "UpdateSecretRequest.value")
+            value = optional_value(value, str, "UpdateSecretRequest.value")
 
         _instance = object.__new__(cls)
         if description is not UNSET:

@@ -12,12 +12,14 @@ from ..models.volume_type import VolumeType, check_volume_type
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -120,12 +122,17 @@ class UpdateVolumeRequest(ResponseBody):
             else:
                 content = VolumeContentRequest.from_dict(_content)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept("UpdateVolumeRequest.content", src_dict["content"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateVolumeRequest.content") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(exc, "UpdateVolumeRequest.content") from None
+            content = drop_none()
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "UpdateVolumeRequest.name")
+            name = optional_value(name, str, "UpdateVolumeRequest.name")
 
         try:
             _type_ = d.pop("type", UNSET)
@@ -135,8 +142,13 @@ class UpdateVolumeRequest(ResponseBody):
             else:
                 type_ = check_volume_type(_type_)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("UpdateVolumeRequest.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateVolumeRequest.type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("type", UNSET) is not None:
+                raise field_error(exc, "UpdateVolumeRequest.type") from None
+            type_ = drop_none()
 
         _instance = object.__new__(cls)
         if content is not UNSET:

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from ..models.video_type import VideoType, check_video_type
 from ..types import (
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
 )
@@ -89,6 +90,8 @@ class Video(ResponseBody):
         try:
             type_ = check_video_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("Video.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Video.type") from None
 
@@ -97,6 +100,8 @@ class Video(ResponseBody):
                 d.pop("video_url")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            video_url = exc.accept("Video.video_url", src_dict["video_url"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Video.video_url") from None
 

@@ -15,8 +15,10 @@ from ..models.video_frame_image_input_frame_type_1 import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -121,8 +123,13 @@ class VideoFrameImageInput(ResponseBody):
 
                 frame = _parse_frame(_frame_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            frame = exc.accept("VideoFrameImageInput.frame", src_dict["frame"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoFrameImageInput.frame") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("frame", UNSET) is not None:
+                raise field_error(exc, "VideoFrameImageInput.frame") from None
+            frame = drop_none()
 
         _instance = object.__new__(cls)
         _instance.input_image = input_image

@@ -17,12 +17,15 @@ from ..models.video_status import VideoStatus, check_video_status
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -185,6 +188,8 @@ class VideoJob(ResponseBody):
         try:
             status = check_video_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("VideoJob.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoJob.status") from None
 
@@ -204,12 +209,17 @@ class VideoJob(ResponseBody):
             object_ = d.pop("object", UNSET)
             if object_ != "video" and not isinstance(object_, Unset):
                 raise ValueError(f"object must match const 'video', got '{object_}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object_ = exc.accept("VideoJob.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoJob.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "VideoJob.object") from None
+            object_ = drop_none()
 
         completed_at = d.pop("completed_at", UNSET)
         if completed_at is not UNSET and type(completed_at) not in (float, int):
-            check_value(completed_at, float, "VideoJob.completed_at")
+            completed_at = optional_value(completed_at, float, "VideoJob.completed_at")
 
         try:
             _error = d.pop("error", UNSET)
@@ -219,8 +229,13 @@ class VideoJob(ResponseBody):
             else:
                 error = VideoJobError.from_dict(_error)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("VideoJob.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoJob.error") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("error", UNSET) is not None:
+                raise field_error(exc, "VideoJob.error") from None
+            error = drop_none()
 
         try:
             _outputs = d.pop("outputs", UNSET)
@@ -230,8 +245,13 @@ class VideoJob(ResponseBody):
             else:
                 outputs = VideoJobOutputs.from_dict(_outputs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            outputs = exc.accept("VideoJob.outputs", src_dict["outputs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoJob.outputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("outputs", UNSET) is not None:
+                raise field_error(exc, "VideoJob.outputs") from None
+            outputs = drop_none()
 
         _instance = object.__new__(cls)
         _instance.id = id

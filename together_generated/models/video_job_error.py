@@ -15,6 +15,7 @@ from ..types import (
     check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -75,7 +76,7 @@ class VideoJobError(ResponseBody):
 
         code = d.pop("code", UNSET)
         if code is not UNSET and type(code) is not str:
-            check_value(code, str, "VideoJobError.code")
+            code = optional_value(code, str, "VideoJobError.code")
 
         _instance = object.__new__(cls)
         _instance.message = message

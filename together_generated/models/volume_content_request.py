@@ -15,11 +15,13 @@ from ..models.volume_content_request_type import (
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -84,7 +86,9 @@ class VolumeContentRequest(ResponseBody):
         d = dict(src_dict)
         source_prefix = d.pop("source_prefix", UNSET)
         if source_prefix is not UNSET and type(source_prefix) is not str:
-            check_value(source_prefix, str, "VolumeContentRequest.source_prefix")
+            source_prefix = optional_value(
+                source_prefix, str, "VolumeContentRequest.source_prefix"
+            )
 
         try:
             _type_ = d.pop("type", UNSET)
@@ -94,8 +98,13 @@ class VolumeContentRequest(ResponseBody):
             else:
                 type_ = check_volume_content_request_type(_type_)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("VolumeContentRequest.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeContentRequest.type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("type", UNSET) is not None:
+                raise field_error(exc, "VolumeContentRequest.type") from None
+            type_ = drop_none()
 
         _instance = object.__new__(cls)
         if source_prefix is not UNSET:

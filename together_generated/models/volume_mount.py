@@ -15,6 +15,7 @@ from ..types import (
     check_value,
     field_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -85,7 +86,7 @@ class VolumeMount(ResponseBody):
 
         version = d.pop("version", UNSET)
         if version is not UNSET and type(version) is not int:
-            check_value(version, int, "VolumeMount.version")
+            version = optional_value(version, int, "VolumeMount.version")
 
         _instance = object.__new__(cls)
         _instance.mount_path = mount_path

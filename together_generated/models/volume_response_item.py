@@ -12,12 +12,14 @@ from ..models.volume_type import VolumeType, check_volume_type
 from ..types import (
     UNSET,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
+    optional_value,
     set_model_state,
 )
 
@@ -205,36 +207,52 @@ class VolumeResponseItem(ResponseBody):
             else:
                 content = VolumeContent.from_dict(_content)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept("VolumeResponseItem.content", src_dict["content"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeResponseItem.content") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(exc, "VolumeResponseItem.content") from None
+            content = drop_none()
 
         created_at = d.pop("created_at", UNSET)
         if created_at is not UNSET and type(created_at) is not str:
-            check_value(created_at, str, "VolumeResponseItem.created_at")
+            created_at = optional_value(
+                created_at, str, "VolumeResponseItem.created_at"
+            )
 
         current_version = d.pop("current_version", UNSET)
         if current_version is not UNSET and type(current_version) is not int:
-            check_value(current_version, int, "VolumeResponseItem.current_version")
+            current_version = optional_value(
+                current_version, int, "VolumeResponseItem.current_version"
+            )
 
         id = d.pop("id", UNSET)
         if id is not UNSET and type(id) is not str:
-            check_value(id, str, "VolumeResponseItem.id")
+            id = optional_value(id, str, "VolumeResponseItem.id")
 
         try:
             mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
             if not isinstance(mounted_by, (list, Unset)):
                 raise TypeError(f"expected a list, got {type(mounted_by).__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            mounted_by = exc.accept(
+                "VolumeResponseItem.mounted_by", src_dict["mounted_by"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeResponseItem.mounted_by") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("mounted_by", UNSET) is not None:
+                raise field_error(exc, "VolumeResponseItem.mounted_by") from None
+            mounted_by = drop_none()
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
-            check_value(name, str, "VolumeResponseItem.name")
+            name = optional_value(name, str, "VolumeResponseItem.name")
 
         object_ = d.pop("object", UNSET)
         if object_ is not UNSET and type(object_) is not str:
-            check_value(object_, str, "VolumeResponseItem.object")
+            object_ = optional_value(object_, str, "VolumeResponseItem.object")
 
         try:
             _type_ = d.pop("type", UNSET)
@@ -244,12 +262,19 @@ class VolumeResponseItem(ResponseBody):
             else:
                 type_ = check_volume_type(_type_)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type_ = exc.accept("VolumeResponseItem.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeResponseItem.type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("type", UNSET) is not None:
+                raise field_error(exc, "VolumeResponseItem.type") from None
+            type_ = drop_none()
 
         updated_at = d.pop("updated_at", UNSET)
         if updated_at is not UNSET and type(updated_at) is not str:
-            check_value(updated_at, str, "VolumeResponseItem.updated_at")
+            updated_at = optional_value(
+                updated_at, str, "VolumeResponseItem.updated_at"
+            )
 
         try:
             _version_history = d.pop("version_history", UNSET)
@@ -261,8 +286,15 @@ class VolumeResponseItem(ResponseBody):
                     _version_history
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            version_history = exc.accept(
+                "VolumeResponseItem.version_history", src_dict["version_history"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeResponseItem.version_history") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("version_history", UNSET) is not None:
+                raise field_error(exc, "VolumeResponseItem.version_history") from None
+            version_history = drop_none()
 
         _instance = object.__new__(cls)
         if content is not UNSET:

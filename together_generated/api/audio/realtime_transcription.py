@@ -16,6 +16,7 @@ from ...types import (
     Operation,
     Parameter,
     Response,
+    UnknownValue,
 )
 
 
@@ -33,6 +34,8 @@ def build_request(
     if input_audio_format is not None:
         try:
             check_realtime_transcription_input_audio_format(input_audio_format)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("input_audio_format", input_audio_format)
         except TypeError as exc:
             raise TypeError(f"input_audio_format: {exc}") from None
 

@@ -13,6 +13,7 @@ from ...types import (
     Operation,
     Parameter,
     Response,
+    UnknownValue,
     Unset,
 )
 
@@ -27,6 +28,8 @@ def build_request(
     if not isinstance(model, Unset) and model is not None:
         try:
             check_realtime_tts_model(model)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("model", model)
         except TypeError as exc:
             raise TypeError(f"model: {exc}") from None
 

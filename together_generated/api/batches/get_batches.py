@@ -12,6 +12,7 @@ from ...models.batch_job import BatchJob
 from ...types import (
     Operation,
     Response,
+    UnknownValue,
     field_error,
 )
 
@@ -38,6 +39,10 @@ def _parse_response(
             try:
                 response_200_item = BatchJob.from_dict(response_200_item_data)
 
+            except (
+                UnknownValue
+            ) as exc:  # (open values: the item kept as given, reported)
+                response_200_item = exc.accept("response_200[]", response_200_item_data)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise field_error(exc, f"[{_i}]") from None
             response_200.append(response_200_item)
@@ -79,6 +84,12 @@ def parse_response(response: httpx.Response, *, strict: bool = False) -> list[Ba
                 try:
                     response_200_item = BatchJob.from_dict(response_200_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    response_200_item = exc.accept(
+                        "response_200[]", response_200_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 response_200.append(response_200_item)

@@ -19,6 +19,7 @@ from ...types import (
     Operation,
     Parameter,
     Response,
+    UnknownValue,
     Unset,
 )
 
@@ -33,12 +34,16 @@ def build_request(
     if not isinstance(type_, Unset) and type_ is not None:
         try:
             check_list_endpoints_type(type_)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("type", type_)
         except TypeError as exc:
             raise TypeError(f"type_: {exc}") from None
 
     if not isinstance(usage_type, Unset) and usage_type is not None:
         try:
             check_list_endpoints_usage_type(usage_type)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("usage_type", usage_type)
         except TypeError as exc:
             raise TypeError(f"usage_type: {exc}") from None
 

@@ -14,6 +14,7 @@ from ...types import (
     Operation,
     Parameter,
     Response,
+    UnknownValue,
     Unset,
     field_error,
 )
@@ -72,6 +73,10 @@ def _parse_response(
             try:
                 response_200_item = EvaluationJob.from_dict(response_200_item_data)
 
+            except (
+                UnknownValue
+            ) as exc:  # (open values: the item kept as given, reported)
+                response_200_item = exc.accept("response_200[]", response_200_item_data)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise field_error(exc, f"[{_i}]") from None
             response_200.append(response_200_item)
@@ -115,6 +120,12 @@ def parse_response(
                 try:
                     response_200_item = EvaluationJob.from_dict(response_200_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    response_200_item = exc.accept(
+                        "response_200[]", response_200_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 response_200.append(response_200_item)

@@ -18,6 +18,7 @@ from ...types import (
     Operation,
     Parameter,
     Response,
+    UnknownValue,
     Unset,
 )
 
@@ -46,6 +47,8 @@ def build_request(
     if not isinstance(checkpoint, Unset) and checkpoint is not None:
         try:
             check_get_finetune_download_checkpoint(checkpoint)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("checkpoint", checkpoint)
         except TypeError as exc:
             raise TypeError(f"checkpoint: {exc}") from None
 

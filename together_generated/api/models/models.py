@@ -14,6 +14,7 @@ from ...types import (
     Operation,
     Parameter,
     Response,
+    UnknownValue,
     Unset,
     field_error,
 )
@@ -62,6 +63,12 @@ def _parse_response(
                     componentsschemas_model_info_list_item_data
                 )
 
+            except (
+                UnknownValue
+            ) as exc:  # (open values: the item kept as given, reported)
+                componentsschemas_model_info_list_item = exc.accept(
+                    "response_200[]", componentsschemas_model_info_list_item_data
+                )
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise field_error(exc, f"[{_i}]") from None
             response_200.append(componentsschemas_model_info_list_item)
@@ -124,6 +131,12 @@ def parse_response(
                         componentsschemas_model_info_list_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    componentsschemas_model_info_list_item = exc.accept(
+                        "response_200[]", componentsschemas_model_info_list_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 response_200.append(componentsschemas_model_info_list_item)

@@ -19,6 +19,7 @@ from ...types import (
     Operation,
     Parameter,
     Response,
+    UnknownValue,
 )
 
 
@@ -31,6 +32,8 @@ def build_request(
     if variant is not None:
         try:
             check_rl_checkpoint_variant(variant)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("variant", variant)
         except TypeError as exc:
             raise TypeError(f"variant: {exc}") from None
 

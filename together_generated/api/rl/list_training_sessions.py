@@ -18,6 +18,7 @@ from ...types import (
     Operation,
     Parameter,
     Response,
+    UnknownValue,
     Unset,
 )
 
@@ -32,6 +33,8 @@ def build_request(
     if not isinstance(status, Unset) and status is not None:
         try:
             check_rl_training_session_status(status)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("status", status)
         except TypeError as exc:
             raise TypeError(f"status: {exc}") from None
 
