@@ -20,11 +20,14 @@ import os
 import sys
 import threading
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import together_generated
 
-__all__ = ["UnknownValueWarning", "install", "without_dropped_nones"]
+__all__ = ["UnknownValueWarning", "install", "strictly", "without_dropped_nones"]
+
+T = TypeVar("T")
 
 
 class UnknownValueWarning(UserWarning):
@@ -45,9 +48,31 @@ _seen: set[tuple[str, object]] = set()
 _lock = threading.Lock()
 
 
+# Set while a response is read strictly (``strict_responses``), where a value the spec
+# doesn't list is an error, not a warning. (Reading is synchronous: no await inside.)
+_reading = threading.local()
+
+
+def strictly(read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``read(*args, **kwargs)`` (a response model's ``from_dict``), with a value the spec
+    doesn't list, or a null it doesn't allow, raising TypeError."""
+    dropped = together_generated.OPEN_VALUES.dropped_nones
+    _reading.strict = True
+    try:
+        result = read(*args, **kwargs)
+    finally:
+        _reading.strict = False
+    if together_generated.OPEN_VALUES.dropped_nones != dropped:
+        raise TypeError("null where the spec doesn't allow it")
+    return result
+
+
 def report(where: str, value: object, known: tuple[object, ...]) -> None:
     """Warn that ``where`` was given ``value``, which the spec doesn't list (once per
     process for each field and value)."""
+    listed = ", ".join(repr(k) for k in known)
+    if getattr(_reading, "strict", False):
+        raise TypeError(f"{where}: expected one of {listed}; got {value!r:.60}")
     try:
         key: tuple[str, object] = (where, value)
         hash(key)
@@ -59,7 +84,6 @@ def report(where: str, value: object, known: tuple[object, ...]) -> None:
     level, frame = 1, sys._getframe(0)
     while frame is not None and frame.f_code.co_filename.startswith(_OWN):
         frame, level = frame.f_back, level + 1  # type: ignore[assignment]
-    listed = ", ".join(repr(k) for k in known)
     warnings.warn(
         f"{where}: {value!r} is not a value the spec lists ({listed}); sent as given",
         UnknownValueWarning,

@@ -20,7 +20,7 @@ import httpx
 
 import together_generated
 
-from ._open_values import install, without_dropped_nones
+from ._open_values import install, strictly, without_dropped_nones
 from ._streaming import Stream
 from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
 
@@ -178,7 +178,7 @@ def parse_with(endpoint: ModuleType | Operation) -> Callable[[httpx.Response, bo
     read = describe(endpoint).parse_response
 
     def parse(response: httpx.Response, strict: bool) -> Any:
-        return read(response, strict=strict)
+        return strictly(read, response, strict=True) if strict else read(response)
 
     return parse
 
@@ -270,7 +270,10 @@ def api_call(
     stream: Callable[[httpx.Response, bool], Any] | None = None
     if stream_chunk is not None and fields.get("stream"):
         request.setdefault("headers", {})["Accept"] = "text/event-stream"
-        lenient, strict = stream_chunk.from_response, stream_chunk.from_dict
+        lenient, strict = (
+            stream_chunk.from_response,
+            functools.partial(strictly, stream_chunk.from_dict),
+        )
 
         def stream(response: httpx.Response, strict_responses: bool) -> Stream[Any]:
             return Stream(response, strict if strict_responses else lenient)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .._errors import request_id_of
+from .._open_values import strictly
 from .._resource import Resource, operation
 from .._streaming import _cut, as_async
 from .._transport import finish
@@ -376,6 +377,8 @@ def inner_view(call: Call[Any], model: type[Any], inner: str) -> Call[Any]:
         result = parse(response, strict)
         if not isinstance(result, model):
             return result
-        return (view.from_dict if strict else view.from_response)(result.to_dict())
+        if strict:
+            return strictly(view.from_dict, result.to_dict())
+        return view.from_response(result.to_dict())
 
     return call.evolve(parse=parse_view)

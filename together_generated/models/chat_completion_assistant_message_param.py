@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..models.chat_completion_assistant_message_param_function_call import (
         ChatCompletionAssistantMessageParamFunctionCall,
     )
-    from ..models.tool_choice import ToolChoice
+    from ..models.tool_call_param import ToolCallParam
 
 
 T = TypeVar("T", bound="ChatCompletionAssistantMessageParam")
@@ -48,8 +48,8 @@ def _lazy_imports() -> None:
         ChatCompletionAssistantMessageParamFunctionCall,  # noqa: PLC0415
     )
 
-    global ToolChoice
-    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+    global ToolCallParam
+    from together_generated.models.tool_call_param import ToolCallParam  # noqa: PLC0415
 
     _lazy_imports_done = True
 
@@ -85,14 +85,14 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         role (ChatCompletionAssistantMessageParamRole):
         content (None | str):
         name (str | None):
-        tool_calls (list[ToolChoice] | None):
+        tool_calls (list[ToolCallParam] | None):
         function_call (ChatCompletionAssistantMessageParamFunctionCall | None):
     """
 
     role: ChatCompletionAssistantMessageParamRole
     content: None | str = UNSET
     name: str | None = UNSET
-    tool_calls: list[ToolChoice] | None = UNSET
+    tool_calls: list[ToolCallParam] | None = UNSET
     function_call: ChatCompletionAssistantMessageParamFunctionCall | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -114,7 +114,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         _name_value: str | Unset = field_value(self, "name")
         name = _name_value
 
-        _tool_calls_value: list[ToolChoice] | Unset = field_value(self, "tool_calls")
+        _tool_calls_value: list[ToolCallParam] | Unset = field_value(self, "tool_calls")
         try:
             tool_calls: list[dict[str, Any]] | Unset = UNSET
             if not isinstance(_tool_calls_value, Unset):
@@ -200,7 +200,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
-            tool_calls: list[ToolChoice] | None = UNSET
+            tool_calls: list[ToolCallParam] | None = UNSET
             if _tool_calls is not UNSET:
                 if not isinstance(_tool_calls, list):
                     raise TypeError(
@@ -209,7 +209,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 tool_calls = []
                 for _i, tool_calls_item_data in enumerate(_tool_calls):
                     try:
-                        tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+                        tool_calls_item = ToolCallParam.from_dict(tool_calls_item_data)
 
                     except (
                         UnknownValue
@@ -313,7 +313,11 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 _tool_calls_list = []
                 for _item in _tool_calls:
                     _tool_calls_list.append(
-                        (ToolChoice._read(_item) if isinstance(_item, dict) else _item)
+                        (
+                            ToolCallParam._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
                 _instance.tool_calls = _tool_calls_list
             else:

@@ -59,7 +59,6 @@ _OPTIONAL: frozenset[str] = frozenset(
         "index",
         "seed",
         "finish_reason",
-        "message",
         "logprobs",
         "top_logprobs",
     )
@@ -69,11 +68,11 @@ _OPTIONAL: frozenset[str] = frozenset(
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
+        "message",
         "text",
         "index",
         "seed",
         "finish_reason",
-        "message",
         "logprobs",
         "top_logprobs",
     )
@@ -84,20 +83,20 @@ _FIELDS: frozenset[str] = frozenset(
 class ChatCompletionChoicesDataItem(ResponseBody):
     """
     Attributes:
+        message (ChatCompletionMessage):
         text (str | None):
         index (int | None):
         seed (int | None):
         finish_reason (FinishReason | None):
-        message (ChatCompletionMessage | None):
         logprobs (LogprobsPart | None):
         top_logprobs (TopLogprobs | None): Top log probabilities for the tokens.
     """
 
+    message: ChatCompletionMessage
     text: str | None = UNSET
     index: int | None = UNSET
     seed: int | None = UNSET
     finish_reason: FinishReason | None = UNSET
-    message: ChatCompletionMessage | None = UNSET
     logprobs: LogprobsPart | None = UNSET
     top_logprobs: TopLogprobs | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -105,6 +104,11 @@ class ChatCompletionChoicesDataItem(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        try:
+            message = self.message.to_dict()
+        except (AttributeError, TypeError):
+            message = json_value(self.message)
+
         _text_value: str | Unset = field_value(self, "text")
         text = _text_value
 
@@ -118,14 +122,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         finish_reason: str | Unset = UNSET
         if not isinstance(_finish_reason_value, Unset):
             finish_reason = _finish_reason_value
-
-        _message_value: ChatCompletionMessage | Unset = field_value(self, "message")
-        try:
-            message: dict[str, Any] | Unset = UNSET
-            if not isinstance(_message_value, Unset):
-                message = _message_value.to_dict()
-        except (AttributeError, TypeError):
-            message = json_value(_message_value)
 
         _logprobs_value: LogprobsPart | None | Unset = field_value(self, "logprobs")
         try:
@@ -149,7 +145,11 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "message": message,
+            }
+        )
         if text is not UNSET:
             field_dict["text"] = text
         if index is not UNSET:
@@ -158,8 +158,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             field_dict["seed"] = seed
         if finish_reason is not UNSET:
             field_dict["finish_reason"] = finish_reason
-        if message is not UNSET:
-            field_dict["message"] = message
         if logprobs is not UNSET:
             field_dict["logprobs"] = logprobs
         if top_logprobs is not UNSET:
@@ -172,6 +170,16 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
+        try:
+            message = ChatCompletionMessage.from_dict(d.pop("message"))
+
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            message = exc.accept(
+                "ChatCompletionChoicesDataItem.message", src_dict["message"]
+            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChoicesDataItem.message") from None
+
         text = d.pop("text", UNSET)
         if text is not UNSET and type(text) is not str:
             text = optional_value(text, str, "ChatCompletionChoicesDataItem.text")
@@ -203,26 +211,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
                     exc, "ChatCompletionChoicesDataItem.finish_reason"
                 ) from None
             finish_reason = drop_none()
-
-        try:
-            _message = d.pop("message", UNSET)
-            message: ChatCompletionMessage | None
-            if isinstance(_message, Unset):
-                message = UNSET
-            else:
-                message = ChatCompletionMessage.from_dict(_message)
-
-        except UnknownValue as exc:  # (open values: kept as given, reported)
-            message = exc.accept(
-                "ChatCompletionChoicesDataItem.message", src_dict["message"]
-            )
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            # None for an optional field that can't be null: not given
-            if src_dict.get("message", UNSET) is not None:
-                raise field_error(
-                    exc, "ChatCompletionChoicesDataItem.message"
-                ) from None
-            message = drop_none()
 
         try:
             _logprobs_data = d.pop("logprobs", UNSET)
@@ -273,6 +261,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             top_logprobs = drop_none()
 
         _instance = object.__new__(cls)
+        _instance.message = message
         if text is not UNSET:
             _instance.text = text
         if index is not UNSET:
@@ -281,8 +270,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             _instance.seed = seed
         if finish_reason is not UNSET:
             _instance.finish_reason = finish_reason
-        if message is not UNSET:
-            _instance.message = message
         if logprobs is not UNSET:
             _instance.logprobs = logprobs
         if top_logprobs is not UNSET:
@@ -318,6 +305,13 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         _instance = object.__new__(
             ChatCompletionChoicesDataItem if cls is None else cls
         )
+        _message = d.get("message")
+        _instance.message = (
+            ChatCompletionMessage._read(_message)
+            if isinstance(_message, dict)
+            else _message
+        )
+
         if "text" in d:
             _instance.text = d["text"]
 
@@ -329,14 +323,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
         if "finish_reason" in d:
             _instance.finish_reason = d["finish_reason"]
-
-        if "message" in d:
-            _message = d["message"]
-            _instance.message = (
-                ChatCompletionMessage._read(_message)
-                if isinstance(_message, dict)
-                else _message
-            )
 
         if "logprobs" in d:
             _logprobs = d["logprobs"]
@@ -393,8 +379,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             del self.seed
         if self.finish_reason is UNSET:
             del self.finish_reason
-        if self.message is UNSET:
-            del self.message
         if self.logprobs is UNSET:
             del self.logprobs
         if self.top_logprobs is UNSET:

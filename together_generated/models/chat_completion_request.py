@@ -72,8 +72,9 @@ if TYPE_CHECKING:
     )
     from ..models.response_format_json_object import ResponseFormatJsonObject
     from ..models.response_format_json_schema import ResponseFormatJsonSchema
+    from ..models.response_format_regex import ResponseFormatRegex
     from ..models.response_format_text import ResponseFormatText
-    from ..models.tool_choice import ToolChoice
+    from ..models.tool_choice_param import ToolChoiceParam
     from ..models.tools_part import ToolsPart
 
 
@@ -142,11 +143,14 @@ def _lazy_imports() -> None:
         ResponseFormatJsonSchema,  # noqa: PLC0415
     )
 
+    global ResponseFormatRegex
+    from together_generated.models.response_format_regex import ResponseFormatRegex  # noqa: PLC0415
+
     global ResponseFormatText
     from together_generated.models.response_format_text import ResponseFormatText  # noqa: PLC0415
 
-    global ToolChoice
-    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+    global ToolChoiceParam
+    from together_generated.models.tool_choice_param import ToolChoiceParam  # noqa: PLC0415
 
     global ToolsPart
     from together_generated.models.tools_part import ToolsPart  # noqa: PLC0415
@@ -240,6 +244,8 @@ def _lenient_response_format(data: Any) -> Any:
             return ResponseFormatJsonSchema._read(data)
         if tag == "json_object":
             return ResponseFormatJsonObject._read(data)
+        if tag == "regex":
+            return ResponseFormatRegex._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -257,6 +263,15 @@ def _lenient_response_format(data: Any) -> Any:
                     ),
                 ),
                 (ResponseFormatJsonObject, frozenset(("type",))),
+                (
+                    ResponseFormatRegex,
+                    frozenset(
+                        (
+                            "type",
+                            "pattern",
+                        )
+                    ),
+                ),
             ),
         )
     return data
@@ -376,8 +391,8 @@ class ChatCompletionRequest(ResponseBody):
             generated output. Example: {'1024': -10.5, '105': 21.4}.
         seed (int | None): Seed value for reproducibility. Example: 42.
         function_call (ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | None):
-        response_format (ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatText | None): An object
-            specifying the format that the model must output.
+        response_format (ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText
+            | None): An object specifying the format that the model must output.
 
             Setting to `{ "type": "json_schema", "json_schema": {...} }` enables
             Structured Outputs which ensures the model will match your supplied JSON
@@ -389,8 +404,8 @@ class ChatCompletionRequest(ResponseBody):
             is preferred for models that support it.
         tools (list[ToolsPart] | None): A list of tools the model may call. Currently, only functions are supported as a
             tool. Use this to provide a list of functions the model may generate JSON inputs for.
-        tool_choice (str | ToolChoice | None): Controls which (if any) function is called by the model. By default uses
-            `auto`, which lets the model pick between generating a message or calling a function.
+        tool_choice (str | ToolChoiceParam | None): Controls which (if any) function is called by the model. By default
+            uses `auto`, which lets the model pick between generating a message or calling a function.
         compliance (Literal['hipaa'] | None):
         chat_template_kwargs (ChatCompletionRequestChatTemplateKwargs | None): Additional configuration to pass to model
             engine.
@@ -436,10 +451,14 @@ class ChatCompletionRequest(ResponseBody):
         | None
     ) = UNSET
     response_format: (
-        ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatText | None
+        ResponseFormatJsonObject
+        | ResponseFormatJsonSchema
+        | ResponseFormatRegex
+        | ResponseFormatText
+        | None
     ) = UNSET
     tools: list[ToolsPart] | None = UNSET
-    tool_choice: str | ToolChoice | None = UNSET
+    tool_choice: str | ToolChoiceParam | None = UNSET
     compliance: Literal["hipaa"] | None = UNSET
     chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | None = UNSET
     safety_model: str | None = UNSET
@@ -562,6 +581,7 @@ class ChatCompletionRequest(ResponseBody):
         _response_format_value: (
             ResponseFormatJsonObject
             | ResponseFormatJsonSchema
+            | ResponseFormatRegex
             | ResponseFormatText
             | Unset
         ) = field_value(self, "response_format")
@@ -572,6 +592,8 @@ class ChatCompletionRequest(ResponseBody):
             elif isinstance(_response_format_value, ResponseFormatText):
                 response_format = _response_format_value.to_dict()
             elif isinstance(_response_format_value, ResponseFormatJsonSchema):
+                response_format = _response_format_value.to_dict()
+            elif isinstance(_response_format_value, ResponseFormatJsonObject):
                 response_format = _response_format_value.to_dict()
             else:
                 response_format = _response_format_value.to_dict()
@@ -592,12 +614,14 @@ class ChatCompletionRequest(ResponseBody):
         except (AttributeError, TypeError):
             tools = json_value(_tools_value)
 
-        _tool_choice_value: str | ToolChoice | Unset = field_value(self, "tool_choice")
+        _tool_choice_value: str | ToolChoiceParam | Unset = field_value(
+            self, "tool_choice"
+        )
         try:
             tool_choice: dict[str, Any] | str | Unset
             if isinstance(_tool_choice_value, Unset):
                 tool_choice = UNSET
-            elif isinstance(_tool_choice_value, ToolChoice):
+            elif isinstance(_tool_choice_value, ToolChoiceParam):
                 tool_choice = _tool_choice_value.to_dict()
             else:
                 tool_choice = _tool_choice_value
@@ -985,6 +1009,7 @@ class ChatCompletionRequest(ResponseBody):
             response_format: (
                 ResponseFormatJsonObject
                 | ResponseFormatJsonSchema
+                | ResponseFormatRegex
                 | ResponseFormatText
                 | None
             )
@@ -997,6 +1022,7 @@ class ChatCompletionRequest(ResponseBody):
                 ) -> (
                     ResponseFormatJsonObject
                     | ResponseFormatJsonSchema
+                    | ResponseFormatRegex
                     | ResponseFormatText
                     | None
                 ):
@@ -1021,6 +1047,10 @@ class ChatCompletionRequest(ResponseBody):
                         )
 
                         return response_format_type_2
+                    if tag == "regex":
+                        response_format_type_3 = ResponseFormatRegex.from_dict(data)
+
+                        return response_format_type_3
                     if "type" not in data:
                         raise ValueError("missing required field 'type'")
                     if isinstance(tag, str):
@@ -1030,11 +1060,12 @@ class ChatCompletionRequest(ResponseBody):
                                 "text",
                                 "json_schema",
                                 "json_object",
+                                "regex",
                             ),
                             ".type",
                         )
                     raise TypeError(
-                        f"type: expected one of 'text', 'json_schema', 'json_object'; got {tag!r:.60}"
+                        f"type: expected one of 'text', 'json_schema', 'json_object', 'regex'; got {tag!r:.60}"
                     )
 
                 response_format = _parse_response_format(_response_format_data)
@@ -1080,14 +1111,14 @@ class ChatCompletionRequest(ResponseBody):
 
         try:
             _tool_choice_data = d.pop("tool_choice", UNSET)
-            tool_choice: str | ToolChoice | None
+            tool_choice: str | ToolChoiceParam | None
             if _tool_choice_data is UNSET:
                 tool_choice = UNSET
             else:
 
-                def _parse_tool_choice(data: object) -> str | ToolChoice | None:
+                def _parse_tool_choice(data: object) -> str | ToolChoiceParam | None:
                     if isinstance(data, dict):
-                        tool_choice_type_1 = ToolChoice.from_dict(data)
+                        tool_choice_type_1 = ToolChoiceParam.from_dict(data)
 
                         return tool_choice_type_1
                     if isinstance(data, (str,)) and not isinstance(data, bool):
@@ -1372,7 +1403,7 @@ class ChatCompletionRequest(ResponseBody):
         if "tool_choice" in d:
             _tool_choice = d["tool_choice"]
             _instance.tool_choice = (
-                ToolChoice._read(_tool_choice)
+                ToolChoiceParam._read(_tool_choice)
                 if isinstance(_tool_choice, dict)
                 else _tool_choice
             )
