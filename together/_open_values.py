@@ -25,7 +25,14 @@ from typing import Any, TypeVar
 
 import together_generated
 
-__all__ = ["UnknownValueWarning", "install", "strictly", "without_dropped_nones"]
+__all__ = [
+    "UnknownValueWarning",
+    "deferring",
+    "install",
+    "replay",
+    "strictly",
+    "without_dropped_nones",
+]
 
 T = TypeVar("T")
 
@@ -48,20 +55,22 @@ _seen: set[tuple[str, object]] = set()
 _lock = threading.Lock()
 
 
-# Set while a response is read strictly (``strict_responses``), where a value the spec
-# doesn't list is an error, not a warning. (Reading is synchronous: no await inside.)
-_reading = threading.local()
+# Per thread: ``strict`` while a response is read strictly (``strict_responses``), where
+# a value the spec doesn't list is an error, not a warning (reading is synchronous: no
+# await inside); ``deferred`` while a call is built in a worker thread for AsyncTogether,
+# whose stack doesn't hold the user's call: what it finds is warned about afterwards.
+_state = threading.local()
 
 
 def strictly(read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``read(*args, **kwargs)`` (a response model's ``from_dict``), with a value the spec
     doesn't list, or a null it doesn't allow, raising TypeError."""
     dropped = together_generated.OPEN_VALUES.dropped_nones
-    _reading.strict = True
+    _state.strict = True
     try:
         result = read(*args, **kwargs)
     finally:
-        _reading.strict = False
+        _state.strict = False
     if together_generated.OPEN_VALUES.dropped_nones != dropped:
         raise TypeError("null where the spec doesn't allow it")
     return result
@@ -71,8 +80,12 @@ def report(where: str, value: object, known: tuple[object, ...]) -> None:
     """Warn that ``where`` was given ``value``, which the spec doesn't list (once per
     process for each field and value)."""
     listed = ", ".join(repr(k) for k in known)
-    if getattr(_reading, "strict", False):
+    if getattr(_state, "strict", False):
         raise TypeError(f"{where}: expected one of {listed}; got {value!r:.60}")
+    deferred = getattr(_state, "deferred", None)
+    if deferred is not None:
+        deferred.append((where, value, known))
+        return
     try:
         key: tuple[str, object] = (where, value)
         hash(key)
@@ -91,6 +104,22 @@ def report(where: str, value: object, known: tuple[object, ...]) -> None:
     )
     with _lock:  # (after warn: with warnings as errors, each call raises)
         _seen.add(key)
+
+
+def deferring(build: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, list[Any]]:
+    """``build(*args, **kwargs)`` in a worker thread, and the unknown values it found, for
+    ``replay`` in the caller's context."""
+    _state.deferred = found = []
+    try:
+        return build(*args, **kwargs), found
+    finally:
+        _state.deferred = None
+
+
+def replay(found: list[Any]) -> None:
+    """Warn about what ``deferring`` found, at the line of the call being run."""
+    for where, value, known in found:
+        report(where, value, known)
 
 
 def install() -> None:
