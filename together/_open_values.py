@@ -109,7 +109,8 @@ def report(where: str, value: object, known: tuple[object, ...]) -> None:
 def deferring(build: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, list[Any]]:
     """``build(*args, **kwargs)`` in a worker thread, and the unknown values it found, for
     ``replay`` in the caller's context."""
-    _state.deferred = found = []
+    found: list[Any] = []
+    _state.deferred = found
     try:
         return build(*args, **kwargs), found
     finally:
