@@ -279,3 +279,20 @@ def test_warnings_as_errors_refuse_an_unlisted_value_before_sending(
 def test_the_warning_is_a_user_warning_exported_by_together() -> None:
     assert issubclass(together.UnknownValueWarning, UserWarning)
     assert "UnknownValueWarning" in together.__all__
+
+
+@pytest.mark.parametrize(
+    ("choice", "message"),
+    [
+        ({"finish_reason": fresh("paused")}, "finish_reason: expected one of"),
+        ({"seed": None}, "seed: null where the spec doesn't allow it"),
+    ],
+)
+async def test_a_strict_client_still_refuses_what_the_spec_does_not_list(
+    base_url: str, httpserver: HTTPServer, choice: dict[str, Any], message: str
+) -> None:
+    reply = {**CHAT_REPLY, "choices": [{**CHAT_REPLY["choices"][0], **choice}]}
+    serve(httpserver, reply=reply)
+    client = Together(api_key=API_KEY, base_url=base_url, strict_responses=True)
+    with client, pytest.raises(together.APIResponseValidationError, match=message):
+        client.chat.completions.create(model=MODEL, messages=HI)

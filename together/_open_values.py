@@ -65,15 +65,17 @@ _state = threading.local()
 def strictly(read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``read(*args, **kwargs)`` (a response model's ``from_dict``), with a value the spec
     doesn't list, or a null it doesn't allow, raising TypeError."""
-    dropped = together_generated.OPEN_VALUES.dropped_nones
     _state.strict = True
     try:
-        result = read(*args, **kwargs)
+        return read(*args, **kwargs)
     finally:
         _state.strict = False
-    if together_generated.OPEN_VALUES.dropped_nones != dropped:
-        raise TypeError("null where the spec doesn't allow it")
-    return result
+
+
+def null_dropped(where: str) -> None:
+    """A None left out of ``where`` as not given: an error when reading strictly."""
+    if getattr(_state, "strict", False):
+        raise TypeError(f"{where}: null where the spec doesn't allow it")
 
 
 def report(where: str, value: object, known: tuple[object, ...]) -> None:
@@ -126,6 +128,7 @@ def replay(found: list[Any]) -> None:
 def install() -> None:
     """Make the generated models report unknown values as UnknownValueWarning."""
     together_generated.OPEN_VALUES.report = report
+    together_generated.OPEN_VALUES.null_dropped = null_dropped
 
 
 def without_dropped_nones(given: Any, checked: Any) -> Any:

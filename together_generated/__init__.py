@@ -23,12 +23,14 @@ class OpenValues:
     (the default) warns with a UserWarning. Code built on this package may set its own.
     ``dropped_nones`` grows by one for each None given for an optional field that can't
     be null, left out as not given: a caller holding the body as given can tell that it
-    has Nones to leave out too.
+    has Nones to leave out too. ``null_dropped(where)``, when set, is called for each
+    such None (it may raise, for a reader that refuses them).
     """
 
     def __init__(self) -> None:
         self.report: Callable[[str, Any, tuple[Any, ...]], None] | None = None
         self.dropped_nones = 0
+        self.null_dropped: Callable[[str], None] | None = None
 
 
 OPEN_VALUES = OpenValues()

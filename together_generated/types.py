@@ -303,15 +303,18 @@ class UnknownValue(TypeError):
         return given
 
 
-def drop_none() -> Any:
-    """UNSET, for a None given to an optional field that can't be null (counted)."""
+def drop_none(where: str) -> Any:
+    """UNSET, for a None given to the optional field ``where``, which can't be null
+    (counted, and told to OPEN_VALUES.null_dropped when set)."""
     OPEN_VALUES.dropped_nones += 1
+    if OPEN_VALUES.null_dropped is not None:
+        OPEN_VALUES.null_dropped(where)
     return UNSET
 
 
 def optional_value(value: object, expected: type, where: str) -> Any:
     """``check_value`` for an optional field: None is "not given" (``drop_none``)."""
     if value is None:
-        return drop_none()
+        return drop_none(where)
     check_value(value, expected, where)
     return value

@@ -241,7 +241,7 @@ class AudioSpeechRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("response_format", UNSET) is not None:
                 raise field_error(exc, "AudioSpeechRequest.response_format") from None
-            response_format = drop_none()
+            response_format = drop_none("AudioSpeechRequest.response_format")
 
         try:
             _language = d.pop("language", UNSET)
@@ -257,7 +257,7 @@ class AudioSpeechRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("language", UNSET) is not None:
                 raise field_error(exc, "AudioSpeechRequest.language") from None
-            language = drop_none()
+            language = drop_none("AudioSpeechRequest.language")
 
         try:
             _response_encoding = d.pop("response_encoding", UNSET)
@@ -277,7 +277,7 @@ class AudioSpeechRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("response_encoding", UNSET) is not None:
                 raise field_error(exc, "AudioSpeechRequest.response_encoding") from None
-            response_encoding = drop_none()
+            response_encoding = drop_none("AudioSpeechRequest.response_encoding")
 
         sample_rate = d.pop("sample_rate", UNSET)
         if sample_rate is not UNSET and type(sample_rate) is not int:
@@ -299,7 +299,7 @@ class AudioSpeechRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("bit_rate", UNSET) is not None:
                 raise field_error(exc, "AudioSpeechRequest.bit_rate") from None
-            bit_rate = drop_none()
+            bit_rate = drop_none("AudioSpeechRequest.bit_rate")
 
         stream = d.pop("stream", UNSET)
         if stream is not UNSET and type(stream) is not bool:

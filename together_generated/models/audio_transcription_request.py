@@ -387,7 +387,7 @@ class AudioTranscriptionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("model", UNSET) is not None:
                 raise field_error(exc, "AudioTranscriptionRequest.model") from None
-            model = drop_none()
+            model = drop_none("AudioTranscriptionRequest.model")
 
         language = d.pop("language", UNSET)
         if language is not UNSET and type(language) is not str:
@@ -419,7 +419,7 @@ class AudioTranscriptionRequest(ResponseBody):
                 raise field_error(
                     exc, "AudioTranscriptionRequest.response_format"
                 ) from None
-            response_format = drop_none()
+            response_format = drop_none("AudioTranscriptionRequest.response_format")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and type(temperature) not in (float, int):
@@ -504,7 +504,9 @@ class AudioTranscriptionRequest(ResponseBody):
                 raise field_error(
                     exc, "AudioTranscriptionRequest.timestamp_granularities"
                 ) from None
-            timestamp_granularities = drop_none()
+            timestamp_granularities = drop_none(
+                "AudioTranscriptionRequest.timestamp_granularities"
+            )
 
         diarize = d.pop("diarize", UNSET)
         if diarize is not UNSET and type(diarize) is not bool:

@@ -265,7 +265,7 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
                 raise field_error(
                     exc, "AudioTranscriptionVerboseJsonResponse.words"
                 ) from None
-            words = drop_none()
+            words = drop_none("AudioTranscriptionVerboseJsonResponse.words")
 
         try:
             _speaker_segments = d.pop("speaker_segments", UNSET)
@@ -305,7 +305,9 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
                 raise field_error(
                     exc, "AudioTranscriptionVerboseJsonResponse.speaker_segments"
                 ) from None
-            speaker_segments = drop_none()
+            speaker_segments = drop_none(
+                "AudioTranscriptionVerboseJsonResponse.speaker_segments"
+            )
 
         _instance = object.__new__(cls)
         _instance.task = task

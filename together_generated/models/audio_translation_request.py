@@ -309,7 +309,7 @@ class AudioTranslationRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("model", UNSET) is not None:
                 raise field_error(exc, "AudioTranslationRequest.model") from None
-            model = drop_none()
+            model = drop_none("AudioTranslationRequest.model")
 
         language = d.pop("language", UNSET)
         if language is not UNSET and type(language) is not str:
@@ -339,7 +339,7 @@ class AudioTranslationRequest(ResponseBody):
                 raise field_error(
                     exc, "AudioTranslationRequest.response_format"
                 ) from None
-            response_format = drop_none()
+            response_format = drop_none("AudioTranslationRequest.response_format")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and type(temperature) not in (float, int):
@@ -424,7 +424,9 @@ class AudioTranslationRequest(ResponseBody):
                 raise field_error(
                     exc, "AudioTranslationRequest.timestamp_granularities"
                 ) from None
-            timestamp_granularities = drop_none()
+            timestamp_granularities = drop_none(
+                "AudioTranslationRequest.timestamp_granularities"
+            )
 
         _instance = object.__new__(cls)
         _instance.file = file

@@ -227,7 +227,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
                 raise field_error(
                     exc, "AudioTranslationVerboseJsonResponse.words"
                 ) from None
-            words = drop_none()
+            words = drop_none("AudioTranslationVerboseJsonResponse.words")
 
         _instance = object.__new__(cls)
         _instance.task = task

@@ -241,7 +241,7 @@ class BatchJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("status", UNSET) is not None:
                 raise field_error(exc, "BatchJob.status") from None
-            status = drop_none()
+            status = drop_none("BatchJob.status")
 
         try:
             _job_deadline = d.pop("job_deadline", UNSET)
@@ -257,7 +257,7 @@ class BatchJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("job_deadline", UNSET) is not None:
                 raise field_error(exc, "BatchJob.job_deadline") from None
-            job_deadline = drop_none()
+            job_deadline = drop_none("BatchJob.job_deadline")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -273,7 +273,7 @@ class BatchJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("created_at", UNSET) is not None:
                 raise field_error(exc, "BatchJob.created_at") from None
-            created_at = drop_none()
+            created_at = drop_none("BatchJob.created_at")
 
         endpoint = d.pop("endpoint", UNSET)
         if endpoint is not UNSET and type(endpoint) is not str:
@@ -315,7 +315,7 @@ class BatchJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("completed_at", UNSET) is not None:
                 raise field_error(exc, "BatchJob.completed_at") from None
-            completed_at = drop_none()
+            completed_at = drop_none("BatchJob.completed_at")
 
         _instance = object.__new__(cls)
         if id is not UNSET:

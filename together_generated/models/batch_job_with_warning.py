@@ -116,7 +116,7 @@ class BatchJobWithWarning(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("job", UNSET) is not None:
                 raise field_error(exc, "BatchJobWithWarning.job") from None
-            job = drop_none()
+            job = drop_none("BatchJobWithWarning.job")
 
         warning = d.pop("warning", UNSET)
         if warning is not UNSET and type(warning) is not str:

@@ -192,7 +192,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionAssistantMessageParam.content"
                 ) from None
-            content = drop_none()
+            content = drop_none("ChatCompletionAssistantMessageParam.content")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
@@ -231,7 +231,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionAssistantMessageParam.tool_calls"
                 ) from None
-            tool_calls = drop_none()
+            tool_calls = drop_none("ChatCompletionAssistantMessageParam.tool_calls")
 
         try:
             _function_call = d.pop("function_call", UNSET)
@@ -256,7 +256,9 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionAssistantMessageParam.function_call"
                 ) from None
-            function_call = drop_none()
+            function_call = drop_none(
+                "ChatCompletionAssistantMessageParam.function_call"
+            )
 
         _instance = object.__new__(cls)
         _instance.role = role

@@ -160,7 +160,7 @@ class ChatCompletionChoice(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("logprobs", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionChoice.logprobs") from None
-            logprobs = drop_none()
+            logprobs = drop_none("ChatCompletionChoice.logprobs")
 
         _instance = object.__new__(cls)
         _instance.index = index

@@ -230,7 +230,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChoiceChatCompletionChoiceDelta.content"
                 ) from None
-            content = drop_none()
+            content = drop_none("ChatCompletionChoiceChatCompletionChoiceDelta.content")
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
@@ -266,7 +266,9 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChoiceChatCompletionChoiceDelta.tool_calls"
                 ) from None
-            tool_calls = drop_none()
+            tool_calls = drop_none(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.tool_calls"
+            )
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -299,7 +301,9 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChoiceChatCompletionChoiceDelta.function_call"
                 ) from None
-            function_call = drop_none()
+            function_call = drop_none(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.function_call"
+            )
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -324,7 +328,9 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning"
                 ) from None
-            reasoning = drop_none()
+            reasoning = drop_none(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning"
+            )
 
         _instance = object.__new__(cls)
         _instance.role = role

@@ -210,7 +210,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChoicesDataItem.finish_reason"
                 ) from None
-            finish_reason = drop_none()
+            finish_reason = drop_none("ChatCompletionChoicesDataItem.finish_reason")
 
         try:
             _logprobs_data = d.pop("logprobs", UNSET)
@@ -238,7 +238,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChoicesDataItem.logprobs"
                 ) from None
-            logprobs = drop_none()
+            logprobs = drop_none("ChatCompletionChoicesDataItem.logprobs")
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -258,7 +258,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChoicesDataItem.top_logprobs"
                 ) from None
-            top_logprobs = drop_none()
+            top_logprobs = drop_none("ChatCompletionChoicesDataItem.top_logprobs")
 
         _instance = object.__new__(cls)
         _instance.message = message

@@ -259,7 +259,7 @@ class ChatCompletionChunk(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("usage", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionChunk.usage") from None
-            usage = drop_none()
+            usage = drop_none("ChatCompletionChunk.usage")
 
         try:
             _warnings = d.pop("warnings", UNSET)
@@ -286,7 +286,7 @@ class ChatCompletionChunk(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("warnings", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionChunk.warnings") from None
-            warnings = drop_none()
+            warnings = drop_none("ChatCompletionChunk.warnings")
 
         _instance = object.__new__(cls)
         _instance.id = id

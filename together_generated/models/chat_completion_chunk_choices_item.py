@@ -230,7 +230,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChunkChoicesItem.logprobs"
                 ) from None
-            logprobs = drop_none()
+            logprobs = drop_none("ChatCompletionChunkChoicesItem.logprobs")
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -250,7 +250,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionChunkChoicesItem.top_logprobs"
                 ) from None
-            top_logprobs = drop_none()
+            top_logprobs = drop_none("ChatCompletionChunkChoicesItem.top_logprobs")
 
         try:
             seed: int | None = d.pop("seed", UNSET)
@@ -270,7 +270,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("seed", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
-            seed = drop_none()
+            seed = drop_none("ChatCompletionChunkChoicesItem.seed")
 
         _instance = object.__new__(cls)
         _instance.index = index

@@ -234,7 +234,9 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
                     exc,
                     "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.content",
                 ) from None
-            content = drop_none()
+            content = drop_none(
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.content"
+            )
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -260,7 +262,9 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
                     exc,
                     "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.reasoning",
                 ) from None
-            reasoning = drop_none()
+            reasoning = drop_none(
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.reasoning"
+            )
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
@@ -297,7 +301,9 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
                     exc,
                     "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.tool_calls",
                 ) from None
-            tool_calls = drop_none()
+            tool_calls = drop_none(
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.tool_calls"
+            )
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -332,7 +338,9 @@ class ChatCompletionChunkChoicesItemChatCompletionChoiceDelta(ResponseBody):
                     exc,
                     "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.function_call",
                 ) from None
-            function_call = drop_none()
+            function_call = drop_none(
+                "ChatCompletionChunkChoicesItemChatCompletionChoiceDelta.function_call"
+            )
 
         _instance = object.__new__(cls)
         _instance.role = role

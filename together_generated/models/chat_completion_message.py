@@ -215,7 +215,7 @@ class ChatCompletionMessage(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("tool_calls", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionMessage.tool_calls") from None
-            tool_calls = drop_none()
+            tool_calls = drop_none("ChatCompletionMessage.tool_calls")
 
         try:
             _function_call = d.pop("function_call", UNSET)
@@ -235,7 +235,7 @@ class ChatCompletionMessage(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("function_call", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionMessage.function_call") from None
-            function_call = drop_none()
+            function_call = drop_none("ChatCompletionMessage.function_call")
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -257,7 +257,7 @@ class ChatCompletionMessage(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("reasoning", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionMessage.reasoning") from None
-            reasoning = drop_none()
+            reasoning = drop_none("ChatCompletionMessage.reasoning")
 
         _instance = object.__new__(cls)
         _instance.content = content

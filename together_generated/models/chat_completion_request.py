@@ -847,7 +847,7 @@ class ChatCompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("stop", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionRequest.stop") from None
-            stop = drop_none()
+            stop = drop_none("ChatCompletionRequest.stop")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and type(temperature) not in (float, int):
@@ -890,7 +890,9 @@ class ChatCompletionRequest(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionRequest.context_length_exceeded_behavior"
                 ) from None
-            context_length_exceeded_behavior = drop_none()
+            context_length_exceeded_behavior = drop_none(
+                "ChatCompletionRequest.context_length_exceeded_behavior"
+            )
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
         if repetition_penalty is not UNSET and type(repetition_penalty) not in (
@@ -952,7 +954,7 @@ class ChatCompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("logit_bias", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
-            logit_bias = drop_none()
+            logit_bias = drop_none("ChatCompletionRequest.logit_bias")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and type(seed) is not int:
@@ -1002,7 +1004,7 @@ class ChatCompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("function_call", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionRequest.function_call") from None
-            function_call = drop_none()
+            function_call = drop_none("ChatCompletionRequest.function_call")
 
         try:
             _response_format_data = d.pop("response_format", UNSET)
@@ -1080,7 +1082,7 @@ class ChatCompletionRequest(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionRequest.response_format"
                 ) from None
-            response_format = drop_none()
+            response_format = drop_none("ChatCompletionRequest.response_format")
 
         try:
             _tools = d.pop("tools", UNSET)
@@ -1107,7 +1109,7 @@ class ChatCompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("tools", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionRequest.tools") from None
-            tools = drop_none()
+            tools = drop_none("ChatCompletionRequest.tools")
 
         try:
             _tool_choice_data = d.pop("tool_choice", UNSET)
@@ -1137,7 +1139,7 @@ class ChatCompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("tool_choice", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionRequest.tool_choice") from None
-            tool_choice = drop_none()
+            tool_choice = drop_none("ChatCompletionRequest.tool_choice")
 
         try:
             compliance = d.pop("compliance", UNSET)
@@ -1153,7 +1155,7 @@ class ChatCompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("compliance", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionRequest.compliance") from None
-            compliance = drop_none()
+            compliance = drop_none("ChatCompletionRequest.compliance")
 
         try:
             _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
@@ -1178,7 +1180,9 @@ class ChatCompletionRequest(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionRequest.chat_template_kwargs"
                 ) from None
-            chat_template_kwargs = drop_none()
+            chat_template_kwargs = drop_none(
+                "ChatCompletionRequest.chat_template_kwargs"
+            )
 
         safety_model = d.pop("safety_model", UNSET)
         if safety_model is not UNSET and type(safety_model) is not str:
@@ -1206,7 +1210,7 @@ class ChatCompletionRequest(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionRequest.reasoning_effort"
                 ) from None
-            reasoning_effort = drop_none()
+            reasoning_effort = drop_none("ChatCompletionRequest.reasoning_effort")
 
         try:
             _reasoning = d.pop("reasoning", UNSET)
@@ -1224,7 +1228,7 @@ class ChatCompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("reasoning", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionRequest.reasoning") from None
-            reasoning = drop_none()
+            reasoning = drop_none("ChatCompletionRequest.reasoning")
 
         _instance = object.__new__(cls)
         _instance.messages = messages

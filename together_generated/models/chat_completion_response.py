@@ -284,7 +284,7 @@ class ChatCompletionResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("usage", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionResponse.usage") from None
-            usage = drop_none()
+            usage = drop_none("ChatCompletionResponse.usage")
 
         try:
             _prompt = d.pop("prompt", UNSET)
@@ -315,7 +315,7 @@ class ChatCompletionResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("prompt", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionResponse.prompt") from None
-            prompt = drop_none()
+            prompt = drop_none("ChatCompletionResponse.prompt")
 
         try:
             _warnings = d.pop("warnings", UNSET)
@@ -344,7 +344,7 @@ class ChatCompletionResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("warnings", UNSET) is not None:
                 raise field_error(exc, "ChatCompletionResponse.warnings") from None
-            warnings = drop_none()
+            warnings = drop_none("ChatCompletionResponse.warnings")
 
         _instance = object.__new__(cls)
         _instance.id = id

@@ -146,7 +146,7 @@ class ChatCompletionToolFunction(ResponseBody):
                 raise field_error(
                     exc, "ChatCompletionToolFunction.parameters"
                 ) from None
-            parameters = drop_none()
+            parameters = drop_none("ChatCompletionToolFunction.parameters")
 
         _instance = object.__new__(cls)
         _instance.name = name

@@ -140,7 +140,7 @@ class CompletionChoice(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("delta", UNSET) is not None:
                 raise field_error(exc, "CompletionChoice.delta") from None
-            delta = drop_none()
+            delta = drop_none("CompletionChoice.delta")
 
         _instance = object.__new__(cls)
         _instance.index = index

@@ -223,7 +223,7 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                 raise field_error(
                     exc, "CompletionChoiceCompletionChoiceDelta.content"
                 ) from None
-            content = drop_none()
+            content = drop_none("CompletionChoiceCompletionChoiceDelta.content")
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -247,7 +247,7 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                 raise field_error(
                     exc, "CompletionChoiceCompletionChoiceDelta.reasoning"
                 ) from None
-            reasoning = drop_none()
+            reasoning = drop_none("CompletionChoiceCompletionChoiceDelta.reasoning")
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
@@ -283,7 +283,7 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                 raise field_error(
                     exc, "CompletionChoiceCompletionChoiceDelta.tool_calls"
                 ) from None
-            tool_calls = drop_none()
+            tool_calls = drop_none("CompletionChoiceCompletionChoiceDelta.tool_calls")
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -316,7 +316,9 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                 raise field_error(
                     exc, "CompletionChoiceCompletionChoiceDelta.function_call"
                 ) from None
-            function_call = drop_none()
+            function_call = drop_none(
+                "CompletionChoiceCompletionChoiceDelta.function_call"
+            )
 
         _instance = object.__new__(cls)
         _instance.role = role

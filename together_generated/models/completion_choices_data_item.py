@@ -152,7 +152,7 @@ class CompletionChoicesDataItem(ResponseBody):
                 raise field_error(
                     exc, "CompletionChoicesDataItem.finish_reason"
                 ) from None
-            finish_reason = drop_none()
+            finish_reason = drop_none("CompletionChoicesDataItem.finish_reason")
 
         try:
             _logprobs = d.pop("logprobs", UNSET)
@@ -170,7 +170,7 @@ class CompletionChoicesDataItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("logprobs", UNSET) is not None:
                 raise field_error(exc, "CompletionChoicesDataItem.logprobs") from None
-            logprobs = drop_none()
+            logprobs = drop_none("CompletionChoicesDataItem.logprobs")
 
         _instance = object.__new__(cls)
         if text is not UNSET:

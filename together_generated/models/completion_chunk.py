@@ -271,7 +271,7 @@ class CompletionChunk(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("object", UNSET) is not None:
                 raise field_error(exc, "CompletionChunk.object") from None
-            object_ = drop_none()
+            object_ = drop_none("CompletionChunk.object")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and type(seed) is not int:

@@ -348,7 +348,7 @@ class CompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("stop", UNSET) is not None:
                 raise field_error(exc, "CompletionRequest.stop") from None
-            stop = drop_none()
+            stop = drop_none("CompletionRequest.stop")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and type(temperature) not in (float, int):
@@ -425,7 +425,7 @@ class CompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("safety_model", UNSET) is not None:
                 raise field_error(exc, "CompletionRequest.safety_model") from None
-            safety_model = drop_none()
+            safety_model = drop_none("CompletionRequest.safety_model")
 
         min_p = d.pop("min_p", UNSET)
         if min_p is not UNSET and type(min_p) not in (float, int):
@@ -462,7 +462,7 @@ class CompletionRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("logit_bias", UNSET) is not None:
                 raise field_error(exc, "CompletionRequest.logit_bias") from None
-            logit_bias = drop_none()
+            logit_bias = drop_none("CompletionRequest.logit_bias")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and type(seed) is not int:

@@ -274,7 +274,7 @@ class CompletionResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("prompt", UNSET) is not None:
                 raise field_error(exc, "CompletionResponse.prompt") from None
-            prompt = drop_none()
+            prompt = drop_none("CompletionResponse.prompt")
 
         _instance = object.__new__(cls)
         _instance.id = id

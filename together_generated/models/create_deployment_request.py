@@ -418,7 +418,7 @@ class CreateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("args", UNSET) is not None:
                 raise field_error(exc, "CreateDeploymentRequest.args") from None
-            args = drop_none()
+            args = drop_none("CreateDeploymentRequest.args")
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -474,7 +474,7 @@ class CreateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("autoscaling", UNSET) is not None:
                 raise field_error(exc, "CreateDeploymentRequest.autoscaling") from None
-            autoscaling = drop_none()
+            autoscaling = drop_none("CreateDeploymentRequest.autoscaling")
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
@@ -487,7 +487,7 @@ class CreateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("command", UNSET) is not None:
                 raise field_error(exc, "CreateDeploymentRequest.command") from None
-            command = drop_none()
+            command = drop_none("CreateDeploymentRequest.command")
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and type(cpu) not in (float, int):
@@ -537,7 +537,9 @@ class CreateDeploymentRequest(ResponseBody):
                 raise field_error(
                     exc, "CreateDeploymentRequest.environment_variables"
                 ) from None
-            environment_variables = drop_none()
+            environment_variables = drop_none(
+                "CreateDeploymentRequest.environment_variables"
+            )
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and type(gpu_count) is not int:
@@ -613,7 +615,7 @@ class CreateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("volumes", UNSET) is not None:
                 raise field_error(exc, "CreateDeploymentRequest.volumes") from None
-            volumes = drop_none()
+            volumes = drop_none("CreateDeploymentRequest.volumes")
 
         _instance = object.__new__(cls)
         _instance.gpu_type = gpu_type

@@ -235,7 +235,7 @@ class CreateEndpointRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("state", UNSET) is not None:
                 raise field_error(exc, "CreateEndpointRequest.state") from None
-            state = drop_none()
+            state = drop_none("CreateEndpointRequest.state")
 
         try:
             inactive_timeout: int | None = d.pop("inactive_timeout", UNSET)
@@ -262,7 +262,7 @@ class CreateEndpointRequest(ResponseBody):
                 raise field_error(
                     exc, "CreateEndpointRequest.inactive_timeout"
                 ) from None
-            inactive_timeout = drop_none()
+            inactive_timeout = drop_none("CreateEndpointRequest.inactive_timeout")
 
         availability_zone = d.pop("availability_zone", UNSET)
         if availability_zone is not UNSET and type(availability_zone) is not str:

@@ -350,7 +350,7 @@ class CreateVideoBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("output_format", UNSET) is not None:
                 raise field_error(exc, "CreateVideoBody.output_format") from None
-            output_format = drop_none()
+            output_format = drop_none("CreateVideoBody.output_format")
 
         output_quality = d.pop("output_quality", UNSET)
         if output_quality is not UNSET and type(output_quality) is not int:
@@ -384,7 +384,7 @@ class CreateVideoBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("media", UNSET) is not None:
                 raise field_error(exc, "CreateVideoBody.media") from None
-            media = drop_none()
+            media = drop_none("CreateVideoBody.media")
 
         try:
             _frame_images = d.pop("frame_images", UNSET)
@@ -419,7 +419,7 @@ class CreateVideoBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("frame_images", UNSET) is not None:
                 raise field_error(exc, "CreateVideoBody.frame_images") from None
-            frame_images = drop_none()
+            frame_images = drop_none("CreateVideoBody.frame_images")
 
         try:
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
@@ -436,7 +436,7 @@ class CreateVideoBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("reference_images", UNSET) is not None:
                 raise field_error(exc, "CreateVideoBody.reference_images") from None
-            reference_images = drop_none()
+            reference_images = drop_none("CreateVideoBody.reference_images")
 
         _instance = object.__new__(cls)
         _instance.model = model

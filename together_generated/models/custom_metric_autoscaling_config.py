@@ -118,7 +118,7 @@ class CustomMetricAutoscalingConfig(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("metric", UNSET) is not None:
                 raise field_error(exc, "CustomMetricAutoscalingConfig.metric") from None
-            metric = drop_none()
+            metric = drop_none("CustomMetricAutoscalingConfig.metric")
 
         target = d.pop("target", UNSET)
         if target is not UNSET and type(target) not in (float, int):

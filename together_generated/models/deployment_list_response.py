@@ -138,7 +138,7 @@ class DeploymentListResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("data", UNSET) is not None:
                 raise field_error(exc, "DeploymentListResponse.data") from None
-            data = drop_none()
+            data = drop_none("DeploymentListResponse.data")
 
         try:
             object_ = d.pop("object", UNSET)
@@ -150,7 +150,7 @@ class DeploymentListResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("object", UNSET) is not None:
                 raise field_error(exc, "DeploymentListResponse.object") from None
-            object_ = drop_none()
+            object_ = drop_none("DeploymentListResponse.object")
 
         _instance = object.__new__(cls)
         if data is not UNSET:

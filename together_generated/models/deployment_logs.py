@@ -75,7 +75,7 @@ class DeploymentLogs(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("lines", UNSET) is not None:
                 raise field_error(exc, "DeploymentLogs.lines") from None
-            lines = drop_none()
+            lines = drop_none("DeploymentLogs.lines")
 
         _instance = object.__new__(cls)
         if lines is not UNSET:

@@ -497,7 +497,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("args", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.args") from None
-            args = drop_none()
+            args = drop_none("DeploymentResponseItem.args")
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -553,7 +553,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("autoscaling", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.autoscaling") from None
-            autoscaling = drop_none()
+            autoscaling = drop_none("DeploymentResponseItem.autoscaling")
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
@@ -566,7 +566,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("command", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.command") from None
-            command = drop_none()
+            command = drop_none("DeploymentResponseItem.command")
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and type(cpu) not in (float, int):
@@ -588,7 +588,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("created_at", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.created_at") from None
-            created_at = drop_none()
+            created_at = drop_none("DeploymentResponseItem.created_at")
 
         description = d.pop("description", UNSET)
         if description is not UNSET and type(description) is not str:
@@ -640,7 +640,9 @@ class DeploymentResponseItem(ResponseBody):
                 raise field_error(
                     exc, "DeploymentResponseItem.environment_variables"
                 ) from None
-            environment_variables = drop_none()
+            environment_variables = drop_none(
+                "DeploymentResponseItem.environment_variables"
+            )
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and type(gpu_count) is not int:
@@ -664,7 +666,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("gpu_type", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
-            gpu_type = drop_none()
+            gpu_type = drop_none("DeploymentResponseItem.gpu_type")
 
         health_check_path = d.pop("health_check_path", UNSET)
         if health_check_path is not UNSET and type(health_check_path) is not str:
@@ -712,7 +714,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("object", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.object") from None
-            object_ = drop_none()
+            object_ = drop_none("DeploymentResponseItem.object")
 
         port = d.pop("port", UNSET)
         if port is not UNSET and type(port) is not int:
@@ -744,7 +746,7 @@ class DeploymentResponseItem(ResponseBody):
                 raise field_error(
                     exc, "DeploymentResponseItem.replica_events"
                 ) from None
-            replica_events = drop_none()
+            replica_events = drop_none("DeploymentResponseItem.replica_events")
 
         try:
             _status = d.pop("status", UNSET)
@@ -760,7 +762,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("status", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.status") from None
-            status = drop_none()
+            status = drop_none("DeploymentResponseItem.status")
 
         storage = d.pop("storage", UNSET)
         if storage is not UNSET and type(storage) is not int:
@@ -782,7 +784,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("updated_at", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.updated_at") from None
-            updated_at = drop_none()
+            updated_at = drop_none("DeploymentResponseItem.updated_at")
 
         try:
             _volumes = d.pop("volumes", UNSET)
@@ -809,7 +811,7 @@ class DeploymentResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("volumes", UNSET) is not None:
                 raise field_error(exc, "DeploymentResponseItem.volumes") from None
-            volumes = drop_none()
+            volumes = drop_none("DeploymentResponseItem.volumes")
 
         _instance = object.__new__(cls)
         if args is not UNSET:

@@ -296,7 +296,9 @@ class DisplayorExecuteOutputData(ResponseBody):
                 raise field_error(
                     exc, "DisplayorExecuteOutputData.application/geo+json"
                 ) from None
-            applicationgeojson = drop_none()
+            applicationgeojson = drop_none(
+                "DisplayorExecuteOutputData.application/geo+json"
+            )
 
         applicationjavascript = d.pop("application/javascript", UNSET)
         if (
@@ -330,7 +332,7 @@ class DisplayorExecuteOutputData(ResponseBody):
                 raise field_error(
                     exc, "DisplayorExecuteOutputData.application/json"
                 ) from None
-            applicationjson = drop_none()
+            applicationjson = drop_none("DisplayorExecuteOutputData.application/json")
 
         applicationpdf = d.pop("application/pdf", UNSET)
         if applicationpdf is not UNSET and type(applicationpdf) is not str:
@@ -363,7 +365,9 @@ class DisplayorExecuteOutputData(ResponseBody):
                 raise field_error(
                     exc, "DisplayorExecuteOutputData.application/vnd.vega.v5+json"
                 ) from None
-            applicationvnd_vega_v5json = drop_none()
+            applicationvnd_vega_v5json = drop_none(
+                "DisplayorExecuteOutputData.application/vnd.vega.v5+json"
+            )
 
         try:
             _applicationvnd_vegalite_v4json = d.pop(
@@ -392,7 +396,9 @@ class DisplayorExecuteOutputData(ResponseBody):
                 raise field_error(
                     exc, "DisplayorExecuteOutputData.application/vnd.vegalite.v4+json"
                 ) from None
-            applicationvnd_vegalite_v4json = drop_none()
+            applicationvnd_vegalite_v4json = drop_none(
+                "DisplayorExecuteOutputData.application/vnd.vegalite.v4+json"
+            )
 
         imagegif = d.pop("image/gif", UNSET)
         if imagegif is not UNSET and type(imagegif) is not str:

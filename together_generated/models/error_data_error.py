@@ -131,7 +131,7 @@ class ErrorDataError(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("param", UNSET) is not None:
                 raise field_error(exc, "ErrorDataError.param") from None
-            param = drop_none()
+            param = drop_none("ErrorDataError.param")
 
         try:
             code: None | str = d.pop("code", UNSET)
@@ -151,7 +151,7 @@ class ErrorDataError(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("code", UNSET) is not None:
                 raise field_error(exc, "ErrorDataError.code") from None
-            code = drop_none()
+            code = drop_none("ErrorDataError.code")
 
         _instance = object.__new__(cls)
         _instance.message = message

@@ -216,7 +216,9 @@ class EvaluationClassifyParameters(ResponseBody):
                 raise field_error(
                     exc, "EvaluationClassifyParameters.model_to_evaluate"
                 ) from None
-            model_to_evaluate = drop_none()
+            model_to_evaluate = drop_none(
+                "EvaluationClassifyParameters.model_to_evaluate"
+            )
 
         _instance = object.__new__(cls)
         _instance.judge = judge

@@ -174,7 +174,9 @@ class EvaluationClassifyResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationClassifyResults.generation_fail_count"
                 ) from None
-            generation_fail_count = drop_none()
+            generation_fail_count = drop_none(
+                "EvaluationClassifyResults.generation_fail_count"
+            )
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -202,7 +204,7 @@ class EvaluationClassifyResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationClassifyResults.judge_fail_count"
                 ) from None
-            judge_fail_count = drop_none()
+            judge_fail_count = drop_none("EvaluationClassifyResults.judge_fail_count")
 
         try:
             invalid_label_count: float | None = d.pop("invalid_label_count", UNSET)
@@ -230,7 +232,9 @@ class EvaluationClassifyResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationClassifyResults.invalid_label_count"
                 ) from None
-            invalid_label_count = drop_none()
+            invalid_label_count = drop_none(
+                "EvaluationClassifyResults.invalid_label_count"
+            )
 
         result_file_id = d.pop("result_file_id", UNSET)
         if result_file_id is not UNSET and type(result_file_id) is not str:
@@ -263,7 +267,7 @@ class EvaluationClassifyResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationClassifyResults.pass_percentage"
                 ) from None
-            pass_percentage = drop_none()
+            pass_percentage = drop_none("EvaluationClassifyResults.pass_percentage")
 
         label_counts = d.pop("label_counts", UNSET)
         if label_counts is not UNSET and type(label_counts) is not str:

@@ -191,7 +191,7 @@ class EvaluationCompareParameters(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("model_a", UNSET) is not None:
                 raise field_error(exc, "EvaluationCompareParameters.model_a") from None
-            model_a = drop_none()
+            model_a = drop_none("EvaluationCompareParameters.model_a")
 
         try:
             _model_b_data = d.pop("model_b", UNSET)
@@ -223,7 +223,7 @@ class EvaluationCompareParameters(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("model_b", UNSET) is not None:
                 raise field_error(exc, "EvaluationCompareParameters.model_b") from None
-            model_b = drop_none()
+            model_b = drop_none("EvaluationCompareParameters.model_b")
 
         _instance = object.__new__(cls)
         _instance.judge = judge

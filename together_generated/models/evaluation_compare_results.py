@@ -183,7 +183,9 @@ class EvaluationCompareResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationCompareResults.generation_fail_count"
                 ) from None
-            generation_fail_count = drop_none()
+            generation_fail_count = drop_none(
+                "EvaluationCompareResults.generation_fail_count"
+            )
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -211,7 +213,7 @@ class EvaluationCompareResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationCompareResults.judge_fail_count"
                 ) from None
-            judge_fail_count = drop_none()
+            judge_fail_count = drop_none("EvaluationCompareResults.judge_fail_count")
 
         result_file_id = d.pop("result_file_id", UNSET)
         if result_file_id is not UNSET and type(result_file_id) is not str:

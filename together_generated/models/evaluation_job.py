@@ -343,7 +343,7 @@ class EvaluationJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("type", UNSET) is not None:
                 raise field_error(exc, "EvaluationJob.type") from None
-            type_ = drop_none()
+            type_ = drop_none("EvaluationJob.type")
 
         owner_id = d.pop("owner_id", UNSET)
         if owner_id is not UNSET and type(owner_id) is not str:
@@ -363,7 +363,7 @@ class EvaluationJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("status", UNSET) is not None:
                 raise field_error(exc, "EvaluationJob.status") from None
-            status = drop_none()
+            status = drop_none("EvaluationJob.status")
 
         try:
             _status_updates = d.pop("status_updates", UNSET)
@@ -398,7 +398,7 @@ class EvaluationJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("status_updates", UNSET) is not None:
                 raise field_error(exc, "EvaluationJob.status_updates") from None
-            status_updates = drop_none()
+            status_updates = drop_none("EvaluationJob.status_updates")
 
         try:
             _parameters = d.pop("parameters", UNSET)
@@ -414,7 +414,7 @@ class EvaluationJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("parameters", UNSET) is not None:
                 raise field_error(exc, "EvaluationJob.parameters") from None
-            parameters = drop_none()
+            parameters = drop_none("EvaluationJob.parameters")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -430,7 +430,7 @@ class EvaluationJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("created_at", UNSET) is not None:
                 raise field_error(exc, "EvaluationJob.created_at") from None
-            created_at = drop_none()
+            created_at = drop_none("EvaluationJob.created_at")
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
@@ -446,7 +446,7 @@ class EvaluationJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("updated_at", UNSET) is not None:
                 raise field_error(exc, "EvaluationJob.updated_at") from None
-            updated_at = drop_none()
+            updated_at = drop_none("EvaluationJob.updated_at")
 
         try:
             _results_data = d.pop("results", UNSET)
@@ -516,7 +516,7 @@ class EvaluationJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("results", UNSET) is not None:
                 raise field_error(exc, "EvaluationJob.results") from None
-            results = drop_none()
+            results = drop_none("EvaluationJob.results")
 
         _instance = object.__new__(cls)
         if workflow_id is not UNSET:

@@ -117,7 +117,7 @@ class EvaluationJobStatusUpdate(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("timestamp", UNSET) is not None:
                 raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None
-            timestamp = drop_none()
+            timestamp = drop_none("EvaluationJobStatusUpdate.timestamp")
 
         _instance = object.__new__(cls)
         if status is not UNSET:

@@ -101,7 +101,7 @@ class EvaluationResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("status", UNSET) is not None:
                 raise field_error(exc, "EvaluationResponse.status") from None
-            status = drop_none()
+            status = drop_none("EvaluationResponse.status")
 
         _instance = object.__new__(cls)
         if workflow_id is not UNSET:

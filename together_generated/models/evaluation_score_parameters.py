@@ -204,7 +204,7 @@ class EvaluationScoreParameters(ResponseBody):
                 raise field_error(
                     exc, "EvaluationScoreParameters.model_to_evaluate"
                 ) from None
-            model_to_evaluate = drop_none()
+            model_to_evaluate = drop_none("EvaluationScoreParameters.model_to_evaluate")
 
         _instance = object.__new__(cls)
         _instance.judge = judge

@@ -185,7 +185,7 @@ class EvaluationScoreResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationScoreResults.aggregated_scores"
                 ) from None
-            aggregated_scores = drop_none()
+            aggregated_scores = drop_none("EvaluationScoreResults.aggregated_scores")
 
         try:
             generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
@@ -213,7 +213,9 @@ class EvaluationScoreResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationScoreResults.generation_fail_count"
                 ) from None
-            generation_fail_count = drop_none()
+            generation_fail_count = drop_none(
+                "EvaluationScoreResults.generation_fail_count"
+            )
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -240,7 +242,7 @@ class EvaluationScoreResults(ResponseBody):
                 raise field_error(
                     exc, "EvaluationScoreResults.judge_fail_count"
                 ) from None
-            judge_fail_count = drop_none()
+            judge_fail_count = drop_none("EvaluationScoreResults.judge_fail_count")
 
         invalid_score_count = d.pop("invalid_score_count", UNSET)
         if invalid_score_count is not UNSET and type(invalid_score_count) not in (

@@ -169,7 +169,7 @@ class ExecuteRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("files", UNSET) is not None:
                 raise field_error(exc, "ExecuteRequest.files") from None
-            files = drop_none()
+            files = drop_none("ExecuteRequest.files")
 
         session_id = d.pop("session_id", UNSET)
         if session_id is not UNSET and type(session_id) is not str:

@@ -263,7 +263,7 @@ class ExecuteResponseData(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("status", UNSET) is not None:
                 raise field_error(exc, "ExecuteResponseData.status") from None
-            status = drop_none()
+            status = drop_none("ExecuteResponseData.status")
 
         _instance = object.__new__(cls)
         _instance.outputs = outputs

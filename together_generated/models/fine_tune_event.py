@@ -248,7 +248,7 @@ class FineTuneEvent(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("level", UNSET) is not None:
                 raise field_error(exc, "FineTuneEvent.level") from None
-            level = drop_none()
+            level = drop_none("FineTuneEvent.level")
 
         _instance = object.__new__(cls)
         _instance.object_ = object_

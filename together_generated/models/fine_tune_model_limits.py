@@ -243,7 +243,7 @@ class FineTuneModelLimits(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("full_training", UNSET) is not None:
                 raise field_error(exc, "FineTuneModelLimits.full_training") from None
-            full_training = drop_none()
+            full_training = drop_none("FineTuneModelLimits.full_training")
 
         try:
             _lora_training = d.pop("lora_training", UNSET)
@@ -263,7 +263,7 @@ class FineTuneModelLimits(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("lora_training", UNSET) is not None:
                 raise field_error(exc, "FineTuneModelLimits.lora_training") from None
-            lora_training = drop_none()
+            lora_training = drop_none("FineTuneModelLimits.lora_training")
 
         _instance = object.__new__(cls)
         _instance.model_name = model_name

@@ -701,7 +701,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("created_at", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.created_at") from None
-            created_at = drop_none()
+            created_at = drop_none("FinetuneResponse.created_at")
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
@@ -719,7 +719,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("updated_at", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.updated_at") from None
-            updated_at = drop_none()
+            updated_at = drop_none("FinetuneResponse.updated_at")
 
         try:
             _started_at = d.pop("started_at", UNSET)
@@ -737,7 +737,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("started_at", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.started_at") from None
-            started_at = drop_none()
+            started_at = drop_none("FinetuneResponse.started_at")
 
         n_epochs = d.pop("n_epochs", UNSET)
         if n_epochs is not UNSET and type(n_epochs) is not int:
@@ -785,7 +785,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("batch_size", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.batch_size") from None
-            batch_size = drop_none()
+            batch_size = drop_none("FinetuneResponse.batch_size")
 
         learning_rate = d.pop("learning_rate", UNSET)
         if learning_rate is not UNSET and type(learning_rate) not in (float, int):
@@ -809,7 +809,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("lr_scheduler", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.lr_scheduler") from None
-            lr_scheduler = drop_none()
+            lr_scheduler = drop_none("FinetuneResponse.lr_scheduler")
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
         if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
@@ -865,7 +865,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("train_on_inputs", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.train_on_inputs") from None
-            train_on_inputs = drop_none()
+            train_on_inputs = drop_none("FinetuneResponse.train_on_inputs")
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
@@ -915,7 +915,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("training_method", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.training_method") from None
-            training_method = drop_none()
+            training_method = drop_none("FinetuneResponse.training_method")
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
@@ -965,7 +965,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("training_type", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.training_type") from None
-            training_type = drop_none()
+            training_type = drop_none("FinetuneResponse.training_type")
 
         try:
             _multimodal_params = d.pop("multimodal_params", UNSET)
@@ -983,7 +983,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("multimodal_params", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.multimodal_params") from None
-            multimodal_params = drop_none()
+            multimodal_params = drop_none("FinetuneResponse.multimodal_params")
 
         job_id = d.pop("job_id", UNSET)
         if job_id is not UNSET and type(job_id) is not str:
@@ -1014,7 +1014,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("events", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.events") from None
-            events = drop_none()
+            events = drop_none("FinetuneResponse.events")
 
         token_count = d.pop("token_count", UNSET)
         if token_count is not UNSET and type(token_count) is not int:
@@ -1088,7 +1088,7 @@ class FinetuneResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("progress", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponse.progress") from None
-            progress = drop_none()
+            progress = drop_none("FinetuneResponse.progress")
 
         _instance = object.__new__(cls)
         _instance.id = id

@@ -597,7 +597,7 @@ class FinetuneResponseTruncated(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("started_at", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponseTruncated.started_at") from None
-            started_at = drop_none()
+            started_at = drop_none("FinetuneResponseTruncated.started_at")
 
         user_id = d.pop("user_id", UNSET)
         if user_id is not UNSET and type(user_id) is not str:
@@ -646,7 +646,7 @@ class FinetuneResponseTruncated(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("events", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponseTruncated.events") from None
-            events = drop_none()
+            events = drop_none("FinetuneResponseTruncated.events")
 
         training_file = d.pop("training_file", UNSET)
         if training_file is not UNSET and type(training_file) is not str:
@@ -750,7 +750,7 @@ class FinetuneResponseTruncated(ResponseBody):
                 raise field_error(
                     exc, "FinetuneResponseTruncated.training_type"
                 ) from None
-            training_type = drop_none()
+            training_type = drop_none("FinetuneResponseTruncated.training_type")
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
@@ -802,7 +802,7 @@ class FinetuneResponseTruncated(ResponseBody):
                 raise field_error(
                     exc, "FinetuneResponseTruncated.training_method"
                 ) from None
-            training_method = drop_none()
+            training_method = drop_none("FinetuneResponseTruncated.training_method")
 
         learning_rate = d.pop("learning_rate", UNSET)
         if learning_rate is not UNSET and type(learning_rate) not in (float, int):
@@ -828,7 +828,7 @@ class FinetuneResponseTruncated(ResponseBody):
                 raise field_error(
                     exc, "FinetuneResponseTruncated.lr_scheduler"
                 ) from None
-            lr_scheduler = drop_none()
+            lr_scheduler = drop_none("FinetuneResponseTruncated.lr_scheduler")
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
         if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
@@ -872,7 +872,7 @@ class FinetuneResponseTruncated(ResponseBody):
                 raise field_error(
                     exc, "FinetuneResponseTruncated.random_seed"
                 ) from None
-            random_seed = drop_none()
+            random_seed = drop_none("FinetuneResponseTruncated.random_seed")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
         if wandb_project_name is not UNSET and type(wandb_project_name) is not str:
@@ -920,7 +920,7 @@ class FinetuneResponseTruncated(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("progress", UNSET) is not None:
                 raise field_error(exc, "FinetuneResponseTruncated.progress") from None
-            progress = drop_none()
+            progress = drop_none("FinetuneResponseTruncated.progress")
 
         _instance = object.__new__(cls)
         _instance.id = id

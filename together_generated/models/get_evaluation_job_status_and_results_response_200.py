@@ -224,7 +224,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                 raise field_error(
                     exc, "GetEvaluationJobStatusAndResultsResponse200.status"
                 ) from None
-            status = drop_none()
+            status = drop_none("GetEvaluationJobStatusAndResultsResponse200.status")
 
         try:
             _results_data = d.pop("results", UNSET)
@@ -283,7 +283,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                 raise field_error(
                     exc, "GetEvaluationJobStatusAndResultsResponse200.results"
                 ) from None
-            results = drop_none()
+            results = drop_none("GetEvaluationJobStatusAndResultsResponse200.results")
 
         _instance = object.__new__(cls)
         if status is not UNSET:

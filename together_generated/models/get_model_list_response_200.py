@@ -77,7 +77,7 @@ class GetModelListResponse200(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("model_list", UNSET) is not None:
                 raise field_error(exc, "GetModelListResponse200.model_list") from None
-            model_list = drop_none()
+            model_list = drop_none("GetModelListResponse200.model_list")
 
         _instance = object.__new__(cls)
         if model_list is not UNSET:

@@ -368,7 +368,7 @@ class GPUClusterCreateRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("cluster_type", UNSET) is not None:
                 raise field_error(exc, "GPUClusterCreateRequest.cluster_type") from None
-            cluster_type = drop_none()
+            cluster_type = drop_none("GPUClusterCreateRequest.cluster_type")
 
         duration_days = d.pop("duration_days", UNSET)
         if duration_days is not UNSET and type(duration_days) is not int:
@@ -396,7 +396,7 @@ class GPUClusterCreateRequest(ResponseBody):
                 raise field_error(
                     exc, "GPUClusterCreateRequest.shared_volume"
                 ) from None
-            shared_volume = drop_none()
+            shared_volume = drop_none("GPUClusterCreateRequest.shared_volume")
 
         volume_id = d.pop("volume_id", UNSET)
         if volume_id is not UNSET and type(volume_id) is not str:
@@ -458,7 +458,9 @@ class GPUClusterCreateRequest(ResponseBody):
                 raise field_error(
                     exc, "GPUClusterCreateRequest.reservation_start_time"
                 ) from None
-            reservation_start_time = drop_none()
+            reservation_start_time = drop_none(
+                "GPUClusterCreateRequest.reservation_start_time"
+            )
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
@@ -479,7 +481,9 @@ class GPUClusterCreateRequest(ResponseBody):
                 raise field_error(
                     exc, "GPUClusterCreateRequest.reservation_end_time"
                 ) from None
-            reservation_end_time = drop_none()
+            reservation_end_time = drop_none(
+                "GPUClusterCreateRequest.reservation_end_time"
+            )
 
         install_traefik = d.pop("install_traefik", UNSET)
         if install_traefik is not UNSET and type(install_traefik) is not bool:

@@ -469,7 +469,7 @@ class GPUClusterInfo(ResponseBody):
                 raise field_error(
                     exc, "GPUClusterInfo.reservation_start_time"
                 ) from None
-            reservation_start_time = drop_none()
+            reservation_start_time = drop_none("GPUClusterInfo.reservation_start_time")
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
@@ -487,7 +487,7 @@ class GPUClusterInfo(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("reservation_end_time", UNSET) is not None:
                 raise field_error(exc, "GPUClusterInfo.reservation_end_time") from None
-            reservation_end_time = drop_none()
+            reservation_end_time = drop_none("GPUClusterInfo.reservation_end_time")
 
         install_traefik = d.pop("install_traefik", UNSET)
         if install_traefik is not UNSET and type(install_traefik) is not bool:
@@ -509,7 +509,7 @@ class GPUClusterInfo(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("created_at", UNSET) is not None:
                 raise field_error(exc, "GPUClusterInfo.created_at") from None
-            created_at = drop_none()
+            created_at = drop_none("GPUClusterInfo.created_at")
 
         _instance = object.__new__(cls)
         _instance.cluster_id = cluster_id

@@ -123,7 +123,7 @@ class GPUClusterUpdateRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("cluster_type", UNSET) is not None:
                 raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
-            cluster_type = drop_none()
+            cluster_type = drop_none("GPUClusterUpdateRequest.cluster_type")
 
         num_gpus = d.pop("num_gpus", UNSET)
         if num_gpus is not UNSET and type(num_gpus) is not int:
@@ -148,7 +148,9 @@ class GPUClusterUpdateRequest(ResponseBody):
                 raise field_error(
                     exc, "GPUClusterUpdateRequest.reservation_end_time"
                 ) from None
-            reservation_end_time = drop_none()
+            reservation_end_time = drop_none(
+                "GPUClusterUpdateRequest.reservation_end_time"
+            )
 
         _instance = object.__new__(cls)
         if cluster_type is not UNSET:

@@ -206,7 +206,7 @@ class HardwareWithStatus(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("availability", UNSET) is not None:
                 raise field_error(exc, "HardwareWithStatus.availability") from None
-            availability = drop_none()
+            availability = drop_none("HardwareWithStatus.availability")
 
         _instance = object.__new__(cls)
         _instance.object_ = object_

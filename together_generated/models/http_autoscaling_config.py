@@ -109,7 +109,7 @@ class HTTPAutoscalingConfig(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("metric", UNSET) is not None:
                 raise field_error(exc, "HTTPAutoscalingConfig.metric") from None
-            metric = drop_none()
+            metric = drop_none("HTTPAutoscalingConfig.metric")
 
         target = d.pop("target", UNSET)
         if target is not UNSET and type(target) not in (float, int):

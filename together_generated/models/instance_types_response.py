@@ -101,7 +101,7 @@ class InstanceTypesResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("types", UNSET) is not None:
                 raise field_error(exc, "InstanceTypesResponse.types") from None
-            types = drop_none()
+            types = drop_none("InstanceTypesResponse.types")
 
         _instance = object.__new__(cls)
         if types is not UNSET:

@@ -136,7 +136,7 @@ class ListVolumesResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("data", UNSET) is not None:
                 raise field_error(exc, "ListVolumesResponse.data") from None
-            data = drop_none()
+            data = drop_none("ListVolumesResponse.data")
 
         try:
             object_ = d.pop("object", UNSET)
@@ -148,7 +148,7 @@ class ListVolumesResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("object", UNSET) is not None:
                 raise field_error(exc, "ListVolumesResponse.object") from None
-            object_ = drop_none()
+            object_ = drop_none("ListVolumesResponse.object")
 
         _instance = object.__new__(cls)
         if data is not UNSET:

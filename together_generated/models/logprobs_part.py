@@ -148,7 +148,7 @@ class LogprobsPart(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("token_ids", UNSET) is not None:
                 raise field_error(exc, "LogprobsPart.token_ids") from None
-            token_ids = drop_none()
+            token_ids = drop_none("LogprobsPart.token_ids")
 
         try:
             tokens = cast(list[str], d.pop("tokens", UNSET))
@@ -161,7 +161,7 @@ class LogprobsPart(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("tokens", UNSET) is not None:
                 raise field_error(exc, "LogprobsPart.tokens") from None
-            tokens = drop_none()
+            tokens = drop_none("LogprobsPart.tokens")
 
         try:
             token_logprobs = cast(list[float], d.pop("token_logprobs", UNSET))
@@ -176,7 +176,7 @@ class LogprobsPart(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("token_logprobs", UNSET) is not None:
                 raise field_error(exc, "LogprobsPart.token_logprobs") from None
-            token_logprobs = drop_none()
+            token_logprobs = drop_none("LogprobsPart.token_logprobs")
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -194,7 +194,7 @@ class LogprobsPart(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("top_logprobs", UNSET) is not None:
                 raise field_error(exc, "LogprobsPart.top_logprobs") from None
-            top_logprobs = drop_none()
+            top_logprobs = drop_none("LogprobsPart.top_logprobs")
 
         _instance = object.__new__(cls)
         if token_ids is not UNSET:

@@ -187,7 +187,7 @@ class LRScheduler(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("lr_scheduler_args", UNSET) is not None:
                 raise field_error(exc, "LRScheduler.lr_scheduler_args") from None
-            lr_scheduler_args = drop_none()
+            lr_scheduler_args = drop_none("LRScheduler.lr_scheduler_args")
 
         _instance = object.__new__(cls)
         _instance.lr_scheduler_type = lr_scheduler_type

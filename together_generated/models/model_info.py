@@ -233,7 +233,7 @@ class ModelInfo(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("pricing", UNSET) is not None:
                 raise field_error(exc, "ModelInfo.pricing") from None
-            pricing = drop_none()
+            pricing = drop_none("ModelInfo.pricing")
 
         _instance = object.__new__(cls)
         _instance.id = id

@@ -154,7 +154,7 @@ class ModelUploadRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("model_type", UNSET) is not None:
                 raise field_error(exc, "ModelUploadRequest.model_type") from None
-            model_type = drop_none()
+            model_type = drop_none("ModelUploadRequest.model_type")
 
         hf_token = d.pop("hf_token", UNSET)
         if hf_token is not UNSET and type(hf_token) is not str:

@@ -146,7 +146,7 @@ class PostFilesUploadBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("file_type", UNSET) is not None:
                 raise field_error(exc, "PostFilesUploadBody.file_type") from None
-            file_type = drop_none()
+            file_type = drop_none("PostFilesUploadBody.file_type")
 
         _instance = object.__new__(cls)
         _instance.purpose = purpose

@@ -586,7 +586,7 @@ class PostFineTunesBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("batch_size", UNSET) is not None:
                 raise field_error(exc, "PostFineTunesBody.batch_size") from None
-            batch_size = drop_none()
+            batch_size = drop_none("PostFineTunesBody.batch_size")
 
         learning_rate = d.pop("learning_rate", UNSET)
         if learning_rate is not UNSET and type(learning_rate) not in (float, int):
@@ -610,7 +610,7 @@ class PostFineTunesBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("lr_scheduler", UNSET) is not None:
                 raise field_error(exc, "PostFineTunesBody.lr_scheduler") from None
-            lr_scheduler = drop_none()
+            lr_scheduler = drop_none("PostFineTunesBody.lr_scheduler")
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
         if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
@@ -652,7 +652,7 @@ class PostFineTunesBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("random_seed", UNSET) is not None:
                 raise field_error(exc, "PostFineTunesBody.random_seed") from None
-            random_seed = drop_none()
+            random_seed = drop_none("PostFineTunesBody.random_seed")
 
         suffix = d.pop("suffix", UNSET)
         if suffix is not UNSET and type(suffix) is not str:
@@ -718,7 +718,7 @@ class PostFineTunesBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("train_on_inputs", UNSET) is not None:
                 raise field_error(exc, "PostFineTunesBody.train_on_inputs") from None
-            train_on_inputs = drop_none()
+            train_on_inputs = drop_none("PostFineTunesBody.train_on_inputs")
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
@@ -768,7 +768,7 @@ class PostFineTunesBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("training_method", UNSET) is not None:
                 raise field_error(exc, "PostFineTunesBody.training_method") from None
-            training_method = drop_none()
+            training_method = drop_none("PostFineTunesBody.training_method")
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
@@ -818,7 +818,7 @@ class PostFineTunesBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("training_type", UNSET) is not None:
                 raise field_error(exc, "PostFineTunesBody.training_type") from None
-            training_type = drop_none()
+            training_type = drop_none("PostFineTunesBody.training_type")
 
         try:
             _multimodal_params = d.pop("multimodal_params", UNSET)
@@ -836,7 +836,7 @@ class PostFineTunesBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("multimodal_params", UNSET) is not None:
                 raise field_error(exc, "PostFineTunesBody.multimodal_params") from None
-            multimodal_params = drop_none()
+            multimodal_params = drop_none("PostFineTunesBody.multimodal_params")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
         if from_checkpoint is not UNSET and type(from_checkpoint) is not str:

@@ -343,7 +343,9 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
                 raise field_error(
                     exc, "PostFineTunesEstimatePriceBody.training_method"
                 ) from None
-            training_method = drop_none()
+            training_method = drop_none(
+                "PostFineTunesEstimatePriceBody.training_method"
+            )
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
@@ -390,7 +392,7 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
                 raise field_error(
                     exc, "PostFineTunesEstimatePriceBody.training_type"
                 ) from None
-            training_type = drop_none()
+            training_type = drop_none("PostFineTunesEstimatePriceBody.training_type")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
         if from_checkpoint is not UNSET and type(from_checkpoint) is not str:

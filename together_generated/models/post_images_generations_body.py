@@ -354,7 +354,7 @@ class PostImagesGenerationsBody(ResponseBody):
                 raise field_error(
                     exc, "PostImagesGenerationsBody.response_format"
                 ) from None
-            response_format = drop_none()
+            response_format = drop_none("PostImagesGenerationsBody.response_format")
 
         guidance_scale = d.pop("guidance_scale", UNSET)
         if guidance_scale is not UNSET and type(guidance_scale) not in (float, int):
@@ -382,7 +382,7 @@ class PostImagesGenerationsBody(ResponseBody):
                 raise field_error(
                     exc, "PostImagesGenerationsBody.output_format"
                 ) from None
-            output_format = drop_none()
+            output_format = drop_none("PostImagesGenerationsBody.output_format")
 
         try:
             _image_loras = d.pop("image_loras", UNSET)
@@ -421,7 +421,7 @@ class PostImagesGenerationsBody(ResponseBody):
                 raise field_error(
                     exc, "PostImagesGenerationsBody.image_loras"
                 ) from None
-            image_loras = drop_none()
+            image_loras = drop_none("PostImagesGenerationsBody.image_loras")
 
         try:
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
@@ -441,7 +441,7 @@ class PostImagesGenerationsBody(ResponseBody):
                 raise field_error(
                     exc, "PostImagesGenerationsBody.reference_images"
                 ) from None
-            reference_images = drop_none()
+            reference_images = drop_none("PostImagesGenerationsBody.reference_images")
 
         disable_safety_checker = d.pop("disable_safety_checker", UNSET)
         if (

@@ -120,7 +120,7 @@ class PromptPartItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("logprobs", UNSET) is not None:
                 raise field_error(exc, "PromptPartItem.logprobs") from None
-            logprobs = drop_none()
+            logprobs = drop_none("PromptPartItem.logprobs")
 
         _instance = object.__new__(cls)
         if text is not UNSET:

@@ -108,7 +108,7 @@ class QueueAutoscalingConfig(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("metric", UNSET) is not None:
                 raise field_error(exc, "QueueAutoscalingConfig.metric") from None
-            metric = drop_none()
+            metric = drop_none("QueueAutoscalingConfig.metric")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and type(model) is not str:

@@ -159,7 +159,7 @@ class QueueJobRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("info", UNSET) is not None:
                 raise field_error(exc, "QueueJobRequest.info") from None
-            info = drop_none()
+            info = drop_none("QueueJobRequest.info")
 
         priority = d.pop("priority", UNSET)
         if priority is not UNSET and type(priority) is not int:

@@ -116,7 +116,7 @@ class QueueJobResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("error", UNSET) is not None:
                 raise field_error(exc, "QueueJobResponse.error") from None
-            error = drop_none()
+            error = drop_none("QueueJobResponse.error")
 
         request_id = d.pop("requestId", UNSET)
         if request_id is not UNSET and type(request_id) is not str:

@@ -283,7 +283,7 @@ class QueueJobStatusResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("claimed_at", UNSET) is not None:
                 raise field_error(exc, "QueueJobStatusResponse.claimed_at") from None
-            claimed_at = drop_none()
+            claimed_at = drop_none("QueueJobStatusResponse.claimed_at")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -301,7 +301,7 @@ class QueueJobStatusResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("created_at", UNSET) is not None:
                 raise field_error(exc, "QueueJobStatusResponse.created_at") from None
-            created_at = drop_none()
+            created_at = drop_none("QueueJobStatusResponse.created_at")
 
         try:
             _done_at = d.pop("done_at", UNSET)
@@ -317,7 +317,7 @@ class QueueJobStatusResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("done_at", UNSET) is not None:
                 raise field_error(exc, "QueueJobStatusResponse.done_at") from None
-            done_at = drop_none()
+            done_at = drop_none("QueueJobStatusResponse.done_at")
 
         try:
             _info = d.pop("info", UNSET)
@@ -333,7 +333,7 @@ class QueueJobStatusResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("info", UNSET) is not None:
                 raise field_error(exc, "QueueJobStatusResponse.info") from None
-            info = drop_none()
+            info = drop_none("QueueJobStatusResponse.info")
 
         try:
             _inputs = d.pop("inputs", UNSET)
@@ -349,7 +349,7 @@ class QueueJobStatusResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("inputs", UNSET) is not None:
                 raise field_error(exc, "QueueJobStatusResponse.inputs") from None
-            inputs = drop_none()
+            inputs = drop_none("QueueJobStatusResponse.inputs")
 
         try:
             _outputs = d.pop("outputs", UNSET)
@@ -365,7 +365,7 @@ class QueueJobStatusResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("outputs", UNSET) is not None:
                 raise field_error(exc, "QueueJobStatusResponse.outputs") from None
-            outputs = drop_none()
+            outputs = drop_none("QueueJobStatusResponse.outputs")
 
         priority = d.pop("priority", UNSET)
         if priority is not UNSET and type(priority) is not int:
@@ -388,7 +388,7 @@ class QueueJobStatusResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("warnings", UNSET) is not None:
                 raise field_error(exc, "QueueJobStatusResponse.warnings") from None
-            warnings = drop_none()
+            warnings = drop_none("QueueJobStatusResponse.warnings")
 
         _instance = object.__new__(cls)
         _instance.model = model

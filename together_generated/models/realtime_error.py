@@ -135,7 +135,7 @@ class RealtimeError(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("param", UNSET) is not None:
                 raise field_error(exc, "RealtimeError.param") from None
-            param = drop_none()
+            param = drop_none("RealtimeError.param")
 
         try:
             code: None | str = d.pop("code", UNSET)
@@ -155,7 +155,7 @@ class RealtimeError(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("code", UNSET) is not None:
                 raise field_error(exc, "RealtimeError.code") from None
-            code = drop_none()
+            code = drop_none("RealtimeError.code")
 
         _instance = object.__new__(cls)
         if message is not UNSET:

@@ -126,7 +126,7 @@ class RealtimeTranscriptionSession(ResponseBody):
                 raise field_error(
                     exc, "RealtimeTranscriptionSession.modalities"
                 ) from None
-            modalities = drop_none()
+            modalities = drop_none("RealtimeTranscriptionSession.modalities")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and type(model) is not str:

@@ -131,7 +131,7 @@ class RealtimeTtsSession(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("modalities", UNSET) is not None:
                 raise field_error(exc, "RealtimeTtsSession.modalities") from None
-            modalities = drop_none()
+            modalities = drop_none("RealtimeTtsSession.modalities")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and type(model) is not str:

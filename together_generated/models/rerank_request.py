@@ -266,7 +266,7 @@ class RerankRequest:
             # None for an optional field that can't be null: not given
             if src_dict.get("rank_fields", UNSET) is not None:
                 raise field_error(exc, "RerankRequest.rank_fields") from None
-            rank_fields = drop_none()
+            rank_fields = drop_none("RerankRequest.rank_fields")
 
         _instance = object.__new__(cls)
         _instance.model = model

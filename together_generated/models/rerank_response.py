@@ -215,7 +215,7 @@ class RerankResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("usage", UNSET) is not None:
                 raise field_error(exc, "RerankResponse.usage") from None
-            usage = drop_none()
+            usage = drop_none("RerankResponse.usage")
 
         _instance = object.__new__(cls)
         _instance.object_ = object_

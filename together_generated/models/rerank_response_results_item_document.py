@@ -87,7 +87,7 @@ class RerankResponseResultsItemDocument(ResponseBody):
                 raise field_error(
                     exc, "RerankResponseResultsItemDocument.text"
                 ) from None
-            text = drop_none()
+            text = drop_none("RerankResponseResultsItemDocument.text")
 
         _instance = object.__new__(cls)
         if text is not UNSET:

@@ -138,7 +138,7 @@ class Response(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("errors", UNSET) is not None:
                 raise field_error(exc, "Response.errors") from None
-            errors = drop_none()
+            errors = drop_none("Response.errors")
 
         _instance = object.__new__(cls)
         if errors is not UNSET:

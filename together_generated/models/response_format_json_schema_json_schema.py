@@ -167,7 +167,7 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
                 raise field_error(
                     exc, "ResponseFormatJsonSchemaJSONSchema.schema"
                 ) from None
-            schema = drop_none()
+            schema = drop_none("ResponseFormatJsonSchemaJSONSchema.schema")
 
         try:
             strict: bool | None = d.pop("strict", UNSET)
@@ -191,7 +191,7 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
                 raise field_error(
                     exc, "ResponseFormatJsonSchemaJSONSchema.strict"
                 ) from None
-            strict = drop_none()
+            strict = drop_none("ResponseFormatJsonSchemaJSONSchema.strict")
 
         _instance = object.__new__(cls)
         _instance.name = name

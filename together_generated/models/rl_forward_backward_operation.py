@@ -161,7 +161,7 @@ class RLForwardBackwardOperation(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("output", UNSET) is not None:
                 raise field_error(exc, "RLForwardBackwardOperation.output") from None
-            output = drop_none()
+            output = drop_none("RLForwardBackwardOperation.output")
 
         try:
             _error = d.pop("error", UNSET)
@@ -177,7 +177,7 @@ class RLForwardBackwardOperation(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("error", UNSET) is not None:
                 raise field_error(exc, "RLForwardBackwardOperation.error") from None
-            error = drop_none()
+            error = drop_none("RLForwardBackwardOperation.error")
 
         _instance = object.__new__(cls)
         _instance.id = id

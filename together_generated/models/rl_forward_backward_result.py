@@ -124,7 +124,7 @@ class RLForwardBackwardResult(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("metrics", UNSET) is not None:
                 raise field_error(exc, "RLForwardBackwardResult.metrics") from None
-            metrics = drop_none()
+            metrics = drop_none("RLForwardBackwardResult.metrics")
 
         _instance = object.__new__(cls)
         _instance.loss = loss

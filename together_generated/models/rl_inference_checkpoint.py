@@ -159,7 +159,7 @@ class RLInferenceCheckpoint(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("registration", UNSET) is not None:
                 raise field_error(exc, "RLInferenceCheckpoint.registration") from None
-            registration = drop_none()
+            registration = drop_none("RLInferenceCheckpoint.registration")
 
         _instance = object.__new__(cls)
         _instance.id = id

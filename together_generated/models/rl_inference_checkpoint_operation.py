@@ -167,7 +167,7 @@ class RLInferenceCheckpointOperation(ResponseBody):
                 raise field_error(
                     exc, "RLInferenceCheckpointOperation.output"
                 ) from None
-            output = drop_none()
+            output = drop_none("RLInferenceCheckpointOperation.output")
 
         try:
             _error = d.pop("error", UNSET)
@@ -185,7 +185,7 @@ class RLInferenceCheckpointOperation(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("error", UNSET) is not None:
                 raise field_error(exc, "RLInferenceCheckpointOperation.error") from None
-            error = drop_none()
+            error = drop_none("RLInferenceCheckpointOperation.error")
 
         _instance = object.__new__(cls)
         _instance.id = id

@@ -100,7 +100,7 @@ class RLInputChunk(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("encoded_text", UNSET) is not None:
                 raise field_error(exc, "RLInputChunk.encoded_text") from None
-            encoded_text = drop_none()
+            encoded_text = drop_none("RLInputChunk.encoded_text")
 
         _instance = object.__new__(cls)
         if encoded_text is not UNSET:

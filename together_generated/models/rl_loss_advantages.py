@@ -102,7 +102,7 @@ class RLLossAdvantages(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("dtype", UNSET) is not None:
                 raise field_error(exc, "RLLossAdvantages.dtype") from None
-            dtype = drop_none()
+            dtype = drop_none("RLLossAdvantages.dtype")
 
         _instance = object.__new__(cls)
         _instance.data = data

@@ -150,7 +150,7 @@ class RLLossConfig(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("cross_entropy_params", UNSET) is not None:
                 raise field_error(exc, "RLLossConfig.cross_entropy_params") from None
-            cross_entropy_params = drop_none()
+            cross_entropy_params = drop_none("RLLossConfig.cross_entropy_params")
 
         try:
             _grpo_params = d.pop("grpo_params", UNSET)
@@ -168,7 +168,7 @@ class RLLossConfig(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("grpo_params", UNSET) is not None:
                 raise field_error(exc, "RLLossConfig.grpo_params") from None
-            grpo_params = drop_none()
+            grpo_params = drop_none("RLLossConfig.grpo_params")
 
         _instance = object.__new__(cls)
         _instance.type_ = type_

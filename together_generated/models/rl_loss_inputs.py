@@ -150,7 +150,7 @@ class RLLossInputs(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("loss_mask", UNSET) is not None:
                 raise field_error(exc, "RLLossInputs.loss_mask") from None
-            loss_mask = drop_none()
+            loss_mask = drop_none("RLLossInputs.loss_mask")
 
         try:
             _grpo_inputs = d.pop("grpo_inputs", UNSET)
@@ -168,7 +168,7 @@ class RLLossInputs(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("grpo_inputs", UNSET) is not None:
                 raise field_error(exc, "RLLossInputs.grpo_inputs") from None
-            grpo_inputs = drop_none()
+            grpo_inputs = drop_none("RLLossInputs.grpo_inputs")
 
         _instance = object.__new__(cls)
         _instance.target_tokens = target_tokens

@@ -127,7 +127,7 @@ class RLLossMask(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("dtype", UNSET) is not None:
                 raise field_error(exc, "RLLossMask.dtype") from None
-            dtype = drop_none()
+            dtype = drop_none("RLLossMask.dtype")
 
         _instance = object.__new__(cls)
         _instance.data = data

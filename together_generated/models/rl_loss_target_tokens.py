@@ -126,7 +126,7 @@ class RLLossTargetTokens(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("dtype", UNSET) is not None:
                 raise field_error(exc, "RLLossTargetTokens.dtype") from None
-            dtype = drop_none()
+            dtype = drop_none("RLLossTargetTokens.dtype")
 
         _instance = object.__new__(cls)
         _instance.data = data

@@ -128,7 +128,7 @@ class RLOptimStepBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("adamw_params", UNSET) is not None:
                 raise field_error(exc, "RLOptimStepBody.adamw_params") from None
-            adamw_params = drop_none()
+            adamw_params = drop_none("RLOptimStepBody.adamw_params")
 
         _instance = object.__new__(cls)
         if learning_rate is not UNSET:

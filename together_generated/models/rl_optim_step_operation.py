@@ -159,7 +159,7 @@ class RLOptimStepOperation(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("output", UNSET) is not None:
                 raise field_error(exc, "RLOptimStepOperation.output") from None
-            output = drop_none()
+            output = drop_none("RLOptimStepOperation.output")
 
         try:
             _error = d.pop("error", UNSET)
@@ -175,7 +175,7 @@ class RLOptimStepOperation(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("error", UNSET) is not None:
                 raise field_error(exc, "RLOptimStepOperation.error") from None
-            error = drop_none()
+            error = drop_none("RLOptimStepOperation.error")
 
         _instance = object.__new__(cls)
         _instance.id = id

@@ -163,7 +163,7 @@ class RLSampleBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("sampling_params", UNSET) is not None:
                 raise field_error(exc, "RLSampleBody.sampling_params") from None
-            sampling_params = drop_none()
+            sampling_params = drop_none("RLSampleBody.sampling_params")
 
         num_samples = d.pop("num_samples", UNSET)
         if num_samples is not UNSET and type(num_samples) is not int:

@@ -117,7 +117,7 @@ class RLSampleSequence(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("logprobs", UNSET) is not None:
                 raise field_error(exc, "RLSampleSequence.logprobs") from None
-            logprobs = drop_none()
+            logprobs = drop_none("RLSampleSequence.logprobs")
 
         stop_reason = d.pop("stop_reason", UNSET)
         if stop_reason is not UNSET and type(stop_reason) is not str:

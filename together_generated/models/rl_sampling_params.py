@@ -147,7 +147,7 @@ class RLSamplingParams(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("stop", UNSET) is not None:
                 raise field_error(exc, "RLSamplingParams.stop") from None
-            stop = drop_none()
+            stop = drop_none("RLSamplingParams.stop")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and type(seed) is not str:

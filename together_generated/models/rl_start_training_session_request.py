@@ -148,7 +148,7 @@ class RLStartTrainingSessionRequest(ResponseBody):
                 raise field_error(
                     exc, "RLStartTrainingSessionRequest.lora_config"
                 ) from None
-            lora_config = drop_none()
+            lora_config = drop_none("RLStartTrainingSessionRequest.lora_config")
 
         _instance = object.__new__(cls)
         _instance.base_model = base_model

@@ -165,7 +165,7 @@ class RLTrainingCheckpointOperation(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("output", UNSET) is not None:
                 raise field_error(exc, "RLTrainingCheckpointOperation.output") from None
-            output = drop_none()
+            output = drop_none("RLTrainingCheckpointOperation.output")
 
         try:
             _error = d.pop("error", UNSET)
@@ -181,7 +181,7 @@ class RLTrainingCheckpointOperation(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("error", UNSET) is not None:
                 raise field_error(exc, "RLTrainingCheckpointOperation.error") from None
-            error = drop_none()
+            error = drop_none("RLTrainingCheckpointOperation.error")
 
         _instance = object.__new__(cls)
         _instance.id = id

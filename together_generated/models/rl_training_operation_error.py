@@ -96,7 +96,7 @@ class RLTrainingOperationError(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("code", UNSET) is not None:
                 raise field_error(exc, "RLTrainingOperationError.code") from None
-            code = drop_none()
+            code = drop_none("RLTrainingOperationError.code")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and type(message) is not str:

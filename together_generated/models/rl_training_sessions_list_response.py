@@ -141,7 +141,7 @@ class RLTrainingSessionsListResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("data", UNSET) is not None:
                 raise field_error(exc, "RLTrainingSessionsListResponse.data") from None
-            data = drop_none()
+            data = drop_none("RLTrainingSessionsListResponse.data")
 
         try:
             _meta = d.pop("meta", UNSET)
@@ -157,7 +157,7 @@ class RLTrainingSessionsListResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("meta", UNSET) is not None:
                 raise field_error(exc, "RLTrainingSessionsListResponse.meta") from None
-            meta = drop_none()
+            meta = drop_none("RLTrainingSessionsListResponse.meta")
 
         _instance = object.__new__(cls)
         if data is not UNSET:

@@ -151,7 +151,7 @@ class RLGRPOLossInputs(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("reference_logprobs", UNSET) is not None:
                 raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
-            reference_logprobs = drop_none()
+            reference_logprobs = drop_none("RLGRPOLossInputs.reference_logprobs")
 
         _instance = object.__new__(cls)
         _instance.advantages = advantages

@@ -127,7 +127,7 @@ class RLGRPOLossParams(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("agg_type", UNSET) is not None:
                 raise field_error(exc, "RLGRPOLossParams.agg_type") from None
-            agg_type = drop_none()
+            agg_type = drop_none("RLGRPOLossParams.agg_type")
 
         _instance = object.__new__(cls)
         if clip_low is not UNSET:

@@ -176,7 +176,7 @@ class SecretResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("object", UNSET) is not None:
                 raise field_error(exc, "SecretResponseItem.object") from None
-            object_ = drop_none()
+            object_ = drop_none("SecretResponseItem.object")
 
         updated_at = d.pop("updated_at", UNSET)
         if updated_at is not UNSET and type(updated_at) is not str:

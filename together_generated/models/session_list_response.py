@@ -168,7 +168,7 @@ class SessionListResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("errors", UNSET) is not None:
                 raise field_error(exc, "SessionListResponse.errors") from None
-            errors = drop_none()
+            errors = drop_none("SessionListResponse.errors")
 
         try:
             _data = d.pop("data", UNSET)
@@ -184,7 +184,7 @@ class SessionListResponse(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("data", UNSET) is not None:
                 raise field_error(exc, "SessionListResponse.data") from None
-            data = drop_none()
+            data = drop_none("SessionListResponse.data")
 
         _instance = object.__new__(cls)
         if errors is not UNSET:

@@ -120,7 +120,7 @@ class ToolsPart(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("function", UNSET) is not None:
                 raise field_error(exc, "ToolsPart.function") from None
-            function = drop_none()
+            function = drop_none("ToolsPart.function")
 
         _instance = object.__new__(cls)
         if type_ is not UNSET:

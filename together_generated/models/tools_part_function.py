@@ -141,7 +141,7 @@ class ToolsPartFunction(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("parameters", UNSET) is not None:
                 raise field_error(exc, "ToolsPartFunction.parameters") from None
-            parameters = drop_none()
+            parameters = drop_none("ToolsPartFunction.parameters")
 
         _instance = object.__new__(cls)
         if description is not UNSET:

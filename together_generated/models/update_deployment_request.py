@@ -404,7 +404,7 @@ class UpdateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("args", UNSET) is not None:
                 raise field_error(exc, "UpdateDeploymentRequest.args") from None
-            args = drop_none()
+            args = drop_none("UpdateDeploymentRequest.args")
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -460,7 +460,7 @@ class UpdateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("autoscaling", UNSET) is not None:
                 raise field_error(exc, "UpdateDeploymentRequest.autoscaling") from None
-            autoscaling = drop_none()
+            autoscaling = drop_none("UpdateDeploymentRequest.autoscaling")
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
@@ -473,7 +473,7 @@ class UpdateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("command", UNSET) is not None:
                 raise field_error(exc, "UpdateDeploymentRequest.command") from None
-            command = drop_none()
+            command = drop_none("UpdateDeploymentRequest.command")
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and type(cpu) not in (float, int):
@@ -523,7 +523,9 @@ class UpdateDeploymentRequest(ResponseBody):
                 raise field_error(
                     exc, "UpdateDeploymentRequest.environment_variables"
                 ) from None
-            environment_variables = drop_none()
+            environment_variables = drop_none(
+                "UpdateDeploymentRequest.environment_variables"
+            )
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and type(gpu_count) is not int:
@@ -547,7 +549,7 @@ class UpdateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("gpu_type", UNSET) is not None:
                 raise field_error(exc, "UpdateDeploymentRequest.gpu_type") from None
-            gpu_type = drop_none()
+            gpu_type = drop_none("UpdateDeploymentRequest.gpu_type")
 
         health_check_path = d.pop("health_check_path", UNSET)
         if health_check_path is not UNSET and type(health_check_path) is not str:
@@ -625,7 +627,7 @@ class UpdateDeploymentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("volumes", UNSET) is not None:
                 raise field_error(exc, "UpdateDeploymentRequest.volumes") from None
-            volumes = drop_none()
+            volumes = drop_none("UpdateDeploymentRequest.volumes")
 
         _instance = object.__new__(cls)
         if args is not UNSET:

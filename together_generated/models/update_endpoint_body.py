@@ -156,7 +156,7 @@ class UpdateEndpointBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("state", UNSET) is not None:
                 raise field_error(exc, "UpdateEndpointBody.state") from None
-            state = drop_none()
+            state = drop_none("UpdateEndpointBody.state")
 
         try:
             _autoscaling = d.pop("autoscaling", UNSET)
@@ -174,7 +174,7 @@ class UpdateEndpointBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("autoscaling", UNSET) is not None:
                 raise field_error(exc, "UpdateEndpointBody.autoscaling") from None
-            autoscaling = drop_none()
+            autoscaling = drop_none("UpdateEndpointBody.autoscaling")
 
         try:
             inactive_timeout: int | None = d.pop("inactive_timeout", UNSET)
@@ -199,7 +199,7 @@ class UpdateEndpointBody(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("inactive_timeout", UNSET) is not None:
                 raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None
-            inactive_timeout = drop_none()
+            inactive_timeout = drop_none("UpdateEndpointBody.inactive_timeout")
 
         _instance = object.__new__(cls)
         if display_name is not UNSET:

@@ -128,7 +128,7 @@ class UpdateVolumeRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("content", UNSET) is not None:
                 raise field_error(exc, "UpdateVolumeRequest.content") from None
-            content = drop_none()
+            content = drop_none("UpdateVolumeRequest.content")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
@@ -148,7 +148,7 @@ class UpdateVolumeRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("type", UNSET) is not None:
                 raise field_error(exc, "UpdateVolumeRequest.type") from None
-            type_ = drop_none()
+            type_ = drop_none("UpdateVolumeRequest.type")
 
         _instance = object.__new__(cls)
         if content is not UNSET:

@@ -131,7 +131,7 @@ class VersionHistoryItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("content", UNSET) is not None:
                 raise field_error(exc, "VersionHistoryItem.content") from None
-            content = drop_none()
+            content = drop_none("VersionHistoryItem.content")
 
         try:
             mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
@@ -146,7 +146,7 @@ class VersionHistoryItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("mounted_by", UNSET) is not None:
                 raise field_error(exc, "VersionHistoryItem.mounted_by") from None
-            mounted_by = drop_none()
+            mounted_by = drop_none("VersionHistoryItem.mounted_by")
 
         version = d.pop("version", UNSET)
         if version is not UNSET and type(version) is not int:

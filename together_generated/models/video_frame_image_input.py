@@ -129,7 +129,7 @@ class VideoFrameImageInput(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("frame", UNSET) is not None:
                 raise field_error(exc, "VideoFrameImageInput.frame") from None
-            frame = drop_none()
+            frame = drop_none("VideoFrameImageInput.frame")
 
         _instance = object.__new__(cls)
         _instance.input_image = input_image

@@ -215,7 +215,7 @@ class VideoJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("object", UNSET) is not None:
                 raise field_error(exc, "VideoJob.object") from None
-            object_ = drop_none()
+            object_ = drop_none("VideoJob.object")
 
         completed_at = d.pop("completed_at", UNSET)
         if completed_at is not UNSET and type(completed_at) not in (float, int):
@@ -235,7 +235,7 @@ class VideoJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("error", UNSET) is not None:
                 raise field_error(exc, "VideoJob.error") from None
-            error = drop_none()
+            error = drop_none("VideoJob.error")
 
         try:
             _outputs = d.pop("outputs", UNSET)
@@ -251,7 +251,7 @@ class VideoJob(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("outputs", UNSET) is not None:
                 raise field_error(exc, "VideoJob.outputs") from None
-            outputs = drop_none()
+            outputs = drop_none("VideoJob.outputs")
 
         _instance = object.__new__(cls)
         _instance.id = id

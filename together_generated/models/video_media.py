@@ -244,7 +244,7 @@ class VideoMedia(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("frame_images", UNSET) is not None:
                 raise field_error(exc, "VideoMedia.frame_images") from None
-            frame_images = drop_none()
+            frame_images = drop_none("VideoMedia.frame_images")
 
         try:
             _frame_videos = d.pop("frame_videos", UNSET)
@@ -277,7 +277,7 @@ class VideoMedia(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("frame_videos", UNSET) is not None:
                 raise field_error(exc, "VideoMedia.frame_videos") from None
-            frame_videos = drop_none()
+            frame_videos = drop_none("VideoMedia.frame_videos")
 
         try:
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
@@ -294,7 +294,7 @@ class VideoMedia(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("reference_images", UNSET) is not None:
                 raise field_error(exc, "VideoMedia.reference_images") from None
-            reference_images = drop_none()
+            reference_images = drop_none("VideoMedia.reference_images")
 
         try:
             _reference_videos = d.pop("reference_videos", UNSET)
@@ -329,7 +329,7 @@ class VideoMedia(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("reference_videos", UNSET) is not None:
                 raise field_error(exc, "VideoMedia.reference_videos") from None
-            reference_videos = drop_none()
+            reference_videos = drop_none("VideoMedia.reference_videos")
 
         try:
             _source_video_data = d.pop("source_video", UNSET)
@@ -359,7 +359,7 @@ class VideoMedia(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("source_video", UNSET) is not None:
                 raise field_error(exc, "VideoMedia.source_video") from None
-            source_video = drop_none()
+            source_video = drop_none("VideoMedia.source_video")
 
         try:
             _audio_inputs = d.pop("audio_inputs", UNSET)
@@ -406,7 +406,7 @@ class VideoMedia(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("audio_inputs", UNSET) is not None:
                 raise field_error(exc, "VideoMedia.audio_inputs") from None
-            audio_inputs = drop_none()
+            audio_inputs = drop_none("VideoMedia.audio_inputs")
 
         _instance = object.__new__(cls)
         if frame_images is not UNSET:

@@ -147,7 +147,7 @@ class VolumeContent(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("files", UNSET) is not None:
                 raise field_error(exc, "VolumeContent.files") from None
-            files = drop_none()
+            files = drop_none("VolumeContent.files")
 
         source_prefix = d.pop("source_prefix", UNSET)
         if source_prefix is not UNSET and type(source_prefix) is not str:
@@ -169,7 +169,7 @@ class VolumeContent(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("type", UNSET) is not None:
                 raise field_error(exc, "VolumeContent.type") from None
-            type_ = drop_none()
+            type_ = drop_none("VolumeContent.type")
 
         _instance = object.__new__(cls)
         if files is not UNSET:

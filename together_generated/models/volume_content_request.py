@@ -104,7 +104,7 @@ class VolumeContentRequest(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("type", UNSET) is not None:
                 raise field_error(exc, "VolumeContentRequest.type") from None
-            type_ = drop_none()
+            type_ = drop_none("VolumeContentRequest.type")
 
         _instance = object.__new__(cls)
         if source_prefix is not UNSET:

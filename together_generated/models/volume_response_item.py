@@ -213,7 +213,7 @@ class VolumeResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("content", UNSET) is not None:
                 raise field_error(exc, "VolumeResponseItem.content") from None
-            content = drop_none()
+            content = drop_none("VolumeResponseItem.content")
 
         created_at = d.pop("created_at", UNSET)
         if created_at is not UNSET and type(created_at) is not str:
@@ -244,7 +244,7 @@ class VolumeResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("mounted_by", UNSET) is not None:
                 raise field_error(exc, "VolumeResponseItem.mounted_by") from None
-            mounted_by = drop_none()
+            mounted_by = drop_none("VolumeResponseItem.mounted_by")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and type(name) is not str:
@@ -268,7 +268,7 @@ class VolumeResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("type", UNSET) is not None:
                 raise field_error(exc, "VolumeResponseItem.type") from None
-            type_ = drop_none()
+            type_ = drop_none("VolumeResponseItem.type")
 
         updated_at = d.pop("updated_at", UNSET)
         if updated_at is not UNSET and type(updated_at) is not str:
@@ -294,7 +294,7 @@ class VolumeResponseItem(ResponseBody):
             # None for an optional field that can't be null: not given
             if src_dict.get("version_history", UNSET) is not None:
                 raise field_error(exc, "VolumeResponseItem.version_history") from None
-            version_history = drop_none()
+            version_history = drop_none("VolumeResponseItem.version_history")
 
         _instance = object.__new__(cls)
         if content is not UNSET:
