@@ -20,7 +20,7 @@ import os
 import sys
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import together_generated
@@ -29,6 +29,7 @@ __all__ = [
     "UnknownValueWarning",
     "deferring",
     "install",
+    "leave_out_nones",
     "replay",
     "strictly",
     "without_dropped_nones",
@@ -129,6 +130,28 @@ def install() -> None:
     """Make the generated models report unknown values as UnknownValueWarning."""
     together_generated.OPEN_VALUES.report = report
     together_generated.OPEN_VALUES.null_dropped = null_dropped
+
+
+def leave_out_nones(
+    given: dict[str, Any], model: Any, names: Mapping[str, str], count: int
+) -> dict[str, Any]:
+    """``given`` (a request body as the caller gave it, checked into ``model``) less the
+    Nones that ``from_dict`` left out as not given, ``count`` of them. ``names`` maps the
+    body's JSON names to the model's attributes. Top-level ones (the usual case: a
+    keyword argument given None) are found from the model's empty slots; when some are
+    nested (``messages[i]["name"]``), from its ``to_dict()``."""
+    kept = {}
+    found = 0
+    for key, value in given.items():
+        if value is None and key in names:
+            try:
+                object.__getattribute__(model, names[key])
+            except AttributeError:  # an empty slot: left out
+                found += 1
+                continue
+        kept[key] = value
+    # (the count is shared by all threads: more than found may be another thread's too)
+    return kept if found >= count else without_dropped_nones(kept, model.to_dict())
 
 
 def without_dropped_nones(given: Any, checked: Any) -> Any:

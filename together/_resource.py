@@ -20,7 +20,7 @@ import httpx
 
 import together_generated
 
-from ._open_values import install, strictly, without_dropped_nones
+from ._open_values import install, leave_out_nones, strictly, without_dropped_nones
 from ._streaming import Stream
 from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
 
@@ -172,6 +172,17 @@ def checked_body(
     return built, fields
 
 
+_ATTRIBUTES: dict[int, dict[str, str]] = {}  # id(Operation) → attribute_names(...)
+
+
+def attribute_names(op: Operation) -> dict[str, str]:
+    """The JSON name of each field of ``op``'s body → its attribute on the body's model."""
+    found = _ATTRIBUTES.get(id(op))
+    if found is None:
+        found = _ATTRIBUTES[id(op)] = {p.name: p.python_name for p in op.fields}
+    return found
+
+
 def parse_with(endpoint: ModuleType | Operation) -> Callable[[httpx.Response, bool], Any]:
     """Read a 2xx response with the operation's ``parse_response``: leniently, or exactly
     as the spec says when the client has ``strict_responses``."""
@@ -261,8 +272,10 @@ def api_call(
         # (checked_body, inlined: this runs on every call, and a call costs)
         dropped = _OPEN_VALUES.dropped_nones
         model = build_model(op.body, fields, where)
-        if _OPEN_VALUES.dropped_nones != dropped:
-            fields = without_dropped_nones(fields, model.to_dict())
+        if _OPEN_VALUES.dropped_nones != dropped:  # None given where null isn't allowed
+            fields = leave_out_nones(
+                fields, model, attribute_names(op), _OPEN_VALUES.dropped_nones - dropped
+            )
         # A JSON body is sent as the caller gave it, once checked: the model's to_dict()
         # would rebuild the same dict (7 us of a chat call's CPU).
         kwargs["body"] = model if op.body_content_type != "application/json" else _Json(fields)
