@@ -99,6 +99,14 @@ async def test_none_inside_a_message_is_left_out_where_it_cant_be_null(
     ]
 
 
+async def test_none_at_the_top_and_inside_a_message_are_both_left_out(
+    api: Any, httpserver: HTTPServer
+) -> None:
+    messages = [{"role": "user", "content": "Hi", "name": None}]
+    body = await chat(api, httpserver, model=MODEL, messages=messages, stop=None, top_k=None)
+    assert body == {"model": MODEL, "messages": HI}
+
+
 async def test_none_is_sent_as_null_where_the_spec_allows_it(
     api: Any, httpserver: HTTPServer
 ) -> None:
