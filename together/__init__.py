@@ -32,6 +32,7 @@ from ._errors import (  # noqa: E402
     UnprocessableEntityError,
     WaitTimeoutError,
 )
+from ._open_values import UnknownValueWarning  # noqa: E402
 from ._streaming import AsyncStream, ByteStream, Stream  # noqa: E402
 from ._version import __version__  # noqa: E402
 
@@ -64,6 +65,7 @@ __all__ = [
     "Stream",
     "Together",
     "TogetherError",
+    "UnknownValueWarning",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "__version__",

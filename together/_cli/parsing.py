@@ -145,8 +145,11 @@ def add_operation(parser: Parser, op: Operation, positional: tuple[str, ...]) ->
         kwargs: dict[str, Any] = {"dest": p.python_name, "help": help_text, "required": p.required}
         if p.kind == "boolean":
             kwargs["action"] = argparse.BooleanOptionalAction
-        elif p.choices and p.kind in ("string", "const"):
+        elif p.choices and p.kind == "const":
             kwargs["choices"] = [str(c) for c in p.choices]
+            kwargs["metavar"] = "{" + ",".join(map(str, p.choices)) + "}"
+        elif p.choices and p.kind == "string":
+            # Open values: the spec's values are shown, another is sent with a warning.
             kwargs["metavar"] = "{" + ",".join(map(str, p.choices)) + "}"
         else:
             convert, metavar = _KINDS.get(p.kind, (str, "TEXT"))

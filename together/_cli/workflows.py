@@ -238,7 +238,8 @@ def _ft_download_arguments(parser: Parser) -> None:
 
     op = describe("fine_tuning.get_finetune_download")
     choices = next((p.choices for p in op.parameters if p.name == "checkpoint"), ())
-    parser.add_argument("--checkpoint", choices=list(choices) or None)
+    # (open values: the spec's values are shown, another is sent with a warning)
+    parser.add_argument("--checkpoint", metavar="{" + ",".join(choices) + "}" if choices else None)
 
 
 def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
