@@ -68,6 +68,7 @@ class State:
         self.polls = 0
         self.requests: list[tuple[str, str, Any]] = []
         self.rate_limited = 0  # answer this many requests with 429 first
+        self.created: Any = {}  # the body of the last job created
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -130,13 +131,14 @@ class Handler(BaseHTTPRequestHandler):
                 },
             )
         elif path == "/fine-tunes" and method == "POST":
-            self.state.polls = 0
+            self.state.polls, self.state.created = 0, body
             self._send(200, _job(body, "pending"))
         elif path == "/fine-tunes":
             self._send(200, {"data": [_job({}, "completed")]})
         elif path == f"/fine-tunes/{JOB_ID}":
             self.state.polls += 1
-            self._send(200, _job({}, "completed" if self.state.polls >= 3 else "running"))
+            status = "completed" if self.state.polls >= 3 else "running"
+            self._send(200, _job(self.state.created, status))
         elif path == f"/fine-tunes/{JOB_ID}/events":
             self._send(200, {"data": []})
         elif path == "/chat/completions":

@@ -84,6 +84,8 @@ def _run(argv: list[str]) -> int:
         target, rest = resolve(argv, WORKFLOWS)
     except UnknownCommand as exc:
         raise UsageError(str(exc)) from None
+    if target.method is None and not rest and (target.node.path, "") in WORKFLOWS:
+        return _command(target.node, "", target.words, ["--help"])  # ``together chat``
     if target.method is None:
         usage = namespace_help(target.node, target.words, WORKFLOWS)
         if any(a in ("-h", "--help") for a in rest) or not rest:

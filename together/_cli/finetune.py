@@ -110,7 +110,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     else:
         emit(job, ctx.use_json, ctx.jsonl)
         code = 0
-    _next_step(as_json(job))
+    _next_step(as_json(job), waited=args.wait)
     return code
 
 
@@ -193,13 +193,11 @@ def _say(text: str, stream: Any) -> None:
     stream.flush()
 
 
-def _next_step(job: Any) -> None:
+def _next_step(job: Any, waited: bool) -> None:
     name = job.get("output_name") if isinstance(job, dict) else None
     if not name:
         return
-    job_id = job.get("id", "")
+    follow = "" if waited else f"follow it:    together fine-tuning wait {job.get('id', '')}\n"
     sys.stderr.write(
-        f"output model: {name}\n"
-        f"follow it:    together fine-tuning wait {job_id}\n"
-        f'then try it:  together chat "Hello" -m {name}\n'
+        f'output model: {name}\n{follow}then try it:  together chat "Hello" -m {name}\n'
     )
