@@ -166,12 +166,16 @@ def _money(value: Any) -> str:
 def _summary(limits: dict[str, Any], estimate: dict[str, Any], args: argparse.Namespace) -> str:
     kind = (args.training_type or {}).get("type", "the API's default")
     method = (args.training_method or {}).get("method", "sft")
-    lines = [
-        f"model:     {limits.get('model_name', args.model)} ({kind}, {method})",
-        f"limits:    epochs <= {limits.get('max_num_epochs')}, evals <= "
-        f"{limits.get('max_num_evals')}, learning rate {limits.get('min_learning_rate')}"
-        f"..{limits.get('max_learning_rate')}",
+    lines = [f"model:     {limits.get('model_name', args.model)} ({kind}, {method})"]
+    bounds = [
+        f"epochs <= {limits['max_num_epochs']}" if "max_num_epochs" in limits else "",
+        f"evals <= {limits['max_num_evals']}" if "max_num_evals" in limits else "",
+        f"learning rate {limits['min_learning_rate']}..{limits['max_learning_rate']}"
+        if "min_learning_rate" in limits and "max_learning_rate" in limits
+        else "",
     ]
+    if any(bounds):  # (an API that sent none of them: no line)
+        lines.append(f"limits:    {', '.join(b for b in bounds if b)}")
     for name, title in (("lora_training", "LoRA"), ("full_training", "full")):
         part = limits.get(name)
         if isinstance(part, dict):
