@@ -31,6 +31,14 @@ _LORA_SETTINGS = ("lora_r", "lora_alpha", "lora_dropout", "lora_trainable_module
 def arguments(parser: Parser) -> None:
     from .workflows import _create_arguments
 
+    parser.description = (parser.description or "").rpartition("\n\n")[0] + (
+        "\n\nThe model's limits and the price estimate are shown first (--dry-run stops\n"
+        "there; on a terminal you are asked to confirm unless -y). A --training-file or\n"
+        "--validation-file that names a local file is checked and uploaded first."
+    )
+    for action in parser._actions:
+        if action.dest in ("training_file", "validation_file"):
+            action.help = f"{action.help} (or a local file, uploaded first)"
     group = parser.add_argument_group("training shorthands (instead of the JSON options)")
     kind = group.add_mutually_exclusive_group()
     kind.add_argument("--lora", dest="lora", action="store_true", default=None, help="LoRA")
@@ -99,7 +107,11 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
     if not args.yes and sys.stdin.isatty() and sys.stderr.isatty():
         sys.stderr.write("create this job? [y/N] ")
         sys.stderr.flush()
-        if input().strip().lower() not in ("y", "yes"):
+        try:
+            answer = input()
+        except EOFError:  # Ctrl-D: no
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
             sys.stderr.write("not created\n")
             return 1
     job = ctx.call()

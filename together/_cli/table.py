@@ -71,10 +71,15 @@ def columns_for(items: Sequence[dict[str, Any]]) -> list[Column]:
         for key, value in item.items():
             if key not in seen and not isinstance(value, (dict, list)):
                 seen.append(key)
-    return [
-        Column(key.upper(), _field(key), "id" if key == "id" else "text", 0 if key == "id" else 6)
-        for key in seen
-    ]
+
+    def kind(key: str) -> str:
+        values = [item[key] for item in items if item.get(key) is not None]
+        if key == "id":
+            return "id"
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        return "number" if values and numeric else "text"
+
+    return [Column(key.upper(), _field(key), kind(key), 0 if key == "id" else 6) for key in seen]
 
 
 def human_size(value: Any) -> str:

@@ -448,8 +448,7 @@ WORKFLOWS: dict[tuple[str, str], Workflow] = {
     ),
     **_waiters(),
     ("fine_tuning", "create"): Workflow(
-        "Create job (POST /fine-tunes): uploads a local training file, shows the limits "
-        "and price first (--dry-run stops there); --wait waits until it ends",
+        "Create job (POST /fine-tunes); shows the price first, uploads a local file",
         finetune.arguments,
         finetune.run,
         extends=True,
