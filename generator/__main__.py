@@ -4,10 +4,10 @@
 
 SPEC defaults to the pinned spec (fetched and verified by ``generator.spec``); pass
 another file to try a new version of the API before the pin moves. Steps: read the
-spec → apply ``openapi/overlay.yaml`` → run openapi-python-client with warnings as
-errors → format → write the operation index (``generator/operations.py``) → mark every
-file as generated → replace the output folder → print an inventory of what was
-generated.
+spec → apply ``openapi/overlay.yaml`` → run openapi-python-client (through
+``generator/run_client.py``, for this project's field names) with warnings as errors →
+format → write the operation index (``generator/operations.py``) → mark every file as
+generated → replace the output folder → print an inventory of what was generated.
 """
 
 from __future__ import annotations
@@ -58,8 +58,10 @@ def run_openapi_python_client(spec_path: Path, workdir: Path) -> Path:
     env = dict(os.environ)
     # The post hooks call `ruff`: use the one pinned in this virtualenv.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # openapi-python-client runs through generator.run_client (our naming of fields).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     cmd = [
-        sys.executable, "-m", "openapi_python_client", "generate",
+        sys.executable, "-m", "generator.run_client", "generate",
         "--path", str(spec_path),
         "--config", str(CONFIG),
         "--custom-template-path", str(TEMPLATES),

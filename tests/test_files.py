@@ -285,7 +285,7 @@ def test_list_is_typed_and_iterable(client, httpserver):
 def test_retrieve(client, httpserver):
     httpserver.expect_request("/v1/files/file-1", method="GET").respond_with_json(file_response())
     result = client.files.retrieve("file-1")
-    assert (type(result).__name__, result.filename, result.bytes_) == (
+    assert (type(result).__name__, result.filename, result.bytes) == (
         "FileResponse",
         "train.jsonl",
         0,

@@ -104,7 +104,7 @@ def test_chat_completion_posts_the_json_body_with_bearer_auth_and_parses_the_rep
     assert isinstance(completion, ChatCompletionResponse)
     assert completion.id == "oGs6Zt9-62bZhn-9b0ef4e2fe5b4e8a"
     assert completion.model == "Qwen/Qwen3.5-9B"
-    assert completion.object_ == "chat.completion"
+    assert completion.object == "chat.completion"
     assert completion.prompt is None  # optional (the overlay's chat-response-prompt-is-optional)
     assert "prompt" not in completion.to_dict()  # absent, not null
     [choice] = completion.choices
@@ -129,7 +129,7 @@ def test_a_documented_error_status_parses_into_its_model(
     assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert isinstance(response.parsed, ErrorData)
     assert response.parsed.error.message == "Invalid API key"
-    assert response.parsed.error.type_ == "invalid_request_error"
+    assert response.parsed.error.type == "invalid_request_error"
 
 
 def test_file_retrieve_puts_the_id_in_the_path(
@@ -143,10 +143,10 @@ def test_file_retrieve_puts_the_id_in_the_path(
 
     assert file == FileResponse(
         id="file-0123",
-        object_="file",
+        object="file",
         created_at=1717000000,
         filename="train.jsonl",
-        bytes_=2048,
+        bytes=2048,
         purpose="fine-tune",
         processed=True,
         file_type="jsonl",

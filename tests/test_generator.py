@@ -373,3 +373,73 @@ def test_a_spec_fetched_earlier_that_no_longer_matches_the_pin_is_replaced(
     fetch(dest)
 
     assert dest.read_bytes() == pinned
+
+
+# --- Python names of fields (generator/run_client.py) ------------------------------------
+
+
+def test_every_result_method_is_a_name_no_field_may_take() -> None:
+    from generator.run_client import RESULT_METHODS
+    from together_generated.types import Model, ResponseBody
+
+    public = {
+        name for cls in (Model, ResponseBody) for name in vars(cls) if not name.startswith("_")
+    }
+    assert public <= RESULT_METHODS
+
+
+def tiny_spec(field: dict[str, Any]) -> dict[str, Any]:
+    thing = {"type": "object", "properties": {"id": {"type": "string"}, "keys": field}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "getThing",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Thing"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {"schemas": {"Thing": thing}},
+    }
+
+
+def run_client(spec: dict[str, Any], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    import json
+
+    from generator.__main__ import CONFIG, TEMPLATES
+
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    return subprocess.run(
+        [sys.executable, "-m", "generator.run_client", "generate", "--path", str(path),
+         "--config", str(CONFIG), "--custom-template-path", str(TEMPLATES), "--meta", "none",
+         "--output-path", str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_field_named_like_a_result_method_is_reported(tmp_path: Path) -> None:
+    proc = run_client(tiny_spec({"type": "string"}), tmp_path)
+    assert proc.returncode == 1
+    assert "named like a result method" in proc.stderr and "Thing.keys" in proc.stderr
+
+
+def test_the_overlay_names_a_fields_attribute_and_its_aliases(tmp_path: Path) -> None:
+    field = {"type": "string", "x-python-name": "key_list", "x-python-aliases": ["official_keys"]}
+    proc = run_client(tiny_spec(field), tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    source = (tmp_path / "out" / "models" / "thing.py").read_text()
+    assert "    key_list: str | None = UNSET" in source
+    assert '_renamed = {"keys": "key_list"}' in source
+    assert "def official_keys(self) -> str | None:" in source

@@ -212,7 +212,7 @@ async def test_missing_optional_field_reads_as_none(api: Any, httpserver: HTTPSe
 async def test_model_type_outside_the_enum_is_kept(api: Any, httpserver: HTTPServer) -> None:
     serve_json(httpserver, "/models", [model_info(), model_info(id="m-audio", type="audio")])
     models = await call(api, "models.list")
-    assert [m.type_ for m in models] == ["chat", "audio"]
+    assert [m.type for m in models] == ["chat", "audio"]
 
 
 async def test_batch_status_outside_the_enum_and_id_that_is_not_a_uuid_are_kept(

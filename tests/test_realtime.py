@@ -177,7 +177,7 @@ async def test_an_event_of_an_unknown_type_is_kept_as_a_generic_event(
     events = await talk(flavor, server, speech(), text("NEW thing"))
     unknown = [e for e in events if isinstance(e, RealtimeServerEvent)]
     assert len(unknown) == 1
-    assert unknown[0].type_ == "conversation.item.audio_output.started"
+    assert unknown[0].type == "conversation.item.audio_output.started"
     assert unknown[0].additional_properties["n"] == 1
     assert await talk(flavor, server, speech(), text("NEW thing"), "audio") == b"NEW thing"
 

@@ -11,6 +11,7 @@ the body's fields or the query parameters, plus the per-call options.
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import functools
 import importlib
@@ -145,11 +146,20 @@ def _accepted(op: Operation) -> dict[str, str]:
         names[p.name] = names[p.python_name] = p.python_name
     for p in op.fields:
         names[p.python_name] = names[p.name] = p.name
+    # A name of a Python builtin (type, input, format) was spelled with a trailing "_" in
+    # earlier versions: that spelling is still taken, unlisted.
+    for p in (*op.parameters, *op.fields):
+        if p.python_name in _BUILTINS:
+            names.setdefault(p.python_name + "_", names[p.python_name])
     return names
 
 
+_BUILTINS = frozenset(dir(builtins)) - {"id"}  # (``id`` never had the "_")
+
+
 def hint(key: str, names: dict[str, str]) -> str:
-    near = difflib.get_close_matches(key, list(names), n=1)
+    listed = [name for name in names if not (name.endswith("_") and name[:-1] in names)]
+    near = difflib.get_close_matches(key, listed, n=1)
     return f"; did you mean {near[0]!r}?" if near else ""
 
 

@@ -286,7 +286,7 @@ class _Protocol:
 
     def check(self, event: Any) -> Any:
         """``event``, unless it is the session's error event: that is raised."""
-        if getattr(event, "type_", None) != self._failed:
+        if getattr(event, "type", None) != self._failed:
             return event
         error = getattr(event, "error", None)
         message = getattr(error, "message", None) or "no message"
@@ -519,7 +519,7 @@ class AsyncSession(_Session[E]):
 
 # -- the sessions users get -----------------------------------------------------------------
 def _audio_of(event: Any) -> bytes | None:
-    if getattr(event, "type_", None) == _AUDIO_DELTA:
+    if getattr(event, "type", None) == _AUDIO_DELTA:
         return base64.b64decode(event.delta)
     return None
 
@@ -550,7 +550,7 @@ class AsyncSpeechSession(AsyncSession["SpeechEvent"], _SpeechEvents[Awaitable[No
 
 def _text_of(event: Any) -> tuple[str | None, bool]:
     """The text a transcription event adds, and whether it completes the transcript."""
-    kind = getattr(event, "type_", None)
+    kind = getattr(event, "type", None)
     if kind == _TEXT_DELTA:
         return event.delta, False
     if kind == _TEXT_DONE:

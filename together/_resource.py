@@ -232,7 +232,7 @@ def api_call(
     check_path(where, path or {})
     kwargs: dict[str, Any] = dict(path or {})
     for p in op.parameters:
-        # Query and header parameters by their spec name too (``type`` is ``type_``); with
+        # Query and header parameters by their spec name too (``from`` is ``from_``); with
         # a body, they are taken out of the fields first.
         if p.location != "path":
             key = p.python_name if p.python_name in fields else p.name

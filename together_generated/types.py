@@ -2,12 +2,16 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 """Contains some shared types for properties"""
 
+import builtins
 import datetime
+import functools
+import json as _json
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, ClassVar, Generic, Literal, TypeVar
 from uuid import UUID
 
+from attrs import NOTHING as attrs_NOTHING
 from attrs import define
 
 
@@ -21,6 +25,9 @@ class Unset:
 # Unset would not fit that type. No field ever holds it (see field_value).
 UNSET: Any = Unset()
 _getattribute = object.__getattribute__
+# A model's instance with empty slots (``from_dict`` and ``from_response`` set them): by a
+# name of its own, since ``object`` may be a field's (a local) where it is called.
+new_instance = object.__new__
 
 
 def field_value(model: object, name: str) -> Any:
@@ -88,7 +95,7 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = ["UNSET", "File", "FileTypes", "Model", "RequestFiles", "Response", "Unset"]
 
 
 # Added by this project's templates: checks that `from_dict` applies to what it is given, so
@@ -158,8 +165,237 @@ def parse_date(value: str) -> datetime.date:
         return isoparse(value).date()
 
 
-# Added by this project's templates: how responses are read (`from_response`, lenient).
-class ResponseBody:
+# Added by this project's templates: what every model offers (results as people handle
+# them) and how responses are read (`from_response`, lenient).
+_FIELD_NAMES: dict[Any, dict[str, str]] = {}  # model class → {JSON name: attribute}
+
+
+def _field_names(cls: Any) -> dict[str, str]:
+    """A model's declared fields, by JSON name → attribute name (worked out once)."""
+    found = _FIELD_NAMES.get(cls)
+    if found is None:
+        json_of = {name: json_name for json_name, name in cls._renamed.items()}
+        found = {
+            json_of.get(field.name, field.name): field.name
+            for field in cls.__attrs_attrs__
+            if field.name != "additional_properties"
+        }
+        _FIELD_NAMES[cls] = found
+    return found
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, builtins.dict):
+        return {
+            key: _without_none(item) for key, item in value.items() if item is not None
+        }
+    if isinstance(value, builtins.list):
+        return [_without_none(item) for item in value]
+    return value
+
+
+# The names earlier versions spelled with a trailing "_" (all builtins but ``id``).
+_BUILTIN_NAMES = frozenset(dir(builtins)) - {"id"}
+_JSON_KINDS = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+
+
+class Model:
+    """Base of every generated model: a result as people handle it.
+
+    ``to_dict()`` is the body as the API sent it (absent fields absent); ``to_json()``,
+    ``model_dump()``, ``model_dump_json()`` and the 1.x spellings ``dict()`` / ``json()``
+    are forms of it. ``result["name"]`` reads a field by its JSON name (else an additional
+    property), ``"name" in result`` and ``dict(result)`` cover the fields present and the
+    additional properties. With pydantic installed, a model is a valid pydantic field type.
+    """
+
+    __slots__ = ()
+    # JSON names whose attribute is spelled otherwise ("from" → from_, camelCase → snake
+    # case, a name the overlay gives): set by each model that has any.
+    _renamed: ClassVar[Mapping[str, str]] = {}
+
+    def to_dict(self) -> builtins.dict[str, Any]:
+        raise NotImplementedError  # every generated model defines it
+
+    def model_dump(
+        self, *, mode: str = "python", exclude_none: bool = False
+    ) -> builtins.dict[str, Any]:
+        """``to_dict()``; ``mode="json"`` makes every value JSON-ready, ``exclude_none``
+        drops the fields that are null."""
+        if mode not in ("python", "json"):
+            raise ValueError(f"mode must be 'python' or 'json', not {mode!r}")
+        data = self.to_dict()
+        if mode == "json":
+            data = json_value(data)
+        return _without_none(data) if exclude_none else data
+
+    def model_dump_json(
+        self, *, indent: int | None = None, exclude_none: bool = False
+    ) -> str:
+        """The body as JSON text (``indent`` spaces a level, or on one line)."""
+        return _json.dumps(
+            self.model_dump(mode="json", exclude_none=exclude_none), indent=indent
+        )
+
+    def to_json(self, *, indent: int | None = 2, exclude_none: bool = False) -> str:
+        """The body as JSON text, indented by 2 spaces unless ``indent`` says otherwise."""
+        return self.model_dump_json(indent=indent, exclude_none=exclude_none)
+
+    @property
+    def additional_keys(self) -> builtins.list[str]:
+        """The keys of the body that are no declared field."""
+        return builtins.list(getattr(self, "additional_properties", ()))
+
+    def keys(self) -> builtins.list[str]:
+        """The JSON names of the fields present, then the additional properties."""
+        present = [
+            json_name
+            for json_name, name in _field_names(self.__class__).items()
+            if field_value(self, name) is not UNSET
+        ]
+        return present + self.additional_keys
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``result[key]``, or ``default`` when the body has no such key."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __getitem__(self, key: str) -> Any:
+        name = _field_names(self.__class__).get(key)
+        if name is not None:
+            value = field_value(self, name)
+            if value is UNSET:
+                raise KeyError(key)
+            return value
+        return getattr(self, "additional_properties", {})[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        name = _field_names(self.__class__).get(key)
+        if name is not None:
+            setattr(self, name, value)
+        else:
+            self.additional_properties[key] = value  # type: ignore[attr-defined]
+
+    def __delitem__(self, key: str) -> None:
+        name = _field_names(self.__class__).get(key)
+        if name is None:
+            del self.additional_properties[key]  # type: ignore[attr-defined]
+        elif field_value(self, name) is UNSET:
+            raise KeyError(key)
+        else:
+            delattr(self, name)
+
+    def __contains__(self, key: object) -> bool:
+        name = _field_names(self.__class__).get(key) if isinstance(key, str) else None
+        if name is not None:
+            return field_value(self, name) is not UNSET
+        return key in getattr(self, "additional_properties", ())
+
+    if not TYPE_CHECKING:  # (a type checker would take any attribute for a field)
+
+        def __getattr__(self, name: str) -> Any:
+            # A field named like a Python builtin was spelled with a trailing "_" (type_,
+            # object_) in earlier versions: that spelling still reads it.
+            if (
+                name[:-1] in _BUILTIN_NAMES
+                and name[-1:] == "_"
+                and name[:-1] in _field_names(self.__class__).values()
+            ):
+                return getattr(self, name[:-1])
+            raise AttributeError(
+                f"{self.__class__.__name__!r} object has no attribute {name!r}"
+            )
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        # pydantic calls this (so it is imported only by code that uses pydantic): an
+        # instance passes as it is, a dict is read leniently, as a response is.
+        from pydantic_core import core_schema  # noqa: PLC0415
+
+        def validate(value: Any) -> Any:
+            if isinstance(value, cls):
+                return value
+            if isinstance(value, Mapping):
+                return cls.from_response(value)  # type: ignore[attr-defined]
+            raise ValueError(
+                f"expected a {cls.__name__} or a JSON object, got {value.__class__.__name__}"
+            )
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda value: value.to_dict()
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: Any, handler: Any
+    ) -> builtins.dict[str, Any]:
+        # The JSON schema FastAPI shows for a result, from the model's own description.
+        json_of = {name: json_name for json_name, name in _field_names(cls).items()}
+        properties: builtins.dict[str, Any] = {}
+        required = []
+        for field in cls.__attrs_attrs__:  # type: ignore[attr-defined]
+            if field.name == "additional_properties":
+                continue
+            kinds = builtins.str(field.type).split(" | ")
+            known = [kind for kind in kinds if kind != "None"]
+            kind = (
+                "array" if known[0].startswith("list[") else _JSON_KINDS.get(known[0])
+            )
+            if len(known) > 1 or kind is None:
+                properties[
+                    json_of[field.name]
+                ] = {}  # any JSON value (described by its model)
+            else:
+                properties[json_of[field.name]] = {
+                    "type": kind if known == kinds else [kind, "null"]
+                }
+            if field.default is attrs_NOTHING:
+                required.append(json_of[field.name])
+        # (the docstring's text before its list of attributes)
+        doc = (cls.__doc__ or "").split("Attributes:")[0].split("Example:")[0].strip()
+        result: builtins.dict[str, Any] = {
+            "type": "object",
+            "title": cls.__name__,
+            "properties": properties,
+        }
+        if doc:
+            result["description"] = " ".join(doc.split())
+        if required:
+            result["required"] = required
+        return result
+
+    # The 1.x SDK's spellings (pydantic 1): last in the class, since these names would
+    # hide the builtins ``dict`` and ``json`` from the annotations after them.
+    def dict(self, *, exclude_none: bool = False) -> builtins.dict[str, Any]:
+        """``model_dump()``."""
+        return self.model_dump(exclude_none=exclude_none)
+
+    def json(self, *, indent: int | None = None, exclude_none: bool = False) -> str:
+        """``model_dump_json()``."""
+        return self.model_dump_json(indent=indent, exclude_none=exclude_none)
+
+
+def take_underscore_spellings(cls: Any, names: tuple[str, ...]) -> None:
+    """Let ``cls(type_=...)`` stand for ``cls(type=...)``, for each of ``names``: fields
+    named like a Python builtin were spelled with a trailing "_" in earlier versions."""
+    spellings = {name + "_": name for name in names}
+    init = cls.__init__
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        for old in spellings.keys() & kwargs.keys():
+            kwargs[spellings[old]] = kwargs.pop(old)
+        init(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+
+
+class ResponseBody(Model):
     """Base of the generated models that keep unknown fields: holds the body a model was
     read from (``from_response``) until its ``additional_properties`` are first asked
     for. Not an attrs field, so it is in no repr, comparison, ``attrs.asdict`` or pickle."""
@@ -204,6 +440,30 @@ def json_value(value: Any) -> Any:
     if isinstance(value, UUID):
         return str(value)
     return value
+
+
+def best_model(
+    data: dict[str, Any],
+    branches: tuple[tuple[Any, frozenset[str]], ...],
+    strict: bool = False,
+) -> Any:
+    """``data`` read as the branch, of a union of models, that fits it best: the one that
+    declares the most of its keys (never a smaller one with the rest in
+    ``additional_properties``); of several, the first it fits exactly (``from_dict``), else
+    the first, read leniently. ``strict``: the branch that declares most of its keys among
+    those it fits exactly, else the error of the closest one."""
+    ranked = sorted(
+        branches, key=lambda branch: len(branch[1].intersection(data)), reverse=True
+    )
+    most = len(ranked[0][1].intersection(data))
+    for model, fields in ranked:
+        if not strict and len(fields.intersection(data)) < most:
+            break
+        try:
+            return model.from_dict(data)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            pass
+    return ranked[0][0].from_dict(data) if strict else ranked[0][0].from_response(data)
 
 
 def closest_model(

@@ -64,3 +64,10 @@ print(stopped.name)
 gone: None = client.endpoints.wait("endpoint-123", until="deleted")
 batch = client.batches.wait(job, poll_interval=30)
 print(batch.output_file_id)
+
+# Results as the official SDKs' users handle them; builtin-named fields by their JSON name.
+body: dict[str, object] = again.model_dump()
+print(again.model_dump_json(indent=2), again.to_json(), again.dict(), again.json())
+print(again["choices"], dict(again), "usage" in again)
+print([m.id for m in client.models.list() if m.type == "chat"], again.object)
+print(client.files.retrieve("file-1").bytes + 1)

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,6 +31,7 @@ from ..models.audio_speech_request_response_format import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -37,7 +39,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="AudioSpeechRequest")
@@ -81,7 +85,7 @@ class AudioSpeechRequest(ResponseBody):
             chat models](https://docs.together.ai/docs/serverless-models#audio-models) The current supported tts models are:
             - cartesia/sonic - hexgrad/Kokoro-82M - canopylabs/orpheus-3b-0.1-ft
              Example: canopylabs/orpheus-3b-0.1-ft.
-        input_ (str): Input text to generate the audio for
+        input (str): Input text to generate the audio for
         voice (str): The voice to use for generating the audio. The voices supported are different for each model. For
             eg - for canopylabs/orpheus-3b-0.1-ft, one of the voices supported is tara, for hexgrad/Kokoro-82M, one of the
             voices supported is af_alloy and for cartesia/sonic, one of the voices supported is "friendly sidekick". <br>
@@ -103,7 +107,7 @@ class AudioSpeechRequest(ResponseBody):
     """
 
     model: AudioSpeechRequestModelType0 | str
-    input_: str
+    input: str
     voice: str
     response_format: AudioSpeechRequestResponseFormat | None = UNSET
     language: AudioSpeechRequestLanguage | None = UNSET
@@ -123,7 +127,7 @@ class AudioSpeechRequest(ResponseBody):
         except (AttributeError, TypeError):
             model = json_value(self.model)
 
-        input_ = self.input_
+        input = self.input
 
         voice = self.voice
 
@@ -166,7 +170,7 @@ class AudioSpeechRequest(ResponseBody):
         field_dict.update(
             {
                 "model": model,
-                "input": input_,
+                "input": input,
                 "voice": voice,
             }
         )
@@ -186,11 +190,13 @@ class AudioSpeechRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
 
-            def _parse_model(data: object) -> AudioSpeechRequestModelType0 | str:
+            def _parse_model(
+                data: builtins.object,
+            ) -> AudioSpeechRequestModelType0 | str:
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -202,7 +208,7 @@ class AudioSpeechRequest(ResponseBody):
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string, got {data.__class__.__name__} {data!r:.60}"
                 )
 
             model = _parse_model(d.pop("model"))
@@ -210,12 +216,12 @@ class AudioSpeechRequest(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioSpeechRequest.model") from None
 
-        input_ = d.pop("input")
-        if type(input_) is not str:
-            check_value(input_, str, "AudioSpeechRequest.input")
+        input = d.pop("input")
+        if input.__class__ is not str:
+            check_value(input, str, "AudioSpeechRequest.input")
 
         voice = d.pop("voice")
-        if type(voice) is not str:
+        if voice.__class__ is not str:
             check_value(voice, str, "AudioSpeechRequest.voice")
 
         try:
@@ -256,7 +262,7 @@ class AudioSpeechRequest(ResponseBody):
             raise field_error(exc, "AudioSpeechRequest.response_encoding") from None
 
         sample_rate = d.pop("sample_rate", UNSET)
-        if sample_rate is not UNSET and type(sample_rate) is not int:
+        if sample_rate is not UNSET and sample_rate.__class__ is not int:
             check_value(sample_rate, int, "AudioSpeechRequest.sample_rate")
 
         try:
@@ -271,12 +277,12 @@ class AudioSpeechRequest(ResponseBody):
             raise field_error(exc, "AudioSpeechRequest.bit_rate") from None
 
         stream = d.pop("stream", UNSET)
-        if stream is not UNSET and type(stream) is not bool:
+        if stream is not UNSET and stream.__class__ is not bool:
             check_value(stream, bool, "AudioSpeechRequest.stream")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model = model
-        _instance.input_ = input_
+        _instance.input = input
         _instance.voice = voice
         if response_format is not UNSET:
             _instance.response_format = response_format
@@ -295,7 +301,7 @@ class AudioSpeechRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -313,13 +319,13 @@ class AudioSpeechRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(AudioSpeechRequest if cls is None else cls)
+        _instance = new_instance(AudioSpeechRequest if cls is None else cls)
         _instance.model = d.get("model")
 
-        _instance.input_ = d.get("input")
+        _instance.input = d.get("input")
 
         _instance.voice = d.get("voice")
 
@@ -365,9 +371,7 @@ class AudioSpeechRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -391,18 +395,5 @@ class AudioSpeechRequest(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(AudioSpeechRequest, ("input",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -14,9 +15,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="AudioSpeechStreamChunk")
@@ -36,18 +40,18 @@ _FIELDS: frozenset[str] = frozenset(
 class AudioSpeechStreamChunk(ResponseBody):
     """
     Attributes:
-        object_ (Literal['audio.tts.chunk']): The object type, which is always `audio.tts.chunk`.
+        object (Literal['audio.tts.chunk']): The object type, which is always `audio.tts.chunk`.
         model (str):  Example: cartesia/sonic.
         b64 (str): base64 encoded audio stream
     """
 
-    object_: Literal["audio.tts.chunk"]
+    object: Literal["audio.tts.chunk"]
     model: str
     b64: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        object_ = self.object_
+        object = self.object
 
         model = self.model
 
@@ -57,7 +61,7 @@ class AudioSpeechStreamChunk(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "object": object_,
+                "object": object,
                 "model": model,
                 "b64": b64,
             }
@@ -66,27 +70,27 @@ class AudioSpeechStreamChunk(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            object_ = d.pop("object")
-            if object_ != "audio.tts.chunk":
+            object = d.pop("object")
+            if object != "audio.tts.chunk":
                 raise ValueError(
-                    f"object must match const 'audio.tts.chunk', got '{object_}'"
+                    f"object must match const 'audio.tts.chunk', got '{object}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioSpeechStreamChunk.object") from None
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "AudioSpeechStreamChunk.model")
 
         b64 = d.pop("b64")
-        if type(b64) is not str:
+        if b64.__class__ is not str:
             check_value(b64, str, "AudioSpeechStreamChunk.b64")
 
-        _instance = object.__new__(cls)
-        _instance.object_ = object_
+        _instance = new_instance(cls)
+        _instance.object = object
         _instance.model = model
         _instance.b64 = b64
 
@@ -94,7 +98,7 @@ class AudioSpeechStreamChunk(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -112,11 +116,11 @@ class AudioSpeechStreamChunk(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(AudioSpeechStreamChunk if cls is None else cls)
-        _instance.object_ = d.get("object")
+        _instance = new_instance(AudioSpeechStreamChunk if cls is None else cls)
+        _instance.object = d.get("object")
 
         _instance.model = d.get("model")
 
@@ -144,22 +148,7 @@ class AudioSpeechStreamChunk(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(AudioSpeechStreamChunk, ("object",))

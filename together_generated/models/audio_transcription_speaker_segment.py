@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,10 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
     json_value,
+    new_instance,
 )
 
 if TYPE_CHECKING:
@@ -109,27 +112,27 @@ class AudioTranscriptionSpeakerSegment(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         speaker_id = d.pop("speaker_id")
-        if type(speaker_id) is not str:
+        if speaker_id.__class__ is not str:
             check_value(speaker_id, str, "AudioTranscriptionSpeakerSegment.speaker_id")
 
         start = d.pop("start")
-        if type(start) not in (float, int):
+        if start.__class__ not in (float, int):
             check_value(start, float, "AudioTranscriptionSpeakerSegment.start")
 
         end = d.pop("end")
-        if type(end) not in (float, int):
+        if end.__class__ not in (float, int):
             check_value(end, float, "AudioTranscriptionSpeakerSegment.end")
 
         try:
             words = []
             _words = d.pop("words")
             if not isinstance(_words, list):
-                raise TypeError(f"expected a list, got {type(_words).__name__}")
+                raise TypeError(f"expected a list, got {_words.__class__.__name__}")
             for _i, words_item_data in enumerate(_words):
                 try:
                     words_item = AudioTranscriptionWord.from_dict(words_item_data)
@@ -142,14 +145,14 @@ class AudioTranscriptionSpeakerSegment(ResponseBody):
             raise field_error(exc, "AudioTranscriptionSpeakerSegment.words") from None
 
         text = d.pop("text")
-        if type(text) is not str:
+        if text.__class__ is not str:
             check_value(text, str, "AudioTranscriptionSpeakerSegment.text")
 
         id = d.pop("id")
-        if type(id) is not int:
+        if id.__class__ is not int:
             check_value(id, int, "AudioTranscriptionSpeakerSegment.id")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.speaker_id = speaker_id
         _instance.start = start
         _instance.end = end
@@ -161,7 +164,7 @@ class AudioTranscriptionSpeakerSegment(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -179,12 +182,12 @@ class AudioTranscriptionSpeakerSegment(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
+        _instance = new_instance(
             AudioTranscriptionSpeakerSegment if cls is None else cls
         )
         _instance.speaker_id = d.get("speaker_id")
@@ -234,22 +237,4 @@ class AudioTranscriptionSpeakerSegment(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -78,25 +81,25 @@ class AudioTranscriptionWord(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         word = d.pop("word")
-        if type(word) is not str:
+        if word.__class__ is not str:
             check_value(word, str, "AudioTranscriptionWord.word")
 
         start = d.pop("start")
-        if type(start) not in (float, int):
+        if start.__class__ not in (float, int):
             check_value(start, float, "AudioTranscriptionWord.start")
 
         end = d.pop("end")
-        if type(end) not in (float, int):
+        if end.__class__ not in (float, int):
             check_value(end, float, "AudioTranscriptionWord.end")
 
         speaker_id = d.pop("speaker_id", UNSET)
-        if speaker_id is not UNSET and type(speaker_id) is not str:
+        if speaker_id is not UNSET and speaker_id.__class__ is not str:
             check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.word = word
         _instance.start = start
         _instance.end = end
@@ -107,7 +110,7 @@ class AudioTranscriptionWord(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -125,10 +128,10 @@ class AudioTranscriptionWord(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(AudioTranscriptionWord if cls is None else cls)
+        _instance = new_instance(AudioTranscriptionWord if cls is None else cls)
         _instance.word = d.get("word")
 
         _instance.start = d.get("start")
@@ -162,9 +165,7 @@ class AudioTranscriptionWord(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -177,19 +178,3 @@ class AudioTranscriptionWord(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from io import BytesIO
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -9,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..models.audio_translation_request_model import (
     AudioTranslationRequestModel,
     check_audio_translation_request_model,
@@ -30,6 +30,8 @@ from ..types import (
     UNSET,
     File,
     FileTypes,
+    Model,
+    RequestFiles,
     ResponseBody,
     Unset,
     check_value,
@@ -37,6 +39,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -182,8 +185,8 @@ class AudioTranslationRequest(ResponseBody):
 
         return field_dict
 
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
+    def to_multipart(self) -> RequestFiles:
+        files: RequestFiles = []
 
         if isinstance(self.file, File):
             files.append(("file", self.file.to_tuple()))
@@ -261,11 +264,11 @@ class AudioTranslationRequest(ResponseBody):
         return files
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
 
-            def _parse_file(data: object) -> File | str:
+            def _parse_file(data: builtins.object) -> File | str:
                 try:
                     if not isinstance(data, bytes):
                         raise TypeError()
@@ -283,7 +286,7 @@ class AudioTranslationRequest(ResponseBody):
                 ) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string, got {data.__class__.__name__} {data!r:.60}"
                 )
 
             file = _parse_file(d.pop("file"))
@@ -303,11 +306,11 @@ class AudioTranslationRequest(ResponseBody):
             raise field_error(exc, "AudioTranslationRequest.model") from None
 
         language = d.pop("language", UNSET)
-        if language is not UNSET and type(language) is not str:
+        if language is not UNSET and language.__class__ is not str:
             check_value(language, str, "AudioTranslationRequest.language")
 
         prompt = d.pop("prompt", UNSET)
-        if prompt is not UNSET and type(prompt) is not str:
+        if prompt is not UNSET and prompt.__class__ is not str:
             check_value(prompt, str, "AudioTranslationRequest.prompt")
 
         try:
@@ -324,7 +327,7 @@ class AudioTranslationRequest(ResponseBody):
             raise field_error(exc, "AudioTranslationRequest.response_format") from None
 
         temperature = d.pop("temperature", UNSET)
-        if temperature is not UNSET and type(temperature) not in (float, int):
+        if temperature is not UNSET and temperature.__class__ not in (float, int):
             check_value(temperature, float, "AudioTranslationRequest.temperature")
 
         try:
@@ -339,7 +342,7 @@ class AudioTranslationRequest(ResponseBody):
             else:
 
                 def _parse_timestamp_granularities(
-                    data: object,
+                    data: builtins.object,
                 ) -> (
                     AudioTranslationRequestTimestampGranularitiesType0
                     | list[AudioTranslationRequestTimestampGranularitiesType1Item]
@@ -356,7 +359,7 @@ class AudioTranslationRequest(ResponseBody):
                         _timestamp_granularities_type_1 = data
                         if not isinstance(_timestamp_granularities_type_1, list):
                             raise TypeError(
-                                f"expected a list, got {type(_timestamp_granularities_type_1).__name__}"
+                                f"expected a list, got {_timestamp_granularities_type_1.__class__.__name__}"
                             )
                         for _i, timestamp_granularities_type_1_item_data in enumerate(
                             _timestamp_granularities_type_1
@@ -379,7 +382,7 @@ class AudioTranslationRequest(ResponseBody):
 
                         return timestamp_granularities_type_1
                     raise TypeError(
-                        f"expected a string or a list, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string or a list, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 timestamp_granularities = _parse_timestamp_granularities(
@@ -391,7 +394,7 @@ class AudioTranslationRequest(ResponseBody):
                 exc, "AudioTranslationRequest.timestamp_granularities"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.file = file
         if model is not UNSET:
             _instance.model = model
@@ -410,7 +413,7 @@ class AudioTranslationRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -428,10 +431,10 @@ class AudioTranslationRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(AudioTranslationRequest if cls is None else cls)
+        _instance = new_instance(AudioTranslationRequest if cls is None else cls)
         _instance.file = d.get("file")
 
         if "model" in d:
@@ -476,9 +479,7 @@ class AudioTranslationRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -501,19 +502,3 @@ class AudioTranslationRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from ..models.audio_translation_verbose_json_response_task import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -21,6 +23,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -142,7 +145,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -153,22 +156,22 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
             raise field_error(exc, "AudioTranslationVerboseJsonResponse.task") from None
 
         language = d.pop("language")
-        if type(language) is not str:
+        if language.__class__ is not str:
             check_value(language, str, "AudioTranslationVerboseJsonResponse.language")
 
         duration = d.pop("duration")
-        if type(duration) not in (float, int):
+        if duration.__class__ not in (float, int):
             check_value(duration, float, "AudioTranslationVerboseJsonResponse.duration")
 
         text = d.pop("text")
-        if type(text) is not str:
+        if text.__class__ is not str:
             check_value(text, str, "AudioTranslationVerboseJsonResponse.text")
 
         try:
             segments = []
             _segments = d.pop("segments")
             if not isinstance(_segments, list):
-                raise TypeError(f"expected a list, got {type(_segments).__name__}")
+                raise TypeError(f"expected a list, got {_segments.__class__.__name__}")
             for _i, segments_item_data in enumerate(_segments):
                 try:
                     segments_item = AudioTranscriptionSegment.from_dict(
@@ -189,7 +192,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
             words: list[AudioTranscriptionWord] | None = UNSET
             if _words is not UNSET:
                 if not isinstance(_words, list):
-                    raise TypeError(f"expected a list, got {type(_words).__name__}")
+                    raise TypeError(f"expected a list, got {_words.__class__.__name__}")
                 words = []
                 for _i, words_item_data in enumerate(_words):
                     try:
@@ -204,7 +207,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
                 exc, "AudioTranslationVerboseJsonResponse.words"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.task = task
         _instance.language = language
         _instance.duration = duration
@@ -217,7 +220,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -235,12 +238,12 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
+        _instance = new_instance(
             AudioTranslationVerboseJsonResponse if cls is None else cls
         )
         _instance.task = d.get("task")
@@ -306,9 +309,7 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -321,19 +322,3 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -12,6 +13,7 @@ from attrs import field as _attrs_field
 from ..models.batch_job_status import BatchJobStatus, check_batch_job_status
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -20,6 +22,7 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
 )
@@ -205,22 +208,22 @@ class BatchJob(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        if id is not UNSET and id.__class__ is not str:
             check_value(id, str, "BatchJob.id")
 
         user_id = d.pop("user_id", UNSET)
-        if user_id is not UNSET and type(user_id) is not str:
+        if user_id is not UNSET and user_id.__class__ is not str:
             check_value(user_id, str, "BatchJob.user_id")
 
         input_file_id = d.pop("input_file_id", UNSET)
-        if input_file_id is not UNSET and type(input_file_id) is not str:
+        if input_file_id is not UNSET and input_file_id.__class__ is not str:
             check_value(input_file_id, str, "BatchJob.input_file_id")
 
         file_size_bytes = d.pop("file_size_bytes", UNSET)
-        if file_size_bytes is not UNSET and type(file_size_bytes) is not int:
+        if file_size_bytes is not UNSET and file_size_bytes.__class__ is not int:
             check_value(file_size_bytes, int, "BatchJob.file_size_bytes")
 
         try:
@@ -257,27 +260,27 @@ class BatchJob(ResponseBody):
             raise field_error(exc, "BatchJob.created_at") from None
 
         endpoint = d.pop("endpoint", UNSET)
-        if endpoint is not UNSET and type(endpoint) is not str:
+        if endpoint is not UNSET and endpoint.__class__ is not str:
             check_value(endpoint, str, "BatchJob.endpoint")
 
         progress = d.pop("progress", UNSET)
-        if progress is not UNSET and type(progress) not in (float, int):
+        if progress is not UNSET and progress.__class__ not in (float, int):
             check_value(progress, float, "BatchJob.progress")
 
         model_id = d.pop("model_id", UNSET)
-        if model_id is not UNSET and type(model_id) is not str:
+        if model_id is not UNSET and model_id.__class__ is not str:
             check_value(model_id, str, "BatchJob.model_id")
 
         output_file_id = d.pop("output_file_id", UNSET)
-        if output_file_id is not UNSET and type(output_file_id) is not str:
+        if output_file_id is not UNSET and output_file_id.__class__ is not str:
             check_value(output_file_id, str, "BatchJob.output_file_id")
 
         error_file_id = d.pop("error_file_id", UNSET)
-        if error_file_id is not UNSET and type(error_file_id) is not str:
+        if error_file_id is not UNSET and error_file_id.__class__ is not str:
             check_value(error_file_id, str, "BatchJob.error_file_id")
 
         error = d.pop("error", UNSET)
-        if error is not UNSET and type(error) is not str:
+        if error is not UNSET and error.__class__ is not str:
             check_value(error, str, "BatchJob.error")
 
         try:
@@ -291,7 +294,7 @@ class BatchJob(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "BatchJob.completed_at") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if id is not UNSET:
             _instance.id = id
         if user_id is not UNSET:
@@ -325,7 +328,7 @@ class BatchJob(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -343,10 +346,10 @@ class BatchJob(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(BatchJob if cls is None else cls)
+        _instance = new_instance(BatchJob if cls is None else cls)
         if "id" in d:
             _instance.id = d["id"]
 
@@ -416,9 +419,7 @@ class BatchJob(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -459,17 +460,6 @@ class BatchJob(ResponseBody):
         set_model_state(self, state)
 
     @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    def x_model_id(self) -> str | None:
+        """``model_id``, by the name the official SDK gives it."""
+        return self.model_id

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from ..models.chat_completion_assistant_message_param_role import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -21,6 +23,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -154,7 +157,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -168,12 +171,12 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
             content: None | str = d.pop("content", UNSET)
             if (
                 content is not UNSET
-                and type(content) is not str
+                and content.__class__ is not str
                 and content is not None
                 and not (isinstance(content, str))
             ):
                 raise TypeError(
-                    f"expected a string or null, got {type(content).__name__} {content!r:.60}"
+                    f"expected a string or null, got {content.__class__.__name__} {content!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -182,7 +185,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
             ) from None
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "ChatCompletionAssistantMessageParam.name")
 
         try:
@@ -191,7 +194,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
             if _tool_calls is not UNSET:
                 if not isinstance(_tool_calls, list):
                     raise TypeError(
-                        f"expected a list, got {type(_tool_calls).__name__}"
+                        f"expected a list, got {_tool_calls.__class__.__name__}"
                     )
                 tool_calls = []
                 for _i, tool_calls_item_data in enumerate(_tool_calls):
@@ -224,7 +227,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 exc, "ChatCompletionAssistantMessageParam.function_call"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.role = role
         if content is not UNSET:
             _instance.content = content
@@ -239,7 +242,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -257,12 +260,12 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
+        _instance = new_instance(
             ChatCompletionAssistantMessageParam if cls is None else cls
         )
         _instance.role = d.get("role")
@@ -317,9 +320,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -338,19 +339,3 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

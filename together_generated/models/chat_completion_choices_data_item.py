@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,6 +12,7 @@ from attrs import field as _attrs_field
 from ..models.finish_reason import FinishReason, check_finish_reason
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -18,6 +20,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -166,20 +169,20 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         text = d.pop("text", UNSET)
-        if text is not UNSET and type(text) is not str:
+        if text is not UNSET and text.__class__ is not str:
             check_value(text, str, "ChatCompletionChoicesDataItem.text")
 
         index = d.pop("index", UNSET)
-        if index is not UNSET and type(index) is not int:
+        if index is not UNSET and index.__class__ is not int:
             check_value(index, int, "ChatCompletionChoicesDataItem.index")
 
         seed = d.pop("seed", UNSET)
-        if seed is not UNSET and type(seed) is not int:
+        if seed is not UNSET and seed.__class__ is not int:
             check_value(seed, int, "ChatCompletionChoicesDataItem.seed")
 
         try:
@@ -216,7 +219,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             else:
                 if not isinstance(_logprobs_data, dict):
                     raise TypeError(
-                        f"expected an object or null, got {type(_logprobs_data).__name__} {_logprobs_data!r:.60}"
+                        f"expected an object or null, got {_logprobs_data.__class__.__name__} {_logprobs_data!r:.60}"
                     )
                 logprobs_type_0 = LogprobsPart.from_dict(_logprobs_data)
 
@@ -238,7 +241,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
                 exc, "ChatCompletionChoicesDataItem.top_logprobs"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if text is not UNSET:
             _instance.text = text
         if index is not UNSET:
@@ -258,7 +261,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -276,14 +279,12 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
-            ChatCompletionChoicesDataItem if cls is None else cls
-        )
+        _instance = new_instance(ChatCompletionChoicesDataItem if cls is None else cls)
         if "text" in d:
             _instance.text = d["text"]
 
@@ -344,9 +345,7 @@ class ChatCompletionChoicesDataItem(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -371,19 +370,3 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -22,7 +24,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -88,7 +92,7 @@ class ChatCompletionChunk(ResponseBody):
     """
     Attributes:
         id (str):
-        object_ (Literal['chat.completion.chunk']): The object type, which is always `chat.completion.chunk`.
+        object (Literal['chat.completion.chunk']): The object type, which is always `chat.completion.chunk`.
         created (int):
         model (str):  Example: mistralai/Mixtral-8x7B-Instruct-v0.1.
         choices (list[ChatCompletionChunkChoicesItem]):
@@ -98,7 +102,7 @@ class ChatCompletionChunk(ResponseBody):
     """
 
     id: str
-    object_: Literal["chat.completion.chunk"]
+    object: Literal["chat.completion.chunk"]
     created: int
     model: str
     choices: list[ChatCompletionChunkChoicesItem]
@@ -112,7 +116,7 @@ class ChatCompletionChunk(ResponseBody):
             _lazy_imports()
         id = self.id
 
-        object_ = self.object_
+        object = self.object
 
         created = self.created
 
@@ -161,7 +165,7 @@ class ChatCompletionChunk(ResponseBody):
         field_dict.update(
             {
                 "id": id,
-                "object": object_,
+                "object": object,
                 "created": created,
                 "model": model,
                 "choices": choices,
@@ -177,36 +181,36 @@ class ChatCompletionChunk(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "ChatCompletionChunk.id")
 
         try:
-            object_ = d.pop("object")
-            if object_ != "chat.completion.chunk":
+            object = d.pop("object")
+            if object != "chat.completion.chunk":
                 raise ValueError(
-                    f"object must match const 'chat.completion.chunk', got '{object_}'"
+                    f"object must match const 'chat.completion.chunk', got '{object}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunk.object") from None
 
         created = d.pop("created")
-        if type(created) is not int:
+        if created.__class__ is not int:
             check_value(created, int, "ChatCompletionChunk.created")
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "ChatCompletionChunk.model")
 
         try:
             choices = []
             _choices = d.pop("choices")
             if not isinstance(_choices, list):
-                raise TypeError(f"expected a list, got {type(_choices).__name__}")
+                raise TypeError(f"expected a list, got {_choices.__class__.__name__}")
             for _i, choices_item_data in enumerate(_choices):
                 try:
                     choices_item = ChatCompletionChunkChoicesItem.from_dict(
@@ -221,7 +225,7 @@ class ChatCompletionChunk(ResponseBody):
             raise field_error(exc, "ChatCompletionChunk.choices") from None
 
         system_fingerprint = d.pop("system_fingerprint", UNSET)
-        if system_fingerprint is not UNSET and type(system_fingerprint) is not str:
+        if system_fingerprint is not UNSET and system_fingerprint.__class__ is not str:
             check_value(
                 system_fingerprint, str, "ChatCompletionChunk.system_fingerprint"
             )
@@ -236,7 +240,7 @@ class ChatCompletionChunk(ResponseBody):
             else:
                 if not isinstance(_usage_data, dict):
                     raise TypeError(
-                        f"expected an object or null, got {type(_usage_data).__name__} {_usage_data!r:.60}"
+                        f"expected an object or null, got {_usage_data.__class__.__name__} {_usage_data!r:.60}"
                     )
                 usage_type_0_type_0 = UsageData.from_dict(_usage_data)
 
@@ -250,7 +254,9 @@ class ChatCompletionChunk(ResponseBody):
             warnings: list[InferenceWarning] | None = UNSET
             if _warnings is not UNSET:
                 if not isinstance(_warnings, list):
-                    raise TypeError(f"expected a list, got {type(_warnings).__name__}")
+                    raise TypeError(
+                        f"expected a list, got {_warnings.__class__.__name__}"
+                    )
                 warnings = []
                 for _i, warnings_item_data in enumerate(_warnings):
                     try:
@@ -263,9 +269,9 @@ class ChatCompletionChunk(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunk.warnings") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
-        _instance.object_ = object_
+        _instance.object = object
         _instance.created = created
         _instance.model = model
         _instance.choices = choices
@@ -280,7 +286,7 @@ class ChatCompletionChunk(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -298,15 +304,15 @@ class ChatCompletionChunk(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ChatCompletionChunk if cls is None else cls)
+        _instance = new_instance(ChatCompletionChunk if cls is None else cls)
         _instance.id = d.get("id")
 
-        _instance.object_ = d.get("object")
+        _instance.object = d.get("object")
 
         _instance.created = d.get("created")
 
@@ -376,9 +382,7 @@ class ChatCompletionChunk(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -396,18 +400,5 @@ class ChatCompletionChunk(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ChatCompletionChunk, ("object",))

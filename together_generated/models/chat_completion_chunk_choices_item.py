@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,6 +12,7 @@ from attrs import field as _attrs_field
 from ..models.finish_reason import FinishReason, check_finish_reason
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -18,6 +20,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -159,12 +162,12 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int:
+        if index.__class__ is not int:
             check_value(index, int, "ChatCompletionChunkChoicesItem.index")
 
         try:
@@ -175,7 +178,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             else:
                 if not isinstance(_finish_reason_data, str):
                     raise TypeError(
-                        f"expected a string or null, got {type(_finish_reason_data).__name__} {_finish_reason_data!r:.60}"
+                        f"expected a string or null, got {_finish_reason_data.__class__.__name__} {_finish_reason_data!r:.60}"
                     )
                 finish_reason_type_0 = check_finish_reason(_finish_reason_data)
 
@@ -198,7 +201,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             logprobs: float | None = d.pop("logprobs", UNSET)
             if (
                 logprobs is not UNSET
-                and type(logprobs) not in (float, int)
+                and logprobs.__class__ not in (float, int)
                 and logprobs is not None
                 and not (
                     isinstance(logprobs, (float, int))
@@ -206,7 +209,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(logprobs).__name__} {logprobs!r:.60}"
+                    f"expected a number or null, got {logprobs.__class__.__name__} {logprobs!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -229,18 +232,18 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             seed: int | None = d.pop("seed", UNSET)
             if (
                 seed is not UNSET
-                and type(seed) is not int
+                and seed.__class__ is not int
                 and seed is not None
                 and not (isinstance(seed, int) and not isinstance(seed, bool))
             ):
                 raise TypeError(
-                    f"expected an integer or null, got {type(seed).__name__} {seed!r:.60}"
+                    f"expected an integer or null, got {seed.__class__.__name__} {seed!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.index = index
         _instance.finish_reason = finish_reason
         _instance.delta = delta
@@ -255,7 +258,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -273,14 +276,12 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
-            ChatCompletionChunkChoicesItem if cls is None else cls
-        )
+        _instance = new_instance(ChatCompletionChunkChoicesItem if cls is None else cls)
         _instance.index = d.get("index")
 
         _instance.finish_reason = d.get("finish_reason")
@@ -330,9 +331,7 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -349,19 +348,3 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,9 +14,11 @@ from ..models.chat_completion_function_message_param_role import (
     check_chat_completion_function_message_param_role,
 )
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
+    new_instance,
 )
 
 T = TypeVar("T", bound="ChatCompletionFunctionMessageParam")
@@ -65,7 +68,7 @@ class ChatCompletionFunctionMessageParam(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             role = check_chat_completion_function_message_param_role(d.pop("role"))
@@ -74,14 +77,14 @@ class ChatCompletionFunctionMessageParam(ResponseBody):
             raise field_error(exc, "ChatCompletionFunctionMessageParam.role") from None
 
         content = d.pop("content")
-        if type(content) is not str:
+        if content.__class__ is not str:
             check_value(content, str, "ChatCompletionFunctionMessageParam.content")
 
         name = d.pop("name")
-        if type(name) is not str:
+        if name.__class__ is not str:
             check_value(name, str, "ChatCompletionFunctionMessageParam.name")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.role = role
         _instance.content = content
         _instance.name = name
@@ -90,7 +93,7 @@ class ChatCompletionFunctionMessageParam(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -108,10 +111,10 @@ class ChatCompletionFunctionMessageParam(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             ChatCompletionFunctionMessageParam if cls is None else cls
         )
         _instance.role = d.get("role")
@@ -142,22 +145,4 @@ class ChatCompletionFunctionMessageParam(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -28,6 +29,7 @@ from ..models.chat_completion_request_reasoning_effort import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -36,6 +38,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -698,7 +701,7 @@ class ChatCompletionRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -706,12 +709,12 @@ class ChatCompletionRequest(ResponseBody):
             messages = []
             _messages = d.pop("messages")
             if not isinstance(_messages, list):
-                raise TypeError(f"expected a list, got {type(_messages).__name__}")
+                raise TypeError(f"expected a list, got {_messages.__class__.__name__}")
             for _i, messages_item_data in enumerate(_messages):
                 try:
 
                     def _parse_messages_item(
-                        data: object,
+                        data: builtins.object,
                     ) -> (
                         ChatCompletionAssistantMessageParam
                         | ChatCompletionFunctionMessageParam
@@ -721,7 +724,7 @@ class ChatCompletionRequest(ResponseBody):
                     ):
                         if not isinstance(data, dict):
                             raise TypeError(
-                                f"expected an object, got {type(data).__name__} {data!r:.60}"
+                                f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                             )
                         tag = data.get("role")
                         if tag == "system":
@@ -780,31 +783,31 @@ class ChatCompletionRequest(ResponseBody):
             raise field_error(exc, "ChatCompletionRequest.messages") from None
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "ChatCompletionRequest.model")
 
         max_tokens = d.pop("max_tokens", UNSET)
-        if max_tokens is not UNSET and type(max_tokens) is not int:
+        if max_tokens is not UNSET and max_tokens.__class__ is not int:
             check_value(max_tokens, int, "ChatCompletionRequest.max_tokens")
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
             if not isinstance(stop, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(stop).__name__}")
+                raise TypeError(f"expected a list, got {stop.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.stop") from None
 
         temperature = d.pop("temperature", UNSET)
-        if temperature is not UNSET and type(temperature) not in (float, int):
+        if temperature is not UNSET and temperature.__class__ not in (float, int):
             check_value(temperature, float, "ChatCompletionRequest.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        if top_p is not UNSET and type(top_p) not in (float, int):
+        if top_p is not UNSET and top_p.__class__ not in (float, int):
             check_value(top_p, float, "ChatCompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        if top_k is not UNSET and type(top_k) is not int:
+        if top_k is not UNSET and top_k.__class__ is not int:
             check_value(top_k, int, "ChatCompletionRequest.top_k")
 
         try:
@@ -829,7 +832,7 @@ class ChatCompletionRequest(ResponseBody):
             ) from None
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
-        if repetition_penalty is not UNSET and type(repetition_penalty) not in (
+        if repetition_penalty is not UNSET and repetition_penalty.__class__ not in (
             float,
             int,
         ):
@@ -838,33 +841,36 @@ class ChatCompletionRequest(ResponseBody):
             )
 
         stream = d.pop("stream", UNSET)
-        if stream is not UNSET and type(stream) is not bool:
+        if stream is not UNSET and stream.__class__ is not bool:
             check_value(stream, bool, "ChatCompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
-        if logprobs is not UNSET and type(logprobs) is not int:
+        if logprobs is not UNSET and logprobs.__class__ is not int:
             check_value(logprobs, int, "ChatCompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
-        if echo is not UNSET and type(echo) is not bool:
+        if echo is not UNSET and echo.__class__ is not bool:
             check_value(echo, bool, "ChatCompletionRequest.echo")
 
         n = d.pop("n", UNSET)
-        if n is not UNSET and type(n) is not int:
+        if n is not UNSET and n.__class__ is not int:
             check_value(n, int, "ChatCompletionRequest.n")
 
         min_p = d.pop("min_p", UNSET)
-        if min_p is not UNSET and type(min_p) not in (float, int):
+        if min_p is not UNSET and min_p.__class__ not in (float, int):
             check_value(min_p, float, "ChatCompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
-        if presence_penalty is not UNSET and type(presence_penalty) not in (float, int):
+        if presence_penalty is not UNSET and presence_penalty.__class__ not in (
+            float,
+            int,
+        ):
             check_value(
                 presence_penalty, float, "ChatCompletionRequest.presence_penalty"
             )
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
-        if frequency_penalty is not UNSET and type(frequency_penalty) not in (
+        if frequency_penalty is not UNSET and frequency_penalty.__class__ not in (
             float,
             int,
         ):
@@ -884,7 +890,7 @@ class ChatCompletionRequest(ResponseBody):
             raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
 
         seed = d.pop("seed", UNSET)
-        if seed is not UNSET and type(seed) is not int:
+        if seed is not UNSET and seed.__class__ is not int:
             check_value(seed, int, "ChatCompletionRequest.seed")
 
         try:
@@ -899,7 +905,7 @@ class ChatCompletionRequest(ResponseBody):
             else:
 
                 def _parse_function_call(
-                    data: object,
+                    data: builtins.object,
                 ) -> (
                     ChatCompletionRequestFunctionCallType0
                     | ChatCompletionRequestFunctionCallType1
@@ -918,7 +924,7 @@ class ChatCompletionRequest(ResponseBody):
 
                         return function_call_type_1
                     raise TypeError(
-                        f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string or an object, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 function_call = _parse_function_call(_function_call_data)
@@ -939,7 +945,7 @@ class ChatCompletionRequest(ResponseBody):
             else:
 
                 def _parse_response_format(
-                    data: object,
+                    data: builtins.object,
                 ) -> (
                     ResponseFormatJsonObject
                     | ResponseFormatJsonSchema
@@ -948,7 +954,7 @@ class ChatCompletionRequest(ResponseBody):
                 ):
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     tag = data.get("type")
                     if tag == "text":
@@ -983,7 +989,7 @@ class ChatCompletionRequest(ResponseBody):
             tools: list[ToolsPart] | None = UNSET
             if _tools is not UNSET:
                 if not isinstance(_tools, list):
-                    raise TypeError(f"expected a list, got {type(_tools).__name__}")
+                    raise TypeError(f"expected a list, got {_tools.__class__.__name__}")
                 tools = []
                 for _i, tools_item_data in enumerate(_tools):
                     try:
@@ -1003,7 +1009,9 @@ class ChatCompletionRequest(ResponseBody):
                 tool_choice = UNSET
             else:
 
-                def _parse_tool_choice(data: object) -> str | ToolChoice | None:
+                def _parse_tool_choice(
+                    data: builtins.object,
+                ) -> str | ToolChoice | None:
                     if isinstance(data, dict):
                         tool_choice_type_1 = ToolChoice.from_dict(data)
 
@@ -1011,7 +1019,7 @@ class ChatCompletionRequest(ResponseBody):
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string or an object, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 tool_choice = _parse_tool_choice(_tool_choice_data)
@@ -1046,7 +1054,7 @@ class ChatCompletionRequest(ResponseBody):
             ) from None
 
         safety_model = d.pop("safety_model", UNSET)
-        if safety_model is not UNSET and type(safety_model) is not str:
+        if safety_model is not UNSET and safety_model.__class__ is not str:
             check_value(safety_model, str, "ChatCompletionRequest.safety_model")
 
         try:
@@ -1073,7 +1081,7 @@ class ChatCompletionRequest(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.reasoning") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.messages = messages
         _instance.model = model
         if max_tokens is not UNSET:
@@ -1133,7 +1141,7 @@ class ChatCompletionRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -1151,12 +1159,12 @@ class ChatCompletionRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ChatCompletionRequest if cls is None else cls)
+        _instance = new_instance(ChatCompletionRequest if cls is None else cls)
         _messages = d.get("messages")
         if isinstance(_messages, list):
             _messages_list = []
@@ -1304,9 +1312,7 @@ class ChatCompletionRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -1367,19 +1373,3 @@ class ChatCompletionRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -22,7 +24,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -93,7 +97,7 @@ class ChatCompletionResponse(ResponseBody):
         choices (list[ChatCompletionChoicesDataItem]):
         created (int):
         model (str):
-        object_ (Literal['chat.completion']): The object type, which is always `chat.completion`.
+        object (Literal['chat.completion']): The object type, which is always `chat.completion`.
         usage (None | UsageData):
         prompt (list[PromptPartItem] | None):
         warnings (list[InferenceWarning] | None):
@@ -103,7 +107,7 @@ class ChatCompletionResponse(ResponseBody):
     choices: list[ChatCompletionChoicesDataItem]
     created: int
     model: str
-    object_: Literal["chat.completion"]
+    object: Literal["chat.completion"]
     usage: None | UsageData = UNSET
     prompt: list[PromptPartItem] | None = UNSET
     warnings: list[InferenceWarning] | None = UNSET
@@ -136,7 +140,7 @@ class ChatCompletionResponse(ResponseBody):
 
         model = self.model
 
-        object_ = self.object_
+        object = self.object
 
         _usage_value: None | Unset | UsageData = field_value(self, "usage")
         try:
@@ -188,7 +192,7 @@ class ChatCompletionResponse(ResponseBody):
                 "choices": choices,
                 "created": created,
                 "model": model,
-                "object": object_,
+                "object": object,
             }
         )
         if usage is not UNSET:
@@ -201,19 +205,19 @@ class ChatCompletionResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "ChatCompletionResponse.id")
 
         try:
             choices = []
             _choices = d.pop("choices")
             if not isinstance(_choices, list):
-                raise TypeError(f"expected a list, got {type(_choices).__name__}")
+                raise TypeError(f"expected a list, got {_choices.__class__.__name__}")
             for (
                 _i,
                 componentsschemas_chat_completion_choices_data_item_data,
@@ -233,18 +237,18 @@ class ChatCompletionResponse(ResponseBody):
             raise field_error(exc, "ChatCompletionResponse.choices") from None
 
         created = d.pop("created")
-        if type(created) is not int:
+        if created.__class__ is not int:
             check_value(created, int, "ChatCompletionResponse.created")
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "ChatCompletionResponse.model")
 
         try:
-            object_ = d.pop("object")
-            if object_ != "chat.completion":
+            object = d.pop("object")
+            if object != "chat.completion":
                 raise ValueError(
-                    f"object must match const 'chat.completion', got '{object_}'"
+                    f"object must match const 'chat.completion', got '{object}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionResponse.object") from None
@@ -259,7 +263,7 @@ class ChatCompletionResponse(ResponseBody):
             else:
                 if not isinstance(_usage_data, dict):
                     raise TypeError(
-                        f"expected an object or null, got {type(_usage_data).__name__} {_usage_data!r:.60}"
+                        f"expected an object or null, got {_usage_data.__class__.__name__} {_usage_data!r:.60}"
                     )
                 usage_type_0 = UsageData.from_dict(_usage_data)
 
@@ -273,7 +277,9 @@ class ChatCompletionResponse(ResponseBody):
             prompt: list[PromptPartItem] | None = UNSET
             if _prompt is not UNSET:
                 if not isinstance(_prompt, list):
-                    raise TypeError(f"expected a list, got {type(_prompt).__name__}")
+                    raise TypeError(
+                        f"expected a list, got {_prompt.__class__.__name__}"
+                    )
                 prompt = []
                 for _i, componentsschemas_prompt_part_item_data in enumerate(_prompt):
                     try:
@@ -293,7 +299,9 @@ class ChatCompletionResponse(ResponseBody):
             warnings: list[InferenceWarning] | None = UNSET
             if _warnings is not UNSET:
                 if not isinstance(_warnings, list):
-                    raise TypeError(f"expected a list, got {type(_warnings).__name__}")
+                    raise TypeError(
+                        f"expected a list, got {_warnings.__class__.__name__}"
+                    )
                 warnings = []
                 for _i, warnings_item_data in enumerate(_warnings):
                     try:
@@ -306,12 +314,12 @@ class ChatCompletionResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionResponse.warnings") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
         _instance.choices = choices
         _instance.created = created
         _instance.model = model
-        _instance.object_ = object_
+        _instance.object = object
         if usage is not UNSET:
             _instance.usage = usage
         if prompt is not UNSET:
@@ -323,7 +331,7 @@ class ChatCompletionResponse(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -341,12 +349,12 @@ class ChatCompletionResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ChatCompletionResponse if cls is None else cls)
+        _instance = new_instance(ChatCompletionResponse if cls is None else cls)
         _instance.id = d.get("id")
 
         _choices = d.get("choices")
@@ -368,7 +376,7 @@ class ChatCompletionResponse(ResponseBody):
 
         _instance.model = d.get("model")
 
-        _instance.object_ = d.get("object")
+        _instance.object = d.get("object")
 
         if "usage" in d:
             _usage = d["usage"]
@@ -432,9 +440,7 @@ class ChatCompletionResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -452,18 +458,5 @@ class ChatCompletionResponse(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ChatCompletionResponse, ("object",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.chat_completion_tool_message_param_role import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -83,7 +86,7 @@ class ChatCompletionToolMessageParam(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             role = check_chat_completion_tool_message_param_role(d.pop("role"))
@@ -92,20 +95,20 @@ class ChatCompletionToolMessageParam(ResponseBody):
             raise field_error(exc, "ChatCompletionToolMessageParam.role") from None
 
         content = d.pop("content")
-        if type(content) is not str:
+        if content.__class__ is not str:
             check_value(content, str, "ChatCompletionToolMessageParam.content")
 
         tool_call_id = d.pop("tool_call_id")
-        if type(tool_call_id) is not str:
+        if tool_call_id.__class__ is not str:
             check_value(
                 tool_call_id, str, "ChatCompletionToolMessageParam.tool_call_id"
             )
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "ChatCompletionToolMessageParam.name")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.role = role
         _instance.content = content
         _instance.tool_call_id = tool_call_id
@@ -116,7 +119,7 @@ class ChatCompletionToolMessageParam(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -134,12 +137,10 @@ class ChatCompletionToolMessageParam(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
-            ChatCompletionToolMessageParam if cls is None else cls
-        )
+        _instance = new_instance(ChatCompletionToolMessageParam if cls is None else cls)
         _instance.role = d.get("role")
 
         _instance.content = d.get("content")
@@ -173,9 +174,7 @@ class ChatCompletionToolMessageParam(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -188,19 +187,3 @@ class ChatCompletionToolMessageParam(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

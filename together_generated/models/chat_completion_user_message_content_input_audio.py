@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,9 +14,12 @@ from ..models.chat_completion_user_message_content_input_audio_format import (
     check_chat_completion_user_message_content_input_audio_format,
 )
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentInputAudio")
@@ -35,38 +39,38 @@ class ChatCompletionUserMessageContentInputAudio(ResponseBody):
     """
     Attributes:
         data (str): The base64 encoded audio data
-        format_ (ChatCompletionUserMessageContentInputAudioFormat): The format of the audio data
+        format (ChatCompletionUserMessageContentInputAudioFormat): The format of the audio data
     """
 
     data: str
-    format_: ChatCompletionUserMessageContentInputAudioFormat
+    format: ChatCompletionUserMessageContentInputAudioFormat
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data
 
-        format_: str = self.format_
+        format: str = self.format
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
-                "format": format_,
+                "format": format,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         data = d.pop("data")
-        if type(data) is not str:
+        if data.__class__ is not str:
             check_value(data, str, "ChatCompletionUserMessageContentInputAudio.data")
 
         try:
-            format_ = check_chat_completion_user_message_content_input_audio_format(
+            format = check_chat_completion_user_message_content_input_audio_format(
                 d.pop("format")
             )
 
@@ -75,15 +79,15 @@ class ChatCompletionUserMessageContentInputAudio(ResponseBody):
                 exc, "ChatCompletionUserMessageContentInputAudio.format"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.data = data
-        _instance.format_ = format_
+        _instance.format = format
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -101,15 +105,15 @@ class ChatCompletionUserMessageContentInputAudio(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             ChatCompletionUserMessageContentInputAudio if cls is None else cls
         )
         _instance.data = d.get("data")
 
-        _instance.format_ = d.get("format")
+        _instance.format = d.get("format")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -133,22 +137,7 @@ class ChatCompletionUserMessageContentInputAudio(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ChatCompletionUserMessageContentInputAudio, ("format",))

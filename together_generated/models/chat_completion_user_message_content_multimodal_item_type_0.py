@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,9 +14,12 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_0_type i
     check_chat_completion_user_message_content_multimodal_item_type_0_type,
 )
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ChatCompletionUserMessageContentMultimodalItemType0")
@@ -34,16 +38,16 @@ _FIELDS: frozenset[str] = frozenset(
 class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
     """
     Attributes:
-        type_ (ChatCompletionUserMessageContentMultimodalItemType0Type):
+        type (ChatCompletionUserMessageContentMultimodalItemType0Type):
         text (str):
     """
 
-    type_: ChatCompletionUserMessageContentMultimodalItemType0Type
+    type: ChatCompletionUserMessageContentMultimodalItemType0Type
     text: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type: str = self.type
 
         text = self.text
 
@@ -51,7 +55,7 @@ class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "text": text,
             }
         )
@@ -59,10 +63,10 @@ class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            type_ = (
+            type = (
                 check_chat_completion_user_message_content_multimodal_item_type_0_type(
                     d.pop("type")
                 )
@@ -74,20 +78,20 @@ class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
             ) from None
 
         text = d.pop("text")
-        if type(text) is not str:
+        if text.__class__ is not str:
             check_value(
                 text, str, "ChatCompletionUserMessageContentMultimodalItemType0.text"
             )
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.text = text
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -105,13 +109,13 @@ class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             ChatCompletionUserMessageContentMultimodalItemType0 if cls is None else cls
         )
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance.text = d.get("text")
 
@@ -137,22 +141,9 @@ class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(
+    ChatCompletionUserMessageContentMultimodalItemType0, ("type",)
+)

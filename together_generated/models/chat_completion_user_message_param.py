@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from ..models.chat_completion_user_message_param_role import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -22,6 +24,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -245,14 +248,14 @@ class ChatCompletionUserMessageParam(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
 
             def _parse_content(
-                data: object,
+                data: builtins.object,
             ) -> (
                 list[
                     Audio
@@ -273,7 +276,7 @@ class ChatCompletionUserMessageParam(ResponseBody):
                         list,
                     ):
                         raise TypeError(
-                            f"expected a list, got {type(_componentsschemas_chat_completion_user_message_content_type_1).__name__}"
+                            f"expected a list, got {_componentsschemas_chat_completion_user_message_content_type_1.__class__.__name__}"
                         )
                     for (
                         _i,
@@ -284,7 +287,7 @@ class ChatCompletionUserMessageParam(ResponseBody):
                         try:
 
                             def _parse_componentsschemas_chat_completion_user_message_content_multimodal_item(
-                                data: object,
+                                data: builtins.object,
                             ) -> (
                                 Audio
                                 | ChatCompletionUserMessageContentMultimodalItemType0
@@ -294,7 +297,7 @@ class ChatCompletionUserMessageParam(ResponseBody):
                             ):
                                 if not isinstance(data, dict):
                                     raise TypeError(
-                                        f"expected an object, got {type(data).__name__} {data!r:.60}"
+                                        f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                                     )
                                 tag = data.get("type")
                                 if tag == "text":
@@ -347,7 +350,7 @@ class ChatCompletionUserMessageParam(ResponseBody):
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string or a list, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string or a list, got {data.__class__.__name__} {data!r:.60}"
                 )
 
             content = _parse_content(d.pop("content"))
@@ -362,10 +365,10 @@ class ChatCompletionUserMessageParam(ResponseBody):
             raise field_error(exc, "ChatCompletionUserMessageParam.role") from None
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "ChatCompletionUserMessageParam.name")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.content = content
         _instance.role = role
         if name is not UNSET:
@@ -375,7 +378,7 @@ class ChatCompletionUserMessageParam(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -393,14 +396,12 @@ class ChatCompletionUserMessageParam(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
-            ChatCompletionUserMessageParam if cls is None else cls
-        )
+        _instance = new_instance(ChatCompletionUserMessageParam if cls is None else cls)
         _content = d.get("content")
         _instance.content = (
             [
@@ -442,9 +443,7 @@ class ChatCompletionUserMessageParam(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -457,19 +456,3 @@ class ChatCompletionUserMessageParam(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

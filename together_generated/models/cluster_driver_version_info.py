@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="ClusterDriverVersionInfo")
@@ -55,21 +58,21 @@ class ClusterDriverVersionInfo(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         cuda_version = d.pop("cuda_version")
-        if type(cuda_version) is not str:
+        if cuda_version.__class__ is not str:
             check_value(cuda_version, str, "ClusterDriverVersionInfo.cuda_version")
 
         nvidia_driver_version = d.pop("nvidia_driver_version")
-        if type(nvidia_driver_version) is not str:
+        if nvidia_driver_version.__class__ is not str:
             check_value(
                 nvidia_driver_version,
                 str,
                 "ClusterDriverVersionInfo.nvidia_driver_version",
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.cuda_version = cuda_version
         _instance.nvidia_driver_version = nvidia_driver_version
 
@@ -77,7 +80,7 @@ class ClusterDriverVersionInfo(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -95,10 +98,10 @@ class ClusterDriverVersionInfo(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(ClusterDriverVersionInfo if cls is None else cls)
+        _instance = new_instance(ClusterDriverVersionInfo if cls is None else cls)
         _instance.cuda_version = d.get("cuda_version")
 
         _instance.nvidia_driver_version = d.get("nvidia_driver_version")
@@ -125,22 +128,4 @@ class ClusterDriverVersionInfo(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

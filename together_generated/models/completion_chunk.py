@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -16,6 +17,7 @@ from attrs import field as _attrs_field
 from ..models.finish_reason import FinishReason, check_finish_reason
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -23,7 +25,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -59,7 +63,7 @@ def _lazy_imports() -> None:
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "created",
-        "object_",
+        "object",
         "seed",
     )
 )
@@ -90,7 +94,7 @@ class CompletionChunk(ResponseBody):
         usage (None | UsageData):
         finish_reason (FinishReason | None):
         created (int | None):
-        object_ (Literal['completion.chunk'] | None): The object type, which is always `completion.chunk`.
+        object (Literal['completion.chunk'] | None): The object type, which is always `completion.chunk`.
         seed (int | None):
     """
 
@@ -100,7 +104,7 @@ class CompletionChunk(ResponseBody):
     usage: None | UsageData
     finish_reason: FinishReason | None
     created: int | None = UNSET
-    object_: Literal["completion.chunk"] | None = UNSET
+    object: Literal["completion.chunk"] | None = UNSET
     seed: int | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -145,10 +149,8 @@ class CompletionChunk(ResponseBody):
         _created_value: int | Unset = field_value(self, "created")
         created = _created_value
 
-        _object__value: Literal["completion.chunk"] | Unset = field_value(
-            self, "object_"
-        )
-        object_ = _object__value
+        _object_value: Literal["completion.chunk"] | Unset = field_value(self, "object")
+        object = _object_value
 
         _seed_value: int | Unset = field_value(self, "seed")
         seed = _seed_value
@@ -166,20 +168,20 @@ class CompletionChunk(ResponseBody):
         )
         if created is not UNSET:
             field_dict["created"] = created
-        if object_ is not UNSET:
-            field_dict["object"] = object_
+        if object is not UNSET:
+            field_dict["object"] = object
         if seed is not UNSET:
             field_dict["seed"] = seed
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "CompletionChunk.id")
 
         try:
@@ -192,7 +194,7 @@ class CompletionChunk(ResponseBody):
             choices = []
             _choices = d.pop("choices")
             if not isinstance(_choices, list):
-                raise TypeError(f"expected a list, got {type(_choices).__name__}")
+                raise TypeError(f"expected a list, got {_choices.__class__.__name__}")
             for _i, choices_item_data in enumerate(_choices):
                 try:
                     choices_item = CompletionChoice.from_dict(choices_item_data)
@@ -212,7 +214,7 @@ class CompletionChunk(ResponseBody):
             else:
                 if not isinstance(_usage_data, dict):
                     raise TypeError(
-                        f"expected an object or null, got {type(_usage_data).__name__} {_usage_data!r:.60}"
+                        f"expected an object or null, got {_usage_data.__class__.__name__} {_usage_data!r:.60}"
                     )
                 usage_type_0_type_0 = UsageData.from_dict(_usage_data)
 
@@ -229,7 +231,7 @@ class CompletionChunk(ResponseBody):
             else:
                 if not isinstance(_finish_reason_data, str):
                     raise TypeError(
-                        f"expected a string or null, got {type(_finish_reason_data).__name__} {_finish_reason_data!r:.60}"
+                        f"expected a string or null, got {_finish_reason_data.__class__.__name__} {_finish_reason_data!r:.60}"
                     )
                 finish_reason_type_0 = check_finish_reason(_finish_reason_data)
 
@@ -239,23 +241,23 @@ class CompletionChunk(ResponseBody):
             raise field_error(exc, "CompletionChunk.finish_reason") from None
 
         created = d.pop("created", UNSET)
-        if created is not UNSET and type(created) is not int:
+        if created is not UNSET and created.__class__ is not int:
             check_value(created, int, "CompletionChunk.created")
 
         try:
-            object_ = d.pop("object", UNSET)
-            if object_ != "completion.chunk" and not isinstance(object_, Unset):
+            object = d.pop("object", UNSET)
+            if object != "completion.chunk" and not isinstance(object, Unset):
                 raise ValueError(
-                    f"object must match const 'completion.chunk', got '{object_}'"
+                    f"object must match const 'completion.chunk', got '{object}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.object") from None
 
         seed = d.pop("seed", UNSET)
-        if seed is not UNSET and type(seed) is not int:
+        if seed is not UNSET and seed.__class__ is not int:
             check_value(seed, int, "CompletionChunk.seed")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
         _instance.token = token
         _instance.choices = choices
@@ -263,8 +265,8 @@ class CompletionChunk(ResponseBody):
         _instance.finish_reason = finish_reason
         if created is not UNSET:
             _instance.created = created
-        if object_ is not UNSET:
-            _instance.object_ = object_
+        if object is not UNSET:
+            _instance.object = object
         if seed is not UNSET:
             _instance.seed = seed
 
@@ -272,7 +274,7 @@ class CompletionChunk(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -290,12 +292,12 @@ class CompletionChunk(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(CompletionChunk if cls is None else cls)
+        _instance = new_instance(CompletionChunk if cls is None else cls)
         _instance.id = d.get("id")
 
         _token = d.get("token")
@@ -329,7 +331,7 @@ class CompletionChunk(ResponseBody):
             _instance.created = d["created"]
 
         if "object" in d:
-            _instance.object_ = d["object"]
+            _instance.object = d["object"]
 
         if "seed" in d:
             _instance.seed = d["seed"]
@@ -358,17 +360,15 @@ class CompletionChunk(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
         if self.created is UNSET:
             del self.created
-        if self.object_ is UNSET:
-            del self.object_
+        if self.object is UNSET:
+            del self.object
         if self.seed is UNSET:
             del self.seed
 
@@ -378,18 +378,5 @@ class CompletionChunk(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(CompletionChunk, ("object",))

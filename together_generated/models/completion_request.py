@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -18,6 +19,7 @@ from ..models.completion_request_safety_model_type_0 import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -25,6 +27,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -298,17 +301,19 @@ class CompletionRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         prompt = d.pop("prompt")
-        if type(prompt) is not str:
+        if prompt.__class__ is not str:
             check_value(prompt, str, "CompletionRequest.prompt")
 
         try:
 
-            def _parse_model(data: object) -> CompletionRequestModelType0 | str:
+            def _parse_model(
+                data: builtins.object,
+            ) -> CompletionRequestModelType0 | str:
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -320,7 +325,7 @@ class CompletionRequest(ResponseBody):
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string, got {data.__class__.__name__} {data!r:.60}"
                 )
 
             model = _parse_model(d.pop("model"))
@@ -329,31 +334,31 @@ class CompletionRequest(ResponseBody):
             raise field_error(exc, "CompletionRequest.model") from None
 
         max_tokens = d.pop("max_tokens", UNSET)
-        if max_tokens is not UNSET and type(max_tokens) is not int:
+        if max_tokens is not UNSET and max_tokens.__class__ is not int:
             check_value(max_tokens, int, "CompletionRequest.max_tokens")
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
             if not isinstance(stop, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(stop).__name__}")
+                raise TypeError(f"expected a list, got {stop.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionRequest.stop") from None
 
         temperature = d.pop("temperature", UNSET)
-        if temperature is not UNSET and type(temperature) not in (float, int):
+        if temperature is not UNSET and temperature.__class__ not in (float, int):
             check_value(temperature, float, "CompletionRequest.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        if top_p is not UNSET and type(top_p) not in (float, int):
+        if top_p is not UNSET and top_p.__class__ not in (float, int):
             check_value(top_p, float, "CompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        if top_k is not UNSET and type(top_k) is not int:
+        if top_k is not UNSET and top_k.__class__ is not int:
             check_value(top_k, int, "CompletionRequest.top_k")
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
-        if repetition_penalty is not UNSET and type(repetition_penalty) not in (
+        if repetition_penalty is not UNSET and repetition_penalty.__class__ not in (
             float,
             int,
         ):
@@ -362,19 +367,19 @@ class CompletionRequest(ResponseBody):
             )
 
         stream = d.pop("stream", UNSET)
-        if stream is not UNSET and type(stream) is not bool:
+        if stream is not UNSET and stream.__class__ is not bool:
             check_value(stream, bool, "CompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
-        if logprobs is not UNSET and type(logprobs) is not int:
+        if logprobs is not UNSET and logprobs.__class__ is not int:
             check_value(logprobs, int, "CompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
-        if echo is not UNSET and type(echo) is not bool:
+        if echo is not UNSET and echo.__class__ is not bool:
             check_value(echo, bool, "CompletionRequest.echo")
 
         n = d.pop("n", UNSET)
-        if n is not UNSET and type(n) is not int:
+        if n is not UNSET and n.__class__ is not int:
             check_value(n, int, "CompletionRequest.n")
 
         try:
@@ -385,7 +390,7 @@ class CompletionRequest(ResponseBody):
             else:
 
                 def _parse_safety_model(
-                    data: object,
+                    data: builtins.object,
                 ) -> CompletionRequestSafetyModelType0 | str | None:
                     try:
                         if not isinstance(data, str):
@@ -400,7 +405,7 @@ class CompletionRequest(ResponseBody):
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 safety_model = _parse_safety_model(_safety_model_data)
@@ -409,15 +414,18 @@ class CompletionRequest(ResponseBody):
             raise field_error(exc, "CompletionRequest.safety_model") from None
 
         min_p = d.pop("min_p", UNSET)
-        if min_p is not UNSET and type(min_p) not in (float, int):
+        if min_p is not UNSET and min_p.__class__ not in (float, int):
             check_value(min_p, float, "CompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
-        if presence_penalty is not UNSET and type(presence_penalty) not in (float, int):
+        if presence_penalty is not UNSET and presence_penalty.__class__ not in (
+            float,
+            int,
+        ):
             check_value(presence_penalty, float, "CompletionRequest.presence_penalty")
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
-        if frequency_penalty is not UNSET and type(frequency_penalty) not in (
+        if frequency_penalty is not UNSET and frequency_penalty.__class__ not in (
             float,
             int,
         ):
@@ -435,10 +443,10 @@ class CompletionRequest(ResponseBody):
             raise field_error(exc, "CompletionRequest.logit_bias") from None
 
         seed = d.pop("seed", UNSET)
-        if seed is not UNSET and type(seed) is not int:
+        if seed is not UNSET and seed.__class__ is not int:
             check_value(seed, int, "CompletionRequest.seed")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.prompt = prompt
         _instance.model = model
         if max_tokens is not UNSET:
@@ -478,7 +486,7 @@ class CompletionRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -496,12 +504,12 @@ class CompletionRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(CompletionRequest if cls is None else cls)
+        _instance = new_instance(CompletionRequest if cls is None else cls)
         _instance.prompt = d.get("prompt")
 
         _instance.model = d.get("model")
@@ -583,9 +591,7 @@ class CompletionRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -628,19 +634,3 @@ class CompletionRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -22,7 +24,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -83,7 +87,7 @@ class CompletionResponse(ResponseBody):
         usage (None | UsageData):
         created (int):
         model (str):
-        object_ (Literal['text.completion']): The object type, which is always `text.completion`.
+        object (Literal['text.completion']): The object type, which is always `text.completion`.
         prompt (list[PromptPartItem] | None):
     """
 
@@ -92,7 +96,7 @@ class CompletionResponse(ResponseBody):
     usage: None | UsageData
     created: int
     model: str
-    object_: Literal["text.completion"]
+    object: Literal["text.completion"]
     prompt: list[PromptPartItem] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -130,7 +134,7 @@ class CompletionResponse(ResponseBody):
 
         model = self.model
 
-        object_ = self.object_
+        object = self.object
 
         _prompt_value: list[PromptPartItem] | Unset = field_value(self, "prompt")
         try:
@@ -158,7 +162,7 @@ class CompletionResponse(ResponseBody):
                 "usage": usage,
                 "created": created,
                 "model": model,
-                "object": object_,
+                "object": object,
             }
         )
         if prompt is not UNSET:
@@ -167,19 +171,19 @@ class CompletionResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "CompletionResponse.id")
 
         try:
             choices = []
             _choices = d.pop("choices")
             if not isinstance(_choices, list):
-                raise TypeError(f"expected a list, got {type(_choices).__name__}")
+                raise TypeError(f"expected a list, got {_choices.__class__.__name__}")
             for _i, componentsschemas_completion_choices_data_item_data in enumerate(
                 _choices
             ):
@@ -205,7 +209,7 @@ class CompletionResponse(ResponseBody):
             else:
                 if not isinstance(_usage_data, dict):
                     raise TypeError(
-                        f"expected an object or null, got {type(_usage_data).__name__} {_usage_data!r:.60}"
+                        f"expected an object or null, got {_usage_data.__class__.__name__} {_usage_data!r:.60}"
                     )
                 usage_type_0 = UsageData.from_dict(_usage_data)
 
@@ -215,18 +219,18 @@ class CompletionResponse(ResponseBody):
             raise field_error(exc, "CompletionResponse.usage") from None
 
         created = d.pop("created")
-        if type(created) is not int:
+        if created.__class__ is not int:
             check_value(created, int, "CompletionResponse.created")
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "CompletionResponse.model")
 
         try:
-            object_ = d.pop("object")
-            if object_ != "text.completion":
+            object = d.pop("object")
+            if object != "text.completion":
                 raise ValueError(
-                    f"object must match const 'text.completion', got '{object_}'"
+                    f"object must match const 'text.completion', got '{object}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.object") from None
@@ -236,7 +240,9 @@ class CompletionResponse(ResponseBody):
             prompt: list[PromptPartItem] | None = UNSET
             if _prompt is not UNSET:
                 if not isinstance(_prompt, list):
-                    raise TypeError(f"expected a list, got {type(_prompt).__name__}")
+                    raise TypeError(
+                        f"expected a list, got {_prompt.__class__.__name__}"
+                    )
                 prompt = []
                 for _i, componentsschemas_prompt_part_item_data in enumerate(_prompt):
                     try:
@@ -251,13 +257,13 @@ class CompletionResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.prompt") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
         _instance.choices = choices
         _instance.usage = usage
         _instance.created = created
         _instance.model = model
-        _instance.object_ = object_
+        _instance.object = object
         if prompt is not UNSET:
             _instance.prompt = prompt
 
@@ -265,7 +271,7 @@ class CompletionResponse(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -283,12 +289,12 @@ class CompletionResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(CompletionResponse if cls is None else cls)
+        _instance = new_instance(CompletionResponse if cls is None else cls)
         _instance.id = d.get("id")
 
         _choices = d.get("choices")
@@ -315,7 +321,7 @@ class CompletionResponse(ResponseBody):
 
         _instance.model = d.get("model")
 
-        _instance.object_ = d.get("object")
+        _instance.object = d.get("object")
 
         if "prompt" in d:
             _prompt = d["prompt"]
@@ -357,9 +363,7 @@ class CompletionResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -373,18 +377,5 @@ class CompletionResponse(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(CompletionResponse, ("object",))

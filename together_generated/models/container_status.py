@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -59,6 +62,9 @@ class ContainerStatus(ResponseBody):
         started_at (str | None): StartedAt is the timestamp when the container started execution
         status (str | None): Status is the current state of the container (e.g., "Running", "Terminated", "Waiting")
     """
+
+    # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
+    _renamed = {"finishedAt": "finished_at", "startedAt": "started_at"}
 
     finished_at: str | None = UNSET
     message: str | None = UNSET
@@ -106,33 +112,33 @@ class ContainerStatus(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         finished_at = d.pop("finishedAt", UNSET)
-        if finished_at is not UNSET and type(finished_at) is not str:
+        if finished_at is not UNSET and finished_at.__class__ is not str:
             check_value(finished_at, str, "ContainerStatus.finishedAt")
 
         message = d.pop("message", UNSET)
-        if message is not UNSET and type(message) is not str:
+        if message is not UNSET and message.__class__ is not str:
             check_value(message, str, "ContainerStatus.message")
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "ContainerStatus.name")
 
         reason = d.pop("reason", UNSET)
-        if reason is not UNSET and type(reason) is not str:
+        if reason is not UNSET and reason.__class__ is not str:
             check_value(reason, str, "ContainerStatus.reason")
 
         started_at = d.pop("startedAt", UNSET)
-        if started_at is not UNSET and type(started_at) is not str:
+        if started_at is not UNSET and started_at.__class__ is not str:
             check_value(started_at, str, "ContainerStatus.startedAt")
 
         status = d.pop("status", UNSET)
-        if status is not UNSET and type(status) is not str:
+        if status is not UNSET and status.__class__ is not str:
             check_value(status, str, "ContainerStatus.status")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if finished_at is not UNSET:
             _instance.finished_at = finished_at
         if message is not UNSET:
@@ -150,7 +156,7 @@ class ContainerStatus(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -168,10 +174,10 @@ class ContainerStatus(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(ContainerStatus if cls is None else cls)
+        _instance = new_instance(ContainerStatus if cls is None else cls)
         if "finishedAt" in d:
             _instance.finished_at = d["finishedAt"]
 
@@ -214,9 +220,7 @@ class ContainerStatus(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -239,19 +243,3 @@ class ContainerStatus(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -94,29 +97,29 @@ class CreateBatchRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         endpoint = d.pop("endpoint")
-        if type(endpoint) is not str:
+        if endpoint.__class__ is not str:
             check_value(endpoint, str, "CreateBatchRequest.endpoint")
 
         input_file_id = d.pop("input_file_id")
-        if type(input_file_id) is not str:
+        if input_file_id.__class__ is not str:
             check_value(input_file_id, str, "CreateBatchRequest.input_file_id")
 
         completion_window = d.pop("completion_window", UNSET)
-        if completion_window is not UNSET and type(completion_window) is not str:
+        if completion_window is not UNSET and completion_window.__class__ is not str:
             check_value(completion_window, str, "CreateBatchRequest.completion_window")
 
         priority = d.pop("priority", UNSET)
-        if priority is not UNSET and type(priority) is not int:
+        if priority is not UNSET and priority.__class__ is not int:
             check_value(priority, int, "CreateBatchRequest.priority")
 
         model_id = d.pop("model_id", UNSET)
-        if model_id is not UNSET and type(model_id) is not str:
+        if model_id is not UNSET and model_id.__class__ is not str:
             check_value(model_id, str, "CreateBatchRequest.model_id")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.endpoint = endpoint
         _instance.input_file_id = input_file_id
         if completion_window is not UNSET:
@@ -130,7 +133,7 @@ class CreateBatchRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -148,10 +151,10 @@ class CreateBatchRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(CreateBatchRequest if cls is None else cls)
+        _instance = new_instance(CreateBatchRequest if cls is None else cls)
         _instance.endpoint = d.get("endpoint")
 
         _instance.input_file_id = d.get("input_file_id")
@@ -189,9 +192,7 @@ class CreateBatchRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -208,19 +209,3 @@ class CreateBatchRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

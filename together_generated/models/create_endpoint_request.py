@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from ..models.create_endpoint_request_state import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -21,6 +23,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -173,16 +176,16 @@ class CreateEndpointRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "CreateEndpointRequest.model")
 
         hardware = d.pop("hardware")
-        if type(hardware) is not str:
+        if hardware.__class__ is not str:
             check_value(hardware, str, "CreateEndpointRequest.hardware")
 
         try:
@@ -192,11 +195,14 @@ class CreateEndpointRequest(ResponseBody):
             raise field_error(exc, "CreateEndpointRequest.autoscaling") from None
 
         display_name = d.pop("display_name", UNSET)
-        if display_name is not UNSET and type(display_name) is not str:
+        if display_name is not UNSET and display_name.__class__ is not str:
             check_value(display_name, str, "CreateEndpointRequest.display_name")
 
         disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
-        if disable_prompt_cache is not UNSET and type(disable_prompt_cache) is not bool:
+        if (
+            disable_prompt_cache is not UNSET
+            and disable_prompt_cache.__class__ is not bool
+        ):
             check_value(
                 disable_prompt_cache, bool, "CreateEndpointRequest.disable_prompt_cache"
             )
@@ -204,7 +210,7 @@ class CreateEndpointRequest(ResponseBody):
         disable_speculative_decoding = d.pop("disable_speculative_decoding", UNSET)
         if (
             disable_speculative_decoding is not UNSET
-            and type(disable_speculative_decoding) is not bool
+            and disable_speculative_decoding.__class__ is not bool
         ):
             check_value(
                 disable_speculative_decoding,
@@ -227,7 +233,7 @@ class CreateEndpointRequest(ResponseBody):
             inactive_timeout: int | None = d.pop("inactive_timeout", UNSET)
             if (
                 inactive_timeout is not UNSET
-                and type(inactive_timeout) is not int
+                and inactive_timeout.__class__ is not int
                 and inactive_timeout is not None
                 and not (
                     isinstance(inactive_timeout, int)
@@ -235,19 +241,19 @@ class CreateEndpointRequest(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected an integer or null, got {type(inactive_timeout).__name__} {inactive_timeout!r:.60}"
+                    f"expected an integer or null, got {inactive_timeout.__class__.__name__} {inactive_timeout!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateEndpointRequest.inactive_timeout") from None
 
         availability_zone = d.pop("availability_zone", UNSET)
-        if availability_zone is not UNSET and type(availability_zone) is not str:
+        if availability_zone is not UNSET and availability_zone.__class__ is not str:
             check_value(
                 availability_zone, str, "CreateEndpointRequest.availability_zone"
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model = model
         _instance.hardware = hardware
         _instance.autoscaling = autoscaling
@@ -268,7 +274,7 @@ class CreateEndpointRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -286,12 +292,12 @@ class CreateEndpointRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(CreateEndpointRequest if cls is None else cls)
+        _instance = new_instance(CreateEndpointRequest if cls is None else cls)
         _instance.model = d.get("model")
 
         _instance.hardware = d.get("hardware")
@@ -345,9 +351,7 @@ class CreateEndpointRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -370,19 +374,3 @@ class CreateEndpointRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -11,6 +12,7 @@ from attrs import field as _attrs_field
 from ..models.video_output_format import VideoOutputFormat, check_video_output_format
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -18,6 +20,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -281,52 +284,52 @@ class CreateVideoBody(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "CreateVideoBody.model")
 
         prompt = d.pop("prompt", UNSET)
-        if prompt is not UNSET and type(prompt) is not str:
+        if prompt is not UNSET and prompt.__class__ is not str:
             check_value(prompt, str, "CreateVideoBody.prompt")
 
         height = d.pop("height", UNSET)
-        if height is not UNSET and type(height) is not int:
+        if height is not UNSET and height.__class__ is not int:
             check_value(height, int, "CreateVideoBody.height")
 
         width = d.pop("width", UNSET)
-        if width is not UNSET and type(width) is not int:
+        if width is not UNSET and width.__class__ is not int:
             check_value(width, int, "CreateVideoBody.width")
 
         resolution = d.pop("resolution", UNSET)
-        if resolution is not UNSET and type(resolution) is not str:
+        if resolution is not UNSET and resolution.__class__ is not str:
             check_value(resolution, str, "CreateVideoBody.resolution")
 
         ratio = d.pop("ratio", UNSET)
-        if ratio is not UNSET and type(ratio) is not str:
+        if ratio is not UNSET and ratio.__class__ is not str:
             check_value(ratio, str, "CreateVideoBody.ratio")
 
         seconds = d.pop("seconds", UNSET)
-        if seconds is not UNSET and type(seconds) is not str:
+        if seconds is not UNSET and seconds.__class__ is not str:
             check_value(seconds, str, "CreateVideoBody.seconds")
 
         fps = d.pop("fps", UNSET)
-        if fps is not UNSET and type(fps) is not int:
+        if fps is not UNSET and fps.__class__ is not int:
             check_value(fps, int, "CreateVideoBody.fps")
 
         steps = d.pop("steps", UNSET)
-        if steps is not UNSET and type(steps) is not int:
+        if steps is not UNSET and steps.__class__ is not int:
             check_value(steps, int, "CreateVideoBody.steps")
 
         seed = d.pop("seed", UNSET)
-        if seed is not UNSET and type(seed) is not int:
+        if seed is not UNSET and seed.__class__ is not int:
             check_value(seed, int, "CreateVideoBody.seed")
 
         guidance_scale = d.pop("guidance_scale", UNSET)
-        if guidance_scale is not UNSET and type(guidance_scale) is not int:
+        if guidance_scale is not UNSET and guidance_scale.__class__ is not int:
             check_value(guidance_scale, int, "CreateVideoBody.guidance_scale")
 
         try:
@@ -341,15 +344,15 @@ class CreateVideoBody(ResponseBody):
             raise field_error(exc, "CreateVideoBody.output_format") from None
 
         output_quality = d.pop("output_quality", UNSET)
-        if output_quality is not UNSET and type(output_quality) is not int:
+        if output_quality is not UNSET and output_quality.__class__ is not int:
             check_value(output_quality, int, "CreateVideoBody.output_quality")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
-        if negative_prompt is not UNSET and type(negative_prompt) is not str:
+        if negative_prompt is not UNSET and negative_prompt.__class__ is not str:
             check_value(negative_prompt, str, "CreateVideoBody.negative_prompt")
 
         generate_audio = d.pop("generate_audio", UNSET)
-        if generate_audio is not UNSET and type(generate_audio) is not bool:
+        if generate_audio is not UNSET and generate_audio.__class__ is not bool:
             check_value(generate_audio, bool, "CreateVideoBody.generate_audio")
 
         try:
@@ -369,7 +372,7 @@ class CreateVideoBody(ResponseBody):
             if _frame_images is not UNSET:
                 if not isinstance(_frame_images, list):
                     raise TypeError(
-                        f"expected a list, got {type(_frame_images).__name__}"
+                        f"expected a list, got {_frame_images.__class__.__name__}"
                     )
                 frame_images = []
                 for _i, frame_images_item_data in enumerate(_frame_images):
@@ -389,13 +392,13 @@ class CreateVideoBody(ResponseBody):
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
             if not isinstance(reference_images, (list, Unset)):
                 raise TypeError(
-                    f"expected a list, got {type(reference_images).__name__}"
+                    f"expected a list, got {reference_images.__class__.__name__}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVideoBody.reference_images") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model = model
         if prompt is not UNSET:
             _instance.prompt = prompt
@@ -436,7 +439,7 @@ class CreateVideoBody(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -454,12 +457,12 @@ class CreateVideoBody(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(CreateVideoBody if cls is None else cls)
+        _instance = new_instance(CreateVideoBody if cls is None else cls)
         _instance.model = d.get("model")
 
         if "prompt" in d:
@@ -553,9 +556,7 @@ class CreateVideoBody(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -600,19 +601,3 @@ class CreateVideoBody(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,10 +11,13 @@ from attrs import field as _attrs_field
 
 from ..models.volume_type import VolumeType, check_volume_type
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -52,12 +56,12 @@ class CreateVolumeRequest(ResponseBody):
     Attributes:
         content (VolumeContentRequest): Content specifies the new content that will be preloaded to this volume
         name (str): Name is the unique identifier for the volume within the project
-        type_ (VolumeType):
+        type (VolumeType):
     """
 
     content: VolumeContentRequest
     name: str
-    type_: VolumeType
+    type: VolumeType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,7 +74,7 @@ class CreateVolumeRequest(ResponseBody):
 
         name = self.name
 
-        type_: str = self.type_
+        type: str = self.type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -78,14 +82,14 @@ class CreateVolumeRequest(ResponseBody):
             {
                 "content": content,
                 "name": name,
-                "type": type_,
+                "type": type,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -96,25 +100,25 @@ class CreateVolumeRequest(ResponseBody):
             raise field_error(exc, "CreateVolumeRequest.content") from None
 
         name = d.pop("name")
-        if type(name) is not str:
+        if name.__class__ is not str:
             check_value(name, str, "CreateVolumeRequest.name")
 
         try:
-            type_ = check_volume_type(d.pop("type"))
+            type = check_volume_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVolumeRequest.type") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.content = content
         _instance.name = name
-        _instance.type_ = type_
+        _instance.type = type
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -132,12 +136,12 @@ class CreateVolumeRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(CreateVolumeRequest if cls is None else cls)
+        _instance = new_instance(CreateVolumeRequest if cls is None else cls)
         _content = d.get("content")
         _instance.content = (
             VolumeContentRequest._read(_content)
@@ -147,7 +151,7 @@ class CreateVolumeRequest(ResponseBody):
 
         _instance.name = d.get("name")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -171,22 +175,7 @@ class CreateVolumeRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(CreateVolumeRequest, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.custom_metric_autoscaling_config_metric import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -90,10 +93,10 @@ class CustomMetricAutoscalingConfig(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         custom_metric_name = d.pop("custom_metric_name", UNSET)
-        if custom_metric_name is not UNSET and type(custom_metric_name) is not str:
+        if custom_metric_name is not UNSET and custom_metric_name.__class__ is not str:
             check_value(
                 custom_metric_name,
                 str,
@@ -112,10 +115,10 @@ class CustomMetricAutoscalingConfig(ResponseBody):
             raise field_error(exc, "CustomMetricAutoscalingConfig.metric") from None
 
         target = d.pop("target", UNSET)
-        if target is not UNSET and type(target) not in (float, int):
+        if target is not UNSET and target.__class__ not in (float, int):
             check_value(target, float, "CustomMetricAutoscalingConfig.target")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if custom_metric_name is not UNSET:
             _instance.custom_metric_name = custom_metric_name
         if metric is not UNSET:
@@ -127,7 +130,7 @@ class CustomMetricAutoscalingConfig(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -145,12 +148,10 @@ class CustomMetricAutoscalingConfig(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
-            CustomMetricAutoscalingConfig if cls is None else cls
-        )
+        _instance = new_instance(CustomMetricAutoscalingConfig if cls is None else cls)
         if "custom_metric_name" in d:
             _instance.custom_metric_name = d["custom_metric_name"]
 
@@ -184,9 +185,7 @@ class CustomMetricAutoscalingConfig(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -203,19 +202,3 @@ class CustomMetricAutoscalingConfig(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import (
@@ -23,12 +24,15 @@ from ..models.dedicated_endpoint_type import (
     check_dedicated_endpoint_type,
 )
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
     json_value,
     lenient_datetime,
+    new_instance,
     parse_datetime,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -74,26 +78,26 @@ class DedicatedEndpoint(ResponseBody):
     """Details about a dedicated endpoint deployment
 
     Attributes:
-        object_ (Literal['endpoint']): The object type, which is always `endpoint`.
+        object (Literal['endpoint']): The object type, which is always `endpoint`.
         id (str): Unique identifier for the endpoint Example: endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7.
         name (str): System name for the endpoint Example: devuser/deepseek-ai/DeepSeek-R1-a32b82a1.
         display_name (str): Human-readable name for the endpoint Example: My DeepSeek R1 endpoint.
         model (str): The model deployed on this endpoint Example: deepseek-ai/DeepSeek-R1.
         hardware (str): The hardware configuration used for this endpoint Example: 8x_nvidia_h200_140gb_sxm.
-        type_ (DedicatedEndpointType): The type of endpoint Example: dedicated.
+        type (DedicatedEndpointType): The type of endpoint Example: dedicated.
         owner (str): The owner of this endpoint Example: devuser.
         state (DedicatedEndpointState): Current state of the endpoint Example: STARTED.
         autoscaling (Autoscaling): Configuration for automatic scaling of replicas based on demand.
         created_at (datetime.datetime): Timestamp when the endpoint was created Example: 2025-02-04T10:43:55.405Z.
     """
 
-    object_: Literal["endpoint"]
+    object: Literal["endpoint"]
     id: str
     name: str
     display_name: str
     model: str
     hardware: str
-    type_: DedicatedEndpointType
+    type: DedicatedEndpointType
     owner: str
     state: DedicatedEndpointState
     autoscaling: Autoscaling
@@ -103,7 +107,7 @@ class DedicatedEndpoint(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        object_ = self.object_
+        object = self.object
 
         id = self.id
 
@@ -115,7 +119,7 @@ class DedicatedEndpoint(ResponseBody):
 
         hardware = self.hardware
 
-        type_: str = self.type_
+        type: str = self.type
 
         owner = self.owner
 
@@ -135,13 +139,13 @@ class DedicatedEndpoint(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "object": object_,
+                "object": object,
                 "id": id,
                 "name": name,
                 "display_name": display_name,
                 "model": model,
                 "hardware": hardware,
-                "type": type_,
+                "type": type,
                 "owner": owner,
                 "state": state,
                 "autoscaling": autoscaling,
@@ -152,45 +156,45 @@ class DedicatedEndpoint(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            object_ = d.pop("object")
-            if object_ != "endpoint":
-                raise ValueError(f"object must match const 'endpoint', got '{object_}'")
+            object = d.pop("object")
+            if object != "endpoint":
+                raise ValueError(f"object must match const 'endpoint', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.object") from None
 
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "DedicatedEndpoint.id")
 
         name = d.pop("name")
-        if type(name) is not str:
+        if name.__class__ is not str:
             check_value(name, str, "DedicatedEndpoint.name")
 
         display_name = d.pop("display_name")
-        if type(display_name) is not str:
+        if display_name.__class__ is not str:
             check_value(display_name, str, "DedicatedEndpoint.display_name")
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "DedicatedEndpoint.model")
 
         hardware = d.pop("hardware")
-        if type(hardware) is not str:
+        if hardware.__class__ is not str:
             check_value(hardware, str, "DedicatedEndpoint.hardware")
 
         try:
-            type_ = check_dedicated_endpoint_type(d.pop("type"))
+            type = check_dedicated_endpoint_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.type") from None
 
         owner = d.pop("owner")
-        if type(owner) is not str:
+        if owner.__class__ is not str:
             check_value(owner, str, "DedicatedEndpoint.owner")
 
         try:
@@ -211,14 +215,14 @@ class DedicatedEndpoint(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.created_at") from None
 
-        _instance = object.__new__(cls)
-        _instance.object_ = object_
+        _instance = new_instance(cls)
+        _instance.object = object
         _instance.id = id
         _instance.name = name
         _instance.display_name = display_name
         _instance.model = model
         _instance.hardware = hardware
-        _instance.type_ = type_
+        _instance.type = type
         _instance.owner = owner
         _instance.state = state
         _instance.autoscaling = autoscaling
@@ -228,7 +232,7 @@ class DedicatedEndpoint(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -246,13 +250,13 @@ class DedicatedEndpoint(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(DedicatedEndpoint if cls is None else cls)
-        _instance.object_ = d.get("object")
+        _instance = new_instance(DedicatedEndpoint if cls is None else cls)
+        _instance.object = d.get("object")
 
         _instance.id = d.get("id")
 
@@ -264,7 +268,7 @@ class DedicatedEndpoint(ResponseBody):
 
         _instance.hardware = d.get("hardware")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance.owner = d.get("owner")
 
@@ -302,22 +306,13 @@ class DedicatedEndpoint(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(
+    DedicatedEndpoint,
+    (
+        "object",
+        "type",
+    ),
+)

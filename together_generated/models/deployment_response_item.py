@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import (
@@ -22,17 +23,20 @@ from ..models.deployment_response_item_gpu_type import (
 from ..models.deployment_status import DeploymentStatus, check_deployment_status
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
+    best_model,
     check_value,
-    closest_model,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -85,17 +89,9 @@ def _lazy_imports() -> None:
 
 def _lenient_autoscaling(data: Any) -> Any:
     if isinstance(data, dict):
-        for branch in (
-            HTTPAutoscalingConfig,
-            QueueAutoscalingConfig,
-            CustomMetricAutoscalingConfig,
-        ):
-            try:
-                return branch.from_dict(data)
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass
-        # Nothing fits exactly: the branch that knows most of the object's fields.
-        return closest_model(
+        # The branch that fits best: of those the object fits exactly, the one that
+        # declares most of its fields (a verbose transcription also fits the plain one).
+        return best_model(
             data,
             (
                 (
@@ -154,7 +150,7 @@ _OPTIONAL: frozenset[str] = frozenset(
         "memory",
         "min_replicas",
         "name",
-        "object_",
+        "object",
         "port",
         "ready_replicas",
         "replica_events",
@@ -225,7 +221,7 @@ class DeploymentResponseItem(ResponseBody):
             allowed)
         min_replicas (int | None): MinReplicas is the minimum number of replicas to run for this deployment
         name (str | None): Name is the name of the deployment
-        object_ (Literal['deployment'] | None): The object type, which is always `deployment`.
+        object (Literal['deployment'] | None): The object type, which is always `deployment`.
         port (int | None): Port is the container port that the deployment exposes
         ready_replicas (int | None): ReadyReplicas is the current number of replicas that are in the Ready state
         replica_events (DeploymentResponseItemReplicaEvents | None): ReplicaEvents is a mapping of replica names or IDs
@@ -259,7 +255,7 @@ class DeploymentResponseItem(ResponseBody):
     memory: float | None = UNSET
     min_replicas: int | None = UNSET
     name: str | None = UNSET
-    object_: Literal["deployment"] | None = UNSET
+    object: Literal["deployment"] | None = UNSET
     port: int | None = UNSET
     ready_replicas: int | None = UNSET
     replica_events: DeploymentResponseItemReplicaEvents | None = UNSET
@@ -375,8 +371,8 @@ class DeploymentResponseItem(ResponseBody):
         _name_value: str | Unset = field_value(self, "name")
         name = _name_value
 
-        _object__value: Literal["deployment"] | Unset = field_value(self, "object_")
-        object_ = _object__value
+        _object_value: Literal["deployment"] | Unset = field_value(self, "object")
+        object = _object_value
 
         _port_value: int | Unset = field_value(self, "port")
         port = _port_value
@@ -460,8 +456,8 @@ class DeploymentResponseItem(ResponseBody):
             field_dict["min_replicas"] = min_replicas
         if name is not UNSET:
             field_dict["name"] = name
-        if object_ is not UNSET:
-            field_dict["object"] = object_
+        if object is not UNSET:
+            field_dict["object"] = object
         if port is not UNSET:
             field_dict["port"] = port
         if ready_replicas is not UNSET:
@@ -480,14 +476,14 @@ class DeploymentResponseItem(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
             args = cast(list[str], d.pop("args", UNSET))
             if not isinstance(args, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(args).__name__}")
+                raise TypeError(f"expected a list, got {args.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentResponseItem.args") from None
@@ -505,7 +501,7 @@ class DeploymentResponseItem(ResponseBody):
             else:
 
                 def _parse_autoscaling(
-                    data: object,
+                    data: builtins.object,
                 ) -> (
                     CustomMetricAutoscalingConfig
                     | HTTPAutoscalingConfig
@@ -530,7 +526,7 @@ class DeploymentResponseItem(ResponseBody):
                         pass
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
 
@@ -544,13 +540,13 @@ class DeploymentResponseItem(ResponseBody):
         try:
             command = cast(list[str], d.pop("command", UNSET))
             if not isinstance(command, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(command).__name__}")
+                raise TypeError(f"expected a list, got {command.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentResponseItem.command") from None
 
         cpu = d.pop("cpu", UNSET)
-        if cpu is not UNSET and type(cpu) not in (float, int):
+        if cpu is not UNSET and cpu.__class__ not in (float, int):
             check_value(cpu, float, "DeploymentResponseItem.cpu")
 
         try:
@@ -565,11 +561,11 @@ class DeploymentResponseItem(ResponseBody):
             raise field_error(exc, "DeploymentResponseItem.created_at") from None
 
         description = d.pop("description", UNSET)
-        if description is not UNSET and type(description) is not str:
+        if description is not UNSET and description.__class__ is not str:
             check_value(description, str, "DeploymentResponseItem.description")
 
         desired_replicas = d.pop("desired_replicas", UNSET)
-        if desired_replicas is not UNSET and type(desired_replicas) is not int:
+        if desired_replicas is not UNSET and desired_replicas.__class__ is not int:
             check_value(
                 desired_replicas, int, "DeploymentResponseItem.desired_replicas"
             )
@@ -580,7 +576,7 @@ class DeploymentResponseItem(ResponseBody):
             if _environment_variables is not UNSET:
                 if not isinstance(_environment_variables, list):
                     raise TypeError(
-                        f"expected a list, got {type(_environment_variables).__name__}"
+                        f"expected a list, got {_environment_variables.__class__.__name__}"
                     )
                 environment_variables = []
                 for _i, environment_variables_item_data in enumerate(
@@ -601,7 +597,7 @@ class DeploymentResponseItem(ResponseBody):
             ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
-        if gpu_count is not UNSET and type(gpu_count) is not int:
+        if gpu_count is not UNSET and gpu_count.__class__ is not int:
             check_value(gpu_count, int, "DeploymentResponseItem.gpu_count")
 
         try:
@@ -616,50 +612,50 @@ class DeploymentResponseItem(ResponseBody):
             raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
 
         health_check_path = d.pop("health_check_path", UNSET)
-        if health_check_path is not UNSET and type(health_check_path) is not str:
+        if health_check_path is not UNSET and health_check_path.__class__ is not str:
             check_value(
                 health_check_path, str, "DeploymentResponseItem.health_check_path"
             )
 
         id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        if id is not UNSET and id.__class__ is not str:
             check_value(id, str, "DeploymentResponseItem.id")
 
         image = d.pop("image", UNSET)
-        if image is not UNSET and type(image) is not str:
+        if image is not UNSET and image.__class__ is not str:
             check_value(image, str, "DeploymentResponseItem.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
-        if max_replicas is not UNSET and type(max_replicas) is not int:
+        if max_replicas is not UNSET and max_replicas.__class__ is not int:
             check_value(max_replicas, int, "DeploymentResponseItem.max_replicas")
 
         memory = d.pop("memory", UNSET)
-        if memory is not UNSET and type(memory) not in (float, int):
+        if memory is not UNSET and memory.__class__ not in (float, int):
             check_value(memory, float, "DeploymentResponseItem.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
-        if min_replicas is not UNSET and type(min_replicas) is not int:
+        if min_replicas is not UNSET and min_replicas.__class__ is not int:
             check_value(min_replicas, int, "DeploymentResponseItem.min_replicas")
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "DeploymentResponseItem.name")
 
         try:
-            object_ = d.pop("object", UNSET)
-            if object_ != "deployment" and not isinstance(object_, Unset):
+            object = d.pop("object", UNSET)
+            if object != "deployment" and not isinstance(object, Unset):
                 raise ValueError(
-                    f"object must match const 'deployment', got '{object_}'"
+                    f"object must match const 'deployment', got '{object}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentResponseItem.object") from None
 
         port = d.pop("port", UNSET)
-        if port is not UNSET and type(port) is not int:
+        if port is not UNSET and port.__class__ is not int:
             check_value(port, int, "DeploymentResponseItem.port")
 
         ready_replicas = d.pop("ready_replicas", UNSET)
-        if ready_replicas is not UNSET and type(ready_replicas) is not int:
+        if ready_replicas is not UNSET and ready_replicas.__class__ is not int:
             check_value(ready_replicas, int, "DeploymentResponseItem.ready_replicas")
 
         try:
@@ -687,7 +683,7 @@ class DeploymentResponseItem(ResponseBody):
             raise field_error(exc, "DeploymentResponseItem.status") from None
 
         storage = d.pop("storage", UNSET)
-        if storage is not UNSET and type(storage) is not int:
+        if storage is not UNSET and storage.__class__ is not int:
             check_value(storage, int, "DeploymentResponseItem.storage")
 
         try:
@@ -706,7 +702,9 @@ class DeploymentResponseItem(ResponseBody):
             volumes: list[VolumeMount] | None = UNSET
             if _volumes is not UNSET:
                 if not isinstance(_volumes, list):
-                    raise TypeError(f"expected a list, got {type(_volumes).__name__}")
+                    raise TypeError(
+                        f"expected a list, got {_volumes.__class__.__name__}"
+                    )
                 volumes = []
                 for _i, volumes_item_data in enumerate(_volumes):
                     try:
@@ -719,7 +717,7 @@ class DeploymentResponseItem(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DeploymentResponseItem.volumes") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if args is not UNSET:
             _instance.args = args
         if autoscaling is not UNSET:
@@ -754,8 +752,8 @@ class DeploymentResponseItem(ResponseBody):
             _instance.min_replicas = min_replicas
         if name is not UNSET:
             _instance.name = name
-        if object_ is not UNSET:
-            _instance.object_ = object_
+        if object is not UNSET:
+            _instance.object = object
         if port is not UNSET:
             _instance.port = port
         if ready_replicas is not UNSET:
@@ -775,7 +773,7 @@ class DeploymentResponseItem(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -793,12 +791,12 @@ class DeploymentResponseItem(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(DeploymentResponseItem if cls is None else cls)
+        _instance = new_instance(DeploymentResponseItem if cls is None else cls)
         if "args" in d:
             _instance.args = d["args"]
 
@@ -866,7 +864,7 @@ class DeploymentResponseItem(ResponseBody):
             _instance.name = d["name"]
 
         if "object" in d:
-            _instance.object_ = d["object"]
+            _instance.object = d["object"]
 
         if "port" in d:
             _instance.port = d["port"]
@@ -928,9 +926,7 @@ class DeploymentResponseItem(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -969,8 +965,8 @@ class DeploymentResponseItem(ResponseBody):
             del self.min_replicas
         if self.name is UNSET:
             del self.name
-        if self.object_ is UNSET:
-            del self.object_
+        if self.object is UNSET:
+            del self.object
         if self.port is UNSET:
             del self.port
         if self.ready_replicas is UNSET:
@@ -992,18 +988,5 @@ class DeploymentResponseItem(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(DeploymentResponseItem, ("object",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -130,6 +133,24 @@ class DisplayorExecuteOutputData(ResponseBody):
         textmarkdown (str | None):
         textplain (str | None):
     """
+
+    # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
+    _renamed = {
+        "application/geo+json": "applicationgeojson",
+        "application/javascript": "applicationjavascript",
+        "application/json": "applicationjson",
+        "application/pdf": "applicationpdf",
+        "application/vnd.vega.v5+json": "applicationvnd_vega_v5json",
+        "application/vnd.vegalite.v4+json": "applicationvnd_vegalite_v4json",
+        "image/gif": "imagegif",
+        "image/jpeg": "imagejpeg",
+        "image/png": "imagepng",
+        "image/svg+xml": "imagesvgxml",
+        "text/html": "texthtml",
+        "text/latex": "textlatex",
+        "text/markdown": "textmarkdown",
+        "text/plain": "textplain",
+    }
 
     applicationgeojson: DisplayorExecuteOutputDataApplicationgeojson | None = UNSET
     applicationjavascript: str | None = UNSET
@@ -267,7 +288,7 @@ class DisplayorExecuteOutputData(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -291,7 +312,7 @@ class DisplayorExecuteOutputData(ResponseBody):
         applicationjavascript = d.pop("application/javascript", UNSET)
         if (
             applicationjavascript is not UNSET
-            and type(applicationjavascript) is not str
+            and applicationjavascript.__class__ is not str
         ):
             check_value(
                 applicationjavascript,
@@ -315,7 +336,7 @@ class DisplayorExecuteOutputData(ResponseBody):
             ) from None
 
         applicationpdf = d.pop("application/pdf", UNSET)
-        if applicationpdf is not UNSET and type(applicationpdf) is not str:
+        if applicationpdf is not UNSET and applicationpdf.__class__ is not str:
             check_value(
                 applicationpdf, str, "DisplayorExecuteOutputData.application/pdf"
             )
@@ -361,38 +382,38 @@ class DisplayorExecuteOutputData(ResponseBody):
             ) from None
 
         imagegif = d.pop("image/gif", UNSET)
-        if imagegif is not UNSET and type(imagegif) is not str:
+        if imagegif is not UNSET and imagegif.__class__ is not str:
             check_value(imagegif, str, "DisplayorExecuteOutputData.image/gif")
 
         imagejpeg = d.pop("image/jpeg", UNSET)
-        if imagejpeg is not UNSET and type(imagejpeg) is not str:
+        if imagejpeg is not UNSET and imagejpeg.__class__ is not str:
             check_value(imagejpeg, str, "DisplayorExecuteOutputData.image/jpeg")
 
         imagepng = d.pop("image/png", UNSET)
-        if imagepng is not UNSET and type(imagepng) is not str:
+        if imagepng is not UNSET and imagepng.__class__ is not str:
             check_value(imagepng, str, "DisplayorExecuteOutputData.image/png")
 
         imagesvgxml = d.pop("image/svg+xml", UNSET)
-        if imagesvgxml is not UNSET and type(imagesvgxml) is not str:
+        if imagesvgxml is not UNSET and imagesvgxml.__class__ is not str:
             check_value(imagesvgxml, str, "DisplayorExecuteOutputData.image/svg+xml")
 
         texthtml = d.pop("text/html", UNSET)
-        if texthtml is not UNSET and type(texthtml) is not str:
+        if texthtml is not UNSET and texthtml.__class__ is not str:
             check_value(texthtml, str, "DisplayorExecuteOutputData.text/html")
 
         textlatex = d.pop("text/latex", UNSET)
-        if textlatex is not UNSET and type(textlatex) is not str:
+        if textlatex is not UNSET and textlatex.__class__ is not str:
             check_value(textlatex, str, "DisplayorExecuteOutputData.text/latex")
 
         textmarkdown = d.pop("text/markdown", UNSET)
-        if textmarkdown is not UNSET and type(textmarkdown) is not str:
+        if textmarkdown is not UNSET and textmarkdown.__class__ is not str:
             check_value(textmarkdown, str, "DisplayorExecuteOutputData.text/markdown")
 
         textplain = d.pop("text/plain", UNSET)
-        if textplain is not UNSET and type(textplain) is not str:
+        if textplain is not UNSET and textplain.__class__ is not str:
             check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if applicationgeojson is not UNSET:
             _instance.applicationgeojson = applicationgeojson
         if applicationjavascript is not UNSET:
@@ -426,7 +447,7 @@ class DisplayorExecuteOutputData(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -444,12 +465,12 @@ class DisplayorExecuteOutputData(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(DisplayorExecuteOutputData if cls is None else cls)
+        _instance = new_instance(DisplayorExecuteOutputData if cls is None else cls)
         if "application/geo+json" in d:
             _applicationgeojson = d["application/geo+json"]
             _instance.applicationgeojson = (
@@ -540,9 +561,7 @@ class DisplayorExecuteOutputData(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -581,19 +600,3 @@ class DisplayorExecuteOutputData(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -13,10 +14,13 @@ from ..models.embeddings_request_model_type_0 import (
     check_embeddings_request_model_type_0,
 )
 from ..types import (
+    Model,
     ResponseBody,
     Unset,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="EmbeddingsRequest")
@@ -38,11 +42,11 @@ class EmbeddingsRequest(ResponseBody):
         model (EmbeddingsRequestModelType0 | str): The name of the embedding model to use.<br> <br> [See all of Together
             AI's embedding models](https://docs.together.ai/docs/serverless-models#embedding-models)
              Example: togethercomputer/m2-bert-80M-8k-retrieval.
-        input_ (list[str] | str):  Example: Our solar system orbits the Milky Way galaxy at about 515,000 mph.
+        input (list[str] | str):  Example: Our solar system orbits the Milky Way galaxy at about 515,000 mph.
     """
 
     model: EmbeddingsRequestModelType0 | str
-    input_: list[str] | str
+    input: list[str] | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,32 +60,34 @@ class EmbeddingsRequest(ResponseBody):
             model = json_value(self.model)
 
         try:
-            input_: list[str] | str
-            if isinstance(self.input_, list):
-                input_ = self.input_
+            input: list[str] | str
+            if isinstance(self.input, list):
+                input = self.input
 
             else:
-                input_ = self.input_
+                input = self.input
         except (AttributeError, TypeError):
-            input_ = json_value(self.input_)
+            input = json_value(self.input)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "model": model,
-                "input": input_,
+                "input": input,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
 
-            def _parse_model(data: object) -> EmbeddingsRequestModelType0 | str:
+            def _parse_model(
+                data: builtins.object,
+            ) -> EmbeddingsRequestModelType0 | str:
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -93,7 +99,7 @@ class EmbeddingsRequest(ResponseBody):
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string, got {data.__class__.__name__} {data!r:.60}"
                 )
 
             model = _parse_model(d.pop("model"))
@@ -103,35 +109,35 @@ class EmbeddingsRequest(ResponseBody):
 
         try:
 
-            def _parse_input_(data: object) -> list[str] | str:
+            def _parse_input(data: builtins.object) -> list[str] | str:
                 if isinstance(data, list):
                     input_type_1 = cast(list[str], data)
                     if not isinstance(input_type_1, (list, Unset)):
                         raise TypeError(
-                            f"expected a list, got {type(input_type_1).__name__}"
+                            f"expected a list, got {input_type_1.__class__.__name__}"
                         )
 
                     return input_type_1
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string or a list, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string or a list, got {data.__class__.__name__} {data!r:.60}"
                 )
 
-            input_ = _parse_input_(d.pop("input"))
+            input = _parse_input(d.pop("input"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsRequest.input") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model = model
-        _instance.input_ = input_
+        _instance.input = input
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -149,13 +155,13 @@ class EmbeddingsRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(EmbeddingsRequest if cls is None else cls)
+        _instance = new_instance(EmbeddingsRequest if cls is None else cls)
         _instance.model = d.get("model")
 
-        _instance.input_ = d.get("input")
+        _instance.input = d.get("input")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -179,22 +185,7 @@ class EmbeddingsRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(EmbeddingsRequest, ("input",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,11 +16,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="EmbeddingsResponseDataItem")
@@ -39,18 +43,18 @@ _FIELDS: frozenset[str] = frozenset(
 class EmbeddingsResponseDataItem(ResponseBody):
     """
     Attributes:
-        object_ (Literal['embedding']): The object type, which is always `embedding`.
+        object (Literal['embedding']): The object type, which is always `embedding`.
         embedding (list[float]):
         index (int):
     """
 
-    object_: Literal["embedding"]
+    object: Literal["embedding"]
     embedding: list[float]
     index: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        object_ = self.object_
+        object = self.object
 
         try:
             embedding = self.embedding
@@ -64,7 +68,7 @@ class EmbeddingsResponseDataItem(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "object": object_,
+                "object": object,
                 "embedding": embedding,
                 "index": index,
             }
@@ -73,31 +77,29 @@ class EmbeddingsResponseDataItem(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            object_ = d.pop("object")
-            if object_ != "embedding":
-                raise ValueError(
-                    f"object must match const 'embedding', got '{object_}'"
-                )
+            object = d.pop("object")
+            if object != "embedding":
+                raise ValueError(f"object must match const 'embedding', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponseDataItem.object") from None
 
         try:
             embedding = cast(list[float], d.pop("embedding"))
             if not isinstance(embedding, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(embedding).__name__}")
+                raise TypeError(f"expected a list, got {embedding.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponseDataItem.embedding") from None
 
         index = d.pop("index")
-        if type(index) is not int:
+        if index.__class__ is not int:
             check_value(index, int, "EmbeddingsResponseDataItem.index")
 
-        _instance = object.__new__(cls)
-        _instance.object_ = object_
+        _instance = new_instance(cls)
+        _instance.object = object
         _instance.embedding = embedding
         _instance.index = index
 
@@ -105,7 +107,7 @@ class EmbeddingsResponseDataItem(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -123,11 +125,11 @@ class EmbeddingsResponseDataItem(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(EmbeddingsResponseDataItem if cls is None else cls)
-        _instance.object_ = d.get("object")
+        _instance = new_instance(EmbeddingsResponseDataItem if cls is None else cls)
+        _instance.object = d.get("object")
 
         _instance.embedding = d.get("embedding")
 
@@ -155,22 +157,7 @@ class EmbeddingsResponseDataItem(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(EmbeddingsResponseDataItem, ("object",))

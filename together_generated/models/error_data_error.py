@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,7 +19,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ErrorDataError")
@@ -49,13 +53,13 @@ class ErrorDataError(ResponseBody):
     """
     Attributes:
         message (str):
-        type_ (str):
+        type (str):
         param (None | str):
         code (None | str):
     """
 
     message: str
-    type_: str
+    type: str
     param: None | str = UNSET
     code: None | str = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -63,7 +67,7 @@ class ErrorDataError(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         message = self.message
 
-        type_ = self.type_
+        type = self.type
 
         _param_value: None | str | Unset = field_value(self, "param")
         try:
@@ -90,7 +94,7 @@ class ErrorDataError(ResponseBody):
         field_dict.update(
             {
                 "message": message,
-                "type": type_,
+                "type": type,
             }
         )
         if param is not UNSET:
@@ -101,26 +105,26 @@ class ErrorDataError(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message")
-        if type(message) is not str:
+        if message.__class__ is not str:
             check_value(message, str, "ErrorDataError.message")
 
-        type_ = d.pop("type")
-        if type(type_) is not str:
-            check_value(type_, str, "ErrorDataError.type")
+        type = d.pop("type")
+        if type.__class__ is not str:
+            check_value(type, str, "ErrorDataError.type")
 
         try:
             param: None | str = d.pop("param", UNSET)
             if (
                 param is not UNSET
-                and type(param) is not str
+                and param.__class__ is not str
                 and param is not None
                 and not (isinstance(param, str))
             ):
                 raise TypeError(
-                    f"expected a string or null, got {type(param).__name__} {param!r:.60}"
+                    f"expected a string or null, got {param.__class__.__name__} {param!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -130,20 +134,20 @@ class ErrorDataError(ResponseBody):
             code: None | str = d.pop("code", UNSET)
             if (
                 code is not UNSET
-                and type(code) is not str
+                and code.__class__ is not str
                 and code is not None
                 and not (isinstance(code, str))
             ):
                 raise TypeError(
-                    f"expected a string or null, got {type(code).__name__} {code!r:.60}"
+                    f"expected a string or null, got {code.__class__.__name__} {code!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorDataError.code") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.message = message
-        _instance.type_ = type_
+        _instance.type = type
         if param is not UNSET:
             _instance.param = param
         if code is not UNSET:
@@ -153,7 +157,7 @@ class ErrorDataError(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -171,13 +175,13 @@ class ErrorDataError(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(ErrorDataError if cls is None else cls)
+        _instance = new_instance(ErrorDataError if cls is None else cls)
         _instance.message = d.get("message")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         if "param" in d:
             _instance.param = d["param"]
@@ -209,9 +213,7 @@ class ErrorDataError(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -227,18 +229,5 @@ class ErrorDataError(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ErrorDataError, ("type",))

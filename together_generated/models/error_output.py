@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,9 +11,12 @@ from attrs import field as _attrs_field
 
 from ..models.error_output_type import ErrorOutputType, check_error_output_type
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ErrorOutput")
@@ -33,51 +37,51 @@ class ErrorOutput(ResponseBody):
 
     Attributes:
         data (str):
-        type_ (ErrorOutputType):
+        type (ErrorOutputType):
     """
 
     data: str
-    type_: ErrorOutputType
+    type: ErrorOutputType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data
 
-        type_: str = self.type_
+        type: str = self.type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
-                "type": type_,
+                "type": type,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         data = d.pop("data")
-        if type(data) is not str:
+        if data.__class__ is not str:
             check_value(data, str, "ErrorOutput.data")
 
         try:
-            type_ = check_error_output_type(d.pop("type"))
+            type = check_error_output_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorOutput.type") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.data = data
-        _instance.type_ = type_
+        _instance.type = type
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -95,13 +99,13 @@ class ErrorOutput(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(ErrorOutput if cls is None else cls)
+        _instance = new_instance(ErrorOutput if cls is None else cls)
         _instance.data = d.get("data")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -125,22 +129,7 @@ class ErrorOutput(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ErrorOutput, ("type",))

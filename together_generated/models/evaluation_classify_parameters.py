@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -135,7 +138,7 @@ class EvaluationClassifyParameters(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -148,7 +151,7 @@ class EvaluationClassifyParameters(ResponseBody):
         try:
             labels = cast(list[str], d.pop("labels"))
             if not isinstance(labels, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(labels).__name__}")
+                raise TypeError(f"expected a list, got {labels.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationClassifyParameters.labels") from None
@@ -156,13 +159,15 @@ class EvaluationClassifyParameters(ResponseBody):
         try:
             pass_labels = cast(list[str], d.pop("pass_labels"))
             if not isinstance(pass_labels, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(pass_labels).__name__}")
+                raise TypeError(
+                    f"expected a list, got {pass_labels.__class__.__name__}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationClassifyParameters.pass_labels") from None
 
         input_data_file_path = d.pop("input_data_file_path")
-        if type(input_data_file_path) is not str:
+        if input_data_file_path.__class__ is not str:
             check_value(
                 input_data_file_path,
                 str,
@@ -177,7 +182,7 @@ class EvaluationClassifyParameters(ResponseBody):
             else:
 
                 def _parse_model_to_evaluate(
-                    data: object,
+                    data: builtins.object,
                 ) -> EvaluationModelRequest | str | None:
                     if isinstance(data, dict):
                         componentsschemas_evaluation_model_or_string_type_1 = (
@@ -188,7 +193,7 @@ class EvaluationClassifyParameters(ResponseBody):
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string or an object, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)
@@ -198,7 +203,7 @@ class EvaluationClassifyParameters(ResponseBody):
                 exc, "EvaluationClassifyParameters.model_to_evaluate"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.judge = judge
         _instance.labels = labels
         _instance.pass_labels = pass_labels
@@ -210,7 +215,7 @@ class EvaluationClassifyParameters(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -228,12 +233,12 @@ class EvaluationClassifyParameters(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(EvaluationClassifyParameters if cls is None else cls)
+        _instance = new_instance(EvaluationClassifyParameters if cls is None else cls)
         _judge = d.get("judge")
         _instance.judge = (
             EvaluationJudgeModelConfig._read(_judge)
@@ -279,9 +284,7 @@ class EvaluationClassifyParameters(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -294,19 +297,3 @@ class EvaluationClassifyParameters(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -144,13 +147,13 @@ class EvaluationClassifyResults(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
             if (
                 generation_fail_count is not UNSET
-                and type(generation_fail_count) not in (float, int)
+                and generation_fail_count.__class__ not in (float, int)
                 and generation_fail_count is not None
                 and not (
                     isinstance(generation_fail_count, (float, int))
@@ -158,7 +161,7 @@ class EvaluationClassifyResults(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(generation_fail_count).__name__} {generation_fail_count!r:.60}"
+                    f"expected a number or null, got {generation_fail_count.__class__.__name__} {generation_fail_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -170,7 +173,7 @@ class EvaluationClassifyResults(ResponseBody):
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
             if (
                 judge_fail_count is not UNSET
-                and type(judge_fail_count) not in (float, int)
+                and judge_fail_count.__class__ not in (float, int)
                 and judge_fail_count is not None
                 and not (
                     isinstance(judge_fail_count, (float, int))
@@ -178,7 +181,7 @@ class EvaluationClassifyResults(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(judge_fail_count).__name__} {judge_fail_count!r:.60}"
+                    f"expected a number or null, got {judge_fail_count.__class__.__name__} {judge_fail_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -190,7 +193,7 @@ class EvaluationClassifyResults(ResponseBody):
             invalid_label_count: float | None = d.pop("invalid_label_count", UNSET)
             if (
                 invalid_label_count is not UNSET
-                and type(invalid_label_count) not in (float, int)
+                and invalid_label_count.__class__ not in (float, int)
                 and invalid_label_count is not None
                 and not (
                     isinstance(invalid_label_count, (float, int))
@@ -198,7 +201,7 @@ class EvaluationClassifyResults(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(invalid_label_count).__name__} {invalid_label_count!r:.60}"
+                    f"expected a number or null, got {invalid_label_count.__class__.__name__} {invalid_label_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -207,14 +210,14 @@ class EvaluationClassifyResults(ResponseBody):
             ) from None
 
         result_file_id = d.pop("result_file_id", UNSET)
-        if result_file_id is not UNSET and type(result_file_id) is not str:
+        if result_file_id is not UNSET and result_file_id.__class__ is not str:
             check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
 
         try:
             pass_percentage: float | None = d.pop("pass_percentage", UNSET)
             if (
                 pass_percentage is not UNSET
-                and type(pass_percentage) not in (float, int)
+                and pass_percentage.__class__ not in (float, int)
                 and pass_percentage is not None
                 and not (
                     isinstance(pass_percentage, (float, int))
@@ -222,7 +225,7 @@ class EvaluationClassifyResults(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(pass_percentage).__name__} {pass_percentage!r:.60}"
+                    f"expected a number or null, got {pass_percentage.__class__.__name__} {pass_percentage!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -231,10 +234,10 @@ class EvaluationClassifyResults(ResponseBody):
             ) from None
 
         label_counts = d.pop("label_counts", UNSET)
-        if label_counts is not UNSET and type(label_counts) is not str:
+        if label_counts is not UNSET and label_counts.__class__ is not str:
             check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if generation_fail_count is not UNSET:
             _instance.generation_fail_count = generation_fail_count
         if judge_fail_count is not UNSET:
@@ -252,7 +255,7 @@ class EvaluationClassifyResults(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -270,10 +273,10 @@ class EvaluationClassifyResults(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(EvaluationClassifyResults if cls is None else cls)
+        _instance = new_instance(EvaluationClassifyResults if cls is None else cls)
         if "generation_fail_count" in d:
             _instance.generation_fail_count = d["generation_fail_count"]
 
@@ -316,9 +319,7 @@ class EvaluationClassifyResults(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -341,19 +342,3 @@ class EvaluationClassifyResults(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -64,6 +67,9 @@ class EvaluationCompareResults(ResponseBody):
         judge_fail_count (float | None): Number of failed judge generations Example: 0.
         result_file_id (str | None): Data File ID
     """
+
+    # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
+    _renamed = {"A_wins": "a_wins", "B_wins": "b_wins", "Ties": "ties"}
 
     num_samples: int | None = UNSET
     a_wins: int | None = UNSET
@@ -135,29 +141,29 @@ class EvaluationCompareResults(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         num_samples = d.pop("num_samples", UNSET)
-        if num_samples is not UNSET and type(num_samples) is not int:
+        if num_samples is not UNSET and num_samples.__class__ is not int:
             check_value(num_samples, int, "EvaluationCompareResults.num_samples")
 
         a_wins = d.pop("A_wins", UNSET)
-        if a_wins is not UNSET and type(a_wins) is not int:
+        if a_wins is not UNSET and a_wins.__class__ is not int:
             check_value(a_wins, int, "EvaluationCompareResults.A_wins")
 
         b_wins = d.pop("B_wins", UNSET)
-        if b_wins is not UNSET and type(b_wins) is not int:
+        if b_wins is not UNSET and b_wins.__class__ is not int:
             check_value(b_wins, int, "EvaluationCompareResults.B_wins")
 
         ties = d.pop("Ties", UNSET)
-        if ties is not UNSET and type(ties) is not int:
+        if ties is not UNSET and ties.__class__ is not int:
             check_value(ties, int, "EvaluationCompareResults.Ties")
 
         try:
             generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
             if (
                 generation_fail_count is not UNSET
-                and type(generation_fail_count) not in (float, int)
+                and generation_fail_count.__class__ not in (float, int)
                 and generation_fail_count is not None
                 and not (
                     isinstance(generation_fail_count, (float, int))
@@ -165,7 +171,7 @@ class EvaluationCompareResults(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(generation_fail_count).__name__} {generation_fail_count!r:.60}"
+                    f"expected a number or null, got {generation_fail_count.__class__.__name__} {generation_fail_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -177,7 +183,7 @@ class EvaluationCompareResults(ResponseBody):
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
             if (
                 judge_fail_count is not UNSET
-                and type(judge_fail_count) not in (float, int)
+                and judge_fail_count.__class__ not in (float, int)
                 and judge_fail_count is not None
                 and not (
                     isinstance(judge_fail_count, (float, int))
@@ -185,7 +191,7 @@ class EvaluationCompareResults(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(judge_fail_count).__name__} {judge_fail_count!r:.60}"
+                    f"expected a number or null, got {judge_fail_count.__class__.__name__} {judge_fail_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -194,10 +200,10 @@ class EvaluationCompareResults(ResponseBody):
             ) from None
 
         result_file_id = d.pop("result_file_id", UNSET)
-        if result_file_id is not UNSET and type(result_file_id) is not str:
+        if result_file_id is not UNSET and result_file_id.__class__ is not str:
             check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if num_samples is not UNSET:
             _instance.num_samples = num_samples
         if a_wins is not UNSET:
@@ -217,7 +223,7 @@ class EvaluationCompareResults(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -235,10 +241,10 @@ class EvaluationCompareResults(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(EvaluationCompareResults if cls is None else cls)
+        _instance = new_instance(EvaluationCompareResults if cls is None else cls)
         if "num_samples" in d:
             _instance.num_samples = d["num_samples"]
 
@@ -284,9 +290,7 @@ class EvaluationCompareResults(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -311,19 +315,3 @@ class EvaluationCompareResults(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,17 +17,20 @@ from ..models.evaluation_job_status import (
 from ..models.evaluation_job_type import EvaluationJobType, check_evaluation_job_type
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
+    best_model,
     check_value,
-    closest_model,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -83,18 +87,9 @@ def _lazy_imports() -> None:
 
 def _lenient_results(data: Any) -> Any:
     if isinstance(data, dict):
-        for branch in (
-            EvaluationClassifyResults,
-            EvaluationScoreResults,
-            EvaluationCompareResults,
-            EvaluationJobResultsType3,
-        ):
-            try:
-                return branch.from_dict(data)
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass
-        # Nothing fits exactly: the branch that knows most of the object's fields.
-        return closest_model(
+        # The branch that fits best: of those the object fits exactly, the one that
+        # declares most of its fields (a verbose transcription also fits the plain one).
+        return best_model(
             data,
             (
                 (
@@ -148,7 +143,7 @@ def _lenient_results(data: Any) -> Any:
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "workflow_id",
-        "type_",
+        "type",
         "owner_id",
         "status",
         "status_updates",
@@ -181,7 +176,7 @@ class EvaluationJob(ResponseBody):
     """
     Attributes:
         workflow_id (str | None): The evaluation job ID Example: eval-1234aedf.
-        type_ (EvaluationJobType | None): The type of evaluation Example: classify.
+        type (EvaluationJobType | None): The type of evaluation Example: classify.
         owner_id (str | None): ID of the job owner (admin only)
         status (EvaluationJobStatus | None): Current status of the job Example: completed.
         status_updates (list[EvaluationJobStatusUpdate] | None): History of status updates (admin only)
@@ -193,7 +188,7 @@ class EvaluationJob(ResponseBody):
     """
 
     workflow_id: str | None = UNSET
-    type_: EvaluationJobType | None = UNSET
+    type: EvaluationJobType | None = UNSET
     owner_id: str | None = UNSET
     status: EvaluationJobStatus | None = UNSET
     status_updates: list[EvaluationJobStatusUpdate] | None = UNSET
@@ -215,10 +210,10 @@ class EvaluationJob(ResponseBody):
         _workflow_id_value: str | Unset = field_value(self, "workflow_id")
         workflow_id = _workflow_id_value
 
-        _type__value: EvaluationJobType | Unset = field_value(self, "type_")
-        type_: str | Unset = UNSET
-        if not isinstance(_type__value, Unset):
-            type_ = _type__value
+        _type_value: EvaluationJobType | Unset = field_value(self, "type")
+        type: str | Unset = UNSET
+        if not isinstance(_type_value, Unset):
+            type = _type_value
 
         _owner_id_value: str | Unset = field_value(self, "owner_id")
         owner_id = _owner_id_value
@@ -299,8 +294,8 @@ class EvaluationJob(ResponseBody):
         field_dict.update({})
         if workflow_id is not UNSET:
             field_dict["workflow_id"] = workflow_id
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+        if type is not UNSET:
+            field_dict["type"] = type
         if owner_id is not UNSET:
             field_dict["owner_id"] = owner_id
         if status is not UNSET:
@@ -319,27 +314,27 @@ class EvaluationJob(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
-        if workflow_id is not UNSET and type(workflow_id) is not str:
+        if workflow_id is not UNSET and workflow_id.__class__ is not str:
             check_value(workflow_id, str, "EvaluationJob.workflow_id")
 
         try:
-            _type_ = d.pop("type", UNSET)
-            type_: EvaluationJobType | None
-            if isinstance(_type_, Unset):
-                type_ = UNSET
+            _type = d.pop("type", UNSET)
+            type: EvaluationJobType | None
+            if isinstance(_type, Unset):
+                type = UNSET
             else:
-                type_ = check_evaluation_job_type(_type_)
+                type = check_evaluation_job_type(_type)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJob.type") from None
 
         owner_id = d.pop("owner_id", UNSET)
-        if owner_id is not UNSET and type(owner_id) is not str:
+        if owner_id is not UNSET and owner_id.__class__ is not str:
             check_value(owner_id, str, "EvaluationJob.owner_id")
 
         try:
@@ -359,7 +354,7 @@ class EvaluationJob(ResponseBody):
             if _status_updates is not UNSET:
                 if not isinstance(_status_updates, list):
                     raise TypeError(
-                        f"expected a list, got {type(_status_updates).__name__}"
+                        f"expected a list, got {_status_updates.__class__.__name__}"
                     )
                 status_updates = []
                 for _i, status_updates_item_data in enumerate(_status_updates):
@@ -422,7 +417,7 @@ class EvaluationJob(ResponseBody):
             else:
 
                 def _parse_results(
-                    data: object,
+                    data: builtins.object,
                 ) -> (
                     EvaluationClassifyResults
                     | EvaluationCompareResults
@@ -465,7 +460,7 @@ class EvaluationJob(ResponseBody):
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     raise TypeError(
-                        f"expected an object or null, got {type(data).__name__} {data!r:.60}"
+                        f"expected an object or null, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 results = _parse_results(_results_data)
@@ -473,11 +468,11 @@ class EvaluationJob(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJob.results") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if workflow_id is not UNSET:
             _instance.workflow_id = workflow_id
-        if type_ is not UNSET:
-            _instance.type_ = type_
+        if type is not UNSET:
+            _instance.type = type
         if owner_id is not UNSET:
             _instance.owner_id = owner_id
         if status is not UNSET:
@@ -497,7 +492,7 @@ class EvaluationJob(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -515,17 +510,17 @@ class EvaluationJob(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(EvaluationJob if cls is None else cls)
+        _instance = new_instance(EvaluationJob if cls is None else cls)
         if "workflow_id" in d:
             _instance.workflow_id = d["workflow_id"]
 
         if "type" in d:
-            _instance.type_ = d["type"]
+            _instance.type = d["type"]
 
         if "owner_id" in d:
             _instance.owner_id = d["owner_id"]
@@ -593,17 +588,15 @@ class EvaluationJob(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
         if self.workflow_id is UNSET:
             del self.workflow_id
-        if self.type_ is UNSET:
-            del self.type_
+        if self.type is UNSET:
+            del self.type
         if self.owner_id is UNSET:
             del self.owner_id
         if self.status is UNSET:
@@ -625,18 +618,5 @@ class EvaluationJob(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(EvaluationJob, ("type",))

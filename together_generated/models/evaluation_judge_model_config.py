@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.evaluation_judge_model_config_model_source import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -107,14 +110,14 @@ class EvaluationJudgeModelConfig(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "EvaluationJudgeModelConfig.model")
 
         system_template = d.pop("system_template")
-        if type(system_template) is not str:
+        if system_template.__class__ is not str:
             check_value(
                 system_template, str, "EvaluationJudgeModelConfig.system_template"
             )
@@ -128,22 +131,22 @@ class EvaluationJudgeModelConfig(ResponseBody):
             raise field_error(exc, "EvaluationJudgeModelConfig.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
-        if external_api_token is not UNSET and type(external_api_token) is not str:
+        if external_api_token is not UNSET and external_api_token.__class__ is not str:
             check_value(
                 external_api_token, str, "EvaluationJudgeModelConfig.external_api_token"
             )
 
         external_base_url = d.pop("external_base_url", UNSET)
-        if external_base_url is not UNSET and type(external_base_url) is not str:
+        if external_base_url is not UNSET and external_base_url.__class__ is not str:
             check_value(
                 external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
             )
 
         num_workers = d.pop("num_workers", UNSET)
-        if num_workers is not UNSET and type(num_workers) is not int:
+        if num_workers is not UNSET and num_workers.__class__ is not int:
             check_value(num_workers, int, "EvaluationJudgeModelConfig.num_workers")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model = model
         _instance.system_template = system_template
         _instance.model_source = model_source
@@ -158,7 +161,7 @@ class EvaluationJudgeModelConfig(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -176,10 +179,10 @@ class EvaluationJudgeModelConfig(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(EvaluationJudgeModelConfig if cls is None else cls)
+        _instance = new_instance(EvaluationJudgeModelConfig if cls is None else cls)
         _instance.model = d.get("model")
 
         _instance.system_template = d.get("system_template")
@@ -219,9 +222,7 @@ class EvaluationJudgeModelConfig(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -238,19 +239,3 @@ class EvaluationJudgeModelConfig(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

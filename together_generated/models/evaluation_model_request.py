@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.evaluation_model_request_model_source import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -125,26 +128,26 @@ class EvaluationModelRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "EvaluationModelRequest.model")
 
         max_tokens = d.pop("max_tokens")
-        if type(max_tokens) is not int:
+        if max_tokens.__class__ is not int:
             check_value(max_tokens, int, "EvaluationModelRequest.max_tokens")
 
         temperature = d.pop("temperature")
-        if type(temperature) not in (float, int):
+        if temperature.__class__ not in (float, int):
             check_value(temperature, float, "EvaluationModelRequest.temperature")
 
         system_template = d.pop("system_template")
-        if type(system_template) is not str:
+        if system_template.__class__ is not str:
             check_value(system_template, str, "EvaluationModelRequest.system_template")
 
         input_template = d.pop("input_template")
-        if type(input_template) is not str:
+        if input_template.__class__ is not str:
             check_value(input_template, str, "EvaluationModelRequest.input_template")
 
         try:
@@ -156,22 +159,22 @@ class EvaluationModelRequest(ResponseBody):
             raise field_error(exc, "EvaluationModelRequest.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
-        if external_api_token is not UNSET and type(external_api_token) is not str:
+        if external_api_token is not UNSET and external_api_token.__class__ is not str:
             check_value(
                 external_api_token, str, "EvaluationModelRequest.external_api_token"
             )
 
         external_base_url = d.pop("external_base_url", UNSET)
-        if external_base_url is not UNSET and type(external_base_url) is not str:
+        if external_base_url is not UNSET and external_base_url.__class__ is not str:
             check_value(
                 external_base_url, str, "EvaluationModelRequest.external_base_url"
             )
 
         num_workers = d.pop("num_workers", UNSET)
-        if num_workers is not UNSET and type(num_workers) is not int:
+        if num_workers is not UNSET and num_workers.__class__ is not int:
             check_value(num_workers, int, "EvaluationModelRequest.num_workers")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model = model
         _instance.max_tokens = max_tokens
         _instance.temperature = temperature
@@ -189,7 +192,7 @@ class EvaluationModelRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -207,10 +210,10 @@ class EvaluationModelRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(EvaluationModelRequest if cls is None else cls)
+        _instance = new_instance(EvaluationModelRequest if cls is None else cls)
         _instance.model = d.get("model")
 
         _instance.max_tokens = d.get("max_tokens")
@@ -256,9 +259,7 @@ class EvaluationModelRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -275,19 +276,3 @@ class EvaluationModelRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

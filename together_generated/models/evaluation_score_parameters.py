@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -133,7 +136,7 @@ class EvaluationScoreParameters(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -144,21 +147,21 @@ class EvaluationScoreParameters(ResponseBody):
             raise field_error(exc, "EvaluationScoreParameters.judge") from None
 
         min_score = d.pop("min_score")
-        if type(min_score) not in (float, int):
+        if min_score.__class__ not in (float, int):
             check_value(min_score, float, "EvaluationScoreParameters.min_score")
 
         max_score = d.pop("max_score")
-        if type(max_score) not in (float, int):
+        if max_score.__class__ not in (float, int):
             check_value(max_score, float, "EvaluationScoreParameters.max_score")
 
         pass_threshold = d.pop("pass_threshold")
-        if type(pass_threshold) not in (float, int):
+        if pass_threshold.__class__ not in (float, int):
             check_value(
                 pass_threshold, float, "EvaluationScoreParameters.pass_threshold"
             )
 
         input_data_file_path = d.pop("input_data_file_path")
-        if type(input_data_file_path) is not str:
+        if input_data_file_path.__class__ is not str:
             check_value(
                 input_data_file_path,
                 str,
@@ -173,7 +176,7 @@ class EvaluationScoreParameters(ResponseBody):
             else:
 
                 def _parse_model_to_evaluate(
-                    data: object,
+                    data: builtins.object,
                 ) -> EvaluationModelRequest | str | None:
                     if isinstance(data, dict):
                         componentsschemas_evaluation_model_or_string_type_1 = (
@@ -184,7 +187,7 @@ class EvaluationScoreParameters(ResponseBody):
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string or an object, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)
@@ -194,7 +197,7 @@ class EvaluationScoreParameters(ResponseBody):
                 exc, "EvaluationScoreParameters.model_to_evaluate"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.judge = judge
         _instance.min_score = min_score
         _instance.max_score = max_score
@@ -207,7 +210,7 @@ class EvaluationScoreParameters(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -225,12 +228,12 @@ class EvaluationScoreParameters(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(EvaluationScoreParameters if cls is None else cls)
+        _instance = new_instance(EvaluationScoreParameters if cls is None else cls)
         _judge = d.get("judge")
         _instance.judge = (
             EvaluationJudgeModelConfig._read(_judge)
@@ -278,9 +281,7 @@ class EvaluationScoreParameters(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -293,19 +294,3 @@ class EvaluationScoreParameters(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -158,7 +161,7 @@ class EvaluationScoreResults(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -179,7 +182,7 @@ class EvaluationScoreResults(ResponseBody):
             generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
             if (
                 generation_fail_count is not UNSET
-                and type(generation_fail_count) not in (float, int)
+                and generation_fail_count.__class__ not in (float, int)
                 and generation_fail_count is not None
                 and not (
                     isinstance(generation_fail_count, (float, int))
@@ -187,7 +190,7 @@ class EvaluationScoreResults(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(generation_fail_count).__name__} {generation_fail_count!r:.60}"
+                    f"expected a number or null, got {generation_fail_count.__class__.__name__} {generation_fail_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -199,7 +202,7 @@ class EvaluationScoreResults(ResponseBody):
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
             if (
                 judge_fail_count is not UNSET
-                and type(judge_fail_count) not in (float, int)
+                and judge_fail_count.__class__ not in (float, int)
                 and judge_fail_count is not None
                 and not (
                     isinstance(judge_fail_count, (float, int))
@@ -207,14 +210,14 @@ class EvaluationScoreResults(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected a number or null, got {type(judge_fail_count).__name__} {judge_fail_count!r:.60}"
+                    f"expected a number or null, got {judge_fail_count.__class__.__name__} {judge_fail_count!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationScoreResults.judge_fail_count") from None
 
         invalid_score_count = d.pop("invalid_score_count", UNSET)
-        if invalid_score_count is not UNSET and type(invalid_score_count) not in (
+        if invalid_score_count is not UNSET and invalid_score_count.__class__ not in (
             float,
             int,
         ):
@@ -223,14 +226,14 @@ class EvaluationScoreResults(ResponseBody):
             )
 
         failed_samples = d.pop("failed_samples", UNSET)
-        if failed_samples is not UNSET and type(failed_samples) not in (float, int):
+        if failed_samples is not UNSET and failed_samples.__class__ not in (float, int):
             check_value(failed_samples, float, "EvaluationScoreResults.failed_samples")
 
         result_file_id = d.pop("result_file_id", UNSET)
-        if result_file_id is not UNSET and type(result_file_id) is not str:
+        if result_file_id is not UNSET and result_file_id.__class__ is not str:
             check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if aggregated_scores is not UNSET:
             _instance.aggregated_scores = aggregated_scores
         if generation_fail_count is not UNSET:
@@ -248,7 +251,7 @@ class EvaluationScoreResults(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -266,12 +269,12 @@ class EvaluationScoreResults(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(EvaluationScoreResults if cls is None else cls)
+        _instance = new_instance(EvaluationScoreResults if cls is None else cls)
         if "aggregated_scores" in d:
             _aggregated_scores = d["aggregated_scores"]
             _instance.aggregated_scores = (
@@ -319,9 +322,7 @@ class EvaluationScoreResults(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -344,19 +345,3 @@ class EvaluationScoreResults(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

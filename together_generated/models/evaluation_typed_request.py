@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,10 +14,13 @@ from ..models.evaluation_typed_request_type import (
     check_evaluation_typed_request_type,
 )
 from ..types import (
+    Model,
     ResponseBody,
-    closest_model,
+    best_model,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -55,17 +59,9 @@ def _lazy_imports() -> None:
 
 def _lenient_parameters(data: Any) -> Any:
     if isinstance(data, dict):
-        for branch in (
-            EvaluationClassifyParameters,
-            EvaluationScoreParameters,
-            EvaluationCompareParameters,
-        ):
-            try:
-                return branch.from_dict(data)
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass
-        # Nothing fits exactly: the branch that knows most of the object's fields.
-        return closest_model(
+        # The branch that fits best: of those the object fits exactly, the one that
+        # declares most of its fields (a verbose transcription also fits the plain one).
+        return best_model(
             data,
             (
                 (
@@ -122,12 +118,12 @@ _FIELDS: frozenset[str] = frozenset(
 class EvaluationTypedRequest(ResponseBody):
     """
     Attributes:
-        type_ (EvaluationTypedRequestType): The type of evaluation to perform Example: classify.
+        type (EvaluationTypedRequestType): The type of evaluation to perform Example: classify.
         parameters (EvaluationClassifyParameters | EvaluationCompareParameters | EvaluationScoreParameters): Type-
             specific parameters for the evaluation
     """
 
-    type_: EvaluationTypedRequestType
+    type: EvaluationTypedRequestType
     parameters: (
         EvaluationClassifyParameters
         | EvaluationCompareParameters
@@ -138,7 +134,7 @@ class EvaluationTypedRequest(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_: str = self.type_
+        type: str = self.type
 
         try:
             parameters: dict[str, Any]
@@ -156,7 +152,7 @@ class EvaluationTypedRequest(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "parameters": parameters,
             }
         )
@@ -164,12 +160,12 @@ class EvaluationTypedRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            type_ = check_evaluation_typed_request_type(d.pop("type"))
+            type = check_evaluation_typed_request_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationTypedRequest.type") from None
@@ -177,7 +173,7 @@ class EvaluationTypedRequest(ResponseBody):
         try:
 
             def _parse_parameters(
-                data: object,
+                data: builtins.object,
             ) -> (
                 EvaluationClassifyParameters
                 | EvaluationCompareParameters
@@ -201,7 +197,7 @@ class EvaluationTypedRequest(ResponseBody):
                     pass
                 if not isinstance(data, dict):
                     raise TypeError(
-                        f"expected an object, got {type(data).__name__} {data!r:.60}"
+                        f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                     )
                 parameters_type_2 = EvaluationCompareParameters.from_dict(data)
 
@@ -212,15 +208,15 @@ class EvaluationTypedRequest(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationTypedRequest.parameters") from None
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.parameters = parameters
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -238,13 +234,13 @@ class EvaluationTypedRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(EvaluationTypedRequest if cls is None else cls)
-        _instance.type_ = d.get("type")
+        _instance = new_instance(EvaluationTypedRequest if cls is None else cls)
+        _instance.type = d.get("type")
 
         _parameters = d.get("parameters")
         _instance.parameters = _lenient_parameters(_parameters)
@@ -271,22 +267,7 @@ class EvaluationTypedRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(EvaluationTypedRequest, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from ..models.execute_request_language import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -21,6 +23,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -125,12 +128,12 @@ class ExecuteRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         code = d.pop("code")
-        if type(code) is not str:
+        if code.__class__ is not str:
             check_value(code, str, "ExecuteRequest.code")
 
         try:
@@ -144,7 +147,7 @@ class ExecuteRequest(ResponseBody):
             files: list[ExecuteRequestFilesItem] | None = UNSET
             if _files is not UNSET:
                 if not isinstance(_files, list):
-                    raise TypeError(f"expected a list, got {type(_files).__name__}")
+                    raise TypeError(f"expected a list, got {_files.__class__.__name__}")
                 files = []
                 for _i, files_item_data in enumerate(_files):
                     try:
@@ -158,10 +161,10 @@ class ExecuteRequest(ResponseBody):
             raise field_error(exc, "ExecuteRequest.files") from None
 
         session_id = d.pop("session_id", UNSET)
-        if session_id is not UNSET and type(session_id) is not str:
+        if session_id is not UNSET and session_id.__class__ is not str:
             check_value(session_id, str, "ExecuteRequest.session_id")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.code = code
         _instance.language = language
         if files is not UNSET:
@@ -173,7 +176,7 @@ class ExecuteRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -191,12 +194,12 @@ class ExecuteRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ExecuteRequest if cls is None else cls)
+        _instance = new_instance(ExecuteRequest if cls is None else cls)
         _instance.code = d.get("code")
 
         _instance.language = d.get("language")
@@ -244,9 +247,7 @@ class ExecuteRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -261,19 +262,3 @@ class ExecuteRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from ..models.execute_response_data_status import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -22,6 +24,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -172,7 +175,7 @@ class ExecuteResponseData(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -180,16 +183,16 @@ class ExecuteResponseData(ResponseBody):
             outputs = []
             _outputs = d.pop("outputs")
             if not isinstance(_outputs, list):
-                raise TypeError(f"expected a list, got {type(_outputs).__name__}")
+                raise TypeError(f"expected a list, got {_outputs.__class__.__name__}")
             for _i, outputs_item_data in enumerate(_outputs):
                 try:
 
                     def _parse_outputs_item(
-                        data: object,
+                        data: builtins.object,
                     ) -> DisplayorExecuteOutput | ErrorOutput | StreamOutput:
                         if not isinstance(data, dict):
                             raise TypeError(
-                                f"expected an object, got {type(data).__name__} {data!r:.60}"
+                                f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                             )
                         tag = data.get("type")
                         if tag in ("stderr", "stdout"):
@@ -226,7 +229,7 @@ class ExecuteResponseData(ResponseBody):
             raise field_error(exc, "ExecuteResponseData.outputs") from None
 
         session_id = d.pop("session_id")
-        if type(session_id) is not str:
+        if session_id.__class__ is not str:
             check_value(session_id, str, "ExecuteResponseData.session_id")
 
         try:
@@ -240,7 +243,7 @@ class ExecuteResponseData(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ExecuteResponseData.status") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.outputs = outputs
         _instance.session_id = session_id
         if status is not UNSET:
@@ -250,7 +253,7 @@ class ExecuteResponseData(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -268,12 +271,12 @@ class ExecuteResponseData(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ExecuteResponseData if cls is None else cls)
+        _instance = new_instance(ExecuteResponseData if cls is None else cls)
         _outputs = d.get("outputs")
         if isinstance(_outputs, list):
             _outputs_list = []
@@ -312,9 +315,7 @@ class ExecuteResponseData(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -327,19 +328,3 @@ class ExecuteResponseData(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

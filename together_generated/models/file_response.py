@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -16,9 +17,12 @@ from attrs import field as _attrs_field
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="FileResponse")
@@ -45,20 +49,23 @@ class FileResponse(ResponseBody):
 
     Attributes:
         id (str): ID of the file.
-        object_ (Literal['file']): The object type, which is always `file`.
+        object (Literal['file']): The object type, which is always `file`.
         created_at (int): The timestamp when the file was created.
         filename (str): The name of the file as it was uploaded. Example: my_file.jsonl.
-        bytes_ (int): The number of bytes in the file.
+        bytes (int): The number of bytes in the file.
         purpose (FilePurpose): The purpose of the file Example: fine-tune.
         processed (bool): Whether the file has been parsed and analyzed for correctness for fine-tuning.
         file_type (FileType): The type of the file Example: jsonl.
     """
 
+    # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
+    _renamed = {"Processed": "processed", "FileType": "file_type"}
+
     id: str
-    object_: Literal["file"]
+    object: Literal["file"]
     created_at: int
     filename: str
-    bytes_: int
+    bytes: int
     purpose: FilePurpose
     processed: bool
     file_type: FileType
@@ -67,13 +74,13 @@ class FileResponse(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        object_ = self.object_
+        object = self.object
 
         created_at = self.created_at
 
         filename = self.filename
 
-        bytes_ = self.bytes_
+        bytes = self.bytes
 
         purpose: str = self.purpose
 
@@ -86,10 +93,10 @@ class FileResponse(ResponseBody):
         field_dict.update(
             {
                 "id": id,
-                "object": object_,
+                "object": object,
                 "created_at": created_at,
                 "filename": filename,
-                "bytes": bytes_,
+                "bytes": bytes,
                 "purpose": purpose,
                 "Processed": processed,
                 "FileType": file_type,
@@ -99,30 +106,30 @@ class FileResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "FileResponse.id")
 
         try:
-            object_ = d.pop("object")
-            if object_ != "file":
-                raise ValueError(f"object must match const 'file', got '{object_}'")
+            object = d.pop("object")
+            if object != "file":
+                raise ValueError(f"object must match const 'file', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.object") from None
 
         created_at = d.pop("created_at")
-        if type(created_at) is not int:
+        if created_at.__class__ is not int:
             check_value(created_at, int, "FileResponse.created_at")
 
         filename = d.pop("filename")
-        if type(filename) is not str:
+        if filename.__class__ is not str:
             check_value(filename, str, "FileResponse.filename")
 
-        bytes_ = d.pop("bytes")
-        if type(bytes_) is not int:
-            check_value(bytes_, int, "FileResponse.bytes")
+        bytes = d.pop("bytes")
+        if bytes.__class__ is not int:
+            check_value(bytes, int, "FileResponse.bytes")
 
         try:
             purpose = check_file_purpose(d.pop("purpose"))
@@ -131,7 +138,7 @@ class FileResponse(ResponseBody):
             raise field_error(exc, "FileResponse.purpose") from None
 
         processed = d.pop("Processed")
-        if type(processed) is not bool:
+        if processed.__class__ is not bool:
             check_value(processed, bool, "FileResponse.Processed")
 
         try:
@@ -140,12 +147,12 @@ class FileResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.FileType") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
-        _instance.object_ = object_
+        _instance.object = object
         _instance.created_at = created_at
         _instance.filename = filename
-        _instance.bytes_ = bytes_
+        _instance.bytes = bytes
         _instance.purpose = purpose
         _instance.processed = processed
         _instance.file_type = file_type
@@ -154,7 +161,7 @@ class FileResponse(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -172,19 +179,19 @@ class FileResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(FileResponse if cls is None else cls)
+        _instance = new_instance(FileResponse if cls is None else cls)
         _instance.id = d.get("id")
 
-        _instance.object_ = d.get("object")
+        _instance.object = d.get("object")
 
         _instance.created_at = d.get("created_at")
 
         _instance.filename = d.get("filename")
 
-        _instance.bytes_ = d.get("bytes")
+        _instance.bytes = d.get("bytes")
 
         _instance.purpose = d.get("purpose")
 
@@ -214,22 +221,13 @@ class FileResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(
+    FileResponse,
+    (
+        "object",
+        "bytes",
+    ),
+)

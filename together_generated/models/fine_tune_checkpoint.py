@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="FineTuneCheckpoint")
@@ -66,25 +69,25 @@ class FineTuneCheckpoint(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         step = d.pop("step")
-        if type(step) is not int:
+        if step.__class__ is not int:
             check_value(step, int, "FineTuneCheckpoint.step")
 
         created_at = d.pop("created_at")
-        if type(created_at) is not str:
+        if created_at.__class__ is not str:
             check_value(created_at, str, "FineTuneCheckpoint.created_at")
 
         path = d.pop("path")
-        if type(path) is not str:
+        if path.__class__ is not str:
             check_value(path, str, "FineTuneCheckpoint.path")
 
         checkpoint_type = d.pop("checkpoint_type")
-        if type(checkpoint_type) is not str:
+        if checkpoint_type.__class__ is not str:
             check_value(checkpoint_type, str, "FineTuneCheckpoint.checkpoint_type")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.step = step
         _instance.created_at = created_at
         _instance.path = path
@@ -94,7 +97,7 @@ class FineTuneCheckpoint(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -112,10 +115,10 @@ class FineTuneCheckpoint(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(FineTuneCheckpoint if cls is None else cls)
+        _instance = new_instance(FineTuneCheckpoint if cls is None else cls)
         _instance.step = d.get("step")
 
         _instance.created_at = d.get("created_at")
@@ -146,22 +149,4 @@ class FineTuneCheckpoint(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -20,6 +21,7 @@ from ..models.finetune_event_levels import (
 from ..models.finetune_event_type import FinetuneEventType, check_finetune_event_type
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -27,7 +29,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="FineTuneEvent")
@@ -63,10 +67,10 @@ _FIELDS: frozenset[str] = frozenset(
 class FineTuneEvent(ResponseBody):
     """
     Attributes:
-        object_ (Literal['fine-tune-event']): The object type, which is always `fine-tune-event`.
+        object (Literal['fine-tune-event']): The object type, which is always `fine-tune-event`.
         created_at (str):
         message (str):
-        type_ (FinetuneEventType):
+        type (FinetuneEventType):
         param_count (int):
         token_count (int):
         total_steps (int):
@@ -75,14 +79,14 @@ class FineTuneEvent(ResponseBody):
         checkpoint_path (str):
         model_path (str):
         training_offset (int):
-        hash_ (str):
+        hash (str):
         level (FinetuneEventLevels | None):
     """
 
-    object_: Literal["fine-tune-event"]
+    object: Literal["fine-tune-event"]
     created_at: str
     message: str
-    type_: FinetuneEventType
+    type: FinetuneEventType
     param_count: int
     token_count: int
     total_steps: int
@@ -91,18 +95,18 @@ class FineTuneEvent(ResponseBody):
     checkpoint_path: str
     model_path: str
     training_offset: int
-    hash_: str
+    hash: str
     level: FinetuneEventLevels | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        object_ = self.object_
+        object = self.object
 
         created_at = self.created_at
 
         message = self.message
 
-        type_: str = self.type_
+        type: str = self.type
 
         param_count = self.param_count
 
@@ -120,7 +124,7 @@ class FineTuneEvent(ResponseBody):
 
         training_offset = self.training_offset
 
-        hash_ = self.hash_
+        hash = self.hash
 
         _level_value: FinetuneEventLevels | None | Unset = field_value(self, "level")
         try:
@@ -138,10 +142,10 @@ class FineTuneEvent(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "object": object_,
+                "object": object,
                 "created_at": created_at,
                 "message": message,
-                "type": type_,
+                "type": type,
                 "param_count": param_count,
                 "token_count": token_count,
                 "total_steps": total_steps,
@@ -150,7 +154,7 @@ class FineTuneEvent(ResponseBody):
                 "checkpoint_path": checkpoint_path,
                 "model_path": model_path,
                 "training_offset": training_offset,
-                "hash": hash_,
+                "hash": hash,
             }
         )
         if level is not UNSET:
@@ -159,66 +163,66 @@ class FineTuneEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            object_ = d.pop("object")
-            if object_ != "fine-tune-event":
+            object = d.pop("object")
+            if object != "fine-tune-event":
                 raise ValueError(
-                    f"object must match const 'fine-tune-event', got '{object_}'"
+                    f"object must match const 'fine-tune-event', got '{object}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.object") from None
 
         created_at = d.pop("created_at")
-        if type(created_at) is not str:
+        if created_at.__class__ is not str:
             check_value(created_at, str, "FineTuneEvent.created_at")
 
         message = d.pop("message")
-        if type(message) is not str:
+        if message.__class__ is not str:
             check_value(message, str, "FineTuneEvent.message")
 
         try:
-            type_ = check_finetune_event_type(d.pop("type"))
+            type = check_finetune_event_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.type") from None
 
         param_count = d.pop("param_count")
-        if type(param_count) is not int:
+        if param_count.__class__ is not int:
             check_value(param_count, int, "FineTuneEvent.param_count")
 
         token_count = d.pop("token_count")
-        if type(token_count) is not int:
+        if token_count.__class__ is not int:
             check_value(token_count, int, "FineTuneEvent.token_count")
 
         total_steps = d.pop("total_steps")
-        if type(total_steps) is not int:
+        if total_steps.__class__ is not int:
             check_value(total_steps, int, "FineTuneEvent.total_steps")
 
         wandb_url = d.pop("wandb_url")
-        if type(wandb_url) is not str:
+        if wandb_url.__class__ is not str:
             check_value(wandb_url, str, "FineTuneEvent.wandb_url")
 
         step = d.pop("step")
-        if type(step) is not int:
+        if step.__class__ is not int:
             check_value(step, int, "FineTuneEvent.step")
 
         checkpoint_path = d.pop("checkpoint_path")
-        if type(checkpoint_path) is not str:
+        if checkpoint_path.__class__ is not str:
             check_value(checkpoint_path, str, "FineTuneEvent.checkpoint_path")
 
         model_path = d.pop("model_path")
-        if type(model_path) is not str:
+        if model_path.__class__ is not str:
             check_value(model_path, str, "FineTuneEvent.model_path")
 
         training_offset = d.pop("training_offset")
-        if type(training_offset) is not int:
+        if training_offset.__class__ is not int:
             check_value(training_offset, int, "FineTuneEvent.training_offset")
 
-        hash_ = d.pop("hash")
-        if type(hash_) is not str:
-            check_value(hash_, str, "FineTuneEvent.hash")
+        hash = d.pop("hash")
+        if hash.__class__ is not str:
+            check_value(hash, str, "FineTuneEvent.hash")
 
         try:
             _level_data = d.pop("level", UNSET)
@@ -230,7 +234,7 @@ class FineTuneEvent(ResponseBody):
             else:
                 if not isinstance(_level_data, str):
                     raise TypeError(
-                        f"expected a string or null, got {type(_level_data).__name__} {_level_data!r:.60}"
+                        f"expected a string or null, got {_level_data.__class__.__name__} {_level_data!r:.60}"
                     )
                 level_type_0 = check_finetune_event_levels(_level_data)
 
@@ -239,11 +243,11 @@ class FineTuneEvent(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.level") from None
 
-        _instance = object.__new__(cls)
-        _instance.object_ = object_
+        _instance = new_instance(cls)
+        _instance.object = object
         _instance.created_at = created_at
         _instance.message = message
-        _instance.type_ = type_
+        _instance.type = type
         _instance.param_count = param_count
         _instance.token_count = token_count
         _instance.total_steps = total_steps
@@ -252,7 +256,7 @@ class FineTuneEvent(ResponseBody):
         _instance.checkpoint_path = checkpoint_path
         _instance.model_path = model_path
         _instance.training_offset = training_offset
-        _instance.hash_ = hash_
+        _instance.hash = hash
         if level is not UNSET:
             _instance.level = level
 
@@ -260,7 +264,7 @@ class FineTuneEvent(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -278,17 +282,17 @@ class FineTuneEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(FineTuneEvent if cls is None else cls)
-        _instance.object_ = d.get("object")
+        _instance = new_instance(FineTuneEvent if cls is None else cls)
+        _instance.object = d.get("object")
 
         _instance.created_at = d.get("created_at")
 
         _instance.message = d.get("message")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance.param_count = d.get("param_count")
 
@@ -306,7 +310,7 @@ class FineTuneEvent(ResponseBody):
 
         _instance.training_offset = d.get("training_offset")
 
-        _instance.hash_ = d.get("hash")
+        _instance.hash = d.get("hash")
 
         if "level" in d:
             _instance.level = d["level"]
@@ -335,9 +339,7 @@ class FineTuneEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -352,17 +354,16 @@ class FineTuneEvent(ResponseBody):
         set_model_state(self, state)
 
     @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
+    def x_model_path(self) -> str:
+        """``model_path``, by the name the official SDK gives it."""
+        return self.model_path
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(
+    FineTuneEvent,
+    (
+        "object",
+        "type",
+        "hash",
+    ),
+)

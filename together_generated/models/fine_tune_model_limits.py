@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -175,50 +178,50 @@ class FineTuneModelLimits(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         model_name = d.pop("model_name")
-        if type(model_name) is not str:
+        if model_name.__class__ is not str:
             check_value(model_name, str, "FineTuneModelLimits.model_name")
 
         max_num_epochs = d.pop("max_num_epochs")
-        if type(max_num_epochs) is not int:
+        if max_num_epochs.__class__ is not int:
             check_value(max_num_epochs, int, "FineTuneModelLimits.max_num_epochs")
 
         max_num_evals = d.pop("max_num_evals")
-        if type(max_num_evals) is not int:
+        if max_num_evals.__class__ is not int:
             check_value(max_num_evals, int, "FineTuneModelLimits.max_num_evals")
 
         max_learning_rate = d.pop("max_learning_rate")
-        if type(max_learning_rate) not in (float, int):
+        if max_learning_rate.__class__ not in (float, int):
             check_value(
                 max_learning_rate, float, "FineTuneModelLimits.max_learning_rate"
             )
 
         min_learning_rate = d.pop("min_learning_rate")
-        if type(min_learning_rate) not in (float, int):
+        if min_learning_rate.__class__ not in (float, int):
             check_value(
                 min_learning_rate, float, "FineTuneModelLimits.min_learning_rate"
             )
 
         supports_vision = d.pop("supports_vision")
-        if type(supports_vision) is not bool:
+        if supports_vision.__class__ is not bool:
             check_value(supports_vision, bool, "FineTuneModelLimits.supports_vision")
 
         supports_tools = d.pop("supports_tools")
-        if type(supports_tools) is not bool:
+        if supports_tools.__class__ is not bool:
             check_value(supports_tools, bool, "FineTuneModelLimits.supports_tools")
 
         supports_reasoning = d.pop("supports_reasoning")
-        if type(supports_reasoning) is not bool:
+        if supports_reasoning.__class__ is not bool:
             check_value(
                 supports_reasoning, bool, "FineTuneModelLimits.supports_reasoning"
             )
 
         merge_output_lora = d.pop("merge_output_lora")
-        if type(merge_output_lora) is not bool:
+        if merge_output_lora.__class__ is not bool:
             check_value(
                 merge_output_lora, bool, "FineTuneModelLimits.merge_output_lora"
             )
@@ -249,7 +252,7 @@ class FineTuneModelLimits(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneModelLimits.lora_training") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model_name = model_name
         _instance.max_num_epochs = max_num_epochs
         _instance.max_num_evals = max_num_evals
@@ -268,7 +271,7 @@ class FineTuneModelLimits(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -286,12 +289,12 @@ class FineTuneModelLimits(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(FineTuneModelLimits if cls is None else cls)
+        _instance = new_instance(FineTuneModelLimits if cls is None else cls)
         _instance.model_name = d.get("model_name")
 
         _instance.max_num_epochs = d.get("max_num_epochs")
@@ -350,9 +353,7 @@ class FineTuneModelLimits(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -369,17 +370,6 @@ class FineTuneModelLimits(ResponseBody):
         set_model_state(self, state)
 
     @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    def api_model_name(self) -> str:
+        """``model_name``, by the name the official SDK gives it."""
+        return self.model_name

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="FineTuneModelLimitsFullTraining")
@@ -61,16 +64,16 @@ class FineTuneModelLimitsFullTraining(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_batch_size = d.pop("max_batch_size")
-        if type(max_batch_size) is not int:
+        if max_batch_size.__class__ is not int:
             check_value(
                 max_batch_size, int, "FineTuneModelLimitsFullTraining.max_batch_size"
             )
 
         max_batch_size_dpo = d.pop("max_batch_size_dpo")
-        if type(max_batch_size_dpo) is not int:
+        if max_batch_size_dpo.__class__ is not int:
             check_value(
                 max_batch_size_dpo,
                 int,
@@ -78,12 +81,12 @@ class FineTuneModelLimitsFullTraining(ResponseBody):
             )
 
         min_batch_size = d.pop("min_batch_size")
-        if type(min_batch_size) is not int:
+        if min_batch_size.__class__ is not int:
             check_value(
                 min_batch_size, int, "FineTuneModelLimitsFullTraining.min_batch_size"
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.max_batch_size = max_batch_size
         _instance.max_batch_size_dpo = max_batch_size_dpo
         _instance.min_batch_size = min_batch_size
@@ -92,7 +95,7 @@ class FineTuneModelLimitsFullTraining(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -110,10 +113,10 @@ class FineTuneModelLimitsFullTraining(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             FineTuneModelLimitsFullTraining if cls is None else cls
         )
         _instance.max_batch_size = d.get("max_batch_size")
@@ -144,22 +147,4 @@ class FineTuneModelLimitsFullTraining(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -9,11 +10,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     json_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="FineTuneModelLimitsLoraTraining")
@@ -80,16 +83,16 @@ class FineTuneModelLimitsLoraTraining(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_batch_size = d.pop("max_batch_size")
-        if type(max_batch_size) is not int:
+        if max_batch_size.__class__ is not int:
             check_value(
                 max_batch_size, int, "FineTuneModelLimitsLoraTraining.max_batch_size"
             )
 
         max_batch_size_dpo = d.pop("max_batch_size_dpo")
-        if type(max_batch_size_dpo) is not int:
+        if max_batch_size_dpo.__class__ is not int:
             check_value(
                 max_batch_size_dpo,
                 int,
@@ -97,26 +100,28 @@ class FineTuneModelLimitsLoraTraining(ResponseBody):
             )
 
         min_batch_size = d.pop("min_batch_size")
-        if type(min_batch_size) is not int:
+        if min_batch_size.__class__ is not int:
             check_value(
                 min_batch_size, int, "FineTuneModelLimitsLoraTraining.min_batch_size"
             )
 
         max_rank = d.pop("max_rank")
-        if type(max_rank) is not int:
+        if max_rank.__class__ is not int:
             check_value(max_rank, int, "FineTuneModelLimitsLoraTraining.max_rank")
 
         try:
             target_modules = cast(list[str], d.pop("target_modules"))
             if not isinstance(target_modules, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(target_modules).__name__}")
+                raise TypeError(
+                    f"expected a list, got {target_modules.__class__.__name__}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "FineTuneModelLimitsLoraTraining.target_modules"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.max_batch_size = max_batch_size
         _instance.max_batch_size_dpo = max_batch_size_dpo
         _instance.min_batch_size = min_batch_size
@@ -127,7 +132,7 @@ class FineTuneModelLimitsLoraTraining(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -145,10 +150,10 @@ class FineTuneModelLimitsLoraTraining(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             FineTuneModelLimitsLoraTraining if cls is None else cls
         )
         _instance.max_batch_size = d.get("max_batch_size")
@@ -183,22 +188,4 @@ class FineTuneModelLimitsLoraTraining(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

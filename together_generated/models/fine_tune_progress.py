@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="FineTuneProgress")
@@ -55,17 +58,17 @@ class FineTuneProgress(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         estimate_available = d.pop("estimate_available")
-        if type(estimate_available) is not bool:
+        if estimate_available.__class__ is not bool:
             check_value(estimate_available, bool, "FineTuneProgress.estimate_available")
 
         seconds_remaining = d.pop("seconds_remaining")
-        if type(seconds_remaining) is not int:
+        if seconds_remaining.__class__ is not int:
             check_value(seconds_remaining, int, "FineTuneProgress.seconds_remaining")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.estimate_available = estimate_available
         _instance.seconds_remaining = seconds_remaining
 
@@ -73,7 +76,7 @@ class FineTuneProgress(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -91,10 +94,10 @@ class FineTuneProgress(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(FineTuneProgress if cls is None else cls)
+        _instance = new_instance(FineTuneProgress if cls is None else cls)
         _instance.estimate_available = d.get("estimate_available")
 
         _instance.seconds_remaining = d.get("seconds_remaining")
@@ -121,22 +124,4 @@ class FineTuneProgress(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

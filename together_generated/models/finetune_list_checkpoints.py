@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,9 +10,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     field_error,
     json_value,
+    new_instance,
 )
 
 if TYPE_CHECKING:
@@ -72,7 +75,7 @@ class FinetuneListCheckpoints(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -80,7 +83,7 @@ class FinetuneListCheckpoints(ResponseBody):
             data = []
             _data = d.pop("data")
             if not isinstance(_data, list):
-                raise TypeError(f"expected a list, got {type(_data).__name__}")
+                raise TypeError(f"expected a list, got {_data.__class__.__name__}")
             for _i, data_item_data in enumerate(_data):
                 try:
                     data_item = FineTuneCheckpoint.from_dict(data_item_data)
@@ -92,14 +95,14 @@ class FinetuneListCheckpoints(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneListCheckpoints.data") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.data = data
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -117,12 +120,12 @@ class FinetuneListCheckpoints(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(FinetuneListCheckpoints if cls is None else cls)
+        _instance = new_instance(FinetuneListCheckpoints if cls is None else cls)
         _data = d.get("data")
         if isinstance(_data, list):
             _data_list = []
@@ -160,25 +163,7 @@ class FinetuneListCheckpoints(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)
 
     # Added by this project's templates: a list response is iterable over `data` and has
     # its length, so `for x in client.things.list()` and `.list().data` both work.

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,6 +21,7 @@ from ..models.finetune_response_train_on_inputs_type_1 import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -29,6 +31,7 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
 )
@@ -623,12 +626,12 @@ class FinetuneResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "FinetuneResponse.id")
 
         try:
@@ -638,36 +641,36 @@ class FinetuneResponse(ResponseBody):
             raise field_error(exc, "FinetuneResponse.status") from None
 
         training_file = d.pop("training_file", UNSET)
-        if training_file is not UNSET and type(training_file) is not str:
+        if training_file is not UNSET and training_file.__class__ is not str:
             check_value(training_file, str, "FinetuneResponse.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
-        if validation_file is not UNSET and type(validation_file) is not str:
+        if validation_file is not UNSET and validation_file.__class__ is not str:
             check_value(validation_file, str, "FinetuneResponse.validation_file")
 
         model = d.pop("model", UNSET)
-        if model is not UNSET and type(model) is not str:
+        if model is not UNSET and model.__class__ is not str:
             check_value(model, str, "FinetuneResponse.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
-        if model_output_name is not UNSET and type(model_output_name) is not str:
+        if model_output_name is not UNSET and model_output_name.__class__ is not str:
             check_value(model_output_name, str, "FinetuneResponse.model_output_name")
 
         model_output_path = d.pop("model_output_path", UNSET)
-        if model_output_path is not UNSET and type(model_output_path) is not str:
+        if model_output_path is not UNSET and model_output_path.__class__ is not str:
             check_value(model_output_path, str, "FinetuneResponse.model_output_path")
 
         trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
         if (
             trainingfile_numlines is not UNSET
-            and type(trainingfile_numlines) is not int
+            and trainingfile_numlines.__class__ is not int
         ):
             check_value(
                 trainingfile_numlines, int, "FinetuneResponse.trainingfile_numlines"
             )
 
         trainingfile_size = d.pop("trainingfile_size", UNSET)
-        if trainingfile_size is not UNSET and type(trainingfile_size) is not int:
+        if trainingfile_size is not UNSET and trainingfile_size.__class__ is not int:
             check_value(trainingfile_size, int, "FinetuneResponse.trainingfile_size")
 
         try:
@@ -704,15 +707,15 @@ class FinetuneResponse(ResponseBody):
             raise field_error(exc, "FinetuneResponse.started_at") from None
 
         n_epochs = d.pop("n_epochs", UNSET)
-        if n_epochs is not UNSET and type(n_epochs) is not int:
+        if n_epochs is not UNSET and n_epochs.__class__ is not int:
             check_value(n_epochs, int, "FinetuneResponse.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        if n_checkpoints is not UNSET and type(n_checkpoints) is not int:
+        if n_checkpoints is not UNSET and n_checkpoints.__class__ is not int:
             check_value(n_checkpoints, int, "FinetuneResponse.n_checkpoints")
 
         n_evals = d.pop("n_evals", UNSET)
-        if n_evals is not UNSET and type(n_evals) is not int:
+        if n_evals is not UNSET and n_evals.__class__ is not int:
             check_value(n_evals, int, "FinetuneResponse.n_evals")
 
         try:
@@ -723,7 +726,7 @@ class FinetuneResponse(ResponseBody):
             else:
 
                 def _parse_batch_size(
-                    data: object,
+                    data: builtins.object,
                 ) -> FinetuneResponseBatchSizeType1 | int | None:
                     if isinstance(data, str):
                         batch_size_type_1 = check_finetune_response_batch_size_type_1(
@@ -734,7 +737,7 @@ class FinetuneResponse(ResponseBody):
                     if isinstance(data, (int,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected an integer or a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected an integer or a string, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 batch_size = _parse_batch_size(_batch_size_data)
@@ -743,7 +746,7 @@ class FinetuneResponse(ResponseBody):
             raise field_error(exc, "FinetuneResponse.batch_size") from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        if learning_rate is not UNSET and type(learning_rate) not in (float, int):
+        if learning_rate is not UNSET and learning_rate.__class__ not in (float, int):
             check_value(learning_rate, float, "FinetuneResponse.learning_rate")
 
         try:
@@ -758,19 +761,19 @@ class FinetuneResponse(ResponseBody):
             raise field_error(exc, "FinetuneResponse.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
+        if warmup_ratio is not UNSET and warmup_ratio.__class__ not in (float, int):
             check_value(warmup_ratio, float, "FinetuneResponse.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        if max_grad_norm is not UNSET and type(max_grad_norm) not in (float, int):
+        if max_grad_norm is not UNSET and max_grad_norm.__class__ not in (float, int):
             check_value(max_grad_norm, float, "FinetuneResponse.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        if weight_decay is not UNSET and type(weight_decay) not in (float, int):
+        if weight_decay is not UNSET and weight_decay.__class__ not in (float, int):
             check_value(weight_decay, float, "FinetuneResponse.weight_decay")
 
         eval_steps = d.pop("eval_steps", UNSET)
-        if eval_steps is not UNSET and type(eval_steps) is not int:
+        if eval_steps is not UNSET and eval_steps.__class__ is not int:
             check_value(eval_steps, int, "FinetuneResponse.eval_steps")
 
         try:
@@ -781,7 +784,7 @@ class FinetuneResponse(ResponseBody):
             else:
 
                 def _parse_train_on_inputs(
-                    data: object,
+                    data: builtins.object,
                 ) -> bool | FinetuneResponseTrainOnInputsType1 | None:
                     if isinstance(data, str):
                         train_on_inputs_type_1 = (
@@ -792,7 +795,7 @@ class FinetuneResponse(ResponseBody):
                     if isinstance(data, (bool,)):
                         return data
                     raise TypeError(
-                        f"expected a boolean or a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected a boolean or a string, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
@@ -808,11 +811,11 @@ class FinetuneResponse(ResponseBody):
             else:
 
                 def _parse_training_method(
-                    data: object,
+                    data: builtins.object,
                 ) -> TrainingMethodDPO | TrainingMethodSFT | None:
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     tag = data.get("method")
                     if tag == "sft":
@@ -842,11 +845,11 @@ class FinetuneResponse(ResponseBody):
             else:
 
                 def _parse_training_type(
-                    data: object,
+                    data: builtins.object,
                 ) -> FullTrainingType | LoRATrainingType | None:
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     tag = data.get("type")
                     if tag == "Full":
@@ -880,7 +883,7 @@ class FinetuneResponse(ResponseBody):
             raise field_error(exc, "FinetuneResponse.multimodal_params") from None
 
         job_id = d.pop("job_id", UNSET)
-        if job_id is not UNSET and type(job_id) is not str:
+        if job_id is not UNSET and job_id.__class__ is not str:
             check_value(job_id, str, "FinetuneResponse.job_id")
 
         try:
@@ -888,7 +891,9 @@ class FinetuneResponse(ResponseBody):
             events: list[FineTuneEvent] | None = UNSET
             if _events is not UNSET:
                 if not isinstance(_events, list):
-                    raise TypeError(f"expected a list, got {type(_events).__name__}")
+                    raise TypeError(
+                        f"expected a list, got {_events.__class__.__name__}"
+                    )
                 events = []
                 for _i, events_item_data in enumerate(_events):
                     try:
@@ -902,43 +907,43 @@ class FinetuneResponse(ResponseBody):
             raise field_error(exc, "FinetuneResponse.events") from None
 
         token_count = d.pop("token_count", UNSET)
-        if token_count is not UNSET and type(token_count) is not int:
+        if token_count is not UNSET and token_count.__class__ is not int:
             check_value(token_count, int, "FinetuneResponse.token_count")
 
         param_count = d.pop("param_count", UNSET)
-        if param_count is not UNSET and type(param_count) is not int:
+        if param_count is not UNSET and param_count.__class__ is not int:
             check_value(param_count, int, "FinetuneResponse.param_count")
 
         total_price = d.pop("total_price", UNSET)
-        if total_price is not UNSET and type(total_price) is not int:
+        if total_price is not UNSET and total_price.__class__ is not int:
             check_value(total_price, int, "FinetuneResponse.total_price")
 
         epochs_completed = d.pop("epochs_completed", UNSET)
-        if epochs_completed is not UNSET and type(epochs_completed) is not int:
+        if epochs_completed is not UNSET and epochs_completed.__class__ is not int:
             check_value(epochs_completed, int, "FinetuneResponse.epochs_completed")
 
         queue_depth = d.pop("queue_depth", UNSET)
-        if queue_depth is not UNSET and type(queue_depth) is not int:
+        if queue_depth is not UNSET and queue_depth.__class__ is not int:
             check_value(queue_depth, int, "FinetuneResponse.queue_depth")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        if wandb_project_name is not UNSET and type(wandb_project_name) is not str:
+        if wandb_project_name is not UNSET and wandb_project_name.__class__ is not str:
             check_value(wandb_project_name, str, "FinetuneResponse.wandb_project_name")
 
         wandb_url = d.pop("wandb_url", UNSET)
-        if wandb_url is not UNSET and type(wandb_url) is not str:
+        if wandb_url is not UNSET and wandb_url.__class__ is not str:
             check_value(wandb_url, str, "FinetuneResponse.wandb_url")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        if from_checkpoint is not UNSET and type(from_checkpoint) is not str:
+        if from_checkpoint is not UNSET and from_checkpoint.__class__ is not str:
             check_value(from_checkpoint, str, "FinetuneResponse.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        if from_hf_model is not UNSET and type(from_hf_model) is not str:
+        if from_hf_model is not UNSET and from_hf_model.__class__ is not str:
             check_value(from_hf_model, str, "FinetuneResponse.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        if hf_model_revision is not UNSET and type(hf_model_revision) is not str:
+        if hf_model_revision is not UNSET and hf_model_revision.__class__ is not str:
             check_value(hf_model_revision, str, "FinetuneResponse.hf_model_revision")
 
         try:
@@ -952,7 +957,7 @@ class FinetuneResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.progress") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
         _instance.status = status
         if training_file is not UNSET:
@@ -1034,7 +1039,7 @@ class FinetuneResponse(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -1052,12 +1057,12 @@ class FinetuneResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(FinetuneResponse if cls is None else cls)
+        _instance = new_instance(FinetuneResponse if cls is None else cls)
         _instance.id = d.get("id")
 
         _instance.status = d.get("status")
@@ -1230,9 +1235,7 @@ class FinetuneResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -1319,17 +1322,11 @@ class FinetuneResponse(ResponseBody):
         set_model_state(self, state)
 
     @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
+    def x_model_output_name(self) -> str | None:
+        """``model_output_name``, by the name the official SDK gives it."""
+        return self.model_output_name
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    @property
+    def x_model_output_path(self) -> str | None:
+        """``model_output_path``, by the name the official SDK gives it."""
+        return self.model_output_path

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -12,6 +13,7 @@ from attrs import field as _attrs_field
 from ..models.finetune_job_status import FinetuneJobStatus, check_finetune_job_status
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -21,6 +23,7 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
 )
@@ -542,12 +545,12 @@ class FinetuneResponseTruncated(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "FinetuneResponseTruncated.id")
 
         try:
@@ -580,19 +583,19 @@ class FinetuneResponseTruncated(ResponseBody):
             raise field_error(exc, "FinetuneResponseTruncated.started_at") from None
 
         user_id = d.pop("user_id", UNSET)
-        if user_id is not UNSET and type(user_id) is not str:
+        if user_id is not UNSET and user_id.__class__ is not str:
             check_value(user_id, str, "FinetuneResponseTruncated.user_id")
 
         owner_address = d.pop("owner_address", UNSET)
-        if owner_address is not UNSET and type(owner_address) is not str:
+        if owner_address is not UNSET and owner_address.__class__ is not str:
             check_value(owner_address, str, "FinetuneResponseTruncated.owner_address")
 
         total_price = d.pop("total_price", UNSET)
-        if total_price is not UNSET and type(total_price) is not int:
+        if total_price is not UNSET and total_price.__class__ is not int:
             check_value(total_price, int, "FinetuneResponseTruncated.total_price")
 
         token_count = d.pop("token_count", UNSET)
-        if token_count is not UNSET and type(token_count) is not int:
+        if token_count is not UNSET and token_count.__class__ is not int:
             check_value(token_count, int, "FinetuneResponseTruncated.token_count")
 
         try:
@@ -600,7 +603,9 @@ class FinetuneResponseTruncated(ResponseBody):
             events: list[FineTuneEvent] | None = UNSET
             if _events is not UNSET:
                 if not isinstance(_events, list):
-                    raise TypeError(f"expected a list, got {type(_events).__name__}")
+                    raise TypeError(
+                        f"expected a list, got {_events.__class__.__name__}"
+                    )
                 events = []
                 for _i, events_item_data in enumerate(_events):
                     try:
@@ -614,47 +619,47 @@ class FinetuneResponseTruncated(ResponseBody):
             raise field_error(exc, "FinetuneResponseTruncated.events") from None
 
         training_file = d.pop("training_file", UNSET)
-        if training_file is not UNSET and type(training_file) is not str:
+        if training_file is not UNSET and training_file.__class__ is not str:
             check_value(training_file, str, "FinetuneResponseTruncated.training_file")
 
         validation_file = d.pop("validation_file", UNSET)
-        if validation_file is not UNSET and type(validation_file) is not str:
+        if validation_file is not UNSET and validation_file.__class__ is not str:
             check_value(
                 validation_file, str, "FinetuneResponseTruncated.validation_file"
             )
 
         packing = d.pop("packing", UNSET)
-        if packing is not UNSET and type(packing) is not bool:
+        if packing is not UNSET and packing.__class__ is not bool:
             check_value(packing, bool, "FinetuneResponseTruncated.packing")
 
         model = d.pop("model", UNSET)
-        if model is not UNSET and type(model) is not str:
+        if model is not UNSET and model.__class__ is not str:
             check_value(model, str, "FinetuneResponseTruncated.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
-        if model_output_name is not UNSET and type(model_output_name) is not str:
+        if model_output_name is not UNSET and model_output_name.__class__ is not str:
             check_value(
                 model_output_name, str, "FinetuneResponseTruncated.model_output_name"
             )
 
         suffix = d.pop("suffix", UNSET)
-        if suffix is not UNSET and type(suffix) is not str:
+        if suffix is not UNSET and suffix.__class__ is not str:
             check_value(suffix, str, "FinetuneResponseTruncated.suffix")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        if n_epochs is not UNSET and type(n_epochs) is not int:
+        if n_epochs is not UNSET and n_epochs.__class__ is not int:
             check_value(n_epochs, int, "FinetuneResponseTruncated.n_epochs")
 
         n_evals = d.pop("n_evals", UNSET)
-        if n_evals is not UNSET and type(n_evals) is not int:
+        if n_evals is not UNSET and n_evals.__class__ is not int:
             check_value(n_evals, int, "FinetuneResponseTruncated.n_evals")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        if n_checkpoints is not UNSET and type(n_checkpoints) is not int:
+        if n_checkpoints is not UNSET and n_checkpoints.__class__ is not int:
             check_value(n_checkpoints, int, "FinetuneResponseTruncated.n_checkpoints")
 
         batch_size = d.pop("batch_size", UNSET)
-        if batch_size is not UNSET and type(batch_size) is not int:
+        if batch_size is not UNSET and batch_size.__class__ is not int:
             check_value(batch_size, int, "FinetuneResponseTruncated.batch_size")
 
         try:
@@ -665,11 +670,11 @@ class FinetuneResponseTruncated(ResponseBody):
             else:
 
                 def _parse_training_type(
-                    data: object,
+                    data: builtins.object,
                 ) -> FullTrainingType | LoRATrainingType | None:
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     tag = data.get("type")
                     if tag == "Full":
@@ -699,11 +704,11 @@ class FinetuneResponseTruncated(ResponseBody):
             else:
 
                 def _parse_training_method(
-                    data: object,
+                    data: builtins.object,
                 ) -> TrainingMethodDPO | TrainingMethodSFT | None:
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     tag = data.get("method")
                     if tag == "sft":
@@ -728,7 +733,7 @@ class FinetuneResponseTruncated(ResponseBody):
             ) from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        if learning_rate is not UNSET and type(learning_rate) not in (float, int):
+        if learning_rate is not UNSET and learning_rate.__class__ not in (float, int):
             check_value(learning_rate, float, "FinetuneResponseTruncated.learning_rate")
 
         try:
@@ -743,56 +748,56 @@ class FinetuneResponseTruncated(ResponseBody):
             raise field_error(exc, "FinetuneResponseTruncated.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
+        if warmup_ratio is not UNSET and warmup_ratio.__class__ not in (float, int):
             check_value(warmup_ratio, float, "FinetuneResponseTruncated.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        if max_grad_norm is not UNSET and type(max_grad_norm) not in (float, int):
+        if max_grad_norm is not UNSET and max_grad_norm.__class__ not in (float, int):
             check_value(max_grad_norm, float, "FinetuneResponseTruncated.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        if weight_decay is not UNSET and type(weight_decay) not in (float, int):
+        if weight_decay is not UNSET and weight_decay.__class__ not in (float, int):
             check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
 
         try:
             random_seed: int | None = d.pop("random_seed", UNSET)
             if (
                 random_seed is not UNSET
-                and type(random_seed) is not int
+                and random_seed.__class__ is not int
                 and random_seed is not None
                 and not (
                     isinstance(random_seed, int) and not isinstance(random_seed, bool)
                 )
             ):
                 raise TypeError(
-                    f"expected an integer or null, got {type(random_seed).__name__} {random_seed!r:.60}"
+                    f"expected an integer or null, got {random_seed.__class__.__name__} {random_seed!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.random_seed") from None
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        if wandb_project_name is not UNSET and type(wandb_project_name) is not str:
+        if wandb_project_name is not UNSET and wandb_project_name.__class__ is not str:
             check_value(
                 wandb_project_name, str, "FinetuneResponseTruncated.wandb_project_name"
             )
 
         wandb_name = d.pop("wandb_name", UNSET)
-        if wandb_name is not UNSET and type(wandb_name) is not str:
+        if wandb_name is not UNSET and wandb_name.__class__ is not str:
             check_value(wandb_name, str, "FinetuneResponseTruncated.wandb_name")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        if from_checkpoint is not UNSET and type(from_checkpoint) is not str:
+        if from_checkpoint is not UNSET and from_checkpoint.__class__ is not str:
             check_value(
                 from_checkpoint, str, "FinetuneResponseTruncated.from_checkpoint"
             )
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        if from_hf_model is not UNSET and type(from_hf_model) is not str:
+        if from_hf_model is not UNSET and from_hf_model.__class__ is not str:
             check_value(from_hf_model, str, "FinetuneResponseTruncated.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        if hf_model_revision is not UNSET and type(hf_model_revision) is not str:
+        if hf_model_revision is not UNSET and hf_model_revision.__class__ is not str:
             check_value(
                 hf_model_revision, str, "FinetuneResponseTruncated.hf_model_revision"
             )
@@ -808,7 +813,7 @@ class FinetuneResponseTruncated(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.progress") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
         _instance.status = status
         _instance.created_at = created_at
@@ -878,7 +883,7 @@ class FinetuneResponseTruncated(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -896,12 +901,12 @@ class FinetuneResponseTruncated(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(FinetuneResponseTruncated if cls is None else cls)
+        _instance = new_instance(FinetuneResponseTruncated if cls is None else cls)
         _instance.id = d.get("id")
 
         _instance.status = d.get("status")
@@ -1052,9 +1057,7 @@ class FinetuneResponseTruncated(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -1127,17 +1130,6 @@ class FinetuneResponseTruncated(ResponseBody):
         set_model_state(self, state)
 
     @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    def x_model_output_name(self) -> str | None:
+        """``model_output_name``, by the name the official SDK gives it."""
+        return self.model_output_name

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,13 +15,15 @@ from ..models.get_evaluation_job_status_and_results_response_200_status import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
-    closest_model,
+    best_model,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -60,17 +63,9 @@ def _lazy_imports() -> None:
 
 def _lenient_results(data: Any) -> Any:
     if isinstance(data, dict):
-        for branch in (
-            EvaluationClassifyResults,
-            EvaluationScoreResults,
-            EvaluationCompareResults,
-        ):
-            try:
-                return branch.from_dict(data)
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass
-        # Nothing fits exactly: the branch that knows most of the object's fields.
-        return closest_model(
+        # The branch that fits best: of those the object fits exactly, the one that
+        # declares most of its fields (a verbose transcription also fits the plain one).
+        return best_model(
             data,
             (
                 (
@@ -196,7 +191,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -230,7 +225,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
             else:
 
                 def _parse_results(
-                    data: object,
+                    data: builtins.object,
                 ) -> (
                     EvaluationClassifyResults
                     | EvaluationCompareResults
@@ -255,7 +250,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                         pass
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     results_type_2 = EvaluationCompareResults.from_dict(data)
 
@@ -268,7 +263,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                 exc, "GetEvaluationJobStatusAndResultsResponse200.results"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if status is not UNSET:
             _instance.status = status
         if results is not UNSET:
@@ -278,7 +273,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -296,12 +291,12 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
+        _instance = new_instance(
             GetEvaluationJobStatusAndResultsResponse200 if cls is None else cls
         )
         if "status" in d:
@@ -335,9 +330,7 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -352,19 +345,3 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

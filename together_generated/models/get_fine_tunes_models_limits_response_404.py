@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -53,13 +56,13 @@ class GetFineTunesModelsLimitsResponse404(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message", UNSET)
-        if message is not UNSET and type(message) is not str:
+        if message is not UNSET and message.__class__ is not str:
             check_value(message, str, "GetFineTunesModelsLimitsResponse404.message")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if message is not UNSET:
             _instance.message = message
 
@@ -67,7 +70,7 @@ class GetFineTunesModelsLimitsResponse404(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -85,10 +88,10 @@ class GetFineTunesModelsLimitsResponse404(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             GetFineTunesModelsLimitsResponse404 if cls is None else cls
         )
         if "message" in d:
@@ -118,9 +121,7 @@ class GetFineTunesModelsLimitsResponse404(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -133,19 +134,3 @@ class GetFineTunesModelsLimitsResponse404(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

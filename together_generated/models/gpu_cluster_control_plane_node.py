@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="GPUClusterControlPlaneNode")
@@ -84,37 +87,37 @@ class GPUClusterControlPlaneNode(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         node_id = d.pop("node_id")
-        if type(node_id) is not str:
+        if node_id.__class__ is not str:
             check_value(node_id, str, "GPUClusterControlPlaneNode.node_id")
 
         node_name = d.pop("node_name")
-        if type(node_name) is not str:
+        if node_name.__class__ is not str:
             check_value(node_name, str, "GPUClusterControlPlaneNode.node_name")
 
         status = d.pop("status")
-        if type(status) is not str:
+        if status.__class__ is not str:
             check_value(status, str, "GPUClusterControlPlaneNode.status")
 
         host_name = d.pop("host_name")
-        if type(host_name) is not str:
+        if host_name.__class__ is not str:
             check_value(host_name, str, "GPUClusterControlPlaneNode.host_name")
 
         num_cpu_cores = d.pop("num_cpu_cores")
-        if type(num_cpu_cores) is not int:
+        if num_cpu_cores.__class__ is not int:
             check_value(num_cpu_cores, int, "GPUClusterControlPlaneNode.num_cpu_cores")
 
         memory_gib = d.pop("memory_gib")
-        if type(memory_gib) not in (float, int):
+        if memory_gib.__class__ not in (float, int):
             check_value(memory_gib, float, "GPUClusterControlPlaneNode.memory_gib")
 
         network = d.pop("network")
-        if type(network) is not str:
+        if network.__class__ is not str:
             check_value(network, str, "GPUClusterControlPlaneNode.network")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.node_id = node_id
         _instance.node_name = node_name
         _instance.status = status
@@ -127,7 +130,7 @@ class GPUClusterControlPlaneNode(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -145,10 +148,10 @@ class GPUClusterControlPlaneNode(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(GPUClusterControlPlaneNode if cls is None else cls)
+        _instance = new_instance(GPUClusterControlPlaneNode if cls is None else cls)
         _instance.node_id = d.get("node_id")
 
         _instance.node_name = d.get("node_name")
@@ -185,22 +188,4 @@ class GPUClusterControlPlaneNode(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

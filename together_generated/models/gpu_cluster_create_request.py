@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,6 +24,7 @@ from ..models.gpu_cluster_create_request_gpu_type import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -31,6 +33,7 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
 )
@@ -297,12 +300,12 @@ class GPUClusterCreateRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         region = d.pop("region")
-        if type(region) is not str:
+        if region.__class__ is not str:
             check_value(region, str, "GPUClusterCreateRequest.region")
 
         try:
@@ -312,11 +315,11 @@ class GPUClusterCreateRequest(ResponseBody):
             raise field_error(exc, "GPUClusterCreateRequest.gpu_type") from None
 
         num_gpus = d.pop("num_gpus")
-        if type(num_gpus) is not int:
+        if num_gpus.__class__ is not int:
             check_value(num_gpus, int, "GPUClusterCreateRequest.num_gpus")
 
         cluster_name = d.pop("cluster_name")
-        if type(cluster_name) is not str:
+        if cluster_name.__class__ is not str:
             check_value(cluster_name, str, "GPUClusterCreateRequest.cluster_name")
 
         try:
@@ -328,11 +331,11 @@ class GPUClusterCreateRequest(ResponseBody):
             raise field_error(exc, "GPUClusterCreateRequest.billing_type") from None
 
         cuda_version = d.pop("cuda_version")
-        if type(cuda_version) is not str:
+        if cuda_version.__class__ is not str:
             check_value(cuda_version, str, "GPUClusterCreateRequest.cuda_version")
 
         nvidia_driver_version = d.pop("nvidia_driver_version")
-        if type(nvidia_driver_version) is not str:
+        if nvidia_driver_version.__class__ is not str:
             check_value(
                 nvidia_driver_version,
                 str,
@@ -353,7 +356,7 @@ class GPUClusterCreateRequest(ResponseBody):
             raise field_error(exc, "GPUClusterCreateRequest.cluster_type") from None
 
         duration_days = d.pop("duration_days", UNSET)
-        if duration_days is not UNSET and type(duration_days) is not int:
+        if duration_days is not UNSET and duration_days.__class__ is not int:
             check_value(duration_days, int, "GPUClusterCreateRequest.duration_days")
 
         try:
@@ -370,13 +373,13 @@ class GPUClusterCreateRequest(ResponseBody):
             raise field_error(exc, "GPUClusterCreateRequest.shared_volume") from None
 
         volume_id = d.pop("volume_id", UNSET)
-        if volume_id is not UNSET and type(volume_id) is not str:
+        if volume_id is not UNSET and volume_id.__class__ is not str:
             check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
 
         gpu_node_failover_enabled = d.pop("gpu_node_failover_enabled", UNSET)
         if (
             gpu_node_failover_enabled is not UNSET
-            and type(gpu_node_failover_enabled) is not bool
+            and gpu_node_failover_enabled.__class__ is not bool
         ):
             check_value(
                 gpu_node_failover_enabled,
@@ -385,23 +388,26 @@ class GPUClusterCreateRequest(ResponseBody):
             )
 
         auto_scaled = d.pop("auto_scaled", UNSET)
-        if auto_scaled is not UNSET and type(auto_scaled) is not bool:
+        if auto_scaled is not UNSET and auto_scaled.__class__ is not bool:
             check_value(auto_scaled, bool, "GPUClusterCreateRequest.auto_scaled")
 
         auto_scale_max_gpus = d.pop("auto_scale_max_gpus", UNSET)
-        if auto_scale_max_gpus is not UNSET and type(auto_scale_max_gpus) is not int:
+        if (
+            auto_scale_max_gpus is not UNSET
+            and auto_scale_max_gpus.__class__ is not int
+        ):
             check_value(
                 auto_scale_max_gpus, int, "GPUClusterCreateRequest.auto_scale_max_gpus"
             )
 
         slurm_shm_size_gib = d.pop("slurm_shm_size_gib", UNSET)
-        if slurm_shm_size_gib is not UNSET and type(slurm_shm_size_gib) is not int:
+        if slurm_shm_size_gib is not UNSET and slurm_shm_size_gib.__class__ is not int:
             check_value(
                 slurm_shm_size_gib, int, "GPUClusterCreateRequest.slurm_shm_size_gib"
             )
 
         capacity_pool_id = d.pop("capacity_pool_id", UNSET)
-        if capacity_pool_id is not UNSET and type(capacity_pool_id) is not str:
+        if capacity_pool_id is not UNSET and capacity_pool_id.__class__ is not str:
             check_value(
                 capacity_pool_id, str, "GPUClusterCreateRequest.capacity_pool_id"
             )
@@ -433,16 +439,16 @@ class GPUClusterCreateRequest(ResponseBody):
             ) from None
 
         install_traefik = d.pop("install_traefik", UNSET)
-        if install_traefik is not UNSET and type(install_traefik) is not bool:
+        if install_traefik is not UNSET and install_traefik.__class__ is not bool:
             check_value(
                 install_traefik, bool, "GPUClusterCreateRequest.install_traefik"
             )
 
         slurm_image = d.pop("slurm_image", UNSET)
-        if slurm_image is not UNSET and type(slurm_image) is not str:
+        if slurm_image is not UNSET and slurm_image.__class__ is not str:
             check_value(slurm_image, str, "GPUClusterCreateRequest.slurm_image")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.region = region
         _instance.gpu_type = gpu_type
         _instance.num_gpus = num_gpus
@@ -481,7 +487,7 @@ class GPUClusterCreateRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -499,12 +505,12 @@ class GPUClusterCreateRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(GPUClusterCreateRequest if cls is None else cls)
+        _instance = new_instance(GPUClusterCreateRequest if cls is None else cls)
         _instance.region = d.get("region")
 
         _instance.gpu_type = d.get("gpu_type")
@@ -589,9 +595,7 @@ class GPUClusterCreateRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -628,19 +632,3 @@ class GPUClusterCreateRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -114,49 +117,49 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         node_id = d.pop("node_id")
-        if type(node_id) is not str:
+        if node_id.__class__ is not str:
             check_value(node_id, str, "GPUClusterGPUWorkerNode.node_id")
 
         node_name = d.pop("node_name")
-        if type(node_name) is not str:
+        if node_name.__class__ is not str:
             check_value(node_name, str, "GPUClusterGPUWorkerNode.node_name")
 
         status = d.pop("status")
-        if type(status) is not str:
+        if status.__class__ is not str:
             check_value(status, str, "GPUClusterGPUWorkerNode.status")
 
         host_name = d.pop("host_name")
-        if type(host_name) is not str:
+        if host_name.__class__ is not str:
             check_value(host_name, str, "GPUClusterGPUWorkerNode.host_name")
 
         num_cpu_cores = d.pop("num_cpu_cores")
-        if type(num_cpu_cores) is not int:
+        if num_cpu_cores.__class__ is not int:
             check_value(num_cpu_cores, int, "GPUClusterGPUWorkerNode.num_cpu_cores")
 
         num_gpus = d.pop("num_gpus")
-        if type(num_gpus) is not int:
+        if num_gpus.__class__ is not int:
             check_value(num_gpus, int, "GPUClusterGPUWorkerNode.num_gpus")
 
         memory_gib = d.pop("memory_gib")
-        if type(memory_gib) not in (float, int):
+        if memory_gib.__class__ not in (float, int):
             check_value(memory_gib, float, "GPUClusterGPUWorkerNode.memory_gib")
 
         try:
             networks = cast(list[str], d.pop("networks"))
             if not isinstance(networks, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(networks).__name__}")
+                raise TypeError(f"expected a list, got {networks.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterGPUWorkerNode.networks") from None
 
         instance_id = d.pop("instance_id", UNSET)
-        if instance_id is not UNSET and type(instance_id) is not str:
+        if instance_id is not UNSET and instance_id.__class__ is not str:
             check_value(instance_id, str, "GPUClusterGPUWorkerNode.instance_id")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.node_id = node_id
         _instance.node_name = node_name
         _instance.status = status
@@ -172,7 +175,7 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -190,10 +193,10 @@ class GPUClusterGPUWorkerNode(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(GPUClusterGPUWorkerNode if cls is None else cls)
+        _instance = new_instance(GPUClusterGPUWorkerNode if cls is None else cls)
         _instance.node_id = d.get("node_id")
 
         _instance.node_name = d.get("node_name")
@@ -237,9 +240,7 @@ class GPUClusterGPUWorkerNode(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -252,19 +253,3 @@ class GPUClusterGPUWorkerNode(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,6 +24,7 @@ from ..models.gpu_cluster_info_status import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -31,6 +33,7 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
 )
@@ -287,12 +290,12 @@ class GPUClusterInfo(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         cluster_id = d.pop("cluster_id")
-        if type(cluster_id) is not str:
+        if cluster_id.__class__ is not str:
             check_value(cluster_id, str, "GPUClusterInfo.cluster_id")
 
         try:
@@ -302,7 +305,7 @@ class GPUClusterInfo(ResponseBody):
             raise field_error(exc, "GPUClusterInfo.cluster_type") from None
 
         region = d.pop("region")
-        if type(region) is not str:
+        if region.__class__ is not str:
             check_value(region, str, "GPUClusterInfo.region")
 
         try:
@@ -312,14 +315,14 @@ class GPUClusterInfo(ResponseBody):
             raise field_error(exc, "GPUClusterInfo.gpu_type") from None
 
         cluster_name = d.pop("cluster_name")
-        if type(cluster_name) is not str:
+        if cluster_name.__class__ is not str:
             check_value(cluster_name, str, "GPUClusterInfo.cluster_name")
 
         try:
             volumes = []
             _volumes = d.pop("volumes")
             if not isinstance(_volumes, list):
-                raise TypeError(f"expected a list, got {type(_volumes).__name__}")
+                raise TypeError(f"expected a list, got {_volumes.__class__.__name__}")
             for _i, volumes_item_data in enumerate(_volumes):
                 try:
                     volumes_item = GPUClusterVolume.from_dict(volumes_item_data)
@@ -342,7 +345,7 @@ class GPUClusterInfo(ResponseBody):
             _control_plane_nodes = d.pop("control_plane_nodes")
             if not isinstance(_control_plane_nodes, list):
                 raise TypeError(
-                    f"expected a list, got {type(_control_plane_nodes).__name__}"
+                    f"expected a list, got {_control_plane_nodes.__class__.__name__}"
                 )
             for _i, control_plane_nodes_item_data in enumerate(_control_plane_nodes):
                 try:
@@ -362,7 +365,7 @@ class GPUClusterInfo(ResponseBody):
             _gpu_worker_nodes = d.pop("gpu_worker_nodes")
             if not isinstance(_gpu_worker_nodes, list):
                 raise TypeError(
-                    f"expected a list, got {type(_gpu_worker_nodes).__name__}"
+                    f"expected a list, got {_gpu_worker_nodes.__class__.__name__}"
                 )
             for _i, gpu_worker_nodes_item_data in enumerate(_gpu_worker_nodes):
                 try:
@@ -378,33 +381,33 @@ class GPUClusterInfo(ResponseBody):
             raise field_error(exc, "GPUClusterInfo.gpu_worker_nodes") from None
 
         kube_config = d.pop("kube_config")
-        if type(kube_config) is not str:
+        if kube_config.__class__ is not str:
             check_value(kube_config, str, "GPUClusterInfo.kube_config")
 
         num_gpus = d.pop("num_gpus")
-        if type(num_gpus) is not int:
+        if num_gpus.__class__ is not int:
             check_value(num_gpus, int, "GPUClusterInfo.num_gpus")
 
         cuda_version = d.pop("cuda_version")
-        if type(cuda_version) is not str:
+        if cuda_version.__class__ is not str:
             check_value(cuda_version, str, "GPUClusterInfo.cuda_version")
 
         nvidia_driver_version = d.pop("nvidia_driver_version")
-        if type(nvidia_driver_version) is not str:
+        if nvidia_driver_version.__class__ is not str:
             check_value(
                 nvidia_driver_version, str, "GPUClusterInfo.nvidia_driver_version"
             )
 
         duration_hours = d.pop("duration_hours", UNSET)
-        if duration_hours is not UNSET and type(duration_hours) is not int:
+        if duration_hours is not UNSET and duration_hours.__class__ is not int:
             check_value(duration_hours, int, "GPUClusterInfo.duration_hours")
 
         slurm_shm_size_gib = d.pop("slurm_shm_size_gib", UNSET)
-        if slurm_shm_size_gib is not UNSET and type(slurm_shm_size_gib) is not int:
+        if slurm_shm_size_gib is not UNSET and slurm_shm_size_gib.__class__ is not int:
             check_value(slurm_shm_size_gib, int, "GPUClusterInfo.slurm_shm_size_gib")
 
         capacity_pool_id = d.pop("capacity_pool_id", UNSET)
-        if capacity_pool_id is not UNSET and type(capacity_pool_id) is not str:
+        if capacity_pool_id is not UNSET and capacity_pool_id.__class__ is not str:
             check_value(capacity_pool_id, str, "GPUClusterInfo.capacity_pool_id")
 
         try:
@@ -430,7 +433,7 @@ class GPUClusterInfo(ResponseBody):
             raise field_error(exc, "GPUClusterInfo.reservation_end_time") from None
 
         install_traefik = d.pop("install_traefik", UNSET)
-        if install_traefik is not UNSET and type(install_traefik) is not bool:
+        if install_traefik is not UNSET and install_traefik.__class__ is not bool:
             check_value(install_traefik, bool, "GPUClusterInfo.install_traefik")
 
         try:
@@ -444,7 +447,7 @@ class GPUClusterInfo(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterInfo.created_at") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.cluster_id = cluster_id
         _instance.cluster_type = cluster_type
         _instance.region = region
@@ -477,7 +480,7 @@ class GPUClusterInfo(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -495,12 +498,12 @@ class GPUClusterInfo(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(GPUClusterInfo if cls is None else cls)
+        _instance = new_instance(GPUClusterInfo if cls is None else cls)
         _instance.cluster_id = d.get("cluster_id")
 
         _instance.cluster_type = d.get("cluster_type")
@@ -614,9 +617,7 @@ class GPUClusterInfo(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -641,19 +642,3 @@ class GPUClusterInfo(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

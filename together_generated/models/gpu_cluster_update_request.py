@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,6 +16,7 @@ from ..models.gpu_cluster_update_request_cluster_type import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -23,6 +25,7 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
 )
@@ -101,7 +104,7 @@ class GPUClusterUpdateRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             _cluster_type = d.pop("cluster_type", UNSET)
@@ -117,7 +120,7 @@ class GPUClusterUpdateRequest(ResponseBody):
             raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
 
         num_gpus = d.pop("num_gpus", UNSET)
-        if num_gpus is not UNSET and type(num_gpus) is not int:
+        if num_gpus is not UNSET and num_gpus.__class__ is not int:
             check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
         try:
@@ -133,7 +136,7 @@ class GPUClusterUpdateRequest(ResponseBody):
                 exc, "GPUClusterUpdateRequest.reservation_end_time"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if cluster_type is not UNSET:
             _instance.cluster_type = cluster_type
         if num_gpus is not UNSET:
@@ -145,7 +148,7 @@ class GPUClusterUpdateRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -163,10 +166,10 @@ class GPUClusterUpdateRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(GPUClusterUpdateRequest if cls is None else cls)
+        _instance = new_instance(GPUClusterUpdateRequest if cls is None else cls)
         if "cluster_type" in d:
             _instance.cluster_type = d["cluster_type"]
 
@@ -201,9 +204,7 @@ class GPUClusterUpdateRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -220,19 +221,3 @@ class GPUClusterUpdateRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="GPUClusterVolume")
@@ -66,25 +69,25 @@ class GPUClusterVolume(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         volume_id = d.pop("volume_id")
-        if type(volume_id) is not str:
+        if volume_id.__class__ is not str:
             check_value(volume_id, str, "GPUClusterVolume.volume_id")
 
         volume_name = d.pop("volume_name")
-        if type(volume_name) is not str:
+        if volume_name.__class__ is not str:
             check_value(volume_name, str, "GPUClusterVolume.volume_name")
 
         size_tib = d.pop("size_tib")
-        if type(size_tib) is not int:
+        if size_tib.__class__ is not int:
             check_value(size_tib, int, "GPUClusterVolume.size_tib")
 
         status = d.pop("status")
-        if type(status) is not str:
+        if status.__class__ is not str:
             check_value(status, str, "GPUClusterVolume.status")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.volume_id = volume_id
         _instance.volume_name = volume_name
         _instance.size_tib = size_tib
@@ -94,7 +97,7 @@ class GPUClusterVolume(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -112,10 +115,10 @@ class GPUClusterVolume(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(GPUClusterVolume if cls is None else cls)
+        _instance = new_instance(GPUClusterVolume if cls is None else cls)
         _instance.volume_id = d.get("volume_id")
 
         _instance.volume_name = d.get("volume_name")
@@ -146,22 +149,4 @@ class GPUClusterVolume(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

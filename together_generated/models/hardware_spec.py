@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="HardwareSpec")
@@ -67,25 +70,25 @@ class HardwareSpec(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         gpu_type = d.pop("gpu_type")
-        if type(gpu_type) is not str:
+        if gpu_type.__class__ is not str:
             check_value(gpu_type, str, "HardwareSpec.gpu_type")
 
         gpu_link = d.pop("gpu_link")
-        if type(gpu_link) is not str:
+        if gpu_link.__class__ is not str:
             check_value(gpu_link, str, "HardwareSpec.gpu_link")
 
         gpu_memory = d.pop("gpu_memory")
-        if type(gpu_memory) not in (float, int):
+        if gpu_memory.__class__ not in (float, int):
             check_value(gpu_memory, float, "HardwareSpec.gpu_memory")
 
         gpu_count = d.pop("gpu_count")
-        if type(gpu_count) is not int:
+        if gpu_count.__class__ is not int:
             check_value(gpu_count, int, "HardwareSpec.gpu_count")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.gpu_type = gpu_type
         _instance.gpu_link = gpu_link
         _instance.gpu_memory = gpu_memory
@@ -95,7 +98,7 @@ class HardwareSpec(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -113,10 +116,10 @@ class HardwareSpec(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(HardwareSpec if cls is None else cls)
+        _instance = new_instance(HardwareSpec if cls is None else cls)
         _instance.gpu_type = d.get("gpu_type")
 
         _instance.gpu_link = d.get("gpu_link")
@@ -147,22 +150,4 @@ class HardwareSpec(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

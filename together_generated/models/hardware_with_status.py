@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import (
@@ -16,6 +17,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -24,8 +26,10 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +83,7 @@ class HardwareWithStatus(ResponseBody):
     """Hardware configuration details with optional availability status
 
     Attributes:
-        object_ (Literal['hardware']): The object type, which is always `hardware`.
+        object (Literal['hardware']): The object type, which is always `hardware`.
         id (str): Unique identifier for the hardware configuration
         pricing (EndpointPricing): Pricing details for using an endpoint
         specs (HardwareSpec): Detailed specifications of a hardware configuration
@@ -88,7 +92,7 @@ class HardwareWithStatus(ResponseBody):
             configuration
     """
 
-    object_: Literal["hardware"]
+    object: Literal["hardware"]
     id: str
     pricing: EndpointPricing
     specs: HardwareSpec
@@ -99,7 +103,7 @@ class HardwareWithStatus(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        object_ = self.object_
+        object = self.object
 
         id = self.id
 
@@ -132,7 +136,7 @@ class HardwareWithStatus(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "object": object_,
+                "object": object,
                 "id": id,
                 "pricing": pricing,
                 "specs": specs,
@@ -145,19 +149,19 @@ class HardwareWithStatus(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            object_ = d.pop("object")
-            if object_ != "hardware":
-                raise ValueError(f"object must match const 'hardware', got '{object_}'")
+            object = d.pop("object")
+            if object != "hardware":
+                raise ValueError(f"object must match const 'hardware', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.object") from None
 
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "HardwareWithStatus.id")
 
         try:
@@ -189,8 +193,8 @@ class HardwareWithStatus(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.availability") from None
 
-        _instance = object.__new__(cls)
-        _instance.object_ = object_
+        _instance = new_instance(cls)
+        _instance.object = object
         _instance.id = id
         _instance.pricing = pricing
         _instance.specs = specs
@@ -202,7 +206,7 @@ class HardwareWithStatus(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -220,13 +224,13 @@ class HardwareWithStatus(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(HardwareWithStatus if cls is None else cls)
-        _instance.object_ = d.get("object")
+        _instance = new_instance(HardwareWithStatus if cls is None else cls)
+        _instance.object = d.get("object")
 
         _instance.id = d.get("id")
 
@@ -275,9 +279,7 @@ class HardwareWithStatus(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -291,18 +293,5 @@ class HardwareWithStatus(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(HardwareWithStatus, ("object",))

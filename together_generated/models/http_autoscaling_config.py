@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.http_autoscaling_config_metric import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -91,7 +94,7 @@ class HTTPAutoscalingConfig(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             _metric = d.pop("metric", UNSET)
@@ -105,13 +108,13 @@ class HTTPAutoscalingConfig(ResponseBody):
             raise field_error(exc, "HTTPAutoscalingConfig.metric") from None
 
         target = d.pop("target", UNSET)
-        if target is not UNSET and type(target) not in (float, int):
+        if target is not UNSET and target.__class__ not in (float, int):
             check_value(target, float, "HTTPAutoscalingConfig.target")
 
         time_interval_minutes = d.pop("time_interval_minutes", UNSET)
         if (
             time_interval_minutes is not UNSET
-            and type(time_interval_minutes) is not int
+            and time_interval_minutes.__class__ is not int
         ):
             check_value(
                 time_interval_minutes,
@@ -119,7 +122,7 @@ class HTTPAutoscalingConfig(ResponseBody):
                 "HTTPAutoscalingConfig.time_interval_minutes",
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if metric is not UNSET:
             _instance.metric = metric
         if target is not UNSET:
@@ -131,7 +134,7 @@ class HTTPAutoscalingConfig(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -149,10 +152,10 @@ class HTTPAutoscalingConfig(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(HTTPAutoscalingConfig if cls is None else cls)
+        _instance = new_instance(HTTPAutoscalingConfig if cls is None else cls)
         if "metric" in d:
             _instance.metric = d["metric"]
 
@@ -186,9 +189,7 @@ class HTTPAutoscalingConfig(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -205,19 +206,3 @@ class HTTPAutoscalingConfig(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

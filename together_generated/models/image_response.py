@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Mapping
 from typing import (
     TYPE_CHECKING,
@@ -14,11 +15,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     closest_model,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -100,13 +104,13 @@ class ImageResponse(ResponseBody):
     Attributes:
         id (str):
         model (str):
-        object_ (Literal['list']): The object type, which is always `list`.
+        object (Literal['list']): The object type, which is always `list`.
         data (list[ImageResponseDataB64 | ImageResponseDataUrl]):
     """
 
     id: str
     model: str
-    object_: Literal["list"]
+    object: Literal["list"]
     data: list[ImageResponseDataB64 | ImageResponseDataUrl]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -117,7 +121,7 @@ class ImageResponse(ResponseBody):
 
         model = self.model
 
-        object_ = self.object_
+        object = self.object
 
         try:
             data_item_list: list[dict[str, Any]] = []
@@ -140,7 +144,7 @@ class ImageResponse(ResponseBody):
             {
                 "id": id,
                 "model": model,
-                "object": object_,
+                "object": object,
                 "data": data,
             }
         )
@@ -148,22 +152,22 @@ class ImageResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "ImageResponse.id")
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "ImageResponse.model")
 
         try:
-            object_ = d.pop("object")
-            if object_ != "list":
-                raise ValueError(f"object must match const 'list', got '{object_}'")
+            object = d.pop("object")
+            if object != "list":
+                raise ValueError(f"object must match const 'list', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponse.object") from None
 
@@ -171,16 +175,16 @@ class ImageResponse(ResponseBody):
             data = []
             _data = d.pop("data")
             if not isinstance(_data, list):
-                raise TypeError(f"expected a list, got {type(_data).__name__}")
+                raise TypeError(f"expected a list, got {_data.__class__.__name__}")
             for _i, data_item_data in enumerate(_data):
                 try:
 
                     def _parse_data_item(
-                        data: object,
+                        data: builtins.object,
                     ) -> ImageResponseDataB64 | ImageResponseDataUrl:
                         if not isinstance(data, dict):
                             raise TypeError(
-                                f"expected an object, got {type(data).__name__} {data!r:.60}"
+                                f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                             )
                         tag = data.get("type")
                         if tag == "b64_json":
@@ -206,17 +210,17 @@ class ImageResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponse.data") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
         _instance.model = model
-        _instance.object_ = object_
+        _instance.object = object
         _instance.data = data
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -234,17 +238,17 @@ class ImageResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ImageResponse if cls is None else cls)
+        _instance = new_instance(ImageResponse if cls is None else cls)
         _instance.id = d.get("id")
 
         _instance.model = d.get("model")
 
-        _instance.object_ = d.get("object")
+        _instance.object = d.get("object")
 
         _data = d.get("data")
         if isinstance(_data, list):
@@ -277,25 +281,7 @@ class ImageResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)
 
     # Added by this project's templates: a list response is iterable over `data` and has
     # its length, so `for x in client.things.list()` and `.list().data` both work.
@@ -304,3 +290,6 @@ class ImageResponse(ResponseBody):
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+take_underscore_spellings(ImageResponse, ("object",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,9 +14,12 @@ from ..models.image_response_data_url_type import (
     check_image_response_data_url_type,
 )
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ImageResponseDataUrl")
@@ -37,12 +41,12 @@ class ImageResponseDataUrl(ResponseBody):
     Attributes:
         index (int):
         url (str):
-        type_ (ImageResponseDataUrlType):
+        type (ImageResponseDataUrlType):
     """
 
     index: int
     url: str
-    type_: ImageResponseDataUrlType
+    type: ImageResponseDataUrlType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,7 +54,7 @@ class ImageResponseDataUrl(ResponseBody):
 
         url = self.url
 
-        type_: str = self.type_
+        type: str = self.type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -58,39 +62,39 @@ class ImageResponseDataUrl(ResponseBody):
             {
                 "index": index,
                 "url": url,
-                "type": type_,
+                "type": type,
             }
         )
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int:
+        if index.__class__ is not int:
             check_value(index, int, "ImageResponseDataUrl.index")
 
         url = d.pop("url")
-        if type(url) is not str:
+        if url.__class__ is not str:
             check_value(url, str, "ImageResponseDataUrl.url")
 
         try:
-            type_ = check_image_response_data_url_type(d.pop("type"))
+            type = check_image_response_data_url_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponseDataUrl.type") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.index = index
         _instance.url = url
-        _instance.type_ = type_
+        _instance.type = type
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -108,15 +112,15 @@ class ImageResponseDataUrl(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(ImageResponseDataUrl if cls is None else cls)
+        _instance = new_instance(ImageResponseDataUrl if cls is None else cls)
         _instance.index = d.get("index")
 
         _instance.url = d.get("url")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -140,22 +144,7 @@ class ImageResponseDataUrl(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ImageResponseDataUrl, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,9 +11,12 @@ from attrs import field as _attrs_field
 
 from ..models.input_audio_type import InputAudioType, check_input_audio_type
 from ..types import (
+    Model,
     ResponseBody,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -52,18 +56,18 @@ _FIELDS: frozenset[str] = frozenset(
 class InputAudio(ResponseBody):
     """
     Attributes:
-        type_ (InputAudioType):
+        type (InputAudioType):
         input_audio (ChatCompletionUserMessageContentInputAudio):
     """
 
-    type_: InputAudioType
+    type: InputAudioType
     input_audio: ChatCompletionUserMessageContentInputAudio
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_: str = self.type_
+        type: str = self.type
 
         try:
             input_audio = self.input_audio.to_dict()
@@ -74,7 +78,7 @@ class InputAudio(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "input_audio": input_audio,
             }
         )
@@ -82,12 +86,12 @@ class InputAudio(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            type_ = check_input_audio_type(d.pop("type"))
+            type = check_input_audio_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InputAudio.type") from None
@@ -100,15 +104,15 @@ class InputAudio(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InputAudio.input_audio") from None
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.input_audio = input_audio
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -126,13 +130,13 @@ class InputAudio(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(InputAudio if cls is None else cls)
-        _instance.type_ = d.get("type")
+        _instance = new_instance(InputAudio if cls is None else cls)
+        _instance.type = d.get("type")
 
         _input_audio = d.get("input_audio")
         _instance.input_audio = (
@@ -163,22 +167,7 @@ class InputAudio(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(InputAudio, ("type",))

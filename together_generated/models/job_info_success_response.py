@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,12 +15,15 @@ from ..models.job_info_success_response_status import (
     check_job_info_success_response_status,
 )
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
     json_value,
     lenient_datetime,
+    new_instance,
     parse_datetime,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -70,7 +74,7 @@ _FIELDS: frozenset[str] = frozenset(
 class JobInfoSuccessResponse(ResponseBody):
     """
     Attributes:
-        type_ (str):  Example: model_upload.
+        type (str):  Example: model_upload.
         job_id (str):  Example: job-a15dad11-8d8e-4007-97c5-a211304de284.
         status (JobInfoSuccessResponseStatus):  Example: Complete.
         status_updates (list[JobInfoSuccessResponseStatusUpdatesItem]):
@@ -79,7 +83,7 @@ class JobInfoSuccessResponse(ResponseBody):
         updated_at (datetime.datetime):  Example: 2025-03-11T22:36:12Z.
     """
 
-    type_: str
+    type: str
     job_id: str
     status: JobInfoSuccessResponseStatus
     status_updates: list[JobInfoSuccessResponseStatusUpdatesItem]
@@ -91,7 +95,7 @@ class JobInfoSuccessResponse(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_ = self.type_
+        type = self.type
 
         job_id = self.job_id
 
@@ -126,7 +130,7 @@ class JobInfoSuccessResponse(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "job_id": job_id,
                 "status": status,
                 "status_updates": status_updates,
@@ -139,16 +143,16 @@ class JobInfoSuccessResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
-        type_ = d.pop("type")
-        if type(type_) is not str:
-            check_value(type_, str, "JobInfoSuccessResponse.type")
+        type = d.pop("type")
+        if type.__class__ is not str:
+            check_value(type, str, "JobInfoSuccessResponse.type")
 
         job_id = d.pop("job_id")
-        if type(job_id) is not str:
+        if job_id.__class__ is not str:
             check_value(job_id, str, "JobInfoSuccessResponse.job_id")
 
         try:
@@ -162,7 +166,7 @@ class JobInfoSuccessResponse(ResponseBody):
             _status_updates = d.pop("status_updates")
             if not isinstance(_status_updates, list):
                 raise TypeError(
-                    f"expected a list, got {type(_status_updates).__name__}"
+                    f"expected a list, got {_status_updates.__class__.__name__}"
                 )
             for _i, status_updates_item_data in enumerate(_status_updates):
                 try:
@@ -197,8 +201,8 @@ class JobInfoSuccessResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.updated_at") from None
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.job_id = job_id
         _instance.status = status
         _instance.status_updates = status_updates
@@ -210,7 +214,7 @@ class JobInfoSuccessResponse(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -228,13 +232,13 @@ class JobInfoSuccessResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(JobInfoSuccessResponse if cls is None else cls)
-        _instance.type_ = d.get("type")
+        _instance = new_instance(JobInfoSuccessResponse if cls is None else cls)
+        _instance.type = d.get("type")
 
         _instance.job_id = d.get("job_id")
 
@@ -290,22 +294,7 @@ class JobInfoSuccessResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(JobInfoSuccessResponse, ("type",))

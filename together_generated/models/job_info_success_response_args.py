@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -51,6 +54,9 @@ class JobInfoSuccessResponseArgs(ResponseBody):
         model_source (str | None):  Example: unsloth/Qwen2.5-72B-Instruct.
     """
 
+    # The fields whose attribute is not spelled as their JSON name (result["name"] reads them).
+    _renamed = {"modelName": "model_name", "modelSource": "model_source"}
+
     description: str | None = UNSET
     model_name: str | None = UNSET
     model_source: str | None = UNSET
@@ -79,21 +85,21 @@ class JobInfoSuccessResponseArgs(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         description = d.pop("description", UNSET)
-        if description is not UNSET and type(description) is not str:
+        if description is not UNSET and description.__class__ is not str:
             check_value(description, str, "JobInfoSuccessResponseArgs.description")
 
         model_name = d.pop("modelName", UNSET)
-        if model_name is not UNSET and type(model_name) is not str:
+        if model_name is not UNSET and model_name.__class__ is not str:
             check_value(model_name, str, "JobInfoSuccessResponseArgs.modelName")
 
         model_source = d.pop("modelSource", UNSET)
-        if model_source is not UNSET and type(model_source) is not str:
+        if model_source is not UNSET and model_source.__class__ is not str:
             check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if description is not UNSET:
             _instance.description = description
         if model_name is not UNSET:
@@ -105,7 +111,7 @@ class JobInfoSuccessResponseArgs(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -123,10 +129,10 @@ class JobInfoSuccessResponseArgs(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(JobInfoSuccessResponseArgs if cls is None else cls)
+        _instance = new_instance(JobInfoSuccessResponseArgs if cls is None else cls)
         if "description" in d:
             _instance.description = d["description"]
 
@@ -160,9 +166,7 @@ class JobInfoSuccessResponseArgs(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -179,19 +183,3 @@ class JobInfoSuccessResponseArgs(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -107,33 +110,33 @@ class KubernetesEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         action = d.pop("action", UNSET)
-        if action is not UNSET and type(action) is not str:
+        if action is not UNSET and action.__class__ is not str:
             check_value(action, str, "KubernetesEvent.action")
 
         count = d.pop("count", UNSET)
-        if count is not UNSET and type(count) is not int:
+        if count is not UNSET and count.__class__ is not int:
             check_value(count, int, "KubernetesEvent.count")
 
         first_seen = d.pop("first_seen", UNSET)
-        if first_seen is not UNSET and type(first_seen) is not str:
+        if first_seen is not UNSET and first_seen.__class__ is not str:
             check_value(first_seen, str, "KubernetesEvent.first_seen")
 
         last_seen = d.pop("last_seen", UNSET)
-        if last_seen is not UNSET and type(last_seen) is not str:
+        if last_seen is not UNSET and last_seen.__class__ is not str:
             check_value(last_seen, str, "KubernetesEvent.last_seen")
 
         message = d.pop("message", UNSET)
-        if message is not UNSET and type(message) is not str:
+        if message is not UNSET and message.__class__ is not str:
             check_value(message, str, "KubernetesEvent.message")
 
         reason = d.pop("reason", UNSET)
-        if reason is not UNSET and type(reason) is not str:
+        if reason is not UNSET and reason.__class__ is not str:
             check_value(reason, str, "KubernetesEvent.reason")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if action is not UNSET:
             _instance.action = action
         if count is not UNSET:
@@ -151,7 +154,7 @@ class KubernetesEvent(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -169,10 +172,10 @@ class KubernetesEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(KubernetesEvent if cls is None else cls)
+        _instance = new_instance(KubernetesEvent if cls is None else cls)
         if "action" in d:
             _instance.action = d["action"]
 
@@ -215,9 +218,7 @@ class KubernetesEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -240,19 +241,3 @@ class KubernetesEvent(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import (
@@ -17,12 +18,15 @@ from attrs import field as _attrs_field
 from ..models.list_endpoint_state import ListEndpointState, check_list_endpoint_state
 from ..models.list_endpoint_type import ListEndpointType, check_list_endpoint_type
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
     json_value,
     lenient_datetime,
+    new_instance,
     parse_datetime,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="ListEndpoint")
@@ -48,28 +52,28 @@ class ListEndpoint(ResponseBody):
     """Details about an endpoint when listed via the list endpoint
 
     Attributes:
-        object_ (Literal['endpoint']): The object type, which is always `endpoint`.
+        object (Literal['endpoint']): The object type, which is always `endpoint`.
         id (str): Unique identifier for the endpoint Example: endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7.
         name (str): System name for the endpoint Example: allenai/OLMo-7B.
         model (str): The model deployed on this endpoint Example: allenai/OLMo-7B.
-        type_ (ListEndpointType): The type of endpoint Example: serverless.
+        type (ListEndpointType): The type of endpoint Example: serverless.
         owner (str): The owner of this endpoint Example: together.
         state (ListEndpointState): Current state of the endpoint Example: STARTED.
         created_at (datetime.datetime): Timestamp when the endpoint was created Example: 2024-02-28T21:34:35.444Z.
     """
 
-    object_: Literal["endpoint"]
+    object: Literal["endpoint"]
     id: str
     name: str
     model: str
-    type_: ListEndpointType
+    type: ListEndpointType
     owner: str
     state: ListEndpointState
     created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        object_ = self.object_
+        object = self.object
 
         id = self.id
 
@@ -77,7 +81,7 @@ class ListEndpoint(ResponseBody):
 
         model = self.model
 
-        type_: str = self.type_
+        type: str = self.type
 
         owner = self.owner
 
@@ -92,11 +96,11 @@ class ListEndpoint(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "object": object_,
+                "object": object,
                 "id": id,
                 "name": name,
                 "model": model,
-                "type": type_,
+                "type": type,
                 "owner": owner,
                 "state": state,
                 "created_at": created_at,
@@ -106,35 +110,35 @@ class ListEndpoint(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            object_ = d.pop("object")
-            if object_ != "endpoint":
-                raise ValueError(f"object must match const 'endpoint', got '{object_}'")
+            object = d.pop("object")
+            if object != "endpoint":
+                raise ValueError(f"object must match const 'endpoint', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.object") from None
 
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "ListEndpoint.id")
 
         name = d.pop("name")
-        if type(name) is not str:
+        if name.__class__ is not str:
             check_value(name, str, "ListEndpoint.name")
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "ListEndpoint.model")
 
         try:
-            type_ = check_list_endpoint_type(d.pop("type"))
+            type = check_list_endpoint_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.type") from None
 
         owner = d.pop("owner")
-        if type(owner) is not str:
+        if owner.__class__ is not str:
             check_value(owner, str, "ListEndpoint.owner")
 
         try:
@@ -149,12 +153,12 @@ class ListEndpoint(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.created_at") from None
 
-        _instance = object.__new__(cls)
-        _instance.object_ = object_
+        _instance = new_instance(cls)
+        _instance.object = object
         _instance.id = id
         _instance.name = name
         _instance.model = model
-        _instance.type_ = type_
+        _instance.type = type
         _instance.owner = owner
         _instance.state = state
         _instance.created_at = created_at
@@ -163,7 +167,7 @@ class ListEndpoint(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -181,11 +185,11 @@ class ListEndpoint(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(ListEndpoint if cls is None else cls)
-        _instance.object_ = d.get("object")
+        _instance = new_instance(ListEndpoint if cls is None else cls)
+        _instance.object = d.get("object")
 
         _instance.id = d.get("id")
 
@@ -193,7 +197,7 @@ class ListEndpoint(ResponseBody):
 
         _instance.model = d.get("model")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance.owner = d.get("owner")
 
@@ -224,22 +228,13 @@ class ListEndpoint(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(
+    ListEndpoint,
+    (
+        "object",
+        "type",
+    ),
+)

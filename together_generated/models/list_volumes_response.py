@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,13 +16,16 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +53,7 @@ def _lazy_imports() -> None:
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "data",
-        "object_",
+        "object",
     )
 )
 
@@ -68,11 +72,11 @@ class ListVolumesResponse(ResponseBody):
     """
     Attributes:
         data (list[VolumeResponseItem] | None): Data is the array of volume items
-        object_ (Literal['list'] | None): The object type, which is always `list`.
+        object (Literal['list'] | None): The object type, which is always `list`.
     """
 
     data: list[VolumeResponseItem] | None = UNSET
-    object_: Literal["list"] | None = UNSET
+    object: Literal["list"] | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,21 +95,21 @@ class ListVolumesResponse(ResponseBody):
         except (AttributeError, TypeError):
             data = json_value(_data_value)
 
-        _object__value: Literal["list"] | Unset = field_value(self, "object_")
-        object_ = _object__value
+        _object_value: Literal["list"] | Unset = field_value(self, "object")
+        object = _object_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
         if data is not UNSET:
             field_dict["data"] = data
-        if object_ is not UNSET:
-            field_dict["object"] = object_
+        if object is not UNSET:
+            field_dict["object"] = object
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -114,7 +118,7 @@ class ListVolumesResponse(ResponseBody):
             data: list[VolumeResponseItem] | None = UNSET
             if _data is not UNSET:
                 if not isinstance(_data, list):
-                    raise TypeError(f"expected a list, got {type(_data).__name__}")
+                    raise TypeError(f"expected a list, got {_data.__class__.__name__}")
                 data = []
                 for _i, data_item_data in enumerate(_data):
                     try:
@@ -128,23 +132,23 @@ class ListVolumesResponse(ResponseBody):
             raise field_error(exc, "ListVolumesResponse.data") from None
 
         try:
-            object_ = d.pop("object", UNSET)
-            if object_ != "list" and not isinstance(object_, Unset):
-                raise ValueError(f"object must match const 'list', got '{object_}'")
+            object = d.pop("object", UNSET)
+            if object != "list" and not isinstance(object, Unset):
+                raise ValueError(f"object must match const 'list', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListVolumesResponse.object") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if data is not UNSET:
             _instance.data = data
-        if object_ is not UNSET:
-            _instance.object_ = object_
+        if object is not UNSET:
+            _instance.object = object
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -162,12 +166,12 @@ class ListVolumesResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ListVolumesResponse if cls is None else cls)
+        _instance = new_instance(ListVolumesResponse if cls is None else cls)
         if "data" in d:
             _data = d["data"]
             if isinstance(_data, list):
@@ -185,7 +189,7 @@ class ListVolumesResponse(ResponseBody):
                 _instance.data = _data
 
         if "object" in d:
-            _instance.object_ = d["object"]
+            _instance.object = d["object"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -211,39 +215,21 @@ class ListVolumesResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
         if self.data is UNSET:
             del self.data
-        if self.object_ is UNSET:
-            del self.object_
+        if self.object is UNSET:
+            del self.object
 
     def __getstate__(self) -> dict[str, Any]:
         return model_state(self)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
     # Added by this project's templates: a list response is iterable over `data` and has
     # its length, so `for x in client.things.list()` and `.list().data` both work.
@@ -252,3 +238,6 @@ class ListVolumesResponse(ResponseBody):
 
     def __len__(self) -> int:
         return 0 if self.data is None else len(self.data)
+
+
+take_underscore_spellings(ListVolumesResponse, ("object",))

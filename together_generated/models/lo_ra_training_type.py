@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,13 +15,16 @@ from ..models.lo_ra_training_type_type import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="LoRATrainingType")
@@ -52,14 +56,14 @@ _FIELDS: frozenset[str] = frozenset(
 class LoRATrainingType(ResponseBody):
     """
     Attributes:
-        type_ (LoRATrainingTypeType):
+        type (LoRATrainingTypeType):
         lora_r (int):
         lora_alpha (int):
         lora_dropout (float | None):  Default: 0.0.
         lora_trainable_modules (str | None):  Default: 'all-linear'.
     """
 
-    type_: LoRATrainingTypeType
+    type: LoRATrainingTypeType
     lora_r: int
     lora_alpha: int
     lora_dropout: float | None = UNSET
@@ -67,7 +71,7 @@ class LoRATrainingType(ResponseBody):
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type: str = self.type
 
         lora_r = self.lora_r
 
@@ -85,7 +89,7 @@ class LoRATrainingType(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "lora_r": lora_r,
                 "lora_alpha": lora_alpha,
             }
@@ -98,37 +102,37 @@ class LoRATrainingType(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            type_ = check_lo_ra_training_type_type(d.pop("type"))
+            type = check_lo_ra_training_type_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LoRATrainingType.type") from None
 
         lora_r = d.pop("lora_r")
-        if type(lora_r) is not int:
+        if lora_r.__class__ is not int:
             check_value(lora_r, int, "LoRATrainingType.lora_r")
 
         lora_alpha = d.pop("lora_alpha")
-        if type(lora_alpha) is not int:
+        if lora_alpha.__class__ is not int:
             check_value(lora_alpha, int, "LoRATrainingType.lora_alpha")
 
         lora_dropout = d.pop("lora_dropout", UNSET)
-        if lora_dropout is not UNSET and type(lora_dropout) not in (float, int):
+        if lora_dropout is not UNSET and lora_dropout.__class__ not in (float, int):
             check_value(lora_dropout, float, "LoRATrainingType.lora_dropout")
 
         lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
         if (
             lora_trainable_modules is not UNSET
-            and type(lora_trainable_modules) is not str
+            and lora_trainable_modules.__class__ is not str
         ):
             check_value(
                 lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"
             )
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.lora_r = lora_r
         _instance.lora_alpha = lora_alpha
         if lora_dropout is not UNSET:
@@ -140,7 +144,7 @@ class LoRATrainingType(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -158,11 +162,11 @@ class LoRATrainingType(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(LoRATrainingType if cls is None else cls)
-        _instance.type_ = d.get("type")
+        _instance = new_instance(LoRATrainingType if cls is None else cls)
+        _instance.type = d.get("type")
 
         _instance.lora_r = d.get("lora_r")
 
@@ -198,9 +202,7 @@ class LoRATrainingType(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -216,18 +218,5 @@ class LoRATrainingType(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(LoRATrainingType, ("type",))

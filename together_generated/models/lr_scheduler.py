@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,13 +15,15 @@ from ..models.lr_scheduler_lr_scheduler_type import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
-    closest_model,
+    best_model,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -50,13 +53,9 @@ def _lazy_imports() -> None:
 
 def _lenient_lr_scheduler_args(data: Any) -> Any:
     if isinstance(data, dict):
-        for branch in (LinearLRSchedulerArgs, CosineLRSchedulerArgs):
-            try:
-                return branch.from_dict(data)
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass
-        # Nothing fits exactly: the branch that knows most of the object's fields.
-        return closest_model(
+        # The branch that fits best: of those the object fits exactly, the one that
+        # declares most of its fields (a verbose transcription also fits the plain one).
+        return best_model(
             data,
             (
                 (LinearLRSchedulerArgs, frozenset(("min_lr_ratio",))),
@@ -133,7 +132,7 @@ class LRScheduler(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -153,7 +152,7 @@ class LRScheduler(ResponseBody):
             else:
 
                 def _parse_lr_scheduler_args(
-                    data: object,
+                    data: builtins.object,
                 ) -> CosineLRSchedulerArgs | LinearLRSchedulerArgs | None:
                     try:
                         if not isinstance(data, dict):
@@ -165,7 +164,7 @@ class LRScheduler(ResponseBody):
                         pass
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     lr_scheduler_args_type_1 = CosineLRSchedulerArgs.from_dict(data)
 
@@ -176,7 +175,7 @@ class LRScheduler(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LRScheduler.lr_scheduler_args") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.lr_scheduler_type = lr_scheduler_type
         if lr_scheduler_args is not UNSET:
             _instance.lr_scheduler_args = lr_scheduler_args
@@ -185,7 +184,7 @@ class LRScheduler(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -203,12 +202,12 @@ class LRScheduler(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(LRScheduler if cls is None else cls)
+        _instance = new_instance(LRScheduler if cls is None else cls)
         _instance.lr_scheduler_type = d.get("lr_scheduler_type")
 
         if "lr_scheduler_args" in d:
@@ -239,9 +238,7 @@ class LRScheduler(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -254,19 +251,3 @@ class LRScheduler(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

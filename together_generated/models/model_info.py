@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -16,6 +17,7 @@ from attrs import field as _attrs_field
 from ..models.model_info_type import ModelInfoType, check_model_info_type
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -23,7 +25,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +57,7 @@ _OPTIONAL: frozenset[str] = frozenset(
         "display_name",
         "organization",
         "link",
-        "license_",
+        "license",
         "context_length",
         "pricing",
     )
@@ -82,25 +86,25 @@ class ModelInfo(ResponseBody):
     """
     Attributes:
         id (str):  Example: Austism/chronos-hermes-13b.
-        object_ (Literal['model']): The object type, which is always `model`.
+        object (Literal['model']): The object type, which is always `model`.
         created (int):  Example: 1692896905.
-        type_ (ModelInfoType):  Example: chat.
+        type (ModelInfoType):  Example: chat.
         display_name (str | None):  Example: Chronos Hermes (13B).
         organization (str | None):  Example: Austism.
         link (str | None):
-        license_ (str | None):  Example: other.
+        license (str | None):  Example: other.
         context_length (int | None):  Example: 2048.
         pricing (Pricing | None):
     """
 
     id: str
-    object_: Literal["model"]
+    object: Literal["model"]
     created: int
-    type_: ModelInfoType
+    type: ModelInfoType
     display_name: str | None = UNSET
     organization: str | None = UNSET
     link: str | None = UNSET
-    license_: str | None = UNSET
+    license: str | None = UNSET
     context_length: int | None = UNSET
     pricing: Pricing | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -110,11 +114,11 @@ class ModelInfo(ResponseBody):
             _lazy_imports()
         id = self.id
 
-        object_ = self.object_
+        object = self.object
 
         created = self.created
 
-        type_: str = self.type_
+        type: str = self.type
 
         _display_name_value: str | Unset = field_value(self, "display_name")
         display_name = _display_name_value
@@ -125,8 +129,8 @@ class ModelInfo(ResponseBody):
         _link_value: str | Unset = field_value(self, "link")
         link = _link_value
 
-        _license__value: str | Unset = field_value(self, "license_")
-        license_ = _license__value
+        _license_value: str | Unset = field_value(self, "license")
+        license = _license_value
 
         _context_length_value: int | Unset = field_value(self, "context_length")
         context_length = _context_length_value
@@ -144,9 +148,9 @@ class ModelInfo(ResponseBody):
         field_dict.update(
             {
                 "id": id,
-                "object": object_,
+                "object": object,
                 "created": created,
-                "type": type_,
+                "type": type,
             }
         )
         if display_name is not UNSET:
@@ -155,8 +159,8 @@ class ModelInfo(ResponseBody):
             field_dict["organization"] = organization
         if link is not UNSET:
             field_dict["link"] = link
-        if license_ is not UNSET:
-            field_dict["license"] = license_
+        if license is not UNSET:
+            field_dict["license"] = license
         if context_length is not UNSET:
             field_dict["context_length"] = context_length
         if pricing is not UNSET:
@@ -165,49 +169,49 @@ class ModelInfo(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "ModelInfo.id")
 
         try:
-            object_ = d.pop("object")
-            if object_ != "model":
-                raise ValueError(f"object must match const 'model', got '{object_}'")
+            object = d.pop("object")
+            if object != "model":
+                raise ValueError(f"object must match const 'model', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.object") from None
 
         created = d.pop("created")
-        if type(created) is not int:
+        if created.__class__ is not int:
             check_value(created, int, "ModelInfo.created")
 
         try:
-            type_ = check_model_info_type(d.pop("type"))
+            type = check_model_info_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.type") from None
 
         display_name = d.pop("display_name", UNSET)
-        if display_name is not UNSET and type(display_name) is not str:
+        if display_name is not UNSET and display_name.__class__ is not str:
             check_value(display_name, str, "ModelInfo.display_name")
 
         organization = d.pop("organization", UNSET)
-        if organization is not UNSET and type(organization) is not str:
+        if organization is not UNSET and organization.__class__ is not str:
             check_value(organization, str, "ModelInfo.organization")
 
         link = d.pop("link", UNSET)
-        if link is not UNSET and type(link) is not str:
+        if link is not UNSET and link.__class__ is not str:
             check_value(link, str, "ModelInfo.link")
 
-        license_ = d.pop("license", UNSET)
-        if license_ is not UNSET and type(license_) is not str:
-            check_value(license_, str, "ModelInfo.license")
+        license = d.pop("license", UNSET)
+        if license is not UNSET and license.__class__ is not str:
+            check_value(license, str, "ModelInfo.license")
 
         context_length = d.pop("context_length", UNSET)
-        if context_length is not UNSET and type(context_length) is not int:
+        if context_length is not UNSET and context_length.__class__ is not int:
             check_value(context_length, int, "ModelInfo.context_length")
 
         try:
@@ -221,19 +225,19 @@ class ModelInfo(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.pricing") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
-        _instance.object_ = object_
+        _instance.object = object
         _instance.created = created
-        _instance.type_ = type_
+        _instance.type = type
         if display_name is not UNSET:
             _instance.display_name = display_name
         if organization is not UNSET:
             _instance.organization = organization
         if link is not UNSET:
             _instance.link = link
-        if license_ is not UNSET:
-            _instance.license_ = license_
+        if license is not UNSET:
+            _instance.license = license
         if context_length is not UNSET:
             _instance.context_length = context_length
         if pricing is not UNSET:
@@ -243,7 +247,7 @@ class ModelInfo(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -261,19 +265,19 @@ class ModelInfo(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ModelInfo if cls is None else cls)
+        _instance = new_instance(ModelInfo if cls is None else cls)
         _instance.id = d.get("id")
 
-        _instance.object_ = d.get("object")
+        _instance.object = d.get("object")
 
         _instance.created = d.get("created")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         if "display_name" in d:
             _instance.display_name = d["display_name"]
@@ -285,7 +289,7 @@ class ModelInfo(ResponseBody):
             _instance.link = d["link"]
 
         if "license" in d:
-            _instance.license_ = d["license"]
+            _instance.license = d["license"]
 
         if "context_length" in d:
             _instance.context_length = d["context_length"]
@@ -320,9 +324,7 @@ class ModelInfo(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -333,8 +335,8 @@ class ModelInfo(ResponseBody):
             del self.organization
         if self.link is UNSET:
             del self.link
-        if self.license_ is UNSET:
-            del self.license_
+        if self.license is UNSET:
+            del self.license
         if self.context_length is UNSET:
             del self.context_length
         if self.pricing is UNSET:
@@ -346,18 +348,12 @@ class ModelInfo(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(
+    ModelInfo,
+    (
+        "object",
+        "type",
+        "license",
+    ),
+)

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.model_upload_request_model_type import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -125,14 +128,14 @@ class ModelUploadRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         model_name = d.pop("model_name")
-        if type(model_name) is not str:
+        if model_name.__class__ is not str:
             check_value(model_name, str, "ModelUploadRequest.model_name")
 
         model_source = d.pop("model_source")
-        if type(model_source) is not str:
+        if model_source.__class__ is not str:
             check_value(model_source, str, "ModelUploadRequest.model_source")
 
         try:
@@ -147,22 +150,22 @@ class ModelUploadRequest(ResponseBody):
             raise field_error(exc, "ModelUploadRequest.model_type") from None
 
         hf_token = d.pop("hf_token", UNSET)
-        if hf_token is not UNSET and type(hf_token) is not str:
+        if hf_token is not UNSET and hf_token.__class__ is not str:
             check_value(hf_token, str, "ModelUploadRequest.hf_token")
 
         description = d.pop("description", UNSET)
-        if description is not UNSET and type(description) is not str:
+        if description is not UNSET and description.__class__ is not str:
             check_value(description, str, "ModelUploadRequest.description")
 
         base_model = d.pop("base_model", UNSET)
-        if base_model is not UNSET and type(base_model) is not str:
+        if base_model is not UNSET and base_model.__class__ is not str:
             check_value(base_model, str, "ModelUploadRequest.base_model")
 
         lora_model = d.pop("lora_model", UNSET)
-        if lora_model is not UNSET and type(lora_model) is not str:
+        if lora_model is not UNSET and lora_model.__class__ is not str:
             check_value(lora_model, str, "ModelUploadRequest.lora_model")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model_name = model_name
         _instance.model_source = model_source
         if model_type is not UNSET:
@@ -180,7 +183,7 @@ class ModelUploadRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -198,10 +201,10 @@ class ModelUploadRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(ModelUploadRequest if cls is None else cls)
+        _instance = new_instance(ModelUploadRequest if cls is None else cls)
         _instance.model_name = d.get("model_name")
 
         _instance.model_source = d.get("model_source")
@@ -245,9 +248,7 @@ class ModelUploadRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -268,19 +269,3 @@ class ModelUploadRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

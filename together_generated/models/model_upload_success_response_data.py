@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="ModelUploadSuccessResponseData")
@@ -66,27 +69,27 @@ class ModelUploadSuccessResponseData(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         job_id = d.pop("job_id")
-        if type(job_id) is not str:
+        if job_id.__class__ is not str:
             check_value(job_id, str, "ModelUploadSuccessResponseData.job_id")
 
         model_name = d.pop("model_name")
-        if type(model_name) is not str:
+        if model_name.__class__ is not str:
             check_value(model_name, str, "ModelUploadSuccessResponseData.model_name")
 
         model_id = d.pop("model_id")
-        if type(model_id) is not str:
+        if model_id.__class__ is not str:
             check_value(model_id, str, "ModelUploadSuccessResponseData.model_id")
 
         model_source = d.pop("model_source")
-        if type(model_source) is not str:
+        if model_source.__class__ is not str:
             check_value(
                 model_source, str, "ModelUploadSuccessResponseData.model_source"
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.job_id = job_id
         _instance.model_name = model_name
         _instance.model_id = model_id
@@ -96,7 +99,7 @@ class ModelUploadSuccessResponseData(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -114,12 +117,10 @@ class ModelUploadSuccessResponseData(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
-            ModelUploadSuccessResponseData if cls is None else cls
-        )
+        _instance = new_instance(ModelUploadSuccessResponseData if cls is None else cls)
         _instance.job_id = d.get("job_id")
 
         _instance.model_name = d.get("model_name")
@@ -150,22 +151,4 @@ class ModelUploadSuccessResponseData(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

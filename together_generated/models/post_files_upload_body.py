@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from io import BytesIO
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -9,18 +10,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_type import FileType, check_file_type
 from ..types import (
     UNSET,
     File,
+    Model,
+    RequestFiles,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -85,8 +88,8 @@ class PostFilesUploadBody(ResponseBody):
 
         return field_dict
 
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
+    def to_multipart(self) -> RequestFiles:
+        files: RequestFiles = []
 
         files.append(("purpose", (None, str(self.purpose).encode(), "text/plain")))
 
@@ -106,7 +109,7 @@ class PostFilesUploadBody(ResponseBody):
         return files
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             purpose = check_file_purpose(d.pop("purpose"))
@@ -115,7 +118,7 @@ class PostFilesUploadBody(ResponseBody):
             raise field_error(exc, "PostFilesUploadBody.purpose") from None
 
         file_name = d.pop("file_name")
-        if type(file_name) is not str:
+        if file_name.__class__ is not str:
             check_value(file_name, str, "PostFilesUploadBody.file_name")
 
         try:
@@ -135,7 +138,7 @@ class PostFilesUploadBody(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFilesUploadBody.file_type") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.purpose = purpose
         _instance.file_name = file_name
         _instance.file = file
@@ -146,7 +149,7 @@ class PostFilesUploadBody(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -164,10 +167,10 @@ class PostFilesUploadBody(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(PostFilesUploadBody if cls is None else cls)
+        _instance = new_instance(PostFilesUploadBody if cls is None else cls)
         _instance.purpose = d.get("purpose")
 
         _instance.file_name = d.get("file_name")
@@ -201,9 +204,7 @@ class PostFilesUploadBody(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -216,19 +217,3 @@ class PostFilesUploadBody(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

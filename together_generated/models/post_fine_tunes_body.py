@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,6 +19,7 @@ from ..models.post_fine_tunes_body_train_on_inputs_type_1 import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -26,6 +28,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -515,36 +518,36 @@ class PostFineTunesBody(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         training_file = d.pop("training_file")
-        if type(training_file) is not str:
+        if training_file.__class__ is not str:
             check_value(training_file, str, "PostFineTunesBody.training_file")
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "PostFineTunesBody.model")
 
         validation_file = d.pop("validation_file", UNSET)
-        if validation_file is not UNSET and type(validation_file) is not str:
+        if validation_file is not UNSET and validation_file.__class__ is not str:
             check_value(validation_file, str, "PostFineTunesBody.validation_file")
 
         packing = d.pop("packing", UNSET)
-        if packing is not UNSET and type(packing) is not bool:
+        if packing is not UNSET and packing.__class__ is not bool:
             check_value(packing, bool, "PostFineTunesBody.packing")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        if n_epochs is not UNSET and type(n_epochs) is not int:
+        if n_epochs is not UNSET and n_epochs.__class__ is not int:
             check_value(n_epochs, int, "PostFineTunesBody.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
-        if n_checkpoints is not UNSET and type(n_checkpoints) is not int:
+        if n_checkpoints is not UNSET and n_checkpoints.__class__ is not int:
             check_value(n_checkpoints, int, "PostFineTunesBody.n_checkpoints")
 
         n_evals = d.pop("n_evals", UNSET)
-        if n_evals is not UNSET and type(n_evals) is not int:
+        if n_evals is not UNSET and n_evals.__class__ is not int:
             check_value(n_evals, int, "PostFineTunesBody.n_evals")
 
         try:
@@ -555,7 +558,7 @@ class PostFineTunesBody(ResponseBody):
             else:
 
                 def _parse_batch_size(
-                    data: object,
+                    data: builtins.object,
                 ) -> int | PostFineTunesBodyBatchSizeType1 | None:
                     if isinstance(data, str):
                         batch_size_type_1 = (
@@ -566,7 +569,7 @@ class PostFineTunesBody(ResponseBody):
                     if isinstance(data, (int,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected an integer or a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected an integer or a string, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 batch_size = _parse_batch_size(_batch_size_data)
@@ -575,7 +578,7 @@ class PostFineTunesBody(ResponseBody):
             raise field_error(exc, "PostFineTunesBody.batch_size") from None
 
         learning_rate = d.pop("learning_rate", UNSET)
-        if learning_rate is not UNSET and type(learning_rate) not in (float, int):
+        if learning_rate is not UNSET and learning_rate.__class__ not in (float, int):
             check_value(learning_rate, float, "PostFineTunesBody.learning_rate")
 
         try:
@@ -590,56 +593,56 @@ class PostFineTunesBody(ResponseBody):
             raise field_error(exc, "PostFineTunesBody.lr_scheduler") from None
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
-        if warmup_ratio is not UNSET and type(warmup_ratio) not in (float, int):
+        if warmup_ratio is not UNSET and warmup_ratio.__class__ not in (float, int):
             check_value(warmup_ratio, float, "PostFineTunesBody.warmup_ratio")
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
-        if max_grad_norm is not UNSET and type(max_grad_norm) not in (float, int):
+        if max_grad_norm is not UNSET and max_grad_norm.__class__ not in (float, int):
             check_value(max_grad_norm, float, "PostFineTunesBody.max_grad_norm")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        if weight_decay is not UNSET and type(weight_decay) not in (float, int):
+        if weight_decay is not UNSET and weight_decay.__class__ not in (float, int):
             check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
 
         try:
             random_seed: int | None = d.pop("random_seed", UNSET)
             if (
                 random_seed is not UNSET
-                and type(random_seed) is not int
+                and random_seed.__class__ is not int
                 and random_seed is not None
                 and not (
                     isinstance(random_seed, int) and not isinstance(random_seed, bool)
                 )
             ):
                 raise TypeError(
-                    f"expected an integer or null, got {type(random_seed).__name__} {random_seed!r:.60}"
+                    f"expected an integer or null, got {random_seed.__class__.__name__} {random_seed!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFineTunesBody.random_seed") from None
 
         suffix = d.pop("suffix", UNSET)
-        if suffix is not UNSET and type(suffix) is not str:
+        if suffix is not UNSET and suffix.__class__ is not str:
             check_value(suffix, str, "PostFineTunesBody.suffix")
 
         wandb_api_key = d.pop("wandb_api_key", UNSET)
-        if wandb_api_key is not UNSET and type(wandb_api_key) is not str:
+        if wandb_api_key is not UNSET and wandb_api_key.__class__ is not str:
             check_value(wandb_api_key, str, "PostFineTunesBody.wandb_api_key")
 
         wandb_base_url = d.pop("wandb_base_url", UNSET)
-        if wandb_base_url is not UNSET and type(wandb_base_url) is not str:
+        if wandb_base_url is not UNSET and wandb_base_url.__class__ is not str:
             check_value(wandb_base_url, str, "PostFineTunesBody.wandb_base_url")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
-        if wandb_project_name is not UNSET and type(wandb_project_name) is not str:
+        if wandb_project_name is not UNSET and wandb_project_name.__class__ is not str:
             check_value(wandb_project_name, str, "PostFineTunesBody.wandb_project_name")
 
         wandb_name = d.pop("wandb_name", UNSET)
-        if wandb_name is not UNSET and type(wandb_name) is not str:
+        if wandb_name is not UNSET and wandb_name.__class__ is not str:
             check_value(wandb_name, str, "PostFineTunesBody.wandb_name")
 
         wandb_entity = d.pop("wandb_entity", UNSET)
-        if wandb_entity is not UNSET and type(wandb_entity) is not str:
+        if wandb_entity is not UNSET and wandb_entity.__class__ is not str:
             check_value(wandb_entity, str, "PostFineTunesBody.wandb_entity")
 
         try:
@@ -650,7 +653,7 @@ class PostFineTunesBody(ResponseBody):
             else:
 
                 def _parse_train_on_inputs(
-                    data: object,
+                    data: builtins.object,
                 ) -> bool | PostFineTunesBodyTrainOnInputsType1 | None:
                     if isinstance(data, str):
                         train_on_inputs_type_1 = (
@@ -661,7 +664,7 @@ class PostFineTunesBody(ResponseBody):
                     if isinstance(data, (bool,)):
                         return data
                     raise TypeError(
-                        f"expected a boolean or a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected a boolean or a string, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
@@ -677,11 +680,11 @@ class PostFineTunesBody(ResponseBody):
             else:
 
                 def _parse_training_method(
-                    data: object,
+                    data: builtins.object,
                 ) -> TrainingMethodDPO | TrainingMethodSFT | None:
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     tag = data.get("method")
                     if tag == "sft":
@@ -711,11 +714,11 @@ class PostFineTunesBody(ResponseBody):
             else:
 
                 def _parse_training_type(
-                    data: object,
+                    data: builtins.object,
                 ) -> FullTrainingType | LoRATrainingType | None:
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     tag = data.get("type")
                     if tag == "Full":
@@ -749,28 +752,31 @@ class PostFineTunesBody(ResponseBody):
             raise field_error(exc, "PostFineTunesBody.multimodal_params") from None
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        if from_checkpoint is not UNSET and type(from_checkpoint) is not str:
+        if from_checkpoint is not UNSET and from_checkpoint.__class__ is not str:
             check_value(from_checkpoint, str, "PostFineTunesBody.from_checkpoint")
 
         from_hf_model = d.pop("from_hf_model", UNSET)
-        if from_hf_model is not UNSET and type(from_hf_model) is not str:
+        if from_hf_model is not UNSET and from_hf_model.__class__ is not str:
             check_value(from_hf_model, str, "PostFineTunesBody.from_hf_model")
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
-        if hf_model_revision is not UNSET and type(hf_model_revision) is not str:
+        if hf_model_revision is not UNSET and hf_model_revision.__class__ is not str:
             check_value(hf_model_revision, str, "PostFineTunesBody.hf_model_revision")
 
         hf_api_token = d.pop("hf_api_token", UNSET)
-        if hf_api_token is not UNSET and type(hf_api_token) is not str:
+        if hf_api_token is not UNSET and hf_api_token.__class__ is not str:
             check_value(hf_api_token, str, "PostFineTunesBody.hf_api_token")
 
         hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
-        if hf_output_repo_name is not UNSET and type(hf_output_repo_name) is not str:
+        if (
+            hf_output_repo_name is not UNSET
+            and hf_output_repo_name.__class__ is not str
+        ):
             check_value(
                 hf_output_repo_name, str, "PostFineTunesBody.hf_output_repo_name"
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.training_file = training_file
         _instance.model = model
         if validation_file is not UNSET:
@@ -832,7 +838,7 @@ class PostFineTunesBody(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -850,12 +856,12 @@ class PostFineTunesBody(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(PostFineTunesBody if cls is None else cls)
+        _instance = new_instance(PostFineTunesBody if cls is None else cls)
         _instance.training_file = d.get("training_file")
 
         _instance.model = d.get("model")
@@ -977,9 +983,7 @@ class PostFineTunesBody(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -1044,19 +1048,3 @@ class PostFineTunesBody(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,14 +11,17 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
+    best_model,
     check_value,
     closest_model,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -95,13 +99,9 @@ def _lenient_training_method(data: Any) -> Any:
 
 def _lenient_training_type(data: Any) -> Any:
     if isinstance(data, dict):
-        for branch in (FullTrainingType, LoRATrainingType):
-            try:
-                return branch.from_dict(data)
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass
-        # Nothing fits exactly: the branch that knows most of the object's fields.
-        return closest_model(
+        # The branch that fits best: of those the object fits exactly, the one that
+        # declares most of its fields (a verbose transcription also fits the plain one).
+        return best_model(
             data,
             (
                 (FullTrainingType, frozenset(("type",))),
@@ -257,32 +257,32 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         training_file = d.pop("training_file")
-        if type(training_file) is not str:
+        if training_file.__class__ is not str:
             check_value(
                 training_file, str, "PostFineTunesEstimatePriceBody.training_file"
             )
 
         validation_file = d.pop("validation_file", UNSET)
-        if validation_file is not UNSET and type(validation_file) is not str:
+        if validation_file is not UNSET and validation_file.__class__ is not str:
             check_value(
                 validation_file, str, "PostFineTunesEstimatePriceBody.validation_file"
             )
 
         model = d.pop("model", UNSET)
-        if model is not UNSET and type(model) is not str:
+        if model is not UNSET and model.__class__ is not str:
             check_value(model, str, "PostFineTunesEstimatePriceBody.model")
 
         n_epochs = d.pop("n_epochs", UNSET)
-        if n_epochs is not UNSET and type(n_epochs) is not int:
+        if n_epochs is not UNSET and n_epochs.__class__ is not int:
             check_value(n_epochs, int, "PostFineTunesEstimatePriceBody.n_epochs")
 
         n_evals = d.pop("n_evals", UNSET)
-        if n_evals is not UNSET and type(n_evals) is not int:
+        if n_evals is not UNSET and n_evals.__class__ is not int:
             check_value(n_evals, int, "PostFineTunesEstimatePriceBody.n_evals")
 
         try:
@@ -293,11 +293,11 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
             else:
 
                 def _parse_training_method(
-                    data: object,
+                    data: builtins.object,
                 ) -> TrainingMethodDPO | TrainingMethodSFT | None:
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     tag = data.get("method")
                     if tag == "sft":
@@ -329,7 +329,7 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
             else:
 
                 def _parse_training_type(
-                    data: object,
+                    data: builtins.object,
                 ) -> FullTrainingType | LoRATrainingType | None:
                     if data is None:
                         return data
@@ -350,7 +350,7 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     raise TypeError(
-                        f"expected an object or null, got {type(data).__name__} {data!r:.60}"
+                        f"expected an object or null, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 training_type = _parse_training_type(_training_type_data)
@@ -361,12 +361,12 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
             ) from None
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
-        if from_checkpoint is not UNSET and type(from_checkpoint) is not str:
+        if from_checkpoint is not UNSET and from_checkpoint.__class__ is not str:
             check_value(
                 from_checkpoint, str, "PostFineTunesEstimatePriceBody.from_checkpoint"
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.training_file = training_file
         if validation_file is not UNSET:
             _instance.validation_file = validation_file
@@ -387,7 +387,7 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -405,14 +405,12 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
-            PostFineTunesEstimatePriceBody if cls is None else cls
-        )
+        _instance = new_instance(PostFineTunesEstimatePriceBody if cls is None else cls)
         _instance.training_file = d.get("training_file")
 
         if "validation_file" in d:
@@ -462,9 +460,7 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -489,19 +485,3 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

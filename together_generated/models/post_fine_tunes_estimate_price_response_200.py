@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -105,12 +108,12 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         estimated_total_price = d.pop("estimated_total_price", UNSET)
-        if estimated_total_price is not UNSET and type(estimated_total_price) not in (
-            float,
-            int,
+        if (
+            estimated_total_price is not UNSET
+            and estimated_total_price.__class__ not in (float, int)
         ):
             check_value(
                 estimated_total_price,
@@ -119,7 +122,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
             )
 
         allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
-        if allowed_to_proceed is not UNSET and type(allowed_to_proceed) is not bool:
+        if allowed_to_proceed is not UNSET and allowed_to_proceed.__class__ is not bool:
             check_value(
                 allowed_to_proceed,
                 bool,
@@ -127,15 +130,16 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
             )
 
         user_limit = d.pop("user_limit", UNSET)
-        if user_limit is not UNSET and type(user_limit) not in (float, int):
+        if user_limit is not UNSET and user_limit.__class__ not in (float, int):
             check_value(
                 user_limit, float, "PostFineTunesEstimatePriceResponse200.user_limit"
             )
 
         estimated_train_token_count = d.pop("estimated_train_token_count", UNSET)
-        if estimated_train_token_count is not UNSET and type(
-            estimated_train_token_count
-        ) not in (float, int):
+        if (
+            estimated_train_token_count is not UNSET
+            and estimated_train_token_count.__class__ not in (float, int)
+        ):
             check_value(
                 estimated_train_token_count,
                 float,
@@ -143,16 +147,17 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
             )
 
         estimated_eval_token_count = d.pop("estimated_eval_token_count", UNSET)
-        if estimated_eval_token_count is not UNSET and type(
-            estimated_eval_token_count
-        ) not in (float, int):
+        if (
+            estimated_eval_token_count is not UNSET
+            and estimated_eval_token_count.__class__ not in (float, int)
+        ):
             check_value(
                 estimated_eval_token_count,
                 float,
                 "PostFineTunesEstimatePriceResponse200.estimated_eval_token_count",
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if estimated_total_price is not UNSET:
             _instance.estimated_total_price = estimated_total_price
         if allowed_to_proceed is not UNSET:
@@ -168,7 +173,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -186,10 +191,10 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             PostFineTunesEstimatePriceResponse200 if cls is None else cls
         )
         if "estimated_total_price" in d:
@@ -231,9 +236,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -254,19 +257,3 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -22,6 +23,7 @@ from ..models.post_images_generations_body_response_format import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -29,6 +31,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -267,17 +270,19 @@ class PostImagesGenerationsBody(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         prompt = d.pop("prompt")
-        if type(prompt) is not str:
+        if prompt.__class__ is not str:
             check_value(prompt, str, "PostImagesGenerationsBody.prompt")
 
         try:
 
-            def _parse_model(data: object) -> PostImagesGenerationsBodyModelType0 | str:
+            def _parse_model(
+                data: builtins.object,
+            ) -> PostImagesGenerationsBodyModelType0 | str:
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -289,7 +294,7 @@ class PostImagesGenerationsBody(ResponseBody):
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string, got {data.__class__.__name__} {data!r:.60}"
                 )
 
             model = _parse_model(d.pop("model"))
@@ -298,31 +303,31 @@ class PostImagesGenerationsBody(ResponseBody):
             raise field_error(exc, "PostImagesGenerationsBody.model") from None
 
         steps = d.pop("steps", UNSET)
-        if steps is not UNSET and type(steps) is not int:
+        if steps is not UNSET and steps.__class__ is not int:
             check_value(steps, int, "PostImagesGenerationsBody.steps")
 
         image_url = d.pop("image_url", UNSET)
-        if image_url is not UNSET and type(image_url) is not str:
+        if image_url is not UNSET and image_url.__class__ is not str:
             check_value(image_url, str, "PostImagesGenerationsBody.image_url")
 
         seed = d.pop("seed", UNSET)
-        if seed is not UNSET and type(seed) is not int:
+        if seed is not UNSET and seed.__class__ is not int:
             check_value(seed, int, "PostImagesGenerationsBody.seed")
 
         n = d.pop("n", UNSET)
-        if n is not UNSET and type(n) is not int:
+        if n is not UNSET and n.__class__ is not int:
             check_value(n, int, "PostImagesGenerationsBody.n")
 
         height = d.pop("height", UNSET)
-        if height is not UNSET and type(height) is not int:
+        if height is not UNSET and height.__class__ is not int:
             check_value(height, int, "PostImagesGenerationsBody.height")
 
         width = d.pop("width", UNSET)
-        if width is not UNSET and type(width) is not int:
+        if width is not UNSET and width.__class__ is not int:
             check_value(width, int, "PostImagesGenerationsBody.width")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
-        if negative_prompt is not UNSET and type(negative_prompt) is not str:
+        if negative_prompt is not UNSET and negative_prompt.__class__ is not str:
             check_value(
                 negative_prompt, str, "PostImagesGenerationsBody.negative_prompt"
             )
@@ -343,7 +348,7 @@ class PostImagesGenerationsBody(ResponseBody):
             ) from None
 
         guidance_scale = d.pop("guidance_scale", UNSET)
-        if guidance_scale is not UNSET and type(guidance_scale) not in (float, int):
+        if guidance_scale is not UNSET and guidance_scale.__class__ not in (float, int):
             check_value(
                 guidance_scale, float, "PostImagesGenerationsBody.guidance_scale"
             )
@@ -367,7 +372,7 @@ class PostImagesGenerationsBody(ResponseBody):
             if _image_loras is not UNSET:
                 if not isinstance(_image_loras, list):
                     raise TypeError(
-                        f"expected a list, got {type(_image_loras).__name__}"
+                        f"expected a list, got {_image_loras.__class__.__name__}"
                     )
                 image_loras = []
                 for _i, image_loras_item_data in enumerate(_image_loras):
@@ -389,7 +394,7 @@ class PostImagesGenerationsBody(ResponseBody):
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
             if not isinstance(reference_images, (list, Unset)):
                 raise TypeError(
-                    f"expected a list, got {type(reference_images).__name__}"
+                    f"expected a list, got {reference_images.__class__.__name__}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -400,7 +405,7 @@ class PostImagesGenerationsBody(ResponseBody):
         disable_safety_checker = d.pop("disable_safety_checker", UNSET)
         if (
             disable_safety_checker is not UNSET
-            and type(disable_safety_checker) is not bool
+            and disable_safety_checker.__class__ is not bool
         ):
             check_value(
                 disable_safety_checker,
@@ -408,7 +413,7 @@ class PostImagesGenerationsBody(ResponseBody):
                 "PostImagesGenerationsBody.disable_safety_checker",
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.prompt = prompt
         _instance.model = model
         if steps is not UNSET:
@@ -442,7 +447,7 @@ class PostImagesGenerationsBody(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -460,12 +465,12 @@ class PostImagesGenerationsBody(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(PostImagesGenerationsBody if cls is None else cls)
+        _instance = new_instance(PostImagesGenerationsBody if cls is None else cls)
         _instance.prompt = d.get("prompt")
 
         _instance.model = d.get("model")
@@ -546,9 +551,7 @@ class PostImagesGenerationsBody(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -585,19 +588,3 @@ class PostImagesGenerationsBody(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,8 +10,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="Pricing")
@@ -33,14 +37,14 @@ class Pricing(ResponseBody):
     """
     Attributes:
         hourly (float):  Example: 0.
-        input_ (float):  Example: 0.3.
+        input (float):  Example: 0.3.
         output (float):  Example: 0.3.
         base (float):  Example: 0.
         finetune (float):  Example: 0.
     """
 
     hourly: float
-    input_: float
+    input: float
     output: float
     base: float
     finetune: float
@@ -49,7 +53,7 @@ class Pricing(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         hourly = self.hourly
 
-        input_ = self.input_
+        input = self.input
 
         output = self.output
 
@@ -62,7 +66,7 @@ class Pricing(ResponseBody):
         field_dict.update(
             {
                 "hourly": hourly,
-                "input": input_,
+                "input": input,
                 "output": output,
                 "base": base,
                 "finetune": finetune,
@@ -72,31 +76,31 @@ class Pricing(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         hourly = d.pop("hourly")
-        if type(hourly) not in (float, int):
+        if hourly.__class__ not in (float, int):
             check_value(hourly, float, "Pricing.hourly")
 
-        input_ = d.pop("input")
-        if type(input_) not in (float, int):
-            check_value(input_, float, "Pricing.input")
+        input = d.pop("input")
+        if input.__class__ not in (float, int):
+            check_value(input, float, "Pricing.input")
 
         output = d.pop("output")
-        if type(output) not in (float, int):
+        if output.__class__ not in (float, int):
             check_value(output, float, "Pricing.output")
 
         base = d.pop("base")
-        if type(base) not in (float, int):
+        if base.__class__ not in (float, int):
             check_value(base, float, "Pricing.base")
 
         finetune = d.pop("finetune")
-        if type(finetune) not in (float, int):
+        if finetune.__class__ not in (float, int):
             check_value(finetune, float, "Pricing.finetune")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.hourly = hourly
-        _instance.input_ = input_
+        _instance.input = input
         _instance.output = output
         _instance.base = base
         _instance.finetune = finetune
@@ -105,7 +109,7 @@ class Pricing(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -123,13 +127,13 @@ class Pricing(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(Pricing if cls is None else cls)
+        _instance = new_instance(Pricing if cls is None else cls)
         _instance.hourly = d.get("hourly")
 
-        _instance.input_ = d.get("input")
+        _instance.input = d.get("input")
 
         _instance.output = d.get("output")
 
@@ -159,22 +163,7 @@ class Pricing(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(Pricing, ("input",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,12 +11,15 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="QueueError")
@@ -28,7 +32,7 @@ _OPTIONAL: frozenset[str] = frozenset(
         "code",
         "message",
         "param",
-        "type_",
+        "type",
     )
 )
 
@@ -51,13 +55,13 @@ class QueueError(ResponseBody):
         code (str | None): Machine-readable error code
         message (str | None): Human-readable error message
         param (str | None): The parameter that caused the error, if applicable
-        type_ (str | None): Error category (e.g. "invalid_request_error", "not_found_error")
+        type (str | None): Error category (e.g. "invalid_request_error", "not_found_error")
     """
 
     code: str | None = UNSET
     message: str | None = UNSET
     param: str | None = UNSET
-    type_: str | None = UNSET
+    type: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,8 +74,8 @@ class QueueError(ResponseBody):
         _param_value: str | Unset = field_value(self, "param")
         param = _param_value
 
-        _type__value: str | Unset = field_value(self, "type_")
-        type_ = _type__value
+        _type_value: str | Unset = field_value(self, "type")
+        type = _type_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -82,45 +86,45 @@ class QueueError(ResponseBody):
             field_dict["message"] = message
         if param is not UNSET:
             field_dict["param"] = param
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+        if type is not UNSET:
+            field_dict["type"] = type
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         code = d.pop("code", UNSET)
-        if code is not UNSET and type(code) is not str:
+        if code is not UNSET and code.__class__ is not str:
             check_value(code, str, "QueueError.code")
 
         message = d.pop("message", UNSET)
-        if message is not UNSET and type(message) is not str:
+        if message is not UNSET and message.__class__ is not str:
             check_value(message, str, "QueueError.message")
 
         param = d.pop("param", UNSET)
-        if param is not UNSET and type(param) is not str:
+        if param is not UNSET and param.__class__ is not str:
             check_value(param, str, "QueueError.param")
 
-        type_ = d.pop("type", UNSET)
-        if type_ is not UNSET and type(type_) is not str:
-            check_value(type_, str, "QueueError.type")
+        type = d.pop("type", UNSET)
+        if type is not UNSET and type.__class__ is not str:
+            check_value(type, str, "QueueError.type")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if code is not UNSET:
             _instance.code = code
         if message is not UNSET:
             _instance.message = message
         if param is not UNSET:
             _instance.param = param
-        if type_ is not UNSET:
-            _instance.type_ = type_
+        if type is not UNSET:
+            _instance.type = type
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -138,10 +142,10 @@ class QueueError(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(QueueError if cls is None else cls)
+        _instance = new_instance(QueueError if cls is None else cls)
         if "code" in d:
             _instance.code = d["code"]
 
@@ -152,7 +156,7 @@ class QueueError(ResponseBody):
             _instance.param = d["param"]
 
         if "type" in d:
-            _instance.type_ = d["type"]
+            _instance.type = d["type"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -178,9 +182,7 @@ class QueueError(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -191,8 +193,8 @@ class QueueError(ResponseBody):
             del self.message
         if self.param is UNSET:
             del self.param
-        if self.type_ is UNSET:
-            del self.type_
+        if self.type is UNSET:
+            del self.type
 
     def __getstate__(self) -> dict[str, Any]:
         return model_state(self)
@@ -200,18 +202,5 @@ class QueueError(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(QueueError, ("type",))

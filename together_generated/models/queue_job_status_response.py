@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -15,6 +16,7 @@ from ..models.queue_job_status_response_status import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -23,6 +25,7 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
 )
@@ -244,16 +247,16 @@ class QueueJobStatusResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "QueueJobStatusResponse.model")
 
         request_id = d.pop("request_id")
-        if type(request_id) is not str:
+        if request_id.__class__ is not str:
             check_value(request_id, str, "QueueJobStatusResponse.request_id")
 
         try:
@@ -329,22 +332,22 @@ class QueueJobStatusResponse(ResponseBody):
             raise field_error(exc, "QueueJobStatusResponse.outputs") from None
 
         priority = d.pop("priority", UNSET)
-        if priority is not UNSET and type(priority) is not int:
+        if priority is not UNSET and priority.__class__ is not int:
             check_value(priority, int, "QueueJobStatusResponse.priority")
 
         retries = d.pop("retries", UNSET)
-        if retries is not UNSET and type(retries) is not int:
+        if retries is not UNSET and retries.__class__ is not int:
             check_value(retries, int, "QueueJobStatusResponse.retries")
 
         try:
             warnings = cast(list[str], d.pop("warnings", UNSET))
             if not isinstance(warnings, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(warnings).__name__}")
+                raise TypeError(f"expected a list, got {warnings.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobStatusResponse.warnings") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model = model
         _instance.request_id = request_id
         _instance.status = status
@@ -371,7 +374,7 @@ class QueueJobStatusResponse(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -389,12 +392,12 @@ class QueueJobStatusResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(QueueJobStatusResponse if cls is None else cls)
+        _instance = new_instance(QueueJobStatusResponse if cls is None else cls)
         _instance.model = d.get("model")
 
         _instance.request_id = d.get("request_id")
@@ -470,9 +473,7 @@ class QueueJobStatusResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -501,19 +502,3 @@ class QueueJobStatusResponse(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

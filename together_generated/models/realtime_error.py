@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,7 +19,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeError")
@@ -28,7 +32,7 @@ T = TypeVar("T", bound="RealtimeError")
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "message",
-        "type_",
+        "type",
         "param",
         "code",
     )
@@ -52,13 +56,13 @@ class RealtimeError(ResponseBody):
 
     Attributes:
         message (str | None):
-        type_ (str | None):  Example: invalid_request_error.
+        type (str | None):  Example: invalid_request_error.
         param (None | str):
         code (None | str):  Example: invalid_api_key.
     """
 
     message: str | None = UNSET
-    type_: str | None = UNSET
+    type: str | None = UNSET
     param: None | str = UNSET
     code: None | str = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -67,8 +71,8 @@ class RealtimeError(ResponseBody):
         _message_value: str | Unset = field_value(self, "message")
         message = _message_value
 
-        _type__value: str | Unset = field_value(self, "type_")
-        type_ = _type__value
+        _type_value: str | Unset = field_value(self, "type")
+        type = _type_value
 
         _param_value: None | str | Unset = field_value(self, "param")
         try:
@@ -95,8 +99,8 @@ class RealtimeError(ResponseBody):
         field_dict.update({})
         if message is not UNSET:
             field_dict["message"] = message
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+        if type is not UNSET:
+            field_dict["type"] = type
         if param is not UNSET:
             field_dict["param"] = param
         if code is not UNSET:
@@ -105,26 +109,26 @@ class RealtimeError(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message", UNSET)
-        if message is not UNSET and type(message) is not str:
+        if message is not UNSET and message.__class__ is not str:
             check_value(message, str, "RealtimeError.message")
 
-        type_ = d.pop("type", UNSET)
-        if type_ is not UNSET and type(type_) is not str:
-            check_value(type_, str, "RealtimeError.type")
+        type = d.pop("type", UNSET)
+        if type is not UNSET and type.__class__ is not str:
+            check_value(type, str, "RealtimeError.type")
 
         try:
             param: None | str = d.pop("param", UNSET)
             if (
                 param is not UNSET
-                and type(param) is not str
+                and param.__class__ is not str
                 and param is not None
                 and not (isinstance(param, str))
             ):
                 raise TypeError(
-                    f"expected a string or null, got {type(param).__name__} {param!r:.60}"
+                    f"expected a string or null, got {param.__class__.__name__} {param!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -134,22 +138,22 @@ class RealtimeError(ResponseBody):
             code: None | str = d.pop("code", UNSET)
             if (
                 code is not UNSET
-                and type(code) is not str
+                and code.__class__ is not str
                 and code is not None
                 and not (isinstance(code, str))
             ):
                 raise TypeError(
-                    f"expected a string or null, got {type(code).__name__} {code!r:.60}"
+                    f"expected a string or null, got {code.__class__.__name__} {code!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeError.code") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if message is not UNSET:
             _instance.message = message
-        if type_ is not UNSET:
-            _instance.type_ = type_
+        if type is not UNSET:
+            _instance.type = type
         if param is not UNSET:
             _instance.param = param
         if code is not UNSET:
@@ -159,7 +163,7 @@ class RealtimeError(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -177,15 +181,15 @@ class RealtimeError(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RealtimeError if cls is None else cls)
+        _instance = new_instance(RealtimeError if cls is None else cls)
         if "message" in d:
             _instance.message = d["message"]
 
         if "type" in d:
-            _instance.type_ = d["type"]
+            _instance.type = d["type"]
 
         if "param" in d:
             _instance.param = d["param"]
@@ -217,17 +221,15 @@ class RealtimeError(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
         if self.message is UNSET:
             del self.message
-        if self.type_ is UNSET:
-            del self.type_
+        if self.type is UNSET:
+            del self.type
         if self.param is UNSET:
             del self.param
         if self.code is UNSET:
@@ -239,18 +241,5 @@ class RealtimeError(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeError, ("type",))

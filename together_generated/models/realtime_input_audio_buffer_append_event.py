@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -14,9 +15,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
+    new_instance,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeInputAudioBufferAppendEvent")
@@ -36,16 +40,16 @@ class RealtimeInputAudioBufferAppendEvent(ResponseBody):
     """Client event that sends a chunk of audio, base64-encoded.
 
     Attributes:
-        type_ (Literal['input_audio_buffer.append']):
+        type (Literal['input_audio_buffer.append']):
         audio (str):
     """
 
-    type_: Literal["input_audio_buffer.append"]
+    type: Literal["input_audio_buffer.append"]
     audio: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        type = self.type
 
         audio = self.audio
 
@@ -53,7 +57,7 @@ class RealtimeInputAudioBufferAppendEvent(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "audio": audio,
             }
         )
@@ -61,30 +65,30 @@ class RealtimeInputAudioBufferAppendEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            type_ = d.pop("type")
-            if type_ != "input_audio_buffer.append":
+            type = d.pop("type")
+            if type != "input_audio_buffer.append":
                 raise ValueError(
-                    f"type must match const 'input_audio_buffer.append', got '{type_}'"
+                    f"type must match const 'input_audio_buffer.append', got '{type}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeInputAudioBufferAppendEvent.type") from None
 
         audio = d.pop("audio")
-        if type(audio) is not str:
+        if audio.__class__ is not str:
             check_value(audio, str, "RealtimeInputAudioBufferAppendEvent.audio")
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.audio = audio
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -102,13 +106,13 @@ class RealtimeInputAudioBufferAppendEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             RealtimeInputAudioBufferAppendEvent if cls is None else cls
         )
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance.audio = d.get("audio")
 
@@ -134,22 +138,7 @@ class RealtimeInputAudioBufferAppendEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeInputAudioBufferAppendEvent, ("type",))

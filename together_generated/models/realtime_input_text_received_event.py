@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,13 +16,16 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeInputTextReceivedEvent")
@@ -52,18 +56,18 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
     """Server event acknowledging text the client sent.
 
     Attributes:
-        type_ (Literal['conversation.item.input_text.received']):
+        type (Literal['conversation.item.input_text.received']):
         event_id (str | None):
         text (str | None):
     """
 
-    type_: Literal["conversation.item.input_text.received"]
+    type: Literal["conversation.item.input_text.received"]
     event_id: str | None = UNSET
     text: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        type = self.type
 
         _event_id_value: str | Unset = field_value(self, "event_id")
         event_id = _event_id_value
@@ -75,7 +79,7 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
             }
         )
         if event_id is not UNSET:
@@ -86,27 +90,27 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            type_ = d.pop("type")
-            if type_ != "conversation.item.input_text.received":
+            type = d.pop("type")
+            if type != "conversation.item.input_text.received":
                 raise ValueError(
-                    f"type must match const 'conversation.item.input_text.received', got '{type_}'"
+                    f"type must match const 'conversation.item.input_text.received', got '{type}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeInputTextReceivedEvent.type") from None
 
         event_id = d.pop("event_id", UNSET)
-        if event_id is not UNSET and type(event_id) is not str:
+        if event_id is not UNSET and event_id.__class__ is not str:
             check_value(event_id, str, "RealtimeInputTextReceivedEvent.event_id")
 
         text = d.pop("text", UNSET)
-        if text is not UNSET and type(text) is not str:
+        if text is not UNSET and text.__class__ is not str:
             check_value(text, str, "RealtimeInputTextReceivedEvent.text")
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         if event_id is not UNSET:
             _instance.event_id = event_id
         if text is not UNSET:
@@ -116,7 +120,7 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -134,13 +138,11 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
-            RealtimeInputTextReceivedEvent if cls is None else cls
-        )
-        _instance.type_ = d.get("type")
+        _instance = new_instance(RealtimeInputTextReceivedEvent if cls is None else cls)
+        _instance.type = d.get("type")
 
         if "event_id" in d:
             _instance.event_id = d["event_id"]
@@ -172,9 +174,7 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -190,18 +190,5 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeInputTextReceivedEvent, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,12 +11,15 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeServerEvent")
@@ -41,16 +45,16 @@ class RealtimeServerEvent(ResponseBody):
     as this.
 
         Attributes:
-            type_ (str):
+            type (str):
             event_id (str | None):
     """
 
-    type_: str
+    type: str
     event_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        type = self.type
 
         _event_id_value: str | Unset = field_value(self, "event_id")
         event_id = _event_id_value
@@ -59,7 +63,7 @@ class RealtimeServerEvent(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
             }
         )
         if event_id is not UNSET:
@@ -68,18 +72,18 @@ class RealtimeServerEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = d.pop("type")
-        if type(type_) is not str:
-            check_value(type_, str, "RealtimeServerEvent.type")
+        type = d.pop("type")
+        if type.__class__ is not str:
+            check_value(type, str, "RealtimeServerEvent.type")
 
         event_id = d.pop("event_id", UNSET)
-        if event_id is not UNSET and type(event_id) is not str:
+        if event_id is not UNSET and event_id.__class__ is not str:
             check_value(event_id, str, "RealtimeServerEvent.event_id")
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         if event_id is not UNSET:
             _instance.event_id = event_id
 
@@ -87,7 +91,7 @@ class RealtimeServerEvent(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -105,11 +109,11 @@ class RealtimeServerEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RealtimeServerEvent if cls is None else cls)
-        _instance.type_ = d.get("type")
+        _instance = new_instance(RealtimeServerEvent if cls is None else cls)
+        _instance.type = d.get("type")
 
         if "event_id" in d:
             _instance.event_id = d["event_id"]
@@ -138,9 +142,7 @@ class RealtimeServerEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -154,18 +156,5 @@ class RealtimeServerEvent(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeServerEvent, ("type",))

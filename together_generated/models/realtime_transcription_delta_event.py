@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,13 +16,16 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeTranscriptionDeltaEvent")
@@ -53,20 +57,20 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
     """Server event carrying partial transcription text.
 
     Attributes:
-        type_ (Literal['conversation.item.input_audio_transcription.delta']):
+        type (Literal['conversation.item.input_audio_transcription.delta']):
         delta (str):
         event_id (str | None):
         item_id (str | None):
     """
 
-    type_: Literal["conversation.item.input_audio_transcription.delta"]
+    type: Literal["conversation.item.input_audio_transcription.delta"]
     delta: str
     event_id: str | None = UNSET
     item_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        type = self.type
 
         delta = self.delta
 
@@ -80,7 +84,7 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "delta": delta,
             }
         )
@@ -92,31 +96,31 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
-            type_ = d.pop("type")
-            if type_ != "conversation.item.input_audio_transcription.delta":
+            type = d.pop("type")
+            if type != "conversation.item.input_audio_transcription.delta":
                 raise ValueError(
-                    f"type must match const 'conversation.item.input_audio_transcription.delta', got '{type_}'"
+                    f"type must match const 'conversation.item.input_audio_transcription.delta', got '{type}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTranscriptionDeltaEvent.type") from None
 
         delta = d.pop("delta")
-        if type(delta) is not str:
+        if delta.__class__ is not str:
             check_value(delta, str, "RealtimeTranscriptionDeltaEvent.delta")
 
         event_id = d.pop("event_id", UNSET)
-        if event_id is not UNSET and type(event_id) is not str:
+        if event_id is not UNSET and event_id.__class__ is not str:
             check_value(event_id, str, "RealtimeTranscriptionDeltaEvent.event_id")
 
         item_id = d.pop("item_id", UNSET)
-        if item_id is not UNSET and type(item_id) is not str:
+        if item_id is not UNSET and item_id.__class__ is not str:
             check_value(item_id, str, "RealtimeTranscriptionDeltaEvent.item_id")
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.delta = delta
         if event_id is not UNSET:
             _instance.event_id = event_id
@@ -127,7 +131,7 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -145,13 +149,13 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(
+        _instance = new_instance(
             RealtimeTranscriptionDeltaEvent if cls is None else cls
         )
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _instance.delta = d.get("delta")
 
@@ -185,9 +189,7 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -203,18 +205,5 @@ class RealtimeTranscriptionDeltaEvent(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeTranscriptionDeltaEvent, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,7 +19,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="RealtimeTranscriptionSession")
@@ -28,7 +32,7 @@ T = TypeVar("T", bound="RealtimeTranscriptionSession")
 _OPTIONAL: frozenset[str] = frozenset(
     (
         "id",
-        "object_",
+        "object",
         "modalities",
         "model",
     )
@@ -52,13 +56,13 @@ class RealtimeTranscriptionSession(ResponseBody):
 
     Attributes:
         id (str | None):
-        object_ (str | None):  Example: realtime.session.
+        object (str | None):  Example: realtime.session.
         modalities (list[str] | None):
         model (str | None):
     """
 
     id: str | None = UNSET
-    object_: str | None = UNSET
+    object: str | None = UNSET
     modalities: list[str] | None = UNSET
     model: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -67,8 +71,8 @@ class RealtimeTranscriptionSession(ResponseBody):
         _id_value: str | Unset = field_value(self, "id")
         id = _id_value
 
-        _object__value: str | Unset = field_value(self, "object_")
-        object_ = _object__value
+        _object_value: str | Unset = field_value(self, "object")
+        object = _object_value
 
         _modalities_value: list[str] | Unset = field_value(self, "modalities")
         try:
@@ -87,8 +91,8 @@ class RealtimeTranscriptionSession(ResponseBody):
         field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
-        if object_ is not UNSET:
-            field_dict["object"] = object_
+        if object is not UNSET:
+            field_dict["object"] = object
         if modalities is not UNSET:
             field_dict["modalities"] = modalities
         if model is not UNSET:
@@ -97,33 +101,33 @@ class RealtimeTranscriptionSession(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        if id is not UNSET and id.__class__ is not str:
             check_value(id, str, "RealtimeTranscriptionSession.id")
 
-        object_ = d.pop("object", UNSET)
-        if object_ is not UNSET and type(object_) is not str:
-            check_value(object_, str, "RealtimeTranscriptionSession.object")
+        object = d.pop("object", UNSET)
+        if object is not UNSET and object.__class__ is not str:
+            check_value(object, str, "RealtimeTranscriptionSession.object")
 
         try:
             modalities = cast(list[str], d.pop("modalities", UNSET))
             if not isinstance(modalities, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(modalities).__name__}")
+                raise TypeError(f"expected a list, got {modalities.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTranscriptionSession.modalities") from None
 
         model = d.pop("model", UNSET)
-        if model is not UNSET and type(model) is not str:
+        if model is not UNSET and model.__class__ is not str:
             check_value(model, str, "RealtimeTranscriptionSession.model")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if id is not UNSET:
             _instance.id = id
-        if object_ is not UNSET:
-            _instance.object_ = object_
+        if object is not UNSET:
+            _instance.object = object
         if modalities is not UNSET:
             _instance.modalities = modalities
         if model is not UNSET:
@@ -133,7 +137,7 @@ class RealtimeTranscriptionSession(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -151,15 +155,15 @@ class RealtimeTranscriptionSession(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RealtimeTranscriptionSession if cls is None else cls)
+        _instance = new_instance(RealtimeTranscriptionSession if cls is None else cls)
         if "id" in d:
             _instance.id = d["id"]
 
         if "object" in d:
-            _instance.object_ = d["object"]
+            _instance.object = d["object"]
 
         if "modalities" in d:
             _instance.modalities = d["modalities"]
@@ -191,17 +195,15 @@ class RealtimeTranscriptionSession(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
         if self.id is UNSET:
             del self.id
-        if self.object_ is UNSET:
-            del self.object_
+        if self.object is UNSET:
+            del self.object
         if self.modalities is UNSET:
             del self.modalities
         if self.model is UNSET:
@@ -213,18 +215,5 @@ class RealtimeTranscriptionSession(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeTranscriptionSession, ("object",))

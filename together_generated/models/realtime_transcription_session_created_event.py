@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -22,7 +24,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -67,12 +71,12 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
     """Server event sent first, confirming the session.
 
     Attributes:
-        type_ (Literal['session.created']):
+        type (Literal['session.created']):
         session (RealtimeTranscriptionSession): A transcription session, as `session.created` describes it.
         event_id (str | None):
     """
 
-    type_: Literal["session.created"]
+    type: Literal["session.created"]
     session: RealtimeTranscriptionSession
     event_id: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -80,7 +84,7 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_ = self.type_
+        type = self.type
 
         try:
             session = self.session.to_dict()
@@ -94,7 +98,7 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "session": session,
             }
         )
@@ -104,15 +108,15 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            type_ = d.pop("type")
-            if type_ != "session.created":
+            type = d.pop("type")
+            if type != "session.created":
                 raise ValueError(
-                    f"type must match const 'session.created', got '{type_}'"
+                    f"type must match const 'session.created', got '{type}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
@@ -128,13 +132,13 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
             ) from None
 
         event_id = d.pop("event_id", UNSET)
-        if event_id is not UNSET and type(event_id) is not str:
+        if event_id is not UNSET and event_id.__class__ is not str:
             check_value(
                 event_id, str, "RealtimeTranscriptionSessionCreatedEvent.event_id"
             )
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.session = session
         if event_id is not UNSET:
             _instance.event_id = event_id
@@ -143,7 +147,7 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -161,15 +165,15 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
+        _instance = new_instance(
             RealtimeTranscriptionSessionCreatedEvent if cls is None else cls
         )
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _session = d.get("session")
         _instance.session = (
@@ -205,9 +209,7 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -221,18 +223,5 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeTranscriptionSessionCreatedEvent, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -22,7 +24,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -71,13 +75,13 @@ class RealtimeTtsFailedEvent(ResponseBody):
     """Server event saying an item could not be spoken.
 
     Attributes:
-        type_ (Literal['conversation.item.tts.failed']):
+        type (Literal['conversation.item.tts.failed']):
         error (RealtimeError): What went wrong with an item (inside a `...failed` event).
         event_id (str | None):
         item_id (str | None):
     """
 
-    type_: Literal["conversation.item.tts.failed"]
+    type: Literal["conversation.item.tts.failed"]
     error: RealtimeError
     event_id: str | None = UNSET
     item_id: str | None = UNSET
@@ -86,7 +90,7 @@ class RealtimeTtsFailedEvent(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_ = self.type_
+        type = self.type
 
         try:
             error = self.error.to_dict()
@@ -103,7 +107,7 @@ class RealtimeTtsFailedEvent(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "error": error,
             }
         )
@@ -115,15 +119,15 @@ class RealtimeTtsFailedEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            type_ = d.pop("type")
-            if type_ != "conversation.item.tts.failed":
+            type = d.pop("type")
+            if type != "conversation.item.tts.failed":
                 raise ValueError(
-                    f"type must match const 'conversation.item.tts.failed', got '{type_}'"
+                    f"type must match const 'conversation.item.tts.failed', got '{type}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsFailedEvent.type") from None
@@ -135,15 +139,15 @@ class RealtimeTtsFailedEvent(ResponseBody):
             raise field_error(exc, "RealtimeTtsFailedEvent.error") from None
 
         event_id = d.pop("event_id", UNSET)
-        if event_id is not UNSET and type(event_id) is not str:
+        if event_id is not UNSET and event_id.__class__ is not str:
             check_value(event_id, str, "RealtimeTtsFailedEvent.event_id")
 
         item_id = d.pop("item_id", UNSET)
-        if item_id is not UNSET and type(item_id) is not str:
+        if item_id is not UNSET and item_id.__class__ is not str:
             check_value(item_id, str, "RealtimeTtsFailedEvent.item_id")
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.error = error
         if event_id is not UNSET:
             _instance.event_id = event_id
@@ -154,7 +158,7 @@ class RealtimeTtsFailedEvent(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -172,13 +176,13 @@ class RealtimeTtsFailedEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(RealtimeTtsFailedEvent if cls is None else cls)
-        _instance.type_ = d.get("type")
+        _instance = new_instance(RealtimeTtsFailedEvent if cls is None else cls)
+        _instance.type = d.get("type")
 
         _error = d.get("error")
         _instance.error = (
@@ -215,9 +219,7 @@ class RealtimeTtsFailedEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -233,18 +235,5 @@ class RealtimeTtsFailedEvent(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeTtsFailedEvent, ("type",))

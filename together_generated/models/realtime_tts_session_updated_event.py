@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -14,9 +15,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -55,18 +59,18 @@ class RealtimeTtsSessionUpdatedEvent(ResponseBody):
     """Client event that updates session parameters, such as the voice.
 
     Attributes:
-        type_ (Literal['tts_session.updated']):
+        type (Literal['tts_session.updated']):
         session (RealtimeTtsSessionUpdate): Session parameters a `tts_session.updated` event changes.
     """
 
-    type_: Literal["tts_session.updated"]
+    type: Literal["tts_session.updated"]
     session: RealtimeTtsSessionUpdate
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_ = self.type_
+        type = self.type
 
         try:
             session = self.session.to_dict()
@@ -77,7 +81,7 @@ class RealtimeTtsSessionUpdatedEvent(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "session": session,
             }
         )
@@ -85,15 +89,15 @@ class RealtimeTtsSessionUpdatedEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            type_ = d.pop("type")
-            if type_ != "tts_session.updated":
+            type = d.pop("type")
+            if type != "tts_session.updated":
                 raise ValueError(
-                    f"type must match const 'tts_session.updated', got '{type_}'"
+                    f"type must match const 'tts_session.updated', got '{type}'"
                 )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsSessionUpdatedEvent.type") from None
@@ -104,15 +108,15 @@ class RealtimeTtsSessionUpdatedEvent(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsSessionUpdatedEvent.session") from None
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.session = session
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -130,15 +134,13 @@ class RealtimeTtsSessionUpdatedEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
-            RealtimeTtsSessionUpdatedEvent if cls is None else cls
-        )
-        _instance.type_ = d.get("type")
+        _instance = new_instance(RealtimeTtsSessionUpdatedEvent if cls is None else cls)
+        _instance.type = d.get("type")
 
         _session = d.get("session")
         _instance.session = (
@@ -169,22 +171,7 @@ class RealtimeTtsSessionUpdatedEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RealtimeTtsSessionUpdatedEvent, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -9,11 +10,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     json_value,
+    new_instance,
 )
 
 if TYPE_CHECKING:
@@ -97,12 +100,12 @@ class RegionListResponseRegionsItem(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         name = d.pop("name")
-        if type(name) is not str:
+        if name.__class__ is not str:
             check_value(name, str, "RegionListResponseRegionsItem.name")
 
         try:
@@ -110,7 +113,7 @@ class RegionListResponseRegionsItem(ResponseBody):
             _driver_versions = d.pop("driver_versions")
             if not isinstance(_driver_versions, list):
                 raise TypeError(
-                    f"expected a list, got {type(_driver_versions).__name__}"
+                    f"expected a list, got {_driver_versions.__class__.__name__}"
                 )
             for _i, driver_versions_item_data in enumerate(_driver_versions):
                 try:
@@ -133,7 +136,7 @@ class RegionListResponseRegionsItem(ResponseBody):
             )
             if not isinstance(supported_instance_types, (list, Unset)):
                 raise TypeError(
-                    f"expected a list, got {type(supported_instance_types).__name__}"
+                    f"expected a list, got {supported_instance_types.__class__.__name__}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -141,7 +144,7 @@ class RegionListResponseRegionsItem(ResponseBody):
                 exc, "RegionListResponseRegionsItem.supported_instance_types"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.name = name
         _instance.driver_versions = driver_versions
         _instance.supported_instance_types = supported_instance_types
@@ -150,7 +153,7 @@ class RegionListResponseRegionsItem(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -168,14 +171,12 @@ class RegionListResponseRegionsItem(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
-            RegionListResponseRegionsItem if cls is None else cls
-        )
+        _instance = new_instance(RegionListResponseRegionsItem if cls is None else cls)
         _instance.name = d.get("name")
 
         _driver_versions = d.get("driver_versions")
@@ -217,22 +218,4 @@ class RegionListResponseRegionsItem(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

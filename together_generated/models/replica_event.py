@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -151,24 +154,27 @@ class ReplicaEvent(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         image = d.pop("image", UNSET)
-        if image is not UNSET and type(image) is not str:
+        if image is not UNSET and image.__class__ is not str:
             check_value(image, str, "ReplicaEvent.image")
 
         replica_ready_since = d.pop("replica_ready_since", UNSET)
-        if replica_ready_since is not UNSET and type(replica_ready_since) is not str:
+        if (
+            replica_ready_since is not UNSET
+            and replica_ready_since.__class__ is not str
+        ):
             check_value(replica_ready_since, str, "ReplicaEvent.replica_ready_since")
 
         replica_status = d.pop("replica_status", UNSET)
-        if replica_status is not UNSET and type(replica_status) is not str:
+        if replica_status is not UNSET and replica_status.__class__ is not str:
             check_value(replica_status, str, "ReplicaEvent.replica_status")
 
         replica_status_message = d.pop("replica_status_message", UNSET)
         if (
             replica_status_message is not UNSET
-            and type(replica_status_message) is not str
+            and replica_status_message.__class__ is not str
         ):
             check_value(
                 replica_status_message, str, "ReplicaEvent.replica_status_message"
@@ -177,20 +183,20 @@ class ReplicaEvent(ResponseBody):
         replica_status_reason = d.pop("replica_status_reason", UNSET)
         if (
             replica_status_reason is not UNSET
-            and type(replica_status_reason) is not str
+            and replica_status_reason.__class__ is not str
         ):
             check_value(
                 replica_status_reason, str, "ReplicaEvent.replica_status_reason"
             )
 
         revision_id = d.pop("revision_id", UNSET)
-        if revision_id is not UNSET and type(revision_id) is not str:
+        if revision_id is not UNSET and revision_id.__class__ is not str:
             check_value(revision_id, str, "ReplicaEvent.revision_id")
 
         volume_preload_completed_at = d.pop("volume_preload_completed_at", UNSET)
         if (
             volume_preload_completed_at is not UNSET
-            and type(volume_preload_completed_at) is not str
+            and volume_preload_completed_at.__class__ is not str
         ):
             check_value(
                 volume_preload_completed_at,
@@ -201,7 +207,7 @@ class ReplicaEvent(ResponseBody):
         volume_preload_started_at = d.pop("volume_preload_started_at", UNSET)
         if (
             volume_preload_started_at is not UNSET
-            and type(volume_preload_started_at) is not str
+            and volume_preload_started_at.__class__ is not str
         ):
             check_value(
                 volume_preload_started_at, str, "ReplicaEvent.volume_preload_started_at"
@@ -210,13 +216,13 @@ class ReplicaEvent(ResponseBody):
         volume_preload_status = d.pop("volume_preload_status", UNSET)
         if (
             volume_preload_status is not UNSET
-            and type(volume_preload_status) is not str
+            and volume_preload_status.__class__ is not str
         ):
             check_value(
                 volume_preload_status, str, "ReplicaEvent.volume_preload_status"
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if image is not UNSET:
             _instance.image = image
         if replica_ready_since is not UNSET:
@@ -240,7 +246,7 @@ class ReplicaEvent(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -258,10 +264,10 @@ class ReplicaEvent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(ReplicaEvent if cls is None else cls)
+        _instance = new_instance(ReplicaEvent if cls is None else cls)
         if "image" in d:
             _instance.image = d["image"]
 
@@ -313,9 +319,7 @@ class ReplicaEvent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -344,19 +348,3 @@ class ReplicaEvent(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

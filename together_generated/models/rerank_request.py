@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -13,12 +14,14 @@ from ..models.rerank_request_model_type_0 import (
 )
 from ..types import (
     UNSET,
+    Model,
     Unset,
     check_value,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -58,7 +61,7 @@ _OPTIONAL: frozenset[str] = frozenset(
 
 
 @_attrs_define
-class RerankRequest:
+class RerankRequest(Model):
     """
     Attributes:
         model (RerankRequestModelType0 | str): The model to be used for the rerank request.<br> <br> [See all of
@@ -154,13 +157,13 @@ class RerankRequest:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
 
-            def _parse_model(data: object) -> RerankRequestModelType0 | str:
+            def _parse_model(data: builtins.object) -> RerankRequestModelType0 | str:
                 try:
                     if not isinstance(data, str):
                         raise TypeError()
@@ -172,7 +175,7 @@ class RerankRequest:
                 if isinstance(data, (str,)) and not isinstance(data, bool):
                     return data
                 raise TypeError(
-                    f"expected a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a string, got {data.__class__.__name__} {data!r:.60}"
                 )
 
             model = _parse_model(d.pop("model"))
@@ -181,13 +184,13 @@ class RerankRequest:
             raise field_error(exc, "RerankRequest.model") from None
 
         query = d.pop("query")
-        if type(query) is not str:
+        if query.__class__ is not str:
             check_value(query, str, "RerankRequest.query")
 
         try:
 
             def _parse_documents(
-                data: object,
+                data: builtins.object,
             ) -> list[RerankRequestDocumentsType0Item] | list[str]:
                 try:
                     if not isinstance(data, list):
@@ -196,7 +199,7 @@ class RerankRequest:
                     _documents_type_0 = data
                     if not isinstance(_documents_type_0, list):
                         raise TypeError(
-                            f"expected a list, got {type(_documents_type_0).__name__}"
+                            f"expected a list, got {_documents_type_0.__class__.__name__}"
                         )
                     for _i, documents_type_0_item_data in enumerate(_documents_type_0):
                         try:
@@ -215,12 +218,12 @@ class RerankRequest:
                     pass
                 if not isinstance(data, list):
                     raise TypeError(
-                        f"expected a list, got {type(data).__name__} {data!r:.60}"
+                        f"expected a list, got {data.__class__.__name__} {data!r:.60}"
                     )
                 documents_type_1 = cast(list[str], data)
                 if not isinstance(documents_type_1, (list, Unset)):
                     raise TypeError(
-                        f"expected a list, got {type(documents_type_1).__name__}"
+                        f"expected a list, got {documents_type_1.__class__.__name__}"
                     )
 
                 return documents_type_1
@@ -231,22 +234,24 @@ class RerankRequest:
             raise field_error(exc, "RerankRequest.documents") from None
 
         top_n = d.pop("top_n", UNSET)
-        if top_n is not UNSET and type(top_n) is not int:
+        if top_n is not UNSET and top_n.__class__ is not int:
             check_value(top_n, int, "RerankRequest.top_n")
 
         return_documents = d.pop("return_documents", UNSET)
-        if return_documents is not UNSET and type(return_documents) is not bool:
+        if return_documents is not UNSET and return_documents.__class__ is not bool:
             check_value(return_documents, bool, "RerankRequest.return_documents")
 
         try:
             rank_fields = cast(list[str], d.pop("rank_fields", UNSET))
             if not isinstance(rank_fields, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(rank_fields).__name__}")
+                raise TypeError(
+                    f"expected a list, got {rank_fields.__class__.__name__}"
+                )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankRequest.rank_fields") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.model = model
         _instance.query = query
         _instance.documents = documents
@@ -260,7 +265,7 @@ class RerankRequest:
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -278,12 +283,12 @@ class RerankRequest:
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(RerankRequest if cls is None else cls)
+        _instance = new_instance(RerankRequest if cls is None else cls)
         _instance.model = d.get("model")
 
         _instance.query = d.get("query")
@@ -323,9 +328,7 @@ class RerankRequest:
             # reads touch neither, so a streamed chunk does not pay for them.
             if name in _OPTIONAL:
                 return None
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,6 +16,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -22,7 +24,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -77,7 +81,7 @@ _FIELDS: frozenset[str] = frozenset(
 class RerankResponse(ResponseBody):
     """
     Attributes:
-        object_ (Literal['rerank']): The object type, which is always `rerank`.
+        object (Literal['rerank']): The object type, which is always `rerank`.
         model (str): The model to be used for the rerank request. Example: salesforce/turboranker-0.8-3778-6328.
         results (list[RerankResponseResultsItem]):  Example: [{'index': 0, 'relevance_score': 0.29980177813003117,
             'document': {'text': '{"title":"Llama","text":"The llama is a domesticated South American camelid, widely used
@@ -89,7 +93,7 @@ class RerankResponse(ResponseBody):
         usage (None | UsageData):  Example: {'prompt_tokens': 1837, 'completion_tokens': 0, 'total_tokens': 1837}.
     """
 
-    object_: Literal["rerank"]
+    object: Literal["rerank"]
     model: str
     results: list[RerankResponseResultsItem]
     id: str | None = UNSET
@@ -99,7 +103,7 @@ class RerankResponse(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        object_ = self.object_
+        object = self.object
 
         model = self.model
 
@@ -132,7 +136,7 @@ class RerankResponse(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "object": object_,
+                "object": object,
                 "model": model,
                 "results": results,
             }
@@ -145,26 +149,26 @@ class RerankResponse(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            object_ = d.pop("object")
-            if object_ != "rerank":
-                raise ValueError(f"object must match const 'rerank', got '{object_}'")
+            object = d.pop("object")
+            if object != "rerank":
+                raise ValueError(f"object must match const 'rerank', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.object") from None
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "RerankResponse.model")
 
         try:
             results = []
             _results = d.pop("results")
             if not isinstance(_results, list):
-                raise TypeError(f"expected a list, got {type(_results).__name__}")
+                raise TypeError(f"expected a list, got {_results.__class__.__name__}")
             for _i, results_item_data in enumerate(_results):
                 try:
                     results_item = RerankResponseResultsItem.from_dict(
@@ -179,7 +183,7 @@ class RerankResponse(ResponseBody):
             raise field_error(exc, "RerankResponse.results") from None
 
         id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        if id is not UNSET and id.__class__ is not str:
             check_value(id, str, "RerankResponse.id")
 
         try:
@@ -192,7 +196,7 @@ class RerankResponse(ResponseBody):
             else:
                 if not isinstance(_usage_data, dict):
                     raise TypeError(
-                        f"expected an object or null, got {type(_usage_data).__name__} {_usage_data!r:.60}"
+                        f"expected an object or null, got {_usage_data.__class__.__name__} {_usage_data!r:.60}"
                     )
                 usage_type_0 = UsageData.from_dict(_usage_data)
 
@@ -201,8 +205,8 @@ class RerankResponse(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.usage") from None
 
-        _instance = object.__new__(cls)
-        _instance.object_ = object_
+        _instance = new_instance(cls)
+        _instance.object = object
         _instance.model = model
         _instance.results = results
         if id is not UNSET:
@@ -214,7 +218,7 @@ class RerankResponse(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -232,13 +236,13 @@ class RerankResponse(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(RerankResponse if cls is None else cls)
-        _instance.object_ = d.get("object")
+        _instance = new_instance(RerankResponse if cls is None else cls)
+        _instance.object = d.get("object")
 
         _instance.model = d.get("model")
 
@@ -290,9 +294,7 @@ class RerankResponse(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -308,18 +310,5 @@ class RerankResponse(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RerankResponse, ("object",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,10 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
     json_value,
+    new_instance,
 )
 
 if TYPE_CHECKING:
@@ -88,16 +91,16 @@ class RerankResponseResultsItem(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) is not int:
+        if index.__class__ is not int:
             check_value(index, int, "RerankResponseResultsItem.index")
 
         relevance_score = d.pop("relevance_score")
-        if type(relevance_score) not in (float, int):
+        if relevance_score.__class__ not in (float, int):
             check_value(
                 relevance_score, float, "RerankResponseResultsItem.relevance_score"
             )
@@ -108,7 +111,7 @@ class RerankResponseResultsItem(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponseResultsItem.document") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.index = index
         _instance.relevance_score = relevance_score
         _instance.document = document
@@ -117,7 +120,7 @@ class RerankResponseResultsItem(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -135,12 +138,12 @@ class RerankResponseResultsItem(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(RerankResponseResultsItem if cls is None else cls)
+        _instance = new_instance(RerankResponseResultsItem if cls is None else cls)
         _instance.index = d.get("index")
 
         _instance.relevance_score = d.get("relevance_score")
@@ -174,22 +177,4 @@ class RerankResponseResultsItem(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,9 +14,12 @@ from ..models.response_format_json_schema_type import (
     check_response_format_json_schema_type,
 )
 from ..types import (
+    Model,
     ResponseBody,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -57,19 +61,19 @@ class ResponseFormatJsonSchema(ResponseBody):
     Learn more about [Structured Outputs](https://docs.together.ai/docs/json-mode).
 
         Attributes:
-            type_ (ResponseFormatJsonSchemaType): The type of response format being defined. Always `json_schema`.
+            type (ResponseFormatJsonSchemaType): The type of response format being defined. Always `json_schema`.
             json_schema (ResponseFormatJsonSchemaJSONSchema): Structured Outputs configuration options, including a JSON
                 Schema.
     """
 
-    type_: ResponseFormatJsonSchemaType
+    type: ResponseFormatJsonSchemaType
     json_schema: ResponseFormatJsonSchemaJSONSchema
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_: str = self.type_
+        type: str = self.type
 
         try:
             json_schema = self.json_schema.to_dict()
@@ -80,7 +84,7 @@ class ResponseFormatJsonSchema(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
                 "json_schema": json_schema,
             }
         )
@@ -88,12 +92,12 @@ class ResponseFormatJsonSchema(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            type_ = check_response_format_json_schema_type(d.pop("type"))
+            type = check_response_format_json_schema_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonSchema.type") from None
@@ -106,15 +110,15 @@ class ResponseFormatJsonSchema(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonSchema.json_schema") from None
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         _instance.json_schema = json_schema
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -132,13 +136,13 @@ class ResponseFormatJsonSchema(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ResponseFormatJsonSchema if cls is None else cls)
-        _instance.type_ = d.get("type")
+        _instance = new_instance(ResponseFormatJsonSchema if cls is None else cls)
+        _instance.type = d.get("type")
 
         _json_schema = d.get("json_schema")
         _instance.json_schema = (
@@ -169,22 +173,7 @@ class ResponseFormatJsonSchema(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ResponseFormatJsonSchema, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,11 +11,13 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -89,25 +92,25 @@ class RLAdamWOptimizerParams(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         beta1 = d.pop("beta1", UNSET)
-        if beta1 is not UNSET and type(beta1) not in (float, int):
+        if beta1 is not UNSET and beta1.__class__ not in (float, int):
             check_value(beta1, float, "RLAdamWOptimizerParams.beta1")
 
         beta2 = d.pop("beta2", UNSET)
-        if beta2 is not UNSET and type(beta2) not in (float, int):
+        if beta2 is not UNSET and beta2.__class__ not in (float, int):
             check_value(beta2, float, "RLAdamWOptimizerParams.beta2")
 
         eps = d.pop("eps", UNSET)
-        if eps is not UNSET and type(eps) not in (float, int):
+        if eps is not UNSET and eps.__class__ not in (float, int):
             check_value(eps, float, "RLAdamWOptimizerParams.eps")
 
         weight_decay = d.pop("weight_decay", UNSET)
-        if weight_decay is not UNSET and type(weight_decay) not in (float, int):
+        if weight_decay is not UNSET and weight_decay.__class__ not in (float, int):
             check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if beta1 is not UNSET:
             _instance.beta1 = beta1
         if beta2 is not UNSET:
@@ -121,7 +124,7 @@ class RLAdamWOptimizerParams(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -139,10 +142,10 @@ class RLAdamWOptimizerParams(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RLAdamWOptimizerParams if cls is None else cls)
+        _instance = new_instance(RLAdamWOptimizerParams if cls is None else cls)
         if "beta1" in d:
             _instance.beta1 = d["beta1"]
 
@@ -179,9 +182,7 @@ class RLAdamWOptimizerParams(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -200,19 +201,3 @@ class RLAdamWOptimizerParams(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

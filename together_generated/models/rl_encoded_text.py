@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,9 +10,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    Model,
     ResponseBody,
     field_error,
     json_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="RLEncodedText")
@@ -54,22 +57,22 @@ class RLEncodedText(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             tokens = []
             _tokens = d.pop("tokens")
             if not isinstance(_tokens, list):
-                raise TypeError(f"expected a list, got {type(_tokens).__name__}")
+                raise TypeError(f"expected a list, got {_tokens.__class__.__name__}")
             for _i, tokens_item_data in enumerate(_tokens):
                 try:
                     tokens_item: int | str = tokens_item_data
-                    if type(tokens_item) not in (str, int) and not (
+                    if tokens_item.__class__ not in (str, int) and not (
                         isinstance(tokens_item, (str, int))
                         and not isinstance(tokens_item, bool)
                     ):
                         raise TypeError(
-                            f"expected a string or an integer, got {type(tokens_item).__name__} {tokens_item!r:.60}"
+                            f"expected a string or an integer, got {tokens_item.__class__.__name__} {tokens_item!r:.60}"
                         )
 
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -79,14 +82,14 @@ class RLEncodedText(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLEncodedText.tokens") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.tokens = tokens
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -104,10 +107,10 @@ class RLEncodedText(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RLEncodedText if cls is None else cls)
+        _instance = new_instance(RLEncodedText if cls is None else cls)
         _instance.tokens = d.get("tokens")
 
         _instance._raw = d  # for additional_properties, worked out on first use
@@ -132,22 +135,4 @@ class RLEncodedText(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

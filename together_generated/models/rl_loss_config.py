@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,13 +12,16 @@ from attrs import field as _attrs_field
 from ..models.rl_loss_type import RLLossType, check_rl_loss_type
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -70,12 +74,12 @@ _FIELDS: frozenset[str] = frozenset(
 class RLLossConfig(ResponseBody):
     """
     Attributes:
-        type_ (RLLossType):
+        type (RLLossType):
         cross_entropy_params (RLCrossEntropyLossParams | None): Cross-entropy loss parameters (currently empty).
         grpo_params (RLGRPOLossParams | None):
     """
 
-    type_: RLLossType
+    type: RLLossType
     cross_entropy_params: RLCrossEntropyLossParams | None = UNSET
     grpo_params: RLGRPOLossParams | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -83,7 +87,7 @@ class RLLossConfig(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        type_: str = self.type_
+        type: str = self.type
 
         _cross_entropy_params_value: RLCrossEntropyLossParams | Unset = field_value(
             self, "cross_entropy_params"
@@ -107,7 +111,7 @@ class RLLossConfig(ResponseBody):
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "type": type,
             }
         )
         if cross_entropy_params is not UNSET:
@@ -118,12 +122,12 @@ class RLLossConfig(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
-            type_ = check_rl_loss_type(d.pop("type"))
+            type = check_rl_loss_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossConfig.type") from None
@@ -152,8 +156,8 @@ class RLLossConfig(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossConfig.grpo_params") from None
 
-        _instance = object.__new__(cls)
-        _instance.type_ = type_
+        _instance = new_instance(cls)
+        _instance.type = type
         if cross_entropy_params is not UNSET:
             _instance.cross_entropy_params = cross_entropy_params
         if grpo_params is not UNSET:
@@ -163,7 +167,7 @@ class RLLossConfig(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -181,13 +185,13 @@ class RLLossConfig(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(RLLossConfig if cls is None else cls)
-        _instance.type_ = d.get("type")
+        _instance = new_instance(RLLossConfig if cls is None else cls)
+        _instance.type = d.get("type")
 
         if "cross_entropy_params" in d:
             _cross_entropy_params = d["cross_entropy_params"]
@@ -229,9 +233,7 @@ class RLLossConfig(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -247,18 +249,5 @@ class RLLossConfig(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(RLLossConfig, ("type",))

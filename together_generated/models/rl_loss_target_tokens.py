@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,12 +12,14 @@ from attrs import field as _attrs_field
 from ..models.rld_type import RLDType, check_rld_type
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -79,22 +82,22 @@ class RLLossTargetTokens(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             data = []
             _data = d.pop("data")
             if not isinstance(_data, list):
-                raise TypeError(f"expected a list, got {type(_data).__name__}")
+                raise TypeError(f"expected a list, got {_data.__class__.__name__}")
             for _i, data_item_data in enumerate(_data):
                 try:
                     data_item: int | str = data_item_data
-                    if type(data_item) not in (str, int) and not (
+                    if data_item.__class__ not in (str, int) and not (
                         isinstance(data_item, (str, int))
                         and not isinstance(data_item, bool)
                     ):
                         raise TypeError(
-                            f"expected a string or an integer, got {type(data_item).__name__} {data_item!r:.60}"
+                            f"expected a string or an integer, got {data_item.__class__.__name__} {data_item!r:.60}"
                         )
 
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -115,7 +118,7 @@ class RLLossTargetTokens(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossTargetTokens.dtype") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.data = data
         if dtype is not UNSET:
             _instance.dtype = dtype
@@ -124,7 +127,7 @@ class RLLossTargetTokens(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -142,10 +145,10 @@ class RLLossTargetTokens(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RLLossTargetTokens if cls is None else cls)
+        _instance = new_instance(RLLossTargetTokens if cls is None else cls)
         _instance.data = d.get("data")
 
         if "dtype" in d:
@@ -175,9 +178,7 @@ class RLLossTargetTokens(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -190,22 +191,6 @@ class RLLossTargetTokens(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
     # Added by this project's templates: a list response is iterable over `data` and has
     # its length, so `for x in client.things.list()` and `.list().data` both work.

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -119,7 +122,7 @@ class RLSampleBody(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -127,7 +130,7 @@ class RLSampleBody(ResponseBody):
             prompts = []
             _prompts = d.pop("prompts")
             if not isinstance(_prompts, list):
-                raise TypeError(f"expected a list, got {type(_prompts).__name__}")
+                raise TypeError(f"expected a list, got {_prompts.__class__.__name__}")
             for _i, prompts_item_data in enumerate(_prompts):
                 try:
                     prompts_item = RLModelInput.from_dict(prompts_item_data)
@@ -151,10 +154,10 @@ class RLSampleBody(ResponseBody):
             raise field_error(exc, "RLSampleBody.sampling_params") from None
 
         num_samples = d.pop("num_samples", UNSET)
-        if num_samples is not UNSET and type(num_samples) is not int:
+        if num_samples is not UNSET and num_samples.__class__ is not int:
             check_value(num_samples, int, "RLSampleBody.num_samples")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.prompts = prompts
         if sampling_params is not UNSET:
             _instance.sampling_params = sampling_params
@@ -165,7 +168,7 @@ class RLSampleBody(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -183,12 +186,12 @@ class RLSampleBody(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(RLSampleBody if cls is None else cls)
+        _instance = new_instance(RLSampleBody if cls is None else cls)
         _prompts = d.get("prompts")
         if isinstance(_prompts, list):
             _prompts_list = []
@@ -235,9 +238,7 @@ class RLSampleBody(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -252,19 +253,3 @@ class RLSampleBody(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -92,12 +95,12 @@ class RLSampleSequence(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             tokens = cast(list[str], d.pop("tokens"))
             if not isinstance(tokens, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(tokens).__name__}")
+                raise TypeError(f"expected a list, got {tokens.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleSequence.tokens") from None
@@ -105,16 +108,16 @@ class RLSampleSequence(ResponseBody):
         try:
             logprobs = cast(list[float], d.pop("logprobs", UNSET))
             if not isinstance(logprobs, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(logprobs).__name__}")
+                raise TypeError(f"expected a list, got {logprobs.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleSequence.logprobs") from None
 
         stop_reason = d.pop("stop_reason", UNSET)
-        if stop_reason is not UNSET and type(stop_reason) is not str:
+        if stop_reason is not UNSET and stop_reason.__class__ is not str:
             check_value(stop_reason, str, "RLSampleSequence.stop_reason")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.tokens = tokens
         if logprobs is not UNSET:
             _instance.logprobs = logprobs
@@ -125,7 +128,7 @@ class RLSampleSequence(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -143,10 +146,10 @@ class RLSampleSequence(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RLSampleSequence if cls is None else cls)
+        _instance = new_instance(RLSampleSequence if cls is None else cls)
         _instance.tokens = d.get("tokens")
 
         if "logprobs" in d:
@@ -179,9 +182,7 @@ class RLSampleSequence(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -196,19 +197,3 @@ class RLSampleSequence(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

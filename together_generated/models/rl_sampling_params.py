@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -114,37 +117,37 @@ class RLSamplingParams(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         max_tokens = d.pop("max_tokens", UNSET)
-        if max_tokens is not UNSET and type(max_tokens) is not int:
+        if max_tokens is not UNSET and max_tokens.__class__ is not int:
             check_value(max_tokens, int, "RLSamplingParams.max_tokens")
 
         temperature = d.pop("temperature", UNSET)
-        if temperature is not UNSET and type(temperature) not in (float, int):
+        if temperature is not UNSET and temperature.__class__ not in (float, int):
             check_value(temperature, float, "RLSamplingParams.temperature")
 
         top_p = d.pop("top_p", UNSET)
-        if top_p is not UNSET and type(top_p) not in (float, int):
+        if top_p is not UNSET and top_p.__class__ not in (float, int):
             check_value(top_p, float, "RLSamplingParams.top_p")
 
         top_k = d.pop("top_k", UNSET)
-        if top_k is not UNSET and type(top_k) is not int:
+        if top_k is not UNSET and top_k.__class__ is not int:
             check_value(top_k, int, "RLSamplingParams.top_k")
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
             if not isinstance(stop, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(stop).__name__}")
+                raise TypeError(f"expected a list, got {stop.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSamplingParams.stop") from None
 
         seed = d.pop("seed", UNSET)
-        if seed is not UNSET and type(seed) is not str:
+        if seed is not UNSET and seed.__class__ is not str:
             check_value(seed, str, "RLSamplingParams.seed")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if max_tokens is not UNSET:
             _instance.max_tokens = max_tokens
         if temperature is not UNSET:
@@ -162,7 +165,7 @@ class RLSamplingParams(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -180,10 +183,10 @@ class RLSamplingParams(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RLSamplingParams if cls is None else cls)
+        _instance = new_instance(RLSamplingParams if cls is None else cls)
         if "max_tokens" in d:
             _instance.max_tokens = d["max_tokens"]
 
@@ -226,9 +229,7 @@ class RLSamplingParams(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -251,19 +252,3 @@ class RLSamplingParams(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,6 +19,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -108,18 +111,18 @@ class RLStartTrainingSessionRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         base_model = d.pop("base_model")
-        if type(base_model) is not str:
+        if base_model.__class__ is not str:
             check_value(base_model, str, "RLStartTrainingSessionRequest.base_model")
 
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
         if (
             resume_from_checkpoint_id is not UNSET
-            and type(resume_from_checkpoint_id) is not str
+            and resume_from_checkpoint_id.__class__ is not str
         ):
             check_value(
                 resume_from_checkpoint_id,
@@ -140,7 +143,7 @@ class RLStartTrainingSessionRequest(ResponseBody):
                 exc, "RLStartTrainingSessionRequest.lora_config"
             ) from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.base_model = base_model
         if resume_from_checkpoint_id is not UNSET:
             _instance.resume_from_checkpoint_id = resume_from_checkpoint_id
@@ -151,7 +154,7 @@ class RLStartTrainingSessionRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -169,14 +172,12 @@ class RLStartTrainingSessionRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(
-            RLStartTrainingSessionRequest if cls is None else cls
-        )
+        _instance = new_instance(RLStartTrainingSessionRequest if cls is None else cls)
         _instance.base_model = d.get("base_model")
 
         if "resume_from_checkpoint_id" in d:
@@ -214,9 +215,7 @@ class RLStartTrainingSessionRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -231,19 +230,3 @@ class RLStartTrainingSessionRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.rl_training_operation_error_code import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -78,7 +81,7 @@ class RLTrainingOperationError(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             _code = d.pop("code", UNSET)
@@ -92,10 +95,10 @@ class RLTrainingOperationError(ResponseBody):
             raise field_error(exc, "RLTrainingOperationError.code") from None
 
         message = d.pop("message", UNSET)
-        if message is not UNSET and type(message) is not str:
+        if message is not UNSET and message.__class__ is not str:
             check_value(message, str, "RLTrainingOperationError.message")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if code is not UNSET:
             _instance.code = code
         if message is not UNSET:
@@ -105,7 +108,7 @@ class RLTrainingOperationError(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -123,10 +126,10 @@ class RLTrainingOperationError(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RLTrainingOperationError if cls is None else cls)
+        _instance = new_instance(RLTrainingOperationError if cls is None else cls)
         if "code" in d:
             _instance.code = d["code"]
 
@@ -157,9 +160,7 @@ class RLTrainingOperationError(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -174,19 +175,3 @@ class RLTrainingOperationError(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

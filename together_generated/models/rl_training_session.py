@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,6 +16,7 @@ from ..models.rl_training_session_status import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -23,6 +25,7 @@ from ..types import (
     json_value,
     lenient_datetime,
     model_state,
+    new_instance,
     parse_datetime,
     set_model_state,
 )
@@ -180,12 +183,12 @@ class RLTrainingSession(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "RLTrainingSession.id")
 
         try:
@@ -195,7 +198,7 @@ class RLTrainingSession(ResponseBody):
             raise field_error(exc, "RLTrainingSession.status") from None
 
         base_model = d.pop("base_model")
-        if type(base_model) is not str:
+        if base_model.__class__ is not str:
             check_value(base_model, str, "RLTrainingSession.base_model")
 
         try:
@@ -203,7 +206,7 @@ class RLTrainingSession(ResponseBody):
             _inference_checkpoints = d.pop("inference_checkpoints")
             if not isinstance(_inference_checkpoints, list):
                 raise TypeError(
-                    f"expected a list, got {type(_inference_checkpoints).__name__}"
+                    f"expected a list, got {_inference_checkpoints.__class__.__name__}"
                 )
             for _i, inference_checkpoints_item_data in enumerate(
                 _inference_checkpoints
@@ -225,7 +228,7 @@ class RLTrainingSession(ResponseBody):
             _training_checkpoints = d.pop("training_checkpoints")
             if not isinstance(_training_checkpoints, list):
                 raise TypeError(
-                    f"expected a list, got {type(_training_checkpoints).__name__}"
+                    f"expected a list, got {_training_checkpoints.__class__.__name__}"
                 )
             for _i, training_checkpoints_item_data in enumerate(_training_checkpoints):
                 try:
@@ -241,7 +244,7 @@ class RLTrainingSession(ResponseBody):
             raise field_error(exc, "RLTrainingSession.training_checkpoints") from None
 
         step = d.pop("step")
-        if type(step) is not str:
+        if step.__class__ is not str:
             check_value(step, str, "RLTrainingSession.step")
 
         try:
@@ -265,7 +268,7 @@ class RLTrainingSession(ResponseBody):
         resume_from_checkpoint_id = d.pop("resume_from_checkpoint_id", UNSET)
         if (
             resume_from_checkpoint_id is not UNSET
-            and type(resume_from_checkpoint_id) is not str
+            and resume_from_checkpoint_id.__class__ is not str
         ):
             check_value(
                 resume_from_checkpoint_id,
@@ -273,7 +276,7 @@ class RLTrainingSession(ResponseBody):
                 "RLTrainingSession.resume_from_checkpoint_id",
             )
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
         _instance.status = status
         _instance.base_model = base_model
@@ -290,7 +293,7 @@ class RLTrainingSession(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -308,12 +311,12 @@ class RLTrainingSession(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(RLTrainingSession if cls is None else cls)
+        _instance = new_instance(RLTrainingSession if cls is None else cls)
         _instance.id = d.get("id")
 
         _instance.status = d.get("status")
@@ -392,9 +395,7 @@ class RLTrainingSession(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -407,19 +408,3 @@ class RLTrainingSession(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

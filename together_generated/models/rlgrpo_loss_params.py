@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.rlgrpo_loss_aggregation_type import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -97,18 +100,18 @@ class RLGRPOLossParams(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         clip_low = d.pop("clip_low", UNSET)
-        if clip_low is not UNSET and type(clip_low) not in (float, int):
+        if clip_low is not UNSET and clip_low.__class__ not in (float, int):
             check_value(clip_low, float, "RLGRPOLossParams.clip_low")
 
         clip_high = d.pop("clip_high", UNSET)
-        if clip_high is not UNSET and type(clip_high) not in (float, int):
+        if clip_high is not UNSET and clip_high.__class__ not in (float, int):
             check_value(clip_high, float, "RLGRPOLossParams.clip_high")
 
         beta = d.pop("beta", UNSET)
-        if beta is not UNSET and type(beta) not in (float, int):
+        if beta is not UNSET and beta.__class__ not in (float, int):
             check_value(beta, float, "RLGRPOLossParams.beta")
 
         try:
@@ -122,7 +125,7 @@ class RLGRPOLossParams(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossParams.agg_type") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if clip_low is not UNSET:
             _instance.clip_low = clip_low
         if clip_high is not UNSET:
@@ -136,7 +139,7 @@ class RLGRPOLossParams(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -154,10 +157,10 @@ class RLGRPOLossParams(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(RLGRPOLossParams if cls is None else cls)
+        _instance = new_instance(RLGRPOLossParams if cls is None else cls)
         if "clip_low" in d:
             _instance.clip_low = d["clip_low"]
 
@@ -194,9 +197,7 @@ class RLGRPOLossParams(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -215,19 +216,3 @@ class RLGRPOLossParams(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -15,13 +16,16 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 T = TypeVar("T", bound="SecretResponseItem")
@@ -37,7 +41,7 @@ _OPTIONAL: frozenset[str] = frozenset(
         "id",
         "last_updated_by",
         "name",
-        "object_",
+        "object",
         "updated_at",
     )
 )
@@ -68,7 +72,7 @@ class SecretResponseItem(ResponseBody):
         id (str | None): ID is the unique identifier for this secret
         last_updated_by (str | None): LastUpdatedBy is the identifier of the user who last updated this secret
         name (str | None): Name is the name/key of the secret
-        object_ (Literal['secret'] | None): The object type, which is always `secret`.
+        object (Literal['secret'] | None): The object type, which is always `secret`.
         updated_at (str | None): UpdatedAt is the ISO8601 timestamp when this secret was last updated
     """
 
@@ -78,7 +82,7 @@ class SecretResponseItem(ResponseBody):
     id: str | None = UNSET
     last_updated_by: str | None = UNSET
     name: str | None = UNSET
-    object_: Literal["secret"] | None = UNSET
+    object: Literal["secret"] | None = UNSET
     updated_at: str | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -101,8 +105,8 @@ class SecretResponseItem(ResponseBody):
         _name_value: str | Unset = field_value(self, "name")
         name = _name_value
 
-        _object__value: Literal["secret"] | Unset = field_value(self, "object_")
-        object_ = _object__value
+        _object_value: Literal["secret"] | Unset = field_value(self, "object")
+        object = _object_value
 
         _updated_at_value: str | Unset = field_value(self, "updated_at")
         updated_at = _updated_at_value
@@ -122,52 +126,52 @@ class SecretResponseItem(ResponseBody):
             field_dict["last_updated_by"] = last_updated_by
         if name is not UNSET:
             field_dict["name"] = name
-        if object_ is not UNSET:
-            field_dict["object"] = object_
+        if object is not UNSET:
+            field_dict["object"] = object
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         created_at = d.pop("created_at", UNSET)
-        if created_at is not UNSET and type(created_at) is not str:
+        if created_at is not UNSET and created_at.__class__ is not str:
             check_value(created_at, str, "SecretResponseItem.created_at")
 
         created_by = d.pop("created_by", UNSET)
-        if created_by is not UNSET and type(created_by) is not str:
+        if created_by is not UNSET and created_by.__class__ is not str:
             check_value(created_by, str, "SecretResponseItem.created_by")
 
         description = d.pop("description", UNSET)
-        if description is not UNSET and type(description) is not str:
+        if description is not UNSET and description.__class__ is not str:
             check_value(description, str, "SecretResponseItem.description")
 
         id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        if id is not UNSET and id.__class__ is not str:
             check_value(id, str, "SecretResponseItem.id")
 
         last_updated_by = d.pop("last_updated_by", UNSET)
-        if last_updated_by is not UNSET and type(last_updated_by) is not str:
+        if last_updated_by is not UNSET and last_updated_by.__class__ is not str:
             check_value(last_updated_by, str, "SecretResponseItem.last_updated_by")
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "SecretResponseItem.name")
 
         try:
-            object_ = d.pop("object", UNSET)
-            if object_ != "secret" and not isinstance(object_, Unset):
-                raise ValueError(f"object must match const 'secret', got '{object_}'")
+            object = d.pop("object", UNSET)
+            if object != "secret" and not isinstance(object, Unset):
+                raise ValueError(f"object must match const 'secret', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "SecretResponseItem.object") from None
 
         updated_at = d.pop("updated_at", UNSET)
-        if updated_at is not UNSET and type(updated_at) is not str:
+        if updated_at is not UNSET and updated_at.__class__ is not str:
             check_value(updated_at, str, "SecretResponseItem.updated_at")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if created_at is not UNSET:
             _instance.created_at = created_at
         if created_by is not UNSET:
@@ -180,8 +184,8 @@ class SecretResponseItem(ResponseBody):
             _instance.last_updated_by = last_updated_by
         if name is not UNSET:
             _instance.name = name
-        if object_ is not UNSET:
-            _instance.object_ = object_
+        if object is not UNSET:
+            _instance.object = object
         if updated_at is not UNSET:
             _instance.updated_at = updated_at
 
@@ -189,7 +193,7 @@ class SecretResponseItem(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -207,10 +211,10 @@ class SecretResponseItem(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(SecretResponseItem if cls is None else cls)
+        _instance = new_instance(SecretResponseItem if cls is None else cls)
         if "created_at" in d:
             _instance.created_at = d["created_at"]
 
@@ -230,7 +234,7 @@ class SecretResponseItem(ResponseBody):
             _instance.name = d["name"]
 
         if "object" in d:
-            _instance.object_ = d["object"]
+            _instance.object = d["object"]
 
         if "updated_at" in d:
             _instance.updated_at = d["updated_at"]
@@ -259,9 +263,7 @@ class SecretResponseItem(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -278,8 +280,8 @@ class SecretResponseItem(ResponseBody):
             del self.last_updated_by
         if self.name is UNSET:
             del self.name
-        if self.object_ is UNSET:
-            del self.object_
+        if self.object is UNSET:
+            del self.object
         if self.updated_at is UNSET:
             del self.updated_at
 
@@ -289,18 +291,5 @@ class SecretResponseItem(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(SecretResponseItem, ("object",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,10 +11,13 @@ from attrs import field as _attrs_field
 
 from ..models.tool_choice_type import ToolChoiceType, check_tool_choice_type
 from ..types import (
+    Model,
     ResponseBody,
     check_value,
     field_error,
     json_value,
+    new_instance,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -53,13 +57,13 @@ class ToolChoice(ResponseBody):
     Attributes:
         index (float):
         id (str):
-        type_ (ToolChoiceType):
+        type (ToolChoiceType):
         function (ToolChoiceFunction):
     """
 
     index: float
     id: str
-    type_: ToolChoiceType
+    type: ToolChoiceType
     function: ToolChoiceFunction
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -70,7 +74,7 @@ class ToolChoice(ResponseBody):
 
         id = self.id
 
-        type_: str = self.type_
+        type: str = self.type
 
         try:
             function = self.function.to_dict()
@@ -83,7 +87,7 @@ class ToolChoice(ResponseBody):
             {
                 "index": index,
                 "id": id,
-                "type": type_,
+                "type": type,
                 "function": function,
             }
         )
@@ -91,20 +95,20 @@ class ToolChoice(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         index = d.pop("index")
-        if type(index) not in (float, int):
+        if index.__class__ not in (float, int):
             check_value(index, float, "ToolChoice.index")
 
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "ToolChoice.id")
 
         try:
-            type_ = check_tool_choice_type(d.pop("type"))
+            type = check_tool_choice_type(d.pop("type"))
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolChoice.type") from None
@@ -115,17 +119,17 @@ class ToolChoice(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolChoice.function") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.index = index
         _instance.id = id
-        _instance.type_ = type_
+        _instance.type = type
         _instance.function = function
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -143,17 +147,17 @@ class ToolChoice(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ToolChoice if cls is None else cls)
+        _instance = new_instance(ToolChoice if cls is None else cls)
         _instance.index = d.get("index")
 
         _instance.id = d.get("id")
 
-        _instance.type_ = d.get("type")
+        _instance.type = d.get("type")
 
         _function = d.get("function")
         _instance.function = (
@@ -184,22 +188,7 @@ class ToolChoice(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ToolChoice, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -10,6 +11,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -17,7 +19,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +48,7 @@ def _lazy_imports() -> None:
 # their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
-        "type_",
+        "type",
         "function",
     )
 )
@@ -63,19 +67,19 @@ _FIELDS: frozenset[str] = frozenset(
 class ToolsPart(ResponseBody):
     """
     Attributes:
-        type_ (str | None):  Example: tool_type.
+        type (str | None):  Example: tool_type.
         function (ToolsPartFunction | None):
     """
 
-    type_: str | None = UNSET
+    type: str | None = UNSET
     function: ToolsPartFunction | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
-        _type__value: str | Unset = field_value(self, "type_")
-        type_ = _type__value
+        _type_value: str | Unset = field_value(self, "type")
+        type = _type_value
 
         _function_value: ToolsPartFunction | Unset = field_value(self, "function")
         try:
@@ -88,21 +92,21 @@ class ToolsPart(ResponseBody):
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+        if type is not UNSET:
+            field_dict["type"] = type
         if function is not UNSET:
             field_dict["function"] = function
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
-        if type_ is not UNSET and type(type_) is not str:
-            check_value(type_, str, "ToolsPart.type")
+        type = d.pop("type", UNSET)
+        if type is not UNSET and type.__class__ is not str:
+            check_value(type, str, "ToolsPart.type")
 
         try:
             _function = d.pop("function", UNSET)
@@ -115,9 +119,9 @@ class ToolsPart(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolsPart.function") from None
 
-        _instance = object.__new__(cls)
-        if type_ is not UNSET:
-            _instance.type_ = type_
+        _instance = new_instance(cls)
+        if type is not UNSET:
+            _instance.type = type
         if function is not UNSET:
             _instance.function = function
 
@@ -125,7 +129,7 @@ class ToolsPart(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -143,14 +147,14 @@ class ToolsPart(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(ToolsPart if cls is None else cls)
+        _instance = new_instance(ToolsPart if cls is None else cls)
         if "type" in d:
-            _instance.type_ = d["type"]
+            _instance.type = d["type"]
 
         if "function" in d:
             _function = d["function"]
@@ -184,15 +188,13 @@ class ToolsPart(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
-        if self.type_ is UNSET:
-            del self.type_
+        if self.type is UNSET:
+            del self.type
         if self.function is UNSET:
             del self.function
 
@@ -202,18 +204,5 @@ class ToolsPart(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(ToolsPart, ("type",))

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,12 +15,14 @@ from ..models.training_method_dpo_method import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -117,7 +120,7 @@ class TrainingMethodDPO(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             method = check_training_method_dpo_method(d.pop("method"))
@@ -126,11 +129,11 @@ class TrainingMethodDPO(ResponseBody):
             raise field_error(exc, "TrainingMethodDPO.method") from None
 
         dpo_beta = d.pop("dpo_beta", UNSET)
-        if dpo_beta is not UNSET and type(dpo_beta) not in (float, int):
+        if dpo_beta is not UNSET and dpo_beta.__class__ not in (float, int):
             check_value(dpo_beta, float, "TrainingMethodDPO.dpo_beta")
 
         rpo_alpha = d.pop("rpo_alpha", UNSET)
-        if rpo_alpha is not UNSET and type(rpo_alpha) not in (float, int):
+        if rpo_alpha is not UNSET and rpo_alpha.__class__ not in (float, int):
             check_value(rpo_alpha, float, "TrainingMethodDPO.rpo_alpha")
 
         dpo_normalize_logratios_by_length = d.pop(
@@ -138,7 +141,7 @@ class TrainingMethodDPO(ResponseBody):
         )
         if (
             dpo_normalize_logratios_by_length is not UNSET
-            and type(dpo_normalize_logratios_by_length) is not bool
+            and dpo_normalize_logratios_by_length.__class__ is not bool
         ):
             check_value(
                 dpo_normalize_logratios_by_length,
@@ -147,16 +150,16 @@ class TrainingMethodDPO(ResponseBody):
             )
 
         dpo_reference_free = d.pop("dpo_reference_free", UNSET)
-        if dpo_reference_free is not UNSET and type(dpo_reference_free) is not bool:
+        if dpo_reference_free is not UNSET and dpo_reference_free.__class__ is not bool:
             check_value(
                 dpo_reference_free, bool, "TrainingMethodDPO.dpo_reference_free"
             )
 
         simpo_gamma = d.pop("simpo_gamma", UNSET)
-        if simpo_gamma is not UNSET and type(simpo_gamma) not in (float, int):
+        if simpo_gamma is not UNSET and simpo_gamma.__class__ not in (float, int):
             check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.method = method
         if dpo_beta is not UNSET:
             _instance.dpo_beta = dpo_beta
@@ -175,7 +178,7 @@ class TrainingMethodDPO(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -193,10 +196,10 @@ class TrainingMethodDPO(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(TrainingMethodDPO if cls is None else cls)
+        _instance = new_instance(TrainingMethodDPO if cls is None else cls)
         _instance.method = d.get("method")
 
         if "dpo_beta" in d:
@@ -240,9 +243,7 @@ class TrainingMethodDPO(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -263,19 +264,3 @@ class TrainingMethodDPO(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

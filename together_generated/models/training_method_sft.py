@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,9 +18,11 @@ from ..models.training_method_sft_train_on_inputs_type_1 import (
     check_training_method_sft_train_on_inputs_type_1,
 )
 from ..types import (
+    Model,
     ResponseBody,
     field_error,
     json_value,
+    new_instance,
 )
 
 T = TypeVar("T", bound="TrainingMethodSFT")
@@ -71,7 +74,7 @@ class TrainingMethodSFT(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         try:
             method = check_training_method_sft_method(d.pop("method"))
@@ -82,7 +85,7 @@ class TrainingMethodSFT(ResponseBody):
         try:
 
             def _parse_train_on_inputs(
-                data: object,
+                data: builtins.object,
             ) -> bool | TrainingMethodSFTTrainOnInputsType1:
                 if isinstance(data, str):
                     train_on_inputs_type_1 = (
@@ -93,7 +96,7 @@ class TrainingMethodSFT(ResponseBody):
                 if isinstance(data, (bool,)):
                     return data
                 raise TypeError(
-                    f"expected a boolean or a string, got {type(data).__name__} {data!r:.60}"
+                    f"expected a boolean or a string, got {data.__class__.__name__} {data!r:.60}"
                 )
 
             train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs"))
@@ -101,7 +104,7 @@ class TrainingMethodSFT(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "TrainingMethodSFT.train_on_inputs") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.method = method
         _instance.train_on_inputs = train_on_inputs
 
@@ -109,7 +112,7 @@ class TrainingMethodSFT(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -127,10 +130,10 @@ class TrainingMethodSFT(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(TrainingMethodSFT if cls is None else cls)
+        _instance = new_instance(TrainingMethodSFT if cls is None else cls)
         _instance.method = d.get("method")
 
         _instance.train_on_inputs = d.get("train_on_inputs")
@@ -157,22 +160,4 @@ class TrainingMethodSFT(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+            return Model.__getattr__(self, name)

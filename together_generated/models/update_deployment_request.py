@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -14,14 +15,16 @@ from ..models.update_deployment_request_gpu_type import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
+    best_model,
     check_value,
-    closest_model,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -67,17 +70,9 @@ def _lazy_imports() -> None:
 
 def _lenient_autoscaling(data: Any) -> Any:
     if isinstance(data, dict):
-        for branch in (
-            HTTPAutoscalingConfig,
-            QueueAutoscalingConfig,
-            CustomMetricAutoscalingConfig,
-        ):
-            try:
-                return branch.from_dict(data)
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass
-        # Nothing fits exactly: the branch that knows most of the object's fields.
-        return closest_model(
+        # The branch that fits best: of those the object fits exactly, the one that
+        # declares most of its fields (a verbose transcription also fits the plain one).
+        return best_model(
             data,
             (
                 (
@@ -387,14 +382,14 @@ class UpdateDeploymentRequest(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         try:
             args = cast(list[str], d.pop("args", UNSET))
             if not isinstance(args, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(args).__name__}")
+                raise TypeError(f"expected a list, got {args.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateDeploymentRequest.args") from None
@@ -412,7 +407,7 @@ class UpdateDeploymentRequest(ResponseBody):
             else:
 
                 def _parse_autoscaling(
-                    data: object,
+                    data: builtins.object,
                 ) -> (
                     CustomMetricAutoscalingConfig
                     | HTTPAutoscalingConfig
@@ -437,7 +432,7 @@ class UpdateDeploymentRequest(ResponseBody):
                         pass
                     if not isinstance(data, dict):
                         raise TypeError(
-                            f"expected an object, got {type(data).__name__} {data!r:.60}"
+                            f"expected an object, got {data.__class__.__name__} {data!r:.60}"
                         )
                     autoscaling_type_2 = CustomMetricAutoscalingConfig.from_dict(data)
 
@@ -451,17 +446,17 @@ class UpdateDeploymentRequest(ResponseBody):
         try:
             command = cast(list[str], d.pop("command", UNSET))
             if not isinstance(command, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(command).__name__}")
+                raise TypeError(f"expected a list, got {command.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateDeploymentRequest.command") from None
 
         cpu = d.pop("cpu", UNSET)
-        if cpu is not UNSET and type(cpu) not in (float, int):
+        if cpu is not UNSET and cpu.__class__ not in (float, int):
             check_value(cpu, float, "UpdateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
-        if description is not UNSET and type(description) is not str:
+        if description is not UNSET and description.__class__ is not str:
             check_value(description, str, "UpdateDeploymentRequest.description")
 
         try:
@@ -470,7 +465,7 @@ class UpdateDeploymentRequest(ResponseBody):
             if _environment_variables is not UNSET:
                 if not isinstance(_environment_variables, list):
                     raise TypeError(
-                        f"expected a list, got {type(_environment_variables).__name__}"
+                        f"expected a list, got {_environment_variables.__class__.__name__}"
                     )
                 environment_variables = []
                 for _i, environment_variables_item_data in enumerate(
@@ -491,7 +486,7 @@ class UpdateDeploymentRequest(ResponseBody):
             ) from None
 
         gpu_count = d.pop("gpu_count", UNSET)
-        if gpu_count is not UNSET and type(gpu_count) is not int:
+        if gpu_count is not UNSET and gpu_count.__class__ is not int:
             check_value(gpu_count, int, "UpdateDeploymentRequest.gpu_count")
 
         try:
@@ -506,37 +501,37 @@ class UpdateDeploymentRequest(ResponseBody):
             raise field_error(exc, "UpdateDeploymentRequest.gpu_type") from None
 
         health_check_path = d.pop("health_check_path", UNSET)
-        if health_check_path is not UNSET and type(health_check_path) is not str:
+        if health_check_path is not UNSET and health_check_path.__class__ is not str:
             check_value(
                 health_check_path, str, "UpdateDeploymentRequest.health_check_path"
             )
 
         image = d.pop("image", UNSET)
-        if image is not UNSET and type(image) is not str:
+        if image is not UNSET and image.__class__ is not str:
             check_value(image, str, "UpdateDeploymentRequest.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
-        if max_replicas is not UNSET and type(max_replicas) is not int:
+        if max_replicas is not UNSET and max_replicas.__class__ is not int:
             check_value(max_replicas, int, "UpdateDeploymentRequest.max_replicas")
 
         memory = d.pop("memory", UNSET)
-        if memory is not UNSET and type(memory) not in (float, int):
+        if memory is not UNSET and memory.__class__ not in (float, int):
             check_value(memory, float, "UpdateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
-        if min_replicas is not UNSET and type(min_replicas) is not int:
+        if min_replicas is not UNSET and min_replicas.__class__ is not int:
             check_value(min_replicas, int, "UpdateDeploymentRequest.min_replicas")
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "UpdateDeploymentRequest.name")
 
         port = d.pop("port", UNSET)
-        if port is not UNSET and type(port) is not int:
+        if port is not UNSET and port.__class__ is not int:
             check_value(port, int, "UpdateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
-        if storage is not UNSET and type(storage) is not int:
+        if storage is not UNSET and storage.__class__ is not int:
             check_value(storage, int, "UpdateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
@@ -544,7 +539,7 @@ class UpdateDeploymentRequest(ResponseBody):
         )
         if (
             termination_grace_period_seconds is not UNSET
-            and type(termination_grace_period_seconds) is not int
+            and termination_grace_period_seconds.__class__ is not int
         ):
             check_value(
                 termination_grace_period_seconds,
@@ -557,7 +552,9 @@ class UpdateDeploymentRequest(ResponseBody):
             volumes: list[VolumeMount] | None = UNSET
             if _volumes is not UNSET:
                 if not isinstance(_volumes, list):
-                    raise TypeError(f"expected a list, got {type(_volumes).__name__}")
+                    raise TypeError(
+                        f"expected a list, got {_volumes.__class__.__name__}"
+                    )
                 volumes = []
                 for _i, volumes_item_data in enumerate(_volumes):
                     try:
@@ -570,7 +567,7 @@ class UpdateDeploymentRequest(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateDeploymentRequest.volumes") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if args is not UNSET:
             _instance.args = args
         if autoscaling is not UNSET:
@@ -614,7 +611,7 @@ class UpdateDeploymentRequest(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -632,12 +629,12 @@ class UpdateDeploymentRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(UpdateDeploymentRequest if cls is None else cls)
+        _instance = new_instance(UpdateDeploymentRequest if cls is None else cls)
         if "args" in d:
             _instance.args = d["args"]
 
@@ -741,9 +738,7 @@ class UpdateDeploymentRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -790,19 +785,3 @@ class UpdateDeploymentRequest(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

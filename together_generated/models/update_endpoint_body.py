@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from ..models.update_endpoint_body_state import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -21,6 +23,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -130,12 +133,12 @@ class UpdateEndpointBody(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         display_name = d.pop("display_name", UNSET)
-        if display_name is not UNSET and type(display_name) is not str:
+        if display_name is not UNSET and display_name.__class__ is not str:
             check_value(display_name, str, "UpdateEndpointBody.display_name")
 
         try:
@@ -164,7 +167,7 @@ class UpdateEndpointBody(ResponseBody):
             inactive_timeout: int | None = d.pop("inactive_timeout", UNSET)
             if (
                 inactive_timeout is not UNSET
-                and type(inactive_timeout) is not int
+                and inactive_timeout.__class__ is not int
                 and inactive_timeout is not None
                 and not (
                     isinstance(inactive_timeout, int)
@@ -172,13 +175,13 @@ class UpdateEndpointBody(ResponseBody):
                 )
             ):
                 raise TypeError(
-                    f"expected an integer or null, got {type(inactive_timeout).__name__} {inactive_timeout!r:.60}"
+                    f"expected an integer or null, got {inactive_timeout.__class__.__name__} {inactive_timeout!r:.60}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if display_name is not UNSET:
             _instance.display_name = display_name
         if state is not UNSET:
@@ -192,7 +195,7 @@ class UpdateEndpointBody(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -210,12 +213,12 @@ class UpdateEndpointBody(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(UpdateEndpointBody if cls is None else cls)
+        _instance = new_instance(UpdateEndpointBody if cls is None else cls)
         if "display_name" in d:
             _instance.display_name = d["display_name"]
 
@@ -257,9 +260,7 @@ class UpdateEndpointBody(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -278,19 +279,3 @@ class UpdateEndpointBody(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

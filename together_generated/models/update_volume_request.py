@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,6 +12,7 @@ from attrs import field as _attrs_field
 from ..models.volume_type import VolumeType, check_volume_type
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -18,7 +20,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +51,7 @@ _OPTIONAL: frozenset[str] = frozenset(
     (
         "content",
         "name",
-        "type_",
+        "type",
     )
 )
 
@@ -68,12 +72,12 @@ class UpdateVolumeRequest(ResponseBody):
     Attributes:
         content (VolumeContentRequest | None): Content specifies the new content that will be preloaded to this volume
         name (str | None): Name is the new unique identifier for the volume within the project
-        type_ (VolumeType | None):
+        type (VolumeType | None):
     """
 
     content: VolumeContentRequest | None = UNSET
     name: str | None = UNSET
-    type_: VolumeType | None = UNSET
+    type: VolumeType | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,10 +94,10 @@ class UpdateVolumeRequest(ResponseBody):
         _name_value: str | Unset = field_value(self, "name")
         name = _name_value
 
-        _type__value: VolumeType | Unset = field_value(self, "type_")
-        type_: str | Unset = UNSET
-        if not isinstance(_type__value, Unset):
-            type_ = _type__value
+        _type_value: VolumeType | Unset = field_value(self, "type")
+        type: str | Unset = UNSET
+        if not isinstance(_type_value, Unset):
+            type = _type_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -102,13 +106,13 @@ class UpdateVolumeRequest(ResponseBody):
             field_dict["content"] = content
         if name is not UNSET:
             field_dict["name"] = name
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+        if type is not UNSET:
+            field_dict["type"] = type
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -124,33 +128,33 @@ class UpdateVolumeRequest(ResponseBody):
             raise field_error(exc, "UpdateVolumeRequest.content") from None
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "UpdateVolumeRequest.name")
 
         try:
-            _type_ = d.pop("type", UNSET)
-            type_: VolumeType | None
-            if isinstance(_type_, Unset):
-                type_ = UNSET
+            _type = d.pop("type", UNSET)
+            type: VolumeType | None
+            if isinstance(_type, Unset):
+                type = UNSET
             else:
-                type_ = check_volume_type(_type_)
+                type = check_volume_type(_type)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "UpdateVolumeRequest.type") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if content is not UNSET:
             _instance.content = content
         if name is not UNSET:
             _instance.name = name
-        if type_ is not UNSET:
-            _instance.type_ = type_
+        if type is not UNSET:
+            _instance.type = type
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -168,12 +172,12 @@ class UpdateVolumeRequest(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(UpdateVolumeRequest if cls is None else cls)
+        _instance = new_instance(UpdateVolumeRequest if cls is None else cls)
         if "content" in d:
             _content = d["content"]
             _instance.content = (
@@ -186,7 +190,7 @@ class UpdateVolumeRequest(ResponseBody):
             _instance.name = d["name"]
 
         if "type" in d:
-            _instance.type_ = d["type"]
+            _instance.type = d["type"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -212,9 +216,7 @@ class UpdateVolumeRequest(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -223,8 +225,8 @@ class UpdateVolumeRequest(ResponseBody):
             del self.content
         if self.name is UNSET:
             del self.name
-        if self.type_ is UNSET:
-            del self.type_
+        if self.type is UNSET:
+            del self.type
 
     def __getstate__(self) -> dict[str, Any]:
         return model_state(self)
@@ -232,18 +234,5 @@ class UpdateVolumeRequest(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(UpdateVolumeRequest, ("type",))

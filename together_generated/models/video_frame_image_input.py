@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from ..models.video_frame_image_input_frame_type_1 import (
 )
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -21,6 +23,7 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -87,10 +90,10 @@ class VideoFrameImageInput(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         input_image = d.pop("input_image")
-        if type(input_image) is not str:
+        if input_image.__class__ is not str:
             check_value(input_image, str, "VideoFrameImageInput.input_image")
 
         try:
@@ -101,7 +104,7 @@ class VideoFrameImageInput(ResponseBody):
             else:
 
                 def _parse_frame(
-                    data: object,
+                    data: builtins.object,
                 ) -> float | VideoFrameImageInputFrameType1 | None:
                     if isinstance(data, str):
                         frame_type_1 = check_video_frame_image_input_frame_type_1(data)
@@ -116,7 +119,7 @@ class VideoFrameImageInput(ResponseBody):
                     ) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a number or a string, got {type(data).__name__} {data!r:.60}"
+                        f"expected a number or a string, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 frame = _parse_frame(_frame_data)
@@ -124,7 +127,7 @@ class VideoFrameImageInput(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoFrameImageInput.frame") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.input_image = input_image
         if frame is not UNSET:
             _instance.frame = frame
@@ -133,7 +136,7 @@ class VideoFrameImageInput(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -151,10 +154,10 @@ class VideoFrameImageInput(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
-        _instance = object.__new__(VideoFrameImageInput if cls is None else cls)
+        _instance = new_instance(VideoFrameImageInput if cls is None else cls)
         _instance.input_image = d.get("input_image")
 
         if "frame" in d:
@@ -184,9 +187,7 @@ class VideoFrameImageInput(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -199,19 +200,3 @@ class VideoFrameImageInput(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -16,6 +17,7 @@ from attrs import field as _attrs_field
 from ..models.video_status import VideoStatus, check_video_status
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -23,7 +25,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -54,7 +58,7 @@ def _lazy_imports() -> None:
 # their slot stays empty and they read as None.
 _OPTIONAL: frozenset[str] = frozenset(
     (
-        "object_",
+        "object",
         "completed_at",
         "error",
         "outputs",
@@ -90,7 +94,7 @@ class VideoJob(ResponseBody):
         created_at (float): Unix timestamp (seconds) for when the job was created.
         size (str): The resolution of the generated video.
         seconds (str): Duration of the generated clip in seconds.
-        object_ (Literal['video'] | None): The object type, which is always video.
+        object (Literal['video'] | None): The object type, which is always video.
         completed_at (float | None): Unix timestamp (seconds) for when the job completed, if finished.
         error (VideoJobError | None): Error payload that explains why generation failed, if applicable.
         outputs (VideoJobOutputs | None): Available upon completion, the outputs provides the cost charged and the
@@ -103,7 +107,7 @@ class VideoJob(ResponseBody):
     created_at: float
     size: str
     seconds: str
-    object_: Literal["video"] | None = UNSET
+    object: Literal["video"] | None = UNSET
     completed_at: float | None = UNSET
     error: VideoJobError | None = UNSET
     outputs: VideoJobOutputs | None = UNSET
@@ -124,8 +128,8 @@ class VideoJob(ResponseBody):
 
         seconds = self.seconds
 
-        _object__value: Literal["video"] | Unset = field_value(self, "object_")
-        object_ = _object__value
+        _object_value: Literal["video"] | Unset = field_value(self, "object")
+        object = _object_value
 
         _completed_at_value: float | Unset = field_value(self, "completed_at")
         completed_at = _completed_at_value
@@ -158,8 +162,8 @@ class VideoJob(ResponseBody):
                 "seconds": seconds,
             }
         )
-        if object_ is not UNSET:
-            field_dict["object"] = object_
+        if object is not UNSET:
+            field_dict["object"] = object
         if completed_at is not UNSET:
             field_dict["completed_at"] = completed_at
         if error is not UNSET:
@@ -170,16 +174,16 @@ class VideoJob(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
         id = d.pop("id")
-        if type(id) is not str:
+        if id.__class__ is not str:
             check_value(id, str, "VideoJob.id")
 
         model = d.pop("model")
-        if type(model) is not str:
+        if model.__class__ is not str:
             check_value(model, str, "VideoJob.model")
 
         try:
@@ -189,26 +193,26 @@ class VideoJob(ResponseBody):
             raise field_error(exc, "VideoJob.status") from None
 
         created_at = d.pop("created_at")
-        if type(created_at) not in (float, int):
+        if created_at.__class__ not in (float, int):
             check_value(created_at, float, "VideoJob.created_at")
 
         size = d.pop("size")
-        if type(size) is not str:
+        if size.__class__ is not str:
             check_value(size, str, "VideoJob.size")
 
         seconds = d.pop("seconds")
-        if type(seconds) is not str:
+        if seconds.__class__ is not str:
             check_value(seconds, str, "VideoJob.seconds")
 
         try:
-            object_ = d.pop("object", UNSET)
-            if object_ != "video" and not isinstance(object_, Unset):
-                raise ValueError(f"object must match const 'video', got '{object_}'")
+            object = d.pop("object", UNSET)
+            if object != "video" and not isinstance(object, Unset):
+                raise ValueError(f"object must match const 'video', got '{object}'")
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoJob.object") from None
 
         completed_at = d.pop("completed_at", UNSET)
-        if completed_at is not UNSET and type(completed_at) not in (float, int):
+        if completed_at is not UNSET and completed_at.__class__ not in (float, int):
             check_value(completed_at, float, "VideoJob.completed_at")
 
         try:
@@ -233,15 +237,15 @@ class VideoJob(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoJob.outputs") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         _instance.id = id
         _instance.model = model
         _instance.status = status
         _instance.created_at = created_at
         _instance.size = size
         _instance.seconds = seconds
-        if object_ is not UNSET:
-            _instance.object_ = object_
+        if object is not UNSET:
+            _instance.object = object
         if completed_at is not UNSET:
             _instance.completed_at = completed_at
         if error is not UNSET:
@@ -253,7 +257,7 @@ class VideoJob(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -271,12 +275,12 @@ class VideoJob(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(VideoJob if cls is None else cls)
+        _instance = new_instance(VideoJob if cls is None else cls)
         _instance.id = d.get("id")
 
         _instance.model = d.get("model")
@@ -290,7 +294,7 @@ class VideoJob(ResponseBody):
         _instance.seconds = d.get("seconds")
 
         if "object" in d:
-            _instance.object_ = d["object"]
+            _instance.object = d["object"]
 
         if "completed_at" in d:
             _instance.completed_at = d["completed_at"]
@@ -333,15 +337,13 @@ class VideoJob(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
         # from_dict and from_response, so it reads as None and is in no repr as UNSET.
-        if self.object_ is UNSET:
-            del self.object_
+        if self.object is UNSET:
+            del self.object
         if self.completed_at is UNSET:
             del self.completed_at
         if self.error is UNSET:
@@ -355,18 +357,5 @@ class VideoJob(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(VideoJob, ("object",))

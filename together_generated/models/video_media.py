@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -10,12 +11,14 @@ from attrs import field as _attrs_field
 
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     field_error,
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
 )
 
@@ -205,7 +208,7 @@ class VideoMedia(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -215,7 +218,7 @@ class VideoMedia(ResponseBody):
             if _frame_images is not UNSET:
                 if not isinstance(_frame_images, list):
                     raise TypeError(
-                        f"expected a list, got {type(_frame_images).__name__}"
+                        f"expected a list, got {_frame_images.__class__.__name__}"
                     )
                 frame_images = []
                 for _i, frame_images_item_data in enumerate(_frame_images):
@@ -237,7 +240,7 @@ class VideoMedia(ResponseBody):
             if _frame_videos is not UNSET:
                 if not isinstance(_frame_videos, list):
                     raise TypeError(
-                        f"expected a list, got {type(_frame_videos).__name__}"
+                        f"expected a list, got {_frame_videos.__class__.__name__}"
                     )
                 frame_videos = []
                 for _i, frame_videos_item_data in enumerate(_frame_videos):
@@ -255,7 +258,7 @@ class VideoMedia(ResponseBody):
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
             if not isinstance(reference_images, (list, Unset)):
                 raise TypeError(
-                    f"expected a list, got {type(reference_images).__name__}"
+                    f"expected a list, got {reference_images.__class__.__name__}"
                 )
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
@@ -267,7 +270,7 @@ class VideoMedia(ResponseBody):
             if _reference_videos is not UNSET:
                 if not isinstance(_reference_videos, list):
                     raise TypeError(
-                        f"expected a list, got {type(_reference_videos).__name__}"
+                        f"expected a list, got {_reference_videos.__class__.__name__}"
                     )
                 reference_videos = []
                 for _i, reference_videos_item_data in enumerate(_reference_videos):
@@ -290,7 +293,7 @@ class VideoMedia(ResponseBody):
                 source_video = UNSET
             else:
 
-                def _parse_source_video(data: object) -> str | VideoRef | None:
+                def _parse_source_video(data: builtins.object) -> str | VideoRef | None:
                     if isinstance(data, dict):
                         source_video_type_1 = VideoRef.from_dict(data)
 
@@ -298,7 +301,7 @@ class VideoMedia(ResponseBody):
                     if isinstance(data, (str,)) and not isinstance(data, bool):
                         return data
                     raise TypeError(
-                        f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
+                        f"expected a string or an object, got {data.__class__.__name__} {data!r:.60}"
                     )
 
                 source_video = _parse_source_video(_source_video_data)
@@ -312,13 +315,15 @@ class VideoMedia(ResponseBody):
             if _audio_inputs is not UNSET:
                 if not isinstance(_audio_inputs, list):
                     raise TypeError(
-                        f"expected a list, got {type(_audio_inputs).__name__}"
+                        f"expected a list, got {_audio_inputs.__class__.__name__}"
                     )
                 audio_inputs = []
                 for _i, audio_inputs_item_data in enumerate(_audio_inputs):
                     try:
 
-                        def _parse_audio_inputs_item(data: object) -> AudioRef | str:
+                        def _parse_audio_inputs_item(
+                            data: builtins.object,
+                        ) -> AudioRef | str:
                             if isinstance(data, dict):
                                 audio_inputs_item_type_1 = AudioRef.from_dict(data)
 
@@ -326,7 +331,7 @@ class VideoMedia(ResponseBody):
                             if isinstance(data, (str,)) and not isinstance(data, bool):
                                 return data
                             raise TypeError(
-                                f"expected a string or an object, got {type(data).__name__} {data!r:.60}"
+                                f"expected a string or an object, got {data.__class__.__name__} {data!r:.60}"
                             )
 
                         audio_inputs_item = _parse_audio_inputs_item(
@@ -340,7 +345,7 @@ class VideoMedia(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoMedia.audio_inputs") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if frame_images is not UNSET:
             _instance.frame_images = frame_images
         if frame_videos is not UNSET:
@@ -358,7 +363,7 @@ class VideoMedia(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -376,12 +381,12 @@ class VideoMedia(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(VideoMedia if cls is None else cls)
+        _instance = new_instance(VideoMedia if cls is None else cls)
         if "frame_images" in d:
             _frame_images = d["frame_images"]
             if isinstance(_frame_images, list):
@@ -469,9 +474,7 @@ class VideoMedia(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -494,19 +497,3 @@ class VideoMedia(ResponseBody):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

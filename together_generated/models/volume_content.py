@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,6 +12,7 @@ from attrs import field as _attrs_field
 from ..models.volume_content_type import VolumeContentType, check_volume_content_type
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -18,7 +20,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +51,7 @@ _OPTIONAL: frozenset[str] = frozenset(
     (
         "files",
         "source_prefix",
-        "type_",
+        "type",
     )
 )
 
@@ -70,13 +74,13 @@ class VolumeContent(ResponseBody):
             content type is "files"
         source_prefix (str | None): SourcePrefix is the file path prefix for the content to be preloaded into the volume
             Example: models/.
-        type_ (VolumeContentType | None): Type is the content type (currently only "files" is supported which allows
+        type (VolumeContentType | None): Type is the content type (currently only "files" is supported which allows
             preloading files uploaded via Files API into the volume) Example: files.
     """
 
     files: list[FileInfo] | None = UNSET
     source_prefix: str | None = UNSET
-    type_: VolumeContentType | None = UNSET
+    type: VolumeContentType | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,10 +102,10 @@ class VolumeContent(ResponseBody):
         _source_prefix_value: str | Unset = field_value(self, "source_prefix")
         source_prefix = _source_prefix_value
 
-        _type__value: VolumeContentType | Unset = field_value(self, "type_")
-        type_: str | Unset = UNSET
-        if not isinstance(_type__value, Unset):
-            type_ = _type__value
+        _type_value: VolumeContentType | Unset = field_value(self, "type")
+        type: str | Unset = UNSET
+        if not isinstance(_type_value, Unset):
+            type = _type_value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -110,13 +114,13 @@ class VolumeContent(ResponseBody):
             field_dict["files"] = files
         if source_prefix is not UNSET:
             field_dict["source_prefix"] = source_prefix
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+        if type is not UNSET:
+            field_dict["type"] = type
 
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -125,7 +129,7 @@ class VolumeContent(ResponseBody):
             files: list[FileInfo] | None = UNSET
             if _files is not UNSET:
                 if not isinstance(_files, list):
-                    raise TypeError(f"expected a list, got {type(_files).__name__}")
+                    raise TypeError(f"expected a list, got {_files.__class__.__name__}")
                 files = []
                 for _i, files_item_data in enumerate(_files):
                     try:
@@ -139,33 +143,33 @@ class VolumeContent(ResponseBody):
             raise field_error(exc, "VolumeContent.files") from None
 
         source_prefix = d.pop("source_prefix", UNSET)
-        if source_prefix is not UNSET and type(source_prefix) is not str:
+        if source_prefix is not UNSET and source_prefix.__class__ is not str:
             check_value(source_prefix, str, "VolumeContent.source_prefix")
 
         try:
-            _type_ = d.pop("type", UNSET)
-            type_: VolumeContentType | None
-            if isinstance(_type_, Unset):
-                type_ = UNSET
+            _type = d.pop("type", UNSET)
+            type: VolumeContentType | None
+            if isinstance(_type, Unset):
+                type = UNSET
             else:
-                type_ = check_volume_content_type(_type_)
+                type = check_volume_content_type(_type)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeContent.type") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if files is not UNSET:
             _instance.files = files
         if source_prefix is not UNSET:
             _instance.source_prefix = source_prefix
-        if type_ is not UNSET:
-            _instance.type_ = type_
+        if type is not UNSET:
+            _instance.type = type
 
         _instance.additional_properties = d
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -183,12 +187,12 @@ class VolumeContent(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(VolumeContent if cls is None else cls)
+        _instance = new_instance(VolumeContent if cls is None else cls)
         if "files" in d:
             _files = d["files"]
             if isinstance(_files, list):
@@ -205,7 +209,7 @@ class VolumeContent(ResponseBody):
             _instance.source_prefix = d["source_prefix"]
 
         if "type" in d:
-            _instance.type_ = d["type"]
+            _instance.type = d["type"]
 
         _instance._raw = d  # for additional_properties, worked out on first use
         return _instance
@@ -231,9 +235,7 @@ class VolumeContent(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -242,8 +244,8 @@ class VolumeContent(ResponseBody):
             del self.files
         if self.source_prefix is UNSET:
             del self.source_prefix
-        if self.type_ is UNSET:
-            del self.type_
+        if self.type is UNSET:
+            del self.type
 
     def __getstate__(self) -> dict[str, Any]:
         return model_state(self)
@@ -251,18 +253,5 @@ class VolumeContent(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(VolumeContent, ("type",))

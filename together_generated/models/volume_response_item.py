@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -11,6 +12,7 @@ from attrs import field as _attrs_field
 from ..models.volume_type import VolumeType, check_volume_type
 from ..types import (
     UNSET,
+    Model,
     ResponseBody,
     Unset,
     check_value,
@@ -18,7 +20,9 @@ from ..types import (
     field_value,
     json_value,
     model_state,
+    new_instance,
     set_model_state,
+    take_underscore_spellings,
 )
 
 if TYPE_CHECKING:
@@ -59,8 +63,8 @@ _OPTIONAL: frozenset[str] = frozenset(
         "id",
         "mounted_by",
         "name",
-        "object_",
-        "type_",
+        "object",
+        "type",
         "updated_at",
         "version_history",
     )
@@ -94,8 +98,8 @@ class VolumeResponseItem(ResponseBody):
         id (str | None): ID is the unique identifier for this volume
         mounted_by (list[str] | None): MountedBy is the list of deployment IDs currently mounting current volume version
         name (str | None): Name is the name of the volume
-        object_ (str | None): Object is the type identifier for this response (always "volume")
-        type_ (VolumeType | None):
+        object (str | None): Object is the type identifier for this response (always "volume")
+        type (VolumeType | None):
         updated_at (str | None): UpdatedAt is the ISO8601 timestamp when this volume was last updated
         version_history (VolumeResponseItemVersionHistory | None): VersionHistory contains previous versions of this
             volume, keyed by version number
@@ -107,8 +111,8 @@ class VolumeResponseItem(ResponseBody):
     id: str | None = UNSET
     mounted_by: list[str] | None = UNSET
     name: str | None = UNSET
-    object_: str | None = UNSET
-    type_: VolumeType | None = UNSET
+    object: str | None = UNSET
+    type: VolumeType | None = UNSET
     updated_at: str | None = UNSET
     version_history: VolumeResponseItemVersionHistory | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -145,13 +149,13 @@ class VolumeResponseItem(ResponseBody):
         _name_value: str | Unset = field_value(self, "name")
         name = _name_value
 
-        _object__value: str | Unset = field_value(self, "object_")
-        object_ = _object__value
+        _object_value: str | Unset = field_value(self, "object")
+        object = _object_value
 
-        _type__value: VolumeType | Unset = field_value(self, "type_")
-        type_: str | Unset = UNSET
-        if not isinstance(_type__value, Unset):
-            type_ = _type__value
+        _type_value: VolumeType | Unset = field_value(self, "type")
+        type: str | Unset = UNSET
+        if not isinstance(_type_value, Unset):
+            type = _type_value
 
         _updated_at_value: str | Unset = field_value(self, "updated_at")
         updated_at = _updated_at_value
@@ -181,10 +185,10 @@ class VolumeResponseItem(ResponseBody):
             field_dict["mounted_by"] = mounted_by
         if name is not UNSET:
             field_dict["name"] = name
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+        if object is not UNSET:
+            field_dict["object"] = object
+        if type is not UNSET:
+            field_dict["type"] = type
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
         if version_history is not UNSET:
@@ -193,7 +197,7 @@ class VolumeResponseItem(ResponseBody):
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
@@ -209,46 +213,46 @@ class VolumeResponseItem(ResponseBody):
             raise field_error(exc, "VolumeResponseItem.content") from None
 
         created_at = d.pop("created_at", UNSET)
-        if created_at is not UNSET and type(created_at) is not str:
+        if created_at is not UNSET and created_at.__class__ is not str:
             check_value(created_at, str, "VolumeResponseItem.created_at")
 
         current_version = d.pop("current_version", UNSET)
-        if current_version is not UNSET and type(current_version) is not int:
+        if current_version is not UNSET and current_version.__class__ is not int:
             check_value(current_version, int, "VolumeResponseItem.current_version")
 
         id = d.pop("id", UNSET)
-        if id is not UNSET and type(id) is not str:
+        if id is not UNSET and id.__class__ is not str:
             check_value(id, str, "VolumeResponseItem.id")
 
         try:
             mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
             if not isinstance(mounted_by, (list, Unset)):
-                raise TypeError(f"expected a list, got {type(mounted_by).__name__}")
+                raise TypeError(f"expected a list, got {mounted_by.__class__.__name__}")
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeResponseItem.mounted_by") from None
 
         name = d.pop("name", UNSET)
-        if name is not UNSET and type(name) is not str:
+        if name is not UNSET and name.__class__ is not str:
             check_value(name, str, "VolumeResponseItem.name")
 
-        object_ = d.pop("object", UNSET)
-        if object_ is not UNSET and type(object_) is not str:
-            check_value(object_, str, "VolumeResponseItem.object")
+        object = d.pop("object", UNSET)
+        if object is not UNSET and object.__class__ is not str:
+            check_value(object, str, "VolumeResponseItem.object")
 
         try:
-            _type_ = d.pop("type", UNSET)
-            type_: VolumeType | None
-            if isinstance(_type_, Unset):
-                type_ = UNSET
+            _type = d.pop("type", UNSET)
+            type: VolumeType | None
+            if isinstance(_type, Unset):
+                type = UNSET
             else:
-                type_ = check_volume_type(_type_)
+                type = check_volume_type(_type)
 
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeResponseItem.type") from None
 
         updated_at = d.pop("updated_at", UNSET)
-        if updated_at is not UNSET and type(updated_at) is not str:
+        if updated_at is not UNSET and updated_at.__class__ is not str:
             check_value(updated_at, str, "VolumeResponseItem.updated_at")
 
         try:
@@ -264,7 +268,7 @@ class VolumeResponseItem(ResponseBody):
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VolumeResponseItem.version_history") from None
 
-        _instance = object.__new__(cls)
+        _instance = new_instance(cls)
         if content is not UNSET:
             _instance.content = content
         if created_at is not UNSET:
@@ -277,10 +281,10 @@ class VolumeResponseItem(ResponseBody):
             _instance.mounted_by = mounted_by
         if name is not UNSET:
             _instance.name = name
-        if object_ is not UNSET:
-            _instance.object_ = object_
-        if type_ is not UNSET:
-            _instance.type_ = type_
+        if object is not UNSET:
+            _instance.object = object
+        if type is not UNSET:
+            _instance.type = type
         if updated_at is not UNSET:
             _instance.updated_at = updated_at
         if version_history is not UNSET:
@@ -290,7 +294,7 @@ class VolumeResponseItem(ResponseBody):
         return _instance
 
     @classmethod
-    def from_response(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_response(cls: builtins.type[T], src_dict: Mapping[str, Any]) -> T:
         """Read a response body as the API sent it: a value the spec doesn't describe (a new
         enum value, null, a missing field as None, another type) is kept as received, and
         unknown fields are kept in ``additional_properties``. Raises TypeError only when
@@ -308,12 +312,12 @@ class VolumeResponseItem(ResponseBody):
         return _instance
 
     @staticmethod
-    def _read(d: Any, cls: type[Any] | None = None) -> Any:
+    def _read(d: Any, cls: builtins.type[Any] | None = None) -> Any:
         """``from_response`` for a dict, unchecked: what a parent model calls for a field
         (a static method: no bound method to build on each call)."""
         if not _lazy_imports_done:
             _lazy_imports()
-        _instance = object.__new__(VolumeResponseItem if cls is None else cls)
+        _instance = new_instance(VolumeResponseItem if cls is None else cls)
         if "content" in d:
             _content = d["content"]
             _instance.content = (
@@ -338,10 +342,10 @@ class VolumeResponseItem(ResponseBody):
             _instance.name = d["name"]
 
         if "object" in d:
-            _instance.object_ = d["object"]
+            _instance.object = d["object"]
 
         if "type" in d:
-            _instance.type_ = d["type"]
+            _instance.type = d["type"]
 
         if "updated_at" in d:
             _instance.updated_at = d["updated_at"]
@@ -378,9 +382,7 @@ class VolumeResponseItem(ResponseBody):
                 self.additional_properties = value
                 self._raw = None
                 return value
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            )
+            return Model.__getattr__(self, name)
 
     def __attrs_post_init__(self) -> None:
         # A model built by its caller: an optional field not given is left empty, as in
@@ -397,10 +399,10 @@ class VolumeResponseItem(ResponseBody):
             del self.mounted_by
         if self.name is UNSET:
             del self.name
-        if self.object_ is UNSET:
-            del self.object_
-        if self.type_ is UNSET:
-            del self.type_
+        if self.object is UNSET:
+            del self.object
+        if self.type is UNSET:
+            del self.type
         if self.updated_at is UNSET:
             del self.updated_at
         if self.version_history is UNSET:
@@ -412,18 +414,11 @@ class VolumeResponseItem(ResponseBody):
     def __setstate__(self, state: dict[str, Any]) -> None:
         set_model_state(self, state)
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+take_underscore_spellings(
+    VolumeResponseItem,
+    (
+        "object",
+        "type",
+    ),
+)

@@ -10,14 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.audio_speech_request import AudioSpeechRequest
 from ...models.error_data import ErrorData
-from ...types import (
-    UNSET,
-    File,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, File, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -235,7 +228,7 @@ OPERATION = Operation(
         ),
         Parameter(
             name="input",
-            python_name="input_",
+            python_name="input",
             location="body",
             required=True,
             type="str",

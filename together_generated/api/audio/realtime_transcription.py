@@ -11,12 +11,7 @@ from ...models.realtime_transcription_input_audio_format import (
     RealtimeTranscriptionInputAudioFormat,
     check_realtime_transcription_input_audio_format,
 )
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import UNSET, Operation, Parameter, Response
 
 
 def build_request(
@@ -27,7 +22,7 @@ def build_request(
 
     if model is not None and not isinstance(model, str):
         raise TypeError(
-            f"model: expected a string, got {type(model).__name__} {model!r:.60}"
+            f"model: expected a string, got {model.__class__.__name__} {model!r:.60}"
         )
 
     if input_audio_format is not None:

@@ -8,13 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.realtime_tts_model import RealtimeTtsModel, check_realtime_tts_model
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -36,7 +30,7 @@ def build_request(
         and not isinstance(voice, str)
     ):
         raise TypeError(
-            f"voice: expected a string, got {type(voice).__name__} {voice!r:.60}"
+            f"voice: expected a string, got {voice.__class__.__name__} {voice!r:.60}"
         )
 
     if (
@@ -48,7 +42,7 @@ def build_request(
         )
     ):
         raise TypeError(
-            f"max_partial_length: expected an integer, got {type(max_partial_length).__name__} {max_partial_length!r:.60}"
+            f"max_partial_length: expected an integer, got {max_partial_length.__class__.__name__} {max_partial_length!r:.60}"
         )
 
     params: dict[str, Any] = {}

@@ -9,11 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.batch_error_response import BatchErrorResponse
 from ...models.batch_job import BatchJob
-from ...types import (
-    Operation,
-    Response,
-    field_error,
-)
+from ...types import Operation, Response, field_error
 
 
 def build_request() -> dict[str, Any]:
@@ -33,7 +29,7 @@ def _parse_response(
         response_200 = []
         _response_200 = response.json()
         if not isinstance(_response_200, list):
-            raise TypeError(f"expected a list, got {type(_response_200).__name__}")
+            raise TypeError(f"expected a list, got {_response_200.__class__.__name__}")
         for _i, response_200_item_data in enumerate(_response_200):
             try:
                 response_200_item = BatchJob.from_dict(response_200_item_data)
@@ -74,7 +70,9 @@ def parse_response(response: httpx.Response, *, strict: bool = False) -> list[Ba
             response_200 = []
             _response_200 = response.json()
             if not isinstance(_response_200, list):
-                raise TypeError(f"expected a list, got {type(_response_200).__name__}")
+                raise TypeError(
+                    f"expected a list, got {_response_200.__class__.__name__}"
+                )
             for _i, response_200_item_data in enumerate(_response_200):
                 try:
                     response_200_item = BatchJob.from_dict(response_200_item_data)
@@ -87,7 +85,7 @@ def parse_response(response: httpx.Response, *, strict: bool = False) -> list[Ba
 
         _body = response.json()
         if not isinstance(_body, list):
-            raise TypeError(f"expected a JSON array, got {type(_body).__name__}")
+            raise TypeError(f"expected a JSON array, got {_body.__class__.__name__}")
         _result: list[BatchJob] = (
             [
                 (BatchJob._read(_item0) if isinstance(_item0, dict) else _item0)

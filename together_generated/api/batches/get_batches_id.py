@@ -10,11 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.batch_error_response import BatchErrorResponse
 from ...models.batch_job import BatchJob
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

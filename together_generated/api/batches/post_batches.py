@@ -10,11 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_error_response import BatchErrorResponse
 from ...models.batch_job_with_warning import BatchJobWithWarning
 from ...models.create_batch_request import CreateBatchRequest
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -10,13 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.chat_completion_request import ChatCompletionRequest
 from ...models.chat_completion_response import ChatCompletionResponse
 from ...models.error_data import ErrorData
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(

@@ -10,13 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.completion_request import CompletionRequest
 from ...models.completion_response import CompletionResponse
 from ...models.error_data import ErrorData
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(

@@ -11,11 +11,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.delete_deployments_id_response_200 import DeleteDeploymentsIdResponse200
 from ...models.delete_deployments_id_response_404 import DeleteDeploymentsIdResponse404
 from ...models.delete_deployments_id_response_500 import DeleteDeploymentsIdResponse500
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -9,10 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.deployment_list_response import DeploymentListResponse
 from ...models.get_deployments_response_500 import GetDeploymentsResponse500
-from ...types import (
-    Operation,
-    Response,
-)
+from ...types import Operation, Response
 
 
 def build_request() -> dict[str, Any]:

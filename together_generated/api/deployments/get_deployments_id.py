@@ -11,11 +11,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.deployment_response_item import DeploymentResponseItem
 from ...models.get_deployments_id_response_404 import GetDeploymentsIdResponse404
 from ...models.get_deployments_id_response_500 import GetDeploymentsIdResponse500
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -15,13 +15,7 @@ from ...models.get_deployments_id_logs_response_404 import (
 from ...models.get_deployments_id_logs_response_500 import (
     GetDeploymentsIdLogsResponse500,
 )
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -36,7 +30,7 @@ def build_request(
         and not isinstance(replica_id, str)
     ):
         raise TypeError(
-            f"replica_id: expected a string, got {type(replica_id).__name__} {replica_id!r:.60}"
+            f"replica_id: expected a string, got {replica_id.__class__.__name__} {replica_id!r:.60}"
         )
 
     params: dict[str, Any] = {}

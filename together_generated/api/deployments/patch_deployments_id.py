@@ -13,11 +13,7 @@ from ...models.patch_deployments_id_response_400 import PatchDeploymentsIdRespon
 from ...models.patch_deployments_id_response_404 import PatchDeploymentsIdResponse404
 from ...models.patch_deployments_id_response_500 import PatchDeploymentsIdResponse500
 from ...models.update_deployment_request import UpdateDeploymentRequest
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

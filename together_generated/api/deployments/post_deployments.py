@@ -11,11 +11,7 @@ from ...models.create_deployment_request import CreateDeploymentRequest
 from ...models.deployment_response_item import DeploymentResponseItem
 from ...models.post_deployments_response_400 import PostDeploymentsResponse400
 from ...models.post_deployments_response_500 import PostDeploymentsResponse500
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -17,11 +17,7 @@ from ...models.get_deployments_storage_filename_response_404 import (
 from ...models.get_deployments_storage_filename_response_500 import (
     GetDeploymentsStorageFilenameResponse500,
 )
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

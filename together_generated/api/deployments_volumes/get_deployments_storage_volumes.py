@@ -11,10 +11,7 @@ from ...models.get_deployments_storage_volumes_response_500 import (
     GetDeploymentsStorageVolumesResponse500,
 )
 from ...models.list_volumes_response import ListVolumesResponse
-from ...types import (
-    Operation,
-    Response,
-)
+from ...types import Operation, Response
 
 
 def build_request() -> dict[str, Any]:

@@ -15,11 +15,7 @@ from ...models.post_deployments_storage_volumes_response_500 import (
     PostDeploymentsStorageVolumesResponse500,
 )
 from ...models.volume_response_item import VolumeResponseItem
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(
@@ -280,7 +276,7 @@ OPERATION = Operation(
         ),
         Parameter(
             name="type",
-            python_name="type_",
+            python_name="type",
             location="body",
             required=True,
             type="VolumeType",

@@ -10,13 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.embeddings_request import EmbeddingsRequest
 from ...models.embeddings_response import EmbeddingsResponse
 from ...models.error_data import ErrorData
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -265,7 +259,7 @@ OPERATION = Operation(
         ),
         Parameter(
             name="input",
-            python_name="input_",
+            python_name="input",
             location="body",
             required=True,
             type="list[str] | str",

@@ -10,11 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.create_endpoint_request import CreateEndpointRequest
 from ...models.dedicated_endpoint import DedicatedEndpoint
 from ...models.error_data import ErrorData
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

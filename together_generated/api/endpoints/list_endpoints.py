@@ -14,27 +14,21 @@ from ...models.list_endpoints_usage_type import (
     ListEndpointsUsageType,
     check_list_endpoints_usage_type,
 )
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(
     *,
-    type_: ListEndpointsType | Unset = UNSET,
+    type: ListEndpointsType | Unset = UNSET,
     usage_type: ListEndpointsUsageType | Unset = UNSET,
     mine: bool | Unset = UNSET,
 ) -> dict[str, Any]:
 
-    if not isinstance(type_, Unset) and type_ is not None:
+    if not isinstance(type, Unset) and type is not None:
         try:
-            check_list_endpoints_type(type_)
+            check_list_endpoints_type(type)
         except TypeError as exc:
-            raise TypeError(f"type_: {exc}") from None
+            raise TypeError(f"type: {exc}") from None
 
     if not isinstance(usage_type, Unset) and usage_type is not None:
         try:
@@ -44,16 +38,16 @@ def build_request(
 
     if not isinstance(mine, Unset) and mine is not None and not isinstance(mine, bool):
         raise TypeError(
-            f"mine: expected a boolean, got {type(mine).__name__} {mine!r:.60}"
+            f"mine: expected a boolean, got {mine.__class__.__name__} {mine!r:.60}"
         )
 
     params: dict[str, Any] = {}
 
-    json_type_: str | Unset = UNSET
-    if not isinstance(type_, Unset):
-        json_type_ = type_
+    json_type: str | Unset = UNSET
+    if not isinstance(type, Unset):
+        json_type = type
 
-    params["type"] = json_type_
+    params["type"] = json_type
 
     json_usage_type: str | Unset = UNSET
     if not isinstance(usage_type, Unset):
@@ -135,7 +129,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    type_: ListEndpointsType | Unset = UNSET,
+    type: ListEndpointsType | Unset = UNSET,
     usage_type: ListEndpointsUsageType | Unset = UNSET,
     mine: bool | Unset = UNSET,
 ) -> Response[ErrorData | ListEndpointsResponse200]:
@@ -145,7 +139,7 @@ def sync_detailed(
     (dedicated or serverless).
 
     Args:
-        type_ (ListEndpointsType | Unset): Filter endpoints by type
+        type (ListEndpointsType | Unset): Filter endpoints by type
         usage_type (ListEndpointsUsageType | Unset): Filter endpoints by usage type
         mine (bool | Unset): If true, return only endpoints owned by the caller
 
@@ -158,7 +152,7 @@ def sync_detailed(
     """
 
     kwargs = build_request(
-        type_=type_,
+        type=type,
         usage_type=usage_type,
         mine=mine,
     )
@@ -173,7 +167,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    type_: ListEndpointsType | Unset = UNSET,
+    type: ListEndpointsType | Unset = UNSET,
     usage_type: ListEndpointsUsageType | Unset = UNSET,
     mine: bool | Unset = UNSET,
 ) -> ErrorData | ListEndpointsResponse200 | None:
@@ -183,7 +177,7 @@ def sync(
     (dedicated or serverless).
 
     Args:
-        type_ (ListEndpointsType | Unset): Filter endpoints by type
+        type (ListEndpointsType | Unset): Filter endpoints by type
         usage_type (ListEndpointsUsageType | Unset): Filter endpoints by usage type
         mine (bool | Unset): If true, return only endpoints owned by the caller
 
@@ -197,7 +191,7 @@ def sync(
 
     return sync_detailed(
         client=client,
-        type_=type_,
+        type=type,
         usage_type=usage_type,
         mine=mine,
     ).parsed
@@ -206,7 +200,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    type_: ListEndpointsType | Unset = UNSET,
+    type: ListEndpointsType | Unset = UNSET,
     usage_type: ListEndpointsUsageType | Unset = UNSET,
     mine: bool | Unset = UNSET,
 ) -> Response[ErrorData | ListEndpointsResponse200]:
@@ -216,7 +210,7 @@ async def asyncio_detailed(
     (dedicated or serverless).
 
     Args:
-        type_ (ListEndpointsType | Unset): Filter endpoints by type
+        type (ListEndpointsType | Unset): Filter endpoints by type
         usage_type (ListEndpointsUsageType | Unset): Filter endpoints by usage type
         mine (bool | Unset): If true, return only endpoints owned by the caller
 
@@ -229,7 +223,7 @@ async def asyncio_detailed(
     """
 
     kwargs = build_request(
-        type_=type_,
+        type=type,
         usage_type=usage_type,
         mine=mine,
     )
@@ -242,7 +236,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    type_: ListEndpointsType | Unset = UNSET,
+    type: ListEndpointsType | Unset = UNSET,
     usage_type: ListEndpointsUsageType | Unset = UNSET,
     mine: bool | Unset = UNSET,
 ) -> ErrorData | ListEndpointsResponse200 | None:
@@ -252,7 +246,7 @@ async def asyncio(
     (dedicated or serverless).
 
     Args:
-        type_ (ListEndpointsType | Unset): Filter endpoints by type
+        type (ListEndpointsType | Unset): Filter endpoints by type
         usage_type (ListEndpointsUsageType | Unset): Filter endpoints by usage type
         mine (bool | Unset): If true, return only endpoints owned by the caller
 
@@ -267,7 +261,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
-            type_=type_,
+            type=type,
             usage_type=usage_type,
             mine=mine,
         )
@@ -284,7 +278,7 @@ OPERATION = Operation(
     parameters=(
         Parameter(
             name="type",
-            python_name="type_",
+            python_name="type",
             location="query",
             required=False,
             type="ListEndpointsType",

@@ -11,11 +11,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.dedicated_endpoint import DedicatedEndpoint
 from ...models.error_data import ErrorData
 from ...models.update_endpoint_body import UpdateEndpointBody
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

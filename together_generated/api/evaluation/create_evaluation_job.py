@@ -10,11 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.evaluation_response import EvaluationResponse
 from ...models.evaluation_typed_request import EvaluationTypedRequest
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(
@@ -214,7 +210,7 @@ OPERATION = Operation(
     fields=(
         Parameter(
             name="type",
-            python_name="type_",
+            python_name="type",
             location="body",
             required=True,
             type="EvaluationTypedRequestType",

@@ -9,14 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.evaluation_job import EvaluationJob
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-    field_error,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset, field_error
 
 
 def build_request(
@@ -31,7 +24,7 @@ def build_request(
         and not isinstance(status, str)
     ):
         raise TypeError(
-            f"status: expected a string, got {type(status).__name__} {status!r:.60}"
+            f"status: expected a string, got {status.__class__.__name__} {status!r:.60}"
         )
 
     if (
@@ -40,7 +33,7 @@ def build_request(
         and (not isinstance(limit, int) or isinstance(limit, bool))
     ):
         raise TypeError(
-            f"limit: expected an integer, got {type(limit).__name__} {limit!r:.60}"
+            f"limit: expected an integer, got {limit.__class__.__name__} {limit!r:.60}"
         )
 
     params: dict[str, Any] = {}
@@ -67,7 +60,7 @@ def _parse_response(
         response_200 = []
         _response_200 = response.json()
         if not isinstance(_response_200, list):
-            raise TypeError(f"expected a list, got {type(_response_200).__name__}")
+            raise TypeError(f"expected a list, got {_response_200.__class__.__name__}")
         for _i, response_200_item_data in enumerate(_response_200):
             try:
                 response_200_item = EvaluationJob.from_dict(response_200_item_data)
@@ -110,7 +103,9 @@ def parse_response(
             response_200 = []
             _response_200 = response.json()
             if not isinstance(_response_200, list):
-                raise TypeError(f"expected a list, got {type(_response_200).__name__}")
+                raise TypeError(
+                    f"expected a list, got {_response_200.__class__.__name__}"
+                )
             for _i, response_200_item_data in enumerate(_response_200):
                 try:
                     response_200_item = EvaluationJob.from_dict(response_200_item_data)
@@ -123,7 +118,7 @@ def parse_response(
 
         _body = response.json()
         if not isinstance(_body, list):
-            raise TypeError(f"expected a JSON array, got {type(_body).__name__}")
+            raise TypeError(f"expected a JSON array, got {_body.__class__.__name__}")
         _result: list[EvaluationJob] = (
             [
                 (EvaluationJob._read(_item0) if isinstance(_item0, dict) else _item0)

@@ -12,11 +12,7 @@ from ...models.error_data import ErrorData
 from ...models.get_evaluation_job_status_and_results_response_200 import (
     GetEvaluationJobStatusAndResultsResponse200,
 )
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

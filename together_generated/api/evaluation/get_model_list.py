@@ -9,13 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.get_model_list_response_200 import GetModelListResponse200
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -29,7 +23,7 @@ def build_request(
         and not isinstance(model_source, str)
     ):
         raise TypeError(
-            f"model_source: expected a string, got {type(model_source).__name__} {model_source!r:.60}"
+            f"model_source: expected a string, got {model_source.__class__.__name__} {model_source!r:.60}"
         )
 
     params: dict[str, Any] = {}

@@ -10,12 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
-from ...types import (
-    File,
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import File, Operation, Parameter, Response
 
 
 def build_request(

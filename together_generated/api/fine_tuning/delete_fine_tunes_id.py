@@ -10,13 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.finetune_delete_response import FinetuneDeleteResponse
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -31,7 +25,7 @@ def build_request(
         and not isinstance(force, bool)
     ):
         raise TypeError(
-            f"force: expected a boolean, got {type(force).__name__} {force!r:.60}"
+            f"force: expected a boolean, got {force.__class__.__name__} {force!r:.60}"
         )
 
     params: dict[str, Any] = {}

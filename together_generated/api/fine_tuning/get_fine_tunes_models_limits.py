@@ -11,12 +11,7 @@ from ...models.fine_tune_model_limits import FineTuneModelLimits
 from ...models.get_fine_tunes_models_limits_response_404 import (
     GetFineTunesModelsLimitsResponse404,
 )
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import UNSET, Operation, Parameter, Response
 
 
 def build_request(
@@ -26,7 +21,7 @@ def build_request(
 
     if model_name is not None and not isinstance(model_name, str):
         raise TypeError(
-            f"model_name: expected a string, got {type(model_name).__name__} {model_name!r:.60}"
+            f"model_name: expected a string, got {model_name.__class__.__name__} {model_name!r:.60}"
         )
 
     params: dict[str, Any] = {}

@@ -10,10 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.get_fine_tunes_models_supported_response_200 import (
     GetFineTunesModelsSupportedResponse200,
 )
-from ...types import (
-    Operation,
-    Response,
-)
+from ...types import Operation, Response
 
 
 def build_request() -> dict[str, Any]:

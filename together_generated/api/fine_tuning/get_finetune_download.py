@@ -12,14 +12,7 @@ from ...models.get_finetune_download_checkpoint import (
     GetFinetuneDownloadCheckpoint,
     check_get_finetune_download_checkpoint,
 )
-from ...types import (
-    UNSET,
-    File,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, File, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -31,7 +24,7 @@ def build_request(
 
     if ft_id is not None and not isinstance(ft_id, str):
         raise TypeError(
-            f"ft_id: expected a string, got {type(ft_id).__name__} {ft_id!r:.60}"
+            f"ft_id: expected a string, got {ft_id.__class__.__name__} {ft_id!r:.60}"
         )
 
     if (
@@ -40,7 +33,7 @@ def build_request(
         and (not isinstance(checkpoint_step, int) or isinstance(checkpoint_step, bool))
     ):
         raise TypeError(
-            f"checkpoint_step: expected an integer, got {type(checkpoint_step).__name__} {checkpoint_step!r:.60}"
+            f"checkpoint_step: expected an integer, got {checkpoint_step.__class__.__name__} {checkpoint_step!r:.60}"
         )
 
     if not isinstance(checkpoint, Unset) and checkpoint is not None:

@@ -9,11 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.finetune_response_truncated import FinetuneResponseTruncated
 from ...models.post_fine_tunes_body import PostFineTunesBody
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -12,11 +12,7 @@ from ...models.post_fine_tunes_estimate_price_body import PostFineTunesEstimateP
 from ...models.post_fine_tunes_estimate_price_response_200 import (
     PostFineTunesEstimatePriceResponse200,
 )
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -9,11 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.gpu_cluster_create_request import GPUClusterCreateRequest
 from ...models.gpu_cluster_info import GPUClusterInfo
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

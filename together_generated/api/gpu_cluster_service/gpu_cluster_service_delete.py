@@ -11,11 +11,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.gpu_cluster_service_delete_response_200 import (
     GpuClusterServiceDeleteResponse200,
 )
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

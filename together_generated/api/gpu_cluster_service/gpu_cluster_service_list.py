@@ -8,10 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.gpu_clusters import GPUClusters
-from ...types import (
-    Operation,
-    Response,
-)
+from ...types import Operation, Response
 
 
 def build_request() -> dict[str, Any]:

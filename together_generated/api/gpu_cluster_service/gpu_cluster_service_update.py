@@ -10,11 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.gpu_cluster_info import GPUClusterInfo
 from ...models.gpu_cluster_update_request import GPUClusterUpdateRequest
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -9,13 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.list_hardware_response_200 import ListHardwareResponse200
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -29,7 +23,7 @@ def build_request(
         and not isinstance(model, str)
     ):
         raise TypeError(
-            f"model: expected a string, got {type(model).__name__} {model!r:.60}"
+            f"model: expected a string, got {model.__class__.__name__} {model!r:.60}"
         )
 
     params: dict[str, Any] = {}

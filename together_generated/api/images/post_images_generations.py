@@ -9,11 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.image_response import ImageResponse
 from ...models.post_images_generations_body import PostImagesGenerationsBody
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

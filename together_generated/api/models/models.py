@@ -9,14 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.model_info import ModelInfo
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-    field_error,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset, field_error
 
 
 def build_request(
@@ -30,7 +23,7 @@ def build_request(
         and not isinstance(dedicated, bool)
     ):
         raise TypeError(
-            f"dedicated: expected a boolean, got {type(dedicated).__name__} {dedicated!r:.60}"
+            f"dedicated: expected a boolean, got {dedicated.__class__.__name__} {dedicated!r:.60}"
         )
 
     params: dict[str, Any] = {}
@@ -55,7 +48,7 @@ def _parse_response(
         response_200 = []
         _response_200 = response.json()
         if not isinstance(_response_200, list):
-            raise TypeError(f"expected a list, got {type(_response_200).__name__}")
+            raise TypeError(f"expected a list, got {_response_200.__class__.__name__}")
         for _i, componentsschemas_model_info_list_item_data in enumerate(_response_200):
             try:
                 componentsschemas_model_info_list_item = ModelInfo.from_dict(
@@ -115,7 +108,9 @@ def parse_response(
             response_200 = []
             _response_200 = response.json()
             if not isinstance(_response_200, list):
-                raise TypeError(f"expected a list, got {type(_response_200).__name__}")
+                raise TypeError(
+                    f"expected a list, got {_response_200.__class__.__name__}"
+                )
             for _i, componentsschemas_model_info_list_item_data in enumerate(
                 _response_200
             ):
@@ -132,7 +127,7 @@ def parse_response(
 
         _body = response.json()
         if not isinstance(_body, list):
-            raise TypeError(f"expected a JSON array, got {type(_body).__name__}")
+            raise TypeError(f"expected a JSON array, got {_body.__class__.__name__}")
         _result: list[ModelInfo] = (
             [
                 (ModelInfo._read(_item0) if isinstance(_item0, dict) else _item0)

@@ -9,11 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.model_upload_request import ModelUploadRequest
 from ...models.model_upload_success_response import ModelUploadSuccessResponse
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

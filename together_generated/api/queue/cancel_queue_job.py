@@ -10,11 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.queue_cancel_request import QueueCancelRequest
 from ...models.queue_cancel_response import QueueCancelResponse
 from ...models.queue_error import QueueError
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

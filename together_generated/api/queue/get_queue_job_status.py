@@ -9,12 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.queue_error import QueueError
 from ...models.queue_job_status_response import QueueJobStatusResponse
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import UNSET, Operation, Parameter, Response
 
 
 def build_request(
@@ -25,12 +20,12 @@ def build_request(
 
     if request_id is not None and not isinstance(request_id, str):
         raise TypeError(
-            f"request_id: expected a string, got {type(request_id).__name__} {request_id!r:.60}"
+            f"request_id: expected a string, got {request_id.__class__.__name__} {request_id!r:.60}"
         )
 
     if model is not None and not isinstance(model, str):
         raise TypeError(
-            f"model: expected a string, got {type(model).__name__} {model!r:.60}"
+            f"model: expected a string, got {model.__class__.__name__} {model!r:.60}"
         )
 
     params: dict[str, Any] = {}

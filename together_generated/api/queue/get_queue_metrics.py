@@ -9,12 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.queue_error import QueueError
 from ...models.queue_metrics_response import QueueMetricsResponse
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import UNSET, Operation, Parameter, Response
 
 
 def build_request(
@@ -24,7 +19,7 @@ def build_request(
 
     if model is not None and not isinstance(model, str):
         raise TypeError(
-            f"model: expected a string, got {type(model).__name__} {model!r:.60}"
+            f"model: expected a string, got {model.__class__.__name__} {model!r:.60}"
         )
 
     params: dict[str, Any] = {}

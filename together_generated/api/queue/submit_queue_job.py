@@ -10,11 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.queue_error import QueueError
 from ...models.queue_job_request import QueueJobRequest
 from ...models.queue_job_response import QueueJobResponse
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

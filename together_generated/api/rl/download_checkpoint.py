@@ -14,12 +14,7 @@ from ...models.rl_checkpoint_variant import (
     RLCheckpointVariant,
     check_rl_checkpoint_variant,
 )
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import UNSET, Operation, Parameter, Response
 
 
 def build_request(

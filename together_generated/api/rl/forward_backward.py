@@ -11,11 +11,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.rl_forward_backward_body import RLForwardBackwardBody
 from ...models.rl_forward_backward_operation import RLForwardBackwardOperation
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

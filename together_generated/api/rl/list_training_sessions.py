@@ -13,13 +13,7 @@ from ...models.rl_training_session_status import (
     check_rl_training_session_status,
 )
 from ...models.rl_training_sessions_list_response import RLTrainingSessionsListResponse
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(
@@ -41,7 +35,7 @@ def build_request(
         and (not isinstance(limit, int) or isinstance(limit, bool))
     ):
         raise TypeError(
-            f"limit: expected an integer, got {type(limit).__name__} {limit!r:.60}"
+            f"limit: expected an integer, got {limit.__class__.__name__} {limit!r:.60}"
         )
 
     if (
@@ -50,7 +44,7 @@ def build_request(
         and not isinstance(after, str)
     ):
         raise TypeError(
-            f"after: expected a string, got {type(after).__name__} {after!r:.60}"
+            f"after: expected a string, got {after.__class__.__name__} {after!r:.60}"
         )
 
     params: dict[str, Any] = {}

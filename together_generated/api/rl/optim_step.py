@@ -11,11 +11,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.rl_optim_step_body import RLOptimStepBody
 from ...models.rl_optim_step_operation import RLOptimStepOperation
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

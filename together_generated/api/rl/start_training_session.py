@@ -10,11 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.rl_start_training_session_request import RLStartTrainingSessionRequest
 from ...models.rl_training_session import RLTrainingSession
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

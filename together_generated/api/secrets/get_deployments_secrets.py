@@ -11,10 +11,7 @@ from ...models.get_deployments_secrets_response_500 import (
     GetDeploymentsSecretsResponse500,
 )
 from ...models.list_secrets_response import ListSecretsResponse
-from ...types import (
-    Operation,
-    Response,
-)
+from ...types import Operation, Response
 
 
 def build_request() -> dict[str, Any]:

@@ -15,11 +15,7 @@ from ...models.get_deployments_secrets_id_response_500 import (
     GetDeploymentsSecretsIdResponse500,
 )
 from ...models.secret_response_item import SecretResponseItem
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

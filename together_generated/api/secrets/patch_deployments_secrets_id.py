@@ -19,11 +19,7 @@ from ...models.patch_deployments_secrets_id_response_500 import (
 )
 from ...models.secret_response_item import SecretResponseItem
 from ...models.update_secret_request import UpdateSecretRequest
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

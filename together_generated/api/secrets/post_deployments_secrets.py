@@ -15,11 +15,7 @@ from ...models.post_deployments_secrets_response_500 import (
     PostDeploymentsSecretsResponse500,
 )
 from ...models.secret_response_item import SecretResponseItem
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -11,11 +11,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.gpu_clusters_shared_volume_delete_response import (
     GPUClustersSharedVolumeDeleteResponse,
 )
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -11,11 +11,7 @@ from ...models.gpu_clusters_shared_volume import GPUClustersSharedVolume
 from ...models.gpu_clusters_shared_volume_update_request import (
     GPUClustersSharedVolumeUpdateRequest,
 )
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

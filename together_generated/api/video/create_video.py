@@ -9,13 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_video_body import CreateVideoBody
 from ...models.video_job import VideoJob
-from ...types import (
-    UNSET,
-    Operation,
-    Parameter,
-    Response,
-    Unset,
-)
+from ...types import UNSET, Operation, Parameter, Response, Unset
 
 
 def build_request(

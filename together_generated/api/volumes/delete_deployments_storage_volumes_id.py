@@ -17,11 +17,7 @@ from ...models.delete_deployments_storage_volumes_id_response_404 import (
 from ...models.delete_deployments_storage_volumes_id_response_500 import (
     DeleteDeploymentsStorageVolumesIdResponse500,
 )
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

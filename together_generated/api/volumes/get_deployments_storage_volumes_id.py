@@ -15,11 +15,7 @@ from ...models.get_deployments_storage_volumes_id_response_500 import (
     GetDeploymentsStorageVolumesIdResponse500,
 )
 from ...models.volume_response_item import VolumeResponseItem
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(

@@ -19,11 +19,7 @@ from ...models.patch_deployments_storage_volumes_id_response_500 import (
 )
 from ...models.update_volume_request import UpdateVolumeRequest
 from ...models.volume_response_item import VolumeResponseItem
-from ...types import (
-    Operation,
-    Parameter,
-    Response,
-)
+from ...types import Operation, Parameter, Response
 
 
 def build_request(
@@ -324,7 +320,7 @@ OPERATION = Operation(
         ),
         Parameter(
             name="type",
-            python_name="type_",
+            python_name="type",
             location="body",
             required=False,
             type="VolumeType",
