@@ -201,13 +201,17 @@ def root_help(node: Node, workflows: dict[tuple[str, str], Workflow]) -> str:
             aliases.setdefault(path, []).append(w)
     for w in sorted(node.children):
         path = node.children[w]
-        if word(path) != w or not counts.get(path):
+        if word(path) != w:
             continue
         child = tree[path]
+        # A namespace of aliases only (3.x's beta) counts the commands they lead to.
+        count = counts.get(path) or sum(counts.get(p, 0) for p in child.children.values())
+        if not count:
+            continue
         own = {fw for p, fw in workflows if p == path and fw}
         names = sorted({*child.children, *child.primary.values(), *own})
         title = " | ".join([w, *aliases.get(path, [])])
-        line = f"  {title:<21} {counts[path]:>2}  {', '.join(names)}"
+        line = f"  {title:<21} {count:>2}  {', '.join(names)}"
         lines.append(line if len(line) <= 79 else line[:78] + "…")
     lines += ["", "examples:"]
     lines += [f"  {example}" for example in EXAMPLES]
