@@ -14,6 +14,7 @@ from ._compat import check_environment
 check_environment(__path__[0])
 
 from ._client import AsyncTogether, Together  # noqa: E402
+from ._config import RetryInfo  # noqa: E402
 from ._errors import (  # noqa: E402
     APIConnectionError,
     APIError,
@@ -62,6 +63,7 @@ __all__ = [
     "PermissionDeniedError",
     "Problem",
     "RateLimitError",
+    "RetryInfo",
     "Stream",
     "Together",
     "TogetherError",

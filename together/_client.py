@@ -4,7 +4,7 @@ built eagerly over one shared transport."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -96,6 +96,7 @@ class _BaseClient(Generic[M]):
         http_client: Any = None,
         strict_responses: bool = False,
         deadline: float | None = None,
+        on_retry: Callable[[_config.RetryInfo], object] | None = None,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
         ``TOGETHER_API_KEY``, ``TOGETHER_BASE_URL``, ``TOGETHER_TIMEOUT``,
@@ -108,8 +109,11 @@ class _BaseClient(Generic[M]):
         default gets this library's default instead); ``close()`` leaves it open.
         ``deadline`` (seconds, or ``TOGETHER_DEADLINE``; off by default) bounds each whole
         call: all attempts, the pauses between them and the reading of the body (of a
-        stream: until its headers). Raises AuthenticationError when no API key is found
-        and ValueError/TypeError naming any malformed setting."""
+        stream: until its headers). ``on_retry(info)`` is called before each pause to
+        retry a call (a 429, a 5xx, a network error), with a ``together.RetryInfo``
+        (``retry``, ``delay``, ``status_code``, ``error``, ``request``): to show that a
+        call is waiting, or to count retries. Raises AuthenticationError when no API key
+        is found and ValueError/TypeError naming any malformed setting."""
         default_headers = _headers_argument(default_headers, supplied_headers)
         self._check_http_client(http_client)
         settings = _config.resolve(
@@ -120,6 +124,7 @@ class _BaseClient(Generic[M]):
             default_headers=default_headers,
             strict_responses=strict_responses,
             deadline=deadline,
+            on_retry=on_retry,
         )
         configure_logging()
         self._start(settings, http_client, None)
@@ -194,11 +199,15 @@ class _BaseClient(Generic[M]):
         http_client: Any = None,
         strict_responses: bool | None = None,
         deadline: float | _config.NotGiven | None = _config.NOT_GIVEN,
+        on_retry: Callable[[_config.RetryInfo], object]
+        | _config.NotGiven
+        | None = _config.NOT_GIVEN,
     ) -> _Self:
         """A client with some settings changed, checked as the constructor checks them;
         the rest are this client's. ``default_headers`` (or ``supplied_headers``) are
         added to this client's, ``set_default_headers`` replace them. ``timeout=None``
-        turns timeouts off, ``deadline=None`` the deadline. Without ``http_client`` the
+        turns timeouts off, ``deadline=None`` the deadline, ``on_retry=None`` the
+        hook. Without ``http_client`` the
         copy shares this client's connection pool, which stays open until the last of
         the clients sharing it is closed."""
         added = _headers_argument(default_headers, supplied_headers)
@@ -232,6 +241,9 @@ class _BaseClient(Generic[M]):
             deadline=old.deadline
             if isinstance(deadline, _config.NotGiven)
             else _config.parse_deadline(deadline, "deadline"),
+            on_retry=old.on_retry
+            if isinstance(on_retry, _config.NotGiven)
+            else _config.parse_hook(on_retry, "on_retry"),
         )
         clone = object.__new__(type(self))
         clone._start(settings, http_client, None if http_client is not None else self._shared)

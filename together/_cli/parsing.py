@@ -59,8 +59,11 @@ def add_settings(parser: argparse.ArgumentParser) -> None:
         "--json",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="print the API's JSON (one object per line for lists and streams); "
+        help="print the API's JSON document as sent (a stream: one chunk a line); "
         "the default when stdout is not a terminal",
+    )
+    group.add_argument(
+        "--jsonl", action="store_true", help="print a list's items as JSON, one a line"
     )
 
 
