@@ -2,10 +2,12 @@
 
 Each action's ``target`` is a JSONPath (RFC 9535). ``update`` is merged into every
 node it selects (objects merge key by key, recursively; a selected array gets the
-update appended); ``remove: true`` deletes every selected node. Actions run in order,
-so one may remove a key that the next one sets anew. An action that selects nothing
-is *not applicable* to this spec (the upstream bug it fixes may be gone): it is
-reported, not an error.
+update appended); ``remove: true`` deletes every selected node; ``copy`` (as in
+Overlay 1.1) is a JSONPath selecting one node, merged into every selected node like an
+``update``, so that a schema can be derived from another one rather than restated.
+Actions run in order, so one may remove a key that the next one sets anew. An action
+that selects nothing is *not applicable* to this spec (the upstream bug it fixes may be
+gone): it is reported, not an error.
 """
 
 from __future__ import annotations
@@ -50,8 +52,25 @@ def apply_overlay(spec: dict[str, Any], overlay: dict[str, Any]) -> OverlayRepor
         raise OverlayError("not an Overlay 1.x document: the `overlay` version field is missing")
     report = OverlayReport()
     for number, action in enumerate(overlay.get("actions") or [], start=1):
-        if "target" not in action or not ("update" in action or action.get("remove")):
-            raise OverlayError(f"action {number} needs a `target` and an `update` or `remove`")
+        if "target" not in action or not (
+            "update" in action or "copy" in action or action.get("remove")
+        ):
+            raise OverlayError(
+                f"action {number} needs a `target` and an `update`, `copy` or `remove`"
+            )
+        if "copy" in action:
+            try:
+                sources = list(jsonpath.finditer(action["copy"], spec))
+            except jsonpath.JSONPathError as exc:
+                raise OverlayError(
+                    f"action {number}: bad JSONPath {action['copy']!r}: {exc}"
+                ) from exc
+            if len(sources) != 1:
+                raise OverlayError(
+                    f"action {number} ({_label(action)}): `copy` must select one node,"
+                    f" not {len(sources)}"
+                )
+            action = {**action, "update": sources[0].obj}
         try:
             matches = list(jsonpath.finditer(action["target"], spec))
         except jsonpath.JSONPathError as exc:

@@ -96,7 +96,7 @@ print(out.getvalue())
         "'together_generated.api.fine_tuning.get_fine_tunes_id']"
     ), done.stderr
     # every level shows the spec's words: namespaces, summaries, parameter descriptions
-    assert "fine-tuning              11 commands" in helps
+    assert re.search(r"\n  fine-tuning +13  cancel, content, create, ", helps)
     assert "list-events              List job events (GET /fine-tunes/{id}/events)" in helps
     assert "usage: together fine-tuning retrieve ID [options]" in helps
     assert "The ID of the job to retrieve" in helps
@@ -170,7 +170,7 @@ def test_json_output_round_trips_documents_lists_and_streams(httpserver: HTTPSer
     done = together(url, "files", "retrieve", "file-1")
     assert json.loads(done.stdout) == file
     done = together(url, "files", "list")
-    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["file-1", "file-2"]
+    assert json.loads(done.stdout) == {"object": "list", "data": [file, {**file, "id": "file-2"}]}
     done = together(
         url,
         "chat",
@@ -198,7 +198,7 @@ def test_json_output_round_trips_documents_lists_and_streams(httpserver: HTTPSer
         {"role": "system", "content": "be brief"},
         {"role": "user", "content": "Say hello"},
     ]
-    done = together(url, "chat", "-m", "m", stdin="from stdin")
+    done = together(url, "chat", "-m", "m", "--json", stdin="from stdin")
     assert [
         json.loads(line)["choices"][0]["delta"]["content"] for line in done.stdout.splitlines()
     ] == ["Hel", "lo"]
@@ -351,6 +351,12 @@ def _fine_tune_server(httpserver: HTTPServer) -> None:
         shown = events[: polls["n"] + 1]
         return Response(json.dumps({"data": shown}), content_type="application/json")
 
+    httpserver.expect_request("/v1/fine-tunes/models/limits").respond_with_json(
+        {"model_name": "m", "max_num_epochs": 10}
+    )
+    httpserver.expect_request("/v1/fine-tunes/estimate-price").respond_with_json(
+        {"estimated_total_price": 1.5, "allowed_to_proceed": True}
+    )
     httpserver.expect_request("/v1/fine-tunes", method="POST").respond_with_json(
         {"id": "ft-1", "status": "pending", "model": "m", "training_file": "file-1"}
     )
@@ -380,7 +386,7 @@ def test_fine_tuning_create_waits_printing_new_events_once_and_downloads(
         "--no-json",
     )
     assert done.returncode == 0, done.stderr
-    assert sent(httpserver, 0) == {"training_file": "file-1", "model": "m", "n_epochs": 2}
+    assert sent(httpserver, 2) == {"training_file": "file-1", "model": "m", "n_epochs": 2}
     # Progress (each event once, each new status) on stderr; the final job on stdout.
     lines = done.stderr.splitlines()
     assert [line.split()[-1] for line in lines if "step" in line] == ["0", "1", "2"]
@@ -403,6 +409,7 @@ def test_models_list_is_a_table_filtered_by_type(httpserver: HTTPServer):
             "display_name": "Chat One",
             "organization": "Org",
             "context_length": 8192,
+            "pricing": {"input": 0.2, "output": 0.6, "hourly": 0, "base": 0, "finetune": 0},
         },
         {
             "id": "org/embed-1",
@@ -416,21 +423,12 @@ def test_models_list_is_a_table_filtered_by_type(httpserver: HTTPServer):
     done = together(url, "models", "list", "--type", "chat", "--no-json")
     assert done.returncode == 0, done.stderr
     header, *rows = done.stdout.splitlines()
-    assert re.split(r"\s{2,}", header) == [
-        "ID",
-        "TYPE",
-        "DISPLAY_NAME",
-        "ORGANIZATION",
-        "CONTEXT_LENGTH",
-    ]
+    assert re.split(r"\s{2,}", header) == ["ID", "TYPE", "CONTEXT", "IN $/1M", "OUT $/1M", "NAME"]
     assert [re.split(r"\s{2,}", r) for r in rows] == [
-        ["org/chat-1", "chat", "Chat One", "Org", "8192"]
+        ["org/chat-1", "chat", "8192", "0.20", "0.60", "Chat One"]
     ]
     done = together(url, "models", "list")
-    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == [
-        "org/chat-1",
-        "org/embed-1",
-    ]
+    assert json.loads(done.stdout) == models  # the API's array, as sent
 
 
 def test_batches_run_submits_then_collects_in_input_order(tmp_path: Path):

@@ -175,7 +175,7 @@ def test_other_purposes_are_not_checked_as_fine_tuning_data(client, httpserver, 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"purpose": "training"}, TypeError, "PostFilesUploadBody.purpose"),
+        ({"purpose": 5}, TypeError, "PostFilesUploadBody.purpose"),
         ({"file": 42}, TypeError, "expected a path, bytes or a binary file object"),
         ({"file": "missing.jsonl"}, ValueError, "no such file"),
         ({"file": io.StringIO("text")}, TypeError, "binary mode"),

@@ -175,7 +175,7 @@ def test_file_content_comes_back_as_the_bytes_sent(
         ({"limit": "20"}, "limit: expected an integer, got str '20'"),
         ({"limit": 2.5}, "limit: expected an integer, got float 2.5"),
         ({"after": 7}, "after: expected a string, got int 7"),
-        ({"status": "RUNNING"}, "status: expected one of 'TRAINING_SESSION_STATUS_CREATING', "),
+        ({"status": 7}, "status: expected one of 'TRAINING_SESSION_STATUS_CREATING', "),
     ],
 )
 def test_a_query_parameter_of_the_wrong_type_is_refused_before_sending(

@@ -201,6 +201,26 @@ def test_an_action_that_selects_nothing_is_reported_not_applicable() -> None:
     }
 
 
+def test_copy_merges_a_copy_of_one_node_into_the_target() -> None:
+    spec = small_spec()
+    apply_overlay(
+        spec,
+        overlay(
+            {"target": "$.components.schemas", "update": {"C": {"description": "c"}}},
+            {"target": "$.components.schemas.C", "copy": "$.components.schemas.A"},
+            {"target": "$.components.schemas.C.required[?@ == 'y']", "remove": True},
+        ),
+    )
+    schemas = spec["components"]["schemas"]
+    assert schemas["C"] == {
+        "description": "c",
+        "type": "object",
+        "required": ["x"],
+        "properties": {"x": {"type": "integer", "default": "8"}},
+    }
+    assert schemas["A"]["required"] == ["x", "y"]  # the source is unchanged
+
+
 def test_a_bad_jsonpath_names_the_action() -> None:
     with pytest.raises(OverlayError, match=r"action 2: bad JSONPath '\$\.components\[\?'"):
         apply_overlay(
@@ -216,7 +236,14 @@ def test_a_bad_jsonpath_names_the_action() -> None:
     ("document", "message"),
     [
         ({"actions": []}, "not an Overlay 1.x document"),
-        (overlay({"target": "$.a"}), "action 1 needs a `target` and an `update` or `remove`"),
+        (
+            overlay({"target": "$.a"}),
+            "action 1 needs a `target` and an `update`, `copy` or `remove`",
+        ),
+        (
+            overlay({"target": "$.components.schemas.A", "copy": "$.components.schemas.*"}),
+            "`copy` must select one node, not 2",
+        ),
         (overlay({"update": {}}), "action 1 needs a `target`"),
         (overlay({"target": "$", "remove": True}), "the document root cannot be removed"),
         (

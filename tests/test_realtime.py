@@ -314,8 +314,8 @@ def test_the_base_url_becomes_a_websocket_url(base_url: str, scheme: str) -> Non
     [
         (speech(max_partial_length="long"), "max_partial_length"),
         (speech(voice=7), "voice"),
-        (speech(model="no/such-model"), "model"),
-        (transcription(input_audio_format="mp3"), "input_audio_format"),
+        (speech(model=["no/such-model"]), "model"),
+        (transcription(input_audio_format=5), "input_audio_format"),
         (transcription(model=3), "model"),
         (speech(speed=1.5), "speed"),
         (speech(max_retries=3), "max_retries"),

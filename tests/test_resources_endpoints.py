@@ -185,7 +185,7 @@ async def test_async_update_is_the_same_call(aclient, httpserver):
             TypeError,
             "autoscaling",
         ),
-        (lambda c: c.endpoints.update(ENDPOINT_ID, state="PAUSED"), TypeError, "state"),
+        (lambda c: c.endpoints.update(ENDPOINT_ID, state=1), TypeError, "state"),
         (lambda c: c.endpoints.update("", state="STARTED"), ValueError, "endpoint_id"),
         (lambda c: c.endpoints.list(bogus=1), TypeError, "bogus"),
     ],

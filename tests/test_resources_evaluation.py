@@ -135,7 +135,7 @@ async def test_async_status_is_the_same_call(aclient, httpserver):
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"type": "nope", "parameters": PARAMETERS}, "type"),
+        ({"type": ["classify"], "parameters": PARAMETERS}, "type"),
         ({"type": "classify", "parameters": "x"}, "parameters"),
         ({"type": 3, "parameters": PARAMETERS}, "type"),
     ],

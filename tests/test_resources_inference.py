@@ -68,7 +68,7 @@ async def test_async_chat_is_the_same_call(aclient, httpserver):
     [
         ({"messages": MESSAGES, "model": "m", "temperature": "hot"}, TypeError, "temperature"),
         ({"messages": "Hello", "model": "m"}, TypeError, "messages"),
-        ({"messages": [{"role": "wizard", "content": "x"}], "model": "m"}, TypeError, "messages"),
+        ({"messages": [{"role": 5, "content": "x"}], "model": "m"}, TypeError, "messages"),
         ({"messages": MESSAGES, "model": 7}, TypeError, "model"),
     ],
 )

@@ -350,7 +350,7 @@ async def test_async_operation_and_its_poll_are_the_same_calls(aclient, httpserv
         # query parameters
         (lambda c: c.rl.training_sessions.list(limit="20"), TypeError, "limit"),
         (lambda c: c.rl.training_sessions.list(limit=True), TypeError, "limit"),
-        (lambda c: c.rl.training_sessions.list(status="RUNNING"), TypeError, "status"),
+        (lambda c: c.rl.training_sessions.list(status=1), TypeError, "status"),
         (lambda c: c.rl.training_sessions.list(after=7), TypeError, "after"),
     ],
 )

@@ -19,7 +19,7 @@ def test_a_derived_method_shows_the_specs_fields_in_its_signature():
     assert params["model"].kind is inspect.Parameter.KEYWORD_ONLY
     assert params["model"].default is inspect.Parameter.empty  # required
     assert params["max_tokens"].default is not inspect.Parameter.empty  # optional
-    assert params["max_tokens"].annotation == "int"
+    assert params["max_tokens"].annotation == "int | None"  # None: not given
     assert params["options"].kind is inspect.Parameter.VAR_KEYWORD
     retrieve = inspect.signature(client.batches.retrieve).parameters
     assert list(retrieve) == ["id", "options"]

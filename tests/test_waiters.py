@@ -506,6 +506,9 @@ def test_cli_create_wait_waits_for_the_created_job(httpserver: HTTPServer):
 def test_cli_fine_tuning_create_wait_shows_the_last_events_and_the_reason(
     httpserver: HTTPServer,
 ):
+    # create shows the model's limits and the price estimate first
+    httpserver.expect_request("/v1/fine-tunes/models/limits").respond_with_json({})
+    httpserver.expect_request("/v1/fine-tunes/estimate-price").respond_with_json({})
     httpserver.expect_request("/v1/fine-tunes", method="POST").respond_with_json(
         {"id": "ft-1", "status": "pending"}
     )

@@ -14,6 +14,7 @@ from ._compat import check_environment
 check_environment(__path__[0])
 
 from ._client import AsyncTogether, Together  # noqa: E402
+from ._config import RetryInfo  # noqa: E402
 from ._errors import (  # noqa: E402
     APIConnectionError,
     APIError,
@@ -32,6 +33,7 @@ from ._errors import (  # noqa: E402
     UnprocessableEntityError,
     WaitTimeoutError,
 )
+from ._open_values import UnknownValueWarning  # noqa: E402
 from ._streaming import AsyncStream, ByteStream, Stream  # noqa: E402
 from ._version import __version__  # noqa: E402
 
@@ -62,9 +64,11 @@ __all__ = [
     "PermissionDeniedError",
     "Problem",
     "RateLimitError",
+    "RetryInfo",
     "Stream",
     "Together",
     "TogetherError",
+    "UnknownValueWarning",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "__version__",

@@ -9,7 +9,7 @@ from typing import Any, Literal, overload
 
 from typing_extensions import Unpack
 
-from together_generated.models import Autoscaling, BatchJob, BatchJobStatus, BatchJobWithWarning, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CustomMetricAutoscalingConfig, DedicatedEndpoint, DedicatedEndpointState, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, DeploymentStatus, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationJob, EvaluationJobStatus, EvaluationResponse, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneEvent, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneJobStatus, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterInfoStatus, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobInfoSuccessResponseStatus, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, ModelUploadSuccessResponse, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoice, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VideoStatus, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
+from together_generated.models import Autoscaling, BatchJob, BatchJobStatus, BatchJobWithWarning, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CustomMetricAutoscalingConfig, DedicatedEndpoint, DedicatedEndpointState, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, DeploymentStatus, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationJob, EvaluationJobStatus, EvaluationResponse, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneEvent, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneJobStatus, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterInfoStatus, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobInfoSuccessResponseStatus, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, ModelUploadSuccessResponse, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatRegex, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoiceParam, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VideoStatus, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
 
 from ._resource import Resource
 from ._streaming import AsyncStream, Stream
@@ -44,13 +44,13 @@ class SyncAudioVoices(Resource[SyncTransport]):
 
 class SyncChatCompletions(Resource[SyncTransport]):
     @overload
-    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> Stream[ChatCompletionChunk]:
+    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] | None = ..., tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None = ..., compliance: Literal['hipaa'] | None = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None = ..., safety_model: str | None = ..., reasoning_effort: ChatCompletionRequestReasoningEffort | None = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> Stream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
     @overload
-    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[False] = ..., max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse:
+    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[False] = ..., max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] | None = ..., tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None = ..., compliance: Literal['hipaa'] | None = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None = ..., safety_model: str | None = ..., reasoning_effort: ChatCompletionRequestReasoningEffort | None = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse:
         """POST /chat/completions: Create chat completion"""
     @overload
-    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: bool, max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse | Stream[ChatCompletionChunk]:
+    def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: bool, max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] | None = ..., tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None = ..., compliance: Literal['hipaa'] | None = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None = ..., safety_model: str | None = ..., reasoning_effort: ChatCompletionRequestReasoningEffort | None = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse | Stream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
 
 
@@ -63,7 +63,7 @@ class SyncClustersStorage(Resource[SyncTransport]):
         """GET /compute/clusters/storage/volumes: List all shared volumes."""
     def retrieve(self, volume_id: str, **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """GET /compute/clusters/storage/volumes/{volume_id}: Get shared volume by volume Id."""
-    def update(self, volume_id: str = ..., *, size_tib: int = ..., **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
+    def update(self, volume_id: str | None = ..., *, size_tib: int | None = ..., **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """PUT /compute/clusters/storage/volumes: Update a shared volume."""
 
 
@@ -73,7 +73,7 @@ class SyncCodeInterpreterSessions(Resource[SyncTransport]):
 
 
 class SyncDeploymentsSecrets(Resource[SyncTransport]):
-    def create(self, *, name: str, value: str, description: str = ..., project_id: str = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
+    def create(self, *, name: str, value: str, description: str | None = ..., project_id: str | None = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
         """POST /deployments/secrets: Create a new secret"""
     def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsSecretsIdResponse200:
         """DELETE /deployments/secrets/{id}: Delete a secret"""
@@ -81,7 +81,7 @@ class SyncDeploymentsSecrets(Resource[SyncTransport]):
         """GET /deployments/secrets: Get the list of project secrets"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> SecretResponseItem:
         """GET /deployments/secrets/{id}: Get a secret by ID or name"""
-    def update(self, id: str, *, description: str = ..., name: str = ..., project_id: str = ..., value: str = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
+    def update(self, id: str, *, description: str | None = ..., name: str | None = ..., project_id: str | None = ..., value: str | None = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
         """PATCH /deployments/secrets/{id}: Update a secret"""
 
 
@@ -100,7 +100,7 @@ class SyncDeploymentsVolumes(Resource[SyncTransport]):
         """GET /deployments/storage/volumes: Get the list of project volumes"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """GET /deployments/storage/volumes/{id}: Get a volume by ID or name"""
-    def update(self, id: str, *, content: VolumeContentRequest | Mapping[str, Any] = ..., name: str = ..., type: VolumeType = ..., **options: Unpack[CallOptions]) -> VolumeResponseItem:
+    def update(self, id: str, *, content: VolumeContentRequest | Mapping[str, Any] | None = ..., name: str | None = ..., type: VolumeType | None = ..., **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """PATCH /deployments/storage/volumes/{id}: Update a volume"""
 
 
@@ -110,7 +110,7 @@ class SyncRlCheckpoints(Resource[SyncTransport]):
 
 
 class SyncRlTrainingSessions(Resource[SyncTransport]):
-    def create(self, *, base_model: str, resume_from_checkpoint_id: str = ..., lora_config: RLLoraConfig | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> RLTrainingSession:
+    def create(self, *, base_model: str, resume_from_checkpoint_id: str | None = ..., lora_config: RLLoraConfig | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> RLTrainingSession:
         """POST /rl/training-sessions: Create training session"""
     def create_inference_checkpoint(self, session_id: str, **options: Unpack[CallOptions]) -> RLInferenceCheckpointOperation:
         """POST /rl/training-sessions/{session_id}/operations/inference-checkpoint: Create inference checkpoint"""
@@ -118,9 +118,9 @@ class SyncRlTrainingSessions(Resource[SyncTransport]):
         """POST /rl/training-sessions/{session_id}/operations/training-checkpoint: Save training checkpoint"""
     def forward_backward(self, session_id: str, *, samples: Sequence[RLTrainingSample | Mapping[str, Any]], loss: RLLossConfig | Mapping[str, Any], **options: Unpack[CallOptions]) -> RLForwardBackwardOperation:
         """POST /rl/training-sessions/{session_id}/operations/forward-backward: Forward-backward pass"""
-    def list(self, *, status: RLTrainingSessionStatus = ..., limit: int = ..., after: str = ..., **options: Unpack[CallOptions]) -> RLTrainingSessionsListResponse:
+    def list(self, *, status: RLTrainingSessionStatus | None = ..., limit: int | None = ..., after: str | None = ..., **options: Unpack[CallOptions]) -> RLTrainingSessionsListResponse:
         """GET /rl/training-sessions: List training sessions"""
-    def optim_step(self, session_id: str, *, learning_rate: float = ..., adamw_params: RLAdamWOptimizerParams | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> RLOptimStepOperation:
+    def optim_step(self, session_id: str, *, learning_rate: float | None = ..., adamw_params: RLAdamWOptimizerParams | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> RLOptimStepOperation:
         """POST /rl/training-sessions/{session_id}/operations/optim-step: Optimizer step"""
     def retrieve(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingSession:
         """GET /rl/training-sessions/{session_id}: Get training session"""
@@ -134,7 +134,7 @@ class SyncRlTrainingSessions(Resource[SyncTransport]):
         """GET /rl/training-sessions/{session_id}/operations/sample/{operation_id}: Get sample operation"""
     def retrieve_training_checkpoint(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingCheckpointOperation:
         """GET /rl/training-sessions/{session_id}/operations/training-checkpoint/{operation_id}: Get save training checkpoint operation"""
-    def sample(self, session_id: str, *, prompts: Sequence[RLModelInput | Mapping[str, Any]], sampling_params: RLSamplingParams | Mapping[str, Any] = ..., num_samples: int = ..., **options: Unpack[CallOptions]) -> RLSampleOperation:
+    def sample(self, session_id: str, *, prompts: Sequence[RLModelInput | Mapping[str, Any]], sampling_params: RLSamplingParams | Mapping[str, Any] | None = ..., num_samples: int | None = ..., **options: Unpack[CallOptions]) -> RLSampleOperation:
         """POST /rl/training-sessions/{session_id}/operations/sample: Sample"""
     def stop(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingSession:
         """POST /rl/training-sessions/{session_id}/stop: Stop training session"""
@@ -200,7 +200,7 @@ class SyncChat(Resource[SyncTransport]):
 
 class SyncClusters(Resource[SyncTransport]):
     storage: SyncClustersStorage
-    def create(self, *, region: str, gpu_type: GPUClusterCreateRequestGpuType, num_gpus: int, cluster_name: str, billing_type: GPUClusterCreateRequestBillingType, cuda_version: str, nvidia_driver_version: str, cluster_type: GPUClusterCreateRequestClusterType = ..., duration_days: int = ..., shared_volume: GPUClustersSharedVolumeCreateRequest | Mapping[str, Any] = ..., volume_id: str = ..., gpu_node_failover_enabled: bool = ..., auto_scaled: bool = ..., auto_scale_max_gpus: int = ..., slurm_shm_size_gib: int = ..., capacity_pool_id: str = ..., reservation_start_time: datetime.datetime = ..., reservation_end_time: datetime.datetime = ..., install_traefik: bool = ..., slurm_image: str = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
+    def create(self, *, region: str, gpu_type: GPUClusterCreateRequestGpuType, num_gpus: int, cluster_name: str, billing_type: GPUClusterCreateRequestBillingType, cuda_version: str, nvidia_driver_version: str, cluster_type: GPUClusterCreateRequestClusterType | None = ..., duration_days: int | None = ..., shared_volume: GPUClustersSharedVolumeCreateRequest | Mapping[str, Any] | None = ..., volume_id: str | None = ..., gpu_node_failover_enabled: bool | None = ..., auto_scaled: bool | None = ..., auto_scale_max_gpus: int | None = ..., slurm_shm_size_gib: int | None = ..., capacity_pool_id: str | None = ..., reservation_start_time: datetime.datetime | None = ..., reservation_end_time: datetime.datetime | None = ..., install_traefik: bool | None = ..., slurm_image: str | None = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """POST /compute/clusters: Create GPU Cluster"""
     def delete(self, cluster_id: str, **options: Unpack[CallOptions]) -> GpuClusterServiceDeleteResponse200:
         """DELETE /compute/clusters/{cluster_id}: Delete GPU cluster by cluster ID"""
@@ -210,7 +210,7 @@ class SyncClusters(Resource[SyncTransport]):
         """GET /compute/regions: List regions and corresponding supported driver versions"""
     def retrieve(self, cluster_id: str, **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """GET /compute/clusters/{cluster_id}: Get GPU cluster by cluster ID"""
-    def update(self, cluster_id: str, *, cluster_type: GPUClusterUpdateRequestClusterType = ..., num_gpus: int = ..., reservation_end_time: datetime.datetime = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
+    def update(self, cluster_id: str, *, cluster_type: GPUClusterUpdateRequestClusterType | None = ..., num_gpus: int | None = ..., reservation_end_time: datetime.datetime | None = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """PUT /compute/clusters/{cluster_id}: Update a GPU Cluster."""
     @overload
     def wait(self, id: str | GPUClusterInfo, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[GPUClusterInfo], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
@@ -222,21 +222,21 @@ class SyncClusters(Resource[SyncTransport]):
 
 class SyncCodeInterpreter(Resource[SyncTransport]):
     sessions: SyncCodeInterpreterSessions
-    def execute(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ..., session_id: str = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
+    def execute(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] | None = ..., session_id: str | None = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
         """POST /tci/execute: """
-    def run(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ..., session_id: str = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
+    def run(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] | None = ..., session_id: str | None = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
         """POST /tci/execute: """
 
 
 class SyncCompletions(Resource[SyncTransport]):
     @overload
-    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> Stream[CompletionChunk]:
+    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[True], max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., safety_model: CompletionRequestSafetyModelType0 | str | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., **options: Unpack[CallOptions]) -> Stream[CompletionChunk]:
         """POST /completions: Create completion"""
     @overload
-    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[False] = ..., max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> CompletionResponse:
+    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[False] = ..., max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., safety_model: CompletionRequestSafetyModelType0 | str | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., **options: Unpack[CallOptions]) -> CompletionResponse:
         """POST /completions: Create completion"""
     @overload
-    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: bool, max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> CompletionResponse | Stream[CompletionChunk]:
+    def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: bool, max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., safety_model: CompletionRequestSafetyModelType0 | str | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., **options: Unpack[CallOptions]) -> CompletionResponse | Stream[CompletionChunk]:
         """POST /completions: Create completion"""
 
 
@@ -244,23 +244,23 @@ class SyncDeployments(Resource[SyncTransport]):
     secrets: SyncDeploymentsSecrets
     storage: SyncDeploymentsStorage
     volumes: SyncDeploymentsVolumes
-    def create(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., health_check_path: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
+    def create(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] | None = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig | None = ..., command: Sequence[str] | None = ..., cpu: float | None = ..., description: str | None = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] | None = ..., gpu_count: int | None = ..., health_check_path: str | None = ..., max_replicas: int | None = ..., memory: float | None = ..., min_replicas: int | None = ..., port: int | None = ..., storage: int | None = ..., termination_grace_period_seconds: int | None = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] | None = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """POST /deployments: Create a new deployment"""
     def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsIdResponse200:
         """DELETE /deployments/{id}: Delete a deployment"""
-    def deploy(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., health_check_path: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
+    def deploy(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] | None = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig | None = ..., command: Sequence[str] | None = ..., cpu: float | None = ..., description: str | None = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] | None = ..., gpu_count: int | None = ..., health_check_path: str | None = ..., max_replicas: int | None = ..., memory: float | None = ..., min_replicas: int | None = ..., port: int | None = ..., storage: int | None = ..., termination_grace_period_seconds: int | None = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] | None = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """POST /deployments: Create a new deployment"""
     def destroy(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsIdResponse200:
         """DELETE /deployments/{id}: Delete a deployment"""
     def list(self, **options: Unpack[CallOptions]) -> DeploymentListResponse:
         """GET /deployments: Get the list of deployments"""
-    def logs(self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
+    def logs(self, id: str, *, replica_id: str | None = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
         """GET /deployments/{id}/logs: Get logs for a deployment"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """GET /deployments/{id}: Get a deployment by ID or name"""
-    def retrieve_logs(self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
+    def retrieve_logs(self, id: str, *, replica_id: str | None = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
         """GET /deployments/{id}/logs: Get logs for a deployment"""
-    def update(self, id: str, *, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., gpu_type: UpdateDeploymentRequestGpuType = ..., health_check_path: str = ..., image: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., name: str = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
+    def update(self, id: str, *, args: Sequence[str] | None = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig | None = ..., command: Sequence[str] | None = ..., cpu: float | None = ..., description: str | None = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] | None = ..., gpu_count: int | None = ..., gpu_type: UpdateDeploymentRequestGpuType | None = ..., health_check_path: str | None = ..., image: str | None = ..., max_replicas: int | None = ..., memory: float | None = ..., min_replicas: int | None = ..., name: str | None = ..., port: int | None = ..., storage: int | None = ..., termination_grace_period_seconds: int | None = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] | None = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """PATCH /deployments/{id}: Update a deployment"""
     @overload
     def wait(self, id: str | DeploymentResponseItem, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DeploymentResponseItem], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
@@ -280,17 +280,17 @@ class SyncEndpoints(Endpoints[SyncTransport]):
         """DELETE /endpoints/{endpointId}: Delete endpoint"""
     def get(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
-    def list(self, *, type: ListEndpointsType = ..., usage_type: ListEndpointsUsageType = ..., mine: bool = ..., **options: Unpack[CallOptions]) -> ListEndpointsResponse200:
+    def list(self, *, type: ListEndpointsType | None = ..., usage_type: ListEndpointsUsageType | None = ..., mine: bool | None = ..., **options: Unpack[CallOptions]) -> ListEndpointsResponse200:
         """GET /endpoints: List all endpoints, can be filtered by type"""
     def list_availability_zones(self, **options: Unpack[CallOptions]) -> ListAvailibilityZonesResponse:
         """GET /clusters/availability-zones: List all available availability zones."""
     def list_avzones(self, **options: Unpack[CallOptions]) -> ListAvailibilityZonesResponse:
         """GET /clusters/availability-zones: List all available availability zones."""
-    def list_hardware(self, *, model: str = ..., **options: Unpack[CallOptions]) -> ListHardwareResponse200:
+    def list_hardware(self, *, model: str | None = ..., **options: Unpack[CallOptions]) -> ListHardwareResponse200:
         """GET /hardware: List available hardware configurations"""
     def retrieve(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
-    def update(self, endpointId: str, *, display_name: str = ..., state: UpdateEndpointBodyState = ..., autoscaling: Autoscaling | Mapping[str, Any] = ..., inactive_timeout: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
+    def update(self, endpointId: str, *, display_name: str | None = ..., state: UpdateEndpointBodyState | None = ..., autoscaling: Autoscaling | Mapping[str, Any] | None = ..., inactive_timeout: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """PATCH /endpoints/{endpointId}: Update endpoint, this can also be used to start or stop a dedicated endpoint"""
     @overload
     def wait(self, id: str | DedicatedEndpoint, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DedicatedEndpoint], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
@@ -301,9 +301,9 @@ class SyncEndpoints(Endpoints[SyncTransport]):
 
 
 class SyncEvaluation(Evaluation[SyncTransport]):
-    def list(self, *, status: str = ..., limit: int = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
+    def list(self, *, status: str | None = ..., limit: int | None = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
         """GET /evaluation: Get all evaluation jobs"""
-    def list_models(self, *, model_source: str = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
+    def list_models(self, *, model_source: str | None = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
         """GET /evaluation/model-list: Get model list"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> EvaluationJob:
         """GET /evaluation/{id}: Get evaluation job details"""
@@ -325,11 +325,11 @@ class SyncFiles(Files[SyncTransport]):
 class SyncFineTuning(FineTuning[SyncTransport]):
     def cancel(self, id: str, **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes/{id}/cancel: Cancel job"""
-    def create(self, *, training_file: str, model: str, validation_file: str = ..., packing: bool = ..., n_epochs: int = ..., n_checkpoints: int = ..., n_evals: int = ..., batch_size: int | PostFineTunesBodyBatchSizeType1 = ..., learning_rate: float = ..., lr_scheduler: LRScheduler | Mapping[str, Any] = ..., warmup_ratio: float = ..., max_grad_norm: float = ..., weight_decay: float = ..., random_seed: int | None = ..., suffix: str = ..., wandb_api_key: str = ..., wandb_base_url: str = ..., wandb_project_name: str = ..., wandb_name: str = ..., wandb_entity: str = ..., train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType = ..., multimodal_params: MultimodalParams | Mapping[str, Any] = ..., from_checkpoint: str = ..., from_hf_model: str = ..., hf_model_revision: str = ..., hf_api_token: str = ..., hf_output_repo_name: str = ..., lora: bool | None = ..., lora_r: int | None = ..., lora_alpha: float | None = ..., lora_dropout: float | None = ..., lora_trainable_modules: str | None = ..., **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
+    def create(self, *, training_file: str, model: str, validation_file: str | None = ..., packing: bool | None = ..., n_epochs: int | None = ..., n_checkpoints: int | None = ..., n_evals: int | None = ..., batch_size: int | PostFineTunesBodyBatchSizeType1 | None = ..., learning_rate: float | None = ..., lr_scheduler: LRScheduler | Mapping[str, Any] | None = ..., warmup_ratio: float | None = ..., max_grad_norm: float | None = ..., weight_decay: float | None = ..., random_seed: int | None = ..., suffix: str | None = ..., wandb_api_key: str | None = ..., wandb_base_url: str | None = ..., wandb_project_name: str | None = ..., wandb_name: str | None = ..., wandb_entity: str | None = ..., train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | None = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT | None = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., multimodal_params: MultimodalParams | Mapping[str, Any] | None = ..., from_checkpoint: str | None = ..., from_hf_model: str | None = ..., hf_model_revision: str | None = ..., hf_api_token: str | None = ..., hf_output_repo_name: str | None = ..., lora: bool | None = ..., lora_r: int | None = ..., lora_alpha: float | None = ..., lora_dropout: float | None = ..., lora_trainable_modules: str | None = ..., **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes: Create job"""
-    def delete(self, id: str, *, force: bool = ..., **options: Unpack[CallOptions]) -> FinetuneDeleteResponse:
+    def delete(self, id: str, *, force: bool | None = ..., **options: Unpack[CallOptions]) -> FinetuneDeleteResponse:
         """DELETE /fine-tunes/{id}: Delete a fine-tune job"""
-    def estimate_price(self, *, training_file: str, validation_file: str = ..., model: str = ..., n_epochs: int = ..., n_evals: int = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., from_checkpoint: str = ..., **options: Unpack[CallOptions]) -> PostFineTunesEstimatePriceResponse200:
+    def estimate_price(self, *, training_file: str, validation_file: str | None = ..., model: str | None = ..., n_epochs: int | None = ..., n_evals: int | None = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT | None = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., from_checkpoint: str | None = ..., **options: Unpack[CallOptions]) -> PostFineTunesEstimatePriceResponse200:
         """POST /fine-tunes/estimate-price: Estimate price"""
     def list(self, **options: Unpack[CallOptions]) -> FinetuneTruncatedList:
         """GET /fine-tunes: List all jobs"""
@@ -352,9 +352,9 @@ class SyncFineTuning(FineTuning[SyncTransport]):
 
 
 class SyncImages(Resource[SyncTransport]):
-    def create(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int = ..., image_url: str = ..., seed: int = ..., n: int = ..., height: int = ..., width: int = ..., negative_prompt: str = ..., response_format: PostImagesGenerationsBodyResponseFormat = ..., guidance_scale: float = ..., output_format: PostImagesGenerationsBodyOutputFormat = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., disable_safety_checker: bool = ..., **options: Unpack[CallOptions]) -> ImageResponse:
+    def create(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int | None = ..., image_url: str | None = ..., seed: int | None = ..., n: int | None = ..., height: int | None = ..., width: int | None = ..., negative_prompt: str | None = ..., response_format: PostImagesGenerationsBodyResponseFormat | None = ..., guidance_scale: float | None = ..., output_format: PostImagesGenerationsBodyOutputFormat | None = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] | None = ..., reference_images: Sequence[str] | None = ..., disable_safety_checker: bool | None = ..., **options: Unpack[CallOptions]) -> ImageResponse:
         """POST /images/generations: Create image"""
-    def generate(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int = ..., image_url: str = ..., seed: int = ..., n: int = ..., height: int = ..., width: int = ..., negative_prompt: str = ..., response_format: PostImagesGenerationsBodyResponseFormat = ..., guidance_scale: float = ..., output_format: PostImagesGenerationsBodyOutputFormat = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., disable_safety_checker: bool = ..., **options: Unpack[CallOptions]) -> ImageResponse:
+    def generate(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int | None = ..., image_url: str | None = ..., seed: int | None = ..., n: int | None = ..., height: int | None = ..., width: int | None = ..., negative_prompt: str | None = ..., response_format: PostImagesGenerationsBodyResponseFormat | None = ..., guidance_scale: float | None = ..., output_format: PostImagesGenerationsBodyOutputFormat | None = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] | None = ..., reference_images: Sequence[str] | None = ..., disable_safety_checker: bool | None = ..., **options: Unpack[CallOptions]) -> ImageResponse:
         """POST /images/generations: Create image"""
 
 
@@ -368,7 +368,7 @@ class SyncJobs(Resource[SyncTransport]):
 
 
 class SyncModels(Models[SyncTransport]):
-    def list(self, *, dedicated: bool = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
+    def list(self, *, dedicated: bool | None = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
         """GET /models: List all models"""
 
 
@@ -381,12 +381,12 @@ class SyncQueue(Resource[SyncTransport]):
         """GET /queue/status: Get job status"""
     def status(self, *, request_id: str, model: str, **options: Unpack[CallOptions]) -> QueueJobStatusResponse:
         """GET /queue/status: Get job status"""
-    def submit(self, *, model: str, payload: QueueJobRequestPayload | Mapping[str, Any], info: QueueJobRequestInfo | Mapping[str, Any] = ..., priority: int = ..., **options: Unpack[CallOptions]) -> QueueJobResponse:
+    def submit(self, *, model: str, payload: QueueJobRequestPayload | Mapping[str, Any], info: QueueJobRequestInfo | Mapping[str, Any] | None = ..., priority: int | None = ..., **options: Unpack[CallOptions]) -> QueueJobResponse:
         """POST /queue/submit: Submit a queued job"""
 
 
 class SyncRerank(Resource[SyncTransport]):
-    def create(self, *, model: RerankRequestModelType0 | str, query: str, documents: Sequence[RerankRequestDocumentsType0Item | Mapping[str, Any]] | Sequence[str], top_n: int = ..., return_documents: bool = ..., rank_fields: Sequence[str] = ..., **options: Unpack[CallOptions]) -> RerankResponse:
+    def create(self, *, model: RerankRequestModelType0 | str, query: str, documents: Sequence[RerankRequestDocumentsType0Item | Mapping[str, Any]] | Sequence[str], top_n: int | None = ..., return_documents: bool | None = ..., rank_fields: Sequence[str] | None = ..., **options: Unpack[CallOptions]) -> RerankResponse:
         """POST /rerank: Create a rerank request"""
 
 
@@ -398,7 +398,7 @@ class SyncRl(Resource[SyncTransport]):
 
 
 class SyncVideos(Resource[SyncTransport]):
-    def create(self, *, model: str, prompt: str = ..., height: int = ..., width: int = ..., resolution: str = ..., ratio: str = ..., seconds: str = ..., fps: int = ..., steps: int = ..., seed: int = ..., guidance_scale: int = ..., output_format: VideoOutputFormat = ..., output_quality: int = ..., negative_prompt: str = ..., generate_audio: bool = ..., media: VideoMedia | Mapping[str, Any] = ..., frame_images: Sequence[VideoFrameImageInput | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., **options: Unpack[CallOptions]) -> VideoJob:
+    def create(self, *, model: str, prompt: str | None = ..., height: int | None = ..., width: int | None = ..., resolution: str | None = ..., ratio: str | None = ..., seconds: str | None = ..., fps: int | None = ..., steps: int | None = ..., seed: int | None = ..., guidance_scale: int | None = ..., output_format: VideoOutputFormat | None = ..., output_quality: int | None = ..., negative_prompt: str | None = ..., generate_audio: bool | None = ..., media: VideoMedia | Mapping[str, Any] | None = ..., frame_images: Sequence[VideoFrameImageInput | Mapping[str, Any]] | None = ..., reference_images: Sequence[str] | None = ..., **options: Unpack[CallOptions]) -> VideoJob:
         """POST /videos: Create video"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VideoJob:
         """GET /videos/{id}: Fetch video metadata"""
@@ -425,13 +425,13 @@ class AsyncAudioVoices(Resource[AsyncTransport]):
 
 class AsyncChatCompletions(Resource[AsyncTransport]):
     @overload
-    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> AsyncStream[ChatCompletionChunk]:
+    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] | None = ..., tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None = ..., compliance: Literal['hipaa'] | None = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None = ..., safety_model: str | None = ..., reasoning_effort: ChatCompletionRequestReasoningEffort | None = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> AsyncStream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
     @overload
-    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[False] = ..., max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse:
+    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[False] = ..., max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] | None = ..., tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None = ..., compliance: Literal['hipaa'] | None = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None = ..., safety_model: str | None = ..., reasoning_effort: ChatCompletionRequestReasoningEffort | None = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse:
         """POST /chat/completions: Create chat completion"""
     @overload
-    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: bool, max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse | AsyncStream[ChatCompletionChunk]:
+    async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: bool, max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] | None = ..., tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None = ..., compliance: Literal['hipaa'] | None = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None = ..., safety_model: str | None = ..., reasoning_effort: ChatCompletionRequestReasoningEffort | None = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> ChatCompletionResponse | AsyncStream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
 
 
@@ -444,7 +444,7 @@ class AsyncClustersStorage(Resource[AsyncTransport]):
         """GET /compute/clusters/storage/volumes: List all shared volumes."""
     async def retrieve(self, volume_id: str, **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """GET /compute/clusters/storage/volumes/{volume_id}: Get shared volume by volume Id."""
-    async def update(self, volume_id: str = ..., *, size_tib: int = ..., **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
+    async def update(self, volume_id: str | None = ..., *, size_tib: int | None = ..., **options: Unpack[CallOptions]) -> GPUClustersSharedVolume:
         """PUT /compute/clusters/storage/volumes: Update a shared volume."""
 
 
@@ -454,7 +454,7 @@ class AsyncCodeInterpreterSessions(Resource[AsyncTransport]):
 
 
 class AsyncDeploymentsSecrets(Resource[AsyncTransport]):
-    async def create(self, *, name: str, value: str, description: str = ..., project_id: str = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
+    async def create(self, *, name: str, value: str, description: str | None = ..., project_id: str | None = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
         """POST /deployments/secrets: Create a new secret"""
     async def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsSecretsIdResponse200:
         """DELETE /deployments/secrets/{id}: Delete a secret"""
@@ -462,7 +462,7 @@ class AsyncDeploymentsSecrets(Resource[AsyncTransport]):
         """GET /deployments/secrets: Get the list of project secrets"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> SecretResponseItem:
         """GET /deployments/secrets/{id}: Get a secret by ID or name"""
-    async def update(self, id: str, *, description: str = ..., name: str = ..., project_id: str = ..., value: str = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
+    async def update(self, id: str, *, description: str | None = ..., name: str | None = ..., project_id: str | None = ..., value: str | None = ..., **options: Unpack[CallOptions]) -> SecretResponseItem:
         """PATCH /deployments/secrets/{id}: Update a secret"""
 
 
@@ -481,7 +481,7 @@ class AsyncDeploymentsVolumes(Resource[AsyncTransport]):
         """GET /deployments/storage/volumes: Get the list of project volumes"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """GET /deployments/storage/volumes/{id}: Get a volume by ID or name"""
-    async def update(self, id: str, *, content: VolumeContentRequest | Mapping[str, Any] = ..., name: str = ..., type: VolumeType = ..., **options: Unpack[CallOptions]) -> VolumeResponseItem:
+    async def update(self, id: str, *, content: VolumeContentRequest | Mapping[str, Any] | None = ..., name: str | None = ..., type: VolumeType | None = ..., **options: Unpack[CallOptions]) -> VolumeResponseItem:
         """PATCH /deployments/storage/volumes/{id}: Update a volume"""
 
 
@@ -491,7 +491,7 @@ class AsyncRlCheckpoints(Resource[AsyncTransport]):
 
 
 class AsyncRlTrainingSessions(Resource[AsyncTransport]):
-    async def create(self, *, base_model: str, resume_from_checkpoint_id: str = ..., lora_config: RLLoraConfig | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> RLTrainingSession:
+    async def create(self, *, base_model: str, resume_from_checkpoint_id: str | None = ..., lora_config: RLLoraConfig | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> RLTrainingSession:
         """POST /rl/training-sessions: Create training session"""
     async def create_inference_checkpoint(self, session_id: str, **options: Unpack[CallOptions]) -> RLInferenceCheckpointOperation:
         """POST /rl/training-sessions/{session_id}/operations/inference-checkpoint: Create inference checkpoint"""
@@ -499,9 +499,9 @@ class AsyncRlTrainingSessions(Resource[AsyncTransport]):
         """POST /rl/training-sessions/{session_id}/operations/training-checkpoint: Save training checkpoint"""
     async def forward_backward(self, session_id: str, *, samples: Sequence[RLTrainingSample | Mapping[str, Any]], loss: RLLossConfig | Mapping[str, Any], **options: Unpack[CallOptions]) -> RLForwardBackwardOperation:
         """POST /rl/training-sessions/{session_id}/operations/forward-backward: Forward-backward pass"""
-    async def list(self, *, status: RLTrainingSessionStatus = ..., limit: int = ..., after: str = ..., **options: Unpack[CallOptions]) -> RLTrainingSessionsListResponse:
+    async def list(self, *, status: RLTrainingSessionStatus | None = ..., limit: int | None = ..., after: str | None = ..., **options: Unpack[CallOptions]) -> RLTrainingSessionsListResponse:
         """GET /rl/training-sessions: List training sessions"""
-    async def optim_step(self, session_id: str, *, learning_rate: float = ..., adamw_params: RLAdamWOptimizerParams | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> RLOptimStepOperation:
+    async def optim_step(self, session_id: str, *, learning_rate: float | None = ..., adamw_params: RLAdamWOptimizerParams | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> RLOptimStepOperation:
         """POST /rl/training-sessions/{session_id}/operations/optim-step: Optimizer step"""
     async def retrieve(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingSession:
         """GET /rl/training-sessions/{session_id}: Get training session"""
@@ -515,7 +515,7 @@ class AsyncRlTrainingSessions(Resource[AsyncTransport]):
         """GET /rl/training-sessions/{session_id}/operations/sample/{operation_id}: Get sample operation"""
     async def retrieve_training_checkpoint(self, operation_id: str, *, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingCheckpointOperation:
         """GET /rl/training-sessions/{session_id}/operations/training-checkpoint/{operation_id}: Get save training checkpoint operation"""
-    async def sample(self, session_id: str, *, prompts: Sequence[RLModelInput | Mapping[str, Any]], sampling_params: RLSamplingParams | Mapping[str, Any] = ..., num_samples: int = ..., **options: Unpack[CallOptions]) -> RLSampleOperation:
+    async def sample(self, session_id: str, *, prompts: Sequence[RLModelInput | Mapping[str, Any]], sampling_params: RLSamplingParams | Mapping[str, Any] | None = ..., num_samples: int | None = ..., **options: Unpack[CallOptions]) -> RLSampleOperation:
         """POST /rl/training-sessions/{session_id}/operations/sample: Sample"""
     async def stop(self, session_id: str, **options: Unpack[CallOptions]) -> RLTrainingSession:
         """POST /rl/training-sessions/{session_id}/stop: Stop training session"""
@@ -581,7 +581,7 @@ class AsyncChat(Resource[AsyncTransport]):
 
 class AsyncClusters(Resource[AsyncTransport]):
     storage: AsyncClustersStorage
-    async def create(self, *, region: str, gpu_type: GPUClusterCreateRequestGpuType, num_gpus: int, cluster_name: str, billing_type: GPUClusterCreateRequestBillingType, cuda_version: str, nvidia_driver_version: str, cluster_type: GPUClusterCreateRequestClusterType = ..., duration_days: int = ..., shared_volume: GPUClustersSharedVolumeCreateRequest | Mapping[str, Any] = ..., volume_id: str = ..., gpu_node_failover_enabled: bool = ..., auto_scaled: bool = ..., auto_scale_max_gpus: int = ..., slurm_shm_size_gib: int = ..., capacity_pool_id: str = ..., reservation_start_time: datetime.datetime = ..., reservation_end_time: datetime.datetime = ..., install_traefik: bool = ..., slurm_image: str = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
+    async def create(self, *, region: str, gpu_type: GPUClusterCreateRequestGpuType, num_gpus: int, cluster_name: str, billing_type: GPUClusterCreateRequestBillingType, cuda_version: str, nvidia_driver_version: str, cluster_type: GPUClusterCreateRequestClusterType | None = ..., duration_days: int | None = ..., shared_volume: GPUClustersSharedVolumeCreateRequest | Mapping[str, Any] | None = ..., volume_id: str | None = ..., gpu_node_failover_enabled: bool | None = ..., auto_scaled: bool | None = ..., auto_scale_max_gpus: int | None = ..., slurm_shm_size_gib: int | None = ..., capacity_pool_id: str | None = ..., reservation_start_time: datetime.datetime | None = ..., reservation_end_time: datetime.datetime | None = ..., install_traefik: bool | None = ..., slurm_image: str | None = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """POST /compute/clusters: Create GPU Cluster"""
     async def delete(self, cluster_id: str, **options: Unpack[CallOptions]) -> GpuClusterServiceDeleteResponse200:
         """DELETE /compute/clusters/{cluster_id}: Delete GPU cluster by cluster ID"""
@@ -591,7 +591,7 @@ class AsyncClusters(Resource[AsyncTransport]):
         """GET /compute/regions: List regions and corresponding supported driver versions"""
     async def retrieve(self, cluster_id: str, **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """GET /compute/clusters/{cluster_id}: Get GPU cluster by cluster ID"""
-    async def update(self, cluster_id: str, *, cluster_type: GPUClusterUpdateRequestClusterType = ..., num_gpus: int = ..., reservation_end_time: datetime.datetime = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
+    async def update(self, cluster_id: str, *, cluster_type: GPUClusterUpdateRequestClusterType | None = ..., num_gpus: int | None = ..., reservation_end_time: datetime.datetime | None = ..., **options: Unpack[CallOptions]) -> GPUClusterInfo:
         """PUT /compute/clusters/{cluster_id}: Update a GPU Cluster."""
     @overload
     async def wait(self, id: str | GPUClusterInfo, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[GPUClusterInfo], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
@@ -603,21 +603,21 @@ class AsyncClusters(Resource[AsyncTransport]):
 
 class AsyncCodeInterpreter(Resource[AsyncTransport]):
     sessions: AsyncCodeInterpreterSessions
-    async def execute(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ..., session_id: str = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
+    async def execute(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] | None = ..., session_id: str | None = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
         """POST /tci/execute: """
-    async def run(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] = ..., session_id: str = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
+    async def run(self, *, code: str, language: ExecuteRequestLanguage, files: Sequence[ExecuteRequestFilesItem | Mapping[str, Any]] | None = ..., session_id: str | None = ..., **options: Unpack[CallOptions]) -> FailedExecution | SuccessfulExecution:
         """POST /tci/execute: """
 
 
 class AsyncCompletions(Resource[AsyncTransport]):
     @overload
-    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> AsyncStream[CompletionChunk]:
+    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[True], max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., safety_model: CompletionRequestSafetyModelType0 | str | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., **options: Unpack[CallOptions]) -> AsyncStream[CompletionChunk]:
         """POST /completions: Create completion"""
     @overload
-    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[False] = ..., max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> CompletionResponse:
+    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: Literal[False] = ..., max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., safety_model: CompletionRequestSafetyModelType0 | str | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., **options: Unpack[CallOptions]) -> CompletionResponse:
         """POST /completions: Create completion"""
     @overload
-    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: bool, max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., safety_model: CompletionRequestSafetyModelType0 | str = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., **options: Unpack[CallOptions]) -> CompletionResponse | AsyncStream[CompletionChunk]:
+    async def create(self, *, prompt: str, model: CompletionRequestModelType0 | str, stream: bool, max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., safety_model: CompletionRequestSafetyModelType0 | str | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: CompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., **options: Unpack[CallOptions]) -> CompletionResponse | AsyncStream[CompletionChunk]:
         """POST /completions: Create completion"""
 
 
@@ -625,23 +625,23 @@ class AsyncDeployments(Resource[AsyncTransport]):
     secrets: AsyncDeploymentsSecrets
     storage: AsyncDeploymentsStorage
     volumes: AsyncDeploymentsVolumes
-    async def create(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., health_check_path: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
+    async def create(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] | None = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig | None = ..., command: Sequence[str] | None = ..., cpu: float | None = ..., description: str | None = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] | None = ..., gpu_count: int | None = ..., health_check_path: str | None = ..., max_replicas: int | None = ..., memory: float | None = ..., min_replicas: int | None = ..., port: int | None = ..., storage: int | None = ..., termination_grace_period_seconds: int | None = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] | None = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """POST /deployments: Create a new deployment"""
     async def delete(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsIdResponse200:
         """DELETE /deployments/{id}: Delete a deployment"""
-    async def deploy(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., health_check_path: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
+    async def deploy(self, *, gpu_type: CreateDeploymentRequestGpuType, image: str, name: str, args: Sequence[str] | None = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig | None = ..., command: Sequence[str] | None = ..., cpu: float | None = ..., description: str | None = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] | None = ..., gpu_count: int | None = ..., health_check_path: str | None = ..., max_replicas: int | None = ..., memory: float | None = ..., min_replicas: int | None = ..., port: int | None = ..., storage: int | None = ..., termination_grace_period_seconds: int | None = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] | None = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """POST /deployments: Create a new deployment"""
     async def destroy(self, id: str, **options: Unpack[CallOptions]) -> DeleteDeploymentsIdResponse200:
         """DELETE /deployments/{id}: Delete a deployment"""
     async def list(self, **options: Unpack[CallOptions]) -> DeploymentListResponse:
         """GET /deployments: Get the list of deployments"""
-    async def logs(self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
+    async def logs(self, id: str, *, replica_id: str | None = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
         """GET /deployments/{id}/logs: Get logs for a deployment"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """GET /deployments/{id}: Get a deployment by ID or name"""
-    async def retrieve_logs(self, id: str, *, replica_id: str = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
+    async def retrieve_logs(self, id: str, *, replica_id: str | None = ..., **options: Unpack[CallOptions]) -> DeploymentLogs:
         """GET /deployments/{id}/logs: Get logs for a deployment"""
-    async def update(self, id: str, *, args: Sequence[str] = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig = ..., command: Sequence[str] = ..., cpu: float = ..., description: str = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] = ..., gpu_count: int = ..., gpu_type: UpdateDeploymentRequestGpuType = ..., health_check_path: str = ..., image: str = ..., max_replicas: int = ..., memory: float = ..., min_replicas: int = ..., name: str = ..., port: int = ..., storage: int = ..., termination_grace_period_seconds: int = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
+    async def update(self, id: str, *, args: Sequence[str] | None = ..., autoscaling: CustomMetricAutoscalingConfig | Mapping[str, Any] | HTTPAutoscalingConfig | QueueAutoscalingConfig | None = ..., command: Sequence[str] | None = ..., cpu: float | None = ..., description: str | None = ..., environment_variables: Sequence[EnvironmentVariable | Mapping[str, Any]] | None = ..., gpu_count: int | None = ..., gpu_type: UpdateDeploymentRequestGpuType | None = ..., health_check_path: str | None = ..., image: str | None = ..., max_replicas: int | None = ..., memory: float | None = ..., min_replicas: int | None = ..., name: str | None = ..., port: int | None = ..., storage: int | None = ..., termination_grace_period_seconds: int | None = ..., volumes: Sequence[VolumeMount | Mapping[str, Any]] | None = ..., **options: Unpack[CallOptions]) -> DeploymentResponseItem:
         """PATCH /deployments/{id}: Update a deployment"""
     @overload
     async def wait(self, id: str | DeploymentResponseItem, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DeploymentResponseItem], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
@@ -661,17 +661,17 @@ class AsyncEndpoints(Endpoints[AsyncTransport]):
         """DELETE /endpoints/{endpointId}: Delete endpoint"""
     async def get(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
-    async def list(self, *, type: ListEndpointsType = ..., usage_type: ListEndpointsUsageType = ..., mine: bool = ..., **options: Unpack[CallOptions]) -> ListEndpointsResponse200:
+    async def list(self, *, type: ListEndpointsType | None = ..., usage_type: ListEndpointsUsageType | None = ..., mine: bool | None = ..., **options: Unpack[CallOptions]) -> ListEndpointsResponse200:
         """GET /endpoints: List all endpoints, can be filtered by type"""
     async def list_availability_zones(self, **options: Unpack[CallOptions]) -> ListAvailibilityZonesResponse:
         """GET /clusters/availability-zones: List all available availability zones."""
     async def list_avzones(self, **options: Unpack[CallOptions]) -> ListAvailibilityZonesResponse:
         """GET /clusters/availability-zones: List all available availability zones."""
-    async def list_hardware(self, *, model: str = ..., **options: Unpack[CallOptions]) -> ListHardwareResponse200:
+    async def list_hardware(self, *, model: str | None = ..., **options: Unpack[CallOptions]) -> ListHardwareResponse200:
         """GET /hardware: List available hardware configurations"""
     async def retrieve(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """GET /endpoints/{endpointId}: Get endpoint by ID"""
-    async def update(self, endpointId: str, *, display_name: str = ..., state: UpdateEndpointBodyState = ..., autoscaling: Autoscaling | Mapping[str, Any] = ..., inactive_timeout: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
+    async def update(self, endpointId: str, *, display_name: str | None = ..., state: UpdateEndpointBodyState | None = ..., autoscaling: Autoscaling | Mapping[str, Any] | None = ..., inactive_timeout: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
         """PATCH /endpoints/{endpointId}: Update endpoint, this can also be used to start or stop a dedicated endpoint"""
     @overload
     async def wait(self, id: str | DedicatedEndpoint, /, *, timeout: float | None = None, poll_interval: float | None = None, on_update: Callable[[DedicatedEndpoint], object] | None = None, raise_on_failure: bool = True, until: Literal['deleted']) -> None:
@@ -682,9 +682,9 @@ class AsyncEndpoints(Endpoints[AsyncTransport]):
 
 
 class AsyncEvaluation(Evaluation[AsyncTransport]):
-    async def list(self, *, status: str = ..., limit: int = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
+    async def list(self, *, status: str | None = ..., limit: int | None = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
         """GET /evaluation: Get all evaluation jobs"""
-    async def list_models(self, *, model_source: str = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
+    async def list_models(self, *, model_source: str | None = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
         """GET /evaluation/model-list: Get model list"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> EvaluationJob:
         """GET /evaluation/{id}: Get evaluation job details"""
@@ -706,11 +706,11 @@ class AsyncFiles(Files[AsyncTransport]):
 class AsyncFineTuning(FineTuning[AsyncTransport]):
     async def cancel(self, id: str, **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes/{id}/cancel: Cancel job"""
-    async def create(self, *, training_file: str, model: str, validation_file: str = ..., packing: bool = ..., n_epochs: int = ..., n_checkpoints: int = ..., n_evals: int = ..., batch_size: int | PostFineTunesBodyBatchSizeType1 = ..., learning_rate: float = ..., lr_scheduler: LRScheduler | Mapping[str, Any] = ..., warmup_ratio: float = ..., max_grad_norm: float = ..., weight_decay: float = ..., random_seed: int | None = ..., suffix: str = ..., wandb_api_key: str = ..., wandb_base_url: str = ..., wandb_project_name: str = ..., wandb_name: str = ..., wandb_entity: str = ..., train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType = ..., multimodal_params: MultimodalParams | Mapping[str, Any] = ..., from_checkpoint: str = ..., from_hf_model: str = ..., hf_model_revision: str = ..., hf_api_token: str = ..., hf_output_repo_name: str = ..., lora: bool | None = ..., lora_r: int | None = ..., lora_alpha: float | None = ..., lora_dropout: float | None = ..., lora_trainable_modules: str | None = ..., **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
+    async def create(self, *, training_file: str, model: str, validation_file: str | None = ..., packing: bool | None = ..., n_epochs: int | None = ..., n_checkpoints: int | None = ..., n_evals: int | None = ..., batch_size: int | PostFineTunesBodyBatchSizeType1 | None = ..., learning_rate: float | None = ..., lr_scheduler: LRScheduler | Mapping[str, Any] | None = ..., warmup_ratio: float | None = ..., max_grad_norm: float | None = ..., weight_decay: float | None = ..., random_seed: int | None = ..., suffix: str | None = ..., wandb_api_key: str | None = ..., wandb_base_url: str | None = ..., wandb_project_name: str | None = ..., wandb_name: str | None = ..., wandb_entity: str | None = ..., train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | None = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT | None = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., multimodal_params: MultimodalParams | Mapping[str, Any] | None = ..., from_checkpoint: str | None = ..., from_hf_model: str | None = ..., hf_model_revision: str | None = ..., hf_api_token: str | None = ..., hf_output_repo_name: str | None = ..., lora: bool | None = ..., lora_r: int | None = ..., lora_alpha: float | None = ..., lora_dropout: float | None = ..., lora_trainable_modules: str | None = ..., **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes: Create job"""
-    async def delete(self, id: str, *, force: bool = ..., **options: Unpack[CallOptions]) -> FinetuneDeleteResponse:
+    async def delete(self, id: str, *, force: bool | None = ..., **options: Unpack[CallOptions]) -> FinetuneDeleteResponse:
         """DELETE /fine-tunes/{id}: Delete a fine-tune job"""
-    async def estimate_price(self, *, training_file: str, validation_file: str = ..., model: str = ..., n_epochs: int = ..., n_evals: int = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., from_checkpoint: str = ..., **options: Unpack[CallOptions]) -> PostFineTunesEstimatePriceResponse200:
+    async def estimate_price(self, *, training_file: str, validation_file: str | None = ..., model: str | None = ..., n_epochs: int | None = ..., n_evals: int | None = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT | None = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., from_checkpoint: str | None = ..., **options: Unpack[CallOptions]) -> PostFineTunesEstimatePriceResponse200:
         """POST /fine-tunes/estimate-price: Estimate price"""
     async def list(self, **options: Unpack[CallOptions]) -> FinetuneTruncatedList:
         """GET /fine-tunes: List all jobs"""
@@ -733,9 +733,9 @@ class AsyncFineTuning(FineTuning[AsyncTransport]):
 
 
 class AsyncImages(Resource[AsyncTransport]):
-    async def create(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int = ..., image_url: str = ..., seed: int = ..., n: int = ..., height: int = ..., width: int = ..., negative_prompt: str = ..., response_format: PostImagesGenerationsBodyResponseFormat = ..., guidance_scale: float = ..., output_format: PostImagesGenerationsBodyOutputFormat = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., disable_safety_checker: bool = ..., **options: Unpack[CallOptions]) -> ImageResponse:
+    async def create(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int | None = ..., image_url: str | None = ..., seed: int | None = ..., n: int | None = ..., height: int | None = ..., width: int | None = ..., negative_prompt: str | None = ..., response_format: PostImagesGenerationsBodyResponseFormat | None = ..., guidance_scale: float | None = ..., output_format: PostImagesGenerationsBodyOutputFormat | None = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] | None = ..., reference_images: Sequence[str] | None = ..., disable_safety_checker: bool | None = ..., **options: Unpack[CallOptions]) -> ImageResponse:
         """POST /images/generations: Create image"""
-    async def generate(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int = ..., image_url: str = ..., seed: int = ..., n: int = ..., height: int = ..., width: int = ..., negative_prompt: str = ..., response_format: PostImagesGenerationsBodyResponseFormat = ..., guidance_scale: float = ..., output_format: PostImagesGenerationsBodyOutputFormat = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., disable_safety_checker: bool = ..., **options: Unpack[CallOptions]) -> ImageResponse:
+    async def generate(self, *, prompt: str, model: PostImagesGenerationsBodyModelType0 | str, steps: int | None = ..., image_url: str | None = ..., seed: int | None = ..., n: int | None = ..., height: int | None = ..., width: int | None = ..., negative_prompt: str | None = ..., response_format: PostImagesGenerationsBodyResponseFormat | None = ..., guidance_scale: float | None = ..., output_format: PostImagesGenerationsBodyOutputFormat | None = ..., image_loras: Sequence[PostImagesGenerationsBodyImageLorasItem | Mapping[str, Any]] | None = ..., reference_images: Sequence[str] | None = ..., disable_safety_checker: bool | None = ..., **options: Unpack[CallOptions]) -> ImageResponse:
         """POST /images/generations: Create image"""
 
 
@@ -749,7 +749,7 @@ class AsyncJobs(Resource[AsyncTransport]):
 
 
 class AsyncModels(Models[AsyncTransport]):
-    async def list(self, *, dedicated: bool = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
+    async def list(self, *, dedicated: bool | None = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
         """GET /models: List all models"""
 
 
@@ -762,12 +762,12 @@ class AsyncQueue(Resource[AsyncTransport]):
         """GET /queue/status: Get job status"""
     async def status(self, *, request_id: str, model: str, **options: Unpack[CallOptions]) -> QueueJobStatusResponse:
         """GET /queue/status: Get job status"""
-    async def submit(self, *, model: str, payload: QueueJobRequestPayload | Mapping[str, Any], info: QueueJobRequestInfo | Mapping[str, Any] = ..., priority: int = ..., **options: Unpack[CallOptions]) -> QueueJobResponse:
+    async def submit(self, *, model: str, payload: QueueJobRequestPayload | Mapping[str, Any], info: QueueJobRequestInfo | Mapping[str, Any] | None = ..., priority: int | None = ..., **options: Unpack[CallOptions]) -> QueueJobResponse:
         """POST /queue/submit: Submit a queued job"""
 
 
 class AsyncRerank(Resource[AsyncTransport]):
-    async def create(self, *, model: RerankRequestModelType0 | str, query: str, documents: Sequence[RerankRequestDocumentsType0Item | Mapping[str, Any]] | Sequence[str], top_n: int = ..., return_documents: bool = ..., rank_fields: Sequence[str] = ..., **options: Unpack[CallOptions]) -> RerankResponse:
+    async def create(self, *, model: RerankRequestModelType0 | str, query: str, documents: Sequence[RerankRequestDocumentsType0Item | Mapping[str, Any]] | Sequence[str], top_n: int | None = ..., return_documents: bool | None = ..., rank_fields: Sequence[str] | None = ..., **options: Unpack[CallOptions]) -> RerankResponse:
         """POST /rerank: Create a rerank request"""
 
 
@@ -779,7 +779,7 @@ class AsyncRl(Resource[AsyncTransport]):
 
 
 class AsyncVideos(Resource[AsyncTransport]):
-    async def create(self, *, model: str, prompt: str = ..., height: int = ..., width: int = ..., resolution: str = ..., ratio: str = ..., seconds: str = ..., fps: int = ..., steps: int = ..., seed: int = ..., guidance_scale: int = ..., output_format: VideoOutputFormat = ..., output_quality: int = ..., negative_prompt: str = ..., generate_audio: bool = ..., media: VideoMedia | Mapping[str, Any] = ..., frame_images: Sequence[VideoFrameImageInput | Mapping[str, Any]] = ..., reference_images: Sequence[str] = ..., **options: Unpack[CallOptions]) -> VideoJob:
+    async def create(self, *, model: str, prompt: str | None = ..., height: int | None = ..., width: int | None = ..., resolution: str | None = ..., ratio: str | None = ..., seconds: str | None = ..., fps: int | None = ..., steps: int | None = ..., seed: int | None = ..., guidance_scale: int | None = ..., output_format: VideoOutputFormat | None = ..., output_quality: int | None = ..., negative_prompt: str | None = ..., generate_audio: bool | None = ..., media: VideoMedia | Mapping[str, Any] | None = ..., frame_images: Sequence[VideoFrameImageInput | Mapping[str, Any]] | None = ..., reference_images: Sequence[str] | None = ..., **options: Unpack[CallOptions]) -> VideoJob:
         """POST /videos: Create video"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> VideoJob:
         """GET /videos/{id}: Fetch video metadata"""

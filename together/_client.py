@@ -4,7 +4,7 @@ built eagerly over one shared transport."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -116,6 +116,7 @@ class _BaseClient(Generic[M]):
         http_client: Any = None,
         strict_responses: bool = False,
         deadline: float | None = None,
+        on_retry: Callable[[_config.RetryInfo], object] | None = None,
         rate_limit: Literal["auto"] | None = None,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
@@ -129,11 +130,14 @@ class _BaseClient(Generic[M]):
         default gets this library's default instead); ``close()`` leaves it open.
         ``deadline`` (seconds, or ``TOGETHER_DEADLINE``; off by default) bounds each whole
         call: all attempts, the pauses between them and the reading of the body (of a
-        stream: until its headers). ``rate_limit="auto"`` paces every call of this client
-        and its copies by the rate-limit headers the API sends (per endpoint and model:
-        below the limit, all callers paused after a 429; see the README). Raises
-        AuthenticationError when no API key is found and ValueError/TypeError naming any
-        malformed setting."""
+        stream: until its headers). ``on_retry(info)`` is called before each pause to
+        retry a call (a 429, a 5xx, a network error), with a ``together.RetryInfo``
+        (``retry``, ``delay``, ``status_code``, ``error``, ``request``): to show that a
+        call is waiting, or to count retries. ``rate_limit="auto"`` paces every call of
+        this client and its copies by the rate-limit headers the API sends (per endpoint
+        and model: below the limit, all callers paused after a 429; see the README).
+        Raises AuthenticationError when no API key is found and ValueError/TypeError
+        naming any malformed setting."""
         default_headers = _headers_argument(default_headers, supplied_headers)
         self._check_http_client(http_client)
         settings = _config.resolve(
@@ -144,6 +148,7 @@ class _BaseClient(Generic[M]):
             default_headers=default_headers,
             strict_responses=strict_responses,
             deadline=deadline,
+            on_retry=on_retry,
         )
         configure_logging()
         self._limiter = _limiter_argument(rate_limit, None)
@@ -234,12 +239,16 @@ class _BaseClient(Generic[M]):
         http_client: Any = None,
         strict_responses: bool | None = None,
         deadline: float | _config.NotGiven | None = _config.NOT_GIVEN,
+        on_retry: Callable[[_config.RetryInfo], object]
+        | _config.NotGiven
+        | None = _config.NOT_GIVEN,
         rate_limit: Literal["auto"] | _config.NotGiven | None = _config.NOT_GIVEN,
     ) -> _Self:
         """A client with some settings changed, checked as the constructor checks them;
         the rest are this client's. ``default_headers`` (or ``supplied_headers``) are
         added to this client's, ``set_default_headers`` replace them. ``timeout=None``
-        turns timeouts off, ``deadline=None`` the deadline. Without ``http_client`` the
+        turns timeouts off, ``deadline=None`` the deadline, ``on_retry=None`` the
+        hook. Without ``http_client`` the
         copy shares this client's connection pool, which stays open until the last of
         the clients sharing it is closed. The copy shares this client's rate limiter
         (``rate_limit=None`` turns it off for the copy)."""
@@ -274,6 +283,9 @@ class _BaseClient(Generic[M]):
             deadline=old.deadline
             if isinstance(deadline, _config.NotGiven)
             else _config.parse_deadline(deadline, "deadline"),
+            on_retry=old.on_retry
+            if isinstance(on_retry, _config.NotGiven)
+            else _config.parse_hook(on_retry, "on_retry"),
         )
         clone = object.__new__(type(self))
         clone._limiter = (

@@ -416,6 +416,10 @@ def inner_view(call: Call[Any], model: type[Any], inner: str) -> Call[Any]:
         result = parse(response, strict)
         if not isinstance(result, model):
             return result
-        return (view.from_dict if strict else view.from_response)(result.to_dict())
+        if strict:
+            from ._open_values import strictly
+
+            return strictly(view.from_dict, result.to_dict())
+        return view.from_response(result.to_dict())
 
     return call.evolve(parse=parse_view)

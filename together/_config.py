@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, Union
 
 import httpx
@@ -57,6 +57,16 @@ _MISSING_KEY = (
 )
 
 
+class RetryInfo(NamedTuple):
+    """What a client's ``on_retry`` hook is told just before it pauses to retry a call."""
+
+    retry: int  # 1 for the first retry of the call, 2 for the second, ...
+    delay: float  # seconds until it is sent again
+    status_code: int | None  # the status being retried (429, 503, ...); None: a network error
+    error: Exception | None  # the network error being retried, if that is what happened
+    request: httpx.Request  # the request (its headers hold the API key: don't print them)
+
+
 class Settings(NamedTuple):
     """Everything a client resolved at construction; shared by all of its resources."""
 
@@ -69,6 +79,8 @@ class Settings(NamedTuple):
     strict_responses: bool = False
     # Seconds a whole call may take (all attempts, backoff, the body); None is no limit.
     deadline: float | None = None
+    # Called before each retry's pause (to show "rate limited, retrying in 2 s").
+    on_retry: Callable[[RetryInfo], object] | None = None
 
     def __repr__(self) -> str:  # never show the key
         return (
@@ -209,6 +221,12 @@ def parse_base_url(value: object, source: str) -> str:
     return url
 
 
+def parse_hook(value: Any, source: str) -> Any:
+    if value is not None and not callable(value):
+        raise TypeError(f"{source} must be a function or None, got {value!r}")
+    return value
+
+
 def parse_headers(value: Mapping[str, str] | None, source: str) -> tuple[tuple[str, str], ...]:
     if value is None:
         return ()
@@ -230,6 +248,7 @@ def resolve(
     default_headers: Mapping[str, str] | None = None,
     strict_responses: bool = False,
     deadline: float | None = None,
+    on_retry: Callable[[RetryInfo], object] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Resolve every setting (argument → environment → Colab/default) and validate it.
@@ -273,4 +292,5 @@ def resolve(
         default_headers=parse_headers(default_headers, "default_headers"),
         strict_responses=parse_flag(strict_responses, "strict_responses"),
         deadline=pick(deadline, "TOGETHER_DEADLINE", None, parse_deadline),
+        on_retry=parse_hook(on_retry, "on_retry"),
     )

@@ -3,10 +3,12 @@ yet, through the same transport (retries, errors, per-call options) as every met
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import httpx
 
+from ._open_values import strictly
 from ._resource import check_path, plain
 from ._streaming import Stream
 from ._transport import Call, split_options
@@ -14,7 +16,7 @@ from ._transport import Call, split_options
 
 def _reader(cast_to: Any, strict: bool) -> Any:
     if hasattr(cast_to, "from_response"):  # a generated model
-        return cast_to.from_dict if strict else cast_to.from_response
+        return functools.partial(strictly, cast_to.from_dict) if strict else cast_to.from_response
     return None
 
 

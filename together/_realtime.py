@@ -33,7 +33,7 @@ from ._errors import (
     APITimeoutError,
     status_error,
 )
-from ._resource import Resource, build_model, describe, plain
+from ._resource import Resource, checked_body, describe, plain
 from ._transport import AsyncTransport, SyncTransport, split_options
 
 if TYPE_CHECKING:
@@ -262,8 +262,7 @@ class _Protocol:
 
     def encode(self, model: str, fields: dict[str, Any], where: str) -> str:
         """A client event as JSON, once checked against its generated model."""
-        build_model(_model(model), fields, where)
-        return json.dumps(fields)
+        return json.dumps(checked_body(_model(model), fields, where)[1])
 
     def decode(self, message: str | bytes, where: str) -> Any:
         """A server message as its event model (a generic RealtimeServerEvent for a type

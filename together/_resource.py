@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 
+import together_generated
+
+from ._open_values import install, leave_out_nones, strictly, without_dropped_nones
 from ._streaming import Stream
 from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
 
@@ -31,6 +34,9 @@ if TYPE_CHECKING:
     P = ParamSpec("P")
 else:  # keep typing_extensions out of the import path
     P = TypeVar("P")
+
+install()  # unknown values warn as together.UnknownValueWarning
+_OPEN_VALUES = together_generated.OPEN_VALUES
 
 T = TypeVar("T")
 M = TypeVar("M", bound="SyncTransport | AsyncTransport")
@@ -154,13 +160,36 @@ def build_model(model: type[Any], fields: Mapping[str, Any], where: str) -> Any:
         raise TypeError(f"{where}: invalid arguments: {exc}") from None
 
 
+def checked_body(
+    model: type[Any], fields: dict[str, Any], where: str
+) -> tuple[Any, dict[str, Any]]:
+    """``build_model``, and the body to send: ``fields`` as given, less the Nones given for
+    fields that can't be null (left out as not given, as the model leaves them out)."""
+    dropped = _OPEN_VALUES.dropped_nones
+    built = build_model(model, fields, where)
+    if _OPEN_VALUES.dropped_nones != dropped:  # (rare: only then is the body walked again)
+        fields = without_dropped_nones(fields, built.to_dict())
+    return built, fields
+
+
+_ATTRIBUTES: dict[int, dict[str, str]] = {}  # id(Operation) → attribute_names(...)
+
+
+def attribute_names(op: Operation) -> dict[str, str]:
+    """The JSON name of each field of ``op``'s body → its attribute on the body's model."""
+    found = _ATTRIBUTES.get(id(op))
+    if found is None:
+        found = _ATTRIBUTES[id(op)] = {p.name: p.python_name for p in op.fields}
+    return found
+
+
 def parse_with(endpoint: ModuleType | Operation) -> Callable[[httpx.Response, bool], Any]:
     """Read a 2xx response with the operation's ``parse_response``: leniently, or exactly
     as the spec says when the client has ``strict_responses``."""
     read = describe(endpoint).parse_response
 
     def parse(response: httpx.Response, strict: bool) -> Any:
-        return read(response, strict=strict)
+        return strictly(read, response, strict=True) if strict else read(response)
 
     return parse
 
@@ -229,7 +258,8 @@ def api_call(
     where = where or op.name
     fields, options = split_options(params)
     fields = plain(fields)
-    check_path(where, path or {})
+    if path:  # (most calls have none: no call to make)
+        check_path(where, path)
     kwargs: dict[str, Any] = dict(path or {})
     for p in op.parameters:
         # Query and header parameters by their spec name too (``from`` is ``from_``); with
@@ -239,7 +269,13 @@ def api_call(
             if key in fields and (op.body is not None or key != p.python_name):
                 kwargs[p.python_name] = fields.pop(key)
     if op.body is not None:
+        # (checked_body, inlined: this runs on every call, and a call costs)
+        dropped = _OPEN_VALUES.dropped_nones
         model = build_model(op.body, fields, where)
+        if _OPEN_VALUES.dropped_nones != dropped:  # None given where null isn't allowed
+            fields = leave_out_nones(
+                fields, model, attribute_names(op), _OPEN_VALUES.dropped_nones - dropped
+            )
         # A JSON body is sent as the caller gave it, once checked: the model's to_dict()
         # would rebuild the same dict (7 us of a chat call's CPU).
         kwargs["body"] = model if op.body_content_type != "application/json" else _Json(fields)
@@ -252,10 +288,12 @@ def api_call(
     stream: Callable[[httpx.Response, bool], Any] | None = None
     if stream_chunk is not None and fields.get("stream"):
         request.setdefault("headers", {})["Accept"] = "text/event-stream"
-        lenient, strict = stream_chunk.from_response, stream_chunk.from_dict
+        chunk_model = stream_chunk
 
         def stream(response: httpx.Response, strict_responses: bool) -> Stream[Any]:
-            return Stream(response, strict if strict_responses else lenient)
+            if strict_responses:
+                return Stream(response, functools.partial(strictly, chunk_model.from_dict))
+            return Stream(response, chunk_model.from_response)
 
     return Call(request=request, parse=parse_with(op), options=options, stream=stream)
 
@@ -268,6 +306,7 @@ __all__ = [
     "bound_method",
     "build_model",
     "check_path",
+    "checked_body",
     "describe",
     "endpoint_module",
     "operation",

@@ -141,7 +141,9 @@ class Arg(NamedTuple):
 
 def _arg(p: Parameter, names: set[str]) -> Arg:
     kind = type_of(p.type, names, request=True)
-    if p.nullable and "None" not in kind:
+    # None is a value where the spec allows null, and "not given" for any other optional
+    # argument (left out of the request): both are accepted.
+    if (p.nullable or not p.required) and "None" not in kind:
         kind += " | None"
     return Arg(argument_name(p), kind, p.required)
 

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypedDict, TypeVar
 import httpx
 
 from ._config import (
+    RetryInfo,
     Settings,
     TimeoutTypes,
     parse_deadline,
@@ -290,6 +291,14 @@ class _Attempts:
         self.deadline = None if seconds is None else self.started + seconds
         self.streaming = call.stream is not None
         self.timeouts: dict[str, float | None] = dict(request.extensions.get("timeout", {}))
+        self.on_retry = settings.on_retry
+
+    def _retrying(self, delay: float, status: int | None, error: Exception | None) -> float:
+        """Count a retry about to happen after ``delay`` and tell ``on_retry``."""
+        self.retries += 1
+        if self.on_retry is not None:
+            self.on_retry(RetryInfo(self.retries, delay, status, error, self.request))
+        return delay
 
     def before_attempt(self) -> None:
         """With a deadline: raise APITimeoutError once it has passed, else cap each of this
@@ -332,8 +341,7 @@ class _Attempts:
         if self.retries >= self.limit or not self._fits(delay):
             self._log(None)
             raise connection_error(exc, self.request) from exc
-        self.retries += 1
-        return delay
+        return self._retrying(delay, None, exc)
 
     def after_response(self, response: httpx.Response) -> float | None:
         """Delay before retrying ``response``, or None when it is the final answer (also
@@ -345,7 +353,6 @@ class _Attempts:
         if not self._fits(delay):
             self._log(response)
             return None
-        self.retries += 1
         log.info(
             "retrying %s %s after %s in %.2fs",
             self.request.method,
@@ -353,7 +360,7 @@ class _Attempts:
             response.status_code,
             delay,
         )
-        return delay
+        return self._retrying(delay, response.status_code, None)
 
     def _log(self, response: httpx.Response | None) -> None:
         if log.isEnabledFor(logging.INFO):

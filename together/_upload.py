@@ -23,6 +23,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
+from ._open_values import deferring, replay
 from ._resource import P, Resource, T, bound_method, operation
 from ._transport import AsyncTransport
 
@@ -257,7 +258,8 @@ class file_operation(operation[P, T]):
         build, send = self._function, obj._transport.send
 
         async def method(*args: Any, **kwargs: Any) -> Any:
-            call = await _to_thread(build, obj, *args, **kwargs)
+            call, found = await _to_thread(deferring, build, obj, *args, **kwargs)
+            replay(found)  # (the warnings of unknown values, here at the caller's line)
             result = await send(call)
             if isinstance(result, Awaitable):
                 result = await result

@@ -2,6 +2,7 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 """A client library for accessing Together APIs"""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -11,6 +12,28 @@ __all__ = (
     "AuthenticatedClient",
     "Client",
 )
+
+
+class OpenValues:
+    """What the models' ``from_dict`` lets through, which is strict on names and kinds but
+    open on values (see ``types.UnknownValue``).
+
+    ``report(where, value, known)`` is called for each value of the right kind that the
+    spec doesn't list (an enum value, the tag of a union of objects), kept as given; None
+    (the default) warns with a UserWarning. Code built on this package may set its own.
+    ``dropped_nones`` grows by one for each None given for an optional field that can't
+    be null, left out as not given: a caller holding the body as given can tell that it
+    has Nones to leave out too. ``null_dropped(where)``, when set, is called for each
+    such None (it may raise, for a reader that refuses them).
+    """
+
+    def __init__(self) -> None:
+        self.report: Callable[[str, Any, tuple[Any, ...]], None] | None = None
+        self.dropped_nones = 0
+        self.null_dropped: Callable[[str], None] | None = None
+
+
+OPEN_VALUES = OpenValues()
 
 
 def __getattr__(name: str) -> Any:

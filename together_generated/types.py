@@ -14,6 +14,8 @@ from uuid import UUID
 from attrs import NOTHING as attrs_NOTHING
 from attrs import define
 
+from . import OPEN_VALUES
+
 
 class Unset:
     def __bool__(self) -> Literal[False]:
@@ -525,3 +527,54 @@ class Operation:
 
     def parameters_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
+
+
+# Added by this project's templates: open values, and None for "not given". `from_dict`
+# is strict on names and kinds but open on values: a value of the right JSON kind that
+# the spec doesn't list (an enum value, the tag of a union of objects) is kept as given
+# and reported, and None given for an optional field that can't be null is left out, as
+# if not given (see OPEN_VALUES in the package's __init__). Both run only where a value
+# fails its check: a value the spec lists costs nothing more.
+class UnknownValue(TypeError):
+    """Raised by a check that met a value of the right kind the spec doesn't list; caught
+    where a field or a list item is built, which reports it (``accept``) and keeps the
+    value as given. A TypeError, so that a union tries its next branch."""
+
+    def __init__(self, value: object, known: tuple[object, ...], key: str = "") -> None:
+        super().__init__(
+            f"{key.lstrip('.') + ': ' if key else ''}expected one of {', '.join(repr(k) for k in known)}; got {value!r:.60}"
+        )
+        self.found = [(key, value, known)]
+
+    def accept(self, where: str, given: Any) -> Any:
+        """Report each unknown value under the field ``where``; returns ``given``."""
+        for key, value, known in self.found:
+            report = OPEN_VALUES.report
+            if report is None:
+                import warnings
+
+                listed = ", ".join(repr(k) for k in known)
+                warnings.warn(
+                    f"{where}{key}: {value!r} is not a value the spec lists ({listed}); sent as given",
+                    stacklevel=2,
+                )
+            else:
+                report(where + key, value, known)
+        return given
+
+
+def drop_none(where: str) -> Any:
+    """UNSET, for a None given to the optional field ``where``, which can't be null
+    (counted, and told to OPEN_VALUES.null_dropped when set)."""
+    OPEN_VALUES.dropped_nones += 1
+    if OPEN_VALUES.null_dropped is not None:
+        OPEN_VALUES.null_dropped(where)
+    return UNSET
+
+
+def optional_value(value: object, expected: type, where: str) -> Any:
+    """``check_value`` for an optional field: None is "not given" (``drop_none``)."""
+    if value is None:
+        return drop_none(where)
+    check_value(value, expected, where)
+    return value

@@ -35,12 +35,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as exc:
         from .._errors import TogetherError
+        from .errors import shell_message
 
         if isinstance(exc, TogetherError):
-            _fail(f"{type(exc).__name__}: {exc}", args)
+            _fail(shell_message(exc), args)
             return 1
         if isinstance(exc, (TypeError, ValueError)):  # the client refused the arguments
-            _fail(str(exc), args)
+            _fail(shell_message(exc), args)
             return 2
         if isinstance(exc, OSError):
             _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), args)
@@ -83,6 +84,8 @@ def _run(argv: list[str]) -> int:
         target, rest = resolve(argv, WORKFLOWS)
     except UnknownCommand as exc:
         raise UsageError(str(exc)) from None
+    if target.method is None and not rest and (target.node.path, "") in WORKFLOWS:
+        return _command(target.node, "", target.words, ["--help"])  # ``together chat``
     if target.method is None:
         usage = namespace_help(target.node, target.words, WORKFLOWS)
         if any(a in ("-h", "--help") for a in rest) or not rest:
@@ -129,6 +132,10 @@ def _command(node: Any, method: str, words: tuple[str, ...], rest: list[str]) ->
                 for k in ("api_key", "base_url", "timeout", "max_retries")
                 if getattr(args, k) is not None
             }
+            if sys.stderr.isatty():  # say why a call seems stuck: it waits to retry
+                from .errors import retry_note
+
+                settings["on_retry"] = retry_note
             clients.append(Together(**settings))
         return clients[0]
 
@@ -146,13 +153,13 @@ def _command(node: Any, method: str, words: tuple[str, ...], rest: list[str]) ->
             )
             return getattr(namespace, name)(*first, **keywords)
 
-    use_json = args.json if args.json is not None else not sys.stdout.isatty()
+    use_json = args.json if args.json is not None else not (sys.stdout.isatty() or args.jsonl)
     try:
         if flow is not None:
-            return flow.run(Context(client, use_json, call), args)
+            return flow.run(Context(client, use_json, call, args.jsonl), args)
         from .output import emit
 
-        emit(call(), use_json)
+        emit(call(), use_json, args.jsonl)
         return 0
     finally:
         if clients:

@@ -1,18 +1,21 @@
 """How results are printed: the API's JSON (``--json``, the default when stdout is not a
 terminal), else readable text and tables.
 
-With ``--json`` a result is one JSON document, except lists (a JSON array, or a model
-whose ``data`` is one) and streams, which print one JSON object per line.
+With ``--json`` a result is the JSON document the API sent (an array stays an array, an
+object with ``data`` stays that object); a stream has no document, so its chunks print
+one JSON object per line, as ``--jsonl`` prints the items of a list.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .table import Column
 
 
 def as_json(value: Any) -> Any:
@@ -53,8 +56,9 @@ def is_stream(result: Any) -> bool:
     )
 
 
-def emit(result: Any, use_json: bool) -> None:
-    """Print a command's result on stdout."""
+def emit(result: Any, use_json: bool, jsonl: bool = False) -> None:
+    """Print a command's result on stdout: with ``use_json`` its JSON document, with
+    ``jsonl`` a list's items one a line, else text or a table."""
     if result is None:
         return
     if isinstance(result, bytes):
@@ -66,17 +70,21 @@ def emit(result: Any, use_json: bool) -> None:
         return
     if is_stream(result):
         for chunk in result:
-            emit_chunk(chunk, use_json)
-        if not use_json:
+            emit_chunk(chunk, use_json or jsonl)
+        if not (use_json or jsonl):
             write_line("")
         return
-    data = as_json(result)
+    emit_json(as_json(result), use_json, jsonl)
+
+
+def emit_json(data: Any, use_json: bool, jsonl: bool = False) -> None:
+    """Print a JSON result (see ``emit``)."""
     items = items_of(data)
-    if use_json:
-        if items is None:
-            write_line(json.dumps(data, ensure_ascii=False))
-        for item in items or ():
+    if jsonl and items is not None:
+        for item in items:
             write_line(json.dumps(item, ensure_ascii=False))
+    elif use_json or jsonl:
+        write_line(json.dumps(data, ensure_ascii=False))
     elif items is not None:
         write_table(items)
     else:
@@ -127,8 +135,8 @@ def write_text(data: Any) -> None:
         write_line(f"{key + ':':<{width + 1}} {cell(value)}")
 
 
-def write_table(items: list[Any], columns: list[str] | None = None) -> None:
-    """A list of objects as a table of their scalar fields, cut to the terminal width."""
+def write_table(items: list[Any], columns: list[Column] | None = None) -> None:
+    """A list of objects as a table (see ``table.py``), fitted to the terminal."""
     if not items:
         write_line("(none)")
         return
@@ -136,18 +144,7 @@ def write_table(items: list[Any], columns: list[str] | None = None) -> None:
         for item in items:
             write_line(cell(item))
         return
-    if columns is None:
-        columns = []
-        for item in items:
-            for key, value in item.items():
-                if key not in columns and not isinstance(value, (dict, list)):
-                    columns.append(key)
-    rows = [[cell(item.get(c)) for c in columns] for item in items]
-    widths = [min(48, max(len(c), *(len(r[i]) for r in rows))) for i, c in enumerate(columns)]
-    total = shutil.get_terminal_size((160, 24)).columns
-    for row in [[c.upper() for c in columns], *rows]:
-        line = "  ".join(
-            (v if len(v) <= w else v[: w - 1] + "…").ljust(w)
-            for v, w in zip(row, widths, strict=True)
-        )
-        write_line(line[:total].rstrip())
+    from .table import columns_for, render, terminal_width
+
+    for line in render(items, columns or columns_for(items), terminal_width()):
+        write_line(line)

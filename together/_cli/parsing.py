@@ -59,8 +59,11 @@ def add_settings(parser: argparse.ArgumentParser) -> None:
         "--json",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="print the API's JSON (one object per line for lists and streams); "
+        help="print the API's JSON document as sent (a stream: one chunk a line); "
         "the default when stdout is not a terminal",
+    )
+    group.add_argument(
+        "--jsonl", action="store_true", help="print a list's items as JSON, one a line"
     )
 
 
@@ -145,8 +148,11 @@ def add_operation(parser: Parser, op: Operation, positional: tuple[str, ...]) ->
         kwargs: dict[str, Any] = {"dest": p.python_name, "help": help_text, "required": p.required}
         if p.kind == "boolean":
             kwargs["action"] = argparse.BooleanOptionalAction
-        elif p.choices and p.kind in ("string", "const"):
+        elif p.choices and p.kind == "const":
             kwargs["choices"] = [str(c) for c in p.choices]
+            kwargs["metavar"] = "{" + ",".join(map(str, p.choices)) + "}"
+        elif p.choices and p.kind == "string":
+            # Open values: the spec's values are shown, another is sent with a warning.
             kwargs["metavar"] = "{" + ",".join(map(str, p.choices)) + "}"
         else:
             convert, metavar = _KINDS.get(p.kind, (str, "TEXT"))

@@ -89,8 +89,8 @@ def resolve(
             rest.append(token)
             if token in GLOBAL_VALUES:
                 rest.append(next(args, ""))
-            elif (node.path, "") in workflows and token not in ("-h", "--help", "--json"):
-                method = ""  # an option of the namespace's default command
+            elif (node.path, "") in workflows and token not in ("--json", "--jsonl"):
+                method = ""  # an option (or --help) of the namespace's default command
             continue
         if token in node.children:
             node = tree[node.children[token]]
@@ -118,11 +118,13 @@ def namespace_help(
     node: Node, words: tuple[str, ...], workflows: dict[tuple[str, str], Workflow]
 ) -> str:
     """The help of a namespace: its namespaces and commands with their summaries."""
+    if not words:
+        return root_help(node, workflows)
     prog = " ".join(["together", *words])
     lines = [f"usage: {prog} <command> [options]  ({prog} <command> --help for its options)", ""]
     if node.children:
         lines.append("namespaces:")
-        counts = command_counts()
+        counts = command_counts(workflows)
         for w in sorted(node.children):
             count = counts.get(node.children[w], 0)
             if count:
@@ -150,15 +152,73 @@ def namespace_help(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def command_counts() -> dict[str, int]:
-    """namespace path → the number of commands under it (all levels), one per operation."""
+def command_counts(workflows: dict[tuple[str, str], Workflow]) -> dict[str, int]:
+    """namespace path → the number of command words under it (all levels), as its help
+    lists them: each operation's words (an alias too) and each workflow of its own."""
     from .._namespaces import layout
 
-    keys: dict[str, set[str]] = {}
-    for path, methods in layout().items():
+    found: dict[str, set[str]] = {}
+    commands = {(path, word(name)) for path, methods in layout().items() for name in methods}
+    commands |= {(path, w) for path, w in workflows if path}
+    for path, w in commands:
         parts = path.split(".")
         for depth in range(1, len(parts) + 1):
-            keys.setdefault(".".join(parts[:depth]), set()).update(
-                e.info.key for e in methods.values()
-            )
-    return {path: len(found) for path, found in keys.items()}
+            found.setdefault(".".join(parts[:depth]), set()).add(f"{path} {w}")
+    return {path: len(words) for path, words in found.items()}
+
+
+# The top-level help's first part: what most people run, one line each.
+EVERYDAY = (
+    ('chat "PROMPT" -m MODEL', "ask a model (no prompt on a terminal: a conversation)"),
+    ("models list", "the models, with context length and prices"),
+    ("files upload FILE", "check a dataset, then upload it"),
+    ("fine-tuning create", "show the price, then start a job (--dry-run, --wait)"),
+    ("fine-tuning wait ID", "follow a job until it ends (again after Ctrl-C)"),
+    ("batches run FILE -o OUT", "run a JSONL file of requests through the Batch API"),
+    ("shell-completion SHELL", "print a completion script for bash, zsh or fish"),
+)
+
+EXAMPLES = (
+    'together chat "Why is the sky blue?" -m Qwen/Qwen2.5-7B-Instruct-Turbo',
+    "together models list --type chat --sort price --search llama",
+    "together fine-tuning create --training-file train.jsonl --model M --lora -y",
+    "together files list --json | jq '.data[].id'",
+)
+
+
+def root_help(node: Node, workflows: dict[tuple[str, str], Workflow]) -> str:
+    """``together --help``: the everyday commands, every namespace on one line with its
+    number of commands and their words, examples; at most 79 characters a line."""
+    lines = ["usage: together <command> [options]   (together <command> --help: its options)"]
+    lines += ["", "everyday commands:"]
+    lines += [f"  {usage:<23} {text}" for usage, text in EVERYDAY]
+    lines += ["", "every namespace (commands):"]
+    counts = command_counts(workflows)
+    tree = nodes()
+    aliases: dict[str, list[str]] = {}
+    for w, path in node.children.items():
+        if word(path) != w:
+            aliases.setdefault(path, []).append(w)
+    for w in sorted(node.children):
+        path = node.children[w]
+        if word(path) != w:
+            continue
+        child = tree[path]
+        # A namespace of aliases only (3.x's beta) counts the commands they lead to.
+        count = counts.get(path) or sum(counts.get(p, 0) for p in child.children.values())
+        if not count:
+            continue
+        own = {fw for p, fw in workflows if p == path and fw}
+        names = sorted({*child.children, *child.primary.values(), *own})
+        title = " | ".join([w, *aliases.get(path, [])])
+        line = f"  {title:<21} {count:>2}  {', '.join(names)}"
+        lines.append(line if len(line) <= 79 else line[:78] + "…")
+    lines += ["", "examples:"]
+    lines += [f"  {example}" for example in EXAMPLES]
+    lines += [
+        "",
+        "options (every command): --api-key KEY, --base-url URL, --timeout SECONDS,",
+        "  --max-retries N (else TOGETHER_API_KEY, TOGETHER_BASE_URL, ...), --json (the",
+        "  API's JSON: the default when stdout is not a terminal), --jsonl, --version",
+    ]
+    return "\n".join(lines) + "\n"

@@ -10,7 +10,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .output import as_json, emit, emit_chunk, write_line, write_table
+from . import completion, finetune
+from .output import as_json, emit, emit_json, write_line, write_table
 
 if TYPE_CHECKING:  # argparse is imported only for a command, not for --help
     import argparse
@@ -22,6 +23,7 @@ class Context(NamedTuple):
     client: Callable[[], Any]  # the Together client, made on first use
     use_json: bool
     call: Callable[[], Any]  # the command's own operation (for workflows that extend one)
+    jsonl: bool = False  # --jsonl: a list's items, one a line
 
 
 class Workflow(NamedTuple):
@@ -35,7 +37,17 @@ class Workflow(NamedTuple):
 
 
 def _chat_arguments(parser: Parser) -> None:
-    parser.add_argument("prompt", nargs="?", default="-", help="the prompt; - (or none): stdin")
+    parser.description = (
+        "Ask a model; its answer streams to stdout as text (--json: the chunks, one a\n"
+        "line). With no prompt, on a terminal: a conversation (/help lists its commands).\n"
+        "The operation itself: together chat completions create --help"
+    )
+    parser.usage = 'together chat ["PROMPT" | -] -m MODEL [options]'
+    parser.add_argument(
+        "prompt",
+        nargs="?",
+        help="the question; - reads it from stdin (so does none, off a terminal)",
+    )
     parser.add_argument("-m", "--model", required=True, help="the model to ask")
     parser.add_argument("-s", "--system", help="a system message first")
     parser.add_argument("--max-tokens", type=int, metavar="N")
@@ -43,20 +55,14 @@ def _chat_arguments(parser: Parser) -> None:
 
 
 def _chat(ctx: Context, args: argparse.Namespace) -> int:
-    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-    messages = [{"role": "system", "content": args.system}] if args.system else []
-    messages.append({"role": "user", "content": prompt})
-    extra = {k: v for k, v in (("max_tokens", args.max_tokens), ("temperature", args.temperature))}
-    with ctx.client().chat.completions.create(
-        model=args.model,
-        messages=messages,
-        stream=True,
-        **{k: v for k, v in extra.items() if v is not None},
-    ) as stream:
-        for chunk in stream:
-            emit_chunk(chunk, ctx.use_json)
-    if not ctx.use_json:
-        write_line("")
+    from .chat import Conversation
+
+    conversation = Conversation(ctx.client, args)
+    if args.prompt is None and sys.stdin.isatty():
+        return conversation.session()
+    prompt = sys.stdin.read() if args.prompt in (None, "-") else args.prompt
+    # The answer's text whatever stdout is (a file, a pipe): only --json asks for chunks.
+    conversation.ask(prompt, chunks=bool(args.json) or ctx.jsonl)
     return 0
 
 
@@ -177,7 +183,7 @@ def _waited(ctx: Context, args: argparse.Namespace, path: str, job: Any) -> int:
         again = f"together {path.replace('_', '-')} wait {job_id}"
         sys.stderr.write(f"stopped waiting; {job_id} goes on. To wait again: {again}\n")
         return 130
-    emit(final, ctx.use_json)
+    emit(final, ctx.use_json, ctx.jsonl)
     return 0
 
 
@@ -192,7 +198,7 @@ def _create_command(path: str) -> Callable[[Context, argparse.Namespace], int]:
     def run(ctx: Context, args: argparse.Namespace) -> int:
         job = ctx.call()
         if not args.wait:
-            emit(job, ctx.use_json)
+            emit(job, ctx.use_json, ctx.jsonl)
             return 0
         return _waited(ctx, args, path, job)
 
@@ -238,7 +244,8 @@ def _ft_download_arguments(parser: Parser) -> None:
 
     op = describe("fine_tuning.get_finetune_download")
     choices = next((p.choices for p in op.parameters if p.name == "checkpoint"), ())
-    parser.add_argument("--checkpoint", choices=list(choices) or None)
+    # (open values: the spec's values are shown, another is sent with a warning)
+    parser.add_argument("--checkpoint", metavar="{" + ",".join(choices) + "}" if choices else None)
 
 
 def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
@@ -252,27 +259,80 @@ def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-# models list --type
+# models list --type --search --sort
+
+
+_MODEL_SORTS = ("id", "context", "price", "created")
 
 
 def _models_arguments(parser: Parser) -> None:
-    parser.add_argument(
+    group = parser.add_argument_group("choosing models")
+    group.add_argument(
         "--type",
         dest="model_type",
         metavar="TYPE",
         help="only models of this type (chat, language, image, embedding, ...)",
     )
+    group.add_argument(
+        "--search", metavar="TEXT", help="only models whose id or name contains TEXT"
+    )
+    group.add_argument(
+        "--sort",
+        choices=_MODEL_SORTS,
+        default="id",
+        help="order by id (default), context length (longest first), input price "
+        "(cheapest first) or date (newest first)",
+    )
+
+
+def _price(model: dict[str, Any], which: str) -> Any:
+    pricing = model.get("pricing")
+    return pricing.get(which) if isinstance(pricing, dict) else None
+
+
+def _model_order(sort: str) -> Callable[[dict[str, Any]], Any]:
+    def number(value: Any, missing: float) -> float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return float(value) if ok else missing
+
+    if sort == "context":
+        return lambda m: (-number(m.get("context_length"), 0), str(m.get("id")))
+    if sort == "price":
+        return lambda m: (number(_price(m, "input"), float("inf")), str(m.get("id")))
+    if sort == "created":
+        return lambda m: (-number(m.get("created"), 0), str(m.get("id")))
+    return lambda m: str(m.get("id")).lower()
 
 
 def _models(ctx: Context, args: argparse.Namespace) -> int:
-    models = [as_json(m) for m in ctx.call()]
+    from .table import Column
+
+    models = [m for m in (as_json(m) for m in ctx.call()) if isinstance(m, dict)]
     if args.model_type:
         models = [m for m in models if m.get("type") == args.model_type]
-    if ctx.use_json:
-        for model in models:
-            write_line(json.dumps(model, ensure_ascii=False))
-    else:
-        write_table(models, ["id", "type", "display_name", "organization", "context_length"])
+    if args.search:
+        needle = args.search.lower()
+        models = [
+            m
+            for m in models
+            if needle in str(m.get("id", "")).lower()
+            or needle in str(m.get("display_name") or "").lower()
+        ]
+    models.sort(key=_model_order(args.sort))
+    if ctx.use_json or ctx.jsonl:
+        emit_json(models, ctx.use_json, ctx.jsonl)
+        return 0
+    write_table(
+        models,
+        [
+            Column("ID", lambda m: m.get("id"), "id", 0),
+            Column("TYPE", lambda m: m.get("type"), "text", 3),
+            Column("CONTEXT", lambda m: m.get("context_length"), "number", 1),
+            Column("IN $/1M", lambda m: _price(m, "input"), "price", 2),
+            Column("OUT $/1M", lambda m: _price(m, "output"), "price", 2),
+            Column("NAME", lambda m: m.get("display_name"), "text", 4),
+        ],
+    )
     return 0
 
 
@@ -369,7 +429,7 @@ def _batch_run(ctx: Context, args: argparse.Namespace) -> int:
 # (namespace path, word) → the command; word "" is the namespace's default command.
 WORKFLOWS: dict[tuple[str, str], Workflow] = {
     ("chat", ""): Workflow(
-        'ask a model; the answer streams to stdout (together chat "hi" -m MODEL)',
+        'ask a model: together chat "hi" -m MODEL (a conversation: no prompt)',
         _chat_arguments,
         _chat,
     ),
@@ -388,12 +448,26 @@ WORKFLOWS: dict[tuple[str, str], Workflow] = {
         _ft_download,
     ),
     ("models", "list"): Workflow(
-        "the models, as a table; --type filters", _models_arguments, _models, extends=True
+        "the models with context length and prices; --type, --search, --sort",
+        _models_arguments,
+        _models,
+        extends=True,
     ),
     ("batches", "run"): Workflow(
         "run a JSONL file of requests through the Batch API (or --online), resumable",
         _batch_arguments,
         _batch_run,
     ),
+    ("", "shell-completion"): Workflow(
+        "print a completion script for bash, zsh or fish (to install yourself)",
+        completion.arguments,
+        completion.run,
+    ),
     **_waiters(),
+    ("fine_tuning", "create"): Workflow(
+        "Create job (POST /fine-tunes); shows the price first, uploads a local file",
+        finetune.arguments,
+        finetune.run,
+        extends=True,
+    ),
 }

@@ -39,18 +39,9 @@ def _download_call(
     options: dict[str, Any],
     where: str,
 ) -> Call[bytes | Path]:
-    from together_generated.models.get_finetune_download_checkpoint import (
-        check_get_finetune_download_checkpoint,
-    )
-
     from .._download import BINARY_ACCEPT, content_of, download_target, saver
 
     require_id(ft_id, where)
-    if checkpoint is not None:
-        try:
-            check_get_finetune_download_checkpoint(checkpoint)
-        except TypeError as exc:
-            raise ValueError(f"{where}: checkpoint: {exc}") from None
     if checkpoint_step is not None and (
         not isinstance(checkpoint_step, int) or isinstance(checkpoint_step, bool)
     ):

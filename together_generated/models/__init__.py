@@ -590,6 +590,8 @@ if TYPE_CHECKING:
     )
     from .response_format_json_schema_schema import ResponseFormatJsonSchemaSchema
     from .response_format_json_schema_type import ResponseFormatJsonSchemaType
+    from .response_format_regex import ResponseFormatRegex
+    from .response_format_regex_type import ResponseFormatRegexType
     from .response_format_text import ResponseFormatText
     from .response_format_text_type import ResponseFormatTextType
     from .rl_adam_w_optimizer_params import RLAdamWOptimizerParams
@@ -655,8 +657,14 @@ if TYPE_CHECKING:
     from .stream_sentinel import StreamSentinel
     from .stream_sentinel_stream_signal import StreamSentinelStreamSignal
     from .successful_execution import SuccessfulExecution
+    from .tool_call_param import ToolCallParam
+    from .tool_call_param_function import ToolCallParamFunction
+    from .tool_call_param_type import ToolCallParamType
     from .tool_choice import ToolChoice
     from .tool_choice_function import ToolChoiceFunction
+    from .tool_choice_param import ToolChoiceParam
+    from .tool_choice_param_function import ToolChoiceParamFunction
+    from .tool_choice_param_type import ToolChoiceParamType
     from .tool_choice_type import ToolChoiceType
     from .tools_part import ToolsPart
     from .tools_part_function import ToolsPartFunction
@@ -1072,6 +1080,8 @@ _MODULES: dict[str, str] = {
     "ResponseFormatJsonSchemaJSONSchema": ".response_format_json_schema_json_schema",
     "ResponseFormatJsonSchemaSchema": ".response_format_json_schema_schema",
     "ResponseFormatJsonSchemaType": ".response_format_json_schema_type",
+    "ResponseFormatRegex": ".response_format_regex",
+    "ResponseFormatRegexType": ".response_format_regex_type",
     "ResponseFormatText": ".response_format_text",
     "ResponseFormatTextType": ".response_format_text_type",
     "RLAdamWOptimizerParams": ".rl_adam_w_optimizer_params",
@@ -1133,8 +1143,14 @@ _MODULES: dict[str, str] = {
     "StreamSentinel": ".stream_sentinel",
     "StreamSentinelStreamSignal": ".stream_sentinel_stream_signal",
     "SuccessfulExecution": ".successful_execution",
+    "ToolCallParam": ".tool_call_param",
+    "ToolCallParamFunction": ".tool_call_param_function",
+    "ToolCallParamType": ".tool_call_param_type",
     "ToolChoice": ".tool_choice",
     "ToolChoiceFunction": ".tool_choice_function",
+    "ToolChoiceParam": ".tool_choice_param",
+    "ToolChoiceParamFunction": ".tool_choice_param_function",
+    "ToolChoiceParamType": ".tool_choice_param_type",
     "ToolChoiceType": ".tool_choice_type",
     "ToolsPart": ".tools_part",
     "ToolsPartFunction": ".tools_part_function",
@@ -1565,6 +1581,8 @@ __all__ = (
     "ResponseFormatJsonSchemaJSONSchema",
     "ResponseFormatJsonSchemaSchema",
     "ResponseFormatJsonSchemaType",
+    "ResponseFormatRegex",
+    "ResponseFormatRegexType",
     "ResponseFormatText",
     "ResponseFormatTextType",
     "RLAdamWOptimizerParams",
@@ -1626,8 +1644,14 @@ __all__ = (
     "StreamSentinel",
     "StreamSentinelStreamSignal",
     "SuccessfulExecution",
+    "ToolCallParam",
+    "ToolCallParamFunction",
+    "ToolCallParamType",
     "ToolChoice",
     "ToolChoiceFunction",
+    "ToolChoiceParam",
+    "ToolChoiceParamFunction",
+    "ToolChoiceParamType",
     "ToolChoiceType",
     "ToolsPart",
     "ToolsPartFunction",

@@ -13,6 +13,7 @@ from ..models.audio_type import AudioType, check_audio_type
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -93,6 +94,8 @@ class Audio(ResponseBody):
         try:
             type = check_audio_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("Audio.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Audio.type") from None
 
@@ -101,6 +104,8 @@ class Audio(ResponseBody):
                 d.pop("audio_url")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            audio_url = exc.accept("Audio.audio_url", src_dict["audio_url"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Audio.audio_url") from None
 

@@ -33,13 +33,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -213,6 +216,8 @@ class AudioSpeechRequest(ResponseBody):
 
             model = _parse_model(d.pop("model"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("AudioSpeechRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioSpeechRequest.model") from None
 
@@ -234,8 +239,15 @@ class AudioSpeechRequest(ResponseBody):
                     _response_format
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            response_format = exc.accept(
+                "AudioSpeechRequest.response_format", src_dict["response_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "AudioSpeechRequest.response_format") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("response_format", UNSET) is not None:
+                raise field_error(exc, "AudioSpeechRequest.response_format") from None
+            response_format = drop_none("AudioSpeechRequest.response_format")
 
         try:
             _language = d.pop("language", UNSET)
@@ -245,8 +257,13 @@ class AudioSpeechRequest(ResponseBody):
             else:
                 language = check_audio_speech_request_language(_language)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            language = exc.accept("AudioSpeechRequest.language", src_dict["language"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "AudioSpeechRequest.language") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("language", UNSET) is not None:
+                raise field_error(exc, "AudioSpeechRequest.language") from None
+            language = drop_none("AudioSpeechRequest.language")
 
         try:
             _response_encoding = d.pop("response_encoding", UNSET)
@@ -258,12 +275,21 @@ class AudioSpeechRequest(ResponseBody):
                     _response_encoding
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            response_encoding = exc.accept(
+                "AudioSpeechRequest.response_encoding", src_dict["response_encoding"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "AudioSpeechRequest.response_encoding") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("response_encoding", UNSET) is not None:
+                raise field_error(exc, "AudioSpeechRequest.response_encoding") from None
+            response_encoding = drop_none("AudioSpeechRequest.response_encoding")
 
         sample_rate = d.pop("sample_rate", UNSET)
         if sample_rate is not UNSET and sample_rate.__class__ is not int:
-            check_value(sample_rate, int, "AudioSpeechRequest.sample_rate")
+            sample_rate = optional_value(
+                sample_rate, int, "AudioSpeechRequest.sample_rate"
+            )
 
         try:
             _bit_rate = d.pop("bit_rate", UNSET)
@@ -273,12 +299,17 @@ class AudioSpeechRequest(ResponseBody):
             else:
                 bit_rate = check_audio_speech_request_bit_rate(_bit_rate)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            bit_rate = exc.accept("AudioSpeechRequest.bit_rate", src_dict["bit_rate"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "AudioSpeechRequest.bit_rate") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("bit_rate", UNSET) is not None:
+                raise field_error(exc, "AudioSpeechRequest.bit_rate") from None
+            bit_rate = drop_none("AudioSpeechRequest.bit_rate")
 
         stream = d.pop("stream", UNSET)
         if stream is not UNSET and stream.__class__ is not bool:
-            check_value(stream, bool, "AudioSpeechRequest.stream")
+            stream = optional_value(stream, bool, "AudioSpeechRequest.stream")
 
         _instance = new_instance(cls)
         _instance.model = model

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioSpeechRequestBitRate = Literal[32000, 64000, 96000, 128000, 192000]
 
 AUDIO_SPEECH_REQUEST_BIT_RATE_VALUES: set[AudioSpeechRequestBitRate] = {
@@ -16,6 +18,17 @@ AUDIO_SPEECH_REQUEST_BIT_RATE_VALUES: set[AudioSpeechRequestBitRate] = {
 def check_audio_speech_request_bit_rate(value: int) -> AudioSpeechRequestBitRate:
     if value in AUDIO_SPEECH_REQUEST_BIT_RATE_VALUES:
         return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise UnknownValue(
+            value,
+            (
+                32000,
+                64000,
+                96000,
+                128000,
+                192000,
+            ),
+        )
     raise TypeError(
         f"expected one of 32000, 64000, 96000, 128000, 192000; got {value!r:.60}"
     )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioSpeechRequestLanguage = Literal[
     "de",
     "en",
@@ -42,6 +44,27 @@ AUDIO_SPEECH_REQUEST_LANGUAGE_VALUES: set[AudioSpeechRequestLanguage] = {
 def check_audio_speech_request_language(value: str) -> AudioSpeechRequestLanguage:
     if value in AUDIO_SPEECH_REQUEST_LANGUAGE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "de",
+                "en",
+                "es",
+                "fr",
+                "hi",
+                "it",
+                "ja",
+                "ko",
+                "nl",
+                "pl",
+                "pt",
+                "ru",
+                "sv",
+                "tr",
+                "zh",
+            ),
+        )
     raise TypeError(
         f"expected one of 'de', 'en', 'es', 'fr', 'hi', 'it', 'ja', 'ko', 'nl', 'pl', 'pt', 'ru', 'sv', 'tr', 'zh'; got {value!r:.60}"
     )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioSpeechRequestModelType0 = Literal[
     "canopylabs/orpheus-3b-0.1-ft", "cartesia/sonic", "hexgrad/Kokoro-82M"
 ]
@@ -16,6 +18,15 @@ AUDIO_SPEECH_REQUEST_MODEL_TYPE_0_VALUES: set[AudioSpeechRequestModelType0] = {
 def check_audio_speech_request_model_type_0(value: str) -> AudioSpeechRequestModelType0:
     if value in AUDIO_SPEECH_REQUEST_MODEL_TYPE_0_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "canopylabs/orpheus-3b-0.1-ft",
+                "cartesia/sonic",
+                "hexgrad/Kokoro-82M",
+            ),
+        )
     raise TypeError(
         f"expected one of 'canopylabs/orpheus-3b-0.1-ft', 'cartesia/sonic', 'hexgrad/Kokoro-82M'; got {value!r:.60}"
     )

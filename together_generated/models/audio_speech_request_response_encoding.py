@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioSpeechRequestResponseEncoding = Literal[
     "pcm_alaw", "pcm_f32le", "pcm_mulaw", "pcm_s16le"
 ]
@@ -21,6 +23,16 @@ def check_audio_speech_request_response_encoding(
 ) -> AudioSpeechRequestResponseEncoding:
     if value in AUDIO_SPEECH_REQUEST_RESPONSE_ENCODING_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "pcm_alaw",
+                "pcm_f32le",
+                "pcm_mulaw",
+                "pcm_s16le",
+            ),
+        )
     raise TypeError(
         f"expected one of 'pcm_alaw', 'pcm_f32le', 'pcm_mulaw', 'pcm_s16le'; got {value!r:.60}"
     )

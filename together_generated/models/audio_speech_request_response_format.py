@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioSpeechRequestResponseFormat = Literal["mp3", "raw", "wav"]
 
 AUDIO_SPEECH_REQUEST_RESPONSE_FORMAT_VALUES: set[AudioSpeechRequestResponseFormat] = {
@@ -16,4 +18,13 @@ def check_audio_speech_request_response_format(
 ) -> AudioSpeechRequestResponseFormat:
     if value in AUDIO_SPEECH_REQUEST_RESPONSE_FORMAT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "mp3",
+                "raw",
+                "wav",
+            ),
+        )
     raise TypeError(f"expected one of 'mp3', 'raw', 'wav'; got {value!r:.60}")

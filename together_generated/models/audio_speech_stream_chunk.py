@@ -17,6 +17,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -78,6 +79,8 @@ class AudioSpeechStreamChunk(ResponseBody):
                 raise ValueError(
                     f"object must match const 'audio.tts.chunk', got '{object}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("AudioSpeechStreamChunk.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioSpeechStreamChunk.object") from None
 

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -79,6 +80,8 @@ class AudioSpeechStreamEvent(ResponseBody):
         try:
             data = AudioSpeechStreamChunk.from_dict(d.pop("data"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("AudioSpeechStreamEvent.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioSpeechStreamEvent.data") from None
 

@@ -33,13 +33,15 @@ from ..types import (
     Model,
     RequestFiles,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -369,6 +371,8 @@ class AudioTranscriptionRequest(ResponseBody):
 
             file = _parse_file(d.pop("file"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            file = exc.accept("AudioTranscriptionRequest.file", src_dict["file"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioTranscriptionRequest.file") from None
 
@@ -380,16 +384,23 @@ class AudioTranscriptionRequest(ResponseBody):
             else:
                 model = check_audio_transcription_request_model(_model)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("AudioTranscriptionRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "AudioTranscriptionRequest.model") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model", UNSET) is not None:
+                raise field_error(exc, "AudioTranscriptionRequest.model") from None
+            model = drop_none("AudioTranscriptionRequest.model")
 
         language = d.pop("language", UNSET)
         if language is not UNSET and language.__class__ is not str:
-            check_value(language, str, "AudioTranscriptionRequest.language")
+            language = optional_value(
+                language, str, "AudioTranscriptionRequest.language"
+            )
 
         prompt = d.pop("prompt", UNSET)
         if prompt is not UNSET and prompt.__class__ is not str:
-            check_value(prompt, str, "AudioTranscriptionRequest.prompt")
+            prompt = optional_value(prompt, str, "AudioTranscriptionRequest.prompt")
 
         try:
             _response_format = d.pop("response_format", UNSET)
@@ -401,14 +412,23 @@ class AudioTranscriptionRequest(ResponseBody):
                     _response_format
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            response_format = exc.accept(
+                "AudioTranscriptionRequest.response_format", src_dict["response_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "AudioTranscriptionRequest.response_format"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("response_format", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranscriptionRequest.response_format"
+                ) from None
+            response_format = drop_none("AudioTranscriptionRequest.response_format")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and temperature.__class__ not in (float, int):
-            check_value(temperature, float, "AudioTranscriptionRequest.temperature")
+            temperature = optional_value(
+                temperature, float, "AudioTranscriptionRequest.temperature"
+            )
 
         try:
             _timestamp_granularities_data = d.pop("timestamp_granularities", UNSET)
@@ -450,6 +470,13 @@ class AudioTranscriptionRequest(ResponseBody):
                                 )
 
                             except (
+                                UnknownValue
+                            ) as exc:  # (open values: the item kept as given, reported)
+                                timestamp_granularities_type_1_item = exc.accept(
+                                    "timestamp_granularities_type_1[]",
+                                    timestamp_granularities_type_1_item_data,
+                                )
+                            except (
                                 TypeError,
                                 ValueError,
                                 KeyError,
@@ -469,22 +496,36 @@ class AudioTranscriptionRequest(ResponseBody):
                     _timestamp_granularities_data
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            timestamp_granularities = exc.accept(
+                "AudioTranscriptionRequest.timestamp_granularities",
+                src_dict["timestamp_granularities"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "AudioTranscriptionRequest.timestamp_granularities"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("timestamp_granularities", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranscriptionRequest.timestamp_granularities"
+                ) from None
+            timestamp_granularities = drop_none(
+                "AudioTranscriptionRequest.timestamp_granularities"
+            )
 
         diarize = d.pop("diarize", UNSET)
         if diarize is not UNSET and diarize.__class__ is not bool:
-            check_value(diarize, bool, "AudioTranscriptionRequest.diarize")
+            diarize = optional_value(diarize, bool, "AudioTranscriptionRequest.diarize")
 
         min_speakers = d.pop("min_speakers", UNSET)
         if min_speakers is not UNSET and min_speakers.__class__ is not int:
-            check_value(min_speakers, int, "AudioTranscriptionRequest.min_speakers")
+            min_speakers = optional_value(
+                min_speakers, int, "AudioTranscriptionRequest.min_speakers"
+            )
 
         max_speakers = d.pop("max_speakers", UNSET)
         if max_speakers is not UNSET and max_speakers.__class__ is not int:
-            check_value(max_speakers, int, "AudioTranscriptionRequest.max_speakers")
+            max_speakers = optional_value(
+                max_speakers, int, "AudioTranscriptionRequest.max_speakers"
+            )
 
         _instance = new_instance(cls)
         _instance.file = file

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioTranscriptionRequestModel = Literal["openai/whisper-large-v3"]
 
 AUDIO_TRANSCRIPTION_REQUEST_MODEL_VALUES: set[AudioTranscriptionRequestModel] = {
@@ -14,4 +16,6 @@ def check_audio_transcription_request_model(
 ) -> AudioTranscriptionRequestModel:
     if value in AUDIO_TRANSCRIPTION_REQUEST_MODEL_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("openai/whisper-large-v3",))
     raise TypeError(f"expected one of 'openai/whisper-large-v3'; got {value!r:.60}")

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioTranscriptionRequestTimestampGranularitiesType1Item = Literal["segment", "word"]
 
 AUDIO_TRANSCRIPTION_REQUEST_TIMESTAMP_GRANULARITIES_TYPE_1_ITEM_VALUES: set[
@@ -17,4 +19,12 @@ def check_audio_transcription_request_timestamp_granularities_type_1_item(
 ) -> AudioTranscriptionRequestTimestampGranularitiesType1Item:
     if value in AUDIO_TRANSCRIPTION_REQUEST_TIMESTAMP_GRANULARITIES_TYPE_1_ITEM_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "segment",
+                "word",
+            ),
+        )
     raise TypeError(f"expected one of 'segment', 'word'; got {value!r:.60}")

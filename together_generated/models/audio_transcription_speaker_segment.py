@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -137,10 +138,18 @@ class AudioTranscriptionSpeakerSegment(ResponseBody):
                 try:
                     words_item = AudioTranscriptionWord.from_dict(words_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    words_item = exc.accept("words[]", words_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 words.append(words_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            words = exc.accept(
+                "AudioTranscriptionSpeakerSegment.words", src_dict["words"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioTranscriptionSpeakerSegment.words") from None
 

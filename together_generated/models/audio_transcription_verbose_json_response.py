@@ -17,8 +17,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -186,6 +188,10 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
         try:
             task = check_audio_transcription_verbose_json_response_task(d.pop("task"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            task = exc.accept(
+                "AudioTranscriptionVerboseJsonResponse.task", src_dict["task"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "AudioTranscriptionVerboseJsonResponse.task"
@@ -216,10 +222,18 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
                         segments_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    segments_item = exc.accept("segments[]", segments_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 segments.append(segments_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            segments = exc.accept(
+                "AudioTranscriptionVerboseJsonResponse.segments", src_dict["segments"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "AudioTranscriptionVerboseJsonResponse.segments"
@@ -236,14 +250,25 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
                     try:
                         words_item = AudioTranscriptionWord.from_dict(words_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        words_item = exc.accept("words[]", words_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     words.append(words_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            words = exc.accept(
+                "AudioTranscriptionVerboseJsonResponse.words", src_dict["words"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "AudioTranscriptionVerboseJsonResponse.words"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("words", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranscriptionVerboseJsonResponse.words"
+                ) from None
+            words = drop_none("AudioTranscriptionVerboseJsonResponse.words")
 
         try:
             _speaker_segments = d.pop("speaker_segments", UNSET)
@@ -262,14 +287,30 @@ class AudioTranscriptionVerboseJsonResponse(ResponseBody):
                             )
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        speaker_segments_item = exc.accept(
+                            "speaker_segments[]", speaker_segments_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     speaker_segments.append(speaker_segments_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            speaker_segments = exc.accept(
+                "AudioTranscriptionVerboseJsonResponse.speaker_segments",
+                src_dict["speaker_segments"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "AudioTranscriptionVerboseJsonResponse.speaker_segments"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("speaker_segments", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranscriptionVerboseJsonResponse.speaker_segments"
+                ) from None
+            speaker_segments = drop_none(
+                "AudioTranscriptionVerboseJsonResponse.speaker_segments"
+            )
 
         _instance = new_instance(cls)
         _instance.task = task

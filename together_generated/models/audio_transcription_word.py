@@ -18,6 +18,7 @@ from ..types import (
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -97,7 +98,9 @@ class AudioTranscriptionWord(ResponseBody):
 
         speaker_id = d.pop("speaker_id", UNSET)
         if speaker_id is not UNSET and speaker_id.__class__ is not str:
-            check_value(speaker_id, str, "AudioTranscriptionWord.speaker_id")
+            speaker_id = optional_value(
+                speaker_id, str, "AudioTranscriptionWord.speaker_id"
+            )
 
         _instance = new_instance(cls)
         _instance.word = word

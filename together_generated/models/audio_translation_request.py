@@ -33,13 +33,15 @@ from ..types import (
     Model,
     RequestFiles,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -291,6 +293,8 @@ class AudioTranslationRequest(ResponseBody):
 
             file = _parse_file(d.pop("file"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            file = exc.accept("AudioTranslationRequest.file", src_dict["file"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioTranslationRequest.file") from None
 
@@ -302,16 +306,21 @@ class AudioTranslationRequest(ResponseBody):
             else:
                 model = check_audio_translation_request_model(_model)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("AudioTranslationRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "AudioTranslationRequest.model") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model", UNSET) is not None:
+                raise field_error(exc, "AudioTranslationRequest.model") from None
+            model = drop_none("AudioTranslationRequest.model")
 
         language = d.pop("language", UNSET)
         if language is not UNSET and language.__class__ is not str:
-            check_value(language, str, "AudioTranslationRequest.language")
+            language = optional_value(language, str, "AudioTranslationRequest.language")
 
         prompt = d.pop("prompt", UNSET)
         if prompt is not UNSET and prompt.__class__ is not str:
-            check_value(prompt, str, "AudioTranslationRequest.prompt")
+            prompt = optional_value(prompt, str, "AudioTranslationRequest.prompt")
 
         try:
             _response_format = d.pop("response_format", UNSET)
@@ -323,12 +332,23 @@ class AudioTranslationRequest(ResponseBody):
                     _response_format
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            response_format = exc.accept(
+                "AudioTranslationRequest.response_format", src_dict["response_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "AudioTranslationRequest.response_format") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("response_format", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranslationRequest.response_format"
+                ) from None
+            response_format = drop_none("AudioTranslationRequest.response_format")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and temperature.__class__ not in (float, int):
-            check_value(temperature, float, "AudioTranslationRequest.temperature")
+            temperature = optional_value(
+                temperature, float, "AudioTranslationRequest.temperature"
+            )
 
         try:
             _timestamp_granularities_data = d.pop("timestamp_granularities", UNSET)
@@ -370,6 +390,13 @@ class AudioTranslationRequest(ResponseBody):
                                 )
 
                             except (
+                                UnknownValue
+                            ) as exc:  # (open values: the item kept as given, reported)
+                                timestamp_granularities_type_1_item = exc.accept(
+                                    "timestamp_granularities_type_1[]",
+                                    timestamp_granularities_type_1_item_data,
+                                )
+                            except (
                                 TypeError,
                                 ValueError,
                                 KeyError,
@@ -389,10 +416,20 @@ class AudioTranslationRequest(ResponseBody):
                     _timestamp_granularities_data
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            timestamp_granularities = exc.accept(
+                "AudioTranslationRequest.timestamp_granularities",
+                src_dict["timestamp_granularities"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "AudioTranslationRequest.timestamp_granularities"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("timestamp_granularities", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranslationRequest.timestamp_granularities"
+                ) from None
+            timestamp_granularities = drop_none(
+                "AudioTranslationRequest.timestamp_granularities"
+            )
 
         _instance = new_instance(cls)
         _instance.file = file

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioTranslationRequestModel = Literal["openai/whisper-large-v3"]
 
 AUDIO_TRANSLATION_REQUEST_MODEL_VALUES: set[AudioTranslationRequestModel] = {
@@ -12,4 +14,6 @@ AUDIO_TRANSLATION_REQUEST_MODEL_VALUES: set[AudioTranslationRequestModel] = {
 def check_audio_translation_request_model(value: str) -> AudioTranslationRequestModel:
     if value in AUDIO_TRANSLATION_REQUEST_MODEL_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("openai/whisper-large-v3",))
     raise TypeError(f"expected one of 'openai/whisper-large-v3'; got {value!r:.60}")

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioTranslationRequestResponseFormat = Literal["json", "verbose_json"]
 
 AUDIO_TRANSLATION_REQUEST_RESPONSE_FORMAT_VALUES: set[
@@ -17,4 +19,12 @@ def check_audio_translation_request_response_format(
 ) -> AudioTranslationRequestResponseFormat:
     if value in AUDIO_TRANSLATION_REQUEST_RESPONSE_FORMAT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "json",
+                "verbose_json",
+            ),
+        )
     raise TypeError(f"expected one of 'json', 'verbose_json'; got {value!r:.60}")

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioTranslationRequestTimestampGranularitiesType0 = Literal["segment", "word"]
 
 AUDIO_TRANSLATION_REQUEST_TIMESTAMP_GRANULARITIES_TYPE_0_VALUES: set[
@@ -17,4 +19,12 @@ def check_audio_translation_request_timestamp_granularities_type_0(
 ) -> AudioTranslationRequestTimestampGranularitiesType0:
     if value in AUDIO_TRANSLATION_REQUEST_TIMESTAMP_GRANULARITIES_TYPE_0_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "segment",
+                "word",
+            ),
+        )
     raise TypeError(f"expected one of 'segment', 'word'; got {value!r:.60}")

@@ -17,8 +17,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -152,6 +154,10 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
         try:
             task = check_audio_translation_verbose_json_response_task(d.pop("task"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            task = exc.accept(
+                "AudioTranslationVerboseJsonResponse.task", src_dict["task"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "AudioTranslationVerboseJsonResponse.task") from None
 
@@ -178,10 +184,18 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
                         segments_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    segments_item = exc.accept("segments[]", segments_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 segments.append(segments_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            segments = exc.accept(
+                "AudioTranslationVerboseJsonResponse.segments", src_dict["segments"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "AudioTranslationVerboseJsonResponse.segments"
@@ -198,14 +212,25 @@ class AudioTranslationVerboseJsonResponse(ResponseBody):
                     try:
                         words_item = AudioTranscriptionWord.from_dict(words_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        words_item = exc.accept("words[]", words_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     words.append(words_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            words = exc.accept(
+                "AudioTranslationVerboseJsonResponse.words", src_dict["words"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "AudioTranslationVerboseJsonResponse.words"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("words", UNSET) is not None:
+                raise field_error(
+                    exc, "AudioTranslationVerboseJsonResponse.words"
+                ) from None
+            words = drop_none("AudioTranslationVerboseJsonResponse.words")
 
         _instance = new_instance(cls)
         _instance.task = task

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioTranslationVerboseJsonResponseTask = Literal["transcribe", "translate"]
 
 AUDIO_TRANSLATION_VERBOSE_JSON_RESPONSE_TASK_VALUES: set[
@@ -17,4 +19,12 @@ def check_audio_translation_verbose_json_response_task(
 ) -> AudioTranslationVerboseJsonResponseTask:
     if value in AUDIO_TRANSLATION_VERBOSE_JSON_RESPONSE_TASK_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "transcribe",
+                "translate",
+            ),
+        )
     raise TypeError(f"expected one of 'transcribe', 'translate'; got {value!r:.60}")

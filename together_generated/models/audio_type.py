@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 AudioType = Literal["audio_url"]
 
 AUDIO_TYPE_VALUES: set[AudioType] = {
@@ -12,4 +14,6 @@ AUDIO_TYPE_VALUES: set[AudioType] = {
 def check_audio_type(value: str) -> AudioType:
     if value in AUDIO_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("audio_url",))
     raise TypeError(f"expected one of 'audio_url'; got {value!r:.60}")

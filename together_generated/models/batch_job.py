@@ -15,14 +15,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -212,19 +214,21 @@ class BatchJob(ResponseBody):
         d = dict(src_dict)
         id = d.pop("id", UNSET)
         if id is not UNSET and id.__class__ is not str:
-            check_value(id, str, "BatchJob.id")
+            id = optional_value(id, str, "BatchJob.id")
 
         user_id = d.pop("user_id", UNSET)
         if user_id is not UNSET and user_id.__class__ is not str:
-            check_value(user_id, str, "BatchJob.user_id")
+            user_id = optional_value(user_id, str, "BatchJob.user_id")
 
         input_file_id = d.pop("input_file_id", UNSET)
         if input_file_id is not UNSET and input_file_id.__class__ is not str:
-            check_value(input_file_id, str, "BatchJob.input_file_id")
+            input_file_id = optional_value(input_file_id, str, "BatchJob.input_file_id")
 
         file_size_bytes = d.pop("file_size_bytes", UNSET)
         if file_size_bytes is not UNSET and file_size_bytes.__class__ is not int:
-            check_value(file_size_bytes, int, "BatchJob.file_size_bytes")
+            file_size_bytes = optional_value(
+                file_size_bytes, int, "BatchJob.file_size_bytes"
+            )
 
         try:
             _status = d.pop("status", UNSET)
@@ -234,8 +238,13 @@ class BatchJob(ResponseBody):
             else:
                 status = check_batch_job_status(_status)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("BatchJob.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "BatchJob.status") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status", UNSET) is not None:
+                raise field_error(exc, "BatchJob.status") from None
+            status = drop_none("BatchJob.status")
 
         try:
             _job_deadline = d.pop("job_deadline", UNSET)
@@ -245,8 +254,13 @@ class BatchJob(ResponseBody):
             else:
                 job_deadline = parse_datetime(_job_deadline)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            job_deadline = exc.accept("BatchJob.job_deadline", src_dict["job_deadline"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "BatchJob.job_deadline") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("job_deadline", UNSET) is not None:
+                raise field_error(exc, "BatchJob.job_deadline") from None
+            job_deadline = drop_none("BatchJob.job_deadline")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -256,32 +270,39 @@ class BatchJob(ResponseBody):
             else:
                 created_at = parse_datetime(_created_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept("BatchJob.created_at", src_dict["created_at"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "BatchJob.created_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("created_at", UNSET) is not None:
+                raise field_error(exc, "BatchJob.created_at") from None
+            created_at = drop_none("BatchJob.created_at")
 
         endpoint = d.pop("endpoint", UNSET)
         if endpoint is not UNSET and endpoint.__class__ is not str:
-            check_value(endpoint, str, "BatchJob.endpoint")
+            endpoint = optional_value(endpoint, str, "BatchJob.endpoint")
 
         progress = d.pop("progress", UNSET)
         if progress is not UNSET and progress.__class__ not in (float, int):
-            check_value(progress, float, "BatchJob.progress")
+            progress = optional_value(progress, float, "BatchJob.progress")
 
         model_id = d.pop("model_id", UNSET)
         if model_id is not UNSET and model_id.__class__ is not str:
-            check_value(model_id, str, "BatchJob.model_id")
+            model_id = optional_value(model_id, str, "BatchJob.model_id")
 
         output_file_id = d.pop("output_file_id", UNSET)
         if output_file_id is not UNSET and output_file_id.__class__ is not str:
-            check_value(output_file_id, str, "BatchJob.output_file_id")
+            output_file_id = optional_value(
+                output_file_id, str, "BatchJob.output_file_id"
+            )
 
         error_file_id = d.pop("error_file_id", UNSET)
         if error_file_id is not UNSET and error_file_id.__class__ is not str:
-            check_value(error_file_id, str, "BatchJob.error_file_id")
+            error_file_id = optional_value(error_file_id, str, "BatchJob.error_file_id")
 
         error = d.pop("error", UNSET)
         if error is not UNSET and error.__class__ is not str:
-            check_value(error, str, "BatchJob.error")
+            error = optional_value(error, str, "BatchJob.error")
 
         try:
             _completed_at = d.pop("completed_at", UNSET)
@@ -291,8 +312,13 @@ class BatchJob(ResponseBody):
             else:
                 completed_at = parse_datetime(_completed_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            completed_at = exc.accept("BatchJob.completed_at", src_dict["completed_at"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "BatchJob.completed_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("completed_at", UNSET) is not None:
+                raise field_error(exc, "BatchJob.completed_at") from None
+            completed_at = drop_none("BatchJob.completed_at")
 
         _instance = new_instance(cls)
         if id is not UNSET:

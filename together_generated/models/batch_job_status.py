@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 BatchJobStatus = Literal[
     "CANCELLED", "COMPLETED", "EXPIRED", "FAILED", "IN_PROGRESS", "VALIDATING"
 ]
@@ -19,6 +21,18 @@ BATCH_JOB_STATUS_VALUES: set[BatchJobStatus] = {
 def check_batch_job_status(value: str) -> BatchJobStatus:
     if value in BATCH_JOB_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "CANCELLED",
+                "COMPLETED",
+                "EXPIRED",
+                "FAILED",
+                "IN_PROGRESS",
+                "VALIDATING",
+            ),
+        )
     raise TypeError(
         f"expected one of 'CANCELLED', 'COMPLETED', 'EXPIRED', 'FAILED', 'IN_PROGRESS', 'VALIDATING'; got {value!r:.60}"
     )

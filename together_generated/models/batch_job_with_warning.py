@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -111,12 +113,17 @@ class BatchJobWithWarning(ResponseBody):
             else:
                 job = BatchJob.from_dict(_job)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            job = exc.accept("BatchJobWithWarning.job", src_dict["job"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "BatchJobWithWarning.job") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("job", UNSET) is not None:
+                raise field_error(exc, "BatchJobWithWarning.job") from None
+            job = drop_none("BatchJobWithWarning.job")
 
         warning = d.pop("warning", UNSET)
         if warning is not UNSET and warning.__class__ is not str:
-            check_value(warning, str, "BatchJobWithWarning.warning")
+            warning = optional_value(warning, str, "BatchJobWithWarning.warning")
 
         _instance = new_instance(cls)
         if job is not UNSET:

@@ -17,13 +17,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from ..models.chat_completion_assistant_message_param_function_call import (
         ChatCompletionAssistantMessageParamFunctionCall,
     )
-    from ..models.tool_choice import ToolChoice
+    from ..models.tool_call_param import ToolCallParam
 
 
 T = TypeVar("T", bound="ChatCompletionAssistantMessageParam")
@@ -49,8 +51,8 @@ def _lazy_imports() -> None:
         ChatCompletionAssistantMessageParamFunctionCall,  # noqa: PLC0415
     )
 
-    global ToolChoice
-    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+    global ToolCallParam
+    from together_generated.models.tool_call_param import ToolCallParam  # noqa: PLC0415
 
     _lazy_imports_done = True
 
@@ -86,14 +88,14 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         role (ChatCompletionAssistantMessageParamRole):
         content (None | str):
         name (str | None):
-        tool_calls (list[ToolChoice] | None):
+        tool_calls (list[ToolCallParam] | None):
         function_call (ChatCompletionAssistantMessageParamFunctionCall | None):
     """
 
     role: ChatCompletionAssistantMessageParamRole
     content: None | str = UNSET
     name: str | None = UNSET
-    tool_calls: list[ToolChoice] | None = UNSET
+    tool_calls: list[ToolCallParam] | None = UNSET
     function_call: ChatCompletionAssistantMessageParamFunctionCall | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -115,7 +117,7 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         _name_value: str | Unset = field_value(self, "name")
         name = _name_value
 
-        _tool_calls_value: list[ToolChoice] | Unset = field_value(self, "tool_calls")
+        _tool_calls_value: list[ToolCallParam] | Unset = field_value(self, "tool_calls")
         try:
             tool_calls: list[dict[str, Any]] | Unset = UNSET
             if not isinstance(_tool_calls_value, Unset):
@@ -164,6 +166,10 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
         try:
             role = check_chat_completion_assistant_message_param_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept(
+                "ChatCompletionAssistantMessageParam.role", src_dict["role"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionAssistantMessageParam.role") from None
 
@@ -179,18 +185,25 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                     f"expected a string or null, got {content.__class__.__name__} {content!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept(
+                "ChatCompletionAssistantMessageParam.content", src_dict["content"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionAssistantMessageParam.content"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionAssistantMessageParam.content"
+                ) from None
+            content = drop_none("ChatCompletionAssistantMessageParam.content")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "ChatCompletionAssistantMessageParam.name")
+            name = optional_value(name, str, "ChatCompletionAssistantMessageParam.name")
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
-            tool_calls: list[ToolChoice] | None = UNSET
+            tool_calls: list[ToolCallParam] | None = UNSET
             if _tool_calls is not UNSET:
                 if not isinstance(_tool_calls, list):
                     raise TypeError(
@@ -199,16 +212,29 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 tool_calls = []
                 for _i, tool_calls_item_data in enumerate(_tool_calls):
                     try:
-                        tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
+                        tool_calls_item = ToolCallParam.from_dict(tool_calls_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tool_calls_item = exc.accept(
+                            "tool_calls[]", tool_calls_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tool_calls.append(tool_calls_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_calls = exc.accept(
+                "ChatCompletionAssistantMessageParam.tool_calls", src_dict["tool_calls"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionAssistantMessageParam.tool_calls"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_calls", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionAssistantMessageParam.tool_calls"
+                ) from None
+            tool_calls = drop_none("ChatCompletionAssistantMessageParam.tool_calls")
 
         try:
             _function_call = d.pop("function_call", UNSET)
@@ -222,10 +248,20 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
+                "ChatCompletionAssistantMessageParam.function_call",
+                src_dict["function_call"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionAssistantMessageParam.function_call"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionAssistantMessageParam.function_call"
+                ) from None
+            function_call = drop_none(
+                "ChatCompletionAssistantMessageParam.function_call"
+            )
 
         _instance = new_instance(cls)
         _instance.role = role
@@ -282,7 +318,11 @@ class ChatCompletionAssistantMessageParam(ResponseBody):
                 _tool_calls_list = []
                 for _item in _tool_calls:
                     _tool_calls_list.append(
-                        (ToolChoice._read(_item) if isinstance(_item, dict) else _item)
+                        (
+                            ToolCallParam._read(_item)
+                            if isinstance(_item, dict)
+                            else _item
+                        )
                     )
                 _instance.tool_calls = _tool_calls_list
             else:

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionAssistantMessageParamRole = Literal["assistant"]
 
 CHAT_COMPLETION_ASSISTANT_MESSAGE_PARAM_ROLE_VALUES: set[
@@ -16,4 +18,6 @@ def check_chat_completion_assistant_message_param_role(
 ) -> ChatCompletionAssistantMessageParamRole:
     if value in CHAT_COMPLETION_ASSISTANT_MESSAGE_PARAM_ROLE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("assistant",))
     raise TypeError(f"expected one of 'assistant'; got {value!r:.60}")

@@ -14,8 +14,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -130,6 +132,10 @@ class ChatCompletionChoice(ResponseBody):
         try:
             finish_reason = check_finish_reason(d.pop("finish_reason"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            finish_reason = exc.accept(
+                "ChatCompletionChoice.finish_reason", src_dict["finish_reason"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChoice.finish_reason") from None
 
@@ -138,6 +144,8 @@ class ChatCompletionChoice(ResponseBody):
                 d.pop("delta")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            delta = exc.accept("ChatCompletionChoice.delta", src_dict["delta"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChoice.delta") from None
 
@@ -149,8 +157,13 @@ class ChatCompletionChoice(ResponseBody):
             else:
                 logprobs = LogprobsPart.from_dict(_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept("ChatCompletionChoice.logprobs", src_dict["logprobs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChoice.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionChoice.logprobs") from None
+            logprobs = drop_none("ChatCompletionChoice.logprobs")
 
         _instance = new_instance(cls)
         _instance.index = index

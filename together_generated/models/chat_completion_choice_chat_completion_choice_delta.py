@@ -17,13 +17,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -193,6 +195,10 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                 d.pop("role")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.role", src_dict["role"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionChoiceChatCompletionChoiceDelta.role"
@@ -200,7 +206,7 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
 
         token_id = d.pop("token_id", UNSET)
         if token_id is not UNSET and token_id.__class__ is not int:
-            check_value(
+            token_id = optional_value(
                 token_id, int, "ChatCompletionChoiceChatCompletionChoiceDelta.token_id"
             )
 
@@ -216,10 +222,18 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                     f"expected a string or null, got {content.__class__.__name__} {content!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.content",
+                src_dict["content"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.content"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoiceChatCompletionChoiceDelta.content"
+                ) from None
+            content = drop_none("ChatCompletionChoiceChatCompletionChoiceDelta.content")
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
@@ -234,14 +248,30 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                     try:
                         tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tool_calls_item = exc.accept(
+                            "tool_calls[]", tool_calls_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tool_calls.append(tool_calls_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_calls = exc.accept(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.tool_calls",
+                src_dict["tool_calls"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.tool_calls"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_calls", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoiceChatCompletionChoiceDelta.tool_calls"
+                ) from None
+            tool_calls = drop_none(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.tool_calls"
+            )
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -263,10 +293,20 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
 
                 function_call = function_call_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.function_call",
+                src_dict["function_call"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.function_call"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoiceChatCompletionChoiceDelta.function_call"
+                ) from None
+            function_call = drop_none(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.function_call"
+            )
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -280,10 +320,20 @@ class ChatCompletionChoiceChatCompletionChoiceDelta(ResponseBody):
                     f"expected a string or null, got {reasoning.__class__.__name__} {reasoning!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning = exc.accept(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning",
+                src_dict["reasoning"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning"
+                ) from None
+            reasoning = drop_none(
+                "ChatCompletionChoiceChatCompletionChoiceDelta.reasoning"
+            )
 
         _instance = new_instance(cls)
         _instance.role = role

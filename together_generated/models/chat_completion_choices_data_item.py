@@ -14,13 +14,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -60,7 +62,6 @@ _OPTIONAL: frozenset[str] = frozenset(
         "index",
         "seed",
         "finish_reason",
-        "message",
         "logprobs",
         "top_logprobs",
     )
@@ -70,11 +71,11 @@ _OPTIONAL: frozenset[str] = frozenset(
 # The JSON names of the fields: the other keys of a response are additional_properties.
 _FIELDS: frozenset[str] = frozenset(
     (
+        "message",
         "text",
         "index",
         "seed",
         "finish_reason",
-        "message",
         "logprobs",
         "top_logprobs",
     )
@@ -85,20 +86,20 @@ _FIELDS: frozenset[str] = frozenset(
 class ChatCompletionChoicesDataItem(ResponseBody):
     """
     Attributes:
+        message (ChatCompletionMessage):
         text (str | None):
         index (int | None):
         seed (int | None):
         finish_reason (FinishReason | None):
-        message (ChatCompletionMessage | None):
         logprobs (LogprobsPart | None):
         top_logprobs (TopLogprobs | None): Top log probabilities for the tokens.
     """
 
+    message: ChatCompletionMessage
     text: str | None = UNSET
     index: int | None = UNSET
     seed: int | None = UNSET
     finish_reason: FinishReason | None = UNSET
-    message: ChatCompletionMessage | None = UNSET
     logprobs: LogprobsPart | None = UNSET
     top_logprobs: TopLogprobs | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -106,6 +107,11 @@ class ChatCompletionChoicesDataItem(ResponseBody):
     def to_dict(self) -> dict[str, Any]:
         if not _lazy_imports_done:
             _lazy_imports()
+        try:
+            message = self.message.to_dict()
+        except (AttributeError, TypeError):
+            message = json_value(self.message)
+
         _text_value: str | Unset = field_value(self, "text")
         text = _text_value
 
@@ -119,14 +125,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         finish_reason: str | Unset = UNSET
         if not isinstance(_finish_reason_value, Unset):
             finish_reason = _finish_reason_value
-
-        _message_value: ChatCompletionMessage | Unset = field_value(self, "message")
-        try:
-            message: dict[str, Any] | Unset = UNSET
-            if not isinstance(_message_value, Unset):
-                message = _message_value.to_dict()
-        except (AttributeError, TypeError):
-            message = json_value(_message_value)
 
         _logprobs_value: LogprobsPart | None | Unset = field_value(self, "logprobs")
         try:
@@ -150,7 +148,11 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "message": message,
+            }
+        )
         if text is not UNSET:
             field_dict["text"] = text
         if index is not UNSET:
@@ -159,8 +161,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             field_dict["seed"] = seed
         if finish_reason is not UNSET:
             field_dict["finish_reason"] = finish_reason
-        if message is not UNSET:
-            field_dict["message"] = message
         if logprobs is not UNSET:
             field_dict["logprobs"] = logprobs
         if top_logprobs is not UNSET:
@@ -173,17 +173,27 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         d = dict(src_dict)
+        try:
+            message = ChatCompletionMessage.from_dict(d.pop("message"))
+
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            message = exc.accept(
+                "ChatCompletionChoicesDataItem.message", src_dict["message"]
+            )
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise field_error(exc, "ChatCompletionChoicesDataItem.message") from None
+
         text = d.pop("text", UNSET)
         if text is not UNSET and text.__class__ is not str:
-            check_value(text, str, "ChatCompletionChoicesDataItem.text")
+            text = optional_value(text, str, "ChatCompletionChoicesDataItem.text")
 
         index = d.pop("index", UNSET)
         if index is not UNSET and index.__class__ is not int:
-            check_value(index, int, "ChatCompletionChoicesDataItem.index")
+            index = optional_value(index, int, "ChatCompletionChoicesDataItem.index")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and seed.__class__ is not int:
-            check_value(seed, int, "ChatCompletionChoicesDataItem.seed")
+            seed = optional_value(seed, int, "ChatCompletionChoicesDataItem.seed")
 
         try:
             _finish_reason = d.pop("finish_reason", UNSET)
@@ -193,21 +203,17 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             else:
                 finish_reason = check_finish_reason(_finish_reason)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            finish_reason = exc.accept(
+                "ChatCompletionChoicesDataItem.finish_reason", src_dict["finish_reason"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChoicesDataItem.finish_reason"
-            ) from None
-
-        try:
-            _message = d.pop("message", UNSET)
-            message: ChatCompletionMessage | None
-            if isinstance(_message, Unset):
-                message = UNSET
-            else:
-                message = ChatCompletionMessage.from_dict(_message)
-
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChoicesDataItem.message") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("finish_reason", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoicesDataItem.finish_reason"
+                ) from None
+            finish_reason = drop_none("ChatCompletionChoicesDataItem.finish_reason")
 
         try:
             _logprobs_data = d.pop("logprobs", UNSET)
@@ -225,8 +231,17 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
                 logprobs = logprobs_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept(
+                "ChatCompletionChoicesDataItem.logprobs", src_dict["logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChoicesDataItem.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoicesDataItem.logprobs"
+                ) from None
+            logprobs = drop_none("ChatCompletionChoicesDataItem.logprobs")
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -236,12 +251,20 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             else:
                 top_logprobs = TopLogprobs.from_dict(_top_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            top_logprobs = exc.accept(
+                "ChatCompletionChoicesDataItem.top_logprobs", src_dict["top_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChoicesDataItem.top_logprobs"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("top_logprobs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChoicesDataItem.top_logprobs"
+                ) from None
+            top_logprobs = drop_none("ChatCompletionChoicesDataItem.top_logprobs")
 
         _instance = new_instance(cls)
+        _instance.message = message
         if text is not UNSET:
             _instance.text = text
         if index is not UNSET:
@@ -250,8 +273,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             _instance.seed = seed
         if finish_reason is not UNSET:
             _instance.finish_reason = finish_reason
-        if message is not UNSET:
-            _instance.message = message
         if logprobs is not UNSET:
             _instance.logprobs = logprobs
         if top_logprobs is not UNSET:
@@ -285,6 +306,13 @@ class ChatCompletionChoicesDataItem(ResponseBody):
         if not _lazy_imports_done:
             _lazy_imports()
         _instance = new_instance(ChatCompletionChoicesDataItem if cls is None else cls)
+        _message = d.get("message")
+        _instance.message = (
+            ChatCompletionMessage._read(_message)
+            if isinstance(_message, dict)
+            else _message
+        )
+
         if "text" in d:
             _instance.text = d["text"]
 
@@ -296,14 +324,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
 
         if "finish_reason" in d:
             _instance.finish_reason = d["finish_reason"]
-
-        if "message" in d:
-            _message = d["message"]
-            _instance.message = (
-                ChatCompletionMessage._read(_message)
-                if isinstance(_message, dict)
-                else _message
-            )
 
         if "logprobs" in d:
             _logprobs = d["logprobs"]
@@ -358,8 +378,6 @@ class ChatCompletionChoicesDataItem(ResponseBody):
             del self.seed
         if self.finish_reason is UNSET:
             del self.finish_reason
-        if self.message is UNSET:
-            del self.message
         if self.logprobs is UNSET:
             del self.logprobs
         if self.top_logprobs is UNSET:

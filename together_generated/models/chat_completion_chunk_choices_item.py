@@ -14,8 +14,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -184,6 +186,11 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
 
                 finish_reason = finish_reason_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            finish_reason = exc.accept(
+                "ChatCompletionChunkChoicesItem.finish_reason",
+                src_dict["finish_reason"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionChunkChoicesItem.finish_reason"
@@ -194,6 +201,10 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                 d.pop("delta")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            delta = exc.accept(
+                "ChatCompletionChunkChoicesItem.delta", src_dict["delta"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionChunkChoicesItem.delta") from None
 
@@ -212,8 +223,17 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                     f"expected a number or null, got {logprobs.__class__.__name__} {logprobs!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept(
+                "ChatCompletionChunkChoicesItem.logprobs", src_dict["logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChunkChoicesItem.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChunkChoicesItem.logprobs"
+                ) from None
+            logprobs = drop_none("ChatCompletionChunkChoicesItem.logprobs")
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -223,10 +243,17 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
             else:
                 top_logprobs = TopLogprobs.from_dict(_top_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            top_logprobs = exc.accept(
+                "ChatCompletionChunkChoicesItem.top_logprobs", src_dict["top_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionChunkChoicesItem.top_logprobs"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("top_logprobs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionChunkChoicesItem.top_logprobs"
+                ) from None
+            top_logprobs = drop_none("ChatCompletionChunkChoicesItem.top_logprobs")
 
         try:
             seed: int | None = d.pop("seed", UNSET)
@@ -240,8 +267,13 @@ class ChatCompletionChunkChoicesItem(ResponseBody):
                     f"expected an integer or null, got {seed.__class__.__name__} {seed!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            seed = exc.accept("ChatCompletionChunkChoicesItem.seed", src_dict["seed"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("seed", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionChunkChoicesItem.seed") from None
+            seed = drop_none("ChatCompletionChunkChoicesItem.seed")
 
         _instance = new_instance(cls)
         _instance.index = index

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionChunkChoicesItemChatCompletionChoiceDeltaRole = Literal[
     "assistant", "function", "system", "tool", "user"
 ]
@@ -25,6 +27,17 @@ def check_chat_completion_chunk_choices_item_chat_completion_choice_delta_role(
         in CHAT_COMPLETION_CHUNK_CHOICES_ITEM_CHAT_COMPLETION_CHOICE_DELTA_ROLE_VALUES
     ):
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "assistant",
+                "function",
+                "system",
+                "tool",
+                "user",
+            ),
+        )
     raise TypeError(
         f"expected one of 'assistant', 'function', 'system', 'tool', 'user'; got {value!r:.60}"
     )

@@ -16,6 +16,7 @@ from ..models.chat_completion_function_message_param_role import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -73,6 +74,10 @@ class ChatCompletionFunctionMessageParam(ResponseBody):
         try:
             role = check_chat_completion_function_message_param_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept(
+                "ChatCompletionFunctionMessageParam.role", src_dict["role"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionFunctionMessageParam.role") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionFunctionMessageParamRole = Literal["function"]
 
 CHAT_COMPLETION_FUNCTION_MESSAGE_PARAM_ROLE_VALUES: set[
@@ -16,4 +18,6 @@ def check_chat_completion_function_message_param_role(
 ) -> ChatCompletionFunctionMessageParamRole:
     if value in CHAT_COMPLETION_FUNCTION_MESSAGE_PARAM_ROLE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("function",))
     raise TypeError(f"expected one of 'function'; got {value!r:.60}")

@@ -17,7 +17,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -172,12 +174,16 @@ class ChatCompletionMessage(ResponseBody):
                     f"expected a string or null, got {content.__class__.__name__} {content!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept("ChatCompletionMessage.content", src_dict["content"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionMessage.content") from None
 
         try:
             role = check_chat_completion_message_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept("ChatCompletionMessage.role", src_dict["role"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionMessage.role") from None
 
@@ -194,12 +200,25 @@ class ChatCompletionMessage(ResponseBody):
                     try:
                         tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tool_calls_item = exc.accept(
+                            "tool_calls[]", tool_calls_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tool_calls.append(tool_calls_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_calls = exc.accept(
+                "ChatCompletionMessage.tool_calls", src_dict["tool_calls"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionMessage.tool_calls") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_calls", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionMessage.tool_calls") from None
+            tool_calls = drop_none("ChatCompletionMessage.tool_calls")
 
         try:
             _function_call = d.pop("function_call", UNSET)
@@ -211,8 +230,15 @@ class ChatCompletionMessage(ResponseBody):
                     _function_call
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
+                "ChatCompletionMessage.function_call", src_dict["function_call"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionMessage.function_call") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionMessage.function_call") from None
+            function_call = drop_none("ChatCompletionMessage.function_call")
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -226,8 +252,15 @@ class ChatCompletionMessage(ResponseBody):
                     f"expected a string or null, got {reasoning.__class__.__name__} {reasoning!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning = exc.accept(
+                "ChatCompletionMessage.reasoning", src_dict["reasoning"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionMessage.reasoning") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionMessage.reasoning") from None
+            reasoning = drop_none("ChatCompletionMessage.reasoning")
 
         _instance = new_instance(cls)
         _instance.content = content

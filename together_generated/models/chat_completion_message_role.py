@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionMessageRole = Literal["assistant"]
 
 CHAT_COMPLETION_MESSAGE_ROLE_VALUES: set[ChatCompletionMessageRole] = {
@@ -12,4 +14,6 @@ CHAT_COMPLETION_MESSAGE_ROLE_VALUES: set[ChatCompletionMessageRole] = {
 def check_chat_completion_message_role(value: str) -> ChatCompletionMessageRole:
     if value in CHAT_COMPLETION_MESSAGE_ROLE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("assistant",))
     raise TypeError(f"expected one of 'assistant'; got {value!r:.60}")

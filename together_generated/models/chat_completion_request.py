@@ -31,14 +31,17 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -72,8 +75,9 @@ if TYPE_CHECKING:
     )
     from ..models.response_format_json_object import ResponseFormatJsonObject
     from ..models.response_format_json_schema import ResponseFormatJsonSchema
+    from ..models.response_format_regex import ResponseFormatRegex
     from ..models.response_format_text import ResponseFormatText
-    from ..models.tool_choice import ToolChoice
+    from ..models.tool_choice_param import ToolChoiceParam
     from ..models.tools_part import ToolsPart
 
 
@@ -142,11 +146,14 @@ def _lazy_imports() -> None:
         ResponseFormatJsonSchema,  # noqa: PLC0415
     )
 
+    global ResponseFormatRegex
+    from together_generated.models.response_format_regex import ResponseFormatRegex  # noqa: PLC0415
+
     global ResponseFormatText
     from together_generated.models.response_format_text import ResponseFormatText  # noqa: PLC0415
 
-    global ToolChoice
-    from together_generated.models.tool_choice import ToolChoice  # noqa: PLC0415
+    global ToolChoiceParam
+    from together_generated.models.tool_choice_param import ToolChoiceParam  # noqa: PLC0415
 
     global ToolsPart
     from together_generated.models.tools_part import ToolsPart  # noqa: PLC0415
@@ -240,6 +247,8 @@ def _lenient_response_format(data: Any) -> Any:
             return ResponseFormatJsonSchema._read(data)
         if tag == "json_object":
             return ResponseFormatJsonObject._read(data)
+        if tag == "regex":
+            return ResponseFormatRegex._read(data)
         if tag is not None:
             return data  # a kind the spec does not list yet: kept as received
         # Nothing fits exactly: the branch that knows most of the object's fields.
@@ -257,6 +266,15 @@ def _lenient_response_format(data: Any) -> Any:
                     ),
                 ),
                 (ResponseFormatJsonObject, frozenset(("type",))),
+                (
+                    ResponseFormatRegex,
+                    frozenset(
+                        (
+                            "type",
+                            "pattern",
+                        )
+                    ),
+                ),
             ),
         )
     return data
@@ -376,8 +394,8 @@ class ChatCompletionRequest(ResponseBody):
             generated output. Example: {'1024': -10.5, '105': 21.4}.
         seed (int | None): Seed value for reproducibility. Example: 42.
         function_call (ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | None):
-        response_format (ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatText | None): An object
-            specifying the format that the model must output.
+        response_format (ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText
+            | None): An object specifying the format that the model must output.
 
             Setting to `{ "type": "json_schema", "json_schema": {...} }` enables
             Structured Outputs which ensures the model will match your supplied JSON
@@ -389,8 +407,8 @@ class ChatCompletionRequest(ResponseBody):
             is preferred for models that support it.
         tools (list[ToolsPart] | None): A list of tools the model may call. Currently, only functions are supported as a
             tool. Use this to provide a list of functions the model may generate JSON inputs for.
-        tool_choice (str | ToolChoice | None): Controls which (if any) function is called by the model. By default uses
-            `auto`, which lets the model pick between generating a message or calling a function.
+        tool_choice (str | ToolChoiceParam | None): Controls which (if any) function is called by the model. By default
+            uses `auto`, which lets the model pick between generating a message or calling a function.
         compliance (Literal['hipaa'] | None):
         chat_template_kwargs (ChatCompletionRequestChatTemplateKwargs | None): Additional configuration to pass to model
             engine.
@@ -436,10 +454,14 @@ class ChatCompletionRequest(ResponseBody):
         | None
     ) = UNSET
     response_format: (
-        ResponseFormatJsonObject | ResponseFormatJsonSchema | ResponseFormatText | None
+        ResponseFormatJsonObject
+        | ResponseFormatJsonSchema
+        | ResponseFormatRegex
+        | ResponseFormatText
+        | None
     ) = UNSET
     tools: list[ToolsPart] | None = UNSET
-    tool_choice: str | ToolChoice | None = UNSET
+    tool_choice: str | ToolChoiceParam | None = UNSET
     compliance: Literal["hipaa"] | None = UNSET
     chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | None = UNSET
     safety_model: str | None = UNSET
@@ -562,6 +584,7 @@ class ChatCompletionRequest(ResponseBody):
         _response_format_value: (
             ResponseFormatJsonObject
             | ResponseFormatJsonSchema
+            | ResponseFormatRegex
             | ResponseFormatText
             | Unset
         ) = field_value(self, "response_format")
@@ -572,6 +595,8 @@ class ChatCompletionRequest(ResponseBody):
             elif isinstance(_response_format_value, ResponseFormatText):
                 response_format = _response_format_value.to_dict()
             elif isinstance(_response_format_value, ResponseFormatJsonSchema):
+                response_format = _response_format_value.to_dict()
+            elif isinstance(_response_format_value, ResponseFormatJsonObject):
                 response_format = _response_format_value.to_dict()
             else:
                 response_format = _response_format_value.to_dict()
@@ -592,12 +617,14 @@ class ChatCompletionRequest(ResponseBody):
         except (AttributeError, TypeError):
             tools = json_value(_tools_value)
 
-        _tool_choice_value: str | ToolChoice | Unset = field_value(self, "tool_choice")
+        _tool_choice_value: str | ToolChoiceParam | Unset = field_value(
+            self, "tool_choice"
+        )
         try:
             tool_choice: dict[str, Any] | str | Unset
             if isinstance(_tool_choice_value, Unset):
                 tool_choice = UNSET
-            elif isinstance(_tool_choice_value, ToolChoice):
+            elif isinstance(_tool_choice_value, ToolChoiceParam):
                 tool_choice = _tool_choice_value.to_dict()
             else:
                 tool_choice = _tool_choice_value
@@ -769,16 +796,36 @@ class ChatCompletionRequest(ResponseBody):
                             )
                         if "role" not in data:
                             raise ValueError("missing required field 'role'")
+                        if isinstance(tag, str):
+                            raise UnknownValue(
+                                tag,
+                                (
+                                    "system",
+                                    "user",
+                                    "assistant",
+                                    "tool",
+                                    "function",
+                                ),
+                                ".role",
+                            )
                         raise TypeError(
                             f"role: expected one of 'system', 'user', 'assistant', 'tool', 'function'; got {tag!r:.60}"
                         )
 
                     messages_item = _parse_messages_item(messages_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    messages_item = exc.accept("messages[]", messages_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 messages.append(messages_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            messages = exc.accept(
+                "ChatCompletionRequest.messages", src_dict["messages"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionRequest.messages") from None
 
@@ -788,27 +835,36 @@ class ChatCompletionRequest(ResponseBody):
 
         max_tokens = d.pop("max_tokens", UNSET)
         if max_tokens is not UNSET and max_tokens.__class__ is not int:
-            check_value(max_tokens, int, "ChatCompletionRequest.max_tokens")
+            max_tokens = optional_value(
+                max_tokens, int, "ChatCompletionRequest.max_tokens"
+            )
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
             if not isinstance(stop, (list, Unset)):
                 raise TypeError(f"expected a list, got {stop.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            stop = exc.accept("ChatCompletionRequest.stop", src_dict["stop"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.stop") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("stop", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.stop") from None
+            stop = drop_none("ChatCompletionRequest.stop")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and temperature.__class__ not in (float, int):
-            check_value(temperature, float, "ChatCompletionRequest.temperature")
+            temperature = optional_value(
+                temperature, float, "ChatCompletionRequest.temperature"
+            )
 
         top_p = d.pop("top_p", UNSET)
         if top_p is not UNSET and top_p.__class__ not in (float, int):
-            check_value(top_p, float, "ChatCompletionRequest.top_p")
+            top_p = optional_value(top_p, float, "ChatCompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
         if top_k is not UNSET and top_k.__class__ is not int:
-            check_value(top_k, int, "ChatCompletionRequest.top_k")
+            top_k = optional_value(top_k, int, "ChatCompletionRequest.top_k")
 
         try:
             _context_length_exceeded_behavior = d.pop(
@@ -826,46 +882,56 @@ class ChatCompletionRequest(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            context_length_exceeded_behavior = exc.accept(
+                "ChatCompletionRequest.context_length_exceeded_behavior",
+                src_dict["context_length_exceeded_behavior"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionRequest.context_length_exceeded_behavior"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("context_length_exceeded_behavior", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionRequest.context_length_exceeded_behavior"
+                ) from None
+            context_length_exceeded_behavior = drop_none(
+                "ChatCompletionRequest.context_length_exceeded_behavior"
+            )
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
         if repetition_penalty is not UNSET and repetition_penalty.__class__ not in (
             float,
             int,
         ):
-            check_value(
+            repetition_penalty = optional_value(
                 repetition_penalty, float, "ChatCompletionRequest.repetition_penalty"
             )
 
         stream = d.pop("stream", UNSET)
         if stream is not UNSET and stream.__class__ is not bool:
-            check_value(stream, bool, "ChatCompletionRequest.stream")
+            stream = optional_value(stream, bool, "ChatCompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
         if logprobs is not UNSET and logprobs.__class__ is not int:
-            check_value(logprobs, int, "ChatCompletionRequest.logprobs")
+            logprobs = optional_value(logprobs, int, "ChatCompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
         if echo is not UNSET and echo.__class__ is not bool:
-            check_value(echo, bool, "ChatCompletionRequest.echo")
+            echo = optional_value(echo, bool, "ChatCompletionRequest.echo")
 
         n = d.pop("n", UNSET)
         if n is not UNSET and n.__class__ is not int:
-            check_value(n, int, "ChatCompletionRequest.n")
+            n = optional_value(n, int, "ChatCompletionRequest.n")
 
         min_p = d.pop("min_p", UNSET)
         if min_p is not UNSET and min_p.__class__ not in (float, int):
-            check_value(min_p, float, "ChatCompletionRequest.min_p")
+            min_p = optional_value(min_p, float, "ChatCompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
         if presence_penalty is not UNSET and presence_penalty.__class__ not in (
             float,
             int,
         ):
-            check_value(
+            presence_penalty = optional_value(
                 presence_penalty, float, "ChatCompletionRequest.presence_penalty"
             )
 
@@ -874,7 +940,7 @@ class ChatCompletionRequest(ResponseBody):
             float,
             int,
         ):
-            check_value(
+            frequency_penalty = optional_value(
                 frequency_penalty, float, "ChatCompletionRequest.frequency_penalty"
             )
 
@@ -886,12 +952,19 @@ class ChatCompletionRequest(ResponseBody):
             else:
                 logit_bias = ChatCompletionRequestLogitBias.from_dict(_logit_bias)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logit_bias = exc.accept(
+                "ChatCompletionRequest.logit_bias", src_dict["logit_bias"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logit_bias", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.logit_bias") from None
+            logit_bias = drop_none("ChatCompletionRequest.logit_bias")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and seed.__class__ is not int:
-            check_value(seed, int, "ChatCompletionRequest.seed")
+            seed = optional_value(seed, int, "ChatCompletionRequest.seed")
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -929,14 +1002,22 @@ class ChatCompletionRequest(ResponseBody):
 
                 function_call = _parse_function_call(_function_call_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
+                "ChatCompletionRequest.function_call", src_dict["function_call"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.function_call") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.function_call") from None
+            function_call = drop_none("ChatCompletionRequest.function_call")
 
         try:
             _response_format_data = d.pop("response_format", UNSET)
             response_format: (
                 ResponseFormatJsonObject
                 | ResponseFormatJsonSchema
+                | ResponseFormatRegex
                 | ResponseFormatText
                 | None
             )
@@ -949,6 +1030,7 @@ class ChatCompletionRequest(ResponseBody):
                 ) -> (
                     ResponseFormatJsonObject
                     | ResponseFormatJsonSchema
+                    | ResponseFormatRegex
                     | ResponseFormatText
                     | None
                 ):
@@ -973,16 +1055,40 @@ class ChatCompletionRequest(ResponseBody):
                         )
 
                         return response_format_type_2
+                    if tag == "regex":
+                        response_format_type_3 = ResponseFormatRegex.from_dict(data)
+
+                        return response_format_type_3
                     if "type" not in data:
                         raise ValueError("missing required field 'type'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "text",
+                                "json_schema",
+                                "json_object",
+                                "regex",
+                            ),
+                            ".type",
+                        )
                     raise TypeError(
-                        f"type: expected one of 'text', 'json_schema', 'json_object'; got {tag!r:.60}"
+                        f"type: expected one of 'text', 'json_schema', 'json_object', 'regex'; got {tag!r:.60}"
                     )
 
                 response_format = _parse_response_format(_response_format_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            response_format = exc.accept(
+                "ChatCompletionRequest.response_format", src_dict["response_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.response_format") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("response_format", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionRequest.response_format"
+                ) from None
+            response_format = drop_none("ChatCompletionRequest.response_format")
 
         try:
             _tools = d.pop("tools", UNSET)
@@ -995,25 +1101,34 @@ class ChatCompletionRequest(ResponseBody):
                     try:
                         tools_item = ToolsPart.from_dict(tools_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tools_item = exc.accept("tools[]", tools_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tools.append(tools_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tools = exc.accept("ChatCompletionRequest.tools", src_dict["tools"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.tools") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tools", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.tools") from None
+            tools = drop_none("ChatCompletionRequest.tools")
 
         try:
             _tool_choice_data = d.pop("tool_choice", UNSET)
-            tool_choice: str | ToolChoice | None
+            tool_choice: str | ToolChoiceParam | None
             if _tool_choice_data is UNSET:
                 tool_choice = UNSET
             else:
 
                 def _parse_tool_choice(
                     data: builtins.object,
-                ) -> str | ToolChoice | None:
+                ) -> str | ToolChoiceParam | None:
                     if isinstance(data, dict):
-                        tool_choice_type_1 = ToolChoice.from_dict(data)
+                        tool_choice_type_1 = ToolChoiceParam.from_dict(data)
 
                         return tool_choice_type_1
                     if isinstance(data, (str,)) and not isinstance(data, bool):
@@ -1024,8 +1139,15 @@ class ChatCompletionRequest(ResponseBody):
 
                 tool_choice = _parse_tool_choice(_tool_choice_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_choice = exc.accept(
+                "ChatCompletionRequest.tool_choice", src_dict["tool_choice"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.tool_choice") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_choice", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.tool_choice") from None
+            tool_choice = drop_none("ChatCompletionRequest.tool_choice")
 
         try:
             compliance = d.pop("compliance", UNSET)
@@ -1033,8 +1155,15 @@ class ChatCompletionRequest(ResponseBody):
                 raise ValueError(
                     f"compliance must match const 'hipaa', got '{compliance}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            compliance = exc.accept(
+                "ChatCompletionRequest.compliance", src_dict["compliance"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.compliance") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("compliance", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.compliance") from None
+            compliance = drop_none("ChatCompletionRequest.compliance")
 
         try:
             _chat_template_kwargs = d.pop("chat_template_kwargs", UNSET)
@@ -1048,14 +1177,26 @@ class ChatCompletionRequest(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            chat_template_kwargs = exc.accept(
+                "ChatCompletionRequest.chat_template_kwargs",
+                src_dict["chat_template_kwargs"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ChatCompletionRequest.chat_template_kwargs"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("chat_template_kwargs", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionRequest.chat_template_kwargs"
+                ) from None
+            chat_template_kwargs = drop_none(
+                "ChatCompletionRequest.chat_template_kwargs"
+            )
 
         safety_model = d.pop("safety_model", UNSET)
         if safety_model is not UNSET and safety_model.__class__ is not str:
-            check_value(safety_model, str, "ChatCompletionRequest.safety_model")
+            safety_model = optional_value(
+                safety_model, str, "ChatCompletionRequest.safety_model"
+            )
 
         try:
             _reasoning_effort = d.pop("reasoning_effort", UNSET)
@@ -1067,8 +1208,17 @@ class ChatCompletionRequest(ResponseBody):
                     _reasoning_effort
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning_effort = exc.accept(
+                "ChatCompletionRequest.reasoning_effort", src_dict["reasoning_effort"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.reasoning_effort") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning_effort", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionRequest.reasoning_effort"
+                ) from None
+            reasoning_effort = drop_none("ChatCompletionRequest.reasoning_effort")
 
         try:
             _reasoning = d.pop("reasoning", UNSET)
@@ -1078,8 +1228,15 @@ class ChatCompletionRequest(ResponseBody):
             else:
                 reasoning = ChatCompletionRequestReasoning.from_dict(_reasoning)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning = exc.accept(
+                "ChatCompletionRequest.reasoning", src_dict["reasoning"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionRequest.reasoning") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionRequest.reasoning") from None
+            reasoning = drop_none("ChatCompletionRequest.reasoning")
 
         _instance = new_instance(cls)
         _instance.messages = messages
@@ -1258,7 +1415,7 @@ class ChatCompletionRequest(ResponseBody):
         if "tool_choice" in d:
             _tool_choice = d["tool_choice"]
             _instance.tool_choice = (
-                ToolChoice._read(_tool_choice)
+                ToolChoiceParam._read(_tool_choice)
                 if isinstance(_tool_choice, dict)
                 else _tool_choice
             )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionRequestContextLengthExceededBehavior = Literal["error", "truncate"]
 
 CHAT_COMPLETION_REQUEST_CONTEXT_LENGTH_EXCEEDED_BEHAVIOR_VALUES: set[
@@ -17,4 +19,12 @@ def check_chat_completion_request_context_length_exceeded_behavior(
 ) -> ChatCompletionRequestContextLengthExceededBehavior:
     if value in CHAT_COMPLETION_REQUEST_CONTEXT_LENGTH_EXCEEDED_BEHAVIOR_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "error",
+                "truncate",
+            ),
+        )
     raise TypeError(f"expected one of 'error', 'truncate'; got {value!r:.60}")

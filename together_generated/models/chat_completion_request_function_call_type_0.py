@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionRequestFunctionCallType0 = Literal["auto", "none"]
 
 CHAT_COMPLETION_REQUEST_FUNCTION_CALL_TYPE_0_VALUES: set[
@@ -17,4 +19,12 @@ def check_chat_completion_request_function_call_type_0(
 ) -> ChatCompletionRequestFunctionCallType0:
     if value in CHAT_COMPLETION_REQUEST_FUNCTION_CALL_TYPE_0_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "auto",
+                "none",
+            ),
+        )
     raise TypeError(f"expected one of 'auto', 'none'; got {value!r:.60}")

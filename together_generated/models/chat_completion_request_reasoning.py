@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -61,7 +61,9 @@ class ChatCompletionRequestReasoning(ResponseBody):
         d = dict(src_dict)
         enabled = d.pop("enabled", UNSET)
         if enabled is not UNSET and enabled.__class__ is not bool:
-            check_value(enabled, bool, "ChatCompletionRequestReasoning.enabled")
+            enabled = optional_value(
+                enabled, bool, "ChatCompletionRequestReasoning.enabled"
+            )
 
         _instance = new_instance(cls)
         if enabled is not UNSET:

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionRequestReasoningEffort = Literal["high", "low", "medium"]
 
 CHAT_COMPLETION_REQUEST_REASONING_EFFORT_VALUES: set[
@@ -18,4 +20,13 @@ def check_chat_completion_request_reasoning_effort(
 ) -> ChatCompletionRequestReasoningEffort:
     if value in CHAT_COMPLETION_REQUEST_REASONING_EFFORT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "high",
+                "low",
+                "medium",
+            ),
+        )
     raise TypeError(f"expected one of 'high', 'low', 'medium'; got {value!r:.60}")

@@ -18,8 +18,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -229,10 +231,19 @@ class ChatCompletionResponse(ResponseBody):
                         )
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    componentsschemas_chat_completion_choices_data_item = exc.accept(
+                        "choices[]",
+                        componentsschemas_chat_completion_choices_data_item_data,
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 choices.append(componentsschemas_chat_completion_choices_data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            choices = exc.accept("ChatCompletionResponse.choices", src_dict["choices"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionResponse.choices") from None
 
@@ -250,6 +261,8 @@ class ChatCompletionResponse(ResponseBody):
                 raise ValueError(
                     f"object must match const 'chat.completion', got '{object}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("ChatCompletionResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionResponse.object") from None
 
@@ -269,8 +282,13 @@ class ChatCompletionResponse(ResponseBody):
 
                 usage = usage_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            usage = exc.accept("ChatCompletionResponse.usage", src_dict["usage"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionResponse.usage") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("usage", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionResponse.usage") from None
+            usage = drop_none("ChatCompletionResponse.usage")
 
         try:
             _prompt = d.pop("prompt", UNSET)
@@ -287,12 +305,23 @@ class ChatCompletionResponse(ResponseBody):
                             componentsschemas_prompt_part_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        componentsschemas_prompt_part_item = exc.accept(
+                            "prompt[]", componentsschemas_prompt_part_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     prompt.append(componentsschemas_prompt_part_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            prompt = exc.accept("ChatCompletionResponse.prompt", src_dict["prompt"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionResponse.prompt") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("prompt", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionResponse.prompt") from None
+            prompt = drop_none("ChatCompletionResponse.prompt")
 
         try:
             _warnings = d.pop("warnings", UNSET)
@@ -307,12 +336,23 @@ class ChatCompletionResponse(ResponseBody):
                     try:
                         warnings_item = InferenceWarning.from_dict(warnings_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        warnings_item = exc.accept("warnings[]", warnings_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     warnings.append(warnings_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            warnings = exc.accept(
+                "ChatCompletionResponse.warnings", src_dict["warnings"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionResponse.warnings") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("warnings", UNSET) is not None:
+                raise field_error(exc, "ChatCompletionResponse.warnings") from None
+            warnings = drop_none("ChatCompletionResponse.warnings")
 
         _instance = new_instance(cls)
         _instance.id = id

@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -89,12 +91,14 @@ class ChatCompletionSystemMessageParam(ResponseBody):
         try:
             role = check_chat_completion_system_message_param_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept("ChatCompletionSystemMessageParam.role", src_dict["role"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionSystemMessageParam.role") from None
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "ChatCompletionSystemMessageParam.name")
+            name = optional_value(name, str, "ChatCompletionSystemMessageParam.name")
 
         _instance = new_instance(cls)
         _instance.content = content

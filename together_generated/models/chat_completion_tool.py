@@ -16,6 +16,7 @@ from ..models.chat_completion_tool_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -94,12 +95,16 @@ class ChatCompletionTool(ResponseBody):
         try:
             type = check_chat_completion_tool_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ChatCompletionTool.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionTool.type") from None
 
         try:
             function = ChatCompletionToolFunction.from_dict(d.pop("function"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function = exc.accept("ChatCompletionTool.function", src_dict["function"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionTool.function") from None
 

@@ -13,13 +13,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -124,7 +127,9 @@ class ChatCompletionToolFunction(ResponseBody):
 
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "ChatCompletionToolFunction.description")
+            description = optional_value(
+                description, str, "ChatCompletionToolFunction.description"
+            )
 
         try:
             _parameters = d.pop("parameters", UNSET)
@@ -134,8 +139,17 @@ class ChatCompletionToolFunction(ResponseBody):
             else:
                 parameters = ChatCompletionToolFunctionParameters.from_dict(_parameters)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            parameters = exc.accept(
+                "ChatCompletionToolFunction.parameters", src_dict["parameters"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ChatCompletionToolFunction.parameters") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("parameters", UNSET) is not None:
+                raise field_error(
+                    exc, "ChatCompletionToolFunction.parameters"
+                ) from None
+            parameters = drop_none("ChatCompletionToolFunction.parameters")
 
         _instance = new_instance(cls)
         _instance.name = name

@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -91,6 +93,8 @@ class ChatCompletionToolMessageParam(ResponseBody):
         try:
             role = check_chat_completion_tool_message_param_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept("ChatCompletionToolMessageParam.role", src_dict["role"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionToolMessageParam.role") from None
 
@@ -106,7 +110,7 @@ class ChatCompletionToolMessageParam(ResponseBody):
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "ChatCompletionToolMessageParam.name")
+            name = optional_value(name, str, "ChatCompletionToolMessageParam.name")
 
         _instance = new_instance(cls)
         _instance.role = role

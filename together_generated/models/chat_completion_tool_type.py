@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionToolType = Literal["function"]
 
 CHAT_COMPLETION_TOOL_TYPE_VALUES: set[ChatCompletionToolType] = {
@@ -12,4 +14,6 @@ CHAT_COMPLETION_TOOL_TYPE_VALUES: set[ChatCompletionToolType] = {
 def check_chat_completion_tool_type(value: str) -> ChatCompletionToolType:
     if value in CHAT_COMPLETION_TOOL_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("function",))
     raise TypeError(f"expected one of 'function'; got {value!r:.60}")

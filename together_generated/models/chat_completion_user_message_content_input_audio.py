@@ -16,6 +16,7 @@ from ..models.chat_completion_user_message_content_input_audio_format import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -74,6 +75,10 @@ class ChatCompletionUserMessageContentInputAudio(ResponseBody):
                 d.pop("format")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            format = exc.accept(
+                "ChatCompletionUserMessageContentInputAudio.format", src_dict["format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionUserMessageContentInputAudio.format"

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionUserMessageContentInputAudioFormat = Literal["wav"]
 
 CHAT_COMPLETION_USER_MESSAGE_CONTENT_INPUT_AUDIO_FORMAT_VALUES: set[
@@ -16,4 +18,6 @@ def check_chat_completion_user_message_content_input_audio_format(
 ) -> ChatCompletionUserMessageContentInputAudioFormat:
     if value in CHAT_COMPLETION_USER_MESSAGE_CONTENT_INPUT_AUDIO_FORMAT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("wav",))
     raise TypeError(f"expected one of 'wav'; got {value!r:.60}")

@@ -16,6 +16,7 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_0_type i
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -72,6 +73,11 @@ class ChatCompletionUserMessageContentMultimodalItemType0(ResponseBody):
                 )
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept(
+                "ChatCompletionUserMessageContentMultimodalItemType0.type",
+                src_dict["type"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionUserMessageContentMultimodalItemType0.type"

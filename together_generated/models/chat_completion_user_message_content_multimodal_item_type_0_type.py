@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionUserMessageContentMultimodalItemType0Type = Literal["text"]
 
 CHAT_COMPLETION_USER_MESSAGE_CONTENT_MULTIMODAL_ITEM_TYPE_0_TYPE_VALUES: set[
@@ -16,4 +18,6 @@ def check_chat_completion_user_message_content_multimodal_item_type_0_type(
 ) -> ChatCompletionUserMessageContentMultimodalItemType0Type:
     if value in CHAT_COMPLETION_USER_MESSAGE_CONTENT_MULTIMODAL_ITEM_TYPE_0_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("text",))
     raise TypeError(f"expected one of 'text'; got {value!r:.60}")

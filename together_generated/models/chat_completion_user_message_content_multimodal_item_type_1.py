@@ -16,6 +16,7 @@ from ..models.chat_completion_user_message_content_multimodal_item_type_1_type i
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -100,6 +101,11 @@ class ChatCompletionUserMessageContentMultimodalItemType1(ResponseBody):
                 )
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept(
+                "ChatCompletionUserMessageContentMultimodalItemType1.type",
+                src_dict["type"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionUserMessageContentMultimodalItemType1.type"
@@ -110,6 +116,11 @@ class ChatCompletionUserMessageContentMultimodalItemType1(ResponseBody):
                 d.pop("image_url")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            image_url = exc.accept(
+                "ChatCompletionUserMessageContentMultimodalItemType1.image_url",
+                src_dict["image_url"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "ChatCompletionUserMessageContentMultimodalItemType1.image_url"

@@ -17,14 +17,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     closest_model,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -332,6 +333,18 @@ class ChatCompletionUserMessageParam(ResponseBody):
                                     return componentsschemas_chat_completion_user_message_content_multimodal_item_input_audio
                                 if "type" not in data:
                                     raise ValueError("missing required field 'type'")
+                                if isinstance(tag, str):
+                                    raise UnknownValue(
+                                        tag,
+                                        (
+                                            "text",
+                                            "image_url",
+                                            "video_url",
+                                            "audio_url",
+                                            "input_audio",
+                                        ),
+                                        ".type",
+                                    )
                                 raise TypeError(
                                     f"type: expected one of 'text', 'image_url', 'video_url', 'audio_url', 'input_audio'; got {tag!r:.60}"
                                 )
@@ -340,6 +353,13 @@ class ChatCompletionUserMessageParam(ResponseBody):
                                 componentsschemas_chat_completion_user_message_content_multimodal_item_data
                             )
 
+                        except (
+                            UnknownValue
+                        ) as exc:  # (open values: the item kept as given, reported)
+                            componentsschemas_chat_completion_user_message_content_multimodal_item = exc.accept(
+                                "/components/schemas/ChatCompletionUserMessageContent_type_1[]",
+                                componentsschemas_chat_completion_user_message_content_multimodal_item_data,
+                            )
                         except (TypeError, ValueError, KeyError, AttributeError) as exc:
                             raise field_error(exc, f"[{_i}]") from None
                         componentsschemas_chat_completion_user_message_content_type_1.append(
@@ -355,18 +375,24 @@ class ChatCompletionUserMessageParam(ResponseBody):
 
             content = _parse_content(d.pop("content"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept(
+                "ChatCompletionUserMessageParam.content", src_dict["content"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionUserMessageParam.content") from None
 
         try:
             role = check_chat_completion_user_message_param_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept("ChatCompletionUserMessageParam.role", src_dict["role"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ChatCompletionUserMessageParam.role") from None
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "ChatCompletionUserMessageParam.name")
+            name = optional_value(name, str, "ChatCompletionUserMessageParam.name")
 
         _instance = new_instance(cls)
         _instance.content = content

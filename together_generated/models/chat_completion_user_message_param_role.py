@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ChatCompletionUserMessageParamRole = Literal["user"]
 
 CHAT_COMPLETION_USER_MESSAGE_PARAM_ROLE_VALUES: set[
@@ -16,4 +18,6 @@ def check_chat_completion_user_message_param_role(
 ) -> ChatCompletionUserMessageParamRole:
     if value in CHAT_COMPLETION_USER_MESSAGE_PARAM_ROLE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("user",))
     raise TypeError(f"expected one of 'user'; got {value!r:.60}")

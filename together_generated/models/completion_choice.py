@@ -13,13 +13,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -124,7 +127,7 @@ class CompletionChoice(ResponseBody):
 
         text = d.pop("text", UNSET)
         if text is not UNSET and text.__class__ is not str:
-            check_value(text, str, "CompletionChoice.text")
+            text = optional_value(text, str, "CompletionChoice.text")
 
         try:
             _delta = d.pop("delta", UNSET)
@@ -134,8 +137,13 @@ class CompletionChoice(ResponseBody):
             else:
                 delta = CompletionChoiceCompletionChoiceDelta.from_dict(_delta)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            delta = exc.accept("CompletionChoice.delta", src_dict["delta"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionChoice.delta") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("delta", UNSET) is not None:
+                raise field_error(exc, "CompletionChoice.delta") from None
+            delta = drop_none("CompletionChoice.delta")
 
         _instance = new_instance(cls)
         _instance.index = index

@@ -17,13 +17,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -187,6 +189,10 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
         try:
             role = check_completion_choice_completion_choice_delta_role(d.pop("role"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            role = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.role", src_dict["role"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "CompletionChoiceCompletionChoiceDelta.role"
@@ -194,7 +200,9 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
 
         token_id = d.pop("token_id", UNSET)
         if token_id is not UNSET and token_id.__class__ is not int:
-            check_value(token_id, int, "CompletionChoiceCompletionChoiceDelta.token_id")
+            token_id = optional_value(
+                token_id, int, "CompletionChoiceCompletionChoiceDelta.token_id"
+            )
 
         try:
             content: None | str = d.pop("content", UNSET)
@@ -208,10 +216,17 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                     f"expected a string or null, got {content.__class__.__name__} {content!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.content", src_dict["content"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CompletionChoiceCompletionChoiceDelta.content"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoiceCompletionChoiceDelta.content"
+                ) from None
+            content = drop_none("CompletionChoiceCompletionChoiceDelta.content")
 
         try:
             reasoning: None | str = d.pop("reasoning", UNSET)
@@ -225,10 +240,17 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                     f"expected a string or null, got {reasoning.__class__.__name__} {reasoning!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reasoning = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.reasoning", src_dict["reasoning"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CompletionChoiceCompletionChoiceDelta.reasoning"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reasoning", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoiceCompletionChoiceDelta.reasoning"
+                ) from None
+            reasoning = drop_none("CompletionChoiceCompletionChoiceDelta.reasoning")
 
         try:
             _tool_calls = d.pop("tool_calls", UNSET)
@@ -243,14 +265,28 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
                     try:
                         tool_calls_item = ToolChoice.from_dict(tool_calls_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        tool_calls_item = exc.accept(
+                            "tool_calls[]", tool_calls_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     tool_calls.append(tool_calls_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tool_calls = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.tool_calls",
+                src_dict["tool_calls"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CompletionChoiceCompletionChoiceDelta.tool_calls"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tool_calls", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoiceCompletionChoiceDelta.tool_calls"
+                ) from None
+            tool_calls = drop_none("CompletionChoiceCompletionChoiceDelta.tool_calls")
 
         try:
             _function_call_data = d.pop("function_call", UNSET)
@@ -272,10 +308,20 @@ class CompletionChoiceCompletionChoiceDelta(ResponseBody):
 
                 function_call = function_call_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function_call = exc.accept(
+                "CompletionChoiceCompletionChoiceDelta.function_call",
+                src_dict["function_call"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CompletionChoiceCompletionChoiceDelta.function_call"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function_call", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoiceCompletionChoiceDelta.function_call"
+                ) from None
+            function_call = drop_none(
+                "CompletionChoiceCompletionChoiceDelta.function_call"
+            )
 
         _instance = new_instance(cls)
         _instance.role = role

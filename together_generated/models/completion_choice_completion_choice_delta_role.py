@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 CompletionChoiceCompletionChoiceDeltaRole = Literal[
     "assistant", "function", "system", "tool", "user"
 ]
@@ -22,6 +24,17 @@ def check_completion_choice_completion_choice_delta_role(
 ) -> CompletionChoiceCompletionChoiceDeltaRole:
     if value in COMPLETION_CHOICE_COMPLETION_CHOICE_DELTA_ROLE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "assistant",
+                "function",
+                "system",
+                "tool",
+                "user",
+            ),
+        )
     raise TypeError(
         f"expected one of 'assistant', 'function', 'system', 'tool', 'user'; got {value!r:.60}"
     )

@@ -14,13 +14,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -129,11 +131,11 @@ class CompletionChoicesDataItem(ResponseBody):
         d = dict(src_dict)
         text = d.pop("text", UNSET)
         if text is not UNSET and text.__class__ is not str:
-            check_value(text, str, "CompletionChoicesDataItem.text")
+            text = optional_value(text, str, "CompletionChoicesDataItem.text")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and seed.__class__ is not int:
-            check_value(seed, int, "CompletionChoicesDataItem.seed")
+            seed = optional_value(seed, int, "CompletionChoicesDataItem.seed")
 
         try:
             _finish_reason = d.pop("finish_reason", UNSET)
@@ -143,8 +145,17 @@ class CompletionChoicesDataItem(ResponseBody):
             else:
                 finish_reason = check_finish_reason(_finish_reason)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            finish_reason = exc.accept(
+                "CompletionChoicesDataItem.finish_reason", src_dict["finish_reason"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionChoicesDataItem.finish_reason") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("finish_reason", UNSET) is not None:
+                raise field_error(
+                    exc, "CompletionChoicesDataItem.finish_reason"
+                ) from None
+            finish_reason = drop_none("CompletionChoicesDataItem.finish_reason")
 
         try:
             _logprobs = d.pop("logprobs", UNSET)
@@ -154,8 +165,15 @@ class CompletionChoicesDataItem(ResponseBody):
             else:
                 logprobs = LogprobsPart.from_dict(_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept(
+                "CompletionChoicesDataItem.logprobs", src_dict["logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionChoicesDataItem.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(exc, "CompletionChoicesDataItem.logprobs") from None
+            logprobs = drop_none("CompletionChoicesDataItem.logprobs")
 
         _instance = new_instance(cls)
         if text is not UNSET:

@@ -19,13 +19,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -187,6 +190,8 @@ class CompletionChunk(ResponseBody):
         try:
             token = CompletionToken.from_dict(d.pop("token"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            token = exc.accept("CompletionChunk.token", src_dict["token"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.token") from None
 
@@ -199,10 +204,16 @@ class CompletionChunk(ResponseBody):
                 try:
                     choices_item = CompletionChoice.from_dict(choices_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    choices_item = exc.accept("choices[]", choices_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 choices.append(choices_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            choices = exc.accept("CompletionChunk.choices", src_dict["choices"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.choices") from None
 
@@ -220,6 +231,8 @@ class CompletionChunk(ResponseBody):
 
                 usage = usage_type_0_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            usage = exc.accept("CompletionChunk.usage", src_dict["usage"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.usage") from None
 
@@ -237,12 +250,16 @@ class CompletionChunk(ResponseBody):
 
                 finish_reason = finish_reason_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            finish_reason = exc.accept(
+                "CompletionChunk.finish_reason", src_dict["finish_reason"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionChunk.finish_reason") from None
 
         created = d.pop("created", UNSET)
         if created is not UNSET and created.__class__ is not int:
-            check_value(created, int, "CompletionChunk.created")
+            created = optional_value(created, int, "CompletionChunk.created")
 
         try:
             object = d.pop("object", UNSET)
@@ -250,12 +267,17 @@ class CompletionChunk(ResponseBody):
                 raise ValueError(
                     f"object must match const 'completion.chunk', got '{object}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("CompletionChunk.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionChunk.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "CompletionChunk.object") from None
+            object = drop_none("CompletionChunk.object")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and seed.__class__ is not int:
-            check_value(seed, int, "CompletionChunk.seed")
+            seed = optional_value(seed, int, "CompletionChunk.seed")
 
         _instance = new_instance(cls)
         _instance.id = id

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -77,6 +78,8 @@ class CompletionEvent(ResponseBody):
         try:
             data = CompletionChunk.from_dict(d.pop("data"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("CompletionEvent.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionEvent.data") from None
 

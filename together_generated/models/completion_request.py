@@ -21,13 +21,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -330,57 +333,66 @@ class CompletionRequest(ResponseBody):
 
             model = _parse_model(d.pop("model"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("CompletionRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionRequest.model") from None
 
         max_tokens = d.pop("max_tokens", UNSET)
         if max_tokens is not UNSET and max_tokens.__class__ is not int:
-            check_value(max_tokens, int, "CompletionRequest.max_tokens")
+            max_tokens = optional_value(max_tokens, int, "CompletionRequest.max_tokens")
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
             if not isinstance(stop, (list, Unset)):
                 raise TypeError(f"expected a list, got {stop.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            stop = exc.accept("CompletionRequest.stop", src_dict["stop"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionRequest.stop") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("stop", UNSET) is not None:
+                raise field_error(exc, "CompletionRequest.stop") from None
+            stop = drop_none("CompletionRequest.stop")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and temperature.__class__ not in (float, int):
-            check_value(temperature, float, "CompletionRequest.temperature")
+            temperature = optional_value(
+                temperature, float, "CompletionRequest.temperature"
+            )
 
         top_p = d.pop("top_p", UNSET)
         if top_p is not UNSET and top_p.__class__ not in (float, int):
-            check_value(top_p, float, "CompletionRequest.top_p")
+            top_p = optional_value(top_p, float, "CompletionRequest.top_p")
 
         top_k = d.pop("top_k", UNSET)
         if top_k is not UNSET and top_k.__class__ is not int:
-            check_value(top_k, int, "CompletionRequest.top_k")
+            top_k = optional_value(top_k, int, "CompletionRequest.top_k")
 
         repetition_penalty = d.pop("repetition_penalty", UNSET)
         if repetition_penalty is not UNSET and repetition_penalty.__class__ not in (
             float,
             int,
         ):
-            check_value(
+            repetition_penalty = optional_value(
                 repetition_penalty, float, "CompletionRequest.repetition_penalty"
             )
 
         stream = d.pop("stream", UNSET)
         if stream is not UNSET and stream.__class__ is not bool:
-            check_value(stream, bool, "CompletionRequest.stream")
+            stream = optional_value(stream, bool, "CompletionRequest.stream")
 
         logprobs = d.pop("logprobs", UNSET)
         if logprobs is not UNSET and logprobs.__class__ is not int:
-            check_value(logprobs, int, "CompletionRequest.logprobs")
+            logprobs = optional_value(logprobs, int, "CompletionRequest.logprobs")
 
         echo = d.pop("echo", UNSET)
         if echo is not UNSET and echo.__class__ is not bool:
-            check_value(echo, bool, "CompletionRequest.echo")
+            echo = optional_value(echo, bool, "CompletionRequest.echo")
 
         n = d.pop("n", UNSET)
         if n is not UNSET and n.__class__ is not int:
-            check_value(n, int, "CompletionRequest.n")
+            n = optional_value(n, int, "CompletionRequest.n")
 
         try:
             _safety_model_data = d.pop("safety_model", UNSET)
@@ -410,26 +422,37 @@ class CompletionRequest(ResponseBody):
 
                 safety_model = _parse_safety_model(_safety_model_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            safety_model = exc.accept(
+                "CompletionRequest.safety_model", src_dict["safety_model"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionRequest.safety_model") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("safety_model", UNSET) is not None:
+                raise field_error(exc, "CompletionRequest.safety_model") from None
+            safety_model = drop_none("CompletionRequest.safety_model")
 
         min_p = d.pop("min_p", UNSET)
         if min_p is not UNSET and min_p.__class__ not in (float, int):
-            check_value(min_p, float, "CompletionRequest.min_p")
+            min_p = optional_value(min_p, float, "CompletionRequest.min_p")
 
         presence_penalty = d.pop("presence_penalty", UNSET)
         if presence_penalty is not UNSET and presence_penalty.__class__ not in (
             float,
             int,
         ):
-            check_value(presence_penalty, float, "CompletionRequest.presence_penalty")
+            presence_penalty = optional_value(
+                presence_penalty, float, "CompletionRequest.presence_penalty"
+            )
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
         if frequency_penalty is not UNSET and frequency_penalty.__class__ not in (
             float,
             int,
         ):
-            check_value(frequency_penalty, float, "CompletionRequest.frequency_penalty")
+            frequency_penalty = optional_value(
+                frequency_penalty, float, "CompletionRequest.frequency_penalty"
+            )
 
         try:
             _logit_bias = d.pop("logit_bias", UNSET)
@@ -439,12 +462,19 @@ class CompletionRequest(ResponseBody):
             else:
                 logit_bias = CompletionRequestLogitBias.from_dict(_logit_bias)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logit_bias = exc.accept(
+                "CompletionRequest.logit_bias", src_dict["logit_bias"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionRequest.logit_bias") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logit_bias", UNSET) is not None:
+                raise field_error(exc, "CompletionRequest.logit_bias") from None
+            logit_bias = drop_none("CompletionRequest.logit_bias")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and seed.__class__ is not int:
-            check_value(seed, int, "CompletionRequest.seed")
+            seed = optional_value(seed, int, "CompletionRequest.seed")
 
         _instance = new_instance(cls)
         _instance.prompt = prompt

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 CompletionRequestModelType0 = Literal[
     "meta-llama/Llama-2-70b-hf",
     "Meta-Llama/Llama-Guard-7b",
@@ -20,6 +22,16 @@ COMPLETION_REQUEST_MODEL_TYPE_0_VALUES: set[CompletionRequestModelType0] = {
 def check_completion_request_model_type_0(value: str) -> CompletionRequestModelType0:
     if value in COMPLETION_REQUEST_MODEL_TYPE_0_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "meta-llama/Llama-2-70b-hf",
+                "Meta-Llama/Llama-Guard-7b",
+                "mistralai/Mistral-7B-v0.1",
+                "mistralai/Mixtral-8x7B-v0.1",
+            ),
+        )
     raise TypeError(
         f"expected one of 'meta-llama/Llama-2-70b-hf', 'Meta-Llama/Llama-Guard-7b', 'mistralai/Mistral-7B-v0.1', 'mistralai/Mixtral-8x7B-v0.1'; got {value!r:.60}"
     )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 CompletionRequestSafetyModelType0 = Literal["Meta-Llama/Llama-Guard-7b"]
 
 COMPLETION_REQUEST_SAFETY_MODEL_TYPE_0_VALUES: set[
@@ -16,4 +18,6 @@ def check_completion_request_safety_model_type_0(
 ) -> CompletionRequestSafetyModelType0:
     if value in COMPLETION_REQUEST_SAFETY_MODEL_TYPE_0_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("Meta-Llama/Llama-Guard-7b",))
     raise TypeError(f"expected one of 'Meta-Llama/Llama-Guard-7b'; got {value!r:.60}")

@@ -18,8 +18,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -194,10 +196,18 @@ class CompletionResponse(ResponseBody):
                         )
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    componentsschemas_completion_choices_data_item = exc.accept(
+                        "choices[]", componentsschemas_completion_choices_data_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 choices.append(componentsschemas_completion_choices_data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            choices = exc.accept("CompletionResponse.choices", src_dict["choices"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.choices") from None
 
@@ -215,6 +225,8 @@ class CompletionResponse(ResponseBody):
 
                 usage = usage_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            usage = exc.accept("CompletionResponse.usage", src_dict["usage"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.usage") from None
 
@@ -232,6 +244,8 @@ class CompletionResponse(ResponseBody):
                 raise ValueError(
                     f"object must match const 'text.completion', got '{object}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("CompletionResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CompletionResponse.object") from None
 
@@ -250,12 +264,23 @@ class CompletionResponse(ResponseBody):
                             componentsschemas_prompt_part_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        componentsschemas_prompt_part_item = exc.accept(
+                            "prompt[]", componentsschemas_prompt_part_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     prompt.append(componentsschemas_prompt_part_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            prompt = exc.accept("CompletionResponse.prompt", src_dict["prompt"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CompletionResponse.prompt") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("prompt", UNSET) is not None:
+                raise field_error(exc, "CompletionResponse.prompt") from None
+            prompt = drop_none("CompletionResponse.prompt")
 
         _instance = new_instance(cls)
         _instance.id = id

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -116,27 +116,27 @@ class ContainerStatus(ResponseBody):
         d = dict(src_dict)
         finished_at = d.pop("finishedAt", UNSET)
         if finished_at is not UNSET and finished_at.__class__ is not str:
-            check_value(finished_at, str, "ContainerStatus.finishedAt")
+            finished_at = optional_value(finished_at, str, "ContainerStatus.finishedAt")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and message.__class__ is not str:
-            check_value(message, str, "ContainerStatus.message")
+            message = optional_value(message, str, "ContainerStatus.message")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "ContainerStatus.name")
+            name = optional_value(name, str, "ContainerStatus.name")
 
         reason = d.pop("reason", UNSET)
         if reason is not UNSET and reason.__class__ is not str:
-            check_value(reason, str, "ContainerStatus.reason")
+            reason = optional_value(reason, str, "ContainerStatus.reason")
 
         started_at = d.pop("startedAt", UNSET)
         if started_at is not UNSET and started_at.__class__ is not str:
-            check_value(started_at, str, "ContainerStatus.startedAt")
+            started_at = optional_value(started_at, str, "ContainerStatus.startedAt")
 
         status = d.pop("status", UNSET)
         if status is not UNSET and status.__class__ is not str:
-            check_value(status, str, "ContainerStatus.status")
+            status = optional_value(status, str, "ContainerStatus.status")
 
         _instance = new_instance(cls)
         if finished_at is not UNSET:

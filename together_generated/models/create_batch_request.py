@@ -18,6 +18,7 @@ from ..types import (
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -109,15 +110,17 @@ class CreateBatchRequest(ResponseBody):
 
         completion_window = d.pop("completion_window", UNSET)
         if completion_window is not UNSET and completion_window.__class__ is not str:
-            check_value(completion_window, str, "CreateBatchRequest.completion_window")
+            completion_window = optional_value(
+                completion_window, str, "CreateBatchRequest.completion_window"
+            )
 
         priority = d.pop("priority", UNSET)
         if priority is not UNSET and priority.__class__ is not int:
-            check_value(priority, int, "CreateBatchRequest.priority")
+            priority = optional_value(priority, int, "CreateBatchRequest.priority")
 
         model_id = d.pop("model_id", UNSET)
         if model_id is not UNSET and model_id.__class__ is not str:
-            check_value(model_id, str, "CreateBatchRequest.model_id")
+            model_id = optional_value(model_id, str, "CreateBatchRequest.model_id")
 
         _instance = new_instance(cls)
         _instance.endpoint = endpoint

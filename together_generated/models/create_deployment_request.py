@@ -17,14 +17,17 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     best_model,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -384,6 +387,10 @@ class CreateDeploymentRequest(ResponseBody):
         try:
             gpu_type = check_create_deployment_request_gpu_type(d.pop("gpu_type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_type = exc.accept(
+                "CreateDeploymentRequest.gpu_type", src_dict["gpu_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateDeploymentRequest.gpu_type") from None
 
@@ -400,8 +407,13 @@ class CreateDeploymentRequest(ResponseBody):
             if not isinstance(args, (list, Unset)):
                 raise TypeError(f"expected a list, got {args.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            args = exc.accept("CreateDeploymentRequest.args", src_dict["args"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateDeploymentRequest.args") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("args", UNSET) is not None:
+                raise field_error(exc, "CreateDeploymentRequest.args") from None
+            args = drop_none("CreateDeploymentRequest.args")
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -449,24 +461,38 @@ class CreateDeploymentRequest(ResponseBody):
 
                 autoscaling = _parse_autoscaling(_autoscaling_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "CreateDeploymentRequest.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateDeploymentRequest.autoscaling") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("autoscaling", UNSET) is not None:
+                raise field_error(exc, "CreateDeploymentRequest.autoscaling") from None
+            autoscaling = drop_none("CreateDeploymentRequest.autoscaling")
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
             if not isinstance(command, (list, Unset)):
                 raise TypeError(f"expected a list, got {command.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            command = exc.accept("CreateDeploymentRequest.command", src_dict["command"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateDeploymentRequest.command") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("command", UNSET) is not None:
+                raise field_error(exc, "CreateDeploymentRequest.command") from None
+            command = drop_none("CreateDeploymentRequest.command")
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and cpu.__class__ not in (float, int):
-            check_value(cpu, float, "CreateDeploymentRequest.cpu")
+            cpu = optional_value(cpu, float, "CreateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "CreateDeploymentRequest.description")
+            description = optional_value(
+                description, str, "CreateDeploymentRequest.description"
+            )
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
@@ -485,44 +511,66 @@ class CreateDeploymentRequest(ResponseBody):
                             environment_variables_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        environment_variables_item = exc.accept(
+                            "environment_variables[]", environment_variables_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     environment_variables.append(environment_variables_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            environment_variables = exc.accept(
+                "CreateDeploymentRequest.environment_variables",
+                src_dict["environment_variables"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "CreateDeploymentRequest.environment_variables"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("environment_variables", UNSET) is not None:
+                raise field_error(
+                    exc, "CreateDeploymentRequest.environment_variables"
+                ) from None
+            environment_variables = drop_none(
+                "CreateDeploymentRequest.environment_variables"
+            )
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and gpu_count.__class__ is not int:
-            check_value(gpu_count, int, "CreateDeploymentRequest.gpu_count")
+            gpu_count = optional_value(
+                gpu_count, int, "CreateDeploymentRequest.gpu_count"
+            )
 
         health_check_path = d.pop("health_check_path", UNSET)
         if health_check_path is not UNSET and health_check_path.__class__ is not str:
-            check_value(
+            health_check_path = optional_value(
                 health_check_path, str, "CreateDeploymentRequest.health_check_path"
             )
 
         max_replicas = d.pop("max_replicas", UNSET)
         if max_replicas is not UNSET and max_replicas.__class__ is not int:
-            check_value(max_replicas, int, "CreateDeploymentRequest.max_replicas")
+            max_replicas = optional_value(
+                max_replicas, int, "CreateDeploymentRequest.max_replicas"
+            )
 
         memory = d.pop("memory", UNSET)
         if memory is not UNSET and memory.__class__ not in (float, int):
-            check_value(memory, float, "CreateDeploymentRequest.memory")
+            memory = optional_value(memory, float, "CreateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
         if min_replicas is not UNSET and min_replicas.__class__ is not int:
-            check_value(min_replicas, int, "CreateDeploymentRequest.min_replicas")
+            min_replicas = optional_value(
+                min_replicas, int, "CreateDeploymentRequest.min_replicas"
+            )
 
         port = d.pop("port", UNSET)
         if port is not UNSET and port.__class__ is not int:
-            check_value(port, int, "CreateDeploymentRequest.port")
+            port = optional_value(port, int, "CreateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
         if storage is not UNSET and storage.__class__ is not int:
-            check_value(storage, int, "CreateDeploymentRequest.storage")
+            storage = optional_value(storage, int, "CreateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
@@ -531,7 +579,7 @@ class CreateDeploymentRequest(ResponseBody):
             termination_grace_period_seconds is not UNSET
             and termination_grace_period_seconds.__class__ is not int
         ):
-            check_value(
+            termination_grace_period_seconds = optional_value(
                 termination_grace_period_seconds,
                 int,
                 "CreateDeploymentRequest.termination_grace_period_seconds",
@@ -550,12 +598,21 @@ class CreateDeploymentRequest(ResponseBody):
                     try:
                         volumes_item = VolumeMount.from_dict(volumes_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        volumes_item = exc.accept("volumes[]", volumes_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     volumes.append(volumes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            volumes = exc.accept("CreateDeploymentRequest.volumes", src_dict["volumes"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateDeploymentRequest.volumes") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("volumes", UNSET) is not None:
+                raise field_error(exc, "CreateDeploymentRequest.volumes") from None
+            volumes = drop_none("CreateDeploymentRequest.volumes")
 
         _instance = new_instance(cls)
         _instance.gpu_type = gpu_type

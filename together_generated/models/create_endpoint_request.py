@@ -17,13 +17,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -191,19 +194,25 @@ class CreateEndpointRequest(ResponseBody):
         try:
             autoscaling = Autoscaling.from_dict(d.pop("autoscaling"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "CreateEndpointRequest.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateEndpointRequest.autoscaling") from None
 
         display_name = d.pop("display_name", UNSET)
         if display_name is not UNSET and display_name.__class__ is not str:
-            check_value(display_name, str, "CreateEndpointRequest.display_name")
+            display_name = optional_value(
+                display_name, str, "CreateEndpointRequest.display_name"
+            )
 
         disable_prompt_cache = d.pop("disable_prompt_cache", UNSET)
         if (
             disable_prompt_cache is not UNSET
             and disable_prompt_cache.__class__ is not bool
         ):
-            check_value(
+            disable_prompt_cache = optional_value(
                 disable_prompt_cache, bool, "CreateEndpointRequest.disable_prompt_cache"
             )
 
@@ -212,7 +221,7 @@ class CreateEndpointRequest(ResponseBody):
             disable_speculative_decoding is not UNSET
             and disable_speculative_decoding.__class__ is not bool
         ):
-            check_value(
+            disable_speculative_decoding = optional_value(
                 disable_speculative_decoding,
                 bool,
                 "CreateEndpointRequest.disable_speculative_decoding",
@@ -226,8 +235,13 @@ class CreateEndpointRequest(ResponseBody):
             else:
                 state = check_create_endpoint_request_state(_state)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            state = exc.accept("CreateEndpointRequest.state", src_dict["state"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateEndpointRequest.state") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("state", UNSET) is not None:
+                raise field_error(exc, "CreateEndpointRequest.state") from None
+            state = drop_none("CreateEndpointRequest.state")
 
         try:
             inactive_timeout: int | None = d.pop("inactive_timeout", UNSET)
@@ -244,12 +258,21 @@ class CreateEndpointRequest(ResponseBody):
                     f"expected an integer or null, got {inactive_timeout.__class__.__name__} {inactive_timeout!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            inactive_timeout = exc.accept(
+                "CreateEndpointRequest.inactive_timeout", src_dict["inactive_timeout"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateEndpointRequest.inactive_timeout") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("inactive_timeout", UNSET) is not None:
+                raise field_error(
+                    exc, "CreateEndpointRequest.inactive_timeout"
+                ) from None
+            inactive_timeout = drop_none("CreateEndpointRequest.inactive_timeout")
 
         availability_zone = d.pop("availability_zone", UNSET)
         if availability_zone is not UNSET and availability_zone.__class__ is not str:
-            check_value(
+            availability_zone = optional_value(
                 availability_zone, str, "CreateEndpointRequest.availability_zone"
             )
 

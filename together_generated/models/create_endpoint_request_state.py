@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 CreateEndpointRequestState = Literal["STARTED", "STOPPED"]
 
 CREATE_ENDPOINT_REQUEST_STATE_VALUES: set[CreateEndpointRequestState] = {
@@ -13,4 +15,12 @@ CREATE_ENDPOINT_REQUEST_STATE_VALUES: set[CreateEndpointRequestState] = {
 def check_create_endpoint_request_state(value: str) -> CreateEndpointRequestState:
     if value in CREATE_ENDPOINT_REQUEST_STATE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "STARTED",
+                "STOPPED",
+            ),
+        )
     raise TypeError(f"expected one of 'STARTED', 'STOPPED'; got {value!r:.60}")

@@ -18,6 +18,7 @@ from ..types import (
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -103,11 +104,15 @@ class CreateSecretRequest(ResponseBody):
 
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "CreateSecretRequest.description")
+            description = optional_value(
+                description, str, "CreateSecretRequest.description"
+            )
 
         project_id = d.pop("project_id", UNSET)
         if project_id is not UNSET and project_id.__class__ is not str:
-            check_value(project_id, str, "CreateSecretRequest.project_id")
+            project_id = optional_value(
+                project_id, str, "CreateSecretRequest.project_id"
+            )
 
         _instance = new_instance(cls)
         _instance.name = name

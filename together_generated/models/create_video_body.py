@@ -14,13 +14,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -294,43 +297,45 @@ class CreateVideoBody(ResponseBody):
 
         prompt = d.pop("prompt", UNSET)
         if prompt is not UNSET and prompt.__class__ is not str:
-            check_value(prompt, str, "CreateVideoBody.prompt")
+            prompt = optional_value(prompt, str, "CreateVideoBody.prompt")
 
         height = d.pop("height", UNSET)
         if height is not UNSET and height.__class__ is not int:
-            check_value(height, int, "CreateVideoBody.height")
+            height = optional_value(height, int, "CreateVideoBody.height")
 
         width = d.pop("width", UNSET)
         if width is not UNSET and width.__class__ is not int:
-            check_value(width, int, "CreateVideoBody.width")
+            width = optional_value(width, int, "CreateVideoBody.width")
 
         resolution = d.pop("resolution", UNSET)
         if resolution is not UNSET and resolution.__class__ is not str:
-            check_value(resolution, str, "CreateVideoBody.resolution")
+            resolution = optional_value(resolution, str, "CreateVideoBody.resolution")
 
         ratio = d.pop("ratio", UNSET)
         if ratio is not UNSET and ratio.__class__ is not str:
-            check_value(ratio, str, "CreateVideoBody.ratio")
+            ratio = optional_value(ratio, str, "CreateVideoBody.ratio")
 
         seconds = d.pop("seconds", UNSET)
         if seconds is not UNSET and seconds.__class__ is not str:
-            check_value(seconds, str, "CreateVideoBody.seconds")
+            seconds = optional_value(seconds, str, "CreateVideoBody.seconds")
 
         fps = d.pop("fps", UNSET)
         if fps is not UNSET and fps.__class__ is not int:
-            check_value(fps, int, "CreateVideoBody.fps")
+            fps = optional_value(fps, int, "CreateVideoBody.fps")
 
         steps = d.pop("steps", UNSET)
         if steps is not UNSET and steps.__class__ is not int:
-            check_value(steps, int, "CreateVideoBody.steps")
+            steps = optional_value(steps, int, "CreateVideoBody.steps")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and seed.__class__ is not int:
-            check_value(seed, int, "CreateVideoBody.seed")
+            seed = optional_value(seed, int, "CreateVideoBody.seed")
 
         guidance_scale = d.pop("guidance_scale", UNSET)
         if guidance_scale is not UNSET and guidance_scale.__class__ is not int:
-            check_value(guidance_scale, int, "CreateVideoBody.guidance_scale")
+            guidance_scale = optional_value(
+                guidance_scale, int, "CreateVideoBody.guidance_scale"
+            )
 
         try:
             _output_format = d.pop("output_format", UNSET)
@@ -340,20 +345,33 @@ class CreateVideoBody(ResponseBody):
             else:
                 output_format = check_video_output_format(_output_format)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            output_format = exc.accept(
+                "CreateVideoBody.output_format", src_dict["output_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateVideoBody.output_format") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("output_format", UNSET) is not None:
+                raise field_error(exc, "CreateVideoBody.output_format") from None
+            output_format = drop_none("CreateVideoBody.output_format")
 
         output_quality = d.pop("output_quality", UNSET)
         if output_quality is not UNSET and output_quality.__class__ is not int:
-            check_value(output_quality, int, "CreateVideoBody.output_quality")
+            output_quality = optional_value(
+                output_quality, int, "CreateVideoBody.output_quality"
+            )
 
         negative_prompt = d.pop("negative_prompt", UNSET)
         if negative_prompt is not UNSET and negative_prompt.__class__ is not str:
-            check_value(negative_prompt, str, "CreateVideoBody.negative_prompt")
+            negative_prompt = optional_value(
+                negative_prompt, str, "CreateVideoBody.negative_prompt"
+            )
 
         generate_audio = d.pop("generate_audio", UNSET)
         if generate_audio is not UNSET and generate_audio.__class__ is not bool:
-            check_value(generate_audio, bool, "CreateVideoBody.generate_audio")
+            generate_audio = optional_value(
+                generate_audio, bool, "CreateVideoBody.generate_audio"
+            )
 
         try:
             _media = d.pop("media", UNSET)
@@ -363,8 +381,13 @@ class CreateVideoBody(ResponseBody):
             else:
                 media = VideoMedia.from_dict(_media)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            media = exc.accept("CreateVideoBody.media", src_dict["media"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateVideoBody.media") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("media", UNSET) is not None:
+                raise field_error(exc, "CreateVideoBody.media") from None
+            media = drop_none("CreateVideoBody.media")
 
         try:
             _frame_images = d.pop("frame_images", UNSET)
@@ -381,12 +404,25 @@ class CreateVideoBody(ResponseBody):
                             frame_images_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        frame_images_item = exc.accept(
+                            "frame_images[]", frame_images_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     frame_images.append(frame_images_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            frame_images = exc.accept(
+                "CreateVideoBody.frame_images", src_dict["frame_images"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateVideoBody.frame_images") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("frame_images", UNSET) is not None:
+                raise field_error(exc, "CreateVideoBody.frame_images") from None
+            frame_images = drop_none("CreateVideoBody.frame_images")
 
         try:
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
@@ -395,8 +431,15 @@ class CreateVideoBody(ResponseBody):
                     f"expected a list, got {reference_images.__class__.__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reference_images = exc.accept(
+                "CreateVideoBody.reference_images", src_dict["reference_images"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CreateVideoBody.reference_images") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reference_images", UNSET) is not None:
+                raise field_error(exc, "CreateVideoBody.reference_images") from None
+            reference_images = drop_none("CreateVideoBody.reference_images")
 
         _instance = new_instance(cls)
         _instance.model = model

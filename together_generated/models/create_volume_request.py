@@ -13,6 +13,7 @@ from ..models.volume_type import VolumeType, check_volume_type
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -96,6 +97,8 @@ class CreateVolumeRequest(ResponseBody):
         try:
             content = VolumeContentRequest.from_dict(d.pop("content"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept("CreateVolumeRequest.content", src_dict["content"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVolumeRequest.content") from None
 
@@ -106,6 +109,8 @@ class CreateVolumeRequest(ResponseBody):
         try:
             type = check_volume_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("CreateVolumeRequest.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "CreateVolumeRequest.type") from None
 

@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -97,7 +99,7 @@ class CustomMetricAutoscalingConfig(ResponseBody):
         d = dict(src_dict)
         custom_metric_name = d.pop("custom_metric_name", UNSET)
         if custom_metric_name is not UNSET and custom_metric_name.__class__ is not str:
-            check_value(
+            custom_metric_name = optional_value(
                 custom_metric_name,
                 str,
                 "CustomMetricAutoscalingConfig.custom_metric_name",
@@ -111,12 +113,21 @@ class CustomMetricAutoscalingConfig(ResponseBody):
             else:
                 metric = check_custom_metric_autoscaling_config_metric(_metric)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            metric = exc.accept(
+                "CustomMetricAutoscalingConfig.metric", src_dict["metric"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "CustomMetricAutoscalingConfig.metric") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("metric", UNSET) is not None:
+                raise field_error(exc, "CustomMetricAutoscalingConfig.metric") from None
+            metric = drop_none("CustomMetricAutoscalingConfig.metric")
 
         target = d.pop("target", UNSET)
         if target is not UNSET and target.__class__ not in (float, int):
-            check_value(target, float, "CustomMetricAutoscalingConfig.target")
+            target = optional_value(
+                target, float, "CustomMetricAutoscalingConfig.target"
+            )
 
         _instance = new_instance(cls)
         if custom_metric_name is not UNSET:

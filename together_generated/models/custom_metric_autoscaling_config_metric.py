@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 CustomMetricAutoscalingConfigMetric = Literal["CustomMetric"]
 
 CUSTOM_METRIC_AUTOSCALING_CONFIG_METRIC_VALUES: set[
@@ -16,4 +18,6 @@ def check_custom_metric_autoscaling_config_metric(
 ) -> CustomMetricAutoscalingConfigMetric:
     if value in CUSTOM_METRIC_AUTOSCALING_CONFIG_METRIC_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("CustomMetric",))
     raise TypeError(f"expected one of 'CustomMetric'; got {value!r:.60}")

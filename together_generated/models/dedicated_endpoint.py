@@ -26,6 +26,7 @@ from ..models.dedicated_endpoint_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -164,6 +165,8 @@ class DedicatedEndpoint(ResponseBody):
             object = d.pop("object")
             if object != "endpoint":
                 raise ValueError(f"object must match const 'endpoint', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("DedicatedEndpoint.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.object") from None
 
@@ -190,6 +193,8 @@ class DedicatedEndpoint(ResponseBody):
         try:
             type = check_dedicated_endpoint_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("DedicatedEndpoint.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.type") from None
 
@@ -200,18 +205,28 @@ class DedicatedEndpoint(ResponseBody):
         try:
             state = check_dedicated_endpoint_state(d.pop("state"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            state = exc.accept("DedicatedEndpoint.state", src_dict["state"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.state") from None
 
         try:
             autoscaling = Autoscaling.from_dict(d.pop("autoscaling"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "DedicatedEndpoint.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.autoscaling") from None
 
         try:
             created_at = parse_datetime(d.pop("created_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "DedicatedEndpoint.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DedicatedEndpoint.created_at") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 DedicatedEndpointState = Literal[
     "ERROR", "PENDING", "STARTED", "STARTING", "STOPPED", "STOPPING"
 ]
@@ -19,6 +21,18 @@ DEDICATED_ENDPOINT_STATE_VALUES: set[DedicatedEndpointState] = {
 def check_dedicated_endpoint_state(value: str) -> DedicatedEndpointState:
     if value in DEDICATED_ENDPOINT_STATE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "ERROR",
+                "PENDING",
+                "STARTED",
+                "STARTING",
+                "STOPPED",
+                "STOPPING",
+            ),
+        )
     raise TypeError(
         f"expected one of 'ERROR', 'PENDING', 'STARTED', 'STARTING', 'STOPPED', 'STOPPING'; got {value!r:.60}"
     )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 DedicatedEndpointType = Literal["dedicated"]
 
 DEDICATED_ENDPOINT_TYPE_VALUES: set[DedicatedEndpointType] = {
@@ -12,4 +14,6 @@ DEDICATED_ENDPOINT_TYPE_VALUES: set[DedicatedEndpointType] = {
 def check_dedicated_endpoint_type(value: str) -> DedicatedEndpointType:
     if value in DEDICATED_ENDPOINT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("dedicated",))
     raise TypeError(f"expected one of 'dedicated'; got {value!r:.60}")

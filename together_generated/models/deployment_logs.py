@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -70,8 +72,13 @@ class DeploymentLogs(ResponseBody):
             if not isinstance(lines, (list, Unset)):
                 raise TypeError(f"expected a list, got {lines.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lines = exc.accept("DeploymentLogs.lines", src_dict["lines"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentLogs.lines") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lines", UNSET) is not None:
+                raise field_error(exc, "DeploymentLogs.lines") from None
+            lines = drop_none("DeploymentLogs.lines")
 
         _instance = new_instance(cls)
         if lines is not UNSET:

@@ -25,15 +25,17 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     best_model,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
     take_underscore_spellings,
@@ -485,8 +487,13 @@ class DeploymentResponseItem(ResponseBody):
             if not isinstance(args, (list, Unset)):
                 raise TypeError(f"expected a list, got {args.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            args = exc.accept("DeploymentResponseItem.args", src_dict["args"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.args") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("args", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.args") from None
+            args = drop_none("DeploymentResponseItem.args")
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -534,20 +541,32 @@ class DeploymentResponseItem(ResponseBody):
 
                 autoscaling = _parse_autoscaling(_autoscaling_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "DeploymentResponseItem.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.autoscaling") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("autoscaling", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.autoscaling") from None
+            autoscaling = drop_none("DeploymentResponseItem.autoscaling")
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
             if not isinstance(command, (list, Unset)):
                 raise TypeError(f"expected a list, got {command.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            command = exc.accept("DeploymentResponseItem.command", src_dict["command"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.command") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("command", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.command") from None
+            command = drop_none("DeploymentResponseItem.command")
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and cpu.__class__ not in (float, int):
-            check_value(cpu, float, "DeploymentResponseItem.cpu")
+            cpu = optional_value(cpu, float, "DeploymentResponseItem.cpu")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -557,16 +576,25 @@ class DeploymentResponseItem(ResponseBody):
             else:
                 created_at = parse_datetime(_created_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "DeploymentResponseItem.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.created_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("created_at", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.created_at") from None
+            created_at = drop_none("DeploymentResponseItem.created_at")
 
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "DeploymentResponseItem.description")
+            description = optional_value(
+                description, str, "DeploymentResponseItem.description"
+            )
 
         desired_replicas = d.pop("desired_replicas", UNSET)
         if desired_replicas is not UNSET and desired_replicas.__class__ is not int:
-            check_value(
+            desired_replicas = optional_value(
                 desired_replicas, int, "DeploymentResponseItem.desired_replicas"
             )
 
@@ -587,18 +615,36 @@ class DeploymentResponseItem(ResponseBody):
                             environment_variables_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        environment_variables_item = exc.accept(
+                            "environment_variables[]", environment_variables_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     environment_variables.append(environment_variables_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            environment_variables = exc.accept(
+                "DeploymentResponseItem.environment_variables",
+                src_dict["environment_variables"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "DeploymentResponseItem.environment_variables"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("environment_variables", UNSET) is not None:
+                raise field_error(
+                    exc, "DeploymentResponseItem.environment_variables"
+                ) from None
+            environment_variables = drop_none(
+                "DeploymentResponseItem.environment_variables"
+            )
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and gpu_count.__class__ is not int:
-            check_value(gpu_count, int, "DeploymentResponseItem.gpu_count")
+            gpu_count = optional_value(
+                gpu_count, int, "DeploymentResponseItem.gpu_count"
+            )
 
         try:
             _gpu_type = d.pop("gpu_type", UNSET)
@@ -608,38 +654,49 @@ class DeploymentResponseItem(ResponseBody):
             else:
                 gpu_type = check_deployment_response_item_gpu_type(_gpu_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_type = exc.accept(
+                "DeploymentResponseItem.gpu_type", src_dict["gpu_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("gpu_type", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.gpu_type") from None
+            gpu_type = drop_none("DeploymentResponseItem.gpu_type")
 
         health_check_path = d.pop("health_check_path", UNSET)
         if health_check_path is not UNSET and health_check_path.__class__ is not str:
-            check_value(
+            health_check_path = optional_value(
                 health_check_path, str, "DeploymentResponseItem.health_check_path"
             )
 
         id = d.pop("id", UNSET)
         if id is not UNSET and id.__class__ is not str:
-            check_value(id, str, "DeploymentResponseItem.id")
+            id = optional_value(id, str, "DeploymentResponseItem.id")
 
         image = d.pop("image", UNSET)
         if image is not UNSET and image.__class__ is not str:
-            check_value(image, str, "DeploymentResponseItem.image")
+            image = optional_value(image, str, "DeploymentResponseItem.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
         if max_replicas is not UNSET and max_replicas.__class__ is not int:
-            check_value(max_replicas, int, "DeploymentResponseItem.max_replicas")
+            max_replicas = optional_value(
+                max_replicas, int, "DeploymentResponseItem.max_replicas"
+            )
 
         memory = d.pop("memory", UNSET)
         if memory is not UNSET and memory.__class__ not in (float, int):
-            check_value(memory, float, "DeploymentResponseItem.memory")
+            memory = optional_value(memory, float, "DeploymentResponseItem.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
         if min_replicas is not UNSET and min_replicas.__class__ is not int:
-            check_value(min_replicas, int, "DeploymentResponseItem.min_replicas")
+            min_replicas = optional_value(
+                min_replicas, int, "DeploymentResponseItem.min_replicas"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "DeploymentResponseItem.name")
+            name = optional_value(name, str, "DeploymentResponseItem.name")
 
         try:
             object = d.pop("object", UNSET)
@@ -647,16 +704,23 @@ class DeploymentResponseItem(ResponseBody):
                 raise ValueError(
                     f"object must match const 'deployment', got '{object}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("DeploymentResponseItem.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.object") from None
+            object = drop_none("DeploymentResponseItem.object")
 
         port = d.pop("port", UNSET)
         if port is not UNSET and port.__class__ is not int:
-            check_value(port, int, "DeploymentResponseItem.port")
+            port = optional_value(port, int, "DeploymentResponseItem.port")
 
         ready_replicas = d.pop("ready_replicas", UNSET)
         if ready_replicas is not UNSET and ready_replicas.__class__ is not int:
-            check_value(ready_replicas, int, "DeploymentResponseItem.ready_replicas")
+            ready_replicas = optional_value(
+                ready_replicas, int, "DeploymentResponseItem.ready_replicas"
+            )
 
         try:
             _replica_events = d.pop("replica_events", UNSET)
@@ -668,8 +732,17 @@ class DeploymentResponseItem(ResponseBody):
                     _replica_events
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            replica_events = exc.accept(
+                "DeploymentResponseItem.replica_events", src_dict["replica_events"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.replica_events") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("replica_events", UNSET) is not None:
+                raise field_error(
+                    exc, "DeploymentResponseItem.replica_events"
+                ) from None
+            replica_events = drop_none("DeploymentResponseItem.replica_events")
 
         try:
             _status = d.pop("status", UNSET)
@@ -679,12 +752,17 @@ class DeploymentResponseItem(ResponseBody):
             else:
                 status = check_deployment_status(_status)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("DeploymentResponseItem.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.status") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.status") from None
+            status = drop_none("DeploymentResponseItem.status")
 
         storage = d.pop("storage", UNSET)
         if storage is not UNSET and storage.__class__ is not int:
-            check_value(storage, int, "DeploymentResponseItem.storage")
+            storage = optional_value(storage, int, "DeploymentResponseItem.storage")
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
@@ -694,8 +772,15 @@ class DeploymentResponseItem(ResponseBody):
             else:
                 updated_at = parse_datetime(_updated_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept(
+                "DeploymentResponseItem.updated_at", src_dict["updated_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.updated_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("updated_at", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.updated_at") from None
+            updated_at = drop_none("DeploymentResponseItem.updated_at")
 
         try:
             _volumes = d.pop("volumes", UNSET)
@@ -710,12 +795,21 @@ class DeploymentResponseItem(ResponseBody):
                     try:
                         volumes_item = VolumeMount.from_dict(volumes_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        volumes_item = exc.accept("volumes[]", volumes_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     volumes.append(volumes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            volumes = exc.accept("DeploymentResponseItem.volumes", src_dict["volumes"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "DeploymentResponseItem.volumes") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("volumes", UNSET) is not None:
+                raise field_error(exc, "DeploymentResponseItem.volumes") from None
+            volumes = drop_none("DeploymentResponseItem.volumes")
 
         _instance = new_instance(cls)
         if args is not UNSET:

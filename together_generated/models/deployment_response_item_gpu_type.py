@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 DeploymentResponseItemGpuType = Literal[" a100-80gb", "h100-80gb"]
 
 DEPLOYMENT_RESPONSE_ITEM_GPU_TYPE_VALUES: set[DeploymentResponseItemGpuType] = {
@@ -15,4 +17,12 @@ def check_deployment_response_item_gpu_type(
 ) -> DeploymentResponseItemGpuType:
     if value in DEPLOYMENT_RESPONSE_ITEM_GPU_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                " a100-80gb",
+                "h100-80gb",
+            ),
+        )
     raise TypeError(f"expected one of ' a100-80gb', 'h100-80gb'; got {value!r:.60}")

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 DeploymentStatus = Literal["Failed", "Ready", "Scaling", "Updating"]
 
 DEPLOYMENT_STATUS_VALUES: set[DeploymentStatus] = {
@@ -15,6 +17,16 @@ DEPLOYMENT_STATUS_VALUES: set[DeploymentStatus] = {
 def check_deployment_status(value: str) -> DeploymentStatus:
     if value in DEPLOYMENT_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "Failed",
+                "Ready",
+                "Scaling",
+                "Updating",
+            ),
+        )
     raise TypeError(
         f"expected one of 'Failed', 'Ready', 'Scaling', 'Updating'; got {value!r:.60}"
     )

@@ -16,6 +16,7 @@ from ..models.displayor_execute_output_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -94,12 +95,16 @@ class DisplayorExecuteOutput(ResponseBody):
         try:
             data = DisplayorExecuteOutputData.from_dict(d.pop("data"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("DisplayorExecuteOutput.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DisplayorExecuteOutput.data") from None
 
         try:
             type = check_displayor_execute_output_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("DisplayorExecuteOutput.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "DisplayorExecuteOutput.type") from None
 

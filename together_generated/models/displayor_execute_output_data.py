@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -304,17 +306,27 @@ class DisplayorExecuteOutputData(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            applicationgeojson = exc.accept(
+                "DisplayorExecuteOutputData.application/geo+json",
+                src_dict["application/geo+json"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "DisplayorExecuteOutputData.application/geo+json"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("application/geo+json", UNSET) is not None:
+                raise field_error(
+                    exc, "DisplayorExecuteOutputData.application/geo+json"
+                ) from None
+            applicationgeojson = drop_none(
+                "DisplayorExecuteOutputData.application/geo+json"
+            )
 
         applicationjavascript = d.pop("application/javascript", UNSET)
         if (
             applicationjavascript is not UNSET
             and applicationjavascript.__class__ is not str
         ):
-            check_value(
+            applicationjavascript = optional_value(
                 applicationjavascript,
                 str,
                 "DisplayorExecuteOutputData.application/javascript",
@@ -330,14 +342,22 @@ class DisplayorExecuteOutputData(ResponseBody):
                     _applicationjson
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            applicationjson = exc.accept(
+                "DisplayorExecuteOutputData.application/json",
+                src_dict["application/json"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "DisplayorExecuteOutputData.application/json"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("application/json", UNSET) is not None:
+                raise field_error(
+                    exc, "DisplayorExecuteOutputData.application/json"
+                ) from None
+            applicationjson = drop_none("DisplayorExecuteOutputData.application/json")
 
         applicationpdf = d.pop("application/pdf", UNSET)
         if applicationpdf is not UNSET and applicationpdf.__class__ is not str:
-            check_value(
+            applicationpdf = optional_value(
                 applicationpdf, str, "DisplayorExecuteOutputData.application/pdf"
             )
 
@@ -355,10 +375,20 @@ class DisplayorExecuteOutputData(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            applicationvnd_vega_v5json = exc.accept(
+                "DisplayorExecuteOutputData.application/vnd.vega.v5+json",
+                src_dict["application/vnd.vega.v5+json"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "DisplayorExecuteOutputData.application/vnd.vega.v5+json"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("application/vnd.vega.v5+json", UNSET) is not None:
+                raise field_error(
+                    exc, "DisplayorExecuteOutputData.application/vnd.vega.v5+json"
+                ) from None
+            applicationvnd_vega_v5json = drop_none(
+                "DisplayorExecuteOutputData.application/vnd.vega.v5+json"
+            )
 
         try:
             _applicationvnd_vegalite_v4json = d.pop(
@@ -376,42 +406,68 @@ class DisplayorExecuteOutputData(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            applicationvnd_vegalite_v4json = exc.accept(
+                "DisplayorExecuteOutputData.application/vnd.vegalite.v4+json",
+                src_dict["application/vnd.vegalite.v4+json"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "DisplayorExecuteOutputData.application/vnd.vegalite.v4+json"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("application/vnd.vegalite.v4+json", UNSET) is not None:
+                raise field_error(
+                    exc, "DisplayorExecuteOutputData.application/vnd.vegalite.v4+json"
+                ) from None
+            applicationvnd_vegalite_v4json = drop_none(
+                "DisplayorExecuteOutputData.application/vnd.vegalite.v4+json"
+            )
 
         imagegif = d.pop("image/gif", UNSET)
         if imagegif is not UNSET and imagegif.__class__ is not str:
-            check_value(imagegif, str, "DisplayorExecuteOutputData.image/gif")
+            imagegif = optional_value(
+                imagegif, str, "DisplayorExecuteOutputData.image/gif"
+            )
 
         imagejpeg = d.pop("image/jpeg", UNSET)
         if imagejpeg is not UNSET and imagejpeg.__class__ is not str:
-            check_value(imagejpeg, str, "DisplayorExecuteOutputData.image/jpeg")
+            imagejpeg = optional_value(
+                imagejpeg, str, "DisplayorExecuteOutputData.image/jpeg"
+            )
 
         imagepng = d.pop("image/png", UNSET)
         if imagepng is not UNSET and imagepng.__class__ is not str:
-            check_value(imagepng, str, "DisplayorExecuteOutputData.image/png")
+            imagepng = optional_value(
+                imagepng, str, "DisplayorExecuteOutputData.image/png"
+            )
 
         imagesvgxml = d.pop("image/svg+xml", UNSET)
         if imagesvgxml is not UNSET and imagesvgxml.__class__ is not str:
-            check_value(imagesvgxml, str, "DisplayorExecuteOutputData.image/svg+xml")
+            imagesvgxml = optional_value(
+                imagesvgxml, str, "DisplayorExecuteOutputData.image/svg+xml"
+            )
 
         texthtml = d.pop("text/html", UNSET)
         if texthtml is not UNSET and texthtml.__class__ is not str:
-            check_value(texthtml, str, "DisplayorExecuteOutputData.text/html")
+            texthtml = optional_value(
+                texthtml, str, "DisplayorExecuteOutputData.text/html"
+            )
 
         textlatex = d.pop("text/latex", UNSET)
         if textlatex is not UNSET and textlatex.__class__ is not str:
-            check_value(textlatex, str, "DisplayorExecuteOutputData.text/latex")
+            textlatex = optional_value(
+                textlatex, str, "DisplayorExecuteOutputData.text/latex"
+            )
 
         textmarkdown = d.pop("text/markdown", UNSET)
         if textmarkdown is not UNSET and textmarkdown.__class__ is not str:
-            check_value(textmarkdown, str, "DisplayorExecuteOutputData.text/markdown")
+            textmarkdown = optional_value(
+                textmarkdown, str, "DisplayorExecuteOutputData.text/markdown"
+            )
 
         textplain = d.pop("text/plain", UNSET)
         if textplain is not UNSET and textplain.__class__ is not str:
-            check_value(textplain, str, "DisplayorExecuteOutputData.text/plain")
+            textplain = optional_value(
+                textplain, str, "DisplayorExecuteOutputData.text/plain"
+            )
 
         _instance = new_instance(cls)
         if applicationgeojson is not UNSET:

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 DisplayorExecuteOutputType = Literal["display_data", "execute_result"]
 
 DISPLAYOR_EXECUTE_OUTPUT_TYPE_VALUES: set[DisplayorExecuteOutputType] = {
@@ -13,6 +15,14 @@ DISPLAYOR_EXECUTE_OUTPUT_TYPE_VALUES: set[DisplayorExecuteOutputType] = {
 def check_displayor_execute_output_type(value: str) -> DisplayorExecuteOutputType:
     if value in DISPLAYOR_EXECUTE_OUTPUT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "display_data",
+                "execute_result",
+            ),
+        )
     raise TypeError(
         f"expected one of 'display_data', 'execute_result'; got {value!r:.60}"
     )

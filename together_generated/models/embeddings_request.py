@@ -16,6 +16,7 @@ from ..models.embeddings_request_model_type_0 import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     field_error,
     json_value,
@@ -104,6 +105,8 @@ class EmbeddingsRequest(ResponseBody):
 
             model = _parse_model(d.pop("model"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("EmbeddingsRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsRequest.model") from None
 
@@ -126,6 +129,8 @@ class EmbeddingsRequest(ResponseBody):
 
             input = _parse_input(d.pop("input"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            input = exc.accept("EmbeddingsRequest.input", src_dict["input"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsRequest.input") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 EmbeddingsRequestModelType0 = Literal[
     "BAAI/bge-base-en-v1.5",
     "BAAI/bge-large-en-v1.5",
@@ -20,6 +22,16 @@ EMBEDDINGS_REQUEST_MODEL_TYPE_0_VALUES: set[EmbeddingsRequestModelType0] = {
 def check_embeddings_request_model_type_0(value: str) -> EmbeddingsRequestModelType0:
     if value in EMBEDDINGS_REQUEST_MODEL_TYPE_0_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "BAAI/bge-base-en-v1.5",
+                "BAAI/bge-large-en-v1.5",
+                "togethercomputer/m2-bert-80M-8k-retrieval",
+                "WhereIsAI/UAE-Large-V1",
+            ),
+        )
     raise TypeError(
         f"expected one of 'BAAI/bge-base-en-v1.5', 'BAAI/bge-large-en-v1.5', 'togethercomputer/m2-bert-80M-8k-retrieval', 'WhereIsAI/UAE-Large-V1'; got {value!r:.60}"
     )

@@ -17,6 +17,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -108,6 +109,8 @@ class EmbeddingsResponse(ResponseBody):
             object = d.pop("object")
             if object != "list":
                 raise ValueError(f"object must match const 'list', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("EmbeddingsResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponse.object") from None
 
@@ -124,10 +127,16 @@ class EmbeddingsResponse(ResponseBody):
                 try:
                     data_item = EmbeddingsResponseDataItem.from_dict(data_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    data_item = exc.accept("data[]", data_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 data.append(data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("EmbeddingsResponse.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponse.data") from None
 

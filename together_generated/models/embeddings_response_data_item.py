@@ -18,6 +18,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
@@ -83,6 +84,8 @@ class EmbeddingsResponseDataItem(ResponseBody):
             object = d.pop("object")
             if object != "embedding":
                 raise ValueError(f"object must match const 'embedding', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("EmbeddingsResponseDataItem.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponseDataItem.object") from None
 
@@ -91,6 +94,10 @@ class EmbeddingsResponseDataItem(ResponseBody):
             if not isinstance(embedding, (list, Unset)):
                 raise TypeError(f"expected a list, got {embedding.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            embedding = exc.accept(
+                "EmbeddingsResponseDataItem.embedding", src_dict["embedding"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EmbeddingsResponseDataItem.embedding") from None
 

@@ -18,6 +18,7 @@ from ..types import (
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -93,11 +94,13 @@ class EnvironmentVariable(ResponseBody):
 
         value = d.pop("value", UNSET)
         if value is not UNSET and value.__class__ is not str:
-            check_value(value, str, "EnvironmentVariable.value")
+            value = optional_value(value, str, "EnvironmentVariable.value")
 
         value_from_secret = d.pop("value_from_secret", UNSET)
         if value_from_secret is not UNSET and value_from_secret.__class__ is not str:
-            check_value(value_from_secret, str, "EnvironmentVariable.value_from_secret")
+            value_from_secret = optional_value(
+                value_from_secret, str, "EnvironmentVariable.value_from_secret"
+            )
 
         _instance = new_instance(cls)
         _instance.name = name

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -77,6 +78,8 @@ class ErrorData(ResponseBody):
         try:
             error = ErrorDataError.from_dict(d.pop("error"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("ErrorData.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorData.error") from None
 

@@ -13,8 +13,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -127,8 +129,13 @@ class ErrorDataError(ResponseBody):
                     f"expected a string or null, got {param.__class__.__name__} {param!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            param = exc.accept("ErrorDataError.param", src_dict["param"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ErrorDataError.param") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("param", UNSET) is not None:
+                raise field_error(exc, "ErrorDataError.param") from None
+            param = drop_none("ErrorDataError.param")
 
         try:
             code: None | str = d.pop("code", UNSET)
@@ -142,8 +149,13 @@ class ErrorDataError(ResponseBody):
                     f"expected a string or null, got {code.__class__.__name__} {code!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            code = exc.accept("ErrorDataError.code", src_dict["code"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ErrorDataError.code") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("code", UNSET) is not None:
+                raise field_error(exc, "ErrorDataError.code") from None
+            code = drop_none("ErrorDataError.code")
 
         _instance = new_instance(cls)
         _instance.message = message

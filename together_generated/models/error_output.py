@@ -13,6 +13,7 @@ from ..models.error_output_type import ErrorOutputType, check_error_output_type
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -70,6 +71,8 @@ class ErrorOutput(ResponseBody):
         try:
             type = check_error_output_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ErrorOutput.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ErrorOutput.type") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ErrorOutputType = Literal["error"]
 
 ERROR_OUTPUT_TYPE_VALUES: set[ErrorOutputType] = {
@@ -12,4 +14,6 @@ ERROR_OUTPUT_TYPE_VALUES: set[ErrorOutputType] = {
 def check_error_output_type(value: str) -> ErrorOutputType:
     if value in ERROR_OUTPUT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("error",))
     raise TypeError(f"expected one of 'error'; got {value!r:.60}")

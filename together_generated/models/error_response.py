@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -77,11 +77,11 @@ class ErrorResponse(ResponseBody):
         d = dict(src_dict)
         code = d.pop("code", UNSET)
         if code is not UNSET and code.__class__ is not int:
-            check_value(code, int, "ErrorResponse.code")
+            code = optional_value(code, int, "ErrorResponse.code")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and message.__class__ is not str:
-            check_value(message, str, "ErrorResponse.message")
+            message = optional_value(message, str, "ErrorResponse.message")
 
         _instance = new_instance(cls)
         if code is not UNSET:

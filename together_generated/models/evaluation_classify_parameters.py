@@ -13,8 +13,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -145,6 +147,8 @@ class EvaluationClassifyParameters(ResponseBody):
         try:
             judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge = exc.accept("EvaluationClassifyParameters.judge", src_dict["judge"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationClassifyParameters.judge") from None
 
@@ -153,6 +157,10 @@ class EvaluationClassifyParameters(ResponseBody):
             if not isinstance(labels, (list, Unset)):
                 raise TypeError(f"expected a list, got {labels.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            labels = exc.accept(
+                "EvaluationClassifyParameters.labels", src_dict["labels"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationClassifyParameters.labels") from None
 
@@ -163,6 +171,10 @@ class EvaluationClassifyParameters(ResponseBody):
                     f"expected a list, got {pass_labels.__class__.__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            pass_labels = exc.accept(
+                "EvaluationClassifyParameters.pass_labels", src_dict["pass_labels"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationClassifyParameters.pass_labels") from None
 
@@ -198,10 +210,20 @@ class EvaluationClassifyParameters(ResponseBody):
 
                 model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_to_evaluate = exc.accept(
+                "EvaluationClassifyParameters.model_to_evaluate",
+                src_dict["model_to_evaluate"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyParameters.model_to_evaluate"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_to_evaluate", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyParameters.model_to_evaluate"
+                ) from None
+            model_to_evaluate = drop_none(
+                "EvaluationClassifyParameters.model_to_evaluate"
+            )
 
         _instance = new_instance(cls)
         _instance.judge = judge

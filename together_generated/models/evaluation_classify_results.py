@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -164,10 +166,20 @@ class EvaluationClassifyResults(ResponseBody):
                     f"expected a number or null, got {generation_fail_count.__class__.__name__} {generation_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            generation_fail_count = exc.accept(
+                "EvaluationClassifyResults.generation_fail_count",
+                src_dict["generation_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyResults.generation_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("generation_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyResults.generation_fail_count"
+                ) from None
+            generation_fail_count = drop_none(
+                "EvaluationClassifyResults.generation_fail_count"
+            )
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -184,10 +196,18 @@ class EvaluationClassifyResults(ResponseBody):
                     f"expected a number or null, got {judge_fail_count.__class__.__name__} {judge_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge_fail_count = exc.accept(
+                "EvaluationClassifyResults.judge_fail_count",
+                src_dict["judge_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyResults.judge_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("judge_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyResults.judge_fail_count"
+                ) from None
+            judge_fail_count = drop_none("EvaluationClassifyResults.judge_fail_count")
 
         try:
             invalid_label_count: float | None = d.pop("invalid_label_count", UNSET)
@@ -204,14 +224,26 @@ class EvaluationClassifyResults(ResponseBody):
                     f"expected a number or null, got {invalid_label_count.__class__.__name__} {invalid_label_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            invalid_label_count = exc.accept(
+                "EvaluationClassifyResults.invalid_label_count",
+                src_dict["invalid_label_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyResults.invalid_label_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("invalid_label_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyResults.invalid_label_count"
+                ) from None
+            invalid_label_count = drop_none(
+                "EvaluationClassifyResults.invalid_label_count"
+            )
 
         result_file_id = d.pop("result_file_id", UNSET)
         if result_file_id is not UNSET and result_file_id.__class__ is not str:
-            check_value(result_file_id, str, "EvaluationClassifyResults.result_file_id")
+            result_file_id = optional_value(
+                result_file_id, str, "EvaluationClassifyResults.result_file_id"
+            )
 
         try:
             pass_percentage: float | None = d.pop("pass_percentage", UNSET)
@@ -228,14 +260,23 @@ class EvaluationClassifyResults(ResponseBody):
                     f"expected a number or null, got {pass_percentage.__class__.__name__} {pass_percentage!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            pass_percentage = exc.accept(
+                "EvaluationClassifyResults.pass_percentage", src_dict["pass_percentage"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationClassifyResults.pass_percentage"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("pass_percentage", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationClassifyResults.pass_percentage"
+                ) from None
+            pass_percentage = drop_none("EvaluationClassifyResults.pass_percentage")
 
         label_counts = d.pop("label_counts", UNSET)
         if label_counts is not UNSET and label_counts.__class__ is not str:
-            check_value(label_counts, str, "EvaluationClassifyResults.label_counts")
+            label_counts = optional_value(
+                label_counts, str, "EvaluationClassifyResults.label_counts"
+            )
 
         _instance = new_instance(cls)
         if generation_fail_count is not UNSET:

@@ -13,8 +13,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -149,6 +151,8 @@ class EvaluationCompareParameters(ResponseBody):
         try:
             judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge = exc.accept("EvaluationCompareParameters.judge", src_dict["judge"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationCompareParameters.judge") from None
 
@@ -184,8 +188,15 @@ class EvaluationCompareParameters(ResponseBody):
 
                 model_a = _parse_model_a(_model_a_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_a = exc.accept(
+                "EvaluationCompareParameters.model_a", src_dict["model_a"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationCompareParameters.model_a") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_a", UNSET) is not None:
+                raise field_error(exc, "EvaluationCompareParameters.model_a") from None
+            model_a = drop_none("EvaluationCompareParameters.model_a")
 
         try:
             _model_b_data = d.pop("model_b", UNSET)
@@ -211,8 +222,15 @@ class EvaluationCompareParameters(ResponseBody):
 
                 model_b = _parse_model_b(_model_b_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_b = exc.accept(
+                "EvaluationCompareParameters.model_b", src_dict["model_b"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationCompareParameters.model_b") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_b", UNSET) is not None:
+                raise field_error(exc, "EvaluationCompareParameters.model_b") from None
+            model_b = drop_none("EvaluationCompareParameters.model_b")
 
         _instance = new_instance(cls)
         _instance.judge = judge

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -145,19 +147,21 @@ class EvaluationCompareResults(ResponseBody):
         d = dict(src_dict)
         num_samples = d.pop("num_samples", UNSET)
         if num_samples is not UNSET and num_samples.__class__ is not int:
-            check_value(num_samples, int, "EvaluationCompareResults.num_samples")
+            num_samples = optional_value(
+                num_samples, int, "EvaluationCompareResults.num_samples"
+            )
 
         a_wins = d.pop("A_wins", UNSET)
         if a_wins is not UNSET and a_wins.__class__ is not int:
-            check_value(a_wins, int, "EvaluationCompareResults.A_wins")
+            a_wins = optional_value(a_wins, int, "EvaluationCompareResults.A_wins")
 
         b_wins = d.pop("B_wins", UNSET)
         if b_wins is not UNSET and b_wins.__class__ is not int:
-            check_value(b_wins, int, "EvaluationCompareResults.B_wins")
+            b_wins = optional_value(b_wins, int, "EvaluationCompareResults.B_wins")
 
         ties = d.pop("Ties", UNSET)
         if ties is not UNSET and ties.__class__ is not int:
-            check_value(ties, int, "EvaluationCompareResults.Ties")
+            ties = optional_value(ties, int, "EvaluationCompareResults.Ties")
 
         try:
             generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
@@ -174,10 +178,20 @@ class EvaluationCompareResults(ResponseBody):
                     f"expected a number or null, got {generation_fail_count.__class__.__name__} {generation_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            generation_fail_count = exc.accept(
+                "EvaluationCompareResults.generation_fail_count",
+                src_dict["generation_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationCompareResults.generation_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("generation_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationCompareResults.generation_fail_count"
+                ) from None
+            generation_fail_count = drop_none(
+                "EvaluationCompareResults.generation_fail_count"
+            )
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -194,14 +208,24 @@ class EvaluationCompareResults(ResponseBody):
                     f"expected a number or null, got {judge_fail_count.__class__.__name__} {judge_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge_fail_count = exc.accept(
+                "EvaluationCompareResults.judge_fail_count",
+                src_dict["judge_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationCompareResults.judge_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("judge_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationCompareResults.judge_fail_count"
+                ) from None
+            judge_fail_count = drop_none("EvaluationCompareResults.judge_fail_count")
 
         result_file_id = d.pop("result_file_id", UNSET)
         if result_file_id is not UNSET and result_file_id.__class__ is not str:
-            check_value(result_file_id, str, "EvaluationCompareResults.result_file_id")
+            result_file_id = optional_value(
+                result_file_id, str, "EvaluationCompareResults.result_file_id"
+            )
 
         _instance = new_instance(cls)
         if num_samples is not UNSET:

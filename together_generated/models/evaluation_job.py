@@ -19,15 +19,17 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     best_model,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
     take_underscore_spellings,
@@ -320,7 +322,7 @@ class EvaluationJob(ResponseBody):
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
         if workflow_id is not UNSET and workflow_id.__class__ is not str:
-            check_value(workflow_id, str, "EvaluationJob.workflow_id")
+            workflow_id = optional_value(workflow_id, str, "EvaluationJob.workflow_id")
 
         try:
             _type = d.pop("type", UNSET)
@@ -330,12 +332,17 @@ class EvaluationJob(ResponseBody):
             else:
                 type = check_evaluation_job_type(_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("EvaluationJob.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJob.type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("type", UNSET) is not None:
+                raise field_error(exc, "EvaluationJob.type") from None
+            type = drop_none("EvaluationJob.type")
 
         owner_id = d.pop("owner_id", UNSET)
         if owner_id is not UNSET and owner_id.__class__ is not str:
-            check_value(owner_id, str, "EvaluationJob.owner_id")
+            owner_id = optional_value(owner_id, str, "EvaluationJob.owner_id")
 
         try:
             _status = d.pop("status", UNSET)
@@ -345,8 +352,13 @@ class EvaluationJob(ResponseBody):
             else:
                 status = check_evaluation_job_status(_status)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("EvaluationJob.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJob.status") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status", UNSET) is not None:
+                raise field_error(exc, "EvaluationJob.status") from None
+            status = drop_none("EvaluationJob.status")
 
         try:
             _status_updates = d.pop("status_updates", UNSET)
@@ -363,12 +375,25 @@ class EvaluationJob(ResponseBody):
                             status_updates_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        status_updates_item = exc.accept(
+                            "status_updates[]", status_updates_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     status_updates.append(status_updates_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status_updates = exc.accept(
+                "EvaluationJob.status_updates", src_dict["status_updates"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJob.status_updates") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status_updates", UNSET) is not None:
+                raise field_error(exc, "EvaluationJob.status_updates") from None
+            status_updates = drop_none("EvaluationJob.status_updates")
 
         try:
             _parameters = d.pop("parameters", UNSET)
@@ -378,8 +403,13 @@ class EvaluationJob(ResponseBody):
             else:
                 parameters = EvaluationJobParameters.from_dict(_parameters)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            parameters = exc.accept("EvaluationJob.parameters", src_dict["parameters"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJob.parameters") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("parameters", UNSET) is not None:
+                raise field_error(exc, "EvaluationJob.parameters") from None
+            parameters = drop_none("EvaluationJob.parameters")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -389,8 +419,13 @@ class EvaluationJob(ResponseBody):
             else:
                 created_at = parse_datetime(_created_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept("EvaluationJob.created_at", src_dict["created_at"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJob.created_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("created_at", UNSET) is not None:
+                raise field_error(exc, "EvaluationJob.created_at") from None
+            created_at = drop_none("EvaluationJob.created_at")
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
@@ -400,8 +435,13 @@ class EvaluationJob(ResponseBody):
             else:
                 updated_at = parse_datetime(_updated_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept("EvaluationJob.updated_at", src_dict["updated_at"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJob.updated_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("updated_at", UNSET) is not None:
+                raise field_error(exc, "EvaluationJob.updated_at") from None
+            updated_at = drop_none("EvaluationJob.updated_at")
 
         try:
             _results_data = d.pop("results", UNSET)
@@ -465,8 +505,13 @@ class EvaluationJob(ResponseBody):
 
                 results = _parse_results(_results_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            results = exc.accept("EvaluationJob.results", src_dict["results"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJob.results") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("results", UNSET) is not None:
+                raise field_error(exc, "EvaluationJob.results") from None
+            results = drop_none("EvaluationJob.results")
 
         _instance = new_instance(cls)
         if workflow_id is not UNSET:

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -60,7 +60,7 @@ class EvaluationJobResultsType3(ResponseBody):
         d = dict(src_dict)
         error = d.pop("error", UNSET)
         if error is not UNSET and error.__class__ is not str:
-            check_value(error, str, "EvaluationJobResultsType3.error")
+            error = optional_value(error, str, "EvaluationJobResultsType3.error")
 
         _instance = new_instance(cls)
         if error is not UNSET:

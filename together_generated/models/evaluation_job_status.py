@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 EvaluationJobStatus = Literal[
     "completed", "error", "pending", "queued", "running", "user_error"
 ]
@@ -19,6 +21,18 @@ EVALUATION_JOB_STATUS_VALUES: set[EvaluationJobStatus] = {
 def check_evaluation_job_status(value: str) -> EvaluationJobStatus:
     if value in EVALUATION_JOB_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "completed",
+                "error",
+                "pending",
+                "queued",
+                "running",
+                "user_error",
+            ),
+        )
     raise TypeError(
         f"expected one of 'completed', 'error', 'pending', 'queued', 'running', 'user_error'; got {value!r:.60}"
     )

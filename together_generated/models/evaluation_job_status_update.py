@@ -14,14 +14,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -96,11 +98,11 @@ class EvaluationJobStatusUpdate(ResponseBody):
         d = dict(src_dict)
         status = d.pop("status", UNSET)
         if status is not UNSET and status.__class__ is not str:
-            check_value(status, str, "EvaluationJobStatusUpdate.status")
+            status = optional_value(status, str, "EvaluationJobStatusUpdate.status")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and message.__class__ is not str:
-            check_value(message, str, "EvaluationJobStatusUpdate.message")
+            message = optional_value(message, str, "EvaluationJobStatusUpdate.message")
 
         try:
             _timestamp = d.pop("timestamp", UNSET)
@@ -110,8 +112,15 @@ class EvaluationJobStatusUpdate(ResponseBody):
             else:
                 timestamp = parse_datetime(_timestamp)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            timestamp = exc.accept(
+                "EvaluationJobStatusUpdate.timestamp", src_dict["timestamp"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("timestamp", UNSET) is not None:
+                raise field_error(exc, "EvaluationJobStatusUpdate.timestamp") from None
+            timestamp = drop_none("EvaluationJobStatusUpdate.timestamp")
 
         _instance = new_instance(cls)
         if status is not UNSET:

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 EvaluationJobType = Literal["classify", "compare", "score"]
 
 EVALUATION_JOB_TYPE_VALUES: set[EvaluationJobType] = {
@@ -14,6 +16,15 @@ EVALUATION_JOB_TYPE_VALUES: set[EvaluationJobType] = {
 def check_evaluation_job_type(value: str) -> EvaluationJobType:
     if value in EVALUATION_JOB_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "classify",
+                "compare",
+                "score",
+            ),
+        )
     raise TypeError(
         f"expected one of 'classify', 'compare', 'score'; got {value!r:.60}"
     )

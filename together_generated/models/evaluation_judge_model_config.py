@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -127,24 +129,30 @@ class EvaluationJudgeModelConfig(ResponseBody):
                 d.pop("model_source")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_source = exc.accept(
+                "EvaluationJudgeModelConfig.model_source", src_dict["model_source"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationJudgeModelConfig.model_source") from None
 
         external_api_token = d.pop("external_api_token", UNSET)
         if external_api_token is not UNSET and external_api_token.__class__ is not str:
-            check_value(
+            external_api_token = optional_value(
                 external_api_token, str, "EvaluationJudgeModelConfig.external_api_token"
             )
 
         external_base_url = d.pop("external_base_url", UNSET)
         if external_base_url is not UNSET and external_base_url.__class__ is not str:
-            check_value(
+            external_base_url = optional_value(
                 external_base_url, str, "EvaluationJudgeModelConfig.external_base_url"
             )
 
         num_workers = d.pop("num_workers", UNSET)
         if num_workers is not UNSET and num_workers.__class__ is not int:
-            check_value(num_workers, int, "EvaluationJudgeModelConfig.num_workers")
+            num_workers = optional_value(
+                num_workers, int, "EvaluationJudgeModelConfig.num_workers"
+            )
 
         _instance = new_instance(cls)
         _instance.model = model

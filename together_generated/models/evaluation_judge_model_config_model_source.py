@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 EvaluationJudgeModelConfigModelSource = Literal["dedicated", "external", "serverless"]
 
 EVALUATION_JUDGE_MODEL_CONFIG_MODEL_SOURCE_VALUES: set[
@@ -18,6 +20,15 @@ def check_evaluation_judge_model_config_model_source(
 ) -> EvaluationJudgeModelConfigModelSource:
     if value in EVALUATION_JUDGE_MODEL_CONFIG_MODEL_SOURCE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "dedicated",
+                "external",
+                "serverless",
+            ),
+        )
     raise TypeError(
         f"expected one of 'dedicated', 'external', 'serverless'; got {value!r:.60}"
     )

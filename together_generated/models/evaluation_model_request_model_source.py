@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 EvaluationModelRequestModelSource = Literal["dedicated", "external", "serverless"]
 
 EVALUATION_MODEL_REQUEST_MODEL_SOURCE_VALUES: set[EvaluationModelRequestModelSource] = {
@@ -16,6 +18,15 @@ def check_evaluation_model_request_model_source(
 ) -> EvaluationModelRequestModelSource:
     if value in EVALUATION_MODEL_REQUEST_MODEL_SOURCE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "dedicated",
+                "external",
+                "serverless",
+            ),
+        )
     raise TypeError(
         f"expected one of 'dedicated', 'external', 'serverless'; got {value!r:.60}"
     )

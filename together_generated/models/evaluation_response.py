@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -84,7 +86,9 @@ class EvaluationResponse(ResponseBody):
         d = dict(src_dict)
         workflow_id = d.pop("workflow_id", UNSET)
         if workflow_id is not UNSET and workflow_id.__class__ is not str:
-            check_value(workflow_id, str, "EvaluationResponse.workflow_id")
+            workflow_id = optional_value(
+                workflow_id, str, "EvaluationResponse.workflow_id"
+            )
 
         try:
             _status = d.pop("status", UNSET)
@@ -94,8 +98,13 @@ class EvaluationResponse(ResponseBody):
             else:
                 status = check_evaluation_response_status(_status)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("EvaluationResponse.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationResponse.status") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status", UNSET) is not None:
+                raise field_error(exc, "EvaluationResponse.status") from None
+            status = drop_none("EvaluationResponse.status")
 
         _instance = new_instance(cls)
         if workflow_id is not UNSET:

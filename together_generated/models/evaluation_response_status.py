@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 EvaluationResponseStatus = Literal["pending"]
 
 EVALUATION_RESPONSE_STATUS_VALUES: set[EvaluationResponseStatus] = {
@@ -12,4 +14,6 @@ EVALUATION_RESPONSE_STATUS_VALUES: set[EvaluationResponseStatus] = {
 def check_evaluation_response_status(value: str) -> EvaluationResponseStatus:
     if value in EVALUATION_RESPONSE_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("pending",))
     raise TypeError(f"expected one of 'pending'; got {value!r:.60}")

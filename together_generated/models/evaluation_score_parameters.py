@@ -13,8 +13,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -143,6 +145,8 @@ class EvaluationScoreParameters(ResponseBody):
         try:
             judge = EvaluationJudgeModelConfig.from_dict(d.pop("judge"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge = exc.accept("EvaluationScoreParameters.judge", src_dict["judge"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationScoreParameters.judge") from None
 
@@ -192,10 +196,18 @@ class EvaluationScoreParameters(ResponseBody):
 
                 model_to_evaluate = _parse_model_to_evaluate(_model_to_evaluate_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_to_evaluate = exc.accept(
+                "EvaluationScoreParameters.model_to_evaluate",
+                src_dict["model_to_evaluate"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationScoreParameters.model_to_evaluate"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_to_evaluate", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationScoreParameters.model_to_evaluate"
+                ) from None
+            model_to_evaluate = drop_none("EvaluationScoreParameters.model_to_evaluate")
 
         _instance = new_instance(cls)
         _instance.judge = judge

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -175,8 +177,18 @@ class EvaluationScoreResults(ResponseBody):
                     _aggregated_scores
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            aggregated_scores = exc.accept(
+                "EvaluationScoreResults.aggregated_scores",
+                src_dict["aggregated_scores"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationScoreResults.aggregated_scores") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("aggregated_scores", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationScoreResults.aggregated_scores"
+                ) from None
+            aggregated_scores = drop_none("EvaluationScoreResults.aggregated_scores")
 
         try:
             generation_fail_count: float | None = d.pop("generation_fail_count", UNSET)
@@ -193,10 +205,20 @@ class EvaluationScoreResults(ResponseBody):
                     f"expected a number or null, got {generation_fail_count.__class__.__name__} {generation_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            generation_fail_count = exc.accept(
+                "EvaluationScoreResults.generation_fail_count",
+                src_dict["generation_fail_count"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "EvaluationScoreResults.generation_fail_count"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("generation_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationScoreResults.generation_fail_count"
+                ) from None
+            generation_fail_count = drop_none(
+                "EvaluationScoreResults.generation_fail_count"
+            )
 
         try:
             judge_fail_count: float | None = d.pop("judge_fail_count", UNSET)
@@ -213,25 +235,38 @@ class EvaluationScoreResults(ResponseBody):
                     f"expected a number or null, got {judge_fail_count.__class__.__name__} {judge_fail_count!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            judge_fail_count = exc.accept(
+                "EvaluationScoreResults.judge_fail_count", src_dict["judge_fail_count"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "EvaluationScoreResults.judge_fail_count") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("judge_fail_count", UNSET) is not None:
+                raise field_error(
+                    exc, "EvaluationScoreResults.judge_fail_count"
+                ) from None
+            judge_fail_count = drop_none("EvaluationScoreResults.judge_fail_count")
 
         invalid_score_count = d.pop("invalid_score_count", UNSET)
         if invalid_score_count is not UNSET and invalid_score_count.__class__ not in (
             float,
             int,
         ):
-            check_value(
+            invalid_score_count = optional_value(
                 invalid_score_count, float, "EvaluationScoreResults.invalid_score_count"
             )
 
         failed_samples = d.pop("failed_samples", UNSET)
         if failed_samples is not UNSET and failed_samples.__class__ not in (float, int):
-            check_value(failed_samples, float, "EvaluationScoreResults.failed_samples")
+            failed_samples = optional_value(
+                failed_samples, float, "EvaluationScoreResults.failed_samples"
+            )
 
         result_file_id = d.pop("result_file_id", UNSET)
         if result_file_id is not UNSET and result_file_id.__class__ is not str:
-            check_value(result_file_id, str, "EvaluationScoreResults.result_file_id")
+            result_file_id = optional_value(
+                result_file_id, str, "EvaluationScoreResults.result_file_id"
+            )
 
         _instance = new_instance(cls)
         if aggregated_scores is not UNSET:

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -86,13 +86,13 @@ class EvaluationScoreResultsAggregatedScores(ResponseBody):
         d = dict(src_dict)
         mean_score = d.pop("mean_score", UNSET)
         if mean_score is not UNSET and mean_score.__class__ not in (float, int):
-            check_value(
+            mean_score = optional_value(
                 mean_score, float, "EvaluationScoreResultsAggregatedScores.mean_score"
             )
 
         std_score = d.pop("std_score", UNSET)
         if std_score is not UNSET and std_score.__class__ not in (float, int):
-            check_value(
+            std_score = optional_value(
                 std_score, float, "EvaluationScoreResultsAggregatedScores.std_score"
             )
 
@@ -101,7 +101,7 @@ class EvaluationScoreResultsAggregatedScores(ResponseBody):
             float,
             int,
         ):
-            check_value(
+            pass_percentage = optional_value(
                 pass_percentage,
                 float,
                 "EvaluationScoreResultsAggregatedScores.pass_percentage",

@@ -16,6 +16,7 @@ from ..models.evaluation_typed_request_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     best_model,
     field_error,
     json_value,
@@ -167,6 +168,8 @@ class EvaluationTypedRequest(ResponseBody):
         try:
             type = check_evaluation_typed_request_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("EvaluationTypedRequest.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationTypedRequest.type") from None
 
@@ -205,6 +208,10 @@ class EvaluationTypedRequest(ResponseBody):
 
             parameters = _parse_parameters(d.pop("parameters"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            parameters = exc.accept(
+                "EvaluationTypedRequest.parameters", src_dict["parameters"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "EvaluationTypedRequest.parameters") from None
 

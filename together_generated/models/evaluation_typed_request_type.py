@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 EvaluationTypedRequestType = Literal["classify", "compare", "score"]
 
 EVALUATION_TYPED_REQUEST_TYPE_VALUES: set[EvaluationTypedRequestType] = {
@@ -14,6 +16,15 @@ EVALUATION_TYPED_REQUEST_TYPE_VALUES: set[EvaluationTypedRequestType] = {
 def check_evaluation_typed_request_type(value: str) -> EvaluationTypedRequestType:
     if value in EVALUATION_TYPED_REQUEST_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "classify",
+                "compare",
+                "score",
+            ),
+        )
     raise TypeError(
         f"expected one of 'classify', 'compare', 'score'; got {value!r:.60}"
     )

@@ -17,13 +17,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -139,6 +142,8 @@ class ExecuteRequest(ResponseBody):
         try:
             language = check_execute_request_language(d.pop("language"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            language = exc.accept("ExecuteRequest.language", src_dict["language"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ExecuteRequest.language") from None
 
@@ -153,16 +158,25 @@ class ExecuteRequest(ResponseBody):
                     try:
                         files_item = ExecuteRequestFilesItem.from_dict(files_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        files_item = exc.accept("files[]", files_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     files.append(files_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            files = exc.accept("ExecuteRequest.files", src_dict["files"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ExecuteRequest.files") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("files", UNSET) is not None:
+                raise field_error(exc, "ExecuteRequest.files") from None
+            files = drop_none("ExecuteRequest.files")
 
         session_id = d.pop("session_id", UNSET)
         if session_id is not UNSET and session_id.__class__ is not str:
-            check_value(session_id, str, "ExecuteRequest.session_id")
+            session_id = optional_value(session_id, str, "ExecuteRequest.session_id")
 
         _instance = new_instance(cls)
         _instance.code = code

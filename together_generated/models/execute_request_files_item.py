@@ -16,6 +16,7 @@ from ..models.execute_request_files_item_encoding import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -78,6 +79,10 @@ class ExecuteRequestFilesItem(ResponseBody):
         try:
             encoding = check_execute_request_files_item_encoding(d.pop("encoding"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            encoding = exc.accept(
+                "ExecuteRequestFilesItem.encoding", src_dict["encoding"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ExecuteRequestFilesItem.encoding") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ExecuteRequestFilesItemEncoding = Literal["base64", "string"]
 
 EXECUTE_REQUEST_FILES_ITEM_ENCODING_VALUES: set[ExecuteRequestFilesItemEncoding] = {
@@ -15,4 +17,12 @@ def check_execute_request_files_item_encoding(
 ) -> ExecuteRequestFilesItemEncoding:
     if value in EXECUTE_REQUEST_FILES_ITEM_ENCODING_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "base64",
+                "string",
+            ),
+        )
     raise TypeError(f"expected one of 'base64', 'string'; got {value!r:.60}")

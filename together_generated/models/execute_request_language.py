@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ExecuteRequestLanguage = Literal["python"]
 
 EXECUTE_REQUEST_LANGUAGE_VALUES: set[ExecuteRequestLanguage] = {
@@ -12,4 +14,6 @@ EXECUTE_REQUEST_LANGUAGE_VALUES: set[ExecuteRequestLanguage] = {
 def check_execute_request_language(value: str) -> ExecuteRequestLanguage:
     if value in EXECUTE_REQUEST_LANGUAGE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("python",))
     raise TypeError(f"expected one of 'python'; got {value!r:.60}")

@@ -17,9 +17,11 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -215,16 +217,34 @@ class ExecuteResponseData(ResponseBody):
                             return componentsschemas_interpreter_output_type_2
                         if "type" not in data:
                             raise ValueError("missing required field 'type'")
+                        if isinstance(tag, str):
+                            raise UnknownValue(
+                                tag,
+                                (
+                                    "stderr",
+                                    "stdout",
+                                    "error",
+                                    "display_data",
+                                    "execute_result",
+                                ),
+                                ".type",
+                            )
                         raise TypeError(
                             f"type: expected one of 'stderr', 'stdout', 'error', 'display_data', 'execute_result'; got {tag!r:.60}"
                         )
 
                     outputs_item = _parse_outputs_item(outputs_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    outputs_item = exc.accept("outputs[]", outputs_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 outputs.append(outputs_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            outputs = exc.accept("ExecuteResponseData.outputs", src_dict["outputs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ExecuteResponseData.outputs") from None
 
@@ -240,8 +260,13 @@ class ExecuteResponseData(ResponseBody):
             else:
                 status = check_execute_response_data_status(_status)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("ExecuteResponseData.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ExecuteResponseData.status") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status", UNSET) is not None:
+                raise field_error(exc, "ExecuteResponseData.status") from None
+            status = drop_none("ExecuteResponseData.status")
 
         _instance = new_instance(cls)
         _instance.outputs = outputs

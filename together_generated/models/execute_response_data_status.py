@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ExecuteResponseDataStatus = Literal["success"]
 
 EXECUTE_RESPONSE_DATA_STATUS_VALUES: set[ExecuteResponseDataStatus] = {
@@ -12,4 +14,6 @@ EXECUTE_RESPONSE_DATA_STATUS_VALUES: set[ExecuteResponseDataStatus] = {
 def check_execute_response_data_status(value: str) -> ExecuteResponseDataStatus:
     if value in EXECUTE_RESPONSE_DATA_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("success",))
     raise TypeError(f"expected one of 'success'; got {value!r:.60}")

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -116,10 +117,16 @@ class FailedExecution(ResponseBody):
 
                     errors_item = _parse_errors_item(errors_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    errors_item = exc.accept("errors[]", errors_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 errors.append(errors_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            errors = exc.accept("FailedExecution.errors", src_dict["errors"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FailedExecution.errors") from None
 

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -77,11 +77,11 @@ class FileDeleteResponse(ResponseBody):
         d = dict(src_dict)
         id = d.pop("id", UNSET)
         if id is not UNSET and id.__class__ is not str:
-            check_value(id, str, "FileDeleteResponse.id")
+            id = optional_value(id, str, "FileDeleteResponse.id")
 
         deleted = d.pop("deleted", UNSET)
         if deleted is not UNSET and deleted.__class__ is not bool:
-            check_value(deleted, bool, "FileDeleteResponse.deleted")
+            deleted = optional_value(deleted, bool, "FileDeleteResponse.deleted")
 
         _instance = new_instance(cls)
         if id is not UNSET:

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -86,15 +86,15 @@ class FileInfo(ResponseBody):
         d = dict(src_dict)
         last_modified = d.pop("last_modified", UNSET)
         if last_modified is not UNSET and last_modified.__class__ is not str:
-            check_value(last_modified, str, "FileInfo.last_modified")
+            last_modified = optional_value(last_modified, str, "FileInfo.last_modified")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "FileInfo.name")
+            name = optional_value(name, str, "FileInfo.name")
 
         size = d.pop("size", UNSET)
         if size is not UNSET and size.__class__ is not int:
-            check_value(size, int, "FileInfo.size")
+            size = optional_value(size, int, "FileInfo.size")
 
         _instance = new_instance(cls)
         if last_modified is not UNSET:

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 FilePurpose = Literal[
     "batch-api",
     "batch-generated",
@@ -26,6 +28,19 @@ FILE_PURPOSE_VALUES: set[FilePurpose] = {
 def check_file_purpose(value: str) -> FilePurpose:
     if value in FILE_PURPOSE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "batch-api",
+                "batch-generated",
+                "eval",
+                "eval-output",
+                "eval-sample",
+                "eval-summary",
+                "fine-tune",
+            ),
+        )
     raise TypeError(
         f"expected one of 'batch-api', 'batch-generated', 'eval', 'eval-output', 'eval-sample', 'eval-summary', 'fine-tune'; got {value!r:.60}"
     )

@@ -19,6 +19,7 @@ from ..models.file_type import FileType, check_file_type
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -116,6 +117,8 @@ class FileResponse(ResponseBody):
             object = d.pop("object")
             if object != "file":
                 raise ValueError(f"object must match const 'file', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("FileResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.object") from None
 
@@ -134,6 +137,8 @@ class FileResponse(ResponseBody):
         try:
             purpose = check_file_purpose(d.pop("purpose"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            purpose = exc.accept("FileResponse.purpose", src_dict["purpose"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.purpose") from None
 
@@ -144,6 +149,8 @@ class FileResponse(ResponseBody):
         try:
             file_type = check_file_type(d.pop("FileType"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            file_type = exc.accept("FileResponse.FileType", src_dict["FileType"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FileResponse.FileType") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 FileType = Literal["csv", "jsonl", "parquet"]
 
 FILE_TYPE_VALUES: set[FileType] = {
@@ -14,4 +16,13 @@ FILE_TYPE_VALUES: set[FileType] = {
 def check_file_type(value: str) -> FileType:
     if value in FILE_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "csv",
+                "jsonl",
+                "parquet",
+            ),
+        )
     raise TypeError(f"expected one of 'csv', 'jsonl', 'parquet'; got {value!r:.60}")

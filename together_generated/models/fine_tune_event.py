@@ -23,8 +23,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -171,6 +173,8 @@ class FineTuneEvent(ResponseBody):
                 raise ValueError(
                     f"object must match const 'fine-tune-event', got '{object}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("FineTuneEvent.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.object") from None
 
@@ -185,6 +189,8 @@ class FineTuneEvent(ResponseBody):
         try:
             type = check_finetune_event_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("FineTuneEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FineTuneEvent.type") from None
 
@@ -240,8 +246,13 @@ class FineTuneEvent(ResponseBody):
 
                 level = level_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            level = exc.accept("FineTuneEvent.level", src_dict["level"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FineTuneEvent.level") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("level", UNSET) is not None:
+                raise field_error(exc, "FineTuneEvent.level") from None
+            level = drop_none("FineTuneEvent.level")
 
         _instance = new_instance(cls)
         _instance.object = object

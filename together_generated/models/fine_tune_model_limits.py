@@ -13,8 +13,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -236,8 +238,15 @@ class FineTuneModelLimits(ResponseBody):
                     _full_training
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            full_training = exc.accept(
+                "FineTuneModelLimits.full_training", src_dict["full_training"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FineTuneModelLimits.full_training") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("full_training", UNSET) is not None:
+                raise field_error(exc, "FineTuneModelLimits.full_training") from None
+            full_training = drop_none("FineTuneModelLimits.full_training")
 
         try:
             _lora_training = d.pop("lora_training", UNSET)
@@ -249,8 +258,15 @@ class FineTuneModelLimits(ResponseBody):
                     _lora_training
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lora_training = exc.accept(
+                "FineTuneModelLimits.lora_training", src_dict["lora_training"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FineTuneModelLimits.lora_training") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lora_training", UNSET) is not None:
+                raise field_error(exc, "FineTuneModelLimits.lora_training") from None
+            lora_training = drop_none("FineTuneModelLimits.lora_training")
 
         _instance = new_instance(cls)
         _instance.model_name = model_name

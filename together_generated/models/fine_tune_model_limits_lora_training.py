@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
@@ -116,6 +117,11 @@ class FineTuneModelLimitsLoraTraining(ResponseBody):
                     f"expected a list, got {target_modules.__class__.__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            target_modules = exc.accept(
+                "FineTuneModelLimitsLoraTraining.target_modules",
+                src_dict["target_modules"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "FineTuneModelLimitsLoraTraining.target_modules"

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -60,7 +60,7 @@ class FinetuneDeleteResponse(ResponseBody):
         d = dict(src_dict)
         message = d.pop("message", UNSET)
         if message is not UNSET and message.__class__ is not str:
-            check_value(message, str, "FinetuneDeleteResponse.message")
+            message = optional_value(message, str, "FinetuneDeleteResponse.message")
 
         _instance = new_instance(cls)
         if message is not UNSET:

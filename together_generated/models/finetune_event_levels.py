@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 FinetuneEventLevels = Literal[
     "error", "info", "legacy_ierror", "legacy_info", "legacy_iwarning", "warning"
 ]
@@ -19,6 +21,18 @@ FINETUNE_EVENT_LEVELS_VALUES: set[FinetuneEventLevels] = {
 def check_finetune_event_levels(value: str) -> FinetuneEventLevels:
     if value in FINETUNE_EVENT_LEVELS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "error",
+                "info",
+                "legacy_ierror",
+                "legacy_info",
+                "legacy_iwarning",
+                "warning",
+            ),
+        )
     raise TypeError(
         f"expected one of 'error', 'info', 'legacy_ierror', 'legacy_info', 'legacy_iwarning', 'warning'; got {value!r:.60}"
     )

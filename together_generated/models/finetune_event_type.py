@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 FinetuneEventType = Literal[
     "billing_limit",
     "cancel_requested",
@@ -62,6 +64,37 @@ FINETUNE_EVENT_TYPE_VALUES: set[FinetuneEventType] = {
 def check_finetune_event_type(value: str) -> FinetuneEventType:
     if value in FINETUNE_EVENT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "billing_limit",
+                "cancel_requested",
+                "checkpoint_save",
+                "epoch_complete",
+                "job_complete",
+                "job_error",
+                "job_pending",
+                "job_restarted",
+                "job_start",
+                "job_stopped",
+                "model_compressing",
+                "model_compression_complete",
+                "model_download_complete",
+                "model_downloading",
+                "model_upload_complete",
+                "model_uploading",
+                "refund",
+                "training_complete",
+                "training_data_download_complete",
+                "training_data_downloading",
+                "training_start",
+                "validation_data_download_complete",
+                "validation_data_downloading",
+                "wandb_init",
+                "warning",
+            ),
+        )
     raise TypeError(
         f"expected one of 'billing_limit', 'cancel_requested', 'checkpoint_save', 'epoch_complete', 'job_complete', 'job_error', 'job_pending', 'job_restarted', 'job_start', 'job_stopped', 'model_compressing', 'model_compression_complete', 'model_download_complete', 'model_downloading', 'model_upload_complete', 'model_uploading', 'refund', 'training_complete', 'training_data_download_complete', 'training_data_downloading', 'training_start', 'validation_data_download_complete', 'validation_data_downloading', 'wandb_init', 'warning'; got {value!r:.60}"
     )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 FinetuneJobStatus = Literal[
     "cancel_requested",
     "cancelled",
@@ -30,6 +32,21 @@ FINETUNE_JOB_STATUS_VALUES: set[FinetuneJobStatus] = {
 def check_finetune_job_status(value: str) -> FinetuneJobStatus:
     if value in FINETUNE_JOB_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "cancel_requested",
+                "cancelled",
+                "completed",
+                "compressing",
+                "error",
+                "pending",
+                "queued",
+                "running",
+                "uploading",
+            ),
+        )
     raise TypeError(
         f"expected one of 'cancel_requested', 'cancelled', 'completed', 'compressing', 'error', 'pending', 'queued', 'running', 'uploading'; got {value!r:.60}"
     )

@@ -23,15 +23,18 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -637,41 +640,53 @@ class FinetuneResponse(ResponseBody):
         try:
             status = check_finetune_job_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("FinetuneResponse.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponse.status") from None
 
         training_file = d.pop("training_file", UNSET)
         if training_file is not UNSET and training_file.__class__ is not str:
-            check_value(training_file, str, "FinetuneResponse.training_file")
+            training_file = optional_value(
+                training_file, str, "FinetuneResponse.training_file"
+            )
 
         validation_file = d.pop("validation_file", UNSET)
         if validation_file is not UNSET and validation_file.__class__ is not str:
-            check_value(validation_file, str, "FinetuneResponse.validation_file")
+            validation_file = optional_value(
+                validation_file, str, "FinetuneResponse.validation_file"
+            )
 
         model = d.pop("model", UNSET)
         if model is not UNSET and model.__class__ is not str:
-            check_value(model, str, "FinetuneResponse.model")
+            model = optional_value(model, str, "FinetuneResponse.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
         if model_output_name is not UNSET and model_output_name.__class__ is not str:
-            check_value(model_output_name, str, "FinetuneResponse.model_output_name")
+            model_output_name = optional_value(
+                model_output_name, str, "FinetuneResponse.model_output_name"
+            )
 
         model_output_path = d.pop("model_output_path", UNSET)
         if model_output_path is not UNSET and model_output_path.__class__ is not str:
-            check_value(model_output_path, str, "FinetuneResponse.model_output_path")
+            model_output_path = optional_value(
+                model_output_path, str, "FinetuneResponse.model_output_path"
+            )
 
         trainingfile_numlines = d.pop("trainingfile_numlines", UNSET)
         if (
             trainingfile_numlines is not UNSET
             and trainingfile_numlines.__class__ is not int
         ):
-            check_value(
+            trainingfile_numlines = optional_value(
                 trainingfile_numlines, int, "FinetuneResponse.trainingfile_numlines"
             )
 
         trainingfile_size = d.pop("trainingfile_size", UNSET)
         if trainingfile_size is not UNSET and trainingfile_size.__class__ is not int:
-            check_value(trainingfile_size, int, "FinetuneResponse.trainingfile_size")
+            trainingfile_size = optional_value(
+                trainingfile_size, int, "FinetuneResponse.trainingfile_size"
+            )
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -681,8 +696,15 @@ class FinetuneResponse(ResponseBody):
             else:
                 created_at = parse_datetime(_created_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "FinetuneResponse.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.created_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("created_at", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.created_at") from None
+            created_at = drop_none("FinetuneResponse.created_at")
 
         try:
             _updated_at = d.pop("updated_at", UNSET)
@@ -692,8 +714,15 @@ class FinetuneResponse(ResponseBody):
             else:
                 updated_at = parse_datetime(_updated_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept(
+                "FinetuneResponse.updated_at", src_dict["updated_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.updated_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("updated_at", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.updated_at") from None
+            updated_at = drop_none("FinetuneResponse.updated_at")
 
         try:
             _started_at = d.pop("started_at", UNSET)
@@ -703,20 +732,29 @@ class FinetuneResponse(ResponseBody):
             else:
                 started_at = parse_datetime(_started_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            started_at = exc.accept(
+                "FinetuneResponse.started_at", src_dict["started_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.started_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("started_at", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.started_at") from None
+            started_at = drop_none("FinetuneResponse.started_at")
 
         n_epochs = d.pop("n_epochs", UNSET)
         if n_epochs is not UNSET and n_epochs.__class__ is not int:
-            check_value(n_epochs, int, "FinetuneResponse.n_epochs")
+            n_epochs = optional_value(n_epochs, int, "FinetuneResponse.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
         if n_checkpoints is not UNSET and n_checkpoints.__class__ is not int:
-            check_value(n_checkpoints, int, "FinetuneResponse.n_checkpoints")
+            n_checkpoints = optional_value(
+                n_checkpoints, int, "FinetuneResponse.n_checkpoints"
+            )
 
         n_evals = d.pop("n_evals", UNSET)
         if n_evals is not UNSET and n_evals.__class__ is not int:
-            check_value(n_evals, int, "FinetuneResponse.n_evals")
+            n_evals = optional_value(n_evals, int, "FinetuneResponse.n_evals")
 
         try:
             _batch_size_data = d.pop("batch_size", UNSET)
@@ -742,12 +780,21 @@ class FinetuneResponse(ResponseBody):
 
                 batch_size = _parse_batch_size(_batch_size_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            batch_size = exc.accept(
+                "FinetuneResponse.batch_size", src_dict["batch_size"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.batch_size") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("batch_size", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.batch_size") from None
+            batch_size = drop_none("FinetuneResponse.batch_size")
 
         learning_rate = d.pop("learning_rate", UNSET)
         if learning_rate is not UNSET and learning_rate.__class__ not in (float, int):
-            check_value(learning_rate, float, "FinetuneResponse.learning_rate")
+            learning_rate = optional_value(
+                learning_rate, float, "FinetuneResponse.learning_rate"
+            )
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
@@ -757,24 +804,37 @@ class FinetuneResponse(ResponseBody):
             else:
                 lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lr_scheduler = exc.accept(
+                "FinetuneResponse.lr_scheduler", src_dict["lr_scheduler"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.lr_scheduler") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lr_scheduler", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.lr_scheduler") from None
+            lr_scheduler = drop_none("FinetuneResponse.lr_scheduler")
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
         if warmup_ratio is not UNSET and warmup_ratio.__class__ not in (float, int):
-            check_value(warmup_ratio, float, "FinetuneResponse.warmup_ratio")
+            warmup_ratio = optional_value(
+                warmup_ratio, float, "FinetuneResponse.warmup_ratio"
+            )
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
         if max_grad_norm is not UNSET and max_grad_norm.__class__ not in (float, int):
-            check_value(max_grad_norm, float, "FinetuneResponse.max_grad_norm")
+            max_grad_norm = optional_value(
+                max_grad_norm, float, "FinetuneResponse.max_grad_norm"
+            )
 
         weight_decay = d.pop("weight_decay", UNSET)
         if weight_decay is not UNSET and weight_decay.__class__ not in (float, int):
-            check_value(weight_decay, float, "FinetuneResponse.weight_decay")
+            weight_decay = optional_value(
+                weight_decay, float, "FinetuneResponse.weight_decay"
+            )
 
         eval_steps = d.pop("eval_steps", UNSET)
         if eval_steps is not UNSET and eval_steps.__class__ is not int:
-            check_value(eval_steps, int, "FinetuneResponse.eval_steps")
+            eval_steps = optional_value(eval_steps, int, "FinetuneResponse.eval_steps")
 
         try:
             _train_on_inputs_data = d.pop("train_on_inputs", UNSET)
@@ -800,8 +860,15 @@ class FinetuneResponse(ResponseBody):
 
                 train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            train_on_inputs = exc.accept(
+                "FinetuneResponse.train_on_inputs", src_dict["train_on_inputs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.train_on_inputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("train_on_inputs", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.train_on_inputs") from None
+            train_on_inputs = drop_none("FinetuneResponse.train_on_inputs")
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
@@ -828,14 +895,30 @@ class FinetuneResponse(ResponseBody):
                         return training_method_type_1
                     if "method" not in data:
                         raise ValueError("missing required field 'method'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "sft",
+                                "dpo",
+                            ),
+                            ".method",
+                        )
                     raise TypeError(
                         f"method: expected one of 'sft', 'dpo'; got {tag!r:.60}"
                     )
 
                 training_method = _parse_training_method(_training_method_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_method = exc.accept(
+                "FinetuneResponse.training_method", src_dict["training_method"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.training_method") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("training_method", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.training_method") from None
+            training_method = drop_none("FinetuneResponse.training_method")
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
@@ -862,14 +945,30 @@ class FinetuneResponse(ResponseBody):
                         return training_type_type_1
                     if "type" not in data:
                         raise ValueError("missing required field 'type'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "Full",
+                                "Lora",
+                            ),
+                            ".type",
+                        )
                     raise TypeError(
                         f"type: expected one of 'Full', 'Lora'; got {tag!r:.60}"
                     )
 
                 training_type = _parse_training_type(_training_type_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_type = exc.accept(
+                "FinetuneResponse.training_type", src_dict["training_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.training_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("training_type", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.training_type") from None
+            training_type = drop_none("FinetuneResponse.training_type")
 
         try:
             _multimodal_params = d.pop("multimodal_params", UNSET)
@@ -879,12 +978,19 @@ class FinetuneResponse(ResponseBody):
             else:
                 multimodal_params = MultimodalParams.from_dict(_multimodal_params)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            multimodal_params = exc.accept(
+                "FinetuneResponse.multimodal_params", src_dict["multimodal_params"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.multimodal_params") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("multimodal_params", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.multimodal_params") from None
+            multimodal_params = drop_none("FinetuneResponse.multimodal_params")
 
         job_id = d.pop("job_id", UNSET)
         if job_id is not UNSET and job_id.__class__ is not str:
-            check_value(job_id, str, "FinetuneResponse.job_id")
+            job_id = optional_value(job_id, str, "FinetuneResponse.job_id")
 
         try:
             _events = d.pop("events", UNSET)
@@ -899,52 +1005,79 @@ class FinetuneResponse(ResponseBody):
                     try:
                         events_item = FineTuneEvent.from_dict(events_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        events_item = exc.accept("events[]", events_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     events.append(events_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            events = exc.accept("FinetuneResponse.events", src_dict["events"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.events") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("events", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.events") from None
+            events = drop_none("FinetuneResponse.events")
 
         token_count = d.pop("token_count", UNSET)
         if token_count is not UNSET and token_count.__class__ is not int:
-            check_value(token_count, int, "FinetuneResponse.token_count")
+            token_count = optional_value(
+                token_count, int, "FinetuneResponse.token_count"
+            )
 
         param_count = d.pop("param_count", UNSET)
         if param_count is not UNSET and param_count.__class__ is not int:
-            check_value(param_count, int, "FinetuneResponse.param_count")
+            param_count = optional_value(
+                param_count, int, "FinetuneResponse.param_count"
+            )
 
         total_price = d.pop("total_price", UNSET)
         if total_price is not UNSET and total_price.__class__ is not int:
-            check_value(total_price, int, "FinetuneResponse.total_price")
+            total_price = optional_value(
+                total_price, int, "FinetuneResponse.total_price"
+            )
 
         epochs_completed = d.pop("epochs_completed", UNSET)
         if epochs_completed is not UNSET and epochs_completed.__class__ is not int:
-            check_value(epochs_completed, int, "FinetuneResponse.epochs_completed")
+            epochs_completed = optional_value(
+                epochs_completed, int, "FinetuneResponse.epochs_completed"
+            )
 
         queue_depth = d.pop("queue_depth", UNSET)
         if queue_depth is not UNSET and queue_depth.__class__ is not int:
-            check_value(queue_depth, int, "FinetuneResponse.queue_depth")
+            queue_depth = optional_value(
+                queue_depth, int, "FinetuneResponse.queue_depth"
+            )
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
         if wandb_project_name is not UNSET and wandb_project_name.__class__ is not str:
-            check_value(wandb_project_name, str, "FinetuneResponse.wandb_project_name")
+            wandb_project_name = optional_value(
+                wandb_project_name, str, "FinetuneResponse.wandb_project_name"
+            )
 
         wandb_url = d.pop("wandb_url", UNSET)
         if wandb_url is not UNSET and wandb_url.__class__ is not str:
-            check_value(wandb_url, str, "FinetuneResponse.wandb_url")
+            wandb_url = optional_value(wandb_url, str, "FinetuneResponse.wandb_url")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
         if from_checkpoint is not UNSET and from_checkpoint.__class__ is not str:
-            check_value(from_checkpoint, str, "FinetuneResponse.from_checkpoint")
+            from_checkpoint = optional_value(
+                from_checkpoint, str, "FinetuneResponse.from_checkpoint"
+            )
 
         from_hf_model = d.pop("from_hf_model", UNSET)
         if from_hf_model is not UNSET and from_hf_model.__class__ is not str:
-            check_value(from_hf_model, str, "FinetuneResponse.from_hf_model")
+            from_hf_model = optional_value(
+                from_hf_model, str, "FinetuneResponse.from_hf_model"
+            )
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
         if hf_model_revision is not UNSET and hf_model_revision.__class__ is not str:
-            check_value(hf_model_revision, str, "FinetuneResponse.hf_model_revision")
+            hf_model_revision = optional_value(
+                hf_model_revision, str, "FinetuneResponse.hf_model_revision"
+            )
 
         try:
             _progress = d.pop("progress", UNSET)
@@ -954,8 +1087,13 @@ class FinetuneResponse(ResponseBody):
             else:
                 progress = FineTuneProgress.from_dict(_progress)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            progress = exc.accept("FinetuneResponse.progress", src_dict["progress"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponse.progress") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("progress", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponse.progress") from None
+            progress = drop_none("FinetuneResponse.progress")
 
         _instance = new_instance(cls)
         _instance.id = id

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 FinetuneResponseBatchSizeType1 = Literal["max"]
 
 FINETUNE_RESPONSE_BATCH_SIZE_TYPE_1_VALUES: set[FinetuneResponseBatchSizeType1] = {
@@ -14,4 +16,6 @@ def check_finetune_response_batch_size_type_1(
 ) -> FinetuneResponseBatchSizeType1:
     if value in FINETUNE_RESPONSE_BATCH_SIZE_TYPE_1_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("max",))
     raise TypeError(f"expected one of 'max'; got {value!r:.60}")

@@ -15,15 +15,18 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -556,18 +559,28 @@ class FinetuneResponseTruncated(ResponseBody):
         try:
             status = check_finetune_job_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("FinetuneResponseTruncated.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.status") from None
 
         try:
             created_at = parse_datetime(d.pop("created_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "FinetuneResponseTruncated.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.created_at") from None
 
         try:
             updated_at = parse_datetime(d.pop("updated_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept(
+                "FinetuneResponseTruncated.updated_at", src_dict["updated_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FinetuneResponseTruncated.updated_at") from None
 
@@ -579,24 +592,37 @@ class FinetuneResponseTruncated(ResponseBody):
             else:
                 started_at = parse_datetime(_started_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            started_at = exc.accept(
+                "FinetuneResponseTruncated.started_at", src_dict["started_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponseTruncated.started_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("started_at", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponseTruncated.started_at") from None
+            started_at = drop_none("FinetuneResponseTruncated.started_at")
 
         user_id = d.pop("user_id", UNSET)
         if user_id is not UNSET and user_id.__class__ is not str:
-            check_value(user_id, str, "FinetuneResponseTruncated.user_id")
+            user_id = optional_value(user_id, str, "FinetuneResponseTruncated.user_id")
 
         owner_address = d.pop("owner_address", UNSET)
         if owner_address is not UNSET and owner_address.__class__ is not str:
-            check_value(owner_address, str, "FinetuneResponseTruncated.owner_address")
+            owner_address = optional_value(
+                owner_address, str, "FinetuneResponseTruncated.owner_address"
+            )
 
         total_price = d.pop("total_price", UNSET)
         if total_price is not UNSET and total_price.__class__ is not int:
-            check_value(total_price, int, "FinetuneResponseTruncated.total_price")
+            total_price = optional_value(
+                total_price, int, "FinetuneResponseTruncated.total_price"
+            )
 
         token_count = d.pop("token_count", UNSET)
         if token_count is not UNSET and token_count.__class__ is not int:
-            check_value(token_count, int, "FinetuneResponseTruncated.token_count")
+            token_count = optional_value(
+                token_count, int, "FinetuneResponseTruncated.token_count"
+            )
 
         try:
             _events = d.pop("events", UNSET)
@@ -611,56 +637,73 @@ class FinetuneResponseTruncated(ResponseBody):
                     try:
                         events_item = FineTuneEvent.from_dict(events_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        events_item = exc.accept("events[]", events_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     events.append(events_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            events = exc.accept("FinetuneResponseTruncated.events", src_dict["events"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponseTruncated.events") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("events", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponseTruncated.events") from None
+            events = drop_none("FinetuneResponseTruncated.events")
 
         training_file = d.pop("training_file", UNSET)
         if training_file is not UNSET and training_file.__class__ is not str:
-            check_value(training_file, str, "FinetuneResponseTruncated.training_file")
+            training_file = optional_value(
+                training_file, str, "FinetuneResponseTruncated.training_file"
+            )
 
         validation_file = d.pop("validation_file", UNSET)
         if validation_file is not UNSET and validation_file.__class__ is not str:
-            check_value(
+            validation_file = optional_value(
                 validation_file, str, "FinetuneResponseTruncated.validation_file"
             )
 
         packing = d.pop("packing", UNSET)
         if packing is not UNSET and packing.__class__ is not bool:
-            check_value(packing, bool, "FinetuneResponseTruncated.packing")
+            packing = optional_value(packing, bool, "FinetuneResponseTruncated.packing")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and model.__class__ is not str:
-            check_value(model, str, "FinetuneResponseTruncated.model")
+            model = optional_value(model, str, "FinetuneResponseTruncated.model")
 
         model_output_name = d.pop("model_output_name", UNSET)
         if model_output_name is not UNSET and model_output_name.__class__ is not str:
-            check_value(
+            model_output_name = optional_value(
                 model_output_name, str, "FinetuneResponseTruncated.model_output_name"
             )
 
         suffix = d.pop("suffix", UNSET)
         if suffix is not UNSET and suffix.__class__ is not str:
-            check_value(suffix, str, "FinetuneResponseTruncated.suffix")
+            suffix = optional_value(suffix, str, "FinetuneResponseTruncated.suffix")
 
         n_epochs = d.pop("n_epochs", UNSET)
         if n_epochs is not UNSET and n_epochs.__class__ is not int:
-            check_value(n_epochs, int, "FinetuneResponseTruncated.n_epochs")
+            n_epochs = optional_value(
+                n_epochs, int, "FinetuneResponseTruncated.n_epochs"
+            )
 
         n_evals = d.pop("n_evals", UNSET)
         if n_evals is not UNSET and n_evals.__class__ is not int:
-            check_value(n_evals, int, "FinetuneResponseTruncated.n_evals")
+            n_evals = optional_value(n_evals, int, "FinetuneResponseTruncated.n_evals")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
         if n_checkpoints is not UNSET and n_checkpoints.__class__ is not int:
-            check_value(n_checkpoints, int, "FinetuneResponseTruncated.n_checkpoints")
+            n_checkpoints = optional_value(
+                n_checkpoints, int, "FinetuneResponseTruncated.n_checkpoints"
+            )
 
         batch_size = d.pop("batch_size", UNSET)
         if batch_size is not UNSET and batch_size.__class__ is not int:
-            check_value(batch_size, int, "FinetuneResponseTruncated.batch_size")
+            batch_size = optional_value(
+                batch_size, int, "FinetuneResponseTruncated.batch_size"
+            )
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
@@ -687,14 +730,32 @@ class FinetuneResponseTruncated(ResponseBody):
                         return training_type_type_1
                     if "type" not in data:
                         raise ValueError("missing required field 'type'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "Full",
+                                "Lora",
+                            ),
+                            ".type",
+                        )
                     raise TypeError(
                         f"type: expected one of 'Full', 'Lora'; got {tag!r:.60}"
                     )
 
                 training_type = _parse_training_type(_training_type_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_type = exc.accept(
+                "FinetuneResponseTruncated.training_type", src_dict["training_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponseTruncated.training_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("training_type", UNSET) is not None:
+                raise field_error(
+                    exc, "FinetuneResponseTruncated.training_type"
+                ) from None
+            training_type = drop_none("FinetuneResponseTruncated.training_type")
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
@@ -721,20 +782,38 @@ class FinetuneResponseTruncated(ResponseBody):
                         return training_method_type_1
                     if "method" not in data:
                         raise ValueError("missing required field 'method'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "sft",
+                                "dpo",
+                            ),
+                            ".method",
+                        )
                     raise TypeError(
                         f"method: expected one of 'sft', 'dpo'; got {tag!r:.60}"
                     )
 
                 training_method = _parse_training_method(_training_method_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_method = exc.accept(
+                "FinetuneResponseTruncated.training_method", src_dict["training_method"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "FinetuneResponseTruncated.training_method"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("training_method", UNSET) is not None:
+                raise field_error(
+                    exc, "FinetuneResponseTruncated.training_method"
+                ) from None
+            training_method = drop_none("FinetuneResponseTruncated.training_method")
 
         learning_rate = d.pop("learning_rate", UNSET)
         if learning_rate is not UNSET and learning_rate.__class__ not in (float, int):
-            check_value(learning_rate, float, "FinetuneResponseTruncated.learning_rate")
+            learning_rate = optional_value(
+                learning_rate, float, "FinetuneResponseTruncated.learning_rate"
+            )
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
@@ -744,20 +823,35 @@ class FinetuneResponseTruncated(ResponseBody):
             else:
                 lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lr_scheduler = exc.accept(
+                "FinetuneResponseTruncated.lr_scheduler", src_dict["lr_scheduler"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponseTruncated.lr_scheduler") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lr_scheduler", UNSET) is not None:
+                raise field_error(
+                    exc, "FinetuneResponseTruncated.lr_scheduler"
+                ) from None
+            lr_scheduler = drop_none("FinetuneResponseTruncated.lr_scheduler")
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
         if warmup_ratio is not UNSET and warmup_ratio.__class__ not in (float, int):
-            check_value(warmup_ratio, float, "FinetuneResponseTruncated.warmup_ratio")
+            warmup_ratio = optional_value(
+                warmup_ratio, float, "FinetuneResponseTruncated.warmup_ratio"
+            )
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
         if max_grad_norm is not UNSET and max_grad_norm.__class__ not in (float, int):
-            check_value(max_grad_norm, float, "FinetuneResponseTruncated.max_grad_norm")
+            max_grad_norm = optional_value(
+                max_grad_norm, float, "FinetuneResponseTruncated.max_grad_norm"
+            )
 
         weight_decay = d.pop("weight_decay", UNSET)
         if weight_decay is not UNSET and weight_decay.__class__ not in (float, int):
-            check_value(weight_decay, float, "FinetuneResponseTruncated.weight_decay")
+            weight_decay = optional_value(
+                weight_decay, float, "FinetuneResponseTruncated.weight_decay"
+            )
 
         try:
             random_seed: int | None = d.pop("random_seed", UNSET)
@@ -773,32 +867,45 @@ class FinetuneResponseTruncated(ResponseBody):
                     f"expected an integer or null, got {random_seed.__class__.__name__} {random_seed!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            random_seed = exc.accept(
+                "FinetuneResponseTruncated.random_seed", src_dict["random_seed"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponseTruncated.random_seed") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("random_seed", UNSET) is not None:
+                raise field_error(
+                    exc, "FinetuneResponseTruncated.random_seed"
+                ) from None
+            random_seed = drop_none("FinetuneResponseTruncated.random_seed")
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
         if wandb_project_name is not UNSET and wandb_project_name.__class__ is not str:
-            check_value(
+            wandb_project_name = optional_value(
                 wandb_project_name, str, "FinetuneResponseTruncated.wandb_project_name"
             )
 
         wandb_name = d.pop("wandb_name", UNSET)
         if wandb_name is not UNSET and wandb_name.__class__ is not str:
-            check_value(wandb_name, str, "FinetuneResponseTruncated.wandb_name")
+            wandb_name = optional_value(
+                wandb_name, str, "FinetuneResponseTruncated.wandb_name"
+            )
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
         if from_checkpoint is not UNSET and from_checkpoint.__class__ is not str:
-            check_value(
+            from_checkpoint = optional_value(
                 from_checkpoint, str, "FinetuneResponseTruncated.from_checkpoint"
             )
 
         from_hf_model = d.pop("from_hf_model", UNSET)
         if from_hf_model is not UNSET and from_hf_model.__class__ is not str:
-            check_value(from_hf_model, str, "FinetuneResponseTruncated.from_hf_model")
+            from_hf_model = optional_value(
+                from_hf_model, str, "FinetuneResponseTruncated.from_hf_model"
+            )
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
         if hf_model_revision is not UNSET and hf_model_revision.__class__ is not str:
-            check_value(
+            hf_model_revision = optional_value(
                 hf_model_revision, str, "FinetuneResponseTruncated.hf_model_revision"
             )
 
@@ -810,8 +917,15 @@ class FinetuneResponseTruncated(ResponseBody):
             else:
                 progress = FineTuneProgress.from_dict(_progress)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            progress = exc.accept(
+                "FinetuneResponseTruncated.progress", src_dict["progress"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "FinetuneResponseTruncated.progress") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("progress", UNSET) is not None:
+                raise field_error(exc, "FinetuneResponseTruncated.progress") from None
+            progress = drop_none("FinetuneResponseTruncated.progress")
 
         _instance = new_instance(cls)
         _instance.id = id

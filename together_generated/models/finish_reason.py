@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 FinishReason = Literal["eos", "function_call", "length", "stop", "tool_calls"]
 
 FINISH_REASON_VALUES: set[FinishReason] = {
@@ -16,6 +18,17 @@ FINISH_REASON_VALUES: set[FinishReason] = {
 def check_finish_reason(value: str) -> FinishReason:
     if value in FINISH_REASON_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "eos",
+                "function_call",
+                "length",
+                "stop",
+                "tool_calls",
+            ),
+        )
     raise TypeError(
         f"expected one of 'eos', 'function_call', 'length', 'stop', 'tool_calls'; got {value!r:.60}"
     )

@@ -16,6 +16,7 @@ from ..models.full_training_type_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     new_instance,
     take_underscore_spellings,
@@ -57,6 +58,8 @@ class FullTrainingType(ResponseBody):
         try:
             type = check_full_training_type_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("FullTrainingType.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "FullTrainingType.type") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 FullTrainingTypeType = Literal["Full"]
 
 FULL_TRAINING_TYPE_TYPE_VALUES: set[FullTrainingTypeType] = {
@@ -12,4 +14,6 @@ FULL_TRAINING_TYPE_TYPE_VALUES: set[FullTrainingTypeType] = {
 def check_full_training_type_type(value: str) -> FullTrainingTypeType:
     if value in FULL_TRAINING_TYPE_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("Full",))
     raise TypeError(f"expected one of 'Full'; got {value!r:.60}")

@@ -17,8 +17,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     best_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -207,10 +209,17 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
                     )
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept(
+                "GetEvaluationJobStatusAndResultsResponse200.status", src_dict["status"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "GetEvaluationJobStatusAndResultsResponse200.status"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("status", UNSET) is not None:
+                raise field_error(
+                    exc, "GetEvaluationJobStatusAndResultsResponse200.status"
+                ) from None
+            status = drop_none("GetEvaluationJobStatusAndResultsResponse200.status")
 
         try:
             _results_data = d.pop("results", UNSET)
@@ -258,10 +267,18 @@ class GetEvaluationJobStatusAndResultsResponse200(ResponseBody):
 
                 results = _parse_results(_results_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            results = exc.accept(
+                "GetEvaluationJobStatusAndResultsResponse200.results",
+                src_dict["results"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "GetEvaluationJobStatusAndResultsResponse200.results"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("results", UNSET) is not None:
+                raise field_error(
+                    exc, "GetEvaluationJobStatusAndResultsResponse200.results"
+                ) from None
+            results = drop_none("GetEvaluationJobStatusAndResultsResponse200.results")
 
         _instance = new_instance(cls)
         if status is not UNSET:

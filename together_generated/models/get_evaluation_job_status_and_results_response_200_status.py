@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 GetEvaluationJobStatusAndResultsResponse200Status = Literal[
     "completed", "error", "pending", "queued", "running", "user_error"
 ]
@@ -23,6 +25,18 @@ def check_get_evaluation_job_status_and_results_response_200_status(
 ) -> GetEvaluationJobStatusAndResultsResponse200Status:
     if value in GET_EVALUATION_JOB_STATUS_AND_RESULTS_RESPONSE_200_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "completed",
+                "error",
+                "pending",
+                "queued",
+                "running",
+                "user_error",
+            ),
+        )
     raise TypeError(
         f"expected one of 'completed', 'error', 'pending', 'queued', 'running', 'user_error'; got {value!r:.60}"
     )

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     field_error,
     json_value,
@@ -60,6 +61,10 @@ class GetFineTunesModelsSupportedResponse200(ResponseBody):
             if not isinstance(models, (list, Unset)):
                 raise TypeError(f"expected a list, got {models.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            models = exc.accept(
+                "GetFineTunesModelsSupportedResponse200.models", src_dict["models"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "GetFineTunesModelsSupportedResponse200.models"

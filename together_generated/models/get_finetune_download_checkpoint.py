@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 GetFinetuneDownloadCheckpoint = Literal["adapter", "merged", "model_output_path"]
 
 GET_FINETUNE_DOWNLOAD_CHECKPOINT_VALUES: set[GetFinetuneDownloadCheckpoint] = {
@@ -14,6 +16,15 @@ GET_FINETUNE_DOWNLOAD_CHECKPOINT_VALUES: set[GetFinetuneDownloadCheckpoint] = {
 def check_get_finetune_download_checkpoint(value: str) -> GetFinetuneDownloadCheckpoint:
     if value in GET_FINETUNE_DOWNLOAD_CHECKPOINT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "adapter",
+                "merged",
+                "model_output_path",
+            ),
+        )
     raise TypeError(
         f"expected one of 'adapter', 'merged', 'model_output_path'; got {value!r:.60}"
     )

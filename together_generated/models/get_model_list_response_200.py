@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -70,8 +72,15 @@ class GetModelListResponse200(ResponseBody):
             if not isinstance(model_list, (list, Unset)):
                 raise TypeError(f"expected a list, got {model_list.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_list = exc.accept(
+                "GetModelListResponse200.model_list", src_dict["model_list"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GetModelListResponse200.model_list") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_list", UNSET) is not None:
+                raise field_error(exc, "GetModelListResponse200.model_list") from None
+            model_list = drop_none("GetModelListResponse200.model_list")
 
         _instance = new_instance(cls)
         if model_list is not UNSET:

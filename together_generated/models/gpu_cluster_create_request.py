@@ -26,14 +26,17 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -311,6 +314,10 @@ class GPUClusterCreateRequest(ResponseBody):
         try:
             gpu_type = check_gpu_cluster_create_request_gpu_type(d.pop("gpu_type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_type = exc.accept(
+                "GPUClusterCreateRequest.gpu_type", src_dict["gpu_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterCreateRequest.gpu_type") from None
 
@@ -327,6 +334,10 @@ class GPUClusterCreateRequest(ResponseBody):
                 d.pop("billing_type")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            billing_type = exc.accept(
+                "GPUClusterCreateRequest.billing_type", src_dict["billing_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterCreateRequest.billing_type") from None
 
@@ -352,12 +363,21 @@ class GPUClusterCreateRequest(ResponseBody):
                     _cluster_type
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            cluster_type = exc.accept(
+                "GPUClusterCreateRequest.cluster_type", src_dict["cluster_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterCreateRequest.cluster_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("cluster_type", UNSET) is not None:
+                raise field_error(exc, "GPUClusterCreateRequest.cluster_type") from None
+            cluster_type = drop_none("GPUClusterCreateRequest.cluster_type")
 
         duration_days = d.pop("duration_days", UNSET)
         if duration_days is not UNSET and duration_days.__class__ is not int:
-            check_value(duration_days, int, "GPUClusterCreateRequest.duration_days")
+            duration_days = optional_value(
+                duration_days, int, "GPUClusterCreateRequest.duration_days"
+            )
 
         try:
             _shared_volume = d.pop("shared_volume", UNSET)
@@ -369,19 +389,30 @@ class GPUClusterCreateRequest(ResponseBody):
                     _shared_volume
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            shared_volume = exc.accept(
+                "GPUClusterCreateRequest.shared_volume", src_dict["shared_volume"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterCreateRequest.shared_volume") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("shared_volume", UNSET) is not None:
+                raise field_error(
+                    exc, "GPUClusterCreateRequest.shared_volume"
+                ) from None
+            shared_volume = drop_none("GPUClusterCreateRequest.shared_volume")
 
         volume_id = d.pop("volume_id", UNSET)
         if volume_id is not UNSET and volume_id.__class__ is not str:
-            check_value(volume_id, str, "GPUClusterCreateRequest.volume_id")
+            volume_id = optional_value(
+                volume_id, str, "GPUClusterCreateRequest.volume_id"
+            )
 
         gpu_node_failover_enabled = d.pop("gpu_node_failover_enabled", UNSET)
         if (
             gpu_node_failover_enabled is not UNSET
             and gpu_node_failover_enabled.__class__ is not bool
         ):
-            check_value(
+            gpu_node_failover_enabled = optional_value(
                 gpu_node_failover_enabled,
                 bool,
                 "GPUClusterCreateRequest.gpu_node_failover_enabled",
@@ -389,26 +420,28 @@ class GPUClusterCreateRequest(ResponseBody):
 
         auto_scaled = d.pop("auto_scaled", UNSET)
         if auto_scaled is not UNSET and auto_scaled.__class__ is not bool:
-            check_value(auto_scaled, bool, "GPUClusterCreateRequest.auto_scaled")
+            auto_scaled = optional_value(
+                auto_scaled, bool, "GPUClusterCreateRequest.auto_scaled"
+            )
 
         auto_scale_max_gpus = d.pop("auto_scale_max_gpus", UNSET)
         if (
             auto_scale_max_gpus is not UNSET
             and auto_scale_max_gpus.__class__ is not int
         ):
-            check_value(
+            auto_scale_max_gpus = optional_value(
                 auto_scale_max_gpus, int, "GPUClusterCreateRequest.auto_scale_max_gpus"
             )
 
         slurm_shm_size_gib = d.pop("slurm_shm_size_gib", UNSET)
         if slurm_shm_size_gib is not UNSET and slurm_shm_size_gib.__class__ is not int:
-            check_value(
+            slurm_shm_size_gib = optional_value(
                 slurm_shm_size_gib, int, "GPUClusterCreateRequest.slurm_shm_size_gib"
             )
 
         capacity_pool_id = d.pop("capacity_pool_id", UNSET)
         if capacity_pool_id is not UNSET and capacity_pool_id.__class__ is not str:
-            check_value(
+            capacity_pool_id = optional_value(
                 capacity_pool_id, str, "GPUClusterCreateRequest.capacity_pool_id"
             )
 
@@ -420,10 +453,20 @@ class GPUClusterCreateRequest(ResponseBody):
             else:
                 reservation_start_time = parse_datetime(_reservation_start_time)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reservation_start_time = exc.accept(
+                "GPUClusterCreateRequest.reservation_start_time",
+                src_dict["reservation_start_time"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "GPUClusterCreateRequest.reservation_start_time"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reservation_start_time", UNSET) is not None:
+                raise field_error(
+                    exc, "GPUClusterCreateRequest.reservation_start_time"
+                ) from None
+            reservation_start_time = drop_none(
+                "GPUClusterCreateRequest.reservation_start_time"
+            )
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
@@ -433,20 +476,32 @@ class GPUClusterCreateRequest(ResponseBody):
             else:
                 reservation_end_time = parse_datetime(_reservation_end_time)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reservation_end_time = exc.accept(
+                "GPUClusterCreateRequest.reservation_end_time",
+                src_dict["reservation_end_time"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "GPUClusterCreateRequest.reservation_end_time"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reservation_end_time", UNSET) is not None:
+                raise field_error(
+                    exc, "GPUClusterCreateRequest.reservation_end_time"
+                ) from None
+            reservation_end_time = drop_none(
+                "GPUClusterCreateRequest.reservation_end_time"
+            )
 
         install_traefik = d.pop("install_traefik", UNSET)
         if install_traefik is not UNSET and install_traefik.__class__ is not bool:
-            check_value(
+            install_traefik = optional_value(
                 install_traefik, bool, "GPUClusterCreateRequest.install_traefik"
             )
 
         slurm_image = d.pop("slurm_image", UNSET)
         if slurm_image is not UNSET and slurm_image.__class__ is not str:
-            check_value(slurm_image, str, "GPUClusterCreateRequest.slurm_image")
+            slurm_image = optional_value(
+                slurm_image, str, "GPUClusterCreateRequest.slurm_image"
+            )
 
         _instance = new_instance(cls)
         _instance.region = region

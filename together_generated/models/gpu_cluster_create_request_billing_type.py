@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 GPUClusterCreateRequestBillingType = Literal[
     "ON_DEMAND", "RESERVED", "SCHEDULED_CAPACITY"
 ]
@@ -20,6 +22,15 @@ def check_gpu_cluster_create_request_billing_type(
 ) -> GPUClusterCreateRequestBillingType:
     if value in GPU_CLUSTER_CREATE_REQUEST_BILLING_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "ON_DEMAND",
+                "RESERVED",
+                "SCHEDULED_CAPACITY",
+            ),
+        )
     raise TypeError(
         f"expected one of 'ON_DEMAND', 'RESERVED', 'SCHEDULED_CAPACITY'; got {value!r:.60}"
     )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 GPUClusterCreateRequestClusterType = Literal["KUBERNETES", "SLURM"]
 
 GPU_CLUSTER_CREATE_REQUEST_CLUSTER_TYPE_VALUES: set[
@@ -17,4 +19,12 @@ def check_gpu_cluster_create_request_cluster_type(
 ) -> GPUClusterCreateRequestClusterType:
     if value in GPU_CLUSTER_CREATE_REQUEST_CLUSTER_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "KUBERNETES",
+                "SLURM",
+            ),
+        )
     raise TypeError(f"expected one of 'KUBERNETES', 'SLURM'; got {value!r:.60}")

@@ -13,6 +13,7 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
@@ -20,6 +21,7 @@ from ..types import (
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -152,12 +154,18 @@ class GPUClusterGPUWorkerNode(ResponseBody):
             if not isinstance(networks, (list, Unset)):
                 raise TypeError(f"expected a list, got {networks.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            networks = exc.accept(
+                "GPUClusterGPUWorkerNode.networks", src_dict["networks"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterGPUWorkerNode.networks") from None
 
         instance_id = d.pop("instance_id", UNSET)
         if instance_id is not UNSET and instance_id.__class__ is not str:
-            check_value(instance_id, str, "GPUClusterGPUWorkerNode.instance_id")
+            instance_id = optional_value(
+                instance_id, str, "GPUClusterGPUWorkerNode.instance_id"
+            )
 
         _instance = new_instance(cls)
         _instance.node_id = node_id

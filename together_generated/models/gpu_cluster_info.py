@@ -26,14 +26,17 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -301,6 +304,10 @@ class GPUClusterInfo(ResponseBody):
         try:
             cluster_type = check_gpu_cluster_info_cluster_type(d.pop("cluster_type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            cluster_type = exc.accept(
+                "GPUClusterInfo.cluster_type", src_dict["cluster_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterInfo.cluster_type") from None
 
@@ -311,6 +318,8 @@ class GPUClusterInfo(ResponseBody):
         try:
             gpu_type = check_gpu_cluster_info_gpu_type(d.pop("gpu_type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_type = exc.accept("GPUClusterInfo.gpu_type", src_dict["gpu_type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterInfo.gpu_type") from None
 
@@ -327,16 +336,24 @@ class GPUClusterInfo(ResponseBody):
                 try:
                     volumes_item = GPUClusterVolume.from_dict(volumes_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    volumes_item = exc.accept("volumes[]", volumes_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 volumes.append(volumes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            volumes = exc.accept("GPUClusterInfo.volumes", src_dict["volumes"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterInfo.volumes") from None
 
         try:
             status = check_gpu_cluster_info_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("GPUClusterInfo.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterInfo.status") from None
 
@@ -353,10 +370,20 @@ class GPUClusterInfo(ResponseBody):
                         control_plane_nodes_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    control_plane_nodes_item = exc.accept(
+                        "control_plane_nodes[]", control_plane_nodes_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 control_plane_nodes.append(control_plane_nodes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            control_plane_nodes = exc.accept(
+                "GPUClusterInfo.control_plane_nodes", src_dict["control_plane_nodes"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterInfo.control_plane_nodes") from None
 
@@ -373,10 +400,20 @@ class GPUClusterInfo(ResponseBody):
                         gpu_worker_nodes_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    gpu_worker_nodes_item = exc.accept(
+                        "gpu_worker_nodes[]", gpu_worker_nodes_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 gpu_worker_nodes.append(gpu_worker_nodes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_worker_nodes = exc.accept(
+                "GPUClusterInfo.gpu_worker_nodes", src_dict["gpu_worker_nodes"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusterInfo.gpu_worker_nodes") from None
 
@@ -400,15 +437,21 @@ class GPUClusterInfo(ResponseBody):
 
         duration_hours = d.pop("duration_hours", UNSET)
         if duration_hours is not UNSET and duration_hours.__class__ is not int:
-            check_value(duration_hours, int, "GPUClusterInfo.duration_hours")
+            duration_hours = optional_value(
+                duration_hours, int, "GPUClusterInfo.duration_hours"
+            )
 
         slurm_shm_size_gib = d.pop("slurm_shm_size_gib", UNSET)
         if slurm_shm_size_gib is not UNSET and slurm_shm_size_gib.__class__ is not int:
-            check_value(slurm_shm_size_gib, int, "GPUClusterInfo.slurm_shm_size_gib")
+            slurm_shm_size_gib = optional_value(
+                slurm_shm_size_gib, int, "GPUClusterInfo.slurm_shm_size_gib"
+            )
 
         capacity_pool_id = d.pop("capacity_pool_id", UNSET)
         if capacity_pool_id is not UNSET and capacity_pool_id.__class__ is not str:
-            check_value(capacity_pool_id, str, "GPUClusterInfo.capacity_pool_id")
+            capacity_pool_id = optional_value(
+                capacity_pool_id, str, "GPUClusterInfo.capacity_pool_id"
+            )
 
         try:
             _reservation_start_time = d.pop("reservation_start_time", UNSET)
@@ -418,8 +461,18 @@ class GPUClusterInfo(ResponseBody):
             else:
                 reservation_start_time = parse_datetime(_reservation_start_time)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reservation_start_time = exc.accept(
+                "GPUClusterInfo.reservation_start_time",
+                src_dict["reservation_start_time"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterInfo.reservation_start_time") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reservation_start_time", UNSET) is not None:
+                raise field_error(
+                    exc, "GPUClusterInfo.reservation_start_time"
+                ) from None
+            reservation_start_time = drop_none("GPUClusterInfo.reservation_start_time")
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
@@ -429,12 +482,21 @@ class GPUClusterInfo(ResponseBody):
             else:
                 reservation_end_time = parse_datetime(_reservation_end_time)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reservation_end_time = exc.accept(
+                "GPUClusterInfo.reservation_end_time", src_dict["reservation_end_time"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterInfo.reservation_end_time") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reservation_end_time", UNSET) is not None:
+                raise field_error(exc, "GPUClusterInfo.reservation_end_time") from None
+            reservation_end_time = drop_none("GPUClusterInfo.reservation_end_time")
 
         install_traefik = d.pop("install_traefik", UNSET)
         if install_traefik is not UNSET and install_traefik.__class__ is not bool:
-            check_value(install_traefik, bool, "GPUClusterInfo.install_traefik")
+            install_traefik = optional_value(
+                install_traefik, bool, "GPUClusterInfo.install_traefik"
+            )
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -444,8 +506,13 @@ class GPUClusterInfo(ResponseBody):
             else:
                 created_at = parse_datetime(_created_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept("GPUClusterInfo.created_at", src_dict["created_at"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterInfo.created_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("created_at", UNSET) is not None:
+                raise field_error(exc, "GPUClusterInfo.created_at") from None
+            created_at = drop_none("GPUClusterInfo.created_at")
 
         _instance = new_instance(cls)
         _instance.cluster_id = cluster_id

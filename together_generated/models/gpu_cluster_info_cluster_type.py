@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 GPUClusterInfoClusterType = Literal["KUBERNETES", "SLURM"]
 
 GPU_CLUSTER_INFO_CLUSTER_TYPE_VALUES: set[GPUClusterInfoClusterType] = {
@@ -13,4 +15,12 @@ GPU_CLUSTER_INFO_CLUSTER_TYPE_VALUES: set[GPUClusterInfoClusterType] = {
 def check_gpu_cluster_info_cluster_type(value: str) -> GPUClusterInfoClusterType:
     if value in GPU_CLUSTER_INFO_CLUSTER_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "KUBERNETES",
+                "SLURM",
+            ),
+        )
     raise TypeError(f"expected one of 'KUBERNETES', 'SLURM'; got {value!r:.60}")

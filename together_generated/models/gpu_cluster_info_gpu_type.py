@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 GPUClusterInfoGpuType = Literal[
     "B200_SXM", "H100_SXM", "H100_SXM_INF", "H200_SXM", "L40_PCIE", "RTX_6000_PCI"
 ]
@@ -19,6 +21,18 @@ GPU_CLUSTER_INFO_GPU_TYPE_VALUES: set[GPUClusterInfoGpuType] = {
 def check_gpu_cluster_info_gpu_type(value: str) -> GPUClusterInfoGpuType:
     if value in GPU_CLUSTER_INFO_GPU_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "B200_SXM",
+                "H100_SXM",
+                "H100_SXM_INF",
+                "H200_SXM",
+                "L40_PCIE",
+                "RTX_6000_PCI",
+            ),
+        )
     raise TypeError(
         f"expected one of 'B200_SXM', 'H100_SXM', 'H100_SXM_INF', 'H200_SXM', 'L40_PCIE', 'RTX_6000_PCI'; got {value!r:.60}"
     )

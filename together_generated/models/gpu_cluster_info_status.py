@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 GPUClusterInfoStatus = Literal[
     "Degraded",
     "Deleting",
@@ -34,6 +36,23 @@ GPU_CLUSTER_INFO_STATUS_VALUES: set[GPUClusterInfoStatus] = {
 def check_gpu_cluster_info_status(value: str) -> GPUClusterInfoStatus:
     if value in GPU_CLUSTER_INFO_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "Degraded",
+                "Deleting",
+                "InstallingDrivers",
+                "OnDemandComputePaused",
+                "Paused",
+                "Ready",
+                "RunningAcceptanceTests",
+                "WaitingForControlPlaneNodes",
+                "WaitingForDataPlaneNodes",
+                "WaitingForSharedVolume",
+                "WaitingForSubnet",
+            ),
+        )
     raise TypeError(
         f"expected one of 'Degraded', 'Deleting', 'InstallingDrivers', 'OnDemandComputePaused', 'Paused', 'Ready', 'RunningAcceptanceTests', 'WaitingForControlPlaneNodes', 'WaitingForDataPlaneNodes', 'WaitingForSharedVolume', 'WaitingForSubnet'; got {value!r:.60}"
     )

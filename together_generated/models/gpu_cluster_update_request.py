@@ -18,14 +18,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -116,12 +118,19 @@ class GPUClusterUpdateRequest(ResponseBody):
                     _cluster_type
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            cluster_type = exc.accept(
+                "GPUClusterUpdateRequest.cluster_type", src_dict["cluster_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("cluster_type", UNSET) is not None:
+                raise field_error(exc, "GPUClusterUpdateRequest.cluster_type") from None
+            cluster_type = drop_none("GPUClusterUpdateRequest.cluster_type")
 
         num_gpus = d.pop("num_gpus", UNSET)
         if num_gpus is not UNSET and num_gpus.__class__ is not int:
-            check_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
+            num_gpus = optional_value(num_gpus, int, "GPUClusterUpdateRequest.num_gpus")
 
         try:
             _reservation_end_time = d.pop("reservation_end_time", UNSET)
@@ -131,10 +140,20 @@ class GPUClusterUpdateRequest(ResponseBody):
             else:
                 reservation_end_time = parse_datetime(_reservation_end_time)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reservation_end_time = exc.accept(
+                "GPUClusterUpdateRequest.reservation_end_time",
+                src_dict["reservation_end_time"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "GPUClusterUpdateRequest.reservation_end_time"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reservation_end_time", UNSET) is not None:
+                raise field_error(
+                    exc, "GPUClusterUpdateRequest.reservation_end_time"
+                ) from None
+            reservation_end_time = drop_none(
+                "GPUClusterUpdateRequest.reservation_end_time"
+            )
 
         _instance = new_instance(cls)
         if cluster_type is not UNSET:

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -88,10 +89,16 @@ class GPUClusters(ResponseBody):
                 try:
                     clusters_item = GPUClusterInfo.from_dict(clusters_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    clusters_item = exc.accept("clusters[]", clusters_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 clusters.append(clusters_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            clusters = exc.accept("GPUClusters.clusters", src_dict["clusters"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClusters.clusters") from None
 

@@ -16,6 +16,7 @@ from ..models.gpu_clusters_shared_volume_status import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -91,6 +92,8 @@ class GPUClustersSharedVolume(ResponseBody):
         try:
             status = check_gpu_clusters_shared_volume_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("GPUClustersSharedVolume.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClustersSharedVolume.status") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 GPUClustersSharedVolumeStatus = Literal["available", "bound", "provisioning"]
 
 GPU_CLUSTERS_SHARED_VOLUME_STATUS_VALUES: set[GPUClustersSharedVolumeStatus] = {
@@ -16,6 +18,15 @@ def check_gpu_clusters_shared_volume_status(
 ) -> GPUClustersSharedVolumeStatus:
     if value in GPU_CLUSTERS_SHARED_VOLUME_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "available",
+                "bound",
+                "provisioning",
+            ),
+        )
     raise TypeError(
         f"expected one of 'available', 'bound', 'provisioning'; got {value!r:.60}"
     )

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -77,13 +77,15 @@ class GPUClustersSharedVolumeUpdateRequest(ResponseBody):
         d = dict(src_dict)
         volume_id = d.pop("volume_id", UNSET)
         if volume_id is not UNSET and volume_id.__class__ is not str:
-            check_value(
+            volume_id = optional_value(
                 volume_id, str, "GPUClustersSharedVolumeUpdateRequest.volume_id"
             )
 
         size_tib = d.pop("size_tib", UNSET)
         if size_tib is not UNSET and size_tib.__class__ is not int:
-            check_value(size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib")
+            size_tib = optional_value(
+                size_tib, int, "GPUClustersSharedVolumeUpdateRequest.size_tib"
+            )
 
         _instance = new_instance(cls)
         if volume_id is not UNSET:

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -90,10 +91,18 @@ class GPUClustersSharedVolumes(ResponseBody):
                 try:
                     volumes_item = GPUClustersSharedVolume.from_dict(volumes_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    volumes_item = exc.accept("volumes[]", volumes_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 volumes.append(volumes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            volumes = exc.accept(
+                "GPUClustersSharedVolumes.volumes", src_dict["volumes"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "GPUClustersSharedVolumes.volumes") from None
 

@@ -16,6 +16,7 @@ from ..models.hardware_availability_status import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     new_instance,
 )
@@ -57,6 +58,8 @@ class HardwareAvailability(ResponseBody):
         try:
             status = check_hardware_availability_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("HardwareAvailability.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareAvailability.status") from None
 

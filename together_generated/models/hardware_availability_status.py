@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 HardwareAvailabilityStatus = Literal["available", "insufficient", "unavailable"]
 
 HARDWARE_AVAILABILITY_STATUS_VALUES: set[HardwareAvailabilityStatus] = {
@@ -14,6 +16,15 @@ HARDWARE_AVAILABILITY_STATUS_VALUES: set[HardwareAvailabilityStatus] = {
 def check_hardware_availability_status(value: str) -> HardwareAvailabilityStatus:
     if value in HARDWARE_AVAILABILITY_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "available",
+                "insufficient",
+                "unavailable",
+            ),
+        )
     raise TypeError(
         f"expected one of 'available', 'insufficient', 'unavailable'; got {value!r:.60}"
     )

@@ -19,8 +19,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -157,6 +159,8 @@ class HardwareWithStatus(ResponseBody):
             object = d.pop("object")
             if object != "hardware":
                 raise ValueError(f"object must match const 'hardware', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("HardwareWithStatus.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.object") from None
 
@@ -167,18 +171,26 @@ class HardwareWithStatus(ResponseBody):
         try:
             pricing = EndpointPricing.from_dict(d.pop("pricing"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            pricing = exc.accept("HardwareWithStatus.pricing", src_dict["pricing"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.pricing") from None
 
         try:
             specs = HardwareSpec.from_dict(d.pop("specs"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            specs = exc.accept("HardwareWithStatus.specs", src_dict["specs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.specs") from None
 
         try:
             updated_at = parse_datetime(d.pop("updated_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept(
+                "HardwareWithStatus.updated_at", src_dict["updated_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "HardwareWithStatus.updated_at") from None
 
@@ -190,8 +202,15 @@ class HardwareWithStatus(ResponseBody):
             else:
                 availability = HardwareAvailability.from_dict(_availability)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            availability = exc.accept(
+                "HardwareWithStatus.availability", src_dict["availability"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "HardwareWithStatus.availability") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("availability", UNSET) is not None:
+                raise field_error(exc, "HardwareWithStatus.availability") from None
+            availability = drop_none("HardwareWithStatus.availability")
 
         _instance = new_instance(cls)
         _instance.object = object

@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -104,19 +106,24 @@ class HTTPAutoscalingConfig(ResponseBody):
             else:
                 metric = check_http_autoscaling_config_metric(_metric)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            metric = exc.accept("HTTPAutoscalingConfig.metric", src_dict["metric"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "HTTPAutoscalingConfig.metric") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("metric", UNSET) is not None:
+                raise field_error(exc, "HTTPAutoscalingConfig.metric") from None
+            metric = drop_none("HTTPAutoscalingConfig.metric")
 
         target = d.pop("target", UNSET)
         if target is not UNSET and target.__class__ not in (float, int):
-            check_value(target, float, "HTTPAutoscalingConfig.target")
+            target = optional_value(target, float, "HTTPAutoscalingConfig.target")
 
         time_interval_minutes = d.pop("time_interval_minutes", UNSET)
         if (
             time_interval_minutes is not UNSET
             and time_interval_minutes.__class__ is not int
         ):
-            check_value(
+            time_interval_minutes = optional_value(
                 time_interval_minutes,
                 int,
                 "HTTPAutoscalingConfig.time_interval_minutes",

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 HTTPAutoscalingConfigMetric = Literal["HTTPAvgRequestDuration", "HTTPTotalRequests"]
 
 HTTP_AUTOSCALING_CONFIG_METRIC_VALUES: set[HTTPAutoscalingConfigMetric] = {
@@ -13,6 +15,14 @@ HTTP_AUTOSCALING_CONFIG_METRIC_VALUES: set[HTTPAutoscalingConfigMetric] = {
 def check_http_autoscaling_config_metric(value: str) -> HTTPAutoscalingConfigMetric:
     if value in HTTP_AUTOSCALING_CONFIG_METRIC_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "HTTPAvgRequestDuration",
+                "HTTPTotalRequests",
+            ),
+        )
     raise TypeError(
         f"expected one of 'HTTPAvgRequestDuration', 'HTTPTotalRequests'; got {value!r:.60}"
     )

@@ -17,6 +17,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     closest_model,
     field_error,
@@ -168,6 +169,8 @@ class ImageResponse(ResponseBody):
             object = d.pop("object")
             if object != "list":
                 raise ValueError(f"object must match const 'list', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("ImageResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponse.object") from None
 
@@ -197,16 +200,31 @@ class ImageResponse(ResponseBody):
                             return data_item_type_1
                         if "type" not in data:
                             raise ValueError("missing required field 'type'")
+                        if isinstance(tag, str):
+                            raise UnknownValue(
+                                tag,
+                                (
+                                    "b64_json",
+                                    "url",
+                                ),
+                                ".type",
+                            )
                         raise TypeError(
                             f"type: expected one of 'b64_json', 'url'; got {tag!r:.60}"
                         )
 
                     data_item = _parse_data_item(data_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    data_item = exc.accept("data[]", data_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 data.append(data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("ImageResponse.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponse.data") from None
 

@@ -16,6 +16,7 @@ from ..models.image_response_data_b64_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -82,6 +83,8 @@ class ImageResponseDataB64(ResponseBody):
         try:
             type = check_image_response_data_b64_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ImageResponseDataB64.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponseDataB64.type") from None
 

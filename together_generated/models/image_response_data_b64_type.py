@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ImageResponseDataB64Type = Literal["b64_json"]
 
 IMAGE_RESPONSE_DATA_B64_TYPE_VALUES: set[ImageResponseDataB64Type] = {
@@ -12,4 +14,6 @@ IMAGE_RESPONSE_DATA_B64_TYPE_VALUES: set[ImageResponseDataB64Type] = {
 def check_image_response_data_b64_type(value: str) -> ImageResponseDataB64Type:
     if value in IMAGE_RESPONSE_DATA_B64_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("b64_json",))
     raise TypeError(f"expected one of 'b64_json'; got {value!r:.60}")

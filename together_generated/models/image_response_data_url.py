@@ -16,6 +16,7 @@ from ..models.image_response_data_url_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -82,6 +83,8 @@ class ImageResponseDataUrl(ResponseBody):
         try:
             type = check_image_response_data_url_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ImageResponseDataUrl.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ImageResponseDataUrl.type") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ImageResponseDataUrlType = Literal["url"]
 
 IMAGE_RESPONSE_DATA_URL_TYPE_VALUES: set[ImageResponseDataUrlType] = {
@@ -12,4 +14,6 @@ IMAGE_RESPONSE_DATA_URL_TYPE_VALUES: set[ImageResponseDataUrlType] = {
 def check_image_response_data_url_type(value: str) -> ImageResponseDataUrlType:
     if value in IMAGE_RESPONSE_DATA_URL_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("url",))
     raise TypeError(f"expected one of 'url'; got {value!r:.60}")

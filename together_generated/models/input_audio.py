@@ -13,6 +13,7 @@ from ..models.input_audio_type import InputAudioType, check_input_audio_type
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -93,6 +94,8 @@ class InputAudio(ResponseBody):
         try:
             type = check_input_audio_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("InputAudio.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InputAudio.type") from None
 
@@ -101,6 +104,8 @@ class InputAudio(ResponseBody):
                 d.pop("input_audio")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            input_audio = exc.accept("InputAudio.input_audio", src_dict["input_audio"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "InputAudio.input_audio") from None
 

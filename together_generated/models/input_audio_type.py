@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 InputAudioType = Literal["input_audio"]
 
 INPUT_AUDIO_TYPE_VALUES: set[InputAudioType] = {
@@ -12,4 +14,6 @@ INPUT_AUDIO_TYPE_VALUES: set[InputAudioType] = {
 def check_input_audio_type(value: str) -> InputAudioType:
     if value in INPUT_AUDIO_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("input_audio",))
     raise TypeError(f"expected one of 'input_audio'; got {value!r:.60}")

@@ -17,7 +17,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -88,12 +90,21 @@ class InstanceTypesResponse(ResponseBody):
                             types_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        types_item = exc.accept("types[]", types_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     types.append(types_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            types = exc.accept("InstanceTypesResponse.types", src_dict["types"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "InstanceTypesResponse.types") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("types", UNSET) is not None:
+                raise field_error(exc, "InstanceTypesResponse.types") from None
+            types = drop_none("InstanceTypesResponse.types")
 
         _instance = new_instance(cls)
         if types is not UNSET:

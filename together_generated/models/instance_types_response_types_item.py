@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 InstanceTypesResponseTypesItem = Literal[
     "B200_SXM", "H100_SXM", "H100_SXM_INF", "H200_SXM", "L40_PCIE", "RTX_6000_PCI"
 ]
@@ -21,6 +23,18 @@ def check_instance_types_response_types_item(
 ) -> InstanceTypesResponseTypesItem:
     if value in INSTANCE_TYPES_RESPONSE_TYPES_ITEM_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "B200_SXM",
+                "H100_SXM",
+                "H100_SXM_INF",
+                "H200_SXM",
+                "L40_PCIE",
+                "RTX_6000_PCI",
+            ),
+        )
     raise TypeError(
         f"expected one of 'B200_SXM', 'H100_SXM', 'H100_SXM_INF', 'H200_SXM', 'L40_PCIE', 'RTX_6000_PCI'; got {value!r:.60}"
     )

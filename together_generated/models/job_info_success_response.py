@@ -17,6 +17,7 @@ from ..models.job_info_success_response_status import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -158,6 +159,8 @@ class JobInfoSuccessResponse(ResponseBody):
         try:
             status = check_job_info_success_response_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("JobInfoSuccessResponse.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.status") from None
 
@@ -176,28 +179,48 @@ class JobInfoSuccessResponse(ResponseBody):
                         )
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    status_updates_item = exc.accept(
+                        "status_updates[]", status_updates_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 status_updates.append(status_updates_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status_updates = exc.accept(
+                "JobInfoSuccessResponse.status_updates", src_dict["status_updates"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.status_updates") from None
 
         try:
             args = JobInfoSuccessResponseArgs.from_dict(d.pop("args"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            args = exc.accept("JobInfoSuccessResponse.args", src_dict["args"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.args") from None
 
         try:
             created_at = parse_datetime(d.pop("created_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "JobInfoSuccessResponse.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.created_at") from None
 
         try:
             updated_at = parse_datetime(d.pop("updated_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept(
+                "JobInfoSuccessResponse.updated_at", src_dict["updated_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "JobInfoSuccessResponse.updated_at") from None
 

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -89,15 +89,21 @@ class JobInfoSuccessResponseArgs(ResponseBody):
         d = dict(src_dict)
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "JobInfoSuccessResponseArgs.description")
+            description = optional_value(
+                description, str, "JobInfoSuccessResponseArgs.description"
+            )
 
         model_name = d.pop("modelName", UNSET)
         if model_name is not UNSET and model_name.__class__ is not str:
-            check_value(model_name, str, "JobInfoSuccessResponseArgs.modelName")
+            model_name = optional_value(
+                model_name, str, "JobInfoSuccessResponseArgs.modelName"
+            )
 
         model_source = d.pop("modelSource", UNSET)
         if model_source is not UNSET and model_source.__class__ is not str:
-            check_value(model_source, str, "JobInfoSuccessResponseArgs.modelSource")
+            model_source = optional_value(
+                model_source, str, "JobInfoSuccessResponseArgs.modelSource"
+            )
 
         _instance = new_instance(cls)
         if description is not UNSET:

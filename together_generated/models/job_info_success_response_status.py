@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 JobInfoSuccessResponseStatus = Literal["Complete", "Failed", "Queued", "Running"]
 
 JOB_INFO_SUCCESS_RESPONSE_STATUS_VALUES: set[JobInfoSuccessResponseStatus] = {
@@ -15,6 +17,16 @@ JOB_INFO_SUCCESS_RESPONSE_STATUS_VALUES: set[JobInfoSuccessResponseStatus] = {
 def check_job_info_success_response_status(value: str) -> JobInfoSuccessResponseStatus:
     if value in JOB_INFO_SUCCESS_RESPONSE_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "Complete",
+                "Failed",
+                "Queued",
+                "Running",
+            ),
+        )
     raise TypeError(
         f"expected one of 'Complete', 'Failed', 'Queued', 'Running'; got {value!r:.60}"
     )

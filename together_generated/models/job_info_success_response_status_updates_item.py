@@ -13,6 +13,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -84,6 +85,11 @@ class JobInfoSuccessResponseStatusUpdatesItem(ResponseBody):
         try:
             timestamp = parse_datetime(d.pop("timestamp"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            timestamp = exc.accept(
+                "JobInfoSuccessResponseStatusUpdatesItem.timestamp",
+                src_dict["timestamp"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "JobInfoSuccessResponseStatusUpdatesItem.timestamp"

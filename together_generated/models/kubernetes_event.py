@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -114,27 +114,27 @@ class KubernetesEvent(ResponseBody):
         d = dict(src_dict)
         action = d.pop("action", UNSET)
         if action is not UNSET and action.__class__ is not str:
-            check_value(action, str, "KubernetesEvent.action")
+            action = optional_value(action, str, "KubernetesEvent.action")
 
         count = d.pop("count", UNSET)
         if count is not UNSET and count.__class__ is not int:
-            check_value(count, int, "KubernetesEvent.count")
+            count = optional_value(count, int, "KubernetesEvent.count")
 
         first_seen = d.pop("first_seen", UNSET)
         if first_seen is not UNSET and first_seen.__class__ is not str:
-            check_value(first_seen, str, "KubernetesEvent.first_seen")
+            first_seen = optional_value(first_seen, str, "KubernetesEvent.first_seen")
 
         last_seen = d.pop("last_seen", UNSET)
         if last_seen is not UNSET and last_seen.__class__ is not str:
-            check_value(last_seen, str, "KubernetesEvent.last_seen")
+            last_seen = optional_value(last_seen, str, "KubernetesEvent.last_seen")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and message.__class__ is not str:
-            check_value(message, str, "KubernetesEvent.message")
+            message = optional_value(message, str, "KubernetesEvent.message")
 
         reason = d.pop("reason", UNSET)
         if reason is not UNSET and reason.__class__ is not str:
-            check_value(reason, str, "KubernetesEvent.reason")
+            reason = optional_value(reason, str, "KubernetesEvent.reason")
 
         _instance = new_instance(cls)
         if action is not UNSET:

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -60,7 +60,9 @@ class LinearLRSchedulerArgs(ResponseBody):
         d = dict(src_dict)
         min_lr_ratio = d.pop("min_lr_ratio", UNSET)
         if min_lr_ratio is not UNSET and min_lr_ratio.__class__ not in (float, int):
-            check_value(min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio")
+            min_lr_ratio = optional_value(
+                min_lr_ratio, float, "LinearLRSchedulerArgs.min_lr_ratio"
+            )
 
         _instance = new_instance(cls)
         if min_lr_ratio is not UNSET:

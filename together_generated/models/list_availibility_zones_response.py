@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     field_error,
     json_value,
@@ -61,6 +62,10 @@ class ListAvailibilityZonesResponse(ResponseBody):
             if not isinstance(avzones, (list, Unset)):
                 raise TypeError(f"expected a list, got {avzones.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            avzones = exc.accept(
+                "ListAvailibilityZonesResponse.avzones", src_dict["avzones"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListAvailibilityZonesResponse.avzones") from None
 

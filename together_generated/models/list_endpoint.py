@@ -20,6 +20,7 @@ from ..models.list_endpoint_type import ListEndpointType, check_list_endpoint_ty
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -116,6 +117,8 @@ class ListEndpoint(ResponseBody):
             object = d.pop("object")
             if object != "endpoint":
                 raise ValueError(f"object must match const 'endpoint', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("ListEndpoint.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.object") from None
 
@@ -134,6 +137,8 @@ class ListEndpoint(ResponseBody):
         try:
             type = check_list_endpoint_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ListEndpoint.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.type") from None
 
@@ -144,12 +149,16 @@ class ListEndpoint(ResponseBody):
         try:
             state = check_list_endpoint_state(d.pop("state"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            state = exc.accept("ListEndpoint.state", src_dict["state"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.state") from None
 
         try:
             created_at = parse_datetime(d.pop("created_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept("ListEndpoint.created_at", src_dict["created_at"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpoint.created_at") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ListEndpointState = Literal[
     "ERROR", "PENDING", "STARTED", "STARTING", "STOPPED", "STOPPING"
 ]
@@ -19,6 +21,18 @@ LIST_ENDPOINT_STATE_VALUES: set[ListEndpointState] = {
 def check_list_endpoint_state(value: str) -> ListEndpointState:
     if value in LIST_ENDPOINT_STATE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "ERROR",
+                "PENDING",
+                "STARTED",
+                "STARTING",
+                "STOPPED",
+                "STOPPING",
+            ),
+        )
     raise TypeError(
         f"expected one of 'ERROR', 'PENDING', 'STARTED', 'STARTING', 'STOPPED', 'STOPPING'; got {value!r:.60}"
     )

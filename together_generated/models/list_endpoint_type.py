@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ListEndpointType = Literal["dedicated", "serverless"]
 
 LIST_ENDPOINT_TYPE_VALUES: set[ListEndpointType] = {
@@ -13,4 +15,12 @@ LIST_ENDPOINT_TYPE_VALUES: set[ListEndpointType] = {
 def check_list_endpoint_type(value: str) -> ListEndpointType:
     if value in LIST_ENDPOINT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "dedicated",
+                "serverless",
+            ),
+        )
     raise TypeError(f"expected one of 'dedicated', 'serverless'; got {value!r:.60}")

@@ -17,6 +17,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -104,6 +105,8 @@ class ListEndpointsResponse200(ResponseBody):
             object = d.pop("object")
             if object != "list":
                 raise ValueError(f"object must match const 'list', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("ListEndpointsResponse200.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpointsResponse200.object") from None
 
@@ -116,10 +119,16 @@ class ListEndpointsResponse200(ResponseBody):
                 try:
                     data_item = ListEndpoint.from_dict(data_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    data_item = exc.accept("data[]", data_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 data.append(data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("ListEndpointsResponse200.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ListEndpointsResponse200.data") from None
 

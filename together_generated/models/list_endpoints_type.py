@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ListEndpointsType = Literal["dedicated", "serverless"]
 
 LIST_ENDPOINTS_TYPE_VALUES: set[ListEndpointsType] = {
@@ -13,4 +15,12 @@ LIST_ENDPOINTS_TYPE_VALUES: set[ListEndpointsType] = {
 def check_list_endpoints_type(value: str) -> ListEndpointsType:
     if value in LIST_ENDPOINTS_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "dedicated",
+                "serverless",
+            ),
+        )
     raise TypeError(f"expected one of 'dedicated', 'serverless'; got {value!r:.60}")

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ListEndpointsUsageType = Literal["on-demand", "reserved"]
 
 LIST_ENDPOINTS_USAGE_TYPE_VALUES: set[ListEndpointsUsageType] = {
@@ -13,4 +15,12 @@ LIST_ENDPOINTS_USAGE_TYPE_VALUES: set[ListEndpointsUsageType] = {
 def check_list_endpoints_usage_type(value: str) -> ListEndpointsUsageType:
     if value in LIST_ENDPOINTS_USAGE_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "on-demand",
+                "reserved",
+            ),
+        )
     raise TypeError(f"expected one of 'on-demand', 'reserved'; got {value!r:.60}")

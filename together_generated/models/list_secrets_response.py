@@ -18,7 +18,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -124,19 +126,33 @@ class ListSecretsResponse(ResponseBody):
                     try:
                         data_item = SecretResponseItem.from_dict(data_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        data_item = exc.accept("data[]", data_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     data.append(data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("ListSecretsResponse.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ListSecretsResponse.data") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("data", UNSET) is not None:
+                raise field_error(exc, "ListSecretsResponse.data") from None
+            data = drop_none("ListSecretsResponse.data")
 
         try:
             object = d.pop("object", UNSET)
             if object != "list" and not isinstance(object, Unset):
                 raise ValueError(f"object must match const 'list', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("ListSecretsResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ListSecretsResponse.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "ListSecretsResponse.object") from None
+            object = drop_none("ListSecretsResponse.object")
 
         _instance = new_instance(cls)
         if data is not UNSET:

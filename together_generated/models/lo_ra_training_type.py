@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -107,6 +109,8 @@ class LoRATrainingType(ResponseBody):
         try:
             type = check_lo_ra_training_type_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("LoRATrainingType.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LoRATrainingType.type") from None
 
@@ -120,14 +124,16 @@ class LoRATrainingType(ResponseBody):
 
         lora_dropout = d.pop("lora_dropout", UNSET)
         if lora_dropout is not UNSET and lora_dropout.__class__ not in (float, int):
-            check_value(lora_dropout, float, "LoRATrainingType.lora_dropout")
+            lora_dropout = optional_value(
+                lora_dropout, float, "LoRATrainingType.lora_dropout"
+            )
 
         lora_trainable_modules = d.pop("lora_trainable_modules", UNSET)
         if (
             lora_trainable_modules is not UNSET
             and lora_trainable_modules.__class__ is not str
         ):
-            check_value(
+            lora_trainable_modules = optional_value(
                 lora_trainable_modules, str, "LoRATrainingType.lora_trainable_modules"
             )
 

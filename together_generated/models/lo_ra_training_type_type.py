@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 LoRATrainingTypeType = Literal["Lora"]
 
 LO_RA_TRAINING_TYPE_TYPE_VALUES: set[LoRATrainingTypeType] = {
@@ -12,4 +14,6 @@ LO_RA_TRAINING_TYPE_TYPE_VALUES: set[LoRATrainingTypeType] = {
 def check_lo_ra_training_type_type(value: str) -> LoRATrainingTypeType:
     if value in LO_RA_TRAINING_TYPE_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("Lora",))
     raise TypeError(f"expected one of 'Lora'; got {value!r:.60}")

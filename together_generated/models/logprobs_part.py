@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -143,16 +145,26 @@ class LogprobsPart(ResponseBody):
             if not isinstance(token_ids, (list, Unset)):
                 raise TypeError(f"expected a list, got {token_ids.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            token_ids = exc.accept("LogprobsPart.token_ids", src_dict["token_ids"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LogprobsPart.token_ids") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("token_ids", UNSET) is not None:
+                raise field_error(exc, "LogprobsPart.token_ids") from None
+            token_ids = drop_none("LogprobsPart.token_ids")
 
         try:
             tokens = cast(list[str], d.pop("tokens", UNSET))
             if not isinstance(tokens, (list, Unset)):
                 raise TypeError(f"expected a list, got {tokens.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tokens = exc.accept("LogprobsPart.tokens", src_dict["tokens"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LogprobsPart.tokens") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("tokens", UNSET) is not None:
+                raise field_error(exc, "LogprobsPart.tokens") from None
+            tokens = drop_none("LogprobsPart.tokens")
 
         try:
             token_logprobs = cast(list[float], d.pop("token_logprobs", UNSET))
@@ -161,8 +173,15 @@ class LogprobsPart(ResponseBody):
                     f"expected a list, got {token_logprobs.__class__.__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            token_logprobs = exc.accept(
+                "LogprobsPart.token_logprobs", src_dict["token_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LogprobsPart.token_logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("token_logprobs", UNSET) is not None:
+                raise field_error(exc, "LogprobsPart.token_logprobs") from None
+            token_logprobs = drop_none("LogprobsPart.token_logprobs")
 
         try:
             _top_logprobs = d.pop("top_logprobs", UNSET)
@@ -172,8 +191,15 @@ class LogprobsPart(ResponseBody):
             else:
                 top_logprobs = TopLogprobs.from_dict(_top_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            top_logprobs = exc.accept(
+                "LogprobsPart.top_logprobs", src_dict["top_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LogprobsPart.top_logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("top_logprobs", UNSET) is not None:
+                raise field_error(exc, "LogprobsPart.top_logprobs") from None
+            top_logprobs = drop_none("LogprobsPart.top_logprobs")
 
         _instance = new_instance(cls)
         if token_ids is not UNSET:

@@ -17,8 +17,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     best_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -141,6 +143,10 @@ class LRScheduler(ResponseBody):
                 d.pop("lr_scheduler_type")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lr_scheduler_type = exc.accept(
+                "LRScheduler.lr_scheduler_type", src_dict["lr_scheduler_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "LRScheduler.lr_scheduler_type") from None
 
@@ -172,8 +178,15 @@ class LRScheduler(ResponseBody):
 
                 lr_scheduler_args = _parse_lr_scheduler_args(_lr_scheduler_args_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lr_scheduler_args = exc.accept(
+                "LRScheduler.lr_scheduler_args", src_dict["lr_scheduler_args"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "LRScheduler.lr_scheduler_args") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lr_scheduler_args", UNSET) is not None:
+                raise field_error(exc, "LRScheduler.lr_scheduler_args") from None
+            lr_scheduler_args = drop_none("LRScheduler.lr_scheduler_args")
 
         _instance = new_instance(cls)
         _instance.lr_scheduler_type = lr_scheduler_type

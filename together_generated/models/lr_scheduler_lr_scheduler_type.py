@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 LRSchedulerLrSchedulerType = Literal["cosine", "linear"]
 
 LR_SCHEDULER_LR_SCHEDULER_TYPE_VALUES: set[LRSchedulerLrSchedulerType] = {
@@ -13,4 +15,12 @@ LR_SCHEDULER_LR_SCHEDULER_TYPE_VALUES: set[LRSchedulerLrSchedulerType] = {
 def check_lr_scheduler_lr_scheduler_type(value: str) -> LRSchedulerLrSchedulerType:
     if value in LR_SCHEDULER_LR_SCHEDULER_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "cosine",
+                "linear",
+            ),
+        )
     raise TypeError(f"expected one of 'cosine', 'linear'; got {value!r:.60}")

@@ -19,13 +19,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -181,6 +184,8 @@ class ModelInfo(ResponseBody):
             object = d.pop("object")
             if object != "model":
                 raise ValueError(f"object must match const 'model', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("ModelInfo.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.object") from None
 
@@ -191,28 +196,32 @@ class ModelInfo(ResponseBody):
         try:
             type = check_model_info_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ModelInfo.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelInfo.type") from None
 
         display_name = d.pop("display_name", UNSET)
         if display_name is not UNSET and display_name.__class__ is not str:
-            check_value(display_name, str, "ModelInfo.display_name")
+            display_name = optional_value(display_name, str, "ModelInfo.display_name")
 
         organization = d.pop("organization", UNSET)
         if organization is not UNSET and organization.__class__ is not str:
-            check_value(organization, str, "ModelInfo.organization")
+            organization = optional_value(organization, str, "ModelInfo.organization")
 
         link = d.pop("link", UNSET)
         if link is not UNSET and link.__class__ is not str:
-            check_value(link, str, "ModelInfo.link")
+            link = optional_value(link, str, "ModelInfo.link")
 
         license = d.pop("license", UNSET)
         if license is not UNSET and license.__class__ is not str:
-            check_value(license, str, "ModelInfo.license")
+            license = optional_value(license, str, "ModelInfo.license")
 
         context_length = d.pop("context_length", UNSET)
         if context_length is not UNSET and context_length.__class__ is not int:
-            check_value(context_length, int, "ModelInfo.context_length")
+            context_length = optional_value(
+                context_length, int, "ModelInfo.context_length"
+            )
 
         try:
             _pricing = d.pop("pricing", UNSET)
@@ -222,8 +231,13 @@ class ModelInfo(ResponseBody):
             else:
                 pricing = Pricing.from_dict(_pricing)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            pricing = exc.accept("ModelInfo.pricing", src_dict["pricing"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ModelInfo.pricing") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("pricing", UNSET) is not None:
+                raise field_error(exc, "ModelInfo.pricing") from None
+            pricing = drop_none("ModelInfo.pricing")
 
         _instance = new_instance(cls)
         _instance.id = id

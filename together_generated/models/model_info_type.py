@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ModelInfoType = Literal[
     "chat", "code", "embedding", "image", "language", "moderation", "rerank"
 ]
@@ -20,6 +22,19 @@ MODEL_INFO_TYPE_VALUES: set[ModelInfoType] = {
 def check_model_info_type(value: str) -> ModelInfoType:
     if value in MODEL_INFO_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "chat",
+                "code",
+                "embedding",
+                "image",
+                "language",
+                "moderation",
+                "rerank",
+            ),
+        )
     raise TypeError(
         f"expected one of 'chat', 'code', 'embedding', 'image', 'language', 'moderation', 'rerank'; got {value!r:.60}"
     )

@@ -17,12 +17,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -146,24 +149,37 @@ class ModelUploadRequest(ResponseBody):
             else:
                 model_type = check_model_upload_request_model_type(_model_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_type = exc.accept(
+                "ModelUploadRequest.model_type", src_dict["model_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ModelUploadRequest.model_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("model_type", UNSET) is not None:
+                raise field_error(exc, "ModelUploadRequest.model_type") from None
+            model_type = drop_none("ModelUploadRequest.model_type")
 
         hf_token = d.pop("hf_token", UNSET)
         if hf_token is not UNSET and hf_token.__class__ is not str:
-            check_value(hf_token, str, "ModelUploadRequest.hf_token")
+            hf_token = optional_value(hf_token, str, "ModelUploadRequest.hf_token")
 
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "ModelUploadRequest.description")
+            description = optional_value(
+                description, str, "ModelUploadRequest.description"
+            )
 
         base_model = d.pop("base_model", UNSET)
         if base_model is not UNSET and base_model.__class__ is not str:
-            check_value(base_model, str, "ModelUploadRequest.base_model")
+            base_model = optional_value(
+                base_model, str, "ModelUploadRequest.base_model"
+            )
 
         lora_model = d.pop("lora_model", UNSET)
         if lora_model is not UNSET and lora_model.__class__ is not str:
-            check_value(lora_model, str, "ModelUploadRequest.lora_model")
+            lora_model = optional_value(
+                lora_model, str, "ModelUploadRequest.lora_model"
+            )
 
         _instance = new_instance(cls)
         _instance.model_name = model_name

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ModelUploadRequestModelType = Literal["adapter", "model"]
 
 MODEL_UPLOAD_REQUEST_MODEL_TYPE_VALUES: set[ModelUploadRequestModelType] = {
@@ -13,4 +15,12 @@ MODEL_UPLOAD_REQUEST_MODEL_TYPE_VALUES: set[ModelUploadRequestModelType] = {
 def check_model_upload_request_model_type(value: str) -> ModelUploadRequestModelType:
     if value in MODEL_UPLOAD_REQUEST_MODEL_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "adapter",
+                "model",
+            ),
+        )
     raise TypeError(f"expected one of 'adapter', 'model'; got {value!r:.60}")

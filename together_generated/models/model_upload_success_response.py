@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -92,6 +93,8 @@ class ModelUploadSuccessResponse(ResponseBody):
         try:
             data = ModelUploadSuccessResponseData.from_dict(d.pop("data"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("ModelUploadSuccessResponse.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelUploadSuccessResponse.data") from None
 

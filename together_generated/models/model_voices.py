@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -104,10 +105,16 @@ class ModelVoices(ResponseBody):
                 try:
                     voices_item = ModelVoicesVoicesItem.from_dict(voices_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    voices_item = exc.accept("voices[]", voices_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 voices.append(voices_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            voices = exc.accept("ModelVoices.voices", src_dict["voices"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ModelVoices.voices") from None
 

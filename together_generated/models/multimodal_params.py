@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -61,7 +61,9 @@ class MultimodalParams(ResponseBody):
         d = dict(src_dict)
         train_vision = d.pop("train_vision", UNSET)
         if train_vision is not UNSET and train_vision.__class__ is not bool:
-            check_value(train_vision, bool, "MultimodalParams.train_vision")
+            train_vision = optional_value(
+                train_vision, bool, "MultimodalParams.train_vision"
+            )
 
         _instance = new_instance(cls)
         if train_vision is not UNSET:

@@ -18,8 +18,10 @@ from ..types import (
     Model,
     RequestFiles,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
@@ -114,6 +116,8 @@ class PostFilesUploadBody(ResponseBody):
         try:
             purpose = check_file_purpose(d.pop("purpose"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            purpose = exc.accept("PostFilesUploadBody.purpose", src_dict["purpose"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFilesUploadBody.purpose") from None
 
@@ -124,6 +128,8 @@ class PostFilesUploadBody(ResponseBody):
         try:
             file = File(payload=BytesIO(d.pop("file")))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            file = exc.accept("PostFilesUploadBody.file", src_dict["file"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostFilesUploadBody.file") from None
 
@@ -135,8 +141,15 @@ class PostFilesUploadBody(ResponseBody):
             else:
                 file_type = check_file_type(_file_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            file_type = exc.accept(
+                "PostFilesUploadBody.file_type", src_dict["file_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostFilesUploadBody.file_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("file_type", UNSET) is not None:
+                raise field_error(exc, "PostFilesUploadBody.file_type") from None
+            file_type = drop_none("PostFilesUploadBody.file_type")
 
         _instance = new_instance(cls)
         _instance.purpose = purpose

@@ -21,14 +21,17 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -532,23 +535,27 @@ class PostFineTunesBody(ResponseBody):
 
         validation_file = d.pop("validation_file", UNSET)
         if validation_file is not UNSET and validation_file.__class__ is not str:
-            check_value(validation_file, str, "PostFineTunesBody.validation_file")
+            validation_file = optional_value(
+                validation_file, str, "PostFineTunesBody.validation_file"
+            )
 
         packing = d.pop("packing", UNSET)
         if packing is not UNSET and packing.__class__ is not bool:
-            check_value(packing, bool, "PostFineTunesBody.packing")
+            packing = optional_value(packing, bool, "PostFineTunesBody.packing")
 
         n_epochs = d.pop("n_epochs", UNSET)
         if n_epochs is not UNSET and n_epochs.__class__ is not int:
-            check_value(n_epochs, int, "PostFineTunesBody.n_epochs")
+            n_epochs = optional_value(n_epochs, int, "PostFineTunesBody.n_epochs")
 
         n_checkpoints = d.pop("n_checkpoints", UNSET)
         if n_checkpoints is not UNSET and n_checkpoints.__class__ is not int:
-            check_value(n_checkpoints, int, "PostFineTunesBody.n_checkpoints")
+            n_checkpoints = optional_value(
+                n_checkpoints, int, "PostFineTunesBody.n_checkpoints"
+            )
 
         n_evals = d.pop("n_evals", UNSET)
         if n_evals is not UNSET and n_evals.__class__ is not int:
-            check_value(n_evals, int, "PostFineTunesBody.n_evals")
+            n_evals = optional_value(n_evals, int, "PostFineTunesBody.n_evals")
 
         try:
             _batch_size_data = d.pop("batch_size", UNSET)
@@ -574,12 +581,21 @@ class PostFineTunesBody(ResponseBody):
 
                 batch_size = _parse_batch_size(_batch_size_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            batch_size = exc.accept(
+                "PostFineTunesBody.batch_size", src_dict["batch_size"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostFineTunesBody.batch_size") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("batch_size", UNSET) is not None:
+                raise field_error(exc, "PostFineTunesBody.batch_size") from None
+            batch_size = drop_none("PostFineTunesBody.batch_size")
 
         learning_rate = d.pop("learning_rate", UNSET)
         if learning_rate is not UNSET and learning_rate.__class__ not in (float, int):
-            check_value(learning_rate, float, "PostFineTunesBody.learning_rate")
+            learning_rate = optional_value(
+                learning_rate, float, "PostFineTunesBody.learning_rate"
+            )
 
         try:
             _lr_scheduler = d.pop("lr_scheduler", UNSET)
@@ -589,20 +605,33 @@ class PostFineTunesBody(ResponseBody):
             else:
                 lr_scheduler = LRScheduler.from_dict(_lr_scheduler)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lr_scheduler = exc.accept(
+                "PostFineTunesBody.lr_scheduler", src_dict["lr_scheduler"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostFineTunesBody.lr_scheduler") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lr_scheduler", UNSET) is not None:
+                raise field_error(exc, "PostFineTunesBody.lr_scheduler") from None
+            lr_scheduler = drop_none("PostFineTunesBody.lr_scheduler")
 
         warmup_ratio = d.pop("warmup_ratio", UNSET)
         if warmup_ratio is not UNSET and warmup_ratio.__class__ not in (float, int):
-            check_value(warmup_ratio, float, "PostFineTunesBody.warmup_ratio")
+            warmup_ratio = optional_value(
+                warmup_ratio, float, "PostFineTunesBody.warmup_ratio"
+            )
 
         max_grad_norm = d.pop("max_grad_norm", UNSET)
         if max_grad_norm is not UNSET and max_grad_norm.__class__ not in (float, int):
-            check_value(max_grad_norm, float, "PostFineTunesBody.max_grad_norm")
+            max_grad_norm = optional_value(
+                max_grad_norm, float, "PostFineTunesBody.max_grad_norm"
+            )
 
         weight_decay = d.pop("weight_decay", UNSET)
         if weight_decay is not UNSET and weight_decay.__class__ not in (float, int):
-            check_value(weight_decay, float, "PostFineTunesBody.weight_decay")
+            weight_decay = optional_value(
+                weight_decay, float, "PostFineTunesBody.weight_decay"
+            )
 
         try:
             random_seed: int | None = d.pop("random_seed", UNSET)
@@ -618,32 +647,47 @@ class PostFineTunesBody(ResponseBody):
                     f"expected an integer or null, got {random_seed.__class__.__name__} {random_seed!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            random_seed = exc.accept(
+                "PostFineTunesBody.random_seed", src_dict["random_seed"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostFineTunesBody.random_seed") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("random_seed", UNSET) is not None:
+                raise field_error(exc, "PostFineTunesBody.random_seed") from None
+            random_seed = drop_none("PostFineTunesBody.random_seed")
 
         suffix = d.pop("suffix", UNSET)
         if suffix is not UNSET and suffix.__class__ is not str:
-            check_value(suffix, str, "PostFineTunesBody.suffix")
+            suffix = optional_value(suffix, str, "PostFineTunesBody.suffix")
 
         wandb_api_key = d.pop("wandb_api_key", UNSET)
         if wandb_api_key is not UNSET and wandb_api_key.__class__ is not str:
-            check_value(wandb_api_key, str, "PostFineTunesBody.wandb_api_key")
+            wandb_api_key = optional_value(
+                wandb_api_key, str, "PostFineTunesBody.wandb_api_key"
+            )
 
         wandb_base_url = d.pop("wandb_base_url", UNSET)
         if wandb_base_url is not UNSET and wandb_base_url.__class__ is not str:
-            check_value(wandb_base_url, str, "PostFineTunesBody.wandb_base_url")
+            wandb_base_url = optional_value(
+                wandb_base_url, str, "PostFineTunesBody.wandb_base_url"
+            )
 
         wandb_project_name = d.pop("wandb_project_name", UNSET)
         if wandb_project_name is not UNSET and wandb_project_name.__class__ is not str:
-            check_value(wandb_project_name, str, "PostFineTunesBody.wandb_project_name")
+            wandb_project_name = optional_value(
+                wandb_project_name, str, "PostFineTunesBody.wandb_project_name"
+            )
 
         wandb_name = d.pop("wandb_name", UNSET)
         if wandb_name is not UNSET and wandb_name.__class__ is not str:
-            check_value(wandb_name, str, "PostFineTunesBody.wandb_name")
+            wandb_name = optional_value(wandb_name, str, "PostFineTunesBody.wandb_name")
 
         wandb_entity = d.pop("wandb_entity", UNSET)
         if wandb_entity is not UNSET and wandb_entity.__class__ is not str:
-            check_value(wandb_entity, str, "PostFineTunesBody.wandb_entity")
+            wandb_entity = optional_value(
+                wandb_entity, str, "PostFineTunesBody.wandb_entity"
+            )
 
         try:
             _train_on_inputs_data = d.pop("train_on_inputs", UNSET)
@@ -669,8 +713,15 @@ class PostFineTunesBody(ResponseBody):
 
                 train_on_inputs = _parse_train_on_inputs(_train_on_inputs_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            train_on_inputs = exc.accept(
+                "PostFineTunesBody.train_on_inputs", src_dict["train_on_inputs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostFineTunesBody.train_on_inputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("train_on_inputs", UNSET) is not None:
+                raise field_error(exc, "PostFineTunesBody.train_on_inputs") from None
+            train_on_inputs = drop_none("PostFineTunesBody.train_on_inputs")
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
@@ -697,14 +748,30 @@ class PostFineTunesBody(ResponseBody):
                         return training_method_type_1
                     if "method" not in data:
                         raise ValueError("missing required field 'method'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "sft",
+                                "dpo",
+                            ),
+                            ".method",
+                        )
                     raise TypeError(
                         f"method: expected one of 'sft', 'dpo'; got {tag!r:.60}"
                     )
 
                 training_method = _parse_training_method(_training_method_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_method = exc.accept(
+                "PostFineTunesBody.training_method", src_dict["training_method"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostFineTunesBody.training_method") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("training_method", UNSET) is not None:
+                raise field_error(exc, "PostFineTunesBody.training_method") from None
+            training_method = drop_none("PostFineTunesBody.training_method")
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
@@ -731,14 +798,30 @@ class PostFineTunesBody(ResponseBody):
                         return training_type_type_1
                     if "type" not in data:
                         raise ValueError("missing required field 'type'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "Full",
+                                "Lora",
+                            ),
+                            ".type",
+                        )
                     raise TypeError(
                         f"type: expected one of 'Full', 'Lora'; got {tag!r:.60}"
                     )
 
                 training_type = _parse_training_type(_training_type_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_type = exc.accept(
+                "PostFineTunesBody.training_type", src_dict["training_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostFineTunesBody.training_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("training_type", UNSET) is not None:
+                raise field_error(exc, "PostFineTunesBody.training_type") from None
+            training_type = drop_none("PostFineTunesBody.training_type")
 
         try:
             _multimodal_params = d.pop("multimodal_params", UNSET)
@@ -748,31 +831,46 @@ class PostFineTunesBody(ResponseBody):
             else:
                 multimodal_params = MultimodalParams.from_dict(_multimodal_params)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            multimodal_params = exc.accept(
+                "PostFineTunesBody.multimodal_params", src_dict["multimodal_params"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostFineTunesBody.multimodal_params") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("multimodal_params", UNSET) is not None:
+                raise field_error(exc, "PostFineTunesBody.multimodal_params") from None
+            multimodal_params = drop_none("PostFineTunesBody.multimodal_params")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
         if from_checkpoint is not UNSET and from_checkpoint.__class__ is not str:
-            check_value(from_checkpoint, str, "PostFineTunesBody.from_checkpoint")
+            from_checkpoint = optional_value(
+                from_checkpoint, str, "PostFineTunesBody.from_checkpoint"
+            )
 
         from_hf_model = d.pop("from_hf_model", UNSET)
         if from_hf_model is not UNSET and from_hf_model.__class__ is not str:
-            check_value(from_hf_model, str, "PostFineTunesBody.from_hf_model")
+            from_hf_model = optional_value(
+                from_hf_model, str, "PostFineTunesBody.from_hf_model"
+            )
 
         hf_model_revision = d.pop("hf_model_revision", UNSET)
         if hf_model_revision is not UNSET and hf_model_revision.__class__ is not str:
-            check_value(hf_model_revision, str, "PostFineTunesBody.hf_model_revision")
+            hf_model_revision = optional_value(
+                hf_model_revision, str, "PostFineTunesBody.hf_model_revision"
+            )
 
         hf_api_token = d.pop("hf_api_token", UNSET)
         if hf_api_token is not UNSET and hf_api_token.__class__ is not str:
-            check_value(hf_api_token, str, "PostFineTunesBody.hf_api_token")
+            hf_api_token = optional_value(
+                hf_api_token, str, "PostFineTunesBody.hf_api_token"
+            )
 
         hf_output_repo_name = d.pop("hf_output_repo_name", UNSET)
         if (
             hf_output_repo_name is not UNSET
             and hf_output_repo_name.__class__ is not str
         ):
-            check_value(
+            hf_output_repo_name = optional_value(
                 hf_output_repo_name, str, "PostFineTunesBody.hf_output_repo_name"
             )
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 PostFineTunesBodyBatchSizeType1 = Literal["max"]
 
 POST_FINE_TUNES_BODY_BATCH_SIZE_TYPE_1_VALUES: set[PostFineTunesBodyBatchSizeType1] = {
@@ -14,4 +16,6 @@ def check_post_fine_tunes_body_batch_size_type_1(
 ) -> PostFineTunesBodyBatchSizeType1:
     if value in POST_FINE_TUNES_BODY_BATCH_SIZE_TYPE_1_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("max",))
     raise TypeError(f"expected one of 'max'; got {value!r:.60}")

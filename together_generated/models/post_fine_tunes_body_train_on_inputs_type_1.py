@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 PostFineTunesBodyTrainOnInputsType1 = Literal["auto"]
 
 POST_FINE_TUNES_BODY_TRAIN_ON_INPUTS_TYPE_1_VALUES: set[
@@ -16,4 +18,6 @@ def check_post_fine_tunes_body_train_on_inputs_type_1(
 ) -> PostFineTunesBodyTrainOnInputsType1:
     if value in POST_FINE_TUNES_BODY_TRAIN_ON_INPUTS_TYPE_1_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("auto",))
     raise TypeError(f"expected one of 'auto'; got {value!r:.60}")

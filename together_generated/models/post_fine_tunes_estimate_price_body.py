@@ -13,15 +13,18 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     best_model,
     check_value,
     closest_model,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -269,21 +272,25 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
 
         validation_file = d.pop("validation_file", UNSET)
         if validation_file is not UNSET and validation_file.__class__ is not str:
-            check_value(
+            validation_file = optional_value(
                 validation_file, str, "PostFineTunesEstimatePriceBody.validation_file"
             )
 
         model = d.pop("model", UNSET)
         if model is not UNSET and model.__class__ is not str:
-            check_value(model, str, "PostFineTunesEstimatePriceBody.model")
+            model = optional_value(model, str, "PostFineTunesEstimatePriceBody.model")
 
         n_epochs = d.pop("n_epochs", UNSET)
         if n_epochs is not UNSET and n_epochs.__class__ is not int:
-            check_value(n_epochs, int, "PostFineTunesEstimatePriceBody.n_epochs")
+            n_epochs = optional_value(
+                n_epochs, int, "PostFineTunesEstimatePriceBody.n_epochs"
+            )
 
         n_evals = d.pop("n_evals", UNSET)
         if n_evals is not UNSET and n_evals.__class__ is not int:
-            check_value(n_evals, int, "PostFineTunesEstimatePriceBody.n_evals")
+            n_evals = optional_value(
+                n_evals, int, "PostFineTunesEstimatePriceBody.n_evals"
+            )
 
         try:
             _training_method_data = d.pop("training_method", UNSET)
@@ -310,16 +317,35 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
                         return training_method_type_1
                     if "method" not in data:
                         raise ValueError("missing required field 'method'")
+                    if isinstance(tag, str):
+                        raise UnknownValue(
+                            tag,
+                            (
+                                "sft",
+                                "dpo",
+                            ),
+                            ".method",
+                        )
                     raise TypeError(
                         f"method: expected one of 'sft', 'dpo'; got {tag!r:.60}"
                     )
 
                 training_method = _parse_training_method(_training_method_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_method = exc.accept(
+                "PostFineTunesEstimatePriceBody.training_method",
+                src_dict["training_method"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "PostFineTunesEstimatePriceBody.training_method"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("training_method", UNSET) is not None:
+                raise field_error(
+                    exc, "PostFineTunesEstimatePriceBody.training_method"
+                ) from None
+            training_method = drop_none(
+                "PostFineTunesEstimatePriceBody.training_method"
+            )
 
         try:
             _training_type_data = d.pop("training_type", UNSET)
@@ -355,14 +381,22 @@ class PostFineTunesEstimatePriceBody(ResponseBody):
 
                 training_type = _parse_training_type(_training_type_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_type = exc.accept(
+                "PostFineTunesEstimatePriceBody.training_type",
+                src_dict["training_type"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "PostFineTunesEstimatePriceBody.training_type"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("training_type", UNSET) is not None:
+                raise field_error(
+                    exc, "PostFineTunesEstimatePriceBody.training_type"
+                ) from None
+            training_type = drop_none("PostFineTunesEstimatePriceBody.training_type")
 
         from_checkpoint = d.pop("from_checkpoint", UNSET)
         if from_checkpoint is not UNSET and from_checkpoint.__class__ is not str:
-            check_value(
+            from_checkpoint = optional_value(
                 from_checkpoint, str, "PostFineTunesEstimatePriceBody.from_checkpoint"
             )
 

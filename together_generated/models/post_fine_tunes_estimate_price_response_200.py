@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -115,7 +115,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
             estimated_total_price is not UNSET
             and estimated_total_price.__class__ not in (float, int)
         ):
-            check_value(
+            estimated_total_price = optional_value(
                 estimated_total_price,
                 float,
                 "PostFineTunesEstimatePriceResponse200.estimated_total_price",
@@ -123,7 +123,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
 
         allowed_to_proceed = d.pop("allowed_to_proceed", UNSET)
         if allowed_to_proceed is not UNSET and allowed_to_proceed.__class__ is not bool:
-            check_value(
+            allowed_to_proceed = optional_value(
                 allowed_to_proceed,
                 bool,
                 "PostFineTunesEstimatePriceResponse200.allowed_to_proceed",
@@ -131,7 +131,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
 
         user_limit = d.pop("user_limit", UNSET)
         if user_limit is not UNSET and user_limit.__class__ not in (float, int):
-            check_value(
+            user_limit = optional_value(
                 user_limit, float, "PostFineTunesEstimatePriceResponse200.user_limit"
             )
 
@@ -140,7 +140,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
             estimated_train_token_count is not UNSET
             and estimated_train_token_count.__class__ not in (float, int)
         ):
-            check_value(
+            estimated_train_token_count = optional_value(
                 estimated_train_token_count,
                 float,
                 "PostFineTunesEstimatePriceResponse200.estimated_train_token_count",
@@ -151,7 +151,7 @@ class PostFineTunesEstimatePriceResponse200(ResponseBody):
             estimated_eval_token_count is not UNSET
             and estimated_eval_token_count.__class__ not in (float, int)
         ):
-            check_value(
+            estimated_eval_token_count = optional_value(
                 estimated_eval_token_count,
                 float,
                 "PostFineTunesEstimatePriceResponse200.estimated_eval_token_count",

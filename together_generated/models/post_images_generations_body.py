@@ -25,13 +25,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -299,36 +302,40 @@ class PostImagesGenerationsBody(ResponseBody):
 
             model = _parse_model(d.pop("model"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("PostImagesGenerationsBody.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "PostImagesGenerationsBody.model") from None
 
         steps = d.pop("steps", UNSET)
         if steps is not UNSET and steps.__class__ is not int:
-            check_value(steps, int, "PostImagesGenerationsBody.steps")
+            steps = optional_value(steps, int, "PostImagesGenerationsBody.steps")
 
         image_url = d.pop("image_url", UNSET)
         if image_url is not UNSET and image_url.__class__ is not str:
-            check_value(image_url, str, "PostImagesGenerationsBody.image_url")
+            image_url = optional_value(
+                image_url, str, "PostImagesGenerationsBody.image_url"
+            )
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and seed.__class__ is not int:
-            check_value(seed, int, "PostImagesGenerationsBody.seed")
+            seed = optional_value(seed, int, "PostImagesGenerationsBody.seed")
 
         n = d.pop("n", UNSET)
         if n is not UNSET and n.__class__ is not int:
-            check_value(n, int, "PostImagesGenerationsBody.n")
+            n = optional_value(n, int, "PostImagesGenerationsBody.n")
 
         height = d.pop("height", UNSET)
         if height is not UNSET and height.__class__ is not int:
-            check_value(height, int, "PostImagesGenerationsBody.height")
+            height = optional_value(height, int, "PostImagesGenerationsBody.height")
 
         width = d.pop("width", UNSET)
         if width is not UNSET and width.__class__ is not int:
-            check_value(width, int, "PostImagesGenerationsBody.width")
+            width = optional_value(width, int, "PostImagesGenerationsBody.width")
 
         negative_prompt = d.pop("negative_prompt", UNSET)
         if negative_prompt is not UNSET and negative_prompt.__class__ is not str:
-            check_value(
+            negative_prompt = optional_value(
                 negative_prompt, str, "PostImagesGenerationsBody.negative_prompt"
             )
 
@@ -342,14 +349,21 @@ class PostImagesGenerationsBody(ResponseBody):
                     _response_format
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            response_format = exc.accept(
+                "PostImagesGenerationsBody.response_format", src_dict["response_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "PostImagesGenerationsBody.response_format"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("response_format", UNSET) is not None:
+                raise field_error(
+                    exc, "PostImagesGenerationsBody.response_format"
+                ) from None
+            response_format = drop_none("PostImagesGenerationsBody.response_format")
 
         guidance_scale = d.pop("guidance_scale", UNSET)
         if guidance_scale is not UNSET and guidance_scale.__class__ not in (float, int):
-            check_value(
+            guidance_scale = optional_value(
                 guidance_scale, float, "PostImagesGenerationsBody.guidance_scale"
             )
 
@@ -363,8 +377,17 @@ class PostImagesGenerationsBody(ResponseBody):
                     _output_format
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            output_format = exc.accept(
+                "PostImagesGenerationsBody.output_format", src_dict["output_format"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostImagesGenerationsBody.output_format") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("output_format", UNSET) is not None:
+                raise field_error(
+                    exc, "PostImagesGenerationsBody.output_format"
+                ) from None
+            output_format = drop_none("PostImagesGenerationsBody.output_format")
 
         try:
             _image_loras = d.pop("image_loras", UNSET)
@@ -383,12 +406,27 @@ class PostImagesGenerationsBody(ResponseBody):
                             )
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        image_loras_item = exc.accept(
+                            "image_loras[]", image_loras_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     image_loras.append(image_loras_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            image_loras = exc.accept(
+                "PostImagesGenerationsBody.image_loras", src_dict["image_loras"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PostImagesGenerationsBody.image_loras") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("image_loras", UNSET) is not None:
+                raise field_error(
+                    exc, "PostImagesGenerationsBody.image_loras"
+                ) from None
+            image_loras = drop_none("PostImagesGenerationsBody.image_loras")
 
         try:
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
@@ -397,17 +435,25 @@ class PostImagesGenerationsBody(ResponseBody):
                     f"expected a list, got {reference_images.__class__.__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reference_images = exc.accept(
+                "PostImagesGenerationsBody.reference_images",
+                src_dict["reference_images"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "PostImagesGenerationsBody.reference_images"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reference_images", UNSET) is not None:
+                raise field_error(
+                    exc, "PostImagesGenerationsBody.reference_images"
+                ) from None
+            reference_images = drop_none("PostImagesGenerationsBody.reference_images")
 
         disable_safety_checker = d.pop("disable_safety_checker", UNSET)
         if (
             disable_safety_checker is not UNSET
             and disable_safety_checker.__class__ is not bool
         ):
-            check_value(
+            disable_safety_checker = optional_value(
                 disable_safety_checker,
                 bool,
                 "PostImagesGenerationsBody.disable_safety_checker",

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 PostImagesGenerationsBodyModelType0 = Literal[
     "black-forest-labs/FLUX.1-schnell",
     "black-forest-labs/FLUX.1-schnell-Free",
@@ -22,6 +24,15 @@ def check_post_images_generations_body_model_type_0(
 ) -> PostImagesGenerationsBodyModelType0:
     if value in POST_IMAGES_GENERATIONS_BODY_MODEL_TYPE_0_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "black-forest-labs/FLUX.1-schnell",
+                "black-forest-labs/FLUX.1-schnell-Free",
+                "black-forest-labs/FLUX.1.1-pro",
+            ),
+        )
     raise TypeError(
         f"expected one of 'black-forest-labs/FLUX.1-schnell', 'black-forest-labs/FLUX.1-schnell-Free', 'black-forest-labs/FLUX.1.1-pro'; got {value!r:.60}"
     )

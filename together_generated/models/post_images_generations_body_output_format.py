@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 PostImagesGenerationsBodyOutputFormat = Literal["jpeg", "png"]
 
 POST_IMAGES_GENERATIONS_BODY_OUTPUT_FORMAT_VALUES: set[
@@ -17,4 +19,12 @@ def check_post_images_generations_body_output_format(
 ) -> PostImagesGenerationsBodyOutputFormat:
     if value in POST_IMAGES_GENERATIONS_BODY_OUTPUT_FORMAT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "jpeg",
+                "png",
+            ),
+        )
     raise TypeError(f"expected one of 'jpeg', 'png'; got {value!r:.60}")

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 PostImagesGenerationsBodyResponseFormat = Literal["base64", "url"]
 
 POST_IMAGES_GENERATIONS_BODY_RESPONSE_FORMAT_VALUES: set[
@@ -17,4 +19,12 @@ def check_post_images_generations_body_response_format(
 ) -> PostImagesGenerationsBodyResponseFormat:
     if value in POST_IMAGES_GENERATIONS_BODY_RESPONSE_FORMAT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "base64",
+                "url",
+            ),
+        )
     raise TypeError(f"expected one of 'base64', 'url'; got {value!r:.60}")

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -105,7 +107,7 @@ class PromptPartItem(ResponseBody):
         d = dict(src_dict)
         text = d.pop("text", UNSET)
         if text is not UNSET and text.__class__ is not str:
-            check_value(text, str, "PromptPartItem.text")
+            text = optional_value(text, str, "PromptPartItem.text")
 
         try:
             _logprobs = d.pop("logprobs", UNSET)
@@ -115,8 +117,13 @@ class PromptPartItem(ResponseBody):
             else:
                 logprobs = LogprobsPart.from_dict(_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept("PromptPartItem.logprobs", src_dict["logprobs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "PromptPartItem.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(exc, "PromptPartItem.logprobs") from None
+            logprobs = drop_none("PromptPartItem.logprobs")
 
         _instance = new_instance(cls)
         if text is not UNSET:

@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -103,16 +105,21 @@ class QueueAutoscalingConfig(ResponseBody):
             else:
                 metric = check_queue_autoscaling_config_metric(_metric)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            metric = exc.accept("QueueAutoscalingConfig.metric", src_dict["metric"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueAutoscalingConfig.metric") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("metric", UNSET) is not None:
+                raise field_error(exc, "QueueAutoscalingConfig.metric") from None
+            metric = drop_none("QueueAutoscalingConfig.metric")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and model.__class__ is not str:
-            check_value(model, str, "QueueAutoscalingConfig.model")
+            model = optional_value(model, str, "QueueAutoscalingConfig.model")
 
         target = d.pop("target", UNSET)
         if target is not UNSET and target.__class__ not in (float, int):
-            check_value(target, float, "QueueAutoscalingConfig.target")
+            target = optional_value(target, float, "QueueAutoscalingConfig.target")
 
         _instance = new_instance(cls)
         if metric is not UNSET:

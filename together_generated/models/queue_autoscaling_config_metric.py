@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 QueueAutoscalingConfigMetric = Literal["QueueBacklogPerWorker"]
 
 QUEUE_AUTOSCALING_CONFIG_METRIC_VALUES: set[QueueAutoscalingConfigMetric] = {
@@ -12,4 +14,6 @@ QUEUE_AUTOSCALING_CONFIG_METRIC_VALUES: set[QueueAutoscalingConfigMetric] = {
 def check_queue_autoscaling_config_metric(value: str) -> QueueAutoscalingConfigMetric:
     if value in QUEUE_AUTOSCALING_CONFIG_METRIC_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("QueueBacklogPerWorker",))
     raise TypeError(f"expected one of 'QueueBacklogPerWorker'; got {value!r:.60}")

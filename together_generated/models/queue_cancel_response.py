@@ -16,6 +16,7 @@ from ..models.queue_cancel_response_status import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     new_instance,
 )
@@ -58,6 +59,8 @@ class QueueCancelResponse(ResponseBody):
         try:
             status = check_queue_cancel_response_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("QueueCancelResponse.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueCancelResponse.status") from None
 

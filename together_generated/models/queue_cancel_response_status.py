@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 QueueCancelResponseStatus = Literal["canceled", "done", "failed", "running"]
 
 QUEUE_CANCEL_RESPONSE_STATUS_VALUES: set[QueueCancelResponseStatus] = {
@@ -15,6 +17,16 @@ QUEUE_CANCEL_RESPONSE_STATUS_VALUES: set[QueueCancelResponseStatus] = {
 def check_queue_cancel_response_status(value: str) -> QueueCancelResponseStatus:
     if value in QUEUE_CANCEL_RESPONSE_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "canceled",
+                "done",
+                "failed",
+                "running",
+            ),
+        )
     raise TypeError(
         f"expected one of 'canceled', 'done', 'failed', 'running'; got {value!r:.60}"
     )

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -96,19 +96,19 @@ class QueueError(ResponseBody):
         d = dict(src_dict)
         code = d.pop("code", UNSET)
         if code is not UNSET and code.__class__ is not str:
-            check_value(code, str, "QueueError.code")
+            code = optional_value(code, str, "QueueError.code")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and message.__class__ is not str:
-            check_value(message, str, "QueueError.message")
+            message = optional_value(message, str, "QueueError.message")
 
         param = d.pop("param", UNSET)
         if param is not UNSET and param.__class__ is not str:
-            check_value(param, str, "QueueError.param")
+            param = optional_value(param, str, "QueueError.param")
 
         type = d.pop("type", UNSET)
         if type is not UNSET and type.__class__ is not str:
-            check_value(type, str, "QueueError.type")
+            type = optional_value(type, str, "QueueError.type")
 
         _instance = new_instance(cls)
         if code is not UNSET:

@@ -13,13 +13,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -140,6 +143,8 @@ class QueueJobRequest(ResponseBody):
         try:
             payload = QueueJobRequestPayload.from_dict(d.pop("payload"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            payload = exc.accept("QueueJobRequest.payload", src_dict["payload"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobRequest.payload") from None
 
@@ -151,12 +156,17 @@ class QueueJobRequest(ResponseBody):
             else:
                 info = QueueJobRequestInfo.from_dict(_info)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            info = exc.accept("QueueJobRequest.info", src_dict["info"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobRequest.info") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("info", UNSET) is not None:
+                raise field_error(exc, "QueueJobRequest.info") from None
+            info = drop_none("QueueJobRequest.info")
 
         priority = d.pop("priority", UNSET)
         if priority is not UNSET and priority.__class__ is not int:
-            check_value(priority, int, "QueueJobRequest.priority")
+            priority = optional_value(priority, int, "QueueJobRequest.priority")
 
         _instance = new_instance(cls)
         _instance.model = model

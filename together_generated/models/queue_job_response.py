@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -114,12 +116,17 @@ class QueueJobResponse(ResponseBody):
             else:
                 error = QueueError.from_dict(_error)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("QueueJobResponse.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobResponse.error") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("error", UNSET) is not None:
+                raise field_error(exc, "QueueJobResponse.error") from None
+            error = drop_none("QueueJobResponse.error")
 
         request_id = d.pop("requestId", UNSET)
         if request_id is not UNSET and request_id.__class__ is not str:
-            check_value(request_id, str, "QueueJobResponse.requestId")
+            request_id = optional_value(request_id, str, "QueueJobResponse.requestId")
 
         _instance = new_instance(cls)
         if error is not UNSET:

@@ -18,14 +18,17 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -262,6 +265,8 @@ class QueueJobStatusResponse(ResponseBody):
         try:
             status = check_queue_job_status_response_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("QueueJobStatusResponse.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "QueueJobStatusResponse.status") from None
 
@@ -273,8 +278,15 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 claimed_at = parse_datetime(_claimed_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            claimed_at = exc.accept(
+                "QueueJobStatusResponse.claimed_at", src_dict["claimed_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.claimed_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("claimed_at", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.claimed_at") from None
+            claimed_at = drop_none("QueueJobStatusResponse.claimed_at")
 
         try:
             _created_at = d.pop("created_at", UNSET)
@@ -284,8 +296,15 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 created_at = parse_datetime(_created_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "QueueJobStatusResponse.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.created_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("created_at", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.created_at") from None
+            created_at = drop_none("QueueJobStatusResponse.created_at")
 
         try:
             _done_at = d.pop("done_at", UNSET)
@@ -295,8 +314,13 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 done_at = parse_datetime(_done_at)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            done_at = exc.accept("QueueJobStatusResponse.done_at", src_dict["done_at"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.done_at") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("done_at", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.done_at") from None
+            done_at = drop_none("QueueJobStatusResponse.done_at")
 
         try:
             _info = d.pop("info", UNSET)
@@ -306,8 +330,13 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 info = QueueJobStatusResponseInfo.from_dict(_info)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            info = exc.accept("QueueJobStatusResponse.info", src_dict["info"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.info") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("info", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.info") from None
+            info = drop_none("QueueJobStatusResponse.info")
 
         try:
             _inputs = d.pop("inputs", UNSET)
@@ -317,8 +346,13 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 inputs = QueueJobStatusResponseInputs.from_dict(_inputs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            inputs = exc.accept("QueueJobStatusResponse.inputs", src_dict["inputs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.inputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("inputs", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.inputs") from None
+            inputs = drop_none("QueueJobStatusResponse.inputs")
 
         try:
             _outputs = d.pop("outputs", UNSET)
@@ -328,24 +362,36 @@ class QueueJobStatusResponse(ResponseBody):
             else:
                 outputs = QueueJobStatusResponseOutputs.from_dict(_outputs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            outputs = exc.accept("QueueJobStatusResponse.outputs", src_dict["outputs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.outputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("outputs", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.outputs") from None
+            outputs = drop_none("QueueJobStatusResponse.outputs")
 
         priority = d.pop("priority", UNSET)
         if priority is not UNSET and priority.__class__ is not int:
-            check_value(priority, int, "QueueJobStatusResponse.priority")
+            priority = optional_value(priority, int, "QueueJobStatusResponse.priority")
 
         retries = d.pop("retries", UNSET)
         if retries is not UNSET and retries.__class__ is not int:
-            check_value(retries, int, "QueueJobStatusResponse.retries")
+            retries = optional_value(retries, int, "QueueJobStatusResponse.retries")
 
         try:
             warnings = cast(list[str], d.pop("warnings", UNSET))
             if not isinstance(warnings, (list, Unset)):
                 raise TypeError(f"expected a list, got {warnings.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            warnings = exc.accept(
+                "QueueJobStatusResponse.warnings", src_dict["warnings"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "QueueJobStatusResponse.warnings") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("warnings", UNSET) is not None:
+                raise field_error(exc, "QueueJobStatusResponse.warnings") from None
+            warnings = drop_none("QueueJobStatusResponse.warnings")
 
         _instance = new_instance(cls)
         _instance.model = model

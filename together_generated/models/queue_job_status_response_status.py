@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 QueueJobStatusResponseStatus = Literal[
     "canceled", "done", "failed", "pending", "running"
 ]
@@ -18,6 +20,17 @@ QUEUE_JOB_STATUS_RESPONSE_STATUS_VALUES: set[QueueJobStatusResponseStatus] = {
 def check_queue_job_status_response_status(value: str) -> QueueJobStatusResponseStatus:
     if value in QUEUE_JOB_STATUS_RESPONSE_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "canceled",
+                "done",
+                "failed",
+                "pending",
+                "running",
+            ),
+        )
     raise TypeError(
         f"expected one of 'canceled', 'done', 'failed', 'pending', 'running'; got {value!r:.60}"
     )

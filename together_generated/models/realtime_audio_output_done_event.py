@@ -18,12 +18,13 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -98,16 +99,22 @@ class RealtimeAudioOutputDoneEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'conversation.item.audio_output.done', got '{type}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("RealtimeAudioOutputDoneEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeAudioOutputDoneEvent.type") from None
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and event_id.__class__ is not str:
-            check_value(event_id, str, "RealtimeAudioOutputDoneEvent.event_id")
+            event_id = optional_value(
+                event_id, str, "RealtimeAudioOutputDoneEvent.event_id"
+            )
 
         item_id = d.pop("item_id", UNSET)
         if item_id is not UNSET and item_id.__class__ is not str:
-            check_value(item_id, str, "RealtimeAudioOutputDoneEvent.item_id")
+            item_id = optional_value(
+                item_id, str, "RealtimeAudioOutputDoneEvent.item_id"
+            )
 
         _instance = new_instance(cls)
         _instance.type = type

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -113,11 +115,11 @@ class RealtimeError(ResponseBody):
         d = dict(src_dict)
         message = d.pop("message", UNSET)
         if message is not UNSET and message.__class__ is not str:
-            check_value(message, str, "RealtimeError.message")
+            message = optional_value(message, str, "RealtimeError.message")
 
         type = d.pop("type", UNSET)
         if type is not UNSET and type.__class__ is not str:
-            check_value(type, str, "RealtimeError.type")
+            type = optional_value(type, str, "RealtimeError.type")
 
         try:
             param: None | str = d.pop("param", UNSET)
@@ -131,8 +133,13 @@ class RealtimeError(ResponseBody):
                     f"expected a string or null, got {param.__class__.__name__} {param!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            param = exc.accept("RealtimeError.param", src_dict["param"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RealtimeError.param") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("param", UNSET) is not None:
+                raise field_error(exc, "RealtimeError.param") from None
+            param = drop_none("RealtimeError.param")
 
         try:
             code: None | str = d.pop("code", UNSET)
@@ -146,8 +153,13 @@ class RealtimeError(ResponseBody):
                     f"expected a string or null, got {code.__class__.__name__} {code!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            code = exc.accept("RealtimeError.code", src_dict["code"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RealtimeError.code") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("code", UNSET) is not None:
+                raise field_error(exc, "RealtimeError.code") from None
+            code = drop_none("RealtimeError.code")
 
         _instance = new_instance(cls)
         if message is not UNSET:

@@ -17,6 +17,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -73,6 +74,10 @@ class RealtimeInputTextBufferAppendEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'input_text_buffer.append', got '{type}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept(
+                "RealtimeInputTextBufferAppendEvent.type", src_dict["type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeInputTextBufferAppendEvent.type") from None
 

@@ -17,6 +17,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     new_instance,
     take_underscore_spellings,
@@ -62,6 +63,10 @@ class RealtimeInputTextBufferCommitEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'input_text_buffer.commit', got '{type}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept(
+                "RealtimeInputTextBufferCommitEvent.type", src_dict["type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeInputTextBufferCommitEvent.type") from None
 

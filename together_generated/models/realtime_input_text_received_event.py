@@ -18,12 +18,13 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -98,16 +99,20 @@ class RealtimeInputTextReceivedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'conversation.item.input_text.received', got '{type}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("RealtimeInputTextReceivedEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeInputTextReceivedEvent.type") from None
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and event_id.__class__ is not str:
-            check_value(event_id, str, "RealtimeInputTextReceivedEvent.event_id")
+            event_id = optional_value(
+                event_id, str, "RealtimeInputTextReceivedEvent.event_id"
+            )
 
         text = d.pop("text", UNSET)
         if text is not UNSET and text.__class__ is not str:
-            check_value(text, str, "RealtimeInputTextReceivedEvent.text")
+            text = optional_value(text, str, "RealtimeInputTextReceivedEvent.text")
 
         _instance = new_instance(cls)
         _instance.type = type

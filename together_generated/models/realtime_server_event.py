@@ -18,6 +18,7 @@ from ..types import (
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -80,7 +81,7 @@ class RealtimeServerEvent(ResponseBody):
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and event_id.__class__ is not str:
-            check_value(event_id, str, "RealtimeServerEvent.event_id")
+            event_id = optional_value(event_id, str, "RealtimeServerEvent.event_id")
 
         _instance = new_instance(cls)
         _instance.type = type

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RealtimeTranscriptionInputAudioFormat = Literal["pcm_s16le_16000"]
 
 REALTIME_TRANSCRIPTION_INPUT_AUDIO_FORMAT_VALUES: set[
@@ -16,4 +18,6 @@ def check_realtime_transcription_input_audio_format(
 ) -> RealtimeTranscriptionInputAudioFormat:
     if value in REALTIME_TRANSCRIPTION_INPUT_AUDIO_FORMAT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("pcm_s16le_16000",))
     raise TypeError(f"expected one of 'pcm_s16le_16000'; got {value!r:.60}")

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     closest_model,
     field_error,
     json_value,
@@ -226,12 +227,27 @@ class RealtimeTranscriptionServerMessage(ResponseBody):
                     return componentsschemas_realtime_transcription_server_event_type_3
                 if "type" not in data:
                     raise ValueError("missing required field 'type'")
+                if isinstance(tag, str):
+                    raise UnknownValue(
+                        tag,
+                        (
+                            "session.created",
+                            "conversation.item.input_audio_transcription.delta",
+                            "conversation.item.input_audio_transcription.completed",
+                            "conversation.item.input_audio_transcription.failed",
+                        ),
+                        ".type",
+                    )
                 raise TypeError(
                     f"type: expected one of 'session.created', 'conversation.item.input_audio_transcription.delta', 'conversation.item.input_audio_transcription.completed', 'conversation.item.input_audio_transcription.failed'; got {tag!r:.60}"
                 )
 
             event = _parse_event(d.pop("event"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            event = exc.accept(
+                "RealtimeTranscriptionServerMessage.event", src_dict["event"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTranscriptionServerMessage.event") from None
 

@@ -18,13 +18,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -118,6 +119,10 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'session.created', got '{type}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept(
+                "RealtimeTranscriptionSessionCreatedEvent.type", src_dict["type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "RealtimeTranscriptionSessionCreatedEvent.type"
@@ -126,6 +131,10 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
         try:
             session = RealtimeTranscriptionSession.from_dict(d.pop("session"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            session = exc.accept(
+                "RealtimeTranscriptionSessionCreatedEvent.session", src_dict["session"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "RealtimeTranscriptionSessionCreatedEvent.session"
@@ -133,7 +142,7 @@ class RealtimeTranscriptionSessionCreatedEvent(ResponseBody):
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and event_id.__class__ is not str:
-            check_value(
+            event_id = optional_value(
                 event_id, str, "RealtimeTranscriptionSessionCreatedEvent.event_id"
             )
 

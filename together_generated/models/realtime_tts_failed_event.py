@@ -18,13 +18,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -129,22 +130,26 @@ class RealtimeTtsFailedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'conversation.item.tts.failed', got '{type}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("RealtimeTtsFailedEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsFailedEvent.type") from None
 
         try:
             error = RealtimeError.from_dict(d.pop("error"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("RealtimeTtsFailedEvent.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsFailedEvent.error") from None
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and event_id.__class__ is not str:
-            check_value(event_id, str, "RealtimeTtsFailedEvent.event_id")
+            event_id = optional_value(event_id, str, "RealtimeTtsFailedEvent.event_id")
 
         item_id = d.pop("item_id", UNSET)
         if item_id is not UNSET and item_id.__class__ is not str:
-            check_value(item_id, str, "RealtimeTtsFailedEvent.item_id")
+            item_id = optional_value(item_id, str, "RealtimeTtsFailedEvent.item_id")
 
         _instance = new_instance(cls)
         _instance.type = type

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RealtimeTtsModel = Literal["cartesia/sonic-english", "hexgrad/Kokoro-82M"]
 
 REALTIME_TTS_MODEL_VALUES: set[RealtimeTtsModel] = {
@@ -13,6 +15,14 @@ REALTIME_TTS_MODEL_VALUES: set[RealtimeTtsModel] = {
 def check_realtime_tts_model(value: str) -> RealtimeTtsModel:
     if value in REALTIME_TTS_MODEL_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "cartesia/sonic-english",
+                "hexgrad/Kokoro-82M",
+            ),
+        )
     raise TypeError(
         f"expected one of 'cartesia/sonic-english', 'hexgrad/Kokoro-82M'; got {value!r:.60}"
     )

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     closest_model,
     field_error,
     json_value,
@@ -250,12 +251,26 @@ class RealtimeTtsServerMessage(ResponseBody):
                     return componentsschemas_realtime_tts_server_event_type_4
                 if "type" not in data:
                     raise ValueError("missing required field 'type'")
+                if isinstance(tag, str):
+                    raise UnknownValue(
+                        tag,
+                        (
+                            "session.created",
+                            "conversation.item.input_text.received",
+                            "conversation.item.audio_output.delta",
+                            "conversation.item.audio_output.done",
+                            "conversation.item.tts.failed",
+                        ),
+                        ".type",
+                    )
                 raise TypeError(
                     f"type: expected one of 'session.created', 'conversation.item.input_text.received', 'conversation.item.audio_output.delta', 'conversation.item.audio_output.done', 'conversation.item.tts.failed'; got {tag!r:.60}"
                 )
 
             event = _parse_event(d.pop("event"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            event = exc.accept("RealtimeTtsServerMessage.event", src_dict["event"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsServerMessage.event") from None
 

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -114,27 +116,34 @@ class RealtimeTtsSession(ResponseBody):
         d = dict(src_dict)
         id = d.pop("id", UNSET)
         if id is not UNSET and id.__class__ is not str:
-            check_value(id, str, "RealtimeTtsSession.id")
+            id = optional_value(id, str, "RealtimeTtsSession.id")
 
         object = d.pop("object", UNSET)
         if object is not UNSET and object.__class__ is not str:
-            check_value(object, str, "RealtimeTtsSession.object")
+            object = optional_value(object, str, "RealtimeTtsSession.object")
 
         try:
             modalities = cast(list[str], d.pop("modalities", UNSET))
             if not isinstance(modalities, (list, Unset)):
                 raise TypeError(f"expected a list, got {modalities.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            modalities = exc.accept(
+                "RealtimeTtsSession.modalities", src_dict["modalities"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RealtimeTtsSession.modalities") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("modalities", UNSET) is not None:
+                raise field_error(exc, "RealtimeTtsSession.modalities") from None
+            modalities = drop_none("RealtimeTtsSession.modalities")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and model.__class__ is not str:
-            check_value(model, str, "RealtimeTtsSession.model")
+            model = optional_value(model, str, "RealtimeTtsSession.model")
 
         voice = d.pop("voice", UNSET)
         if voice is not UNSET and voice.__class__ is not str:
-            check_value(voice, str, "RealtimeTtsSession.voice")
+            voice = optional_value(voice, str, "RealtimeTtsSession.voice")
 
         _instance = new_instance(cls)
         if id is not UNSET:

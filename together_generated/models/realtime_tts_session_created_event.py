@@ -18,13 +18,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -116,18 +117,26 @@ class RealtimeTtsSessionCreatedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'session.created', got '{type}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("RealtimeTtsSessionCreatedEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsSessionCreatedEvent.type") from None
 
         try:
             session = RealtimeTtsSession.from_dict(d.pop("session"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            session = exc.accept(
+                "RealtimeTtsSessionCreatedEvent.session", src_dict["session"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsSessionCreatedEvent.session") from None
 
         event_id = d.pop("event_id", UNSET)
         if event_id is not UNSET and event_id.__class__ is not str:
-            check_value(event_id, str, "RealtimeTtsSessionCreatedEvent.event_id")
+            event_id = optional_value(
+                event_id, str, "RealtimeTtsSessionCreatedEvent.event_id"
+            )
 
         _instance = new_instance(cls)
         _instance.type = type

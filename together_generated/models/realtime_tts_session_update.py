@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -78,11 +78,11 @@ class RealtimeTtsSessionUpdate(ResponseBody):
         d = dict(src_dict)
         voice = d.pop("voice", UNSET)
         if voice is not UNSET and voice.__class__ is not str:
-            check_value(voice, str, "RealtimeTtsSessionUpdate.voice")
+            voice = optional_value(voice, str, "RealtimeTtsSessionUpdate.voice")
 
         model = d.pop("model", UNSET)
         if model is not UNSET and model.__class__ is not str:
-            check_value(model, str, "RealtimeTtsSessionUpdate.model")
+            model = optional_value(model, str, "RealtimeTtsSessionUpdate.model")
 
         _instance = new_instance(cls)
         if voice is not UNSET:

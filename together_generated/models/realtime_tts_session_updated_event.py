@@ -17,6 +17,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -99,12 +100,18 @@ class RealtimeTtsSessionUpdatedEvent(ResponseBody):
                 raise ValueError(
                     f"type must match const 'tts_session.updated', got '{type}'"
                 )
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("RealtimeTtsSessionUpdatedEvent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsSessionUpdatedEvent.type") from None
 
         try:
             session = RealtimeTtsSessionUpdate.from_dict(d.pop("session"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            session = exc.accept(
+                "RealtimeTtsSessionUpdatedEvent.session", src_dict["session"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RealtimeTtsSessionUpdatedEvent.session") from None
 

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
@@ -121,10 +122,21 @@ class RegionListResponseRegionsItem(ResponseBody):
                         driver_versions_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    driver_versions_item = exc.accept(
+                        "driver_versions[]", driver_versions_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 driver_versions.append(driver_versions_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            driver_versions = exc.accept(
+                "RegionListResponseRegionsItem.driver_versions",
+                src_dict["driver_versions"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "RegionListResponseRegionsItem.driver_versions"
@@ -139,6 +151,11 @@ class RegionListResponseRegionsItem(ResponseBody):
                     f"expected a list, got {supported_instance_types.__class__.__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            supported_instance_types = exc.accept(
+                "RegionListResponseRegionsItem.supported_instance_types",
+                src_dict["supported_instance_types"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "RegionListResponseRegionsItem.supported_instance_types"

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -158,25 +158,29 @@ class ReplicaEvent(ResponseBody):
         d = dict(src_dict)
         image = d.pop("image", UNSET)
         if image is not UNSET and image.__class__ is not str:
-            check_value(image, str, "ReplicaEvent.image")
+            image = optional_value(image, str, "ReplicaEvent.image")
 
         replica_ready_since = d.pop("replica_ready_since", UNSET)
         if (
             replica_ready_since is not UNSET
             and replica_ready_since.__class__ is not str
         ):
-            check_value(replica_ready_since, str, "ReplicaEvent.replica_ready_since")
+            replica_ready_since = optional_value(
+                replica_ready_since, str, "ReplicaEvent.replica_ready_since"
+            )
 
         replica_status = d.pop("replica_status", UNSET)
         if replica_status is not UNSET and replica_status.__class__ is not str:
-            check_value(replica_status, str, "ReplicaEvent.replica_status")
+            replica_status = optional_value(
+                replica_status, str, "ReplicaEvent.replica_status"
+            )
 
         replica_status_message = d.pop("replica_status_message", UNSET)
         if (
             replica_status_message is not UNSET
             and replica_status_message.__class__ is not str
         ):
-            check_value(
+            replica_status_message = optional_value(
                 replica_status_message, str, "ReplicaEvent.replica_status_message"
             )
 
@@ -185,20 +189,20 @@ class ReplicaEvent(ResponseBody):
             replica_status_reason is not UNSET
             and replica_status_reason.__class__ is not str
         ):
-            check_value(
+            replica_status_reason = optional_value(
                 replica_status_reason, str, "ReplicaEvent.replica_status_reason"
             )
 
         revision_id = d.pop("revision_id", UNSET)
         if revision_id is not UNSET and revision_id.__class__ is not str:
-            check_value(revision_id, str, "ReplicaEvent.revision_id")
+            revision_id = optional_value(revision_id, str, "ReplicaEvent.revision_id")
 
         volume_preload_completed_at = d.pop("volume_preload_completed_at", UNSET)
         if (
             volume_preload_completed_at is not UNSET
             and volume_preload_completed_at.__class__ is not str
         ):
-            check_value(
+            volume_preload_completed_at = optional_value(
                 volume_preload_completed_at,
                 str,
                 "ReplicaEvent.volume_preload_completed_at",
@@ -209,7 +213,7 @@ class ReplicaEvent(ResponseBody):
             volume_preload_started_at is not UNSET
             and volume_preload_started_at.__class__ is not str
         ):
-            check_value(
+            volume_preload_started_at = optional_value(
                 volume_preload_started_at, str, "ReplicaEvent.volume_preload_started_at"
             )
 
@@ -218,7 +222,7 @@ class ReplicaEvent(ResponseBody):
             volume_preload_status is not UNSET
             and volume_preload_status.__class__ is not str
         ):
-            check_value(
+            volume_preload_status = optional_value(
                 volume_preload_status, str, "ReplicaEvent.volume_preload_status"
             )
 

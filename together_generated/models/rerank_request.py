@@ -15,13 +15,16 @@ from ..models.rerank_request_model_type_0 import (
 from ..types import (
     UNSET,
     Model,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -180,6 +183,8 @@ class RerankRequest(Model):
 
             model = _parse_model(d.pop("model"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model = exc.accept("RerankRequest.model", src_dict["model"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankRequest.model") from None
 
@@ -209,6 +214,12 @@ class RerankRequest(Model):
                                 )
                             )
 
+                        except (
+                            UnknownValue
+                        ) as exc:  # (open values: the item kept as given, reported)
+                            documents_type_0_item = exc.accept(
+                                "documents_type_0[]", documents_type_0_item_data
+                            )
                         except (TypeError, ValueError, KeyError, AttributeError) as exc:
                             raise field_error(exc, f"[{_i}]") from None
                         documents_type_0.append(documents_type_0_item)
@@ -230,16 +241,20 @@ class RerankRequest(Model):
 
             documents = _parse_documents(d.pop("documents"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            documents = exc.accept("RerankRequest.documents", src_dict["documents"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankRequest.documents") from None
 
         top_n = d.pop("top_n", UNSET)
         if top_n is not UNSET and top_n.__class__ is not int:
-            check_value(top_n, int, "RerankRequest.top_n")
+            top_n = optional_value(top_n, int, "RerankRequest.top_n")
 
         return_documents = d.pop("return_documents", UNSET)
         if return_documents is not UNSET and return_documents.__class__ is not bool:
-            check_value(return_documents, bool, "RerankRequest.return_documents")
+            return_documents = optional_value(
+                return_documents, bool, "RerankRequest.return_documents"
+            )
 
         try:
             rank_fields = cast(list[str], d.pop("rank_fields", UNSET))
@@ -248,8 +263,15 @@ class RerankRequest(Model):
                     f"expected a list, got {rank_fields.__class__.__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            rank_fields = exc.accept(
+                "RerankRequest.rank_fields", src_dict["rank_fields"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RerankRequest.rank_fields") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("rank_fields", UNSET) is not None:
+                raise field_error(exc, "RerankRequest.rank_fields") from None
+            rank_fields = drop_none("RerankRequest.rank_fields")
 
         _instance = new_instance(cls)
         _instance.model = model

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RerankRequestModelType0 = Literal["Salesforce/Llama-Rank-v1"]
 
 RERANK_REQUEST_MODEL_TYPE_0_VALUES: set[RerankRequestModelType0] = {
@@ -12,4 +14,6 @@ RERANK_REQUEST_MODEL_TYPE_0_VALUES: set[RerankRequestModelType0] = {
 def check_rerank_request_model_type_0(value: str) -> RerankRequestModelType0:
     if value in RERANK_REQUEST_MODEL_TYPE_0_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("Salesforce/Llama-Rank-v1",))
     raise TypeError(f"expected one of 'Salesforce/Llama-Rank-v1'; got {value!r:.60}")

@@ -18,13 +18,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -157,6 +160,8 @@ class RerankResponse(ResponseBody):
             object = d.pop("object")
             if object != "rerank":
                 raise ValueError(f"object must match const 'rerank', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("RerankResponse.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.object") from None
 
@@ -175,16 +180,22 @@ class RerankResponse(ResponseBody):
                         results_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    results_item = exc.accept("results[]", results_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 results.append(results_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            results = exc.accept("RerankResponse.results", src_dict["results"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponse.results") from None
 
         id = d.pop("id", UNSET)
         if id is not UNSET and id.__class__ is not str:
-            check_value(id, str, "RerankResponse.id")
+            id = optional_value(id, str, "RerankResponse.id")
 
         try:
             _usage_data = d.pop("usage", UNSET)
@@ -202,8 +213,13 @@ class RerankResponse(ResponseBody):
 
                 usage = usage_type_0
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            usage = exc.accept("RerankResponse.usage", src_dict["usage"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RerankResponse.usage") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("usage", UNSET) is not None:
+                raise field_error(exc, "RerankResponse.usage") from None
+            usage = drop_none("RerankResponse.usage")
 
         _instance = new_instance(cls)
         _instance.object = object

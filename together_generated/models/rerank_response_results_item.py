@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -108,6 +109,10 @@ class RerankResponseResultsItem(ResponseBody):
         try:
             document = RerankResponseResultsItemDocument.from_dict(d.pop("document"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            document = exc.accept(
+                "RerankResponseResultsItem.document", src_dict["document"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RerankResponseResultsItem.document") from None
 

@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -78,8 +80,17 @@ class RerankResponseResultsItemDocument(ResponseBody):
                     f"expected a string or null, got {text.__class__.__name__} {text!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            text = exc.accept(
+                "RerankResponseResultsItemDocument.text", src_dict["text"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RerankResponseResultsItemDocument.text") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("text", UNSET) is not None:
+                raise field_error(
+                    exc, "RerankResponseResultsItemDocument.text"
+                ) from None
+            text = drop_none("RerankResponseResultsItemDocument.text")
 
         _instance = new_instance(cls)
         if text is not UNSET:

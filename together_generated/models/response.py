@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -127,12 +129,21 @@ class Response(ResponseBody):
 
                         errors_item = _parse_errors_item(errors_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        errors_item = exc.accept("errors[]", errors_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     errors.append(errors_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            errors = exc.accept("Response.errors", src_dict["errors"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "Response.errors") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("errors", UNSET) is not None:
+                raise field_error(exc, "Response.errors") from None
+            errors = drop_none("Response.errors")
 
         _instance = new_instance(cls)
         if errors is not UNSET:

@@ -16,6 +16,7 @@ from ..models.response_format_json_object_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     new_instance,
     take_underscore_spellings,
@@ -61,6 +62,8 @@ class ResponseFormatJsonObject(ResponseBody):
         try:
             type = check_response_format_json_object_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ResponseFormatJsonObject.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonObject.type") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ResponseFormatJsonObjectType = Literal["json_object"]
 
 RESPONSE_FORMAT_JSON_OBJECT_TYPE_VALUES: set[ResponseFormatJsonObjectType] = {
@@ -12,4 +14,6 @@ RESPONSE_FORMAT_JSON_OBJECT_TYPE_VALUES: set[ResponseFormatJsonObjectType] = {
 def check_response_format_json_object_type(value: str) -> ResponseFormatJsonObjectType:
     if value in RESPONSE_FORMAT_JSON_OBJECT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("json_object",))
     raise TypeError(f"expected one of 'json_object'; got {value!r:.60}")

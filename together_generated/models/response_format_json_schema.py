@@ -16,6 +16,7 @@ from ..models.response_format_json_schema_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -99,6 +100,8 @@ class ResponseFormatJsonSchema(ResponseBody):
         try:
             type = check_response_format_json_schema_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ResponseFormatJsonSchema.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonSchema.type") from None
 
@@ -107,6 +110,10 @@ class ResponseFormatJsonSchema(ResponseBody):
                 d.pop("json_schema")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            json_schema = exc.accept(
+                "ResponseFormatJsonSchema.json_schema", src_dict["json_schema"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatJsonSchema.json_schema") from None
 

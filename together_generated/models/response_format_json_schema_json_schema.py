@@ -13,13 +13,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -145,7 +148,7 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
 
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(
+            description = optional_value(
                 description, str, "ResponseFormatJsonSchemaJSONSchema.description"
             )
 
@@ -157,10 +160,17 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
             else:
                 schema = ResponseFormatJsonSchemaSchema.from_dict(_schema)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            schema = exc.accept(
+                "ResponseFormatJsonSchemaJSONSchema.schema", src_dict["schema"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ResponseFormatJsonSchemaJSONSchema.schema"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("schema", UNSET) is not None:
+                raise field_error(
+                    exc, "ResponseFormatJsonSchemaJSONSchema.schema"
+                ) from None
+            schema = drop_none("ResponseFormatJsonSchemaJSONSchema.schema")
 
         try:
             strict: bool | None = d.pop("strict", UNSET)
@@ -174,10 +184,17 @@ class ResponseFormatJsonSchemaJSONSchema(ResponseBody):
                     f"expected a boolean or null, got {strict.__class__.__name__} {strict!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            strict = exc.accept(
+                "ResponseFormatJsonSchemaJSONSchema.strict", src_dict["strict"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "ResponseFormatJsonSchemaJSONSchema.strict"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("strict", UNSET) is not None:
+                raise field_error(
+                    exc, "ResponseFormatJsonSchemaJSONSchema.strict"
+                ) from None
+            strict = drop_none("ResponseFormatJsonSchemaJSONSchema.strict")
 
         _instance = new_instance(cls)
         _instance.name = name

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ResponseFormatJsonSchemaType = Literal["json_schema"]
 
 RESPONSE_FORMAT_JSON_SCHEMA_TYPE_VALUES: set[ResponseFormatJsonSchemaType] = {
@@ -12,4 +14,6 @@ RESPONSE_FORMAT_JSON_SCHEMA_TYPE_VALUES: set[ResponseFormatJsonSchemaType] = {
 def check_response_format_json_schema_type(value: str) -> ResponseFormatJsonSchemaType:
     if value in RESPONSE_FORMAT_JSON_SCHEMA_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("json_schema",))
     raise TypeError(f"expected one of 'json_schema'; got {value!r:.60}")

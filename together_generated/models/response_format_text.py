@@ -16,6 +16,7 @@ from ..models.response_format_text_type import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     new_instance,
     take_underscore_spellings,
@@ -58,6 +59,8 @@ class ResponseFormatText(ResponseBody):
         try:
             type = check_response_format_text_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ResponseFormatText.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ResponseFormatText.type") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ResponseFormatTextType = Literal["text"]
 
 RESPONSE_FORMAT_TEXT_TYPE_VALUES: set[ResponseFormatTextType] = {
@@ -12,4 +14,6 @@ RESPONSE_FORMAT_TEXT_TYPE_VALUES: set[ResponseFormatTextType] = {
 def check_response_format_text_type(value: str) -> ResponseFormatTextType:
     if value in RESPONSE_FORMAT_TEXT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("text",))
     raise TypeError(f"expected one of 'text'; got {value!r:.60}")

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -96,19 +96,21 @@ class RLAdamWOptimizerParams(ResponseBody):
         d = dict(src_dict)
         beta1 = d.pop("beta1", UNSET)
         if beta1 is not UNSET and beta1.__class__ not in (float, int):
-            check_value(beta1, float, "RLAdamWOptimizerParams.beta1")
+            beta1 = optional_value(beta1, float, "RLAdamWOptimizerParams.beta1")
 
         beta2 = d.pop("beta2", UNSET)
         if beta2 is not UNSET and beta2.__class__ not in (float, int):
-            check_value(beta2, float, "RLAdamWOptimizerParams.beta2")
+            beta2 = optional_value(beta2, float, "RLAdamWOptimizerParams.beta2")
 
         eps = d.pop("eps", UNSET)
         if eps is not UNSET and eps.__class__ not in (float, int):
-            check_value(eps, float, "RLAdamWOptimizerParams.eps")
+            eps = optional_value(eps, float, "RLAdamWOptimizerParams.eps")
 
         weight_decay = d.pop("weight_decay", UNSET)
         if weight_decay is not UNSET and weight_decay.__class__ not in (float, int):
-            check_value(weight_decay, float, "RLAdamWOptimizerParams.weight_decay")
+            weight_decay = optional_value(
+                weight_decay, float, "RLAdamWOptimizerParams.weight_decay"
+            )
 
         _instance = new_instance(cls)
         if beta1 is not UNSET:

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RLCheckpointVariant = Literal[
     "CHECKPOINT_VARIANT_ADAPTER",
     "CHECKPOINT_VARIANT_MERGED",
@@ -18,6 +20,15 @@ RL_CHECKPOINT_VARIANT_VALUES: set[RLCheckpointVariant] = {
 def check_rl_checkpoint_variant(value: str) -> RLCheckpointVariant:
     if value in RL_CHECKPOINT_VARIANT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "CHECKPOINT_VARIANT_ADAPTER",
+                "CHECKPOINT_VARIANT_MERGED",
+                "CHECKPOINT_VARIANT_UNSPECIFIED",
+            ),
+        )
     raise TypeError(
         f"expected one of 'CHECKPOINT_VARIANT_ADAPTER', 'CHECKPOINT_VARIANT_MERGED', 'CHECKPOINT_VARIANT_UNSPECIFIED'; got {value!r:.60}"
     )

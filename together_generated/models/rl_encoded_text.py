@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -75,10 +76,16 @@ class RLEncodedText(ResponseBody):
                             f"expected a string or an integer, got {tokens_item.__class__.__name__} {tokens_item!r:.60}"
                         )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    tokens_item = exc.accept("tokens[]", tokens_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 tokens.append(tokens_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tokens = exc.accept("RLEncodedText.tokens", src_dict["tokens"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLEncodedText.tokens") from None
 

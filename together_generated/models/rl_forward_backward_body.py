@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -105,16 +106,24 @@ class RLForwardBackwardBody(ResponseBody):
                 try:
                     samples_item = RLTrainingSample.from_dict(samples_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    samples_item = exc.accept("samples[]", samples_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 samples.append(samples_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            samples = exc.accept("RLForwardBackwardBody.samples", src_dict["samples"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLForwardBackwardBody.samples") from None
 
         try:
             loss = RLLossConfig.from_dict(d.pop("loss"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            loss = exc.accept("RLForwardBackwardBody.loss", src_dict["loss"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLForwardBackwardBody.loss") from None
 

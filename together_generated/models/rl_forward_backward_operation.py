@@ -17,8 +17,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -143,6 +145,8 @@ class RLForwardBackwardOperation(ResponseBody):
         try:
             status = check_rl_training_operation_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("RLForwardBackwardOperation.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLForwardBackwardOperation.status") from None
 
@@ -154,8 +158,13 @@ class RLForwardBackwardOperation(ResponseBody):
             else:
                 output = RLForwardBackwardResult.from_dict(_output)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            output = exc.accept("RLForwardBackwardOperation.output", src_dict["output"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLForwardBackwardOperation.output") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("output", UNSET) is not None:
+                raise field_error(exc, "RLForwardBackwardOperation.output") from None
+            output = drop_none("RLForwardBackwardOperation.output")
 
         try:
             _error = d.pop("error", UNSET)
@@ -165,8 +174,13 @@ class RLForwardBackwardOperation(ResponseBody):
             else:
                 error = RLTrainingOperationError.from_dict(_error)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("RLForwardBackwardOperation.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLForwardBackwardOperation.error") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("error", UNSET) is not None:
+                raise field_error(exc, "RLForwardBackwardOperation.error") from None
+            error = drop_none("RLForwardBackwardOperation.error")
 
         _instance = new_instance(cls)
         _instance.id = id

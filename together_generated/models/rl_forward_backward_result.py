@@ -13,8 +13,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -119,8 +121,13 @@ class RLForwardBackwardResult(ResponseBody):
             else:
                 metrics = RLForwardBackwardResultMetrics.from_dict(_metrics)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            metrics = exc.accept("RLForwardBackwardResult.metrics", src_dict["metrics"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLForwardBackwardResult.metrics") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("metrics", UNSET) is not None:
+                raise field_error(exc, "RLForwardBackwardResult.metrics") from None
+            metrics = drop_none("RLForwardBackwardResult.metrics")
 
         _instance = new_instance(cls)
         _instance.loss = loss

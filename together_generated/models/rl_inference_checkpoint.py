@@ -14,8 +14,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -135,6 +137,10 @@ class RLInferenceCheckpoint(ResponseBody):
         try:
             created_at = parse_datetime(d.pop("created_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "RLInferenceCheckpoint.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInferenceCheckpoint.created_at") from None
 
@@ -148,8 +154,15 @@ class RLInferenceCheckpoint(ResponseBody):
                     _registration
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            registration = exc.accept(
+                "RLInferenceCheckpoint.registration", src_dict["registration"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLInferenceCheckpoint.registration") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("registration", UNSET) is not None:
+                raise field_error(exc, "RLInferenceCheckpoint.registration") from None
+            registration = drop_none("RLInferenceCheckpoint.registration")
 
         _instance = new_instance(cls)
         _instance.id = id

@@ -17,8 +17,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -143,6 +145,10 @@ class RLInferenceCheckpointOperation(ResponseBody):
         try:
             status = check_rl_training_operation_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept(
+                "RLInferenceCheckpointOperation.status", src_dict["status"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLInferenceCheckpointOperation.status") from None
 
@@ -154,8 +160,17 @@ class RLInferenceCheckpointOperation(ResponseBody):
             else:
                 output = RLInferenceCheckpointResult.from_dict(_output)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            output = exc.accept(
+                "RLInferenceCheckpointOperation.output", src_dict["output"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLInferenceCheckpointOperation.output") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("output", UNSET) is not None:
+                raise field_error(
+                    exc, "RLInferenceCheckpointOperation.output"
+                ) from None
+            output = drop_none("RLInferenceCheckpointOperation.output")
 
         try:
             _error = d.pop("error", UNSET)
@@ -165,8 +180,15 @@ class RLInferenceCheckpointOperation(ResponseBody):
             else:
                 error = RLTrainingOperationError.from_dict(_error)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept(
+                "RLInferenceCheckpointOperation.error", src_dict["error"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLInferenceCheckpointOperation.error") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("error", UNSET) is not None:
+                raise field_error(exc, "RLInferenceCheckpointOperation.error") from None
+            error = drop_none("RLInferenceCheckpointOperation.error")
 
         _instance = new_instance(cls)
         _instance.id = id

@@ -13,6 +13,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -76,6 +77,11 @@ class RLInferenceCheckpointRegistration(ResponseBody):
         try:
             registered_at = parse_datetime(d.pop("registered_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            registered_at = exc.accept(
+                "RLInferenceCheckpointRegistration.registered_at",
+                src_dict["registered_at"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "RLInferenceCheckpointRegistration.registered_at"

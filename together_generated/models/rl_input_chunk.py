@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -93,8 +95,15 @@ class RLInputChunk(ResponseBody):
             else:
                 encoded_text = RLEncodedText.from_dict(_encoded_text)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            encoded_text = exc.accept(
+                "RLInputChunk.encoded_text", src_dict["encoded_text"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLInputChunk.encoded_text") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("encoded_text", UNSET) is not None:
+                raise field_error(exc, "RLInputChunk.encoded_text") from None
+            encoded_text = drop_none("RLInputChunk.encoded_text")
 
         _instance = new_instance(cls)
         if encoded_text is not UNSET:

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -88,15 +88,15 @@ class RLListMeta(ResponseBody):
         d = dict(src_dict)
         limit = d.pop("limit", UNSET)
         if limit is not UNSET and limit.__class__ is not int:
-            check_value(limit, int, "RLListMeta.limit")
+            limit = optional_value(limit, int, "RLListMeta.limit")
 
         has_more = d.pop("has_more", UNSET)
         if has_more is not UNSET and has_more.__class__ is not bool:
-            check_value(has_more, bool, "RLListMeta.has_more")
+            has_more = optional_value(has_more, bool, "RLListMeta.has_more")
 
         next_cursor = d.pop("next_cursor", UNSET)
         if next_cursor is not UNSET and next_cursor.__class__ is not str:
-            check_value(next_cursor, str, "RLListMeta.next_cursor")
+            next_cursor = optional_value(next_cursor, str, "RLListMeta.next_cursor")
 
         _instance = new_instance(cls)
         if limit is not UNSET:

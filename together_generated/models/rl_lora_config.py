@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -87,15 +87,15 @@ class RLLoraConfig(ResponseBody):
         d = dict(src_dict)
         rank = d.pop("rank", UNSET)
         if rank is not UNSET and rank.__class__ is not int:
-            check_value(rank, int, "RLLoraConfig.rank")
+            rank = optional_value(rank, int, "RLLoraConfig.rank")
 
         alpha = d.pop("alpha", UNSET)
         if alpha is not UNSET and alpha.__class__ is not int:
-            check_value(alpha, int, "RLLoraConfig.alpha")
+            alpha = optional_value(alpha, int, "RLLoraConfig.alpha")
 
         dropout = d.pop("dropout", UNSET)
         if dropout is not UNSET and dropout.__class__ not in (float, int):
-            check_value(dropout, float, "RLLoraConfig.dropout")
+            dropout = optional_value(dropout, float, "RLLoraConfig.dropout")
 
         _instance = new_instance(cls)
         if rank is not UNSET:

@@ -14,7 +14,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -84,6 +86,8 @@ class RLLossAdvantages(ResponseBody):
             if not isinstance(data, (list, Unset)):
                 raise TypeError(f"expected a list, got {data.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("RLLossAdvantages.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossAdvantages.data") from None
 
@@ -95,8 +99,13 @@ class RLLossAdvantages(ResponseBody):
             else:
                 dtype = check_rld_type(_dtype)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            dtype = exc.accept("RLLossAdvantages.dtype", src_dict["dtype"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLLossAdvantages.dtype") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("dtype", UNSET) is not None:
+                raise field_error(exc, "RLLossAdvantages.dtype") from None
+            dtype = drop_none("RLLossAdvantages.dtype")
 
         _instance = new_instance(cls)
         _instance.data = data

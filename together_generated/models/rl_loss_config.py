@@ -14,7 +14,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -129,6 +131,8 @@ class RLLossConfig(ResponseBody):
         try:
             type = check_rl_loss_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("RLLossConfig.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossConfig.type") from None
 
@@ -142,8 +146,15 @@ class RLLossConfig(ResponseBody):
                     _cross_entropy_params
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            cross_entropy_params = exc.accept(
+                "RLLossConfig.cross_entropy_params", src_dict["cross_entropy_params"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLLossConfig.cross_entropy_params") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("cross_entropy_params", UNSET) is not None:
+                raise field_error(exc, "RLLossConfig.cross_entropy_params") from None
+            cross_entropy_params = drop_none("RLLossConfig.cross_entropy_params")
 
         try:
             _grpo_params = d.pop("grpo_params", UNSET)
@@ -153,8 +164,15 @@ class RLLossConfig(ResponseBody):
             else:
                 grpo_params = RLGRPOLossParams.from_dict(_grpo_params)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            grpo_params = exc.accept(
+                "RLLossConfig.grpo_params", src_dict["grpo_params"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLLossConfig.grpo_params") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("grpo_params", UNSET) is not None:
+                raise field_error(exc, "RLLossConfig.grpo_params") from None
+            grpo_params = drop_none("RLLossConfig.grpo_params")
 
         _instance = new_instance(cls)
         _instance.type = type

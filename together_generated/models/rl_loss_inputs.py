@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -130,6 +132,10 @@ class RLLossInputs(ResponseBody):
         try:
             target_tokens = RLLossTargetTokens.from_dict(d.pop("target_tokens"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            target_tokens = exc.accept(
+                "RLLossInputs.target_tokens", src_dict["target_tokens"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossInputs.target_tokens") from None
 
@@ -141,8 +147,13 @@ class RLLossInputs(ResponseBody):
             else:
                 loss_mask = RLLossMask.from_dict(_loss_mask)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            loss_mask = exc.accept("RLLossInputs.loss_mask", src_dict["loss_mask"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLLossInputs.loss_mask") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("loss_mask", UNSET) is not None:
+                raise field_error(exc, "RLLossInputs.loss_mask") from None
+            loss_mask = drop_none("RLLossInputs.loss_mask")
 
         try:
             _grpo_inputs = d.pop("grpo_inputs", UNSET)
@@ -152,8 +163,15 @@ class RLLossInputs(ResponseBody):
             else:
                 grpo_inputs = RLGRPOLossInputs.from_dict(_grpo_inputs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            grpo_inputs = exc.accept(
+                "RLLossInputs.grpo_inputs", src_dict["grpo_inputs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLLossInputs.grpo_inputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("grpo_inputs", UNSET) is not None:
+                raise field_error(exc, "RLLossInputs.grpo_inputs") from None
+            grpo_inputs = drop_none("RLLossInputs.grpo_inputs")
 
         _instance = new_instance(cls)
         _instance.target_tokens = target_tokens

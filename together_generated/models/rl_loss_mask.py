@@ -14,7 +14,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -101,10 +103,16 @@ class RLLossMask(ResponseBody):
                             f"expected a string or an integer, got {data_item.__class__.__name__} {data_item!r:.60}"
                         )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    data_item = exc.accept("data[]", data_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 data.append(data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("RLLossMask.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLLossMask.data") from None
 
@@ -116,8 +124,13 @@ class RLLossMask(ResponseBody):
             else:
                 dtype = check_rld_type(_dtype)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            dtype = exc.accept("RLLossMask.dtype", src_dict["dtype"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLLossMask.dtype") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("dtype", UNSET) is not None:
+                raise field_error(exc, "RLLossMask.dtype") from None
+            dtype = drop_none("RLLossMask.dtype")
 
         _instance = new_instance(cls)
         _instance.data = data

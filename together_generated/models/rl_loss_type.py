@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RLLossType = Literal[
     "LOSS_TYPE_CROSS_ENTROPY", "LOSS_TYPE_GRPO", "LOSS_TYPE_UNSPECIFIED"
 ]
@@ -16,6 +18,15 @@ RL_LOSS_TYPE_VALUES: set[RLLossType] = {
 def check_rl_loss_type(value: str) -> RLLossType:
     if value in RL_LOSS_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "LOSS_TYPE_CROSS_ENTROPY",
+                "LOSS_TYPE_GRPO",
+                "LOSS_TYPE_UNSPECIFIED",
+            ),
+        )
     raise TypeError(
         f"expected one of 'LOSS_TYPE_CROSS_ENTROPY', 'LOSS_TYPE_GRPO', 'LOSS_TYPE_UNSPECIFIED'; got {value!r:.60}"
     )

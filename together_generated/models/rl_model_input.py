@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -88,10 +89,16 @@ class RLModelInput(ResponseBody):
                 try:
                     chunks_item = RLInputChunk.from_dict(chunks_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    chunks_item = exc.accept("chunks[]", chunks_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 chunks.append(chunks_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            chunks = exc.accept("RLModelInput.chunks", src_dict["chunks"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLModelInput.chunks") from None
 

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -109,7 +111,9 @@ class RLOptimStepBody(ResponseBody):
         d = dict(src_dict)
         learning_rate = d.pop("learning_rate", UNSET)
         if learning_rate is not UNSET and learning_rate.__class__ not in (float, int):
-            check_value(learning_rate, float, "RLOptimStepBody.learning_rate")
+            learning_rate = optional_value(
+                learning_rate, float, "RLOptimStepBody.learning_rate"
+            )
 
         try:
             _adamw_params = d.pop("adamw_params", UNSET)
@@ -119,8 +123,15 @@ class RLOptimStepBody(ResponseBody):
             else:
                 adamw_params = RLAdamWOptimizerParams.from_dict(_adamw_params)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            adamw_params = exc.accept(
+                "RLOptimStepBody.adamw_params", src_dict["adamw_params"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLOptimStepBody.adamw_params") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("adamw_params", UNSET) is not None:
+                raise field_error(exc, "RLOptimStepBody.adamw_params") from None
+            adamw_params = drop_none("RLOptimStepBody.adamw_params")
 
         _instance = new_instance(cls)
         if learning_rate is not UNSET:

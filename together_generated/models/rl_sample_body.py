@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -135,10 +137,16 @@ class RLSampleBody(ResponseBody):
                 try:
                     prompts_item = RLModelInput.from_dict(prompts_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    prompts_item = exc.accept("prompts[]", prompts_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 prompts.append(prompts_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            prompts = exc.accept("RLSampleBody.prompts", src_dict["prompts"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleBody.prompts") from None
 
@@ -150,12 +158,19 @@ class RLSampleBody(ResponseBody):
             else:
                 sampling_params = RLSamplingParams.from_dict(_sampling_params)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            sampling_params = exc.accept(
+                "RLSampleBody.sampling_params", src_dict["sampling_params"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleBody.sampling_params") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("sampling_params", UNSET) is not None:
+                raise field_error(exc, "RLSampleBody.sampling_params") from None
+            sampling_params = drop_none("RLSampleBody.sampling_params")
 
         num_samples = d.pop("num_samples", UNSET)
         if num_samples is not UNSET and num_samples.__class__ is not int:
-            check_value(num_samples, int, "RLSampleBody.num_samples")
+            num_samples = optional_value(num_samples, int, "RLSampleBody.num_samples")
 
         _instance = new_instance(cls)
         _instance.prompts = prompts

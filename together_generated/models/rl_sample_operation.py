@@ -17,8 +17,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -141,6 +143,8 @@ class RLSampleOperation(ResponseBody):
         try:
             status = check_rl_training_operation_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("RLSampleOperation.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleOperation.status") from None
 
@@ -152,8 +156,13 @@ class RLSampleOperation(ResponseBody):
             else:
                 output = RLSampleResult.from_dict(_output)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            output = exc.accept("RLSampleOperation.output", src_dict["output"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleOperation.output") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("output", UNSET) is not None:
+                raise field_error(exc, "RLSampleOperation.output") from None
+            output = drop_none("RLSampleOperation.output")
 
         try:
             _error = d.pop("error", UNSET)
@@ -163,8 +172,13 @@ class RLSampleOperation(ResponseBody):
             else:
                 error = RLTrainingOperationError.from_dict(_error)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("RLSampleOperation.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleOperation.error") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("error", UNSET) is not None:
+                raise field_error(exc, "RLSampleOperation.error") from None
+            error = drop_none("RLSampleOperation.error")
 
         _instance = new_instance(cls)
         _instance.id = id

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -89,10 +90,16 @@ class RLSampleResult(ResponseBody):
                 try:
                     rollouts_item = RLSampleRollout.from_dict(rollouts_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    rollouts_item = exc.accept("rollouts[]", rollouts_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 rollouts.append(rollouts_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            rollouts = exc.accept("RLSampleResult.rollouts", src_dict["rollouts"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleResult.rollouts") from None
 

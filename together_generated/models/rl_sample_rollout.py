@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -89,10 +90,16 @@ class RLSampleRollout(ResponseBody):
                 try:
                     sequences_item = RLSampleSequence.from_dict(sequences_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    sequences_item = exc.accept("sequences[]", sequences_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 sequences.append(sequences_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            sequences = exc.accept("RLSampleRollout.sequences", src_dict["sequences"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleRollout.sequences") from None
 

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -102,6 +104,8 @@ class RLSampleSequence(ResponseBody):
             if not isinstance(tokens, (list, Unset)):
                 raise TypeError(f"expected a list, got {tokens.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            tokens = exc.accept("RLSampleSequence.tokens", src_dict["tokens"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLSampleSequence.tokens") from None
 
@@ -110,12 +114,19 @@ class RLSampleSequence(ResponseBody):
             if not isinstance(logprobs, (list, Unset)):
                 raise TypeError(f"expected a list, got {logprobs.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            logprobs = exc.accept("RLSampleSequence.logprobs", src_dict["logprobs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSampleSequence.logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("logprobs", UNSET) is not None:
+                raise field_error(exc, "RLSampleSequence.logprobs") from None
+            logprobs = drop_none("RLSampleSequence.logprobs")
 
         stop_reason = d.pop("stop_reason", UNSET)
         if stop_reason is not UNSET and stop_reason.__class__ is not str:
-            check_value(stop_reason, str, "RLSampleSequence.stop_reason")
+            stop_reason = optional_value(
+                stop_reason, str, "RLSampleSequence.stop_reason"
+            )
 
         _instance = new_instance(cls)
         _instance.tokens = tokens

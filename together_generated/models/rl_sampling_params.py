@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -121,31 +123,38 @@ class RLSamplingParams(ResponseBody):
         d = dict(src_dict)
         max_tokens = d.pop("max_tokens", UNSET)
         if max_tokens is not UNSET and max_tokens.__class__ is not int:
-            check_value(max_tokens, int, "RLSamplingParams.max_tokens")
+            max_tokens = optional_value(max_tokens, int, "RLSamplingParams.max_tokens")
 
         temperature = d.pop("temperature", UNSET)
         if temperature is not UNSET and temperature.__class__ not in (float, int):
-            check_value(temperature, float, "RLSamplingParams.temperature")
+            temperature = optional_value(
+                temperature, float, "RLSamplingParams.temperature"
+            )
 
         top_p = d.pop("top_p", UNSET)
         if top_p is not UNSET and top_p.__class__ not in (float, int):
-            check_value(top_p, float, "RLSamplingParams.top_p")
+            top_p = optional_value(top_p, float, "RLSamplingParams.top_p")
 
         top_k = d.pop("top_k", UNSET)
         if top_k is not UNSET and top_k.__class__ is not int:
-            check_value(top_k, int, "RLSamplingParams.top_k")
+            top_k = optional_value(top_k, int, "RLSamplingParams.top_k")
 
         try:
             stop = cast(list[str], d.pop("stop", UNSET))
             if not isinstance(stop, (list, Unset)):
                 raise TypeError(f"expected a list, got {stop.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            stop = exc.accept("RLSamplingParams.stop", src_dict["stop"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLSamplingParams.stop") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("stop", UNSET) is not None:
+                raise field_error(exc, "RLSamplingParams.stop") from None
+            stop = drop_none("RLSamplingParams.stop")
 
         seed = d.pop("seed", UNSET)
         if seed is not UNSET and seed.__class__ is not str:
-            check_value(seed, str, "RLSamplingParams.seed")
+            seed = optional_value(seed, str, "RLSamplingParams.seed")
 
         _instance = new_instance(cls)
         if max_tokens is not UNSET:

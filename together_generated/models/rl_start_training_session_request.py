@@ -13,13 +13,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -124,7 +127,7 @@ class RLStartTrainingSessionRequest(ResponseBody):
             resume_from_checkpoint_id is not UNSET
             and resume_from_checkpoint_id.__class__ is not str
         ):
-            check_value(
+            resume_from_checkpoint_id = optional_value(
                 resume_from_checkpoint_id,
                 str,
                 "RLStartTrainingSessionRequest.resume_from_checkpoint_id",
@@ -138,10 +141,17 @@ class RLStartTrainingSessionRequest(ResponseBody):
             else:
                 lora_config = RLLoraConfig.from_dict(_lora_config)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lora_config = exc.accept(
+                "RLStartTrainingSessionRequest.lora_config", src_dict["lora_config"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "RLStartTrainingSessionRequest.lora_config"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("lora_config", UNSET) is not None:
+                raise field_error(
+                    exc, "RLStartTrainingSessionRequest.lora_config"
+                ) from None
+            lora_config = drop_none("RLStartTrainingSessionRequest.lora_config")
 
         _instance = new_instance(cls)
         _instance.base_model = base_model

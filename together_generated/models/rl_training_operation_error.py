@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -91,12 +93,17 @@ class RLTrainingOperationError(ResponseBody):
             else:
                 code = check_rl_training_operation_error_code(_code)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            code = exc.accept("RLTrainingOperationError.code", src_dict["code"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLTrainingOperationError.code") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("code", UNSET) is not None:
+                raise field_error(exc, "RLTrainingOperationError.code") from None
+            code = drop_none("RLTrainingOperationError.code")
 
         message = d.pop("message", UNSET)
         if message is not UNSET and message.__class__ is not str:
-            check_value(message, str, "RLTrainingOperationError.message")
+            message = optional_value(message, str, "RLTrainingOperationError.message")
 
         _instance = new_instance(cls)
         if code is not UNSET:

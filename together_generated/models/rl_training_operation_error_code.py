@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RLTrainingOperationErrorCode = Literal[
     "TRAINING_OPERATION_ERROR_CODE_INTERNAL_ERROR",
     "TRAINING_OPERATION_ERROR_CODE_INVALID_INPUT",
@@ -24,6 +26,18 @@ RL_TRAINING_OPERATION_ERROR_CODE_VALUES: set[RLTrainingOperationErrorCode] = {
 def check_rl_training_operation_error_code(value: str) -> RLTrainingOperationErrorCode:
     if value in RL_TRAINING_OPERATION_ERROR_CODE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "TRAINING_OPERATION_ERROR_CODE_INTERNAL_ERROR",
+                "TRAINING_OPERATION_ERROR_CODE_INVALID_INPUT",
+                "TRAINING_OPERATION_ERROR_CODE_RESOURCE_EXHAUSTED",
+                "TRAINING_OPERATION_ERROR_CODE_SESSION_NOT_ACTIVE",
+                "TRAINING_OPERATION_ERROR_CODE_TIMEOUT",
+                "TRAINING_OPERATION_ERROR_CODE_UNSPECIFIED",
+            ),
+        )
     raise TypeError(
         f"expected one of 'TRAINING_OPERATION_ERROR_CODE_INTERNAL_ERROR', 'TRAINING_OPERATION_ERROR_CODE_INVALID_INPUT', 'TRAINING_OPERATION_ERROR_CODE_RESOURCE_EXHAUSTED', 'TRAINING_OPERATION_ERROR_CODE_SESSION_NOT_ACTIVE', 'TRAINING_OPERATION_ERROR_CODE_TIMEOUT', 'TRAINING_OPERATION_ERROR_CODE_UNSPECIFIED'; got {value!r:.60}"
     )

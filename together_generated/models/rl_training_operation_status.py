@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RLTrainingOperationStatus = Literal[
     "TRAINING_OPERATION_STATUS_COMPLETED",
     "TRAINING_OPERATION_STATUS_FAILED",
@@ -22,6 +24,17 @@ RL_TRAINING_OPERATION_STATUS_VALUES: set[RLTrainingOperationStatus] = {
 def check_rl_training_operation_status(value: str) -> RLTrainingOperationStatus:
     if value in RL_TRAINING_OPERATION_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "TRAINING_OPERATION_STATUS_COMPLETED",
+                "TRAINING_OPERATION_STATUS_FAILED",
+                "TRAINING_OPERATION_STATUS_PENDING",
+                "TRAINING_OPERATION_STATUS_RUNNING",
+                "TRAINING_OPERATION_STATUS_UNSPECIFIED",
+            ),
+        )
     raise TypeError(
         f"expected one of 'TRAINING_OPERATION_STATUS_COMPLETED', 'TRAINING_OPERATION_STATUS_FAILED', 'TRAINING_OPERATION_STATUS_PENDING', 'TRAINING_OPERATION_STATUS_RUNNING', 'TRAINING_OPERATION_STATUS_UNSPECIFIED'; got {value!r:.60}"
     )

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -94,12 +95,20 @@ class RLTrainingSample(ResponseBody):
         try:
             model_input = RLModelInput.from_dict(d.pop("model_input"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            model_input = exc.accept(
+                "RLTrainingSample.model_input", src_dict["model_input"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSample.model_input") from None
 
         try:
             loss_inputs = RLLossInputs.from_dict(d.pop("loss_inputs"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            loss_inputs = exc.accept(
+                "RLTrainingSample.loss_inputs", src_dict["loss_inputs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSample.loss_inputs") from None
 

@@ -18,6 +18,7 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
     field_error,
@@ -26,6 +27,7 @@ from ..types import (
     lenient_datetime,
     model_state,
     new_instance,
+    optional_value,
     parse_datetime,
     set_model_state,
 )
@@ -194,6 +196,8 @@ class RLTrainingSession(ResponseBody):
         try:
             status = check_rl_training_session_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("RLTrainingSession.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.status") from None
 
@@ -216,10 +220,21 @@ class RLTrainingSession(ResponseBody):
                         inference_checkpoints_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    inference_checkpoints_item = exc.accept(
+                        "inference_checkpoints[]", inference_checkpoints_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 inference_checkpoints.append(inference_checkpoints_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            inference_checkpoints = exc.accept(
+                "RLTrainingSession.inference_checkpoints",
+                src_dict["inference_checkpoints"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.inference_checkpoints") from None
 
@@ -236,10 +251,21 @@ class RLTrainingSession(ResponseBody):
                         training_checkpoints_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    training_checkpoints_item = exc.accept(
+                        "training_checkpoints[]", training_checkpoints_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 training_checkpoints.append(training_checkpoints_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            training_checkpoints = exc.accept(
+                "RLTrainingSession.training_checkpoints",
+                src_dict["training_checkpoints"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.training_checkpoints") from None
 
@@ -250,18 +276,30 @@ class RLTrainingSession(ResponseBody):
         try:
             created_at = parse_datetime(d.pop("created_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            created_at = exc.accept(
+                "RLTrainingSession.created_at", src_dict["created_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.created_at") from None
 
         try:
             updated_at = parse_datetime(d.pop("updated_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            updated_at = exc.accept(
+                "RLTrainingSession.updated_at", src_dict["updated_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.updated_at") from None
 
         try:
             lora_config = RLLoraConfig.from_dict(d.pop("lora_config"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            lora_config = exc.accept(
+                "RLTrainingSession.lora_config", src_dict["lora_config"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLTrainingSession.lora_config") from None
 
@@ -270,7 +308,7 @@ class RLTrainingSession(ResponseBody):
             resume_from_checkpoint_id is not UNSET
             and resume_from_checkpoint_id.__class__ is not str
         ):
-            check_value(
+            resume_from_checkpoint_id = optional_value(
                 resume_from_checkpoint_id,
                 str,
                 "RLTrainingSession.resume_from_checkpoint_id",

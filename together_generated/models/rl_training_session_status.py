@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RLTrainingSessionStatus = Literal[
     "TRAINING_SESSION_STATUS_CREATING",
     "TRAINING_SESSION_STATUS_ERROR",
@@ -26,6 +28,19 @@ RL_TRAINING_SESSION_STATUS_VALUES: set[RLTrainingSessionStatus] = {
 def check_rl_training_session_status(value: str) -> RLTrainingSessionStatus:
     if value in RL_TRAINING_SESSION_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "TRAINING_SESSION_STATUS_CREATING",
+                "TRAINING_SESSION_STATUS_ERROR",
+                "TRAINING_SESSION_STATUS_EXPIRED",
+                "TRAINING_SESSION_STATUS_RUNNING",
+                "TRAINING_SESSION_STATUS_STOPPED",
+                "TRAINING_SESSION_STATUS_STOPPING",
+                "TRAINING_SESSION_STATUS_UNSPECIFIED",
+            ),
+        )
     raise TypeError(
         f"expected one of 'TRAINING_SESSION_STATUS_CREATING', 'TRAINING_SESSION_STATUS_ERROR', 'TRAINING_SESSION_STATUS_EXPIRED', 'TRAINING_SESSION_STATUS_RUNNING', 'TRAINING_SESSION_STATUS_STOPPED', 'TRAINING_SESSION_STATUS_STOPPING', 'TRAINING_SESSION_STATUS_UNSPECIFIED'; got {value!r:.60}"
     )

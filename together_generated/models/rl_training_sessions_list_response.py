@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -128,12 +130,21 @@ class RLTrainingSessionsListResponse(ResponseBody):
                     try:
                         data_item = RLTrainingSession.from_dict(data_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        data_item = exc.accept("data[]", data_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     data.append(data_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("RLTrainingSessionsListResponse.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLTrainingSessionsListResponse.data") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("data", UNSET) is not None:
+                raise field_error(exc, "RLTrainingSessionsListResponse.data") from None
+            data = drop_none("RLTrainingSessionsListResponse.data")
 
         try:
             _meta = d.pop("meta", UNSET)
@@ -143,8 +154,13 @@ class RLTrainingSessionsListResponse(ResponseBody):
             else:
                 meta = RLListMeta.from_dict(_meta)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            meta = exc.accept("RLTrainingSessionsListResponse.meta", src_dict["meta"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLTrainingSessionsListResponse.meta") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("meta", UNSET) is not None:
+                raise field_error(exc, "RLTrainingSessionsListResponse.meta") from None
+            meta = drop_none("RLTrainingSessionsListResponse.meta")
 
         _instance = new_instance(cls)
         if data is not UNSET:

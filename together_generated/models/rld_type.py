@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RLDType = Literal[
     "D_TYPE_BFLOAT16", "D_TYPE_FLOAT32", "D_TYPE_INT64", "D_TYPE_UNSPECIFIED"
 ]
@@ -17,6 +19,16 @@ RLD_TYPE_VALUES: set[RLDType] = {
 def check_rld_type(value: str) -> RLDType:
     if value in RLD_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "D_TYPE_BFLOAT16",
+                "D_TYPE_FLOAT32",
+                "D_TYPE_INT64",
+                "D_TYPE_UNSPECIFIED",
+            ),
+        )
     raise TypeError(
         f"expected one of 'D_TYPE_BFLOAT16', 'D_TYPE_FLOAT32', 'D_TYPE_INT64', 'D_TYPE_UNSPECIFIED'; got {value!r:.60}"
     )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 RLGRPOLossAggregationType = Literal[
     "GRPO_LOSS_AGGREGATION_TYPE_FIXED_HORIZON",
     "GRPO_LOSS_AGGREGATION_TYPE_SEQUENCE_MEAN",
@@ -20,6 +22,16 @@ RLGRPO_LOSS_AGGREGATION_TYPE_VALUES: set[RLGRPOLossAggregationType] = {
 def check_rlgrpo_loss_aggregation_type(value: str) -> RLGRPOLossAggregationType:
     if value in RLGRPO_LOSS_AGGREGATION_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "GRPO_LOSS_AGGREGATION_TYPE_FIXED_HORIZON",
+                "GRPO_LOSS_AGGREGATION_TYPE_SEQUENCE_MEAN",
+                "GRPO_LOSS_AGGREGATION_TYPE_TOKEN_MEAN",
+                "GRPO_LOSS_AGGREGATION_TYPE_UNSPECIFIED",
+            ),
+        )
     raise TypeError(
         f"expected one of 'GRPO_LOSS_AGGREGATION_TYPE_FIXED_HORIZON', 'GRPO_LOSS_AGGREGATION_TYPE_SEQUENCE_MEAN', 'GRPO_LOSS_AGGREGATION_TYPE_TOKEN_MEAN', 'GRPO_LOSS_AGGREGATION_TYPE_UNSPECIFIED'; got {value!r:.60}"
     )

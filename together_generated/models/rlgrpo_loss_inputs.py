@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -119,12 +121,20 @@ class RLGRPOLossInputs(ResponseBody):
         try:
             advantages = RLLossAdvantages.from_dict(d.pop("advantages"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            advantages = exc.accept(
+                "RLGRPOLossInputs.advantages", src_dict["advantages"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossInputs.advantages") from None
 
         try:
             generator_logprobs = RLLossLogprobs.from_dict(d.pop("generator_logprobs"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            generator_logprobs = exc.accept(
+                "RLGRPOLossInputs.generator_logprobs", src_dict["generator_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "RLGRPOLossInputs.generator_logprobs") from None
 
@@ -136,8 +146,15 @@ class RLGRPOLossInputs(ResponseBody):
             else:
                 reference_logprobs = RLLossLogprobs.from_dict(_reference_logprobs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reference_logprobs = exc.accept(
+                "RLGRPOLossInputs.reference_logprobs", src_dict["reference_logprobs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reference_logprobs", UNSET) is not None:
+                raise field_error(exc, "RLGRPOLossInputs.reference_logprobs") from None
+            reference_logprobs = drop_none("RLGRPOLossInputs.reference_logprobs")
 
         _instance = new_instance(cls)
         _instance.advantages = advantages

@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -104,15 +106,15 @@ class RLGRPOLossParams(ResponseBody):
         d = dict(src_dict)
         clip_low = d.pop("clip_low", UNSET)
         if clip_low is not UNSET and clip_low.__class__ not in (float, int):
-            check_value(clip_low, float, "RLGRPOLossParams.clip_low")
+            clip_low = optional_value(clip_low, float, "RLGRPOLossParams.clip_low")
 
         clip_high = d.pop("clip_high", UNSET)
         if clip_high is not UNSET and clip_high.__class__ not in (float, int):
-            check_value(clip_high, float, "RLGRPOLossParams.clip_high")
+            clip_high = optional_value(clip_high, float, "RLGRPOLossParams.clip_high")
 
         beta = d.pop("beta", UNSET)
         if beta is not UNSET and beta.__class__ not in (float, int):
-            check_value(beta, float, "RLGRPOLossParams.beta")
+            beta = optional_value(beta, float, "RLGRPOLossParams.beta")
 
         try:
             _agg_type = d.pop("agg_type", UNSET)
@@ -122,8 +124,13 @@ class RLGRPOLossParams(ResponseBody):
             else:
                 agg_type = check_rlgrpo_loss_aggregation_type(_agg_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            agg_type = exc.accept("RLGRPOLossParams.agg_type", src_dict["agg_type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "RLGRPOLossParams.agg_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("agg_type", UNSET) is not None:
+                raise field_error(exc, "RLGRPOLossParams.agg_type") from None
+            agg_type = drop_none("RLGRPOLossParams.agg_type")
 
         _instance = new_instance(cls)
         if clip_low is not UNSET:

@@ -18,12 +18,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -138,38 +140,53 @@ class SecretResponseItem(ResponseBody):
         d = dict(src_dict)
         created_at = d.pop("created_at", UNSET)
         if created_at is not UNSET and created_at.__class__ is not str:
-            check_value(created_at, str, "SecretResponseItem.created_at")
+            created_at = optional_value(
+                created_at, str, "SecretResponseItem.created_at"
+            )
 
         created_by = d.pop("created_by", UNSET)
         if created_by is not UNSET and created_by.__class__ is not str:
-            check_value(created_by, str, "SecretResponseItem.created_by")
+            created_by = optional_value(
+                created_by, str, "SecretResponseItem.created_by"
+            )
 
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "SecretResponseItem.description")
+            description = optional_value(
+                description, str, "SecretResponseItem.description"
+            )
 
         id = d.pop("id", UNSET)
         if id is not UNSET and id.__class__ is not str:
-            check_value(id, str, "SecretResponseItem.id")
+            id = optional_value(id, str, "SecretResponseItem.id")
 
         last_updated_by = d.pop("last_updated_by", UNSET)
         if last_updated_by is not UNSET and last_updated_by.__class__ is not str:
-            check_value(last_updated_by, str, "SecretResponseItem.last_updated_by")
+            last_updated_by = optional_value(
+                last_updated_by, str, "SecretResponseItem.last_updated_by"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "SecretResponseItem.name")
+            name = optional_value(name, str, "SecretResponseItem.name")
 
         try:
             object = d.pop("object", UNSET)
             if object != "secret" and not isinstance(object, Unset):
                 raise ValueError(f"object must match const 'secret', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("SecretResponseItem.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "SecretResponseItem.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "SecretResponseItem.object") from None
+            object = drop_none("SecretResponseItem.object")
 
         updated_at = d.pop("updated_at", UNSET)
         if updated_at is not UNSET and updated_at.__class__ is not str:
-            check_value(updated_at, str, "SecretResponseItem.updated_at")
+            updated_at = optional_value(
+                updated_at, str, "SecretResponseItem.updated_at"
+            )
 
         _instance = new_instance(cls)
         if created_at is not UNSET:

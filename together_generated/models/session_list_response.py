@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -157,12 +159,21 @@ class SessionListResponse(ResponseBody):
 
                         errors_item = _parse_errors_item(errors_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        errors_item = exc.accept("errors[]", errors_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     errors.append(errors_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            errors = exc.accept("SessionListResponse.errors", src_dict["errors"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "SessionListResponse.errors") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("errors", UNSET) is not None:
+                raise field_error(exc, "SessionListResponse.errors") from None
+            errors = drop_none("SessionListResponse.errors")
 
         try:
             _data = d.pop("data", UNSET)
@@ -172,8 +183,13 @@ class SessionListResponse(ResponseBody):
             else:
                 data = SessionListResponseData.from_dict(_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("SessionListResponse.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "SessionListResponse.data") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("data", UNSET) is not None:
+                raise field_error(exc, "SessionListResponse.data") from None
+            data = drop_none("SessionListResponse.data")
 
         _instance = new_instance(cls)
         if errors is not UNSET:

@@ -12,6 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -94,10 +95,18 @@ class SessionListResponseData(ResponseBody):
                         sessions_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    sessions_item = exc.accept("sessions[]", sessions_item_data)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 sessions.append(sessions_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            sessions = exc.accept(
+                "SessionListResponseData.sessions", src_dict["sessions"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "SessionListResponseData.sessions") from None
 

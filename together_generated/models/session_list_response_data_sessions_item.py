@@ -13,6 +13,7 @@ from attrs import field as _attrs_field
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -100,6 +101,10 @@ class SessionListResponseDataSessionsItem(ResponseBody):
         try:
             expires_at = parse_datetime(d.pop("expires_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            expires_at = exc.accept(
+                "SessionListResponseDataSessionsItem.expires_at", src_dict["expires_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "SessionListResponseDataSessionsItem.expires_at"
@@ -112,6 +117,11 @@ class SessionListResponseDataSessionsItem(ResponseBody):
         try:
             last_execute_at = parse_datetime(d.pop("last_execute_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            last_execute_at = exc.accept(
+                "SessionListResponseDataSessionsItem.last_execute_at",
+                src_dict["last_execute_at"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "SessionListResponseDataSessionsItem.last_execute_at"
@@ -120,6 +130,10 @@ class SessionListResponseDataSessionsItem(ResponseBody):
         try:
             started_at = parse_datetime(d.pop("started_at"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            started_at = exc.accept(
+                "SessionListResponseDataSessionsItem.started_at", src_dict["started_at"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(
                 exc, "SessionListResponseDataSessionsItem.started_at"

@@ -13,6 +13,7 @@ from ..models.stream_output_type import StreamOutputType, check_stream_output_ty
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     new_instance,
@@ -70,6 +71,8 @@ class StreamOutput(ResponseBody):
         try:
             type = check_stream_output_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("StreamOutput.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "StreamOutput.type") from None
 

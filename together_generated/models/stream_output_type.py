@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 StreamOutputType = Literal["stderr", "stdout"]
 
 STREAM_OUTPUT_TYPE_VALUES: set[StreamOutputType] = {
@@ -13,4 +15,12 @@ STREAM_OUTPUT_TYPE_VALUES: set[StreamOutputType] = {
 def check_stream_output_type(value: str) -> StreamOutputType:
     if value in STREAM_OUTPUT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "stderr",
+                "stdout",
+            ),
+        )
     raise TypeError(f"expected one of 'stderr', 'stdout'; got {value!r:.60}")

@@ -16,6 +16,7 @@ from ..models.stream_sentinel_stream_signal import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     new_instance,
 )
@@ -56,6 +57,8 @@ class StreamSentinel(ResponseBody):
         try:
             data = check_stream_sentinel_stream_signal(d.pop("data"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            data = exc.accept("StreamSentinel.data", src_dict["data"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "StreamSentinel.data") from None
 

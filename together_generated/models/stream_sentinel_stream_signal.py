@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 StreamSentinelStreamSignal = Literal["[DONE]"]
 
 STREAM_SENTINEL_STREAM_SIGNAL_VALUES: set[StreamSentinelStreamSignal] = {
@@ -12,4 +14,6 @@ STREAM_SENTINEL_STREAM_SIGNAL_VALUES: set[StreamSentinelStreamSignal] = {
 def check_stream_sentinel_stream_signal(value: str) -> StreamSentinelStreamSignal:
     if value in STREAM_SENTINEL_STREAM_SIGNAL_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("[DONE]",))
     raise TypeError(f"expected one of '[DONE]'; got {value!r:.60}")

@@ -13,6 +13,7 @@ from ..models.tool_choice_type import ToolChoiceType, check_tool_choice_type
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     check_value,
     field_error,
     json_value,
@@ -110,12 +111,16 @@ class ToolChoice(ResponseBody):
         try:
             type = check_tool_choice_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("ToolChoice.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolChoice.type") from None
 
         try:
             function = ToolChoiceFunction.from_dict(d.pop("function"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function = exc.accept("ToolChoice.function", src_dict["function"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "ToolChoice.function") from None
 

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 ToolChoiceType = Literal["function"]
 
 TOOL_CHOICE_TYPE_VALUES: set[ToolChoiceType] = {
@@ -12,4 +14,6 @@ TOOL_CHOICE_TYPE_VALUES: set[ToolChoiceType] = {
 def check_tool_choice_type(value: str) -> ToolChoiceType:
     if value in TOOL_CHOICE_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("function",))
     raise TypeError(f"expected one of 'function'; got {value!r:.60}")

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -106,7 +108,7 @@ class ToolsPart(ResponseBody):
         d = dict(src_dict)
         type = d.pop("type", UNSET)
         if type is not UNSET and type.__class__ is not str:
-            check_value(type, str, "ToolsPart.type")
+            type = optional_value(type, str, "ToolsPart.type")
 
         try:
             _function = d.pop("function", UNSET)
@@ -116,8 +118,13 @@ class ToolsPart(ResponseBody):
             else:
                 function = ToolsPartFunction.from_dict(_function)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            function = exc.accept("ToolsPart.function", src_dict["function"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ToolsPart.function") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("function", UNSET) is not None:
+                raise field_error(exc, "ToolsPart.function") from None
+            function = drop_none("ToolsPart.function")
 
         _instance = new_instance(cls)
         if type is not UNSET:

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -118,11 +120,13 @@ class ToolsPartFunction(ResponseBody):
         d = dict(src_dict)
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "ToolsPartFunction.description")
+            description = optional_value(
+                description, str, "ToolsPartFunction.description"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "ToolsPartFunction.name")
+            name = optional_value(name, str, "ToolsPartFunction.name")
 
         try:
             _parameters = d.pop("parameters", UNSET)
@@ -132,8 +136,15 @@ class ToolsPartFunction(ResponseBody):
             else:
                 parameters = ToolsPartFunctionParameters.from_dict(_parameters)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            parameters = exc.accept(
+                "ToolsPartFunction.parameters", src_dict["parameters"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "ToolsPartFunction.parameters") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("parameters", UNSET) is not None:
+                raise field_error(exc, "ToolsPartFunction.parameters") from None
+            parameters = drop_none("ToolsPartFunction.parameters")
 
         _instance = new_instance(cls)
         if description is not UNSET:

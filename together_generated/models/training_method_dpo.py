@@ -17,12 +17,13 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -125,16 +126,18 @@ class TrainingMethodDPO(ResponseBody):
         try:
             method = check_training_method_dpo_method(d.pop("method"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            method = exc.accept("TrainingMethodDPO.method", src_dict["method"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "TrainingMethodDPO.method") from None
 
         dpo_beta = d.pop("dpo_beta", UNSET)
         if dpo_beta is not UNSET and dpo_beta.__class__ not in (float, int):
-            check_value(dpo_beta, float, "TrainingMethodDPO.dpo_beta")
+            dpo_beta = optional_value(dpo_beta, float, "TrainingMethodDPO.dpo_beta")
 
         rpo_alpha = d.pop("rpo_alpha", UNSET)
         if rpo_alpha is not UNSET and rpo_alpha.__class__ not in (float, int):
-            check_value(rpo_alpha, float, "TrainingMethodDPO.rpo_alpha")
+            rpo_alpha = optional_value(rpo_alpha, float, "TrainingMethodDPO.rpo_alpha")
 
         dpo_normalize_logratios_by_length = d.pop(
             "dpo_normalize_logratios_by_length", UNSET
@@ -143,7 +146,7 @@ class TrainingMethodDPO(ResponseBody):
             dpo_normalize_logratios_by_length is not UNSET
             and dpo_normalize_logratios_by_length.__class__ is not bool
         ):
-            check_value(
+            dpo_normalize_logratios_by_length = optional_value(
                 dpo_normalize_logratios_by_length,
                 bool,
                 "TrainingMethodDPO.dpo_normalize_logratios_by_length",
@@ -151,13 +154,15 @@ class TrainingMethodDPO(ResponseBody):
 
         dpo_reference_free = d.pop("dpo_reference_free", UNSET)
         if dpo_reference_free is not UNSET and dpo_reference_free.__class__ is not bool:
-            check_value(
+            dpo_reference_free = optional_value(
                 dpo_reference_free, bool, "TrainingMethodDPO.dpo_reference_free"
             )
 
         simpo_gamma = d.pop("simpo_gamma", UNSET)
         if simpo_gamma is not UNSET and simpo_gamma.__class__ not in (float, int):
-            check_value(simpo_gamma, float, "TrainingMethodDPO.simpo_gamma")
+            simpo_gamma = optional_value(
+                simpo_gamma, float, "TrainingMethodDPO.simpo_gamma"
+            )
 
         _instance = new_instance(cls)
         _instance.method = method

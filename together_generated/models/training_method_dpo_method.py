@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 TrainingMethodDPOMethod = Literal["dpo"]
 
 TRAINING_METHOD_DPO_METHOD_VALUES: set[TrainingMethodDPOMethod] = {
@@ -12,4 +14,6 @@ TRAINING_METHOD_DPO_METHOD_VALUES: set[TrainingMethodDPOMethod] = {
 def check_training_method_dpo_method(value: str) -> TrainingMethodDPOMethod:
     if value in TRAINING_METHOD_DPO_METHOD_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("dpo",))
     raise TypeError(f"expected one of 'dpo'; got {value!r:.60}")

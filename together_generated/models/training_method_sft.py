@@ -20,6 +20,7 @@ from ..models.training_method_sft_train_on_inputs_type_1 import (
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -79,6 +80,8 @@ class TrainingMethodSFT(ResponseBody):
         try:
             method = check_training_method_sft_method(d.pop("method"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            method = exc.accept("TrainingMethodSFT.method", src_dict["method"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "TrainingMethodSFT.method") from None
 
@@ -101,6 +104,10 @@ class TrainingMethodSFT(ResponseBody):
 
             train_on_inputs = _parse_train_on_inputs(d.pop("train_on_inputs"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            train_on_inputs = exc.accept(
+                "TrainingMethodSFT.train_on_inputs", src_dict["train_on_inputs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "TrainingMethodSFT.train_on_inputs") from None
 

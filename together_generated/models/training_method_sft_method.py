@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 TrainingMethodSFTMethod = Literal["sft"]
 
 TRAINING_METHOD_SFT_METHOD_VALUES: set[TrainingMethodSFTMethod] = {
@@ -12,4 +14,6 @@ TRAINING_METHOD_SFT_METHOD_VALUES: set[TrainingMethodSFTMethod] = {
 def check_training_method_sft_method(value: str) -> TrainingMethodSFTMethod:
     if value in TRAINING_METHOD_SFT_METHOD_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("sft",))
     raise TypeError(f"expected one of 'sft'; got {value!r:.60}")

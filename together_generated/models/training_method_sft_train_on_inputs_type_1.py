@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 TrainingMethodSFTTrainOnInputsType1 = Literal["auto"]
 
 TRAINING_METHOD_SFT_TRAIN_ON_INPUTS_TYPE_1_VALUES: set[
@@ -16,4 +18,6 @@ def check_training_method_sft_train_on_inputs_type_1(
 ) -> TrainingMethodSFTTrainOnInputsType1:
     if value in TRAINING_METHOD_SFT_TRAIN_ON_INPUTS_TYPE_1_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("auto",))
     raise TypeError(f"expected one of 'auto'; got {value!r:.60}")

@@ -17,14 +17,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     best_model,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -391,8 +393,13 @@ class UpdateDeploymentRequest(ResponseBody):
             if not isinstance(args, (list, Unset)):
                 raise TypeError(f"expected a list, got {args.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            args = exc.accept("UpdateDeploymentRequest.args", src_dict["args"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.args") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("args", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.args") from None
+            args = drop_none("UpdateDeploymentRequest.args")
 
         try:
             _autoscaling_data = d.pop("autoscaling", UNSET)
@@ -440,24 +447,38 @@ class UpdateDeploymentRequest(ResponseBody):
 
                 autoscaling = _parse_autoscaling(_autoscaling_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "UpdateDeploymentRequest.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.autoscaling") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("autoscaling", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.autoscaling") from None
+            autoscaling = drop_none("UpdateDeploymentRequest.autoscaling")
 
         try:
             command = cast(list[str], d.pop("command", UNSET))
             if not isinstance(command, (list, Unset)):
                 raise TypeError(f"expected a list, got {command.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            command = exc.accept("UpdateDeploymentRequest.command", src_dict["command"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.command") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("command", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.command") from None
+            command = drop_none("UpdateDeploymentRequest.command")
 
         cpu = d.pop("cpu", UNSET)
         if cpu is not UNSET and cpu.__class__ not in (float, int):
-            check_value(cpu, float, "UpdateDeploymentRequest.cpu")
+            cpu = optional_value(cpu, float, "UpdateDeploymentRequest.cpu")
 
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "UpdateDeploymentRequest.description")
+            description = optional_value(
+                description, str, "UpdateDeploymentRequest.description"
+            )
 
         try:
             _environment_variables = d.pop("environment_variables", UNSET)
@@ -476,18 +497,36 @@ class UpdateDeploymentRequest(ResponseBody):
                             environment_variables_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        environment_variables_item = exc.accept(
+                            "environment_variables[]", environment_variables_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     environment_variables.append(environment_variables_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            environment_variables = exc.accept(
+                "UpdateDeploymentRequest.environment_variables",
+                src_dict["environment_variables"],
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(
-                exc, "UpdateDeploymentRequest.environment_variables"
-            ) from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("environment_variables", UNSET) is not None:
+                raise field_error(
+                    exc, "UpdateDeploymentRequest.environment_variables"
+                ) from None
+            environment_variables = drop_none(
+                "UpdateDeploymentRequest.environment_variables"
+            )
 
         gpu_count = d.pop("gpu_count", UNSET)
         if gpu_count is not UNSET and gpu_count.__class__ is not int:
-            check_value(gpu_count, int, "UpdateDeploymentRequest.gpu_count")
+            gpu_count = optional_value(
+                gpu_count, int, "UpdateDeploymentRequest.gpu_count"
+            )
 
         try:
             _gpu_type = d.pop("gpu_type", UNSET)
@@ -497,42 +536,53 @@ class UpdateDeploymentRequest(ResponseBody):
             else:
                 gpu_type = check_update_deployment_request_gpu_type(_gpu_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            gpu_type = exc.accept(
+                "UpdateDeploymentRequest.gpu_type", src_dict["gpu_type"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.gpu_type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("gpu_type", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.gpu_type") from None
+            gpu_type = drop_none("UpdateDeploymentRequest.gpu_type")
 
         health_check_path = d.pop("health_check_path", UNSET)
         if health_check_path is not UNSET and health_check_path.__class__ is not str:
-            check_value(
+            health_check_path = optional_value(
                 health_check_path, str, "UpdateDeploymentRequest.health_check_path"
             )
 
         image = d.pop("image", UNSET)
         if image is not UNSET and image.__class__ is not str:
-            check_value(image, str, "UpdateDeploymentRequest.image")
+            image = optional_value(image, str, "UpdateDeploymentRequest.image")
 
         max_replicas = d.pop("max_replicas", UNSET)
         if max_replicas is not UNSET and max_replicas.__class__ is not int:
-            check_value(max_replicas, int, "UpdateDeploymentRequest.max_replicas")
+            max_replicas = optional_value(
+                max_replicas, int, "UpdateDeploymentRequest.max_replicas"
+            )
 
         memory = d.pop("memory", UNSET)
         if memory is not UNSET and memory.__class__ not in (float, int):
-            check_value(memory, float, "UpdateDeploymentRequest.memory")
+            memory = optional_value(memory, float, "UpdateDeploymentRequest.memory")
 
         min_replicas = d.pop("min_replicas", UNSET)
         if min_replicas is not UNSET and min_replicas.__class__ is not int:
-            check_value(min_replicas, int, "UpdateDeploymentRequest.min_replicas")
+            min_replicas = optional_value(
+                min_replicas, int, "UpdateDeploymentRequest.min_replicas"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "UpdateDeploymentRequest.name")
+            name = optional_value(name, str, "UpdateDeploymentRequest.name")
 
         port = d.pop("port", UNSET)
         if port is not UNSET and port.__class__ is not int:
-            check_value(port, int, "UpdateDeploymentRequest.port")
+            port = optional_value(port, int, "UpdateDeploymentRequest.port")
 
         storage = d.pop("storage", UNSET)
         if storage is not UNSET and storage.__class__ is not int:
-            check_value(storage, int, "UpdateDeploymentRequest.storage")
+            storage = optional_value(storage, int, "UpdateDeploymentRequest.storage")
 
         termination_grace_period_seconds = d.pop(
             "termination_grace_period_seconds", UNSET
@@ -541,7 +591,7 @@ class UpdateDeploymentRequest(ResponseBody):
             termination_grace_period_seconds is not UNSET
             and termination_grace_period_seconds.__class__ is not int
         ):
-            check_value(
+            termination_grace_period_seconds = optional_value(
                 termination_grace_period_seconds,
                 int,
                 "UpdateDeploymentRequest.termination_grace_period_seconds",
@@ -560,12 +610,21 @@ class UpdateDeploymentRequest(ResponseBody):
                     try:
                         volumes_item = VolumeMount.from_dict(volumes_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        volumes_item = exc.accept("volumes[]", volumes_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     volumes.append(volumes_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            volumes = exc.accept("UpdateDeploymentRequest.volumes", src_dict["volumes"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateDeploymentRequest.volumes") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("volumes", UNSET) is not None:
+                raise field_error(exc, "UpdateDeploymentRequest.volumes") from None
+            volumes = drop_none("UpdateDeploymentRequest.volumes")
 
         _instance = new_instance(cls)
         if args is not UNSET:

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 UpdateDeploymentRequestGpuType = Literal["h100-80gb"]
 
 UPDATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES: set[UpdateDeploymentRequestGpuType] = {
@@ -14,4 +16,6 @@ def check_update_deployment_request_gpu_type(
 ) -> UpdateDeploymentRequestGpuType:
     if value in UPDATE_DEPLOYMENT_REQUEST_GPU_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("h100-80gb",))
     raise TypeError(f"expected one of 'h100-80gb'; got {value!r:.60}")

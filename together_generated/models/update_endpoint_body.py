@@ -17,13 +17,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -139,7 +141,9 @@ class UpdateEndpointBody(ResponseBody):
         d = dict(src_dict)
         display_name = d.pop("display_name", UNSET)
         if display_name is not UNSET and display_name.__class__ is not str:
-            check_value(display_name, str, "UpdateEndpointBody.display_name")
+            display_name = optional_value(
+                display_name, str, "UpdateEndpointBody.display_name"
+            )
 
         try:
             _state = d.pop("state", UNSET)
@@ -149,8 +153,13 @@ class UpdateEndpointBody(ResponseBody):
             else:
                 state = check_update_endpoint_body_state(_state)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            state = exc.accept("UpdateEndpointBody.state", src_dict["state"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateEndpointBody.state") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("state", UNSET) is not None:
+                raise field_error(exc, "UpdateEndpointBody.state") from None
+            state = drop_none("UpdateEndpointBody.state")
 
         try:
             _autoscaling = d.pop("autoscaling", UNSET)
@@ -160,8 +169,15 @@ class UpdateEndpointBody(ResponseBody):
             else:
                 autoscaling = Autoscaling.from_dict(_autoscaling)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            autoscaling = exc.accept(
+                "UpdateEndpointBody.autoscaling", src_dict["autoscaling"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateEndpointBody.autoscaling") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("autoscaling", UNSET) is not None:
+                raise field_error(exc, "UpdateEndpointBody.autoscaling") from None
+            autoscaling = drop_none("UpdateEndpointBody.autoscaling")
 
         try:
             inactive_timeout: int | None = d.pop("inactive_timeout", UNSET)
@@ -178,8 +194,15 @@ class UpdateEndpointBody(ResponseBody):
                     f"expected an integer or null, got {inactive_timeout.__class__.__name__} {inactive_timeout!r:.60}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            inactive_timeout = exc.accept(
+                "UpdateEndpointBody.inactive_timeout", src_dict["inactive_timeout"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("inactive_timeout", UNSET) is not None:
+                raise field_error(exc, "UpdateEndpointBody.inactive_timeout") from None
+            inactive_timeout = drop_none("UpdateEndpointBody.inactive_timeout")
 
         _instance = new_instance(cls)
         if display_name is not UNSET:

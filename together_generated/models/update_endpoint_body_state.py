@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 UpdateEndpointBodyState = Literal["STARTED", "STOPPED"]
 
 UPDATE_ENDPOINT_BODY_STATE_VALUES: set[UpdateEndpointBodyState] = {
@@ -13,4 +15,12 @@ UPDATE_ENDPOINT_BODY_STATE_VALUES: set[UpdateEndpointBodyState] = {
 def check_update_endpoint_body_state(value: str) -> UpdateEndpointBodyState:
     if value in UPDATE_ENDPOINT_BODY_STATE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "STARTED",
+                "STOPPED",
+            ),
+        )
     raise TypeError(f"expected one of 'STARTED', 'STOPPED'; got {value!r:.60}")

@@ -14,10 +14,10 @@ from ..types import (
     Model,
     ResponseBody,
     Unset,
-    check_value,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -98,19 +98,23 @@ class UpdateSecretRequest(ResponseBody):
         d = dict(src_dict)
         description = d.pop("description", UNSET)
         if description is not UNSET and description.__class__ is not str:
-            check_value(description, str, "UpdateSecretRequest.description")
+            description = optional_value(
+                description, str, "UpdateSecretRequest.description"
+            )
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "UpdateSecretRequest.name")
+            name = optional_value(name, str, "UpdateSecretRequest.name")
 
         project_id = d.pop("project_id", UNSET)
         if project_id is not UNSET and project_id.__class__ is not str:
-            check_value(project_id, str, "UpdateSecretRequest.project_id")
+            project_id = optional_value(
+                project_id, str, "UpdateSecretRequest.project_id"
+            )
 
         value = d.pop("value", UNSET)
         if value is not UNSET and value.__class__ is not str:
-            check_value(value, str, "UpdateSecretRequest.value")
+            value = optional_value(value, str, "UpdateSecretRequest.value")
 
         _instance = new_instance(cls)
         if description is not UNSET:

@@ -14,13 +14,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -124,12 +126,17 @@ class UpdateVolumeRequest(ResponseBody):
             else:
                 content = VolumeContentRequest.from_dict(_content)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept("UpdateVolumeRequest.content", src_dict["content"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateVolumeRequest.content") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(exc, "UpdateVolumeRequest.content") from None
+            content = drop_none("UpdateVolumeRequest.content")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "UpdateVolumeRequest.name")
+            name = optional_value(name, str, "UpdateVolumeRequest.name")
 
         try:
             _type = d.pop("type", UNSET)
@@ -139,8 +146,13 @@ class UpdateVolumeRequest(ResponseBody):
             else:
                 type = check_volume_type(_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("UpdateVolumeRequest.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "UpdateVolumeRequest.type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("type", UNSET) is not None:
+                raise field_error(exc, "UpdateVolumeRequest.type") from None
+            type = drop_none("UpdateVolumeRequest.type")
 
         _instance = new_instance(cls)
         if content is not UNSET:

@@ -13,13 +13,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -126,20 +128,32 @@ class VersionHistoryItem(ResponseBody):
             else:
                 content = VolumeContentRequest.from_dict(_content)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept("VersionHistoryItem.content", src_dict["content"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VersionHistoryItem.content") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(exc, "VersionHistoryItem.content") from None
+            content = drop_none("VersionHistoryItem.content")
 
         try:
             mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
             if not isinstance(mounted_by, (list, Unset)):
                 raise TypeError(f"expected a list, got {mounted_by.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            mounted_by = exc.accept(
+                "VersionHistoryItem.mounted_by", src_dict["mounted_by"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VersionHistoryItem.mounted_by") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("mounted_by", UNSET) is not None:
+                raise field_error(exc, "VersionHistoryItem.mounted_by") from None
+            mounted_by = drop_none("VersionHistoryItem.mounted_by")
 
         version = d.pop("version", UNSET)
         if version is not UNSET and version.__class__ is not int:
-            check_value(version, int, "VersionHistoryItem.version")
+            version = optional_value(version, int, "VersionHistoryItem.version")
 
         _instance = new_instance(cls)
         if content is not UNSET:

@@ -13,6 +13,7 @@ from ..models.video_type import VideoType, check_video_type
 from ..types import (
     Model,
     ResponseBody,
+    UnknownValue,
     field_error,
     json_value,
     new_instance,
@@ -93,6 +94,8 @@ class Video(ResponseBody):
         try:
             type = check_video_type(d.pop("type"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("Video.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Video.type") from None
 
@@ -101,6 +104,8 @@ class Video(ResponseBody):
                 d.pop("video_url")
             )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            video_url = exc.accept("Video.video_url", src_dict["video_url"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "Video.video_url") from None
 

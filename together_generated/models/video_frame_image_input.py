@@ -17,8 +17,10 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -124,8 +126,13 @@ class VideoFrameImageInput(ResponseBody):
 
                 frame = _parse_frame(_frame_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            frame = exc.accept("VideoFrameImageInput.frame", src_dict["frame"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoFrameImageInput.frame") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("frame", UNSET) is not None:
+                raise field_error(exc, "VideoFrameImageInput.frame") from None
+            frame = drop_none("VideoFrameImageInput.frame")
 
         _instance = new_instance(cls)
         _instance.input_image = input_image

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 VideoFrameImageInputFrameType1 = Literal["first", "last"]
 
 VIDEO_FRAME_IMAGE_INPUT_FRAME_TYPE_1_VALUES: set[VideoFrameImageInputFrameType1] = {
@@ -15,4 +17,12 @@ def check_video_frame_image_input_frame_type_1(
 ) -> VideoFrameImageInputFrameType1:
     if value in VIDEO_FRAME_IMAGE_INPUT_FRAME_TYPE_1_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "first",
+                "last",
+            ),
+        )
     raise TypeError(f"expected one of 'first', 'last'; got {value!r:.60}")

@@ -19,13 +19,16 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
     check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -189,6 +192,8 @@ class VideoJob(ResponseBody):
         try:
             status = check_video_status(d.pop("status"))
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            status = exc.accept("VideoJob.status", src_dict["status"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise field_error(exc, "VideoJob.status") from None
 
@@ -208,12 +213,17 @@ class VideoJob(ResponseBody):
             object = d.pop("object", UNSET)
             if object != "video" and not isinstance(object, Unset):
                 raise ValueError(f"object must match const 'video', got '{object}'")
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            object = exc.accept("VideoJob.object", src_dict["object"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoJob.object") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("object", UNSET) is not None:
+                raise field_error(exc, "VideoJob.object") from None
+            object = drop_none("VideoJob.object")
 
         completed_at = d.pop("completed_at", UNSET)
         if completed_at is not UNSET and completed_at.__class__ not in (float, int):
-            check_value(completed_at, float, "VideoJob.completed_at")
+            completed_at = optional_value(completed_at, float, "VideoJob.completed_at")
 
         try:
             _error = d.pop("error", UNSET)
@@ -223,8 +233,13 @@ class VideoJob(ResponseBody):
             else:
                 error = VideoJobError.from_dict(_error)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            error = exc.accept("VideoJob.error", src_dict["error"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoJob.error") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("error", UNSET) is not None:
+                raise field_error(exc, "VideoJob.error") from None
+            error = drop_none("VideoJob.error")
 
         try:
             _outputs = d.pop("outputs", UNSET)
@@ -234,8 +249,13 @@ class VideoJob(ResponseBody):
             else:
                 outputs = VideoJobOutputs.from_dict(_outputs)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            outputs = exc.accept("VideoJob.outputs", src_dict["outputs"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoJob.outputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("outputs", UNSET) is not None:
+                raise field_error(exc, "VideoJob.outputs") from None
+            outputs = drop_none("VideoJob.outputs")
 
         _instance = new_instance(cls)
         _instance.id = id

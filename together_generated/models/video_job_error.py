@@ -18,6 +18,7 @@ from ..types import (
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -78,7 +79,7 @@ class VideoJobError(ResponseBody):
 
         code = d.pop("code", UNSET)
         if code is not UNSET and code.__class__ is not str:
-            check_value(code, str, "VideoJobError.code")
+            code = optional_value(code, str, "VideoJobError.code")
 
         _instance = new_instance(cls)
         _instance.message = message

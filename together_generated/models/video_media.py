@@ -13,7 +13,9 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
+    drop_none,
     field_error,
     field_value,
     json_value,
@@ -227,12 +229,25 @@ class VideoMedia(ResponseBody):
                             frame_images_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        frame_images_item = exc.accept(
+                            "frame_images[]", frame_images_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     frame_images.append(frame_images_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            frame_images = exc.accept(
+                "VideoMedia.frame_images", src_dict["frame_images"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoMedia.frame_images") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("frame_images", UNSET) is not None:
+                raise field_error(exc, "VideoMedia.frame_images") from None
+            frame_images = drop_none("VideoMedia.frame_images")
 
         try:
             _frame_videos = d.pop("frame_videos", UNSET)
@@ -247,12 +262,25 @@ class VideoMedia(ResponseBody):
                     try:
                         frame_videos_item = VideoRef.from_dict(frame_videos_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        frame_videos_item = exc.accept(
+                            "frame_videos[]", frame_videos_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     frame_videos.append(frame_videos_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            frame_videos = exc.accept(
+                "VideoMedia.frame_videos", src_dict["frame_videos"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoMedia.frame_videos") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("frame_videos", UNSET) is not None:
+                raise field_error(exc, "VideoMedia.frame_videos") from None
+            frame_videos = drop_none("VideoMedia.frame_videos")
 
         try:
             reference_images = cast(list[str], d.pop("reference_images", UNSET))
@@ -261,8 +289,15 @@ class VideoMedia(ResponseBody):
                     f"expected a list, got {reference_images.__class__.__name__}"
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reference_images = exc.accept(
+                "VideoMedia.reference_images", src_dict["reference_images"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoMedia.reference_images") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reference_images", UNSET) is not None:
+                raise field_error(exc, "VideoMedia.reference_images") from None
+            reference_images = drop_none("VideoMedia.reference_images")
 
         try:
             _reference_videos = d.pop("reference_videos", UNSET)
@@ -279,12 +314,25 @@ class VideoMedia(ResponseBody):
                             reference_videos_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        reference_videos_item = exc.accept(
+                            "reference_videos[]", reference_videos_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     reference_videos.append(reference_videos_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            reference_videos = exc.accept(
+                "VideoMedia.reference_videos", src_dict["reference_videos"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoMedia.reference_videos") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("reference_videos", UNSET) is not None:
+                raise field_error(exc, "VideoMedia.reference_videos") from None
+            reference_videos = drop_none("VideoMedia.reference_videos")
 
         try:
             _source_video_data = d.pop("source_video", UNSET)
@@ -306,8 +354,15 @@ class VideoMedia(ResponseBody):
 
                 source_video = _parse_source_video(_source_video_data)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            source_video = exc.accept(
+                "VideoMedia.source_video", src_dict["source_video"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoMedia.source_video") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("source_video", UNSET) is not None:
+                raise field_error(exc, "VideoMedia.source_video") from None
+            source_video = drop_none("VideoMedia.source_video")
 
         try:
             _audio_inputs = d.pop("audio_inputs", UNSET)
@@ -338,12 +393,25 @@ class VideoMedia(ResponseBody):
                             audio_inputs_item_data
                         )
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        audio_inputs_item = exc.accept(
+                            "audio_inputs[]", audio_inputs_item_data
+                        )
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     audio_inputs.append(audio_inputs_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            audio_inputs = exc.accept(
+                "VideoMedia.audio_inputs", src_dict["audio_inputs"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VideoMedia.audio_inputs") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("audio_inputs", UNSET) is not None:
+                raise field_error(exc, "VideoMedia.audio_inputs") from None
+            audio_inputs = drop_none("VideoMedia.audio_inputs")
 
         _instance = new_instance(cls)
         if frame_images is not UNSET:

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 VideoOutputFormat = Literal["MP4", "WEBM"]
 
 VIDEO_OUTPUT_FORMAT_VALUES: set[VideoOutputFormat] = {
@@ -13,4 +15,12 @@ VIDEO_OUTPUT_FORMAT_VALUES: set[VideoOutputFormat] = {
 def check_video_output_format(value: str) -> VideoOutputFormat:
     if value in VIDEO_OUTPUT_FORMAT_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "MP4",
+                "WEBM",
+            ),
+        )
     raise TypeError(f"expected one of 'MP4', 'WEBM'; got {value!r:.60}")

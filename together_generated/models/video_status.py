@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 VideoStatus = Literal["completed", "failed", "in_progress"]
 
 VIDEO_STATUS_VALUES: set[VideoStatus] = {
@@ -14,6 +16,15 @@ VIDEO_STATUS_VALUES: set[VideoStatus] = {
 def check_video_status(value: str) -> VideoStatus:
     if value in VIDEO_STATUS_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(
+            value,
+            (
+                "completed",
+                "failed",
+                "in_progress",
+            ),
+        )
     raise TypeError(
         f"expected one of 'completed', 'failed', 'in_progress'; got {value!r:.60}"
     )

@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 VideoType = Literal["video_url"]
 
 VIDEO_TYPE_VALUES: set[VideoType] = {
@@ -12,4 +14,6 @@ VIDEO_TYPE_VALUES: set[VideoType] = {
 def check_video_type(value: str) -> VideoType:
     if value in VIDEO_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("video_url",))
     raise TypeError(f"expected one of 'video_url'; got {value!r:.60}")

@@ -14,13 +14,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -135,16 +137,27 @@ class VolumeContent(ResponseBody):
                     try:
                         files_item = FileInfo.from_dict(files_item_data)
 
+                    except (
+                        UnknownValue
+                    ) as exc:  # (open values: the item kept as given, reported)
+                        files_item = exc.accept("files[]", files_item_data)
                     except (TypeError, ValueError, KeyError, AttributeError) as exc:
                         raise field_error(exc, f"[{_i}]") from None
                     files.append(files_item)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            files = exc.accept("VolumeContent.files", src_dict["files"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeContent.files") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("files", UNSET) is not None:
+                raise field_error(exc, "VolumeContent.files") from None
+            files = drop_none("VolumeContent.files")
 
         source_prefix = d.pop("source_prefix", UNSET)
         if source_prefix is not UNSET and source_prefix.__class__ is not str:
-            check_value(source_prefix, str, "VolumeContent.source_prefix")
+            source_prefix = optional_value(
+                source_prefix, str, "VolumeContent.source_prefix"
+            )
 
         try:
             _type = d.pop("type", UNSET)
@@ -154,8 +167,13 @@ class VolumeContent(ResponseBody):
             else:
                 type = check_volume_content_type(_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("VolumeContent.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeContent.type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("type", UNSET) is not None:
+                raise field_error(exc, "VolumeContent.type") from None
+            type = drop_none("VolumeContent.type")
 
         _instance = new_instance(cls)
         if files is not UNSET:

@@ -17,12 +17,14 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -88,7 +90,9 @@ class VolumeContentRequest(ResponseBody):
         d = dict(src_dict)
         source_prefix = d.pop("source_prefix", UNSET)
         if source_prefix is not UNSET and source_prefix.__class__ is not str:
-            check_value(source_prefix, str, "VolumeContentRequest.source_prefix")
+            source_prefix = optional_value(
+                source_prefix, str, "VolumeContentRequest.source_prefix"
+            )
 
         try:
             _type = d.pop("type", UNSET)
@@ -98,8 +102,13 @@ class VolumeContentRequest(ResponseBody):
             else:
                 type = check_volume_content_request_type(_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("VolumeContentRequest.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeContentRequest.type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("type", UNSET) is not None:
+                raise field_error(exc, "VolumeContentRequest.type") from None
+            type = drop_none("VolumeContentRequest.type")
 
         _instance = new_instance(cls)
         if source_prefix is not UNSET:

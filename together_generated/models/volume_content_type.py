@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 VolumeContentType = Literal["files"]
 
 VOLUME_CONTENT_TYPE_VALUES: set[VolumeContentType] = {
@@ -12,4 +14,6 @@ VOLUME_CONTENT_TYPE_VALUES: set[VolumeContentType] = {
 def check_volume_content_type(value: str) -> VolumeContentType:
     if value in VOLUME_CONTENT_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("files",))
     raise TypeError(f"expected one of 'files'; got {value!r:.60}")

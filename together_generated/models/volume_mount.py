@@ -18,6 +18,7 @@ from ..types import (
     field_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
 )
 
@@ -88,7 +89,7 @@ class VolumeMount(ResponseBody):
 
         version = d.pop("version", UNSET)
         if version is not UNSET and version.__class__ is not int:
-            check_value(version, int, "VolumeMount.version")
+            version = optional_value(version, int, "VolumeMount.version")
 
         _instance = new_instance(cls)
         _instance.mount_path = mount_path

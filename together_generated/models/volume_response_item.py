@@ -14,13 +14,15 @@ from ..types import (
     UNSET,
     Model,
     ResponseBody,
+    UnknownValue,
     Unset,
-    check_value,
+    drop_none,
     field_error,
     field_value,
     json_value,
     model_state,
     new_instance,
+    optional_value,
     set_model_state,
     take_underscore_spellings,
 )
@@ -209,36 +211,52 @@ class VolumeResponseItem(ResponseBody):
             else:
                 content = VolumeContent.from_dict(_content)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            content = exc.accept("VolumeResponseItem.content", src_dict["content"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeResponseItem.content") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("content", UNSET) is not None:
+                raise field_error(exc, "VolumeResponseItem.content") from None
+            content = drop_none("VolumeResponseItem.content")
 
         created_at = d.pop("created_at", UNSET)
         if created_at is not UNSET and created_at.__class__ is not str:
-            check_value(created_at, str, "VolumeResponseItem.created_at")
+            created_at = optional_value(
+                created_at, str, "VolumeResponseItem.created_at"
+            )
 
         current_version = d.pop("current_version", UNSET)
         if current_version is not UNSET and current_version.__class__ is not int:
-            check_value(current_version, int, "VolumeResponseItem.current_version")
+            current_version = optional_value(
+                current_version, int, "VolumeResponseItem.current_version"
+            )
 
         id = d.pop("id", UNSET)
         if id is not UNSET and id.__class__ is not str:
-            check_value(id, str, "VolumeResponseItem.id")
+            id = optional_value(id, str, "VolumeResponseItem.id")
 
         try:
             mounted_by = cast(list[str], d.pop("mounted_by", UNSET))
             if not isinstance(mounted_by, (list, Unset)):
                 raise TypeError(f"expected a list, got {mounted_by.__class__.__name__}")
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            mounted_by = exc.accept(
+                "VolumeResponseItem.mounted_by", src_dict["mounted_by"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeResponseItem.mounted_by") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("mounted_by", UNSET) is not None:
+                raise field_error(exc, "VolumeResponseItem.mounted_by") from None
+            mounted_by = drop_none("VolumeResponseItem.mounted_by")
 
         name = d.pop("name", UNSET)
         if name is not UNSET and name.__class__ is not str:
-            check_value(name, str, "VolumeResponseItem.name")
+            name = optional_value(name, str, "VolumeResponseItem.name")
 
         object = d.pop("object", UNSET)
         if object is not UNSET and object.__class__ is not str:
-            check_value(object, str, "VolumeResponseItem.object")
+            object = optional_value(object, str, "VolumeResponseItem.object")
 
         try:
             _type = d.pop("type", UNSET)
@@ -248,12 +266,19 @@ class VolumeResponseItem(ResponseBody):
             else:
                 type = check_volume_type(_type)
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            type = exc.accept("VolumeResponseItem.type", src_dict["type"])
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeResponseItem.type") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("type", UNSET) is not None:
+                raise field_error(exc, "VolumeResponseItem.type") from None
+            type = drop_none("VolumeResponseItem.type")
 
         updated_at = d.pop("updated_at", UNSET)
         if updated_at is not UNSET and updated_at.__class__ is not str:
-            check_value(updated_at, str, "VolumeResponseItem.updated_at")
+            updated_at = optional_value(
+                updated_at, str, "VolumeResponseItem.updated_at"
+            )
 
         try:
             _version_history = d.pop("version_history", UNSET)
@@ -265,8 +290,15 @@ class VolumeResponseItem(ResponseBody):
                     _version_history
                 )
 
+        except UnknownValue as exc:  # (open values: kept as given, reported)
+            version_history = exc.accept(
+                "VolumeResponseItem.version_history", src_dict["version_history"]
+            )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise field_error(exc, "VolumeResponseItem.version_history") from None
+            # None for an optional field that can't be null: not given
+            if src_dict.get("version_history", UNSET) is not None:
+                raise field_error(exc, "VolumeResponseItem.version_history") from None
+            version_history = drop_none("VolumeResponseItem.version_history")
 
         _instance = new_instance(cls)
         if content is not UNSET:

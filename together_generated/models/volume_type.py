@@ -2,6 +2,8 @@
 # pinned in openapi/pin.toml and fixed by openapi/overlay.yaml. Do not edit by hand.
 from typing import Literal
 
+from ..types import UnknownValue
+
 VolumeType = Literal["readOnly"]
 
 VOLUME_TYPE_VALUES: set[VolumeType] = {
@@ -12,4 +14,6 @@ VOLUME_TYPE_VALUES: set[VolumeType] = {
 def check_volume_type(value: str) -> VolumeType:
     if value in VOLUME_TYPE_VALUES:
         return value
+    if isinstance(value, str):
+        raise UnknownValue(value, ("readOnly",))
     raise TypeError(f"expected one of 'readOnly'; got {value!r:.60}")

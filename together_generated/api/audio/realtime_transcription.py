@@ -11,7 +11,7 @@ from ...models.realtime_transcription_input_audio_format import (
     RealtimeTranscriptionInputAudioFormat,
     check_realtime_transcription_input_audio_format,
 )
-from ...types import UNSET, Operation, Parameter, Response
+from ...types import UNSET, Operation, Parameter, Response, UnknownValue
 
 
 def build_request(
@@ -28,6 +28,8 @@ def build_request(
     if input_audio_format is not None:
         try:
             check_realtime_transcription_input_audio_format(input_audio_format)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("input_audio_format", input_audio_format)
         except TypeError as exc:
             raise TypeError(f"input_audio_format: {exc}") from None
 

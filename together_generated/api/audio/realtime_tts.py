@@ -8,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.realtime_tts_model import RealtimeTtsModel, check_realtime_tts_model
-from ...types import UNSET, Operation, Parameter, Response, Unset
+from ...types import UNSET, Operation, Parameter, Response, UnknownValue, Unset
 
 
 def build_request(
@@ -21,6 +21,8 @@ def build_request(
     if not isinstance(model, Unset) and model is not None:
         try:
             check_realtime_tts_model(model)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("model", model)
         except TypeError as exc:
             raise TypeError(f"model: {exc}") from None
 

@@ -9,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.batch_error_response import BatchErrorResponse
 from ...models.batch_job import BatchJob
-from ...types import Operation, Response, field_error
+from ...types import Operation, Response, UnknownValue, field_error
 
 
 def build_request() -> dict[str, Any]:
@@ -34,6 +34,10 @@ def _parse_response(
             try:
                 response_200_item = BatchJob.from_dict(response_200_item_data)
 
+            except (
+                UnknownValue
+            ) as exc:  # (open values: the item kept as given, reported)
+                response_200_item = exc.accept("response_200[]", response_200_item_data)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise field_error(exc, f"[{_i}]") from None
             response_200.append(response_200_item)
@@ -77,6 +81,12 @@ def parse_response(response: httpx.Response, *, strict: bool = False) -> list[Ba
                 try:
                     response_200_item = BatchJob.from_dict(response_200_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    response_200_item = exc.accept(
+                        "response_200[]", response_200_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 response_200.append(response_200_item)

@@ -14,7 +14,7 @@ from ...models.list_endpoints_usage_type import (
     ListEndpointsUsageType,
     check_list_endpoints_usage_type,
 )
-from ...types import UNSET, Operation, Parameter, Response, Unset
+from ...types import UNSET, Operation, Parameter, Response, UnknownValue, Unset
 
 
 def build_request(
@@ -27,12 +27,16 @@ def build_request(
     if not isinstance(type, Unset) and type is not None:
         try:
             check_list_endpoints_type(type)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("type", type)
         except TypeError as exc:
             raise TypeError(f"type: {exc}") from None
 
     if not isinstance(usage_type, Unset) and usage_type is not None:
         try:
             check_list_endpoints_usage_type(usage_type)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("usage_type", usage_type)
         except TypeError as exc:
             raise TypeError(f"usage_type: {exc}") from None
 

@@ -9,7 +9,15 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.evaluation_job import EvaluationJob
-from ...types import UNSET, Operation, Parameter, Response, Unset, field_error
+from ...types import (
+    UNSET,
+    Operation,
+    Parameter,
+    Response,
+    UnknownValue,
+    Unset,
+    field_error,
+)
 
 
 def build_request(
@@ -65,6 +73,10 @@ def _parse_response(
             try:
                 response_200_item = EvaluationJob.from_dict(response_200_item_data)
 
+            except (
+                UnknownValue
+            ) as exc:  # (open values: the item kept as given, reported)
+                response_200_item = exc.accept("response_200[]", response_200_item_data)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise field_error(exc, f"[{_i}]") from None
             response_200.append(response_200_item)
@@ -110,6 +122,12 @@ def parse_response(
                 try:
                     response_200_item = EvaluationJob.from_dict(response_200_item_data)
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    response_200_item = exc.accept(
+                        "response_200[]", response_200_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 response_200.append(response_200_item)

@@ -12,7 +12,7 @@ from ...models.get_finetune_download_checkpoint import (
     GetFinetuneDownloadCheckpoint,
     check_get_finetune_download_checkpoint,
 )
-from ...types import UNSET, File, Operation, Parameter, Response, Unset
+from ...types import UNSET, File, Operation, Parameter, Response, UnknownValue, Unset
 
 
 def build_request(
@@ -39,6 +39,8 @@ def build_request(
     if not isinstance(checkpoint, Unset) and checkpoint is not None:
         try:
             check_get_finetune_download_checkpoint(checkpoint)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("checkpoint", checkpoint)
         except TypeError as exc:
             raise TypeError(f"checkpoint: {exc}") from None
 

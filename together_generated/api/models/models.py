@@ -9,7 +9,15 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_data import ErrorData
 from ...models.model_info import ModelInfo
-from ...types import UNSET, Operation, Parameter, Response, Unset, field_error
+from ...types import (
+    UNSET,
+    Operation,
+    Parameter,
+    Response,
+    UnknownValue,
+    Unset,
+    field_error,
+)
 
 
 def build_request(
@@ -55,6 +63,12 @@ def _parse_response(
                     componentsschemas_model_info_list_item_data
                 )
 
+            except (
+                UnknownValue
+            ) as exc:  # (open values: the item kept as given, reported)
+                componentsschemas_model_info_list_item = exc.accept(
+                    "response_200[]", componentsschemas_model_info_list_item_data
+                )
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise field_error(exc, f"[{_i}]") from None
             response_200.append(componentsschemas_model_info_list_item)
@@ -119,6 +133,12 @@ def parse_response(
                         componentsschemas_model_info_list_item_data
                     )
 
+                except (
+                    UnknownValue
+                ) as exc:  # (open values: the item kept as given, reported)
+                    componentsschemas_model_info_list_item = exc.accept(
+                        "response_200[]", componentsschemas_model_info_list_item_data
+                    )
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:
                     raise field_error(exc, f"[{_i}]") from None
                 response_200.append(componentsschemas_model_info_list_item)

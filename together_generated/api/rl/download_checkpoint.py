@@ -14,7 +14,7 @@ from ...models.rl_checkpoint_variant import (
     RLCheckpointVariant,
     check_rl_checkpoint_variant,
 )
-from ...types import UNSET, Operation, Parameter, Response
+from ...types import UNSET, Operation, Parameter, Response, UnknownValue
 
 
 def build_request(
@@ -26,6 +26,8 @@ def build_request(
     if variant is not None:
         try:
             check_rl_checkpoint_variant(variant)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("variant", variant)
         except TypeError as exc:
             raise TypeError(f"variant: {exc}") from None
 

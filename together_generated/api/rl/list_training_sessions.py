@@ -13,7 +13,7 @@ from ...models.rl_training_session_status import (
     check_rl_training_session_status,
 )
 from ...models.rl_training_sessions_list_response import RLTrainingSessionsListResponse
-from ...types import UNSET, Operation, Parameter, Response, Unset
+from ...types import UNSET, Operation, Parameter, Response, UnknownValue, Unset
 
 
 def build_request(
@@ -26,6 +26,8 @@ def build_request(
     if not isinstance(status, Unset) and status is not None:
         try:
             check_rl_training_session_status(status)
+        except UnknownValue as exc:  # (open values: sent as given, reported)
+            exc.accept("status", status)
         except TypeError as exc:
             raise TypeError(f"status: {exc}") from None
 
