@@ -62,6 +62,7 @@ class RateLimitedServer:
         self.keys: dict[str, list[str]] = {}
         self.sent = 0
         self.limited = 0
+        self.answered = 0  # with a 200
         self.connections = 0  # opened by clients
         self.unavailable_next = 0  # the next N requests get a 503 (model at capacity)
         self.port = 0
@@ -116,6 +117,7 @@ class RateLimitedServer:
             ],
             "usage": {"prompt_tokens": used - 8, "completion_tokens": 8, "total_tokens": used},
         }
+        self.answered += 1
         return 200, out, json.dumps(reply).encode()
 
     # -- HTTP/1.1 with keep-alive, on asyncio streams ----------------------------------------
@@ -189,11 +191,11 @@ class RateLimitedServer:
     def reset_counts(self) -> None:
         self.counts.clear()
         self.keys.clear()
-        self.sent = self.limited = 0
+        self.sent = self.limited = self.answered = 0
 
 
 def stats_line(server: RateLimitedServer) -> str:
-    return json.dumps({"sent": server.sent, "limited": server.limited})
+    return json.dumps({"sent": server.sent, "limited": server.limited, "answered": server.answered})
 
 
 async def _main(argv: list[str]) -> None:
