@@ -25,10 +25,13 @@ from ._errors import (  # noqa: E402
     ConflictError,
     InternalServerError,
     JobFailedError,
+    LengthFinishReasonError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    StructuredOutputError,
     TogetherError,
+    ToolRunError,
     UnprocessableEntityError,
     WaitTimeoutError,
 )
@@ -43,6 +46,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncChatCompletionStream",
+    "AsyncChatCompletionStreamManager",
     "AsyncStream",
     "AsyncTogether",
     "AuthenticationError",
@@ -51,23 +56,36 @@ __all__ = [
     "BatchRunProgress",
     "BatchRunResult",
     "ByteStream",
+    "ChatCompletionAccumulator",
+    "ChatCompletionStream",
+    "ChatCompletionStreamEvent",
+    "ChatCompletionStreamManager",
     "ConflictError",
     "DatasetReport",
     "DatasetValidationError",
     "FileTypeError",
+    "FunctionTool",
     "InternalServerError",
     "JobFailedError",
+    "LengthFinishReasonError",
     "NotFoundError",
+    "ParsedChatCompletion",
+    "ParsedChatCompletionMessage",
+    "ParsedChoice",
     "PermissionDeniedError",
     "Problem",
     "RateLimitError",
     "Stream",
+    "StructuredOutputError",
     "Together",
     "TogetherError",
+    "ToolRunError",
+    "ToolRunResult",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "__version__",
     "check_dataset",
+    "function_tool",
 ]
 
 # The dataset checker and the batch runner's types load on first use: most programs
@@ -85,6 +103,19 @@ _LAZY = {
     # what with_raw_response / with_streaming_response give
     "APIResponse": ("_response", "APIResponse"),
     "AsyncAPIResponse": ("_response", "AsyncAPIResponse"),
+    # chat helpers: structured outputs, stream events, tools
+    "ChatCompletionAccumulator": ("_accumulate", "ChatCompletionAccumulator"),
+    "ChatCompletionStreamEvent": ("_accumulate", "ChatCompletionStreamEvent"),
+    "ChatCompletionStream": ("_chat_stream", "ChatCompletionStream"),
+    "ChatCompletionStreamManager": ("_chat_stream", "ChatCompletionStreamManager"),
+    "AsyncChatCompletionStream": ("_chat_stream", "AsyncChatCompletionStream"),
+    "AsyncChatCompletionStreamManager": ("_chat_stream", "AsyncChatCompletionStreamManager"),
+    "ParsedChatCompletion": ("_parsed", "ParsedChatCompletion"),
+    "ParsedChatCompletionMessage": ("_parsed", "ParsedChatCompletionMessage"),
+    "ParsedChoice": ("_parsed", "ParsedChoice"),
+    "FunctionTool": ("_tools", "FunctionTool"),
+    "ToolRunResult": ("_tools", "ToolRunResult"),
+    "function_tool": ("_tools", "function_tool"),
 }
 
 
@@ -100,8 +131,17 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
+    from ._accumulate import ChatCompletionAccumulator, ChatCompletionStreamEvent
     from ._batch.result import BatchRequestResult, BatchRunProgress, BatchRunResult
+    from ._chat_stream import (
+        AsyncChatCompletionStream,
+        AsyncChatCompletionStreamManager,
+        ChatCompletionStream,
+        ChatCompletionStreamManager,
+    )
     from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
+    from ._parsed import ParsedChatCompletion, ParsedChatCompletionMessage, ParsedChoice
     from ._response import APIResponse, AsyncAPIResponse
+    from ._tools import FunctionTool, ToolRunResult, function_tool
 
     DatasetValidationError = FileTypeError

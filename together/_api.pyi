@@ -15,6 +15,7 @@ from ._resource import Resource
 from ._streaming import AsyncStream, Stream
 from ._transport import AsyncTransport, CallOptions, SyncTransport
 from .resources.batches import Batches
+from .resources.chat import ChatCompletions
 from .resources.endpoints import Endpoints
 from .resources.evaluation import Evaluation
 from .resources.files import Files
@@ -42,7 +43,7 @@ class SyncAudioVoices(Resource[SyncTransport]):
         """GET /voices: Fetch available voices for each model"""
 
 
-class SyncChatCompletions(Resource[SyncTransport]):
+class SyncChatCompletions(ChatCompletions[SyncTransport]):
     @overload
     def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> Stream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
@@ -423,7 +424,7 @@ class AsyncAudioVoices(Resource[AsyncTransport]):
         """GET /voices: Fetch available voices for each model"""
 
 
-class AsyncChatCompletions(Resource[AsyncTransport]):
+class AsyncChatCompletions(ChatCompletions[AsyncTransport]):
     @overload
     async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int = ..., stop: Sequence[str] = ..., temperature: float = ..., top_p: float = ..., top_k: int = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior = ..., repetition_penalty: float = ..., logprobs: int = ..., echo: bool = ..., n: int = ..., min_p: float = ..., presence_penalty: float = ..., frequency_penalty: float = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] = ..., seed: int = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatText = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] = ..., tool_choice: str | ToolChoice | Mapping[str, Any] = ..., compliance: Literal['hipaa'] = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] = ..., safety_model: str = ..., reasoning_effort: ChatCompletionRequestReasoningEffort = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] = ..., **options: Unpack[CallOptions]) -> AsyncStream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""

@@ -1,7 +1,8 @@
 """The two drivers of a batch run's script, and the method descriptor that picks one.
 
 A script is a generator that yields effects and is resumed with their results: a ``Call``
-(sent through the client's transport), ``Sleep`` or ``Local`` (slow work on local files).
+(sent through the client's transport), ``Sleep``, ``Local`` (slow work on local files) or
+``Concurrent`` (the user's functions, run at once: a tool runner's tool calls).
 An exception raised by an effect, Ctrl-C during a sleep included, is thrown into the
 script at the ``yield``, so the script alone decides what an interruption means. The
 drivers differ only in how they wait: ``Together`` blocks, ``AsyncTogether`` awaits and
@@ -36,7 +37,50 @@ class Local(NamedTuple):
     args: tuple[Any, ...] = ()
 
 
-Effect = Call[Any] | Sleep | Local
+class Concurrent(NamedTuple):
+    """``function(**kwargs)`` for each pair, at once: in threads on ``Together``; on
+    ``AsyncTogether`` async functions as tasks, plain ones in threads. The result is one
+    ``(value, None)`` or ``(None, exception)`` per pair, in order: an Exception a function
+    raises is its outcome, not the script's."""
+
+    calls: tuple[tuple[Callable[..., Any], dict[str, Any]], ...]
+
+
+def _outcome(function: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    try:
+        return function(**kwargs), None
+    except Exception as exc:
+        return None, exc
+
+
+def _run_all(effect: Concurrent) -> list[tuple[Any, Any]]:
+    if len(effect.calls) <= 1:
+        return [_outcome(f, kw) for f, kw in effect.calls]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(effect.calls)) as pool:
+        return list(pool.map(lambda call: _outcome(*call), effect.calls))
+
+
+async def _arun_all(effect: Concurrent) -> list[tuple[Any, Any]]:
+    import asyncio
+    from inspect import iscoroutinefunction
+
+    async def one(function: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+        try:
+            if iscoroutinefunction(function):
+                return await function(**kwargs), None
+            value = await asyncio.to_thread(function, **kwargs)
+            if isawaitable(value):  # (a callable object whose __call__ is async)
+                value = await value
+            return value, None
+        except Exception as exc:
+            return None, exc
+
+    return list(await asyncio.gather(*(one(f, kw) for f, kw in effect.calls)))
+
+
+Effect = Call[Any] | Sleep | Local | Concurrent
 Script = Generator[Effect, Any, T]
 
 
@@ -71,6 +115,8 @@ def drive(script: Script[T], transport: SyncTransport) -> T:
                 time.sleep(effect.seconds)
             elif isinstance(effect, Local):
                 steps.value = effect.function(*effect.args)
+            elif isinstance(effect, Concurrent):
+                steps.value = _run_all(effect)
             else:
                 steps.value = transport.send(effect)
         except BaseException as exc:  # Ctrl-C included: the script decides
@@ -88,6 +134,8 @@ async def adrive(script: Script[T], transport: AsyncTransport) -> T:
                 await asyncio.sleep(effect.seconds)
             elif isinstance(effect, Local):
                 steps.value = await asyncio.to_thread(effect.function, *effect.args)
+            elif isinstance(effect, Concurrent):
+                steps.value = await _arun_all(effect)
             elif isawaitable(value := await transport.send(effect)):
                 steps.value = await value  # a download being written
             else:
