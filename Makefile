@@ -103,7 +103,7 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_threads.py tests/test_timeouts.py tests/test_deadline.py tests/test_batch_run.py \
 	tests/test_realtime.py tests/test_generic_requests.py tests/test_signatures.py \
 	tests/test_cli.py tests/test_raw_responses.py tests/test_client_surface.py \
-	tests/test_official_compat.py tests/test_waiters.py \
+	tests/test_official_compat.py tests/test_waiters.py tests/test_chat_helpers.py \
 	tests/test_official_behaviours.py
 .PHONY: test-py310
 test-py310:

@@ -40,6 +40,11 @@ def _chat_arguments(parser: Parser) -> None:
     parser.add_argument("-s", "--system", help="a system message first")
     parser.add_argument("--max-tokens", type=int, metavar="N")
     parser.add_argument("--temperature", type=float, metavar="X")
+    parser.add_argument(
+        "--json-schema",
+        metavar="FILE",
+        help="answer as JSON that fits this JSON schema (a file); prints the parsed JSON",
+    )
 
 
 def _chat(ctx: Context, args: argparse.Namespace) -> int:
@@ -47,6 +52,8 @@ def _chat(ctx: Context, args: argparse.Namespace) -> int:
     messages = [{"role": "system", "content": args.system}] if args.system else []
     messages.append({"role": "user", "content": prompt})
     extra = {k: v for k, v in (("max_tokens", args.max_tokens), ("temperature", args.temperature))}
+    if args.json_schema:
+        return _chat_json(ctx, args, messages, extra)
     with ctx.client().chat.completions.create(
         model=args.model,
         messages=messages,
@@ -57,6 +64,31 @@ def _chat(ctx: Context, args: argparse.Namespace) -> int:
             emit_chunk(chunk, ctx.use_json)
     if not ctx.use_json:
         write_line("")
+    return 0
+
+
+def _chat_json(
+    ctx: Context, args: argparse.Namespace, messages: list[dict[str, str]], extra: dict[str, Any]
+) -> int:
+    """The whole answer (not streamed), read as JSON fitting the schema, printed."""
+    from pathlib import Path
+
+    try:
+        schema = json.loads(Path(args.json_schema).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"--json-schema: can't read {args.json_schema}: {exc}\n")
+        return 2
+    if not isinstance(schema, dict):
+        sys.stderr.write(f"--json-schema: {args.json_schema} holds no JSON object\n")
+        return 2
+    completion = ctx.client().chat.completions.parse(
+        model=args.model,
+        messages=messages,
+        response_format=schema,
+        **{k: v for k, v in extra.items() if v is not None},
+    )
+    message = completion.choices[0].message
+    write_line(json.dumps(None if message is None else message.parsed, indent=2))
     return 0
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .._transport import AsyncTransport, Call, SyncTransport
 
 T = TypeVar("T")
+B = TypeVar("B", bound=bound_method[Any, Any])
 
 
 class _Signature:
@@ -174,7 +175,7 @@ def _run_tools(
     )
 
 
-def _method(method: bound_method[Any, Any], function: Callable[..., Any], returns: str) -> Any:
+def _method(method: B, function: Callable[..., Any], returns: str) -> B:
     method.__name__ = function.__name__.lstrip("_")
     method.signature = _Signature(function, returns)
     return method
