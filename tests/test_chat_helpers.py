@@ -855,3 +855,40 @@ def test_import_together_does_not_import_pydantic():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- the README's examples, run against the test server ---------------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_examples() -> list[str]:
+    text = README.read_text()
+    section = text[text.index("\n## Chat helpers\n") : text.index("\n## Realtime\n")]
+    return [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+
+
+def test_the_readme_has_an_example_for_each_helper():
+    examples = readme_examples()
+    assert [next(m for m in ("parse(", "stream(", "Accumulator", "run_tools(") if m in e)
+            for e in examples] == ["parse(", "stream(", "Accumulator", "run_tools("]  # fmt: skip
+
+
+def test_the_readme_examples_run_against_the_test_server(client, httpserver, capsys):
+    parse, stream, accumulator, tools = readme_examples()
+    serve(httpserver, completion('{"name": "Oslo", "population": 717710}'))
+    exec(parse, {"client": client})
+    assert capsys.readouterr().out == "Oslo 717710\n"
+    recorded = (FOLDER / "llamastack_chat_stream_1.sse").read_text()
+    serve(httpserver, recorded, recorded)
+    exec(stream, {"client": client})
+    out = capsys.readouterr().out
+    assert out.startswith("Hello! It's nice to meet you.") and "stop UsageData(" in out
+    exec(accumulator, {"client": client})
+    assert "Hello! It's nice to meet you." in capsys.readouterr().out
+    ask = asks_for(tool_call(0, "get_weather", '{"city": "Oslo", "days": 2}'))
+    serve(httpserver, ask, completion("Sunny, two days."))
+    exec(tools, {"client": client})
+    out = capsys.readouterr().out
+    assert "Sunny, two days." in out and out.endswith("\n4\n")
+    assert sent(httpserver)[-1]["messages"][2]["content"] == "Oslo: sunny for 2 days"

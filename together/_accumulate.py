@@ -28,10 +28,6 @@ if TYPE_CHECKING:
     )
 
 
-def _dump(value: Any) -> Any:
-    return value.to_dict() if hasattr(value, "to_dict") else value
-
-
 class _ToolCall:
     __slots__ = ("arguments", "id", "index", "name", "type")
 
@@ -233,17 +229,20 @@ ChatCompletionStreamEvent: TypeAlias = (
 # -- the fold -------------------------------------------------------------------------
 
 
-def _get(obj: Any, *names: str) -> Any:
-    """The first of ``names`` that ``obj`` has, as a field or an unknown key (a field's
-    name may be respelled; a completions chunk's ``model`` is not in the spec)."""
-    for name in names:
-        value = getattr(obj, name, None)
-        if value is None:
-            extra = getattr(obj, "additional_properties", None)
-            value = extra.get(name) if isinstance(extra, dict) else None
-        if value is not None:
-            return value
-    return None
+def _json_of(chunk: Any) -> dict[str, Any]:
+    """The JSON a chunk was read from: a lenient model keeps its body until its unknown
+    fields are asked for (reading it is several times faster than the attributes);
+    else the model's ``to_dict()``, or the chunk itself when it is a dict."""
+    if type(chunk) is dict:
+        return chunk
+    try:
+        raw = chunk._raw
+    except AttributeError:
+        raw = None
+    if type(raw) is dict:
+        return raw
+    data: dict[str, Any] = chunk.to_dict()
+    return data
 
 
 class ChatCompletionAccumulator:
@@ -269,91 +268,85 @@ class ChatCompletionAccumulator:
         self._text = False  # a completions stream (text.completion)
         self._chunks = 0
 
-    def add(self, chunk: ChatCompletionChunk | CompletionChunk) -> None:
-        """Folds one chunk in."""
+    def add(self, chunk: ChatCompletionChunk | CompletionChunk | dict[str, Any]) -> None:
+        """Folds one chunk in (a chunk model, or its JSON)."""
         self._fold(chunk, None)
 
     def _fold(self, chunk: Any, events: list[Any] | None) -> None:
+        data = _json_of(chunk)
         if self._chunks == 0:
-            self._id = _get(chunk, "id")
-            self._created = _get(chunk, "created")
-            self._model = _get(chunk, "model")
-            self._text = str(_get(chunk, "object_", "object")) == "completion.chunk"
+            self._id = data.get("id")
+            self._created = data.get("created")
+            self._model = data.get("model")
+            self._text = data.get("object") == "completion.chunk"
         self._chunks += 1
-        usage = chunk.usage if not self._text else _get(chunk, "usage")
-        if usage is not None:
-            self._usage = usage
-        warnings = getattr(chunk, "warnings", None)
-        if warnings:
-            self._warnings = warnings
+        # (``in`` and a subscript rather than .get: no method call, on the hot path)
+        if "usage" in data and data["usage"] is not None:
+            self._usage = data["usage"]
+        if "warnings" in data and data["warnings"]:
+            self._warnings = data["warnings"]
         text = self._text
-        for choice in chunk.choices or ():
-            index = choice.index or 0
+        for choice in data["choices"] if "choices" in data and data["choices"] else ():
+            index = choice["index"] if "index" in choice and choice["index"] else 0
             state = self._choices.get(index)
             if state is None:
                 state = self._choices[index] = _Choice(index)
-            delta = choice.delta
+            delta = choice["delta"] if "delta" in choice else None
+            if type(delta) is not dict:
+                delta = {}
             if text:
-                piece = choice.text
-                if piece is None and delta is not None:
-                    piece = delta.content
+                piece = choice["text"] if "text" in choice else None
+                if piece is None and "content" in delta:
+                    piece = delta["content"]
                 if piece is not None:
                     if state.content is None:
                         state.content = []
                     state.content.append(piece)
-                token_id = None if delta is None else getattr(delta, "token_id", None)
             else:
-                if delta is None:
-                    piece = token_id = None
-                else:
-                    if state.role is None:
-                        state.role = delta.role
-                    piece = delta.content
-                    if piece is not None:
-                        if state.content is None:
-                            state.content = []
-                        state.content.append(piece)
-                        if events is not None and piece:
-                            events.append(ContentDeltaEvent(index, piece, state.content))
-                    reasoning = delta.reasoning
-                    if reasoning is not None:
-                        if state.reasoning is None:
-                            state.reasoning = []
-                        state.reasoning.append(reasoning)
-                        if events is not None and reasoning:
-                            events.append(ReasoningDeltaEvent(index, reasoning, state.reasoning))
-                    calls = delta.tool_calls
-                    if calls:
-                        self._tool_calls(state, calls, events)
-                    token_id = delta.token_id
-            if text:
-                logprob, finish = _get(choice, "logprobs"), _get(choice, "finish_reason")
-            else:
-                logprob, finish = choice.logprobs, choice.finish_reason
-            if logprob is not None:
-                self._logprob(state, logprob, piece, token_id, choice)
-            if finish is not None:
-                state.finish_reason = finish
+                if state.role is None and "role" in delta:
+                    state.role = delta["role"]
+                piece = delta["content"] if "content" in delta else None
+                if piece is not None:
+                    if state.content is None:
+                        state.content = []
+                    state.content.append(piece)
+                    if events is not None and piece:
+                        events.append(ContentDeltaEvent(index, piece, state.content))
+                if "reasoning" in delta and delta["reasoning"] is not None:
+                    reasoning = delta["reasoning"]
+                    if state.reasoning is None:
+                        state.reasoning = []
+                    state.reasoning.append(reasoning)
+                    if events is not None and reasoning:
+                        events.append(ReasoningDeltaEvent(index, reasoning, state.reasoning))
+                if "tool_calls" in delta and delta["tool_calls"]:
+                    self._tool_calls(state, delta["tool_calls"], events)
+            if "logprobs" in choice and choice["logprobs"] is not None:
+                token_id = delta["token_id"] if "token_id" in delta else None
+                self._logprob(state, choice["logprobs"], piece, token_id, choice)
+            if "finish_reason" in choice and choice["finish_reason"] is not None:
+                state.finish_reason = choice["finish_reason"]
                 if events is not None:
                     events.extend(self._done(state))
 
     @staticmethod
     def _tool_calls(state: _Choice, calls: Any, events: list[Any] | None) -> None:
         for part in calls:
-            index = int(part.index or 0)
+            if type(part) is not dict:
+                continue
+            index = int(part.get("index") or 0)
             call = state.tool_calls.get(index)
             if call is None:
                 call = state.tool_calls[index] = _ToolCall(index)
-            if part.id:
-                call.id = part.id
-            kind = _get(part, "type_", "type")
-            if kind:
-                call.type = str(kind)
-            function = part.function
-            if function is not None:
-                if function.name:
-                    call.name = function.name
-                arguments = function.arguments
+            if part.get("id"):
+                call.id = part["id"]
+            if part.get("type"):
+                call.type = str(part["type"])
+            function = part.get("function")
+            if type(function) is dict:
+                if function.get("name"):
+                    call.name = function["name"]
+                arguments = function.get("arguments")
                 if arguments:
                     call.arguments.append(arguments)
                     if events is not None:
@@ -369,15 +362,14 @@ class ChatCompletionAccumulator:
             state.logprobs.append(logprob)
             state.tokens.append(piece if piece is not None else "")
             state.token_ids.append(token_id)
-            state.top_logprobs.append(_dump(getattr(choice, "top_logprobs", None)))
+            state.top_logprobs.append(choice.get("top_logprobs"))
             return
         # A logprobs object per chunk (its lists): appended as they come.
-        data = _dump(logprob)
-        if isinstance(data, dict):
-            state.logprobs.extend(data.get("token_logprobs") or [])
-            state.tokens.extend(data.get("tokens") or [])
-            state.token_ids.extend(data.get("token_ids") or [])
-            top = data.get("top_logprobs")
+        if isinstance(logprob, dict):
+            state.logprobs.extend(logprob.get("token_logprobs") or [])
+            state.tokens.extend(logprob.get("tokens") or [])
+            state.token_ids.extend(logprob.get("token_ids") or [])
+            top = logprob.get("top_logprobs")
             state.top_logprobs.extend(top if isinstance(top, list) else [top] if top else [])
 
     @staticmethod
@@ -419,10 +411,10 @@ class ChatCompletionAccumulator:
             "created": self._created,
             "model": self._model,
             "choices": choices,
-            "usage": _dump(self._usage),
+            "usage": self._usage,
         }
         if self._warnings:
-            body["warnings"] = [_dump(w) for w in self._warnings]
+            body["warnings"] = self._warnings
         return body
 
     @property
