@@ -892,3 +892,62 @@ def test_the_readme_examples_run_against_the_test_server(client, httpserver, cap
     out = capsys.readouterr().out
     assert "Sunny, two days." in out and out.endswith("\n4\n")
     assert sent(httpserver)[-1]["messages"][2]["content"] == "Oslo: sunny for 2 days"
+
+
+# -- run_tools_stream -------------------------------------------------------------------
+
+
+def streamed_tool_round() -> str:
+    """A streamed answer calling get_weather, its arguments split across deltas."""
+    return sse(
+        chunk([delta(role="assistant", content=None)]),
+        chunk([delta(tool_calls=[{"index": 0, "id": "c0", "type": "function",
+                                  "function": {"name": "get_weather", "arguments": '{"ci'}}])]),
+        chunk([delta(tool_calls=[{"index": 0, "function": {"arguments": 'ty": "Oslo"}'}}])]),
+        chunk([delta(finish="tool_calls", content="")]),
+    )  # fmt: skip
+
+
+def streamed_answer(*pieces: str) -> str:
+    return sse(*[chunk([delta(content=p)]) for p in pieces],
+               chunk([delta(content="", finish="stop")]))  # fmt: skip
+
+
+async def test_run_tools_stream_yields_each_rounds_events_and_the_result(api, httpserver):
+    serve(httpserver, streamed_tool_round(), streamed_answer("Sun", "ny."))
+    run = api.chat.completions.run_tools_stream(model=MODEL, messages=ASK, tools=[get_weather])
+    if isinstance(api, AsyncTogether):
+        async with run:
+            events = [e async for e in run]
+            result = await run.get_final_result()
+    else:
+        with run:
+            events = list(run)
+            result = run.get_final_result()
+    kinds = [e.type for e in events if e.type != "chunk"]
+    assert kinds == [
+        "tool_calls.function.arguments.delta", "tool_calls.function.arguments.delta",
+        "tool_calls.function.arguments.done", "content.done",
+        "content.delta", "content.delta", "content.done",
+    ]  # fmt: skip
+    assert result.completion.choices[0].message.content == "Sunny."
+    assert [m["role"] for m in result.messages] == ["user", "assistant", "tool", "assistant"]
+    bodies = sent(httpserver)
+    assert [b["stream"] for b in bodies] == [True, True]
+    assert bodies[1]["messages"][1]["tool_calls"] == [
+        tool_call(0, "get_weather", '{"city": "Oslo"}', "c0")
+    ]
+    assert bodies[1]["messages"][2]["content"] == "Oslo: sunny for 1 day(s), 20c"
+
+
+def test_leaving_run_tools_stream_early_stops_the_run(client, httpserver):
+    serve(httpserver, streamed_tool_round(), streamed_answer("never"))
+    with client.chat.completions.run_tools_stream(
+        model=MODEL, messages=ASK, tools=[get_weather]
+    ) as run:
+        for event in run:
+            if event.type == "tool_calls.function.arguments.delta":
+                break
+    assert len(httpserver.log) == 1
+    with pytest.raises(RuntimeError, match="stopped before it ended"):
+        run.get_final_result()

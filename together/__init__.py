@@ -50,6 +50,7 @@ __all__ = [
     "AsyncChatCompletionStreamManager",
     "AsyncStream",
     "AsyncTogether",
+    "AsyncToolRunStream",
     "AuthenticationError",
     "BadRequestError",
     "BatchRequestResult",
@@ -81,6 +82,7 @@ __all__ = [
     "TogetherError",
     "ToolRunError",
     "ToolRunResult",
+    "ToolRunStream",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "__version__",
@@ -115,6 +117,8 @@ _LAZY = {
     "ParsedChoice": ("_parsed", "ParsedChoice"),
     "FunctionTool": ("_tools", "FunctionTool"),
     "ToolRunResult": ("_tools", "ToolRunResult"),
+    "ToolRunStream": ("_tools", "ToolRunStream"),
+    "AsyncToolRunStream": ("_tools", "AsyncToolRunStream"),
     "function_tool": ("_tools", "function_tool"),
 }
 
@@ -142,6 +146,12 @@ if TYPE_CHECKING:
     from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
     from ._parsed import ParsedChatCompletion, ParsedChatCompletionMessage, ParsedChoice
     from ._response import APIResponse, AsyncAPIResponse
-    from ._tools import FunctionTool, ToolRunResult, function_tool
+    from ._tools import (
+        AsyncToolRunStream,
+        FunctionTool,
+        ToolRunResult,
+        ToolRunStream,
+        function_tool,
+    )
 
     DatasetValidationError = FileTypeError

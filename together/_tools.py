@@ -16,10 +16,10 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._batch.drive import Concurrent, Script
+from ._batch.drive import END, Concurrent, Emit, Next, Script
 from ._errors import ToolRunError
 from ._schema import (
     build,
@@ -33,6 +33,7 @@ from ._schema import (
 if TYPE_CHECKING:
     from together_generated.models import ChatCompletionResponse
 
+    from ._accumulate import ChatCompletionStreamEvent
     from ._resource import Resource
 
 R = TypeVar("R")
@@ -172,6 +173,76 @@ class ToolRunResult:
         return f"ToolRunResult(rounds={sum(_is_assistant(m) for m in self.messages)})"
 
 
+class ToolRunStream:
+    """What ``run_tools_stream`` returns on Together: iterate it for the events of each
+    round's streamed answer (as ``chat.completions.stream()`` yields them), in order;
+    ``get_final_result()`` reads what is left and returns the ToolRunResult. Leaving a
+    ``with`` block (or ``close()``) stops the run and closes the connection."""
+
+    def __init__(self, script: Script[ToolRunResult], transport: Any) -> None:
+        from ._batch.drive import iterate
+
+        self._result: list[ToolRunResult] = []
+        self._events = iterate(script, transport, self._result)
+
+    def __iter__(self) -> Iterator[ChatCompletionStreamEvent]:
+        return self._events
+
+    def __next__(self) -> ChatCompletionStreamEvent:
+        event: ChatCompletionStreamEvent = next(self._events)
+        return event
+
+    def get_final_result(self) -> ToolRunResult:
+        for _ in self._events:
+            pass
+        if not self._result:
+            raise RuntimeError("the run was stopped before it ended")
+        return self._result[0]
+
+    def close(self) -> None:
+        self._events.close()  # type: ignore[attr-defined]  # (a generator)
+
+    def __enter__(self) -> ToolRunStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncToolRunStream:
+    """ToolRunStream for AsyncTogether: ``async for``, ``await get_final_result()``,
+    ``async with``."""
+
+    def __init__(self, script: Script[ToolRunResult], transport: Any) -> None:
+        from ._batch.drive import aiterate
+
+        self._result: list[ToolRunResult] = []
+        self._events = aiterate(script, transport, self._result)
+
+    def __aiter__(self) -> AsyncIterator[ChatCompletionStreamEvent]:
+        return self._events
+
+    async def __anext__(self) -> ChatCompletionStreamEvent:
+        event: ChatCompletionStreamEvent = await self._events.__anext__()
+        return event
+
+    async def get_final_result(self) -> ToolRunResult:
+        async for _ in self._events:
+            pass
+        if not self._result:
+            raise RuntimeError("the run was stopped before it ended")
+        return self._result[0]
+
+    async def close(self) -> None:
+        await self._events.aclose()  # type: ignore[attr-defined]  # (an async generator)
+
+    async def __aenter__(self) -> AsyncToolRunStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
 def _is_assistant(message: Any) -> bool:
     return isinstance(message, dict) and message.get("role") == "assistant"
 
@@ -219,10 +290,13 @@ def run_tools_script(
     raise_tool_errors: bool,
     params: dict[str, Any],
     where: str,
+    stream: bool = False,
 ) -> Script[ToolRunResult]:
+    """The runner. With ``stream``, each model call streams and the events of its
+    chunks (as ``chat.completions.stream()`` gives them) are emitted as they come."""
     if not (isinstance(max_rounds, int) and max_rounds >= 1):
         raise ValueError(f"{where}: max_rounds must be a whole number >= 1")
-    for taken in ("messages", "tools", "stream"):
+    for taken in ("messages", "tools", "stream"):  # (stream: run_tools_stream)
         if taken in params:
             raise TypeError(f"{where}: {taken!r} is set by the runner")
     secret = getattr(resource._transport.settings, "api_key", None)
@@ -230,8 +304,12 @@ def run_tools_script(
     conversation: list[Any] = list(messages)
     wire_tools = [tool.to_param() for tool in tools.values()]
     for round_number in range(1, max_rounds + 1):
-        call = create(resource, messages=conversation, tools=wire_tools, **params)
-        completion = yield call
+        more = {"stream": True} if stream else {}
+        call = create(resource, messages=conversation, tools=wire_tools, **more, **params)
+        if stream:
+            completion = yield from _streamed(call)
+        else:
+            completion = yield call
         choices = completion.choices or []
         message = choices[0].message if choices else None
         if message is None:
@@ -252,6 +330,18 @@ def run_tools_script(
         completion=completion,
         messages=conversation,
     )
+
+
+def _streamed(call: Any) -> Script[Any]:
+    """One streamed model call: its events emitted, its chunks folded."""
+    from ._chat_stream import _Events
+
+    chunks = yield call
+    events: _Events[Any] = _Events(None)
+    while (chunk := (yield Next(chunks))) is not END:
+        for event in events.of(chunk):
+            yield Emit(event)
+    return events.final()
 
 
 def _run_round(
@@ -297,8 +387,10 @@ def _run_round(
 
 
 __all__ = [
+    "AsyncToolRunStream",
     "FunctionTool",
     "ToolRunResult",
+    "ToolRunStream",
     "function_tool",
     "prepare_tools",
     "run_tools_script",

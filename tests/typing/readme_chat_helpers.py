@@ -75,6 +75,12 @@ result = client.chat.completions.run_tools(
 assert_type(result, together.ToolRunResult)
 print(result.completion.choices, result.messages)
 
+with client.chat.completions.run_tools_stream(model="m", messages=messages, tools=[tool]) as run:
+    for step in run:
+        if step.type == "content.delta":
+            print(step.delta)
+    assert_type(run.get_final_result(), together.ToolRunResult)
+
 
 async def main() -> None:
     parsed = await aclient.chat.completions.parse(
@@ -91,6 +97,12 @@ async def main() -> None:
         async for event in events:
             print(event.type)
         print((await events.get_final_completion()).id)
+    async with aclient.chat.completions.run_tools_stream(
+        model="m", messages=messages, tools=[fetch]
+    ) as streamed:
+        async for step in streamed:
+            print(step.type)
+        print((await streamed.get_final_result()).messages)
     try:
         await aclient.chat.completions.run_tools(model="m", messages=messages, tools=[fetch])
     except together.ToolRunError as error:

@@ -15,7 +15,7 @@ from .._upload import is_async
 if TYPE_CHECKING:
     from .._chat_stream import AsyncChatCompletionStreamManager, ChatCompletionStreamManager
     from .._parsed import ParsedChatCompletion, ResponseFormat
-    from .._tools import FunctionTool, ToolRunResult
+    from .._tools import AsyncToolRunStream, FunctionTool, ToolRunResult, ToolRunStream
     from .._transport import AsyncTransport, Call, SyncTransport
 
 T = TypeVar("T")
@@ -159,20 +159,64 @@ def _run_tools(
     ``completion`` and ``messages``). Every other argument goes to each ``create`` call,
     per-call options (``timeout``, ``deadline``...) included; ``stream`` is not taken.
     On Together an async tool is a TypeError, before anything is sent."""
+    options = dict(locals())  # every argument above, by name
+    del options["self"], options["params"]
+    return _tools_script(self, "run_tools", options, params)
+
+
+def _tools_script(
+    resource: Resource[Any], name: str, options: dict[str, Any], params: dict[str, Any]
+) -> Script[ToolRunResult]:
     from .._tools import prepare_tools, run_tools_script
 
-    where = "chat.completions.run_tools"
-    found = prepare_tools(tools, sync=not is_async(self), where=where)
+    where = f"chat.completions.{name}"
+    found = prepare_tools(options.pop("tools"), sync=not is_async(resource), where=where)
     return run_tools_script(
-        self,
-        messages=messages,
+        resource,
+        messages=options.pop("messages"),
         tools=found,
-        max_rounds=max_rounds,
-        parallel_tool_calls=parallel_tool_calls,
-        raise_tool_errors=raise_tool_errors,
-        params={"model": model, **params},
+        params={"model": options.pop("model"), **params},
         where=where,
+        stream=name == "run_tools_stream",
+        **options,
     )
+
+
+def _run_tools_stream(
+    self: Resource[Any],
+    /,
+    *,
+    model: str,
+    messages: Sequence[Any],
+    tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+    max_rounds: int = 10,
+    parallel_tool_calls: bool = True,
+    raise_tool_errors: bool = False,
+    **params: Any,
+) -> Script[ToolRunResult]:
+    """``run_tools`` with each model call streamed: returns a ToolRunStream (on
+    AsyncTogether an AsyncToolRunStream) that yields the events of each round's answer
+    as ``chat.completions.stream()`` does, round by round; ``get_final_result()`` gives
+    the ToolRunResult. Use it as a context manager (``async with``) to stop early."""
+    options = dict(locals())  # every argument above, by name
+    del options["self"], options["params"]
+    return _tools_script(self, "run_tools_stream", options, params)
+
+
+class _events_method(bound_method[Any, Any]):
+    """A method whose function returns a streaming script: the method returns its
+    ToolRunStream (AsyncToolRunStream on AsyncTogether), which runs it as it is read."""
+
+    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
+        from .._tools import AsyncToolRunStream, ToolRunStream
+
+        build, transport = self._function, obj._transport
+        runner = AsyncToolRunStream if is_async(obj) else ToolRunStream
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return runner(build(obj, *args, **kwargs), transport)
+
+        return method
 
 
 def _method(method: B, function: Callable[..., Any], returns: str) -> B:
@@ -265,3 +309,35 @@ class ChatCompletions(Resource[M]):
         stream = _method(_stream_method(_stream), _stream, "ChatCompletionStreamManager[T]")
 
     run_tools = _method(script_method(_run_tools), _run_tools, "ToolRunResult")
+    if TYPE_CHECKING:
+
+        @overload
+        def run_tools_stream(
+            self: ChatCompletions[SyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+            max_rounds: int = 10,
+            parallel_tool_calls: bool = True,
+            raise_tool_errors: bool = False,
+            **params: Any,
+        ) -> ToolRunStream: ...
+        @overload
+        def run_tools_stream(
+            self: ChatCompletions[AsyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+            max_rounds: int = 10,
+            parallel_tool_calls: bool = True,
+            raise_tool_errors: bool = False,
+            **params: Any,
+        ) -> AsyncToolRunStream: ...
+        def run_tools_stream(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    else:
+        run_tools_stream = _method(
+            _events_method(_run_tools_stream), _run_tools_stream, "ToolRunStream"
+        )
