@@ -379,6 +379,29 @@ def scenarios() -> list[Scenario]:
                 Ratio("ours-async (MB, absolute)", "ours-async", "", 64.0, True),
             ],
         ),
+        Scenario(
+            10,
+            "chat.completions.stream(): events + accumulator, against a plain stream",
+            "streaming",
+            ["ours", "ourshelper", "ours-async", "ourshelper-async"],
+            8,  # streams per run, as scenario 5
+            "chunks/s",
+            1.0,
+            [
+                Ratio("stream() / create(stream=True)", "ourshelper", "ours", 0.8, False),
+                Ratio(
+                    "async stream() / create(stream=True)",
+                    "ourshelper-async",
+                    "ours-async",
+                    0.8,
+                    False,
+                ),
+            ],
+            labels={
+                "ourshelper": "ours stream() + get_final_completion()",
+                "ourshelper-async": "ours-async stream() + get_final_completion()",
+            },
+        ),
     ]
 
 
