@@ -14,7 +14,6 @@ from __future__ import annotations
 import builtins
 import difflib
 import functools
-import importlib
 import inspect
 import re
 import threading
@@ -80,11 +79,6 @@ def unnamed() -> list[OperationInfo]:
     return [i for i in OPERATIONS if not i.websocket and i.key not in NAMES]
 
 
-def stream_model(info: OperationInfo) -> Any:
-    module, _, name = (info.stream_chunk or "").partition(":")
-    return getattr(importlib.import_module(f"together_generated.models.{module}"), name)
-
-
 def operation_call(
     entry: Entry, where: str, args: tuple[Any, ...], params: dict[str, Any]
 ) -> Call[Any]:
@@ -123,8 +117,7 @@ def operation_call(
         if key not in params:
             raise TypeError(f"{where}: missing required argument {p.python_name!r}")
         path[p.python_name] = params.pop(key)
-    chunk = stream_model(info) if info.stream_chunk and params.get("stream") else None
-    return api_call(op, params, path=path, where=where, stream_chunk=chunk)
+    return api_call(op, params, path=path, where=where, stream_chunk=op.stream_chunk)
 
 
 _ACCEPTED: dict[int, dict[str, str]] = {}  # id(Operation) → accepted(...): ops live on
@@ -223,11 +216,7 @@ def derived(
     build.__doc__ = (
         f"{info.method} {info.path}: {info.summary}\n\n"
         f"Returns {info.returns}"
-        + (
-            f", or with stream=True a Stream of {info.stream_chunk.partition(':')[2]}"
-            if info.stream_chunk
-            else ""
-        )
+        + (f", or with stream=True a Stream of {info.stream_chunk}" if info.stream_chunk else "")
         + ". Raises an APIStatusError subclass for an error status, APIConnectionError or"
         " APITimeoutError when the request fails, and TypeError or ValueError naming the"
         " argument, before anything is sent, for a bad argument."

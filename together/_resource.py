@@ -154,13 +154,17 @@ def build_model(model: type[Any], fields: Mapping[str, Any], where: str) -> Any:
         raise TypeError(f"{where}: invalid arguments: {exc}") from None
 
 
-def parse_with(endpoint: ModuleType | Operation) -> Callable[[httpx.Response, bool], Any]:
+def parse_with(
+    endpoint: ModuleType | Operation, asked: Mapping[str, Any] | None = None
+) -> Callable[[httpx.Response, bool], Any]:
     """Read a 2xx response with the operation's ``parse_response``: leniently, or exactly
-    as the spec says when the client has ``strict_responses``."""
+    as the spec says when the client has ``strict_responses``. ``asked``, the arguments
+    the request was built from, chooses among the results an answer may be where the
+    request says which (``response_format="verbose_json"``)."""
     read = describe(endpoint).parse_response
 
     def parse(response: httpx.Response, strict: bool) -> Any:
-        return read(response, strict=strict)
+        return read(response, strict=strict, request=asked)
 
     return parse
 
@@ -257,7 +261,7 @@ def api_call(
         def stream(response: httpx.Response, strict_responses: bool) -> Stream[Any]:
             return Stream(response, strict if strict_responses else lenient)
 
-    return Call(request=request, parse=parse_with(op), options=options, stream=stream)
+    return Call(request=request, parse=parse_with(op, fields), options=options, stream=stream)
 
 
 __all__ = [
