@@ -104,7 +104,8 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_realtime.py tests/test_generic_requests.py tests/test_signatures.py \
 	tests/test_cli.py tests/test_raw_responses.py tests/test_client_surface.py \
 	tests/test_official_compat.py tests/test_waiters.py tests/test_official_behaviours.py \
-	tests/test_builtin_names.py tests/test_result_methods.py tests/test_union_responses.py
+	tests/test_builtin_names.py tests/test_result_methods.py tests/test_union_responses.py \
+	tests/test_naming.py
 .PHONY: test-py310
 test-py310:
 	@$(PY310) -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null || \

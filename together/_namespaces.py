@@ -1,8 +1,8 @@
 """The clients' namespaces and methods, derived from the operation table and the spec.
 
 ``layout()`` places every operation of ``together_generated.operations`` under its name
-from ``_table.NAMES`` (or, for one the table doesn't name, under its tag's namespace with
-a name from its operationId). ``build(client)`` makes the namespace objects: a
+from ``_table.NAMES`` (or, for one the table doesn't name, under the name ``_naming``'s
+rule gives it from its method and path). ``build(client)`` makes the namespace objects: a
 hand-written class where one adds behaviour (``resources.CLASSES``), otherwise a plain
 ``Resource``. A method the class does not define itself is derived from the operation's
 generated description: positional arguments are the path parameters, keyword arguments
@@ -15,10 +15,13 @@ import builtins
 import difflib
 import functools
 import inspect
+import keyword
 import re
 import threading
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ._naming import reproduced, roots, rule_name
 from ._resource import Resource, api_call, describe, operation
 from ._table import NAMES, NAMESPACE_ALIASES
 from ._transport import OPTION_NAMES, AsyncTransport
@@ -31,11 +34,29 @@ if TYPE_CHECKING:
     from ._transport import Call
 
 
-def default_name(info: OperationInfo) -> tuple[str, str]:
-    """(namespace, method) of an operation the table doesn't name: its generated module's
-    tag folder and name (the operationId in snake case, else its method and path)."""
+def default_name(
+    info: OperationInfo, taken: Mapping[str, Mapping[str, Any]] | None = None
+) -> tuple[str, str]:
+    """(namespace, method) of an operation the table doesn't name: what a person would
+    pick from its method and path, by the one rule the table's own names mostly follow
+    (``_naming``: ``GET /fine-tunes/{id}/metrics`` → ``fine_tuning.list_metrics``). Where
+    that name is taken (in ``taken``: namespace → its methods; a namespace's name too) or
+    is no Python name, its generated module's tag folder and name (the operationId in
+    snake case)."""
+    full = rule_name(info.key, NAMES, _roots())
+    namespace, _, name = full.rpartition(".")
+    taken = taken or {}
+    python = all(w.isidentifier() and not keyword.iskeyword(w) for w in full.split("."))
+    free = name not in taken.get(namespace, {}) and full not in taken
+    if python and free and full not in NAMESPACE_ALIASES:
+        return namespace, name
     namespace, _, name = info.module.partition(".")
     return namespace, name
+
+
+@functools.lru_cache(maxsize=1)
+def _roots() -> dict[str, tuple[str, ...]]:
+    return roots(NAMES)
 
 
 _NAME = re.compile(r"^([\w.]+)\.(\w+)(?:\(([\w, ]*)\))?$")
@@ -53,16 +74,23 @@ def layout() -> dict[str, dict[str, Entry]]:
     from together_generated.operations import OPERATIONS
 
     tree: dict[str, dict[str, Entry]] = {}
+    later = []  # the operations the table doesn't name: after it, so no name of it is taken
     for info in OPERATIONS:
         if info.websocket:
             continue
-        for name in NAMES.get(info.key) or (".".join(default_name(info)),):
+        if info.key not in NAMES:
+            later.append(info)
+            continue
+        for name in NAMES[info.key]:
             match = _NAME.match(name)
             if match is None:
                 raise ValueError(f"_table.NAMES[{info.key!r}]: {name!r} is not a dotted name")
             namespace, method, fields = match.groups()
             positional = None if fields is None else tuple(re.findall(r"\w+", fields))
             tree.setdefault(namespace, {}).setdefault(method, Entry(info, positional))
+    for info in later:
+        namespace, method = default_name(info, tree)
+        tree.setdefault(namespace, {}).setdefault(method, Entry(info, None))
     for namespace in [*tree, *NAMESPACE_ALIASES]:
         parts = namespace.split(".")
         for depth in range(1, len(parts)):
@@ -322,7 +350,16 @@ def report() -> str:
     from together_generated.operations import OPERATIONS
 
     lines = [f"unnamed: {len(unnamed())} operations the table (together/_table.py) doesn't name"]
-    lines += [f"  {i.key} -> {'.'.join(default_name(i))}" for i in unnamed()]
+    lines += [
+        f"  {entry.info.key} -> {namespace}.{method}"
+        for namespace, methods in layout().items()
+        for method, entry in methods.items()
+        if entry.info.key not in NAMES
+    ]
+    same, _ = reproduced(NAMES)
+    lines.append(
+        f"naming rule (together/_naming.py): gives {same} of the table's {len(NAMES)} names"
+    )
     gone = sorted(set(NAMES) - {i.key for i in OPERATIONS})
     lines.append(f"gone: {len(gone)} operations of the table the spec doesn't have")
     lines += [f"  {key} ({NAMES[key][0]}: no method)" for key in gone]
