@@ -21,7 +21,6 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._naming import reproduced, roots, rule_name
 from ._resource import Resource, api_call, describe, operation
 from ._table import NAMES, NAMESPACE_ALIASES
 from ._transport import OPTION_NAMES, AsyncTransport
@@ -43,6 +42,8 @@ def default_name(
     that name is taken (in ``taken``: namespace → its methods; a namespace's name too) or
     is no Python name, its generated module's tag folder and name (the operationId in
     snake case)."""
+    from ._naming import rule_name  # (only for an operation the table doesn't name)
+
     full = rule_name(info.key, NAMES, _roots())
     namespace, _, name = full.rpartition(".")
     taken = taken or {}
@@ -56,6 +57,8 @@ def default_name(
 
 @functools.lru_cache(maxsize=1)
 def _roots() -> dict[str, tuple[str, ...]]:
+    from ._naming import roots
+
     return roots(NAMES)
 
 
@@ -356,6 +359,8 @@ def report() -> str:
         for method, entry in methods.items()
         if entry.info.key not in NAMES
     ]
+    from ._naming import reproduced
+
     same, _ = reproduced(NAMES)
     lines.append(
         f"naming rule (together/_naming.py): gives {same} of the table's {len(NAMES)} names"
