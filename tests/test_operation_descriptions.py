@@ -116,3 +116,18 @@ def test_a_description_lists_its_body_fields_with_their_kinds_and_choices():
     listing = next(i for i in OPERATIONS if i.key == "GET /evaluation").load()
     limit = next(p for p in listing.parameters if p.name == "limit")
     assert (limit.location, limit.kind, limit.required) == ("query", "integer", False)
+
+
+@pytest.mark.parametrize(
+    ("asked", "member"),
+    [
+        ("json", "AudioTranslationJsonResponse"),
+        ("verbose_json", "AudioTranslationVerboseJsonResponse"),
+        (None, "AudioTranslationJsonResponse"),  # not asked: by its fields
+    ],
+)
+def test_parse_response_reads_a_union_as_the_member_the_request_asked_for(asked, member):
+    op = next(i for i in OPERATIONS if i.key == "POST /audio/translations").load()
+    answer = httpx.Response(200, json={"text": "Bonjour."})
+    request = {"model": "m"} if asked is None else {"model": "m", "response_format": asked}
+    assert op.parse_response(answer, request=request).__class__.__name__ == member
