@@ -107,6 +107,8 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_builtin_names.py tests/test_result_methods.py tests/test_union_responses.py \
 	tests/test_open_values.py tests/test_none_arguments.py \
 	tests/test_cli_people.py tests/test_retry_hook.py \
+	tests/test_chat_helpers.py \
+	tests/test_naming.py \
 	tests/test_rate_limit.py tests/test_aiohttp.py tests/test_batch_online.py
 .PHONY: test-py310
 test-py310:

@@ -6,8 +6,10 @@ SPEC defaults to the pinned spec (fetched and verified by ``generator.spec``); p
 another file to try a new version of the API before the pin moves. Steps: read the
 spec → apply ``openapi/overlay.yaml`` → run openapi-python-client (through
 ``generator/run_client.py``, for this project's field names) with warnings as errors →
-format → write the operation index (``generator/operations.py``) → mark every file as
-generated → replace the output folder → print an inventory of what was generated.
+format → drop the generic client (``client.py``: nothing here uses it; users call the
+clients of ``together/``) → write the operation index (``generator/operations.py``) →
+mark every file as generated → replace the output folder → print an inventory of what
+was generated.
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         spec, report = overlaid_spec(spec_path, overlaid)
         with tempfile.TemporaryDirectory(prefix="together-generate-") as tmp:
             package = run_openapi_python_client(overlaid, Path(tmp))
+            # openapi-python-client always writes client.py (httpx wrappers for its stock
+            # sync/asyncio functions, which the endpoint template does not emit).
+            (package / "client.py").unlink()
             operations.write(spec, package)
             mark_generated(package)
             replace_tree(package, args.output)

@@ -1,25 +1,25 @@
 """``together_generated/operations.py``: every operation of the spec in one light index.
 
-Written after openapi-python-client has run, from the overlaid spec and the generated
-endpoint modules: its entries (``OperationInfo``) name each operation and its module
-without importing any model, so a client can list the whole API at no import cost and
-load an operation's full description (its module's ``OPERATION``) on first use. The
-stream chunk model, which openapi-python-client does not carry to the templates (it reads
-one media type per response), is taken here from the ``text/event-stream`` response.
+Written after openapi-python-client has run: each generated endpoint module is imported
+and its description (``OPERATION``) read, with what only the spec says (the operationId,
+``deprecated``, a WebSocket upgrade) added from it. The index's entries
+(``OperationInfo``) name each operation and its module without importing any model, so
+a client can list the whole API at no import cost and load an operation's full
+description on first use. ``stream_chunk`` (the model each streamed event's ``data``
+holds, from the ``text/event-stream`` response) is also what the endpoint template is
+given, through ``generator/run_client.py``, for ``Operation.stream_chunk``.
 """
 
 from __future__ import annotations
 
-import re
+import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client.strings import ClassName
-
-from generator.inventory import endpoint_modules, is_websocket, normalize, spec_operations
-
-_MODEL = re.compile(r'^    "(\w+)": "\.(\w+)",$', re.M)
-PREFIX = "together_generated.api."
+from generator.inventory import is_websocket, normalize, spec_operations
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -51,46 +51,57 @@ def stream_chunk(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
     return None
 
 
-_RESULT = re.compile(r'^    result_type="([^"]*)",$', re.M)
+@contextmanager
+def _imported_from(package: Path) -> Iterator[str]:
+    """Import ``package`` (a freshly generated ``together_generated``) under its name, in
+    place of any other copy, for the duration."""
+
+    def forget() -> None:
+        for name in [m for m in sys.modules if m.partition(".")[0] == package.name]:
+            del sys.modules[name]
+
+    forget()
+    sys.path.insert(0, str(package.parent))
+    try:
+        yield package.name
+    finally:
+        sys.path.remove(str(package.parent))
+        forget()
 
 
-def _result_type(package: Path, module: str) -> str:
-    """What the module's ``parse_response`` returns, as its description says."""
-    source = package.parent.joinpath(*module.split(".")).with_suffix(".py").read_text()
-    match = _RESULT.search(source)
-    return match[1] if match else "None"
+def descriptions(package: Path) -> Iterator[tuple[str, Any]]:
+    """(module under ``api``, its ``OPERATION``) for every generated endpoint module."""
+    with _imported_from(package) as name:
+        for path in sorted((package / "api").rglob("*.py")):
+            if path.name == "__init__.py":
+                continue
+            module = ".".join(path.relative_to(package / "api").with_suffix("").parts)
+            yield module, importlib.import_module(f"{name}.api.{module}").OPERATION
 
 
 def entries(spec: dict[str, Any], package: Path) -> list[dict[str, Any]]:
-    modules = endpoint_modules(package)
-    models = dict(_MODEL.findall((package / "models" / "__init__.py").read_text()))
+    ops = {(method, normalize(path)): op for (method, path), op in spec_operations(spec).items()}
+    spec_paths = {(method, normalize(path)): path for method, path in spec_operations(spec)}
     found = []
-    for (method, path), op in sorted(spec_operations(spec).items(), key=lambda kv: kv[0][::-1]):
-        module = modules.get((method, normalize(path)))
-        if module is None:
-            continue  # reported as missing by the inventory
-        chunk = stream_chunk(spec, op)
-        chunk_ref = None
-        if chunk is not None:
-            cls = ClassName(chunk, "field_")
-            if cls not in models:
-                raise ValueError(f"{method} {path}: stream chunk model {cls} was not generated")
-            chunk_ref = f"{models[cls]}:{cls}"
+    for module, described in descriptions(package):
+        key = (described.method, normalize(described.path))
+        op = ops[key]
+        chunk = described.stream_chunk
         found.append(
             {
                 "operation_id": op.get("operationId") or "",
-                "method": method,
-                "path": path,
+                "method": described.method,
+                "path": spec_paths[key],
                 "tag": (op.get("tags") or ["default"])[0],
-                "module": module.removeprefix(PREFIX),
-                "summary": " ".join((op.get("summary") or "").split()),
-                "stream_chunk": chunk_ref,
+                "module": module,
+                "summary": " ".join(described.summary.split()),
+                "stream_chunk": chunk.__name__ if chunk is not None else None,
                 "deprecated": bool(op.get("deprecated")),
                 "websocket": is_websocket(op),
-                "returns": _result_type(package, module),
+                "returns": described.result_type,
             }
         )
-    return found
+    return sorted(found, key=lambda item: (item["path"], item["method"]))
 
 
 HEAD = '''"""Every operation of the API, in path order, without importing any of them (nor
@@ -114,7 +125,7 @@ class OperationInfo(NamedTuple):
     tag: str
     module: str  # e.g. ``batches.post_batches`` under ``together_generated.api``
     summary: str
-    stream_chunk: str | None  # ``module:Class`` of a streamed event's model, if it streams
+    stream_chunk: str | None  # the class name of a streamed event's model (Operation.stream_chunk)
     deprecated: bool = False
     websocket: bool = False  # a WebSocket upgrade, not a request and answer
     returns: str = "None"  # what a successful answer is read as (``Operation.result_type``)

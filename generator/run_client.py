@@ -17,11 +17,20 @@ to its functions before it runs (it reads them at call time):
   reports), and ``x-python-aliases`` lists other attribute names it is also read by (the
   official SDK's, where they differ from the spec's); the model template reads those
   with the ``python_aliases`` filter.
+
+Two facts openapi-python-client does not hand to the templates are given to them as
+filters, read from the (overlaid) spec it was given: the model each streamed event holds
+(``stream_chunk``: openapi-python-client reads one media type per response, not the
+``text/event-stream`` one), and which member of a response union each value of a request
+field asks for (``request_choice``: ``response_format="verbose_json"`` asks for the verbose
+transcription).
 """
 
 from __future__ import annotations
 
 import builtins
+import json
+import re
 import sys
 from typing import Any
 
@@ -91,11 +100,73 @@ def builtin_names(props: Any) -> list[str]:
 BUILTINS = frozenset(dir(builtins)) - {"id"}
 
 
+SPEC: dict[str, Any] = {}  # the spec being generated from (its --path), once read
+OPS: dict[tuple[str, str], dict[str, Any]] = {}  # (METHOD, normalized path) → operation
+
+
+def stream_chunk(endpoint: Any) -> str:
+    """The class name of the model each streamed event of ``endpoint`` holds, or ""."""
+    from generator.inventory import normalize, spec_operations
+    from generator.operations import stream_chunk as chunk_of
+
+    if not OPS:
+        OPS.update({(m, normalize(p)): op for (m, p), op in spec_operations(SPEC).items()})
+    op = OPS[(_text(endpoint.method).upper(), normalize(_text(endpoint.path)))]
+    name = chunk_of(SPEC, op)
+    return str(strings.ClassName(name, "field_")) if name else ""
+
+
+def _words(name: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
+
+
+def request_choice(endpoint: Any, members: list[str]) -> tuple[str, dict[str, str]] | None:
+    """(a request body field's JSON name, {its value: the member class it asks for}) when
+    the values of one enum field of the body name the members of a response union: a
+    value names the member whose class name holds the value's words and the fewest others
+    (``json`` → ``AudioTranscriptionJsonResponse``, ``verbose_json`` →
+    ``AudioTranscriptionVerboseJsonResponse``). Every member must be named, each by one
+    value; else None (the answer is read by its fields alone)."""
+    if len(endpoint.bodies) != 1:
+        return None
+    body = endpoint.bodies[0].prop
+    for prop in [
+        *getattr(body, "required_properties", []),
+        *getattr(body, "optional_properties", []),
+    ]:
+        enums = (
+            [prop]
+            if hasattr(prop, "values")
+            else [
+                inner for inner in getattr(prop, "inner_properties", []) if hasattr(inner, "values")
+            ]
+        )
+        values = sorted({str(v) for enum in enums for v in enum.values if v is not None})
+        chosen: dict[str, str] = {}
+        for value in values:
+            words = _words(value.replace("_", " ").title().replace(" ", ""))
+            fits = [
+                m
+                for m in members
+                if any(_words(m)[i : i + len(words)] == words for i in range(len(_words(m))))
+            ]
+            if fits:
+                chosen[value] = min(fits, key=lambda m: len(_words(m)))
+        if sorted(set(chosen.values())) == sorted(members) and len(chosen) == len(members):
+            return _text(prop.name), chosen
+    return None
+
+
 def main() -> int:
     strings.RESERVED_WORDS = set(KEPT)
     properties.property_from_data = property_from_data
     openapi_python_client.TEMPLATE_FILTERS["python_aliases"] = python_aliases
     openapi_python_client.TEMPLATE_FILTERS["builtin_names"] = builtin_names
+    openapi_python_client.TEMPLATE_FILTERS["stream_chunk"] = stream_chunk
+    openapi_python_client.TEMPLATE_FILTERS["request_choice"] = request_choice
+    if "--path" in sys.argv:
+        with open(sys.argv[sys.argv.index("--path") + 1]) as spec:
+            SPEC.update(json.load(spec))
     from openapi_python_client.cli import app
 
     sys.argv[0] = "openapi-python-client"

@@ -1,29 +1,30 @@
-"""The generated endpoint functions over real HTTP, against a local server.
+"""A generated endpoint module's public face over real HTTP, against a local server.
 
-``together_generated`` is used here exactly as ``together/`` uses it: an
-``AuthenticatedClient`` pointed at a base URL, an endpoint module's ``sync_detailed`` /
-``sync`` / ``asyncio``. The server (pytest-httpserver) answers only the request the spec
-describes: method, path, bearer token and JSON body, so a wrong request gets no answer.
+``together_generated`` is used here as ``together/`` uses it: an endpoint module's
+``build_request`` gives the arguments of ``httpx.Client.request`` (sent here by a plain
+``httpx.Client`` / ``httpx.AsyncClient`` with the bearer token), and its
+``parse_response`` reads the answer. The server (pytest-httpserver) answers only the
+request the spec describes: method, path, bearer token and JSON body, so a wrong request
+gets no answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from http import HTTPStatus
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
+from together_generated import errors
 from together_generated.api.chat import chat_completions
 from together_generated.api.files import get_files, get_files_id, get_files_id_content
 from together_generated.api.rl import list_training_sessions
-from together_generated.client import AuthenticatedClient
 from together_generated.models import (
     ChatCompletionRequest,
     ChatCompletionResponse,
     ChatCompletionSystemMessageParam,
     ChatCompletionUserMessageParam,
-    ErrorData,
     FileList,
     FileResponse,
 )
@@ -68,12 +69,17 @@ FILE = {
 
 
 @pytest.fixture
-def api(httpserver: HTTPServer) -> Iterator[AuthenticatedClient]:
-    with AuthenticatedClient(
-        base_url=httpserver.url_for(""), token=TOKEN, raise_on_unexpected_status=True
-    ) as client:
+def api(httpserver: HTTPServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=httpserver.url_for(""), headers=AUTH) as client:
         yield client
     httpserver.check_assertions()  # no request the server did not expect
+
+
+@pytest.fixture
+async def async_api(httpserver: HTTPServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=httpserver.url_for(""), headers=AUTH) as client:
+        yield client
+    httpserver.check_assertions()
 
 
 def chat_request() -> ChatCompletionRequest:
@@ -90,17 +96,16 @@ def chat_request() -> ChatCompletionRequest:
     )
 
 
-def test_chat_completion_posts_the_json_body_with_bearer_auth_and_parses_the_reply(
-    api: AuthenticatedClient, httpserver: HTTPServer
+def test_chat_completion_posts_the_json_body_and_parses_the_reply(
+    api: httpx.Client, httpserver: HTTPServer
 ) -> None:
     httpserver.expect_oneshot_request(
         "/chat/completions", method="POST", headers=AUTH, json=CHAT_BODY
     ).respond_with_json(CHAT_RESPONSE)
 
-    response = chat_completions.sync_detailed(client=api, body=chat_request())
+    response = api.request(**chat_completions.build_request(body=chat_request()))
 
-    assert response.status_code == HTTPStatus.OK
-    completion = response.parsed
+    completion = chat_completions.parse_response(response, strict=True)
     assert isinstance(completion, ChatCompletionResponse)
     assert completion.id == "oGs6Zt9-62bZhn-9b0ef4e2fe5b4e8a"
     assert completion.model == "Qwen/Qwen3.5-9B"
@@ -113,33 +118,29 @@ def test_chat_completion_posts_the_json_body_with_bearer_auth_and_parses_the_rep
     assert choice.message.role == "assistant"
     assert completion.usage and completion.usage.total_tokens == 37
     assert completion.to_dict() == CHAT_RESPONSE
-    assert response.headers["content-type"] == "application/json"
 
 
-def test_a_documented_error_status_parses_into_its_model(
-    api: AuthenticatedClient, httpserver: HTTPServer
-) -> None:
+def test_an_error_status_is_not_read_as_a_result(api: httpx.Client, httpserver: HTTPServer) -> None:
+    """Error statuses are the clients' to raise (together/_errors.py); parse_response
+    reads successes only."""
     error = {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}
     httpserver.expect_oneshot_request("/chat/completions", method="POST").respond_with_json(
         error, status=401
     )
 
-    response = chat_completions.sync_detailed(client=api, body=chat_request())
+    response = api.request(**chat_completions.build_request(body=chat_request()))
 
-    assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert isinstance(response.parsed, ErrorData)
-    assert response.parsed.error.message == "Invalid API key"
-    assert response.parsed.error.type == "invalid_request_error"
+    with pytest.raises(errors.UnexpectedStatus) as caught:
+        chat_completions.parse_response(response)
+    assert caught.value.status_code == 401
 
 
-def test_file_retrieve_puts_the_id_in_the_path(
-    api: AuthenticatedClient, httpserver: HTTPServer
-) -> None:
+def test_file_retrieve_puts_the_id_in_the_path(api: httpx.Client, httpserver: HTTPServer) -> None:
     httpserver.expect_oneshot_request(
         "/files/file-0123", method="GET", headers=AUTH
     ).respond_with_json(FILE)
 
-    file = get_files_id.sync("file-0123", client=api)
+    file = get_files_id.parse_response(api.request(**get_files_id.build_request("file-0123")))
 
     assert file == FileResponse(
         id="file-0123",
@@ -154,7 +155,7 @@ def test_file_retrieve_puts_the_id_in_the_path(
 
 
 def test_file_content_comes_back_as_the_bytes_sent(
-    api: AuthenticatedClient, httpserver: HTTPServer
+    api: httpx.Client, httpserver: HTTPServer
 ) -> None:
     """The spec declares this text/plain with format binary: the File holds the body's
     bytes as they came, not its text (which BytesIO would refuse)."""
@@ -163,7 +164,8 @@ def test_file_content_comes_back_as_the_bytes_sent(
         "/files/file-0123/content", method="GET", headers=AUTH
     ).respond_with_data(body, content_type="text/plain")
 
-    content = get_files_id_content.sync("file-0123", client=api)
+    request = get_files_id_content.build_request("file-0123")
+    content = get_files_id_content.parse_response(api.request(**request))
 
     assert isinstance(content, File)
     assert content.payload.read() == body
@@ -179,21 +181,25 @@ def test_file_content_comes_back_as_the_bytes_sent(
     ],
 )
 def test_a_query_parameter_of_the_wrong_type_is_refused_before_sending(
-    api: AuthenticatedClient, httpserver: HTTPServer, query: dict[str, object], message: str
+    httpserver: HTTPServer, query: dict[str, object], message: str
 ) -> None:
     with pytest.raises(TypeError) as caught:
-        list_training_sessions.sync_detailed(client=api, **query)  # type: ignore[arg-type]
+        list_training_sessions.build_request(**query)  # type: ignore[arg-type]
     assert str(caught.value).startswith(message)
     assert httpserver.log == []
 
 
 @pytest.mark.anyio
-async def test_asyncio_chat_completion(api: AuthenticatedClient, httpserver: HTTPServer) -> None:
+async def test_an_async_chat_completion(
+    async_api: httpx.AsyncClient, httpserver: HTTPServer
+) -> None:
     httpserver.expect_oneshot_request(
         "/chat/completions", method="POST", headers=AUTH, json=CHAT_BODY
     ).respond_with_json(CHAT_RESPONSE)
 
-    completion = await chat_completions.asyncio(client=api, body=chat_request())
+    response = await async_api.request(**chat_completions.build_request(body=chat_request()))
+
+    completion = chat_completions.parse_response(response)
 
     assert isinstance(completion, ChatCompletionResponse)
     assert completion.choices[0].message
@@ -201,12 +207,12 @@ async def test_asyncio_chat_completion(api: AuthenticatedClient, httpserver: HTT
 
 
 @pytest.mark.anyio
-async def test_asyncio_file_list(api: AuthenticatedClient, httpserver: HTTPServer) -> None:
+async def test_an_async_file_list(async_api: httpx.AsyncClient, httpserver: HTTPServer) -> None:
     httpserver.expect_oneshot_request("/files", method="GET", headers=AUTH).respond_with_json(
         {"data": [FILE, {**FILE, "id": "file-4567", "purpose": "eval"}]}
     )
 
-    files = await get_files.asyncio(client=api)
+    files = get_files.parse_response(await async_api.request(**get_files.build_request()))
 
     assert isinstance(files, FileList)
     assert [(f.id, f.purpose) for f in files.data] == [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import re
 
 import httpx
@@ -34,10 +36,44 @@ def test_the_index_lists_every_operation_once():
 def test_streaming_operations_name_their_chunk_model():
     chunks = {info.key: info.stream_chunk for info in OPERATIONS if info.stream_chunk}
     assert chunks == {
-        "POST /chat/completions": "chat_completion_chunk:ChatCompletionChunk",
-        "POST /completions": "completion_chunk:CompletionChunk",
-        "POST /audio/speech": "audio_speech_stream_chunk:AudioSpeechStreamChunk",
+        "POST /chat/completions": "ChatCompletionChunk",
+        "POST /completions": "CompletionChunk",
+        "POST /audio/speech": "AudioSpeechStreamChunk",
     }
+
+
+def test_a_description_holds_its_chunk_model_as_the_class():
+    from together_generated.models.chat_completion_chunk import ChatCompletionChunk
+
+    op = next(i for i in OPERATIONS if i.key == "POST /chat/completions").load()
+    assert op.stream_chunk is ChatCompletionChunk
+    assert next(i for i in OPERATIONS if i.key == "GET /batches").load().stream_chunk is None
+
+
+def test_the_index_says_what_each_description_says():
+    for info in OPERATIONS:
+        op = info.load()
+        assert info.returns == op.result_type, info.key
+        chunk = op.stream_chunk.__name__ if op.stream_chunk is not None else None
+        assert info.stream_chunk == chunk, info.key
+
+
+def test_an_endpoint_module_shows_only_its_description_and_its_two_functions():
+    import together_generated
+
+    for info in OPERATIONS:
+        module = importlib.import_module(f"together_generated.api.{info.module}")
+        functions = {
+            name
+            for name, value in vars(module).items()
+            if inspect.isfunction(value)
+            and value.__module__ == module.__name__
+            and not name.startswith("_")
+        }
+        assert functions == {"build_request", "parse_response"}, info.key
+        assert module.OPERATION.build_request is module.build_request
+        assert module.OPERATION.parse_response is module.parse_response
+    assert not hasattr(together_generated, "Client")
 
 
 def test_a_description_builds_the_request_and_reads_the_answer():
@@ -80,3 +116,18 @@ def test_a_description_lists_its_body_fields_with_their_kinds_and_choices():
     listing = next(i for i in OPERATIONS if i.key == "GET /evaluation").load()
     limit = next(p for p in listing.parameters if p.name == "limit")
     assert (limit.location, limit.kind, limit.required) == ("query", "integer", False)
+
+
+@pytest.mark.parametrize(
+    ("asked", "member"),
+    [
+        ("json", "AudioTranslationJsonResponse"),
+        ("verbose_json", "AudioTranslationVerboseJsonResponse"),
+        (None, "AudioTranslationJsonResponse"),  # not asked: by its fields
+    ],
+)
+def test_parse_response_reads_a_union_as_the_member_the_request_asked_for(asked, member):
+    op = next(i for i in OPERATIONS if i.key == "POST /audio/translations").load()
+    answer = httpx.Response(200, json={"text": "Bonjour."})
+    request = {"model": "m"} if asked is None else {"model": "m", "response_format": asked}
+    assert op.parse_response(answer, request=request).__class__.__name__ == member

@@ -5,8 +5,9 @@ goes through the generated code unharmed:
 
 - a request example parses with the endpoint's body model (``Model.from_dict``) and
   ``to_dict()`` gives the same JSON back;
-- a response example parses through the endpoint module's own ``_parse_response`` into
-  the model the spec declares for that status, and gives the same JSON back.
+- a response example parses through the endpoint module's own ``parse_response``
+  (strictly) into the model the spec declares for that status, and gives the same JSON
+  back.
 
 A parsed model must also hold only what its schema allows: a field the schema does not
 describe (it lands in ``additional_properties``) or a value of the wrong type (the
@@ -44,7 +45,6 @@ import typing
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -56,7 +56,6 @@ from generator import inventory
 from generator.overlay import apply_overlay
 from generator.spec import ROOT, fetch
 from generator.specfile import load_yaml
-from together_generated.client import Client
 
 OVERLAY = ROOT / "openapi" / "overlay.yaml"
 PACKAGE = ROOT / "together_generated"
@@ -434,21 +433,15 @@ def body_model(module: types.ModuleType) -> Any:
     return model
 
 
-def response_type(module: types.ModuleType, status: str) -> type | tuple[type, ...]:
-    """What ``_parse_response`` builds for ``status``, read from the generated source."""
-    assert module.__file__
-    block = re.search(
-        rf"if response.status_code == {status}:\n(.*?)\n        return response_{status}\n",
-        Path(module.__file__).read_text(),
-        re.S,
-    )
-    assert block, f"{module.__name__}: _parse_response does not handle {status}"
-    if match := re.search(rf"response_{status} = \(?\s*(\w+)\.from_dict\(", block[1]):
-        return typing.cast(type, getattr(module, match[1]))
-    if f"response_{status} = []" in block[1]:
+def response_type(module: types.ModuleType) -> type | tuple[type, ...]:
+    """What ``parse_response`` builds, as the operation's description says."""
+    result = module.OPERATION.result_type
+    if result.startswith("list["):
         return list
-    if match := re.search(r"-> ([\w |]+):", block[1]):  # a union, parsed by a local function
-        return tuple(getattr(module, name.strip()) for name in match[1].split("|"))
+    names = [name.strip() for name in result.split("|")]
+    if all(name.isidentifier() and hasattr(module, name) for name in names):
+        found = tuple(getattr(module, name) for name in names)
+        return found[0] if len(found) == 1 else found
     return object  # a free-form JSON value
 
 
@@ -462,11 +455,10 @@ def check_response(example: Example) -> list[str]:
     module = endpoint_module(example)
     request = httpx.Request(example.method, f"http://x{example.path}")
     response = httpx.Response(int(example.status), json=example.value, request=request)
-    client = Client(base_url="http://x", raise_on_unexpected_status=True)
-    parsed = module._parse_response(client=client, response=response)
-    expected = response_type(module, example.status)
+    parsed = module.OPERATION.parse_response(response, strict=True)
+    expected = response_type(module)
     if parsed is None:
-        return ["_parse_response gave None"]
+        return ["parse_response gave None"]
     if not isinstance(parsed, expected):
         return [f"parsed into {type(parsed).__name__}, not {expected}"]
     return model_problems(parsed) + differences(example.value, _to_json(parsed))

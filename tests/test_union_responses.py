@@ -1,6 +1,8 @@
-"""A response the spec types as a union of models is read as the member that fits it best:
-of the members it fits, the one whose fields it carries most; never a smaller member with
-the rest in ``additional_properties``. Run on both clients against a local server."""
+"""A response the spec types as a union of models is read as the member the request asked
+for, where a request field names the members (``response_format="verbose_json"``);
+otherwise as the member that fits it best: of the members it fits, the one whose fields
+it carries most; never a smaller member with the rest in ``additional_properties``. Run
+on both clients against a local server."""
 
 from __future__ import annotations
 
@@ -86,6 +88,32 @@ async def test_a_verbose_transcription_missing_a_field_is_still_the_verbose_memb
     assert response.segments is None
 
 
+async def test_a_verbose_transcription_asked_for_is_the_verbose_member_whatever_it_holds(
+    flavor: str, httpserver: HTTPServer, audio: Path
+) -> None:
+    # By its fields alone this answer is the plain member.
+    httpserver.expect_request("/v1/audio/transcriptions", method="POST").respond_with_json(
+        {"text": "Hello there."}
+    )
+    response = await run(
+        flavor, httpserver.url_for("/v1"), transcribe(audio, response_format="verbose_json")
+    )
+    assert isinstance(response, AudioTranscriptionVerboseJsonResponse)
+    assert (response.text, response.segments) == ("Hello there.", None)
+
+
+async def test_a_plain_transcription_asked_for_is_the_plain_member_with_what_else_came(
+    flavor: str, httpserver: HTTPServer, audio: Path
+) -> None:
+    httpserver.expect_request("/v1/audio/transcriptions", method="POST").respond_with_json(VERBOSE)
+    response = await run(
+        flavor, httpserver.url_for("/v1"), transcribe(audio, response_format="json")
+    )
+    assert isinstance(response, AudioTranscriptionJsonResponse)
+    assert response.text == "Hello there."
+    assert response.additional_properties["language"] == "english"
+
+
 async def test_a_verbose_translation_has_its_segments(
     flavor: str, httpserver: HTTPServer, audio: Path
 ) -> None:
@@ -115,3 +143,19 @@ async def test_strict_responses_pick_the_member_that_fits_best_too(
     )
     assert isinstance(response, AudioTranscriptionVerboseJsonResponse)
     assert response.language == "english"
+
+
+async def test_strict_responses_take_another_member_when_the_one_asked_for_does_not_fit(
+    httpserver: HTTPServer, audio: Path
+) -> None:
+    # The spec lets the answer be either member, whatever was asked.
+    httpserver.expect_request("/v1/audio/transcriptions", method="POST").respond_with_json(
+        {"text": "Hello there."}
+    )
+    response = await run(
+        "sync",
+        httpserver.url_for("/v1"),
+        transcribe(audio, response_format="verbose_json"),
+        strict_responses=True,
+    )
+    assert isinstance(response, AudioTranscriptionJsonResponse)

@@ -26,10 +26,13 @@ from ._errors import (  # noqa: E402
     ConflictError,
     InternalServerError,
     JobFailedError,
+    LengthFinishReasonError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    StructuredOutputError,
     TogetherError,
+    ToolRunError,
     UnprocessableEntityError,
     WaitTimeoutError,
 )
@@ -45,34 +48,51 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncChatCompletionStream",
+    "AsyncChatCompletionStreamManager",
     "AsyncStream",
     "AsyncTogether",
+    "AsyncToolRunStream",
     "AuthenticationError",
     "BadRequestError",
     "BatchRequestResult",
     "BatchRunProgress",
     "BatchRunResult",
     "ByteStream",
+    "ChatCompletionAccumulator",
+    "ChatCompletionStream",
+    "ChatCompletionStreamEvent",
+    "ChatCompletionStreamManager",
     "ConflictError",
     "DatasetReport",
     "DatasetValidationError",
     "DefaultAioHttpClient",
     "FileTypeError",
+    "FunctionTool",
     "InternalServerError",
     "JobFailedError",
+    "LengthFinishReasonError",
     "NotFoundError",
+    "ParsedChatCompletion",
+    "ParsedChatCompletionMessage",
+    "ParsedChoice",
     "PermissionDeniedError",
     "Problem",
     "RateLimitError",
     "RetryInfo",
     "Stream",
+    "StructuredOutputError",
     "Together",
     "TogetherError",
+    "ToolRunError",
+    "ToolRunResult",
+    "ToolRunStream",
     "UnknownValueWarning",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "__version__",
     "check_dataset",
+    "function_tool",
 ]
 
 # The dataset checker and the batch runner's types load on first use: most programs
@@ -92,6 +112,21 @@ _LAZY = {
     # what with_raw_response / with_streaming_response give
     "APIResponse": ("_response", "APIResponse"),
     "AsyncAPIResponse": ("_response", "AsyncAPIResponse"),
+    # chat helpers: structured outputs, stream events, tools
+    "ChatCompletionAccumulator": ("_accumulate", "ChatCompletionAccumulator"),
+    "ChatCompletionStreamEvent": ("_accumulate", "ChatCompletionStreamEvent"),
+    "ChatCompletionStream": ("_chat_stream", "ChatCompletionStream"),
+    "ChatCompletionStreamManager": ("_chat_stream", "ChatCompletionStreamManager"),
+    "AsyncChatCompletionStream": ("_chat_stream", "AsyncChatCompletionStream"),
+    "AsyncChatCompletionStreamManager": ("_chat_stream", "AsyncChatCompletionStreamManager"),
+    "ParsedChatCompletion": ("_parsed", "ParsedChatCompletion"),
+    "ParsedChatCompletionMessage": ("_parsed", "ParsedChatCompletionMessage"),
+    "ParsedChoice": ("_parsed", "ParsedChoice"),
+    "FunctionTool": ("_tools", "FunctionTool"),
+    "ToolRunResult": ("_tools", "ToolRunResult"),
+    "ToolRunStream": ("_tools", "ToolRunStream"),
+    "AsyncToolRunStream": ("_tools", "AsyncToolRunStream"),
+    "function_tool": ("_tools", "function_tool"),
 }
 
 
@@ -107,9 +142,24 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
+    from ._accumulate import ChatCompletionAccumulator, ChatCompletionStreamEvent
     from ._aiohttp import DefaultAioHttpClient
     from ._batch.result import BatchRequestResult, BatchRunProgress, BatchRunResult
+    from ._chat_stream import (
+        AsyncChatCompletionStream,
+        AsyncChatCompletionStreamManager,
+        ChatCompletionStream,
+        ChatCompletionStreamManager,
+    )
     from ._dataset_check import DatasetReport, FileTypeError, Problem, check_dataset
+    from ._parsed import ParsedChatCompletion, ParsedChatCompletionMessage, ParsedChoice
     from ._response import APIResponse, AsyncAPIResponse
+    from ._tools import (
+        AsyncToolRunStream,
+        FunctionTool,
+        ToolRunResult,
+        ToolRunStream,
+        function_tool,
+    )
 
     DatasetValidationError = FileTypeError

@@ -15,6 +15,7 @@ from ._resource import Resource
 from ._streaming import AsyncStream, Stream
 from ._transport import AsyncTransport, CallOptions, SyncTransport
 from .resources.batches import Batches
+from .resources.chat import ChatCompletions
 from .resources.endpoints import Endpoints
 from .resources.evaluation import Evaluation
 from .resources.files import Files
@@ -42,7 +43,7 @@ class SyncAudioVoices(Resource[SyncTransport]):
         """GET /voices: Fetch available voices for each model"""
 
 
-class SyncChatCompletions(Resource[SyncTransport]):
+class SyncChatCompletions(ChatCompletions[SyncTransport]):
     @overload
     def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] | None = ..., tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None = ..., compliance: Literal['hipaa'] | None = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None = ..., safety_model: str | None = ..., reasoning_effort: ChatCompletionRequestReasoningEffort | None = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> Stream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""
@@ -423,7 +424,7 @@ class AsyncAudioVoices(Resource[AsyncTransport]):
         """GET /voices: Fetch available voices for each model"""
 
 
-class AsyncChatCompletions(Resource[AsyncTransport]):
+class AsyncChatCompletions(ChatCompletions[AsyncTransport]):
     @overload
     async def create(self, *, messages: Sequence[ChatCompletionAssistantMessageParam | Mapping[str, Any] | ChatCompletionFunctionMessageParam | ChatCompletionSystemMessageParam | ChatCompletionToolMessageParam | ChatCompletionUserMessageParam], model: str, stream: Literal[True], max_tokens: int | None = ..., stop: Sequence[str] | None = ..., temperature: float | None = ..., top_p: float | None = ..., top_k: int | None = ..., context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None = ..., repetition_penalty: float | None = ..., logprobs: int | None = ..., echo: bool | None = ..., n: int | None = ..., min_p: float | None = ..., presence_penalty: float | None = ..., frequency_penalty: float | None = ..., logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None = ..., seed: int | None = ..., function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None = ..., response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None = ..., tools: Sequence[ToolsPart | Mapping[str, Any]] | None = ..., tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None = ..., compliance: Literal['hipaa'] | None = ..., chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None = ..., safety_model: str | None = ..., reasoning_effort: ChatCompletionRequestReasoningEffort | None = ..., reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> AsyncStream[ChatCompletionChunk]:
         """POST /chat/completions: Create chat completion"""

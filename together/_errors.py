@@ -13,7 +13,11 @@ TogetherError
 │   │   └── APITimeoutError
 │   └── APIResponseValidationError (a 2xx body that does not fit its model)
 ├── JobFailedError (a waited-on job ended failed, cancelled, ...: job, status)
-└── WaitTimeoutError (also a TimeoutError: a wait's timeout ran out; job, status)
+├── WaitTimeoutError (also a TimeoutError: a wait's timeout ran out; job, status)
+├── StructuredOutputError (also a ValueError: an answer that doesn't fit response_format;
+│   │                      content, completion)
+│   └── LengthFinishReasonError (the answer was cut at max_tokens)
+└── ToolRunError (run_tools reached max_rounds; completion, messages)
 """
 
 from __future__ import annotations
@@ -35,11 +39,14 @@ __all__ = [
     "InternalServerError",
     "InvalidRequestError",
     "JobFailedError",
+    "LengthFinishReasonError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServiceUnavailableError",
+    "StructuredOutputError",
     "TogetherError",
+    "ToolRunError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
 ]
@@ -197,6 +204,32 @@ class WaitTimeoutError(TogetherError, TimeoutError):
 
     def __str__(self) -> str:  # OSError's would show its (errno, strerror) form
         return str(self.args[0]) if self.args else ""
+
+
+class StructuredOutputError(TogetherError, ValueError):
+    """An answer asked for with ``response_format`` (``chat.completions.parse``) that
+    can't be read as that type: ``content`` is the raw text, ``completion`` the whole
+    completion."""
+
+    def __init__(self, message: str, *, content: str | None, completion: Any) -> None:
+        super().__init__(message)
+        self.content = content
+        self.completion = completion
+
+
+class LengthFinishReasonError(StructuredOutputError):
+    """The answer stopped at the token limit (``finish_reason`` "length"), so its JSON is
+    cut short: raise ``max_tokens``."""
+
+
+class ToolRunError(TogetherError):
+    """``run_tools`` asked the model ``max_rounds`` times and it still called tools:
+    ``completion`` is the last completion, ``messages`` the conversation so far."""
+
+    def __init__(self, message: str, *, completion: Any, messages: list[Any]) -> None:
+        super().__init__(message)
+        self.completion = completion
+        self.messages = messages
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

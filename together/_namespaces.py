@@ -1,8 +1,8 @@
 """The clients' namespaces and methods, derived from the operation table and the spec.
 
 ``layout()`` places every operation of ``together_generated.operations`` under its name
-from ``_table.NAMES`` (or, for one the table doesn't name, under its tag's namespace with
-a name from its operationId). ``build(client)`` makes the namespace objects: a
+from ``_table.NAMES`` (or, for one the table doesn't name, under the name ``_naming``'s
+rule gives it from its method and path). ``build(client)`` makes the namespace objects: a
 hand-written class where one adds behaviour (``resources.CLASSES``), otherwise a plain
 ``Resource``. A method the class does not define itself is derived from the operation's
 generated description: positional arguments are the path parameters, keyword arguments
@@ -14,10 +14,11 @@ from __future__ import annotations
 import builtins
 import difflib
 import functools
-import importlib
 import inspect
+import keyword
 import re
 import threading
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._resource import Resource, api_call, describe, operation
@@ -32,11 +33,33 @@ if TYPE_CHECKING:
     from ._transport import Call
 
 
-def default_name(info: OperationInfo) -> tuple[str, str]:
-    """(namespace, method) of an operation the table doesn't name: its generated module's
-    tag folder and name (the operationId in snake case, else its method and path)."""
+def default_name(
+    info: OperationInfo, taken: Mapping[str, Mapping[str, Any]] | None = None
+) -> tuple[str, str]:
+    """(namespace, method) of an operation the table doesn't name: what a person would
+    pick from its method and path, by the one rule the table's own names mostly follow
+    (``_naming``: ``GET /fine-tunes/{id}/metrics`` → ``fine_tuning.list_metrics``). Where
+    that name is taken (in ``taken``: namespace → its methods; a namespace's name too) or
+    is no Python name, its generated module's tag folder and name (the operationId in
+    snake case)."""
+    from ._naming import rule_name  # (only for an operation the table doesn't name)
+
+    full = rule_name(info.key, NAMES, _roots())
+    namespace, _, name = full.rpartition(".")
+    taken = taken or {}
+    python = all(w.isidentifier() and not keyword.iskeyword(w) for w in full.split("."))
+    free = name not in taken.get(namespace, {}) and full not in taken
+    if python and free and full not in NAMESPACE_ALIASES:
+        return namespace, name
     namespace, _, name = info.module.partition(".")
     return namespace, name
+
+
+@functools.lru_cache(maxsize=1)
+def _roots() -> dict[str, tuple[str, ...]]:
+    from ._naming import roots
+
+    return roots(NAMES)
 
 
 _NAME = re.compile(r"^([\w.]+)\.(\w+)(?:\(([\w, ]*)\))?$")
@@ -54,16 +77,23 @@ def layout() -> dict[str, dict[str, Entry]]:
     from together_generated.operations import OPERATIONS
 
     tree: dict[str, dict[str, Entry]] = {}
+    later = []  # the operations the table doesn't name: after it, so no name of it is taken
     for info in OPERATIONS:
         if info.websocket:
             continue
-        for name in NAMES.get(info.key) or (".".join(default_name(info)),):
+        if info.key not in NAMES:
+            later.append(info)
+            continue
+        for name in NAMES[info.key]:
             match = _NAME.match(name)
             if match is None:
                 raise ValueError(f"_table.NAMES[{info.key!r}]: {name!r} is not a dotted name")
             namespace, method, fields = match.groups()
             positional = None if fields is None else tuple(re.findall(r"\w+", fields))
             tree.setdefault(namespace, {}).setdefault(method, Entry(info, positional))
+    for info in later:
+        namespace, method = default_name(info, tree)
+        tree.setdefault(namespace, {}).setdefault(method, Entry(info, None))
     for namespace in [*tree, *NAMESPACE_ALIASES]:
         parts = namespace.split(".")
         for depth in range(1, len(parts)):
@@ -78,11 +108,6 @@ def unnamed() -> list[OperationInfo]:
     from together_generated.operations import OPERATIONS
 
     return [i for i in OPERATIONS if not i.websocket and i.key not in NAMES]
-
-
-def stream_model(info: OperationInfo) -> Any:
-    module, _, name = (info.stream_chunk or "").partition(":")
-    return getattr(importlib.import_module(f"together_generated.models.{module}"), name)
 
 
 def operation_call(
@@ -123,8 +148,7 @@ def operation_call(
         if key not in params:
             raise TypeError(f"{where}: missing required argument {p.python_name!r}")
         path[p.python_name] = params.pop(key)
-    chunk = stream_model(info) if info.stream_chunk and params.get("stream") else None
-    return api_call(op, params, path=path, where=where, stream_chunk=chunk)
+    return api_call(op, params, path=path, where=where, stream_chunk=op.stream_chunk)
 
 
 _ACCEPTED: dict[int, dict[str, str]] = {}  # id(Operation) → accepted(...): ops live on
@@ -223,11 +247,7 @@ def derived(
     build.__doc__ = (
         f"{info.method} {info.path}: {info.summary}\n\n"
         f"Returns {info.returns}"
-        + (
-            f", or with stream=True a Stream of {info.stream_chunk.partition(':')[2]}"
-            if info.stream_chunk
-            else ""
-        )
+        + (f", or with stream=True a Stream of {info.stream_chunk}" if info.stream_chunk else "")
         + ". Raises an APIStatusError subclass for an error status, APIConnectionError or"
         " APITimeoutError when the request fails, and TypeError or ValueError naming the"
         " argument, before anything is sent, for a bad argument."
@@ -333,7 +353,18 @@ def report() -> str:
     from together_generated.operations import OPERATIONS
 
     lines = [f"unnamed: {len(unnamed())} operations the table (together/_table.py) doesn't name"]
-    lines += [f"  {i.key} -> {'.'.join(default_name(i))}" for i in unnamed()]
+    lines += [
+        f"  {entry.info.key} -> {namespace}.{method}"
+        for namespace, methods in layout().items()
+        for method, entry in methods.items()
+        if entry.info.key not in NAMES
+    ]
+    from ._naming import reproduced
+
+    same, _ = reproduced(NAMES)
+    lines.append(
+        f"naming rule (together/_naming.py): gives {same} of the table's {len(NAMES)} names"
+    )
     gone = sorted(set(NAMES) - {i.key for i in OPERATIONS})
     lines.append(f"gone: {len(gone)} operations of the table the spec doesn't have")
     lines += [f"  {key} ({NAMES[key][0]}: no method)" for key in gone]

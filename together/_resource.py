@@ -183,13 +183,19 @@ def attribute_names(op: Operation) -> dict[str, str]:
     return found
 
 
-def parse_with(endpoint: ModuleType | Operation) -> Callable[[httpx.Response, bool], Any]:
+def parse_with(
+    endpoint: ModuleType | Operation, asked: Mapping[str, Any] | None = None
+) -> Callable[[httpx.Response, bool], Any]:
     """Read a 2xx response with the operation's ``parse_response``: leniently, or exactly
-    as the spec says when the client has ``strict_responses``."""
+    as the spec says when the client has ``strict_responses``. ``asked``, the arguments
+    the request was built from, chooses among the results an answer may be where the
+    request says which (``response_format="verbose_json"``)."""
     read = describe(endpoint).parse_response
 
     def parse(response: httpx.Response, strict: bool) -> Any:
-        return strictly(read, response, strict=True) if strict else read(response)
+        if strict:
+            return strictly(read, response, strict=True, request=asked)
+        return read(response, request=asked)
 
     return parse
 
@@ -295,7 +301,7 @@ def api_call(
                 return Stream(response, functools.partial(strictly, chunk_model.from_dict))
             return Stream(response, chunk_model.from_response)
 
-    return Call(request=request, parse=parse_with(op), options=options, stream=stream)
+    return Call(request=request, parse=parse_with(op, fields), options=options, stream=stream)
 
 
 __all__ = [

@@ -191,7 +191,8 @@ def _method(
     stream_cls = "AsyncStream" if is_async else "Stream"
     prefix = "async def" if is_async else "def"
     doc = op.summary.replace('"""', "'''").replace("\\", "\\\\")
-    has_stream = entry.info.stream_chunk and any(f.python_name == "stream" for f in op.fields)
+    chunk_model = op.stream_chunk
+    has_stream = chunk_model is not None and any(f.python_name == "stream" for f in op.fields)
 
     def render(kw: list[str], returns: str, overload: bool) -> list[str]:
         params = [
@@ -205,9 +206,9 @@ def _method(
         lines.append(f'        """{entry.info.method} {entry.info.path}: {doc}"""')
         return lines
 
-    if not has_stream:
+    if chunk_model is None or not has_stream:
         return render(keyword_only, result, False)
-    chunk = entry.info.stream_chunk.partition(":")[2]  # type: ignore[union-attr]
+    chunk = chunk_model.__name__
     names.add(chunk)
     rest = [k for k in keyword_only if not k.startswith("stream:")]
     required = [k for k in rest if " = ..." not in k]

@@ -3,9 +3,9 @@
 This is the one hand-written list of names. Everything else about a method (its path,
 parameters, body, result, streaming) comes from the operation's generated description
 (``together_generated.operations``), and a method is made for every operation of the spec:
-one this table does not name gets a name from its operationId, under its tag's
-namespace (``make generate`` lists those as "unnamed"). A name here that the spec no longer
-has is skipped.
+one this table does not name gets the name ``_naming``'s rule gives it from its method
+and path, the rule these names mostly follow (``make generate`` lists those as
+"unnamed"). A name here that the spec no longer has is skipped.
 
 Keys are the spec's own ``METHOD /path``. Values: the method's dotted name, then any
 aliases (the official SDKs' other names for it). A name may list the fields its method

@@ -21,7 +21,7 @@ class OperationInfo(NamedTuple):
     tag: str
     module: str  # e.g. ``batches.post_batches`` under ``together_generated.api``
     summary: str
-    stream_chunk: str | None  # ``module:Class`` of a streamed event's model, if it streams
+    stream_chunk: str | None  # the class name of a streamed event's model (Operation.stream_chunk)
     deprecated: bool = False
     websocket: bool = False  # a WebSocket upgrade, not a request and answer
     returns: str = "None"  # what a successful answer is read as (``Operation.result_type``)
@@ -40,7 +40,7 @@ class OperationInfo(NamedTuple):
 
 OPERATIONS: tuple[OperationInfo, ...] = (
     # (operation_id, method, path, tag, module, summary, stream_chunk, deprecated, websocket, returns)
-    OperationInfo('audio-speech', 'POST', '/audio/speech', 'Audio', 'audio.audio_speech', 'Create audio generation request', 'audio_speech_stream_chunk:AudioSpeechStreamChunk', False, False, 'File'),
+    OperationInfo('audio-speech', 'POST', '/audio/speech', 'Audio', 'audio.audio_speech', 'Create audio generation request', 'AudioSpeechStreamChunk', False, False, 'File'),
     OperationInfo('realtime-tts', 'GET', '/audio/speech/websocket', 'Audio', 'audio.realtime_tts', 'Real-time text-to-speech via WebSocket', None, False, True, 'None'),
     OperationInfo('audio-transcriptions', 'POST', '/audio/transcriptions', 'Audio', 'audio.audio_transcriptions', 'Create audio transcription request', None, False, False, 'AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse'),
     OperationInfo('audio-translations', 'POST', '/audio/translations', 'Audio', 'audio.audio_translations', 'Create audio translation request', None, False, False, 'AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse'),
@@ -48,9 +48,9 @@ OPERATIONS: tuple[OperationInfo, ...] = (
     OperationInfo('', 'POST', '/batches', 'Batches', 'batches.post_batches', 'Create a batch job', None, False, False, 'BatchJobWithWarning'),
     OperationInfo('', 'GET', '/batches/{id}', 'Batches', 'batches.get_batches_id', 'Get a batch job', None, False, False, 'BatchJob'),
     OperationInfo('', 'POST', '/batches/{id}/cancel', 'Batches', 'batches.post_batches_id_cancel', 'Cancel a batch job', None, False, False, 'BatchJob'),
-    OperationInfo('chat-completions', 'POST', '/chat/completions', 'Chat', 'chat.chat_completions', 'Create chat completion', 'chat_completion_chunk:ChatCompletionChunk', False, False, 'ChatCompletionResponse'),
+    OperationInfo('chat-completions', 'POST', '/chat/completions', 'Chat', 'chat.chat_completions', 'Create chat completion', 'ChatCompletionChunk', False, False, 'ChatCompletionResponse'),
     OperationInfo('availabilityZones', 'GET', '/clusters/availability-zones', 'endpoints', 'endpoints.availability_zones', 'List all available availability zones.', None, False, False, 'ListAvailibilityZonesResponse'),
-    OperationInfo('completions', 'POST', '/completions', 'Completion', 'completion.completions', 'Create completion', 'completion_chunk:CompletionChunk', False, False, 'CompletionResponse'),
+    OperationInfo('completions', 'POST', '/completions', 'Completion', 'completion.completions', 'Create completion', 'CompletionChunk', False, False, 'CompletionResponse'),
     OperationInfo('GPUClusterService_List', 'GET', '/compute/clusters', 'GPUClusterService', 'gpu_cluster_service.gpu_cluster_service_list', 'List all GPU clusters.', None, False, False, 'GPUClusters'),
     OperationInfo('GPUClusterService_Create', 'POST', '/compute/clusters', 'GPUClusterService', 'gpu_cluster_service.gpu_cluster_service_create', 'Create GPU Cluster', None, False, False, 'GPUClusterInfo'),
     OperationInfo('SharedVolumeService_List', 'GET', '/compute/clusters/storage/volumes', 'SharedVolumeService', 'shared_volume_service.shared_volume_service_list', 'List all shared volumes.', None, False, False, 'GPUClustersSharedVolumes'),

@@ -6,9 +6,8 @@ import builtins
 import datetime
 import functools
 import json as _json
-from collections.abc import Mapping, MutableMapping
-from http import HTTPStatus
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, ClassVar, Generic, Literal, TypeVar
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, ClassVar, Literal
 from uuid import UUID
 
 from attrs import NOTHING as attrs_NOTHING
@@ -84,20 +83,7 @@ class File:
         return self.file_name, self.payload, self.mime_type
 
 
-T = TypeVar("T")
-
-
-@define
-class Response(Generic[T]):
-    """A response from an endpoint"""
-
-    status_code: HTTPStatus
-    content: bytes
-    headers: MutableMapping[str, str]
-    parsed: T | None
-
-
-__all__ = ["UNSET", "File", "FileTypes", "Model", "RequestFiles", "Response", "Unset"]
+__all__ = ["UNSET", "File", "FileTypes", "Model", "RequestFiles", "Unset"]
 
 
 # Added by this project's templates: checks that `from_dict` applies to what it is given, so
@@ -503,8 +489,11 @@ class Operation:
     ``build_request(**arguments)`` checks the arguments (TypeError naming the parameter)
     and returns the keyword arguments of ``httpx.Client.request`` (method, url, params,
     json / files / data, headers); ``body`` is the request body's model (its ``from_dict``
-    checks a body strictly). ``parse_response(response, strict=False)`` reads a 2xx
-    answer. ``success_models`` are the models a 2xx JSON answer may hold.
+    checks a body strictly). ``parse_response(response, strict=False, request=None)``
+    reads a 2xx answer (``request``: the arguments the request was built from, which may
+    choose among the results it can be). ``success_models`` are the models a 2xx JSON
+    answer may hold; ``stream_chunk`` is the model each event holds when the operation
+    streams (``stream=True``).
     """
 
     name: str  # the module's name: the spec's operationId as a Python identifier
@@ -524,6 +513,7 @@ class Operation:
     result_type: str  # what parse_response returns, as written in its signature
     build_request: Any
     parse_response: Any
+    stream_chunk: type | None = None
 
     def parameters_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)

@@ -48,7 +48,7 @@ BATCH_REQUESTS = 100_000
 CHILD_TIMEOUT = 240.0
 UPLOAD_SIZE = 1 << 30
 BURST_CALLS = 2000  # workloads.py's BURST
-# Scenarios 11-12: a token bucket of LIMIT_RATE requests per second holding LIMIT_BURST
+# Scenarios 12-13: a token bucket of LIMIT_RATE requests per second holding LIMIT_BURST
 # (tests/ratelimitserver.py), each answer after LIMIT_LATENCY s, well below what the
 # machine serves. Ideal: the burst at once, then the rest at the rate.
 LIMITED_REQUESTS = 5000
@@ -397,6 +397,29 @@ def scenarios() -> list[Scenario]:
         ),
         Scenario(
             10,
+            "chat.completions.stream(): events + accumulator, against a plain stream",
+            "streaming",
+            ["ours", "ourshelper", "ours-async", "ourshelper-async"],
+            8,  # streams per run, as scenario 5
+            "chunks/s",
+            1.0,
+            [
+                Ratio("stream() / create(stream=True)", "ourshelper", "ours", 0.8, False),
+                Ratio(
+                    "async stream() / create(stream=True)",
+                    "ourshelper-async",
+                    "ours-async",
+                    0.8,
+                    False,
+                ),
+            ],
+            labels={
+                "ourshelper": "ours stream() + get_final_completion()",
+                "ourshelper-async": "ours-async stream() + get_final_completion()",
+            },
+        ),
+        Scenario(
+            11,
             f"{BURST_CALLS:,} concurrent small calls (1000 connections): throughput",
             "burst",
             ["ours-async", "ours-aiohttp", "httpx-async", "aiohttp-async"],
@@ -415,9 +438,9 @@ def scenarios() -> list[Scenario]:
                 "aiohttp-async": "raw aiohttp",
             },
         ),
-        # 11 and 12 come from the same runs against tests/ratelimitserver.py.
+        # 12 and 13 come from the same runs against tests/ratelimitserver.py.
         Scenario(
-            11,
+            12,
             f"{LIMITED_REQUESTS:,} requests, {LIMIT_RATE}/s allowed: rate reached",
             "ratelimited",
             LIMITED_VARIANTS,
@@ -428,7 +451,7 @@ def scenarios() -> list[Scenario]:
             labels=LIMITED_LABELS,
         ),
         Scenario(
-            12,
+            13,
             f"{LIMITED_REQUESTS:,} requests, {LIMIT_RATE}/s allowed: 429s",
             "ratelimited-429",
             LIMITED_VARIANTS,
@@ -636,7 +659,7 @@ _LIMITED_RUNS: dict[int, dict[str, Any]] = {}
 
 
 def limited_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
-    """Scenarios 11 and 12: each variant ``runs`` times (taking turns) against a fresh
+    """Scenarios 12 and 13: each variant ``runs`` times (taking turns) against a fresh
     bucket; 11 takes the ideal time for the requests that succeeded over the wall time
     (1.0: as fast as the limit allows, burst included; requests that failed count for
     nothing), 12 the share of requests sent that were answered 429. A child still going

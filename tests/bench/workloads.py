@@ -7,7 +7,8 @@ Run by tests/bench/run.py with the right interpreter: the project's for ``ours``
 ``together``, so this file is run by path and imports nothing from the project).
 
 VARIANT is ``LIB`` or ``LIB-async`` with LIB one of ``ours``, ``official``, ``httpx``
-(raw httpx plus json.loads: the floor). BASE is the server's origin (http://127.0.0.1:N),
+(raw httpx plus json.loads: the floor), or ``ourshelper`` (ours, streaming through
+``chat.completions.stream()``: events and the accumulator). BASE is the server's origin (http://127.0.0.1:N),
 with a path prefix that picks a read pattern of the stream when there is one
 (http://127.0.0.1:N/large-reads: see tests/bench/server.py); every client keeps it.
 Every loop runs a fixed number of times.
@@ -43,7 +44,7 @@ def make_client(lib, mod, is_async, base):
     """A client of ``lib`` against the server. Ours takes the base URL with /v1 (its
     default is https://api.together.ai/v1); the official SDK's default has no /v1 (its
     paths start with /v1), so it gets ``base`` as it is. Both read TOGETHER_API_KEY."""
-    if lib == "ours":
+    if lib in ("ours", "ourshelper"):
         return (mod.AsyncTogether if is_async else mod.Together)(base_url=base + "/v1")
     if lib == "official":
         return (mod.AsyncTogether if is_async else mod.Together)(base_url=base)
@@ -99,6 +100,16 @@ def stream_sync(lib, client):
                     chars += len(json.loads(data)["choices"][0]["delta"]["content"] or "")
                     n += 1
         return n if chars else 0
+    if lib == "ourshelper":
+        with client.chat.completions.stream(model=MODEL, messages=MESSAGES) as events:
+            for event in events:
+                if event.type == "content.delta":
+                    chars += len(event.delta)
+                elif event.type == "chunk":
+                    n += 1
+            final = events.get_final_completion()
+        expect(len(final.choices[0].message.content), chars, "accumulated characters")
+        return n if chars else 0
     with client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True) as stream:
         for chunk in stream:
             chars += len(chunk.choices[0].delta.content or "")
@@ -120,6 +131,16 @@ async def stream_async(lib, client):
                         break
                     chars += len(json.loads(data)["choices"][0]["delta"]["content"] or "")
                     n += 1
+        return n if chars else 0
+    if lib == "ourshelper":
+        async with client.chat.completions.stream(model=MODEL, messages=MESSAGES) as events:
+            async for event in events:
+                if event.type == "content.delta":
+                    chars += len(event.delta)
+                elif event.type == "chunk":
+                    n += 1
+            final = await events.get_final_completion()
+        expect(len(final.choices[0].message.content), chars, "accumulated characters")
         return n if chars else 0
     stream = await client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
     async with stream:
@@ -353,8 +374,8 @@ def upload(lib, is_async, base, count):
     }, mod
 
 
-# -- scenarios 10 and 11: many requests at once ------------------------------------------
-BURST = 2000  # calls at once in scenario 10
+# -- scenarios 11 to 13: many requests at once ------------------------------------------
+BURST = 2000  # calls at once in scenario 11
 ONLINE_CONCURRENCY = 64
 
 

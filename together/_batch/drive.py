@@ -1,8 +1,11 @@
 """The two drivers of a batch run's script, and the method descriptor that picks one.
 
 A script is a generator that yields effects and is resumed with their results: a ``Call``
-(sent through the client's transport), ``Sleep``, ``Local`` (slow work on local files) or
-``Concurrently`` (scripts run at once: threads on ``Together``, tasks on ``AsyncTogether``).
+(sent through the client's transport), ``Sleep``, ``Local`` (slow work on local files),
+``Concurrent`` (the user's functions, run at once: a tool runner's tool calls),
+``Concurrently`` (scripts run at once: an online batch run's workers), ``Next``
+(the next item of a stream a call gave) or ``Emit`` (a value for the caller, which
+``iterate``/``aiterate`` yield while the script goes on).
 An exception raised by an effect, Ctrl-C during a sleep included, is thrown into the
 script at the ``yield``, so the script alone decides what an interruption means. The
 drivers differ only in how they wait: ``Together`` blocks, ``AsyncTogether`` awaits and
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -38,6 +41,66 @@ class Local(NamedTuple):
     args: tuple[Any, ...] = ()
 
 
+class Concurrent(NamedTuple):
+    """``function(**kwargs)`` for each pair, at once: in threads on ``Together``; on
+    ``AsyncTogether`` async functions as tasks, plain ones in threads. The result is one
+    ``(value, None)`` or ``(None, exception)`` per pair, in order: an Exception a function
+    raises is its outcome, not the script's."""
+
+    calls: tuple[tuple[Callable[..., Any], dict[str, Any]], ...]
+
+
+def _outcome(function: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    try:
+        return function(**kwargs), None
+    except Exception as exc:
+        return None, exc
+
+
+def _run_all(effect: Concurrent) -> list[tuple[Any, Any]]:
+    if len(effect.calls) <= 1:
+        return [_outcome(f, kw) for f, kw in effect.calls]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(effect.calls)) as pool:
+        return list(pool.map(lambda call: _outcome(*call), effect.calls))
+
+
+async def _arun_all(effect: Concurrent) -> list[tuple[Any, Any]]:
+    import asyncio
+    from inspect import iscoroutinefunction
+
+    async def one(function: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+        try:
+            if iscoroutinefunction(function):
+                return await function(**kwargs), None
+            value = await asyncio.to_thread(function, **kwargs)
+            if isawaitable(value):  # (a callable object whose __call__ is async)
+                value = await value
+            return value, None
+        except Exception as exc:
+            return None, exc
+
+    return list(await asyncio.gather(*(one(f, kw) for f, kw in effect.calls)))
+
+
+class Emit(NamedTuple):
+    """A value for the caller, now: what ``iterate``/``aiterate`` yield as the script
+    goes on (``drive`` drops it). Resumes the script with None."""
+
+    value: Any
+
+
+class Next(NamedTuple):
+    """The next item of a stream a ``Call`` gave (``Stream``, or ``AsyncStream`` on
+    AsyncTogether), or ``END`` after its last."""
+
+    stream: Any
+
+
+END: Any = object()
+
+
 class Concurrently(NamedTuple):
     """Runs ``scripts`` at once, each driven as a script of its own (a thread each on
     ``Together``, a task each on ``AsyncTogether``); gives the list of their results.
@@ -51,7 +114,7 @@ class Concurrently(NamedTuple):
     transport: Any = None
 
 
-Effect = Call[Any] | Sleep | Local | Concurrently
+Effect = Call[Any] | Sleep | Local | Concurrent | Concurrently | Emit | Next
 Script = Generator[Effect, Any, T]
 
 
@@ -78,23 +141,103 @@ class _Stepper:
             self.value = self.error = None
 
 
+class _Streams:
+    """The iterators of the streams a script reads with ``Next``, closed when the script
+    ends or is left (an early exit from ``iterate`` closes their connections)."""
+
+    def __init__(self) -> None:
+        self.open: dict[int, Any] = {}
+
+    def next(self, stream: Any) -> Any:
+        iterator = self.open.get(id(stream))
+        if iterator is None:
+            iterator = self.open[id(stream)] = iter(stream)
+        item = next(iterator, END)
+        if item is END:
+            del self.open[id(stream)]
+        return item
+
+    async def anext(self, stream: Any) -> Any:
+        iterator = self.open.get(id(stream))
+        if iterator is None:
+            iterator = self.open[id(stream)] = stream.__aiter__()
+        item = await anext(iterator, END)
+        if item is END:
+            del self.open[id(stream)]
+        return item
+
+    def close(self) -> None:
+        for iterator in self.open.values():
+            iterator.close()
+
+    async def aclose(self) -> None:
+        for iterator in self.open.values():
+            await iterator.aclose()
+
+
+def _perform(effect: Effect, transport: SyncTransport, streams: _Streams) -> Any:
+    if isinstance(effect, Sleep):
+        time.sleep(effect.seconds)
+        return None
+    if isinstance(effect, Local):
+        return effect.function(*effect.args)
+    if isinstance(effect, Concurrent):
+        return _run_all(effect)
+    if isinstance(effect, Concurrently):
+        return _threads(effect, transport)
+    if isinstance(effect, Next):
+        return streams.next(effect.stream)
+    if isinstance(effect, Emit):
+        return None
+    return transport.send(effect)
+
+
+async def _aperform(effect: Effect, transport: AsyncTransport, streams: _Streams) -> Any:
+    import asyncio
+
+    if isinstance(effect, Sleep):
+        await asyncio.sleep(effect.seconds)
+        return None
+    if isinstance(effect, Local):
+        return await asyncio.to_thread(effect.function, *effect.args)
+    if isinstance(effect, Concurrent):
+        return await _arun_all(effect)
+    if isinstance(effect, Concurrently):
+        return await _tasks(effect, transport)
+    if isinstance(effect, Next):
+        return await streams.anext(effect.stream)
+    if isinstance(effect, Emit):
+        return None
+    value = await transport.send(effect)
+    return await value if isawaitable(value) else value  # (a download being written)
+
+
 def drive(script: Script[T], transport: SyncTransport, stop: threading.Event | None = None) -> T:
-    steps = _Stepper(script)
-    while (effect := steps.next()) is not None:
-        if stop is not None and stop.is_set():  # a sibling of Concurrently failed
-            script.close()
-            return None  # type: ignore[return-value]
-        try:
-            if isinstance(effect, Sleep):
-                time.sleep(effect.seconds)
-            elif isinstance(effect, Local):
-                steps.value = effect.function(*effect.args)
-            elif isinstance(effect, Concurrently):
-                steps.value = _threads(effect, transport)
-            else:
-                steps.value = transport.send(effect)
-        except BaseException as exc:  # Ctrl-C included: the script decides
-            steps.error = exc
+    steps, streams = _Stepper(script), _Streams()
+    try:
+        while (effect := steps.next()) is not None:
+            if stop is not None and stop.is_set():  # a sibling of Concurrently failed
+                script.close()
+                return None  # type: ignore[return-value]
+            try:
+                steps.value = _perform(effect, transport, streams)
+            except BaseException as exc:  # Ctrl-C included: the script decides
+                steps.error = exc
+    finally:
+        streams.close()
+    return steps.result  # type: ignore[no-any-return]
+
+
+async def adrive(script: Script[T], transport: AsyncTransport) -> T:
+    steps, streams = _Stepper(script), _Streams()
+    try:
+        while (effect := steps.next()) is not None:
+            try:
+                steps.value = await _aperform(effect, transport, streams)
+            except BaseException as exc:  # cancellation included: the script decides
+                steps.error = exc
+    finally:
+        await streams.aclose()
     return steps.result  # type: ignore[no-any-return]
 
 
@@ -118,27 +261,6 @@ def _threads(group: Concurrently, transport: SyncTransport) -> list[Any]:
             own.client.close()
 
 
-async def adrive(script: Script[T], transport: AsyncTransport) -> T:
-    import asyncio
-
-    steps = _Stepper(script)
-    while (effect := steps.next()) is not None:
-        try:
-            if isinstance(effect, Sleep):
-                await asyncio.sleep(effect.seconds)
-            elif isinstance(effect, Local):
-                steps.value = await asyncio.to_thread(effect.function, *effect.args)
-            elif isinstance(effect, Concurrently):
-                steps.value = await _tasks(effect, transport)
-            elif isawaitable(value := await transport.send(effect)):
-                steps.value = await value  # a download being written
-            else:
-                steps.value = value
-        except BaseException as exc:  # cancellation included: the script decides
-            steps.error = exc
-    return steps.result  # type: ignore[no-any-return]
-
-
 async def _tasks(group: Concurrently, transport: AsyncTransport) -> list[Any]:
     import asyncio
 
@@ -152,6 +274,45 @@ async def _tasks(group: Concurrently, transport: AsyncTransport) -> list[Any]:
         await asyncio.gather(*tasks, return_exceptions=True)
         if own is not transport and own.pool is not transport.pool and own.pool.created:
             await own.client.aclose()
+
+
+def iterate(script: Script[T], transport: SyncTransport, result: list[T]) -> Iterator[Any]:
+    """Runs the script as ``drive`` does, yielding what it emits; its result is appended
+    to ``result``. Leaving the loop early closes the script and its streams."""
+    steps, streams = _Stepper(script), _Streams()
+    try:
+        while (effect := steps.next()) is not None:
+            if type(effect) is Emit:
+                yield effect.value
+                continue
+            try:
+                steps.value = _perform(effect, transport, streams)
+            except BaseException as exc:
+                steps.error = exc
+        result.append(steps.result)
+    finally:
+        script.close()
+        streams.close()
+
+
+async def aiterate(
+    script: Script[T], transport: AsyncTransport, result: list[T]
+) -> AsyncIterator[Any]:
+    """``iterate`` for AsyncTogether."""
+    steps, streams = _Stepper(script), _Streams()
+    try:
+        while (effect := steps.next()) is not None:
+            if type(effect) is Emit:
+                yield effect.value
+                continue
+            try:
+                steps.value = await _aperform(effect, transport, streams)
+            except BaseException as exc:
+                steps.error = exc
+        result.append(steps.result)
+    finally:
+        script.close()
+        await streams.aclose()
 
 
 class script_method(bound_method[P, T]):

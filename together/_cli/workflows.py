@@ -52,17 +52,50 @@ def _chat_arguments(parser: Parser) -> None:
     parser.add_argument("-s", "--system", help="a system message first")
     parser.add_argument("--max-tokens", type=int, metavar="N")
     parser.add_argument("--temperature", type=float, metavar="X")
+    parser.add_argument(
+        "--json-schema",
+        metavar="FILE",
+        help="answer as JSON that fits this JSON schema (a file); prints the parsed JSON",
+    )
 
 
 def _chat(ctx: Context, args: argparse.Namespace) -> int:
     from .chat import Conversation
 
     conversation = Conversation(ctx.client, args)
-    if args.prompt is None and sys.stdin.isatty():
+    if args.prompt is None and sys.stdin.isatty() and not args.json_schema:
         return conversation.session()
     prompt = sys.stdin.read() if args.prompt in (None, "-") else args.prompt
+    if args.json_schema:
+        messages = [*conversation.messages(), {"role": "user", "content": prompt}]
+        return _chat_json(ctx, args, messages, conversation.extra)
     # The answer's text whatever stdout is (a file, a pipe): only --json asks for chunks.
     conversation.ask(prompt, chunks=bool(args.json) or ctx.jsonl)
+    return 0
+
+
+def _chat_json(
+    ctx: Context, args: argparse.Namespace, messages: list[dict[str, str]], extra: dict[str, Any]
+) -> int:
+    """The whole answer (not streamed), read as JSON fitting the schema, printed."""
+    from pathlib import Path
+
+    try:
+        schema = json.loads(Path(args.json_schema).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"--json-schema: can't read {args.json_schema}: {exc}\n")
+        return 2
+    if not isinstance(schema, dict):
+        sys.stderr.write(f"--json-schema: {args.json_schema} holds no JSON object\n")
+        return 2
+    completion = ctx.client().chat.completions.parse(
+        model=args.model,
+        messages=messages,
+        response_format=schema,
+        **{k: v for k, v in extra.items() if v is not None},
+    )
+    message = completion.choices[0].message
+    write_line(json.dumps(message.parsed, indent=2))
     return 0
 
 

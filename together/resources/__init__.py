@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .batches import Batches
+from .chat import ChatCompletions
 from .deployments import Storage as DeploymentStorage
 from .endpoints import Endpoints
 from .evaluation import Evaluation
@@ -19,6 +20,7 @@ CLASSES: dict[str, type[Any]] = {
     "audio.transcriptions": Transcriptions,
     "audio.translations": Translations,
     "batches": Batches,
+    "chat.completions": ChatCompletions,
     "deployments.storage": DeploymentStorage,
     "endpoints": Endpoints,
     "evaluation": Evaluation,

@@ -13,7 +13,7 @@ import httpx
 
 from .._compat import inner_view
 from .._files import file_input
-from .._resource import M, Resource, api_call, operation
+from .._resource import M, Resource, api_call, describe, operation
 from .._response import StreamableResource
 from .._streaming import ByteStream, Stream
 from .._transport import Call
@@ -62,9 +62,8 @@ else:
 def _audio_stream(response: httpx.Response, strict: bool = False) -> Stream[bytes] | ByteStream:
     """Speech streams arrive as SSE chunks of base64 audio, or as raw audio bytes."""
     if response.headers.get("content-type", "").startswith("text/event-stream"):
-        from together_generated.models.audio_speech_stream_chunk import AudioSpeechStreamChunk
-
-        read = AudioSpeechStreamChunk.from_dict if strict else AudioSpeechStreamChunk.from_response
+        chunk: Any = describe("audio.audio_speech").stream_chunk  # each event's model
+        read = chunk.from_dict if strict else chunk.from_response
         return Stream(response, lambda p: base64.b64decode(read(p).b64))
     return ByteStream(response)
 

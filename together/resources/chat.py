@@ -1,0 +1,343 @@
+"""``client.chat.completions``: ``create`` as the spec describes it, plus the helpers
+built on it: ``parse`` (structured outputs), ``stream`` (typed events and the final
+completion) and ``run_tools`` (the model calls your functions until it answers)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from .._batch.drive import Script, script_method
+from .._resource import M, Resource, bound_method
+from .._upload import is_async
+
+if TYPE_CHECKING:
+    from .._chat_stream import AsyncChatCompletionStreamManager, ChatCompletionStreamManager
+    from .._parsed import ParsedChatCompletion, ResponseFormat
+    from .._tools import AsyncToolRunStream, FunctionTool, ToolRunResult, ToolRunStream
+    from .._transport import AsyncTransport, Call, SyncTransport
+
+T = TypeVar("T")
+B = TypeVar("B", bound=bound_method[Any, Any])
+
+
+class _Signature:
+    """What ``inspect.signature`` finds (through ``__wrapped__``) on a hand-written
+    method: its function's own signature, less ``self``."""
+
+    def __init__(self, function: Callable[..., Any], returns: str) -> None:
+        signature = inspect.signature(function)
+        self.__signature__ = signature.replace(
+            parameters=list(signature.parameters.values())[1:], return_annotation=returns
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
+        raise TypeError("only a signature")
+
+
+def _create(resource: Resource[Any], **params: Any) -> Call[Any]:
+    """The call ``create(**params)`` would send (checked, unsent)."""
+    call: Call[Any] = type(resource).create._function(resource, **params)  # type: ignore[attr-defined]
+    return call
+
+
+def _format(response_format: Any, where: str, params: dict[str, Any]) -> ResponseFormat:
+    """The response_format, set in ``params``: a regex one (which the spec's model of
+    the request doesn't list) goes in ``extra_body``, so that it is sent as given."""
+    from .._parsed import ResponseFormat
+
+    fmt = ResponseFormat(response_format, where)
+    if fmt.wire.get("type") == "regex":
+        params["extra_body"] = {**(params.get("extra_body") or {}), "response_format": fmt.wire}
+    else:
+        params["response_format"] = fmt.wire
+    return fmt
+
+
+def _no_stream(params: Mapping[str, Any], where: str, instead: str) -> None:
+    if params.get("stream"):
+        raise TypeError(f"{where}: stream=True is not for this method; {instead}")
+
+
+def _parse(
+    self: Resource[Any],
+    /,
+    *,
+    model: str,
+    messages: Sequence[Any],
+    response_format: Any,
+    **params: Any,
+) -> Script[ParsedChatCompletion[Any]]:
+    """POST /chat/completions with ``response_format`` a type (a pydantic model, a
+    dataclass, a TypedDict, an attrs class) or a JSON schema, sent as Together's
+    ``{"type": "json_schema", "json_schema": {"name", "schema", "strict": true}}``
+    (a ``json_object`` or ``regex`` response_format dict is sent as it is). Takes
+    every argument ``create`` takes, per-call options included.
+
+    Returns a ParsedChatCompletion: each ``choices[i].message.parsed`` is the answer
+    as that type (for a JSON schema, the parsed JSON). Raises LengthFinishReasonError
+    when the answer was cut at the token limit and StructuredOutputError (a ValueError,
+    with the raw text in ``.content``) when it doesn't fit the type."""
+    where = "chat.completions.parse"
+    _no_stream(params, where, "use chat.completions.stream(response_format=...)")
+    fmt = _format(response_format, where, params)
+    call = _create(self, model=model, messages=messages, **params)
+    return _read_as(call, fmt)
+
+
+def _read_as(call: Call[Any], fmt: ResponseFormat) -> Script[ParsedChatCompletion[Any]]:
+    from .._parsed import parse_completion
+
+    completion = yield call
+    return parse_completion(completion, fmt)
+
+
+def _stream(
+    self: Resource[Any],
+    /,
+    *,
+    model: str,
+    messages: Sequence[Any],
+    response_format: Any = None,
+    **params: Any,
+) -> tuple[Call[Any], ResponseFormat | None]:
+    """POST /chat/completions, streamed, as a context manager (``with``; ``async with``
+    on AsyncTogether) whose stream yields typed events: ``"chunk"``, ``"content.delta"``,
+    ``"reasoning.delta"``, ``"tool_calls.function.arguments.delta"``, then ``".done"``
+    events as each choice finishes. ``stream.text_stream`` yields the text alone and
+    ``stream.get_final_completion()`` the completion the chunks add up to (what arrived,
+    after an early exit), with ``message.parsed`` when ``response_format`` is a type or
+    schema (as in ``parse``). Takes every argument ``create`` takes, but ``stream``."""
+    where = "chat.completions.stream"
+    _no_stream(params, where, "it always streams")
+    params.pop("stream", None)
+    fmt = None if response_format is None else _format(response_format, where, params)
+    call = _create(self, model=model, messages=messages, stream=True, **params)
+    return call, fmt
+
+
+class _stream_method(bound_method[Any, Any]):
+    """``stream``: builds (and so checks) the call at once, sends it on entering the
+    manager: a ChatCompletionStreamManager, or on AsyncTogether its async twin."""
+
+    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
+        from .._chat_stream import AsyncChatCompletionStreamManager, ChatCompletionStreamManager
+
+        build, transport = self._function, obj._transport
+        manager = AsyncChatCompletionStreamManager if is_async(obj) else ChatCompletionStreamManager
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            call, fmt = build(obj, *args, **kwargs)
+            return manager(lambda: transport.send(call), fmt)
+
+        return method
+
+
+def _run_tools(
+    self: Resource[Any],
+    /,
+    *,
+    model: str,
+    messages: Sequence[Any],
+    tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+    max_rounds: int = 10,
+    parallel_tool_calls: bool = True,
+    raise_tool_errors: bool = False,
+    **params: Any,
+) -> Script[ToolRunResult]:
+    """Lets the model call ``tools`` (functions, or ``together.function_tool(...)``s)
+    until it answers without tool calls: asks the model, runs the calls it made (at
+    once when ``parallel_tool_calls``, else one by one; async functions on AsyncTogether,
+    whose plain functions run in threads), sends their results back, and asks again.
+
+    Returns a ToolRunResult: ``completion`` (the last answer) and ``messages`` (the whole
+    conversation). A tool that raises has its error text sent to the model instead (the
+    API key redacted), as have a call of an unknown tool and arguments that don't fit the
+    function; ``raise_tool_errors=True`` raises a tool's exception instead. After
+    ``max_rounds`` model calls that all asked for tools, raises ToolRunError (with
+    ``completion`` and ``messages``). Every other argument goes to each ``create`` call,
+    per-call options (``timeout``, ``deadline``...) included; ``stream`` is not taken.
+    On Together an async tool is a TypeError, before anything is sent."""
+    options = dict(locals())  # every argument above, by name
+    del options["self"], options["params"]
+    return _tools_script(self, "run_tools", options, params)
+
+
+def _tools_script(
+    resource: Resource[Any], name: str, options: dict[str, Any], params: dict[str, Any]
+) -> Script[ToolRunResult]:
+    from .._tools import prepare_tools, run_tools_script
+
+    where = f"chat.completions.{name}"
+    found = prepare_tools(options.pop("tools"), sync=not is_async(resource), where=where)
+    return run_tools_script(
+        resource,
+        messages=options.pop("messages"),
+        tools=found,
+        params={"model": options.pop("model"), **params},
+        where=where,
+        stream=name == "run_tools_stream",
+        **options,
+    )
+
+
+def _run_tools_stream(
+    self: Resource[Any],
+    /,
+    *,
+    model: str,
+    messages: Sequence[Any],
+    tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+    max_rounds: int = 10,
+    parallel_tool_calls: bool = True,
+    raise_tool_errors: bool = False,
+    **params: Any,
+) -> Script[ToolRunResult]:
+    """``run_tools`` with each model call streamed: returns a ToolRunStream (on
+    AsyncTogether an AsyncToolRunStream) that yields the events of each round's answer
+    as ``chat.completions.stream()`` does, round by round; ``get_final_result()`` gives
+    the ToolRunResult. Use it as a context manager (``async with``) to stop early."""
+    options = dict(locals())  # every argument above, by name
+    del options["self"], options["params"]
+    return _tools_script(self, "run_tools_stream", options, params)
+
+
+class _events_method(bound_method[Any, Any]):
+    """A method whose function returns a streaming script: the method returns its
+    ToolRunStream (AsyncToolRunStream on AsyncTogether), which runs it as it is read."""
+
+    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
+        from .._tools import AsyncToolRunStream, ToolRunStream
+
+        build, transport = self._function, obj._transport
+        runner = AsyncToolRunStream if is_async(obj) else ToolRunStream
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return runner(build(obj, *args, **kwargs), transport)
+
+        return method
+
+
+def _method(method: B, function: Callable[..., Any], returns: str) -> B:
+    method.__name__ = function.__name__.lstrip("_")
+    method.signature = _Signature(function, returns)
+    return method
+
+
+class ChatCompletions(Resource[M]):
+    if TYPE_CHECKING:
+
+        @overload
+        def parse(
+            self: ChatCompletions[SyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            response_format: type[T],
+            **params: Any,
+        ) -> ParsedChatCompletion[T]: ...
+        @overload
+        def parse(
+            self: ChatCompletions[SyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            response_format: Mapping[str, Any],
+            **params: Any,
+        ) -> ParsedChatCompletion[Any]: ...
+        @overload
+        def parse(
+            self: ChatCompletions[AsyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            response_format: type[T],
+            **params: Any,
+        ) -> Coroutine[Any, Any, ParsedChatCompletion[T]]: ...
+        @overload
+        def parse(
+            self: ChatCompletions[AsyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            response_format: Mapping[str, Any],
+            **params: Any,
+        ) -> Coroutine[Any, Any, ParsedChatCompletion[Any]]: ...
+        def parse(self, *args: Any, **kwargs: Any) -> Any: ...
+
+        @overload
+        def stream(
+            self: ChatCompletions[SyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            response_format: type[T],
+            **params: Any,
+        ) -> ChatCompletionStreamManager[T]: ...
+        @overload
+        def stream(
+            self: ChatCompletions[SyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            response_format: Mapping[str, Any] | None = None,
+            **params: Any,
+        ) -> ChatCompletionStreamManager[Any]: ...
+        @overload
+        def stream(
+            self: ChatCompletions[AsyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            response_format: type[T],
+            **params: Any,
+        ) -> AsyncChatCompletionStreamManager[T]: ...
+        @overload
+        def stream(
+            self: ChatCompletions[AsyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            response_format: Mapping[str, Any] | None = None,
+            **params: Any,
+        ) -> AsyncChatCompletionStreamManager[Any]: ...
+        def stream(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    else:
+        parse = _method(script_method(_parse), _parse, "ParsedChatCompletion[T]")
+        stream = _method(_stream_method(_stream), _stream, "ChatCompletionStreamManager[T]")
+
+    run_tools = _method(script_method(_run_tools), _run_tools, "ToolRunResult")
+    if TYPE_CHECKING:
+
+        @overload
+        def run_tools_stream(
+            self: ChatCompletions[SyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+            max_rounds: int = 10,
+            parallel_tool_calls: bool = True,
+            raise_tool_errors: bool = False,
+            **params: Any,
+        ) -> ToolRunStream: ...
+        @overload
+        def run_tools_stream(
+            self: ChatCompletions[AsyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+            max_rounds: int = 10,
+            parallel_tool_calls: bool = True,
+            raise_tool_errors: bool = False,
+            **params: Any,
+        ) -> AsyncToolRunStream: ...
+        def run_tools_stream(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    else:
+        run_tools_stream = _method(
+            _events_method(_run_tools_stream), _run_tools_stream, "ToolRunStream"
+        )
