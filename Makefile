@@ -103,7 +103,7 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_threads.py tests/test_timeouts.py tests/test_deadline.py tests/test_batch_run.py \
 	tests/test_realtime.py tests/test_generic_requests.py tests/test_signatures.py \
 	tests/test_cli.py tests/test_raw_responses.py tests/test_client_surface.py \
-	tests/test_official_behaviours.py
+	tests/test_official_behaviours.py tests/test_reliability.py
 .PHONY: test-py310
 test-py310:
 	@$(PY310) -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null || \

@@ -13,7 +13,7 @@ import httpx
 from . import _config
 from ._namespaces import build
 from ._resource import M
-from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
+from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging, reset_after_fork
 
 if TYPE_CHECKING:
     # The namespaces and methods (made at run time from the operation table), as the
@@ -35,6 +35,10 @@ class _SharedPool:
         self.owned = owned
         self.users = 1
         self._lock = threading.Lock()
+        reset_after_fork(self)
+
+    def _forked(self) -> None:
+        self._lock = threading.Lock()  # (it may have been held by a thread left behind)
 
     def join(self) -> None:
         with self._lock:

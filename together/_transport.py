@@ -13,6 +13,7 @@ import os
 import random
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Generic, TypedDict, TypeVar
 
@@ -383,6 +384,25 @@ def finish(call: Call[T], response: httpx.Response, strict: bool) -> T:
 
 C = TypeVar("C", httpx.Client, httpx.AsyncClient)
 
+# What a process made by fork() must not share with its parent: the pools this library
+# created (and the locks of the clients sharing them). Reset once, in the child, by the
+# hook below, so that no call pays for a process-id check.
+_FORK_SENSITIVE: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for item in list(_FORK_SENSITIVE):
+        item._forked()
+
+
+if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def reset_after_fork(item: Any) -> None:
+    """Have ``item._forked()`` called in a child process right after a fork."""
+    _FORK_SENSITIVE.add(item)
+
 
 class Pool(Generic[C]):
     """A client's connection pool, created on first use: building an httpx client loads the
@@ -396,6 +416,17 @@ class Pool(Generic[C]):
         # The settings whose headers and timeout the client was built with, when this
         # library built it (None for a user's own client).
         self.defaults = defaults
+        reset_after_fork(self)
+
+    def _forked(self) -> None:
+        """In a forked child: the parent's keep-alive connections are the parent's (both
+        processes writing to one socket would read each other's answers), so a pool this
+        library built is dropped, without closing it (a graceful close would end the
+        parent's connections too), and made anew on the next call. A user's own client is
+        theirs to replace. The lock may have been held by a thread that the fork left behind."""
+        self._lock = threading.Lock()
+        if self.defaults is not None:
+            self._client = None
 
     @property
     def client(self) -> C:

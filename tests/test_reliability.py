@@ -1,0 +1,73 @@
+"""Reliability, round 2: a client across ``fork`` and event loops, the API key in no log
+record, one batch run per output at a time, downloads that keep existing files, every
+server-caused failure as a library error, JSON too deep or too large, damaged run state.
+
+Each case runs the real client against a real local server.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from together import Together
+
+from .conftest import API_KEY
+
+# -- fork -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def echo_url() -> Iterator[str]:
+    """The base URL of tests/echoserver.py, run in its own process."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.echoserver"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+    )
+    assert server.stdout is not None and server.stdin is not None
+    port = int(server.stdout.readline())
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+
+
+_FORKED_CLIENT: Together | None = None  # set before the fork: what the children inherit
+
+
+def _ask(n: int) -> tuple[int, Any]:
+    """One pool job: the answer to a request carrying ``n`` (or the error it got)."""
+    assert _FORKED_CLIENT is not None
+    try:
+        return n, _FORKED_CLIENT.post("/echo", body={"n": n})["n"]
+    except Exception as exc:
+        return n, f"{type(exc).__name__}: {exc}"
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="no fork on this platform")
+@pytest.mark.parametrize("shared", ["client", "copy"])
+def test_forked_processes_each_get_their_own_answers(echo_url: str, shared: str) -> None:
+    """A client used before a fork (gunicorn --preload, multiprocessing's fork start method)
+    keeps a pooled keep-alive connection; each child must open its own instead of writing
+    to and reading from the one socket they all inherited. A copy sharing the pool too."""
+    global _FORKED_CLIENT
+    client = Together(api_key=API_KEY, base_url=echo_url, max_retries=0, timeout=10)
+    _FORKED_CLIENT = client if shared == "client" else client.with_options(timeout=10)
+    context = multiprocessing.get_context("fork")
+    try:
+        for _ in range(5):
+            assert client.post("/echo", body={"n": -1})["n"] == -1  # a pooled connection
+            with context.Pool(4) as pool:
+                answers = pool.map(_ask, range(60), chunksize=1)
+            assert [answer for n, answer in answers if answer != n] == []
+    finally:
+        client.close()
