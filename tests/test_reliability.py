@@ -7,6 +7,8 @@ Each case runs the real client against a real local server.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import multiprocessing
 import os
 import subprocess
@@ -16,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from together import Together
+from together import AsyncTogether, Together
 
 from .conftest import API_KEY
 
@@ -71,3 +73,74 @@ def test_forked_processes_each_get_their_own_answers(echo_url: str, shared: str)
             assert [answer for n, answer in answers if answer != n] == []
     finally:
         client.close()
+
+
+# -- the API key in no log record ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def realtime_server() -> Iterator[Any]:
+    from .wsserver import RealtimeServer
+
+    with RealtimeServer(API_KEY) as server:
+        yield server
+
+
+class _Everything(logging.Handler):
+    """Keeps every record any logger emits, at every level."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def all_records() -> Iterator[list[logging.LogRecord]]:
+    """Every record logged while the test runs, as with logging.basicConfig(level=DEBUG)."""
+    root = logging.getLogger()
+    handler, level = _Everything(), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler.records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+def test_a_realtime_session_logs_no_api_key_at_debug(
+    realtime_server: Any, all_records: list[logging.LogRecord], flavor: str
+) -> None:
+    """The WebSocket library logs the handshake's headers at DEBUG: the key must not be
+    among them (the session's log lines are there, the key shown as ***)."""
+    settings = {"api_key": API_KEY, "base_url": realtime_server.base_url(), "timeout": 5}
+    if flavor == "sync":
+        with (
+            Together(**settings) as client,
+            client.audio.speech.connect(model="hexgrad/Kokoro-82M") as tts,
+        ):
+            tts.send_text("Hello.")
+            tts.commit()
+            assert b"".join(tts.iter_audio()) == b"Hello."
+    else:
+
+        async def session() -> bytes:
+            async with (
+                AsyncTogether(**settings) as client,
+                client.audio.speech.connect(model="hexgrad/Kokoro-82M") as tts,
+            ):
+                await tts.send_text("Hello.")
+                await tts.commit()
+                return b"".join([chunk async for chunk in tts.iter_audio()])
+
+        assert asyncio.run(session()) == b"Hello."
+    # (The test server's own records, under websockets.server, are not the client's.)
+    records = [r for r in all_records if not r.name.startswith("websockets.server")]
+    assert any("authorization" in record.getMessage().lower() for record in records)
+    leaks = [r.getMessage() for r in records if API_KEY in r.getMessage()]
+    leaks += [repr(r.args) for r in records if API_KEY in repr(r.args)]
+    assert leaks == []

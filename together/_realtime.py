@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -71,8 +72,10 @@ if TYPE_CHECKING:
         | RealtimeTranscriptionFailedEvent
         | RealtimeServerEvent
     )
+    _Adapter = logging.LoggerAdapter[logging.Logger]
 else:  # keep typing_extensions out of the import path
     P = TypeVar("P")
+    _Adapter = logging.LoggerAdapter  # (not subscriptable at run time before 3.11)
 
 E = TypeVar("E")  # the events of a session
 R = TypeVar("R")  # what sending returns: None (sync) or an awaitable (async)
@@ -195,6 +198,25 @@ def plan(resource: Resource[Any], endpoint: str, params: dict[str, Any], where: 
         read_timeout=timeout.read,
         where=where,
     )
+
+
+class _SessionLog(_Adapter):
+    """The WebSocket library's log lines for one session, under the ``together.realtime``
+    logger with the API key hidden: at DEBUG it logs every handshake header, the key's
+    included. (Given to websockets as its ``logger``; global logging is left alone.)"""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(logging.getLogger("together.realtime"), {})
+        self._plan = plan
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if not self.isEnabledFor(level):
+            return
+        if len(args) == 2 and str(args[0]).lower() in ("authorization", "proxy-authorization"):
+            args = (args[0], "***")  # a header line: "> %s: %s"
+        redact = self._plan.redact
+        args = tuple(redact(a) if isinstance(a, str) else a for a in args)
+        super().log(level, redact(msg) if isinstance(msg, str) else msg, *args, **kwargs)
 
 
 # -- errors (no I/O) ------------------------------------------------------------------------
@@ -398,6 +420,7 @@ class _Session(Generic[E]):
             "additional_headers": plan.headers,
             "open_timeout": plan.open_timeout,
             "max_size": MAX_MESSAGE,
+            "logger": _SessionLog(plan),
         }
         if plan.user_agent is not None:
             options["user_agent_header"] = plan.user_agent
