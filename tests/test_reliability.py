@@ -11,13 +11,17 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+import together
 from together import AsyncTogether, Together
 
 from .conftest import API_KEY
@@ -144,3 +148,53 @@ def test_a_realtime_session_logs_no_api_key_at_debug(
     leaks = [r.getMessage() for r in records if API_KEY in r.getMessage()]
     leaks += [repr(r.args) for r in records if API_KEY in repr(r.args)]
     assert leaks == []
+
+
+# -- one batch run per output at a time -------------------------------------------------------
+
+
+@pytest.fixture
+def batch_server() -> Iterator[Any]:
+    from .batchserver import BatchServer
+
+    with BatchServer() as server:
+        yield server
+
+
+def _chat(text: str) -> dict[str, Any]:
+    return {"model": "m", "messages": [{"role": "user", "content": text}]}
+
+
+def test_two_runs_on_one_output_at_once_create_one_batch(batch_server: Any, tmp_path: Any) -> None:
+    """A second batches.run on the same output while the first runs (a cron job
+    overlapping the last one) refuses at once, naming the lock and its holder, and leaves
+    the first run's state alone: one batch is created, and the first run completes."""
+    output = tmp_path / "out.jsonl"
+    start = threading.Barrier(2)
+    outcomes: list[Any] = []
+    batch_server.hold.set()  # the batches stay in progress until the test lets them end
+
+    def run() -> None:
+        with Together(api_key=API_KEY, base_url=batch_server.url, max_retries=0) as client:
+            start.wait()
+            try:
+                outcomes.append(client.batches.run([_chat("a")], output=output, poll_interval=0.01))
+            except Exception as exc:
+                outcomes.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while not outcomes and len(batch_server.created) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    batch_server.hold.clear()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(batch_server.created) == 1
+    [refused] = [o for o in outcomes if isinstance(o, Exception)]
+    assert isinstance(refused, together.TogetherError)
+    assert f"{output}.batch.lock" in str(refused)
+    assert f"process {os.getpid()} on {socket.gethostname()}" in str(refused)
+    [result] = [o for o in outcomes if not isinstance(o, Exception)]
+    assert result.succeeded == 1

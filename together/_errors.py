@@ -9,6 +9,9 @@ TogetherError
 │   ├── APIConnectionError
 │   │   └── APITimeoutError
 │   └── APIResponseValidationError (a 2xx body that does not fit its model)
+├── BatchRunStateError (a batch run's state on disk can't be used; also a ValueError)
+│   └── BatchRunLockedError (another run is using that output)
+└── OutputExistsError (a download would replace an existing file)
 """
 
 from __future__ import annotations
@@ -26,9 +29,12 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchRunLockedError",
+    "BatchRunStateError",
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "OutputExistsError",
     "PermissionDeniedError",
     "RateLimitError",
     "TogetherError",
@@ -144,6 +150,22 @@ class APIResponseValidationError(APIError):
         super().__init__(message, request=response.request, body=body)
         self.response = response
         self.status_code = response.status_code
+
+
+class BatchRunStateError(TogetherError, ValueError):
+    """The state a batch run keeps next to its output (``OUT.batch/``) can't be used: its
+    manifest is damaged or belongs to another run. The message names the file and how to
+    start over."""
+
+
+class BatchRunLockedError(BatchRunStateError):
+    """Another batch run (this process or another) is using the same output; the message
+    names the lock file and its holder (process id, host, start time)."""
+
+
+class OutputExistsError(TogetherError, FileExistsError):
+    """A download would replace a file that already exists under the name the server
+    gave it: pass ``overwrite=True`` (CLI ``--force``), or name the file as ``output``."""
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

@@ -133,6 +133,7 @@ def run_script(
         Store.open, (path, requests, endpoint, models, max_requests, max_bytes)
     )
     if store.manifest["done"] is not None:
+        store.close()
         return store.result()
     files: Files[Any] = Files(batches._transport)
     report = Reporter(progress, on_progress)

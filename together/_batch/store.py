@@ -7,6 +7,9 @@
 - ``index.sqlite3``: each request's position, ``custom_id`` and shard, and each result as
   it is read from the downloaded files. The output is written by walking it in input
   order: memory stays flat however many requests there are.
+- ``OUT.batch.lock`` (beside the folder): an OS file lock, held for the whole run, so that
+  two runs on one output (a cron job overlapping the last one) can't both create batches
+  or remove each other's state. The OS releases it when the process ends, crash included.
 - the shard files uploaded and the output and error files downloaded; removed, with the
   index, once the output is written (the manifest stays, so that running the same call
   again returns the result at once).
@@ -17,11 +20,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sqlite3
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .._errors import BatchRunLockedError
 from .requests import EndpointModels, ShardWriter, prepare
 from .result import BatchRunResult
 
@@ -54,6 +61,69 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
+def _try_lock(fd: int) -> bool:
+    """Whether this process now holds the OS lock on the open file ``fd`` (False: another
+    open file, in this process or another, holds it)."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class RunLock:
+    """The exclusive lock of the runs on one output: the file ``OUT.batch.lock``, locked by
+    the OS (flock; on Windows msvcrt.locking) and holding who took it. The file is left in
+    place when the lock is released: removing it would let a third run lock a new file
+    while a second still holds the old one."""
+
+    def __init__(self, output: Path) -> None:
+        self.path = output.with_name(output.name + ".batch.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Takes the lock, or raises BatchRunLockedError naming the file and its holder."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _try_lock(fd):
+            holder = _holder(fd)
+            os.close(fd)
+            raise BatchRunLockedError(
+                f"batches.run: another run is using this output (lock {str(self.path)!r}, "
+                f"held by {holder}); wait for it to end, or use another output"
+            )
+        self._fd = fd
+        started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        os.ftruncate(fd, 0)
+        os.write(fd, f"process {os.getpid()} on {socket.gethostname()} since {started}".encode())
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # (which releases the lock)
+            self._fd = None
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, as the holder wrote it (which it does just after taking it)."""
+    for _ in range(20):
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            text = os.read(fd, 1000).decode("utf-8", "replace").strip()
+        except OSError:  # (Windows: the holder's locked byte can't be read)
+            return "unknown"
+        if text:
+            return text
+        time.sleep(0.025)
+    return "unknown"
+
+
 class Store:
     def __init__(self, output: Path) -> None:
         self.output = output
@@ -62,6 +132,7 @@ class Store:
         self.manifest: dict[str, Any] = {}
         self.db: sqlite3.Connection | None = None
         self.resumed = False
+        self.lock = RunLock(output)
 
     # -- opening: a new run, or the one the manifest describes --------------------------
     @classmethod
@@ -78,9 +149,26 @@ class Store:
         writes the shards of a new one. Raises InvalidRequests (nothing written) when a
         request is wrong, ValueError when the manifest is of another run."""
         store = cls(output)
+        store.lock.acquire()  # before anything in the folder is read or removed
+        try:
+            store._open(requests, endpoint, models, max_requests, max_bytes)
+        except BaseException:
+            store.lock.release()
+            raise
+        return store
+
+    def _open(
+        self,
+        requests: Any,
+        endpoint: str,
+        models: EndpointModels,
+        max_requests: int,
+        max_bytes: int,
+    ) -> None:
+        store = self
         if store.manifest_path.exists():
             store._resume(requests, endpoint)
-            return store
+            return
         if store.folder.exists():  # a run that died before its manifest: nothing remote
             shutil.rmtree(store.folder)
         store.folder.mkdir()
@@ -108,7 +196,6 @@ class Store:
             "done": None,
         }
         store.save()
-        return store
 
     def _resume(self, requests: Any, endpoint: str) -> None:
         self.manifest = json.loads(self.manifest_path.read_text())
@@ -248,9 +335,11 @@ class Store:
         )
 
     def close(self) -> None:
+        """Closes the index and releases the run's lock."""
         if self.db is not None:
             self.db.close()
             self.db = None
+        self.lock.release()
 
 
 def _shard(name: str, count: int, round: int) -> dict[str, Any]:
