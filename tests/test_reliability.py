@@ -198,3 +198,18 @@ def test_two_runs_on_one_output_at_once_create_one_batch(batch_server: Any, tmp_
     assert f"process {os.getpid()} on {socket.gethostname()}" in str(refused)
     [result] = [o for o in outcomes if not isinstance(o, Exception)]
     assert result.succeeded == 1
+
+
+# -- AsyncTogether across event loops -----------------------------------------------------------
+
+
+def test_an_async_client_works_in_one_event_loop_after_another(echo_url: str) -> None:
+    """Notebooks, scripts and test suites call asyncio.run several times with one client:
+    the connection pooled in a loop that has closed is dropped, and the call goes through."""
+    client = AsyncTogether(api_key=API_KEY, base_url=echo_url, max_retries=0, timeout=10)
+
+    async def ask(n: int) -> Any:
+        return (await client.post("/echo", body={"n": n}))["n"]
+
+    assert [asyncio.run(ask(n)) for n in range(4)] == [0, 1, 2, 3]
+    asyncio.run(client.close())

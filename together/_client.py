@@ -374,6 +374,9 @@ class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
 
     async def close(self) -> None:
         """As ``Together.close``."""
+        import asyncio
+
+        self._shared.pool.bind(asyncio.get_running_loop())  # (a pool of a closed loop: dropped)
         if self._release():
             await self._transport.client.aclose()
 

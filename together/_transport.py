@@ -416,6 +416,7 @@ class Pool(Generic[C]):
         # The settings whose headers and timeout the client was built with, when this
         # library built it (None for a user's own client).
         self.defaults = defaults
+        self.loop: Any = None  # the asyncio client's: the event loop of the pool's connections
         reset_after_fork(self)
 
     def _forked(self) -> None:
@@ -427,6 +428,16 @@ class Pool(Generic[C]):
         self._lock = threading.Lock()
         if self.defaults is not None:
             self._client = None
+
+    def bind(self, loop: Any) -> None:
+        """Called by the asyncio client with the running event loop: connections belong to
+        the loop they were opened in, and one whose loop has closed (an earlier
+        ``asyncio.run``) fails with "Event loop is closed". A pool this library built is
+        dropped (not closed: closing needs that loop) and made anew for ``loop``."""
+        if self.loop is not loop:
+            if self.loop is not None and self.defaults is not None:
+                self._client = None
+            self.loop = loop
 
     @property
     def client(self) -> C:
@@ -534,6 +545,8 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
 
         if self.adapt is not None:
             call = self.adapt(call)
+        if self.pool.loop is not (loop := asyncio.get_running_loop()):
+            self.pool.bind(loop)
         request = build_request(
             self.client, self.settings, self.headers, self.timeout, call, self.keyed
         )
