@@ -213,3 +213,53 @@ def test_an_async_client_works_in_one_event_loop_after_another(echo_url: str) ->
 
     assert [asyncio.run(ask(n)) for n in range(4)] == [0, 1, 2, 3]
     asyncio.run(client.close())
+
+
+# -- downloads keep the files you have --------------------------------------------------------
+
+
+def _serve_file(httpserver: Any, name: str, content: bytes) -> None:
+    httpserver.expect_request("/v1/files/file-1/content").respond_with_data(
+        content, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def test_a_download_into_a_folder_never_replaces_a_file_already_there(
+    client: Together, httpserver: Any, tmp_path: Any
+) -> None:
+    _serve_file(httpserver, "data.jsonl", b"served")
+    (tmp_path / "data.jsonl").write_bytes(b"mine")
+    with pytest.raises(together.OutputExistsError, match=r"data\.jsonl.*overwrite=True"):
+        client.files.content("file-1", output=tmp_path)
+    assert (tmp_path / "data.jsonl").read_bytes() == b"mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.jsonl"]  # no temporary file
+
+
+def test_a_download_replaces_a_file_when_asked_or_named(
+    client: Together, httpserver: Any, tmp_path: Any
+) -> None:
+    _serve_file(httpserver, "data.jsonl", b"served")
+    (tmp_path / "data.jsonl").write_bytes(b"mine")
+    client.files.content("file-1", output=tmp_path, overwrite=True)
+    assert (tmp_path / "data.jsonl").read_bytes() == b"served"
+    (tmp_path / "named.jsonl").write_bytes(b"mine")
+    client.files.content("file-1", output=tmp_path / "named.jsonl")  # the user named it
+    assert (tmp_path / "named.jsonl").read_bytes() == b"served"
+
+
+def test_the_cli_download_exits_1_on_an_existing_file_and_replaces_it_with_force(
+    httpserver: Any, tmp_path: Any
+) -> None:
+    from .test_cli import together as cli
+
+    _serve_file(httpserver, "data.jsonl", b"served")
+    (tmp_path / "data.jsonl").write_bytes(b"mine")
+    refused = cli(httpserver.url_for("/v1"), "files", "download", "file-1", "-o", str(tmp_path))
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and "--force" in refused.stderr
+    assert (tmp_path / "data.jsonl").read_bytes() == b"mine"
+    forced = cli(
+        httpserver.url_for("/v1"), "files", "download", "file-1", "-o", str(tmp_path), "--force"
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert (tmp_path / "data.jsonl").read_bytes() == b"served"

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import httpx
 
+from ._errors import OutputExistsError
 from ._streaming import _cut
 from ._upload import Progress
 
@@ -52,12 +53,20 @@ class _Writer:
     """One download in progress: the temporary file, the bar, and how it ends."""
 
     def __init__(
-        self, response: httpx.Response, output: Path, default_name: str, progress: bool | None
+        self,
+        response: httpx.Response,
+        output: Path,
+        default_name: str,
+        progress: bool | None,
+        overwrite: bool = False,
     ) -> None:
         self.response = response
+        # A file the user named is theirs to replace; one found under the served name is not.
+        self.keep = not overwrite and output.is_dir()
         if output.is_dir():
             output = output / (_served_name(response) or _plain_name(default_name) or "download")
         self.path = output
+        self._refuse_existing()
         length = response.headers.get("content-length")
         total = int(length) if length and length.isdigit() else None
         self.bar = Progress(total, output.name, progress)
@@ -70,6 +79,13 @@ class _Writer:
             self.bar.close()
             raise
 
+    def _refuse_existing(self) -> None:
+        if self.keep and self.path.exists():
+            raise OutputExistsError(
+                f"{str(self.path)!r} already exists (the name the server gave the file): "
+                "pass overwrite=True (CLI: --force) to replace it, or name the file as output"
+            )
+
     def write(self, chunk: bytes) -> None:
         self.file.write(chunk)
         # Count bytes off the wire (what Content-Length counts), also for encoded bodies.
@@ -79,6 +95,7 @@ class _Writer:
 
     def finish(self) -> Path:
         self.file.close()
+        self._refuse_existing()  # (again: one may have appeared while downloading)
         os.replace(self.temp, self.path)
         return self.path
 
@@ -102,15 +119,21 @@ class _Writer:
 
 
 def saver(
-    output: Path, default_name: str, progress: bool | None, *, is_async: bool
+    output: Path,
+    default_name: str,
+    progress: bool | None,
+    *,
+    is_async: bool,
+    overwrite: bool = False,
 ) -> Callable[[httpx.Response, bool], Path | Coroutine[Any, Any, Path]]:
     """A ``Call.stream`` factory that writes the open response to ``output`` (a file, or a
     folder to put the served file name in) and gives back the path. With ``is_async`` it
-    gives a coroutine, awaited by ``file_operation``."""
+    gives a coroutine, awaited by ``file_operation``. A file already under the served name
+    raises OutputExistsError unless ``overwrite``."""
 
     def save(response: httpx.Response, strict: bool = False) -> Path:
         try:
-            with _Writer(response, output, default_name, progress) as writer:
+            with _Writer(response, output, default_name, progress, overwrite) as writer:
                 for chunk in response.iter_bytes():
                     writer.write(chunk)
                 return writer.finish()
@@ -119,7 +142,7 @@ def saver(
 
     async def asave(response: httpx.Response, strict: bool = False) -> Path:
         try:
-            with _Writer(response, output, default_name, progress) as writer:
+            with _Writer(response, output, default_name, progress, overwrite) as writer:
                 async for chunk in response.aiter_bytes():
                     writer.write(chunk)
                 return writer.finish()

@@ -108,10 +108,19 @@ def _download_arguments(parser: Parser) -> None:
     parser.add_argument(
         "-o", "--output", required=True, help="where to save it (a path or a folder)"
     )
+    _force_argument(parser)
+
+
+def _force_argument(parser: Parser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a file already in the folder under the served name",
+    )
 
 
 def _download(ctx: Context, args: argparse.Namespace) -> int:
-    emit(ctx.client().files.content(args.id, output=args.output), False)
+    emit(ctx.client().files.content(args.id, output=args.output, overwrite=args.force), False)
     return 0
 
 
@@ -164,6 +173,7 @@ def _ft_download_arguments(parser: Parser) -> None:
     op = describe("fine_tuning.get_finetune_download")
     choices = next((p.choices for p in op.parameters if p.name == "checkpoint"), ())
     parser.add_argument("--checkpoint", choices=list(choices) or None)
+    _force_argument(parser)
 
 
 def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
@@ -172,6 +182,7 @@ def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
         output=args.output,
         checkpoint_step=args.checkpoint_step,
         checkpoint=args.checkpoint,
+        overwrite=args.force,
     )
     emit(path, False)
     return 0

@@ -37,6 +37,7 @@ def _download_call(
     progress: bool | None,
     options: dict[str, Any],
     where: str,
+    overwrite: bool = False,
 ) -> Call[bytes | Path]:
     from together_generated.models.get_finetune_download_checkpoint import (
         check_get_finetune_download_checkpoint,
@@ -62,7 +63,8 @@ def _download_call(
         return call.evolve(parse=content_of)
     name = ft_id if checkpoint_step is None else f"{ft_id}-step-{checkpoint_step}"
     return call.evolve(
-        parse=content_of, stream=saver(path, name, progress, is_async=is_async(resource))
+        parse=content_of,
+        stream=saver(path, name, progress, is_async=is_async(resource), overwrite=overwrite),
     )
 
 
@@ -89,13 +91,16 @@ class FineTuning(StreamableResource[M]):
         checkpoint_step: int | None = None,
         output: str | os.PathLike[str] | None = None,
         progress: bool | None = None,
+        overwrite: bool = False,
         **options: Any,
     ) -> Call[bytes | Path]:
         """GET /finetune/download: the fine-tuned model or a checkpoint (``checkpoint``:
         "merged", "adapter" or "model_output_path"; ``checkpoint_step``: a step from
         ``list_checkpoints``). Without ``output``: the bytes. With ``output`` (a file path,
         or an existing folder to save under the served name): streamed to disk with a
-        progress bar, under a temporary name until complete; returns the Path."""
+        progress bar, under a temporary name until complete; returns the Path. A file
+        already in the folder under the served name raises OutputExistsError unless
+        ``overwrite=True``."""
         return _download_call(
             "fine_tuning.get_finetune_download",
             self,
@@ -106,6 +111,7 @@ class FineTuning(StreamableResource[M]):
             progress,
             options,
             "fine_tuning.content",
+            overwrite,
         )
 
     @file_operation
@@ -119,6 +125,7 @@ class FineTuning(StreamableResource[M]):
         checkpoint_type: str | None = None,
         checkpoint: str | None = None,
         progress: bool | None = None,
+        overwrite: bool = False,
         **options: Any,
     ) -> Call[bytes | Path]:
         """The 1.x form of ``content``: ``download("ft-...", output=..., checkpoint_step=...)``.
@@ -144,5 +151,14 @@ class FineTuning(StreamableResource[M]):
                 )
             checkpoint = _CHECKPOINT_TYPES[checkpoint_type]
         return _download_call(
-            endpoint, self, id, checkpoint, checkpoint_step, output, progress, options, where
+            endpoint,
+            self,
+            id,
+            checkpoint,
+            checkpoint_step,
+            output,
+            progress,
+            options,
+            where,
+            overwrite,
         )
