@@ -8,6 +8,7 @@ Each case runs the real client against a real local server.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 import multiprocessing
 import os
@@ -19,12 +20,14 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 import together
 from together import AsyncTogether, Together
 
 from .conftest import API_KEY
+from .test_fault_fixes import run
 
 # -- fork -------------------------------------------------------------------------------------
 
@@ -263,3 +266,93 @@ def test_the_cli_download_exits_1_on_an_existing_file_and_replaces_it_with_force
     )
     assert forced.returncode == 0, forced.stderr
     assert (tmp_path / "data.jsonl").read_bytes() == b"served"
+
+
+# -- every failure the server causes is a library error ----------------------------------------
+
+
+def _gzip_cut(data: bytes) -> bytes:
+    """Gzip of ``data`` whose second half is garbage: it starts decoding, then fails."""
+    packed = gzip.compress(data)
+    return packed[: len(packed) // 2] + bytes(range(256)) * 4
+
+
+def _models(client: Any) -> Any:
+    return client.models.list()
+
+
+@pytest.mark.anyio
+async def test_a_redirect_loop_is_a_connection_error(
+    httpserver: Any, base_url: str, flavor: str
+) -> None:
+    httpserver.expect_request("/v1/models").respond_with_data(
+        "", status=302, headers={"Location": "/v1/models"}
+    )
+    with pytest.raises(together.APIConnectionError, match="redirect") as caught:
+        await run(flavor, base_url, _models)
+    assert isinstance(caught.value.__cause__, httpx.TooManyRedirects)
+
+
+@pytest.mark.anyio
+async def test_a_redirect_to_another_scheme_is_a_connection_error(
+    httpserver: Any, base_url: str, flavor: str
+) -> None:
+    httpserver.expect_request("/v1/models").respond_with_data(
+        "", status=302, headers={"Location": "ftp://127.0.0.1/models"}
+    )
+    with pytest.raises(together.APIConnectionError, match="ftp") as caught:
+        await run(flavor, base_url, _models)
+    assert isinstance(caught.value.__cause__, httpx.UnsupportedProtocol)
+
+
+@pytest.mark.anyio
+async def test_a_body_that_cannot_be_decoded_is_a_response_validation_error(
+    httpserver: Any, base_url: str, flavor: str
+) -> None:
+    httpserver.expect_request("/v1/models").respond_with_data(
+        b"not gzip at all", headers={"Content-Encoding": "gzip"}, content_type="application/json"
+    )
+    with pytest.raises(together.APIResponseValidationError, match="decoded") as caught:
+        await run(flavor, base_url, _models)
+    assert isinstance(caught.value.__cause__, httpx.DecodingError)
+    assert caught.value.status_code == 200
+
+
+@pytest.mark.anyio
+async def test_an_undecodable_error_body_keeps_the_status_error_class(
+    httpserver: Any, base_url: str, flavor: str
+) -> None:
+    httpserver.expect_request("/v1/models").respond_with_data(
+        b"not gzip at all", status=503, headers={"Content-Encoding": "gzip"}
+    )
+    with pytest.raises(together.InternalServerError, match="503") as caught:
+        await run(flavor, base_url, _models)
+    assert isinstance(caught.value.__cause__, httpx.DecodingError)
+
+
+@pytest.mark.anyio
+async def test_a_stream_whose_compression_breaks_midway_is_a_response_validation_error(
+    httpserver: Any, base_url: str, flavor: str
+) -> None:
+    from .test_streaming import HELLO
+
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_data(
+        _gzip_cut(HELLO * 200),
+        headers={"Content-Encoding": "gzip"},
+        content_type="text/event-stream",
+    )
+    chat = lambda c: c.chat.completions.create(model="m", messages=[], stream=True)  # noqa: E731
+    with pytest.raises(together.APIResponseValidationError, match="decoded") as caught:
+        await run(flavor, base_url, chat)
+    assert isinstance(caught.value.__cause__, httpx.DecodingError)
+
+
+def test_the_cli_reports_a_redirect_loop_in_one_line_and_exits_1(httpserver: Any) -> None:
+    from .test_cli import together as cli
+
+    httpserver.expect_request("/v1/models").respond_with_data(
+        "", status=302, headers={"Location": "/v1/models"}
+    )
+    done = cli(httpserver.url_for("/v1"), "models", "list")
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "APIConnectionError" in done.stderr

@@ -18,7 +18,7 @@ from typing import IO, Any
 import httpx
 
 from ._errors import OutputExistsError
-from ._streaming import _cut
+from ._streaming import _broken
 from ._upload import Progress
 
 BINARY_ACCEPT = {"Accept": "application/octet-stream, */*"}
@@ -114,8 +114,8 @@ class _Writer:
         if exc is None:
             return
         self.abandon()
-        if isinstance(exc, httpx.TransportError):
-            raise _cut(exc, self.response.request) from exc
+        if isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
+            raise _broken(exc, self.response) from exc
 
 
 def saver(

@@ -179,6 +179,22 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+def unreadable_error(response: httpx.Response, reason: str, body: object = None) -> APIError:
+    """The error for a response whose body can't be read (it can't be decoded, or is too
+    large or too deeply nested): on an error status that status's error, its ``body``
+    what could be kept, so that ``except RateLimitError`` still holds; else
+    APIResponseValidationError."""
+    status = response.status_code
+    if status >= 400:
+        cls = _STATUS_ERRORS.get(status) or (
+            InternalServerError if status >= 500 else APIStatusError
+        )
+        return cls(f"Error code: {status} - {reason}", response=response, body=body)
+    return APIResponseValidationError(
+        f"The {status} response can't be read: {reason}", response=response, body=body
+    )
+
+
 def response_body(response: httpx.Response, limit: int | None = None) -> Any:
     """The body as JSON when it is JSON, else as text; a body longer than ``limit`` bytes
     as its first ``limit`` bytes of text."""

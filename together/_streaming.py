@@ -233,6 +233,18 @@ def _cut(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionErro
     )
 
 
+def _broken(exc: httpx.RequestError, response: httpx.Response) -> APIError:
+    """The error for a body that failed mid-way: cut (APIConnectionError, APITimeoutError)
+    or undecodable, as a corrupt gzip (APIResponseValidationError)."""
+    if isinstance(exc, httpx.TransportError):
+        return _cut(exc, response.request)
+    return APIResponseValidationError(
+        f"The stream's body can't be decoded: {type(exc).__name__}: {exc}",
+        response=response,
+        body=None,
+    )
+
+
 def _error_message(payload: Any, event: ServerSentEvent) -> str | None:
     if event.event == "error":
         if isinstance(payload, dict):
@@ -348,8 +360,8 @@ class Stream(_StreamCore[T]):
                 yield from self._step(raw)
                 if self._done:
                     return
-        except httpx.TransportError as exc:
-            raise _cut(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _broken(exc, self.response) from exc
         finally:
             self.close()
 
@@ -382,8 +394,8 @@ class AsyncStream(_StreamCore[T]):
                     yield chunk
                 if self._done or raw is None:
                     return
-        except httpx.TransportError as exc:
-            raise _cut(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _broken(exc, self.response) from exc
         finally:
             await self.aclose()
 
@@ -418,8 +430,8 @@ class ByteStream:
     def __iter__(self) -> Iterator[bytes]:
         try:
             yield from self.response.iter_bytes()
-        except httpx.TransportError as exc:
-            raise _cut(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _broken(exc, self.response) from exc
         finally:
             self.response.close()
 
@@ -427,8 +439,8 @@ class ByteStream:
         try:
             async for chunk in self.response.aiter_bytes():
                 yield chunk
-        except httpx.TransportError as exc:
-            raise _cut(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _broken(exc, self.response) from exc
         finally:
             await self.response.aclose()
 

@@ -29,10 +29,12 @@ from ._config import (
 )
 from ._errors import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APITimeoutError,
     response_body,
     status_error,
+    unreadable_error,
 )
 
 T = TypeVar("T")
@@ -200,10 +202,13 @@ def retry_delay(attempt: int, response: httpx.Response | None) -> float:
 
 
 # Transport errors raised before anything reached the network: retrying can't help, and
-# they are the caller's (or the environment's) to fix, so they propagate as they are.
+# they are the caller's (or the environment's) to fix, so they propagate as they are
+# (unless a redirect, which is the server's doing, led there).
 LOCAL_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
 
 _WHAT_FAILED: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.TooManyRedirects, "too many redirects (a loop?) from"),
+    (httpx.UnsupportedProtocol, "a redirect led to a URL httpx can't request, from"),
     (httpx.ConnectError, "could not connect to"),
     (httpx.ProxyError, "the proxy failed for"),
     (httpx.WriteError, "the connection broke while sending to"),
@@ -319,19 +324,39 @@ class _Attempts:
         """Whether a retry after ``delay`` would still start before the deadline."""
         return self.deadline is None or time.monotonic() + delay < self.deadline
 
-    def after_error(self, exc: httpx.TransportError) -> float:
+    def after_error(self, exc: httpx.RequestError) -> float:
         """Delay before retrying a transport error; raises when retries (or the time
         before the deadline) are used up, and re-raises an error of local making (nothing
-        went over the network) at once."""
-        if isinstance(exc, LOCAL_ERRORS):
+        went over the network) at once. What a redirect caused (a loop, a URL of another
+        scheme) is an APIConnectionError at once: asking again would go the same way."""
+        redirected = self._redirected(exc)
+        if isinstance(exc, LOCAL_ERRORS) and not redirected:
             self._log(None)
             raise exc
+        if redirected or not isinstance(exc, httpx.TransportError):
+            self._log(None)
+            raise connection_error(exc, self.request) from exc
         delay = retry_delay(self.retries + 1, None)
         if self.retries >= self.limit or not self._fits(delay):
             self._log(None)
             raise connection_error(exc, self.request) from exc
         self.retries += 1
         return delay
+
+    def _redirected(self, exc: httpx.RequestError) -> bool:
+        """Whether ``exc`` happened on a request a redirect made (not the one sent)."""
+        try:
+            failed = exc.request
+        except RuntimeError:  # (an error raised without its request)
+            return False
+        return failed is not self.request and failed.url != self.request.url
+
+    def unreadable(self, response: httpx.Response, exc: httpx.DecodingError) -> APIError:
+        """The error for a body that can't be decoded (a corrupt gzip, ...)."""
+        self._log(response)
+        return unreadable_error(
+            response, f"its body can't be decoded ({type(exc).__name__}: {exc})"
+        )
 
     def after_response(self, response: httpx.Response) -> float | None:
         """Delay before retrying ``response``, or None when it is the final answer (also
@@ -509,7 +534,7 @@ class SyncTransport(_Transport[httpx.Client]):
             # transport, a header httpx refuses) propagates as it is.
             try:
                 response = self.client.send(request, stream=True)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 time.sleep(attempts.after_error(exc))
                 continue
             try:
@@ -532,6 +557,9 @@ class SyncTransport(_Transport[httpx.Client]):
                 response.close()
                 time.sleep(attempts.after_error(exc))
                 continue
+            except httpx.DecodingError as exc:
+                response.close()
+                raise attempts.unreadable(response, exc) from exc
             except BaseException:
                 response.close()  # a streamed response must not keep its connection
                 raise
@@ -556,7 +584,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
             attempts.before_attempt()
             try:
                 response = await self.client.send(request, stream=True)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
             try:
@@ -578,6 +606,9 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                 await response.aclose()
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
+            except httpx.DecodingError as exc:
+                await response.aclose()
+                raise attempts.unreadable(response, exc) from exc
             except BaseException:
                 await response.aclose()
                 raise
