@@ -356,3 +356,63 @@ def test_the_cli_reports_a_redirect_loop_in_one_line_and_exits_1(httpserver: Any
     done = cli(httpserver.url_for("/v1"), "models", "list")
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "APIConnectionError" in done.stderr
+
+
+# -- JSON too deep ----------------------------------------------------------------------------
+
+
+def _nested(depth: int) -> bytes:
+    """A list of one model with a field nested ``depth`` deep."""
+    return b'[{"id": "x", "deep": ' + b"[" * depth + b"]" * depth + b"}]"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("depth", [100_000, 500])
+async def test_json_nested_too_deep_is_a_response_validation_error_keeping_the_body(
+    httpserver: Any, base_url: str, flavor: str, depth: int
+) -> None:
+    """Deeper than the recursion limit (100,000) or than the explicit cap (500): never a
+    RecursionError, now or later in repr, to_dict or pickle."""
+    httpserver.expect_request("/v1/models").respond_with_data(
+        _nested(depth), content_type="application/json"
+    )
+    with pytest.raises(together.APIResponseValidationError, match="nested") as caught:
+        await run(flavor, base_url, _models)
+    assert isinstance(caught.value.body, str) and caught.value.body.startswith('[{"id": "x"')
+    assert len(caught.value.body) <= 64 * 1024
+
+
+@pytest.mark.anyio
+async def test_an_error_body_nested_too_deep_keeps_its_status_error_with_the_text(
+    httpserver: Any, base_url: str, flavor: str
+) -> None:
+    httpserver.expect_request("/v1/models").respond_with_data(
+        _nested(100_000), status=400, content_type="application/json"
+    )
+    with pytest.raises(together.BadRequestError) as caught:
+        await run(flavor, base_url, _models)
+    assert isinstance(caught.value.body, str) and caught.value.body.startswith('[{"id": "x"')
+
+
+@pytest.mark.anyio
+async def test_a_stream_chunk_nested_too_deep_is_a_response_validation_error(
+    httpserver: Any, base_url: str, flavor: str
+) -> None:
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_data(
+        b"data: " + _nested(100_000)[1:-1] + b"\n\n", content_type="text/event-stream"
+    )
+    chat = lambda c: c.chat.completions.create(model="m", messages=[], stream=True)  # noqa: E731
+    with pytest.raises(together.APIResponseValidationError, match="nested"):
+        await run(flavor, base_url, chat)
+
+
+def test_a_realtime_message_nested_too_deep_is_an_api_error(realtime_server: Any) -> None:
+    settings = {"api_key": API_KEY, "base_url": realtime_server.base_url(), "timeout": 5}
+    with (
+        Together(**settings) as client,
+        client.audio.speech.connect(model="hexgrad/Kokoro-82M") as tts,
+    ):
+        tts.send_text("DEEP")
+        tts.commit()
+        with pytest.raises(together.APIError, match="nested"):
+            list(tts.iter_audio())

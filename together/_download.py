@@ -19,6 +19,7 @@ import httpx
 
 from ._errors import OutputExistsError
 from ._streaming import _broken
+from ._transport import content_of as content_of  # (the name resources use)
 from ._upload import Progress
 
 BINARY_ACCEPT = {"Accept": "application/octet-stream, */*"}
@@ -150,8 +151,3 @@ def saver(
             await response.aclose()
 
     return asave if is_async else save
-
-
-def content_of(response: httpx.Response, strict: bool = False) -> bytes:
-    """A binary body as it came (never parsed as JSON)."""
-    return response.content

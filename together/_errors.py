@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx
 
+from ._json import loads
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -201,8 +203,8 @@ def response_body(response: httpx.Response, limit: int | None = None) -> Any:
     if limit is not None and len(response.content) > limit:
         return response.content[:limit].decode(response.encoding or "utf-8", "replace")
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return loads(response.content)
+    except ValueError:  # (not JSON, or nested too deep)
         return response.text
 
 

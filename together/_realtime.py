@@ -34,8 +34,9 @@ from ._errors import (
     APITimeoutError,
     status_error,
 )
+from ._json import TooDeep, loads
 from ._resource import Resource, build_model, describe, plain
-from ._transport import AsyncTransport, SyncTransport, split_options
+from ._transport import MAX_ERROR_BODY, AsyncTransport, SyncTransport, split_options
 
 if TYPE_CHECKING:
     from typing import Concatenate
@@ -290,14 +291,17 @@ class _Protocol:
     def decode(self, message: str | bytes, where: str) -> Any:
         """A server message as its event model (a generic RealtimeServerEvent for a type
         the spec does not list). Raises APIError for a message that is not a JSON object."""
+        why = "not a JSON object"
         try:
-            data = json.loads(message)
+            data = loads(message)
+        except TooDeep as exc:
+            data, why = None, str(exc)
         except ValueError:
             data = None
         if not isinstance(data, dict):
             raise APIError(
-                f"{where}: the server sent a message that is not a JSON object: {message!r:.100}",
-                body=message,
+                f"{where}: the server sent a message that can't be read ({why}): {message!r:.100}",
+                body=message[:MAX_ERROR_BODY],
             )
         if self._reader is None:
             self._reader = _model(self._reader_name)

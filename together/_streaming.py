@@ -18,11 +18,15 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import httpx
 
 from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
-from ._transport import describe_failure
+from ._json import MAX_DEPTH, TooDeep, too_deep
+from ._transport import MAX_ERROR_BODY, describe_failure
 
 T = TypeVar("T")
 
 DONE = "[DONE]"
+# An event's data shorter than this can't nest too deep (each level takes two characters):
+# the stream's chunks skip the depth check with one comparison.
+_SHORT = 2 * MAX_DEPTH
 BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark: WHATWG says to drop one at the start
 
 # The C scanner behind json.loads, called directly: json.loads and raw_decode wrap it in
@@ -285,6 +289,8 @@ class _StreamCore(Generic[T]):
                 return
             if not data:
                 continue
+            if len(data) > _SHORT and too_deep(data):
+                raise self._not_json(data, str(TooDeep()))
             try:
                 payload, end = _scan(data, 0)
             except (StopIteration, ValueError):  # (no JSON value where it starts)
@@ -309,11 +315,11 @@ class _StreamCore(Generic[T]):
                 continue
             raise error
 
-    def _not_json(self, data: str) -> APIResponseValidationError:
+    def _not_json(self, data: str, why: str = "it is not JSON") -> APIResponseValidationError:
         return APIResponseValidationError(
-            f"Stream sent an event that is not JSON: {data[:200]!r}",
+            f"Stream sent an event that can't be read ({why}): {data[:200]!r}",
             response=self.response,
-            body=data,
+            body=data[:MAX_ERROR_BODY],
         )
 
     def _invalid(self, exc: Exception, payload: Any) -> APIResponseValidationError:

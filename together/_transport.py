@@ -36,6 +36,7 @@ from ._errors import (
     status_error,
     unreadable_error,
 )
+from ._json import TooDeep, too_deep
 
 T = TypeVar("T")
 
@@ -390,12 +391,23 @@ class _Attempts:
             )
 
 
+def content_of(response: httpx.Response, strict: bool = False) -> bytes:
+    """A binary body as it came (never parsed as JSON)."""
+    return response.content
+
+
 def finish(call: Call[T], response: httpx.Response, strict: bool) -> T:
     """Raise for an error status, else parse. A body that can't be read as the result
-    (not JSON, JSON of the wrong kind; with ``strict``, anything off the spec) raises
-    APIResponseValidationError holding the status and the raw body."""
+    (not JSON, nested too deep, JSON of the wrong kind; with ``strict``, anything off the
+    spec) raises APIResponseValidationError holding the status and the raw body."""
     if response.status_code >= 400:
         raise status_error(response)
+    if call.parse is not content_of and too_deep(response.content):
+        raise unreadable_error(
+            response,
+            str(TooDeep()),
+            body=response_body(response, limit=MAX_ERROR_BODY),
+        )
     try:
         return call.parse(response, strict)
     except Exception as exc:
