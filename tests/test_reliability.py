@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import logging
 import multiprocessing
 import os
@@ -416,3 +417,57 @@ def test_a_realtime_message_nested_too_deep_is_an_api_error(realtime_server: Any
         tts.commit()
         with pytest.raises(together.APIError, match="nested"):
             list(tts.iter_audio())
+
+
+# -- batch results that can't be read ------------------------------------------------------------
+
+
+def _batch_run(server: Any, requests: Any, output: Any, **kwargs: Any) -> Any:
+    with Together(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+        return client.batches.run(requests, output=output, poll_interval=0.002, **kwargs)
+
+
+def _statuses(output: Any) -> list[str]:
+    return [json.loads(line)["status"] for line in output.read_text().splitlines()]
+
+
+def test_an_unreadable_result_line_fails_its_request_and_the_rest_are_written(
+    batch_server: Any, tmp_path: Any
+) -> None:
+    output = tmp_path / "out.jsonl"
+    result = _batch_run(batch_server, [_chat("a"), _chat("please-garble"), _chat("b")], output)
+    assert _statuses(output) == ["succeeded", "failed", "succeeded"]
+    error = json.loads(output.read_text().splitlines()[1])["error"]
+    assert "can't be read" in error["message"] and "nested" in error["message"]
+    assert (result.succeeded, result.failed, result.not_run) == (2, 1, 0)
+
+
+def test_requests_left_without_a_result_after_an_unreadable_line_are_unreadable(
+    batch_server: Any, tmp_path: Any
+) -> None:
+    """Their result may be the line that can't be read: not "not_run" (never processed),
+    and retry_failed does not bill them again."""
+    output = tmp_path / "out.jsonl"
+    requests = [_chat("a"), _chat("please-garble-id"), _chat("please-error")]
+    result = _batch_run(batch_server, requests, output, retry_failed=True)
+    assert _statuses(output) == ["succeeded", "unreadable", "failed"]
+    assert result.unreadable == 1 and result.not_run == 0
+    assert len(result.unreadable_lines) == 1 and "line" in result.unreadable_lines[0]
+    assert len(batch_server.created) == 2  # the retry round holds only the failed request
+    retried = batch_server.files[batch_server.created[1]["input_file_id"]]
+    assert retried["bytes"] < 200
+
+
+def test_retry_unreadable_resubmits_the_requests_left_without_a_result(
+    batch_server: Any, tmp_path: Any
+) -> None:
+    output = tmp_path / "out.jsonl"
+    _batch_run(batch_server, [_chat("please-garble-id")], output, retry_unreadable=True)
+    assert len(batch_server.created) == 2
+
+
+def test_result_lines_for_unknown_custom_ids_are_reported(batch_server: Any, tmp_path: Any) -> None:
+    output = tmp_path / "out.jsonl"
+    result = _batch_run(batch_server, [_chat("please-stranger")], output)
+    assert _statuses(output) == ["succeeded"]
+    assert result.unknown_custom_ids == ["stranger-1"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import BatchRunLockedError
+from .._json import loads
 from .requests import EndpointModels, ShardWriter, prepare
 from .result import BatchRunResult
 
@@ -38,6 +40,19 @@ CREATE TABLE requests (seq INTEGER PRIMARY KEY, custom_id TEXT NOT NULL UNIQUE,
                        line TEXT, shard INTEGER);
 CREATE TABLE results (seq INTEGER PRIMARY KEY, status TEXT NOT NULL, data TEXT NOT NULL);
 """
+# Lines of the result files that matched no request: unreadable (its custom_id can't be
+# read) or of a custom_id that was not sent. Keyed by place, so reading again after a
+# crash replaces them. (Created on opening: an index from before it has no such table.)
+PROBLEMS = """
+CREATE TABLE IF NOT EXISTS problems (file TEXT NOT NULL, line INTEGER NOT NULL,
+    shard INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL,
+    PRIMARY KEY (file, line));
+"""
+# Requests without a result in a shard whose result files had a line that can't be read:
+# that line may have been theirs, so they are "unreadable", not "not_run".
+_UNREADABLE = "status IS NULL AND shard IN (SELECT shard FROM problems WHERE kind = 'unreadable')"
+_CUSTOM_ID = re.compile(rb'"custom_id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+MAX_REPORTED = 20  # problems listed in the result; the rest are counted
 
 
 def _fingerprint(requests: Any) -> dict[str, Any] | None:
@@ -218,6 +233,7 @@ class Store:
         db = sqlite3.connect(self.folder / "index.sqlite3", check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(PROBLEMS)
         return db
 
     def save(self) -> None:
@@ -239,35 +255,62 @@ class Store:
         return self.folder / f"{kind}-{shard['name']}"
 
     # -- results ------------------------------------------------------------------------
-    def ingest(self, path: Path) -> None:
-        """Reads a downloaded output or error file into the index (again after a crash:
-        a result read twice is replaced, not doubled)."""
+    def ingest(self, path: Path, shard: int) -> None:
+        """Reads a downloaded output or error file of shard number ``shard`` into the
+        index (again after a crash: a result read twice is replaced, not doubled). A line
+        that can't be read fails its request when its custom_id can be read, else it is
+        noted as a problem, as is a line of a custom_id that was not sent."""
         assert self.db is not None
-        rows = (_result_row(line) for line in _lines(path))
-        self.db.executemany(
-            "INSERT OR REPLACE INTO results (seq, status, data) "
-            "SELECT seq, ?, ? FROM requests WHERE custom_id = ?",
-            (row for row in rows if row is not None),
-        )
-        self.db.commit()
+        db = self.db
+        for number, line in _numbered_lines(path):
+            row = _result_row(line)
+            if row is None:
+                db.execute(
+                    "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, 'unreadable', ?)",
+                    (path.name, number, shard, f"{path.name} line {number}: {line[:100]!r}"),
+                )
+                continue
+            found = db.execute(
+                "INSERT OR REPLACE INTO results (seq, status, data) "
+                "SELECT seq, ?, ? FROM requests WHERE custom_id = ?",
+                row,
+            ).rowcount
+            if not found:
+                db.execute(
+                    "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, 'unknown', ?)",
+                    (path.name, number, shard, row[2]),
+                )
+        db.commit()
 
-    def unfinished(self) -> int:
-        """How many requests did not succeed."""
+    def _retry_condition(self, failed: bool, unreadable: bool) -> str:
+        """Which requests a retry round resubmits: those that failed or were not run,
+        and/or those left without a result by a line that can't be read."""
+        wanted = []
+        if failed:
+            wanted.append(f"((status IS NULL OR status != 'succeeded') AND NOT ({_UNREADABLE}))")
+        if unreadable:
+            wanted.append(f"({_UNREADABLE})")
+        return " OR ".join(wanted) or "0"
+
+    def unfinished(self, failed: bool = True, unreadable: bool = False) -> int:
+        """How many requests a retry round would resubmit (see _retry_condition)."""
         assert self.db is not None
         (count,) = self.db.execute(
             "SELECT count(*) FROM requests LEFT JOIN results USING (seq) "
-            "WHERE status IS NULL OR status != 'succeeded'"
+            f"WHERE {self._retry_condition(failed, unreadable)}"
         ).fetchone()
         return int(count)
 
-    def write_retry_shards(self, max_requests: int, max_bytes: int) -> None:
-        """Shards of the requests of round 1 that did not succeed; starts round 2."""
+    def write_retry_shards(
+        self, max_requests: int, max_bytes: int, failed: bool = True, unreadable: bool = False
+    ) -> None:
+        """Shards of the requests of round 1 to resubmit; starts round 2."""
         assert self.db is not None
         first = len(self.shards)
         writer = ShardWriter(self.folder, "retry", max_requests, max_bytes)
         retry = self.db.execute(
             "SELECT seq FROM requests LEFT JOIN results USING (seq) "
-            "WHERE status IS NULL OR status != 'succeeded' ORDER BY seq"
+            f"WHERE {self._retry_condition(failed, unreadable)} ORDER BY seq"
         )
         moved: list[tuple[int, int]] = []
         wanted = next(retry, None)
@@ -290,8 +333,14 @@ class Store:
         """One line per request, in input order, to a temporary file renamed onto
         ``output``; then the counts go in the manifest and the work files are removed."""
         assert self.db is not None
-        counts = {"succeeded": 0, "failed": 0, "not_run": 0}
+        counts: dict[str, Any] = {"succeeded": 0, "failed": 0, "not_run": 0, "unreadable": 0}
         temp = self.output.with_name(f".{self.output.name}.{os.getpid()}.part")
+        garbled = {
+            shard
+            for (shard,) in self.db.execute(
+                "SELECT DISTINCT shard FROM problems WHERE kind = 'unreadable'"
+            )
+        }
         rows = self.db.execute(
             "SELECT custom_id, shard, status, data FROM requests "
             "LEFT JOIN results USING (seq) ORDER BY seq"
@@ -299,7 +348,9 @@ class Store:
         try:
             with temp.open("w") as out:
                 for custom_id, shard, status, data in rows:
-                    if status is None:
+                    if status is None and shard in garbled:
+                        status, data = "unreadable", self._unreadable(custom_id, shard)
+                    elif status is None:
                         status, data = "not_run", self._not_run(custom_id, shard)
                     counts[status] += 1
                     out.write(data)
@@ -307,6 +358,8 @@ class Store:
             os.replace(temp, self.output)
         finally:
             temp.unlink(missing_ok=True)
+        counts["unreadable_lines"] = self._problems("unreadable")
+        counts["unknown_custom_ids"] = self._problems("unknown")
         self.db.close()
         self.db = None
         self.manifest["done"] = counts
@@ -314,6 +367,29 @@ class Store:
         for path in self.folder.iterdir():
             if path != self.manifest_path:
                 path.unlink()
+
+    def _problems(self, kind: str) -> list[str]:
+        """The problems of this kind, at most MAX_REPORTED of them, then how many more."""
+        assert self.db is not None
+        found = [
+            detail
+            for (detail,) in self.db.execute(
+                "SELECT detail FROM problems WHERE kind = ? ORDER BY file, line", (kind,)
+            )
+        ]
+        more = len(found) - MAX_REPORTED
+        return found[:MAX_REPORTED] + ([f"... and {more} more"] if more > 0 else [])
+
+    def _unreadable(self, custom_id: str, shard: int) -> str:
+        job = self.shards[shard]
+        message = (
+            f"no result could be read: batch {job['batch_id']}'s result files have lines "
+            "that can't be read (see the run's unreadable_lines); retry_unreadable=True "
+            "submits the request again"
+        )
+        return json.dumps(
+            {"custom_id": custom_id, "status": "unreadable", "error": {"message": message}}
+        )
 
     def _not_run(self, custom_id: str, shard: int) -> str:
         job = self.shards[shard]
@@ -358,6 +434,13 @@ def _shard(name: str, count: int, round: int) -> dict[str, Any]:
     }
 
 
+def _numbered_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                yield number, line
+
+
 def _lines(path: Path) -> Iterator[bytes]:
     with path.open("rb") as lines:
         for line in lines:
@@ -366,12 +449,25 @@ def _lines(path: Path) -> Iterator[bytes]:
 
 
 def _result_row(line: bytes) -> tuple[str, str, str] | None:
-    """(status, output line, custom_id) of a line of an output or error file."""
+    """(status, output line, custom_id) of a line of an output or error file; None when
+    not even its custom_id can be read. A line that can't be read whole (not JSON,
+    nested too deep) whose custom_id can be fails its request, saying why."""
     try:
-        record = json.loads(line)
+        record = loads(line)
         custom_id = record["custom_id"]
-    except (ValueError, KeyError, TypeError):
-        return None  # nothing to match it to
+        if not isinstance(custom_id, str):
+            raise TypeError("custom_id is not a string")
+    except (ValueError, KeyError, TypeError) as exc:
+        found = _CUSTOM_ID.search(line)
+        if found is None:
+            return None  # nothing to match it to
+        try:
+            custom_id = json.loads(b'"' + found.group(1) + b'"')
+        except ValueError:
+            return None
+        why = f"the result line can't be read ({exc})"
+        failed = {"custom_id": custom_id, "status": "failed", "error": {"message": why}}
+        return "failed", json.dumps(failed), custom_id
     out: dict[str, Any] = {"custom_id": custom_id}
     response = record.get("response") or {}
     code = response.get("status_code") if isinstance(response, dict) else None
