@@ -471,3 +471,55 @@ def test_result_lines_for_unknown_custom_ids_are_reported(batch_server: Any, tmp
     result = _batch_run(batch_server, [_chat("please-stranger")], output)
     assert _statuses(output) == ["succeeded"]
     assert result.unknown_custom_ids == ["stranger-1"]
+
+
+# -- a damaged run manifest ----------------------------------------------------------------------
+
+
+DAMAGED = {
+    "truncated": '{"version": 1, "endpoint": "/v1/chat/compl',
+    "empty": "",
+    "garbage": "\x00\x17 not a manifest",
+    "a list": "[1, 2, 3]",
+    "fields missing": '{"version": 1}',
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED))
+def test_a_damaged_manifest_is_named_with_how_to_start_over(
+    batch_server: Any, tmp_path: Any, damage: str
+) -> None:
+    output = tmp_path / "out.jsonl"
+    manifest = tmp_path / "out.jsonl.batch" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_text(DAMAGED[damage])
+    with pytest.raises(together.BatchRunStateError) as caught:
+        _batch_run(batch_server, [_chat("a")], output)
+    assert str(manifest) in str(caught.value) and "remove" in str(caught.value)
+    assert batch_server.log == []  # nothing sent
+
+
+def test_the_cli_exits_1_on_a_damaged_manifest(batch_server: Any, tmp_path: Any) -> None:
+    from .test_cli import together as cli
+
+    requests = tmp_path / "in.jsonl"
+    requests.write_text(json.dumps(_chat("a")) + "\n")
+    manifest = tmp_path / "out.jsonl.batch" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_text("[1, 2, 3]")
+    done = cli(batch_server.url, "batches", "run", str(requests), "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "manifest.json" in done.stderr
+
+
+def test_the_cli_exits_1_on_a_requests_file_with_invalid_lines(
+    batch_server: Any, tmp_path: Any
+) -> None:
+    """A data error (the file's content), not a usage error (exit 2 is for the command
+    line itself)."""
+    from .test_cli import together as cli
+
+    requests = tmp_path / "in.jsonl"
+    requests.write_text("not json\n")
+    done = cli(batch_server.url, "batches", "run", str(requests), "-o", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 1 and "line 1: not JSON" in done.stderr

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .._errors import BatchRunLockedError
+from .._errors import BatchRunLockedError, BatchRunStateError
 from .._json import loads
 from .requests import EndpointModels, ShardWriter, prepare
 from .result import BatchRunResult
@@ -162,7 +162,8 @@ class Store:
     ) -> Store:
         """Resumes the run of the manifest next to ``output``, or checks the requests and
         writes the shards of a new one. Raises InvalidRequests (nothing written) when a
-        request is wrong, ValueError when the manifest is of another run."""
+        request is wrong, BatchRunStateError when the manifest is damaged or of another
+        run, BatchRunLockedError when another run holds the output."""
         store = cls(output)
         store.lock.acquire()  # before anything in the folder is read or removed
         try:
@@ -213,20 +214,45 @@ class Store:
         store.save()
 
     def _resume(self, requests: Any, endpoint: str) -> None:
-        self.manifest = json.loads(self.manifest_path.read_text())
+        self.manifest = self._read_manifest()
         self.resumed = True
         where = f"batches.run: {self.manifest_path} is of another run"
         if self.manifest.get("version") != MANIFEST_VERSION:
-            raise ValueError(f"{where} (version {self.manifest.get('version')})")
+            raise BatchRunStateError(
+                f"{where} (version {self.manifest.get('version')}); {self._start_over()}"
+            )
         if self.manifest["endpoint"] != endpoint:
-            raise ValueError(
-                f"{where} (endpoint {self.manifest['endpoint']}); remove it to start over"
+            raise BatchRunStateError(
+                f"{where} (endpoint {self.manifest['endpoint']}); {self._start_over()}"
             )
         recorded, now = self.manifest["input"], _fingerprint(requests)
         if recorded is not None and now is not None and recorded != now:
-            raise ValueError(f"{where} (the input file has changed); remove it to start over")
+            raise BatchRunStateError(f"{where} (the input file has changed); {self._start_over()}")
         if self.manifest["done"] is None:
             self.db = self._connect()
+
+    def _start_over(self) -> str:
+        return (
+            f"remove {str(self.folder)!r} to start over (batches it created keep running "
+            "on Together's side: `together batches list`)"
+        )
+
+    def _read_manifest(self) -> dict[str, Any]:
+        """The manifest, or BatchRunStateError naming it when it can't be used (cut short
+        by a full disk, emptied, overwritten, edited by hand)."""
+        try:
+            manifest = loads(self.manifest_path.read_bytes())
+            why = _manifest_problem(manifest)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+        except ValueError as exc:
+            why = f"not JSON: {exc}"
+        if why is not None:
+            raise BatchRunStateError(
+                f"batches.run: the run's manifest {str(self.manifest_path)!r} is damaged "
+                f"({why}); {self._start_over()}"
+            )
+        return manifest  # type: ignore[no-any-return]
 
     def _connect(self) -> sqlite3.Connection:
         # The async client runs local steps in worker threads, one step at a time.
@@ -416,6 +442,31 @@ class Store:
             self.db.close()
             self.db = None
         self.lock.release()
+
+
+_MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "version": int,
+    "endpoint": str,
+    "input": (dict, type(None)),
+    "total": int,
+    "round": int,
+    "shards": list,
+    "done": (dict, type(None)),
+}
+
+
+def _manifest_problem(manifest: Any) -> str | None:
+    """What makes ``manifest`` unusable, if anything."""
+    if not isinstance(manifest, dict):
+        return f"a JSON {type(manifest).__name__}, not an object"
+    for name, kind in _MANIFEST_FIELDS.items():
+        if not isinstance(manifest.get(name), kind):
+            return f"{name!r} is missing or of the wrong kind"
+    fields = set(_shard("", 0, 1))
+    for number, shard in enumerate(manifest["shards"], 1):
+        if not isinstance(shard, dict) or not fields <= set(shard):
+            return f"shard {number} is missing fields"
+    return None
 
 
 def _shard(name: str, count: int, round: int) -> dict[str, Any]:
