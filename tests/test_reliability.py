@@ -523,3 +523,60 @@ def test_the_cli_exits_1_on_a_requests_file_with_invalid_lines(
     requests.write_text("not json\n")
     done = cli(batch_server.url, "batches", "run", str(requests), "-o", str(tmp_path / "out.jsonl"))
     assert done.returncode == 1 and "line 1: not JSON" in done.stderr
+
+
+# -- size caps ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_compressed_body_that_inflates_past_the_cap_is_refused(
+    httpserver: Any, base_url: str, flavor: str
+) -> None:
+    """A gzip bomb costs memory up to max_response_bytes, then the call fails."""
+    inflated = b"[" + b"0," * 5_000_000 + b"0]"  # 10 MB, about 10 KB compressed
+    httpserver.expect_request("/v1/models").respond_with_data(
+        gzip.compress(inflated),
+        headers={"Content-Encoding": "gzip"},
+        content_type="application/json",
+    )
+    with pytest.raises(together.APIResponseValidationError, match="max_response_bytes") as caught:
+        await run(flavor, base_url, _models, max_response_bytes=1_000_000)
+    assert isinstance(caught.value.body, str) and len(caught.value.body) <= 64 * 1024
+
+
+def test_the_size_cap_is_a_client_setting_with_a_default(base_url: str) -> None:
+    client = Together(api_key=API_KEY, base_url=base_url)
+    assert client.max_response_bytes == 256 * 1024 * 1024
+    assert client.with_options(max_response_bytes=None).max_response_bytes is None
+    with pytest.raises(ValueError, match="max_response_bytes"):
+        Together(api_key=API_KEY, base_url=base_url, max_response_bytes=0)
+
+
+def test_binary_downloads_are_not_capped(client: Together, httpserver: Any, base_url: str) -> None:
+    httpserver.expect_request("/v1/files/file-1/content").respond_with_data(b"x" * 100_000)
+    small = client.with_options(max_response_bytes=1000)
+    assert len(small.files.content("file-1")) == 100_000
+
+
+def test_an_sse_line_without_end_is_refused_past_its_cap() -> None:
+    from together._streaming import MAX_LINE, SSEDecoder
+
+    decoder = SSEDecoder()
+    piece = b"x" * (1 << 20)
+    with pytest.raises(ValueError, match="longer than"):
+        for _ in range(MAX_LINE // len(piece) + 2):
+            decoder.read(b"data: " + piece if not decoder._buffer else piece)
+
+
+def test_a_long_sse_line_is_assembled_in_time_linear_in_its_length() -> None:
+    """4 MB arriving 1 KB at a time: each read must not copy or rescan what came before."""
+    from together._streaming import SSEDecoder
+
+    decoder = SSEDecoder()
+    started = time.perf_counter()
+    assert decoder.read(b"data: ") == []
+    for _ in range(4096):
+        decoder.read(b"y" * 1024)
+    [event] = decoder.read(b"\n\n")
+    assert len(event) == 4 * 1024 * 1024
+    assert time.perf_counter() - started < 1.0

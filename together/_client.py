@@ -99,6 +99,7 @@ class _BaseClient(Generic[M]):
         http_client: Any = None,
         strict_responses: bool = False,
         deadline: float | None = None,
+        max_response_bytes: int | None = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
         ``TOGETHER_API_KEY``, ``TOGETHER_BASE_URL``, ``TOGETHER_TIMEOUT``,
@@ -111,8 +112,11 @@ class _BaseClient(Generic[M]):
         default gets this library's default instead); ``close()`` leaves it open.
         ``deadline`` (seconds, or ``TOGETHER_DEADLINE``; off by default) bounds each whole
         call: all attempts, the pauses between them and the reading of the body (of a
-        stream: until its headers). Raises AuthenticationError when no API key is found
-        and ValueError/TypeError naming any malformed setting."""
+        stream: until its headers). ``max_response_bytes`` (256 MiB by default; None: no
+        limit) bounds a JSON body once decoded, so that a compressed bomb costs bounded
+        memory (binary downloads and streams are not bounded by it). Raises
+        AuthenticationError when no API key is found and ValueError/TypeError naming any
+        malformed setting."""
         default_headers = _headers_argument(default_headers, supplied_headers)
         self._check_http_client(http_client)
         settings = _config.resolve(
@@ -123,6 +127,7 @@ class _BaseClient(Generic[M]):
             default_headers=default_headers,
             strict_responses=strict_responses,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         configure_logging()
         self._start(settings, http_client, None)
@@ -177,6 +182,10 @@ class _BaseClient(Generic[M]):
         return self._settings.deadline
 
     @property
+    def max_response_bytes(self) -> int | None:
+        return self._settings.max_response_bytes
+
+    @property
     def default_headers(self) -> Mapping[str, str]:
         """The headers every request carries (read-only): authorization, user agent,
         ``Accept``, then your ``default_headers``. Per call, ``extra_headers`` add more."""
@@ -195,6 +204,7 @@ class _BaseClient(Generic[M]):
         http_client: Any = None,
         strict_responses: bool | None = None,
         deadline: float | _config.NotGiven | None = _config.NOT_GIVEN,
+        max_response_bytes: int | _config.NotGiven | None = _config.NOT_GIVEN,
     ) -> _Self:
         """A client with some settings changed, checked as the constructor checks them;
         the rest are this client's. ``default_headers`` (or ``supplied_headers``) are
@@ -232,6 +242,9 @@ class _BaseClient(Generic[M]):
             deadline=old.deadline
             if isinstance(deadline, _config.NotGiven)
             else _config.parse_deadline(deadline, "deadline"),
+            max_response_bytes=old.max_response_bytes
+            if isinstance(max_response_bytes, _config.NotGiven)
+            else _config.parse_max_response_bytes(max_response_bytes, "max_response_bytes"),
         )
         clone = object.__new__(type(self))
         clone._start(settings, http_client, None if http_client is not None else self._shared)

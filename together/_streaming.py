@@ -53,6 +53,16 @@ def _full(events: list[ServerSentEvent | str]) -> list[ServerSentEvent]:
     return [_event(("message", e, None, None)) if isinstance(e, str) else e for e in events]
 
 
+# The longest line an event stream may send (a newline-free stream must not grow without
+# bound): far above any real chunk, which is a few KB.
+MAX_LINE = 64 * 1024 * 1024
+
+
+class LineTooLong(ValueError):
+    def __init__(self) -> None:
+        super().__init__(f"the event stream sent a line longer than {MAX_LINE} bytes")
+
+
 class SSEDecoder:
     """Incremental decoder: feed bytes, get complete events (per the WHATWG SSE rules:
     CR, LF or CRLF line ends; ``:`` comments; multi-line ``data`` joined by ``\\n``;
@@ -63,6 +73,8 @@ class SSEDecoder:
         "_data",
         "_event",
         "_id",
+        "_pending",
+        "_pending_size",
         "_retry",
         "_seen_field",
         "_skip_lf",
@@ -71,6 +83,10 @@ class SSEDecoder:
 
     def __init__(self) -> None:
         self._buffer = b""
+        # Reads that end no line, after _buffer (which is then never empty): kept apart and
+        # joined once the line ends, so that a long line costs time linear in its length.
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._skip_lf = False
         self._started = False  # until the stream's first bytes are past any BOM
         self._reset()
@@ -114,12 +130,32 @@ class SSEDecoder:
         if self._skip_lf and chunk.startswith(b"\n"):
             chunk = chunk[1:]
         self._skip_lf = chunk.endswith(b"\r")
-        buffer = self._buffer + chunk
+        if chunk.find(b"\n") < 0 and chunk.find(b"\r") < 0:  # the line goes on
+            return self._extend(chunk)
+        buffer = self._joined() + chunk
         if buffer.find(b"\r") >= 0:
             buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         elif not self._seen_field:
             return self._blocks(buffer)
         return self._lines(buffer)
+
+    def _extend(self, chunk: bytes) -> list[ServerSentEvent | str]:
+        if not self._buffer:
+            self._buffer = chunk
+        else:
+            self._pending.append(chunk)
+            self._pending_size += len(chunk)
+        if len(self._buffer) + self._pending_size > MAX_LINE:
+            raise LineTooLong()
+        return []
+
+    def _joined(self) -> bytes:
+        """The buffer with the pending reads, joined."""
+        if not self._pending:
+            return self._buffer
+        buffer = b"".join([self._buffer, *self._pending])
+        self._pending, self._pending_size = [], 0
+        return buffer
 
     def _strip_bom(self, chunk: bytes) -> bytes:
         """The stream's first bytes less a leading BOM, which may come in pieces: bytes
@@ -139,6 +175,10 @@ class SSEDecoder:
         line rules; an unfinished block waits in the buffer for the next read."""
         cut = buffer.rfind(b"\n\n")
         if cut < 0:
+            if buffer.find(b"\n") >= 0:
+                # Complete lines of an unfinished event: read them now, not again with
+                # every read until the event ends.
+                return self._lines(buffer)
             self._buffer = buffer
             return []
         # The finished blocks end at a blank line, so no character is cut in two: they
@@ -187,7 +227,7 @@ class SSEDecoder:
         """End of input: (events still pending, whether a partial event was dropped)."""
         self._skip_lf = False
         # What is left holds no blank line; its last line, if unfinished, ends here.
-        tail = self._buffer
+        tail = self._buffer = self._joined()
         events = self._lines(tail if tail.endswith(b"\n") else tail + b"\n") if tail else []
         partial = self._seen_field
         self._reset()
@@ -341,7 +381,13 @@ class _StreamCore(Generic[T]):
         """The chunks one network read completes (None: the end of the body, where a
         stream that has not reached ``[DONE]`` raises)."""
         if raw is not None:
-            return self._chunks(self._decoder.read(raw))
+            try:
+                events = self._decoder.read(raw)
+            except LineTooLong as exc:
+                raise APIResponseValidationError(
+                    f"The stream can't be read: {exc}", response=self.response, body=None
+                ) from exc
+            return self._chunks(events)
         return self._last()
 
     def _last(self) -> Iterator[T]:

@@ -494,6 +494,44 @@ class Pool(Generic[C]):
         return self._client is not None
 
 
+def _too_large(response: httpx.Response, limit: int, parts: list[bytes]) -> APIError:
+    kept = b"".join(parts)[:MAX_ERROR_BODY].decode(response.encoding or "utf-8", "replace")
+    return unreadable_error(
+        response, f"its body decodes to more than max_response_bytes ({limit})", body=kept
+    )
+
+
+def read_capped(response: httpx.Response, limit: int | None) -> None:
+    """``response.read()``, raising (as unreadable_error) once the decoded body passes
+    ``limit`` bytes: a few MB of gzip must not become GBs in memory."""
+    if limit is None:
+        response.read()
+        return
+    parts: list[bytes] = []
+    size = 0
+    for part in response.iter_bytes():
+        size += len(part)
+        if size > limit:
+            raise _too_large(response, limit, parts)
+        parts.append(part)
+    response._content = b"".join(parts)  # (what read() sets)
+
+
+async def aread_capped(response: httpx.Response, limit: int | None) -> None:
+    """``read_capped`` for the asyncio client."""
+    if limit is None:
+        await response.aread()
+        return
+    parts: list[bytes] = []
+    size = 0
+    async for part in response.aiter_bytes():
+        size += len(part)
+        if size > limit:
+            raise _too_large(response, limit, parts)
+        parts.append(part)
+    response._content = b"".join(parts)
+
+
 class _Transport(Generic[C]):
     def __init__(self, settings: Settings, pool: Pool[C]) -> None:
         self.settings = settings
@@ -504,6 +542,7 @@ class _Transport(Generic[C]):
         self.headers = {} if on_client else settings.headers()
         self.timeout: Any = httpx.USE_CLIENT_DEFAULT if on_client else settings.timeout
         self.strict = settings.strict_responses
+        self.max_body = settings.max_response_bytes
         self._keyed: bool | None = None
         self.adapt: Callable[[Call[Any]], Call[Any]] | None = None
 
@@ -540,6 +579,7 @@ class SyncTransport(_Transport[httpx.Client]):
         )
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
+        limit = None if call.parse is content_of else self.max_body  # (binary: not capped)
         while True:
             attempts.before_attempt()
             # Only network faults are retried; any other exception (a bug in a custom
@@ -555,7 +595,7 @@ class SyncTransport(_Transport[httpx.Client]):
                     # The body is read here (as httpx does without stream=True) so that the
                     # deadline can bound it: a body cut short is then a transport error like
                     # a reset, and is retried the same way.
-                    response.read()
+                    read_capped(response, limit)
                 delay = attempts.after_response(response)
                 if delay is None:
                     if call.raw is not None and response.is_success:
@@ -563,7 +603,7 @@ class SyncTransport(_Transport[httpx.Client]):
                     if streaming and response.is_success:
                         return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
                     if streaming:
-                        response.read()  # the error's body, for its message
+                        read_capped(response, limit)  # the error's body, for its message
                     return finish(call, response, self.strict)
             except httpx.TransportError as exc:  # the body was cut short (or too slow)
                 response.close()
@@ -592,6 +632,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
         )
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
+        limit = None if call.parse is content_of else self.max_body
         while True:
             attempts.before_attempt()
             try:
@@ -602,7 +643,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
             try:
                 attempts.received(response)
                 if not streaming:
-                    await response.aread()
+                    await aread_capped(response, limit)
                 delay = attempts.after_response(response)
                 if delay is None:
                     if call.raw is not None and response.is_success:
@@ -612,7 +653,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
 
                         return as_async(call.stream(response, self.strict))  # type: ignore[misc, no-any-return]
                     if streaming:
-                        await response.aread()
+                        await aread_capped(response, limit)
                     return finish(call, response, self.strict)
             except httpx.TransportError as exc:
                 await response.aclose()
