@@ -580,3 +580,32 @@ def test_a_long_sse_line_is_assembled_in_time_linear_in_its_length() -> None:
     [event] = decoder.read(b"\n\n")
     assert len(event) == 4 * 1024 * 1024
     assert time.perf_counter() - started < 1.0
+
+
+# -- realtime close codes --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tts(realtime_server: Any) -> Iterator[Any]:
+    settings = {"api_key": API_KEY, "base_url": realtime_server.base_url(), "timeout": 5}
+    with (
+        Together(**settings) as client,
+        client.audio.speech.connect(model="hexgrad/Kokoro-82M") as session,
+    ):
+        yield session
+
+
+def test_a_normal_close_ends_the_audio_quietly_and_a_send_after_it_says_closed(tts: Any) -> None:
+    tts.send_text("Hi.")
+    tts.commit()  # the server speaks it, then closes the session normally (1000)
+    assert b"".join(tts.iter_audio()) == b"Hi."
+    with pytest.raises(together.APIConnectionError, match="session is closed") as caught:
+        tts.send_text("More.")
+    assert "lost" not in str(caught.value)
+
+
+def test_a_message_over_the_size_limit_is_reported_as_too_large(tts: Any) -> None:
+    tts.send_text("HUGE")
+    tts.commit()
+    with pytest.raises(together.APIConnectionError, match=r"too large.*1009"):
+        list(tts.iter_audio())

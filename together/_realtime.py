@@ -259,19 +259,37 @@ def _open_error(exc: BaseException, plan: Plan) -> Exception:
     )
 
 
+_NORMAL_CLOSE = (1000, 1001)  # closed normally; going away
+_TOO_LARGE = 1009
+
+
 def _closed_error(exc: BaseException, plan: Plan) -> APIConnectionError:
-    """The error for a connection that closed before the session ended: dropped, or
-    closed by the server with an error code."""
+    """The error for a connection that closed, said as what its close code means: the
+    session ended normally (1000, 1001: a send after it), a message was too large
+    (1009, either way), closed by the server with another code, or dropped."""
     received = getattr(exc, "rcvd", None)
-    if received is None:
-        why = "it dropped without a closing handshake"
+    sent = getattr(exc, "sent", None)
+    codes = {getattr(frame, "code", None) for frame in (received, sent)}
+    if _TOO_LARGE in codes:
+        whose = "the server's" if sent is not None and sent.code == _TOO_LARGE else "our"
+        message = (
+            f"the realtime connection closed: a message was too large ({whose} message, "
+            f"over the {MAX_MESSAGE}-byte limit; close code 1009)"
+        )
+    elif received is not None and received.code in _NORMAL_CLOSE:
+        message = (
+            f"the session is closed (the server ended it normally, close code "
+            f"{received.code}); open a new session to go on"
+        )
+    elif received is None:
+        message = "the realtime connection was lost (it dropped without a closing handshake)"
     else:
         reason = f": {received.reason}" if received.reason else ""
-        why = f"the server closed it with code {received.code}{reason}"
-    return APIConnectionError(
-        plan.redact(f"{plan.where}: the realtime connection was lost ({why})"),
-        request=plan.request(),
-    )
+        message = (
+            f"the realtime connection was lost (the server closed it with code "
+            f"{received.code}{reason})"
+        )
+    return APIConnectionError(plan.redact(f"{plan.where}: {message}"), request=plan.request())
 
 
 # -- events (no I/O) ------------------------------------------------------------------------
