@@ -609,3 +609,16 @@ def test_a_message_over_the_size_limit_is_reported_as_too_large(tts: Any) -> Non
     tts.commit()
     with pytest.raises(together.APIConnectionError, match=r"too large.*1009"):
         list(tts.iter_audio())
+
+
+@pytest.mark.anyio
+async def test_a_stream_with_a_line_past_the_cap_is_a_response_validation_error(
+    httpserver: Any, base_url: str, flavor: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("together._streaming.MAX_LINE", 1000)
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_data(
+        b"data: " + b"x" * 5000, content_type="text/event-stream"
+    )
+    chat = lambda c: c.chat.completions.create(model="m", messages=[], stream=True)  # noqa: E731
+    with pytest.raises(together.APIResponseValidationError, match="longer than 1000"):
+        await run(flavor, base_url, chat)

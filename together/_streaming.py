@@ -18,7 +18,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import httpx
 
 from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
-from ._json import MAX_DEPTH, TooDeep, too_deep
+from ._json import MAX_DEPTH, TooDeep, loads, too_deep
 from ._transport import MAX_ERROR_BODY, describe_failure
 
 T = TypeVar("T")
@@ -321,7 +321,7 @@ class _StreamCore(Generic[T]):
         after the chunks before it; sets ``_done`` at ``[DONE]``."""
         if self._done:
             return
-        parse = self._parse
+        parse, short = self._parse, _SHORT
         for event in events:
             data = event if isinstance(event, str) else event.data
             if data == DONE:
@@ -329,17 +329,19 @@ class _StreamCore(Generic[T]):
                 return
             if not data:
                 continue
-            if len(data) > _SHORT and too_deep(data):
-                raise self._not_json(data, str(TooDeep()))
             try:
                 payload, end = _scan(data, 0)
-            except (StopIteration, ValueError):  # (no JSON value where it starts)
+            except (StopIteration, ValueError, RecursionError):  # (not JSON where it starts)
                 end = -1
             if end != len(data):
                 try:
-                    payload = json.loads(data)
+                    payload = loads(data)
+                except TooDeep as exc:
+                    raise self._not_json(data, str(exc)) from None
                 except ValueError:
                     raise self._not_json(data) from None
+            elif end > short and too_deep(data):  # (read whole, yet maybe too deep)
+                raise self._not_json(data, str(TooDeep()))
             if (not isinstance(event, str) and event.event != "message") or (
                 type(payload) is dict and "error" in payload and payload["error"]
             ):
@@ -381,14 +383,13 @@ class _StreamCore(Generic[T]):
         """The chunks one network read completes (None: the end of the body, where a
         stream that has not reached ``[DONE]`` raises)."""
         if raw is not None:
-            try:
-                events = self._decoder.read(raw)
-            except LineTooLong as exc:
-                raise APIResponseValidationError(
-                    f"The stream can't be read: {exc}", response=self.response, body=None
-                ) from exc
-            return self._chunks(events)
+            return self._chunks(self._decoder.read(raw))
         return self._last()
+
+    def _too_long(self, exc: LineTooLong) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            f"The stream can't be read: {exc}", response=self.response, body=None
+        )
 
     def _last(self) -> Iterator[T]:
         events, partial = self._decoder.flush()
@@ -414,6 +415,8 @@ class Stream(_StreamCore[T]):
                     return
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise _broken(exc, self.response) from exc
+        except LineTooLong as exc:
+            raise self._too_long(exc) from exc
         finally:
             self.close()
 
@@ -448,6 +451,8 @@ class AsyncStream(_StreamCore[T]):
                     return
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise _broken(exc, self.response) from exc
+        except LineTooLong as exc:
+            raise self._too_long(exc) from exc
         finally:
             await self.aclose()
 
