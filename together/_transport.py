@@ -330,11 +330,10 @@ class _Attempts:
         before the deadline) are used up, and re-raises an error of local making (nothing
         went over the network) at once. What a redirect caused (a loop, a URL of another
         scheme) is an APIConnectionError at once: asking again would go the same way."""
-        redirected = self._redirected(exc)
-        if isinstance(exc, LOCAL_ERRORS) and not redirected:
+        if isinstance(exc, LOCAL_ERRORS) and not self._redirected(exc):
             self._log(None)
             raise exc
-        if redirected or not isinstance(exc, httpx.TransportError):
+        if isinstance(exc, LOCAL_ERRORS) or not isinstance(exc, httpx.TransportError):
             self._log(None)
             raise connection_error(exc, self.request) from exc
         delay = retry_delay(self.retries + 1, None)
