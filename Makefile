@@ -108,7 +108,8 @@ RUNTIME_TESTS := tests/test_config.py tests/test_errors.py tests/test_resources_
 	tests/test_open_values.py tests/test_none_arguments.py \
 	tests/test_cli_people.py tests/test_retry_hook.py \
 	tests/test_chat_helpers.py \
-	tests/test_naming.py
+	tests/test_naming.py \
+	tests/test_reliability.py
 .PHONY: test-py310
 test-py310:
 	@$(PY310) -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null || \

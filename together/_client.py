@@ -13,7 +13,7 @@ import httpx
 from . import _config
 from ._namespaces import build
 from ._resource import M
-from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
+from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging, reset_after_fork
 
 if TYPE_CHECKING:
     # The namespaces and methods (made at run time from the operation table), as the
@@ -36,6 +36,10 @@ class _SharedPool:
         self.owned = owned
         self.users = 1
         self._lock = threading.Lock()
+        reset_after_fork(self)
+
+    def _forked(self) -> None:
+        self._lock = threading.Lock()  # (it may have been held by a thread left behind)
 
     def join(self) -> None:
         with self._lock:
@@ -97,6 +101,7 @@ class _BaseClient(Generic[M]):
         strict_responses: bool = False,
         deadline: float | None = None,
         on_retry: Callable[[_config.RetryInfo], object] | None = None,
+        max_response_bytes: int | None = _config.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
         ``TOGETHER_API_KEY``, ``TOGETHER_BASE_URL``, ``TOGETHER_TIMEOUT``,
@@ -112,8 +117,11 @@ class _BaseClient(Generic[M]):
         stream: until its headers). ``on_retry(info)`` is called before each pause to
         retry a call (a 429, a 5xx, a network error), with a ``together.RetryInfo``
         (``retry``, ``delay``, ``status_code``, ``error``, ``request``): to show that a
-        call is waiting, or to count retries. Raises AuthenticationError when no API key
-        is found and ValueError/TypeError naming any malformed setting."""
+        call is waiting, or to count retries. ``max_response_bytes`` (256 MiB by default;
+        None: no limit) bounds a JSON body once decoded, so that a compressed bomb costs
+        bounded memory (binary downloads and streams are not bounded by it). Raises
+        AuthenticationError when no API key is found and ValueError/TypeError naming any
+        malformed setting."""
         default_headers = _headers_argument(default_headers, supplied_headers)
         self._check_http_client(http_client)
         settings = _config.resolve(
@@ -125,6 +133,7 @@ class _BaseClient(Generic[M]):
             strict_responses=strict_responses,
             deadline=deadline,
             on_retry=on_retry,
+            max_response_bytes=max_response_bytes,
         )
         configure_logging()
         self._start(settings, http_client, None)
@@ -181,6 +190,10 @@ class _BaseClient(Generic[M]):
         return self._settings.deadline
 
     @property
+    def max_response_bytes(self) -> int | None:
+        return self._settings.max_response_bytes
+
+    @property
     def default_headers(self) -> Mapping[str, str]:
         """The headers every request carries (read-only): authorization, user agent,
         ``Accept``, then your ``default_headers``. Per call, ``extra_headers`` add more."""
@@ -202,6 +215,7 @@ class _BaseClient(Generic[M]):
         on_retry: Callable[[_config.RetryInfo], object]
         | _config.NotGiven
         | None = _config.NOT_GIVEN,
+        max_response_bytes: int | _config.NotGiven | None = _config.NOT_GIVEN,
     ) -> _Self:
         """A client with some settings changed, checked as the constructor checks them;
         the rest are this client's. ``default_headers`` (or ``supplied_headers``) are
@@ -244,6 +258,9 @@ class _BaseClient(Generic[M]):
             on_retry=old.on_retry
             if isinstance(on_retry, _config.NotGiven)
             else _config.parse_hook(on_retry, "on_retry"),
+            max_response_bytes=old.max_response_bytes
+            if isinstance(max_response_bytes, _config.NotGiven)
+            else _config.parse_max_response_bytes(max_response_bytes, "max_response_bytes"),
         )
         clone = object.__new__(type(self))
         clone._start(settings, http_client, None if http_client is not None else self._shared)
@@ -386,6 +403,9 @@ class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
 
     async def close(self) -> None:
         """As ``Together.close``."""
+        import asyncio
+
+        self._shared.pool.bind(asyncio.get_running_loop())  # (a pool of a closed loop: dropped)
         if self._release():
             await self._transport.client.aclose()
 
