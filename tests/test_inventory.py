@@ -20,6 +20,8 @@ from together._namespaces import layout, unnamed
 from together._table import NAMES, NAMESPACE_ALIASES
 from together_generated.operations import OPERATIONS
 
+pytestmark = pytest.mark.needs_generator
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

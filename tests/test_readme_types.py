@@ -17,6 +17,8 @@ import pytest
 
 from .test_typing import mypy, pyright
 
+pytestmark = [pytest.mark.typecheck, pytest.mark.needs_node]
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BLOCKS = ROOT / "build" / "readme-blocks"

@@ -57,6 +57,8 @@ from generator.overlay import apply_overlay
 from generator.spec import ROOT, fetch
 from generator.specfile import load_yaml
 
+pytestmark = pytest.mark.needs_generator
+
 OVERLAY = ROOT / "openapi" / "overlay.yaml"
 PACKAGE = ROOT / "together_generated"
 

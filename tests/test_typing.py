@@ -14,6 +14,8 @@ import pytest
 
 from .contract import prism
 
+pytestmark = [pytest.mark.typecheck, pytest.mark.needs_node]
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "tests" / "typing"
 USER_CODE = sorted(HERE.glob("readme_*.py"))

@@ -27,6 +27,8 @@ from . import spec
 from .cases import CASES, MISSING, Case, DataFiles
 from .conftest import Traffic
 
+pytestmark = [pytest.mark.needs_node, pytest.mark.needs_generator]
+
 CASE_IDS = [case.id for case in CASES]
 
 ERROR_CLASSES: dict[int, type[together.APIStatusError]] = {

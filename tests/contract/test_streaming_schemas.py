@@ -28,6 +28,8 @@ from ..test_streaming import AUDIO, DONE, HELLO, chat_chunk, completion_chunk, s
 from . import spec
 from .cases import chat_arguments, completion_arguments, speech_arguments
 
+pytestmark = [pytest.mark.needs_node, pytest.mark.needs_generator]
+
 COMPLETION_BODY = sse(completion_chunk("Once", 1), completion_chunk(" upon", 2)) + DONE
 SPEECH_BODY = sse(*(speech_chunk(a) for a in AUDIO)) + DONE
 
