@@ -9,9 +9,9 @@ from pytest_httpserver import HTTPServer
 
 from together import AsyncTogether, Together
 
-from .faultserver import FaultServer
-
-API_KEY = "sk-test-0123456789abcdef"
+from .support import API_KEY
+from .support.clients import open_client
+from .support.faultserver import FaultServer
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +46,14 @@ async def aclient(base_url: str) -> AsyncIterator[AsyncTogether]:
 def flavor(request: pytest.FixtureRequest) -> str:
     """Which client a test runs against: "sync" (Together) or "async" (AsyncTogether)."""
     return str(request.param)
+
+
+@pytest.fixture
+async def api(flavor: str, base_url: str) -> AsyncIterator[Together | AsyncTogether]:
+    """A ready client of the test's flavor on ``httpserver``: a test taking it runs once with
+    ``Together`` and once with ``AsyncTogether``, awaiting what the async one returns."""
+    async with open_client(flavor, base_url) as client:
+        yield client
 
 
 @pytest.fixture

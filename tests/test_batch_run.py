@@ -1,4 +1,4 @@
-"""client.batches.run end to end against a fake Batch API (tests/batchserver.py): the
+"""client.batches.run end to end against a fake Batch API (tests/support/batchserver.py): the
 requests are checked, sharded, uploaded and run; the results come back in input order;
 a run survives Ctrl-C and a crash without creating a batch twice."""
 
@@ -21,7 +21,7 @@ import pytest
 from together import AsyncTogether, BatchRunResult, Together
 from together._batch.requests import InvalidRequests
 
-from .batchserver import BatchServer
+from .support.batchserver import BatchServer
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-test-batch"

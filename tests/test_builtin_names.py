@@ -21,11 +21,12 @@ from pytest_httpserver import HTTPServer
 
 import together_generated.models
 
-from .conftest import API_KEY
-from .test_fault_fixes import run
-from .test_realtime import speech, talk, text
-from .test_streaming import DONE, HELLO, MESSAGES, MODEL, serve_sse
-from .wsserver import RealtimeServer
+from .support import API_KEY
+from .support.bodies import MESSAGES, MODEL
+from .support.clients import run
+from .support.realtime import speech, talk, text
+from .support.streams import DONE, HELLO, serve_sse
+from .support.wsserver import RealtimeServer
 
 pytestmark = pytest.mark.anyio
 

@@ -1,6 +1,6 @@
 """The command line as people use it: tables, help, chat, fine-tuning create, errors and
 shell completion. Each test runs the installed ``together`` as a subprocess against a
-local fake API (``tests/fakeapi.py``, a real HTTP server on loopback), under a
+local fake API (``tests/support/fakeapi.py``, a real HTTP server on loopback), under a
 pseudo-terminal where the output on a terminal differs."""
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import API_KEY
-from .fakeapi import FILE, JOB_ID, FakeAPI
-from .test_cli import COMMAND, ROOT, env_for
+from .support import API_KEY
+from .support.cli import COMMAND, ROOT, env_for
+from .support.fakeapi import FILE, JOB_ID, FakeAPI
 
 
 @pytest.fixture

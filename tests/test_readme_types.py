@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_typing import mypy, pyright
+from .support.typecheckers import mypy, pyright
 
 pytestmark = [pytest.mark.typecheck, pytest.mark.needs_node]
 

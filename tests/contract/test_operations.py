@@ -22,7 +22,7 @@ import together
 from together import AsyncTogether, Together
 from together.error import InvalidRequestError, ServiceUnavailableError
 
-from ..test_spec_examples import differences, model_problems
+from ..support.spec_examples import differences, model_problems
 from . import spec
 from .cases import CASES, MISSING, Case, DataFiles
 from .conftest import Traffic

@@ -24,7 +24,7 @@ from pytest_httpserver import HTTPServer
 from together import AsyncTogether, Together
 from together._streaming import SSEDecoder
 
-from ..test_streaming import AUDIO, DONE, HELLO, chat_chunk, completion_chunk, speech_chunk, sse
+from ..support.streams import AUDIO, DONE, HELLO, chat_chunk, completion_chunk, speech_chunk, sse
 from . import spec
 from .cases import chat_arguments, completion_arguments, speech_arguments
 
