@@ -29,6 +29,7 @@ generate: $(STAMP)
 	$(PY) -m generator $(SPEC)
 	$(PY) -c 'from together._namespaces import report; print(report())'
 	$(PY) -m together._stubgen
+	$(PY) -m together._reference
 
 ## Move the pin to another upstream commit: make pin COMMIT=<40-hex id> (downloads the file),
 ## or offline from a local copy of that commit's file: make pin COMMIT=<id> SPEC_FILE=<path>
@@ -41,10 +42,11 @@ spec-diff: $(STAMP) $(if $(OLD),,spec)
 	@test -n "$(NEW)" || (echo "usage: make spec-diff NEW=<file> [OLD=<file>]" && exit 2)
 	@$(PY) -m generator.specdiff $(or $(OLD),build/spec/together-openapi.yaml) $(NEW)
 
-## Fail when together_generated/ differs from what `make generate` produces.
+## Fail when together_generated/, the stub or the method reference differ from what
+## `make generate` produces.
 check-generated: generate
-	@git diff --exit-code --stat -- together_generated together/_api.pyi || \
-	  (echo "together_generated/ or together/_api.pyi is not what 'make generate' produces: regenerate and commit" && exit 1)
+	@git diff --exit-code --stat -- together_generated together/_api.pyi together/REFERENCE.md || \
+	  (echo "together_generated/, together/_api.pyi or together/REFERENCE.md is not what 'make generate' produces: regenerate and commit" && exit 1)
 	@test -z "$$(git status --porcelain -- together_generated)" || \
 	  (echo "untracked files in together_generated/: regenerate and commit" && git status --short -- together_generated && exit 1)
 
