@@ -10,8 +10,11 @@ from pytest_httpserver import HTTPServer
 from together import AsyncTogether, Together
 
 from .support import API_KEY
+from .support.batchserver import BatchServer
 from .support.clients import open_client
+from .support.fakeapi import FakeAPI
 from .support.faultserver import FaultServer
+from .support.wsserver import RealtimeServer
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +63,36 @@ async def api(flavor: str, base_url: str) -> AsyncIterator[Together | AsyncToget
 def faults() -> Iterator[FaultServer]:
     """A raw-socket server on loopback that plays what a test tells it, byte by byte."""
     with FaultServer() as server:
+        yield server
+
+
+@pytest.fixture
+def batch_server() -> Iterator[BatchServer]:
+    """A fake Batch API (files and batches) on loopback, with its own folder."""
+    with BatchServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _realtime_server_running() -> Iterator[RealtimeServer]:
+    with RealtimeServer(API_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def realtime_server(_realtime_server_running: RealtimeServer) -> RealtimeServer:
+    """The WebSocket server of both realtime endpoints (started once), with what it
+    received cleared for the test."""
+    _realtime_server_running.messages.clear()
+    _realtime_server_running.requests.clear()
+    return _realtime_server_running
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeAPI]:
+    """The fake Together API of the command-line tests (``python -m tests.support.fakeapi``
+    serves it by hand, as for the README's command-line output)."""
+    with FakeAPI() as server:
         yield server
 
 
