@@ -22,35 +22,13 @@ from werkzeug import Request, Response
 import together
 from together import AsyncTogether, Together
 
-from .conftest import API_KEY
-from .faultserver import CLOSE, RESET, FaultServer, Pause, response_head
+from .support import API_KEY
+from .support.bodies import MESSAGES, MODEL, chat_completion, error_body
+from .support.faultserver import CLOSE, RESET, FaultServer, Pause, response_head
 
-MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
-MESSAGES = [{"role": "user", "content": "Say hello"}]
 PATH = "/v1/chat/completions"
 QUICK_RETRY = {"retry-after-ms": "10"}  # real retries, short pauses
 FAST = 5.0  # seconds: every fault must surface well within this
-
-
-def chat_completion() -> dict[str, Any]:
-    """A ChatCompletionResponse as the spec describes it."""
-    return {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "created": 1_700_000_000,
-        "model": MODEL,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": "Hello!"},
-                "finish_reason": "stop",
-            }
-        ],
-    }
-
-
-def error_body(message: str) -> str:
-    return json.dumps({"error": {"message": message, "type": "server_error"}})
 
 
 # -- fixtures -------------------------------------------------------------------------
@@ -105,12 +83,6 @@ class Api:
 @pytest.fixture(params=["sync", "async"])
 def api(request: pytest.FixtureRequest, logs: Any) -> Api:
     return Api(request.param)
-
-
-@pytest.fixture
-def faults() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
 
 
 class Replies:

@@ -27,8 +27,8 @@ import pytest
 import together
 from together import AsyncTogether, Together
 
-from .conftest import API_KEY
-from .test_fault_fixes import run
+from .support import API_KEY
+from .support.clients import run
 
 # -- fork -------------------------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ def test_forked_processes_each_get_their_own_answers(echo_url: str, shared: str)
 
 @pytest.fixture(scope="module")
 def realtime_server() -> Iterator[Any]:
-    from .wsserver import RealtimeServer
+    from .support.wsserver import RealtimeServer
 
     with RealtimeServer(API_KEY) as server:
         yield server
@@ -159,7 +159,7 @@ def test_a_realtime_session_logs_no_api_key_at_debug(
 
 @pytest.fixture
 def batch_server() -> Iterator[Any]:
-    from .batchserver import BatchServer
+    from .support.batchserver import BatchServer
 
     with BatchServer() as server:
         yield server
@@ -254,7 +254,7 @@ def test_a_download_replaces_a_file_when_asked_or_named(
 def test_the_cli_download_exits_1_on_an_existing_file_and_replaces_it_with_force(
     httpserver: Any, tmp_path: Any
 ) -> None:
-    from .test_cli import together as cli
+    from .support.cli import together as cli
 
     _serve_file(httpserver, "data.jsonl", b"served")
     (tmp_path / "data.jsonl").write_bytes(b"mine")
@@ -335,7 +335,7 @@ async def test_an_undecodable_error_body_keeps_the_status_error_class(
 async def test_a_stream_whose_compression_breaks_midway_is_a_response_validation_error(
     httpserver: Any, base_url: str, flavor: str
 ) -> None:
-    from .test_streaming import HELLO
+    from .support.streams import HELLO
 
     httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_data(
         _gzip_cut(HELLO * 200),
@@ -349,7 +349,7 @@ async def test_a_stream_whose_compression_breaks_midway_is_a_response_validation
 
 
 def test_the_cli_reports_a_redirect_loop_in_one_line_and_exits_1(httpserver: Any) -> None:
-    from .test_cli import together as cli
+    from .support.cli import together as cli
 
     httpserver.expect_request("/v1/models").respond_with_data(
         "", status=302, headers={"Location": "/v1/models"}
@@ -500,7 +500,7 @@ def test_a_damaged_manifest_is_named_with_how_to_start_over(
 
 
 def test_the_cli_exits_1_on_a_damaged_manifest(batch_server: Any, tmp_path: Any) -> None:
-    from .test_cli import together as cli
+    from .support.cli import together as cli
 
     requests = tmp_path / "in.jsonl"
     requests.write_text(json.dumps(_chat("a")) + "\n")
@@ -517,7 +517,7 @@ def test_the_cli_exits_1_on_a_requests_file_with_invalid_lines(
 ) -> None:
     """A data error (the file's content), not a usage error (exit 2 is for the command
     line itself)."""
-    from .test_cli import together as cli
+    from .support.cli import together as cli
 
     requests = tmp_path / "in.jsonl"
     requests.write_text("not json\n")

@@ -18,7 +18,7 @@ Output and error lines are written in reverse input order. ``hold`` keeps every 
 IN_PROGRESS until it is cleared. ``log`` has every request (method, path) and
 ``created`` every batch-create body.
 
-    python -m tests.batchserver      # prints "PORT n", serves until stdin closes
+    python -m tests.support.batchserver      # prints "PORT n", serves until stdin closes
 """
 
 from __future__ import annotations
