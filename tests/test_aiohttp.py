@@ -1,9 +1,9 @@
 """``AsyncTogether(http_client=DefaultAioHttpClient())``: the same client over aiohttp.
 
-The fault cases of tests/test_faults.py run here again, unchanged, with the ``api``
-fixture making its calls through a DefaultAioHttpClient: the same retries, errors and
-timeouts as on httpx. Skipped when aiohttp or httpx-aiohttp is not installed (the
-``[aiohttp]`` extra), except the check that ``import together`` works without them.
+The fault cases of tests/test_faults.py run on it too (its ``api`` fixture's "aiohttp"
+flavor): the same retries, errors and timeouts as on httpx. Skipped when aiohttp or
+httpx-aiohttp is not installed (the ``[aiohttp]`` extra), except the checks that
+``import together`` works without them.
 """
 
 from __future__ import annotations
@@ -20,42 +20,8 @@ from pytest_httpserver import HTTPServer
 import together
 from together import AsyncTogether, Together
 
-from .conftest import API_KEY
-from .test_faults import (
-    MESSAGES,
-    MODEL,
-    Api,
-    chat_completion,
-    faults,  # noqa: F401 (a fixture of the fault cases)
-    logs,  # noqa: F401 (a fixture the fault cases use)
-    test_200_body_not_fitting_the_model_raises_validation_error_with_the_raw_body,
-    test_429_then_200_succeeds_after_one_retry,
-    test_503_storm_makes_max_retries_plus_one_requests_then_raises,
-    test_body_cut_short_is_retried_like_a_reset,
-    test_client_errors_are_not_retried,
-    test_connection_reset_before_the_response_raises_connection_error,
-    test_connection_reset_is_retried,
-    test_headers_slower_than_the_call_timeout_raise_timeout_error,
-    test_html_502_page_raises_internal_server_error_with_a_readable_snippet,
-    test_max_retries_zero_makes_one_request,
-    test_retry_after_sets_the_pause,
-    test_server_closing_mid_body_raises_connection_error,
-)
-
-FAULT_CASES = (  # collected here too, run with the fixture below
-    test_200_body_not_fitting_the_model_raises_validation_error_with_the_raw_body,
-    test_429_then_200_succeeds_after_one_retry,
-    test_503_storm_makes_max_retries_plus_one_requests_then_raises,
-    test_body_cut_short_is_retried_like_a_reset,
-    test_client_errors_are_not_retried,
-    test_connection_reset_before_the_response_raises_connection_error,
-    test_connection_reset_is_retried,
-    test_headers_slower_than_the_call_timeout_raise_timeout_error,
-    test_html_502_page_raises_internal_server_error_with_a_readable_snippet,
-    test_max_retries_zero_makes_one_request,
-    test_retry_after_sets_the_pause,
-    test_server_closing_mid_body_raises_connection_error,
-)
+from .support import API_KEY
+from .support.bodies import MESSAGES, MODEL, chat_completion
 
 
 def _installed() -> bool:
@@ -69,36 +35,6 @@ def _installed() -> bool:
 
 MISSING = "the [aiohttp] extra is not installed"
 needs_aiohttp = pytest.mark.skipif(not _installed(), reason=MISSING)
-
-
-class AioApi(Api):
-    """``Api`` of tests/test_faults.py with its async client on aiohttp."""
-
-    def __init__(self) -> None:
-        super().__init__("aiohttp")
-
-    async def chat(self, base_url: str, *, max_retries: int = 0, **options: Any) -> Any:
-        kwargs = {"model": MODEL, "messages": MESSAGES, **options}
-        async with (
-            AsyncTogether(
-                api_key=API_KEY,
-                base_url=base_url,
-                max_retries=0,
-                timeout=5,
-                http_client=together.DefaultAioHttpClient(),
-            ) as base,
-            base.with_options(max_retries=max_retries) as client,
-        ):
-            self.clients += [base, client]
-            return await client.chat.completions.create(**kwargs)
-
-
-@pytest.fixture
-def api(request: pytest.FixtureRequest) -> Api:
-    if not _installed():
-        pytest.skip(MISSING)
-    request.getfixturevalue("logs")  # TOGETHER_LOG=debug, as the fault cases expect
-    return AioApi()
 
 
 def _client(httpserver: HTTPServer, **kwargs: Any) -> AsyncTogether:

@@ -1,5 +1,5 @@
 """``client.batches.run(..., online=True)`` against a local server that enforces a rate
-limit (tests/ratelimitserver.py): every request answered, results in input order, a
+limit (tests/support/ratelimitserver.py): every request answered, results in input order, a
 resume that sends nothing twice, few 429s; the same on both clients."""
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from together import AsyncTogether, BatchRunProgress, Together
 from together._batch.online import idempotency_key
 from together._batch.requests import InvalidRequests
 
-from .batchserver import BatchServer
-from .ratelimitserver import RateLimitedServer
+from .support.batchserver import BatchServer
+from .support.ratelimitserver import RateLimitedServer
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk-test-online"

@@ -12,7 +12,6 @@ import inspect
 import json
 import pkgutil
 import typing
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -21,19 +20,13 @@ from pytest_httpserver import HTTPServer
 
 import together_generated.models
 
-from .conftest import API_KEY
-from .test_fault_fixes import run
-from .test_realtime import speech, talk, text
-from .test_streaming import DONE, HELLO, MESSAGES, MODEL, serve_sse
-from .wsserver import RealtimeServer
+from .support.bodies import MESSAGES, MODEL
+from .support.clients import run
+from .support.realtime import speech, talk, text
+from .support.streams import DONE, HELLO, serve_sse
+from .support.wsserver import RealtimeServer
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[RealtimeServer]:
-    with RealtimeServer(API_KEY) as running:
-        yield running
 
 
 MODELS = [
@@ -84,9 +77,9 @@ async def test_a_file_has_its_bytes(flavor: str, httpserver: HTTPServer) -> None
 
 
 async def test_realtime_events_are_told_apart_by_their_type(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
-    events = await talk(flavor, server, speech(voice="tara"), text("Hi."))
+    events = await talk(flavor, realtime_server, speech(voice="tara"), text("Hi."))
     audio = b"".join(
         event.delta.encode()
         for event in events

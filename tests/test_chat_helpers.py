@@ -28,20 +28,14 @@ from together_generated.models.chat_completion_chunk import ChatCompletionChunk
 from together_generated.models.chat_completion_response import ChatCompletionResponse
 from together_generated.models.completion_chunk import CompletionChunk
 
-from .conftest import API_KEY
-from .test_lenient_responses import call, open_client
+from .support import API_KEY
+from .support.clients import call
 
 pytestmark = pytest.mark.anyio
 
 FOLDER = Path(__file__).resolve().parents[2] / "shared" / "real-responses"
 MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 ASK = [{"role": "user", "content": "hi"}]
-
-
-@pytest.fixture(params=["sync", "async"])
-async def api(request: pytest.FixtureRequest, base_url: str) -> Any:
-    async with open_client(request.param, base_url) as client:
-        yield client
 
 
 # -- shapes --------------------------------------------------------------------------
@@ -776,7 +770,7 @@ def test_hand_written_methods_show_their_own_signatures():
 
 
 def test_cli_chat_json_schema_prints_the_parsed_json(httpserver, tmp_path):
-    from .test_cli import together as run_cli
+    from .support.cli import together as run_cli
 
     schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
     (tmp_path / "schema.json").write_text(json.dumps(schema))

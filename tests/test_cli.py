@@ -19,41 +19,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from .batchserver import BatchServer
-from .conftest import API_KEY
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-# The installed console script (pip puts it beside the interpreter) when there is one, as
-# users run it; else the module form, which is the same function.
-_SCRIPT = Path(sys.executable).with_name("together")
-COMMAND = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "together"]
-
-
-def env_for(base_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOGETHER_")}
-    env.update(
-        TOGETHER_API_KEY=API_KEY,
-        TOGETHER_BASE_URL=base_url,
-        TOGETHER_MAX_RETRIES="0",
-        PYTHONPATH=str(ROOT),
-        COLUMNS="200",
-    )
-    return env
-
-
-def together(base_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """``together ARGS`` with stdout a pipe (so JSON output unless --no-json)."""
-    return subprocess.run(
-        [*COMMAND, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env_for(base_url),
-        timeout=60,
-    )
+from .support import API_KEY
+from .support.batchserver import BatchServer
+from .support.cli import COMMAND, ROOT, env_for, together
 
 
 def sent(httpserver: HTTPServer, index: int = -1) -> Any:

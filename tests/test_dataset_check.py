@@ -6,7 +6,6 @@ import asyncio
 import io
 import json
 import sys
-import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,8 @@ import pytest
 
 from together import AsyncTogether, Together
 from together._dataset_check import DatasetReport, FileTypeError, check_dataset
+
+from .support.datasets import checked_with_peak_memory
 
 USER = {"role": "user", "content": "Hi"}
 ASSISTANT = {"role": "assistant", "content": "Hello"}
@@ -267,16 +268,6 @@ def test_error_message_lists_problems_with_line_numbers(tmp_path):
     assert isinstance(error, ValueError)
     assert "line 2: `text` must be a string" in str(error)
     assert error.report is report
-
-
-def checked_with_peak_memory(path: Path) -> tuple[DatasetReport, int]:
-    """The report on ``path`` and the most memory Python held while checking it."""
-    tracemalloc.start()
-    try:
-        report = check_dataset(path)
-        return report, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def test_the_file_is_streamed_not_loaded(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from together import _dataset_check
 from together._dataset_check import check_dataset
 
-from .test_dataset_check import checked_with_peak_memory
+from .support.datasets import checked_with_peak_memory
 
 CAP = 2**20
 

@@ -18,10 +18,11 @@ import together
 from together import AsyncTogether, Together
 from together._streaming import AsyncStream, Stream
 
-from .conftest import API_KEY
-from .faultserver import LAST_CHUNK, FaultServer, Pause, chunk, response_head
-from .test_fault_fixes import MESSAGES, MODEL, OK, overloaded
-from .test_streaming import chat_chunk, sse
+from .support import API_KEY
+from .support.bodies import MESSAGES, MODEL
+from .support.faultserver import LAST_CHUNK, FaultServer, Pause, chunk, response_head
+from .support.replies import OK, overloaded
+from .support.streams import chat_chunk, sse
 
 DEADLINE = 1.0
 SLACK = 0.5  # what a loaded test machine may add to the deadline

@@ -6,21 +6,8 @@ import pytest
 
 import together
 from together import Together
-from together.error import InvalidRequestError, ServiceUnavailableError
 
-CASES = [
-    (400, together.BadRequestError),
-    (401, together.AuthenticationError),
-    (403, together.PermissionDeniedError),
-    (404, together.NotFoundError),
-    (409, together.ConflictError),
-    (422, together.UnprocessableEntityError),
-    (429, together.RateLimitError),
-    (500, together.InternalServerError),
-    (503, ServiceUnavailableError),  # an InternalServerError, named as in 1.x
-    (415, InvalidRequestError),  # 1.x's name, also the base of 400, 403, 404 and 422
-    (418, together.APIStatusError),
-]
+from .support.bodies import CASES
 
 
 @pytest.mark.parametrize(("status", "cls"), CASES)

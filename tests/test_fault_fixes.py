@@ -8,8 +8,6 @@ Each case runs against a real local server (``FaultServer``), with ``Together`` 
 
 from __future__ import annotations
 
-import inspect
-import json
 import socket
 import time
 from collections.abc import Callable
@@ -19,50 +17,21 @@ import httpx
 import pytest
 
 import together
-from together import AsyncTogether, Together
-from together._streaming import AsyncStream, SSEDecoder, Stream
+from together._streaming import SSEDecoder
 
-from .conftest import API_KEY
-from .faultserver import CLOSE, LAST_CHUNK, RESET, FaultServer, Pause, chunk, response_head
-from .test_faults import MESSAGES, MODEL, chat_completion, error_body
-from .test_streaming import HELLO, chat_chunk, contents, sse
+from .support import API_KEY
+from .support.bodies import MESSAGES, MODEL
+from .support.clients import outcome, run
+from .support.faultserver import CLOSE, LAST_CHUNK, RESET, FaultServer, Pause, chunk, response_head
+from .support.replies import OK, overloaded
+from .support.streams import HELLO, chat_chunk, contents, sse
 
 Action = Callable[[Any], Any]
 BOM = "\ufeff".encode()  # the UTF-8 byte-order mark
 
 
-async def run(flavor: str, base_url: str, action: Action, **settings: Any) -> Any:
-    """``action(client)`` on a fresh sync or async client; a stream is read to the end
-    (into a list) before the client closes."""
-    settings = {"api_key": API_KEY, "base_url": base_url, "timeout": 5, **settings}
-    settings.setdefault("max_retries", 0)
-    if flavor == "sync":
-        with Together(**settings) as client:
-            result = action(client)
-            if inspect.isawaitable(result):  # an action written once for both clients
-                result = await result
-            return list(result) if isinstance(result, Stream) else result
-    async with AsyncTogether(**settings) as aclient:
-        result = await action(aclient)
-        return [c async for c in result] if isinstance(result, AsyncStream) else result
-
-
-async def outcome(flavor: str, value: Any) -> Any:
-    """What a method call gives: as it is (sync client) or awaited (async client)."""
-    return value if flavor == "sync" else await value
-
-
 def chat(**options: Any) -> Action:
     return lambda c: c.chat.completions.create(model=MODEL, messages=MESSAGES, **options)
-
-
-def reply(status: str, body: bytes, headers: list[tuple[str, str]]) -> list[Any]:
-    """One whole response, then the connection closes."""
-    head = [("Content-Length", str(len(body))), ("Connection", "close"), *headers]
-    return [response_head(status, head) + body, CLOSE]
-
-
-OK = reply("200 OK", json.dumps(chat_completion()).encode(), [("Content-Type", "application/json")])
 
 
 def event_stream(*reads: bytes) -> list[Any]:
@@ -102,11 +71,6 @@ async def test_dot_segment_ids_are_refused_before_anything_is_sent(
 # -- 2. malformed Retry-After -----------------------------------------------------------
 
 BAD_DATES = ["soon", "Wed, 32 Foo 2024 25:61:61 GMT", "Mon, 99 Jan 2024 10:00:00 GMT"]
-
-
-def overloaded(retry_after: str) -> list[Any]:
-    headers = [("Content-Type", "application/json"), ("Retry-After", retry_after)]
-    return reply("503 Service Unavailable", error_body("overloaded").encode(), headers)
 
 
 @pytest.mark.anyio

@@ -1,8 +1,9 @@
 """Faults: what each client raises when the network or the server misbehaves, how soon,
 how often it retries, and that the API key never shows up in what a user gets to read.
 
-Every case runs once with ``Together`` and once with ``AsyncTogether`` (the ``api``
-fixture), with ``TOGETHER_LOG=debug`` on, and checks the key is absent from the error's
+Every case runs once with ``Together``, once with ``AsyncTogether`` and once with
+``AsyncTogether`` over ``DefaultAioHttpClient`` (the ``api`` fixture; skipped without the
+``[aiohttp]`` extra), with ``TOGETHER_LOG=debug`` on, and checks the key is absent from the error's
 str, repr and traceback, from ``repr(client)`` and from the log records.
 """
 
@@ -22,35 +23,13 @@ from werkzeug import Request, Response
 import together
 from together import AsyncTogether, Together
 
-from .conftest import API_KEY
-from .faultserver import CLOSE, RESET, FaultServer, Pause, response_head
+from .support import API_KEY
+from .support.bodies import MESSAGES, MODEL, chat_completion, error_body
+from .support.faultserver import CLOSE, RESET, FaultServer, Pause, response_head
 
-MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
-MESSAGES = [{"role": "user", "content": "Say hello"}]
 PATH = "/v1/chat/completions"
 QUICK_RETRY = {"retry-after-ms": "10"}  # real retries, short pauses
 FAST = 5.0  # seconds: every fault must surface well within this
-
-
-def chat_completion() -> dict[str, Any]:
-    """A ChatCompletionResponse as the spec describes it."""
-    return {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "created": 1_700_000_000,
-        "model": MODEL,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": "Hello!"},
-                "finish_reason": "stop",
-            }
-        ],
-    }
-
-
-def error_body(message: str) -> str:
-    return json.dumps({"error": {"message": message, "type": "server_error"}})
 
 
 # -- fixtures -------------------------------------------------------------------------
@@ -85,10 +64,17 @@ class Api:
                 client = base.with_options(max_retries=max_retries)
                 self.clients += [base, client]
                 return client.chat.completions.create(**kwargs)
-        async with AsyncTogether(
-            api_key=API_KEY, base_url=base_url, max_retries=0, timeout=5
-        ) as abase:
-            aclient = abase.with_options(max_retries=max_retries)
+        http_client = together.DefaultAioHttpClient() if self.flavor == "aiohttp" else None
+        async with (
+            AsyncTogether(
+                api_key=API_KEY,
+                base_url=base_url,
+                max_retries=0,
+                timeout=5,
+                http_client=http_client,
+            ) as abase,
+            abase.with_options(max_retries=max_retries) as aclient,
+        ):
             self.clients += [abase, aclient]
             return await aclient.chat.completions.create(**kwargs)
 
@@ -102,15 +88,11 @@ class Api:
         return info.value, time.monotonic() - started
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async", "aiohttp"])
 def api(request: pytest.FixtureRequest, logs: Any) -> Api:
+    if request.param == "aiohttp":
+        pytest.importorskip("httpx_aiohttp", reason="the [aiohttp] extra is not installed")
     return Api(request.param)
-
-
-@pytest.fixture
-def faults() -> Iterator[FaultServer]:
-    with FaultServer() as server:
-        yield server
 
 
 class Replies:

@@ -19,8 +19,8 @@ from together import AsyncTogether, Together
 from together._dataset_check import FileTypeError
 
 from .bench.upload_rss import FILE_RESPONSE, UploadSink
-from .conftest import API_KEY
-from .faultserver import CLOSE, FaultServer, response_head
+from .support import API_KEY
+from .support.faultserver import CLOSE, FaultServer, response_head
 
 ROWS = [{"text": "first example"}, {"text": "second example"}]
 

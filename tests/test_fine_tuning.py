@@ -11,12 +11,8 @@ from pytest_httpserver import HTTPServer
 
 import together
 
-JOB = {
-    "id": "ft-1",
-    "status": "running",
-    "created_at": "2026-01-01T00:00:00Z",
-    "updated_at": "2026-01-01T00:10:00Z",
-}
+from .support.bodies import JOB, LIMITS, MODEL_BYTES
+
 EVENT = {
     "object": "fine-tune-event",
     "created_at": "2026-01-01T00:00:00Z",
@@ -38,18 +34,6 @@ CHECKPOINT = {
     "created_at": "2026-01-01T00:00:00Z",
     "checkpoint_type": "adapter",
 }
-LIMITS = {
-    "model_name": "m",
-    "max_num_epochs": 20,
-    "max_num_evals": 100,
-    "max_learning_rate": 1.0,
-    "min_learning_rate": 0.0,
-    "supports_vision": False,
-    "supports_tools": True,
-    "supports_reasoning": False,
-    "merge_output_lora": True,
-}
-MODEL_BYTES = b"\x28\xb5\x2f\xfd" + bytes(range(256)) * 400  # zstd magic, then binary
 
 
 def sent_json(httpserver: HTTPServer) -> Any:

@@ -18,6 +18,8 @@ from generator.overlay import OverlayError, apply_overlay
 from generator.spec import ROOT, SpecError, fetch
 from generator.specfile import load_yaml
 
+pytestmark = pytest.mark.needs_generator
+
 OLD_SPEC = ROOT.parent / "shared" / "openapi" / "together-openapi.2026-03-11.yaml"
 OVERLAY = ROOT / "openapi" / "overlay.yaml"
 

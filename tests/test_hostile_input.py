@@ -12,7 +12,7 @@ import pytest
 import together
 from together import AsyncTogether, Together
 
-from .conftest import API_KEY
+from .support import API_KEY
 
 # Characters httpx refuses in a header value (or that no API key holds), placed mid-key.
 BAD_CHARACTERS = ["\t", "\x00", "\x0b", "\x0c", "\x1b", "\x7f", "é", "\u200b", "\u00a0"]

@@ -8,7 +8,7 @@ from pytest_httpserver import HTTPServer
 
 from together import Together
 
-from .test_resources_inference import CHAT_RESPONSE, MESSAGES
+from .support.bodies import CHAT_RESPONSE, MESSAGES
 
 PATH = "/v1/chat/completions"
 QUICK_RETRY = {"retry-after-ms": "10"}

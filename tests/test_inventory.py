@@ -1,8 +1,7 @@
 """Every HTTP operation of the spec in use is a method of both clients, named by the
-operation table (``together/_table.py``) or, when the table doesn't name it, by its tag
-and operationId.
-
-``python -m tests.test_inventory`` prints the README's method table for the spec in use.
+operation table (``together/_table.py``) or, when the table doesn't name it, by the rule
+in ``together/_naming.py``; the method reference (together/REFERENCE.md, written by
+``make generate`` with together/_reference.py) lists them all.
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ from together import AsyncTogether, Together
 from together._namespaces import layout, unnamed
 from together._table import NAMES, NAMESPACE_ALIASES
 from together_generated.operations import OPERATIONS
+
+pytestmark = pytest.mark.needs_generator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,18 +83,6 @@ def test_sync_and_async_clients_have_the_same_methods():
     assert methods(Together(api_key="k")) == methods(AsyncTogether(api_key="k"))
 
 
-def print_table() -> None:  # pragma: no cover - `python -m tests.test_inventory` for the docs
-    for info in sorted(OPERATIONS, key=lambda i: (i.path, i.method)):
-        if info.websocket:
-            continue
-        names = method_names()[info.key]
-        print(f"| `{info.key}` | {', '.join(f'`{n}`' for n in names)} |")
-
-
-if __name__ == "__main__":
-    print_table()
-
-
 def test_an_operation_the_table_does_not_name_is_still_a_method(tmp_path):
     # In a fresh interpreter: the table loses a name before any client is built.
     import subprocess
@@ -113,3 +102,25 @@ def test_an_operation_the_table_does_not_name_is_still_a_method(tmp_path):
     ).stdout
     # Named by the rule (together/_naming.py) as the table would: GET on an item.
     assert out.strip() == "['GET /batches/{id}'] True False"
+
+
+def test_the_method_reference_lists_every_method_under_its_namespace():
+    from together._reference import render
+
+    sections = {}
+    for part in render().split("\n## `")[1:]:
+        namespace, _, rows = part.partition("`")
+        sections[namespace] = rows
+    for namespace, methods in layout().items():
+        for method, entry in methods.items():
+            assert f"`{method}`" in sections[namespace], f"{namespace}.{method}"
+            assert f"`{entry.info.key}`" in sections[namespace], entry.info.key
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("TOGETHER_SPEC_FILE")), reason="a candidate spec is in use, not the pin"
+)
+def test_the_committed_method_reference_is_what_make_generate_writes():
+    from together._reference import OUTPUT, render
+
+    assert OUTPUT.read_text() == render(), "run `make generate` and commit together/REFERENCE.md"

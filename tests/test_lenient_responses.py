@@ -7,9 +7,6 @@ checks. Every behaviour is checked on both clients, and on streams where they ap
 from __future__ import annotations
 
 import json
-import operator
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -17,9 +14,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 import together
-from together import AsyncTogether, Together
 
-from .conftest import API_KEY
+from .support.clients import call, call_stream, open_client
 
 pytestmark = pytest.mark.anyio
 
@@ -29,55 +25,6 @@ BATCH_ID = "0b4e8e43-2ff6-4d1e-9a49-6dc5e1b0c1a7"
 
 
 # -- calling either client alike -------------------------------------------------------
-
-
-@asynccontextmanager
-async def open_client(mode: str, base_url: str, **options: Any) -> AsyncIterator[Any]:
-    """A ``Together`` (mode "sync") or ``AsyncTogether`` (mode "async") on the test server."""
-    settings: dict[str, Any] = {"api_key": API_KEY, "base_url": base_url, "max_retries": 0}
-    if mode == "sync":
-        with Together(**settings, timeout=5, **options) as client:
-            yield client
-    else:
-        async with AsyncTogether(**settings, timeout=5, **options) as client:
-            yield client
-
-
-async def call(client: Any, method: str, /, *args: Any, **kwargs: Any) -> Any:
-    """``client.<method>(...)`` for a dotted method name, awaited on the async client."""
-    result = operator.attrgetter(method)(client)(*args, **kwargs)
-    return await result if isinstance(client, AsyncTogether) else result
-
-
-async def call_stream(
-    client: Any, method: str, /, into: list[Any] | None = None, **kwargs: Any
-) -> list[Any]:
-    """Call ``method`` with ``stream=True`` and read every chunk inside the stream's context
-    manager. Chunks are appended to ``into`` as they arrive, so a test can see the ones
-    delivered before an error."""
-    chunks = [] if into is None else into
-    stream = await call(client, method, stream=True, **kwargs)
-    if isinstance(client, AsyncTogether):
-        async with stream:
-            async for chunk in stream:
-                chunks.append(chunk)
-    else:
-        with stream:
-            for chunk in stream:
-                chunks.append(chunk)
-    return chunks
-
-
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-async def api(mode: str, base_url: str) -> AsyncIterator[Any]:
-    """The default (lenient) client of either kind."""
-    async with open_client(mode, base_url) as client:
-        yield client
 
 
 # -- valid bodies as the spec describes them; each test applies one deviation -----------
@@ -320,18 +267,18 @@ async def test_stream_event_that_is_not_an_object_raises_after_the_chunks_before
 
 
 async def test_responses_are_lenient_unless_strict_is_asked_for(
-    mode: str, base_url: str, httpserver: HTTPServer
+    flavor: str, base_url: str, httpserver: HTTPServer
 ) -> None:
     serve_chat(httpserver, chat_completion(created=None))
-    async with open_client(mode, base_url, strict_responses=False) as client:
+    async with open_client(flavor, base_url, strict_responses=False) as client:
         assert (await chat(client)).created is None
 
 
 async def test_strict_client_parses_a_body_that_fits_the_spec(
-    mode: str, base_url: str, httpserver: HTTPServer
+    flavor: str, base_url: str, httpserver: HTTPServer
 ) -> None:
     serve_chat(httpserver, chat_completion())
-    async with open_client(mode, base_url, strict_responses=True) as client:
+    async with open_client(flavor, base_url, strict_responses=True) as client:
         assert (await chat(client)).choices[0].message.content == "Hello"
 
 
@@ -361,10 +308,10 @@ STRICT_CASES = {
     ("path", "body", "method", "args"), STRICT_CASES.values(), ids=STRICT_CASES
 )
 async def test_strict_client_refuses_a_value_the_spec_does_not_allow(
-    mode: str, base_url: str, httpserver: HTTPServer, path: str, body: Any, method: str, args: Any
+    flavor: str, base_url: str, httpserver: HTTPServer, path: str, body: Any, method: str, args: Any
 ) -> None:
     serve_json(httpserver, path, body)
-    async with open_client(mode, base_url, strict_responses=True) as client:
+    async with open_client(flavor, base_url, strict_responses=True) as client:
         with pytest.raises(together.APIResponseValidationError) as info:
             await call(client, method, *args)
     assert info.value.body == body
@@ -379,21 +326,21 @@ STRICT_CHAT_CASES = {
 
 @pytest.mark.parametrize("body", STRICT_CHAT_CASES.values(), ids=STRICT_CHAT_CASES)
 async def test_strict_client_refuses_a_chat_completion_that_does_not_fit_the_spec(
-    mode: str, base_url: str, httpserver: HTTPServer, body: Any
+    flavor: str, base_url: str, httpserver: HTTPServer, body: Any
 ) -> None:
     serve_chat(httpserver, body)
-    async with open_client(mode, base_url, strict_responses=True) as client:
+    async with open_client(flavor, base_url, strict_responses=True) as client:
         with pytest.raises(together.APIResponseValidationError) as info:
             await chat(client)
     assert info.value.body == body
 
 
 async def test_strict_client_refuses_a_stream_chunk_after_the_chunks_before_it(
-    mode: str, base_url: str, httpserver: HTTPServer
+    flavor: str, base_url: str, httpserver: HTTPServer
 ) -> None:
     serve_chat_stream(httpserver, HELLO, NULL_TOKEN_AND_TOOL_CALLS)
     received: list[Any] = []
-    async with open_client(mode, base_url, strict_responses=True) as client:
+    async with open_client(flavor, base_url, strict_responses=True) as client:
         with pytest.raises(together.APIResponseValidationError) as info:
             await chat_stream(client, into=received)
     assert [c.choices[0].delta.content for c in received] == ["Hel"]

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from together import AsyncTogether, Together
+from together import AsyncTogether
 from together_generated.models import ChatCompletionUserMessageParam
-
-from .conftest import API_KEY
 
 pytestmark = pytest.mark.anyio
 
@@ -35,18 +32,6 @@ CHAT_REPLY = {
         {"index": 0, "message": {"role": "assistant", "content": "Hello"}, "finish_reason": "stop"}
     ],
 }
-
-
-@pytest.fixture(params=["sync", "async"])
-async def api(request: pytest.FixtureRequest, base_url: str) -> AsyncIterator[Any]:
-    """A ``Together`` or an ``AsyncTogether`` on the local server."""
-    settings: dict[str, Any] = {"api_key": API_KEY, "base_url": base_url, "max_retries": 0}
-    if request.param == "sync":
-        with Together(**settings) as client:
-            yield client
-    else:
-        async with AsyncTogether(**settings) as client:
-            yield client
 
 
 async def send(api: Any, method: str, **arguments: Any) -> Any:

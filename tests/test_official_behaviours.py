@@ -13,8 +13,9 @@ from werkzeug import Request, Response
 
 import together
 
-from .test_errors import CASES
-from .test_raw_responses import API_KEY, client, done
+from .support import API_KEY
+from .support.bodies import CASES
+from .support.clients import done, open_client
 
 SESSION = {"id": "s1", "status": "PENDING", "base_model": "m"}
 
@@ -28,7 +29,7 @@ async def test_with_raw_response_gives_the_response_and_parse_gives_the_result(
     flavor, base_url, httpserver
 ):
     httpserver.expect_request("/v1/models").respond_with_json([], headers={"x-a": "1"})
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         raw = await done(c.models.with_raw_response.list())
         assert (raw.status_code, raw.headers["x-a"], raw.retries_taken) == (200, "1", 0)
         assert raw.http_request.url.path == "/v1/models"
@@ -42,7 +43,7 @@ async def test_with_streaming_response_is_a_context_manager_that_closes_the_body
     flavor, base_url, httpserver
 ):
     httpserver.expect_request("/v1/models").respond_with_json([])
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         manager = c.models.with_streaming_response.list()
         if flavor == "sync":
             with manager as response:
@@ -61,7 +62,7 @@ async def test_an_error_status_raises_the_error_named_for_it(
     httpserver.expect_request("/v1/models").respond_with_json(
         {"error": {"message": "no"}}, status=status
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         with pytest.raises(error) as caught:
             await done(c.models.list())
     assert caught.value.status_code == status
@@ -74,7 +75,7 @@ async def test_retries_follow_max_retries_and_x_should_retry(flavor, base_url, h
         return Response("busy", status=500, headers={"retry-after-ms": "1"})
 
     httpserver.expect_request("/v1/models").respond_with_handler(busy)
-    async with client(flavor, base_url, max_retries=2) as c:
+    async with open_client(flavor, base_url, max_retries=2) as c:
         with pytest.raises(together.InternalServerError):
             await done(c.models.list())
     assert len(httpserver.log) == 3
@@ -82,7 +83,7 @@ async def test_retries_follow_max_retries_and_x_should_retry(flavor, base_url, h
     httpserver.expect_request("/v1/models").respond_with_data(
         "no", status=500, headers={"x-should-retry": "false"}
     )
-    async with client(flavor, base_url, max_retries=2) as c:
+    async with open_client(flavor, base_url, max_retries=2) as c:
         with pytest.raises(together.InternalServerError):
             await done(c.models.list())
     assert len(httpserver.log) == 1
@@ -121,7 +122,7 @@ async def test_a_large_max_retries_never_overflows_the_backoff(flavor, base_url,
             {"error": {"message": "busy"}}, status=503, headers={"retry-after-ms": "1"}
         )
     httpserver.expect_ordered_request("/v1/models").respond_with_json([])
-    async with client(flavor, base_url, max_retries=2000) as c:
+    async with open_client(flavor, base_url, max_retries=2000) as c:
         assert await done(c.models.list()) == []
 
 
@@ -145,7 +146,7 @@ def test_default_headers_carry_the_key(flavor):
 
 @pytest.mark.anyio
 async def test_a_client_is_closed_after_its_with_block(flavor, base_url):
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         assert not c.is_closed()
     assert c.is_closed()
 
@@ -159,7 +160,7 @@ async def test_post_training_reaches_the_rl_operations_by_their_3x_names(
         SESSION
     )
     httpserver.expect_request("/v1/rl/checkpoints/ck1/download").respond_with_json({})
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         assert c.post_training is c.rl
         session = await done(c.post_training.sessions.create(base_model="m"))
         assert session.id == "s1"
@@ -179,7 +180,7 @@ async def test_per_call_extra_headers_query_and_body(flavor, base_url, httpserve
     httpserver.expect_request("/v1/embeddings", method="POST").respond_with_json(
         {"object": "list", "model": "m", "data": []}
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         await done(
             c.embeddings.create(
                 model="m",
@@ -200,7 +201,7 @@ async def test_a_stream_ends_at_done_and_an_error_payload_raises(flavor, base_ur
         b'data: {"id": "a", "choices": []}\n\ndata: [DONE]\n\n',
         content_type="text/event-stream",
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         stream = await done(
             c.chat.completions.create(model="m", messages=[], stream=True)  # type: ignore[call-overload]
         )
@@ -210,7 +211,7 @@ async def test_a_stream_ends_at_done_and_an_error_payload_raises(flavor, base_ur
     httpserver.expect_request("/v1/chat/completions").respond_with_data(
         b'data: {"error": {"message": "overloaded"}}\n\n', content_type="text/event-stream"
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         stream = await done(c.chat.completions.create(model="m", messages=[], stream=True))
         with pytest.raises(together.APIError, match="overloaded"):
             _ = [x for x in stream] if flavor == "sync" else [x async for x in stream]
@@ -219,5 +220,5 @@ async def test_a_stream_ends_at_done_and_an_error_payload_raises(flavor, base_ur
 @pytest.mark.anyio
 async def test_generic_get_casts_to_the_given_type(flavor, base_url, httpserver):
     httpserver.expect_request("/v1/whoami").respond_with_json({"user": "u"})
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         assert await done(c.get("/whoami", cast_to=object)) == {"user": "u"}

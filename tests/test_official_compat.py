@@ -19,8 +19,8 @@ from pytest_httpserver import HTTPServer
 import together
 from together._compat import CHAT_TYPES, ERRORS, OFFICIAL_MARKER, TYPES
 
-from .test_fine_tuning import JOB, LIMITS, MODEL_BYTES
-from .test_raw_responses import client, done
+from .support.bodies import JOB, LIMITS, MODEL_BYTES
+from .support.clients import done, open_client
 
 HELLO = {"role": "user", "content": "hi"}
 
@@ -37,7 +37,7 @@ async def test_1x_rate_limit_error_from_together_error_catches_a_429(flavor, bas
     httpserver.expect_request("/v1/chat/completions").respond_with_json(
         {"error": {"message": "slow down"}}, status=429
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         with pytest.raises(RateLimitError, match="slow down") as caught:
             await done(c.chat.completions.create(model="m", messages=[HELLO]))
     assert caught.value.http_status == 429  # 1.x's attribute
@@ -52,7 +52,7 @@ async def test_a_503_is_caught_by_1x_service_unavailable_and_3x_internal_server_
     httpserver.expect_request("/v1/models").respond_with_json(
         {"error": {"message": "overloaded"}}, status=503
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         with pytest.raises(ServiceUnavailableError) as caught:
             await done(c.models.list())
     assert isinstance(caught.value, together.InternalServerError)
@@ -66,7 +66,7 @@ async def test_1x_invalid_request_error_catches_a_404(flavor, base_url, httpserv
     httpserver.expect_request("/v1/files/file-x").respond_with_json(
         {"error": {"message": "no such file"}}, status=404
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         with pytest.raises(InvalidRequestError) as caught:
             await done(c.files.retrieve("file-x"))
     assert isinstance(caught.value, together.NotFoundError)
@@ -76,7 +76,7 @@ async def test_1x_invalid_request_error_catches_a_404(flavor, base_url, httpserv
 async def test_1x_timeout_and_api_connection_error_catch_a_refused_connection(flavor):
     from together.error import APIConnectionError, Timeout, TogetherException
 
-    async with client(flavor, "http://127.0.0.1:9/v1") as c:
+    async with open_client(flavor, "http://127.0.0.1:9/v1") as c:
         with pytest.raises(APIConnectionError) as caught:
             await done(c.models.list())
     assert isinstance(caught.value, TogetherException)
@@ -152,7 +152,7 @@ async def test_a_stream_chunk_is_an_instance_of_together_types_chat_completion_c
     httpserver.expect_request("/v1/chat/completions").respond_with_data(
         body, content_type="text/event-stream"
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         stream = await done(c.chat.completions.create(model="m", messages=[HELLO], stream=True))
         chunks = list(stream) if flavor == "sync" else [x async for x in stream]
     assert [type(x) for x in chunks] == [ChatCompletionChunk]
@@ -199,7 +199,7 @@ def test_1x_check_file_reports_a_missing_file(tmp_path):
 @pytest.mark.anyio
 async def test_3x_lora_keywords_become_the_lora_training_type(flavor, base_url, httpserver):
     httpserver.expect_request("/v1/fine-tunes", method="POST").respond_with_json(JOB)
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         await done(
             c.fine_tuning.create(
                 training_file="file-1",
@@ -230,7 +230,7 @@ async def test_3x_lora_without_a_rank_uses_the_models_default_rank(flavor, base_
     limits["lora_training"]["default_rank"] = 32
     httpserver.expect_ordered_request("/v1/fine-tunes/models/limits").respond_with_json(limits)
     httpserver.expect_ordered_request("/v1/fine-tunes", method="POST").respond_with_json(JOB)
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         job = await done(c.fine_tuning.create(training_file="file-1", model="org/m", lora=True))
     assert job.id == "ft-1"
     assert httpserver.log[0][0].args["model_name"] == "org/m"
@@ -256,7 +256,7 @@ async def test_3x_lora_false_is_full_training_and_no_lora_leaves_it_to_the_api(
     flavor, base_url, httpserver
 ):
     httpserver.expect_request("/v1/fine-tunes", method="POST").respond_with_json(JOB)
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         await done(c.fine_tuning.create(training_file="file-1", model="m", lora=False))
         assert sent_json(httpserver)["training_type"] == {"type": "Full"}
         await done(c.fine_tuning.create(training_file="file-1", model="m"))
@@ -267,7 +267,7 @@ async def test_3x_lora_false_is_full_training_and_no_lora_leaves_it_to_the_api(
 async def test_a_bad_argument_beside_lora_is_refused_before_the_rank_is_looked_up(
     flavor, base_url, httpserver
 ):
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         with pytest.raises(TypeError, match="n_epochs"):
             await done(
                 c.fine_tuning.create(training_file="f", model="m", lora=True, n_epochs="three")
@@ -298,7 +298,7 @@ async def test_the_raw_view_of_a_lora_create_is_the_jobs_response(flavor, base_u
     limits = {**LIMITS, "lora_training": {"default_rank": 16}}
     httpserver.expect_ordered_request("/v1/fine-tunes/models/limits").respond_with_json(limits)
     httpserver.expect_ordered_request("/v1/fine-tunes", method="POST").respond_with_json(JOB)
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         raw = await done(
             c.fine_tuning.with_raw_response.create(training_file="f", model="m", lora=True)
         )
@@ -340,7 +340,7 @@ async def test_a_404_from_a_base_url_without_v1_says_where_the_routes_are(flavor
     httpserver.expect_request("/models").respond_with_json(
         {"error": {"message": "not found"}}, status=404
     )
-    async with client(flavor, httpserver.url_for("/")) as c:
+    async with open_client(flavor, httpserver.url_for("/")) as c:
         with pytest.raises(together.NotFoundError, match="routes are under /v1"):
             await done(c.models.list())
 
@@ -350,7 +350,7 @@ async def test_a_404_from_a_v1_base_url_has_no_such_hint(flavor, base_url, https
     httpserver.expect_request("/v1/files/x").respond_with_json(
         {"error": {"message": "no such file"}}, status=404
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         with pytest.raises(together.NotFoundError) as caught:
             await done(c.files.retrieve("x"))
     assert "/v1" not in str(caught.value).split("no such file")[1]
@@ -363,7 +363,7 @@ async def test_fine_tuning_download_creates_the_missing_parent_folder(
 ):
     httpserver.expect_request("/v1/finetune/download").respond_with_data(MODEL_BYTES)
     target = tmp_path / "my-model" / "nested" / "model.tar.zst"
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         path = await done(c.fine_tuning.download("ft-1", output=str(target)))
     assert Path(path) == target and target.read_bytes() == MODEL_BYTES
 
@@ -376,7 +376,7 @@ async def test_an_output_ending_in_a_separator_is_a_folder_created_for_the_serve
         b'{"text": "x"}\n', headers={"Content-Disposition": 'attachment; filename="data.jsonl"'}
     )
     folder = tmp_path / "downloads"
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         path = await done(c.files.content("file-1", output=f"{folder}{os.sep}"))
     assert Path(path) == folder / "data.jsonl"
     assert Path(path).read_bytes() == b'{"text": "x"}\n'

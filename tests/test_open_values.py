@@ -13,7 +13,6 @@ import json
 import operator
 import uuid
 import warnings
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -22,8 +21,8 @@ from pytest_httpserver import HTTPServer
 import together
 from together import AsyncTogether, Together
 
-from .conftest import API_KEY
-from .test_cli import together as run_cli
+from .support import API_KEY
+from .support.cli import together as run_cli
 
 pytestmark = pytest.mark.anyio
 
@@ -39,18 +38,6 @@ CHAT_REPLY = {
     ],
 }
 IMAGE_REPLY = {"id": "i-1", "model": MODEL, "object": "list", "data": []}
-
-
-@pytest.fixture(params=["sync", "async"])
-async def api(request: pytest.FixtureRequest, base_url: str) -> AsyncIterator[Any]:
-    """A ``Together`` or an ``AsyncTogether`` on the local server."""
-    settings: dict[str, Any] = {"api_key": API_KEY, "base_url": base_url, "max_retries": 0}
-    if request.param == "sync":
-        with Together(**settings) as client:
-            yield client
-    else:
-        async with AsyncTogether(**settings) as client:
-            yield client
 
 
 async def send(api: Any, method: str, **arguments: Any) -> Any:

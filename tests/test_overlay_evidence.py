@@ -18,6 +18,8 @@ import pytest
 
 from generator.specfile import load_yaml
 
+pytestmark = pytest.mark.needs_generator
+
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT.parent / "shared" / "real-responses"
 ACTIONS = [

@@ -1,6 +1,6 @@
 """``rate_limit="auto"``: one limiter for a client and its copies, paced by the
 rate-limit headers of a real local server that enforces a token bucket
-(tests/ratelimitserver.py)."""
+(tests/support/ratelimitserver.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from together import AsyncTogether, Together
 from together._ratelimit import RateLimiter
 
-from .ratelimitserver import RateLimitedServer
+from .support.ratelimitserver import RateLimitedServer
 
 MODEL = "m"
 

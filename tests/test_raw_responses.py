@@ -4,10 +4,7 @@ the HTTP response of the call (headers, status, retries) with the usual result o
 
 from __future__ import annotations
 
-import inspect
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,9 @@ import together
 from together._namespaces import layout
 from together_generated.models import ChatCompletionResponse
 
-API_KEY = "test-key"
+from .support import API_KEY
+from .support.clients import done, open_client, opened
+
 CHAT = {
     "id": "c1",
     "object": "chat.completion",
@@ -29,33 +28,6 @@ CHAT = {
 }
 MESSAGES = [{"role": "user", "content": "hi"}]
 SSE = b'data: {"id": "c1", "choices": []}\n\ndata: [DONE]\n\n'
-
-
-@asynccontextmanager
-async def client(flavor: str, base_url: str, **settings: Any) -> AsyncIterator[Any]:
-    settings.setdefault("max_retries", 0)
-    if flavor == "sync":
-        with together.Together(api_key=API_KEY, base_url=base_url, **settings) as c:
-            yield c
-    else:
-        async with together.AsyncTogether(api_key=API_KEY, base_url=base_url, **settings) as c:
-            yield c
-
-
-async def done(value: Any) -> Any:
-    """``value`` as the sync client gives it: awaited on the async client."""
-    return await value if inspect.isawaitable(value) else value
-
-
-@asynccontextmanager
-async def opened(flavor: str, manager: Any) -> AsyncIterator[Any]:
-    """Enter a with_streaming_response context manager as the client's kind wants."""
-    if flavor == "sync":
-        with manager as response:
-            yield response
-    else:
-        async with manager as response:
-            yield response
 
 
 async def collect(flavor: str, chunks: Any) -> list[Any]:
@@ -71,7 +43,7 @@ async def test_a_failure_raises_the_usual_error(flavor, view, base_url, httpserv
     httpserver.expect_request("/v1/models").respond_with_json(
         {"error": {"message": "slow down"}}, status=429
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         with pytest.raises(together.RateLimitError, match="slow down"):
             result = getattr(c.models, view).list()
             if view == "with_raw_response":
@@ -89,7 +61,7 @@ async def test_raw_response_gives_headers_status_request_and_the_usual_result(
     httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json(
         CHAT, headers={"x-request-id": "req-1", "x-ratelimit-remaining": "9"}
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         raw = await done(c.chat.completions.with_raw_response.create(model="m", messages=MESSAGES))
         assert isinstance(
             raw, together.APIResponse if flavor == "sync" else together.AsyncAPIResponse
@@ -116,7 +88,7 @@ async def test_raw_response_counts_the_retries_it_took(flavor, base_url, httpser
         return next(answers, Response(json.dumps([]), content_type="application/json"))
 
     httpserver.expect_request("/v1/models").respond_with_handler(handler)
-    async with client(flavor, base_url, max_retries=2) as c:
+    async with open_client(flavor, base_url, max_retries=2) as c:
         raw = await done(c.models.with_raw_response.list())
     assert (raw.status_code, raw.retries_taken) == (200, 1)
     assert await done(raw.parse()) == []
@@ -127,7 +99,7 @@ async def test_raw_parse_of_a_body_that_is_not_the_result_raises_validation_erro
     flavor, base_url, httpserver
 ):
     httpserver.expect_request("/v1/chat/completions").respond_with_data("<html>")
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         raw = await done(c.chat.completions.with_raw_response.create(model="m", messages=MESSAGES))
         assert await done(raw.text()) == "<html>"
         with pytest.raises(together.APIResponseValidationError):
@@ -139,7 +111,7 @@ async def test_raw_response_of_a_stream_parses_to_the_stream(flavor, base_url, h
     httpserver.expect_request("/v1/chat/completions").respond_with_data(
         SSE, content_type="text/event-stream"
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         raw = await done(
             c.chat.completions.with_raw_response.create(model="m", messages=MESSAGES, stream=True)
         )
@@ -155,7 +127,7 @@ async def test_hand_written_methods_have_raw_responses_too(flavor, base_url, htt
     httpserver.expect_request("/v1/batches", method="POST").respond_with_json(
         {"job": {"id": "b1"}}, status=201
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         content = await done(c.files.with_raw_response.content("f1"))
         assert await done(content.parse()) == b"\x00\x01"
         batch = await done(
@@ -172,7 +144,7 @@ async def test_raw_download_to_a_file_writes_it_when_parsed(
     flavor, base_url, httpserver, tmp_path: Path
 ):
     httpserver.expect_request("/v1/files/f1/content").respond_with_data(b"DATA")
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         raw = await done(c.files.with_raw_response.content("f1", output=tmp_path / "out.bin"))
         assert raw.status_code == 200
         path = await done(raw.parse())
@@ -184,7 +156,7 @@ async def test_views_reach_nested_namespaces_from_a_parent_or_the_client(
     flavor, base_url, httpserver
 ):
     httpserver.expect_request("/v1/chat/completions").respond_with_json(CHAT)
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         for view in (c.chat.with_raw_response, c.with_raw_response.chat):
             raw = await done(view.completions.create(model="m", messages=MESSAGES))
             assert raw.status_code == 200
@@ -221,7 +193,7 @@ async def test_streaming_response_reads_the_body_as_it_arrives_and_closes_it(
     httpserver.expect_request("/v1/models").respond_with_data(
         '[{"id": "a"},\n{"id": "b"}]', headers={"x-request-id": "r2"}
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         manager = c.models.with_streaming_response.list()
         assert len(httpserver.log) == 0  # sent when the block starts
         async with opened(flavor, manager) as response:
@@ -234,7 +206,7 @@ async def test_streaming_response_reads_the_body_as_it_arrives_and_closes_it(
 @pytest.mark.anyio
 async def test_streaming_response_parses_to_the_usual_result(flavor, base_url, httpserver):
     httpserver.expect_request("/v1/chat/completions").respond_with_json(CHAT)
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         manager = c.chat.completions.with_streaming_response.create(model="m", messages=MESSAGES)
         async with opened(flavor, manager) as response:
             result = await done(response.parse())
@@ -249,7 +221,7 @@ async def test_streaming_response_of_a_stream_call_parses_to_the_stream(
     httpserver.expect_request("/v1/chat/completions").respond_with_data(
         SSE, content_type="text/event-stream"
     )
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         manager = c.chat.completions.with_streaming_response.create(
             model="m", messages=MESSAGES, stream=True
         )
@@ -263,7 +235,7 @@ async def test_streaming_response_writes_a_binary_body_to_a_file(
     flavor, base_url, httpserver, tmp_path: Path
 ):
     httpserver.expect_request("/v1/audio/speech", method="POST").respond_with_data(b"RIFF" * 4)
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         for how in ("stream_to_file", "write_to_file"):
             manager = c.audio.speech.with_streaming_response.create(
                 model="m", input="hi", voice="v"
@@ -275,7 +247,7 @@ async def test_streaming_response_writes_a_binary_body_to_a_file(
 
 @pytest.mark.anyio
 async def test_streaming_response_must_be_entered_as_its_client_wants(flavor, base_url):
-    async with client(flavor, base_url) as c:
+    async with open_client(flavor, base_url) as c:
         manager = c.models.with_streaming_response.list()
         if flavor == "sync":
             with pytest.raises(TypeError, match="with"):
@@ -290,7 +262,7 @@ async def test_streaming_response_must_be_entered_as_its_client_wants(flavor, ba
 async def test_async_streaming_response_keeps_the_aiter_names(base_url, httpserver):
     httpserver.expect_request("/v1/models").respond_with_data(b"abc")
     async with (
-        client("async", base_url) as c,
+        open_client("async", base_url) as c,
         c.models.with_streaming_response.list() as response,
     ):
         assert [b async for b in response.aiter_bytes()] == [b"abc"]

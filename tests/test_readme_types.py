@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from .test_typing import mypy, pyright
+from .support.typecheckers import mypy, pyright
+
+pytestmark = [pytest.mark.typecheck, pytest.mark.needs_node]
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

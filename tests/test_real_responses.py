@@ -18,7 +18,7 @@ from pytest_httpserver import HTTPServer
 
 import together
 
-from .test_lenient_responses import call, call_stream, open_client
+from .support.clients import call, call_stream
 
 pytestmark = pytest.mark.anyio
 
@@ -114,12 +114,6 @@ def endpoint(kind: str, raw: Any) -> tuple[str, str, str, list[Any], dict[str, A
         return "GET", f"/v1/batches/{raw['id']}", "batches.retrieve", [raw["id"]], {}
     method, path, client_method, kwargs = ENDPOINTS[kind.removesuffix("_stream")]
     return method, path, client_method, [], kwargs
-
-
-@pytest.fixture(params=["sync", "async"])
-async def api(request: pytest.FixtureRequest, base_url: str) -> Any:
-    async with open_client(request.param, base_url) as client:
-        yield client
 
 
 # -- comparing what the client returns with what was recorded ----------------------------

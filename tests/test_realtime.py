@@ -1,11 +1,11 @@
 """Realtime sessions (``client.audio.speech.connect``, ``client.audio.transcriptions.connect``)
-against a local WebSocket server that speaks the spec's protocol (tests/wsserver.py)."""
+against a local WebSocket server that speaks the spec's protocol (tests/support/wsserver.py)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,85 +25,28 @@ from together_generated.models import (
     RealtimeTtsSessionCreatedEvent,
 )
 
-from .conftest import API_KEY
-from .wsserver import STT_MODELS, RealtimeServer
+from .support import API_KEY
+from .support.realtime import Step, speech, talk, text
+from .support.wsserver import STT_MODELS, RealtimeServer
 
 pytestmark = pytest.mark.anyio
 
 STT = STT_MODELS[0]
-# (method, positional arguments[, keyword arguments])
-Step = tuple[str, tuple[Any, ...]] | tuple[str, tuple[Any, ...], dict[str, Any]]
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[RealtimeServer]:
-    with RealtimeServer(API_KEY) as server:
-        yield server
-
-
-@pytest.fixture
-def server(running: RealtimeServer) -> RealtimeServer:
-    running.messages.clear()
-    running.requests.clear()
-    return running
-
-
-def speech(**params: Any) -> Callable[[Any], Any]:
-    return lambda client: client.audio.speech.connect(**params)
 
 
 def transcription(**params: Any) -> Callable[[Any], Any]:
     return lambda client: client.audio.transcriptions.connect(**{"model": STT, **params})
 
 
-def text(*texts: str) -> list[Step]:
-    return [*(("send_text", (t,)) for t in texts), ("commit", ())]
-
-
 def audio(*chunks: bytes) -> list[Step]:
     return [*(("send_audio", (c,)) for c in chunks), ("commit", ())]
 
 
-async def talk(
-    flavor: str,
-    server: RealtimeServer,
-    open_session: Callable[[Any], Any],
-    steps: list[Step],
-    read: str = "events",
-    **settings: Any,
-) -> Any:
-    """Open a session on a fresh client, send ``steps`` (method name, arguments), then
-    read: "events" (all of them), "audio" (iter_audio, joined), "text" (iter_text) or
-    "transcript"."""
-    settings = {"api_key": API_KEY, "base_url": server.base_url(), "timeout": 5, **settings}
-    if flavor == "sync":
-        with Together(**settings) as client, open_session(client) as session:
-            for name, args, *kwargs in steps:
-                getattr(session, name)(*args, **(kwargs[0] if kwargs else {}))
-            if read == "events":
-                return list(session)
-            if read == "audio":
-                return b"".join(session.iter_audio())
-            if read == "text":
-                return list(session.iter_text())
-            return session.transcript()
-    async with AsyncTogether(**settings) as aclient, open_session(aclient) as asession:
-        for name, args, *kwargs in steps:
-            await getattr(asession, name)(*args, **(kwargs[0] if kwargs else {}))
-        if read == "events":
-            return [event async for event in asession]
-        if read == "audio":
-            return b"".join([chunk async for chunk in asession.iter_audio()])
-        if read == "text":
-            return [piece async for piece in asession.iter_text()]
-        return await asession.transcript()
-
-
 # -- text-to-speech ---------------------------------------------------------------------
 async def test_speech_events_are_typed_and_come_in_the_documented_order(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
-    events = await talk(flavor, server, speech(voice="tara"), text("Hello there."))
+    events = await talk(flavor, realtime_server, speech(voice="tara"), text("Hello there."))
     assert [type(e) for e in events] == [
         RealtimeTtsSessionCreatedEvent,
         RealtimeInputTextReceivedEvent,
@@ -117,14 +60,16 @@ async def test_speech_events_are_typed_and_come_in_the_documented_order(
 
 
 async def test_iter_audio_yields_the_decoded_audio_until_the_session_ends(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
-    audio_bytes = await talk(flavor, server, speech(), text("Hello there. ", "Bye."), "audio")
+    audio_bytes = await talk(
+        flavor, realtime_server, speech(), text("Hello there. ", "Bye."), "audio"
+    )
     assert audio_bytes == b"Hello there. Bye."
 
 
 async def test_update_clear_and_commit_send_the_documented_client_events(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
     steps: list[Step] = [
         ("update", (), {"voice": "alloy"}),
@@ -133,8 +78,8 @@ async def test_update_clear_and_commit_send_the_documented_client_events(
         ("send_text", ("kept",)),
         ("commit", ()),
     ]
-    assert await talk(flavor, server, speech(), steps, "audio") == b"kept"
-    assert server.messages == [
+    assert await talk(flavor, realtime_server, speech(), steps, "audio") == b"kept"
+    assert realtime_server.messages == [
         {"type": "tts_session.updated", "session": {"voice": "alloy"}},
         {"type": "input_text_buffer.append", "text": "dropped"},
         {"type": "input_text_buffer.clear"},
@@ -144,17 +89,19 @@ async def test_update_clear_and_commit_send_the_documented_client_events(
 
 
 async def test_client_events_are_checked_before_they_are_sent(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
     with pytest.raises(TypeError, match="voice"):
-        await talk(flavor, server, speech(), [("update", (), {"voice": 3})])
+        await talk(flavor, realtime_server, speech(), [("update", (), {"voice": 3})])
     with pytest.raises(TypeError, match="text"):
-        await talk(flavor, server, speech(), [("send_text", (None,))])
-    assert server.messages == []
+        await talk(flavor, realtime_server, speech(), [("send_text", (None,))])
+    assert realtime_server.messages == []
 
 
-async def test_a_failed_item_is_yielded_as_its_event(flavor: str, server: RealtimeServer) -> None:
-    events = await talk(flavor, server, speech(), text("FAIL this", "fine"))
+async def test_a_failed_item_is_yielded_as_its_event(
+    flavor: str, realtime_server: RealtimeServer
+) -> None:
+    events = await talk(flavor, realtime_server, speech(), text("FAIL this", "fine"))
     failed = [e for e in events if isinstance(e, RealtimeTtsFailedEvent)]
     assert len(failed) == 1
     assert failed[0].error.message == "cannot speak this"
@@ -162,9 +109,11 @@ async def test_a_failed_item_is_yielded_as_its_event(flavor: str, server: Realti
     assert isinstance(events[-1], RealtimeAudioOutputDoneEvent)
 
 
-async def test_iter_audio_raises_a_failed_item(flavor: str, server: RealtimeServer) -> None:
+async def test_iter_audio_raises_a_failed_item(
+    flavor: str, realtime_server: RealtimeServer
+) -> None:
     with pytest.raises(RealtimeEventError) as info:
-        await talk(flavor, server, speech(), text("FAIL this"), "audio")
+        await talk(flavor, realtime_server, speech(), text("FAIL this"), "audio")
     assert isinstance(info.value, together.APIError)
     assert "cannot speak this" in str(info.value)
     assert isinstance(info.value.event, RealtimeTtsFailedEvent)
@@ -172,28 +121,30 @@ async def test_iter_audio_raises_a_failed_item(flavor: str, server: RealtimeServ
 
 
 async def test_an_event_of_an_unknown_type_is_kept_as_a_generic_event(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
-    events = await talk(flavor, server, speech(), text("NEW thing"))
+    events = await talk(flavor, realtime_server, speech(), text("NEW thing"))
     unknown = [e for e in events if isinstance(e, RealtimeServerEvent)]
     assert len(unknown) == 1
     assert unknown[0].type == "conversation.item.audio_output.started"
     assert unknown[0].additional_properties["n"] == 1
-    assert await talk(flavor, server, speech(), text("NEW thing"), "audio") == b"NEW thing"
+    assert await talk(flavor, realtime_server, speech(), text("NEW thing"), "audio") == b"NEW thing"
 
 
 async def test_a_dropped_speech_connection_raises_instead_of_ending(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
     with pytest.raises(together.APIConnectionError) as info:
-        await talk(flavor, server, speech(), text("DROP me"), "audio")
+        await talk(flavor, realtime_server, speech(), text("DROP me"), "audio")
     assert "lost" in str(info.value)
     assert API_KEY not in str(info.value)
 
 
 # -- transcription ------------------------------------------------------------------------
-async def test_transcription_events_are_typed(flavor: str, server: RealtimeServer) -> None:
-    events = await talk(flavor, server, transcription(), audio(b"The quick ", b"brown fox"))
+async def test_transcription_events_are_typed(flavor: str, realtime_server: RealtimeServer) -> None:
+    events = await talk(
+        flavor, realtime_server, transcription(), audio(b"The quick ", b"brown fox")
+    )
     assert [type(e) for e in events] == [
         RealtimeTranscriptionSessionCreatedEvent,
         RealtimeTranscriptionDeltaEvent,
@@ -203,52 +154,60 @@ async def test_transcription_events_are_typed(flavor: str, server: RealtimeServe
     assert events[-1].transcript == "The quick brown fox"
 
 
-async def test_send_audio_sends_base64_chunks(flavor: str, server: RealtimeServer) -> None:
-    await talk(flavor, server, transcription(), audio(b"hi"))
-    assert server.messages == [
+async def test_send_audio_sends_base64_chunks(flavor: str, realtime_server: RealtimeServer) -> None:
+    await talk(flavor, realtime_server, transcription(), audio(b"hi"))
+    assert realtime_server.messages == [
         {"type": "input_audio_buffer.append", "audio": "aGk="},
         {"type": "input_audio_buffer.commit"},
     ]
 
 
-async def test_iter_text_yields_the_partial_text(flavor: str, server: RealtimeServer) -> None:
-    pieces = await talk(flavor, server, transcription(), audio(b"The quick ", b"brown"), "text")
+async def test_iter_text_yields_the_partial_text(
+    flavor: str, realtime_server: RealtimeServer
+) -> None:
+    pieces = await talk(
+        flavor, realtime_server, transcription(), audio(b"The quick ", b"brown"), "text"
+    )
     assert pieces == ["The quick ", "brown"]
 
 
-async def test_transcript_is_the_completed_text(flavor: str, server: RealtimeServer) -> None:
-    result = await talk(flavor, server, transcription(), audio(b"lazy ", b"dog"), "transcript")
+async def test_transcript_is_the_completed_text(
+    flavor: str, realtime_server: RealtimeServer
+) -> None:
+    result = await talk(
+        flavor, realtime_server, transcription(), audio(b"lazy ", b"dog"), "transcript"
+    )
     assert result == "lazy dog"
 
 
 async def test_transcript_raises_a_failed_transcription(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
     with pytest.raises(RealtimeEventError) as info:
-        await talk(flavor, server, transcription(), audio(b"FAIL"), "transcript")
+        await talk(flavor, realtime_server, transcription(), audio(b"FAIL"), "transcript")
     assert info.value.code == "invalid_audio"
     assert "unsupported audio" in str(info.value)
 
 
 async def test_transcript_raises_when_the_session_ends_without_one(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
     with pytest.raises(together.APIConnectionError, match="before the transcript"):
-        await talk(flavor, server, transcription(), audio(b"QUIET"), "transcript")
+        await talk(flavor, realtime_server, transcription(), audio(b"QUIET"), "transcript")
 
 
-async def test_a_dropped_transcription_raises(flavor: str, server: RealtimeServer) -> None:
+async def test_a_dropped_transcription_raises(flavor: str, realtime_server: RealtimeServer) -> None:
     with pytest.raises(together.APIConnectionError):
-        await talk(flavor, server, transcription(), audio(b"DROP"), "events")
+        await talk(flavor, realtime_server, transcription(), audio(b"DROP"), "events")
 
 
 # -- connecting -----------------------------------------------------------------------------
 async def test_a_refused_key_raises_authentication_error(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
     wrong = "sk-wrong-key-0123456789"
     with pytest.raises(together.AuthenticationError) as info:
-        await talk(flavor, server, speech(), text("hi"), api_key=wrong)
+        await talk(flavor, realtime_server, speech(), text("hi"), api_key=wrong)
     assert info.value.status_code == 401
     assert "Invalid API key" in str(info.value)
     assert info.value.body["error"]["code"] == "invalid_api_key"
@@ -256,33 +215,35 @@ async def test_a_refused_key_raises_authentication_error(
 
 
 async def test_a_refused_model_raises_bad_request_error(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
     with pytest.raises(together.BadRequestError) as info:
-        await talk(flavor, server, transcription(model="openai/whisper-tiny"), audio(b"x"))
+        await talk(flavor, realtime_server, transcription(model="openai/whisper-tiny"), audio(b"x"))
     assert info.value.status_code == 400
     assert "bad model" in str(info.value)
 
 
-async def test_no_server_raises_connection_error(flavor: str, server: RealtimeServer) -> None:
+async def test_no_server_raises_connection_error(
+    flavor: str, realtime_server: RealtimeServer
+) -> None:
     with pytest.raises(together.APIConnectionError) as info:
-        await talk(flavor, server, speech(), [], base_url="http://127.0.0.1:9/v1")
+        await talk(flavor, realtime_server, speech(), [], base_url="http://127.0.0.1:9/v1")
     assert "127.0.0.1:9" in str(info.value)
     assert API_KEY not in str(info.value)
 
 
-async def test_a_silent_server_raises_timeout(flavor: str, server: RealtimeServer) -> None:
+async def test_a_silent_server_raises_timeout(flavor: str, realtime_server: RealtimeServer) -> None:
     # After session.created the transcription server waits for audio: nothing comes.
     with pytest.raises(together.APITimeoutError):
-        await talk(flavor, server, transcription(), [], "events", timeout=0.3)
+        await talk(flavor, realtime_server, transcription(), [], "events", timeout=0.3)
 
 
 async def test_the_key_goes_in_the_authorization_header_and_the_query_in_the_url(
-    flavor: str, server: RealtimeServer
+    flavor: str, realtime_server: RealtimeServer
 ) -> None:
-    await talk(flavor, server, speech(voice="tara", max_partial_length=40), text("hi"))
-    await talk(flavor, server, transcription(), audio(b"hi"))
-    (tts_path, tts_headers), (stt_path, stt_headers) = server.requests
+    await talk(flavor, realtime_server, speech(voice="tara", max_partial_length=40), text("hi"))
+    await talk(flavor, realtime_server, transcription(), audio(b"hi"))
+    (tts_path, tts_headers), (stt_path, stt_headers) = realtime_server.requests
     assert tts_headers["authorization"] == f"Bearer {API_KEY}"
     assert stt_headers["authorization"] == f"Bearer {API_KEY}"
     assert tts_headers["user-agent"].startswith("together-client/")
@@ -322,22 +283,22 @@ def test_the_base_url_becomes_a_websocket_url(base_url: str, scheme: str) -> Non
     ],
 )
 async def test_bad_arguments_raise_type_error_before_connecting(
-    flavor: str, server: RealtimeServer, connect: Callable[[Any], Any], field: str
+    flavor: str, realtime_server: RealtimeServer, connect: Callable[[Any], Any], field: str
 ) -> None:
     with pytest.raises(TypeError, match=field):
-        await talk(flavor, server, connect, [])
-    assert server.requests == []
+        await talk(flavor, realtime_server, connect, [])
+    assert realtime_server.requests == []
 
 
-async def test_the_session_needs_a_with_block(flavor: str, server: RealtimeServer) -> None:
+async def test_the_session_needs_a_with_block(flavor: str, realtime_server: RealtimeServer) -> None:
     client_class = Together if flavor == "sync" else AsyncTogether
-    client = client_class(api_key=API_KEY, base_url=server.base_url())
+    client = client_class(api_key=API_KEY, base_url=realtime_server.base_url())
     session = client.audio.speech.connect()
     with pytest.raises(RuntimeError, match="with"):
         result = session.send_text("hi")
         if flavor == "async":
             await result
-    assert server.requests == []
+    assert realtime_server.requests == []
 
 
 def test_connect_without_websockets_says_which_extra_to_install(

@@ -3,14 +3,11 @@ field examples)."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request
 
 from together_generated.models import BatchJob
+
+from .support.httpserver import body_of, request_sent
 
 BATCH_JOB = {
     "id": "01234567-8901-2345-6789-012345678901",
@@ -26,16 +23,6 @@ BATCH_JOB = {
     "output_file_id": "file-output789xyz012ghi",
     "error_file_id": "file-errors456def789jkl",
 }
-
-
-def request_sent(httpserver: HTTPServer) -> Request:
-    """The one request the test made."""
-    assert len(httpserver.log) == 1
-    return httpserver.log[0][0]
-
-
-def body_of(request: Request) -> Any:
-    return json.loads(request.data) if request.data else None
 
 
 def test_create_posts_the_arguments_and_returns_job_with_warning(client, httpserver):

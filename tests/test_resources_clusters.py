@@ -4,11 +4,10 @@ cURL samples and field examples)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request
+
+from .support.httpserver import body_of, request_sent
 
 CLUSTER = {
     "cluster_id": "c-123",
@@ -69,16 +68,6 @@ CREATE = {
     "nvidia_driver_version": "560.35.03",
     "billing_type": "ON_DEMAND",
 }
-
-
-def request_sent(httpserver: HTTPServer) -> Request:
-    """The one request the test made."""
-    assert len(httpserver.log) == 1
-    return httpserver.log[0][0]
-
-
-def body_of(request: Request) -> Any:
-    return json.loads(request.data) if request.data else None
 
 
 def test_create_posts_the_arguments(client, httpserver):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request
+
+from .support.httpserver import body_of, request_sent
 
 SUCCESS = {
     "errors": None,
@@ -30,16 +27,6 @@ SESSIONS = {
         ]
     }
 }
-
-
-def request_sent(httpserver: HTTPServer) -> Request:
-    """The one request the test made."""
-    assert len(httpserver.log) == 1
-    return httpserver.log[0][0]
-
-
-def body_of(request: Request) -> Any:
-    return json.loads(request.data) if request.data else None
 
 
 def test_execute_posts_the_code_and_returns_the_outputs(client, httpserver):

@@ -4,15 +4,15 @@ samples and field examples)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import httpx
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 import together
 from together import Together
+
+from .support.httpserver import body_of, request_sent
 
 DEPLOYMENT = {
     "id": "dep-1",
@@ -58,16 +58,6 @@ VOLUME = {
     "created_at": "2025-01-01T00:00:00Z",
     "updated_at": "2025-01-01T00:00:00Z",
 }
-
-
-def request_sent(httpserver: HTTPServer) -> Request:
-    """The one request the test made."""
-    assert len(httpserver.log) == 1
-    return httpserver.log[0][0]
-
-
-def body_of(request: Request) -> Any:
-    return json.loads(request.data) if request.data else None
 
 
 # --- deployments --------------------------------------------------------------------------

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request
+
+from .support.httpserver import body_of, request_sent
 
 PARAMETERS = {
     "judge": {
@@ -45,16 +42,6 @@ JOB = {
     "updated_at": "2025-07-23T17:10:04.837888Z",
     "results": RESULTS,
 }
-
-
-def request_sent(httpserver: HTTPServer) -> Request:
-    """The one request the test made."""
-    assert len(httpserver.log) == 1
-    return httpserver.log[0][0]
-
-
-def body_of(request: Request) -> Any:
-    return json.loads(request.data) if request.data else None
 
 
 def test_create_posts_type_and_parameters(client, httpserver):

@@ -10,18 +10,9 @@ from pytest_httpserver import HTTPServer
 import together
 from together import Together
 
-from .conftest import API_KEY
+from .support import API_KEY
+from .support.bodies import CHAT_RESPONSE
 
-CHAT_RESPONSE = {
-    "id": "c1",
-    "object": "chat.completion",
-    "created": 1,
-    "model": "m",
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
-    ],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}
 MESSAGES = [{"role": "user", "content": "Hello"}]
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request
+
+from .support.httpserver import body_of, request_sent
 
 JOB = {
     "type": "model_upload",
@@ -35,16 +32,6 @@ JOB_STATUS = {
     "retries": 0,
     "status": "done",
 }
-
-
-def request_sent(httpserver: HTTPServer) -> Request:
-    """The one request the test made."""
-    assert len(httpserver.log) == 1
-    return httpserver.log[0][0]
-
-
-def body_of(request: Request) -> Any:
-    return json.loads(request.data) if request.data else None
 
 
 def test_jobs_list(client, httpserver):

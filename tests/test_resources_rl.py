@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request
+
+from .support.httpserver import body_of, request_sent
 
 SESSION_ID = "123e4567-e89b-12d3-a456-426614174000"
 OPERATION_ID = "550e8400-e29b-41d4-a716-446655440000"
@@ -55,16 +55,6 @@ def operation(
     output: dict[str, Any], status: str = "TRAINING_OPERATION_STATUS_COMPLETED"
 ) -> dict[str, Any]:
     return {"id": OPERATION_ID, "status": status, "output": output}
-
-
-def request_sent(httpserver: HTTPServer) -> Request:
-    """The one request the test made."""
-    assert len(httpserver.log) == 1
-    return httpserver.log[0][0]
-
-
-def body_of(request: Request) -> Any:
-    return json.loads(request.data) if request.data else None
 
 
 # --- sessions -----------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from pytest_httpserver import HTTPServer
 
 from together_generated.models import ChatCompletionResponse
 
-from .test_fault_fixes import run
-from .test_streaming import MESSAGES, MODEL
+from .support.bodies import MESSAGES, MODEL
+from .support.clients import run
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 
 from together import APIConnectionError, AsyncTogether, RetryInfo, Together
 
-from .conftest import API_KEY
+from .support import API_KEY
 
 FILES = {"object": "list", "data": []}
 

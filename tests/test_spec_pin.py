@@ -19,6 +19,8 @@ import tomllib
 import generator.spec
 from generator.spec import ROOT, SpecError, move_pin
 
+pytestmark = pytest.mark.needs_generator
+
 REAL_PIN = ROOT / "openapi" / "pin.toml"
 MIRROR = Path(os.environ.get("SPEC_MIRROR") or ROOT.parent / "shared" / "openapi")
 # Another version than the pin (the older one of the mirror), so that moving to it changes

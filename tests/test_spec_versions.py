@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.needs_generator
+
 ROOT = Path(__file__).resolve().parent.parent
 MIRROR = Path(os.environ.get("SPEC_MIRROR", ROOT.parent / "shared" / "openapi")).resolve()
 OLDER = MIRROR / "together-openapi.2026-03-11.yaml"

@@ -15,7 +15,7 @@ import pytest
 
 from together import Together
 
-from .conftest import API_KEY
+from .support import API_KEY
 
 THREADS = 16
 

@@ -15,8 +15,8 @@ import together
 from together import AsyncTogether, Together
 from together._config import DEFAULT_TIMEOUT
 
-from .conftest import API_KEY
-from .faultserver import CLOSE, FaultServer, Pause, response_head
+from .support import API_KEY
+from .support.faultserver import CLOSE, FaultServer, Pause, response_head
 
 SHORT = 0.2
 PAUSE = 0.6

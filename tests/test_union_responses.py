@@ -17,7 +17,7 @@ from together_generated.models import (
     AudioTranscriptionVerboseJsonResponse,
 )
 
-from .test_fault_fixes import run
+from .support.clients import run
 
 pytestmark = pytest.mark.anyio
 

@@ -23,9 +23,9 @@ from together import AsyncTogether, JobFailedError, Together, WaitTimeoutError
 from together._status import DELETED, WAITERS
 from together._wait import deletable, status_words
 
-from .conftest import API_KEY
-from .test_cli import COMMAND, ROOT, env_for
-from .test_cli import together as run_cli
+from .support import API_KEY
+from .support.cli import COMMAND, ROOT, env_for
+from .support.cli import together as run_cli
 
 FAST = 0.005  # seconds between polls: the tests never sleep for long
 

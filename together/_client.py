@@ -14,7 +14,7 @@ from . import _config
 from ._namespaces import build
 from ._ratelimit import RateLimiter
 from ._resource import M
-from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging
+from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging, reset_after_fork
 
 if TYPE_CHECKING:
     # The namespaces and methods (made at run time from the operation table), as the
@@ -37,6 +37,10 @@ class _SharedPool:
         self.owned = owned
         self.users = 1
         self._lock = threading.Lock()
+        reset_after_fork(self)
+
+    def _forked(self) -> None:
+        self._lock = threading.Lock()  # (it may have been held by a thread left behind)
 
     def join(self) -> None:
         with self._lock:
@@ -117,6 +121,7 @@ class _BaseClient(Generic[M]):
         strict_responses: bool = False,
         deadline: float | None = None,
         on_retry: Callable[[_config.RetryInfo], object] | None = None,
+        max_response_bytes: int | None = _config.DEFAULT_MAX_RESPONSE_BYTES,
         rate_limit: Literal["auto"] | None = None,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
@@ -133,11 +138,13 @@ class _BaseClient(Generic[M]):
         stream: until its headers). ``on_retry(info)`` is called before each pause to
         retry a call (a 429, a 5xx, a network error), with a ``together.RetryInfo``
         (``retry``, ``delay``, ``status_code``, ``error``, ``request``): to show that a
-        call is waiting, or to count retries. ``rate_limit="auto"`` paces every call of
-        this client and its copies by the rate-limit headers the API sends (per endpoint
-        and model: below the limit, all callers paused after a 429; see the README).
-        Raises AuthenticationError when no API key is found and ValueError/TypeError
-        naming any malformed setting."""
+        call is waiting, or to count retries. ``max_response_bytes`` (256 MiB by default;
+        None: no limit) bounds a JSON body once decoded, so that a compressed bomb costs
+        bounded memory (binary downloads and streams are not bounded by it).
+        ``rate_limit="auto"`` paces every call of this client and its copies by the
+        rate-limit headers the API sends (per endpoint and model: below the limit, all
+        callers paused after a 429; see the README). Raises AuthenticationError when no
+        API key is found and ValueError/TypeError naming any malformed setting."""
         default_headers = _headers_argument(default_headers, supplied_headers)
         self._check_http_client(http_client)
         settings = _config.resolve(
@@ -149,6 +156,7 @@ class _BaseClient(Generic[M]):
             strict_responses=strict_responses,
             deadline=deadline,
             on_retry=on_retry,
+            max_response_bytes=max_response_bytes,
         )
         configure_logging()
         self._limiter = _limiter_argument(rate_limit, None)
@@ -216,6 +224,10 @@ class _BaseClient(Generic[M]):
         return self._settings.deadline
 
     @property
+    def max_response_bytes(self) -> int | None:
+        return self._settings.max_response_bytes
+
+    @property
     def rate_limit(self) -> Literal["auto"] | None:
         """ "auto" when this client paces its calls by the API's rate-limit headers."""
         return None if self._limiter is None else "auto"
@@ -242,6 +254,7 @@ class _BaseClient(Generic[M]):
         on_retry: Callable[[_config.RetryInfo], object]
         | _config.NotGiven
         | None = _config.NOT_GIVEN,
+        max_response_bytes: int | _config.NotGiven | None = _config.NOT_GIVEN,
         rate_limit: Literal["auto"] | _config.NotGiven | None = _config.NOT_GIVEN,
     ) -> _Self:
         """A client with some settings changed, checked as the constructor checks them;
@@ -286,6 +299,9 @@ class _BaseClient(Generic[M]):
             on_retry=old.on_retry
             if isinstance(on_retry, _config.NotGiven)
             else _config.parse_hook(on_retry, "on_retry"),
+            max_response_bytes=old.max_response_bytes
+            if isinstance(max_response_bytes, _config.NotGiven)
+            else _config.parse_max_response_bytes(max_response_bytes, "max_response_bytes"),
         )
         clone = object.__new__(type(self))
         clone._limiter = (
@@ -446,6 +462,9 @@ class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
 
     async def close(self) -> None:
         """As ``Together.close``."""
+        import asyncio
+
+        self._shared.pool.bind(asyncio.get_running_loop())  # (a pool of a closed loop: dropped)
         if self._release():
             await self._transport.client.aclose()
 

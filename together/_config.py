@@ -81,6 +81,8 @@ class Settings(NamedTuple):
     deadline: float | None = None
     # Called before each retry's pause (to show "rate limited, retrying in 2 s").
     on_retry: Callable[[RetryInfo], object] | None = None
+    # Bytes a JSON body may take once decoded (a gzip bomb stops here); None is no limit.
+    max_response_bytes: int | None = None
 
     def __repr__(self) -> str:  # never show the key
         return (
@@ -190,6 +192,23 @@ def parse_max_retries(value: object, source: str) -> int:
     return value
 
 
+# The decoded size a JSON response may reach: far above any real one (the largest, an
+# embeddings response for a full batch of inputs, is tens of MB), and far below what a
+# compressed bomb inflates to (1 MB of gzip makes 1 GiB).
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+
+
+def parse_max_response_bytes(value: object, source: str) -> int | None:
+    """``None`` is no limit; else a whole number of bytes > 0."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{source} must be a whole number of bytes or None, got {value!r}")
+    if value <= 0:
+        raise ValueError(f"{source} must be a whole number of bytes > 0, got {value!r}")
+    return value
+
+
 def parse_flag(value: object, source: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{source} must be True or False, got {value!r}")
@@ -249,6 +268,7 @@ def resolve(
     strict_responses: bool = False,
     deadline: float | None = None,
     on_retry: Callable[[RetryInfo], object] | None = None,
+    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Resolve every setting (argument → environment → Colab/default) and validate it.
@@ -293,4 +313,5 @@ def resolve(
         strict_responses=parse_flag(strict_responses, "strict_responses"),
         deadline=pick(deadline, "TOGETHER_DEADLINE", None, parse_deadline),
         on_retry=parse_hook(on_retry, "on_retry"),
+        max_response_bytes=parse_max_response_bytes(max_response_bytes, "max_response_bytes"),
     )

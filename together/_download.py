@@ -17,7 +17,9 @@ from typing import IO, Any, NamedTuple
 
 import httpx
 
-from ._streaming import _cut
+from ._errors import OutputExistsError
+from ._streaming import _broken
+from ._transport import content_of as content_of  # (the name resources use)
 from ._upload import Progress
 
 BINARY_ACCEPT = {"Accept": "application/octet-stream, */*"}
@@ -79,16 +81,24 @@ class _Writer:
     """One download in progress: the temporary file, the bar, and how it ends."""
 
     def __init__(
-        self, response: httpx.Response, target: Target, default_name: str, progress: bool | None
+        self,
+        response: httpx.Response,
+        target: Target,
+        default_name: str,
+        progress: bool | None,
+        overwrite: bool = False,
     ) -> None:
         self.response = response
         output = target.path
+        # A file the user named is theirs to replace; one found under the served name is not.
+        self.keep = not overwrite and target.folder
         if target.folder:
             output.mkdir(parents=True, exist_ok=True)
             output = output / (_served_name(response) or _plain_name(default_name) or "download")
         else:
             output.parent.mkdir(parents=True, exist_ok=True)
         self.path = output
+        self._refuse_existing()
         length = response.headers.get("content-length")
         total = int(length) if length and length.isdigit() else None
         self.bar = Progress(total, output.name, progress)
@@ -101,6 +111,13 @@ class _Writer:
             self.bar.close()
             raise
 
+    def _refuse_existing(self) -> None:
+        if self.keep and self.path.exists():
+            raise OutputExistsError(
+                f"{str(self.path)!r} already exists (the name the server gave the file): "
+                "pass overwrite=True (CLI: --force) to replace it, or name the file as output"
+            )
+
     def write(self, chunk: bytes) -> None:
         self.file.write(chunk)
         # Count bytes off the wire (what Content-Length counts), also for encoded bodies.
@@ -110,6 +127,7 @@ class _Writer:
 
     def finish(self) -> Path:
         self.file.close()
+        self._refuse_existing()  # (again: one may have appeared while downloading)
         os.replace(self.temp, self.path)
         return self.path
 
@@ -128,20 +146,26 @@ class _Writer:
         if exc is None:
             return
         self.abandon()
-        if isinstance(exc, httpx.TransportError):
-            raise _cut(exc, self.response.request) from exc
+        if isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
+            raise _broken(exc, self.response) from exc
 
 
 def saver(
-    output: Target, default_name: str, progress: bool | None, *, is_async: bool
+    output: Target,
+    default_name: str,
+    progress: bool | None,
+    *,
+    is_async: bool,
+    overwrite: bool = False,
 ) -> Callable[[httpx.Response, bool], Path | Coroutine[Any, Any, Path]]:
     """A ``Call.stream`` factory that writes the open response to ``output`` (a file, or a
     folder to put the served file name in; see ``download_target``) and gives back the
-    path. With ``is_async`` it gives a coroutine, awaited by ``file_operation``."""
+    path. With ``is_async`` it gives a coroutine, awaited by ``file_operation``. A file
+    already under the served name raises OutputExistsError unless ``overwrite``."""
 
     def save(response: httpx.Response, strict: bool = False) -> Path:
         try:
-            with _Writer(response, output, default_name, progress) as writer:
+            with _Writer(response, output, default_name, progress, overwrite) as writer:
                 for chunk in response.iter_bytes():
                     writer.write(chunk)
                 return writer.finish()
@@ -150,7 +174,7 @@ def saver(
 
     async def asave(response: httpx.Response, strict: bool = False) -> Path:
         try:
-            with _Writer(response, output, default_name, progress) as writer:
+            with _Writer(response, output, default_name, progress, overwrite) as writer:
                 async for chunk in response.aiter_bytes():
                     writer.write(chunk)
                 return writer.finish()
@@ -158,8 +182,3 @@ def saver(
             await response.aclose()
 
     return asave if is_async else save
-
-
-def content_of(response: httpx.Response, strict: bool = False) -> bytes:
-    """A binary body as it came (never parsed as JSON)."""
-    return response.content

@@ -17,7 +17,10 @@ TogetherError
 ├── StructuredOutputError (also a ValueError: an answer that doesn't fit response_format;
 │   │                      content, completion)
 │   └── LengthFinishReasonError (the answer was cut at max_tokens)
-└── ToolRunError (run_tools reached max_rounds; completion, messages)
+├── ToolRunError (run_tools reached max_rounds; completion, messages)
+├── BatchRunStateError (a batch run's state on disk can't be used; also a ValueError)
+│   └── BatchRunLockedError (another run is using that output)
+└── OutputExistsError (a download would replace an existing file)
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from typing import Any
 
 import httpx
 
+from ._json import loads
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -35,12 +40,15 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchRunLockedError",
+    "BatchRunStateError",
     "ConflictError",
     "InternalServerError",
     "InvalidRequestError",
     "JobFailedError",
     "LengthFinishReasonError",
     "NotFoundError",
+    "OutputExistsError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServiceUnavailableError",
@@ -232,6 +240,22 @@ class ToolRunError(TogetherError):
         self.messages = messages
 
 
+class BatchRunStateError(TogetherError, ValueError):
+    """The state a batch run keeps next to its output (``OUT.batch/``) can't be used: its
+    manifest is damaged or belongs to another run. The message names the file and how to
+    start over."""
+
+
+class BatchRunLockedError(BatchRunStateError):
+    """Another batch run (this process or another) is using the same output; the message
+    names the lock file and its holder (process id, host, start time)."""
+
+
+class OutputExistsError(TogetherError, FileExistsError):
+    """A download would replace a file that already exists under the name the server
+    gave it: pass ``overwrite=True`` (CLI ``--force``), or name the file as ``output``."""
+
+
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -245,14 +269,30 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+def unreadable_error(response: httpx.Response, reason: str, body: object = None) -> APIError:
+    """The error for a response whose body can't be read (it can't be decoded, or is too
+    large or too deeply nested): on an error status that status's error, its ``body``
+    what could be kept, so that ``except RateLimitError`` still holds; else
+    APIResponseValidationError."""
+    status = response.status_code
+    if status >= 400:
+        cls = _STATUS_ERRORS.get(status) or (
+            InternalServerError if status >= 500 else APIStatusError
+        )
+        return cls(f"Error code: {status} - {reason}", response=response, body=body)
+    return APIResponseValidationError(
+        f"The {status} response can't be read: {reason}", response=response, body=body
+    )
+
+
 def response_body(response: httpx.Response, limit: int | None = None) -> Any:
     """The body as JSON when it is JSON, else as text; a body longer than ``limit`` bytes
     as its first ``limit`` bytes of text."""
     if limit is not None and len(response.content) > limit:
         return response.content[:limit].decode(response.encoding or "utf-8", "replace")
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return loads(response.content)
+    except ValueError:  # (not JSON, or nested too deep)
         return response.text
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -33,8 +34,9 @@ from ._errors import (
     APITimeoutError,
     status_error,
 )
+from ._json import TooDeep, loads
 from ._resource import Resource, checked_body, describe, plain
-from ._transport import AsyncTransport, SyncTransport, split_options
+from ._transport import MAX_ERROR_BODY, AsyncTransport, SyncTransport, split_options
 
 if TYPE_CHECKING:
     from typing import Concatenate
@@ -71,8 +73,10 @@ if TYPE_CHECKING:
         | RealtimeTranscriptionFailedEvent
         | RealtimeServerEvent
     )
+    _Adapter = logging.LoggerAdapter[logging.Logger]
 else:  # keep typing_extensions out of the import path
     P = TypeVar("P")
+    _Adapter = logging.LoggerAdapter  # (not subscriptable at run time before 3.11)
 
 E = TypeVar("E")  # the events of a session
 R = TypeVar("R")  # what sending returns: None (sync) or an awaitable (async)
@@ -197,6 +201,25 @@ def plan(resource: Resource[Any], endpoint: str, params: dict[str, Any], where: 
     )
 
 
+class _SessionLog(_Adapter):
+    """The WebSocket library's log lines for one session, under the ``together.realtime``
+    logger with the API key hidden: at DEBUG it logs every handshake header, the key's
+    included. (Given to websockets as its ``logger``; global logging is left alone.)"""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(logging.getLogger("together.realtime"), {})
+        self._plan = plan
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if not self.isEnabledFor(level):
+            return
+        if len(args) == 2 and str(args[0]).lower() in ("authorization", "proxy-authorization"):
+            args = (args[0], "***")  # a header line: "> %s: %s"
+        redact = self._plan.redact
+        args = tuple(redact(a) if isinstance(a, str) else a for a in args)
+        super().log(level, redact(msg) if isinstance(msg, str) else msg, *args, **kwargs)
+
+
 # -- errors (no I/O) ------------------------------------------------------------------------
 class RealtimeEventError(APIError):
     """A ``...failed`` event, raised by the helpers (``iter_audio``, ``iter_text``,
@@ -236,19 +259,37 @@ def _open_error(exc: BaseException, plan: Plan) -> Exception:
     )
 
 
+_NORMAL_CLOSE = (1000, 1001)  # closed normally; going away
+_TOO_LARGE = 1009
+
+
 def _closed_error(exc: BaseException, plan: Plan) -> APIConnectionError:
-    """The error for a connection that closed before the session ended: dropped, or
-    closed by the server with an error code."""
+    """The error for a connection that closed, said as what its close code means: the
+    session ended normally (1000, 1001: a send after it), a message was too large
+    (1009, either way), closed by the server with another code, or dropped."""
     received = getattr(exc, "rcvd", None)
-    if received is None:
-        why = "it dropped without a closing handshake"
+    sent = getattr(exc, "sent", None)
+    codes = {getattr(frame, "code", None) for frame in (received, sent)}
+    if _TOO_LARGE in codes:
+        whose = "the server's" if sent is not None and sent.code == _TOO_LARGE else "our"
+        message = (
+            f"the realtime connection closed: a message was too large ({whose} message, "
+            f"over the {MAX_MESSAGE}-byte limit; close code 1009)"
+        )
+    elif received is not None and received.code in _NORMAL_CLOSE:
+        message = (
+            f"the session is closed (the server ended it normally, close code "
+            f"{received.code}); open a new session to go on"
+        )
+    elif received is None:
+        message = "the realtime connection was lost (it dropped without a closing handshake)"
     else:
         reason = f": {received.reason}" if received.reason else ""
-        why = f"the server closed it with code {received.code}{reason}"
-    return APIConnectionError(
-        plan.redact(f"{plan.where}: the realtime connection was lost ({why})"),
-        request=plan.request(),
-    )
+        message = (
+            f"the realtime connection was lost (the server closed it with code "
+            f"{received.code}{reason})"
+        )
+    return APIConnectionError(plan.redact(f"{plan.where}: {message}"), request=plan.request())
 
 
 # -- events (no I/O) ------------------------------------------------------------------------
@@ -267,14 +308,17 @@ class _Protocol:
     def decode(self, message: str | bytes, where: str) -> Any:
         """A server message as its event model (a generic RealtimeServerEvent for a type
         the spec does not list). Raises APIError for a message that is not a JSON object."""
+        why = "not a JSON object"
         try:
-            data = json.loads(message)
+            data = loads(message)
+        except TooDeep as exc:
+            data, why = None, str(exc)
         except ValueError:
             data = None
         if not isinstance(data, dict):
             raise APIError(
-                f"{where}: the server sent a message that is not a JSON object: {message!r:.100}",
-                body=message,
+                f"{where}: the server sent a message that can't be read ({why}): {message!r:.100}",
+                body=message[:MAX_ERROR_BODY],
             )
         if self._reader is None:
             self._reader = _model(self._reader_name)
@@ -397,6 +441,7 @@ class _Session(Generic[E]):
             "additional_headers": plan.headers,
             "open_timeout": plan.open_timeout,
             "max_size": MAX_MESSAGE,
+            "logger": _SessionLog(plan),
         }
         if plan.user_agent is not None:
             options["user_agent_header"] = plan.user_agent

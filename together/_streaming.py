@@ -18,11 +18,15 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import httpx
 
 from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
-from ._transport import describe_failure
+from ._json import MAX_DEPTH, TooDeep, loads, too_deep
+from ._transport import MAX_ERROR_BODY, describe_failure
 
 T = TypeVar("T")
 
 DONE = "[DONE]"
+# An event's data shorter than this can't nest too deep (each level takes two characters):
+# the stream's chunks skip the depth check with one comparison.
+_SHORT = 2 * MAX_DEPTH
 BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark: WHATWG says to drop one at the start
 
 # The C scanner behind json.loads, called directly: json.loads and raw_decode wrap it in
@@ -49,6 +53,16 @@ def _full(events: list[ServerSentEvent | str]) -> list[ServerSentEvent]:
     return [_event(("message", e, None, None)) if isinstance(e, str) else e for e in events]
 
 
+# The longest line an event stream may send (a newline-free stream must not grow without
+# bound): far above any real chunk, which is a few KB.
+MAX_LINE = 64 * 1024 * 1024
+
+
+class LineTooLong(ValueError):
+    def __init__(self) -> None:
+        super().__init__(f"the event stream sent a line longer than {MAX_LINE} bytes")
+
+
 class SSEDecoder:
     """Incremental decoder: feed bytes, get complete events (per the WHATWG SSE rules:
     CR, LF or CRLF line ends; ``:`` comments; multi-line ``data`` joined by ``\\n``;
@@ -59,6 +73,8 @@ class SSEDecoder:
         "_data",
         "_event",
         "_id",
+        "_pending",
+        "_pending_size",
         "_retry",
         "_seen_field",
         "_skip_lf",
@@ -67,6 +83,10 @@ class SSEDecoder:
 
     def __init__(self) -> None:
         self._buffer = b""
+        # Reads that end no line, after _buffer (which is then never empty): kept apart and
+        # joined once the line ends, so that a long line costs time linear in its length.
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._skip_lf = False
         self._started = False  # until the stream's first bytes are past any BOM
         self._reset()
@@ -110,12 +130,32 @@ class SSEDecoder:
         if self._skip_lf and chunk.startswith(b"\n"):
             chunk = chunk[1:]
         self._skip_lf = chunk.endswith(b"\r")
-        buffer = self._buffer + chunk
+        if chunk.find(b"\n") < 0 and chunk.find(b"\r") < 0:  # the line goes on
+            return self._extend(chunk)
+        buffer = self._joined() + chunk
         if buffer.find(b"\r") >= 0:
             buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         elif not self._seen_field:
             return self._blocks(buffer)
         return self._lines(buffer)
+
+    def _extend(self, chunk: bytes) -> list[ServerSentEvent | str]:
+        if not self._buffer:
+            self._buffer = chunk
+        else:
+            self._pending.append(chunk)
+            self._pending_size += len(chunk)
+        if len(self._buffer) + self._pending_size > MAX_LINE:
+            raise LineTooLong()
+        return []
+
+    def _joined(self) -> bytes:
+        """The buffer with the pending reads, joined."""
+        if not self._pending:
+            return self._buffer
+        buffer = b"".join([self._buffer, *self._pending])
+        self._pending, self._pending_size = [], 0
+        return buffer
 
     def _strip_bom(self, chunk: bytes) -> bytes:
         """The stream's first bytes less a leading BOM, which may come in pieces: bytes
@@ -135,6 +175,10 @@ class SSEDecoder:
         line rules; an unfinished block waits in the buffer for the next read."""
         cut = buffer.rfind(b"\n\n")
         if cut < 0:
+            if buffer.find(b"\n") >= 0:
+                # Complete lines of an unfinished event: read them now, not again with
+                # every read until the event ends.
+                return self._lines(buffer)
             self._buffer = buffer
             return []
         # The finished blocks end at a blank line, so no character is cut in two: they
@@ -183,7 +227,7 @@ class SSEDecoder:
         """End of input: (events still pending, whether a partial event was dropped)."""
         self._skip_lf = False
         # What is left holds no blank line; its last line, if unfinished, ends here.
-        tail = self._buffer
+        tail = self._buffer = self._joined()
         events = self._lines(tail if tail.endswith(b"\n") else tail + b"\n") if tail else []
         partial = self._seen_field
         self._reset()
@@ -233,6 +277,18 @@ def _cut(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionErro
     )
 
 
+def _broken(exc: httpx.RequestError, response: httpx.Response) -> APIError:
+    """The error for a body that failed mid-way: cut (APIConnectionError, APITimeoutError)
+    or undecodable, as a corrupt gzip (APIResponseValidationError)."""
+    if isinstance(exc, httpx.TransportError):
+        return _cut(exc, response.request)
+    return APIResponseValidationError(
+        f"The stream's body can't be decoded: {type(exc).__name__}: {exc}",
+        response=response,
+        body=None,
+    )
+
+
 def _error_message(payload: Any, event: ServerSentEvent) -> str | None:
     if event.event == "error":
         if isinstance(payload, dict):
@@ -265,7 +321,7 @@ class _StreamCore(Generic[T]):
         after the chunks before it; sets ``_done`` at ``[DONE]``."""
         if self._done:
             return
-        parse = self._parse
+        parse, short = self._parse, _SHORT
         for event in events:
             data = event if isinstance(event, str) else event.data
             if data == DONE:
@@ -275,13 +331,17 @@ class _StreamCore(Generic[T]):
                 continue
             try:
                 payload, end = _scan(data, 0)
-            except (StopIteration, ValueError):  # (no JSON value where it starts)
+            except (StopIteration, ValueError, RecursionError):  # (not JSON where it starts)
                 end = -1
             if end != len(data):
                 try:
-                    payload = json.loads(data)
+                    payload = loads(data)
+                except TooDeep as exc:
+                    raise self._not_json(data, str(exc)) from None
                 except ValueError:
                     raise self._not_json(data) from None
+            elif end > short and too_deep(data):  # (read whole, yet maybe too deep)
+                raise self._not_json(data, str(TooDeep()))
             if (not isinstance(event, str) and event.event != "message") or (
                 type(payload) is dict and "error" in payload and payload["error"]
             ):
@@ -297,11 +357,11 @@ class _StreamCore(Generic[T]):
                 continue
             raise error
 
-    def _not_json(self, data: str) -> APIResponseValidationError:
+    def _not_json(self, data: str, why: str = "it is not JSON") -> APIResponseValidationError:
         return APIResponseValidationError(
-            f"Stream sent an event that is not JSON: {data[:200]!r}",
+            f"Stream sent an event that can't be read ({why}): {data[:200]!r}",
             response=self.response,
-            body=data,
+            body=data[:MAX_ERROR_BODY],
         )
 
     def _invalid(self, exc: Exception, payload: Any) -> APIResponseValidationError:
@@ -326,6 +386,11 @@ class _StreamCore(Generic[T]):
             return self._chunks(self._decoder.read(raw))
         return self._last()
 
+    def _too_long(self, exc: LineTooLong) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            f"The stream can't be read: {exc}", response=self.response, body=None
+        )
+
     def _last(self) -> Iterator[T]:
         events, partial = self._decoder.flush()
         yield from self._chunks(events)
@@ -348,8 +413,10 @@ class Stream(_StreamCore[T]):
                 yield from self._step(raw)
                 if self._done:
                     return
-        except httpx.TransportError as exc:
-            raise _cut(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _broken(exc, self.response) from exc
+        except LineTooLong as exc:
+            raise self._too_long(exc) from exc
         finally:
             self.close()
 
@@ -382,8 +449,10 @@ class AsyncStream(_StreamCore[T]):
                     yield chunk
                 if self._done or raw is None:
                     return
-        except httpx.TransportError as exc:
-            raise _cut(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _broken(exc, self.response) from exc
+        except LineTooLong as exc:
+            raise self._too_long(exc) from exc
         finally:
             await self.aclose()
 
@@ -418,8 +487,8 @@ class ByteStream:
     def __iter__(self) -> Iterator[bytes]:
         try:
             yield from self.response.iter_bytes()
-        except httpx.TransportError as exc:
-            raise _cut(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _broken(exc, self.response) from exc
         finally:
             self.response.close()
 
@@ -427,8 +496,8 @@ class ByteStream:
         try:
             async for chunk in self.response.aiter_bytes():
                 yield chunk
-        except httpx.TransportError as exc:
-            raise _cut(exc, self.response.request) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise _broken(exc, self.response) from exc
         finally:
             await self.response.aclose()
 

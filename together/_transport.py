@@ -13,6 +13,7 @@ import os
 import random
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Generic, TypedDict, TypeVar
 
@@ -29,11 +30,14 @@ from ._config import (
 )
 from ._errors import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APITimeoutError,
     response_body,
     status_error,
+    unreadable_error,
 )
+from ._json import TooDeep, too_deep
 from ._ratelimit import RateLimiter, await_slot, wait_slot
 
 T = TypeVar("T")
@@ -203,10 +207,13 @@ def retry_delay(attempt: int, response: httpx.Response | None) -> float:
 
 
 # Transport errors raised before anything reached the network: retrying can't help, and
-# they are the caller's (or the environment's) to fix, so they propagate as they are.
+# they are the caller's (or the environment's) to fix, so they propagate as they are
+# (unless a redirect, which is the server's doing, led there).
 LOCAL_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
 
 _WHAT_FAILED: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.TooManyRedirects, "too many redirects (a loop?) from"),
+    (httpx.UnsupportedProtocol, "a redirect led to a URL httpx can't request, from"),
     (httpx.ConnectError, "could not connect to"),
     (httpx.ProxyError, "the proxy failed for"),
     (httpx.WriteError, "the connection broke while sending to"),
@@ -330,18 +337,37 @@ class _Attempts:
         """Whether a retry after ``delay`` would still start before the deadline."""
         return self.deadline is None or time.monotonic() + delay < self.deadline
 
-    def after_error(self, exc: httpx.TransportError) -> float:
+    def after_error(self, exc: httpx.RequestError) -> float:
         """Delay before retrying a transport error; raises when retries (or the time
         before the deadline) are used up, and re-raises an error of local making (nothing
-        went over the network) at once."""
-        if isinstance(exc, LOCAL_ERRORS):
+        went over the network) at once. What a redirect caused (a loop, a URL of another
+        scheme) is an APIConnectionError at once: asking again would go the same way."""
+        if isinstance(exc, LOCAL_ERRORS) and not self._redirected(exc):
             self._log(None)
             raise exc
+        if isinstance(exc, LOCAL_ERRORS) or not isinstance(exc, httpx.TransportError):
+            self._log(None)
+            raise connection_error(exc, self.request) from exc
         delay = retry_delay(self.retries + 1, None)
         if self.retries >= self.limit or not self._fits(delay):
             self._log(None)
             raise connection_error(exc, self.request) from exc
         return self._retrying(delay, None, exc)
+
+    def _redirected(self, exc: httpx.RequestError) -> bool:
+        """Whether ``exc`` happened on a request a redirect made (not the one sent)."""
+        try:
+            failed = exc.request
+        except RuntimeError:  # (an error raised without its request)
+            return False
+        return failed is not self.request and failed.url != self.request.url
+
+    def unreadable(self, response: httpx.Response, exc: httpx.DecodingError) -> APIError:
+        """The error for a body that can't be decoded (a corrupt gzip, ...)."""
+        self._log(response)
+        return unreadable_error(
+            response, f"its body can't be decoded ({type(exc).__name__}: {exc})"
+        )
 
     def after_response(self, response: httpx.Response) -> float | None:
         """Delay before retrying ``response``, or None when it is the final answer (also
@@ -374,13 +400,24 @@ class _Attempts:
             )
 
 
+def content_of(response: httpx.Response, strict: bool = False) -> bytes:
+    """A binary body as it came (never parsed as JSON)."""
+    return response.content
+
+
 def finish(call: Call[T], response: httpx.Response, strict: bool, base_url: str | None = None) -> T:
     """Raise for an error status (``base_url``: the client's, for the hint of a 404),
-    else parse. A body that can't be read as the result (not JSON, JSON of the wrong kind;
-    with ``strict``, anything off the spec) raises APIResponseValidationError holding the
-    status and the raw body."""
+    else parse. A body that can't be read as the result (not JSON, nested too deep, JSON
+    of the wrong kind; with ``strict``, anything off the spec) raises
+    APIResponseValidationError holding the status and the raw body."""
     if response.status_code >= 400:
         raise status_error(response, base_url)
+    if call.parse is not content_of and too_deep(response.content):
+        raise unreadable_error(
+            response,
+            str(TooDeep()),
+            body=response_body(response, limit=MAX_ERROR_BODY),
+        )
     try:
         return call.parse(response, strict)
     except Exception as exc:
@@ -393,6 +430,25 @@ def finish(call: Call[T], response: httpx.Response, strict: bool, base_url: str 
 
 
 C = TypeVar("C", httpx.Client, httpx.AsyncClient)
+
+# What a process made by fork() must not share with its parent: the pools this library
+# created (and the locks of the clients sharing them). Reset once, in the child, by the
+# hook below, so that no call pays for a process-id check.
+_FORK_SENSITIVE: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for item in list(_FORK_SENSITIVE):
+        item._forked()
+
+
+if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def reset_after_fork(item: Any) -> None:
+    """Have ``item._forked()`` called in a child process right after a fork."""
+    _FORK_SENSITIVE.add(item)
 
 
 class Pool(Generic[C]):
@@ -414,6 +470,28 @@ class Pool(Generic[C]):
         # The settings whose headers and timeout the client was built with, when this
         # library built it (None for a user's own client).
         self.defaults = defaults
+        self.loop: Any = None  # the asyncio client's: the event loop of the pool's connections
+        reset_after_fork(self)
+
+    def _forked(self) -> None:
+        """In a forked child: the parent's keep-alive connections are the parent's (both
+        processes writing to one socket would read each other's answers), so a pool this
+        library built is dropped, without closing it (a graceful close would end the
+        parent's connections too), and made anew on the next call. A user's own client is
+        theirs to replace. The lock may have been held by a thread that the fork left behind."""
+        self._lock = threading.Lock()
+        if self.defaults is not None:
+            self._client = None
+
+    def bind(self, loop: Any) -> None:
+        """Called by the asyncio client with the running event loop: connections belong to
+        the loop they were opened in, and one whose loop has closed (an earlier
+        ``asyncio.run``) fails with "Event loop is closed". A pool this library built is
+        dropped (not closed: closing needs that loop) and made anew for ``loop``."""
+        if self.loop is not loop:
+            if self.loop is not None and self.defaults is not None:
+                self._client = None
+            self.loop = loop
 
     @property
     def client(self) -> C:
@@ -441,6 +519,44 @@ class Pool(Generic[C]):
         return Pool(lambda: sized(connections), self.defaults, sized)
 
 
+def _too_large(response: httpx.Response, limit: int, parts: list[bytes]) -> APIError:
+    kept = b"".join(parts)[:MAX_ERROR_BODY].decode(response.encoding or "utf-8", "replace")
+    return unreadable_error(
+        response, f"its body decodes to more than max_response_bytes ({limit})", body=kept
+    )
+
+
+def read_capped(response: httpx.Response, limit: int | None) -> None:
+    """``response.read()``, raising (as unreadable_error) once the decoded body passes
+    ``limit`` bytes: a few MB of gzip must not become GBs in memory."""
+    if limit is None:
+        response.read()
+        return
+    parts: list[bytes] = []
+    size = 0
+    for part in response.iter_bytes():
+        size += len(part)
+        if size > limit:
+            raise _too_large(response, limit, parts)
+        parts.append(part)
+    response._content = b"".join(parts)  # (what read() sets)
+
+
+async def aread_capped(response: httpx.Response, limit: int | None) -> None:
+    """``read_capped`` for the asyncio client."""
+    if limit is None:
+        await response.aread()
+        return
+    parts: list[bytes] = []
+    size = 0
+    async for part in response.aiter_bytes():
+        size += len(part)
+        if size > limit:
+            raise _too_large(response, limit, parts)
+        parts.append(part)
+    response._content = b"".join(parts)
+
+
 class _Transport(Generic[C]):
     def __init__(self, settings: Settings, pool: Pool[C]) -> None:
         self.settings = settings
@@ -451,6 +567,7 @@ class _Transport(Generic[C]):
         self.headers = {} if on_client else settings.headers()
         self.timeout: Any = httpx.USE_CLIENT_DEFAULT if on_client else settings.timeout
         self.strict = settings.strict_responses
+        self.max_body = settings.max_response_bytes
         self._keyed: bool | None = None
         self.adapt: Callable[[Call[Any]], Call[Any]] | None = None
         # Shared by the client and its copies when it was made with rate_limit="auto".
@@ -508,6 +625,7 @@ class SyncTransport(_Transport[httpx.Client]):
         )
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
+        limit = None if call.parse is content_of else self.max_body  # (binary: not capped)
         limiter, slot = self.limiter, None
         while True:
             attempts.before_attempt()
@@ -517,7 +635,7 @@ class SyncTransport(_Transport[httpx.Client]):
             # transport, a header httpx refuses) propagates as it is.
             try:
                 response = self.client.send(request, stream=True)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 if limiter is not None and slot is not None:
                     limiter.release(slot)
                 time.sleep(attempts.after_error(exc))
@@ -528,7 +646,7 @@ class SyncTransport(_Transport[httpx.Client]):
                     # The body is read here (as httpx does without stream=True) so that the
                     # deadline can bound it: a body cut short is then a transport error like
                     # a reset, and is retried the same way.
-                    response.read()
+                    read_capped(response, limit)
                 if limiter is not None and slot is not None:
                     limiter.observe(slot, response)
                 delay = attempts.after_response(response)
@@ -538,7 +656,7 @@ class SyncTransport(_Transport[httpx.Client]):
                     if streaming and response.is_success:
                         return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
                     if streaming:
-                        response.read()  # the error's body, for its message
+                        read_capped(response, limit)  # the error's body, for its message
                     return finish(call, response, self.strict, self.settings.base_url)
             except httpx.TransportError as exc:  # the body was cut short (or too slow)
                 response.close()
@@ -546,6 +664,9 @@ class SyncTransport(_Transport[httpx.Client]):
                     limiter.release(slot)
                 time.sleep(attempts.after_error(exc))
                 continue
+            except httpx.DecodingError as exc:
+                response.close()
+                raise attempts.unreadable(response, exc) from exc
             except BaseException:
                 response.close()  # a streamed response must not keep its connection
                 raise
@@ -559,11 +680,14 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
 
         if self.adapt is not None:
             call = self.adapt(call)
+        if self.pool.loop is not (loop := asyncio.get_running_loop()):
+            self.pool.bind(loop)
         request = build_request(
             self.client, self.settings, self.headers, self.timeout, call, self.keyed
         )
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
+        limit = None if call.parse is content_of else self.max_body
         limiter, slot = self.limiter, None
         while True:
             attempts.before_attempt()
@@ -571,7 +695,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                 slot = await await_slot(limiter, call.request)
             try:
                 response = await self.client.send(request, stream=True)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 if limiter is not None and slot is not None:
                     limiter.release(slot)
                 await asyncio.sleep(attempts.after_error(exc))
@@ -579,7 +703,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
             try:
                 attempts.received(response)
                 if not streaming:
-                    await response.aread()
+                    await aread_capped(response, limit)
                 if limiter is not None and slot is not None:
                     limiter.observe(slot, response)
                 delay = attempts.after_response(response)
@@ -591,7 +715,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
 
                         return as_async(call.stream(response, self.strict))  # type: ignore[misc, no-any-return]
                     if streaming:
-                        await response.aread()
+                        await aread_capped(response, limit)
                     return finish(call, response, self.strict, self.settings.base_url)
             except httpx.TransportError as exc:
                 await response.aclose()
@@ -599,6 +723,9 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                     limiter.release(slot)
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
+            except httpx.DecodingError as exc:
+                await response.aclose()
+                raise attempts.unreadable(response, exc) from exc
             except BaseException:
                 await response.aclose()
                 raise

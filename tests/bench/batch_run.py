@@ -2,7 +2,7 @@
 
     python -m tests.bench.batch_run [COUNT]      # default 100000
 
-Starts the fake Batch API (tests/batchserver.py) in its own process, writes COUNT
+Starts the fake Batch API (tests/support/batchserver.py) in its own process, writes COUNT
 requests to a JSONL file, and runs them through ``Together`` and ``AsyncTogether``, each
 in a fresh process: check, shard (two batches of 50,000), upload, poll, download, merge
 in order. Prints, per client, its CPU time (the server's is not counted) and its peak
@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
         return 0
     count = int(argv[0]) if argv else COUNT
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.batchserver"],
+        [sys.executable, "-m", "tests.support.batchserver"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

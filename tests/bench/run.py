@@ -49,7 +49,7 @@ CHILD_TIMEOUT = 240.0
 UPLOAD_SIZE = 1 << 30
 BURST_CALLS = 2000  # workloads.py's BURST
 # Scenarios 12-13: a token bucket of LIMIT_RATE requests per second holding LIMIT_BURST
-# (tests/ratelimitserver.py), each answer after LIMIT_LATENCY s, well below what the
+# (tests/support/ratelimitserver.py), each answer after LIMIT_LATENCY s, well below what the
 # machine serves. Ideal: the burst at once, then the rest at the rate.
 LIMITED_REQUESTS = 5000
 LIMIT_RATE = 200
@@ -444,7 +444,7 @@ def scenarios() -> list[Scenario]:
                 "aiohttp-async": "raw aiohttp",
             },
         ),
-        # 12 and 13 come from the same runs against tests/ratelimitserver.py.
+        # 12 and 13 come from the same runs against tests/support/ratelimitserver.py.
         Scenario(
             12,
             f"{LIMITED_REQUESTS:,} requests, {LIMIT_RATE}/s allowed: rate reached",
@@ -617,13 +617,13 @@ def batch_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
 
 
 class RateLimitedServer:
-    """tests/ratelimitserver.py in a subprocess: ``reset()`` refills its bucket and zeroes
+    """tests/support/ratelimitserver.py in a subprocess: ``reset()`` refills its bucket and zeroes
     its counts, ``stats()`` reads them ({"sent", "limited"})."""
 
     def __init__(self) -> None:
         args = [str(LIMIT_RATE), str(LIMIT_BURST), str(LIMIT_LATENCY)]
         self.proc = subprocess.Popen(
-            [OURS_PY, "-m", "tests.ratelimitserver", *args],
+            [OURS_PY, "-m", "tests.support.ratelimitserver", *args],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -457,7 +457,7 @@ def burst(lib, mode, base, count):
 
 def ratelimited(lib, mode, base, count):
     """Seconds to get ``count`` chat completions from a server that allows only so many
-    per second (tests/ratelimitserver.py): ``ours-online`` is
+    per second (tests/support/ratelimitserver.py): ``ours-online`` is
     ``AsyncTogether().batches.run(online=True)`` (``ours-online-sync``: on ``Together``,
     threads), ``*-gather`` one asyncio.gather of every call, ONLINE_CONCURRENCY at a
     time. Counts the calls that

@@ -13,7 +13,7 @@ from typing import Any
 
 from together._namespaces import layout
 
-from ..test_spec_examples import OMIT, _Composer, _given_examples, _resolve
+from ..support.spec_examples import OMIT, _Composer, _given_examples, _resolve
 from . import spec
 
 

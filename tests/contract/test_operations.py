@@ -22,10 +22,12 @@ import together
 from together import AsyncTogether, Together
 from together.error import InvalidRequestError, ServiceUnavailableError
 
-from ..test_spec_examples import differences, model_problems
+from ..support.spec_examples import differences, model_problems
 from . import spec
 from .cases import CASES, MISSING, Case, DataFiles
 from .conftest import Traffic
+
+pytestmark = [pytest.mark.needs_node, pytest.mark.needs_generator]
 
 CASE_IDS = [case.id for case in CASES]
 

@@ -24,9 +24,11 @@ from pytest_httpserver import HTTPServer
 from together import AsyncTogether, Together
 from together._streaming import SSEDecoder
 
-from ..test_streaming import AUDIO, DONE, HELLO, chat_chunk, completion_chunk, speech_chunk, sse
+from ..support.streams import AUDIO, DONE, HELLO, chat_chunk, completion_chunk, speech_chunk, sse
 from . import spec
 from .cases import chat_arguments, completion_arguments, speech_arguments
+
+pytestmark = [pytest.mark.needs_node, pytest.mark.needs_generator]
 
 COMPLETION_BODY = sse(completion_chunk("Once", 1), completion_chunk(" upon", 2)) + DONE
 SPEECH_BODY = sse(*(speech_chunk(a) for a in AUDIO)) + DONE

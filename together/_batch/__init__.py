@@ -8,5 +8,6 @@
 - ``requests.py`` reads and checks the requests and writes the shards to upload.
 - ``store.py`` keeps the run's state on disk: the manifest (what was uploaded and
   created, for resuming) and the index that puts the results back in input order.
+- ``lock.py`` keeps two runs off one output (an OS file lock beside it).
 - ``result.py`` holds what the call returns.
 """

@@ -40,6 +40,7 @@ DEFAULT_CONCURRENCY = 64
 # Options of a Batch API run that mean nothing online, with their defaults.
 BATCH_ONLY = {
     "poll_interval": None,
+    "retry_unreadable": False,
     "cancel_on_interrupt": False,
     "completion_window": "24h",
     "max_requests": MAX_REQUESTS,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from .._errors import TogetherError
 from .._resource import build_model, describe
 
 MAX_REQUESTS = 50_000  # per input file, as documented
@@ -42,9 +43,10 @@ def endpoint_models(endpoint: str) -> EndpointModels:
     return EndpointModels(op.body, response)
 
 
-class InvalidRequests(ValueError):
+class InvalidRequests(TogetherError, ValueError):
     """Some requests can't be sent; nothing was uploaded. ``problems`` lists them, each
-    naming its line (a file) or its position (an iterable), counted from 1."""
+    naming its line (a file) or its position (an iterable), counted from 1. (A data
+    error: the command line exits 1.)"""
 
     def __init__(self, problems: list[str], more: int) -> None:
         self.problems = problems

@@ -16,8 +16,10 @@ class BatchRequestResult:
     ``status`` is ``"succeeded"`` (``response`` holds the endpoint's response: a
     ChatCompletionResponse for /v1/chat/completions, and so on; a dict for an endpoint
     this library does not know), ``"failed"`` (``error`` says why; ``status_code`` is the
-    HTTP status the request got, when it got one) or ``"not_run"`` (its batch ended,
-    expired or cancelled, before it was processed)."""
+    HTTP status the request got, when it got one; also a result line that can't be
+    read), ``"not_run"`` (its batch ended, expired or cancelled, before it was
+    processed) or ``"unreadable"`` (no result: a line of its batch's result files that
+    can't be read may have been its own)."""
 
     custom_id: str
     status: str
@@ -34,7 +36,12 @@ class BatchRequestResult:
 class BatchRunResult:
     """A finished batch run. Iterating it reads ``output`` (one JSON line per request, in
     input order) and gives a BatchRequestResult for each line; it holds no results in
-    memory. ``batch_ids`` are the batches that ran, retries included."""
+    memory. ``batch_ids`` are the batches that ran, retries included.
+
+    ``unreadable`` counts the requests left without a result when lines of their batch's
+    result files could not be read (``unreadable_lines`` names each file and line);
+    ``unknown_custom_ids`` lists results for ids that were not sent. (Both lists stop at
+    20 entries, then say how many more.)"""
 
     output: Path
     endpoint: str
@@ -43,6 +50,9 @@ class BatchRunResult:
     failed: int
     not_run: int
     batch_ids: list[str] = field(default_factory=list)
+    unreadable: int = 0
+    unreadable_lines: list[str] = field(default_factory=list)
+    unknown_custom_ids: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return self.total
@@ -66,7 +76,7 @@ class BatchRunResult:
                 )
 
     def failures(self) -> Iterator[BatchRequestResult]:
-        """The requests that did not succeed (failed or not run), in input order."""
+        """The requests that did not succeed (failed, not run, unreadable), in input order."""
         return (result for result in self if not result.ok)
 
 

@@ -96,6 +96,7 @@ def run_script(
     output: Any,
     poll_interval: float | None,
     retry_failed: bool,
+    retry_unreadable: bool,
     cancel_on_interrupt: bool,
     completion_window: str | None,
     max_requests: int,
@@ -126,6 +127,7 @@ def run_script(
         Store.open, (path, requests, endpoint, models, max_requests, max_bytes)
     )
     if store.manifest["done"] is not None:
+        store.close()
         return store.result()
     files: Files[Any] = Files(batches._transport)
     report = Reporter(progress, on_progress)
@@ -142,8 +144,13 @@ def run_script(
             for shard in store.current():
                 yield from _download(store, shard, files)
             report("download", store)
-            if retry_failed and store.manifest["round"] == 1 and (yield Local(store.unfinished)):
-                yield Local(store.write_retry_shards, (max_requests, max_bytes))
+            retry = (retry_failed, retry_unreadable)
+            if (
+                any(retry)
+                and store.manifest["round"] == 1
+                and (yield Local(store.unfinished, retry))
+            ):
+                yield Local(store.write_retry_shards, (max_requests, max_bytes, *retry))
                 continue
             break
         yield Local(store.write_output)
@@ -234,7 +241,7 @@ def _download(store: Store, shard: dict[str, Any], files: Any) -> Script[None]:
         if file_id:
             path = store.download_path(shard, kind)
             yield _call(files, "content", file_id, output=path, progress=False)
-            yield Local(store.ingest, (path,))
+            yield Local(store.ingest, (path, store.shards.index(shard)))
             yield Local(Path.unlink, (path,))
     shard["ingested"] = True
     store.save()

@@ -40,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, TogetherError):
             _fail(shell_message(exc), args)
             return 1
+        import httpx
+
+        if isinstance(exc, httpx.HTTPError):  # (the client maps these; in case one slips by)
+            _fail(f"{type(exc).__name__}: {exc}", args)
+            return 1
         if isinstance(exc, (TypeError, ValueError)):  # the client refused the arguments
             _fail(shell_message(exc), args)
             return 2

@@ -147,10 +147,19 @@ def _download_arguments(parser: Parser) -> None:
     parser.add_argument(
         "-o", "--output", required=True, help="where to save it (a path or a folder)"
     )
+    _force_argument(parser)
+
+
+def _force_argument(parser: Parser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a file already in the folder under the served name",
+    )
 
 
 def _download(ctx: Context, args: argparse.Namespace) -> int:
-    emit(ctx.client().files.content(args.id, output=args.output), False)
+    emit(ctx.client().files.content(args.id, output=args.output, overwrite=args.force), False)
     return 0
 
 
@@ -279,6 +288,7 @@ def _ft_download_arguments(parser: Parser) -> None:
     choices = next((p.choices for p in op.parameters if p.name == "checkpoint"), ())
     # (open values: the spec's values are shown, another is sent with a warning)
     parser.add_argument("--checkpoint", metavar="{" + ",".join(choices) + "}" if choices else None)
+    _force_argument(parser)
 
 
 def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
@@ -287,6 +297,7 @@ def _ft_download(ctx: Context, args: argparse.Namespace) -> int:
         output=args.output,
         checkpoint_step=args.checkpoint_step,
         checkpoint=args.checkpoint,
+        overwrite=args.force,
     )
     emit(path, False)
     return 0
@@ -389,6 +400,11 @@ def _batch_arguments(parser: Parser) -> None:
     parser.add_argument("--endpoint", default="/v1/chat/completions")
     parser.add_argument("--retry-failed", action="store_true", help="resubmit failed requests once")
     parser.add_argument(
+        "--retry-unreadable",
+        action="store_true",
+        help="resubmit requests whose result could not be read",
+    )
+    parser.add_argument(
         "--cancel-on-interrupt", action="store_true", help="Ctrl-C cancels the batches"
     )
     parser.add_argument("--poll-interval", type=float, metavar="SECONDS")
@@ -423,6 +439,7 @@ def _batch_run(ctx: Context, args: argparse.Namespace) -> int:
         "poll_interval": args.poll_interval,
         "cancel_on_interrupt": args.cancel_on_interrupt,
         "max_requests": args.max_requests,
+        "retry_unreadable": args.retry_unreadable,
     }
     if args.online:  # the run refuses the Batch API options given with --online
         batch = {"online": True, "concurrency": args.concurrency or 64, **batch}
@@ -449,14 +466,25 @@ def _batch_run(ctx: Context, args: argparse.Namespace) -> int:
         "failed": result.failed,
         "not_run": result.not_run,
     }
+    problems = {
+        "unreadable": result.unreadable,
+        "unreadable_lines": result.unreadable_lines,
+        "unknown_custom_ids": result.unknown_custom_ids,
+    }
+    summary.update({k: v for k, v in problems.items() if v})  # (only when there are some)
     if ctx.use_json:
         write_line(json.dumps(summary))
     else:
         write_line(
             f"{args.output}: {result.succeeded} succeeded, {result.failed} failed,"
             f" {result.not_run} not run"
+            + (f", {result.unreadable} unreadable" if result.unreadable else "")
         )
-    return 0 if not result.failed and not result.not_run else 1
+        for problem in result.unreadable_lines:
+            sys.stderr.write(f"a result line can't be read: {problem}\n")
+        for custom_id in result.unknown_custom_ids:
+            sys.stderr.write(f"a result for a custom_id that was not sent: {custom_id}\n")
+    return 0 if not (result.failed or result.not_run or result.unreadable) else 1
 
 
 # (namespace path, word) → the command; word "" is the namespace's default command.

@@ -50,6 +50,7 @@ class Batches(Resource[M]):
         endpoint: str = "/v1/chat/completions",
         poll_interval: float | None = None,
         retry_failed: bool = False,
+        retry_unreadable: bool = False,
         cancel_on_interrupt: bool = False,
         completion_window: str | None = "24h",
         max_requests: int = 50_000,
@@ -74,8 +75,10 @@ class Batches(Resource[M]):
         ``max_bytes`` (the documented limits by default), each uploaded and run as one
         batch, polled every ``poll_interval`` seconds (default: after 1.5 s, then
         longer each time, up to 45 s). ``retry_failed=True`` submits the requests that
-        failed or were not run once more. ``progress`` draws bars on stderr (as for
-        uploads); ``on_progress`` is called with a BatchRunProgress after each step.
+        failed or were not run once more; ``retry_unreadable=True`` those left without a
+        result by a result line that can't be read (status ``unreadable``). ``progress``
+        draws bars on stderr (as for uploads); ``on_progress`` is called with a
+        BatchRunProgress after each step.
 
         The run's state is kept in ``OUT.batch/`` next to the output: calling again
         with the same ``output`` after a crash or Ctrl-C resumes it (no batch is

@@ -116,13 +116,15 @@ class Files(StreamableResource[M]):
         *,
         output: str | os.PathLike[str] | None = None,
         progress: bool | None = None,
+        overwrite: bool = False,
         **options: Any,
     ) -> Call[bytes | Path]:
         """GET /files/{id}/content. Without ``output``: the file's bytes. With ``output``
         (a file path, or a folder to save under the served name: an existing one, or a
         path ending in a separator; missing folders are created): streamed to disk with a
-        progress bar, under a temporary name until complete; returns the Path.
-        """
+        progress bar, under a temporary name until complete; returns the Path. A file
+        already in the folder under the served name raises OutputExistsError unless
+        ``overwrite=True`` (a file path you name is replaced)."""
         from .._download import BINARY_ACCEPT, content_of, download_target, saver
 
         call = api_call(
@@ -133,7 +135,8 @@ class Files(StreamableResource[M]):
         if path is None:
             return call.evolve(parse=content_of)
         return call.evolve(
-            parse=content_of, stream=saver(path, id, progress, is_async=is_async(self))
+            parse=content_of,
+            stream=saver(path, id, progress, is_async=is_async(self), overwrite=overwrite),
         )
 
     retrieve_content = content  # the 1.x name

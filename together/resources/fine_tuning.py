@@ -38,6 +38,7 @@ def _download_call(
     progress: bool | None,
     options: dict[str, Any],
     where: str,
+    overwrite: bool = False,
 ) -> Call[bytes | Path]:
     from .._download import BINARY_ACCEPT, content_of, download_target, saver
 
@@ -54,7 +55,8 @@ def _download_call(
         return call.evolve(parse=content_of)
     name = ft_id if checkpoint_step is None else f"{ft_id}-step-{checkpoint_step}"
     return call.evolve(
-        parse=content_of, stream=saver(path, name, progress, is_async=is_async(resource))
+        parse=content_of,
+        stream=saver(path, name, progress, is_async=is_async(resource), overwrite=overwrite),
     )
 
 
@@ -84,6 +86,7 @@ class FineTuning(StreamableResource[M]):
         checkpoint_step: int | None = None,
         output: str | os.PathLike[str] | None = None,
         progress: bool | None = None,
+        overwrite: bool = False,
         **options: Any,
     ) -> Call[bytes | Path]:
         """GET /finetune/download: the fine-tuned model or a checkpoint (``checkpoint``:
@@ -91,7 +94,8 @@ class FineTuning(StreamableResource[M]):
         ``list_checkpoints``). Without ``output``: the bytes. With ``output`` (a file path,
         or a folder to save under the served name: an existing one, or a path ending in a
         separator; missing folders are created): streamed to disk with a progress bar,
-        under a temporary name until complete; returns the Path."""
+        under a temporary name until complete; returns the Path. A file already in the
+        folder under the served name raises OutputExistsError unless ``overwrite=True``."""
         return _download_call(
             "fine_tuning.get_finetune_download",
             self,
@@ -102,6 +106,7 @@ class FineTuning(StreamableResource[M]):
             progress,
             options,
             "fine_tuning.content",
+            overwrite,
         )
 
     @file_operation
@@ -115,6 +120,7 @@ class FineTuning(StreamableResource[M]):
         checkpoint_type: str | None = None,
         checkpoint: str | None = None,
         progress: bool | None = None,
+        overwrite: bool = False,
         **options: Any,
     ) -> Call[bytes | Path]:
         """The 1.x form of ``content``: ``download("ft-...", output=..., checkpoint_step=...)``.
@@ -140,5 +146,14 @@ class FineTuning(StreamableResource[M]):
                 )
             checkpoint = _CHECKPOINT_TYPES[checkpoint_type]
         return _download_call(
-            endpoint, self, id, checkpoint, checkpoint_step, output, progress, options, where
+            endpoint,
+            self,
+            id,
+            checkpoint,
+            checkpoint_step,
+            output,
+            progress,
+            options,
+            where,
+            overwrite,
         )

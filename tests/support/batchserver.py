@@ -9,13 +9,16 @@ per ``polls_per_status`` retrieves: VALIDATING, IN_PROGRESS, then COMPLETED, whe
 - ``please-error``: a line in the error file;
 - ``please-error-once``: the error file the first time the custom_id is seen, success after;
 - ``please-skip``: in neither file (as if the batch expired before it);
+- ``please-garble``: an output line nested too deep to read, its ``custom_id`` readable;
+- ``please-garble-id``: an output line nothing can be read from;
+- ``please-stranger``: also a line for ``stranger-1``, a ``custom_id`` never sent;
 - anything else: an output line with a 200 response for the batch's endpoint.
 
 Output and error lines are written in reverse input order. ``hold`` keeps every batch at
 IN_PROGRESS until it is cleared. ``log`` has every request (method, path) and
 ``created`` every batch-create body.
 
-    python -m tests.batchserver      # prints "PORT n", serves until stdin closes
+    python -m tests.support.batchserver      # prints "PORT n", serves until stdin closes
 """
 
 from __future__ import annotations
@@ -163,6 +166,17 @@ class BatchServer:
                 self.seen.add(custom_id)
                 if "please-skip" in text:
                     continue
+                if "please-garble-id" in text:  # a line nothing can be read from
+                    outputs.append(b"\x00\x01 garbled beyond reading")
+                    continue
+                if "please-garble" in text:  # its custom_id readable, the rest too deep
+                    deep = b"[" * 100_000 + b"]" * 100_000
+                    line = f'{{"custom_id": "{custom_id}", "response": '.encode() + deep + b"}"
+                    outputs.append(line)
+                    continue
+                if "please-stranger" in text:  # a result for a request that was not sent
+                    stranger = {"custom_id": "stranger-1", "response": {"status_code": 200}}
+                    outputs.append(json.dumps(stranger).encode())
                 if "please-error" in text:
                     error = {"message": "the model could not answer", "code": "model_error"}
                     errors.append(json.dumps({"custom_id": custom_id, "error": error}).encode())

@@ -12,7 +12,7 @@ seconds; one whose content holds ``please-fail`` gets a 400. ``counts`` has how 
 requests each content got (429s included), ``keys`` the Idempotency-Key of each, and
 ``sent`` / ``limited`` the totals, ``connections`` how many connections clients opened.
 
-    python -m tests.ratelimitserver RATE BURST [LATENCY]   # prints "PORT n"; stdin closes it
+    python -m tests.support.ratelimitserver RATE BURST [LATENCY]   # prints "PORT n"; stdin closes it
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ their descriptions say, simplified so that every answer is predictable:
   PCM) then ``audio_output.done``, and closes the session normally. A text containing
   ``FAIL`` gives ``conversation.item.tts.failed`` instead; ``NEW`` sends an event of a
   type the spec does not list first; ``DROP`` sends one delta, then drops the TCP
-  connection without a closing handshake;
+  connection without a closing handshake; ``DEEP`` sends JSON nested 100,000 deep
+  first, ``HUGE`` a message of 17 MiB;
 - transcription: each ``input_audio_buffer.append`` is answered with a
   ``transcription.delta`` carrying the chunk's bytes as text; ``commit`` sends
   ``transcription.completed`` with all of it and closes normally (audio ``FAIL``:
@@ -135,6 +136,10 @@ class RealtimeServer:
                         error = {"message": "cannot speak this", "type": "invalid_request_error"}
                         send(type="conversation.item.tts.failed", item_id=item, error=error)
                         continue
+                    if "DEEP" in text:  # JSON nested far deeper than any real event
+                        connection.send('{"type": "x", "a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+                    if "HUGE" in text:  # a message over the client's size limit
+                        connection.send(json.dumps({"type": "x", "a": "x" * (17 << 20)}))
                     if "NEW" in text:
                         send(type="conversation.item.audio_output.started", item_id=item, n=1)
                     audio = text.encode()
