@@ -367,6 +367,22 @@ def _nested(depth: int) -> bytes:
     return b'[{"id": "x", "deep": ' + b"[" * depth + b"]" * depth + b"}]"
 
 
+@pytest.mark.parametrize(
+    ("body", "deep"),
+    [
+        # brackets inside strings, and escapes (\n, \", \\) just before a closing quote
+        ({"s": '\n"[[[' + "[" * 400 + "\n", "t": "]" * 400 + "\\"}, False),
+        ([{"embedding": [0.5] * 64, "text": "a\tb\u00e9\\"} for _ in range(400)], False),
+        # strings full of closing brackets do not hide real nesting
+        (["]" * 300, json.loads("[" * 300 + "]" * 300)], True),
+    ],
+)
+def test_the_depth_count_reads_strings_as_strings(body: Any, deep: bool) -> None:
+    from together._json import too_deep
+
+    assert too_deep(json.dumps(body).encode()) is deep
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize("depth", [100_000, 500])
 async def test_json_nested_too_deep_is_a_response_validation_error_keeping_the_body(
