@@ -104,5 +104,5 @@ test-py310:
 	  (echo "no working Python 3.10 ($(PY310)): install one, or pass PY310=/path/to/python3.10" && exit 1)
 	test -x build/venv-py310/bin/python || $(PY310) -m venv build/venv-py310
 	build/venv-py310/bin/python -m pip install --quiet -e . pytest==9.2.0 pytest-httpserver==1.2.0 pyyaml==6.0.3 tqdm==4.70.1 \
-	  websockets==16.1.1  # (17.x needs Python 3.11; 16.1.1 is the last for 3.10)
+	  aiohttp==3.14.5 httpx-aiohttp==0.2.0 websockets==16.1.1  # (17.x needs Python 3.11; 16.1.1 is the last for 3.10)
 	build/venv-py310/bin/python -m pytest -q -p no:cacheprovider -m "$(PY310_SKIP)"

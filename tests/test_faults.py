@@ -1,8 +1,9 @@
 """Faults: what each client raises when the network or the server misbehaves, how soon,
 how often it retries, and that the API key never shows up in what a user gets to read.
 
-Every case runs once with ``Together`` and once with ``AsyncTogether`` (the ``api``
-fixture), with ``TOGETHER_LOG=debug`` on, and checks the key is absent from the error's
+Every case runs once with ``Together``, once with ``AsyncTogether`` and once with
+``AsyncTogether`` over ``DefaultAioHttpClient`` (the ``api`` fixture; skipped without the
+``[aiohttp]`` extra), with ``TOGETHER_LOG=debug`` on, and checks the key is absent from the error's
 str, repr and traceback, from ``repr(client)`` and from the log records.
 """
 
@@ -63,10 +64,17 @@ class Api:
                 client = base.with_options(max_retries=max_retries)
                 self.clients += [base, client]
                 return client.chat.completions.create(**kwargs)
-        async with AsyncTogether(
-            api_key=API_KEY, base_url=base_url, max_retries=0, timeout=5
-        ) as abase:
-            aclient = abase.with_options(max_retries=max_retries)
+        http_client = together.DefaultAioHttpClient() if self.flavor == "aiohttp" else None
+        async with (
+            AsyncTogether(
+                api_key=API_KEY,
+                base_url=base_url,
+                max_retries=0,
+                timeout=5,
+                http_client=http_client,
+            ) as abase,
+            abase.with_options(max_retries=max_retries) as aclient,
+        ):
             self.clients += [abase, aclient]
             return await aclient.chat.completions.create(**kwargs)
 
@@ -80,8 +88,10 @@ class Api:
         return info.value, time.monotonic() - started
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async", "aiohttp"])
 def api(request: pytest.FixtureRequest, logs: Any) -> Api:
+    if request.param == "aiohttp":
+        pytest.importorskip("httpx_aiohttp", reason="the [aiohttp] extra is not installed")
     return Api(request.param)
 
 

@@ -71,6 +71,7 @@ __all__ = [
     "ConflictError",
     "DatasetReport",
     "DatasetValidationError",
+    "DefaultAioHttpClient",
     "FileTypeError",
     "FunctionTool",
     "InternalServerError",
@@ -112,6 +113,8 @@ _LAZY = {
     "BatchRequestResult": ("_batch.result", "BatchRequestResult"),
     "BatchRunProgress": ("_batch.result", "BatchRunProgress"),
     "BatchRunResult": ("_batch.result", "BatchRunResult"),
+    # the aiohttp transport of the [aiohttp] extra (aiohttp itself loads on construction)
+    "DefaultAioHttpClient": ("_aiohttp", "DefaultAioHttpClient"),
     # what with_raw_response / with_streaming_response give
     "APIResponse": ("_response", "APIResponse"),
     "AsyncAPIResponse": ("_response", "AsyncAPIResponse"),
@@ -146,6 +149,7 @@ def __getattr__(name: str) -> object:
 
 if TYPE_CHECKING:
     from ._accumulate import ChatCompletionAccumulator, ChatCompletionStreamEvent
+    from ._aiohttp import DefaultAioHttpClient
     from ._batch.result import BatchRequestResult, BatchRunProgress, BatchRunResult
     from ._chat_stream import (
         AsyncChatCompletionStream,

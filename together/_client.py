@@ -6,12 +6,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx
 
 from . import _config
 from ._namespaces import build
+from ._ratelimit import RateLimiter
 from ._resource import M
 from ._transport import AsyncTransport, Pool, SyncTransport, configure_logging, reset_after_fork
 
@@ -78,6 +79,25 @@ def _timeout_argument(timeout: Any, http_client: Any) -> Any:
     return timeout
 
 
+def _limiter_argument(rate_limit: object, shared: RateLimiter | None) -> RateLimiter | None:
+    """The limiter for ``rate_limit`` ("auto": ``shared`` if there is one, else a new one;
+    None: none)."""
+    if rate_limit is None:
+        return None
+    if rate_limit != "auto":
+        raise ValueError(f'rate_limit must be "auto" or None, got {rate_limit!r:.80}')
+    return shared if shared is not None else RateLimiter()
+
+
+def _limits(connections: int | None, keep_alive: int | None = None) -> dict[str, Any]:
+    """httpx's defaults, or room for ``connections`` open at once, ``keep_alive`` of
+    them (default: all) kept alive between requests."""
+    if connections is None:
+        return {}
+    kept = connections if keep_alive is None else min(keep_alive, connections)
+    return {"limits": httpx.Limits(max_connections=connections, max_keepalive_connections=kept)}
+
+
 def _max_retries_argument(max_retries: int | _config.NotGiven) -> int | None:
     """None when not given (the environment's or the default), else checked."""
     if isinstance(max_retries, _config.NotGiven):
@@ -102,6 +122,7 @@ class _BaseClient(Generic[M]):
         deadline: float | None = None,
         on_retry: Callable[[_config.RetryInfo], object] | None = None,
         max_response_bytes: int | None = _config.DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: Literal["auto"] | None = None,
     ) -> None:
         """Settings not passed come from the environment (see the README's table):
         ``TOGETHER_API_KEY``, ``TOGETHER_BASE_URL``, ``TOGETHER_TIMEOUT``,
@@ -119,9 +140,11 @@ class _BaseClient(Generic[M]):
         (``retry``, ``delay``, ``status_code``, ``error``, ``request``): to show that a
         call is waiting, or to count retries. ``max_response_bytes`` (256 MiB by default;
         None: no limit) bounds a JSON body once decoded, so that a compressed bomb costs
-        bounded memory (binary downloads and streams are not bounded by it). Raises
-        AuthenticationError when no API key is found and ValueError/TypeError naming any
-        malformed setting."""
+        bounded memory (binary downloads and streams are not bounded by it).
+        ``rate_limit="auto"`` paces every call of this client and its copies by the
+        rate-limit headers the API sends (per endpoint and model: below the limit, all
+        callers paused after a 429; see the README). Raises AuthenticationError when no
+        API key is found and ValueError/TypeError naming any malformed setting."""
         default_headers = _headers_argument(default_headers, supplied_headers)
         self._check_http_client(http_client)
         settings = _config.resolve(
@@ -136,6 +159,7 @@ class _BaseClient(Generic[M]):
             max_response_bytes=max_response_bytes,
         )
         configure_logging()
+        self._limiter = _limiter_argument(rate_limit, None)
         self._start(settings, http_client, None)
 
     def _check_http_client(self, http_client: Any) -> None:
@@ -151,10 +175,19 @@ class _BaseClient(Generic[M]):
         """Use ``shared`` (another client's pool), else ``http_client``, else a new pool."""
         if shared is None:
             if http_client is None:
-                pool = Pool(lambda: self._new_http_client(settings), defaults=settings)
+                pool = Pool(
+                    lambda: self._new_http_client(settings),
+                    defaults=settings,
+                    sized=lambda n: self._new_http_client(settings, n),
+                )
             else:
                 pool = Pool(lambda: http_client)
-            shared = _SharedPool(pool, owned=http_client is None)
+            # A DefaultAioHttpClient is made for the client, which closes it; a user's
+            # own http_client is left open.
+            owned = http_client is None or getattr(http_client, "_owned_by_together", False)
+            if http_client is not None:
+                _ = pool.client  # given, so created: the last client to close closes it if owned
+            shared = _SharedPool(pool, owned=owned)
         else:
             shared.join()
         self._shared = shared
@@ -164,6 +197,7 @@ class _BaseClient(Generic[M]):
     def _setup(self, settings: _config.Settings, pool: Pool[Any]) -> None:
         self._settings = settings
         self._transport = self._transport_class(settings, pool)
+        self._transport.limiter = self._limiter
         build(self, self._transport)
 
     # -- settings -------------------------------------------------------------
@@ -194,6 +228,11 @@ class _BaseClient(Generic[M]):
         return self._settings.max_response_bytes
 
     @property
+    def rate_limit(self) -> Literal["auto"] | None:
+        """ "auto" when this client paces its calls by the API's rate-limit headers."""
+        return None if self._limiter is None else "auto"
+
+    @property
     def default_headers(self) -> Mapping[str, str]:
         """The headers every request carries (read-only): authorization, user agent,
         ``Accept``, then your ``default_headers``. Per call, ``extra_headers`` add more."""
@@ -216,6 +255,7 @@ class _BaseClient(Generic[M]):
         | _config.NotGiven
         | None = _config.NOT_GIVEN,
         max_response_bytes: int | _config.NotGiven | None = _config.NOT_GIVEN,
+        rate_limit: Literal["auto"] | _config.NotGiven | None = _config.NOT_GIVEN,
     ) -> _Self:
         """A client with some settings changed, checked as the constructor checks them;
         the rest are this client's. ``default_headers`` (or ``supplied_headers``) are
@@ -223,7 +263,8 @@ class _BaseClient(Generic[M]):
         turns timeouts off, ``deadline=None`` the deadline, ``on_retry=None`` the
         hook. Without ``http_client`` the
         copy shares this client's connection pool, which stays open until the last of
-        the clients sharing it is closed."""
+        the clients sharing it is closed. The copy shares this client's rate limiter
+        (``rate_limit=None`` turns it off for the copy)."""
         added = _headers_argument(default_headers, supplied_headers)
         if added is not None and set_default_headers is not None:
             # ValueError, as in the official SDK 3.x
@@ -263,6 +304,11 @@ class _BaseClient(Generic[M]):
             else _config.parse_max_response_bytes(max_response_bytes, "max_response_bytes"),
         )
         clone = object.__new__(type(self))
+        clone._limiter = (
+            self._limiter
+            if isinstance(rate_limit, _config.NotGiven)
+            else _limiter_argument(rate_limit, self._limiter)
+        )
         clone._start(settings, http_client, None if http_client is not None else self._shared)
         return clone
 
@@ -354,7 +400,7 @@ class _BaseClient(Generic[M]):
     _http_client_class: type[httpx.Client] | type[httpx.AsyncClient]
 
     @staticmethod
-    def _new_http_client(settings: _config.Settings) -> Any:
+    def _new_http_client(settings: _config.Settings, connections: int | None = None) -> Any:
         raise NotImplementedError
 
 
@@ -365,9 +411,14 @@ class Together(_BaseClient[SyncTransport], _SyncAPI):
     _http_client_class = httpx.Client
 
     @staticmethod
-    def _new_http_client(settings: _config.Settings) -> httpx.Client:
+    def _new_http_client(
+        settings: _config.Settings, connections: int | None = None
+    ) -> httpx.Client:
         return httpx.Client(
-            timeout=settings.timeout, headers=settings.headers(), follow_redirects=True
+            timeout=settings.timeout,
+            headers=settings.headers(),
+            follow_redirects=True,
+            **_limits(connections),
         )
 
     def close(self) -> None:
@@ -396,9 +447,17 @@ class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
     _http_client_class = httpx.AsyncClient
 
     @staticmethod
-    def _new_http_client(settings: _config.Settings) -> httpx.AsyncClient:
+    def _new_http_client(
+        settings: _config.Settings, connections: int | None = None
+    ) -> httpx.AsyncClient:
+        # httpcore's async pool looks at every idle connection on each request: with 64
+        # kept alive an online run sent 3-4x fewer requests per CPU second than with
+        # httpx's 20 (measured on loopback), so only the number open follows.
         return httpx.AsyncClient(
-            timeout=settings.timeout, headers=settings.headers(), follow_redirects=True
+            timeout=settings.timeout,
+            headers=settings.headers(),
+            follow_redirects=True,
+            **_limits(connections, keep_alive=20),
         )
 
     async def close(self) -> None:

@@ -38,6 +38,7 @@ from ._errors import (
     unreadable_error,
 )
 from ._json import TooDeep, too_deep
+from ._ratelimit import RateLimiter, await_slot, wait_slot
 
 T = TypeVar("T")
 
@@ -455,8 +456,15 @@ class Pool(Generic[C]):
     TLS certificates, which would otherwise dominate the cost of constructing a client.
     Exactly one is created however many threads make their first call at once."""
 
-    def __init__(self, factory: Callable[[], C], defaults: Settings | None = None) -> None:
+    def __init__(
+        self,
+        factory: Callable[[], C],
+        defaults: Settings | None = None,
+        sized: Callable[[int], C] | None = None,
+    ) -> None:
         self._factory: Callable[[], C] = factory
+        # Makes the same client with room for n connections (None: a user's own client).
+        self._sized: Callable[[int], C] | None = sized
         self._client: C | None = None
         self._lock = threading.Lock()
         # The settings whose headers and timeout the client was built with, when this
@@ -501,6 +509,14 @@ class Pool(Generic[C]):
     @property
     def created(self) -> bool:
         return self._client is not None
+
+    def resized(self, connections: int) -> Pool[C] | None:
+        """A new pool like this one keeping up to ``connections`` open, or None when this
+        one is a user's own http_client."""
+        sized = self._sized
+        if sized is None:
+            return None
+        return Pool(lambda: sized(connections), self.defaults, sized)
 
 
 def _too_large(response: httpx.Response, limit: int, parts: list[bytes]) -> APIError:
@@ -554,6 +570,8 @@ class _Transport(Generic[C]):
         self.max_body = settings.max_response_bytes
         self._keyed: bool | None = None
         self.adapt: Callable[[Call[Any]], Call[Any]] | None = None
+        # Shared by the client and its copies when it was made with rate_limit="auto".
+        self.limiter: RateLimiter | None = None
 
     def adapted(self, adapt: Callable[[Call[Any]], Call[Any]]) -> Any:
         """This transport (same pool, same settings), sending each call as ``adapt(call)``:
@@ -574,6 +592,17 @@ class _Transport(Generic[C]):
     @property
     def client(self) -> C:
         return self.pool.client
+
+    def sized(self, connections: int) -> Any:
+        """This transport over a new pool that keeps up to ``connections`` open (httpx's
+        default keeps 20), for many calls at once; itself over a user's own http_client.
+        The caller closes the new pool."""
+        pool = self.pool.resized(connections)
+        if pool is None:
+            return self
+        view = copy.copy(self)
+        view.pool = pool
+        return view
 
     @property
     def keyed(self) -> bool:
@@ -597,13 +626,18 @@ class SyncTransport(_Transport[httpx.Client]):
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         limit = None if call.parse is content_of else self.max_body  # (binary: not capped)
+        limiter, slot = self.limiter, None
         while True:
             attempts.before_attempt()
+            if limiter is not None:
+                slot = wait_slot(limiter, call.request)
             # Only network faults are retried; any other exception (a bug in a custom
             # transport, a header httpx refuses) propagates as it is.
             try:
                 response = self.client.send(request, stream=True)
             except httpx.RequestError as exc:
+                if limiter is not None and slot is not None:
+                    limiter.release(slot)
                 time.sleep(attempts.after_error(exc))
                 continue
             try:
@@ -613,6 +647,8 @@ class SyncTransport(_Transport[httpx.Client]):
                     # deadline can bound it: a body cut short is then a transport error like
                     # a reset, and is retried the same way.
                     read_capped(response, limit)
+                if limiter is not None and slot is not None:
+                    limiter.observe(slot, response)
                 delay = attempts.after_response(response)
                 if delay is None:
                     if call.raw is not None and response.is_success:
@@ -624,6 +660,8 @@ class SyncTransport(_Transport[httpx.Client]):
                     return finish(call, response, self.strict, self.settings.base_url)
             except httpx.TransportError as exc:  # the body was cut short (or too slow)
                 response.close()
+                if limiter is not None and slot is not None:
+                    limiter.release(slot)
                 time.sleep(attempts.after_error(exc))
                 continue
             except httpx.DecodingError as exc:
@@ -650,17 +688,24 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         limit = None if call.parse is content_of else self.max_body
+        limiter, slot = self.limiter, None
         while True:
             attempts.before_attempt()
+            if limiter is not None:
+                slot = await await_slot(limiter, call.request)
             try:
                 response = await self.client.send(request, stream=True)
             except httpx.RequestError as exc:
+                if limiter is not None and slot is not None:
+                    limiter.release(slot)
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
             try:
                 attempts.received(response)
                 if not streaming:
                     await aread_capped(response, limit)
+                if limiter is not None and slot is not None:
+                    limiter.observe(slot, response)
                 delay = attempts.after_response(response)
                 if delay is None:
                     if call.raw is not None and response.is_success:
@@ -674,6 +719,8 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                     return finish(call, response, self.strict, self.settings.base_url)
             except httpx.TransportError as exc:
                 await response.aclose()
+                if limiter is not None and slot is not None:
+                    limiter.release(slot)
                 await asyncio.sleep(attempts.after_error(exc))
                 continue
             except httpx.DecodingError as exc:

@@ -47,6 +47,23 @@ UPLOAD_RSS = HERE / "upload_rss.py"
 BATCH_REQUESTS = 100_000
 CHILD_TIMEOUT = 240.0
 UPLOAD_SIZE = 1 << 30
+BURST_CALLS = 2000  # workloads.py's BURST
+# Scenarios 12-13: a token bucket of LIMIT_RATE requests per second holding LIMIT_BURST
+# (tests/support/ratelimitserver.py), each answer after LIMIT_LATENCY s, well below what the
+# machine serves. Ideal: the burst at once, then the rest at the rate.
+LIMITED_REQUESTS = 5000
+LIMIT_RATE = 200
+LIMIT_BURST = 50
+LIMIT_LATENCY = 0.05
+LIMITED_RUNS = 3
+LIMITED_STOP = 120.0  # seconds (about 5x the ideal): a run still going is stopped
+LIMITED_VARIANTS = ["ours-online", "ours-online-sync", "ours-gather", "official-gather"]
+LIMITED_LABELS = {
+    "ours-online": "ours async batches.run(online)",
+    "ours-online-sync": "ours sync batches.run(online)",
+    "ours-gather": "ours gather, 64 at a time",
+    "official-gather": "official gather, 64 at a time",
+}
 
 
 # -- the official SDK's virtualenv ------------------------------------------------------------
@@ -167,7 +184,12 @@ def pattern_variant(lib: str, prefix: str) -> str:
 
 
 def run_child(
-    scenario: str, variant: str, base: str, count: int, env: dict[str, str] | None = None
+    scenario: str,
+    variant: str,
+    base: str,
+    count: int,
+    env: dict[str, str] | None = None,
+    timeout: float = CHILD_TIMEOUT,
 ) -> dict[str, Any]:
     """One fresh process; its RESULT line, or {"error": ...}."""
     if variant.startswith("official") and not (OFFICIAL_VENV / ".installed").exists():
@@ -181,10 +203,10 @@ def run_child(
             env=env or child_env(),
             capture_output=True,
             text=True,
-            timeout=CHILD_TIMEOUT,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {CHILD_TIMEOUT:.0f}s"}
+        return {"error": f"timed out after {timeout:.0f}s"}
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
@@ -402,6 +424,49 @@ def scenarios() -> list[Scenario]:
                 "ourshelper-async": "ours-async stream() + get_final_completion()",
             },
         ),
+        Scenario(
+            11,
+            f"{BURST_CALLS:,} concurrent small calls (1000 connections): throughput",
+            "burst",
+            ["ours-async", "ours-aiohttp", "httpx-async", "aiohttp-async"],
+            1,  # rounds of 2,000 calls, after one to warm up
+            "calls/s",
+            1.0,
+            [
+                Ratio("ours-async / httpx-async", "ours-async", "httpx-async", 0.8, False),
+                Ratio("ours-aiohttp / aiohttp-async", "ours-aiohttp", "aiohttp-async", 0.8, False),
+                Ratio("ours-aiohttp / ours-async", "ours-aiohttp", "ours-async", 1.0, False),
+            ],
+            labels={
+                "ours-async": "ours-async on httpx",
+                "ours-aiohttp": "ours-async on aiohttp",
+                "httpx-async": "raw httpx",
+                "aiohttp-async": "raw aiohttp",
+            },
+        ),
+        # 12 and 13 come from the same runs against tests/support/ratelimitserver.py.
+        Scenario(
+            12,
+            f"{LIMITED_REQUESTS:,} requests, {LIMIT_RATE}/s allowed: rate reached",
+            "ratelimited",
+            LIMITED_VARIANTS,
+            LIMITED_REQUESTS,
+            "x ideal",
+            1.0,
+            [Ratio("ours-online (absolute)", "ours-online", "", 0.9, False)],
+            labels=LIMITED_LABELS,
+        ),
+        Scenario(
+            13,
+            f"{LIMITED_REQUESTS:,} requests, {LIMIT_RATE}/s allowed: 429s",
+            "ratelimited-429",
+            LIMITED_VARIANTS,
+            LIMITED_REQUESTS,
+            "% of sent",
+            100.0,
+            [Ratio("ours-online (share, absolute)", "ours-online", "", 2.0 / 100, True)],
+            labels=LIMITED_LABELS,
+        ),
     ]
 
 
@@ -549,6 +614,106 @@ def batch_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
         "source": "tests/bench/batch_run.py",
         "output": outcome["output"],
     }
+
+
+class RateLimitedServer:
+    """tests/support/ratelimitserver.py in a subprocess: ``reset()`` refills its bucket and zeroes
+    its counts, ``stats()`` reads them ({"sent", "limited"})."""
+
+    def __init__(self) -> None:
+        args = [str(LIMIT_RATE), str(LIMIT_BURST), str(LIMIT_LATENCY)]
+        self.proc = subprocess.Popen(
+            [OURS_PY, "-m", "tests.support.ratelimitserver", *args],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        match = re.fullmatch(r"PORT (\d+)\s*", line)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"the rate-limited server did not start: {line!r}")
+        self.base = f"http://127.0.0.1:{match.group(1)}"
+
+    def _ask(self, word: str) -> dict[str, int]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(word + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        return json.loads(line.removeprefix("STATS "))  # type: ignore[no-any-return]
+
+    def reset(self) -> None:
+        self._ask("reset")
+
+    def stats(self) -> dict[str, int]:
+        return self._ask("stats")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+_LIMITED_RUNS: dict[int, dict[str, Any]] = {}
+
+
+def limited_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
+    """Scenarios 12 and 13: each variant ``runs`` times (taking turns) against a fresh
+    bucket; 11 takes the ideal time for the requests that succeeded over the wall time
+    (1.0: as fast as the limit allows, burst included; requests that failed count for
+    nothing), 12 the share of requests sent that were answered 429. A child still going
+    after LIMITED_STOP seconds is stopped and measured by what the server answered until
+    then."""
+    if runs not in _LIMITED_RUNS:
+        rates: dict[str, list[float]] = {v: [] for v in scenario.variants}
+        shares: dict[str, list[float]] = {v: [] for v in scenario.variants}
+        extras: dict[str, list[dict[str, Any]]] = {v: [] for v in scenario.variants}
+        errors: dict[str, str] = {}
+        server = RateLimitedServer()
+        try:
+            for i in range(runs):
+                order = scenario.variants if i % 2 == 0 else scenario.variants[::-1]
+                for variant in order:
+                    if variant in errors:
+                        continue
+                    server.reset()
+                    result = run_child(
+                        "ratelimited", variant, server.base, scenario.count, timeout=LIMITED_STOP
+                    )
+                    stats = server.stats()
+                    stopped = result.get("error", "").startswith("timed out")
+                    if "error" in result and not stopped:
+                        errors[variant] = result["error"]
+                        continue
+                    if stopped:  # what the server answered until the child was stopped
+                        result = {"value": LIMITED_STOP, "succeeded": stats["answered"]}
+                    wall = float(result["value"])
+                    ideal = max(result["succeeded"] - LIMIT_BURST, 0) / LIMIT_RATE
+                    rates[variant].append(ideal / wall)
+                    shares[variant].append(stats["limited"] / max(stats["sent"], 1))
+                    extras[variant].append(
+                        {
+                            "wall": wall,
+                            "succeeded": float(result["succeeded"]),
+                            "sent": float(stats["sent"]),
+                            "limited": float(stats["limited"]),
+                            "ideal": ideal,
+                            "stopped_at_timeout": float(stopped),
+                        }
+                    )
+        finally:
+            server.stop()
+        _LIMITED_RUNS[runs] = {"rates": rates, "shares": shares, "extras": extras, "errors": errors}
+    outcome = _LIMITED_RUNS[runs]
+    values = outcome["rates"] if scenario.workload == "ratelimited" else outcome["shares"]
+    return {"values": values, "extras": outcome["extras"], "errors": outcome["errors"]}
 
 
 def _growth_from_output(text: str) -> dict[str, float]:
@@ -703,6 +868,8 @@ def main(argv: list[str] | None = None) -> int:
             if only and scenario.number not in only:
                 continue
             n = scenario.runs or (runs * 2 + 1 if scenario.workload == "cold" else runs)
+            if scenario.workload.startswith("ratelimited"):
+                n = min(runs, LIMITED_RUNS)  # minutes each: a gather may run until stopped
             t0 = time.perf_counter()
             print(
                 f"[{t0 - started:6.1f}s] {scenario.number}. {scenario.title} ({n} runs)", flush=True
@@ -711,6 +878,8 @@ def main(argv: list[str] | None = None) -> int:
                 outcome = upload_scenario(scenario, server.base, n)
             elif scenario.workload.startswith("batch"):
                 outcome = batch_scenario(scenario, n)
+            elif scenario.workload.startswith("ratelimited"):
+                outcome = limited_scenario(scenario, n)
             else:
                 outcome = measure(scenario, server.base, n)
             report.append(_entry(scenario, outcome, n, time.perf_counter() - t0))

@@ -374,6 +374,158 @@ def upload(lib, is_async, base, count):
     }, mod
 
 
+# -- scenarios 11 to 13: many requests at once ------------------------------------------
+BURST = 2000  # calls at once in scenario 11
+ONLINE_CONCURRENCY = 64
+
+
+def _aiohttp_session():
+    """Raw aiohttp, with as many connections as DefaultAioHttpClient allows (1000)."""
+    import aiohttp
+
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
+
+
+async def _raw_aiohttp_chat(session, base):
+    import json
+    import os
+
+    headers = {"Authorization": "Bearer " + os.environ["TOGETHER_API_KEY"]}
+    body = {"model": MODEL, "messages": MESSAGES, "max_tokens": 32}
+    async with session.post(base + "/v1/chat/completions", json=body, headers=headers) as r:
+        if r.status != 200:
+            raise RuntimeError(r.status)
+        return json.loads(await r.read())["choices"][0]["message"]["content"]
+
+
+def _httpx_pool(mod, base=None):
+    """An httpx.AsyncClient with 1000 connections (100 kept alive), as
+    DefaultAioHttpClient has; raw (``base``: with the key and base URL) or for ours."""
+    import os
+
+    import httpx
+
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+    if base is None:
+        return httpx.AsyncClient(limits=limits, timeout=600)
+    headers = {"Authorization": "Bearer " + os.environ["TOGETHER_API_KEY"]}
+    return httpx.AsyncClient(base_url=base + "/v1", headers=headers, limits=limits, timeout=600)
+
+
+def burst(lib, mode, base, count):
+    """Completed calls per second with BURST small calls at once (``count`` rounds after a
+    warm-up round that opens the connections). ``ours-aiohttp``: AsyncTogether over
+    DefaultAioHttpClient; ``ours-async``: over an httpx.AsyncClient; ``aiohttp-async`` and
+    ``httpx-async``: raw. Every one has room for 1000 connections, as DefaultAioHttpClient."""
+    import asyncio
+
+    mod = import_lib("ours" if lib == "ours" else "httpx")
+
+    async def go():
+        if lib == "aiohttp":
+            client = _aiohttp_session()
+            call = lambda: _raw_aiohttp_chat(client, base)  # noqa: E731
+        elif mode == "aiohttp":
+            client = mod.AsyncTogether(
+                base_url=base + "/v1", http_client=mod.DefaultAioHttpClient()
+            )
+            call = lambda: chat_async(lib, client)  # noqa: E731
+        elif lib == "ours":
+            # The same room as aiohttp's: with httpx's default pool (100 connections,
+            # 5 s to get one) 2,000 calls at once end in PoolTimeout.
+            client = mod.AsyncTogether(base_url=base + "/v1", http_client=_httpx_pool(mod))
+            call = lambda: chat_async(lib, client)  # noqa: E731
+        else:
+            client = _httpx_pool(mod, base)
+            call = lambda: chat_async(lib, client)  # noqa: E731
+        replies = await asyncio.gather(*(call() for _ in range(BURST)))
+        expect(set(replies), {REPLY}, "replies")
+        start = time.perf_counter()
+        for _ in range(count):
+            await asyncio.gather(*(call() for _ in range(BURST)))
+        wall = time.perf_counter() - start
+        await (client.close() if lib == "aiohttp" or lib == "ours" else client.aclose())
+        return wall
+
+    wall = asyncio.run(go())
+    if lib == "aiohttp":
+        import aiohttp
+
+        mod = aiohttp
+    return {"value": BURST * count / wall, "unit": "calls/s"}, mod
+
+
+def ratelimited(lib, mode, base, count):
+    """Seconds to get ``count`` chat completions from a server that allows only so many
+    per second (tests/support/ratelimitserver.py): ``ours-online`` is
+    ``AsyncTogether().batches.run(online=True)`` (``ours-online-sync``: on ``Together``,
+    threads), ``*-gather`` one asyncio.gather of every call, ONLINE_CONCURRENCY at a
+    time. Counts the calls that
+    succeeded; the server counts the 429s."""
+    import asyncio
+
+    mod = import_lib(lib)
+    bodies = [
+        {"model": MODEL, "messages": [{"role": "user", "content": f"q{i}"}], "max_tokens": 8}
+        for i in range(count)
+    ]
+    if mode.startswith("online"):
+        import json
+        import os
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            source = os.path.join(folder, "in.jsonl")
+            with open(source, "w") as f:
+                f.writelines(json.dumps(b) + "\n" for b in bodies)
+
+            options = {
+                "output": os.path.join(folder, "out.jsonl"),
+                "online": True,
+                "concurrency": ONLINE_CONCURRENCY,
+                "progress": False,
+            }
+
+            async def online():
+                async with mod.AsyncTogether(base_url=base + "/v1") as client:
+                    return await client.batches.run(source, **options)
+
+            start = time.perf_counter()
+            if mode == "online-sync":
+                with mod.Together(base_url=base + "/v1") as client:
+                    result = client.batches.run(source, **options)
+            else:
+                result = asyncio.run(online())
+            wall = time.perf_counter() - start
+            succeeded = result.succeeded
+    else:
+
+        async def gather():
+            client = (
+                mod.AsyncTogether(base_url=base + "/v1")
+                if lib == "ours"
+                else mod.AsyncTogether(base_url=base)
+            )
+            # As many at a time as the online run: with all 5,000 at once, httpx's pool
+            # (under both SDKs) had sent none after 120 s in our runs.
+            room = asyncio.Semaphore(ONLINE_CONCURRENCY)
+
+            async def one(body):
+                async with room:
+                    return await client.chat.completions.create(**body)
+
+            replies = await asyncio.gather(*map(one, bodies), return_exceptions=True)
+            await client.close()
+            return sum(not isinstance(r, BaseException) for r in replies)
+
+        start = time.perf_counter()
+        succeeded = asyncio.run(gather())
+        wall = time.perf_counter() - start
+    return {"value": wall, "unit": "s", "succeeded": succeeded, "total": count}, mod
+
+
+MANY = {"burst": burst, "ratelimited": ratelimited}
+
 SCENARIOS = {
     "cold": cold,
     "first": first,
@@ -389,7 +541,10 @@ def main():
     scenario, variant, base = sys.argv[1:4]
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     lib, _, mode = variant.partition("-")
-    result, mod = SCENARIOS[scenario](lib, mode == "async", base, count)
+    if scenario in MANY:
+        result, mod = MANY[scenario](lib, mode, base, count)
+    else:
+        result, mod = SCENARIOS[scenario](lib, mode == "async", base, count)
     import json
 
     result["module"] = getattr(mod, "__file__", None)

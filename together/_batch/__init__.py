@@ -3,6 +3,8 @@
 - ``script.py`` is the run itself, written once as a generator that yields what it needs
   done (send a call, sleep, do slow local work) and is resumed with the answer;
   ``drive.py`` holds the two drivers that do those things, one per client.
+- ``online.py`` is the run with ``online=True``: the same requests and store, sent to the
+  live endpoint by workers run at once (the drivers' ``Concurrently``).
 - ``requests.py`` reads and checks the requests and writes the shards to upload.
 - ``store.py`` keeps the run's state on disk: the manifest (what was uploaded and
   created, for resuming) and the index that puts the results back in input order.

@@ -2,7 +2,8 @@
 
 A script is a generator that yields effects and is resumed with their results: a ``Call``
 (sent through the client's transport), ``Sleep``, ``Local`` (slow work on local files),
-``Concurrent`` (the user's functions, run at once: a tool runner's tool calls), ``Next``
+``Concurrent`` (the user's functions, run at once: a tool runner's tool calls),
+``Concurrently`` (scripts run at once: an online batch run's workers), ``Next``
 (the next item of a stream a call gave) or ``Emit`` (a value for the caller, which
 ``iterate``/``aiterate`` yield while the script goes on).
 An exception raised by an effect, Ctrl-C during a sleep included, is thrown into the
@@ -13,8 +14,9 @@ runs local work in a worker thread so that the event loop stays free.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -98,7 +100,21 @@ class Next(NamedTuple):
 
 END: Any = object()
 
-Effect = Call[Any] | Sleep | Local | Concurrent | Emit | Next
+
+class Concurrently(NamedTuple):
+    """Runs ``scripts`` at once, each driven as a script of its own (a thread each on
+    ``Together``, a task each on ``AsyncTogether``); gives the list of their results.
+    When one raises, or the parent is interrupted, the others are stopped (cancelled on
+    AsyncTogether; on Together each ends its current effect, then is closed) and the
+    error is thrown into the parent. With ``transport``, their calls go through it
+    instead of the client's; it is closed after them unless it shares the client's pool.
+    """
+
+    scripts: Sequence[Generator[Any, Any, Any]]
+    transport: Any = None
+
+
+Effect = Call[Any] | Sleep | Local | Concurrent | Concurrently | Emit | Next
 Script = Generator[Effect, Any, T]
 
 
@@ -167,6 +183,8 @@ def _perform(effect: Effect, transport: SyncTransport, streams: _Streams) -> Any
         return effect.function(*effect.args)
     if isinstance(effect, Concurrent):
         return _run_all(effect)
+    if isinstance(effect, Concurrently):
+        return _threads(effect, transport)
     if isinstance(effect, Next):
         return streams.next(effect.stream)
     if isinstance(effect, Emit):
@@ -184,6 +202,8 @@ async def _aperform(effect: Effect, transport: AsyncTransport, streams: _Streams
         return await asyncio.to_thread(effect.function, *effect.args)
     if isinstance(effect, Concurrent):
         return await _arun_all(effect)
+    if isinstance(effect, Concurrently):
+        return await _tasks(effect, transport)
     if isinstance(effect, Next):
         return await streams.anext(effect.stream)
     if isinstance(effect, Emit):
@@ -192,10 +212,13 @@ async def _aperform(effect: Effect, transport: AsyncTransport, streams: _Streams
     return await value if isawaitable(value) else value  # (a download being written)
 
 
-def drive(script: Script[T], transport: SyncTransport) -> T:
+def drive(script: Script[T], transport: SyncTransport, stop: threading.Event | None = None) -> T:
     steps, streams = _Stepper(script), _Streams()
     try:
         while (effect := steps.next()) is not None:
+            if stop is not None and stop.is_set():  # a sibling of Concurrently failed
+                script.close()
+                return None  # type: ignore[return-value]
             try:
                 steps.value = _perform(effect, transport, streams)
             except BaseException as exc:  # Ctrl-C included: the script decides
@@ -216,6 +239,41 @@ async def adrive(script: Script[T], transport: AsyncTransport) -> T:
     finally:
         await streams.aclose()
     return steps.result  # type: ignore[no-any-return]
+
+
+def _threads(group: Concurrently, transport: SyncTransport) -> list[Any]:
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+    own = group.transport if group.transport is not None else transport
+    stop = threading.Event()
+    pool = ThreadPoolExecutor(max(len(group.scripts), 1), thread_name_prefix="together")
+    try:
+        futures = [pool.submit(drive, script, own, stop) for script in group.scripts]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        stop.set()
+        return [future.result() for future in futures]
+    finally:
+        stop.set()
+        # Ctrl-C: each thread ends its call (an HTTP request can't be interrupted); a
+        # second Ctrl-C leaves them to end on their own.
+        pool.shutdown(wait=True, cancel_futures=True)
+        if own is not transport and own.pool is not transport.pool and own.pool.created:
+            own.client.close()
+
+
+async def _tasks(group: Concurrently, transport: AsyncTransport) -> list[Any]:
+    import asyncio
+
+    own = group.transport if group.transport is not None else transport
+    tasks = [asyncio.ensure_future(adrive(script, own)) for script in group.scripts]
+    try:
+        return await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if own is not transport and own.pool is not transport.pool and own.pool.created:
+            await own.client.aclose()
 
 
 def iterate(script: Script[T], transport: SyncTransport, result: list[T]) -> Iterator[Any]:

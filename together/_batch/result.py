@@ -94,8 +94,9 @@ class BatchStatus:
 @dataclass(frozen=True)
 class BatchRunProgress:
     """What ``on_progress`` is given after each step of a run. ``phase`` is ``"upload"``,
-    ``"create"``, ``"poll"``, ``"download"`` or ``"done"``; ``done`` / ``total`` count
-    the requests of the current round (the retry round has only the failed ones)."""
+    ``"create"``, ``"poll"``, ``"download"`` or ``"done"``, and ``"request"`` after each
+    request of an online run; ``done`` / ``total`` count the requests of the current
+    round (the retry round has only the failed ones)."""
 
     phase: str
     round: int

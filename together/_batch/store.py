@@ -94,15 +94,17 @@ class Store:
         models: EndpointModels,
         max_requests: int,
         max_bytes: int,
+        mode: str = "batch",
     ) -> Store:
         """Resumes the run of the manifest next to ``output``, or checks the requests and
         writes the shards of a new one. Raises InvalidRequests (nothing written) when a
         request is wrong, BatchRunStateError when the manifest is damaged or of another
-        run, BatchRunLockedError when another run holds the output."""
+        run (or of this one in the other ``mode``: "batch" or "online"),
+        BatchRunLockedError when another run holds the output."""
         store = cls(output)
         store.lock.acquire()  # before anything in the folder is read or removed
         try:
-            store._open(requests, endpoint, models, max_requests, max_bytes)
+            store._open(requests, endpoint, models, max_requests, max_bytes, mode)
         except BaseException:
             store.lock.release()
             raise
@@ -115,10 +117,12 @@ class Store:
         models: EndpointModels,
         max_requests: int,
         max_bytes: int,
+        mode: str,
     ) -> None:
         store = self
         if store.manifest_path.exists():
             store._resume(requests, endpoint)
+            store._check_mode(mode)
             return
         if store.folder.exists():  # a run that died before its manifest: nothing remote
             shutil.rmtree(store.folder)
@@ -139,6 +143,8 @@ class Store:
             raise
         store.manifest = {
             "version": MANIFEST_VERSION,
+            "mode": mode,
+            "run": os.urandom(8).hex(),  # names the run's idempotency keys (online)
             "endpoint": endpoint,
             "input": _fingerprint(requests),
             "total": sum(s.lines for s in shards),
@@ -165,6 +171,25 @@ class Store:
             raise BatchRunStateError(f"{where} (the input file has changed); {self._start_over()}")
         if self.manifest["done"] is None:
             self.db = self._connect()
+
+    def _check_mode(self, mode: str) -> None:
+        recorded = self.manifest.get("mode", "batch")
+        if recorded == "online" and not isinstance(self.manifest.get("run"), str):
+            recorded = None  # damaged: an online run's requests are keyed by its id
+        if recorded != mode:
+            if self.db is not None:
+                self.db.close()
+                self.db = None
+            if recorded not in ("batch", "online"):
+                raise BatchRunStateError(
+                    f"batches.run: the run's manifest {str(self.manifest_path)!r} is damaged "
+                    f"(its mode or run id); {self._start_over()}"
+                )
+            how = "online=True" if recorded == "online" else "online=False (the Batch API)"
+            raise BatchRunStateError(
+                f"batches.run: {self.manifest_path} is of a run made with {how}; resume it "
+                "the same way, or remove it to start over"
+            )
 
     def _start_over(self) -> str:
         return (

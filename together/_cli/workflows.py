@@ -413,6 +413,15 @@ def _batch_arguments(parser: Parser) -> None:
     parser.add_argument(
         "--max-requests", type=int, default=MAX_REQUESTS, metavar="N", help="per batch"
     )
+    online = parser.add_argument_group("online (the live endpoints instead of the Batch API)")
+    online.add_argument(
+        "--online",
+        action="store_true",
+        help="send each request to the endpoint, paced by its rate limit; always waits",
+    )
+    online.add_argument(
+        "--concurrency", type=int, metavar="N", help="requests at once (default 64)"
+    )
 
 
 def _batch_run(ctx: Context, args: argparse.Namespace) -> int:
@@ -424,17 +433,24 @@ def _batch_run(ctx: Context, args: argparse.Namespace) -> int:
         ):
             raise _Submitted(", ".join(str(b.batch_id) for b in progress.batches))
 
+    if args.concurrency is not None and not args.online:
+        raise ValueError("--concurrency goes with --online")
+    batch = {
+        "poll_interval": args.poll_interval,
+        "cancel_on_interrupt": args.cancel_on_interrupt,
+        "max_requests": args.max_requests,
+        "retry_unreadable": args.retry_unreadable,
+    }
+    if args.online:  # the run refuses the Batch API options given with --online
+        batch = {"online": True, "concurrency": args.concurrency or 64, **batch}
     try:
         result = ctx.client().batches.run(
             args.file,
             output=args.output,
             endpoint=args.endpoint,
-            poll_interval=args.poll_interval,
             retry_failed=args.retry_failed,
-            retry_unreadable=args.retry_unreadable,
-            cancel_on_interrupt=args.cancel_on_interrupt,
-            max_requests=args.max_requests,
-            on_progress=submitted_only,
+            on_progress=None if args.online else submitted_only,
+            **batch,
         )
     except _Submitted as submitted:
         again = f"together batches run {args.file} -o {args.output} --wait"
@@ -499,7 +515,7 @@ WORKFLOWS: dict[tuple[str, str], Workflow] = {
         extends=True,
     ),
     ("batches", "run"): Workflow(
-        "run a JSONL file of requests through the Batch API, resumable",
+        "run a JSONL file of requests through the Batch API (or --online), resumable",
         _batch_arguments,
         _batch_run,
     ),

@@ -57,6 +57,8 @@ class Batches(Resource[M]):
         max_bytes: int = 100_000_000,
         progress: bool | None = None,
         on_progress: Callable[[BatchRunProgress], None] | None = None,
+        online: bool = False,
+        concurrency: int = 64,
     ) -> Script[BatchRunResult]:
         """Runs many requests through the Batch API and writes their results, in input
         order, to ``output`` (one JSON line each: ``custom_id``, ``status`` and the
@@ -83,9 +85,29 @@ class Batches(Resource[M]):
         created twice), and after success returns the result at once. Ctrl-C (or
         cancelling the task) leaves the batches running and says how to resume; with
         ``cancel_on_interrupt=True`` it cancels them first.
+
+        ``online=True`` sends the same requests to the endpoint itself instead, in
+        minutes rather than hours (at the price of online inference):
+        ``concurrency`` at a time (threads on Together, tasks on AsyncTogether), paced
+        by the client's rate limiter (``rate_limit="auto"``; the run has its own when
+        the client has none), over a connection pool of ``concurrency``
+        connections. Same checks, output, result and resume (no request is sent again
+        once its result is written; each carries an Idempotency-Key made from the run
+        and its ``custom_id``); failures are those the client's retries could not
+        overcome. ``on_progress`` is called after each request (on Together, from the
+        worker threads, one at a time). The Batch API options (``poll_interval``,
+        ``cancel_on_interrupt``, ``completion_window``, ``max_requests``, ``max_bytes``)
+        raise ValueError online, and a run is resumed in the mode it was started in.
         """
+        options = dict(locals())  # every argument above, by name
+        del options["self"], options["requests"], options["online"]
+        if online:
+            from .._batch.online import online_script
+
+            return online_script(self, requests, **options)
         from .._batch.script import run_script
 
-        options = dict(locals())  # every argument above, by name
-        del options["self"], options["requests"], options["run_script"]
+        if concurrency != 64:
+            raise ValueError("batches.run: concurrency only applies to online=True runs")
+        del options["concurrency"]
         return run_script(self, requests, **options)
