@@ -37,7 +37,7 @@ from .support.clients import run
 def echo_url() -> Iterator[str]:
     """The base URL of tests/echoserver.py, run in its own process."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.echoserver"],
+        [sys.executable, "-m", "tests.support.echoserver"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         cwd=os.path.dirname(os.path.dirname(__file__)),

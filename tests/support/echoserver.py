@@ -1,7 +1,7 @@
 """An HTTP/1.1 keep-alive server on 127.0.0.1 that answers each POST with the JSON body it
 received, after a short random pause (so that answers to concurrent requests interleave).
 
-Run as ``python -m tests.echoserver``: it prints its port on the first line of stdout and
+Run as ``python -m tests.support.echoserver``: it prints its port on the first line of stdout and
 serves until stdin closes. A separate process, so that a test may ``fork`` without a
 server thread in the forking process.
 """
