@@ -19,19 +19,12 @@ from pytest_httpserver import HTTPServer
 from together import AsyncTogether
 from together_generated.models import ChatCompletionUserMessageParam
 
+from .support.bodies import MODEL, chat_completion
+
 pytestmark = pytest.mark.anyio
 
-MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 HI = [{"role": "user", "content": "Hi"}]
-CHAT_REPLY = {
-    "id": "c-1",
-    "object": "chat.completion",
-    "created": 1,
-    "model": MODEL,
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "Hello"}, "finish_reason": "stop"}
-    ],
-}
+CHAT_REPLY = chat_completion()
 
 
 async def send(api: Any, method: str, **arguments: Any) -> Any:
@@ -44,7 +37,7 @@ async def chat(api: Any, httpserver: HTTPServer, **arguments: Any) -> Any:
     """A chat completion with ``arguments``; returns the body the server received."""
     httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json(CHAT_REPLY)
     reply = await send(api, "chat.completions.create", **arguments)
-    assert reply.choices[0].message.content == "Hello"
+    assert reply.choices[0].message.content == "Hello!"
     (request, _response), *_ = httpserver.log
     return json.loads(request.get_data())
 

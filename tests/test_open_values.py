@@ -22,21 +22,13 @@ import together
 from together import AsyncTogether, Together
 
 from .support import API_KEY
+from .support.bodies import MODEL, chat_completion
 from .support.cli import together as run_cli
 
 pytestmark = pytest.mark.anyio
 
-MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 HI = [{"role": "user", "content": "Hi"}]
-CHAT_REPLY = {
-    "id": "c-1",
-    "object": "chat.completion",
-    "created": 1,
-    "model": MODEL,
-    "choices": [
-        {"index": 0, "message": {"role": "assistant", "content": "Hello"}, "finish_reason": "stop"}
-    ],
-}
+CHAT_REPLY = chat_completion()
 IMAGE_REPLY = {"id": "i-1", "model": MODEL, "object": "list", "data": []}
 
 
