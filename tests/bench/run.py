@@ -426,7 +426,7 @@ def scenarios() -> list[Scenario]:
         ),
         Scenario(
             11,
-            f"{BURST_CALLS:,} concurrent small calls (1000 connections): throughput",
+            f"{BURST_CALLS:,} concurrent small calls (aiohttp 1000 connections, httpx 100): throughput",
             "burst",
             ["ours-async", "ours-aiohttp", "httpx-async", "aiohttp-async"],
             1,  # rounds of 2,000 calls, after one to warm up
