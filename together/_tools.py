@@ -7,7 +7,7 @@ dataclass, TypedDict or attrs class works as well: the tool's arguments are its 
 its result is the instance built from them.
 
 The runner is a script of effects (``_batch/drive.py``): each round is one model call,
-then the tool calls it asked for as one ``Concurrent`` effect (or one at a time), so the
+then the tool calls it asked for as one ``Concurrently`` effect (or one at a time), so the
 same loop runs on both clients.
 """
 
@@ -19,7 +19,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._batch.drive import END, Concurrent, Emit, Next, Script
+from ._batch.drive import END, Emit, Next, Script, outcomes
 from ._errors import ToolRunError
 from ._schema import (
     build,
@@ -372,8 +372,8 @@ def _run_round(
     for group in groups:
         if not group:
             continue
-        outcomes = yield Concurrent(tuple((tool.target, kwargs) for _, tool, kwargs in group))
-        for (i, tool, _kwargs), (value, error) in zip(group, outcomes, strict=True):
+        results = yield outcomes([(tool.target, kwargs) for _, tool, kwargs in group])
+        for (i, tool, _kwargs), (value, error) in zip(group, results, strict=True):
             if error is not None:
                 if raise_errors:
                     raise error

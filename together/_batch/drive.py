@@ -2,8 +2,8 @@
 
 A script is a generator that yields effects and is resumed with their results: a ``Call``
 (sent through the client's transport), ``Sleep``, ``Local`` (slow work on local files),
-``Concurrent`` (the user's functions, run at once: a tool runner's tool calls),
-``Concurrently`` (scripts run at once: an online batch run's workers), ``Next``
+``Concurrently`` (scripts run at once: an online batch run's workers, a tool runner's
+tool calls through ``outcomes``), ``Next``
 (the next item of a stream a call gave) or ``Emit`` (a value for the caller, which
 ``iterate``/``aiterate`` yield while the script goes on).
 An exception raised by an effect, Ctrl-C during a sleep included, is thrown into the
@@ -14,10 +14,11 @@ runs local work in a worker thread so that the event loop stays free.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
-from inspect import isawaitable
+from inspect import isawaitable, iscoroutinefunction
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .._resource import P, Resource, bound_method
@@ -35,53 +36,26 @@ class Sleep(NamedTuple):
 
 
 class Local(NamedTuple):
-    """``function(*args)``: reads or writes local files, maybe for seconds."""
+    """``function(*args)``: local work that may take seconds (files, the user's tools).
+    On AsyncTogether a plain function runs in a worker thread, an async one is awaited."""
 
     function: Callable[..., Any]
     args: tuple[Any, ...] = ()
 
 
-class Concurrent(NamedTuple):
-    """``function(**kwargs)`` for each pair, at once: in threads on ``Together``; on
-    ``AsyncTogether`` async functions as tasks, plain ones in threads. The result is one
-    ``(value, None)`` or ``(None, exception)`` per pair, in order: an Exception a function
-    raises is its outcome, not the script's."""
+def outcomes(calls: Sequence[tuple[Callable[..., Any], dict[str, Any]]]) -> Concurrently:
+    """``function(**kwargs)`` for each pair, at once (a tool runner's tool calls): each a
+    script of one ``Local`` run by ``Concurrently``. Its result is one ``(value, None)`` or
+    ``(None, exception)`` per pair, in order: an Exception a function raises is its
+    outcome, not the script's."""
+    return Concurrently(tuple(_outcome(function, kwargs) for function, kwargs in calls))
 
-    calls: tuple[tuple[Callable[..., Any], dict[str, Any]], ...]
 
-
-def _outcome(function: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+def _outcome(function: Callable[..., Any], kwargs: dict[str, Any]) -> Script[tuple[Any, Any]]:
     try:
-        return function(**kwargs), None
+        return (yield Local(functools.partial(function, **kwargs))), None
     except Exception as exc:
         return None, exc
-
-
-def _run_all(effect: Concurrent) -> list[tuple[Any, Any]]:
-    if len(effect.calls) <= 1:
-        return [_outcome(f, kw) for f, kw in effect.calls]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=len(effect.calls)) as pool:
-        return list(pool.map(lambda call: _outcome(*call), effect.calls))
-
-
-async def _arun_all(effect: Concurrent) -> list[tuple[Any, Any]]:
-    import asyncio
-    from inspect import iscoroutinefunction
-
-    async def one(function: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
-        try:
-            if iscoroutinefunction(function):
-                return await function(**kwargs), None
-            value = await asyncio.to_thread(function, **kwargs)
-            if isawaitable(value):  # (a callable object whose __call__ is async)
-                value = await value
-            return value, None
-        except Exception as exc:
-            return None, exc
-
-    return list(await asyncio.gather(*(one(f, kw) for f, kw in effect.calls)))
 
 
 class Emit(NamedTuple):
@@ -114,7 +88,7 @@ class Concurrently(NamedTuple):
     transport: Any = None
 
 
-Effect = Call[Any] | Sleep | Local | Concurrent | Concurrently | Emit | Next
+Effect = Call[Any] | Sleep | Local | Concurrently | Emit | Next
 Script = Generator[Effect, Any, T]
 
 
@@ -181,8 +155,6 @@ def _perform(effect: Effect, transport: SyncTransport, streams: _Streams) -> Any
         return None
     if isinstance(effect, Local):
         return effect.function(*effect.args)
-    if isinstance(effect, Concurrent):
-        return _run_all(effect)
     if isinstance(effect, Concurrently):
         return _threads(effect, transport)
     if isinstance(effect, Next):
@@ -198,10 +170,11 @@ async def _aperform(effect: Effect, transport: AsyncTransport, streams: _Streams
     if isinstance(effect, Sleep):
         await asyncio.sleep(effect.seconds)
         return None
-    if isinstance(effect, Local):
-        return await asyncio.to_thread(effect.function, *effect.args)
-    if isinstance(effect, Concurrent):
-        return await _arun_all(effect)
+    if isinstance(effect, Local):  # async functions awaited, plain ones in a thread
+        if iscoroutinefunction(effect.function):
+            return await effect.function(*effect.args)
+        value = await asyncio.to_thread(effect.function, *effect.args)
+        return await value if isawaitable(value) else value  # (an async __call__)
     if isinstance(effect, Concurrently):
         return await _tasks(effect, transport)
     if isinstance(effect, Next):
