@@ -33,6 +33,7 @@ from .._upload import show_progress
 from .drive import Concurrently, Local, Script
 from .requests import MAX_BYTES, MAX_REQUESTS, endpoint_models
 from .result import BatchRunProgress, BatchRunResult
+from .script import progress_bar
 from .store import Store
 
 ONLINE = "online"
@@ -184,15 +185,9 @@ class Run:
         if not self.show:
             return
         self.close()
-        try:
-            import importlib
-
-            tqdm = importlib.import_module("tqdm.auto").tqdm
-        except ImportError:
-            self.show = False
-            return
         desc = "online requests" if self.round == 1 else "online retries"
-        self.bar = tqdm(total=self.total, initial=self.done, desc=desc, unit="req", file=sys.stderr)
+        self.bar = progress_bar(self.total, desc, self.done)
+        self.show = self.bar is not None
 
     def close(self) -> None:
         if self.bar is not None:

@@ -48,6 +48,15 @@ def _record(shard: dict[str, Any], job: Any) -> None:
     shard["error"] = job.error
 
 
+def progress_bar(total: int, desc: str, initial: int = 0) -> Any:
+    """A tqdm bar of requests on stderr, or None without tqdm (an optional extra)."""
+    try:
+        tqdm = importlib.import_module("tqdm.auto").tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, initial=initial, desc=desc, unit="req", file=sys.stderr)
+
+
 class Reporter:
     """Progress after each step: to ``on_progress``, and as a bar of requests on stderr
     when one is shown (as for uploads: when stderr is a terminal, or ``progress=True``)."""
@@ -73,13 +82,10 @@ class Reporter:
     def _draw(self, done: int, total: int, round: int) -> None:
         if self.bar is None or self.bar.total != total:
             self.close()
-            try:
-                tqdm = importlib.import_module("tqdm.auto").tqdm
-            except ImportError:
+            self.bar = progress_bar(total, "batch requests" if round == 1 else "batch retries")
+            if self.bar is None:
                 self.show = False
                 return
-            desc = "batch requests" if round == 1 else "batch retries"
-            self.bar = tqdm(total=total, desc=desc, unit="req", file=sys.stderr, leave=True)
         self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
