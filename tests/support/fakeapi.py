@@ -1,6 +1,7 @@
 """A small fake Together API on loopback, for trying the command line by hand and for the
 README's examples: ``python -m tests.support.fakeapi [PORT]`` serves models, files, fine-tuning
-jobs (which finish after a few polls) and a streamed chat that echoes the question.
+jobs (which finish after a few polls), a chat that echoes the question (streamed or not)
+and embeddings of zeros.
 
 Not a mock of the client: it speaks HTTP on a real socket, as the API does.
 """
@@ -143,6 +144,13 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, {"data": []})
         elif path == "/chat/completions":
             self._chat(body)
+        elif path == "/embeddings":
+            inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            data = [
+                {"object": "embedding", "index": i, "embedding": [0.0] * 8}
+                for i in range(len(inputs))
+            ]
+            self._send(200, {"object": "list", "model": body["model"], "data": data})
         else:
             self._send(404, {"error": {"message": f"no route {method} {path}"}})
 
@@ -159,6 +167,11 @@ class Handler(BaseHTTPRequestHandler):
             }
             for w in words
         ]
+        if not body.get("stream"):  # the whole answer at once
+            message = {"role": "assistant", "content": "".join(words)}
+            choice = {"index": 0, "message": message, "finish_reason": "stop"}
+            self._send(200, {**chunks[0], "object": "chat.completion", "choices": [choice]})
+            return
         data = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
         raw = data.encode()
         self.send_response(200)
