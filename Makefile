@@ -87,8 +87,8 @@ import-time: $(STAMP)
 bench: $(STAMP) spec
 	$(PY) -m tests.bench.run $(BENCH_ARGS)
 
-## Streaming cost per chunk in instructions (callgrind), ours against raw httpx, for both
-## read patterns and both clients: repeatable where make bench's wall-clock ratios are not.
+## Streaming cost per chunk and a small chat call's cost in instructions (callgrind), ours
+## against raw httpx, for both clients: repeatable where make bench's wall-clock ratios are not.
 .PHONY: bench-instructions
 bench-instructions: $(STAMP)
 	$(PY) -m tests.bench.instructions

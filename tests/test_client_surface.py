@@ -84,6 +84,73 @@ async def test_a_user_supplied_http_client_is_left_open(flavor, base_url):
     assert len(seen) == 1
 
 
+# -- what a user's own http_client adds to each request ----------------------------------
+@pytest.mark.anyio
+async def test_an_http_clients_headers_are_sent_also_when_changed_after_the_client_was_made(
+    flavor, base_url, httpserver
+):
+    httpserver.expect_request("/v1/models").respond_with_json([])
+    http_client = http_class(flavor)(headers={"X-Mine": "1", "User-Agent": "mine/1"})
+    client = client_class(flavor)(api_key=API_KEY, base_url=base_url, http_client=http_client)
+    await list_models(client)
+    http_client.headers["X-Later"] = "2"
+    await list_models(client)
+    http_client.headers = {"X-Replaced": "3"}
+    await list_models(client)
+    first, second, third = (request.headers for request, _ in httpserver.log)
+    assert (first["X-Mine"], first["Authorization"]) == ("1", f"Bearer {API_KEY}")
+    assert first["User-Agent"].startswith("together-client/")  # ours, over the client's
+    assert "X-Later" not in first
+    assert (second["X-Mine"], second["X-Later"]) == ("1", "2")
+    assert "X-Mine" not in third and third["X-Replaced"] == "3"
+    assert third["Authorization"] == f"Bearer {API_KEY}"
+    await close(client)
+
+
+@pytest.mark.anyio
+async def test_an_http_clients_query_parameters_and_cookies_are_sent(flavor, base_url, httpserver):
+    httpserver.expect_request("/v1/models").respond_with_json([])
+    http_client = http_class(flavor)(params={"team": "a"}, cookies={"session": "s1"})
+    client = client_class(flavor)(api_key=API_KEY, base_url=base_url, http_client=http_client)
+    await list_models(client)
+    request = httpserver.log[0][0]
+    assert request.args["team"] == "a"
+    assert request.cookies["session"] == "s1"
+    assert request.headers["Authorization"] == f"Bearer {API_KEY}"
+    await close(client)
+
+
+@pytest.mark.anyio
+async def test_a_cookie_the_server_sets_is_sent_back_on_the_next_call(api, httpserver):
+    httpserver.expect_request("/v1/models").respond_with_json(
+        [], headers={"Set-Cookie": "route=r7; Path=/"}
+    )
+    await list_models(api)
+    await list_models(api)
+    first, second = (request for request, _ in httpserver.log)
+    assert "route" not in first.cookies
+    assert second.cookies["route"] == "r7"
+
+
+@pytest.mark.anyio
+async def test_an_http_client_that_builds_requests_its_own_way_builds_ours(
+    flavor, base_url, httpserver
+):
+    httpserver.expect_request("/v1/models").respond_with_json([])
+
+    class Tagging(http_class(flavor)):  # type: ignore[misc]
+        def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+            request = super().build_request(*args, **kwargs)
+            request.headers["X-Tag"] = "built-here"
+            return request
+
+    client = client_class(flavor)(api_key=API_KEY, base_url=base_url, http_client=Tagging())
+    await list_models(client)
+    headers = httpserver.log[0][0].headers
+    assert (headers["X-Tag"], headers["Authorization"]) == ("built-here", f"Bearer {API_KEY}")
+    await close(client)
+
+
 # -- default_headers ---------------------------------------------------------------------
 def test_default_headers_are_a_read_only_mapping_of_what_every_request_carries(flavor):
     client = client_class(flavor)(api_key=API_KEY, default_headers={"X-Team": "a"})

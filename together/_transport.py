@@ -119,13 +119,18 @@ def build_request(
     default_timeout: Any,
     call: Call[Any],
     keyed: bool = False,
+    merged_headers: httpx.Headers | None = None,
 ) -> httpx.Request:
     """The httpx request of ``call``. ``keyed``: the client's own headers already carry
-    an Idempotency-Key."""
+    an Idempotency-Key. ``merged_headers``: the client's headers with ``base_headers`` on
+    top, when the client adds nothing else to a request (see ``_Transport.build``): the
+    request is then made here, as ``client.build_request`` would make it, without merging
+    the same headers again on every call."""
     kwargs = dict(call.request)
     options = call.options
-    headers = dict(base_headers)
-    headers.update(kwargs.pop("headers", None) or {})
+    # This call's own headers: what the operation sets, then extra_headers.
+    headers: dict[str, str] = kwargs.pop("headers", None) or {}
+    names: set[str] = set()
     if options.get("extra_headers"):
         # Checked as default_headers are: a line break would otherwise reach the socket
         # layer and come back as a connection error after pointless retries.
@@ -135,13 +140,11 @@ def build_request(
         headers = {k: v for k, v in headers.items() if k.lower() not in names}
         headers.update(extra)
         keyed = keyed or IDEMPOTENCY_HEADER.lower() in names
-    if "files" in kwargs:  # multipart: httpx sets the boundary itself
-        headers.pop("Content-Type", None)
     method = kwargs.pop("method")
     if not keyed and method.upper() not in IDEMPOTENT_METHODS:
         # One key per call: retries resend this very request, so the server sees the same
         # key on each attempt and can drop a duplicate (a second chat completion or job).
-        headers[IDEMPOTENCY_HEADER] = "together-client-" + os.urandom(16).hex()
+        headers = {**headers, IDEMPOTENCY_HEADER: "together-client-" + os.urandom(16).hex()}
     params = kwargs.pop("params", None)
     if options.get("extra_query"):
         params = {**(params or {}), **(options["extra_query"] or {})}
@@ -154,14 +157,45 @@ def build_request(
         kwargs["json"] = {**(body or {}), **(options["extra_body"] or {})}
     # Absent, not None, means "the client's timeout": None is an explicit "no timeout".
     timeout = parse_timeout(options["timeout"], "timeout") if "timeout" in options else None
-    return client.build_request(
+    if timeout is None:
+        timeout = default_timeout
+    url = parsed_url(settings.base_url + kwargs.pop("url"))
+    if merged_headers is None or "files" in kwargs or url.is_relative_url:
+        every = {k: v for k, v in base_headers.items() if k.lower() not in names}
+        every.update(headers)
+        if "files" in kwargs:  # multipart: httpx sets the boundary itself
+            every.pop("Content-Type", None)
+        return client.build_request(
+            method, url, params=params or None, headers=every, timeout=timeout, **kwargs
+        )
+    if headers:
+        merged_headers = httpx.Headers(merged_headers)
+        merged_headers.update(headers)  # (replacing the client's and ours, in any casing)
+    if timeout is httpx.USE_CLIENT_DEFAULT:
+        timeout = client.timeout
+    return httpx.Request(
         method,
-        settings.base_url + kwargs.pop("url"),
+        url,
         params=params or None,
-        headers=headers,
-        timeout=default_timeout if timeout is None else timeout,
+        headers=merged_headers,
+        extensions={"timeout": timeout.as_dict()},
         **kwargs,
     )
+
+
+# Each URL requested, parsed: parsing one costs about as much as the rest of building a
+# request. Bounded (ids in paths make URLs many), and emptied when full.
+_URLS: dict[str, httpx.URL] = {}
+_MAX_URLS = 512
+
+
+def parsed_url(text: str) -> httpx.URL:
+    url = _URLS.get(text)
+    if url is None:
+        if len(_URLS) >= _MAX_URLS:
+            _URLS.clear()
+        url = _URLS[text] = httpx.URL(text)
+    return url
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -557,6 +591,9 @@ async def aread_capped(response: httpx.Response, limit: int | None) -> None:
     response._content = b"".join(parts)
 
 
+_STOCK_BUILDS = (httpx.Client.build_request, httpx.AsyncClient.build_request)
+
+
 class _Transport(Generic[C]):
     def __init__(self, settings: Settings, pool: Pool[C]) -> None:
         self.settings = settings
@@ -569,6 +606,8 @@ class _Transport(Generic[C]):
         self.strict = settings.strict_responses
         self.max_body = settings.max_response_bytes
         self._keyed: bool | None = None
+        # (client, its headers as they were, them with ours on top): see build().
+        self._merged: tuple[Any, list[tuple[bytes, bytes]], httpx.Headers] | None = None
         self.adapt: Callable[[Call[Any]], Call[Any]] | None = None
         # Shared by the client and its copies when it was made with rate_limit="auto".
         self.limiter: RateLimiter | None = None
@@ -604,6 +643,34 @@ class _Transport(Generic[C]):
         view.pool = pool
         return view
 
+    def build(self, call: Call[Any]) -> httpx.Request:
+        """The httpx request of ``call``."""
+        client = self.client
+        return build_request(
+            client,
+            self.settings,
+            self.headers,
+            self.timeout,
+            call,
+            self.keyed,
+            self._merged_headers(client),
+        )
+
+    def _merged_headers(self, client: C) -> httpx.Headers | None:
+        """The client's headers with ours on top, as ``client.build_request`` merges them
+        for each request: kept until the client's headers change. None when the client
+        would add more (query parameters, cookies) or builds requests its own way: then
+        it builds each one."""
+        if client.params or client.cookies or type(client).build_request not in _STOCK_BUILDS:
+            return None
+        current = client.headers.raw
+        merged = self._merged
+        if merged is None or merged[0] is not client or merged[1] != current:
+            headers = httpx.Headers(client.headers)
+            headers.update(self.headers)
+            merged = self._merged = (client, current, headers)
+        return merged[2]
+
     @property
     def keyed(self) -> bool:
         """Whether the client's own headers (default_headers, a user's http_client) set an
@@ -620,9 +687,7 @@ class SyncTransport(_Transport[httpx.Client]):
     def send(self, call: Call[T]) -> T:
         if self.adapt is not None:
             call = self.adapt(call)
-        request = build_request(
-            self.client, self.settings, self.headers, self.timeout, call, self.keyed
-        )
+        request = self.build(call)
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         limit = None if call.parse is content_of else self.max_body  # (binary: not capped)
@@ -682,9 +747,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
             call = self.adapt(call)
         if self.pool.loop is not (loop := asyncio.get_running_loop()):
             self.pool.bind(loop)
-        request = build_request(
-            self.client, self.settings, self.headers, self.timeout, call, self.keyed
-        )
+        request = self.build(call)
         attempts = _Attempts(self.settings, call, request)
         streaming = call.stream is not None
         limit = None if call.parse is content_of else self.max_body

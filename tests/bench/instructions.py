@@ -1,6 +1,6 @@
-"""Streaming cost in instructions (callgrind), against the floor: a repeatable figure.
+"""Streaming and per-call cost in instructions (callgrind), against the floor: repeatable.
 
-    python -m tests.bench.instructions        # make bench-instructions
+    python -m tests.bench.instructions [streams|calls]    # make bench-instructions: both
 
 Wall-clock streaming ratios move by ±0.1 from run to run on a small VM; instruction
 counts do not. For each read pattern (one SSE event per read, 64 KiB reads) and each
@@ -18,6 +18,11 @@ The response is fed from memory (no socket), so only the client's work is counte
 figure is the difference between a run of 3 streams and one of 1, per chunk, so start-up
 and imports cancel out. Prints instructions per chunk and ours/floor as a throughput
 ratio (floor / ours: higher is better; the target is >= 0.8).
+
+Then the same for one small chat call (``make bench`` scenario 14, tests/bench/in_memory.py):
+raw httpx ``post`` + ``json.loads`` against ours, both over ``httpx.MockTransport``, per
+call (a run of CALLS calls less one of CALLS // 5), and ours/httpx (lower is better; the
+wall-clock target is <= 1.25).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 CHUNKS = 1000
+CALLS = 1000
 PATTERNS = ("one", "large")
 FLAVORS = ("sync", "async")
 
@@ -114,7 +120,8 @@ def workload(lib: str, flavor: str, pattern: str, streams: int) -> None:
     asyncio.run(main())
 
 
-def instructions(lib: str, flavor: str, pattern: str, streams: int) -> int:
+def instructions(*args: str) -> int:
+    """Instructions of ``python -m tests.bench.instructions ARGS`` under callgrind."""
     env = dict(os.environ, PYTHONHASHSEED="0")
     cmd = [
         "valgrind",
@@ -123,41 +130,57 @@ def instructions(lib: str, flavor: str, pattern: str, streams: int) -> int:
         sys.executable,
         "-m",
         "tests.bench.instructions",
-        "--run",
-        lib,
-        flavor,
-        pattern,
-        str(streams),
+        *args,
     ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, check=False)
     found = re.search(r"Collected : (\d+)", proc.stderr)
     if proc.returncode != 0 or found is None:
-        raise RuntimeError(f"{' '.join(cmd[7:])} failed:\n{proc.stderr[-2000:]}")
+        raise RuntimeError(f"{' '.join(cmd[6:])} failed:\n{proc.stderr[-2000:]}")
     return int(found.group(1))
 
 
 def per_chunk(lib: str, flavor: str, pattern: str) -> float:
-    return (instructions(lib, flavor, pattern, 3) - instructions(lib, flavor, pattern, 1)) / (
-        2 * CHUNKS
-    )
+    def count(streams: int) -> int:
+        return instructions("--run", lib, flavor, pattern, str(streams))
+
+    return (count(3) - count(1)) / (2 * CHUNKS)
 
 
-def main() -> int:
+def per_call(lib: str, flavor: str) -> float:
+    def count(calls: int) -> int:
+        return instructions("--calls", lib, flavor, str(calls))
+
+    return (count(CALLS) - count(CALLS // 5)) / (CALLS - CALLS // 5)
+
+
+def main(parts: list[str]) -> int:
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
         return 1
-    print(f"{'read pattern':<20}{'client':<8}{'floor':>10}{'ours':>10}{'floor/ours':>12}")
-    for pattern in PATTERNS:
+    parts = parts or ["streams", "calls"]
+    if "streams" in parts:
+        print(f"{'read pattern':<20}{'client':<8}{'floor':>10}{'ours':>10}{'floor/ours':>12}")
+        for pattern in PATTERNS:
+            for flavor in FLAVORS:
+                floor = per_chunk("floor", flavor, pattern)
+                ours = per_chunk("ours", flavor, pattern)
+                label = "one event per read" if pattern == "one" else "64 KiB reads"
+                print(f"{label:<20}{flavor:<8}{floor:>10,.0f}{ours:>10,.0f}{floor / ours:>12.3f}")
+    if "calls" in parts:
+        print(f"{'small chat call':<20}{'client':<8}{'httpx':>10}{'ours':>10}{'ours/httpx':>12}")
         for flavor in FLAVORS:
-            floor = per_chunk("floor", flavor, pattern)
-            ours = per_chunk("ours", flavor, pattern)
-            label = "one event per read" if pattern == "one" else "64 KiB reads"
-            print(f"{label:<20}{flavor:<8}{floor:>10,.0f}{ours:>10,.0f}{floor / ours:>12.3f}")
+            floor = per_call("httpx", flavor)
+            ours = per_call("ours", flavor)
+            print(f"{'in memory':<20}{flavor:<8}{floor:>10,.0f}{ours:>10,.0f}{ours / floor:>12.3f}")
     return 0
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--run"]:
         workload(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    elif sys.argv[1:2] == ["--calls"]:
+        from .in_memory import workload as calls
+
+        calls(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
-        sys.exit(main())
+        sys.exit(main(sys.argv[1:]))

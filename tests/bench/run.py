@@ -13,6 +13,9 @@ one run, against one loopback server; a table on stdout and build/bench/results.
 - Every measurement is a fresh process (tests/bench/workloads.py) under the right
   interpreter; the variants of a scenario take turns run by run so that machine noise
   hits them alike. Ratios compare medians from this one run.
+- Scenario 14 is scenario 3 without the loopback server: tests/bench/in_memory.py answers
+  from memory through ``httpx.MockTransport``, so that sockets don't dilute the client's
+  own cost; ours and raw httpx take turns inside each (fresh) process.
 
 Not part of the test suite: it never fails on a missed target (only on a broken setup).
 """
@@ -33,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import payloads
+from . import in_memory, payloads
 from .server import LARGE_CHUNK, READ_PATTERNS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -341,6 +344,19 @@ def scenarios() -> list[Scenario]:
             ],
         ),
         Scenario(
+            14,
+            "scenario 3 in memory (MockTransport)",
+            "in-memory",
+            ["ours", "httpx", "ours-async", "httpx-async"],
+            in_memory.ROUNDS * in_memory.BLOCK,  # calls per side and client in one run
+            "us",
+            1e6,
+            [
+                Ratio("ours / httpx", "ours", "httpx", 1.25, True),
+                Ratio("ours-async / httpx-async", "ours-async", "httpx-async", 1.25, True),
+            ],
+        ),
+        Scenario(
             4,
             "200 concurrent async chat completions: throughput",
             "concurrent",
@@ -569,6 +585,31 @@ def upload_scenario(scenario: Scenario, base: str, runs: int) -> dict[str, Any]:
         }
     finally:
         path.unlink(missing_ok=True)
+
+
+def in_memory_scenario(scenario: Scenario, runs: int) -> dict[str, Any]:
+    """Scenario 14: tests/bench/in_memory.py ``runs`` times, each a fresh process where
+    ours and raw httpx take turns; each run gives every variant's median block."""
+    values: dict[str, list[float]] = {v: [] for v in scenario.variants}
+    for _ in range(runs):
+        try:
+            proc = run_ours("tests.bench.in_memory", timeout=CHILD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return {"values": values, "errors": {v: "in_memory.py timed out" for v in values}}
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+        result = json.loads(lines[-1][len("RESULT ") :]) if lines else {}
+        module = result.pop("module", "")
+        if proc.returncode != 0 or set(result) != set(values):
+            tail = " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+            return {
+                "values": values,
+                "errors": {v: f"exit {proc.returncode}: {tail}" for v in values},
+            }
+        if not module.startswith(str(ROOT / "together")):
+            return {"values": values, "errors": {v: f"imported {module}" for v in values}}
+        for variant, value in result.items():
+            values[variant].append(float(value))
+    return {"values": values, "errors": {}, "source": "tests/bench/in_memory.py"}
 
 
 _BATCH_RUNS: dict[int, dict[str, Any]] = {}
@@ -876,6 +917,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             if scenario.workload == "upload":
                 outcome = upload_scenario(scenario, server.base, n)
+            elif scenario.workload == "in-memory":
+                outcome = in_memory_scenario(scenario, n)
             elif scenario.workload.startswith("batch"):
                 outcome = batch_scenario(scenario, n)
             elif scenario.workload.startswith("ratelimited"):
@@ -893,7 +936,8 @@ def main(argv: list[str] | None = None) -> int:
     document = {
         "about": "make bench: this client vs the official SDK (together==3.1.1) and raw httpx "
         "on one loopback server; ratios are of medians from this one run (scenario 3: "
-        "each run's value is its fastest block of 100 calls, as timeit's repeat)",
+        "each run's value is its fastest block of 100 calls, as timeit's repeat; scenario 14: "
+        "its median block of 200, ours and httpx alternating in one process)",
         "machine": info,
         "scenarios": report,
     }
