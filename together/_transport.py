@@ -160,7 +160,7 @@ def build_request(
     if timeout is None:
         timeout = default_timeout
     url = parsed_url(settings.base_url + kwargs.pop("url"))
-    if merged_headers is None or "files" in kwargs or url.is_relative_url:
+    if merged_headers is None or "files" in kwargs:
         every = {k: v for k, v in base_headers.items() if k.lower() not in names}
         every.update(headers)
         if "files" in kwargs:  # multipart: httpx sets the boundary itself
@@ -168,6 +168,7 @@ def build_request(
         return client.build_request(
             method, url, params=params or None, headers=every, timeout=timeout, **kwargs
         )
+    # What client.build_request would make, less the merging and parsing done already.
     if headers:
         merged_headers = httpx.Headers(merged_headers)
         merged_headers.update(headers)  # (replacing the client's and ours, in any casing)
