@@ -14,7 +14,7 @@ from ._compat import check_environment
 check_environment(__path__[0])
 
 from ._client import AsyncTogether, Together  # noqa: E402
-from ._config import RetryInfo  # noqa: E402
+from ._config import NOT_GIVEN, NotGiven, RetryInfo  # noqa: E402
 from ._errors import (  # noqa: E402
     APIConnectionError,
     APIError,
@@ -77,7 +77,9 @@ __all__ = [
     "InternalServerError",
     "JobFailedError",
     "LengthFinishReasonError",
+    "NOT_GIVEN",
     "NotFoundError",
+    "NotGiven",
     "OutputExistsError",
     "ParsedChatCompletion",
     "ParsedChatCompletionMessage",

@@ -11,8 +11,6 @@ the body's fields or the query parameters, plus the per-call options.
 
 from __future__ import annotations
 
-import builtins
-import difflib
 import functools
 import inspect
 import keyword
@@ -21,15 +19,14 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._resource import Resource, api_call, describe, operation
+from ._resource import Resource, api_call, operation
+from ._shape import Hook, Shape, describe
 from ._table import NAMES, NAMESPACE_ALIASES
-from ._transport import OPTION_NAMES, AsyncTransport
+from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
     from together_generated.operations import OperationInfo
-    from together_generated.types import Operation
 
-    from ._compat import ArgumentHook
     from ._transport import Call
 
 
@@ -110,95 +107,37 @@ def unnamed() -> list[OperationInfo]:
     return [i for i in OPERATIONS if not i.websocket and i.key not in NAMES]
 
 
-def operation_call(
-    entry: Entry, where: str, args: tuple[Any, ...], params: dict[str, Any]
-) -> Call[Any]:
-    """The call of a derived method. Positional arguments are the fields the table names
-    (``clusters.storage.update(volume_id)``), else the last path parameters in order: one
-    argument is the last (``retrieve_sample(operation_id, session_id=...)``), as in the
-    official SDKs. Each may also be given by keyword, by its Python or its spec name."""
-    info = entry.info
-    op = describe(info.module)
-    in_path = op.parameters_in("path")
-    order = entry.positional
-    if order is None:
-        order = tuple(p.python_name for p in in_path[len(in_path) - len(args) :])
-    if len(args) > len(order) or (entry.positional is None and len(args) > len(in_path)):
-        names = ", ".join(entry.positional or [p.python_name for p in in_path]) or "none"
-        raise TypeError(
-            f"{where}() takes at most {len(entry.positional or in_path)} positional"
-            f" argument(s) ({names}), {len(args)} given; pass fields by keyword"
-        )
-    for name, value in zip(order, args, strict=False):
-        if name in params:
-            raise TypeError(f"{where}() got multiple values for argument {name!r}")
-        params[name] = value
-    takes = accepted(op)
-    for key in list(params):
-        target = takes.get(key)
-        if target is None:
-            raise TypeError(
-                f"{where}() got an unexpected keyword argument {key!r}{hint(key, takes)}"
-            )
-        if target != key:
-            params[target] = params.pop(key)
-    path: dict[str, Any] = {}
-    for p in in_path:
-        key = p.python_name if p.python_name in params else p.name
-        if key not in params:
-            raise TypeError(f"{where}: missing required argument {p.python_name!r}")
-        path[p.python_name] = params.pop(key)
-    return api_call(op, params, path=path, where=where, stream_chunk=op.stream_chunk)
-
-
-_ACCEPTED: dict[int, dict[str, str]] = {}  # id(Operation) → accepted(...): ops live on
-
-
-def accepted(op: Operation) -> dict[str, str]:
-    """Every keyword a derived method of ``op`` takes → the name it goes by from then on:
-    body fields by their JSON name, other parameters by the generated code's name (each
-    is also accepted by its other name), and the per-call options."""
-    found = _ACCEPTED.get(id(op))
+def shape_of(entry: Entry, where: str) -> Shape:
+    """The shape of the method ``where`` (``"files.retrieve"``), made once."""
+    found = _SHAPES.get(where)
     if found is None:
-        found = _ACCEPTED[id(op)] = _accepted(op)
+        found = _SHAPES[where] = Shape(describe(entry.info.module), where, entry.positional)
     return found
 
 
-def _accepted(op: Operation) -> dict[str, str]:
-    names = {name: name for name in OPTION_NAMES}
-    for p in op.parameters:
-        names[p.name] = names[p.python_name] = p.python_name
-    for p in op.fields:
-        names[p.python_name] = names[p.name] = p.name
-    # A name of a Python builtin (type, input, format) was spelled with a trailing "_" in
-    # earlier versions: that spelling is still taken, unlisted.
-    for p in (*op.parameters, *op.fields):
-        if p.python_name in _BUILTINS:
-            names.setdefault(p.python_name + "_", names[p.python_name])
-    return names
+_SHAPES: dict[str, Shape] = {}
 
 
-_BUILTINS = frozenset(dir(builtins)) - {"id"}  # (``id`` never had the "_")
-
-
-def hint(key: str, names: dict[str, str]) -> str:
-    listed = [name for name in names if not (name.endswith("_") and name[:-1] in names)]
-    near = difflib.get_close_matches(key, listed, n=1)
-    return f"; did you mean {near[0]!r}?" if near else ""
+def operation_call(shape: Shape, args: tuple[Any, ...], params: dict[str, Any]) -> Call[Any]:
+    """The call of a derived method, from its arguments as the signature takes them."""
+    path = shape.bind(args, params)
+    op = shape.op
+    return api_call(op, params, path=path, where=shape.where, stream_chunk=op.stream_chunk)
 
 
 class hooked(operation[Any, Any]):
-    """A derived method that takes a few keywords beyond its operation's (an
-    ``ArgumentHook``, e.g. 3.x's ``lora=`` on ``fine_tuning.create``): the hook turns them
-    into the operation's own arguments, sending one look-up first when it needs to."""
+    """A derived method whose hook adapts its arguments (3.x's ``lora=`` on
+    ``fine_tuning.create``): the hook turns them into the operation's own arguments,
+    sending one look-up first when it needs to."""
 
-    def __init__(self, function: Any, hook: ArgumentHook, where: str) -> None:
+    def __init__(self, function: Any, hook: Hook, where: str) -> None:
         super().__init__(function)
         self.hook = hook
         self.where = where
 
     def bind(self, obj: Resource[Any]) -> Any:
-        build, adapt, where = self._function, self.hook.adapt, self.where
+        build, where = self._function, self.where
+        adapt: Any = self.hook.adapt
         transport = obj._transport
         # A raw-response view adapts its transport; the look-up is not the method's answer.
         plain = transport.plain()
@@ -234,13 +173,14 @@ class hooked(operation[Any, Any]):
         return method
 
 
-def derived(
-    entry: Entry, where: str, name: str, hook: ArgumentHook | None = None
-) -> operation[Any, Any]:
+def derived(entry: Entry, where: str, name: str, hook: Hook | None = None) -> operation[Any, Any]:
     info = entry.info
 
+    after = None if hook is None else hook.after
+
     def build(self: Any, /, *args: Any, **params: Any) -> Call[Any]:
-        return operation_call(entry, where, args, params)
+        call = operation_call(_SHAPES.get(where) or shape_of(entry, where), args, params)
+        return call if after is None else after(call)
 
     build.__name__ = name
     build.__qualname__ = where
@@ -252,9 +192,11 @@ def derived(
         " APITimeoutError when the request fails, and TypeError or ValueError naming the"
         " argument, before anything is sent, for a bad argument."
     )
-    method: operation[Any, Any] = operation(build) if hook is None else hooked(build, hook, where)
+    method: operation[Any, Any] = (
+        operation(build) if hook is None or hook.adapt is None else hooked(build, hook, where)
+    )
     method.operation_info = info
-    method.signature = _LazySignature(entry, name, hook)
+    method.signature = _LazySignature(entry, where, hook)
     return method
 
 
@@ -262,14 +204,13 @@ class _LazySignature:
     """What ``inspect.signature`` finds (through ``__wrapped__``) on a derived method: made
     on first look, as it needs the operation's description."""
 
-    def __init__(self, entry: Entry, name: str, hook: ArgumentHook | None) -> None:
-        self._entry, self._name, self._hook = entry, name, hook
+    def __init__(self, entry: Entry, where: str, hook: Hook | None) -> None:
+        self._entry, self._where, self._hook = entry, where, hook
 
     @functools.cached_property
     def __signature__(self) -> inspect.Signature:
-        from ._stubgen import runtime_signature
-
-        return runtime_signature(self._entry, self._name, self._hook)
+        extra = () if self._hook is None else self._hook.keywords
+        return shape_of(self._entry, self._where).signature(extra)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
         raise TypeError("only a signature")
@@ -298,27 +239,29 @@ def namespace_class(path: str) -> type[Resource[Any]]:
     return cls
 
 
-def hook_of(cls: type | None, name: str) -> ArgumentHook | None:
-    """The ArgumentHook a hand-written namespace class sets for its derived method
-    ``name`` (in its ``HOOKS``), if any."""
-    hooks: dict[str, ArgumentHook] = getattr(cls, "HOOKS", {})
+def hook_of(cls: type | None, name: str) -> Hook | None:
+    """The Hook a hand-written namespace class sets for its derived method ``name`` (in
+    its ``HOOKS``), if any."""
+    hooks: dict[str, Hook] = getattr(cls, "HOOKS", {})
     return hooks.get(name)
 
 
 def _install(cls: type, path: str) -> None:
     methods = layout().get(path, {})
-    own: dict[str, Any] = {}
+    own: dict[Any, Any] = {}  # operation (or with its shape and hook) → its method
     for name, entry in methods.items():
         if name in vars(cls):
             own[entry.info.key] = vars(cls)[name]
     for name, entry in methods.items():
         if name in vars(cls):
             continue
-        # An alias is the same method as the name it stands for.
-        method = own.get(entry.info.key)
+        # An alias is the same method as the name it stands for, unless it has a shape or
+        # a hook of its own (1.x's ``batches.create_batch(file_id, endpoint)``).
+        hook = hook_of(cls, name)
+        alike = (entry.info.key, entry.positional, id(hook))
+        method = own.get(entry.info.key) or own.get(alike)
         if method is None:
-            hook = hook_of(cls, name)
-            method = own[entry.info.key] = derived(entry, f"{path}.{name}", name, hook)
+            method = own[alike] = derived(entry, f"{path}.{name}", name, hook)
             method.__set_name__(cls, name)
         setattr(cls, name, method)
     from ._status import WAITERS

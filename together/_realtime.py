@@ -35,7 +35,8 @@ from ._errors import (
     status_error,
 )
 from ._json import TooDeep, loads
-from ._resource import Resource, checked_body, describe, plain
+from ._resource import Resource, checked_body, plain
+from ._shape import Shape, describe
 from ._transport import MAX_ERROR_BODY, AsyncTransport, SyncTransport, split_options
 
 if TYPE_CHECKING:
@@ -143,16 +144,13 @@ class Plan:
 
 
 def _query(op: Operation, params: dict[str, Any], where: str) -> dict[str, Any]:
-    """The path and query of a WebSocket operation, checked by its generated description
-    (an unknown parameter, or one of the wrong type, is a TypeError naming it)."""
-    known = {p.python_name for p in op.parameters} | {p.name for p in op.parameters}
-    for name in params:
-        if name not in known:
-            raise TypeError(f"{where}: unexpected keyword argument {name!r}")
+    """The path and query of a WebSocket operation, checked by its shape (an unknown
+    parameter, or one of the wrong type, is a TypeError naming it)."""
+    Shape(op, where).bind((), params)
     params = {k: v for k, v in params.items() if v is not None}
     for p in op.parameters:
         # A required parameter the spec allows one value for (input_audio_format) has it.
-        if p.required and len(p.choices) == 1 and not {p.name, p.python_name} & set(params):
+        if p.required and len(p.choices) == 1 and p.python_name not in params:
             params[p.python_name] = p.choices[0]
     try:
         kwargs: dict[str, Any] = op.build_request(**params)

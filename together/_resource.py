@@ -10,8 +10,6 @@ bodies, so constructing a client imports none of them.
 from __future__ import annotations
 
 import functools
-import importlib
-import sys
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -21,6 +19,7 @@ import httpx
 import together_generated
 
 from ._open_values import install, leave_out_nones, strictly, without_dropped_nones
+from ._shape import describe, endpoint_module
 from ._streaming import Stream
 from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
 
@@ -210,28 +209,6 @@ class _Json:
 
     def to_dict(self) -> dict[str, Any]:
         return self._fields
-
-
-def describe(endpoint: ModuleType | Operation | str) -> Operation:
-    """The generated description of an operation, from its module or its module's name."""
-    if isinstance(endpoint, str):
-        endpoint = endpoint_module(endpoint)
-    if isinstance(endpoint, ModuleType):
-        operation: Operation = endpoint.OPERATION
-        return operation
-    return endpoint
-
-
-def endpoint_module(name: str) -> ModuleType:
-    """``"batches.post_batches"`` → the generated module, imported on first use."""
-    full_name = f"together_generated.api.{name}"
-    module = sys.modules.get(full_name)
-    # A module enters sys.modules before its body has run: while another thread is still
-    # importing it, it is half-built (no ``OPERATION`` yet). Only a finished module may
-    # skip import_module, which waits for that thread's import to complete.
-    if module is None or getattr(module.__spec__, "_initializing", False):
-        module = importlib.import_module(full_name)
-    return module
 
 
 def check_path(where: str, path: Mapping[str, Any]) -> None:

@@ -144,7 +144,7 @@ def _training_type(args: argparse.Namespace, limits: Any) -> None:
     """``--lora`` / ``--full`` / ``--lora-r`` ... (or ``--training-type lora|full``) into
     ``training_type``, by the library's own code for ``fine_tuning.create(lora=...)``
     (its default rank read from the model's limits, already fetched)."""
-    from .._compat import FINE_TUNING_CREATE
+    from .._compat import lora_arguments
 
     lora = args.lora
     if isinstance(args.training_type, str):
@@ -158,7 +158,7 @@ def _training_type(args: argparse.Namespace, limits: Any) -> None:
         lora, args.training_type = word == "lora", None
     params: dict[str, Any] = {k: getattr(args, k) for k in _LORA_SETTINGS}
     params.update(lora=lora, model=args.model, training_type=args.training_type)
-    lookup = FINE_TUNING_CREATE.adapt(params, "fine-tuning create")
+    lookup = lora_arguments(params, "fine-tuning create")
     if lookup is not None:
         lookup.finish(limits)
     args.training_type = params.get("training_type")

@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .._compat import FINE_TUNING_CREATE, ArgumentHook
+from .._compat import FINE_TUNING_CREATE
 from .._resource import M, Resource, api_call, operation
 from .._response import StreamableResource
+from .._shape import Hook
 from .._upload import file_operation, is_async
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class FineTuning(StreamableResource[M]):
     read as it arrives."""
 
     # create() is derived from the spec, and takes 3.x's lora= keywords too.
-    HOOKS: ClassVar[dict[str, ArgumentHook]] = {"create": FINE_TUNING_CREATE}
+    HOOKS: ClassVar[dict[str, Hook]] = {"create": FINE_TUNING_CREATE}
 
     @operation
     def get_model_limits(self, /, *, model: str, **options: Any) -> Call[FineTuneModelLimits]:
