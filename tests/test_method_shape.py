@@ -64,9 +64,9 @@ def clients():
 def test_signature_stub_and_binding_take_the_shapes_arguments(clients, path, name, entry):
     shape = shape_of(entry, f"{path}.{name}")
     hook = hook_of(namespace_class(path), name)
-    positional = [a.name for a in shape.positional]
-    extra = [] if hook is None else [e.name for e in hook.keywords]
-    keywords = [a.name for a in shape.keywords] + extra
+    shown_positional, shown_keywords = shape.arguments(hook)
+    positional = [a.name for a in shown_positional]
+    keywords = [a.name for a in shown_keywords]
     stub = _stub_methods()
     for client in clients:
         is_async = isinstance(client, AsyncTogether)
@@ -123,7 +123,9 @@ def test_a_realtime_sessions_query_is_checked_by_its_shape():
 
     op = describe("audio.realtime_transcription")
     shape = Shape(op, "audio.transcriptions.connect")
-    with pytest.raises(TypeError, match="unexpected keyword argument 'modle'; did you mean 'model'"):
+    with pytest.raises(
+        TypeError, match="unexpected keyword argument 'modle'; did you mean 'model'"
+    ):
         _query(op, {"modle": "m"}, "audio.transcriptions.connect")
     assert "model" in {a.name for a in shape.keywords}
     query = _query(op, {"model": "m"}, "audio.transcriptions.connect")

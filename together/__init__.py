@@ -44,6 +44,7 @@ from ._streaming import AsyncStream, ByteStream, Stream  # noqa: E402
 from ._version import __version__  # noqa: E402
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -77,7 +78,6 @@ __all__ = [
     "InternalServerError",
     "JobFailedError",
     "LengthFinishReasonError",
-    "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
     "OutputExistsError",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, overload
+from typing import IO, Any, Literal, overload
 
 from typing_extensions import Unpack
 
-from together_generated.models import Autoscaling, BatchJob, BatchJobStatus, BatchJobWithWarning, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CustomMetricAutoscalingConfig, DedicatedEndpoint, DedicatedEndpointState, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, DeploymentStatus, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationJob, EvaluationJobStatus, EvaluationResponse, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneEvent, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneJobStatus, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterInfoStatus, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobInfoSuccessResponseStatus, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, ModelUploadSuccessResponse, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatRegex, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoiceParam, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VideoStatus, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
+from together_generated.models import AudioTranscriptionJsonResponse, AudioTranscriptionRequestModel, AudioTranscriptionRequestResponseFormat, AudioTranscriptionRequestTimestampGranularitiesType0, AudioTranscriptionRequestTimestampGranularitiesType1Item, AudioTranscriptionVerboseJsonResponse, AudioTranslationJsonResponse, AudioTranslationRequestModel, AudioTranslationRequestResponseFormat, AudioTranslationRequestTimestampGranularitiesType0, AudioTranslationRequestTimestampGranularitiesType1Item, AudioTranslationVerboseJsonResponse, Autoscaling, BatchJob, BatchJobStatus, BatchJobWithWarning, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CreateEndpointRequestState, CustomMetricAutoscalingConfig, DedicatedEndpoint, DedicatedEndpointState, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, DeploymentStatus, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationClassifyParameters, EvaluationCompareParameters, EvaluationJob, EvaluationJobStatus, EvaluationResponse, EvaluationScoreParameters, EvaluationTypedRequestType, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneEvent, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneJobStatus, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterInfoStatus, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobInfoSuccessResponseStatus, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, ModelUploadRequestModelType, ModelUploadSuccessResponse, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatRegex, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoiceParam, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VideoStatus, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
 
 from ._resource import Resource
 from ._streaming import AsyncStream, Stream
@@ -31,11 +32,13 @@ class SyncAudioSpeech(Speech[SyncTransport]):
 
 
 class SyncAudioTranscriptions(Transcriptions[SyncTransport]):
-    pass
+    def create(self, *, file: str | os.PathLike[str] | bytes | IO[bytes], model: AudioTranscriptionRequestModel | None = ..., language: str | None = ..., prompt: str | None = ..., response_format: AudioTranscriptionRequestResponseFormat | None = ..., temperature: float | None = ..., timestamp_granularities: AudioTranscriptionRequestTimestampGranularitiesType0 | Sequence[AudioTranscriptionRequestTimestampGranularitiesType1Item] | None = ..., diarize: bool | None = ..., min_speakers: int | None = ..., max_speakers: int | None = ..., **options: Unpack[CallOptions]) -> AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse:
+        """POST /audio/transcriptions: Create audio transcription request"""
 
 
 class SyncAudioTranslations(Translations[SyncTransport]):
-    pass
+    def create(self, *, file: str | os.PathLike[str] | bytes | IO[bytes], model: AudioTranslationRequestModel | None = ..., language: str | None = ..., prompt: str | None = ..., response_format: AudioTranslationRequestResponseFormat | None = ..., temperature: float | None = ..., timestamp_granularities: AudioTranslationRequestTimestampGranularitiesType0 | Sequence[AudioTranslationRequestTimestampGranularitiesType1Item] | None = ..., **options: Unpack[CallOptions]) -> AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse:
+        """POST /audio/translations: Create audio translation request"""
 
 
 class SyncAudioVoices(Resource[SyncTransport]):
@@ -88,7 +91,9 @@ class SyncDeploymentsSecrets(Resource[SyncTransport]):
 
 class SyncDeploymentsStorage(Storage[SyncTransport]):
     volumes: SyncDeploymentsVolumes
-    def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> None:
+    def download(self, filename: str, **options: Unpack[CallOptions]) -> bytes:
+        """GET /deployments/storage/{filename}: Download a file"""
+    def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> bytes:
         """GET /deployments/storage/{filename}: Download a file"""
 
 
@@ -178,6 +183,10 @@ class SyncBatches(Batches[SyncTransport]):
         """POST /batches/{id}/cancel: Cancel a batch job"""
     def cancel_batch(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """POST /batches/{id}/cancel: Cancel a batch job"""
+    def create(self, *, endpoint: str, input_file_id: str, completion_window: str | None = ..., priority: int | None = ..., model_id: str | None = ..., **options: Unpack[CallOptions]) -> BatchJobWithWarning:
+        """POST /batches: Create a batch job"""
+    def create_batch(self, input_file_id: str, endpoint: str, *, completion_window: str | None = ..., priority: int | None = ..., model_id: str | None = ..., file_id: str | None = ..., **options: Unpack[CallOptions]) -> BatchJobWithWarning:
+        """POST /batches: Create a batch job"""
     def get_batch(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """GET /batches/{id}: Get a batch job"""
     def list(self, **options: Unpack[CallOptions]) -> builtins.list[BatchJob]:
@@ -277,6 +286,8 @@ class SyncEmbeddings(Resource[SyncTransport]):
 
 
 class SyncEndpoints(Endpoints[SyncTransport]):
+    def create(self, *, model: str, hardware: str, autoscaling: Autoscaling | Mapping[str, Any] | None = ..., display_name: str | None = ..., disable_prompt_cache: bool | None = ..., disable_speculative_decoding: bool | None = ..., state: CreateEndpointRequestState | None = ..., inactive_timeout: int | None = ..., availability_zone: str | None = ..., min_replicas: int | None = ..., max_replicas: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
+        """POST /endpoints: Create a dedicated endpoint, it will start automatically"""
     def delete(self, endpointId: str, **options: Unpack[CallOptions]) -> Any:
         """DELETE /endpoints/{endpointId}: Delete endpoint"""
     def get(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
@@ -302,6 +313,8 @@ class SyncEndpoints(Endpoints[SyncTransport]):
 
 
 class SyncEvaluation(Evaluation[SyncTransport]):
+    def create(self, *, type: EvaluationTypedRequestType, parameters: EvaluationClassifyParameters | Mapping[str, Any] | EvaluationCompareParameters | EvaluationScoreParameters | None = ..., judge_model: str | None = ..., judge_model_name: str | None = ..., judge_model_source: str | None = ..., judge_system_template: str | None = ..., judge_external_api_token: str | None = ..., judge_external_base_url: str | None = ..., input_data_file_path: str | None = ..., labels: Sequence[str] | None = ..., pass_labels: Sequence[str] | None = ..., min_score: float | None = ..., max_score: float | None = ..., pass_threshold: float | None = ..., model_to_evaluate: str | Mapping[str, Any] | None = ..., model_a: str | Mapping[str, Any] | None = ..., model_b: str | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> EvaluationResponse:
+        """POST /evaluation: Create an evaluation job"""
     def list(self, *, status: str | None = ..., limit: int | None = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
         """GET /evaluation: Get all evaluation jobs"""
     def list_models(self, *, model_source: str | None = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
@@ -371,6 +384,8 @@ class SyncJobs(Resource[SyncTransport]):
 class SyncModels(Models[SyncTransport]):
     def list(self, *, dedicated: bool | None = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
         """GET /models: List all models"""
+    def upload(self, model_name: str, model_source: str, *, model_type: ModelUploadRequestModelType | None = ..., hf_token: str | None = ..., description: str | None = ..., base_model: str | None = ..., lora_model: str | None = ..., **options: Unpack[CallOptions]) -> ModelUploadSuccessResponse:
+        """POST /models: Upload a custom model or adapter"""
 
 
 class SyncQueue(Resource[SyncTransport]):
@@ -412,11 +427,13 @@ class AsyncAudioSpeech(Speech[AsyncTransport]):
 
 
 class AsyncAudioTranscriptions(Transcriptions[AsyncTransport]):
-    pass
+    async def create(self, *, file: str | os.PathLike[str] | bytes | IO[bytes], model: AudioTranscriptionRequestModel | None = ..., language: str | None = ..., prompt: str | None = ..., response_format: AudioTranscriptionRequestResponseFormat | None = ..., temperature: float | None = ..., timestamp_granularities: AudioTranscriptionRequestTimestampGranularitiesType0 | Sequence[AudioTranscriptionRequestTimestampGranularitiesType1Item] | None = ..., diarize: bool | None = ..., min_speakers: int | None = ..., max_speakers: int | None = ..., **options: Unpack[CallOptions]) -> AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse:
+        """POST /audio/transcriptions: Create audio transcription request"""
 
 
 class AsyncAudioTranslations(Translations[AsyncTransport]):
-    pass
+    async def create(self, *, file: str | os.PathLike[str] | bytes | IO[bytes], model: AudioTranslationRequestModel | None = ..., language: str | None = ..., prompt: str | None = ..., response_format: AudioTranslationRequestResponseFormat | None = ..., temperature: float | None = ..., timestamp_granularities: AudioTranslationRequestTimestampGranularitiesType0 | Sequence[AudioTranslationRequestTimestampGranularitiesType1Item] | None = ..., **options: Unpack[CallOptions]) -> AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse:
+        """POST /audio/translations: Create audio translation request"""
 
 
 class AsyncAudioVoices(Resource[AsyncTransport]):
@@ -469,7 +486,9 @@ class AsyncDeploymentsSecrets(Resource[AsyncTransport]):
 
 class AsyncDeploymentsStorage(Storage[AsyncTransport]):
     volumes: AsyncDeploymentsVolumes
-    async def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> None:
+    async def download(self, filename: str, **options: Unpack[CallOptions]) -> bytes:
+        """GET /deployments/storage/{filename}: Download a file"""
+    async def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> bytes:
         """GET /deployments/storage/{filename}: Download a file"""
 
 
@@ -559,6 +578,10 @@ class AsyncBatches(Batches[AsyncTransport]):
         """POST /batches/{id}/cancel: Cancel a batch job"""
     async def cancel_batch(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """POST /batches/{id}/cancel: Cancel a batch job"""
+    async def create(self, *, endpoint: str, input_file_id: str, completion_window: str | None = ..., priority: int | None = ..., model_id: str | None = ..., **options: Unpack[CallOptions]) -> BatchJobWithWarning:
+        """POST /batches: Create a batch job"""
+    async def create_batch(self, input_file_id: str, endpoint: str, *, completion_window: str | None = ..., priority: int | None = ..., model_id: str | None = ..., file_id: str | None = ..., **options: Unpack[CallOptions]) -> BatchJobWithWarning:
+        """POST /batches: Create a batch job"""
     async def get_batch(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """GET /batches/{id}: Get a batch job"""
     async def list(self, **options: Unpack[CallOptions]) -> builtins.list[BatchJob]:
@@ -658,6 +681,8 @@ class AsyncEmbeddings(Resource[AsyncTransport]):
 
 
 class AsyncEndpoints(Endpoints[AsyncTransport]):
+    async def create(self, *, model: str, hardware: str, autoscaling: Autoscaling | Mapping[str, Any] | None = ..., display_name: str | None = ..., disable_prompt_cache: bool | None = ..., disable_speculative_decoding: bool | None = ..., state: CreateEndpointRequestState | None = ..., inactive_timeout: int | None = ..., availability_zone: str | None = ..., min_replicas: int | None = ..., max_replicas: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
+        """POST /endpoints: Create a dedicated endpoint, it will start automatically"""
     async def delete(self, endpointId: str, **options: Unpack[CallOptions]) -> Any:
         """DELETE /endpoints/{endpointId}: Delete endpoint"""
     async def get(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
@@ -683,6 +708,8 @@ class AsyncEndpoints(Endpoints[AsyncTransport]):
 
 
 class AsyncEvaluation(Evaluation[AsyncTransport]):
+    async def create(self, *, type: EvaluationTypedRequestType, parameters: EvaluationClassifyParameters | Mapping[str, Any] | EvaluationCompareParameters | EvaluationScoreParameters | None = ..., judge_model: str | None = ..., judge_model_name: str | None = ..., judge_model_source: str | None = ..., judge_system_template: str | None = ..., judge_external_api_token: str | None = ..., judge_external_base_url: str | None = ..., input_data_file_path: str | None = ..., labels: Sequence[str] | None = ..., pass_labels: Sequence[str] | None = ..., min_score: float | None = ..., max_score: float | None = ..., pass_threshold: float | None = ..., model_to_evaluate: str | Mapping[str, Any] | None = ..., model_a: str | Mapping[str, Any] | None = ..., model_b: str | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> EvaluationResponse:
+        """POST /evaluation: Create an evaluation job"""
     async def list(self, *, status: str | None = ..., limit: int | None = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
         """GET /evaluation: Get all evaluation jobs"""
     async def list_models(self, *, model_source: str | None = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
@@ -752,6 +779,8 @@ class AsyncJobs(Resource[AsyncTransport]):
 class AsyncModels(Models[AsyncTransport]):
     async def list(self, *, dedicated: bool | None = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
         """GET /models: List all models"""
+    async def upload(self, model_name: str, model_source: str, *, model_type: ModelUploadRequestModelType | None = ..., hf_token: str | None = ..., description: str | None = ..., base_model: str | None = ..., lora_model: str | None = ..., **options: Unpack[CallOptions]) -> ModelUploadSuccessResponse:
+        """POST /models: Upload a custom model or adapter"""
 
 
 class AsyncQueue(Resource[AsyncTransport]):

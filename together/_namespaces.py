@@ -209,8 +209,7 @@ class _LazySignature:
 
     @functools.cached_property
     def __signature__(self) -> inspect.Signature:
-        extra = () if self._hook is None else self._hook.keywords
-        return shape_of(self._entry, self._where).signature(extra)
+        return shape_of(self._entry, self._where).signature(self._hook)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
         raise TypeError("only a signature")

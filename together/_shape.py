@@ -80,18 +80,21 @@ class Argument(NamedTuple):
 
     name: str
     parameter: Parameter
+    filled: bool = False  # required by the spec, but a hook can fill it from its keywords
+    retyped: str | None = None  # what a hook takes instead of the spec's type
 
     @property
     def required(self) -> bool:
-        return self.parameter.required
+        return self.parameter.required and not self.filled
 
     def annotation(self, names: set[str] | None = None) -> str:
         """The type a caller may pass (a model's field also takes a mapping, a list any
         sequence; None where the spec allows null or the argument is optional), adding
         the generated names it uses to ``names``."""
         p = self.parameter
-        kind = annotation_of(p.type, set() if names is None else names, request=True)
-        if (p.nullable or not p.required) and "None" not in kind:
+        text = p.type if self.retyped is None else self.retyped
+        kind = annotation_of(text, set() if names is None else names, request=True)
+        if (p.nullable or not self.required) and "None" not in kind:
             kind += " | None"
         return kind
 
@@ -120,11 +123,14 @@ class Hook(NamedTuple):
     """What hand-written code adds to a derived method, which keeps its shape (signature,
     stub, command, contract case):
 
-    - ``keywords``: the ones it takes beyond the operation's (shown after them);
+    - ``keywords``: the ones it takes beyond the operation's (shown after them); one
+      named as an argument of the operation retypes it (``file``: a path, bytes, ...);
     - ``adapt(params, where)``: turns those, and the official SDKs' other argument forms,
       into the operation's own arguments, in place; returns a Lookup when it needs one
       answer first (the arguments then hold provisional values, complete enough to be
       checked);
+    - ``fills``: the operation's required fields ``adapt`` can make from its keywords
+      (shown as optional: 1.x's ``min_replicas`` make ``autoscaling``);
     - ``after(call)``: the built call, wrapped (its result as a view, how the answer is
       read), and ``returns``: the result type then shown, when that changes it.
     """
@@ -133,6 +139,7 @@ class Hook(NamedTuple):
     adapt: Callable[[dict[str, Any], str], Lookup | None] | None = None
     after: Callable[[Call[Any]], Call[Any]] | None = None
     returns: str | None = None
+    fills: tuple[str, ...] = ()  # required fields ``adapt`` can make from its keywords
 
 
 class Shape:
@@ -203,18 +210,31 @@ class Shape:
             path[p.python_name] = params.pop(p.python_name)
         return path
 
-    def signature(self, extra: tuple[Extra, ...] = ()) -> inspect.Signature:
+    def arguments(self, hook: Hook | None = None) -> tuple[list[Argument], list[Argument | Extra]]:
+        """(positional, keyword-only) arguments as shown, with what ``hook`` adds."""
+        if hook is None:
+            return list(self.positional), list(self.keywords)
+        retyped = {e.name: e.type for e in hook.keywords}
+        keywords: list[Argument | Extra] = [
+            a._replace(filled=a.name in hook.fills, retyped=retyped.get(a.name))
+            for a in self.keywords
+        ]
+        positional = [a._replace(retyped=retyped.get(a.name)) for a in self.positional]
+        taken = {a.name for a in (*self.positional, *self.keywords)}
+        return positional, [*keywords, *(e for e in hook.keywords if e.name not in taken)]
+
+    def signature(self, hook: Hook | None = None) -> inspect.Signature:
         """What ``inspect.signature`` and ``help()`` show (the stub says the same)."""
         P = inspect.Parameter
+        positional, keywords = self.arguments(hook)
 
         def parameter(a: Argument | Extra, kind: Any) -> inspect.Parameter:
             default = P.empty if a.required else NOT_GIVEN
             return P(a.name, kind, annotation=a.annotation(), default=default)
 
-        keywords: list[Argument | Extra] = [*self.keywords, *extra]
         return inspect.Signature(
             [
-                *(parameter(a, P.POSITIONAL_OR_KEYWORD) for a in self.positional),
+                *(parameter(a, P.POSITIONAL_OR_KEYWORD) for a in positional),
                 *(parameter(a, P.KEYWORD_ONLY) for a in keywords),
                 P("options", P.VAR_KEYWORD, annotation="Unpack[CallOptions]"),
             ]
@@ -248,13 +268,16 @@ def unknown_hint(key: str, names: dict[str, str]) -> str:
 # -- types as a caller writes them ---------------------------------------------------------
 
 
+_TYPING = ("Any", "IO", "Literal")  # names the stub imports from typing
+
+
 @functools.cache
 def generated_home(name: str) -> str | None:
     """Where a name in a generated type string comes from: "models", "types" or None."""
     import together_generated.models as models
     import together_generated.types as types
 
-    if name in ("Any", "Literal") or name in vars(builtins):
+    if name in _TYPING or name in vars(builtins):
         return None
     if hasattr(models, name):
         return "models"
@@ -282,7 +305,7 @@ class _Types(ast.NodeTransformer):
             self.names.add(node.id)
             if self.request and _is_model(node.id):
                 return ast.parse(f"{node.id} | Mapping[str, Any]", mode="eval").body
-        elif node.id not in vars(builtins) and node.id not in ("Any", "Literal"):
+        elif node.id not in vars(builtins) and node.id not in _TYPING:
             raise ValueError(f"a type name the stub can't import: {node.id}")
         return node
 
@@ -296,7 +319,7 @@ class _Types(ast.NodeTransformer):
         return node
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        return node  # datetime.datetime, datetime.date
+        return node  # datetime.datetime, datetime.date, os.PathLike
 
 
 class _Unions(ast.NodeTransformer):

@@ -43,14 +43,13 @@ def _method(
     is_async: bool,
     hook: Hook | None = None,
 ) -> list[str]:
-    extra = () if hook is None else hook.keywords
 
     def text(a: Argument | Extra) -> str:
         return f"{a.name}: {a.annotation(names)}" + ("" if a.required else " = ...")
 
-    positional = [text(a) for a in shape.positional]
-    keywords: list[Argument | Extra] = [*shape.keywords, *extra]
-    keyword_only = [text(a) for a in keywords]
+    positional_args, keyword_args = shape.arguments(hook)
+    positional = [text(a) for a in positional_args]
+    keyword_only = [text(a) for a in keyword_args]
     returns = shape.result if hook is None or hook.returns is None else hook.returns
     result = annotation_of(returns, names, request=False)
     stream_cls = "AsyncStream" if is_async else "Stream"
@@ -166,8 +165,9 @@ def render() -> str:
         "",
         "import builtins",
         "import datetime",
+        "import os",
         "from collections.abc import Callable, Mapping, Sequence",
-        "from typing import Any, Literal, overload",
+        "from typing import IO, Any, Literal, overload",
         "",
         "from typing_extensions import Unpack",
         "",

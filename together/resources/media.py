@@ -7,7 +7,7 @@ import base64
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -15,12 +15,11 @@ from .._compat import inner_view
 from .._files import file_input
 from .._resource import M, Resource, api_call, describe, operation
 from .._response import StreamableResource
+from .._shape import Extra, Hook
 from .._streaming import ByteStream, Stream
 from .._transport import Call
 
 if TYPE_CHECKING:
-    from together_generated.models import ModelUploadSuccessResponse
-
     from .._realtime import (
         AsyncSpeechSession,
         AsyncTranscriptionSession,
@@ -112,20 +111,21 @@ class Speech(StreamableResource[M]):
         return plan(self, "audio.realtime_tts", params, "audio.speech.connect")
 
 
-def _transcribe(endpoint: str, file: Any, params: dict[str, Any], where: str) -> Call[Any]:
-    return api_call(
-        endpoint, {"file": file_input(file, f"{where}: file", urls=True), **params}, where=where
-    )
+def _audio_file(params: dict[str, Any], where: str) -> None:
+    """``file`` as a path, bytes, a binary file object or an audio URL."""
+    if "file" in params:
+        params["file"] = file_input(params["file"], f"{where}: file", urls=True)
+
+
+# create() is derived from the spec; ``file`` is a path, bytes, a binary file object or
+# an audio URL.
+_AUDIO_FILE = Hook(
+    keywords=(Extra("file", "str | os.PathLike[str] | bytes | IO[bytes]"),), adapt=_audio_file
+)
 
 
 class Transcriptions(Resource[M]):
-    @operation
-    def create(self, /, *, file: Any, **params: Any) -> Call[Any]:
-        """POST /audio/transcriptions (multipart): ``file`` is a path, bytes, a binary file
-        object or an audio URL. Returns the JSON or verbose-JSON transcription model."""
-        return _transcribe(
-            "audio.audio_transcriptions", file, params, "audio.transcriptions.create"
-        )
+    HOOKS: ClassVar[dict[str, Hook]] = {"create": _AUDIO_FILE}
 
     @realtime(TranscriptionSession, AsyncTranscriptionSession)
     def connect(self, /, **params: Any) -> Plan:
@@ -140,23 +140,19 @@ class Transcriptions(Resource[M]):
 
 
 class Translations(Resource[M]):
-    @operation
-    def create(self, /, *, file: Any, **params: Any) -> Call[Any]:
-        """POST /audio/translations (multipart): like transcriptions, into English."""
-        return _transcribe("audio.audio_translations", file, params, "audio.translations.create")
+    HOOKS: ClassVar[dict[str, Hook]] = {"create": _AUDIO_FILE}
+
+
+def _upload_view(call: Call[Any]) -> Call[Any]:
+    """The job's fields are in ``.data``, and (as 1.x had them) on the result itself:
+    ``.job_id``."""
+    from together_generated.models.model_upload_success_response import (
+        ModelUploadSuccessResponse,
+    )
+
+    return inner_view(call, ModelUploadSuccessResponse, "data")
 
 
 class Models(Resource[M]):
-    @operation
-    def upload(self, /, *args: Any, **params: Any) -> Call[ModelUploadSuccessResponse]:
-        """POST /models: import a model from Hugging Face or S3. The job's fields are in
-        ``.data``, and (as 1.x had them) on the result itself: ``.job_id``."""
-        from together_generated.models.model_upload_success_response import (
-            ModelUploadSuccessResponse,
-        )
-
-        if len(args) > 2:
-            raise TypeError("models.upload() takes at most 2 positional arguments")
-        params.update(zip(("model_name", "model_source"), args, strict=False))  # 1.x order
-        call = api_call("models.upload_model", params, where="models.upload")
-        return inner_view(call, ModelUploadSuccessResponse, "data")
+    # upload(model_name, model_source) (1.x's order) is derived from the spec.
+    HOOKS: ClassVar[dict[str, Hook]] = {"upload": Hook(after=_upload_view)}
