@@ -132,7 +132,8 @@ class Hook(NamedTuple):
     - ``fills``: the operation's required fields ``adapt`` can make from its keywords
       (shown as optional: 1.x's ``min_replicas`` make ``autoscaling``);
     - ``after(call)``: the built call, wrapped (its result as a view, how the answer is
-      read), and ``returns``: the result type then shown, when that changes it.
+      read), and ``returns`` / ``chunk``: the result and stream item types then shown,
+      when that changes them (naming generated models, or classes in ``types``).
     """
 
     keywords: tuple[Extra, ...] = ()
@@ -140,6 +141,8 @@ class Hook(NamedTuple):
     after: Callable[[Call[Any]], Call[Any]] | None = None
     returns: str | None = None
     fills: tuple[str, ...] = ()  # required fields ``adapt`` can make from its keywords
+    chunk: str | None = None  # what a stream then yields, when that changes it
+    types: tuple[type, ...] = ()  # hand-written classes ``returns`` and ``chunk`` name
 
 
 class Shape:
@@ -296,12 +299,15 @@ class _Types(ast.NodeTransformer):
     """Rewrites a generated type expression for what a caller may pass, and records the
     generated names it uses."""
 
-    def __init__(self, names: set[str], request: bool) -> None:
+    def __init__(self, names: set[str], request: bool, known: frozenset[str]) -> None:
         self.names = names
         self.request = request
+        self.known = known
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        if generated_home(node.id):
+        if node.id in self.known:
+            self.names.add(node.id)
+        elif generated_home(node.id):
             self.names.add(node.id)
             if self.request and _is_model(node.id):
                 return ast.parse(f"{node.id} | Mapping[str, Any]", mode="eval").body
@@ -349,8 +355,11 @@ class _Unions(ast.NodeTransformer):
         return result
 
 
-def annotation_of(text: str, names: set[str], *, request: bool) -> str:
+def annotation_of(
+    text: str, names: set[str], *, request: bool, known: frozenset[str] = frozenset()
+) -> str:
     """A generated type string as the stub writes it: for a request, what a caller may
-    pass; for a result, with ``builtins.list``/``dict`` (a method may be named ``list``)."""
-    tree = _Types(names, request).visit(ast.parse(text, mode="eval"))
+    pass; for a result, with ``builtins.list``/``dict`` (a method may be named ``list``).
+    ``known``: hand-written class names it may use besides the generated ones."""
+    tree = _Types(names, request, known).visit(ast.parse(text, mode="eval"))
     return ast.unparse(_Unions().visit(tree))

@@ -51,7 +51,8 @@ def _method(
     positional = [text(a) for a in positional_args]
     keyword_only = [text(a) for a in keyword_args]
     returns = shape.result if hook is None or hook.returns is None else hook.returns
-    result = annotation_of(returns, names, request=False)
+    known = frozenset(() if hook is None else (t.__name__ for t in hook.types))
+    result = annotation_of(returns, names, request=False, known=known)
     stream_cls = "AsyncStream" if is_async else "Stream"
     prefix = "async def" if is_async else "def"
     op = shape.op
@@ -73,6 +74,8 @@ def _method(
     if chunk_model is None:
         return render(keyword_only, result, False)
     chunk = chunk_model.__name__
+    if hook is not None and hook.chunk is not None:
+        chunk = annotation_of(hook.chunk, names, request=False, known=known)
     names.add(chunk)
     rest = [k for k in keyword_only if not k.startswith("stream:")]
     required = [k for k in rest if " = ..." not in k]
@@ -144,6 +147,8 @@ def render() -> str:
             cls = CLASSES.get(path)
             if cls is not None:
                 bases[cls.__name__] = cls.__module__
+                for hook in vars(cls).get("HOOKS", {}).values():
+                    bases.update((t.__name__, t.__module__) for t in hook.types)
                 base = f"{cls.__name__}[{transport}]"
             else:
                 base = f"Resource[{transport}]" if path else "object"

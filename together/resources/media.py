@@ -13,7 +13,7 @@ import httpx
 
 from .._compat import inner_view
 from .._files import file_input
-from .._resource import M, Resource, api_call, describe, operation
+from .._resource import M, Resource, describe
 from .._response import StreamableResource
 from .._shape import Extra, Hook
 from .._streaming import ByteStream, Stream
@@ -77,26 +77,29 @@ class AudioBytes(bytes):
     write_to_file = stream_to_file
 
 
-class Speech(StreamableResource[M]):
-    @operation
-    def create(self, /, **params: Any) -> Call[Any]:
-        """POST /audio/speech: the audio as bytes (AudioBytes, with 1.x's
-        ``stream_to_file(path)``), or with ``stream=True`` an iterable of audio byte chunks
-        (a context manager; close it to stop early). ``with_streaming_response.create``
-        (3.x) gives the open response instead."""
-        stream = bool(params.get("stream"))
-        call = api_call("audio.audio_speech", params, where="audio.speech.create")
-        from .._download import BINARY_ACCEPT
+def _audio(call: Call[Any]) -> Call[Any]:
+    """The answer is audio (or SSE chunks of it), never JSON: ask for what will come, and
+    read it as AudioBytes, or with ``stream=True`` as an iterable of audio byte chunks."""
+    from .._download import BINARY_ACCEPT
 
-        # The answer is audio (or SSE chunks of it), never JSON: ask for what will come.
-        accept = (
-            "text/event-stream, application/octet-stream" if stream else BINARY_ACCEPT["Accept"]
-        )
-        call.request.setdefault("headers", {})["Accept"] = accept
-        return call.evolve(
-            parse=lambda response, strict: AudioBytes(response.content),
-            stream=_audio_stream if stream else None,
-        )
+    stream = call.stream is not None
+    accept = "text/event-stream, application/octet-stream" if stream else BINARY_ACCEPT["Accept"]
+    call.request.setdefault("headers", {})["Accept"] = accept
+    return call.evolve(
+        parse=lambda response, strict: AudioBytes(response.content),
+        stream=_audio_stream if stream else None,
+    )
+
+
+class Speech(StreamableResource[M]):
+    """``create`` is derived from the spec: it gives the audio as bytes (AudioBytes, with
+    1.x's ``stream_to_file(path)``), or with ``stream=True`` an iterable of audio byte
+    chunks (a context manager; close it to stop early). ``with_streaming_response.create``
+    (3.x) gives the open response instead."""
+
+    HOOKS: ClassVar[dict[str, Hook]] = {
+        "create": Hook(after=_audio, returns="AudioBytes", chunk="bytes", types=(AudioBytes,))
+    }
 
     @realtime(SpeechSession, AsyncSpeechSession)
     def connect(self, /, **params: Any) -> Plan:
