@@ -170,7 +170,9 @@ class Shape:
             if name in OPTION_NAMES:
                 raise ValueError(f"{op.method} {op.path}: {name} clashes with a call option")
             rest.setdefault(name, Argument(name, p))
-        self.keywords = tuple(sorted(rest.values(), key=lambda a: not a.required))
+        # Required ones first, then ``stream`` (where the stub's overloads put it).
+        order = sorted(rest.values(), key=lambda a: (not a.required, a.name != "stream"))
+        self.keywords = tuple(order)
         self.accepted = _accepted(op)
         self.path = in_path
         self.result = op.result_type

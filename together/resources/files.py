@@ -20,9 +20,12 @@ from .._upload import (
 )
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from together_generated.models import FileResponse
 
     from .._dataset_check import DatasetReport
+    from .._transport import CallOptions
 
 
 class Files(StreamableResource[M]):
@@ -39,7 +42,7 @@ class Files(StreamableResource[M]):
         check: bool = True,
         file_name: str | None = None,
         progress: bool | None = None,
-        **options: Any,
+        **options: Unpack[CallOptions],
     ) -> Call[FileResponse]:
         """POST /files/upload (multipart: ``purpose``, ``file_name``, ``file_type``, ``file``).
 
@@ -117,7 +120,7 @@ class Files(StreamableResource[M]):
         output: str | os.PathLike[str] | None = None,
         progress: bool | None = None,
         overwrite: bool = False,
-        **options: Any,
+        **options: Unpack[CallOptions],
     ) -> Call[bytes | Path]:
         """GET /files/{id}/content. Without ``output``: the file's bytes. With ``output``
         (a file path, or a folder to save under the served name: an existing one, or a
@@ -128,7 +131,7 @@ class Files(StreamableResource[M]):
         from .._download import BINARY_ACCEPT, content_of, download_target, saver
 
         call = api_call(
-            "files.get_files_id_content", options, path={"id": id}, where="files.content"
+            "files.get_files_id_content", dict(options), path={"id": id}, where="files.content"
         )
         path = None if output is None else download_target(output, "files.content")
         call.request.setdefault("headers", {}).update(BINARY_ACCEPT)

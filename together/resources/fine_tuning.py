@@ -14,9 +14,11 @@ from .._shape import Hook
 from .._upload import file_operation, is_async
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from together_generated.models import FineTuneModelLimits
 
-    from .._transport import Call
+    from .._transport import Call, CallOptions
 
 
 def require_id(value: Any, where: str) -> str:
@@ -69,7 +71,9 @@ class FineTuning(StreamableResource[M]):
     HOOKS: ClassVar[dict[str, Hook]] = {"create": FINE_TUNING_CREATE}
 
     @operation
-    def get_model_limits(self, /, *, model: str, **options: Any) -> Call[FineTuneModelLimits]:
+    def get_model_limits(
+        self, /, *, model: str, **options: Unpack[CallOptions]
+    ) -> Call[FineTuneModelLimits]:
         """The 1.x name of ``model_limits`` (its argument was ``model``)."""
         return api_call(
             "fine_tuning.get_fine_tunes_models_limits",
@@ -88,7 +92,7 @@ class FineTuning(StreamableResource[M]):
         output: str | os.PathLike[str] | None = None,
         progress: bool | None = None,
         overwrite: bool = False,
-        **options: Any,
+        **options: Unpack[CallOptions],
     ) -> Call[bytes | Path]:
         """GET /finetune/download: the fine-tuned model or a checkpoint (``checkpoint``:
         "merged", "adapter" or "model_output_path"; ``checkpoint_step``: a step from
@@ -105,7 +109,7 @@ class FineTuning(StreamableResource[M]):
             checkpoint_step,
             output,
             progress,
-            options,
+            dict(options),
             "fine_tuning.content",
             overwrite,
         )
@@ -122,7 +126,7 @@ class FineTuning(StreamableResource[M]):
         checkpoint: str | None = None,
         progress: bool | None = None,
         overwrite: bool = False,
-        **options: Any,
+        **options: Unpack[CallOptions],
     ) -> Call[bytes | Path]:
         """The 1.x form of ``content``: ``download("ft-...", output=..., checkpoint_step=...)``.
         ``id`` may name the step itself (``"ft-...:10"``); ``checkpoint_type`` is the 1.x
@@ -154,7 +158,7 @@ class FineTuning(StreamableResource[M]):
             checkpoint_step,
             output,
             progress,
-            options,
+            dict(options),
             where,
             overwrite,
         )
