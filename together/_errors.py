@@ -269,6 +269,10 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+# How much of a body that can't be read an error keeps (the rest is in error.response).
+MAX_ERROR_BODY = 64 * 1024
+
+
 def unreadable_error(response: httpx.Response, reason: str, body: object = None) -> APIError:
     """The error for a response whose body can't be read (it can't be decoded, or is too
     large or too deeply nested): on an error status that status's error, its ``body``

@@ -17,9 +17,15 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
-from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
+from ._errors import (
+    MAX_ERROR_BODY,
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+)
 from ._json import MAX_DEPTH, TooDeep, loads, too_deep
-from ._transport import MAX_ERROR_BODY, describe_failure
+from ._transport import describe_failure
 
 T = TypeVar("T")
 

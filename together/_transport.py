@@ -7,7 +7,6 @@ only two functions that differ between the clients.
 from __future__ import annotations
 
 import copy
-import email.utils
 import logging
 import os
 import random
@@ -29,6 +28,7 @@ from ._config import (
     parse_timeout,
 )
 from ._errors import (
+    MAX_ERROR_BODY,
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -38,7 +38,7 @@ from ._errors import (
     unreadable_error,
 )
 from ._json import TooDeep, too_deep
-from ._ratelimit import RateLimiter, await_slot, wait_slot
+from ._ratelimit import RateLimiter, await_slot, retry_after, wait_slot
 
 T = TypeVar("T")
 
@@ -50,8 +50,6 @@ MAX_RETRY_DELAY = 8.0
 # MAX_RETRY_DELAY-style backoff instead): nobody wants a call to hang for minutes.
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
-# How much of a body that can't be read an error keeps (the rest is in error.response).
-MAX_ERROR_BODY = 64 * 1024
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Only these can create something twice when a retry follows a request the server did get.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -164,28 +162,6 @@ def build_request(
     )
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    """The pause the server asked for, in seconds (retry-after-ms, then Retry-After)."""
-    headers = response.headers
-    try:
-        if "retry-after-ms" in headers:
-            return float(headers["retry-after-ms"]) / 1000
-    except ValueError:
-        pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        date = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None  # not a date either ("soon"): the usual backoff applies
-    return date.timestamp() - time.time()
-
-
 def should_retry(response: httpx.Response) -> bool:
     header: str | None = response.headers.get("x-should-retry")
     if header in ("true", "false"):
@@ -197,7 +173,7 @@ def should_retry(response: httpx.Response) -> bool:
 def retry_delay(attempt: int, response: httpx.Response | None) -> float:
     """Seconds to wait before retry number ``attempt`` (1-based)."""
     if response is not None:
-        asked = _retry_after(response)
+        asked = retry_after(response)
         if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
             return asked
     # The exponent is capped: 2.0 ** 1024 overflows a float, and the cap is reached long
