@@ -268,7 +268,10 @@ def _install(cls: type, path: str) -> None:
     if path in WAITERS and "wait" not in vars(cls):  # long-running jobs: see _wait.py
         from ._wait import wait_method
 
-        method = wait_method(path)
+        found: dict[str, str] = {}  # operation → its first name here
+        for name, entry in methods.items():
+            found.setdefault(entry.info.key, name)
+        method = wait_method(path, found)
         method.__set_name__(cls, "wait")
         cls.wait = method  # type: ignore[attr-defined]
 

@@ -29,6 +29,7 @@ import httpx
 from ._config import parse_headers, parse_timeout
 from ._errors import (
     _MIN_REDACTED_KEY,
+    MAX_ERROR_BODY,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -37,7 +38,7 @@ from ._errors import (
 from ._json import TooDeep, loads
 from ._resource import Resource, checked_body, plain
 from ._shape import Shape, describe
-from ._transport import MAX_ERROR_BODY, AsyncTransport, SyncTransport, split_options
+from ._transport import AsyncTransport, SyncTransport, split_options
 
 if TYPE_CHECKING:
     from typing import Concatenate

@@ -122,6 +122,12 @@ class operation(bound_method[P, T]):
         return method
 
 
+def call_of(resource: Resource[Any], name: str, /, *args: Any, **kwargs: Any) -> Call[Any]:
+    """What ``resource.<name>(*args, **kwargs)`` would send, unsent: the ``Call`` its
+    method's function returns (a script yields it, for the client's driver to send)."""
+    return getattr(type(resource), name)._function(resource, *args, **kwargs)  # type: ignore[no-any-return]
+
+
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -288,6 +294,7 @@ __all__ = [
     "api_call",
     "bound_method",
     "build_model",
+    "call_of",
     "check_path",
     "checked_body",
     "describe",

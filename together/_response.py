@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._errors import request_id_of
+from ._errors import connection_error, request_id_of
 from ._resource import Resource, operation
-from ._streaming import _cut, as_async
+from ._streaming import as_async
 from ._transport import finish
 from ._upload import is_async
 
@@ -92,14 +92,14 @@ class _BaseAPIResponse:
         try:
             yield from chunks
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     async def _awrap(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
         try:
             async for chunk in chunks:
                 yield chunk
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
 
 class APIResponse(_BaseAPIResponse):
@@ -123,7 +123,7 @@ class APIResponse(_BaseAPIResponse):
         try:
             return self.http_response.read()
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     def text(self) -> str:
         self.read()
@@ -176,7 +176,7 @@ class AsyncAPIResponse(_BaseAPIResponse):
         try:
             return await self.http_response.aread()
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     async def text(self) -> str:
         await self.read()

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from ._batch.drive import Script, Sleep, script_method
 from ._errors import JobFailedError, NotFoundError, WaitTimeoutError
-from ._resource import Resource
+from ._resource import Resource, call_of
 from ._status import DELETED, WAITERS, Statuses
 
 FIRST_POLL = 1.5  # seconds; each wait is then 1.5 times the last, up to LONGEST_POLL
@@ -33,27 +33,6 @@ def poll_delays(poll_interval: float | None) -> Iterator[float]:
         yield delay
         if poll_interval is None:
             delay = min(delay * 1.5, LONGEST_POLL)
-
-
-@functools.cache
-def method_for(key: str, path: str | None = None) -> tuple[str, str]:
-    """(namespace, method name) of the operation ``key`` (``"GET /batches/{id}"``), in
-    ``path`` if given; its first name in the table."""
-    from ._namespaces import layout
-
-    for namespace, methods in layout().items():
-        if path is not None and namespace != path:
-            continue
-        for name, entry in methods.items():
-            if entry.info.key == key:
-                return namespace, name
-    raise LookupError(f"no method sends {key} (is it in the spec?)")
-
-
-def _send(resource: Resource[Any], key: str, path: str, *args: Any) -> Any:
-    """The call of the namespace's method for operation ``key`` (its function, unsent)."""
-    name = method_for(key, path)[1]
-    return getattr(type(resource), name)._function(resource, *args)
 
 
 def dig(obj: Any, where: str) -> Any:
@@ -118,6 +97,7 @@ def wait_script(
     path: str,
     job: Any,
     *,
+    methods: dict[str, str],
     timeout: float | None,
     poll_interval: float | None,
     on_update: Callable[[Any], object] | None,
@@ -127,7 +107,8 @@ def wait_script(
     replay: bool,
 ) -> Script[Any]:
     """Polls the job until it reaches ``until`` (default: its success state), a failure
-    state, or (``until="deleted"``) a 404."""
+    state, or (``until="deleted"``) a 404. ``methods``: the namespace's method for each
+    operation it polls (``"GET /batches/{id}"`` → ``"retrieve"``)."""
     statuses = WAITERS[path]
     where = f"{path}.wait"
     job_id = id_of(job, statuses, where)
@@ -155,7 +136,7 @@ def wait_script(
     warned: set[str] = set()
     while True:
         try:
-            obj = yield _send(resource, statuses.retrieve, path, job_id)
+            obj = yield call_of(resource, methods[statuses.retrieve], job_id)
         except NotFoundError:
             if until == DELETED:
                 return None
@@ -187,7 +168,7 @@ def wait_script(
         if statuses.events is not None and (
             on_event is not None or (ended and status != until and status in statuses.failure)
         ):
-            listed = yield _send(resource, statuses.events, path, job_id)
+            listed = yield call_of(resource, methods[statuses.events], job_id)
             events = list(getattr(listed, "data", None) or [])
             if on_event is not None:
                 for event in events:
@@ -374,8 +355,9 @@ class _Signature:
         raise TypeError("only a signature")
 
 
-def wait_method(path: str) -> script_method[..., Any]:
-    """The ``wait`` method of the namespace at ``path``."""
+def wait_method(path: str, methods: dict[str, str]) -> script_method[..., Any]:
+    """The ``wait`` method of the namespace at ``path``, whose methods for the operations
+    it polls are ``methods`` (operation → method name)."""
     has_events = WAITERS[path].events is not None
 
     def wait(
@@ -398,6 +380,7 @@ def wait_method(path: str) -> script_method[..., Any]:
             self,
             path,
             id,
+            methods=methods,
             timeout=timeout,
             poll_interval=poll_interval,
             on_update=on_update,

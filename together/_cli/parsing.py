@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._shape import argument_name
-from .tree import UsageError
+from .errors import UsageError
 
 if TYPE_CHECKING:
     from together_generated.types import Parameter
