@@ -18,12 +18,13 @@ import inspect
 import keyword
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._resource import Resource, api_call, describe, operation
+from ._drivers import Lookup, Script
+from ._resource import Resource, api_call, describe, method, operation
 from ._table import NAMES, NAMESPACE_ALIASES
-from ._transport import OPTION_NAMES, AsyncTransport
+from ._transport import OPTION_NAMES
 
 if TYPE_CHECKING:
     from together_generated.operations import OperationInfo
@@ -187,56 +188,34 @@ def hint(key: str, names: dict[str, str]) -> str:
     return f"; did you mean {near[0]!r}?" if near else ""
 
 
-class hooked(operation[Any, Any]):
-    """A derived method that takes a few keywords beyond its operation's (an
+def hooked(build: Callable[..., Call[Any]], hook: ArgumentHook, where: str) -> Any:
+    """A derived method's function that takes a few keywords beyond its operation's (an
     ``ArgumentHook``, e.g. 3.x's ``lora=`` on ``fine_tuning.create``): the hook turns them
     into the operation's own arguments, sending one look-up first when it needs to."""
+    adapt = hook.adapt
 
-    def __init__(self, function: Any, hook: ArgumentHook, where: str) -> None:
-        super().__init__(function)
-        self.hook = hook
-        self.where = where
+    def function(self: Any, /, *args: Any, **params: Any) -> Call[Any] | Script[Any]:
+        # The call is built (so every argument checked) before anything is sent: with a
+        # look-up, from the hook's provisional values.
+        lookup = adapt(params, where)
+        call = build(self, *args, **dict(params))
+        if lookup is None:
+            return call
+        return _looked_up(lookup, build, self, args, params)
 
-    def bind(self, obj: Resource[Any]) -> Any:
-        build, adapt, where = self._function, self.hook.adapt, self.where
-        transport = obj._transport
-        # A raw-response view adapts its transport; the look-up is not the method's answer.
-        plain = transport.plain()
+    return function
 
-        def prepare(args: tuple[Any, ...], params: dict[str, Any]) -> tuple[Any, Call[Any]]:
-            """The look-up, if any, and the call, built (so every argument checked) before
-            anything is sent: with a look-up, from the hook's provisional values."""
-            lookup = adapt(params, where)
-            return lookup, build(obj, *args, **dict(params))
 
-        if isinstance(transport, AsyncTransport):
-
-            def amethod(*args: Any, **params: Any) -> Any:
-                lookup, call = prepare(args, params)
-                if lookup is None:
-                    return transport.send(call)
-
-                async def looked_up() -> Any:
-                    lookup.finish(await plain.send(lookup.call))
-                    return await transport.send(build(obj, *args, **params))
-
-                return looked_up()
-
-            return amethod
-
-        def method(*args: Any, **params: Any) -> Any:
-            lookup, call = prepare(args, params)
-            if lookup is not None:
-                lookup.finish(plain.send(lookup.call))
-                call = build(obj, *args, **params)
-            return transport.send(call)
-
-        return method
+def _looked_up(
+    lookup: Any, build: Callable[..., Call[Any]], obj: Any, args: Any, params: Any
+) -> Script[Any]:
+    lookup.finish((yield Lookup(lookup.call)))  # (not the method's answer: no raw view)
+    return (yield build(obj, *args, **params))
 
 
 def derived(
     entry: Entry, where: str, name: str, hook: ArgumentHook | None = None
-) -> operation[Any, Any]:
+) -> method[Any, Any]:
     info = entry.info
 
     def build(self: Any, /, *args: Any, **params: Any) -> Call[Any]:
@@ -252,7 +231,7 @@ def derived(
         " APITimeoutError when the request fails, and TypeError or ValueError naming the"
         " argument, before anything is sent, for a bad argument."
     )
-    method: operation[Any, Any] = operation(build) if hook is None else hooked(build, hook, where)
+    method = operation(build if hook is None else hooked(build, hook, where))
     method.operation_info = info
     method.signature = _LazySignature(entry, name, hook)
     return method
@@ -331,11 +310,11 @@ def _install(cls: type, path: str) -> None:
         cls.wait = method  # type: ignore[attr-defined]
 
 
-def build(client: Any, transport: Any) -> dict[str, Resource[Any]]:
-    """Make the namespace objects of ``client`` over ``transport`` and set them on it."""
+def build(client: Any, driver: Any) -> dict[str, Resource[Any]]:
+    """Make the namespace objects of ``client`` over its ``driver`` and set them on it."""
     objects: dict[str, Resource[Any]] = {}
     for path in sorted(layout(), key=lambda p: p.count(".")):
-        obj = namespace_class(path)(transport)
+        obj = namespace_class(path)(driver)
         objects[path] = obj
         parent, _, leaf = path.rpartition(".")
         setattr(objects[parent] if parent else client, leaf, obj)

@@ -1,5 +1,5 @@
 """``wait``: poll a long-running job until it ends, written once for both clients as a
-script of effects (see ``_batch/drive.py``) that the client's driver runs.
+script of effects (see ``_drivers.py``) that the client's driver runs.
 
 Each namespace of the status table (``_status.WAITERS``) gets a ``wait`` method:
 ``client.fine_tuning.wait("ft-...")``, awaited on ``AsyncTogether``. Its signature, for
@@ -17,9 +17,9 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from ._batch.drive import Script, Sleep, script_method
+from ._drivers import Script, Sleep
 from ._errors import JobFailedError, NotFoundError, WaitTimeoutError
-from ._resource import Resource
+from ._resource import Resource, method
 from ._status import DELETED, WAITERS, Statuses
 
 FIRST_POLL = 1.5  # seconds; each wait is then 1.5 times the last, up to LONGEST_POLL
@@ -374,7 +374,7 @@ class _Signature:
         raise TypeError("only a signature")
 
 
-def wait_method(path: str) -> script_method[..., Any]:
+def wait_method(path: str) -> method[..., Any]:
     """The ``wait`` method of the namespace at ``path``."""
     has_events = WAITERS[path].events is not None
 
@@ -409,6 +409,6 @@ def wait_method(path: str) -> script_method[..., Any]:
 
     wait.__qualname__ = f"{path}.wait"
     wait.__doc__ = _doc(path)
-    method: script_method[..., Any] = script_method(wait)
-    method.signature = _Signature(path)
-    return method
+    found: method[..., Any] = method(wait)
+    found.signature = _Signature(path)
+    return found

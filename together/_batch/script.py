@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from .._download import destination
+from .._drivers import Local, Script, Sleep
 from .._resource import Resource
 from .._status import WAITERS
 from .._transport import Call
 from .._upload import show_progress
 from .._wait import poll_delays
-from .drive import Local, Script, Sleep
 from .requests import MAX_BYTES, MAX_REQUESTS, endpoint_models
 from .result import BatchRunProgress, BatchRunResult, BatchStatus
 from .store import Store
@@ -135,7 +135,7 @@ def run_script(
     if store.manifest["done"] is not None:
         store.close()
         return store.result()
-    files: Files[Any] = Files(batches._transport)
+    files: Files[Any] = Files(batches._driver)
     report = Reporter(progress, on_progress)
     try:
         if store.resumed:

@@ -7,9 +7,9 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._batch.drive import Script, script_method
 from .._compat import inner_view
-from .._resource import M, Resource, api_call, operation
+from .._drivers import Script
+from .._resource import M, Resource, api_call, operation, script
 
 if TYPE_CHECKING:
     from together_generated.models import BatchJobWithWarning
@@ -40,7 +40,7 @@ class Batches(Resource[M]):
         )
         return call
 
-    @script_method
+    @script
     def run(
         self,
         /,

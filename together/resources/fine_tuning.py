@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._compat import FINE_TUNING_CREATE, ArgumentHook
-from .._resource import M, Resource, api_call, operation
+from .._resource import M, api_call, built_locally, operation
 from .._response import StreamableResource
-from .._upload import file_operation, is_async
 
 if TYPE_CHECKING:
     from together_generated.models import FineTuneModelLimits
@@ -30,7 +29,6 @@ _CHECKPOINT_TYPES = {"default": None, "merged": "merged", "adapter": "adapter"}
 
 def _download_call(
     endpoint: str,
-    resource: Resource[Any],
     ft_id: str,
     checkpoint: str | None,
     checkpoint_step: int | None,
@@ -56,7 +54,7 @@ def _download_call(
     name = ft_id if checkpoint_step is None else f"{ft_id}-step-{checkpoint_step}"
     return call.evolve(
         parse=content_of,
-        stream=saver(path, name, progress, is_async=is_async(resource), overwrite=overwrite),
+        stream=saver(path, name, progress, overwrite=overwrite),
     )
 
 
@@ -76,7 +74,7 @@ class FineTuning(StreamableResource[M]):
             where="fine_tuning.get_model_limits",
         )
 
-    @file_operation
+    @built_locally
     def content(
         self,
         /,
@@ -98,7 +96,6 @@ class FineTuning(StreamableResource[M]):
         folder under the served name raises OutputExistsError unless ``overwrite=True``."""
         return _download_call(
             "fine_tuning.get_finetune_download",
-            self,
             ft_id,
             checkpoint,
             checkpoint_step,
@@ -109,7 +106,7 @@ class FineTuning(StreamableResource[M]):
             overwrite,
         )
 
-    @file_operation
+    @built_locally
     def download(
         self,
         /,
@@ -147,7 +144,6 @@ class FineTuning(StreamableResource[M]):
             checkpoint = _CHECKPOINT_TYPES[checkpoint_type]
         return _download_call(
             endpoint,
-            self,
             id,
             checkpoint,
             checkpoint_step,

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .._compat import inner_view
+from .._drivers import Either
 from .._files import file_input
-from .._resource import M, Resource, api_call, describe, operation
+from .._resource import M, Resource, api_call, describe, either, operation
 from .._response import StreamableResource
-from .._streaming import ByteStream, Stream
+from .._streaming import AsyncStream, ByteStream, Stream
 from .._transport import Call
 
 if TYPE_CHECKING:
@@ -24,47 +24,19 @@ if TYPE_CHECKING:
     from .._realtime import (
         AsyncSpeechSession,
         AsyncTranscriptionSession,
-        Plan,
         SpeechSession,
         TranscriptionSession,
-        realtime,
     )
 
-else:
-    # The sessions (and the websockets they use) load on the first connect: importing
-    # them with the client cost about a tenth of its cold start.
-    SpeechSession, AsyncSpeechSession = "SpeechSession", "AsyncSpeechSession"
-    TranscriptionSession = "TranscriptionSession"
-    AsyncTranscriptionSession = "AsyncTranscriptionSession"
 
-    def realtime(sync: str, async_: str) -> Callable[[Callable[..., Any]], Any]:
-        def decorate(function: Callable[..., Any]) -> Any:
-            return _LazySession(sync, async_, function)
-
-        return decorate
-
-    class _LazySession:
-        """``_realtime.session_method`` once first used, its session classes by name."""
-
-        def __init__(self, sync: str, async_: str, function: Callable[..., Any]) -> None:
-            self._names, self._function, self._method = (sync, async_), function, None
-            self.__doc__, self.__name__ = function.__doc__, function.__name__
-
-        def __get__(self, obj: Any, owner: type) -> Any:
-            if self._method is None:
-                from .. import _realtime
-
-                sync, async_ = (getattr(_realtime, name) for name in self._names)
-                self._method = _realtime.session_method(sync, async_, self._function)
-            return self._method.__get__(obj, owner)
-
-
-def _audio_stream(response: httpx.Response, strict: bool = False) -> Stream[bytes] | ByteStream:
+def _audio_stream(
+    response: httpx.Response, strict: bool = False
+) -> Either[Stream[bytes], AsyncStream[bytes]] | ByteStream:
     """Speech streams arrive as SSE chunks of base64 audio, or as raw audio bytes."""
     if response.headers.get("content-type", "").startswith("text/event-stream"):
         chunk: Any = describe("audio.audio_speech").stream_chunk  # each event's model
         read = chunk.from_dict if strict else chunk.from_response
-        return Stream(response, lambda p: base64.b64decode(read(p).b64))
+        return Either(Stream, AsyncStream, response, lambda p: base64.b64decode(read(p).b64))
     return ByteStream(response)
 
 
@@ -99,17 +71,20 @@ class Speech(StreamableResource[M]):
             stream=_audio_stream if stream else None,
         )
 
-    @realtime(SpeechSession, AsyncSpeechSession)
-    def connect(self, /, **params: Any) -> Plan:
+    @either
+    def connect(self, /, **params: Any) -> Either[SpeechSession, AsyncSpeechSession]:
         """GET /audio/speech/websocket: a realtime text-to-speech session, opened by
         ``with`` (``async with`` on AsyncTogether); keyword arguments are the spec's query
         parameters (``model``, ``voice``, ...) and ``timeout`` / ``extra_headers`` /
         ``extra_query``. Send text with ``send_text`` and ``commit``; iterate for events,
         or ``iter_audio()`` for PCM bytes (s16le, 24 kHz). Needs
         ``pip install 'together-client[realtime]'``."""
-        from .._realtime import plan
+        # (the sessions, and the websockets they use, load on the first connect: importing
+        # them with the client cost about a tenth of its cold start)
+        from .._realtime import AsyncSpeechSession, SpeechSession, plan
 
-        return plan(self, "audio.realtime_tts", params, "audio.speech.connect")
+        found = plan(self, "audio.realtime_tts", params, "audio.speech.connect")
+        return Either(SpeechSession, AsyncSpeechSession, found)
 
 
 def _transcribe(endpoint: str, file: Any, params: dict[str, Any], where: str) -> Call[Any]:
@@ -127,16 +102,18 @@ class Transcriptions(Resource[M]):
             "audio.audio_transcriptions", file, params, "audio.transcriptions.create"
         )
 
-    @realtime(TranscriptionSession, AsyncTranscriptionSession)
-    def connect(self, /, **params: Any) -> Plan:
+    @either
+    def connect(self, /, **params: Any) -> Either[TranscriptionSession, AsyncTranscriptionSession]:
         """GET /realtime: a realtime transcription session, opened by ``with`` (``async
         with`` on AsyncTogether); keyword arguments are the spec's query parameters
         (``model``; ``input_audio_format`` defaults to the one value the spec allows).
         Send audio with ``send_audio`` and ``commit``; iterate for events, or use
         ``iter_text()`` / ``transcript()``. Needs ``pip install 'together-client[realtime]'``."""
-        from .._realtime import plan
+        from .._realtime import AsyncTranscriptionSession, TranscriptionSession, plan
 
-        return plan(self, "audio.realtime_transcription", params, "audio.transcriptions.connect")
+        where = "audio.transcriptions.connect"
+        found = plan(self, "audio.realtime_transcription", params, where)
+        return Either(TranscriptionSession, AsyncTranscriptionSession, found)
 
 
 class Translations(Resource[M]):
