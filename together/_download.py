@@ -18,8 +18,7 @@ from typing import IO, Any, NamedTuple
 import httpx
 
 from ._drivers import Either
-from ._errors import OutputExistsError
-from ._streaming import _broken
+from ._errors import OutputExistsError, broken_stream_error
 from ._transport import content_of as content_of  # (the name resources use)
 from ._upload import Progress
 
@@ -148,7 +147,7 @@ class _Writer:
             return
         self.abandon()
         if isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
-            raise _broken(exc, self.response) from exc
+            raise broken_stream_error(exc, self.response) from exc
 
 
 def saver(

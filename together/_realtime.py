@@ -29,6 +29,7 @@ import httpx
 from ._config import parse_headers, parse_timeout
 from ._errors import (
     _MIN_REDACTED_KEY,
+    MAX_ERROR_BODY,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -36,7 +37,7 @@ from ._errors import (
 )
 from ._json import TooDeep, loads
 from ._resource import Resource, checked_body, describe, plain
-from ._transport import MAX_ERROR_BODY, split_options
+from ._transport import split_options
 
 if TYPE_CHECKING:
     from typing_extensions import Self

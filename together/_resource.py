@@ -211,6 +211,13 @@ def built_locally(function: Callable[Concatenate[Any, P], Call[T]]) -> method[P,
     return method(effect, responds=True)
 
 
+def call_of(resource: Resource[Any], name: str, /, *args: Any, **kwargs: Any) -> Call[Any]:
+    """What ``resource.<name>(*args, **kwargs)`` would do, not done: the effect its
+    method's function returns, a ``Call`` or a script ending in one (a script yields it,
+    for the client's driver to do)."""
+    return getattr(type(resource), name)._function(resource, *args, **kwargs)  # type: ignore[no-any-return]
+
+
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -400,6 +407,7 @@ __all__ = [
     "api_call",
     "build_model",
     "built_locally",
+    "call_of",
     "check_path",
     "checked_body",
     "describe",

@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._errors import request_id_of
-from ._resource import Resource
-from ._streaming import _cut
+from ._errors import connection_error, request_id_of
 from ._transport import finish
 
 if TYPE_CHECKING:
+    from ._resource import Resource
     from ._transport import Call
 
 _UNSET: Any = object()
@@ -99,14 +98,14 @@ class _BaseAPIResponse:
         try:
             yield from chunks
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     async def _awrap(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
         try:
             async for chunk in chunks:
                 yield chunk
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
 
 class APIResponse(_BaseAPIResponse):
@@ -130,7 +129,7 @@ class APIResponse(_BaseAPIResponse):
         try:
             return self.http_response.read()
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     def text(self) -> str:
         self.read()
@@ -182,7 +181,7 @@ class AsyncAPIResponse(_BaseAPIResponse):
         try:
             return await self.http_response.aread()
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     async def text(self) -> str:
         await self.read()
@@ -322,9 +321,9 @@ class ResponseView:
             raise AttributeError(name)
         target = self._target
         namespace = vars(target).get(name)
-        if isinstance(namespace, Resource):
+        if hasattr(namespace, "with_raw_response"):  # a namespace: its view of this kind
             value: Any = getattr(namespace, self._which)
-        elif isinstance(target, Resource) and getattr(
+        elif getattr(  # a method the views offer (not on a client: its namespaces only)
             inspect.getattr_static(type(target), name, None), "responds", False
         ):
             method = getattr(self._adapted(), name)
@@ -347,8 +346,3 @@ class ResponseView:
         opened.__name__ = method.__name__
         opened.__doc__ = method.__doc__
         return opened
-
-
-# Every resource has both views now (``Resource.with_raw_response``); the name stays for
-# the resource modules that still say they offer it.
-StreamableResource = Resource

@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any
 
-from .tree import UsageError
+from .errors import UsageError
 
 __all__ = ["main", "main_exit"]
 
@@ -101,8 +101,9 @@ def _run(argv: list[str]) -> int:
 
 
 def _command(node: Any, method: str, words: tuple[str, ...], rest: list[str]) -> int:
+    from .command import Context
     from .parsing import add_operation, call_arguments, new_parser, plain_text, positional_names
-    from .workflows import WORKFLOWS, Context
+    from .workflows import WORKFLOWS
 
     prog = " ".join(["together", *words])
     flow = WORKFLOWS.get((node.path, method))

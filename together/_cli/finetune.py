@@ -16,21 +16,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import UsageError
 from .output import as_json, emit, emit_json
-from .tree import UsageError
+from .waiting import create_arguments, waited
 
 if TYPE_CHECKING:
     import argparse
 
+    from .command import Context
     from .parsing import Parser
-    from .workflows import Context
 
 _LORA_SETTINGS = ("lora_r", "lora_alpha", "lora_dropout", "lora_trainable_modules")
 
 
 def arguments(parser: Parser) -> None:
-    from .workflows import _create_arguments
-
     parser.description = (parser.description or "").rpartition("\n\n")[0] + (
         "\n\nThe model's limits and the price estimate are shown first (--dry-run stops\n"
         "there; on a terminal you are asked to confirm unless -y). A --training-file or\n"
@@ -60,7 +59,7 @@ def arguments(parser: Parser) -> None:
     steps.add_argument(
         "--no-check", dest="check", action="store_false", help="upload a local file unchecked"
     )
-    _create_arguments(parser)
+    create_arguments(parser)
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
@@ -116,9 +115,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             return 1
     job = ctx.call()
     if args.wait:
-        from .workflows import _waited
-
-        code = _waited(ctx, args, "fine_tuning", job)
+        code = waited(ctx, args, "fine_tuning", job)
     else:
         emit(job, ctx.use_json, ctx.jsonl)
         code = 0

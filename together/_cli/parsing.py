@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .tree import UsageError
+from .errors import UsageError
 
 if TYPE_CHECKING:
     from together_generated.types import Operation, Parameter

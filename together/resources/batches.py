@@ -106,8 +106,10 @@ class Batches(Resource[M]):
 
             return online_script(self, requests, **options)
         from .._batch.script import run_script
+        from .files import Files
 
         if concurrency != 64:
             raise ValueError("batches.run: concurrency only applies to online=True runs")
         del options["concurrency"]
-        return run_script(self, requests, **options)
+        # The shards are uploaded, and the results downloaded, by this client's files.
+        return run_script(self, Files(self._driver), requests, **options)

@@ -7,8 +7,16 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .._resource import M, api_call, build_model, built_locally, describe, local, parse_with
-from .._response import StreamableResource
+from .._resource import (
+    M,
+    Resource,
+    api_call,
+    build_model,
+    built_locally,
+    describe,
+    local,
+    parse_with,
+)
 from .._transport import Call, split_options
 from .._upload import LocalFile, MultipartBody
 
@@ -18,7 +26,7 @@ if TYPE_CHECKING:
     from .._dataset_check import DatasetReport
 
 
-class Files(StreamableResource[M]):
+class Files(Resource[M]):
     """``with_streaming_response.content(id)`` (3.x) gives the open response to read as
     it arrives."""
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._compat import FINE_TUNING_CREATE, ArgumentHook
-from .._resource import M, api_call, built_locally, operation
-from .._response import StreamableResource
+from .._resource import M, Resource, api_call, built_locally, operation
 
 if TYPE_CHECKING:
     from together_generated.models import FineTuneModelLimits
@@ -58,7 +57,7 @@ def _download_call(
     )
 
 
-class FineTuning(StreamableResource[M]):
+class FineTuning(Resource[M]):
     """``with_streaming_response.content(ft_id=...)`` (3.x) gives the open response to
     read as it arrives."""
 

@@ -14,7 +14,6 @@ from .._compat import inner_view
 from .._drivers import Either
 from .._files import file_input
 from .._resource import M, Resource, api_call, describe, either, operation
-from .._response import StreamableResource
 from .._streaming import AsyncStream, ByteStream, Stream
 from .._transport import Call
 
@@ -50,7 +49,7 @@ class AudioBytes(bytes):
     write_to_file = stream_to_file
 
 
-class Speech(StreamableResource[M]):
+class Speech(Resource[M]):
     @operation
     def create(self, /, **params: Any) -> Call[Any]:
         """POST /audio/speech: the audio as bytes (AudioBytes, with 1.x's
