@@ -297,7 +297,8 @@ class ResponseView:
         self._over: Resource[Any] | None = None
 
     def _adapted(self) -> Resource[Any]:
-        """The same resource class over a transport that sends each call in raw mode."""
+        """The same resource class over a driver whose transport sends each call in raw
+        mode."""
         if self._over is None:
             resource: Resource[Any] = self._target
             driver = resource._driver
