@@ -26,18 +26,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "together"
 TABLE_TITLE = "## The layers of `together/`, top to bottom"
 
 # (importer, imported) → why it is still there.
-KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("_response.py", "_resource.py"): "the raw views tell API methods by their descriptor, "
-    "until one driver per client runs every method",
-    ("_response.py", "_upload.py"): "the views ask is_async, until one driver per client "
-    "runs every method",
-}
+KNOWN_UPWARD: dict[tuple[str, str], str] = {}
 
 # The modules of one import cycle → why it is still there.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"_resource.py", "_response.py", "_upload.py"}): "closed by _response → "
-    "_resource and _response → _upload (above)",
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 def layer_table(text: str) -> list[list[str]]:

@@ -92,6 +92,7 @@ async def test_the_async_client_streams_an_async_stream_that_a_plain_for_refuses
 # -- every public method: a real signature, the one the stub gives ---------------------------
 # The chat helpers take create()'s arguments through ``**params`` (their stub says so too).
 PASS_THROUGH = {"parse", "stream", "run_tools", "run_tools_stream"}
+OPTIONS = ("Unpack[CallOptions]", "Unpack[SessionOptions]")  # (realtime sessions: fewer)
 
 
 def _public_methods(client: object) -> list[tuple[str, str, object, object]]:
@@ -127,7 +128,7 @@ def _written(namespace: object, path: str, name: str, is_async: bool) -> ast.arg
         if node.name == title:
             defs = [d for d in node.body if isinstance(d, DEFS) and d.name == name]
             if defs:
-                return defs[-1].args
+                return _last_form(defs).args
     owner = next(c for c in type(namespace).__mro__ if name in vars(c))
     source = ast.parse(Path(inspect.getfile(owner)).read_text())
     cls = next(
@@ -137,7 +138,15 @@ def _written(namespace: object, path: str, name: str, is_async: bool) -> ast.arg
     if not defs:  # ``run_tools = method(_run_tools)``: the function's own definition
         function = vars(owner)[name]._function
         defs = [ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]]
-    return defs[-1].args
+    return _last_form(defs).args
+
+
+def _last_form(
+    defs: list[ast.FunctionDef | ast.AsyncFunctionDef],
+) -> ast.FunctionDef | ast.AsyncFunctionDef:
+    """Of an overloaded method, its last overload (the implementation takes anything)."""
+    overloads = [d for d in defs if any(ast.unparse(x) == "overload" for x in d.decorator_list)]
+    return (overloads or defs)[-1]
 
 
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -170,7 +179,7 @@ def test_every_public_method_shows_named_parameters_as_the_stub_does(make):
         for p in signature.parameters.values():
             if p.kind is p.VAR_POSITIONAL:
                 wrong.append(f"{path}.{name}: *{p.name}")
-            options = (p.name, p.annotation) == ("options", "Unpack[CallOptions]")
+            options = p.name == "options" and p.annotation in OPTIONS
             if p.kind is p.VAR_KEYWORD and name not in PASS_THROUGH and not options:
                 wrong.append(f"{path}.{name}: **{p.name}: {p.annotation}")
     assert wrong == []

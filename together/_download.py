@@ -3,7 +3,7 @@
 The body goes to a hidden temporary file in the destination folder and is renamed onto the
 destination only once complete: an interrupted download leaves nothing under the final
 name, and its temporary file is removed. The sync and async writers differ only in how
-they iterate the response.
+they iterate the response; the client's driver picks one.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import IO, Any, NamedTuple
 
 import httpx
 
+from ._drivers import Either
 from ._errors import OutputExistsError, broken_stream_error
 from ._transport import content_of as content_of  # (the name resources use)
 from ._upload import Progress
@@ -150,19 +151,14 @@ class _Writer:
 
 
 def saver(
-    output: Target,
-    default_name: str,
-    progress: bool | None,
-    *,
-    is_async: bool,
-    overwrite: bool = False,
-) -> Callable[[httpx.Response, bool], Path | Coroutine[Any, Any, Path]]:
+    output: Target, default_name: str, progress: bool | None, *, overwrite: bool = False
+) -> Callable[[httpx.Response, bool], Either[Path, Coroutine[Any, Any, Path]]]:
     """A ``Call.stream`` factory that writes the open response to ``output`` (a file, or a
     folder to put the served file name in; see ``download_target``) and gives back the
-    path. With ``is_async`` it gives a coroutine, awaited by ``file_operation``. A file
+    path: written by blocking or by awaiting, as the client's driver picks. A file
     already under the served name raises OutputExistsError unless ``overwrite``."""
 
-    def save(response: httpx.Response, strict: bool = False) -> Path:
+    def save(response: httpx.Response) -> Path:
         try:
             with _Writer(response, output, default_name, progress, overwrite) as writer:
                 for chunk in response.iter_bytes():
@@ -171,7 +167,7 @@ def saver(
         finally:
             response.close()
 
-    async def asave(response: httpx.Response, strict: bool = False) -> Path:
+    async def asave(response: httpx.Response) -> Path:
         try:
             with _Writer(response, output, default_name, progress, overwrite) as writer:
                 async for chunk in response.aiter_bytes():
@@ -180,4 +176,7 @@ def saver(
         finally:
             await response.aclose()
 
-    return asave if is_async else save
+    def stream(response: httpx.Response, strict: bool = False) -> Either[Path, Any]:
+        return Either(save, asave, response)
+
+    return stream

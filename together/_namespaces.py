@@ -12,17 +12,16 @@ the body's fields or the query parameters, plus the per-call options.
 from __future__ import annotations
 
 import functools
-import inspect
 import keyword
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._resource import Resource, api_call, operation
-from ._shape import Hook, Shape, describe
+from ._drivers import Lookup, Script
+from ._resource import Resource, api_call, method, operation
+from ._shape import Hook, LazySignature, Shape, describe
 from ._table import NAMES, NAMESPACE_ALIASES
-from ._transport import AsyncTransport
 
 if TYPE_CHECKING:
     from together_generated.operations import OperationInfo
@@ -125,55 +124,32 @@ def operation_call(shape: Shape, args: tuple[Any, ...], params: dict[str, Any]) 
     return api_call(op, params, path=path, where=shape.where, stream_chunk=op.stream_chunk)
 
 
-class hooked(operation[Any, Any]):
-    """A derived method whose hook adapts its arguments (3.x's ``lora=`` on
+def hooked(build: Callable[..., Call[Any]], hook: Hook, where: str) -> Any:
+    """A derived method's function whose hook adapts its arguments (3.x's ``lora=`` on
     ``fine_tuning.create``): the hook turns them into the operation's own arguments,
     sending one look-up first when it needs to."""
+    adapt: Any = hook.adapt
 
-    def __init__(self, function: Any, hook: Hook, where: str) -> None:
-        super().__init__(function)
-        self.hook = hook
-        self.where = where
+    def function(self: Any, /, *args: Any, **params: Any) -> Call[Any] | Script[Any]:
+        # The call is built (so every argument checked) before anything is sent: with a
+        # look-up, from the hook's provisional values.
+        ask = adapt(params, where)
+        call = build(self, *args, **dict(params))
+        if ask is None:
+            return call
+        return _looked_up(ask, build, self, args, params)
 
-    def bind(self, obj: Resource[Any]) -> Any:
-        build, where = self._function, self.where
-        adapt: Any = self.hook.adapt
-        transport = obj._transport
-        # A raw-response view adapts its transport; the look-up is not the method's answer.
-        plain = transport.plain()
-
-        def prepare(args: tuple[Any, ...], params: dict[str, Any]) -> tuple[Any, Call[Any]]:
-            """The look-up, if any, and the call, built (so every argument checked) before
-            anything is sent: with a look-up, from the hook's provisional values."""
-            lookup = adapt(params, where)
-            return lookup, build(obj, *args, **dict(params))
-
-        if isinstance(transport, AsyncTransport):
-
-            def amethod(*args: Any, **params: Any) -> Any:
-                lookup, call = prepare(args, params)
-                if lookup is None:
-                    return transport.send(call)
-
-                async def looked_up() -> Any:
-                    lookup.finish(await plain.send(lookup.call))
-                    return await transport.send(build(obj, *args, **params))
-
-                return looked_up()
-
-            return amethod
-
-        def method(*args: Any, **params: Any) -> Any:
-            lookup, call = prepare(args, params)
-            if lookup is not None:
-                lookup.finish(plain.send(lookup.call))
-                call = build(obj, *args, **params)
-            return transport.send(call)
-
-        return method
+    return function
 
 
-def derived(entry: Entry, where: str, name: str, hook: Hook | None = None) -> operation[Any, Any]:
+def _looked_up(
+    ask: Any, build: Callable[..., Call[Any]], obj: Any, args: Any, params: Any
+) -> Script[Any]:
+    ask.finish((yield Lookup(ask.call)))  # (not the method's answer: no raw view)
+    return (yield build(obj, *args, **params))
+
+
+def derived(entry: Entry, where: str, name: str, hook: Hook | None = None) -> method[Any, Any]:
     info = entry.info
 
     after = None if hook is None else hook.after
@@ -192,27 +168,11 @@ def derived(entry: Entry, where: str, name: str, hook: Hook | None = None) -> op
         " APITimeoutError when the request fails, and TypeError or ValueError naming the"
         " argument, before anything is sent, for a bad argument."
     )
-    method: operation[Any, Any] = (
-        operation(build) if hook is None or hook.adapt is None else hooked(build, hook, where)
-    )
-    method.operation_info = info
-    method.signature = _LazySignature(entry, where, hook)
-    return method
-
-
-class _LazySignature:
-    """What ``inspect.signature`` finds (through ``__wrapped__``) on a derived method: made
-    on first look, as it needs the operation's description."""
-
-    def __init__(self, entry: Entry, where: str, hook: Hook | None) -> None:
-        self._entry, self._where, self._hook = entry, where, hook
-
-    @functools.cached_property
-    def __signature__(self) -> inspect.Signature:
-        return shape_of(self._entry, self._where).signature(self._hook)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
-        raise TypeError("only a signature")
+    adapts = hook is not None and hook.adapt is not None
+    made = operation(hooked(build, hook, where) if adapts else build)  # type: ignore[arg-type]
+    made.operation_info = info
+    made.signature = LazySignature(lambda: shape_of(entry, where).signature(hook))
+    return made
 
 
 _GENERIC: dict[str, type[Resource[Any]]] = {}
@@ -276,11 +236,11 @@ def _install(cls: type, path: str) -> None:
         cls.wait = method  # type: ignore[attr-defined]
 
 
-def build(client: Any, transport: Any) -> dict[str, Resource[Any]]:
-    """Make the namespace objects of ``client`` over ``transport`` and set them on it."""
+def build(client: Any, driver: Any) -> dict[str, Resource[Any]]:
+    """Make the namespace objects of ``client`` over its ``driver`` and set them on it."""
     objects: dict[str, Resource[Any]] = {}
     for path in sorted(layout(), key=lambda p: p.count(".")):
-        obj = namespace_class(path)(transport)
+        obj = namespace_class(path)(driver)
         objects[path] = obj
         parent, _, leaf = path.rpartition(".")
         setattr(objects[parent] if parent else client, leaf, obj)

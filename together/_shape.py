@@ -215,6 +215,13 @@ class Shape:
             path[p.python_name] = params.pop(p.python_name)
         return path
 
+    def single_values(self) -> Hook:
+        """A hook that fills each required argument the spec allows one value for, shown
+        as optional (a realtime session's ``input_audio_format``, which ``_realtime``
+        fills)."""
+        one = [a.name for a in self.keywords if a.required and len(a.parameter.choices) == 1]
+        return Hook(fills=tuple(one))
+
     def arguments(self, hook: Hook | None = None) -> tuple[list[Argument], list[Argument | Extra]]:
         """(positional, keyword-only) arguments as shown, with what ``hook`` adds."""
         if hook is None:
@@ -228,8 +235,11 @@ class Shape:
         taken = {a.name for a in (*self.positional, *self.keywords)}
         return positional, [*keywords, *(e for e in hook.keywords if e.name not in taken)]
 
-    def signature(self, hook: Hook | None = None) -> inspect.Signature:
-        """What ``inspect.signature`` and ``help()`` show (the stub says the same)."""
+    def signature(
+        self, hook: Hook | None = None, options: str = "CallOptions"
+    ) -> inspect.Signature:
+        """What ``inspect.signature`` and ``help()`` show (the stub says the same);
+        ``options``: the TypedDict of the per-call options it takes."""
         P = inspect.Parameter
         positional, keywords = self.arguments(hook)
 
@@ -241,9 +251,25 @@ class Shape:
             [
                 *(parameter(a, P.POSITIONAL_OR_KEYWORD) for a in positional),
                 *(parameter(a, P.KEYWORD_ONLY) for a in keywords),
-                P("options", P.VAR_KEYWORD, annotation="Unpack[CallOptions]"),
+                P("options", P.VAR_KEYWORD, annotation=f"Unpack[{options}]"),
             ]
         )
+
+
+class LazySignature:
+    """What ``inspect.signature`` finds (through ``__wrapped__``) on a method whose
+    signature comes from a shape: made on first look, as it needs the operation's
+    description (``make()``)."""
+
+    def __init__(self, make: Callable[[], inspect.Signature]) -> None:
+        self._make = make
+
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        return self._make()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
+        raise TypeError("only a signature")
 
 
 def _accepted(op: Operation) -> dict[str, str]:

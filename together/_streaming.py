@@ -415,13 +415,6 @@ class AsyncStream(_StreamCore[T]):
         await self.aclose()
 
 
-def as_async(stream: Any) -> Any:
-    """The asyncio client's form of a stream a call made (other results unchanged)."""
-    if type(stream) is Stream:
-        stream.__class__ = AsyncStream  # type: ignore[assignment]  # (same layout)
-    return stream
-
-
 class ByteStream:
     """Raw bytes of a streaming response (e.g. audio), for both clients."""
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._namespaces import hook_of, layout, shape_of
-from ._shape import Argument, Extra, Shape, annotation_of, generated_home
+from ._shape import Argument, Extra, Shape, annotation_of, describe, generated_home
 from ._status import WAITERS
 from ._table import NAMESPACE_ALIASES
 
@@ -84,6 +84,31 @@ def _method(
         *render([*required, "stream: Literal[True]", *optional], f"{stream_cls}[{chunk}]", True),
         *render([*required, "stream: Literal[False] = ...", *optional], result, True),
         *render([*required, "stream: bool", *optional], f"{result} | {stream_cls}[{chunk}]", True),
+    ]
+
+
+def _session(
+    name: str,
+    session: tuple[str, str, str, str],
+    names: set[str],
+    is_async: bool,
+    imports: dict[str, str],
+) -> list[str]:
+    """A ``connect`` (see ``resources.media.session``): the WebSocket operation's query
+    parameters by keyword, returning the session (not awaited on AsyncTogether either:
+    ``async with`` opens it)."""
+    endpoint, where, sync, async_ = session
+    shape = Shape(describe(endpoint), where)
+    returns = async_ if is_async else sync
+    imports.update({returns: "together._realtime", "SessionOptions": "together._realtime"})
+    keywords = [
+        f"{a.name}: {a.annotation(names)}" + ("" if a.required else " = ...")
+        for a in shape.arguments(shape.single_values())[1]
+    ]
+    params = ", ".join(["self", *(["*", *keywords] if keywords else [])])
+    return [
+        f"    def {name}({params}, **options: Unpack[SessionOptions]) -> {returns}:",
+        f'        """{shape.op.method} {describe(endpoint).path}: {shape.op.summary}"""',
     ]
 
 
@@ -162,6 +187,9 @@ def render() -> str:
                 shape = shape_of(entry, f"{path}.{name}")
                 route = f"{entry.info.method} {entry.info.path}"
                 body += _method(name, route, shape, names, is_async, hook_of(cls, name))
+            for name, value in sorted(vars(cls or object).items()):
+                if getattr(value, "session", None) is not None:
+                    body += _session(name, value.session, names, is_async, bases)
             if path in WAITERS:
                 body += _wait(path, names, is_async)
             lines += body or ["    pass"]

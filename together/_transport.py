@@ -110,6 +110,23 @@ class Call(Generic[T]):
         return Call(**fields)
 
 
+class _AsyncOnly:
+    """The async view of a body that can be read either way (an upload's multipart body):
+    httpx takes anything iterable as a sync body, which an AsyncClient refuses."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._body.__aiter__()  # type: ignore[no-any-return]
+
+
+def _async_body(content: Any) -> Any:
+    if hasattr(content, "__aiter__") and hasattr(content, "__iter__"):
+        return _AsyncOnly(content)
+    return content
+
+
 def build_request(
     client: httpx.Client | httpx.AsyncClient,
     settings: Settings,
@@ -135,6 +152,8 @@ def build_request(
         keyed = keyed or IDEMPOTENCY_HEADER.lower() in names
     if "files" in kwargs:  # multipart: httpx sets the boundary itself
         headers.pop("Content-Type", None)
+    if "content" in kwargs and isinstance(client, httpx.AsyncClient):
+        kwargs["content"] = _async_body(kwargs["content"])
     method = kwargs.pop("method")
     if not keyed and method.upper() not in IDEMPOTENT_METHODS:
         # One key per call: retries resend this very request, so the server sees the same
@@ -635,9 +654,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                     if call.raw is not None and response.is_success:
                         return call.raw(response, attempts.retries)  # type: ignore[no-any-return]
                     if streaming and response.is_success:
-                        from ._streaming import as_async  # (it imports this module)
-
-                        return as_async(call.stream(response, self.strict))  # type: ignore[misc, no-any-return]
+                        return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
                     if streaming:
                         await aread_capped(response, limit)
                     return finish(call, response, self.strict, self.settings.base_url)

@@ -1,5 +1,5 @@
 """``wait``: poll a long-running job until it ends, written once for both clients as a
-script of effects (see ``_batch/drive.py``) that the client's driver runs.
+script of effects (see ``_drivers.py``) that the client's driver runs.
 
 Each namespace of the status table (``_status.WAITERS``) gets a ``wait`` method:
 ``client.fine_tuning.wait("ft-...")``, awaited on ``AsyncTogether``. Its signature, for
@@ -9,7 +9,6 @@ generated descriptions of the operations it names.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import json
 import time
@@ -17,9 +16,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from ._batch.drive import Script, Sleep, script_method
+from ._drivers import Script, Sleep
 from ._errors import JobFailedError, NotFoundError, WaitTimeoutError
-from ._resource import Resource, call_of
+from ._resource import Resource, call_of, method
+from ._shape import LazySignature
 from ._status import DELETED, WAITERS, Statuses
 
 FIRST_POLL = 1.5  # seconds; each wait is then 1.5 times the last, up to LONGEST_POLL
@@ -327,35 +327,24 @@ def _doc(path: str) -> str:
 _DEFAULTS = {"None": None, "True": True, "False": False}
 
 
-class _Signature:
-    """What ``inspect.signature`` finds (through ``__wrapped__``) on a ``wait``."""
-
-    def __init__(self, path: str) -> None:
-        self._path = path
-
-    @functools.cached_property
-    def __signature__(self) -> inspect.Signature:
-        args, result = wait_arguments(self._path)
-        P = inspect.Parameter
-        parameters = [
-            P(a.name, a.kind, annotation=a.annotation, default=P.empty)
-            if a.default is None
-            else P(a.name, a.kind, annotation=a.annotation, default=_DEFAULTS[a.default])
-            for a in args
-        ]
-        if deletable(self._path):
-            until = f"{status_annotation(self._path)} | Literal['deleted'] | None"
-            parameters = [
-                p.replace(annotation=until) if p.name == "until" else p for p in parameters
-            ]
-            result += " | None"
-        return inspect.Signature(parameters, return_annotation=result)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
-        raise TypeError("only a signature")
+def _signature(path: str) -> inspect.Signature:
+    """What ``inspect.signature`` shows for the ``wait`` of the namespace at ``path``."""
+    args, result = wait_arguments(path)
+    P = inspect.Parameter
+    parameters = [
+        P(a.name, a.kind, annotation=a.annotation, default=P.empty)
+        if a.default is None
+        else P(a.name, a.kind, annotation=a.annotation, default=_DEFAULTS[a.default])
+        for a in args
+    ]
+    if deletable(path):
+        until = f"{status_annotation(path)} | Literal['deleted'] | None"
+        parameters = [p.replace(annotation=until) if p.name == "until" else p for p in parameters]
+        result += " | None"
+    return inspect.Signature(parameters, return_annotation=result)
 
 
-def wait_method(path: str, methods: dict[str, str]) -> script_method[..., Any]:
+def wait_method(path: str, methods: dict[str, str]) -> method[..., Any]:
     """The ``wait`` method of the namespace at ``path``, whose methods for the operations
     it polls are ``methods`` (operation → method name)."""
     has_events = WAITERS[path].events is not None
@@ -392,6 +381,6 @@ def wait_method(path: str, methods: dict[str, str]) -> script_method[..., Any]:
 
     wait.__qualname__ = f"{path}.wait"
     wait.__doc__ = _doc(path)
-    method: script_method[..., Any] = script_method(wait)
-    method.signature = _Signature(path)
-    return method
+    found: method[..., Any] = method(wait)
+    found.signature = LazySignature(lambda: _signature(path))
+    return found

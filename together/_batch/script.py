@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from .._download import destination
+from .._drivers import Local, Script, Sleep
 from .._resource import Resource, call_of
 from .._status import WAITERS
 from .._upload import show_progress
 from .._wait import poll_delays
-from .drive import Local, Script, Sleep
 from .requests import MAX_BYTES, MAX_REQUESTS, endpoint_models
 from .result import BatchRunProgress, BatchRunResult, BatchStatus
 from .store import Store

@@ -7,9 +7,9 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .._batch.drive import Script, script_method
 from .._compat import inner_view
-from .._resource import M, Resource
+from .._drivers import Script
+from .._resource import M, Resource, script
 from .._shape import Extra, Hook
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class Batches(Resource[M]):
         ),
     }
 
-    @script_method
+    @script
     def run(
         self,
         /,
@@ -118,4 +118,4 @@ class Batches(Resource[M]):
             raise ValueError("batches.run: concurrency only applies to online=True runs")
         del options["concurrency"]
         # The shards are uploaded, and the results downloaded, by this client's files.
-        return run_script(self, Files(self._transport), requests, **options)
+        return run_script(self, Files(self._driver), requests, **options)

@@ -7,17 +7,18 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .._resource import M, api_call, build_model, describe, parse_with
-from .._response import StreamableResource
-from .._transport import Call, split_options
-from .._upload import (
-    AsyncOnly,
-    LocalFile,
-    MultipartBody,
-    file_operation,
-    is_async,
-    local_method,
+from .._resource import (
+    M,
+    Resource,
+    api_call,
+    build_model,
+    built_locally,
+    describe,
+    local,
+    parse_with,
 )
+from .._transport import Call, split_options
+from .._upload import LocalFile, MultipartBody
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -28,11 +29,11 @@ if TYPE_CHECKING:
     from .._transport import CallOptions
 
 
-class Files(StreamableResource[M]):
+class Files(Resource[M]):
     """``with_streaming_response.content(id)`` (3.x) gives the open response to read as
     it arrives."""
 
-    @file_operation
+    @built_locally
     def upload(
         self,
         /,
@@ -96,12 +97,12 @@ class Files(StreamableResource[M]):
         request = {
             "method": op.method,
             "url": op.path,
-            "content": AsyncOnly(body) if is_async(self) else body,
+            "content": body,
             "headers": {"Content-Type": body.content_type, "Content-Length": str(body.length)},
         }
         return Call(request=request, parse=parse_with(op), options=call_options)
 
-    @local_method
+    @local
     def check(self, file: Any, *, purpose: str = "fine-tune") -> DatasetReport:
         """Check a fine-tuning dataset locally, as ``upload(check=True)`` does, without
         uploading it: JSONL in the text, conversation, instruction or preference format,
@@ -111,7 +112,7 @@ class Files(StreamableResource[M]):
 
         return check_dataset(file, purpose=purpose)
 
-    @file_operation
+    @built_locally
     def content(
         self,
         /,
@@ -139,7 +140,7 @@ class Files(StreamableResource[M]):
             return call.evolve(parse=content_of)
         return call.evolve(
             parse=content_of,
-            stream=saver(path, id, progress, is_async=is_async(self), overwrite=overwrite),
+            stream=saver(path, id, progress, overwrite=overwrite),
         )
 
     retrieve_content = content  # the 1.x name

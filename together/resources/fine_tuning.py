@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._compat import FINE_TUNING_CREATE
-from .._resource import M, Resource, api_call, operation
-from .._response import StreamableResource
+from .._resource import M, Resource, api_call, built_locally, operation
 from .._shape import Hook
-from .._upload import file_operation, is_async
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -33,7 +31,6 @@ _CHECKPOINT_TYPES = {"default": None, "merged": "merged", "adapter": "adapter"}
 
 def _download_call(
     endpoint: str,
-    resource: Resource[Any],
     ft_id: str,
     checkpoint: str | None,
     checkpoint_step: int | None,
@@ -59,11 +56,11 @@ def _download_call(
     name = ft_id if checkpoint_step is None else f"{ft_id}-step-{checkpoint_step}"
     return call.evolve(
         parse=content_of,
-        stream=saver(path, name, progress, is_async=is_async(resource), overwrite=overwrite),
+        stream=saver(path, name, progress, overwrite=overwrite),
     )
 
 
-class FineTuning(StreamableResource[M]):
+class FineTuning(Resource[M]):
     """``with_streaming_response.content(ft_id=...)`` (3.x) gives the open response to
     read as it arrives."""
 
@@ -81,7 +78,7 @@ class FineTuning(StreamableResource[M]):
             where="fine_tuning.get_model_limits",
         )
 
-    @file_operation
+    @built_locally
     def content(
         self,
         /,
@@ -103,7 +100,6 @@ class FineTuning(StreamableResource[M]):
         folder under the served name raises OutputExistsError unless ``overwrite=True``."""
         return _download_call(
             "fine_tuning.get_finetune_download",
-            self,
             ft_id,
             checkpoint,
             checkpoint_step,
@@ -114,7 +110,7 @@ class FineTuning(StreamableResource[M]):
             overwrite,
         )
 
-    @file_operation
+    @built_locally
     def download(
         self,
         /,
@@ -152,7 +148,6 @@ class FineTuning(StreamableResource[M]):
             checkpoint = _CHECKPOINT_TYPES[checkpoint_type]
         return _download_call(
             endpoint,
-            self,
             id,
             checkpoint,
             checkpoint_step,
