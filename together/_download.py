@@ -19,6 +19,8 @@ import httpx
 
 from ._drivers import Either
 from ._errors import OutputExistsError, broken_stream_error
+from ._shape import Extra
+from ._transport import Call
 from ._transport import content_of as content_of  # (the name resources use)
 from ._upload import Progress
 
@@ -180,3 +182,30 @@ def saver(
         return Either(save, asave, response)
 
     return stream
+
+
+# The keywords a download takes beyond its operation's (a hook's, see ``_shape.Hook``).
+DOWNLOAD_KEYWORDS = (
+    Extra("output", "str | os.PathLike[str] | None"),
+    Extra("progress", "bool | None"),
+    Extra("overwrite", "bool | None"),
+)
+
+
+def download(
+    call: Call[Any], given: dict[str, Any], default_name: str, where: str
+) -> Call[bytes | Path]:
+    """``call`` reading a file: its bytes; with ``output`` (a file path, or a folder to
+    save under the served name: an existing one, or a path ending in a separator; missing
+    folders are created), streamed to disk with a progress bar (``progress``), under a
+    temporary name until complete, giving the Path. A file already in the folder under
+    the served name raises OutputExistsError unless ``overwrite``."""
+    output = given.get("output")
+    path = None if output is None else download_target(output, where)
+    call.request.setdefault("headers", {}).update(BINARY_ACCEPT)
+    if path is None:
+        return call.evolve(parse=content_of)
+    progress, overwrite = given.get("progress"), bool(given.get("overwrite"))
+    return call.evolve(
+        parse=content_of, stream=saver(path, default_name, progress, overwrite=overwrite)
+    )

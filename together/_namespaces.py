@@ -124,7 +124,7 @@ def operation_call(shape: Shape, args: tuple[Any, ...], params: dict[str, Any]) 
     return api_call(op, params, path=path, where=shape.where, stream_chunk=op.stream_chunk)
 
 
-def hooked(build: Callable[..., Call[Any]], hook: Hook, where: str) -> Any:
+def hooked(build: Callable[..., Call[Any]], hook: Hook, entry: Entry, where: str) -> Any:
     """A derived method's function whose hook adapts its arguments (3.x's ``lora=`` on
     ``fine_tuning.create``): the hook turns them into the operation's own arguments,
     sending one look-up first when it needs to."""
@@ -132,7 +132,11 @@ def hooked(build: Callable[..., Call[Any]], hook: Hook, where: str) -> Any:
 
     def function(self: Any, /, *args: Any, **params: Any) -> Call[Any] | Script[Any]:
         # The call is built (so every argument checked) before anything is sent: with a
-        # look-up, from the hook's provisional values.
+        # look-up, from the hook's provisional values. The hook sees every argument by
+        # name (1.x's ``download("ft-...:10")`` names the step in the positional one).
+        if args:
+            shape_of(entry, where).name_positionals(args, params)
+            args = ()
         ask = adapt(params, where)
         call = build(self, *args, **dict(params))
         if ask is None:
@@ -155,8 +159,11 @@ def derived(entry: Entry, where: str, name: str, hook: Hook | None = None) -> me
     after = None if hook is None else hook.after
 
     def build(self: Any, /, *args: Any, **params: Any) -> Call[Any]:
-        call = operation_call(_SHAPES.get(where) or shape_of(entry, where), args, params)
-        return call if after is None else after(call)
+        shape = _SHAPES.get(where) or shape_of(entry, where)
+        if after is None:
+            return operation_call(shape, args, params)
+        given = shape.given(args, params, hook)  # type: ignore[arg-type]
+        return after(operation_call(shape, args, params), given)
 
     build.__name__ = name
     build.__qualname__ = where
@@ -169,7 +176,7 @@ def derived(entry: Entry, where: str, name: str, hook: Hook | None = None) -> me
         " argument, before anything is sent, for a bad argument."
     )
     adapts = hook is not None and hook.adapt is not None
-    made = operation(hooked(build, hook, where) if adapts else build)  # type: ignore[arg-type]
+    made = operation(hooked(build, hook, entry, where) if adapts else build)  # type: ignore[arg-type]
     made.operation_info = info
     made.signature = LazySignature(lambda: shape_of(entry, where).signature(hook))
     return made

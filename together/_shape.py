@@ -131,14 +131,16 @@ class Hook(NamedTuple):
       checked);
     - ``fills``: the operation's required fields ``adapt`` can make from its keywords
       (shown as optional: 1.x's ``min_replicas`` make ``autoscaling``);
-    - ``after(call)``: the built call, wrapped (its result as a view, how the answer is
-      read), and ``returns`` / ``chunk``: the result and stream item types then shown,
-      when that changes them (naming generated models, or classes in ``types``).
+    - ``after(call, given)``: the built call, wrapped (its result as a view, how the
+      answer is read, a download); ``given`` holds the arguments by the names they were
+      given, with the hook's own keywords that ``adapt`` left (``output=``), which the
+      operation never sees; ``returns`` / ``chunk``: the result and stream item types then
+      shown, when that changes them (naming generated models, or classes in ``types``).
     """
 
     keywords: tuple[Extra, ...] = ()
     adapt: Callable[[dict[str, Any], str], Lookup | None] | None = None
-    after: Callable[[Call[Any]], Call[Any]] | None = None
+    after: Callable[[Call[Any], dict[str, Any]], Call[Any]] | None = None
     returns: str | None = None
     fills: tuple[str, ...] = ()  # required fields ``adapt`` can make from its keywords
     chunk: str | None = None  # what a stream then yields, when that changes it
@@ -179,23 +181,28 @@ class Shape:
         streams = any(f.python_name == "stream" for f in op.fields)
         self.chunk: type | None = op.stream_chunk if streams else None
 
-    def bind(self, args: tuple[Any, ...], params: dict[str, Any]) -> dict[str, Any]:
-        """The arguments of one call as the request is built from them, in place in
-        ``params`` (per-call options stay in it), and returns the path parameters. Takes
-        exactly what ``signature`` shows; ``NOT_GIVEN`` is left out. Raises TypeError as
-        Python does for a function, naming the argument."""
+    def name_positionals(self, args: tuple[Any, ...], params: dict[str, Any]) -> None:
+        """Put the positional arguments into ``params``, by name, as ``bind`` takes them."""
         if len(args) > len(self.positional):
             names = ", ".join(a.name for a in self.positional) or "none"
             raise TypeError(
                 f"{self.where}() takes {len(self.positional)} positional argument(s)"
                 f" ({names}), {len(args)} given; pass the others by keyword"
             )
-        takes = self.accepted
         for argument, value in zip(self.positional, args, strict=False):
             p = argument.parameter
             if p.name in params or p.python_name in params:
                 raise TypeError(f"{self.where}() got multiple values for argument {p.name!r}")
             params[argument.name] = value
+
+    def bind(self, args: tuple[Any, ...], params: dict[str, Any]) -> dict[str, Any]:
+        """The arguments of one call as the request is built from them, in place in
+        ``params`` (per-call options stay in it), and returns the path parameters. Takes
+        exactly what ``signature`` shows; ``NOT_GIVEN`` is left out. Raises TypeError as
+        Python does for a function, naming the argument."""
+        if args:
+            self.name_positionals(args, params)
+        takes = self.accepted
         for key in list(params):
             target = takes.get(key)
             if target is None:
@@ -214,6 +221,17 @@ class Shape:
                 raise TypeError(f"{self.where}() missing required argument {p.name!r}")
             path[p.python_name] = params.pop(p.python_name)
         return path
+
+    def given(self, args: tuple[Any, ...], params: dict[str, Any], hook: Hook) -> dict[str, Any]:
+        """The arguments of one call by name, for ``hook.after``; the hook's own keywords
+        (those not the operation's) are taken out of ``params``."""
+        taken = {a.name for a in (*self.positional, *self.keywords)}
+        given = {a.name: value for a, value in zip(self.positional, args, strict=False)}
+        given.update(params)
+        for extra in hook.keywords:
+            if extra.name not in taken:
+                params.pop(extra.name, None)
+        return given
 
     def single_values(self) -> Hook:
         """A hook that fills each required argument the spec allows one value for, shown

@@ -49,9 +49,9 @@ NAMES: dict[str, tuple[str, ...]] = {
     "GET /fine-tunes/{id}/events": ("fine_tuning.list_events",),
     "GET /fine-tunes/{id}/checkpoints": ("fine_tuning.list_checkpoints",),
     "POST /fine-tunes/estimate-price": ("fine_tuning.estimate_price",),
-    "GET /fine-tunes/models/limits": ("fine_tuning.model_limits",),
+    "GET /fine-tunes/models/limits": ("fine_tuning.model_limits", "fine_tuning.get_model_limits"),
     "GET /fine-tunes/models/supported": ("fine_tuning.supported_models",),
-    "GET /finetune/download": ("fine_tuning.content",),
+    "GET /finetune/download": ("fine_tuning.content", "fine_tuning.download(ft_id)"),
     # batches
     "POST /batches": ("batches.create", "batches.create_batch(input_file_id, endpoint)"),
     "GET /batches": ("batches.list", "batches.list_batches"),

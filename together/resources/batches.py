@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .._transport import Call
 
 
-def _job_view(call: Call[Any]) -> Call[Any]:
+def _job_view(call: Call[Any], given: dict[str, Any]) -> Call[Any]:
     """The job's fields can also be read on the result itself (``.id``), as on the job
     1.x's ``create_batch(file_id, endpoint)`` returned; ``.job`` and ``.warning`` as
     the spec has them."""

@@ -25,7 +25,7 @@ def _file_content(response: httpx.Response, strict: bool = False) -> bytes:
     return response.content
 
 
-_FILE = Hook(after=lambda call: call.evolve(parse=_file_content), returns="bytes")
+_FILE = Hook(after=lambda call, given: call.evolve(parse=_file_content), returns="bytes")
 
 
 class Storage(Resource[M]):

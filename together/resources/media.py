@@ -67,7 +67,7 @@ class AudioBytes(bytes):
     write_to_file = stream_to_file
 
 
-def _audio(call: Call[Any]) -> Call[Any]:
+def _audio(call: Call[Any], given: dict[str, Any]) -> Call[Any]:
     """The answer is audio (or SSE chunks of it), never JSON: ask for what will come, and
     read it as AudioBytes, or with ``stream=True`` as an iterable of audio byte chunks."""
     from .._download import BINARY_ACCEPT
@@ -138,7 +138,7 @@ class Translations(Resource[M]):
     HOOKS: ClassVar[dict[str, Hook]] = {"create": _AUDIO_FILE}
 
 
-def _upload_view(call: Call[Any]) -> Call[Any]:
+def _upload_view(call: Call[Any], given: dict[str, Any]) -> Call[Any]:
     """The job's fields are in ``.data``, and (as 1.x had them) on the result itself:
     ``.job_id``."""
     from together_generated.models.model_upload_success_response import (
