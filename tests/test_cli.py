@@ -64,7 +64,7 @@ print(out.getvalue())
         "'together_generated.api.fine_tuning.get_fine_tunes_id']"
     ), done.stderr
     # every level shows the spec's words: namespaces, summaries, parameter descriptions
-    assert re.search(r"\n  fine-tuning +13  cancel, content, create, ", helps)
+    assert re.search(r"\n  fine-tuning +14  cancel, content, create, ", helps)
     assert "list-events              List job events (GET /fine-tunes/{id}/events)" in helps
     assert "usage: together fine-tuning retrieve ID [options]" in helps
     assert "The ID of the job to retrieve" in helps

@@ -234,7 +234,7 @@ async def test_async_download_to_disk_and_as_bytes(aclient, httpserver, tmp_path
     [
         ({"checkpoint": 5}, TypeError, "checkpoint: expected one of .*; got 5"),
         ({"checkpoint_type": "best"}, ValueError, "checkpoint_type must be one of"),
-        ({"checkpoint_step": "10"}, TypeError, "checkpoint_step must be an integer"),
+        ({"checkpoint_step": "10"}, TypeError, "checkpoint_step: expected an integer"),
         ({"id": "ft-1:3", "checkpoint_step": 4}, ValueError, "names a step"),
         ({"output": f"{__file__}/model.bin"}, ValueError, "is a file, not a folder"),
     ],

@@ -3,8 +3,11 @@ an unknown keyword refused before anything is sent, naming the nearest valid one
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +87,99 @@ async def test_the_async_client_streams_an_async_stream_that_a_plain_for_refuses
             iter(stream)  # type: ignore[call-overload]
         async with stream:
             assert [chunk.id async for chunk in stream] == ["1"]
+
+
+# -- every public method: a real signature, the one the stub gives ---------------------------
+# The chat helpers take create()'s arguments through ``**params`` (their stub says so too).
+PASS_THROUGH = {"parse", "stream", "run_tools", "run_tools_stream"}
+OPTIONS = ("Unpack[CallOptions]", "Unpack[SessionOptions]")  # (realtime sessions: fewer)
+
+
+def _public_methods(client: object) -> list[tuple[str, str, object, object]]:
+    """(namespace path, name, namespace, bound method) for every public method of every
+    namespace (an aliased namespace under its own path)."""
+    from together._namespaces import layout
+    from together._resource import Resource
+
+    found = []
+    for path in layout():
+        namespace = client
+        for part in path.split("."):
+            namespace = getattr(namespace, part)
+        for name in sorted(dir(namespace)):
+            if name.startswith("_") or name in ("with_raw_response", "with_streaming_response"):
+                continue
+            value = getattr(namespace, name)
+            if callable(value) and not isinstance(value, Resource):
+                found.append((path, name, namespace, value))
+    return found
+
+
+def _written(namespace: object, path: str, name: str, is_async: bool) -> ast.arguments:
+    """The arguments the stub gives ``name``: its own class in ``_api.pyi``, else (a
+    hand-written method, inherited there) the class that defines it; of an overloaded
+    method, the last form."""
+    stub = ast.parse(STUB.read_text())
+    title = ("Async" if is_async else "Sync") + "".join(
+        part.title().replace("_", "") for part in path.split(".")
+    )
+    classes = [node for node in stub.body if isinstance(node, ast.ClassDef)]
+    for node in classes:
+        if node.name == title:
+            defs = [d for d in node.body if isinstance(d, DEFS) and d.name == name]
+            if defs:
+                return _last_form(defs).args
+    owner = next(c for c in type(namespace).__mro__ if name in vars(c))
+    source = ast.parse(Path(inspect.getfile(owner)).read_text())
+    cls = next(
+        n for n in ast.walk(source) if isinstance(n, ast.ClassDef) and n.name == owner.__name__
+    )
+    defs = [d for d in ast.walk(cls) if isinstance(d, DEFS) and d.name == name]
+    if not defs:  # ``run_tools = method(_run_tools)``: the function's own definition
+        function = vars(owner)[name]._function
+        defs = [ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]]
+    return _last_form(defs).args
+
+
+def _last_form(
+    defs: list[ast.FunctionDef | ast.AsyncFunctionDef],
+) -> ast.FunctionDef | ast.AsyncFunctionDef:
+    """Of an overloaded method, its last overload (the implementation takes anything)."""
+    overloads = [d for d in defs if any(ast.unparse(x) == "overload" for x in d.decorator_list)]
+    return (overloads or defs)[-1]
+
+
+DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+STUB = Path(together.__file__).with_name("_api.pyi")
+
+
+def _kinds(args: ast.arguments) -> list[tuple[str, str]]:
+    P = inspect.Parameter
+    shown = [(a.arg, P.POSITIONAL_ONLY.name) for a in args.posonlyargs]
+    shown += [(a.arg, P.POSITIONAL_OR_KEYWORD.name) for a in args.args]
+    shown = shown[1:]  # self
+    if args.vararg:
+        shown.append((args.vararg.arg, P.VAR_POSITIONAL.name))
+    shown += [(a.arg, P.KEYWORD_ONLY.name) for a in args.kwonlyargs]
+    if args.kwarg:
+        shown.append((args.kwarg.arg, P.VAR_KEYWORD.name))
+    return shown
+
+
+@pytest.mark.parametrize("make", [Together, AsyncTogether], ids=["sync", "async"])
+def test_every_public_method_shows_named_parameters_as_the_stub_does(make):
+    client = make(api_key="k")
+    wrong = []
+    for path, name, namespace, method in _public_methods(client):
+        signature = inspect.signature(method)
+        kinds = [(p.name, p.kind.name) for p in signature.parameters.values()]
+        written = _kinds(_written(namespace, path, name, make is AsyncTogether))
+        if kinds != written:
+            wrong.append(f"{path}.{name}: {kinds} at run time, {written} in the stub")
+        for p in signature.parameters.values():
+            if p.kind is p.VAR_POSITIONAL:
+                wrong.append(f"{path}.{name}: *{p.name}")
+            options = p.name == "options" and p.annotation in OPTIONS
+            if p.kind is p.VAR_KEYWORD and name not in PASS_THROUGH and not options:
+                wrong.append(f"{path}.{name}: **{p.name}: {p.annotation}")
+    assert wrong == []

@@ -14,7 +14,7 @@ from ._compat import check_environment
 check_environment(__path__[0])
 
 from ._client import AsyncTogether, Together  # noqa: E402
-from ._config import RetryInfo  # noqa: E402
+from ._config import NOT_GIVEN, NotGiven, RetryInfo  # noqa: E402
 from ._errors import (  # noqa: E402
     APIConnectionError,
     APIError,
@@ -44,6 +44,7 @@ from ._streaming import AsyncStream, ByteStream, Stream  # noqa: E402
 from ._version import __version__  # noqa: E402
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -78,6 +79,7 @@ __all__ = [
     "JobFailedError",
     "LengthFinishReasonError",
     "NotFoundError",
+    "NotGiven",
     "OutputExistsError",
     "ParsedChatCompletion",
     "ParsedChatCompletionMessage",

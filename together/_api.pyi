@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, overload
+from typing import IO, Any, Literal, overload
 
 from typing_extensions import Unpack
 
-from together_generated.models import Autoscaling, BatchJob, BatchJobStatus, BatchJobWithWarning, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CustomMetricAutoscalingConfig, DedicatedEndpoint, DedicatedEndpointState, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, DeploymentStatus, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationJob, EvaluationJobStatus, EvaluationResponse, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneEvent, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneJobStatus, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterInfoStatus, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobInfoSuccessResponseStatus, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, ModelUploadSuccessResponse, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatRegex, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoiceParam, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VideoStatus, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
+from together_generated.models import AudioSpeechRequestBitRate, AudioSpeechRequestLanguage, AudioSpeechRequestModelType0, AudioSpeechRequestResponseEncoding, AudioSpeechRequestResponseFormat, AudioTranscriptionJsonResponse, AudioTranscriptionRequestModel, AudioTranscriptionRequestResponseFormat, AudioTranscriptionRequestTimestampGranularitiesType0, AudioTranscriptionRequestTimestampGranularitiesType1Item, AudioTranscriptionVerboseJsonResponse, AudioTranslationJsonResponse, AudioTranslationRequestModel, AudioTranslationRequestResponseFormat, AudioTranslationRequestTimestampGranularitiesType0, AudioTranslationRequestTimestampGranularitiesType1Item, AudioTranslationVerboseJsonResponse, Autoscaling, BatchJob, BatchJobStatus, BatchJobWithWarning, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CreateEndpointRequestState, CustomMetricAutoscalingConfig, DedicatedEndpoint, DedicatedEndpointState, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, DeploymentStatus, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationClassifyParameters, EvaluationCompareParameters, EvaluationJob, EvaluationJobStatus, EvaluationResponse, EvaluationScoreParameters, EvaluationTypedRequestType, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneEvent, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneJobStatus, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterInfoStatus, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetFinetuneDownloadCheckpoint, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobInfoSuccessResponseStatus, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, ModelUploadRequestModelType, ModelUploadSuccessResponse, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RealtimeTranscriptionInputAudioFormat, RealtimeTtsModel, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatRegex, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoiceParam, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VideoStatus, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
 
 from ._resource import Resource
 from ._streaming import AsyncStream, Stream
 from ._transport import AsyncTransport, CallOptions, SyncTransport
+from ._realtime import AsyncSpeechSession
+from ._realtime import AsyncTranscriptionSession
+from .resources.media import AudioBytes
 from .resources.batches import Batches
 from .resources.chat import ChatCompletions
 from .resources.endpoints import Endpoints
@@ -21,21 +25,39 @@ from .resources.evaluation import Evaluation
 from .resources.files import Files
 from .resources.fine_tuning import FineTuning
 from .resources.media import Models
+from pathlib import Path
+from ._realtime import SessionOptions
 from .resources.media import Speech
+from ._realtime import SpeechSession
 from .resources.deployments import Storage
+from ._realtime import TranscriptionSession
 from .resources.media import Transcriptions
 from .resources.media import Translations
 
 class SyncAudioSpeech(Speech[SyncTransport]):
-    pass
+    @overload
+    def create(self, *, model: AudioSpeechRequestModelType0 | str, input: str, voice: str, stream: Literal[True], response_format: AudioSpeechRequestResponseFormat | None = ..., language: AudioSpeechRequestLanguage | None = ..., response_encoding: AudioSpeechRequestResponseEncoding | None = ..., sample_rate: int | None = ..., bit_rate: AudioSpeechRequestBitRate | None = ..., **options: Unpack[CallOptions]) -> Stream[bytes]:
+        """POST /audio/speech: Create audio generation request"""
+    @overload
+    def create(self, *, model: AudioSpeechRequestModelType0 | str, input: str, voice: str, stream: Literal[False] = ..., response_format: AudioSpeechRequestResponseFormat | None = ..., language: AudioSpeechRequestLanguage | None = ..., response_encoding: AudioSpeechRequestResponseEncoding | None = ..., sample_rate: int | None = ..., bit_rate: AudioSpeechRequestBitRate | None = ..., **options: Unpack[CallOptions]) -> AudioBytes:
+        """POST /audio/speech: Create audio generation request"""
+    @overload
+    def create(self, *, model: AudioSpeechRequestModelType0 | str, input: str, voice: str, stream: bool, response_format: AudioSpeechRequestResponseFormat | None = ..., language: AudioSpeechRequestLanguage | None = ..., response_encoding: AudioSpeechRequestResponseEncoding | None = ..., sample_rate: int | None = ..., bit_rate: AudioSpeechRequestBitRate | None = ..., **options: Unpack[CallOptions]) -> AudioBytes | Stream[bytes]:
+        """POST /audio/speech: Create audio generation request"""
+    def connect(self, *, model: RealtimeTtsModel | None = ..., voice: str | None = ..., max_partial_length: int | None = ..., **options: Unpack[SessionOptions]) -> SpeechSession:
+        """GET /audio/speech/websocket: Real-time text-to-speech via WebSocket"""
 
 
 class SyncAudioTranscriptions(Transcriptions[SyncTransport]):
-    pass
+    def create(self, *, file: str | os.PathLike[str] | bytes | IO[bytes], model: AudioTranscriptionRequestModel | None = ..., language: str | None = ..., prompt: str | None = ..., response_format: AudioTranscriptionRequestResponseFormat | None = ..., temperature: float | None = ..., timestamp_granularities: AudioTranscriptionRequestTimestampGranularitiesType0 | Sequence[AudioTranscriptionRequestTimestampGranularitiesType1Item] | None = ..., diarize: bool | None = ..., min_speakers: int | None = ..., max_speakers: int | None = ..., **options: Unpack[CallOptions]) -> AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse:
+        """POST /audio/transcriptions: Create audio transcription request"""
+    def connect(self, *, model: str, input_audio_format: RealtimeTranscriptionInputAudioFormat | None = ..., **options: Unpack[SessionOptions]) -> TranscriptionSession:
+        """GET /realtime: Real-time audio transcription via WebSocket"""
 
 
 class SyncAudioTranslations(Translations[SyncTransport]):
-    pass
+    def create(self, *, file: str | os.PathLike[str] | bytes | IO[bytes], model: AudioTranslationRequestModel | None = ..., language: str | None = ..., prompt: str | None = ..., response_format: AudioTranslationRequestResponseFormat | None = ..., temperature: float | None = ..., timestamp_granularities: AudioTranslationRequestTimestampGranularitiesType0 | Sequence[AudioTranslationRequestTimestampGranularitiesType1Item] | None = ..., **options: Unpack[CallOptions]) -> AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse:
+        """POST /audio/translations: Create audio translation request"""
 
 
 class SyncAudioVoices(Resource[SyncTransport]):
@@ -88,7 +110,9 @@ class SyncDeploymentsSecrets(Resource[SyncTransport]):
 
 class SyncDeploymentsStorage(Storage[SyncTransport]):
     volumes: SyncDeploymentsVolumes
-    def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> None:
+    def download(self, filename: str, **options: Unpack[CallOptions]) -> bytes:
+        """GET /deployments/storage/{filename}: Download a file"""
+    def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> bytes:
         """GET /deployments/storage/{filename}: Download a file"""
 
 
@@ -178,6 +202,10 @@ class SyncBatches(Batches[SyncTransport]):
         """POST /batches/{id}/cancel: Cancel a batch job"""
     def cancel_batch(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """POST /batches/{id}/cancel: Cancel a batch job"""
+    def create(self, *, endpoint: str, input_file_id: str, completion_window: str | None = ..., priority: int | None = ..., model_id: str | None = ..., **options: Unpack[CallOptions]) -> BatchJobWithWarning:
+        """POST /batches: Create a batch job"""
+    def create_batch(self, input_file_id: str, endpoint: str, *, completion_window: str | None = ..., priority: int | None = ..., model_id: str | None = ..., file_id: str | None = ..., **options: Unpack[CallOptions]) -> BatchJobWithWarning:
+        """POST /batches: Create a batch job"""
     def get_batch(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """GET /batches/{id}: Get a batch job"""
     def list(self, **options: Unpack[CallOptions]) -> builtins.list[BatchJob]:
@@ -277,6 +305,8 @@ class SyncEmbeddings(Resource[SyncTransport]):
 
 
 class SyncEndpoints(Endpoints[SyncTransport]):
+    def create(self, *, model: str, hardware: str, autoscaling: Autoscaling | Mapping[str, Any] | None = ..., display_name: str | None = ..., disable_prompt_cache: bool | None = ..., disable_speculative_decoding: bool | None = ..., state: CreateEndpointRequestState | None = ..., inactive_timeout: int | None = ..., availability_zone: str | None = ..., min_replicas: int | None = ..., max_replicas: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
+        """POST /endpoints: Create a dedicated endpoint, it will start automatically"""
     def delete(self, endpointId: str, **options: Unpack[CallOptions]) -> Any:
         """DELETE /endpoints/{endpointId}: Delete endpoint"""
     def get(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
@@ -302,6 +332,8 @@ class SyncEndpoints(Endpoints[SyncTransport]):
 
 
 class SyncEvaluation(Evaluation[SyncTransport]):
+    def create(self, *, type: EvaluationTypedRequestType, parameters: EvaluationClassifyParameters | Mapping[str, Any] | EvaluationCompareParameters | EvaluationScoreParameters | None = ..., judge_model: str | None = ..., judge_model_name: str | None = ..., judge_model_source: str | None = ..., judge_system_template: str | None = ..., judge_external_api_token: str | None = ..., judge_external_base_url: str | None = ..., input_data_file_path: str | None = ..., labels: Sequence[str] | None = ..., pass_labels: Sequence[str] | None = ..., min_score: float | None = ..., max_score: float | None = ..., pass_threshold: float | None = ..., model_to_evaluate: str | Mapping[str, Any] | None = ..., model_a: str | Mapping[str, Any] | None = ..., model_b: str | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> EvaluationResponse:
+        """POST /evaluation: Create an evaluation job"""
     def list(self, *, status: str | None = ..., limit: int | None = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
         """GET /evaluation: Get all evaluation jobs"""
     def list_models(self, *, model_source: str | None = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
@@ -315,23 +347,33 @@ class SyncEvaluation(Evaluation[SyncTransport]):
 
 
 class SyncFiles(Files[SyncTransport]):
+    def content(self, id: str, *, output: str | os.PathLike[str] | None = ..., progress: bool | None = ..., overwrite: bool | None = ..., **options: Unpack[CallOptions]) -> bytes | Path:
+        """GET /files/{id}/content: Get file contents"""
     def delete(self, id: str, **options: Unpack[CallOptions]) -> FileDeleteResponse:
         """DELETE /files/{id}: Delete a file"""
     def list(self, **options: Unpack[CallOptions]) -> FileList:
         """GET /files: List all files"""
     def retrieve(self, id: str, **options: Unpack[CallOptions]) -> FileResponse:
         """GET /files/{id}: Retrieve file metadata"""
+    def retrieve_content(self, id: str, *, output: str | os.PathLike[str] | None = ..., progress: bool | None = ..., overwrite: bool | None = ..., **options: Unpack[CallOptions]) -> bytes | Path:
+        """GET /files/{id}/content: Get file contents"""
 
 
 class SyncFineTuning(FineTuning[SyncTransport]):
     def cancel(self, id: str, **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes/{id}/cancel: Cancel job"""
+    def content(self, *, ft_id: str, checkpoint_step: int | None = ..., checkpoint: GetFinetuneDownloadCheckpoint | None = ..., output: str | os.PathLike[str] | None = ..., progress: bool | None = ..., overwrite: bool | None = ..., **options: Unpack[CallOptions]) -> bytes | Path:
+        """GET /finetune/download: Download model"""
     def create(self, *, training_file: str, model: str, validation_file: str | None = ..., packing: bool | None = ..., n_epochs: int | None = ..., n_checkpoints: int | None = ..., n_evals: int | None = ..., batch_size: int | PostFineTunesBodyBatchSizeType1 | None = ..., learning_rate: float | None = ..., lr_scheduler: LRScheduler | Mapping[str, Any] | None = ..., warmup_ratio: float | None = ..., max_grad_norm: float | None = ..., weight_decay: float | None = ..., random_seed: int | None = ..., suffix: str | None = ..., wandb_api_key: str | None = ..., wandb_base_url: str | None = ..., wandb_project_name: str | None = ..., wandb_name: str | None = ..., wandb_entity: str | None = ..., train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | None = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT | None = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., multimodal_params: MultimodalParams | Mapping[str, Any] | None = ..., from_checkpoint: str | None = ..., from_hf_model: str | None = ..., hf_model_revision: str | None = ..., hf_api_token: str | None = ..., hf_output_repo_name: str | None = ..., lora: bool | None = ..., lora_r: int | None = ..., lora_alpha: float | None = ..., lora_dropout: float | None = ..., lora_trainable_modules: str | None = ..., **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes: Create job"""
     def delete(self, id: str, *, force: bool | None = ..., **options: Unpack[CallOptions]) -> FinetuneDeleteResponse:
         """DELETE /fine-tunes/{id}: Delete a fine-tune job"""
+    def download(self, ft_id: str, *, checkpoint_step: int | None = ..., checkpoint: GetFinetuneDownloadCheckpoint | None = ..., id: str | None = ..., checkpoint_type: str | None = ..., output: str | os.PathLike[str] | None = ..., progress: bool | None = ..., overwrite: bool | None = ..., **options: Unpack[CallOptions]) -> bytes | Path:
+        """GET /finetune/download: Download model"""
     def estimate_price(self, *, training_file: str, validation_file: str | None = ..., model: str | None = ..., n_epochs: int | None = ..., n_evals: int | None = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT | None = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., from_checkpoint: str | None = ..., **options: Unpack[CallOptions]) -> PostFineTunesEstimatePriceResponse200:
         """POST /fine-tunes/estimate-price: Estimate price"""
+    def get_model_limits(self, *, model_name: str | None = ..., model: str | None = ..., **options: Unpack[CallOptions]) -> FineTuneModelLimits:
+        """GET /fine-tunes/models/limits: Get model limits"""
     def list(self, **options: Unpack[CallOptions]) -> FinetuneTruncatedList:
         """GET /fine-tunes: List all jobs"""
     def list_checkpoints(self, id: str, **options: Unpack[CallOptions]) -> FinetuneListCheckpoints:
@@ -371,6 +413,8 @@ class SyncJobs(Resource[SyncTransport]):
 class SyncModels(Models[SyncTransport]):
     def list(self, *, dedicated: bool | None = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
         """GET /models: List all models"""
+    def upload(self, model_name: str, model_source: str, *, model_type: ModelUploadRequestModelType | None = ..., hf_token: str | None = ..., description: str | None = ..., base_model: str | None = ..., lora_model: str | None = ..., **options: Unpack[CallOptions]) -> ModelUploadSuccessResponse:
+        """POST /models: Upload a custom model or adapter"""
 
 
 class SyncQueue(Resource[SyncTransport]):
@@ -408,15 +452,29 @@ class SyncVideos(Resource[SyncTransport]):
 
 
 class AsyncAudioSpeech(Speech[AsyncTransport]):
-    pass
+    @overload
+    async def create(self, *, model: AudioSpeechRequestModelType0 | str, input: str, voice: str, stream: Literal[True], response_format: AudioSpeechRequestResponseFormat | None = ..., language: AudioSpeechRequestLanguage | None = ..., response_encoding: AudioSpeechRequestResponseEncoding | None = ..., sample_rate: int | None = ..., bit_rate: AudioSpeechRequestBitRate | None = ..., **options: Unpack[CallOptions]) -> AsyncStream[bytes]:
+        """POST /audio/speech: Create audio generation request"""
+    @overload
+    async def create(self, *, model: AudioSpeechRequestModelType0 | str, input: str, voice: str, stream: Literal[False] = ..., response_format: AudioSpeechRequestResponseFormat | None = ..., language: AudioSpeechRequestLanguage | None = ..., response_encoding: AudioSpeechRequestResponseEncoding | None = ..., sample_rate: int | None = ..., bit_rate: AudioSpeechRequestBitRate | None = ..., **options: Unpack[CallOptions]) -> AudioBytes:
+        """POST /audio/speech: Create audio generation request"""
+    @overload
+    async def create(self, *, model: AudioSpeechRequestModelType0 | str, input: str, voice: str, stream: bool, response_format: AudioSpeechRequestResponseFormat | None = ..., language: AudioSpeechRequestLanguage | None = ..., response_encoding: AudioSpeechRequestResponseEncoding | None = ..., sample_rate: int | None = ..., bit_rate: AudioSpeechRequestBitRate | None = ..., **options: Unpack[CallOptions]) -> AudioBytes | AsyncStream[bytes]:
+        """POST /audio/speech: Create audio generation request"""
+    def connect(self, *, model: RealtimeTtsModel | None = ..., voice: str | None = ..., max_partial_length: int | None = ..., **options: Unpack[SessionOptions]) -> AsyncSpeechSession:
+        """GET /audio/speech/websocket: Real-time text-to-speech via WebSocket"""
 
 
 class AsyncAudioTranscriptions(Transcriptions[AsyncTransport]):
-    pass
+    async def create(self, *, file: str | os.PathLike[str] | bytes | IO[bytes], model: AudioTranscriptionRequestModel | None = ..., language: str | None = ..., prompt: str | None = ..., response_format: AudioTranscriptionRequestResponseFormat | None = ..., temperature: float | None = ..., timestamp_granularities: AudioTranscriptionRequestTimestampGranularitiesType0 | Sequence[AudioTranscriptionRequestTimestampGranularitiesType1Item] | None = ..., diarize: bool | None = ..., min_speakers: int | None = ..., max_speakers: int | None = ..., **options: Unpack[CallOptions]) -> AudioTranscriptionJsonResponse | AudioTranscriptionVerboseJsonResponse:
+        """POST /audio/transcriptions: Create audio transcription request"""
+    def connect(self, *, model: str, input_audio_format: RealtimeTranscriptionInputAudioFormat | None = ..., **options: Unpack[SessionOptions]) -> AsyncTranscriptionSession:
+        """GET /realtime: Real-time audio transcription via WebSocket"""
 
 
 class AsyncAudioTranslations(Translations[AsyncTransport]):
-    pass
+    async def create(self, *, file: str | os.PathLike[str] | bytes | IO[bytes], model: AudioTranslationRequestModel | None = ..., language: str | None = ..., prompt: str | None = ..., response_format: AudioTranslationRequestResponseFormat | None = ..., temperature: float | None = ..., timestamp_granularities: AudioTranslationRequestTimestampGranularitiesType0 | Sequence[AudioTranslationRequestTimestampGranularitiesType1Item] | None = ..., **options: Unpack[CallOptions]) -> AudioTranslationJsonResponse | AudioTranslationVerboseJsonResponse:
+        """POST /audio/translations: Create audio translation request"""
 
 
 class AsyncAudioVoices(Resource[AsyncTransport]):
@@ -469,7 +527,9 @@ class AsyncDeploymentsSecrets(Resource[AsyncTransport]):
 
 class AsyncDeploymentsStorage(Storage[AsyncTransport]):
     volumes: AsyncDeploymentsVolumes
-    async def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> None:
+    async def download(self, filename: str, **options: Unpack[CallOptions]) -> bytes:
+        """GET /deployments/storage/{filename}: Download a file"""
+    async def retrieve(self, filename: str, **options: Unpack[CallOptions]) -> bytes:
         """GET /deployments/storage/{filename}: Download a file"""
 
 
@@ -559,6 +619,10 @@ class AsyncBatches(Batches[AsyncTransport]):
         """POST /batches/{id}/cancel: Cancel a batch job"""
     async def cancel_batch(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """POST /batches/{id}/cancel: Cancel a batch job"""
+    async def create(self, *, endpoint: str, input_file_id: str, completion_window: str | None = ..., priority: int | None = ..., model_id: str | None = ..., **options: Unpack[CallOptions]) -> BatchJobWithWarning:
+        """POST /batches: Create a batch job"""
+    async def create_batch(self, input_file_id: str, endpoint: str, *, completion_window: str | None = ..., priority: int | None = ..., model_id: str | None = ..., file_id: str | None = ..., **options: Unpack[CallOptions]) -> BatchJobWithWarning:
+        """POST /batches: Create a batch job"""
     async def get_batch(self, id: str, **options: Unpack[CallOptions]) -> BatchJob:
         """GET /batches/{id}: Get a batch job"""
     async def list(self, **options: Unpack[CallOptions]) -> builtins.list[BatchJob]:
@@ -658,6 +722,8 @@ class AsyncEmbeddings(Resource[AsyncTransport]):
 
 
 class AsyncEndpoints(Endpoints[AsyncTransport]):
+    async def create(self, *, model: str, hardware: str, autoscaling: Autoscaling | Mapping[str, Any] | None = ..., display_name: str | None = ..., disable_prompt_cache: bool | None = ..., disable_speculative_decoding: bool | None = ..., state: CreateEndpointRequestState | None = ..., inactive_timeout: int | None = ..., availability_zone: str | None = ..., min_replicas: int | None = ..., max_replicas: int | None = ..., **options: Unpack[CallOptions]) -> DedicatedEndpoint:
+        """POST /endpoints: Create a dedicated endpoint, it will start automatically"""
     async def delete(self, endpointId: str, **options: Unpack[CallOptions]) -> Any:
         """DELETE /endpoints/{endpointId}: Delete endpoint"""
     async def get(self, endpointId: str, **options: Unpack[CallOptions]) -> DedicatedEndpoint:
@@ -683,6 +749,8 @@ class AsyncEndpoints(Endpoints[AsyncTransport]):
 
 
 class AsyncEvaluation(Evaluation[AsyncTransport]):
+    async def create(self, *, type: EvaluationTypedRequestType, parameters: EvaluationClassifyParameters | Mapping[str, Any] | EvaluationCompareParameters | EvaluationScoreParameters | None = ..., judge_model: str | None = ..., judge_model_name: str | None = ..., judge_model_source: str | None = ..., judge_system_template: str | None = ..., judge_external_api_token: str | None = ..., judge_external_base_url: str | None = ..., input_data_file_path: str | None = ..., labels: Sequence[str] | None = ..., pass_labels: Sequence[str] | None = ..., min_score: float | None = ..., max_score: float | None = ..., pass_threshold: float | None = ..., model_to_evaluate: str | Mapping[str, Any] | None = ..., model_a: str | Mapping[str, Any] | None = ..., model_b: str | Mapping[str, Any] | None = ..., **options: Unpack[CallOptions]) -> EvaluationResponse:
+        """POST /evaluation: Create an evaluation job"""
     async def list(self, *, status: str | None = ..., limit: int | None = ..., **options: Unpack[CallOptions]) -> builtins.list[EvaluationJob]:
         """GET /evaluation: Get all evaluation jobs"""
     async def list_models(self, *, model_source: str | None = ..., **options: Unpack[CallOptions]) -> GetModelListResponse200:
@@ -696,23 +764,33 @@ class AsyncEvaluation(Evaluation[AsyncTransport]):
 
 
 class AsyncFiles(Files[AsyncTransport]):
+    async def content(self, id: str, *, output: str | os.PathLike[str] | None = ..., progress: bool | None = ..., overwrite: bool | None = ..., **options: Unpack[CallOptions]) -> bytes | Path:
+        """GET /files/{id}/content: Get file contents"""
     async def delete(self, id: str, **options: Unpack[CallOptions]) -> FileDeleteResponse:
         """DELETE /files/{id}: Delete a file"""
     async def list(self, **options: Unpack[CallOptions]) -> FileList:
         """GET /files: List all files"""
     async def retrieve(self, id: str, **options: Unpack[CallOptions]) -> FileResponse:
         """GET /files/{id}: Retrieve file metadata"""
+    async def retrieve_content(self, id: str, *, output: str | os.PathLike[str] | None = ..., progress: bool | None = ..., overwrite: bool | None = ..., **options: Unpack[CallOptions]) -> bytes | Path:
+        """GET /files/{id}/content: Get file contents"""
 
 
 class AsyncFineTuning(FineTuning[AsyncTransport]):
     async def cancel(self, id: str, **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes/{id}/cancel: Cancel job"""
+    async def content(self, *, ft_id: str, checkpoint_step: int | None = ..., checkpoint: GetFinetuneDownloadCheckpoint | None = ..., output: str | os.PathLike[str] | None = ..., progress: bool | None = ..., overwrite: bool | None = ..., **options: Unpack[CallOptions]) -> bytes | Path:
+        """GET /finetune/download: Download model"""
     async def create(self, *, training_file: str, model: str, validation_file: str | None = ..., packing: bool | None = ..., n_epochs: int | None = ..., n_checkpoints: int | None = ..., n_evals: int | None = ..., batch_size: int | PostFineTunesBodyBatchSizeType1 | None = ..., learning_rate: float | None = ..., lr_scheduler: LRScheduler | Mapping[str, Any] | None = ..., warmup_ratio: float | None = ..., max_grad_norm: float | None = ..., weight_decay: float | None = ..., random_seed: int | None = ..., suffix: str | None = ..., wandb_api_key: str | None = ..., wandb_base_url: str | None = ..., wandb_project_name: str | None = ..., wandb_name: str | None = ..., wandb_entity: str | None = ..., train_on_inputs: bool | PostFineTunesBodyTrainOnInputsType1 | None = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT | None = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., multimodal_params: MultimodalParams | Mapping[str, Any] | None = ..., from_checkpoint: str | None = ..., from_hf_model: str | None = ..., hf_model_revision: str | None = ..., hf_api_token: str | None = ..., hf_output_repo_name: str | None = ..., lora: bool | None = ..., lora_r: int | None = ..., lora_alpha: float | None = ..., lora_dropout: float | None = ..., lora_trainable_modules: str | None = ..., **options: Unpack[CallOptions]) -> FinetuneResponseTruncated:
         """POST /fine-tunes: Create job"""
     async def delete(self, id: str, *, force: bool | None = ..., **options: Unpack[CallOptions]) -> FinetuneDeleteResponse:
         """DELETE /fine-tunes/{id}: Delete a fine-tune job"""
+    async def download(self, ft_id: str, *, checkpoint_step: int | None = ..., checkpoint: GetFinetuneDownloadCheckpoint | None = ..., id: str | None = ..., checkpoint_type: str | None = ..., output: str | os.PathLike[str] | None = ..., progress: bool | None = ..., overwrite: bool | None = ..., **options: Unpack[CallOptions]) -> bytes | Path:
+        """GET /finetune/download: Download model"""
     async def estimate_price(self, *, training_file: str, validation_file: str | None = ..., model: str | None = ..., n_epochs: int | None = ..., n_evals: int | None = ..., training_method: TrainingMethodDPO | Mapping[str, Any] | TrainingMethodSFT | None = ..., training_type: FullTrainingType | Mapping[str, Any] | LoRATrainingType | None = ..., from_checkpoint: str | None = ..., **options: Unpack[CallOptions]) -> PostFineTunesEstimatePriceResponse200:
         """POST /fine-tunes/estimate-price: Estimate price"""
+    async def get_model_limits(self, *, model_name: str | None = ..., model: str | None = ..., **options: Unpack[CallOptions]) -> FineTuneModelLimits:
+        """GET /fine-tunes/models/limits: Get model limits"""
     async def list(self, **options: Unpack[CallOptions]) -> FinetuneTruncatedList:
         """GET /fine-tunes: List all jobs"""
     async def list_checkpoints(self, id: str, **options: Unpack[CallOptions]) -> FinetuneListCheckpoints:
@@ -752,6 +830,8 @@ class AsyncJobs(Resource[AsyncTransport]):
 class AsyncModels(Models[AsyncTransport]):
     async def list(self, *, dedicated: bool | None = ..., **options: Unpack[CallOptions]) -> builtins.list[ModelInfo]:
         """GET /models: List all models"""
+    async def upload(self, model_name: str, model_source: str, *, model_type: ModelUploadRequestModelType | None = ..., hf_token: str | None = ..., description: str | None = ..., base_model: str | None = ..., lora_model: str | None = ..., **options: Unpack[CallOptions]) -> ModelUploadSuccessResponse:
+        """POST /models: Upload a custom model or adapter"""
 
 
 class AsyncQueue(Resource[AsyncTransport]):

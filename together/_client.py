@@ -1,5 +1,5 @@
 """``Together`` and ``AsyncTogether``: one constructor, settings resolved once, resources
-built eagerly over one shared transport."""
+built eagerly over one shared transport and the client's one effect driver."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 import httpx
 
 from . import _config
+from ._drivers import AsyncDriver, SyncDriver
 from ._namespaces import build
 from ._ratelimit import RateLimiter
 from ._resource import M
@@ -198,7 +199,8 @@ class _BaseClient(Generic[M]):
         self._settings = settings
         self._transport = self._transport_class(settings, pool)
         self._transport.limiter = self._limiter
-        build(self, self._transport)
+        self._driver = self._driver_class(self._transport)
+        build(self, self._driver)
 
     # -- settings -------------------------------------------------------------
     @property
@@ -371,7 +373,7 @@ class _BaseClient(Generic[M]):
             stream=stream,
             options=options,
         )
-        return self._transport.send(call)
+        return self._driver.run(call)
 
     def get(self, path: str, **kwargs: Any) -> Any:
         """``request("GET", path, ...)``."""
@@ -397,6 +399,7 @@ class _BaseClient(Generic[M]):
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key='***')"
 
     _transport_class: Any
+    _driver_class: Any
     _http_client_class: type[httpx.Client] | type[httpx.AsyncClient]
 
     @staticmethod
@@ -408,6 +411,7 @@ class Together(_BaseClient[SyncTransport], _SyncAPI):
     """The synchronous client. ``with Together() as client: ...`` closes it at the end."""
 
     _transport_class = SyncTransport
+    _driver_class = SyncDriver
     _http_client_class = httpx.Client
 
     @staticmethod
@@ -444,6 +448,7 @@ class AsyncTogether(_BaseClient[AsyncTransport], _AsyncAPI):
     """The asyncio client: the same resources, whose methods are awaited."""
 
     _transport_class = AsyncTransport
+    _driver_class = AsyncDriver
     _http_client_class = httpx.AsyncClient
 
     @staticmethod

@@ -26,7 +26,7 @@ import builtins
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ._errors import (
     APIConnectionError,
@@ -40,6 +40,7 @@ from ._errors import (
     ServiceUnavailableError,
     TogetherError,
 )
+from ._shape import Extra, Hook, Lookup
 
 if TYPE_CHECKING:
     import httpx
@@ -267,28 +268,10 @@ def check_file(file: str | os.PathLike[str], purpose: str = "fine-tune") -> dict
 
 
 # -- fine_tuning.create: 3.x's LoRA keywords ------------------------------------------------
-class Lookup(NamedTuple):
-    """A call a hook needs answered before the method's own call can be built: ``finish``
-    gets its result and completes the arguments."""
-
-    call: Call[Any]
-    finish: Callable[[Any], None]
-
-
-class ArgumentHook(NamedTuple):
-    """Keywords a derived method takes beyond its operation's (name, type as the stub
-    writes it), and ``adapt(params, where)``, which turns them into the operation's
-    arguments in place; it returns a Lookup when it needs one answer first (the
-    arguments then hold provisional values, complete enough to be checked)."""
-
-    keywords: tuple[tuple[str, str], ...]
-    adapt: Callable[[dict[str, Any], str], Lookup | None]
-
-
 _LORA_KEYWORDS = ("lora_r", "lora_alpha", "lora_dropout", "lora_trainable_modules")
 
 
-def _lora_arguments(params: dict[str, Any], where: str) -> Lookup | None:
+def lora_arguments(params: dict[str, Any], where: str) -> Lookup | None:
     """3.x: ``lora=True`` is ``training_type`` Lora with ``lora_r`` (default: the model's
     default rank, looked up; its max rank where it has no default, as in 1.x),
     ``lora_alpha`` (default: twice the rank), ``lora_dropout`` (0) and
@@ -364,15 +347,15 @@ def _lora_arguments(params: dict[str, Any], where: str) -> Lookup | None:
     return Lookup(call, finish)
 
 
-FINE_TUNING_CREATE = ArgumentHook(
+FINE_TUNING_CREATE = Hook(
     keywords=(
-        ("lora", "bool | None"),
-        ("lora_r", "int | None"),
-        ("lora_alpha", "float | None"),
-        ("lora_dropout", "float | None"),
-        ("lora_trainable_modules", "str | None"),
+        Extra("lora", "bool | None"),
+        Extra("lora_r", "int | None"),
+        Extra("lora_alpha", "float | None"),
+        Extra("lora_dropout", "float | None"),
+        Extra("lora_trainable_modules", "str | None"),
     ),
-    adapt=_lora_arguments,
+    adapt=lora_arguments,
 )
 
 

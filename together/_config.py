@@ -34,7 +34,9 @@ TimeoutTypes = Union[float, int, httpx.Timeout]  # noqa: UP007 - evaluated at ru
 
 
 class NotGiven:
-    """The default of ``timeout`` arguments: not given, as opposed to ``None`` (no timeout)."""
+    """``NOT_GIVEN``: the default shown for optional arguments, meaning "not given" (as
+    in the official SDK). Passing it is leaving the argument out; for ``timeout`` it is
+    also unlike ``None``, which means no timeout."""
 
     def __bool__(self) -> bool:
         return False

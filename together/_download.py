@@ -3,7 +3,7 @@
 The body goes to a hidden temporary file in the destination folder and is renamed onto the
 destination only once complete: an interrupted download leaves nothing under the final
 name, and its temporary file is removed. The sync and async writers differ only in how
-they iterate the response.
+they iterate the response; the client's driver picks one.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from typing import IO, Any, NamedTuple
 
 import httpx
 
-from ._errors import OutputExistsError
-from ._streaming import _broken
+from ._drivers import Either
+from ._errors import OutputExistsError, broken_stream_error
+from ._shape import Extra
+from ._transport import Call
 from ._transport import content_of as content_of  # (the name resources use)
 from ._upload import Progress
 
@@ -147,23 +149,18 @@ class _Writer:
             return
         self.abandon()
         if isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
-            raise _broken(exc, self.response) from exc
+            raise broken_stream_error(exc, self.response) from exc
 
 
 def saver(
-    output: Target,
-    default_name: str,
-    progress: bool | None,
-    *,
-    is_async: bool,
-    overwrite: bool = False,
-) -> Callable[[httpx.Response, bool], Path | Coroutine[Any, Any, Path]]:
+    output: Target, default_name: str, progress: bool | None, *, overwrite: bool = False
+) -> Callable[[httpx.Response, bool], Either[Path, Coroutine[Any, Any, Path]]]:
     """A ``Call.stream`` factory that writes the open response to ``output`` (a file, or a
     folder to put the served file name in; see ``download_target``) and gives back the
-    path. With ``is_async`` it gives a coroutine, awaited by ``file_operation``. A file
+    path: written by blocking or by awaiting, as the client's driver picks. A file
     already under the served name raises OutputExistsError unless ``overwrite``."""
 
-    def save(response: httpx.Response, strict: bool = False) -> Path:
+    def save(response: httpx.Response) -> Path:
         try:
             with _Writer(response, output, default_name, progress, overwrite) as writer:
                 for chunk in response.iter_bytes():
@@ -172,7 +169,7 @@ def saver(
         finally:
             response.close()
 
-    async def asave(response: httpx.Response, strict: bool = False) -> Path:
+    async def asave(response: httpx.Response) -> Path:
         try:
             with _Writer(response, output, default_name, progress, overwrite) as writer:
                 async for chunk in response.aiter_bytes():
@@ -181,4 +178,34 @@ def saver(
         finally:
             await response.aclose()
 
-    return asave if is_async else save
+    def stream(response: httpx.Response, strict: bool = False) -> Either[Path, Any]:
+        return Either(save, asave, response)
+
+    return stream
+
+
+# The keywords a download takes beyond its operation's (a hook's, see ``_shape.Hook``).
+DOWNLOAD_KEYWORDS = (
+    Extra("output", "str | os.PathLike[str] | None"),
+    Extra("progress", "bool | None"),
+    Extra("overwrite", "bool | None"),
+)
+
+
+def download(
+    call: Call[Any], given: dict[str, Any], default_name: str, where: str
+) -> Call[bytes | Path]:
+    """``call`` reading a file: its bytes; with ``output`` (a file path, or a folder to
+    save under the served name: an existing one, or a path ending in a separator; missing
+    folders are created), streamed to disk with a progress bar (``progress``), under a
+    temporary name until complete, giving the Path. A file already in the folder under
+    the served name raises OutputExistsError unless ``overwrite``."""
+    output = given.get("output")
+    path = None if output is None else download_target(output, where)
+    call.request.setdefault("headers", {}).update(BINARY_ACCEPT)
+    if path is None:
+        return call.evolve(parse=content_of)
+    progress, overwrite = given.get("progress"), bool(given.get("overwrite"))
+    return call.evolve(
+        parse=content_of, stream=saver(path, default_name, progress, overwrite=overwrite)
+    )

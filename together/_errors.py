@@ -21,6 +21,12 @@ TogetherError
 ├── BatchRunStateError (a batch run's state on disk can't be used; also a ValueError)
 │   └── BatchRunLockedError (another run is using that output)
 └── OutputExistsError (a download would replace an existing file)
+
+The errors of a request are built here, from what failed: a 4xx/5xx answer
+(``status_error``), a body that can't be read as the result (``result_error``,
+``unreadable_error`` and the cases under it), a transport failure (``connection_error``),
+a stream (``broken_stream_error``, ``stream_event_error``, ...); the transport and the
+streams only raise them, so that the messages and the bodies kept read alike.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from ._json import loads
+from ._json import TooDeep, loads
 
 __all__ = [
     "APIConnectionError",
@@ -269,6 +275,10 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+# How much of a body that can't be read an error keeps (the rest is in error.response).
+MAX_ERROR_BODY = 64 * 1024
+
+
 def unreadable_error(response: httpx.Response, reason: str, body: object = None) -> APIError:
     """The error for a response whose body can't be read (it can't be decoded, or is too
     large or too deeply nested): on an error status that status's error, its ``body``
@@ -360,3 +370,143 @@ def status_error(response: httpx.Response, base_url: str | None = None) -> APISt
         )
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     return cls(message, response=response, body=body)
+
+
+def result_error(response: httpx.Response, exc: Exception) -> APIResponseValidationError:
+    """The error for a successful response whose body can't be read as the method's
+    result (``exc``: what the parser raised), with the body kept (cut at 64 KiB)."""
+    return APIResponseValidationError(
+        f"The {response.status_code} response can't be read as the expected result: "
+        f"{type(exc).__name__}: {exc}",
+        response=response,
+        body=response_body(response, limit=MAX_ERROR_BODY),
+    )
+
+
+def too_deep_error(response: httpx.Response) -> APIError:
+    """The error for a body nested too deeply to be read (see ``_json``)."""
+    return unreadable_error(
+        response, str(TooDeep()), body=response_body(response, limit=MAX_ERROR_BODY)
+    )
+
+
+def too_large_error(response: httpx.Response, limit: int, kept: bytes) -> APIError:
+    """The error for a body that decodes to more than ``max_response_bytes`` (``limit``);
+    ``kept``: what was read of it."""
+    body = kept[:MAX_ERROR_BODY].decode(response.encoding or "utf-8", "replace")
+    return unreadable_error(
+        response, f"its body decodes to more than max_response_bytes ({limit})", body=body
+    )
+
+
+def undecodable_error(response: httpx.Response, exc: httpx.DecodingError) -> APIError:
+    """The error for a body that can't be decoded (a corrupt gzip, ...)."""
+    return unreadable_error(response, f"its body can't be decoded ({type(exc).__name__}: {exc})")
+
+
+# -- failures before a complete answer --------------------------------------------------
+_WHAT_FAILED: tuple[tuple[type[Exception], str], ...] = (
+    (httpx.TooManyRedirects, "too many redirects (a loop?) from"),
+    (httpx.UnsupportedProtocol, "a redirect led to a URL httpx can't request, from"),
+    (httpx.ConnectError, "could not connect to"),
+    (httpx.ProxyError, "the proxy failed for"),
+    (httpx.WriteError, "the connection broke while sending to"),
+    (httpx.ReadError, "the connection broke while reading from"),
+    (httpx.RemoteProtocolError, "the connection was closed or garbled by"),
+)
+
+
+def describe_failure(exc: Exception, request: httpx.Request) -> str:
+    """What went wrong and with which host, e.g. ``could not connect to 127.0.0.1:9
+    (ConnectError: [Errno 111] Connection refused)``; the API key is never in it."""
+    what = next(
+        (text for kind, text in _WHAT_FAILED if isinstance(exc, kind)), "the request failed at"
+    )
+    url = request.url
+    host = f"{url.host}:{url.port}" if url.port else url.host
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    # Low-level messages may quote what was sent; the key must not reach the user.
+    key = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if key:
+        detail = detail.replace(key, "<redacted>")
+    return f"{what} {host} ({detail})"
+
+
+def connection_error(
+    exc: Exception, request: httpx.Request, what: str = "Connection error"
+) -> APIConnectionError:
+    """The error for a request whose transport failed with ``exc``: APITimeoutError for
+    a timeout, else APIConnectionError saying ``what`` and what failed where."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(f"{what}: {describe_failure(exc, request)}", request=request)
+
+
+# -- a streamed body ---------------------------------------------------------------------
+def broken_stream_error(exc: httpx.RequestError, response: httpx.Response) -> APIError:
+    """The error for a body that failed mid-way: cut (APIConnectionError, APITimeoutError)
+    or undecodable, as a corrupt gzip (APIResponseValidationError)."""
+    if isinstance(exc, httpx.TransportError):
+        return connection_error(exc, response.request, "The stream was cut")
+    return APIResponseValidationError(
+        f"The stream's body can't be decoded: {type(exc).__name__}: {exc}",
+        response=response,
+        body=None,
+    )
+
+
+def stream_ended_error(request: httpx.Request, partial: bool) -> APIConnectionError:
+    """The error for a stream whose body ended before ``[DONE]`` (``partial``: in the
+    middle of an event)."""
+    what = "in the middle of an event" if partial else "before [DONE]"
+    return APIConnectionError(
+        f"The stream ended {what}: the response is incomplete", request=request
+    )
+
+
+def stream_unreadable_error(
+    response: httpx.Response, reason: str, data: str | None = None
+) -> APIResponseValidationError:
+    """The error for a stream that can't be read (``reason``): ``data``, the event's data
+    that can't be read as JSON, if that is what failed."""
+    if data is None:
+        return APIResponseValidationError(
+            f"The stream can't be read: {reason}", response=response, body=None
+        )
+    return APIResponseValidationError(
+        f"Stream sent an event that can't be read ({reason}): {data[:200]!r}",
+        response=response,
+        body=data[:MAX_ERROR_BODY],
+    )
+
+
+def chunk_error(
+    response: httpx.Response, exc: Exception, payload: object
+) -> APIResponseValidationError:
+    """The error for a stream chunk that can't be read as its model (``exc``: why)."""
+    error = APIResponseValidationError(
+        f"A stream chunk can't be read as its model: {type(exc).__name__}: {exc}",
+        response=response,
+        body=payload,
+    )
+    error.__cause__ = exc
+    return error
+
+
+def stream_event_error(
+    payload: object, event: str, data: str, request: httpx.Request
+) -> APIError | None:
+    """The error a stream's event reports, if it is one: an ``error`` event (``event``
+    its type, ``data`` its text, ``payload`` its JSON) or a payload with an ``error``;
+    its message is the error's ``message`` where there is one."""
+    message: str | None = None
+    if event == "error":
+        if isinstance(payload, dict):
+            error = payload.get("error", payload)
+            message = str(error.get("message") or error) if isinstance(error, dict) else str(error)
+        else:
+            message = str(payload or data or "error event")
+    elif isinstance(payload, dict) and payload.get("error"):
+        error = payload["error"]
+        message = str(error.get("message") or error) if isinstance(error, dict) else str(error)
+    return None if message is None else APIError(message, request=request, body=payload)

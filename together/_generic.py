@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 
+from ._drivers import Either
 from ._open_values import strictly
 from ._resource import check_path, plain
-from ._streaming import Stream
+from ._streaming import AsyncStream, Stream
 from ._transport import Call, split_options
 
 
@@ -64,10 +65,14 @@ def generic_call(
         read = _reader(cast_to, strict)
         return value if read is None else read(value)
 
-    def open_stream(response: httpx.Response, strict: bool) -> Stream[Any]:
+    def open_stream(response: httpx.Response, strict: bool) -> Either[Any, Any]:
         read = _reader(cast_to, strict)
-        return Stream(response, read if read is not None else (lambda item: item))
+        return Either(Stream, AsyncStream, response, read if read is not None else _same)
 
     if stream:
         request.setdefault("headers", {})["Accept"] = "text/event-stream"
     return Call(request, parse, call_options, open_stream if stream else None)
+
+
+def _same(item: Any) -> Any:
+    return item

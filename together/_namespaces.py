@@ -11,25 +11,21 @@ the body's fields or the query parameters, plus the per-call options.
 
 from __future__ import annotations
 
-import builtins
-import difflib
 import functools
-import inspect
 import keyword
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._resource import Resource, api_call, describe, operation
+from ._drivers import Lookup, Script
+from ._resource import Resource, api_call, method, operation
+from ._shape import Hook, LazySignature, Shape, describe
 from ._table import NAMES, NAMESPACE_ALIASES
-from ._transport import OPTION_NAMES, AsyncTransport
 
 if TYPE_CHECKING:
     from together_generated.operations import OperationInfo
-    from together_generated.types import Operation
 
-    from ._compat import ArgumentHook
     from ._transport import Call
 
 
@@ -110,137 +106,64 @@ def unnamed() -> list[OperationInfo]:
     return [i for i in OPERATIONS if not i.websocket and i.key not in NAMES]
 
 
-def operation_call(
-    entry: Entry, where: str, args: tuple[Any, ...], params: dict[str, Any]
-) -> Call[Any]:
-    """The call of a derived method. Positional arguments are the fields the table names
-    (``clusters.storage.update(volume_id)``), else the last path parameters in order: one
-    argument is the last (``retrieve_sample(operation_id, session_id=...)``), as in the
-    official SDKs. Each may also be given by keyword, by its Python or its spec name."""
-    info = entry.info
-    op = describe(info.module)
-    in_path = op.parameters_in("path")
-    order = entry.positional
-    if order is None:
-        order = tuple(p.python_name for p in in_path[len(in_path) - len(args) :])
-    if len(args) > len(order) or (entry.positional is None and len(args) > len(in_path)):
-        names = ", ".join(entry.positional or [p.python_name for p in in_path]) or "none"
-        raise TypeError(
-            f"{where}() takes at most {len(entry.positional or in_path)} positional"
-            f" argument(s) ({names}), {len(args)} given; pass fields by keyword"
-        )
-    for name, value in zip(order, args, strict=False):
-        if name in params:
-            raise TypeError(f"{where}() got multiple values for argument {name!r}")
-        params[name] = value
-    takes = accepted(op)
-    for key in list(params):
-        target = takes.get(key)
-        if target is None:
-            raise TypeError(
-                f"{where}() got an unexpected keyword argument {key!r}{hint(key, takes)}"
-            )
-        if target != key:
-            params[target] = params.pop(key)
-    path: dict[str, Any] = {}
-    for p in in_path:
-        key = p.python_name if p.python_name in params else p.name
-        if key not in params:
-            raise TypeError(f"{where}: missing required argument {p.python_name!r}")
-        path[p.python_name] = params.pop(key)
-    return api_call(op, params, path=path, where=where, stream_chunk=op.stream_chunk)
-
-
-_ACCEPTED: dict[int, dict[str, str]] = {}  # id(Operation) → accepted(...): ops live on
-
-
-def accepted(op: Operation) -> dict[str, str]:
-    """Every keyword a derived method of ``op`` takes → the name it goes by from then on:
-    body fields by their JSON name, other parameters by the generated code's name (each
-    is also accepted by its other name), and the per-call options."""
-    found = _ACCEPTED.get(id(op))
+def shape_of(entry: Entry, where: str) -> Shape:
+    """The shape of the method ``where`` (``"files.retrieve"``), made once."""
+    found = _SHAPES.get(where)
     if found is None:
-        found = _ACCEPTED[id(op)] = _accepted(op)
+        found = _SHAPES[where] = Shape(describe(entry.info.module), where, entry.positional)
     return found
 
 
-def _accepted(op: Operation) -> dict[str, str]:
-    names = {name: name for name in OPTION_NAMES}
-    for p in op.parameters:
-        names[p.name] = names[p.python_name] = p.python_name
-    for p in op.fields:
-        names[p.python_name] = names[p.name] = p.name
-    # A name of a Python builtin (type, input, format) was spelled with a trailing "_" in
-    # earlier versions: that spelling is still taken, unlisted.
-    for p in (*op.parameters, *op.fields):
-        if p.python_name in _BUILTINS:
-            names.setdefault(p.python_name + "_", names[p.python_name])
-    return names
+_SHAPES: dict[str, Shape] = {}
 
 
-_BUILTINS = frozenset(dir(builtins)) - {"id"}  # (``id`` never had the "_")
+def operation_call(shape: Shape, args: tuple[Any, ...], params: dict[str, Any]) -> Call[Any]:
+    """The call of a derived method, from its arguments as the signature takes them."""
+    path = shape.bind(args, params)
+    op = shape.op
+    return api_call(op, params, path=path, where=shape.where, stream_chunk=op.stream_chunk)
 
 
-def hint(key: str, names: dict[str, str]) -> str:
-    listed = [name for name in names if not (name.endswith("_") and name[:-1] in names)]
-    near = difflib.get_close_matches(key, listed, n=1)
-    return f"; did you mean {near[0]!r}?" if near else ""
+def hooked(build: Callable[..., Call[Any]], hook: Hook, entry: Entry, where: str) -> Any:
+    """A derived method's function whose hook adapts its arguments (3.x's ``lora=`` on
+    ``fine_tuning.create``): the hook turns them into the operation's own arguments,
+    sending one look-up first when it needs to."""
+    adapt: Any = hook.adapt
+
+    def function(self: Any, /, *args: Any, **params: Any) -> Call[Any] | Script[Any]:
+        # The call is built (so every argument checked) before anything is sent: with a
+        # look-up, from the hook's provisional values. The hook sees every argument by
+        # name (1.x's ``download("ft-...:10")`` names the step in the positional one).
+        if args:
+            shape_of(entry, where).name_positionals(args, params)
+            args = ()
+        ask = adapt(params, where)
+        call = build(self, *args, **dict(params))
+        if ask is None:
+            return call
+        return _looked_up(ask, build, self, args, params)
+
+    return function
 
 
-class hooked(operation[Any, Any]):
-    """A derived method that takes a few keywords beyond its operation's (an
-    ``ArgumentHook``, e.g. 3.x's ``lora=`` on ``fine_tuning.create``): the hook turns them
-    into the operation's own arguments, sending one look-up first when it needs to."""
-
-    def __init__(self, function: Any, hook: ArgumentHook, where: str) -> None:
-        super().__init__(function)
-        self.hook = hook
-        self.where = where
-
-    def bind(self, obj: Resource[Any]) -> Any:
-        build, adapt, where = self._function, self.hook.adapt, self.where
-        transport = obj._transport
-        # A raw-response view adapts its transport; the look-up is not the method's answer.
-        plain = transport.plain()
-
-        def prepare(args: tuple[Any, ...], params: dict[str, Any]) -> tuple[Any, Call[Any]]:
-            """The look-up, if any, and the call, built (so every argument checked) before
-            anything is sent: with a look-up, from the hook's provisional values."""
-            lookup = adapt(params, where)
-            return lookup, build(obj, *args, **dict(params))
-
-        if isinstance(transport, AsyncTransport):
-
-            def amethod(*args: Any, **params: Any) -> Any:
-                lookup, call = prepare(args, params)
-                if lookup is None:
-                    return transport.send(call)
-
-                async def looked_up() -> Any:
-                    lookup.finish(await plain.send(lookup.call))
-                    return await transport.send(build(obj, *args, **params))
-
-                return looked_up()
-
-            return amethod
-
-        def method(*args: Any, **params: Any) -> Any:
-            lookup, call = prepare(args, params)
-            if lookup is not None:
-                lookup.finish(plain.send(lookup.call))
-                call = build(obj, *args, **params)
-            return transport.send(call)
-
-        return method
+def _looked_up(
+    ask: Any, build: Callable[..., Call[Any]], obj: Any, args: Any, params: Any
+) -> Script[Any]:
+    ask.finish((yield Lookup(ask.call)))  # (not the method's answer: no raw view)
+    return (yield build(obj, *args, **params))
 
 
-def derived(
-    entry: Entry, where: str, name: str, hook: ArgumentHook | None = None
-) -> operation[Any, Any]:
+def derived(entry: Entry, where: str, name: str, hook: Hook | None = None) -> method[Any, Any]:
     info = entry.info
 
+    after = None if hook is None else hook.after
+
     def build(self: Any, /, *args: Any, **params: Any) -> Call[Any]:
-        return operation_call(entry, where, args, params)
+        shape = _SHAPES.get(where) or shape_of(entry, where)
+        if after is None:
+            return operation_call(shape, args, params)
+        given = shape.given(args, params, hook)  # type: ignore[arg-type]
+        return after(operation_call(shape, args, params), given)
 
     build.__name__ = name
     build.__qualname__ = where
@@ -252,27 +175,11 @@ def derived(
         " APITimeoutError when the request fails, and TypeError or ValueError naming the"
         " argument, before anything is sent, for a bad argument."
     )
-    method: operation[Any, Any] = operation(build) if hook is None else hooked(build, hook, where)
-    method.operation_info = info
-    method.signature = _LazySignature(entry, name, hook)
-    return method
-
-
-class _LazySignature:
-    """What ``inspect.signature`` finds (through ``__wrapped__``) on a derived method: made
-    on first look, as it needs the operation's description."""
-
-    def __init__(self, entry: Entry, name: str, hook: ArgumentHook | None) -> None:
-        self._entry, self._name, self._hook = entry, name, hook
-
-    @functools.cached_property
-    def __signature__(self) -> inspect.Signature:
-        from ._stubgen import runtime_signature
-
-        return runtime_signature(self._entry, self._name, self._hook)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
-        raise TypeError("only a signature")
+    adapts = hook is not None and hook.adapt is not None
+    made = operation(hooked(build, hook, entry, where) if adapts else build)  # type: ignore[arg-type]
+    made.operation_info = info
+    made.signature = LazySignature(lambda: shape_of(entry, where).signature(hook))
+    return made
 
 
 _GENERIC: dict[str, type[Resource[Any]]] = {}
@@ -298,27 +205,29 @@ def namespace_class(path: str) -> type[Resource[Any]]:
     return cls
 
 
-def hook_of(cls: type | None, name: str) -> ArgumentHook | None:
-    """The ArgumentHook a hand-written namespace class sets for its derived method
-    ``name`` (in its ``HOOKS``), if any."""
-    hooks: dict[str, ArgumentHook] = getattr(cls, "HOOKS", {})
+def hook_of(cls: type | None, name: str) -> Hook | None:
+    """The Hook a hand-written namespace class sets for its derived method ``name`` (in
+    its ``HOOKS``), if any."""
+    hooks: dict[str, Hook] = getattr(cls, "HOOKS", {})
     return hooks.get(name)
 
 
 def _install(cls: type, path: str) -> None:
     methods = layout().get(path, {})
-    own: dict[str, Any] = {}
+    own: dict[Any, Any] = {}  # operation (or with its shape and hook) → its method
     for name, entry in methods.items():
         if name in vars(cls):
             own[entry.info.key] = vars(cls)[name]
     for name, entry in methods.items():
         if name in vars(cls):
             continue
-        # An alias is the same method as the name it stands for.
-        method = own.get(entry.info.key)
+        # An alias is the same method as the name it stands for, unless it has a shape or
+        # a hook of its own (1.x's ``batches.create_batch(file_id, endpoint)``).
+        hook = hook_of(cls, name)
+        alike = (entry.info.key, entry.positional, id(hook))
+        method = own.get(entry.info.key) or own.get(alike)
         if method is None:
-            hook = hook_of(cls, name)
-            method = own[entry.info.key] = derived(entry, f"{path}.{name}", name, hook)
+            method = own[alike] = derived(entry, f"{path}.{name}", name, hook)
             method.__set_name__(cls, name)
         setattr(cls, name, method)
     from ._status import WAITERS
@@ -326,16 +235,19 @@ def _install(cls: type, path: str) -> None:
     if path in WAITERS and "wait" not in vars(cls):  # long-running jobs: see _wait.py
         from ._wait import wait_method
 
-        method = wait_method(path)
+        found: dict[str, str] = {}  # operation → its first name here
+        for name, entry in methods.items():
+            found.setdefault(entry.info.key, name)
+        method = wait_method(path, found)
         method.__set_name__(cls, "wait")
         cls.wait = method  # type: ignore[attr-defined]
 
 
-def build(client: Any, transport: Any) -> dict[str, Resource[Any]]:
-    """Make the namespace objects of ``client`` over ``transport`` and set them on it."""
+def build(client: Any, driver: Any) -> dict[str, Resource[Any]]:
+    """Make the namespace objects of ``client`` over its ``driver`` and set them on it."""
     objects: dict[str, Resource[Any]] = {}
     for path in sorted(layout(), key=lambda p: p.count(".")):
-        obj = namespace_class(path)(transport)
+        obj = namespace_class(path)(driver)
         objects[path] = obj
         parent, _, leaf = path.rpartition(".")
         setattr(objects[parent] if parent else client, leaf, obj)

@@ -21,12 +21,15 @@ limit), so however many threads or tasks call, they leave one after another. A 4
 every caller until its ``Retry-After`` and lowers the pace; a 503 lowers it more; the
 pace then grows again. Without the headers, only the pauses apply.
 
+The pause a server asks for (``retry_after``) is read here, for the transport's retries too.
+
 Written for both clients: ``reserve`` and ``observe`` compute under a thread lock and
 never wait; the transport sleeps (``time.sleep`` or ``asyncio.sleep``) for what they say.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
 import threading
@@ -61,6 +64,28 @@ class Slot(NamedTuple):
     tokens: float
     paused: int
     sent: float  # when the request is to leave (monotonic clock)
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """The pause the server asked for, in seconds (retry-after-ms, then Retry-After)."""
+    headers = response.headers
+    try:
+        if "retry-after-ms" in headers:
+            return float(headers["retry-after-ms"]) / 1000
+    except ValueError:
+        pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        date = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None  # not a date either ("soon"): the usual backoff applies
+    return date.timestamp() - time.time()
 
 
 def _number(headers: httpx.Headers, name: str) -> float | None:
@@ -184,8 +209,6 @@ class RateLimiter:
 
     def observe(self, slot: Slot, response: httpx.Response) -> None:
         """Learn from the answer to the request of ``slot``."""
-        from ._transport import _retry_after
-
         headers = response.headers
         now = time.monotonic()
         status = response.status_code
@@ -203,7 +226,7 @@ class RateLimiter:
                 bucket.token_limit = token_limit
             if status == 429 or status == 503:
                 bucket.catch_up = 0.0
-                asked = _retry_after(response)
+                asked = retry_after(response)
                 wait = asked if asked is not None and asked >= 0 else PAUSE_WITHOUT_RETRY_AFTER
                 bucket.pause(min(wait, 60.0), now)
                 bucket.cut(CUT_429 if status == 429 else CUT_503, slot.sent, now)

@@ -20,28 +20,28 @@ import base64
 import importlib
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 import httpx
 
-from ._config import parse_headers, parse_timeout
+from ._config import TimeoutTypes, parse_headers, parse_timeout
 from ._errors import (
     _MIN_REDACTED_KEY,
+    MAX_ERROR_BODY,
     APIConnectionError,
     APIError,
     APITimeoutError,
     status_error,
 )
 from ._json import TooDeep, loads
-from ._resource import Resource, checked_body, describe, plain
-from ._transport import MAX_ERROR_BODY, AsyncTransport, SyncTransport, split_options
+from ._resource import Resource, checked_body, plain
+from ._shape import Shape, describe
+from ._transport import split_options
 
 if TYPE_CHECKING:
-    from typing import Concatenate
-
-    from typing_extensions import ParamSpec, Self
+    from typing_extensions import Self
 
     from together_generated.models import (
         RealtimeAudioOutputDeltaEvent,
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
     )
     from together_generated.types import Operation
 
-    P = ParamSpec("P")
     SpeechEvent = (
         RealtimeTtsSessionCreatedEvent
         | RealtimeInputTextReceivedEvent
@@ -74,20 +73,25 @@ if TYPE_CHECKING:
         | RealtimeServerEvent
     )
     _Adapter = logging.LoggerAdapter[logging.Logger]
-else:  # keep typing_extensions out of the import path
-    P = TypeVar("P")
+else:
     _Adapter = logging.LoggerAdapter  # (not subscriptable at run time before 3.11)
 
 E = TypeVar("E")  # the events of a session
 R = TypeVar("R")  # what sending returns: None (sync) or an awaitable (async)
-S = TypeVar("S")
-A = TypeVar("A")
 
 INSTALL_HINT = "pip install 'together-client[realtime]'"
 # Audio arrives base64-encoded in JSON text frames; a second of 24 kHz PCM is ~64 KB.
 MAX_MESSAGE = 16 * 1024 * 1024
 # Per-call options that have no meaning for a WebSocket session.
 _UNSUPPORTED_OPTIONS = ("max_retries", "deadline", "extra_body")
+
+
+class SessionOptions(TypedDict, total=False):
+    """The per-call options a realtime session takes (the others don't apply)."""
+
+    timeout: TimeoutTypes | None
+    extra_headers: Mapping[str, str] | None
+    extra_query: Mapping[str, object] | None
 
 
 def _websockets(where: str) -> ModuleType:
@@ -143,16 +147,13 @@ class Plan:
 
 
 def _query(op: Operation, params: dict[str, Any], where: str) -> dict[str, Any]:
-    """The path and query of a WebSocket operation, checked by its generated description
-    (an unknown parameter, or one of the wrong type, is a TypeError naming it)."""
-    known = {p.python_name for p in op.parameters} | {p.name for p in op.parameters}
-    for name in params:
-        if name not in known:
-            raise TypeError(f"{where}: unexpected keyword argument {name!r}")
+    """The path and query of a WebSocket operation, checked by its shape (an unknown
+    parameter, or one of the wrong type, is a TypeError naming it)."""
+    Shape(op, where).bind((), params)
     params = {k: v for k, v in params.items() if v is not None}
     for p in op.parameters:
         # A required parameter the spec allows one value for (input_audio_format) has it.
-        if p.required and len(p.choices) == 1 and not {p.name, p.python_name} & set(params):
+        if p.required and len(p.choices) == 1 and p.python_name not in params:
             params[p.python_name] = p.choices[0]
     try:
         kwargs: dict[str, Any] = op.build_request(**params)
@@ -657,53 +658,6 @@ def _ended_early(plan: Plan) -> APIConnectionError:
     )
 
 
-# -- the ``connect`` methods of the resources -----------------------------------------------
-class session_method(Generic[P, S, A]):
-    """A resource's ``connect``: the function checks its arguments and returns the Plan;
-    on ``Together`` the method returns the sync session, on ``AsyncTogether`` the async
-    one (neither is connected until its ``with`` block starts)."""
-
-    def __init__(
-        self,
-        sync: Callable[[Plan], S],
-        async_: Callable[[Plan], A],
-        function: Callable[Concatenate[Any, P], Plan],
-    ) -> None:
-        self._sync, self._async, self._function = sync, async_, function
-        self.__doc__ = function.__doc__
-        self.__name__ = function.__name__
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> Self: ...
-    @overload
-    def __get__(self, obj: Resource[SyncTransport], owner: type) -> Callable[P, S]: ...
-    @overload
-    def __get__(self, obj: Resource[AsyncTransport], owner: type) -> Callable[P, A]: ...
-    def __get__(self, obj: Resource[Any] | None, owner: type) -> Any:
-        if obj is None:
-            return self
-        session = self._async if isinstance(obj._transport, AsyncTransport) else self._sync
-        function = self._function
-
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return session(function(obj, *args, **kwargs))
-
-        method.__doc__ = self.__doc__
-        method.__name__ = self.__name__
-        return method
-
-
-def realtime(
-    sync: Callable[[Plan], S], async_: Callable[[Plan], A]
-) -> Callable[[Callable[Concatenate[Any, P], Plan]], session_method[P, S, A]]:
-    """Decorate a resource's ``connect`` (see session_method)."""
-
-    def decorate(function: Callable[Concatenate[Any, P], Plan]) -> session_method[P, S, A]:
-        return session_method(sync, async_, function)
-
-    return decorate
-
-
 __all__ = [
     "AsyncSpeechSession",
     "AsyncTranscriptionSession",
@@ -712,5 +666,4 @@ __all__ = [
     "SpeechSession",
     "TranscriptionSession",
     "plan",
-    "realtime",
 ]

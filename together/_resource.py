@@ -1,17 +1,19 @@
 """What every namespace (``client.chat.completions``, ``client.files``, ...) is made of.
 
-A resource method is written once, as a function that returns a ``Call`` (the request
-and how to parse its answer, no I/O). ``@operation`` turns it into a method that sends
-the call through the client's transport: on ``Together`` it returns the result, on
-``AsyncTogether`` an awaitable of it. Generated modules are imported inside the method
-bodies, so constructing a client imports none of them.
+A resource method is written once, as a function that returns an effect: a ``Call`` (the
+request and how to parse its answer, no I/O), a script of effects, local work, or the two
+forms of one object (see ``_drivers``). ``method`` binds it to the resource's driver, which
+does the effect: on ``Together`` the method returns the result, on ``AsyncTogether`` an
+awaitable of it. ``operation``, ``script``, ``local`` and ``built_locally`` say which
+effect a function returns. Generated modules are imported inside the method bodies, so
+constructing a client imports none of them.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-import sys
+import inspect
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -20,9 +22,11 @@ import httpx
 
 import together_generated
 
+from ._drivers import Driver, Either, Local, Script, built
 from ._open_values import install, leave_out_nones, strictly, without_dropped_nones
-from ._streaming import Stream
-from ._transport import AsyncTransport, Call, CallOptions, SyncTransport, split_options
+from ._shape import describe, endpoint_module
+from ._streaming import AsyncStream, Stream
+from ._transport import Call, CallOptions, split_options
 
 if TYPE_CHECKING:
     from typing import Concatenate
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
     from typing_extensions import ParamSpec, Self
 
     from together_generated.types import Operation
+
+    from ._transport import AsyncTransport, SyncTransport
 
     P = ParamSpec("P")
 else:  # keep typing_extensions out of the import path
@@ -39,14 +45,22 @@ install()  # unknown values warn as together.UnknownValueWarning
 _OPEN_VALUES = together_generated.OPEN_VALUES
 
 T = TypeVar("T")
+S = TypeVar("S")
+A = TypeVar("A")
 M = TypeVar("M", bound="SyncTransport | AsyncTransport")
 
 
 class Resource(Generic[M]):
-    """A namespace of API methods bound to one client's transport."""
+    """A namespace of API methods bound to one client's driver (and through it, its
+    transport)."""
 
-    def __init__(self, transport: M) -> None:
-        self._transport = transport
+    def __init__(self, driver: Driver) -> None:
+        self._driver = driver
+
+    @property
+    def _transport(self) -> M:
+        transport: Any = self._driver.transport
+        return transport  # type: ignore[no-any-return]
 
     @functools.cached_property
     def with_raw_response(self) -> Any:
@@ -68,20 +82,28 @@ class Resource(Generic[M]):
         return ResponseView(self, streaming=True)
 
 
-class bound_method(Generic[P, T]):
-    """A method of a resource, written once for both clients: each subclass says in
-    ``bind`` what calling it does on a given resource. The bound function is cached on the
-    instance, so later look-ups skip the descriptor entirely."""
+class method(Generic[P, T]):
+    """A method of a resource, written once for both clients: ``function(resource, ...)``
+    returns an effect (a ``Call``, a script, ``Local`` work, an ``Either``; see
+    ``_drivers``) and the client's driver does it. On ``Together`` the method returns the
+    result, on ``AsyncTogether`` an awaitable of it (of an ``Either``, the object itself).
+    ``responds``: the raw-response views offer the method (its effect sends the call
+    whose response they give). The bound function is cached on the instance, so later
+    look-ups skip the descriptor entirely."""
 
     # Set on methods derived from the operation table: the operation they send, and what
     # ``inspect.signature`` shows for them (through ``__wrapped__``).
     operation_info: Any = None
     signature: Any = None
 
-    def __init__(self, function: Callable[Concatenate[Any, P], Any]) -> None:
+    def __init__(
+        self, function: Callable[Concatenate[Any, P], Any], responds: bool = False
+    ) -> None:
         self._function = function
+        self.responds = responds
         self.__doc__ = function.__doc__
         self.__name__ = function.__name__
+        self._name = function.__name__
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
@@ -95,32 +117,106 @@ class bound_method(Generic[P, T]):
     def __get__(self, obj: Resource[Any] | None, owner: type) -> Any:
         if obj is None:
             return self
-        method = self.bind(obj)
-        method.__doc__ = self.__doc__
-        method.__name__ = self.__name__
-        if self.signature is not None:
-            method.__wrapped__ = self.signature  # type: ignore[attr-defined]
-        obj.__dict__[self._name] = method
-        return method
+        function, run = self._function, obj._driver.run
 
-    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
-        raise NotImplementedError
+        def bound(*args: Any, **kwargs: Any) -> Any:
+            return run(function(obj, *args, **kwargs))
+
+        bound.__doc__ = self.__doc__
+        bound.__name__ = self.__name__
+        bound.__qualname__ = f"{owner.__name__}.{self.__name__}"
+        bound.__wrapped__ = self.signature or OwnSignature(function)  # type: ignore[attr-defined]
+        obj.__dict__[self._name] = bound
+        return bound
 
 
-class operation(bound_method[P, T]):
-    """A method that sends one request: the function returns its ``Call``; on ``Together``
-    the method returns the result, on ``AsyncTogether`` an awaitable of it."""
+_EFFECT = re.compile(r"^(?:Call|Script)\[(.*)\]$")
 
-    def __init__(self, function: Callable[Concatenate[Any, P], Call[T]]) -> None:
-        super().__init__(function)
 
-    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
-        build, send = self._function, obj._transport.send
+class OwnSignature:
+    """What ``inspect.signature`` finds (through ``__wrapped__``) on a hand-written
+    method: its function's own signature, less ``self``, returning ``returns`` or what the
+    effect it annotates gives (``Call[X]`` and ``Script[X]`` give ``X``); made on first
+    look."""
 
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return send(build(obj, *args, **kwargs))
+    def __init__(self, function: Callable[..., Any], returns: str | None = None) -> None:
+        self._function = function
+        self._returns = returns
 
-        return method
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        signature = inspect.signature(self._function)
+        returns = self._returns or signature.return_annotation
+        if isinstance(returns, str):
+            returns = _EFFECT.sub(r"\1", returns)
+        return signature.replace(
+            parameters=list(signature.parameters.values())[1:], return_annotation=returns
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
+        raise TypeError("only a signature")
+
+
+def operation(function: Callable[Concatenate[Any, P], Call[T] | Script[T]]) -> method[P, T]:
+    """A method whose effect sends one request (a ``Call``, or a script ending in one):
+    the raw-response views offer it."""
+    return method(function, responds=True)
+
+
+def script(function: Callable[Concatenate[Any, P], Script[T]]) -> method[P, T]:
+    """A method whose function returns a script (a generator of effects)."""
+    return method(function)
+
+
+def local(function: Callable[Concatenate[Any, P], T]) -> method[P, T]:
+    """A method that only does local work (no request): a plain call on ``Together``, run
+    in a worker thread and awaited on ``AsyncTogether``, like every other method there."""
+
+    @functools.wraps(function)
+    def effect(self: Any, /, *args: Any, **kwargs: Any) -> Local:
+        return Local(functools.partial(function, self, *args, **kwargs))
+
+    return method(effect)
+
+
+if TYPE_CHECKING:
+
+    class either_method(Generic[P, S, A]):
+        """How the type checkers see a method made by ``either`` (at run time, a
+        ``method``): the first form on Together, the second on AsyncTogether."""
+
+        @overload
+        def __get__(self, obj: None, owner: type) -> Self: ...
+        @overload
+        def __get__(self, obj: Resource[SyncTransport], owner: type) -> Callable[P, S]: ...
+        @overload
+        def __get__(self, obj: Resource[AsyncTransport], owner: type) -> Callable[P, A]: ...
+        def __get__(self, obj: Resource[Any] | None, owner: type) -> Any: ...
+
+
+def either(function: Callable[Concatenate[Any, P], Either[S, A]]) -> either_method[P, S, A]:
+    """A method whose function gives the two forms of one object (``Either``: a realtime
+    session's classes): the method returns the one for its client."""
+    return method(function)  # type: ignore[return-value]
+
+
+def built_locally(function: Callable[Concatenate[Any, P], Call[T]]) -> method[P, T]:
+    """An ``operation`` whose building reads local files (a dataset check): built as
+    ``Local`` work (on AsyncTogether in a worker thread, so a long check does not block
+    the event loop), then sent."""
+
+    @functools.wraps(function)
+    def effect(self: Any, /, *args: Any, **kwargs: Any) -> Script[T]:
+        return built(function, self, *args, **kwargs)
+
+    return method(effect, responds=True)
+
+
+def call_of(resource: Resource[Any], name: str, /, *args: Any, **kwargs: Any) -> Call[Any]:
+    """What ``resource.<name>(*args, **kwargs)`` would do, not done: the effect its
+    method's function returns, a ``Call`` or a script ending in one (a script yields it,
+    for the client's driver to do)."""
+    return getattr(type(resource), name)._function(resource, *args, **kwargs)  # type: ignore[no-any-return]
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -212,28 +308,6 @@ class _Json:
         return self._fields
 
 
-def describe(endpoint: ModuleType | Operation | str) -> Operation:
-    """The generated description of an operation, from its module or its module's name."""
-    if isinstance(endpoint, str):
-        endpoint = endpoint_module(endpoint)
-    if isinstance(endpoint, ModuleType):
-        operation: Operation = endpoint.OPERATION
-        return operation
-    return endpoint
-
-
-def endpoint_module(name: str) -> ModuleType:
-    """``"batches.post_batches"`` → the generated module, imported on first use."""
-    full_name = f"together_generated.api.{name}"
-    module = sys.modules.get(full_name)
-    # A module enters sys.modules before its body has run: while another thread is still
-    # importing it, it is half-built (no ``OPERATION`` yet). Only a finished module may
-    # skip import_module, which waits for that thread's import to complete.
-    if module is None or getattr(module.__spec__, "_initializing", False):
-        module = importlib.import_module(full_name)
-    return module
-
-
 def check_path(where: str, path: Mapping[str, Any]) -> None:
     """Refuse a path parameter that would address another route."""
     for name, value in path.items():
@@ -296,10 +370,11 @@ def api_call(
         request.setdefault("headers", {})["Accept"] = "text/event-stream"
         chunk_model = stream_chunk
 
-        def stream(response: httpx.Response, strict_responses: bool) -> Stream[Any]:
+        def stream(response: httpx.Response, strict_responses: bool) -> Either[Any, Any]:
             if strict_responses:
-                return Stream(response, functools.partial(strictly, chunk_model.from_dict))
-            return Stream(response, chunk_model.from_response)
+                read = functools.partial(strictly, chunk_model.from_dict)
+                return Either(Stream, AsyncStream, response, read)
+            return Either(Stream, AsyncStream, response, chunk_model.from_response)
 
     return Call(request=request, parse=parse_with(op, fields), options=options, stream=stream)
 
@@ -309,13 +384,18 @@ __all__ = [
     "CallOptions",
     "Resource",
     "api_call",
-    "bound_method",
     "build_model",
+    "built_locally",
+    "call_of",
     "check_path",
     "checked_body",
     "describe",
+    "either",
     "endpoint_module",
+    "local",
+    "method",
     "operation",
     "parse_with",
     "plain",
+    "script",
 ]

@@ -2,7 +2,7 @@
 every resource and on the clients: ``APIResponse`` / ``AsyncAPIResponse`` and the views.
 
 The raw views add no request logic of their own: a view is the same resource class over a
-transport that sends each call with a ``raw`` hook (``Call.raw``), so every method,
+driver whose transport sends each call with a ``raw`` hook (``Call.raw``), so every method,
 derived or hand-written, runs its own code and the transport hands back the successful
 response and its retry count, wrapped here as an ``APIResponse`` (``AsyncAPIResponse`` on
 ``AsyncTogether``). Failures raise as they do without the view.
@@ -18,13 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._errors import request_id_of
-from ._resource import Resource, operation
-from ._streaming import _cut, as_async
+from ._errors import connection_error, request_id_of
 from ._transport import finish
-from ._upload import is_async
 
 if TYPE_CHECKING:
+    from ._resource import Resource
     from ._transport import Call
 
 _UNSET: Any = object()
@@ -35,11 +33,19 @@ class _BaseAPIResponse:
     """What both clients' responses share: the HTTP facts, and turning the body into the
     method's usual result."""
 
-    def __init__(self, response: httpx.Response, call: Call[Any], strict: bool, retries: int):
+    def __init__(
+        self,
+        response: httpx.Response,
+        call: Call[Any],
+        strict: bool,
+        retries: int,
+        made: Callable[[Any], Any],
+    ):
         self.http_response = response
         self.retries_taken = retries
         self._call = call
         self._strict = strict
+        self._made = made  # the driver's: a stream's result, made for the client
         self._parsed = _UNSET
 
     @property
@@ -92,14 +98,14 @@ class _BaseAPIResponse:
         try:
             yield from chunks
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     async def _awrap(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
         try:
             async for chunk in chunks:
                 yield chunk
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
 
 class APIResponse(_BaseAPIResponse):
@@ -115,7 +121,7 @@ class APIResponse(_BaseAPIResponse):
         if self._parsed is _UNSET:
             if self._call.stream is None:
                 self.read()
-            self._parsed = self._result()
+            self._parsed = self._made(self._result())
         return self._parsed
 
     def read(self) -> bytes:
@@ -123,7 +129,7 @@ class APIResponse(_BaseAPIResponse):
         try:
             return self.http_response.read()
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     def text(self) -> str:
         self.read()
@@ -168,15 +174,14 @@ class AsyncAPIResponse(_BaseAPIResponse):
         if self._parsed is _UNSET:
             if self._call.stream is None:
                 await self.read()
-            result = as_async(self._result())
-            self._parsed = await result if inspect.isawaitable(result) else result
+            self._parsed = await self._made(self._result())
         return self._parsed
 
     async def read(self) -> bytes:
         try:
             return await self.http_response.aread()
         except httpx.TransportError as exc:
-            raise _cut(exc, self.http_request) from exc
+            raise connection_error(exc, self.http_request, "The stream was cut") from exc
 
     async def text(self) -> str:
         await self.read()
@@ -227,17 +232,14 @@ def _keep_open(response: httpx.Response, strict: bool) -> Any:  # pragma: no cov
 
 
 class _Opened:
-    """One ``with_streaming_response`` call, sent when its ``with`` (``async with``)
-    block starts; the response is closed when the block ends."""
+    """One ``with_streaming_response`` call on Together, sent when its ``with`` block
+    starts; the response is closed when the block ends."""
 
-    def __init__(self, method: Callable[..., Any], asynchronous: bool) -> None:
+    def __init__(self, method: Callable[..., Any]) -> None:
         self._method = method
-        self._async = asynchronous
         self._response: Any = None
 
     def __enter__(self) -> APIResponse:
-        if self._async:
-            raise TypeError("on AsyncTogether, use `async with` on with_streaming_response")
         self._response = self._method()
         return self._response  # type: ignore[no-any-return]
 
@@ -250,9 +252,25 @@ class _Opened:
         if self._response is not None:
             self._response.close()
 
+    async def __aenter__(self) -> Any:
+        raise TypeError("on Together, use `with` on with_streaming_response")
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        pass
+
+
+class _AsyncOpened(_Opened):
+    """``_Opened`` on AsyncTogether: ``async with``."""
+
+    def __enter__(self) -> Any:
+        raise TypeError("on AsyncTogether, use `async with` on with_streaming_response")
+
     async def __aenter__(self) -> AsyncAPIResponse:
-        if not self._async:
-            raise TypeError("on Together, use `with` on with_streaming_response")
         self._response = await self._method()
         return self._response  # type: ignore[no-any-return]
 
@@ -279,23 +297,24 @@ class ResponseView:
         self._over: Resource[Any] | None = None
 
     def _adapted(self) -> Resource[Any]:
-        """The same resource class over a transport that sends each call in raw mode."""
+        """The same resource class over a driver whose transport sends each call in raw
+        mode."""
         if self._over is None:
             resource: Resource[Any] = self._target
-            transport = resource._transport
-            response_class = AsyncAPIResponse if is_async(resource) else APIResponse
-            strict, streaming = transport.strict, self._streaming
+            driver = resource._driver
+            response_class = driver.pick(APIResponse, AsyncAPIResponse)
+            strict, streaming, made = driver.transport.strict, self._streaming, driver.made
 
             def adapt(call: Call[Any]) -> Call[Any]:
                 def raw(response: httpx.Response, retries: int) -> _BaseAPIResponse:
-                    return response_class(response, call, strict, retries)
+                    return response_class(response, call, strict, retries, made)
 
                 # A stream's body is never read by the transport: with_streaming_response
                 # makes every call one.
                 stream = call.stream or (_keep_open if streaming else None)
                 return call.evolve(raw=raw, stream=stream)
 
-            self._over = type(resource)(transport.adapted(adapt))
+            self._over = type(resource)(driver.adapted(adapt))
         return self._over
 
     def __getattr__(self, name: str) -> Any:
@@ -303,10 +322,10 @@ class ResponseView:
             raise AttributeError(name)
         target = self._target
         namespace = vars(target).get(name)
-        if isinstance(namespace, Resource):
+        if hasattr(namespace, "with_raw_response"):  # a namespace: its view of this kind
             value: Any = getattr(namespace, self._which)
-        elif isinstance(target, Resource) and isinstance(
-            inspect.getattr_static(type(target), name, None), operation
+        elif getattr(  # a method the views offer (not on a client: its namespaces only)
+            inspect.getattr_static(type(target), name, None), "responds", False
         ):
             method = getattr(self._adapted(), name)
             value = self._opener(method) if self._streaming else method
@@ -320,16 +339,11 @@ class ResponseView:
         return "with_streaming_response" if self._streaming else "with_raw_response"
 
     def _opener(self, method: Callable[..., Any]) -> Callable[..., _Opened]:
-        asynchronous = is_async(self._target)
+        opened_class = self._target._driver.pick(_Opened, _AsyncOpened)
 
         def opened(*args: Any, **kwargs: Any) -> _Opened:
-            return _Opened(lambda: method(*args, **kwargs), asynchronous)
+            return opened_class(lambda: method(*args, **kwargs))  # type: ignore[no-any-return]
 
         opened.__name__ = method.__name__
         opened.__doc__ = method.__doc__
         return opened
-
-
-# Every resource has both views now (``Resource.with_raw_response``); the name stays for
-# the resource modules that still say they offer it.
-StreamableResource = Resource

@@ -17,9 +17,14 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 
-from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
+from ._errors import (
+    broken_stream_error,
+    chunk_error,
+    stream_ended_error,
+    stream_event_error,
+    stream_unreadable_error,
+)
 from ._json import MAX_DEPTH, TooDeep, loads, too_deep
-from ._transport import MAX_ERROR_BODY, describe_failure
 
 T = TypeVar("T")
 
@@ -268,41 +273,6 @@ class SSEDecoder:
         return None
 
 
-def _cut(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-    """The error for a stream whose transport failed mid-body (a stall is a timeout)."""
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(request)
-    return APIConnectionError(
-        f"The stream was cut: {describe_failure(exc, request)}", request=request
-    )
-
-
-def _broken(exc: httpx.RequestError, response: httpx.Response) -> APIError:
-    """The error for a body that failed mid-way: cut (APIConnectionError, APITimeoutError)
-    or undecodable, as a corrupt gzip (APIResponseValidationError)."""
-    if isinstance(exc, httpx.TransportError):
-        return _cut(exc, response.request)
-    return APIResponseValidationError(
-        f"The stream's body can't be decoded: {type(exc).__name__}: {exc}",
-        response=response,
-        body=None,
-    )
-
-
-def _error_message(payload: Any, event: ServerSentEvent) -> str | None:
-    if event.event == "error":
-        if isinstance(payload, dict):
-            error = payload.get("error", payload)
-            if isinstance(error, dict):
-                return str(error.get("message") or error)
-            return str(error)
-        return str(payload or event.data or "error event")
-    if isinstance(payload, dict) and payload.get("error"):
-        error = payload["error"]
-        return str(error.get("message") or error) if isinstance(error, dict) else str(error)
-    return None
-
-
 class _StreamCore(Generic[T]):
     """What both kinds of stream share: reading SSE events into typed chunks."""
 
@@ -337,47 +307,26 @@ class _StreamCore(Generic[T]):
                 try:
                     payload = loads(data)
                 except TooDeep as exc:
-                    raise self._not_json(data, str(exc)) from None
+                    raise stream_unreadable_error(self.response, str(exc), data) from None
                 except ValueError:
-                    raise self._not_json(data) from None
+                    raise stream_unreadable_error(self.response, "it is not JSON", data) from None
             elif end > short and too_deep(data):  # (read whole, yet maybe too deep)
-                raise self._not_json(data, str(TooDeep()))
+                raise stream_unreadable_error(self.response, str(TooDeep()), data)
             if (not isinstance(event, str) and event.event != "message") or (
                 type(payload) is dict and "error" in payload and payload["error"]
             ):
-                message = _error_message(payload, _full([event])[0])
-                if message is not None:
-                    raise APIError(message, request=self.response.request, body=payload)
+                kind = "message" if isinstance(event, str) else event.event
+                reported = stream_event_error(payload, kind, data, self.response.request)
+                if reported is not None:
+                    raise reported
             try:
                 chunk = parse(payload)
             except Exception as exc:
-                error = self._invalid(exc, payload)
+                error = chunk_error(self.response, exc, payload)
             else:
                 yield chunk
                 continue
             raise error
-
-    def _not_json(self, data: str, why: str = "it is not JSON") -> APIResponseValidationError:
-        return APIResponseValidationError(
-            f"Stream sent an event that can't be read ({why}): {data[:200]!r}",
-            response=self.response,
-            body=data[:MAX_ERROR_BODY],
-        )
-
-    def _invalid(self, exc: Exception, payload: Any) -> APIResponseValidationError:
-        error = APIResponseValidationError(
-            f"A stream chunk can't be read as its model: {type(exc).__name__}: {exc}",
-            response=self.response,
-            body=payload,
-        )
-        error.__cause__ = exc
-        return error
-
-    def _end(self, partial: bool) -> APIConnectionError:
-        what = "in the middle of an event" if partial else "before [DONE]"
-        return APIConnectionError(
-            f"The stream ended {what}: the response is incomplete", request=self.response.request
-        )
 
     def _step(self, raw: bytes | None) -> Iterator[T]:
         """The chunks one network read completes (None: the end of the body, where a
@@ -386,16 +335,11 @@ class _StreamCore(Generic[T]):
             return self._chunks(self._decoder.read(raw))
         return self._last()
 
-    def _too_long(self, exc: LineTooLong) -> APIResponseValidationError:
-        return APIResponseValidationError(
-            f"The stream can't be read: {exc}", response=self.response, body=None
-        )
-
     def _last(self) -> Iterator[T]:
         events, partial = self._decoder.flush()
         yield from self._chunks(events)
         if not self._done:
-            raise self._end(partial)
+            raise stream_ended_error(self.response.request, partial)
 
 
 class Stream(_StreamCore[T]):
@@ -414,9 +358,9 @@ class Stream(_StreamCore[T]):
                 if self._done:
                     return
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise _broken(exc, self.response) from exc
+            raise broken_stream_error(exc, self.response) from exc
         except LineTooLong as exc:
-            raise self._too_long(exc) from exc
+            raise stream_unreadable_error(self.response, str(exc)) from exc
         finally:
             self.close()
 
@@ -450,9 +394,9 @@ class AsyncStream(_StreamCore[T]):
                 if self._done or raw is None:
                     return
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise _broken(exc, self.response) from exc
+            raise broken_stream_error(exc, self.response) from exc
         except LineTooLong as exc:
-            raise self._too_long(exc) from exc
+            raise stream_unreadable_error(self.response, str(exc)) from exc
         finally:
             await self.aclose()
 
@@ -471,13 +415,6 @@ class AsyncStream(_StreamCore[T]):
         await self.aclose()
 
 
-def as_async(stream: Any) -> Any:
-    """The asyncio client's form of a stream a call made (other results unchanged)."""
-    if type(stream) is Stream:
-        stream.__class__ = AsyncStream  # type: ignore[assignment]  # (same layout)
-    return stream
-
-
 class ByteStream:
     """Raw bytes of a streaming response (e.g. audio), for both clients."""
 
@@ -488,7 +425,7 @@ class ByteStream:
         try:
             yield from self.response.iter_bytes()
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise _broken(exc, self.response) from exc
+            raise broken_stream_error(exc, self.response) from exc
         finally:
             self.response.close()
 
@@ -497,7 +434,7 @@ class ByteStream:
             async for chunk in self.response.aiter_bytes():
                 yield chunk
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise _broken(exc, self.response) from exc
+            raise broken_stream_error(exc, self.response) from exc
         finally:
             await self.response.aclose()
 

@@ -17,22 +17,16 @@ sequence. Optional fields default to ``...`` (not sent unless given).
 from __future__ import annotations
 
 import ast
-import builtins
-import functools
-import inspect
-import keyword
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING
 
-from ._namespaces import Entry, hook_of, layout
+from ._namespaces import hook_of, layout, shape_of
+from ._shape import Argument, Extra, Shape, annotation_of, describe, generated_home
 from ._status import WAITERS
 from ._table import NAMESPACE_ALIASES
-from ._transport import OPTION_NAMES
 
 if TYPE_CHECKING:
-    from together_generated.types import Operation, Parameter
-
-    from ._compat import ArgumentHook
+    from ._shape import Hook
 
 OUTPUT = Path(__file__).with_name("_api.pyi")
 HEADER = (
@@ -41,158 +35,29 @@ HEADER = (
 )
 
 
-@functools.cache
-def _generated(name: str) -> str | None:
-    """Where a name in a generated type string comes from: "models", "types" or None."""
-    import together_generated.models as models
-    import together_generated.types as types
-
-    if name in ("Any", "Literal") or name in vars(builtins):
-        return None
-    if hasattr(models, name):
-        return "models"
-    if hasattr(types, name):
-        return "types"
-    return None
-
-
-def _is_model(name: str) -> bool:
-    import together_generated.models as models
-
-    return _generated(name) == "models" and hasattr(getattr(models, name), "from_dict")
-
-
-class _Types(ast.NodeTransformer):
-    """Rewrites a generated type expression for what a caller may pass, and records the
-    generated names it uses."""
-
-    def __init__(self, names: set[str], request: bool) -> None:
-        self.names = names
-        self.request = request
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        if _generated(node.id):
-            self.names.add(node.id)
-            if self.request and _is_model(node.id):
-                return ast.parse(f"{node.id} | Mapping[str, Any]", mode="eval").body
-        elif node.id not in vars(builtins) and node.id not in ("Any", "Literal"):
-            raise ValueError(f"a type name the stub can't import: {node.id}")
-        return node
-
-    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
-        self.generic_visit(node)
-        if isinstance(node.value, ast.Name) and node.value.id in ("list", "dict"):
-            if self.request:
-                node.value.id = {"list": "Sequence", "dict": "Mapping"}[node.value.id]
-            else:  # a namespace's own method may be called ``list``
-                node.value.id = f"builtins.{node.value.id}"
-        return node
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        return node  # datetime.datetime, datetime.date
-
-
-class _Unions(ast.NodeTransformer):
-    """``A | (B | C) | A`` as ``A | B | C``."""
-
-    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
-        if not isinstance(node.op, ast.BitOr):
-            return self.generic_visit(node)
-        members: list[ast.AST] = []
-
-        def collect(part: ast.AST) -> None:
-            if isinstance(part, ast.BinOp) and isinstance(part.op, ast.BitOr):
-                collect(part.left)
-                collect(part.right)
-            else:
-                members.append(self.visit(part))
-
-        collect(node)
-        unique: dict[str, ast.AST] = {}
-        for member in members:
-            unique.setdefault(ast.unparse(member), member)
-        result, *rest = unique.values()
-        for member in rest:
-            result = ast.BinOp(
-                left=cast(ast.expr, result), op=ast.BitOr(), right=cast(ast.expr, member)
-            )
-        return result
-
-
-def type_of(text: str, names: set[str], *, request: bool) -> str:
-    tree = _Types(names, request).visit(ast.parse(text, mode="eval"))
-    return ast.unparse(_Unions().visit(tree))
-
-
-def argument_name(p: Parameter) -> str:
-    """The keyword a method takes a field or parameter by: its spec name where Python
-    allows it (``input``, ``type``), else the generated code's name for it."""
-    return p.name if p.name.isidentifier() and not keyword.iskeyword(p.name) else p.python_name
-
-
-class Arg(NamedTuple):
-    name: str
-    annotation: str
-    required: bool
-
-    def text(self) -> str:
-        return f"{self.name}: {self.annotation}" + ("" if self.required else " = ...")
-
-
-def _arg(p: Parameter, names: set[str]) -> Arg:
-    kind = type_of(p.type, names, request=True)
-    # None is a value where the spec allows null, and "not given" for any other optional
-    # argument (left out of the request): both are accepted.
-    if (p.nullable or not p.required) and "None" not in kind:
-        kind += " | None"
-    return Arg(argument_name(p), kind, p.required)
-
-
-def arguments(entry: Entry, op: Operation, names: set[str]) -> tuple[list[Arg], list[Arg]]:
-    """(positional, keyword-only) arguments of a derived method: the fields the table
-    lists (else the last path parameter) by position, everything else by keyword,
-    required ones first."""
-    in_path = list(op.parameters_in("path"))
-    by_name = {p.python_name: p for p in [*op.parameters, *op.fields]}
-    by_name.update({p.name: p for p in [*op.parameters, *op.fields]})
-    order = entry.positional
-    if order is None:
-        order = tuple(p.python_name for p in in_path[-1:])
-    positional = [_arg(by_name[name], names) for name in order]
-    taken = {id(by_name[name]) for name in order}
-    keyword_only: dict[str, Arg] = {}
-    for p in [*in_path, *op.parameters, *op.fields]:
-        if id(p) in taken or p.location == "cookie":
-            continue
-        arg = _arg(p, names)
-        if arg.name in OPTION_NAMES:
-            raise ValueError(f"{op.method} {op.path}: {arg.name} clashes with a call option")
-        keyword_only.setdefault(arg.name, arg)
-    ordered = sorted(keyword_only.values(), key=lambda a: not a.required)
-    return positional, ordered
-
-
-def hook_arguments(hook: ArgumentHook | None) -> list[Arg]:
-    """The keywords a hook adds to a derived method (optional, after the spec's)."""
-    return [] if hook is None else [Arg(name, kind, False) for name, kind in hook.keywords]
-
-
 def _method(
-    name: str, entry: Entry, names: set[str], is_async: bool, hook: ArgumentHook | None = None
+    name: str,
+    route: str,
+    shape: Shape,
+    names: set[str],
+    is_async: bool,
+    hook: Hook | None = None,
 ) -> list[str]:
-    from ._resource import describe
 
-    op = describe(entry.info.module)
-    positional_args, keyword_args = arguments(entry, op, names)
-    keyword_args += hook_arguments(hook)
-    positional = [a.text() for a in positional_args]
-    keyword_only = [a.text() for a in keyword_args]
-    result = type_of(op.result_type, names, request=False)
+    def text(a: Argument | Extra) -> str:
+        return f"{a.name}: {a.annotation(names)}" + ("" if a.required else " = ...")
+
+    positional_args, keyword_args = shape.arguments(hook)
+    positional = [text(a) for a in positional_args]
+    keyword_only = [text(a) for a in keyword_args]
+    returns = shape.result if hook is None or hook.returns is None else hook.returns
+    known = frozenset(() if hook is None else (t.__name__ for t in hook.types))
+    result = annotation_of(returns, names, request=False, known=known)
     stream_cls = "AsyncStream" if is_async else "Stream"
     prefix = "async def" if is_async else "def"
+    op = shape.op
     doc = op.summary.replace('"""', "'''").replace("\\", "\\\\")
-    chunk_model = op.stream_chunk
-    has_stream = chunk_model is not None and any(f.python_name == "stream" for f in op.fields)
+    chunk_model = shape.chunk
 
     def render(kw: list[str], returns: str, overload: bool) -> list[str]:
         params = [
@@ -203,12 +68,14 @@ def _method(
         ]
         lines = ["    @overload"] if overload else []
         lines.append(f"    {prefix} {name}({', '.join(params)}) -> {returns}:")
-        lines.append(f'        """{entry.info.method} {entry.info.path}: {doc}"""')
+        lines.append(f'        """{route}: {doc}"""')
         return lines
 
-    if chunk_model is None or not has_stream:
+    if chunk_model is None:
         return render(keyword_only, result, False)
     chunk = chunk_model.__name__
+    if hook is not None and hook.chunk is not None:
+        chunk = annotation_of(hook.chunk, names, request=False, known=known)
     names.add(chunk)
     rest = [k for k in keyword_only if not k.startswith("stream:")]
     required = [k for k in rest if " = ..." not in k]
@@ -220,35 +87,29 @@ def _method(
     ]
 
 
-def runtime_signature(
-    entry: Entry, name: str, hook: ArgumentHook | None = None
-) -> inspect.Signature:
-    """What ``inspect.signature`` and ``help()`` show for a derived method."""
-    from ._config import NOT_GIVEN
-    from ._resource import describe
-
-    positional, keyword_only = arguments(entry, describe(entry.info.module), set())
-    keyword_only += hook_arguments(hook)
-    P = inspect.Parameter
-    parameters = [
-        P(
-            a.name,
-            P.POSITIONAL_OR_KEYWORD,
-            annotation=a.annotation,
-            default=P.empty if a.required else NOT_GIVEN,
-        )
-        for a in positional
-    ] + [
-        P(
-            a.name,
-            P.KEYWORD_ONLY,
-            annotation=a.annotation,
-            default=P.empty if a.required else NOT_GIVEN,
-        )
-        for a in keyword_only
+def _session(
+    name: str,
+    session: tuple[str, str, str, str],
+    names: set[str],
+    is_async: bool,
+    imports: dict[str, str],
+) -> list[str]:
+    """A ``connect`` (see ``resources.media.session``): the WebSocket operation's query
+    parameters by keyword, returning the session (not awaited on AsyncTogether either:
+    ``async with`` opens it)."""
+    endpoint, where, sync, async_ = session
+    shape = Shape(describe(endpoint), where)
+    returns = async_ if is_async else sync
+    imports.update({returns: "together._realtime", "SessionOptions": "together._realtime"})
+    keywords = [
+        f"{a.name}: {a.annotation(names)}" + ("" if a.required else " = ...")
+        for a in shape.arguments(shape.single_values())[1]
     ]
-    parameters.append(P("options", P.VAR_KEYWORD, annotation="Unpack[CallOptions]"))
-    return inspect.Signature(parameters)
+    params = ", ".join(["self", *(["*", *keywords] if keywords else [])])
+    return [
+        f"    def {name}({params}, **options: Unpack[SessionOptions]) -> {returns}:",
+        f'        """{shape.op.method} {describe(endpoint).path}: {shape.op.summary}"""',
+    ]
 
 
 def _wait(path: str, names: set[str], is_async: bool) -> list[str]:
@@ -260,7 +121,7 @@ def _wait(path: str, names: set[str], is_async: bool) -> list[str]:
     args, result = wait_arguments(path)
     for a in args:
         for part in ast.walk(ast.parse(a.annotation, mode="eval")):
-            if isinstance(part, ast.Name) and _generated(part.id):
+            if isinstance(part, ast.Name) and generated_home(part.id):
                 names.add(part.id)
     prefix = "async def" if is_async else "def"
 
@@ -311,6 +172,8 @@ def render() -> str:
             cls = CLASSES.get(path)
             if cls is not None:
                 bases[cls.__name__] = cls.__module__
+                for hook in vars(cls).get("HOOKS", {}).values():
+                    bases.update((t.__name__, t.__module__) for t in hook.types)
                 base = f"{cls.__name__}[{transport}]"
             else:
                 base = f"Resource[{transport}]" if path else "object"
@@ -321,7 +184,12 @@ def render() -> str:
             for name, entry in sorted(tree.get(path, {}).items()):
                 if cls is not None and name in vars(cls):
                     continue  # hand-written: typed by its own signature, inherited
-                body += _method(name, entry, names, is_async, hook_of(cls, name))
+                shape = shape_of(entry, f"{path}.{name}")
+                route = f"{entry.info.method} {entry.info.path}"
+                body += _method(name, route, shape, names, is_async, hook_of(cls, name))
+            for name, value in sorted(vars(cls or object).items()):
+                if getattr(value, "session", None) is not None:
+                    body += _session(name, value.session, names, is_async, bases)
             if path in WAITERS:
                 body += _wait(path, names, is_async)
             lines += body or ["    pass"]
@@ -330,14 +198,15 @@ def render() -> str:
         "",
         "import builtins",
         "import datetime",
+        "import os",
         "from collections.abc import Callable, Mapping, Sequence",
-        "from typing import Any, Literal, overload",
+        "from typing import IO, Any, Literal, overload",
         "",
         "from typing_extensions import Unpack",
         "",
     ]
-    models = sorted(n for n in names if _generated(n) == "models")
-    types = sorted(n for n in names if _generated(n) == "types")
+    models = sorted(n for n in names if generated_home(n) == "models")
+    types = sorted(n for n in names if generated_home(n) == "types")
     if models:
         imports.append(f"from together_generated.models import {', '.join(models)}")
     if types:

@@ -31,7 +31,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "POST /videos": ("videos.create",),
     "GET /videos/{id}": ("videos.retrieve",),
     "GET /models": ("models.list",),
-    "POST /models": ("models.upload",),
+    "POST /models": ("models.upload(model_name, model_source)",),
     "GET /jobs": ("jobs.list",),
     "GET /jobs/{jobId}": ("jobs.retrieve",),
     # files
@@ -49,11 +49,11 @@ NAMES: dict[str, tuple[str, ...]] = {
     "GET /fine-tunes/{id}/events": ("fine_tuning.list_events",),
     "GET /fine-tunes/{id}/checkpoints": ("fine_tuning.list_checkpoints",),
     "POST /fine-tunes/estimate-price": ("fine_tuning.estimate_price",),
-    "GET /fine-tunes/models/limits": ("fine_tuning.model_limits",),
+    "GET /fine-tunes/models/limits": ("fine_tuning.model_limits", "fine_tuning.get_model_limits"),
     "GET /fine-tunes/models/supported": ("fine_tuning.supported_models",),
-    "GET /finetune/download": ("fine_tuning.content",),
+    "GET /finetune/download": ("fine_tuning.content", "fine_tuning.download(ft_id)"),
     # batches
-    "POST /batches": ("batches.create",),  # 1.x create_batch(file_id, ...) is hand-written
+    "POST /batches": ("batches.create", "batches.create_batch(input_file_id, endpoint)"),
     "GET /batches": ("batches.list", "batches.list_batches"),
     "GET /batches/{id}": ("batches.retrieve", "batches.get_batch"),
     "POST /batches/{id}/cancel": ("batches.cancel", "batches.cancel_batch"),

@@ -6,7 +6,7 @@ the docstring's ``Args:`` lines as descriptions; see ``_schema``). A pydantic mo
 dataclass, TypedDict or attrs class works as well: the tool's arguments are its fields and
 its result is the instance built from them.
 
-The runner is a script of effects (``_batch/drive.py``): each round is one model call,
+The runner is a script of effects (``_drivers.py``): each round is one model call,
 then the tool calls it asked for as one ``Concurrently`` effect (or one at a time), so the
 same loop runs on both clients.
 """
@@ -19,7 +19,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._batch.drive import END, Emit, Next, Script, outcomes
+from ._drivers import END, Emit, Next, Script, outcomes
 from ._errors import ToolRunError
 from ._schema import (
     build,
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from together_generated.models import ChatCompletionResponse
 
     from ._accumulate import ChatCompletionStreamEvent
+    from ._drivers import AsyncDriver, SyncDriver
     from ._resource import Resource
 
 R = TypeVar("R")
@@ -179,11 +180,9 @@ class ToolRunStream:
     ``get_final_result()`` reads what is left and returns the ToolRunResult. Leaving a
     ``with`` block (or ``close()``) stops the run and closes the connection."""
 
-    def __init__(self, script: Script[ToolRunResult], transport: Any) -> None:
-        from ._batch.drive import iterate
-
+    def __init__(self, script: Script[ToolRunResult], driver: SyncDriver) -> None:
         self._result: list[ToolRunResult] = []
-        self._events = iterate(script, transport, self._result)
+        self._events = driver.iterate(script, self._result)
 
     def __iter__(self) -> Iterator[ChatCompletionStreamEvent]:
         return self._events
@@ -213,11 +212,9 @@ class AsyncToolRunStream:
     """ToolRunStream for AsyncTogether: ``async for``, ``await get_final_result()``,
     ``async with``."""
 
-    def __init__(self, script: Script[ToolRunResult], transport: Any) -> None:
-        from ._batch.drive import aiterate
-
+    def __init__(self, script: Script[ToolRunResult], driver: AsyncDriver) -> None:
         self._result: list[ToolRunResult] = []
-        self._events = aiterate(script, transport, self._result)
+        self._events = driver.iterate(script, self._result)
 
     def __aiter__(self) -> AsyncIterator[ChatCompletionStreamEvent]:
         return self._events
@@ -248,17 +245,12 @@ def _is_assistant(message: Any) -> bool:
 
 
 def prepare_tools(
-    tools: Iterable[Callable[..., Any] | FunctionTool[Any]], *, sync: bool, where: str
+    tools: Iterable[Callable[..., Any] | FunctionTool[Any]], *, where: str
 ) -> dict[str, FunctionTool[Any]]:
-    """The tools by name; TypeError for an async function on the sync client."""
+    """The tools by name."""
     found: dict[str, FunctionTool[Any]] = {}
     for item in tools:
         tool = function_tool(item)
-        if sync and tool.is_async:
-            raise TypeError(
-                f"{where}: {tool.name} is an async function; use AsyncTogether to run it "
-                "(Together runs plain functions only)"
-            )
         if tool.name in found:
             raise ValueError(f"{where}: two tools are named {tool.name!r}")
         found[tool.name] = tool

@@ -7,7 +7,6 @@ only two functions that differ between the clients.
 from __future__ import annotations
 
 import copy
-import email.utils
 import logging
 import os
 import random
@@ -29,16 +28,17 @@ from ._config import (
     parse_timeout,
 )
 from ._errors import (
-    APIConnectionError,
     APIError,
-    APIResponseValidationError,
     APITimeoutError,
-    response_body,
+    connection_error,
+    result_error,
     status_error,
-    unreadable_error,
+    too_deep_error,
+    too_large_error,
+    undecodable_error,
 )
-from ._json import TooDeep, too_deep
-from ._ratelimit import RateLimiter, await_slot, wait_slot
+from ._json import too_deep
+from ._ratelimit import RateLimiter, await_slot, retry_after, wait_slot
 
 T = TypeVar("T")
 
@@ -50,8 +50,6 @@ MAX_RETRY_DELAY = 8.0
 # MAX_RETRY_DELAY-style backoff instead): nobody wants a call to hang for minutes.
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
-# How much of a body that can't be read an error keeps (the rest is in error.response).
-MAX_ERROR_BODY = 64 * 1024
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Only these can create something twice when a retry follows a request the server did get.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -112,6 +110,23 @@ class Call(Generic[T]):
         return Call(**fields)
 
 
+class _AsyncOnly:
+    """The async view of a body that can be read either way (an upload's multipart body):
+    httpx takes anything iterable as a sync body, which an AsyncClient refuses."""
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._body.__aiter__()  # type: ignore[no-any-return]
+
+
+def _async_body(content: Any) -> Any:
+    if hasattr(content, "__aiter__") and hasattr(content, "__iter__"):
+        return _AsyncOnly(content)
+    return content
+
+
 def build_request(
     client: httpx.Client | httpx.AsyncClient,
     settings: Settings,
@@ -140,6 +155,8 @@ def build_request(
         headers = {k: v for k, v in headers.items() if k.lower() not in names}
         headers.update(extra)
         keyed = keyed or IDEMPOTENCY_HEADER.lower() in names
+    if "content" in kwargs and isinstance(client, httpx.AsyncClient):
+        kwargs["content"] = _async_body(kwargs["content"])
     method = kwargs.pop("method")
     if not keyed and method.upper() not in IDEMPOTENT_METHODS:
         # One key per call: retries resend this very request, so the server sees the same
@@ -199,28 +216,6 @@ def parsed_url(text: str) -> httpx.URL:
     return url
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    """The pause the server asked for, in seconds (retry-after-ms, then Retry-After)."""
-    headers = response.headers
-    try:
-        if "retry-after-ms" in headers:
-            return float(headers["retry-after-ms"]) / 1000
-    except ValueError:
-        pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        date = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None  # not a date either ("soon"): the usual backoff applies
-    return date.timestamp() - time.time()
-
-
 def should_retry(response: httpx.Response) -> bool:
     header: str | None = response.headers.get("x-should-retry")
     if header in ("true", "false"):
@@ -232,7 +227,7 @@ def should_retry(response: httpx.Response) -> bool:
 def retry_delay(attempt: int, response: httpx.Response | None) -> float:
     """Seconds to wait before retry number ``attempt`` (1-based)."""
     if response is not None:
-        asked = _retry_after(response)
+        asked = retry_after(response)
         if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
             return asked
     # The exponent is capped: 2.0 ** 1024 overflows a float, and the cap is reached long
@@ -245,40 +240,6 @@ def retry_delay(attempt: int, response: httpx.Response | None) -> float:
 # they are the caller's (or the environment's) to fix, so they propagate as they are
 # (unless a redirect, which is the server's doing, led there).
 LOCAL_ERRORS = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
-
-_WHAT_FAILED: tuple[tuple[type[Exception], str], ...] = (
-    (httpx.TooManyRedirects, "too many redirects (a loop?) from"),
-    (httpx.UnsupportedProtocol, "a redirect led to a URL httpx can't request, from"),
-    (httpx.ConnectError, "could not connect to"),
-    (httpx.ProxyError, "the proxy failed for"),
-    (httpx.WriteError, "the connection broke while sending to"),
-    (httpx.ReadError, "the connection broke while reading from"),
-    (httpx.RemoteProtocolError, "the connection was closed or garbled by"),
-)
-
-
-def describe_failure(exc: Exception, request: httpx.Request) -> str:
-    """What went wrong and with which host, e.g. ``could not connect to 127.0.0.1:9
-    (ConnectError: [Errno 111] Connection refused)``; the API key is never in it."""
-    what = next(
-        (text for kind, text in _WHAT_FAILED if isinstance(exc, kind)), "the request failed at"
-    )
-    url = request.url
-    host = f"{url.host}:{url.port}" if url.port else url.host
-    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    # Low-level messages may quote what was sent; the key must not reach the user.
-    key = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    if key:
-        detail = detail.replace(key, "<redacted>")
-    return f"{what} {host} ({detail})"
-
-
-def connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(request)
-    return APIConnectionError(
-        f"Connection error: {describe_failure(exc, request)}", request=request
-    )
 
 
 def max_retries_for(settings: Settings, call: Call[Any]) -> int:
@@ -400,9 +361,7 @@ class _Attempts:
     def unreadable(self, response: httpx.Response, exc: httpx.DecodingError) -> APIError:
         """The error for a body that can't be decoded (a corrupt gzip, ...)."""
         self._log(response)
-        return unreadable_error(
-            response, f"its body can't be decoded ({type(exc).__name__}: {exc})"
-        )
+        return undecodable_error(response, exc)
 
     def after_response(self, response: httpx.Response) -> float | None:
         """Delay before retrying ``response``, or None when it is the final answer (also
@@ -448,20 +407,11 @@ def finish(call: Call[T], response: httpx.Response, strict: bool, base_url: str 
     if response.status_code >= 400:
         raise status_error(response, base_url)
     if call.parse is not content_of and too_deep(response.content):
-        raise unreadable_error(
-            response,
-            str(TooDeep()),
-            body=response_body(response, limit=MAX_ERROR_BODY),
-        )
+        raise too_deep_error(response)
     try:
         return call.parse(response, strict)
     except Exception as exc:
-        raise APIResponseValidationError(
-            f"The {response.status_code} response can't be read as the expected result: "
-            f"{type(exc).__name__}: {exc}",
-            response=response,
-            body=response_body(response, limit=MAX_ERROR_BODY),
-        ) from exc
+        raise result_error(response, exc) from exc
 
 
 C = TypeVar("C", httpx.Client, httpx.AsyncClient)
@@ -554,15 +504,8 @@ class Pool(Generic[C]):
         return Pool(lambda: sized(connections), self.defaults, sized)
 
 
-def _too_large(response: httpx.Response, limit: int, parts: list[bytes]) -> APIError:
-    kept = b"".join(parts)[:MAX_ERROR_BODY].decode(response.encoding or "utf-8", "replace")
-    return unreadable_error(
-        response, f"its body decodes to more than max_response_bytes ({limit})", body=kept
-    )
-
-
 def read_capped(response: httpx.Response, limit: int | None) -> None:
-    """``response.read()``, raising (as unreadable_error) once the decoded body passes
+    """``response.read()``, raising (too_large_error) once the decoded body passes
     ``limit`` bytes: a few MB of gzip must not become GBs in memory."""
     if limit is None:
         response.read()
@@ -572,7 +515,7 @@ def read_capped(response: httpx.Response, limit: int | None) -> None:
     for part in response.iter_bytes():
         size += len(part)
         if size > limit:
-            raise _too_large(response, limit, parts)
+            raise too_large_error(response, limit, b"".join(parts))
         parts.append(part)
     response._content = b"".join(parts)  # (what read() sets)
 
@@ -587,7 +530,7 @@ async def aread_capped(response: httpx.Response, limit: int | None) -> None:
     async for part in response.aiter_bytes():
         size += len(part)
         if size > limit:
-            raise _too_large(response, limit, parts)
+            raise too_large_error(response, limit, b"".join(parts))
         parts.append(part)
     response._content = b"".join(parts)
 
@@ -775,9 +718,7 @@ class AsyncTransport(_Transport[httpx.AsyncClient]):
                     if call.raw is not None and response.is_success:
                         return call.raw(response, attempts.retries)  # type: ignore[no-any-return]
                     if streaming and response.is_success:
-                        from ._streaming import as_async  # (it imports this module)
-
-                        return as_async(call.stream(response, self.strict))  # type: ignore[misc, no-any-return]
+                        return call.stream(response, self.strict)  # type: ignore[misc, no-any-return]
                     if streaming:
                         await aread_capped(response, limit)
                     return finish(call, response, self.strict, self.settings.base_url)

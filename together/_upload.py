@@ -2,9 +2,10 @@
 
 An upload body is built once as a plan (form fields, then the file, then the closing
 boundary) with its exact length known up front, so it goes out with a Content-Length and
-never sits in memory whole. The sync client iterates it; the async client async-iterates
-it, reading the file in a worker thread. Both read the same plan, and each pass starts
-again from the beginning of the file, so the transport's retries resend it whole.
+never sits in memory whole. The sync transport iterates it; the async transport
+async-iterates it, reading the file in a worker thread. Both read the same plan, and
+each pass starts again from the beginning of the file, so the transport's retries
+resend it whole.
 
 The progress bar is tqdm's, imported only when a bar is shown: tqdm is optional (without
 it there is no bar). It is shown when asked for (``progress=True``) or, by default, when
@@ -18,17 +19,12 @@ import io
 import os
 import sys
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 
-from ._open_values import deferring, replay
-from ._resource import P, Resource, T, bound_method, operation
-from ._transport import AsyncTransport
-
-if TYPE_CHECKING:
-    pass
+T = TypeVar("T")
 
 CHUNK_SIZE = 1 << 20  # bytes read from disk at a time: large enough for speed, small in memory
 
@@ -225,66 +221,6 @@ class MultipartBody:
                 bar.update(len(chunk))
                 yield chunk
         yield self._tail
-
-
-class AsyncOnly:
-    """The async view of a body: httpx treats anything iterable as a sync body, which an
-    AsyncClient refuses, so the async client is handed an object with ``__aiter__`` only."""
-
-    def __init__(self, body: MultipartBody) -> None:
-        self._body = body
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._body.__aiter__()
-
-
-def is_async(resource: Resource[Any]) -> bool:
-    return isinstance(resource._transport, AsyncTransport)
-
-
-# -- methods that read or write local files --------------------------------------------
-
-
-class file_operation(operation[P, T]):
-    """An ``operation`` whose building reads local files (a dataset check) or whose result
-    writes them (a download). On ``Together`` it is an ordinary operation. On
-    ``AsyncTogether`` the call is built in a worker thread, so a long check does not block
-    the event loop, and a result that is itself awaitable (a download being written) is
-    awaited before it is returned."""
-
-    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
-        if not is_async(obj):
-            return super().bind(obj)
-        build, send = self._function, obj._transport.send
-
-        async def method(*args: Any, **kwargs: Any) -> Any:
-            call, found = await _to_thread(deferring, build, obj, *args, **kwargs)
-            replay(found)  # (the warnings of unknown values, here at the caller's line)
-            result = await send(call)
-            if isinstance(result, Awaitable):
-                result = await result
-            return result
-
-        return method
-
-
-class local_method(bound_method[P, T]):
-    """A method that only does local work (no request): a plain call on ``Together``, run
-    in a worker thread and awaited on ``AsyncTogether``, like every other method there."""
-
-    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
-        function = self._function
-        if is_async(obj):
-
-            async def amethod(*args: Any, **kwargs: Any) -> Any:
-                return await _to_thread(function, obj, *args, **kwargs)
-
-            return amethod
-
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return function(obj, *args, **kwargs)
-
-        return method
 
 
 async def _to_thread(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

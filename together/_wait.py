@@ -1,5 +1,5 @@
 """``wait``: poll a long-running job until it ends, written once for both clients as a
-script of effects (see ``_batch/drive.py``) that the client's driver runs.
+script of effects (see ``_drivers.py``) that the client's driver runs.
 
 Each namespace of the status table (``_status.WAITERS``) gets a ``wait`` method:
 ``client.fine_tuning.wait("ft-...")``, awaited on ``AsyncTogether``. Its signature, for
@@ -9,7 +9,6 @@ generated descriptions of the operations it names.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import json
 import time
@@ -17,9 +16,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from ._batch.drive import Script, Sleep, script_method
+from ._drivers import Script, Sleep
 from ._errors import JobFailedError, NotFoundError, WaitTimeoutError
-from ._resource import Resource
+from ._resource import Resource, call_of, method
+from ._shape import LazySignature
 from ._status import DELETED, WAITERS, Statuses
 
 FIRST_POLL = 1.5  # seconds; each wait is then 1.5 times the last, up to LONGEST_POLL
@@ -33,27 +33,6 @@ def poll_delays(poll_interval: float | None) -> Iterator[float]:
         yield delay
         if poll_interval is None:
             delay = min(delay * 1.5, LONGEST_POLL)
-
-
-@functools.cache
-def method_for(key: str, path: str | None = None) -> tuple[str, str]:
-    """(namespace, method name) of the operation ``key`` (``"GET /batches/{id}"``), in
-    ``path`` if given; its first name in the table."""
-    from ._namespaces import layout
-
-    for namespace, methods in layout().items():
-        if path is not None and namespace != path:
-            continue
-        for name, entry in methods.items():
-            if entry.info.key == key:
-                return namespace, name
-    raise LookupError(f"no method sends {key} (is it in the spec?)")
-
-
-def _send(resource: Resource[Any], key: str, path: str, *args: Any) -> Any:
-    """The call of the namespace's method for operation ``key`` (its function, unsent)."""
-    name = method_for(key, path)[1]
-    return getattr(type(resource), name)._function(resource, *args)
 
 
 def dig(obj: Any, where: str) -> Any:
@@ -118,6 +97,7 @@ def wait_script(
     path: str,
     job: Any,
     *,
+    methods: dict[str, str],
     timeout: float | None,
     poll_interval: float | None,
     on_update: Callable[[Any], object] | None,
@@ -127,7 +107,8 @@ def wait_script(
     replay: bool,
 ) -> Script[Any]:
     """Polls the job until it reaches ``until`` (default: its success state), a failure
-    state, or (``until="deleted"``) a 404."""
+    state, or (``until="deleted"``) a 404. ``methods``: the namespace's method for each
+    operation it polls (``"GET /batches/{id}"`` → ``"retrieve"``)."""
     statuses = WAITERS[path]
     where = f"{path}.wait"
     job_id = id_of(job, statuses, where)
@@ -155,7 +136,7 @@ def wait_script(
     warned: set[str] = set()
     while True:
         try:
-            obj = yield _send(resource, statuses.retrieve, path, job_id)
+            obj = yield call_of(resource, methods[statuses.retrieve], job_id)
         except NotFoundError:
             if until == DELETED:
                 return None
@@ -187,7 +168,7 @@ def wait_script(
         if statuses.events is not None and (
             on_event is not None or (ended and status != until and status in statuses.failure)
         ):
-            listed = yield _send(resource, statuses.events, path, job_id)
+            listed = yield call_of(resource, methods[statuses.events], job_id)
             events = list(getattr(listed, "data", None) or [])
             if on_event is not None:
                 for event in events:
@@ -346,36 +327,26 @@ def _doc(path: str) -> str:
 _DEFAULTS = {"None": None, "True": True, "False": False}
 
 
-class _Signature:
-    """What ``inspect.signature`` finds (through ``__wrapped__``) on a ``wait``."""
-
-    def __init__(self, path: str) -> None:
-        self._path = path
-
-    @functools.cached_property
-    def __signature__(self) -> inspect.Signature:
-        args, result = wait_arguments(self._path)
-        P = inspect.Parameter
-        parameters = [
-            P(a.name, a.kind, annotation=a.annotation, default=P.empty)
-            if a.default is None
-            else P(a.name, a.kind, annotation=a.annotation, default=_DEFAULTS[a.default])
-            for a in args
-        ]
-        if deletable(self._path):
-            until = f"{status_annotation(self._path)} | Literal['deleted'] | None"
-            parameters = [
-                p.replace(annotation=until) if p.name == "until" else p for p in parameters
-            ]
-            result += " | None"
-        return inspect.Signature(parameters, return_annotation=result)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
-        raise TypeError("only a signature")
+def _signature(path: str) -> inspect.Signature:
+    """What ``inspect.signature`` shows for the ``wait`` of the namespace at ``path``."""
+    args, result = wait_arguments(path)
+    P = inspect.Parameter
+    parameters = [
+        P(a.name, a.kind, annotation=a.annotation, default=P.empty)
+        if a.default is None
+        else P(a.name, a.kind, annotation=a.annotation, default=_DEFAULTS[a.default])
+        for a in args
+    ]
+    if deletable(path):
+        until = f"{status_annotation(path)} | Literal['deleted'] | None"
+        parameters = [p.replace(annotation=until) if p.name == "until" else p for p in parameters]
+        result += " | None"
+    return inspect.Signature(parameters, return_annotation=result)
 
 
-def wait_method(path: str) -> script_method[..., Any]:
-    """The ``wait`` method of the namespace at ``path``."""
+def wait_method(path: str, methods: dict[str, str]) -> method[..., Any]:
+    """The ``wait`` method of the namespace at ``path``, whose methods for the operations
+    it polls are ``methods`` (operation → method name)."""
     has_events = WAITERS[path].events is not None
 
     def wait(
@@ -398,6 +369,7 @@ def wait_method(path: str) -> script_method[..., Any]:
             self,
             path,
             id,
+            methods=methods,
             timeout=timeout,
             poll_interval=poll_interval,
             on_update=on_update,
@@ -409,6 +381,6 @@ def wait_method(path: str) -> script_method[..., Any]:
 
     wait.__qualname__ = f"{path}.wait"
     wait.__doc__ = _doc(path)
-    method: script_method[..., Any] = script_method(wait)
-    method.signature = _Signature(path)
-    return method
+    found: method[..., Any] = method(wait)
+    found.signature = LazySignature(lambda: _signature(path))
+    return found

@@ -1,8 +1,8 @@
 """``client.batches.run``: a file of requests to results in input order, through the Batch API.
 
 - ``script.py`` is the run itself, written once as a generator that yields what it needs
-  done (send a call, sleep, do slow local work) and is resumed with the answer;
-  ``drive.py`` holds the two drivers that do those things, one per client.
+  done (send a call, sleep, do slow local work) and is resumed with the answer; the
+  client's driver (``together/_drivers.py``, one per client) does those things.
 - ``online.py`` is the run with ``online=True``: the same requests and store, sent to the
   live endpoint by workers run at once (the drivers' ``Concurrently``).
 - ``requests.py`` reads and checks the requests and writes the shards to upload.

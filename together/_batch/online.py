@@ -25,12 +25,12 @@ from typing import Any
 import httpx
 
 from .._download import destination
+from .._drivers import Concurrently, Local, Script
 from .._errors import APIConnectionError, APIError, APIStatusError
 from .._ratelimit import RateLimiter
 from .._resource import Resource
 from .._transport import Call
 from .._upload import show_progress
-from .drive import Concurrently, Local, Script
 from .requests import MAX_BYTES, MAX_REQUESTS, endpoint_models
 from .result import BatchRunProgress, BatchRunResult
 from .script import progress_bar

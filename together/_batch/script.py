@@ -17,23 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from .._download import destination
-from .._resource import Resource
+from .._drivers import Local, Script, Sleep
+from .._resource import Resource, call_of
 from .._status import WAITERS
-from .._transport import Call
 from .._upload import show_progress
 from .._wait import poll_delays
-from .drive import Local, Script, Sleep
 from .requests import MAX_BYTES, MAX_REQUESTS, endpoint_models
 from .result import BatchRunProgress, BatchRunResult, BatchStatus
 from .store import Store
 
 # A batch's resting states, and the pauses between polls: as ``batches.wait`` has them.
 TERMINAL = WAITERS["batches"].success | WAITERS["batches"].failure
-
-
-def _call(resource: Resource[Any], name: str, /, *args: Any, **kwargs: Any) -> Call[Any]:
-    """The call a resource method would send (its function, unsent)."""
-    return getattr(type(resource), name)._function(resource, *args, **kwargs)  # type: ignore[no-any-return]
 
 
 def _record(shard: dict[str, Any], job: Any) -> None:
@@ -96,6 +90,7 @@ class Reporter:
 
 def run_script(
     batches: Resource[Any],
+    files: Resource[Any],
     requests: Any,
     *,
     endpoint: str,
@@ -110,8 +105,8 @@ def run_script(
     progress: bool | None,
     on_progress: Callable[[BatchRunProgress], None] | None,
 ) -> Script[BatchRunResult]:
-    from ..resources.files import Files
-
+    """``batches.run`` through the Batch API: its calls are the methods of ``batches``,
+    its uploads and downloads those of ``files`` (the same client's), yielded unsent."""
     where = "batches.run"
     path = destination(output, where)
     if path.is_dir():
@@ -135,7 +130,6 @@ def run_script(
     if store.manifest["done"] is not None:
         store.close()
         return store.result()
-    files: Files[Any] = Files(batches._transport)
     report = Reporter(progress, on_progress)
     try:
         if store.resumed:
@@ -175,7 +169,7 @@ def run_script(
 def _submit(
     store: Store,
     shard: dict[str, Any],
-    files: Any,
+    files: Resource[Any],
     batches: Resource[Any],
     endpoint: str,
     completion_window: str | None,
@@ -183,7 +177,7 @@ def _submit(
 ) -> Script[None]:
     """Uploads the shard and creates its batch, unless the manifest says it was done."""
     if shard["file_id"] is None:
-        uploaded = yield _call(
+        uploaded = yield call_of(
             files,
             "upload",
             store.shard_path(shard),
@@ -195,7 +189,7 @@ def _submit(
         store.save()
     if shard["batch_id"] is None:
         extra = {} if completion_window is None else {"completion_window": completion_window}
-        created = yield _call(
+        created = yield call_of(
             batches, "create", input_file_id=shard["file_id"], endpoint=endpoint, **extra
         )
         warning = getattr(created, "warning", None)
@@ -213,7 +207,7 @@ def _adopt(store: Store, batches: Resource[Any]) -> Script[None]:
     orphans = {s["file_id"]: s for s in store.shards if s["file_id"] and not s["batch_id"]}
     if not orphans:
         return
-    jobs = yield _call(batches, "list")
+    jobs = yield call_of(batches, "list")
     for job in jobs:
         shard = orphans.get(job.input_file_id)
         if shard is not None and shard["batch_id"] is None:
@@ -233,12 +227,12 @@ def _wait(
             return
         yield Sleep(next(delays))
         for shard in pending:
-            _record(shard, (yield _call(batches, "retrieve", shard["batch_id"])))
+            _record(shard, (yield call_of(batches, "retrieve", shard["batch_id"])))
         store.save()
         report("poll", store)
 
 
-def _download(store: Store, shard: dict[str, Any], files: Any) -> Script[None]:
+def _download(store: Store, shard: dict[str, Any], files: Resource[Any]) -> Script[None]:
     """The shard's output and error files, into the index."""
     if shard["ingested"]:
         return
@@ -246,7 +240,7 @@ def _download(store: Store, shard: dict[str, Any], files: Any) -> Script[None]:
         file_id = shard[f"{kind}_file_id"]
         if file_id:
             path = store.download_path(shard, kind)
-            yield _call(files, "content", file_id, output=path, progress=False)
+            yield call_of(files, "content", file_id, output=path, progress=False)
             yield Local(store.ingest, (path, store.shards.index(shard)))
             yield Local(Path.unlink, (path,))
     shard["ingested"] = True
@@ -263,7 +257,7 @@ def _interrupted(
     if cancel and running:
         for shard in running:
             try:
-                _record(shard, (yield _call(batches, "cancel", shard["batch_id"])))
+                _record(shard, (yield call_of(batches, "cancel", shard["batch_id"])))
             except Exception as error:  # best effort: say which could not be cancelled
                 sys.stderr.write(f"could not cancel batch {shard['batch_id']}: {error}\n")
         store.save()

@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any
 
-from .tree import UsageError
+from .errors import UsageError
 
 __all__ = ["main", "main_exit"]
 
@@ -101,25 +101,27 @@ def _run(argv: list[str]) -> int:
 
 
 def _command(node: Any, method: str, words: tuple[str, ...], rest: list[str]) -> int:
-    from .parsing import add_operation, call_arguments, new_parser, plain_text, positional_names
-    from .workflows import WORKFLOWS, Context
+    from .command import Context
+    from .parsing import add_operation, call_arguments, new_parser, plain_text
+    from .workflows import WORKFLOWS
 
     prog = " ".join(["together", *words])
     flow = WORKFLOWS.get((node.path, method))
     entry = node.methods.get(method)
     call: Any = None
     if entry is not None and (flow is None or flow.extends):
-        from .._resource import describe
+        from .._namespaces import shape_of
 
-        op = describe(entry.info.module)
+        shape = shape_of(entry, f"{node.path}.{_name_of(node.path, entry, method)}")
+        op = shape.op
         text = plain_text(op.description) if op.description != op.summary else ""
         description = f"{op.summary} ({op.method} {op.path})" + (f"\n\n{text}" if text else "")
         if flow is not None:
             description += f"\n\n{flow.summary}"
-        positional = positional_names(entry, op)
-        usage = " ".join([prog, *(n.upper() for n in positional), "[options]"])
+        commands = [a.parameter.name.upper() for a in shape.commands]
+        usage = " ".join([prog, *commands, "[options]"])
         parser = new_parser(prog, description, usage)
-        params = add_operation(parser, op, positional)
+        params = add_operation(parser, shape)
     else:
         assert flow is not None
         parser = new_parser(prog, flow.summary, None)
@@ -147,16 +149,11 @@ def _command(node: Any, method: str, words: tuple[str, ...], rest: list[str]) ->
     if entry is not None and (flow is None or flow.extends):
 
         def call() -> Any:
-            first, keywords = call_arguments(args, params, positional)
+            first, keywords = call_arguments(args, params, shape)
             namespace = client()
             for part in node.path.split("."):
                 namespace = getattr(namespace, part)
-            name = next(
-                n
-                for n, e in _names(node.path)
-                if e.info.key == entry.info.key and n.replace("_", "-") == method
-            )
-            return getattr(namespace, name)(*first, **keywords)
+            return getattr(namespace, shape.where.rpartition(".")[2])(*first, **keywords)
 
     use_json = args.json if args.json is not None else not (sys.stdout.isatty() or args.jsonl)
     try:
@@ -171,7 +168,12 @@ def _command(node: Any, method: str, words: tuple[str, ...], rest: list[str]) ->
             clients[0].close()
 
 
-def _names(path: str) -> list[tuple[str, Any]]:
+def _name_of(path: str, entry: Any, command: str) -> str:
+    """The method a command word stands for (``list-events`` → ``list_events``)."""
     from .._namespaces import layout
 
-    return list(layout()[path].items())
+    return next(
+        name
+        for name, found in layout()[path].items()
+        if found.info.key == entry.info.key and name.replace("_", "-") == command
+    )

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
+    from .command import Workflow
     from .parsing import Parser
-    from .workflows import Context, Workflow
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -93,8 +93,8 @@ def script(shell: str, table: dict[str, list[str]]) -> str:
     )
 
 
-def run(ctx: Context, args: argparse.Namespace) -> int:
-    from .workflows import WORKFLOWS
-
-    sys.stdout.write(script(args.shell, next_words(WORKFLOWS)))
+def run(args: argparse.Namespace, workflows: dict[tuple[str, str], Workflow]) -> int:
+    """Print the script for ``args.shell``, its words from the command tree and
+    ``workflows`` (every workflow, this command's own among them)."""
+    sys.stdout.write(script(args.shell, next_words(workflows)))
     return 0

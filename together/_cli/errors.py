@@ -1,6 +1,7 @@
 """Errors in shell words: the library's messages advise Python code (``api_key=...``,
 ``check=False``); at the shell the same advice names a flag or a variable. The request
-id, when the API gave one, ends the line (for a support ticket)."""
+id, when the API gave one, ends the line (for a support ticket). And the command line's
+own error, UsageError (exit code 2)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .._config import RetryInfo
+
+
+class UsageError(Exception):
+    """A command line that can't be run as given (exit code 2)."""
+
 
 # The library's advice → the command line's. Each library phrase is matched exactly, so
 # a reworded library message shows unchanged rather than wrongly translated.

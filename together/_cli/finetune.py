@@ -16,21 +16,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import UsageError
 from .output import as_json, emit, emit_json
-from .tree import UsageError
+from .waiting import create_arguments, waited
 
 if TYPE_CHECKING:
     import argparse
 
+    from .command import Context
     from .parsing import Parser
-    from .workflows import Context
 
 _LORA_SETTINGS = ("lora_r", "lora_alpha", "lora_dropout", "lora_trainable_modules")
 
 
 def arguments(parser: Parser) -> None:
-    from .workflows import _create_arguments
-
     parser.description = (parser.description or "").rpartition("\n\n")[0] + (
         "\n\nThe model's limits and the price estimate are shown first (--dry-run stops\n"
         "there; on a terminal you are asked to confirm unless -y). A --training-file or\n"
@@ -60,7 +59,7 @@ def arguments(parser: Parser) -> None:
     steps.add_argument(
         "--no-check", dest="check", action="store_false", help="upload a local file unchecked"
     )
-    _create_arguments(parser)
+    create_arguments(parser)
 
 
 def run(ctx: Context, args: argparse.Namespace) -> int:
@@ -116,9 +115,7 @@ def run(ctx: Context, args: argparse.Namespace) -> int:
             return 1
     job = ctx.call()
     if args.wait:
-        from .workflows import _waited
-
-        code = _waited(ctx, args, "fine_tuning", job)
+        code = waited(ctx, args, "fine_tuning", job)
     else:
         emit(job, ctx.use_json, ctx.jsonl)
         code = 0
@@ -144,7 +141,7 @@ def _training_type(args: argparse.Namespace, limits: Any) -> None:
     """``--lora`` / ``--full`` / ``--lora-r`` ... (or ``--training-type lora|full``) into
     ``training_type``, by the library's own code for ``fine_tuning.create(lora=...)``
     (its default rank read from the model's limits, already fetched)."""
-    from .._compat import FINE_TUNING_CREATE
+    from .._compat import lora_arguments
 
     lora = args.lora
     if isinstance(args.training_type, str):
@@ -158,7 +155,7 @@ def _training_type(args: argparse.Namespace, limits: Any) -> None:
         lora, args.training_type = word == "lora", None
     params: dict[str, Any] = {k: getattr(args, k) for k in _LORA_SETTINGS}
     params.update(lora=lora, model=args.model, training_type=args.training_type)
-    lookup = FINE_TUNING_CREATE.adapt(params, "fine-tuning create")
+    lookup = lora_arguments(params, "fine-tuning create")
     if lookup is not None:
         lookup.finish(limits)
     args.training_type = params.get("training_type")

@@ -15,12 +15,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .tree import UsageError
+from .._shape import argument_name
+from .errors import UsageError
 
 if TYPE_CHECKING:
-    from together_generated.types import Operation, Parameter
+    from together_generated.types import Parameter
 
-    from .._namespaces import Entry
+    from .._shape import Shape
 
 
 class Parser(argparse.ArgumentParser):
@@ -127,15 +128,15 @@ def option_name(p: Parameter) -> str:
     return "--" + p.name.replace("_", "-")
 
 
-def add_operation(parser: Parser, op: Operation, positional: tuple[str, ...]) -> list[Parameter]:
-    """Add the operation's parameters and fields to ``parser``; returns them in the
-    order they are added (positionals first)."""
+def add_operation(parser: Parser, shape: Shape) -> list[Parameter]:
+    """Add the operation's parameters and fields to ``parser`` (the shape's ``commands``
+    as positional arguments); returns them in the order they are added (positionals
+    first)."""
+    op = shape.op
     taken = {s for action in parser._actions for s in action.option_strings}
     added: list[Parameter] = []
     params = [p for p in (*op.parameters, *op.fields) if p.location in ("path", "query", "body")]
-    by_name = {p.python_name: p for p in params} | {p.name: p for p in params}
-    for name in positional:
-        p = by_name[name]
+    for p in (a.parameter for a in shape.commands):
         parser.add_argument(p.python_name, metavar=p.name.upper(), help=plain_text(p.description))
         added.append(p)
     options = parser.add_argument_group("options of the operation")
@@ -162,24 +163,18 @@ def add_operation(parser: Parser, op: Operation, positional: tuple[str, ...]) ->
     return added
 
 
-def positional_names(entry: Entry, op: Operation) -> tuple[str, ...]:
-    """The fields a command takes by position: the table's, else the path parameters."""
-    if entry.positional is not None:
-        return entry.positional
-    return tuple(p.python_name for p in op.parameters_in("path"))
-
-
 def call_arguments(
-    args: argparse.Namespace, params: list[Parameter], positional: tuple[str, ...]
+    args: argparse.Namespace, params: list[Parameter], shape: Shape
 ) -> tuple[list[Any], dict[str, Any]]:
-    """The client method's positional and keyword arguments from the parsed options:
-    body fields by their spec name (as the body model reads them), the others by
-    their Python name."""
+    """The client method's positional and keyword arguments from the parsed options: the
+    command's positionals beyond the method's own go by keyword, as every option does,
+    under the name the method takes it by."""
     values = vars(args)
-    first = [values[p.python_name] for p in params[: len(positional)]]
+    first = [values[a.parameter.python_name] for a in shape.positional]
+    taken = {a.parameter.python_name for a in shape.positional}
     keywords: dict[str, Any] = {}
-    for p in params[len(positional) :]:
+    for p in params:
         value = values.get(p.python_name)
-        if value is not None:
-            keywords[p.name if p.location == "body" else p.python_name] = value
+        if p.python_name not in taken and value is not None:
+            keywords[argument_name(p)] = value
     return first, keywords

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from .errors import UsageError
+
 if TYPE_CHECKING:
     from .._namespaces import Entry
-    from .workflows import Workflow
+    from .command import Workflow
 
 
 def word(name: str) -> str:
@@ -60,10 +62,6 @@ class Target(NamedTuple):
 # Options that every command takes, and whether each takes a value (to skip it while
 # looking for the command words).
 GLOBAL_VALUES = ("--api-key", "--base-url", "--timeout", "--max-retries")
-
-
-class UsageError(Exception):
-    """A command line that can't be run as given (exit code 2)."""
 
 
 class UnknownCommand(UsageError):

@@ -8,29 +8,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from . import completion, finetune
+from .command import Context, Workflow
 from .output import as_json, emit, emit_json, write_line, write_table
+from .waiting import waiters
 
 if TYPE_CHECKING:  # argparse is imported only for a command, not for --help
     import argparse
 
     from .parsing import Parser
-
-
-class Context(NamedTuple):
-    client: Callable[[], Any]  # the Together client, made on first use
-    use_json: bool
-    call: Callable[[], Any]  # the command's own operation (for workflows that extend one)
-    jsonl: bool = False  # --jsonl: a list's items, one a line
-
-
-class Workflow(NamedTuple):
-    summary: str
-    arguments: Callable[[Parser], None]
-    run: Callable[[Context, argparse.Namespace], int]
-    extends: bool = False  # adds to the options of the operation of the same name
 
 
 # chat "PROMPT" -m MODEL
@@ -161,118 +149,6 @@ def _force_argument(parser: Parser) -> None:
 def _download(ctx: Context, args: argparse.Namespace) -> int:
     emit(ctx.client().files.content(args.id, output=args.output, overwrite=args.force), False)
     return 0
-
-
-# <resource> wait ID, and --wait on the commands that create one
-
-WAIT_HELP = "poll until it ends, progress on stderr (Ctrl-C stops waiting, not the job)"
-
-
-def _wait_options(parser: Parser, flag: bool) -> None:
-    group = parser.add_argument_group("waiting")
-    if flag:
-        group.add_argument("--wait", action="store_true", help=WAIT_HELP)
-    group.add_argument(
-        "--max-wait", type=float, metavar="SECONDS", help="give up after this long (exit 1)"
-    )
-    group.add_argument(
-        "--poll-interval", type=float, metavar="SECONDS", help="default: 1.5 s, growing to 45 s"
-    )
-    group.add_argument("--until", metavar="STATE", help="wait for this state instead")
-
-
-def _wait_arguments(parser: Parser) -> None:
-    parser.add_argument("id", help="the job's id")
-    _wait_options(parser, flag=False)
-
-
-def _create_arguments(parser: Parser) -> None:
-    _wait_options(parser, flag=True)
-
-
-def _waited(ctx: Context, args: argparse.Namespace, path: str, job: Any) -> int:
-    """Waits for ``job`` with the namespace's ``wait``: each new status and event on
-    stderr, the final object on stdout."""
-    from .._status import WAITERS
-    from .._wait import id_of
-
-    job_id = id_of(job, WAITERS[path], f"{path}.wait")
-
-    def update(obj: Any) -> None:
-        status = getattr(obj, WAITERS[path].field, None)
-        sys.stderr.write(f"{job_id}: {status}\n")
-        sys.stderr.flush()
-
-    def show(event: Any) -> None:
-        data = as_json(event)
-        sys.stderr.write(f"{data.get('created_at', '')}  {data.get('message', '')}\n")
-        sys.stderr.flush()
-
-    extra = {"on_event": show} if WAITERS[path].events else {}
-    namespace = ctx.client()
-    for part in path.split("."):
-        namespace = getattr(namespace, part)
-    try:
-        final = namespace.wait(
-            job,
-            timeout=args.max_wait,
-            poll_interval=args.poll_interval,
-            until=args.until,
-            on_update=update,
-            **extra,
-        )
-    except KeyboardInterrupt:
-        again = f"together {path.replace('_', '-')} wait {job_id}"
-        sys.stderr.write(f"stopped waiting; {job_id} goes on. To wait again: {again}\n")
-        return 130
-    emit(final, ctx.use_json, ctx.jsonl)
-    return 0
-
-
-def _wait_command(path: str) -> Callable[[Context, argparse.Namespace], int]:
-    def run(ctx: Context, args: argparse.Namespace) -> int:
-        return _waited(ctx, args, path, args.id)
-
-    return run
-
-
-def _create_command(path: str) -> Callable[[Context, argparse.Namespace], int]:
-    def run(ctx: Context, args: argparse.Namespace) -> int:
-        job = ctx.call()
-        if not args.wait:
-            emit(job, ctx.use_json, ctx.jsonl)
-            return 0
-        return _waited(ctx, args, path, job)
-
-    return run
-
-
-def _waiters() -> dict[tuple[str, str], Workflow]:
-    """``wait`` in every namespace of the status table, and ``--wait`` on the command
-    that creates one (``models upload`` waits on its job)."""
-    from together_generated.operations import OPERATIONS
-
-    from .._status import WAITERS
-    from .._table import NAMES
-
-    found: dict[tuple[str, str], Workflow] = {}
-    for path, statuses in WAITERS.items():
-        found[(path, "wait")] = Workflow(
-            f"wait until the job ends ({', '.join(sorted(statuses.success))} or a failure)",
-            _wait_arguments,
-            _wait_command(path),
-        )
-        names = NAMES.get(statuses.create)
-        if names:
-            namespace, _, method = names[0].partition("(")[0].rpartition(".")
-            summary = next(i.summary for i in OPERATIONS if i.key == statuses.create)
-            found[(namespace, method.replace("_", "-"))] = Workflow(
-                f"{summary} ({statuses.create}); --wait waits until it ends",
-                _create_arguments,
-                _create_command(path),
-                extends=True,
-            )
-    return found
 
 
 # fine-tuning download
@@ -487,6 +363,13 @@ def _batch_run(ctx: Context, args: argparse.Namespace) -> int:
     return 0 if not (result.failed or result.not_run or result.unreadable) else 1
 
 
+# shell-completion bash|zsh|fish
+
+
+def _shell_completion(ctx: Context, args: argparse.Namespace) -> int:
+    return completion.run(args, WORKFLOWS)  # (the commands below, this one among them)
+
+
 # (namespace path, word) → the command; word "" is the namespace's default command.
 WORKFLOWS: dict[tuple[str, str], Workflow] = {
     ("chat", ""): Workflow(
@@ -522,9 +405,9 @@ WORKFLOWS: dict[tuple[str, str], Workflow] = {
     ("", "shell-completion"): Workflow(
         "print a completion script for bash, zsh or fish (to install yourself)",
         completion.arguments,
-        completion.run,
+        _shell_completion,
     ),
-    **_waiters(),
+    **waiters(),
     ("fine_tuning", "create"): Workflow(
         "Create job (POST /fine-tunes); shows the price first, uploads a local file",
         finetune.arguments,

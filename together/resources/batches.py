@@ -1,46 +1,52 @@
 """Batch inference jobs, and ``run``: many requests through the Batch API in one call.
-The other methods are derived from the spec."""
+The other methods are derived from the spec; ``create`` gives 1.x's view of its result."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .._batch.drive import Script, script_method
 from .._compat import inner_view
-from .._resource import M, Resource, api_call, operation
+from .._drivers import Script
+from .._resource import M, Resource, script
+from .._shape import Extra, Hook
 
 if TYPE_CHECKING:
-    from together_generated.models import BatchJobWithWarning
-
     from .._batch.result import BatchRunProgress, BatchRunResult
     from .._transport import Call
 
 
+def _job_view(call: Call[Any], given: dict[str, Any]) -> Call[Any]:
+    """The job's fields can also be read on the result itself (``.id``), as on the job
+    1.x's ``create_batch(file_id, endpoint)`` returned; ``.job`` and ``.warning`` as
+    the spec has them."""
+    from together_generated.models.batch_job_with_warning import BatchJobWithWarning
+
+    return inner_view(call, BatchJobWithWarning, "job")
+
+
+def _file_id(params: dict[str, Any], where: str) -> None:
+    """1.x's ``create_batch(file_id=...)``: the spec's ``input_file_id``."""
+    if params.get("file_id") is not None:
+        if params.get("input_file_id") is not None:
+            raise TypeError(f"{where}: pass input_file_id or file_id, not both")
+        params["input_file_id"] = params.pop("file_id")
+    params.pop("file_id", None)
+
+
 class Batches(Resource[M]):
-    @operation
-    def create(self, /, **params: Any) -> Call[BatchJobWithWarning]:
-        """POST /batches: starts a batch over an uploaded JSONL file (``input_file_id``,
-        ``endpoint``). Returns the job and any warning (``.job``, ``.warning``); the job's
-        fields can also be read on the result itself (``.id``), as on the job 1.x's
-        ``create_batch(file_id, endpoint)`` returned."""
-        from together_generated.models.batch_job_with_warning import BatchJobWithWarning
+    # create() and 1.x's create_batch(file_id, endpoint) are derived from the spec.
+    HOOKS: ClassVar[dict[str, Hook]] = {
+        "create": Hook(after=_job_view),
+        "create_batch": Hook(
+            keywords=(Extra("file_id", "str | None"),),
+            adapt=_file_id,
+            after=_job_view,
+        ),
+    }
 
-        call = api_call("batches.post_batches", params, where="batches.create")
-        return inner_view(call, BatchJobWithWarning, "job")
-
-    @operation
-    def create_batch(
-        self, /, file_id: str, endpoint: str, **params: Any
-    ) -> Call[BatchJobWithWarning]:
-        """The 1.x form of ``create``: ``create_batch(file_id, endpoint=...)``."""
-        call: Call[BatchJobWithWarning] = Batches.create._function(
-            self, input_file_id=file_id, endpoint=endpoint, **params
-        )
-        return call
-
-    @script_method
+    @script
     def run(
         self,
         /,
@@ -106,8 +112,10 @@ class Batches(Resource[M]):
 
             return online_script(self, requests, **options)
         from .._batch.script import run_script
+        from .files import Files
 
         if concurrency != 64:
             raise ValueError("batches.run: concurrency only applies to online=True runs")
         del options["concurrency"]
-        return run_script(self, requests, **options)
+        # The shards are uploaded, and the results downloaded, by this client's files.
+        return run_script(self, Files(self._driver), requests, **options)

@@ -4,13 +4,11 @@ completion) and ``run_tools`` (the model calls your functions until it answers).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from .._batch.drive import Script, script_method
-from .._resource import M, Resource, bound_method
-from .._upload import is_async
+from .._drivers import Either, Script
+from .._resource import M, OwnSignature, Resource, call_of, method, script
 
 if TYPE_CHECKING:
     from .._chat_stream import AsyncChatCompletionStreamManager, ChatCompletionStreamManager
@@ -19,27 +17,11 @@ if TYPE_CHECKING:
     from .._transport import AsyncTransport, Call, SyncTransport
 
 T = TypeVar("T")
-B = TypeVar("B", bound=bound_method[Any, Any])
-
-
-class _Signature:
-    """What ``inspect.signature`` finds (through ``__wrapped__``) on a hand-written
-    method: its function's own signature, less ``self``."""
-
-    def __init__(self, function: Callable[..., Any], returns: str) -> None:
-        signature = inspect.signature(function)
-        self.__signature__ = signature.replace(
-            parameters=list(signature.parameters.values())[1:], return_annotation=returns
-        )
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
-        raise TypeError("only a signature")
 
 
 def _create(resource: Resource[Any], **params: Any) -> Call[Any]:
     """The call ``create(**params)`` would send (checked, unsent)."""
-    call: Call[Any] = type(resource).create._function(resource, **params)  # type: ignore[attr-defined]
-    return call
+    return call_of(resource, "create", **params)
 
 
 def _format(response_format: Any, where: str, params: dict[str, Any]) -> ResponseFormat:
@@ -101,7 +83,7 @@ def _stream(
     messages: Sequence[Any],
     response_format: Any = None,
     **params: Any,
-) -> tuple[Call[Any], ResponseFormat | None]:
+) -> Either[ChatCompletionStreamManager[Any], AsyncChatCompletionStreamManager[Any]]:
     """POST /chat/completions, streamed, as a context manager (``with``; ``async with``
     on AsyncTogether) whose stream yields typed events: ``"chunk"``, ``"content.delta"``,
     ``"reasoning.delta"``, ``"tool_calls.function.arguments.delta"``, then ``".done"``
@@ -114,24 +96,12 @@ def _stream(
     params.pop("stream", None)
     fmt = None if response_format is None else _format(response_format, where, params)
     call = _create(self, model=model, messages=messages, stream=True, **params)
-    return call, fmt
+    from .._chat_stream import AsyncChatCompletionStreamManager, ChatCompletionStreamManager
 
-
-class _stream_method(bound_method[Any, Any]):
-    """``stream``: builds (and so checks) the call at once, sends it on entering the
-    manager: a ChatCompletionStreamManager, or on AsyncTogether its async twin."""
-
-    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
-        from .._chat_stream import AsyncChatCompletionStreamManager, ChatCompletionStreamManager
-
-        build, transport = self._function, obj._transport
-        manager = AsyncChatCompletionStreamManager if is_async(obj) else ChatCompletionStreamManager
-
-        def method(*args: Any, **kwargs: Any) -> Any:
-            call, fmt = build(obj, *args, **kwargs)
-            return manager(lambda: transport.send(call), fmt)
-
-        return method
+    run = self._driver.run
+    return Either(
+        ChatCompletionStreamManager, AsyncChatCompletionStreamManager, lambda: run(call), fmt
+    )
 
 
 def _run_tools(
@@ -170,7 +140,8 @@ def _tools_script(
     from .._tools import prepare_tools, run_tools_script
 
     where = f"chat.completions.{name}"
-    found = prepare_tools(options.pop("tools"), sync=not is_async(resource), where=where)
+    found = prepare_tools(options.pop("tools"), where=where)
+    resource._driver.check_runnable([(t.name, t.target) for t in found.values()], where)
     return run_tools_script(
         resource,
         messages=options.pop("messages"),
@@ -193,36 +164,24 @@ def _run_tools_stream(
     parallel_tool_calls: bool = True,
     raise_tool_errors: bool = False,
     **params: Any,
-) -> Script[ToolRunResult]:
+) -> Either[ToolRunStream, AsyncToolRunStream]:
     """``run_tools`` with each model call streamed: returns a ToolRunStream (on
     AsyncTogether an AsyncToolRunStream) that yields the events of each round's answer
     as ``chat.completions.stream()`` does, round by round; ``get_final_result()`` gives
     the ToolRunResult. Use it as a context manager (``async with``) to stop early."""
     options = dict(locals())  # every argument above, by name
     del options["self"], options["params"]
-    return _tools_script(self, "run_tools_stream", options, params)
+    from .._tools import AsyncToolRunStream, ToolRunStream
+
+    script = _tools_script(self, "run_tools_stream", options, params)
+    return Either(ToolRunStream, AsyncToolRunStream, script, self._driver)
 
 
-class _events_method(bound_method[Any, Any]):
-    """A method whose function returns a streaming script: the method returns its
-    ToolRunStream (AsyncToolRunStream on AsyncTogether), which runs it as it is read."""
-
-    def bind(self, obj: Resource[Any]) -> Callable[..., Any]:
-        from .._tools import AsyncToolRunStream, ToolRunStream
-
-        build, transport = self._function, obj._transport
-        runner = AsyncToolRunStream if is_async(obj) else ToolRunStream
-
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return runner(build(obj, *args, **kwargs), transport)
-
-        return method
-
-
-def _method(method: B, function: Callable[..., Any], returns: str) -> B:
-    method.__name__ = function.__name__.lstrip("_")
-    method.signature = _Signature(function, returns)
-    return method
+def _show(made: method[Any, Any], function: Callable[..., Any], returns: str) -> None:
+    """Name ``made`` as its function without the underscore, and show its signature
+    with what the method returns."""
+    made.__name__ = function.__name__.lstrip("_")
+    made.signature = OwnSignature(function, returns)
 
 
 class ChatCompletions(Resource[M]):
@@ -305,10 +264,13 @@ class ChatCompletions(Resource[M]):
         def stream(self, *args: Any, **kwargs: Any) -> Any: ...
 
     else:
-        parse = _method(script_method(_parse), _parse, "ParsedChatCompletion[T]")
-        stream = _method(_stream_method(_stream), _stream, "ChatCompletionStreamManager[T]")
+        parse = method(_parse)
+        _show(parse, _parse, "ParsedChatCompletion[T]")
+        stream = method(_stream)
+        _show(stream, _stream, "ChatCompletionStreamManager[T]")
 
-    run_tools = _method(script_method(_run_tools), _run_tools, "ToolRunResult")
+    run_tools = script(_run_tools)
+    _show(run_tools, _run_tools, "ToolRunResult")
     if TYPE_CHECKING:
 
         @overload
@@ -338,6 +300,5 @@ class ChatCompletions(Resource[M]):
         def run_tools_stream(self, *args: Any, **kwargs: Any) -> Any: ...
 
     else:
-        run_tools_stream = _method(
-            _events_method(_run_tools_stream), _run_tools_stream, "ToolRunStream"
-        )
+        run_tools_stream = method(_run_tools_stream)
+        _show(run_tools_stream, _run_tools_stream, "ToolRunStream")

@@ -1,16 +1,14 @@
 """Deployments' file storage: a download follows the API's redirect to a signed URL.
-Every other deployments method is derived from the spec."""
+Every deployments method is derived from the spec."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import ClassVar
 
 import httpx
 
-from .._resource import M, Resource, api_call, operation
-
-if TYPE_CHECKING:
-    from .._transport import Call
+from .._resource import M, Resource
+from .._shape import Hook
 
 
 def _file_content(response: httpx.Response, strict: bool = False) -> bytes:
@@ -27,15 +25,9 @@ def _file_content(response: httpx.Response, strict: bool = False) -> bytes:
     return response.content
 
 
+_FILE = Hook(after=lambda call, given: call.evolve(parse=_file_content), returns="bytes")
+
+
 class Storage(Resource[M]):
-    @operation
-    def download(self, /, filename: str, **options: Any) -> Call[bytes]:
-        """GET /deployments/storage/{filename}: the file's bytes (the API redirects to a
-        signed URL, which is followed)."""
-        call = api_call(
-            "deployments_storage.get_deployments_storage_filename",
-            options,
-            path={"filename": filename},
-            where="deployments.storage.download",
-        )
-        return call.evolve(parse=_file_content)
+    # download() (and retrieve()) are derived from the spec; the answer is the file.
+    HOOKS: ClassVar[dict[str, Hook]] = {"download": _FILE, "retrieve": _FILE}

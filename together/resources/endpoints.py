@@ -1,32 +1,35 @@
-"""Dedicated endpoints. Every method but ``create`` is derived from the spec."""
+"""Dedicated endpoints. Every method is derived from the spec; ``create`` also takes 1.x's
+``min_replicas`` / ``max_replicas``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
-from .._resource import M, Resource, api_call, operation
+from .._resource import M, Resource
+from .._shape import Extra, Hook
 
-if TYPE_CHECKING:
-    from together_generated.models import DedicatedEndpoint
 
-    from .._transport import Call
+def _replicas(params: dict[str, Any], where: str) -> None:
+    """1.x's ``min_replicas=`` and ``max_replicas=`` make the spec's ``autoscaling``
+    (``{"min_replicas": ..., "max_replicas": ...}``)."""
+    replicas = {
+        name: params.pop(name)
+        for name in ("min_replicas", "max_replicas")
+        if params.get(name) is not None
+    }
+    for name in ("min_replicas", "max_replicas"):
+        params.pop(name, None)
+    if replicas:
+        if params.get("autoscaling") is not None:
+            raise TypeError(f"{where}: pass autoscaling or min_replicas/max_replicas, not both")
+        params["autoscaling"] = replicas
 
 
 class Endpoints(Resource[M]):
-    @operation
-    def create(self, /, **params: Any) -> Call[DedicatedEndpoint]:
-        """POST /endpoints: deploys ``model`` on ``hardware``; ``autoscaling`` is
-        ``{"min_replicas": ..., "max_replicas": ...}`` (1.x took ``min_replicas=`` and
-        ``max_replicas=`` instead, which make the same field). Returns the new endpoint."""
-        replicas = {
-            name: params.pop(name)
-            for name in ("min_replicas", "max_replicas")
-            if params.get(name) is not None
-        }
-        if replicas:
-            if params.get("autoscaling") is not None:
-                raise TypeError(
-                    "endpoints.create: pass autoscaling or min_replicas/max_replicas, not both"
-                )
-            params["autoscaling"] = replicas
-        return api_call("endpoints.create_endpoint", params, where="endpoints.create")
+    HOOKS: ClassVar[dict[str, Hook]] = {
+        "create": Hook(
+            keywords=(Extra("min_replicas", "int | None"), Extra("max_replicas", "int | None")),
+            adapt=_replicas,
+            fills=("autoscaling",),
+        ),
+    }

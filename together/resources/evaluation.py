@@ -1,17 +1,12 @@
-"""Evaluation jobs (also reachable as client.evals). Every method but ``create`` is
-derived from the spec."""
+"""Evaluation jobs (also reachable as client.evals). Every method is derived from the
+spec; ``create`` also takes 1.x's flat arguments."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
-from .._resource import M, Resource, api_call, operation
-
-if TYPE_CHECKING:
-    from together_generated.models import EvaluationResponse
-
-    from .._transport import Call
-
+from .._resource import M, Resource
+from .._shape import Extra, Hook
 
 # 1.x's flat arguments of evaluation.create: where each goes in the spec's request.
 _JUDGE_ARGUMENTS = {
@@ -35,6 +30,27 @@ _PARAMETER_ARGUMENTS = (
 )
 
 
+# The types of 1.x's flat arguments, as the stub shows them.
+_1X_TYPES = {
+    "judge_model": "str | None",
+    "judge_model_name": "str | None",
+    "judge_model_source": "str | None",
+    "judge_system_template": "str | None",
+    "judge_external_api_token": "str | None",
+    "judge_external_base_url": "str | None",
+    "input_data_file_path": "str | None",
+    "labels": "Sequence[str] | None",
+    "pass_labels": "Sequence[str] | None",
+    "min_score": "float | None",
+    "max_score": "float | None",
+    "pass_threshold": "float | None",
+    "model_to_evaluate": "str | Mapping[str, Any] | None",
+    "model_a": "str | Mapping[str, Any] | None",
+    "model_b": "str | Mapping[str, Any] | None",
+}
+assert set(_1X_TYPES) == {*_JUDGE_ARGUMENTS, *_PARAMETER_ARGUMENTS}
+
+
 def _parameters_from_1x(params: dict[str, Any]) -> dict[str, Any] | None:
     """``parameters`` made from 1.x's flat arguments (taken out of ``params``), or None
     when there are none. The first 1.x releases had serverless judges only and no
@@ -51,22 +67,25 @@ def _parameters_from_1x(params: dict[str, Any]) -> dict[str, Any] | None:
     return found
 
 
-class Evaluation(Resource[M]):
-    @operation
-    def create(self, /, **params: Any) -> Call[EvaluationResponse]:
-        """POST /evaluation: starts a ``classify``, ``score`` or ``compare`` job whose
-        ``parameters`` fit that type. Returns its ``workflow_id`` and status.
+def _flat_arguments(params: dict[str, Any], where: str) -> None:
+    """1.x's flat arguments make the spec's ``parameters``."""
+    flat = _parameters_from_1x(params)
+    if flat is not None:
+        if params.get("parameters") is not None:
+            raise TypeError(f"{where}: pass parameters or 1.x's flat arguments, not both")
+        params["parameters"] = flat
 
-        1.x's flat arguments are accepted instead of ``parameters``: ``judge_model`` (or
-        ``judge_model_name``), ``judge_model_source`` (default ``"serverless"``),
-        ``judge_system_template``, ``judge_external_api_token``, ``input_data_file_path``,
-        ``labels``, ``pass_labels``, ``min_score``, ``max_score``, ``pass_threshold``,
-        ``model_to_evaluate``, ``model_a``, ``model_b``."""
-        flat = _parameters_from_1x(params)
-        if flat is not None:
-            if params.get("parameters") is not None:
-                raise TypeError(
-                    "evaluation.create: pass parameters or 1.x's flat arguments, not both"
-                )
-            params["parameters"] = flat
-        return api_call("evaluation.create_evaluation_job", params, where="evaluation.create")
+
+class Evaluation(Resource[M]):
+    # create() is derived from the spec, and takes 1.x's flat arguments instead of
+    # ``parameters``: ``judge_model`` (or ``judge_model_name``), ``judge_model_source``
+    # (default ``"serverless"``), ``judge_system_template``, ``judge_external_api_token``,
+    # ``input_data_file_path``, ``labels``, ``pass_labels``, ``min_score``, ``max_score``,
+    # ``pass_threshold``, ``model_to_evaluate``, ``model_a``, ``model_b``.
+    HOOKS: ClassVar[dict[str, Hook]] = {
+        "create": Hook(
+            keywords=tuple(Extra(name, kind) for name, kind in _1X_TYPES.items()),
+            adapt=_flat_arguments,
+            fills=("parameters",),
+        ),
+    }

@@ -5,31 +5,48 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from .._resource import M, api_call, build_model, describe, parse_with
-from .._response import StreamableResource
-from .._transport import Call, split_options
-from .._upload import (
-    AsyncOnly,
-    LocalFile,
-    MultipartBody,
-    file_operation,
-    is_async,
-    local_method,
+from .._download import DOWNLOAD_KEYWORDS, download
+from .._resource import (
+    M,
+    Resource,
+    build_model,
+    built_locally,
+    describe,
+    local,
+    parse_with,
 )
+from .._shape import Hook
+from .._transport import Call, split_options
+from .._upload import LocalFile, MultipartBody
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from together_generated.models import FileResponse
 
     from .._dataset_check import DatasetReport
+    from .._transport import CallOptions
 
 
-class Files(StreamableResource[M]):
-    """``with_streaming_response.content(id)`` (3.x) gives the open response to read as
-    it arrives."""
+def _content(call: Call[Any], given: dict[str, Any]) -> Call[bytes | Path]:
+    """The file's bytes, or with ``output`` the Path it is saved at (see ``download``)."""
+    return download(call, given, given.get("id", ""), "files.content")
 
-    @file_operation
+
+_CONTENT = Hook(keywords=DOWNLOAD_KEYWORDS, after=_content, returns="bytes | Path", types=(Path,))
+
+
+class Files(Resource[M]):
+    """``content`` (and 1.x's ``retrieve_content``) is derived from the spec, and
+    downloads: the file's bytes, or with ``output=`` the Path it is saved at.
+    ``with_streaming_response.content(id)`` (3.x) gives the open response to read as it
+    arrives."""
+
+    HOOKS: ClassVar[dict[str, Hook]] = {name: _CONTENT for name in ("content", "retrieve_content")}
+
+    @built_locally
     def upload(
         self,
         /,
@@ -39,7 +56,7 @@ class Files(StreamableResource[M]):
         check: bool = True,
         file_name: str | None = None,
         progress: bool | None = None,
-        **options: Any,
+        **options: Unpack[CallOptions],
     ) -> Call[FileResponse]:
         """POST /files/upload (multipart: ``purpose``, ``file_name``, ``file_type``, ``file``).
 
@@ -93,12 +110,12 @@ class Files(StreamableResource[M]):
         request = {
             "method": op.method,
             "url": op.path,
-            "content": AsyncOnly(body) if is_async(self) else body,
+            "content": body,
             "headers": {"Content-Type": body.content_type, "Content-Length": str(body.length)},
         }
         return Call(request=request, parse=parse_with(op), options=call_options)
 
-    @local_method
+    @local
     def check(self, file: Any, *, purpose: str = "fine-tune") -> DatasetReport:
         """Check a fine-tuning dataset locally, as ``upload(check=True)`` does, without
         uploading it: JSONL in the text, conversation, instruction or preference format,
@@ -107,36 +124,3 @@ class Files(StreamableResource[M]):
         from .._dataset_check import check_dataset
 
         return check_dataset(file, purpose=purpose)
-
-    @file_operation
-    def content(
-        self,
-        /,
-        id: str,
-        *,
-        output: str | os.PathLike[str] | None = None,
-        progress: bool | None = None,
-        overwrite: bool = False,
-        **options: Any,
-    ) -> Call[bytes | Path]:
-        """GET /files/{id}/content. Without ``output``: the file's bytes. With ``output``
-        (a file path, or a folder to save under the served name: an existing one, or a
-        path ending in a separator; missing folders are created): streamed to disk with a
-        progress bar, under a temporary name until complete; returns the Path. A file
-        already in the folder under the served name raises OutputExistsError unless
-        ``overwrite=True`` (a file path you name is replaced)."""
-        from .._download import BINARY_ACCEPT, content_of, download_target, saver
-
-        call = api_call(
-            "files.get_files_id_content", options, path={"id": id}, where="files.content"
-        )
-        path = None if output is None else download_target(output, "files.content")
-        call.request.setdefault("headers", {}).update(BINARY_ACCEPT)
-        if path is None:
-            return call.evolve(parse=content_of)
-        return call.evolve(
-            parse=content_of,
-            stream=saver(path, id, progress, is_async=is_async(self), overwrite=overwrite),
-        )
-
-    retrieve_content = content  # the 1.x name

@@ -1,21 +1,17 @@
-"""Fine-tuning: downloads of models and checkpoints, and the 1.x forms of two methods.
-Every other fine-tuning method is derived from the spec."""
+"""Fine-tuning: every method is derived from the spec; hooks add 3.x's ``lora=``, the
+downloads of models and checkpoints, and the 1.x forms of two methods."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from .._compat import FINE_TUNING_CREATE, ArgumentHook
-from .._resource import M, Resource, api_call, operation
-from .._response import StreamableResource
-from .._upload import file_operation, is_async
-
-if TYPE_CHECKING:
-    from together_generated.models import FineTuneModelLimits
-
-    from .._transport import Call
+from .._compat import FINE_TUNING_CREATE
+from .._download import DOWNLOAD_KEYWORDS, download
+from .._resource import M, Resource
+from .._shape import Extra, Hook
+from .._transport import Call
 
 
 def require_id(value: Any, where: str) -> str:
@@ -28,132 +24,82 @@ def require_id(value: Any, where: str) -> str:
 _CHECKPOINT_TYPES = {"default": None, "merged": "merged", "adapter": "adapter"}
 
 
-def _download_call(
-    endpoint: str,
-    resource: Resource[Any],
-    ft_id: str,
-    checkpoint: str | None,
-    checkpoint_step: int | None,
-    output: str | os.PathLike[str] | None,
-    progress: bool | None,
-    options: dict[str, Any],
-    where: str,
-    overwrite: bool = False,
-) -> Call[bytes | Path]:
-    from .._download import BINARY_ACCEPT, content_of, download_target, saver
+def _content(where: str) -> Callable[[Call[Any], dict[str, Any]], Call[bytes | Path]]:
+    def after(call: Call[Any], given: dict[str, Any]) -> Call[bytes | Path]:
+        """The model's or checkpoint's bytes, or with ``output`` the Path it is saved at
+        (see ``download``), named after the job (and step) unless the server names it."""
+        ft_id, step = require_id(given.get("ft_id"), where), given.get("checkpoint_step")
+        return download(call, given, ft_id if step is None else f"{ft_id}-step-{step}", where)
 
-    require_id(ft_id, where)
-    if checkpoint_step is not None and (
-        not isinstance(checkpoint_step, int) or isinstance(checkpoint_step, bool)
-    ):
-        raise TypeError(f"{where}: checkpoint_step must be an integer, got {checkpoint_step!r}")
-    path = None if output is None else download_target(output, where)
-    params = {"ft_id": ft_id, "checkpoint": checkpoint, "checkpoint_step": checkpoint_step}
-    call = api_call(endpoint, {**params, **options}, where=where)
-    call.request.setdefault("headers", {}).update(BINARY_ACCEPT)
-    if path is None:
-        return call.evolve(parse=content_of)
-    name = ft_id if checkpoint_step is None else f"{ft_id}-step-{checkpoint_step}"
-    return call.evolve(
-        parse=content_of,
-        stream=saver(path, name, progress, is_async=is_async(resource), overwrite=overwrite),
-    )
+    return after
 
 
-class FineTuning(StreamableResource[M]):
+def _download_1x(params: dict[str, Any], where: str) -> None:
+    """1.x's ``download(id, checkpoint_type=...)``: ``id`` may name the step itself
+    (``"ft-...:10"``); ``checkpoint_type`` is the 1.x name of ``checkpoint`` ("default",
+    "merged" or "adapter")."""
+    if params.get("id") is not None:
+        if params.get("ft_id") is not None:
+            raise TypeError(f"{where}: pass ft_id or id, not both")
+        params["ft_id"] = params.pop("id")
+    params.pop("id", None)
+    ft_id = require_id(params.get("ft_id"), where)
+    job, _, step = ft_id.rpartition(":")
+    if job and step.isdigit():
+        if params.get("checkpoint_step") is not None:
+            raise ValueError(
+                f"{where}: {ft_id!r} names a step and checkpoint_step is given too; pass one"
+            )
+        params["ft_id"], params["checkpoint_step"] = job, int(step)
+    checkpoint_type = params.pop("checkpoint_type", None)
+    if checkpoint_type is not None:
+        if params.get("checkpoint") is not None:
+            raise TypeError(f"{where}: pass checkpoint or checkpoint_type, not both")
+        if checkpoint_type not in _CHECKPOINT_TYPES:
+            raise ValueError(
+                f"{where}: checkpoint_type must be one of {sorted(_CHECKPOINT_TYPES)}, "
+                f"got {checkpoint_type!r}"
+            )
+        params["checkpoint"] = _CHECKPOINT_TYPES[checkpoint_type]
+
+
+def _model_limits_1x(params: dict[str, Any], where: str) -> None:
+    """1.x's ``get_model_limits(model=...)``: the spec's ``model_name``."""
+    model = params.pop("model", None)
+    if model is not None:
+        if params.get("model_name") is not None:
+            raise TypeError(f"{where}: pass model_name or model, not both")
+        params["model_name"] = model
+
+
+class FineTuning(Resource[M]):
     """``with_streaming_response.content(ft_id=...)`` (3.x) gives the open response to
     read as it arrives."""
 
-    # create() is derived from the spec, and takes 3.x's lora= keywords too.
-    HOOKS: ClassVar[dict[str, ArgumentHook]] = {"create": FINE_TUNING_CREATE}
-
-    @operation
-    def get_model_limits(self, /, *, model: str, **options: Any) -> Call[FineTuneModelLimits]:
-        """The 1.x name of ``model_limits`` (its argument was ``model``)."""
-        return api_call(
-            "fine_tuning.get_fine_tunes_models_limits",
-            {"model_name": model, **options},
-            where="fine_tuning.get_model_limits",
-        )
-
-    @file_operation
-    def content(
-        self,
-        /,
-        *,
-        ft_id: str,
-        checkpoint: str | None = None,
-        checkpoint_step: int | None = None,
-        output: str | os.PathLike[str] | None = None,
-        progress: bool | None = None,
-        overwrite: bool = False,
-        **options: Any,
-    ) -> Call[bytes | Path]:
-        """GET /finetune/download: the fine-tuned model or a checkpoint (``checkpoint``:
-        "merged", "adapter" or "model_output_path"; ``checkpoint_step``: a step from
-        ``list_checkpoints``). Without ``output``: the bytes. With ``output`` (a file path,
-        or a folder to save under the served name: an existing one, or a path ending in a
-        separator; missing folders are created): streamed to disk with a progress bar,
-        under a temporary name until complete; returns the Path. A file already in the
-        folder under the served name raises OutputExistsError unless ``overwrite=True``."""
-        return _download_call(
-            "fine_tuning.get_finetune_download",
-            self,
-            ft_id,
-            checkpoint,
-            checkpoint_step,
-            output,
-            progress,
-            options,
-            "fine_tuning.content",
-            overwrite,
-        )
-
-    @file_operation
-    def download(
-        self,
-        /,
-        id: str,
-        *,
-        output: str | os.PathLike[str] | None = None,
-        checkpoint_step: int | None = None,
-        checkpoint_type: str | None = None,
-        checkpoint: str | None = None,
-        progress: bool | None = None,
-        overwrite: bool = False,
-        **options: Any,
-    ) -> Call[bytes | Path]:
-        """The 1.x form of ``content``: ``download("ft-...", output=..., checkpoint_step=...)``.
-        ``id`` may name the step itself (``"ft-...:10"``); ``checkpoint_type`` is the 1.x
-        name of ``checkpoint`` ("default", "merged" or "adapter")."""
-        endpoint = "fine_tuning.get_finetune_download"
-        where = "fine_tuning.download"
-        require_id(id, where)
-        job, _, step = id.rpartition(":")
-        if job and step.isdigit():
-            if checkpoint_step is not None:
-                raise ValueError(
-                    f"{where}: {id!r} names a step and checkpoint_step is given too; pass one"
-                )
-            id, checkpoint_step = job, int(step)
-        if checkpoint_type is not None:
-            if checkpoint is not None:
-                raise TypeError(f"{where}: pass checkpoint or checkpoint_type, not both")
-            if checkpoint_type not in _CHECKPOINT_TYPES:
-                raise ValueError(
-                    f"{where}: checkpoint_type must be one of {sorted(_CHECKPOINT_TYPES)}, "
-                    f"got {checkpoint_type!r}"
-                )
-            checkpoint = _CHECKPOINT_TYPES[checkpoint_type]
-        return _download_call(
-            endpoint,
-            self,
-            id,
-            checkpoint,
-            checkpoint_step,
-            output,
-            progress,
-            options,
-            where,
-            overwrite,
-        )
+    # Derived from the spec, with hooks: create() takes 3.x's lora= keywords too;
+    # content() downloads (to ``output=``), as does 1.x's download(id); 1.x's
+    # get_model_limits(model=...) is model_limits(model_name=...).
+    HOOKS: ClassVar[dict[str, Hook]] = {
+        "create": FINE_TUNING_CREATE,
+        "content": Hook(
+            keywords=DOWNLOAD_KEYWORDS,
+            after=_content("fine_tuning.content"),
+            returns="bytes | Path",
+            types=(Path,),
+        ),
+        "download": Hook(
+            keywords=(
+                Extra("id", "str | None"),
+                Extra("checkpoint_type", "str | None"),
+                *DOWNLOAD_KEYWORDS,
+            ),
+            adapt=_download_1x,
+            fills=("ft_id",),
+            after=_content("fine_tuning.download"),
+            returns="bytes | Path",
+            types=(Path,),
+        ),
+        "get_model_limits": Hook(
+            keywords=(Extra("model", "str | None"),), adapt=_model_limits_1x, fills=("model_name",)
+        ),
+    }
