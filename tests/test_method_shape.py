@@ -130,3 +130,20 @@ def test_a_realtime_sessions_query_is_checked_by_its_shape():
     assert "model" in {a.name for a in shape.keywords}
     query = _query(op, {"model": "m"}, "audio.transcriptions.connect")
     assert query["params"]["model"] == "m"
+
+
+@pytest.mark.parametrize("helper", ["parse", "stream", "run_tools", "run_tools_stream"])
+def test_a_chat_helper_passes_on_creates_arguments_as_its_stub_types_them(helper):
+    cls = namespace_class("chat.completions")
+    named = set(inspect.signature(vars(cls)[helper]._function).parameters)
+    create = shape_of(layout()["chat.completions"]["create"], "chat.completions.create")
+    expected = {a.name for a in create.keywords} - named - {"stream"}
+    title = "ChatCompletions" + helper.title().replace("_", "") + "Arguments"
+    typed = next(
+        node
+        for node in ast.parse(STUB.read_text()).body
+        if isinstance(node, ast.ClassDef) and node.name == title
+    )
+    assert [ast.unparse(base) for base in typed.bases] == ["CallOptions"]
+    assert {item.target.id for item in typed.body if isinstance(item, ast.AnnAssign)} == expected
+    assert expected >= {"max_tokens", "temperature"}

@@ -90,8 +90,6 @@ async def test_the_async_client_streams_an_async_stream_that_a_plain_for_refuses
 
 
 # -- every public method: a real signature, the one the stub gives ---------------------------
-# The chat helpers take create()'s arguments through ``**params`` (their stub says so too).
-PASS_THROUGH = {"parse", "stream", "run_tools", "run_tools_stream"}
 OPTIONS = ("Unpack[CallOptions]", "Unpack[SessionOptions]")  # (realtime sessions: fewer)
 
 
@@ -169,6 +167,14 @@ def _kinds(args: ast.arguments) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("make", [Together, AsyncTogether], ids=["sync", "async"])
 def test_every_public_method_shows_named_parameters_as_the_stub_does(make):
     client = make(api_key="k")
+    # The chat helpers take create()'s arguments through ``**params``, typed by a
+    # TypedDict of the stub (made from create's shape: tests/test_method_shape.py).
+    stub = ast.parse(STUB.read_text())
+    passed = {
+        f"Unpack[{c.name}]"
+        for c in stub.body
+        if isinstance(c, ast.ClassDef) and c.name.endswith("Arguments")
+    }
     wrong = []
     for path, name, namespace, method in _public_methods(client):
         signature = inspect.signature(method)
@@ -179,7 +185,7 @@ def test_every_public_method_shows_named_parameters_as_the_stub_does(make):
         for p in signature.parameters.values():
             if p.kind is p.VAR_POSITIONAL:
                 wrong.append(f"{path}.{name}: *{p.name}")
-            options = p.name == "options" and p.annotation in OPTIONS
-            if p.kind is p.VAR_KEYWORD and name not in PASS_THROUGH and not options:
+            typed = p.annotation in OPTIONS or p.annotation in passed
+            if p.kind is p.VAR_KEYWORD and not typed:
                 wrong.append(f"{path}.{name}: **{p.name}: {p.annotation}")
     assert wrong == []

@@ -38,5 +38,5 @@ def test_readme_style_code_has_no_type_error(checked, checker, user_code):
 @pytest.mark.parametrize("checker", ["mypy", "pyright"])
 def test_each_mistake_is_flagged_and_nothing_else(checked, checker):
     marked = marked_lines()
-    assert len(marked) == 8
+    assert len(marked) == 10
     assert checked[checker][MISTAKES] == marked

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any, Literal, overload
 
-from typing_extensions import Unpack
+from typing_extensions import Required, Unpack
 
 from together_generated.models import AudioSpeechRequestBitRate, AudioSpeechRequestLanguage, AudioSpeechRequestModelType0, AudioSpeechRequestResponseEncoding, AudioSpeechRequestResponseFormat, AudioTranscriptionJsonResponse, AudioTranscriptionRequestModel, AudioTranscriptionRequestResponseFormat, AudioTranscriptionRequestTimestampGranularitiesType0, AudioTranscriptionRequestTimestampGranularitiesType1Item, AudioTranscriptionVerboseJsonResponse, AudioTranslationJsonResponse, AudioTranslationRequestModel, AudioTranslationRequestResponseFormat, AudioTranslationRequestTimestampGranularitiesType0, AudioTranslationRequestTimestampGranularitiesType1Item, AudioTranslationVerboseJsonResponse, Autoscaling, BatchJob, BatchJobStatus, BatchJobWithWarning, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionFunctionMessageParam, ChatCompletionRequestChatTemplateKwargs, ChatCompletionRequestContextLengthExceededBehavior, ChatCompletionRequestFunctionCallType0, ChatCompletionRequestFunctionCallType1, ChatCompletionRequestLogitBias, ChatCompletionRequestReasoning, ChatCompletionRequestReasoningEffort, ChatCompletionResponse, ChatCompletionSystemMessageParam, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionChunk, CompletionRequestLogitBias, CompletionRequestModelType0, CompletionRequestSafetyModelType0, CompletionResponse, CreateDeploymentRequestGpuType, CreateEndpointRequestState, CustomMetricAutoscalingConfig, DedicatedEndpoint, DedicatedEndpointState, DeleteDeploymentsIdResponse200, DeleteDeploymentsSecretsIdResponse200, DeleteDeploymentsStorageVolumesIdResponse200, DeploymentListResponse, DeploymentLogs, DeploymentResponseItem, DeploymentStatus, EmbeddingsRequestModelType0, EmbeddingsResponse, EnvironmentVariable, EvaluationClassifyParameters, EvaluationCompareParameters, EvaluationJob, EvaluationJobStatus, EvaluationResponse, EvaluationScoreParameters, EvaluationTypedRequestType, ExecuteRequestFilesItem, ExecuteRequestLanguage, FailedExecution, FileDeleteResponse, FileList, FileResponse, FineTuneEvent, FineTuneModelLimits, FinetuneDeleteResponse, FinetuneJobStatus, FinetuneListCheckpoints, FinetuneListEvents, FinetuneResponse, FinetuneResponseTruncated, FinetuneTruncatedList, FullTrainingType, GPUClusterCreateRequestBillingType, GPUClusterCreateRequestClusterType, GPUClusterCreateRequestGpuType, GPUClusterInfo, GPUClusterInfoStatus, GPUClusterUpdateRequestClusterType, GPUClusters, GPUClustersSharedVolume, GPUClustersSharedVolumeCreateRequest, GPUClustersSharedVolumeDeleteResponse, GPUClustersSharedVolumes, GetEvaluationJobStatusAndResultsResponse200, GetFineTunesModelsSupportedResponse200, GetFinetuneDownloadCheckpoint, GetModelListResponse200, GpuClusterServiceDeleteResponse200, HTTPAutoscalingConfig, ImageResponse, JobInfoSuccessResponse, JobInfoSuccessResponseStatus, JobsInfoSuccessResponse, LRScheduler, ListAvailibilityZonesResponse, ListEndpointsResponse200, ListEndpointsType, ListEndpointsUsageType, ListHardwareResponse200, ListSecretsResponse, ListVoicesResponse, ListVolumesResponse, LoRATrainingType, ModelInfo, ModelUploadRequestModelType, ModelUploadSuccessResponse, MultimodalParams, PostFineTunesBodyBatchSizeType1, PostFineTunesBodyTrainOnInputsType1, PostFineTunesEstimatePriceResponse200, PostImagesGenerationsBodyImageLorasItem, PostImagesGenerationsBodyModelType0, PostImagesGenerationsBodyOutputFormat, PostImagesGenerationsBodyResponseFormat, QueueAutoscalingConfig, QueueCancelResponse, QueueJobRequestInfo, QueueJobRequestPayload, QueueJobResponse, QueueJobStatusResponse, QueueMetricsResponse, RLAdamWOptimizerParams, RLCheckpointDownloadResponse, RLCheckpointVariant, RLForwardBackwardOperation, RLInferenceCheckpointOperation, RLLoraConfig, RLLossConfig, RLModelInput, RLOptimStepOperation, RLSampleOperation, RLSamplingParams, RLTrainingCheckpointOperation, RLTrainingSample, RLTrainingSession, RLTrainingSessionStatus, RLTrainingSessionsListResponse, RealtimeTranscriptionInputAudioFormat, RealtimeTtsModel, RegionListResponse, RerankRequestDocumentsType0Item, RerankRequestModelType0, RerankResponse, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatRegex, ResponseFormatText, SecretResponseItem, SessionListResponse, SuccessfulExecution, ToolChoiceParam, ToolsPart, TrainingMethodDPO, TrainingMethodSFT, UpdateDeploymentRequestGpuType, UpdateEndpointBodyState, VideoFrameImageInput, VideoJob, VideoMedia, VideoOutputFormat, VideoStatus, VolumeContentRequest, VolumeMount, VolumeResponseItem, VolumeType
 
@@ -33,6 +33,110 @@ from .resources.deployments import Storage
 from ._realtime import TranscriptionSession
 from .resources.media import Transcriptions
 from .resources.media import Translations
+
+class ChatCompletionsParseArguments(CallOptions, total=False):
+    max_tokens: int | None
+    stop: Sequence[str] | None
+    temperature: float | None
+    top_p: float | None
+    top_k: int | None
+    context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None
+    repetition_penalty: float | None
+    logprobs: int | None
+    echo: bool | None
+    n: int | None
+    min_p: float | None
+    presence_penalty: float | None
+    frequency_penalty: float | None
+    logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None
+    seed: int | None
+    function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None
+    tools: Sequence[ToolsPart | Mapping[str, Any]] | None
+    tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None
+    compliance: Literal['hipaa'] | None
+    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None
+    safety_model: str | None
+    reasoning_effort: ChatCompletionRequestReasoningEffort | None
+    reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None
+
+
+class ChatCompletionsRunToolsArguments(CallOptions, total=False):
+    max_tokens: int | None
+    stop: Sequence[str] | None
+    temperature: float | None
+    top_p: float | None
+    top_k: int | None
+    context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None
+    repetition_penalty: float | None
+    logprobs: int | None
+    echo: bool | None
+    n: int | None
+    min_p: float | None
+    presence_penalty: float | None
+    frequency_penalty: float | None
+    logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None
+    seed: int | None
+    function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None
+    response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None
+    tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None
+    compliance: Literal['hipaa'] | None
+    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None
+    safety_model: str | None
+    reasoning_effort: ChatCompletionRequestReasoningEffort | None
+    reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None
+
+
+class ChatCompletionsRunToolsStreamArguments(CallOptions, total=False):
+    max_tokens: int | None
+    stop: Sequence[str] | None
+    temperature: float | None
+    top_p: float | None
+    top_k: int | None
+    context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None
+    repetition_penalty: float | None
+    logprobs: int | None
+    echo: bool | None
+    n: int | None
+    min_p: float | None
+    presence_penalty: float | None
+    frequency_penalty: float | None
+    logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None
+    seed: int | None
+    function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None
+    response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None
+    tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None
+    compliance: Literal['hipaa'] | None
+    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None
+    safety_model: str | None
+    reasoning_effort: ChatCompletionRequestReasoningEffort | None
+    reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None
+
+
+class ChatCompletionsStreamArguments(CallOptions, total=False):
+    max_tokens: int | None
+    stop: Sequence[str] | None
+    temperature: float | None
+    top_p: float | None
+    top_k: int | None
+    context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None
+    repetition_penalty: float | None
+    logprobs: int | None
+    echo: bool | None
+    n: int | None
+    min_p: float | None
+    presence_penalty: float | None
+    frequency_penalty: float | None
+    logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None
+    seed: int | None
+    function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None
+    tools: Sequence[ToolsPart | Mapping[str, Any]] | None
+    tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None
+    compliance: Literal['hipaa'] | None
+    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None
+    safety_model: str | None
+    reasoning_effort: ChatCompletionRequestReasoningEffort | None
+    reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None
+
 
 class SyncAudioSpeech(Speech[SyncTransport]):
     @overload

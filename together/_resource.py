@@ -136,12 +136,18 @@ _EFFECT = re.compile(r"^(?:Call|Script)\[(.*)\]$")
 class OwnSignature:
     """What ``inspect.signature`` finds (through ``__wrapped__``) on a hand-written
     method: its function's own signature, less ``self``, returning ``returns`` or what the
-    effect it annotates gives (``Call[X]`` and ``Script[X]`` give ``X``); made on first
-    look."""
+    effect it annotates gives (``Call[X]`` and ``Script[X]`` give ``X``), its ``**params``
+    typed ``Unpack[keywords]`` when given; made on first look."""
 
-    def __init__(self, function: Callable[..., Any], returns: str | None = None) -> None:
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        returns: str | None = None,
+        keywords: str | None = None,
+    ) -> None:
         self._function = function
         self._returns = returns
+        self._keywords = keywords
 
     @functools.cached_property
     def __signature__(self) -> inspect.Signature:
@@ -149,9 +155,13 @@ class OwnSignature:
         returns = self._returns or signature.return_annotation
         if isinstance(returns, str):
             returns = _EFFECT.sub(r"\1", returns)
-        return signature.replace(
-            parameters=list(signature.parameters.values())[1:], return_annotation=returns
-        )
+        parameters = list(signature.parameters.values())[1:]
+        if self._keywords is not None:  # ``**params``: typed as the keywords it passes on
+            parameters = [
+                p.replace(annotation=f"Unpack[{self._keywords}]") if p.kind is p.VAR_KEYWORD else p
+                for p in parameters
+            ]
+        return signature.replace(parameters=parameters, return_annotation=returns)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:  # (inspect wants a callable)
         raise TypeError("only a signature")

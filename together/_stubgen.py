@@ -17,6 +17,7 @@ sequence. Optional fields default to ``...`` (not sent unless given).
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,31 @@ def _session(
     ]
 
 
+def arguments_name(path: str, helper: str) -> str:
+    """The TypedDict of the arguments a helper passes on (``chat.completions.parse`` →
+    ``ChatCompletionsParseArguments``)."""
+    return _class_name(path, False)[4:] + helper.title().replace("_", "") + "Arguments"
+
+
+def _passed_arguments(path: str, cls: type, names: set[str]) -> list[str]:
+    """For each helper of ``cls`` that takes another method's arguments through
+    ``**params`` (its ``ARGUMENTS_OF``), their TypedDict: that method's keywords (its
+    shape's) less those the helper names itself and ``stream``, and the per-call
+    options."""
+    lines: list[str] = []
+    for helper, target in sorted(vars(cls).get("ARGUMENTS_OF", {}).items()):
+        function = vars(cls)[helper]._function
+        named = set(inspect.signature(function).parameters)
+        shape = shape_of(layout()[path][target], f"{path}.{target}")
+        lines += ["", "", f"class {arguments_name(path, helper)}(CallOptions, total=False):"]
+        for a in shape.keywords:
+            if a.name in named or a.name == "stream":
+                continue
+            kind = a.annotation(names)
+            lines.append(f"    {a.name}: {f'Required[{kind}]' if a.required else kind}")
+    return lines
+
+
 def _wait(path: str, names: set[str], is_async: bool) -> list[str]:
     """The ``wait`` of a namespace in the status table (``_status.py``, see ``_wait.py``),
     with an overload for ``until="deleted"`` where the resource can be deleted."""
@@ -166,6 +192,8 @@ def render() -> str:
         if target in tree:
             parent, _, leaf = alias.rpartition(".")
             children.setdefault(parent, []).append((leaf, target))
+    for path, helpers in sorted(CLASSES.items()):
+        lines += _passed_arguments(path, helpers, names)
     for is_async in (False, True):
         transport = "AsyncTransport" if is_async else "SyncTransport"
         for path in sorted(["", *tree], key=lambda p: (-p.count("."), p)):
@@ -202,7 +230,7 @@ def render() -> str:
         "from collections.abc import Callable, Mapping, Sequence",
         "from typing import IO, Any, Literal, overload",
         "",
-        "from typing_extensions import Unpack",
+        "from typing_extensions import Required, Unpack",
         "",
     ]
     models = sorted(n for n in names if generated_home(n) == "models")

@@ -30,3 +30,14 @@ def a_result_used_as_a_stream() -> None:
 def an_optional_field_used_without_a_check() -> None:
     response = client.chat.completions.create(model="m", messages=[])
     print(response.usage.total_tokens)  # error: usage is None when the answer has none
+
+
+def a_misspelled_argument_of_a_chat_helper() -> None:
+    chat = client.chat.completions
+    chat.parse(model="m", messages=[], response_format={}, max_token=5)  # error: misspelled
+    chat.run_tools(model="m", messages=[], tools=[], temprature=0.5)  # error: misspelled
+
+
+def a_chat_helper_given_create_arguments_and_options() -> None:
+    chat = client.chat.completions
+    chat.parse(model="m", messages=[], response_format={}, max_tokens=5, timeout=3)

@@ -5,12 +5,20 @@ completion) and ``run_tools`` (the model calls your functions until it answers).
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from .._drivers import Either, Script
 from .._resource import M, OwnSignature, Resource, call_of, method, script
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._api import (
+        ChatCompletionsParseArguments,
+        ChatCompletionsRunToolsArguments,
+        ChatCompletionsRunToolsStreamArguments,
+        ChatCompletionsStreamArguments,
+    )
     from .._chat_stream import AsyncChatCompletionStreamManager, ChatCompletionStreamManager
     from .._parsed import ParsedChatCompletion, ResponseFormat
     from .._tools import AsyncToolRunStream, FunctionTool, ToolRunResult, ToolRunStream
@@ -179,12 +187,23 @@ def _run_tools_stream(
 
 def _show(made: method[Any, Any], function: Callable[..., Any], returns: str) -> None:
     """Name ``made`` as its function without the underscore, and show its signature
-    with what the method returns."""
-    made.__name__ = function.__name__.lstrip("_")
-    made.signature = OwnSignature(function, returns)
+    with what the method returns and ``**params`` as the arguments it passes on."""
+    name = function.__name__.lstrip("_")
+    made.__name__ = name
+    keywords = "ChatCompletions" + name.title().replace("_", "") + "Arguments"
+    made.signature = OwnSignature(function, returns, keywords)
 
 
 class ChatCompletions(Resource[M]):
+    # The helpers take every argument create() takes (but stream) through **params, typed
+    # in the stub as ChatCompletions<Helper>Arguments, made from create's shape.
+    ARGUMENTS_OF: ClassVar[dict[str, str]] = {
+        "parse": "create",
+        "stream": "create",
+        "run_tools": "create",
+        "run_tools_stream": "create",
+    }
+
     if TYPE_CHECKING:
 
         @overload
@@ -194,7 +213,7 @@ class ChatCompletions(Resource[M]):
             model: str,
             messages: Sequence[Any],
             response_format: type[T],
-            **params: Any,
+            **params: Unpack[ChatCompletionsParseArguments],
         ) -> ParsedChatCompletion[T]: ...
         @overload
         def parse(
@@ -203,7 +222,7 @@ class ChatCompletions(Resource[M]):
             model: str,
             messages: Sequence[Any],
             response_format: Mapping[str, Any],
-            **params: Any,
+            **params: Unpack[ChatCompletionsParseArguments],
         ) -> ParsedChatCompletion[Any]: ...
         @overload
         def parse(
@@ -212,7 +231,7 @@ class ChatCompletions(Resource[M]):
             model: str,
             messages: Sequence[Any],
             response_format: type[T],
-            **params: Any,
+            **params: Unpack[ChatCompletionsParseArguments],
         ) -> Coroutine[Any, Any, ParsedChatCompletion[T]]: ...
         @overload
         def parse(
@@ -221,7 +240,7 @@ class ChatCompletions(Resource[M]):
             model: str,
             messages: Sequence[Any],
             response_format: Mapping[str, Any],
-            **params: Any,
+            **params: Unpack[ChatCompletionsParseArguments],
         ) -> Coroutine[Any, Any, ParsedChatCompletion[Any]]: ...
         def parse(self, *args: Any, **kwargs: Any) -> Any: ...
 
@@ -232,7 +251,7 @@ class ChatCompletions(Resource[M]):
             model: str,
             messages: Sequence[Any],
             response_format: type[T],
-            **params: Any,
+            **params: Unpack[ChatCompletionsStreamArguments],
         ) -> ChatCompletionStreamManager[T]: ...
         @overload
         def stream(
@@ -241,7 +260,7 @@ class ChatCompletions(Resource[M]):
             model: str,
             messages: Sequence[Any],
             response_format: Mapping[str, Any] | None = None,
-            **params: Any,
+            **params: Unpack[ChatCompletionsStreamArguments],
         ) -> ChatCompletionStreamManager[Any]: ...
         @overload
         def stream(
@@ -250,7 +269,7 @@ class ChatCompletions(Resource[M]):
             model: str,
             messages: Sequence[Any],
             response_format: type[T],
-            **params: Any,
+            **params: Unpack[ChatCompletionsStreamArguments],
         ) -> AsyncChatCompletionStreamManager[T]: ...
         @overload
         def stream(
@@ -259,7 +278,7 @@ class ChatCompletions(Resource[M]):
             model: str,
             messages: Sequence[Any],
             response_format: Mapping[str, Any] | None = None,
-            **params: Any,
+            **params: Unpack[ChatCompletionsStreamArguments],
         ) -> AsyncChatCompletionStreamManager[Any]: ...
         def stream(self, *args: Any, **kwargs: Any) -> Any: ...
 
@@ -269,8 +288,37 @@ class ChatCompletions(Resource[M]):
         stream = method(_stream)
         _show(stream, _stream, "ChatCompletionStreamManager[T]")
 
-    run_tools = script(_run_tools)
-    _show(run_tools, _run_tools, "ToolRunResult")
+    if TYPE_CHECKING:
+
+        @overload
+        def run_tools(
+            self: ChatCompletions[SyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+            max_rounds: int = 10,
+            parallel_tool_calls: bool = True,
+            raise_tool_errors: bool = False,
+            **params: Unpack[ChatCompletionsRunToolsArguments],
+        ) -> ToolRunResult: ...
+        @overload
+        def run_tools(
+            self: ChatCompletions[AsyncTransport],
+            *,
+            model: str,
+            messages: Sequence[Any],
+            tools: Sequence[Callable[..., Any] | FunctionTool[Any]],
+            max_rounds: int = 10,
+            parallel_tool_calls: bool = True,
+            raise_tool_errors: bool = False,
+            **params: Unpack[ChatCompletionsRunToolsArguments],
+        ) -> Coroutine[Any, Any, ToolRunResult]: ...
+        def run_tools(self, *args: Any, **kwargs: Any) -> Any: ...
+
+    else:
+        run_tools = script(_run_tools)
+        _show(run_tools, _run_tools, "ToolRunResult")
     if TYPE_CHECKING:
 
         @overload
@@ -283,7 +331,7 @@ class ChatCompletions(Resource[M]):
             max_rounds: int = 10,
             parallel_tool_calls: bool = True,
             raise_tool_errors: bool = False,
-            **params: Any,
+            **params: Unpack[ChatCompletionsRunToolsStreamArguments],
         ) -> ToolRunStream: ...
         @overload
         def run_tools_stream(
@@ -295,7 +343,7 @@ class ChatCompletions(Resource[M]):
             max_rounds: int = 10,
             parallel_tool_calls: bool = True,
             raise_tool_errors: bool = False,
-            **params: Any,
+            **params: Unpack[ChatCompletionsRunToolsStreamArguments],
         ) -> AsyncToolRunStream: ...
         def run_tools_stream(self, *args: Any, **kwargs: Any) -> Any: ...
 
