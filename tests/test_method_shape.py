@@ -139,11 +139,10 @@ def test_a_chat_helper_passes_on_creates_arguments_as_its_stub_types_them(helper
     create = shape_of(layout()["chat.completions"]["create"], "chat.completions.create")
     expected = {a.name for a in create.keywords} - named - {"stream"}
     title = "ChatCompletions" + helper.title().replace("_", "") + "Arguments"
-    typed = next(
-        node
-        for node in ast.parse(STUB.read_text()).body
-        if isinstance(node, ast.ClassDef) and node.name == title
-    )
+    stub = ast.parse(STUB.read_text()).body
+    aliases = {t.id: n.value.id for n in stub if isinstance(n, ast.Assign) for t in n.targets}  # type: ignore[attr-defined]
+    title = aliases.get(title, title)  # (one TypedDict serves helpers that pass the same)
+    typed = next(node for node in stub if isinstance(node, ast.ClassDef) and node.name == title)
     assert [ast.unparse(base) for base in typed.bases] == ["CallOptions"]
     assert {item.target.id for item in typed.body if isinstance(item, ast.AnnAssign)} == expected
     assert expected >= {"max_tokens", "temperature"}

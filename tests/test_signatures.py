@@ -170,11 +170,9 @@ def test_every_public_method_shows_named_parameters_as_the_stub_does(make):
     # The chat helpers take create()'s arguments through ``**params``, typed by a
     # TypedDict of the stub (made from create's shape: tests/test_method_shape.py).
     stub = ast.parse(STUB.read_text())
-    passed = {
-        f"Unpack[{c.name}]"
-        for c in stub.body
-        if isinstance(c, ast.ClassDef) and c.name.endswith("Arguments")
-    }
+    defined = [n.name for n in stub.body if isinstance(n, ast.ClassDef)]
+    defined += [t.id for n in stub.body if isinstance(n, ast.Assign) for t in n.targets]  # type: ignore[attr-defined]
+    passed = {f"Unpack[{name}]" for name in defined if name.endswith("Arguments")}
     wrong = []
     for path, name, namespace, method in _public_methods(client):
         signature = inspect.signature(method)

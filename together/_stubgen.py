@@ -125,14 +125,19 @@ def _passed_arguments(path: str, cls: type, names: set[str]) -> list[str]:
     shape's) less those the helper names itself and ``stream``, and the per-call
     options."""
     lines: list[str] = []
+    made: dict[tuple[str, ...], str] = {}  # the same fields → the TypedDict made for them
     for helper, target in sorted(vars(cls).get("ARGUMENTS_OF", {}).items()):
         function = vars(cls)[helper]._function
         named = set(inspect.signature(function).parameters)
         shape = shape_of(layout()[path][target], f"{path}.{target}")
-        lines += ["", "", f"class {arguments_name(path, helper)}(CallOptions, total=False):"]
-        for a in shape.keywords:
-            if a.name in named or a.name == "stream":
-                continue
+        fields = [a for a in shape.keywords if a.name not in named and a.name != "stream"]
+        key, name = tuple(a.name for a in fields), arguments_name(path, helper)
+        if key in made:
+            lines += ["", f"{name} = {made[key]}"]
+            continue
+        made[key] = name
+        lines += ["", "", f"class {name}(CallOptions, total=False):"]
+        for a in fields:
             kind = a.annotation(names)
             lines.append(f"    {a.name}: {f'Required[{kind}]' if a.required else kind}")
     return lines
