@@ -29,6 +29,14 @@ class OverlayReport:
     not_applicable: list[str] = field(default_factory=list)
 
 
+def _select(path: str, spec: Any, number: int) -> list[Any]:
+    """The nodes the JSONPath ``path`` of action ``number`` selects."""
+    try:
+        return list(jsonpath.finditer(path, spec))
+    except jsonpath.JSONPathError as exc:
+        raise OverlayError(f"action {number}: bad JSONPath {path!r}: {exc}") from exc
+
+
 def _merge(target: Any, update: Any) -> Any:
     if isinstance(target, dict) and isinstance(update, dict):
         for key, value in update.items():
@@ -59,24 +67,14 @@ def apply_overlay(spec: dict[str, Any], overlay: dict[str, Any]) -> OverlayRepor
                 f"action {number} needs a `target` and an `update`, `copy` or `remove`"
             )
         if "copy" in action:
-            try:
-                sources = list(jsonpath.finditer(action["copy"], spec))
-            except jsonpath.JSONPathError as exc:
-                raise OverlayError(
-                    f"action {number}: bad JSONPath {action['copy']!r}: {exc}"
-                ) from exc
+            sources = _select(action["copy"], spec, number)
             if len(sources) != 1:
                 raise OverlayError(
                     f"action {number} ({_label(action)}): `copy` must select one node,"
                     f" not {len(sources)}"
                 )
             action = {**action, "update": sources[0].obj}
-        try:
-            matches = list(jsonpath.finditer(action["target"], spec))
-        except jsonpath.JSONPathError as exc:
-            raise OverlayError(
-                f"action {number}: bad JSONPath {action['target']!r}: {exc}"
-            ) from exc
+        matches = _select(action["target"], spec, number)
         if not matches:
             report.not_applicable.append(_label(action))
             continue

@@ -141,8 +141,14 @@ def test_a_chat_helper_passes_on_creates_arguments_as_its_stub_types_them(helper
     title = "ChatCompletions" + helper.title().replace("_", "") + "Arguments"
     stub = ast.parse(STUB.read_text()).body
     aliases = {t.id: n.value.id for n in stub if isinstance(n, ast.Assign) for t in n.targets}  # type: ignore[attr-defined]
-    title = aliases.get(title, title)  # (one TypedDict serves helpers that pass the same)
-    typed = next(node for node in stub if isinstance(node, ast.ClassDef) and node.name == title)
-    assert [ast.unparse(base) for base in typed.bases] == ["CallOptions"]
-    assert {item.target.id for item in typed.body if isinstance(item, ast.AnnAssign)} == expected
+    classes = {node.name: node for node in stub if isinstance(node, ast.ClassDef)}
+
+    def fields(name: str) -> set[str]:  # a TypedDict's keys, its bases' included
+        if name == "CallOptions":
+            return set()
+        typed = classes[aliases.get(name, name)]
+        own = {item.target.id for item in typed.body if isinstance(item, ast.AnnAssign)}  # type: ignore[union-attr]
+        return own.union(*(fields(ast.unparse(base)) for base in typed.bases))
+
+    assert fields(title) == expected
     assert expected >= {"max_tokens", "temperature"}

@@ -34,7 +34,7 @@ from ._realtime import TranscriptionSession
 from .resources.media import Transcriptions
 from .resources.media import Translations
 
-class ChatCompletionsParseArguments(CallOptions, total=False):
+class ChatCompletionsCreateArguments(CallOptions, total=False):
     max_tokens: int | None
     stop: Sequence[str] | None
     temperature: float | None
@@ -51,43 +51,28 @@ class ChatCompletionsParseArguments(CallOptions, total=False):
     logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None
     seed: int | None
     function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None
+    tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None
+    compliance: Literal['hipaa'] | None
+    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None
+    safety_model: str | None
+    reasoning_effort: ChatCompletionRequestReasoningEffort | None
+    reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None
+
+
+class ChatCompletionsParseArguments(ChatCompletionsCreateArguments, total=False):
     tools: Sequence[ToolsPart | Mapping[str, Any]] | None
-    tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None
-    compliance: Literal['hipaa'] | None
-    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None
-    safety_model: str | None
-    reasoning_effort: ChatCompletionRequestReasoningEffort | None
-    reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None
 
 
-class ChatCompletionsRunToolsArguments(CallOptions, total=False):
-    max_tokens: int | None
-    stop: Sequence[str] | None
-    temperature: float | None
-    top_p: float | None
-    top_k: int | None
-    context_length_exceeded_behavior: ChatCompletionRequestContextLengthExceededBehavior | None
-    repetition_penalty: float | None
-    logprobs: int | None
-    echo: bool | None
-    n: int | None
-    min_p: float | None
-    presence_penalty: float | None
-    frequency_penalty: float | None
-    logit_bias: ChatCompletionRequestLogitBias | Mapping[str, Any] | None
-    seed: int | None
-    function_call: ChatCompletionRequestFunctionCallType0 | ChatCompletionRequestFunctionCallType1 | Mapping[str, Any] | None
+class ChatCompletionsRunToolsArguments(ChatCompletionsCreateArguments, total=False):
     response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None
-    tool_choice: str | ToolChoiceParam | Mapping[str, Any] | None
-    compliance: Literal['hipaa'] | None
-    chat_template_kwargs: ChatCompletionRequestChatTemplateKwargs | Mapping[str, Any] | None
-    safety_model: str | None
-    reasoning_effort: ChatCompletionRequestReasoningEffort | None
-    reasoning: ChatCompletionRequestReasoning | Mapping[str, Any] | None
 
-ChatCompletionsRunToolsStreamArguments = ChatCompletionsRunToolsArguments
 
-ChatCompletionsStreamArguments = ChatCompletionsParseArguments
+class ChatCompletionsRunToolsStreamArguments(ChatCompletionsCreateArguments, total=False):
+    response_format: ResponseFormatJsonObject | Mapping[str, Any] | ResponseFormatJsonSchema | ResponseFormatRegex | ResponseFormatText | None
+
+
+class ChatCompletionsStreamArguments(ChatCompletionsCreateArguments, total=False):
+    tools: Sequence[ToolsPart | Mapping[str, Any]] | None
 
 
 class SyncAudioSpeech(Speech[SyncTransport]):

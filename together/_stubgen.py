@@ -123,23 +123,32 @@ def _passed_arguments(path: str, cls: type, names: set[str]) -> list[str]:
     """For each helper of ``cls`` that takes another method's arguments through
     ``**params`` (its ``ARGUMENTS_OF``), their TypedDict: that method's keywords (its
     shape's) less those the helper names itself and ``stream``, and the per-call
-    options."""
-    lines: list[str] = []
-    made: dict[tuple[str, ...], str] = {}  # the same fields → the TypedDict made for them
+    options. The fields every helper of one method passes on are one base TypedDict
+    (``ChatCompletionsCreateArguments``); a helper's class adds the rest."""
+    passed: dict[str, list[tuple[str, list[Argument]]]] = {}  # method → its helpers' fields
     for helper, target in sorted(vars(cls).get("ARGUMENTS_OF", {}).items()):
-        function = vars(cls)[helper]._function
-        named = set(inspect.signature(function).parameters)
+        named = set(inspect.signature(vars(cls)[helper]._function).parameters)
         shape = shape_of(layout()[path][target], f"{path}.{target}")
         fields = [a for a in shape.keywords if a.name not in named and a.name != "stream"]
-        key, name = tuple(a.name for a in fields), arguments_name(path, helper)
-        if key in made:
-            lines += ["", f"{name} = {made[key]}"]
-            continue
-        made[key] = name
-        lines += ["", "", f"class {name}(CallOptions, total=False):"]
-        for a in fields:
-            kind = a.annotation(names)
-            lines.append(f"    {a.name}: {f'Required[{kind}]' if a.required else kind}")
+        passed.setdefault(target, []).append((helper, fields))
+
+    def fields_of(fields: list[Argument]) -> list[str]:
+        texts = [(a.name, a.annotation(names), a.required) for a in fields]
+        return [f"    {n}: {f'Required[{k}]' if r else k}" for n, k, r in texts]
+
+    lines: list[str] = []
+    for target, helpers in passed.items():
+        common = set.intersection(*({a.name for a in fields} for _, fields in helpers))
+        base = arguments_name(path, target)
+        shared = [a for a in helpers[0][1] if a.name in common]
+        lines += ["", "", f"class {base}(CallOptions, total=False):", *fields_of(shared)]
+        for helper, fields in helpers:
+            extra = [a for a in fields if a.name not in common]
+            name = arguments_name(path, helper)
+            if not extra:
+                lines += ["", f"{name} = {base}"]
+            else:
+                lines += ["", "", f"class {name}({base}, total=False):", *fields_of(extra)]
     return lines
 
 
