@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import difflib
 import functools
 import importlib
 import inspect
@@ -309,6 +308,8 @@ _BUILTINS = frozenset(dir(builtins)) - {"id"}  # (``id`` never had the "_")
 
 def unknown_hint(key: str, names: dict[str, str]) -> str:
     """``; did you mean 'x'?`` for a misspelt keyword, when one is close."""
+    import difflib  # (only for a misspelt argument: kept off the import path)
+
     listed = [name for name in names if not (name.endswith("_") and name[:-1] in names)]
     near = difflib.get_close_matches(key, listed, n=1)
     return f"; did you mean {near[0]!r}?" if near else ""
