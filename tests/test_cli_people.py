@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .support import API_KEY
-from .support.cli import COMMAND, ROOT, env_for
+from .support.cli import COMMAND, ROOT, env_for, together
 from .support.fakeapi import FILE, JOB_ID, FakeAPI
 
 
@@ -27,16 +27,7 @@ def run(
     fake_api: FakeAPI, *args: str, columns: int = 200, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
     """``together ARGS`` with stdout a pipe, ``COLUMNS`` columns wide, in UTC."""
-    environ = {**env_for(fake_api.url), "COLUMNS": str(columns), "TZ": "UTC", **env}
-    return subprocess.run(
-        [*COMMAND, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environ,
-        timeout=60,
-    )
+    return together(fake_api.url, *args, stdin=stdin, COLUMNS=str(columns), TZ="UTC", **env)
 
 
 class Terminal:

@@ -32,14 +32,17 @@ def env_for(base_url: str) -> dict[str, str]:
     return env
 
 
-def together(base_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """``together ARGS`` with stdout a pipe (so JSON output unless --no-json)."""
+def together(
+    base_url: str, *args: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``together ARGS`` with stdout a pipe (so JSON output unless --no-json); ``env``
+    adds to (or overrides) the environment it runs in."""
     return subprocess.run(
         [*COMMAND, *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=env_for(base_url),
+        env={**env_for(base_url), **env},
         timeout=60,
     )
